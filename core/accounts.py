@@ -1,0 +1,224 @@
+"""Users, passwords, bearer tokens and the roles a user holds per center and department.
+
+Passwords are hashed with scrypt (a memory-hard KDF from the standard library); tokens are random,
+only their SHA-256 is stored, they expire and can be revoked. Permission checks live in the services
+and use :class:`Actor`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from .errors import Forbidden, UserError, UserErrorsException
+from .models import Center, Department, RoleAssignment, Token, User, Window
+
+ROLES: dict[str, str] = {
+    "applicant": "申请人",
+    "agent": "代办员",
+    "clerk": "综合窗口受理人员",
+    "reviewer": "后台审批人员",
+    "head": "首席代表/窗口负责人",
+    "pickup": "出件窗口人员",
+    "supervisor": "督查人员",
+    "configurator": "配置员",
+    "admin": "管理员",
+}
+
+# Roles that work for a center (see every case of it, within their department if they have one).
+STAFF_ROLES = frozenset({"clerk", "reviewer", "head", "pickup", "supervisor", "admin"})
+
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+_DUMMY_HASH: str | None = None
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32)
+    b64 = base64.b64encode
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_password(password: str, encoded: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = encoded.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(
+            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role in one center (and maybe one department or window)."""
+
+    role: str
+    center_id: int
+    center_code: str
+    department_id: int | None = None
+    department_code: str | None = None
+    window_id: int | None = None
+
+
+@dataclass
+class Actor:
+    """Who is calling: a user with their grants, or an anonymous visitor (``user is None``)."""
+
+    user: User | None = None
+    grants: list[Grant] = field(default_factory=list)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user is None
+
+    @property
+    def name(self) -> str:
+        if self.user is None:
+            return "匿名访客"
+        return self.user.display_name or self.user.username
+
+    def roles_in(self, center_id: int) -> set[str]:
+        return {g.role for g in self.grants if g.center_id == center_id}
+
+    def has(self, center_id: int, *roles: str, department_id: int | None = None) -> bool:
+        """True when the actor holds one of ``roles`` in the center; with ``department_id``, the
+        grant must be for that department or for the whole center."""
+        for g in self.grants:
+            if g.center_id == center_id and g.role in roles:
+                if department_id is None or g.department_id in (None, department_id):
+                    return True
+        return False
+
+    def departments_for(self, center_id: int, *roles: str) -> set[int | None]:
+        return {g.department_id for g in self.grants if g.center_id == center_id and g.role in roles}
+
+    def require_login(self) -> User:
+        if self.user is None:
+            raise Forbidden("请先登录")
+        return self.user
+
+    def require(self, center_id: int, *roles: str, department_id: int | None = None) -> User:
+        user = self.require_login()
+        if not self.has(center_id, *roles, department_id=department_id):
+            names = "、".join(ROLES.get(r, r) for r in roles)
+            raise Forbidden(f"需要以下角色之一：{names}")
+        return user
+
+
+async def load_grants(user: User) -> list[Grant]:
+    rows = await RoleAssignment.filter(user=user).select_related("center", "department")
+    return [
+        Grant(
+            role=r.role,
+            center_id=r.center_id,  # type: ignore[attr-defined]
+            center_code=r.center.code,
+            department_id=r.department_id,  # type: ignore[attr-defined]
+            department_code=r.department.code if r.department else None,
+            window_id=r.window_id,  # type: ignore[attr-defined]
+        )
+        for r in rows
+    ]
+
+
+LOGIN_FAILED = UserError(code="login_failed", message="用户名或密码错误", path=None)
+
+
+async def login(username: str, password: str, *, token_hours: int) -> tuple[str, User]:
+    """Check the password and issue a token. The same error for an unknown user and a wrong
+    password, and the same work (a dummy hash), so neither answer nor timing tells them apart."""
+    global _DUMMY_HASH
+    user = await User.get_or_none(username=username)
+    if user is None or not user.active:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = hash_password("dummy")
+        verify_password(password, _DUMMY_HASH)
+        raise UserErrorsException([LOGIN_FAILED])
+    if not verify_password(password, user.password_hash):
+        raise UserErrorsException([LOGIN_FAILED])
+    token = secrets.token_urlsafe(32)
+    await Token.create(
+        token_hash=_token_hash(token), user=user, expires_at=datetime.now(timezone.utc) + timedelta(hours=token_hours)
+    )
+    return token, user
+
+
+async def authenticate(token: str | None) -> Actor:
+    """The actor for a bearer token; anonymous when the token is missing, unknown, expired or revoked."""
+    if not token:
+        return Actor()
+    row = await Token.get_or_none(token_hash=_token_hash(token)).select_related("user")
+    now = datetime.now(timezone.utc)
+    if row is None or row.revoked_at is not None or row.expires_at <= now or not row.user.active:
+        return Actor()
+    return Actor(user=row.user, grants=await load_grants(row.user))
+
+
+async def revoke(token: str) -> bool:
+    updated = await Token.filter(token_hash=_token_hash(token), revoked_at=None).update(
+        revoked_at=datetime.now(timezone.utc)
+    )
+    return bool(updated)
+
+
+async def add_user(
+    username: str,
+    password: str,
+    *,
+    display_name: str = "",
+    phone: str = "",
+    id_number: str = "",
+) -> User:
+    errors = []
+    if not username or len(username) > 64 or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
+        errors.append(UserError("format.username", "用户名只能包含字母、数字、下划线、连字符和点，最长64位", "/username"))
+    if len(password) < 8:
+        errors.append(UserError("password.too_short", "密码至少8位", "/password"))
+    if await User.exists(username=username):
+        errors.append(UserError("duplicate", f"用户名“{username}”已存在", "/username"))
+    if errors:
+        raise UserErrorsException(errors)
+    return await User.create(
+        username=username,
+        password_hash=hash_password(password),
+        display_name=display_name or username,
+        phone=phone,
+        id_number=id_number,
+    )
+
+
+async def grant_role(
+    user: User, center: Center, role: str, *, department_code: str | None = None, window_code: str | None = None
+) -> RoleAssignment:
+    if role not in ROLES:
+        raise UserErrorsException.single(
+            "unknown_role", f"未知角色“{role}”，可用角色：{'、'.join(ROLES)}", "/role"
+        )
+    department = None
+    if department_code:
+        department = await Department.get_or_none(center=center, code=department_code)
+        if department is None:
+            raise UserErrorsException.single(
+                "unknown_department", f"中心“{center.code}”没有部门“{department_code}”", "/department"
+            )
+    window = None
+    if window_code:
+        window = await Window.get_or_none(center=center, code=window_code)
+        if window is None:
+            raise UserErrorsException.single("unknown_window", f"中心“{center.code}”没有窗口“{window_code}”", "/window")
+    existing = await RoleAssignment.get_or_none(user=user, center=center, role=role, department=department)
+    if existing:
+        return existing
+    return await RoleAssignment.create(user=user, center=center, role=role, department=department, window=window)

@@ -1,0 +1,96 @@
+"""Opening the database: Tortoise configuration, migrations, and the connection lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+import os
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.connection import get_connection
+
+from .settings import Settings
+
+CORE_APP = {"models": ["core.models"], "migrations": "core.migrations", "default_connection": "default"}
+
+
+def normalize_url(url: str) -> str:
+    """Accept the usual spellings and add SQLite's busy timeout (several writers share one file)."""
+    if url.startswith("postgresql://"):
+        url = "postgres://" + url[len("postgresql://"):]
+    if url.startswith("sqlite://") and ":memory:" not in url:
+        path = url[len("sqlite://"):].split("?", 1)[0]
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if "busy_timeout" not in url:
+            url += ("&" if "?" in url else "?") + "busy_timeout=15000"
+    return url
+
+
+def tortoise_config(url: str, plugin_apps: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """The Tortoise config: the core app plus one app label per plugin that declares models."""
+    apps: dict[str, Any] = {"core": dict(CORE_APP)}
+    for label, module in plugin_apps:
+        base = module.rsplit(".", 1)[0]
+        apps[label] = {"models": [module], "migrations": f"{base}.migrations", "default_connection": "default"}
+    return {
+        "connections": {"default": normalize_url(url)},
+        "apps": apps,
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _env_config() -> dict[str, Any]:
+    from .plugins import make_plugin_manager, plugin_model_apps
+
+    settings = Settings.from_env()
+    return tortoise_config(settings.database_url, plugin_model_apps(make_plugin_manager(settings)))
+
+
+def __getattr__(name: str) -> Any:
+    # ``tortoise -c core.db.TORTOISE_ORM makemigrations`` reads this; computed on access so that
+    # importing core.db has no side effects.
+    if name == "TORTOISE_ORM":
+        return _env_config()
+    raise AttributeError(name)
+
+
+@asynccontextmanager
+async def open_database(config: dict[str, Any]) -> AsyncIterator[None]:
+    """Open the connections for the duration of the block (global fallback: uvicorn tasks see it)."""
+    await Tortoise.init(config=config, _enable_global_fallback=True)
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()
+
+
+async def upgrade(config: dict[str, Any]) -> list[str]:
+    """Apply every migration not yet applied; returns the names applied (govhall db upgrade)."""
+    from tortoise.migrations.api import migrate
+
+    applied: list[str] = []
+
+    def progress(event: str, app_label: str, name: str) -> None:
+        if event == "apply_done":
+            applied.append(f"{app_label}.{name}")
+
+    await migrate(config=config, progress=progress)
+    return applied
+
+
+async def create_schema_for_tests() -> None:
+    """Create every table directly (tests use this; a separate test checks the migrations)."""
+    await Tortoise.generate_schemas(safe=True)
+
+
+def dialect() -> str:
+    return get_connection("default").capabilities.dialect
+
+
+def is_postgres() -> bool:
+    return dialect() == "postgres"
+
+

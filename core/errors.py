@@ -1,0 +1,61 @@
+"""Errors a user can act on, and the exceptions that carry them through the services.
+
+A service that rejects input raises :class:`UserErrorsException` with *every* problem it found
+(一次性告知: tell the applicant everything at once). GraphQL turns it into the ``UserErrors`` union
+member; the CLI prints each line and exits 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class UserError:
+    """One problem with the caller's input.
+
+    ``path`` is a JSON pointer into the submitted document (``/applicant/uscc``) or ``None``;
+    ``code`` a stable English identifier (``required``, ``format.uscc``, ``conflict``...);
+    ``message`` Chinese text the applicant or clerk can act on.
+    """
+
+    code: str
+    message: str
+    path: str | None = None
+
+
+@dataclass
+class UserErrorsException(Exception):
+    """Raised by services when the input cannot be accepted; nothing has been written."""
+
+    errors: list[UserError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__("; ".join(f"{e.path or ''} {e.code}: {e.message}" for e in self.errors))
+
+    @classmethod
+    def single(cls, code: str, message: str, path: str | None = None) -> "UserErrorsException":
+        return cls([UserError(code=code, message=message, path=path)])
+
+
+class Forbidden(Exception):
+    """The caller may not do or see this. GraphQL reports it with ``extensions.code = FORBIDDEN``."""
+
+    def __init__(self, message: str = "无权执行此操作") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(Exception):
+    """The object does not exist, or the caller may not know that it exists."""
+
+    def __init__(self, message: str = "未找到") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def pointer(*parts: object) -> str:
+    """Build a JSON pointer (RFC 6901) from path parts."""
+    if not parts:
+        return ""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)

@@ -1,0 +1,63 @@
+"""login, logout, me."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from .. import accounts
+from ..errors import UserErrorsException
+from ..models import User
+from .context import Info
+from .types import Ok, RoleGrant, UserErrors, user_errors
+
+
+@strawberry.type
+class Account:
+    username: str
+    display_name: str
+    roles: list[RoleGrant]
+
+
+@strawberry.type
+class LoginSuccess:
+    token: str
+    user: Account
+
+
+LoginResult = Annotated[LoginSuccess | UserErrors, strawberry.union("LoginResult")]
+
+
+def account(user: User, grants: list[accounts.Grant]) -> Account:
+    return Account(
+        username=user.username,
+        display_name=user.display_name,
+        roles=[RoleGrant(center=g.center_code, role=g.role, department=g.department_code) for g in grants],
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="当前登录用户；未登录时为 null")
+    async def me(self, info: Info) -> Account | None:
+        actor = info.context.actor
+        if actor.user is None:
+            return None
+        return account(actor.user, actor.grants)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="登录，返回令牌（Authorization: Bearer <token>）")
+    async def login(self, info: Info, username: str, password: str) -> LoginResult:
+        try:
+            token, user = await accounts.login(username, password, token_hours=info.context.govhall.settings.token_hours)
+        except UserErrorsException as exc:
+            return user_errors(exc.errors)
+        return LoginSuccess(token=token, user=account(user, await accounts.load_grants(user)))
+
+    @strawberry.mutation(description="注销当前令牌")
+    async def logout(self, info: Info) -> Ok:
+        token = info.context.token
+        return Ok(ok=bool(token) and await accounts.revoke(token))

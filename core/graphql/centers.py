@@ -1,0 +1,92 @@
+"""centers, center, and switching a center's plugins."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from ..centers import get_center, set_plugin_enabled
+from ..errors import UserErrorsException
+from ..models import Center as CenterRow
+from ..models import Department as DepartmentRow
+from ..models import Window as WindowRow
+from .context import Info
+from .types import UserErrors, user_errors
+
+
+@strawberry.type
+class Department:
+    code: str
+    name: str
+    category: str
+
+
+@strawberry.type
+class Window:
+    code: str
+    name: str
+    kind: str
+
+
+@strawberry.type
+class Center:
+    code: str
+    name: str
+    plugins: list[str]
+    office_hours: list[str]
+    parent: str | None
+    _id: strawberry.Private[int]
+
+    @strawberry.field
+    async def departments(self) -> list[Department]:
+        rows = await DepartmentRow.filter(center_id=self._id).order_by("id")
+        return [Department(code=d.code, name=d.name, category=d.category) for d in rows]
+
+    @strawberry.field
+    async def windows(self) -> list[Window]:
+        rows = await WindowRow.filter(center_id=self._id).order_by("id")
+        return [Window(code=w.code, name=w.name, kind=w.kind) for w in rows]
+
+
+def center_type(row: CenterRow, parent_code: str | None = None) -> Center:
+    return Center(
+        code=row.code, name=row.name, plugins=list(row.plugins or []), office_hours=list(row.office_hours or []),
+        parent=parent_code, _id=row.id,
+    )
+
+
+SetPluginResult = Annotated[Center | UserErrors, strawberry.union("SetPluginResult")]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="所有政务服务中心（公开）")
+    async def centers(self) -> list[Center]:
+        rows = await CenterRow.all().order_by("id").select_related("parent")
+        return [center_type(r, r.parent.code if r.parent else None) for r in rows]
+
+    @strawberry.field(description="一个中心（公开）")
+    async def center(self, code: str) -> Center | None:
+        row = await CenterRow.get_or_none(code=code).select_related("parent")
+        return center_type(row, row.parent.code if row.parent else None) if row else None
+
+    @strawberry.field(description="本部署已安装、中心可以启用的插件")
+    def installed_plugins(self, info: Info) -> list[str]:
+        return sorted(info.context.govhall.hub.installed)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="为中心启用或停用插件（管理员），立即生效")
+    async def set_plugin_enabled(self, info: Info, center: str, plugin: str, enabled: bool) -> SetPluginResult:
+        try:
+            row = await get_center(center)
+        except UserErrorsException as exc:
+            return user_errors(exc.errors)
+        info.context.actor.require(row.id, "admin")
+        try:
+            row = await set_plugin_enabled(row, plugin, enabled, info.context.govhall.hub.installed)
+        except UserErrorsException as exc:
+            return user_errors(exc.errors)
+        return center_type(row)

@@ -1,0 +1,38 @@
+"""The per-request GraphQL context: who is calling, the app's state, per-request loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import strawberry
+from starlette.requests import Request
+
+from ..accounts import Actor, authenticate
+from ..runtime import GovHall
+
+
+@dataclass
+class Context:
+    request: Request
+    govhall: GovHall
+    actor: Actor
+    token: str | None = None
+    loaders: dict[str, Any] = field(default_factory=dict)
+
+
+Info = strawberry.Info[Context, None]
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+async def build_context(request: Request) -> Context:
+    govhall: GovHall = request.app.state.govhall
+    token = bearer_token(request)
+    return Context(request=request, govhall=govhall, actor=await authenticate(token), token=token)

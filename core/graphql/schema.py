@@ -1,0 +1,59 @@
+"""Assembling the schema: the core's Query/Mutation pieces plus what plugins contribute."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from ..plugins import PluginHub
+from . import accounts, centers
+from .errors import GovHallErrors
+
+CORE_QUERIES: list[type] = [accounts.Query, centers.Query]
+CORE_MUTATIONS: list[type] = [accounts.Mutation, centers.Mutation]
+
+
+def _optional_pieces() -> tuple[list[type], list[type]]:
+    """Core parts that live in their own modules (items, cases, clock, documents)."""
+    import importlib
+
+    queries: list[type] = []
+    mutations: list[type] = []
+    for name in ("items", "cases", "clock", "documents"):
+        try:
+            module = importlib.import_module(f"core.graphql.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"core.graphql.{name}":
+                raise
+            continue
+        queries.extend(getattr(module, "QUERIES", [getattr(module, "Query", None)]))
+        mutations.extend(getattr(module, "MUTATIONS", [getattr(module, "Mutation", None)]))
+    return [q for q in queries if q], [m for m in mutations if m]
+
+
+def build_schema(hub: PluginHub) -> strawberry.Schema:
+    queries, mutations = list(CORE_QUERIES), list(CORE_MUTATIONS)
+    extra_q, extra_m = _optional_pieces()
+    queries += extra_q
+    mutations += extra_m
+    for contribution in hub.hook.register_graphql():
+        queries += list(contribution.get("query", ()))
+        mutations += list(contribution.get("mutation", ()))
+    return strawberry.Schema(
+        query=merge_types("Query", tuple(queries)),
+        mutation=merge_types("Mutation", tuple(mutations)),
+        extensions=[ParserCache(maxsize=512), ValidationCache(maxsize=512), GovHallErrors],
+        config=StrawberryConfig(auto_camel_case=True),
+    )
+
+
+def schema_sdl(schema: strawberry.Schema) -> str:
+    return schema.as_str() + "\n"
+
+
+def merge(name: str, types: Sequence[type]) -> type:
+    return merge_types(name, tuple(types))

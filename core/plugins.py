@@ -1,0 +1,166 @@
+"""The plugin manager, made once per app (never a process-wide global).
+
+Built-in plugins are an explicit tuple of module names; outside plugins come from the ``govhall``
+entry-point group. ``GOVHALL_PLUGINS`` narrows what loads, ``GOVHALL_TRACE_PLUGINS=1`` prints every
+hook call. Per-center calls go through :meth:`PluginHub.for_center`, which leaves out the plugins
+a center has not enabled.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from . import hookspecs
+from .errors import Forbidden
+
+if TYPE_CHECKING:
+    from .models import Center
+    from .settings import Settings
+
+# Plugins every center has: the core's overridable defaults.
+CORE_PLUGINS: tuple[str, ...] = ("core.defaults",)
+
+# Center plugins shipped with GovHall, in call order.
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "plugins.one_window",
+    "plugins.enterprise_zone",
+    "plugins.green_channel",
+    "plugins.assessment",
+)
+
+
+def plugin_name(module_name: str) -> str:
+    """``plugins.one_window`` → ``one_window``: the name a center file uses."""
+    return module_name.rsplit(".", 1)[-1] if module_name.startswith("plugins.") else module_name
+
+
+def make_plugin_manager(settings: Settings | None = None, *, load_entrypoints: bool = True) -> pluggy.PluginManager:
+    """A fresh manager with the core defaults, the built-in plugins and outside plugins."""
+    pm = pluggy.PluginManager("govhall")
+    pm.add_hookspecs(hookspecs)
+    wanted = settings.plugins if settings else None
+    for module_name in CORE_PLUGINS:
+        pm.register(importlib.import_module(module_name), name=module_name)
+    for module_name in BUILTIN_PLUGINS:
+        name = plugin_name(module_name)
+        if wanted is not None and name not in wanted:
+            continue
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:  # a built-in not yet present in this checkout
+            if exc.name != module_name:
+                raise
+            continue
+        pm.register(module, name=name)
+    if load_entrypoints:
+        _load_entrypoint_plugins(pm, wanted)
+    if os.environ.get("GOVHALL_TRACE_PLUGINS"):
+        pm.trace.root.setwriter(lambda message: sys.stderr.write(message))
+        pm.enable_tracing()
+    pm.check_pending()
+    return pm
+
+
+def _load_entrypoint_plugins(pm: pluggy.PluginManager, wanted: tuple[str, ...] | None) -> None:
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="govhall"):
+        if (wanted is not None and ep.name not in wanted) or pm.has_plugin(ep.name):
+            continue
+        pm.register(ep.load(), name=ep.name)
+
+
+def installed_plugins(pm: pluggy.PluginManager) -> list[str]:
+    """Names a center may enable: everything registered except the core's own defaults."""
+    return sorted(name for name, _ in pm.list_name_plugin() if name not in CORE_PLUGINS)
+
+
+def plugin_model_apps(pm: pluggy.PluginManager) -> list[tuple[str, str]]:
+    """(app label, models module) for each plugin that declares Tortoise models."""
+    apps = []
+    for name, plugin in pm.list_name_plugin():
+        impl = getattr(plugin, "register_models", None)
+        if impl is not None and (module := impl()):
+            apps.append((name.replace(".", "_"), module))
+    return apps
+
+
+class PluginHub:
+    """The app's plugins, and per-center hook callers that include only the enabled ones."""
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self.pm = pm
+        self.installed = frozenset(installed_plugins(pm))
+        self._subset = lru_cache(maxsize=256)(self._make_subset)
+
+    @property
+    def hook(self) -> Any:
+        """All plugins: for registration hooks."""
+        return self.pm.hook
+
+    def for_center(self, center: Center | Iterable[str]) -> "CenterHooks":
+        """Hook callers for one center: ``hub.for_center(center).validate_case(...)``."""
+        names = center.plugins if hasattr(center, "plugins") else center
+        return self._subset(frozenset(names or ()))
+
+    def _make_subset(self, enabled: frozenset[str]) -> "CenterHooks":
+        disabled = [p for n, p in self.pm.list_name_plugin() if n in self.installed and n not in enabled]
+        return CenterHooks(self.pm, disabled)
+
+
+class CenterHooks:
+    """Attribute access to hook callers that skip the plugins a center has not enabled."""
+
+    def __init__(self, pm: pluggy.PluginManager, disabled: list[object]) -> None:
+        self._pm = pm
+        self._disabled = disabled
+        self._callers: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        caller = self._callers.get(name)
+        if caller is None:
+            caller = self._pm.subset_hook_caller(name, self._disabled) if self._disabled else getattr(self._pm.hook, name)
+            self._callers[name] = caller
+        return caller
+
+
+def require_plugin(center: Center, name: str) -> None:
+    """Refuse a plugin's GraphQL call for a center that has not enabled that plugin."""
+    if name not in (center.plugins or []):
+        raise Forbidden(f"本中心（{center.name}）未启用“{name}”功能")
+
+
+def _impls_in_call_order(caller: Any) -> list[Any]:
+    # pluggy calls the last-registered / tryfirst implementations first.
+    return list(reversed(caller.get_hookimpls()))
+
+
+async def acall(caller: Any, **kwargs: Any) -> list[Any]:
+    """Call a hook whose implementations may be ``async def``; await each, in pluggy's order, and
+    return the results that are not ``None`` (pluggy itself does not await)."""
+    results = []
+    for impl in _impls_in_call_order(caller):
+        result = impl.function(*[kwargs[name] for name in impl.argnames])
+        if hasattr(result, "__await__"):
+            result = await result
+        if result is not None:
+            results.append(result)
+    return results
+
+
+async def acall_first(caller: Any, **kwargs: Any) -> Any:
+    """Like :func:`acall` for first-result hooks: the first result that is not ``None``."""
+    for impl in _impls_in_call_order(caller):
+        result = impl.function(*[kwargs[name] for name in impl.argnames])
+        if hasattr(result, "__await__"):
+            result = await result
+        if result is not None:
+            return result
+    return None

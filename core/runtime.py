@@ -1,0 +1,46 @@
+"""One GovHall app's shared, read-only state: settings, plugins and what they registered.
+
+Made by :func:`core.app.create_app` and kept on ``app.state.govhall``; nothing here is a
+process-wide global, so two apps (two tests) never see each other's plugins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+from .plugins import PluginHub, make_plugin_manager, plugin_model_apps
+from .settings import Settings
+from .db import tortoise_config
+
+
+@dataclass
+class GovHall:
+    settings: Settings
+    pm: pluggy.PluginManager
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, settings: Settings | None = None, pm: pluggy.PluginManager | None = None) -> "GovHall":
+        settings = settings or Settings.from_env()
+        return cls(settings=settings, pm=pm or make_plugin_manager(settings))
+
+    @cached_property
+    def hub(self) -> PluginHub:
+        return PluginHub(self.pm)
+
+    @cached_property
+    def tortoise_config(self) -> dict[str, Any]:
+        return tortoise_config(self.settings.database_url, plugin_model_apps(self.pm))
+
+    @cached_property
+    def item_dirs(self) -> list[Path]:
+        return [Path(p) for group in self.pm.hook.register_item_dirs() for p in group]
+
+    @cached_property
+    def template_dirs(self) -> list[Path]:
+        return [Path(p) for group in self.pm.hook.register_document_templates() for p in group]

@@ -1,0 +1,1 @@
+"""GovHall's built-in center plugins. Each is independent: none imports another."""

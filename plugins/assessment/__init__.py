@@ -1,0 +1,1 @@
+"""考核: window, staff and department scoring rules (seeds 001, 002)."""

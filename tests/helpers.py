@@ -1,0 +1,44 @@
+"""Small builders shared by tests (not fixtures: plain functions you call)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.accounts import add_user, grant_role
+from core.centers import load_center
+from core.models import Center, User
+
+PASSWORD = "secret-pass-1"
+
+
+def center_doc(code: str = "testc", plugins: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "code": code,
+        "name": f"{code}县政务服务中心",
+        "shortName": code.upper()[:4],
+        "docPrefix": "测政服",
+        "plugins": plugins or [],
+        "departments": [
+            {"code": "scjg", "name": "市场监督管理局", "category": "市场监管"},
+            {"code": "zjj", "name": "住房和城乡建设局", "category": "住房建设"},
+            {"code": "fgj", "name": "发展和改革局", "category": "发展改革"},
+            {"code": "hbj", "name": "生态环境局"},
+            {"code": "gaj", "name": "公安局"},
+        ],
+        "windows": [
+            {"code": "A01", "name": "综合受理窗口", "kind": "comprehensive", "serves": ["scjg", "zjj"]},
+            {"code": "C01", "name": "统一出件窗口", "kind": "pickup"},
+        ],
+        **extra,
+    }
+
+
+async def make_center(installed: Any = (), code: str = "testc", plugins: list[str] | None = None) -> Center:
+    return await load_center(center_doc(code, plugins), installed)
+
+
+async def make_user(username: str, center: Center | None = None, role: str | None = None, department: str | None = None) -> User:
+    user = await User.get_or_none(username=username) or await add_user(username, PASSWORD, display_name=username)
+    if center is not None and role is not None:
+        await grant_role(user, center, role, department_code=department)
+    return user

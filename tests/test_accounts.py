@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from core import accounts
+from core.models import Token
+from tests.helpers import PASSWORD, make_center, make_user
+
+pytestmark = pytest.mark.anyio
+
+LOGIN = """mutation($u: String!, $p: String!) { login(username: $u, password: $p) {
+  __typename
+  ... on LoginSuccess { token user { username roles { center role department } } }
+  ... on UserErrors { errors { path code message } } } }"""
+ME = "{ me { username roles { center role department } } }"
+
+
+def test_password_hash_is_a_salted_kdf():
+    h1, h2 = accounts.hash_password("密码-123456"), accounts.hash_password("密码-123456")
+    assert h1 != h2 and h1.startswith("scrypt$")
+    assert accounts.verify_password("密码-123456", h1)
+    assert not accounts.verify_password("密码-123457", h1)
+    assert not accounts.verify_password("x", "garbage")
+
+
+async def test_login_me_and_roles(app, gql):
+    center = await make_center()
+    await make_user("clerk1", center, "clerk")
+    await make_user("clerk1", center, "reviewer", "scjg")
+    data = await gql(LOGIN, {"u": "clerk1", "p": PASSWORD})
+    success = data["login"]
+    assert success["__typename"] == "LoginSuccess"
+    assert {(r["role"], r["department"]) for r in success["user"]["roles"]} == {("clerk", None), ("reviewer", "scjg")}
+    me = await gql(ME, token=success["token"])
+    assert me["me"]["username"] == "clerk1"
+    assert (await gql(ME))["me"] is None
+
+
+async def test_wrong_password_and_unknown_user_get_the_same_answer(app, gql):
+    await make_user("known")
+    wrong = (await gql(LOGIN, {"u": "known", "p": "nope-nope"}))["login"]
+    unknown = (await gql(LOGIN, {"u": "nobody", "p": "nope-nope"}))["login"]
+    assert wrong == unknown
+    assert wrong["__typename"] == "UserErrors"
+    assert wrong["errors"] == [{"path": None, "code": "login_failed", "message": "用户名或密码错误"}]
+
+
+async def test_tokens_expire_and_can_be_revoked(app, gql):
+    await make_user("u1")
+    token = (await gql(LOGIN, {"u": "u1", "p": PASSWORD}))["login"]["token"]
+    assert (await gql(ME, token=token))["me"]["username"] == "u1"
+    # only the hash is stored
+    assert not await Token.exists(token_hash=token)
+    await Token.all().update(expires_at=datetime.now(timezone.utc) - timedelta(seconds=1))
+    assert (await gql(ME, token=token))["me"] is None
+
+    token = (await gql(LOGIN, {"u": "u1", "p": PASSWORD}))["login"]["token"]
+    assert (await gql("mutation { logout { ok } }", token=token))["logout"]["ok"] is True
+    assert (await gql(ME, token=token))["me"] is None
+
+
+async def test_add_user_rejects_bad_input_all_at_once(app):
+    from core.errors import UserErrorsException
+
+    await make_user("taken")
+    with pytest.raises(UserErrorsException) as info:
+        await accounts.add_user("taken", "short")
+    assert {e.code for e in info.value.errors} == {"password.too_short", "duplicate"}

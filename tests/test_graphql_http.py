@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import strawberry
+
+from core import hookimpl
+
+from core.graphql.schema import build_schema, schema_sdl
+from tests.helpers import make_center, make_user
+
+pytestmark = pytest.mark.anyio
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_centers_are_public(app, gql):
+    await make_center(code="aaa", plugins=[])
+    data = await gql("{ centers { code name plugins departments { code name } windows { code kind } } }")
+    (center,) = data["centers"]
+    assert center["code"] == "aaa" and center["plugins"] == []
+    assert {"code": "scjg", "name": "市场监督管理局"} in center["departments"]
+
+
+async def test_malformed_json_is_a_4xx_without_traceback(app, client):
+    response = await client.post("/graphql", content=b"{not json", headers={"content-type": "application/json"})
+    assert 400 <= response.status_code < 500
+    assert "Traceback" not in response.text
+
+
+async def test_malformed_query_is_a_graphql_error(app, client):
+    response = await client.post("/graphql", json={"query": "{ centers { code "})
+    assert 400 <= response.status_code < 500
+    body = response.json()
+    assert body["errors"] and "Syntax Error" in body["errors"][0]["message"]
+    assert "Traceback" not in response.text
+
+
+class BrokenPlugin:
+    """Contributes a field whose resolver fails the way a bug would."""
+
+    @staticmethod
+    @hookimpl
+    def register_graphql():
+        @strawberry.type
+        class Query:
+            @strawberry.field
+            def broken(self) -> str:
+                raise RuntimeError("secret internal detail /etc/passwd")
+
+        return {"query": [Query]}
+
+
+@pytest.fixture
+def with_broken(plugin_manager):
+    plugin_manager.register(BrokenPlugin(), name="broken")
+
+
+async def test_unexpected_errors_are_masked(with_broken, app, client):
+    response = await client.post("/graphql", json={"query": "{ broken }"})
+    text = response.text
+    assert "secret internal detail" not in text and "Traceback" not in text
+    assert response.json()["errors"][0]["extensions"]["code"] == "INTERNAL"
+
+
+async def test_forbidden_is_a_graphql_error_with_code(app, gql):
+    center = await make_center(code="bbb")
+    await make_user("clerk", center, "clerk")
+    token = await gql.login("clerk", "secret-pass-1")
+    body = await gql.raw(
+        'mutation { setPluginEnabled(center: "bbb", plugin: "one_window", enabled: true) { __typename } }', token=token
+    )
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert "管理员" in body["errors"][0]["message"]
+
+
+async def test_admin_toggles_plugins_over_graphql(app, gql, govhall):
+    center = await make_center(code="ccc")
+    await make_user("boss", center, "admin")
+    token = await gql.login("boss", "secret-pass-1")
+    q = "mutation($p: String!, $e: Boolean!) { setPluginEnabled(center: \"ccc\", plugin: $p, enabled: $e) { __typename ... on Center { plugins } ... on UserErrors { errors { code path message } } } }"
+    bad = (await gql(q, {"p": "nope", "e": True}, token=token))["setPluginEnabled"]
+    assert bad["__typename"] == "UserErrors" and bad["errors"][0]["code"] == "unknown_plugin"
+    for name in sorted(govhall.hub.installed):
+        on = (await gql(q, {"p": name, "e": True}, token=token))["setPluginEnabled"]
+        assert name in on["plugins"]
+
+
+def test_schema_graphql_file_is_current(govhall_schema_sdl):
+    current = (ROOT / "schema.graphql").read_text("utf-8")
+    assert current == govhall_schema_sdl, "schema.graphql is out of date: run `govhall schema`"
+
+
+@pytest.fixture
+def govhall_schema_sdl(settings, plugin_manager):
+    from core.plugins import PluginHub
+
+    return schema_sdl(build_schema(PluginHub(plugin_manager)))

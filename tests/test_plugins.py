@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import pytest
+
+from core.centers import load_center, set_plugin_enabled
+from core.models import Center
+from core.plugins import BUILTIN_PLUGINS, installed_plugins, make_plugin_manager
+from tests import example_plugin
+
+pytestmark = pytest.mark.anyio
+
+
+def center_doc(code: str, plugins: list[str]) -> dict:
+    return {
+        "code": code, "name": f"{code}政务服务中心", "shortName": code.upper()[:4], "plugins": plugins,
+        "departments": [{"code": "scjg", "name": "市场监督管理局"}],
+    }
+
+
+@pytest.fixture
+def with_example(plugin_manager):
+    plugin_manager.register(example_plugin, name="example")
+    return plugin_manager
+
+
+async def test_hook_runs_only_for_centers_that_enable_the_plugin(with_example, app, govhall):
+    hub = govhall.hub
+    a = await load_center(center_doc("aaa", ["example"]), hub.installed)
+    b = await load_center(center_doc("bbb", []), hub.installed)
+    example_plugin.SEEN.clear()
+
+    results_a = hub.for_center(a).validate_case(center=a, item=None, data={"name": "测试公司"}, action="submit")
+    results_b = hub.for_center(b).validate_case(center=b, item=None, data={"name": "测试公司"}, action="submit")
+    assert [e.code for group in results_a for e in group] == ["example.name"]
+    assert results_b == []
+    assert example_plugin.SEEN == ["aaa"]
+
+    # Enabling it for b is a data change: the next call sees it, no restart.
+    b = await set_plugin_enabled(b, "example", True, hub.installed)
+    assert (await Center.get(code="bbb")).plugins == ["example"]
+    results_b = hub.for_center(b).validate_case(center=b, item=None, data={"name": "测试公司"}, action="submit")
+    assert [e.code for group in results_b for e in group] == ["example.name"]
+    assert example_plugin.SEEN == ["aaa", "bbb"]
+
+    # And disabling it again turns it off.
+    b = await set_plugin_enabled(b, "example", False, hub.installed)
+    assert hub.for_center(b).validate_case(center=b, item=None, data={"name": "测试"}, action="submit") == []
+
+
+def test_plugin_manager_is_per_app_and_lists_builtins(settings):
+    pm1 = make_plugin_manager(settings)
+    pm2 = make_plugin_manager(settings)
+    pm1.register(example_plugin, name="example")
+    assert "example" in installed_plugins(pm1)
+    assert "example" not in installed_plugins(pm2)
+    present = {m.rsplit(".", 1)[-1] for m in BUILTIN_PLUGINS}
+    assert set(installed_plugins(pm2)) <= present
+
+
+def test_plugins_env_narrows_what_loads(settings):
+    narrowed = type(settings)(database_url=settings.database_url, plugins=("one_window",))
+    names = installed_plugins(make_plugin_manager(narrowed))
+    assert names in ([], ["one_window"])
+
+
+async def test_unknown_plugin_in_center_file_is_rejected_with_names(app, govhall):
+    from core.errors import UserErrorsException
+
+    with pytest.raises(UserErrorsException) as info:
+        await load_center(center_doc("ccc", ["no_such_plugin"]), govhall.hub.installed)
+    (error,) = info.value.errors
+    assert error.code == "unknown_plugin" and error.path == "/plugins/0"
+    assert "no_such_plugin" in error.message
+    for name in govhall.hub.installed:
+        assert name in error.message
+    assert not await Center.exists(code="ccc")
