@@ -57,7 +57,7 @@ def extra_routes(govhall: GovHall) -> list[BaseRoute]:
     import importlib
 
     routes: list[BaseRoute] = []
-    for name in ("core.documents.routes",):
+    for name in ("core.documents.routes", "core.materials_routes"):
         try:
             routes.extend(importlib.import_module(name).routes())
         except ModuleNotFoundError as exc:
@@ -71,6 +71,7 @@ def extra_routes(govhall: GovHall) -> list[BaseRoute]:
 def create_app(settings: Settings | None = None, pm: pluggy.PluginManager | None = None) -> Starlette:
     """A new app with its own plugin manager and schema; the lifespan opens the database."""
     govhall = GovHall.create(settings, pm)
+    govhall.processes  # noqa: B018 - check every process now: a broken one stops the app at start
     schema = build_schema(govhall.hub)
     graphql_app = GovHallGraphQL(schema, graphql_ide="graphiql")
 

@@ -37,7 +37,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from core.errors import UserError, UserErrorsException, pointer
-from core.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, reason_for
+from core.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, reason_for
 
 __all__ = [
     "WIDGETS",
@@ -292,6 +292,26 @@ def _show(v: object) -> str:
     return "空" if v is None else str(v)
 
 
+def _no_false_fields(schema: Any) -> Any:
+    """``"field": false`` → ``{"not": {}}``: same meaning, but jsonschema 4.26 drops the path of a
+    false subschema's error, and the applicant must be told *which* field may not be filled."""
+    if isinstance(schema, list):
+        return [_no_false_fields(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if key in ("enum", "const", "default", "examples") or key.startswith("x-"):
+            out[key] = value
+        elif key in ("properties", "patternProperties") and isinstance(value, dict):
+            out[key] = {k: {"not": {}} if v is False else _no_false_fields(v) for k, v in value.items()}
+        elif key == "prefixItems" and isinstance(value, list):
+            out[key] = [{"not": {}} if v is False else _no_false_fields(v) for v in value]
+        else:
+            out[key] = _no_false_fields(value)
+    return out
+
+
 class FormValidator:
     """A compiled form: ``errors(data)`` lists every problem with pointer, code and Chinese message."""
 
@@ -299,7 +319,7 @@ class FormValidator:
 
     def __init__(self, schema: dict) -> None:
         self.schema = schema
-        self._validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+        self._validator = Draft202012Validator(_no_false_fields(schema), format_checker=FORMAT_CHECKER)
 
     def is_valid(self, data: object) -> bool:
         """True when ``data`` has no problem (cheaper than ``errors`` when you only need yes/no)."""
@@ -312,7 +332,10 @@ class FormValidator:
             for parts, ue in self._convert(error):
                 key = tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in parts)
                 found.setdefault((ue.path, ue.code, ue.message), (key, ue))
-        return [ue for _, ue in sorted(found.values(), key=lambda kv: (kv[0], kv[1].code, kv[1].message))]
+        # A value of the wrong type fails its format, pattern... too: say only what matters.
+        mistyped = {ue.path for _, ue in found.values() if ue.code == "type"}
+        kept = [kv for kv in found.values() if kv[1].code == "type" or kv[1].path not in mistyped]
+        return [ue for _, ue in sorted(kept, key=lambda kv: (kv[0], kv[1].code, kv[1].message))]
 
     def check(self, data: object) -> None:
         """Raise UserErrorsException with every problem, or return when the data is valid."""
@@ -371,7 +394,9 @@ class FormValidator:
     def _code(e: ValidationError) -> str:
         if e.validator == "format":
             return f"format.{e.validator_value}"
-        return str(e.validator) if e.validator else "not_allowed"
+        if e.validator is None or (e.validator == "not" and e.validator_value == {}):
+            return "not_allowed"  # a false schema: the field may not be filled at all
+        return str(e.validator)
 
     def _message(self, e: ValidationError, label: str) -> str:
         kw, v, inst = e.validator, e.validator_value, e.instance
@@ -404,7 +429,7 @@ class FormValidator:
             "minProperties": f"{label}至少应填写{v}项内容",
             "maxProperties": f"{label}最多填写{v}项内容",
             "contains": f"{label}缺少必需的项",
-            "not": f"{label}的填写不符合要求",
+            "not": f"{label}不应填写" if v == {} else f"{label}的填写不符合要求",
             "unevaluatedProperties": f"{label}包含表单未定义的字段",
             "unevaluatedItems": f"{label}包含多余的项",
             None: f"{label}不应填写",
@@ -416,9 +441,11 @@ class FormValidator:
         if kw in ("anyOf", "oneOf") and e.context:
             reasons: list[str] = []
             for child in sorted(e.context, key=lambda c: (len(c.absolute_path), str(c.validator))):
-                for _, ue in self._convert(child):
-                    if ue.message not in reasons:
-                        reasons.append(ue.message)
+                if child.validator == "format" and isinstance(child.cause, FormatProblem):
+                    texts = [str(child.cause)]  # "统一社会信用代码校验位错误": says which alternative
+                else:
+                    texts = [ue.message for _, ue in self._convert(child)]
+                reasons.extend(t for t in texts if t not in reasons)
             return f"{label}须满足以下之一：" + "；".join(reasons[:4])
         if kw == "oneOf":
             return f"{label}同时符合了多个互斥的条件"

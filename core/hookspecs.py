@@ -25,6 +25,7 @@ import pluggy
 if TYPE_CHECKING:
     from .errors import UserError
     from .models import Case, CaseEvent, Center, Department, ItemVersion, Timer
+    from .workflow import TransitionContext
 
 hookspec = pluggy.HookspecMarker("govhall")
 hookimpl = pluggy.HookimplMarker("govhall")
@@ -95,6 +96,21 @@ def validate_case(
     """Called before a case is stored (``action="submit"``) and before a transition that edits its
     data (``action`` = the transition), after the form's JSON Schema passed. Return the extra
     problems this center's rules find (each with a JSON pointer), or ``None``/``[]``."""
+
+
+@hookspec
+def transition_guard(ctx: TransitionContext) -> Sequence[UserError] | None:
+    """Called inside a transition's transaction, after the process's own guards passed and before
+    any effect, for every transition of a case of this center (``ctx.transition.action`` says
+    which). Return the problems that forbid it (nothing is then changed), or ``None``/``[]``."""
+
+
+@hookspec
+def transition_effects(ctx: TransitionContext) -> None:
+    """Called inside a transition's transaction after the process's effects ran, before the case
+    is saved and its audit event appended. Write the plugin's own records here; add to
+    ``ctx.changes`` what the audit event should show. Raising rolls the transition back.
+    Returns nothing."""
 
 
 @hookspec(firstresult=True)

@@ -44,3 +44,17 @@ class GovHall:
     @cached_property
     def template_dirs(self) -> list[Path]:
         return [Path(p) for group in self.pm.hook.register_document_templates() for p in group]
+
+    @cached_property
+    def processes(self) -> Any:
+        """The :class:`core.workflow.ProcessRegistry`: built (and checked) when the app is created."""
+        from .workflow import ProcessRegistry
+
+        return ProcessRegistry.build(self)
+
+    @cached_property
+    def renderer(self) -> Any:
+        """The :class:`core.documents.DocumentRenderer` with the plugins' template folders first."""
+        from .documents import DocumentRenderer
+
+        return DocumentRenderer(self.template_dirs)

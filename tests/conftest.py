@@ -24,6 +24,7 @@ from core.app import create_app
 from core.plugins import make_plugin_manager
 from core.settings import Settings
 
+os.environ.setdefault("GOVHALL_SCRYPT_N", "1024")  # a cheaper KDF cost for the many test logins
 TEST_DATABASE = os.environ.get("GOVHALL_TEST_DATABASE", "sqlite")
 IS_POSTGRES = TEST_DATABASE.startswith(("postgres://", "postgresql://"))
 

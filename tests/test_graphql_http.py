@@ -63,15 +63,24 @@ async def test_unexpected_errors_are_masked(with_broken, app, client):
     assert response.json()["errors"][0]["extensions"]["code"] == "INTERNAL"
 
 
-async def test_forbidden_is_a_graphql_error_with_code(app, gql):
+async def test_forbidden_mutation_is_user_errors_with_code(app, gql):
     center = await make_center(code="bbb")
     await make_user("clerk", center, "clerk")
     token = await gql.login("clerk", "secret-pass-1")
-    body = await gql.raw(
-        'mutation { setPluginEnabled(center: "bbb", plugin: "one_window", enabled: true) { __typename } }', token=token
+    data = await gql(
+        'mutation { setPluginEnabled(center: "bbb", plugin: "one_window", enabled: true) {'
+        ' __typename ... on UserErrors { errors { code message } } } }', token=token
     )
+    (error,) = data["setPluginEnabled"]["errors"]
+    assert error["code"] == "forbidden" and "管理员" in error["message"]
+
+
+async def test_forbidden_query_is_a_graphql_error_with_code(app, gql):
+    center = await make_center(code="ddd")
+    await make_user("someone", center, "applicant")
+    token = await gql.login("someone", "secret-pass-1")
+    body = await gql.raw('{ itemDraft(center: "ddd", code: "x") { code } }', token=token)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    assert "管理员" in body["errors"][0]["message"]
 
 
 async def test_admin_toggles_plugins_over_graphql(app, gql, govhall):

@@ -11,6 +11,7 @@ or ISO strings; an aware ``datetime`` is shown in China time; ``?`` marks an opt
 
     center    {name, code, docPrefix, phone?, address?, sealLabel?}
     document  {kind, number, issuedOn, verifyCode, verifyUrl, title?, issuer?}
+              (kind is informational: the kind rendered is the one passed to render_*)
               title defaults to DOCUMENT_KINDS[kind] (a certificate takes certificate.title);
               issuer (who signs and seals) defaults to center.name
     case      {number, itemName, applicantName, agentName?, acceptedAt, promisedDue, legalDue,
@@ -18,6 +19,7 @@ or ISO strings; an aware ``datetime`` is shown in China time; ``?`` marks an opt
                leadDepartment, departments, state}
               provisional: True when a deadline falls in a year whose holiday schedule is not
               published yet; the notice then marks the dates 暂定 and explains why.
+              state is a display label (办理中); the notices do not print it.
 
     per kind (only what its template prints is required):
     acceptance_notice   case.{number, itemName, applicantName, acceptedAt, promisedDue, legalDue,
@@ -372,6 +374,11 @@ class DocumentRenderer:
     override a kind (``acceptance_notice.html``) or add one. A plugin template can extend the
     core version of the same kind as ``core/<kind>.html``. Rendering PDF is serialised by a lock:
     the shared font configuration is not meant for concurrent use.
+
+    Templates get the context plus ``kind`` and ``title``; filters ``cn_date`` (``upper=True``
+    for 二〇二六年…), ``cn_datetime``, ``short_date``, ``short_datetime``; globals ``qr_svg(text)``,
+    ``seal_svg(name, label)``, ``RECONSIDERATION_DAYS``, ``LITIGATION_MONTHS``; macros in
+    ``_macros.html``. Blocks of ``base.html``: title, subtitle, body, signature, after.
     """
 
     def __init__(self, template_dirs: Sequence[Path] = (), *, auto_reload: bool = False) -> None:
@@ -450,6 +457,8 @@ class DocumentRenderer:
             ) from exc
         except UndefinedError as exc:
             field = _field_name(exc, values) or str(exc)
+            if field == "title":  # a plugin kind with no DOCUMENT_KINDS entry needs a title
+                field = "document.title"
             at = self._location(exc)
             raise DocumentError(
                 template_name, field,

@@ -7,12 +7,11 @@ from typing import Annotated
 import strawberry
 
 from ..centers import get_center, set_plugin_enabled
-from ..errors import UserErrorsException
 from ..models import Center as CenterRow
 from ..models import Department as DepartmentRow
 from ..models import Window as WindowRow
 from .context import Info
-from .types import UserErrors, user_errors
+from .types import UserErrors, mutation_result
 
 
 @strawberry.type
@@ -80,13 +79,9 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="为中心启用或停用插件（管理员），立即生效")
     async def set_plugin_enabled(self, info: Info, center: str, plugin: str, enabled: bool) -> SetPluginResult:
-        try:
+        async def work() -> CenterRow:
             row = await get_center(center)
-        except UserErrorsException as exc:
-            return user_errors(exc.errors)
-        info.context.actor.require(row.id, "admin")
-        try:
-            row = await set_plugin_enabled(row, plugin, enabled, info.context.govhall.hub.installed)
-        except UserErrorsException as exc:
-            return user_errors(exc.errors)
-        return center_type(row)
+            info.context.actor.require(row.id, "admin")
+            return await set_plugin_enabled(row, plugin, enabled, info.context.govhall.hub.installed)
+
+        return await mutation_result(work, center_type)

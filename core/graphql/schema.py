@@ -23,7 +23,7 @@ def _optional_pieces() -> tuple[list[type], list[type]]:
 
     queries: list[type] = []
     mutations: list[type] = []
-    for name in ("items", "cases", "clock", "documents"):
+    for name in ("items", "cases", "clock", "documents", "materials"):
         try:
             module = importlib.import_module(f"core.graphql.{name}")
         except ModuleNotFoundError as exc:

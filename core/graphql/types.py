@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
 
 import strawberry
 
+from ..errors import Forbidden, NotFound, UserErrorsException
 from ..errors import UserError as UserErrorData
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @strawberry.type
@@ -35,3 +40,17 @@ class RoleGrant:
 @strawberry.type
 class Ok:
     ok: bool
+
+
+async def mutation_result(work: Callable[[], Awaitable[T]], present: Callable[[T], R]) -> R | UserErrors:
+    """Run a mutation's service call: input problems, refusals and unknown objects come back as
+    ``UserErrors`` (codes from the service, ``forbidden``, ``not_found``), as API.md promises."""
+    try:
+        value = await work()
+    except UserErrorsException as exc:
+        return user_errors(exc.errors)
+    except Forbidden as exc:
+        return user_errors([UserErrorData(code="forbidden", message=exc.message, path=None)])
+    except NotFound as exc:
+        return user_errors([UserErrorData(code="not_found", message=exc.message, path=None)])
+    return present(value)

@@ -1,0 +1,410 @@
+"""Cases (办件): submitting, seeing, listing and moving them through their process.
+
+Every change is one transaction: the state, the audit event, the clock and the documents together.
+Two users firing on one case at once: the conditional ``UPDATE ... WHERE version = ?`` lets exactly
+one win; the other gets a ``conflict`` error with the case's current state. Hooks that notify run
+after the commit.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import Q, Subquery
+from tortoise.transactions import in_transaction
+
+from .accounts import STAFF_ROLES, Actor
+from .calendar import CENTER_TZ
+from .centers import get_center
+from .errors import Forbidden, NotFound, UserError, UserErrorsException
+from .form_validation import CASE_DATA_MAX_BYTES, check_size, validator_for
+from .counters import next_value
+from .models import Case, CaseEvent, CaseTask, Center, Department, Item, ItemVersion, User
+from .plugins import acall
+from .runtime import GovHall
+from .workflow import Process, Transition, TransitionContext, run_effects
+
+log = logging.getLogger("govhall.cases")
+
+KIND_LABELS = {
+    "immediate": "即办件", "promised": "承诺件", "supplement": "补办件", "joint": "联办件",
+    "returned": "退回件", "urgent": "急办件", "reply": "答复件", "report_up": "上报件",
+}
+# Staff who see every case of their center; reviewers see their department's.
+CENTER_WIDE_ROLES = tuple(STAFF_ROLES - {"reviewer"})
+OWNER_ROLES = frozenset({"owner", "applicant", "agent"})
+
+
+# --- who may see and do what -------------------------------------------------------------------
+
+
+async def _reviewer_sees(actor: Actor, case: Case) -> bool:
+    departments = actor.departments_for(case.center_id, "reviewer")  # type: ignore[attr-defined]
+    if not departments:
+        return False
+    if None in departments or case.department_id in departments:  # type: ignore[attr-defined]
+        return True
+    return await CaseTask.exists(case_id=case.id, department_id__in=[d for d in departments if d])
+
+
+def is_owner(actor: Actor, case: Case) -> bool:
+    return actor.user is not None and actor.user.id in (case.applicant_id, case.agent_id)  # type: ignore[attr-defined]
+
+
+async def can_view(actor: Actor, case: Case) -> bool:
+    if actor.user is None:
+        return False
+    if is_owner(actor, case) or actor.has(case.center_id, *CENTER_WIDE_ROLES):  # type: ignore[attr-defined]
+        return True
+    return await _reviewer_sees(actor, case)
+
+
+async def load_visible_case(actor: Actor, case_id: int | str) -> Case:
+    """The case, if the actor may see it: NotFound when it does not exist, Forbidden otherwise."""
+    try:
+        key = int(case_id)
+    except (TypeError, ValueError):
+        raise NotFound("办件不存在")
+    case = await Case.get_or_none(id=key).select_related("center", "item_version")
+    if case is None:
+        raise NotFound("办件不存在")
+    actor.require_login()
+    if not await can_view(actor, case):
+        raise Forbidden("无权查看该办件")
+    return case
+
+
+async def role_for(actor: Actor, case: Case, transition: Transition) -> str | None:
+    """The role under which the actor may fire ``transition`` on ``case``, or None."""
+    if actor.user is None:
+        return None
+    if OWNER_ROLES & transition.roles and is_owner(actor, case):
+        return "owner"
+    for role in transition.roles - OWNER_ROLES:
+        if role == "reviewer":
+            if actor.has(case.center_id, "reviewer") and await _reviewer_sees(actor, case):  # type: ignore[attr-defined]
+                return role
+        elif actor.has(case.center_id, role):  # type: ignore[attr-defined]
+            return role
+    return None
+
+
+async def available_transitions(actor: Actor, case: Case, process: Process) -> list[Transition]:
+    return [t for t in process.from_state(case.state) if await role_for(actor, case, t)]
+
+
+# --- submitting ----------------------------------------------------------------------------------
+
+
+async def latest_version(center: Center, code: str) -> ItemVersion:
+    item = await Item.get_or_none(center=center, code=code)
+    if item is None or item.latest_version == 0:
+        raise UserErrorsException.single("unknown_item", f"本中心没有已发布的事项“{code}”", "/item")
+    return await ItemVersion.get(item_id=item.id, version=item.latest_version)
+
+
+async def validate_data(govhall: GovHall, center: Center, item: ItemVersion, data: Any, action: str) -> list[UserError]:
+    """The form's schema, then the center's plugins: every problem at once (一次性告知)."""
+    check_size(data, CASE_DATA_MAX_BYTES, "办件数据")
+    errors = validator_for(("item", item.id), item.definition["form"]).errors(data)
+    if errors:
+        return errors
+    for group in await acall(govhall.hub.for_center(center).validate_case, center=center, item=item, data=data, action=action):
+        errors.extend(group)
+    return errors
+
+
+def case_number(center: Center, day: str, seq: int) -> str:
+    return f"{center.short_name}-{day}-{seq:06d}"
+
+
+async def submit_case(
+    govhall: GovHall,
+    actor: Actor,
+    center_code: str,
+    item_code: str,
+    data: Any,
+    *,
+    on_behalf_of: str | None = None,
+    channel: str = "web",
+    materials: Sequence[int] = (),
+) -> Case:
+    """File a case. Online and at the window alike (线上线下无差别受理)."""
+    user = actor.require_login()
+    center = await get_center(center_code)
+    item = await latest_version(center, item_code)
+    process = govhall.processes.get(item.definition["process"])
+    applicant, agent = user, None
+    if on_behalf_of:
+        if not actor.has(center.id, "agent", "clerk", "head"):
+            raise Forbidden("只有代办员或窗口人员可以代为申请")
+        found = await User.get_or_none(username=on_behalf_of)
+        if found is None:
+            raise UserErrorsException.single("unknown_user", f"申请人账号“{on_behalf_of}”不存在", "/onBehalfOf")
+        applicant, agent = found, user
+    errors = await validate_data(govhall, center, item, data, "submit")
+    if errors:
+        raise UserErrorsException(errors)
+    department = await Department.get_or_none(center=center, code=item.definition["department"])
+    now = datetime.now(CENTER_TZ)
+    async with in_transaction():
+        day = now.strftime("%Y%m%d")
+        number = case_number(center, day, await next_value(f"case:{center.id}:{day}"))
+        case = await Case.create(
+            center=center, number=number, item_version=item, process=process.id, applicant=applicant,
+            agent=agent, department=department, applicant_name=applicant.display_name or applicant.username,
+            data=data, state=process.initial, kind=item.definition.get("caseKind", "promised"), channel=channel,
+        )
+        case.center = center
+        case.item_version = item
+        if materials:
+            from .materials import attach_materials
+
+            await attach_materials(applicant, case, materials)
+        ctx = _context(govhall, actor, center, case, item, process, None, "", {}, "owner" if not agent else "agent")
+        await run_effects(ctx, process.on_submit)
+        if ctx.case_fields:
+            await case.save(update_fields=sorted(ctx.case_fields))
+        event = await CaseEvent.create(
+            case=case, seq=1, action="submit", from_state="", to_state=case.state, actor=user,
+            actor_name=actor.name, role="agent" if agent else "applicant", changes={"channel": channel},
+        )
+    await _after_commit(govhall, center, case, event, ctx)
+    return case
+
+
+# --- moving a case -------------------------------------------------------------------------------
+
+
+def _context(
+    govhall: GovHall, actor: Actor, center: Center, case: Case, item: ItemVersion, process: Process,
+    transition: Transition | None, comment: str, params: dict[str, Any], role: str,
+) -> TransitionContext:
+    placeholder = transition or Transition("submit", "提交", frozenset(), case.state, frozenset(), False, False, None, (), ())
+    return TransitionContext(
+        govhall=govhall, actor=actor, center=center, case=case, item=item, process=process,
+        transition=placeholder, comment=comment, params=params, from_state=case.state,
+        to_state=placeholder.target(case.state), role=role,
+    )
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396 JSON merge patch: what an applicant sends when correcting some fields."""
+    if not isinstance(patch, Mapping):
+        return patch
+    result = dict(target) if isinstance(target, Mapping) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def _conflict(case: Case, process: Process) -> UserErrorsException:
+    return UserErrorsException.single(
+        "conflict",
+        f"该办件已被他人处理，当前状态：{process.state_label(case.state)}（版本 {case.version}），请刷新后重试",
+        None,
+    )
+
+
+async def transition_case(
+    govhall: GovHall,
+    actor: Actor,
+    case_id: int | str,
+    action: str,
+    *,
+    comment: str = "",
+    params: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    case = await load_visible_case(actor, case_id)
+    center, item = case.center, case.item_version
+    process = govhall.processes.get(case.process)
+    expected = case.version if expected_version is None else expected_version
+    if expected != case.version:
+        raise _conflict(case, process)
+    transition = process.find(case.state, action)
+    if transition is None:
+        allowed = await available_transitions(actor, case, process)
+        names = "、".join(f"{t.label}（{t.action}）" for t in allowed) or "无"
+        raise UserErrorsException.single(
+            "unknown_action", f"办件当前状态为“{process.state_label(case.state)}”，不能执行“{action}”；您可执行：{names}", "/action"
+        )
+    role = await role_for(actor, case, transition)
+    if role is None:
+        raise UserErrorsException.single("forbidden", f"您的角色不能执行“{transition.label}”", "/action")
+    comment = (comment or "").strip()
+    if transition.comment_required and not comment:
+        raise UserErrorsException.single("required", f"“{transition.label}”须填写理由或意见", "/comment")
+    params = dict(params or {})
+    new_data = case.data
+    if transition.edits_data:
+        new_data = merge_patch(case.data, params)
+        errors = await validate_data(govhall, center, item, new_data, action)
+        if errors:
+            raise UserErrorsException(errors)
+    async with in_transaction():
+        claimed = await Case.filter(id=case.id, version=expected).update(version=expected + 1)
+        if not claimed:
+            raise _conflict(await Case.get(id=case.id), process)
+        case.version = expected + 1
+        ctx = _context(govhall, actor, center, case, item, process, transition, comment, params, role)
+        errors = []
+        for name in transition.guards:
+            errors.extend(await govhall.processes.guards[name](ctx))
+        if not errors:
+            hooks = govhall.hub.for_center(center)
+            for group in await acall(hooks.transition_guard, ctx=ctx):
+                errors.extend(group)
+        if errors:
+            raise UserErrorsException(errors)
+        if transition.set_kind and transition.set_kind != case.kind:
+            ctx.changes["kind"] = {"old": case.kind, "new": transition.set_kind}
+            case.kind = transition.set_kind
+            ctx.touch("kind")
+        if transition.edits_data:
+            ctx.changes["data"] = _diff(case.data, new_data)
+            case.data = new_data
+            ctx.touch("data")
+        await run_effects(ctx, transition.effects)
+        await acall(govhall.hub.for_center(center).transition_effects, ctx=ctx)
+        case.state = ctx.to_state
+        await case.save(update_fields=sorted({"state", "version", *ctx.case_fields}))
+        if params and not transition.edits_data:
+            ctx.changes.setdefault("params", params)
+        event = await CaseEvent.create(
+            case=case, seq=case.version, action=action, from_state=ctx.from_state, to_state=case.state,
+            actor=actor.user, actor_name=actor.name, role=role, comment=comment, changes=ctx.changes,
+        )
+    await _after_commit(govhall, center, case, event, ctx)
+    return case
+
+
+async def record_case_event(
+    govhall: GovHall,
+    actor: Actor,
+    case: Case,
+    action: str,
+    *,
+    comment: str = "",
+    changes: Mapping[str, Any] | None = None,
+    work: Callable[[Case], Awaitable[Mapping[str, Any] | None]] | None = None,
+) -> CaseEvent:
+    """A change to a case that is not a state transition (a hand-over, a pickup note): in one
+    transaction the case's version is claimed, ``work`` writes the caller's own rows (its result
+    is added to the event's changes), and the event is appended to the audit log. Concurrent
+    changes get ``conflict`` as transitions do."""
+    process = govhall.processes.get(case.process)
+    async with in_transaction():
+        claimed = await Case.filter(id=case.id, version=case.version).update(version=case.version + 1)
+        if not claimed:
+            raise _conflict(await Case.get(id=case.id), process)
+        case.version += 1
+        all_changes = dict(changes or {})
+        if work is not None:
+            all_changes.update(await work(case) or {})
+        event = await CaseEvent.create(
+            case=case, seq=case.version, action=action, from_state=case.state, to_state=case.state,
+            actor=actor.user, actor_name=actor.name, role=",".join(sorted(actor.roles_in(case.center_id))),  # type: ignore[attr-defined]
+            comment=comment, changes=all_changes,
+        )
+    center = case.center if hasattr(case.center, "plugins") else await Center.get(id=case.center_id)  # type: ignore[attr-defined]
+    try:
+        await acall(govhall.hub.for_center(center).case_changed, center=center, case=case, event=event)
+    except Exception:  # noqa: BLE001
+        log.exception("case_changed hook failed for case %s", case.number)
+    return event
+
+
+def _diff(old: Any, new: Any) -> dict[str, Any]:
+    keys = set(old or {}) | set(new or {})
+    return {k: {"old": (old or {}).get(k), "new": (new or {}).get(k)} for k in sorted(keys) if (old or {}).get(k) != (new or {}).get(k)}
+
+
+async def _after_commit(govhall: GovHall, center: Center, case: Case, event: CaseEvent, ctx: TransitionContext) -> None:
+    """Notifications and plugin reactions: the change is committed, so failures are only logged."""
+    try:
+        await acall(govhall.hub.for_center(center).case_changed, center=center, case=case, event=event)
+        for callback in ctx.after_commit:
+            await callback()
+    except Exception:  # noqa: BLE001 - the case already changed; tell the log, not the user
+        log.exception("after-commit hook failed for case %s", case.number)
+
+
+# --- listing -------------------------------------------------------------------------------------
+
+
+@dataclass
+class CasePage:
+    cases: list[Case]
+    has_next: bool
+    end_cursor: str | None
+
+
+def encode_cursor(case: Case) -> str:
+    return base64.urlsafe_b64encode(f"{int(case.urgent)}:{case.id}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[bool, int]:
+    try:
+        urgent, key = base64.urlsafe_b64decode(cursor.encode()).decode().split(":")
+        return urgent == "1", int(key)
+    except (ValueError, UnicodeDecodeError):
+        raise UserErrorsException.single("cursor", "分页游标无效", "/after")
+
+
+async def list_cases(
+    actor: Actor,
+    center_code: str,
+    *,
+    state: str | None = None,
+    kind: str | None = None,
+    alert: str | None = None,
+    department: str | None = None,
+    mine: bool = False,
+    first: int = 20,
+    after: str | None = None,
+) -> CasePage:
+    """Urgent cases first (急办件优先), then oldest first: a work queue. Keyset pagination."""
+    user = actor.require_login()
+    center = await get_center(center_code)
+    query = Case.filter(center_id=center.id)
+    if actor.has(center.id, *CENTER_WIDE_ROLES):
+        if mine:
+            query = query.filter(responsible_id=user.id)
+    else:
+        reviewer_departments = actor.departments_for(center.id, "reviewer")
+        visible = Q(applicant_id=user.id) | Q(agent_id=user.id)
+        if None in reviewer_departments:
+            visible = Q()
+        elif reviewer_departments:
+            ids = [d for d in reviewer_departments if d]
+            visible |= Q(department_id__in=ids) | Q(id__in=Subquery(CaseTask.filter(department_id__in=ids).values("case_id")))
+        if mine and reviewer_departments:
+            ids = [d for d in reviewer_departments if d]
+            visible = Q(department_id__in=ids) | Q(id__in=Subquery(CaseTask.filter(department_id__in=ids, state="open").values("case_id")))
+        elif mine:
+            visible = Q(applicant_id=user.id) | Q(agent_id=user.id)
+        query = query.filter(visible)
+    if state:
+        query = query.filter(state=state)
+    if kind:
+        query = query.filter(kind=kind)
+    if alert:
+        query = query.filter(alert=alert.upper())
+    if department:
+        query = query.filter(department__code=department)
+    if after:
+        urgent, key = decode_cursor(after)
+        query = query.filter(Q(urgent=False) | Q(urgent=True, id__gt=key)) if urgent else query.filter(urgent=False, id__gt=key)
+    first = max(1, min(first, 100))
+    rows = await query.order_by("-urgent", "id").limit(first + 1).select_related("item_version")
+    page = rows[:first]
+    return CasePage(cases=page, has_next=len(rows) > first, end_cursor=encode_cursor(page[-1]) if page else None)

@@ -1,0 +1,94 @@
+"""``govhall calendar import FILE`` and ``govhall sweep``: the clock's commands.
+
+A calendar file with problems is reported in full (every problem with its JSON pointer) and changes
+nothing; ``govhall sweep`` runs the same sweeper as ``govhall serve``, safely beside it. Failures
+are printed and returned as exit codes rather than raised as ``CommandError``: under
+``python -m core.cli`` that class exists twice (``__main__`` and ``core.cli``) and would not be caught.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from typing import Any
+
+from .cli import EXIT_BAD_INPUT, print_errors, read_json_file, with_database
+from .errors import UserError, UserErrorsException
+from .runtime import GovHall
+
+
+@with_database
+async def cmd_calendar_import(govhall: GovHall, args: argparse.Namespace) -> int:
+    from .calendar_files import read_calendar_document
+    from .clock import import_calendar
+    from .models import Center
+
+    doc = read_json_file(args.file)
+    file_center = doc.get("center") if isinstance(doc, dict) else None
+    code = args.center or (file_center if isinstance(file_center, str) else None)
+    errors: list[UserError] = []
+    try:
+        read_calendar_document(doc)
+    except UserErrorsException as exc:
+        errors.extend(exc.errors)
+    center = None
+    if not code:
+        errors.append(UserError("required", "请用 --center 指定中心，或在日历文件中填写 center", "/center"))
+    else:
+        center = await Center.get_or_none(code=code)
+        if center is None:
+            errors.append(UserError("unknown_center", f"中心“{code}”不存在", "/center"))
+    if not errors and center is not None:
+        try:
+            summary = await import_calendar(center, doc)
+        except UserErrorsException as exc:
+            errors.extend(exc.errors)
+    if errors:
+        print_errors(errors, args.file)
+        print(f"日历文件有 {len(errors)} 处问题，未作任何修改。", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(
+        f"已导入 {summary['year']} 年日历到中心 {summary['center']}：放假 {summary['holidays']} 天，"
+        f"调休上班 {summary['workdays']} 天；重新计算期限的在办办件 {summary['cases_changed']} 件。"
+    )
+    return 0
+
+
+@with_database
+async def cmd_sweep(govhall: GovHall, args: argparse.Namespace) -> int:
+    from .sweeper import run_sweeper, sweep
+
+    if args.once:
+        raised = await sweep(govhall)
+        for timer_id, level in raised:
+            print(f"计时器 {timer_id}: {level}")
+        print(f"本次巡检亮牌 {len(raised)} 个。")
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    interval = args.interval if args.interval is not None else govhall.settings.sweep_seconds
+    if interval <= 0:
+        print("错误 / error: --interval 应为正数（秒）", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"电子监察巡检已启动，每 {interval:g} 秒一次；Ctrl-C 停止。")
+    try:
+        await run_sweeper(govhall, interval)
+    except asyncio.CancelledError:
+        pass
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    calendar = sub.add_parser("calendar", help="工作日历").add_subparsers(
+        dest="calendar_command", required=True, metavar="ACTION"
+    )
+    p = calendar.add_parser("import", help="导入年度工作日历文件 (schemas/calendar.schema.json)")
+    p.add_argument("file")
+    p.add_argument("--center", help="中心编码（文件中未填写 center 时必填）")
+    p.set_defaults(func=cmd_calendar_import)
+
+    p = sub.add_parser("sweep", help="电子监察巡检：到期预警（黄牌、红牌）")
+    p.add_argument("--once", action="store_true", help="只巡检一次后退出")
+    p.add_argument("--interval", type=float, help="巡检间隔秒数（默认 GOVHALL_SWEEP_SECONDS 或 60）")
+    p.set_defaults(func=cmd_sweep)

@@ -1,0 +1,276 @@
+"""submitCase, case, cases, transitionCase, rateCase; the Case type."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from .. import cases as service
+from ..models import Case as CaseRow
+from ..models import CaseEvent, CaseTask, Department, Document, Rating
+from ..ratings import rate_case
+from .context import Info
+from .types import UserErrors, mutation_result
+
+
+@strawberry.enum(description="预警：NONE 正常，YELLOW 黄牌（临近期限），RED 红牌（已超期）")
+class Alert(Enum):
+    NONE = "NONE"
+    YELLOW = "YELLOW"
+    RED = "RED"
+
+
+@strawberry.type
+class CaseItem:
+    code: str
+    name: str
+    version: int
+
+
+@strawberry.type
+class CaseEventType:
+    seq: int
+    action: str
+    actor: str
+    role: str
+    at: datetime
+    comment: str
+    from_state: str
+    to_state: str
+    changes: JSON
+
+
+@strawberry.type
+class CaseDocument:
+    id: int
+    kind: str
+    title: str
+    number: str
+    issued_on: date
+    url: str
+    sha256: str
+    verify_code: str
+
+
+@strawberry.type
+class CaseAction:
+    action: str
+    label: str
+    comment_required: bool
+    edits_data: bool
+
+
+@strawberry.type
+class DepartmentTask:
+    department: str
+    department_name: str
+    lead: bool
+    state: str
+    due: date | None
+    comment: str
+
+
+@strawberry.type
+class ExplainedDayType:
+    date: date
+    counted: bool
+    reason: str
+
+
+@strawberry.type(name="Case", description="办件")
+class CaseType:
+    _row: strawberry.Private[CaseRow]
+    id: strawberry.ID
+    number: str
+    state: str
+    kind: str
+    data: JSON
+    version: int
+    urgent: bool
+    channel: str
+    submitted_at: datetime
+    accepted_at: datetime | None
+    completed_at: datetime | None
+    promised_due: date | None
+    legal_due: date | None
+    deadline_provisional: bool
+    alert: Alert
+    applicant_name: str
+
+    @strawberry.field(description="状态名称")
+    def state_label(self, info: Info) -> str:
+        return info.context.govhall.processes.get(self._row.process).state_label(self._row.state)
+
+    @strawberry.field(description="办件类型名称")
+    def kind_label(self) -> str:
+        return service.KIND_LABELS.get(self._row.kind, self._row.kind)
+
+    @strawberry.field
+    async def item(self) -> CaseItem:
+        v = self._row.item_version
+        if not hasattr(v, "version"):
+            await self._row.fetch_related("item_version")
+            v = self._row.item_version
+        return CaseItem(code=v.code, name=v.name, version=v.version)
+
+    @strawberry.field
+    async def department(self) -> str | None:
+        if self._row.department_id is None:  # type: ignore[attr-defined]
+            return None
+        d = await Department.get(id=self._row.department_id)  # type: ignore[attr-defined]
+        return d.code
+
+    @strawberry.field(description="当前用户可执行的动作标识")
+    async def available_actions(self, info: Info) -> list[str]:
+        return [t.action for t in await self._transitions(info)]
+
+    @strawberry.field(description="当前用户可执行的动作（含名称）")
+    async def actions(self, info: Info) -> list[CaseAction]:
+        return [
+            CaseAction(action=t.action, label=t.label, comment_required=t.comment_required, edits_data=t.edits_data)
+            for t in await self._transitions(info)
+        ]
+
+    async def _transitions(self, info: Info) -> list:
+        process = info.context.govhall.processes.get(self._row.process)
+        return await service.available_transitions(info.context.actor, self._row, process)
+
+    @strawberry.field(description="审计记录（只增不改）")
+    async def events(self) -> list[CaseEventType]:
+        rows = await CaseEvent.filter(case_id=self._row.id).order_by("seq")
+        return [
+            CaseEventType(seq=e.seq, action=e.action, actor=e.actor_name, role=e.role, at=e.at, comment=e.comment,
+                          from_state=e.from_state, to_state=e.to_state, changes=e.changes)
+            for e in rows
+        ]
+
+    @strawberry.field(description="已出具的文书")
+    async def documents(self) -> list[CaseDocument]:
+        rows = await Document.filter(case_id=self._row.id).order_by("id").only(
+            "id", "kind", "title", "number", "issued_on", "sha256", "verify_code"
+        )
+        return [
+            CaseDocument(id=d.id, kind=d.kind, title=d.title, number=d.number, issued_on=d.issued_on,
+                         url=f"/documents/{d.id}.pdf", sha256=d.sha256, verify_code=d.verify_code)
+            for d in rows
+        ]
+
+    @strawberry.field(description="联办件各部门任务")
+    async def tasks(self) -> list[DepartmentTask]:
+        rows = await CaseTask.filter(case_id=self._row.id).select_related("department").order_by("id")
+        return [
+            DepartmentTask(department=t.department.code, department_name=t.department.name, lead=t.lead,
+                           state=t.state, due=t.due, comment=t.comment)
+            for t in rows
+        ]
+
+    @strawberry.field(description="期限计算说明：逐日列出计入与不计入的日期及原因")
+    async def deadline_explanation(self) -> list[ExplainedDayType]:
+        from ..clock import explain_case
+
+        if self._row.accepted_on is None:
+            return []
+        deadline = await explain_case(self._row)
+        return [ExplainedDayType(date=d.day, counted=d.counted, reason=d.reason) for d in deadline.explanation]
+
+    @strawberry.field(description="好差评")
+    async def rating(self) -> int | None:
+        row = await Rating.get_or_none(case_id=self._row.id)
+        return row.level if row else None
+
+
+def case_type(row: CaseRow) -> CaseType:
+    return CaseType(
+        _row=row, id=strawberry.ID(str(row.id)), number=row.number, state=row.state, kind=row.kind, data=row.data,
+        version=row.version, urgent=row.urgent, channel=row.channel, submitted_at=row.submitted_at,
+        accepted_at=row.accepted_at, completed_at=row.completed_at, promised_due=row.promised_due,
+        legal_due=row.legal_due, deadline_provisional=row.deadline_provisional, alert=Alert(row.alert),
+        applicant_name=row.applicant_name,
+    )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class CaseEdge:
+    node: CaseType
+    cursor: str
+
+
+@strawberry.type
+class CaseConnection:
+    edges: list[CaseEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class RatingType:
+    case_id: strawberry.ID
+    level: int
+    comment: str
+
+
+SubmitCaseResult = Annotated[CaseType | UserErrors, strawberry.union("SubmitCaseResult")]
+TransitionCaseResult = Annotated[CaseType | UserErrors, strawberry.union("TransitionCaseResult")]
+RateCaseResult = Annotated[RatingType | UserErrors, strawberry.union("RateCaseResult")]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="一个办件（申请人只能看自己的，工作人员看本中心/本部门的）")
+    async def case(self, info: Info, id: strawberry.ID) -> CaseType:
+        return case_type(await service.load_visible_case(info.context.actor, id))
+
+    @strawberry.field(description="办件列表：急办件优先，其余按提交先后；游标分页")
+    async def cases(
+        self, info: Info, center: str, state: str | None = None, kind: str | None = None, alert: Alert | None = None,
+        department: str | None = None, mine: bool = False, first: int = 20, after: str | None = None,
+    ) -> CaseConnection:
+        page = await service.list_cases(
+            info.context.actor, center, state=state, kind=kind, alert=alert.value if alert else None,
+            department=department, mine=mine, first=first, after=after,
+        )
+        edges = [CaseEdge(node=case_type(c), cursor=service.encode_cursor(c)) for c in page.cases]
+        return CaseConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="提交办件（线上线下无差别）；代办时 onBehalfOf 为申请人账号")
+    async def submit_case(
+        self, info: Info, center: str, item: str, data: JSON, materials: list[int] | None = None,
+        on_behalf_of: str | None = None, channel: str = "web",
+    ) -> SubmitCaseResult:
+        ctx = info.context
+        return await mutation_result(
+            lambda: service.submit_case(ctx.govhall, ctx.actor, center, item, data, on_behalf_of=on_behalf_of,
+                                        channel=channel, materials=materials or ()),
+            case_type,
+        )
+
+    @strawberry.mutation(description="执行办件动作；expectedVersion 防止并发覆盖（冲突时返回 conflict）")
+    async def transition_case(
+        self, info: Info, id: strawberry.ID, action: str, comment: str | None = None, data: JSON | None = None,
+        expected_version: int | None = None,
+    ) -> TransitionCaseResult:
+        ctx = info.context
+        return await mutation_result(
+            lambda: service.transition_case(ctx.govhall, ctx.actor, id, action, comment=comment or "",
+                                            params=data or {}, expected_version=expected_version),
+            case_type,
+        )
+
+    @strawberry.mutation(description="好差评：1 非常不满意 … 5 非常满意")
+    async def rate_case(self, info: Info, id: strawberry.ID, level: int, comment: str | None = None) -> RateCaseResult:
+        return await mutation_result(
+            lambda: rate_case(info.context.actor, id, level, comment or ""),
+            lambda r: RatingType(case_id=strawberry.ID(str(r.case_id)), level=r.level, comment=r.comment),
+        )

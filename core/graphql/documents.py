@@ -1,0 +1,72 @@
+"""``issueRegister``: the 办件登记簿 of a period, as a numbered, verifiable PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+from tortoise.transactions import in_transaction
+
+from ..centers import get_center
+from ..documents.issue import document_url, issue_register
+from ..errors import UserError, UserErrorsException
+from ..models import Document
+from .context import Info
+from .types import UserErrors, mutation_result
+
+REGISTER_ROLES = ("clerk", "head", "supervisor", "admin", "pickup")
+MAX_REGISTER_DAYS = 366
+
+
+@strawberry.type(description="出具的文书：文号、核验码和下载地址")
+class IssuedDocument:
+    id: int
+    kind: str
+    title: str
+    number: str
+    issued_on: date
+    url: str = strawberry.field(description="PDF 下载地址（需登录，权限同办件）")
+    sha256: str
+    verify_code: str
+
+
+IssueRegisterResult = Annotated[IssuedDocument | UserErrors, strawberry.union("IssueRegisterResult")]
+
+
+def issued_document(document: Document) -> IssuedDocument:
+    return IssuedDocument(
+        id=document.id, kind=document.kind, title=document.title, number=document.number,
+        issued_on=document.issued_on, url=document_url(document), sha256=document.sha256,
+        verify_code=document.verify_code,
+    )
+
+
+def check_period(start: date, end: date) -> None:
+    """Refuse a period that ends before it starts or is longer than a year."""
+    if end < start:
+        raise UserErrorsException.single("range.order", "截止日期不能早于起始日期", "/to")
+    if (end - start).days + 1 > MAX_REGISTER_DAYS:
+        raise UserErrorsException.single(
+            "range.too_long", f"登记簿期间不能超过{MAX_REGISTER_DAYS}天，请分段出具", "/to"
+        )
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="出具办件登记簿（窗口、首席代表、督查、管理员、出件人员）：期间内受理的办件")
+    async def issue_register(
+        self,
+        info: Info,
+        center: str,
+        from_: Annotated[date, strawberry.argument(name="from", description="起始日期（含）")],
+        to: Annotated[date, strawberry.argument(description="截止日期（含）")],
+    ) -> IssueRegisterResult:
+        async def work() -> Document:
+            row = await get_center(center)
+            info.context.actor.require(row.id, *REGISTER_ROLES)
+            check_period(from_, to)
+            async with in_transaction():
+                return await issue_register(info.context.govhall, row, from_, to)
+
+        return await mutation_result(work, issued_document)

@@ -1,0 +1,93 @@
+"""myMaterials, caseMaterials and attachMaterials: the files behind a case (uploads go through
+``POST /materials``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+
+from .. import materials as service
+from ..cases import load_visible_case
+from ..models import Case
+from .context import Info
+from .types import UserErrors, mutation_result
+
+
+@strawberry.type(description="一份上传的材料文件（内容按 SHA-256 只存一份）")
+class MaterialFile:
+    id: int
+    code: str = strawberry.field(description="事项材料编码（上传时可不填）")
+    filename: str
+    size: int
+    sha256: str
+    content_type: str
+    created_at: datetime
+    url: str = strawberry.field(description="下载地址（需登录：本人或可查看所附办件的人员）")
+
+
+@strawberry.type(description="事项材料清单中的一项及本办件已提交的文件")
+class CaseMaterialSlot:
+    code: str
+    name: str
+    role: str | None = strawberry.field(description="main 主件 / secondary 辅件；清单外的材料为空")
+    required: bool
+    listed: bool = strawberry.field(description="是否为事项材料清单中的材料")
+    provided: bool
+    files: list[MaterialFile]
+
+
+@strawberry.type(description="办件的材料清单")
+class CaseMaterials:
+    case_id: strawberry.ID
+    slots: list[CaseMaterialSlot]
+
+
+AttachMaterialsResult = Annotated[CaseMaterials | UserErrors, strawberry.union("AttachMaterialsResult")]
+
+
+def material_file(info: dict[str, Any]) -> MaterialFile:
+    return MaterialFile(
+        id=info["id"], code=info["code"], filename=info["filename"], size=info["size"], sha256=info["sha256"],
+        content_type=info["contentType"], created_at=info["createdAt"], url=info["url"],
+    )
+
+
+def slot(info: dict[str, Any]) -> CaseMaterialSlot:
+    return CaseMaterialSlot(
+        code=info["code"], name=info["name"], role=info["role"], required=info["required"], listed=info["listed"],
+        provided=info["provided"], files=[material_file(f) for f in info["files"]],
+    )
+
+
+async def slots_for(case: Case) -> list[CaseMaterialSlot]:
+    """The slots of a case the caller may already see (for a ``materials`` field on ``Case``)."""
+    return [slot(s) for s in await service.case_materials(case)]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="我上传过的材料（最新在前，同一文件同一编码只列一次），可在新办件中直接复用")
+    async def my_materials(self, info: Info) -> list[MaterialFile]:
+        rows = await service.reusable_materials(info.context.actor)
+        return [material_file(service.material_file(m)) for m in rows]
+
+    @strawberry.field(description="办件的材料清单：事项要求的每项材料及已提交的文件，另列清单外的文件")
+    async def case_materials(self, info: Info, id: strawberry.ID) -> list[CaseMaterialSlot]:
+        return await slots_for(await load_visible_case(info.context.actor, id))
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="申请人或代办人为已提交或补正中的办件补充材料（可复用以前上传的材料）")
+    async def attach_materials(self, info: Info, id: strawberry.ID, materials: list[int]) -> AttachMaterialsResult:
+        ctx = info.context
+
+        async def work() -> CaseMaterials:
+            case = await load_visible_case(ctx.actor, id)
+            label = ctx.govhall.processes.get(case.process).state_label(case.state)
+            await service.attach_to_case(ctx.actor, case, materials, label)
+            return CaseMaterials(case_id=strawberry.ID(str(case.id)), slots=await slots_for(case))
+
+        return await mutation_result(work, lambda result: result)

@@ -1,0 +1,182 @@
+"""The deadline sweeper (电子监察): raises yellow and red cards when timers come due.
+
+It reads only timers whose ``check_at`` has passed (an index range), never every open case, so its
+cost follows the number of due timers. Several sweepers may run at once — in ``govhall serve``
+workers and as ``govhall sweep`` — on PostgreSQL: each batch locks its timers and their cases with
+``FOR NO KEY UPDATE SKIP LOCKED``, so no two sweepers take the same timer and a sweeper never waits
+for a transition (a case a transition holds is left for the next sweep). A raise is committed with
+its audit event and the case's version bump in one transaction, and ``check_at`` moves past the new
+level, so an alert is raised once, also across restarts; hooks run after the commit (at most once:
+a crash between commit and hook loses the notification, never doubles the alert).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from .calendar import WorkCalendar
+from .clock import (
+    ALERT_LABELS,
+    ALERT_RANK,
+    OPEN_STATES,
+    TIMER_KINDS,
+    alert_level,
+    calendar_for,
+    local_today,
+    next_check_at,
+    yellow_days_for,
+)
+from .models import Case, CaseEvent, Center, Timer
+
+__all__ = ["run_sweeper", "sweep"]
+
+log = logging.getLogger("govhall.sweeper")
+
+
+@dataclass
+class _Raised:
+    center: Center
+    case: Case
+    timer: Timer
+    level: str
+    event: CaseEvent
+
+
+async def sweep(govhall: Any, *, now: datetime | None = None, batch: int = 500) -> list[tuple[int, str]]:
+    """Raise every alert that is due at ``now``; returns (timer id, new level) for the ones this
+    sweeper raised. Batches of ``batch`` timers, each in its own short transaction."""
+    now = now or datetime.now(timezone.utc)
+    raised: list[tuple[int, str]] = []
+    skipped: set[int] = set()
+    while True:
+        claimed, notices = await _sweep_batch(now, batch, skipped)
+        raised.extend((n.timer.id, n.level) for n in notices)
+        await _notify(govhall, notices)
+        if claimed < batch:
+            return raised
+
+
+async def _sweep_batch(now: datetime, batch: int, skipped: set[int]) -> tuple[int, list[_Raised]]:
+    """One transaction: claim up to ``batch`` due timers, raise what has risen, commit."""
+    today = local_today(now)
+    notices: list[_Raised] = []
+    async with in_transaction():
+        timers, cases = await _claim(now, batch, skipped)
+        calendars: dict[int, WorkCalendar] = {}
+        thresholds: dict[int, int] = {}
+        raised_by_case: dict[int, list[Timer]] = {}
+        for timer in timers:
+            case = cases.get(timer.case_id)  # type: ignore[attr-defined]
+            if case is None:  # a transition holds the case: leave the timer for the next sweep
+                skipped.add(timer.id)
+                continue
+            center: Center = case._center  # type: ignore[attr-defined]
+            if center.id not in calendars:  # once per center and batch, however many timers
+                calendars[center.id] = await calendar_for(center)
+            version_id: int = case.item_version_id  # type: ignore[attr-defined]
+            if version_id not in thresholds:
+                thresholds[version_id] = await yellow_days_for(center, case)
+            if _advance(timer, calendars[center.id], today, thresholds[version_id]):
+                raised_by_case.setdefault(case.id, []).append(timer)
+            await timer.save(update_fields=["alert", "check_at"])
+        for case_id, raised in raised_by_case.items():
+            notices.extend(await _record(cases[case_id], raised))
+    return len(timers), notices
+
+
+async def _claim(now: datetime, batch: int, skipped: set[int]) -> tuple[list[Timer], dict[int, Case]]:
+    """Due running timers and their cases, locked; rows another transaction holds are skipped
+    (PostgreSQL; SQLite has one writer and ignores the clause). ``case._center`` is filled in."""
+    query = Timer.filter(state="running", check_at__lte=now)
+    if skipped:
+        query = query.exclude(id__in=sorted(skipped))
+    timers = await query.order_by("check_at", "id").limit(batch).select_for_update(skip_locked=True, no_key=True)
+    if not timers:
+        return [], {}
+    case_ids = sorted({t.case_id for t in timers})  # type: ignore[attr-defined]
+    locked = await Case.filter(id__in=case_ids).order_by("id").select_for_update(skip_locked=True, no_key=True)
+    center_ids = sorted({c.center_id for c in locked})  # type: ignore[attr-defined]
+    centers = {c.id: c for c in await Center.filter(id__in=center_ids)}
+    for case in locked:
+        case._center = centers[case.center_id]  # type: ignore[attr-defined]
+    return list(timers), {c.id: c for c in locked}
+
+
+async def _record(case: Case, raised: list[Timer]) -> list[_Raised]:
+    """The case's side of a raise: its alert (the highest of its open timers), one audit event per
+    raised timer with the next sequence number, and the version bump that makes it a change."""
+    levels = await Timer.filter(case_id=case.id, state__in=OPEN_STATES).values_list("alert", flat=True)
+    case.alert = max(levels, key=lambda level: ALERT_RANK.get(level, 0), default="NONE")
+    notices = []
+    for timer in raised:
+        case.version += 1
+        event = await CaseEvent.create(
+            case_id=case.id, seq=case.version, action="alert", from_state=case.state, to_state=case.state,
+            actor_name="电子监察", comment=_comment(timer), changes={"alert": timer.alert, "timer": timer.kind},
+        )
+        notices.append(_Raised(case._center, case, timer, timer.alert, event))  # type: ignore[attr-defined]
+    await case.save(update_fields=["alert", "version", "updated_at"])
+    return notices
+
+
+def _advance(timer: Timer, calendar: WorkCalendar, today: date, yellow_days: int) -> bool:
+    """Raise the timer's level if it has risen (True when it did); move ``check_at`` on either way."""
+    if timer.due is None:
+        timer.check_at = None
+        return False
+    due = timer.due if isinstance(timer.due, date) else date.fromisoformat(str(timer.due))
+    level = alert_level(calendar, today, due, yellow_days)
+    higher = ALERT_RANK[level] > ALERT_RANK.get(timer.alert, 0)
+    if higher:
+        timer.alert = level
+    timer.check_at = next_check_at(calendar, due, timer.alert, yellow_days)
+    return higher
+
+
+def _comment(timer: Timer) -> str:
+    what = TIMER_KINDS.get(timer.kind, timer.kind)
+    due = timer.due.isoformat() if isinstance(timer.due, date) else str(timer.due)
+    if timer.alert == "RED":
+        return f"{what}（{due}）已超期：{ALERT_LABELS['RED']}"
+    return f"{what}（{due}）即将到期：{ALERT_LABELS['YELLOW']}"
+
+
+async def _notify(govhall: Any, notices: list[_Raised]) -> None:
+    """Hooks after the commit. Each plugin's implementation is called on its own (in pluggy's
+    order, awaited like :func:`core.plugins.acall`): one plugin's failure is logged and neither
+    undoes nor repeats the alert, nor keeps the other plugins from hearing of it."""
+    for n in notices:
+        hooks = govhall.hub.for_center(n.center)
+        for name, kwargs in (
+            ("alert_raised", {"center": n.center, "case": n.case, "timer": n.timer, "level": n.level}),
+            ("case_changed", {"center": n.center, "case": n.case, "event": n.event}),
+        ):
+            for impl in reversed(getattr(hooks, name).get_hookimpls()):
+                try:
+                    result = impl.function(*[kwargs[arg] for arg in impl.argnames])
+                    if inspect.isawaitable(result):
+                        await result
+                except Exception:
+                    log.exception("%s of plugin %s failed for case %s timer %s", name, impl.plugin_name, n.case.id, n.timer.id)
+
+
+async def run_sweeper(govhall: Any, interval: float) -> None:
+    """Sweep every ``interval`` seconds until cancelled (the app lifespan or ``govhall sweep``).
+    A failed sweep is logged and retried on the next tick: nothing it claimed was committed."""
+    while True:
+        try:
+            raised = await sweep(govhall)
+            if raised:
+                log.info("raised %d alert(s)", len(raised))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("sweep failed; retrying in %.0f s", interval)
+        await asyncio.sleep(interval)

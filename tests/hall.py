@@ -1,0 +1,151 @@
+"""A small service hall for case tests: one center, its staff in every role, three items
+(a promised permit, a joint construction item over three departments, an immediate item)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.accounts import Actor, load_grants
+from core.items import define_item, publish_item
+from core.models import Center, User
+from tests.helpers import PASSWORD, make_center, make_user
+
+FORM: dict[str, Any] = {
+    "type": "object",
+    "title": "申请表",
+    "x-order": ["companyName", "uscc", "contactMobile", "capital"],
+    "required": ["companyName", "uscc", "contactMobile"],
+    "properties": {
+        "companyName": {"type": "string", "title": "企业名称", "minLength": 2},
+        "uscc": {"type": "string", "title": "统一社会信用代码", "format": "uscc"},
+        "contactMobile": {"type": "string", "title": "联系电话", "format": "mobile-cn"},
+        "capital": {"type": "number", "title": "注册资本（万元）", "minimum": 0},
+    },
+}
+
+PERMIT: dict[str, Any] = {
+    "code": "test-permit",
+    "name": "测试经营许可",
+    "itemType": "行政许可",
+    "department": "scjg",
+    "legalDays": 20,
+    "promisedDays": 10,
+    "caseKind": "promised",
+    "materials": [
+        {"code": "m1", "name": "申请书", "issuer": "申请人", "originals": 1, "copies": 0, "required": True, "role": "main"},
+        {"code": "m2", "name": "营业执照复印件", "issuer": "市场监管部门", "originals": 0, "copies": 1, "required": True, "role": "secondary"},
+    ],
+    "checklist": [{"code": "c1", "text": "申请书已签字"}, {"code": "c2", "text": "复印件与原件一致"}],
+    "process": "standard",
+    "documents": ["acceptance_notice", "correction_notice", "return_notice", "promise_notice", "approval_decision",
+                  "refusal_decision", "certificate", "reply_notice"],
+    "certificate": {"title": "测试经营许可证", "fields": [{"label": "企业名称", "pointer": "/companyName"},
+                                                       {"label": "统一社会信用代码", "pointer": "/uscc"}]},
+    "form": FORM,
+}
+
+JOINT: dict[str, Any] = {
+    **copy.deepcopy(PERMIT),
+    "code": "test-joint",
+    "name": "测试建设项目联合审批",
+    "department": "zjj",
+    "jointDepartments": ["fgj", "hbj"],
+    "category": "建设项目",
+    "legalDays": 45,
+    "promisedDays": 15,
+    "certificate": None,
+}
+del JOINT["certificate"]
+
+QUICK: dict[str, Any] = {**copy.deepcopy(PERMIT), "code": "test-quick", "name": "测试即办事项", "caseKind": "immediate",
+                         "legalDays": 0, "promisedDays": 0}
+
+GOOD_DATA = {"companyName": "连州市测试贸易有限公司", "uscc": "91310115591693856A", "contactMobile": "13800138000"}
+
+ROLES: dict[str, tuple[str, str | None]] = {
+    "app1": ("applicant", None),
+    "app2": ("applicant", None),
+    "agent1": ("agent", None),
+    "clerk1": ("clerk", None),
+    "rev-scjg": ("reviewer", "scjg"),
+    "rev-zjj": ("reviewer", "zjj"),
+    "rev-fgj": ("reviewer", "fgj"),
+    "rev-hbj": ("reviewer", "hbj"),
+    "rev-gaj": ("reviewer", "gaj"),
+    "head1": ("head", None),
+    "pick1": ("pickup", None),
+    "sup1": ("supervisor", None),
+    "config1": ("configurator", None),
+    "admin1": ("admin", None),
+}
+
+
+@dataclass
+class Hall:
+    center: Center
+    other: Center
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+
+async def build_hall(govhall: Any, gql: Any, plugins: list[str] | None = None) -> Hall:
+    center = await make_center(govhall.hub.installed, code="hall", plugins=plugins or [])
+    other = await make_center(govhall.hub.installed, code="other", plugins=plugins or [])
+    hall = Hall(center=center, other=other)
+    for username, (role, department) in ROLES.items():
+        hall.users[username] = await make_user(username, center, role, department)
+    hall.users["clerk-other"] = await make_user("clerk-other", other, "clerk")
+    config = await make_user("config1")
+    actor = Actor(user=config, grants=await load_grants(config))
+    for doc in (PERMIT, JOINT, QUICK):
+        await define_item(govhall, actor, center, copy.deepcopy(doc))
+        await publish_item(govhall, actor, center, doc["code"])
+    for username in [*ROLES, "clerk-other"]:
+        hall.tokens[username] = await gql.login(username, PASSWORD)
+    return hall
+
+
+CASE_FIELDS = """id number state stateLabel kind version urgent alert acceptedAt completedAt promisedDue legalDue
+  deadlineProvisional availableActions item { code name version } data
+  documents { kind number url title } events { seq action actor role comment fromState toState changes }
+  tasks { department lead state due }"""
+
+SUBMIT = f"""mutation($center: String!, $item: String!, $data: JSON!, $behalf: String) {{
+  submitCase(center: $center, item: $item, data: $data, onBehalfOf: $behalf) {{
+    __typename ... on Case {{ {CASE_FIELDS} }} ... on UserErrors {{ errors {{ path code message }} }} }} }}"""
+
+TRANSITION = f"""mutation($id: ID!, $action: String!, $comment: String, $data: JSON, $v: Int) {{
+  transitionCase(id: $id, action: $action, comment: $comment, data: $data, expectedVersion: $v) {{
+    __typename ... on Case {{ {CASE_FIELDS} }} ... on UserErrors {{ errors {{ path code message }} }} }} }}"""
+
+GET = f"query($id: ID!) {{ case(id: $id) {{ {CASE_FIELDS} }} }}"
+
+
+class CaseDriver:
+    """Drives cases through GraphQL as the named users."""
+
+    def __init__(self, gql: Any, hall: Hall) -> None:
+        self.gql = gql
+        self.hall = hall
+
+    async def submit(self, user: str, item: str = "test-permit", data: dict | None = None, behalf: str | None = None,
+                     center: str = "hall") -> dict[str, Any]:
+        result = await self.gql(SUBMIT, {"center": center, "item": item, "data": data if data is not None else dict(GOOD_DATA),
+                                         "behalf": behalf}, token=self.hall.tokens[user])
+        return result["submitCase"]
+
+    async def act(self, user: str, case: dict[str, Any], action: str, comment: str | None = None,
+                  data: dict | None = None, version: int | None = None) -> dict[str, Any]:
+        result = await self.gql(TRANSITION, {"id": case["id"], "action": action, "comment": comment, "data": data,
+                                             "v": version}, token=self.hall.tokens[user])
+        return result["transitionCase"]
+
+    async def ok(self, user: str, case: dict[str, Any], action: str, **kw: Any) -> dict[str, Any]:
+        result = await self.act(user, case, action, **kw)
+        assert result["__typename"] == "Case", result
+        return result
+
+    async def get(self, user: str, case: dict[str, Any]) -> dict[str, Any]:
+        return (await self.gql(GET, {"id": case["id"]}, token=self.hall.tokens[user]))["case"]

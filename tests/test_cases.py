@@ -1,0 +1,226 @@
+"""The eight case kinds end to end through GraphQL, with the audit log telling the story."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.models import CaseEvent, Timer
+from tests.hall import GOOD_DATA, CaseDriver, build_hall
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def drive(app, govhall, gql):
+    hall = await build_hall(govhall, gql)
+    return CaseDriver(gql, hall)
+
+
+def actions(case):
+    return [e["action"] for e in case["events"]]
+
+
+def kinds_of_documents(case):
+    return [d["kind"] for d in case["documents"]]
+
+
+async def test_promised_case(drive):
+    case = await drive.submit("app1")
+    assert case["__typename"] == "Case"
+    assert case["state"] == "submitted" and case["kind"] == "promised"
+    assert case["number"].startswith("HALL-") and len(case["number"].split("-")[-1]) == 6
+    assert case["item"] == {"code": "test-permit", "name": "测试经营许可", "version": 1}
+    case = await drive.ok("clerk1", case, "accept")
+    assert case["state"] == "under_review" and case["kind"] == "promised"
+    assert case["acceptedAt"] and case["promisedDue"] and case["legalDue"]
+    assert case["promisedDue"] < case["legalDue"]
+    assert kinds_of_documents(case) == ["acceptance_notice", "promise_notice"]
+    case = await drive.ok("rev-scjg", case, "approve", comment="符合条件，准予许可")
+    assert case["state"] == "approved" and case["completedAt"]
+    assert kinds_of_documents(case)[-2:] == ["approval_decision", "certificate"]
+    case = await drive.ok("pick1", case, "deliver", data={"method": "in_person", "receiver": "张三", "idNumber": "11010519491231002X"})
+    assert case["state"] == "delivered"
+    assert actions(case) == ["submit", "accept", "approve", "deliver"]
+    assert [e["seq"] for e in case["events"]] == [1, 2, 3, 4]
+    assert case["events"][1]["actor"] == "clerk1" and case["events"][1]["role"] == "clerk"
+
+
+async def test_immediate_case(drive):
+    case = await drive.submit("app1", item="test-quick")
+    assert case["kind"] == "immediate"
+    case = await drive.ok("clerk1", case, "finish_on_spot")
+    assert case["state"] == "approved" and case["kind"] == "immediate"
+    assert case["completedAt"] and case["acceptedAt"]
+    assert case["promisedDue"] == case["acceptedAt"][:10] or case["promisedDue"] >= case["acceptedAt"][:10]
+    assert "certificate" in kinds_of_documents(case)
+
+
+async def test_supplement_case_clock_starts_when_materials_complete(drive):
+    case = await drive.submit("app1")
+    missing = [{"name": "营业执照复印件", "reason": "未提供"}, {"name": "法定代表人身份证复印件", "reason": "不清晰"}]
+    bad = await drive.act("clerk1", case, "request_materials", data={"missing": []})
+    assert bad["__typename"] == "UserErrors" and bad["errors"][0]["path"] == "/missing"
+    case = await drive.ok("clerk1", case, "request_materials", data={"missing": missing})
+    assert case["state"] == "supplementing" and case["kind"] == "supplement"
+    assert case["promisedDue"] is None and case["acceptedAt"] is None
+    assert kinds_of_documents(case) == ["correction_notice"]
+    # the applicant corrects a field and supplies the materials: only then does the clock start
+    wrong = await drive.act("app1", case, "supply", data={"contactMobile": "12345"})
+    assert wrong["__typename"] == "UserErrors" and wrong["errors"][0]["code"] == "format.mobile-cn"
+    case = await drive.ok("app1", case, "supply", data={"contactMobile": "13900139000"})
+    assert case["state"] == "under_review" and case["kind"] == "supplement"
+    assert case["acceptedAt"] and case["promisedDue"]
+    assert case["data"]["contactMobile"] == "13900139000"
+    supply = case["events"][-1]
+    assert supply["changes"]["data"] == {"contactMobile": {"old": "13800138000", "new": "13900139000"}}
+
+
+async def test_joint_case_finishes_only_when_all_three_departments_are_done(drive):
+    case = await drive.submit("app1", item="test-joint")
+    case = await drive.ok("clerk1", case, "accept")
+    assert case["kind"] == "joint"
+    tasks = {t["department"]: t for t in case["tasks"]}
+    assert set(tasks) == {"zjj", "fgj", "hbj"}
+    assert tasks["fgj"]["lead"] and not tasks["zjj"]["lead"]  # construction project: development & reform leads
+    assert all(t["due"] for t in tasks.values())
+    assert "joint_notice" in kinds_of_documents(case)
+    whole = await drive.act("head1", case, "approve")
+    assert whole["__typename"] == "UserErrors" and whole["errors"][0]["code"] == "joint_case"
+    outsider = await drive.act("rev-gaj", case, "approve_task")
+    assert outsider["__typename"] == "UserErrors"
+    case = await drive.ok("rev-zjj", case, "approve_task")
+    case = await drive.ok("rev-fgj", case, "approve_task")
+    assert case["state"] == "under_review"
+    twice = await drive.act("rev-fgj", case, "approve_task")
+    assert twice["__typename"] == "UserErrors"
+    case = await drive.ok("rev-hbj", case, "approve_task")
+    assert case["state"] == "approved" and case["completedAt"]
+    assert {t["state"] for t in case["tasks"]} == {"approved"}
+    assert "approval_decision" in kinds_of_documents(case)
+
+
+async def test_joint_case_refused_by_one_department(drive):
+    case = await drive.ok("clerk1", await drive.submit("app1", item="test-joint"), "accept")
+    case = await drive.ok("rev-zjj", case, "approve_task")
+    case = await drive.ok("rev-hbj", case, "refuse_task", comment="环评不符合要求")
+    case = await drive.ok("rev-fgj", case, "approve_task")
+    assert case["state"] == "refused"
+    assert "refusal_decision" in kinds_of_documents(case)
+
+
+async def test_returned_case_and_review(drive):
+    case = await drive.submit("app1")
+    no_reason = await drive.act("clerk1", case, "return")
+    assert no_reason["__typename"] == "UserErrors" and no_reason["errors"][0]["path"] == "/comment"
+    case = await drive.ok("clerk1", case, "return", comment="主件申请书缺失，不予受理")
+    assert case["state"] == "returned" and case["kind"] == "returned"
+    assert kinds_of_documents(case) == ["return_notice"]
+    case = await drive.ok("app1", case, "request_review", comment="申请书已在系统中上传，请复核")
+    assert case["state"] == "review_requested"
+    clerk_cannot = await drive.act("clerk1", case, "uphold_return", comment="维持")
+    assert clerk_cannot["__typename"] == "UserErrors" and clerk_cannot["errors"][0]["code"] == "forbidden"
+    case = await drive.ok("head1", case, "uphold_return", comment="经复核，维持退回决定")
+    assert case["state"] == "returned"
+    assert actions(case) == ["submit", "return", "request_review", "uphold_return"]
+
+
+async def test_urgent_case_is_first_in_the_queue(drive, gql):
+    first = await drive.submit("app1")
+    second = await drive.submit("app2")
+    urgent = await drive.ok("head1", second, "mark_urgent")
+    assert urgent["urgent"] and urgent["kind"] == "urgent" and urgent["state"] == "submitted"
+    query = 'query { cases(center: "hall", first: 10) { edges { node { id urgent } } } }'
+    nodes = [e["node"] for e in (await gql(query, token=drive.hall.tokens["clerk1"]))["cases"]["edges"]]
+    assert [n["id"] for n in nodes] == [second["id"], first["id"]]
+    accepted = await drive.ok("clerk1", urgent, "accept")
+    assert accepted["kind"] == "urgent"
+
+
+async def test_reply_case(drive):
+    case = await drive.submit("app1")
+    case = await drive.ok("clerk1", case, "reply", comment="该事项不属于本中心职责范围，请向市级主管部门咨询")
+    assert case["state"] == "replied" and case["kind"] == "reply"
+    assert kinds_of_documents(case) == ["reply_notice"]
+    assert case["completedAt"]
+
+
+async def test_report_up_case_is_tracked_until_the_answer(drive):
+    case = await drive.ok("clerk1", await drive.submit("app1"), "accept")
+    case = await drive.ok("rev-scjg", case, "report_up", comment="涉及省级权限，报省厅审批")
+    assert case["state"] == "reported_up" and case["kind"] == "report_up"
+    assert await Timer.filter(case_id=int(case["id"]), state="paused").exists()
+    case = await drive.ok("clerk1", case, "record_answer", comment="省厅已批复同意")
+    assert case["state"] == "under_review"
+    assert not await Timer.filter(case_id=int(case["id"]), state="paused").exists()
+    case = await drive.ok("rev-scjg", case, "approve")
+    assert case["state"] == "approved"
+
+
+async def test_bad_data_gets_every_error_at_once(drive):
+    result = await drive.submit("app1", data={"companyName": "X", "uscc": "91310115591693856B", "contactMobile": "123"})
+    assert result["__typename"] == "UserErrors"
+    by_path = {e["path"]: e for e in result["errors"]}
+    assert set(by_path) == {"/companyName", "/uscc", "/contactMobile"}
+    assert by_path["/uscc"]["code"] == "format.uscc" and "校验位" in by_path["/uscc"]["message"]
+    assert "企业名称" in by_path["/companyName"]["message"]
+    missing = await drive.submit("app1", data={})
+    assert {e["path"] for e in missing["errors"]} == {"/companyName", "/uscc", "/contactMobile"}
+    assert all(e["code"] == "required" for e in missing["errors"])
+
+
+async def test_unknown_action_lists_the_allowed_ones(drive):
+    case = await drive.submit("app1")
+    result = await drive.act("clerk1", case, "fly_to_the_moon")
+    (error,) = result["errors"]
+    assert error["code"] == "unknown_action"
+    for allowed in ("accept", "return", "request_materials", "reply", "finish_on_spot"):
+        assert allowed in error["message"]
+
+
+async def test_forbidden_action_changes_nothing(drive):
+    case = await drive.submit("app1")
+    result = await drive.act("app1", case, "accept")
+    assert result["errors"][0]["code"] == "forbidden"
+    again = await drive.get("app1", case)
+    assert again["state"] == "submitted" and again["version"] == case["version"]
+    assert len(again["events"]) == 1
+
+
+async def test_stale_expected_version_is_a_conflict(drive):
+    case = await drive.submit("app1")
+    await drive.ok("clerk1", case, "accept", version=case["version"])
+    late = await drive.act("clerk1", case, "return", comment="晚到的操作", version=case["version"])
+    (error,) = late["errors"]
+    assert error["code"] == "conflict" and "审查中" in error["message"]
+
+
+async def test_agent_files_on_behalf_of_an_applicant(drive):
+    case = await drive.submit("agent1", behalf="app1")
+    assert case["__typename"] == "Case"
+    seen_by_applicant = await drive.get("app1", case)
+    assert seen_by_applicant["number"] == case["number"]
+    not_agent = await drive.submit("app2", behalf="app1")
+    assert not_agent["__typename"] == "UserErrors" and not_agent["errors"][0]["code"] == "forbidden"
+
+
+async def test_audit_log_is_append_only_in_order(drive):
+    case = await drive.ok("clerk1", await drive.submit("app1"), "accept")
+    rows = await CaseEvent.filter(case_id=int(case["id"])).order_by("seq").values_list("seq", "action")
+    assert rows == [(1, "submit"), (2, "accept")]
+    assert case["version"] == 2
+
+
+async def test_deliver_needs_pickup_details(drive):
+    case = await drive.ok("clerk1", await drive.submit("app1", item="test-quick"), "finish_on_spot")
+    result = await drive.act("pick1", case, "deliver", data={"method": "in_person", "idNumber": "123"})
+    assert {e["path"] for e in result["errors"]} == {"/receiver", "/idNumber"}
+    courier = await drive.ok("pick1", case, "deliver", data={"method": "courier", "trackingNumber": "SF1234567890"})
+    assert courier["state"] == "delivered"
+
+
+async def test_numbers_are_unique_per_center_and_day(drive):
+    a = await drive.submit("app1")
+    b = await drive.submit("app2")
+    assert a["number"] != b["number"]
+    assert int(b["number"].rsplit("-", 1)[1]) == int(a["number"].rsplit("-", 1)[1]) + 1
+    assert GOOD_DATA["uscc"] in str(a["data"])

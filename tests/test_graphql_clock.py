@@ -1,0 +1,125 @@
+"""The clock over real HTTP: dueDate is public; supervision and statistics only for the center's
+supervisors, heads and administrators; importCalendar only for its administrators, with every
+problem of a bad file returned as UserErrors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core.models import CalendarDay
+from tests.helpers import PASSWORD, make_user
+from tests.test_clock import make_case, make_world, sample_2027, started
+
+pytestmark = pytest.mark.anyio
+
+DUE = """query($c: String!, $f: Date!, $n: Int!) {
+  dueDate(center: $c, from: $f, workingDays: $n) { date provisional explanation { date counted reason } explanationText }
+}"""
+SUPERVISION = """query($c: String!) { supervision(center: $c) {
+  yellow red cases { id number alert promisedDue department window itemCode }
+  byDepartment { code name yellow red } byWindow { code yellow red } } }"""
+STATISTICS = """query($c: String!, $f: Date!, $t: Date!, $d: String) {
+  statistics(center: $c, from: $f, to: $t, department: $d) {
+    accepted completed averagePromisedDays averageActualDays speedUpPercent onTimePercent } }"""
+IMPORT = """mutation($c: String!, $doc: JSON!) { importCalendar(center: $c, document: $doc) {
+  __typename
+  ... on CalendarImport { center year holidays workdays replacedDays officeHours casesChanged }
+  ... on UserErrors { errors { path code message } } } }"""
+
+
+@pytest.fixture
+async def world(app):
+    return await make_world()
+
+
+async def login(gql, username: str) -> str:
+    return await gql.login(username, PASSWORD)
+
+
+async def test_due_date_is_public(world, gql):
+    data = await gql(DUE, {"c": "testc", "f": "2026-09-30", "n": 3})
+    due = data["dueDate"]
+    assert due["date"] == "2026-10-10" and due["provisional"] is False
+    skipped = [e for e in due["explanation"] if not e["counted"]]
+    assert [e["date"] for e in skipped] == [f"2026-10-0{d}" for d in range(1, 8)]
+    assert all("国庆节" in e["reason"] for e in skipped)
+    assert "第3个工作日" in due["explanationText"] and "2026-10-10" in due["explanationText"]
+
+    later = (await gql(DUE, {"c": "testc", "f": "2026-12-28", "n": 31}))["dueDate"]
+    assert later["provisional"] is True and any("暂定" in e["reason"] for e in later["explanation"])
+
+    bad = await gql.raw(DUE, {"c": "testc", "f": "2026-09-30", "n": -1})
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    missing = await gql.raw(DUE, {"c": "nowhere", "f": "2026-09-30", "n": 1})
+    assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_supervision_and_statistics_are_for_supervisors(world, gql):
+    await make_user("applicant9", world.center, "applicant")
+    await make_user("clerk9", world.center, "clerk")
+    await make_user("super9", world.center, "supervisor")
+    other = await make_world(code="other")
+    await make_user("super-other", other.center, "supervisor")
+    red = await make_case(world, accepted_on=date(2026, 9, 1), alert="RED", promised_due=date(2026, 9, 4),
+                          department=None)
+    variables = {"c": "testc", "f": "2026-01-01", "t": "2026-12-31", "d": None}
+
+    for who in (None, "applicant9", "clerk9", "super-other"):
+        token = await login(gql, who) if who else None
+        for query, args in ((SUPERVISION, {"c": "testc"}), (STATISTICS, variables)):
+            body = await gql.raw(query, args, token=token)
+            assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", (who, body)
+            assert body["data"] is None
+
+    token = await login(gql, "super9")
+    board = (await gql(SUPERVISION, {"c": "testc"}, token=token))["supervision"]
+    assert board["red"] == 1 and board["yellow"] == 0
+    assert board["cases"] == [{"id": str(red.id), "number": red.number, "alert": "RED", "promisedDue": "2026-09-04",
+                               "department": None, "window": None, "itemCode": "test-item"}]
+    assert board["byDepartment"] == [{"code": None, "name": None, "yellow": 0, "red": 1}]
+
+    await started(world, date(2026, 9, 28), promised=5)
+    figures = (await gql(STATISTICS, variables, token=token))["statistics"]
+    assert figures == {"accepted": 2, "completed": 0, "averagePromisedDays": None, "averageActualDays": None,
+                       "speedUpPercent": None, "onTimePercent": None}
+    bad = await gql.raw(STATISTICS, {**variables, "d": "nope"}, token=token)
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and "nope" in bad["errors"][0]["message"]
+    reversed_range = await gql.raw(STATISTICS, {**variables, "f": "2026-12-31", "t": "2026-01-01"}, token=token)
+    assert reversed_range["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_import_calendar_for_administrators(world, gql):
+    await make_user("admin9", world.center, "admin")
+    await make_user("super9", world.center, "supervisor")
+    doc = sample_2027()
+    doc["center"] = "testc"
+
+    denied = await gql.raw(IMPORT, {"c": "testc", "doc": doc}, token=await login(gql, "super9"))
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    anonymous = await gql.raw(IMPORT, {"c": "testc", "doc": doc})
+    assert anonymous["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    token = await login(gql, "admin9")
+    broken = {**doc, "holidays": doc["holidays"] + [{"from": "2027-03-05", "to": "2027-03-01", "name": "倒序"}],
+              "workdays": doc["workdays"] + [{"date": "2027-10-05", "name": "矛盾"}], "extra": 1}
+    result = (await gql(IMPORT, {"c": "testc", "doc": broken}, token=token))["importCalendar"]
+    assert result["__typename"] == "UserErrors"
+    found = {(e["code"], e["path"]) for e in result["errors"]}
+    assert {("range_order", "/holidays/7"), ("contradiction", "/workdays/4/date"),
+            ("not_weekend", "/workdays/4/date"), ("additionalProperties", "/extra")} <= found
+    assert all(e["message"] for e in result["errors"])
+    assert await CalendarDay.all().count() == 0
+
+    unknown = (await gql(IMPORT, {"c": "nowhere", "doc": doc}, token=token))["importCalendar"]
+    assert unknown["__typename"] == "UserErrors" and unknown["errors"][0]["code"] == "unknown_center"
+
+    case = await started(world, date(2026, 12, 28), promised=31)
+    done = (await gql(IMPORT, {"c": "testc", "doc": doc}, token=token))["importCalendar"]
+    assert done == {"__typename": "CalendarImport", "center": "testc", "year": 2027, "holidays": 25, "workdays": 4,
+                    "replacedDays": 0, "officeHours": ["09:00-12:00", "13:30-17:00"], "casesChanged": 1}
+    later = (await gql(DUE, {"c": "testc", "f": "2026-12-28", "n": 31}))["dueDate"]
+    assert later == {**later, "date": "2027-02-16", "provisional": False}
+    await case.refresh_from_db()
+    assert case.promised_due == date(2027, 2, 16)

@@ -1,0 +1,129 @@
+"""Items defined over GraphQL by a configurator, versioned, with actionable validation (issue 3)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from tests.hall import CaseDriver, build_hall
+
+pytestmark = pytest.mark.anyio
+
+# An item no file in the repository mentions.
+NEW_ITEM = {
+    "code": "night-market-stall",
+    "name": "夜市临时摊位登记",
+    "itemType": "公共服务",
+    "department": "scjg",
+    "legalDays": 5,
+    "promisedDays": 2,
+    "caseKind": "promised",
+    "materials": [{"code": "m1", "name": "摊位登记表", "issuer": "申请人", "originals": 1, "copies": 0, "required": True, "role": "main"}],
+    "checklist": [{"code": "c1", "text": "摊位位置在夜市规划范围内"}],
+    "process": "standard",
+    "documents": ["acceptance_notice", "approval_decision"],
+    "form": {
+        "type": "object",
+        "x-order": ["stallOwner", "ownerId", "mobile", "stallArea"],
+        "required": ["stallOwner", "ownerId", "mobile"],
+        "properties": {
+            "stallOwner": {"type": "string", "title": "摊主姓名", "minLength": 2},
+            "ownerId": {"type": "string", "title": "摊主身份证号", "format": "resident-id"},
+            "mobile": {"type": "string", "title": "手机号码", "format": "mobile-cn"},
+            "stallArea": {"type": "number", "title": "摊位面积（平方米）", "minimum": 1, "maximum": 20},
+        },
+    },
+}
+
+DEFINE = """mutation($c: String!, $d: JSON!, $u: Boolean) { defineItem(center: $c, definition: $d, update: $u) {
+  __typename ... on Item { code name version } ... on UserErrors { errors { path code message } } } }"""
+PUBLISH = """mutation($c: String!, $code: String!) { publishItem(center: $c, code: $code) {
+  __typename ... on Item { code version form } ... on UserErrors { errors { path code message } } } }"""
+
+
+@pytest.fixture
+async def drive(app, govhall, gql):
+    return CaseDriver(gql, await build_hall(govhall, gql))
+
+
+async def test_configurator_defines_publishes_and_versions_an_item(drive, gql):
+    token = drive.hall.tokens["config1"]
+    draft = (await gql(DEFINE, {"c": "hall", "d": NEW_ITEM}, token=token))["defineItem"]
+    assert draft == {"__typename": "Item", "code": "night-market-stall", "name": "夜市临时摊位登记", "version": None}
+    # not public until published
+    assert (await gql('{ item(center: "hall", code: "night-market-stall") { code } }'))["item"] is None
+    v1 = (await gql(PUBLISH, {"c": "hall", "code": "night-market-stall"}, token=token))["publishItem"]
+    assert v1["version"] == 1
+    listed = await gql('{ items(center: "hall", search: "夜市") { code name version kind legalDays promisedDays department elements form } }')
+    (item,) = listed["items"]
+    assert item["promisedDays"] == 2 and item["elements"]["checklist"][0]["code"] == "c1"
+    assert item["form"]["properties"]["ownerId"]["format"] == "resident-id"
+
+    bad = await drive.submit("app1", item="night-market-stall", data={"stallOwner": "李", "ownerId": "110105194912310021", "mobile": "1380013800", "stallArea": 50})
+    errors = {e["path"]: e for e in bad["errors"]}
+    assert set(errors) == {"/stallOwner", "/ownerId", "/mobile", "/stallArea"}
+    assert errors["/ownerId"]["code"] == "format.resident-id" and "摊主身份证号" in errors["/ownerId"]["message"]
+    assert "手机号码" in errors["/mobile"]["message"]
+    good = {"stallOwner": "李四", "ownerId": "11010519491231002X", "mobile": "13800138000", "stallArea": 6}
+    first = await drive.submit("app1", item="night-market-stall", data=good)
+    assert first["item"]["version"] == 1
+
+    v2_doc = copy.deepcopy(NEW_ITEM)
+    v2_doc["form"]["properties"]["healthCertificate"] = {"type": "string", "title": "健康证编号", "minLength": 4}
+    v2_doc["form"]["required"].append("healthCertificate")
+    assert (await gql(DEFINE, {"c": "hall", "d": v2_doc}, token=token))["defineItem"]["errors"][0]["code"] == "duplicate"
+    assert (await gql(DEFINE, {"c": "hall", "d": v2_doc, "u": True}, token=token))["defineItem"]["__typename"] == "Item"
+    changes = (await gql('{ itemDraftChanges(center: "hall", code: "night-market-stall") { path change } }', token=token))["itemDraftChanges"]
+    assert {"path": "/form/properties/healthCertificate", "change": "added"} in changes
+    v2 = (await gql(PUBLISH, {"c": "hall", "code": "night-market-stall"}, token=token))["publishItem"]
+    assert v2["version"] == 2 and "healthCertificate" in v2["form"]["required"]
+    again = (await gql(PUBLISH, {"c": "hall", "code": "night-market-stall"}, token=token))["publishItem"]
+    assert again["errors"][0]["code"] == "unchanged"
+
+    # a new case needs the new field; the first case still shows and validates under version 1
+    missing = await drive.submit("app1", item="night-market-stall", data=good)
+    assert [e["path"] for e in missing["errors"]] == ["/healthCertificate"]
+    old = await drive.get("app1", first)
+    assert old["item"]["version"] == 1
+    v1_again = await gql('{ item(center: "hall", code: "night-market-stall", version: 1) { version form } }')
+    assert "healthCertificate" not in v1_again["item"]["form"]["properties"]
+    case = await drive.ok("clerk1", first, "request_materials", data={"missing": [{"name": "摊位登记表"}]})
+    case = await drive.ok("app1", case, "supply", data={"stallArea": 8})  # valid under v1 without the v2 field
+    assert case["state"] == "under_review" and case["item"]["version"] == 1
+
+
+async def test_bad_definitions_list_every_problem_and_store_nothing(drive, gql):
+    token = drive.hall.tokens["config1"]
+    broken = copy.deepcopy(NEW_ITEM)
+    broken["code"] = "broken-item"
+    broken["legalDays"] = -1
+    broken["process"] = "no-such-process"
+    broken["documents"] = ["acceptance_notice", "no_such_document"]
+    broken["department"] = "nowhere"
+    broken["form"]["properties"]["stallArea"]["minimum"] = "one"
+    del broken["name"]
+    result = (await gql(DEFINE, {"c": "hall", "d": broken}, token=token))["defineItem"]
+    codes = {e["code"] for e in result["errors"]}
+    paths = {e["path"] for e in result["errors"]}
+    assert {"/name", "/legalDays"} <= paths
+    assert any(p.startswith("/form/properties/stallArea") for p in paths)
+    assert "unknown_process" in codes and "unknown_document" in codes and "unknown_department" in codes
+    assert all(e["message"] for e in result["errors"])
+    assert (await gql(PUBLISH, {"c": "hall", "code": "broken-item"}, token=token))["publishItem"]["errors"][0]["code"] == "unknown_item"
+
+
+async def test_only_configurators_define_items(drive, gql):
+    result = (await gql(DEFINE, {"c": "hall", "d": NEW_ITEM}, token=drive.hall.tokens["clerk1"]))["defineItem"]
+    assert result["errors"][0]["code"] == "forbidden"
+
+
+async def test_oversized_definition_and_case_data_are_refused(drive, gql):
+    huge = copy.deepcopy(NEW_ITEM)
+    huge["code"] = "huge"
+    huge["faq"] = [{"question": "问" * 100, "answer": "答" * 2000} for _ in range(200)]
+    result = (await gql(DEFINE, {"c": "hall", "d": huge}, token=drive.hall.tokens["config1"]))["defineItem"]
+    assert result["errors"][0]["code"] == "too_large" and "1 MB" in result["errors"][0]["message"].replace("1MB", "1 MB")
+    big_data = {"companyName": "连州测试" * 40000, "uscc": "91310115591693856A", "contactMobile": "13800138000"}
+    result = await drive.submit("app1", data=big_data)
+    assert result["errors"][0]["code"] == "too_large"

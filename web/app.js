@@ -1,0 +1,132 @@
+// The shell: navigation by role, the router (location.hash), login state.
+//
+// Routes
+//   #/login                         登录
+//   #/hall                          办事大厅: choose a center
+//   #/hall/:center                  its items, with search
+//   #/hall/:center/item/:code       an item's guide (办事指南)
+//   #/hall/:center/item/:code/apply its form: fill and submit
+//   #/mine[/:center]                我的办件
+//   #/case/:center/:id              one case (applicant and staff)
+//   #/work[/:center]?state=&alert=  工作台: the queue
+//   #/supervision[/:center]         电子监察
+//   #/config[/:center]              配置: item documents
+
+import { gql, session, clearBanner, reportError } from "./graphql.js";
+import { h, hasRole, WORK_ROLES, SUPERVISION_ROLES, CONFIG_ROLES } from "./ui.js";
+import { refreshMe } from "./store.js";
+import { loginView, defaultRoute } from "./views/login.js";
+import { hallView, itemsView, guideView, applyView } from "./views/hall.js";
+import { mineView } from "./views/mine.js";
+import { caseView } from "./views/case.js";
+import { workView } from "./views/work.js";
+import { supervisionView } from "./views/supervision.js";
+import { configView } from "./views/config.js";
+
+const ROUTES = [
+  { pattern: /^\/login$/, view: loginView, title: "登录" },
+  { pattern: /^\/hall$/, view: hallView, title: "办事大厅", nav: "hall" },
+  { pattern: /^\/hall\/([^/]+)$/, view: itemsView, title: "办事大厅", nav: "hall" },
+  { pattern: /^\/hall\/([^/]+)\/item\/([^/]+)$/, view: guideView, title: "办事指南", nav: "hall" },
+  { pattern: /^\/hall\/([^/]+)\/item\/([^/]+)\/apply$/, view: applyView, title: "在线申报", nav: "hall" },
+  { pattern: /^\/mine(?:\/([^/]+))?$/, view: mineView, title: "我的办件", nav: "mine", login: true },
+  { pattern: /^\/case\/([^/]+)\/([^/]+)$/, view: caseView, title: "办件详情", login: true },
+  { pattern: /^\/work(?:\/([^/]+))?$/, view: workView, title: "工作台", nav: "work", login: true },
+  { pattern: /^\/supervision(?:\/([^/]+))?$/, view: supervisionView, title: "电子监察", nav: "supervision", login: true },
+  { pattern: /^\/config(?:\/([^/]+))?$/, view: configView, title: "事项配置", nav: "config", login: true },
+];
+
+const NAV = [
+  { key: "hall", href: "#/hall", label: "办事大厅", show: () => true },
+  { key: "mine", href: "#/mine", label: "我的办件", show: (u) => Boolean(u) },
+  { key: "work", href: "#/work", label: "工作台", show: (u) => hasRole(u, WORK_ROLES) },
+  { key: "supervision", href: "#/supervision", label: "电子监察", show: (u) => hasRole(u, SUPERVISION_ROLES) },
+  { key: "config", href: "#/config", label: "配置", show: (u) => hasRole(u, CONFIG_ROLES) },
+];
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, "") || "/";
+  const [path, search = ""] = raw.split("?");
+  return { path: path.replace(/\/+$/, "") || "/", query: new URLSearchParams(search) };
+}
+
+function renderShell(active) {
+  const user = session.user;
+  const nav = document.getElementById("nav");
+  nav.replaceChildren(
+    ...NAV.filter((n) => n.show(user)).map((n) =>
+      h("a", { href: n.href, class: n.key === active ? "active" : null, "aria-current": n.key === active ? "page" : null }, n.label),
+    ),
+  );
+  const box = document.getElementById("userbox");
+  if (user) {
+    box.replaceChildren(
+      h("span", { class: "who", title: user.username }, user.displayName || user.username),
+      h("button", { type: "button", class: "btn btn-ghost", onclick: logout }, "退出"),
+    );
+  } else {
+    box.replaceChildren(h("a", { href: "#/login", class: "btn btn-ghost" }, "登录"));
+  }
+}
+
+async function logout() {
+  try {
+    await gql("mutation { logout { ok } }");
+  } catch {
+    /* the token is dropped locally either way */
+  }
+  session.clear();
+  location.hash = "#/login";
+  renderShell(null);
+}
+
+let generation = 0;
+
+async function route() {
+  clearBanner();
+  const { path, query } = parseHash();
+  if (path === "/") {
+    location.replace(`#${defaultRoute(session.user)}`);
+    return;
+  }
+  const match = ROUTES.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m);
+  const main = document.getElementById("main");
+  generation += 1;
+  const mine = generation;
+  const page = h("div", { class: "page" });
+  main.replaceChildren(page);
+  if (!match) {
+    renderShell(null);
+    page.append(h("h1", null, "页面不存在"), h("p", null, h("a", { href: "#/hall" }, "返回办事大厅")));
+    return;
+  }
+  const { r, m } = match;
+  renderShell(r.nav);
+  document.title = `${r.title} - GovHall 政务服务`;
+  if (r.login && !session.token) {
+    location.replace(`#/login?next=${encodeURIComponent(location.hash.slice(1))}`);
+    return;
+  }
+  const params = m.slice(1).map((p) => (p === undefined ? undefined : decodeURIComponent(p)));
+  try {
+    await r.view({ page, params, query, user: session.user, isCurrent: () => mine === generation, rerender: route });
+  } catch (error) {
+    if (mine === generation) reportError(error);
+  }
+  if (mine === generation) {
+    page.dataset.ready = "true";
+    const heading = page.querySelector("h1");
+    if (heading && !document.activeElement?.closest?.(".page")) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    }
+  }
+}
+
+window.addEventListener("hashchange", route);
+window.addEventListener("govhall:session", () => renderShell(parseHash().path.split("/")[1]));
+
+(async function start() {
+  if (session.token) await refreshMe();
+  await route();
+})();

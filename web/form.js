@@ -1,0 +1,631 @@
+// Renders an item's JSON Schema form and collects its values with the right JSON types.
+//
+// Understood: `title` (label), `description` (help), `required` (star; also the simple conditional
+// `if {properties: {x: {const}}} then {required}` inside `allOf`), `x-order`, `x-widget`
+// (text textarea select radio checkbox date number money table file), `enum` / `oneOf` of `const`
+// (select), `default`, `const`, `maxLength`, `minimum`/`maximum`, nested objects (a fieldset each),
+// arrays of objects (an editable table with add and delete), arrays of enum strings (checkboxes),
+// local `$ref`s. Every field carries `data-path` = its JSON pointer, so the server's UserErrors land
+// next to it (see graphql.js showUserErrors).
+
+import { h, uid, fmt } from "./ui.js";
+import { showUserErrors, clearUserErrors } from "./graphql.js";
+
+const MAX_DEPTH = 12;
+
+/** ["shareholders", 0, "name"] → "/shareholders/0/name" (RFC 6901 escaping). */
+export function pointer(parts) {
+  return parts.map((p) => `/${String(p).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+}
+
+function mainType(schema) {
+  let t = schema.type;
+  if (Array.isArray(t)) t = t.find((x) => x !== "null") || t[0];
+  if (t) return t;
+  if (schema.properties) return "object";
+  if (schema.items) return "array";
+  const options = enumOptions(schema);
+  if (options) {
+    const v = options[0] && options[0].value;
+    if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
+    if (typeof v === "boolean") return "boolean";
+  }
+  return "string";
+}
+
+export function orderedKeys(schema) {
+  const props = schema.properties || {};
+  const order = Array.isArray(schema["x-order"]) ? schema["x-order"].filter((k) => k in props) : [];
+  return [...order, ...Object.keys(props).filter((k) => !order.includes(k))];
+}
+
+/** Allowed values with their labels: `enum` (+ `x-enumNames`), `oneOf`/`anyOf` of `const`, booleans. */
+function enumOptions(schema) {
+  if (Array.isArray(schema.enum)) {
+    const names = schema["x-enumNames"] || schema["x-enum-labels"] || [];
+    return schema.enum.map((value, i) => ({ value, label: names[i] !== undefined ? String(names[i]) : display(value) }));
+  }
+  const alternatives = schema.oneOf || schema.anyOf;
+  if (Array.isArray(alternatives) && alternatives.length && alternatives.every((s) => s && "const" in s)) {
+    return alternatives.map((s) => ({ value: s.const, label: s.title || display(s.const) }));
+  }
+  return null;
+}
+
+function display(value) {
+  if (value === true) return "是";
+  if (value === false) return "否";
+  if (value === null || value === undefined) return "";
+  return String(value);
+}
+
+function isEmptyValue(v) {
+  return v === undefined || (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+}
+
+// --------------------------------------------------------------------------- $ref
+
+function resolvePointer(root, ref) {
+  if (ref === "#") return root;
+  if (!ref.startsWith("#/")) return null;
+  let node = root;
+  for (const raw of ref.slice(2).split("/")) {
+    const key = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    if (node === null || typeof node !== "object" || !(key in node)) return null;
+    node = node[key];
+  }
+  return node;
+}
+
+function resolve(root, schema, depth = 0) {
+  if (!schema || typeof schema !== "object") return {};
+  if (typeof schema.$ref === "string" && depth < MAX_DEPTH) {
+    const target = resolvePointer(root, schema.$ref);
+    const { $ref, ...rest } = schema;
+    return resolve(root, { ...(target || {}), ...rest }, depth + 1);
+  }
+  return schema;
+}
+
+// --------------------------------------------------------------------------- conditional required
+
+function matchesIf(cond, value) {
+  if (!cond || typeof cond !== "object") return false;
+  const v = value && typeof value === "object" ? value : {};
+  for (const key of cond.required || []) if (v[key] === undefined) return false;
+  for (const [key, sub] of Object.entries(cond.properties || {})) {
+    if (v[key] === undefined || !sub || typeof sub !== "object") continue;
+    if ("const" in sub && v[key] !== sub.const) return false;
+    if (Array.isArray(sub.enum) && !sub.enum.includes(v[key])) return false;
+  }
+  return true;
+}
+
+/** The property names required right now: `required`, plus what matching if/then (or else) adds. */
+export function activeRequired(schema, value) {
+  const names = new Set(Array.isArray(schema.required) ? schema.required : []);
+  const conditions = [];
+  if (schema.if) conditions.push(schema);
+  for (const sub of schema.allOf || []) if (sub && sub.if) conditions.push(sub);
+  for (const c of conditions) {
+    const branch = matchesIf(c.if, value) ? c.then : c.else;
+    if (branch && Array.isArray(branch.required)) branch.required.forEach((n) => names.add(n));
+  }
+  return names;
+}
+
+// --------------------------------------------------------------------------- scalar controls
+
+function widgetOf(schema) {
+  const type = mainType(schema);
+  const explicit = schema["x-widget"];
+  const options = enumOptions(schema);
+  if (explicit === "radio" && (options || type === "boolean")) return "radio";
+  if (options) return "select";
+  if (explicit && explicit !== "table") return explicit;
+  if (type === "boolean") return "checkbox";
+  if (type === "integer" || type === "number") return schema.format === "money" ? "money" : "number";
+  if (schema.format === "date") return "date";
+  if (typeof schema.maxLength === "number" && schema.maxLength > 300) return "textarea";
+  return "text";
+}
+
+const INPUT_MODES = { "mobile-cn": "tel", "phone-cn": "tel", "postcode-cn": "numeric", "resident-id": "text", email: "email" };
+
+/**
+ * One control for a scalar value: {el, focus, get(), set(v)}. `label` becomes the accessible name of
+ * groups; `id` the id of the focusable element.
+ */
+function scalarControl(schema, { id, label, required }) {
+  const type = mainType(schema);
+  let widget = widgetOf(schema);
+  const options = enumOptions(schema) || (type === "boolean" ? [{ value: true, label: "是" }, { value: false, label: "否" }] : null);
+
+  if (widget === "select" || (widget === "radio" && !options)) {
+    const select = h("select", { id, name: id, "aria-required": required ? "true" : null },
+      h("option", { value: "" }, "请选择"),
+      (options || []).map((o, i) => h("option", { value: String(i) }, o.label)),
+    );
+    return {
+      el: select,
+      focus: select,
+      get: () => (select.value === "" ? undefined : options[Number(select.value)].value),
+      set: (v) => {
+        const i = (options || []).findIndex((o) => o.value === v);
+        select.value = i >= 0 ? String(i) : "";
+      },
+    };
+  }
+
+  if (widget === "radio") {
+    const name = uid("r");
+    const radios = options.map((o, i) => h("input", { type: "radio", name, value: String(i), id: i === 0 ? id : `${id}-${i}` }));
+    const group = h("div", { class: "choices", role: "radiogroup", "aria-label": label, "aria-required": required ? "true" : null },
+      options.map((o, i) => h("label", { class: "choice" }, radios[i], h("span", null, o.label))),
+    );
+    return {
+      el: group,
+      focus: radios[0],
+      get: () => {
+        const hit = radios.find((r) => r.checked);
+        return hit ? options[Number(hit.value)].value : undefined;
+      },
+      set: (v) => radios.forEach((r, i) => (r.checked = options[i].value === v)),
+    };
+  }
+
+  if (widget === "checkbox" && type === "boolean") {
+    const box = h("input", { type: "checkbox", id });
+    return {
+      el: h("label", { class: "choice" }, box, h("span", null, "是")),
+      focus: box,
+      get: () => box.checked,
+      set: (v) => (box.checked = v === true),
+    };
+  }
+
+  if (widget === "textarea") {
+    const area = h("textarea", { id, rows: 4, maxlength: schema.maxLength, "aria-required": required ? "true" : null });
+    return {
+      el: area,
+      focus: area,
+      get: () => (area.value.trim() === "" ? undefined : area.value.trim()),
+      set: (v) => (area.value = v === undefined || v === null ? "" : String(v)),
+    };
+  }
+
+  if (widget === "number" || widget === "money" || type === "integer" || type === "number") {
+    const integer = type === "integer";
+    const input = h("input", {
+      type: "text",
+      id,
+      inputmode: integer ? "numeric" : "decimal",
+      class: widget === "money" ? "money" : "number",
+      autocomplete: "off",
+      "aria-required": required ? "true" : null,
+    });
+    const unit = widget === "money" ? h("span", { class: "unit" }, /万元/.test(label || "") ? "万元" : "元") : null;
+    return {
+      el: unit ? h("span", { class: "with-unit" }, input, unit) : input,
+      focus: input,
+      get: () => {
+        const raw = input.value.trim().replace(/[,，\s]/g, "").replace(/^[¥￥]/, "");
+        if (raw === "") return undefined;
+        const n = Number(raw);
+        if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) return input.value.trim(); // the server says why
+        return n;
+      },
+      set: (v) => (input.value = v === undefined || v === null ? "" : String(v)),
+    };
+  }
+
+  // text, date, file and anything unknown: a one-line input holding a string
+  const attrs = {
+    id,
+    type: widget === "date" ? "date" : "text",
+    maxlength: schema.maxLength,
+    inputmode: INPUT_MODES[schema.format],
+    autocomplete: "off",
+    "aria-required": required ? "true" : null,
+  };
+  if (widget === "file") attrs.placeholder = "请填写材料名称或编号（在线上传暂未开放）";
+  if (schema.format === "mobile-cn") attrs.placeholder = "11位手机号码";
+  const input = h("input", attrs);
+  return {
+    el: input,
+    focus: input,
+    get: () => (input.value.trim() === "" ? undefined : input.value.trim()),
+    set: (v) => (input.value = v === undefined || v === null ? "" : String(v)),
+  };
+}
+
+// --------------------------------------------------------------------------- nodes
+
+function star() {
+  return h("span", { class: "req", "aria-hidden": "true" }, " *");
+}
+
+function errorSlot() {
+  return h("div", { class: "field-error", role: "alert", hidden: true });
+}
+
+function helpText(schema, id) {
+  return schema.description ? h("div", { class: "help", id }, schema.description) : null;
+}
+
+class Builder {
+  constructor(root) {
+    this.root = root;
+  }
+
+  node(schema, path, opts) {
+    schema = resolve(this.root, schema);
+    const type = mainType(schema);
+    if (path.length > MAX_DEPTH) return this.json(schema, path, opts);
+    if (type === "object" && schema.properties) return this.object(schema, path, opts);
+    if (type === "array") {
+      const items = resolve(this.root, schema.items || {});
+      if (mainType(items) === "object" && items.properties) return this.table(schema, items, path, opts);
+      if (enumOptions(items)) return this.checkboxes(schema, items, path, opts);
+      return this.list(schema, items, path, opts);
+    }
+    if (type === "object") return this.json(schema, path, opts);
+    return this.scalar(schema, path, opts);
+  }
+
+  object(schema, path, { key, isRoot = false }) {
+    const children = new Map();
+    for (const name of orderedKeys(schema)) {
+      const sub = resolve(this.root, schema.properties[name]);
+      if (sub && "const" in sub && !sub["x-widget"]) {
+        children.set(name, { el: null, get: () => sub.const, set: () => {}, required: false, constant: true });
+        continue;
+      }
+      children.set(name, this.node(sub, [...path, name], { key: name }));
+    }
+    const body = Array.from(children.values()).map((c) => c.el).filter(Boolean);
+    let el;
+    if (isRoot) {
+      el = h("div", { class: "form-fields" }, body);
+    } else {
+      const helpId = uid("help");
+      el = h("fieldset", { class: "field group", dataset: { path: pointer(path) }, "aria-describedby": schema.description ? helpId : null },
+        h("legend", null, schema.title || key, star()),
+        helpText(schema, helpId),
+        errorSlot(),
+        h("div", { class: "group-fields" }, body),
+      );
+    }
+    const node = {
+      el,
+      required: false,
+      get() {
+        const out = {};
+        for (const [name, child] of children) {
+          const v = child.get();
+          if (v !== undefined) out[name] = v;
+        }
+        if (isRoot) return out;
+        const meaningful = Object.entries(out).some(([name, v]) => !children.get(name).constant && !isEmptyValue(v));
+        if (meaningful) return out;
+        return node.required ? out : undefined;
+      },
+      set(value) {
+        const v = value && typeof value === "object" ? value : {};
+        for (const [name, child] of children) child.set(v[name]);
+      },
+      updateRequired() {
+        const names = activeRequired(schema, node.get() || {});
+        for (const [name, child] of children) {
+          child.required = names.has(name);
+          if (child.el) child.el.classList.toggle("is-required", child.required);
+          if (child.updateRequired) child.updateRequired();
+        }
+      },
+    };
+    return node;
+  }
+
+  scalar(schema, path, { key }) {
+    const id = uid("f");
+    const label = schema.title || key;
+    const control = scalarControl(schema, { id, label, required: false });
+    const helpId = `${id}-help`;
+    if (schema.description) control.focus.setAttribute("aria-describedby", helpId);
+    const grouped = control.el.matches(".choices");
+    const el = h("div", { class: `field widget-${widgetOf(schema)}`, dataset: { path: pointer(path) } },
+      grouped ? h("span", { class: "label", id: `${id}-label` }, label, star()) : h("label", { for: id }, label, star()),
+      h("div", { class: "control" }, control.el),
+      helpText(schema, helpId),
+      errorSlot(),
+    );
+    if (grouped) control.el.setAttribute("aria-labelledby", `${id}-label`);
+    if (schema.default !== undefined) control.set(schema.default);
+    return {
+      el,
+      required: false,
+      get: control.get,
+      set: (v) => control.set(v === undefined && schema.default !== undefined ? schema.default : v),
+      focus: control.focus,
+    };
+  }
+
+  checkboxes(schema, items, path, { key }) {
+    const options = enumOptions(items);
+    const id = uid("f");
+    const boxes = options.map((o, i) => h("input", { type: "checkbox", value: String(i), id: `${id}-${i}` }));
+    const el = h("div", { class: "field widget-checkbox", dataset: { path: pointer(path) } },
+      h("span", { class: "label", id: `${id}-label` }, schema.title || key, star()),
+      h("div", { class: "control" },
+        h("div", { class: "choices", role: "group", "aria-labelledby": `${id}-label` },
+          options.map((o, i) => h("label", { class: "choice" }, boxes[i], h("span", null, o.label))),
+        ),
+      ),
+      helpText(schema, uid("help")),
+      errorSlot(),
+    );
+    const node = {
+      el,
+      required: false,
+      get() {
+        const chosen = boxes.filter((b) => b.checked).map((b) => options[Number(b.value)].value);
+        if (chosen.length) return chosen;
+        return node.required ? [] : undefined;
+      },
+      set(v) {
+        const values = Array.isArray(v) ? v : [];
+        boxes.forEach((b, i) => (b.checked = values.includes(options[i].value)));
+      },
+    };
+    return node;
+  }
+
+  /** An array of scalars without fixed choices: one value per line. */
+  list(schema, items, path, { key }) {
+    const id = uid("f");
+    const type = mainType(items);
+    const area = h("textarea", { id, rows: 3 });
+    const el = h("div", { class: "field widget-list", dataset: { path: pointer(path) } },
+      h("label", { for: id }, schema.title || key, star()),
+      h("div", { class: "control" }, area),
+      h("div", { class: "help" }, [schema.description, "每行填写一项"].filter(Boolean).join("；")),
+      errorSlot(),
+    );
+    const node = {
+      el,
+      required: false,
+      get() {
+        const lines = area.value.split("\n").map((s) => s.trim()).filter(Boolean);
+        const values = lines.map((s) => {
+          if (type === "integer" || type === "number") {
+            const n = Number(s);
+            return Number.isFinite(n) ? n : s;
+          }
+          return s;
+        });
+        if (values.length) return values;
+        return node.required ? [] : undefined;
+      },
+      set(v) {
+        area.value = Array.isArray(v) ? v.join("\n") : "";
+      },
+    };
+    return node;
+  }
+
+  /** Something the widgets cannot show (deep or free-form objects): edited as JSON text. */
+  json(schema, path, { key }) {
+    const id = uid("f");
+    const area = h("textarea", { id, rows: 3, class: "code", spellcheck: "false" });
+    const el = h("div", { class: "field widget-json", dataset: { path: pointer(path) } },
+      h("label", { for: id }, schema.title || key, star()),
+      h("div", { class: "control" }, area),
+      h("div", { class: "help" }, [schema.description, "以 JSON 格式填写"].filter(Boolean).join("；")),
+      errorSlot(),
+    );
+    return {
+      el,
+      required: false,
+      get() {
+        const text = area.value.trim();
+        if (!text) return undefined;
+        try {
+          return JSON.parse(text);
+        } catch {
+          return text;
+        }
+      },
+      set(v) {
+        area.value = v === undefined ? "" : JSON.stringify(v, null, 2);
+      },
+    };
+  }
+
+  /** An array of objects: an editable table, one row per element, with add and delete. */
+  table(schema, items, path, { key }) {
+    const columns = orderedKeys(items).map((name) => ({ name, schema: resolve(this.root, items.properties[name]) }));
+    const requiredCols = new Set(items.required || []);
+    const title = schema.title || key;
+    const tbody = h("tbody");
+    const rows = [];
+    const self = this;
+    const maxItems = typeof schema.maxItems === "number" ? schema.maxItems : Infinity;
+    const addButton = h("button", { type: "button", class: "btn btn-secondary add-row" }, "＋ 添加一行");
+
+    function reindex() {
+      rows.forEach((row, i) => {
+        row.tr.dataset.path = pointer([...path, i]);
+        row.num.textContent = String(i + 1);
+        for (const cell of row.cells) {
+          cell.wrap.dataset.path = pointer([...path, i, cell.name]);
+          cell.control.focus.setAttribute("aria-label", `${cell.label}（第${i + 1}行）`);
+        }
+      });
+      addButton.disabled = rows.length >= maxItems;
+    }
+
+    function addRow(value) {
+      const cells = columns.map((col) => {
+        const sub = col.schema;
+        const label = sub.title || col.name;
+        const ctype = mainType(sub);
+        const control = ctype === "object" || ctype === "array"
+          ? self.json(sub, [], { key: col.name }) // rare: complex cell, edited as JSON
+          : scalarControl(sub, { id: uid("c"), label, required: requiredCols.has(col.name) });
+        if (!control.focus) control.focus = control.el.querySelector("textarea");
+        const wrap = h("div", { class: "cell" }, control.el.matches && control.el.matches(".field") ? control.el.querySelector(".control") : control.el, errorSlot());
+        if (sub.default !== undefined) control.set(sub.default);
+        const td = h("td", { "data-label": label }, wrap);
+        return { name: col.name, label, control, wrap, td };
+      });
+      const num = h("span", { class: "row-num" });
+      const remove = h("button", { type: "button", class: "btn btn-link remove-row" }, "删除");
+      const tr = h("tr", null, h("td", { class: "num", "data-label": "序号" }, num), cells.map((c) => c.td), h("td", { class: "ops" }, remove));
+      const row = { tr, cells, num };
+      remove.addEventListener("click", () => {
+        const i = rows.indexOf(row);
+        if (i >= 0) rows.splice(i, 1);
+        tr.remove();
+        reindex();
+        tbody.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+      if (value && typeof value === "object") for (const c of cells) c.control.set(value[c.name]);
+      rows.push(row);
+      tbody.appendChild(tr);
+      reindex();
+      return row;
+    }
+
+    addButton.addEventListener("click", () => {
+      const row = addRow();
+      if (row.cells[0]) row.cells[0].control.focus.focus();
+    });
+
+    const minRows = Math.max(1, Number(schema.minItems) || 0);
+    for (let i = 0; i < minRows; i += 1) addRow();
+
+    const helpId = uid("help");
+    const el = h("div", { class: "field widget-table", dataset: { path: pointer(path) } },
+      h("span", { class: "label" }, title, star()),
+      helpText(schema, helpId),
+      errorSlot(),
+      h("div", { class: "table-wrap" },
+        h("table", { class: "edit-table", "aria-label": title },
+          h("thead", null, h("tr", null,
+            h("th", { class: "num" }, "序号"),
+            columns.map((c) => h("th", null, c.schema.title || c.name, requiredCols.has(c.name) ? h("span", { class: "req col-req", "aria-hidden": "true" }, " *") : null)),
+            h("th", { class: "ops" }, "操作"),
+          )),
+          tbody,
+        ),
+      ),
+      addButton,
+    );
+
+    const node = {
+      el,
+      required: false,
+      get() {
+        const values = rows.map((row) => {
+          const out = {};
+          for (const c of row.cells) {
+            const v = c.control.get();
+            if (v !== undefined) out[c.name] = v;
+          }
+          return out;
+        });
+        // Rows are sent as shown (an empty row too), so the server's /table/i/field errors match the screen.
+        if (values.some((v) => Object.keys(v).length)) return values;
+        return node.required ? values : undefined;
+      },
+      set(value) {
+        rows.splice(0).forEach((r) => r.tr.remove());
+        const list = Array.isArray(value) ? value : [];
+        list.forEach((v) => addRow(v));
+        for (let i = list.length; i < minRows; i += 1) addRow();
+      },
+    };
+    return node;
+  }
+}
+
+/**
+ * Renders `schema` (a JSON Schema whose root is an object) as a form.
+ * Returns {element, getValue(), setValue(v), setErrors(errors, opts), clearErrors()}.
+ */
+export function renderForm(schema, { value = null } = {}) {
+  if (!schema || typeof schema !== "object" || (mainType(schema) !== "object")) {
+    throw new Error("表单的根节点应为 type: object");
+  }
+  const builder = new Builder(schema);
+  const node = builder.object(schema, [], { key: "", isRoot: true });
+  const element = h("div", { class: "json-form" }, schema.description ? h("p", { class: "form-description" }, schema.description) : null, node.el);
+  if (value) node.set(value);
+  node.updateRequired();
+  let pending = null;
+  const refresh = () => {
+    if (pending) return;
+    pending = requestAnimationFrame(() => {
+      pending = null;
+      node.updateRequired();
+    });
+  };
+  element.addEventListener("change", refresh);
+  element.addEventListener("input", refresh);
+  return {
+    element,
+    getValue: () => node.get(),
+    setValue(v) {
+      node.set(v);
+      node.updateRequired();
+    },
+    setErrors: (errors, opts) => showUserErrors(element, errors, opts),
+    clearErrors: () => clearUserErrors(element),
+  };
+}
+
+// --------------------------------------------------------------------------- read-only view
+
+function valueText(schema, value) {
+  const options = enumOptions(schema);
+  if (options) {
+    const hit = options.find((o) => o.value === value);
+    if (hit) return hit.label;
+  }
+  if (typeof value === "boolean") return value ? "是" : "否";
+  if (typeof value === "number") return schema.format === "money" ? fmt.number(value, 6) : String(value);
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+/** Case data shown with the form's labels: a definition list; arrays of objects as tables. */
+export function renderValue(schema, data, root = null) {
+  root = root || schema || {};
+  schema = resolve(root, schema || {});
+  if (data === null || data === undefined) return h("span", { class: "muted" }, "—");
+  const type = Array.isArray(data) ? "array" : typeof data === "object" ? "object" : "scalar";
+  if (type === "object") {
+    const props = schema.properties || {};
+    const keys = [...orderedKeys(schema), ...Object.keys(data).filter((k) => !(k in props))].filter((k) => data[k] !== undefined);
+    return h("dl", { class: "data-view" },
+      keys.map((k) => [h("dt", null, (props[k] && resolve(root, props[k]).title) || k), h("dd", null, renderValue(props[k] || {}, data[k], root))]),
+    );
+  }
+  if (type === "array") {
+    const items = resolve(root, schema.items || {});
+    if (data.length && data.every((d) => d && typeof d === "object" && !Array.isArray(d))) {
+      const props = items.properties || {};
+      const cols = [...orderedKeys(items)];
+      for (const d of data) for (const k of Object.keys(d)) if (!cols.includes(k)) cols.push(k);
+      return h("div", { class: "table-wrap" },
+        h("table", { class: "data-table" },
+          h("thead", null, h("tr", null, cols.map((c) => h("th", null, (props[c] && resolve(root, props[c]).title) || c)))),
+          h("tbody", null, data.map((row) => h("tr", null, cols.map((c) => h("td", { "data-label": (props[c] && props[c].title) || c }, row[c] === undefined ? "" : valueText(resolve(root, props[c] || {}), row[c])))))),
+        ),
+      );
+    }
+    return h("span", null, data.length ? data.map((d) => valueText(items, d)).join("、") : "（无）");
+  }
+  return h("span", null, valueText(schema, data));
+}

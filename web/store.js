@@ -1,0 +1,70 @@
+// What several views share: the centers (with departments and windows), the chosen center, the
+// signed-in user, and a few cached queries.
+
+import { gql, session, typeInfo } from "./graphql.js";
+
+const CENTER_KEY = "govhall.center";
+let centersPromise = null;
+
+/** Every center with its departments and windows (public), fetched once per page load. */
+export function centers() {
+  if (!centersPromise) {
+    centersPromise = gql(
+      `{ centers { code name plugins parent departments { code name category } windows { code name kind } } }`,
+    )
+      .then((d) => d.centers)
+      .catch((error) => {
+        centersPromise = null;
+        throw error;
+      });
+  }
+  return centersPromise;
+}
+
+export async function center(code) {
+  return (await centers()).find((c) => c.code === code) || null;
+}
+
+export async function departmentName(centerCode, deptCode) {
+  if (!deptCode) return "";
+  const c = await center(centerCode).catch(() => null);
+  const d = c && c.departments.find((x) => x.code === deptCode);
+  return d ? d.name : deptCode;
+}
+
+export const currentCenter = {
+  get() {
+    return localStorage.getItem(CENTER_KEY) || "";
+  },
+  set(code) {
+    if (code) localStorage.setItem(CENTER_KEY, code);
+  },
+};
+
+/** Re-reads the signed-in user (`me`); a token the server no longer accepts is dropped. */
+export async function refreshMe() {
+  if (!session.token) return null;
+  try {
+    const data = await gql(`{ me { username displayName roles { center role department } } }`);
+    if (!data.me) {
+      session.clear();
+      return null;
+    }
+    session.setUser(data.me);
+    return data.me;
+  } catch {
+    return session.user; // offline or server trouble: keep what we had
+  }
+}
+
+/**
+ * The subset of `wanted` selections whose field exists on `typeName` (by introspection), so a view
+ * keeps working while the server is still missing a field. `wanted` items look like
+ * "number" or "item { code name }".
+ */
+export async function existing(typeName, wanted) {
+  const info = await typeInfo(typeName);
+  if (!info || !info.fields) return wanted.join(" ");
+  const names = new Set(info.fields.map((f) => f.name));
+  return wanted.filter((w) => names.has(w.trim().split(/[\s{(]/)[0])).join(" ");
+}

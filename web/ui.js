@@ -1,0 +1,176 @@
+// Small DOM helpers and the labels every view shares. Text always goes in as text, never as HTML.
+
+/**
+ * h("button", {class: "btn", onclick: fn, dataset: {action: "accept"}}, "受理")
+ * Attributes: `class`, `dataset`, `style` (string), `on<event>` functions, boolean and string
+ * attributes; `value`, `checked`, `disabled`, `hidden`, `selected` are set as properties.
+ */
+export function h(tag, attrs = null, ...children) {
+  const el = document.createElement(tag);
+  if (attrs) {
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === "class") el.className = value;
+      else if (key === "dataset") Object.assign(el.dataset, value);
+      else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+      else if (["value", "checked", "disabled", "hidden", "selected", "indeterminate"].includes(key)) el[key] = value;
+      else if (value === true) el.setAttribute(key, "");
+      else el.setAttribute(key, String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else if (child instanceof Node) el.appendChild(child);
+    else el.appendChild(document.createTextNode(String(child)));
+  }
+}
+
+let idCounter = 0;
+export function uid(prefix = "id") {
+  idCounter += 1;
+  return `${prefix}-${idCounter}`;
+}
+
+export function pad(n) {
+  return String(n).padStart(2, "0");
+}
+
+export const fmt = {
+  /** 2026-10-09 → 2026-10-09 (dates are already ISO); null → — */
+  date(value) {
+    return value ? String(value).slice(0, 10) : "—";
+  },
+  /** An ISO date-time in local time: 2026-10-09 14:05 */
+  datetime(value) {
+    if (!value) return "—";
+    const d = new Date(value);
+    if (Number.isNaN(d.getTime())) return String(value);
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  },
+  number(value, digits = 2) {
+    if (value === null || value === undefined || value === "") return "—";
+    const n = Number(value);
+    if (!Number.isFinite(n)) return String(value);
+    return Number.isInteger(n) ? n.toLocaleString("zh-CN") : n.toLocaleString("zh-CN", { maximumFractionDigits: digits });
+  },
+};
+
+export function todayISO() {
+  const d = new Date();
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+export const ALERT_LABELS = { NONE: "正常", YELLOW: "黄牌（临近期限）", RED: "红牌（已超期）" };
+export const KIND_LABELS = {
+  immediate: "即办件",
+  promised: "承诺件",
+  supplement: "补办件",
+  joint: "联办件",
+  returned: "退回件",
+  urgent: "急办件",
+  reply: "答复件",
+  report_up: "上报件",
+};
+export const ROLE_LABELS = {
+  applicant: "申请人",
+  agent: "代办员",
+  clerk: "综合窗口",
+  reviewer: "后台审批",
+  head: "首席代表",
+  pickup: "出件窗口",
+  supervisor: "督查",
+  configurator: "配置员",
+  admin: "管理员",
+};
+/** States of the standard process, for the queue filter (labels of other processes come from the server). */
+export const STANDARD_STATES = [
+  ["submitted", "待受理"],
+  ["supplementing", "待补齐材料"],
+  ["review_requested", "申请复核中"],
+  ["under_review", "审查中"],
+  ["survey", "现场勘查中"],
+  ["reported_up", "已上报上级机关"],
+  ["approved", "已办结，待出件"],
+  ["delivered", "已出件"],
+  ["refused", "不予许可"],
+  ["returned", "已退回"],
+  ["replied", "已答复"],
+  ["withdrawn", "已撤回"],
+];
+export const RATING_LABELS = { 1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意" };
+export const STAFF_ROLES = ["clerk", "reviewer", "head", "pickup", "supervisor", "admin"];
+export const WORK_ROLES = ["clerk", "reviewer", "head", "pickup", "admin", "supervisor"];
+export const SUPERVISION_ROLES = ["supervisor", "head", "admin"];
+export const CONFIG_ROLES = ["configurator", "admin"];
+
+export function alertBadge(alert) {
+  if (!alert || alert === "NONE") return null;
+  return h("span", { class: `badge alert-${alert.toLowerCase()}` }, alert === "RED" ? "红牌" : "黄牌");
+}
+
+export function stateBadge(c) {
+  return h("span", { class: `badge state state-${c.state}` }, c.stateLabel || c.state);
+}
+
+/** Centers where the user holds one of `roles`. */
+export function centersWithRole(user, roles) {
+  if (!user) return [];
+  const codes = [];
+  for (const grant of user.roles || []) {
+    if (roles.includes(grant.role) && !codes.includes(grant.center)) codes.push(grant.center);
+  }
+  return codes;
+}
+
+export function hasRole(user, roles, center = null) {
+  return Boolean(user && (user.roles || []).some((g) => roles.includes(g.role) && (!center || g.center === center)));
+}
+
+/** A section with a heading. */
+export function section(title, ...children) {
+  return h("section", { class: "card" }, h("h2", null, title), ...children);
+}
+
+export function note(text, kind = "info") {
+  return h("p", { class: `note note-${kind}` }, text);
+}
+
+export function loading(text = "正在加载…") {
+  return h("p", { class: "loading", role: "status" }, text);
+}
+
+/** Encodes one segment of a hash route. */
+export function seg(value) {
+  return encodeURIComponent(String(value));
+}
+
+/** Debounce: run `fn` once `ms` after the last call. */
+export function debounce(fn, ms) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+/** A labelled control wrapper with an error slot, addressed by `path` for UserErrors. */
+export function field(label, control, { path = null, required = false, help = "", id = null } = {}) {
+  const controlId = id || control.id || uid("c");
+  if (!control.id && control.matches && control.matches("input, select, textarea")) control.id = controlId;
+  const helpId = help ? `${controlId}-help` : null;
+  if (helpId) control.setAttribute("aria-describedby", helpId);
+  return h(
+    "div",
+    { class: "field", dataset: path !== null ? { path } : undefined },
+    h("label", { for: control.id || controlId }, label, required ? h("span", { class: "req", "aria-hidden": "true" }, " *") : null),
+    h("div", { class: "control" }, control),
+    help ? h("div", { class: "help", id: helpId }, help) : null,
+    h("div", { class: "field-error", role: "alert", hidden: true }),
+  );
+}

@@ -1,0 +1,444 @@
+// 办件详情: state, kind, deadlines, documents, the event log, the actions the viewer may take
+// (staff: 受理、一次性告知、出件登记…; applicant: 补齐材料、撤回…) and the rating after completion.
+import { gql, session, userErrorsOf, showUserErrors, clearUserErrors, showBanner } from "../graphql.js";
+import { h, field, section, note, seg, fmt, uid, alertBadge, hasRole, KIND_LABELS, ROLE_LABELS, RATING_LABELS, STANDARD_STATES, STAFF_ROLES } from "../ui.js";
+import { center as getCenter, existing } from "../store.js";
+import { renderForm, renderValue } from "../form.js";
+
+const CASE_WANTED = [
+  "id", "number", "state", "stateLabel", "kind", "kindLabel", "urgent", "channel", "data", "version",
+  "submittedAt", "acceptedAt", "completedAt", "promisedDue", "legalDue", "deadlineProvisional", "alert",
+  "applicantName", "department", "item { code name version }", "availableActions",
+  "actions { action label commentRequired editsData }",
+  "events { seq action actor role at comment fromState toState changes }",
+  "documents { id kind title number issuedOn url verifyCode }",
+  "tasks { department departmentName lead state due comment }",
+  "rating",
+];
+
+const ACTION_LABELS = {
+  submit: "提交申请", accept: "受理", finish_on_spot: "即时办结", request_materials: "一次性告知补齐材料",
+  supply: "补齐材料", return: "退回", request_review: "申请复核", uphold_return: "复核维持退回", reply: "答复",
+  approve: "准予许可", refuse: "不予许可", approve_task: "本部门审批通过", refuse_task: "本部门不予通过",
+  request_survey: "现场勘查", finish_survey: "勘查完毕", report_up: "上报上级机关", record_answer: "登记上级答复",
+  extend: "延期", mark_urgent: "列为急办件", deliver: "出件登记", withdraw: "撤回申请", rate: "评价",
+  sweep: "期限预警", alert: "期限预警",
+};
+const STATE_LABELS = Object.fromEntries(STANDARD_STATES);
+const CHANNEL_LABELS = { web: "网上申报", window: "窗口受理", mobile: "移动端", courier: "快递" };
+const DANGER = new Set(["return", "refuse", "refuse_task", "withdraw", "uphold_return"]);
+const TASK_STATES = { open: "审批中", approved: "已通过", refused: "不予通过" };
+
+// Small forms for actions that need parameters (the `data` of transitionCase).
+const PICKUP_METHODS = [
+  { const: "in_person", title: "窗口领取" },
+  { const: "self_print", title: "自助打印" },
+  { const: "courier", title: "快递送达" },
+];
+const ACTION_FORMS = {
+  request_materials: () => ({
+    type: "object",
+    required: ["missing"],
+    properties: {
+      missing: {
+        type: "array",
+        title: "需补齐的材料（一次性告知，请全部列出）",
+        "x-widget": "table",
+        minItems: 1,
+        items: {
+          type: "object",
+          required: ["name"],
+          "x-order": ["name", "reason"],
+          properties: {
+            name: { type: "string", title: "材料名称" },
+            reason: { type: "string", title: "原因或要求", description: "如：缺少原件、需法定代表人签字" },
+          },
+        },
+      },
+    },
+  }),
+  deliver: () => ({
+    type: "object",
+    "x-order": ["method", "receiver", "idNumber", "trackingNumber"],
+    required: ["method"],
+    properties: {
+      method: { type: "string", title: "出件方式", oneOf: PICKUP_METHODS, "x-widget": "radio" },
+      receiver: { type: "string", title: "领取人姓名" },
+      idNumber: { type: "string", title: "领取人身份证号码", format: "resident-id", description: "窗口领取时核验身份" },
+      trackingNumber: { type: "string", title: "快递单号" },
+    },
+    allOf: [
+      { if: { properties: { method: { const: "in_person" } }, required: ["method"] }, then: { required: ["receiver", "idNumber"] } },
+      { if: { properties: { method: { const: "courier" } }, required: ["method"] }, then: { required: ["trackingNumber"] } },
+    ],
+  }),
+  extend: () => ({
+    type: "object",
+    required: ["days"],
+    properties: { days: { type: "integer", title: "延长的工作日数", description: "一般不超过10个工作日，联办件不超过15个工作日", minimum: 1, maximum: 15 } },
+  }),
+};
+
+function materialNames(item) {
+  const materials = item && item.elements && Array.isArray(item.elements.materials) ? item.elements.materials : [];
+  return materials.map((m) => m.name).filter(Boolean);
+}
+
+function docUrl(url) {
+  const token = session.token;
+  if (!token) return url;
+  return `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}`;
+}
+
+async function loadCase(id) {
+  const selection = await existing("Case", CASE_WANTED);
+  const data = await gql(`query($id: ID!) { case(id: $id) { ${selection} } }`, { id });
+  return data.case;
+}
+
+async function loadItem(centerCode, ref) {
+  try {
+    const data = await gql(
+      `query($c: String!, $i: String!, $v: Int) { item(center: $c, code: $i, version: $v) { code name form elements } }`,
+      { c: centerCode, i: ref.code, v: ref.version },
+    );
+    return data.item;
+  } catch {
+    return null;
+  }
+}
+
+function provisional(c, value) {
+  return [fmt.date(value), value && c.deadlineProvisional ? h("span", { class: "badge provisional", title: "所在年度的节假日安排尚未公布，期限为暂定" }, "暂定") : null];
+}
+
+export async function caseView({ page, params, user, isCurrent }) {
+  const [centerCode, id] = params;
+  const [c, center] = await Promise.all([loadCase(id), getCenter(centerCode).catch(() => null)]);
+  if (!isCurrent()) return;
+  const item = c.item ? await loadItem(centerCode, c.item) : null;
+  const deptNames = new Map(((center && center.departments) || []).map((d) => [d.code, d.name]));
+  const staffHere = hasRole(user, STAFF_ROLES, centerCode);
+
+  const back = staffHere ? { href: `#/work/${seg(centerCode)}`, label: "工作台" } : { href: `#/mine/${seg(centerCode)}`, label: "我的办件" };
+  page.append(
+    h("nav", { class: "breadcrumb", "aria-label": "当前位置" }, h("a", { href: back.href }, back.label), h("span", { class: "sep" }, " › "), h("span", null, c.number)),
+    h("div", { class: "page-head case-head" },
+      h("div", null,
+        h("h1", null, c.item ? c.item.name : "办件", " ", h("span", { class: "case-number" }, c.number)),
+        h("p", { class: "meta" },
+          h("span", { class: `badge state state-${c.state}`, id: "case-state" }, c.stateLabel || STATE_LABELS[c.state] || c.state),
+          h("span", { class: "badge kind", id: "case-kind" }, c.kindLabel || KIND_LABELS[c.kind] || c.kind),
+          c.urgent ? h("span", { class: "badge urgent" }, "急办件") : null,
+          alertBadge(c.alert),
+        ),
+      ),
+      h("button", { type: "button", class: "btn btn-secondary", onclick: () => window.dispatchEvent(new HashChangeEvent("hashchange")) }, "刷新"),
+    ),
+  );
+
+  const layout = h("div", { class: "case-layout" });
+  const mainCol = h("div", { class: "case-main" });
+  const sideCol = h("div", { class: "case-side" });
+  layout.append(mainCol, sideCol);
+  page.append(layout);
+
+  // facts
+  sideCol.append(section("办理信息", h("dl", { class: "facts" },
+    h("dt", null, "申请人"), h("dd", null, c.applicantName || "—"),
+    h("dt", null, "承办部门"), h("dd", null, deptNames.get(c.department) || c.department || "—"),
+    h("dt", null, "申报渠道"), h("dd", null, CHANNEL_LABELS[c.channel] || c.channel || "—"),
+    h("dt", null, "提交时间"), h("dd", null, fmt.datetime(c.submittedAt)),
+    h("dt", null, "受理时间"), h("dd", null, fmt.datetime(c.acceptedAt)),
+    h("dt", null, "承诺办结"), h("dd", { id: "promised-due" }, provisional(c, c.promisedDue)),
+    h("dt", null, "法定期限"), h("dd", { id: "legal-due" }, provisional(c, c.legalDue)),
+    h("dt", null, "办结时间"), h("dd", null, fmt.datetime(c.completedAt)),
+    h("dt", null, "事项版本"), h("dd", null, c.item ? `第 ${c.item.version} 版` : "—"),
+  ), c.deadlineProvisional ? note("期限所在年度的节假日安排尚未公布，标“暂定”的日期将在公布后重新计算。") : null, explanation(c)));
+
+  // documents
+  sideCol.append(section("文书", (c.documents || []).length
+    ? h("ul", { class: "documents" }, c.documents.map((d) =>
+        h("li", { dataset: { kind: d.kind } },
+          h("a", { href: docUrl(d.url), target: "_blank", rel: "noopener", class: "doc-link" }, d.title || d.kind),
+          h("div", { class: "muted" }, `文号 ${d.number} · ${fmt.date(d.issuedOn)}${d.verifyCode ? ` · 核验码 ${d.verifyCode}` : ""}`),
+        )))
+    : note("暂未出具文书。")));
+
+  // actions
+  const actions = c.actions || (c.availableActions || []).map((a) => ({ action: a, label: ACTION_LABELS[a] || a, commentRequired: false, editsData: false }));
+  if (actions.length) mainCol.append(actionPanel(c, actions, item));
+
+  // rating (the applicant, once the case is completed)
+  if (c.completedAt && !staffHere && c.rating !== undefined) mainCol.append(ratingPanel(c));
+
+  // joint case tasks
+  if ((c.tasks || []).length) {
+    mainCol.append(section("联办部门", h("div", { class: "table-wrap" }, h("table", { class: "data-table" },
+      h("thead", null, h("tr", null, ["部门", "角色", "状态", "期限", "意见"].map((t) => h("th", null, t)))),
+      h("tbody", null, c.tasks.map((t) => h("tr", null,
+        h("td", { "data-label": "部门" }, t.departmentName || t.department),
+        h("td", { "data-label": "角色" }, t.lead ? "牵头" : "协办"),
+        h("td", { "data-label": "状态" }, TASK_STATES[t.state] || t.state),
+        h("td", { "data-label": "期限" }, fmt.date(t.due)),
+        h("td", { "data-label": "意见" }, t.comment || ""),
+      )))))));
+  }
+
+  // form data
+  mainCol.append(section("申报内容", renderValue(item ? item.form : {}, c.data)));
+
+  // event log
+  mainCol.append(section("办理过程", timeline(c)));
+}
+
+function explanation(c) {
+  if (!c.acceptedAt) return null;
+  const box = h("details", { class: "explain" }, h("summary", null, "期限是怎样计算的？"));
+  let loaded = false;
+  box.addEventListener("toggle", async () => {
+    if (!box.open || loaded) return;
+    loaded = true;
+    const body = h("div", null, "正在计算…");
+    box.append(body);
+    try {
+      const data = await gql(`query($id: ID!) { case(id: $id) { deadlineExplanation { date counted reason } } }`, { id: c.id });
+      const days = data.case.deadlineExplanation;
+      body.replaceChildren(days.length
+        ? h("ol", { class: "explain-days" }, days.map((d) => h("li", { class: d.counted ? "counted" : "skipped" }, `${d.date} ${d.counted ? "计入" : "不计入"}${d.reason ? `：${d.reason}` : ""}`)))
+        : note("暂无计算说明。"));
+    } catch (error) {
+      body.replaceChildren(note(`暂无法显示期限说明：${error.message}`));
+    }
+  });
+  return box;
+}
+
+function changesText(changes) {
+  if (!changes || typeof changes !== "object") return null;
+  const parts = [];
+  const params = changes.params || {};
+  const missing = params.missing || changes.missing;
+  if (Array.isArray(missing) && missing.length) {
+    parts.push(h("div", null, "需补齐：", h("ul", null, missing.map((m) => h("li", null, `${m.name || ""}${m.reason ? `（${m.reason}）` : ""}`)))));
+  }
+  if (params.method) {
+    const m = PICKUP_METHODS.find((x) => x.const === params.method);
+    parts.push(h("div", null, `出件方式：${m ? m.title : params.method}${params.receiver ? `，领取人：${params.receiver}` : ""}${params.trackingNumber ? `，快递单号：${params.trackingNumber}` : ""}`));
+  }
+  if (changes.kind && changes.kind.new) parts.push(h("div", null, `办件类型：${KIND_LABELS[changes.kind.old] || changes.kind.old || "—"} → ${KIND_LABELS[changes.kind.new] || changes.kind.new}`));
+  if (changes.extension) parts.push(h("div", null, `延长 ${changes.extension.days} 个工作日`));
+  if (changes.data && typeof changes.data === "object") {
+    const keys = Object.keys(changes.data);
+    if (keys.length) parts.push(h("div", null, `修改了 ${keys.length} 项申报内容`));
+  }
+  return parts.length ? h("div", { class: "changes" }, parts) : null;
+}
+
+function timeline(c) {
+  const events = c.events || [];
+  if (!events.length) return note("暂无记录。");
+  return h("ol", { class: "timeline" }, events.map((e) =>
+    h("li", { class: `event event-${e.action}` },
+      h("div", { class: "event-time" }, fmt.datetime(e.at)),
+      h("div", { class: "event-body" },
+        h("strong", null, ACTION_LABELS[e.action] || e.action),
+        h("span", { class: "muted" }, ` · ${e.actor || "系统"}${e.role ? `（${ROLE_LABELS[e.role] || (e.role === "owner" ? "申请人" : e.role)}）` : ""}`),
+        e.fromState !== e.toState && e.toState
+          ? h("div", { class: "event-states" }, `${STATE_LABELS[e.fromState] || e.fromState || "—"} → ${STATE_LABELS[e.toState] || e.toState}`)
+          : null,
+        e.comment ? h("blockquote", null, e.comment) : null,
+        changesText(e.changes),
+      ),
+    )));
+}
+
+// --------------------------------------------------------------------------- actions
+
+function actionPanel(c, actions, item) {
+  const comment = h("textarea", { id: "action-comment", rows: 3, placeholder: "办理意见、退回理由或答复内容" });
+  const commentField = field("办理意见", comment, { path: "/comment", help: "标 * 的动作须填写理由或意见" });
+  const paramsHost = h("div", { class: "action-params" });
+  const advanced = h("textarea", { id: uid("json"), rows: 3, class: "code", spellcheck: "false", placeholder: '{"key": "value"}' });
+  const advancedBox = h("details", { class: "advanced" }, h("summary", null, "附加参数（JSON，一般不需填写）"),
+    field("参数", advanced, { path: "/_json", help: "需要数据的动作（如插件提供的动作）可在此填写 JSON 对象" }));
+  const result = h("div", { class: "action-result", "aria-live": "polite" });
+  const panel = h("section", { class: "card action-panel", id: "actions" }, h("h2", null, "办理"), commentField);
+  const buttons = h("div", { class: "action-buttons", role: "group", "aria-label": "可执行的动作" });
+
+  function needsForm(a) {
+    return Boolean(ACTION_FORMS[a.action]) || a.editsData;
+  }
+
+  async function run(a, data) {
+    clearUserErrors(panel);
+    result.replaceChildren();
+    if (a.commentRequired && !comment.value.trim()) {
+      showUserErrors(panel, [{ path: "/comment", code: "required", message: `“${a.label}”须填写理由或意见` }]);
+      comment.focus();
+      return;
+    }
+    if (data === undefined) {
+      const text = advanced.value.trim();
+      if (text) {
+        try {
+          data = JSON.parse(text);
+        } catch (error) {
+          advancedBox.open = true;
+          showUserErrors(panel, [{ path: "/_json", code: "json", message: `JSON 格式错误：${error.message}` }]);
+          return;
+        }
+      }
+    }
+    buttons.querySelectorAll("button").forEach((b) => (b.disabled = true));
+    panel.setAttribute("aria-busy", "true");
+    try {
+      const res = await gql(
+        `mutation($id: ID!, $a: String!, $c: String, $d: JSON, $v: Int) {
+          transitionCase(id: $id, action: $a, comment: $c, data: $d, expectedVersion: $v) {
+            __typename
+            ... on Case { id version state stateLabel }
+            ... on UserErrors { errors { path code message } }
+          } }`,
+        { id: c.id, a: a.action, c: comment.value.trim() || null, d: data === undefined ? null : data, v: c.version },
+      );
+      const errors = userErrorsOf(res.transitionCase);
+      if (errors) {
+        const conflict = errors.find((e) => e.code === "conflict");
+        if (conflict) {
+          result.replaceChildren(h("div", { class: "conflict", role: "alert" },
+            h("strong", null, "办理未成功："),
+            h("span", null, conflict.message || "该办件已被他人处理，请刷新后重试"),
+            " ",
+            h("button", { type: "button", class: "btn btn-primary", onclick: () => window.dispatchEvent(new HashChangeEvent("hashchange")) }, "刷新办件"),
+          ));
+          return;
+        }
+        showUserErrors(panel, errors, { summaryTitle: `“${a.label}”未能执行，请修改以下 ${errors.length} 处：` });
+        return;
+      }
+      showBanner(`已${a.label}：当前状态“${res.transitionCase.stateLabel}”`, "success");
+      window.dispatchEvent(new HashChangeEvent("hashchange")); // reload the case: documents, events, actions
+    } catch (error) {
+      result.replaceChildren(h("div", { class: "note note-error", role: "alert" }, `办理未成功：${error.message}`));
+    } finally {
+      panel.removeAttribute("aria-busy");
+      buttons.querySelectorAll("button").forEach((b) => (b.disabled = false));
+    }
+  }
+
+  function openForm(a) {
+    clearUserErrors(panel);
+    buttons.querySelectorAll("button").forEach((b) => b.setAttribute("aria-expanded", String(b.dataset.action === a.action)));
+    let schema;
+    let value = null;
+    if (ACTION_FORMS[a.action]) schema = ACTION_FORMS[a.action]();
+    else {
+      schema = item ? item.form : { type: "object", properties: {} };
+      value = c.data;
+    }
+    let form;
+    try {
+      form = renderForm(schema, { value });
+    } catch (error) {
+      paramsHost.replaceChildren(note(`无法显示表单：${error.message}`, "error"));
+      return;
+    }
+    const extras = [];
+    if (a.action === "request_materials") {
+      const names = materialNames(item);
+      if (names.length) {
+        const pick = h("select", { "aria-label": "从申报材料目录中添加" }, h("option", { value: "" }, "从申报材料目录中添加…"), names.map((n) => h("option", { value: n }, n)));
+        pick.addEventListener("change", () => {
+          if (!pick.value) return;
+          const current = (form.getValue().missing || []).filter((m) => m.name || m.reason);
+          form.setValue({ missing: [...current, { name: pick.value }] });
+          pick.value = "";
+        });
+        extras.push(h("div", { class: "field" }, pick));
+      }
+    }
+    const confirm = h("button", { type: "button", class: `btn ${DANGER.has(a.action) ? "btn-danger" : "btn-primary"}`, dataset: { confirm: a.action } }, `确认${a.label}`);
+    const cancel = h("button", { type: "button", class: "btn btn-secondary" }, "取消");
+    confirm.addEventListener("click", () => run(a, form.getValue()));
+    cancel.addEventListener("click", () => {
+      paramsHost.replaceChildren();
+      buttons.querySelectorAll("button").forEach((b) => b.setAttribute("aria-expanded", "false"));
+    });
+    paramsHost.replaceChildren(h("div", { class: "param-form" },
+      h("h3", null, a.label),
+      a.editsData ? note("请修改或补充申报内容，提交后重新计算期限。") : null,
+      ...extras,
+      form.element,
+      h("div", { class: "form-actions" }, confirm, cancel),
+    ));
+    const first = paramsHost.querySelector("input, select, textarea");
+    if (first) first.focus();
+  }
+
+  for (const a of actions) {
+    const btn = h("button", {
+      type: "button",
+      class: `btn ${DANGER.has(a.action) ? "btn-danger" : "btn-primary"}`,
+      dataset: { action: a.action },
+      "aria-expanded": needsForm(a) ? "false" : null,
+    }, a.label, a.commentRequired ? h("span", { class: "req", "aria-hidden": "true" }, " *") : null);
+    btn.addEventListener("click", () => (needsForm(a) ? openForm(a) : run(a)));
+    buttons.append(btn);
+  }
+  panel.append(buttons, paramsHost, advancedBox, result);
+  return panel;
+}
+
+// --------------------------------------------------------------------------- rating
+
+function ratingPanel(c) {
+  if (c.rating) {
+    return section("服务评价", h("p", { class: "rated" }, `您的评价：${RATING_LABELS[c.rating] || c.rating}（${c.rating} 分）。感谢您的反馈！`));
+  }
+  const name = uid("rate");
+  const radios = [5, 4, 3, 2, 1].map((n) => h("input", { type: "radio", name, value: String(n), id: `${name}-${n}` }));
+  const comment = h("textarea", { id: uid("rc"), rows: 2, placeholder: "可填写意见或建议（选填）" });
+  const submit = h("button", { type: "submit", class: "btn btn-primary" }, "提交评价");
+  const formEl = h("form", { class: "rating-form", novalidate: true },
+    h("div", { class: "field", dataset: { path: "/level" } },
+      h("span", { class: "label", id: `${name}-label` }, "满意程度", h("span", { class: "req" }, " *")),
+      h("div", { class: "choices rating-choices", role: "radiogroup", "aria-labelledby": `${name}-label` },
+        radios.map((r) => h("label", { class: "choice", for: r.id }, r, h("span", null, `${"★".repeat(Number(r.value))} ${RATING_LABELS[r.value]}`))),
+      ),
+      h("div", { class: "field-error", role: "alert", hidden: true }),
+    ),
+    field("意见建议", comment, { path: "/comment" }),
+    submit,
+  );
+  const box = section("评价本次服务（好差评）", formEl);
+  formEl.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearUserErrors(formEl);
+    const chosen = radios.find((r) => r.checked);
+    if (!chosen) {
+      showUserErrors(formEl, [{ path: "/level", code: "required", message: "请选择满意程度" }]);
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const res = await gql(
+        `mutation($id: ID!, $l: Int!, $c: String) { rateCase(id: $id, level: $l, comment: $c) {
+            __typename ... on UserErrors { errors { path code message } } } }`,
+        { id: c.id, l: Number(chosen.value), c: comment.value.trim() || null },
+      );
+      const errors = userErrorsOf(res.rateCase);
+      if (errors) {
+        showUserErrors(formEl, errors);
+        return;
+      }
+      box.replaceChildren(h("h2", null, "服务评价"), h("p", { class: "rated" }, `您的评价：${RATING_LABELS[chosen.value]}（${chosen.value} 分）。感谢您的反馈！`));
+    } catch (error) {
+      showUserErrors(formEl, [{ path: null, code: "error", message: error.message }]);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return box;
+}
+

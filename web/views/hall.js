@@ -1,0 +1,346 @@
+// 办事大厅: choose a center, find an item, read its guide (办事指南), fill and submit its form.
+import { gql, session, userErrorsOf, showBanner, showUserErrors, reportError } from "../graphql.js";
+import { h, section, note, loading, seg, debounce, fmt, KIND_LABELS, hasRole } from "../ui.js";
+import { centers, center as getCenter, currentCenter, departmentName } from "../store.js";
+import { renderForm } from "../form.js";
+
+const ITEM_FIELDS = "code name version kind itemType legalDays promisedDays department jointDepartments process elements form publishedAt";
+const CHANNELS = { window: "窗口办理", web: "网上办理", mobile: "移动端办理", courier: "快递申请/送达" };
+
+function breadcrumb(...parts) {
+  return h("nav", { class: "breadcrumb", "aria-label": "当前位置" },
+    parts.map((p, i) => [i ? h("span", { class: "sep", "aria-hidden": "true" }, " › ") : null, p.href ? h("a", { href: p.href }, p.label) : h("span", null, p.label)]),
+  );
+}
+
+function days(n) {
+  return n === 0 ? "即办（当场或当日办结）" : `${n} 个工作日`;
+}
+
+// --------------------------------------------------------------------------- centers
+
+export async function hallView({ page }) {
+  page.append(h("h1", null, "办事大厅"), h("p", { class: "lead" }, "请选择办事的政务服务中心。"));
+  const list = h("div", { class: "tiles" }, loading());
+  page.append(list);
+  const all = await centers();
+  list.replaceChildren(
+    ...all.map((c) =>
+      h("a", { class: "tile", href: `#/hall/${seg(c.code)}`, dataset: { center: c.code }, onclick: () => currentCenter.set(c.code) },
+        h("span", { class: "tile-title" }, c.name),
+        h("span", { class: "tile-sub" }, `${c.departments.length} 个进驻部门 · ${c.windows.length} 个窗口`),
+      ),
+    ),
+  );
+  if (!all.length) list.replaceChildren(note("暂无政务服务中心。"));
+}
+
+// --------------------------------------------------------------------------- items
+
+export async function itemsView({ page, params, query, isCurrent }) {
+  const [code] = params;
+  const c = await getCenter(code);
+  if (!c) {
+    page.append(h("h1", null, "未找到该中心"), h("p", null, h("a", { href: "#/hall" }, "返回选择中心")));
+    return;
+  }
+  currentCenter.set(code);
+  const search = h("input", { type: "search", id: "item-search", placeholder: "输入事项名称或编码，如“设立登记”", value: query.get("q") || "", "aria-label": "搜索事项" });
+  const dept = h("select", { id: "item-dept", "aria-label": "按部门筛选" },
+    h("option", { value: "" }, "全部部门"),
+    c.departments.map((d) => h("option", { value: d.code }, d.name)),
+  );
+  const results = h("div", { class: "item-list", "aria-live": "polite" }, loading());
+  page.append(
+    breadcrumb({ label: "办事大厅", href: "#/hall" }, { label: c.name }),
+    h("h1", null, c.name),
+    h("form", { class: "searchbar", role: "search", onsubmit: (e) => { e.preventDefault(); load(); } },
+      search, dept, h("button", { type: "submit", class: "btn btn-primary" }, "搜索"),
+    ),
+    results,
+  );
+
+  let items = [];
+  let ticket = 0;
+  async function load() {
+    ticket += 1;
+    const mine = ticket;
+    results.replaceChildren(loading());
+    try {
+      const data = await gql(
+        `query($c: String!, $s: String) { items(center: $c, search: $s) { code name kind itemType legalDays promisedDays department } }`,
+        { c: code, s: search.value.trim() || null },
+      );
+      if (mine !== ticket || !isCurrent()) return;
+      items = data.items;
+      show();
+    } catch (error) {
+      results.replaceChildren(note(`事项加载失败：${error.message}`, "error"));
+    }
+  }
+  function show() {
+    const shown = items.filter((it) => !dept.value || it.department === dept.value);
+    if (!shown.length) {
+      results.replaceChildren(note(search.value.trim() ? `没有找到与“${search.value.trim()}”相关的事项。` : "本中心暂无已发布的事项。"));
+      return;
+    }
+    const names = new Map(c.departments.map((d) => [d.code, d.name]));
+    results.replaceChildren(
+      h("p", { class: "muted" }, `共 ${shown.length} 项`),
+      ...shown.map((it) =>
+        h("article", { class: "item-card", dataset: { item: it.code } },
+          h("div", { class: "item-main" },
+            h("h2", null, h("a", { href: `#/hall/${seg(code)}/item/${seg(it.code)}` }, it.name)),
+            h("p", { class: "meta" },
+              h("span", { class: "tag" }, it.itemType || "事项"),
+              h("span", { class: "tag tag-kind" }, KIND_LABELS[it.kind] || it.kind),
+              h("span", null, names.get(it.department) || it.department),
+              h("span", null, `承诺 ${it.promisedDays === 0 ? "即办" : `${it.promisedDays} 个工作日`} · 法定 ${it.legalDays} 个工作日`),
+            ),
+          ),
+          h("div", { class: "item-ops" },
+            h("a", { class: "btn btn-secondary", href: `#/hall/${seg(code)}/item/${seg(it.code)}` }, "办事指南"),
+            h("a", { class: "btn btn-primary", href: `#/hall/${seg(code)}/item/${seg(it.code)}/apply` }, "在线申报"),
+          ),
+        ),
+      ),
+    );
+  }
+  search.addEventListener("input", debounce(load, 300));
+  dept.addEventListener("change", show);
+  await load();
+}
+
+// --------------------------------------------------------------------------- guide
+
+async function loadItem(centerCode, code) {
+  const data = await gql(`query($c: String!, $i: String!) { item(center: $c, code: $i) { ${ITEM_FIELDS} } }`, { c: centerCode, i: code });
+  return data.item;
+}
+
+function list(values) {
+  if (!Array.isArray(values) || !values.length) return note("（未公布）");
+  return h("ol", { class: "plain-list" }, values.map((v) => h("li", null, String(v))));
+}
+
+function materialsTable(materials) {
+  if (!Array.isArray(materials) || !materials.length) return note("无需提交材料。");
+  return h("div", { class: "table-wrap" },
+    h("table", { class: "data-table materials" },
+      h("thead", null, h("tr", null, ["序号", "材料名称", "主件/辅件", "原件", "复印件", "是否必备", "出具机构", "备注"].map((t) => h("th", null, t)))),
+      h("tbody", null,
+        materials.map((m, i) =>
+          h("tr", null,
+            h("td", { "data-label": "序号" }, String(i + 1)),
+            h("td", { "data-label": "材料名称" }, m.name),
+            h("td", { "data-label": "主件/辅件" }, h("span", { class: `tag ${m.role === "main" ? "tag-main" : "tag-secondary"}` }, m.role === "main" ? "主件" : "辅件")),
+            h("td", { "data-label": "原件" }, String(m.originals ?? "—")),
+            h("td", { "data-label": "复印件" }, String(m.copies ?? "—")),
+            h("td", { "data-label": "是否必备" }, m.required ? "必备" : "特定情形"),
+            h("td", { "data-label": "出具机构" }, m.issuer || "—"),
+            h("td", { "data-label": "备注" }, m.note || ""),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function feesText(fees) {
+  if (!fees) return "（未公布）";
+  if (!fees.charged) return `不收费${fees.basis ? `（${fees.basis}）` : ""}`;
+  return `收费：每件 ${fmt.number(fees.amount)} 元${fees.basis ? `；依据：${fees.basis}` : ""}`;
+}
+
+function factRow(label, value) {
+  if (value === null || value === undefined || value === "") return null;
+  return [h("dt", null, label), h("dd", null, value)];
+}
+
+export async function guideView({ page, params }) {
+  const [centerCode, code] = params;
+  const [c, item] = await Promise.all([getCenter(centerCode), loadItem(centerCode, code)]);
+  if (!item) {
+    page.append(h("h1", null, "未找到该事项"), h("p", null, h("a", { href: `#/hall/${seg(centerCode)}` }, "返回事项列表")));
+    return;
+  }
+  currentCenter.set(centerCode);
+  const e = item.elements || {};
+  const deptName = await departmentName(centerCode, item.department);
+  const joint = await Promise.all((item.jointDepartments || []).map((d) => departmentName(centerCode, d)));
+  const phones = e.phones || {};
+  page.append(
+    breadcrumb({ label: "办事大厅", href: "#/hall" }, { label: c ? c.name : centerCode, href: `#/hall/${seg(centerCode)}` }, { label: item.name }),
+    h("div", { class: "page-head" },
+      h("div", null, h("h1", null, item.name), h("p", { class: "meta" }, h("span", { class: "tag" }, item.itemType || "事项"), h("span", { class: "tag tag-kind" }, KIND_LABELS[item.kind] || item.kind), h("span", null, `版本 ${item.version ?? "—"}`))),
+      h("a", { class: "btn btn-primary btn-large", href: `#/hall/${seg(centerCode)}/item/${seg(code)}/apply` }, "在线申报"),
+    ),
+    h("div", { class: "guide" },
+      section("基本信息", h("dl", { class: "facts" },
+        factRow("实施部门", deptName),
+        joint.length ? factRow("共同实施部门", joint.join("、")) : null,
+        factRow("基本编码", e.basicCode),
+        factRow("服务对象", Array.isArray(e.serviceObject) ? e.serviceObject.join("、") : null),
+        factRow("办理形式", Array.isArray(e.channels) ? e.channels.map((x) => CHANNELS[x] || x).join("、") : null),
+        factRow("到现场次数", e.visits !== undefined ? `最多 ${e.visits} 次` : null),
+        factRow("办理结果", e.resultName),
+      )),
+      section("设定依据", list(e.legalBasis)),
+      section("受理条件", list(e.conditions)),
+      section("申报材料", h("p", { class: "muted" }, "主件缺失的不予受理；辅件欠缺的可先受理，一次性告知补齐（补办件）。"), materialsTable(e.materials)),
+      section("办理时限", h("dl", { class: "facts" },
+        factRow("法定期限", days(item.legalDays)),
+        factRow("承诺期限", days(item.promisedDays)),
+        factRow("时限说明", e.timeLimitNote),
+      )),
+      section("收费", h("p", null, feesText(e.fees))),
+      section("办理窗口", h("dl", { class: "facts" },
+        factRow("办理地点", e.place),
+        factRow("办理时间", e.hours),
+        factRow("咨询电话", phones.consultation),
+        factRow("监督投诉电话", phones.supervision),
+      )),
+      Array.isArray(e.faq) && e.faq.length
+        ? section("常见问题", ...e.faq.map((q) => h("details", { class: "faq" }, h("summary", null, q.question), h("p", null, q.answer))))
+        : null,
+    ),
+    h("p", { class: "actions-row" }, h("a", { class: "btn btn-primary btn-large", href: `#/hall/${seg(centerCode)}/item/${seg(code)}/apply` }, "在线申报")),
+  );
+}
+
+// --------------------------------------------------------------------------- apply
+
+function draftKey(centerCode, code) {
+  const user = session.user ? session.user.username : "anonymous";
+  return `govhall.draft.${user}.${centerCode}.${code}`;
+}
+
+export async function applyView({ page, params, user }) {
+  const [centerCode, code] = params;
+  const [c, item] = await Promise.all([getCenter(centerCode), loadItem(centerCode, code)]);
+  if (!item) {
+    page.append(h("h1", null, "未找到该事项"), h("p", null, h("a", { href: `#/hall/${seg(centerCode)}` }, "返回事项列表")));
+    return;
+  }
+  currentCenter.set(centerCode);
+  page.append(
+    breadcrumb(
+      { label: "办事大厅", href: "#/hall" },
+      { label: c ? c.name : centerCode, href: `#/hall/${seg(centerCode)}` },
+      { label: item.name, href: `#/hall/${seg(centerCode)}/item/${seg(code)}` },
+      { label: "在线申报" },
+    ),
+    h("h1", null, `在线申报：${item.name}`),
+  );
+  if (!session.token) {
+    page.append(section("请先登录", h("p", null, "在线申报需要登录，以便您随时查看办理进度、领取结果。"),
+      h("a", { class: "btn btn-primary", href: `#/login?next=${encodeURIComponent(`/hall/${centerCode}/item/${code}/apply`)}` }, "登录后申报")));
+    return;
+  }
+
+  let form;
+  try {
+    form = renderForm(item.form);
+  } catch (error) {
+    page.append(note(`该事项的表单无法显示：${error.message}`, "error"));
+    return;
+  }
+  const key = draftKey(centerCode, code);
+  const saved = localStorage.getItem(key);
+  const restoreNote = h("div");
+  if (saved) {
+    try {
+      form.setValue(JSON.parse(saved));
+      restoreNote.append(h("p", { class: "note note-info" }, "已恢复您上次未提交的填写内容。 ",
+        h("button", { type: "button", class: "btn btn-link", onclick: () => { localStorage.removeItem(key); location.reload(); } }, "清空重填")));
+    } catch {
+      localStorage.removeItem(key);
+    }
+  }
+
+  const isAgent = hasRole(user, ["agent"], centerCode);
+  const onBehalf = isAgent ? h("input", { type: "text", id: "on-behalf-of", autocomplete: "off", placeholder: "申请人的账号" }) : null;
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-large" }, "提交申请");
+  const status = h("div", { class: "submit-status", "aria-live": "polite" });
+  const formEl = h("form", { class: "apply-form card", novalidate: true },
+    restoreNote,
+    h("p", { class: "muted" }, "带 ", h("span", { class: "req" }, "*"), " 的为必填项。提交后如有问题，系统会在对应栏目旁一次性列出。"),
+    isAgent
+      ? h("div", { class: "field", dataset: { path: "/onBehalfOf" } },
+          h("label", { for: "on-behalf-of" }, "代办：申请人账号"),
+          h("div", { class: "control" }, onBehalf),
+          h("div", { class: "help" }, "代本人申报的请留空；代办帮办免费。"),
+          h("div", { class: "field-error", role: "alert", hidden: true }))
+      : null,
+    form.element,
+    h("div", { class: "form-actions" }, submit, h("a", { class: "btn btn-secondary", href: `#/hall/${seg(centerCode)}/item/${seg(code)}` }, "查看办事指南")),
+    status,
+  );
+  const saveDraft = debounce(() => {
+    try {
+      localStorage.setItem(key, JSON.stringify(form.getValue()));
+    } catch {
+      /* storage full or disabled: drafts are a convenience */
+    }
+  }, 500);
+  formEl.addEventListener("input", saveDraft);
+  formEl.addEventListener("change", saveDraft);
+
+  const materials = (item.elements && item.elements.materials) || [];
+  const aside = h("aside", { class: "apply-aside card" },
+    h("h2", null, "需准备的材料"),
+    materials.length
+      ? h("ul", { class: "plain-list" }, materials.map((m) => h("li", null, h("span", { class: `tag ${m.role === "main" ? "tag-main" : "tag-secondary"}` }, m.role === "main" ? "主件" : "辅件"), " ", m.name, m.required ? "" : "（特定情形）")))
+      : note("无需提交材料。"),
+    h("p", { class: "muted" }, `承诺期限：${days(item.promisedDays)}；法定期限：${days(item.legalDays)}`),
+  );
+  page.append(h("div", { class: "apply-layout" }, formEl, aside));
+
+  formEl.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    form.clearErrors();
+    formEl.querySelectorAll(":scope > .error-summary").forEach((x) => x.remove());
+    submit.disabled = true;
+    submit.textContent = "正在提交…";
+    status.textContent = "";
+    try {
+      const data = await gql(
+        `mutation($c: String!, $i: String!, $d: JSON!, $o: String) {
+          submitCase(center: $c, item: $i, data: $d, onBehalfOf: $o) {
+            __typename
+            ... on Case { id number state stateLabel kindLabel }
+            ... on UserErrors { errors { path code message } }
+          } }`,
+        { c: centerCode, i: code, d: form.getValue(), o: onBehalf && onBehalf.value.trim() ? onBehalf.value.trim() : null },
+      );
+      const errors = userErrorsOf(data.submitCase);
+      if (errors) {
+        showUserErrors(formEl, errors, { prefix: "/data", summaryTitle: `请修改以下 ${errors.length} 处后再提交：` });
+        const summary = formEl.querySelector(".error-summary");
+        if (summary) {
+          summary.scrollIntoView({ block: "start" });
+          summary.focus({ preventScroll: true });
+        }
+        return;
+      }
+      const created = data.submitCase;
+      localStorage.removeItem(key);
+      const done = h("section", { class: "card success-box", role: "status" },
+        h("h2", null, "提交成功"),
+        h("p", null, "办件编号：", h("strong", { class: "case-number" }, created.number)),
+        h("p", null, `当前状态：${created.stateLabel}（${created.kindLabel}）。窗口受理后将出具受理通知书，您可在“我的办件”中查看进度。`),
+        h("p", { class: "actions-row" },
+          h("a", { class: "btn btn-primary", href: `#/case/${seg(centerCode)}/${seg(created.id)}` }, "查看办件"),
+          h("a", { class: "btn btn-secondary", href: `#/hall/${seg(centerCode)}` }, "办理其他事项"),
+        ),
+      );
+      page.replaceChildren(page.firstChild, h("h1", null, `在线申报：${item.name}`), done);
+      showBanner(`提交成功，办件编号 ${created.number}`, "success");
+    } catch (error) {
+      reportError(error);
+    } finally {
+      submit.disabled = false;
+      submit.textContent = "提交申请";
+    }
+  });
+}
