@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +22,7 @@ from .db import open_database
 from .graphql.context import build_context
 from .graphql.schema import build_schema
 from .runtime import GovHall
+from .sweeper import run_sweeper
 from .settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -78,9 +81,16 @@ def create_app(settings: Settings | None = None, pm: pluggy.PluginManager | None
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with open_database(govhall.tortoise_config):
-            for hook in govhall.extras.get("startup", []):
-                await hook(app)
-            yield
+            sweeper = None
+            if govhall.settings.sweep_seconds > 0:  # every worker sweeps: SKIP LOCKED splits the work
+                sweeper = asyncio.create_task(run_sweeper(govhall, govhall.settings.sweep_seconds))
+            try:
+                yield
+            finally:
+                if sweeper is not None:
+                    sweeper.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await sweeper
 
     routes: list[BaseRoute] = [
         Route("/graphql", graphql_app, methods=["GET", "POST"]),

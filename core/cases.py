@@ -102,16 +102,29 @@ async def available_transitions(actor: Actor, case: Case, process: Process) -> l
 
 
 async def latest_version(center: Center, code: str) -> ItemVersion:
-    item = await Item.get_or_none(center=center, code=code)
-    if item is None or item.latest_version == 0:
+    """The newest published version (one indexed query: versions only ever grow)."""
+    found = await ItemVersion.filter(center_id=center.id, code=code).order_by("-version").first()
+    if found is None:
         raise UserErrorsException.single("unknown_item", f"本中心没有已发布的事项“{code}”", "/item")
-    return await ItemVersion.get(item_id=item.id, version=item.latest_version)
+    return found
+
+
+async def department_id(govhall: GovHall, center: Center, code: str) -> int | None:
+    """Department ids never change once created (rows are never deleted): remembered per app."""
+    key = ("department", center.id, code)
+    if key not in govhall.memo:
+        found = await Department.get_or_none(center=center, code=code).values_list("id", flat=True)
+        if found is None:
+            return None
+        govhall.memo[key] = found
+    return govhall.memo[key]
 
 
 async def validate_data(govhall: GovHall, center: Center, item: ItemVersion, data: Any, action: str) -> list[UserError]:
     """The form's schema, then the center's plugins: every problem at once (一次性告知)."""
     check_size(data, CASE_DATA_MAX_BYTES, "办件数据")
-    errors = validator_for(("item", item.id), item.definition["form"]).errors(data)
+    # keyed by app instance too: item ids restart in a new database (tests), versions never change
+    errors = validator_for(("item", govhall.instance, item.id), item.definition["form"]).errors(data)
     if errors:
         return errors
     for group in await acall(govhall.hub.for_center(center).validate_case, center=center, item=item, data=data, action=action):
@@ -150,14 +163,14 @@ async def submit_case(
     errors = await validate_data(govhall, center, item, data, "submit")
     if errors:
         raise UserErrorsException(errors)
-    department = await Department.get_or_none(center=center, code=item.definition["department"])
+    department = await department_id(govhall, center, item.definition["department"])
     now = datetime.now(CENTER_TZ)
     async with in_transaction():
         day = now.strftime("%Y%m%d")
         number = case_number(center, day, await next_value(f"case:{center.id}:{day}"))
         case = await Case.create(
             center=center, number=number, item_version=item, process=process.id, applicant=applicant,
-            agent=agent, department=department, applicant_name=applicant.display_name or applicant.username,
+            agent=agent, department_id=department, applicant_name=applicant.display_name or applicant.username,
             data=data, state=process.initial, kind=item.definition.get("caseKind", "promised"), channel=channel,
         )
         case.center = center
@@ -278,7 +291,7 @@ async def transition_case(
         case.state = ctx.to_state
         await case.save(update_fields=sorted({"state", "version", *ctx.case_fields}))
         if params and not transition.edits_data:
-            ctx.changes.setdefault("params", params)
+            ctx.changes.setdefault("params", redact(params))
         event = await CaseEvent.create(
             case=case, seq=case.version, action=action, from_state=ctx.from_state, to_state=case.state,
             actor=actor.user, actor_name=actor.name, role=role, comment=comment, changes=ctx.changes,
@@ -312,7 +325,7 @@ async def record_case_event(
             all_changes.update(await work(case) or {})
         event = await CaseEvent.create(
             case=case, seq=case.version, action=action, from_state=case.state, to_state=case.state,
-            actor=actor.user, actor_name=actor.name, role=",".join(sorted(actor.roles_in(case.center_id))),  # type: ignore[attr-defined]
+            actor=actor.user, actor_name=actor.name, role=primary_role(actor, case),
             comment=comment, changes=all_changes,
         )
     center = case.center if hasattr(case.center, "plugins") else await Center.get(id=case.center_id)  # type: ignore[attr-defined]
@@ -321,6 +334,30 @@ async def record_case_event(
     except Exception:  # noqa: BLE001
         log.exception("case_changed hook failed for case %s", case.number)
     return event
+
+
+ROLE_PRIORITY = ("head", "clerk", "reviewer", "pickup", "supervisor", "admin", "configurator", "agent", "applicant")
+
+
+def primary_role(actor: Actor, case: Case) -> str:
+    """The one role an audit event names for a change that is not a transition."""
+    if is_owner(actor, case):
+        return "owner"
+    held = actor.roles_in(case.center_id)  # type: ignore[attr-defined]
+    return next((r for r in ROLE_PRIORITY if r in held), "")
+
+
+# Parameters that identify a person: kept out of the audit log in full (出件登记 keeps them).
+SENSITIVE_PARAMS = frozenset({"idNumber", "id_number", "residentId", "receiverIdNumber"})
+
+
+def mask_identity(value: Any) -> Any:
+    text = str(value)
+    return text[:6] + "*" * max(len(text) - 10, 0) + text[-4:] if len(text) > 10 else "*" * len(text)
+
+
+def redact(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: mask_identity(v) if k in SENSITIVE_PARAMS and v else v for k, v in params.items()}
 
 
 def _diff(old: Any, new: Any) -> dict[str, Any]:

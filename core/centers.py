@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -68,8 +69,13 @@ async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
             "address": doc.get("address", ""),
             "phone": doc.get("phone", ""),
         }
+        # a new center gets its calendar fingerprint now, so its calendar is cached from the start
+        values["settings"].setdefault("calendarVersion", uuid.uuid4().hex)
         center, created = await Center.get_or_create(code=doc["code"], defaults=values)
         if not created:
+            # the calendar fingerprint belongs to the calendar import, not to the center file
+            if "calendarVersion" in (center.settings or {}):
+                values["settings"]["calendarVersion"] = center.settings["calendarVersion"]
             await center.update_from_dict(values).save()
         departments: dict[str, Department] = {}
         for d in doc.get("departments", []):

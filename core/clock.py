@@ -305,8 +305,9 @@ async def start_clock(
     task: CaseTask | None = None,
 ) -> Timer:
     """Start a deadline of ``working_days`` counted from the working day after ``start`` (default:
-    today in Asia/Shanghai). An open timer of the same kind (and task) is stopped first, so a case
-    accepted again after a return never carries two clocks of one kind. Sets the case's due fields
+    today in Asia/Shanghai). An open timer of the same kind is stopped first, so a case accepted
+    again after a return never carries two clocks of one kind; a ``task`` timer replaces only the
+    timer of the same ``task`` (pass it: the joint case's other departments keep theirs). Sets the case's due fields
     (not saved); saves the timer and, for a task timer, the task's ``due``."""
     if kind not in TIMER_KINDS:
         raise ValueError(f"unknown timer kind {kind!r}; expected one of {sorted(TIMER_KINDS)}")
@@ -320,7 +321,7 @@ async def start_clock(
     timers = await _timers(case)
     task_id = task.id if task is not None else None
     for old in timers:
-        if old.kind == kind and old.state in OPEN_STATES and old.task_id == task_id:  # type: ignore[attr-defined]
+        if _replaced_by(old, kind, task_id):
             old.state, old.check_at = "stopped", None
             await old.save(update_fields=["state", "check_at"])
     timer = Timer(case_id=case.id, task_id=task_id, kind=kind, working_days=working_days, started_on=start)
@@ -333,6 +334,14 @@ async def start_clock(
         case.promised_days = working_days
     _refresh_case(case, [*timers, timer])
     return timer
+
+
+def _replaced_by(old: Timer, kind: str, task_id: int | None) -> bool:
+    """An open timer a new one of ``kind`` replaces: same kind; for a task timer, same task only
+    (a joint case runs one per department)."""
+    if old.kind != kind or old.state not in OPEN_STATES:
+        return False
+    return kind != "task" or (task_id is not None and old.task_id == task_id)  # type: ignore[attr-defined]
 
 
 async def pause_clock(case: Case, reason: str, note: str = "", on: date | None = None) -> Pause:
@@ -602,8 +611,8 @@ async def import_calendar(center: Center, doc: Any, *, today: date | None = None
             fresh.office_hours = parsed.office_hours.as_strings()
             fields.append("office_hours")
         await fresh.save(update_fields=fields)
-        center.settings, center.office_hours = fresh.settings, fresh.office_hours
-        changed = await recompute_center(center, since=first, today=today)
+        changed = await recompute_center(fresh, since=first, today=today)
+    center.settings, center.office_hours = fresh.settings, fresh.office_hours  # only once committed
     return {
         "center": center.code,
         "year": parsed.year,

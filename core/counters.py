@@ -1,5 +1,5 @@
 """Gap-free sequence numbers (case numbers, document numbers) that concurrent transactions never
-share: one row per scope, incremented with ``UPDATE ... RETURNING`` inside the caller's transaction,
+share: one row per scope, incremented with one upsert ``... RETURNING`` inside the caller's transaction,
 so the row stays locked until that transaction commits or rolls back."""
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ async def next_value(scope: str) -> int:
     conn = get_connection("default")
     postgres = conn.capabilities.dialect == "postgres"
     p1 = "$1" if postgres else "?"
-    await conn.execute_query(
-        f"INSERT INTO counter (scope, value) VALUES ({p1}, 0) ON CONFLICT (scope) DO NOTHING", [scope]
-    )
     rows = await conn.execute_query_dict(
-        f"UPDATE counter SET value = value + 1 WHERE scope = {p1} RETURNING value", [scope]
+        f"INSERT INTO counter (scope, value) VALUES ({p1}, 1) "
+        "ON CONFLICT (scope) DO UPDATE SET value = counter.value + 1 RETURNING value",
+        [scope],
     )
     return int(rows[0]["value"])

@@ -14,8 +14,8 @@ from typing import Any
 from . import clock
 from .calendar import CENTER_TZ
 from .documents.issue import issue_case_document
-from .models import CaseTask, Department, Timer
-from .plugins import acall, acall_first
+from .models import CaseTask, Department, Timer, Window
+from .plugins import acall_first
 from .workflow import Effect, TransitionContext, run_effects
 
 CLOCK_DAYS = {"promised": "promisedDays", "legal": "legalDays", "task": "promisedDays"}
@@ -34,7 +34,8 @@ async def start_clock(ctx: TransitionContext, timer: str = "promised", days: int
     if days is None:
         days = int(ctx.item.definition.get(CLOCK_DAYS.get(timer, "promisedDays"), 0))
     await clock.start_clock(ctx.case, kind=timer, working_days=days)
-    ctx.touch("promised_due", "legal_due", "deadline_provisional", "alert")
+    if timer in ("promised", "legal"):  # other timers leave the case's own fields as they were
+        ctx.touch("promised_due", "legal_due", "deadline_provisional", "promised_days", "alert")
 
 
 async def stop_clock(ctx: TransitionContext, timer: str | None = None) -> None:
@@ -60,11 +61,33 @@ async def extend_clock(ctx: TransitionContext) -> None:
 
 
 async def set_accepted(ctx: TransitionContext) -> None:
-    """The case is accepted now (a supplement case: now that its materials are complete)."""
+    """The case is accepted now (a supplement case: now that its materials are complete), at the
+    accepting clerk's window, or else the window that serves the item's department."""
     ctx.case.accepted_at = datetime.now(timezone.utc)
     ctx.case.accepted_on = today()
     ctx.touch("accepted_at", "accepted_on")
+    if ctx.case.window_id is None:  # type: ignore[attr-defined]
+        window_id = await accepting_window(ctx)
+        if window_id is not None:
+            ctx.case.window_id = window_id  # type: ignore[attr-defined]
+            ctx.touch("window_id")
     await set_responsible(ctx)
+
+
+async def accepting_window(ctx: TransitionContext) -> int | None:
+    for grant in ctx.actor.grants:
+        if grant.center_id == ctx.center.id and grant.window_id is not None:
+            return grant.window_id
+    windows = await Window.filter(center_id=ctx.center.id).order_by("id")
+    department_id = ctx.case.department_id  # type: ignore[attr-defined]
+    code = ctx.item.definition.get("department")
+    for window in windows:
+        if department_id is not None and window.department_id == department_id:  # type: ignore[attr-defined]
+            return window.id
+    for window in windows:
+        if code in (window.serves or []):
+            return window.id
+    return None
 
 
 async def set_responsible(ctx: TransitionContext) -> None:
@@ -101,11 +124,7 @@ async def open_tasks(ctx: TransitionContext) -> None:
     days = int(ctx.item.definition.get("promisedDays", 0))
     for department in ordered:
         task = await CaseTask.create(case=ctx.case, department=department, lead=department.code == lead)
-        timer = await clock.start_clock(ctx.case, kind="task", working_days=days)
-        timer.task_id = task.id  # type: ignore[attr-defined]
-        await timer.save(update_fields=["task_id"])
-        task.due = timer.due
-        await task.save(update_fields=["due"])
+        await clock.start_clock(ctx.case, kind="task", working_days=days, task=task)
     ctx.changes["tasks"] = {"departments": [d.code for d in ordered], "lead": lead}
 
 
@@ -203,5 +222,3 @@ EFFECTS: dict[str, Effect] = {
     "mark_urgent": mark_urgent,
     "notify": notify,
 }
-
-__all__ = ["EFFECTS", "acall"]

@@ -60,6 +60,14 @@ def register_document_templates() -> Sequence[Path]:
 
 
 @hookspec
+def register_document_kinds() -> Mapping[str, Mapping[str, str]]:
+    """Called when an app is created. Return ``{kind: {"title": "绿色通道受理表", "abbreviation":
+    "绿"}}`` for the document kinds this plugin adds (their templates come from
+    ``register_document_templates``). The abbreviation goes into the 文号 (``连政服绿〔2026〕第0001号``);
+    kinds sharing an abbreviation share one number sequence, so numbers never collide."""
+
+
+@hookspec
 def register_graphql() -> Mapping[str, Sequence[type]]:
     """Called when the GraphQL schema is built. Return ``{"query": [...], "mutation": [...]}``
     with Strawberry types whose fields are merged into the schema. Resolvers must refuse centers

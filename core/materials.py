@@ -13,7 +13,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -121,15 +121,19 @@ async def store_upload(actor: Actor, content: bytes, filename: str, code: str = 
 # --- attaching ------------------------------------------------------------------------------------
 
 
-async def attach_materials(owner: User, case: Case, material_ids: Sequence[int]) -> list[Material]:
+async def attach_materials(
+    owner: User, case: Case, material_ids: Sequence[int], *, owners: Collection[int] | None = None
+) -> list[Material]:
     """Attach the owner's materials to ``case`` (call inside the case's transaction).
 
-    A material must belong to ``owner``, the case's applicant or its agent. One not yet attached is
-    attached in place; one attached to another case is shared: a new row on the same blob for this
+    A material must belong to ``owner``, the case's applicant or its agent (or to one of ``owners``
+    when given: an applicant attaching by themselves may not use their agent's other files). One not
+    yet attached is attached in place; one attached to another case is shared: a new row on the same blob for this
     case (材料共享). Every refused id is reported at once, path ``/materials/<i>``."""
     if len(material_ids) > MAX_ATTACH:
         raise UserErrorsException.single("too_many", f"一次最多附加{MAX_ATTACH}份材料", "/materials")
-    owners = {owner.id, case.applicant_id, case.agent_id} - {None}  # type: ignore[attr-defined]
+    if owners is None:
+        owners = {owner.id, case.applicant_id, case.agent_id} - {None}  # type: ignore[attr-defined]
     rows = {m.id: m for m in await Material.filter(id__in=list(material_ids), owner_id__in=list(owners))}
     errors, seen = [], set()
     for i, key in enumerate(material_ids):
@@ -177,8 +181,9 @@ async def attach_to_case(actor: Actor, case: Case, material_ids: Sequence[int], 
         if not claimed:
             raise UserErrorsException.single("conflict", "该办件已被他人处理，请刷新后重试", None)
         case.version += 1
-        rows = await attach_materials(user, case, material_ids)
         role = "agent" if user.id == case.agent_id else "applicant"  # type: ignore[attr-defined]
+        owners = {user.id, case.applicant_id} if role == "agent" else {user.id}  # type: ignore[attr-defined]
+        rows = await attach_materials(user, case, material_ids, owners=owners)
         await CaseEvent.create(
             case=case, seq=case.version, action="attach_materials", from_state=case.state, to_state=case.state,
             actor=user, actor_name=actor.name, role=role,

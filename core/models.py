@@ -187,6 +187,7 @@ class ItemVersion(Model):
     class Meta:
         table = "item_version"
         unique_together = (("item", "version"),)
+        indexes = (("center_id", "code", "version"),)
 
 
 class Case(Model):
@@ -241,7 +242,11 @@ class Case(Model):
 
     class Meta:
         table = "gh_case"
-        indexes = (("center_id", "state", "id"), ("center_id", "alert"), ("applicant_id", "id"), ("center_id", "accepted_on"))
+        indexes = (
+            ("center_id", "state", "id"), ("center_id", "alert"), ("applicant_id", "id"), ("agent_id", "id"),
+            ("center_id", "accepted_on"), ("center_id", "completed_on"), ("center_id", "promised_due"),
+            ("department_id", "id"),
+        )
 
 
 class CaseEvent(Model):
@@ -316,6 +321,7 @@ class Timer(Model):
 
     class Meta:
         table = "timer"
+        indexes = (("case_id", "id"),)
 
 
 class Pause(Model):
@@ -332,6 +338,7 @@ class Pause(Model):
 
     class Meta:
         table = "pause"
+        indexes = (("case_id", "id"),)
 
 
 class Extension(Model):
@@ -376,7 +383,7 @@ class Document(Model):
     )
     kind = fields.CharField(max_length=32)
     title = fields.CharField(max_length=128, default="")
-    number = fields.CharField(max_length=64, unique=True)
+    number = fields.CharField(max_length=64)
     issued_on = fields.DateField()
     issued_at = fields.DatetimeField(auto_now_add=True)
     sha256 = fields.CharField(max_length=64)
@@ -386,6 +393,8 @@ class Document(Model):
 
     class Meta:
         table = "document"
+        unique_together = (("center", "number"),)
+        indexes = (("case_id",),)
 
 
 class Blob(Model):
@@ -422,6 +431,7 @@ class Material(Model):
 
     class Meta:
         table = "material"
+        indexes = (("case_id",), ("owner_id", "id"))
 
 
 class Rating(Model):
@@ -440,6 +450,7 @@ class Rating(Model):
 
     class Meta:
         table = "rating"
+        indexes = (("at",),)
 
 
 class Complaint(Model):
@@ -488,3 +499,4 @@ class Notification(Model):
 
     class Meta:
         table = "notification"
+        indexes = (("case_id",),)

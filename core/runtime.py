@@ -6,6 +6,7 @@ process-wide global, so two apps (two tests) never see each other's plugins.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +24,10 @@ class GovHall:
     settings: Settings
     pm: pluggy.PluginManager
     extras: dict[str, Any] = field(default_factory=dict)
+    # Per-app memo of facts that never change within one database (department ids...): kept here,
+    # not in module globals, so two apps on two databases in one process never mix them up.
+    memo: dict[Any, Any] = field(default_factory=dict)
+    instance: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @classmethod
     def create(cls, settings: Settings | None = None, pm: pluggy.PluginManager | None = None) -> "GovHall":
@@ -51,6 +56,18 @@ class GovHall:
         from .workflow import ProcessRegistry
 
         return ProcessRegistry.build(self)
+
+    @cached_property
+    def document_abbreviations(self) -> dict[str, str]:
+        """文号 abbreviation per document kind: the core's, then what plugins declare."""
+        from .documents.issue import KIND_ABBREVIATIONS
+
+        found = dict(KIND_ABBREVIATIONS)
+        for group in self.pm.hook.register_document_kinds():
+            for kind, info in group.items():
+                if info.get("abbreviation"):
+                    found.setdefault(kind, info["abbreviation"])
+        return found
 
     @cached_property
     def renderer(self) -> Any:

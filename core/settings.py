@@ -23,7 +23,7 @@ class Settings:
     token_hours: int = 12
     public_url: str = "http://127.0.0.1:8000"
     plugins: tuple[str, ...] | None = None
-    sweep_seconds: float = 60.0
+    sweep_seconds: float = 60.0  # 0 turns the in-process deadline sweeper off (tests, `govhall sweep` elsewhere)
     debug: bool = False
 
     @classmethod

@@ -28,7 +28,7 @@ SELECT
   COALESCE(SUM(CASE WHEN completed_on >= ? AND completed_on <= ?
                      AND (promised_due IS NULL OR completed_on <= promised_due) THEN 1 ELSE 0 END), 0) AS on_time
 FROM gh_case
-WHERE center_id = ?
+WHERE {center_column} = ?
   AND ((accepted_on >= ? AND accepted_on <= ?) OR (completed_on >= ? AND completed_on <= ?))
 """
 
@@ -53,7 +53,9 @@ def statistics_params(
     """The statistics query and its parameters (shared with ``bench/stats.py``)."""
     d0: Any = start if postgres else start.isoformat()
     d1: Any = end if postgres else end.isoformat()
-    sql = STATISTICS_SQL
+    # SQLite would walk the center_id index and fetch every row of the center by rowid, in random
+    # order: ~20x slower at 1,000,000 cases than reading the table once (``+`` disables the index).
+    sql = STATISTICS_SQL.replace("{center_column}", "center_id" if postgres else "+center_id")
     params: list[Any] = [d0, d1] * 5 + [center_id, d0, d1, d0, d1]
     if department is not None:
         sql += _DEPARTMENT_FILTER

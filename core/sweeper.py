@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
+from tortoise.connection import get_connection
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from .calendar import WorkCalendar
 from .clock import (
     ALERT_LABELS,
     ALERT_RANK,
-    OPEN_STATES,
     TIMER_KINDS,
     alert_level,
     calendar_for,
@@ -52,7 +53,7 @@ class _Raised:
 async def sweep(govhall: Any, *, now: datetime | None = None, batch: int = 500) -> list[tuple[int, str]]:
     """Raise every alert that is due at ``now``; returns (timer id, new level) for the ones this
     sweeper raised. Batches of ``batch`` timers, each in its own short transaction."""
-    now = now or datetime.now(timezone.utc)
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     raised: list[tuple[int, str]] = []
     skipped: set[int] = set()
     while True:
@@ -66,12 +67,12 @@ async def sweep(govhall: Any, *, now: datetime | None = None, batch: int = 500) 
 async def _sweep_batch(now: datetime, batch: int, skipped: set[int]) -> tuple[int, list[_Raised]]:
     """One transaction: claim up to ``batch`` due timers, raise what has risen, commit."""
     today = local_today(now)
-    notices: list[_Raised] = []
     async with in_transaction():
         timers, cases = await _claim(now, batch, skipped)
         calendars: dict[int, WorkCalendar] = {}
         thresholds: dict[int, int] = {}
         raised_by_case: dict[int, list[Timer]] = {}
+        moved: list[Timer] = []
         for timer in timers:
             case = cases.get(timer.case_id)  # type: ignore[attr-defined]
             if case is None:  # a transition holds the case: leave the timer for the next sweep
@@ -85,10 +86,47 @@ async def _sweep_batch(now: datetime, batch: int, skipped: set[int]) -> tuple[in
                 thresholds[version_id] = await yellow_days_for(center, case)
             if _advance(timer, calendars[center.id], today, thresholds[version_id]):
                 raised_by_case.setdefault(case.id, []).append(timer)
-            await timer.save(update_fields=["alert", "check_at"])
-        for case_id, raised in raised_by_case.items():
-            notices.extend(await _record(cases[case_id], raised))
+            moved.append(timer)
+        # a few statements per batch, not one per timer
+        await _save_timers(moved)
+        notices = [n for case_id, raised in raised_by_case.items() for n in _record(cases[case_id], raised, now)]
+        if notices:
+            await CaseEvent.bulk_create([n.event for n in notices])
+            await _save_cases([cases[case_id] for case_id in raised_by_case], raised_by_case, now)
     return len(timers), notices
+
+
+async def _save_timers(timers: list[Timer]) -> None:
+    """Write the timers' new alert and check_at: one ``UPDATE … FROM unnest(…)`` on PostgreSQL, one
+    executemany on SQLite. (Tortoise's ``bulk_update`` repeats the id list per column, and on
+    PostgreSQL that made the planner scan the whole table.)"""
+    if not timers:
+        return
+    conn = get_connection("default")
+    check_at = Timer._meta.fields_map["check_at"]
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_query(
+            "UPDATE timer AS t SET alert = v.alert, check_at = v.check_at"
+            " FROM unnest($1::bigint[], $2::varchar[], $3::timestamptz[]) AS v(id, alert, check_at)"
+            " WHERE t.id = v.id",
+            [[t.id for t in timers], [t.alert for t in timers], [t.check_at for t in timers]],
+        )
+    else:
+        await conn.execute_many(
+            "UPDATE timer SET alert = ?, check_at = ? WHERE id = ?",
+            [[t.alert, check_at.to_db_value(t.check_at, Timer), t.id] for t in timers],
+        )
+
+
+async def _save_cases(cases: list[Case], raised_by_case: dict[int, list[Timer]], now: datetime) -> None:
+    """Bump the cases' version by their number of new events and set their alert: one UPDATE per
+    (alert, increment) group, each over an id list the primary key serves. The rows are locked by
+    this transaction, so ``version + k`` is exactly the version the events were numbered from."""
+    groups: dict[tuple[str, int], list[int]] = {}
+    for case in cases:
+        groups.setdefault((case.alert, len(raised_by_case[case.id])), []).append(case.id)
+    for (alert, increment), ids in groups.items():
+        await Case.filter(id__in=ids).update(alert=alert, version=F("version") + increment, updated_at=now)
 
 
 async def _claim(now: datetime, batch: int, skipped: set[int]) -> tuple[list[Timer], dict[int, Case]]:
@@ -109,20 +147,24 @@ async def _claim(now: datetime, batch: int, skipped: set[int]) -> tuple[list[Tim
     return list(timers), {c.id: c for c in locked}
 
 
-async def _record(case: Case, raised: list[Timer]) -> list[_Raised]:
-    """The case's side of a raise: its alert (the highest of its open timers), one audit event per
-    raised timer with the next sequence number, and the version bump that makes it a change."""
-    levels = await Timer.filter(case_id=case.id, state__in=OPEN_STATES).values_list("alert", flat=True)
-    case.alert = max(levels, key=lambda level: ALERT_RANK.get(level, 0), default="NONE")
+def _record(case: Case, raised: list[Timer], now: datetime) -> list[_Raised]:
+    """The case's side of a raise (not yet written): its alert, one audit event per raised timer
+    with the next sequence number, and the version bump that makes it a change.
+
+    ``case.alert`` is kept equal to the highest level of the case's open timers by the clock
+    functions, and a sweep only raises levels, so the new value is the higher of the two: no query
+    over the case's timers, whatever their number.
+    """
+    case.alert = max([case.alert, *(t.alert for t in raised)], key=lambda level: ALERT_RANK.get(level, 0))
+    case.updated_at = now
     notices = []
     for timer in raised:
         case.version += 1
-        event = await CaseEvent.create(
+        event = CaseEvent(
             case_id=case.id, seq=case.version, action="alert", from_state=case.state, to_state=case.state,
-            actor_name="电子监察", comment=_comment(timer), changes={"alert": timer.alert, "timer": timer.kind},
+            actor_name="电子监察", comment=_comment(timer), changes={"alert": timer.alert, "timer": timer.kind}, at=now,
         )
         notices.append(_Raised(case._center, case, timer, timer.alert, event))  # type: ignore[attr-defined]
-    await case.save(update_fields=["alert", "version", "updated_at"])
     return notices
 
 

@@ -547,3 +547,16 @@ def test_cli_calendar_import_and_sweep(cli_db, tmp_path):
     swept = run(["sweep", "--once"], cli_db)
     assert swept.returncode == 0, swept.stderr
     assert "0 个" in swept.stdout
+
+
+async def test_joint_case_keeps_one_task_timer_per_department(world):
+    case = await make_case(world, accepted_on=date(2026, 9, 28))
+    tasks = [await CaseTask.create(case=case, department=d) for d in await Department.filter(center=world.center)]
+    for task in tasks[:3]:
+        await clock.start_clock(case, kind="task", working_days=3, start=date(2026, 9, 28), task=task)
+    await clock.start_clock(case, kind="task", working_days=5, start=date(2026, 9, 28))  # no task given
+    assert await Timer.filter(case_id=case.id, state="running").count() == 4
+    await clock.start_clock(case, kind="task", working_days=4, start=date(2026, 9, 29), task=tasks[0])
+    running = await Timer.filter(case_id=case.id, state="running", task_id=tasks[0].id)
+    assert [t.working_days for t in running] == [4]
+    assert await Timer.filter(case_id=case.id, state="running").count() == 4

@@ -239,6 +239,15 @@ async def test_an_agent_attaches_what_they_uploaded(client, gql, hall):
     assert slots["m1"]["provided"]
     seen = await client.get(f"/materials/{upload_['id']}", headers={"Authorization": f"Bearer {hall.tokens['app1']}"})
     assert seen.status_code == 200 and seen.content == PDF
+    # the applicant may not pick the agent's other files; the agent may add the applicant's own
+    for_someone_else = await uploaded(client, hall.tokens["agent1"], PNG, code="m2")
+    refused = (await gql(ATTACH, {"id": case["id"], "materials": [for_someone_else["id"]]}, token=hall.tokens["app1"]))
+    assert [(e["path"], e["code"]) for e in refused["attachMaterials"]["errors"]] == [("/materials/0", "material.unknown")]
+    own = await uploaded(client, hall.tokens["app1"], PNG, filename="营业执照.png", code="m2")
+    added = (await gql(ATTACH, {"id": case["id"], "materials": [own["id"]]}, token=hall.tokens["agent1"]))["attachMaterials"]
+    assert [s["provided"] for s in added["slots"]] == [True, True]
+    event = await CaseEvent.filter(case_id=int(case["id"])).order_by("-seq").first()
+    assert (event.action, event.role) == ("attach_materials", "agent")
 
 
 async def test_attach_materials_while_at_the_front_desk(client, gql, hall):

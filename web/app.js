@@ -12,8 +12,8 @@
 //   #/supervision[/:center]         电子监察
 //   #/config[/:center]              配置: item documents
 
-import { gql, session, clearBanner, reportError } from "./graphql.js";
-import { h, hasRole, WORK_ROLES, SUPERVISION_ROLES, CONFIG_ROLES } from "./ui.js";
+import { gql, session, clearBanner, reportError, RequestError } from "./graphql.js";
+import { h, note, hasRole, WORK_ROLES, SUPERVISION_ROLES, CONFIG_ROLES } from "./ui.js";
 import { refreshMe } from "./store.js";
 import { loginView, defaultRoute } from "./views/login.js";
 import { hallView, itemsView, guideView, applyView } from "./views/hall.js";
@@ -111,7 +111,15 @@ async function route() {
   try {
     await r.view({ page, params, query, user: session.user, isCurrent: () => mine === generation, rerender: route });
   } catch (error) {
-    if (mine === generation) reportError(error);
+    if (mine === generation) {
+      if (error instanceof RequestError && error.missingField) {
+        // the server does not offer this yet (a module still being installed): say so, don't crash
+        page.append(note("此功能在服务端尚未启用，请稍后再试或联系管理员。"));
+        console.warn(error.message);
+      } else {
+        reportError(error);
+      }
+    }
   }
   if (mine === generation) {
     page.dataset.ready = "true";

@@ -177,7 +177,7 @@ function scalarControl(schema, { id, label, required }) {
   if (widget === "checkbox" && type === "boolean") {
     const box = h("input", { type: "checkbox", id });
     return {
-      el: h("label", { class: "choice" }, box, h("span", null, "是")),
+      el: h("label", { class: "choice" }, box, h("span", null, schema["x-checkboxLabel"] || "是")),
       focus: box,
       get: () => box.checked,
       set: (v) => (box.checked = v === true),
@@ -582,6 +582,28 @@ export function renderForm(schema, { value = null } = {}) {
     setErrors: (errors, opts) => showUserErrors(element, errors, opts),
     clearErrors: () => clearUserErrors(element),
   };
+}
+
+/**
+ * The JSON merge patch (RFC 7396) that turns `before` into `after`: removed keys become null,
+ * nested objects are patched key by key, everything else is replaced.
+ */
+export function mergePatch(before, after) {
+  const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (!isObject(before) || !isObject(after)) return after === undefined ? null : after;
+  const patch = {};
+  for (const key of Object.keys(before)) {
+    if (!(key in after)) patch[key] = null;
+  }
+  for (const [key, value] of Object.entries(after)) {
+    if (isObject(value) && isObject(before[key])) {
+      const sub = mergePatch(before[key], value);
+      if (Object.keys(sub).length) patch[key] = sub;
+    } else if (JSON.stringify(value) !== JSON.stringify(before[key])) {
+      patch[key] = value;
+    }
+  }
+  return patch;
 }
 
 // --------------------------------------------------------------------------- read-only view

@@ -110,7 +110,7 @@ export function capabilities() {
   if (!capabilitiesPromise) {
     capabilitiesPromise = gql(
       `{ __schema {
-          queryType { fields { name args { name type { ${TYPE_REF} } } type { ${TYPE_REF} } } }
+          queryType { fields { name args { name defaultValue type { ${TYPE_REF} } } type { ${TYPE_REF} } } }
           mutationType { fields { name } }
       } }`,
     )
@@ -142,7 +142,7 @@ export async function typeInfo(name) {
       name,
       gql(
         `query($n: String!) { __type(name: $n) { name kind
-            fields { name args { name type { ${TYPE_REF} } } type { ${TYPE_REF} } }
+            fields { name args { name defaultValue type { ${TYPE_REF} } } type { ${TYPE_REF} } }
             possibleTypes { name } } }`,
         { n: name },
       )
@@ -296,7 +296,9 @@ export function showUserErrors(root, errors, { prefix = "", summaryTitle = "", s
     list.appendChild(li);
   }
   summary.appendChild(list);
-  root.prepend(summary);
+  const first = root.firstElementChild;
+  if (first && /^H[1-3]$/.test(first.tagName)) first.after(summary);
+  else root.prepend(summary);
   return unplaced;
 }
 

@@ -75,7 +75,8 @@ async def _demo_items(govhall: GovHall, centers: list[Center]) -> list[str]:
     lines = []
     for center in centers:
         published = []
-        for folder in [FORMS_DIR, *govhall.item_dirs]:
+        plugin_dirs = [Path(p) for group in govhall.hub.for_center(center).register_item_dirs() for p in group]
+        for folder in [FORMS_DIR, *plugin_dirs]:  # a plugin's items only where the plugin is enabled
             published += await load_items_dir(govhall, center, folder, publish=True, actor_name="demo")
         lines.append(f"  {center.code}：发布事项 {len(published)} 个")
     return lines

@@ -78,10 +78,9 @@ def display_code(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
-def document_number(center: Center, kind: str, year: int, n: int) -> str:
+def document_number(center: Center, abbreviation: str, year: int, n: int) -> str:
     """``连政服受〔2026〕第0001号``."""
-    abbr = KIND_ABBREVIATIONS.get(kind, DEFAULT_ABBREVIATION)
-    return f"{center.doc_prefix}{abbr}〔{year}〕第{n:04d}号"
+    return f"{center.doc_prefix}{abbreviation}〔{year}〕第{n:04d}号"
 
 
 def verify_url(govhall: GovHall, code: str) -> str:
@@ -145,8 +144,10 @@ async def _issue(
 ) -> Document:
     issued_on = china_today()
     year = issued_on.year
-    n = await next_value(f"doc:{center.id}:{kind}:{year}")
-    number = document_number(center, kind, year, n)
+    # one sequence per abbreviation: two kinds numbered alike can never share a number
+    abbreviation = govhall.document_abbreviations.get(kind, DEFAULT_ABBREVIATION)
+    n = await next_value(f"doc:{center.id}:{abbreviation}:{year}")
+    number = document_number(center, abbreviation, year, n)
     code = new_verify_code()
     title = _title(kind, context)
     values = dict(context)

@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 
 from .. import cases as service
 from ..models import Case as CaseRow
-from ..models import CaseEvent, CaseTask, Department, Document, Rating
+from ..models import CaseEvent, CaseTask, Department, Document, Notification, Rating
 from ..ratings import rate_case
 from .context import Info
 from .types import UserErrors, mutation_result
@@ -72,6 +72,14 @@ class DepartmentTask:
     state: str
     due: date | None
     comment: str
+
+
+@strawberry.type
+class NotificationType:
+    channel: str
+    recipient: str
+    text: str
+    at: datetime
 
 
 @strawberry.type
@@ -176,6 +184,17 @@ class CaseType:
             return []
         deadline = await explain_case(self._row)
         return [ExplainedDayType(date=d.day, counted=d.counted, reason=d.reason) for d in deadline.explanation]
+
+    @strawberry.field(description="申报材料：按事项材料清单列出已提交的文件（含共享复用）")
+    async def materials(self) -> list[Annotated["CaseMaterialSlot", strawberry.lazy("core.graphql.materials")]]:
+        from .materials import slots_for
+
+        return await slots_for(self._row)
+
+    @strawberry.field(description="已发送的短信通知")
+    async def notifications(self) -> list[NotificationType]:
+        rows = await Notification.filter(case_id=self._row.id).order_by("id")
+        return [NotificationType(channel=n.channel, recipient=n.recipient, text=n.text, at=n.created_at) for n in rows]
 
     @strawberry.field(description="好差评")
     async def rating(self) -> int | None:

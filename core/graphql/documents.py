@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 
 from ..centers import get_center
 from ..documents.issue import document_url, issue_register
-from ..errors import UserError, UserErrorsException
+from ..errors import UserErrorsException
 from ..models import Document
 from .context import Info
 from .types import UserErrors, mutation_result

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
@@ -54,6 +52,3 @@ def build_schema(hub: PluginHub) -> strawberry.Schema:
 def schema_sdl(schema: strawberry.Schema) -> str:
     return schema.as_str() + "\n"
 
-
-def merge(name: str, types: Sequence[type]) -> type:
-    return merge_types(name, tuple(types))

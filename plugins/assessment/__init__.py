@@ -1,1 +1,52 @@
-"""考核: window, staff and department scoring rules (seeds 001, 002)."""
+"""考核: window, staff and department scoring rules (seeds 001, 002).
+
+Rules are data (``rules/*.json``, returned by :func:`assessment_rules`); scoring is pure
+(:mod:`.scoring`); the facts come from SQL aggregates (:mod:`.facts`); supervisors enter what the
+system cannot measure (:mod:`.manual`), file and verify complaints (:mod:`.complaints`), and print
+the ranking (:mod:`.report`). The GraphQL fields are in :mod:`.graphql`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from core import hookimpl
+from core.models import Center
+
+from .graphql import Mutation, Query
+from .report import KIND
+from .ruleset import bundled_rules
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@hookimpl
+def register_models() -> str:
+    """The manual scores table (app label ``assessment``)."""
+    return "plugins.assessment.models"
+
+
+@hookimpl
+def register_graphql() -> Mapping[str, Sequence[type]]:
+    return {"query": [Query], "mutation": [Mutation]}
+
+
+@hookimpl
+def register_document_templates() -> Sequence[Path]:
+    """``assessment_report.html``: the printed ranking with its bar chart."""
+    return [TEMPLATES]
+
+
+@hookimpl
+def register_document_kinds() -> Mapping[str, Mapping[str, str]]:
+    """The ranking's 文号: 连政服考〔2026〕第0001号."""
+    return {KIND: {"title": "考核排名表", "abbreviation": "考"}}
+
+
+@hookimpl(trylast=True)
+def assessment_rules(center: Center) -> list[dict[str, Any]]:
+    """Seed 001's window and staff rules and seed 002's department rules; called last, so a
+    center's own plugin that returns a rule set of the same kind is preferred."""
+    return bundled_rules()

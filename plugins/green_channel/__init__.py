@@ -1,1 +1,57 @@
-"""绿色通道: eligibility, the travelling acceptance form, "process first, supplement later" (seed 001)."""
+"""绿色通道: eligibility, the travelling acceptance form, "process first, supplement later" (seed 001).
+
+Thin hook implementations; the eligibility rules live in :mod:`.rules`, the register and linking
+in :mod:`.projects`, the form's signatures in :mod:`.signing`, the printed papers in
+:mod:`.printing`, the GraphQL fields in :mod:`.graphql`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core import UserError, hookimpl
+
+from . import printing, signing
+from .graphql import Mutation, Query
+
+if TYPE_CHECKING:
+    from core.workflow import TransitionContext
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@hookimpl
+def register_models() -> str:
+    """The register and the acceptance-form lines (app label ``green_channel``)."""
+    return "plugins.green_channel.models"
+
+
+@hookimpl
+def register_graphql() -> Mapping[str, Sequence[type]]:
+    return {"query": [Query], "mutation": [Mutation]}
+
+
+@hookimpl
+def register_document_templates() -> Sequence[Path]:
+    """``green_form.html`` (受理表) and ``green_register.html`` (登记簿)."""
+    return [TEMPLATES]
+
+
+@hookimpl
+def register_document_kinds() -> Mapping[str, Mapping[str, str]]:
+    """Their own 文号 abbreviations: 绿 for the travelling form, 绿登 for the register."""
+    return printing.document_kinds()
+
+
+@hookimpl
+async def transition_guard(ctx: TransitionContext) -> list[UserError]:
+    """先办理，后补齐: no correction notice for secondary materials alone."""
+    return await signing.guard(ctx)
+
+
+@hookimpl
+async def transition_effects(ctx: TransitionContext) -> None:
+    """Sign the acceptance form's accepted and finished times; finish the project at its end item."""
+    await signing.sign(ctx)

@@ -1,2 +1,51 @@
 """一窗受理: front-desk acceptance against the review checklist, hand-over to back offices, and the
-unified pickup window (seeds 002, 003)."""
+unified pickup window (seeds 002, 003).
+
+Thin hook implementations; the rules live in :mod:`.rules`, hand-overs in :mod:`.handovers`, the
+pickup register in :mod:`.pickup`, the GraphQL fields in :mod:`.graphql`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core import UserError, hookimpl
+
+from . import rules
+from .graphql import Mutation, Query
+
+if TYPE_CHECKING:
+    from core.workflow import TransitionContext
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@hookimpl
+def register_models() -> str:
+    """The hand-over and pickup tables (app label ``one_window``)."""
+    return "plugins.one_window.models"
+
+
+@hookimpl
+def register_graphql() -> Mapping[str, Sequence[type]]:
+    return {"query": [Query], "mutation": [Mutation]}
+
+
+@hookimpl
+def register_document_templates() -> Sequence[Path]:
+    """``pickup_register.html``: the printable 出件登记簿."""
+    return [TEMPLATES]
+
+
+@hookimpl
+async def transition_guard(ctx: TransitionContext) -> list[UserError]:
+    """Checklist at acceptance; a received hand-over before a department decides or a result leaves."""
+    return await rules.guard(ctx)
+
+
+@hookimpl
+async def transition_effects(ctx: TransitionContext) -> None:
+    """Record the checklist ticks, 首问负责 and the pickup (出件登记)."""
+    await rules.effects(ctx)

@@ -1,9 +1,11 @@
 // 办件详情: state, kind, deadlines, documents, the event log, the actions the viewer may take
 // (staff: 受理、一次性告知、出件登记…; applicant: 补齐材料、撤回…) and the rating after completion.
-import { gql, session, userErrorsOf, showUserErrors, clearUserErrors, showBanner } from "../graphql.js";
+import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner, hasQuery } from "../graphql.js";
 import { h, field, section, note, seg, fmt, uid, alertBadge, hasRole, KIND_LABELS, ROLE_LABELS, RATING_LABELS, STANDARD_STATES, STAFF_ROLES } from "../ui.js";
 import { center as getCenter, existing } from "../store.js";
-import { renderForm, renderValue } from "../form.js";
+import { renderForm, renderValue, mergePatch } from "../form.js";
+import { caseMaterialsSection, withToken } from "../materials.js";
+import { handoverSection, checklistSchema } from "./handovers.js";
 
 const CASE_WANTED = [
   "id", "number", "state", "stateLabel", "kind", "kindLabel", "urgent", "channel", "data", "version",
@@ -22,7 +24,7 @@ const ACTION_LABELS = {
   approve: "准予许可", refuse: "不予许可", approve_task: "本部门审批通过", refuse_task: "本部门不予通过",
   request_survey: "现场勘查", finish_survey: "勘查完毕", report_up: "上报上级机关", record_answer: "登记上级答复",
   extend: "延期", mark_urgent: "列为急办件", deliver: "出件登记", withdraw: "撤回申请", rate: "评价",
-  sweep: "期限预警", alert: "期限预警",
+  sweep: "期限预警", alert: "期限预警", handover: "流转交接", receive_handover: "签收交接",
 };
 const STATE_LABELS = Object.fromEntries(STANDARD_STATES);
 const CHANNEL_LABELS = { web: "网上申报", window: "窗口受理", mobile: "移动端", courier: "快递" };
@@ -36,6 +38,8 @@ const PICKUP_METHODS = [
   { const: "courier", title: "快递送达" },
 ];
 const ACTION_FORMS = {
+  accept: (item) => checklistSchema(item),
+  finish_on_spot: (item) => checklistSchema(item),
   request_materials: () => ({
     type: "object",
     required: ["missing"],
@@ -85,9 +89,7 @@ function materialNames(item) {
 }
 
 function docUrl(url) {
-  const token = session.token;
-  if (!token) return url;
-  return `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}`;
+  return withToken(url);
 }
 
 async function loadCase(id) {
@@ -114,6 +116,10 @@ function provisional(c, value) {
 
 export async function caseView({ page, params, user, isCurrent }) {
   const [centerCode, id] = params;
+  if (!(await hasQuery("case"))) {
+    page.append(h("h1", null, "办件详情"), note("办件查询功能在服务端尚未启用，请稍后再试。"));
+    return;
+  }
   const [c, center] = await Promise.all([loadCase(id), getCenter(centerCode).catch(() => null)]);
   if (!isCurrent()) return;
   const item = c.item ? await loadItem(centerCode, c.item) : null;
@@ -169,6 +175,10 @@ export async function caseView({ page, params, user, isCurrent }) {
   const actions = c.actions || (c.availableActions || []).map((a) => ({ action: a, label: ACTION_LABELS[a] || a, commentRequired: false, editsData: false }));
   if (actions.length) mainCol.append(actionPanel(c, actions, item));
 
+  // hand-overs between the front desk, the back office and the pickup window (one-window centers)
+  const handovers = await handoverSection(c, { staff: staffHere, item, departments: deptNames });
+  if (handovers) mainCol.append(handovers);
+
   // rating (the applicant, once the case is completed)
   if (c.completedAt && !staffHere && c.rating !== undefined) mainCol.append(ratingPanel(c));
 
@@ -185,8 +195,10 @@ export async function caseView({ page, params, user, isCurrent }) {
       )))))));
   }
 
-  // form data
+  // form data, materials
   mainCol.append(section("申报内容", renderValue(item ? item.form : {}, c.data)));
+  const materials = await caseMaterialsSection(c, { canAttach: !staffHere && ["submitted", "supplementing"].includes(c.state) });
+  if (materials) mainCol.append(materials);
 
   // event log
   mainCol.append(section("办理过程", timeline(c)));
@@ -222,10 +234,20 @@ function changesText(changes) {
   if (Array.isArray(missing) && missing.length) {
     parts.push(h("div", null, "需补齐：", h("ul", null, missing.map((m) => h("li", null, `${m.name || ""}${m.reason ? `（${m.reason}）` : ""}`)))));
   }
-  if (params.method) {
-    const m = PICKUP_METHODS.find((x) => x.const === params.method);
-    parts.push(h("div", null, `出件方式：${m ? m.title : params.method}${params.receiver ? `，领取人：${params.receiver}` : ""}${params.trackingNumber ? `，快递单号：${params.trackingNumber}` : ""}`));
+  const pickup = changes.pickup || (params.method ? params : null);
+  if (pickup && pickup.method) {
+    const m = PICKUP_METHODS.find((x) => x.const === pickup.method);
+    parts.push(h("div", null, `出件方式：${m ? m.title : pickup.method}${pickup.receiver ? `，领取人：${pickup.receiver}` : ""}${pickup.idNumber ? `（${pickup.idNumber}）` : ""}${pickup.trackingNumber ? `，快递单号：${pickup.trackingNumber}` : ""}`));
   }
+  const handover = changes.handover;
+  if (handover && handover.toName) {
+    parts.push(h("div", null, `移交：${handover.toName}${Array.isArray(handover.materials) && handover.materials.length ? `；材料：${handover.materials.join("、")}` : ""}`));
+  }
+  const checklist = changes.checklist;
+  if (checklist && Array.isArray(checklist.points)) {
+    parts.push(h("div", null, `已核对审查要点 ${checklist.points.length} 项${checklist.originalsChecked ? "，原件与复印件核对一致" : ""}`));
+  }
+  if (changes.responsible) parts.push(h("div", null, `首问责任人：${changes.responsible}`));
   if (changes.kind && changes.kind.new) parts.push(h("div", null, `办件类型：${KIND_LABELS[changes.kind.old] || changes.kind.old || "—"} → ${KIND_LABELS[changes.kind.new] || changes.kind.new}`));
   if (changes.extension) parts.push(h("div", null, `延长 ${changes.extension.days} 个工作日`));
   if (changes.data && typeof changes.data === "object") {
@@ -233,6 +255,12 @@ function changesText(changes) {
     if (keys.length) parts.push(h("div", null, `修改了 ${keys.length} 项申报内容`));
   }
   return parts.length ? h("div", { class: "changes" }, parts) : null;
+}
+
+function actorText(e) {
+  const actor = e.actor || "系统";
+  if (!e.role || /[（(]/.test(actor)) return actor; // the display name already says who they are
+  return `${actor}（${ROLE_LABELS[e.role] || (e.role === "owner" ? "申请人" : e.role)}）`;
 }
 
 function timeline(c) {
@@ -243,7 +271,7 @@ function timeline(c) {
       h("div", { class: "event-time" }, fmt.datetime(e.at)),
       h("div", { class: "event-body" },
         h("strong", null, ACTION_LABELS[e.action] || e.action),
-        h("span", { class: "muted" }, ` · ${e.actor || "系统"}${e.role ? `（${ROLE_LABELS[e.role] || (e.role === "owner" ? "申请人" : e.role)}）` : ""}`),
+        h("span", { class: "muted" }, ` · ${actorText(e)}`),
         e.fromState !== e.toState && e.toState
           ? h("div", { class: "event-states" }, `${STATE_LABELS[e.fromState] || e.fromState || "—"} → ${STATE_LABELS[e.toState] || e.toState}`)
           : null,
@@ -266,8 +294,12 @@ function actionPanel(c, actions, item) {
   const panel = h("section", { class: "card action-panel", id: "actions" }, h("h2", null, "办理"), commentField);
   const buttons = h("div", { class: "action-buttons", role: "group", "aria-label": "可执行的动作" });
 
+  function formFor(a) {
+    return ACTION_FORMS[a.action] ? ACTION_FORMS[a.action](item) : null;
+  }
+
   function needsForm(a) {
-    return Boolean(ACTION_FORMS[a.action]) || a.editsData;
+    return Boolean(formFor(a)) || a.editsData;
   }
 
   async function run(a, data) {
@@ -332,7 +364,8 @@ function actionPanel(c, actions, item) {
     buttons.querySelectorAll("button").forEach((b) => b.setAttribute("aria-expanded", String(b.dataset.action === a.action)));
     let schema;
     let value = null;
-    if (ACTION_FORMS[a.action]) schema = ACTION_FORMS[a.action]();
+    const special = formFor(a);
+    if (special) schema = special;
     else {
       schema = item ? item.form : { type: "object", properties: {} };
       value = c.data;
@@ -360,7 +393,8 @@ function actionPanel(c, actions, item) {
     }
     const confirm = h("button", { type: "button", class: `btn ${DANGER.has(a.action) ? "btn-danger" : "btn-primary"}`, dataset: { confirm: a.action } }, `确认${a.label}`);
     const cancel = h("button", { type: "button", class: "btn btn-secondary" }, "取消");
-    confirm.addEventListener("click", () => run(a, form.getValue()));
+    // an action that edits the case data sends a merge patch: a cleared field is removed (null)
+    confirm.addEventListener("click", () => run(a, a.editsData && !special ? mergePatch(c.data || {}, form.getValue()) : form.getValue()));
     cancel.addEventListener("click", () => {
       paramsHost.replaceChildren();
       buttons.querySelectorAll("button").forEach((b) => b.setAttribute("aria-expanded", "false"));

@@ -1,6 +1,6 @@
 // 配置: edit an item document (JSON) — 保存草稿 (defineItem), 发布 (publishItem) — with every error
 // listed by its path and a live preview of the form the applicant will see.
-import { gql, userErrorsOf, hasQuery } from "../graphql.js";
+import { gql, userErrorsOf, hasQuery, hasMutation } from "../graphql.js";
 import { h, section, note, seg, debounce, centersWithRole, CONFIG_ROLES } from "../ui.js";
 import { centers, currentCenter } from "../store.js";
 import { renderForm } from "../form.js";
@@ -69,6 +69,8 @@ export async function configView({ page, params, user }) {
   const c = list.find((x) => x.code === (params[0] || currentCenter.get())) || list[0];
   currentCenter.set(c.code);
 
+  const canDefine = await hasMutation("defineItem");
+  const canPublish = await hasMutation("publishItem");
   const centerPick = h("select", { id: "cfg-center", "aria-label": "政务服务中心" }, list.map((x) => h("option", { value: x.code, selected: x.code === c.code }, x.name)));
   centerPick.addEventListener("change", () => (location.hash = `#/config/${seg(centerPick.value)}`));
 
@@ -196,7 +198,7 @@ export async function configView({ page, params, user }) {
       const data = await gql(`query($c: String!, $i: String!) { itemDraftChanges(center: $c, code: $i) { path change old new } }`, { c: c.code, i: code });
       const changes = data.itemDraftChanges;
       if (!changes.length) return note("草稿与最新发布版本相同。");
-      return h("details", { class: "changes-box", open: true }, h("summary", null, `相对最新发布版本的 ${changes.length} 处改动`),
+      return h("details", { class: "changes-box", open: changes.length <= 8 }, h("summary", null, `相对最新发布版本的 ${changes.length} 处改动`),
         h("ul", { class: "error-list" }, changes.map((ch) => h("li", null, h("code", { class: "path" }, ch.path), ` ${ch.change}`,
           ch.old !== null && ch.old !== undefined ? h("span", { class: "muted" }, ` 原：${JSON.stringify(ch.old).slice(0, 80)}`) : null,
           ch.new !== null && ch.new !== undefined ? h("span", null, ` 新：${JSON.stringify(ch.new).slice(0, 80)}`) : null))));
@@ -263,4 +265,9 @@ export async function configView({ page, params, user }) {
   });
 
   setDoc(template(c.departments[0] && c.departments[0].code), false);
+  if (!canDefine || !canPublish) {
+    save.disabled = !canDefine;
+    publish.disabled = !canPublish;
+    result.replaceChildren(note(`服务端尚未提供${[!canDefine && "保存草稿（defineItem）", !canPublish && "发布（publishItem）"].filter(Boolean).join("、")}功能，目前只能预览表单。`));
+  }
 }

@@ -1,8 +1,9 @@
 // 办事大厅: choose a center, find an item, read its guide (办事指南), fill and submit its form.
-import { gql, session, userErrorsOf, showBanner, showUserErrors, reportError } from "../graphql.js";
+import { gql, session, userErrorsOf, showBanner, showUserErrors, reportError, hasQuery, hasMutation } from "../graphql.js";
 import { h, section, note, loading, seg, debounce, fmt, KIND_LABELS, hasRole } from "../ui.js";
 import { centers, center as getCenter, currentCenter, departmentName } from "../store.js";
 import { renderForm } from "../form.js";
+import { materialsUploader } from "../materials.js";
 
 const ITEM_FIELDS = "code name version kind itemType legalDays promisedDays department jointDepartments process elements form publishedAt";
 const CHANNELS = { window: "窗口办理", web: "网上办理", mobile: "移动端办理", courier: "快递申请/送达" };
@@ -11,6 +12,10 @@ function breadcrumb(...parts) {
   return h("nav", { class: "breadcrumb", "aria-label": "当前位置" },
     parts.map((p, i) => [i ? h("span", { class: "sep", "aria-hidden": "true" }, " › ") : null, p.href ? h("a", { href: p.href }, p.label) : h("span", null, p.label)]),
   );
+}
+
+function shortDays(n) {
+  return n === 0 ? "当场办结" : `${n} 个工作日`;
 }
 
 function days(n) {
@@ -95,7 +100,7 @@ export async function itemsView({ page, params, query, isCurrent }) {
               h("span", { class: "tag" }, it.itemType || "事项"),
               h("span", { class: "tag tag-kind" }, KIND_LABELS[it.kind] || it.kind),
               h("span", null, names.get(it.department) || it.department),
-              h("span", null, `承诺 ${it.promisedDays === 0 ? "即办" : `${it.promisedDays} 个工作日`} · 法定 ${it.legalDays} 个工作日`),
+              h("span", null, `承诺 ${shortDays(it.promisedDays)} · 法定 ${shortDays(it.legalDays)}`),
             ),
           ),
           h("div", { class: "item-ops" },
@@ -238,6 +243,10 @@ export async function applyView({ page, params, user }) {
     return;
   }
 
+  if (!(await hasMutation("submitCase"))) {
+    page.append(note("在线申报暂未开放（服务端尚未提供办件提交功能），请到窗口办理或稍后再试。"));
+    return;
+  }
   let form;
   try {
     form = renderForm(item.form);
@@ -262,6 +271,8 @@ export async function applyView({ page, params, user }) {
   const onBehalf = isAgent ? h("input", { type: "text", id: "on-behalf-of", autocomplete: "off", placeholder: "申请人的账号" }) : null;
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-large" }, "提交申请");
   const status = h("div", { class: "submit-status", "aria-live": "polite" });
+  const materials = (item.elements && item.elements.materials) || [];
+  const uploader = (await hasQuery("myMaterials")) ? await materialsUploader(materials) : null;
   const formEl = h("form", { class: "apply-form card", novalidate: true },
     restoreNote,
     h("p", { class: "muted" }, "带 ", h("span", { class: "req" }, "*"), " 的为必填项。提交后如有问题，系统会在对应栏目旁一次性列出。"),
@@ -273,6 +284,7 @@ export async function applyView({ page, params, user }) {
           h("div", { class: "field-error", role: "alert", hidden: true }))
       : null,
     form.element,
+    uploader ? uploader.element : null,
     h("div", { class: "form-actions" }, submit, h("a", { class: "btn btn-secondary", href: `#/hall/${seg(centerCode)}/item/${seg(code)}` }, "查看办事指南")),
     status,
   );
@@ -286,7 +298,6 @@ export async function applyView({ page, params, user }) {
   formEl.addEventListener("input", saveDraft);
   formEl.addEventListener("change", saveDraft);
 
-  const materials = (item.elements && item.elements.materials) || [];
   const aside = h("aside", { class: "apply-aside card" },
     h("h2", null, "需准备的材料"),
     materials.length
@@ -300,18 +311,23 @@ export async function applyView({ page, params, user }) {
     ev.preventDefault();
     form.clearErrors();
     formEl.querySelectorAll(":scope > .error-summary").forEach((x) => x.remove());
+    if (uploader) uploader.assignPaths();
     submit.disabled = true;
     submit.textContent = "正在提交…";
     status.textContent = "";
     try {
       const data = await gql(
-        `mutation($c: String!, $i: String!, $d: JSON!, $o: String) {
-          submitCase(center: $c, item: $i, data: $d, onBehalfOf: $o) {
+        `mutation($c: String!, $i: String!, $d: JSON!, $o: String, $m: [Int!]) {
+          submitCase(center: $c, item: $i, data: $d, onBehalfOf: $o, materials: $m) {
             __typename
             ... on Case { id number state stateLabel kindLabel }
             ... on UserErrors { errors { path code message } }
           } }`,
-        { c: centerCode, i: code, d: form.getValue(), o: onBehalf && onBehalf.value.trim() ? onBehalf.value.trim() : null },
+        {
+          c: centerCode, i: code, d: form.getValue(),
+          o: onBehalf && onBehalf.value.trim() ? onBehalf.value.trim() : null,
+          m: uploader && uploader.ids().length ? uploader.ids() : null,
+        },
       );
       const errors = userErrorsOf(data.submitCase);
       if (errors) {

@@ -1,5 +1,5 @@
 // 我的办件: the signed-in applicant's (or agent's) cases in one center.
-import { gql } from "../graphql.js";
+import { gql, hasQuery } from "../graphql.js";
 import { h, note, loading, seg, fmt, alertBadge, stateBadge } from "../ui.js";
 import { centers, currentCenter } from "../store.js";
 
@@ -33,6 +33,10 @@ export function casesTable(centerCode, cases, { deptNames = new Map(), showAppli
 }
 
 export async function mineView({ page, params, isCurrent }) {
+  if (!(await hasQuery("cases"))) {
+    page.append(h("h1", null, "我的办件"), note("办件查询功能在服务端尚未启用，请稍后再试。"));
+    return;
+  }
   const all = await centers();
   const code = params[0] || currentCenter.get() || (all[0] && all[0].code);
   const select = h("select", { id: "mine-center", "aria-label": "政务服务中心" },

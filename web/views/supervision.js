@@ -36,7 +36,7 @@ async function selectionFor(typeName, depth = 0) {
   if (!info || !info.fields) return "";
   const parts = [];
   for (const f of info.fields) {
-    if ((f.args || []).some((a) => a.type.kind === "NON_NULL")) continue;
+    if ((f.args || []).some((a) => a.type.kind === "NON_NULL" && a.defaultValue == null)) continue;
     const t = namedType(f.type);
     if (t.kind === "SCALAR" || t.kind === "ENUM") parts.push(f.name);
     else if (t.kind === "OBJECT" && depth < 3) {
@@ -60,7 +60,7 @@ async function buildQuery(fieldName, values) {
       vars.push(`$${a.name}: ${typeText(a.type)}`);
       args.push(`${a.name}: $${a.name}`);
       variables[a.name] = values[a.name];
-    } else if (a.type.kind === "NON_NULL") {
+    } else if (a.type.kind === "NON_NULL" && (a.defaultValue === null || a.defaultValue === undefined)) {
       return { missingArg: a.name };
     }
   }
@@ -124,39 +124,43 @@ function seriesOf(list) {
   }));
 }
 
-/** Horizontal grouped bars, drawn as inline SVG (no library). */
-export function barChart(title, rows, series) {
-  const labelW = 170;
-  const chartW = 460;
+/**
+ * Horizontal grouped bars, drawn as inline SVG (no library). `compact` (phones) puts each label on
+ * its own line above its bars, so the text stays readable in a narrow column.
+ */
+export function barChart(title, rows, series, { compact = false } = {}) {
+  const labelW = compact ? 0 : 230;
+  const chartW = compact ? 290 : 460;
   const barH = 18;
   const gap = 4;
+  const labelH = compact ? 20 : 0;
   const rowGap = 14;
   const groupH = series.length * (barH + gap) - gap;
-  const top = 28;
-  const height = top + rows.length * (groupH + rowGap) + 10;
-  const width = labelW + chartW + 60;
+  const top = 30;
+  const height = top + rows.length * (labelH + groupH + rowGap) + 12;
+  const width = labelW + chartW + 50;
   const max = Math.max(1, ...rows.flatMap((r) => series.map((s) => Number(r.values[s.key]) || 0)));
   const ticks = max <= 5 ? Array.from({ length: max + 1 }, (_, i) => i) : [0, Math.round(max / 4), Math.round(max / 2), Math.round((3 * max) / 4), max];
   const scale = (v) => (v / max) * chartW;
-  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "bar-chart", role: "img", "aria-label": title, preserveAspectRatio: "xMinYMin meet" });
+  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: `bar-chart${compact ? " compact" : ""}`, role: "img", "aria-label": title, preserveAspectRatio: "xMinYMin meet" });
   root.append(svg("title", {}, title));
-  // legend
   series.forEach((s, i) => {
-    const x = labelW + i * 90;
+    const x = (compact ? 0 : labelW) + i * 90;
     root.append(svg("rect", { x, y: 6, width: 14, height: 14, fill: s.color, rx: 2 }), svg("text", { x: x + 20, y: 18, class: "legend" }, s.label));
   });
-  // grid
   for (const t of [...new Set(ticks)]) {
     const x = labelW + scale(t);
-    root.append(svg("line", { x1: x, x2: x, y1: top - 4, y2: height - 8, class: "grid" }), svg("text", { x, y: height, class: "tick", "text-anchor": "middle" }, String(t)));
+    root.append(svg("line", { x1: x, x2: x, y1: top - 4, y2: height - 14, class: "grid" }), svg("text", { x, y: height - 2, class: "tick", "text-anchor": x < 10 ? "start" : "middle" }, String(t)));
   }
   rows.forEach((r, i) => {
-    const y = top + i * (groupH + rowGap);
-    const label = r.label.length > 11 ? `${r.label.slice(0, 10)}…` : r.label;
-    root.append(svg("text", { x: labelW - 8, y: y + groupH / 2 + 5, "text-anchor": "end", class: "row-label" }, svg("title", {}, r.label), label));
+    const y = top + i * (labelH + groupH + rowGap);
+    const max = compact ? 22 : 15;
+    const label = r.label.length > max ? `${r.label.slice(0, max - 1)}…` : r.label;
+    if (compact) root.append(svg("text", { x: 0, y: y + 14, class: "row-label" }, svg("title", {}, r.label), label));
+    else root.append(svg("text", { x: labelW - 8, y: y + groupH / 2 + 5, "text-anchor": "end", class: "row-label" }, svg("title", {}, r.label), label));
     series.forEach((s, j) => {
       const v = Number(r.values[s.key]) || 0;
-      const by = y + j * (barH + gap);
+      const by = y + labelH + j * (barH + gap);
       root.append(svg("rect", { x: labelW, y: by, width: Math.max(v ? 2 : 0, scale(v)), height: barH, fill: s.color, rx: 2 }, svg("title", {}, `${r.label} ${s.label} ${v}`)));
       root.append(svg("text", { x: labelW + scale(v) + 6, y: by + barH - 4, class: "value" }, String(v)));
     });
@@ -189,7 +193,10 @@ function casesList(centerCode, list, deptNames) {
 function statTile(key, value) {
   const guess = /yellow/i.test(key) ? ["黄牌", "件"] : /red/i.test(key) ? ["红牌", "件"] : [key, ""];
   const [label, unit] = STAT_LABELS[key] || guess;
-  return h("div", { class: `stat stat-${key}` }, h("div", { class: "stat-value" }, fmt.number(value), h("span", { class: "stat-unit" }, unit)), h("div", { class: "stat-label" }, label));
+  const known = value !== null && value !== undefined;
+  return h("div", { class: `stat stat-${key}` },
+    h("div", { class: "stat-value" }, fmt.number(value), known ? h("span", { class: "stat-unit" }, unit) : null),
+    h("div", { class: "stat-label" }, label, known ? null : h("span", { class: "muted" }, "（暂无数据）")));
 }
 
 // --------------------------------------------------------------------------- the view
@@ -245,9 +252,11 @@ async function renderBoard(board, c, names, deptNames, isCurrent) {
     const series = seriesOf(g.list);
     const rows = g.list.map((r) => ({ label: groupLabel(r, names), values: r }));
     parts.push(h("div", { class: "chart-box" }, h("h3", null, groupTitle(g.key)),
-      rows.length && series.length ? barChart(groupTitle(g.key), rows, series) : note("暂无数据。")));
+      rows.length && series.length
+        ? barChart(groupTitle(g.key), rows, series, { compact: window.matchMedia("(max-width: 720px)").matches })
+        : note("暂无数据。")));
   }
-  for (const k of out.empty) if (/department|window/i.test(k)) parts.push(h("div", { class: "chart-box" }, h("h3", null, groupTitle(k)), note("各部门目前均无黄牌、红牌。")));
+  for (const k of out.empty) if (/department|window/i.test(k)) parts.push(h("div", { class: "chart-box" }, h("h3", null, groupTitle(k)), note(`${/window/i.test(k) ? "各窗口" : "各部门"}目前均无黄牌、红牌。`)));
   const carded = out.cases.flatMap((x) => x.list);
   parts.push(h("h3", null, "挂牌办件"), casesList(c.code, carded, deptNames));
   board.replaceChildren(section("黄牌、红牌（实时）", ...parts));

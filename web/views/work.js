@@ -1,5 +1,5 @@
 // 工作台: the staff's queue of cases with filters (state, alert, kind, department, mine).
-import { gql } from "../graphql.js";
+import { gql, hasQuery } from "../graphql.js";
 import { h, note, loading, seg, centersWithRole, WORK_ROLES, STANDARD_STATES, KIND_LABELS } from "../ui.js";
 import { centers, currentCenter } from "../store.js";
 import { CASE_ROW, casesTable } from "./mine.js";
@@ -12,6 +12,10 @@ function select(id, label, options, value) {
 }
 
 export async function workView({ page, params, query, user, isCurrent }) {
+  if (!(await hasQuery("cases"))) {
+    page.append(h("h1", null, "工作台"), note("办件队列功能在服务端尚未启用，请稍后再试。"));
+    return;
+  }
   const all = await centers();
   const allowed = centersWithRole(user, WORK_ROLES);
   const mineCenters = all.filter((c) => allowed.includes(c.code));

@@ -1,0 +1,187 @@
+"""Submitting a case: GovHall's submitCase through GraphQL vs a bare Starlette endpoint that inserts
+the same row with Tortoise, in one run, on the same database. Then transitions per second, and the
+cost of submit, transition and `case` with few and with many stored cases.
+
+    .venv/bin/python bench/submit.py                    # SQLite, 300 requests, 1,000 vs 100,000 stored cases
+    .venv/bin/python bench/submit.py --large 1000000    # the DESIGN.md size (takes a few minutes to fill)
+    GOVHALL_BENCH_DATABASE=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/submit.py
+
+Targets (DESIGN.md): submitCase ≤ 2.5× the bare insert; at 1,000,000 cases within 1.5× of 1,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx  # noqa: E402
+from starlette.requests import Request  # noqa: E402
+from starlette.responses import JSONResponse  # noqa: E402
+from starlette.routing import Route  # noqa: E402
+from tortoise import Tortoise  # noqa: E402
+from tortoise.connection import get_connection  # noqa: E402
+
+from core.app import create_app  # noqa: E402
+from core.models import Case, Center, ItemVersion, User  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from tests.hall import GOOD_DATA, SUBMIT, TRANSITION, build_hall  # noqa: E402
+
+SUBMIT_LEAN = """mutation($center: String!, $item: String!, $data: JSON!) {
+  submitCase(center: $center, item: $item, data: $data) { __typename ... on Case { id number version } ... on UserErrors { errors { code } } } }"""
+GET_LEAN = "query($id: ID!) { case(id: $id) { id number state version promisedDue } }"
+TRANSITION_LEAN = """mutation($id: ID!, $action: String!, $v: Int) {
+  transitionCase(id: $id, action: $action, expectedVersion: $v) { __typename ... on Case { id state version } } }"""
+
+
+class Gql:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        body = (await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)).json()
+        if body.get("errors"):
+            raise RuntimeError(body["errors"])
+        return body["data"]
+
+    async def login(self, username: str, password: str) -> str:
+        data = await self("mutation($u: String!, $p: String!) { login(username: $u, password: $p) { ... on LoginSuccess { token } } }",
+                          {"u": username, "p": password})
+        return data["login"]["token"]
+
+
+def bare_route() -> Route:
+    """The reference: parse JSON, insert the same case row with Tortoise, answer JSON."""
+
+    async def insert(request: Request) -> JSONResponse:
+        body = await request.json()
+        case = await Case.create(
+            center_id=body["center_id"], number=uuid.uuid4().hex, item_version_id=body["item_version_id"],
+            process="standard", applicant_id=body["applicant_id"], data=body["data"], state="submitted", kind="promised",
+        )
+        return JSONResponse({"id": case.id, "number": case.number})
+
+    return Route("/bare", insert, methods=["POST"])
+
+
+async def fill(n: int, center_id: int, item_version_id: int, applicant_id: int) -> None:
+    """Add n stored cases quickly (raw multi-row inserts), so the measured queries meet a big table."""
+    conn = get_connection("default")
+    postgres = conn.capabilities.dialect == "postgres"
+    existing = await Case.all().count()
+    batch = 2000
+    data = json.dumps(GOOD_DATA, ensure_ascii=False)
+    cols = "(center_id, number, item_version_id, process, applicant_id, data, state, kind, urgent, green_channel, flags, channel, version, submitted_at, updated_at, deadline_provisional, promised_days, alert, applicant_name)"
+    for start in range(existing, existing + n, batch):
+        rows = range(start, min(start + batch, existing + n))
+        if postgres:
+            values = ",".join(
+                f"({center_id}, 'FILL-{i:08d}', {item_version_id}, 'standard', {applicant_id}, '{data}'::jsonb, 'delivered', 'promised', false, false, '{{}}'::jsonb, 'web', 4, now(), now(), false, 10, 'NONE', '填充')"
+                for i in rows
+            )
+        else:
+            values = ",".join(
+                f"({center_id}, 'FILL-{i:08d}', {item_version_id}, 'standard', {applicant_id}, '{data}', 'delivered', 'promised', 0, 0, '{{}}', 'web', 4, datetime('now'), datetime('now'), 0, 10, 'NONE', '填充')"
+                for i in rows
+            )
+        await conn.execute_script(f'INSERT INTO gh_case {cols} VALUES {values}')
+    if postgres:
+        await conn.execute_script("ANALYZE gh_case")
+    else:
+        await conn.execute_script("ANALYZE")
+
+
+async def timed(n: int, make) -> list[float]:
+    out = []
+    for i in range(n):
+        t0 = time.perf_counter()
+        await make(i)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+async def measure(gql: Gql, http: httpx.AsyncClient, token: str, clerk: str, ids: dict[str, int], n: int) -> dict[str, float]:
+    async def bare(i: int) -> None:
+        r = await http.post("/bare", json={**ids, "data": GOOD_DATA})
+        assert r.status_code == 200, r.text
+
+    submitted: list[dict[str, Any]] = []
+
+    async def submit(i: int) -> None:
+        result = (await gql(SUBMIT_LEAN, {"center": "hall", "item": "test-permit", "data": GOOD_DATA}, token=token))["submitCase"]
+        assert result["__typename"] == "Case", result
+        submitted.append(result)
+
+    async def get(i: int) -> None:
+        await gql(GET_LEAN, {"id": submitted[i]["id"]}, token=token)
+
+    async def transition(i: int) -> None:
+        case = submitted[i]
+        result = (await gql(TRANSITION_LEAN, {"id": case["id"], "action": "mark_urgent", "v": case["version"]}, token=clerk))["transitionCase"]
+        assert result["__typename"] == "Case", result
+
+    # interleave bare and submit rounds so machine noise hits both alike
+    bare_t, submit_t = [], []
+    for _ in range(5):
+        bare_t += await timed(n // 5, bare)
+        submit_t += await timed(n // 5, submit)
+    get_t = await timed(len(submitted), get)
+    transition_t = await timed(len(submitted), transition)
+    return {"bare": ms(bare_t), "submit": ms(submit_t), "case": ms(get_t), "transition": ms(transition_t)}
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-n", type=int, default=300, help="requests per measurement")
+    parser.add_argument("--small", type=int, default=1000)
+    parser.add_argument("--large", type=int, default=100_000)
+    args = parser.parse_args()
+    url = os.environ.get("GOVHALL_BENCH_DATABASE") or f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3"
+    os.environ.setdefault("GOVHALL_SCRYPT_N", "1024")
+    app = create_app(Settings(database_url=url, token_hours=2))
+    app.router.routes.append(bare_route())
+    async with app.router.lifespan_context(app):
+        if url.startswith("postgres"):
+            conn = get_connection("default")
+            await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await Tortoise.generate_schemas(safe=True)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
+            gql = Gql(http)
+            hall = await build_hall(app.state.govhall, gql)
+            center = await Center.get(code="hall")
+            item = await ItemVersion.get(center=center, code="test-permit")
+            applicant = await User.get(username="app1")
+            ids = {"center_id": center.id, "item_version_id": item.id, "applicant_id": applicant.id}
+            token, head = hall.tokens["app1"], hall.tokens["head1"]
+            await measure(gql, http, token, head, ids, 50)  # warm up caches and the JIT-less interpreter alike
+            await fill(args.small - await Case.all().count(), **ids)
+            small = await measure(gql, http, token, head, ids, args.n)
+            await fill(args.large - await Case.all().count(), **ids)
+            large = await measure(gql, http, token, head, ids, args.n)
+    db = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    print(f"database: {db}; median per request, in-process HTTP (httpx ASGITransport)")
+    print(f"  bare Starlette + Tortoise insert : {small['bare']:.2f} ms")
+    print(f"  submitCase via GraphQL           : {small['submit']:.2f} ms   ratio {small['submit'] / small['bare']:.2f}x (target <= 2.5x)")
+    print(f"  transitions per second           : {1000 / small['transition']:.0f}")
+    print(f"  at {args.small:,} vs {args.large:,} stored cases (target: within 1.5x):")
+    for key in ("submit", "transition", "case"):
+        print(f"    {key:<10} {small[key]:.2f} ms -> {large[key]:.2f} ms   ratio {large[key] / small[key]:.2f}x")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,120 @@
+"""Rankings: a center's windows, staff or departments scored for a period; a department year.
+
+A department's 人员管理 is its staff's mean score under the staff rule set for the same period
+(进驻部门工作人员考核得分折合后作为本项分); the year is the mean of the quarters that have ended
+(当年累计季度考评总成绩/累计考核季度).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from core import UserErrorsException, clock
+from core.accounts import Actor
+from core.centers import get_center
+from core.models import Center
+from core.plugins import require_plugin
+
+from .facts import Subject, extra_staff, gather, subjects
+from .periods import Period, quarters_of
+from .ruleset import rule_set_for
+from .scoring import Facts, Measure, Result, evaluate, rank
+
+PLUGIN = "assessment"
+ASSESSOR_ROLES = ("supervisor", "head", "admin")
+
+
+@dataclass(frozen=True)
+class Row:
+    rank: int
+    subject: Subject
+    result: Result
+
+
+@dataclass(frozen=True)
+class Ranking:
+    rules: dict[str, Any]
+    kind: str
+    period: Period
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class YearRow:
+    rank: int
+    subject: Subject
+    total: float
+    quarters: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class YearRanking:
+    rules: dict[str, Any]
+    year: int
+    quarters: tuple[Period, ...]
+    rows: list[YearRow]
+
+
+async def assessor_center(actor: Actor, code: str) -> Center:
+    """The center, if it enables the plugin and the actor supervises, heads or administers it."""
+    center = await get_center(code)
+    require_plugin(center, PLUGIN)
+    actor.require(center.id, *ASSESSOR_ROLES)
+    return center
+
+
+def check_started(period: Period, today: date) -> None:
+    if period.start > today:
+        raise UserErrorsException.single("period.future", f"{period.label}尚未开始，无法考核", "/period")
+
+
+async def _staff_means(govhall: Any, center: Center, period: Period, today: date) -> dict[int, tuple[float, int]]:
+    staff = await assess(govhall, center, "staff", period, today=today)
+    totals: dict[int, list[float]] = defaultdict(list)
+    for row in staff.rows:
+        for department_id in row.subject.department_ids:
+            totals[department_id].append(row.result.total)
+    return {d: (round(sum(v) / len(v), 2), len(v)) for d, v in totals.items()}
+
+
+async def assess(govhall: Any, center: Center, kind: str, period: Period, *, today: date | None = None) -> Ranking:
+    """Every subject of ``kind`` scored under the center's rule set and ranked, best first."""
+    today = today or clock.local_today()
+    check_started(period, today)
+    rules = await rule_set_for(govhall, center, kind)
+    facts = await gather(center, kind, period, rules["id"], today)
+    ranked_subjects = await subjects(center, kind)
+    if kind == "staff":
+        known = {s.id for s in ranked_subjects}
+        ranked_subjects += await extra_staff(set(facts) - known)
+    if kind == "department":
+        for department_id, (mean, count) in (await _staff_means(govhall, center, period, today)).items():
+            measure = Measure(value=mean, info={"count": count})
+            facts.setdefault(department_id, Facts()).measures["staff_score_mean"] = measure
+    results = {s.id: evaluate(rules, facts.get(s.id, Facts())) for s in ranked_subjects}
+    by_id = {s.id: s for s in ranked_subjects}
+    order = {s.id: s.code for s in ranked_subjects}
+    ranked = rank(((s.id, results[s.id].total) for s in ranked_subjects), order)
+    return Ranking(rules, kind, period, [Row(position, by_id[key], results[key]) for position, key, _ in ranked])
+
+
+async def department_year(govhall: Any, center: Center, year: int, *, today: date | None = None) -> YearRanking:
+    """Each department's year score: the mean of its quarter scores, over the quarters ended."""
+    today = today or clock.local_today()
+    ended = [q for q in quarters_of(year) if q.end < today]
+    if not ended:
+        raise UserErrorsException.single("period.future", f"{year}年尚无已结束的季度，无法计算年度考核", "/year")
+    rankings = [await assess(govhall, center, "department", q, today=today) for q in ended]
+    by_subject: dict[int, list[float]] = defaultdict(list)
+    subject_of: dict[int, Subject] = {}
+    for ranking in rankings:
+        for row in ranking.rows:
+            by_subject[row.subject.id].append(row.result.total)
+            subject_of[row.subject.id] = row.subject
+    means = {key: round(sum(v) / len(v), 2) for key, v in by_subject.items()}
+    ranked = rank(means.items(), {key: s.code for key, s in subject_of.items()})
+    rows = [YearRow(position, subject_of[key], total, tuple(by_subject[key])) for position, key, total in ranked]
+    return YearRanking(rankings[0].rules, year, tuple(ended), rows)

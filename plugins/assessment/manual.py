@@ -1,0 +1,113 @@
+"""Manual scores: what a supervisor enters for what the system cannot see (attendance, fees,
+archives, tidiness...), against a rule of the category or as free points with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from core import UserError, UserErrorsException, clock
+from core.accounts import Actor
+from core.models import Center, Department, RoleAssignment, User, Window
+
+from .assess import ASSESSOR_ROLES, check_started
+from .models import ManualScore
+from .periods import parse_period
+from .ruleset import SUBJECT_KINDS, category, rule_set_for
+from .scoring import fmt
+
+MAX_COUNT = 100
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class ManualInput:
+    kind: str
+    subject: str
+    period: str
+    category: str
+    reason: str
+    rule: str | None = None
+    count: int = 1
+    points: float | None = None
+
+
+async def subject_id(center: Center, kind: str, code: str) -> int | None:
+    """A window code, a department code or a staff member's username → its id in the center."""
+    if kind == "window":
+        row = await Window.get_or_none(center_id=center.id, code=code)
+    elif kind == "department":
+        row = await Department.get_or_none(center_id=center.id, code=code)
+    else:
+        row = await User.get_or_none(username=code)
+        if row is not None and not await RoleAssignment.exists(user_id=row.id, center_id=center.id):
+            row = None
+    return row.id if row else None
+
+
+def _rule_points(rule: Mapping[str, Any], given: float | None, count: int) -> tuple[float, list[UserError]]:
+    sign = -1 if "deduct" in rule else 1
+    low = float(rule.get("deduct", rule.get("add", 0)))
+    high = float(rule.get("upTo", low))
+    each = low if given is None else abs(float(given))
+    if not low - 1e-9 <= each <= high + 1e-9:
+        span = fmt(low) if low == high else f"{fmt(low)}至{fmt(high)}"
+        return 0.0, [UserError("points.range", f"“{rule['label']}”每次{'扣' if sign < 0 else '加'}{span}分", "/points")]
+    return sign * each * count, []
+
+
+def _points(cat: Mapping[str, Any], given: ManualInput) -> tuple[float, str, list[UserError]]:
+    """(signed points, rule label, problems) for an entry in ``cat``."""
+    if given.rule:
+        rule = next((r for r in cat.get("manual", []) if r["code"] == given.rule), None)
+        if rule is None:
+            codes = "、".join(f"{r['code']}（{r['label']}）" for r in cat.get("manual", [])) or "无"
+            return 0.0, "", [UserError("unknown_rule", f"“{cat['name']}”没有扣分规则“{given.rule}”，可用：{codes}", "/rule")]
+        points, errors = _rule_points(rule, given.points, given.count)
+        return points, str(rule["label"]), errors
+    limit = max(float(cat["points"]), float(cat.get("ceiling", 0)))
+    if given.points is None or given.points == 0:
+        return 0.0, "", [UserError("required", "未选择扣分规则时，请填写加减分值（负数为扣分）", "/points")]
+    if abs(given.points) > limit:
+        return 0.0, "", [UserError("points.range", f"“{cat['name']}”一次加减分不能超过{fmt(limit)}分", "/points")]
+    return float(given.points), "", []
+
+
+async def enter_manual_score(govhall: Any, actor: Actor, center: Center, given: ManualInput) -> ManualScore:
+    """Validate everything at once (一次性告知), then store one entry."""
+    user = actor.require(center.id, *ASSESSOR_ROLES)
+    errors: list[UserError] = []
+    if given.kind not in SUBJECT_KINDS:
+        raise UserErrorsException.single("kind", f"考核对象类型应为 {'、'.join(SUBJECT_KINDS)} 之一", "/kind")
+    try:
+        period = parse_period(given.period)
+        check_started(period, clock.local_today())
+    except UserErrorsException as exc:
+        errors += exc.errors
+        period = None
+    rules = await rule_set_for(govhall, center, given.kind)
+    key = await subject_id(center, given.kind, given.subject.strip())
+    if key is None:
+        errors.append(UserError("unknown_subject", f"本中心没有{SUBJECT_KINDS[given.kind]}“{given.subject}”", "/subject"))
+    reason = given.reason.strip()
+    if not reason or len(reason) > MAX_REASON:
+        errors.append(UserError("required", f"请填写事由（{MAX_REASON}字以内）", "/reason"))
+    if not 1 <= given.count <= MAX_COUNT:
+        errors.append(UserError("count", f"次数应为1至{MAX_COUNT}", "/count"))
+    cat = category(rules, given.category)
+    points, label = 0.0, ""
+    if cat is None:
+        names = "、".join(f"{c['code']}（{c['name']}）" for c in rules["categories"])
+        errors.append(UserError("unknown_category", f"考核项目“{given.category}”不存在，可用：{names}", "/category"))
+    else:
+        points, label, problems = _points(cat, given)
+        errors += problems
+    if errors:
+        raise UserErrorsException(errors)
+    assert period is not None and key is not None
+    return await ManualScore.create(
+        center_id=center.id, subject_kind=given.kind, subject_id=key, period=period.key, rule_set=rules["id"],
+        category=given.category, rule=given.rule or "", label=label, count=given.count, points=round(points, 2),
+        reason=reason, entered_by=user,
+    )

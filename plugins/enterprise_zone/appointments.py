@@ -1,0 +1,143 @@
+"""预约服务和延时服务: booking a period of a working day at the zone (seed 002 §13).
+
+A center tunes it in its file, ``settings.appointments``: ``capacity`` (bookings per period, default
+4), ``periods`` (office-hour periods), ``delayedPeriods`` (延时服务 outside office hours) and
+``daysAhead`` (how far ahead one may book, default 30). Capacity holds under concurrent bookings:
+each period of each day has a slot row raised by one upsert only while it is below capacity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from tortoise.connection import get_connection
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from core import Forbidden, NotFound, UserError, UserErrorsException
+from core.accounts import STAFF_ROLES, Actor
+from core.calendar import CENTER_TZ, parse_period
+from core.cases import latest_version
+from core.clock import calendar_for, local_today
+from core.models import Center
+from core.plugins import require_plugin
+
+from .models import Appointment, AppointmentSlot
+from .zone import PLUGIN, zone_center
+
+PERIODS = ("09:00-10:00", "10:00-11:00", "11:00-12:00", "13:30-14:30", "14:30-15:30", "15:30-17:00")
+DELAYED_PERIODS = ("12:00-13:30", "17:00-18:30")
+CAPACITY = 4
+DAYS_AHEAD = 30
+SLOT_TABLE = AppointmentSlot._meta.db_table
+
+
+@dataclass(frozen=True)
+class BookingRules:
+    capacity: int
+    periods: tuple[str, ...]
+    delayed: tuple[str, ...]
+    days_ahead: int
+
+    @property
+    def all_periods(self) -> tuple[str, ...]:
+        return self.periods + self.delayed
+
+
+def booking_rules(center: Center) -> BookingRules:
+    conf: Mapping[str, Any] = (center.settings or {}).get("appointments") or {}
+    return BookingRules(
+        capacity=int(conf.get("capacity", CAPACITY)),
+        periods=tuple(conf.get("periods", PERIODS)),
+        delayed=tuple(conf.get("delayedPeriods", DELAYED_PERIODS)),
+        days_ahead=int(conf.get("daysAhead", DAYS_AHEAD)),
+    )
+
+
+async def _date_errors(center: Center, rules: BookingRules, day: date, period: str) -> list[UserError]:
+    """Every reason the day and period cannot be booked (一次性告知)."""
+    errors = []
+    if period not in rules.all_periods:
+        errors.append(UserError("period", f"预约时段“{period}”不存在，可选：{'、'.join(rules.all_periods)}", "/period"))
+    today = local_today()
+    if day < today:
+        errors.append(UserError("past", f"{day.isoformat()}已过，不能预约", "/date"))
+    elif day > today + timedelta(days=rules.days_ahead):
+        errors.append(UserError("too_far", f"只能预约{rules.days_ahead}天以内的日期", "/date"))
+    elif day == today and period in rules.all_periods and parse_period(period)[1] <= datetime.now(CENTER_TZ).time():
+        errors.append(UserError("period_over", f"今天{period}时段已结束，请选择其他时段", "/period"))
+    info = (await calendar_for(center)).day_info(day)
+    if not info.workday:
+        errors.append(UserError("not_workday", f"{day.isoformat()}不是工作日（{info.reason}），请选择工作日", "/date"))
+    return errors
+
+
+async def _claim(center: Center, key: str, capacity: int) -> bool:
+    """Raise the slot's count by one if it is below capacity; False when the slot is full."""
+    conn = get_connection("default")
+    p = ("$1", "$2", "$3") if conn.capabilities.dialect == "postgres" else ("?", "?", "?")
+    rows = await conn.execute_query_dict(
+        f"INSERT INTO {SLOT_TABLE} (center_id, slot, booked) VALUES ({p[0]}, {p[1]}, 1) "
+        f"ON CONFLICT (center_id, slot) DO UPDATE SET booked = {SLOT_TABLE}.booked + 1 "
+        f"WHERE {SLOT_TABLE}.booked < {p[2]} RETURNING booked",
+        [center.id, key, capacity],
+    )
+    return bool(rows)
+
+
+async def book(actor: Actor, center_code: str, item_code: str, day: date, period: str) -> Appointment:
+    """Book a period of a working day for an item, within the slot's capacity."""
+    user = actor.require_login()
+    center = await zone_center(center_code)
+    item = await latest_version(center, item_code)
+    rules, period = booking_rules(center), period.strip()
+    errors = await _date_errors(center, rules, day, period)
+    if errors:
+        raise UserErrorsException(errors)
+    if rules.capacity < 1:
+        raise UserErrorsException.single("closed", "本中心暂未开放预约", "/center")
+    if await Appointment.exists(center=center, user=user, day=day, period=period, status="booked"):
+        raise UserErrorsException.single("duplicate", f"您已预约{day.isoformat()} {period}，无需重复预约", "/period")
+    async with in_transaction():
+        if not await _claim(center, f"{day.isoformat()} {period}", rules.capacity):
+            raise UserErrorsException.single(
+                "full", f"{day.isoformat()} {period}已约满（每时段{rules.capacity}人），请选择其他时段", "/period")
+        return await Appointment.create(
+            center=center, user=user, item_code=item.code, item_name=item.name, day=day, period=period,
+            delayed=period in rules.delayed,
+        )
+
+
+async def cancel(actor: Actor, appointment_id: Any) -> Appointment:
+    """The booker or a window clerk cancels; the period's place is freed."""
+    user = actor.require_login()
+    try:
+        found = await Appointment.get_or_none(id=int(appointment_id)).select_related("center", "user")
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise NotFound("预约不存在")
+    require_plugin(found.center, PLUGIN)
+    if found.user_id != user.id and not actor.has(found.center_id, "clerk", "head"):  # type: ignore[attr-defined]
+        raise Forbidden("只能取消本人的预约")
+    async with in_transaction():
+        changed = await Appointment.filter(id=found.id, status="booked").update(status="cancelled")
+        if not changed:
+            raise UserErrorsException.single("state", "该预约已取消", "/appointment")
+        key = f"{found.day.isoformat()} {found.period}"
+        await AppointmentSlot.filter(center_id=found.center_id, slot=key).update(booked=F("booked") - 1)  # type: ignore[attr-defined]
+    found.status = "cancelled"
+    return found
+
+
+async def list_appointments(actor: Actor, center_code: str, day: date) -> list[Appointment]:
+    """Staff and agents see the day's bookings; anyone else only their own."""
+    user = actor.require_login()
+    center = await zone_center(center_code)
+    query = Appointment.filter(center=center, day=day)
+    if not actor.has(center.id, *STAFF_ROLES, "agent"):
+        query = query.filter(user_id=user.id)
+    return await query.order_by("period", "id").select_related("user")

@@ -1,0 +1,67 @@
+"""代办帮办: the applicant asks, a head assigns an agent (the applicant gets an SMS), the agent
+files on the applicant's behalf and the request is marked filed with the case."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.models import Notification
+
+from .drive import AGENCY_REQUESTS, ASSIGN, REQUEST_AGENCY, ZoneDriver, build_zone, codes, opening_data
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def drive(app, govhall, gql):
+    return ZoneDriver(gql, await build_zone(govhall, gql))
+
+
+async def test_request_assign_and_file_on_behalf(drive):
+    asked = await drive.run("app1", REQUEST_AGENCY, c="hall", i="qykb-yjs", m="13800138000", n="第一次开公司，不会填表")
+    assert asked["__typename"] == "AgencyRequest" and asked["status"] == "pending" and asked["applicant"] == "app1"
+    assert asked["itemName"].startswith("企业开办“一件事”")
+    assert codes(await drive.run("app1", REQUEST_AGENCY, c="hall", i="qykb-yjs", m="13800138000")) == ["duplicate"]
+    assert codes(await drive.run("app2", REQUEST_AGENCY, c="hall", i="nope", m="138")) == ["unknown_item"]
+    assert codes(await drive.run("app2", REQUEST_AGENCY, c="hall", i="qykb-yjs", m="138")) == ["format.mobile-cn"]
+
+    # who sees what: staff all, agents what is assigned to them, applicants their own
+    assert [r["id"] for r in await drive.run("head1", AGENCY_REQUESTS, c="hall", s="pending")] == [asked["id"]]
+    assert await drive.run("agent1", AGENCY_REQUESTS, c="hall") == []
+    assert await drive.run("app2", AGENCY_REQUESTS, c="hall") == []
+    assert (await drive.refused("head1", AGENCY_REQUESTS, c="hall", s="odd"))["extensions"]["code"] == "BAD_USER_INPUT"
+
+    # only a head assigns, and only an agent of this center
+    assert codes(await drive.run("clerk1", ASSIGN, r=asked["id"], a="agent1")) == ["forbidden"]
+    assert codes(await drive.run("head1", ASSIGN, r=asked["id"], a="app2")) == ["not_agent"]
+    assert codes(await drive.run("head1", ASSIGN, r="999", a="agent1")) == ["not_found"]
+    assigned = await drive.run("head1", ASSIGN, r=asked["id"], a="agent1")
+    assert assigned["status"] == "assigned" and assigned["agent"] == "agent1" and assigned["statusLabel"] == "已指派代办员"
+    (sms,) = await Notification.filter(recipient="13800138000")
+    assert "代办员agent1" in sms.text and "企业开办“一件事”" in sms.text
+    (mine,) = await drive.run("agent1", AGENCY_REQUESTS, c="hall")
+    assert mine["applicant"] == "app1" and mine["contactMobile"] == "13800138000"
+    assert await drive.run("agent2", AGENCY_REQUESTS, c="hall") == []
+
+    # the agent files for the applicant: the applicant owns the case, the request is done
+    case = await drive.submit("agent1", item="qykb-yjs", data=opening_data(agencyService=True), behalf=mine["applicant"])
+    assert case["__typename"] == "Case", case
+    assert case["events"][0]["role"] == "agent"
+    assert (await drive.get("app1", case))["number"] == case["number"]
+    (done,) = await drive.run("head1", AGENCY_REQUESTS, c="hall", s="filed")
+    assert done["caseNumber"] == case["number"] and done["caseId"] == case["id"]
+    assert codes(await drive.run("head1", ASSIGN, r=asked["id"], a="agent2")) == ["state"]
+
+    # a case an agent files without a request leaves the requests alone
+    other = await drive.submit("agent2", item="qykb-yjs", data=opening_data(), behalf="app2")
+    assert other["__typename"] == "Case"
+    assert [r["status"] for r in await drive.run("head1", AGENCY_REQUESTS, c="hall")] == ["filed"]
+
+
+async def test_a_head_may_reassign_before_filing(drive):
+    asked = await drive.run("app1", REQUEST_AGENCY, c="hall", i="qyzx-yjs", m="13800138000")
+    await drive.run("head1", ASSIGN, r=asked["id"], a="agent1")
+    moved = await drive.run("head1", ASSIGN, r=asked["id"], a="agent2")
+    assert moved["agent"] == "agent2"
+    assert await drive.run("agent1", AGENCY_REQUESTS, c="hall") == []
+    assert await Notification.filter(recipient="13800138000").count() == 2

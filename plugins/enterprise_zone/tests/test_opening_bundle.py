@@ -1,0 +1,93 @@
+"""企业开办“一件事”: accepted once at the combined window, split into parallel tasks for the market
+regulator (lead), police (seals), tax, social security and housing fund; when the last department
+approves, the case is approved and the gift pack waits at the pickup window."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.models import CaseEvent, Department
+from core.plugins import acall_first
+from plugins.enterprise_zone.models import GiftPack
+
+from .drive import GIFT_PACKS, HAND_OVER_PACK, ZoneDriver, build_zone, closing_data, codes, opening_data
+
+pytestmark = pytest.mark.anyio
+REVIEWERS = {"scjg": "rev-scjg", "gaj": "rev-gaj", "swj": "rev-swj", "rsj": "rev-rsj", "gjj": "rev-gjj"}
+
+
+@pytest.fixture
+async def drive(app, govhall, gql):
+    return ZoneDriver(gql, await build_zone(govhall, gql))
+
+
+async def test_accepted_once_split_to_the_departments_and_a_gift_pack_recorded(drive):
+    case = await drive.submit("app1", item="qykb-yjs", data=opening_data())
+    assert case["__typename"] == "Case" and case["state"] == "submitted", case
+
+    case = await drive.ok("clerk1", case, "accept")
+    assert case["state"] == "under_review" and case["kind"] == "joint"
+    assert [(t["department"], t["lead"], t["state"]) for t in case["tasks"]] == [
+        ("scjg", True, "open"), ("gaj", False, "open"), ("swj", False, "open"), ("rsj", False, "open"), ("gjj", False, "open")]
+    assert all(t["due"] == case["promisedDue"] for t in case["tasks"])
+    assert "joint_notice" in [d["kind"] for d in case["documents"]]
+
+    # the departments decide in parallel, in any order; none can approve the whole case alone
+    assert codes(await drive.act("rev-scjg", case, "approve")) == ["joint_case"]
+    assert codes(await drive.act("rev-scjg", case, "approve_task", data={"department": "gaj"})) == ["no_task"]
+    for department in ["gjj", "gaj", "rsj", "scjg"]:
+        case = await drive.ok(REVIEWERS[department], case, "approve_task")
+        assert case["state"] == "under_review"
+    assert await GiftPack.all().count() == 0
+    case = await drive.ok("rev-swj", case, "approve_task")
+    assert case["state"] == "approved" and case["completedAt"]
+    assert {t["state"] for t in case["tasks"]} == {"approved"}
+
+    (pack,) = await drive.run("pick1", GIFT_PACKS, c="hall", s="waiting")
+    assert pack["caseNumber"] == case["number"] and pack["enterpriseName"] == "连州市青禾农业科技有限公司"
+    assert pack["contents"] == ["营业执照正本、副本", "印章：单位专用章（公章）", "印章：财务专用章", "印章：发票专用章",
+                                "印章：法定代表人名章", "税务UKey", "发票：数电发票（普通发票）"]
+    assert pack["delivery"] == "现场领取" and pack["statusLabel"] == "待领取"
+    assert [p["id"] for p in await drive.run("app1", GIFT_PACKS, c="hall")] == [pack["id"]]
+    assert await drive.run("app2", GIFT_PACKS, c="hall") == []
+
+    # the pickup window hands it over: recorded once, in the case's audit log
+    assert codes(await drive.run("app1", HAND_OVER_PACK, g=pack["id"], r="李青禾")) == ["forbidden"]
+    handed = await drive.run("pick1", HAND_OVER_PACK, g=pack["id"], r="李青禾")
+    assert handed["status"] == "handed_over" and handed["receiver"] == "李青禾" and handed["handedOverBy"] == "pick1"
+    assert codes(await drive.run("pick1", HAND_OVER_PACK, g=pack["id"], r="李青禾")) == ["state"]
+    event = await CaseEvent.filter(case_id=int(case["id"])).order_by("-seq").first()
+    assert event.action == "hand_over_gift_pack" and event.changes["giftPack"]["receiver"] == "李青禾"
+    assert await drive.run("pick1", GIFT_PACKS, c="hall", s="waiting") == []
+
+
+async def test_a_refused_bundle_gets_no_gift_pack(drive):
+    case = await drive.ok("clerk1", await drive.submit("app1", item="qykb-yjs", data=opening_data()), "accept")
+    case = await drive.ok("rev-gaj", case, "refuse_task", comment="印文与名称不一致")
+    for department in ["scjg", "swj", "rsj", "gjj"]:
+        case = await drive.ok(REVIEWERS[department], case, "approve_task")
+    assert case["state"] == "refused"
+    assert await GiftPack.all().count() == 0
+
+
+async def test_the_closing_bundle_is_joint_too_and_has_no_gift_pack(drive):
+    case = await drive.ok("clerk1", await drive.submit("app1", item="qyzx-yjs", data=closing_data()), "accept")
+    assert [(t["department"], t["lead"]) for t in case["tasks"]] == [
+        ("scjg", True), ("swj", False), ("rsj", False), ("gjj", False)]
+    for department in ["scjg", "swj", "rsj", "gjj"]:
+        case = await drive.ok(REVIEWERS[department], case, "approve_task")
+    assert case["state"] == "approved" and await GiftPack.all().count() == 0
+
+
+async def test_the_market_regulator_leads_whatever_the_categories_say(drive, govhall):
+    """The plugin answers for the bundles even where the core's category rule would pick another
+    department; for any other item it leaves the choice to the core."""
+    center = drive.hall.center
+    await Department.filter(center=center).update(category="")
+    departments = list(await Department.filter(center=center, code__in=["scjg", "gaj", "swj"]).order_by("id"))
+    hooks = govhall.hub.for_center(center)
+    versions = {v.code: v for v in await center.item_versions.all()}
+    assert await acall_first(hooks.choose_lead_department, center=center, item=versions["qykb-yjs"],
+                             departments=departments) == "scjg"
+    assert await acall_first(hooks.choose_lead_department, center=center, item=versions["test-joint"],
+                             departments=departments) == "swj"  # the core's default: the last department

@@ -1,0 +1,27 @@
+"""Helpers every service of the zone shares: the center with the plugin checked, an item's code."""
+
+from __future__ import annotations
+
+from core.centers import get_center
+from core.models import Case, Center, ItemVersion
+from core.plugins import require_plugin
+
+PLUGIN = "enterprise_zone"
+# Roles that see every request, booking and gift pack of their center.
+ZONE_STAFF = ("clerk", "head", "supervisor", "pickup", "admin")
+
+
+async def zone_center(code: str) -> Center:
+    """The center, refused (Forbidden) when it has not enabled the enterprise zone."""
+    center = await get_center(code)
+    require_plugin(center, PLUGIN)
+    return center
+
+
+async def case_item_code(case: Case) -> str:
+    """The item code of a case, without loading the item version when it is already there."""
+    loaded = case.__dict__.get("_item_version")  # set by select_related or by assignment
+    if isinstance(loaded, ItemVersion):
+        return loaded.code
+    code = await ItemVersion.filter(id=case.item_version_id).values_list("code", flat=True)  # type: ignore[attr-defined]
+    return str(code[0]) if code else ""

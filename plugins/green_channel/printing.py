@@ -1,0 +1,91 @@
+"""The printed papers: the travelling acceptance form (快速审批绿色通道受理表, 附表1) of a project and
+the register of green-channel projects (窗口受理审批“绿色通道”项目登记簿, 附表2) of a period.
+
+Both are issued without a case: the core lets its register roles download them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from core import UserErrorsException
+from core.accounts import Actor
+from core.calendar import CENTER_TZ
+from core.documents.issue import issue_document, period_text
+from core.models import Document
+from core.runtime import GovHall
+
+from .models import GreenProject
+from .projects import load_project, plugin_center
+from .views import ProjectView, StepView, project_view, project_views
+
+FORM_KIND = "green_form"
+REGISTER_KIND = "green_register"
+FORM_TITLE = "快速审批绿色通道受理表"
+REGISTER_TITLE = "窗口受理审批“绿色通道”项目登记簿"
+PRINT_ROLES = ("clerk", "head", "supervisor", "admin")
+MAX_DAYS = 366
+ABBREVIATIONS = {FORM_KIND: "绿", REGISTER_KIND: "绿登"}
+
+
+def document_kinds() -> dict[str, dict[str, str]]:
+    """Our kinds with their own 文号 abbreviation (测政服绿〔2026〕第0001号)."""
+    return {
+        FORM_KIND: {"title": FORM_TITLE, "abbreviation": ABBREVIATIONS[FORM_KIND]},
+        REGISTER_KIND: {"title": REGISTER_TITLE, "abbreviation": ABBREVIATIONS[REGISTER_KIND]},
+    }
+
+
+def _step(step: StepView) -> dict[str, Any]:
+    return {
+        "caseNumber": step.case_number, "itemName": step.item_name, "department": step.department_name,
+        "window": step.window_name, "acceptedAt": step.accepted_at, "acceptedBy": step.accepted_by,
+        "finishedAt": step.finished_at, "finishedBy": step.finished_by, "outcome": step.outcome_label,
+        "endsProject": step.ends_project, "materialsToFollow": step.materials_to_follow,
+    }
+
+
+def project_block(view: ProjectView) -> dict[str, Any]:
+    """The template's ``project``: what the form and the register print of a project."""
+    return {
+        "number": view.number, "name": view.name, "kindLabel": view.kind_label, "applicant": view.applicant,
+        "uscc": view.uscc, "basis": "；".join(f"{b['label']}（{b['detail']}）" for b in view.basis),
+        "endItemName": view.end_item_name, "statusLabel": view.status_label, "registeredBy": view.registered_by,
+        "registeredAt": view.registered_at, "finishedAt": view.finished_at,
+        "departments": "、".join(dict.fromkeys(s.department_name for s in view.steps if s.department_name)),
+        "steps": [_step(s) for s in view.steps],
+    }
+
+
+async def print_form(govhall: GovHall, actor: Actor, project_id: Any) -> Document:
+    """Issue the project's acceptance form as it stands, every window's signed times on it."""
+    project = await load_project(actor, project_id, *PRINT_ROLES)
+    context = {"document": {"title": FORM_TITLE}, "project": project_block(await project_view(govhall, project))}
+    async with in_transaction():
+        return await issue_document(govhall, center=project.center, kind=FORM_KIND, context=context)
+
+
+def check_period(start: date, end: date) -> None:
+    if end < start:
+        raise UserErrorsException.single("range.order", "截止日期不能早于起始日期", "/to")
+    if (end - start).days + 1 > MAX_DAYS:
+        raise UserErrorsException.single("range.too_long", f"登记簿期间不能超过{MAX_DAYS}天，请分段出具", "/to")
+
+
+async def print_register(govhall: GovHall, actor: Actor, center_code: str, start: date, end: date) -> Document:
+    """Issue the register of the projects registered from ``start`` to ``end`` (China dates)."""
+    center = await plugin_center(center_code)
+    actor.require(center.id, *PRINT_ROLES)
+    check_period(start, end)
+    since = datetime.combine(start, time.min, CENTER_TZ)
+    until = datetime.combine(end + timedelta(days=1), time.min, CENTER_TZ)
+    projects = await GreenProject.filter(
+        center_id=center.id, registered_at__gte=since, registered_at__lt=until
+    ).order_by("id").select_related("center")
+    rows = [project_block(v) for v in await project_views(govhall, projects)]
+    context = {"document": {"title": REGISTER_TITLE}, "register": {"period": period_text(start, end), "rows": rows}}
+    async with in_transaction():
+        return await issue_document(govhall, center=center, kind=REGISTER_KIND, context=context)

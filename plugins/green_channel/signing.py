@@ -1,0 +1,88 @@
+"""What the green channel adds to a linked case's transitions.
+
+* Guard: 先办理，后补齐 — a green-channel case missing only secondary materials is accepted, not
+  sent back with a correction notice; materials named to follow must be secondary ones.
+* Effects: the window signs the acceptance form — the time it accepted the case (accept,
+  finish_on_spot, supply) and the time it finished it (approve, refuse, finish_on_spot, or any
+  transition that completes the case, such as a joint case's last department decision). When the
+  case of the project's end item is finished, the project is finished.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from core import UserError
+from core.workflow import TransitionContext
+
+from . import rules
+from .models import FINISHED, OPEN, GreenProject, GreenStep
+
+ACCEPTING = frozenset({"accept", "finish_on_spot", "supply"})
+FINISHING = frozenset({"approve", "refuse", "finish_on_spot"})
+FOLLOWING = frozenset({"accept", "finish_on_spot"})
+
+
+async def guard(ctx: TransitionContext) -> list[UserError]:
+    """Refuse a correction notice for secondary materials only; check the materials to follow."""
+    if not ctx.case.green_channel:
+        return []
+    action = ctx.transition.action
+    if action == "request_materials":
+        return rules.supplement_later(ctx.item.definition, ctx.params.get("missing"))
+    if action in FOLLOWING:
+        return rules.materials_to_follow(ctx.item.definition, ctx.params.get("materialsToFollow"))[1]
+    return []
+
+
+def finishes(ctx: TransitionContext) -> bool:
+    """A finishing action, or a transition that leaves the case completed."""
+    if ctx.transition.action in FINISHING:
+        return True
+    return ctx.process.is_completed(ctx.to_state) and not ctx.process.is_completed(ctx.from_state)
+
+
+def _signer(ctx: TransitionContext) -> int | None:
+    """The staff member who signs: the actor, or the responsible clerk when the applicant supplied."""
+    if ctx.actor.user is not None and ctx.role != "owner":
+        return int(ctx.actor.user.id)
+    return ctx.case.responsible_id  # type: ignore[attr-defined,no-any-return]
+
+
+async def sign(ctx: TransitionContext) -> None:
+    """Sign the case's line on the acceptance form; finish the project with its end item."""
+    if not ctx.case.green_channel:
+        return
+    step = await GreenStep.get_or_none(case_id=ctx.case.id).select_related("project")
+    if step is None:
+        return
+    now = datetime.now(timezone.utc)
+    signer = _signer(ctx)
+    shown: dict[str, Any] = {}
+    changed: list[str] = []
+    if ctx.transition.action in ACCEPTING and step.accepted_at is None:
+        step.accepted_at = ctx.case.accepted_at or now
+        step.accepted_by_id = signer  # type: ignore[attr-defined]
+        changed += ["accepted_at", "accepted_by_id"]
+        shown["acceptedAt"] = step.accepted_at.isoformat()
+        follow, _ = rules.materials_to_follow(ctx.item.definition, ctx.params.get("materialsToFollow"))
+        if follow:
+            step.materials_to_follow = follow
+            changed.append("materials_to_follow")
+            shown["materialsToFollow"] = follow
+    if finishes(ctx) and step.finished_at is None:
+        step.finished_at = ctx.case.completed_at or now
+        step.finished_by_id = signer  # type: ignore[attr-defined]
+        step.outcome = ctx.to_state
+        changed += ["finished_at", "finished_by_id", "outcome"]
+        shown["finishedAt"] = step.finished_at.isoformat()
+    if not changed:
+        return
+    await step.save(update_fields=changed)
+    project: GreenProject = step.project
+    if "finishedAt" in shown and step.item_code == project.end_item and project.status == OPEN:
+        done = await GreenProject.filter(id=project.id, status=OPEN).update(status=FINISHED, finished_at=step.finished_at)
+        if done:
+            shown["projectFinished"] = True
+    ctx.changes["greenChannel"] = {"project": project.number, **shown}

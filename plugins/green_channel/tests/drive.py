@@ -1,0 +1,73 @@
+"""Driving green_channel through GraphQL on the test hall (``tests.hall``) with the plugin enabled."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from typing import Any
+
+from tests.hall import CaseDriver
+
+STEP = """id caseId caseNumber itemCode itemName department departmentName windowName endsProject acceptedAt
+  acceptedBy finishedAt finishedBy outcome outcomeLabel materialsToFollow"""
+PROJECT = f"""id center number name kind kindLabel applicant uscc basis {{ code label detail }} amounts endItem
+  endItemName status statusLabel registeredBy registeredAt finishedAt steps {{ {STEP} }}"""
+RESULT = f"__typename ... on GreenProject {{ {PROJECT} }} ... on UserErrors {{ errors {{ path code message }} }}"
+CHECK = """query($c: String!, $input: JSON!) { checkGreenEligibility(center: $c, input: $input) {
+  eligible basis { code label detail } reasons { path code message } } }"""
+REGISTER = f"mutation($c: String!, $input: JSON!) {{ registerGreenProject(center: $c, input: $input) {{ {RESULT} }} }}"
+LINK = f"mutation($p: ID!, $case: ID!) {{ linkCaseToGreenProject(project: $p, case: $case) {{ {RESULT} }} }}"
+PROJECTS = f"query($c: String!, $s: String) {{ greenProjects(center: $c, status: $s) {{ {PROJECT} }} }}"
+ONE = f"query($id: ID!) {{ greenProject(id: $id) {{ {PROJECT} }} }}"
+DOCUMENT = "__typename ... on IssuedDocument { id kind title number url } ... on UserErrors { errors { path code message } }"
+PRINT_FORM = f"mutation($p: ID!) {{ printGreenForm(project: $p) {{ {DOCUMENT} }} }}"
+PRINT_REGISTER = f"""mutation($c: String!, $f: Date!, $t: Date!) {{ printGreenRegister(center: $c, from: $f, to: $t) {{
+  {DOCUMENT} }} }}"""
+QUEUE = 'query($c: String!) { cases(center: $c, first: 20) { edges { node { id number urgent } } } }'
+
+ENTERPRISE = {
+    "kind": "enterprise", "investor": "foreign", "registeredCapital": 1200, "name": "连州精密电子外资项目",
+    "applicant": "连州精密电子有限公司", "uscc": "91310115591693856A", "endItem": "test-permit",
+}
+
+
+class GreenDriver(CaseDriver):
+    """:class:`CaseDriver` plus the plugin's fields."""
+
+    async def query(self, user: str | None, query: str, **variables: Any) -> dict[str, Any]:
+        return await self.gql(query, variables, token=self.hall.tokens[user] if user else None)
+
+    async def refused(self, user: str | None, query: str, **variables: Any) -> dict[str, Any]:
+        """A query that must fail with one GraphQL error; returns it."""
+        body = await self.gql.raw(query, variables, token=self.hall.tokens[user] if user else None)
+        (error,) = body["errors"]
+        return error
+
+    async def register(self, user: str, data: dict[str, Any], center: str = "hall") -> dict[str, Any]:
+        return (await self.query(user, REGISTER, c=center, input=data))["registerGreenProject"]
+
+    async def link(self, user: str, project: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+        return (await self.query(user, LINK, p=project["id"], case=case["id"]))["linkCaseToGreenProject"]
+
+    async def project(self, user: str, project: dict[str, Any]) -> dict[str, Any]:
+        return (await self.query(user, ONE, id=project["id"]))["greenProject"]
+
+    async def pdf(self, user: str, url: str) -> str:
+        response = await self.gql.http.get(url, headers={"Authorization": f"Bearer {self.hall.tokens[user]}"})
+        assert response.status_code == 200, response.text
+        return pdf_text(response.content)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """pdftotext's reading, without whitespace (letter-spacing and line breaks do not matter)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        out = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"], capture_output=True, check=True)
+    return re.sub(r"\s+", "", out.stdout.decode("utf-8"))
+
+
+def codes(result: dict[str, Any]) -> list[str]:
+    assert result["__typename"] == "UserErrors", result
+    return [e["code"] for e in result["errors"]]

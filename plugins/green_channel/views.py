@@ -1,0 +1,113 @@
+"""Projects with their acceptance-form lines, as GraphQL and the printed documents show them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from core.models import ItemVersion, User
+from core.runtime import GovHall
+
+from . import rules
+from .models import GreenProject, GreenStep
+from .projects import STATUSES
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One window's line: the case, who accepted and finished it, when."""
+
+    id: int
+    case_id: int
+    case_number: str
+    item_code: str
+    item_name: str
+    department: str | None
+    department_name: str
+    window_name: str
+    ends_project: bool
+    linked_at: datetime
+    accepted_at: datetime | None
+    accepted_by: str
+    finished_at: datetime | None
+    finished_by: str
+    outcome: str
+    outcome_label: str
+    materials_to_follow: list[str]
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    id: int
+    center: str
+    number: str
+    name: str
+    kind: str
+    kind_label: str
+    applicant: str
+    uscc: str
+    basis: list[dict[str, str]]
+    amounts: dict[str, Any]
+    end_item: str
+    end_item_name: str
+    status: str
+    status_label: str
+    registered_by: str
+    registered_at: datetime
+    finished_at: datetime | None
+    steps: list[StepView]
+
+
+def _name(user: User | None) -> str:
+    return (user.display_name or user.username) if user is not None else ""
+
+
+def _step(govhall: GovHall, row: GreenStep, end_item: str) -> StepView:
+    case = row.case
+    outcome_label = govhall.processes.get(case.process).state_label(row.outcome) if row.outcome else ""
+    return StepView(
+        id=row.id, case_id=case.id, case_number=case.number, item_code=row.item_code, item_name=case.item_version.name,
+        department=row.department.code if row.department else None,
+        department_name=row.department.name if row.department else "", window_name=row.window.name if row.window else "",
+        ends_project=row.item_code == end_item, linked_at=row.linked_at, accepted_at=row.accepted_at,
+        accepted_by=_name(row.accepted_by), finished_at=row.finished_at, finished_by=_name(row.finished_by),
+        outcome=row.outcome, outcome_label=outcome_label, materials_to_follow=list(row.materials_to_follow or []),
+    )
+
+
+async def project_views(govhall: GovHall, projects: Sequence[GreenProject]) -> list[ProjectView]:
+    """Views of ``projects`` (their center loaded) in a fixed number of queries."""
+    if not projects:
+        return []
+    ids = [p.id for p in projects]
+    steps = await GreenStep.filter(project_id__in=ids).order_by("id").select_related(
+        "case", "case__item_version", "department", "window", "accepted_by", "finished_by"
+    )
+    users = {u.id: u for u in await User.filter(id__in=list({p.registered_by_id for p in projects}))}  # type: ignore[attr-defined]
+    centers = list({p.center.id for p in projects})
+    items: dict[tuple[int, str], str] = {}
+    for center_id, code, name in await ItemVersion.filter(
+        center_id__in=centers, code__in=list({p.end_item for p in projects})
+    ).order_by("version").values_list("center_id", "code", "name"):
+        items[(center_id, code)] = name
+    by_project: dict[int, list[GreenStep]] = {}
+    for row in steps:
+        by_project.setdefault(row.project_id, []).append(row)  # type: ignore[attr-defined]
+    return [
+        ProjectView(
+            id=p.id, center=p.center.code, number=p.number, name=p.name, kind=p.kind,
+            kind_label=rules.KINDS.get(p.kind, p.kind), applicant=p.applicant, uscc=p.uscc, basis=list(p.basis or []),
+            amounts=dict(p.amounts or {}), end_item=p.end_item, end_item_name=items.get((p.center.id, p.end_item), p.end_item),
+            status=p.status, status_label=STATUSES.get(p.status, p.status),
+            registered_by=_name(users.get(p.registered_by_id)), registered_at=p.registered_at,  # type: ignore[attr-defined]
+            finished_at=p.finished_at, steps=[_step(govhall, s, p.end_item) for s in by_project.get(p.id, [])],
+        )
+        for p in projects
+    ]
+
+
+async def project_view(govhall: GovHall, project: GreenProject) -> ProjectView:
+    (view,) = await project_views(govhall, [project])
+    return view

@@ -1,0 +1,43 @@
+"""SMS to the applicant through the center's ``send_notification`` hook (the core's default records
+it in the notification table). Called only after the change is committed."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from core.models import Case, Center, User
+from core.plugins import acall_first
+
+log = logging.getLogger("govhall.one_window")
+
+
+def ready_text(center: Center, case: Case, item_name: str) -> str:
+    """办结通知: the result waits at the unified pickup window."""
+    if case.state == "refused":
+        return (f"【{center.name}】您的办件{case.number}（{item_name}）已办结（不予许可），"
+                "请携带身份证到统一出件窗口领取决定书。")
+    return f"【{center.name}】您的办件{case.number}（{item_name}）已办结，请携带身份证到统一出件窗口领取。"
+
+
+def courier_text(center: Center, case: Case, item_name: str, tracking_number: str) -> str:
+    return (f"【{center.name}】您的办件{case.number}（{item_name}）的办理结果已通过快递寄出，"
+            f"快递单号：{tracking_number}，请注意查收。")
+
+
+async def recipient_of(case: Case) -> str:
+    """The applicant's phone on record, else the mobile on the form, else the account name."""
+    applicant = await User.get(id=case.applicant_id)  # type: ignore[attr-defined]
+    mobile = (case.data or {}).get("contactMobile") if isinstance(case.data, dict) else None
+    return applicant.phone or (str(mobile) if mobile else "") or applicant.username
+
+
+async def send_sms(govhall: Any, center: Center, case: Case, text: str) -> str | None:
+    """Send through the first plugin that answers; a failure is logged (the change stands)."""
+    try:
+        recipient = await recipient_of(case)
+        hooks = govhall.hub.for_center(center)
+        return await acall_first(hooks.send_notification, center=center, recipient=recipient, text=text, case=case)
+    except Exception:  # noqa: BLE001 - the hand-over is committed; tell the log, not the user
+        log.exception("SMS for case %s failed", case.number)
+        return None

@@ -1,0 +1,70 @@
+"""Driving one_window through GraphQL on the test hall (``tests.hall``) with the plugin enabled."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from typing import Any
+
+from tests.hall import CaseDriver
+
+RESULT = "__typename ... on HandOver { id caseNumber stage toDepartment toPickup materials comment fromUser " \
+         "receivedBy receivedAt } ... on UserErrors { errors { path code message } }"
+HAND_OVER = f"""mutation($id: ID!, $dep: String, $pickup: Boolean, $materials: [String!], $comment: String,
+  $checklist: [String!], $originals: Boolean) {{
+  handOverCase(id: $id, toDepartment: $dep, toPickup: $pickup, materials: $materials, comment: $comment,
+    checklist: $checklist, originalsChecked: $originals) {{ {RESULT} }} }}"""
+RECEIVE = f"mutation($id: ID!) {{ receiveHandover(id: $id) {{ {RESULT} }} }}"
+HANDOVER_FIELDS = "id caseNumber stage stageLabel toDepartment toDepartmentName toPickup materials fromUser receivedBy"
+CASE_HANDOVERS = f"query($id: ID!) {{ caseHandovers(id: $id) {{ {HANDOVER_FIELDS} }} }}"
+PENDING = f"query($c: String!) {{ pendingHandovers(center: $c) {{ {HANDOVER_FIELDS} }} }}"
+SMS = "query($id: ID!) { smsMessages(id: $id) { channel recipient text } }"
+REGISTER = """query($c: String!, $f: Date!, $t: Date!) { pickupRegister(center: $c, from: $f, to: $t) {
+  caseNumber itemName applicantName method methodLabel receiver idNumber trackingNumber by } }"""
+PRINT = """mutation($c: String!, $f: Date!, $t: Date!) { printPickupRegister(center: $c, from: $f, to: $t) {
+  __typename ... on IssuedDocument { id kind title number url } ... on UserErrors { errors { path code message } } } }"""
+
+CHECKED = {"checklist": ["c1", "c2"], "originalsChecked": True}
+ID_NUMBER = "11010519491231002X"
+
+
+class WindowDriver(CaseDriver):
+    """:class:`CaseDriver` plus the plugin's fields."""
+
+    async def hand_over(self, user: str, case: dict[str, Any], *, dep: str | None = None, pickup: bool | None = None,
+                        **extra: Any) -> dict[str, Any]:
+        variables = {"id": case["id"], "dep": dep, "pickup": pickup, **extra}
+        return (await self.gql(HAND_OVER, variables, token=self.hall.tokens[user]))["handOverCase"]
+
+    async def receive(self, user: str, handover: dict[str, Any] | str) -> dict[str, Any]:
+        key = handover if isinstance(handover, str) else handover["id"]
+        return (await self.gql(RECEIVE, {"id": key}, token=self.hall.tokens[user]))["receiveHandover"]
+
+    async def query(self, user: str, query: str, **variables: Any) -> dict[str, Any]:
+        return await self.gql(query, variables, token=self.hall.tokens[user])
+
+    async def refused(self, user: str, query: str, **variables: Any) -> dict[str, Any]:
+        """A query that must fail with one GraphQL error; returns it."""
+        body = await self.gql.raw(query, variables, token=self.hall.tokens[user])
+        (error,) = body["errors"]
+        return error
+
+    async def pdf(self, user: str, url: str) -> str:
+        response = await self.gql.http.get(url, headers={"Authorization": f"Bearer {self.hall.tokens[user]}"})
+        assert response.status_code == 200, response.text
+        return pdf_text(response.content)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """pdftotext's reading, without whitespace (letter-spacing and line breaks do not matter)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        out = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"], capture_output=True, check=True)
+    return re.sub(r"\s+", "", out.stdout.decode("utf-8"))
+
+
+def codes(result: dict[str, Any]) -> list[str]:
+    assert result["__typename"] == "UserErrors", result
+    return [e["code"] for e in result["errors"]]

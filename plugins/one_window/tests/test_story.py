@@ -1,0 +1,170 @@
+"""Issue 7, done when: online submission → corrections requested (the notice lists two missing
+materials) → the applicant supplies → accepted → hand-over → the department approves → hand-over to
+pickup → SMS recorded → pickup registered; the audit log tells that story in order."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+
+import pytest
+
+from core.calendar import CENTER_TZ
+from core.models import Case
+from plugins.one_window.models import HandOver, PickupRecord
+from tests.hall import build_hall
+
+from .drive import CASE_HANDOVERS, CHECKED, ID_NUMBER, PENDING, PRINT, REGISTER, SMS, WindowDriver, codes
+
+pytestmark = [
+    pytest.mark.anyio,
+    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"),
+]
+
+MISSING = [{"name": "营业执照复印件", "reason": "未提供"}, {"name": "法定代表人身份证复印件", "reason": "复印件不清晰"}]
+PICKUP = {"method": "in_person", "receiver": "张三", "idNumber": ID_NUMBER}
+
+
+@pytest.fixture
+async def drive(app, govhall, gql):
+    return WindowDriver(gql, await build_hall(govhall, gql, plugins=["one_window"]))
+
+
+async def test_the_one_window_story(drive):
+    case = await drive.submit("app1")
+    assert case["state"] == "submitted"
+
+    # 一次性告知: the notice lists both missing materials
+    case = await drive.ok("clerk1", case, "request_materials", data={"missing": MISSING})
+    (notice,) = [d for d in case["documents"] if d["kind"] == "correction_notice"]
+    text = await drive.pdf("app1", notice["url"])
+    assert "营业执照复印件" in text and "法定代表人身份证复印件" in text and case["number"] in text
+
+    # the applicant supplies: the supplement case is accepted, its clock starts
+    case = await drive.ok("app1", case, "supply", data={"contactMobile": "13900139000"})
+    assert case["state"] == "under_review" and case["kind"] == "supplement" and case["acceptedAt"]
+
+    # hand-over to the back office: only the item's department; the checklist is ticked here
+    wrong = await drive.hand_over("clerk1", case, dep="gaj")
+    assert codes(wrong) == ["wrong_department"] and "市场监督管理局（scjg）" in wrong["errors"][0]["message"]
+    unticked = await drive.hand_over("clerk1", case, dep="scjg")
+    assert codes(unticked) == ["checklist", "checklist", "originals"]
+    early = await drive.act("rev-scjg", case, "approve", comment="同意")
+    assert codes(early) == ["handover_pending"]
+    handed = await drive.hand_over("clerk1", case, dep="scjg", comment="材料齐全，移交审批", **_vars(CHECKED))
+    assert handed["__typename"] == "HandOver" and handed["toDepartment"] == "scjg" and handed["receivedBy"] is None
+    assert handed["materials"] == ["申请书", "营业执照复印件"] and handed["fromUser"] == "clerk1"
+    again = await drive.hand_over("clerk1", case, dep="scjg", **_vars(CHECKED))
+    assert codes(again) == ["already_handed"]
+    not_received = await drive.act("rev-scjg", case, "approve", comment="同意")
+    assert codes(not_received) == ["handover_pending"] and "尚未签收" in not_received["errors"][0]["message"]
+    pending = (await drive.query("sup1", PENDING, c="hall"))["pendingHandovers"]
+    assert [p["id"] for p in pending] == [handed["id"]]
+
+    # the department's back office receives it and approves
+    assert codes(await drive.receive("rev-zjj", handed)) == ["forbidden"]
+    received = await drive.receive("rev-scjg", handed)
+    assert received["receivedBy"] == "rev-scjg" and received["receivedAt"]
+    assert codes(await drive.receive("rev-scjg", handed)) == ["already_received"]
+    assert (await drive.query("sup1", PENDING, c="hall"))["pendingHandovers"] == []
+    case = await drive.ok("rev-scjg", case, "approve", comment="符合条件，准予许可")
+    assert case["state"] == "approved"
+
+    # the result goes to the unified pickup window; receiving it texts the applicant
+    no_handover = await drive.act("pick1", case, "deliver", data=PICKUP)
+    assert codes(no_handover) == ["handover_pending"]
+    to_pickup = await drive.hand_over("rev-scjg", case, pickup=True)
+    assert to_pickup["toPickup"] and to_pickup["stage"] == "department_to_pickup"
+    assert any("准予行政许可决定书" in m for m in to_pickup["materials"])
+    assert (await drive.query("app1", SMS, id=case["id"]))["smsMessages"] == []
+    assert codes(await drive.receive("clerk1", to_pickup)) == ["forbidden"]
+    await drive.receive("pick1", to_pickup)
+    (sms,) = (await drive.query("app1", SMS, id=case["id"]))["smsMessages"]
+    assert sms["recipient"] == "13900139000" and sms["channel"] == "sms"
+    assert sms["text"] == (f"【hall县政务服务中心】您的办件{case['number']}（测试经营许可）已办结，"
+                           "请携带身份证到统一出件窗口领取。")
+
+    # pickup without an ID number: refused, nothing changed
+    version = (await drive.get("pick1", case))["version"]
+    no_id = await drive.act("pick1", case, "deliver", data={"method": "in_person", "receiver": "张三"})
+    assert codes(no_id) == ["required"] and no_id["errors"][0]["path"] == "/idNumber"
+    assert (await drive.get("pick1", case))["version"] == version and not await PickupRecord.exists()
+    case = await drive.ok("pick1", case, "deliver", data=PICKUP)
+    assert case["state"] == "delivered"
+
+    # the audit log tells the story in order
+    assert [e["action"] for e in case["events"]] == [
+        "submit", "request_materials", "supply", "handover", "receive_handover", "approve",
+        "handover", "receive_handover", "deliver",
+    ]
+    assert [e["seq"] for e in case["events"]] == list(range(1, 10))
+    events = case["events"]
+    assert events[1]["changes"]["responsible"] == "clerk1"  # 首问负责: the clerk who asked for corrections
+    assert events[2]["changes"]["responsible"] == "clerk1"
+    assert events[3]["actor"] == "clerk1" and events[3]["changes"]["handover"]["to"] == "scjg"
+    assert events[3]["changes"]["checklist"]["ticked"] == ["c1", "c2"]
+    assert events[3]["changes"]["checklist"]["originalsChecked"] is True
+    assert events[4]["actor"] == "rev-scjg" and events[6]["changes"]["handover"]["to"] == "pickup"
+    assert events[7]["actor"] == "pick1"
+    assert events[8]["changes"]["pickup"] == {"method": "in_person", "receiver": "张三", "idNumber": "110105********002X"}
+    assert ID_NUMBER not in json.dumps(events)
+    stored = await PickupRecord.get(case_id=int(case["id"]))
+    assert stored.id_number == ID_NUMBER and stored.receiver == "张三"
+    assert (await Case.get(id=int(case["id"]))).responsible_id == drive.hall.users["clerk1"].id
+
+    handovers = (await drive.query("app1", CASE_HANDOVERS, id=case["id"]))["caseHandovers"]
+    assert [(h["stage"], h["receivedBy"]) for h in handovers] == [
+        ("front_desk_to_department", "rev-scjg"), ("department_to_pickup", "pick1")]
+
+    # the pickup register, queried and printed
+    today = datetime.now(CENTER_TZ).date().isoformat()
+    (row,) = (await drive.query("pick1", REGISTER, c="hall", f=today, t=today))["pickupRegister"]
+    assert row["caseNumber"] == case["number"] and row["idNumber"] == "110105********002X"
+    assert row["methodLabel"] == "窗口领取" and row["by"] == "pick1"
+    printed = (await drive.query("pick1", PRINT, c="hall", f=today, t=today))["printPickupRegister"]
+    assert printed["kind"] == "pickup_register" and printed["title"] == "出件登记簿"
+    text = await drive.pdf("pick1", printed["url"])
+    assert "出件登记簿" in text and case["number"] in text and "110105********002X" in text and ID_NUMBER not in text
+
+
+async def test_accept_needs_every_checklist_point(drive):
+    case = await drive.submit("app1")
+    partly = await drive.act("clerk1", case, "accept", data={"checklist": ["c1", "zz"]})
+    assert [(e["code"], e["path"]) for e in partly["errors"]] == [
+        ("enum", "/checklist/1"), ("checklist", "/checklist"), ("originals", "/originalsChecked")]
+    assert "复印件与原件一致" in partly["errors"][1]["message"]
+    nothing = await drive.act("clerk1", case, "accept")
+    assert codes(nothing) == ["checklist", "checklist", "originals"]
+    assert {e["message"] for e in nothing["errors"][:2]} == {"未勾选审查要点：申请书已签字", "未勾选审查要点：复印件与原件一致"}
+    unchanged = await drive.get("clerk1", case)
+    assert unchanged["version"] == 1 and unchanged["state"] == "submitted" and unchanged["documents"] == []
+    assert [e["action"] for e in unchanged["events"]] == ["submit"]
+
+    case = await drive.ok("clerk1", case, "accept", data=CHECKED)
+    accept = case["events"][-1]
+    assert accept["changes"]["checklist"] == {"ticked": ["c1", "c2"], "points": ["申请书已签字", "复印件与原件一致"],
+                                              "originalsChecked": True}
+    assert accept["changes"]["responsible"] == "clerk1"
+    # accepted with the checklist: the hand-over does not ask for it again
+    handed = await drive.hand_over("clerk1", case, dep="scjg", materials=["申请书（原件）"])
+    assert handed["materials"] == ["申请书（原件）"]
+    assert not await HandOver.filter(received_at__isnull=False).exists()
+
+
+async def test_pending_handovers_are_for_supervisors_oldest_first(drive):
+    first = await drive.ok("clerk1", await drive.submit("app1"), "accept", data=CHECKED)
+    second = await drive.ok("clerk1", await drive.submit("app2"), "accept", data=CHECKED)
+    a = await drive.hand_over("clerk1", first, dep="scjg")
+    b = await drive.hand_over("head1", second, dep="scjg")
+    for user in ("sup1", "head1"):
+        pending = (await drive.query(user, PENDING, c="hall"))["pendingHandovers"]
+        assert [p["id"] for p in pending] == [a["id"], b["id"]]
+        assert pending[0]["toDepartmentName"] == "市场监督管理局" and pending[0]["stageLabel"] == "综合窗口→后台部门"
+    assert (await drive.refused("clerk1", PENDING, c="hall"))["extensions"]["code"] == "FORBIDDEN"
+    await drive.receive("rev-scjg", b)
+    assert [p["caseNumber"] for p in (await drive.query("sup1", PENDING, c="hall"))["pendingHandovers"]] == [first["number"]]
+
+
+def _vars(checked: dict) -> dict:
+    return {"checklist": checked["checklist"], "originals": checked["originalsChecked"]}

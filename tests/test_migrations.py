@@ -1,0 +1,21 @@
+"""The migrations match the models: a model change without its migration fails here."""
+
+from __future__ import annotations
+
+import pytest
+from tortoise.context import TortoiseContext
+from tortoise.migrations.autodetector import MigrationAutodetector
+
+from core.plugins import make_plugin_manager, plugin_model_apps
+from core.db import tortoise_config
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_no_model_change_lacks_a_migration(tmp_path):
+    config = tortoise_config(f"sqlite://{tmp_path / 'm.sqlite3'}", plugin_model_apps(make_plugin_manager()))
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config)
+        writers = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
+    pending = [f"{w.app_label}: {[type(op).__name__ for op in w.operations]}" for w in writers]
+    assert not pending, f"run `tortoise -c core.db.TORTOISE_ORM makemigrations`: {pending}"

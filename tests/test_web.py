@@ -1,0 +1,330 @@
+"""The browser front end (web/), driven end to end in headless Chromium against a real server.
+
+The server is uvicorn on a free TCP port, in its own process (see ``SERVER``), over a fresh SQLite
+database that ``govhall demo`` builds (centers, demo users with password demo1234, the items of
+forms/ published for every demo center). Playwright's sync API drives the browser from plain test
+functions.
+
+1. An applicant submits an empty form (every required error appears next to its field), then a
+   valid one (a case number appears); the Lianzhou front-desk clerk finds the case in the workbench
+   and accepts it (state 审查中, an acceptance notice that opens as a PDF).
+2. The supervision board (with and without the server's supervision query) and the configurator.
+
+Screenshots of the pages are left in the test's tmp_path.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+ROOT = Path(__file__).resolve().parent.parent
+IS_POSTGRES = os.environ.get("GOVHALL_TEST_DATABASE", "sqlite").startswith(("postgres://", "postgresql://"))
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Identity numbers with valid check digits (GB 32100-2015, GB 11643-1999).
+USCC = "91310115591693856A"
+RESIDENT_ID = "11010519491231002X"
+MOBILE = "13800138000"
+CAPITAL_DUE = (date.today() + timedelta(days=3 * 365)).isoformat()  # paid in within 5 years of founding
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# The server runs in its own process: the core keeps process-wide caches keyed by database ids
+# (form validators, department ids, calendars), so an app on another database inside the pytest
+# process would leave entries that later tests, on their own databases, would wrongly reuse.
+SERVER = """
+import sys
+import uvicorn
+from core.app import create_app
+from core.settings import Settings
+app = create_app(Settings(database_url=sys.argv[1]))
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), lifespan="on", log_level="warning")
+"""
+
+
+@pytest.fixture(scope="module")
+def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real HTTP server (uvicorn) on a fresh demo database, one per module; yields its base URL."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    pytest.importorskip("playwright.sync_api")
+    if IS_POSTGRES:
+        pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
+    import httpx
+
+    workdir = tmp_path_factory.mktemp("web")
+    url = f"sqlite:///{workdir / 'web.sqlite3'}"
+    env = {**os.environ, "GOVHALL_DATABASE_URL": url}
+    demo = subprocess.run(
+        [sys.executable, "-m", "core.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert demo.returncode == 0, f"govhall demo failed:\n{demo.stdout}\n{demo.stderr}"
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = workdir / "server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER, url, str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"the server stopped during start-up:\n{log_path.read_text()}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server did not answer within 60 s:\n{log_path.read_text()}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
+
+
+@pytest.fixture
+def browser_page(web_server: str) -> Iterator[Any]:
+    """A fresh Chromium page at 1280 px (Chinese locale); fails the test on any uncaught page error."""
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            context.set_default_timeout(20_000)
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            yield page
+        finally:
+            browser.close()
+    assert not errors, errors
+
+
+def at(path: str) -> str:
+    """The element that shows the field at a JSON pointer (form fields and table cells)."""
+    return f'[data-path="{path}"]'
+
+
+def login(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/web/#/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "demo1234")
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_url(lambda u: "#/login" not in u)
+
+
+def logout(page: Any) -> None:
+    page.click("#userbox button:has-text('退出')")
+    page.wait_for_url(re.compile(r"#/login"))
+
+
+def fill_company_registration(page: Any) -> None:
+    """The required fields of forms/scjg-gssldj.json, filled validly (and one optional checkbox)."""
+    page.fill(at("/enterpriseName") + " input", "连州市示例科技有限公司")
+    page.fill(at("/nameDeclarationNo") + " input", "LZ2026000123")
+    page.select_option(at("/companyType") + " select", label="有限责任公司（自然人投资或控股）")
+    page.fill(at("/address") + " input", "广东省清远市连州市连州镇中山路88号")
+    page.fill(at("/registeredCapital") + " input", "100")
+    page.fill(at("/businessScope") + " textarea", "一般项目：技术服务、技术开发、技术咨询。")
+    page.check(at("/operatingTerm") + " label:has-text('长期') input")
+    page.fill(at("/legalRepresentative/name") + " input", "张三")
+    page.fill(at("/legalRepresentative/idNumber") + " input", RESIDENT_ID)
+    page.select_option(at("/legalRepresentative/position") + " select", label="执行公司事务的董事")
+    page.fill(at("/legalRepresentative/mobile") + " input", MOBILE)
+    page.fill(at("/officers/0/name") + " input", "张三")
+    page.fill(at("/officers/0/idNumber") + " input", RESIDENT_ID)
+    page.select_option(at("/officers/0/position") + " select", label="执行董事")
+    page.select_option(at("/officers/0/appointment") + " select", label="选举")
+    page.fill(at("/shareholders/0/name") + " input", "张三")
+    page.check(at("/shareholders/0/holderType") + " label:has-text('自然人') input")
+    page.fill(at("/shareholders/0/idNumber") + " input", RESIDENT_ID)
+    page.fill(at("/shareholders/0/subscribed") + " input", "60")
+    page.select_option(at("/shareholders/0/method") + " select", label="货币")
+    page.fill(at("/shareholders/0/ratio") + " input", "60")
+    page.fill(at("/shareholders/0/dueDate") + " input", CAPITAL_DUE)
+    # a second shareholder (a row added to the table): an enterprise, identified by its USCC
+    page.click(at("/shareholders") + " button.add-row")
+    page.fill(at("/shareholders/1/name") + " input", "连州示例投资有限公司")
+    page.check(at("/shareholders/1/holderType") + " label:has-text('企业法人') input")
+    page.fill(at("/shareholders/1/idNumber") + " input", USCC)
+    page.fill(at("/shareholders/1/subscribed") + " input", "40")
+    page.select_option(at("/shareholders/1/method") + " select", label="货币")
+    page.fill(at("/shareholders/1/ratio") + " input", "40")
+    page.fill(at("/shareholders/1/dueDate") + " input", CAPITAL_DUE)
+    page.fill(at("/liaison/name") + " input", "李四")
+    page.fill(at("/liaison/idNumber") + " input", "440524188001010014")
+    page.fill(at("/liaison/mobile") + " input", MOBILE)
+    page.fill(at("/phone") + " input", MOBILE)
+    page.check(at("/bundledServices") + " label:has-text('印章刻制') input")
+
+
+def test_apply_then_accept_in_the_browser(web_server: str, browser_page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+
+    # --- the applicant: portal, center, item, guide, form
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/hall")
+    page.click("a[data-center=lianzhou]")
+    page.fill("#item-search", "设立登记")
+    page.click("form.searchbar button[type=submit]")
+    item = page.locator("article[data-item=scjg-gssldj]")
+    expect(item).to_be_visible()
+    item.locator("a:has-text('办事指南')").click()
+    guide = page.locator(".guide")
+    for heading in ("设定依据", "受理条件", "申报材料", "办理时限", "收费", "办理窗口"):
+        expect(guide.locator("h2", has_text=heading)).to_be_visible()
+    expect(guide.locator(".tag-main").first).to_have_text("主件")
+    expect(guide.locator(".tag-secondary").first).to_have_text("辅件")
+    page.locator("a:has-text('在线申报')").first.click()
+    expect(page.locator("form.apply-form")).to_be_visible()
+
+    # --- submitted empty: every required error next to its field, all at once
+    page.click("button:has-text('提交申请')")
+    expect(page.locator("form.apply-form .error-summary")).to_be_visible()
+    for path, label in [
+        ("/enterpriseName", "企业名称"),
+        ("/companyType", "公司类型"),
+        ("/registeredCapital", "注册资本"),
+        ("/operatingTerm", "营业期限"),
+        ("/legalRepresentative/idNumber", "身份证号码"),
+        ("/liaison/mobile", "手机号码"),
+        ("/officers/0/name", "姓名"),
+        ("/shareholders/0/holderType", "股东类型"),
+        ("/phone", "公司联系电话"),
+    ]:
+        error = page.locator(f"{at(path)} > .field-error")
+        expect(error).to_be_visible()
+        expect(error).to_contain_text(label)
+    # nothing was left over for the summary alone: each error found its field
+    expect(page.locator("form.apply-form .error-summary code.path")).to_have_count(0)
+    expect(page.locator(at("/businessPremises") + " > .field-error")).to_be_hidden()  # optional: no error
+    page.screenshot(path=str(tmp_path / "portal-form-errors.png"), full_page=True)
+
+    # --- filled validly: a case number
+    fill_company_registration(page)
+    page.click("button:has-text('提交申请')")
+    number_el = page.locator(".success-box .case-number")
+    expect(number_el).to_be_visible()
+    number = number_el.inner_text().strip()
+    assert re.fullmatch(r"[A-Z]+-\d{8}-\d{6}", number), number
+    page.screenshot(path=str(tmp_path / "portal-submitted.png"), full_page=True)
+
+    page.click("a:has-text('查看办件')")
+    expect(page.locator("#case-state")).to_have_text("待受理")
+    expect(page.locator(".timeline .event")).to_have_count(1)
+
+    # --- the front-desk clerk: workbench, the case, 受理
+    logout(page)
+    login(page, base, "lz-clerk")
+    page.goto(f"{base}/web/#/work/lianzhou?state=submitted")
+    row = page.locator(f'tr[data-case="{number}"]')
+    expect(row).to_be_visible()
+    row.locator("a.case-link").click()
+    accept = page.locator("button[data-action=accept]")
+    expect(accept).to_have_text("受理")
+    accept.click()
+    # acceptance is checked against the item's review checklist (审查要点): unticked points are refused
+    confirm = page.locator("button[data-confirm=accept]")
+    confirm.click()
+    expect(page.locator(f".action-panel {at('/checklist')} > .field-error")).to_contain_text("未勾选审查要点")
+    points = page.locator(f".param-form {at('/checklist')} input[type=checkbox]")
+    assert points.count() == 5  # forms/scjg-gssldj.json: c01..c05
+    for i in range(points.count()):
+        points.nth(i).check()
+    page.check(f".param-form {at('/originalsChecked')} input[type=checkbox]")
+    confirm.click()
+    expect(page.locator("#case-state")).to_have_text("审查中")
+    notice = page.locator("li[data-kind=acceptance_notice] a.doc-link")
+    expect(notice).to_be_visible()
+    href = notice.get_attribute("href") or ""
+    assert href.startswith("/documents/") and "token=" in href, href
+    assert notice.get_attribute("target") == "_blank"
+    pdf = page.request.get(base + href)
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    expect(page.locator(".timeline .event")).to_have_count(2)
+    page.screenshot(path=str(tmp_path / "case-accepted.png"), full_page=True)
+
+
+def _without_query_fields(page: Any, names: set[str]) -> None:
+    """Answers the app's schema introspection as if the server had no such query fields."""
+    import json
+
+    def handle(route: Any) -> None:
+        if "__schema" not in (route.request.post_data or ""):
+            route.continue_()
+            return
+        response = route.fetch()
+        body = response.json()
+        query_type = body["data"]["__schema"]["queryType"]
+        query_type["fields"] = [f for f in query_type["fields"] if f["name"] not in names]
+        route.fulfill(response=response, body=json.dumps(body), content_type="application/json")
+
+    page.route("**/graphql", handle)
+
+
+def test_supervision_board_and_configurator(web_server: str, browser_page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+
+    # supervision: yellow/red counts and the year's figures (from 1 January to today by default)
+    login(page, base, "lz-super")
+    page.goto(f"{base}/web/#/supervision/lianzhou")
+    expect(page.locator(".stat-yellow .stat-label")).to_have_text("黄牌")
+    expect(page.locator(".stat-accepted .stat-label")).to_have_text("受理")
+    assert page.input_value("#stat-from").endswith("-01-01")
+    page.screenshot(path=str(tmp_path / "supervision.png"), full_page=True)
+
+    # a server without the supervision query: a short note, the rest of the page still works
+    _without_query_fields(page, {"supervision"})
+    page.reload()
+    expect(page.get_by_text("尚未在服务端启用")).to_be_visible()
+    expect(page.locator(".stat-accepted")).to_be_visible()
+    page.unroute("**/graphql")
+
+    # configurator: a JSON error is reported where it is, server errors are listed by path,
+    # and the preview renders the form of the document
+    logout(page)
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/config/lianzhou")
+    expect(page.locator(".preview [data-path='/name'] label")).to_contain_text("申请人姓名")
+    page.fill("#cfg-doc", '{"code": "x",')
+    expect(page.locator("#cfg-parse")).to_contain_text("JSON 格式错误")
+    page.click("button:has-text('新建事项')")
+    document = page.input_value("#cfg-doc").replace('"legalDays": 5', '"legalDays": -1', 1)
+    page.fill("#cfg-doc", document)
+    page.click("#cfg-save")
+    expect(page.locator(".cfg-result code.path", has_text="/legalDays")).to_be_visible()

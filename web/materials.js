@@ -1,0 +1,196 @@
+// Materials (申报材料): upload files with POST /materials, reuse earlier uploads (材料共享), show and
+// add a case's files. Everything degrades to nothing when the server has no materials support.
+import { session, gql, hasQuery, hasMutation, userErrorsOf, showUserErrors, clearUserErrors } from "./graphql.js";
+import { h, note, uid } from "./ui.js";
+
+const ACCEPT = ".pdf,.jpg,.jpeg,.png,.tif,.tiff,.ofd,application/pdf,image/jpeg,image/png,image/tiff";
+
+export function withToken(url) {
+  const token = session.token;
+  if (!token || !url) return url;
+  return `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}`;
+}
+
+function size(n) {
+  if (!Number.isFinite(n)) return "";
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Uploads one file; resolves to the stored file or rejects with a Chinese message. */
+export async function uploadFile(file, code) {
+  const body = new FormData();
+  if (code) body.append("code", code);
+  body.append("file", file, file.name);
+  let response;
+  try {
+    response = await fetch("/materials", { method: "POST", headers: session.token ? { Authorization: `Bearer ${session.token}` } : {}, body });
+  } catch {
+    throw new Error("上传失败：无法连接服务器");
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    /* not JSON */
+  }
+  if (!response.ok) {
+    const messages = data && Array.isArray(data.errors) ? data.errors.map((e) => e.message) : [];
+    throw new Error(messages.join("；") || (response.status === 404 ? "服务器暂不支持上传材料" : `上传失败（HTTP ${response.status}）`));
+  }
+  return data;
+}
+
+/** Earlier uploads of the signed-in user, by material code (empty when the query is missing). */
+async function reusable() {
+  if (!(await hasQuery("myMaterials"))) return [];
+  try {
+    const data = await gql("{ myMaterials { id code filename size url } }");
+    return data.myMaterials || [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * One row per listed material: choose files (uploaded at once) or reuse an earlier upload.
+ * Returns {element, ids(), assignPaths()}: ids() in row order; assignPaths() labels each chosen file
+ * with `/materials/<i>` so the server's errors about the i-th id land on its row.
+ */
+export async function materialsUploader(materials) {
+  const earlier = await reusable();
+  const chosen = []; // {material, file, chip}
+  const rows = (materials || []).map((m) => {
+    const id = uid("mat");
+    const input = h("input", { type: "file", id, accept: ACCEPT, multiple: true, class: "file-input" });
+    const chips = h("ul", { class: "chips" });
+    const error = h("div", { class: "field-error", role: "alert", hidden: true });
+    const status = h("span", { class: "muted upload-status", "aria-live": "polite" });
+    const sameCode = earlier.filter((f) => f.code === m.code);
+    const reuse = sameCode.length
+      ? h("select", { "aria-label": `复用已上传的“${m.name}”` }, h("option", { value: "" }, "复用已上传的材料…"), sameCode.map((f) => h("option", { value: String(f.id) }, `${f.filename}（${size(f.size)}）`)))
+      : null;
+    const row = h("li", { class: "material-row", dataset: { material: m.code } },
+      h("div", { class: "material-name" },
+        h("span", { class: `tag ${m.role === "main" ? "tag-main" : "tag-secondary"}` }, m.role === "main" ? "主件" : "辅件"), " ",
+        h("label", { for: id }, m.name), m.required ? "" : h("span", { class: "muted" }, "（特定情形）"),
+        m.note ? h("div", { class: "help" }, m.note) : null,
+      ),
+      h("div", { class: "material-ops" }, input, reuse, status),
+      chips,
+      error,
+    );
+    function addChip(file) {
+      const entry = { material: m, file, chip: null };
+      const remove = h("button", { type: "button", class: "btn btn-link", "aria-label": `移除 ${file.filename}` }, "移除");
+      entry.chip = h("li", { class: "chip-file" }, h("a", { href: withToken(file.url), target: "_blank", rel: "noopener" }, file.filename), h("span", { class: "muted" }, ` ${size(file.size)}`), remove);
+      remove.addEventListener("click", () => {
+        chosen.splice(chosen.indexOf(entry), 1);
+        entry.chip.remove();
+      });
+      chosen.push(entry);
+      chips.append(entry.chip);
+    }
+    input.addEventListener("change", async () => {
+      error.hidden = true;
+      error.textContent = "";
+      for (const file of Array.from(input.files || [])) {
+        status.textContent = `正在上传 ${file.name}…`;
+        try {
+          addChip(await uploadFile(file, m.code));
+        } catch (err) {
+          error.hidden = false;
+          error.append(h("div", null, `${file.name}：${err.message}`));
+        }
+      }
+      status.textContent = "";
+      input.value = "";
+    });
+    if (reuse) {
+      reuse.addEventListener("change", () => {
+        const f = sameCode.find((x) => String(x.id) === reuse.value);
+        if (f && !chosen.some((c) => c.file.id === f.id)) addChip(f);
+        reuse.value = "";
+      });
+    }
+    return row;
+  });
+  const element = h("section", { class: "materials-box", dataset: { path: "/materials" } },
+    h("h2", null, "上传申报材料"),
+    h("p", { class: "muted" }, "支持 PDF、JPG、PNG、TIFF、OFD，单个文件不超过 20 MB。已通过共享核验的材料可不上传；以前上传过的可直接复用。"),
+    h("div", { class: "field-error", role: "alert", hidden: true }),
+    rows.length ? h("ul", { class: "material-list" }, rows) : note("本事项无需上传材料。"),
+  );
+  return {
+    element,
+    ids: () => chosen.map((c) => c.file.id),
+    assignPaths() {
+      chosen.forEach((c, i) => {
+        c.chip.dataset.path = `/materials/${i}`;
+        if (!c.chip.querySelector(".field-error")) c.chip.append(h("div", { class: "field-error", role: "alert", hidden: true }));
+      });
+    },
+  };
+}
+
+/** A case's material slots with their files; the owner may add files while the case is open. */
+export async function caseMaterialsSection(c, { canAttach = false } = {}) {
+  if (!(await hasQuery("caseMaterials"))) return null;
+  let slots;
+  try {
+    const data = await gql(
+      `query($id: ID!) { caseMaterials(id: $id) { code name role required listed provided files { id filename size url } } }`,
+      { id: c.id },
+    );
+    slots = data.caseMaterials;
+  } catch (error) {
+    return h("section", { class: "card" }, h("h2", null, "申报材料"), note(`材料清单暂无法显示：${error.message}`));
+  }
+  const box = h("section", { class: "card", id: "case-materials" }, h("h2", null, "申报材料"));
+  box.append(slots.length
+    ? h("ul", { class: "material-list" }, slots.map((s) =>
+        h("li", { class: `material-row ${s.provided ? "provided" : "missing"}` },
+          h("div", { class: "material-name" },
+            h("span", { class: `mark ${s.provided ? "ok" : "no"}`, "aria-label": s.provided ? "已提交" : "未提交" }, s.provided ? "✓" : "✗"), " ",
+            s.role ? h("span", { class: `tag ${s.role === "main" ? "tag-main" : "tag-secondary"}` }, s.role === "main" ? "主件" : "辅件") : h("span", { class: "tag" }, "其他"), " ",
+            s.name, s.required ? "" : h("span", { class: "muted" }, "（特定情形）"),
+          ),
+          s.files.length
+            ? h("ul", { class: "chips" }, s.files.map((f) => h("li", { class: "chip-file" }, h("a", { href: withToken(f.url), target: "_blank", rel: "noopener" }, f.filename), h("span", { class: "muted" }, ` ${size(f.size)}`))))
+            : h("div", { class: "muted" }, "未提交"),
+        )))
+    : note("本事项无材料清单。"));
+  if (canAttach && (await hasMutation("attachMaterials"))) {
+    const listed = slots.filter((s) => s.listed).map((s) => ({ code: s.code, name: s.name, role: s.role, required: s.required }));
+    const uploader = await materialsUploader(listed);
+    uploader.element.querySelector("h2").textContent = "补充材料";
+    const send = h("button", { type: "button", class: "btn btn-primary" }, "提交补充的材料");
+    const form = h("div", { class: "attach-box" }, uploader.element, send);
+    send.addEventListener("click", async () => {
+      clearUserErrors(form);
+      const ids = uploader.ids();
+      if (!ids.length) {
+        showUserErrors(form, [{ path: "/materials", code: "required", message: "请先选择要补充的材料文件" }]);
+        return;
+      }
+      uploader.assignPaths();
+      send.disabled = true;
+      try {
+        const data = await gql(
+          `mutation($id: ID!, $m: [Int!]!) { attachMaterials(id: $id, materials: $m) { __typename ... on UserErrors { errors { path code message } } } }`,
+          { id: c.id, m: ids },
+        );
+        const errors = userErrorsOf(data.attachMaterials);
+        if (errors) showUserErrors(form, errors);
+        else window.dispatchEvent(new HashChangeEvent("hashchange"));
+      } catch (error) {
+        showUserErrors(form, [{ path: null, code: "error", message: error.message }]);
+      } finally {
+        send.disabled = false;
+      }
+    });
+    box.append(form);
+  }
+  return box;
+}
