@@ -27,6 +27,7 @@ from .counters import next_value
 from .models import Case, CaseEvent, CaseTask, Center, Department, Item, ItemVersion, User
 from .plugins import acall
 from .runtime import GovHall
+from .sql import rows
 from .workflow import Process, Transition, TransitionContext, run_effects
 
 log = logging.getLogger("govhall.cases")
@@ -101,12 +102,23 @@ async def available_transitions(actor: Actor, case: Case, process: Process) -> l
 # --- submitting ----------------------------------------------------------------------------------
 
 
-async def latest_version(center: Center, code: str) -> ItemVersion:
-    """The newest published version (one indexed query: versions only ever grow)."""
-    found = await ItemVersion.filter(center_id=center.id, code=code).order_by("-version").first()
+async def latest_version(center: Center, code: str, govhall: GovHall | None = None) -> ItemVersion:
+    """The newest published version: one small indexed query for its id (versions only ever grow);
+    the version itself never changes, so an app keeps the ones it has read."""
+    ids = await rows(
+        'SELECT "id" FROM "item_version" WHERE "center_id" = {0} AND "code" = {1} ORDER BY "version" DESC LIMIT 1',
+        [center.id, code],
+    )
+    found = ids[0]["id"] if ids else None
     if found is None:
         raise UserErrorsException.single("unknown_item", f"本中心没有已发布的事项“{code}”", "/item")
-    return found
+    key = ("item_version", found)
+    if govhall is not None and key in govhall.memo:
+        return govhall.memo[key]
+    version = await ItemVersion.get(id=found)
+    if govhall is not None:
+        govhall.memo[key] = version
+    return version
 
 
 async def department_id(govhall: GovHall, center: Center, code: str) -> int | None:
@@ -150,7 +162,7 @@ async def submit_case(
     """File a case. Online and at the window alike (线上线下无差别受理)."""
     user = actor.require_login()
     center = await get_center(center_code)
-    item = await latest_version(center, item_code)
+    item = await latest_version(center, item_code, govhall)
     process = govhall.processes.get(item.definition["process"])
     applicant, agent = user, None
     if on_behalf_of:
@@ -175,6 +187,7 @@ async def submit_case(
         )
         case.center = center
         case.item_version = item
+        case._created_in_this_transaction = True  # type: ignore[attr-defined]  (see core.clock._is_new)
         if materials:
             from .materials import attach_materials
 
@@ -187,6 +200,7 @@ async def submit_case(
             case=case, seq=1, action="submit", from_state="", to_state=case.state, actor=user,
             actor_name=actor.name, role="agent" if agent else "applicant", changes={"channel": channel},
         )
+        case._created_in_this_transaction = False  # type: ignore[attr-defined]
     await _after_commit(govhall, center, case, event, ctx)
     return case
 

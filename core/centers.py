@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from .errors import UserError, UserErrorsException
 from .models import Center, Department, Window
 from .schemas import schema_errors
+from .sql import one_model
 
 DEFAULT_OFFICE_HOURS = ["09:00-12:00", "13:30-17:00"]
 
@@ -116,7 +117,8 @@ async def set_plugin_enabled(center: Center, name: str, enabled: bool, installed
 
 
 async def get_center(code: str) -> Center:
-    center = await Center.get_or_none(code=code)
+    """A center by code; read on every request (plugins and settings are data that can change)."""
+    center = await one_model(Center, 'SELECT * FROM "center" WHERE "code" = {0} LIMIT 1', [code])
     if center is None:
         raise UserErrorsException.single("unknown_center", f"中心“{code}”不存在", "/center")
     return center
