@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from cross_web import HTTPException
 from strawberry.asgi import GraphQL
 
 from .db import open_database
@@ -31,9 +32,32 @@ WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
 
 
+BAD_REQUEST_MESSAGES = {
+    "Unable to parse request body as JSON": "请求体不是有效的 JSON",
+    "No GraphQL query found in the request": "请求中没有 GraphQL 查询（query）",
+    "Unsupported content type": "不支持的内容类型，请使用 application/json",
+    "Batching is not enabled": "不支持批量请求，请一次发送一个查询",
+}
+
+
 class GovHallGraphQL(GraphQL):
     async def get_context(self, request: Request, response: Any = None) -> Any:  # type: ignore[override]
         return await build_context(request)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """A request GraphQL cannot even read (bad JSON, no query, wrong content type) still gets a
+        GraphQL-shaped JSON error with a 4xx status, never a bare text line or a traceback."""
+        if scope["type"] != "http":
+            return await super().__call__(scope, receive, send)
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            message = BAD_REQUEST_MESSAGES.get(exc.reason, "请求格式错误")
+            response = JSONResponse(
+                {"data": None, "errors": [{"message": f"{message}（{exc.reason}）", "extensions": {"code": "BAD_REQUEST"}}]},
+                status_code=exc.status_code,
+            )
+        await response(scope, receive, send)
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         """A request that never executed (syntax or validation error) is the client's fault: 400."""

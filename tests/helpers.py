@@ -42,3 +42,16 @@ async def make_user(username: str, center: Center | None = None, role: str | Non
     if center is not None and role is not None:
         await grant_role(user, center, role, department_code=department)
     return user
+
+
+def pdf_text(pdf: bytes) -> str:
+    """pdftotext's reading of a PDF, without whitespace (letter-spacing and line breaks do not matter)."""
+    import re
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        out = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"], capture_output=True, check=True)
+    return re.sub(r"\s+", "", out.stdout.decode("utf-8"))

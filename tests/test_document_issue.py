@@ -8,7 +8,6 @@ import hashlib
 import re
 import shutil
 import subprocess
-import tempfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from core.documents.issue import (
     issue_register,
 )
 from core.models import Case, CaseTask, Center, Counter, Department, Document, Item, ItemVersion, Window
-from tests.helpers import PASSWORD, make_center, make_user
+from tests.helpers import PASSWORD, make_center, make_user, pdf_text
 
 pytestmark = [
     pytest.mark.anyio,
@@ -85,13 +84,6 @@ CASE_KINDS = [
 # --------------------------------------------------------------------------- helpers
 
 
-def pdf_text(pdf: bytes) -> str:
-    """pdftotext's reading of the PDF, without whitespace (letter-spacing gaps do not matter)."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
-        f.write(pdf)
-        f.flush()
-        out = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"], capture_output=True, check=True)
-    return re.sub(r"\s+", "", out.stdout.decode("utf-8"))
 
 
 async def make_item(center: Center, definition: dict[str, Any] | None = None) -> ItemVersion:

@@ -26,6 +26,10 @@ async def test_malformed_json_is_a_4xx_without_traceback(app, client):
     response = await client.post("/graphql", content=b"{not json", headers={"content-type": "application/json"})
     assert 400 <= response.status_code < 500
     assert "Traceback" not in response.text
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_REQUEST" and "JSON" in error["message"]
+    empty = await client.post("/graphql", json={"variables": {}})
+    assert empty.status_code == 400 and "query" in empty.json()["errors"][0]["message"]
 
 
 async def test_malformed_query_is_a_graphql_error(app, client):

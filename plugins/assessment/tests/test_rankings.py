@@ -12,6 +12,8 @@ from core.calendar import CENTER_TZ
 from core.models import Rating
 from tests.hall import build_hall
 
+from tests.helpers import pdf_text
+
 from .drive import (DEPARTMENT, MANUAL, PRINT, STAFF, WINDOW, YEAR, AssessmentDriver, add_department_windows,
                     category, codes, row_of)
 
@@ -196,13 +198,3 @@ async def test_the_printed_ranking(drive, today):
     assert codes((await drive.query("sup1", PRINT, c="hall", k="moon", p="2025-03"))["printAssessment"]) == ["kind"]
 
 
-def pdf_text(pdf: bytes) -> str:
-    import re
-    import subprocess
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
-        f.write(pdf)
-        f.flush()
-        out = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"], capture_output=True, check=True)
-    return re.sub(r"\s+", "", out.stdout.decode("utf-8"))

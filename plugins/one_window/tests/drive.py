@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-import subprocess
-import tempfile
 from typing import Any
 
 from tests.hall import CaseDriver
+from tests.helpers import pdf_text
 
 RESULT = "__typename ... on HandOver { id caseNumber stage toDepartment toPickup materials comment fromUser " \
          "receivedBy receivedAt } ... on UserErrors { errors { path code message } }"
@@ -56,13 +54,6 @@ class WindowDriver(CaseDriver):
         return pdf_text(response.content)
 
 
-def pdf_text(pdf: bytes) -> str:
-    """pdftotext's reading, without whitespace (letter-spacing and line breaks do not matter)."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
-        f.write(pdf)
-        f.flush()
-        out = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"], capture_output=True, check=True)
-    return re.sub(r"\s+", "", out.stdout.decode("utf-8"))
 
 
 def codes(result: dict[str, Any]) -> list[str]:
