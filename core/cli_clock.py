@@ -14,6 +14,8 @@ import logging
 import sys
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
 from .cli import EXIT_BAD_INPUT, print_errors, read_json_file, with_database
 from .errors import UserError, UserErrorsException
 from .runtime import GovHall
@@ -33,26 +35,34 @@ async def cmd_calendar_import(govhall: GovHall, args: argparse.Namespace) -> int
         read_calendar_document(doc)
     except UserErrorsException as exc:
         errors.extend(exc.errors)
-    center = None
-    if not code:
-        errors.append(UserError("required", "请用 --center 指定中心，或在日历文件中填写 center", "/center"))
+    centers: list[Center] = []
+    if not code:  # the State Council's schedule applies to every center of the deployment
+        centers = await Center.all().order_by("id")
+        if not centers:
+            errors.append(UserError("unknown_center", "还没有任何中心，请先导入中心文件（govhall center load）", "/center"))
     else:
         center = await Center.get_or_none(code=code)
         if center is None:
             errors.append(UserError("unknown_center", f"中心“{code}”不存在", "/center"))
-    if not errors and center is not None:
+        else:
+            centers = [center]
+    summaries = []
+    if not errors:
         try:
-            summary = await import_calendar(center, doc)
+            async with in_transaction():  # all centers or none
+                for center in centers:
+                    summaries.append(await import_calendar(center, doc))
         except UserErrorsException as exc:
             errors.extend(exc.errors)
     if errors:
         print_errors(errors, args.file)
         print(f"日历文件有 {len(errors)} 处问题，未作任何修改。", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(
-        f"已导入 {summary['year']} 年日历到中心 {summary['center']}：放假 {summary['holidays']} 天，"
-        f"调休上班 {summary['workdays']} 天；重新计算期限的在办办件 {summary['cases_changed']} 件。"
-    )
+    for summary in summaries:
+        print(
+            f"已导入 {summary['year']} 年日历到中心 {summary['center']}：放假 {summary['holidays']} 天，"
+            f"调休上班 {summary['workdays']} 天；重新计算期限的在办办件 {summary['cases_changed']} 件。"
+        )
     return 0
 
 
@@ -83,7 +93,7 @@ def add_commands(sub: Any) -> None:
     calendar = sub.add_parser("calendar", help="工作日历").add_subparsers(
         dest="calendar_command", required=True, metavar="ACTION"
     )
-    p = calendar.add_parser("import", help="导入年度工作日历文件 (schemas/calendar.schema.json)")
+    p = calendar.add_parser("import", help="导入年度工作日历文件 (schemas/calendar.schema.json)；不指定中心时导入全部中心")
     p.add_argument("file")
     p.add_argument("--center", help="中心编码（文件中未填写 center 时必填）")
     p.set_defaults(func=cmd_calendar_import)

@@ -148,3 +148,25 @@ def test_serve_answers_centers_over_tcp(cli_db):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_items_load_checks_every_file_then_publishes_into_every_center(cli_db, tmp_path):
+    from tests.hall import PERMIT
+
+    assert run(["db", "upgrade"], cli_db).returncode == 0
+    for code in ("ia", "ib"):
+        path = tmp_path / f"{code}.json"
+        path.write_text(json.dumps(center_doc(code), ensure_ascii=False), "utf-8")
+        assert run(["center", "load", str(path)], cli_db).returncode == 0
+    folder = tmp_path / "items"
+    folder.mkdir()
+    (folder / "good.json").write_text(json.dumps(PERMIT, ensure_ascii=False), "utf-8")
+    (folder / "bad.json").write_text(json.dumps({**PERMIT, "code": "bad-one", "legalDays": -3}, ensure_ascii=False), "utf-8")
+    refused = run(["items", "load", str(folder)], cli_db)
+    assert refused.returncode == 2 and "bad.json" in refused.stderr and "/legalDays" in refused.stderr
+    (folder / "bad.json").unlink()
+    loaded = run(["items", "load", str(folder)], cli_db)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "ia：已发布 test-permit 第1版" in loaded.stdout and "ib：已发布 test-permit 第1版" in loaded.stdout
+    again = run(["items", "load", str(folder), "--center", "ia"], cli_db)
+    assert again.returncode == 0 and "发布 0 个事项" in again.stdout

@@ -530,8 +530,6 @@ def test_cli_calendar_import_and_sweep(cli_db, tmp_path):
 
     good_file = tmp_path / "good.json"
     good_file.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
-    no_center = run(["calendar", "import", str(good_file)], cli_db)
-    assert no_center.returncode == 2 and "--center" in no_center.stderr
     unknown = run(["calendar", "import", str(good_file), "--center", "nowhere"], cli_db)
     assert unknown.returncode == 2 and "nowhere" in unknown.stderr
     ok = run(["calendar", "import", str(good_file), "--center", "clk"], cli_db)
@@ -544,6 +542,16 @@ def test_cli_calendar_import_and_sweep(cli_db, tmp_path):
     assert again.returncode == 0, again.stderr
     mismatch = run(["calendar", "import", str(good_file), "--center", "other"], cli_db)
     assert mismatch.returncode == 2
+
+    # without a center anywhere: the national schedule goes to every center of the deployment
+    second = tmp_path / "second.json"
+    second.write_text(json.dumps(center_doc("clk2"), ensure_ascii=False), "utf-8")
+    assert run(["center", "load", str(second)], cli_db).returncode == 0
+    del doc["center"]
+    good_file.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    everywhere = run(["calendar", "import", str(good_file)], cli_db)
+    assert everywhere.returncode == 0, everywhere.stderr
+    assert "中心 clk：" in everywhere.stdout and "中心 clk2：" in everywhere.stdout
 
     swept = run(["sweep", "--once"], cli_db)
     assert swept.returncode == 0, swept.stderr
