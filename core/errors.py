@@ -7,7 +7,9 @@ member; the CLI prints each line and exits 2.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -59,3 +61,22 @@ def pointer(*parts: object) -> str:
     if not parts:
         return ""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+_MISSING = object()
+
+
+def resolve(document: Any, json_pointer: str, default: Any = _MISSING) -> Any:
+    """The value at a JSON pointer (RFC 6901); ``KeyError`` (or ``default``) when there is none."""
+    value = document
+    for raw in json_pointer.split("/")[1:] if json_pointer else []:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, Mapping) and token in value:
+            value = value[token]
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        elif default is _MISSING:
+            raise KeyError(json_pointer)
+        else:
+            return default
+    return value

@@ -36,7 +36,7 @@ from urllib.parse import unquote
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from core.errors import UserError, UserErrorsException, pointer
+from core.errors import UserError, UserErrorsException, pointer, resolve
 from core.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, reason_for
 
 __all__ = [
@@ -119,16 +119,7 @@ def _resolve_local(root: Any, ref: str) -> Any:
             if sub.get("$anchor") == fragment or sub.get("$dynamicAnchor") == fragment:
                 return sub
         return None
-    node = root
-    for raw in fragment[1:].split("/"):
-        token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
+    return resolve(root, fragment, None)
 
 
 def _variants(root: Any, schema: Any, depth: int = 0) -> Iterator[dict]:

@@ -10,7 +10,7 @@ from typing import Any
 from core.accounts import Actor, load_grants
 from core.items import define_item, publish_item
 from core.models import Center, User
-from tests.helpers import PASSWORD, make_center, make_user
+from tests.helpers import PASSWORD, make_center, make_user, pdf_text
 
 FORM: dict[str, Any] = {
     "type": "object",
@@ -149,3 +149,28 @@ class CaseDriver:
 
     async def get(self, user: str, case: dict[str, Any]) -> dict[str, Any]:
         return (await self.gql(GET, {"id": case["id"]}, token=self.hall.tokens[user]))["case"]
+
+    async def query(self, user: str | None, query: str, **variables: Any) -> dict[str, Any]:
+        """Any query as ``user`` (None: anonymous); fails the test on a GraphQL error."""
+        return await self.gql(query, variables, token=self.hall.tokens[user] if user else None)
+
+    async def refused(self, user: str | None, query: str, **variables: Any) -> dict[str, Any]:
+        """A query that must fail with one GraphQL error; returns it."""
+        body = await self.gql.raw(query, variables, token=self.hall.tokens[user] if user else None)
+        (error,) = body["errors"]
+        return error
+
+    async def pdf_bytes(self, user: str, url: str) -> bytes:
+        response = await self.gql.http.get(url, headers={"Authorization": f"Bearer {self.hall.tokens[user]}"})
+        assert response.status_code == 200, response.text
+        return response.content
+
+    async def pdf(self, user: str, url: str) -> str:
+        """A document's text as pdftotext reads it (see tests.helpers.pdf_text)."""
+        return pdf_text(await self.pdf_bytes(user, url))
+
+
+def codes(result: dict[str, Any]) -> list[str]:
+    """The error codes of a ``UserErrors`` result (fails when it is not one)."""
+    assert result["__typename"] == "UserErrors", result
+    return [e["code"] for e in result["errors"]]

@@ -26,6 +26,7 @@ from tortoise.transactions import in_transaction
 
 from ..calendar import CENTER_TZ
 from ..counters import next_value
+from ..errors import resolve
 from ..models import Case, CaseTask, Center, Department, Document, ItemVersion, Material, User, Window
 from ..plugins import acall
 from .render import DOCUMENT_KINDS, DocumentError, cn_date
@@ -181,16 +182,7 @@ def state_label(govhall: GovHall, process: str, state: str) -> str:
 
 def resolve_pointer(data: Any, pointer: str) -> Any:
     """The value at a JSON pointer (RFC 6901); ``KeyError`` when there is none."""
-    value = data
-    for raw in pointer.split("/")[1:]:
-        token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(value, Mapping) and token in value:
-            value = value[token]
-        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-            value = value[int(token)]
-        else:
-            raise KeyError(pointer)
-    return value
+    return resolve(data, pointer)
 
 
 def _printable(value: Any) -> str:

@@ -14,7 +14,7 @@ from core import clock, effects
 from core.accounts import Actor, load_grants
 from core.items import define_item, publish_item
 from core.models import Department, User, Window
-from tests.hall import PERMIT, CaseDriver, Hall
+from tests.hall import PERMIT, CaseDriver, Hall, codes  # noqa: F401  (codes: re-exported for the tests)
 
 CATEGORY = "code name max points floored explanations"
 RANKING = f"""ruleSet title kind period periodLabel base max
@@ -74,27 +74,10 @@ async def add_department_windows(govhall: Any, hall: Hall) -> None:
 class AssessmentDriver(CaseDriver):
     """:class:`CaseDriver` plus the plugin's fields."""
 
-    async def query(self, user: str, query: str, **variables: Any) -> dict[str, Any]:
-        return await self.gql(query, variables, token=self.hall.tokens[user])
-
-    async def refused(self, user: str, query: str, **variables: Any) -> dict[str, Any]:
-        body = await self.gql.raw(query, variables, token=self.hall.tokens[user])
-        (error,) = body["errors"]
-        return error
 
     async def rate(self, user: str, case: dict[str, Any], level: int, comment: str | None = None) -> None:
         rated = await self.query(user, RATE, id=case["id"], level=level, comment=comment)
         assert rated["rateCase"]["__typename"] != "UserErrors", rated
-
-    async def pdf(self, user: str, url: str) -> bytes:
-        response = await self.gql.http.get(url, headers={"Authorization": f"Bearer {self.hall.tokens[user]}"})
-        assert response.status_code == 200, response.text
-        return response.content
-
-
-def codes(result: dict[str, Any]) -> list[str]:
-    assert result["__typename"] == "UserErrors", result
-    return [e["code"] for e in result["errors"]]
 
 
 def row_of(ranking: dict[str, Any], code: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from core.clock import calendar_for, local_today
 from core.items import define_item, publish_item
 from plugins.enterprise_zone import FORMS
 from plugins.enterprise_zone.rules import add_years
-from tests.hall import CaseDriver, Hall, build_hall
+from tests.hall import CaseDriver, Hall, build_hall, codes  # noqa: F401  (codes: re-exported for the tests)
 from tests.helpers import PASSWORD, center_doc, make_user
 
 EXTRA_DEPARTMENTS = [
@@ -147,13 +147,4 @@ class ZoneDriver(CaseDriver):
         (value,) = data.values()
         return value
 
-    async def refused(self, user: str, query: str, **variables: Any) -> dict[str, Any]:
-        """A query that must fail with one GraphQL error; returns it."""
-        body = await self.gql.raw(query, variables, token=self.hall.tokens[user])
-        (error,) = body["errors"]
-        return error
 
-
-def codes(result: dict[str, Any]) -> list[str]:
-    assert result["__typename"] == "UserErrors", result
-    return [e["code"] for e in result["errors"]]

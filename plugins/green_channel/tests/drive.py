@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.hall import CaseDriver
-from tests.helpers import pdf_text
+from tests.hall import CaseDriver, codes  # noqa: F401  (codes: re-exported for the tests)
 
 STEP = """id caseId caseNumber itemCode itemName department departmentName windowName endsProject acceptedAt
   acceptedBy finishedAt finishedBy outcome outcomeLabel materialsToFollow"""
@@ -33,14 +32,6 @@ ENTERPRISE = {
 class GreenDriver(CaseDriver):
     """:class:`CaseDriver` plus the plugin's fields."""
 
-    async def query(self, user: str | None, query: str, **variables: Any) -> dict[str, Any]:
-        return await self.gql(query, variables, token=self.hall.tokens[user] if user else None)
-
-    async def refused(self, user: str | None, query: str, **variables: Any) -> dict[str, Any]:
-        """A query that must fail with one GraphQL error; returns it."""
-        body = await self.gql.raw(query, variables, token=self.hall.tokens[user] if user else None)
-        (error,) = body["errors"]
-        return error
 
     async def register(self, user: str, data: dict[str, Any], center: str = "hall") -> dict[str, Any]:
         return (await self.query(user, REGISTER, c=center, input=data))["registerGreenProject"]
@@ -51,14 +42,4 @@ class GreenDriver(CaseDriver):
     async def project(self, user: str, project: dict[str, Any]) -> dict[str, Any]:
         return (await self.query(user, ONE, id=project["id"]))["greenProject"]
 
-    async def pdf(self, user: str, url: str) -> str:
-        response = await self.gql.http.get(url, headers={"Authorization": f"Bearer {self.hall.tokens[user]}"})
-        assert response.status_code == 200, response.text
-        return pdf_text(response.content)
 
-
-
-
-def codes(result: dict[str, Any]) -> list[str]:
-    assert result["__typename"] == "UserErrors", result
-    return [e["code"] for e in result["errors"]]

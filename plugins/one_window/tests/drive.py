@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.hall import CaseDriver
-from tests.helpers import pdf_text
+from tests.hall import CaseDriver, codes  # noqa: F401  (codes: re-exported for the tests)
 
 RESULT = "__typename ... on HandOver { id caseNumber stage toDepartment toPickup materials comment fromUser " \
          "receivedBy receivedAt } ... on UserErrors { errors { path code message } }"
@@ -39,23 +38,4 @@ class WindowDriver(CaseDriver):
         key = handover if isinstance(handover, str) else handover["id"]
         return (await self.gql(RECEIVE, {"id": key}, token=self.hall.tokens[user]))["receiveHandover"]
 
-    async def query(self, user: str, query: str, **variables: Any) -> dict[str, Any]:
-        return await self.gql(query, variables, token=self.hall.tokens[user])
 
-    async def refused(self, user: str, query: str, **variables: Any) -> dict[str, Any]:
-        """A query that must fail with one GraphQL error; returns it."""
-        body = await self.gql.raw(query, variables, token=self.hall.tokens[user])
-        (error,) = body["errors"]
-        return error
-
-    async def pdf(self, user: str, url: str) -> str:
-        response = await self.gql.http.get(url, headers={"Authorization": f"Bearer {self.hall.tokens[user]}"})
-        assert response.status_code == 200, response.text
-        return pdf_text(response.content)
-
-
-
-
-def codes(result: dict[str, Any]) -> list[str]:
-    assert result["__typename"] == "UserErrors", result
-    return [e["code"] for e in result["errors"]]
