@@ -86,7 +86,7 @@ export function formPanel(state, onChange, rerender) {
           rerender(null);
         },
       }, "删除");
-      return h("li", { class: `dz-field-row${f === selected ? " selected" : ""}`, style: `--depth:${f.depth}`, dataset: { path: f.schemaPath, name: f.name } },
+      return h("li", { class: `dz-field-row dz-depth-${Math.min(f.depth, 4)}${f === selected ? " selected" : ""}`, dataset: { path: f.schemaPath, name: f.name } },
         pick, h("span", { class: "dz-ops" }, up, down, del),
         h("div", { class: "field-error", role: "alert", hidden: true }));
     }),
@@ -118,7 +118,10 @@ function fieldSettings(f, fields, onChange, rerender, state) {
   key.addEventListener("change", () => {
     const wanted = key.value.trim();
     if (renameField(f.container, f.name, wanted)) {
-      state.selected = f.schemaPath.replace(/[^/]+$/, wanted);
+      const renamed = f.schemaPath.replace(/[^/]+$/, wanted);
+      const moved = (p) => (p === f.schemaPath || (p && p.startsWith(`${f.schemaPath}/`)) ? renamed + p.slice(f.schemaPath.length) : p);
+      state.selected = moved(state.selected);
+      state.target = moved(state.target);
       rerender("#dz-key");
     } else {
       keyError.textContent = "字段标识应以英文字母开头，由字母、数字和 _ 组成，且不能与同级字段重复";

@@ -47,7 +47,7 @@ function blankItem(department) {
     materials: [],
     checklist: [],
     process: "standard",
-    documents: ["acceptance_notice"],
+    documents: [],
     form: { type: "object", title: "申请表", "x-order": [], properties: {}, required: [], additionalProperties: false },
   };
 }
@@ -76,12 +76,12 @@ export async function designerView({ page, params, user }) {
   // --- header and the three ways in: new, edit, clone
   const centerPick = h("select", { id: "cfg-center", "aria-label": "政务服务中心" }, list.map((x) => h("option", { value: x.code, selected: x.code === center.code }, x.name)));
   centerPick.addEventListener("change", () => (location.hash = `#/config/${seg(centerPick.value)}`));
-  const newButton = h("button", { type: "button", class: "btn btn-primary", id: "dz-new" }, "＋ 新建事项");
+  const newButton = h("button", { type: "button", class: "btn btn-primary", id: "dz-new", disabled: true }, "＋ 新建事项");
   const openPick = h("select", { id: "dz-open", "aria-label": "要修改的事项" }, h("option", { value: "" }, "选择本中心的事项…"));
-  const openButton = h("button", { type: "button", class: "btn btn-secondary", id: "dz-open-btn" }, "修改");
+  const openButton = h("button", { type: "button", class: "btn btn-secondary", id: "dz-open-btn", disabled: true }, "修改");
   const cloneCenter = h("select", { id: "dz-clone-center", "aria-label": "复制来源中心" }, all.map((x) => h("option", { value: x.code, selected: x.code === center.code }, x.name)));
   const cloneItem = h("select", { id: "dz-clone-item", "aria-label": "复制来源事项" });
-  const cloneButton = h("button", { type: "button", class: "btn btn-secondary", id: "dz-clone" }, "复制为新事项");
+  const cloneButton = h("button", { type: "button", class: "btn btn-secondary", id: "dz-clone", disabled: true }, "复制为新事项");
 
   const status = h("div", { class: "dz-status", id: "dz-status", "aria-live": "polite" });
   const save = h("button", { type: "button", class: "btn btn-primary", id: "cfg-save" }, "保存草稿");
@@ -427,5 +427,7 @@ export async function designerView({ page, params, user }) {
     yes.focus();
   });
 
+  // ready: the three ways in work from now on
+  for (const b of [newButton, openButton, cloneButton]) b.disabled = false;
   if (params[1]) await openExisting(params[1]);
 }
