@@ -79,3 +79,24 @@ def test_designer_edits_write_plain_json_schema() -> None:
     assert r["unchanged"]
     assert "allOf" not in r["after"] and list(r["after"]["properties"]) == ["choice", "seatCount"]
     assert r["kinds"] == ["select", "mobile", "number"]
+
+
+UNKNOWN = """
+import { roundTrip, newMaterial } from "%s";
+const doc = {
+  code: "x-item", name: "测试事项", "x-origin": { tool: "other" },
+  materials: [{ code: "m01", name: "申请书", issuer: "申请人", originals: 1, copies: 0, required: true, role: "main", catalogue: "CL-0001", "x-note": 1 }],
+  form: { type: "object", properties: { a: { type: "string", title: "甲", "x-future": [1, 2] } }, "x-layout": "grid" },
+};
+const before = JSON.stringify(doc);
+roundTrip(doc);
+const picked = newMaterial(doc.materials, "营业执照", { name: "营业执照", issuer: "市场监督管理局", originals: 0, copies: 1, required: true, role: "secondary", catalogue: "CL-0002" });
+console.log(JSON.stringify({ same: JSON.stringify(doc) === before, picked }));
+"""
+
+
+def test_unknown_properties_and_catalogue_codes_survive() -> None:
+    r = node(UNKNOWN % MODEL)
+    assert r["same"]
+    assert r["picked"] == {"code": "m02", "name": "营业执照", "issuer": "市场监督管理局", "originals": 0, "copies": 1,
+                           "required": True, "role": "secondary", "electronic": True, "catalogue": "CL-0002"}

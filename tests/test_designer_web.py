@@ -230,6 +230,7 @@ def test_every_item_opens_and_saves_unchanged_in_the_designer(web_server: str, b
     base, page = web_server, browser_page
     login(page, base, "lz-config")
     page.goto(f"{base}/web/#/config/lianzhou")
+    expect(page.locator("#dz-open-btn")).to_be_enabled()
     codes = [c for c in page.locator("#dz-open option").evaluate_all("(os) => os.map((o) => o.value)") if c]
     assert len(codes) >= 15
     for code in codes:
@@ -246,3 +247,45 @@ def test_every_item_opens_and_saves_unchanged_in_the_designer(web_server: str, b
         expect(page.locator(".cfg-result")).to_contain_text(re.compile(r"草稿与已发布的第 \d+ 版相同"))
     drafts = gql(page, '{ itemDrafts(center: "lianzhou") { code } }')["itemDrafts"]
     assert [d["code"] for d in drafts if d["code"] in codes] == []
+
+
+def test_clone_from_another_center_json_errors_at_their_line_and_discard(web_server: str, browser_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/config/lianzhou")
+    expect(page.locator("#dz-clone")).to_be_enabled()
+    page.select_option("#dz-clone-center", value="wengyuan")
+    expect(page.locator("#dz-clone-item option[value='wsj-ggcswsxk']")).to_have_count(1)
+    page.select_option("#dz-clone-item", value="wsj-ggcswsxk")
+    page.click("#dz-clone")
+    expect(page.locator("#dz-status")).to_contain_text("新建事项：公共场所卫生许可（复制）")
+    expect(page.locator("#dz-code")).to_have_value("wsj-ggcswsxk-copy")
+    enter(page, "#dz-code", "wsj-ggcswsxk-2")
+
+    # the advanced view: a server error is listed with the line of the JSON text it concerns
+    page.click("#dz-tab-json")
+    text = page.input_value("#cfg-doc").replace('"legalDays": 20', '"legalDays": -1', 1)
+    assert '"legalDays": -1' in text
+    page.fill("#cfg-doc", text)
+    page.click("#cfg-save")
+    error = page.locator(".cfg-result li", has_text="/legalDays")
+    expect(error).to_be_visible()
+    line = int(re.search(r"JSON 第 (\d+) 行", error.inner_text()).group(1))
+    assert '"legalDays": -1' in text.split("\n")[line - 1]
+    error.locator("a").click()  # selects that line in the text
+    selected = page.evaluate("() => { const e = document.getElementById('cfg-doc'); return e.value.slice(e.selectionStart, e.selectionEnd); }")
+    assert '"legalDays": -1' in selected
+    page.fill("#cfg-doc", text.replace('"legalDays": -1', '"legalDays": 20', 1))
+    page.click("#cfg-save")
+    expect(page.locator(".cfg-result")).to_contain_text("已保存草稿：公共场所卫生许可（复制）（wsj-ggcswsxk-2）")
+    expect(page.locator("#dz-status")).to_contain_text("修改事项")
+
+    # never published: discarding the draft removes the item
+    page.click("#dz-discard")
+    page.click("#dz-discard-yes")
+    expect(page.get_by_text("已放弃草稿：此事项从未发布，已删除。")).to_be_visible()
+    expect(page.locator("#dz-work")).to_be_hidden()
+    drafts = gql(page, '{ itemDrafts(center: "lianzhou") { code } }')["itemDrafts"]
+    assert "wsj-ggcswsxk-2" not in {d["code"] for d in drafts}

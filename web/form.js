@@ -4,7 +4,7 @@
 // {properties: {x: {const | enum | contains}}} then {required, properties: {y: {format}}}` inside
 // `allOf`): a field only a `then` requires is shown while its condition holds, and a `then`/`else`
 // format applies while its branch does), `format` (checked as the field is left, with the server's
-// rules and words: formats.js), `readOnly`, `x-order`, `x-widget`
+// rules and words: formats.js), `readOnly`, `x-unit`, `x-width` (half), `x-order`, `x-widget`
 // (text textarea select radio checkbox date number money table file), `enum` / `oneOf` of `const`
 // (select), `default`, `const`, `maxLength`, `minimum`/`maximum`, nested objects (a fieldset each),
 // arrays of objects (an editable table with add and delete), arrays of enum strings (checkboxes),
@@ -262,7 +262,8 @@ function scalarControl(schema, { id, label, required }) {
       autocomplete: "off",
       "aria-required": required ? "true" : null,
     });
-    const unit = widget === "money" ? h("span", { class: "unit" }, /万元/.test(label || "") ? "万元" : "元") : null;
+    const unitText = typeof schema["x-unit"] === "string" ? schema["x-unit"] : widget === "money" ? (/万元/.test(label || "") ? "万元" : "元") : null;
+    const unit = unitText ? h("span", { class: "unit" }, unitText) : null;
     return {
       el: unit ? h("span", { class: "with-unit" }, input, unit) : input,
       focus: input,
@@ -443,7 +444,8 @@ class Builder {
     const helpId = `${id}-help`;
     if (schema.description) control.focus.setAttribute("aria-describedby", helpId);
     const grouped = control.el.matches(".choices");
-    const el = h("div", { class: `field widget-${widgetOf(schema)}`, dataset: { path: pointer(path) } },
+    const width = schema["x-width"] === "half" ? " width-half" : "";
+    const el = h("div", { class: `field widget-${widgetOf(schema)}${width}`, dataset: { path: pointer(path) } },
       grouped ? h("span", { class: "label", id: `${id}-label` }, label, star()) : h("label", { for: id }, label, star()),
       h("div", { class: "control" }, control.el),
       helpText(schema, helpId),
