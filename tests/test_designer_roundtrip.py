@@ -64,7 +64,11 @@ roundTrip({ form });
 const unchanged = JSON.stringify(form) === before;
 setCondition(form, "seatCount", null);
 removeField(form, mobile);
-console.log(JSON.stringify({ shown, order, renamed, unchanged, after: form, kinds: listFields(renamed).map((f) => kindOf(f.schema)) }));
+const second = addField(form, "text", "备注");
+setCondition(form, second, { field: kind, value: "冷食" });
+const withCondition = form.allOf.length;
+removeField(form, kind);
+console.log(JSON.stringify({ shown, order, renamed, unchanged, withCondition, after: form, kinds: listFields(renamed).map((f) => kindOf(f.schema)) }));
 """
 
 
@@ -77,7 +81,8 @@ def test_designer_edits_write_plain_json_schema() -> None:
     ]
     assert "seatCount" not in r["renamed"]["required"]  # required while shown, through the condition
     assert r["unchanged"]
-    assert "allOf" not in r["after"] and list(r["after"]["properties"]) == ["choice", "seatCount"]
+    assert r["withCondition"] == 1  # 备注 shown when 经营项目 = 冷食
+    assert "allOf" not in r["after"] and list(r["after"]["properties"]) == ["seatCount", "text"]  # removing 经营项目 drops it
     assert r["kinds"] == ["select", "mobile", "number"]
 
 

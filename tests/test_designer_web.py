@@ -120,6 +120,14 @@ def test_configurator_builds_a_new_item_in_the_designer(web_server: str, browser
         enter(page, page.locator(".dz-point").nth(i), text)
     expect(page.locator(".dz-point")).to_have_count(3)
     page.check(at("/documents") + " label:has-text('受理通知书') input")
+    # a certificate whose field is picked from the form's fields, not typed as a pointer
+    page.check("#dz-cert-on")
+    enter(page, "#dz-cert-title", "户外临时摊点登记证")
+    page.click("#dz-cert-add")
+    enter(page, at("/certificate/fields/0/label") + " input", "经营者")
+    page.select_option(at("/certificate/fields/0/pointer") + " select", label="申请人 / 申请人名称")
+    page.click("#cfg-save")
+    expect(page.locator(".cfg-result")).to_contain_text("已保存草稿：户外临时摊点设置登记（hw-tdsz）")
 
     # --- the preview with test data: a bad USCC is refused, in the browser and by the server
     page.click("#dz-tab-form")
@@ -141,6 +149,11 @@ def test_configurator_builds_a_new_item_in_the_designer(web_server: str, browser
     page.click("#cfg-publish")
     expect(page.locator("#dz-published")).to_contain_text("第 1 版")
     expect(page.locator("#dz-status")).to_contain_text("已发布第 1 版")
+    elements = gql(page, '{ item(center: "lianzhou", code: "hw-tdsz") { elements } }')["item"]["elements"]
+    assert elements["certificate"] == {"title": "户外临时摊点登记证", "fields": [{"label": "经营者", "pointer": "/applicant/name"}]}
+    assert [m["name"] for m in elements["materials"]] == ["食品经营许可申请书", "营业执照或其他主体资格证明文件"]
+    assert len(elements["checklist"]) == 3 and elements["documents"] == ["acceptance_notice"]
+    assert elements["place"] == "连州市政务服务中心一楼综合受理3号窗口"
 
     # --- an applicant submits it; the case holds what was entered
     logout(page)

@@ -21,9 +21,9 @@ const WITH_DEFAULT = new Set(["text", "textarea", "number", "money", "select", "
 /**
  * state: {doc, selected (schema path of the selected field), target (schema path of the container
  * new fields go into, "" for the form itself)}. `onChange()` after every edit; `rerender(focus)`
- * when the structure changed.
+ * when the structure changed; `reshow(focus)` to show another field without any edit.
  */
-export function formPanel(state, onChange, rerender) {
+export function formPanel(state, onChange, rerender, reshow = rerender) {
   const form = state.doc.form;
   const fields = listFields(form);
   const byPath = new Map(fields.map((f) => [f.schemaPath, f]));
@@ -69,7 +69,7 @@ export function formPanel(state, onChange, rerender) {
         onclick: () => {
           state.selected = f.schemaPath;
           if (containerOf(f.schema) && (f.kind === "section" || f.kind === "table")) state.target = f.schemaPath;
-          rerender("#dz-title");
+          reshow("#dz-title"); // selecting is not an edit
         },
       },
       h("span", { class: "dz-title" }, f.title),

@@ -189,6 +189,11 @@ export function removeField(container, name) {
   if (Array.isArray(container.required)) container.required = container.required.filter((n) => n !== name);
   if (Array.isArray(container["x-order"])) container["x-order"] = container["x-order"].filter((n) => n !== name);
   dropFromConditions(container, name);
+  // conditions on the removed field go with it (the fields they showed are then always shown)
+  if (Array.isArray(container.allOf)) {
+    container.allOf = container.allOf.filter((c) => !(c && c.if && simpleTest(c) && simpleTest(c).field === name));
+    if (!container.allOf.length) delete container.allOf;
+  }
 }
 
 /** Moves a field one place up (-1) or down (+1) among its siblings. */
