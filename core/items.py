@@ -156,24 +156,6 @@ async def get_version(center: Center, code: str, version: int | None = None) -> 
     return await ItemVersion.get_or_none(item_id=item.id, version=version or item.latest_version)
 
 
-def diff_documents(old: Any, new: Any, path: str = "") -> list[dict[str, Any]]:
-    """Where two item documents differ, as JSON pointers with the old and new values."""
-    if isinstance(old, dict) and isinstance(new, dict):
-        out: list[dict[str, Any]] = []
-        for key in sorted(set(old) | set(new)):
-            child = f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
-            if key not in old:
-                out.append({"path": child, "change": "added", "old": None, "new": new[key]})
-            elif key not in new:
-                out.append({"path": child, "change": "removed", "old": old[key], "new": None})
-            else:
-                out.extend(diff_documents(old[key], new[key], child))
-        return out
-    if old != new:
-        return [{"path": path or "/", "change": "changed", "old": old, "new": new}]
-    return []
-
-
 async def draft_changes(center: Center, code: str) -> list[dict[str, Any]]:
     """What publishing the draft would change compared with the latest published version, in words
     (see :mod:`core.item_changes`)."""
