@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 from .accounts import Actor
 from .errors import UserError, UserErrorsException
 from .form_validation import ITEM_MAX_BYTES, check_size
+from .item_changes import describe_changes
 from .item_documents import load_item_files, validate_item_document
 from .models import Center, Department, Item, ItemVersion
 from .runtime import GovHall
@@ -50,7 +51,7 @@ async def define_item(
         item = await Item.select_for_update().get_or_none(center=center, code=code)
         if item is not None and not update:
             raise UserErrorsException.single(
-                "duplicate", f"事项编码“{code}”已存在；如需修改请以更新方式提交（update: true）", "/code"
+                "duplicate", f"事项编码“{code}”已存在：请换一个编码，或打开这个已有事项修改（update: true）", "/code"
             )
         if item is None and update:
             raise UserErrorsException.single("unknown_item", f"事项“{code}”不存在，无法更新", "/code")
@@ -74,7 +75,7 @@ async def _publish(govhall: GovHall, center: Center, code: str, by: str) -> Item
         if item is None or item.draft is None:
             raise UserErrorsException.single("unknown_item", f"事项“{code}”没有可发布的草稿", "/code")
         # Check again: departments or processes may have changed since the draft was saved.
-        errors = await check_definition(govhall, center, item.draft)
+        errors = await check_definition(govhall, center, item.draft) + publication_gaps(item.draft)
         if errors:
             raise UserErrorsException(errors)
         if item.latest_version:
@@ -87,6 +88,51 @@ async def _publish(govhall: GovHall, center: Center, code: str, by: str) -> Item
             item=item, center=center, code=code, version=item.latest_version, name=item.draft["name"],
             definition=item.draft, published_by=by,
         )
+
+
+def publication_gaps(definition: Any) -> list[UserError]:
+    """What an item still lacks before the public may apply: where to go (the window), what to bring
+    (the material list) and what the window checks (the review checklist). A draft may lack them."""
+    if not isinstance(definition, dict):
+        return []
+    gaps = []
+    place = definition.get("place")
+    if not isinstance(place, str) or not place.strip():
+        gaps.append(UserError("no_window", "尚未填写办理窗口（办理地点），申请人不知道到哪里办理，不能发布", "/place"))
+    if not definition.get("materials"):
+        gaps.append(UserError("no_materials", "尚未列出申请材料，不能发布", "/materials"))
+    if not definition.get("checklist"):
+        gaps.append(UserError("no_checklist", "尚未填写审查要点，窗口无法核对受理，不能发布", "/checklist"))
+    return gaps
+
+
+async def discard_draft(actor: Actor, center: Center, code: str) -> ItemVersion | None:
+    """Throw the draft away: back to the latest published version, or (never published) the item is
+    removed. Returns the version the item is back at, or None when nothing remains."""
+    actor.require(center.id, *CONFIGURATOR_ROLES)
+    async with in_transaction():
+        item = await Item.select_for_update().get_or_none(center=center, code=code)
+        if item is None:
+            raise UserErrorsException.single("unknown_item", f"事项“{code}”不存在", "/code")
+        if item.latest_version == 0:
+            await item.delete()
+            return None
+        current = await ItemVersion.get(item_id=item.id, version=item.latest_version)
+        if item.draft == current.definition:
+            raise UserErrorsException.single("unchanged", f"草稿与已发布的第{current.version}版相同，没有可放弃的修改", "/code")
+        item.draft = current.definition
+        await item.save(update_fields=["draft", "updated_at"])
+        return current
+
+
+async def draft_items(center: Center) -> list[Item]:
+    """Items of the center whose draft is not (yet) the latest published version, by code."""
+    items = await Item.filter(center=center).order_by("code")
+    latest = {
+        (v.item_id, v.version): v.definition  # type: ignore[attr-defined]
+        for v in await ItemVersion.filter(item_id__in=[i.id for i in items])
+    }
+    return [i for i in items if i.draft is not None and latest.get((i.id, i.latest_version)) != i.draft]
 
 
 async def published_items(center: Center, search: str | None = None) -> list[ItemVersion]:
@@ -110,31 +156,14 @@ async def get_version(center: Center, code: str, version: int | None = None) -> 
     return await ItemVersion.get_or_none(item_id=item.id, version=version or item.latest_version)
 
 
-def diff_documents(old: Any, new: Any, path: str = "") -> list[dict[str, Any]]:
-    """Where two item documents differ, as JSON pointers with the old and new values."""
-    if isinstance(old, dict) and isinstance(new, dict):
-        out: list[dict[str, Any]] = []
-        for key in sorted(set(old) | set(new)):
-            child = f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
-            if key not in old:
-                out.append({"path": child, "change": "added", "old": None, "new": new[key]})
-            elif key not in new:
-                out.append({"path": child, "change": "removed", "old": old[key], "new": None})
-            else:
-                out.extend(diff_documents(old[key], new[key], child))
-        return out
-    if old != new:
-        return [{"path": path or "/", "change": "changed", "old": old, "new": new}]
-    return []
-
-
 async def draft_changes(center: Center, code: str) -> list[dict[str, Any]]:
-    """What publishing the draft would change compared with the latest published version."""
+    """What publishing the draft would change compared with the latest published version, in words
+    (see :mod:`core.item_changes`)."""
     item = await Item.get_or_none(center=center, code=code)
     if item is None:
         raise UserErrorsException.single("unknown_item", f"事项“{code}”不存在", "/code")
     published = await ItemVersion.get_or_none(item_id=item.id, version=item.latest_version)
-    return diff_documents(published.definition if published else {}, item.draft or {})
+    return describe_changes(published.definition if published else {}, item.draft or {})
 
 
 async def load_items_dir(

@@ -38,6 +38,7 @@ PERMIT: dict[str, Any] = {
         {"code": "m2", "name": "营业执照复印件", "issuer": "市场监管部门", "originals": 0, "copies": 1, "required": True, "role": "secondary"},
     ],
     "checklist": [{"code": "c1", "text": "申请书已签字"}, {"code": "c2", "text": "复印件与原件一致"}],
+    "place": "政务服务中心一楼综合受理窗口",
     "process": "standard",
     "documents": ["acceptance_notice", "correction_notice", "return_notice", "promise_notice", "approval_decision",
                   "refusal_decision", "certificate", "reply_notice"],

@@ -21,6 +21,7 @@ NEW_ITEM = {
     "caseKind": "promised",
     "materials": [{"code": "m1", "name": "摊位登记表", "issuer": "申请人", "originals": 1, "copies": 0, "required": True, "role": "main"}],
     "checklist": [{"code": "c1", "text": "摊位位置在夜市规划范围内"}],
+    "place": "政务服务中心一楼3号窗口",
     "process": "standard",
     "documents": ["acceptance_notice", "approval_decision"],
     "form": {

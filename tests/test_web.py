@@ -315,16 +315,16 @@ def test_supervision_board_and_configurator(web_server: str, browser_page: Any, 
     expect(page.locator(".stat-accepted")).to_be_visible()
     page.unroute("**/graphql")
 
-    # configurator: a JSON error is reported where it is, server errors are listed by path,
-    # and the preview renders the form of the document
+    # configurator, in the designer's advanced (JSON) view: a JSON error is reported where it is,
+    # server errors are listed by path (the designer itself: tests/test_designer_web.py)
     logout(page)
     login(page, base, "lz-config")
     page.goto(f"{base}/web/#/config/lianzhou")
-    expect(page.locator(".preview [data-path='/name'] label")).to_contain_text("申请人姓名")
+    page.click("#dz-new")
+    page.click("#dz-tab-json")
+    document = page.input_value("#cfg-doc").replace('"legalDays": 20', '"legalDays": -1', 1)
     page.fill("#cfg-doc", '{"code": "x",')
     expect(page.locator("#cfg-parse")).to_contain_text("JSON 格式错误")
-    page.click("button:has-text('新建事项')")
-    document = page.input_value("#cfg-doc").replace('"legalDays": 5', '"legalDays": -1', 1)
     page.fill("#cfg-doc", document)
     page.click("#cfg-save")
     expect(page.locator(".cfg-result code.path", has_text="/legalDays")).to_be_visible()

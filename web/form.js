@@ -1,7 +1,10 @@
 // Renders an item's JSON Schema form and collects its values with the right JSON types.
 //
-// Understood: `title` (label), `description` (help), `required` (star; also the simple conditional
-// `if {properties: {x: {const}}} then {required}` inside `allOf`), `x-order`, `x-widget`
+// Understood: `title` (label), `description` (help), `required` (star), conditions (`if
+// {properties: {x: {const | enum | contains}}} then {required, properties: {y: {format}}}` inside
+// `allOf`): a field only a `then` requires is shown while its condition holds, and a `then`/`else`
+// format applies while its branch does), `format` (checked as the field is left, with the server's
+// rules and words: formats.js), `readOnly`, `x-unit`, `x-width` (half), `x-order`, `x-widget`
 // (text textarea select radio checkbox date number money table file), `enum` / `oneOf` of `const`
 // (select), `default`, `const`, `maxLength`, `minimum`/`maximum`, nested objects (a fieldset each),
 // arrays of objects (an editable table with add and delete), arrays of enum strings (checkboxes),
@@ -10,6 +13,7 @@
 
 import { h, uid, fmt } from "./ui.js";
 import { showUserErrors, clearUserErrors } from "./graphql.js";
+import { formatMessage } from "./formats.js";
 
 const MAX_DEPTH = 12;
 
@@ -97,17 +101,71 @@ function matchesIf(cond, value) {
     if (v[key] === undefined || !sub || typeof sub !== "object") continue;
     if ("const" in sub && v[key] !== sub.const) return false;
     if (Array.isArray(sub.enum) && !sub.enum.includes(v[key])) return false;
+    if (sub.contains && typeof sub.contains === "object") {
+      const list = Array.isArray(v[key]) ? v[key] : [];
+      if (!list.some((x) => matchesValue(x, sub.contains))) return false;
+    }
   }
   return true;
+}
+
+/** One value against `{const}` / `{enum}` (the `contains` of a condition). */
+function matchesValue(x, sub) {
+  if ("const" in sub && x !== sub.const) return false;
+  if (Array.isArray(sub.enum) && !sub.enum.includes(x)) return false;
+  return true;
+}
+
+/** The if/then(/else) pairs of an object schema: itself and its `allOf`. */
+export function conditionsOf(schema) {
+  const found = [];
+  if (schema.if) found.push(schema);
+  for (const sub of schema.allOf || []) if (sub && sub.if) found.push(sub);
+  return found;
+}
+
+/**
+ * Fields shown only while a condition holds: required by a `then`, not required otherwise, not named
+ * by any `if` or `else`. Maps each such property name to the conditions that show it.
+ */
+export function conditionalFields(schema) {
+  const base = new Set(Array.isArray(schema.required) ? schema.required : []);
+  const excluded = new Set(base);
+  const shows = new Map();
+  for (const c of conditionsOf(schema)) {
+    for (const name of Object.keys((c.if && c.if.properties) || {})) excluded.add(name);
+    if (c.else) {
+      for (const name of c.else.required || []) excluded.add(name);
+      for (const name of Object.keys(c.else.properties || {})) excluded.add(name);
+    }
+  }
+  for (const c of conditionsOf(schema)) {
+    for (const name of (c.then && c.then.required) || []) {
+      if (excluded.has(name)) continue;
+      if (!shows.has(name)) shows.set(name, []);
+      shows.get(name).push(c);
+    }
+  }
+  return shows;
+}
+
+/** The format each property has right now: its own, or that of the matching `then`/`else` branch. */
+export function activeFormats(schema, value) {
+  const formats = new Map();
+  for (const [name, sub] of Object.entries(schema.properties || {})) if (sub && sub.format) formats.set(name, sub.format);
+  for (const c of conditionsOf(schema)) {
+    const branch = matchesIf(c.if, value) ? c.then : c.else;
+    for (const [name, sub] of Object.entries((branch && branch.properties) || {})) {
+      if (sub && typeof sub.format === "string") formats.set(name, sub.format);
+    }
+  }
+  return formats;
 }
 
 /** The property names required right now: `required`, plus what matching if/then (or else) adds. */
 export function activeRequired(schema, value) {
   const names = new Set(Array.isArray(schema.required) ? schema.required : []);
-  const conditions = [];
-  if (schema.if) conditions.push(schema);
-  for (const sub of schema.allOf || []) if (sub && sub.if) conditions.push(sub);
-  for (const c of conditions) {
+  for (const c of conditionsOf(schema)) {
     const branch = matchesIf(c.if, value) ? c.then : c.else;
     if (branch && Array.isArray(branch.required)) branch.required.forEach((n) => names.add(n));
   }
@@ -204,7 +262,8 @@ function scalarControl(schema, { id, label, required }) {
       autocomplete: "off",
       "aria-required": required ? "true" : null,
     });
-    const unit = widget === "money" ? h("span", { class: "unit" }, /万元/.test(label || "") ? "万元" : "元") : null;
+    const unitText = typeof schema["x-unit"] === "string" ? schema["x-unit"] : widget === "money" ? (/万元/.test(label || "") ? "万元" : "元") : null;
+    const unit = unitText ? h("span", { class: "unit" }, unitText) : null;
     return {
       el: unit ? h("span", { class: "with-unit" }, input, unit) : input,
       focus: input,
@@ -253,13 +312,56 @@ function helpText(schema, id) {
   return schema.description ? h("div", { class: "help", id }, schema.description) : null;
 }
 
+/** Shows (or clears, with null) the browser's own check of a field in its error slot. */
+function showClientError(field, message) {
+  const slot = Array.from(field.children).find((c) => c.classList && c.classList.contains("field-error"));
+  if (!slot) return;
+  slot.querySelectorAll(".client-error").forEach((line) => line.remove());
+  if (message) slot.append(h("div", { class: "client-error" }, message));
+  slot.hidden = slot.childElementCount === 0 && !slot.textContent.trim();
+  field.classList.toggle("has-error", !slot.hidden);
+}
+
+/** Read-only fields (`readOnly: true`) keep their value (the default) but cannot be changed. */
+function makeReadOnly(control) {
+  const el = control.focus;
+  if (!el) return;
+  if (el.matches("select, input[type=checkbox], input[type=radio]")) {
+    control.el.querySelectorAll("input, select").forEach((x) => (x.disabled = true));
+    if (el.matches("select")) el.disabled = true;
+  } else {
+    el.readOnly = true;
+  }
+}
+
 class Builder {
   constructor(root) {
     this.root = root;
+    this.titles = new Map();
+  }
+
+  /** The field named as the server names it: “股东”第2项的“证件号码”. */
+  labelOf(path) {
+    let text = "";
+    path.forEach((part, i) => {
+      if (typeof part === "number") {
+        text += `第${part + 1}项`;
+        return;
+      }
+      const key = path.slice(0, i + 1).map((p) => (typeof p === "number" ? "*" : p)).join("/");
+      const name = `“${this.titles.get(key) || part}”`;
+      text += text ? `的${name}` : name;
+    });
+    return text;
+  }
+
+  remember(path, title) {
+    this.titles.set(path.map((p) => (typeof p === "number" ? "*" : p)).join("/"), title);
   }
 
   node(schema, path, opts) {
     schema = resolve(this.root, schema);
+    if (path.length) this.remember(path, schema.title || opts.key);
     const type = mainType(schema);
     if (path.length > MAX_DEPTH) return this.json(schema, path, opts);
     if (type === "object" && schema.properties) return this.object(schema, path, opts);
@@ -275,6 +377,7 @@ class Builder {
 
   object(schema, path, { key, isRoot = false }) {
     const children = new Map();
+    const shows = conditionalFields(schema);
     for (const name of orderedKeys(schema)) {
       const sub = resolve(this.root, schema.properties[name]);
       if (sub && "const" in sub && !sub["x-widget"]) {
@@ -302,6 +405,7 @@ class Builder {
       get() {
         const out = {};
         for (const [name, child] of children) {
+          if (child.hiddenByCondition) continue; // not asked for now: not sent
           const v = child.get();
           if (v !== undefined) out[name] = v;
         }
@@ -315,8 +419,15 @@ class Builder {
         for (const [name, child] of children) child.set(v[name]);
       },
       updateRequired() {
-        const names = activeRequired(schema, node.get() || {});
+        const value = node.get() || {};
+        const names = activeRequired(schema, value);
+        const formats = activeFormats(schema, value);
         for (const [name, child] of children) {
+          if (shows.has(name)) {
+            child.hiddenByCondition = !shows.get(name).some((c) => matchesIf(c.if, value));
+            if (child.el) child.el.hidden = child.hiddenByCondition;
+          }
+          if ("format" in child) child.format = formats.get(name);
           child.required = names.has(name);
           if (child.el) child.el.classList.toggle("is-required", child.required);
           if (child.updateRequired) child.updateRequired();
@@ -333,7 +444,8 @@ class Builder {
     const helpId = `${id}-help`;
     if (schema.description) control.focus.setAttribute("aria-describedby", helpId);
     const grouped = control.el.matches(".choices");
-    const el = h("div", { class: `field widget-${widgetOf(schema)}`, dataset: { path: pointer(path) } },
+    const width = schema["x-width"] === "half" ? " width-half" : "";
+    const el = h("div", { class: `field widget-${widgetOf(schema)}${width}`, dataset: { path: pointer(path) } },
       grouped ? h("span", { class: "label", id: `${id}-label` }, label, star()) : h("label", { for: id }, label, star()),
       h("div", { class: "control" }, control.el),
       helpText(schema, helpId),
@@ -341,13 +453,20 @@ class Builder {
     );
     if (grouped) control.el.setAttribute("aria-labelledby", `${id}-label`);
     if (schema.default !== undefined) control.set(schema.default);
-    return {
+    if (schema.readOnly === true) makeReadOnly(control);
+    const node = {
       el,
       required: false,
+      format: schema.format,
       get: control.get,
       set: (v) => control.set(v === undefined && schema.default !== undefined ? schema.default : v),
       focus: control.focus,
     };
+    control.el.addEventListener("change", () => {
+      const v = control.get();
+      showClientError(el, node.format && v !== undefined ? formatMessage(this.labelOf(path), node.format, v) : null);
+    });
+    return node;
   }
 
   checkboxes(schema, items, path, { key }) {
@@ -444,6 +563,7 @@ class Builder {
   /** An array of objects: an editable table, one row per element, with add and delete. */
   table(schema, items, path, { key }) {
     const columns = orderedKeys(items).map((name) => ({ name, schema: resolve(this.root, items.properties[name]) }));
+    for (const col of columns) this.remember([...path, 0, col.name], col.schema.title || col.name);
     const requiredCols = new Set(items.required || []);
     const title = schema.title || key;
     const tbody = h("tbody");
@@ -475,9 +595,24 @@ class Builder {
         if (!control.focus) control.focus = control.el.querySelector("textarea");
         const wrap = h("div", { class: "cell" }, control.el.matches && control.el.matches(".field") ? control.el.querySelector(".control") : control.el, errorSlot());
         if (sub.default !== undefined) control.set(sub.default);
+        if (sub.readOnly === true && control.focus) makeReadOnly(control);
         const td = h("td", { "data-label": label }, wrap);
         return { name: col.name, label, control, wrap, td };
       });
+      // each cell checked as it is left, with the format its row's conditions give it
+      for (const cell of cells) {
+        cell.control.el.addEventListener("change", () => {
+          const rowValue = {};
+          for (const c of cells) {
+            const v = c.control.get();
+            if (v !== undefined) rowValue[c.name] = v;
+          }
+          const fmt = activeFormats(items, rowValue).get(cell.name);
+          const v = cell.control.get();
+          const i = rows.indexOf(row);
+          showClientError(cell.wrap, fmt && v !== undefined ? formatMessage(self.labelOf([...path, i, cell.name]), fmt, v) : null);
+        });
+      }
       const num = h("span", { class: "row-num" });
       const remove = h("button", { type: "button", class: "btn btn-link remove-row" }, "删除");
       const tr = h("tr", null, h("td", { class: "num", "data-label": "序号" }, num), cells.map((c) => c.td), h("td", { class: "ops" }, remove));

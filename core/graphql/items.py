@@ -1,4 +1,5 @@
-"""items, item, defineItem, publishItem, itemDraftChanges."""
+"""items, item, itemDraft, itemDrafts, itemDraftChanges, validateCaseData, defineItem, publishItem,
+discardItemDraft."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from strawberry.scalars import JSON
 from .. import items as service
 from ..centers import get_center
 from ..errors import NotFound, UserErrorsException
+from ..form_validation import CASE_DATA_MAX_BYTES, ITEM_MAX_BYTES, FormValidator, check_form_schema, check_size, validator_for
 from ..models import Item as ItemRow
 from ..models import ItemVersion
 from .context import Info
-from .types import UserErrors, mutation_result
+from .types import UserError, UserErrors, mutation_result
 
 
 @strawberry.type(description="事项（已发布版本或草稿）")
@@ -47,16 +49,24 @@ def from_version(row: ItemVersion) -> Item:
     return item_type(row.definition, row.version, row.published_at.isoformat())
 
 
-@strawberry.type
+@strawberry.type(description="草稿相对已发布版本的一处改动")
 class ItemChange:
-    path: str
-    change: str
+    path: str = strawberry.field(description="改动处在事项文档中的 JSON 指针")
+    change: str = strawberry.field(description="added / removed / changed")
     old: JSON | None
     new: JSON | None
+    description: str = strawberry.field(description="改动的中文说明，如“新增必填字段“健康证编号””")
+
+
+@strawberry.type(description="放弃草稿的结果：事项回到的已发布版本；从未发布的事项被删除时为 null")
+class DiscardedDraft:
+    code: str
+    item: Item | None
 
 
 DefineItemResult = Annotated[Item | UserErrors, strawberry.union("DefineItemResult")]
 PublishItemResult = Annotated[Item | UserErrors, strawberry.union("PublishItemResult")]
+DiscardItemDraftResult = Annotated[DiscardedDraft | UserErrors, strawberry.union("DiscardItemDraftResult")]
 
 
 @strawberry.type
@@ -87,7 +97,42 @@ class Query:
             changes = await service.draft_changes(row, code)
         except UserErrorsException as exc:
             raise NotFound(exc.errors[0].message)
-        return [ItemChange(path=c["path"], change=c["change"], old=c["old"], new=c["new"]) for c in changes]
+        return [
+            ItemChange(path=c["path"], change=c["change"], old=c["old"], new=c["new"], description=c["description"])
+            for c in changes
+        ]
+
+    @strawberry.field(description="草稿与最新发布版本不同（或从未发布）的事项（配置员）")
+    async def item_drafts(self, info: Info, center: str) -> list[Item]:
+        row = await get_center(center)
+        info.context.actor.require(row.id, *service.CONFIGURATOR_ROLES)
+        return [item_type(i.draft, None) for i in await service.draft_items(row)]
+
+    @strawberry.field(
+        description="用表单校验测试数据，不保存任何内容：definition 为事项文档（或只是 form，配置员预览用），"
+        "否则用已发布事项 item 的表单；返回与提交办件时相同的问题列表"
+    )
+    async def validate_case_data(
+        self, info: Info, center: str, data: JSON, definition: JSON | None = None, item: str | None = None
+    ) -> list[UserError]:
+        row = await get_center(center)
+        try:
+            check_size(data, CASE_DATA_MAX_BYTES, "测试数据")
+            check_size(definition, ITEM_MAX_BYTES, "事项定义")
+        except UserErrorsException as exc:
+            return [UserError(path=e.path, code=e.code, message=e.message) for e in exc.errors]
+        if definition is not None:
+            info.context.actor.require(row.id, *service.CONFIGURATOR_ROLES)
+            form = definition.get("form", definition) if isinstance(definition, dict) else definition
+            problems = check_form_schema(form)
+            errors = problems or FormValidator(form).errors(data)
+        else:
+            found = await service.get_version(row, item or "")
+            if found is None:
+                raise NotFound(f"事项“{item}”不存在或尚未发布")
+            key = ("item", info.context.govhall.instance, found.id)  # the same cache key as submitCase
+            errors = validator_for(key, found.definition["form"]).errors(data)
+        return [UserError(path=e.path, code=e.code, message=e.message) for e in errors]
 
 
 @strawberry.type
@@ -106,3 +151,10 @@ class Mutation:
             return await service.publish_item(info.context.govhall, info.context.actor, await get_center(center), code)
 
         return await mutation_result(work, from_version)
+
+    @strawberry.mutation(description="放弃草稿（配置员）：回到最新发布版本；从未发布的事项整个删除")
+    async def discard_item_draft(self, info: Info, center: str, code: str) -> DiscardItemDraftResult:
+        async def work() -> ItemVersion | None:
+            return await service.discard_draft(info.context.actor, await get_center(center), code)
+
+        return await mutation_result(work, lambda v: DiscardedDraft(code=code, item=from_version(v) if v else None))

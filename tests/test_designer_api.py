@@ -1,0 +1,104 @@
+"""The GraphQL the item designer uses (issue 11): publishing refused while an item has no window,
+material list or checklist; the change list in words; discarding a draft; drafts listed; test data
+checked against a draft's form with the same messages as a submitted case."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from tests.hall import CaseDriver, build_hall
+from tests.test_items import DEFINE, NEW_ITEM, PUBLISH
+
+pytestmark = pytest.mark.anyio
+
+CHANGES = """query($c: String!, $i: String!) { itemDraftChanges(center: $c, code: $i) { path change description } }"""
+DISCARD = """mutation($c: String!, $i: String!) { discardItemDraft(center: $c, code: $i) {
+  __typename ... on DiscardedDraft { code item { version } } ... on UserErrors { errors { path code message } } } }"""
+VALIDATE = """query($c: String!, $d: JSON, $i: String, $data: JSON!) {
+  validateCaseData(center: $c, definition: $d, item: $i, data: $data) { path code message } }"""
+
+
+@pytest.fixture
+async def drive(app, govhall, gql):
+    return CaseDriver(gql, await build_hall(govhall, gql))
+
+
+async def test_publish_is_refused_while_window_materials_or_checklist_are_missing(drive, gql):
+    token = drive.hall.tokens["config1"]
+    bare = copy.deepcopy(NEW_ITEM)
+    del bare["place"], bare["checklist"]
+    bare["materials"] = []
+    assert (await gql(DEFINE, {"c": "hall", "d": bare}, token=token))["defineItem"]["__typename"] == "Item"  # a draft may lack them
+    refused = (await gql(PUBLISH, {"c": "hall", "code": bare["code"]}, token=token))["publishItem"]
+    assert {(e["code"], e["path"]) for e in refused["errors"]} == {
+        ("no_window", "/place"), ("no_materials", "/materials"), ("no_checklist", "/checklist")}
+    assert all("不能发布" in e["message"] for e in refused["errors"])
+    assert (await gql('{ item(center: "hall", code: "night-market-stall") { code } }'))["item"] is None
+    fixed = copy.deepcopy(NEW_ITEM)
+    assert (await gql(DEFINE, {"c": "hall", "d": fixed, "u": True}, token=token))["defineItem"]["__typename"] == "Item"
+    assert (await gql(PUBLISH, {"c": "hall", "code": fixed["code"]}, token=token))["publishItem"]["version"] == 1
+
+
+async def test_change_list_in_words_and_discarding_a_draft(drive, gql):
+    token = drive.hall.tokens["config1"]
+    await gql(DEFINE, {"c": "hall", "d": NEW_ITEM}, token=token)
+    await gql(PUBLISH, {"c": "hall", "code": NEW_ITEM["code"]}, token=token)
+    v2 = copy.deepcopy(NEW_ITEM)
+    form = v2["form"]
+    form["properties"]["healthCertificate"] = {"type": "string", "title": "健康证编号", "minLength": 4}
+    form["required"].append("healthCertificate")
+    form["required"].remove("mobile")
+    form["properties"]["stallArea"]["maximum"] = 30
+    form["properties"]["stallOwner"]["title"] = "摊主"
+    v2["promisedDays"] = 3
+    v2["materials"].append({"code": "m2", "name": "健康证明", "issuer": "医疗机构", "originals": 0, "copies": 1,
+                            "required": True, "role": "secondary"})
+    await gql(DEFINE, {"c": "hall", "d": v2, "u": True}, token=token)
+    changes = (await gql(CHANGES, {"c": "hall", "i": NEW_ITEM["code"]}, token=token))["itemDraftChanges"]
+    words = [c["description"] for c in changes]
+    assert "新增必填字段“健康证编号”" in words
+    assert "字段“手机号码”改为选填" in words
+    assert "字段“摊位面积（平方米）”的最大值由 20 改为 30" in words
+    assert "字段“摊主姓名”改名为“摊主”" in words
+    assert "“承诺办结时限（工作日）”由 2 改为 3" in words
+    assert "新增材料“健康证明”" in words
+    assert {"path": "/form/properties/healthCertificate", "change": "added", "description": "新增必填字段“健康证编号”"} in changes
+    drafts = (await gql('{ itemDrafts(center: "hall") { code version } }', token=token))["itemDrafts"]
+    assert drafts == [{"code": "night-market-stall", "version": None}]
+
+    discarded = (await gql(DISCARD, {"c": "hall", "i": NEW_ITEM["code"]}, token=token))["discardItemDraft"]
+    assert discarded == {"__typename": "DiscardedDraft", "code": "night-market-stall", "item": {"version": 1}}
+    assert (await gql(CHANGES, {"c": "hall", "i": NEW_ITEM["code"]}, token=token))["itemDraftChanges"] == []
+    assert (await gql('{ itemDrafts(center: "hall") { code } }', token=token))["itemDrafts"] == []
+    again = (await gql(DISCARD, {"c": "hall", "i": NEW_ITEM["code"]}, token=token))["discardItemDraft"]
+    assert again["errors"][0]["code"] == "unchanged"
+
+    # a draft never published is removed altogether
+    fresh = {**copy.deepcopy(NEW_ITEM), "code": "never-published"}
+    await gql(DEFINE, {"c": "hall", "d": fresh}, token=token)
+    gone = (await gql(DISCARD, {"c": "hall", "i": "never-published"}, token=token))["discardItemDraft"]
+    assert gone == {"__typename": "DiscardedDraft", "code": "never-published", "item": None}
+    assert (await gql(DEFINE, {"c": "hall", "d": fresh}, token=token))["defineItem"]["__typename"] == "Item"
+    refused = (await gql(DISCARD, {"c": "hall", "i": "never-published"}, token=drive.hall.tokens["clerk1"]))["discardItemDraft"]
+    assert refused["errors"][0]["code"] == "forbidden"
+
+
+async def test_validate_test_data_against_a_draft_form_or_a_published_item(drive, gql):
+    token = drive.hall.tokens["config1"]
+    bad = {"stallOwner": "李四", "ownerId": "11010519491231002X", "mobile": "1380013800"}
+    errors = (await gql(VALIDATE, {"c": "hall", "d": NEW_ITEM, "data": bad}, token=token))["validateCaseData"]
+    assert errors == [{"path": "/mobile", "code": "format.mobile-cn", "message": "“手机号码”应为以1开头的11位数字"}]
+    form_only = (await gql(VALIDATE, {"c": "hall", "d": NEW_ITEM["form"], "data": {}}, token=token))["validateCaseData"]
+    assert [e["path"] for e in form_only] == ["/mobile", "/ownerId", "/stallOwner"]
+    broken = {"type": "object", "properties": {"x": {"type": "string", "format": "nonsense"}}}
+    problems = (await gql(VALIDATE, {"c": "hall", "d": broken, "data": {}}, token=token))["validateCaseData"]
+    assert problems[0]["code"] == "form.unknown_format"
+    # a published item: the same errors as submitting a case, for anyone
+    published = (await gql(VALIDATE, {"c": "hall", "i": "test-permit", "data": {"uscc": "91310115591693856B"}}))["validateCaseData"]
+    submitted = await drive.submit("app1", data={"uscc": "91310115591693856B"})
+    assert published == submitted["errors"]
+    # a draft's form is only checked for configurators
+    denied = await gql.raw(VALIDATE, {"c": "hall", "d": NEW_ITEM, "data": {}}, drive.hall.tokens["app1"])
+    assert denied["errors"] and not denied.get("data")

@@ -1,0 +1,304 @@
+"""The item designer (issue 11) in headless Chromium against a real server over the demo database.
+
+1. A configurator builds a new item from an empty page through the designer only: an applicant
+   section with USCC and mobile, a repeating table of sites with an area limit, a conditional field,
+   two materials from the catalogue, a three-point checklist, a window and the acceptance notice;
+   publishing is refused while materials and checklist are missing; the preview shows a bad USCC's
+   error; published, an applicant submits it and the case's data is what was entered.
+2. A published item gets a new required field: the change list says so in words, version 2 is
+   published, and a case submitted before still shows version 1.
+3. Every item of a center opens in the designer and saving it unchanged changes nothing.
+
+The designer's screenshot in the README (docs/designer.png) is taken by test 1.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_web import RESIDENT_ID, USCC, at, browser_page, login, logout, web_server  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD_USCC = USCC[:-1] + "B"
+
+
+def enter(page: Any, selector: str | Any, value: str) -> None:
+    """Types a value and leaves the field (the designer applies an edit when a field is left)."""
+    field = page.locator(selector) if isinstance(selector, str) else selector
+    field.fill(value)
+    field.blur()
+
+
+def add_field(page: Any, kind: str, title: str, key: str, required: bool = False) -> None:
+    page.click(f".dz-kind[data-kind={kind}]")
+    enter(page, "#dz-title", title)
+    enter(page, "#dz-key", key)
+    if required:
+        page.check("#dz-required")
+    from playwright.sync_api import expect
+
+    expect(page.locator(".dz-field-row.selected .dz-title")).to_have_text(title)
+
+
+def gql(page: Any, query: str, variables: dict | None = None) -> Any:
+    """A GraphQL call from the page, as the logged-in user (the app's own client)."""
+    return page.evaluate(
+        """async ([q, v]) => { const m = await import("/web/graphql.js"); return m.gql(q, v); }""",
+        [query, variables or {}],
+    )
+
+
+def test_configurator_builds_a_new_item_in_the_designer(web_server: str, browser_page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/config/lianzhou")
+    page.click("#dz-new")
+    expect(page.locator("#dz-status")).to_contain_text("新建事项")
+
+    # --- the public elements
+    enter(page, "#dz-name", "户外临时摊点设置登记")
+    enter(page, "#dz-code", "hw-tdsz")
+    page.select_option("#dz-itemType", label="公共服务")
+    enter(page, "#dz-legalDays", "10")
+    enter(page, "#dz-promisedDays", "5")
+    enter(page, "#dz-place", "连州市政务服务中心一楼综合受理3号窗口")
+    enter(page, "#dz-hours", "工作日 9:00—12:00，13:30—17:00")
+
+    # --- the form: an applicant section, a table of sites, a conditional field
+    page.click("#dz-tab-form")
+    expect(page.locator(".dz-empty")).to_be_visible()  # an empty form to start from
+    add_field(page, "section", "申请人", "applicant")
+    add_field(page, "text", "申请人名称", "name", required=True)
+    add_field(page, "uscc", "统一社会信用代码", "uscc", required=True)
+    add_field(page, "mobile", "联系手机", "mobile", required=True)
+    page.select_option("#dz-target", value="")
+    add_field(page, "table", "设置地点", "sites", required=True)
+    add_field(page, "text", "地点", "place", required=True)
+    add_field(page, "number", "面积（平方米）", "area", required=True)
+    enter(page, "#dz-maximum", "20")
+    page.select_option("#dz-target", value="")
+    add_field(page, "boolean", "是否夜间经营", "night", required=True)
+    add_field(page, "text", "夜间照明措施", "lighting")
+    page.select_option("#dz-when", value="night")
+    page.select_option("#dz-when-value", label="是")
+    expect(page.locator(".dz-field-row.selected .dz-cond-tag")).to_have_text("条件显示")
+    rows = page.locator(".dz-field-row .dz-title")
+    expect(rows).to_have_text(["申请人", "申请人名称", "统一社会信用代码", "联系手机", "设置地点", "地点", "面积（平方米）", "是否夜间经营", "夜间照明措施"])
+
+    # the conditional field in the preview: hidden until 是否夜间经营 = 是
+    preview = page.locator("#dz-preview")
+    expect(preview.locator(at("/lighting"))).to_be_hidden()
+    preview.locator(at("/night") + " label:has-text('是') input").check()
+    expect(preview.locator(at("/lighting"))).to_be_visible()
+
+    # publishing is refused while the material list and the checklist are missing, saying so
+    page.click("#cfg-publish")
+    summary = page.locator(".cfg-result .error-summary")
+    expect(summary).to_contain_text("尚未列出申请材料")
+    expect(summary).to_contain_text("尚未填写审查要点")
+    expect(page.locator("#dz-status")).to_contain_text("尚未发布")
+
+    # --- materials from the catalogue (the center's existing items), checklist, documents
+    page.click("#dz-tab-materials")
+    for name in ("食品经营许可申请书", "营业执照或其他主体资格证明文件"):
+        page.fill("#dz-material-pick", name)
+        page.click("#dz-material-add")
+    materials = page.locator(".dz-material")
+    expect(materials).to_have_count(2)
+    expect(materials.nth(1).locator("input").nth(1)).to_have_value("市场监督管理局")  # issuer, from the catalogue
+    for i, text in enumerate(["申请人名称与营业执照一致", "设置地点在规划允许范围内", "单处面积不超过20平方米"]):
+        page.click("#dz-point-add")
+        enter(page, page.locator(".dz-point").nth(i), text)
+    expect(page.locator(".dz-point")).to_have_count(3)
+    page.check(at("/documents") + " label:has-text('受理通知书') input")
+    # a certificate whose field is picked from the form's fields, not typed as a pointer
+    page.check("#dz-cert-on")
+    enter(page, "#dz-cert-title", "户外临时摊点登记证")
+    page.click("#dz-cert-add")
+    enter(page, at("/certificate/fields/0/label") + " input", "经营者")
+    page.select_option(at("/certificate/fields/0/pointer") + " select", label="申请人 / 申请人名称")
+    page.click("#cfg-save")
+    expect(page.locator(".cfg-result")).to_contain_text("已保存草稿：户外临时摊点设置登记（hw-tdsz）")
+
+    # --- the preview with test data: a bad USCC is refused, in the browser and by the server
+    page.click("#dz-tab-form")
+    preview.locator(at("/applicant/uscc") + " input").fill(BAD_USCC)
+    preview.locator(at("/applicant/uscc") + " input").blur()
+    expect(preview.locator(at("/applicant/uscc") + " > .field-error")).to_contain_text("校验位错误")
+    preview.locator(at("/sites/0/area") + " input").fill("35")
+    page.click("#dz-check")
+    expect(preview.locator(".error-summary")).to_contain_text("“申请人”的“统一社会信用代码”校验位错误")
+    expect(preview.locator(".error-summary")).to_contain_text("不能大于20")
+    page.click(".dz-field-row[data-name=uscc] .dz-pick")
+    page.evaluate("window.scrollTo(0, document.querySelector('#dz-work').getBoundingClientRect().top + window.scrollY - 8)")
+    page.screenshot(path=str(ROOT / "docs" / "designer.png"))
+    page.click(".dz-width[data-width=phone]")
+    assert preview.bounding_box()["width"] <= 380
+    page.screenshot(path=str(tmp_path / "designer-phone.png"))
+
+    # --- publish
+    page.click("#cfg-publish")
+    expect(page.locator("#dz-published")).to_contain_text("第 1 版")
+    expect(page.locator("#dz-status")).to_contain_text("已发布第 1 版")
+    elements = gql(page, '{ item(center: "lianzhou", code: "hw-tdsz") { elements } }')["item"]["elements"]
+    assert elements["certificate"] == {"title": "户外临时摊点登记证", "fields": [{"label": "经营者", "pointer": "/applicant/name"}]}
+    assert [m["name"] for m in elements["materials"]] == ["食品经营许可申请书", "营业执照或其他主体资格证明文件"]
+    assert len(elements["checklist"]) == 3 and elements["documents"] == ["acceptance_notice"]
+    assert elements["place"] == "连州市政务服务中心一楼综合受理3号窗口"
+
+    # --- an applicant submits it; the case holds what was entered
+    logout(page)
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/hall/lianzhou/item/hw-tdsz/apply")
+    form = page.locator("form.apply-form")
+    expect(form.locator(at("/lighting"))).to_be_hidden()
+    form.locator(at("/applicant/name") + " input").fill("连州市示例餐饮管理有限公司")
+    form.locator(at("/applicant/uscc") + " input").fill(USCC)
+    form.locator(at("/applicant/mobile") + " input").fill("13800138000")
+    form.locator(at("/sites/0/place") + " input").fill("中山路夜市A区")
+    form.locator(at("/sites/0/area") + " input").fill("12.5")
+    form.locator(at("/sites") + " button.add-row").click()
+    form.locator(at("/sites/1/place") + " input").fill("北湖公园东门")
+    form.locator(at("/sites/1/area") + " input").fill("8")
+    form.locator(at("/night") + " label:has-text('是') input").check()
+    expect(form.locator(at("/lighting"))).to_be_visible()
+    form.locator(at("/lighting") + " input").fill("LED 灯带，独立漏电保护")
+    page.click("button:has-text('提交申请')")
+    expect(page.locator(".success-box .case-number")).to_be_visible()
+    href = page.locator("a:has-text('查看办件')").get_attribute("href") or ""
+    case_id = href.rstrip("/").split("/")[-1]
+    case = gql(page, "query($id: ID!) { case(id: $id) { data item { code version } } }", {"id": case_id})["case"]
+    assert case["item"] == {"code": "hw-tdsz", "version": 1}
+    assert case["data"] == {
+        "applicant": {"name": "连州市示例餐饮管理有限公司", "uscc": USCC, "mobile": "13800138000"},
+        "sites": [{"place": "中山路夜市A区", "area": 12.5}, {"place": "北湖公园东门", "area": 8}],
+        "night": True,
+        "lighting": "LED 灯带，独立漏电保护",
+    }
+
+
+FOOD_CASE = {
+    "operatorName": "连州市示例小吃店", "uscc": USCC, "legalRepName": "张三", "legalRepIdNumber": RESIDENT_ID,
+    "legalRepMobile": "13800138000", "residence": "连州市连州镇中山路88号", "premises": "连州市连州镇中山路88号首层",
+    "entityType": "食品销售经营者", "businessItems": ["散装食品销售"], "area": 60,
+    "safetyManager": {"name": "李四", "idNumber": "440524188001010014", "mobile": "13900139000"},
+    "staffCount": 3, "onlineSales": False, "procedure": "一般程序", "equipment": [{"name": "冷藏柜", "quantity": 2}],
+}
+SUBMIT = """mutation($d: JSON!) { submitCase(center: "lianzhou", item: "scjg-spjyxk", data: $d) {
+  __typename ... on Case { id item { version } } ... on UserErrors { errors { path message } } } }"""
+
+
+def test_changing_a_published_item_lists_the_changes_and_publishes_version_2(web_server: str, browser_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/mine")
+    old = gql(page, SUBMIT, {"d": FOOD_CASE})["submitCase"]
+    assert old["item"] == {"version": 1}, old
+
+    logout(page)
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/config/lianzhou")
+    page.select_option("#dz-open", value="scjg-spjyxk")
+    page.click("#dz-open-btn")
+    expect(page.locator("#dz-status")).to_contain_text("修改事项：食品经营许可（新办）（scjg-spjyxk）· 已发布第 1 版")
+    page.click("#dz-tab-elements")
+    expect(page.locator("#dz-code")).to_have_attribute("readonly", "")  # an existing item keeps its code
+    page.click("#dz-tab-form")
+    page.select_option("#dz-target", value="")
+    add_field(page, "text", "健康证明编号", "healthCertificate", required=True)
+    page.click(".dz-field-row[data-name=area] .dz-pick")
+    enter(page, "#dz-maximum", "5000")
+    page.click("#dz-changes")
+    changes = page.locator(".dz-changes li")
+    expect(changes).to_have_text(["字段“经营场所面积（平方米）”的最大值由 100000 改为 5000", "新增必填字段“健康证明编号”"])
+    page.click("#cfg-publish")
+    expect(page.locator("#dz-published")).to_contain_text("第 2 版")
+
+    # the old case stays on version 1; a new application asks for the new field
+    logout(page)
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/case/lianzhou/{old['id']}")
+    expect(page.locator("dt:has-text('事项版本') + dd")).to_have_text("第 1 版")
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-spjyxk/apply")
+    expect(page.locator(f"form.apply-form {at('/healthCertificate')} label")).to_contain_text("健康证明编号")
+    refused = gql(page, SUBMIT, {"d": FOOD_CASE})["submitCase"]
+    assert [e["path"] for e in refused["errors"]] == ["/healthCertificate"]
+
+
+def test_every_item_opens_and_saves_unchanged_in_the_designer(web_server: str, browser_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/config/lianzhou")
+    expect(page.locator("#dz-open-btn")).to_be_enabled()
+    codes = [c for c in page.locator("#dz-open option").evaluate_all("(os) => os.map((o) => o.value)") if c]
+    assert len(codes) >= 15
+    for code in codes:
+        page.select_option("#dz-open", value=code)
+        page.click("#dz-open-btn")
+        expect(page.locator("#dz-status")).to_contain_text(f"（{code}）")
+        for tab in ("elements", "materials", "json", "form"):
+            page.click(f"#dz-tab-{tab}")
+        page.click("#dz-changes")  # saves the draft first when anything changed: nothing did
+        expect(page.locator(".cfg-result")).to_contain_text("相同")
+        page.click("#cfg-save")
+        expect(page.locator(".cfg-result")).to_contain_text("已保存草稿")
+        page.click("#dz-changes")
+        expect(page.locator(".cfg-result")).to_contain_text(re.compile(r"草稿与已发布的第 \d+ 版相同"))
+    drafts = gql(page, '{ itemDrafts(center: "lianzhou") { code } }')["itemDrafts"]
+    assert [d["code"] for d in drafts if d["code"] in codes] == []
+
+
+def test_clone_from_another_center_json_errors_at_their_line_and_discard(web_server: str, browser_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/config/lianzhou")
+    expect(page.locator("#dz-clone")).to_be_enabled()
+    page.select_option("#dz-clone-center", value="wengyuan")
+    expect(page.locator("#dz-clone-item option[value='wsj-ggcswsxk']")).to_have_count(1)
+    page.select_option("#dz-clone-item", value="wsj-ggcswsxk")
+    page.click("#dz-clone")
+    expect(page.locator("#dz-status")).to_contain_text("新建事项：公共场所卫生许可（复制）")
+    expect(page.locator("#dz-code")).to_have_value("wsj-ggcswsxk-copy")
+    enter(page, "#dz-code", "wsj-ggcswsxk-2")
+
+    # the advanced view: a server error is listed with the line of the JSON text it concerns
+    page.click("#dz-tab-json")
+    text = page.input_value("#cfg-doc").replace('"legalDays": 20', '"legalDays": -1', 1)
+    assert '"legalDays": -1' in text
+    page.fill("#cfg-doc", text)
+    page.click("#cfg-save")
+    error = page.locator(".cfg-result li", has_text="/legalDays")
+    expect(error).to_be_visible()
+    line = int(re.search(r"JSON 第 (\d+) 行", error.inner_text()).group(1))
+    assert '"legalDays": -1' in text.split("\n")[line - 1]
+    error.locator("a").click()  # selects that line in the text
+    selected = page.evaluate("() => { const e = document.getElementById('cfg-doc'); return e.value.slice(e.selectionStart, e.selectionEnd); }")
+    assert '"legalDays": -1' in selected
+    page.fill("#cfg-doc", text.replace('"legalDays": -1', '"legalDays": 20', 1))
+    page.click("#cfg-save")
+    expect(page.locator(".cfg-result")).to_contain_text("已保存草稿：公共场所卫生许可（复制）（wsj-ggcswsxk-2）")
+    expect(page.locator("#dz-status")).to_contain_text("修改事项")
+
+    # never published: discarding the draft removes the item
+    page.click("#dz-discard")
+    page.click("#dz-discard-yes")
+    expect(page.get_by_text("已放弃草稿：此事项从未发布，已删除。")).to_be_visible()
+    expect(page.locator("#dz-work")).to_be_hidden()
+    drafts = gql(page, '{ itemDrafts(center: "lianzhou") { code } }')["itemDrafts"]
+    assert "wsj-ggcswsxk-2" not in {d["code"] for d in drafts}
