@@ -141,7 +141,8 @@ async def cmd_user_add(govhall: GovHall, args: argparse.Namespace) -> int:
     try:
         async with in_transaction():
             center = await get_center(args.center)
-            user = await add_user(args.username, password, display_name=args.name or "", phone=args.phone or "")
+            user = await add_user(args.username, password, display_name=args.name or "", phone=args.phone or "",
+                                  hashing=govhall.settings.password_hashing)
             await grant_role(user, center, args.role, department_code=args.department, window_code=args.window)
     except UserErrorsException as exc:
         print_errors(exc.errors)
