@@ -180,10 +180,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _optional_commands(sub: Any) -> None:
-    """Commands whose services live in their own modules (items, calendar, sweep)."""
+    """Commands whose services live in their own modules (items, calendar, sweep, materials)."""
     import importlib
 
-    for name in ("core.cli_items", "core.cli_clock"):
+    for name in ("core.cli_items", "core.cli_clock", "core.cli_materials"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
