@@ -2,8 +2,7 @@
 
 Passwords are hashed with argon2id (:mod:`core.passwords`), logins are throttled per account and
 address (:mod:`core.throttle`); tokens are random, only their SHA-256 is stored, they expire and can
-be revoked. Permission checks live in the services
-and use :class:`Actor`.
+be revoked. Permission checks live in the services and use :class:`Actor`.
 """
 
 from __future__ import annotations
@@ -138,10 +137,9 @@ async def login(username: str, password: str, *, settings: Settings, address: st
     hashing, limits = settings.password_hashing, settings.login_limits
     where = address or ""
     reservation = await throttle.reserve(username, address, limits)
-    if not isinstance(reservation, throttle.Reservation):
-        now = throttle.now_utc()
+    if not isinstance(reservation, throttle.Reservation):  # locked: the time the lock ends
         await throttle.audit("login_refused_locked", username=username, address=where)
-        raise UserErrorsException([throttle.lockout_error(reservation, now)])
+        raise UserErrorsException([throttle.lockout_error(reservation, throttle.now_utc())])
     user = await User.get_or_none(username=username)
     if user is None or not user.active:
         if hashing not in _DUMMY_HASHES:
