@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import os
 import statistics
 import sys
 import tempfile
@@ -16,7 +15,6 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("GOVHALL_SCRYPT_N", "1024")
 
 from tortoise import Tortoise  # noqa: E402
 

@@ -36,6 +36,7 @@ from core.app import create_app  # noqa: E402
 from core.models import Case, Center, ItemVersion, User  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from tests.hall import GOOD_DATA, SUBMIT, TRANSITION, build_hall  # noqa: E402
+from tests.helpers import TEST_PASSWORD_HASHING  # noqa: E402
 
 SUBMIT_LEAN = """mutation($center: String!, $item: String!, $data: JSON!) {
   submitCase(center: $center, item: $item, data: $data) { __typename ... on Case { id number version } ... on UserErrors { errors { code } } } }"""
@@ -152,8 +153,7 @@ async def main() -> None:
     parser.add_argument("--large", type=int, default=100_000)
     args = parser.parse_args()
     url = os.environ.get("GOVHALL_BENCH_DATABASE") or f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3"
-    os.environ.setdefault("GOVHALL_SCRYPT_N", "1024")
-    app = create_app(Settings(database_url=url, token_hours=2))
+    app = create_app(Settings(database_url=url, token_hours=2, password_hashing=TEST_PASSWORD_HASHING))
     app.router.routes.append(bare_route())
     async with app.router.lifespan_context(app):
         if url.startswith("postgres"):

@@ -1,24 +1,24 @@
 """Users, passwords, bearer tokens and the roles a user holds per center and department.
 
-Passwords are hashed with scrypt (a memory-hard KDF from the standard library); tokens are random,
-only their SHA-256 is stored, they expire and can be revoked. Permission checks live in the services
-and use :class:`Actor`.
+Passwords are hashed with argon2id (:mod:`core.passwords`), logins are throttled per account and
+address (:mod:`core.throttle`); tokens are random, only their SHA-256 is stored, they expire and can
+be revoked. Permission checks live in the services and use :class:`Actor`.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
-import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from tortoise.connection import get_connection
 
+from . import passwords, throttle
 from .errors import Forbidden, UserError, UserErrorsException
 from .models import Center, Department, RoleAssignment, Token, User, Window
+from .passwords import PasswordHashing
+from .settings import Settings
 
 ROLES: dict[str, str] = {
     "applicant": "申请人",
@@ -35,31 +35,16 @@ ROLES: dict[str, str] = {
 # Roles that work for a center (see every case of it, within their department if they have one).
 STAFF_ROLES = frozenset({"clerk", "reviewer", "head", "pickup", "supervisor", "admin"})
 
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
-_DUMMY_HASH: str | None = None
+_DUMMY_HASHES: dict[PasswordHashing, str] = {}
 
 
-def hash_password(password: str) -> str:
-    # GOVHALL_SCRYPT_N lets the test suite use a cheaper cost; the cost is stored in each hash.
-    n = int(os.environ.get("GOVHALL_SCRYPT_N", _SCRYPT_N))
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=n, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32)
-    b64 = base64.b64encode
-    return f"scrypt${n}${_SCRYPT_R}${_SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+async def hash_password(password: str, hashing: PasswordHashing) -> str:
+    """The argon2id hash of ``password`` (computed in a worker thread)."""
+    return await passwords.hash_async(hashing, password)
 
 
-def verify_password(password: str, encoded: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = encoded.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(
-            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
-        )
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(actual, expected)
+async def verify_password(password: str, encoded: str, hashing: PasswordHashing) -> bool:
+    return await passwords.verify_async(hashing, password, encoded)
 
 
 def _token_hash(token: str) -> str:
@@ -141,21 +126,45 @@ async def load_grants(user: User) -> list[Grant]:
 LOGIN_FAILED = UserError(code="login_failed", message="用户名或密码错误", path=None)
 
 
-async def login(username: str, password: str, *, token_hours: int) -> tuple[str, User]:
-    """Check the password and issue a token. The same error for an unknown user and a wrong
-    password, and the same work (a dummy hash), so neither answer nor timing tells them apart."""
-    global _DUMMY_HASH
+async def login(username: str, password: str, *, settings: Settings, address: str | None = None) -> tuple[str, User]:
+    """Check the password and issue a token.
+
+    The same error for an unknown user and a wrong password, and the same work (a dummy hash), so
+    neither answer nor timing tells them apart. Throttled per account and per client ``address``
+    (:mod:`core.throttle`): a locked account or address is refused without checking the password.
+    Every failure and every lockout is written to the security audit log. A hash made with other
+    parameters (or by scrypt) is replaced by one with the current parameters."""
+    hashing, limits = settings.password_hashing, settings.login_limits
+    where = address or ""
+    reservation = await throttle.reserve(username, address, limits)
+    if not isinstance(reservation, throttle.Reservation):  # locked: the time the lock ends
+        await throttle.audit("login_refused_locked", username=username, address=where)
+        raise UserErrorsException([throttle.lockout_error(reservation, throttle.now_utc())])
     user = await User.get_or_none(username=username)
     if user is None or not user.active:
-        if _DUMMY_HASH is None:
-            _DUMMY_HASH = hash_password("dummy")
-        verify_password(password, _DUMMY_HASH)
+        if hashing not in _DUMMY_HASHES:
+            _DUMMY_HASHES[hashing] = await hash_password("dummy", hashing)
+        ok, user_id = False, None
+        await verify_password(password, _DUMMY_HASHES[hashing], hashing)
+    else:
+        ok, user_id = await verify_password(password, user.password_hash, hashing), user.id
+    if not ok:
+        await throttle.audit("login_failed", username=username, user_id=user_id, address=where)
+        until = await throttle.failed(reservation, limits)
+        if until is not None:
+            await throttle.audit("login_locked", username=username, user_id=user_id, address=where,
+                                 until=until.isoformat())
+            raise UserErrorsException([throttle.lockout_error(until, throttle.now_utc())])
         raise UserErrorsException([LOGIN_FAILED])
-    if not verify_password(password, user.password_hash):
-        raise UserErrorsException([LOGIN_FAILED])
+    assert user is not None
+    await throttle.succeeded(reservation)
+    if hashing.needs_rehash(user.password_hash):
+        user.password_hash = await hash_password(password, hashing)
+        await User.filter(id=user.id).update(password_hash=user.password_hash)
     token = secrets.token_urlsafe(32)
     await Token.create(
-        token_hash=_token_hash(token), user=user, expires_at=datetime.now(timezone.utc) + timedelta(hours=token_hours)
+        token_hash=_token_hash(token), user=user,
+        expires_at=datetime.now(timezone.utc) + timedelta(hours=settings.token_hours),
     )
     return token, user
 
@@ -213,7 +222,9 @@ async def add_user(
     display_name: str = "",
     phone: str = "",
     id_number: str = "",
+    hashing: PasswordHashing | None = None,
 ) -> User:
+    """A new active user; ``hashing`` defaults to the production parameters (OWASP)."""
     errors = []
     if not username or len(username) > 64 or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
         errors.append(UserError("format.username", "用户名只能包含字母、数字、下划线、连字符和点，最长64位", "/username"))
@@ -225,7 +236,7 @@ async def add_user(
         raise UserErrorsException(errors)
     return await User.create(
         username=username,
-        password_hash=hash_password(password),
+        password_hash=await hash_password(password, hashing or PasswordHashing()),
         display_name=display_name or username,
         phone=phone,
         id_number=id_number,

@@ -141,7 +141,8 @@ async def cmd_user_add(govhall: GovHall, args: argparse.Namespace) -> int:
     try:
         async with in_transaction():
             center = await get_center(args.center)
-            user = await add_user(args.username, password, display_name=args.name or "", phone=args.phone or "")
+            user = await add_user(args.username, password, display_name=args.name or "", phone=args.phone or "",
+                                  hashing=govhall.settings.password_hashing)
             await grant_role(user, center, args.role, department_code=args.department, window_code=args.window)
     except UserErrorsException as exc:
         print_errors(exc.errors)
@@ -179,10 +180,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _optional_commands(sub: Any) -> None:
-    """Commands whose services live in their own modules (items, calendar, sweep)."""
+    """Commands whose services live in their own modules (items, calendar, sweep, materials)."""
     import importlib
 
-    for name in ("core.cli_items", "core.cli_clock"):
+    for name in ("core.cli_items", "core.cli_clock", "core.cli_materials"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -60,11 +60,14 @@ def register_document_templates() -> Sequence[Path]:
 
 
 @hookspec
-def register_document_kinds() -> Mapping[str, Mapping[str, str]]:
+def register_document_kinds() -> Mapping[str, Mapping[str, Any]]:
     """Called when an app is created. Return ``{kind: {"title": "绿色通道受理表", "abbreviation":
-    "绿"}}`` for the document kinds this plugin adds (their templates come from
-    ``register_document_templates``). The abbreviation goes into the 文号 (``连政服绿〔2026〕第0001号``);
-    kinds sharing an abbreviation share one number sequence, so numbers never collide."""
+    "绿", "readers": ("clerk", "head")}}`` for the document kinds this plugin adds (their templates
+    come from ``register_document_templates``). The abbreviation goes into the 文号
+    (``连政服绿〔2026〕第0001号``); kinds sharing an abbreviation share one number sequence, so numbers
+    never collide. ``readers``: the roles in the document's center that may download a copy issued
+    without a case — those allowed the data it prints (a kind without readers: administrators only;
+    a case's documents follow the case's permissions)."""
 
 
 @hookspec

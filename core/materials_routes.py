@@ -1,5 +1,6 @@
-"""HTTP routes for materials: ``POST /materials`` (a multipart upload) and ``GET /materials/{id}``
-(the bytes, for their owner and for whoever may see a case they are attached to)."""
+"""HTTP routes for materials: ``POST /materials`` (a multipart upload, within the quotas and rate of
+:mod:`core.upload_limits`) and ``GET /materials/{id}`` (the bytes, for their owner and for whoever
+may see a case they are attached to; a bearer token or a signed link, never a token in the URL)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import materials
+from . import materials, upload_limits
 from .accounts import authenticate
 from .cases import load_visible_case
+from .downloads import DownloadRefused, download_actor, signed_url
 from .errors import Forbidden, NotFound, UserError, UserErrorsException
 from .graphql.context import bearer_token
 from .models import Blob, Material
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries, headers and the ``code`` field
-STATUS = {"too_large": 413, "unsupported_type": 415, "not_logged_in": 401}
+STATUS = {"too_large": 413, "unsupported_type": 415, "not_logged_in": 401, "rate_limited": 429,
+          "quota.user_files": 413, "quota.user_bytes": 413, "quota.center": 413}
 
 
 class _TooLarge(Exception):
@@ -64,6 +67,13 @@ async def upload(request: Request) -> Response:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         return _too_large()
+    limits = request.app.state.govhall.settings.upload_limits
+    user_id = actor.user.id  # type: ignore[union-attr]
+    try:  # before reading the body: a refused upload costs no bandwidth
+        await upload_limits.check_rate(user_id, limits)
+        await upload_limits.check_user_quota(user_id, max(0, int(declared) - FORM_OVERHEAD) if declared.isdigit() else 0, limits)
+    except UserErrorsException as exc:
+        return _errors(exc.errors)
     parser = MultiPartParser(request.headers, _limited(request, limit), max_files=1, max_fields=5)
     try:
         form = await parser.parse()
@@ -77,22 +87,30 @@ async def upload(request: Request) -> Response:
             return _error("required", "请选择要上传的文件（字段名 file）", "/file")
         content = await file.read(materials.MAX_BYTES + 1)
         code = form.get("code")
+        center_code = form.get("center")
+        center = await upload_limits.upload_center(center_code if isinstance(center_code, str) else "")
+        await upload_limits.check_user_quota(user_id, len(content), limits)
+        if center is not None:
+            await upload_limits.check_center_quota(center, len(content), limits)
         material = await materials.store_upload(actor, content, file.filename or "", code if isinstance(code, str) else "")
+        if center is not None:
+            await Material.filter(id=material.id).update(center_id=center.id)
     except UserErrorsException as exc:
         return _errors(exc.errors)
     finally:
         await form.close()
     info = materials.material_file(material)
-    return JSONResponse(
-        {key: info[key] for key in ("id", "code", "sha256", "size", "contentType", "filename", "url")}, status_code=201
-    )
+    body = {key: info[key] for key in ("id", "code", "sha256", "size", "contentType", "filename", "url")}
+    body["downloadUrl"] = await signed_url(request.app.state.govhall, info["url"], user_id)
+    return JSONResponse(body, status_code=201)
 
 
 async def download(request: Request) -> Response:
     """``GET /materials/{id}``: the bytes, to the owner or to those who may see the case."""
-    actor = await authenticate(bearer_token(request) or request.query_params.get("token"))
-    if actor.is_anonymous:
-        return _error("not_logged_in", "请先登录")
+    try:
+        actor = await download_actor(request)
+    except DownloadRefused as exc:
+        return _error(exc.code, exc.message, status=exc.status)
     fields = ("id", "owner_id", "case_id", "blob_id", "filename")
     rows = await Material.filter(id=request.path_params["id"]).values(*fields)
     if not rows:

@@ -7,8 +7,15 @@ timers together. Plugins that need tables of their own declare them in their own
 
 from __future__ import annotations
 
+import uuid
+
 from tortoise import fields
 from tortoise.models import Model
+
+
+def new_public_id() -> str:
+    """A random identifier for URLs and the API (122 random bits): never guessable in sequence."""
+    return uuid.uuid4().hex
 
 
 class Center(Model):
@@ -116,6 +123,54 @@ class Token(Model):
 
     class Meta:
         table = "token"
+
+
+class LoginThrottle(Model):
+    """Failed logins of one username (``account:<name>``) or client address (``address:<ip>``).
+
+    ``failures`` counts the current window (from ``window_start``) and includes attempts still being
+    checked, so parallel guesses cannot outrun the limit; ``locked_until`` refuses every attempt,
+    the right password too; ``lockouts`` makes the next lock twice as long."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=160, unique=True)
+    failures = fields.IntField(default=0)
+    window_start = fields.DatetimeField()
+    locked_until = fields.DatetimeField(null=True)
+    lockouts = fields.IntField(default=0)
+
+    class Meta:
+        table = "login_throttle"
+
+
+class SecurityEvent(Model):
+    """The security audit log (append only): failed logins, lockouts, refused downloads..."""
+
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    kind = fields.CharField(max_length=32, description="login_failed|login_locked|login_refused_locked|...")
+    username = fields.CharField(max_length=64, default="", description="as typed, cut to 64 characters")
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="security_events", null=True, on_delete=fields.SET_NULL
+    )
+    address = fields.CharField(max_length=64, default="")
+    detail = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "security_event"
+        indexes = (("kind", "at"),)
+
+
+class AppSecret(Model):
+    """Secrets one deployment shares across processes and restarts (the download-link key)."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=32, unique=True)
+    value = fields.CharField(max_length=128)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "app_secret"
 
 
 class CalendarDay(Model):
@@ -375,6 +430,8 @@ class Document(Model):
     """An issued PDF: numbered, hashed, stored, verifiable by a code printed on the page."""
 
     id = fields.IntField(primary_key=True)
+    public_id = fields.CharField(max_length=32, unique=True, default=new_public_id,
+                                 description="the id in URLs and the API (random, not the row number)")
     center: fields.ForeignKeyRelation[Center] = fields.ForeignKeyField(
         "core.Center", related_name="documents", on_delete=fields.RESTRICT
     )
@@ -427,11 +484,15 @@ class Material(Model):
     )
     code = fields.CharField(max_length=64, default="", description="the item's material code")
     filename = fields.CharField(max_length=256, default="")
+    center: fields.ForeignKeyNullableRelation[Center] = fields.ForeignKeyField(
+        "core.Center", related_name="uploads", null=True, on_delete=fields.SET_NULL,
+        description="the center named at upload: its quota counts the file until it is attached",
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "material"
-        indexes = (("case_id",), ("owner_id", "id"))
+        indexes = (("case_id",), ("owner_id", "id"), ("case_id", "created_at"))
 
 
 class Rating(Model):

@@ -6,8 +6,43 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .passwords import PasswordHashing
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "govhall.sqlite3"
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """Login throttling (see docs/security.md): ``account_failures`` wrong passwords for one username,
+    or ``address_failures`` from one client address, within ``window_minutes`` lock further attempts
+    for ``lock_minutes``, doubled at each new lockout up to ``max_lock_minutes``."""
+
+    account_failures: int = 5
+    address_failures: int = 30
+    window_minutes: int = 15
+    lock_minutes: int = 1
+    max_lock_minutes: int = 60
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """Uploaded materials: quotas on files not yet attached to a case (per user, and per center when
+    the upload names one), a per-user rate, and how long an unattached upload is kept."""
+
+    user_bytes: int = 200 * 1024 * 1024
+    user_files: int = 100
+    center_bytes: int = 5 * 1024 * 1024 * 1024
+    center_files: int = 5000
+    per_minute: int = 20
+    orphan_hours: float = 72.0
+
+
+UPLOAD_ENV = {
+    "user_bytes": "GOVHALL_UPLOAD_USER_BYTES", "user_files": "GOVHALL_UPLOAD_USER_FILES",
+    "center_bytes": "GOVHALL_UPLOAD_CENTER_BYTES", "center_files": "GOVHALL_UPLOAD_CENTER_FILES",
+    "per_minute": "GOVHALL_UPLOADS_PER_MINUTE", "orphan_hours": "GOVHALL_ORPHAN_UPLOAD_HOURS",
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +60,13 @@ class Settings:
     plugins: tuple[str, ...] | None = None
     sweep_seconds: float = 60.0  # 0 turns the in-process deadline sweeper off (tests, `govhall sweep` elsewhere)
     debug: bool = False
+    # Signs short-lived download links. Unset: a random key kept in the database (shared by every
+    # process of one deployment); set GOVHALL_SECRET_KEY to rotate it or to share it otherwise.
+    secret_key: str | None = None
+    download_link_seconds: int = 300
+    password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
+    login_limits: LoginLimits = field(default_factory=LoginLimits)
+    upload_limits: UploadLimits = field(default_factory=UploadLimits)
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -41,6 +83,12 @@ class Settings:
         if sweep := env.get("GOVHALL_SWEEP_SECONDS"):
             values["sweep_seconds"] = float(sweep)
         values["debug"] = env.get("GOVHALL_DEBUG", "") not in ("", "0", "false")
+        if secret := env.get("GOVHALL_SECRET_KEY"):
+            values["secret_key"] = secret
+        uploads = {name: float(env[key]) if name == "orphan_hours" else int(env[key])
+                   for name, key in UPLOAD_ENV.items() if env.get(key)}
+        if uploads:
+            values["upload_limits"] = UploadLimits(**uploads)  # type: ignore[arg-type]
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 

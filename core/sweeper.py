@@ -35,6 +35,7 @@ from .clock import (
     yellow_days_for,
 )
 from .models import Case, CaseEvent, Center, Timer
+from .upload_limits import clean_orphans
 
 __all__ = ["run_sweeper", "sweep"]
 
@@ -211,7 +212,8 @@ async def _notify(govhall: Any, notices: list[_Raised]) -> None:
 
 async def run_sweeper(govhall: Any, interval: float) -> None:
     """Sweep every ``interval`` seconds until cancelled (the app lifespan or ``govhall sweep``).
-    A failed sweep is logged and retried on the next tick: nothing it claimed was committed."""
+    A failed sweep is logged and retried on the next tick: nothing it claimed was committed. Each
+    tick also deletes uploads left unattached too long (:func:`core.upload_limits.clean_orphans`)."""
     while True:
         try:
             raised = await sweep(govhall)
@@ -221,4 +223,10 @@ async def run_sweeper(govhall: Any, interval: float) -> None:
             raise
         except Exception:
             log.exception("sweep failed; retrying in %.0f s", interval)
+        try:
+            await clean_orphans(govhall.settings.upload_limits)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("cleaning unattached uploads failed; retrying in %.0f s", interval)
         await asyncio.sleep(interval)

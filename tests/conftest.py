@@ -23,8 +23,8 @@ from tortoise.connection import get_connection
 from core.app import create_app
 from core.plugins import make_plugin_manager
 from core.settings import Settings
+from tests.helpers import TEST_PASSWORD_HASHING
 
-os.environ.setdefault("GOVHALL_SCRYPT_N", "1024")  # a cheaper KDF cost for the many test logins
 TEST_DATABASE = os.environ.get("GOVHALL_TEST_DATABASE", "sqlite")
 IS_POSTGRES = TEST_DATABASE.startswith(("postgres://", "postgresql://"))
 
@@ -94,7 +94,7 @@ def database_url(tmp_path: Any, postgres_database: str | None) -> str:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, token_hours=1, sweep_seconds=0)
+    return Settings(database_url=database_url, token_hours=1, sweep_seconds=0, password_hashing=TEST_PASSWORD_HASHING)
 
 
 @pytest.fixture

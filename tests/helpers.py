@@ -7,8 +7,12 @@ from typing import Any
 from core.accounts import add_user, grant_role
 from core.centers import load_center
 from core.models import Center, User
+from core.passwords import PasswordHashing
 
 PASSWORD = "secret-pass-1"
+# The tests log in thousands of times: argon2id at its smallest cost. Only tests pass it (through the
+# ``settings`` fixture and ``make_user``); no environment variable can lower production's cost.
+TEST_PASSWORD_HASHING = PasswordHashing(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def center_doc(code: str = "testc", plugins: list[str] | None = None, **extra: Any) -> dict[str, Any]:
@@ -38,7 +42,9 @@ async def make_center(installed: Any = (), code: str = "testc", plugins: list[st
 
 
 async def make_user(username: str, center: Center | None = None, role: str | None = None, department: str | None = None) -> User:
-    user = await User.get_or_none(username=username) or await add_user(username, PASSWORD, display_name=username)
+    user = await User.get_or_none(username=username) or await add_user(
+        username, PASSWORD, display_name=username, hashing=TEST_PASSWORD_HASHING
+    )
     if center is not None and role is not None:
         await grant_role(user, center, role, department_code=department)
     return user

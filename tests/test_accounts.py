@@ -6,7 +6,7 @@ import pytest
 
 from core import accounts
 from core.models import Token
-from tests.helpers import PASSWORD, make_center, make_user
+from tests.helpers import PASSWORD, TEST_PASSWORD_HASHING, make_center, make_user
 
 pytestmark = pytest.mark.anyio
 
@@ -17,12 +17,13 @@ LOGIN = """mutation($u: String!, $p: String!) { login(username: $u, password: $p
 ME = "{ me { username roles { center role department } } }"
 
 
-def test_password_hash_is_a_salted_kdf():
-    h1, h2 = accounts.hash_password("密码-123456"), accounts.hash_password("密码-123456")
-    assert h1 != h2 and h1.startswith("scrypt$")
-    assert accounts.verify_password("密码-123456", h1)
-    assert not accounts.verify_password("密码-123457", h1)
-    assert not accounts.verify_password("x", "garbage")
+async def test_password_hash_is_a_salted_kdf():
+    hashing = TEST_PASSWORD_HASHING
+    h1, h2 = await accounts.hash_password("密码-123456", hashing), await accounts.hash_password("密码-123456", hashing)
+    assert h1 != h2 and h1.startswith("$argon2id$")
+    assert await accounts.verify_password("密码-123456", h1, hashing)
+    assert not await accounts.verify_password("密码-123457", h1, hashing)
+    assert not await accounts.verify_password("x", "garbage", hashing)
 
 
 async def test_login_me_and_roles(app, gql):

@@ -29,7 +29,8 @@ from core.documents.issue import (
     issue_register,
 )
 from core.models import Case, CaseTask, Center, Counter, Department, Document, Item, ItemVersion, Window
-from tests.helpers import PASSWORD, make_center, make_user, pdf_text
+from core.settings import Settings
+from tests.helpers import PASSWORD, TEST_PASSWORD_HASHING, make_center, make_user, pdf_text
 
 pytestmark = [
     pytest.mark.anyio,
@@ -392,7 +393,7 @@ async def test_verify_unknown_code_is_a_chinese_404(client: Any) -> None:
 
 
 async def _token(username: str) -> str:
-    token, _ = await login(username, PASSWORD, token_hours=1)
+    token, _ = await login(username, PASSWORD, settings=Settings(token_hours=1, password_hashing=TEST_PASSWORD_HASHING))
     return token
 
 
@@ -404,7 +405,7 @@ async def test_document_pdf_follows_case_permissions(govhall: Any, client: Any) 
     await make_user("clerk1", center, "clerk")
     await make_user("stranger", other_center, "clerk")
     await make_user("applicant2")
-    url = f"/documents/{doc.id}.pdf"
+    url = f"/documents/{doc.public_id}.pdf"
 
     async def get(username: str | None, *, query: bool = False, path: str = url) -> Any:
         if username is None:
@@ -419,18 +420,19 @@ async def test_document_pdf_follows_case_permissions(govhall: Any, client: Any) 
         assert response.status_code == 200, (allowed, response.text)
         assert response.headers["content-type"] == "application/pdf"
         assert response.content == bytes(doc.content)
-    response = await get("applicant1", query=True)
-    assert response.status_code == 200
+    refused = await get("applicant1", query=True)  # a token in the URL would end up in access logs
+    assert refused.status_code == 400 and "网址中不接受登录令牌" in refused.json()["message"]
+    response = await get("applicant1")
     disposition = response.headers["content-disposition"]
     assert disposition.startswith("inline;")
     assert f"filename*=UTF-8''{quote('受理通知书_' + doc.number + '.pdf', safe='')}" in disposition
 
     assert (await get(None)).status_code == 401
     bad = await client.get(url, headers={"Authorization": "Bearer not-a-token"})
-    assert bad.status_code == 401 and bad.json()["message"] == "请先登录"
+    assert bad.status_code == 401 and bad.json()["message"] == "登录已失效，请重新登录"
     assert (await get("applicant2")).status_code == 403
     assert (await get("stranger")).status_code == 403
-    assert (await get("clerk1", path=f"/documents/{doc.id + 100}.pdf")).status_code == 404
+    assert (await get("clerk1", path=f"/documents/{doc.id}.pdf")).status_code == 404  # row ids are not URLs
 
 
 async def test_document_pdf_maps_not_found_from_the_case_check(
@@ -446,7 +448,7 @@ async def test_document_pdf_maps_not_found_from_the_case_check(
     doc = await issue_case_document(govhall, await make_case(center), "acceptance_notice")
     monkeypatch.setattr(core.cases, "load_visible_case", hidden)
     token = await _token("applicant1")
-    response = await client.get(f"/documents/{doc.id}.pdf", headers={"Authorization": f"Bearer {token}"})
+    response = await client.get(f"/documents/{doc.public_id}.pdf", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 404
 
 
@@ -458,7 +460,7 @@ async def test_register_pdf_is_for_center_staff(govhall: Any, client: Any) -> No
     assert doc.case_id is None and doc.kind == "register"
     await make_user("pickup1", center, "pickup")
     await make_user("stranger", other_center, "admin")
-    url = f"/documents/{doc.id}.pdf"
+    url = f"/documents/{doc.public_id}.pdf"
     for username, status in (("pickup1", 200), ("applicant1", 404), ("stranger", 404)):
         response = await client.get(url, headers={"Authorization": f"Bearer {await _token(username)}"})
         assert response.status_code == status, username

@@ -51,7 +51,7 @@ async def test_clerk_issues_the_register_of_a_period(app: Any, gql: Any, client:
     assert result["kind"] == "register" and result["title"] == "办件登记簿"
     assert result["number"] == f"测政服登〔{date.fromisoformat(result['issuedOn']).year}〕第0001号"
     assert result["url"] == f"/documents/{result['id']}.pdf" and len(result["verifyCode"]) == 12
-    stored = await Document.get(id=result["id"])
+    stored = await Document.get(public_id=result["id"])
     assert stored.case_id is None and stored.sha256 == result["sha256"]
 
     pdf = await client.get(result["url"], headers={"Authorization": f"Bearer {gql.token}"})
@@ -65,7 +65,7 @@ async def test_clerk_issues_the_register_of_a_period(app: Any, gql: Any, client:
 
     again = await issue(gql, "2026-11-03", "2026-11-03")
     assert again["number"].endswith("第0002号")
-    assert "TESTC2026113000002" not in pdf_text(bytes((await Document.get(id=again["id"])).content))
+    assert "TESTC2026113000002" not in pdf_text(bytes((await Document.get(public_id=again["id"])).content))
 
 
 async def test_applicant_and_anonymous_are_refused(app: Any, gql: Any) -> None:

@@ -270,7 +270,7 @@ def test_apply_then_accept_in_the_browser(web_server: str, browser_page: Any, tm
     notice = page.locator("li[data-kind=acceptance_notice] a.doc-link")
     expect(notice).to_be_visible()
     href = notice.get_attribute("href") or ""
-    assert href.startswith("/documents/") and "token=" in href, href
+    assert href.startswith("/documents/") and "sig=" in href and "token=" not in href, href  # a signed link
     assert notice.get_attribute("target") == "_blank"
     pdf = page.request.get(base + href)
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"

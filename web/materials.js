@@ -5,10 +5,9 @@ import { h, note, uid } from "./ui.js";
 
 const ACCEPT = ".pdf,.jpg,.jpeg,.png,.tif,.tiff,.ofd,application/pdf,image/jpeg,image/png,image/tiff";
 
-export function withToken(url) {
-  const token = session.token;
-  if (!token || !url) return url;
-  return `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}`;
+/** The file's short-lived signed link (the session token never goes into a URL). */
+export function downloadLink(file) {
+  return file.downloadUrl || file.url;
 }
 
 function size(n) {
@@ -46,7 +45,7 @@ export async function uploadFile(file, code) {
 async function reusable() {
   if (!(await hasQuery("myMaterials"))) return [];
   try {
-    const data = await gql("{ myMaterials { id code filename size url } }");
+    const data = await gql("{ myMaterials { id code filename size url downloadUrl } }");
     return data.myMaterials || [];
   } catch {
     return [];
@@ -84,7 +83,7 @@ export async function materialsUploader(materials) {
     function addChip(file) {
       const entry = { material: m, file, chip: null };
       const remove = h("button", { type: "button", class: "btn btn-link", "aria-label": `移除 ${file.filename}` }, "移除");
-      entry.chip = h("li", { class: "chip-file" }, h("a", { href: withToken(file.url), target: "_blank", rel: "noopener" }, file.filename), h("span", { class: "muted" }, ` ${size(file.size)}`), remove);
+      entry.chip = h("li", { class: "chip-file" }, h("a", { href: downloadLink(file), target: "_blank", rel: "noopener" }, file.filename), h("span", { class: "muted" }, ` ${size(file.size)}`), remove);
       remove.addEventListener("click", () => {
         chosen.splice(chosen.indexOf(entry), 1);
         entry.chip.remove();
@@ -140,7 +139,7 @@ export async function caseMaterialsSection(c, { canAttach = false } = {}) {
   let slots;
   try {
     const data = await gql(
-      `query($id: ID!) { caseMaterials(id: $id) { code name role required listed provided files { id filename size url } } }`,
+      `query($id: ID!) { caseMaterials(id: $id) { code name role required listed provided files { id filename size url downloadUrl } } }`,
       { id: c.id },
     );
     slots = data.caseMaterials;
@@ -157,7 +156,7 @@ export async function caseMaterialsSection(c, { canAttach = false } = {}) {
             s.name, s.required ? "" : h("span", { class: "muted" }, "（特定情形）"),
           ),
           s.files.length
-            ? h("ul", { class: "chips" }, s.files.map((f) => h("li", { class: "chip-file" }, h("a", { href: withToken(f.url), target: "_blank", rel: "noopener" }, f.filename), h("span", { class: "muted" }, ` ${size(f.size)}`))))
+            ? h("ul", { class: "chips" }, s.files.map((f) => h("li", { class: "chip-file" }, h("a", { href: downloadLink(f), target: "_blank", rel: "noopener" }, f.filename), h("span", { class: "muted" }, ` ${size(f.size)}`))))
             : h("div", { class: "muted" }, "未提交"),
         )))
     : note("本事项无材料清单。"));

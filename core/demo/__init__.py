@@ -57,7 +57,7 @@ async def build_demo(govhall: GovHall) -> list[str]:
     for username, name, grants in DEMO_USERS:
         user = await User.get_or_none(username=username)
         if user is None:
-            user = await add_user(username, DEMO_PASSWORD, display_name=name)
+            user = await add_user(username, DEMO_PASSWORD, display_name=name, hashing=govhall.settings.password_hashing)
         for center_code, role, department in grants:
             for code in centers if center_code == "*" else [center_code]:
                 if code in centers:

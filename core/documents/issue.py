@@ -89,8 +89,9 @@ def verify_url(govhall: GovHall, code: str) -> str:
 
 
 def document_url(document: Document) -> str:
-    """Where an authorised user downloads the PDF (relative to the site)."""
-    return f"/documents/{document.id}.pdf"
+    """Where an authorised user downloads the PDF (relative to the site): by its random public id,
+    never the row number."""
+    return f"/documents/{document.public_id}.pdf"
 
 
 def _title(kind: str, context: Mapping[str, Any]) -> str | None:

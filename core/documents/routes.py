@@ -1,10 +1,11 @@
-"""HTTP routes for issued documents: the PDF for those who may see the case, and the public
+"""HTTP routes for issued documents: the PDF for those who may see what it prints, and the public
 verification page (``/verify/{code}``) that confirms a paper or a file is genuine."""
 
 from __future__ import annotations
 
 import hashlib
 import importlib
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -14,14 +15,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from ..accounts import authenticate
+from ..downloads import DownloadRefused, download_actor
 from ..errors import Forbidden, NotFound
-from ..graphql.context import bearer_token
 from ..models import Center, Document
 from .issue import display_code, normalize_code
 from .render import cn_date
 
 REGISTER_ROLES = ("clerk", "head", "supervisor", "admin", "pickup")
+CORE_READERS = {"register": REGISTER_ROLES}
+UNDECLARED_READERS = ("admin",)
+PUBLIC_ID = re.compile(r"[0-9a-f]{32}")
 MAX_UPLOAD = 20 * 1024 * 1024  # a checked file larger than this cannot be one of our PDFs
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
@@ -41,18 +44,23 @@ def _message(status: int, text: str, **headers: str) -> JSONResponse:
     return JSONResponse({"message": text}, status_code=status, headers=headers or None)
 
 
-async def document_pdf(request: Request) -> Response:
-    """``GET /documents/{id}.pdf``: the PDF, with the permissions of its case."""
-    token = bearer_token(request) or request.query_params.get("token")
-    actor = await authenticate(token)
-    if actor.is_anonymous:
-        return _message(401, "请先登录", **{"WWW-Authenticate": "Bearer"})
-    rows = await Document.filter(id=request.path_params["id"]).values(
-        "id", "center_id", "case_id", "title", "number", "sha256"
-    )
-    if not rows:
-        return _message(404, "文书不存在")
-    doc = rows[0]
+def document_readers(govhall: Any) -> dict[str, tuple[str, ...]]:
+    """Roles that may read each case-less kind: the core's register, then what plugins declare
+    (``readers`` in ``register_document_kinds``). A kind nobody declared is for administrators."""
+    key = ("document_readers",)
+    if key not in govhall.memo:
+        readers = dict(CORE_READERS)
+        for group in govhall.pm.hook.register_document_kinds():
+            for kind, info in group.items():
+                if info.get("readers"):
+                    readers.setdefault(kind, tuple(info["readers"]))
+        govhall.memo[key] = readers
+    return govhall.memo[key]
+
+
+async def may_read(govhall: Any, actor: Any, doc: dict[str, Any]) -> Response | None:
+    """None when ``actor`` may read the document; the refusal otherwise. A case's document has the
+    case's permissions; a case-less one (register, ranking, form) those of the data it prints."""
     if doc["case_id"] is not None:
         cases = importlib.import_module("core.cases")
         try:
@@ -61,18 +69,42 @@ async def document_pdf(request: Request) -> Response:
             return _message(404, exc.message)
         except Forbidden as exc:
             return _message(403, exc.message)
-    elif not actor.has(doc["center_id"], *REGISTER_ROLES):
+        return None
+    roles = document_readers(govhall).get(doc["kind"], UNDECLARED_READERS)
+    if not actor.has(doc["center_id"], *roles):
         return _message(404, "文书不存在")
+    return None
+
+
+async def document_pdf(request: Request) -> Response:
+    """``GET /documents/{id}.pdf`` (``id`` the document's random public id): the PDF, for a bearer
+    token or a signed link (:mod:`core.downloads`), with the permissions of what it prints."""
+    try:
+        actor = await download_actor(request)
+    except DownloadRefused as exc:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        return _message(exc.status, exc.message, **headers)
+    public_id = request.path_params["id"]
+    rows = await Document.filter(public_id=public_id).values(
+        "id", "public_id", "center_id", "case_id", "kind", "title", "number", "sha256"
+    ) if PUBLIC_ID.fullmatch(public_id) else []
+    if not rows:
+        return _message(404, "文书不存在")
+    doc = rows[0]
+    refusal = await may_read(request.app.state.govhall, actor, doc)
+    if refusal is not None:
+        return refusal
     content = await Document.filter(id=doc["id"]).values_list("content", flat=True)
     filename = f"{doc['title']}_{doc['number']}.pdf"
     return Response(
         bytes(content[0]),
         media_type="application/pdf",
         headers={
-            "Content-Disposition": f"inline; filename=\"document-{doc['id']}.pdf\"; "
+            "Content-Disposition": f"inline; filename=\"document-{doc['public_id']}.pdf\"; "
             f"filename*=UTF-8''{quote(filename, safe='')}",
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
             "ETag": f'"{doc["sha256"]}"',
         },
     )
@@ -235,7 +267,7 @@ async def verify_file(request: Request) -> Response:
 def routes() -> list[Route]:
     """Mounted by :func:`core.app.extra_routes`."""
     return [
-        Route("/documents/{id:int}.pdf", document_pdf, methods=["GET"]),
+        Route("/documents/{id}.pdf", document_pdf, methods=["GET"]),
         Route("/verify/{code}.json", verify_json, methods=["GET"]),
         Route("/verify/{code}", verify_page, methods=["GET"]),
         Route("/verify/{code}", verify_file, methods=["POST"]),

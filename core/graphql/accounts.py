@@ -9,7 +9,7 @@ import strawberry
 from .. import accounts
 from ..errors import UserErrorsException
 from ..models import User
-from .context import Info
+from .context import Info, client_address
 from .types import Ok, RoleGrant, UserErrors, user_errors
 
 
@@ -49,10 +49,12 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="登录，返回令牌（Authorization: Bearer <token>）")
+    @strawberry.mutation(description="登录，返回令牌（Authorization: Bearer <token>）；连续失败过多时暂时锁定")
     async def login(self, info: Info, username: str, password: str) -> LoginResult:
         try:
-            token, user = await accounts.login(username, password, token_hours=info.context.govhall.settings.token_hours)
+            token, user = await accounts.login(
+                username, password, settings=info.context.govhall.settings, address=client_address(info.context.request)
+            )
         except UserErrorsException as exc:
             return user_errors(exc.errors)
         return LoginSuccess(token=token, user=account(user, await accounts.load_grants(user)))

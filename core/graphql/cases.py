@@ -10,6 +10,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from .. import cases as service
+from ..documents.issue import document_url
+from ..downloads import link_for
 from ..models import Case as CaseRow
 from ..models import CaseEvent, CaseTask, Department, Document, Notification, Rating
 from ..ratings import rate_case
@@ -46,14 +48,18 @@ class CaseEventType:
 
 @strawberry.type
 class CaseDocument:
-    id: int
+    id: strawberry.ID = strawberry.field(description="文书编号（随机，不连续）")
     kind: str
     title: str
     number: str
     issued_on: date
-    url: str
+    url: str = strawberry.field(description="PDF 地址（需在请求头携带令牌）")
     sha256: str
     verify_code: str
+
+    @strawberry.field(description="PDF 下载链接：几分钟内有效，仅限本人使用（可直接在浏览器中打开）")
+    async def download_url(self, info: Info) -> str:
+        return await link_for(info, self.url)
 
 
 @strawberry.type
@@ -159,11 +165,11 @@ class CaseType:
     @strawberry.field(description="已出具的文书")
     async def documents(self) -> list[CaseDocument]:
         rows = await Document.filter(case_id=self._row.id).order_by("id").only(
-            "id", "kind", "title", "number", "issued_on", "sha256", "verify_code"
+            "id", "public_id", "kind", "title", "number", "issued_on", "sha256", "verify_code"
         )
         return [
-            CaseDocument(id=d.id, kind=d.kind, title=d.title, number=d.number, issued_on=d.issued_on,
-                         url=f"/documents/{d.id}.pdf", sha256=d.sha256, verify_code=d.verify_code)
+            CaseDocument(id=strawberry.ID(d.public_id), kind=d.kind, title=d.title, number=d.number,
+                         issued_on=d.issued_on, url=document_url(d), sha256=d.sha256, verify_code=d.verify_code)
             for d in rows
         ]
 

@@ -32,6 +32,12 @@ def bearer_token(request: Request) -> str | None:
     return None
 
 
+def client_address(request: Request) -> str | None:
+    """The caller's address as the server sees it (behind a proxy, uvicorn's ``--proxy-headers``
+    puts the forwarded address here; ``govhall serve`` turns it on for a proxy on 127.0.0.1)."""
+    return request.client.host if request.client else None
+
+
 async def build_context(request: Request) -> Context:
     govhall: GovHall = request.app.state.govhall
     token = bearer_token(request)

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from ..centers import get_center
 from ..documents.issue import document_url, issue_register
+from ..downloads import link_for
 from ..errors import UserErrorsException
 from ..models import Document
 from .context import Info
@@ -21,14 +22,18 @@ MAX_REGISTER_DAYS = 366
 
 @strawberry.type(description="出具的文书：文号、核验码和下载地址")
 class IssuedDocument:
-    id: int
+    id: strawberry.ID = strawberry.field(description="文书编号（随机，不连续）")
     kind: str
     title: str
     number: str
     issued_on: date
-    url: str = strawberry.field(description="PDF 下载地址（需登录，权限同办件）")
+    url: str = strawberry.field(description="PDF 地址（需在请求头携带令牌，权限同所载数据）")
     sha256: str
     verify_code: str
+
+    @strawberry.field(description="PDF 下载链接：几分钟内有效，仅限本人使用（可直接在浏览器中打开）")
+    async def download_url(self, info: Info) -> str:
+        return await link_for(info, self.url)
 
 
 IssueRegisterResult = Annotated[IssuedDocument | UserErrors, strawberry.union("IssueRegisterResult")]
@@ -36,7 +41,7 @@ IssueRegisterResult = Annotated[IssuedDocument | UserErrors, strawberry.union("I
 
 def issued_document(document: Document) -> IssuedDocument:
     return IssuedDocument(
-        id=document.id, kind=document.kind, title=document.title, number=document.number,
+        id=strawberry.ID(document.public_id), kind=document.kind, title=document.title, number=document.number,
         issued_on=document.issued_on, url=document_url(document), sha256=document.sha256,
         verify_code=document.verify_code,
     )

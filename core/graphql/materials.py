@@ -10,6 +10,7 @@ import strawberry
 
 from .. import materials as service
 from ..cases import load_visible_case
+from ..downloads import link_for
 from ..models import Case
 from .context import Info
 from .types import UserErrors, mutation_result
@@ -24,7 +25,11 @@ class MaterialFile:
     sha256: str
     content_type: str
     created_at: datetime
-    url: str = strawberry.field(description="下载地址（需登录：本人或可查看所附办件的人员）")
+    url: str = strawberry.field(description="下载地址（需在请求头携带令牌：本人或可查看所附办件的人员）")
+
+    @strawberry.field(description="下载链接：几分钟内有效，仅限本人使用（可直接在浏览器中打开）")
+    async def download_url(self, info: Info) -> str:
+        return await link_for(info, self.url)
 
 
 @strawberry.type(description="事项材料清单中的一项及本办件已提交的文件")

@@ -15,6 +15,7 @@ from typing import Any
 from core import hookimpl
 from core.models import Center
 
+from .assess import ASSESSOR_ROLES
 from .graphql import Mutation, Query
 from .report import KIND
 from .ruleset import bundled_rules
@@ -40,9 +41,9 @@ def register_document_templates() -> Sequence[Path]:
 
 
 @hookimpl
-def register_document_kinds() -> Mapping[str, Mapping[str, str]]:
-    """The ranking's 文号: 连政服考〔2026〕第0001号."""
-    return {KIND: {"title": "考核排名表", "abbreviation": "考"}}
+def register_document_kinds() -> Mapping[str, Mapping[str, Any]]:
+    """The ranking's 文号: 连政服考〔2026〕第0001号; only assessors read it, as they alone see the scores."""
+    return {KIND: {"title": "考核排名表", "abbreviation": "考", "readers": ASSESSOR_ROLES}}
 
 
 @hookimpl(trylast=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core import UserError, hookimpl
 
@@ -40,7 +40,7 @@ def register_document_templates() -> Sequence[Path]:
 
 
 @hookimpl
-def register_document_kinds() -> Mapping[str, Mapping[str, str]]:
+def register_document_kinds() -> Mapping[str, Mapping[str, Any]]:
     """Their own 文号 abbreviations: 绿 for the travelling form, 绿登 for the register."""
     return printing.document_kinds()
 

@@ -1,7 +1,7 @@
 """The printed papers: the travelling acceptance form (快速审批绿色通道受理表, 附表1) of a project and
 the register of green-channel projects (窗口受理审批“绿色通道”项目登记簿, 附表2) of a period.
 
-Both are issued without a case: the core lets its register roles download them.
+Both are issued without a case: whoever may view the projects they print may download them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from core.models import Document
 from core.runtime import GovHall
 
 from .models import GreenProject
-from .projects import load_project, plugin_center
+from .projects import VIEW_ROLES, load_project, plugin_center
 from .views import ProjectView, StepView, project_view, project_views
 
 FORM_KIND = "green_form"
@@ -31,11 +31,12 @@ MAX_DAYS = 366
 ABBREVIATIONS = {FORM_KIND: "绿", REGISTER_KIND: "绿登"}
 
 
-def document_kinds() -> dict[str, dict[str, str]]:
-    """Our kinds with their own 文号 abbreviation (测政服绿〔2026〕第0001号)."""
+def document_kinds() -> dict[str, dict[str, Any]]:
+    """Our kinds with their own 文号 abbreviation (测政服绿〔2026〕第0001号), readable by the roles
+    that may view green-channel projects."""
     return {
-        FORM_KIND: {"title": FORM_TITLE, "abbreviation": ABBREVIATIONS[FORM_KIND]},
-        REGISTER_KIND: {"title": REGISTER_TITLE, "abbreviation": ABBREVIATIONS[REGISTER_KIND]},
+        FORM_KIND: {"title": FORM_TITLE, "abbreviation": ABBREVIATIONS[FORM_KIND], "readers": VIEW_ROLES},
+        REGISTER_KIND: {"title": REGISTER_TITLE, "abbreviation": ABBREVIATIONS[REGISTER_KIND], "readers": VIEW_ROLES},
     }
 
 

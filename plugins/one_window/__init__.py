@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core import UserError, hookimpl
 
-from . import rules
+from . import pickup, rules
 from .graphql import Mutation, Query
 
 if TYPE_CHECKING:
@@ -37,6 +37,12 @@ def register_graphql() -> Mapping[str, Sequence[type]]:
 def register_document_templates() -> Sequence[Path]:
     """``pickup_register.html``: the printable 出件登记簿."""
     return [TEMPLATES]
+
+
+@hookimpl
+def register_document_kinds() -> Mapping[str, Mapping[str, Any]]:
+    """The pickup register, readable by those who may see the pickup records it prints."""
+    return {pickup.KIND: {"title": "出件登记簿", "readers": pickup.REGISTER_ROLES}}
 
 
 @hookimpl

@@ -4,7 +4,7 @@ import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner, hasQuer
 import { h, field, section, note, seg, fmt, uid, alertBadge, hasRole, KIND_LABELS, ROLE_LABELS, RATING_LABELS, STANDARD_STATES, STAFF_ROLES } from "../ui.js";
 import { center as getCenter, existing } from "../store.js";
 import { renderForm, renderValue, mergePatch } from "../form.js";
-import { caseMaterialsSection, withToken } from "../materials.js";
+import { caseMaterialsSection } from "../materials.js";
 import { handoverSection, checklistSchema } from "./handovers.js";
 
 const CASE_WANTED = [
@@ -13,7 +13,7 @@ const CASE_WANTED = [
   "applicantName", "department", "item { code name version }", "availableActions",
   "actions { action label commentRequired editsData }",
   "events { seq action actor role at comment fromState toState changes }",
-  "documents { id kind title number issuedOn url verifyCode }",
+  "documents { id kind title number issuedOn url downloadUrl verifyCode }",
   "tasks { department departmentName lead state due comment }",
   "rating",
 ];
@@ -88,8 +88,8 @@ function materialNames(item) {
   return materials.map((m) => m.name).filter(Boolean);
 }
 
-function docUrl(url) {
-  return withToken(url);
+function docUrl(doc) {
+  return doc.downloadUrl || doc.url;
 }
 
 async function loadCase(id) {
@@ -166,7 +166,7 @@ export async function caseView({ page, params, user, isCurrent }) {
   sideCol.append(section("文书", (c.documents || []).length
     ? h("ul", { class: "documents" }, c.documents.map((d) =>
         h("li", { dataset: { kind: d.kind } },
-          h("a", { href: docUrl(d.url), target: "_blank", rel: "noopener", class: "doc-link" }, d.title || d.kind),
+          h("a", { href: docUrl(d), target: "_blank", rel: "noopener", class: "doc-link" }, d.title || d.kind),
           h("div", { class: "muted" }, `文号 ${d.number} · ${fmt.date(d.issuedOn)}${d.verifyCode ? ` · 核验码 ${d.verifyCode}` : ""}`),
         )))
     : note("暂未出具文书。")));
