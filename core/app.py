@@ -12,6 +12,7 @@ from typing import Any
 
 import pluggy
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -20,9 +21,12 @@ from cross_web import HTTPException
 from strawberry.asgi import GraphQL
 
 from .db import open_database
-from .graphql.context import build_context
+from .graphql.context import bearer_token, build_context
 from .graphql.schema import build_schema
+from .limits import ANONYMOUS, LIMIT_CODE
+from .logging import AccessLog, configure_logging, security_event
 from .runtime import GovHall
+from .security_headers import SecurityHeaders
 from .sweeper import run_sweeper
 from .settings import Settings
 
@@ -40,7 +44,52 @@ BAD_REQUEST_MESSAGES = {
 }
 
 
+def _error_response(message: str, code: str, status: int, **extensions: Any) -> JSONResponse:
+    return JSONResponse(
+        {"data": None, "errors": [{"message": message, "extensions": {"code": code, **extensions}}]},
+        status_code=status,
+    )
+
+
+async def _read_body(scope: Any, receive: Any, limit: int) -> bytes | None:
+    """The whole request body, or None as soon as it is known to exceed ``limit`` bytes."""
+    for name, value in scope.get("headers", []):
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            return None
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Any) -> Any:
+    sent = False
+
+    async def replay() -> Any:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
 class GovHallGraphQL(GraphQL):
+    def __init__(self, *args: Any, max_request_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_request_bytes = max_request_bytes
+
     async def get_context(self, request: Request, response: Any = None) -> Any:  # type: ignore[override]
         return await build_context(request)
 
@@ -49,14 +98,21 @@ class GovHallGraphQL(GraphQL):
         GraphQL-shaped JSON error with a 4xx status, never a bare text line or a traceback."""
         if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
+        request = Request(scope=scope, receive=receive)
+        limit = self.max_request_bytes if bearer_token(request) else ANONYMOUS.max_body_bytes or 0
+        body = await _read_body(scope, receive, limit)
+        if body is None:
+            security_event("limit_refused", limit="body", bytes_allowed=limit)
+            response = _error_response(
+                f"请求过大：不能超过 {limit // 1024} KB（登录后可发送更大的请求）", LIMIT_CODE, 413, limit="body",
+            )
+            return await response(scope, receive, send)
+        receive = _replaying(body, receive)
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as exc:
             message = BAD_REQUEST_MESSAGES.get(exc.reason, "请求格式错误")
-            response = JSONResponse(
-                {"data": None, "errors": [{"message": f"{message}（{exc.reason}）", "extensions": {"code": "BAD_REQUEST"}}]},
-                status_code=exc.status_code,
-            )
+            response = _error_response(f"{message}（{exc.reason}）", "BAD_REQUEST", exc.status_code)
         await response(scope, receive, send)
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
@@ -100,7 +156,11 @@ def create_app(settings: Settings | None = None, pm: pluggy.PluginManager | None
     govhall = GovHall.create(settings, pm)
     govhall.processes  # noqa: B018 - check every process now: a broken one stops the app at start
     schema = build_schema(govhall.hub)
-    graphql_app = GovHallGraphQL(schema, graphql_ide="graphiql")
+    settings = govhall.settings
+    graphql_app = GovHallGraphQL(
+        schema, graphql_ide=None if settings.is_production else "graphiql", max_request_bytes=settings.max_request_bytes,
+    )
+    configure_logging()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -124,7 +184,10 @@ def create_app(settings: Settings | None = None, pm: pluggy.PluginManager | None
     if WEB_DIR.is_dir():
         routes.append(Route("/", lambda request: RedirectResponse("/web/")))
         routes.append(Mount("/web", StaticFiles(directory=WEB_DIR, html=True), name="web"))
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = [Middleware(SecurityHeaders)]
+    if settings.log_requests:
+        middleware.insert(0, Middleware(AccessLog))
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.govhall = govhall
     app.state.schema = schema
     return app

@@ -8,6 +8,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "govhall.sqlite3"
+ENVIRONMENTS = ("development", "production")
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,9 @@ class Settings:
     ``database_url``: ``sqlite:///path/file.sqlite3`` (default, under ``var/``) or
     ``postgres://user:pass@host:5432/db`` (production, many app processes).
     ``plugins``: if set, only these built-in/outside plugins are loaded (``GOVHALL_PLUGINS``).
+    ``environment``: ``development`` (the demo: GraphiQL and introspection for everyone) or
+    ``production`` (``GOVHALL_ENV``): anonymous callers get neither GraphiQL, introspection nor
+    field suggestions. Every setting is listed in the README's "Settings" table.
     """
 
     database_url: str = field(default_factory=lambda: f"sqlite://{DEFAULT_SQLITE_PATH}")
@@ -25,6 +29,10 @@ class Settings:
     plugins: tuple[str, ...] | None = None
     sweep_seconds: float = 60.0  # 0 turns the in-process deadline sweeper off (tests, `govhall sweep` elsewhere)
     debug: bool = False
+    environment: str = "development"
+    public_url_set: bool = False  # GOVHALL_PUBLIC_URL given: required to serve on a non-loopback address
+    max_request_bytes: int = 2 * 1024 * 1024  # a signed-in caller's /graphql body; anonymous callers get less
+    log_requests: bool = True  # one JSON line per request on the ``govhall.access`` logger
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -36,13 +44,26 @@ class Settings:
             values["token_hours"] = int(hours)
         if public := env.get("GOVHALL_PUBLIC_URL"):
             values["public_url"] = public.rstrip("/")
+            values["public_url_set"] = True
         if names := env.get("GOVHALL_PLUGINS"):
             values["plugins"] = tuple(n.strip() for n in names.split(",") if n.strip())
         if sweep := env.get("GOVHALL_SWEEP_SECONDS"):
             values["sweep_seconds"] = float(sweep)
         values["debug"] = env.get("GOVHALL_DEBUG", "") not in ("", "0", "false")
+        if environment := env.get("GOVHALL_ENV"):
+            if environment not in ENVIRONMENTS:
+                raise ValueError(f"GOVHALL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
+            values["environment"] = environment
+        if max_bytes := env.get("GOVHALL_MAX_REQUEST_BYTES"):
+            values["max_request_bytes"] = int(max_bytes)
+        if log_requests := env.get("GOVHALL_LOG_REQUESTS"):
+            values["log_requests"] = log_requests not in ("0", "false")
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
 
     @property
     def is_postgres(self) -> bool:

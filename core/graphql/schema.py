@@ -7,6 +7,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from ..limits import RequestLimits
 from ..plugins import PluginHub
 from . import accounts, centers
 from .errors import GovHallErrors
@@ -44,7 +45,8 @@ def build_schema(hub: PluginHub) -> strawberry.Schema:
     return strawberry.Schema(
         query=merge_types("Query", tuple(queries)),
         mutation=merge_types("Mutation", tuple(mutations)),
-        extensions=[ParserCache(maxsize=512), ValidationCache(maxsize=512), GovHallErrors],
+        # factories, not instances: an extension keeps the request's execution context on itself
+        extensions=[RequestLimits, lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), GovHallErrors],
         config=StrawberryConfig(auto_camel_case=True),
     )
 
