@@ -22,6 +22,7 @@ from strawberry.asgi import GraphQL
 
 from .db import open_database
 from .graphql.context import bearer_token, build_context
+from .graphql.errors import public_errors
 from .graphql.schema import build_schema
 from .limits import ANONYMOUS, LIMIT_CODE
 from .logging import AccessLog, configure_logging, security_event
@@ -91,7 +92,16 @@ class GovHallGraphQL(GraphQL):
         self.max_request_bytes = max_request_bytes
 
     async def get_context(self, request: Request, response: Any = None) -> Any:  # type: ignore[override]
-        return await build_context(request)
+        context = await build_context(request)
+        request.state.graphql_context = context
+        return context
+
+    async def process_result(self, request: Request, result: Any) -> Any:  # type: ignore[override]
+        """Errors raised while parsing (e.g. too many tokens) skip the schema's error extension:
+        they are made public here, the same way."""
+        if result.errors:
+            result.errors = public_errors(result.errors, getattr(request.state, "graphql_context", None))
+        return await super().process_result(request, result)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """A request GraphQL cannot even read (bad JSON, no query, wrong content type) still gets a

@@ -26,10 +26,11 @@ validating a 30-field form then takes well under a millisecond.
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -38,6 +39,7 @@ from jsonschema.exceptions import ValidationError
 
 from core.errors import UserError, UserErrorsException, pointer, resolve
 from core.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, reason_for
+from core.text_safety import BIDI_MESSAGE, has_bidi_controls
 
 __all__ = [
     "WIDGETS",
@@ -51,6 +53,10 @@ __all__ = [
     "schema_at",
     "check_size",
     "byte_size",
+    "CASE_TEXT_MAX_CHARS",
+    "CASE_TEXT_TOTAL_CHARS",
+    "CASE_LIST_MAX_ITEMS",
+    "bounds_errors",
 ]
 
 WIDGETS = frozenset(
@@ -499,3 +505,60 @@ def check_size(obj: object, limit_bytes: int, what: str) -> None:
         raise UserErrorsException.single(
             "too_large", f"{what}过大（{_human(size)}），不能超过{_human(limit_bytes)}"
         )
+
+
+# --- bounds: what one case may make the server store and print ----------------------------------------
+
+CASE_TEXT_MAX_CHARS = 2_000
+"""Longest text in one field of case data or action parameters (a form's own ``maxLength`` may be lower)."""
+CASE_TEXT_TOTAL_CHARS = 20_000
+"""All the text of one case's data, or of one action's parameters, together: a notice prints it."""
+CASE_LIST_MAX_ITEMS = 200
+"""Most entries in one list (rows of a table, materials named in a one-time notice)."""
+
+
+def bounds_errors(document: object, label: Callable[[list[Part]], str] | None = None) -> list[UserError]:
+    """Every value of ``document`` (case data or an action's parameters) that one request may not
+    make the server store or print: text over :data:`CASE_TEXT_MAX_CHARS` characters or, together,
+    over :data:`CASE_TEXT_TOTAL_CHARS`; lists over :data:`CASE_LIST_MAX_ITEMS` entries; text-direction
+    overrides (a printed name must read as typed), NUL characters, NaN or infinite numbers.
+    ``label`` names a field for messages (``FormValidator.label``)."""
+    errors: list[UserError] = []
+    total = 0
+    name = label or (lambda parts: "该项")
+
+    def walk(value: object, parts: list[Part]) -> None:
+        nonlocal total
+        if len(errors) >= 50:
+            return
+        if isinstance(value, str):
+            total += len(value)
+            if len(value) > CASE_TEXT_MAX_CHARS:
+                errors.append(UserError(
+                    "maxLength", f"{name(parts)}不能超过{CASE_TEXT_MAX_CHARS}个字符（现有{len(value)}个）", pointer(*parts)
+                ))
+            if has_bidi_controls(value):
+                errors.append(UserError("bidi_control", f"{name(parts)}{BIDI_MESSAGE}", pointer(*parts)))
+            if "\x00" in value:
+                errors.append(UserError("nul_character", f"{name(parts)}包含空字符，请删除后重新输入", pointer(*parts)))
+        elif isinstance(value, float) and not math.isfinite(value):
+            errors.append(UserError("not_finite", f"{name(parts)}不是有效的数值", pointer(*parts)))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(key, parts)
+                walk(item, [*parts, key])
+        elif isinstance(value, list):
+            if len(value) > CASE_LIST_MAX_ITEMS:
+                errors.append(UserError(
+                    "maxItems", f"{name(parts)}最多填写{CASE_LIST_MAX_ITEMS}项（现有{len(value)}项）", pointer(*parts)
+                ))
+                return
+            for index, item in enumerate(value):
+                walk(item, [*parts, index])
+
+    walk(document, [])
+    if total > CASE_TEXT_TOTAL_CHARS and not errors:
+        errors.append(UserError(
+            "too_large", f"填写的文字合计过多（{total}个字符），不能超过{CASE_TEXT_TOTAL_CHARS}个字符", None
+        ))
+    return errors

@@ -11,6 +11,10 @@ DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "govhall.sqlite3"
 ENVIRONMENTS = ("development", "production")
 
 
+class SettingsError(ValueError):
+    """An environment variable has a value GovHall cannot use."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """What one GovHall deployment needs to know.
@@ -52,7 +56,7 @@ class Settings:
         values["debug"] = env.get("GOVHALL_DEBUG", "") not in ("", "0", "false")
         if environment := env.get("GOVHALL_ENV"):
             if environment not in ENVIRONMENTS:
-                raise ValueError(f"GOVHALL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
+                raise SettingsError(f"GOVHALL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
             values["environment"] = environment
         if max_bytes := env.get("GOVHALL_MAX_REQUEST_BYTES"):
             values["max_request_bytes"] = int(max_bytes)
