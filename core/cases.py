@@ -22,7 +22,14 @@ from .accounts import STAFF_ROLES, Actor
 from .calendar import CENTER_TZ
 from .centers import get_center
 from .errors import Forbidden, NotFound, UserError, UserErrorsException
-from .form_validation import CASE_DATA_MAX_BYTES, bounds_errors, check_size, validator_for
+from .form_validation import (
+    CASE_DATA_MAX_BYTES,
+    NOTICE_LIST_MAX_ITEMS,
+    NOTICE_TEXT_TOTAL_CHARS,
+    bounds_errors,
+    check_size,
+    validator_for,
+)
 from .counters import next_value
 from .models import Case, CaseEvent, CaseTask, Center, Department, Item, ItemVersion, User
 from .plugins import acall
@@ -272,7 +279,8 @@ async def transition_case(
     if transition.comment_required and not comment:
         raise UserErrorsException.single("required", f"“{transition.label}”须填写理由或意见", "/comment")
     params = dict(params or {})
-    if errors := bounds_errors({**params, "comment": comment}):  # the comment is printed too
+    printed = {**params, "comment": comment}  # a notice may print every word of them
+    if errors := bounds_errors(printed, total_chars=NOTICE_TEXT_TOTAL_CHARS, list_items=NOTICE_LIST_MAX_ITEMS):
         raise UserErrorsException(errors)
     new_data = case.data
     if transition.edits_data:

@@ -56,6 +56,8 @@ __all__ = [
     "CASE_TEXT_MAX_CHARS",
     "CASE_TEXT_TOTAL_CHARS",
     "CASE_LIST_MAX_ITEMS",
+    "NOTICE_TEXT_TOTAL_CHARS",
+    "NOTICE_LIST_MAX_ITEMS",
     "bounds_errors",
 ]
 
@@ -509,18 +511,31 @@ def check_size(obj: object, limit_bytes: int, what: str) -> None:
 
 # --- bounds: what one case may make the server store and print ----------------------------------------
 
-CASE_TEXT_MAX_CHARS = 2_000
-"""Longest text in one field of case data or action parameters (a form's own ``maxLength`` may be lower)."""
-CASE_TEXT_TOTAL_CHARS = 20_000
-"""All the text of one case's data, or of one action's parameters, together: a notice prints it."""
-CASE_LIST_MAX_ITEMS = 200
-"""Most entries in one list (rows of a table, materials named in a one-time notice)."""
+CASE_TEXT_MAX_CHARS = 500
+"""Longest text in one field of case data or action parameters (a form's own ``maxLength`` may be
+lower). WeasyPrint lays out a long run of Chinese text in quadratic time: 500 characters in one table
+cell take about a second on a busy server, 2,000 take half a minute."""
+CASE_TEXT_TOTAL_CHARS = 10_000
+"""All the text of one case's data together (keys included)."""
+CASE_LIST_MAX_ITEMS = 100
+"""Most entries in one list of case data (rows of a table)."""
+NOTICE_TEXT_TOTAL_CHARS = 2_000
+"""All the text of one action's parameters and comment together: a notice prints every word of it
+(the materials of a one-time notice, a refusal's reasons)."""
+NOTICE_LIST_MAX_ITEMS = 50
+"""Most entries in one list of an action's parameters (materials named in a one-time notice)."""
 
 
-def bounds_errors(document: object, label: Callable[[list[Part]], str] | None = None) -> list[UserError]:
-    """Every value of ``document`` (case data or an action's parameters) that one request may not
-    make the server store or print: text over :data:`CASE_TEXT_MAX_CHARS` characters or, together,
-    over :data:`CASE_TEXT_TOTAL_CHARS`; lists over :data:`CASE_LIST_MAX_ITEMS` entries; text-direction
+def bounds_errors(
+    document: object,
+    label: Callable[[list[Part]], str] | None = None,
+    *,
+    total_chars: int = CASE_TEXT_TOTAL_CHARS,
+    list_items: int = CASE_LIST_MAX_ITEMS,
+) -> list[UserError]:
+    """Every value of ``document`` (case data; an action's parameters with the ``NOTICE_`` limits)
+    that one request may not make the server store or print: text over :data:`CASE_TEXT_MAX_CHARS`
+    characters or, together, over ``total_chars``; lists over ``list_items`` entries; text-direction
     overrides (a printed name must read as typed), NUL characters, NaN or infinite numbers.
     ``label`` names a field for messages (``FormValidator.label``)."""
     errors: list[UserError] = []
@@ -548,17 +563,17 @@ def bounds_errors(document: object, label: Callable[[list[Part]], str] | None = 
                 walk(key, parts)
                 walk(item, [*parts, key])
         elif isinstance(value, list):
-            if len(value) > CASE_LIST_MAX_ITEMS:
+            if len(value) > list_items:
                 errors.append(UserError(
-                    "maxItems", f"{name(parts)}最多填写{CASE_LIST_MAX_ITEMS}项（现有{len(value)}项）", pointer(*parts)
+                    "maxItems", f"{name(parts)}最多填写{list_items}项（现有{len(value)}项）", pointer(*parts)
                 ))
                 return
             for index, item in enumerate(value):
                 walk(item, [*parts, index])
 
     walk(document, [])
-    if total > CASE_TEXT_TOTAL_CHARS and not errors:
+    if total > total_chars and not errors:
         errors.append(UserError(
-            "too_large", f"填写的文字合计过多（{total}个字符），不能超过{CASE_TEXT_TOTAL_CHARS}个字符", None
+            "too_large", f"填写的文字合计过多（{total}个字符），不能超过{total_chars}个字符", None
         ))
     return errors

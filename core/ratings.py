@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 from .accounts import Actor
 from .cases import is_owner, load_visible_case
 from .errors import Forbidden, UserError, UserErrorsException
-from .form_validation import CASE_TEXT_MAX_CHARS, bounds_errors
+from .form_validation import bounds_errors
 from .models import Rating
 
 DUPLICATE = UserError("duplicate", "该办件已评价过", "/id")
@@ -28,7 +28,7 @@ async def rate_case(actor: Actor, case_id: int | str, level: int, comment: str =
         errors.append(UserError("range", "评价等级应为1至5：5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意", "/level"))
     elif level <= 2 and not comment.strip():
         errors.append(UserError("required", "差评请说明原因，以便改进", "/comment"))
-    errors.extend(bounds_errors({"comment": comment}, lambda parts: f"评价意见（最多{CASE_TEXT_MAX_CHARS}字）"))
+    errors.extend(bounds_errors({"comment": comment}, lambda parts: "评价意见"))
     if case.completed_at is None:
         errors.append(UserError("not_completed", "办件办结后才能评价", "/id"))
     if await Rating.exists(case_id=case.id):
