@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -73,6 +74,23 @@ async def _read_body(scope: Any, receive: Any, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+def _unreadable_json(scope: Any, body: bytes) -> str | None:
+    """Why a JSON body cannot be read (invalid UTF-8, nesting too deep for the decoder, a number of
+    thousands of digits), or None. Strawberry would let these escape as a server error."""
+    content_type = next((v for k, v in scope.get("headers", []) if k == b"content-type"), b"")
+    if scope.get("method") != "POST" or not content_type.startswith(b"application/json"):
+        return None
+    try:
+        json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "请求体不是有效的 UTF-8 文本"
+    except RecursionError:
+        return "请求体的 JSON 嵌套过深"
+    except ValueError as exc:  # JSONDecodeError, or an integer beyond Python's digit limit
+        return f"请求体不是有效的 JSON（{exc}）"
+    return None
+
+
 def _replaying(body: bytes, receive: Any) -> Any:
     sent = False
 
@@ -117,6 +135,8 @@ class GovHallGraphQL(GraphQL):
                 f"请求过大：不能超过 {limit // 1024} KB（登录后可发送更大的请求）", LIMIT_CODE, 413, limit="body",
             )
             return await response(scope, receive, send)
+        if unreadable := _unreadable_json(scope, body):
+            return await _error_response(f"{unreadable}", "BAD_REQUEST", 400)(scope, receive, send)
         receive = _replaying(body, receive)
         try:
             response = await self.run(Request(scope=scope, receive=receive))

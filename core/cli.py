@@ -157,8 +157,6 @@ async def cmd_user_add(govhall: GovHall, args: argparse.Namespace) -> int:
             raise CommandError("两次输入的密码不一致")
     else:
         raise CommandError("请在终端输入密码，或使用 --password-stdin")
-    if has_bidi_controls(args.name or ""):
-        raise CommandError("姓名" + BIDI_MESSAGE)
     try:
         async with in_transaction():
             center = await get_center(args.center)
@@ -169,6 +167,13 @@ async def cmd_user_add(govhall: GovHall, args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     print(f"已创建用户 {user.username}：{args.center} / {args.role}" + (f" / {args.department}" if args.department else ""))
     return 0
+
+
+def _checked_user_add(args: argparse.Namespace) -> int:
+    """A display name is printed on documents: it must read as typed (checked before the database opens)."""
+    if has_bidi_controls(args.name or ""):
+        raise CommandError("姓名" + BIDI_MESSAGE)
+    return cmd_user_add(args)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -242,7 +247,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="姓名")
     p.add_argument("--phone")
     p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
-    p.set_defaults(func=cmd_user_add)
+    p.set_defaults(func=_checked_user_add)
 
     p = sub.add_parser("demo", help="建立演示数据：种子中心、部门、窗口、事项和演示用户")
     p.set_defaults(func=cmd_demo)

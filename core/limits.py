@@ -470,6 +470,13 @@ _TOKEN = re.compile(
 )
 
 
+_LONG_DIGITS = re.compile(r"\d{17}")
+
+
+def _is_huge_number(token: str) -> bool:
+    return token[:1] in "-0123456789" and len(re.sub(r"\D", "", token.split("e")[0].split("E")[0])) > 16
+
+
 def count_tokens(query: str) -> int:
     """The document's lexical tokens and comments, as graphql-core's ``max_tokens`` counts them
     (near enough: a refusal here would also be one there)."""
@@ -499,6 +506,9 @@ class RequestLimits(SchemaExtension):
         query = self.execution_context.query or ""
         if len(query) > self.tier.max_tokens and count_tokens(query) > self.tier.max_tokens:
             raise _refusal(f"查询过长：最多 {self.tier.max_tokens} 个词法单元", "tokens")
+        if _LONG_DIGITS.search(query) and any(_is_huge_number(m.group()) for m in _TOKEN.finditer(query)):
+            # graphql-core would fail converting it (Python refuses ints of over 4,300 digits)
+            raise GraphQLError("查询中的数值超出可处理的范围", extensions={"code": "BAD_USER_INPUT"})
         yield
 
     def on_validate(self) -> Iterator[None]:

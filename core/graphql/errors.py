@@ -48,7 +48,7 @@ def _public(error: GraphQLError, context: Any) -> GraphQLError:
             security_event("limit_refused", limit=(limited.extensions or {}).get("limit"),
                            tier=tier_for(context).name, **_who(context))
             return limited
-        return error
+        return _bad_request(error)
     if isinstance(original, Forbidden):
         security_event("permission_refused", field=".".join(str(p) for p in error.path or ()), **_who(context))
         return _with(error, original.message, "FORBIDDEN")
@@ -57,9 +57,20 @@ def _public(error: GraphQLError, context: Any) -> GraphQLError:
     if isinstance(original, UserErrorsException):
         return _with(error, "；".join(e.message for e in original.errors), "BAD_USER_INPUT")
     if isinstance(original, GraphQLError):  # e.g. a bad scalar value
-        return error
+        return _bad_request(error)
     log.error("unexpected error in %s", error.path, exc_info=original)
     return _with(error, INTERNAL_MESSAGE, "INTERNAL")
+
+
+def _bad_request(error: GraphQLError) -> GraphQLError:
+    """A syntax, validation or value error: the graphql-core text (a client's developer searches
+    for it) after a Chinese lead, with ``extensions.code = BAD_REQUEST``."""
+    if (error.extensions or {}).get("code"):
+        return error
+    return GraphQLError(
+        message=f"请求有误：{error.message}", nodes=error.nodes, source=error.source, positions=error.positions,
+        path=error.path, original_error=None, extensions={**(error.extensions or {}), "code": "BAD_REQUEST"},
+    )
 
 
 def _who(context: Any) -> dict[str, object]:
