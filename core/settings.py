@@ -59,6 +59,8 @@ class Settings:
                 raise SettingsError(f"GOVHALL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
             values["environment"] = environment
         if max_bytes := env.get("GOVHALL_MAX_REQUEST_BYTES"):
+            if not max_bytes.isdigit():
+                raise SettingsError(f"GOVHALL_MAX_REQUEST_BYTES must be a number of bytes, not {max_bytes!r}")
             values["max_request_bytes"] = int(max_bytes)
         if log_requests := env.get("GOVHALL_LOG_REQUESTS"):
             values["log_requests"] = log_requests not in ("0", "false")
