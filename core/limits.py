@@ -1,25 +1,28 @@
 """What one GraphQL request may ask of the server, so no single caller can freeze it for everyone.
 
 Limits come in two tiers: anonymous callers (no valid token) get the tightest, signed-in callers
-more room. A request is checked in this order, each step cheap and before any resolver runs:
+more room. A request is checked in this order, each step cheap and before the costly ones:
 
-1. the body size (:data:`ANONYMOUS.max_body_bytes` / ``Settings.max_request_bytes``, in the
-   GraphQL route: 413);
-2. the number of tokens while parsing (Strawberry's ``MaxTokensLimiter`` option);
-3. the number of selections after expanding fragments (a fragment "bomb" is refused before any
-   rule walks it);
-4. validation: operation depth (Strawberry's ``QueryDepthLimiter``), aliases (``MaxAliasesLimiter``),
-   one ``login`` per request (100 aliased logins are not 100 password guesses), and for anonymous
-   callers in production no introspection;
-5. the cost of the operation with its variables (:func:`operation_cost`): one point per field, list
-   fields with a page size (``first``, ``limit``) multiply what they contain, expensive fields and
-   every mutation cost more;
-6. the input values (:func:`input_problems`): no NUL characters, text-direction overrides, NaN or
+1. the body size (``ANONYMOUS.max_body_bytes`` / ``Settings.max_request_bytes``, in the GraphQL
+   route: 413), and whether the body is readable JSON at all (400);
+2. the tokens of the query, counted by a regular expression before graphql-core's pure-Python
+   parser runs (the parser also stops there: Strawberry's ``MaxTokensLimiter`` option), and integer
+   literals too long for Python to convert;
+3. the number of selections after expanding fragments (a fragment "bomb" is measured, not walked);
+4. the limit rules, run on their own before graphql-core's full validation (whose overlapping-fields
+   rule is quadratic in the fields): operation depth (Strawberry's ``QueryDepthLimiter``), aliases
+   (``MaxAliasesLimiter``), one ``login`` per request (100 aliased logins are not 100 password
+   guesses); then the full validation, with no introspection for anonymous callers in production;
+5. the input values (:func:`input_problems`): no NUL characters, text-direction overrides, NaN or
    infinite numbers, numbers beyond ±2^53, nesting deeper than :data:`MAX_INPUT_DEPTH`, very long
-   strings or lists, and ids beyond the database's integer range (those are simply "not found").
+   strings or lists; ids beyond the database's integer range are simply "not found";
+6. the cost of the operation with its variables (:func:`operation_cost`): one point per field, list
+   fields with a page size (``first``, ``limit``) multiply what they contain, expensive fields and
+   every mutation cost more.
 
-Refusals are GraphQL errors with a Chinese message and ``extensions.code`` (``LIMIT_EXCEEDED``,
-``BAD_USER_INPUT``, ``NOT_FOUND``); each is logged as a security event (:mod:`core.logging`).
+Refusals are GraphQL errors with a Chinese message and ``extensions.code`` (``LIMIT_EXCEEDED`` with
+``extensions.limit``, ``BAD_USER_INPUT``, ``NOT_FOUND``); each is logged as a security event
+(:mod:`core.logging`). Case data has tighter bounds of its own (:func:`core.form_validation.bounds_errors`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import islice
 from typing import Any
 
 from graphql import (
@@ -477,10 +481,10 @@ def _is_huge_number(token: str) -> bool:
     return token[:1] in "-0123456789" and len(re.sub(r"\D", "", token.split("e")[0].split("E")[0])) > 16
 
 
-def count_tokens(query: str) -> int:
+def count_tokens(query: str, stop_after: int | None = None) -> int:
     """The document's lexical tokens and comments, as graphql-core's ``max_tokens`` counts them
-    (near enough: a refusal here would also be one there)."""
-    return sum(1 for _ in _TOKEN.finditer(query))
+    (near enough: a refusal here would also be one there); counting stops after ``stop_after``."""
+    return sum(1 for _ in islice(_TOKEN.finditer(query), stop_after))
 
 
 _cached_validate = lru_cache(maxsize=512)(validate_document)
@@ -504,8 +508,9 @@ class RequestLimits(SchemaExtension):
         """Before the parser (pure Python, ~10-30 µs a token): a C-speed count of the tokens, so an
         over-long document is refused without being parsed at all."""
         query = self.execution_context.query or ""
-        if len(query) > self.tier.max_tokens and count_tokens(query) > self.tier.max_tokens:
-            raise _refusal(f"查询过长：最多 {self.tier.max_tokens} 个词法单元", "tokens")
+        limit = self.tier.max_tokens
+        if len(query) > limit and count_tokens(query, stop_after=limit + 1) > limit:
+            raise _refusal(f"查询过长：最多 {limit} 个词法单元", "tokens")
         if _LONG_DIGITS.search(query) and any(_is_huge_number(m.group()) for m in _TOKEN.finditer(query)):
             # graphql-core would fail converting it (Python refuses ints of over 4,300 digits)
             raise GraphQLError("查询中的数值超出可处理的范围", extensions={"code": "BAD_USER_INPUT"})
