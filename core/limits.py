@@ -103,7 +103,7 @@ SIGNED_IN = Tier("signed_in", max_depth=15, max_aliases=50, max_tokens=2_000, ma
                  max_cost=20_000, max_body_bytes=None)
 
 MAX_INPUT_DEPTH = 32
-MAX_INPUT_STRING_CHARS = 100_000  # any one string; case data has tighter bounds (core.form_validation)
+MAX_INPUT_STRING_CHARS = 1_000_000  # any one string (the body limit is lower still); case data: core.form_validation
 MAX_INPUT_LIST_ITEMS = 5_000
 MAX_INPUT_NUMBER = 2**53  # beyond this JSON numbers lose precision in every browser
 MAX_DATABASE_ID = 2**31 - 1  # PostgreSQL ``integer`` primary keys
