@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,6 +13,7 @@ from typing import Any
 
 import pluggy
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -20,9 +22,13 @@ from cross_web import HTTPException
 from strawberry.asgi import GraphQL
 
 from .db import open_database
-from .graphql.context import build_context
+from .graphql.context import bearer_token, build_context
+from .graphql.errors import public_errors
 from .graphql.schema import build_schema
+from .limits import ANONYMOUS, LIMIT_CODE
+from .logging import AccessLog, configure_logging, security_event
 from .runtime import GovHall
+from .security_headers import SecurityHeaders
 from .sweeper import run_sweeper
 from .settings import Settings
 
@@ -40,23 +46,103 @@ BAD_REQUEST_MESSAGES = {
 }
 
 
+def _error_response(message: str, code: str, status: int, **extensions: Any) -> JSONResponse:
+    return JSONResponse(
+        {"data": None, "errors": [{"message": message, "extensions": {"code": code, **extensions}}]},
+        status_code=status,
+    )
+
+
+async def _read_body(scope: Any, receive: Any, limit: int) -> bytes | None:
+    """The whole request body, or None as soon as it is known to exceed ``limit`` bytes."""
+    for name, value in scope.get("headers", []):
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            return None
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _unreadable_json(scope: Any, body: bytes) -> str | None:
+    """Why a JSON body cannot be read (invalid UTF-8, nesting too deep for the decoder, a number of
+    thousands of digits), or None. Strawberry would let these escape as a server error."""
+    content_type = next((v for k, v in scope.get("headers", []) if k == b"content-type"), b"")
+    if scope.get("method") != "POST" or not content_type.startswith(b"application/json"):
+        return None
+    try:
+        json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "请求体不是有效的 UTF-8 文本"
+    except RecursionError:
+        return "请求体的 JSON 嵌套过深"
+    except ValueError as exc:  # JSONDecodeError, or an integer beyond Python's digit limit
+        return f"请求体不是有效的 JSON（{exc}）"
+    return None
+
+
+def _replaying(body: bytes, receive: Any) -> Any:
+    sent = False
+
+    async def replay() -> Any:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
 class GovHallGraphQL(GraphQL):
+    def __init__(self, *args: Any, max_request_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_request_bytes = max_request_bytes
+
     async def get_context(self, request: Request, response: Any = None) -> Any:  # type: ignore[override]
-        return await build_context(request)
+        context = await build_context(request)
+        request.state.graphql_context = context
+        return context
+
+    async def process_result(self, request: Request, result: Any) -> Any:  # type: ignore[override]
+        """Errors raised while parsing (e.g. too many tokens) skip the schema's error extension:
+        they are made public here, the same way."""
+        if result.errors:
+            result.errors = public_errors(result.errors, getattr(request.state, "graphql_context", None))
+        return await super().process_result(request, result)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """A request GraphQL cannot even read (bad JSON, no query, wrong content type) still gets a
         GraphQL-shaped JSON error with a 4xx status, never a bare text line or a traceback."""
         if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
+        request = Request(scope=scope, receive=receive)
+        limit = self.max_request_bytes if bearer_token(request) else ANONYMOUS.max_body_bytes or 0
+        body = await _read_body(scope, receive, limit)
+        if body is None:
+            security_event("limit_refused", limit="body", bytes_allowed=limit)
+            response = _error_response(
+                f"请求过大：不能超过 {limit // 1024} KB（登录后可发送更大的请求）", LIMIT_CODE, 413, limit="body",
+            )
+            return await response(scope, receive, send)
+        if unreadable := _unreadable_json(scope, body):
+            return await _error_response(f"{unreadable}", "BAD_REQUEST", 400)(scope, receive, send)
+        receive = _replaying(body, receive)
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as exc:
             message = BAD_REQUEST_MESSAGES.get(exc.reason, "请求格式错误")
-            response = JSONResponse(
-                {"data": None, "errors": [{"message": f"{message}（{exc.reason}）", "extensions": {"code": "BAD_REQUEST"}}]},
-                status_code=exc.status_code,
-            )
+            response = _error_response(f"{message}（{exc.reason}）", "BAD_REQUEST", exc.status_code)
         await response(scope, receive, send)
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
@@ -100,7 +186,11 @@ def create_app(settings: Settings | None = None, pm: pluggy.PluginManager | None
     govhall = GovHall.create(settings, pm)
     govhall.processes  # noqa: B018 - check every process now: a broken one stops the app at start
     schema = build_schema(govhall.hub)
-    graphql_app = GovHallGraphQL(schema, graphql_ide="graphiql")
+    settings = govhall.settings
+    graphql_app = GovHallGraphQL(
+        schema, graphql_ide=None if settings.is_production else "graphiql", max_request_bytes=settings.max_request_bytes,
+    )
+    configure_logging()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -124,7 +214,10 @@ def create_app(settings: Settings | None = None, pm: pluggy.PluginManager | None
     if WEB_DIR.is_dir():
         routes.append(Route("/", lambda request: RedirectResponse("/web/")))
         routes.append(Mount("/web", StaticFiles(directory=WEB_DIR, html=True), name="web"))
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = [Middleware(SecurityHeaders)]
+    if settings.log_requests:
+        middleware.insert(0, Middleware(AccessLog))
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.govhall = govhall
     app.state.schema = schema
     return app

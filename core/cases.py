@@ -22,7 +22,14 @@ from .accounts import STAFF_ROLES, Actor
 from .calendar import CENTER_TZ
 from .centers import get_center
 from .errors import Forbidden, NotFound, UserError, UserErrorsException
-from .form_validation import CASE_DATA_MAX_BYTES, check_size, validator_for
+from .form_validation import (
+    CASE_DATA_MAX_BYTES,
+    NOTICE_LIST_MAX_ITEMS,
+    NOTICE_TEXT_TOTAL_CHARS,
+    bounds_errors,
+    check_size,
+    validator_for,
+)
 from .counters import next_value
 from .models import Case, CaseEvent, CaseTask, Center, Department, Item, ItemVersion, User
 from .plugins import acall
@@ -136,7 +143,8 @@ async def validate_data(govhall: GovHall, center: Center, item: ItemVersion, dat
     """The form's schema, then the center's plugins: every problem at once (一次性告知)."""
     check_size(data, CASE_DATA_MAX_BYTES, "办件数据")
     # keyed by app instance too: item ids restart in a new database (tests), versions never change
-    errors = validator_for(("item", govhall.instance, item.id), item.definition["form"]).errors(data)
+    validator = validator_for(("item", govhall.instance, item.id), item.definition["form"])
+    errors = bounds_errors(data, validator.label) or validator.errors(data)
     if errors:
         return errors
     for group in await acall(govhall.hub.for_center(center).validate_case, center=center, item=item, data=data, action=action):
@@ -271,6 +279,9 @@ async def transition_case(
     if transition.comment_required and not comment:
         raise UserErrorsException.single("required", f"“{transition.label}”须填写理由或意见", "/comment")
     params = dict(params or {})
+    printed = {**params, "comment": comment}  # a notice may print every word of them
+    if errors := bounds_errors(printed, total_chars=NOTICE_TEXT_TOTAL_CHARS, list_items=NOTICE_LIST_MAX_ITEMS):
+        raise UserErrorsException(errors)
     new_data = case.data
     if transition.edits_data:
         new_data = merge_patch(case.data, params)

@@ -17,7 +17,8 @@ from typing import Any
 
 from .errors import UserError, UserErrorsException
 from .runtime import GovHall
-from .settings import Settings
+from .settings import Settings, SettingsError
+from .text_safety import BIDI_MESSAGE, has_bidi_controls
 
 EXIT_BAD_INPUT = 2
 EXIT_UNAVAILABLE = 3
@@ -75,6 +76,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = Settings.from_env()
+    if not settings.public_url_set and not is_loopback(args.host):
+        raise CommandError(
+            f"在非本机地址 {args.host} 上提供服务时必须设置 GOVHALL_PUBLIC_URL：文书二维码和链接打印的就是这个地址"
+            f"（未设置时会打印 {settings.public_url}）。例如 GOVHALL_PUBLIC_URL=https://zwfw.example.gov.cn"
+            f" / GOVHALL_PUBLIC_URL must be set when serving on a non-loopback address"
+        )
     asyncio.run(_upgrade(GovHall.create(settings)))
     print(f"GovHall 正在监听 http://{args.host}:{args.port}  (数据库: {_safe_url(settings.database_url)})")
     uvicorn.run(
@@ -82,6 +89,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level=args.log_level, proxy_headers=True,
     )
     return 0
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach ``host`` (then the default public URL is right)."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: may be reachable from anywhere
 
 
 def _safe_url(url: str) -> str:
@@ -149,6 +168,13 @@ async def cmd_user_add(govhall: GovHall, args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     print(f"已创建用户 {user.username}：{args.center} / {args.role}" + (f" / {args.department}" if args.department else ""))
     return 0
+
+
+def _checked_user_add(args: argparse.Namespace) -> int:
+    """A display name is printed on documents: it must read as typed (checked before the database opens)."""
+    if has_bidi_controls(args.name or ""):
+        raise CommandError("姓名" + BIDI_MESSAGE)
+    return cmd_user_add(args)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -222,7 +248,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="姓名")
     p.add_argument("--phone")
     p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
-    p.set_defaults(func=cmd_user_add)
+    p.set_defaults(func=_checked_user_add)
 
     p = sub.add_parser("demo", help="建立演示数据：种子中心、部门、窗口、事项和演示用户")
     p.set_defaults(func=cmd_demo)
@@ -245,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return exc.status
+    except SettingsError as exc:
+        print(f"设置错误 / bad setting: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except UserErrorsException as exc:
         print_errors(exc.errors)
         return EXIT_BAD_INPUT

@@ -92,6 +92,9 @@ OPEN_STATES = ("running", "paused")
 DEFAULT_YELLOW_DAYS = 1
 EXTENDABLE_KINDS = ("legal", "promised")
 _MAX_WALK_DAYS = 3660
+MAX_DUE_DATE_WORKING_DAYS = 1000
+"""The public ``dueDate`` counts at most this many working days (about four years): far beyond any
+legal time limit, and within the calendar walk's bound of ten years."""
 
 
 # --- time ------------------------------------------------------------------------------------------
@@ -482,9 +485,15 @@ async def extend_clock(
 async def due_date(center: Center, start: date, working_days: int) -> Deadline:
     """The due date ``working_days`` after ``start`` on the center's calendar: the computation the
     cases use, for the public ``dueDate`` query."""
-    if not 0 <= working_days <= 3650:
-        raise UserErrorsException.single("range", "工作日数应在 0 到 3650 之间", "/workingDays")
-    return (await calendar_for(center)).add_working_days(start, working_days)
+    if not 0 <= working_days <= MAX_DUE_DATE_WORKING_DAYS:
+        raise UserErrorsException.single(
+            "range", f"工作日数应在 0 到 {MAX_DUE_DATE_WORKING_DAYS} 之间", "/workingDays"
+        )
+    calendar = await calendar_for(center)
+    try:
+        return calendar.add_working_days(start, working_days)
+    except (OverflowError, ValueError):  # a start near year 9999: the due date is past the last date
+        raise UserErrorsException.single("range", f"起算日 {start.isoformat()} 超出可计算的日期范围", "/from")
 
 
 async def explain_case(case: Case) -> Deadline:

@@ -26,10 +26,11 @@ validating a 30-field form then takes well under a millisecond.
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -38,6 +39,7 @@ from jsonschema.exceptions import ValidationError
 
 from core.errors import UserError, UserErrorsException, pointer, resolve
 from core.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, reason_for
+from core.text_safety import BIDI_MESSAGE, has_bidi_controls
 
 __all__ = [
     "WIDGETS",
@@ -51,6 +53,12 @@ __all__ = [
     "schema_at",
     "check_size",
     "byte_size",
+    "CASE_TEXT_MAX_CHARS",
+    "CASE_TEXT_TOTAL_CHARS",
+    "CASE_LIST_MAX_ITEMS",
+    "NOTICE_TEXT_TOTAL_CHARS",
+    "NOTICE_LIST_MAX_ITEMS",
+    "bounds_errors",
 ]
 
 WIDGETS = frozenset(
@@ -499,3 +507,73 @@ def check_size(obj: object, limit_bytes: int, what: str) -> None:
         raise UserErrorsException.single(
             "too_large", f"{what}过大（{_human(size)}），不能超过{_human(limit_bytes)}"
         )
+
+
+# --- bounds: what one case may make the server store and print ----------------------------------------
+
+CASE_TEXT_MAX_CHARS = 500
+"""Longest text in one field of case data or action parameters (a form's own ``maxLength`` may be
+lower). WeasyPrint lays out a long run of Chinese text in quadratic time: 500 characters in one table
+cell take about a second on a busy server, 2,000 take half a minute."""
+CASE_TEXT_TOTAL_CHARS = 10_000
+"""All the text of one case's data together (keys included)."""
+CASE_LIST_MAX_ITEMS = 100
+"""Most entries in one list of case data (rows of a table)."""
+NOTICE_TEXT_TOTAL_CHARS = 2_000
+"""All the text of one action's parameters and comment together: a notice prints every word of it
+(the materials of a one-time notice, a refusal's reasons)."""
+NOTICE_LIST_MAX_ITEMS = 50
+"""Most entries in one list of an action's parameters (materials named in a one-time notice)."""
+
+
+def bounds_errors(
+    document: object,
+    label: Callable[[list[Part]], str] | None = None,
+    *,
+    total_chars: int = CASE_TEXT_TOTAL_CHARS,
+    list_items: int = CASE_LIST_MAX_ITEMS,
+) -> list[UserError]:
+    """Every value of ``document`` (case data; an action's parameters with the ``NOTICE_`` limits)
+    that one request may not make the server store or print: text over :data:`CASE_TEXT_MAX_CHARS`
+    characters or, together, over ``total_chars``; lists over ``list_items`` entries; text-direction
+    overrides (a printed name must read as typed), NUL characters, NaN or infinite numbers.
+    ``label`` names a field for messages (``FormValidator.label``)."""
+    errors: list[UserError] = []
+    total = 0
+    name = label or (lambda parts: "该项")
+
+    def walk(value: object, parts: list[Part]) -> None:
+        nonlocal total
+        if len(errors) >= 50:
+            return
+        if isinstance(value, str):
+            total += len(value)
+            if len(value) > CASE_TEXT_MAX_CHARS:
+                errors.append(UserError(
+                    "maxLength", f"{name(parts)}不能超过{CASE_TEXT_MAX_CHARS}个字符（现有{len(value)}个）", pointer(*parts)
+                ))
+            if has_bidi_controls(value):
+                errors.append(UserError("bidi_control", f"{name(parts)}{BIDI_MESSAGE}", pointer(*parts)))
+            if "\x00" in value:
+                errors.append(UserError("nul_character", f"{name(parts)}包含空字符，请删除后重新输入", pointer(*parts)))
+        elif isinstance(value, float) and not math.isfinite(value):
+            errors.append(UserError("not_finite", f"{name(parts)}不是有效的数值", pointer(*parts)))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(key, parts)
+                walk(item, [*parts, key])
+        elif isinstance(value, list):
+            if len(value) > list_items:
+                errors.append(UserError(
+                    "maxItems", f"{name(parts)}最多填写{list_items}项（现有{len(value)}项）", pointer(*parts)
+                ))
+                return
+            for index, item in enumerate(value):
+                walk(item, [*parts, index])
+
+    walk(document, [])
+    if total > total_chars and not errors:
+        errors.append(UserError(
+            "too_large", f"填写的文字合计过多（{total}个字符），不能超过{total_chars}个字符", None
+        ))
+    return errors

@@ -35,7 +35,7 @@ ALLOWED_TYPES: dict[str, str] = {
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif",
               "application/ofd": "ofd"}
 OPEN_STATES = ("submitted", "supplementing")
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f\"<>|:*?]")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\"<>|:*?\u202a-\u202e\u2066-\u2069]")  # and text-direction overrides
 
 
 def sniff(content: bytes) -> str | None:
@@ -64,7 +64,8 @@ def _is_ofd(content: bytes) -> bool:
 
 
 def clean_filename(filename: str, content_type: str) -> str:
-    """The last path component, without control or shell-special characters, at most 200 characters."""
+    """The last path component, without control, shell-special or text-direction characters (a
+    printed name reads as typed), at most 200 characters."""
     name = _UNSAFE.sub("", re.split(r"[\\/]", filename or "")[-1]).strip(" .")
     if not name:
         name = f"材料.{EXTENSIONS[content_type]}"

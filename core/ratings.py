@@ -1,12 +1,21 @@
-"""好差评: the applicant rates a finished case once; results feed the assessment rules."""
+"""好差评: the applicant rates a finished case once; results feed the assessment rules.
+
+Two ratings of one case sent at the same moment: the database's unique key on the case decides;
+the one that loses gets the same ``duplicate`` error as a later second rating.
+"""
 
 from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from .accounts import Actor
 from .cases import is_owner, load_visible_case
 from .errors import Forbidden, UserError, UserErrorsException
+from .form_validation import bounds_errors
 from .models import Rating
 
+DUPLICATE = UserError("duplicate", "该办件已评价过", "/id")
 LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 
 
@@ -19,10 +28,15 @@ async def rate_case(actor: Actor, case_id: int | str, level: int, comment: str =
         errors.append(UserError("range", "评价等级应为1至5：5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意", "/level"))
     elif level <= 2 and not comment.strip():
         errors.append(UserError("required", "差评请说明原因，以便改进", "/comment"))
+    errors.extend(bounds_errors({"comment": comment}, lambda parts: "评价意见"))
     if case.completed_at is None:
         errors.append(UserError("not_completed", "办件办结后才能评价", "/id"))
     if await Rating.exists(case_id=case.id):
-        errors.append(UserError("duplicate", "该办件已评价过", "/id"))
+        errors.append(DUPLICATE)
     if errors:
         raise UserErrorsException(errors)
-    return await Rating.create(case=case, level=level, comment=comment.strip(), user=actor.user)
+    try:
+        async with in_transaction():  # on PostgreSQL a failed INSERT must not poison an outer transaction
+            return await Rating.create(case=case, level=level, comment=comment.strip(), user=actor.user)
+    except IntegrityError:
+        raise UserErrorsException([DUPLICATE])

@@ -10,6 +10,11 @@ from .passwords import PasswordHashing
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "govhall.sqlite3"
+ENVIRONMENTS = ("development", "production")
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value GovHall cannot use."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,9 @@ class Settings:
     ``database_url``: ``sqlite:///path/file.sqlite3`` (default, under ``var/``) or
     ``postgres://user:pass@host:5432/db`` (production, many app processes).
     ``plugins``: if set, only these built-in/outside plugins are loaded (``GOVHALL_PLUGINS``).
+    ``environment``: ``development`` (the demo: GraphiQL and introspection for everyone) or
+    ``production`` (``GOVHALL_ENV``): anonymous callers get neither GraphiQL, introspection nor
+    field suggestions. Every setting is listed in the README's "Settings" table.
     """
 
     database_url: str = field(default_factory=lambda: f"sqlite://{DEFAULT_SQLITE_PATH}")
@@ -67,6 +75,10 @@ class Settings:
     password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     upload_limits: UploadLimits = field(default_factory=UploadLimits)
+    environment: str = "development"
+    public_url_set: bool = False  # GOVHALL_PUBLIC_URL given: required to serve on a non-loopback address
+    max_request_bytes: int = 2 * 1024 * 1024  # a signed-in caller's /graphql body; anonymous callers get less
+    log_requests: bool = True  # one JSON line per request on the ``govhall.access`` logger
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -78,6 +90,7 @@ class Settings:
             values["token_hours"] = int(hours)
         if public := env.get("GOVHALL_PUBLIC_URL"):
             values["public_url"] = public.rstrip("/")
+            values["public_url_set"] = True
         if names := env.get("GOVHALL_PLUGINS"):
             values["plugins"] = tuple(n.strip() for n in names.split(",") if n.strip())
         if sweep := env.get("GOVHALL_SWEEP_SECONDS"):
@@ -85,13 +98,38 @@ class Settings:
         values["debug"] = env.get("GOVHALL_DEBUG", "") not in ("", "0", "false")
         if secret := env.get("GOVHALL_SECRET_KEY"):
             values["secret_key"] = secret
-        uploads = {name: float(env[key]) if name == "orphan_hours" else int(env[key])
+        uploads = {name: _number(key, env[key], float if name == "orphan_hours" else int)
                    for name, key in UPLOAD_ENV.items() if env.get(key)}
         if uploads:
             values["upload_limits"] = UploadLimits(**uploads)  # type: ignore[arg-type]
+        if environment := env.get("GOVHALL_ENV"):
+            if environment not in ENVIRONMENTS:
+                raise SettingsError(f"GOVHALL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
+            values["environment"] = environment
+        if max_bytes := env.get("GOVHALL_MAX_REQUEST_BYTES"):
+            if not max_bytes.isdigit():
+                raise SettingsError(f"GOVHALL_MAX_REQUEST_BYTES must be a number of bytes, not {max_bytes!r}")
+            values["max_request_bytes"] = int(max_bytes)
+        if log_requests := env.get("GOVHALL_LOG_REQUESTS"):
+            values["log_requests"] = log_requests not in ("0", "false")
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 
     @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+
+def _number(name: str, text: str, kind: type) -> float | int:
+    """A numeric environment variable, or a :class:`SettingsError` naming it."""
+    try:
+        value = kind(text)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {text!r}") from None
+    if value < 0:
+        raise SettingsError(f"{name} must not be negative, not {text!r}")
+    return value

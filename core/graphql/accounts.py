@@ -8,9 +8,19 @@ import strawberry
 
 from .. import accounts
 from ..errors import UserErrorsException
+from ..logging import security_event
 from ..models import User
 from .context import Info, client_address
 from .types import Ok, RoleGrant, UserErrors, user_errors
+
+
+MAX_USERNAME_CHARS = 64
+MAX_PASSWORD_CHARS = 1024
+
+
+def _client(info: Info) -> str | None:
+    client = info.context.request.client
+    return client.host if client else None
 
 
 @strawberry.type
@@ -51,11 +61,15 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="登录，返回令牌（Authorization: Bearer <token>）；连续失败过多时暂时锁定")
     async def login(self, info: Info, username: str, password: str) -> LoginResult:
+        if len(username) > MAX_USERNAME_CHARS or len(password) > MAX_PASSWORD_CHARS:  # no account has them
+            security_event("login_failed", reason="too_long", client=_client(info))
+            return user_errors([accounts.LOGIN_FAILED])
         try:
             token, user = await accounts.login(
                 username, password, settings=info.context.govhall.settings, address=client_address(info.context.request)
             )
         except UserErrorsException as exc:
+            security_event("login_failed", reason=exc.errors[0].code if exc.errors else "", client=_client(info))
             return user_errors(exc.errors)
         return LoginSuccess(token=token, user=account(user, await accounts.load_grants(user)))
 

@@ -20,6 +20,9 @@ from .types import UserErrors, user_errors
 
 SUPERVISION_ROLES = ("supervisor", "head", "admin")
 
+MAX_EXPLAINED_DAYS = 400
+"""Days a ``dueDate`` answer explains one by one: what one request can make the server write out."""
+
 
 @strawberry.type(description="期限计算中的一天：是否计入、第几个工作日、原因")
 class DeadlineDay:
@@ -34,18 +37,37 @@ class DueDate:
     date: dt.date | None = strawberry.field(description="到期日；暂停计时且尚未恢复时为 null")
     provisional: bool = strawberry.field(description="期间内有尚未公布放假安排的年份：日期可能变动")
     paused: bool
-    explanation: list[DeadlineDay]
+    explanation: list[DeadlineDay] = strawberry.field(
+        description=f"逐日说明；超过 {MAX_EXPLAINED_DAYS} 天时只列前 {MAX_EXPLAINED_DAYS - 1} 天和最后一天"
+    )
     explanation_text: str = strawberry.field(description="逐日说明的中文文本，便于窗口人员答复")
+    explanation_truncated: bool = strawberry.field(description="逐日说明是否有省略")
+
+
+def _shortened(deadline: Deadline) -> tuple[Deadline, int]:
+    """The deadline with at most MAX_EXPLAINED_DAYS days explained (the first ones and the last),
+    and how many were left out."""
+    days = deadline.explanation
+    if len(days) <= MAX_EXPLAINED_DAYS:
+        return deadline, 0
+    kept = [*days[: MAX_EXPLAINED_DAYS - 1], days[-1]]
+    return Deadline(deadline.due, deadline.provisional, deadline.paused, kept), len(days) - len(kept)
 
 
 def deadline_type(deadline: Deadline) -> DueDate:
     """A computed deadline as GraphQL sees it (also for ``Case.deadlineExplanation``)."""
+    shown, left_out = _shortened(deadline)
+    text = explain_text(shown)
+    if left_out:
+        head, _, last = text.rpartition("\n")
+        text = f"{head}\n……（中间 {left_out} 天从略）\n{last}"
     return DueDate(
         date=deadline.due,
         provisional=deadline.provisional,
         paused=deadline.paused,
-        explanation=[DeadlineDay(date=e.day, counted=e.counted, ordinal=e.ordinal, reason=e.reason) for e in deadline.explanation],
-        explanation_text=explain_text(deadline),
+        explanation=[DeadlineDay(date=e.day, counted=e.counted, ordinal=e.ordinal, reason=e.reason) for e in shown.explanation],
+        explanation_text=text,
+        explanation_truncated=bool(left_out),
     )
 
 
@@ -132,7 +154,7 @@ class Query:
         self,
         center: str,
         from_: Annotated[dt.date, strawberry.argument(name="from", description="起算日（受理日），从次日起计")],
-        working_days: int,
+        working_days: Annotated[int, strawberry.argument(description=f"工作日数，0 至 {clock.MAX_DUE_DATE_WORKING_DAYS}")],
     ) -> DueDate:
         row = await _center(center)
         return deadline_type(await clock.due_date(row, from_, working_days))

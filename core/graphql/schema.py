@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from ..limits import RequestLimits
 from ..plugins import PluginHub
 from . import accounts, centers
 from .errors import GovHallErrors
@@ -44,7 +45,10 @@ def build_schema(hub: PluginHub) -> strawberry.Schema:
     return strawberry.Schema(
         query=merge_types("Query", tuple(queries)),
         mutation=merge_types("Mutation", tuple(mutations)),
-        extensions=[ParserCache(maxsize=512), ValidationCache(maxsize=512), GovHallErrors],
+        # factories, not instances: an extension keeps the request's execution context on itself;
+        # RequestLimits counts tokens before ParserCache parses, and validates (cached) itself, its own
+        # cheap rules first
+        extensions=[RequestLimits, lambda: ParserCache(maxsize=512), GovHallErrors],
         config=StrawberryConfig(auto_camel_case=True),
     )
 

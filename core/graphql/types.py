@@ -9,6 +9,7 @@ import strawberry
 
 from ..errors import Forbidden, NotFound, UserErrorsException
 from ..errors import UserError as UserErrorData
+from ..logging import security_event
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -50,6 +51,7 @@ async def mutation_result(work: Callable[[], Awaitable[T]], present: Callable[[T
     except UserErrorsException as exc:
         return user_errors(exc.errors)
     except Forbidden as exc:
+        security_event("permission_refused", where="mutation")
         return user_errors([UserErrorData(code="forbidden", message=exc.message, path=None)])
     except NotFound as exc:
         return user_errors([UserErrorData(code="not_found", message=exc.message, path=None)])

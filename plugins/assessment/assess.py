@@ -104,6 +104,8 @@ async def assess(govhall: Any, center: Center, kind: str, period: Period, *, tod
 async def department_year(govhall: Any, center: Center, year: int, *, today: date | None = None) -> YearRanking:
     """Each department's year score: the mean of its quarter scores, over the quarters ended."""
     today = today or clock.local_today()
+    if not 2000 <= year <= 2100:  # the years parse_period accepts; date() would fail outside 1..9999
+        raise UserErrorsException.single("period", f"考核年度“{year}”无效：应在 2000 至 2100 之间", "/year")
     ended = [q for q in quarters_of(year) if q.end < today]
     if not ended:
         raise UserErrorsException.single("period.future", f"{year}年尚无已结束的季度，无法计算年度考核", "/year")

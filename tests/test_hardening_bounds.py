@@ -1,0 +1,94 @@
+"""What one request may make the server store and print (core.form_validation.bounds_errors):
+huge input is refused with UserErrors, input at the bounds is accepted and printed, and no such
+request keeps another client waiting for more than a second (run concurrently, SQLite too)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+from core.form_validation import CASE_TEXT_MAX_CHARS, NOTICE_LIST_MAX_ITEMS, NOTICE_TEXT_TOTAL_CHARS
+from tests.hall import GOOD_DATA, CaseDriver, build_hall, codes
+from tests.helpers import PASSWORD
+
+pytestmark = pytest.mark.anyio
+
+LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { __typename } }"
+
+
+@pytest.fixture
+async def drive(app, govhall, gql):
+    return CaseDriver(gql, await build_hall(govhall, gql))
+
+
+async def while_others_are_served(drive: CaseDriver, work: Any) -> Any:
+    """Run ``work`` while another client reads the centers and signs in (a write): each answer
+    comes within a second of being asked."""
+    done = asyncio.Event()
+    waits: list[float] = []
+
+    async def other_client() -> None:
+        while not done.is_set():
+            started = time.perf_counter()
+            centers = await drive.gql.raw("{ centers { code } }")
+            login = await drive.gql.raw(LOGIN, {"u": "app2", "p": PASSWORD})
+            assert centers["data"]["centers"] and login["data"]["login"]["__typename"] == "LoginSuccess"
+            waits.append(time.perf_counter() - started)
+            await asyncio.sleep(0.05)
+
+    async def run() -> Any:
+        try:
+            await asyncio.sleep(0.02)
+            return await work
+        finally:
+            done.set()
+
+    other = asyncio.create_task(other_client())
+    result = await run()
+    await other
+    assert waits and max(waits) < 1.0, waits
+    return result
+
+
+async def test_an_80000_character_field_is_refused_without_blocking_others(drive):
+    data = {**GOOD_DATA, "companyName": "某" * 80_000}
+    refused = await while_others_are_served(drive, drive.submit("app1", data=data))
+    assert codes(refused) == ["maxLength"]
+    (error,) = refused["errors"]
+    assert error["path"] == "/companyName" and "企业名称" in error["message"] and str(CASE_TEXT_MAX_CHARS) in error["message"]
+
+
+async def test_a_notice_with_2000_entries_is_refused_without_blocking_others(drive):
+    case = await drive.submit("app1")
+    missing = [{"name": f"材料{i}", "reason": "未提供"} for i in range(2_000)]
+    refused = await while_others_are_served(drive, drive.act("clerk1", case, "request_materials", data={"missing": missing}))
+    assert codes(refused) == ["maxItems"] and refused["errors"][0]["path"] == "/missing"
+    long_comment = await drive.act("clerk1", case, "return", comment="退" * (CASE_TEXT_MAX_CHARS + 1))
+    assert codes(long_comment) == ["maxLength"] and long_comment["errors"][0]["path"] == "/comment"
+    assert (await drive.get("clerk1", case))["state"] == "submitted"  # nothing changed, nothing issued
+
+
+async def test_input_at_the_bounds_is_accepted_and_printed_in_full(drive):
+    """The largest one-time notice one request may ask for: every entry the list may hold, as much
+    text as they may have together. It is issued and printed in full; a little more is refused.
+
+    No timing here: even a small notice takes about a second to render on a busy server, and today
+    it renders inside the issuing transaction and in this process (see the README's limits)."""
+    data = {**GOOD_DATA, "companyName": "甲" * CASE_TEXT_MAX_CHARS}
+    case = await drive.submit("app1", data=data)
+    assert case["__typename"] == "Case", case
+    per_entry = NOTICE_TEXT_TOTAL_CHARS // NOTICE_LIST_MAX_ITEMS - 25  # keys and the reason count too
+    missing = [{"name": f"材料{i:03d}" + "乙" * per_entry, "reason": "未提供"} for i in range(NOTICE_LIST_MAX_ITEMS)]
+    case = await drive.act("clerk1", case, "request_materials", data={"missing": missing})
+    assert case["__typename"] == "Case" and case["state"] == "supplementing", case
+    (notice,) = [d for d in case["documents"] if d["kind"] == "correction_notice"]
+    text = await drive.pdf("clerk1", notice["url"])
+    assert f"材料{NOTICE_LIST_MAX_ITEMS - 1:03d}" in text
+
+    too_much = [{"name": "丙" * 300, "reason": "未提供"} for _ in range(NOTICE_TEXT_TOTAL_CHARS // 300 + 1)]
+    case2 = await drive.submit("app1")
+    refused = await drive.act("clerk1", case2, "request_materials", data={"missing": too_much})
+    assert codes(refused) == ["too_large"] and str(NOTICE_TEXT_TOTAL_CHARS) in refused["errors"][0]["message"]
