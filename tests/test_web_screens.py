@@ -1,0 +1,269 @@
+"""The back-office and plugin screens of web/, driven in headless Chromium on the demo data (one
+server for the module, see ``tests.test_web``). Each test is one role's day: what it sets up beforehand
+goes through GraphQL (``Api``), what the role does goes through the UI only."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_web import CAPITAL_DUE, MOBILE, RESIDENT_ID, USCC, at, browser_page, login, logout, web_server  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+COMPANY = {
+    "enterpriseName": "连州市出件示例有限公司", "nameDeclarationNo": "LZ2026000999",
+    "companyType": "有限责任公司（自然人投资或控股）", "address": "广东省清远市连州市连州镇中山路1号",
+    "registeredCapital": 100, "businessScope": "一般项目：技术服务。", "operatingTerm": "长期",
+    "legalRepresentative": {"name": "张三", "idNumber": RESIDENT_ID, "position": "执行公司事务的董事", "mobile": MOBILE},
+    "officers": [{"name": "张三", "idNumber": RESIDENT_ID, "position": "执行董事", "appointment": "选举"}],
+    "shareholders": [{"name": "张三", "holderType": "自然人", "idNumber": RESIDENT_ID, "subscribed": 100, "method": "货币",
+                      "ratio": 100, "dueDate": CAPITAL_DUE}],
+    "liaison": {"name": "李四", "idNumber": "440524188001010014", "mobile": MOBILE},
+    "phone": MOBILE,
+}
+CHECKLIST = ["c01", "c02", "c03", "c04", "c05"]
+CASE = "__typename ... on Case { id number version state } ... on UserErrors { errors { path code message } }"
+
+
+class Api:
+    """GraphQL over HTTP as demo users (password demo1234): the set-up a story starts from."""
+
+    def __init__(self, base: str) -> None:
+        import httpx
+
+        self.http = httpx.Client(base_url=base, timeout=30)
+        self.tokens: dict[str, str] = {}
+
+    def __call__(self, user: str, query: str, **variables: Any) -> dict[str, Any]:
+        if user not in self.tokens:
+            body = self.http.post("/graphql", json={"query": 'mutation($u: String!) { login(username: $u, password: "demo1234") { ... on LoginSuccess { token } } }',
+                                                    "variables": {"u": user}}).json()
+            self.tokens[user] = body["data"]["login"]["token"]
+        body = self.http.post("/graphql", json={"query": query, "variables": variables},
+                              headers={"Authorization": f"Bearer {self.tokens[user]}"}).json()
+        assert not body.get("errors"), body
+        return body["data"]
+
+    def act(self, user: str, case: dict[str, Any], action: str, comment: str | None = None, data: dict | None = None) -> dict[str, Any]:
+        done = self(user, f"mutation($id: ID!, $a: String!, $c: String, $d: JSON) {{ transitionCase(id: $id, action: $a, comment: $c, data: $d) {{ {CASE} }} }}",
+                    id=case["id"], a=action, c=comment, d=data)["transitionCase"]
+        assert done["__typename"] == "Case", done
+        return done
+
+    def handover(self, user: str, case: dict[str, Any], **args: Any) -> str:
+        done = self(user, """mutation($id: ID!, $d: String, $p: Boolean) { handOverCase(id: $id, toDepartment: $d, toPickup: $p) {
+            __typename ... on HandOver { id } ... on UserErrors { errors { message } } } }""", id=case["id"], d=args.get("department"), p=args.get("pickup"))["handOverCase"]
+        assert done["__typename"] == "HandOver", done
+        return done["id"]
+
+    def receive(self, user: str, handover: str) -> None:
+        done = self(user, "mutation($id: ID!) { receiveHandover(id: $id) { __typename } }", id=handover)["receiveHandover"]
+        assert done["__typename"] == "HandOver", done
+
+    def submit(self, user: str = "zhangsan", center: str = "lianzhou", item: str = "scjg-gssldj", data: dict | None = None) -> dict[str, Any]:
+        done = self(user, f"mutation($c: String!, $i: String!, $d: JSON!) {{ submitCase(center: $c, item: $i, data: $d) {{ {CASE} }} }}",
+                    c=center, i=item, d=data or COMPANY)["submitCase"]
+        assert done["__typename"] == "Case", done
+        return done
+
+    def accepted(self, data: dict | None = None) -> dict[str, Any]:
+        """A Lianzhou company registration, accepted and handed to the market regulator, who signed."""
+        case = self.submit(data=data)
+        self.act("lz-clerk", case, "accept", data={"checklist": CHECKLIST, "originalsChecked": True})
+        self.receive("lz-scjg", self.handover("lz-clerk", case, department="scjg"))
+        return case
+
+    def approved(self, data: dict | None = None) -> dict[str, Any]:
+        """... approved and handed to the unified pickup window (not yet signed for)."""
+        case = self.accepted(data)
+        self.act("lz-scjg", case, "approve", comment="符合条件，准予登记")
+        self.handover("lz-scjg", case, pickup=True)
+        return case
+
+
+@pytest.fixture(scope="module")
+def api(web_server: str) -> Api:
+    return Api(web_server)
+
+
+def test_pickup_window_delivers_and_keeps_the_register(web_server: str, browser_page: Any, api: Api, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.approved()
+    login(page, base, "lz-pickup")
+    page.goto(f"{base}/web/#/pickup/lianzhou")
+    row = page.locator("#pickup-table tr", has_text=case["number"])
+    expect(row).to_be_visible()
+    row.locator("button[data-deliver]").click()
+    # the result was handed over but not signed for: sign first
+    page.click("#receive-result")
+    expect(page.locator("#deliver-form")).to_be_visible()
+    # somebody else than the applicant: refused until the power of attorney is checked
+    page.fill("#f-receiver", "王五")
+    page.fill("#f-idNumber", "440524188001010014")
+    expect(page.locator("#receiver-check")).to_contain_text("不是申请人")
+    page.click("#deliver-form button[type=submit]")
+    expect(page.locator(f"#deliver-form {at('/proxy')} .field-error")).to_contain_text("授权委托书")
+    # the applicant's own legal representative, with the ID in the application: accepted
+    page.fill("#f-receiver", "张三")
+    page.fill("#f-idNumber", RESIDENT_ID)
+    expect(page.locator("#receiver-check")).to_contain_text("一致")
+    page.click("#deliver-form button[type=submit]")
+    receipt = page.locator("#pickup-receipt")
+    expect(receipt).to_contain_text("出件回执")
+    expect(receipt).to_contain_text(case["number"])
+    expect(page.locator("#pickup-table tr", has_text=case["number"])).to_have_count(0)
+    # the register: on screen (ID masked), then printed as a PDF
+    reg = page.locator("#register-table tr", has_text=case["number"])
+    expect(reg).to_contain_text("110105********002X")
+    page.click("#print-register")
+    link = page.locator("#register-printed a.doc-link")
+    expect(link).to_be_visible()
+    pdf = page.request.get(base + (link.get_attribute("href") or ""))
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    # printed pages show the document, not the navigation
+    page.emulate_media(media="print")
+    expect(page.locator("#nav")).to_be_hidden()
+    expect(page.locator("#register-table")).to_be_visible()
+    page.emulate_media(media="screen")
+    page.screenshot(path=str(tmp_path / "pickup.png"), full_page=True)
+
+
+def test_enterprise_zone_agency_appointments_and_gift_packs(web_server: str, browser_page: Any, api: Api) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    # the applicant asks for an agent
+    login(page, base, "lisi")
+    page.goto(f"{base}/web/#/zone/lianzhou")
+    expect(page.locator("#nav a[href='#/zone']")).to_be_visible()
+    page.select_option("#f-item", "scjg-gssldj")
+    page.fill("#f-contactMobile", "139")
+    page.click("#agency-request button[type=submit]")
+    expect(page.locator(f"#agency-request {at('/contactMobile')} .field-error")).to_contain_text("11位")
+    page.fill("#f-contactMobile", "13900139000")
+    page.click("#agency-request button[type=submit]")
+    expect(page.locator("#agency-table")).to_contain_text("待指派")
+    # appointments: book a delayed-service period a working day ahead
+    page.goto(f"{base}/web/#/zone/lianzhou?tab=appointments")
+    day = _next_weekday()
+    page.fill("#f-date", day)
+    page.select_option("#f-period", "17:00-18:30")
+    page.click("#book-form button[type=submit]")
+    expect(page.locator("#appointments-table")).to_contain_text("17:00-18:30（延时）")
+    logout(page)
+
+    # the head finds an agent by name and assigns them
+    login(page, base, "lz-head")
+    page.goto(f"{base}/web/#/zone/lianzhou")
+    row = page.locator("#agency-table tr", has_text="李四")
+    row.locator("input[type=search]").fill("王五")
+    row.locator("button[data-person=daiban]").click()
+    row.locator("button[data-assign]").click()
+    expect(page.locator("#agency-table tr", has_text="李四")).to_contain_text("王五（代办员）")
+    # the window's day of appointments: cancel one
+    page.goto(f"{base}/web/#/zone/lianzhou?tab=appointments")
+    page.fill("#day", _next_weekday())
+    page.dispatch_event("#day", "change")
+    booked = page.locator("#appointments-table tr", has_text="李四")
+    expect(booked).to_be_visible()
+    page.once("dialog", lambda d: d.accept())
+    booked.locator("button[data-cancel]").click()
+    expect(page.locator("#appointments-table tr", has_text="李四")).to_contain_text("已取消")
+    logout(page)
+
+    # the agent files for the applicant, picked by name (no login name typed)
+    login(page, base, "daiban")
+    page.goto(f"{base}/web/#/zone/lianzhou")
+    page.locator("#agency-table a[data-file]").click()
+    expect(page.locator(".person-picked")).to_contain_text("李四")
+    from tests.test_web import fill_company_registration
+
+    fill_company_registration(page)
+    page.click("button:has-text('提交申请')")
+    expect(page.locator(".success-box .case-number")).to_be_visible()
+    page.goto(f"{base}/web/#/zone/lianzhou")
+    expect(page.locator("#agency-table")).to_contain_text("已代为申报")
+
+
+def test_green_channel_register_and_travelling_form(web_server: str, browser_page: Any, api: Api) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "ks-clerk")
+    page.goto(f"{base}/web/#/green/kunshan")
+    page.select_option("#f-kind", "enterprise")
+    page.select_option("#f-investor", "domestic")
+    page.fill("#f-registeredCapital", "100")
+    page.click("#check-eligibility")
+    expect(page.locator("#eligibility")).to_contain_text("不符合受理范围")
+    page.fill("#f-registeredCapital", "6000")
+    page.click("#check-eligibility")
+    expect(page.locator("#eligibility")).to_contain_text("符合绿色通道受理范围")
+    page.click("#green-form button[type=submit]")
+    expect(page.locator(f"#green-form {at('/name')} .field-error")).to_be_visible()
+    page.fill("#f-name", "昆山示例智能制造项目")
+    page.fill("#f-applicant", "昆山示例智能制造有限公司")
+    page.fill("#f-uscc", USCC)
+    page.select_option("#f-endItem", label="有限责任公司设立登记")
+    page.click("#green-form button[type=submit]")
+    expect(page.locator("#green-project")).to_contain_text("昆山示例智能制造项目")
+    page.click("#print-green-form")
+    expect(page.locator("a.doc-link[data-document]")).to_be_visible()
+    page.goto(f"{base}/web/#/green/kunshan")
+    expect(page.locator("#green-table")).to_contain_text("昆山示例智能制造项目")
+    page.click("#print-green-register")
+    expect(page.locator("#green-register a.doc-link")).to_be_visible()
+    # a center without the plugin has no such screen
+    logout(page)
+    login(page, base, "lz-clerk")
+    expect(page.locator("#nav a[href='#/green']")).to_have_count(0)
+    page.goto(f"{base}/web/#/green/lianzhou")
+    expect(page.get_by_text("没有启用绿色通道")).to_be_visible()
+
+
+def test_assessment_scores_manual_entry_report_and_complaints(web_server: str, browser_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "lz-super")
+    page.goto(f"{base}/web/#/assessment/lianzhou")
+    expect(page.locator("#ranking-table")).to_be_visible()
+    page.click("button[data-preset=quarter]")
+    expect(page.locator("#ranking h2")).to_contain_text("季度")
+    first = page.locator("#ranking-table tbody tr").first.locator("td").nth(2).inner_text()
+    page.fill("#f-points", "-2")
+    page.fill("#f-reason", "窗口卫生不达标")
+    page.click("#manual-score button[type=submit]")
+    expect(page.locator(".banner-success")).to_contain_text("-2")
+    assert page.locator("#ranking-table").inner_text() != "" and first
+    page.click("#print-assessment")
+    expect(page.locator("a.doc-link[data-document]")).to_be_visible()
+    page.goto(f"{base}/web/#/assessment/lianzhou?tab=staff")
+    expect(page.locator("#ranking-table")).to_be_visible()
+    page.goto(f"{base}/web/#/assessment/lianzhou?tab=department")
+    expect(page.locator("#ranking h2")).to_be_visible()
+    page.goto(f"{base}/web/#/assessment/lianzhou?tab=year")
+    expect(page.locator("#assessment-year h2")).to_contain_text("年")
+    # complaints: file one by phone, then verify it
+    page.goto(f"{base}/web/#/assessment/lianzhou?tab=complaints")
+    page.fill("#f-text", "窗口人员态度生硬")
+    page.click("#complaint-form button[type=submit]")
+    row = page.locator("#complaints-table tr", has_text="窗口人员态度生硬")
+    row.locator("textarea").fill("经核查属实，已批评教育")
+    row.locator("button[data-verify]").click()
+    expect(page.locator("#complaints-table tr", has_text="窗口人员态度生硬")).to_contain_text("已批评教育")
+
+
+def _next_weekday() -> str:
+    from datetime import timedelta
+
+    d = date.today() + timedelta(days=1)
+    while d.weekday() >= 5:
+        d += timedelta(days=1)
+    return d.isoformat()
