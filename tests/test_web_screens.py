@@ -123,7 +123,7 @@ def test_pickup_window_delivers_and_keeps_the_register(web_server: str, browser_
     expect(reg).to_contain_text("110105********002X")
     page.click("#print-register")
     link = page.locator("#register-printed a.doc-link")
-    expect(link).to_be_visible()
+    expect(link).to_be_visible(timeout=60_000)
     pdf = page.request.get(base + (link.get_attribute("href") or ""))
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     # printed pages show the document, not the navigation
@@ -214,11 +214,11 @@ def test_green_channel_register_and_travelling_form(web_server: str, browser_pag
     page.click("#green-form button[type=submit]")
     expect(page.locator("#green-project")).to_contain_text("昆山示例智能制造项目")
     page.click("#print-green-form")
-    expect(page.locator("a.doc-link[data-document]")).to_be_visible()
+    expect(page.locator("a.doc-link[data-document]")).to_be_visible(timeout=60_000)
     page.goto(f"{base}/web/#/green/kunshan")
     expect(page.locator("#green-table")).to_contain_text("昆山示例智能制造项目")
     page.click("#print-green-register")
-    expect(page.locator("#green-register a.doc-link")).to_be_visible()
+    expect(page.locator("#green-register a.doc-link")).to_be_visible(timeout=60_000)
     # a center without the plugin has no such screen
     logout(page)
     login(page, base, "lz-clerk")
@@ -241,9 +241,10 @@ def test_assessment_scores_manual_entry_report_and_complaints(web_server: str, b
     page.fill("#f-reason", "窗口卫生不达标")
     page.click("#manual-score button[type=submit]")
     expect(page.locator(".banner-success")).to_contain_text("-2")
-    assert page.locator("#ranking-table").inner_text() != "" and first
+    expect(page.locator(".page[data-ready=true] #ranking-table")).to_be_visible()
+    assert first
     page.click("#print-assessment")
-    expect(page.locator("a.doc-link[data-document]")).to_be_visible()
+    expect(page.locator("a.doc-link[data-document]")).to_be_visible(timeout=60_000)
     page.goto(f"{base}/web/#/assessment/lianzhou?tab=staff")
     expect(page.locator("#ranking-table")).to_be_visible()
     page.goto(f"{base}/web/#/assessment/lianzhou?tab=department")

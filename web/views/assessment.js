@@ -97,8 +97,7 @@ function manualForm(c, kind, r) {
     { c: c.code, k: kind, s: v.subject || "", p: r.period, cat: v.category || "", r: v.reason || "", pts: v.points === null ? null : Number(v.points) },
     "enterManualScore", form);
     if (done) {
-      showBanner(`已录入 ${done.label} ${done.points > 0 ? "+" : ""}${done.points} 分`, "success");
-      reload();
+      reload(`已录入 ${done.label} ${done.points > 0 ? "+" : ""}${done.points} 分`);
     }
   });
   return form;
@@ -134,8 +133,7 @@ async function complaints(body, c) {
         fileComplaint(center: $c, text: $t, channel: $ch, department: $d, window: $w, staff: $s) { ${ERRORS} ... on Complaint { id } } }`,
     { c: c.code, t: v.text || "", ch: v.channel, d: v.department, w: v.window, s: v.staff }, "fileComplaint", form);
     if (done) {
-      showBanner("投诉已登记", "success");
-      reload();
+      reload("投诉已登记");
     }
   });
   const data = await gql(`query($c: String!) { complaints(center: $c) { id channelLabel text caseNumber department window staff verified reply status createdAt } }`, { c: c.code });
@@ -156,8 +154,7 @@ function verifyBox(k) {
     const done = await mutate(`mutation($id: ID!, $v: Boolean!, $r: String!) { verifyComplaint(id: $id, verified: $v, reply: $r) { ${ERRORS} ... on Complaint { id status } } }`,
       { id: k.id, v: verified, r: reply.value.trim() }, "verifyComplaint", wrap);
     if (done) {
-      showBanner(`已核查：${done.status}`, "success");
-      reload();
+      reload(`已核查：${done.status}`);
     }
   };
   wrap.append(h("div", { class: "form-actions" },

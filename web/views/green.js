@@ -151,8 +151,7 @@ async function projectView(page, c, id, user) {
       const done = await mutate(`mutation($p: ID!, $k: ID!) { linkCaseToGreenProject(project: $p, case: $k) { ${ERRORS} ... on GreenProject { id } } }`,
         { p: p.id, k: match ? match.id : number }, "linkCaseToGreenProject", form);
       if (done) {
-        showBanner("已纳入绿色通道项目，办件列为急办件", "success");
-        reload();
+        reload("已纳入绿色通道项目，办件列为急办件");
       }
     });
     page.append(form);

@@ -156,9 +156,10 @@ export function input(label, name, { type = "text", value = "", required = false
     h("div", { class: "field-error", role: "alert", hidden: true }));
 }
 
-/** Re-runs the current route (after a change). */
-export function reload() {
+/** Re-runs the current route (after a change), then shows `message` (the route clears the banner first). */
+export function reload(message = null) {
   window.dispatchEvent(new HashChangeEvent("hashchange"));
+  if (message) showBanner(message, "success");
 }
 
 export { showBanner, seg };

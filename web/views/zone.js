@@ -88,8 +88,7 @@ async function agency(body, c, user, items) {
           requestAgency(center: $c, item: $i, contactMobile: $m, note: $n) { ${ERRORS} ... on AgencyRequest { id statusLabel } } }`,
       { c: c.code, i: v.item, m: v.contactMobile || "", n: v.note }, "requestAgency", form);
       if (done) {
-        showBanner(`代办申请已提交（${done.statusLabel}），代办员将与您联系`, "success");
-        reload();
+        reload(`代办申请已提交（${done.statusLabel}），代办员将与您联系`);
       }
     });
     body.append(form);
@@ -137,8 +136,7 @@ function assignBox(c, r) {
     const done = await mutate(`mutation($r: ID!, $a: String!) { assignAgent(request: $r, agentUsername: $a) { ${ERRORS} ... on AgencyRequest { id agentName } } }`,
       { r: r.id, a: picker.value() || "" }, "assignAgent", wrap);
     if (done) {
-      showBanner(`已指派代办员 ${done.agentName}，并短信告知申请人`, "success");
-      reload();
+      reload(`已指派代办员 ${done.agentName}，并短信告知申请人`);
     }
   });
   return wrap;
@@ -215,8 +213,7 @@ function handOver(g) {
       const done = await mutate(`mutation($g: ID!, $r: String!) { handOverGiftPack(giftPack: $g, receiver: $r) { ${ERRORS} ... on GiftPack { id statusLabel } } }`,
         { g: g.id, r: receiver.value.trim() }, "handOverGiftPack", wrap);
       if (done) {
-        showBanner("大礼包已发放", "success");
-        reload();
+        reload("大礼包已发放");
       }
     } }, "发放"), h("div", { class: "field-error", hidden: true }));
   return wrap;
