@@ -268,3 +268,63 @@ def _next_weekday() -> str:
     while d.weekday() >= 5:
         d += timedelta(days=1)
     return d.isoformat()
+
+
+def test_configurator_and_administrator_keep_the_center(web_server: str, browser_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    # the configurator adds a reviewer of the market regulator, then resets the password
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/admin/lianzhou")
+    page.fill("#f-username", "lz-scjg2")
+    page.fill("#f-displayName", "林晓（连州市场监管局审批）")
+    page.fill("#f-password", "short")
+    page.select_option("#staff-add .post-role", "reviewer")
+    page.click("#staff-add button[type=submit]")
+    expect(page.locator("#staff-add .error-summary")).to_contain_text("密码至少8位")
+    expect(page.locator("#staff-add .error-summary")).to_contain_text("后台审批岗位须指定所在部门")
+    expect(page.locator("#staff-add .post-role option[value=admin]")).to_have_count(0)
+    page.fill("#f-password", "welcome-2026")
+    page.select_option("#staff-add .post-department", "scjg")
+    page.click("#staff-add button[type=submit]")
+    row = page.locator("#staff-table tr[data-user=lz-scjg2]")
+    expect(row.locator("td").nth(2)).to_have_text("后台审批（连州市市场监督管理局）")
+    row.locator("summary").click()
+    row.locator("input.new-password").fill("another-2026")
+    row.locator("button[data-reset]").click()
+    expect(page.locator(".banner-success")).to_contain_text("已重置")
+    page.once("dialog", lambda d: d.accept())
+    row.locator("button[data-active]").click()
+    expect(page.locator("#staff-table tr[data-user=lz-scjg2]")).to_contain_text("已停用")
+    expect(page.locator("#nav a[href='#/admin']")).to_be_visible()
+    # the departments and windows of the center
+    page.goto(f"{base}/web/#/admin/lianzhou?tab=org")
+    expect(page.locator("#departments-table")).to_contain_text("scjg")
+    expect(page.locator("#windows-table")).to_contain_text("CJ01")
+    logout(page)
+
+    # the administrator imports next year's calendar file and sees the year
+    login(page, base, "admin")
+    page.goto(f"{base}/web/#/admin/lianzhou?tab=calendar&year=2027")
+    expect(page.locator("#cal-view .note")).to_contain_text("尚未导入")
+    doc = (Path(__file__).parent / "data" / "calendar-2027-sample.json").read_text("utf-8").replace('"TEST-CENTER"', '"lianzhou"')
+    page.set_input_files("#cal-file", files=[{"name": "2027.json", "mimeType": "application/json", "buffer": doc.encode()}])
+    expect(page.locator("#cal-doc")).not_to_have_value("")
+    page.click("#cal-import button[type=submit]")
+    expect(page.locator(".banner-success")).to_contain_text("已导入2027年日历")
+    expect(page.locator("#cal-view .note")).to_contain_text("已确定")
+    expect(page.locator("td[data-date='2027-10-01']")).to_have_class("day-holiday")
+    expect(page.locator("td[data-date='2027-02-14']")).to_have_class("day-workday")
+    expect(page.locator("#cal-days")).to_contain_text("2027年2月14日")
+    # plugin switches: green channel on in Lianzhou, then off again
+    page.goto(f"{base}/web/#/admin/lianzhou?tab=plugins")
+    switch = page.locator("#plugin-green_channel")
+    expect(switch).not_to_be_checked()
+    switch.check()
+    expect(page.locator(".banner-success")).to_contain_text("绿色通道已启用")
+    page.goto(f"{base}/web/#/admin/lianzhou?tab=org")
+    page.goto(f"{base}/web/#/admin/lianzhou?tab=plugins")
+    expect(page.locator("#plugin-green_channel")).to_be_checked()
+    page.locator("#plugin-green_channel").uncheck()
+    expect(page.locator(".banner-success")).to_contain_text("绿色通道已停用")
