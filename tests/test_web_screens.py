@@ -4,13 +4,19 @@ goes through GraphQL (``Api``), what the role does goes through the UI only."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.test_web import CAPITAL_DUE, MOBILE, RESIDENT_ID, USCC, at, browser_page, login, logout, web_server  # noqa: F401
+from tests.test_web import ROOT, CAPITAL_DUE, CHROMIUM, IS_POSTGRES, MOBILE, RESIDENT_ID, SERVER, USCC, _free_port, at, browser_page, login, logout  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -83,6 +89,54 @@ class Api:
         self.act("lz-scjg", case, "approve", comment="符合条件，准予登记")
         self.handover("lz-scjg", case, pickup=True)
         return case
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database the module's server runs on (a test may age a case in it)."""
+    return tmp_path_factory.mktemp("screens") / "web.sqlite3"
+
+
+@pytest.fixture(scope="module")
+def web_server(demo_db: Path) -> Iterator[str]:
+    """As ``tests.test_web.web_server``, on ``demo_db``: uvicorn in its own process on the demo data."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    pytest.importorskip("playwright.sync_api")
+    if IS_POSTGRES:
+        pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
+    import httpx
+
+    url = f"sqlite:///{demo_db}"
+    env = {**os.environ, "GOVHALL_DATABASE_URL": url}
+    demo = subprocess.run([sys.executable, "-m", "core.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert demo.returncode == 0, f"govhall demo failed:\n{demo.stdout}\n{demo.stderr}"
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = demo_db.parent / "server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"the server stopped during start-up:\n{log_path.read_text()}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server did not answer within 60 s:\n{log_path.read_text()}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
 
 
 @pytest.fixture(scope="module")
@@ -328,3 +382,76 @@ def test_configurator_and_administrator_keep_the_center(web_server: str, browser
     expect(page.locator("#plugin-green_channel")).to_be_checked()
     page.locator("#plugin-green_channel").uncheck()
     expect(page.locator(".banner-success")).to_contain_text("绿色通道已停用")
+
+
+def test_clerk_searches_and_sees_new_arrivals(web_server: str, browser_page: Any, api: Api, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    first = api.submit(data={**COMPANY, "enterpriseName": "连州市查找示例有限公司", "phone": "13712345678"})
+    login(page, base, "lz-clerk")
+    page.goto(f"{base}/web/#/work/lianzhou?poll=1")
+    expect(page.locator("#queues [data-count=new]")).not_to_have_text("…")
+    # search by the mobile in the application, then by the case number
+    page.fill("#q-search", "13712345678")
+    page.press("#q-search", "Enter")
+    expect(page.locator("table.cases tbody tr")).to_have_count(1)
+    expect(page.locator(f'tr[data-case="{first["number"]}"]')).to_be_visible()
+    page.fill("#q-search", first["number"][-6:])
+    page.press("#q-search", "Enter")
+    expect(page.locator(f'tr[data-case="{first["number"]}"]')).to_be_visible()
+    # a new case arrives while the clerk looks: counted without a reload
+    page.goto(f"{base}/web/#/work/lianzhou?poll=1")
+    expect(page.locator("#queues [data-count=new]")).not_to_have_text("…")
+    second = api.submit(data={**COMPANY, "enterpriseName": "连州市新到示例有限公司"})
+    expect(page.locator("#new-arrivals")).to_have_text("新到 1 件", timeout=15_000)
+    page.click("#new-arrivals")
+    expect(page.locator(f'tr[data-case="{second["number"]}"]')).to_be_visible()
+    expect(page.locator("#new-arrivals")).to_be_hidden()
+    # dates in the Chinese form the documents use
+    expect(page.locator(f'tr[data-case="{second["number"]}"] td[data-label="提交时间"]')).to_contain_text("年")
+    page.goto(f"{base}/web/#/work/lianzhou")
+    page.screenshot(path=str(_shots(tmp_path) / "clerk-workbench.png"), full_page=False)
+
+
+def test_supervisor_presses_a_late_case_and_exports(web_server: str, browser_page: Any, api: Api, demo_db: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.accepted(data={**COMPANY, "enterpriseName": "连州市超期示例有限公司"})
+    with sqlite3.connect(demo_db) as db:  # ten days past its promised date, carded red
+        db.execute("UPDATE gh_case SET promised_due = date('now', '-10 days'), alert = 'RED' WHERE id = ?", (int(case["id"]),))
+    login(page, base, "lz-super")
+    page.goto(f"{base}/web/#/supervision/lianzhou")
+    row = page.locator(f'#carded tr[data-case="{case["number"]}"]')
+    expect(row).to_be_visible()
+    expect(row.locator("td[data-label=负责人]")).to_contain_text("陈敏")
+    expect(row.locator("td.overdue")).to_contain_text("个工作日")
+    row.locator("button[data-urge]").click()
+    expect(page.locator(".banner-success")).to_contain_text("已催办")
+    row = page.locator(f'#carded tr[data-case="{case["number"]}"]')
+    row.locator("button[data-supervise]").click()
+    row.locator("button[data-supervise]").click()
+    expect(row.locator(".field-error")).to_contain_text("督办须写明")
+    row.locator("textarea").fill("请于两个工作日内办结并说明超期原因")
+    row.locator("button[data-supervise]").click()
+    expect(page.locator(".banner-success")).to_contain_text("已督办")
+    # statistics: presets, then the export files
+    page.click("button[data-preset=month]")
+    expect(page.locator("#statistics .stat-accepted")).to_be_visible()
+    assert page.input_value("#stat-from").endswith("-01")
+    csv = page.request.get(base + (page.locator("#export-csv").get_attribute("href") or ""))
+    assert csv.status == 200 and "全中心" in csv.text()
+    xlsx = page.request.get(base + (page.locator("#export-xlsx").get_attribute("href") or ""))
+    assert xlsx.status == 200 and xlsx.body()[:2] == b"PK"
+    page.click("button[data-preset=year]")
+    page.screenshot(path=str(_shots(tmp_path) / "supervision-board.png"), full_page=False)
+    # the case shows the 督办 in its record
+    page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
+    expect(page.locator(".timeline")).to_contain_text("请于两个工作日内办结并说明超期原因")
+
+
+
+def _shots(tmp_path: Path) -> Path:
+    """Where screenshots go: the test's folder, or ``GOVHALL_SCREENSHOTS`` (docs/ for the README)."""
+    return Path(os.environ.get("GOVHALL_SCREENSHOTS") or tmp_path)
