@@ -171,6 +171,7 @@ def test_pickup_window_delivers_and_keeps_the_register(web_server: str, browser_
     receipt = page.locator("#pickup-receipt")
     expect(receipt).to_contain_text("出件回执")
     expect(receipt).to_contain_text(case["number"])
+    expect(page.locator("#sms")).to_contain_text("短信通知")
     expect(page.locator("#pickup-table tr", has_text=case["number"])).to_have_count(0)
     # the register: on screen (ID masked), then printed as a PDF
     reg = page.locator("#register-table tr", has_text=case["number"])
@@ -371,6 +372,11 @@ def test_configurator_and_administrator_keep_the_center(web_server: str, browser
     expect(page.locator("td[data-date='2027-10-01']")).to_have_class("day-holiday")
     expect(page.locator("td[data-date='2027-02-14']")).to_have_class("day-workday")
     expect(page.locator("#cal-days")).to_contain_text("2027年2月14日")
+    # 期限试算 over the National Day holiday: 2027-09-30 + 1 working day skips 1–7 October
+    page.fill("#due-from", "2027-09-30")
+    page.fill("#due-days", "1")
+    page.click("#due-go")
+    expect(page.locator("#due-result")).to_contain_text("到期日：2027年10月8日")
     # plugin switches: green channel on in Lianzhou, then off again
     page.goto(f"{base}/web/#/admin/lianzhou?tab=plugins")
     switch = page.locator("#plugin-green_channel")
@@ -444,6 +450,8 @@ def test_supervisor_presses_a_late_case_and_exports(web_server: str, browser_pag
     assert csv.status == 200 and "全中心" in csv.text()
     xlsx = page.request.get(base + (page.locator("#export-xlsx").get_attribute("href") or ""))
     assert xlsx.status == 200 and xlsx.body()[:2] == b"PK"
+    page.click("#issue-register")
+    expect(page.locator("#register-printed a.doc-link")).to_be_visible(timeout=60_000)
     page.click("button[data-preset=year]")
     page.screenshot(path=str(_shots(tmp_path) / "supervision-board.png"), full_page=False)
     # the case shows the 督办 in its record

@@ -61,12 +61,33 @@ async function calendar(body, c, year, isAdmin) {
   });
   const data = await gql(`query($c: String!, $y: Int!) { calendarYear(center: $c, year: $y) { year decided workdays days { date workday reason provisional } } }`, { c: c.code, y: year });
   const y = data.calendarYear;
-  body.append(form, h("section", { class: "card", id: "cal-view" },
+  body.append(form, dueDateBox(c), h("section", { class: "card", id: "cal-view" },
     h("div", { class: "page-head" }, h("h2", null, `${y.year}年工作日历`), h("label", { class: "inline" }, "年份 ", picker)),
     note(y.decided ? `${y.year}年放假安排已确定，全年工作日 ${y.workdays} 天。` : `${y.year}年放假安排尚未导入：期限按周一至周五暂定计算，办件显示“暂定”。`, y.decided ? "success" : "error"),
     h("p", null, h("span", { class: "badge day-holiday" }, "休"), " 节假日　", h("span", { class: "badge day-workday" }, "班"), " 调休上班"),
     yearGrid(y),
     table([["日期", (d) => fmt.date(d.date)], ["", (d) => (d.workday ? "上班" : "放假")], ["说明", (d) => d.reason]], y.days, { id: "cal-days", empty: "没有节假日或调休。" })));
+}
+
+/** 期限试算: the due date of n working days from a day, with the day-by-day explanation. */
+function dueDateBox(c) {
+  const start = h("input", { type: "date", id: "due-from", value: new Date().toISOString().slice(0, 10) });
+  const days = h("input", { type: "number", id: "due-days", value: 20, min: 0, max: 400 });
+  const out = h("div", { id: "due-result", "aria-live": "polite" });
+  const go = h("button", { type: "button", class: "btn btn-secondary", id: "due-go" }, "计算到期日");
+  go.addEventListener("click", async () => {
+    try {
+      const data = await gql(`query($c: String!, $f: Date!, $n: Int!) { dueDate(center: $c, from: $f, workingDays: $n) { date provisional explanationText } }`,
+        { c: c.code, f: start.value, n: Number(days.value) });
+      const d = data.dueDate;
+      out.replaceChildren(h("p", null, h("strong", null, `到期日：${fmt.date(d.date)}`), d.provisional ? h("span", { class: "badge provisional" }, "暂定") : null),
+        h("details", { class: "explain" }, h("summary", null, "逐日说明"), h("pre", { class: "explain-days" }, d.explanationText)));
+    } catch (error) {
+      out.replaceChildren(note(error.message, "error"));
+    }
+  });
+  return h("section", { class: "card no-print", id: "due-date" }, h("h2", null, "期限试算"),
+    h("div", { class: "filters" }, h("label", { class: "filter" }, h("span", null, "受理日"), start), h("label", { class: "filter" }, h("span", null, "工作日数"), days), go), out);
 }
 
 function yearGrid(y) {

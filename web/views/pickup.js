@@ -120,6 +120,7 @@ export async function pickupView({ page, params, user, isCurrent }) {
       if (!done) return;
       showBanner(`${r.number} 已出件`, "success");
       deliverBox.replaceChildren(receipt(c, r, params, user));
+      if (oneWindow) deliverBox.append(await smsSection(r));
       await loadQueue();
       if (registerBox) await loadRegister();
     });
@@ -164,6 +165,15 @@ export async function pickupView({ page, params, user, isCurrent }) {
   }
   await loadQueue();
   if (registerBox) await loadRegister();
+}
+
+/** The text messages the applicant was sent about the case (e.g. the courier's tracking number). */
+async function smsSection(r) {
+  const data = await gql(`query($id: ID!) { smsMessages(id: $id) { id recipient text createdAt } }`, { id: r.id }).catch(() => ({ smsMessages: [] }));
+  return h("section", { class: "sms no-print", id: "sms" }, h("h3", null, "短信通知"),
+    data.smsMessages.length
+      ? h("ul", { class: "plain-list" }, data.smsMessages.map((m) => h("li", null, `${fmt.datetime(m.createdAt)} 致 ${m.recipient}：${m.text}`)))
+      : note("本办件没有发送短信。"));
 }
 
 /** 出件回执: what was handed to whom, printable from the page. */

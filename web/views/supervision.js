@@ -6,7 +6,7 @@ import { gql, hasQuery } from "../graphql.js";
 import { h, section, note, loading, seg, fmt, alertBadge, centersWithRole, SUPERVISION_ROLES } from "../ui.js";
 import { centers, currentCenter } from "../store.js";
 import { withToken } from "../materials.js";
-import { mutate, ERRORS, presetRange, PRESETS, printButton, reload } from "./kit.js";
+import { mutate, ERRORS, DOCUMENT, presetRange, PRESETS, printButton, reload, showIssued } from "./kit.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const STAT_LABELS = {
@@ -121,7 +121,14 @@ export async function supervisionView({ page, params, query, user, isCurrent }) 
     h("button", { type: "submit", class: "btn btn-primary" }, "统计"),
     exports,
   );
-  statsBox.append(section("办件统计", form, result));
+  const printed = h("div", { id: "register-printed" });
+  const register = h("button", { type: "button", class: "btn btn-secondary no-print", id: "issue-register" }, "出具办件登记簿（PDF）");
+  register.addEventListener("click", async () => {
+    const doc = await mutate(`mutation($c: String!, $f: Date!, $t: Date!) { issueRegister(center: $c, from: $f, to: $t) { ${ERRORS} ${DOCUMENT} } }`,
+      { c: c.code, f: from.value, t: to.value }, "issueRegister", statsBox);
+    if (doc) showIssued(printed, doc);
+  });
+  statsBox.append(section("办件统计", form, result, h("div", { class: "actions-row no-print" }, register), printed));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     load(false);
