@@ -463,3 +463,53 @@ def test_supervisor_presses_a_late_case_and_exports(web_server: str, browser_pag
 def _shots(tmp_path: Path) -> Path:
     """Where screenshots go: the test's folder, or ``GOVHALL_SCREENSHOTS`` (docs/ for the README)."""
     return Path(os.environ.get("GOVHALL_SCREENSHOTS") or tmp_path)
+
+
+def test_reviewer_signs_then_decides(web_server: str, browser_page: Any, api: Api) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.submit(data={**COMPANY, "enterpriseName": "连州市审批示例有限公司"})
+    api.act("lz-clerk", case, "accept", data={"checklist": CHECKLIST, "originalsChecked": True})
+    api.handover("lz-clerk", case, department="scjg")
+
+    # the head sees the hand-over waiting
+    login(page, base, "lz-head")
+    page.goto(f"{base}/web/#/transfers/lianzhou")
+    expect(page.locator("#pending-table tr", has_text=case["number"])).to_contain_text("小时")
+    logout(page)
+
+    # the reviewer: 待签收, then 待审批, then the decision on the case page
+    login(page, base, "lz-scjg")
+    page.goto(f"{base}/web/#/work/lianzhou")
+    page.locator(f'#to-sign-table button[data-receive="{case["number"]}"]').click()
+    expect(page.locator(".banner-success")).to_contain_text("已签收")
+    expect(page.locator("#to-sign-table tr", has_text=case["number"])).to_have_count(0)
+    page.click("a[data-queue=decide]")
+    row = page.locator(f'tr[data-case="{case["number"]}"]')
+    row.locator("a.case-link").click()
+    page.fill("#action-comment", "材料齐全，符合法定条件，准予登记")
+    page.click("button[data-action=approve]")
+    confirm = page.locator("button[data-confirm=approve]")
+    if confirm.count():
+        confirm.click()
+    expect(page.locator("#case-state")).to_have_text("已办结，待出件")
+
+
+def test_applicant_pages_fit_a_phone(web_server: str, browser_page: Any, api: Api) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    api.submit(user="lisi", data={**COMPANY, "enterpriseName": "连州市手机示例有限公司"})
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, base, "lisi")
+    for route in ("#/mine/lianzhou", "#/zone/lianzhou", "#/zone/lianzhou?tab=appointments"):
+        page.goto(f"{base}/web/{route}")
+        expect(page.locator(".page[data-ready=true]")).to_be_visible()
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (route, overflow)
+    page.goto(f"{base}/web/#/mine/lianzhou")
+    expect(page.locator("table.cases td[data-label=提交时间]").first).to_contain_text("年")
+    # staff-only screens are not offered to an applicant
+    expect(page.locator("#nav a[href='#/work']")).to_have_count(0)
+    expect(page.locator("#nav a[href='#/admin']")).to_have_count(0)

@@ -1,8 +1,9 @@
 // 工作台: the staff's queue of cases with filters (state, alert, kind, department, mine), a search by
 // case number, applicant name, ID number, USCC or mobile, and the front desk's queues (新件, 补办件,
 // 待补齐) with their counts refreshed by polling: new arrivals show as a count until looked at.
-import { gql, hasQuery } from "../graphql.js";
-import { h, note, loading, seg, centersWithRole, WORK_ROLES, STANDARD_STATES, KIND_LABELS } from "../ui.js";
+import { gql, hasQuery, showBanner } from "../graphql.js";
+import { h, note, loading, seg, fmt, hasRole, centersWithRole, WORK_ROLES, STANDARD_STATES, KIND_LABELS } from "../ui.js";
+import { mutate, ERRORS, table } from "./kit.js";
 import { centers, currentCenter } from "../store.js";
 import { CASE_ROW, casesTable } from "./mine.js";
 
@@ -68,6 +69,9 @@ export async function workView({ page, params, query, user, isCurrent }) {
   });
 
   const body = h("div", { "aria-live": "polite" }, loading());
+  // 待签收: what was handed to the reviewer's department (or to the pickup window), one_window centers
+  const signQueue = (c.plugins || []).includes("one_window") && hasRole(user, ["reviewer", "pickup"], c.code) && !hasRole(user, ["supervisor", "head"], c.code);
+  const signBox = signQueue ? h("section", { class: "card", id: "to-sign" }) : null;
   const link = (params2) => `#/work/${seg(c.code)}?${new URLSearchParams(params2).toString()}`;
   const counts = new Map();
   const shortcuts = h("p", { class: "shortcuts", id: "queues" },
@@ -77,6 +81,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
       return h("a", { href: link(filter), class: "chip", dataset: { queue: key } }, `${label} `, count);
     }),
     h("a", { href: link({ state: "under_review" }), class: "chip" }, "审查中"),
+    hasRole(user, ["reviewer"], c.code) ? h("a", { href: link({ state: "under_review", mine: "1" }), class: "chip", dataset: { queue: "decide" } }, "待审批") : null,
     h("a", { href: link({ state: "approved" }), class: "chip" }, "待出件"),
     h("a", { href: link({ alert: "YELLOW" }), class: "chip chip-yellow" }, "黄牌"),
     h("a", { href: link({ alert: "RED" }), class: "chip chip-red" }, "红牌"),
@@ -87,7 +92,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
     if (location.hash === target) window.dispatchEvent(new HashChangeEvent("hashchange"));
     else location.hash = target;
   } });
-  page.append(h("div", { class: "page-head" }, h("h1", null, "工作台"), h("span", { class: "muted" }, c.name), arrivals), shortcuts, filters, body);
+  page.append(h("div", { class: "page-head" }, h("h1", null, "工作台"), h("span", { class: "muted" }, c.name), arrivals), shortcuts, signBox, filters, body);
 
   const deptNames = new Map(c.departments.map((d) => [d.code, d.name]));
   const rows = [];
@@ -98,7 +103,8 @@ export async function workView({ page, params, query, user, isCurrent }) {
       `query($c: String!, $s: String, $k: String, $al: Alert, $d: String, $m: Boolean!, $a: String, $q: String) {
         cases(center: $c, state: $s, kind: $k, alert: $al, department: $d, mine: $m, first: 30, after: $a, search: $q) {
           edges { node { ${CASE_ROW} } } pageInfo { hasNextPage endCursor } }
-        ${after ? "" : QUEUE_COUNTS} }`,
+        ${after ? "" : QUEUE_COUNTS}
+        ${!after && signQueue ? `toSign: pendingHandovers(center: $c) { id caseId caseNumber stageLabel fromUser toDepartmentName toPickup materials handedAt }` : ""} }`,
       {
         c: c.code, s: f.state.el.value || null, k: f.kind.el.value || null, al: f.alert.el.value || null,
         d: f.department.el.value || null, m: mine.checked, a: after, q: search.value.trim() || null,
@@ -106,6 +112,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
     );
     if (!isCurrent()) return;
     if (!after) showCounts(data, true);
+    if (!after && signBox) showToSign(data.toSign);
     rows.push(...data.cases.edges.map((e) => e.node));
     after = data.cases.pageInfo.endCursor;
     more.hidden = !data.cases.pageInfo.hasNextPage;
@@ -116,6 +123,24 @@ export async function workView({ page, params, query, user, isCurrent }) {
     );
   }
   more.addEventListener("click", () => load());
+
+  function showToSign(rows) {
+    signBox.replaceChildren(h("h2", null, "待签收 ", h("span", { class: "badge", id: "to-sign-count" }, String(rows.length))),
+      table([
+        ["办件", (r) => h("a", { href: `#/case/${seg(c.code)}/${seg(r.caseId)}` }, r.caseNumber)],
+        ["环节", (r) => r.stageLabel],
+        ["移交人", (r) => r.fromUser],
+        ["材料", (r) => r.materials.join("、") || "—"],
+        ["移交时间", (r) => fmt.datetime(r.handedAt)],
+        ["", (r) => h("button", { type: "button", class: "btn btn-primary", dataset: { receive: r.caseNumber }, onclick: async () => {
+          const done = await mutate(`mutation($id: ID!) { receiveHandover(id: $id) { ${ERRORS} } }`, { id: r.id }, "receiveHandover", signBox);
+          if (done) {
+            window.dispatchEvent(new HashChangeEvent("hashchange"));
+            showBanner(`已签收 ${r.caseNumber}`, "success");
+          }
+        } }, "签收")],
+      ], rows, { id: "to-sign-table", empty: "没有待签收的办件。" }));
+  }
 
   // the queues' counts, and the new arrivals since this page was opened
   const seen = new Set();
