@@ -417,6 +417,8 @@ def test_clerk_searches_and_sees_new_arrivals(web_server: str, browser_page: Any
     # dates in the Chinese form the documents use
     expect(page.locator(f'tr[data-case="{second["number"]}"] td[data-label="提交时间"]')).to_contain_text("年")
     page.goto(f"{base}/web/#/work/lianzhou")
+    expect(page.locator(".page[data-ready=true] table.cases")).to_be_visible()
+    expect(page.locator("#queues [data-count=new]")).not_to_have_text("…")
     page.screenshot(path=str(_shots(tmp_path) / "clerk-workbench.png"), full_page=False)
 
 
@@ -453,6 +455,8 @@ def test_supervisor_presses_a_late_case_and_exports(web_server: str, browser_pag
     page.click("#issue-register")
     expect(page.locator("#register-printed a.doc-link")).to_be_visible(timeout=60_000)
     page.click("button[data-preset=year]")
+    expect(page.locator("#statistics .stat-accepted")).to_be_visible()
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(_shots(tmp_path) / "supervision-board.png"), full_page=False)
     # the case shows the 督办 in its record
     page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")

@@ -35,7 +35,7 @@ export async function pickupView({ page, params, user, isCurrent }) {
   const queueBox = h("section", { class: "card", id: "pickup-queue" }, h("h2", null, "待出件"), loading());
   const deliverBox = h("section", { class: "card", id: "deliver", hidden: true });
   const registerBox = oneWindow ? h("section", { class: "card", id: "pickup-register" }, h("h2", null, "出件登记簿")) : null;
-  page.append(queueBox, deliverBox, registerBox);
+  page.append(queueBox, deliverBox, ...(registerBox ? [registerBox] : []));
 
   async function loadQueue() {
     const data = await gql(

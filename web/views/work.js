@@ -92,7 +92,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
     if (location.hash === target) window.dispatchEvent(new HashChangeEvent("hashchange"));
     else location.hash = target;
   } });
-  page.append(h("div", { class: "page-head" }, h("h1", null, "工作台"), h("span", { class: "muted" }, c.name), arrivals), shortcuts, signBox, filters, body);
+  page.append(h("div", { class: "page-head" }, h("h1", null, "工作台"), h("span", { class: "muted" }, c.name), arrivals), shortcuts, ...(signBox ? [signBox] : []), filters, body);
 
   const deptNames = new Map(c.departments.map((d) => [d.code, d.name]));
   const rows = [];
