@@ -11,8 +11,8 @@ LIMIT = 500
 # The application is searched as text: identity codes are ASCII, so they read the same in SQLite's
 # JSON text and PostgreSQL's jsonb cast to text. Case numbers and names are matched in their columns.
 SEARCH_SQL = (
-    'SELECT id FROM gh_case WHERE center_id = {1} AND ('
-    'UPPER(number) LIKE {2} OR applicant_name LIKE {3} OR UPPER(CAST(data AS TEXT)) LIKE {4}'
+    'SELECT id FROM gh_case WHERE center_id = {0} AND ('
+    'UPPER(number) LIKE {1} OR applicant_name LIKE {2} OR UPPER(CAST(data AS TEXT)) LIKE {3}'
     ') ORDER BY id DESC LIMIT ' + str(LIMIT)
 )
 
