@@ -221,6 +221,11 @@ def test_enterprise_zone_agency_appointments_and_gift_packs(web_server: str, bro
     row.locator("button[data-person=daiban]").click()
     row.locator("button[data-assign]").click()
     expect(page.locator("#agency-table tr", has_text="李四")).to_contain_text("王五（代办员）")
+    # the opening bundle's progress and the gift packs have their tabs for zone staff
+    page.goto(f"{base}/web/#/zone/lianzhou?tab=bundle")
+    expect(page.locator("#zone-bundle h2")).to_contain_text("企业开办“一件事”各部门办理进度")
+    page.goto(f"{base}/web/#/zone/lianzhou?tab=giftpacks")
+    expect(page.locator("#zone-giftpacks h2")).to_contain_text("企业开办大礼包")
     # the window's day of appointments: cancel one
     page.goto(f"{base}/web/#/zone/lianzhou?tab=appointments")
     page.fill("#day", _next_weekday())

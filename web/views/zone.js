@@ -60,18 +60,31 @@ export async function zoneView({ page, params, query, user, isCurrent }) {
   ], tab));
   const body = h("div", { id: `zone-${tab}` }, loading());
   page.append(body);
-  const items = (await gql(`query($c: String!) { items(center: $c) { code name } }`, { c: c.code })).items;
+  // one request per tab: what the tab shows, with the items its forms offer
+  const dated = tab === "appointments";
+  const data = await gql(`query($c: String!${dated ? ", $d: Date!" : ""}) { ${TAB_QUERIES[tab] || TAB_QUERIES.agency} }`,
+    dated ? { c: c.code, d: todayISO() } : { c: c.code });
   if (!isCurrent()) return;
   body.replaceChildren();
-  if (tab === "appointments") await appointments(body, c, user, items);
-  else if (tab === "giftpacks") await giftPacks(body, c, user);
-  else if (tab === "bundle") await bundle(body, c);
-  else await agency(body, c, user, items);
+  if (tab === "appointments") await appointments(body, c, user, data);
+  else if (tab === "giftpacks") giftPacks(body, c, user, data);
+  else if (tab === "bundle") bundle(body, c, data);
+  else agency(body, c, user, data);
 }
+
+const APPOINTMENTS = "appointments(center: $c, date: $d) { id itemName date period delayed status statusLabel userName createdAt }";
+const TAB_QUERIES = {
+  agency: `items(center: $c) { code name } agencyRequests(center: $c) { id itemCode itemName applicant applicantName contactMobile note status statusLabel agentName assignedAt caseId caseNumber createdAt }`,
+  appointments: `items(center: $c) { code name } appointmentPeriods(center: $c) { period delayed } ${APPOINTMENTS}`,
+  giftpacks: `giftPacks(center: $c) { id caseId caseNumber enterpriseName contents delivery mailingAddress status statusLabel receiver handedOverBy handedOverAt }`,
+  bundle: `cases(center: $c, first: 100) { edges { node {
+      id number state stateLabel applicantName submittedAt item { code name } tasks { departmentName lead state due comment } } } }`,
+};
 
 // --------------------------------------------------------------------------- 代办帮办
 
-async function agency(body, c, user, items) {
+function agency(body, c, user, data) {
+  const items = data.items;
   const isHead = hasRole(user, ["head"], c.code);
   const isAgent = hasRole(user, ["agent"], c.code);
   const isStaff = hasRole(user, STAFF, c.code);
@@ -93,8 +106,6 @@ async function agency(body, c, user, items) {
     });
     body.append(form);
   }
-  const data = await gql(`query($c: String!) { agencyRequests(center: $c) {
-      id itemCode itemName applicant applicantName contactMobile note status statusLabel agentName assignedAt caseId caseNumber createdAt } }`, { c: c.code });
   const box = h("section", { class: "card" }, h("h2", null, isAgent ? "指派给我的代办" : isStaff ? "代办帮办申请" : "我的代办申请"));
   box.append(table([
     ["申请时间", (r) => fmt.datetime(r.createdAt)],
@@ -144,9 +155,9 @@ function assignBox(c, r) {
 
 // --------------------------------------------------------------------------- 预约
 
-async function appointments(body, c, user, items) {
+async function appointments(body, c, user, first) {
   const isStaff = hasRole(user, [...STAFF, "agent"], c.code);
-  const { appointmentPeriods: periods } = await gql(`query($c: String!) { appointmentPeriods(center: $c) { period delayed } }`, { c: c.code });
+  const { items, appointmentPeriods: periods } = first;
   const form = h("form", { class: "card", id: "book-form", novalidate: true }, h("h2", null, "预约办事"),
     input("办理事项", "item", { options: items.map((i) => [i.code, i.name]), required: true }),
     input("日期", "date", { type: "date", value: todayISO(), required: true }),
@@ -166,9 +177,8 @@ async function appointments(body, c, user, items) {
   });
   const day = h("input", { type: "date", id: "day", value: todayISO() });
   const list = h("div", { id: "day-list" });
-  async function loadDay() {
-    const data = await gql(`query($c: String!, $d: Date!) { appointments(center: $c, date: $d) {
-        id itemName date period delayed status statusLabel userName createdAt } }`, { c: c.code, d: day.value });
+  async function loadDay(given = null) {
+    const data = given || (await gql(`query($c: String!, $d: Date!) { ${APPOINTMENTS} }`, { c: c.code, d: day.value }));
     list.replaceChildren(table([
       ["时段", (a) => `${a.period}${a.delayed ? "（延时）" : ""}`],
       ["事项", (a) => a.itemName],
@@ -184,18 +194,16 @@ async function appointments(body, c, user, items) {
       } }, "取消") : "")],
     ], data.appointments, { id: "appointments-table", empty: "当日没有预约。" }));
   }
-  day.addEventListener("change", loadDay);
+  day.addEventListener("change", () => loadDay());
   body.append(form, h("section", { class: "card" }, h("h2", null, isStaff ? "窗口当日预约" : "我的预约"),
     h("label", { class: "inline" }, "日期 ", day), list));
-  await loadDay();
+  await loadDay(first);
 }
 
 // --------------------------------------------------------------------------- 开办大礼包
 
-async function giftPacks(body, c, user) {
+function giftPacks(body, c, user, data) {
   const canHand = hasRole(user, ["pickup", "clerk", "head", "admin"], c.code);
-  const data = await gql(`query($c: String!) { giftPacks(center: $c) {
-      id caseId caseNumber enterpriseName contents delivery mailingAddress status statusLabel receiver handedOverBy handedOverAt } }`, { c: c.code });
   body.append(h("section", { class: "card" }, h("h2", null, "企业开办大礼包"), table([
     ["办件", (g) => h("a", { href: `#/case/${seg(c.code)}/${seg(g.caseId)}` }, g.caseNumber)],
     ["企业名称", (g) => g.enterpriseName],
@@ -221,9 +229,7 @@ function handOver(g) {
 
 // --------------------------------------------------------------------------- 企业开办进度
 
-async function bundle(body, c) {
-  const data = await gql(`query($c: String!) { cases(center: $c, first: 100) { edges { node {
-      id number state stateLabel applicantName submittedAt item { code name } tasks { departmentName lead state due comment } } } } }`, { c: c.code });
+function bundle(body, c, data) {
   const rows = data.cases.edges.map((e) => e.node).filter((x) => x.item.code === OPENING);
   body.append(h("section", { class: "card" }, h("h2", null, "企业开办“一件事”各部门办理进度"), rows.length
     ? rows.map((r) => h("div", { class: "bundle", dataset: { bundle: r.number } },
