@@ -2,7 +2,7 @@
 // and, for a plugin's screen, that enabled the plugin), mutations with their UserErrors, tables,
 // issued PDFs, date ranges and presets.
 import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner } from "../graphql.js";
-import { h, note, seg, pad, todayISO, centersWithRole } from "../ui.js";
+import { h, note, seg, pad, centersWithRole } from "../ui.js";
 import { centers, currentCenter } from "../store.js";
 import { withToken } from "../materials.js";
 
@@ -98,7 +98,7 @@ export const PRESETS = [["month", "本月"], ["quarter", "本季度"], ["year", 
 export function dateRange(onChange, initial = "month") {
   const [a, b] = presetRange(initial);
   const from = h("input", { type: "date", id: "range-from", value: a });
-  const to = h("input", { type: "date", id: "range-to", value: b > todayISO() && initial === "month" ? b : b });
+  const to = h("input", { type: "date", id: "range-to", value: b });
   const buttons = PRESETS.map(([key, label]) => h("button", {
     type: "button", class: "btn btn-secondary", dataset: { preset: key },
     onclick: () => {
