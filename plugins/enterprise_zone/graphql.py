@@ -64,10 +64,17 @@ class Query:
         return [ZonePersonType(username=p.username, display_name=p.display_name, id_number=p.id_number, phone=p.phone)
                 for p in found]
 
-    @strawberry.field(description="本中心可预约的时段（含延时服务时段）")
-    async def appointment_periods(self, center: str) -> list[AppointmentPeriodType]:
-        rules = appointments.booking_rules(await zone_center(center))
-        return [AppointmentPeriodType(period=p, delayed=p in rules.delayed) for p in rules.all_periods]
+    @strawberry.field(description="本中心可预约的时段（含延时服务时段）；给出日期时为该日可预约的时段（周六值班的中心周六也可预约，休息日为空）")
+    async def appointment_periods(
+        self, center: str, day: Annotated[date | None, strawberry.argument(name="date", description="日期")] = None,
+    ) -> list[AppointmentPeriodType]:
+        row = await zone_center(center)
+        if day is None:
+            rules = appointments.booking_rules(row)
+            periods = rules.all_periods
+        else:
+            periods, rules = await appointments.periods_on(row, day)
+        return [AppointmentPeriodType(period=p, delayed=p in rules.delayed) for p in periods]
 
     @strawberry.field(description="企业开办大礼包：出件窗口等工作人员看全部，申请人看本人办件的")
     async def gift_packs(self, info: Info, center: str, status: str | None = None) -> list[GiftPackType]:

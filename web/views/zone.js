@@ -75,7 +75,7 @@ export async function zoneView({ page, params, query, user, isCurrent }) {
 const APPOINTMENTS = "appointments(center: $c, date: $d) { id itemName date period delayed status statusLabel userName createdAt }";
 const TAB_QUERIES = {
   agency: `items(center: $c) { code name } agencyRequests(center: $c) { id itemCode itemName applicant applicantName contactMobile note status statusLabel agentName assignedAt caseId caseNumber createdAt }`,
-  appointments: `items(center: $c) { code name } appointmentPeriods(center: $c) { period delayed } ${APPOINTMENTS}`,
+  appointments: `items(center: $c) { code name } appointmentPeriods(center: $c, date: $d) { period delayed } ${APPOINTMENTS}`,
   giftpacks: `giftPacks(center: $c) { id caseId caseNumber enterpriseName contents delivery mailingAddress status statusLabel receiver handedOverBy handedOverAt }`,
   bundle: `cases(center: $c, first: 100) { edges { node {
       id number state stateLabel applicantName submittedAt item { code name } tasks { departmentName lead state due comment } } } }`,
@@ -163,6 +163,16 @@ async function appointments(body, c, user, first) {
     input("日期", "date", { type: "date", value: todayISO(), required: true }),
     input("时段", "period", { options: periods.map((p) => [p.period, p.delayed ? `${p.period}（延时服务）` : p.period]), required: true }),
     h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "预约")));
+  // the periods of the chosen day: a working day's, a duty Saturday's (where the center keeps one), or none
+  const periodSelect = form.querySelector("#f-period");
+  const closed = h("p", { class: "note note-error", id: "day-closed", hidden: periods.length > 0 }, "该日不办公，请选择其他日期。");
+  periodSelect.closest(".field").append(closed);
+  form.querySelector("#f-date").addEventListener("change", async (ev) => {
+    const data = await gql(`query($c: String!, $d: Date!) { appointmentPeriods(center: $c, date: $d) { period delayed } }`, { c: c.code, d: ev.target.value })
+      .catch(() => ({ appointmentPeriods: [] }));
+    periodSelect.replaceChildren(...data.appointmentPeriods.map((p) => h("option", { value: p.period }, p.delayed ? `${p.period}（延时服务）` : p.period)));
+    closed.hidden = data.appointmentPeriods.length > 0;
+  });
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const v = values(form);

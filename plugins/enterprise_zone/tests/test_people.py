@@ -50,3 +50,36 @@ async def test_the_periods_of_the_day(drive):
     periods = (await drive.query(None, PERIODS, c="hall"))["appointmentPeriods"]
     assert periods[0] == {"period": "09:00-10:00", "delayed": False}
     assert {"period": "17:00-18:30", "delayed": True} in periods
+
+
+async def test_saturday_periods_where_the_center_keeps_a_duty_roster(drive):
+    from datetime import timedelta
+
+    from core.clock import calendar_for, local_today
+    from core.models import Center
+
+    book = """mutation($c: String!, $i: String!, $d: Date!, $p: String!) { bookAppointment(center: $c, item: $i, date: $d, period: $p) {
+      __typename ... on Appointment { period delayed } ... on UserErrors { errors { path code message } } } }"""
+    periods = "query($c: String!, $d: Date) { appointmentPeriods(center: $c, date: $d) { period } }"
+    center = await Center.get(code="hall")
+    calendar = await calendar_for(center)
+    saturday = next(d for d in (local_today() + timedelta(days=n) for n in range(1, 29))
+                    if d.weekday() == 5 and calendar.day_info(d).reason.startswith("周末"))
+    # no roster: a Saturday is closed
+    assert (await drive.query(None, periods, c="hall", d=saturday.isoformat()))["appointmentPeriods"] == []
+    closed = (await drive.query("app1", book, c="hall", i="qykb-yjs", d=saturday.isoformat(), p="09:00-10:00"))["bookAppointment"]
+    assert [e["code"] for e in closed["errors"]] == ["not_workday"]
+    # a duty roster on Saturday mornings
+    center.settings = {**center.settings, "appointments": {**center.settings["appointments"], "saturdayPeriods": ["09:00-12:00"]}}
+    await center.save(update_fields=["settings"])
+    assert (await drive.query(None, periods, c="hall", d=saturday.isoformat()))["appointmentPeriods"] == [{"period": "09:00-12:00"}]
+    wrong = (await drive.query("app1", book, c="hall", i="qykb-yjs", d=saturday.isoformat(), p="09:00-10:00"))["bookAppointment"]
+    assert [e["code"] for e in wrong["errors"]] == ["period"] and "周六值班" in wrong["errors"][0]["message"]
+    booked = (await drive.query("app1", book, c="hall", i="qykb-yjs", d=saturday.isoformat(), p="09:00-12:00"))["bookAppointment"]
+    assert booked == {"__typename": "Appointment", "period": "09:00-12:00", "delayed": False}
+    # the Sunday stays closed, and a working day keeps its own periods
+    sunday = saturday + timedelta(days=1)
+    assert (await drive.query(None, periods, c="hall", d=sunday.isoformat()))["appointmentPeriods"] == []
+    monday = saturday + timedelta(days=2)
+    if calendar.is_workday(monday):
+        assert len((await drive.query(None, periods, c="hall", d=monday.isoformat()))["appointmentPeriods"]) == 8
