@@ -170,7 +170,8 @@ async function appointments(body, c, user, first) {
   form.querySelector("#f-date").addEventListener("change", async (ev) => {
     const data = await gql(`query($c: String!, $d: Date!) { appointmentPeriods(center: $c, date: $d) { period delayed } }`, { c: c.code, d: ev.target.value })
       .catch(() => ({ appointmentPeriods: [] }));
-    periodSelect.replaceChildren(...data.appointmentPeriods.map((p) => h("option", { value: p.period }, p.delayed ? `${p.period}（延时服务）` : p.period)));
+    const keep = periodSelect.value; // a period already chosen stays chosen when the day offers it
+    periodSelect.replaceChildren(...data.appointmentPeriods.map((p) => h("option", { value: p.period, selected: p.period === keep }, p.delayed ? `${p.period}（延时服务）` : p.period)));
     closed.hidden = data.appointmentPeriods.length > 0;
   });
   form.addEventListener("submit", async (ev) => {
