@@ -170,7 +170,7 @@ def extra_routes(govhall: GovHall) -> list[BaseRoute]:
     import importlib
 
     routes: list[BaseRoute] = []
-    for name in ("core.documents.routes", "core.materials_routes"):
+    for name in ("core.documents.routes", "core.materials_routes", "core.stats_export"):
         try:
             routes.extend(importlib.import_module(name).routes())
         except ModuleNotFoundError as exc:

@@ -19,6 +19,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from .accounts import STAFF_ROLES, Actor
+from .case_search import matching_case_ids
 from .calendar import CENTER_TZ
 from .centers import get_center
 from .errors import Forbidden, NotFound, UserError, UserErrorsException
@@ -433,8 +434,10 @@ async def list_cases(
     mine: bool = False,
     first: int = 20,
     after: str | None = None,
+    search: str | None = None,
 ) -> CasePage:
-    """Urgent cases first (急办件优先), then oldest first: a work queue. Keyset pagination."""
+    """Urgent cases first (急办件优先), then oldest first: a work queue. Keyset pagination.
+    ``search``: only cases whose number, applicant name, ID number, USCC or mobile contains it."""
     user = actor.require_login()
     center = await get_center(center_code)
     query = Case.filter(center_id=center.id)
@@ -463,6 +466,8 @@ async def list_cases(
         query = query.filter(alert=alert.upper())
     if department:
         query = query.filter(department__code=department)
+    if search is not None and search.strip():
+        query = query.filter(id__in=await matching_case_ids(center.id, search))
     if after:
         urgent, key = decode_cursor(after)
         query = query.filter(Q(urgent=False) | Q(urgent=True, id__gt=key)) if urgent else query.filter(urgent=False, id__gt=key)

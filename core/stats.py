@@ -95,11 +95,13 @@ _ALERTED = "c.center_id = ? AND c.alert IN ('YELLOW', 'RED')"
 _CASES_SQL = f"""
 SELECT c.id, c.number, c.state, c.alert, c.promised_due, c.legal_due, c.applicant_name,
        iv.code AS item_code, iv.name AS item_name,
-       d.code AS department_code, d.name AS department_name, w.code AS window_code, w.name AS window_name
+       d.code AS department_code, d.name AS department_name, w.code AS window_code, w.name AS window_name,
+       u.display_name AS responsible_name, u.username AS responsible_username
 FROM gh_case c
 JOIN item_version iv ON iv.id = c.item_version_id
 LEFT JOIN department d ON d.id = c.department_id
 LEFT JOIN service_window w ON w.id = c.window_id
+LEFT JOIN user_account u ON u.id = c.responsible_id
 WHERE {_ALERTED}
 ORDER BY CASE c.alert WHEN 'RED' THEN 0 ELSE 1 END, c.promised_due, c.id
 LIMIT ?

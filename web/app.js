@@ -11,10 +11,16 @@
 //   #/work[/:center]?state=&alert=  工作台: the queue
 //   #/supervision[/:center]         电子监察
 //   #/config[/:center]              配置: item documents
+//   #/pickup[/:center]              出件窗口: 待出件, delivery, 出件登记簿
+//   #/zone[/:center]?tab=           企业服务专区 (enterprise_zone): 代办, 预约, 大礼包, 开办进度
+//   #/green[/:center[/:project]]    绿色通道 (green_channel)
+//   #/assessment[/:center]?tab=     绩效考核与投诉 (assessment)
+//   #/transfers[/:center]           待签收的交接 (one_window)
+//   #/admin[/:center]?tab=          中心管理: 工作人员, 工作日历, 功能模块, 部门与窗口
 
 import { gql, session, clearBanner, reportError, RequestError } from "./graphql.js";
 import { h, note, hasRole, WORK_ROLES, SUPERVISION_ROLES, CONFIG_ROLES } from "./ui.js";
-import { refreshMe } from "./store.js";
+import { refreshMe, centers } from "./store.js";
 import { loginView, defaultRoute } from "./views/login.js";
 import { hallView, itemsView, guideView, applyView } from "./views/hall.js";
 import { mineView } from "./views/mine.js";
@@ -22,6 +28,12 @@ import { caseView } from "./views/case.js";
 import { workView } from "./views/work.js";
 import { supervisionView } from "./views/supervision.js";
 import { configView } from "./views/config.js";
+import { pickupView } from "./views/pickup.js";
+import { zoneView } from "./views/zone.js";
+import { greenView } from "./views/green.js";
+import { assessmentView } from "./views/assessment.js";
+import { transfersView } from "./views/transfers.js";
+import { adminView } from "./views/admin.js";
 
 const ROUTES = [
   { pattern: /^\/login$/, view: loginView, title: "登录" },
@@ -34,7 +46,19 @@ const ROUTES = [
   { pattern: /^\/work(?:\/([^/]+))?$/, view: workView, title: "工作台", nav: "work", login: true },
   { pattern: /^\/supervision(?:\/([^/]+))?$/, view: supervisionView, title: "电子监察", nav: "supervision", login: true },
   { pattern: /^\/config(?:\/([^/]+))?$/, view: configView, title: "事项配置", nav: "config", login: true },
+  { pattern: /^\/pickup(?:\/([^/]+))?$/, view: pickupView, title: "出件窗口", nav: "pickup", login: true },
+  { pattern: /^\/zone(?:\/([^/]+))?$/, view: zoneView, title: "企业服务专区", nav: "zone", login: true },
+  { pattern: /^\/green(?:\/([^/]+)(?:\/([^/]+))?)?$/, view: greenView, title: "绿色通道", nav: "green", login: true },
+  { pattern: /^\/assessment(?:\/([^/]+))?$/, view: assessmentView, title: "绩效考核", nav: "assessment", login: true },
+  { pattern: /^\/transfers(?:\/([^/]+))?$/, view: transfersView, title: "流转交接", nav: "transfers", login: true },
+  { pattern: /^\/admin(?:\/([^/]+))?$/, view: adminView, title: "中心管理", nav: "admin", login: true },
 ];
+
+/** Whether the user holds one of `roles` in a center that enabled `plugin` (centers known at start). */
+let knownCenters = [];
+function inPluginCenter(u, roles, plugin) {
+  return Boolean(u) && knownCenters.some((c) => (c.plugins || []).includes(plugin) && hasRole(u, roles, c.code));
+}
 
 const NAV = [
   { key: "hall", href: "#/hall", label: "办事大厅", show: () => true },
@@ -42,6 +66,12 @@ const NAV = [
   { key: "work", href: "#/work", label: "工作台", show: (u) => hasRole(u, WORK_ROLES) },
   { key: "supervision", href: "#/supervision", label: "电子监察", show: (u) => hasRole(u, SUPERVISION_ROLES) },
   { key: "config", href: "#/config", label: "配置", show: (u) => hasRole(u, CONFIG_ROLES) },
+  { key: "pickup", href: "#/pickup", label: "出件", show: (u) => hasRole(u, ["pickup"]) },
+  { key: "zone", href: "#/zone", label: "企业专区", show: (u) => inPluginCenter(u, ["applicant", "agent", "clerk", "head", "pickup", "supervisor", "admin"], "enterprise_zone") },
+  { key: "green", href: "#/green", label: "绿色通道", show: (u) => inPluginCenter(u, ["clerk", "reviewer", "head", "pickup", "supervisor", "admin"], "green_channel") },
+  { key: "transfers", href: "#/transfers", label: "交接", show: (u) => inPluginCenter(u, ["supervisor", "head"], "one_window") },
+  { key: "admin", href: "#/admin", label: "中心管理", show: (u) => hasRole(u, CONFIG_ROLES) },
+  { key: "assessment", href: "#/assessment", label: "考核", show: (u) => inPluginCenter(u, SUPERVISION_ROLES, "assessment") },
 ];
 
 function parseHash() {
@@ -136,5 +166,6 @@ window.addEventListener("govhall:session", () => renderShell(parseHash().path.sp
 
 (async function start() {
   if (session.token) await refreshMe();
+  knownCenters = await centers().catch(() => []);
   await route();
 })();

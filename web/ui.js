@@ -42,16 +42,18 @@ export function pad(n) {
 }
 
 export const fmt = {
-  /** 2026-10-09 → 2026-10-09 (dates are already ISO); null → — */
+  /** 2026-10-09 → 2026年10月9日, the form the documents use; null → — */
   date(value) {
-    return value ? String(value).slice(0, 10) : "—";
+    if (!value) return "—";
+    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(value));
+    return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : String(value);
   },
-  /** An ISO date-time in local time: 2026-10-09 14:05 */
+  /** An ISO date-time in local time: 2026年10月9日 14:05 */
   datetime(value) {
     if (!value) return "—";
     const d = new Date(value);
     if (Number.isNaN(d.getTime())) return String(value);
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 ${pad(d.getHours())}:${pad(d.getMinutes())}`;
   },
   number(value, digits = 2) {
     if (value === null || value === undefined || value === "") return "—";

@@ -258,10 +258,11 @@ class Query:
     async def cases(
         self, info: Info, center: str, state: str | None = None, kind: str | None = None, alert: Alert | None = None,
         department: str | None = None, mine: bool = False, first: int = 20, after: str | None = None,
+        search: Annotated[str | None, strawberry.argument(description="办件编号、申请人姓名、身份证号码、统一社会信用代码或手机号码（包含即可）")] = None,
     ) -> CaseConnection:
         page = await service.list_cases(
             info.context.actor, center, state=state, kind=kind, alert=alert.value if alert else None,
-            department=department, mine=mine, first=first, after=after,
+            department=department, mine=mine, first=first, after=after, search=search,
         )
         edges = [CaseEdge(node=case_type(c), cursor=service.encode_cursor(c)) for c in page.cases]
         return CaseConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))

@@ -11,7 +11,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from .. import clock, stats
-from ..calendar import Deadline, explain_text
+from ..calendar import Deadline, WorkCalendar, explain_text
 from ..errors import NotFound, UserErrorsException
 from ..models import Center as CenterRow
 from ..models import Department as DepartmentRow
@@ -104,6 +104,19 @@ class SupervisedCase:
     department_name: str | None
     window: str | None
     window_name: str | None
+    responsible: str | None = strawberry.field(description="首问负责人（受理的窗口人员）")
+    days_overdue: int = strawberry.field(description="超过承诺期限的工作日数；未超期为 0")
+
+
+def working_days_after(calendar: WorkCalendar, due: dt.date | None, today: dt.date) -> int:
+    """Working days from the day after ``due`` through ``today``: how far a case is overdue."""
+    if due is None or today <= due:
+        return 0
+    days, day = 0, due + dt.timedelta(days=1)
+    while day <= today:
+        days += calendar.is_workday(day)
+        day += dt.timedelta(days=1)
+    return days
 
 
 @strawberry.type(description="电子监察：黄牌、红牌办件及按部门、窗口的分组计数")
@@ -163,12 +176,15 @@ class Query:
     async def supervision(self, info: Info, center: str, limit: int = 500) -> Supervision:
         row = await _supervised_center(info, center)
         board = await stats.supervision(row, limit=max(1, min(limit, 5000)))
+        calendar, today = await clock.calendar_for(row), clock.local_today()
         cases = [
             SupervisedCase(
                 id=strawberry.ID(str(c["id"])), number=c["number"], state=c["state"], alert=c["alert"],
                 promised_due=c["promised_due"], legal_due=c["legal_due"], applicant_name=c["applicant_name"] or "",
                 item_code=c["item_code"], item_name=c["item_name"], department=c["department_code"],
                 department_name=c["department_name"], window=c["window_code"], window_name=c["window_name"],
+                responsible=c["responsible_name"] or c["responsible_username"],
+                days_overdue=working_days_after(calendar, c["promised_due"], today),
             )
             for c in board["cases"]
         ]

@@ -2,7 +2,9 @@
 
 A center tunes it in its file, ``settings.appointments``: ``capacity`` (bookings per period, default
 4), ``periods`` (office-hour periods), ``delayedPeriods`` (延时服务 outside office hours) and
-``daysAhead`` (how far ahead one may book, default 30). Capacity holds under concurrent bookings:
+``daysAhead`` (how far ahead one may book, default 30), and ``saturdayPeriods``: a center whose windows
+keep a Saturday duty roster (周六轮值、预约服务) lists the periods bookable on an ordinary Saturday
+(none by default; a Saturday inside a holiday stays closed). Capacity holds under concurrent bookings:
 each period of each day has a slot row raised by one upsert only while it is below capacity.
 """
 
@@ -19,7 +21,7 @@ from tortoise.transactions import in_transaction
 
 from core import Forbidden, NotFound, UserError, UserErrorsException
 from core.accounts import STAFF_ROLES, Actor
-from core.calendar import CENTER_TZ, parse_period
+from core.calendar import CENTER_TZ, DayInfo, parse_period
 from core.cases import latest_version
 from core.clock import calendar_for, local_today
 from core.models import Center
@@ -41,10 +43,19 @@ class BookingRules:
     periods: tuple[str, ...]
     delayed: tuple[str, ...]
     days_ahead: int
+    saturday: tuple[str, ...] = ()
 
     @property
     def all_periods(self) -> tuple[str, ...]:
         return self.periods + self.delayed
+
+    def periods_on(self, day: date, info: DayInfo) -> tuple[str, ...]:
+        """The periods bookable on ``day``: a working day's, a duty Saturday's, or none."""
+        if info.workday:
+            return self.all_periods
+        if day.weekday() == 5 and info.reason.startswith("周末"):
+            return self.saturday
+        return ()
 
 
 def booking_rules(center: Center) -> BookingRules:
@@ -54,23 +65,27 @@ def booking_rules(center: Center) -> BookingRules:
         periods=tuple(conf.get("periods", PERIODS)),
         delayed=tuple(conf.get("delayedPeriods", DELAYED_PERIODS)),
         days_ahead=int(conf.get("daysAhead", DAYS_AHEAD)),
+        saturday=tuple(conf.get("saturdayPeriods", ())),
     )
 
 
 async def _date_errors(center: Center, rules: BookingRules, day: date, period: str) -> list[UserError]:
     """Every reason the day and period cannot be booked (一次性告知)."""
     errors = []
-    if period not in rules.all_periods:
-        errors.append(UserError("period", f"预约时段“{period}”不存在，可选：{'、'.join(rules.all_periods)}", "/period"))
+    info = (await calendar_for(center)).day_info(day)
+    open_periods = rules.periods_on(day, info)
+    if period not in rules.all_periods + rules.saturday:
+        errors.append(UserError("period", f"预约时段“{period}”不存在，可选：{'、'.join(open_periods or rules.all_periods)}", "/period"))
+    elif open_periods and period not in open_periods:
+        errors.append(UserError("period", f"{day.isoformat()}（周六值班）只能预约：{'、'.join(open_periods)}", "/period"))
     today = local_today()
     if day < today:
         errors.append(UserError("past", f"{day.isoformat()}已过，不能预约", "/date"))
     elif day > today + timedelta(days=rules.days_ahead):
         errors.append(UserError("too_far", f"只能预约{rules.days_ahead}天以内的日期", "/date"))
-    elif day == today and period in rules.all_periods and parse_period(period)[1] <= datetime.now(CENTER_TZ).time():
+    elif day == today and period in open_periods and parse_period(period)[1] <= datetime.now(CENTER_TZ).time():
         errors.append(UserError("period_over", f"今天{period}时段已结束，请选择其他时段", "/period"))
-    info = (await calendar_for(center)).day_info(day)
-    if not info.workday:
+    if not open_periods:
         errors.append(UserError("not_workday", f"{day.isoformat()}不是工作日（{info.reason}），请选择工作日", "/date"))
     return errors
 
@@ -86,6 +101,12 @@ async def _claim(center: Center, key: str, capacity: int) -> bool:
         [center.id, key, capacity],
     )
     return bool(rows)
+
+
+async def periods_on(center: Center, day: date) -> tuple[tuple[str, ...], BookingRules]:
+    """The periods bookable on ``day`` at the center (empty on a closed day), with its rules."""
+    rules = booking_rules(center)
+    return rules.periods_on(day, (await calendar_for(center)).day_info(day)), rules
 
 
 async def book(actor: Actor, center_code: str, item_code: str, day: date, period: str) -> Appointment:

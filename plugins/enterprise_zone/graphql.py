@@ -14,8 +14,9 @@ import strawberry
 from core.graphql.context import Info
 from core.graphql.types import UserErrors, mutation_result
 
-from . import agency, appointments, giftpacks
+from . import agency, appointments, giftpacks, people
 from .models import AgencyRequest
+from .zone import zone_center
 from .graphql_types import (
     AgencyRequestType,
     AppointmentType,
@@ -31,6 +32,20 @@ GiftPackResult = Annotated[GiftPackType | UserErrors, strawberry.union("GiftPack
 Day = Annotated[date, strawberry.argument(name="date", description="日期")]
 
 
+@strawberry.type(name="ZonePerson", description="查找到的申请人或代办员：身份证号码、手机号码已脱敏")
+class ZonePersonType:
+    username: str = strawberry.field(description="账号：代为申报时作 submitCase 的 onBehalfOf，指派时作 agentUsername")
+    display_name: str
+    id_number: str
+    phone: str
+
+
+@strawberry.type(name="AppointmentPeriod", description="可预约的时段；delayed 为延时服务时段")
+class AppointmentPeriodType:
+    period: str
+    delayed: bool
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="代办帮办申请：窗口人员、首席代表、督查看全部，代办员看指派给本人的，申请人看本人的")
@@ -42,6 +57,24 @@ class Query:
     async def appointments(self, info: Info, center: str, day: Day) -> list[AppointmentType]:
         rows = await appointments.list_appointments(info.context.actor, center, day)
         return [appointment_type(r) for r in rows]
+
+    @strawberry.field(description="按姓名、身份证号码或手机号码查找本中心的申请人（role: applicant）或代办员（agent）：窗口人员、首席代表、督查、代办员")
+    async def zone_people(self, info: Info, center: str, role: str, search: str) -> list[ZonePersonType]:
+        found = await people.search_people(info.context.actor, center, role, search)
+        return [ZonePersonType(username=p.username, display_name=p.display_name, id_number=p.id_number, phone=p.phone)
+                for p in found]
+
+    @strawberry.field(description="本中心可预约的时段（含延时服务时段）；给出日期时为该日可预约的时段（周六值班的中心周六也可预约，休息日为空）")
+    async def appointment_periods(
+        self, center: str, day: Annotated[date | None, strawberry.argument(name="date", description="日期")] = None,
+    ) -> list[AppointmentPeriodType]:
+        row = await zone_center(center)
+        if day is None:
+            rules = appointments.booking_rules(row)
+            periods = rules.all_periods
+        else:
+            periods, rules = await appointments.periods_on(row, day)
+        return [AppointmentPeriodType(period=p, delayed=p in rules.delayed) for p in periods]
 
     @strawberry.field(description="企业开办大礼包：出件窗口等工作人员看全部，申请人看本人办件的")
     async def gift_packs(self, info: Info, center: str, status: str | None = None) -> list[GiftPackType]:

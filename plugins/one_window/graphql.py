@@ -93,7 +93,7 @@ ToDate = Annotated[date, strawberry.argument(description="截止日期（含）"
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="未签收的交接（督查、首席代表）：最早移交的在前")
+    @strawberry.field(description="未签收的交接，最早移交的在前：督查、首席代表看全部；后台审批人员看移交本部门的，出件人员看移交出件窗口的（待签收）")
     async def pending_handovers(self, info: Info, center: str) -> list[HandOverType]:
         return [handover_type(r) for r in await service.pending_handovers(info.context.actor, center)]
 

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from tortoise.expressions import Q
+
 from core import Forbidden, NotFound, UserError, UserErrorsException
 from core.accounts import Actor
 from core.cases import load_visible_case, record_case_event
@@ -189,14 +191,25 @@ async def receive_handover(govhall: Any, actor: Actor, handover_id: Any) -> Hand
 
 
 async def pending_handovers(actor: Actor, center_code: str) -> list[HandOver]:
-    """督查: hand-overs not yet received, oldest first."""
+    """Hand-overs not yet received, oldest first: all of them for the supervisor and the head (督查);
+    a reviewer's 待签收 queue (to their departments); the pickup window's (to the pickup window)."""
     center = await get_center(center_code)
     require_plugin(center, PLUGIN)
-    actor.require(center.id, "supervisor", "head")
-    return await (
-        HandOver.filter(case__center_id=center.id, received_at__isnull=True)
-        .order_by("handed_at", "id").select_related("case", "to_department", "from_user", "received_by")
-    )
+    actor.require(center.id, "supervisor", "head", "reviewer", "pickup")
+    query = HandOver.filter(case__center_id=center.id, received_at__isnull=True)
+    if not actor.has(center.id, "supervisor", "head"):
+        mine: list[Q] = []
+        if actor.has(center.id, "pickup"):
+            mine.append(Q(stage=DEPARTMENT_TO_PICKUP))
+        departments = actor.departments_for(center.id, "reviewer")
+        if None in departments:
+            mine.append(Q(stage=FRONT_DESK_TO_DEPARTMENT))
+        elif departments:
+            mine.append(Q(stage=FRONT_DESK_TO_DEPARTMENT, to_department_id__in=[d for d in departments if d]))
+        if not mine:
+            return []
+        query = query.filter(Q(*mine, join_type="OR"))
+    return await query.order_by("handed_at", "id").select_related("case", "to_department", "from_user", "received_by")
 
 
 async def load_handover(handover_id: int) -> HandOver:

@@ -4,6 +4,7 @@ import { h, section, note, loading, seg, debounce, fmt, KIND_LABELS, hasRole } f
 import { centers, center as getCenter, currentCenter, departmentName } from "../store.js";
 import { renderForm } from "../form.js";
 import { materialsUploader } from "../materials.js";
+import { personPicker } from "./zone.js";
 
 const ITEM_FIELDS = "code name version kind itemType legalDays promisedDays department jointDepartments process elements form publishedAt";
 const CHANNELS = { window: "窗口办理", web: "网上办理", mobile: "移动端办理", courier: "快递申请/送达" };
@@ -220,7 +221,7 @@ function draftKey(centerCode, code) {
   return `govhall.draft.${user}.${centerCode}.${code}`;
 }
 
-export async function applyView({ page, params, user }) {
+export async function applyView({ page, params, query, user }) {
   const [centerCode, code] = params;
   const [c, item] = await Promise.all([getCenter(centerCode), loadItem(centerCode, code)]);
   if (!item) {
@@ -268,7 +269,13 @@ export async function applyView({ page, params, user }) {
   }
 
   const isAgent = hasRole(user, ["agent"], centerCode);
-  const onBehalf = isAgent ? h("input", { type: "text", id: "on-behalf-of", autocomplete: "off", placeholder: "申请人的账号" }) : null;
+  // 代办: the agent finds the applicant by name, ID number or mobile (never types a login name)
+  const forUser = query && query.get("for");
+  const picker = isAgent && c && (c.plugins || []).includes("enterprise_zone")
+    ? personPicker(centerCode, "applicant", { id: "on-behalf-of", label: "代办：查找申请人", initial: forUser ? { username: forUser, displayName: query.get("forName") || forUser } : null })
+    : null;
+  const typed = isAgent && !picker ? h("input", { type: "text", id: "on-behalf-of", autocomplete: "off", placeholder: "申请人的账号" }) : null;
+  const onBehalf = picker ? { get: () => picker.value() } : typed ? { get: () => typed.value.trim() || null } : null;
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-large" }, "提交申请");
   const status = h("div", { class: "submit-status", "aria-live": "polite" });
   const materials = (item.elements && item.elements.materials) || [];
@@ -276,10 +283,10 @@ export async function applyView({ page, params, user }) {
   const formEl = h("form", { class: "apply-form card", novalidate: true },
     restoreNote,
     h("p", { class: "muted" }, "带 ", h("span", { class: "req" }, "*"), " 的为必填项。提交后如有问题，系统会在对应栏目旁一次性列出。"),
-    isAgent
+    picker || typed
       ? h("div", { class: "field", dataset: { path: "/onBehalfOf" } },
-          h("label", { for: "on-behalf-of" }, "代办：申请人账号"),
-          h("div", { class: "control" }, onBehalf),
+          typed ? h("label", { for: "on-behalf-of" }, "代办：申请人账号") : null,
+          h("div", { class: "control" }, picker ? picker.element : typed),
           h("div", { class: "help" }, "代本人申报的请留空；代办帮办免费。"),
           h("div", { class: "field-error", role: "alert", hidden: true }))
       : null,
@@ -325,7 +332,7 @@ export async function applyView({ page, params, user }) {
           } }`,
         {
           c: centerCode, i: code, d: form.getValue(),
-          o: onBehalf && onBehalf.value.trim() ? onBehalf.value.trim() : null,
+          o: onBehalf ? onBehalf.get() : null,
           m: uploader && uploader.ids().length ? uploader.ids() : null,
         },
       );

@@ -153,7 +153,7 @@ async def test_accept_needs_every_checklist_point(drive):
     assert not await HandOver.filter(received_at__isnull=False).exists()
 
 
-async def test_pending_handovers_are_for_supervisors_oldest_first(drive):
+async def test_pending_handovers_oldest_first_for_supervisors_and_the_receiving_side(drive):
     first = await drive.ok("clerk1", await drive.submit("app1"), "accept", data=CHECKED)
     second = await drive.ok("clerk1", await drive.submit("app2"), "accept", data=CHECKED)
     a = await drive.hand_over("clerk1", first, dep="scjg")
@@ -163,6 +163,10 @@ async def test_pending_handovers_are_for_supervisors_oldest_first(drive):
         assert [p["id"] for p in pending] == [a["id"], b["id"]]
         assert pending[0]["toDepartmentName"] == "市场监督管理局" and pending[0]["stageLabel"] == "综合窗口→后台部门"
     assert (await drive.refused("clerk1", PENDING, c="hall"))["extensions"]["code"] == "FORBIDDEN"
+    # a reviewer's 待签收 queue holds what was handed to their department; the pickup window's is empty
+    assert [p["id"] for p in (await drive.query("rev-scjg", PENDING, c="hall"))["pendingHandovers"]] == [a["id"], b["id"]]
+    assert (await drive.query("rev-zjj", PENDING, c="hall"))["pendingHandovers"] == []
+    assert (await drive.query("pick1", PENDING, c="hall"))["pendingHandovers"] == []
     await drive.receive("rev-scjg", b)
     assert [p["caseNumber"] for p in (await drive.query("sup1", PENDING, c="hall"))["pendingHandovers"]] == [first["number"]]
 

@@ -1,0 +1,67 @@
+"""The supervision board per carded case (days overdue, the person responsible), and 催办 / 督办
+(superviseCase): recorded on the case, sent to the responsible person and the department."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from core.clock import local_today
+from core.models import Case, Notification
+from tests.hall import CaseDriver, build_hall
+
+pytestmark = pytest.mark.anyio
+
+BOARD = """query { supervision(center: "hall") { red cases { number alert responsible daysOverdue promisedDue } } }"""
+SUPERVISE = """mutation($id: ID!, $k: String!, $t: String) { superviseCase(id: $id, kind: $k, text: $t) {
+  __typename ... on SupervisionNotice { caseNumber kind kindLabel department recipients }
+  ... on UserErrors { errors { path code message } } } }"""
+EVENTS = "query($id: ID!) { case(id: $id) { version events { action comment changes } } }"
+
+
+@pytest.fixture
+async def overdue(app, govhall, gql):
+    drive = CaseDriver(gql, await build_hall(govhall, gql))
+    case = await drive.ok("clerk1", await drive.submit("app1"), "accept")
+    # ten calendar days past its promised date: a red card
+    await Case.filter(id=int(case["id"])).update(promised_due=local_today() - timedelta(days=10), alert="RED")
+    return drive, case
+
+
+async def test_board_shows_days_overdue_and_who_is_responsible(overdue):
+    drive, case = overdue
+    board = (await drive.query("sup1", BOARD))["supervision"]
+    (row,) = [c for c in board["cases"] if c["number"] == case["number"]]
+    assert row["responsible"] == "clerk1"
+    # working days from the day after the promised date through today: 6 to 8 of 10 calendar days
+    assert 5 <= row["daysOverdue"] <= 8
+
+
+async def test_urge_and_supervise_are_recorded_and_sent(overdue):
+    drive, case = overdue
+    urged = (await drive.query("sup1", SUPERVISE, id=case["id"], k="urge", t=None))["superviseCase"]
+    assert urged["__typename"] == "SupervisionNotice" and urged["kindLabel"] == "催办"
+    assert "clerk1" in urged["recipients"] and "rev-scjg" in urged["recipients"]
+    noticed = (await drive.query("head1", SUPERVISE, id=case["id"], k="supervise", t="请于两个工作日内办结并书面说明超期原因"))["superviseCase"]
+    assert noticed["kind"] == "supervise" and noticed["department"]
+    events = (await drive.query("sup1", EVENTS, id=case["id"]))["case"]["events"]
+    assert [e["action"] for e in events[-2:]] == ["urge", "supervise"]
+    assert events[-1]["comment"] == "请于两个工作日内办结并书面说明超期原因" and events[-1]["changes"]["notice"] == "督办"
+    sent = await Notification.filter(channel="internal", recipient="rev-scjg").order_by("id")
+    assert len(sent) == 2 and sent[1].text.startswith("【督办】办件" + case["number"])
+
+
+async def test_refused_without_changing_anything(overdue):
+    drive, case = overdue
+    before = (await drive.query("sup1", EVENTS, id=case["id"]))["case"]["version"]
+    bad = (await drive.query("sup1", SUPERVISE, id=case["id"], k="scold", t="x" * 501))["superviseCase"]
+    assert sorted(e["code"] for e in bad["errors"]) == ["enum", "too_long"]
+    empty = (await drive.query("sup1", SUPERVISE, id=case["id"], k="supervise", t="  "))["superviseCase"]
+    assert [e["path"] for e in empty["errors"]] == ["/text"] and "督办" in empty["errors"][0]["message"]
+    for user in ("clerk1", "rev-scjg", "app1"):
+        refused = (await drive.query(user, SUPERVISE, id=case["id"], k="urge", t=None))["superviseCase"]
+        assert [e["code"] for e in refused["errors"]] == ["forbidden"]
+    assert [e["code"] for e in (await drive.query("sup1", SUPERVISE, id="999999", k="urge", t=None))["superviseCase"]["errors"]] == ["not_found"]
+    assert (await drive.query("sup1", EVENTS, id=case["id"]))["case"]["version"] == before
+    assert await Notification.filter(channel="internal").count() == 0

@@ -1,0 +1,529 @@
+"""The back-office and plugin screens of web/, driven in headless Chromium on the demo data (one
+server for the module, see ``tests.test_web``). Each test is one role's day: what it sets up beforehand
+goes through GraphQL (``Api``), what the role does goes through the UI only."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_web import ROOT, CAPITAL_DUE, CHROMIUM, IS_POSTGRES, MOBILE, RESIDENT_ID, SERVER, USCC, _free_port, at, browser_page, login, logout  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+COMPANY = {
+    "enterpriseName": "连州市出件示例有限公司", "nameDeclarationNo": "LZ2026000999",
+    "companyType": "有限责任公司（自然人投资或控股）", "address": "广东省清远市连州市连州镇中山路1号",
+    "registeredCapital": 100, "businessScope": "一般项目：技术服务。", "operatingTerm": "长期",
+    "legalRepresentative": {"name": "张三", "idNumber": RESIDENT_ID, "position": "执行公司事务的董事", "mobile": MOBILE},
+    "officers": [{"name": "张三", "idNumber": RESIDENT_ID, "position": "执行董事", "appointment": "选举"}],
+    "shareholders": [{"name": "张三", "holderType": "自然人", "idNumber": RESIDENT_ID, "subscribed": 100, "method": "货币",
+                      "ratio": 100, "dueDate": CAPITAL_DUE}],
+    "liaison": {"name": "李四", "idNumber": "440524188001010014", "mobile": MOBILE},
+    "phone": MOBILE,
+}
+CHECKLIST = ["c01", "c02", "c03", "c04", "c05"]
+CASE = "__typename ... on Case { id number version state } ... on UserErrors { errors { path code message } }"
+
+
+class Api:
+    """GraphQL over HTTP as demo users (password demo1234): the set-up a story starts from."""
+
+    def __init__(self, base: str) -> None:
+        import httpx
+
+        self.http = httpx.Client(base_url=base, timeout=30)
+        self.tokens: dict[str, str] = {}
+
+    def __call__(self, user: str, query: str, **variables: Any) -> dict[str, Any]:
+        if user not in self.tokens:
+            body = self.http.post("/graphql", json={"query": 'mutation($u: String!) { login(username: $u, password: "demo1234") { ... on LoginSuccess { token } } }',
+                                                    "variables": {"u": user}}).json()
+            self.tokens[user] = body["data"]["login"]["token"]
+        body = self.http.post("/graphql", json={"query": query, "variables": variables},
+                              headers={"Authorization": f"Bearer {self.tokens[user]}"}).json()
+        assert not body.get("errors"), body
+        return body["data"]
+
+    def act(self, user: str, case: dict[str, Any], action: str, comment: str | None = None, data: dict | None = None) -> dict[str, Any]:
+        done = self(user, f"mutation($id: ID!, $a: String!, $c: String, $d: JSON) {{ transitionCase(id: $id, action: $a, comment: $c, data: $d) {{ {CASE} }} }}",
+                    id=case["id"], a=action, c=comment, d=data)["transitionCase"]
+        assert done["__typename"] == "Case", done
+        return done
+
+    def handover(self, user: str, case: dict[str, Any], **args: Any) -> str:
+        done = self(user, """mutation($id: ID!, $d: String, $p: Boolean) { handOverCase(id: $id, toDepartment: $d, toPickup: $p) {
+            __typename ... on HandOver { id } ... on UserErrors { errors { message } } } }""", id=case["id"], d=args.get("department"), p=args.get("pickup"))["handOverCase"]
+        assert done["__typename"] == "HandOver", done
+        return done["id"]
+
+    def receive(self, user: str, handover: str) -> None:
+        done = self(user, "mutation($id: ID!) { receiveHandover(id: $id) { __typename } }", id=handover)["receiveHandover"]
+        assert done["__typename"] == "HandOver", done
+
+    def submit(self, user: str = "zhangsan", center: str = "lianzhou", item: str = "scjg-gssldj", data: dict | None = None) -> dict[str, Any]:
+        done = self(user, f"mutation($c: String!, $i: String!, $d: JSON!) {{ submitCase(center: $c, item: $i, data: $d) {{ {CASE} }} }}",
+                    c=center, i=item, d=data or COMPANY)["submitCase"]
+        assert done["__typename"] == "Case", done
+        return done
+
+    def accepted(self, data: dict | None = None) -> dict[str, Any]:
+        """A Lianzhou company registration, accepted and handed to the market regulator, who signed."""
+        case = self.submit(data=data)
+        self.act("lz-clerk", case, "accept", data={"checklist": CHECKLIST, "originalsChecked": True})
+        self.receive("lz-scjg", self.handover("lz-clerk", case, department="scjg"))
+        return case
+
+    def approved(self, data: dict | None = None) -> dict[str, Any]:
+        """... approved and handed to the unified pickup window (not yet signed for)."""
+        case = self.accepted(data)
+        self.act("lz-scjg", case, "approve", comment="符合条件，准予登记")
+        self.handover("lz-scjg", case, pickup=True)
+        return case
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database the module's server runs on (a test may age a case in it)."""
+    return tmp_path_factory.mktemp("screens") / "web.sqlite3"
+
+
+@pytest.fixture(scope="module")
+def web_server(demo_db: Path) -> Iterator[str]:
+    """As ``tests.test_web.web_server``, on ``demo_db``: uvicorn in its own process on the demo data."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    pytest.importorskip("playwright.sync_api")
+    if IS_POSTGRES:
+        pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
+    import httpx
+
+    url = f"sqlite:///{demo_db}"
+    env = {**os.environ, "GOVHALL_DATABASE_URL": url}
+    demo = subprocess.run([sys.executable, "-m", "core.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert demo.returncode == 0, f"govhall demo failed:\n{demo.stdout}\n{demo.stderr}"
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = demo_db.parent / "server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"the server stopped during start-up:\n{log_path.read_text()}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server did not answer within 60 s:\n{log_path.read_text()}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def api(web_server: str) -> Api:
+    return Api(web_server)
+
+
+def test_pickup_window_delivers_and_keeps_the_register(web_server: str, browser_page: Any, api: Api, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.approved()
+    login(page, base, "lz-pickup")
+    page.goto(f"{base}/web/#/pickup/lianzhou")
+    row = page.locator("#pickup-table tr", has_text=case["number"])
+    expect(row).to_be_visible()
+    row.locator("button[data-deliver]").click()
+    # the result was handed over but not signed for: sign first
+    page.click("#receive-result")
+    expect(page.locator("#deliver-form")).to_be_visible()
+    # somebody else than the applicant: refused until the power of attorney is checked
+    page.fill("#f-receiver", "王五")
+    page.fill("#f-idNumber", "440524188001010014")
+    expect(page.locator("#receiver-check")).to_contain_text("不是申请人")
+    page.click("#deliver-form button[type=submit]")
+    expect(page.locator(f"#deliver-form {at('/proxy')} .field-error")).to_contain_text("授权委托书")
+    # the applicant's own legal representative, with the ID in the application: accepted
+    page.fill("#f-receiver", "张三")
+    page.fill("#f-idNumber", RESIDENT_ID)
+    expect(page.locator("#receiver-check")).to_contain_text("一致")
+    page.click("#deliver-form button[type=submit]")
+    receipt = page.locator("#pickup-receipt")
+    expect(receipt).to_contain_text("出件回执")
+    expect(receipt).to_contain_text(case["number"])
+    expect(page.locator("#sms")).to_contain_text("短信通知")
+    expect(page.locator("#pickup-table tr", has_text=case["number"])).to_have_count(0)
+    # the register: on screen (ID masked), then printed as a PDF
+    reg = page.locator("#register-table tr", has_text=case["number"])
+    expect(reg).to_contain_text("110105********002X")
+    page.click("#print-register")
+    link = page.locator("#register-printed a.doc-link")
+    expect(link).to_be_visible(timeout=60_000)
+    pdf = page.request.get(base + (link.get_attribute("href") or ""))
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    # printed pages show the document, not the navigation
+    page.emulate_media(media="print")
+    expect(page.locator("#nav")).to_be_hidden()
+    expect(page.locator("#register-table")).to_be_visible()
+    page.emulate_media(media="screen")
+    page.screenshot(path=str(tmp_path / "pickup.png"), full_page=True)
+
+
+def test_enterprise_zone_agency_appointments_and_gift_packs(web_server: str, browser_page: Any, api: Api) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    # the applicant asks for an agent
+    login(page, base, "lisi")
+    page.goto(f"{base}/web/#/zone/lianzhou")
+    expect(page.locator("#nav a[href='#/zone']")).to_be_visible()
+    page.select_option("#f-item", "scjg-gssldj")
+    page.fill("#f-contactMobile", "139")
+    page.click("#agency-request button[type=submit]")
+    expect(page.locator(f"#agency-request {at('/contactMobile')} .field-error")).to_contain_text("11位")
+    page.fill("#f-contactMobile", "13900139000")
+    page.click("#agency-request button[type=submit]")
+    expect(page.locator("#agency-table")).to_contain_text("待指派")
+    # appointments: book a delayed-service period a working day ahead
+    page.goto(f"{base}/web/#/zone/lianzhou?tab=appointments")
+    day = _next_weekday()
+    page.fill("#f-date", day)
+    page.select_option("#f-period", "17:00-18:30")
+    page.click("#book-form button[type=submit]")
+    expect(page.locator("#appointments-table")).to_contain_text("17:00-18:30（延时）")
+    logout(page)
+
+    # the head finds an agent by name and assigns them
+    login(page, base, "lz-head")
+    page.goto(f"{base}/web/#/zone/lianzhou")
+    row = page.locator("#agency-table tr", has_text="李四")
+    row.locator("input[type=search]").fill("王五")
+    row.locator("button[data-person=daiban]").click()
+    row.locator("button[data-assign]").click()
+    expect(page.locator("#agency-table tr", has_text="李四")).to_contain_text("王五（代办员）")
+    # the opening bundle's progress and the gift packs have their tabs for zone staff
+    page.goto(f"{base}/web/#/zone/lianzhou?tab=bundle")
+    expect(page.locator("#zone-bundle h2")).to_contain_text("企业开办“一件事”各部门办理进度")
+    page.goto(f"{base}/web/#/zone/lianzhou?tab=giftpacks")
+    expect(page.locator("#zone-giftpacks h2")).to_contain_text("企业开办大礼包")
+    # the window's day of appointments: cancel one
+    page.goto(f"{base}/web/#/zone/lianzhou?tab=appointments")
+    page.fill("#day", _next_weekday())
+    page.dispatch_event("#day", "change")
+    booked = page.locator("#appointments-table tr", has_text="李四")
+    expect(booked).to_be_visible()
+    page.once("dialog", lambda d: d.accept())
+    booked.locator("button[data-cancel]").click()
+    expect(page.locator("#appointments-table tr", has_text="李四")).to_contain_text("已取消")
+    logout(page)
+
+    # the agent files for the applicant, picked by name (no login name typed)
+    login(page, base, "daiban")
+    page.goto(f"{base}/web/#/zone/lianzhou")
+    page.locator("#agency-table a[data-file]").click()
+    expect(page.locator(".person-picked")).to_contain_text("李四")
+    from tests.test_web import fill_company_registration
+
+    fill_company_registration(page)
+    page.click("button:has-text('提交申请')")
+    expect(page.locator(".success-box .case-number")).to_be_visible()
+    page.goto(f"{base}/web/#/zone/lianzhou")
+    expect(page.locator("#agency-table")).to_contain_text("已代为申报")
+
+
+def test_green_channel_register_and_travelling_form(web_server: str, browser_page: Any, api: Api) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "ks-clerk")
+    page.goto(f"{base}/web/#/green/kunshan")
+    page.select_option("#f-kind", "enterprise")
+    page.select_option("#f-investor", "domestic")
+    page.fill("#f-registeredCapital", "100")
+    page.click("#check-eligibility")
+    expect(page.locator("#eligibility")).to_contain_text("不符合受理范围")
+    page.fill("#f-registeredCapital", "6000")
+    page.click("#check-eligibility")
+    expect(page.locator("#eligibility")).to_contain_text("符合绿色通道受理范围")
+    page.click("#green-form button[type=submit]")
+    expect(page.locator(f"#green-form {at('/name')} .field-error")).to_be_visible()
+    page.fill("#f-name", "昆山示例智能制造项目")
+    page.fill("#f-applicant", "昆山示例智能制造有限公司")
+    page.fill("#f-uscc", USCC)
+    page.select_option("#f-endItem", label="有限责任公司设立登记")
+    page.click("#green-form button[type=submit]")
+    expect(page.locator("#green-project")).to_contain_text("昆山示例智能制造项目")
+    # a case of the project joins its travelling form (found by its number)
+    case = api.submit(center="kunshan", data={**COMPANY, "enterpriseName": "昆山示例智能制造有限公司"})
+    page.fill("#f-case", case["number"])
+    page.click("#link-case button[type=submit]")
+    expect(page.locator("#green-steps")).to_contain_text(case["number"])
+    page.click("#print-green-form")
+    expect(page.locator("a.doc-link[data-document]")).to_be_visible(timeout=60_000)
+    page.goto(f"{base}/web/#/green/kunshan")
+    expect(page.locator("#green-table")).to_contain_text("昆山示例智能制造项目")
+    page.click("#print-green-register")
+    expect(page.locator("#green-register a.doc-link")).to_be_visible(timeout=60_000)
+    # a center without the plugin has no such screen
+    logout(page)
+    login(page, base, "lz-clerk")
+    expect(page.locator("#nav a[href='#/green']")).to_have_count(0)
+    page.goto(f"{base}/web/#/green/lianzhou")
+    expect(page.get_by_text("没有启用绿色通道")).to_be_visible()
+
+
+def test_assessment_scores_manual_entry_report_and_complaints(web_server: str, browser_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "lz-super")
+    page.goto(f"{base}/web/#/assessment/lianzhou")
+    expect(page.locator("#ranking-table")).to_be_visible()
+    page.click("button[data-preset=quarter]")
+    expect(page.locator("#ranking h2")).to_contain_text("季度")
+    first = page.locator("#ranking-table tbody tr").first.locator("td").nth(2).inner_text()
+    page.fill("#f-points", "-2")
+    page.fill("#f-reason", "窗口卫生不达标")
+    page.click("#manual-score button[type=submit]")
+    expect(page.locator(".banner-success")).to_contain_text("-2")
+    expect(page.locator(".page[data-ready=true] #ranking-table")).to_be_visible()
+    assert first
+    page.click("#print-assessment")
+    expect(page.locator("a.doc-link[data-document]")).to_be_visible(timeout=60_000)
+    page.goto(f"{base}/web/#/assessment/lianzhou?tab=staff")
+    expect(page.locator("#ranking-table")).to_be_visible()
+    page.goto(f"{base}/web/#/assessment/lianzhou?tab=department")
+    expect(page.locator("#ranking h2")).to_be_visible()
+    page.goto(f"{base}/web/#/assessment/lianzhou?tab=year")
+    expect(page.locator("#assessment-year h2")).to_contain_text("年")
+    # complaints: file one by phone, then verify it
+    page.goto(f"{base}/web/#/assessment/lianzhou?tab=complaints")
+    page.fill("#f-text", "窗口人员态度生硬")
+    page.click("#complaint-form button[type=submit]")
+    row = page.locator("#complaints-table tr", has_text="窗口人员态度生硬")
+    row.locator("textarea").fill("经核查属实，已批评教育")
+    row.locator("button[data-verify]").click()
+    expect(page.locator("#complaints-table tr", has_text="窗口人员态度生硬")).to_contain_text("已批评教育")
+
+
+def _next_weekday() -> str:
+    from datetime import timedelta
+
+    d = date.today() + timedelta(days=1)
+    while d.weekday() >= 5:
+        d += timedelta(days=1)
+    return d.isoformat()
+
+
+def test_configurator_and_administrator_keep_the_center(web_server: str, browser_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    # the configurator adds a reviewer of the market regulator, then resets the password
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/admin/lianzhou")
+    page.fill("#f-username", "lz-scjg2")
+    page.fill("#f-displayName", "林晓（连州市场监管局审批）")
+    page.fill("#f-password", "short")
+    page.select_option("#staff-add .post-role", "reviewer")
+    page.click("#staff-add button[type=submit]")
+    expect(page.locator("#staff-add .error-summary")).to_contain_text("密码至少8位")
+    expect(page.locator("#staff-add .error-summary")).to_contain_text("后台审批岗位须指定所在部门")
+    expect(page.locator("#staff-add .post-role option[value=admin]")).to_have_count(0)
+    page.fill("#f-password", "welcome-2026")
+    page.select_option("#staff-add .post-department", "scjg")
+    page.click("#staff-add button[type=submit]")
+    row = page.locator("#staff-table tr[data-user=lz-scjg2]")
+    expect(row.locator("td").nth(2)).to_have_text("后台审批（连州市市场监督管理局）")
+    row.locator("summary").click()
+    row.locator("input.new-password").fill("another-2026")
+    row.locator("button[data-reset]").click()
+    expect(page.locator(".banner-success")).to_contain_text("已重置")
+    page.once("dialog", lambda d: d.accept())
+    row.locator("button[data-active]").click()
+    expect(page.locator("#staff-table tr[data-user=lz-scjg2]")).to_contain_text("已停用")
+    expect(page.locator("#nav a[href='#/admin']")).to_be_visible()
+    # the departments and windows of the center
+    page.goto(f"{base}/web/#/admin/lianzhou?tab=org")
+    expect(page.locator("#departments-table")).to_contain_text("scjg")
+    expect(page.locator("#windows-table")).to_contain_text("CJ01")
+    logout(page)
+
+    # the administrator imports next year's calendar file and sees the year
+    login(page, base, "admin")
+    page.goto(f"{base}/web/#/admin/lianzhou?tab=calendar&year=2027")
+    expect(page.locator("#cal-view .note")).to_contain_text("尚未导入")
+    doc = (Path(__file__).parent / "data" / "calendar-2027-sample.json").read_text("utf-8").replace('"TEST-CENTER"', '"lianzhou"')
+    page.set_input_files("#cal-file", files=[{"name": "2027.json", "mimeType": "application/json", "buffer": doc.encode()}])
+    expect(page.locator("#cal-doc")).not_to_have_value("")
+    page.click("#cal-import button[type=submit]")
+    expect(page.locator(".banner-success")).to_contain_text("已导入2027年日历")
+    expect(page.locator("#cal-view .note")).to_contain_text("已确定")
+    expect(page.locator("td[data-date='2027-10-01']")).to_have_class("day-holiday")
+    expect(page.locator("td[data-date='2027-02-14']")).to_have_class("day-workday")
+    expect(page.locator("#cal-days")).to_contain_text("2027年2月14日")
+    # 期限试算 over the National Day holiday: 2027-09-30 + 1 working day skips 1–7 October
+    page.fill("#due-from", "2027-09-30")
+    page.fill("#due-days", "1")
+    page.click("#due-go")
+    expect(page.locator("#due-result")).to_contain_text("到期日：2027年10月8日")
+    # plugin switches: green channel on in Lianzhou, then off again
+    page.goto(f"{base}/web/#/admin/lianzhou?tab=plugins")
+    switch = page.locator("#plugin-green_channel")
+    expect(switch).not_to_be_checked()
+    switch.check()
+    expect(page.locator(".banner-success")).to_contain_text("绿色通道已启用")
+    page.goto(f"{base}/web/#/admin/lianzhou?tab=org")
+    page.goto(f"{base}/web/#/admin/lianzhou?tab=plugins")
+    expect(page.locator("#plugin-green_channel")).to_be_checked()
+    page.locator("#plugin-green_channel").uncheck()
+    expect(page.locator(".banner-success")).to_contain_text("绿色通道已停用")
+
+
+def test_clerk_searches_and_sees_new_arrivals(web_server: str, browser_page: Any, api: Api, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    first = api.submit(data={**COMPANY, "enterpriseName": "连州市查找示例有限公司", "phone": "13712345678"})
+    login(page, base, "lz-clerk")
+    page.goto(f"{base}/web/#/work/lianzhou?poll=1")
+    expect(page.locator("#queues [data-count=new]")).not_to_have_text("…")
+    # search by the mobile in the application, then by the case number
+    page.fill("#q-search", "13712345678")
+    page.press("#q-search", "Enter")
+    expect(page.locator("table.cases tbody tr")).to_have_count(1)
+    expect(page.locator(f'tr[data-case="{first["number"]}"]')).to_be_visible()
+    page.fill("#q-search", first["number"][-6:])
+    page.press("#q-search", "Enter")
+    expect(page.locator(f'tr[data-case="{first["number"]}"]')).to_be_visible()
+    # a new case arrives while the clerk looks: counted without a reload
+    page.goto(f"{base}/web/#/work/lianzhou?poll=1")
+    expect(page.locator("#queues [data-count=new]")).not_to_have_text("…")
+    second = api.submit(data={**COMPANY, "enterpriseName": "连州市新到示例有限公司"})
+    expect(page.locator("#new-arrivals")).to_have_text("新到 1 件", timeout=15_000)
+    page.click("#new-arrivals")
+    expect(page.locator(f'tr[data-case="{second["number"]}"]')).to_be_visible()
+    expect(page.locator("#new-arrivals")).to_be_hidden()
+    # dates in the Chinese form the documents use
+    expect(page.locator(f'tr[data-case="{second["number"]}"] td[data-label="提交时间"]')).to_contain_text("年")
+    page.goto(f"{base}/web/#/work/lianzhou")
+    expect(page.locator(".page[data-ready=true] table.cases")).to_be_visible()
+    expect(page.locator("#queues [data-count=new]")).not_to_have_text("…")
+    page.screenshot(path=str(_shots(tmp_path) / "clerk-workbench.png"), full_page=False)
+
+
+def test_supervisor_presses_a_late_case_and_exports(web_server: str, browser_page: Any, api: Api, demo_db: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.accepted(data={**COMPANY, "enterpriseName": "连州市超期示例有限公司"})
+    with sqlite3.connect(demo_db) as db:  # ten days past its promised date, carded red
+        db.execute("UPDATE gh_case SET promised_due = date('now', '-10 days'), alert = 'RED' WHERE id = ?", (int(case["id"]),))
+    login(page, base, "lz-super")
+    page.goto(f"{base}/web/#/supervision/lianzhou")
+    row = page.locator(f'#carded tr[data-case="{case["number"]}"]')
+    expect(row).to_be_visible()
+    expect(row.locator("td[data-label=负责人]")).to_contain_text("陈敏")
+    expect(row.locator("td.overdue")).to_contain_text("个工作日")
+    row.locator("button[data-urge]").click()
+    expect(page.locator(".banner-success")).to_contain_text("已催办")
+    row = page.locator(f'#carded tr[data-case="{case["number"]}"]')
+    row.locator("button[data-supervise]").click()
+    row.locator("button[data-supervise]").click()
+    expect(row.locator(".field-error")).to_contain_text("督办须写明")
+    row.locator("textarea").fill("请于两个工作日内办结并说明超期原因")
+    row.locator("button[data-supervise]").click()
+    expect(page.locator(".banner-success")).to_contain_text("已督办")
+    # statistics: presets, then the export files
+    page.click("button[data-preset=month]")
+    expect(page.locator("#statistics .stat-accepted")).to_be_visible()
+    assert page.input_value("#stat-from").endswith("-01")
+    csv = page.request.get(base + (page.locator("#export-csv").get_attribute("href") or ""))
+    assert csv.status == 200 and "全中心" in csv.text()
+    xlsx = page.request.get(base + (page.locator("#export-xlsx").get_attribute("href") or ""))
+    assert xlsx.status == 200 and xlsx.body()[:2] == b"PK"
+    page.click("#issue-register")
+    expect(page.locator("#register-printed a.doc-link")).to_be_visible(timeout=60_000)
+    page.click("button[data-preset=year]")
+    expect(page.locator("#statistics .stat-accepted")).to_be_visible()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(_shots(tmp_path) / "supervision-board.png"), full_page=False)
+    # the case shows the 督办 in its record
+    page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
+    expect(page.locator(".timeline")).to_contain_text("请于两个工作日内办结并说明超期原因")
+
+
+
+def _shots(tmp_path: Path) -> Path:
+    """Where screenshots go: the test's folder, or ``GOVHALL_SCREENSHOTS`` (docs/ for the README)."""
+    return Path(os.environ.get("GOVHALL_SCREENSHOTS") or tmp_path)
+
+
+def test_reviewer_signs_then_decides(web_server: str, browser_page: Any, api: Api) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.submit(data={**COMPANY, "enterpriseName": "连州市审批示例有限公司"})
+    api.act("lz-clerk", case, "accept", data={"checklist": CHECKLIST, "originalsChecked": True})
+    api.handover("lz-clerk", case, department="scjg")
+
+    # the head sees the hand-over waiting
+    login(page, base, "lz-head")
+    page.goto(f"{base}/web/#/transfers/lianzhou")
+    expect(page.locator("#pending-table tr", has_text=case["number"])).to_contain_text("小时")
+    logout(page)
+
+    # the reviewer: 待签收, then 待审批, then the decision on the case page
+    login(page, base, "lz-scjg")
+    page.goto(f"{base}/web/#/work/lianzhou")
+    page.locator(f'#to-sign-table button[data-receive="{case["number"]}"]').click()
+    expect(page.locator(".banner-success")).to_contain_text("已签收")
+    expect(page.locator("#to-sign-table tr", has_text=case["number"])).to_have_count(0)
+    page.click("a[data-queue=decide]")
+    row = page.locator(f'tr[data-case="{case["number"]}"]')
+    row.locator("a.case-link").click()
+    page.fill("#action-comment", "材料齐全，符合法定条件，准予登记")
+    page.click("button[data-action=approve]")
+    confirm = page.locator("button[data-confirm=approve]")
+    if confirm.count():
+        confirm.click()
+    expect(page.locator("#case-state")).to_have_text("已办结，待出件")
+
+
+def test_applicant_pages_fit_a_phone(web_server: str, browser_page: Any, api: Api) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    api.submit(user="lisi", data={**COMPANY, "enterpriseName": "连州市手机示例有限公司"})
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, base, "lisi")
+    for route in ("#/mine/lianzhou", "#/zone/lianzhou", "#/zone/lianzhou?tab=appointments"):
+        page.goto(f"{base}/web/{route}")
+        expect(page.locator(".page[data-ready=true]")).to_be_visible()
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (route, overflow)
+    page.goto(f"{base}/web/#/mine/lianzhou")
+    expect(page.locator("table.cases td[data-label=提交时间]").first).to_contain_text("年")
+    # staff-only screens are not offered to an applicant
+    expect(page.locator("#nav a[href='#/work']")).to_have_count(0)
+    expect(page.locator("#nav a[href='#/admin']")).to_have_count(0)

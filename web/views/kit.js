@@ -1,0 +1,165 @@
+// What the back-office screens share: choosing the center (only those where the user holds a role
+// and, for a plugin's screen, that enabled the plugin), mutations with their UserErrors, tables,
+// issued PDFs, date ranges and presets.
+import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner } from "../graphql.js";
+import { h, note, seg, pad, centersWithRole } from "../ui.js";
+import { centers, currentCenter } from "../store.js";
+import { withToken } from "../materials.js";
+
+/**
+ * Resolves the center a screen works on and writes the page head (title and a center switcher).
+ * Returns the center or null (with a note on the page) when the user has no such center.
+ */
+export async function pickCenter({ page, params, user, roles, plugin = null, title, route, missing }) {
+  const all = await centers();
+  const allowed = centersWithRole(user, roles);
+  const mine = all.filter((c) => allowed.includes(c.code) && (!plugin || (c.plugins || []).includes(plugin)));
+  if (!mine.length) {
+    page.append(h("h1", null, title), note(missing || "您所在的中心没有启用此功能，或您没有相应岗位。", "error"));
+    return null;
+  }
+  const preferred = params[0] || currentCenter.get();
+  const c = mine.find((x) => x.code === preferred) || mine[0];
+  currentCenter.set(c.code);
+  const switcher = mine.length > 1
+    ? h("label", { class: "inline no-print" }, "中心 ",
+        h("select", { id: "center-switch", onchange: (e) => { location.hash = `#/${route}/${seg(e.target.value)}`; } },
+          mine.map((x) => h("option", { value: x.code, selected: x.code === c.code }, x.name))))
+    : null;
+  page.append(h("div", { class: "page-head" }, h("h1", null, title), h("span", { class: "muted center-name" }, c.name), switcher));
+  return c;
+}
+
+/** Runs a mutation whose field is a `X | UserErrors` union; shows the errors inside `root`. */
+export async function mutate(query, variables, field, root) {
+  if (root) clearUserErrors(root);
+  try {
+    const data = await gql(query, variables);
+    const errors = userErrorsOf(data[field]);
+    if (errors) {
+      if (root) showUserErrors(root, errors);
+      else showBanner(errors.map((e) => e.message).join("；"));
+      return null;
+    }
+    return data[field];
+  } catch (error) {
+    if (root) showUserErrors(root, [{ path: null, code: "error", message: error.message }]);
+    else showBanner(error.message);
+    return null;
+  }
+}
+
+/** `... on UserErrors { errors { path code message } }`, for every mutation. */
+export const ERRORS = "__typename ... on UserErrors { errors { path code message } }";
+export const DOCUMENT = `... on IssuedDocument { id kind title number issuedOn url verifyCode }`;
+
+/**
+ * A data table: columns are [label, row => content, {path}]. Each cell carries data-label (phones
+ * show tables as cards) and, with `rowPath`, a data-path of `/rows/<i>/<key>`.
+ */
+export function table(columns, rows, { id = null, rowAttrs = null, empty = "暂无记录。" } = {}) {
+  if (!rows.length) return note(empty);
+  return h("div", { class: "table-wrap" },
+    h("table", { class: "data-table", id },
+      h("thead", null, h("tr", null, columns.map(([label]) => h("th", null, label)))),
+      h("tbody", null, rows.map((row, i) => h("tr", rowAttrs ? rowAttrs(row, i) : null,
+        columns.map(([label, cell]) => h("td", { "data-label": label }, cell(row, i)))))),
+    ));
+}
+
+/** A link that opens an issued PDF (the token travels in the query string). */
+export function pdfLink(doc, label = null) {
+  return h("a", { href: withToken(doc.url), target: "_blank", rel: "noopener", class: "doc-link", dataset: { document: doc.kind } },
+    label || doc.title || doc.kind);
+}
+
+/** Shows an issued document under `host`: its link, number and verification code. */
+export function showIssued(host, doc) {
+  host.replaceChildren(h("p", { class: "issued note note-success" }, pdfLink(doc), ` 文号 ${doc.number}`,
+    doc.verifyCode ? ` · 核验码 ${doc.verifyCode}` : ""));
+}
+
+/** The first and last day of this month / quarter / year (China dates as ISO strings). */
+export function presetRange(kind, today = new Date()) {
+  const y = today.getFullYear();
+  const m = today.getMonth();
+  const iso = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  if (kind === "month") return [iso(new Date(y, m, 1)), iso(new Date(y, m + 1, 0))];
+  if (kind === "quarter") {
+    const q = Math.floor(m / 3) * 3;
+    return [iso(new Date(y, q, 1)), iso(new Date(y, q + 3, 0))];
+  }
+  return [`${y}-01-01`, `${y}-12-31`];
+}
+
+export const PRESETS = [["month", "本月"], ["quarter", "本季度"], ["year", "本年"]];
+
+/** From/to date inputs with 本月/本季度/本年 buttons; `onChange()` after a preset is chosen. */
+export function dateRange(onChange, initial = "month") {
+  const [a, b] = presetRange(initial);
+  const from = h("input", { type: "date", id: "range-from", value: a });
+  const to = h("input", { type: "date", id: "range-to", value: b });
+  const buttons = PRESETS.map(([key, label]) => h("button", {
+    type: "button", class: "btn btn-secondary", dataset: { preset: key },
+    onclick: () => {
+      [from.value, to.value] = presetRange(key);
+      onChange();
+    },
+  }, label));
+  const element = h("div", { class: "filters range no-print" },
+    h("div", { class: "field", dataset: { path: "/from" } }, h("label", { for: "range-from" }, "起始日期"), from, h("div", { class: "field-error", hidden: true })),
+    h("div", { class: "field", dataset: { path: "/to" } }, h("label", { for: "range-to" }, "截止日期"), to, h("div", { class: "field-error", hidden: true })),
+    h("div", { class: "preset-buttons" }, buttons),
+  );
+  return { element, from, to };
+}
+
+/** Period keys for assessments: 2026-11, 2026-Q4, 2026. */
+export function periodKeys(today = new Date()) {
+  const y = today.getFullYear();
+  const m = today.getMonth() + 1;
+  return { month: `${y}-${pad(m)}`, quarter: `${y}-Q${Math.ceil(m / 3)}`, year: String(y) };
+}
+
+/** A row of links (tabs) inside one screen; the current one is marked. */
+export function tabs(list, current) {
+  return h("nav", { class: "shortcuts tabs no-print", "aria-label": "分栏" },
+    list.map(([key, label, href]) => h("a", { href, class: key === current ? "chip active" : "chip", "aria-current": key === current ? "page" : null, dataset: { tab: key } }, label)));
+}
+
+/** A print button for the current page (the print stylesheet hides the navigation). */
+export function printButton(label = "打印") {
+  return h("button", { type: "button", class: "btn btn-secondary no-print", onclick: () => window.print() }, label);
+}
+
+/** Values of named inputs inside `root`: {name: value}; empty text becomes null. */
+export function values(root) {
+  const out = {};
+  root.querySelectorAll("input[name], select[name], textarea[name]").forEach((el) => {
+    if (el.type === "checkbox") out[el.name] = el.checked;
+    else out[el.name] = el.value.trim() === "" ? null : el.value.trim();
+  });
+  return out;
+}
+
+/** A labelled input with an error slot addressed by `path` (`/name`). */
+export function input(label, name, { type = "text", value = "", required = false, options = null, placeholder = null, path = null } = {}) {
+  const id = `f-${name}`;
+  const control = options
+    ? h("select", { id, name }, options.map(([v, t]) => h("option", { value: v, selected: v === value }, t)))
+    : type === "textarea"
+      ? h("textarea", { id, name, rows: 3 }, value)
+      : h("input", { id, name, type, value, placeholder, autocomplete: "off" });
+  return h("div", { class: "field", dataset: { path: path || `/${name}` } },
+    h("label", { for: id }, label, required ? h("span", { class: "req" }, " *") : null),
+    h("div", { class: "control" }, control),
+    h("div", { class: "field-error", role: "alert", hidden: true }));
+}
+
+/** Re-runs the current route (after a change), then shows `message` (the route clears the banner first). */
+export function reload(message = null) {
+  window.dispatchEvent(new HashChangeEvent("hashchange"));
+  if (message) showBanner(message, "success");
+}
+
+export { showBanner, seg };

@@ -1,0 +1,197 @@
+// 出件窗口: the 待出件 queue (办结、待出件), delivery with the receiver checked against the applicant
+// or an agent with a power of attorney (委托书), the pickup receipt, and — where the center enables
+// one_window — the hand-over to sign for and the pickup register (出件登记簿) on screen and printed.
+import { gql, hasQuery } from "../graphql.js";
+import { h, note, loading, fmt, todayISO } from "../ui.js";
+import { pickCenter, mutate, ERRORS, DOCUMENT, table, input, values, showIssued, dateRange, printButton, showBanner, seg } from "./kit.js";
+
+const ROLES = ["pickup", "clerk", "head", "admin"];
+const METHODS = [["in_person", "窗口领取"], ["courier", "快递送达"], ["self_print", "自助打印"]];
+
+/** Names and ID numbers found anywhere in the case data ({name, idNumber} pairs, e.g. 法定代表人). */
+export function peopleIn(data, out = []) {
+  if (Array.isArray(data)) data.forEach((v) => peopleIn(v, out));
+  else if (data && typeof data === "object") {
+    if (typeof data.name === "string" && typeof data.idNumber === "string") out.push({ name: data.name.trim(), idNumber: data.idNumber.trim().toUpperCase() });
+    Object.values(data).forEach((v) => peopleIn(v, out));
+  }
+  return out;
+}
+
+/** Whether the receiver is the applicant (or a person named in the application with that ID). */
+export function receiverMatches(c, receiver, idNumber) {
+  const name = receiver.trim();
+  const id = idNumber.trim().toUpperCase();
+  if (!name) return false;
+  const people = peopleIn(c.data);
+  if (people.some((p) => p.name === name && (!id || p.idNumber === id))) return true;
+  return name === (c.applicantName || "").trim() && !people.some((p) => p.name === name && p.idNumber !== id);
+}
+
+export async function pickupView({ page, params, user, isCurrent }) {
+  const c = await pickCenter({ page, params, user, roles: ROLES, title: "出件窗口", route: "pickup" });
+  if (!c) return;
+  const oneWindow = (c.plugins || []).includes("one_window") && (await hasQuery("pickupRegister"));
+  const queueBox = h("section", { class: "card", id: "pickup-queue" }, h("h2", null, "待出件"), loading());
+  const deliverBox = h("section", { class: "card", id: "deliver", hidden: true });
+  const registerBox = oneWindow ? h("section", { class: "card", id: "pickup-register" }, h("h2", null, "出件登记簿")) : null;
+  page.append(queueBox, deliverBox, ...(registerBox ? [registerBox] : []));
+
+  async function loadQueue() {
+    const data = await gql(
+      `query($c: String!) { cases(center: $c, state: "approved", first: 100) { edges { node {
+          id number version applicantName completedAt data item { code name } } } } }`,
+      { c: c.code },
+    );
+    if (!isCurrent()) return;
+    const rows = data.cases.edges.map((e) => e.node);
+    queueBox.replaceChildren(h("h2", null, "待出件 ", h("span", { class: "badge", id: "pickup-count" }, String(rows.length))),
+      table([
+        ["办件编号", (r) => h("a", { href: `#/case/${seg(c.code)}/${seg(r.id)}`, class: "case-number" }, r.number)],
+        ["事项", (r) => r.item.name],
+        ["申请人", (r) => r.applicantName],
+        ["办结时间", (r) => fmt.datetime(r.completedAt)],
+        ["", (r) => h("button", { type: "button", class: "btn btn-primary", dataset: { deliver: r.number }, onclick: () => openDelivery(r) }, "出件")],
+      ], rows, { id: "pickup-table", empty: "没有待出件的办件。" }));
+  }
+
+  async function openDelivery(r) {
+    deliverBox.hidden = false;
+    deliverBox.replaceChildren(h("h2", null, `出件：${r.number}`), h("p", { class: "muted" }, `${r.item.name} · 申请人 ${r.applicantName}`));
+    if (oneWindow) {
+      const hand = await gql(`query($id: ID!) { caseHandovers(id: $id) { id toPickup receivedAt receivedBy } case(id: $id) { version } }`, { id: r.id });
+      r.version = hand.case.version; // signing for the result changes the case
+      const toPickup = hand.caseHandovers.filter((x) => x.toPickup);
+      const pending = toPickup.find((x) => !x.receivedAt);
+      if (!toPickup.length) deliverBox.append(note("办理结果尚未移交统一出件窗口，请联系后台部门移交后再出件。", "error"));
+      else if (pending) {
+        const sign = h("button", { type: "button", class: "btn btn-primary", id: "receive-result" }, "签收办理结果");
+        sign.addEventListener("click", async () => {
+          const ok = await mutate(`mutation($id: ID!) { receiveHandover(id: $id) { ${ERRORS} } }`, { id: pending.id }, "receiveHandover", deliverBox);
+          if (ok) {
+            showBanner("已签收办理结果", "success");
+            openDelivery(r);
+          }
+        });
+        deliverBox.append(note("后台部门已移交办理结果，请先签收。"), sign);
+        return;
+      }
+    }
+    const form = h("form", { class: "param-form", id: "deliver-form", novalidate: true },
+      input("出件方式", "method", { options: METHODS, value: "in_person", required: true }),
+      input("领取人姓名", "receiver", { required: true }),
+      input("领取人身份证号码", "idNumber"),
+      input("快递单号", "trackingNumber"),
+      h("div", { class: "field", dataset: { path: "/proxy" } },
+        h("label", { class: "choice" }, h("input", { type: "checkbox", name: "proxy", id: "f-proxy" }), "领取人非申请人：已核验授权委托书及代领人身份证"),
+        h("div", { class: "field-error", role: "alert", hidden: true })),
+      h("p", { class: "check-result", id: "receiver-check", "aria-live": "polite" }),
+      h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "确认出件")),
+    );
+    const check = form.querySelector("#receiver-check");
+    const recheck = () => {
+      const v = values(form);
+      if (v.method !== "in_person" || !v.receiver) {
+        check.textContent = "";
+        return;
+      }
+      const ok = receiverMatches(r, v.receiver || "", v.idNumber || "");
+      check.className = `check-result note ${ok ? "note-success" : "note-error"}`;
+      check.textContent = ok ? "领取人与申请人（申请材料中登记的人员）一致。" : "领取人不是申请人：须核验授权委托书，并勾选上方确认。";
+    };
+    form.addEventListener("input", recheck);
+    form.addEventListener("change", recheck);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const v = values(form);
+      if (v.method === "in_person" && v.receiver && !receiverMatches(r, v.receiver, v.idNumber || "") && !v.proxy) {
+        const slot = form.querySelector('[data-path="/proxy"] .field-error');
+        slot.textContent = "领取人不是申请人，请核验授权委托书后勾选确认";
+        slot.hidden = false;
+        return;
+      }
+      const params = { method: v.method, receiver: v.receiver || "", idNumber: v.idNumber || "", trackingNumber: v.trackingNumber || "" };
+      const done = await mutate(
+        `mutation($id: ID!, $d: JSON, $c: String, $v: Int) { transitionCase(id: $id, action: "deliver", data: $d, comment: $c, expectedVersion: $v) {
+            ${ERRORS} ... on Case { id number state stateLabel } } }`,
+        { id: r.id, d: params, c: v.proxy ? `凭授权委托书代领：${v.receiver}` : null, v: r.version },
+        "transitionCase", form,
+      );
+      if (!done) return;
+      showBanner(`${r.number} 已出件`, "success");
+      deliverBox.replaceChildren(receipt(c, r, params, user));
+      if (oneWindow) deliverBox.append(await smsSection(r));
+      await loadQueue();
+      if (registerBox) await loadRegister();
+    });
+    deliverBox.append(form);
+    form.querySelector("#f-receiver").focus();
+  }
+
+  const range = oneWindow ? dateRange(() => loadRegister(), "month") : null;
+  const registerBody = h("div", { id: "register-body" });
+  const printed = h("div", { id: "register-printed" });
+  async function loadRegister() {
+    const data = await gql(
+      `query($c: String!, $f: Date!, $t: Date!) { pickupRegister(center: $c, from: $f, to: $t) {
+          caseId caseNumber itemName applicantName methodLabel receiver idNumber trackingNumber by at } }`,
+      { c: c.code, f: range.from.value, t: range.to.value },
+    );
+    registerBody.replaceChildren(table([
+      ["序号", (_, i) => String(i + 1)],
+      ["办件编号", (r) => r.caseNumber],
+      ["事项", (r) => r.itemName],
+      ["申请人", (r) => r.applicantName],
+      ["方式", (r) => r.methodLabel],
+      ["领取人", (r) => r.receiver || "—"],
+      ["身份证号", (r) => r.idNumber || "—"],
+      ["快递单号", (r) => r.trackingNumber || "—"],
+      ["经办人", (r) => r.by],
+      ["出件时间", (r) => fmt.datetime(r.at)],
+    ], data.pickupRegister, { id: "register-table", empty: "该期间没有出件记录。" }));
+  }
+  if (registerBox) {
+    const print = h("button", { type: "button", class: "btn btn-secondary", id: "print-register" }, "打印登记簿（PDF）");
+    print.addEventListener("click", async () => {
+      const doc = await mutate(
+        `mutation($c: String!, $f: Date!, $t: Date!) { printPickupRegister(center: $c, from: $f, to: $t) { ${ERRORS} ${DOCUMENT} } }`,
+        { c: c.code, f: range.from.value, t: range.to.value }, "printPickupRegister", registerBox,
+      );
+      if (doc) showIssued(printed, doc);
+    });
+    range.from.addEventListener("change", loadRegister);
+    range.to.addEventListener("change", loadRegister);
+    registerBox.append(range.element, h("div", { class: "actions-row no-print" }, print), printed, registerBody);
+  }
+  await loadQueue();
+  if (registerBox) await loadRegister();
+}
+
+/** The text messages the applicant was sent about the case (e.g. the courier's tracking number). */
+async function smsSection(r) {
+  const data = await gql(`query($id: ID!) { smsMessages(id: $id) { id recipient text createdAt } }`, { id: r.id }).catch(() => ({ smsMessages: [] }));
+  return h("section", { class: "sms no-print", id: "sms" }, h("h3", null, "短信通知"),
+    data.smsMessages.length
+      ? h("ul", { class: "plain-list" }, data.smsMessages.map((m) => h("li", null, `${fmt.datetime(m.createdAt)} 致 ${m.recipient}：${m.text}`)))
+      : note("本办件没有发送短信。"));
+}
+
+/** 出件回执: what was handed to whom, printable from the page. */
+function receipt(c, r, params, user) {
+  const method = Object.fromEntries(METHODS)[params.method] || params.method;
+  return h("div", { class: "receipt print-document", id: "pickup-receipt" },
+    h("h2", null, `${c.name} 出件回执`),
+    h("dl", { class: "facts" },
+      h("dt", null, "办件编号"), h("dd", null, r.number),
+      h("dt", null, "事项"), h("dd", null, r.item.name),
+      h("dt", null, "申请人"), h("dd", null, r.applicantName),
+      h("dt", null, "出件方式"), h("dd", null, method),
+      params.receiver ? [h("dt", null, "领取人"), h("dd", null, params.receiver)] : null,
+      params.trackingNumber ? [h("dt", null, "快递单号"), h("dd", null, params.trackingNumber)] : null,
+      h("dt", null, "经办人"), h("dd", null, (user && (user.displayName || user.username)) || ""),
+      h("dt", null, "出件日期"), h("dd", null, fmt.date(todayISO())),
+    ),
+    h("p", null, "领取人签名：＿＿＿＿＿＿＿＿"),
+    h("div", { class: "actions-row no-print" }, printButton("打印回执")),
+  );
+}
