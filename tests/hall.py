@@ -35,7 +35,8 @@ PERMIT: dict[str, Any] = {
     "caseKind": "promised",
     "materials": [
         {"code": "m1", "name": "申请书", "issuer": "申请人", "originals": 1, "copies": 0, "required": True, "role": "main"},
-        {"code": "m2", "name": "营业执照复印件", "issuer": "市场监管部门", "originals": 0, "copies": 1, "required": True, "role": "secondary"},
+        {"code": "m2", "catalogue": "yyzz", "name": "营业执照复印件", "issuer": "市场监管部门", "originals": 0, "copies": 1,
+         "required": True, "role": "secondary"},
     ],
     "checklist": [{"code": "c1", "text": "申请书已签字"}, {"code": "c2", "text": "复印件与原件一致"}],
     "process": "standard",
@@ -122,6 +123,9 @@ TRANSITION = f"""mutation($id: ID!, $action: String!, $comment: String, $data: J
 
 GET = f"query($id: ID!) {{ case(id: $id) {{ {CASE_FIELDS} }} }}"
 
+MISSING_MAIN = "query($id: ID!) { caseMaterials(id: $id) { code role required provided } }"
+RECEIVING_ACTIONS = ("accept", "finish_on_spot")
+
 
 class CaseDriver:
     """Drives cases through GraphQL as the named users."""
@@ -136,8 +140,23 @@ class CaseDriver:
                                          "behalf": behalf}, token=self.hall.tokens[user])
         return result["submitCase"]
 
+    async def counter_receipt(self, user: str, case: dict[str, Any]) -> list[dict[str, Any]]:
+        """柜台收件 as a clerk would record it: the original of every required main material the
+        applicant has not uploaded (what lets the case be accepted)."""
+        slots = (await self.gql(MISSING_MAIN, {"id": case["id"]}, token=self.hall.tokens[user]))["caseMaterials"]
+        return [{"material": s["code"], "form": "original", "count": 1}
+                for s in slots if s["role"] == "main" and s["required"] and not s["provided"]]
+
     async def act(self, user: str, case: dict[str, Any], action: str, comment: str | None = None,
                   data: dict | None = None, version: int | None = None) -> dict[str, Any]:
+        """Fire ``action`` as ``user``. An acceptance without ``received`` in its data gets the counter
+        receipt of the missing main materials (pass ``received: []`` to record none)."""
+        if action in RECEIVING_ACTIONS and "received" not in (data or {}):
+            try:
+                receipt = await self.counter_receipt(user, case)
+            except AssertionError:  # the user may not see the case: let the transition say so
+                receipt = []
+            data = {**(data or {}), "received": receipt}
         result = await self.gql(TRANSITION, {"id": case["id"], "action": action, "comment": comment, "data": data,
                                              "v": version}, token=self.hall.tokens[user])
         return result["transitionCase"]
