@@ -4,7 +4,7 @@ import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner, hasQuer
 import { h, field, section, note, seg, fmt, uid, alertBadge, hasRole, KIND_LABELS, ROLE_LABELS, RATING_LABELS, STANDARD_STATES, STAFF_ROLES } from "../ui.js";
 import { center as getCenter, existing } from "../store.js";
 import { renderForm, renderValue, mergePatch } from "../form.js";
-import { caseMaterialsSection, withToken } from "../materials.js";
+import { caseMaterialsSection, counterReceipt, withToken } from "../materials.js";
 import { handoverSection, checklistSchema } from "./handovers.js";
 
 const CASE_WANTED = [
@@ -37,9 +37,12 @@ const PICKUP_METHODS = [
   { const: "self_print", title: "自助打印" },
   { const: "courier", title: "快递送达" },
 ];
+// Acceptance records the counter receipt (收件登记) next to the checklist, so it always has a form.
+const RECEIVING = new Set(["accept", "finish_on_spot"]);
+const NO_PARAMS = { type: "object", properties: {} };
 const ACTION_FORMS = {
-  accept: (item) => checklistSchema(item),
-  finish_on_spot: (item) => checklistSchema(item),
+  accept: (item) => checklistSchema(item) || NO_PARAMS,
+  finish_on_spot: (item) => checklistSchema(item) || NO_PARAMS,
   request_materials: () => ({
     type: "object",
     required: ["missing"],
@@ -197,7 +200,7 @@ export async function caseView({ page, params, user, isCurrent }) {
 
   // form data, materials
   mainCol.append(section("申报内容", renderValue(item ? item.form : {}, c.data)));
-  const materials = await caseMaterialsSection(c, { canAttach: !staffHere && ["submitted", "supplementing"].includes(c.state) });
+  const materials = await caseMaterialsSection(c, { canAttach: !staffHere && ["submitted", "supplementing", "supplied"].includes(c.state) });
   if (materials) mainCol.append(materials);
 
   // event log
@@ -359,7 +362,7 @@ function actionPanel(c, actions, item) {
     }
   }
 
-  function openForm(a) {
+  async function openForm(a) {
     clearUserErrors(panel);
     buttons.querySelectorAll("button").forEach((b) => b.setAttribute("aria-expanded", String(b.dataset.action === a.action)));
     let schema;
@@ -378,6 +381,8 @@ function actionPanel(c, actions, item) {
       return;
     }
     const extras = [];
+    const receipt = RECEIVING.has(a.action) ? await counterReceipt(c) : null;
+    if (receipt) extras.push(receipt.element);
     if (a.action === "request_materials") {
       const names = materialNames(item);
       if (names.length) {
@@ -394,7 +399,10 @@ function actionPanel(c, actions, item) {
     const confirm = h("button", { type: "button", class: `btn ${DANGER.has(a.action) ? "btn-danger" : "btn-primary"}`, dataset: { confirm: a.action } }, `确认${a.label}`);
     const cancel = h("button", { type: "button", class: "btn btn-secondary" }, "取消");
     // an action that edits the case data sends a merge patch: a cleared field is removed (null)
-    confirm.addEventListener("click", () => run(a, a.editsData && !special ? mergePatch(c.data || {}, form.getValue()) : form.getValue()));
+    confirm.addEventListener("click", () => {
+      if (receipt) run(a, { ...(form.getValue() || {}), received: receipt.value() });
+      else run(a, a.editsData && !special ? mergePatch(c.data || {}, form.getValue()) : form.getValue());
+    });
     cancel.addEventListener("click", () => {
       paramsHost.replaceChildren();
       buttons.querySelectorAll("button").forEach((b) => b.setAttribute("aria-expanded", "false"));

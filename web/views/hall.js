@@ -317,7 +317,7 @@ export async function applyView({ page, params, user }) {
     status.textContent = "";
     try {
       const data = await gql(
-        `mutation($c: String!, $i: String!, $d: JSON!, $o: String, $m: [Int!]) {
+        `mutation($c: String!, $i: String!, $d: JSON!, $o: String, $m: [ID!]) {
           submitCase(center: $c, item: $i, data: $d, onBehalfOf: $o, materials: $m) {
             __typename
             ... on Case { id number state stateLabel kindLabel }

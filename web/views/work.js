@@ -55,6 +55,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
   const body = h("div", { "aria-live": "polite" }, loading());
   const shortcuts = h("p", { class: "shortcuts" },
     h("a", { href: `#/work/${seg(c.code)}?state=submitted`, class: "chip" }, "待受理"),
+    h("a", { href: `#/work/${seg(c.code)}?state=supplied`, class: "chip" }, "已补齐待核验"),
     h("a", { href: `#/work/${seg(c.code)}?state=under_review`, class: "chip" }, "审查中"),
     h("a", { href: `#/work/${seg(c.code)}?state=approved`, class: "chip" }, "待出件"),
     h("a", { href: `#/work/${seg(c.code)}?alert=YELLOW`, class: "chip chip-yellow" }, "黄牌"),
