@@ -280,7 +280,7 @@ export async function applyView({ page, params, user }) {
       ? h("div", { class: "field", dataset: { path: "/onBehalfOf" } },
           h("label", { for: "on-behalf-of" }, "代办：申请人账号"),
           h("div", { class: "control" }, onBehalf),
-          h("div", { class: "help" }, "代本人申报的请留空；代办帮办免费。"),
+          h("div", { class: "help" }, "代本人申报的请留空；代办须有已指派的代办申请，或随件上传申请人签署的授权委托书。代办帮办免费。"),
           h("div", { class: "field-error", role: "alert", hidden: true }))
       : null,
     form.element,
