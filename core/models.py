@@ -424,8 +424,8 @@ class Material(Model):
     same owner may attach the same blob again (材料共享) without uploading it again."""
 
     id = fields.IntField(primary_key=True)
-    public_id = fields.CharField(max_length=32, unique=True, default=new_public_id,
-                                 description="the id clients see (GraphQL, /materials/<id>)")
+    public_id = fields.CharField(max_length=32, unique=True, null=True, default=new_public_id,
+                                 description="the id clients see in GraphQL and URLs (random)")
     owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="materials", on_delete=fields.RESTRICT
     )

@@ -9,13 +9,29 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 
+class AddColumnSQL(ops.AddField):
+    """AddField whose column is added by the given statements: Tortoise's own ADD COLUMN leaves out
+    a constant default (a NOT NULL column then fails on a table with rows) and SQLite cannot add a
+    UNIQUE column. The migration state is AddField's."""
+
+    def __init__(self, model_name: str, name: str, field, statements: list[str]) -> None:
+        super().__init__(model_name, name, field)
+        self.statements = statements
+
+    async def database_forward(self, app_label, old_state, new_state, state_editor=None) -> None:
+        if not state_editor:
+            return
+        for statement in self.statements:
+            await state_editor.client.execute_script(statement)
+
+
 async def give_public_ids(apps, schema_editor) -> None:
     """Every material stored before this migration gets its own random public id."""
     conn = schema_editor.client
     _, rows = await conn.execute_query('SELECT "id" FROM "material" WHERE "public_id" IS NULL')
     for row in rows:
         public_id = new_public_id()  # URL-safe base64 only: safe to write into the statement
-        await conn.execute_query(f"UPDATE \"material\" SET \"public_id\" = '{public_id}' WHERE \"id\" = {int(row['id'])}")
+        await conn.execute_script(f"UPDATE \"material\" SET \"public_id\" = '{public_id}' WHERE \"id\" = {int(row['id'])}")
 
 
 class Migration(migrations.Migration):
@@ -40,20 +56,19 @@ class Migration(migrations.Migration):
             options={'table': 'received_material', 'app': 'core', 'indexes': [Index(fields=['case_id'])], 'pk_attr': 'id', 'table_description': '柜台收件: a paper material the front desk received at acceptance (which material, original or'},
             bases=['Model'],
         ),
-        ops.AddField(
+        AddColumnSQL(
             model_name='Material',
             name='catalogue',
             field=fields.CharField(default='', description='what the material is, shared across items (e.g. yyzz 营业执照)', max_length=64),
+            statements=['ALTER TABLE "material" ADD COLUMN "catalogue" VARCHAR(64) NOT NULL DEFAULT \'\''],
         ),
-        ops.AddField(
+        AddColumnSQL(
             model_name='Material',
             name='public_id',
-            field=fields.CharField(null=True, description='the id clients see (GraphQL, /materials/<id>)', max_length=32),
+            field=fields.CharField(default=new_public_id, unique=True, null=True, description='the id clients see in GraphQL and URLs (random)', max_length=32),
+            statements=['ALTER TABLE "material" ADD COLUMN "public_id" VARCHAR(32)'],
         ),
         ops.RunPython(give_public_ids, ops.RunPython.noop),
-        ops.AlterField(
-            model_name='Material',
-            name='public_id',
-            field=fields.CharField(default=new_public_id, unique=True, description='the id clients see (GraphQL, /materials/<id>)', max_length=32),
-        ),
+        ops.RunSQL('CREATE UNIQUE INDEX "uid_material_public_id" ON "material" ("public_id")',
+                   'DROP INDEX "uid_material_public_id"'),
     ]
