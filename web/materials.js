@@ -231,8 +231,8 @@ export async function counterReceipt(c) {
         s.name, s.required ? "" : h("span", { class: "muted" }, "（特定情形）"),
         h("div", { class: "help" }, `应交：${[s.originals ? `原件${s.originals}份` : "", s.copies ? `复印件${s.copies}份` : ""].filter(Boolean).join("、") || "核验"}`)),
       h("td", { class: "uploaded-mark" }, uploaded
-        ? h("span", { class: "mark ok", "aria-label": "已上传" }, `✓ 已上传${uploaded}份`)
-        : h("span", { class: "mark no" }, "未上传")),
+        ? h("span", { class: "upload-state ok" }, `✓ 已上传${uploaded}份`)
+        : h("span", { class: "upload-state no" }, "未上传")),
       h("td", null, forms),
     );
     row._inputs = inputs;

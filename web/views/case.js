@@ -24,7 +24,7 @@ const ACTION_LABELS = {
   approve: "准予许可", refuse: "不予许可", approve_task: "本部门审批通过", refuse_task: "本部门不予通过",
   request_survey: "现场勘查", finish_survey: "勘查完毕", report_up: "上报上级机关", record_answer: "登记上级答复",
   extend: "延期", mark_urgent: "列为急办件", deliver: "出件登记", withdraw: "撤回申请", rate: "评价",
-  sweep: "期限预警", alert: "期限预警", handover: "流转交接", receive_handover: "签收交接",
+  sweep: "期限预警", alert: "期限预警", handover: "流转交接", receive_handover: "签收交接", attach_materials: "补充材料",
 };
 const STATE_LABELS = Object.fromEntries(STANDARD_STATES);
 const CHANNEL_LABELS = { web: "网上申报", window: "窗口受理", mobile: "移动端", courier: "快递" };
@@ -249,6 +249,13 @@ function changesText(changes) {
   const checklist = changes.checklist;
   if (checklist && Array.isArray(checklist.points)) {
     parts.push(h("div", null, `已核对审查要点 ${checklist.points.length} 项${checklist.originalsChecked ? "，原件与复印件核对一致" : ""}`));
+  }
+  if (Array.isArray(changes.received) && changes.received.length) {
+    const forms = { original: "原件", copy: "复印件" };
+    parts.push(h("div", null, "窗口收取：", h("ul", null, changes.received.map((r) => h("li", null, `${r.name}（${forms[r.form] || r.form}${r.count}份）`)))));
+  }
+  if (Array.isArray(changes.materials) && changes.materials.length) {
+    parts.push(h("div", null, `补充材料：${changes.materials.map((m) => m.filename).join("、")}`));
   }
   if (changes.responsible) parts.push(h("div", null, `首问责任人：${changes.responsible}`));
   if (changes.kind && changes.kind.new) parts.push(h("div", null, `办件类型：${KIND_LABELS[changes.kind.old] || changes.kind.old || "—"} → ${KIND_LABELS[changes.kind.new] || changes.kind.new}`));
