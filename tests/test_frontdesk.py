@@ -7,6 +7,7 @@ or guess."""
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 
@@ -246,3 +247,39 @@ async def test_material_ids_are_not_sequential(drive):
     assert download.status_code == 200
     by_key = await drive.gql.http.get(f"/materials/{rows[0][0]}", headers={"Authorization": f"Bearer {drive.hall.tokens['app1']}"})
     assert by_key.status_code == 404
+
+
+# --- the material catalogue -----------------------------------------------------------------------
+
+
+def test_every_shipped_material_names_a_catalogue_code():
+    from pathlib import Path
+
+    from core.catalogue import catalogue
+    from core.item_documents import validate_item_document
+
+    root = Path(__file__).resolve().parent.parent
+    known = catalogue()
+    files = sorted(root.glob("forms/*.json")) + sorted(root.glob("plugins/*/forms/*.json"))
+    assert len(files) >= 17
+    by_code: dict[str, set[str]] = {}
+    for path in files:
+        doc = json.loads(path.read_text("utf-8"))
+        assert validate_item_document(doc) == [], path
+        for m in doc["materials"]:
+            assert m.get("catalogue") in known, (path.name, m["code"])
+            by_code.setdefault(m["catalogue"], set()).add(doc["code"])
+    # the same document in two items has one code: the opening bundle reuses the registration's files
+    assert {"scjg-gssldj", "qykb-yjs"} <= by_code["gsdj-sqs"] and {"gaj-yzkzba", "qykb-yjs"} <= by_code["yzkz-sqb"]
+    assert len(by_code["yyzz"]) >= 8 and len(by_code["wts"]) >= 8
+
+
+def test_an_unknown_catalogue_code_is_refused():
+    from core.item_documents import validate_item_document
+
+    doc = copy.deepcopy(PERMIT)
+    doc["materials"][0]["catalogue"] = "nope"
+    doc["materials"][1]["catalogue"] = "Bad Code"
+    problems = {(e.path, e.code) for e in validate_item_document(doc)}
+    assert ("/materials/0/catalogue", "unknown_catalogue") in problems
+    assert any(path == "/materials/1/catalogue" for path, _ in problems)
