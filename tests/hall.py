@@ -113,8 +113,8 @@ CASE_FIELDS = """id number state stateLabel kind version urgent alert acceptedAt
   documents { kind number url title } events { seq action actor role comment fromState toState changes }
   tasks { department lead state due }"""
 
-SUBMIT = f"""mutation($center: String!, $item: String!, $data: JSON!, $behalf: String) {{
-  submitCase(center: $center, item: $item, data: $data, onBehalfOf: $behalf) {{
+SUBMIT = f"""mutation($center: String!, $item: String!, $data: JSON!, $behalf: String, $materials: [ID!]) {{
+  submitCase(center: $center, item: $item, data: $data, onBehalfOf: $behalf, materials: $materials) {{
     __typename ... on Case {{ {CASE_FIELDS} }} ... on UserErrors {{ errors {{ path code message }} }} }} }}"""
 
 TRANSITION = f"""mutation($id: ID!, $action: String!, $comment: String, $data: JSON, $v: Int) {{
@@ -135,10 +135,20 @@ class CaseDriver:
         self.hall = hall
 
     async def submit(self, user: str, item: str = "test-permit", data: dict | None = None, behalf: str | None = None,
-                     center: str = "hall") -> dict[str, Any]:
+                     center: str = "hall", materials: list[str] | None = None) -> dict[str, Any]:
         result = await self.gql(SUBMIT, {"center": center, "item": item, "data": data if data is not None else dict(GOOD_DATA),
-                                         "behalf": behalf}, token=self.hall.tokens[user])
+                                         "behalf": behalf, "materials": materials}, token=self.hall.tokens[user])
         return result["submitCase"]
+
+    async def power_of_attorney(self, user: str) -> str:
+        """Upload a power of attorney (委托书, catalogue code ``wts``) as ``user``; its public id."""
+        pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+        response = await self.gql.http.post(
+            "/materials", files={"file": ("授权委托书.pdf", pdf, "application/pdf")}, data={"catalogue": "wts"},
+            headers={"Authorization": f"Bearer {self.hall.tokens[user]}"},
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
 
     async def counter_receipt(self, user: str, case: dict[str, Any]) -> list[dict[str, Any]]:
         """柜台收件 as a clerk would record it: the original of every required main material the
