@@ -153,6 +153,43 @@ async def validate_data(govhall: GovHall, center: Center, item: ItemVersion, dat
     return errors
 
 
+NO_AGENCY = ("您没有代“{name}”办理的代办记录：请由申请人申请代办服务并经指派，"
+             "或随件提交申请人签署的授权委托书（材料目录编码 wts）")
+
+
+async def represented(
+    govhall: GovHall, actor: Actor, center: Center, item: ItemVersion, username: str, materials: Sequence[str]
+) -> User:
+    """The applicant an agent or a window clerk files for (``onBehalfOf``).
+
+    A clerk or head at the window files for the applicant in front of them. An agent (代办员) acts
+    only under a recorded agency for that applicant in this center: one a plugin vouches for
+    (``agency_granted``, e.g. an accepted agency request), or a power of attorney (委托书) among the
+    materials of this submission. An unknown account and one without agency get the same answer."""
+    from .materials import is_power_of_attorney, owned_materials
+
+    user = actor.require_login()
+    if actor.has(center.id, "clerk", "head"):
+        found = await User.get_or_none(username=username)
+        if found is None:
+            raise UserErrorsException.single("unknown_user", f"申请人账号“{username}”不存在", "/onBehalfOf")
+        return found
+    if not actor.has(center.id, "agent"):
+        raise Forbidden("只有代办员或窗口人员可以代为申请")
+    refused = UserErrorsException.single("agency.required", NO_AGENCY.format(name=username), "/onBehalfOf")
+    found = await User.get_or_none(username=username)
+    if found is None or found.id == user.id:
+        raise refused
+    hooks = govhall.hub.for_center(center)
+    if any(r is True for r in await acall(hooks.agency_granted, center=center, agent=user, applicant=found, item=item)):
+        return found
+    if materials:
+        rows = await owned_materials(materials, {user.id, found.id})
+        if any(is_power_of_attorney(item.definition, m) for m in rows):
+            return found
+    raise refused
+
+
 def case_number(center: Center, day: str, seq: int) -> str:
     return f"{center.short_name}-{day}-{seq:06d}"
 
@@ -166,7 +203,7 @@ async def submit_case(
     *,
     on_behalf_of: str | None = None,
     channel: str = "web",
-    materials: Sequence[int] = (),
+    materials: Sequence[str] = (),
 ) -> Case:
     """File a case. Online and at the window alike (线上线下无差别受理)."""
     user = actor.require_login()
@@ -175,12 +212,7 @@ async def submit_case(
     process = govhall.processes.get(item.definition["process"])
     applicant, agent = user, None
     if on_behalf_of:
-        if not actor.has(center.id, "agent", "clerk", "head"):
-            raise Forbidden("只有代办员或窗口人员可以代为申请")
-        found = await User.get_or_none(username=on_behalf_of)
-        if found is None:
-            raise UserErrorsException.single("unknown_user", f"申请人账号“{on_behalf_of}”不存在", "/onBehalfOf")
-        applicant, agent = found, user
+        applicant, agent = await represented(govhall, actor, center, item, on_behalf_of, materials), user
     errors = await validate_data(govhall, center, item, data, "submit")
     if errors:
         raise UserErrorsException(errors)

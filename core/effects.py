@@ -16,6 +16,7 @@ from .calendar import CENTER_TZ
 from .documents.issue import issue_case_document
 from .models import CaseTask, Department, Timer, Window
 from .plugins import acall_first
+from .receipt import record_receipt
 from .workflow import Effect, TransitionContext, run_effects
 
 CLOCK_DAYS = {"promised": "promisedDays", "legal": "legalDays", "task": "promisedDays"}
@@ -97,14 +98,19 @@ async def set_responsible(ctx: TransitionContext) -> None:
         ctx.touch("responsible_id")
 
 
-async def classify(ctx: TransitionContext, keep: str | None = None) -> None:
-    """At acceptance: joint when the item names joint departments, urgent when so designated."""
+async def classify(ctx: TransitionContext, keep: str | list[str] | None = None) -> None:
+    """At acceptance: joint when the item names joint departments, urgent when so designated; a
+    case whose kind is one of ``keep`` (a 补办件 accepted once its materials are complete) stays so;
+    otherwise promised."""
+    kept = [keep] if isinstance(keep, str) else list(keep or ())
     if ctx.item.definition.get("jointDepartments"):
         kind = "joint"
     elif ctx.case.urgent:
         kind = "urgent"
+    elif ctx.case.kind in kept:
+        kind = ctx.case.kind
     else:
-        kind = keep or "promised"
+        kind = "promised"
     if ctx.case.kind != kind:
         ctx.changes["kind"] = {"old": ctx.case.kind, "new": kind}
         ctx.case.kind = kind
@@ -221,4 +227,5 @@ EFFECTS: dict[str, Effect] = {
     "complete": complete,
     "mark_urgent": mark_urgent,
     "notify": notify,
+    "record_receipt": record_receipt,
 }

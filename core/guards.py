@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from .errors import UserError
 from .formats import is_valid_resident_id
-from .models import CaseTask
+from .models import CaseEvent, CaseTask
+from .receipt import materials_received
 from .workflow import Guard, TransitionContext
 
 PICKUP_METHODS = {"in_person": "窗口领取", "self_print": "自助打印", "courier": "快递送达"}
@@ -23,6 +24,21 @@ async def missing_listed(ctx: TransitionContext) -> list[UserError]:
         for i, entry in enumerate(missing)
         if not isinstance(entry, dict) or not str(entry.get("name", "")).strip()
     ]
+
+
+async def something_supplied(ctx: TransitionContext) -> list[UserError]:
+    """补齐材料 must bring something: a changed field or a material attached since the one-time
+    notice. Supplying nothing would only send the case back to the front desk unchanged."""
+    from .cases import merge_patch
+
+    if ctx.params and merge_patch(ctx.case.data, ctx.params) != ctx.case.data:
+        return []
+    notice = await CaseEvent.filter(case_id=ctx.case.id, action="request_materials").order_by("-seq").first()
+    since = notice.seq if notice else 0
+    if await CaseEvent.exists(case_id=ctx.case.id, action="attach_materials", seq__gt=since):
+        return []
+    return [UserError("nothing_supplied",
+                      "尚未补充任何材料或修改任何内容：请先上传补齐的材料或修改申请内容，再提交补齐", None)]
 
 
 async def no_department_tasks(ctx: TransitionContext) -> list[UserError]:
@@ -69,6 +85,8 @@ async def pickup_recorded(ctx: TransitionContext) -> list[UserError]:
 
 
 GUARDS: dict[str, Guard] = {
+    "materials_received": materials_received,
+    "something_supplied": something_supplied,
     "missing_listed": missing_listed,
     "no_department_tasks": no_department_tasks,
     "open_task_for_actor": open_task_for_actor,

@@ -24,7 +24,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from .errors import UserError
-    from .models import Case, CaseEvent, Center, Department, ItemVersion, Timer
+    from .models import Case, CaseEvent, Center, Department, ItemVersion, Timer, User
     from .workflow import TransitionContext
 
 hookspec = pluggy.HookspecMarker("govhall")
@@ -130,6 +130,15 @@ def choose_lead_department(
 ) -> str | None:
     """Called when a joint case (联办件) opens its department tasks. Return the code of the lead
     department, or ``None`` to let the next plugin (and finally the core's default) decide."""
+
+
+@hookspec
+def agency_granted(center: Center, agent: User, applicant: User, item: ItemVersion) -> bool | None:
+    """Called when an agent (代办员) submits a case ``onBehalfOf`` an applicant in ``center``, before
+    anything is stored. Return ``True`` when this plugin has a recorded agency of ``agent`` for
+    ``applicant`` in this center (for example an accepted agency request), ``None`` when it knows
+    of none. Without any ``True`` the agent must attach a power of attorney (委托书, catalogue code
+    ``wts``) to the submission, or the submission is refused."""
 
 
 @hookspec

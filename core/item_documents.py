@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from core.catalogue import unknown_codes
 from core.errors import UserError, UserErrorsException, pointer
 from core.form_validation import ITEM_MAX_BYTES, FormValidator, check_form_schema, schema_at
 
@@ -53,6 +54,7 @@ def validate_item_document(
     problems += _duplicates(doc, "materials", "材料编码")
     problems += _duplicates(doc, "checklist", "审查要点编码")
     problems += _materials(doc)
+    problems += unknown_codes(doc.get("materials"))
     problems += _certificate(doc)
     problems += _known(doc, known_processes, known_documents, departments)
     return sorted(dict.fromkeys(problems), key=lambda e: (_path_key(e.path), e.code))

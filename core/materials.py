@@ -4,7 +4,10 @@ listed against the item's material list, and reused by later cases (材料共享
 A :class:`~core.models.Blob` holds the bytes, one row per SHA-256 whoever uploads them. A
 :class:`~core.models.Material` is one person's file: ``case`` is null until it is attached. Attaching
 a material that already belongs to an earlier case makes a new row on the same blob for the new case,
-so nothing is uploaded twice.
+so nothing is uploaded twice. Reuse goes by what the material is — its catalogue code (营业执照
+``yyzz``), see :mod:`core.catalogue` — never by the slot code another item's list gave it.
+
+Clients see a material's random ``public_id``, never its integer key (ids cannot be walked).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from .accounts import Actor
+from .catalogue import POWER_OF_ATTORNEY, catalogue, slot_for
 from .errors import Forbidden, UserError, UserErrorsException
 from .models import Blob, Case, CaseEvent, Material, User
 
@@ -34,7 +38,7 @@ ALLOWED_TYPES: dict[str, str] = {
 }
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif",
               "application/ofd": "ofd"}
-OPEN_STATES = ("submitted", "supplementing")
+OPEN_STATES = ("submitted", "supplementing", "supplied")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\"<>|:*?\u202a-\u202e\u2066-\u2069]")  # and text-direction overrides
 
 
@@ -72,7 +76,7 @@ def clean_filename(filename: str, content_type: str) -> str:
     return name[-200:]
 
 
-def check_upload(content: bytes, code: str) -> str:
+def check_upload(content: bytes, code: str, catalogue_code: str = "") -> str:
     """The sniffed content type; every problem of the upload at once otherwise."""
     if len(content) > MAX_BYTES:
         raise UserErrorsException.single(
@@ -87,6 +91,8 @@ def check_upload(content: bytes, code: str) -> str:
         errors.append(UserError("unsupported_type", f"不支持的文件类型：材料只能是 {names}（按文件内容判断，不看扩展名）", "/file"))
     if len(code) > 64:
         errors.append(UserError("too_long", "材料编码不能超过64个字符", "/code"))
+    if catalogue_code and catalogue_code not in catalogue():
+        errors.append(UserError("unknown_catalogue", f"材料目录中没有编码“{catalogue_code[:64]}”", "/catalogue"))
     if errors:
         raise UserErrorsException(errors)
     assert content_type is not None
@@ -107,13 +113,14 @@ async def blob_for(content: bytes, content_type: str) -> Blob:
         return await Blob.filter(sha256=digest).only(*fields).get()
 
 
-async def store_upload(actor: Actor, content: bytes, filename: str, code: str = "") -> Material:
-    """Store an upload for the logged-in caller: a new Material (no case yet) on a shared Blob."""
+async def store_upload(actor: Actor, content: bytes, filename: str, code: str = "", catalogue_code: str = "") -> Material:
+    """Store an upload for the logged-in caller: a new Material (no case yet) on a shared Blob.
+    ``code`` is the slot of the item it is meant for, ``catalogue_code`` what it is (optional)."""
     user = actor.require_login()
-    code = (code or "").strip()
-    content_type = check_upload(content, code)
+    code, catalogue_code = (code or "").strip(), (catalogue_code or "").strip()
+    content_type = check_upload(content, code, catalogue_code)
     blob = await blob_for(content, content_type)
-    material = await Material.create(owner_id=user.id, blob_id=blob.id, code=code,
+    material = await Material.create(owner_id=user.id, blob_id=blob.id, code=code, catalogue=catalogue_code,
                                      filename=clean_filename(filename, content_type))
     material.blob = blob
     return material
@@ -122,54 +129,95 @@ async def store_upload(actor: Actor, content: bytes, filename: str, code: str = 
 # --- attaching ------------------------------------------------------------------------------------
 
 
-async def attach_materials(
-    owner: User, case: Case, material_ids: Sequence[int], *, owners: Collection[int] | None = None
-) -> list[Material]:
-    """Attach the owner's materials to ``case`` (call inside the case's transaction).
+UNKNOWN_MATERIAL = "第{n}份材料不存在或不属于申请人，请重新上传"
 
-    A material must belong to ``owner``, the case's applicant or its agent (or to one of ``owners``
-    when given: an applicant attaching by themselves may not use their agent's other files). One not
-    yet attached is attached in place; one attached to another case is shared: a new row on the same blob for this
-    case (材料共享). Every refused id is reported at once, path ``/materials/<i>``."""
+
+async def owned_materials(material_ids: Sequence[str], owners: Collection[int]) -> list[Material]:
+    """The materials behind these public ids, each owned by one of ``owners``. An id that is
+    unknown and one that belongs to somebody else get the same error (nothing tells them apart).
+    Every refused id is reported at once, path ``/materials/<i>``."""
     if len(material_ids) > MAX_ATTACH:
         raise UserErrorsException.single("too_many", f"一次最多附加{MAX_ATTACH}份材料", "/materials")
-    if owners is None:
-        owners = {owner.id, case.applicant_id, case.agent_id} - {None}  # type: ignore[attr-defined]
-    rows = {m.id: m for m in await Material.filter(id__in=list(material_ids), owner_id__in=list(owners))}
+    keys = [str(k) for k in material_ids]
+    rows = {m.public_id: m for m in await Material.filter(public_id__in=keys, owner_id__in=list(owners))}
     errors, seen = [], set()
-    for i, key in enumerate(material_ids):
+    for i, key in enumerate(keys):
         if key not in rows:
-            errors.append(UserError("material.unknown", f"第{i + 1}份材料不存在或不属于申请人，请重新上传", f"/materials/{i}"))
+            errors.append(UserError("material.unknown", UNKNOWN_MATERIAL.format(n=i + 1), f"/materials/{i}"))
         elif key in seen:
             errors.append(UserError("material.duplicate", f"第{i + 1}份材料重复提交", f"/materials/{i}"))
         seen.add(key)
     if errors:
         raise UserErrorsException(errors)
+    return [rows[k] for k in keys]
+
+
+def place(definition: dict[str, Any], material: Material) -> tuple[str, str]:
+    """The (slot code, catalogue code) a material takes in a case of this item.
+
+    A fresh upload (no case yet) keeps the slot it was uploaded for when this item lists it; any
+    material whose catalogue code the item lists takes that material's slot (材料共享 across
+    items); otherwise a fresh upload keeps its code (an unlisted extra) and a reused one has none."""
+    listed = {m["code"]: m for m in definition.get("materials", [])}
+    fresh = material.case_id is None  # type: ignore[attr-defined]
+    if fresh and material.code in listed:
+        return material.code, listed[material.code].get("catalogue") or material.catalogue
+    slot = slot_for(definition, material.catalogue)
+    if slot is not None:
+        return slot["code"], material.catalogue
+    return (material.code if fresh else ""), material.catalogue
+
+
+def is_power_of_attorney(definition: dict[str, Any], material: Material) -> bool:
+    """A 授权委托书: by its own catalogue code, or the slot it takes in this item."""
+    code, catalogue_code = place(definition, material)
+    listed = {m["code"]: m for m in definition.get("materials", [])}
+    return POWER_OF_ATTORNEY in (catalogue_code, listed.get(code, {}).get("catalogue"))
+
+
+async def attach_materials(
+    owner: User, case: Case, material_ids: Sequence[str], *, owners: Collection[int] | None = None
+) -> list[Material]:
+    """Attach the owner's materials to ``case`` (call inside the case's transaction).
+
+    A material must belong to ``owner``, the case's applicant or its agent (or to one of ``owners``
+    when given: an applicant attaching by themselves may not use their agent's other files). One not
+    yet attached is attached in place; one attached to another case is shared: a new row on the same
+    blob for this case (材料共享), in the slot of this item that has its catalogue code."""
+    if owners is None:
+        owners = {owner.id, case.applicant_id, case.agent_id} - {None}  # type: ignore[attr-defined]
+    rows = await owned_materials(material_ids, owners)
+    if not hasattr(case.item_version, "definition"):
+        await case.fetch_related("item_version")
+    definition = case.item_version.definition
     attached = {(m.blob_id, m.code): m for m in await Material.filter(case_id=case.id)}  # type: ignore[attr-defined]
     result = []
-    for key in material_ids:
-        result.append(await _attach_one(case, rows[key], attached))
+    for material in rows:
+        result.append(await _attach_one(case, material, place(definition, material), attached))
     return result
 
 
-async def _attach_one(case: Case, material: Material, attached: dict[tuple[int, str], Material]) -> Material:
-    same = attached.get((material.blob_id, material.code))  # type: ignore[attr-defined]
+async def _attach_one(case: Case, material: Material, slot: tuple[str, str],
+                      attached: dict[tuple[int, str], Material]) -> Material:
+    code, catalogue_code = slot
+    same = attached.get((material.blob_id, code))  # type: ignore[attr-defined]
     if same is not None:
         return same
     loose = material.case_id is None  # type: ignore[attr-defined]
-    if loose and await Material.filter(id=material.id, case_id=None).update(case_id=case.id):
-        material.case_id = case.id  # type: ignore[attr-defined]
+    if loose and await Material.filter(id=material.id, case_id=None).update(case_id=case.id, code=code,
+                                                                            catalogue=catalogue_code):
+        material.case_id, material.code, material.catalogue = case.id, code, catalogue_code  # type: ignore[attr-defined]
         copy = material
     else:  # attached elsewhere (perhaps a moment ago): share its blob with this case
         copy = await Material.create(
             owner_id=material.owner_id, case_id=case.id, blob_id=material.blob_id,  # type: ignore[attr-defined]
-            code=material.code, filename=material.filename,
+            code=code, catalogue=catalogue_code, filename=material.filename,
         )
     attached[(copy.blob_id, copy.code)] = copy  # type: ignore[attr-defined]
     return copy
 
 
-async def attach_to_case(actor: Actor, case: Case, material_ids: Sequence[int], state_label: str) -> list[Material]:
+async def attach_to_case(actor: Actor, case: Case, material_ids: Sequence[str], state_label: str) -> list[Material]:
     """The applicant or agent adds materials to a case still at the front desk (submitted or being
     supplemented): the case's version moves on and the audit log records the files."""
     user = actor.require_login()
@@ -188,7 +236,7 @@ async def attach_to_case(actor: Actor, case: Case, material_ids: Sequence[int], 
         await CaseEvent.create(
             case=case, seq=case.version, action="attach_materials", from_state=case.state, to_state=case.state,
             actor=user, actor_name=actor.name, role=role,
-            changes={"materials": [{"id": m.id, "code": m.code, "filename": m.filename} for m in rows]},
+            changes={"materials": [{"id": m.public_id, "code": m.code, "filename": m.filename} for m in rows]},
         )
     return rows
 
@@ -200,40 +248,51 @@ FILE_FIELDS = {"sha256": "blob__sha256", "size": "blob__size", "contentType": "b
 
 def _file(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": row["id"], "code": row["code"], "filename": row["filename"], "size": row["size"],
-        "sha256": row["sha256"], "contentType": row["contentType"], "createdAt": row["created_at"],
-        "url": f"/materials/{row['id']}",
+        "id": row["public_id"], "code": row["code"], "catalogue": row["catalogue"], "filename": row["filename"],
+        "size": row["size"], "sha256": row["sha256"], "contentType": row["contentType"],
+        "createdAt": row["created_at"], "url": f"/materials/{row['public_id']}",
     }
 
 
-async def case_materials(case: Case) -> list[dict[str, Any]]:
-    """The item version's material list, each with the files attached to ``case`` and ``provided``;
-    then attached files whose code is on no list, grouped by code (``listed`` false)."""
+async def case_materials(case: Case, provided_only: bool = False) -> list[dict[str, Any]]:
+    """The item version's material list, each with the files attached to ``case``, the paper the
+    counter received (``received``, ``how``) and ``provided``; then attached files whose code is on
+    no list, grouped by code (``listed`` false). ``provided_only``: only what the case has."""
+    from .receipt import case_receipt
+
     if not hasattr(case.item_version, "definition"):
         await case.fetch_related("item_version")
     rows = await Material.filter(case_id=case.id).order_by("id").values(
-        "id", "code", "filename", "created_at", **FILE_FIELDS
+        "public_id", "code", "catalogue", "filename", "created_at", **FILE_FIELDS
     )
+    receipt = await case_receipt(case)
     by_code: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_code.setdefault(row["code"], []).append(_file(row))
     slots = []
+    empty = {"received": {}, "how": ""}
     for m in case.item_version.definition.get("materials", []):
         files = by_code.pop(m["code"], [])
-        slots.append({"code": m["code"], "name": m["name"], "role": m.get("role"),
-                      "required": bool(m.get("required", True)), "listed": True, "provided": bool(files), "files": files})
+        got = receipt.get(m["code"], empty)
+        slots.append({"code": m["code"], "catalogue": m.get("catalogue", ""), "name": m["name"], "role": m.get("role"),
+                      "required": bool(m.get("required", True)), "listed": True, "originals": int(m.get("originals") or 0),
+                      "copies": int(m.get("copies") or 0), "provided": bool(files or got["received"]), "files": files,
+                      "received": got["received"], "how": got["how"]})
     for code, files in by_code.items():
-        slots.append({"code": code, "name": "其他材料" if not code else f"其他材料（{code}）", "role": None,
-                      "required": False, "listed": False, "provided": True, "files": files})
-    return slots
+        got = receipt.get(code, empty)
+        slots.append({"code": code, "catalogue": files[0]["catalogue"], "name": "其他材料" if not code else f"其他材料（{code}）",
+                      "role": None, "required": False, "listed": False, "originals": 0, "copies": 0, "provided": True,
+                      "files": files, "received": got["received"], "how": got["how"]})
+    return [s for s in slots if s["provided"]] if provided_only else slots
 
 
 async def reusable_materials(actor: Actor, limit: int = 200) -> list[Material]:
-    """The caller's own materials, newest first, one per blob and code (their blob without bytes)."""
+    """The caller's own materials, newest first, one per blob and what it is (catalogue code, else
+    slot code), their blob without bytes."""
     user = actor.require_login()
     result, seen = [], set()
     for m in await Material.filter(owner_id=user.id).order_by("-id").limit(limit * 5):
-        key = (m.blob_id, m.code)  # type: ignore[attr-defined]
+        key = (m.blob_id, m.catalogue or m.code)  # type: ignore[attr-defined]
         if key not in seen:
             seen.add(key)
             result.append(m)
@@ -250,7 +309,7 @@ def material_file(material: Material) -> dict[str, Any]:
     """The same shape as a case's files, for a Material whose blob is loaded."""
     blob = material.blob
     return {
-        "id": material.id, "code": material.code, "filename": material.filename, "size": blob.size,
-        "sha256": blob.sha256, "contentType": blob.content_type, "createdAt": material.created_at,
-        "url": f"/materials/{material.id}",
+        "id": material.public_id, "code": material.code, "catalogue": material.catalogue, "filename": material.filename,
+        "size": blob.size, "sha256": blob.sha256, "contentType": blob.content_type, "createdAt": material.created_at,
+        "url": f"/materials/{material.public_id}",
     }

@@ -57,7 +57,8 @@ async def _limited(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
 
 
 async def upload(request: Request) -> Response:
-    """``POST /materials``: multipart ``file`` and optional ``code``; answers the stored file."""
+    """``POST /materials``: multipart ``file``, optional ``code`` (the item's slot) and ``catalogue``
+    (the material catalogue code); answers the stored file with its public id."""
     actor = await authenticate(bearer_token(request))
     if actor.is_anonymous:
         return _error("not_logged_in", "请先登录后再上传材料")
@@ -86,13 +87,14 @@ async def upload(request: Request) -> Response:
         if not isinstance(file, UploadFile):
             return _error("required", "请选择要上传的文件（字段名 file）", "/file")
         content = await file.read(materials.MAX_BYTES + 1)
-        code = form.get("code")
+        code, catalogue_code = form.get("code"), form.get("catalogue")
         center_code = form.get("center")
         center = await upload_limits.upload_center(center_code if isinstance(center_code, str) else "")
         await upload_limits.check_user_quota(user_id, len(content), limits)
         if center is not None:
             await upload_limits.check_center_quota(center, len(content), limits)
-        material = await materials.store_upload(actor, content, file.filename or "", code if isinstance(code, str) else "")
+        material = await materials.store_upload(actor, content, file.filename or "", code if isinstance(code, str) else "",
+                                                catalogue_code if isinstance(catalogue_code, str) else "")
         if center is not None:
             await Material.filter(id=material.id).update(center_id=center.id)
     except UserErrorsException as exc:
@@ -100,7 +102,7 @@ async def upload(request: Request) -> Response:
     finally:
         await form.close()
     info = materials.material_file(material)
-    body = {key: info[key] for key in ("id", "code", "sha256", "size", "contentType", "filename", "url")}
+    body = {key: info[key] for key in ("id", "code", "catalogue", "sha256", "size", "contentType", "filename", "url")}
     body["downloadUrl"] = await signed_url(request.app.state.govhall, info["url"], user_id)
     return JSONResponse(body, status_code=201)
 
@@ -112,7 +114,7 @@ async def download(request: Request) -> Response:
     except DownloadRefused as exc:
         return _error(exc.code, exc.message, status=exc.status)
     fields = ("id", "owner_id", "case_id", "blob_id", "filename")
-    rows = await Material.filter(id=request.path_params["id"]).values(*fields)
+    rows = await Material.filter(public_id=request.path_params["id"]).values(*fields)
     if not rows:
         return _error("not_found", "材料不存在", status=404)
     row = rows[0]
@@ -128,7 +130,7 @@ async def download(request: Request) -> Response:
     blob = (await Blob.filter(id=row["blob_id"]).values("content", "content_type", "sha256"))[0]
     kind = blob["content_type"]
     disposition = "attachment" if kind == "application/ofd" else "inline"
-    fallback = f"material-{row['id']}.{materials.EXTENSIONS.get(kind, 'bin')}"
+    fallback = f"material.{materials.EXTENSIONS.get(kind, 'bin')}"
     filename = quote(row["filename"], safe="")
     return Response(
         bytes(blob["content"]),
@@ -147,5 +149,5 @@ def routes() -> list[Route]:
     """Mounted by :func:`core.app.extra_routes`."""
     return [
         Route("/materials", upload, methods=["POST"]),
-        Route("/materials/{id:int}", download, methods=["GET"]),
+        Route("/materials/{id:str}", download, methods=["GET"]),
     ]

@@ -473,6 +473,8 @@ class Material(Model):
     same owner may attach the same blob again (材料共享) without uploading it again."""
 
     id = fields.IntField(primary_key=True)
+    public_id = fields.CharField(max_length=32, unique=True, null=True, default=new_public_id,
+                                 description="the id clients see in GraphQL and URLs (random)")
     owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="materials", on_delete=fields.RESTRICT
     )
@@ -483,6 +485,8 @@ class Material(Model):
         "core.Blob", related_name="materials", on_delete=fields.RESTRICT
     )
     code = fields.CharField(max_length=64, default="", description="the item's material code")
+    catalogue = fields.CharField(max_length=64, default="",
+                                 description="what the material is, shared across items (e.g. yyzz 营业执照)")
     filename = fields.CharField(max_length=256, default="")
     center: fields.ForeignKeyNullableRelation[Center] = fields.ForeignKeyField(
         "core.Center", related_name="uploads", null=True, on_delete=fields.SET_NULL,
@@ -493,6 +497,29 @@ class Material(Model):
     class Meta:
         table = "material"
         indexes = (("case_id",), ("owner_id", "id"), ("case_id", "created_at"))
+
+
+class ReceivedMaterial(Model):
+    """柜台收件: a paper material the front desk received at acceptance (which material, original or
+    copy, how many). With the uploaded files it is what the case's documents say was received."""
+
+    id = fields.IntField(primary_key=True)
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
+        "core.Case", related_name="received_materials", on_delete=fields.RESTRICT
+    )
+    code = fields.CharField(max_length=64, description="the item's material code (slot)")
+    catalogue = fields.CharField(max_length=64, default="")
+    name = fields.CharField(max_length=256)
+    form = fields.CharField(max_length=16, description="original | copy")
+    count = fields.IntField()
+    received_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="received_materials", null=True, on_delete=fields.RESTRICT
+    )
+    received_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "received_material"
+        indexes = (("case_id",),)
 
 
 class Rating(Model):

@@ -1,7 +1,7 @@
 """``GET /exports/statistics``: the statistics of a period for the whole center and for each
 department, as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese) or XLSX (openpyxl).
-Supervisors, heads and administrators of the center; the token as for documents (header or
-``?token=``)."""
+Supervisors, heads and administrators of the center; signed in as for documents (the
+``Authorization`` header or a signed link, never a token in the query string)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,8 @@ from starlette.routing import Route
 from urllib.parse import quote
 
 from . import stats
-from .accounts import authenticate
 from .errors import Forbidden, NotFound
-from .graphql.context import bearer_token
+from .downloads import DownloadRefused, download_actor
 from .models import Center, Department
 
 ROLES = ("supervisor", "head", "admin")
@@ -83,9 +82,10 @@ def to_xlsx(title: str, rows: list[dict[str, Any]]) -> bytes:
 
 
 async def export_statistics(request: Request) -> Response:
-    actor = await authenticate(bearer_token(request) or request.query_params.get("token"))
-    if actor.is_anonymous:
-        return _error("not_logged_in", "请先登录", 401)
+    try:
+        actor = await download_actor(request)
+    except DownloadRefused as exc:
+        return _error(exc.code, exc.message, exc.status)
     q = request.query_params
     fmt = q.get("format", "xlsx")
     if fmt not in TYPES:

@@ -35,7 +35,8 @@ PERMIT: dict[str, Any] = {
     "caseKind": "promised",
     "materials": [
         {"code": "m1", "name": "申请书", "issuer": "申请人", "originals": 1, "copies": 0, "required": True, "role": "main"},
-        {"code": "m2", "name": "营业执照复印件", "issuer": "市场监管部门", "originals": 0, "copies": 1, "required": True, "role": "secondary"},
+        {"code": "m2", "catalogue": "yyzz", "name": "营业执照复印件", "issuer": "市场监管部门", "originals": 0, "copies": 1,
+         "required": True, "role": "secondary"},
     ],
     "checklist": [{"code": "c1", "text": "申请书已签字"}, {"code": "c2", "text": "复印件与原件一致"}],
     "place": "政务服务中心一楼综合受理窗口",
@@ -113,8 +114,8 @@ CASE_FIELDS = """id number state stateLabel kind version urgent alert acceptedAt
   documents { kind number url title } events { seq action actor role comment fromState toState changes }
   tasks { department lead state due }"""
 
-SUBMIT = f"""mutation($center: String!, $item: String!, $data: JSON!, $behalf: String) {{
-  submitCase(center: $center, item: $item, data: $data, onBehalfOf: $behalf) {{
+SUBMIT = f"""mutation($center: String!, $item: String!, $data: JSON!, $behalf: String, $materials: [ID!]) {{
+  submitCase(center: $center, item: $item, data: $data, onBehalfOf: $behalf, materials: $materials) {{
     __typename ... on Case {{ {CASE_FIELDS} }} ... on UserErrors {{ errors {{ path code message }} }} }} }}"""
 
 TRANSITION = f"""mutation($id: ID!, $action: String!, $comment: String, $data: JSON, $v: Int) {{
@@ -122,6 +123,9 @@ TRANSITION = f"""mutation($id: ID!, $action: String!, $comment: String, $data: J
     __typename ... on Case {{ {CASE_FIELDS} }} ... on UserErrors {{ errors {{ path code message }} }} }} }}"""
 
 GET = f"query($id: ID!) {{ case(id: $id) {{ {CASE_FIELDS} }} }}"
+
+MISSING_MAIN = "query($id: ID!) { caseMaterials(id: $id) { code role required provided } }"
+RECEIVING_ACTIONS = ("accept", "finish_on_spot")
 
 
 class CaseDriver:
@@ -132,13 +136,38 @@ class CaseDriver:
         self.hall = hall
 
     async def submit(self, user: str, item: str = "test-permit", data: dict | None = None, behalf: str | None = None,
-                     center: str = "hall") -> dict[str, Any]:
+                     center: str = "hall", materials: list[str] | None = None) -> dict[str, Any]:
         result = await self.gql(SUBMIT, {"center": center, "item": item, "data": data if data is not None else dict(GOOD_DATA),
-                                         "behalf": behalf}, token=self.hall.tokens[user])
+                                         "behalf": behalf, "materials": materials}, token=self.hall.tokens[user])
         return result["submitCase"]
+
+    async def power_of_attorney(self, user: str) -> str:
+        """Upload a power of attorney (委托书, catalogue code ``wts``) as ``user``; its public id."""
+        pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+        response = await self.gql.http.post(
+            "/materials", files={"file": ("授权委托书.pdf", pdf, "application/pdf")}, data={"catalogue": "wts"},
+            headers={"Authorization": f"Bearer {self.hall.tokens[user]}"},
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    async def counter_receipt(self, user: str, case: dict[str, Any]) -> list[dict[str, Any]]:
+        """柜台收件 as a clerk would record it: the original of every required main material the
+        applicant has not uploaded (what lets the case be accepted)."""
+        slots = (await self.gql(MISSING_MAIN, {"id": case["id"]}, token=self.hall.tokens[user]))["caseMaterials"]
+        return [{"material": s["code"], "form": "original", "count": 1}
+                for s in slots if s["role"] == "main" and s["required"] and not s["provided"]]
 
     async def act(self, user: str, case: dict[str, Any], action: str, comment: str | None = None,
                   data: dict | None = None, version: int | None = None) -> dict[str, Any]:
+        """Fire ``action`` as ``user``. An acceptance without ``received`` in its data gets the counter
+        receipt of the missing main materials (pass ``received: []`` to record none)."""
+        if action in RECEIVING_ACTIONS and "received" not in (data or {}):
+            try:
+                receipt = await self.counter_receipt(user, case)
+            except AssertionError:  # the user may not see the case: let the transition say so
+                receipt = []
+            data = {**(data or {}), "received": receipt}
         result = await self.gql(TRANSITION, {"id": case["id"], "action": action, "comment": comment, "data": data,
                                              "v": version}, token=self.hall.tokens[user])
         return result["transitionCase"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.models import CaseEvent, Timer
-from tests.hall import GOOD_DATA, CaseDriver, build_hall
+from tests.hall import GOOD_DATA, CaseDriver, build_hall, codes
 
 pytestmark = pytest.mark.anyio
 
@@ -68,11 +68,16 @@ async def test_supplement_case_clock_starts_when_materials_complete(drive):
     wrong = await drive.act("app1", case, "supply", data={"contactMobile": "12345"})
     assert wrong["__typename"] == "UserErrors" and wrong["errors"][0]["code"] == "format.mobile-cn"
     case = await drive.ok("app1", case, "supply", data={"contactMobile": "13900139000"})
-    assert case["state"] == "under_review" and case["kind"] == "supplement"
-    assert case["acceptedAt"] and case["promisedDue"]
+    assert case["state"] == "supplied" and case["kind"] == "supplement"
+    assert case["acceptedAt"] is None and case["promisedDue"] is None  # back at the front desk, not accepted
     assert case["data"]["contactMobile"] == "13900139000"
     supply = case["events"][-1]
     assert supply["changes"]["data"] == {"contactMobile": {"old": "13800138000", "new": "13900139000"}}
+    # the clerk checks the supplied case and accepts it: the clock starts now, it stays a 补办件
+    case = await drive.ok("clerk1", case, "accept")
+    assert case["state"] == "under_review" and case["kind"] == "supplement"
+    assert case["acceptedAt"] and case["promisedDue"]
+    assert kinds_of_documents(case) == ["correction_notice", "acceptance_notice"]
 
 
 async def test_joint_case_finishes_only_when_all_three_departments_are_done(drive):
@@ -194,13 +199,15 @@ async def test_stale_expected_version_is_a_conflict(drive):
     assert error["code"] == "conflict" and "审查中" in error["message"]
 
 
-async def test_agent_files_on_behalf_of_an_applicant(drive):
-    case = await drive.submit("agent1", behalf="app1")
+async def test_window_clerk_files_on_behalf_of_an_applicant(drive):
+    case = await drive.submit("clerk1", behalf="app1")
     assert case["__typename"] == "Case"
     seen_by_applicant = await drive.get("app1", case)
     assert seen_by_applicant["number"] == case["number"]
     not_agent = await drive.submit("app2", behalf="app1")
     assert not_agent["__typename"] == "UserErrors" and not_agent["errors"][0]["code"] == "forbidden"
+    # an agent needs a recorded agency (tests/test_frontdesk.py)
+    assert codes(await drive.submit("agent1", behalf="app1")) == ["agency.required"]
 
 
 async def test_audit_log_is_append_only_in_order(drive):

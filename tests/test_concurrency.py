@@ -13,6 +13,7 @@ from core.models import CaseEvent
 from tests.hall import CaseDriver, build_hall
 
 pytestmark = [pytest.mark.anyio]
+RECEIVED = [{"material": "m1", "form": "original", "count": 1}]  # the main material, received at the counter
 
 
 @pytest.mark.postgres_only
@@ -24,8 +25,10 @@ async def test_one_winner_among_concurrent_transitions(app, govhall, gql):
         actors = [await authenticate(hall.tokens["clerk1"]), await authenticate(hall.tokens["head1"])]
 
         async def fire(actor, action, comment):
+            params = {"received": RECEIVED} if action == "accept" else None
             try:
-                await transition_case(govhall, actor, case["id"], action, comment=comment, expected_version=case["version"])
+                await transition_case(govhall, actor, case["id"], action, comment=comment, params=params,
+                                      expected_version=case["version"])
                 return "won"
             except UserErrorsException as exc:
                 return exc.errors[0].code

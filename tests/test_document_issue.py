@@ -28,7 +28,7 @@ from core.documents.issue import (
     issue_document,
     issue_register,
 )
-from core.models import Case, CaseTask, Center, Counter, Department, Document, Item, ItemVersion, Window
+from core.models import Case, CaseTask, Center, Counter, Department, Document, Item, ItemVersion, ReceivedMaterial, Window
 from core.settings import Settings
 from tests.helpers import PASSWORD, TEST_PASSWORD_HASHING, make_center, make_user, pdf_text
 
@@ -125,6 +125,9 @@ def year() -> int:
 async def test_every_case_kind_is_issued_stored_and_reads_back(govhall: Any, kind: str) -> None:
     center = await make_center()
     case = await make_case(center, joint=kind == "joint_notice")
+    if kind == "acceptance_notice":  # what the counter received (柜台收件): the notice lists exactly that
+        await ReceivedMaterial.create(case=case, code="m01", name="食品经营许可申请书", form="original", count=1)
+        await ReceivedMaterial.create(case=case, code="m02", name="营业执照", form="copy", count=2)
     doc = await issue_case_document(govhall, case, kind, EXTRA.get(kind))
 
     stored = await Document.get(id=doc.id)
@@ -146,8 +149,8 @@ async def test_every_case_kind_is_issued_stored_and_reads_back(govhall: Any, kin
     if kind in ("acceptance_notice", "promise_notice", "joint_notice"):
         expected += [cn_date(case.promised_due), cn_date(case.legal_due), case.number, "综合受理窗口"]
     if kind == "acceptance_notice":
-        expected += ["食品经营许可申请书", "营业执照", "agent1"]
-        assert "委托书" not in text  # optional and not supplied
+        expected += ["食品经营许可申请书原件1份", "营业执照复印件2份", "agent1"]
+        assert "委托书" not in text  # not received
     if kind == "joint_notice":
         expected += ["住房和城乡建设局", "牵头"]
     if kind == "correction_notice":

@@ -61,12 +61,13 @@ def make_zip(names: list[str]) -> bytes:
 PDF = make_pdf()
 PNG = make_png()
 
-SUBMIT = """mutation($item: String!, $data: JSON!, $materials: [Int!], $behalf: String) {
+SUBMIT = """mutation($item: String!, $data: JSON!, $materials: [ID!], $behalf: String) {
   submitCase(center: "hall", item: $item, data: $data, materials: $materials, onBehalfOf: $behalf) {
     __typename ... on Case { id state version } ... on UserErrors { errors { path code message } } } }"""
 SLOTS = "code name role required listed provided files { id code filename size sha256 contentType url }"
+SLOT_FILE = "id code catalogue filename size sha256 contentType url"
 CASE_MATERIALS = f"query($id: ID!) {{ caseMaterials(id: $id) {{ {SLOTS} }} }}"
-ATTACH = f"""mutation($id: ID!, $materials: [Int!]!) {{ attachMaterials(id: $id, materials: $materials) {{
+ATTACH = f"""mutation($id: ID!, $materials: [ID!]!) {{ attachMaterials(id: $id, materials: $materials) {{
   __typename ... on CaseMaterials {{ caseId slots {{ {SLOTS} }} }} ... on UserErrors {{ errors {{ path code message }} }} }} }}"""
 MINE = "query { myMaterials { id code filename size sha256 contentType url } }"
 
@@ -197,7 +198,7 @@ async def test_case_lists_materials_against_the_item(client, gql, hall):
 
 
 async def test_a_later_case_reuses_an_earlier_material(client, gql, hall):
-    first_upload = await uploaded(client, hall.tokens["app1"], code="m1")
+    first_upload = await uploaded(client, hall.tokens["app1"], PNG, filename="营业执照.png", code="m2")
     first = await submit(gql, hall, "app1", [first_upload["id"]])
     mine = (await gql(MINE, token=hall.tokens["app1"]))["myMaterials"]
     assert [m["id"] for m in mine] == [first_upload["id"]]
@@ -206,24 +207,28 @@ async def test_a_later_case_reuses_an_earlier_material(client, gql, hall):
     rows = await Material.filter(blob__sha256=first_upload["sha256"]).order_by("id")
     assert [r.case_id for r in rows] == [int(first["id"]), int(second["id"])]
     assert rows[0].blob_id == rows[1].blob_id and rows[1].owner_id == hall.users["app1"].id
+    assert [r.catalogue for r in rows] == ["yyzz", "yyzz"]  # what it is, taken from the item's list
     assert await Blob.all().count() == 1
     slots = by_code((await gql(CASE_MATERIALS, {"id": second["id"]}, token=hall.tokens["app1"]))["caseMaterials"])
-    assert slots["m1"]["provided"] and slots["m1"]["files"][0]["id"] == rows[1].id
-    assert slots["m1"]["files"][0]["sha256"] == first_upload["sha256"]
+    assert slots["m2"]["provided"] and slots["m2"]["files"][0]["id"] == rows[1].public_id
+    assert slots["m2"]["files"][0]["sha256"] == first_upload["sha256"]
     first_slots = by_code((await gql(CASE_MATERIALS, {"id": first["id"]}, token=hall.tokens["app1"]))["caseMaterials"])
-    assert first_slots["m1"]["files"][0]["id"] == first_upload["id"]
-    # still one entry per file and code in the applicant's library
+    assert first_slots["m2"]["files"][0]["id"] == first_upload["id"]
+    # still one entry per file and catalogue code in the applicant's library
     assert [m["sha256"] for m in (await gql(MINE, token=hall.tokens["app1"]))["myMaterials"]] == [first_upload["sha256"]]
 
 
 async def test_another_applicants_material_cannot_be_attached(client, gql, hall):
     theirs = await uploaded(client, hall.tokens["app1"])
     own = await uploaded(client, hall.tokens["app2"], PNG, code="m2")
-    result = await submit(gql, hall, "app2", [own["id"], theirs["id"], 999999, own["id"]])
+    result = await submit(gql, hall, "app2", [own["id"], theirs["id"], "999999", own["id"]])
     assert result["__typename"] == "UserErrors"
     errors = {e["path"]: e for e in result["errors"]}
     assert set(errors) == {"/materials/1", "/materials/2", "/materials/3"}
     assert errors["/materials/1"]["code"] == "material.unknown" and "不属于申请人" in errors["/materials/1"]["message"]
+    # a foreign id and an unknown one get the same answer
+    assert errors["/materials/2"]["code"] == "material.unknown"
+    assert errors["/materials/1"]["message"].replace("第2份", "") == errors["/materials/2"]["message"].replace("第3份", "")
     assert errors["/materials/3"]["code"] == "material.duplicate"
     alone = await submit(gql, hall, "app2", [theirs["id"]])
     assert [(e["path"], e["code"]) for e in alone["errors"]] == [("/materials/0", "material.unknown")]
@@ -233,7 +238,13 @@ async def test_another_applicants_material_cannot_be_attached(client, gql, hall)
 
 async def test_an_agent_attaches_what_they_uploaded(client, gql, hall):
     upload_ = await uploaded(client, hall.tokens["agent1"])
-    case = await submit(gql, hall, "agent1", [upload_["id"]], behalf="app1")
+    attorney = await uploaded(client, hall.tokens["agent1"], make_pdf("授权委托书"), filename="委托书.pdf", code="")
+    assert (await submit(gql, hall, "agent1", [upload_["id"]], behalf="app1"))["errors"][0]["code"] == "agency.required"
+    power = await client.post("/materials", files={"file": ("委托书.pdf", make_pdf("委托"), "application/pdf")},
+                              data={"catalogue": "wts"}, headers={"Authorization": f"Bearer {hall.tokens['agent1']}"})
+    assert power.status_code == 201 and power.json()["catalogue"] == "wts"
+    assert attorney["catalogue"] == ""
+    case = await submit(gql, hall, "agent1", [upload_["id"], power.json()["id"]], behalf="app1")
     assert case["__typename"] == "Case", case
     slots = by_code((await gql(CASE_MATERIALS, {"id": case["id"]}, token=hall.tokens["app1"]))["caseMaterials"])
     assert slots["m1"]["provided"]
@@ -245,7 +256,7 @@ async def test_an_agent_attaches_what_they_uploaded(client, gql, hall):
     assert [(e["path"], e["code"]) for e in refused["attachMaterials"]["errors"]] == [("/materials/0", "material.unknown")]
     own = await uploaded(client, hall.tokens["app1"], PNG, filename="营业执照.png", code="m2")
     added = (await gql(ATTACH, {"id": case["id"], "materials": [own["id"]]}, token=hall.tokens["agent1"]))["attachMaterials"]
-    assert [s["provided"] for s in added["slots"]] == [True, True]
+    assert [s["provided"] for s in added["slots"]] == [True, True, True]  # m1, m2 and the power of attorney
     event = await CaseEvent.filter(case_id=int(case["id"])).order_by("-seq").first()
     assert (event.action, event.role) == ("attach_materials", "agent")
 
@@ -273,9 +284,11 @@ async def test_attach_materials_while_at_the_front_desk(client, gql, hall):
     m2 = await uploaded(client, hall.tokens["app1"], PNG, code="m2")
     result = (await gql(ATTACH, {"id": case["id"], "materials": [m2["id"]]}, token=hall.tokens["app1"]))["attachMaterials"]
     assert [s["provided"] for s in result["slots"]] == [True, True]
-    # once under review, the list is closed
+    # supplied, the case is back at the front desk; once accepted (under review), the list is closed
     supply = 'mutation($id: ID!) { transitionCase(id: $id, action: "supply") { __typename ... on Case { state } } }'
-    assert (await gql(supply, {"id": case["id"]}, token=hall.tokens["app1"]))["transitionCase"]["state"] == "under_review"
+    assert (await gql(supply, {"id": case["id"]}, token=hall.tokens["app1"]))["transitionCase"]["state"] == "supplied"
+    accept = 'mutation($id: ID!) { transitionCase(id: $id, action: "accept") { __typename ... on Case { state } } }'
+    assert (await gql(accept, {"id": case["id"]}, token=hall.tokens["clerk1"]))["transitionCase"]["state"] == "under_review"
     late = (await gql(ATTACH, {"id": case["id"], "materials": [m1["id"]]}, token=hall.tokens["app1"]))["attachMaterials"]
     assert late["errors"][0]["code"] == "state" and "不能再补充材料" in late["errors"][0]["message"]
 
@@ -308,3 +321,4 @@ async def test_download_follows_the_case_permissions(client, gql, hall):
     assert (await client.get(url)).status_code == 401
     assert (await client.get(loose["url"], headers=bearer("app2"))).status_code == 404
     assert (await client.get("/materials/999999", headers=bearer("app1"))).status_code == 404
+    assert (await client.get("/materials/1", headers=bearer("app1"))).status_code == 404  # integer keys are not ids

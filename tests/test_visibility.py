@@ -32,7 +32,7 @@ EXPECTED = {
 async def setup(app, govhall, gql):
     hall = await build_hall(govhall, gql)
     drive = CaseDriver(gql, hall)
-    permit = await drive.submit("agent1", behalf="app1")
+    permit = await drive.submit("agent1", behalf="app1", materials=[await drive.power_of_attorney("agent1")])
     joint = await drive.ok("clerk1", await drive.submit("app2", item="test-joint"), "accept")
     return drive, permit, joint
 

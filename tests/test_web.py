@@ -258,6 +258,11 @@ def test_apply_then_accept_in_the_browser(web_server: str, browser_page: Any, tm
     accept.click()
     # acceptance is checked against the item's review checklist (审查要点): unticked points are refused
     confirm = page.locator("button[data-confirm=accept]")
+    # nothing uploaded and nothing ticked as received: the main materials are missing
+    confirm.click()
+    expect(page.locator(f".action-panel {at('/received')} > .field-error")).to_contain_text("公司章程")
+    for code in ("m01", "m02"):  # the main materials, received on paper at the counter
+        page.check(f".receipt-row[data-material={code}] input[data-form=original]")
     confirm.click()
     expect(page.locator(f".action-panel {at('/checklist')} > .field-error")).to_contain_text("未勾选审查要点")
     points = page.locator(f".param-form {at('/checklist')} input[type=checkbox]")

@@ -458,10 +458,13 @@ def test_supervisor_presses_a_late_case_and_exports(web_server: str, browser_pag
     page.click("button[data-preset=month]")
     expect(page.locator("#statistics .stat-accepted")).to_be_visible()
     assert page.input_value("#stat-from").endswith("-01")
-    csv = page.request.get(base + (page.locator("#export-csv").get_attribute("href") or ""))
-    assert csv.status == 200 and "全中心" in csv.text()
-    xlsx = page.request.get(base + (page.locator("#export-xlsx").get_attribute("href") or ""))
-    assert xlsx.status == 200 and xlsx.body()[:2] == b"PK"
+    with page.expect_download() as csv_download:
+        page.click("#export-csv")
+    assert "全中心" in Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
+    with page.expect_download() as xlsx_download:
+        page.click("#export-xlsx")
+    assert xlsx_download.value.suggested_filename.endswith(".xlsx")
+    assert Path(xlsx_download.value.path()).read_bytes()[:2] == b"PK"
     page.click("#issue-register")
     expect(page.locator("#register-printed a.doc-link")).to_be_visible(timeout=60_000)
     page.click("button[data-preset=year]")

@@ -10,6 +10,21 @@ export function downloadLink(file) {
   return file.downloadUrl || file.url;
 }
 
+/** Downloads `url` with the session in the Authorization header and saves it as `filename`:
+ * for files that have no signed link (exports), so the token never goes into a URL. */
+export async function saveDownload(url, filename) {
+  const response = await fetch(url, { headers: session.token ? { Authorization: `Bearer ${session.token}` } : {} });
+  if (!response.ok) {
+    let message = `下载失败（${response.status}）`;
+    try { message = (await response.json()).errors[0].message || message; } catch { /* not JSON */ }
+    throw new Error(message);
+  }
+  const link = h("a", { href: URL.createObjectURL(await response.blob()), download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+}
+
 function size(n) {
   if (!Number.isFinite(n)) return "";
   if (n < 1024) return `${n} B`;
@@ -18,9 +33,10 @@ function size(n) {
 }
 
 /** Uploads one file; resolves to the stored file or rejects with a Chinese message. */
-export async function uploadFile(file, code) {
+export async function uploadFile(file, code, catalogue) {
   const body = new FormData();
   if (code) body.append("code", code);
+  if (catalogue) body.append("catalogue", catalogue);
   body.append("file", file, file.name);
   let response;
   try {
@@ -45,7 +61,7 @@ export async function uploadFile(file, code) {
 async function reusable() {
   if (!(await hasQuery("myMaterials"))) return [];
   try {
-    const data = await gql("{ myMaterials { id code filename size url downloadUrl } }");
+    const data = await gql("{ myMaterials { id code catalogue filename size url downloadUrl } }");
     return data.myMaterials || [];
   } catch {
     return [];
@@ -66,7 +82,8 @@ export async function materialsUploader(materials) {
     const chips = h("ul", { class: "chips" });
     const error = h("div", { class: "field-error", role: "alert", hidden: true });
     const status = h("span", { class: "muted upload-status", "aria-live": "polite" });
-    const sameCode = earlier.filter((f) => f.code === m.code);
+    // 材料共享: the same catalogue code is the same material, whatever slot another item gave it
+    const sameCode = m.catalogue ? earlier.filter((f) => f.catalogue === m.catalogue) : [];
     const reuse = sameCode.length
       ? h("select", { "aria-label": `复用已上传的“${m.name}”` }, h("option", { value: "" }, "复用已上传的材料…"), sameCode.map((f) => h("option", { value: String(f.id) }, `${f.filename}（${size(f.size)}）`)))
       : null;
@@ -97,7 +114,7 @@ export async function materialsUploader(materials) {
       for (const file of Array.from(input.files || [])) {
         status.textContent = `正在上传 ${file.name}…`;
         try {
-          addChip(await uploadFile(file, m.code));
+          addChip(await uploadFile(file, m.code, m.catalogue));
         } catch (err) {
           error.hidden = false;
           error.append(h("div", null, `${file.name}：${err.message}`));
@@ -139,7 +156,7 @@ export async function caseMaterialsSection(c, { canAttach = false } = {}) {
   let slots;
   try {
     const data = await gql(
-      `query($id: ID!) { caseMaterials(id: $id) { code name role required listed provided files { id filename size url downloadUrl } } }`,
+      `query($id: ID!) { caseMaterials(id: $id) { code catalogue name role required listed provided how files { id filename size url downloadUrl } } }`,
       { id: c.id },
     );
     slots = data.caseMaterials;
@@ -154,14 +171,15 @@ export async function caseMaterialsSection(c, { canAttach = false } = {}) {
             h("span", { class: `mark ${s.provided ? "ok" : "no"}`, "aria-label": s.provided ? "已提交" : "未提交" }, s.provided ? "✓" : "✗"), " ",
             s.role ? h("span", { class: `tag ${s.role === "main" ? "tag-main" : "tag-secondary"}` }, s.role === "main" ? "主件" : "辅件") : h("span", { class: "tag" }, "其他"), " ",
             s.name, s.required ? "" : h("span", { class: "muted" }, "（特定情形）"),
+            s.how ? h("span", { class: "muted how" }, `（${s.how}）`) : null,
           ),
           s.files.length
             ? h("ul", { class: "chips" }, s.files.map((f) => h("li", { class: "chip-file" }, h("a", { href: downloadLink(f), target: "_blank", rel: "noopener" }, f.filename), h("span", { class: "muted" }, ` ${size(f.size)}`))))
-            : h("div", { class: "muted" }, "未提交"),
+            : h("div", { class: "muted" }, s.provided ? "窗口已收取纸质材料" : "未提交"),
         )))
     : note("本事项无材料清单。"));
   if (canAttach && (await hasMutation("attachMaterials"))) {
-    const listed = slots.filter((s) => s.listed).map((s) => ({ code: s.code, name: s.name, role: s.role, required: s.required }));
+    const listed = slots.filter((s) => s.listed).map((s) => ({ code: s.code, catalogue: s.catalogue, name: s.name, role: s.role, required: s.required }));
     const uploader = await materialsUploader(listed);
     uploader.element.querySelector("h2").textContent = "补充材料";
     const send = h("button", { type: "button", class: "btn btn-primary" }, "提交补充的材料");
@@ -177,7 +195,7 @@ export async function caseMaterialsSection(c, { canAttach = false } = {}) {
       send.disabled = true;
       try {
         const data = await gql(
-          `mutation($id: ID!, $m: [Int!]!) { attachMaterials(id: $id, materials: $m) { __typename ... on UserErrors { errors { path code message } } } }`,
+          `mutation($id: ID!, $m: [ID!]!) { attachMaterials(id: $id, materials: $m) { __typename ... on UserErrors { errors { path code message } } } }`,
           { id: c.id, m: ids },
         );
         const errors = userErrorsOf(data.attachMaterials);
@@ -192,4 +210,68 @@ export async function caseMaterialsSection(c, { canAttach = false } = {}) {
     box.append(form);
   }
   return box;
+}
+
+/**
+ * 柜台收件 at acceptance: the item's material list with what was uploaded marked; the clerk ticks,
+ * per material, the original and/or copy received at the counter and how many.
+ * Returns {element, value()} where value() is the `received` list of the accept action's data.
+ */
+export async function counterReceipt(c) {
+  let slots = [];
+  try {
+    const data = await gql(
+      `query($id: ID!) { caseMaterials(id: $id) { code name role required listed originals copies files { id } } }`,
+      { id: c.id },
+    );
+    slots = (data.caseMaterials || []).filter((s) => s.listed);
+  } catch (error) {
+    return { element: note(`材料清单暂无法显示：${error.message}`, "error"), value: () => [] };
+  }
+  const rows = slots.map((s) => {
+    const uploaded = s.files.length;
+    const inputs = {};
+    const forms = [["original", "原件", s.originals], ["copy", "复印件", s.copies]].map(([form, label, wanted]) => {
+      const id = uid("rcv");
+      const tick = h("input", { type: "checkbox", id, dataset: { form } });
+      const count = h("input", { type: "number", min: "1", max: "99", value: String(wanted || 1), class: "count", "aria-label": `${s.name}${label}份数`, disabled: true });
+      tick.addEventListener("change", () => (count.disabled = !tick.checked));
+      inputs[form] = { tick, count };
+      return h("span", { class: "receipt-form" }, tick, h("label", { for: id }, `${label}`), " ", count, " 份");
+    });
+    const row = h("tr", { class: `receipt-row ${uploaded ? "uploaded" : ""}`, dataset: { material: s.code } },
+      h("td", null,
+        h("span", { class: `tag ${s.role === "main" ? "tag-main" : "tag-secondary"}` }, s.role === "main" ? "主件" : "辅件"), " ",
+        s.name, s.required ? "" : h("span", { class: "muted" }, "（特定情形）"),
+        h("div", { class: "help" }, `应交：${[s.originals ? `原件${s.originals}份` : "", s.copies ? `复印件${s.copies}份` : ""].filter(Boolean).join("、") || "核验"}`)),
+      h("td", { class: "uploaded-mark" }, uploaded
+        ? h("span", { class: "upload-state ok" }, `✓ 已上传${uploaded}份`)
+        : h("span", { class: "upload-state no" }, "未上传")),
+      h("td", null, forms),
+    );
+    row._inputs = inputs;
+    return row;
+  });
+  const element = h("section", { class: "field counter-receipt", dataset: { path: "/received" } },
+    h("h4", null, "收件登记（窗口实际收取的纸质材料）"),
+    h("p", { class: "muted" }, "逐项勾选收到的原件、复印件及份数；主件既未上传也未收取的不能受理。"),
+    rows.length
+      ? h("table", { class: "list receipt-table" },
+          h("thead", null, h("tr", null, h("th", null, "材料"), h("th", null, "网上提交"), h("th", null, "窗口收取"))),
+          h("tbody", null, rows))
+      : note("本事项无材料清单。"),
+    h("div", { class: "field-error", role: "alert", hidden: true }),
+  );
+  return {
+    element,
+    value() {
+      const received = [];
+      for (const row of rows) {
+        for (const [form, { tick, count }] of Object.entries(row._inputs)) {
+          if (tick.checked) received.push({ material: row.dataset.material, form, count: Number(count.value) || 0 });
+        }
+      }
+      return received;
+    },
+  };
 }

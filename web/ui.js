@@ -94,6 +94,7 @@ export const ROLE_LABELS = {
 export const STANDARD_STATES = [
   ["submitted", "待受理"],
   ["supplementing", "待补齐材料"],
+  ["supplied", "已补齐，待窗口核验受理"],
   ["review_requested", "申请复核中"],
   ["under_review", "审查中"],
   ["survey", "现场勘查中"],

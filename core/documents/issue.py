@@ -27,7 +27,7 @@ from tortoise.transactions import in_transaction
 from ..calendar import CENTER_TZ
 from ..counters import next_value
 from ..errors import resolve
-from ..models import Case, CaseTask, Center, Department, Document, ItemVersion, Material, User, Window
+from ..models import Case, CaseTask, Center, Department, Document, ItemVersion, User, Window
 from ..plugins import acall
 from .render import DOCUMENT_KINDS, DocumentError, cn_date
 
@@ -221,23 +221,11 @@ def certificate_block(definition: Mapping[str, Any], data: Any) -> dict[str, Any
     return {"title": spec["title"], "fields": fields}
 
 
-def _copies(material: Mapping[str, Any]) -> str:
-    parts = []
-    if material.get("originals"):
-        parts.append(f"原件{material['originals']}份")
-    if material.get("copies"):
-        parts.append(f"复印件{material['copies']}份")
-    return "、".join(parts) or "核验"
-
-
 async def _materials(case: Case, definition: Mapping[str, Any]) -> list[dict[str, str]]:
-    """The item's required materials plus the optional ones this case supplied."""
-    supplied = set(await Material.filter(case_id=case.id).values_list("code", flat=True)) if case.id else set()
-    return [
-        {"name": m["name"], "copies": _copies(m)}
-        for m in definition.get("materials", [])
-        if m.get("required", True) or m.get("code") in supplied
-    ]
+    """What this case actually has, and how (uploaded, originals, copies): never the item's list."""
+    from ..receipt import received_list
+
+    return await received_list(case, definition)
 
 
 async def _get(model: Any, key: Any) -> Any:

@@ -270,9 +270,9 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="提交办件（线上线下无差别）；代办时 onBehalfOf 为申请人账号")
+    @strawberry.mutation(description="提交办件（线上线下无差别）；代办时 onBehalfOf 为申请人账号，须有已受理的代办申请或随件提交授权委托书（目录编码 wts）")
     async def submit_case(
-        self, info: Info, center: str, item: str, data: JSON, materials: list[int] | None = None,
+        self, info: Info, center: str, item: str, data: JSON, materials: list[strawberry.ID] | None = None,
         on_behalf_of: str | None = None, channel: str = "web",
     ) -> SubmitCaseResult:
         ctx = info.context

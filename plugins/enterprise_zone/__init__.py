@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from core import UserError, hookimpl
-from core.models import Case, CaseEvent, Center, Department, ItemVersion
+from core.models import Case, CaseEvent, Center, Department, ItemVersion, User
 
 from . import agency, bundles, giftpacks, rules
 from .graphql import Mutation, Query
@@ -48,6 +48,12 @@ def choose_lead_department(center: Center, item: ItemVersion, departments: Seque
 def validate_case(center: Center, item: ItemVersion, data: Mapping[str, Any], action: str) -> list[UserError]:
     """The bundles' business rules (capital term, seals, invoices, head counts, closing periods)."""
     return rules.check(item.code, data)
+
+
+@hookimpl
+async def agency_granted(center: Center, agent: User, applicant: User) -> bool | None:
+    """An agency request of this applicant in this center, accepted with this agent assigned."""
+    return await agency.has_agency(center, agent, applicant) or None
 
 
 @hookimpl

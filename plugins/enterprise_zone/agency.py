@@ -91,6 +91,15 @@ async def list_requests(actor: Actor, center_code: str, status: str | None = Non
     return await query.order_by("id").select_related("applicant", "agent", "case")
 
 
+ACCEPTED = ("assigned", "filed")
+
+
+async def has_agency(center: Center, agent: User, applicant: User) -> bool:
+    """The applicant asked this center for agency and a head assigned this agent (代办委托已受理)."""
+    return await AgencyRequest.exists(center_id=center.id, applicant_id=applicant.id, agent_id=agent.id,
+                                      status__in=ACCEPTED)
+
+
 async def link_filed_case(case: Case) -> AgencyRequest | None:
     """An agent filed a case for the applicant: the oldest matching assigned request is done."""
     if case.agent_id is None:  # type: ignore[attr-defined]

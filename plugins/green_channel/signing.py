@@ -3,7 +3,7 @@
 * Guard: 先办理，后补齐 — a green-channel case missing only secondary materials is accepted, not
   sent back with a correction notice; materials named to follow must be secondary ones.
 * Effects: the window signs the acceptance form — the time it accepted the case (accept,
-  finish_on_spot, supply) and the time it finished it (approve, refuse, finish_on_spot, or any
+  finish_on_spot; a supplied case is accepted by the window afterwards) and the time it finished it (approve, refuse, finish_on_spot, or any
   transition that completes the case, such as a joint case's last department decision). When the
   case of the project's end item is finished, the project is finished.
 """
@@ -19,7 +19,7 @@ from core.workflow import TransitionContext
 from . import rules
 from .models import FINISHED, OPEN, GreenProject, GreenStep
 
-ACCEPTING = frozenset({"accept", "finish_on_spot", "supply"})
+ACCEPTING = frozenset({"accept", "finish_on_spot"})
 FINISHING = frozenset({"approve", "refuse", "finish_on_spot"})
 FOLLOWING = frozenset({"accept", "finish_on_spot"})
 

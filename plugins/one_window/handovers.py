@@ -17,7 +17,8 @@ from core import Forbidden, NotFound, UserError, UserErrorsException
 from core.accounts import Actor
 from core.cases import load_visible_case, record_case_event
 from core.centers import get_center
-from core.models import Case, CaseEvent, CaseTask, Department, Document, Material
+from core.models import Case, CaseEvent, CaseTask, Department, Document
+from core.receipt import received_list
 from core.plugins import require_plugin
 
 from .models import DEPARTMENT_TO_PICKUP, FRONT_DESK_TO_DEPARTMENT, HandOver
@@ -47,10 +48,8 @@ def _materials(given: Sequence[str] | None) -> list[str] | None:
 
 
 async def _front_desk_materials(case: Case) -> list[str]:
-    """By default: the item's required materials and the optional ones this case supplied."""
-    supplied = set(await Material.filter(case_id=case.id).values_list("code", flat=True))
-    return [m["name"] for m in case.item_version.definition.get("materials", [])
-            if m.get("required", True) or m.get("code") in supplied]
+    """By default: what the case actually has and how (uploaded, originals and copies received)."""
+    return [f"{row['name']}（{row['copies']}）" for row in await received_list(case, case.item_version.definition)]
 
 
 async def _result_documents(case: Case) -> list[str]:

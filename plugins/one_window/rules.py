@@ -19,7 +19,7 @@ CHECKLIST_ACTIONS = frozenset({"accept", "finish_on_spot"})
 DECISION_ACTIONS = frozenset({"approve", "refuse", "approve_task", "refuse_task", "request_survey"})
 TASK_ACTIONS = frozenset({"approve_task", "refuse_task"})
 FRONT_DESK_ACTIONS = frozenset({"accept", "finish_on_spot", "request_materials", "return", "reply"})
-ACCEPTING_ACTIONS = frozenset({"accept", "finish_on_spot", "supply"})
+ACCEPTING_ACTIONS = frozenset({"accept", "finish_on_spot"})
 
 
 # --- the checklist (审查要点) ---------------------------------------------------------------------

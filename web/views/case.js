@@ -4,7 +4,7 @@ import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner, hasQuer
 import { h, field, section, note, seg, fmt, uid, alertBadge, hasRole, KIND_LABELS, ROLE_LABELS, RATING_LABELS, STANDARD_STATES, STAFF_ROLES } from "../ui.js";
 import { center as getCenter, existing } from "../store.js";
 import { renderForm, renderValue, mergePatch } from "../form.js";
-import { caseMaterialsSection } from "../materials.js";
+import { caseMaterialsSection, counterReceipt } from "../materials.js";
 import { handoverSection, checklistSchema } from "./handovers.js";
 
 const CASE_WANTED = [
@@ -24,7 +24,7 @@ const ACTION_LABELS = {
   approve: "准予许可", refuse: "不予许可", approve_task: "本部门审批通过", refuse_task: "本部门不予通过",
   request_survey: "现场勘查", finish_survey: "勘查完毕", report_up: "上报上级机关", record_answer: "登记上级答复",
   extend: "延期", mark_urgent: "列为急办件", deliver: "出件登记", withdraw: "撤回申请", rate: "评价",
-  sweep: "期限预警", alert: "期限预警", handover: "流转交接", receive_handover: "签收交接",
+  sweep: "期限预警", alert: "期限预警", handover: "流转交接", receive_handover: "签收交接", attach_materials: "补充材料",
 };
 const STATE_LABELS = Object.fromEntries(STANDARD_STATES);
 const CHANNEL_LABELS = { web: "网上申报", window: "窗口受理", mobile: "移动端", courier: "快递" };
@@ -37,9 +37,12 @@ const PICKUP_METHODS = [
   { const: "self_print", title: "自助打印" },
   { const: "courier", title: "快递送达" },
 ];
+// Acceptance records the counter receipt (收件登记) next to the checklist, so it always has a form.
+const RECEIVING = new Set(["accept", "finish_on_spot"]);
+const NO_PARAMS = { type: "object", properties: {} };
 const ACTION_FORMS = {
-  accept: (item) => checklistSchema(item),
-  finish_on_spot: (item) => checklistSchema(item),
+  accept: (item) => checklistSchema(item) || NO_PARAMS,
+  finish_on_spot: (item) => checklistSchema(item) || NO_PARAMS,
   request_materials: () => ({
     type: "object",
     required: ["missing"],
@@ -197,7 +200,7 @@ export async function caseView({ page, params, user, isCurrent }) {
 
   // form data, materials
   mainCol.append(section("申报内容", renderValue(item ? item.form : {}, c.data)));
-  const materials = await caseMaterialsSection(c, { canAttach: !staffHere && ["submitted", "supplementing"].includes(c.state) });
+  const materials = await caseMaterialsSection(c, { canAttach: !staffHere && ["submitted", "supplementing", "supplied"].includes(c.state) });
   if (materials) mainCol.append(materials);
 
   // event log
@@ -246,6 +249,13 @@ function changesText(changes) {
   const checklist = changes.checklist;
   if (checklist && Array.isArray(checklist.points)) {
     parts.push(h("div", null, `已核对审查要点 ${checklist.points.length} 项${checklist.originalsChecked ? "，原件与复印件核对一致" : ""}`));
+  }
+  if (Array.isArray(changes.received) && changes.received.length) {
+    const forms = { original: "原件", copy: "复印件" };
+    parts.push(h("div", null, "窗口收取：", h("ul", null, changes.received.map((r) => h("li", null, `${r.name}（${forms[r.form] || r.form}${r.count}份）`)))));
+  }
+  if (Array.isArray(changes.materials) && changes.materials.length) {
+    parts.push(h("div", null, `补充材料：${changes.materials.map((m) => m.filename).join("、")}`));
   }
   if (changes.responsible) parts.push(h("div", null, `首问责任人：${changes.responsible}`));
   if (changes.kind && changes.kind.new) parts.push(h("div", null, `办件类型：${KIND_LABELS[changes.kind.old] || changes.kind.old || "—"} → ${KIND_LABELS[changes.kind.new] || changes.kind.new}`));
@@ -359,7 +369,7 @@ function actionPanel(c, actions, item) {
     }
   }
 
-  function openForm(a) {
+  async function openForm(a) {
     clearUserErrors(panel);
     buttons.querySelectorAll("button").forEach((b) => b.setAttribute("aria-expanded", String(b.dataset.action === a.action)));
     let schema;
@@ -378,6 +388,8 @@ function actionPanel(c, actions, item) {
       return;
     }
     const extras = [];
+    const receipt = RECEIVING.has(a.action) ? await counterReceipt(c) : null;
+    if (receipt) extras.push(receipt.element);
     if (a.action === "request_materials") {
       const names = materialNames(item);
       if (names.length) {
@@ -394,7 +406,10 @@ function actionPanel(c, actions, item) {
     const confirm = h("button", { type: "button", class: `btn ${DANGER.has(a.action) ? "btn-danger" : "btn-primary"}`, dataset: { confirm: a.action } }, `确认${a.label}`);
     const cancel = h("button", { type: "button", class: "btn btn-secondary" }, "取消");
     // an action that edits the case data sends a merge patch: a cleared field is removed (null)
-    confirm.addEventListener("click", () => run(a, a.editsData && !special ? mergePatch(c.data || {}, form.getValue()) : form.getValue()));
+    confirm.addEventListener("click", () => {
+      if (receipt) run(a, { ...(form.getValue() || {}), received: receipt.value() });
+      else run(a, a.editsData && !special ? mergePatch(c.data || {}, form.getValue()) : form.getValue());
+    });
     cancel.addEventListener("click", () => {
       paramsHost.replaceChildren();
       buttons.querySelectorAll("button").forEach((b) => b.setAttribute("aria-expanded", "false"));

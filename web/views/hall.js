@@ -287,7 +287,7 @@ export async function applyView({ page, params, query, user }) {
       ? h("div", { class: "field", dataset: { path: "/onBehalfOf" } },
           typed ? h("label", { for: "on-behalf-of" }, "代办：申请人账号") : null,
           h("div", { class: "control" }, picker ? picker.element : typed),
-          h("div", { class: "help" }, "代本人申报的请留空；代办帮办免费。"),
+          h("div", { class: "help" }, "代本人申报的请留空；代办须有已指派的代办申请，或随件上传申请人签署的授权委托书。代办帮办免费。"),
           h("div", { class: "field-error", role: "alert", hidden: true }))
       : null,
     form.element,
@@ -324,7 +324,7 @@ export async function applyView({ page, params, query, user }) {
     status.textContent = "";
     try {
       const data = await gql(
-        `mutation($c: String!, $i: String!, $d: JSON!, $o: String, $m: [Int!]) {
+        `mutation($c: String!, $i: String!, $d: JSON!, $o: String, $m: [ID!]) {
           submitCase(center: $c, item: $i, data: $d, onBehalfOf: $o, materials: $m) {
             __typename
             ... on Case { id number state stateLabel kindLabel }

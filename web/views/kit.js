@@ -4,7 +4,7 @@
 import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner } from "../graphql.js";
 import { h, note, seg, pad, centersWithRole } from "../ui.js";
 import { centers, currentCenter } from "../store.js";
-import { withToken } from "../materials.js";
+import { downloadLink } from "../materials.js";
 
 /**
  * Resolves the center a screen works on and writes the page head (title and a center switcher).
@@ -51,7 +51,7 @@ export async function mutate(query, variables, field, root) {
 
 /** `... on UserErrors { errors { path code message } }`, for every mutation. */
 export const ERRORS = "__typename ... on UserErrors { errors { path code message } }";
-export const DOCUMENT = `... on IssuedDocument { id kind title number issuedOn url verifyCode }`;
+export const DOCUMENT = `... on IssuedDocument { id kind title number issuedOn url downloadUrl verifyCode }`;
 
 /**
  * A data table: columns are [label, row => content, {path}]. Each cell carries data-label (phones
@@ -67,9 +67,9 @@ export function table(columns, rows, { id = null, rowAttrs = null, empty = "æš‚æ
     ));
 }
 
-/** A link that opens an issued PDF (the token travels in the query string). */
+/** A link that opens an issued PDF through its short-lived signed link (never the session token). */
 export function pdfLink(doc, label = null) {
-  return h("a", { href: withToken(doc.url), target: "_blank", rel: "noopener", class: "doc-link", dataset: { document: doc.kind } },
+  return h("a", { href: downloadLink(doc), target: "_blank", rel: "noopener", class: "doc-link", dataset: { document: doc.kind } },
     label || doc.title || doc.kind);
 }
 

@@ -2,10 +2,10 @@
 // (an SVG bar chart), each carded case with how many working days it is overdue and who is
 // responsible, 催办 and 督办 on it (recorded on the case), statistics of a period with 本月/本季度/本年
 // and export to CSV and XLSX, and printing. One request draws the board and the statistics.
-import { gql, hasQuery } from "../graphql.js";
+import { gql, hasQuery, showBanner } from "../graphql.js";
 import { h, section, note, loading, seg, fmt, alertBadge, centersWithRole, SUPERVISION_ROLES } from "../ui.js";
 import { centers, currentCenter } from "../store.js";
-import { withToken } from "../materials.js";
+import { saveDownload } from "../materials.js";
 import { mutate, ERRORS, DOCUMENT, presetRange, PRESETS, printButton, reload, showIssued } from "./kit.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -138,10 +138,17 @@ export async function supervisionView({ page, params, query, user, isCurrent }) 
   if (!withBoard) board.replaceChildren(section("黄牌、红牌", note("电子监察（supervision 查询）尚未在服务端启用，暂无法显示黄牌、红牌。")));
 
   function exportLinks() {
-    const qs = (fmt2) => withToken(`/exports/statistics?center=${encodeURIComponent(c.code)}&from=${from.value}&to=${to.value}&format=${fmt2}`);
+    const save = (fmt2) => async () => {
+      const url = `/exports/statistics?center=${encodeURIComponent(c.code)}&from=${from.value}&to=${to.value}&format=${fmt2}`;
+      try {
+        await saveDownload(url, `办件统计_${c.code}_${from.value}_${to.value}.${fmt2}`);
+      } catch (error) {
+        showBanner(error.message, "error");
+      }
+    };
     exports.replaceChildren(
-      h("a", { class: "btn btn-secondary", id: "export-csv", href: qs("csv"), download: "" }, "导出 CSV"),
-      h("a", { class: "btn btn-secondary", id: "export-xlsx", href: qs("xlsx"), download: "" }, "导出 Excel"),
+      h("button", { type: "button", class: "btn btn-secondary", id: "export-csv", onclick: save("csv") }, "导出 CSV"),
+      h("button", { type: "button", class: "btn btn-secondary", id: "export-xlsx", onclick: save("xlsx") }, "导出 Excel"),
     );
   }
 

@@ -12,7 +12,7 @@ const POLL_SECONDS = 30;
 // The front desk's queues: [key, label, filter].
 const QUEUES = [
   ["new", "新件（待受理）", { state: "submitted" }],
-  ["supplied", "补办件", { kind: "supplement" }],
+  ["supplied", "补办件（已补齐待核验）", { state: "supplied" }],
   ["waiting", "待补齐材料", { state: "supplementing" }],
 ];
 let pollTimer = null;

@@ -7,7 +7,7 @@ import pytest
 
 from core.models import Notification
 
-from .drive import AGENCY_REQUESTS, ASSIGN, REQUEST_AGENCY, ZoneDriver, build_zone, codes, opening_data
+from .drive import AGENCY_REQUESTS, ASSIGN, REQUEST_AGENCY, ZoneDriver, build_zone, closing_data, codes, opening_data
 
 pytestmark = pytest.mark.anyio
 
@@ -31,6 +31,9 @@ async def test_request_assign_and_file_on_behalf(drive):
     assert await drive.run("app2", AGENCY_REQUESTS, c="hall") == []
     assert (await drive.refused("head1", AGENCY_REQUESTS, c="hall", s="odd"))["extensions"]["code"] == "BAD_USER_INPUT"
 
+    # asked but not yet accepted (no agent assigned): no agency yet
+    assert codes(await drive.submit("agent1", item="qykb-yjs", data=opening_data(), behalf="app1")) == ["agency.required"]
+
     # only a head assigns, and only an agent of this center
     assert codes(await drive.run("clerk1", ASSIGN, r=asked["id"], a="agent1")) == ["forbidden"]
     assert codes(await drive.run("head1", ASSIGN, r=asked["id"], a="app2")) == ["not_agent"]
@@ -52,9 +55,10 @@ async def test_request_assign_and_file_on_behalf(drive):
     assert done["caseNumber"] == case["number"] and done["caseId"] == case["id"]
     assert codes(await drive.run("head1", ASSIGN, r=asked["id"], a="agent2")) == ["state"]
 
-    # a case an agent files without a request leaves the requests alone
-    other = await drive.submit("agent2", item="qykb-yjs", data=opening_data(), behalf="app2")
-    assert other["__typename"] == "Case"
+    # the accepted request is this agent's agency for this applicant only: nobody else, no other agent
+    assert codes(await drive.submit("agent1", item="qyzx-yjs", data=closing_data(), behalf="app2")) == ["agency.required"]
+    assert codes(await drive.submit("agent2", item="qykb-yjs", data=opening_data(), behalf="app1")) == ["agency.required"]
+    assert codes(await drive.submit("agent2", item="qykb-yjs", data=opening_data(), behalf="app2")) == ["agency.required"]
     assert [r["status"] for r in await drive.run("head1", AGENCY_REQUESTS, c="hall")] == ["filed"]
 
 

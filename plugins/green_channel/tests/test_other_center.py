@@ -49,7 +49,8 @@ async def test_turning_the_plugin_off_stops_its_rules(drive, govhall):
     # the core's process alone: a notice for a secondary material, no signature on the form
     case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "营业执照复印件"}]})
     assert case["state"] == "supplementing" and "greenChannel" not in case["events"][-1]["changes"]
-    case = await drive.ok("clerk1", case, "supply", data={})
+    case = await drive.ok("clerk1", case, "supply", data={"contactMobile": "13900139000"})
+    case = await drive.ok("clerk1", case, "accept")
     assert "greenChannel" not in case["events"][-1]["changes"]
 
     await set_plugin_enabled(drive.hall.center, "green_channel", True, govhall.hub.installed)

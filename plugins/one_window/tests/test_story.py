@@ -1,5 +1,5 @@
 """Issue 7, done when: online submission → corrections requested (the notice lists two missing
-materials) → the applicant supplies → accepted → hand-over → the department approves → hand-over to
+materials) → the applicant supplies → the front desk checks and accepts (counter receipt) → hand-over → the department approves → hand-over to
 pickup → SMS recorded → pickup registered; the audit log tells that story in order."""
 
 from __future__ import annotations
@@ -41,20 +41,24 @@ async def test_the_one_window_story(drive):
     text = await drive.pdf("app1", notice["url"])
     assert "营业执照复印件" in text and "法定代表人身份证复印件" in text and case["number"] in text
 
-    # the applicant supplies: the supplement case is accepted, its clock starts
+    # the applicant supplies: back in the front desk's queue, not accepted yet
     case = await drive.ok("app1", case, "supply", data={"contactMobile": "13900139000"})
+    assert case["state"] == "supplied" and case["kind"] == "supplement" and not case["acceptedAt"]
+    # the clerk checks it against the checklist, records what the counter received, accepts: the clock starts
+    unticked = await drive.act("clerk1", case, "accept")
+    assert codes(unticked) == ["checklist", "checklist", "originals"]
+    received = [{"material": "m1", "form": "original", "count": 1}, {"material": "m2", "form": "copy", "count": 1}]
+    case = await drive.ok("clerk1", case, "accept", data={**CHECKED, "received": received})
     assert case["state"] == "under_review" and case["kind"] == "supplement" and case["acceptedAt"]
 
-    # hand-over to the back office: only the item's department; the checklist is ticked here
+    # hand-over to the back office: only the item's department; it lists what the counter received
     wrong = await drive.hand_over("clerk1", case, dep="gaj")
     assert codes(wrong) == ["wrong_department"] and "市场监督管理局（scjg）" in wrong["errors"][0]["message"]
-    unticked = await drive.hand_over("clerk1", case, dep="scjg")
-    assert codes(unticked) == ["checklist", "checklist", "originals"]
     early = await drive.act("rev-scjg", case, "approve", comment="同意")
     assert codes(early) == ["handover_pending"]
-    handed = await drive.hand_over("clerk1", case, dep="scjg", comment="材料齐全，移交审批", **_vars(CHECKED))
+    handed = await drive.hand_over("clerk1", case, dep="scjg", comment="材料齐全，移交审批")
     assert handed["__typename"] == "HandOver" and handed["toDepartment"] == "scjg" and handed["receivedBy"] is None
-    assert handed["materials"] == ["申请书", "营业执照复印件"] and handed["fromUser"] == "clerk1"
+    assert handed["materials"] == ["申请书（原件1份）", "营业执照复印件（复印件1份）"] and handed["fromUser"] == "clerk1"
     again = await drive.hand_over("clerk1", case, dep="scjg", **_vars(CHECKED))
     assert codes(again) == ["already_handed"]
     not_received = await drive.act("rev-scjg", case, "approve", comment="同意")
@@ -95,19 +99,20 @@ async def test_the_one_window_story(drive):
 
     # the audit log tells the story in order
     assert [e["action"] for e in case["events"]] == [
-        "submit", "request_materials", "supply", "handover", "receive_handover", "approve",
+        "submit", "request_materials", "supply", "accept", "handover", "receive_handover", "approve",
         "handover", "receive_handover", "deliver",
     ]
-    assert [e["seq"] for e in case["events"]] == list(range(1, 10))
+    assert [e["seq"] for e in case["events"]] == list(range(1, 11))
     events = case["events"]
     assert events[1]["changes"]["responsible"] == "clerk1"  # 首问负责: the clerk who asked for corrections
-    assert events[2]["changes"]["responsible"] == "clerk1"
-    assert events[3]["actor"] == "clerk1" and events[3]["changes"]["handover"]["to"] == "scjg"
+    assert events[3]["changes"]["responsible"] == "clerk1"
     assert events[3]["changes"]["checklist"]["ticked"] == ["c1", "c2"]
     assert events[3]["changes"]["checklist"]["originalsChecked"] is True
-    assert events[4]["actor"] == "rev-scjg" and events[6]["changes"]["handover"]["to"] == "pickup"
-    assert events[7]["actor"] == "pick1"
-    assert events[8]["changes"]["pickup"] == {"method": "in_person", "receiver": "张三", "idNumber": "110105********002X"}
+    assert [r["name"] for r in events[3]["changes"]["received"]] == ["申请书", "营业执照复印件"]
+    assert events[4]["actor"] == "clerk1" and events[4]["changes"]["handover"]["to"] == "scjg"
+    assert events[5]["actor"] == "rev-scjg" and events[7]["changes"]["handover"]["to"] == "pickup"
+    assert events[8]["actor"] == "pick1"
+    assert events[9]["changes"]["pickup"] == {"method": "in_person", "receiver": "张三", "idNumber": "110105********002X"}
     assert ID_NUMBER not in json.dumps(events)
     stored = await PickupRecord.get(case_id=int(case["id"]))
     assert stored.id_number == ID_NUMBER and stored.receiver == "张三"

@@ -1,0 +1,109 @@
+"""The front desk in the browser: a 补办件 from upload to acceptance with the counter receipt.
+
+The applicant applies with the application form uploaded; the clerk issues a one-time notice; the
+applicant uploads the missing articles and supplies; the case is back in the clerk's queue
+(已补齐待核验); the clerk sees the item's material list with the uploaded ones marked, ticks the
+paper received at the counter (original/copy, how many) and accepts. The case's material list and
+the acceptance notice show exactly that. Runs against the demo server of ``tests/test_web.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import pdf_text
+from tests.test_materials import make_pdf
+from tests.test_web import at, browser_page, fill_company_registration, login, logout, web_server  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_supplied_case_is_accepted_with_the_counter_receipt(web_server: str, browser_page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    application = tmp_path / "公司登记申请书.pdf"
+    application.write_bytes(make_pdf("公司登记申请书"))
+    articles = tmp_path / "公司章程.pdf"
+    articles.write_bytes(make_pdf("公司章程"))
+
+    # --- the applicant applies with the application form uploaded (the articles are forgotten)
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply")
+    expect(page.locator("form.apply-form")).to_be_visible()
+    fill_company_registration(page)
+    page.set_input_files(".material-row[data-material=m01] input[type=file]", str(application))
+    expect(page.locator(".material-row[data-material=m01] .chip-file")).to_contain_text("公司登记申请书.pdf")
+    page.click("button:has-text('提交申请')")
+    number = page.locator(".success-box .case-number").inner_text().strip()
+    page.click("a:has-text('查看办件')")
+    expect(page.locator("#case-state")).to_have_text("待受理")
+    case_url = page.url
+
+    # --- the clerk: a one-time notice for the articles of association
+    logout(page)
+    login(page, base, "lz-clerk")
+    page.goto(case_url)
+    page.click("button[data-action=request_materials]")
+    page.select_option(".param-form select[aria-label='从申报材料目录中添加']", label="公司章程")
+    page.click("button[data-confirm=request_materials]")
+    expect(page.locator("#case-state")).to_have_text("待补齐材料")
+
+    # --- the applicant: supplying nothing is refused; uploading the articles and supplying works
+    logout(page)
+    login(page, base, "zhangsan")
+    page.goto(case_url)
+    page.click("button[data-action=supply]")
+    page.click("button[data-confirm=supply]")
+    expect(page.locator(".action-panel .error-summary")).to_contain_text("尚未补充任何材料")
+    attach = page.locator(".attach-box")
+    attach.locator(".material-row[data-material=m02] input[type=file]").set_input_files(str(articles))
+    expect(attach.locator(".material-row[data-material=m02] .chip-file")).to_contain_text("公司章程.pdf")
+    attach.locator("button:has-text('提交补充的材料')").click()
+    expect(page.locator("#case-materials .material-row.provided", has_text="公司章程")).to_be_visible()
+    page.click("button[data-action=supply]")
+    page.click("button[data-confirm=supply]")
+    expect(page.locator("#case-state")).to_have_text("已补齐，待窗口核验受理")
+
+    # --- the clerk: the supplied case is back in the front desk's queue; receipt, checklist, accept
+    logout(page)
+    login(page, base, "lz-clerk")
+    page.goto(f"{base}/web/#/work/lianzhou")
+    page.click("a.chip:has-text('已补齐待核验')")
+    row = page.locator(f'tr[data-case="{number}"]')
+    expect(row).to_be_visible()
+    row.locator("a.case-link").click()
+    page.click("button[data-action=accept]")
+    receipt = page.locator(".counter-receipt")
+    expect(receipt.locator(".receipt-row")).to_have_count(7)  # the item's list, uploaded ones marked
+    expect(receipt.locator(".receipt-row[data-material=m01] .uploaded-mark")).to_contain_text("已上传1份")
+    expect(receipt.locator(".receipt-row[data-material=m02] .uploaded-mark")).to_contain_text("已上传1份")
+    expect(receipt.locator(".receipt-row[data-material=m03] .uploaded-mark")).to_contain_text("未上传")
+    # paper handed over at the counter: two copies of the shareholder's ID, the original appointment
+    receipt.locator(".receipt-row[data-material=m03] input[data-form=copy]").check()
+    receipt.locator(".receipt-row[data-material=m03] input.count:not([disabled])").fill("2")
+    receipt.locator(".receipt-row[data-material=m04] input[data-form=original]").check()
+    points = page.locator(f".param-form {at('/checklist')} input[type=checkbox]")
+    for i in range(points.count()):
+        points.nth(i).check()
+    page.check(f".param-form {at('/originalsChecked')} input[type=checkbox]")
+    page.screenshot(path=str(tmp_path / "counter-receipt.png"), full_page=True)
+    page.click("button[data-confirm=accept]")
+    expect(page.locator("#case-state")).to_have_text("审查中")
+
+    # the case's material list and the acceptance notice say what was received and how
+    materials = page.locator("#case-materials")
+    expect(materials.locator(".material-row", has_text="股东主体资格文件")).to_contain_text("复印件2份")
+    expect(materials.locator(".material-row", has_text="任职文件")).to_contain_text("原件1份")
+    expect(materials.locator(".material-row", has_text="公司章程")).to_contain_text("电子件1份")
+    notice = page.locator("li[data-kind=acceptance_notice] a.doc-link")
+    pdf = page.request.get(base + (notice.get_attribute("href") or ""))
+    assert pdf.status == 200
+    text = pdf_text(pdf.body())
+    assert "股东主体资格文件或自然人身份证件复印件2份" in text
+    assert "法定代表人、董事、监事、经理的任职文件原件1份" in text
+    assert "公司章程电子件1份" in text and "住所" not in text  # never the item's whole list
+    page.screenshot(path=str(tmp_path / "supplied-accepted.png"), full_page=True)
