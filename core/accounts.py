@@ -14,11 +14,15 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from tortoise.connection import get_connection
 
 from .errors import Forbidden, UserError, UserErrorsException
 from .models import Center, Department, RoleAssignment, Token, User, Window
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
 
 ROLES: dict[str, str] = {
     "applicant": "申请人",
@@ -255,3 +259,12 @@ async def grant_role(
     if existing:
         return existing
     return await RoleAssignment.create(user=user, center=center, role=role, department=department, window=window)
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header (GraphQL, PDFs, uploads), or None."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None

@@ -16,7 +16,7 @@ from . import materials
 from .accounts import authenticate
 from .cases import load_visible_case
 from .errors import Forbidden, NotFound, UserError, UserErrorsException
-from .graphql.context import bearer_token
+from .accounts import bearer_token
 from .models import Blob, Material
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries, headers and the ``code`` field

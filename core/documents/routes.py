@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from ..accounts import authenticate
 from ..errors import Forbidden, NotFound
-from ..graphql.context import bearer_token
+from ..accounts import bearer_token
 from ..models import Center, Document
 from .issue import display_code, normalize_code
 from .render import cn_date

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from starlette.requests import Request
 
-from ..accounts import Actor, authenticate
+from ..accounts import Actor, authenticate, bearer_token
 from ..runtime import GovHall
 
 
@@ -22,14 +22,6 @@ class Context:
 
 
 Info = strawberry.Info[Context, None]
-
-
-def bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return None
 
 
 async def build_context(request: Request) -> Context:

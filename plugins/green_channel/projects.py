@@ -17,15 +17,22 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import NotFound, UserError, UserErrorsException
-from core.accounts import Actor
-from core.calendar import CENTER_TZ
-from core.cases import load_visible_case, record_case_event
-from core.centers import get_center
-from core.counters import next_value
-from core.models import Case, Center, ItemVersion
-from core.plugins import require_plugin
-from core.runtime import GovHall
+from core.api import (
+    Actor,
+    Case,
+    Center,
+    CENTER_TZ,
+    GovHall,
+    ItemVersion,
+    NotFound,
+    UserError,
+    UserErrorsException,
+    get_center,
+    load_visible_case,
+    next_value,
+    record_case_event,
+    require_plugin,
+)
 
 from . import rules
 from .models import FINISHED, OPEN, GreenProject, GreenStep

@@ -13,8 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from core import UserError
-from core.workflow import TransitionContext
+from core.api import TransitionContext, UserError
 
 from . import rules
 from .models import FINISHED, OPEN, GreenProject, GreenStep

@@ -11,12 +11,23 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from core import Forbidden, NotFound, UserError, UserErrorsException
-from core.accounts import Actor
-from core.cases import load_visible_case, record_case_event
-from core.centers import get_center
-from core.models import Case, CaseEvent, CaseTask, Department, Document, Material
-from core.plugins import require_plugin
+from core.api import (
+    Actor,
+    Case,
+    CaseEvent,
+    CaseTask,
+    Department,
+    Document,
+    Forbidden,
+    Material,
+    NotFound,
+    UserError,
+    UserErrorsException,
+    get_center,
+    load_visible_case,
+    record_case_event,
+    require_plugin,
+)
 
 from .models import DEPARTMENT_TO_PICKUP, FRONT_DESK_TO_DEPARTMENT, HandOver
 from .rules import checklist_errors, checklist_record
