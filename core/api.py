@@ -66,7 +66,7 @@ __all__ = [
     "Material", "Notification", "RoleAssignment", "User", "Window",
     # centers and cases
     "get_center", "load_visible_case", "is_owner", "latest_version", "record_case_event", "task_for_actor",
-    "PICKUP_METHODS",
+    "case_flag", "set_case_flag", "PICKUP_METHODS",
     # documents and numbering
     "issue_document", "period_text", "next_value",
     # the clock and the calendar
@@ -130,6 +130,23 @@ async def task_for_actor(ctx: TransitionContext) -> CaseTask | None:
     """In a transition of a joint case: the open department task the actor decides
     (``params.department`` if given, else the actor's own department), or ``None``."""
     return await _effects.task_for_actor(ctx)
+
+
+def case_flag(case: Case, name: str) -> Any:
+    """The mark a plugin set on the case under ``name`` (its own name), or ``None``."""
+    return (case.flags or {}).get(name)
+
+
+async def set_case_flag(case: Case, name: str, value: Any = True) -> None:
+    """Set (or, with ``None``, clear) a plugin's mark on a case and save it; use the plugin's name
+    (``"green_channel"``). Inside ``record_case_event``'s ``work`` it is part of that transaction."""
+    flags = dict(case.flags or {})
+    if value is None:
+        flags.pop(name, None)
+    else:
+        flags[name] = value
+    case.flags = flags
+    await case.save(update_fields=["flags", "updated_at"])
 
 
 # --- documents and numbering ----------------------------------------------------------------------

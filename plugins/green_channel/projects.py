@@ -32,6 +32,7 @@ from core.api import (
     next_value,
     record_case_event,
     require_plugin,
+    set_case_flag,
 )
 
 from . import rules
@@ -127,9 +128,9 @@ async def link_case(govhall: GovHall, actor: Actor, project_id: Any, case_id: An
             accepted_at=locked.accepted_at, accepted_by_id=locked.responsible_id if accepted else None,  # type: ignore[attr-defined]
         )
         was_urgent = locked.urgent
-        locked.green_channel = True
+        await set_case_flag(locked, "green_channel")
         locked.urgent = True
-        await locked.save(update_fields=["green_channel", "urgent", "updated_at"])
+        await locked.save(update_fields=["urgent", "updated_at"])
         shown: dict[str, Any] = {"greenChannel": {"project": project.number, "name": project.name}}
         if not was_urgent:
             shown["urgent"] = {"old": False, "new": True}
