@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import strawberry
 from starlette.requests import Request
 
 from ..accounts import Actor, authenticate, bearer_token
 from ..runtime import GovHall
+from .loaders import Loaders
 
 
 @dataclass
@@ -18,7 +18,7 @@ class Context:
     govhall: GovHall
     actor: Actor
     token: str | None = None
-    loaders: dict[str, Any] = field(default_factory=dict)
+    loaders: Loaders = field(default_factory=Loaders)
 
 
 Info = strawberry.Info[Context, None]
