@@ -22,11 +22,12 @@ from strawberry.asgi import GraphQL
 from .db import open_database
 from .graphql.context import build_context
 from .graphql.schema import build_schema
+from .resources import shipped_dir
 from .runtime import GovHall
 from .sweeper import run_sweeper
 from .settings import Settings
 
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+WEB_DIR = shipped_dir("web")
 
 # Strawberry logs a full traceback for every error it returns; ours are logged once, by GovHallErrors.
 logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)

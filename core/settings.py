@@ -6,20 +6,28 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "govhall.sqlite3"
+
+def home_dir() -> Path:
+    """Where a deployment keeps its files: ``GOVHALL_HOME``, else the working directory (never the
+    installed package's folder)."""
+    return Path(os.environ.get("GOVHALL_HOME") or Path.cwd()).resolve()
+
+
+def default_sqlite_path() -> Path:
+    return home_dir() / "var" / "govhall.sqlite3"
 
 
 @dataclass(frozen=True)
 class Settings:
     """What one GovHall deployment needs to know.
 
-    ``database_url``: ``sqlite:///path/file.sqlite3`` (default, under ``var/``) or
+    ``database_url``: ``sqlite:///path/file.sqlite3`` (default: ``var/govhall.sqlite3`` under
+    ``GOVHALL_HOME`` or the working directory) or
     ``postgres://user:pass@host:5432/db`` (production, many app processes).
     ``plugins``: if set, only these built-in/outside plugins are loaded (``GOVHALL_PLUGINS``).
     """
 
-    database_url: str = field(default_factory=lambda: f"sqlite://{DEFAULT_SQLITE_PATH}")
+    database_url: str = field(default_factory=lambda: f"sqlite://{default_sqlite_path()}")
     token_hours: int = 12
     public_url: str = "http://127.0.0.1:8000"
     plugins: tuple[str, ...] | None = None
