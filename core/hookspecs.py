@@ -79,7 +79,7 @@ def register_document_kinds() -> Mapping[str, Mapping[str, str]]:
 def register_graphql() -> Mapping[str, Sequence[type]]:
     """Called when the GraphQL schema is built. Return ``{"query": [...], "mutation": [...]}``
     with Strawberry types whose fields are merged into the schema. Resolvers must refuse centers
-    that do not enable the plugin (:func:`core.plugins.require_plugin`)."""
+    that do not enable the plugin (:func:`core.api.require_plugin`)."""
 
 
 @hookspec
