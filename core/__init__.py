@@ -1,6 +1,6 @@
 """GovHall core: cases, forms, roles and timers for government service centers.
 
-A plugin needs one import: ``from core import hookimpl``.
+Plugins import from :mod:`core.api` only (``from core.api import hookimpl``): the plugin API.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from tortoise.connection import get_connection
 
@@ -19,6 +20,9 @@ from .errors import Forbidden, UserError, UserErrorsException
 from .models import Center, Department, RoleAssignment, Token, User, Window
 from .passwords import PasswordHashing
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
 
 ROLES: dict[str, str] = {
     "applicant": "申请人",
@@ -266,3 +270,12 @@ async def grant_role(
     if existing:
         return existing
     return await RoleAssignment.create(user=user, center=center, role=role, department=department, window=window)
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header (GraphQL, PDFs, uploads), or None."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None

@@ -27,12 +27,13 @@ from .graphql.errors import public_errors
 from .graphql.schema import build_schema
 from .limits import ANONYMOUS, LIMIT_CODE
 from .logging import AccessLog, configure_logging, security_event
+from .resources import shipped_dir
 from .runtime import GovHall
 from .security_headers import SecurityHeaders
 from .sweeper import run_sweeper
 from .settings import Settings
 
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+WEB_DIR = shipped_dir("web")
 
 # Strawberry logs a full traceback for every error it returns; ours are logged once, by GovHallErrors.
 logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)

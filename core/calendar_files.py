@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from core.calendar import DayOverride, OfficeHours, check_periods, parse_period
 from core.errors import UserError, UserErrorsException, pointer
+from core.resources import shipped_dir
 
 __all__ = [
     "SCHEMA_PATH",
@@ -29,7 +30,7 @@ __all__ = [
     "read_calendar_document",
 ]
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "calendar.schema.json"
+SCHEMA_PATH = shipped_dir("schemas") / "calendar.schema.json"
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TYPE_NAMES = {

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
@@ -34,9 +34,11 @@ from .form_validation import (
 from .counters import next_value
 from .models import Case, CaseEvent, CaseTask, Center, Department, Item, ItemVersion, User
 from .plugins import acall
-from .runtime import GovHall
 from .sql import rows
 from .workflow import Process, Transition, TransitionContext, run_effects
+
+if TYPE_CHECKING:
+    from .runtime import GovHall  # the app builds this module's services, not the reverse
 
 log = logging.getLogger("govhall.cases")
 

@@ -42,21 +42,6 @@ def tortoise_config(url: str, plugin_apps: Sequence[tuple[str, str]] = ()) -> di
     }
 
 
-def _env_config() -> dict[str, Any]:
-    from .plugins import make_plugin_manager, plugin_model_apps
-
-    settings = Settings.from_env()
-    return tortoise_config(settings.database_url, plugin_model_apps(make_plugin_manager(settings)))
-
-
-def __getattr__(name: str) -> Any:
-    # ``tortoise -c core.db.TORTOISE_ORM makemigrations`` reads this; computed on access so that
-    # importing core.db has no side effects.
-    if name == "TORTOISE_ORM":
-        return _env_config()
-    raise AttributeError(name)
-
-
 @asynccontextmanager
 async def open_database(config: dict[str, Any]) -> AsyncIterator[None]:
     """Open the connections for the duration of the block (global fallback: uvicorn tasks see it)."""

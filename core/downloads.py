@@ -18,7 +18,7 @@ from starlette.requests import Request
 from tortoise.exceptions import IntegrityError
 
 from .accounts import Actor, authenticate, load_grants
-from .graphql.context import bearer_token
+from .accounts import bearer_token
 from .models import AppSecret, User
 
 SECRET_NAME = "download-links"

@@ -35,6 +35,14 @@ hookimpl = pluggy.HookimplMarker("govhall")
 
 
 @hookspec
+def register_hookspecs() -> Any:
+    """Called once when the plugin manager is built, after every plugin is registered. Return a
+    module (or class) of ``@hookspec`` functions this plugin adds for other plugins to implement
+    (the assessment plugin's ``assessment_rules``), or ``None``. Specs a plugin adds are
+    per-center hooks like the core's, called through :func:`core.api.acall`."""
+
+
+@hookspec
 def register_models() -> str | None:
     """Called when the database is configured. Return the dotted path of a module holding this
     plugin's Tortoise models (its own app label, named after the plugin; its migrations live in the
@@ -74,7 +82,7 @@ def register_document_kinds() -> Mapping[str, Mapping[str, Any]]:
 def register_graphql() -> Mapping[str, Sequence[type]]:
     """Called when the GraphQL schema is built. Return ``{"query": [...], "mutation": [...]}``
     with Strawberry types whose fields are merged into the schema. Resolvers must refuse centers
-    that do not enable the plugin (:func:`core.plugins.require_plugin`)."""
+    that do not enable the plugin (:func:`core.api.require_plugin`)."""
 
 
 @hookspec
@@ -159,12 +167,6 @@ def send_notification(center: Center, recipient: str, text: str, case: Case | No
     """Called to deliver an SMS or other message. The first plugin that sends it returns the
     channel name it used; the core's default (trylast) records the message in the
     ``notification`` table and returns ``"sms"``."""
-
-
-@hookspec
-def assessment_rules(center: Center) -> Sequence[Mapping[str, Any]] | None:
-    """Called when an assessment is computed for a center. Return rule sets (window, staff,
-    department scoring) as documents; the assessment plugin evaluates them."""
 
 
 @hookspec

@@ -16,10 +16,11 @@ from typing import Any
 from core.catalogue import unknown_codes
 from core.errors import UserError, UserErrorsException, pointer
 from core.form_validation import ITEM_MAX_BYTES, FormValidator, check_form_schema, schema_at
+from core.resources import shipped_dir
 
 __all__ = ["ITEM_SCHEMA_PATH", "item_schema", "validate_item_document", "load_item_files"]
 
-ITEM_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "item.schema.json"
+ITEM_SCHEMA_PATH = shipped_dir("schemas") / "item.schema.json"
 
 
 @cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise.transactions import in_transaction
 
@@ -20,7 +20,9 @@ from .form_validation import ITEM_MAX_BYTES, check_size
 from .item_changes import describe_changes
 from .item_documents import load_item_files, validate_item_document
 from .models import Center, Department, Item, ItemVersion
-from .runtime import GovHall
+
+if TYPE_CHECKING:
+    from .runtime import GovHall  # the app builds this module's services, not the reverse
 
 CONFIGURATOR_ROLES = ("configurator", "admin")
 

@@ -18,7 +18,7 @@ from .accounts import authenticate
 from .cases import load_visible_case
 from .downloads import DownloadRefused, download_actor, signed_url
 from .errors import Forbidden, NotFound, UserError, UserErrorsException
-from .graphql.context import bearer_token
+from .accounts import bearer_token
 from .models import Blob, Material
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries, headers and the ``code`` field

@@ -1,7 +1,7 @@
 """The plugin manager, made once per app (never a process-wide global).
 
 Built-in plugins are an explicit tuple of module names; outside plugins come from the ``govhall``
-entry-point group. ``GOVHALL_PLUGINS`` narrows what loads, ``GOVHALL_TRACE_PLUGINS=1`` prints every
+entry-point group (``pm.load_setuptools_entrypoints``). ``GOVHALL_PLUGINS`` narrows what loads, ``GOVHALL_TRACE_PLUGINS=1`` prints every
 hook call. Per-center calls go through :meth:`PluginHub.for_center`, which leaves out the plugins
 a center has not enabled.
 """
@@ -9,6 +9,7 @@ a center has not enabled.
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import sys
 from collections.abc import Iterable
@@ -42,7 +43,8 @@ def plugin_name(module_name: str) -> str:
 
 
 def make_plugin_manager(settings: Settings | None = None, *, load_entrypoints: bool = True) -> pluggy.PluginManager:
-    """A fresh manager with the core defaults, the built-in plugins and outside plugins."""
+    """A fresh manager with the core defaults, the built-in plugins and outside plugins (the
+    ``govhall`` entry-point group), then the hookspecs plugins add for each other."""
     pm = pluggy.PluginManager("govhall")
     pm.add_hookspecs(hookspecs)
     wanted = settings.plugins if settings else None
@@ -50,17 +52,15 @@ def make_plugin_manager(settings: Settings | None = None, *, load_entrypoints: b
         pm.register(importlib.import_module(module_name), name=module_name)
     for module_name in BUILTIN_PLUGINS:
         name = plugin_name(module_name)
-        if wanted is not None and name not in wanted:
-            continue
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:  # a built-in not yet present in this checkout
-            if exc.name != module_name:
-                raise
-            continue
-        pm.register(module, name=name)
+        if wanted is None or name in wanted:
+            pm.register(importlib.import_module(module_name), name=name)
     if load_entrypoints:
-        _load_entrypoint_plugins(pm, wanted)
+        if wanted is None:
+            pm.load_setuptools_entrypoints("govhall")
+        else:
+            for name in wanted:
+                pm.load_setuptools_entrypoints("govhall", name=name)
+    add_plugin_hookspecs(pm)
     if os.environ.get("GOVHALL_TRACE_PLUGINS"):
         pm.trace.root.setwriter(lambda message: sys.stderr.write(message))
         pm.enable_tracing()
@@ -68,13 +68,11 @@ def make_plugin_manager(settings: Settings | None = None, *, load_entrypoints: b
     return pm
 
 
-def _load_entrypoint_plugins(pm: pluggy.PluginManager, wanted: tuple[str, ...] | None) -> None:
-    from importlib.metadata import entry_points
-
-    for ep in entry_points(group="govhall"):
-        if (wanted is not None and ep.name not in wanted) or pm.has_plugin(ep.name):
-            continue
-        pm.register(ep.load(), name=ep.name)
+def add_plugin_hookspecs(pm: pluggy.PluginManager) -> None:
+    """Add the hookspecs plugins declare (``register_hookspecs``), so that other plugins, and
+    plugins registered later, can implement them."""
+    for specs in pm.hook.register_hookspecs():
+        pm.add_hookspecs(specs)
 
 
 def installed_plugins(pm: pluggy.PluginManager) -> list[str]:
@@ -137,30 +135,36 @@ def require_plugin(center: Center, name: str) -> None:
         raise Forbidden(f"本中心（{center.name}）未启用“{name}”功能")
 
 
-def _impls_in_call_order(caller: Any) -> list[Any]:
-    # pluggy calls the last-registered / tryfirst implementations first.
-    return list(reversed(caller.get_hookimpls()))
+async def await_me_maybe(value: Any) -> Any:
+    """``value``, awaited first if it is awaitable: hook implementations may be ``async def``."""
+    if inspect.isawaitable(value):
+        value = await value
+    return value
+
+
+def _is_firstresult(caller: Any) -> bool:
+    spec = getattr(caller, "spec", None)
+    return bool(spec and spec.opts.get("firstresult"))
 
 
 async def acall(caller: Any, **kwargs: Any) -> list[Any]:
-    """Call a hook whose implementations may be ``async def``; await each, in pluggy's order, and
-    return the results that are not ``None`` (pluggy itself does not await)."""
+    """Call a hook through pluggy (so tracing, wrappers and ``firstresult`` apply) and await what
+    ``async def`` implementations return; the results that are not ``None``, in pluggy's order."""
+    returned = caller(**kwargs)
+    if _is_firstresult(caller):
+        returned = [] if returned is None else [returned]
     results = []
-    for impl in _impls_in_call_order(caller):
-        result = impl.function(*[kwargs[name] for name in impl.argnames])
-        if hasattr(result, "__await__"):
-            result = await result
-        if result is not None:
-            results.append(result)
+    for value in returned:
+        value = await await_me_maybe(value)
+        if value is not None:
+            results.append(value)
     return results
 
 
 async def acall_first(caller: Any, **kwargs: Any) -> Any:
-    """Like :func:`acall` for first-result hooks: the first result that is not ``None``."""
-    for impl in _impls_in_call_order(caller):
-        result = impl.function(*[kwargs[name] for name in impl.argnames])
-        if hasattr(result, "__await__"):
-            result = await result
-        if result is not None:
-            return result
-    return None
+    """Call a first-result hook through pluggy and await its answer. pluggy stops at the first
+    implementation that returns something other than ``None``, so an ``async def`` implementation
+    always answers: one that may decline returns ``None`` from a plain ``def`` (or returns an
+    awaitable only when it handles the call), as in Datasette."""
+    results = await acall(caller, **kwargs)
+    return results[0] if results else None

@@ -19,6 +19,15 @@ from .settings import Settings
 from .db import tortoise_config
 
 
+def __getattr__(name: str) -> Any:
+    # ``tortoise -c core.runtime.TORTOISE_ORM makemigrations`` reads this: the core and every
+    # plugin's models, computed on access so that importing this module has no side effects.
+    if name == "TORTOISE_ORM":
+        settings = Settings.from_env()
+        return tortoise_config(settings.database_url, plugin_model_apps(make_plugin_manager(settings)))
+    raise AttributeError(name)
+
+
 @dataclass
 class GovHall:
     settings: Settings
@@ -53,9 +62,11 @@ class GovHall:
     @cached_property
     def processes(self) -> Any:
         """The :class:`core.workflow.ProcessRegistry`: built (and checked) when the app is created."""
+        from .effects import EFFECTS
+        from .guards import GUARDS
         from .workflow import ProcessRegistry
 
-        return ProcessRegistry.build(self)
+        return ProcessRegistry.build(self, core_guards=GUARDS, core_effects=EFFECTS)
 
     @cached_property
     def document_abbreviations(self) -> dict[str, str]:

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
+from .resources import shipped_dir
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_DIR = shipped_dir("schemas")
 
 
 @lru_cache(maxsize=None)

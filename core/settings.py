@@ -8,8 +8,6 @@ from pathlib import Path
 
 from .passwords import PasswordHashing
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "govhall.sqlite3"
 ENVIRONMENTS = ("development", "production")
 
 
@@ -49,12 +47,22 @@ UPLOAD_ENV = {
     "per_minute": "GOVHALL_UPLOADS_PER_MINUTE", "orphan_hours": "GOVHALL_ORPHAN_UPLOAD_HOURS",
 }
 
+def home_dir() -> Path:
+    """Where a deployment keeps its files: ``GOVHALL_HOME``, else the working directory (never the
+    installed package's folder)."""
+    return Path(os.environ.get("GOVHALL_HOME") or Path.cwd()).resolve()
+
+
+def default_sqlite_path() -> Path:
+    return home_dir() / "var" / "govhall.sqlite3"
+
 
 @dataclass(frozen=True)
 class Settings:
     """What one GovHall deployment needs to know.
 
-    ``database_url``: ``sqlite:///path/file.sqlite3`` (default, under ``var/``) or
+    ``database_url``: ``sqlite:///path/file.sqlite3`` (default: ``var/govhall.sqlite3`` under
+    ``GOVHALL_HOME`` or the working directory) or
     ``postgres://user:pass@host:5432/db`` (production, many app processes).
     ``plugins``: if set, only these built-in/outside plugins are loaded (``GOVHALL_PLUGINS``).
     ``environment``: ``development`` (the demo: GraphiQL and introspection for everyone) or
@@ -62,7 +70,7 @@ class Settings:
     field suggestions. Every setting is listed in the README's "Settings" table.
     """
 
-    database_url: str = field(default_factory=lambda: f"sqlite://{DEFAULT_SQLITE_PATH}")
+    database_url: str = field(default_factory=lambda: f"sqlite://{default_sqlite_path()}")
     token_hours: int = 12
     public_url: str = "http://127.0.0.1:8000"
     plugins: tuple[str, ...] | None = None

@@ -176,12 +176,13 @@ class ProcessRegistry:
         return self.processes[process_id]
 
     @classmethod
-    def build(cls, govhall: GovHall) -> "ProcessRegistry":
-        from . import effects as core_effects
-        from . import guards as core_guards
-
-        guards: dict[str, Guard] = dict(core_guards.GUARDS)
-        effects: dict[str, Effect] = dict(core_effects.EFFECTS)
+    def build(
+        cls, govhall: GovHall, *, core_guards: Mapping[str, Guard], core_effects: Mapping[str, Effect]
+    ) -> "ProcessRegistry":
+        """The core's processes and the plugins', checked against the core's guards and effects
+        (passed in: they are built on this module) and the ones plugins register."""
+        guards: dict[str, Guard] = dict(core_guards)
+        effects: dict[str, Effect] = dict(core_effects)
         for contributed in govhall.pm.hook.register_guards():
             guards.update(contributed)
         for contributed in govhall.pm.hook.register_effects():

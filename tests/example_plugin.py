@@ -3,7 +3,7 @@ and records what it saw, so tests can tell whether it ran for a center."""
 
 from __future__ import annotations
 
-from core import UserError, hookimpl
+from core.api import UserError, hookimpl
 
 SEEN: list[str] = []
 

@@ -18,4 +18,4 @@ async def test_no_model_change_lacks_a_migration(tmp_path):
         await ctx.init(config=config)
         writers = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
     pending = [f"{w.app_label}: {[type(op).__name__ for op in w.operations]}" for w in writers]
-    assert not pending, f"run `tortoise -c core.db.TORTOISE_ORM makemigrations`: {pending}"
+    assert not pending, f"run `tortoise -c core.runtime.TORTOISE_ORM makemigrations`: {pending}"

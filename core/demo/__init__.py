@@ -9,10 +9,11 @@ from pathlib import Path
 from ..accounts import add_user, grant_role
 from ..centers import load_center
 from ..models import Center, User
+from ..resources import shipped_dir
 from ..runtime import GovHall
 
 CENTERS_DIR = Path(__file__).resolve().parent / "centers"
-FORMS_DIR = Path(__file__).resolve().parent.parent.parent / "forms"
+FORMS_DIR = shipped_dir("forms")
 DEMO_PASSWORD = "demo1234"
 CENTER_ORDER = ("lianzhou", "kunshan", "wushen", "wengyuan", "sanming")
 

@@ -13,7 +13,6 @@ from .. import cases as service
 from ..documents.issue import document_url
 from ..downloads import link_for
 from ..models import Case as CaseRow
-from ..models import CaseEvent, CaseTask, Department, Document, Notification, Rating
 from ..ratings import rate_case
 from .context import Info
 from .types import UserErrors, mutation_result
@@ -124,19 +123,18 @@ class CaseType:
         return service.KIND_LABELS.get(self._row.kind, self._row.kind)
 
     @strawberry.field
-    async def item(self) -> CaseItem:
+    async def item(self, info: Info) -> CaseItem:
         v = self._row.item_version
         if not hasattr(v, "version"):
-            await self._row.fetch_related("item_version")
-            v = self._row.item_version
+            v = await info.context.loaders.item_version.load(self._row.item_version_id)  # type: ignore[attr-defined]
         return CaseItem(code=v.code, name=v.name, version=v.version)
 
     @strawberry.field
-    async def department(self) -> str | None:
+    async def department(self, info: Info) -> str | None:
         if self._row.department_id is None:  # type: ignore[attr-defined]
             return None
-        d = await Department.get(id=self._row.department_id)  # type: ignore[attr-defined]
-        return d.code
+        d = await info.context.loaders.department.load(self._row.department_id)  # type: ignore[attr-defined]
+        return d.code if d else None
 
     @strawberry.field(description="当前用户可执行的动作标识")
     async def available_actions(self, info: Info) -> list[str]:
@@ -154,8 +152,8 @@ class CaseType:
         return await service.available_transitions(info.context.actor, self._row, process)
 
     @strawberry.field(description="审计记录（只增不改）")
-    async def events(self) -> list[CaseEventType]:
-        rows = await CaseEvent.filter(case_id=self._row.id).order_by("seq")
+    async def events(self, info: Info) -> list[CaseEventType]:
+        rows = await info.context.loaders.events.load(self._row.id)
         return [
             CaseEventType(seq=e.seq, action=e.action, actor=e.actor_name, role=e.role, at=e.at, comment=e.comment,
                           from_state=e.from_state, to_state=e.to_state, changes=e.changes)
@@ -163,10 +161,8 @@ class CaseType:
         ]
 
     @strawberry.field(description="已出具的文书")
-    async def documents(self) -> list[CaseDocument]:
-        rows = await Document.filter(case_id=self._row.id).order_by("id").only(
-            "id", "public_id", "kind", "title", "number", "issued_on", "sha256", "verify_code"
-        )
+    async def documents(self, info: Info) -> list[CaseDocument]:
+        rows = await info.context.loaders.documents.load(self._row.id)
         return [
             CaseDocument(id=strawberry.ID(d.public_id), kind=d.kind, title=d.title, number=d.number,
                          issued_on=d.issued_on, url=document_url(d), sha256=d.sha256, verify_code=d.verify_code)
@@ -174,8 +170,8 @@ class CaseType:
         ]
 
     @strawberry.field(description="联办件各部门任务")
-    async def tasks(self) -> list[DepartmentTask]:
-        rows = await CaseTask.filter(case_id=self._row.id).select_related("department").order_by("id")
+    async def tasks(self, info: Info) -> list[DepartmentTask]:
+        rows = await info.context.loaders.tasks.load(self._row.id)
         return [
             DepartmentTask(department=t.department.code, department_name=t.department.name, lead=t.lead,
                            state=t.state, due=t.due, comment=t.comment)
@@ -198,13 +194,13 @@ class CaseType:
         return await slots_for(self._row)
 
     @strawberry.field(description="已发送的短信通知")
-    async def notifications(self) -> list[NotificationType]:
-        rows = await Notification.filter(case_id=self._row.id).order_by("id")
+    async def notifications(self, info: Info) -> list[NotificationType]:
+        rows = await info.context.loaders.notifications.load(self._row.id)
         return [NotificationType(channel=n.channel, recipient=n.recipient, text=n.text, at=n.created_at) for n in rows]
 
     @strawberry.field(description="好差评")
-    async def rating(self) -> int | None:
-        row = await Rating.get_or_none(case_id=self._row.id)
+    async def rating(self, info: Info) -> int | None:
+        row = await info.context.loaders.rating.load(self._row.id)
         return row.level if row else None
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import strawberry
 from starlette.requests import Request
 
-from ..accounts import Actor, authenticate
+from ..accounts import Actor, authenticate, bearer_token
 from ..runtime import GovHall
+from .loaders import Loaders
 
 
 @dataclass
@@ -18,18 +18,10 @@ class Context:
     govhall: GovHall
     actor: Actor
     token: str | None = None
-    loaders: dict[str, Any] = field(default_factory=dict)
+    loaders: Loaders = field(default_factory=Loaders)
 
 
 Info = strawberry.Info[Context, None]
-
-
-def bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return None
 
 
 def client_address(request: Request) -> str | None:

@@ -12,15 +12,21 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from core import hookimpl
-from core.models import Center
+from core.api import Center, hookimpl
 
+from . import hookspecs
 from .assess import ASSESSOR_ROLES
 from .graphql import Mutation, Query
 from .report import KIND
 from .ruleset import bundled_rules
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@hookimpl
+def register_hookspecs() -> Any:
+    """``assessment_rules``: a center's own plugin may supply rule sets."""
+    return hookspecs
 
 
 @hookimpl

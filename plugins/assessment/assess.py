@@ -12,11 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core import UserErrorsException, clock
-from core.accounts import Actor
-from core.centers import get_center
-from core.models import Center
-from core.plugins import require_plugin
+from core.api import Actor, Center, UserErrorsException, get_center, local_today, require_plugin
 
 from .facts import Subject, extra_staff, gather, subjects
 from .periods import Period, quarters_of
@@ -82,7 +78,7 @@ async def _staff_means(govhall: Any, center: Center, period: Period, today: date
 
 async def assess(govhall: Any, center: Center, kind: str, period: Period, *, today: date | None = None) -> Ranking:
     """Every subject of ``kind`` scored under the center's rule set and ranked, best first."""
-    today = today or clock.local_today()
+    today = today or local_today()
     check_started(period, today)
     rules = await rule_set_for(govhall, center, kind)
     facts = await gather(center, kind, period, rules["id"], today)
@@ -103,7 +99,7 @@ async def assess(govhall: Any, center: Center, kind: str, period: Period, *, tod
 
 async def department_year(govhall: Any, center: Center, year: int, *, today: date | None = None) -> YearRanking:
     """Each department's year score: the mean of its quarter scores, over the quarters ended."""
-    today = today or clock.local_today()
+    today = today or local_today()
     if not 2000 <= year <= 2100:  # the years parse_period accepts; date() would fail outside 1..9999
         raise UserErrorsException.single("period", f"考核年度“{year}”无效：应在 2000 至 2100 之间", "/year")
     ended = [q for q in quarters_of(year) if q.end < today]

@@ -6,12 +6,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core import Forbidden, NotFound, UserError, UserErrorsException
-from core.accounts import Actor
-from core.cases import is_owner, load_visible_case
-from core.centers import get_center
-from core.models import Case, Center, Complaint, Department, RoleAssignment, User, Window
-from core.plugins import require_plugin
+from core.api import (
+    Actor,
+    Case,
+    Center,
+    Complaint,
+    Department,
+    Forbidden,
+    NotFound,
+    RoleAssignment,
+    User,
+    UserError,
+    UserErrorsException,
+    Window,
+    get_center,
+    is_owner,
+    load_visible_case,
+    require_plugin,
+)
 
 from .assess import ASSESSOR_ROLES, PLUGIN
 from .facts import CHANNELS

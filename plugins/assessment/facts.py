@@ -30,12 +30,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from tortoise.connection import get_connection
-
-from core import clock
-from core.calendar import CENTER_TZ
-from core.models import Case, Center, Complaint, Department, RoleAssignment, User, Window
-from core.stats import sql_for
+from core.api import (
+    Case,
+    Center,
+    CENTER_TZ,
+    Complaint,
+    Department,
+    RoleAssignment,
+    User,
+    Window,
+    calendar_for,
+    fetch_rows,
+    is_postgres,
+    local_today,
+)
 
 from .models import ManualScore
 from .periods import Period
@@ -74,11 +82,10 @@ class Subject:
 
 
 class _Sql:
-    """Placeholders and parameter types for the connected database (``?`` / ``$n``)."""
+    """Parameter types for the connected database; the SQL runs through :func:`core.api.fetch_rows`."""
 
     def __init__(self) -> None:
-        self.conn = get_connection("default")
-        self.postgres = self.conn.capabilities.dialect == "postgres"
+        self.postgres = is_postgres()
 
     def day(self, value: date) -> Any:
         return value if self.postgres else value.isoformat()
@@ -88,7 +95,7 @@ class _Sql:
         return utc if self.postgres else utc.isoformat(sep=" ")
 
     async def rows(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
-        return list(await self.conn.execute_query_dict(sql_for(sql, self.postgres), list(params)))
+        return await fetch_rows(sql, params)
 
 
 def _case_source(
@@ -178,7 +185,7 @@ class _Gatherer:
             "(c.completed_on > c.promised_due AND c.completed_on >= ?))",
             [self.sql.day(last), self.sql.day(self.period.start)], f"{_COLUMNS}, {_PAUSED_ON}")
         rows = await self.sql.rows(f"SELECT * FROM ({src}) s WHERE s.subject_id IS NOT NULL ORDER BY s.number", params)
-        calendar = await clock.calendar_for(self.center)
+        calendar = await calendar_for(self.center)
         for row in rows:
             due, done = _as_date(row["promised_due"]), _as_date(row["completed_on"])
             assert due is not None
@@ -306,7 +313,7 @@ async def gather(
     center: Center, kind: str, period: Period, rule_set: str, today: date | None = None
 ) -> dict[int, Facts]:
     """The facts of every subject of ``kind`` that has any, keyed by subject id."""
-    gatherer = _Gatherer(center, kind, period, today or clock.local_today())
+    gatherer = _Gatherer(center, kind, period, today or local_today())
     await gatherer.completion()
     await gatherer.overdue()
     await gatherer.ratings()

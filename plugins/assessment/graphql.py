@@ -12,10 +12,15 @@ from typing import Annotated
 
 import strawberry
 
-from core.graphql.context import Info
-from core.graphql.documents import IssueRegisterResult, issued_document
-from core.graphql.types import UserErrors, mutation_result
-from core.models import Complaint, Document
+from core.api import (
+    Complaint,
+    Document,
+    Info,
+    IssueRegisterResult,
+    UserErrors,
+    issued_document,
+    mutation_result,
+)
 
 from . import complaints as complaint_service
 from .assess import Ranking, YearRanking, assess, assessor_center

@@ -7,9 +7,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from core import UserError, UserErrorsException, clock
-from core.accounts import Actor
-from core.models import Center, Department, RoleAssignment, User, Window
+from core.api import (
+    Actor,
+    Center,
+    Department,
+    RoleAssignment,
+    User,
+    UserError,
+    UserErrorsException,
+    Window,
+    local_today,
+)
 
 from .assess import ASSESSOR_ROLES, check_started
 from .models import ManualScore
@@ -82,7 +90,7 @@ async def enter_manual_score(govhall: Any, actor: Actor, center: Center, given: 
         raise UserErrorsException.single("kind", f"考核对象类型应为 {'、'.join(SUBJECT_KINDS)} 之一", "/kind")
     try:
         period = parse_period(given.period)
-        check_started(period, clock.local_today())
+        check_started(period, local_today())
     except UserErrorsException as exc:
         errors += exc.errors
         period = None

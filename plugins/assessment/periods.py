@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from core import UserErrorsException
+from core.api import UserErrorsException
 
 UNITS = ("month", "quarter", "year")
 QUARTER_NAMES = ("一", "二", "三", "四")

@@ -7,10 +7,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import UserErrorsException
-from core.accounts import Actor
-from core.documents.issue import issue_document
-from core.models import Document
+from core.api import Actor, Document, UserErrorsException, issue_document
 
 from .assess import Ranking, YearRanking, assess, assessor_center, department_year
 from .periods import QUARTER_NAMES, parse_period

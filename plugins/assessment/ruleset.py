@@ -16,9 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from core import UserErrorsException
-from core.models import Center
-from core.plugins import acall
+from core.api import Center, UserErrorsException, acall
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 SUBJECT_KINDS: dict[str, str] = {"window": "窗口单位", "staff": "工作人员", "department": "进驻部门"}

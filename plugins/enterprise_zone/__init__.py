@@ -12,8 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from core import UserError, hookimpl
-from core.models import Case, CaseEvent, Center, Department, ItemVersion, User
+from core.api import Case, CaseEvent, Center, Department, ItemVersion, User, UserError, hookimpl
 
 from . import agency, bundles, giftpacks, rules
 from .graphql import Mutation, Query

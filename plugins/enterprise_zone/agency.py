@@ -6,12 +6,20 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from core import NotFound, UserError, UserErrorsException
-from core.accounts import Actor
-from core.cases import latest_version
-from core.formats import is_valid_mobile
-from core.models import Case, Center, RoleAssignment, User
-from core.plugins import acall_first, require_plugin
+from core.api import (
+    Actor,
+    Case,
+    Center,
+    NotFound,
+    RoleAssignment,
+    User,
+    UserError,
+    UserErrorsException,
+    acall_first,
+    is_valid_mobile,
+    latest_version,
+    require_plugin,
+)
 
 from .models import AGENCY_LABELS, AgencyRequest
 from .zone import PLUGIN, ZONE_STAFF, case_item_code, zone_center

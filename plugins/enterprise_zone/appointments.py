@@ -19,13 +19,22 @@ from tortoise.connection import get_connection
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from core import Forbidden, NotFound, UserError, UserErrorsException
-from core.accounts import STAFF_ROLES, Actor
-from core.calendar import CENTER_TZ, DayInfo, parse_period
-from core.cases import latest_version
-from core.clock import calendar_for, local_today
-from core.models import Center
-from core.plugins import require_plugin
+from core.api import (
+    Actor,
+    Center,
+    CENTER_TZ,
+    DayInfo,
+    Forbidden,
+    NotFound,
+    STAFF_ROLES,
+    UserError,
+    UserErrorsException,
+    calendar_for,
+    latest_version,
+    local_today,
+    parse_period,
+    require_plugin,
+)
 
 from .models import Appointment, AppointmentSlot
 from .zone import PLUGIN, zone_center

@@ -8,11 +8,16 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from core import NotFound, UserErrorsException
-from core.accounts import Actor
-from core.cases import record_case_event
-from core.models import Case, CaseEvent, Center
-from core.plugins import require_plugin
+from core.api import (
+    Actor,
+    Case,
+    CaseEvent,
+    Center,
+    NotFound,
+    UserErrorsException,
+    record_case_event,
+    require_plugin,
+)
 
 from .bundles import OPENING, gift_pack_contents
 from .models import GIFT_PACK_LABELS, GiftPack

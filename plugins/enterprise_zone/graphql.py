@@ -11,8 +11,7 @@ from typing import Annotated
 
 import strawberry
 
-from core.graphql.context import Info
-from core.graphql.types import UserErrors, mutation_result
+from core.api import Info, UserErrors, mutation_result
 
 from . import agency, appointments, giftpacks, people
 from .models import AgencyRequest

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from core.models import User
+from core.api import User
 
 from .models import AGENCY_LABELS, APPOINTMENT_LABELS, GIFT_PACK_LABELS, AgencyRequest, Appointment, GiftPack
 

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 
 from tortoise.expressions import Q
 
-from core import UserErrorsException
-from core.accounts import Actor
-from core.models import RoleAssignment, User
+from core.api import Actor, RoleAssignment, User, UserErrorsException
 
 from .zone import ZONE_STAFF, zone_center
 

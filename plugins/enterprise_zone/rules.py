@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from core import UserError
-from core.clock import local_today
+from core.api import UserError, local_today
 
 from .bundles import CLOSING, OPENING
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from core.centers import get_center
-from core.models import Case, Center, ItemVersion
-from core.plugins import require_plugin
+from core.api import Case, Center, ItemVersion, get_center, require_plugin
 
 PLUGIN = "enterprise_zone"
 # Roles that see every request, booking and gift pack of their center.

@@ -11,13 +11,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core import UserError, hookimpl
+from core.api import UserError, hookimpl
 
 from . import printing, signing
 from .graphql import Mutation, Query
 
 if TYPE_CHECKING:
-    from core.workflow import TransitionContext
+    from core.api import TransitionContext
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -12,9 +12,14 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 
-from core.graphql.context import Info
-from core.graphql.documents import IssueRegisterResult, issued_document
-from core.graphql.types import UserError, UserErrors, mutation_result
+from core.api import (
+    GraphQLUserError as UserError,
+    Info,
+    IssueRegisterResult,
+    UserErrors,
+    issued_document,
+    mutation_result,
+)
 
 from . import printing, rules
 from . import projects as service

@@ -11,12 +11,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import UserErrorsException
-from core.accounts import Actor
-from core.calendar import CENTER_TZ
-from core.documents.issue import issue_document, period_text
-from core.models import Document
-from core.runtime import GovHall
+from core.api import Actor, CENTER_TZ, Document, GovHall, UserErrorsException, issue_document, period_text
 
 from .models import GreenProject
 from .projects import VIEW_ROLES, load_project, plugin_center

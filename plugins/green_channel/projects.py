@@ -17,15 +17,23 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import NotFound, UserError, UserErrorsException
-from core.accounts import Actor
-from core.calendar import CENTER_TZ
-from core.cases import load_visible_case, record_case_event
-from core.centers import get_center
-from core.counters import next_value
-from core.models import Case, Center, ItemVersion
-from core.plugins import require_plugin
-from core.runtime import GovHall
+from core.api import (
+    Actor,
+    Case,
+    Center,
+    CENTER_TZ,
+    GovHall,
+    ItemVersion,
+    NotFound,
+    UserError,
+    UserErrorsException,
+    get_center,
+    load_visible_case,
+    next_value,
+    record_case_event,
+    require_plugin,
+    set_case_flag,
+)
 
 from . import rules
 from .models import FINISHED, OPEN, GreenProject, GreenStep
@@ -120,9 +128,9 @@ async def link_case(govhall: GovHall, actor: Actor, project_id: Any, case_id: An
             accepted_at=locked.accepted_at, accepted_by_id=locked.responsible_id if accepted else None,  # type: ignore[attr-defined]
         )
         was_urgent = locked.urgent
-        locked.green_channel = True
+        await set_case_flag(locked, "green_channel")
         locked.urgent = True
-        await locked.save(update_fields=["green_channel", "urgent", "updated_at"])
+        await locked.save(update_fields=["urgent", "updated_at"])
         shown: dict[str, Any] = {"greenChannel": {"project": project.number, "name": project.name}}
         if not was_urgent:
             shown["urgent"] = {"old": False, "new": True}

@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core import UserError
-from core.formats import FormatProblem, check_uscc
+from core.api import FormatProblem, UserError, check_uscc
 
 KINDS: dict[str, str] = {"enterprise": "企业投资项目", "construction": "基本建设项目"}
 INVESTORS: dict[str, str] = {"foreign": "外商投资企业", "domestic": "内资企业"}

@@ -13,8 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from core import UserError
-from core.workflow import TransitionContext
+from core.api import TransitionContext, UserError, case_flag
 
 from . import rules
 from .models import FINISHED, OPEN, GreenProject, GreenStep
@@ -26,7 +25,7 @@ FOLLOWING = frozenset({"accept", "finish_on_spot"})
 
 async def guard(ctx: TransitionContext) -> list[UserError]:
     """Refuse a correction notice for secondary materials only; check the materials to follow."""
-    if not ctx.case.green_channel:
+    if not case_flag(ctx.case, "green_channel"):
         return []
     action = ctx.transition.action
     if action == "request_materials":
@@ -52,7 +51,7 @@ def _signer(ctx: TransitionContext) -> int | None:
 
 async def sign(ctx: TransitionContext) -> None:
     """Sign the case's line on the acceptance form; finish the project with its end item."""
-    if not ctx.case.green_channel:
+    if not case_flag(ctx.case, "green_channel"):
         return
     step = await GreenStep.get_or_none(case_id=ctx.case.id).select_related("project")
     if step is None:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from core.models import ItemVersion, User
-from core.runtime import GovHall
+from core.api import GovHall, ItemVersion, User
 
 from . import rules
 from .models import GreenProject, GreenStep

@@ -11,12 +11,16 @@ from typing import Annotated
 
 import strawberry
 
-from core.cases import load_visible_case
-from core.graphql.context import Info
-from core.graphql.documents import IssueRegisterResult, issued_document
-from core.graphql.types import UserErrors, mutation_result
-from core.models import Notification
-from core.plugins import require_plugin
+from core.api import (
+    Info,
+    IssueRegisterResult,
+    Notification,
+    UserErrors,
+    issued_document,
+    load_visible_case,
+    mutation_result,
+    require_plugin,
+)
 
 from . import handovers as service
 from .models import HandOver

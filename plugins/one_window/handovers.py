@@ -13,13 +13,23 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from core import Forbidden, NotFound, UserError, UserErrorsException
-from core.accounts import Actor
-from core.cases import load_visible_case, record_case_event
-from core.centers import get_center
-from core.models import Case, CaseEvent, CaseTask, Department, Document
-from core.receipt import received_list
-from core.plugins import require_plugin
+from core.api import (
+    Actor,
+    Case,
+    CaseEvent,
+    CaseTask,
+    Department,
+    Document,
+    Forbidden,
+    NotFound,
+    UserError,
+    UserErrorsException,
+    get_center,
+    load_visible_case,
+    received_list,
+    record_case_event,
+    require_plugin,
+)
 
 from .models import DEPARTMENT_TO_PICKUP, FRONT_DESK_TO_DEPARTMENT, HandOver
 from .rules import checklist_errors, checklist_record

@@ -8,14 +8,18 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import UserErrorsException
-from core.accounts import Actor
-from core.calendar import CENTER_TZ
-from core.centers import get_center
-from core.documents.issue import issue_document, period_text
-from core.guards import PICKUP_METHODS
-from core.models import Center, Document
-from core.plugins import require_plugin
+from core.api import (
+    Actor,
+    Center,
+    CENTER_TZ,
+    Document,
+    PICKUP_METHODS,
+    UserErrorsException,
+    get_center,
+    issue_document,
+    period_text,
+    require_plugin,
+)
 
 from .models import PickupRecord
 from .rules import mask_id_number

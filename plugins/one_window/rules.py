@@ -7,10 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core import UserError
-from core.effects import task_for_actor
-from core.models import CaseTask, Department, User
-from core.workflow import TransitionContext
+from core.api import CaseTask, Department, TransitionContext, User, UserError, task_for_actor
 
 from .models import DEPARTMENT_TO_PICKUP, FRONT_DESK_TO_DEPARTMENT, HandOver, PickupRecord
 from .sms import courier_text, send_sms

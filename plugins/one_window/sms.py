@@ -6,8 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from core.models import Case, Center, User
-from core.plugins import acall_first
+from core.api import Case, Center, User, acall_first
 
 log = logging.getLogger("govhall.one_window")
 
