@@ -75,6 +75,8 @@ ROLES: dict[str, tuple[str, str | None]] = {
     "rev-hbj": ("reviewer", "hbj"),
     "rev-gaj": ("reviewer", "gaj"),
     "head1": ("head", None),
+    "head-scjg": ("head", "scjg"),
+    "head-zjj": ("head", "zjj"),
     "pick1": ("pickup", None),
     "sup1": ("supervisor", None),
     "config1": ("configurator", None),
@@ -122,6 +124,18 @@ TRANSITION = f"""mutation($id: ID!, $action: String!, $comment: String, $data: J
 
 GET = f"query($id: ID!) {{ case(id: $id) {{ {CASE_FIELDS} }} }}"
 
+# What a decider writes when a test does not care: decisions need an opinion (意见), a refusal its
+# legal basis. Pass ``comment=""`` or ``data={}`` to send none.
+OPINIONS: dict[str, str] = {
+    "approve": "经审查，申请材料齐全，符合法定条件，同意准予许可",
+    "approve_task": "经审查，符合本部门审批条件，同意",
+    "refuse": "经现场核查，经营场所不符合法定条件",
+    "refuse_task": "经审查，不符合本部门审批条件",
+    "return": "申请材料主件缺失，不予受理",
+    "uphold_return": "经复核，维持退回决定",
+}
+REFUSAL_BASIS = "《中华人民共和国行政许可法》第三十八条第二款"
+
 
 class CaseDriver:
     """Drives cases through GraphQL as the named users."""
@@ -138,6 +152,10 @@ class CaseDriver:
 
     async def act(self, user: str, case: dict[str, Any], action: str, comment: str | None = None,
                   data: dict | None = None, version: int | None = None) -> dict[str, Any]:
+        if comment is None:
+            comment = OPINIONS.get(action)
+        if data is None and action in ("refuse", "refuse_task"):
+            data = {"basis": REFUSAL_BASIS}
         result = await self.gql(TRANSITION, {"id": case["id"], "action": action, "comment": comment, "data": data,
                                              "v": version}, token=self.hall.tokens[user])
         return result["transitionCase"]
