@@ -43,7 +43,7 @@ class Department(Model):
     category = fields.CharField(max_length=32, default="", description="used to pick joint-case leads")
     back_office = fields.CharField(max_length=256, default="")
     abbreviation = fields.CharField(max_length=16, default="", description="文号 prefix of its decisions, e.g. 连市监审")
-    seal_name = fields.CharField(max_length=128, default="", description="its seal's caption; default <name>审批专用章")
+    seal_name = fields.CharField(max_length=128, default="", description="caption of its seal, by default the name followed by 审批专用章")
 
     class Meta:
         table = "department"
@@ -336,7 +336,7 @@ class Pause(Model):
     )
     reason = fields.CharField(max_length=32)
     note = fields.TextField(default="")
-    kinds = fields.JSONField(null=True, description="timer kinds it stops; null: every timer")
+    kinds = fields.JSONField(null=True, description="timer kinds it stops, null for every timer")
     started_on = fields.DateField()
     ended_on = fields.DateField(null=True)
 

@@ -41,7 +41,7 @@ PERMIT: dict[str, Any] = {
     "process": "standard",
     "documents": ["acceptance_notice", "correction_notice", "return_notice", "promise_notice", "approval_decision",
                   "refusal_decision", "certificate", "reply_notice"],
-    "certificate": {"title": "测试经营许可证", "fields": [{"label": "企业名称", "pointer": "/companyName"},
+    "certificate": {"title": "测试经营许可证", "numberPattern": "CS{year}{seq:05d}", "validYears": 5, "fields": [{"label": "企业名称", "pointer": "/companyName"},
                                                        {"label": "统一社会信用代码", "pointer": "/uscc"}]},
     "form": FORM,
 }

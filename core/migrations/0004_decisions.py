@@ -23,11 +23,11 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Department',
             name='seal_name',
-            field=fields.CharField(default='', description="its seal's caption; default <name>审批专用章", max_length=128),
+            field=fields.CharField(default='', description='caption of its seal, by default the name followed by 审批专用章', max_length=128),
         ),
         ops.AddField(
             model_name='Pause',
             name='kinds',
-            field=fields.JSONField(null=True, description='timer kinds it stops; null: every timer', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+            field=fields.JSONField(null=True, description='timer kinds it stops, null for every timer', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
         ),
     ]
