@@ -8,8 +8,8 @@ case once at the end.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from typing import Any
 
 from . import clock, licences
@@ -50,8 +50,9 @@ async def pause_clock(ctx: TransitionContext, reason: str = "corrections") -> No
     stops the promised clock too is the center's setting (see ``clock.pause_kinds``)."""
     if reason in clock.SPECIAL_PROCEDURES and ctx.params.get("reason") in clock.SPECIAL_PROCEDURES:
         reason = ctx.params["reason"]
-    await clock.pause_clock(ctx.case, reason, ctx.comment, kinds=clock.pause_kinds(ctx.center, reason))
-    ctx.changes["pause"] = {"reason": reason, "promisedClock": "paused" if clock.pause_kinds(ctx.center, reason) is None else "running"}
+    kinds = clock.pause_kinds(ctx.center, reason)
+    await clock.pause_clock(ctx.case, reason, ctx.comment, kinds=kinds)
+    ctx.changes["pause"] = {"reason": reason, "promisedClock": "paused" if kinds is None else "running"}
     ctx.touch("promised_due", "legal_due", "alert")
 
 
