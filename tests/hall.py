@@ -75,8 +75,6 @@ ROLES: dict[str, tuple[str, str | None]] = {
     "rev-hbj": ("reviewer", "hbj"),
     "rev-gaj": ("reviewer", "gaj"),
     "head1": ("head", None),
-    "head-scjg": ("head", "scjg"),
-    "head-zjj": ("head", "zjj"),
     "pick1": ("pickup", None),
     "sup1": ("supervisor", None),
     "config1": ("configurator", None),

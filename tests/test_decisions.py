@@ -15,7 +15,7 @@ from core.licences import valid_until
 from core.models import Case, CaseEvent, Center, Document, Pause, Timer
 from core.parties import account_name, applicant_name
 from tests.hall import GOOD_DATA, REFUSAL_BASIS, CaseDriver, build_hall, codes
-from tests.helpers import center_doc
+from tests.helpers import PASSWORD, center_doc, make_user
 
 pytestmark = pytest.mark.anyio
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -27,6 +27,9 @@ SEAL = "测试县市场监督管理局行政审批专用章"
 @pytest.fixture
 async def drive(app, govhall, gql):
     hall = await build_hall(govhall, gql)
+    for username, department in (("head-scjg", "scjg"), ("head-zjj", "zjj")):  # 首席代表 of one department
+        hall.users[username] = await make_user(username, hall.center, "head", department)
+        hall.tokens[username] = await gql.login(username, PASSWORD)
     return CaseDriver(gql, hall)
 
 
