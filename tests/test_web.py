@@ -268,7 +268,8 @@ def test_apply_then_accept_in_the_browser(web_server: str, browser_page: Any, tm
         points.nth(i).check()
     page.check(f".param-form {at('/originalsChecked')} input[type=checkbox]")
     confirm.click()
-    expect(page.locator("#case-state")).to_have_text("已办结，待出件")
+    # finishing issues two PDFs (the acceptance notice and the licence): give a loaded machine time
+    expect(page.locator("#case-state")).to_have_text("已办结，待出件", timeout=60_000)
     notice = page.locator("li[data-kind=acceptance_notice] a.doc-link")
     expect(notice).to_be_visible()
     href = notice.get_attribute("href") or ""
