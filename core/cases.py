@@ -32,7 +32,8 @@ from .form_validation import (
     validator_for,
 )
 from .counters import next_value
-from .models import Case, CaseEvent, CaseTask, Center, Department, Item, ItemVersion, User
+from .models import Case, CaseEvent, CaseTask, Center, Department, ItemVersion, User
+from .parties import applicant_name, applicant_party
 from .plugins import acall
 from .sql import rows
 from .workflow import Process, Transition, TransitionContext, run_effects
@@ -54,13 +55,18 @@ OWNER_ROLES = frozenset({"owner", "applicant", "agent"})
 # --- who may see and do what -------------------------------------------------------------------
 
 
-async def _reviewer_sees(actor: Actor, case: Case) -> bool:
-    departments = actor.departments_for(case.center_id, "reviewer")  # type: ignore[attr-defined]
+async def _acts_for_departments(departments: set[int | None], case: Case) -> bool:
+    """A grant for the whole center (``None``) or for the case's department or one of its joint
+    departments (a task of the case)."""
     if not departments:
         return False
     if None in departments or case.department_id in departments:  # type: ignore[attr-defined]
         return True
     return await CaseTask.exists(case_id=case.id, department_id__in=[d for d in departments if d])
+
+
+async def _reviewer_sees(actor: Actor, case: Case) -> bool:
+    return await _acts_for_departments(actor.departments_for(case.center_id, "reviewer"), case)  # type: ignore[attr-defined]
 
 
 def is_owner(actor: Actor, case: Case) -> bool:
@@ -91,18 +97,39 @@ async def load_visible_case(actor: Actor, case_id: int | str) -> Case:
 
 
 async def role_for(actor: Actor, case: Case, transition: Transition) -> str | None:
-    """The role under which the actor may fire ``transition`` on ``case``, or None."""
+    """The role under which the actor may fire ``transition`` on ``case``, or None.
+
+    Reviewers act only for their department; on a ``departmentOnly`` transition so does a head
+    (首席代表) granted for a department: they decide for their own department, never another's."""
     if actor.user is None:
         return None
-    if OWNER_ROLES & transition.roles and is_owner(actor, case):
+    roles = transition.roles_for(case.state)
+    if OWNER_ROLES & roles and is_owner(actor, case):
         return "owner"
-    for role in transition.roles - OWNER_ROLES:
-        if role == "reviewer":
-            if actor.has(case.center_id, "reviewer") and await _reviewer_sees(actor, case):  # type: ignore[attr-defined]
+    for role in sorted(roles - OWNER_ROLES):
+        if not actor.has(case.center_id, role):  # type: ignore[attr-defined]
+            continue
+        if role == "reviewer" or (transition.department_only and role == "head"):
+            if await _acts_for_departments(actor.departments_for(case.center_id, role), case):  # type: ignore[attr-defined]
                 return role
-        elif actor.has(case.center_id, role):  # type: ignore[attr-defined]
+        else:
             return role
     return None
+
+
+async def outside_department(actor: Actor, case: Case, transition: Transition) -> str | None:
+    """Why a head/reviewer who holds a role for ``transition`` may not fire it here: the case
+    belongs to another department (a message naming theirs), or None."""
+    if not transition.department_only:
+        return None
+    names = []
+    for role in ("head", "reviewer"):
+        if role in transition.roles_for(case.state) and actor.has(case.center_id, role):  # type: ignore[attr-defined]
+            ids = [d for d in actor.departments_for(case.center_id, role) if d]  # type: ignore[attr-defined]
+            names += await Department.filter(id__in=ids).values_list("name", flat=True)
+    if not names:
+        return None
+    return f"您是{'、'.join(dict.fromkeys(names))}的审批人员（首席代表），只能办理本部门的办件或联办任务"
 
 
 async def available_transitions(actor: Actor, case: Case, process: Process) -> list[Transition]:
@@ -225,7 +252,8 @@ async def submit_case(
         number = case_number(center, day, await next_value(f"case:{center.id}:{day}"))
         case = await Case.create(
             center=center, number=number, item_version=item, process=process.id, applicant=applicant,
-            agent=agent, department_id=department, applicant_name=applicant.display_name or applicant.username,
+            agent=agent, department_id=department,
+            applicant_name=applicant_name(item.definition, data, applicant.display_name, applicant.username),
             data=data, state=process.initial, kind=item.definition.get("caseKind", "promised"), channel=channel,
         )
         case.center = center
@@ -309,10 +337,14 @@ async def transition_case(
         )
     role = await role_for(actor, case, transition)
     if role is None:
+        other = await outside_department(actor, case, transition)
+        if other:
+            raise UserErrorsException.single("other_department", other, "/action")
         raise UserErrorsException.single("forbidden", f"您的角色不能执行“{transition.label}”", "/action")
     comment = (comment or "").strip()
-    if transition.comment_required and not comment:
-        raise UserErrorsException.single("required", f"“{transition.label}”须填写理由或意见", "/comment")
+    if transition.opinion_required and not comment:
+        what = "办理意见（审查意见）" if transition.decision else "理由或意见"
+        raise UserErrorsException.single("required", f"“{transition.label}”须填写{what}", "/comment")
     params = dict(params or {})
     printed = {**params, "comment": comment}  # a notice may print every word of them
     if errors := bounds_errors(printed, total_chars=NOTICE_TEXT_TOTAL_CHARS, list_items=NOTICE_LIST_MAX_ITEMS):
@@ -346,6 +378,10 @@ async def transition_case(
             ctx.changes["data"] = _diff(case.data, new_data)
             case.data = new_data
             ctx.touch("data")
+            party = applicant_party(item.definition, new_data)
+            if party and party[:256] != case.applicant_name:
+                case.applicant_name = party[:256]
+                ctx.touch("applicant_name")
         await run_effects(ctx, transition.effects)
         await acall(govhall.hub.for_center(center).transition_effects, ctx=ctx)
         case.state = ctx.to_state

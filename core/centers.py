@@ -83,7 +83,10 @@ async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
             department, _ = await Department.update_or_create(
                 center=center,
                 code=d["code"],
-                defaults={"name": d["name"], "category": d.get("category", ""), "back_office": d.get("backOffice", "")},
+                defaults={
+                    "name": d["name"], "category": d.get("category", ""), "back_office": d.get("backOffice", ""),
+                    "abbreviation": d.get("abbreviation", ""), "seal_name": d.get("sealName", ""),
+                },
             )
             departments[d["code"]] = department
         for w in doc.get("windows", []):

@@ -35,6 +35,7 @@ __all__ = [
     "ALERT_LEVELS",
     "CASE_FIELDS",
     "PAUSE_REASONS",
+    "SPECIAL_PROCEDURES",
     "TIMER_KINDS",
     "alert_level",
     "calendar_for",
@@ -46,6 +47,7 @@ __all__ = [
     "local_today",
     "next_check_at",
     "pause_clock",
+    "pause_kinds",
     "recompute_center",
     "resume_clock",
     "start_clock",
@@ -76,6 +78,17 @@ PAUSE_REASONS: dict[str, str] = {
     "testing": "检测、鉴定",
     "report_up": "报请上级机关",
 }
+# 勘察、论证、听证 and the like: the law stops the legal clock; whether the promised clock stops too is
+# each center's choice (``settings.clock.surveyPausesPromised``, default no: the promise still holds).
+SPECIAL_PROCEDURES = frozenset({"site_survey", "hearing", "expert_review", "inspection", "testing"})
+
+
+def pause_kinds(center: Center, reason: str) -> list[str] | None:
+    """The timer kinds a pause for ``reason`` stops at ``center`` (None: every timer)."""
+    if reason in SPECIAL_PROCEDURES and not ((center.settings or {}).get("clock") or {}).get("surveyPausesPromised", False):
+        return ["legal"]
+    return None
+
 
 # Case columns the clock functions set; the workflow's final save must include them.
 CASE_FIELDS: tuple[str, ...] = (
@@ -222,16 +235,31 @@ def _max_alert(levels: Iterable[str]) -> str:
 # --- pauses and timers -------------------------------------------------------------------------------
 
 
-def pause_intervals(pauses: Sequence[Pause]) -> list[tuple[date, date | None]]:
-    """Pauses as the calendar's (begin inclusive, end exclusive) intervals (see the module doc)."""
+def stops(pause: Pause, kind: str | None) -> bool:
+    """Whether ``pause`` stops timers of ``kind`` (None: asks about the case as a whole)."""
+    return kind is None or pause.kinds is None or kind in pause.kinds
+
+
+def pause_intervals(pauses: Sequence[Pause], kind: str | None = None) -> list[tuple[date, date | None]]:
+    """Pauses (those that stop timers of ``kind``) as the calendar's (begin inclusive, end exclusive)
+    intervals (see the module doc)."""
     return [
         (_as_date(p.started_on) + ONE_DAY, _as_date(p.ended_on) + ONE_DAY if p.ended_on is not None else None)
         for p in pauses
+        if stops(p, kind)
     ]
 
 
-def _open_pause(pauses: Sequence[Pause]) -> Pause | None:
-    return next((p for p in pauses if p.ended_on is None), None)
+def _open_pause(pauses: Sequence[Pause], kind: str | None = None) -> Pause | None:
+    return next((p for p in pauses if p.ended_on is None and stops(p, kind)), None)
+
+
+def _recompute_with(
+    timer: Timer, calendar: WorkCalendar, pauses: Sequence[Pause], today: date, yellow_days: int
+) -> None:
+    """:func:`_recompute_timer` with the pauses that apply to this timer's kind."""
+    kind = timer.kind
+    _recompute_timer(timer, calendar, pause_intervals(pauses, kind), _open_pause(pauses, kind) is not None, today, yellow_days)
 
 
 def _is_new(case: Case) -> bool:
@@ -338,7 +366,7 @@ async def start_clock(
             old.state, old.check_at = "stopped", None
             await old.save(update_fields=["state", "check_at"])
     timer = Timer(case_id=case.id, task_id=task_id, kind=kind, working_days=working_days, started_on=start)
-    _recompute_timer(timer, calendar, pause_intervals(pauses), _open_pause(pauses) is not None, local_today(), yellow_days)
+    _recompute_with(timer, calendar, pauses, local_today(), yellow_days)
     await timer.save()
     if task is not None:
         task.due = timer.due
@@ -357,9 +385,13 @@ def _replaced_by(old: Timer, kind: str, task_id: int | None) -> bool:
     return kind != "task" or (task_id is not None and old.task_id == task_id)  # type: ignore[attr-defined]
 
 
-async def pause_clock(case: Case, reason: str, note: str = "", on: date | None = None) -> Pause:
+async def pause_clock(
+    case: Case, reason: str, note: str = "", on: date | None = None, kinds: Sequence[str] | None = None
+) -> Pause:
     """Stop the clock for a reason the law excludes (补正、听证、专家评审…); running timers become
-    paused, keep their last due date and are not swept until :func:`resume_clock`."""
+    paused, keep their last due date and are not swept until :func:`resume_clock`. With ``kinds``
+    only timers of those kinds stop (a site survey stops the legal clock while the promised one
+    keeps running, where the center promises so); the others run on."""
     if reason not in PAUSE_REASONS:
         listed = "、".join(f"{code}（{label}）" for code, label in PAUSE_REASONS.items())
         raise UserErrorsException.single("pause.reason", f"未知的暂停原因“{reason}”，可选：{listed}", "/reason")
@@ -370,10 +402,11 @@ async def pause_clock(case: Case, reason: str, note: str = "", on: date | None =
         label = PAUSE_REASONS.get(current.reason, current.reason)
         message = f"该办件自 {_as_date(current.started_on).isoformat()} 起已因“{label}”暂停计时，请先恢复计时"
         raise UserErrorsException.single("clock.paused", message)
-    pause = await Pause.create(case_id=case.id, reason=reason, note=note, started_on=on)
+    pause = await Pause.create(case_id=case.id, reason=reason, note=note, started_on=on,
+                               kinds=list(kinds) if kinds is not None else None)
     timers = await _timers(case)
     for timer in timers:
-        if timer.state == "running":
+        if timer.state == "running" and stops(pause, timer.kind):
             timer.state, timer.check_at = "paused", None
             await timer.save(update_fields=["state", "check_at"])
     _refresh_case(case, timers)
@@ -403,12 +436,11 @@ async def _recompute_case(
     calendar = await calendar_for(center)
     yellow_days = await yellow_days_for(center, case)
     pauses = list(pauses) if pauses is not None else await _pauses(case)
-    intervals, is_paused = pause_intervals(pauses), _open_pause(pauses) is not None
     timers = await _timers(case)
     today = today or local_today()
     for timer in timers:
         if timer.state == "paused" or (not paused_only and timer.state == "running"):
-            _recompute_timer(timer, calendar, intervals, is_paused, today, yellow_days)
+            _recompute_with(timer, calendar, pauses, today, yellow_days)
             await timer.save(update_fields=_TIMER_FIELDS)
     _refresh_case(case, timers)
     return timers
@@ -441,7 +473,7 @@ async def complete_case_clock(case: Case, on: date | None = None) -> None:
     timers = await Timer.filter(case_id=case.id).order_by("id")
     promised = [t for t in timers if t.kind == "promised"]
     accepted = case.accepted_on or (min(_as_date(t.started_on) for t in timers) if timers else on)
-    intervals = pause_intervals(await _pauses(case))
+    intervals = pause_intervals(await _pauses(case), "promised")  # measured against the promised time
     case.completed_on = on
     case.actual_days = calendar.working_days_between(_as_date(accepted), on, paused=intervals)
     if promised:
@@ -506,8 +538,9 @@ async def explain_case(case: Case) -> Deadline:
         return Deadline(None, False, False, [])
     calendar = await calendar_for(await _center_of(case))
     pauses = await _pauses(case)
-    deadline = _deadline(timer, calendar, pause_intervals(pauses))
-    return Deadline(deadline.due, deadline.provisional, deadline.paused, _annotate(deadline, timer, pauses))
+    applying = [p for p in pauses if stops(p, timer.kind)]
+    deadline = _deadline(timer, calendar, pause_intervals(applying))
+    return Deadline(deadline.due, deadline.provisional, deadline.paused, _annotate(deadline, timer, applying))
 
 
 def _annotate(deadline: Deadline, timer: Timer, pauses: Sequence[Pause]) -> list[ExplainedDay]:
@@ -570,11 +603,10 @@ async def _recompute_chunk(center: Center, calendar: WorkCalendar, case_ids: lis
             thresholds[version_id] = await yellow_days_for(center, case)
         timers = timers_by_case.get(case.id, [])
         pauses = pauses_by_case.get(case.id, [])
-        intervals, is_paused = pause_intervals(pauses), _open_pause(pauses) is not None
         for timer in timers:
             if timer.state in OPEN_STATES:
                 before = (timer.due, timer.provisional, timer.state, timer.alert, timer.check_at)
-                _recompute_timer(timer, calendar, intervals, is_paused, today, thresholds[version_id])
+                _recompute_with(timer, calendar, pauses, today, thresholds[version_id])
                 if (timer.due, timer.provisional, timer.state, timer.alert, timer.check_at) != before:
                     await timer.save(update_fields=_TIMER_FIELDS)
         old = {f: getattr(case, f) for f in ("promised_due", "legal_due", "deadline_provisional", "alert")}

@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-import os
 from typing import Any
 
 from tortoise import Tortoise
 from tortoise.connection import get_connection
-
-from .settings import Settings
 
 CORE_APP = {"models": ["core.models"], "migrations": "core.migrations", "default_connection": "default"}
 

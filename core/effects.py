@@ -8,10 +8,11 @@ case once at the end.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from . import clock
+from . import clock, licences
 from .calendar import CENTER_TZ
 from .documents.issue import issue_case_document
 from .models import CaseTask, Department, Timer, Window
@@ -20,10 +21,11 @@ from .receipt import record_receipt
 from .workflow import Effect, TransitionContext, run_effects
 
 CLOCK_DAYS = {"promised": "promisedDays", "legal": "legalDays", "task": "promisedDays"}
+# Where an applicant turns against a return or a refusal, unless the center's ``settings.remedy``
+# names the authorities ({review, reconsideration, court}); the templates add the statutory limits.
 REMEDY = {
-    "review": "可自收到本通知之日起向本中心申请复核",
-    "reconsideration": "可自收到本决定之日起六十日内依法申请行政复议",
-    "court": "或者自收到本决定之日起六个月内依法向人民法院提起行政诉讼",
+    "reconsideration": "本级人民政府或者上一级主管部门",
+    "court": "有管辖权的人民法院",
 }
 
 
@@ -45,7 +47,13 @@ async def stop_clock(ctx: TransitionContext, timer: str | None = None) -> None:
 
 
 async def pause_clock(ctx: TransitionContext, reason: str = "corrections") -> None:
-    await clock.pause_clock(ctx.case, reason, ctx.comment)
+    """A special procedure may be named in ``data.reason`` (hearing, expert_review...); whether it
+    stops the promised clock too is the center's setting (see ``clock.pause_kinds``)."""
+    if reason in clock.SPECIAL_PROCEDURES and ctx.params.get("reason") in clock.SPECIAL_PROCEDURES:
+        reason = ctx.params["reason"]
+    kinds = clock.pause_kinds(ctx.center, reason)
+    await clock.pause_clock(ctx.case, reason, ctx.comment, kinds=kinds)
+    ctx.changes["pause"] = {"reason": reason, "promisedClock": "paused" if kinds is None else "running"}
     ctx.touch("promised_due", "legal_due", "alert")
 
 
@@ -141,7 +149,8 @@ async def task_for_actor(ctx: TransitionContext) -> CaseTask | None:
     for task in tasks:
         if wanted and task.department.code != wanted:
             continue
-        if ctx.actor.has(ctx.center.id, "head") or ctx.actor.has(ctx.center.id, "reviewer", department_id=task.department_id):  # type: ignore[attr-defined]
+        # a head (首席代表) or reviewer granted for a department decides only that department's task
+        if ctx.actor.has(ctx.center.id, "head", "reviewer", department_id=task.department_id):  # type: ignore[attr-defined]
             return task
     return None
 
@@ -155,6 +164,7 @@ async def decide_task(ctx: TransitionContext, outcome: str, done: dict[str, str]
     task.decided_by_id = ctx.actor.user.id if ctx.actor.user else None  # type: ignore[attr-defined]
     task.decided_at = datetime.now(timezone.utc)
     task.comment = ctx.comment
+    task.basis = str(ctx.params.get("basis") or "").strip() if outcome == "refused" else ""
     await task.save()
     await Timer.filter(task_id=task.id, state__in=["running", "paused"]).update(state="stopped")
     ctx.changes["task"] = {"department": task.department.code, "outcome": outcome}
@@ -171,8 +181,43 @@ async def decide_task(ctx: TransitionContext, outcome: str, done: dict[str, str]
     await run_effects(ctx, transition.effects)
 
 
+def remedy_for(ctx: TransitionContext, kind: str) -> dict[str, str]:
+    """复议/诉讼 (and, for a return, 复核 at the center's supervision office) as the center names them."""
+    configured = (ctx.center.settings or {}).get("remedy")
+    remedy = {**REMEDY, **(configured if isinstance(configured, Mapping) else {})}
+    if kind == "return_notice":
+        remedy.setdefault("review", f"{ctx.center.name}督查科")
+    else:
+        remedy.pop("review", None)  # 复核 is for returns (退回件), not for decisions
+    return remedy
+
+
+async def refusal_reasons(ctx: TransitionContext) -> list[dict[str, str]]:
+    """A joint case's refusal: every department that refused, with its opinion and legal basis."""
+    tasks = await CaseTask.filter(case_id=ctx.case.id, state="refused").select_related("department").order_by("id")
+    return [{"department": t.department.name, "reason": t.comment, "basis": t.basis} for t in tasks]
+
+
+async def licence(ctx: TransitionContext) -> dict[str, Any] | None:
+    """The licence this transition issues (number and validity), numbered once per case."""
+    spec = ctx.item.definition.get("certificate")
+    if not isinstance(spec, Mapping):
+        return None
+    flags = dict(ctx.case.flags or {})
+    if "licence" not in flags:
+        flags["licence"] = await licences.licence_for(
+            ctx.center.id, ctx.center.short_name, ctx.item.code, spec, today()
+        )
+        ctx.case.flags = flags
+        ctx.touch("flags")
+        ctx.changes["licence"] = flags["licence"]
+    return dict(flags["licence"])
+
+
 async def issue_document(ctx: TransitionContext, kind: str) -> None:
-    """Render, number and store a notice; its number goes into the audit event."""
+    """Render, number and store a notice; its number goes into the audit event. Decisions print the
+    decider's opinion (the transition's comment); a refusal its reasons, legal basis and the
+    applicant's remedies; an approval and a certificate the licence number and validity."""
     extra: dict[str, Any] = {}
     if kind == "correction_notice":
         extra["missing"] = [
@@ -180,9 +225,22 @@ async def issue_document(ctx: TransitionContext, kind: str) -> None:
         ]
     if kind in ("return_notice", "refusal_decision", "reply_notice"):
         extra["reason"] = ctx.comment
-        extra["remedy"] = dict(REMEDY)
+        extra["remedy"] = remedy_for(ctx, kind)
+    if kind == "refusal_decision":
+        extra["basis"] = str(ctx.params.get("basis") or "").strip()
+        if ctx.transition.action == "refuse_task" or await CaseTask.exists(case_id=ctx.case.id):
+            extra["reasons"], extra["basis"] = await refusal_reasons(ctx), ""
     if kind == "approval_decision":
-        extra["decision"] = {"content": ctx.comment or f"准予{ctx.item.name}"}
+        content = str(ctx.params.get("content") or "").strip() or f"准予{ctx.item.name}"
+        opinion = ctx.comment
+        tasks = await CaseTask.filter(case_id=ctx.case.id).select_related("department").order_by("-lead", "id")
+        if tasks:  # a joint case: every department's opinion
+            opinion = "；".join(f"{t.department.name}：{t.comment}" for t in tasks if t.comment)
+        extra["decision"] = {"content": content, "opinion": opinion}
+    if kind in ("approval_decision", "certificate"):
+        found = await licence(ctx)
+        if found:
+            extra["licence"] = found
     document = await issue_case_document(ctx.govhall, ctx.case, kind, extra)
     ctx.documents.append(document)
     ctx.changes.setdefault("documents", []).append({"kind": kind, "number": document.number})

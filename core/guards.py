@@ -56,6 +56,26 @@ async def open_task_for_actor(ctx: TransitionContext) -> list[UserError]:
     return []
 
 
+async def legal_basis(ctx: TransitionContext) -> list[UserError]:
+    """A refusal states its legal basis (``data.basis``: the law and article), printed on the
+    decision with the reasons (the opinion) and the applicant's rights of 复议 and 诉讼."""
+    basis = ctx.params.get("basis")
+    if not isinstance(basis, str) or not basis.strip():
+        return [UserError("required", "不予许可须写明法律依据（所依据的法律、法规的名称及条款，如《中华人民共和国食品安全法》第三十五条）", "/basis")]
+    return []
+
+
+async def not_immediate(ctx: TransitionContext) -> list[UserError]:
+    """即办件 are finished on the spot (即收即办), never turned into promised cases."""
+    if ctx.item.definition.get("caseKind") == "immediate":
+        return [UserError(
+            "immediate_item",
+            f"“{ctx.item.name}”是即办件，应当场办结：材料齐全的请使用“即时办结”；不能当场办结的，请退回或一次性告知补齐材料",
+            "/action",
+        )]
+    return []
+
+
 async def extension_days(ctx: TransitionContext) -> list[UserError]:
     """行政许可法第四十二条: +10 working days (a joint case: +15), approved by the head."""
     days = ctx.params.get("days")
@@ -91,5 +111,7 @@ GUARDS: dict[str, Guard] = {
     "no_department_tasks": no_department_tasks,
     "open_task_for_actor": open_task_for_actor,
     "extension_days": extension_days,
+    "legal_basis": legal_basis,
+    "not_immediate": not_immediate,
     "pickup_recorded": pickup_recorded,
 }

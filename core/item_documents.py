@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from core import licences
 from core.catalogue import unknown_codes
 from core.errors import UserError, UserErrorsException, pointer
 from core.form_validation import ITEM_MAX_BYTES, FormValidator, check_form_schema, schema_at
@@ -123,6 +124,10 @@ def _certificate(doc: dict) -> list[UserError]:
     if not isinstance(cert, dict) or not isinstance(cert.get("fields"), list) or not isinstance(form, dict):
         return []
     out = []
+    pattern = cert.get("numberPattern")
+    if isinstance(pattern, str):
+        out += [UserError("number_pattern", f"许可证编号规则有误：{p}", pointer("certificate", "numberPattern"))
+                for p in licences.pattern_problems(pattern)]
     for i, f in enumerate(cert["fields"]):
         ptr = f.get("pointer") if isinstance(f, dict) else None
         if isinstance(ptr, str) and ptr.startswith("/") and schema_at(form, ptr) is None:

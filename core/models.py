@@ -49,6 +49,8 @@ class Department(Model):
     name = fields.CharField(max_length=128)
     category = fields.CharField(max_length=32, default="", description="used to pick joint-case leads")
     back_office = fields.CharField(max_length=256, default="")
+    abbreviation = fields.CharField(max_length=16, default="", description="文号 prefix of its decisions, e.g. 连市监审")
+    seal_name = fields.CharField(max_length=128, default="", description="caption of its seal, by default the name followed by 审批专用章")
 
     class Meta:
         table = "department"
@@ -346,6 +348,7 @@ class CaseTask(Model):
     )
     decided_at = fields.DatetimeField(null=True)
     comment = fields.TextField(default="")
+    basis = fields.TextField(default="", description="legal basis of a refusal (不予通过的法律依据)")
 
     class Meta:
         table = "case_task"
@@ -387,6 +390,7 @@ class Pause(Model):
     )
     reason = fields.CharField(max_length=32)
     note = fields.TextField(default="")
+    kinds = fields.JSONField(null=True, description="timer kinds it stops, null for every timer")
     started_on = fields.DateField()
     ended_on = fields.DateField(null=True)
 

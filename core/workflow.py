@@ -48,9 +48,21 @@ class Transition:
     set_kind: str | None
     guards: tuple[str, ...]
     effects: tuple[Mapping[str, Any], ...]
+    roles_from: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    department_only: bool = False
+    decision: bool = False
 
     def target(self, current: str) -> str:
         return current if self.to == SAME_STATE else self.to
+
+    def roles_for(self, state: str) -> frozenset[str]:
+        """Who may fire the action from ``state``: ``rolesFrom[state]`` where given, else ``roles``."""
+        return self.roles_from.get(state, self.roles)
+
+    @property
+    def opinion_required(self) -> bool:
+        """A decision always needs the decider's opinion (意见), as does ``commentRequired``."""
+        return self.comment_required or self.decision
 
 
 @dataclass(frozen=True)
@@ -124,6 +136,9 @@ def _parse(doc: Mapping[str, Any], source: str) -> Process:
             set_kind=t.get("setKind"),
             guards=tuple(t.get("guards", ())),
             effects=tuple(t.get("effects", ())),
+            roles_from={state: frozenset(roles) for state, roles in t.get("rolesFrom", {}).items()},
+            department_only=bool(t.get("departmentOnly")),
+            decision=bool(t.get("decision")),
         )
         for t in doc["transitions"]
     )
@@ -150,6 +165,9 @@ def check_process(doc: Any, guards: Iterable[str], effects: Iterable[str]) -> li
             if (t["action"], s) in seen:
                 errors.append(UserError("duplicate", f"动作“{t['action']}”在状态“{s}”下重复定义", f"/transitions/{i}/from/{j}"))
             seen.add((t["action"], s))
+        for s in t.get("rolesFrom", {}):
+            if s not in t["from"]:
+                errors.append(UserError("unknown_state", f"动作“{t['action']}”的 rolesFrom 状态“{s}”不是它的起始状态", f"/transitions/{i}/rolesFrom/{s}"))
         if t["to"] != SAME_STATE and t["to"] not in states:
             errors.append(UserError("unknown_state", f"动作“{t['action']}”的目标状态“{t['to']}”未定义", f"/transitions/{i}/to"))
         for j, g in enumerate(t.get("guards", [])):

@@ -43,7 +43,7 @@ PERMIT: dict[str, Any] = {
     "process": "standard",
     "documents": ["acceptance_notice", "correction_notice", "return_notice", "promise_notice", "approval_decision",
                   "refusal_decision", "certificate", "reply_notice"],
-    "certificate": {"title": "测试经营许可证", "fields": [{"label": "企业名称", "pointer": "/companyName"},
+    "certificate": {"title": "测试经营许可证", "numberPattern": "CS{year}{seq:05d}", "validYears": 5, "fields": [{"label": "企业名称", "pointer": "/companyName"},
                                                        {"label": "统一社会信用代码", "pointer": "/uscc"}]},
     "form": FORM,
 }
@@ -126,6 +126,17 @@ GET = f"query($id: ID!) {{ case(id: $id) {{ {CASE_FIELDS} }} }}"
 
 MISSING_MAIN = "query($id: ID!) { caseMaterials(id: $id) { code role required provided } }"
 RECEIVING_ACTIONS = ("accept", "finish_on_spot")
+# What a decider writes when a test does not care: decisions need an opinion (意见), a refusal its
+# legal basis. Pass ``comment=""`` or ``data={}`` to send none.
+OPINIONS: dict[str, str] = {
+    "approve": "经审查，申请材料齐全，符合法定条件，同意准予许可",
+    "approve_task": "经审查，符合本部门审批条件，同意",
+    "refuse": "经现场核查，经营场所不符合法定条件",
+    "refuse_task": "经审查，不符合本部门审批条件",
+    "return": "申请材料主件缺失，不予受理",
+    "uphold_return": "经复核，维持退回决定",
+}
+REFUSAL_BASIS = "《中华人民共和国行政许可法》第三十八条第二款"
 
 
 class CaseDriver:
@@ -161,7 +172,13 @@ class CaseDriver:
     async def act(self, user: str, case: dict[str, Any], action: str, comment: str | None = None,
                   data: dict | None = None, version: int | None = None) -> dict[str, Any]:
         """Fire ``action`` as ``user``. An acceptance without ``received`` in its data gets the counter
-        receipt of the missing main materials (pass ``received: []`` to record none)."""
+        receipt of the missing main materials (pass ``received: []`` to record none). A decision without
+        ``comment`` gets a default opinion, a refusal without ``data`` its legal basis (pass ``comment=""``
+        or ``data={}`` to send none)."""
+        if comment is None:
+            comment = OPINIONS.get(action)
+        if data is None and action in ("refuse", "refuse_task"):
+            data = {"basis": REFUSAL_BASIS}
         if action in RECEIVING_ACTIONS and "received" not in (data or {}):
             try:
                 receipt = await self.counter_receipt(user, case)

@@ -115,7 +115,7 @@ async def test_joint_case_refused_by_one_department(drive):
 
 async def test_returned_case_and_review(drive):
     case = await drive.submit("app1")
-    no_reason = await drive.act("clerk1", case, "return")
+    no_reason = await drive.act("clerk1", case, "return", comment="")
     assert no_reason["__typename"] == "UserErrors" and no_reason["errors"][0]["path"] == "/comment"
     case = await drive.ok("clerk1", case, "return", comment="主件申请书缺失，不予受理")
     assert case["state"] == "returned" and case["kind"] == "returned"
@@ -124,7 +124,7 @@ async def test_returned_case_and_review(drive):
     assert case["state"] == "review_requested"
     clerk_cannot = await drive.act("clerk1", case, "uphold_return", comment="维持")
     assert clerk_cannot["__typename"] == "UserErrors" and clerk_cannot["errors"][0]["code"] == "forbidden"
-    case = await drive.ok("head1", case, "uphold_return", comment="经复核，维持退回决定")
+    case = await drive.ok("sup1", case, "uphold_return", comment="经复核，维持退回决定")  # 督查科复核
     assert case["state"] == "returned"
     assert actions(case) == ["submit", "return", "request_review", "uphold_return"]
 

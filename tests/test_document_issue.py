@@ -142,7 +142,9 @@ async def test_every_case_kind_is_issued_stored_and_reads_back(govhall: Any, kin
 
     text = pdf_text(content)
     title = "食品经营许可证" if kind == "certificate" else stored.title
-    expected = [center.name, title, stored.number,
+    # a decision or certificate is the deciding department's, under its 审批专用章; notices the center's
+    issuer = ["市场监督管理局", "市场监督管理局审批专用章"] if kind in issue_module.DEPARTMENT_KINDS else [center.name]
+    expected = [*issuer, title, stored.number,
                 cn_date(stored.issued_on), display_code(stored.verify_code), APPLICANT]
     if kind != "certificate":
         expected += ["食品经营许可（新办）", cn_date(ACCEPTED)]

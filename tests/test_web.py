@@ -7,7 +7,8 @@ functions.
 
 1. An applicant submits an empty form (every required error appears next to its field), then a
    valid one (a case number appears); the Lianzhou front-desk clerk finds the case in the workbench
-   and accepts it (state 审查中, an acceptance notice that opens as a PDF).
+   and, an immediate item, finishes it on the spot (state 已办结，待出件, an acceptance notice that
+   opens as a PDF).
 2. The supervision board (with and without the server's supervision query) and the configurator.
 
 Screenshots of the pages are left in the test's tmp_path.
@@ -253,11 +254,12 @@ def test_apply_then_accept_in_the_browser(web_server: str, browser_page: Any, tm
     row = page.locator(f'tr[data-case="{number}"]')
     expect(row).to_be_visible()
     row.locator("a.case-link").click()
-    accept = page.locator("button[data-action=accept]")
-    expect(accept).to_have_text("受理")
+    # 公司设立登记 is an immediate item (即办件): finished on the spot, never accepted as a promised case
+    accept = page.locator("button[data-action=finish_on_spot]")
+    expect(accept).to_contain_text("即时办结")
     accept.click()
     # acceptance is checked against the item's review checklist (审查要点): unticked points are refused
-    confirm = page.locator("button[data-confirm=accept]")
+    confirm = page.locator("button[data-confirm=finish_on_spot]")
     # nothing uploaded and nothing ticked as received: the main materials are missing
     confirm.click()
     expect(page.locator(f".action-panel {at('/received')} > .field-error")).to_contain_text("公司章程")
@@ -271,7 +273,8 @@ def test_apply_then_accept_in_the_browser(web_server: str, browser_page: Any, tm
         points.nth(i).check()
     page.check(f".param-form {at('/originalsChecked')} input[type=checkbox]")
     confirm.click()
-    expect(page.locator("#case-state")).to_have_text("审查中")
+    # finishing issues two PDFs (the acceptance notice and the licence): give a loaded machine time
+    expect(page.locator("#case-state")).to_have_text("已办结，待出件", timeout=60_000)
     notice = page.locator("li[data-kind=acceptance_notice] a.doc-link")
     expect(notice).to_be_visible()
     href = notice.get_attribute("href") or ""

@@ -177,3 +177,34 @@ export function field(label, control, { path = null, required = false, help = ""
     h("div", { class: "field-error", role: "alert", hidden: true }),
   );
 }
+
+/**
+ * A modal confirmation (<dialog>): resolves true when the user confirms, false on cancel or Esc.
+ * `lines` are shown as paragraphs (e.g. the opinion that will be recorded).
+ */
+export function confirmDialog({ title, lines = [], confirmLabel = "确认", danger = false }) {
+  return new Promise((resolve) => {
+    const yes = h("button", { type: "button", class: `btn ${danger ? "btn-danger" : "btn-primary"}`, dataset: { dialog: "confirm" } }, confirmLabel);
+    const no = h("button", { type: "button", class: "btn btn-secondary", dataset: { dialog: "cancel" } }, "取消");
+    const titleId = uid("dlg");
+    const dialog = h("dialog", { class: "confirm-dialog", "aria-labelledby": titleId },
+      h("h2", { id: titleId }, title),
+      lines.filter(Boolean).map((line) => h("p", null, line)),
+      h("div", { class: "form-actions" }, yes, no),
+    );
+    let answered = false;
+    const finish = (value) => {
+      if (answered) return;
+      answered = true;
+      dialog.close();
+      dialog.remove();
+      resolve(value);
+    };
+    yes.addEventListener("click", () => finish(true));
+    no.addEventListener("click", () => finish(false));
+    dialog.addEventListener("cancel", () => finish(false));
+    document.body.append(dialog);
+    dialog.showModal();
+    no.focus();
+  });
+}

@@ -28,6 +28,7 @@ from ..calendar import CENTER_TZ
 from ..counters import next_value
 from ..errors import resolve
 from ..models import Case, CaseTask, Center, Department, Document, ItemVersion, User, Window
+from ..parties import account_name
 from ..plugins import acall
 from .render import DOCUMENT_KINDS, DocumentError, cn_date
 
@@ -48,6 +49,11 @@ KIND_ABBREVIATIONS: dict[str, str] = {
     "register": "登",
 }
 DEFAULT_ABBREVIATION = "文"
+
+# Issued in the deciding department's name, under its 审批专用章 and, where the center configures
+# one, its own 文号 prefix; every other kind is the center's own notice.
+DEPARTMENT_KINDS: frozenset[str] = frozenset({"approval_decision", "refusal_decision", "certificate"})
+SEAL_SUFFIX = "审批专用章"
 
 # No 0/O, 1/I: a code read aloud or typed from paper cannot be mistaken.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -79,9 +85,28 @@ def display_code(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
-def document_number(center: Center, abbreviation: str, year: int, n: int) -> str:
-    """``连政服受〔2026〕第0001号``."""
-    return f"{center.doc_prefix}{abbreviation}〔{year}〕第{n:04d}号"
+def document_number(center: Center, abbreviation: str, year: int, n: int, prefix: str | None = None) -> str:
+    """``连政服受〔2026〕第0001号`` (``prefix``: a department's, ``连市监审准〔2026〕第0001号``)."""
+    return f"{prefix or center.doc_prefix}{abbreviation}〔{year}〕第{n:04d}号"
+
+
+def seal_caption(department: Department) -> str:
+    """The department's seal as configured (``sealName``), else ``<name>审批专用章``."""
+    return department.seal_name or f"{department.name}{SEAL_SUFFIX}"
+
+
+def department_block(department: Department) -> dict[str, Any]:
+    """``{code, name, abbreviation, seal {caption, name, label}}``: the seal's caption split into the
+    text along its rim (the department's name) and the line under the star (审批专用章)."""
+    caption = seal_caption(department)
+    if caption.startswith(department.name) and len(caption) > len(department.name):
+        rim, label = department.name, caption[len(department.name):]
+    else:
+        rim, label = caption, ""
+    return {
+        "code": department.code, "name": department.name, "abbreviation": department.abbreviation,
+        "seal": {"caption": caption, "name": rim, "label": label},
+    }
 
 
 def verify_url(govhall: GovHall, code: str) -> str:
@@ -126,8 +151,12 @@ async def issue_document(
     kind: str,
     context: Mapping[str, Any],
     case: Case | None = None,
+    department: Department | None = None,
 ) -> Document:
     """Number, render and store one document; runs in the caller's transaction (or its own).
+
+    With ``department`` (the one that decided) the 文号 takes the department's abbreviation, where
+    the center configures one, and its own sequence.
 
     ``context`` follows the renderer's contract; its ``center`` and ``document`` blocks may add
     keys (``sealLabel``, ``issuer``, ``title``) but the number, codes and date are set here.
@@ -136,20 +165,26 @@ async def issue_document(
     if kind not in govhall.renderer.kinds():
         raise DocumentError(f"{kind}.html", None, f"未知的文书种类 / unknown document kind: {kind!r}")
     if isinstance(get_connection("default"), TransactionalDBClient):
-        return await _issue(govhall, center, kind, context, case)
+        return await _issue(govhall, center, kind, context, case, department)
     async with in_transaction():
-        return await _issue(govhall, center, kind, context, case)
+        return await _issue(govhall, center, kind, context, case, department)
 
 
 async def _issue(
-    govhall: GovHall, center: Center, kind: str, context: Mapping[str, Any], case: Case | None
+    govhall: GovHall, center: Center, kind: str, context: Mapping[str, Any], case: Case | None,
+    department: Department | None = None,
 ) -> Document:
     issued_on = china_today()
     year = issued_on.year
-    # one sequence per abbreviation: two kinds numbered alike can never share a number
+    # one sequence per prefix and abbreviation: two kinds numbered alike can never share a number
     abbreviation = govhall.document_abbreviations.get(kind, DEFAULT_ABBREVIATION)
-    n = await next_value(f"doc:{center.id}:{abbreviation}:{year}")
-    number = document_number(center, abbreviation, year, n)
+    prefix = department.abbreviation if department is not None and department.abbreviation else None
+    if prefix and prefix != center.doc_prefix:
+        n = await next_value(f"doc:{center.id}:{prefix}:{abbreviation}:{year}")
+    else:
+        prefix = None
+        n = await next_value(f"doc:{center.id}:{abbreviation}:{year}")
+    number = document_number(center, abbreviation, year, n, prefix)
     code = new_verify_code()
     title = _title(kind, context)
     values = dict(context)
@@ -247,7 +282,7 @@ async def case_context(
     applicant_name = case.applicant_name
     if not applicant_name:
         applicant = await _get(User, case.applicant_id)  # type: ignore[attr-defined]
-        applicant_name = (applicant.display_name or applicant.username) if applicant else ""
+        applicant_name = account_name(applicant.display_name, applicant.username) if applicant else ""
     tasks = await CaseTask.filter(case_id=case.id).select_related("department").order_by("-lead", "id") if case.id else []
     definition = item.definition or {}
     department_name = department.name if department else ""
@@ -257,7 +292,8 @@ async def case_context(
             "number": case.number,
             "itemName": item.name,
             "applicantName": applicant_name,
-            "agentName": (agent.display_name or agent.username) if agent else "",
+            "agentName": account_name(agent.display_name, agent.username) if agent else "",
+            "kind": case.kind,
             "acceptedAt": case.accepted_at or case.submitted_at,
             "promisedDue": case.promised_due,
             "legalDue": case.legal_due,
@@ -275,8 +311,12 @@ async def case_context(
         context["materials"] = await _materials(case, definition)
     if kind == "certificate":
         context["certificate"] = {**certificate_block(definition, case.data), "holder": applicant_name}
-        if department_name:
-            context["document"] = {"issuer": department_name}  # 发证机关: the approving department
+    if kind in DEPARTMENT_KINDS:
+        deciding = await deciding_department(case, department, tasks)
+        if deciding is not None:  # 发证机关 / 决定机关: the deciding department, under its seal
+            block = department_block(deciding)
+            context["department"] = block
+            context["document"] = {"issuer": block["name"], "heading": block["name"], "seal": block["seal"]}
     remedy = (center.settings or {}).get("remedy")
     if isinstance(remedy, Mapping):
         context["remedy"] = dict(remedy)
@@ -288,13 +328,29 @@ async def case_context(
     return context
 
 
+async def deciding_department(
+    case: Case, department: Department | None = None, tasks: Any = None
+) -> Department | None:
+    """The department that decides the case: a joint case's lead department, else the case's own."""
+    if tasks is None:
+        tasks = await CaseTask.filter(case_id=case.id).select_related("department").order_by("-lead", "id") if case.id else []
+    lead = next((t.department for t in tasks if t.lead), None)
+    if lead is not None:
+        return lead
+    if department is None:
+        department = await _get(Department, case.department_id)  # type: ignore[attr-defined]
+    return department
+
+
 async def issue_case_document(
     govhall: GovHall, case: Case, kind: str, extra: Mapping[str, Any] | None = None
 ) -> Document:
-    """:func:`case_context` + :func:`issue_document` for the case's center."""
+    """:func:`case_context` + :func:`issue_document` for the case's center (a decision or
+    certificate: in the deciding department's name, under its 文号 prefix)."""
     context = await case_context(govhall, case, kind, extra)
     center = await Center.get(id=case.center_id)  # type: ignore[attr-defined]
-    return await issue_document(govhall, center=center, kind=kind, context=context, case=case)
+    department = await deciding_department(case) if kind in DEPARTMENT_KINDS else None
+    return await issue_document(govhall, center=center, kind=kind, context=context, case=case, department=department)
 
 
 # --------------------------------------------------------------------------- register

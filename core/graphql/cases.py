@@ -67,6 +67,7 @@ class CaseAction:
     label: str
     comment_required: bool
     edits_data: bool
+    decision: bool = strawberry.field(default=False, description="审批决定（准予/不予许可、退回、复核）：须填写意见，执行前应确认")
 
 
 @strawberry.type
@@ -143,7 +144,8 @@ class CaseType:
     @strawberry.field(description="当前用户可执行的动作（含名称）")
     async def actions(self, info: Info) -> list[CaseAction]:
         return [
-            CaseAction(action=t.action, label=t.label, comment_required=t.comment_required, edits_data=t.edits_data)
+            CaseAction(action=t.action, label=t.label, comment_required=t.opinion_required, edits_data=t.edits_data,
+                       decision=t.decision)
             for t in await self._transitions(info)
         ]
 

@@ -1,7 +1,7 @@
 // 办件详情: state, kind, deadlines, documents, the event log, the actions the viewer may take
 // (staff: 受理、一次性告知、出件登记…; applicant: 补齐材料、撤回…) and the rating after completion.
 import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner, hasQuery } from "../graphql.js";
-import { h, field, section, note, seg, fmt, uid, alertBadge, hasRole, KIND_LABELS, ROLE_LABELS, RATING_LABELS, STANDARD_STATES, STAFF_ROLES } from "../ui.js";
+import { h, field, section, note, seg, fmt, uid, alertBadge, hasRole, confirmDialog, KIND_LABELS, ROLE_LABELS, RATING_LABELS, STANDARD_STATES, STAFF_ROLES } from "../ui.js";
 import { center as getCenter, existing } from "../store.js";
 import { renderForm, renderValue, mergePatch } from "../form.js";
 import { caseMaterialsSection, counterReceipt } from "../materials.js";
@@ -11,7 +11,7 @@ const CASE_WANTED = [
   "id", "number", "state", "stateLabel", "kind", "kindLabel", "urgent", "channel", "data", "version",
   "submittedAt", "acceptedAt", "completedAt", "promisedDue", "legalDue", "deadlineProvisional", "alert",
   "applicantName", "department", "item { code name version }", "availableActions",
-  "actions { action label commentRequired editsData }",
+  "actions { action label commentRequired editsData decision }",
   "events { seq action actor role at comment fromState toState changes }",
   "documents { id kind title number issuedOn url downloadUrl verifyCode }",
   "tasks { department departmentName lead state due comment }",
@@ -29,6 +29,8 @@ const ACTION_LABELS = {
 const STATE_LABELS = Object.fromEntries(STANDARD_STATES);
 const CHANNEL_LABELS = { web: "网上申报", window: "窗口受理", mobile: "移动端", courier: "快递" };
 const DANGER = new Set(["return", "refuse", "refuse_task", "withdraw", "uphold_return"]);
+// Asked to confirm before they are fired: the decisions (the server marks them) and a withdrawal.
+const CONFIRM = new Set(["approve", "refuse", "approve_task", "refuse_task", "return", "uphold_return", "withdraw"]);
 const TASK_STATES = { open: "审批中", approved: "已通过", refused: "不予通过" };
 
 // Small forms for actions that need parameters (the `data` of transitionCase).
@@ -79,12 +81,43 @@ const ACTION_FORMS = {
       { if: { properties: { method: { const: "courier" } }, required: ["method"] }, then: { required: ["trackingNumber"] } },
     ],
   }),
+  refuse: () => refusalSchema(),
+  refuse_task: () => refusalSchema(),
+  request_survey: () => ({
+    type: "object",
+    properties: {
+      reason: {
+        type: "string", title: "特别程序", default: "site_survey", "x-widget": "radio",
+        description: "法定期限暂停计时；承诺期限是否暂停按本中心的规定",
+        oneOf: [
+          { const: "site_survey", title: "现场勘查" },
+          { const: "hearing", title: "听证" },
+          { const: "expert_review", title: "专家评审（论证）" },
+          { const: "inspection", title: "检验、检疫" },
+          { const: "testing", title: "检测、鉴定" },
+        ],
+      },
+    },
+  }),
   extend: () => ({
     type: "object",
     required: ["days"],
     properties: { days: { type: "integer", title: "延长的工作日数", description: "一般不超过10个工作日，联办件不超过15个工作日", minimum: 1, maximum: 15 } },
   }),
 };
+
+function refusalSchema() {
+  return {
+    type: "object",
+    required: ["basis"],
+    properties: {
+      basis: {
+        type: "string", title: "法律依据", "x-widget": "textarea",
+        description: "所依据的法律、法规的名称及条款，如《中华人民共和国食品安全法》第三十五条；不予许可的理由请写在办理意见中",
+      },
+    },
+  };
+}
 
 function materialNames(item) {
   const materials = item && item.elements && Array.isArray(item.elements.materials) ? item.elements.materials : [];
@@ -176,7 +209,7 @@ export async function caseView({ page, params, user, isCurrent }) {
 
   // actions
   const actions = c.actions || (c.availableActions || []).map((a) => ({ action: a, label: ACTION_LABELS[a] || a, commentRequired: false, editsData: false }));
-  if (actions.length) mainCol.append(actionPanel(c, actions, item));
+  if (actions.length) mainCol.append(actionPanel(c, actions, item, { staff: staffHere }));
 
   // hand-overs between the front desk, the back office and the pickup window (one-window centers)
   const handovers = await handoverSection(c, { staff: staffHere, item, departments: deptNames });
@@ -293,15 +326,24 @@ function timeline(c) {
 
 // --------------------------------------------------------------------------- actions
 
-function actionPanel(c, actions, item) {
-  const comment = h("textarea", { id: "action-comment", rows: 3, placeholder: "办理意见、退回理由或答复内容" });
-  const commentField = field("办理意见", comment, { path: "/comment", help: "标 * 的动作须填写理由或意见" });
+function actionPanel(c, actions, item, { staff }) {
+  // Staff write their opinion (办理意见) here; an applicant only sees a box for the reason an action
+  // of theirs needs (申请复核), and never the raw JSON parameters.
+  const needsText = staff || actions.some((a) => a.commentRequired);
+  const comment = h("textarea", { id: "action-comment", rows: 3, placeholder: staff ? "审查意见、退回理由或答复内容" : "请写明理由" });
+  const commentField = needsText
+    ? (staff
+      ? field("办理意见", comment, { path: "/comment", help: "准予、不予许可、退回和复核须填写意见；不予许可须写明理由" })
+      : field("理由", comment, { path: "/comment", help: "申请复核须写明理由" }))
+    : null;
   const paramsHost = h("div", { class: "action-params" });
   const advanced = h("textarea", { id: uid("json"), rows: 3, class: "code", spellcheck: "false", placeholder: '{"key": "value"}' });
-  const advancedBox = h("details", { class: "advanced" }, h("summary", null, "附加参数（JSON，一般不需填写）"),
-    field("参数", advanced, { path: "/_json", help: "需要数据的动作（如插件提供的动作）可在此填写 JSON 对象" }));
+  const advancedBox = staff
+    ? h("details", { class: "advanced" }, h("summary", null, "附加参数（JSON，一般不需填写）"),
+      field("参数", advanced, { path: "/_json", help: "需要数据的动作（如插件提供的动作）可在此填写 JSON 对象" }))
+    : null;
   const result = h("div", { class: "action-result", "aria-live": "polite" });
-  const panel = h("section", { class: "card action-panel", id: "actions" }, h("h2", null, "办理"), commentField);
+  const panel = h("section", { class: "card action-panel", id: "actions" }, h("h2", null, staff ? "办理" : "我可以"), commentField);
   const buttons = h("div", { class: "action-buttons", role: "group", "aria-label": "可执行的动作" });
 
   function formFor(a) {
@@ -316,11 +358,26 @@ function actionPanel(c, actions, item) {
     clearUserErrors(panel);
     result.replaceChildren();
     if (a.commentRequired && !comment.value.trim()) {
-      showUserErrors(panel, [{ path: "/comment", code: "required", message: `“${a.label}”须填写理由或意见` }]);
+      const what = a.decision ? "办理意见（审查意见）" : "理由或意见";
+      showUserErrors(panel, [{ path: "/comment", code: "required", message: `“${a.label}”须填写${what}` }]);
       comment.focus();
       return;
     }
-    if (data === undefined) {
+    if (a.decision || CONFIRM.has(a.action)) {
+      const opinion = comment.value.trim();
+      const ok = await confirmDialog({
+        title: `确认${a.label}？`,
+        lines: [
+          a.action === "withdraw" ? "撤回后本申请即终止办理，如需办理须重新申请。" : "决定作出后将出具文书并记入办理过程，不能撤销。",
+          opinion ? `${staff ? "办理意见" : "理由"}：${opinion}` : null,
+          data && data.basis ? `法律依据：${data.basis}` : null,
+        ],
+        confirmLabel: `确认${a.label}`,
+        danger: DANGER.has(a.action),
+      });
+      if (!ok) return;
+    }
+    if (data === undefined && advancedBox) {
       const text = advanced.value.trim();
       if (text) {
         try {
@@ -435,7 +492,7 @@ function actionPanel(c, actions, item) {
     btn.addEventListener("click", () => (needsForm(a) ? openForm(a) : run(a)));
     buttons.append(btn);
   }
-  panel.append(buttons, paramsHost, advancedBox, result);
+  panel.append(...[buttons, paramsHost, advancedBox, result].filter(Boolean));
   return panel;
 }
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 
 from core.calendar import CENTER_TZ
-from core.models import Rating
+from core.models import Center, Rating
 from tests.hall import build_hall
 
 from .drive import (DEPARTMENT, MANUAL, PRINT, STAFF, WINDOW, YEAR, AssessmentDriver, add_department_windows,
@@ -79,6 +79,10 @@ async def test_an_open_case_counts_its_overdue_days_in_each_period(drive, today)
 
 
 async def test_a_paused_clock_stops_the_overdue_count(drive, today):
+    # a center whose promise pauses for a site survey too (by default only the legal clock stops)
+    center = await Center.get(code="hall")
+    center.settings = {**center.settings, "clock": {"surveyPausesPromised": True}}
+    await center.save(update_fields=["settings"])
     today.value = date(2025, 3, 3)
     late = await drive.ok("clerk1", await drive.submit("app1"), "accept")
     early = await drive.ok("clerk1", await drive.submit("app2"), "accept")
