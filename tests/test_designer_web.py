@@ -107,14 +107,15 @@ def test_configurator_builds_a_new_item_in_the_designer(web_server: str, browser
     expect(summary).to_contain_text("尚未填写审查要点")
     expect(page.locator("#dz-status")).to_contain_text("尚未发布")
 
-    # --- materials from the catalogue (the center's existing items), checklist, documents
+    # --- materials from the center's existing items and from the shared catalogue, checklist, documents
     page.click("#dz-tab-materials")
-    for name in ("食品经营许可申请书", "营业执照或其他主体资格证明文件"):
+    for name in ("营业执照或其他主体资格证明文件", "身份证件"):
         page.fill("#dz-material-pick", name)
         page.click("#dz-material-add")
     materials = page.locator(".dz-material")
     expect(materials).to_have_count(2)
-    expect(materials.nth(1).locator("input").nth(1)).to_have_value("市场监督管理局")  # issuer, from the catalogue
+    expect(materials.nth(0).locator("input").nth(1)).to_have_value("市场监督管理局")  # issuer, from the item it came from
+    expect(materials.nth(1).locator("input").nth(1)).to_have_value("公安机关")  # issuer, from the shared catalogue
     for i, text in enumerate(["申请人名称与营业执照一致", "设置地点在规划允许范围内", "单处面积不超过20平方米"]):
         page.click("#dz-point-add")
         enter(page, page.locator(".dz-point").nth(i), text)
@@ -151,7 +152,8 @@ def test_configurator_builds_a_new_item_in_the_designer(web_server: str, browser
     expect(page.locator("#dz-status")).to_contain_text("已发布第 1 版")
     elements = gql(page, '{ item(center: "lianzhou", code: "hw-tdsz") { elements } }')["item"]["elements"]
     assert elements["certificate"] == {"title": "户外临时摊点登记证", "fields": [{"label": "经营者", "pointer": "/applicant/name"}]}
-    assert [m["name"] for m in elements["materials"]] == ["食品经营许可申请书", "营业执照或其他主体资格证明文件"]
+    assert [(m["name"], m.get("catalogue")) for m in elements["materials"]] == [
+        ("营业执照或其他主体资格证明文件", "yyzz"), ("身份证件", "sfz")]  # reuse goes by these codes
     assert len(elements["checklist"]) == 3 and elements["documents"] == ["acceptance_notice"]
     assert elements["place"] == "连州市政务服务中心一楼综合受理3号窗口"
 

@@ -137,6 +137,11 @@ export async function designerView({ page, params, user }) {
     // the catalogue: materials of the center's items, one per name
     const seen = new Map();
     for (const it of data.items) for (const m of (it.elements && it.elements.materials) || []) if (!seen.has(m.name) || m.catalogue) seen.set(m.name, m);
+    // and the shared material catalogue (what a material is, across items: reuse goes by its code)
+    if (await hasQuery("materialCatalogue")) {
+      const shared = (await gql("{ materialCatalogue { code name issuer } }")).materialCatalogue;
+      for (const m of shared) if (!seen.has(m.name)) seen.set(m.name, { name: m.name, issuer: m.issuer, catalogue: m.code });
+    }
     state.catalogue = [...seen.values()].sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
     return published;
   }
