@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -65,27 +66,14 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), lifespan="on", log_lev
 """
 
 
-@pytest.fixture(scope="module")
-def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real HTTP server (uvicorn) on a fresh demo database, one per module; yields its base URL."""
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
-    if IS_POSTGRES:
-        pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
+@contextmanager
+def serving(url: str, env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """uvicorn in its own process on the database ``url``, logging to ``log_path``: yields its base URL
+    once ``/healthz`` answers, and stops the process afterwards."""
     import httpx
-
-    workdir = tmp_path_factory.mktemp("web")
-    url = f"sqlite:///{workdir / 'web.sqlite3'}"
-    env = {**os.environ, "GOVHALL_DATABASE_URL": url}
-    demo = subprocess.run(
-        [sys.executable, "-m", "core.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert demo.returncode == 0, f"govhall demo failed:\n{demo.stdout}\n{demo.stderr}"
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    log_path = workdir / "server.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
             [sys.executable, "-c", SERVER, url, str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -111,6 +99,26 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real HTTP server (uvicorn) on a fresh demo database, one per module; yields its base URL."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    pytest.importorskip("playwright.sync_api")
+    if IS_POSTGRES:
+        pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
+    workdir = tmp_path_factory.mktemp("web")
+    url = f"sqlite:///{workdir / 'web.sqlite3'}"
+    env = {**os.environ, "GOVHALL_DATABASE_URL": url}
+    demo = subprocess.run(
+        [sys.executable, "-m", "core.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert demo.returncode == 0, f"govhall demo failed:\n{demo.stdout}\n{demo.stderr}"
+
+    with serving(url, env, workdir / "server.log") as base:
+        yield base
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_web import ROOT, CAPITAL_DUE, CHROMIUM, IS_POSTGRES, MOBILE, RESIDENT_ID, SERVER, USCC, _free_port, at, browser_page, login, logout  # noqa: F401
+from tests.test_web import ROOT, CAPITAL_DUE, CHROMIUM, IS_POSTGRES, MOBILE, RESIDENT_ID, USCC, at, browser_page, login, logout, serving  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -105,38 +104,12 @@ def web_server(demo_db: Path) -> Iterator[str]:
     pytest.importorskip("playwright.sync_api")
     if IS_POSTGRES:
         pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
-    import httpx
-
     url = f"sqlite:///{demo_db}"
     env = {**os.environ, "GOVHALL_DATABASE_URL": url}
     demo = subprocess.run([sys.executable, "-m", "core.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert demo.returncode == 0, f"govhall demo failed:\n{demo.stdout}\n{demo.stderr}"
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = demo_db.parent / "server.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"the server stopped during start-up:\n{log_path.read_text()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer within 60 s:\n{log_path.read_text()}")
-            time.sleep(0.1)
+    with serving(url, env, demo_db.parent / "server.log") as base:
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
 
 
 @pytest.fixture(scope="module")
