@@ -25,13 +25,13 @@ from weasyprint.urls import URLFetchingError, fetch  # noqa: E402
 from core.documents import (  # noqa: E402
     ASSET_DIR,
     DOCUMENT_KINDS,
-    AssetFetcher,
     AssetRefused,
     DocumentError,
     DocumentRenderer,
     cn_date,
     example_context,
 )
+from core.documents.render import AssetFetcher  # noqa: E402  (built on first use: WeasyPrint loads lazily)
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,

@@ -96,3 +96,21 @@ async def test_bad_periods_are_user_errors(app: Any, gql: Any) -> None:
     bad_date = await gql.raw(ISSUE, {"c": "testc", "f": "2026-13-01", "t": "2026-11-30"})
     assert bad_date["errors"]
     assert await Document.all().count() == 1
+
+
+async def test_a_register_too_large_to_print_in_one_request_is_refused(app: Any, gql: Any, monkeypatch: Any) -> None:
+    """A register prints at most REGISTER_MAX_ROWS rows: a longer period is refused before anything
+    is numbered or rendered, asking for a shorter one (here the limit is lowered to 2)."""
+    import core.documents.issue as issuing
+
+    monkeypatch.setattr(issuing, "REGISTER_MAX_ROWS", 2)
+    center = await make_center()
+    for day in (3, 4, 5):
+        await make_case(center, f"TESTC2026110{day}0000{day}", accepted=datetime(2026, 11, day, 9, 0, tzinfo=CHINA))
+    await make_user("clerk1", center, "clerk")
+    gql.token = await gql.login("clerk1", PASSWORD)
+    refused = await issue(gql)
+    assert refused["errors"][0]["code"] == "register.too_large" and refused["errors"][0]["path"] == "/to"
+    assert "共有3条记录" in refused["errors"][0]["message"] and "最多2条" in refused["errors"][0]["message"]
+    assert await Document.all().count() == 0
+    assert (await issue(gql, "2026-11-03", "2026-11-04"))["__typename"] == "IssuedDocument"

@@ -26,7 +26,7 @@ from tortoise.transactions import in_transaction
 
 from ..calendar import CENTER_TZ
 from ..counters import next_value
-from ..errors import resolve
+from ..errors import UserErrorsException, resolve
 from ..models import Case, CaseTask, Center, Department, Document, ItemVersion, User, Window
 from ..parties import account_name
 from ..plugins import acall
@@ -164,10 +164,30 @@ async def issue_document(
     """
     if kind not in govhall.renderer.kinds():
         raise DocumentError(f"{kind}.html", None, f"未知的文书种类 / unknown document kind: {kind!r}")
+    check_register_size(context)
     if isinstance(get_connection("default"), TransactionalDBClient):
         return await _issue(govhall, center, kind, context, case, department)
     async with in_transaction():
         return await _issue(govhall, center, kind, context, case, department)
+
+
+REGISTER_MAX_ROWS = 500
+"""Most rows one register (``context["register"]["rows"]``: the core's, the pickup and green-channel
+registers) may print in one document, about 20 pages: rendering runs in the request, so one request
+must not make the server print a year of a busy hall at once."""
+
+
+def check_register_size(context: Mapping[str, Any]) -> None:
+    """Refuse a register with more rows than :data:`REGISTER_MAX_ROWS` (``register.too_large`` at
+    ``/to``, asking for a shorter period), before anything is numbered or rendered."""
+    register = context.get("register")
+    rows = register.get("rows") if isinstance(register, Mapping) else None
+    if rows is not None and len(rows) > REGISTER_MAX_ROWS:
+        raise UserErrorsException.single(
+            "register.too_large",
+            f"该期间共有{len(rows)}条记录，一份登记簿最多{REGISTER_MAX_ROWS}条：请缩短期间，分段出具",
+            "/to",
+        )
 
 
 async def _issue(

@@ -77,9 +77,6 @@ from jinja2 import (
 )
 from jinja2.utils import missing as _MISSING
 from markupsafe import Markup, escape
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CORE_TEMPLATE_DIR = PACKAGE_DIR / "templates"
@@ -282,38 +279,53 @@ def _seal_svg(name: str, label: str) -> str:
 # --------------------------------------------------------------------------- fetcher
 
 
-class AssetFetcher(URLFetcher):
-    """WeasyPrint URL fetcher that serves files under one folder and refuses every other URL.
+@lru_cache(maxsize=1)
+def _asset_fetcher_class() -> type:
+    """The fetcher class, built on first use: WeasyPrint takes about a second to import, which a
+    command that prints nothing (``govhall db upgrade``) should not pay."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    Only ``file:`` URLs whose resolved path (symlinks followed) lies inside ``root`` are read;
-    ``http:``, ``https:``, ``ftp:``, ``data:``, other files and ``..`` tricks raise
-    :class:`AssetRefused`, which WeasyPrint logs and skips.
-    """
+    class AssetFetcher(URLFetcher):
+        """WeasyPrint URL fetcher that serves files under one folder and refuses every other URL.
 
-    def __init__(self, root: Path = ASSET_DIR) -> None:
-        super().__init__(allowed_protocols=("file",), allow_redirects=False, timeout=1)
-        self.root = Path(root).resolve()
+        Only ``file:`` URLs whose resolved path (symlinks followed) lies inside ``root`` are read;
+        ``http:``, ``https:``, ``ftp:``, ``data:``, other files and ``..`` tricks raise
+        :class:`AssetRefused`, which WeasyPrint logs and skips.
+        """
 
-    def resolve(self, url: str) -> Path:
-        """The asset file ``url`` names, or :class:`AssetRefused`."""
-        parts = urlsplit(url)
-        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost") or parts.query:
-            raise AssetRefused(f"拒绝加载外部资源 / refused URL outside the document assets: {url}")
-        try:
-            path = Path(url2pathname(unquote(parts.path))).resolve()
-        except (OSError, RuntimeError, ValueError) as exc:
-            raise AssetRefused(f"拒绝加载外部资源 / refused URL: {url}") from exc
-        if not path.is_relative_to(self.root) or not path.is_file():
-            raise AssetRefused(f"拒绝加载外部资源 / refused URL outside the document assets: {url}")
-        return path
+        def __init__(self, root: Path = ASSET_DIR) -> None:
+            super().__init__(allowed_protocols=("file",), allow_redirects=False, timeout=1)
+            self.root = Path(root).resolve()
 
-    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
-        """Return the asset's bytes with its MIME type; refuse anything else."""
-        path = self.resolve(url)
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if mime.startswith("text/"):
-            mime += "; charset=utf-8"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+        def resolve(self, url: str) -> Path:
+            """The asset file ``url`` names, or :class:`AssetRefused`."""
+            parts = urlsplit(url)
+            if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost") or parts.query:
+                raise AssetRefused(f"拒绝加载外部资源 / refused URL outside the document assets: {url}")
+            try:
+                path = Path(url2pathname(unquote(parts.path))).resolve()
+            except (OSError, RuntimeError, ValueError) as exc:
+                raise AssetRefused(f"拒绝加载外部资源 / refused URL: {url}") from exc
+            if not path.is_relative_to(self.root) or not path.is_file():
+                raise AssetRefused(f"拒绝加载外部资源 / refused URL outside the document assets: {url}")
+            return path
+
+        def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
+            """Return the asset's bytes with its MIME type; refuse anything else."""
+            path = self.resolve(url)
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if mime.startswith("text/"):
+                mime += "; charset=utf-8"
+            return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+
+    return AssetFetcher
+
+
+def __getattr__(name: str) -> Any:
+    """``AssetFetcher`` is importable from here as if defined at module level (built lazily)."""
+    if name == "AssetFetcher":
+        return _asset_fetcher_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------- renderer
@@ -411,10 +423,30 @@ class DocumentRenderer:
             RECONSIDERATION_DAYS=RECONSIDERATION_DAYS,
             LITIGATION_MONTHS=LITIGATION_MONTHS,
         )
-        self.font_config = FontConfiguration()
-        self.url_fetcher = AssetFetcher(ASSET_DIR)
+        self._font_config: Any = None  # WeasyPrint's, made on the first PDF (see _asset_fetcher_class)
+        self._url_fetcher: Any = None
         self.base_url = ASSET_DIR.as_uri() + "/"
         self._lock = threading.Lock()
+
+    @property
+    def font_config(self) -> Any:
+        """One ``FontConfiguration`` for every document this renderer lays out."""
+        if self._font_config is None:
+            from weasyprint.text.fonts import FontConfiguration
+
+            self._font_config = FontConfiguration()
+        return self._font_config
+
+    @property
+    def url_fetcher(self) -> Any:
+        """The asset-only fetcher (tests may replace it with a recording one)."""
+        if self._url_fetcher is None:
+            self._url_fetcher = _asset_fetcher_class()(ASSET_DIR)
+        return self._url_fetcher
+
+    @url_fetcher.setter
+    def url_fetcher(self, fetcher: Any) -> None:
+        self._url_fetcher = fetcher
 
     def kinds(self) -> dict[str, str]:
         """Every kind a template exists for: core kinds plus the plugins' (title or kind name)."""
@@ -482,6 +514,8 @@ class DocumentRenderer:
 
     def html_to_pdf(self, html: str) -> bytes:
         """Lay out already rendered HTML with the shared fonts and the asset-only fetcher."""
+        from weasyprint import HTML
+
         with self._lock:
             document = HTML(string=html, base_url=self.base_url, url_fetcher=self.url_fetcher)
             return document.write_pdf(font_config=self.font_config)
