@@ -18,6 +18,7 @@ from .accounts import ROLES, Actor, add_user, hash_password
 from .centers import get_center
 from .errors import NotFound, UserError, UserErrorsException
 from .models import Center, Department, RoleAssignment, Token, User
+from .passwords import PasswordHashing
 
 MANAGER_ROLES = ("admin", "configurator")
 # Posts a center's staff list manages (applicants register themselves).
@@ -146,7 +147,8 @@ async def reset_password(actor: Actor, center_code: str, username: str, password
         raise UserErrorsException.single("password.too_short", f"密码至少{MIN_PASSWORD}位", "/password")
     if any(p.role == "admin" for p in member.posts) and not actor.has(center.id, "admin"):
         raise UserErrorsException.single("forbidden", "只有管理员可以重置管理员的密码", "/username")
-    member.user.password_hash = hash_password(password)
+    # the production parameters, as add_user uses for a new account (a login rehashes if they differ)
+    member.user.password_hash = await hash_password(password, PasswordHashing())
     await member.user.save(update_fields=["password_hash"])
     await _end_sessions(member.user)
     return member

@@ -373,6 +373,41 @@ def test_configurator_and_administrator_keep_the_center(web_server: str, browser
     expect(page.locator(".banner-success")).to_contain_text("绿色通道已停用")
 
 
+def test_configurator_keeps_departments_and_windows(web_server: str, browser_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/admin/lianzhou?tab=org")
+    expect(page.locator("#departments-table")).to_contain_text("scjg")
+    # a taken code and an empty name are refused, then a new department
+    page.fill("#f-deptCode", "scjg")
+    page.click("#department-form button[type=submit]")
+    expect(page.locator("#department-form")).to_contain_text("部门代码“scjg”已存在")
+    expect(page.locator("#department-form")).to_contain_text("请填写部门名称")
+    page.fill("#f-deptCode", "ybj")
+    page.fill("#f-deptName", "连州市医疗保障局")
+    page.fill("#f-deptAbbreviation", "连医保审")
+    page.click("#department-form button[type=submit]")
+    expect(page.locator(".banner-success")).to_contain_text("已保存部门 连州市医疗保障局（ybj）")
+    expect(page.locator("#departments-table tr[data-dept=ybj]")).to_contain_text("连医保审")
+    # a window of the new department, then renamed
+    page.fill("#f-winCode", "ZX09")
+    page.fill("#f-winName", "医保专业窗口")
+    page.select_option("#f-winDepartment", "ybj")
+    page.click("#window-form button[type=submit]")
+    expect(page.locator("#windows-table tr[data-window=ZX09]")).to_contain_text("连州市医疗保障局")
+    page.click("#windows-table button[data-edit=ZX09]")
+    expect(page.locator("#f-winCode")).to_have_attribute("readonly", "")
+    page.fill("#f-winName", "医保和社保专业窗口")
+    page.click("#window-form button[type=submit]")
+    expect(page.locator("#windows-table tr[data-window=ZX09]")).to_contain_text("医保和社保专业窗口")
+    # the staff screen offers the new department at once
+    page.goto(f"{base}/web/#/admin/lianzhou?tab=staff")
+    expect(page.locator("#staff-add .post-department option[value=ybj]")).to_have_count(1)
+    logout(page)
+
+
 def test_clerk_searches_and_sees_new_arrivals(web_server: str, browser_page: Any, api: Api, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
@@ -500,6 +535,19 @@ def test_applicant_pages_fit_a_phone(web_server: str, browser_page: Any, api: Ap
         assert overflow <= 0, (route, overflow)
     page.goto(f"{base}/web/#/mine/lianzhou")
     expect(page.locator("table.cases td[data-label=提交时间]").first).to_contain_text("年")
+    # 我的办件 of every center in one list, each case with its center, in one request
+    elsewhere = api.submit(user="lisi", center="kunshan", data={**COMPANY, "enterpriseName": "昆山手机示例有限公司"})
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.post_data or "") if r.url.endswith("/graphql") else None)
+    page.goto(f"{base}/web/#/mine")
+    row = page.locator(f"table.cases tr[data-case='{elsewhere['number']}']")
+    expect(row.locator("td[data-label=中心]")).to_have_text("昆山市行政审批服务中心")
+    expect(page.locator("table.cases td[data-label=中心]", has_text="连州")).not_to_have_count(0)
+    assert sum("myCases" in body for body in asked) == 1 and not any("cases(center" in body for body in asked)
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    row.locator("a.case-link").click()
+    expect(page.locator("#case-state")).to_be_visible()
+    assert "#/case/kunshan/" in page.url
     # staff-only screens are not offered to an applicant
     expect(page.locator("#nav a[href='#/work']")).to_have_count(0)
     expect(page.locator("#nav a[href='#/admin']")).to_have_count(0)

@@ -21,6 +21,11 @@ export function centers() {
   return centersPromise;
 }
 
+/** After a department or window changed: the next ``centers()`` reads them again. */
+export function forgetCenters() {
+  centersPromise = null;
+}
+
 export async function center(code) {
   return (await centers()).find((c) => c.code === code) || null;
 }

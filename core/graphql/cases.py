@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from .. import cases as service
+from .. import my_cases
 from ..documents.issue import document_url
 from ..downloads import link_for
 from ..models import Case as CaseRow
@@ -30,6 +31,12 @@ class CaseItem:
     code: str
     name: str
     version: int
+
+
+@strawberry.type(description="办件所在的政务服务中心")
+class CaseCenter:
+    code: str
+    name: str
 
 
 @strawberry.type
@@ -129,6 +136,11 @@ class CaseType:
         if not hasattr(v, "version"):
             v = await info.context.loaders.item_version.load(self._row.item_version_id)  # type: ignore[attr-defined]
         return CaseItem(code=v.code, name=v.name, version=v.version)
+
+    @strawberry.field(description="办件所在的中心（我的办件跨中心列出时显示）")
+    async def center(self, info: Info) -> CaseCenter:
+        c = await info.context.loaders.center.load(self._row.center_id)  # type: ignore[attr-defined]
+        return CaseCenter(code=c.code, name=c.name)
 
     @strawberry.field
     async def department(self, info: Info) -> str | None:
@@ -263,6 +275,12 @@ class Query:
             department=department, mine=mine, first=first, after=after, search=search,
         )
         edges = [CaseEdge(node=case_type(c), cursor=service.encode_cursor(c)) for c in page.cases]
+        return CaseConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
+
+    @strawberry.field(description="我的办件：本人申请或代办的办件，所有中心合在一起，新提交的在前；游标分页")
+    async def my_cases(self, info: Info, first: int = 20, after: str | None = None) -> CaseConnection:
+        page = await my_cases.list_my_cases(info.context.actor, first=first, after=after)
+        edges = [CaseEdge(node=case_type(c), cursor=my_cases.encode_cursor(c)) for c in page.cases]
         return CaseConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
 
 

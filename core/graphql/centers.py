@@ -19,13 +19,27 @@ class Department:
     code: str
     name: str
     category: str
+    back_office: str = strawberry.field(default="", description="后台审批科室")
+    abbreviation: str = strawberry.field(default="", description="文号简称，如 连市监审")
+    seal_name: str = strawberry.field(default="", description="审批专用章印文；空则为部门名称＋审批专用章")
 
 
 @strawberry.type
 class Window:
     code: str
     name: str
-    kind: str
+    kind: str = strawberry.field(description="comprehensive 综合窗口、special 专业窗口、pickup 出件窗口、consult 咨询窗口、agency 代办窗口")
+    department: str | None = strawberry.field(default=None, description="所属部门代码")
+    serves: list[str] = strawberry.field(default_factory=list, description="综合窗口服务的部门代码")
+
+
+def department_type(d: DepartmentRow) -> Department:
+    return Department(code=d.code, name=d.name, category=d.category, back_office=d.back_office,
+                      abbreviation=d.abbreviation, seal_name=d.seal_name)
+
+
+def window_type(w: WindowRow, department_code: str | None) -> Window:
+    return Window(code=w.code, name=w.name, kind=w.kind, department=department_code, serves=list(w.serves or []))
 
 
 @strawberry.type
@@ -40,12 +54,12 @@ class Center:
     @strawberry.field
     async def departments(self) -> list[Department]:
         rows = await DepartmentRow.filter(center_id=self._id).order_by("id")
-        return [Department(code=d.code, name=d.name, category=d.category) for d in rows]
+        return [department_type(d) for d in rows]
 
     @strawberry.field
     async def windows(self) -> list[Window]:
-        rows = await WindowRow.filter(center_id=self._id).order_by("id")
-        return [Window(code=w.code, name=w.name, kind=w.kind) for w in rows]
+        rows = await WindowRow.filter(center_id=self._id).order_by("id").select_related("department")
+        return [window_type(w, w.department.code if w.department else None) for w in rows]
 
 
 def center_type(row: CenterRow, parent_code: str | None = None) -> Center:

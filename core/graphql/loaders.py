@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from ..models import CaseEvent, CaseTask, Department, Document, ItemVersion, Notification, Rating
+from ..models import CaseEvent, Center, CaseTask, Department, Document, ItemVersion, Notification, Rating
 
 M = TypeVar("M", bound=Model)
 
@@ -52,6 +52,7 @@ class Loaders:
     """One set per request (a loader caches what it read for the request's lifetime only)."""
 
     def __init__(self) -> None:
+        self.center: DataLoader[int, Center | None] = DataLoader(_by_id(Center))
         self.department: DataLoader[int, Department | None] = DataLoader(_by_id(Department))
         self.item_version: DataLoader[int, ItemVersion | None] = DataLoader(_by_id(ItemVersion))
         self.rating: DataLoader[int, Rating | None] = DataLoader(_one_per_case(Rating))

@@ -1,8 +1,10 @@
 // 中心管理 (administrators and configurators): the working-day calendar (import a year's file, see
 // the year with its holidays and make-up days), plugin switches, departments and windows, and staff
-// accounts (add, posts, department, reset password, deactivate).
+// accounts (add, posts, department, reset password, deactivate). Departments and windows are added
+// and changed here (saveDepartment, saveWindow) as well as by the center file.
 import { gql } from "../graphql.js";
 import { h, note, fmt, pad, hasRole, ROLE_LABELS } from "../ui.js";
+import { forgetCenters } from "../store.js";
 import { pickCenter, mutate, ERRORS, table, input, values, tabs, showBanner, seg, reload } from "./kit.js";
 
 const ROLES = ["admin", "configurator"];
@@ -134,13 +136,87 @@ async function plugins(body, c, isAdmin) {
 
 // --------------------------------------------------------------------------- 部门与窗口
 
-function org(body, c) {
+const KINDS = [["comprehensive", "综合窗口"], ["special", "专业窗口"], ["pickup", "出件窗口"], ["consult", "咨询窗口"], ["agency", "代办窗口"]];
+const DEPT = "code name category backOffice abbreviation sealName";
+const WIN = "code name kind department serves";
+
+/** Fills an org form for a change of `row` (code fixed), or empties it for a new one. */
+function editing(form, title, row, fields) {
+  form.dataset.editing = row ? row.code : "";
+  form.querySelector("h2").textContent = row ? `${title}：${row.code}` : `新增${title.slice(2)}`;
+  for (const [name, key] of fields) {
+    const el = form.elements[name];
+    el.value = row ? (row[key] ?? "") : name.endsWith("Kind") ? "special" : "";
+  }
+  form.elements[fields[0][0]].readOnly = !!row;
+  for (const box of form.querySelectorAll("input.serves")) box.checked = !!row && (row.serves || []).includes(box.value);
+  form.scrollIntoView({ block: "nearest" });
+}
+
+async function org(body, c) {
+  const data = await gql(`query($c: String!) { center(code: $c) { departments { ${DEPT} } windows { ${WIN} } } }`, { c: c.code });
+  const { departments, windows } = data.center;
+  const deptName = new Map(departments.map((d) => [d.code, d.name]));
+  const deptFields = [["deptCode", "code"], ["deptName", "name"], ["deptCategory", "category"], ["deptBackOffice", "backOffice"], ["deptAbbreviation", "abbreviation"], ["deptSealName", "sealName"]];
+  const deptForm = h("form", { class: "card", id: "department-form", novalidate: true }, h("h2", null, "新增部门"),
+    h("div", { class: "group-fields" },
+      input("部门代码（小写字母开头）", "deptCode", { required: true, path: "/code" }),
+      input("部门名称", "deptName", { required: true, path: "/name" }),
+      input("部门类别（联办件牵头依据）", "deptCategory", { path: "/category" }),
+      input("后台审批科室", "deptBackOffice", { path: "/backOffice" }),
+      input("文号简称（如 连市监审）", "deptAbbreviation", { path: "/abbreviation" }),
+      input("审批专用章印文（空则为部门名称＋审批专用章）", "deptSealName", { path: "/sealName" })),
+    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "保存部门"),
+      h("button", { type: "button", class: "btn btn-link", onclick: () => editing(deptForm, "修改部门", null, deptFields) }, "改为新增")));
+  deptForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const v = values(deptForm);
+    const done = await mutate(`mutation($c: String!, $code: String!, $n: String!, $cat: String, $b: String, $a: String, $s: String, $new: Boolean!) {
+        saveDepartment(center: $c, code: $code, name: $n, category: $cat, backOffice: $b, abbreviation: $a, sealName: $s, isNew: $new) { ${ERRORS} ... on Department { code name } } }`,
+    { c: c.code, code: v.deptCode || "", n: v.deptName || "", cat: v.deptCategory, b: v.deptBackOffice, a: v.deptAbbreviation, s: v.deptSealName, new: !deptForm.dataset.editing }, "saveDepartment", deptForm);
+    if (done) {
+      forgetCenters();
+      reload(`已保存部门 ${done.name}（${done.code}）`);
+    }
+  });
+  const serves = h("div", { class: "field", dataset: { path: "/serves" } }, h("label", null, "服务的部门（综合窗口）"),
+    h("div", { class: "choices" }, departments.map((d) => h("label", { class: "choice" }, h("input", { type: "checkbox", class: "serves", value: d.code }), ` ${d.name}`))),
+    h("div", { class: "field-error", hidden: true }));
+  const winFields = [["winCode", "code"], ["winName", "name"], ["winKind", "kind"], ["winDepartment", "department"]];
+  const winForm = h("form", { class: "card", id: "window-form", novalidate: true }, h("h2", null, "新增窗口"),
+    h("div", { class: "group-fields" },
+      input("窗口编号", "winCode", { required: true, path: "/code" }),
+      input("窗口名称", "winName", { required: true, path: "/name" }),
+      input("窗口类型", "winKind", { options: KINDS, value: "special", path: "/kind" }),
+      input("所属部门", "winDepartment", { options: [["", "（无）"], ...departments.map((d) => [d.code, d.name])], path: "/department" })),
+    serves,
+    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "保存窗口"),
+      h("button", { type: "button", class: "btn btn-link", onclick: () => editing(winForm, "修改窗口", null, winFields) }, "改为新增")));
+  winForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const v = values(winForm);
+    const served = Array.from(winForm.querySelectorAll("input.serves:checked")).map((b) => b.value);
+    const done = await mutate(`mutation($c: String!, $code: String!, $n: String!, $k: String!, $d: String, $s: [String!], $new: Boolean!) {
+        saveWindow(center: $c, code: $code, name: $n, kind: $k, department: $d, serves: $s, isNew: $new) { ${ERRORS} ... on Window { code name } } }`,
+    { c: c.code, code: v.winCode || "", n: v.winName || "", k: v.winKind || "special", d: v.winDepartment, s: served, new: !winForm.dataset.editing }, "saveWindow", winForm);
+    if (done) {
+      forgetCenters();
+      reload(`已保存窗口 ${done.name}（${done.code}）`);
+    }
+  });
+  const kindName = new Map(KINDS);
+  const change = (form, title, fields, row) => h("button", { type: "button", class: "btn btn-link", dataset: { edit: row.code }, onclick: () => editing(form, title, row, fields) }, "修改");
   body.append(
-    h("section", { class: "card" }, h("h2", null, `进驻部门（${c.departments.length}）`),
-      table([["代码", (d) => d.code], ["名称", (d) => d.name], ["类别", (d) => d.category || "—"]], c.departments, { id: "departments-table" })),
-    h("section", { class: "card" }, h("h2", null, `窗口（${c.windows.length}）`),
-      table([["编号", (w) => w.code], ["名称", (w) => w.name], ["类型", (w) => w.kind]], c.windows, { id: "windows-table" })),
-    note("部门和窗口随中心配置文件导入（govhall center load）；工作人员的岗位和部门在“工作人员”中调整。"),
+    h("section", { class: "card" }, h("h2", null, `进驻部门（${departments.length}）`),
+      table([["代码", (d) => d.code], ["名称", (d) => d.name], ["类别", (d) => d.category || "—"], ["文号简称", (d) => d.abbreviation || "—"],
+        ["", (d) => change(deptForm, "修改部门", deptFields, d)]], departments, { id: "departments-table", rowAttrs: (d) => ({ dataset: { dept: d.code } }) })),
+    deptForm,
+    h("section", { class: "card" }, h("h2", null, `窗口（${windows.length}）`),
+      table([["编号", (w) => w.code], ["名称", (w) => w.name], ["类型", (w) => kindName.get(w.kind) || w.kind],
+        ["部门", (w) => (w.department ? deptName.get(w.department) || w.department : (w.serves || []).map((s) => deptName.get(s) || s).join("、") || "—")],
+        ["", (w) => change(winForm, "修改窗口", winFields, w)]], windows, { id: "windows-table", rowAttrs: (w) => ({ dataset: { window: w.code } }) })),
+    winForm,
+    note("部门和窗口也可随中心配置文件导入（govhall center load）；部门代码、窗口编号保存后不可修改。工作人员的岗位和部门在“工作人员”中调整。"),
   );
 }
 

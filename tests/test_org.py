@@ -1,0 +1,123 @@
+"""A center's departments and windows kept from the admin screen (saveDepartment, saveWindow), and
+我的办件 across all centers (myCases)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from core.accounts import Actor, load_grants
+from core.items import define_item, publish_item
+from core.models import Department, Window
+from tests.hall import PERMIT, CaseDriver, build_hall
+
+pytestmark = pytest.mark.anyio
+
+ERRORS = "... on UserErrors { errors { path code message } }"
+DEPARTMENT = f"""mutation($c: String!, $code: String!, $n: String!, $a: String, $s: String, $new: Boolean!) {{
+  saveDepartment(center: $c, code: $code, name: $n, abbreviation: $a, sealName: $s, isNew: $new) {{
+    __typename ... on Department {{ code name abbreviation sealName }} {ERRORS} }} }}"""
+WINDOW = f"""mutation($c: String!, $code: String!, $n: String!, $k: String!, $d: String, $s: [String!], $new: Boolean!) {{
+  saveWindow(center: $c, code: $code, name: $n, kind: $k, department: $d, serves: $s, isNew: $new) {{
+    __typename ... on Window {{ code name kind department serves }} {ERRORS} }} }}"""
+ORG = "query($c: String!) { center(code: $c) { departments { code name abbreviation sealName } windows { code name kind department serves } } }"
+MINE = """query($f: Int!, $a: String) { myCases(first: $f, after: $a) {
+  edges { cursor node { number center { code name } item { code } } } pageInfo { hasNextPage endCursor } } }"""
+
+
+def codes(result):
+    return sorted(e["code"] for e in result["errors"]) if result["__typename"] == "UserErrors" else []
+
+
+@pytest.fixture
+async def hall(app, govhall, gql):
+    return await build_hall(govhall, gql)
+
+
+async def test_departments_added_and_changed_by_the_center_managers(hall, gql):
+    config, admin = hall.tokens["config1"], hall.tokens["admin1"]
+    add = {"c": "hall", "code": "swj", "n": "商务局", "a": "测商审", "s": None, "new": True}
+    added = (await gql(DEPARTMENT, add, token=config))["saveDepartment"]
+    assert added == {"__typename": "Department", "code": "swj", "name": "商务局", "abbreviation": "测商审", "sealName": ""}
+    # the same code again is refused, so is a change of a department that does not exist
+    dup = (await gql(DEPARTMENT, {**add, "n": "另一个商务局"}, token=admin))["saveDepartment"]
+    assert codes(dup) == ["duplicate"] and "已存在" in dup["errors"][0]["message"]
+    assert codes((await gql(DEPARTMENT, {**add, "code": "nope", "new": False}, token=admin))["saveDepartment"]) == ["not_found"]
+    # every problem at once, in Chinese, nothing written
+    bad = (await gql(DEPARTMENT, {**add, "code": "Bad Code", "n": "  ", "a": "一二三四五六七八九十一二三四五六七"}, token=config))["saveDepartment"]
+    assert codes(bad) == ["format.code", "required", "too_long"]
+    assert {e["path"] for e in bad["errors"]} == {"/code", "/name", "/abbreviation"}
+    assert all("\u4e00" <= e["message"][0] <= "\u9fff" for e in bad["errors"])
+    # changed: name, abbreviation and seal caption; the code stays
+    changed = (await gql(DEPARTMENT, {**add, "n": "商务和科技局", "s": "测试县商务和科技局审批专用章", "new": False}, token=admin))["saveDepartment"]
+    assert changed["name"] == "商务和科技局" and changed["sealName"] == "测试县商务和科技局审批专用章"
+    rows = await Department.filter(center_id=hall.center.id, code="swj")
+    assert [(r.name, r.abbreviation) for r in rows] == [("商务和科技局", "测商审")]
+    listed = (await gql(ORG, {"c": "hall"}))["center"]["departments"]
+    assert listed[-1] == {"code": "swj", "name": "商务和科技局", "abbreviation": "测商审", "sealName": "测试县商务和科技局审批专用章"}
+    # the same code in another center is that center's business
+    assert (await gql(DEPARTMENT, {**add, "c": "other"}, token=admin))["saveDepartment"]["__typename"] == "UserErrors"
+    assert not await Department.filter(center_id=hall.other.id, code="swj").exists()
+
+
+async def test_windows_added_and_changed_by_the_center_managers(hall, gql):
+    config = hall.tokens["config1"]
+    add = {"c": "hall", "code": "A02", "n": "综合受理二号窗口", "k": "comprehensive", "d": None, "s": ["scjg", "zjj", "scjg"], "new": True}
+    added = (await gql(WINDOW, add, token=config))["saveWindow"]
+    assert added == {"__typename": "Window", "code": "A02", "name": "综合受理二号窗口", "kind": "comprehensive", "department": None, "serves": ["scjg", "zjj"]}
+    assert codes((await gql(WINDOW, {**add, "code": "A01"}, token=config))["saveWindow"]) == ["duplicate"]
+    bad = (await gql(WINDOW, {**add, "n": "", "k": "kiosk", "d": "nope", "s": ["scjg", "ghost"]}, token=config))["saveWindow"]
+    assert codes(bad) == ["duplicate", "required", "unknown_department", "unknown_department", "unknown_kind"]
+    assert {e["path"] for e in bad["errors"]} >= {"/department", "/serves/1", "/kind", "/name"}
+    assert any("本中心没有部门“ghost”" == e["message"] for e in bad["errors"])
+    window = await Window.get(center_id=hall.center.id, code="A02")
+    assert (window.name, window.serves) == ("综合受理二号窗口", ["scjg", "zjj"])
+    # a special window of a department
+    changed = (await gql(WINDOW, {**add, "n": "市场监管专业窗口", "k": "special", "d": "scjg", "s": [], "new": False}, token=config))["saveWindow"]
+    assert changed == {"__typename": "Window", "code": "A02", "name": "市场监管专业窗口", "kind": "special", "department": "scjg", "serves": []}
+    windows = (await gql(ORG, {"c": "hall"}))["center"]["windows"]
+    assert {"code": "A02", "name": "市场监管专业窗口", "kind": "special", "department": "scjg", "serves": []} in windows
+    assert {"code": "A01", "name": "综合受理窗口", "kind": "comprehensive", "department": None, "serves": ["scjg", "zjj"]} in windows
+
+
+async def test_only_managers_of_that_center_keep_departments_and_windows(hall, gql):
+    add = {"c": "hall", "code": "swj", "n": "商务局", "a": None, "s": None, "new": True}
+    for user in ("clerk1", "head1", "sup1", "app1", "clerk-other"):
+        assert codes((await gql(DEPARTMENT, add, token=hall.tokens[user]))["saveDepartment"]) == ["forbidden"], user
+        win = {"c": "hall", "code": "Z9", "n": "某窗口", "k": "special", "d": None, "s": None, "new": True}
+        assert codes((await gql(WINDOW, win, token=hall.tokens[user]))["saveWindow"]) == ["forbidden"], user
+    assert codes((await gql(DEPARTMENT, add))["saveDepartment"]) == ["forbidden"]  # not signed in
+    assert codes((await gql(DEPARTMENT, {**add, "c": "nowhere"}, token=hall.tokens["admin1"]))["saveDepartment"]) == ["unknown_center"]
+    assert not await Department.filter(code="swj").exists()
+    assert not await Window.filter(code="Z9").exists()
+
+
+async def test_my_cases_across_all_centers_in_one_list(hall, gql, govhall):
+    config = hall.users["config1"]
+    from core.accounts import grant_role
+
+    await grant_role(config, hall.other, "configurator")
+    actor = Actor(user=config, grants=await load_grants(config))
+    await define_item(govhall, actor, hall.other, copy.deepcopy(PERMIT))
+    await publish_item(govhall, actor, hall.other, PERMIT["code"])
+    cases = CaseDriver(gql, hall)
+    first = await cases.submit("app1")
+    second = await cases.submit("app1", center="other")
+    third = await cases.submit("app1")
+    await cases.submit("app2", center="other")  # somebody else's
+    assert {c["__typename"] for c in (first, second, third)} == {"Case"}
+
+    page = (await gql(MINE, {"f": 2, "a": None}, token=hall.tokens["app1"]))["myCases"]
+    got = [(e["node"]["number"], e["node"]["center"]["code"]) for e in page["edges"]]
+    assert got == [(third["number"], "hall"), (second["number"], "other")]
+    assert page["edges"][1]["node"]["center"]["name"] == "other县政务服务中心"
+    assert page["pageInfo"]["hasNextPage"] is True
+    rest = (await gql(MINE, {"f": 2, "a": page["pageInfo"]["endCursor"]}, token=hall.tokens["app1"]))["myCases"]
+    assert [e["node"]["number"] for e in rest["edges"]] == [first["number"]] and rest["pageInfo"]["hasNextPage"] is False
+    # staff see no applicant's cases here; a bad cursor is a user error
+    assert (await gql(MINE, {"f": 20, "a": None}, token=hall.tokens["clerk1"]))["myCases"]["edges"] == []
+    refused = await gql.raw(MINE, {"f": 20, "a": "bm9wZQ=="}, token=hall.tokens["app1"])
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    anonymous = await gql.raw(MINE, {"f": 20, "a": None})
+    assert anonymous["errors"][0]["extensions"]["code"] in ("UNAUTHENTICATED", "FORBIDDEN")
