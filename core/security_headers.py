@@ -4,7 +4,8 @@ The Content-Security-Policy is the one ``web/index.html`` declares, plus ``frame
 (no page may frame GovHall: clickjacking), which a ``<meta>`` tag cannot set. GraphiQL (development
 only) loads its scripts and styles from unpkg.com and runs inline scripts, so that one page gets a
 policy that allows them. A PDF gets only ``frame-ancestors``: browsers show PDFs in a built-in viewer
-that a document policy (``object-src 'none'``) could block.
+that a document policy (``object-src 'none'``) could block. A response that sets a policy of its own
+(the public verification page, stricter still) keeps it, with ``frame-ancestors 'none'`` added.
 """
 
 from __future__ import annotations
@@ -44,11 +45,16 @@ class SecurityHeaders:
         async def sending(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-security-policy"]
+                own = next((v for k, v in message.get("headers", []) if k.lower() == b"content-security-policy"), None)
                 present = {k.lower() for k, _ in headers}
                 content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
                 graphiql = scope.get("path") == "/graphql" and content_type.startswith(b"text/html")
                 policy = CONTENT_SECURITY_POLICY
-                if graphiql:
+                if own is not None:  # a page with a policy of its own (the public /verify page) keeps it
+                    policy = own.decode("latin-1")
+                    if "frame-ancestors" not in policy:
+                        policy = policy.rstrip("; ") + "; frame-ancestors 'none'"
+                elif graphiql:
                     policy = GRAPHIQL_POLICY
                 elif content_type.startswith(b"application/pdf"):
                     policy = PDF_POLICY

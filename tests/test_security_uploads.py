@@ -91,7 +91,8 @@ async def test_uploads_per_minute_are_limited(app: Any, gql: Any, client: Any) -
 async def test_orphaned_uploads_are_cleaned_with_their_unused_content(app: Any, gql: Any, client: Any, govhall: Any) -> None:
     await make_user("owner")
     token = await gql.login("owner", PASSWORD)
-    ids = [(await upload(client, token, pdf(i))).json()["id"] for i in range(3)]
+    public = [(await upload(client, token, pdf(i))).json()["id"] for i in range(3)]  # the random public ids
+    ids = [(await Material.get(public_id=p)).id for p in public]
     old_id, shared_id, fresh_id = ids
     hours_ago = datetime.now(timezone.utc) - timedelta(hours=2)
     await Material.filter(id__in=[old_id, shared_id]).update(created_at=hours_ago)
