@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from .errors import UserError, pointer
+from .resources import shipped_dir
 
-CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "schemas" / "material-catalogue.json"
 POWER_OF_ATTORNEY = "wts"  # 授权委托书: an agent may act for the applicant it names
 
 
 @cache
 def catalogue() -> dict[str, dict[str, Any]]:
     """Catalogue entries by code: ``{"yyzz": {"code": "yyzz", "name": "营业执照…", "issuer": …}}``."""
-    doc = json.loads(CATALOGUE_PATH.read_text("utf-8"))
+    doc = json.loads((shipped_dir("schemas") / "material-catalogue.json").read_text("utf-8"))
     return {entry["code"]: entry for entry in doc["materials"]}
 
 

@@ -104,7 +104,7 @@ async def _replace_posts(center: Center, user: User, resolved: Sequence[tuple[st
 
 
 async def add_staff(actor: Actor, center_code: str, username: str, display_name: str, password: str,
-                    posts: Sequence[Post], phone: str = "") -> StaffMember:
+                    posts: Sequence[Post], phone: str = "", *, hashing: PasswordHashing | None = None) -> StaffMember:
     """A new account with its posts in the center; every problem at once, nothing created on any."""
     center, _ = await _center_for(actor, center_code)
     resolved, errors = await _check_posts(actor, center, posts)
@@ -113,7 +113,8 @@ async def add_staff(actor: Actor, center_code: str, username: str, display_name:
     account_ok = False
     try:
         async with in_transaction():
-            user = await add_user(username.strip(), password, display_name=display_name.strip(), phone=phone.strip())
+            user = await add_user(username.strip(), password, display_name=display_name.strip(), phone=phone.strip(),
+                                  hashing=hashing)
             account_ok = True
             if errors:
                 raise UserErrorsException(errors)  # undoes the account
@@ -139,16 +140,17 @@ async def set_posts(actor: Actor, center_code: str, username: str, posts: Sequen
     return await _member(center, member.user.username)
 
 
-async def reset_password(actor: Actor, center_code: str, username: str, password: str) -> StaffMember:
-    """A new password; the account's sessions end."""
+async def reset_password(actor: Actor, center_code: str, username: str, password: str,
+                         *, hashing: PasswordHashing | None = None) -> StaffMember:
+    """A new password, hashed with the deployment's parameters (``hashing``; default the production
+    ones); the account's sessions end."""
     center, _ = await _center_for(actor, center_code)
     member = await _member(center, username)
     if len(password) < MIN_PASSWORD:
         raise UserErrorsException.single("password.too_short", f"密码至少{MIN_PASSWORD}位", "/password")
     if any(p.role == "admin" for p in member.posts) and not actor.has(center.id, "admin"):
         raise UserErrorsException.single("forbidden", "只有管理员可以重置管理员的密码", "/username")
-    # the production parameters, as add_user uses for a new account (a login rehashes if they differ)
-    member.user.password_hash = await hash_password(password, PasswordHashing())
+    member.user.password_hash = await hash_password(password, hashing or PasswordHashing())
     await member.user.save(update_fields=["password_hash"])
     await _end_sessions(member.user)
     return member

@@ -53,9 +53,9 @@ class Api:
         assert data["submitCase"]["__typename"] == "Case", data
         return data["submitCase"]["id"]
 
-    def act(self, user: str, case_id: str, action: str) -> None:
-        data = self(user, """mutation($id: ID!, $a: String!) { transitionCase(id: $id, action: $a) {
-            __typename ... on UserErrors { errors { path message } } } }""", id=case_id, a=action)
+    def act(self, user: str, case_id: str, action: str, data: dict | None = None) -> None:
+        data = self(user, """mutation($id: ID!, $a: String!, $d: JSON) { transitionCase(id: $id, action: $a, data: $d) {
+            __typename ... on UserErrors { errors { path message } } } }""", id=case_id, a=action, d=data)
         assert data["transitionCase"]["__typename"] == "Case", data
 
 
@@ -66,7 +66,7 @@ def test_opinion_box_and_confirmation_before_deciding_or_withdrawing(web_server:
     api = Api(base)
     api("admin", 'mutation { setPluginEnabled(center: "wengyuan", plugin: "one_window", enabled: false) { __typename } }')
     to_decide, to_withdraw = api.submit(), api.submit()
-    api.act("wy-clerk", to_decide, "accept")
+    api.act("wy-clerk", to_decide, "accept", {"received": [{"material": "m01", "form": "original", "count": 1}]})
 
     # --- the applicant: no opinion box, no JSON parameters; withdrawing asks first
     login(page, base, "zhangsan")

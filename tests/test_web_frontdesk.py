@@ -76,7 +76,8 @@ def test_supplied_case_is_accepted_with_the_counter_receipt(web_server: str, bro
     row = page.locator(f'tr[data-case="{number}"]')
     expect(row).to_be_visible()
     row.locator("a.case-link").click()
-    page.click("button[data-action=accept]")
+    # 公司设立登记 is an immediate item (即办件): once complete it is finished on the spot
+    page.click("button[data-action=finish_on_spot]")
     receipt = page.locator(".counter-receipt")
     expect(receipt.locator(".receipt-row")).to_have_count(7)  # the item's list, uploaded ones marked
     expect(receipt.locator(".receipt-row[data-material=m01] .uploaded-mark")).to_contain_text("已上传1份")
@@ -91,8 +92,9 @@ def test_supplied_case_is_accepted_with_the_counter_receipt(web_server: str, bro
         points.nth(i).check()
     page.check(f".param-form {at('/originalsChecked')} input[type=checkbox]")
     page.screenshot(path=str(tmp_path / "counter-receipt.png"), full_page=True)
-    page.click("button[data-confirm=accept]")
-    expect(page.locator("#case-state")).to_have_text("审查中")
+    page.click("button[data-confirm=finish_on_spot]")
+    # finishing issues two PDFs (the acceptance notice and the licence): give a loaded machine time
+    expect(page.locator("#case-state")).to_have_text("已办结，待出件", timeout=60_000)
 
     # the case's material list and the acceptance notice say what was received and how
     materials = page.locator("#case-materials")

@@ -31,6 +31,14 @@ COMPANY = {
     "phone": MOBILE,
 }
 CHECKLIST = ["c01", "c02", "c03", "c04", "c05"]
+# 企业注销登记 (a promised case, decided in the back office; 公司设立登记 is finished on the spot)
+CANCELLATION = {
+    "uscc": USCC, "enterpriseName": "连州市出件示例有限公司", "cancellationType": "强制清算终结",
+    "reason": "股东会决议解散", "investmentsCleared": True, "branchesCancelled": True, "taxStatus": "已清税",
+    "licenceReturn": "缴回正本和全部副本",
+    "designatedRepresentative": {"name": "张三", "idNumber": RESIDENT_ID, "mobile": MOBILE},
+}
+RECEIVED = [{"material": "m01", "form": "original", "count": 1}]  # the main material, received at the counter
 CASE = "__typename ... on Case { id number version state } ... on UserErrors { errors { path code message } }"
 
 
@@ -75,16 +83,21 @@ class Api:
         assert done["__typename"] == "Case", done
         return done
 
-    def accepted(self, data: dict | None = None) -> dict[str, Any]:
-        """A Lianzhou company registration, accepted and handed to the market regulator, who signed."""
-        case = self.submit(data=data)
-        self.act("lz-clerk", case, "accept", data={"checklist": CHECKLIST, "originalsChecked": True})
+    def accept(self, name: str) -> dict[str, Any]:
+        """A Lianzhou company cancellation of ``name``, accepted with its main material received."""
+        case = self.submit(item="scjg-qyzxdj", data={**CANCELLATION, "enterpriseName": name})
+        self.act("lz-clerk", case, "accept", data={"checklist": CHECKLIST, "originalsChecked": True, "received": RECEIVED})
+        return case
+
+    def accepted(self, name: str = CANCELLATION["enterpriseName"]) -> dict[str, Any]:
+        """... handed to the market regulator, who signed for it."""
+        case = self.accept(name)
         self.receive("lz-scjg", self.handover("lz-clerk", case, department="scjg"))
         return case
 
-    def approved(self, data: dict | None = None) -> dict[str, Any]:
+    def approved(self, name: str = CANCELLATION["enterpriseName"]) -> dict[str, Any]:
         """... approved and handed to the unified pickup window (not yet signed for)."""
-        case = self.accepted(data)
+        case = self.accepted(name)
         self.act("lz-scjg", case, "approve", comment="符合条件，准予登记")
         self.handover("lz-scjg", case, pickup=True)
         return case
@@ -444,7 +457,7 @@ def test_supervisor_presses_a_late_case_and_exports(web_server: str, browser_pag
     from playwright.sync_api import expect
 
     base, page = web_server, browser_page
-    case = api.accepted(data={**COMPANY, "enterpriseName": "连州市超期示例有限公司"})
+    case = api.accepted("连州市超期示例有限公司")
     with sqlite3.connect(demo_db) as db:  # ten days past its promised date, carded red
         db.execute("UPDATE gh_case SET promised_due = date('now', '-10 days'), alert = 'RED' WHERE id = ?", (int(case["id"]),))
     login(page, base, "lz-super")
@@ -494,8 +507,7 @@ def test_reviewer_signs_then_decides(web_server: str, browser_page: Any, api: Ap
     from playwright.sync_api import expect
 
     base, page = web_server, browser_page
-    case = api.submit(data={**COMPANY, "enterpriseName": "连州市审批示例有限公司"})
-    api.act("lz-clerk", case, "accept", data={"checklist": CHECKLIST, "originalsChecked": True})
+    case = api.accept("连州市审批示例有限公司")
     api.handover("lz-clerk", case, department="scjg")
 
     # the head sees the hand-over waiting

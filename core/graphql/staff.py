@@ -62,7 +62,8 @@ class Mutation:
     ) -> StaffAccountResult:
         actor = info.context.actor
         return await mutation_result(
-            lambda: staff.add_staff(actor, center, username, display_name, password, _posts(roles), phone or ""),
+            lambda: staff.add_staff(actor, center, username, display_name, password, _posts(roles), phone or "",
+                                    hashing=info.context.govhall.settings.password_hashing),
             _present(center),
         )
 
@@ -74,7 +75,9 @@ class Mutation:
     @strawberry.mutation(description="重置工作人员密码（至少8位）；该账号已登录的会话失效")
     async def reset_staff_password(self, info: Info, center: str, username: str, password: str) -> StaffAccountResult:
         actor = info.context.actor
-        return await mutation_result(lambda: staff.reset_password(actor, center, username, password), _present(center))
+        hashing = info.context.govhall.settings.password_hashing
+        return await mutation_result(lambda: staff.reset_password(actor, center, username, password, hashing=hashing),
+                                     _present(center))
 
     @strawberry.mutation(description="停用或重新启用只在本中心任职的工作人员账号；停用后不能登录")
     async def set_staff_active(self, info: Info, center: str, username: str, active: bool) -> StaffAccountResult:
