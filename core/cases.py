@@ -133,7 +133,14 @@ async def outside_department(actor: Actor, case: Case, transition: Transition) -
 
 
 async def available_transitions(actor: Actor, case: Case, process: Process) -> list[Transition]:
-    return [t for t in process.from_state(case.state) if await role_for(actor, case, t)]
+    """What ``actor`` may fire on ``case`` now. An immediate case (即办件, its kind from the item at
+    submission) is not offered the transitions its ``not_immediate`` guard would refuse (受理 as a
+    promised case): the clerk sees 即时办结 instead."""
+    immediate = case.kind == "immediate"
+    return [
+        t for t in process.from_state(case.state)
+        if not (immediate and "not_immediate" in t.guards) and await role_for(actor, case, t)
+    ]
 
 
 # --- submitting ----------------------------------------------------------------------------------

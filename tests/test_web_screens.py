@@ -527,10 +527,10 @@ def test_reviewer_signs_then_decides(web_server: str, browser_page: Any, api: Ap
     row.locator("a.case-link").click()
     page.fill("#action-comment", "材料齐全，符合法定条件，准予登记")
     page.click("button[data-action=approve]")
-    confirm = page.locator("button[data-confirm=approve]")
-    if confirm.count():
-        confirm.click()
-    expect(page.locator("#case-state")).to_have_text("已办结，待出件")
+    dialog = page.locator("dialog.confirm-dialog")  # a decision is confirmed first
+    expect(dialog).to_contain_text("确认准予许可？")
+    dialog.locator("button[data-dialog=confirm]").click()
+    expect(page.locator("#case-state")).to_have_text("已办结，待出件", timeout=30_000)
 
 
 def test_applicant_pages_fit_a_phone(web_server: str, browser_page: Any, api: Api) -> None:

@@ -145,8 +145,11 @@ export async function designerView({ page, params, user }) {
     state.catalogue = [...seen.values()].sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
     return published;
   }
+  let cloneRequest = 0;
   async function loadCloneSources() {
+    const asked = ++cloneRequest;  // answers may arrive out of order: only the latest choice counts
     const data = await gql(`query($c: String!) { items(center: $c) { code name version } }`, { c: cloneCenter.value });
+    if (asked !== cloneRequest) return;
     cloneItem.replaceChildren(...data.items.map((i) => h("option", { value: i.code }, `${i.name}（${i.code}）`)));
   }
   cloneCenter.addEventListener("change", loadCloneSources);
