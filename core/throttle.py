@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 
 from .errors import UserError
 from .models import LoginThrottle, SecurityEvent
@@ -80,8 +80,16 @@ async def reserve(username: str, address: str | None, limits: LoginLimits) -> Re
             return row.locked_until
         if row.window_start <= now - window:  # a quiet window: start counting again
             await LoginThrottle.filter(id=row.id, window_start=row.window_start).update(failures=0, window_start=now)
-        await LoginThrottle.filter(id=row.id).update(failures=F("failures") + 1)
-        counts[key] = (await LoginThrottle.filter(id=row.id).values_list("failures", flat=True))[0]
+        # counted only while the key is not locked: a lock set by a parallel attempt since the row
+        # was read above must refuse this one too (one conditional UPDATE, atomic on both engines)
+        unlocked = Q(locked_until=None) | Q(locked_until__lte=now)
+        if not await LoginThrottle.filter(unlocked, id=row.id).update(failures=F("failures") + 1):
+            await _give_back(list(counts))
+            return (await LoginThrottle.get(id=row.id)).locked_until or now
+        counts[key], locked_until = (await LoginThrottle.filter(id=row.id).values_list("failures", "locked_until"))[0]
+        if locked_until is not None and locked_until > now:  # locked (and its count reset) since our increment
+            await _give_back(list(counts))
+            return locked_until
         if counts[key] > limit:  # more attempts in flight than the limit allows: lock now
             until = await _lock(row.id, now, limits)
             await _give_back(list(counts))

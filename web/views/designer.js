@@ -150,7 +150,8 @@ export async function designerView({ page, params, user }) {
     const asked = ++cloneRequest;  // answers may arrive out of order: only the latest choice counts
     const data = await gql(`query($c: String!) { items(center: $c) { code name version } }`, { c: cloneCenter.value });
     if (asked !== cloneRequest) return;
-    cloneItem.replaceChildren(...data.items.map((i) => h("option", { value: i.code }, `${i.name}（${i.code}）`)));
+    const chosen = cloneItem.value;  // a reload of the same center keeps what the configurator picked
+    cloneItem.replaceChildren(...data.items.map((i) => h("option", { value: i.code, selected: i.code === chosen }, `${i.name}（${i.code}）`)));
   }
   cloneCenter.addEventListener("change", loadCloneSources);
   let published = new Map();
