@@ -167,15 +167,12 @@ async def healthz(request: Request) -> Response:
 
 def extra_routes(govhall: GovHall) -> list[BaseRoute]:
     """Core routes that live in their own modules (documents, verification), then the plugins'."""
-    import importlib
+    from . import materials_routes, stats_export
+    from .documents import routes as document_routes
 
     routes: list[BaseRoute] = []
-    for name in ("core.documents.routes", "core.materials_routes", "core.stats_export"):
-        try:
-            routes.extend(importlib.import_module(name).routes())
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    for module in (document_routes, materials_routes, stats_export):
+        routes.extend(module.routes())
     for group in govhall.pm.hook.register_routes():
         routes.extend(group)
     return routes

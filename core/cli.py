@@ -207,15 +207,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def _optional_commands(sub: Any) -> None:
     """Commands whose services live in their own modules (items, calendar, sweep, materials)."""
-    import importlib
+    from . import cli_clock, cli_items, cli_materials
 
-    for name in ("core.cli_items", "core.cli_clock", "core.cli_materials"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in (cli_items, cli_clock, cli_materials):
         module.add_commands(sub)
 
 

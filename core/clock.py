@@ -18,10 +18,11 @@ A pause begun and ended on the same day changes nothing.
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
+
+from cachetools import LRUCache
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -125,8 +126,8 @@ def local_midnight(d: date) -> datetime:
 
 # --- the center's calendar ---------------------------------------------------------------------------
 
-_CALENDARS: OrderedDict[tuple[int, str], WorkCalendar] = OrderedDict()
 _CALENDAR_CACHE_SIZE = 64
+_CALENDARS: LRUCache[tuple[int, str], WorkCalendar] = LRUCache(maxsize=_CALENDAR_CACHE_SIZE)
 
 
 def calendar_fingerprint(center: Center) -> str | None:
@@ -146,15 +147,12 @@ async def calendar_for(center: Center) -> WorkCalendar:
     fingerprint = calendar_fingerprint(center)
     key = (center.id, fingerprint) if fingerprint else None
     if key is not None and (cached := _CALENDARS.get(key)) is not None:
-        _CALENDARS.move_to_end(key)
         return cached
     rows = await CalendarDay.filter(center_id=center.id).values_list("day", "workday", "name")
     years = await CalendarYear.filter(center_id=center.id).values_list("year", flat=True)
     calendar = WorkCalendar([DayOverride(_as_date(d), bool(w), n or "") for d, w, n in rows], years)
     if key is not None:
         _CALENDARS[key] = calendar
-        while len(_CALENDARS) > _CALENDAR_CACHE_SIZE:
-            _CALENDARS.popitem(last=False)
     return calendar
 
 

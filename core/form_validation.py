@@ -29,11 +29,11 @@ import json
 import math
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any
 from urllib.parse import unquote
 
+from cachetools import LRUCache
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -453,7 +453,7 @@ class FormValidator:
 
 # --- cache ------------------------------------------------------------------------------------------
 
-_cache: OrderedDict[Hashable, FormValidator] = OrderedDict()
+_cache: LRUCache[Hashable, FormValidator] = LRUCache(maxsize=VALIDATOR_CACHE_SIZE)
 _cache_lock = threading.Lock()
 
 
@@ -466,15 +466,10 @@ def validator_for(key: Hashable, schema: dict) -> FormValidator:
     with _cache_lock:
         found = _cache.get(key)
         if found is not None:
-            _cache.move_to_end(key)
             return found
     built = FormValidator(schema)  # compile outside the lock
     with _cache_lock:
-        found = _cache.setdefault(key, built)
-        _cache.move_to_end(key)
-        while len(_cache) > VALIDATOR_CACHE_SIZE:
-            _cache.popitem(last=False)
-        return found
+        return _cache.setdefault(key, built)
 
 
 def clear_validator_cache() -> None:

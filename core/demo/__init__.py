@@ -69,10 +69,8 @@ async def build_demo(govhall: GovHall) -> list[str]:
 
 
 async def _demo_items(govhall: GovHall, centers: list[Center]) -> list[str]:
-    try:
-        from ..items import load_items_dir
-    except ModuleNotFoundError:
-        return []
+    from ..items import load_items_dir
+
     lines = []
     for center in centers:
         published = []

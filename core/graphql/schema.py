@@ -18,17 +18,11 @@ CORE_MUTATIONS: list[type] = [accounts.Mutation, centers.Mutation]
 
 def _optional_pieces() -> tuple[list[type], list[type]]:
     """Core parts that live in their own modules (items, cases, clock, documents)."""
-    import importlib
+    from . import calendar_year, cases, clock, documents, items, materials, org, staff, supervision_notices
 
     queries: list[type] = []
     mutations: list[type] = []
-    for name in ("items", "cases", "clock", "documents", "materials", "staff", "org", "calendar_year", "supervision_notices"):
-        try:
-            module = importlib.import_module(f"core.graphql.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"core.graphql.{name}":
-                raise
-            continue
+    for module in (items, cases, clock, documents, materials, staff, org, calendar_year, supervision_notices):
         queries.extend(getattr(module, "QUERIES", [getattr(module, "Query", None)]))
         mutations.extend(getattr(module, "MUTATIONS", [getattr(module, "Mutation", None)]))
     return [q for q in queries if q], [m for m in mutations if m]
