@@ -266,8 +266,7 @@ def test_cache_returns_the_same_validator_for_a_key() -> None:
 
 
 def test_cache_is_bounded_and_least_recently_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    form_validation.clear_validator_cache()
-    monkeypatch.setattr(form_validation, "VALIDATOR_CACHE_SIZE", 3)
+    monkeypatch.setattr(form_validation, "_cache", form_validation.LRUCache(maxsize=3))
     a = validator_for("a", FORM)
     b = validator_for("b", FORM)
     validator_for("c", FORM)
@@ -276,7 +275,6 @@ def test_cache_is_bounded_and_least_recently_used(monkeypatch: pytest.MonkeyPatc
     assert len(form_validation._cache) == 3
     assert validator_for("a", FORM) is a
     assert validator_for("b", FORM) is not b
-    form_validation.clear_validator_cache()
 
 
 def test_default_cache_size() -> None:
