@@ -188,7 +188,7 @@ class _Checker:
             if not ok:
                 return
             days = [first + timedelta(days=k) for k in range((last - first).days + 1)]
-        self._record(self.holidays, days, path, _name(entry), "放假日")
+        self._record(table=self.holidays, days=days, path=path, name=_name(entry), what="放假日")
 
     def workday(self, i: int, entry: dict[str, Any]) -> None:
         path = pointer("workdays", i, "date")
@@ -198,7 +198,7 @@ class _Checker:
         if d.weekday() < 5:
             message = f"{d.isoformat()} 是星期{'一二三四五'[d.weekday()]}，本来就上班，调休上班日应为周六或周日"
             self.errors.append(UserError("not_weekend", message, path))
-        self._record(self.workdays, [d], path, _name(entry), "调休上班日")
+        self._record(table=self.workdays, days=[d], path=path, name=_name(entry), what="调休上班日")
 
     def _record(
         self, table: dict[date, tuple[str, str]], days: list[date], path: str, name: str, what: str
@@ -254,7 +254,7 @@ def read_calendar_document(doc: Any) -> CalendarDocument:
     overrides = [DayOverride(d, False, name) for d, (_, name) in sorted(checker.holidays.items())]
     overrides += [DayOverride(d, True, name) for d, (_, name) in sorted(checker.workdays.items())]
     overrides.sort(key=lambda o: o.day)
-    return CalendarDocument(int(doc["year"]), doc["source"], doc.get("center"), overrides, office_hours)
+    return CalendarDocument(year=int(doc["year"]), source=doc["source"], center=doc.get("center"), overrides=overrides, office_hours=office_hours)
 
 
 def parse_calendar_document(doc: Any) -> tuple[int, list[DayOverride]]:

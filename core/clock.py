@@ -257,7 +257,7 @@ def _recompute_with(
 ) -> None:
     """:func:`_recompute_timer` with the pauses that apply to this timer's kind."""
     kind = timer.kind
-    _recompute_timer(timer, calendar, pause_intervals(pauses, kind), _open_pause(pauses, kind) is not None, today, yellow_days)
+    _recompute_timer(timer=timer, calendar=calendar, intervals=pause_intervals(pauses, kind), paused=_open_pause(pauses, kind) is not None, today=today, yellow_days=yellow_days)
 
 
 def _is_new(case: Case) -> bool:
@@ -364,7 +364,7 @@ async def start_clock(
             old.state, old.check_at = "stopped", None
             await old.save(update_fields=["state", "check_at"])
     timer = Timer(case_id=case.id, task_id=task_id, kind=kind, working_days=working_days, started_on=start)
-    _recompute_with(timer, calendar, pauses, local_today(), yellow_days)
+    _recompute_with(timer=timer, calendar=calendar, pauses=pauses, today=local_today(), yellow_days=yellow_days)
     await timer.save()
     if task is not None:
         task.due = timer.due
@@ -438,7 +438,7 @@ async def _recompute_case(
     today = today or local_today()
     for timer in timers:
         if timer.state == "paused" or (not paused_only and timer.state == "running"):
-            _recompute_with(timer, calendar, pauses, today, yellow_days)
+            _recompute_with(timer=timer, calendar=calendar, pauses=pauses, today=today, yellow_days=yellow_days)
             await timer.save(update_fields=_TIMER_FIELDS)
     _refresh_case(case, timers)
     return timers
@@ -604,7 +604,7 @@ async def _recompute_chunk(center: Center, calendar: WorkCalendar, case_ids: lis
         for timer in timers:
             if timer.state in OPEN_STATES:
                 before = (timer.due, timer.provisional, timer.state, timer.alert, timer.check_at)
-                _recompute_with(timer, calendar, pauses, today, thresholds[version_id])
+                _recompute_with(timer=timer, calendar=calendar, pauses=pauses, today=today, yellow_days=thresholds[version_id])
                 if (timer.due, timer.provisional, timer.state, timer.alert, timer.check_at) != before:
                     await timer.save(update_fields=_TIMER_FIELDS)
         old = {f: getattr(case, f) for f in ("promised_due", "legal_due", "deadline_provisional", "alert")}

@@ -72,12 +72,12 @@ def _short(value: Any) -> str:
 def _element_change(key: str, title: str, before: Any, after: Any) -> dict[str, Any]:
     path = pointer(key)
     if before is None:
-        return _change(path, "added", None, after, f"新增“{title}”：{_short(after)}")
+        return _change(path=path, kind="added", old=None, new=after, description=f"新增“{title}”：{_short(after)}")
     if after is None:
-        return _change(path, "removed", before, None, f"删除“{title}”")
+        return _change(path=path, kind="removed", old=before, new=None, description=f"删除“{title}”")
     if isinstance(before, (int, float, str, bool)) and isinstance(after, (int, float, str, bool)):
-        return _change(path, "changed", before, after, f"“{title}”由 {_short(before)} 改为 {_short(after)}")
-    return _change(path, "changed", before, after, f"修改了“{title}”")
+        return _change(path=path, kind="changed", old=before, new=after, description=f"“{title}”由 {_short(before)} 改为 {_short(after)}")
+    return _change(path=path, kind="changed", old=before, new=after, description=f"修改了“{title}”")
 
 
 def _keyed_list(key: str, before: list, after: list) -> list[dict[str, Any]]:
@@ -94,14 +94,14 @@ def _keyed_list(key: str, before: list, after: list) -> list[dict[str, Any]]:
     out = []
     for code, (i, row) in new_rows.items():
         if code not in old_rows:
-            out.append(_change(pointer(key, i), "added", None, row, f"新增{what}“{name(row)}”"))
+            out.append(_change(path=pointer(key, i), kind="added", old=None, new=row, description=f"新增{what}“{name(row)}”"))
         elif old_rows[code][1] != row:
-            out.append(_change(pointer(key, i), "changed", old_rows[code][1], row, f"修改{what}“{name(row)}”"))
+            out.append(_change(path=pointer(key, i), kind="changed", old=old_rows[code][1], new=row, description=f"修改{what}“{name(row)}”"))
     for code, (i, row) in old_rows.items():
         if code not in new_rows:
-            out.append(_change(pointer(key, i), "removed", row, None, f"删除{what}“{name(row)}”"))
+            out.append(_change(path=pointer(key, i), kind="removed", old=row, new=None, description=f"删除{what}“{name(row)}”"))
     if not out:  # same rows, new order
-        out.append(_change(pointer(key), "changed", before, after, f"调整了{what}的顺序"))
+        out.append(_change(path=pointer(key), kind="changed", old=before, new=after, description=f"调整了{what}的顺序"))
     return out
 
 
@@ -152,26 +152,26 @@ def _form_changes(before: dict, after: dict) -> list[dict[str, Any]]:
         if path not in old:
             if not any(path[: len(p)] == p for p in new if p != path and p not in old and len(p) < len(path)):
                 kind = "必填字段" if required else "字段"
-                out.append(_change(where, "added", None, schema, f"新增{kind}{label}"))
+                out.append(_change(path=where, kind="added", old=None, new=schema, description=f"新增{kind}{label}"))
             continue
         old_label, old_schema, old_required = old[path]
-        out += _field_changes(where, old_label, label, old_schema, schema, old_required, required)
+        out += _field_changes(where=where, old_label=old_label, label=label, old=old_schema, new=schema, was_required=old_required, required=required)
     for path, (label, schema, _) in old.items():
         if path not in new and not any(path[: len(p)] == p for p in old if p not in new and len(p) < len(path)):
-            out.append(_change(pointer("form", *path), "removed", schema, None, f"删除字段{label}"))
+            out.append(_change(path=pointer("form", *path), kind="removed", old=schema, new=None, description=f"删除字段{label}"))
     old_conditions, new_conditions = _conditions(before), _conditions(after)
     for path in dict.fromkeys([*old_conditions, *new_conditions]):
         if old_conditions.get(path) != new_conditions.get(path):
-            out.append(_change(pointer("form", *path, "allOf"), "changed", old_conditions.get(path),
-                               new_conditions.get(path), "修改了显示条件（满足条件时显示并必填的字段）"))
+            out.append(_change(path=pointer("form", *path, "allOf"), kind="changed", old=old_conditions.get(path),
+                               new=new_conditions.get(path), description="修改了显示条件（满足条件时显示并必填的字段）"))
     for key in ("title", "description"):
         if before.get(key) != after.get(key):
             what = "表单标题" if key == "title" else "表单说明"
-            out.append(_change(pointer("form", key), "changed", before.get(key), after.get(key), f"修改了{what}"))
+            out.append(_change(path=pointer("form", key), kind="changed", old=before.get(key), new=after.get(key), description=f"修改了{what}"))
     if _order(before) != _order(after) and not out:
-        out.append(_change("/form/x-order", "changed", before.get("x-order"), after.get("x-order"), "调整了字段顺序"))
+        out.append(_change(path="/form/x-order", kind="changed", old=before.get("x-order"), new=after.get("x-order"), description="调整了字段顺序"))
     if not out and before != after:
-        out.append(_change("/form", "changed", before, after, "修改了表单的其他设置"))
+        out.append(_change(path="/form", kind="changed", old=before, new=after, description="修改了表单的其他设置"))
     return out
 
 
@@ -184,9 +184,9 @@ def _field_changes(
 ) -> list[dict[str, Any]]:
     out = []
     if old.get("title") != new.get("title"):
-        out.append(_change(where + "/title", "changed", old.get("title"), new.get("title"), f"字段{old_label}改名为{label}"))
+        out.append(_change(path=where + "/title", kind="changed", old=old.get("title"), new=new.get("title"), description=f"字段{old_label}改名为{label}"))
     if was_required != required:
-        out.append(_change(where, "changed", was_required, required, f"字段{label}改为{'必填' if required else '选填'}"))
+        out.append(_change(path=where, kind="changed", old=was_required, new=required, description=f"字段{label}改为{'必填' if required else '选填'}"))
     for key, name in LIMITS.items():
         a, b = old.get(key), new.get(key)
         if a == b:
@@ -197,24 +197,24 @@ def _field_changes(
             text = f"字段{label}取消了{name}（原为 {a}）"
         else:
             text = f"字段{label}的{name}由 {a} 改为 {b}"
-        out.append(_change(f"{where}/{key}", "changed" if a is not None and b is not None else ("added" if a is None else "removed"), a, b, text))
+        out.append(_change(path=f"{where}/{key}", kind="changed" if a is not None and b is not None else ("added" if a is None else "removed"), old=a, new=b, description=text))
     if old.get("format") != new.get("format"):
         fmt = new.get("format")
         text = f"字段{label}的校验改为{FORMATS.get(fmt, fmt)}" if fmt else f"字段{label}取消了格式校验"
-        out.append(_change(where + "/format", "changed", old.get("format"), fmt, text))
+        out.append(_change(path=where + "/format", kind="changed", old=old.get("format"), new=fmt, description=text))
     for key in ("enum", "oneOf"):
         a = old.get(key, (old.get("items") or {}).get(key) if isinstance(old.get("items"), dict) else None)
         b = new.get(key, (new.get("items") or {}).get(key) if isinstance(new.get("items"), dict) else None)
         if a != b:
-            out.append(_change(f"{where}/{key}", "changed", a, b, f"字段{label}的选项已修改"))
+            out.append(_change(path=f"{where}/{key}", kind="changed", old=a, new=b, description=f"字段{label}的选项已修改"))
     if old.get("description") != new.get("description"):
-        out.append(_change(where + "/description", "changed", old.get("description"), new.get("description"), f"字段{label}的说明已修改"))
+        out.append(_change(path=where + "/description", kind="changed", old=old.get("description"), new=new.get("description"), description=f"字段{label}的说明已修改"))
     if old.get("default") != new.get("default"):
-        out.append(_change(where + "/default", "changed", old.get("default"), new.get("default"), f"字段{label}的默认值已修改"))
+        out.append(_change(path=where + "/default", kind="changed", old=old.get("default"), new=new.get("default"), description=f"字段{label}的默认值已修改"))
     if old.get("type") != new.get("type") or old.get("x-widget") != new.get("x-widget"):
-        out.append(_change(where + "/type", "changed", old.get("type"), new.get("type"), f"字段{label}的类型或显示方式已修改"))
+        out.append(_change(path=where + "/type", kind="changed", old=old.get("type"), new=new.get("type"), description=f"字段{label}的类型或显示方式已修改"))
     if not out and _own(old) != _own(new):
-        out.append(_change(where, "changed", old, new, f"字段{label}的设置已修改"))
+        out.append(_change(path=where, kind="changed", old=old, new=new, description=f"字段{label}的设置已修改"))
     return out
 
 

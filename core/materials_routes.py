@@ -93,8 +93,8 @@ async def upload(request: Request) -> Response:
         await upload_limits.check_user_quota(user_id, len(content), limits)
         if center is not None:
             await upload_limits.check_center_quota(center, len(content), limits)
-        material = await materials.store_upload(actor, content, file.filename or "", code if isinstance(code, str) else "",
-                                                catalogue_code if isinstance(catalogue_code, str) else "")
+        material = await materials.store_upload(actor=actor, content=content, filename=file.filename or "", code=code if isinstance(code, str) else "",
+                                                catalogue_code=catalogue_code if isinstance(catalogue_code, str) else "")
         if center is not None:
             await Material.filter(id=material.id).update(center_id=center.id)
     except UserErrorsException as exc:

@@ -90,7 +90,7 @@ async def save_department(actor: Actor, center_code: str, given: DepartmentInput
         "seal_name": _text(errors, given.seal_name, "/sealName", "审批专用章印文", min_len=2),
     }
     async with in_transaction():
-        row = await _existing(Department, center, code, is_new, "部门代码", errors)
+        row = await _existing(model=Department, center=center, code=code, is_new=is_new, label="部门代码", errors=errors)
         if errors:
             raise UserErrorsException(errors)
         if row is None:
@@ -123,7 +123,7 @@ async def save_window(actor: Actor, center_code: str, given: WindowInput, *, is_
         elif served not in serves:
             serves.append(served)
     async with in_transaction():
-        row = await _existing(Window, center, code, is_new, "窗口编号", errors)
+        row = await _existing(model=Window, center=center, code=code, is_new=is_new, label="窗口编号", errors=errors)
         if errors:
             raise UserErrorsException(errors)
         values = {"name": name, "kind": given.kind, "department": department, "serves": serves}

@@ -165,7 +165,7 @@ def _record(case: Case, raised: list[Timer], now: datetime) -> list[_Raised]:
             case_id=case.id, seq=case.version, action="alert", from_state=case.state, to_state=case.state,
             actor_name="电子监察", comment=_comment(timer), changes={"alert": timer.alert, "timer": timer.kind}, at=now,
         )
-        notices.append(_Raised(case._center, case, timer, timer.alert, event))  # type: ignore[attr-defined]
+        notices.append(_Raised(center=case._center, case=case, timer=timer, level=timer.alert, event=event))  # type: ignore[attr-defined]
     return notices
 
 

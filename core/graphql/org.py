@@ -29,7 +29,7 @@ class Mutation:
         self, info: Info, center: str, code: str, name: str, category: str | None = None, back_office: str | None = None,
         abbreviation: str | None = None, seal_name: str | None = None, is_new: bool = False,
     ) -> SaveDepartmentResult:
-        given = org.DepartmentInput(code, name, category or "", back_office or "", abbreviation or "", seal_name or "")
+        given = org.DepartmentInput(code=code, name=name, category=category or "", back_office=back_office or "", abbreviation=abbreviation or "", seal_name=seal_name or "")
         actor = info.context.actor
         return await mutation_result(lambda: org.save_department(actor, center, given, is_new=is_new), department_type)
 
@@ -38,7 +38,7 @@ class Mutation:
         self, info: Info, center: str, code: str, name: str, kind: str = "special", department: str | None = None,
         serves: list[str] | None = None, is_new: bool = False,
     ) -> SaveWindowResult:
-        given = org.WindowInput(code, name, kind.strip(), department, tuple(serves or ()))
+        given = org.WindowInput(code=code, name=name, kind=kind.strip(), department=department, serves=tuple(serves or ()))
         actor = info.context.actor
         result = await mutation_result(lambda: org.save_window(actor, center, given, is_new=is_new), lambda row: row)
         return result if isinstance(result, UserErrors) else await _present_window(result)

@@ -62,7 +62,7 @@ class Mutation:
     ) -> StaffAccountResult:
         actor = info.context.actor
         return await mutation_result(
-            lambda: staff.add_staff(actor, center, username, display_name, password, _posts(roles), phone or "",
+            lambda: staff.add_staff(actor=actor, center_code=center, username=username, display_name=display_name, password=password, posts=_posts(roles), phone=phone or "",
                                     hashing=info.context.govhall.settings.password_hashing),
             _present(center),
         )

@@ -38,4 +38,4 @@ class Mutation:
     @strawberry.mutation(description="催办（kind: urge）或督办（kind: supervise，须写明督办事项）：记入办件日志，并通知负责人和部门审批人员")
     async def supervise_case(self, info: Info, id: strawberry.ID, kind: str, text: str | None = None) -> SupervisionNoticeResult:
         ctx = info.context
-        return await mutation_result(lambda: service.supervise_case(ctx.govhall, ctx.actor, id, kind, text or ""), _present)
+        return await mutation_result(lambda: service.supervise_case(govhall=ctx.govhall, actor=ctx.actor, case_id=id, kind=kind, text=text or ""), _present)

@@ -174,7 +174,7 @@ class Mutation:
     async def print_green_register(self, info: Info, center: str, from_: FromDate, to: ToDate) -> IssueRegisterResult:
         ctx = info.context
         return await mutation_result(
-            lambda: printing.print_register(ctx.govhall, ctx.actor, center, from_, to), issued_document
+            lambda: printing.print_register(govhall=ctx.govhall, actor=ctx.actor, center_code=center, start=from_, end=to), issued_document
         )
 
 

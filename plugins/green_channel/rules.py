@@ -177,7 +177,7 @@ def assess(data: Any) -> Eligibility:
     errors: list[UserError] = []
     amounts: dict[str, Any] = {}
     outcomes: list[Basis | UserError | None] = [
-        _designated(data, "keyProject", "keyProjectDocument", "key_project", "认定文件（办文单）文号", errors)
+        _designated(data=data, flag="keyProject", ref="keyProjectDocument", code="key_project", ref_label="认定文件（办文单）文号", errors=errors)
     ]
     kind = data.get("kind")
     if kind == "enterprise":
@@ -188,7 +188,7 @@ def assess(data: Any) -> Eligibility:
         errors.append(UserError("enum" if kind else "required",
                                 "请选择项目类别：企业投资项目（enterprise）或基本建设项目（construction）", "/kind"))
     outcomes.append(
-        _designated(data, "leaderAssigned", "leaderInstruction", "leader_assigned", "领导批示或交办单编号", errors)
+        _designated(data=data, flag="leaderAssigned", ref="leaderInstruction", code="leader_assigned", ref_label="领导批示或交办单编号", errors=errors)
     )
     basis = tuple(o for o in outcomes if isinstance(o, Basis))
     unmet = tuple(o for o in outcomes if isinstance(o, UserError))

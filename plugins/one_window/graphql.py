@@ -152,4 +152,4 @@ class Mutation:
     @strawberry.mutation(description="打印出件登记簿：期间内的出件登记，出具为可核验的 PDF")
     async def print_pickup_register(self, info: Info, center: str, from_: FromDate, to: ToDate) -> IssueRegisterResult:
         ctx = info.context
-        return await mutation_result(lambda: print_register(ctx.govhall, ctx.actor, center, from_, to), issued_document)
+        return await mutation_result(lambda: print_register(govhall=ctx.govhall, actor=ctx.actor, center_code=center, start=from_, end=to), issued_document)

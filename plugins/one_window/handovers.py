@@ -140,7 +140,7 @@ async def hand_over(
         await _check_to_pickup(govhall, actor, case)
         names = names if names is not None else await _result_documents(case)
     else:
-        department, record = await _check_front_desk(actor, case, str(to_department), checklist, originals_checked)
+        department, record = await _check_front_desk(actor=actor, case=case, code=str(to_department), checklist=checklist, originals_checked=originals_checked)
         names = names if names is not None else await _front_desk_materials(case)
     created: list[HandOver] = []
 
