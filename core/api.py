@@ -71,7 +71,7 @@ __all__ = [
     # documents and numbering
     "issue_document", "period_text", "next_value",
     # the clock and the calendar
-    "CENTER_TZ", "DayInfo", "WorkCalendar", "local_today", "calendar_for", "parse_period",
+    "CENTER_TZ", "DayInfo", "WorkCalendar", "local_today", "local_midnight", "calendar_for", "parse_period",
     # formats
     "FormatProblem", "check_uscc", "is_valid_mobile",
     # SQL
@@ -188,6 +188,13 @@ async def next_value(scope: str) -> int:
 def local_today(now: datetime | None = None) -> date:
     """Today in the centers' time zone (:data:`CENTER_TZ`, China Standard Time)."""
     return _clock.local_today(now)
+
+
+def local_midnight(d: date) -> datetime:
+    """00:00 of the China date ``d`` as a UTC datetime: the bound to filter stored times by date
+    (a date range ``start..end`` is ``local_midnight(start) <= t < local_midnight(end + 1 day)``).
+    Comparing stored times with a +08:00 datetime goes wrong on SQLite, which compares text."""
+    return _clock.local_midnight(d)
 
 
 async def calendar_for(center: Center) -> WorkCalendar:

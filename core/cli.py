@@ -207,10 +207,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def _optional_commands(sub: Any) -> None:
     """Commands whose services live in their own modules (items, calendar, sweep, materials)."""
-    from . import cli_clock, cli_items, cli_materials
+    import importlib
 
-    for module in (cli_items, cli_clock, cli_materials):
-        module.add_commands(sub)
+    # Imported by name: these modules import this one (its CommandError and helpers).
+    for name in ("core.cli_items", "core.cli_clock", "core.cli_materials"):
+        importlib.import_module(name).add_commands(sub)
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -27,13 +27,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from core.api import (
     Case,
     Center,
-    CENTER_TZ,
+    local_midnight,
     Complaint,
     Department,
     RoleAssignment,
@@ -122,8 +122,7 @@ def _as_date(value: Any) -> date | None:
 
 
 def _local_bounds(period: Period) -> tuple[datetime, datetime]:
-    since = datetime.combine(period.start, time.min, CENTER_TZ)
-    return since, datetime.combine(period.end + timedelta(days=1), time.min, CENTER_TZ)
+    return local_midnight(period.start), local_midnight(period.end + timedelta(days=1))
 
 
 # --------------------------------------------------------------------------- subjects

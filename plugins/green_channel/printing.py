@@ -6,12 +6,12 @@ Both are issued without a case: whoever may view the projects they print may dow
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.api import Actor, CENTER_TZ, Document, GovHall, UserErrorsException, issue_document, period_text
+from core.api import Actor, Document, GovHall, UserErrorsException, issue_document, local_midnight, period_text
 
 from .models import GreenProject
 from .projects import VIEW_ROLES, load_project, plugin_center
@@ -76,8 +76,7 @@ async def print_register(govhall: GovHall, actor: Actor, center_code: str, start
     center = await plugin_center(center_code)
     actor.require(center.id, *PRINT_ROLES)
     check_period(start, end)
-    since = datetime.combine(start, time.min, CENTER_TZ)
-    until = datetime.combine(end + timedelta(days=1), time.min, CENTER_TZ)
+    since, until = local_midnight(start), local_midnight(end + timedelta(days=1))
     projects = await GreenProject.filter(
         center_id=center.id, registered_at__gte=since, registered_at__lt=until
     ).order_by("id").select_related("center")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 from core.api import (
     Actor,
     Center,
-    CENTER_TZ,
+    local_midnight,
     Document,
     PICKUP_METHODS,
     UserErrorsException,
@@ -65,8 +65,7 @@ async def register_center(actor: Actor, center_code: str) -> Center:
 async def register_rows(center: Center, start: date, end: date) -> list[PickupRow]:
     """Pickups recorded from ``start`` to ``end`` (China dates, inclusive), oldest first."""
     check_period(start, end)
-    since = datetime.combine(start, time.min, CENTER_TZ)
-    until = datetime.combine(end + timedelta(days=1), time.min, CENTER_TZ)
+    since, until = local_midnight(start), local_midnight(end + timedelta(days=1))
     records = await (
         PickupRecord.filter(case__center_id=center.id, at__gte=since, at__lt=until)
         .order_by("at", "id").select_related("case", "case__item_version", "by")
