@@ -164,7 +164,7 @@ async def hand_over_open_cases(
     """AB岗 顶岗: make ``partner`` responsible (首问负责) for every open case of ``center`` that
     ``person`` is responsible for, one ``hand_over`` audit event per case (``changes``: ``from``,
     ``responsible``; ``comment``: ``reason``), each through :func:`record_case_event` (so
-    ``case_changed`` runs). Cases in a terminal state stay. Returns the cases moved; a
+    ``case_changed`` runs). Completed and ended cases stay. Returns the cases moved; a
     ``UserErrorsException`` (``same_person``) when both are the same user. The caller decides
     who may do this."""
     return await _handover.hand_over_open_cases(govhall, actor, center, person, partner, reason=reason)

@@ -1,5 +1,5 @@
-"""Hand a person's open cases to a colleague (AB岗 顶岗): every open case of the center whose
-首问负责 (``Case.responsible``) is the person gets the colleague as responsible, with an audit
+"""Hand a person's open cases to a colleague (AB岗 顶岗): every open case (neither completed nor
+ended) of the center whose 首问负责 (``Case.responsible``) is the person gets the colleague as responsible, with an audit
 event on each case. A joint case's department tasks belong to the department's reviewers, not
 to one person, so they stay where they are.
 """
@@ -28,7 +28,7 @@ async def hand_over_open_cases(govhall: GovHall, actor: Actor, center: Center, p
     moved: list[Case] = []
     for case in cases:
         process = registry.processes.get(case.process)
-        if process is None or process.is_terminal(case.state):
+        if process is None or process.is_terminal(case.state) or process.is_completed(case.state):
             continue
         case.center = center
 
