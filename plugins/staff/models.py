@@ -25,7 +25,7 @@ HALVES = ("am", "pm")
 
 
 class StaffRecord(Model):
-    """One person on one center's staff register (人员名册)."""
+    """One person on the staff register (人员名册) of one center."""
 
     id = fields.IntField(primary_key=True)
     center = fields.ForeignKeyField("core.Center", related_name="staff_records", on_delete=fields.CASCADE)
@@ -45,7 +45,7 @@ class StaffRecord(Model):
 
 
 class ClockDevice(Model):
-    """A card reader registered at a window; it authenticates with its own token."""
+    """A card reader registered at a window, which authenticates with its own token."""
 
     id = fields.IntField(primary_key=True)
     center = fields.ForeignKeyField("core.Center", related_name="staff_clock_devices", on_delete=fields.CASCADE)
@@ -60,7 +60,7 @@ class ClockDevice(Model):
 
 
 class ClockIn(Model):
-    """刷卡: one of the day's three clock-ins of a person, made by their own session or a device."""
+    """刷卡: one of the three clock-ins of a day of a person, made by their own session or a device."""
 
     id = fields.IntField(primary_key=True)
     center = fields.ForeignKeyField("core.Center", related_name="staff_clock_ins", on_delete=fields.CASCADE)
@@ -76,7 +76,7 @@ class ClockIn(Model):
 
 
 class LeaveRequest(Model):
-    """请假: from a half day to a half day, routed by its length; ``route`` lists the steps still
+    """请假: from a half day to a half day, routed by its length: ``route`` lists the steps still
     to come after ``step`` and ``decisions`` what each approver said."""
 
     id = fields.IntField(primary_key=True)

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('active', fields.BooleanField(default=True)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'staff_clock_device', 'app': 'staff', 'pk_attr': 'id', 'table_description': 'A card reader registered at a window; it authenticates with its own token.'},
+            options={'table': 'staff_clock_device', 'app': 'staff', 'pk_attr': 'id', 'table_description': 'A card reader registered at a window, which authenticates with its own token.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('device', fields.ForeignKeyField('staff.ClockDevice', source_field='device_id', null=True, db_constraint=True, to_field='id', related_name='clock_ins', on_delete=OnDelete.SET_NULL)),
             ],
-            options={'table': 'staff_clock_in', 'app': 'staff', 'unique_together': (('center', 'user', 'day', 'slot'),), 'pk_attr': 'id', 'table_description': "刷卡: one of the day's three clock-ins of a person, made by their own session or a device."},
+            options={'table': 'staff_clock_in', 'app': 'staff', 'unique_together': (('center', 'user', 'day', 'slot'),), 'pk_attr': 'id', 'table_description': "刷卡: one of the three clock-ins of a day of a person, made by their own session or a device."},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 ('handed_over', fields.IntField(default=0, description='open cases moved to the partner')),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'staff_leave_request', 'app': 'staff', 'indexes': [Index(fields=['center_id', 'status']), Index(fields=['center_id', 'user_id', 'start'])], 'pk_attr': 'id', 'table_description': '请假: from a half day to a half day, routed by its length; ``route`` lists the steps still'},
+            options={'table': 'staff_leave_request', 'app': 'staff', 'indexes': [Index(fields=['center_id', 'status']), Index(fields=['center_id', 'user_id', 'start'])], 'pk_attr': 'id', 'table_description': '请假: from a half day to a half day, routed by its length: ``route`` lists the steps still'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('card', fields.CharField(null=True, description='考勤卡号, unique in the center', max_length=32)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'staff_record', 'app': 'staff', 'unique_together': (('center', 'user'), ('center', 'card')), 'pk_attr': 'id', 'table_description': "One person on one center's staff register (人员名册)."},
+            options={'table': 'staff_record', 'app': 'staff', 'unique_together': (('center', 'user'), ('center', 'card')), 'pk_attr': 'id', 'table_description': "One person on the staff register (人员名册) of one center."},
             bases=['Model'],
         ),
     ]
