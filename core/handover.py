@@ -1,7 +1,7 @@
-"""Hand a person's open cases to a colleague (AB岗 顶岗): every open case (neither completed nor
-ended) of the center whose 首问负责 (``Case.responsible``) is the person gets the colleague as responsible, with an audit
-event on each case. A joint case's department tasks belong to the department's reviewers, not
-to one person, so they stay where they are.
+"""Hand a person's open cases to a colleague (AB岗 顶岗): every open case of the center (neither
+completed nor ended) whose 首问负责 (``Case.responsible``) is the person gets the colleague as
+responsible, with an audit event on each case. A joint case's department tasks belong to the
+department's reviewers, not to one person, so they stay where they are.
 """
 
 from __future__ import annotations

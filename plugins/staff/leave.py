@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from tortoise.transactions import in_transaction
+
 from core.api import (
     Actor, Center, Forbidden, GovHall, NotFound, User, UserError, UserErrorsException, acall, calendar_for,
     hand_over_open_cases, WorkCalendar,
@@ -137,14 +139,15 @@ async def decide_leave(govhall: GovHall, actor: Actor, leave_id: int | str, appr
         raise UserErrorsException.single("required", "不同意时请写明理由", "/comment")
     decision = {"step": step, "by": user.username, "name": user.display_name or user.username, "approve": approve,
                 "comment": comment.strip()[:500], "at": datetime.now(timezone.utc).isoformat()}
-    claimed = await LeaveRequest.filter(id=leave.id, status="pending", step=leave.step).update(
-        step=leave.step + 1, decisions=[*leave.decisions, decision],
-        status="refused" if not approve else ("approved" if leave.step + 1 == len(leave.route) else "pending"))
-    if not claimed:
-        raise UserErrorsException.single("conflict", "该请假单刚被他人处理，请刷新后重试", None)
-    leave = await load_leave(leave.id)
-    if leave.status == "approved":
-        await hand_over(govhall, actor, center, leave)
+    async with in_transaction():  # approved and handed over, or neither
+        claimed = await LeaveRequest.filter(id=leave.id, status="pending", step=leave.step).update(
+            step=leave.step + 1, decisions=[*leave.decisions, decision],
+            status="refused" if not approve else ("approved" if leave.step + 1 == len(leave.route) else "pending"))
+        if not claimed:
+            raise UserErrorsException.single("conflict", "该请假单刚被他人处理，请刷新后重试", None)
+        leave = await load_leave(leave.id)
+        if leave.status == "approved":
+            await hand_over(govhall, actor, center, leave)
     return leave
 
 

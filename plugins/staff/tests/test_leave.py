@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.api import hookimpl
+
 from .drive import LEAVE_REQUESTS, build_staff, codes
 
 pytestmark = pytest.mark.anyio
@@ -73,3 +75,23 @@ async def test_an_approved_leave_hands_the_open_cases_to_the_partner(drive):
     mine = await drive.query("win2", "query { cases(center: \"hall\", mine: true) { edges { node { id } } } }")
     assert [e["node"]["id"] for e in mine["cases"]["edges"]] == [case["id"]]
     assert "hand_over" not in [e["action"] for e in (await drive.get("head1", done))["events"]]
+
+
+async def test_other_plugins_move_their_own_work_through_the_hook(drive, govhall):
+    calls = []
+
+    class Recorder:
+        @hookimpl
+        def staff_hand_over(self, center, person, partner, start, end):
+            calls.append((center.code, person.username, partner.username, start.isoformat(), end.isoformat()))
+
+    govhall.pm.register(Recorder(), name="staff-hand-over-recorder")
+    try:
+        leave = await drive.leave("clerk1", "annual", "2026-03-09", "2026-03-10")
+        await drive.decide("lead1", leave)
+        assert calls == []  # nothing moves before the last approval
+        (waiting,) = await drive.run("clerk1", LEAVE_REQUESTS, c="hall", s="pending")
+        await drive.approve_all(waiting)
+        assert calls == [("hall", "clerk1", "win2", "2026-03-09", "2026-03-10")]
+    finally:
+        govhall.pm.unregister(name="staff-hand-over-recorder")
