@@ -22,6 +22,7 @@ from . import centers as _centers
 from . import clock as _clock
 from . import counters as _counters
 from . import effects as _effects
+from . import handover as _handover
 from . import receipt as _receipt
 from . import stats as _stats
 from .accounts import STAFF_ROLES, Actor
@@ -67,7 +68,7 @@ __all__ = [
     "Material", "Notification", "RoleAssignment", "User", "Window",
     # centers and cases
     "get_center", "load_visible_case", "is_owner", "latest_version", "record_case_event", "task_for_actor",
-    "case_flag", "set_case_flag", "PICKUP_METHODS", "received_list",
+    "case_flag", "set_case_flag", "PICKUP_METHODS", "received_list", "hand_over_open_cases",
     # documents and numbering
     "issue_document", "period_text", "next_value",
     # the clock and the calendar
@@ -155,6 +156,18 @@ async def set_case_flag(case: Case, name: str, value: Any = True) -> None:
         flags[name] = value
     case.flags = flags
     await case.save(update_fields=["flags", "updated_at"])
+
+
+async def hand_over_open_cases(
+    govhall: GovHall, actor: Actor, center: Center, person: User, partner: User, *, reason: str
+) -> list[Case]:
+    """AB岗 顶岗: make ``partner`` responsible (首问负责) for every open case of ``center`` that
+    ``person`` is responsible for, one ``hand_over`` audit event per case (``changes``: ``from``,
+    ``responsible``; ``comment``: ``reason``), each through :func:`record_case_event` (so
+    ``case_changed`` runs). Completed and ended cases stay. Returns the cases moved; a
+    ``UserErrorsException`` (``same_person``) when both are the same user. The caller decides
+    who may do this."""
+    return await _handover.hand_over_open_cases(govhall, actor, center, person, partner, reason=reason)
 
 
 # --- documents and numbering ----------------------------------------------------------------------

@@ -34,6 +34,7 @@ import { greenView } from "./views/green.js";
 import { assessmentView } from "./views/assessment.js";
 import { transfersView } from "./views/transfers.js";
 import { adminView } from "./views/admin.js";
+import { staffView, STAFF_VIEW_ROLES } from "./views/staff.js";
 
 const ROUTES = [
   { pattern: /^\/login$/, view: loginView, title: "登录" },
@@ -52,6 +53,7 @@ const ROUTES = [
   { pattern: /^\/assessment(?:\/([^/]+))?$/, view: assessmentView, title: "绩效考核", nav: "assessment", login: true },
   { pattern: /^\/transfers(?:\/([^/]+))?$/, view: transfersView, title: "流转交接", nav: "transfers", login: true },
   { pattern: /^\/admin(?:\/([^/]+))?$/, view: adminView, title: "中心管理", nav: "admin", login: true },
+  { pattern: /^\/staff(?:\/([^/]+)(?:\/([^/]+))?)?$/, view: staffView, title: "人员管理", nav: "staff", login: true },
 ];
 
 /** Whether the user holds one of `roles` in a center that enabled `plugin` (centers known at start). */
@@ -72,6 +74,7 @@ const NAV = [
   { key: "transfers", href: "#/transfers", label: "交接", show: (u) => inPluginCenter(u, ["supervisor", "head"], "one_window") },
   { key: "admin", href: "#/admin", label: "中心管理", show: (u) => hasRole(u, CONFIG_ROLES) },
   { key: "assessment", href: "#/assessment", label: "考核", show: (u) => inPluginCenter(u, SUPERVISION_ROLES, "assessment") },
+  { key: "staff", href: "#/staff", label: "考勤请假", show: (u) => inPluginCenter(u, STAFF_VIEW_ROLES, "staff") },
 ];
 
 function parseHash() {

@@ -1,0 +1,35 @@
+"""人员管理 (staff administration): the staff register with AB岗 partners, 刷卡考勤, leave routed by
+its length, and the attendance rules' bonus consequences (seeds 000, 001).
+
+A plugin of its own, apart from the assessment plugin: a center may run its staff rules without
+the assessment's scoring. Thin hook implementations; the register lives in :mod:`.register`,
+clock-ins and the monthly sheet in :mod:`.attendance`, leave in :mod:`.leave`, the thresholds in
+:mod:`.standing`, the GraphQL fields in :mod:`.graphql`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import ModuleType
+
+from core.api import hookimpl
+
+from . import hookspecs
+from .graphql import Mutation, Query
+
+
+@hookimpl
+def register_models() -> str:
+    """The register, clock devices, clock-ins and leave requests (app label ``staff``)."""
+    return "plugins.staff.models"
+
+
+@hookimpl
+def register_hookspecs() -> ModuleType:
+    """``staff_hand_over``: other plugins move their own work to the AB岗 partner."""
+    return hookspecs
+
+
+@hookimpl
+def register_graphql() -> Mapping[str, Sequence[type]]:
+    return {"query": [Query], "mutation": [Mutation]}

@@ -1,0 +1,75 @@
+"""刷卡考勤: three clock-ins a day by the person's own session or a registered device, never for
+someone else; late, early and absent half days from the office hours (09:00-12:00, 13:30-17:00)
+and the calendar."""
+
+from __future__ import annotations
+
+import pytest
+
+from .drive import CLOCK_IN, DEVICE_CLOCK_IN, REGISTER_DEVICE, SHEET, build_staff, codes
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def drive(app, govhall, gql, monkeypatch):
+    return await build_staff(govhall, gql, monkeypatch)
+
+
+async def test_three_clock_ins_a_day_by_the_person_themself(drive):
+    slots = [(await drive.clock("clerk1", f"2026-03-02 {t}"))["slot"] for t in ("08:50", "13:20", "17:05")]
+    assert slots == ["am_in", "pm_in", "pm_out"]
+    again = await drive.clock("clerk1", "2026-03-02 17:30")
+    assert codes(again) == ["already_clocked"]
+
+
+async def test_nobody_clocks_in_for_someone_else(drive):
+    drive.at("2026-03-02 08:50")
+    result = await drive.run("clerk1", CLOCK_IN, c="hall", u="win2")
+    assert codes(result) == ["not_yourself"]
+    own = await drive.run("clerk1", CLOCK_IN, c="hall", u="clerk1")
+    assert (own["username"], own["slot"]) == ("clerk1", "am_in")
+    sheet = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="win2")
+    assert all(not any(d["clockIns"]) for d in sheet[0]["days"])
+    stranger = await drive.run("app1", CLOCK_IN, c="hall")
+    assert codes(stranger) == ["forbidden"]
+
+
+async def test_a_device_at_the_window_clocks_in_the_card_holder(drive):
+    await drive.add_person("win2", "window_staff", window="A01", partner="clerk1", card="K-0002")
+    device = await drive.run("admin1", REGISTER_DEVICE, c="hall", w="A01", n="一楼A01读卡器")
+    assert device["device"]["window"] == "A01" and len(device["token"]) > 30
+    drive.at("2026-03-02 08:59")
+    clocked = await drive.run("admin1", DEVICE_CLOCK_IN, t=device["token"], card="K-0002")
+    assert (clocked["username"], clocked["slot"], clocked["device"]) == ("win2", "am_in", "一楼A01读卡器")
+    assert codes(await drive.run("admin1", DEVICE_CLOCK_IN, t="forged-token", card="K-0002")) == ["forbidden"]
+    assert codes(await drive.run("admin1", DEVICE_CLOCK_IN, t=device["token"], card="K-9999")) == ["not_found"]
+    assert codes(await drive.run("clerk1", REGISTER_DEVICE, c="hall", w="A01", n="自带读卡器")) == ["forbidden"]
+
+
+async def test_the_monthly_sheet_marks_late_early_and_absent(drive):
+    await drive.add_person("clerk1", "window_staff", window="A01", partner="win2", posted="2026-03-02")
+    for t in ("08:55", "13:25", "17:01"):  # Monday: on time
+        await drive.clock("clerk1", f"2026-03-02 {t}")
+    for t in ("09:05", "13:25", "16:50"):  # Tuesday: late in the morning, early in the afternoon
+        await drive.clock("clerk1", f"2026-03-03 {t}")
+    await drive.clock("clerk1", "2026-03-04 08:55")  # Wednesday: the afternoon missed; Thursday: nothing
+    drive.at("2026-03-06 10:00")  # Friday: today, not yet counted
+    (sheet,) = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="clerk1")
+    days = {d["date"]: d for d in sheet["days"]}
+    assert (days["2026-03-02"]["am"], days["2026-03-02"]["pm"], days["2026-03-02"]["early"]) == ("ok", "ok", False)
+    assert days["2026-03-02"]["clockIns"] == ["08:55", "13:25", "17:01"]
+    assert (days["2026-03-03"]["am"], days["2026-03-03"]["early"]) == ("late", True)
+    assert (days["2026-03-04"]["am"], days["2026-03-04"]["pm"]) == ("ok", "absent")
+    assert (days["2026-03-05"]["am"], days["2026-03-05"]["pm"]) == ("absent", "absent")
+    assert days["2026-03-06"]["am"] == "future" and not days["2026-03-07"]["workday"]
+    assert (sheet["lateCount"], sheet["earlyCount"], sheet["absentDays"]) == (1, 1, 1.5)
+    assert codes_of_refusal(await drive.gql.raw(SHEET, {"c": "hall", "m": "2026-03", "u": "clerk1"},
+                                                token=drive.hall.tokens["win2"])) == "FORBIDDEN"
+    (own,) = await drive.run("clerk1", SHEET, c="hall", m="2026-03")
+    assert own["absentDays"] == 1.5
+
+
+def codes_of_refusal(body: dict) -> str:
+    (error,) = body["errors"]
+    return error["extensions"]["code"]

@@ -1,0 +1,97 @@
+"""请假 routed by its length (seed 001): up to one day window leader → office → supervision, more
+than one day window leader → office → leadership; nobody approves their own leave; an approved
+leave hands the person's open cases to their AB岗 partner."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.api import hookimpl
+
+from .drive import LEAVE_REQUESTS, build_staff, codes
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def drive(app, govhall, gql, monkeypatch):
+    return await build_staff(govhall, gql, monkeypatch)
+
+
+async def test_one_day_goes_to_supervision_more_to_the_leadership(drive):
+    one = await drive.leave("clerk1", "personal", "2026-03-09", "2026-03-09")
+    assert (one["days"], one["route"], one["currentStep"]) == (1.0, ["window", "office", "supervision"], "window")
+    more = await drive.leave("clerk1", "personal", "2026-03-10", "2026-03-11", end_half="am")
+    assert (more["days"], more["route"]) == (1.5, ["window", "office", "leadership"])
+    office = await drive.leave("office1", "sick", "2026-03-06", "2026-03-09")  # Friday to Monday: 2 working days
+    assert (office["days"], office["route"]) == (2.0, ["office", "leadership"])
+    for step, user in (("window", "lead1"), ("office", "office1")):
+        assert one["currentStep"] == step
+        one = await drive.decide(user, one)
+    assert one["currentStep"] == "supervision" and one["status"] == "pending"
+    assert codes(await drive.decide("boss1", one)) == ["forbidden"]  # not the leadership's step
+    one = await drive.decide("sup1", one)
+    assert one["status"] == "approved" and [d["by"] for d in one["decisions"]] == ["lead1", "office1", "sup1"]
+
+
+async def test_nobody_approves_their_own_leave(drive):
+    office = await drive.leave("office1", "personal", "2026-03-09", "2026-03-09")
+    assert codes(await drive.decide("office1", office)) == ["own_leave"]
+    leader = await drive.leave("lead1", "personal", "2026-03-10", "2026-03-10", end_half="am")
+    assert leader["route"] == ["office", "supervision"]  # a window leader starts at the office
+    assert codes(await drive.decide("lead1", leader)) == ["own_leave"]
+    leader = await drive.decide("office2", leader)
+    sup = await drive.leave("sup1", "personal", "2026-03-11", "2026-03-11", start_half="pm")
+    sup = await drive.decide("office2", sup)
+    assert sup["currentStep"] == "supervision"
+    assert codes(await drive.decide("sup1", sup)) == ["own_leave"]
+    (waiting,) = [r for r in await drive.run("office2", LEAVE_REQUESTS, c="hall", s="pending") if r["id"] == sup["id"]]
+    assert waiting["status"] == "pending" and len(waiting["decisions"]) == 1
+    assert codes(await drive.decide("win2", leader)) == ["forbidden"]
+
+
+async def test_leave_needs_a_partner_and_working_days(drive):
+    await drive.add_person("head1", "window_staff", role="head")
+    assert codes(await drive.leave("head1", "personal", "2026-03-09", "2026-03-09")) == ["no_partner"]
+    assert codes(await drive.leave("clerk1", "personal", "2026-03-07", "2026-03-08")) == ["no_working_day"]
+    assert codes(await drive.leave("clerk1", "personal", "2026-03-09", "2026-03-08")) == ["order"]
+    await drive.leave("clerk1", "personal", "2026-03-09", "2026-03-09", end_half="am")
+    assert codes(await drive.leave("clerk1", "sick", "2026-03-09", "2026-03-10")) == ["overlap"]
+    assert (await drive.leave("clerk1", "sick", "2026-03-09", "2026-03-09", start_half="pm"))["days"] == 0.5
+
+
+async def test_an_approved_leave_hands_the_open_cases_to_the_partner(drive):
+    case = await drive.submit("app1")
+    case = await drive.ok("clerk1", case, "accept")
+    done = await drive.submit("app2", item="test-quick")
+    done = await drive.ok("clerk1", done, "finish_on_spot")
+    leave = await drive.leave("clerk1", "sick", "2026-03-09", "2026-03-09")
+    refused = await drive.decide("lead1", leave, approve=False, comment="窗口人手不足，请改期")
+    assert refused["status"] == "refused" and refused["handedOver"] == 0
+    leave = await drive.approve_all(await drive.leave("clerk1", "sick", "2026-03-10", "2026-03-10"))
+    assert leave["handedOver"] == 1
+    events = (await drive.get("head1", case))["events"]
+    assert events[-1]["action"] == "hand_over" and events[-1]["changes"] == {"responsible": "win2", "from": "clerk1"}
+    mine = await drive.query("win2", "query { cases(center: \"hall\", mine: true) { edges { node { id } } } }")
+    assert [e["node"]["id"] for e in mine["cases"]["edges"]] == [case["id"]]
+    assert "hand_over" not in [e["action"] for e in (await drive.get("head1", done))["events"]]
+
+
+async def test_other_plugins_move_their_own_work_through_the_hook(drive, govhall):
+    calls = []
+
+    class Recorder:
+        @hookimpl
+        def staff_hand_over(self, center, person, partner, start, end):
+            calls.append((center.code, person.username, partner.username, start.isoformat(), end.isoformat()))
+
+    govhall.pm.register(Recorder(), name="staff-hand-over-recorder")
+    try:
+        leave = await drive.leave("clerk1", "annual", "2026-03-09", "2026-03-10")
+        await drive.decide("lead1", leave)
+        assert calls == []  # nothing moves before the last approval
+        (waiting,) = await drive.run("clerk1", LEAVE_REQUESTS, c="hall", s="pending")
+        await drive.approve_all(waiting)
+        assert calls == [("hall", "clerk1", "win2", "2026-03-09", "2026-03-10")]
+    finally:
+        govhall.pm.unregister(name="staff-hand-over-recorder")

@@ -1,0 +1,52 @@
+"""The staff register: kept by administrators, read by those overseeing staff, each person's
+own entry for everyone on it; the minimum term (seed 000: 不少于2年) from the center's settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.models import Center
+
+from .drive import REGISTER, SAVE_RECORD, build_staff, codes
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def drive(app, govhall, gql, monkeypatch):
+    return await build_staff(govhall, gql, monkeypatch)
+
+
+async def test_the_register_holds_department_window_term_and_partner(drive):
+    center = await Center.get(code="hall")
+    center.settings = {**(center.settings or {}), "staff": {"minTermMonths": 24}}
+    await center.save()
+    record = await drive.add_person("rev-scjg", "window_staff", window="A01", partner="clerk1", posted="2025-02-28")
+    assert record["minTermMonths"] == 24 and record["termEndsOn"] == "2027-02-28"
+    changed = await drive.run("admin1", SAVE_RECORD, c="hall", i={
+        "username": "rev-scjg", "position": "window_staff", "postedOn": "2024-02-29", "department": "scjg",
+        "window": "A01", "minTermMonths": 12, "partner": "clerk1", "card": "K-0001"})
+    assert (changed["department"], changed["window"], changed["termEndsOn"], changed["partner"], changed["card"]) == (
+        "scjg", "A01", "2025-02-28", "clerk1", "K-0001")
+    everyone = {r["username"] for r in await drive.run("sup1", REGISTER, c="hall")}
+    assert {"clerk1", "win2", "lead1", "rev-scjg", "boss1"} <= everyone
+    assert [r["username"] for r in await drive.run("win2", REGISTER, c="hall")] == ["win2"]
+
+
+async def test_bad_entries_change_nothing(drive):
+    result = await drive.run("admin1", SAVE_RECORD, c="hall", i={
+        "username": "clerk1", "position": "boss", "postedOn": "2026-01-05", "window": "Z9", "department": "nope",
+        "partner": "clerk1", "minTermMonths": -1})
+    assert sorted(codes(result)) == ["own_partner", "range", "unknown_department", "unknown_position", "unknown_window"]
+    taken = await drive.run("admin1", SAVE_RECORD, c="hall", i={
+        "username": "win2", "position": "window_staff", "postedOn": "2026-01-05", "partner": "app2"})
+    assert codes(taken) == ["partner_not_registered"]
+    (clerk,) = [r for r in await drive.run("admin1", REGISTER, c="hall") if r["username"] == "clerk1"]
+    assert (clerk["position"], clerk["window"], clerk["partner"]) == ("window_staff", "A01", "win2")
+
+
+async def test_only_administrators_keep_the_register(drive):
+    for user in ("clerk1", "sup1", "boss1"):
+        result = await drive.run(user, SAVE_RECORD, c="hall", i={
+            "username": user, "position": "leadership", "postedOn": "2026-01-05"})
+        assert codes(result) == ["forbidden"], user
