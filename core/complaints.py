@@ -25,7 +25,7 @@ from typing import Any
 from .accounts import Actor
 from .cases import is_owner, load_visible_case
 from .centers import get_center
-from .clock import calendar_for, local_today
+from . import clock
 from .errors import Forbidden, NotFound, UserError, UserErrorsException
 from .models import Case, Center, Complaint, ComplaintStep, Department, Notification, RoleAssignment, User, Window
 
@@ -88,7 +88,7 @@ def stage(row: Complaint) -> str:
 
 def is_overdue(row: Complaint, today: date | None = None) -> bool:
     """Not answered and past its time limit."""
-    return row.replied_at is None and row.due_on is not None and (today or local_today()) > row.due_on
+    return row.replied_at is None and row.due_on is not None and (today or clock.local_today()) > row.due_on
 
 
 async def load_complaint(key: Any) -> Complaint:
@@ -189,8 +189,8 @@ async def file_complaint(actor: Actor, center_code: str, given: ComplaintInput) 
         targets["department_id"] = case.department_id  # type: ignore[attr-defined]
     if not staff:
         complainant = complainant or user.display_name or user.username
-    calendar = await calendar_for(center)
-    due = calendar.add_working_days(local_today(), answer_days(center)).due
+    calendar = await clock.calendar_for(center)
+    due = calendar.add_working_days(clock.local_today(), answer_days(center)).due
     row = await Complaint.create(
         center_id=center.id, case=case, channel=channel, text=text, complainant=complainant, received_by=user,
         due_on=due, **targets,
