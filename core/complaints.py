@@ -349,6 +349,7 @@ async def consequences(actor: Actor, center_code: str) -> list[Consequence]:
 
 async def verified_complaints(center: Center, since: datetime, until: datetime) -> list[Complaint]:
     """Substantiated complaints filed in ``[since, until)``, oldest first, with ``case`` loaded."""
+    since, until = since.astimezone(timezone.utc), until.astimezone(timezone.utc)  # SQLite compares UTC text
     return await Complaint.filter(
         center_id=center.id, verified=True, created_at__gte=since, created_at__lt=until
     ).select_related("case").order_by("id")

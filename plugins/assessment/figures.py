@@ -21,7 +21,7 @@ here on a few sums. Each percentage is ``None`` when its denominator is 0. The f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 from core.api import CENTER_TZ, CaseEvent, Center, ItemVersion, fetch_rows
@@ -96,7 +96,9 @@ async def figures(center: Center, period: Period) -> Figures:
     until = datetime.combine(period.end + timedelta(days=1), time.min, CENTER_TZ)
     (rated,) = await fetch_rows(_RATINGS_SQL, [SATISFIED_LEVEL, center.id, since, until])
     ratings, satisfied = int(rated["n"]), int(rated["satisfied"])
-    cards = await CaseEvent.filter(case__center_id=center.id, action="alert", at__gte=since, at__lt=until) \
+    # UTC bounds: SQLite compares the stored UTC text with the bound's text
+    utc = (since.astimezone(timezone.utc), until.astimezone(timezone.utc))
+    cards = await CaseEvent.filter(case__center_id=center.id, action="alert", at__gte=utc[0], at__lt=utc[1]) \
         .values_list("changes", flat=True)
     levels = [(c or {}).get("alert") for c in cards if isinstance(c, dict)]
     return Figures(
