@@ -54,12 +54,17 @@ function intakeForm(c) {
   return form;
 }
 
-/** One action: a text box (when `field`) and a button running `run(text)`. */
-function action(k, name, label, { field = null, placeholder = "", run }) {
-  const box = field ? h("textarea", { name: field, rows: 2, placeholder }) : null;
-  const wrap = h("div", { class: "field", dataset: { path: `/${field || name}`, action: `${name}-${k.id}` } }, box,
-    h("div", { class: "field-error", role: "alert", hidden: true }));
-  wrap.append(h("button", { type: "button", class: "btn btn-secondary", dataset: { [name]: k.id }, onclick: () => run(box ? box.value.trim() : "", wrap) }, label));
+/** A box for one action: a field addressed by `path` (its errors show there) and the controls. */
+function box(path, control, dataset = {}) {
+  return h("div", { class: "complaint-action", dataset }, h("div", { class: "field", dataset: { path } }, control,
+    h("div", { class: "field-error", role: "alert", hidden: true })));
+}
+
+/** One action: a text box (when `field`) and a button running `run(text, root)`. */
+function action(k, name, label, { field, placeholder = "", run }) {
+  const text = h("textarea", { name: field, rows: 2, placeholder });
+  const wrap = box(`/${field}`, text, { action: `${name}-${k.id}` });
+  wrap.append(h("button", { type: "button", class: "btn btn-secondary", dataset: { [name]: k.id }, onclick: () => run(text.value.trim(), wrap) }, label));
   return wrap;
 }
 
@@ -75,7 +80,7 @@ function handling(k, can) {
   const open = k.stage !== "verified";
   if (open && can(HANDLERS)) {
     const who = h("input", { name: "assignee", placeholder: "承办人账号", autocomplete: "off" });
-    const wrap = h("div", { class: "field", dataset: { path: "/assignee" } }, who, h("div", { class: "field-error", role: "alert", hidden: true }));
+    const wrap = box("/assignee", who, { action: `assign-${k.id}` });
     wrap.append(h("button", { type: "button", class: "btn btn-secondary", dataset: { assign: k.id }, onclick: () =>
       step(`mutation($id: ID!, $a: String!) { assignComplaint(id: $id, assignee: $a) { RESULT } }`, { id: k.id, a: who.value.trim() },
         "assignComplaint", wrap, (d) => `第${d.id}号投诉：${d.stageLabel}`) }, "分派"));
@@ -96,7 +101,7 @@ function handling(k, can) {
       "noteComplaint", wrap, (d) => `第${d.id}号投诉已记录跟踪处理`) }));
   if (open && can(["supervisor"])) {
     const reply = h("textarea", { name: "reply", rows: 2, placeholder: k.reply ? "（已答复，可不填）" : "核查结论 / 答复" });
-    const wrap = h("div", { class: "field", dataset: { path: "/reply" } }, reply, h("div", { class: "field-error", role: "alert", hidden: true }));
+    const wrap = box("/reply", reply, { action: `verify-${k.id}` });
     const verify = (verified) => () => step(`mutation($id: ID!, $v: Boolean!, $r: String) { verifyComplaint(id: $id, verified: $v, reply: $r) { RESULT } }`,
       { id: k.id, v: verified, r: reply.value.trim() || null }, "verifyComplaint", wrap, (d) => `已核查：${d.status}`);
     wrap.append(h("div", { class: "form-actions" },
