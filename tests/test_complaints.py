@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from core import clock
+from core.centers import check_center_document, load_center
 from core.models import Center, Notification
 from tests.hall import CaseDriver, build_hall, codes
-from tests.helpers import PASSWORD, make_user
+from tests.helpers import PASSWORD, center_doc, make_user
 
 pytestmark = pytest.mark.anyio
 
@@ -113,12 +114,14 @@ async def test_a_complaint_from_intake_to_verification_in_a_center_without_plugi
     assert after["steps"][-1]["action"] == "note" and after["status"] == "属实"
 
 
-async def test_the_time_limit_is_the_centers_setting(drive):
-    center = drive.hall.center
-    center.settings = {**(center.settings or {}), "complaints": {"answerDays": 3}}
-    await center.save(update_fields=["settings"])
+async def test_the_time_limit_is_the_centers_setting(drive, govhall):
+    installed = govhall.hub.installed
+    wrong = center_doc("hall", settings={"complaints": {"answerDays": 0}, "assessment": {"gradeShares": {"优秀": 2}}})
+    assert sorted(e.code for e in check_center_document(wrong, installed)) == ["maximum", "minimum"]
+    await load_center(center_doc("hall", settings={"complaints": {"answerDays": 3},
+                                                   "assessment": {"gradeShares": {"优秀": 0.15}}}), installed)
     filed = await ok(drive, "sup1", FILE, "fileComplaint", c="hall", channel="oral", text="排队时间过长")
-    assert filed["dueOn"] == "2025-03-06" and not filed["writtenReply"]
+    assert filed["dueOn"] == "2025-03-06" and not filed["writtenReply"]  # 3 working days after Monday 3 March
 
 
 async def test_first_verified_complaint_is_announced_the_second_flags_removal(drive):
