@@ -147,14 +147,18 @@ async def _targets(center: Center, given: ComplaintInput) -> tuple[dict[str, int
 
 
 def _concerns(actor: Actor, row: Complaint) -> bool:
-    """True when the complaint is about the actor: against them, or a department they are posted to."""
+    """True when the complaint is about the actor: against them, or the window or department they are
+    posted to."""
     user = actor.user
     if user is None:
         return False
     if row.staff_id == user.id:  # type: ignore[attr-defined]
         return True
+    center = row.center_id  # type: ignore[attr-defined]
+    if row.window_id and any(g.center_id == center and g.window_id == row.window_id for g in actor.grants):  # type: ignore[attr-defined]
+        return True
     department = row.department_id  # type: ignore[attr-defined]
-    return department is not None and department in actor.departments_for(row.center_id, *STAFF_ROLES)  # type: ignore[attr-defined]
+    return department is not None and department in actor.departments_for(center, *STAFF_ROLES)
 
 
 def _not_about_self(actor: Actor, row: Complaint, what: str) -> None:

@@ -63,6 +63,8 @@ def _self_dealing(actor: Actor, center: Center, kind: str, key: int, department:
     posted to (nobody enters points for themselves)."""
     if kind == "staff":
         return actor.user is not None and actor.user.id == key
+    if kind == "window" and any(g.center_id == center.id and g.window_id == key for g in actor.grants):
+        return True
     return department is not None and department in actor.departments_for(center.id, *STAFF_ROLES)
 
 
