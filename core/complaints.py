@@ -333,8 +333,13 @@ async def list_complaints(actor: Actor, center_code: str, pending: bool | None =
     return await query.order_by("-id").select_related("center", *RELATED).limit(500)
 
 
-async def steps_of(row: Complaint) -> list[ComplaintStep]:
-    return await ComplaintStep.filter(complaint_id=row.id).order_by("id").select_related("actor")
+async def steps_for(ids: list[int]) -> dict[int, list[ComplaintStep]]:
+    """The steps of these complaints, oldest first, by complaint id (one query)."""
+    found: dict[int, list[ComplaintStep]] = {key: [] for key in ids}
+    if ids:
+        for step in await ComplaintStep.filter(complaint_id__in=ids).order_by("id").select_related("actor"):
+            found[step.complaint_id].append(step)  # type: ignore[attr-defined]
+    return found
 
 
 async def consequences(actor: Actor, center_code: str) -> list[Consequence]:

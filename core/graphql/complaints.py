@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 
 from .. import complaints as service
-from ..models import Complaint
+from ..models import Complaint, ComplaintStep
 from .context import Info
 from .types import UserErrors, mutation_result
 
@@ -52,9 +52,13 @@ class ComplaintType:
     verified_by: str | None
     created_at: datetime
 
+    loaded_steps: strawberry.Private[list[ComplaintStep] | None] = None
+
     @strawberry.field(description="跟踪处理记录，按时间先后")
     async def steps(self) -> list[StepType]:
-        rows = await service.steps_of(await Complaint.get(id=int(self.id)))
+        rows = self.loaded_steps
+        if rows is None:
+            rows = (await service.steps_for([int(self.id)])).get(int(self.id), [])
         return [StepType(action=s.action, action_label=service.ACTIONS.get(s.action, s.action),
                          actor=(s.actor.display_name or s.actor.username) if s.actor else None, text=s.text, at=s.at)
                 for s in rows]
@@ -109,7 +113,12 @@ ComplaintResult = Annotated[ComplaintType | UserErrors, strawberry.union("Compla
 class Query:
     @strawberry.field(description="本中心的投诉，最新的在前（综合窗口、督查科、首席代表、管理员；承办人看分派给自己的）")
     async def complaints(self, info: Info, center: str, pending: bool | None = None) -> list[ComplaintType]:
-        return [complaint_type(k) for k in await service.list_complaints(info.context.actor, center, pending)]
+        rows = await service.list_complaints(info.context.actor, center, pending)
+        steps = await service.steps_for([k.id for k in rows])  # one query for the whole list
+        listed = [complaint_type(k) for k in rows]
+        for item in listed:
+            item.loaded_steps = steps.get(int(item.id), [])
+        return listed
 
     @strawberry.field(description="投诉查实的后果：一次投诉查实通报，二次投诉查实下岗（督查科、首席代表、管理员）")
     async def complaint_consequences(self, info: Info, center: str) -> list[ConsequenceType]:
