@@ -93,9 +93,10 @@ def is_overdue(row: Complaint, today: date | None = None) -> bool:
 
 async def load_complaint(key: Any) -> Complaint:
     try:
-        row = await Complaint.get_or_none(id=int(key)).select_related("center", *RELATED)
+        number = int(key)
     except (TypeError, ValueError):
-        row = None
+        number = 0
+    row = await Complaint.get_or_none(id=number).select_related("center", *RELATED) if 0 < number < 2**31 else None
     if row is None:
         raise NotFound("投诉不存在")
     return row

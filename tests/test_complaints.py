@@ -160,3 +160,9 @@ async def test_an_applicant_files_online_about_their_own_case_only(drive):
     assert (await drive.gql.raw(LIST, {"c": "hall"}, token=drive.hall.tokens["app1"]))["errors"]
     other = await Center.get(code="other")
     assert codes((await drive.query("clerk1", FILE, c=other.code, text="别的中心"))["fileComplaint"]) == ["forbidden"]
+
+
+async def test_an_unknown_complaint_is_not_found(drive):
+    for key in ("0", "abc", "-1", "2147483647"):
+        result = (await drive.query("sup1", VERIFY, id=key, verified=True, reply="x"))["verifyComplaint"]
+        assert codes(result) == ["not_found"] and result["errors"][0]["message"] == "投诉不存在", key
