@@ -20,6 +20,7 @@ from tortoise.connection import get_connection
 from . import cases as _cases
 from . import centers as _centers
 from . import clock as _clock
+from . import complaints as _complaints
 from . import counters as _counters
 from . import effects as _effects
 from . import handover as _handover
@@ -69,6 +70,8 @@ __all__ = [
     # centers and cases
     "get_center", "load_visible_case", "is_owner", "latest_version", "record_case_event", "task_for_actor",
     "case_flag", "set_case_flag", "PICKUP_METHODS", "received_list", "hand_over_open_cases",
+    # complaints
+    "COMPLAINT_CHANNELS", "verified_complaints", "substantiated_complaints_by_staff",
     # documents and numbering
     "issue_document", "period_text", "next_value",
     # the clock and the calendar
@@ -168,6 +171,28 @@ async def hand_over_open_cases(
     ``UserErrorsException`` (``same_person``) when both are the same user. The caller decides
     who may do this."""
     return await _handover.hand_over_open_cases(govhall, actor, center, person, partner, reason=reason)
+# --- complaints -----------------------------------------------------------------------------------
+
+COMPLAINT_CHANNELS: Mapping[str, str] = _complaints.CHANNELS
+"""Complaint channels and their Chinese names: ``oral`` 当面, ``phone`` 电话, ``written`` 书面, ``online``
+网上, ``hotline`` 12345热线, ``box`` 意见箱."""
+
+
+async def verified_complaints(center: Center, since: datetime, until: datetime) -> list[Complaint]:
+    """The center's complaints found substantiated (属实), filed in ``[since, until)``, oldest first,
+    with ``case`` loaded; each names its ``department_id``, ``window_id`` and/or ``staff_id``."""
+    return await _complaints.verified_complaints(center, since, until)
+
+
+async def substantiated_complaints_by_staff(center: Center) -> dict[int, int]:
+    """{user id: number of substantiated complaints against them} in the center, all time: 1 means a
+    notice (通报), 2 or more a removal from the window (下岗) for the center's decision."""
+    rows = await Complaint.filter(center_id=center.id, verified=True, staff_id__not_isnull=True).values_list(
+        "staff_id", flat=True)
+    counts: dict[int, int] = {}
+    for key in rows:
+        counts[int(key)] = counts.get(int(key), 0) + 1  # type: ignore[arg-type]
+    return counts
 
 
 # --- documents and numbering ----------------------------------------------------------------------

@@ -568,9 +568,42 @@ class Complaint(Model):
     verified = fields.BooleanField(default=False)
     reply = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+    complainant = fields.CharField(max_length=64, default="", description="投诉人及联系方式")
+    received_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="complaints_received", null=True, on_delete=fields.SET_NULL
+    )
+    due_on = fields.DateField(null=True, description="答复期限 (working days after filing)")
+    assignee: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="complaints_assigned", null=True, on_delete=fields.SET_NULL
+    )
+    escalated_at = fields.DatetimeField(null=True, description="上报主任室")
+    replied_at = fields.DatetimeField(null=True)
+    verified_at = fields.DatetimeField(null=True, description="属实/不属实 decided (final)")
+    verified_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="complaints_verified", null=True, on_delete=fields.SET_NULL
+    )
+    consequence = fields.CharField(max_length=16, default="", description="notice (通报) or removal (下岗)")
 
     class Meta:
         table = "complaint"
+
+
+class ComplaintStep(Model):
+    """跟踪处理记录: one step in a complaint's handling (filed, assigned, escalated, replied, note, verified)."""
+
+    id = fields.IntField(primary_key=True)
+    complaint: fields.ForeignKeyRelation[Complaint] = fields.ForeignKeyField(
+        "core.Complaint", related_name="steps", on_delete=fields.CASCADE
+    )
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="complaint_steps", null=True, on_delete=fields.SET_NULL
+    )
+    action = fields.CharField(max_length=16)
+    text = fields.TextField(default="")
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "complaint_step"
 
 
 class Notification(Model):

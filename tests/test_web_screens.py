@@ -278,7 +278,7 @@ def test_green_channel_register_and_travelling_form(web_server: str, browser_pag
     expect(page.get_by_text("没有启用绿色通道")).to_be_visible()
 
 
-def test_assessment_scores_manual_entry_report_and_complaints(web_server: str, browser_page: Any) -> None:
+def test_assessment_scores_manual_entry_report_figures_and_publicity(web_server: str, browser_page: Any) -> None:
     from playwright.sync_api import expect
 
     base, page = web_server, browser_page
@@ -302,14 +302,17 @@ def test_assessment_scores_manual_entry_report_and_complaints(web_server: str, b
     expect(page.locator("#ranking h2")).to_be_visible()
     page.goto(f"{base}/web/#/assessment/lianzhou?tab=year")
     expect(page.locator("#assessment-year h2")).to_contain_text("年")
-    # complaints: file one by phone, then verify it
-    page.goto(f"{base}/web/#/assessment/lianzhou?tab=complaints")
-    page.fill("#f-text", "窗口人员态度生硬")
-    page.click("#complaint-form button[type=submit]")
-    row = page.locator("#complaints-table tr", has_text="窗口人员态度生硬")
-    row.locator("textarea").fill("经核查属实，已批评教育")
-    row.locator("button[data-verify]").click()
-    expect(page.locator("#complaints-table tr", has_text="窗口人员态度生硬")).to_contain_text("已批评教育")
+    # the period's figures and the quarterly publicity (complaints have their own screen, every center)
+    page.goto(f"{base}/web/#/assessment/lianzhou?tab=reports")
+    expect(page.locator("#figures-table [data-figure=promiseSpeedUp]")).to_be_visible()
+    expect(page.locator("#complaints-link")).to_have_attribute("href", "#/complaints/lianzhou")
+    page.fill("#publish-form #f-days", "2")
+    page.click("#publish-form button[type=submit]")
+    expect(page.locator("#publish-form [data-path='/days'] .field-error")).to_contain_text("不少于3个工作日")
+    page.fill("#publish-form #f-days", "3")
+    page.click("#publish-form button[type=submit]")
+    expect(page.locator(".banner-success")).to_contain_text("已公示")
+    expect(page.locator("#publications-table")).to_contain_text("公示中")
 
 
 def _next_weekday() -> str:

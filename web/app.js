@@ -14,7 +14,8 @@
 //   #/pickup[/:center]              出件窗口: 待出件, delivery, 出件登记簿
 //   #/zone[/:center]?tab=           企业服务专区 (enterprise_zone): 代办, 预约, 大礼包, 开办进度
 //   #/green[/:center[/:project]]    绿色通道 (green_channel)
-//   #/assessment[/:center]?tab=     绩效考核与投诉 (assessment)
+//   #/assessment[/:center]?tab=     绩效考核、年度数据与公示 (assessment)
+//   #/complaints[/:center]          投诉处理 (every center)
 //   #/transfers[/:center]           待签收的交接 (one_window)
 //   #/admin[/:center]?tab=          中心管理: 工作人员, 工作日历, 功能模块, 部门与窗口
 
@@ -32,6 +33,7 @@ import { pickupView } from "./views/pickup.js";
 import { zoneView } from "./views/zone.js";
 import { greenView } from "./views/green.js";
 import { assessmentView } from "./views/assessment.js";
+import { complaintsView } from "./views/complaints.js";
 import { transfersView } from "./views/transfers.js";
 import { adminView } from "./views/admin.js";
 import { staffView, STAFF_VIEW_ROLES } from "./views/staff.js";
@@ -51,6 +53,7 @@ const ROUTES = [
   { pattern: /^\/zone(?:\/([^/]+))?$/, view: zoneView, title: "企业服务专区", nav: "zone", login: true },
   { pattern: /^\/green(?:\/([^/]+)(?:\/([^/]+))?)?$/, view: greenView, title: "绿色通道", nav: "green", login: true },
   { pattern: /^\/assessment(?:\/([^/]+))?$/, view: assessmentView, title: "绩效考核", nav: "assessment", login: true },
+  { pattern: /^\/complaints(?:\/([^/]+))?$/, view: complaintsView, title: "投诉处理", nav: "complaints", login: true },
   { pattern: /^\/transfers(?:\/([^/]+))?$/, view: transfersView, title: "流转交接", nav: "transfers", login: true },
   { pattern: /^\/admin(?:\/([^/]+))?$/, view: adminView, title: "中心管理", nav: "admin", login: true },
   { pattern: /^\/staff(?:\/([^/]+)(?:\/([^/]+))?)?$/, view: staffView, title: "人员管理", nav: "staff", login: true },
@@ -75,6 +78,7 @@ const NAV = [
   { key: "admin", href: "#/admin", label: "中心管理", show: (u) => hasRole(u, CONFIG_ROLES) },
   { key: "assessment", href: "#/assessment", label: "考核", show: (u) => inPluginCenter(u, SUPERVISION_ROLES, "assessment") },
   { key: "staff", href: "#/staff", label: "考勤请假", show: (u) => inPluginCenter(u, STAFF_VIEW_ROLES, "staff") },
+  { key: "complaints", href: "#/complaints", label: "投诉", show: (u) => hasRole(u, ["clerk", "supervisor", "head", "admin"]) },
 ];
 
 function parseHash() {

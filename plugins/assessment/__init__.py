@@ -2,8 +2,9 @@
 
 Rules are data (``rules/*.json``, returned by :func:`assessment_rules`); scoring is pure
 (:mod:`.scoring`); the facts come from SQL aggregates (:mod:`.facts`); supervisors enter what the
-system cannot measure (:mod:`.manual`), file and verify complaints (:mod:`.complaints`), and print
-the ranking (:mod:`.report`). The GraphQL fields are in :mod:`.graphql`.
+system cannot measure (:mod:`.manual`) and print the ranking (:mod:`.report`); the year figures are
+in :mod:`.figures`. Complaints are the core's: the rules read them through
+``core.api.verified_complaints``. The GraphQL fields are in :mod:`.graphql`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ A department's 人员管理 is its staff's mean score under the staff rule set f
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -17,7 +17,7 @@ from core.api import Actor, Center, UserErrorsException, get_center, local_today
 from .facts import Subject, extra_staff, gather, subjects
 from .periods import Period, quarters_of
 from .ruleset import rule_set_for
-from .scoring import Facts, Measure, Result, evaluate, rank
+from .scoring import Facts, Measure, Result, evaluate, grades_by_rank, rank
 
 PLUGIN = "assessment"
 ASSESSOR_ROLES = ("supervisor", "head", "admin")
@@ -62,6 +62,14 @@ async def assessor_center(actor: Actor, code: str) -> Center:
     return center
 
 
+def grade_shares(center: Center) -> dict[str, float]:
+    """The center's grade quotas by label (``settings.assessment.gradeShares``, e.g. ``{"优秀": 0.15}``),
+    overriding the rule set's ``share``."""
+    given = ((center.settings or {}).get("assessment") or {}).get("gradeShares") or {}
+    return {str(k): float(v) for k, v in given.items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1}
+
+
 def check_started(period: Period, today: date) -> None:
     if period.start > today:
         raise UserErrorsException.single("period.future", f"{period.label}尚未开始，无法考核", "/period")
@@ -91,6 +99,10 @@ async def assess(govhall: Any, center: Center, kind: str, period: Period, *, tod
             measure = Measure(value=mean, info={"count": count})
             facts.setdefault(department_id, Facts()).measures["staff_score_mean"] = measure
     results = {s.id: evaluate(rules, facts.get(s.id, Facts())) for s in ranked_subjects}
+    grades = rules.get("grades") or []
+    if grades and any("share" in g for g in grades):
+        by_rank = grades_by_rank(grades, {key: r.total for key, r in results.items()}, grade_shares(center))
+        results = {key: replace(r, grade=by_rank[key]) for key, r in results.items()}
     by_id = {s.id: s for s in ranked_subjects}
     order = {s.id: s.code for s in ranked_subjects}
     ranked = rank(((s.id, results[s.id].total) for s in ranked_subjects), order)

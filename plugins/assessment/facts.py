@@ -18,7 +18,8 @@ one, because each is named in the explanation. Definitions:
   (可作收件处理而未收件); for staff, charged to who returned it. ``faulty_cases``: those plus the
   cases with a complaint verified in the period.
 * ``rating_average`` / ``dissatisfied_ratings``: ratings given in the period (level ≤ 2: 不满意).
-* ``verified_complaints``: complaints filed in the period and verified; charged to the complaint's
+* ``verified_complaints``: complaints filed in the period and found substantiated (read through
+  ``core.api.verified_complaints``: complaints are a core service); charged to the complaint's
   department / window / staff member, else to the case's.
 """
 
@@ -33,6 +34,7 @@ from typing import Any
 from core.api import (
     Case,
     Center,
+    COMPLAINT_CHANNELS,
     local_midnight,
     Complaint,
     Department,
@@ -41,6 +43,7 @@ from core.api import (
     Window,
     calendar_for,
     fetch_rows,
+    verified_complaints,
     is_postgres,
     local_today,
 )
@@ -53,9 +56,7 @@ STAFF_ROLES = ("clerk", "reviewer", "head", "pickup")
 REVIEWER_ROLE = "reviewer"
 RETURN_ACTION = "return"
 DISSATISFIED_LEVEL = 2
-CHANNELS: dict[str, str] = {
-    "oral": "当面", "phone": "电话", "written": "书面", "online": "网上", "hotline": "12345热线", "box": "意见箱",
-}
+CHANNELS = COMPLAINT_CHANNELS
 
 WINDOW_OF_CASE = (
     "COALESCE(c.window_id, (SELECT MIN(w.id) FROM service_window w "
@@ -242,10 +243,7 @@ class _Gatherer:
     async def complaints(self) -> dict[int, tuple[int, str]]:
         """Verified complaints by subject; returns {case id: (subject, number)} for faulty cases."""
         since, until = _local_bounds(self.period)
-        rows = await (
-            Complaint.filter(center_id=self.center.id, verified=True, created_at__gte=since, created_at__lt=until)
-            .select_related("case").order_by("id")
-        )
+        rows = await verified_complaints(self.center, since, until)
         windows = {} if self.kind != "window" else await _department_windows(self.center)
         found: dict[int, tuple[int, str]] = {}
         for k in rows:

@@ -1,33 +1,36 @@
-"""The fields the assessment plugin contributes: rankings, manual scores, complaints, the report.
+"""The fields the assessment plugin contributes: rankings, manual scores, the report
+and the year figures (complaints are the core's).
 
 Every resolver refuses a center that has not enabled the plugin (``require_plugin``), and anyone
-but its supervisors, heads and administrators (applicants may file a complaint about their own
-case): a query with a FORBIDDEN error, a mutation with ``UserErrors`` code ``forbidden``.
+but its supervisors, heads and administrators: a query with a FORBIDDEN error, a mutation with
+``UserErrors`` code ``forbidden``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
 
 from core.api import (
-    Complaint,
     Document,
     Info,
     IssueRegisterResult,
     UserErrors,
     issued_document,
+    local_today,
     mutation_result,
 )
 
-from . import complaints as complaint_service
 from .assess import Ranking, YearRanking, assess, assessor_center
 from .assess import department_year as year_ranking
-from .facts import CHANNELS
 from .manual import ManualInput, enter_manual_score
-from .models import ManualScore
+from .figures import Figures
+from .figures import figures as period_figures
+from .models import ManualScore, Publication
+from .publication import publications as list_publications
+from .publication import publish
 from .periods import parse_period
 from .report import print_assessment as issue_report
 
@@ -110,21 +113,72 @@ class ManualScoreType:
     at: datetime
 
 
-@strawberry.type(name="Complaint", description="投诉")
-class ComplaintType:
+@strawberry.type(name="AssessmentFigures", description="年度（季度、月度）数据；计算公式见考核插件说明")
+class FiguresType:
+    period: str
+    period_label: str
+    accepted: int = strawberry.field(description="受理件数")
+    completed: int = strawberry.field(description="办结件数（有承诺时限的）")
+    legal_days: int = strawberry.field(description="受理件的法定时限之和（工作日）")
+    promised_days_accepted: int = strawberry.field(description="同一批受理件的承诺时限之和")
+    promised_days_completed: int = strawberry.field(description="办结件的承诺时限之和")
+    actual_days: int = strawberry.field(description="办结件的实际办理工作日之和")
+    promise_speed_up: float | None = strawberry.field(description="承诺时限比法定时限提速（%）")
+    actual_speed_up: float | None = strawberry.field(description="实际办理比承诺时限提速（%）")
+    ratings: int
+    satisfied: int = strawberry.field(description="基本满意及以上的评价数")
+    satisfaction: float | None = strawberry.field(description="满意率（%）")
+    yellow_cards: int = strawberry.field(description="期间发出的黄牌")
+    red_cards: int = strawberry.field(description="期间发出的红牌")
+    immediate: int
+    immediate_share: float | None = strawberry.field(description="即办件比例（%）")
+    on_spot: int
+    on_spot_share: float | None = strawberry.field(description="现场办结比例（%）")
+
+
+@strawberry.type(name="AssessmentPublicationRow")
+class PublicationRowType:
+    rank: int
+    code: str
+    name: str
+    total: float
+    grade: str | None
+
+
+@strawberry.type(name="AssessmentPublication", description="考核排名公示（不少于3个工作日）")
+class PublicationType:
     id: strawberry.ID
-    channel: str
-    channel_label: str
-    text: str
-    case_id: strawberry.ID | None
-    case_number: str | None
-    department: str | None
-    window: str | None
-    staff: str | None
-    verified: bool
-    reply: str
-    status: str = strawberry.field(description="待核查、属实、不属实")
-    created_at: datetime
+    kind: str
+    period: str
+    rule_set: str
+    days: int
+    starts_on: date
+    ends_on: date
+    status: str = strawberry.field(description="公示中或公示期满")
+    published_by: str
+    rows: list[PublicationRowType]
+
+
+def figures_type(f: Figures) -> FiguresType:
+    return FiguresType(
+        period=f.period.key, period_label=f.period.label, accepted=f.accepted, completed=f.completed,
+        legal_days=f.legal_days, promised_days_accepted=f.promised_days_accepted,
+        promised_days_completed=f.promised_days_completed, actual_days=f.actual_days,
+        promise_speed_up=f.promise_speed_up, actual_speed_up=f.actual_speed_up, ratings=f.ratings,
+        satisfied=f.satisfied, satisfaction=f.satisfaction, yellow_cards=f.yellow_cards, red_cards=f.red_cards,
+        immediate=f.immediate, immediate_share=f.immediate_share, on_spot=f.on_spot, on_spot_share=f.on_spot_share,
+    )
+
+
+def publication_type(p: Publication) -> PublicationType:
+    user = p.published_by
+    return PublicationType(
+        id=strawberry.ID(str(p.id)), kind=p.subject_kind, period=p.period, rule_set=p.rule_set, days=p.days,
+        starts_on=p.starts_on, ends_on=p.ends_on, status="公示中" if local_today() <= p.ends_on else "公示期满",
+        published_by=user.display_name or user.username,
+        rows=[PublicationRowType(rank=r["rank"], code=r["code"], name=r["name"], total=r["total"], grade=r.get("grade"))
+              for r in p.rows],
+    )
 
 
 def ranking_type(ranking: Ranking) -> RankingType:
@@ -163,21 +217,8 @@ def manual_type(row: ManualScore) -> ManualScoreType:
     )
 
 
-def complaint_type(row: Complaint) -> ComplaintType:
-    status = "属实" if row.verified else ("不属实" if row.reply else "待核查")
-    staff = row.staff
-    return ComplaintType(
-        id=strawberry.ID(str(row.id)), channel=row.channel, channel_label=CHANNELS.get(row.channel, row.channel),
-        text=row.text, case_id=strawberry.ID(str(row.case.id)) if row.case else None,
-        case_number=row.case.number if row.case else None,
-        department=row.department.code if row.department else None, window=row.window.code if row.window else None,
-        staff=(staff.display_name or staff.username) if staff else None, verified=row.verified, reply=row.reply,
-        status=status, created_at=row.created_at,
-    )
-
-
+PublicationResult = Annotated[PublicationType | UserErrors, strawberry.union("AssessmentPublicationResult")]
 ManualScoreResult = Annotated[ManualScoreType | UserErrors, strawberry.union("ManualScoreResult")]
-ComplaintResult = Annotated[ComplaintType | UserErrors, strawberry.union("ComplaintResult")]
 Period = Annotated[str, strawberry.argument(description="月度 2026-11、季度 2026-Q3 或年度 2026")]
 
 
@@ -206,10 +247,14 @@ class Query:
         row = await assessor_center(info.context.actor, center)
         return year_type(await year_ranking(info.context.govhall, row, year))
 
-    @strawberry.field(description="投诉登记（督查、首席代表、管理员）：最新的在前")
-    async def complaints(self, info: Info, center: str, pending: bool | None = None) -> list[ComplaintType]:
+    @strawberry.field(description="年度（季度、月度）数据：提速、满意率、红黄牌、即办件和现场办结比例")
+    async def assessment_figures(self, info: Info, center: str, period: Period) -> FiguresType:
         row = await assessor_center(info.context.actor, center)
-        return [complaint_type(k) for k in await complaint_service.list_complaints(row, pending)]
+        return figures_type(await period_figures(row, parse_period(period)))
+
+    @strawberry.field(description="考核排名公示，最新的在前")
+    async def assessment_publications(self, info: Info, center: str) -> list[PublicationType]:
+        return [publication_type(p) for p in await list_publications(info.context.actor, center)]
 
 
 @strawberry.type
@@ -230,23 +275,17 @@ class Mutation:
 
         return await mutation_result(work, manual_type)
 
-    @strawberry.mutation(description="登记投诉：督查科登记当面、电话、书面等投诉；申请人可就本人办件网上投诉")
-    async def file_complaint(
-        self, info: Info, center: str, text: str, channel: str | None = None, case: strawberry.ID | None = None,
-        department: str | None = None, window: str | None = None, staff: str | None = None,
-    ) -> ComplaintResult:
-        given = complaint_service.ComplaintInput(
-            channel=channel or "written", text=text, case=str(case) if case else None, department=department,
-            window=window, staff=staff,
-        )
-        actor = info.context.actor
-        return await mutation_result(lambda: complaint_service.file_complaint(actor, center, given), complaint_type)
+    @strawberry.mutation(description="公示考核排名：部门按季度，公示时间不少于3个工作日（days，默认3）")
+    async def publish_assessment(
+        self, info: Info, center: str, kind: str, period: Period, days: int = 3
+    ) -> PublicationResult:
+        ctx = info.context
 
-    @strawberry.mutation(description="核查投诉：是否属实及答复（书面投诉须书面答复）；属实的投诉计入考核")
-    async def verify_complaint(self, info: Info, id: strawberry.ID, verified: bool, reply: str) -> ComplaintResult:
-        return await mutation_result(
-            lambda: complaint_service.verify_complaint(info.context.actor, str(id), verified, reply), complaint_type
-        )
+        async def work() -> Publication:
+            done = await publish(ctx.govhall, ctx.actor, center, kind, period, days)
+            return await Publication.get(id=done.id).select_related("published_by")
+
+        return await mutation_result(work, publication_type)
 
     @strawberry.mutation(description="打印考核排名表（PDF）：kind 为 window、staff 或 department；部门可按季度或年度")
     async def print_assessment(self, info: Info, center: str, kind: str, period: Period) -> IssueRegisterResult:

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.api import (
+    STAFF_ROLES,
     Actor,
     Center,
+    Forbidden,
     Department,
     RoleAssignment,
     User,
@@ -41,17 +43,35 @@ class ManualInput:
     points: float | None = None
 
 
-async def subject_id(center: Center, kind: str, code: str) -> int | None:
-    """A window code, a department code or a staff member's username → its id in the center."""
+async def subject_of(center: Center, kind: str, code: str) -> tuple[int | None, int | None]:
+    """A window code, a department code or a staff member's username → (its id in the center, the
+    department it belongs to, if any)."""
     if kind == "window":
-        row = await Window.get_or_none(center_id=center.id, code=code)
-    elif kind == "department":
-        row = await Department.get_or_none(center_id=center.id, code=code)
-    else:
-        row = await User.get_or_none(username=code)
-        if row is not None and not await RoleAssignment.exists(user_id=row.id, center_id=center.id):
-            row = None
-    return row.id if row else None
+        window = await Window.get_or_none(center_id=center.id, code=code)
+        return (window.id, window.department_id) if window else (None, None)  # type: ignore[attr-defined]
+    if kind == "department":
+        department = await Department.get_or_none(center_id=center.id, code=code)
+        return (department.id, department.id) if department else (None, None)
+    user = await User.get_or_none(username=code)
+    if user is None or not await RoleAssignment.exists(user_id=user.id, center_id=center.id):
+        return None, None
+    return user.id, None
+
+
+def _self_dealing(actor: Actor, center: Center, kind: str, key: int, department: int | None) -> bool:
+    """True when the entry would score the actor: themselves, or the window or department they are
+    posted to (nobody enters points for themselves)."""
+    if kind == "staff":
+        return actor.user is not None and actor.user.id == key
+    if kind == "window" and any(g.center_id == center.id and g.window_id == key for g in actor.grants):
+        return True
+    return department is not None and department in actor.departments_for(center.id, *STAFF_ROLES)
+
+
+async def _net_free_points(center: Center, given: ManualInput, key: int, period: str, rule_set: str) -> float:
+    rows = await ManualScore.filter(center_id=center.id, subject_kind=given.kind, subject_id=key, period=period,
+                                    rule_set=rule_set, category=given.category, rule="").values_list("points", flat=True)
+    return float(sum(rows))  # type: ignore[arg-type]
 
 
 def _rule_points(rule: Mapping[str, Any], given: float | None, count: int) -> tuple[float, list[UserError]]:
@@ -95,7 +115,9 @@ async def enter_manual_score(govhall: Any, actor: Actor, center: Center, given: 
         errors += exc.errors
         period = None
     rules = await rule_set_for(govhall, center, given.kind)
-    key = await subject_id(center, given.kind, given.subject.strip())
+    key, department = await subject_of(center, given.kind, given.subject.strip())
+    if key is not None and _self_dealing(actor, center, given.kind, key, department):
+        raise Forbidden("不能为本人或本人所在的窗口、部门录入加减分")
     if key is None:
         errors.append(UserError("unknown_subject", f"本中心没有{SUBJECT_KINDS[given.kind]}“{given.subject}”", "/subject"))
     reason = given.reason.strip()
@@ -111,6 +133,12 @@ async def enter_manual_score(govhall: Any, actor: Actor, center: Center, given: 
     else:
         points, label, problems = _points(cat, given)
         errors += problems
+    if not errors and not given.rule and points > 0:
+        assert period is not None and key is not None
+        deducted = -await _net_free_points(center, given, key, period.key, rules["id"])
+        if points > deducted + 1e-9:
+            errors.append(UserError("points.bonus", f"考核规则未规定的加分不能录入；更正已录入的扣分时，加回不超过已扣的"
+                                                    f"{fmt(max(deducted, 0))}分", "/points"))
     if errors:
         raise UserErrorsException(errors)
     assert period is not None and key is not None

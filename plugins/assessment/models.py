@@ -32,3 +32,23 @@ class ManualScore(Model):
     class Meta:
         table = "assessment_manual_score"
         indexes = (("center_id", "subject_kind", "period"),)
+
+
+class Publication(Model):
+    """A ranking posted for publicity (公示): its rows as published, and the working days it stays up."""
+
+    id = fields.IntField(primary_key=True)
+    center = fields.ForeignKeyField("core.Center", related_name="assessment_publications", on_delete=fields.CASCADE)
+    subject_kind = fields.CharField(max_length=16, description="window, staff or department")
+    period = fields.CharField(max_length=8)
+    rule_set = fields.CharField(max_length=64)
+    rows = fields.JSONField(description="[{rank, code, name, total, grade}] as published")
+    days = fields.IntField(description="公示 working days (at least 3)")
+    starts_on = fields.DateField()
+    ends_on = fields.DateField()
+    published_by = fields.ForeignKeyField("core.User", related_name="assessment_publications", on_delete=fields.RESTRICT)
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "assessment_publication"
+        unique_together = (("center_id", "subject_kind", "period"),)

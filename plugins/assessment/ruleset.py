@@ -56,6 +56,21 @@ def _category_problems(where: str, category: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+def _grade_problems(name: str, grades: list[Any]) -> list[str]:
+    """Grades are either all by score (``min``) or by ranking (``share`` quotas around one grade
+    without a share)."""
+    if not grades:
+        return []
+    if all(isinstance(g, Mapping) and _number(g.get("min")) and g.get("label") for g in grades):
+        return []
+    shared = [g for g in grades if isinstance(g, Mapping) and "share" in g]
+    if not all(isinstance(g, Mapping) and g.get("label") for g in grades) or len(grades) - len(shared) != 1 \
+            or not all(_number(g["share"]) and 0 <= g["share"] <= 1 for g in shared) \
+            or sum(g["share"] for g in shared) > 1:
+        return [f"{name}的等次应全部写 min，或除一个等次外都写 share（0 至 1，合计不超过 1）"]
+    return []
+
+
 def problems(doc: Mapping[str, Any]) -> list[str]:
     """What is wrong with a rule set document (empty when it can be used)."""
     name = f"考核规则“{doc.get('id', '?')}”"
@@ -69,6 +84,7 @@ def problems(doc: Mapping[str, Any]) -> list[str]:
     codes = [c.get("code") for c in doc["categories"]]
     if len(set(codes)) != len(codes):
         found.append(f"{name}的考核项目编码重复")
+    found += _grade_problems(name, doc.get("grades") or [])
     total = sum(c.get("points", 0) for c in doc["categories"] if _number(c.get("points")))
     if abs(total - doc["base"]) > 1e-9:
         found.append(f"{name}各项分值之和{total}与基本分{doc['base']}不符")

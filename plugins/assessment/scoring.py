@@ -18,7 +18,7 @@ K = TypeVar("K", bound=Hashable)
 
 __all__ = [
     "CategoryResult", "FactItem", "Facts", "ManualEntry", "Measure", "Result",
-    "evaluate", "fmt", "grade_for", "rank",
+    "evaluate", "fmt", "grade_for", "grades_by_rank", "rank",
 ]
 
 
@@ -175,11 +175,52 @@ def _category(category: Mapping[str, Any], facts: Facts) -> CategoryResult:
 
 
 def grade_for(rules: Mapping[str, Any], total: float) -> str | None:
-    """The first grade (listed best first) whose ``min`` the total reaches; None without grades."""
-    for grade in rules.get("grades", []):
+    """The first grade (listed best first) whose ``min`` the total reaches; None without grades or
+    when the grades are given by ranking (``share``: see :func:`grades_by_rank`)."""
+    grades = rules.get("grades", [])
+    if not grades or any("min" not in g for g in grades):
+        return None
+    for grade in grades:
         if total >= float(grade["min"]) - 1e-9:
             return str(grade["label"])
     return None
+
+
+def grades_by_rank(
+    grades: Iterable[Mapping[str, Any]], totals: Mapping[K, float], shares: Mapping[str, float] | None = None
+) -> dict[K, str]:
+    """Grades by ranking (按得分高低), best first: the one grade without a ``share`` takes everyone
+    not placed by the others; grades listed before it are filled from the top, those after it from
+    the bottom. A grade's quota (名额) is ``floor(share × number ranked)``, ``shares`` (by label)
+    overriding the rule set's. A quota is a maximum: a subject gets a top grade only when the subjects
+    scoring at least as much fit in the quota, a bottom grade only when those scoring at most as much
+    do, so subjects tied on a boundary share the middle grade."""
+    listed = list(grades)
+    middle = next(i for i, g in enumerate(listed) if "share" not in g)
+    n = len(totals)
+    quota = {str(g["label"]): math.floor(float((shares or {}).get(str(g["label"]), g.get("share", 0))) * n + 1e-9)
+             for g in listed if "share" in g}
+    values = list(totals.values())
+    found: dict[K, str] = {}
+    for key, total in totals.items():
+        at_least = sum(1 for v in values if v >= total - 1e-9)
+        at_most = sum(1 for v in values if v <= total + 1e-9)
+        label = str(listed[middle]["label"])
+        used = 0
+        for g in listed[:middle]:
+            used += quota[str(g["label"])]
+            if at_least <= used:
+                label = str(g["label"])
+                break
+        else:
+            used = 0
+            for g in reversed(listed[middle + 1:]):
+                used += quota[str(g["label"])]
+                if at_most <= used:
+                    label = str(g["label"])
+                    break
+        found[key] = label
+    return found
 
 
 def evaluate(rules: Mapping[str, Any], facts: Facts) -> Result:

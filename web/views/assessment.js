@@ -1,6 +1,7 @@
 // 绩效考核 (assessment): window, staff and department scores per month / quarter / year with the
-// ranking and each category's explanations, manual entries (加减分), the report PDF, and complaints
-// (投诉登记与核查). Shown only in centers with the plugin.
+// ranking and each category's explanations, manual entries (加减分), the report PDF, the period's
+// figures (提速、满意率、红黄牌、即办件和现场办结比例) and the rankings posted for publicity (公示).
+// Shown only in centers with the plugin; complaints are the core's screen (#/complaints).
 import { gql } from "../graphql.js";
 import { h, note, loading, fmt } from "../ui.js";
 import { pickCenter, mutate, ERRORS, DOCUMENT, table, input, values, showIssued, tabs, periodKeys, showBanner, seg, reload } from "./kit.js";
@@ -9,7 +10,8 @@ const PLUGIN = "assessment";
 const ROLES = ["supervisor", "head", "admin"];
 const KINDS = [["window", "窗口单位"], ["staff", "工作人员"], ["department", "进驻部门"]];
 const RANKING = "ruleSet title basis kind period periodLabel base max rows { rank subjectId code name total rawTotal capped grade categories { code name group max points floored explanations } }";
-const CHANNELS = [["oral", "当面"], ["phone", "电话"], ["written", "书面"], ["online", "网上"], ["hotline", "12345热线"], ["box", "意见箱"]];
+const FIGURES = "period periodLabel accepted completed legalDays promisedDaysAccepted promisedDaysCompleted actualDays promiseSpeedUp actualSpeedUp ratings satisfied satisfaction yellowCards redCards immediate immediateShare onSpot onSpotShare";
+const PUBLICATION = "id kind period days startsOn endsOn status publishedBy rows { rank code name total grade }";
 
 export async function assessmentView({ page, params, query, user, isCurrent }) {
   const c = await pickCenter({ page, params, user, roles: ROLES, plugin: PLUGIN, title: "绩效考核", route: "assessment",
@@ -18,10 +20,11 @@ export async function assessmentView({ page, params, query, user, isCurrent }) {
   const tab = query.get("tab") || "window";
   const keys = periodKeys();
   const base = `#/assessment/${seg(c.code)}?tab=`;
-  page.append(tabs([...KINDS.map(([k, label]) => [k, label, `${base}${k}`]), ["year", "部门年度", `${base}year`], ["complaints", "投诉", `${base}complaints`]], tab));
+  page.append(tabs([...KINDS.map(([k, label]) => [k, label, `${base}${k}`]), ["year", "部门年度", `${base}year`], ["reports", "年度数据与公示", `${base}reports`]], tab));
+  page.append(h("p", { class: "muted no-print" }, "投诉的登记、分派、答复与核查见", h("a", { href: `#/complaints/${seg(c.code)}`, id: "complaints-link" }, "投诉处理"), "。"));
   const body = h("div", { id: `assessment-${tab}` });
   page.append(body);
-  if (tab === "complaints") return complaints(body, c);
+  if (tab === "reports") return reports(body, c, query.get("period") || keys.year);
   if (tab === "year") return departmentYear(body, c, Number(query.get("year") || keys.year));
 
   const periods = tab === "department"
@@ -116,49 +119,63 @@ async function departmentYear(body, c, year) {
     ], y.rows, { id: "year-table" })));
 }
 
-async function complaints(body, c) {
-  const form = h("form", { class: "card no-print", id: "complaint-form", novalidate: true }, h("h2", null, "登记投诉"),
+const pct = (v) => (v === null || v === undefined ? "—" : `${fmt.number(v)}%`);
+
+async function reports(body, c, periodKey) {
+  const period = h("input", { type: "text", id: "figures-period", value: periodKey });
+  const shown = h("div", { id: "figures" });
+  const load = async () => {
+    try {
+      const data = await gql(`query($c: String!, $p: String!) { assessmentFigures(center: $c, period: $p) { ${FIGURES} } }`, { c: c.code, p: period.value.trim() });
+      const f = data.assessmentFigures;
+      shown.replaceChildren(h("section", { class: "card print-document" }, h("h2", null, `${f.periodLabel}数据`), table([
+        ["指标", (x) => x[0]], ["数值", (x) => h("strong", { dataset: { figure: x[2] } }, x[1])], ["口径", (x) => h("span", { class: "muted" }, x[3])],
+      ], [
+        ["受理件数", String(f.accepted), "accepted", "本期受理"],
+        ["承诺时限比法定时限提速", pct(f.promiseSpeedUp), "promiseSpeedUp", `(法定${f.legalDays} − 承诺${f.promisedDaysAccepted}) ÷ 法定，本期受理、有法定时限的办件（工作日）`],
+        ["实际办理比承诺时限提速", pct(f.actualSpeedUp), "actualSpeedUp", `(承诺${f.promisedDaysCompleted} − 实际${f.actualDays}) ÷ 承诺，本期办结的${f.completed}件承诺件（工作日）`],
+        ["满意率", pct(f.satisfaction), "satisfaction", `基本满意及以上${f.satisfied}条 ÷ 评价${f.ratings}条`],
+        ["黄牌", String(f.yellowCards), "yellowCards", "本期发出"],
+        ["红牌", String(f.redCards), "redCards", "本期发出"],
+        ["即办件比例", pct(f.immediateShare), "immediateShare", `即办件${f.immediate}件 ÷ 受理件数`],
+        ["现场办结比例", pct(f.onSpotShare), "onSpotShare", `受理当日办结${f.onSpot}件 ÷ 受理件数`],
+      ], { id: "figures-table" })));
+    } catch (error) {
+      shown.replaceChildren(note(error.message, "error"));
+    }
+  };
+  body.append(h("div", { class: "filters no-print" }, h("label", { class: "filter" }, h("span", null, "期间"), period,
+    h("small", { class: "help" }, "年度 2026、季度 2026-Q3 或月度 2026-11")), h("button", { type: "button", class: "btn btn-primary", id: "figures-load", onclick: load }, "查询")), shown);
+  await load();
+  body.append(publishForm(c), await publications(c));
+}
+
+function publishForm(c) {
+  const form = h("form", { class: "card no-print", id: "publish-form", novalidate: true }, h("h2", null, "考核排名公示"),
+    h("p", { class: "muted" }, "每季度末排名并公示，公示时间不少于3个工作日；公示的排名不再随后来的录入变化。"),
     h("div", { class: "group-fields" },
-      input("渠道", "channel", { options: CHANNELS, value: "phone" }),
-      input("涉及部门", "department", { options: [["", "—"], ...c.departments.map((d) => [d.code, d.name])] }),
-      input("涉及窗口", "window", { options: [["", "—"], ...c.windows.map((w) => [w.code, w.name])] }),
-      input("涉及工作人员（账号）", "staff"),
-    ),
-    input("投诉内容", "text", { type: "textarea", required: true }),
-    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "登记")));
+      input("对象", "kind", { options: [["department", "进驻部门（季度）"], ["window", "窗口单位"], ["staff", "工作人员"]], value: "department" }),
+      input("考核期", "period", { value: periodKeys().quarter, required: true }),
+      input("公示工作日", "days", { type: "number", value: "3", required: true })),
+    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "公示")));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const v = values(form);
-    const done = await mutate(`mutation($c: String!, $t: String!, $ch: String, $d: String, $w: String, $s: String) {
-        fileComplaint(center: $c, text: $t, channel: $ch, department: $d, window: $w, staff: $s) { ${ERRORS} ... on Complaint { id } } }`,
-    { c: c.code, t: v.text || "", ch: v.channel, d: v.department, w: v.window, s: v.staff }, "fileComplaint", form);
-    if (done) {
-      reload("投诉已登记");
-    }
+    const done = await mutate(`mutation($c: String!, $k: String!, $p: String!, $d: Int) { publishAssessment(center: $c, kind: $k, period: $p, days: $d) { ${ERRORS} ... on AssessmentPublication { id endsOn } } }`,
+      { c: c.code, k: v.kind, p: v.period || "", d: v.days === null ? null : Number(v.days) }, "publishAssessment", form);
+    if (done) reload(`已公示，至 ${done.endsOn} 止`);
   });
-  const data = await gql(`query($c: String!) { complaints(center: $c) { id channelLabel text caseNumber department window staff verified reply status createdAt } }`, { c: c.code });
-  body.append(form, h("section", { class: "card" }, h("h2", null, "投诉登记"), table([
-    ["时间", (k) => fmt.datetime(k.createdAt)],
-    ["渠道", (k) => k.channelLabel],
-    ["内容", (k) => k.text],
-    ["涉及", (k) => [k.caseNumber, k.department, k.window, k.staff].filter(Boolean).join(" / ") || "—"],
-    ["状态", (k) => k.status],
-    ["答复 / 核查", (k) => (k.status === "待核查" || (!k.reply && !k.verified) ? verifyBox(k) : k.reply || "—")],
-  ], data.complaints, { id: "complaints-table", empty: "暂无投诉。" })));
+  return form;
 }
 
-function verifyBox(k) {
-  const reply = h("textarea", { name: "reply", rows: 2, placeholder: "核查结论 / 答复" });
-  const wrap = h("div", { class: "field", dataset: { path: "/reply" } }, reply, h("div", { class: "field-error", hidden: true }));
-  const go = (verified) => async () => {
-    const done = await mutate(`mutation($id: ID!, $v: Boolean!, $r: String!) { verifyComplaint(id: $id, verified: $v, reply: $r) { ${ERRORS} ... on Complaint { id status } } }`,
-      { id: k.id, v: verified, r: reply.value.trim() }, "verifyComplaint", wrap);
-    if (done) {
-      reload(`已核查：${done.status}`);
-    }
-  };
-  wrap.append(h("div", { class: "form-actions" },
-    h("button", { type: "button", class: "btn btn-primary", dataset: { verify: k.id }, onclick: go(true) }, "属实"),
-    h("button", { type: "button", class: "btn btn-secondary", dataset: { reject: k.id }, onclick: go(false) }, "不属实")));
-  return wrap;
+async function publications(c) {
+  const data = await gql(`query($c: String!) { assessmentPublications(center: $c) { ${PUBLICATION} } }`, { c: c.code });
+  return h("section", { class: "card" }, h("h2", null, "公示记录"), table([
+    ["考核期", (p) => `${p.period}（${{ department: "进驻部门", window: "窗口单位", staff: "工作人员" }[p.kind] || p.kind}）`],
+    ["公示期", (p) => `${p.startsOn} 至 ${p.endsOn}（${p.days}个工作日）`],
+    ["状态", (p) => p.status],
+    ["排名", (p) => h("details", null, h("summary", null, `${p.rows.length}个`), h("ol", { class: "plain-list" },
+      p.rows.map((r) => h("li", null, `${r.rank}. ${r.name} ${fmt.number(r.total)}${r.grade ? ` ${r.grade}` : ""}`))))],
+    ["公示人", (p) => p.publishedBy],
+  ], data.assessmentPublications, { id: "publications-table", empty: "尚未公示。" }));
 }

@@ -7,10 +7,9 @@ import pytest
 
 from core import clock
 from core.centers import set_plugin_enabled
-from core.models import Complaint
 from plugins.assessment.periods import month, quarter
 from tests.hall import build_hall
-from tests.helpers import make_user
+from tests.helpers import PASSWORD, make_user
 
 from .drive import (COMPLAINTS, DEPARTMENT, FILE, MANUAL, PRINT, STAFF, VERIFY, WINDOW, YEAR, AssessmentDriver,
                     add_department_windows, category, codes, row_of)
@@ -92,21 +91,45 @@ async def test_only_supervisors_heads_and_admins_see_the_rankings(drive):
     assert future["extensions"]["code"] == "BAD_USER_INPUT" and "尚未开始" in future["message"]
 
 
-async def test_a_center_without_the_plugin_is_refused(drive, govhall):
+async def test_a_center_without_the_plugin_is_refused_its_rankings_but_takes_complaints(drive, govhall):
     other = await set_plugin_enabled(drive.hall.other, "assessment", False, govhall.hub.installed)
     await make_user("sup1", other, "supervisor")
     for query, variables in ((WINDOW, {"p": "2025-03"}), (STAFF, {"p": "2025-03"}), (DEPARTMENT, {"q": "2025-Q1"}),
-                             (YEAR, {"y": 2025}), (COMPLAINTS, {})):
+                             (YEAR, {"y": 2025})):
         error = await drive.refused("sup1", query, c="other", **variables)
         assert error["extensions"]["code"] == "FORBIDDEN" and "未启用" in error["message"], query
     for name, query, variables in (
         ("enterManualScore", MANUAL, {"k": "window", "s": "A01", "p": "2025-03", "cat": "fees", "reason": "x", "points": -1}),
-        ("fileComplaint", FILE, {"text": "投诉"}),
         ("printAssessment", PRINT, {"k": "window", "p": "2025-03"}),
     ):
         result = (await drive.query("sup1", query, c="other", **variables))[name]
         assert codes(result) == ["forbidden"] and "未启用" in result["errors"][0]["message"], name
-    complaint = await Complaint.create(center=other, text="旧投诉")
-    refused = (await drive.query("sup1", VERIFY, id=str(complaint.id), verified=True, reply="x"))["verifyComplaint"]
-    assert codes(refused) == ["forbidden"]
-    assert await Complaint.filter(verified=True).count() == 0
+    filed = (await drive.query("sup1", FILE, c="other", text="投诉", channel="phone"))["fileComplaint"]
+    assert filed["status"] == "待核查"  # complaints are the core's: every center takes them
+    verified = (await drive.query("sup1", VERIFY, id=filed["id"], verified=True, reply="已电话答复"))["verifyComplaint"]
+    assert verified["status"] == "属实"
+    assert [k["id"] for k in (await drive.query("sup1", COMPLAINTS, c="other"))["complaints"]] == [filed["id"]]
+
+
+async def test_nobody_undoes_a_complaint_about_themselves_nor_scores_themselves(drive, govhall, gql):
+    filed = (await drive.query("sup1", FILE, c="hall", channel="oral", staff="head1", text="首席代表拒不签批"))["fileComplaint"]
+    verified = (await drive.query("sup1", VERIFY, id=filed["id"], verified=True, reply="经查属实"))["verifyComplaint"]
+    assert verified["status"] == "属实"
+    undo = (await drive.query("head1", VERIFY, id=filed["id"], verified=False, reply="撤销"))["verifyComplaint"]
+    assert codes(undo) == ["forbidden"]
+    month_key = f"{clock.local_today():%Y-%m}"
+    for user, kind, subject in (("head1", "staff", "head1"), ("sup1", "staff", "sup1")):
+        own = (await drive.query(user, MANUAL, c="hall", k=kind, s=subject, p=month_key, cat="ethics", points=10,
+                                 reason="自评"))["enterManualScore"]
+        assert codes(own) == ["forbidden"] and "本人" in own["errors"][0]["message"], user
+    plus = (await drive.query("sup1", MANUAL, c="hall", k="staff", s="head1", p=month_key, cat="ethics", points=10,
+                              reason="表现突出"))["enterManualScore"]
+    assert codes(plus) == ["points.bonus"]  # the staff rules define no bonus
+    await make_user("head-scjg", drive.hall.center, "head", "scjg")
+    drive.hall.tokens["head-scjg"] = await gql.login("head-scjg", PASSWORD)
+    for kind, subject in (("department", "scjg"), ("window", "W-SCJG")):
+        own = (await drive.query("head-scjg", MANUAL, c="hall", k=kind, s=subject, p=this_quarter(), cat=
+                                 "conduct" if kind == "department" else "tidiness", points=-1, reason="x"))["enterManualScore"]
+        assert codes(own) == ["forbidden"], kind
+    staff = (await drive.query("sup1", STAFF, c="hall", p=month_key))["staffAssessment"]
+    assert category(row_of(staff, "head1"), "ethics")["points"] == 17  # −3 for the verified complaint, nothing added

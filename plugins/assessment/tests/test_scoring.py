@@ -7,7 +7,7 @@ import pytest
 from core import UserErrorsException
 from plugins.assessment.periods import parse_period
 from plugins.assessment.ruleset import bundled_rules, problems
-from plugins.assessment.scoring import FactItem, Facts, ManualEntry, Measure, evaluate, fmt, rank
+from plugins.assessment.scoring import FactItem, Facts, ManualEntry, Measure, evaluate, fmt, grades_by_rank, rank
 
 RULES = {doc["subject"]: doc for doc in bundled_rules()}
 
@@ -22,7 +22,7 @@ def test_the_bundled_rule_sets_are_valid_and_add_up_to_their_base():
         assert problems(doc) == []
     window = RULES["window"]
     assert (window["base"], window["max"]) == (100, 110)
-    assert [c["points"] for c in window["categories"]] == [10, 15, 15, 15, 15, 10, 10, 10, 0]
+    assert [c["points"] for c in window["categories"]] == [10, 15, 15, 15, 15, 10, 10, 10]
     assert [c["points"] for c in RULES["staff"]["categories"]] == [20, 20, 10, 10, 15, 15, 10]
     assert [c["points"] for c in RULES["department"]["categories"]] == [40, 10, 40, 10]
 
@@ -68,18 +68,13 @@ def test_applicant_ratings_move_the_window_by_up_to_two_points(average, expected
     assert rating.points == expected and said in rating.lines[0] and "评价4条" in rating.lines[0]
 
 
-def test_the_total_is_capped_at_110():
-    facts = Facts(
-        measures={"rating_average": Measure(value=5, info={"count": 9})},
-        manual=[ManualEntry("bonus", 5, "受到市政府通报表扬", "受到上级机关或服务对象书面表扬", 1),
-                ManualEntry("bonus", 4, "“一窗通办”经验被全市推广", "服务创新举措被推广", 2),
-                ManualEntry("bonus", 3, "锦旗")],
-    )
-    result = evaluate(RULES["window"], facts)
-    bonus = points(result, "bonus")
-    assert bonus.points == 10 and bonus.lines[-1] == "本项最高10分"  # 12 entered, ceiling 10
-    assert bonus.lines[1] == "服务创新举措被推广2次：“一窗通办”经验被全市推广，加4分"
-    assert (result.raw_total, result.total, result.capped) == (112, 110, True)
+def test_the_total_is_capped_at_the_maximum():
+    facts = Facts(measures={"rating_average": Measure(value=5, info={"count": 9})})
+    result = evaluate(RULES["window"], facts)  # the rating's +2 is the only bonus seed 001 defines
+    assert (result.raw_total, result.total, result.capped) == (102, 102, False)
+    assert not any(c["code"] == "bonus" for c in RULES["window"]["categories"])
+    tight = {**RULES["window"], "max": 101}
+    assert (evaluate(tight, facts).total, evaluate(tight, facts).capped) == (101, True)
 
 
 def test_manual_deductions_are_explained():
@@ -88,50 +83,16 @@ def test_manual_deductions_are_explained():
     assert fees.points == 12 and fees.lines == ("擅自提高或降低收费标准：3月5日多收工本费，扣3分",)
 
 
-def test_staff_grades():
-    staff = RULES["staff"]
-    assert evaluate(staff, Facts()).grade == "优秀"
-    many = Measure(items=tuple(FactItem(f"HALL-{i}") for i in range(9)))
-    tired = Facts(measures={"overdue_cases": many, "dissatisfied_ratings": many})
-    result = evaluate(staff, tired)  # skill 20 − 18 = 2, satisfaction 10 − 18 → 0
-    assert result.total == 72 and result.grade == "称职"
-    tired.measures["completion_shortfall"] = Measure(value=50, info={"rate": "50", "detail": ""})
-    assert evaluate(staff, tired).grade == "不称职"  # completion 15 − 25 → 0: 57
-
-
-def test_department_staff_management_is_the_staff_mean_scaled_and_complaints_cost_five():
-    department = RULES["department"]
-    facts = Facts(measures={
-        "staff_score_mean": Measure(value=90, info={"count": 3}),
-        "verified_complaints": Measure(items=(FactItem("书面投诉第7号"),)),
-    })
-    result = evaluate(department, facts)
-    assert points(result, "staff").points == 36
-    assert points(result, "staff").lines == ("进驻部门工作人员考核平均90分（3人），折合36分",)
-    assert points(result, "conduct").lines == ("被投诉经核查属实（书面投诉第7号），扣5分",)
-    assert result.total == 40 + 5 + 36 + 10
-    assert points(evaluate(department, Facts()), "staff").points == 40  # no staff: full marks
-
-
-def test_ranking_shares_places_on_ties():
-    ranked = rank([("a", 100.0), ("b", 102.0), ("c", 100.0), ("d", 79.0)], {"a": "A01", "b": "B", "c": "C01", "d": "D"})
-    assert [(position, key) for position, key, _ in ranked] == [(1, "b"), (2, "a"), (2, "c"), (4, "d")]
-
-
-def test_numbers_and_periods():
-    assert [fmt(x) for x in (4.0, 0.5, 16.25, -0.0, 32.4)] == ["4", "0.5", "16.25", "0", "32.4"]
-    q = parse_period("2026-Q3")
-    assert (q.start.isoformat(), q.end.isoformat(), q.label) == ("2026-07-01", "2026-09-30", "2026年第三季度")
-    assert q.keys_within() == ("2026-Q3", "2026-07", "2026-08", "2026-09")
-    assert parse_period("2026-02").end.isoformat() == "2026-02-28" and parse_period("2026").label == "2026年度"
-    with pytest.raises(UserErrorsException) as caught:
-        parse_period("2026-11", ("quarter",), "/quarter")
-    assert caught.value.errors[0].path == "/quarter" and "2026-Q3" in caught.value.errors[0].message
-
-
-def test_a_rule_set_whose_categories_do_not_add_up_is_refused():
-    doc = bundled_rules()[0]
-    doc["categories"][0]["points"] += 5
-    doc["categories"][1]["measured"] = [{"source": "moon_phase", "deduct": 1}]
-    found = problems(doc)
-    assert any("各项分值之和" in p for p in found) and any("moon_phase" in p for p in found)
+def test_staff_grades_by_ranking_with_a_quota():
+    grades = RULES["staff"]["grades"]
+    assert evaluate(RULES["staff"], Facts()).grade is None  # graded by ranking, not by cut-offs
+    totals = {f"s{i}": float(100 - i) for i in range(10)}  # 100, 99 ... 91
+    assert grades_by_rank(grades, totals) == {**{k: "称职" for k in totals}, "s0": "优秀", "s1": "优秀"}
+    shares = {"优秀": 0.3, "不称职": 0.1}
+    graded = grades_by_rank(grades, totals, shares)
+    assert [graded[f"s{i}"] for i in range(10)] == ["优秀"] * 3 + ["称职"] * 6 + ["不称职"]
+    tied = {**totals, "s3": 98.0}  # s2 and s3 tie on the boundary of the 3 places: neither fits
+    graded = grades_by_rank(grades, tied, shares)
+    assert [graded[f"s{i}"] for i in range(4)] == ["优秀", "优秀", "称职", "称职"]
+    assert grades_by_rank(grades, {"a": 80.0}) == {"a": "称职"}  # 20% of one person is no place
+    assert problems({**RULES["staff"], "grades": [{"label": "优秀", "share": 0.2}, {"label": "不称职", "share": 0.9}]})

@@ -1,0 +1,168 @@
+"""投诉 in every center (the test hall enables no plugin): intake at the front desk, the time limit on
+the center's calendar, assignment, escalation to the leadership, the reply, follow-up, the supervision
+office's final finding, seed 001's 通报/下岗 — and nobody handles a complaint about themselves."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from core import clock
+from core.centers import check_center_document, load_center
+from core.models import Center, Notification
+from tests.hall import CaseDriver, build_hall, codes
+from tests.helpers import PASSWORD, center_doc, make_user
+
+pytestmark = pytest.mark.anyio
+
+ERRORS = "... on UserErrors { errors { path code message } }"
+FIELDS = """id channel channelLabel text complainant caseNumber department window staff staffName status stage stageLabel
+  dueOn overdue writtenReply assignee escalated reply verified consequence consequenceLabel receivedBy verifiedBy
+  steps { action actionLabel actor text }"""
+FILE = f"""mutation($c: String!, $text: String!, $channel: String, $case: ID, $dep: String, $win: String, $staff: String,
+  $who: String) {{ fileComplaint(center: $c, text: $text, channel: $channel, case: $case, department: $dep, window: $win,
+  staff: $staff, complainant: $who) {{ __typename ... on Complaint {{ {FIELDS} }} {ERRORS} }} }}"""
+ASSIGN = f"""mutation($id: ID!, $to: String!) {{ assignComplaint(id: $id, assignee: $to) {{
+  __typename ... on Complaint {{ {FIELDS} }} {ERRORS} }} }}"""
+ESCALATE = f"""mutation($id: ID!, $note: String!) {{ escalateComplaint(id: $id, note: $note) {{
+  __typename ... on Complaint {{ {FIELDS} }} {ERRORS} }} }}"""
+REPLY = f"""mutation($id: ID!, $reply: String!) {{ replyComplaint(id: $id, reply: $reply) {{
+  __typename ... on Complaint {{ {FIELDS} }} {ERRORS} }} }}"""
+NOTE = f"""mutation($id: ID!, $text: String!) {{ noteComplaint(id: $id, text: $text) {{
+  __typename ... on Complaint {{ {FIELDS} }} {ERRORS} }} }}"""
+VERIFY = f"""mutation($id: ID!, $verified: Boolean!, $reply: String) {{ verifyComplaint(id: $id, verified: $verified,
+  reply: $reply) {{ __typename ... on Complaint {{ {FIELDS} }} {ERRORS} }} }}"""
+LIST = f"query($c: String!, $pending: Boolean) {{ complaints(center: $c, pending: $pending) {{ {FIELDS} }} }}"
+CONSEQUENCES = """query($c: String!) { complaintConsequences(center: $c) {
+  staff staffName count consequence consequenceLabel complaintIds } }"""
+
+
+@pytest.fixture
+def today(monkeypatch: pytest.MonkeyPatch) -> list[date]:
+    current = [date(2025, 3, 3)]  # a Monday
+    monkeypatch.setattr(clock, "local_today", lambda now=None: current[0])
+    return current
+
+
+@pytest.fixture
+async def drive(app, govhall, gql, today) -> CaseDriver:
+    hall = await build_hall(govhall, gql)
+    for name in ("sup2", "head2"):
+        await make_user(name, hall.center, "supervisor" if name == "sup2" else "head", "scjg" if name == "head2" else None)
+        hall.tokens[name] = await gql.login(name, PASSWORD)
+    return CaseDriver(gql, hall)
+
+
+async def ok(drive: CaseDriver, user: str, query: str, name: str, **variables: Any) -> dict[str, Any]:
+    result = (await drive.query(user, query, **variables))[name]
+    assert result["__typename"] == "Complaint", result
+    return result
+
+
+async def test_a_complaint_from_intake_to_verification_in_a_center_without_plugins(drive, today):
+    assert drive.hall.center.plugins == [] or not drive.hall.center.plugins
+    filed = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="hotline", dep="scjg", staff="rev-scjg",
+                     text="12345转来：市场监管窗口三次让补同一份材料", who="王女士 13800138000")
+    assert (filed["channelLabel"], filed["status"], filed["stage"], filed["department"], filed["staff"]) == (
+        "12345热线", "待核查", "filed", "scjg", "rev-scjg")
+    assert filed["dueOn"] == "2025-03-10" and not filed["overdue"] and filed["writtenReply"]  # 5 working days
+    assert filed["complainant"] == "王女士 13800138000" and filed["receivedBy"] == "clerk1"
+
+    # assignment: never to the person complained against or their department
+    for name in ("rev-scjg", "head2"):
+        assert codes((await drive.query("sup1", ASSIGN, id=filed["id"], to=name))["assignComplaint"]) == ["self"]
+    assert codes((await drive.query("clerk1", ASSIGN, id=filed["id"], to="head1"))["assignComplaint"]) == ["forbidden"]
+    assigned = await ok(drive, "sup1", ASSIGN, "assignComplaint", id=filed["id"], to="head1")
+    assert (assigned["assignee"], assigned["stage"], assigned["stageLabel"]) == ("head1", "assigned", "办理中")
+
+    # escalation to the leadership (上报主任室): the heads and administrators are told
+    assert codes((await drive.query("head1", ESCALATE, id=filed["id"], note="x"))["escalateComplaint"]) == ["forbidden"]
+    assert codes((await drive.query("sup1", ESCALATE, id=filed["id"], note=" "))["escalateComplaint"]) == ["required"]
+    up = await ok(drive, "sup1", ESCALATE, "escalateComplaint", id=filed["id"], note="涉及市场监管和住建两个部门")
+    assert up["escalated"] and up["stageLabel"] == "已上报主任室"
+    told = await Notification.filter(text__contains=f"第{filed['id']}号投诉已上报主任室").values_list("recipient", flat=True)
+    assert sorted(told) == ["admin1", "head1", "head2"]
+
+    # the time limit passes unanswered
+    today[0] = date(2025, 3, 11)
+    late = (await drive.query("sup1", LIST, c="hall"))["complaints"][0]
+    assert late["overdue"] and late["dueOn"] == "2025-03-10"
+
+    # the reply: a written (12345) complaint needs a written reply; the person complained against cannot give it
+    assert codes((await drive.query("rev-scjg", REPLY, id=filed["id"], reply="x"))["replyComplaint"]) == ["forbidden"]
+    empty = (await drive.query("head1", REPLY, id=filed["id"], reply="  "))["replyComplaint"]
+    assert codes(empty) == ["required"] and "书面投诉须书面答复" in empty["errors"][0]["message"]
+    replied = await ok(drive, "head1", REPLY, "replyComplaint", id=filed["id"], reply="已书面答复：材料清单已统一，一次告知")
+    assert replied["stage"] == "replied" and not replied["overdue"]
+    noted = await ok(drive, "head1", NOTE, "noteComplaint", id=filed["id"], text="3月12日回访，投诉人表示满意")
+
+    # verification: the supervision office only, never about itself; final once made
+    for user in ("head1", "clerk1", "rev-scjg"):
+        assert codes((await drive.query(user, VERIFY, id=filed["id"], verified=False))["verifyComplaint"]) == ["forbidden"]
+    verified = await ok(drive, "sup1", VERIFY, "verifyComplaint", id=filed["id"], verified=True)
+    assert (verified["status"], verified["verifiedBy"], verified["reply"]) == ("属实", "sup1", replied["reply"])
+    undo = (await drive.query("sup2", VERIFY, id=filed["id"], verified=False, reply="撤销"))["verifyComplaint"]
+    assert codes(undo) == ["state"]
+    steps = [s["action"] for s in verified["steps"]]
+    assert steps == ["filed", "assigned", "escalated", "replied", "note", "verified", "notice"]
+    assert noted["steps"][-1]["text"] == "3月12日回访，投诉人表示满意"
+    assert verified["consequence"] == "notice" and "通报" in verified["steps"][-1]["text"]
+    assert (await drive.query("sup1", LIST, c="hall", pending=True))["complaints"] == []
+    after = await ok(drive, "head1", NOTE, "noteComplaint", id=filed["id"], text="整改落实情况已复查")  # follow-up goes on
+    assert after["steps"][-1]["action"] == "note" and after["status"] == "属实"
+
+
+async def test_the_time_limit_is_the_centers_setting(drive, govhall):
+    installed = govhall.hub.installed
+    wrong = center_doc("hall", settings={"complaints": {"answerDays": 0}, "assessment": {"gradeShares": {"优秀": 2}}})
+    assert sorted(e.code for e in check_center_document(wrong, installed)) == ["maximum", "minimum"]
+    await load_center(center_doc("hall", settings={"complaints": {"answerDays": 3},
+                                                   "assessment": {"gradeShares": {"优秀": 0.15}}}), installed)
+    filed = await ok(drive, "sup1", FILE, "fileComplaint", c="hall", channel="oral", text="排队时间过长")
+    assert filed["dueOn"] == "2025-03-06" and not filed["writtenReply"]  # 3 working days after Monday 3 March
+
+
+async def test_first_verified_complaint_is_announced_the_second_flags_removal(drive):
+    for n, text in enumerate(("态度生硬", "推诿不办")):
+        k = await ok(drive, "sup1", FILE, "fileComplaint", c="hall", channel="oral", staff="clerk1", text=text)
+        done = await ok(drive, "sup1", VERIFY, "verifyComplaint", id=k["id"], verified=True, reply="经查属实，已当面答复")
+        assert done["consequence"] == ("notice", "removal")[n]
+    unfounded = await ok(drive, "sup1", FILE, "fileComplaint", c="hall", channel="phone", staff="pick1", text="取件慢")
+    answered = await ok(drive, "sup1", VERIFY, "verifyComplaint", id=unfounded["id"], verified=False, reply="调阅录像，不属实")
+    assert answered["status"] == "不属实" and answered["consequence"] is None
+    seen = (await drive.query("sup1", CONSEQUENCES, c="hall"))["complaintConsequences"]
+    assert [(c["staff"], c["count"], c["consequence"], c["consequenceLabel"]) for c in seen] == [
+        ("clerk1", 2, "removal", "下岗（待中心决定）")]
+    assert (await drive.gql.raw(CONSEQUENCES, {"c": "hall"}, token=drive.hall.tokens["clerk1"]))["errors"]
+    told = await Notification.filter(recipient="sup1", text__contains="建议下岗").count()
+    assert told == 1
+
+
+async def test_a_supervisor_complained_against_cannot_verify_it(drive):
+    k = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="written", staff="sup1", text="督查人员态度差")
+    assert codes((await drive.query("sup1", VERIFY, id=k["id"], verified=False, reply="无此事"))["verifyComplaint"]) \
+        == ["forbidden"]
+    assert codes((await drive.query("sup1", REPLY, id=k["id"], reply="无此事"))["replyComplaint"]) == ["forbidden"]
+    done = await ok(drive, "sup2", VERIFY, "verifyComplaint", id=k["id"], verified=True, reply="经查属实，书面答复")
+    assert done["verifiedBy"] == "sup2" and done["consequence"] == "notice"
+
+
+async def test_an_applicant_files_online_about_their_own_case_only(drive):
+    case = await drive.submit("app1")
+    filed = await ok(drive, "app1", FILE, "fileComplaint", c="hall", case=case["id"], channel="oral", text="说不清要什么材料")
+    assert (filed["channel"], filed["caseNumber"], filed["department"]) == ("online", case["number"], "scjg")
+    assert codes((await drive.query("app2", FILE, c="hall", case=case["id"], text="x"))["fileComplaint"]) == ["forbidden"]
+    assert codes((await drive.query("app1", FILE, c="hall", text="没有办件"))["fileComplaint"]) == ["forbidden"]
+    bad = (await drive.query("sup1", FILE, c="hall", channel="fax", dep="xx", win="W-X", staff="app9", text=""))
+    assert codes(bad["fileComplaint"]) == ["channel", "required", "unknown_department", "unknown_window", "unknown_staff"]
+    assert (await drive.gql.raw(LIST, {"c": "hall"}, token=drive.hall.tokens["app1"]))["errors"]
+    other = await Center.get(code="other")
+    assert codes((await drive.query("clerk1", FILE, c=other.code, text="别的中心"))["fileComplaint"]) == ["forbidden"]
+
+
+async def test_an_unknown_complaint_is_not_found(drive):
+    for key in ("0", "abc", "-1", "2147483647"):
+        result = (await drive.query("sup1", VERIFY, id=key, verified=True, reply="x"))["verifyComplaint"]
+        assert codes(result) == ["not_found"] and result["errors"][0]["message"] == "投诉不存在", key

@@ -1,0 +1,99 @@
+"""The complaints screen (#/complaints) in headless Chromium, in 翁源 — a center without the assessment
+plugin: the front desk takes a 12345 complaint, the supervisor assigns and escalates it, the handler
+replies in writing, the supervisor verifies it; the second substantiated complaint against the same
+person shows 下岗 in the supervisor's consequences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_web import browser_page, login, logout  # noqa: F401
+from tests.test_web_screens import Api, api, demo_db, web_server  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def ready(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator(".page[data-ready=true]")).to_be_visible()
+
+
+def test_a_complaint_in_a_center_without_the_assessment_plugin(web_server: str, browser_page: Any, api: Api) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    centers = api("wy-super", "{ centers { code plugins } }")["centers"]
+    assert "assessment" not in next(c for c in centers if c["code"] == "wengyuan")["plugins"]
+
+    login(page, base, "wy-clerk")  # the front desk takes it
+    page.goto(f"{base}/web/#/complaints/wengyuan")
+    page.select_option("#f-channel", "hotline")
+    page.fill("#f-complainant", "王女士 13800138000")
+    page.fill("#f-staff", "wy-scjg")
+    page.fill("#f-text", "12345转来：窗口三次让补同一份材料")
+    page.click("#complaint-form button[type=submit]")
+    expect(page.locator(".banner-success")).to_contain_text("答复期限")
+    row = page.locator("#complaints-table tbody tr", has_text="三次让补同一份材料")
+    expect(row).to_contain_text("待分派")
+    logout(page)
+
+    login(page, base, "wy-super")  # assigns and escalates
+    page.goto(f"{base}/web/#/complaints/wengyuan")
+    row = page.locator("#complaints-table tbody tr", has_text="三次让补同一份材料")
+    row.locator("summary").click()
+    row.locator("input[name=assignee]").fill("wy-scjg")
+    row.locator("button[data-assign]").click()
+    expect(row.locator("[data-action^='assign-'] .field-error")).to_contain_text("不能把投诉分派给被投诉人")
+    row.locator("input[name=assignee]").fill("wy-head")
+    row.locator("button[data-assign]").click()
+    expect(page.locator(".banner-success")).to_contain_text("办理中")
+    ready(page)
+    row = page.locator("#complaints-table tbody tr", has_text="三次让补同一份材料")
+    row.locator("summary").click()
+    row.locator("textarea[name=note]").fill("涉及两个部门")
+    row.locator("button[data-escalate]").click()
+    expect(page.locator(".banner-success")).to_contain_text("上报主任室")
+    logout(page)
+
+    login(page, base, "wy-head")  # the handler replies in writing
+    page.goto(f"{base}/web/#/complaints/wengyuan")
+    row = page.locator("#complaints-table tbody tr", has_text="三次让补同一份材料")
+    row.locator("summary").click()
+    row.locator("button[data-reply]").click()
+    expect(row.locator("[data-action^='reply-'] .field-error")).to_contain_text("书面投诉须书面答复")
+    row.locator("textarea[name=reply]").fill("已书面答复：材料清单已统一，一次告知")
+    row.locator("button[data-reply]").click()
+    expect(page.locator(".banner-success")).to_contain_text("已答复")
+    ready(page)
+    row = page.locator("#complaints-table tbody tr", has_text="三次让补同一份材料")
+    expect(row.locator("button[data-verify]")).to_have_count(0)  # only the supervision office verifies
+    logout(page)
+
+    login(page, base, "wy-super")  # verifies: the first substantiated complaint is announced
+    page.goto(f"{base}/web/#/complaints/wengyuan")
+    row = page.locator("#complaints-table tbody tr", has_text="三次让补同一份材料")
+    row.locator("summary").click()
+    expect(row.locator("ol.steps")).to_contain_text("上报主任室")
+    row.locator("button[data-verify]").click()
+    expect(page.locator(".banner-success")).to_contain_text("属实")
+    ready(page)
+    expect(page.locator("#consequences-table")).to_contain_text("通报")
+
+    # a second one against the same person, taken by the supervisor: 下岗, for the center's decision
+    page.fill("#f-staff", "wy-scjg")
+    page.fill("#f-text", "推诿不办，让群众找别的部门")
+    page.click("#complaint-form button[type=submit]")
+    expect(page.locator(".banner-success")).to_contain_text("投诉已登记")
+    ready(page)
+    row = page.locator("#complaints-table tbody tr", has_text="推诿不办")
+    row.locator("summary").click()
+    row.locator("textarea[name=reply]").last.fill("经调查属实，已当面答复")
+    row.locator("button[data-verify]").click()
+    expect(page.locator(".banner-success")).to_contain_text("属实")
+    ready(page)
+    consequence = page.locator("#consequences-table tbody tr", has_text="wy-scjg")
+    expect(consequence).to_contain_text("下岗")
+    expect(consequence).to_contain_text("2")
