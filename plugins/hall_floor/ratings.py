@@ -66,6 +66,8 @@ async def rate_on_site(
         errors.append(UserError("range", "评价等级应为1至5：5 非常满意 … 1 非常不满意", "/level"))
     elif level <= 2 and reason not in BAD_REASONS:
         errors.append(UserError("reason", f"请选择不满意的原因：{'、'.join(BAD_REASONS)}", "/reason"))
+    if case is not None and case.completed_at is None:
+        errors.append(UserError("not_completed", "办件办结后才能评价", "/case"))
     if case is not None and await OnSiteRating.exists(case_id=case.id) or ticket is not None and await OnSiteRating.exists(ticket_id=ticket.id):
         errors.append(DUPLICATE)
     if errors:
