@@ -81,8 +81,9 @@ class Query:
 
     @strawberry.field(description="窗口叫号屏：本窗口正在办理的号和等候队列（窗口人员、首席代表）")
     async def hall_window_queue(self, info: Info, center: str, window: str) -> WindowQueueType:
-        current, line = await tickets.window_view(info.context.actor, center, window)
-        return WindowQueueType(window=window, current=[ticket_type(t) for t in current], waiting=[ticket_type(t) for t in line])
+        current, line, last = await tickets.window_view(info.context.actor, center, window)
+        return WindowQueueType(window=window, current=[ticket_type(t) for t in current], waiting=[ticket_type(t) for t in line],
+                               last_done=ticket_type(last) if last else None)
 
     @strawberry.field(description="等候时长统计：平均等候、最长等候、按窗口（窗口人员、首席代表、督查）")
     async def hall_wait_stats(

@@ -71,6 +71,7 @@ class WindowQueueType:
     window: str
     current: list[TicketType]
     waiting: list[TicketType]
+    last_done: TicketType | None = strawberry.field(description="本窗口最近办结、尚未评价的号（评价器据此评价）")
 
 
 @strawberry.type(name="HallWindowFigures", description="一个窗口的等候与办理时长（秒）")

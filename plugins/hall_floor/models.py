@@ -22,13 +22,13 @@ class Ticket(Model):
 
     id = fields.IntField(primary_key=True)
     center = fields.ForeignKeyField("core.Center", related_name="hall_floor_tickets", on_delete=fields.CASCADE)
-    queue = fields.CharField(max_length=8, description="the queue's code, also the number's prefix")
+    queue = fields.CharField(max_length=8, description="the queue code, also the prefix of the number")
     day = fields.DateField()
     number = fields.CharField(max_length=16)
     status = fields.CharField(max_length=16, default="waiting", description="waiting, called, done or skipped")
     mobile = fields.CharField(max_length=32, default="")
     booking = fields.ForeignKeyField("hall_floor.Booking", related_name="tickets", null=True, on_delete=fields.SET_NULL)
-    due_at = fields.DatetimeField(null=True, description="an appointment's start: from then on it is called first")
+    due_at = fields.DatetimeField(null=True, description="the start of an appointment: from then on it is called first")
     taken_at = fields.DatetimeField()
     called_at = fields.DatetimeField(null=True)
     finished_at = fields.DatetimeField(null=True)
@@ -65,7 +65,7 @@ class WalkInParty(Model):
 
 
 class ClaimCode(Model):
-    """An SMS code sent to a walk-in party's mobile so that it can claim one case online."""
+    """An SMS code sent to the mobile of a walk-in party so that it can claim one case online."""
 
     id = fields.IntField(primary_key=True)
     party = fields.ForeignKeyField("hall_floor.WalkInParty", related_name="codes", on_delete=fields.CASCADE)
@@ -81,7 +81,7 @@ class ClaimCode(Model):
 
 
 class OnSiteRating(Model):
-    """评价器: a rating tapped at a window's tablet, of a case (then also the core's rating) or a ticket."""
+    """评价器: a rating tapped at the tablet of a window, of a case (then also the core rating) or a ticket."""
 
     id = fields.IntField(primary_key=True)
     center = fields.ForeignKeyField("core.Center", related_name="hall_floor_ratings", on_delete=fields.CASCADE)
@@ -134,7 +134,7 @@ class BookingSlot(Model):
 
 
 class Booking(Model):
-    """预约: one person, one queue, one roster period; ``holder`` is unique per slot while it is booked."""
+    """预约: one person, one queue, one roster period, the holder column is unique per slot while it is booked."""
 
     id = fields.IntField(primary_key=True)
     center = fields.ForeignKeyField("core.Center", related_name="hall_floor_bookings", on_delete=fields.CASCADE)
@@ -143,7 +143,7 @@ class Booking(Model):
     day = fields.DateField()
     period = fields.CharField(max_length=11, description="HH:MM-HH:MM")
     slot = fields.CharField(max_length=48)
-    holder = fields.IntField(null=True, description="the user's id while booked: one place per person and slot")
+    holder = fields.IntField(null=True, description="the user id while booked: one place per person and slot")
     extended = fields.BooleanField(default=False, description="错时/延时服务 outside office hours")
     status = fields.CharField(max_length=16, default="booked", description="booked, arrived or cancelled")
     created_at = fields.DatetimeField(auto_now_add=True)

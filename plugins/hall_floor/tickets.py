@@ -18,7 +18,7 @@ from core.api import Actor, Case, Center, Forbidden, NotFound, UserError, UserEr
 
 from . import clock
 from .floor import STAFF, Queue, floor_center, near_ahead, queue, queues, window
-from .models import Booking, Ticket
+from .models import Booking, OnSiteRating, Ticket
 from .sms import send_sms
 
 DISPLAY_CALLS = 8
@@ -200,11 +200,16 @@ async def _notify_near(govhall: Any, center: Center, queue_code: str) -> None:
                        f"【{center.name}】您的排队号{ticket.number}前面还有{ahead}人，请留意叫号，及时到窗口办理。")
 
 
-async def window_view(actor: Actor, center_code: str, window_code: str) -> tuple[list[Ticket], list[Ticket]]:
-    """What the window screen shows: its current ticket(s), the waiting line of its queues."""
+async def window_view(actor: Actor, center_code: str, window_code: str) -> tuple[list[Ticket], list[Ticket], Ticket | None]:
+    """What the window screen shows: its current ticket(s), the waiting line of its queues, and the
+    last ticket it finished that is not rated yet (what its rating tablet asks about)."""
     center, served = await _window_queues(actor, center_code, window_code)
-    current = await Ticket.filter(center=center, day=clock.today(), window_code=window_code, status="called").order_by("-id")
-    return list(current), await waiting(center, [q.code for q in served])
+    today = clock.today()
+    current = await Ticket.filter(center=center, day=today, window_code=window_code, status="called").order_by("-id")
+    last = await Ticket.filter(center=center, day=today, window_code=window_code, status="done").order_by("-finished_at", "-id").first()
+    if last is not None and await OnSiteRating.exists(ticket_id=last.id):
+        last = None
+    return list(current), await waiting(center, [q.code for q in served]), last
 
 
 async def display(center_code: str) -> tuple[Center, list[Ticket], dict[str, int], list[Queue]]:
