@@ -9,10 +9,18 @@ Thin hook implementations; the services live in :mod:`.tickets`, :mod:`.walkins`
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import ModuleType
 
 from core.api import hookimpl
 
+from . import hookspecs
 from .graphql import Mutation, Query
+
+
+@hookimpl
+def register_hookspecs() -> ModuleType:
+    """``hall_ticket_called`` and ``hall_rectification_opened``, for announcers and notifiers."""
+    return hookspecs
 
 
 @hookimpl

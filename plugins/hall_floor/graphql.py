@@ -150,7 +150,8 @@ class Mutation:
 
     @strawberry.mutation(description="重呼本窗口正在办理的号")
     async def recall_ticket(self, info: Info, center: str, window: str, ticket: strawberry.ID) -> TicketResult:
-        return await mutation_result(lambda: tickets.recall(info.context.actor, center, window, ticket), ticket_type)
+        ctx = info.context
+        return await mutation_result(lambda: tickets.recall(ctx.govhall, ctx.actor, center, window, ticket), ticket_type)
 
     @strawberry.mutation(description="过号：叫号未到")
     async def skip_ticket(self, info: Info, center: str, window: str, ticket: strawberry.ID) -> TicketResult:
@@ -190,8 +191,9 @@ class Mutation:
         self, info: Info, center: str, window: str, level: int, case: strawberry.ID | None = None,
         ticket: strawberry.ID | None = None, reason: str | None = None,
     ) -> RatingResult:
+        ctx = info.context
         return await mutation_result(
-            lambda: ratings.rate_on_site(info.context.actor, center, window, level, case, ticket, reason or ""), rating_type)
+            lambda: ratings.rate_on_site(ctx.govhall, ctx.actor, center, window, level, case, ticket, reason or ""), rating_type)
 
     @strawberry.mutation(description="督查登记差评的整改措施")
     async def rectify(self, info: Info, rectification: strawberry.ID, measures: str) -> RectificationResult:

@@ -26,6 +26,7 @@ from core.api import (
 )
 
 from . import clock
+from .events import announce
 from .floor import BAD_REASONS, floor_center, window
 from .models import OnSiteRating, Rectification, Ticket
 
@@ -53,7 +54,7 @@ async def _target(center: Any, case_id: Any, ticket_id: Any) -> tuple[Case | Non
 
 
 async def rate_on_site(
-    actor: Actor, center_code: str, window_code: str, level: int, case_id: Any = None, ticket_id: Any = None,
+    govhall: Any, actor: Actor, center_code: str, window_code: str, level: int, case_id: Any = None, ticket_id: Any = None,
     reason: str = "",
 ) -> OnSiteRating:
     """Record the tablet's rating; all-or-nothing (the core's rating, this record, the task)."""
@@ -84,10 +85,13 @@ async def rate_on_site(
                 center=center, window_code=window_code, staff_id=staff_id, case=case, ticket=ticket, level=level,
                 reason=reason if level <= 2 else "",
             )
+            task = None
             if due is not None:
-                await Rectification.create(center=center, rating=row, reason=reason, opened_on=today, due=due)
+                task = await Rectification.create(center=center, rating=row, reason=reason, opened_on=today, due=due)
     except IntegrityError:
         raise UserErrorsException([DUPLICATE]) from None
+    if task is not None:
+        await announce(govhall, center, "hall_rectification_opened", rectification=task, rating=row)
     return await load_rating(row.id)
 
 

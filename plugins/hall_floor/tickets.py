@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 from core.api import Actor, Case, Center, Forbidden, NotFound, UserError, UserErrorsException, is_valid_mobile, next_value, parse_period
 
 from . import clock
+from .events import announce
 from .floor import STAFF, Queue, floor_center, near_ahead, queue, queues, window
 from .models import Booking, OnSiteRating, Ticket
 from .sms import send_sms
@@ -117,8 +118,7 @@ async def call_next(govhall: Any, actor: Actor, center_code: str, window_code: s
         if not candidates:
             raise UserErrorsException.single("empty", "当前没有等候的号", "/window")
         if await _mark_called(candidates[0], window_code, actor):
-            await _notify_near(govhall, center, candidates[0].queue)
-            return await Ticket.get(id=candidates[0].id)
+            return await _after_call(govhall, center, candidates[0].id, window_code)
     raise UserErrorsException.single("busy", "叫号繁忙，请重试", "/window")
 
 
@@ -146,8 +146,15 @@ async def call_ticket(govhall: Any, actor: Actor, center_code: str, window_code:
         raise UserErrorsException.single("state", f"{ticket.number}已叫号或已办结", "/ticket")
     if not await _mark_called(ticket, window_code, actor):
         raise UserErrorsException.single("state", f"{ticket.number}已被其他窗口叫号", "/ticket")
-    await _notify_near(govhall, center, ticket.queue)
-    return await Ticket.get(id=ticket.id)
+    return await _after_call(govhall, center, ticket.id, window_code)
+
+
+async def _after_call(govhall: Any, center: Center, ticket_id: int, window_code: str, recall: bool = False) -> Ticket:
+    ticket = await Ticket.get(id=ticket_id)
+    await announce(govhall, center, "hall_ticket_called", ticket=ticket, window=window_code, recall=recall)
+    if not recall:
+        await _notify_near(govhall, center, ticket.queue)
+    return ticket
 
 
 async def _own_called(actor: Actor, center_code: str, window_code: str, ticket_id: Any) -> tuple[Center, Ticket]:
@@ -158,11 +165,11 @@ async def _own_called(actor: Actor, center_code: str, window_code: str, ticket_i
     return center, ticket
 
 
-async def recall(actor: Actor, center_code: str, window_code: str, ticket_id: Any) -> Ticket:
+async def recall(govhall: Any, actor: Actor, center_code: str, window_code: str, ticket_id: Any) -> Ticket:
     """重呼: the display shows the number again."""
-    _, ticket = await _own_called(actor, center_code, window_code, ticket_id)
+    center, ticket = await _own_called(actor, center_code, window_code, ticket_id)
     await Ticket.filter(id=ticket.id).update(calls=F("calls") + 1, last_call_at=_utc(clock.now()))
-    return await Ticket.get(id=ticket.id)
+    return await _after_call(govhall, center, ticket.id, window_code, recall=True)
 
 
 async def skip(actor: Actor, center_code: str, window_code: str, ticket_id: Any) -> Ticket:

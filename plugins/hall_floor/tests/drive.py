@@ -103,16 +103,16 @@ async def next_workday(center: Any, after: date | None = None) -> date:
     return day
 
 
-async def build_floor(govhall: Any, gql: Any) -> Hall:
+async def build_floor(govhall: Any, gql: Any, plugins: tuple[str, ...] = ()) -> Hall:
     hall = await build_hall(govhall, gql, plugins=["hall_floor"])
-    doc = center_doc("hall", ["hall_floor"], settings={"hallFloor": HALL_FLOOR})
+    doc = center_doc("hall", ["hall_floor", *plugins], settings={"hallFloor": HALL_FLOOR})
     doc["windows"].append({"code": "B01", "name": "企业服务窗口", "kind": "special", "department": "scjg"})
     hall.center = await load_center(doc, govhall.hub.installed)
     return hall
 
 
-async def floor_driver(govhall: Any, gql: Any, monkeypatch: Any) -> FloorDriver:
-    hall = await build_floor(govhall, gql)
+async def floor_driver(govhall: Any, gql: Any, monkeypatch: Any, plugins: tuple[str, ...] = ()) -> FloorDriver:
+    hall = await build_floor(govhall, gql, plugins)
     day = await next_workday(hall.center)
     held = Clock(datetime.combine(day, time(9, 0), tzinfo=CENTER_TZ))
     monkeypatch.setattr(clock, "now", held.now)
