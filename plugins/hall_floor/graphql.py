@@ -22,6 +22,7 @@ from .graphql_types import (
     DisplayType,
     PartyType,
     QueueType,
+    RatingFiguresType,
     RatingType,
     RectificationType,
     SlotsType,
@@ -95,6 +96,13 @@ class Query:
             windows=[WindowFiguresType(window=w.window, served=w.served, average_wait=w.average_wait,
                                        longest_wait=w.longest_wait, average_service=w.average_service) for w in found.windows],
         )
+
+    @strawberry.field(description="评价器的评价统计：按窗口和工作人员（首席代表、督查）")
+    async def hall_rating_figures(
+        self, info: Info, center: str, start: Annotated[date, strawberry.argument(name="from")], end: Annotated[date, strawberry.argument(name="to")],
+    ) -> list[RatingFiguresType]:
+        rows = await stats.rating_figures(info.context.actor, center, start, end)
+        return [RatingFiguresType(kind=r.kind, subject=r.subject, ratings=r.ratings, average=r.average, bad=r.bad) for r in rows]
 
     @strawberry.field(description="按证件号码查找已登记的现场申请人（窗口人员）")
     async def walk_in_party(self, info: Info, center: str, id_number: str) -> PartyType | None:

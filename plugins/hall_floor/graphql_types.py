@@ -92,6 +92,15 @@ class WaitStatsType:
     windows: list[WindowFiguresType]
 
 
+@strawberry.type(name="HallRatingFigures", description="评价器的评价：按窗口（kind=window）和工作人员（kind=staff）")
+class RatingFiguresType:
+    kind: str
+    subject: str
+    ratings: int
+    average: float
+    bad: int = strawberry.field(description="不满意、非常不满意的次数")
+
+
 @strawberry.type(name="WalkInParty", description="现场申请人（无网上账号）：个人凭身份证，企业凭统一社会信用代码")
 class PartyType:
     id: strawberry.ID

@@ -75,9 +75,11 @@ class ClaimCode(Model):
     attempts = fields.IntField(default=0)
     used_at = fields.DatetimeField(null=True)
     claimed_by = fields.ForeignKeyField("core.User", related_name="hall_floor_claims", null=True, on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "hall_floor_claim_code"
+        indexes = (("party_id", "case_id"),)
 
 
 class OnSiteRating(Model):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from core.api import Actor
+from core.api import CENTER_TZ, Actor
 
 from .floor import floor_center
-from .models import Ticket
+from .models import OnSiteRating, Ticket
 
 
 @dataclass
@@ -58,3 +58,30 @@ async def wait_stats(actor: Actor, center_code: str, start: date, end: date) -> 
         figures.average_service = _mean(figures.services)
     return WaitStats(tickets=len(rows), called=len(waits), average_wait=_mean(waits),
                      longest_wait=max(waits, default=0.0), windows=[per[k] for k in sorted(per)])
+
+
+@dataclass
+class RatingFigures:
+    """On-site ratings of one window or one staff member: how many, their average, how many bad."""
+
+    kind: str
+    subject: str
+    ratings: int
+    average: float
+    bad: int
+
+
+async def rating_figures(actor: Actor, center_code: str, start: date, end: date) -> list[RatingFigures]:
+    """The tablet's ratings of the period per window and per staff member (评价器 figures)."""
+    center = await floor_center(center_code)
+    actor.require(center.id, "head", "supervisor", "admin")
+    since = datetime.combine(start, time.min, tzinfo=CENTER_TZ)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=CENTER_TZ)
+    rows = await OnSiteRating.filter(center=center, at__gte=since, at__lt=until).select_related("staff")
+    groups: dict[tuple[str, str], list[int]] = {}
+    for r in rows:
+        groups.setdefault(("window", r.window_code), []).append(r.level)
+        if r.staff is not None:
+            groups.setdefault(("staff", r.staff.display_name or r.staff.username), []).append(r.level)
+    return [RatingFigures(kind, subject, len(levels), round(sum(levels) / len(levels), 2), sum(1 for v in levels if v <= 2))
+            for (kind, subject), levels in sorted(groups.items())]

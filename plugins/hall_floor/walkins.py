@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from core.api import (
@@ -33,6 +33,7 @@ from .sms import send_sms
 KINDS = {"person": "个人", "enterprise": "企业"}
 CODE_MINUTES = 10
 MAX_ATTEMPTS = 5
+CODES_PER_HOUR = 5
 NO_MATCH = UserError("no_match", "证件号码与办件编号不匹配，或该办件不是窗口代为申请的办件", "/caseNumber")
 
 
@@ -107,10 +108,12 @@ async def send_claim_code(govhall: Any, actor: Actor, center_code: str, case_num
     """Send a 6-digit code to the party's mobile; returns the masked mobile it went to."""
     actor.require_login()
     center, party, case = await _party_case(center_code, case_number, id_number)
+    now = clock.now()
+    if await ClaimCode.filter(party=party, case=case, created_at__gt=datetime.now(timezone.utc) - timedelta(hours=1)).count() >= CODES_PER_HOUR:
+        raise UserErrorsException.single("too_many", f"验证码发送过于频繁（每小时最多{CODES_PER_HOUR}次），请稍后再试", "/caseNumber")
     code = f"{secrets.randbelow(10**6):06d}"
-    await ClaimCode.filter(party=party, case=case, used_at=None).delete()
-    await ClaimCode.create(party=party, case=case, code_hash=_hash(code),
-                           expires_at=clock.now() + timedelta(minutes=CODE_MINUTES))
+    await ClaimCode.filter(party=party, case=case, used_at=None, expires_at__gt=now).update(expires_at=now)  # older codes end
+    await ClaimCode.create(party=party, case=case, code_hash=_hash(code), expires_at=now + timedelta(minutes=CODE_MINUTES))
     await send_sms(govhall, center, party.mobile,
                    f"【{center.name}】您正在认领办件{case.number}，验证码{code}，{CODE_MINUTES}分钟内有效。如非本人操作请忽略。", case)
     return f"{party.mobile[:3]}****{party.mobile[-4:]}"
@@ -122,7 +125,7 @@ async def claim_case(govhall: Any, actor: Actor, center_code: str, case_number: 
     center, party, case = await _party_case(center_code, case_number, id_number)
     pending = await ClaimCode.filter(party=party, case=case, used_at=None).order_by("-id").first()
     wrong = UserErrorsException.single("code", "验证码错误或已过期，请重新获取", "/code")
-    if pending is None or pending.expires_at < clock.now() or pending.attempts >= MAX_ATTEMPTS:
+    if pending is None or pending.expires_at <= clock.now() or pending.attempts >= MAX_ATTEMPTS:
         raise wrong
     if not hmac.compare_digest(pending.code_hash, _hash(code.strip())):
         await ClaimCode.filter(id=pending.id).update(attempts=pending.attempts + 1)

@@ -358,9 +358,14 @@ async function statsTab(page, c) {
     const to = page.querySelector("#range-to").value;
     const { hallWaitStats: s } = await gql(`query($c: String!, $f: Date!, $t: Date!) { hallWaitStats(center: $c, from: $f, to: $t) {
         tickets called averageWait longestWait windows { window served averageWait longestWait averageService } } }`, { c: c.code, f: from, t: to });
+    const { hallRatingFigures: figures } = await gql(`query($c: String!, $f: Date!, $t: Date!) { hallRatingFigures(center: $c, from: $f, to: $t) {
+        kind subject ratings average bad } }`, { c: c.code, f: from, t: to });
     out.replaceChildren(h("p", null, `取号 ${s.tickets} 个，已叫号 ${s.called} 个；平均等候 ${minutes(s.averageWait)}，最长等候 ${minutes(s.longestWait)}`),
       table([["窗口", (w) => w.window], ["叫号数", (w) => w.served], ["平均等候", (w) => minutes(w.averageWait)],
-        ["最长等候", (w) => minutes(w.longestWait)], ["平均办理", (w) => minutes(w.averageService)]], s.windows));
+        ["最长等候", (w) => minutes(w.longestWait)], ["平均办理", (w) => minutes(w.averageService)]], s.windows),
+      h("h2", null, "现场评价（评价器）"),
+      table([["", (r) => (r.kind === "window" ? "窗口" : "工作人员")], ["对象", (r) => r.subject], ["评价数", (r) => r.ratings],
+        ["平均分", (r) => r.average.toFixed(2)], ["差评", (r) => r.bad]], figures, { empty: "该期间没有现场评价。" }));
   }
   page.querySelectorAll("#range-from, #range-to").forEach((el) => el.addEventListener("change", show));
   await show();

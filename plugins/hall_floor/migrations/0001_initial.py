@@ -128,8 +128,9 @@ class Migration(migrations.Migration):
                 ('attempts', fields.IntField(default=0)),
                 ('used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('claimed_by', fields.ForeignKeyField('core.User', source_field='claimed_by_id', null=True, db_constraint=True, to_field='id', related_name='hall_floor_claims', on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'hall_floor_claim_code', 'app': 'hall_floor', 'pk_attr': 'id', 'table_description': 'An SMS code sent to the mobile of a walk-in party so that it can claim one case online.'},
+            options={'table': 'hall_floor_claim_code', 'app': 'hall_floor', 'indexes': [Index(fields=['party_id', 'case_id'])], 'pk_attr': 'id', 'table_description': 'An SMS code sent to the mobile of a walk-in party so that it can claim one case online.'},
             bases=['Model'],
         ),
     ]

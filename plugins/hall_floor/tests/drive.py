@@ -42,6 +42,7 @@ DISPLAY = "query($c: String!) { hallDisplay(center: $c) { centerName calls { num
 WINDOW = f"query($c: String!, $w: String!) {{ hallWindowQueue(center: $c, window: $w) {{ current {{ {TICKET_FIELDS} }} waiting {{ {TICKET_FIELDS} }} }} }}"
 STATS = """query($c: String!, $f: Date!, $t: Date!) { hallWaitStats(center: $c, from: $f, to: $t) {
   tickets called averageWait longestWait windows { window served averageWait longestWait averageService } } }"""
+FIGURES = "query($c: String!, $f: Date!, $t: Date!) { hallRatingFigures(center: $c, from: $f, to: $t) { kind subject ratings average bad } }"
 PARTY_FIELDS = "id kind idNumber name contactName mobile username"
 REGISTER = f"""mutation($c: String!, $k: String!, $i: String!, $n: String!, $m: String!, $p: String) {{
   registerWalkInParty(center: $c, kind: $k, idNumber: $i, name: $n, mobile: $m, contactName: $p) {{

@@ -8,7 +8,7 @@ import pytest
 from core.models import Rating, User
 
 from ..models import OnSiteRating, Rectification, Ticket, WalkInParty
-from .drive import CALL, ENTERPRISE, FIND_PARTY, RATE, RECALL, REGISTER, SKIP, TAKE, CALL_NEXT, codes, floor_driver
+from .drive import SEND_CODE, CALL, ENTERPRISE, FIND_PARTY, RATE, RECALL, REGISTER, SKIP, TAKE, CALL_NEXT, codes, floor_driver
 
 pytestmark = pytest.mark.anyio
 
@@ -71,3 +71,12 @@ async def test_a_case_rated_online_is_not_rated_again_on_site(drive):
     assert codes(again) == ["duplicate"]
     assert await OnSiteRating.all().count() == 0 and await Rectification.all().count() == 0
     assert (await Rating.get(case_id=int(quick["id"]))).level == 5
+
+
+async def test_claim_codes_are_limited(drive):
+    party = await drive.run("clerk1", REGISTER, c="hall", k="person", i="441882198503120010", n="李青禾", m="13800138000")
+    case = await drive.submit("clerk1", behalf=party["username"])
+    for _ in range(5):
+        assert (await drive.run("app2", SEND_CODE, c="hall", n=case["number"], i="441882198503120010"))["mobile"] == "138****8000"
+    assert codes(await drive.run("app2", SEND_CODE, c="hall", n=case["number"], i="441882198503120010")) == ["too_many"]
+    assert codes(await drive.run("app2", SEND_CODE, c="hall", n=case["number"], i="441882198503120011")) == ["no_match"]

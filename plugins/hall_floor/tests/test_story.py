@@ -14,7 +14,7 @@ from core.models import Case, Notification, Rating
 
 from ..models import OnSiteRating, Rectification, Ticket, WalkInParty
 from .drive import (
-    BOOK, CALL, CALL_NEXT, CLAIM, DISPLAY, ENTERPRISE, FINISH, FOLLOW_UP, ON_SITE, RATE, RECTIFICATIONS, RECTIFY,
+    BOOK, CALL, CALL_NEXT, CLAIM, DISPLAY, ENTERPRISE, FIGURES, FINISH, FOLLOW_UP, ON_SITE, RATE, RECTIFICATIONS, RECTIFY,
     REGISTER, SEND_CODE, STATS, TAKE, WINDOW, codes, floor_driver,
 )
 
@@ -122,6 +122,10 @@ async def test_walk_in_enterprise_claims_and_rates(drive, govhall):
     assert rated["staff"] == "clerk1" and rated["levelLabel"] == "非常不满意"
     assert (await Rating.get(case_id=int(quick["id"]))).level == 1
     assert (await drive.run("sup1", ON_SITE, c="hall", k=quick["id"]))["reason"] == "等候时间过长"
+    # the rating's time is the database's, not the story's clock: ask for a wide period
+    figures = await drive.run("sup1", FIGURES, c="hall", f="2000-01-01", t="2099-12-31")
+    assert figures == [{"kind": "staff", "subject": "clerk1", "ratings": 1, "average": 1.0, "bad": 1},
+                       {"kind": "window", "subject": "A01", "ratings": 1, "average": 1.0, "bad": 1}]
 
     (task,) = await drive.run("sup1", RECTIFICATIONS, c="hall", s="open")
     calendar = await calendar_for(drive.hall.center)
