@@ -190,6 +190,13 @@ export async function windowView({ page, params, query, user, isCurrent }) {
   async function show() {
     const { hallWindowQueue: q } = await gql(`query($c: String!, $w: String!) { hallWindowQueue(center: $c, window: $w) {
         current { ${TICKET} } waiting { ${TICKET} } } }`, { c: c.code, w });
+    // the poll must not wipe what the clerk is typing (the case ID): redraw only when the tickets change
+    const key = q.current.map((t) => `${t.id}/${t.calls}`).join(",");
+    if (key === shownKey) {
+      line.replaceChildren(waitingTable(q.waiting));
+      return;
+    }
+    shownKey = key;
     current.replaceChildren(q.current.length ? table([
       ["号码", (t) => h("strong", { class: "ticket-number-small" }, t.number)],
       ["等候", (t) => minutes(t.waitSeconds)],
@@ -201,11 +208,15 @@ export async function windowView({ page, params, query, user, isCurrent }) {
           caseId, h("button", { type: "button", class: "btn btn-primary", dataset: { action: "finish" }, onclick: () => act("finishTicket", t, caseId.value.trim() || null) }, "办结"));
       }],
     ], q.current) : note("没有正在办理的号。"));
-    line.replaceChildren(table([
+    line.replaceChildren(waitingTable(q.waiting));
+  }
+  function waitingTable(waiting) {
+    return table([
       ["号码", (t) => t.number], ["预约", (t) => (t.appointment ? "预约号" : "")], ["状态", (t) => t.statusLabel],
       ["操作", (t) => h("button", { type: "button", class: "btn btn-link", dataset: { call: t.number }, onclick: () => act("callTicket", t) }, "叫此号")],
-    ], q.waiting, { empty: "没有等候的号。" }));
+    ], waiting, { empty: "没有等候的号。" });
   }
+  let shownKey = null;
   await show();
   poll(isCurrent, show, 5000);
 }

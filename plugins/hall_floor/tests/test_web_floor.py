@@ -57,3 +57,34 @@ def test_display_shows_the_call_and_the_tablet_rates_the_case(web_server: str, b
     on_site = api("lz-super", "query($k: ID!) { onSiteRating(center: \"lianzhou\", case: $k) { channel window staff level } }",
                   k=case["id"])["onSiteRating"]
     assert on_site["channel"] == "现场" and on_site["window"] == "ZH01" and on_site["level"] == 5
+
+
+def test_supervisor_rectifies_a_bad_rating_and_reads_the_figures(web_server: str, browser_page: Any, api: Api) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    ticket = api("lz-clerk", 'mutation { takeTicket(center: "lianzhou", queue: "C") { ... on HallTicket { id number } } }')["takeTicket"]
+    called = api("lz-clerk", 'mutation { callNextTicket(center: "lianzhou", window: "W12") { ... on HallTicket { id number } } }')["callNextTicket"]
+    assert called["id"] == ticket["id"]
+    api("lz-clerk", 'mutation($t: ID!) { finishTicket(center: "lianzhou", window: "W12", ticket: $t) { __typename } }', t=ticket["id"])
+    rated = api("lz-clerk", """mutation($t: ID!) { rateOnSite(center: "lianzhou", window: "W12", level: 2, ticket: $t, reason: "办事效率低") {
+        __typename ... on OnSiteRating { id } } }""", t=ticket["id"])["rateOnSite"]
+    assert rated["__typename"] == "OnSiteRating", rated
+
+    login(page, base, "lz-super")
+    page.goto(f"{base}/web/#/floor/supervisor/lianzhou")
+    row = page.locator("tr", has_text="办事效率低")
+    expect(row).to_contain_text("整改中")
+    expect(row).to_contain_text("15个工作日")
+    row.locator("textarea").fill("税务窗口高峰时段增派一人")
+    row.locator("button:has-text('登记整改')").click()
+    row = page.locator("tr", has_text="办事效率低")
+    expect(row).to_contain_text("已整改")
+    row.locator("textarea").fill("电话回访，申请人满意")
+    row.locator("button:has-text('登记回访')").click()
+    expect(page.locator("tr", has_text="办事效率低")).to_contain_text("回访：电话回访，申请人满意")
+
+    page.click("a[data-tab=stats]")
+    expect(page.locator(".wait-stats")).to_contain_text("平均等候")
+    expect(page.locator(".wait-stats tr", has_text="W12").first).to_contain_text("1")  # waits: one ticket served
+    expect(page.locator(".wait-stats tr", has_text="窗口").filter(has_text="W12")).to_contain_text("2.00")  # the tablet's figures
