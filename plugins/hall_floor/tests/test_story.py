@@ -145,3 +145,14 @@ async def test_walk_in_enterprise_claims_and_rates(drive, govhall):
     assert done["status"] == "rectified"
     closed = await drive.run("sup1", FOLLOW_UP, r=task["id"], n="电话回访，申请人表示满意", s=True)
     assert closed["status"] == "closed" and closed["followUpSatisfied"] is True
+
+
+async def test_an_sms_when_three_are_ahead(drive):
+    mobiles = ["", "", "", "13700000004", "13700000005"]
+    tickets = [await drive.run(None, TAKE, c="hall", q="A", m=m or None) for m in mobiles]
+    assert await Notification.filter(text__contains="前面还有").count() == 0
+    await drive.run("clerk1", CALL_NEXT, c="hall", w="A01")  # A002 A003 A004 A005 wait: A005 has three ahead
+    (sms,) = await Notification.filter(text__contains="前面还有")
+    assert sms.recipient == "13700000005" and tickets[4]["number"] in sms.text and "前面还有3人" in sms.text
+    await drive.run("clerk1", CALL_NEXT, c="hall", w="A01")  # nobody has three ahead now: A005 was told once
+    assert await Notification.filter(text__contains="前面还有").count() == 1
