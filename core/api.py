@@ -11,6 +11,7 @@ core's Tortoise models, which plugins read and reference (``ForeignKeyField("cor
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, datetime, time, timezone
 from typing import Any
@@ -24,14 +25,16 @@ from . import complaints as _complaints
 from . import counters as _counters
 from . import effects as _effects
 from . import handover as _handover
+from . import ratings as _ratings
 from . import receipt as _receipt
 from . import stats as _stats
 from .accounts import STAFF_ROLES, Actor
+from .accounts import add_user as _add_user
 from .calendar import CENTER_TZ, DayInfo, WorkCalendar
 from .calendar import parse_period as _parse_period
 from .documents import issue as _issue
 from .errors import Forbidden, NotFound, UserError, UserErrorsException
-from .formats import FormatProblem, check_uscc, is_valid_mobile
+from .formats import FormatProblem, check_resident_id, check_uscc, is_valid_mobile
 from .graphql.context import Info
 from .graphql.documents import IssueRegisterResult, issued_document
 from .graphql.types import UserError as GraphQLUserError
@@ -49,6 +52,7 @@ from .models import (
     ItemVersion,
     Material,
     Notification,
+    Rating,
     RoleAssignment,
     User,
     Window,
@@ -66,18 +70,20 @@ __all__ = [
     "GovHall", "Actor", "STAFF_ROLES", "TransitionContext",
     # models
     "Case", "CaseEvent", "CaseTask", "Center", "Complaint", "Department", "Document", "ItemVersion",
-    "Material", "Notification", "RoleAssignment", "User", "Window",
+    "Material", "Notification", "RoleAssignment", "User", "Window", "Rating",
     # centers and cases
     "get_center", "load_visible_case", "is_owner", "latest_version", "record_case_event", "task_for_actor",
     "case_flag", "set_case_flag", "PICKUP_METHODS", "received_list", "hand_over_open_cases",
     # complaints
     "COMPLAINT_CHANNELS", "verified_complaints", "substantiated_complaints_by_staff",
+    # parties at the window and ratings on site
+    "add_party_account", "transfer_applicant", "record_rating", "RATING_LEVELS",
     # documents and numbering
     "issue_document", "period_text", "next_value",
     # the clock and the calendar
     "CENTER_TZ", "DayInfo", "WorkCalendar", "local_today", "local_midnight", "calendar_for", "parse_period",
     # formats
-    "FormatProblem", "check_uscc", "is_valid_mobile",
+    "FormatProblem", "check_uscc", "check_resident_id", "is_valid_mobile",
     # SQL
     "fetch_rows", "is_postgres",
     # GraphQL
@@ -171,6 +177,8 @@ async def hand_over_open_cases(
     ``UserErrorsException`` (``same_person``) when both are the same user. The caller decides
     who may do this."""
     return await _handover.hand_over_open_cases(govhall, actor, center, person, partner, reason=reason)
+
+
 # --- complaints -----------------------------------------------------------------------------------
 
 COMPLAINT_CHANNELS: Mapping[str, str] = _complaints.CHANNELS
@@ -193,6 +201,41 @@ async def substantiated_complaints_by_staff(center: Center) -> dict[int, int]:
     for key in rows:
         counts[int(key)] = counts.get(int(key), 0) + 1  # type: ignore[arg-type]
     return counts
+# --- parties at the window and ratings on site --------------------------------------------------
+
+RATING_LEVELS: Mapping[int, str] = _ratings.LEVELS
+
+
+async def add_party_account(govhall: GovHall, username: str, *, display_name: str, phone: str = "",
+                            id_number: str = "") -> User:
+    """An account for an applying party registered at a window (现场申请人, no online account yet):
+    cases are filed for it (``onBehalfOf``) and its name is what documents print. Its password is
+    random and never shown: nobody logs in with it; the party claims its cases with
+    :func:`transfer_applicant`. ``UserErrorsException`` (``duplicate``) when the username is taken."""
+    return await _add_user(username, secrets.token_urlsafe(24), display_name=display_name, phone=phone,
+                           id_number=id_number, hashing=govhall.settings.password_hashing)
+
+
+async def transfer_applicant(govhall: GovHall, actor: Actor, case: Case, user: User, *, comment: str = "",
+                             changes: Mapping[str, Any] | None = None) -> CaseEvent:
+    """The case's applicant becomes ``user`` (a party claims online the case filed for it at the
+    window): audited as a ``claim`` event like :func:`record_case_event`; the printed applicant
+    name (``applicant_name``) stays the party's."""
+
+    async def work(c: Case) -> Mapping[str, Any]:
+        await Case.filter(id=c.id).update(applicant_id=user.id)
+        c.applicant_id = user.id  # type: ignore[attr-defined]
+        return {"applicant": user.username}
+
+    return await _cases.record_case_event(govhall, actor, case, "claim", comment=comment, changes=changes, work=work)
+
+
+async def record_rating(case: Case, level: int, comment: str, user: User, *, reason_given: bool = False) -> Rating:
+    """Store a finished case's one rating (1 非常不满意 … 5 非常满意, :data:`RATING_LEVELS`) by
+    ``user``, its applicant, e.g. tapped at a window's tablet; the caller checks who may. A bad
+    rating needs a comment unless ``reason_given``. ``UserErrorsException``: ``range``,
+    ``required``, ``not_completed``, ``duplicate`` (also for a concurrent second rating)."""
+    return await _ratings.record_rating(case, level, comment, user, reason_given=reason_given)
 
 
 # --- documents and numbering ----------------------------------------------------------------------

@@ -35,6 +35,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.green_channel",
     "plugins.assessment",
     "plugins.staff",
+    "plugins.hall_floor",
 )
 
 

@@ -13,7 +13,7 @@ from .accounts import Actor
 from .cases import is_owner, load_visible_case
 from .errors import Forbidden, UserError, UserErrorsException
 from .form_validation import bounds_errors
-from .models import Rating
+from .models import Case, Rating, User
 
 DUPLICATE = UserError("duplicate", "该办件已评价过", "/id")
 LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
@@ -23,10 +23,16 @@ async def rate_case(actor: Actor, case_id: int | str, level: int, comment: str =
     case = await load_visible_case(actor, case_id)
     if not is_owner(actor, case):
         raise Forbidden("只有申请人或其代办员可以评价")
+    return await record_rating(case, level, comment, actor.user)  # type: ignore[arg-type]
+
+
+async def record_rating(case: Case, level: int, comment: str, user: User, *, reason_given: bool = False) -> Rating:
+    """Store the case's one rating by ``user`` (its applicant, online or at a window's tablet).
+    ``reason_given``: a bad rating's reason was chosen elsewhere (the tablet's fixed list)."""
     errors = []
     if level not in LEVELS:
         errors.append(UserError("range", "评价等级应为1至5：5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意", "/level"))
-    elif level <= 2 and not comment.strip():
+    elif level <= 2 and not comment.strip() and not reason_given:
         errors.append(UserError("required", "差评请说明原因，以便改进", "/comment"))
     errors.extend(bounds_errors({"comment": comment}, lambda parts: "评价意见"))
     if case.completed_at is None:
@@ -37,6 +43,6 @@ async def rate_case(actor: Actor, case_id: int | str, level: int, comment: str =
         raise UserErrorsException(errors)
     try:
         async with in_transaction():  # on PostgreSQL a failed INSERT must not poison an outer transaction
-            return await Rating.create(case=case, level=level, comment=comment.strip(), user=actor.user)
+            return await Rating.create(case=case, level=level, comment=comment.strip(), user=user)
     except IntegrityError:
         raise UserErrorsException([DUPLICATE])

@@ -18,6 +18,9 @@
 //   #/complaints[/:center]          投诉处理 (every center)
 //   #/transfers[/:center]           待签收的交接 (one_window)
 //   #/admin[/:center]?tab=          中心管理: 工作人员, 工作日历, 功能模块, 部门与窗口
+//   #/floor/kiosk/:center           取号机, #/floor/display/:center 叫号显示屏 (hall_floor, no login)
+//   #/floor/window[/:center]?window= 窗口叫号, #/floor/tablet[/:center]?window= 评价器 (hall_floor)
+//   #/floor/supervisor[/:center]    整改、回访、等候统计; #/floor/mine[/:center] 预约与认领 (hall_floor)
 
 import { gql, session, clearBanner, reportError, RequestError } from "./graphql.js";
 import { h, note, hasRole, WORK_ROLES, SUPERVISION_ROLES, CONFIG_ROLES } from "./ui.js";
@@ -37,6 +40,7 @@ import { complaintsView } from "./views/complaints.js";
 import { transfersView } from "./views/transfers.js";
 import { adminView } from "./views/admin.js";
 import { staffView, STAFF_VIEW_ROLES } from "./views/staff.js";
+import { kioskView, displayView, windowView, tabletView, supervisorView, floorMineView } from "./views/floor.js";
 
 const ROUTES = [
   { pattern: /^\/login$/, view: loginView, title: "登录" },
@@ -57,6 +61,12 @@ const ROUTES = [
   { pattern: /^\/transfers(?:\/([^/]+))?$/, view: transfersView, title: "流转交接", nav: "transfers", login: true },
   { pattern: /^\/admin(?:\/([^/]+))?$/, view: adminView, title: "中心管理", nav: "admin", login: true },
   { pattern: /^\/staff(?:\/([^/]+)(?:\/([^/]+))?)?$/, view: staffView, title: "人员管理", nav: "staff", login: true },
+  { pattern: /^\/floor\/kiosk\/([^/]+)$/, view: kioskView, title: "取号" },
+  { pattern: /^\/floor\/display\/([^/]+)$/, view: displayView, title: "叫号显示屏" },
+  { pattern: /^\/floor\/window(?:\/([^/]+))?$/, view: windowView, title: "窗口叫号", nav: "floor", login: true },
+  { pattern: /^\/floor\/tablet(?:\/([^/]+))?$/, view: tabletView, title: "服务评价", login: true },
+  { pattern: /^\/floor\/supervisor(?:\/([^/]+))?$/, view: supervisorView, title: "大厅现场管理", nav: "floor-super", login: true },
+  { pattern: /^\/floor\/mine(?:\/([^/]+))?$/, view: floorMineView, title: "预约取号与办件认领", nav: "floor-mine", login: true },
 ];
 
 /** Whether the user holds one of `roles` in a center that enabled `plugin` (centers known at start). */
@@ -76,6 +86,9 @@ const NAV = [
   { key: "green", href: "#/green", label: "绿色通道", show: (u) => inPluginCenter(u, ["clerk", "reviewer", "head", "pickup", "supervisor", "admin"], "green_channel") },
   { key: "transfers", href: "#/transfers", label: "交接", show: (u) => inPluginCenter(u, ["supervisor", "head"], "one_window") },
   { key: "admin", href: "#/admin", label: "中心管理", show: (u) => hasRole(u, CONFIG_ROLES) },
+  { key: "floor", href: "#/floor/window", label: "叫号", show: (u) => inPluginCenter(u, ["clerk", "head"], "hall_floor") },
+  { key: "floor-super", href: "#/floor/supervisor", label: "现场管理", show: (u) => inPluginCenter(u, ["supervisor", "head", "admin"], "hall_floor") },
+  { key: "floor-mine", href: "#/floor/mine", label: "预约取号", show: (u) => inPluginCenter(u, ["applicant"], "hall_floor") },
   { key: "assessment", href: "#/assessment", label: "考核", show: (u) => inPluginCenter(u, SUPERVISION_ROLES, "assessment") },
   { key: "staff", href: "#/staff", label: "考勤请假", show: (u) => inPluginCenter(u, STAFF_VIEW_ROLES, "staff") },
   { key: "complaints", href: "#/complaints", label: "投诉", show: (u) => hasRole(u, ["clerk", "supervisor", "head", "admin"]) },

@@ -129,12 +129,17 @@ async def book(actor: Actor, center_code: str, item_code: str, day: date, period
         raise UserErrorsException(errors)
     if rules.capacity < 1:
         raise UserErrorsException.single("closed", "本中心暂未开放预约", "/center")
+    duplicate = UserErrorsException.single("duplicate", f"您已预约{day.isoformat()} {period}，无需重复预约", "/period")
     if await Appointment.exists(center=center, user=user, day=day, period=period, status="booked"):
-        raise UserErrorsException.single("duplicate", f"您已预约{day.isoformat()} {period}，无需重复预约", "/period")
+        raise duplicate
     async with in_transaction():
         if not await _claim(center, f"{day.isoformat()} {period}", rules.capacity):
             raise UserErrorsException.single(
                 "full", f"{day.isoformat()} {period}已约满（每时段{rules.capacity}人），请选择其他时段", "/period")
+        # asked again once the slot row is ours: a booking of the same person committed meanwhile
+        # (six bookings sent at once) is seen now, and this one's place is given back
+        if await Appointment.exists(center=center, user=user, day=day, period=period, status="booked"):
+            raise duplicate
         return await Appointment.create(
             center=center, user=user, item_code=item.code, item_name=item.name, day=day, period=period,
             delayed=period in rules.delayed,

@@ -268,13 +268,14 @@ export async function applyView({ page, params, query, user }) {
     }
   }
 
-  const isAgent = hasRole(user, ["agent"], centerCode);
-  // 代办: the agent finds the applicant by name, ID number or mobile (never types a login name)
+  // 代办: the agent finds the applicant by name, ID number or mobile (never types a login name); a
+  // window clerk comes here with ?for= after registering a walk-in party (hall_floor)
   const forUser = query && query.get("for");
+  const isAgent = hasRole(user, ["agent"], centerCode) || Boolean(forUser && hasRole(user, ["clerk", "head"], centerCode));
   const picker = isAgent && c && (c.plugins || []).includes("enterprise_zone")
     ? personPicker(centerCode, "applicant", { id: "on-behalf-of", label: "代办：查找申请人", initial: forUser ? { username: forUser, displayName: query.get("forName") || forUser } : null })
     : null;
-  const typed = isAgent && !picker ? h("input", { type: "text", id: "on-behalf-of", autocomplete: "off", placeholder: "申请人的账号" }) : null;
+  const typed = isAgent && !picker ? h("input", { type: "text", id: "on-behalf-of", autocomplete: "off", placeholder: "申请人的账号", value: forUser || "" }) : null;
   const onBehalf = picker ? { get: () => picker.value() } : typed ? { get: () => typed.value.trim() || null } : null;
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-large" }, "提交申请");
   const status = h("div", { class: "submit-status", "aria-live": "polite" });

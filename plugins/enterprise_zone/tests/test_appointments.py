@@ -93,3 +93,19 @@ async def test_capacity_holds_under_concurrent_bookings(drive):
     assert sorted(outcomes) == ["booked"] * CAPACITY + ["full"] * (len(actors) - CAPACITY)
     assert len(await drive.run("clerk1", APPOINTMENTS, c="hall", d=day.isoformat())) == CAPACITY
 
+
+
+async def test_one_person_booking_six_times_at_once_holds_one_place(drive):
+    (day,) = await next_workdays(drive.hall.center, 1)
+    actor = Actor(user=drive.hall.users["app1"], grants=await load_grants(drive.hall.users["app1"]))
+
+    async def attempt() -> str:
+        try:
+            await appointments.book(actor, "hall", "qykb-yjs", day, "11:00-12:00")
+            return "booked"
+        except UserErrorsException as exc:
+            return exc.errors[0].code
+
+    outcomes = await asyncio.gather(*(attempt() for _ in range(6)))
+    assert sorted(outcomes) == ["booked"] + ["duplicate"] * 5, outcomes
+    assert len(await drive.run("clerk1", APPOINTMENTS, c="hall", d=day.isoformat())) == 1

@@ -1,0 +1,34 @@
+"""大厅现场服务 (hall floor): queue tickets and calls with a kiosk and a hall display, walk-in
+applicants registered at the window and claimed online, the on-site rating tablet with rectification
+of bad ratings, and appointments on the center's duty roster (周六值班, 错时/延时服务).
+
+Thin hook implementations; the services live in :mod:`.tickets`, :mod:`.walkins`, :mod:`.ratings`,
+:mod:`.roster` and :mod:`.stats`, the GraphQL fields in :mod:`.graphql`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import ModuleType
+
+from core.api import hookimpl
+
+from . import hookspecs
+from .graphql import Mutation, Query
+
+
+@hookimpl
+def register_hookspecs() -> ModuleType:
+    """``hall_ticket_called`` and ``hall_rectification_opened``, for announcers and notifiers."""
+    return hookspecs
+
+
+@hookimpl
+def register_models() -> str:
+    """Tickets, walk-in parties and claim codes, on-site ratings and rectifications, bookings."""
+    return "plugins.hall_floor.models"
+
+
+@hookimpl
+def register_graphql() -> Mapping[str, Sequence[type]]:
+    return {"query": [Query], "mutation": [Mutation]}

@@ -1,0 +1,223 @@
+"""The fields the hall floor contributes: tickets and calls, the hall display, walk-in parties and
+their claims, the rating tablet and rectification, the roster's bookings.
+
+Every resolver refuses a center that has not enabled the plugin: a query with a FORBIDDEN error,
+a mutation with ``UserErrors`` code ``forbidden``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from core.api import Center, Info, UserErrors, Window, mutation_result
+
+from . import ratings, roster, stats, tickets, walkins
+from .floor import BAD_REASONS
+from .graphql_types import (
+    BookingType,
+    CallType,
+    DisplayType,
+    PartyType,
+    QueueType,
+    RatingFiguresType,
+    RatingType,
+    RectificationType,
+    SlotsType,
+    SlotType,
+    TicketType,
+    WaitStatsType,
+    WindowFiguresType,
+    WindowQueueType,
+    booking_type,
+    party_type,
+    rating_type,
+    rectification_type,
+    ticket_type,
+)
+
+Day = Annotated[date, strawberry.argument(name="date", description="日期")]
+TicketResult = Annotated[TicketType | UserErrors, strawberry.union("HallTicketResult")]
+PartyResult = Annotated[PartyType | UserErrors, strawberry.union("WalkInPartyResult")]
+RatingResult = Annotated[RatingType | UserErrors, strawberry.union("OnSiteRatingResult")]
+RectificationResult = Annotated[RectificationType | UserErrors, strawberry.union("RectificationResult")]
+BookingResult = Annotated[BookingType | UserErrors, strawberry.union("HallBookingResult")]
+
+
+@strawberry.type(name="ClaimCodeSent", description="认领验证码已发送到登记的手机（已脱敏）")
+class ClaimCodeSentType:
+    mobile: str
+
+
+@strawberry.type(name="ClaimedCase", description="认领成功的办件：已归入本人的“我的办件”")
+class ClaimedCaseType:
+    id: strawberry.ID
+    number: str
+    applicant_name: str
+
+
+ClaimCodeResult = Annotated[ClaimCodeSentType | UserErrors, strawberry.union("ClaimCodeResult")]
+ClaimResult = Annotated[ClaimedCaseType | UserErrors, strawberry.union("ClaimCaseResult")]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="本中心的叫号业务类别及等候人数（取号机）")
+    async def hall_queues(self, center: str) -> list[QueueType]:
+        _, _, counts, found = await tickets.display(center)
+        return [QueueType(code=q.code, name=q.name, windows=list(q.windows), waiting=counts.get(q.code, 0)) for q in found]
+
+    @strawberry.field(description="大厅显示屏：最近叫号和各类业务等候人数（不含个人信息，无需登录）")
+    async def hall_display(self, center: str) -> DisplayType:
+        row, calls, counts, found = await tickets.display(center)
+        names = await _window_names(row)
+        return DisplayType(
+            center_name=row.name,
+            calls=[CallType(number=t.number, window=t.window_code, window_name=names.get(t.window_code, t.window_code),
+                            at=t.last_call_at, calls=t.calls) for t in calls],
+            queues=[QueueType(code=q.code, name=q.name, windows=list(q.windows), waiting=counts.get(q.code, 0)) for q in found],
+        )
+
+    @strawberry.field(description="窗口叫号屏：本窗口正在办理的号和等候队列（窗口人员、首席代表）")
+    async def hall_window_queue(self, info: Info, center: str, window: str) -> WindowQueueType:
+        current, line, last = await tickets.window_view(info.context.actor, center, window)
+        return WindowQueueType(window=window, current=[ticket_type(t) for t in current], waiting=[ticket_type(t) for t in line],
+                               last_done=ticket_type(last) if last else None)
+
+    @strawberry.field(description="等候时长统计：平均等候、最长等候、按窗口（窗口人员、首席代表、督查）")
+    async def hall_wait_stats(
+        self, info: Info, center: str, start: Annotated[date, strawberry.argument(name="from")], end: Annotated[date, strawberry.argument(name="to")],
+    ) -> WaitStatsType:
+        found = await stats.wait_stats(info.context.actor, center, start, end)
+        return WaitStatsType(
+            tickets=found.tickets, called=found.called, average_wait=found.average_wait, longest_wait=found.longest_wait,
+            windows=[WindowFiguresType(window=w.window, served=w.served, average_wait=w.average_wait,
+                                       longest_wait=w.longest_wait, average_service=w.average_service) for w in found.windows],
+        )
+
+    @strawberry.field(description="评价器的评价统计：按窗口和工作人员（首席代表、督查）")
+    async def hall_rating_figures(
+        self, info: Info, center: str, start: Annotated[date, strawberry.argument(name="from")], end: Annotated[date, strawberry.argument(name="to")],
+    ) -> list[RatingFiguresType]:
+        rows = await stats.rating_figures(info.context.actor, center, start, end)
+        return [RatingFiguresType(kind=r.kind, subject=r.subject, ratings=r.ratings, average=r.average, bad=r.bad) for r in rows]
+
+    @strawberry.field(description="按证件号码查找已登记的现场申请人（窗口人员）")
+    async def walk_in_party(self, info: Info, center: str, id_number: str) -> PartyType | None:
+        found = await walkins.find_party(info.context.actor, center, id_number)
+        return party_type(found) if found else None
+
+    @strawberry.field(description="差评整改任务（督查、首席代表）")
+    async def rectifications(self, info: Info, center: str, status: str | None = None) -> list[RectificationType]:
+        return [rectification_type(r) for r in await ratings.list_rectifications(info.context.actor, center, status)]
+
+    @strawberry.field(description="办件的现场评价（窗口人员、首席代表、督查）")
+    async def on_site_rating(self, info: Info, center: str, case: strawberry.ID) -> RatingType | None:
+        found = await ratings.rating_of_case(info.context.actor, center, case)
+        return rating_type(found) if found else None
+
+    @strawberry.field(description="评价器上“不满意”的原因（固定选项）")
+    def hall_rating_reasons(self) -> list[str]:
+        return list(BAD_REASONS)
+
+    @strawberry.field(description="值班表上某日某类业务的预约时段及已约人数（含周六值班、错时/延时服务）")
+    async def hall_slots(self, center: str, queue: str, day: Day) -> SlotsType:
+        found, why = await roster.slots(center, queue, day)
+        return SlotsType(slots=[SlotType(period=s.period, extended=s.extended, capacity=s.capacity, booked=s.booked) for s in found],
+                         closed_reason=why)
+
+    @strawberry.field(description="某日的大厅预约：工作人员看全部，其他人看本人的")
+    async def hall_bookings(self, info: Info, center: str, day: Day) -> list[BookingType]:
+        return [booking_type(b) for b in await roster.list_bookings(info.context.actor, center, day)]
+
+
+async def _window_names(center: Center) -> dict[str, str]:
+    return {w.code: w.name for w in await Window.filter(center=center)}
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="取号（取号机或窗口）：可留手机号接收“前面还有N人”短信；凭预约取号时传 booking")
+    async def take_ticket(
+        self, info: Info, center: str, queue: str, mobile: str | None = None, booking: strawberry.ID | None = None,
+    ) -> TicketResult:
+        ctx = info.context
+        return await mutation_result(lambda: tickets.take_ticket(ctx.govhall, ctx.actor, center, queue, mobile or "", booking), ticket_type)
+
+    @strawberry.mutation(description="窗口叫下一个号（预约号到时优先）")
+    async def call_next_ticket(self, info: Info, center: str, window: str) -> TicketResult:
+        ctx = info.context
+        return await mutation_result(lambda: tickets.call_next(ctx.govhall, ctx.actor, center, window), ticket_type)
+
+    @strawberry.mutation(description="窗口叫指定的号（过号后回来的号也可再叫）；只能叫本窗口办理的业务")
+    async def call_ticket(self, info: Info, center: str, window: str, ticket: strawberry.ID) -> TicketResult:
+        ctx = info.context
+        return await mutation_result(lambda: tickets.call_ticket(ctx.govhall, ctx.actor, center, window, ticket), ticket_type)
+
+    @strawberry.mutation(description="重呼本窗口正在办理的号")
+    async def recall_ticket(self, info: Info, center: str, window: str, ticket: strawberry.ID) -> TicketResult:
+        ctx = info.context
+        return await mutation_result(lambda: tickets.recall(ctx.govhall, ctx.actor, center, window, ticket), ticket_type)
+
+    @strawberry.mutation(description="过号：叫号未到")
+    async def skip_ticket(self, info: Info, center: str, window: str, ticket: strawberry.ID) -> TicketResult:
+        return await mutation_result(lambda: tickets.skip(info.context.actor, center, window, ticket), ticket_type)
+
+    @strawberry.mutation(description="办结本窗口正在办理的号；case 为办理的办件（评价器据此评价办件）")
+    async def finish_ticket(
+        self, info: Info, center: str, window: str, ticket: strawberry.ID, case: strawberry.ID | None = None,
+    ) -> TicketResult:
+        return await mutation_result(lambda: tickets.finish(info.context.actor, center, window, ticket, case), ticket_type)
+
+    @strawberry.mutation(description="窗口登记现场申请人（个人：身份证号码和姓名；企业：统一社会信用代码、名称和经办人）")
+    async def register_walk_in_party(
+        self, info: Info, center: str, kind: str, id_number: str, name: str, mobile: str, contact_name: str | None = None,
+    ) -> PartyResult:
+        ctx = info.context
+        return await mutation_result(
+            lambda: walkins.register_party(ctx.govhall, ctx.actor, center, kind, id_number, name, mobile, contact_name or ""),
+            party_type)
+
+    @strawberry.mutation(description="认领窗口代为申请的办件：向登记的手机发送验证码")
+    async def send_claim_code(self, info: Info, center: str, case_number: str, id_number: str) -> ClaimCodeResult:
+        ctx = info.context
+        return await mutation_result(
+            lambda: walkins.send_claim_code(ctx.govhall, ctx.actor, center, case_number, id_number),
+            lambda mobile: ClaimCodeSentType(mobile=mobile))
+
+    @strawberry.mutation(description="凭证件号码、办件编号和短信验证码认领办件，归入本人的“我的办件”")
+    async def claim_case(self, info: Info, center: str, case_number: str, id_number: str, code: str) -> ClaimResult:
+        ctx = info.context
+        return await mutation_result(
+            lambda: walkins.claim_case(ctx.govhall, ctx.actor, center, case_number, id_number, code),
+            lambda c: ClaimedCaseType(id=strawberry.ID(str(c.id)), number=c.number, applicant_name=c.applicant_name))
+
+    @strawberry.mutation(description="评价器：现场评价办件或排队号（不满意须选原因，并生成整改任务）")
+    async def rate_on_site(
+        self, info: Info, center: str, window: str, level: int, case: strawberry.ID | None = None,
+        ticket: strawberry.ID | None = None, reason: str | None = None,
+    ) -> RatingResult:
+        ctx = info.context
+        return await mutation_result(
+            lambda: ratings.rate_on_site(ctx.govhall, ctx.actor, center, window, level, case, ticket, reason or ""), rating_type)
+
+    @strawberry.mutation(description="督查登记差评的整改措施")
+    async def rectify(self, info: Info, rectification: strawberry.ID, measures: str) -> RectificationResult:
+        return await mutation_result(lambda: ratings.rectify(info.context.actor, rectification, measures), rectification_type)
+
+    @strawberry.mutation(description="督查登记整改后的回访")
+    async def record_follow_up(
+        self, info: Info, rectification: strawberry.ID, note: str, satisfied: bool,
+    ) -> RectificationResult:
+        return await mutation_result(
+            lambda: ratings.follow_up(info.context.actor, rectification, note, satisfied), rectification_type)
+
+    @strawberry.mutation(description="预约值班表上的时段（每时段有人数上限，同一人同一时段只能约一次）")
+    async def book_hall_slot(self, info: Info, center: str, queue: str, day: Day, period: str) -> BookingResult:
+        return await mutation_result(lambda: roster.book(info.context.actor, center, queue, day, period), booking_type)
+
+    @strawberry.mutation(description="取消大厅预约（本人或窗口人员）")
+    async def cancel_hall_booking(self, info: Info, booking: strawberry.ID) -> BookingResult:
+        return await mutation_result(lambda: roster.cancel(info.context.actor, booking), booking_type)

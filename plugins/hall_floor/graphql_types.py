@@ -1,0 +1,200 @@
+"""The GraphQL object types of the hall floor, and how rows become them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from core.api import RATING_LEVELS, Case
+
+from .models import BOOKING_LABELS, RECTIFICATION_LABELS, TICKET_LABELS, Booking, OnSiteRating, Rectification, Ticket, WalkInParty
+
+
+@strawberry.type(name="HallTicket", description="排队号：取号、叫号、办结；等候与办理时长供统计")
+class TicketType:
+    id: strawberry.ID
+    number: str
+    queue: str
+    status: str = strawberry.field(description="waiting 等候中，called 已叫号，done 已办结，skipped 已过号")
+    status_label: str
+    appointment: bool = strawberry.field(description="凭预约取的号：预约时段开始后优先叫号")
+    due_at: datetime | None
+    taken_at: datetime
+    called_at: datetime | None
+    finished_at: datetime | None
+    last_call_at: datetime | None
+    window: str
+    calls: int
+    case_id: strawberry.ID | None
+    wait_seconds: float | None = strawberry.field(description="取号到首次叫号的秒数")
+
+
+def ticket_type(row: Ticket) -> TicketType:
+    wait = (row.called_at - row.taken_at).total_seconds() if row.called_at else None
+    case_id = row.case_id  # type: ignore[attr-defined]
+    return TicketType(
+        id=strawberry.ID(str(row.id)), number=row.number, queue=row.queue, status=row.status,
+        status_label=TICKET_LABELS.get(row.status, row.status), appointment=row.booking_id is not None,  # type: ignore[attr-defined]
+        due_at=row.due_at, taken_at=row.taken_at, called_at=row.called_at, finished_at=row.finished_at,
+        last_call_at=row.last_call_at, window=row.window_code, calls=row.calls,
+        case_id=strawberry.ID(str(case_id)) if case_id else None, wait_seconds=wait,
+    )
+
+
+@strawberry.type(name="HallQueue", description="叫号业务类别（综合、企业、税务、不动产…）：号码前缀与办理窗口")
+class QueueType:
+    code: str
+    name: str
+    windows: list[str]
+    waiting: int
+
+
+@strawberry.type(name="HallCall", description="大厅显示屏上的一次叫号")
+class CallType:
+    number: str
+    window: str
+    window_name: str
+    at: datetime
+    calls: int
+
+
+@strawberry.type(name="HallDisplay", description="大厅显示屏：最近叫号、各类业务等候人数")
+class DisplayType:
+    center_name: str
+    calls: list[CallType]
+    queues: list[QueueType]
+
+
+@strawberry.type(name="HallWindowQueue", description="窗口叫号屏：本窗口正在办理的号和等候队列")
+class WindowQueueType:
+    window: str
+    current: list[TicketType]
+    waiting: list[TicketType]
+    last_done: TicketType | None = strawberry.field(description="本窗口最近办结、尚未评价的号（评价器据此评价）")
+
+
+@strawberry.type(name="HallWindowFigures", description="一个窗口的等候与办理时长（秒）")
+class WindowFiguresType:
+    window: str
+    served: int
+    average_wait: float
+    longest_wait: float
+    average_service: float
+
+
+@strawberry.type(name="HallWaitStats", description="等候时长统计（秒）：平均、最长、按窗口")
+class WaitStatsType:
+    tickets: int
+    called: int
+    average_wait: float
+    longest_wait: float
+    windows: list[WindowFiguresType]
+
+
+@strawberry.type(name="HallRatingFigures", description="评价器的评价：按窗口（kind=window）和工作人员（kind=staff）")
+class RatingFiguresType:
+    kind: str
+    subject: str
+    ratings: int
+    average: float
+    bad: int = strawberry.field(description="不满意、非常不满意的次数")
+
+
+@strawberry.type(name="WalkInParty", description="现场申请人（无网上账号）：个人凭身份证，企业凭统一社会信用代码")
+class PartyType:
+    id: strawberry.ID
+    kind: str = strawberry.field(description="person 个人，enterprise 企业")
+    id_number: str
+    name: str
+    contact_name: str
+    mobile: str
+    username: str = strawberry.field(description="代为申请时作 submitCase 的 onBehalfOf")
+
+
+def party_type(row: WalkInParty) -> PartyType:
+    return PartyType(id=strawberry.ID(str(row.id)), kind=row.kind, id_number=row.id_number, name=row.name,
+                     contact_name=row.contact_name, mobile=row.mobile, username=row.account.username)
+
+
+@strawberry.type(name="OnSiteRating", description="评价器的现场评价：渠道“现场”，记入办件、窗口和工作人员")
+class RatingType:
+    id: strawberry.ID
+    channel: str
+    window: str
+    staff: str | None
+    level: int
+    level_label: str
+    reason: str
+    case_id: strawberry.ID | None
+    case_number: str | None
+    ticket_number: str | None
+    at: datetime
+
+
+def rating_type(row: OnSiteRating) -> RatingType:
+    case: Case | None = row.case
+    return RatingType(
+        id=strawberry.ID(str(row.id)), channel=row.channel, window=row.window_code,
+        staff=(row.staff.display_name or row.staff.username) if row.staff else None, level=row.level,
+        level_label=RATING_LEVELS.get(row.level, ""), reason=row.reason,
+        case_id=strawberry.ID(str(case.id)) if case else None, case_number=case.number if case else None,
+        ticket_number=row.ticket.number if row.ticket else None, at=row.at,
+    )
+
+
+@strawberry.type(name="Rectification", description="差评整改：15个工作日内整改，整改后回访")
+class RectificationType:
+    id: strawberry.ID
+    reason: str
+    opened_on: date
+    due: date
+    status: str = strawberry.field(description="open 整改中，rectified 已整改，closed 已回访办结")
+    status_label: str
+    measures: str
+    follow_up: str
+    follow_up_satisfied: bool | None
+    rating: RatingType
+
+
+def rectification_type(row: Rectification) -> RectificationType:
+    return RectificationType(
+        id=strawberry.ID(str(row.id)), reason=row.reason, opened_on=row.opened_on, due=row.due, status=row.status,
+        status_label=RECTIFICATION_LABELS.get(row.status, row.status), measures=row.measures,
+        follow_up=row.follow_up, follow_up_satisfied=row.follow_up_satisfied, rating=rating_type(row.rating),
+    )
+
+
+@strawberry.type(name="HallSlot", description="值班表上的一个可预约时段；extended 为错时/延时服务")
+class SlotType:
+    period: str
+    extended: bool
+    capacity: int
+    booked: int
+
+
+@strawberry.type(name="HallSlots", description="某日某类业务的预约时段；closedReason 为不开放的原因")
+class SlotsType:
+    slots: list[SlotType]
+    closed_reason: str
+
+
+@strawberry.type(name="HallBooking", description="大厅预约：凭预约取号，预约时段开始后优先叫号")
+class BookingType:
+    id: strawberry.ID
+    queue: str
+    date: date
+    period: str
+    extended: bool
+    status: str = strawberry.field(description="booked 已预约，arrived 已取号，cancelled 已取消")
+    status_label: str
+    user: str
+    user_name: str
+
+
+def booking_type(row: Booking) -> BookingType:
+    return BookingType(
+        id=strawberry.ID(str(row.id)), queue=row.queue, date=row.day, period=row.period, extended=row.extended,
+        status=row.status, status_label=BOOKING_LABELS.get(row.status, row.status), user=row.user.username,
+        user_name=row.user.display_name or row.user.username,
+    )

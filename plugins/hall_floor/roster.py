@@ -1,0 +1,198 @@
+"""值班表与预约: the duty roster says which periods are open on which days, bookings fill them.
+
+``settings.hallFloor.roster`` of the center file::
+
+    {"capacity": 3, "daysAhead": 14,
+     "periods": ["09:00-10:00", ...],              # ordinary working days
+     "extendedPeriods": ["12:00-13:30", ...],      # 错时/延时服务 on working days
+     "saturdays": "every" | ["2026-12-05", ...],   # 周六轮值: the duty Saturdays
+     "saturdayPeriods": ["09:00-10:00", ...], "saturdayWindows": ["ZH01"],
+     "queues": ["A", "B"]}                          # the bookable queues (default: all)
+
+A duty Saturday opens only the queues with a window on duty; a holiday stays closed (a make-up
+working Saturday is an ordinary working day). Capacity holds under concurrent bookings: each
+period's slot row is raised by one upsert only while below capacity, and one person holds at most
+one place per slot (a unique key), both inside the booking's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from tortoise.connection import get_connection
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from core.api import (
+    Actor,
+    Center,
+    Forbidden,
+    NotFound,
+    UserError,
+    UserErrorsException,
+    calendar_for,
+    is_postgres,
+    parse_period,
+)
+
+from . import clock
+from .floor import STAFF, Queue, conf, floor_center, queue, queues
+from .models import Booking, BookingSlot
+
+PERIODS = ("09:00-10:00", "10:00-11:00", "11:00-12:00", "14:00-15:00", "15:00-16:00", "16:00-17:00")
+SLOT_TABLE = BookingSlot._meta.db_table
+
+
+@dataclass(frozen=True)
+class Roster:
+    capacity: int
+    days_ahead: int
+    periods: tuple[str, ...]
+    extended: tuple[str, ...]
+    saturdays: str | frozenset[str]
+    saturday_periods: tuple[str, ...]
+    saturday_windows: tuple[str, ...]
+    queues: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Slot:
+    period: str
+    extended: bool
+    capacity: int
+    booked: int
+
+
+def roster(center: Center) -> Roster:
+    doc: Mapping[str, Any] = conf(center).get("roster") or {}
+    saturdays = doc.get("saturdays", ())
+    return Roster(
+        capacity=int(doc.get("capacity", 3)), days_ahead=int(doc.get("daysAhead", 14)),
+        periods=tuple(doc.get("periods", PERIODS)), extended=tuple(doc.get("extendedPeriods", ())),
+        saturdays="every" if saturdays == "every" else frozenset(saturdays),
+        saturday_periods=tuple(doc.get("saturdayPeriods", ())), saturday_windows=tuple(doc.get("saturdayWindows", ())),
+        queues=tuple(doc["queues"]) if doc.get("queues") else None,
+    )
+
+
+async def open_periods(center: Center, found: Queue, day: date) -> tuple[tuple[str, ...], Roster, str]:
+    """The periods of ``day`` open for the queue, the roster, and why closed when none is."""
+    rules = roster(center)
+    if rules.queues is not None and found.code not in rules.queues:
+        return (), rules, f"“{found.name}”业务不接受预约"
+    info = (await calendar_for(center)).day_info(day)
+    if info.workday:
+        return rules.periods + rules.extended, rules, ""
+    duty = rules.saturdays == "every" or day.isoformat() in rules.saturdays
+    if day.weekday() == 5 and info.reason.startswith("周末") and duty:
+        if any(w in rules.saturday_windows for w in found.windows):
+            return rules.saturday_periods, rules, ""
+        return (), rules, f"{day.isoformat()}（周六值班）“{found.name}”窗口不值班"
+    return (), rules, f"{day.isoformat()}不是工作日（{info.reason}），也不是值班的周六"
+
+
+async def slots(center_code: str, queue_code: str, day: date) -> tuple[list[Slot], str]:
+    """The bookable slots of a day with their counts (anyone may look)."""
+    center = await floor_center(center_code)
+    found = await queue(center, queue_code)
+    periods, rules, why = await open_periods(center, found, day)
+    keys = {f"{found.code} {day.isoformat()} {p}": p for p in periods}
+    counts = {r.slot: r.booked for r in await BookingSlot.filter(center=center, slot__in=list(keys))}
+    return [Slot(p, p in rules.extended, rules.capacity, counts.get(k, 0)) for k, p in keys.items()], why
+
+
+async def _errors(center: Center, found: Queue, day: date, period: str) -> tuple[list[UserError], Roster]:
+    periods, rules, why = await open_periods(center, found, day)
+    errors = []
+    now = clock.now()
+    if day < now.date():
+        errors.append(UserError("past", f"{day.isoformat()}已过，不能预约", "/date"))
+    elif day > now.date() + timedelta(days=rules.days_ahead):
+        errors.append(UserError("too_far", f"只能预约{rules.days_ahead}天以内的日期", "/date"))
+    if not periods:
+        errors.append(UserError("closed", f"该时段不开放预约：{why}", "/date"))
+    elif period not in periods:
+        errors.append(UserError("closed", f"{day.isoformat()}不开放“{period}”时段，可选：{'、'.join(periods)}", "/period"))
+    elif day == now.date() and parse_period(period)[1] <= now.time().replace(tzinfo=None):
+        errors.append(UserError("period_over", f"今天{period}时段已结束，请选择其他时段", "/period"))
+    return errors, rules
+
+
+async def _claim(center: Center, key: str, capacity: int) -> bool:
+    """Raise the slot's count by one if it is below capacity; False when the slot is full."""
+    p = ("$1", "$2", "$3") if is_postgres() else ("?", "?", "?")
+    rows = await get_connection("default").execute_query_dict(
+        f"INSERT INTO {SLOT_TABLE} (center_id, slot, booked) VALUES ({p[0]}, {p[1]}, 1) "
+        f"ON CONFLICT (center_id, slot) DO UPDATE SET booked = {SLOT_TABLE}.booked + 1 "
+        f"WHERE {SLOT_TABLE}.booked < {p[2]} RETURNING booked",
+        [center.id, key, capacity],
+    )
+    return bool(rows)
+
+
+def _duplicate(day: date, period: str) -> UserErrorsException:
+    return UserErrorsException.single("duplicate", f"您已预约{day.isoformat()} {period}，无需重复预约", "/period")
+
+
+async def book(actor: Actor, center_code: str, queue_code: str, day: date, period: str) -> Booking:
+    """Book a place in an open period of the roster, within its capacity, once per person."""
+    user = actor.require_login()
+    center = await floor_center(center_code)
+    found = await queue(center, queue_code)
+    period = period.strip()
+    errors, rules = await _errors(center, found, day, period)
+    if errors:
+        raise UserErrorsException(errors)
+    key = f"{found.code} {day.isoformat()} {period}"
+    if await Booking.exists(center=center, slot=key, holder=user.id):
+        raise _duplicate(day, period)
+    try:
+        async with in_transaction():
+            if not await _claim(center, key, rules.capacity):
+                raise UserErrorsException.single(
+                    "full", f"{day.isoformat()} {period}已约满（每时段{rules.capacity}人），请选择其他时段", "/period")
+            return await Booking.create(
+                center=center, user=user, queue=found.code, day=day, period=period, slot=key, holder=user.id,
+                extended=period in rules.extended,
+            )
+    except IntegrityError:  # the same person booking the same slot at the same moment
+        raise _duplicate(day, period) from None
+
+
+async def cancel(actor: Actor, booking_id: Any) -> Booking:
+    """The booker or a clerk cancels; the place is freed."""
+    user = actor.require_login()
+    found = await Booking.get_or_none(id=int(booking_id)).select_related("center") if str(booking_id).isdigit() else None
+    if found is None:
+        raise NotFound("预约不存在")
+    await floor_center(found.center.code)
+    if found.user_id != user.id and not actor.has(found.center_id, "clerk", "head"):  # type: ignore[attr-defined]
+        raise Forbidden("只能取消本人的预约")
+    async with in_transaction():
+        if not await Booking.filter(id=found.id, status="booked").update(status="cancelled", holder=None):
+            raise UserErrorsException.single("state", "该预约已取消或已取号", "/booking")
+        await BookingSlot.filter(center_id=found.center_id, slot=found.slot).update(booked=F("booked") - 1)  # type: ignore[attr-defined]
+    return await Booking.get(id=found.id).select_related("user")
+
+
+async def list_bookings(actor: Actor, center_code: str, day: date) -> list[Booking]:
+    """Staff see the day's bookings; anyone else their own."""
+    user = actor.require_login()
+    center = await floor_center(center_code)
+    query = Booking.filter(center=center, day=day)
+    if not actor.has(center.id, *STAFF):
+        query = query.filter(user_id=user.id)
+    return list(await query.order_by("period", "id").select_related("user"))
+
+
+def period_start(day: date, period: str, tz: Any) -> datetime:
+    return datetime.combine(day, parse_period(period)[0], tzinfo=tz)
+
+
+async def queue_list(center_code: str) -> tuple[Center, list[Queue]]:
+    center = await floor_center(center_code)
+    return center, await queues(center)

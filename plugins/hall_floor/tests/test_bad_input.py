@@ -1,0 +1,82 @@
+"""Bad input is refused with UserErrors and changes nothing: walk-in parties with an invalid resident
+ID or USCC, calls outside the window's queues, ratings of unfinished or rated cases, claims."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.models import Rating, User
+
+from ..models import OnSiteRating, Rectification, Ticket, WalkInParty
+from .drive import SEND_CODE, CALL, ENTERPRISE, FIND_PARTY, RATE, RECALL, REGISTER, SKIP, TAKE, CALL_NEXT, codes, floor_driver
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def drive(app, govhall, gql, monkeypatch):
+    return await floor_driver(govhall, gql, monkeypatch)
+
+
+async def test_walk_in_parties_with_invalid_ids_are_refused(drive):
+    users = await User.all().count()
+    bad = await drive.run("clerk1", REGISTER, c="hall", k="person", i="441882198503120011", n="李青禾", m="13800138000")
+    assert codes(bad) == ["format.resident-id"] and "校验位" in bad["errors"][0]["message"]
+    bad = await drive.run("clerk1", REGISTER, c="hall", k="enterprise", i="91310115591693856B", n=ENTERPRISE["name"],
+                          m="12345", p="")
+    assert sorted(codes(bad)) == ["format.mobile", "format.uscc", "required"]
+    assert codes(await drive.run("clerk1", REGISTER, c="hall", k="robot", i="X", n="某", m="13800138000")) == ["kind", "required"]
+    assert codes(await drive.run("app1", REGISTER, c="hall", k="person", i="441882198503120010", n="李青禾", m="13800138000")) == ["forbidden"]
+    assert await WalkInParty.all().count() == 0 and await User.all().count() == users
+    person = await drive.run("clerk1", REGISTER, c="hall", k="person", i="441882198503120010", n="李青禾", m="13800138000")
+    assert person["kind"] == "person"
+    # registering again updates the contact, never a second account
+    again = await drive.run("clerk1", REGISTER, c="hall", k="person", i="441882198503120010", n="李青禾", m="13900139000")
+    assert again["id"] == person["id"] and again["mobile"] == "13900139000" and await User.all().count() == users + 1
+    assert (await drive.run("clerk1", FIND_PARTY, c="hall", i="441882198503120010"))["username"] == person["username"]
+
+
+async def test_calls_and_ratings_that_do_not_fit(drive):
+    b1 = await drive.run(None, TAKE, c="hall", q="B")
+    assert codes(await drive.run(None, TAKE, c="hall", q="Q")) == ["unknown_queue"]
+    assert codes(await drive.run(None, TAKE, c="hall", q="A", m="1380013")) == ["format.mobile"]
+    assert codes(await drive.run("clerk1", CALL, c="hall", w="A01", t=b1["id"])) == ["wrong_queue"]
+    assert codes(await drive.run("clerk1", CALL_NEXT, c="hall", w="A01")) == ["empty"]
+    assert codes(await drive.run("app1", CALL_NEXT, c="hall", w="B01")) == ["forbidden"]
+    assert codes(await drive.run("clerk1", CALL_NEXT, c="hall", w="Z09")) == ["unknown_window"]
+    assert codes(await drive.run("clerk1", RECALL, c="hall", w="B01", t=b1["id"])) == ["state"]
+    ticket = await Ticket.get(id=int(b1["id"]))
+    assert ticket.status == "waiting" and ticket.calls == 0 and ticket.called_at is None
+
+    called = await drive.run("clerk1", CALL_NEXT, c="hall", w="B01")
+    assert (await drive.run("clerk1", RECALL, c="hall", w="B01", t=called["id"]))["calls"] == 2
+    assert (await drive.run("clerk1", SKIP, c="hall", w="B01", t=called["id"]))["status"] == "skipped"
+    assert (await drive.run("clerk1", CALL, c="hall", w="B01", t=called["id"]))["status"] == "called"  # came back
+
+    # not served yet, an unfinished case, a level out of range: nothing recorded
+    assert codes(await drive.run("clerk1", RATE, c="hall", w="B01", l=5, t=called["id"])) == ["not_served"]
+    case = await drive.submit("app1")
+    assert codes(await drive.run("clerk1", RATE, c="hall", w="A01", l=5, k=case["id"])) == ["not_completed"]
+    assert codes(await drive.run("clerk1", RATE, c="hall", w="A01", l=7, k=case["id"])) == ["range", "not_completed"]
+    assert codes(await drive.run("clerk1", RATE, c="hall", w="A01", l=2, k=case["id"], r="不喜欢")) == ["reason", "not_completed"]
+    assert await Rating.all().count() == 0 and await OnSiteRating.all().count() == 0 and await Rectification.all().count() == 0
+
+
+async def test_a_case_rated_online_is_not_rated_again_on_site(drive):
+    quick = await drive.ok("clerk1", await drive.submit("app1", item="test-quick"), "finish_on_spot")
+    rated = await drive.gql("mutation($id: ID!) { rateCase(id: $id, level: 5) { __typename } }", {"id": quick["id"]},
+                            token=drive.hall.tokens["app1"])
+    assert rated["rateCase"]["__typename"] != "UserErrors", rated
+    again = await drive.run("clerk1", RATE, c="hall", w="A01", l=1, k=quick["id"], r="服务态度不好")
+    assert codes(again) == ["duplicate"]
+    assert await OnSiteRating.all().count() == 0 and await Rectification.all().count() == 0
+    assert (await Rating.get(case_id=int(quick["id"]))).level == 5
+
+
+async def test_claim_codes_are_limited(drive):
+    party = await drive.run("clerk1", REGISTER, c="hall", k="person", i="441882198503120010", n="李青禾", m="13800138000")
+    case = await drive.submit("clerk1", behalf=party["username"])
+    for _ in range(5):
+        assert (await drive.run("app2", SEND_CODE, c="hall", n=case["number"], i="441882198503120010"))["mobile"] == "138****8000"
+    assert codes(await drive.run("app2", SEND_CODE, c="hall", n=case["number"], i="441882198503120010")) == ["too_many"]
+    assert codes(await drive.run("app2", SEND_CODE, c="hall", n=case["number"], i="441882198503120011")) == ["no_match"]

@@ -1,0 +1,99 @@
+"""Bookings on the duty roster: the open periods (working days, extended hours, duty Saturdays),
+closed slots refused, capacity and one place per person under concurrent bookings over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from core.models import Center
+from tests.helpers import PASSWORD, make_user
+
+from ..models import Booking, BookingSlot
+from .drive import BOOK, BOOKINGS, CANCEL, SLOTS, codes, floor_driver
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def drive(app, govhall, gql, monkeypatch):
+    return await floor_driver(govhall, gql, monkeypatch)
+
+
+async def _saturday_and_sunday(drive):
+    from core.clock import calendar_for
+
+    calendar = await calendar_for(drive.hall.center)
+    day = drive.clock.moment.date()
+    while not (day.weekday() == 5 and not calendar.is_workday(day) and calendar.day_info(day).reason.startswith("周末")
+               and not calendar.is_workday(day + timedelta(days=1))):
+        day += timedelta(days=1)
+    return day, day + timedelta(days=1)
+
+
+async def test_the_roster_opens_workdays_extended_hours_and_duty_saturdays(drive):
+    day = drive.clock.moment.date()
+    slots = await drive.run(None, SLOTS, c="hall", q="A", d=day.isoformat())
+    assert [(s["period"], s["extended"]) for s in slots["slots"]] == [
+        ("09:00-10:00", False), ("10:00-11:00", False), ("14:00-15:00", False), ("17:00-18:30", True)]
+    saturday, sunday = await _saturday_and_sunday(drive)
+    assert [s["period"] for s in (await drive.run(None, SLOTS, c="hall", q="A", d=saturday.isoformat()))["slots"]] == ["09:00-10:00"]
+    on_saturday_b = await drive.run(None, SLOTS, c="hall", q="B", d=saturday.isoformat())
+    assert on_saturday_b["slots"] == [] and "不值班" in on_saturday_b["closedReason"]
+    extended = await drive.run("app1", BOOK, c="hall", q="A", d=day.isoformat(), p="17:00-18:30")
+    assert extended["extended"] is True
+    assert (await drive.run("app1", BOOK, c="hall", q="A", d=saturday.isoformat(), p="09:00-10:00"))["status"] == "booked"
+
+
+async def test_closed_slots_are_refused_and_change_nothing(drive):
+    day = drive.clock.moment.date()
+    saturday, sunday = await _saturday_and_sunday(drive)
+    for d, p, code in ((sunday, "09:00-10:00", "closed"), (saturday, "10:00-11:00", "closed"), (day, "12:00-13:00", "closed"),
+                       (day - timedelta(days=1), "09:00-10:00", "past"), (day + timedelta(days=30), "09:00-10:00", "too_far")):
+        result = await drive.run("app1", BOOK, c="hall", q="A", d=d.isoformat(), p=p)
+        assert code in codes(result), (d, p, result)
+    drive.clock.at(10, 30)
+    assert codes(await drive.run("app1", BOOK, c="hall", q="A", d=day.isoformat(), p="09:00-10:00")) == ["period_over"]
+    assert codes(await drive.run("app1", BOOK, c="hall", q="Z", d=day.isoformat(), p="10:00-11:00")) == ["unknown_queue"]
+    assert await Booking.all().count() == 0 and await BookingSlot.all().count() == 0
+
+
+async def test_cancel_frees_the_place(drive):
+    day = drive.clock.moment.date().isoformat()
+    booked = await drive.run("app1", BOOK, c="hall", q="A", d=day, p="14:00-15:00")
+    assert codes(await drive.run("app1", BOOK, c="hall", q="A", d=day, p="14:00-15:00")) == ["duplicate"]
+    assert codes(await drive.run("app2", CANCEL, b=booked["id"])) == ["forbidden"]
+    assert (await drive.run("app1", CANCEL, b=booked["id"]))["status"] == "cancelled"
+    again = await drive.run("app1", BOOK, c="hall", q="A", d=day, p="14:00-15:00")
+    assert again["status"] == "booked"
+    (slot,) = (await drive.run(None, SLOTS, c="hall", q="A", d=day))["slots"][2:3]
+    assert slot["booked"] == 1
+    assert [b["status"] for b in await drive.run("clerk1", BOOKINGS, c="hall", d=day)] == ["cancelled", "booked"]
+
+
+async def test_twenty_concurrent_bookings_of_a_slot_of_three(drive, gql):
+    """Separate HTTP requests at once, each in its own transaction (its own connection on PostgreSQL)."""
+    center = await Center.get(code="hall")
+    tokens = []
+    for i in range(20):
+        await make_user(f"visitor{i:02d}", center, "applicant")
+        tokens.append(await gql.login(f"visitor{i:02d}", PASSWORD))
+    day = drive.clock.moment.date().isoformat()
+    variables = {"c": "hall", "q": "A", "d": day, "p": "10:00-11:00"}
+    results = await asyncio.gather(*(gql(BOOK, variables, token=t) for t in tokens))
+    outcomes = [r["bookHallSlot"].get("status") or r["bookHallSlot"]["errors"][0]["code"] for r in results]
+    assert sorted(outcomes) == ["booked"] * 3 + ["full"] * 17, outcomes
+    assert await Booking.filter(status="booked").count() == 3
+    assert (await BookingSlot.get(slot=f"A {day} 10:00-11:00")).booked == 3
+
+
+async def test_one_person_booking_six_times_at_once_gets_one_place(drive, gql):
+    day = drive.clock.moment.date().isoformat()
+    variables = {"c": "hall", "q": "A", "d": day, "p": "09:00-10:00"}
+    token = drive.hall.tokens["app1"]
+    results = await asyncio.gather(*(gql(BOOK, variables, token=token) for _ in range(6)))
+    outcomes = [r["bookHallSlot"].get("status") or r["bookHallSlot"]["errors"][0]["code"] for r in results]
+    assert sorted(outcomes) == ["booked"] + ["duplicate"] * 5, outcomes
+    assert (await BookingSlot.get(slot=f"A {day} 09:00-10:00")).booked == 1

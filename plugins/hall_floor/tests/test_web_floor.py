@@ -1,0 +1,90 @@
+"""The hall floor's screens in headless Chromium on the demo data (Lianzhou): the kiosk takes a
+ticket, the window calls it and the hall display shows the number within 3 s; the window finishes it
+with a case and the rating tablet's tap lands on the case with channel 现场."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.test_web import browser_page, login  # noqa: F401
+from tests.test_web_screens import Api, api, demo_db, web_server  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_display_shows_the_call_and_the_tablet_rates_the_case(web_server: str, browser_page: Any, api: Api) -> None:
+    from playwright.sync_api import expect
+
+    base, display = web_server, browser_page
+    case = api.approved("连州市现场评价示例有限公司")  # a finished case, served at the comprehensive window
+
+    # the kiosk (no login): a ticket of 综合
+    display.goto(f"{base}/web/#/floor/kiosk/lianzhou")
+    display.click("button.kiosk-queue[data-queue=A]")
+    number = display.locator(".ticket-slip .ticket-number").inner_text().strip()
+    assert re.fullmatch(r"A\d{3}", number)
+
+    # the hall display, and the window calling in a second tab
+    display.goto(f"{base}/web/#/floor/display/lianzhou")
+    expect(display.locator(".display-waiting li[data-queue=A] strong")).to_have_text("1")
+    window = display.context.new_page()
+    login(window, base, "lz-clerk")
+    window.goto(f"{base}/web/#/floor/window/lianzhou?window=ZH01")
+    window.click("#call-next")
+    expect(window.locator(".window-current .ticket-number-small")).to_have_text(number)
+    display.locator(f'.called-number[data-number="{number}"]').wait_for(timeout=3000)
+    expect(display.locator(".called-window")).to_contain_text("综合受理窗口")
+    expect(display.locator(".display-waiting li[data-queue=A] strong")).to_have_text("0")
+
+    # recall, then finish with the case; the tablet asks about that ticket
+    window.click(".window-current button[data-action=recall]")
+    expect(window.locator(".window-status")).to_contain_text(number)
+    tablet = display.context.new_page()
+    tablet.goto(f"{base}/web/#/floor/tablet/lianzhou?window=ZH01")
+    expect(tablet.locator(".tablet-body")).to_contain_text("等待窗口办结")
+    window.locator(".window-current input").fill(case["id"])
+    window.click(".window-current button[data-action=finish]")
+    expect(window.locator(".window-status")).to_contain_text("已办结")
+    expect(tablet.locator(".tablet-subject")).to_contain_text(number, timeout=10_000)
+    tablet.click(".tablet-levels button[data-level='5']")
+    expect(tablet.locator(".tablet-thanks")).to_contain_text("非常满意")
+
+    rating = api("lz-clerk", "query($id: ID!) { case(id: $id) { rating } }", id=case["id"])["case"]["rating"]
+    assert rating == 5
+    on_site = api("lz-super", "query($k: ID!) { onSiteRating(center: \"lianzhou\", case: $k) { channel window staff level } }",
+                  k=case["id"])["onSiteRating"]
+    assert on_site["channel"] == "现场" and on_site["window"] == "ZH01" and on_site["level"] == 5
+
+
+def test_supervisor_rectifies_a_bad_rating_and_reads_the_figures(web_server: str, browser_page: Any, api: Api) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    ticket = api("lz-clerk", 'mutation { takeTicket(center: "lianzhou", queue: "C") { ... on HallTicket { id number } } }')["takeTicket"]
+    called = api("lz-clerk", 'mutation { callNextTicket(center: "lianzhou", window: "W12") { ... on HallTicket { id number } } }')["callNextTicket"]
+    assert called["id"] == ticket["id"]
+    api("lz-clerk", 'mutation($t: ID!) { finishTicket(center: "lianzhou", window: "W12", ticket: $t) { __typename } }', t=ticket["id"])
+    rated = api("lz-clerk", """mutation($t: ID!) { rateOnSite(center: "lianzhou", window: "W12", level: 2, ticket: $t, reason: "办事效率低") {
+        __typename ... on OnSiteRating { id } } }""", t=ticket["id"])["rateOnSite"]
+    assert rated["__typename"] == "OnSiteRating", rated
+
+    login(page, base, "lz-super")
+    page.goto(f"{base}/web/#/floor/supervisor/lianzhou")
+    row = page.locator("tr", has_text="办事效率低")
+    expect(row).to_contain_text("整改中")
+    expect(row).to_contain_text("15个工作日")
+    row.locator("textarea").fill("税务窗口高峰时段增派一人")
+    row.locator("button:has-text('登记整改')").click()
+    row = page.locator("tr", has_text="办事效率低")
+    expect(row).to_contain_text("已整改")
+    row.locator("textarea").fill("电话回访，申请人满意")
+    row.locator("button:has-text('登记回访')").click()
+    expect(page.locator("tr", has_text="办事效率低")).to_contain_text("回访：电话回访，申请人满意")
+
+    page.click("a[data-tab=stats]")
+    expect(page.locator(".wait-stats")).to_contain_text("平均等候")
+    expect(page.locator(".wait-stats tr", has_text="W12").first).to_contain_text("1")  # waits: one ticket served
+    expect(page.locator(".wait-stats tr", has_text="窗口").filter(has_text="W12")).to_contain_text("2.00")  # the tablet's figures

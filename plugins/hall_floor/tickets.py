@@ -1,0 +1,230 @@
+"""排队叫号: tickets taken at the kiosk (or by the clerk), called by windows, finished or skipped.
+
+A window calls only the queues that list it. An appointment's ticket (取号 with a booking) carries
+its period's start: from that moment it is called before every ordinary ticket of its queue. Two
+windows calling at once never get the same ticket: a ticket is taken by one conditional update.
+When a call leaves N tickets ahead of someone who gave a mobile (``nearAhead``), they get an SMS.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from core.api import Actor, Case, Center, Forbidden, NotFound, UserError, UserErrorsException, is_valid_mobile, next_value, parse_period
+
+from . import clock
+from .events import announce
+from .floor import STAFF, Queue, floor_center, near_ahead, queue, queues, window
+from .models import Booking, OnSiteRating, Ticket
+from .sms import send_sms
+
+DISPLAY_CALLS = 8
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc)
+
+
+async def take_ticket(
+    govhall: Any, actor: Actor, center_code: str, queue_code: str, mobile: str = "", booking_id: Any = None,
+) -> Ticket:
+    """A ticket of the queue for today; anyone at the kiosk may take one. With a booking of this
+    queue for today (the booker, or a clerk for them) the ticket jumps ahead at the period's start."""
+    center = await floor_center(center_code)
+    found = await queue(center, queue_code)
+    mobile = mobile.strip()
+    if mobile and not is_valid_mobile(mobile):
+        raise UserErrorsException.single("format.mobile", "手机号码应为11位数字，以1开头", "/mobile")
+    booking = await _booking_for(actor, center, found, booking_id) if booking_id else None
+    now = clock.now()
+    day = now.date()
+    due = None
+    if booking is not None:
+        due = datetime.combine(day, parse_period(booking.period)[0], tzinfo=now.tzinfo)
+    async with in_transaction():
+        if booking is not None:
+            if not await Booking.filter(id=booking.id, status="booked").update(status="arrived"):
+                raise UserErrorsException.single("booking_used", "该预约已取号", "/booking")
+        seq = await next_value(f"hall_floor:{center.id}:{day.isoformat()}:{found.code}")
+        return await Ticket.create(
+            center=center, queue=found.code, day=day, number=f"{found.code}{seq:03d}", mobile=mobile,
+            booking=booking, due_at=_utc(due) if due else None, taken_at=_utc(now),
+        )
+
+
+async def _booking_for(actor: Actor, center: Center, found: Queue, booking_id: Any) -> Booking:
+    try:
+        booking = await Booking.get_or_none(id=int(booking_id), center=center)
+    except (TypeError, ValueError):
+        booking = None
+    if booking is None:
+        raise UserErrorsException.single("unknown_booking", "预约不存在", "/booking")
+    user = actor.user
+    if (user is None or booking.user_id != user.id) and not actor.has(center.id, *STAFF):  # type: ignore[attr-defined]
+        raise Forbidden("只能凭本人的预约取号")
+    problems = []
+    if booking.queue != found.code:
+        problems.append(("booking_queue", f"该预约是“{booking.queue}”类业务，请取对应的号"))
+    if booking.day != clock.today():
+        problems.append(("booking_day", f"该预约的日期是{booking.day.isoformat()}，不是今天"))
+    if booking.status != "booked":
+        problems.append(("booking_used", "该预约已取号或已取消"))
+    if problems:
+        raise UserErrorsException([UserError(c, m, "/booking") for c, m in problems])
+    return booking
+
+
+async def _window_queues(actor: Actor, center_code: str, window_code: str) -> tuple[Center, list[Queue]]:
+    center = await floor_center(center_code)
+    actor.require(center.id, "clerk", "head")
+    await window(center, window_code)
+    served = [q for q in await queues(center) if window_code in q.windows]
+    return center, served
+
+
+def _order(tickets: list[Ticket], now: datetime) -> list[Ticket]:
+    """Appointment tickets whose time has come first (by their time), then the rest as taken."""
+    due = sorted((t for t in tickets if t.due_at and t.due_at <= now), key=lambda t: (t.due_at, t.id))
+    rest = sorted((t for t in tickets if not (t.due_at and t.due_at <= now)), key=lambda t: (t.taken_at, t.id))
+    return due + rest
+
+
+async def waiting(center: Center, queue_codes: list[str]) -> list[Ticket]:
+    """Today's waiting tickets of these queues, in calling order."""
+    rows = await Ticket.filter(center=center, day=clock.today(), queue__in=queue_codes, status="waiting")
+    return _order(list(rows), _utc(clock.now()))
+
+
+async def _mark_called(ticket: Ticket, window_code: str, actor: Actor) -> bool:
+    now = _utc(clock.now())
+    changed = await Ticket.filter(id=ticket.id, status="waiting").update(
+        status="called", called_at=now, last_call_at=now, window_code=window_code, called_by_id=actor.user.id,  # type: ignore[union-attr]
+        calls=F("calls") + 1,
+    )
+    return bool(changed)
+
+
+async def call_next(govhall: Any, actor: Actor, center_code: str, window_code: str) -> Ticket:
+    """The window calls the next ticket of the queues it serves."""
+    center, served = await _window_queues(actor, center_code, window_code)
+    if not served:
+        raise UserErrorsException.single("no_queue", f"窗口{window_code}未配置叫号业务", "/window")
+    for _ in range(10):  # another window may take the first candidate: take the next
+        candidates = await waiting(center, [q.code for q in served])
+        if not candidates:
+            raise UserErrorsException.single("empty", "当前没有等候的号", "/window")
+        if await _mark_called(candidates[0], window_code, actor):
+            return await _after_call(govhall, center, candidates[0].id, window_code)
+    raise UserErrorsException.single("busy", "叫号繁忙，请重试", "/window")
+
+
+async def _ticket(center: Center, ticket_id: Any) -> Ticket:
+    try:
+        found = await Ticket.get_or_none(id=int(ticket_id), center=center)
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise NotFound("排队号不存在")
+    return found
+
+
+async def call_ticket(govhall: Any, actor: Actor, center_code: str, window_code: str, ticket_id: Any) -> Ticket:
+    """The window calls one waiting ticket (a skipped one coming back is taken again first)."""
+    center, served = await _window_queues(actor, center_code, window_code)
+    ticket = await _ticket(center, ticket_id)
+    if ticket.queue not in {q.code for q in served}:
+        names = "、".join(q.name for q in served) or "无"
+        raise UserErrorsException.single(
+            "wrong_queue", f"{ticket.number}不是本窗口办理的业务（本窗口：{names}），请到对应窗口叫号", "/ticket")
+    if ticket.status == "skipped":
+        await Ticket.filter(id=ticket.id, status="skipped").update(status="waiting")
+    elif ticket.status != "waiting":
+        raise UserErrorsException.single("state", f"{ticket.number}已叫号或已办结", "/ticket")
+    if not await _mark_called(ticket, window_code, actor):
+        raise UserErrorsException.single("state", f"{ticket.number}已被其他窗口叫号", "/ticket")
+    return await _after_call(govhall, center, ticket.id, window_code)
+
+
+async def _after_call(govhall: Any, center: Center, ticket_id: int, window_code: str, recall: bool = False) -> Ticket:
+    ticket = await Ticket.get(id=ticket_id)
+    await announce(govhall, center, "hall_ticket_called", ticket=ticket, window=window_code, recall=recall)
+    if not recall:
+        await _notify_near(govhall, center, ticket.queue)
+    return ticket
+
+
+async def _own_called(actor: Actor, center_code: str, window_code: str, ticket_id: Any) -> tuple[Center, Ticket]:
+    center, _ = await _window_queues(actor, center_code, window_code)
+    ticket = await _ticket(center, ticket_id)
+    if ticket.status != "called" or ticket.window_code != window_code:
+        raise UserErrorsException.single("state", f"{ticket.number}不是本窗口正在办理的号", "/ticket")
+    return center, ticket
+
+
+async def recall(govhall: Any, actor: Actor, center_code: str, window_code: str, ticket_id: Any) -> Ticket:
+    """重呼: the display shows the number again."""
+    center, ticket = await _own_called(actor, center_code, window_code, ticket_id)
+    await Ticket.filter(id=ticket.id).update(calls=F("calls") + 1, last_call_at=_utc(clock.now()))
+    return await _after_call(govhall, center, ticket.id, window_code, recall=True)
+
+
+async def skip(actor: Actor, center_code: str, window_code: str, ticket_id: Any) -> Ticket:
+    """过号: the visitor did not come; a window may call the ticket again later."""
+    _, ticket = await _own_called(actor, center_code, window_code, ticket_id)
+    await Ticket.filter(id=ticket.id, status="called").update(status="skipped")
+    return await Ticket.get(id=ticket.id)
+
+
+async def finish(actor: Actor, center_code: str, window_code: str, ticket_id: Any, case_id: Any = None) -> Ticket:
+    """办结: the service time ends; the case served (if any) is linked for the rating tablet."""
+    center, ticket = await _own_called(actor, center_code, window_code, ticket_id)
+    case_pk = None
+    if case_id:
+        case = await Case.get_or_none(id=int(case_id), center_id=center.id) if str(case_id).isdigit() else None
+        if case is None:
+            raise UserErrorsException.single("unknown_case", "办件不存在或不属于本中心", "/case")
+        case_pk = case.id
+    await Ticket.filter(id=ticket.id, status="called").update(
+        status="done", finished_at=_utc(clock.now()), case_id=case_pk)
+    return await Ticket.get(id=ticket.id)
+
+
+async def _notify_near(govhall: Any, center: Center, queue_code: str) -> None:
+    """前面还有 N 人: the ticket with exactly N ahead, once."""
+    ahead = near_ahead(center)
+    line = await waiting(center, [queue_code])
+    if len(line) <= ahead:
+        return
+    ticket = line[ahead]
+    if not ticket.mobile or ticket.near_notified:
+        return
+    if await Ticket.filter(id=ticket.id, near_notified=False).update(near_notified=True):
+        await send_sms(govhall, center, ticket.mobile,
+                       f"【{center.name}】您的排队号{ticket.number}前面还有{ahead}人，请留意叫号，及时到窗口办理。")
+
+
+async def window_view(actor: Actor, center_code: str, window_code: str) -> tuple[list[Ticket], list[Ticket], Ticket | None]:
+    """What the window screen shows: its current ticket(s), the waiting line of its queues, and the
+    last ticket it finished that is not rated yet (what its rating tablet asks about)."""
+    center, served = await _window_queues(actor, center_code, window_code)
+    today = clock.today()
+    current = await Ticket.filter(center=center, day=today, window_code=window_code, status="called").order_by("-id")
+    last = await Ticket.filter(center=center, day=today, window_code=window_code, status="done").order_by("-finished_at", "-id").first()
+    if last is not None and await OnSiteRating.exists(ticket_id=last.id):
+        last = None
+    return list(current), await waiting(center, [q.code for q in served]), last
+
+
+async def display(center_code: str) -> tuple[Center, list[Ticket], dict[str, int], list[Queue]]:
+    """The hall screen: the last calls, the waiting count per queue (no personal data: anonymous)."""
+    center = await floor_center(center_code)
+    day = clock.today()
+    calls = await Ticket.filter(center=center, day=day, last_call_at__not_isnull=True).order_by("-last_call_at", "-id").limit(DISPLAY_CALLS)
+    counts: dict[str, int] = {}
+    for code in await Ticket.filter(center=center, day=day, status="waiting").values_list("queue", flat=True):
+        counts[str(code)] = counts.get(str(code), 0) + 1
+    return center, list(calls), counts, await queues(center)

@@ -1,0 +1,461 @@
+// 大厅现场服务 (hall_floor): the kiosk (取号), the hall display (叫号显示屏), the window (叫号, 重呼, 过号,
+// 办结, 现场申请人登记), the rating tablet (评价器), the supervisor (整改, 回访, 等候统计) and the
+// applicant's page (预约 on the duty roster, 认领窗口代办的办件). Shown only in centers with the plugin.
+import { gql } from "../graphql.js";
+import { h, note, fmt, todayISO } from "../ui.js";
+import { centers } from "../store.js";
+import { pickCenter, mutate, ERRORS, table, input, values, tabs, seg, dateRange } from "./kit.js";
+
+const PLUGIN = "hall_floor";
+const WINDOW_ROLES = ["clerk", "head"];
+const SUPERVISOR_ROLES = ["supervisor", "head", "admin"];
+const TICKET = "id number queue status statusLabel appointment window calls caseId waitSeconds";
+const LEVELS = [[5, "非常满意"], [4, "满意"], [3, "基本满意"], [2, "不满意"], [1, "非常不满意"]];
+const POLL_MS = 1000;
+
+/** The center of a public hall screen (kiosk, display): by code, checked to have the plugin. */
+async function publicCenter(page, code, title) {
+  const all = await centers();
+  const c = all.find((x) => x.code === code && (x.plugins || []).includes(PLUGIN));
+  if (!c) {
+    page.append(h("h1", null, title), note("该中心没有启用大厅现场服务。", "error"));
+    return null;
+  }
+  return c;
+}
+
+/** Repeats `tick` every `ms` while the view is on screen. */
+function poll(isCurrent, tick, ms = POLL_MS) {
+  const run = async () => {
+    if (!isCurrent()) return;
+    try {
+      await tick();
+    } catch (error) {
+      console.warn(error.message);
+    }
+    if (isCurrent()) setTimeout(run, ms);
+  };
+  run();
+}
+
+function minutes(seconds) {
+  return seconds == null ? "—" : `${Math.round(seconds / 60)}分钟`;
+}
+
+// --- 取号机 ----------------------------------------------------------------------------------------
+
+export async function kioskView({ page, params, user }) {
+  const c = await publicCenter(page, params[0], "取号");
+  if (!c) return;
+  page.classList.add("floor-screen", "floor-kiosk");
+  const mobile = h("input", { type: "tel", id: "kiosk-mobile", placeholder: "手机号码（选填，快到时短信提醒）", autocomplete: "off" });
+  const result = h("div", { class: "kiosk-result", "aria-live": "polite" });
+  const buttons = h("div", { class: "kiosk-queues" });
+  const mine = h("div", { class: "kiosk-bookings" });
+  page.append(h("h1", null, `${c.name} · 取号`), buttons, h("p", null, mobile), mine, result);
+
+  async function take(queue, booking = null) {
+    const data = await mutate(`mutation($c: String!, $q: String!, $m: String, $b: ID) {
+        takeTicket(center: $c, queue: $q, mobile: $m, booking: $b) { ${ERRORS} ... on HallTicket { ${TICKET} } } }`,
+      { c: c.code, q: queue, m: mobile.value.trim() || null, b: booking }, "takeTicket", result);
+    if (data) {
+      result.replaceChildren(h("div", { class: "ticket-slip" }, h("p", null, "您的排队号"),
+        h("p", { class: "ticket-number" }, data.number),
+        h("p", null, data.appointment ? "预约号：预约时段开始后优先叫号" : "请留意大厅显示屏叫号")));
+      mobile.value = "";
+      await show();
+    }
+  }
+
+  async function show() {
+    const data = await gql("query($c: String!) { hallQueues(center: $c) { code name waiting } }", { c: c.code });
+    buttons.replaceChildren(...data.hallQueues.map((q) => h("button", {
+      type: "button", class: "btn btn-primary btn-large kiosk-queue", dataset: { queue: q.code }, onclick: () => take(q.code),
+    }, `${q.code} ${q.name}`, h("small", null, ` 等候 ${q.waiting} 人`))));
+    if (user) {
+      const today = await gql("query($c: String!, $d: Date!) { hallBookings(center: $c, date: $d) { id queue period status user } }",
+        { c: c.code, d: todayISO() });
+      const own = today.hallBookings.filter((b) => b.status === "booked" && b.user === user.username);
+      mine.replaceChildren(...own.map((b) => h("button", { type: "button", class: "btn btn-secondary", dataset: { booking: b.id },
+        onclick: () => take(b.queue, b.id) }, `凭预约取号：${b.queue} ${b.period}`)));
+    }
+  }
+  await show();
+}
+
+// --- 叫号显示屏 ------------------------------------------------------------------------------------
+
+let audio = null;
+/** A two-tone chime (WebAudio): browsers allow sound after one tap on the page. */
+function chime() {
+  try {
+    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    if (audio.state === "suspended") audio.resume();
+    [[880, 0], [660, 0.35]].forEach(([freq, at]) => {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.25, audio.currentTime + at);
+      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + at + 0.3);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(audio.currentTime + at);
+      osc.stop(audio.currentTime + at + 0.32);
+    });
+    document.body.dataset.chimes = String(Number(document.body.dataset.chimes || 0) + 1);
+  } catch (error) {
+    console.warn("no sound", error.message);
+  }
+}
+
+export async function displayView({ page, params, isCurrent }) {
+  const c = await publicCenter(page, params[0], "叫号显示屏");
+  if (!c) return;
+  page.classList.add("floor-screen", "floor-display");
+  const latest = h("div", { class: "display-latest", "aria-live": "assertive" });
+  const recent = h("ol", { class: "display-calls plain-list" });
+  const counts = h("ul", { class: "display-waiting plain-list" });
+  const sound = h("button", { type: "button", class: "btn btn-ghost no-print", onclick: () => chime() }, "开启提示音");
+  page.append(h("h1", null, c.name), latest, h("div", { class: "display-columns" },
+    h("section", null, h("h2", null, "最近叫号"), recent), h("section", null, h("h2", null, "等候人数"), counts)), sound);
+  let last = null;
+  poll(isCurrent, async () => {
+    const { hallDisplay: d } = await gql(`query($c: String!) { hallDisplay(center: $c) {
+        calls { number window windowName calls at } queues { code name waiting } } }`, { c: c.code });
+    const top = d.calls[0];
+    const key = top ? `${top.number}/${top.calls}/${top.at}` : null;
+    latest.replaceChildren(top
+      ? h("p", null, "请 ", h("span", { class: "called-number", dataset: { number: top.number } }, top.number), " 号到 ",
+          h("span", { class: "called-window" }, top.windowName), " 办理")
+      : h("p", { class: "muted" }, "暂无叫号"));
+    recent.replaceChildren(...d.calls.map((x) => h("li", { dataset: { number: x.number } },
+      h("strong", null, x.number), ` → ${x.windowName}`)));
+    counts.replaceChildren(...d.queues.map((q) => h("li", { dataset: { queue: q.code } }, `${q.code} ${q.name}：`, h("strong", null, String(q.waiting)), " 人")));
+    if (key && last !== null && key !== last) chime();
+    last = key;
+  });
+}
+
+// --- 窗口叫号 --------------------------------------------------------------------------------------
+
+async function windowPicker(c, query, route) {
+  const windows = c.windows || [];
+  const chosen = query.get("window") || "";
+  const select = h("select", { id: "floor-window", onchange: (e) => { location.hash = `#/floor/${route}/${seg(c.code)}?window=${encodeURIComponent(e.target.value)}`; } },
+    h("option", { value: "" }, "请选择窗口"), windows.map((w) => h("option", { value: w.code, selected: w.code === chosen }, `${w.code} ${w.name}`)));
+  return { element: h("label", { class: "inline" }, "窗口 ", windows.length ? select : h("input", {
+    id: "floor-window", value: chosen, onchange: (e) => { location.hash = `#/floor/${route}/${seg(c.code)}?window=${encodeURIComponent(e.target.value)}`; },
+  })), value: chosen };
+}
+
+export async function windowView({ page, params, query, user, isCurrent }) {
+  const c = await pickCenter({ page, params, user, roles: WINDOW_ROLES, plugin: PLUGIN, title: "窗口叫号", route: "floor/window",
+    missing: "您所在的中心没有启用大厅现场服务，或您不是窗口人员。" });
+  if (!c) return;
+  const picker = await windowPicker(c, query, "window");
+  page.append(h("p", null, picker.element, " ",
+    h("a", { href: `#/floor/display/${seg(c.code)}`, target: "_blank" }, "显示屏"), " · ",
+    h("a", { href: `#/floor/kiosk/${seg(c.code)}`, target: "_blank" }, "取号机"), " · ",
+    picker.value ? h("a", { href: `#/floor/tablet/${seg(c.code)}?window=${encodeURIComponent(picker.value)}`, target: "_blank" }, "评价器") : null));
+  if (!picker.value) {
+    page.append(note("请选择本人所在的窗口。"));
+    return;
+  }
+  const w = picker.value;
+  const status = h("div", { class: "window-status", "aria-live": "polite" });
+  const current = h("div", { class: "window-current" });
+  const line = h("div", { class: "window-line" });
+  const act = async (field, ticket = null, caseId = null) => {
+    const defs = ["$c: String!", "$w: String!"];
+    const args = ["center: $c", "window: $w"];
+    const vars = { c: c.code, w };
+    if (ticket) {
+      defs.push("$t: ID!");
+      args.push("ticket: $t");
+      vars.t = ticket.id;
+    }
+    if (field === "finishTicket") {
+      defs.push("$k: ID");
+      args.push("case: $k");
+      vars.k = caseId;
+    }
+    const data = await mutate(`mutation(${defs.join(", ")}) { ${field}(${args.join(", ")}) { ${ERRORS} ... on HallTicket { ${TICKET} } } }`,
+      vars, field, status);
+    if (data) status.replaceChildren(note(`${data.number}：${data.statusLabel}`, "success"));
+    await show();
+  };
+  const callNext = h("button", { type: "button", class: "btn btn-primary btn-large", id: "call-next", onclick: () => act("callNextTicket") }, "叫下一位");
+  page.append(h("div", { class: "form-actions" }, callNext), status, h("h2", null, "正在办理"), current, h("h2", null, "等候队列"), line,
+    walkInPanel(c));
+
+  async function show() {
+    const { hallWindowQueue: q } = await gql(`query($c: String!, $w: String!) { hallWindowQueue(center: $c, window: $w) {
+        current { ${TICKET} } waiting { ${TICKET} } } }`, { c: c.code, w });
+    // the poll must not wipe what the clerk is typing (the case ID): redraw only when the tickets change
+    const key = q.current.map((t) => `${t.id}/${t.calls}`).join(",");
+    if (key === shownKey) {
+      line.replaceChildren(waitingTable(q.waiting));
+      return;
+    }
+    shownKey = key;
+    current.replaceChildren(q.current.length ? table([
+      ["号码", (t) => h("strong", { class: "ticket-number-small" }, t.number)],
+      ["等候", (t) => minutes(t.waitSeconds)],
+      ["操作", (t) => {
+        const caseId = h("input", { type: "text", size: 6, placeholder: "办件ID", "aria-label": "办理的办件ID（选填）" });
+        return h("span", null,
+          h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "recall" }, onclick: () => act("recallTicket", t) }, "重呼"), " ",
+          h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "skip" }, onclick: () => act("skipTicket", t) }, "过号"), " ",
+          caseId, h("button", { type: "button", class: "btn btn-primary", dataset: { action: "finish" }, onclick: () => act("finishTicket", t, caseId.value.trim() || null) }, "办结"));
+      }],
+    ], q.current) : note("没有正在办理的号。"));
+    line.replaceChildren(waitingTable(q.waiting));
+  }
+  function waitingTable(waiting) {
+    return table([
+      ["号码", (t) => t.number], ["预约", (t) => (t.appointment ? "预约号" : "")], ["状态", (t) => t.statusLabel],
+      ["操作", (t) => h("button", { type: "button", class: "btn btn-link", dataset: { call: t.number }, onclick: () => act("callTicket", t) }, "叫此号")],
+    ], waiting, { empty: "没有等候的号。" });
+  }
+  let shownKey = null;
+  await show();
+  poll(isCurrent, show, 5000);
+}
+
+/** 现场申请人: register (or find) the party in front of the window, then file for it. */
+function walkInPanel(c) {
+  const root = h("form", { class: "card walk-in", novalidate: true });
+  const out = h("div", { class: "walk-in-result" });
+  root.append(
+    h("h2", null, "现场申请人（无网上账号）"),
+    input("类型", "kind", { options: [["person", "个人（身份证）"], ["enterprise", "企业（统一社会信用代码）"]], path: "/kind" }),
+    input("证件号码", "idNumber", { required: true, path: "/idNumber" }),
+    input("姓名或企业名称", "name", { required: true, path: "/name" }),
+    input("手机号码", "mobile", { required: true, type: "tel", path: "/mobile" }),
+    input("经办联系人（企业）", "contactName", { path: "/contactName" }),
+    h("div", { class: "form-actions" },
+      h("button", { type: "submit", class: "btn btn-primary" }, "登记申请人"),
+      h("button", { type: "button", class: "btn btn-secondary", onclick: find }, "按证件号码查找")),
+    out);
+  function offer(p) {
+    const item = h("input", { type: "text", id: "walk-in-item", placeholder: "事项编码" });
+    out.replaceChildren(h("p", { class: "note note-success", dataset: { party: p.username } }, `已登记：${p.name}（${p.idNumber}）`),
+      h("p", null, h("label", { for: "walk-in-item" }, "代为申报的事项 "), item, " ",
+        h("button", { type: "button", class: "btn btn-primary", onclick: () => {
+          if (item.value.trim()) location.hash = `#/hall/${seg(c.code)}/item/${seg(item.value.trim())}/apply?for=${encodeURIComponent(p.username)}&forName=${encodeURIComponent(p.name)}`;
+        } }, "代为申报")));
+  }
+  async function find() {
+    const v = values(root);
+    const data = await gql(`query($c: String!, $i: String!) { walkInParty(center: $c, idNumber: $i) { id kind idNumber name mobile username } }`,
+      { c: c.code, i: v.idNumber || "" });
+    if (data.walkInParty) offer(data.walkInParty);
+    else out.replaceChildren(note("未登记，请填写后登记。"));
+  }
+  root.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const v = values(root);
+    const data = await mutate(`mutation($c: String!, $k: String!, $i: String!, $n: String!, $m: String!, $p: String) {
+        registerWalkInParty(center: $c, kind: $k, idNumber: $i, name: $n, mobile: $m, contactName: $p) {
+          ${ERRORS} ... on WalkInParty { id kind idNumber name mobile username } } }`,
+      { c: c.code, k: v.kind, i: v.idNumber || "", n: v.name || "", m: v.mobile || "", p: v.contactName || null }, "registerWalkInParty", root);
+    if (data) offer(data);
+  });
+  return root;
+}
+
+// --- 评价器 ----------------------------------------------------------------------------------------
+
+export async function tabletView({ page, params, query, user, isCurrent }) {
+  const c = await pickCenter({ page, params, user, roles: WINDOW_ROLES, plugin: PLUGIN, title: "服务评价", route: "floor/tablet",
+    missing: "您所在的中心没有启用大厅现场服务。" });
+  if (!c) return;
+  page.classList.add("floor-tablet");
+  const picker = await windowPicker(c, query, "tablet");
+  page.append(h("p", { class: "no-print" }, picker.element));
+  if (!picker.value) return;
+  const reasons = (await gql("{ hallRatingReasons }")).hallRatingReasons;
+  const subject = h("div", { class: "tablet-subject", "aria-live": "polite" });
+  const body = h("div", { class: "tablet-body" });
+  page.append(subject, body);
+  let target = query.get("case") ? { case: query.get("case"), label: `办件 ${query.get("case")}` } : null;
+  let done = null;
+
+  async function rate(level, reason = null) {
+    const data = await mutate(`mutation($c: String!, $w: String!, $l: Int!, $k: ID, $t: ID, $r: String) {
+        rateOnSite(center: $c, window: $w, level: $l, case: $k, ticket: $t, reason: $r) {
+          ${ERRORS} ... on OnSiteRating { id channel level levelLabel caseNumber ticketNumber } } }`,
+      { c: c.code, w: picker.value, l: level, k: target.case || null, t: target.ticket || null, r: reason }, "rateOnSite", body);
+    if (data) {
+      done = target.ticket || target.case;
+      target = null;
+      body.replaceChildren(h("p", { class: "tablet-thanks note note-success" }, `感谢您的评价：${data.levelLabel}`));
+      subject.replaceChildren();
+    }
+  }
+  function ask() {
+    subject.replaceChildren(h("h2", null, `请为本次服务评价（${target.label}）`));
+    body.replaceChildren(h("div", { class: "tablet-levels" }, LEVELS.map(([level, label]) => h("button", {
+      type: "button", class: `btn btn-large level-${level}`, dataset: { level: String(level) },
+      onclick: () => (level <= 2 ? askReason(level) : rate(level)),
+    }, label))));
+  }
+  function askReason(level) {
+    body.replaceChildren(h("h3", null, "请选择不满意的原因"), h("div", { class: "tablet-reasons" },
+      reasons.map((r) => h("button", { type: "button", class: "btn btn-secondary btn-large", dataset: { reason: r }, onclick: () => rate(level, r) }, r))));
+  }
+  if (target) ask();
+  else body.replaceChildren(note("等待窗口办结…"));
+  poll(isCurrent, async () => {
+    if (target) return;
+    const { hallWindowQueue: q } = await gql(`query($c: String!, $w: String!) { hallWindowQueue(center: $c, window: $w) { lastDone { ${TICKET} } } }`,
+      { c: c.code, w: picker.value });
+    if (q.lastDone && q.lastDone.id !== done) {
+      target = { ticket: q.lastDone.id, label: `排队号 ${q.lastDone.number}` };
+      ask();
+    }
+  }, 2000);
+}
+
+// --- 督查：整改、回访、等候统计 -----------------------------------------------------------------------
+
+export async function supervisorView({ page, params, query, user }) {
+  const c = await pickCenter({ page, params, user, roles: SUPERVISOR_ROLES, plugin: PLUGIN, title: "大厅现场管理", route: "floor/supervisor",
+    missing: "您所在的中心没有启用大厅现场服务，或您没有督查岗位。" });
+  if (!c) return;
+  const tab = query.get("tab") || "rectify";
+  const base = `#/floor/supervisor/${seg(c.code)}?tab=`;
+  page.append(tabs([["rectify", "差评整改", `${base}rectify`], ["stats", "等候统计", `${base}stats`], ["rating", "办件现场评价", `${base}rating`]], tab));
+  if (tab === "stats") return statsTab(page, c);
+  if (tab === "rating") return ratingTab(page, c);
+  const list = h("div", { class: "rectifications" });
+  page.append(list);
+  async function show() {
+    const { rectifications } = await gql(`query($c: String!) { rectifications(center: $c) {
+        id reason openedOn due status statusLabel measures followUp followUpSatisfied
+        rating { window staff levelLabel caseNumber ticketNumber } } }`, { c: c.code });
+    list.replaceChildren(table([
+      ["评价", (r) => `${r.rating.levelLabel}：${r.reason}`],
+      ["窗口/人员", (r) => `${r.rating.window} ${r.rating.staff || ""}`],
+      ["办件/号", (r) => r.rating.caseNumber || r.rating.ticketNumber || ""],
+      ["整改期限", (r) => h("span", { dataset: { due: r.due } }, `${r.openedOn} 至 ${r.due}（15个工作日）`)],
+      ["状态", (r) => r.statusLabel],
+      ["处理", (r) => action(r)],
+    ], rectifications, { empty: "没有差评整改任务。", rowAttrs: (r) => ({ dataset: { rectification: r.id } }) }));
+  }
+  function action(r) {
+    if (r.status === "closed") return `回访：${r.followUp}（${r.followUpSatisfied ? "满意" : "不满意"}）`;
+    const text = h("textarea", { rows: 2, "aria-label": r.status === "open" ? "整改措施" : "回访记录" });
+    const satisfied = h("input", { type: "checkbox", checked: true });
+    const box = h("div", null, text, r.status === "rectified" ? h("label", null, satisfied, " 申请人满意") : null);
+    box.append(h("button", { type: "button", class: "btn btn-primary", onclick: async () => {
+      const ok = r.status === "open"
+        ? await mutate(`mutation($r: ID!, $m: String!) { rectify(rectification: $r, measures: $m) { ${ERRORS} ... on Rectification { id } } }`,
+          { r: r.id, m: text.value }, "rectify", box)
+        : await mutate(`mutation($r: ID!, $n: String!, $s: Boolean!) { recordFollowUp(rectification: $r, note: $n, satisfied: $s) { ${ERRORS} ... on Rectification { id } } }`,
+          { r: r.id, n: text.value, s: satisfied.checked }, "recordFollowUp", box);
+      if (ok) await show();
+    } }, r.status === "open" ? "登记整改" : "登记回访"));
+    return box;
+  }
+  await show();
+}
+
+async function statsTab(page, c) {
+  const out = h("div", { class: "wait-stats" });
+  const range = dateRange(() => show());
+  page.append(range.element || range, out);
+  async function show() {
+    const from = page.querySelector("#range-from").value;
+    const to = page.querySelector("#range-to").value;
+    const { hallWaitStats: s } = await gql(`query($c: String!, $f: Date!, $t: Date!) { hallWaitStats(center: $c, from: $f, to: $t) {
+        tickets called averageWait longestWait windows { window served averageWait longestWait averageService } } }`, { c: c.code, f: from, t: to });
+    const { hallRatingFigures: figures } = await gql(`query($c: String!, $f: Date!, $t: Date!) { hallRatingFigures(center: $c, from: $f, to: $t) {
+        kind subject ratings average bad } }`, { c: c.code, f: from, t: to });
+    out.replaceChildren(h("p", null, `取号 ${s.tickets} 个，已叫号 ${s.called} 个；平均等候 ${minutes(s.averageWait)}，最长等候 ${minutes(s.longestWait)}`),
+      table([["窗口", (w) => w.window], ["叫号数", (w) => w.served], ["平均等候", (w) => minutes(w.averageWait)],
+        ["最长等候", (w) => minutes(w.longestWait)], ["平均办理", (w) => minutes(w.averageService)]], s.windows),
+      h("h2", null, "现场评价（评价器）"),
+      table([["", (r) => (r.kind === "window" ? "窗口" : "工作人员")], ["对象", (r) => r.subject], ["评价数", (r) => r.ratings],
+        ["平均分", (r) => r.average.toFixed(2)], ["差评", (r) => r.bad]], figures, { empty: "该期间没有现场评价。" }));
+  }
+  page.querySelectorAll("#range-from, #range-to").forEach((el) => el.addEventListener("change", show));
+  await show();
+}
+
+async function ratingTab(page, c) {
+  const id = h("input", { type: "text", id: "rating-case", placeholder: "办件ID" });
+  const out = h("div");
+  page.append(h("p", null, h("label", { for: "rating-case" }, "办件ID "), id, " ", h("button", { type: "button", class: "btn btn-secondary", onclick: async () => {
+    const { onSiteRating: r } = await gql("query($c: String!, $k: ID!) { onSiteRating(center: $c, case: $k) { channel window staff levelLabel reason caseNumber at } }",
+      { c: c.code, k: id.value.trim() });
+    out.replaceChildren(r ? note(`${r.caseNumber}：${r.channel} ${r.window} ${r.staff || ""} ${r.levelLabel}${r.reason ? `（${r.reason}）` : ""} ${fmt.datetime(r.at)}`) : note("该办件没有现场评价。"));
+  } }, "查询")), out);
+}
+
+// --- 申请人：预约与认领 -----------------------------------------------------------------------------
+
+export async function floorMineView({ page, params, query, user }) {
+  const c = await pickCenter({ page, params, user, roles: ["applicant", "agent", ...WINDOW_ROLES], plugin: PLUGIN, title: "预约取号与办件认领", route: "floor/mine",
+    missing: "您所在的中心没有启用大厅现场服务。" });
+  if (!c) return;
+  const tab = query.get("tab") || "book";
+  const base = `#/floor/mine/${seg(c.code)}?tab=`;
+  page.append(tabs([["book", "预约", `${base}book`], ["claim", "认领窗口代办的办件", `${base}claim`]], tab));
+  if (tab === "claim") return claimTab(page, c);
+  const { hallQueues } = await gql("query($c: String!) { hallQueues(center: $c) { code name } }", { c: c.code });
+  const form = h("form", { class: "card", novalidate: true },
+    input("业务", "queue", { options: hallQueues.map((q) => [q.code, `${q.code} ${q.name}`]), path: "/queue" }),
+    input("日期", "date", { type: "date", value: todayISO(), path: "/date" }));
+  const slots = h("div", { class: "hall-slots" });
+  const mine = h("div", { class: "hall-bookings" });
+  page.append(form, slots, h("h2", null, "我的预约"), mine);
+  async function show() {
+    const v = values(form);
+    const { hallSlots: s } = await gql("query($c: String!, $q: String!, $d: Date!) { hallSlots(center: $c, queue: $q, date: $d) { closedReason slots { period extended capacity booked } } }",
+      { c: c.code, q: v.queue, d: v.date });
+    slots.replaceChildren(s.slots.length ? table([
+      ["时段", (x) => `${x.period}${x.extended ? "（错时/延时服务）" : ""}`], ["已约", (x) => `${x.booked}/${x.capacity}`],
+      ["", (x) => h("button", { type: "button", class: "btn btn-primary", disabled: x.booked >= x.capacity, dataset: { period: x.period }, onclick: async () => {
+        const ok = await mutate(`mutation($c: String!, $q: String!, $d: Date!, $p: String!) { bookHallSlot(center: $c, queue: $q, date: $d, period: $p) {
+            ${ERRORS} ... on HallBooking { id } } }`, { c: c.code, q: v.queue, d: v.date, p: x.period }, "bookHallSlot", form);
+        if (ok) await show();
+      } }, "预约")],
+    ], s.slots) : note(s.closedReason || "该日不开放预约。"));
+    const { hallBookings } = await gql("query($c: String!, $d: Date!) { hallBookings(center: $c, date: $d) { id queue period status statusLabel user } }", { c: c.code, d: v.date });
+    mine.replaceChildren(table([["业务", (b) => b.queue], ["时段", (b) => b.period], ["状态", (b) => b.statusLabel],
+      ["", (b) => (b.status === "booked" ? h("button", { type: "button", class: "btn btn-secondary", onclick: async () => {
+        const ok = await mutate("mutation($b: ID!) { cancelHallBooking(booking: $b) { __typename ... on UserErrors { errors { path code message } } ... on HallBooking { id } } }",
+          { b: b.id }, "cancelHallBooking", mine);
+        if (ok) await show();
+      } }, "取消") : "")]], hallBookings.filter((b) => !user || b.user === user.username), { empty: "该日没有预约。" }));
+  }
+  form.addEventListener("change", show);
+  await show();
+}
+
+function claimTab(page, c) {
+  const form = h("form", { class: "card", novalidate: true },
+    h("p", { class: "muted" }, "在窗口由工作人员代为申请的办件：输入证件号码和办件编号，验证码将发送到在窗口登记的手机。"),
+    input("证件号码（身份证或统一社会信用代码）", "idNumber", { required: true, path: "/idNumber" }),
+    input("办件编号", "caseNumber", { required: true, path: "/caseNumber" }),
+    input("短信验证码", "code", { path: "/code" }));
+  const out = h("div", { "aria-live": "polite" });
+  form.append(h("div", { class: "form-actions" },
+    h("button", { type: "button", class: "btn btn-secondary", onclick: async () => {
+      const v = values(form);
+      const sent = await mutate(`mutation($c: String!, $n: String!, $i: String!) { sendClaimCode(center: $c, caseNumber: $n, idNumber: $i) {
+          ${ERRORS} ... on ClaimCodeSent { mobile } } }`, { c: c.code, n: v.caseNumber || "", i: v.idNumber || "" }, "sendClaimCode", form);
+      if (sent) out.replaceChildren(note(`验证码已发送至 ${sent.mobile}`, "success"));
+    } }, "获取验证码"),
+    h("button", { type: "submit", class: "btn btn-primary" }, "认领办件")), out);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const v = values(form);
+    const done = await mutate(`mutation($c: String!, $n: String!, $i: String!, $x: String!) { claimCase(center: $c, caseNumber: $n, idNumber: $i, code: $x) {
+        ${ERRORS} ... on ClaimedCase { id number applicantName } } }`, { c: c.code, n: v.caseNumber || "", i: v.idNumber || "", x: v.code || "" }, "claimCase", form);
+    if (done) {
+      out.replaceChildren(note(`已认领：${done.number}（${done.applicantName}）`, "success"), h("a", { href: `#/case/${seg(c.code)}/${done.id}` }, "查看办件"));
+    }
+  });
+  page.append(form);
+}
