@@ -1,10 +1,12 @@
-"""Issuing documents: number, render, hash and store a PDF inside the caller's transaction.
+"""Issuing documents: number a document and record it, with its frozen context, inside the caller's
+transaction; the PDF is rendered after commit (:mod:`core.documents.rendering`).
 
 :func:`issue_document` takes a ready context (see :mod:`core.documents.render`); the case helpers
 build that context from a :class:`~core.models.Case` (:func:`case_context`) and issue in one call
 (:func:`issue_case_document`); :func:`issue_register` makes the 办件登记簿 of a period.
 
-Nothing here commits: a :class:`~core.documents.render.DocumentError` (or any other error)
+Nothing here commits: a :class:`~core.documents.render.DocumentError` (the template is filled
+at issue time, which takes milliseconds; only the layout is deferred) or any other error
 propagates, so the caller's transaction rolls back with the number it consumed and no
 ``Document`` row is left behind. Called outside any transaction, :func:`issue_document` opens its
 own so the same holds.
@@ -12,8 +14,6 @@ own so the same holds.
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import re
 import secrets
 from collections.abc import Mapping
@@ -30,7 +30,9 @@ from ..errors import UserErrorsException, resolve
 from ..models import Case, CaseTask, Center, Department, Document, ItemVersion, User, Window
 from ..parties import account_name
 from ..plugins import acall
+from .frozen import freeze
 from .render import DOCUMENT_KINDS, DocumentError, cn_date
+from .worker import note_issued
 
 if TYPE_CHECKING:
     from ..runtime import GovHall
@@ -153,7 +155,8 @@ async def issue_document(
     case: Case | None = None,
     department: Department | None = None,
 ) -> Document:
-    """Number, render and store one document; runs in the caller's transaction (or its own).
+    """Number one document and record it ``pending`` with its context; runs in the caller's
+    transaction (or its own). The PDF is rendered after commit (a worker, or the first download).
 
     With ``department`` (the one that decided) the 文号 takes the department's abbreviation, where
     the center configures one, and its own sequence.
@@ -173,8 +176,8 @@ async def issue_document(
 
 REGISTER_MAX_ROWS = 500
 """Most rows one register (``context["register"]["rows"]``: the core's, the pickup and green-channel
-registers) may print in one document, about 20 pages: rendering runs in the request, so one request
-must not make the server print a year of a busy hall at once."""
+registers) may print in one document, about 20 pages: one request must not make the server print a
+year of a busy hall at once (the render runs after commit, in the background, but still costs it)."""
 
 
 def check_register_size(context: Mapping[str, Any]) -> None:
@@ -218,11 +221,16 @@ async def _issue(
     }
     if title:  # a plugin kind without one must name its own title block (or fails clearly)
         values["document"]["title"] = title
-    pdf = await asyncio.to_thread(govhall.renderer.render_pdf, kind, values)
-    return await Document.create(
+    # Fill the template now (milliseconds), so a missing field or a template error refuses the
+    # issue and rolls the number back; the PDF is laid out after commit (core.documents.rendering).
+    govhall.renderer.render_html(kind, values)
+    document = await Document.create(
         center=center, case=case, kind=kind, title=(title or kind)[:128], number=number, issued_on=issued_on,
-        sha256=hashlib.sha256(pdf).hexdigest(), verify_code=code, content=pdf, size=len(pdf),
+        verify_code=code, sha256="", content=b"", size=0, state="pending", progress=0,
+        render_context=freeze(values),
     )
+    note_issued()
+    return document
 
 
 # --------------------------------------------------------------------------- case context

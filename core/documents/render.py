@@ -524,6 +524,20 @@ class DocumentRenderer:
         """The document as PDF bytes."""
         return self.html_to_pdf(self.render_html(kind, context))
 
+    def layout(self, html: str) -> Any:
+        """Lay out rendered HTML into pages (the long part of a register); :meth:`write` makes the
+        PDF. Two steps so a background render can report its progress between them."""
+        from weasyprint import HTML
+
+        with self._lock:
+            document = HTML(string=html, base_url=self.base_url, url_fetcher=self.url_fetcher)
+            return document.render(font_config=self.font_config)
+
+    def write(self, laid_out: Any) -> bytes:
+        """The PDF of a document :meth:`layout` made."""
+        with self._lock:
+            return laid_out.write_pdf()
+
 
 # --------------------------------------------------------------------------- example
 
