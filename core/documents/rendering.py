@@ -186,15 +186,23 @@ async def retry_failed(center_id: int | None = None) -> int:
 
 
 async def ensure_rendered(govhall: Any, document_id: int, *, wait: float = WAIT_SECONDS) -> str:
-    """For a download: render the document now if it is pending and due, else wait up to ``wait``
-    seconds for the renderer that holds it. Returns the state then (``ready`` when the PDF is there)."""
-    state = await current_state(document_id)
+    """For a download: render the document now if it is pending and due; wait up to ``wait``
+    seconds while another renderer holds it; a document waiting out its retry delay is not waited
+    for. Returns the state then (``ready`` when the PDF is there)."""
     waited = 0.0
-    while state == "pending":
+    while True:
+        rows = await Document.filter(id=document_id).values("state", "claimed_until")
+        if not rows:
+            return "missing"
+        if rows[0]["state"] != "pending":
+            return str(rows[0]["state"])
         if await claim(document_id=document_id):
             return await render_claimed(govhall, document_id)
-        if waited >= wait:
-            return state
+        held = rows[0]["claimed_until"] is not None and rows[0]["claimed_until"] > _now()
+        if not held or waited >= wait:
+            return "pending"
+        await asyncio.sleep(POLL_SECONDS)
+        waited += POLL_SECONDS
         await asyncio.sleep(POLL_SECONDS)
         waited += POLL_SECONDS
         state = await current_state(document_id)
