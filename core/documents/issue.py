@@ -223,7 +223,7 @@ async def _issue(
         values["document"]["title"] = title
     # Fill the template now (milliseconds), so a missing field or a template error refuses the
     # issue and rolls the number back; the PDF is laid out after commit (core.documents.rendering).
-    govhall.renderer.render_html(kind, values)
+    govhall.renderer.check(kind, values)
     document = await Document.create(
         center=center, case=case, kind=kind, title=(title or kind)[:128], number=number, issued_on=issued_on,
         verify_code=code, sha256="", content=b"", size=0, state="pending", progress=0,
@@ -291,8 +291,25 @@ async def _materials(case: Case, definition: Mapping[str, Any]) -> list[dict[str
     return await received_list(case, definition)
 
 
-async def _get(model: Any, key: Any) -> Any:
-    return None if key is None else await model.get_or_none(id=key)
+async def _get(model: Any, key: Any, case: Case | None = None) -> Any:
+    """The row ``key`` of ``model``; with ``case``, remembered on that in-memory case, so the
+    documents one transition issues (an accept: two notices) look each row up once."""
+    if key is None:
+        return None
+    if case is None:
+        return await model.get_or_none(id=key)
+    memo = case.__dict__.setdefault("_document_rows", {})
+    if (model, key) not in memo:
+        memo[(model, key)] = await model.get_or_none(id=key)
+    return memo[(model, key)]
+
+
+async def _loaded(case: Case, name: str, model: Any) -> Any:
+    """The case's ``name`` relation as the case was loaded with it (``select_related``), else read."""
+    found = getattr(case, f"_{name}", None)
+    if isinstance(found, model) and found.id == getattr(case, f"{name}_id"):
+        return found
+    return await _get(model, getattr(case, f"{name}_id"), case)
 
 
 async def case_context(
@@ -302,14 +319,14 @@ async def case_context(
 
     ``extra`` is merged on top, then what the center's ``case_document_context`` hooks return.
     """
-    center: Center = await Center.get(id=case.center_id)  # type: ignore[attr-defined]
-    item: ItemVersion = await ItemVersion.get(id=case.item_version_id)  # type: ignore[attr-defined]
-    department: Department | None = await _get(Department, case.department_id)  # type: ignore[attr-defined]
-    window: Window | None = await _get(Window, case.window_id)  # type: ignore[attr-defined]
-    agent: User | None = await _get(User, case.agent_id)  # type: ignore[attr-defined]
+    center: Center = await _loaded(case, "center", Center)
+    item: ItemVersion = await _loaded(case, "item_version", ItemVersion)
+    department: Department | None = await _get(Department, case.department_id, case)  # type: ignore[attr-defined]
+    window: Window | None = await _get(Window, case.window_id, case)  # type: ignore[attr-defined]
+    agent: User | None = await _get(User, case.agent_id, case)  # type: ignore[attr-defined]
     applicant_name = case.applicant_name
     if not applicant_name:
-        applicant = await _get(User, case.applicant_id)  # type: ignore[attr-defined]
+        applicant = await _get(User, case.applicant_id, case)  # type: ignore[attr-defined]
         applicant_name = account_name(applicant.display_name, applicant.username) if applicant else ""
     tasks = await CaseTask.filter(case_id=case.id).select_related("department").order_by("-lead", "id") if case.id else []
     definition = item.definition or {}
@@ -366,7 +383,7 @@ async def deciding_department(
     if lead is not None:
         return lead
     if department is None:
-        department = await _get(Department, case.department_id)  # type: ignore[attr-defined]
+        department = await _get(Department, case.department_id, case)  # type: ignore[attr-defined]
     return department
 
 
@@ -376,7 +393,7 @@ async def issue_case_document(
     """:func:`case_context` + :func:`issue_document` for the case's center (a decision or
     certificate: in the deciding department's name, under its 文号 prefix)."""
     context = await case_context(govhall, case, kind, extra)
-    center = await Center.get(id=case.center_id)  # type: ignore[attr-defined]
+    center = await _loaded(case, "center", Center)
     department = await deciding_department(case) if kind in DEPARTMENT_KINDS else None
     return await issue_document(govhall, center=center, kind=kind, context=context, case=case, department=department)
 

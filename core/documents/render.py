@@ -221,6 +221,10 @@ def qr_svg(data: str) -> Markup:
     return Markup(_qr_svg(str(data)))
 
 
+def _no_qr(data: str) -> Markup:
+    return Markup("")
+
+
 @lru_cache(maxsize=256)
 def _qr_svg(data: str) -> str:
     qr = segno.make(data, error="m", micro=False)
@@ -457,6 +461,11 @@ class DocumentRenderer:
                 if _KIND_RE.match(kind) and kind != "base" and kind not in found:
                     found[kind] = kind
         return found
+
+    def check(self, kind: str, context: Mapping[str, Any]) -> None:
+        """Fill the template as :meth:`render_html` would, to raise its :class:`DocumentError` now,
+        but without drawing the QR code (most of the cost): what an issuing transaction runs."""
+        self.render_html(kind, {**context, "qr_svg": _no_qr})
 
     def render_html(self, kind: str, context: Mapping[str, Any]) -> str:
         """The document's HTML (links ``document.css`` relative to the asset folder)."""
