@@ -185,10 +185,11 @@ async def retry_failed(center_id: int | None = None) -> int:
     return await query.update(state="pending", attempts=0, next_attempt_at=None, claimed_until=None, progress=0)
 
 
-async def ensure_rendered(govhall: Any, document_id: int, *, wait: float = WAIT_SECONDS) -> str:
+async def ensure_rendered(govhall: Any, document_id: int, *, wait: float | None = None) -> str:
     """For a download: render the document now if it is pending and due; wait up to ``wait``
     seconds while another renderer holds it; a document waiting out its retry delay is not waited
     for. Returns the state then (``ready`` when the PDF is there)."""
+    wait = WAIT_SECONDS if wait is None else wait
     waited = 0.0
     while True:
         rows = await Document.filter(id=document_id).values("state", "claimed_until")
