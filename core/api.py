@@ -244,9 +244,11 @@ async def record_rating(case: Case, level: int, comment: str, user: User, *, rea
 async def issue_document(
     govhall: GovHall, *, center: Center, kind: str, context: Mapping[str, Any], case: Case | None = None
 ) -> Document:
-    """Number (文号), render and store one PDF document of ``kind`` (a template a plugin registered
-    with ``register_document_templates``); runs in the caller's transaction, or its own. The
-    number, verification code and date are set here; ``context`` supplies the template's data."""
+    """Number (文号) and record one document of ``kind`` (a template a plugin registered with
+    ``register_document_templates``); runs in the caller's transaction, or its own. The number,
+    verification code and date are set here; ``context`` supplies the template's data, frozen with
+    the row. The template is filled now (an error refuses the issue); the PDF is laid out after
+    commit, so the returned document is ``state == "pending"`` until rendered."""
     return await _issue.issue_document(govhall, center=center, kind=kind, context=context, case=case)
 
 

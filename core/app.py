@@ -21,6 +21,7 @@ from cross_web import HTTPException
 from strawberry.asgi import GraphQL
 
 from .db import open_database
+from .documents.worker import KickRenderer, start_render_worker, stop_render_worker
 from .graphql.context import bearer_token, build_context
 from .graphql.errors import public_errors
 from .graphql.schema import build_schema
@@ -195,9 +196,11 @@ def create_app(settings: Settings | None = None, pm: pluggy.PluginManager | None
             sweeper = None
             if govhall.settings.sweep_seconds > 0:  # every worker sweeps: SKIP LOCKED splits the work
                 sweeper = asyncio.create_task(run_sweeper(govhall, govhall.settings.sweep_seconds))
+            renderer = start_render_worker(app, govhall)
             try:
                 yield
             finally:
+                await stop_render_worker(app, renderer)
                 if sweeper is not None:
                     sweeper.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
@@ -211,7 +214,7 @@ def create_app(settings: Settings | None = None, pm: pluggy.PluginManager | None
     if WEB_DIR.is_dir():
         routes.append(Route("/", lambda request: RedirectResponse("/web/")))
         routes.append(Mount("/web", StaticFiles(directory=WEB_DIR, html=True), name="web"))
-    middleware = [Middleware(SecurityHeaders)]
+    middleware = [Middleware(SecurityHeaders), Middleware(KickRenderer)]
     if settings.log_requests:
         middleware.insert(0, Middleware(AccessLog))
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -210,7 +210,7 @@ def _optional_commands(sub: Any) -> None:
     import importlib
 
     # Imported by name: these modules import this one (its CommandError and helpers).
-    for name in ("core.cli_items", "core.cli_clock", "core.cli_materials"):
+    for name in ("core.cli_items", "core.cli_clock", "core.cli_materials", "core.cli_documents"):
         importlib.import_module(name).add_commands(sub)
 
 

@@ -446,15 +446,26 @@ class Document(Model):
     number = fields.CharField(max_length=64)
     issued_on = fields.DateField()
     issued_at = fields.DatetimeField(auto_now_add=True)
-    sha256 = fields.CharField(max_length=64)
+    sha256 = fields.CharField(max_length=64)  # of the PDF; empty until it is rendered
     verify_code = fields.CharField(max_length=32, unique=True)
-    content = fields.BinaryField()
+    content = fields.BinaryField()  # the PDF; empty until it is rendered
     size = fields.IntField(default=0)
+    # Rendering happens after the issuing transaction commits (core.documents.rendering): the row
+    # is numbered and stored first, ``pending`` with its frozen context, then ``ready`` with the PDF,
+    # or ``failed`` once every attempt has.
+    state = fields.CharField(max_length=16, default="ready", description="pending, ready or failed")
+    render_context = fields.TextField(null=True, description="frozen template context (JSON) until rendered")
+    attempts = fields.SmallIntField(default=0)
+    last_error = fields.TextField(default="")
+    next_attempt_at = fields.DatetimeField(null=True, description="a pending render is not claimed before")
+    claimed_until = fields.DatetimeField(null=True, description="a renderer holds the render until then")
+    progress = fields.SmallIntField(default=100, description="percent of the render done")
+    rendered_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "document"
         unique_together = (("center", "number"),)
-        indexes = (("case_id",),)
+        indexes = (("case_id",), ("state", "next_attempt_at"))
 
 
 class Blob(Model):

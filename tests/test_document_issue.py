@@ -28,6 +28,7 @@ from core.documents.issue import (
     issue_document,
     issue_register,
 )
+from core.documents.rendering import ensure_rendered
 from core.models import Case, CaseTask, Center, Counter, Department, Document, Item, ItemVersion, ReceivedMaterial, Window
 from core.settings import Settings
 from tests.helpers import PASSWORD, TEST_PASSWORD_HASHING, make_center, make_user, pdf_text
@@ -114,6 +115,12 @@ async def make_case(center: Center, number: str = "TESTC2026112600001", *, joint
     return case
 
 
+async def rendered(govhall: Any, doc: Document) -> Document:
+    """The document once rendered (as its first download would render it)."""
+    assert await ensure_rendered(govhall, doc.id) == "ready"
+    return await Document.get(id=doc.id)
+
+
 def year() -> int:
     return datetime.now(CHINA).year
 
@@ -129,8 +136,9 @@ async def test_every_case_kind_is_issued_stored_and_reads_back(govhall: Any, kin
         await ReceivedMaterial.create(case=case, code="m01", name="食品经营许可申请书", form="original", count=1)
         await ReceivedMaterial.create(case=case, code="m02", name="营业执照", form="copy", count=2)
     doc = await issue_case_document(govhall, case, kind, EXTRA.get(kind))
+    assert doc.state == "pending" and not doc.content  # numbered now, rendered after commit
 
-    stored = await Document.get(id=doc.id)
+    stored = await rendered(govhall, doc)
     content = bytes(stored.content)
     assert content.startswith(b"%PDF")
     assert stored.sha256 == hashlib.sha256(content).hexdigest() and stored.size == len(content)
@@ -168,7 +176,7 @@ async def test_every_case_kind_is_issued_stored_and_reads_back(govhall: Any, kin
 
 async def test_pdf_embeds_a_cjk_font(govhall: Any, tmp_path: Path) -> None:
     center = await make_center()
-    doc = await issue_case_document(govhall, await make_case(center), "acceptance_notice")
+    doc = await rendered(govhall, await issue_case_document(govhall, await make_case(center), "acceptance_notice"))
     path = tmp_path / "n.pdf"
     path.write_bytes(bytes(doc.content))
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
@@ -186,7 +194,7 @@ async def test_certificate_fields_come_from_case_data_by_pointer(govhall: Any) -
         {"label": "经营项目", "value": "热食类食品制售、冷食类食品制售"},
         {"label": "有效期至", "value": "2031年11月25日"},
     ]
-    doc = await issue_case_document(govhall, case, "certificate")
+    doc = await rendered(govhall, await issue_case_document(govhall, case, "certificate"))
     text = pdf_text(bytes(doc.content))
     for needle in ("食品经营许可证", "91310115591693856A", "热食类食品制售、冷食类食品制售", "2031年11月25日", "发证机关"):
         assert needle in text
@@ -316,6 +324,7 @@ async def test_plugin_kind_with_hook_context(doc_plugin: TemplatePlugin, govhall
     case = await make_case(center)
     async with in_transaction():
         doc = await issue_case_document(govhall, case, "inspection_notice")
+    doc = await rendered(govhall, doc)
     assert doc.number == f"测政服文〔{year()}〕第0001号"
     assert doc.title == "inspection_notice"
     text = pdf_text(bytes(doc.content))
@@ -341,6 +350,10 @@ async def test_verify_page_json_and_file_check(govhall: Any, client: Any) -> Non
     center.name = "测试县<b>政务</b>服务中心"
     await center.save()
     doc = await issue_case_document(govhall, await make_case(center), "acceptance_notice")
+    pending = await client.get(f"/verify/{doc.verify_code}")  # genuine, not laid out yet: no fingerprint
+    assert pending.status_code == 200 and "文书正在生成" in pending.text
+    assert (await client.post(f"/verify/{doc.verify_code}", content=b"%PDF-1.7")).status_code == 409
+    doc = await rendered(govhall, doc)
     content = bytes(doc.content)
 
     page = await client.get(f"/verify/{doc.verify_code}")
@@ -424,7 +437,7 @@ async def test_document_pdf_follows_case_permissions(govhall: Any, client: Any) 
         response = await get(allowed)
         assert response.status_code == 200, (allowed, response.text)
         assert response.headers["content-type"] == "application/pdf"
-        assert response.content == bytes(doc.content)
+        assert response.content == bytes((await Document.get(id=doc.id)).content)  # rendered by the first
     refused = await get("applicant1", query=True)  # a token in the URL would end up in access logs
     assert refused.status_code == 400 and "网址中不接受登录令牌" in refused.json()["message"]
     response = await get("applicant1")

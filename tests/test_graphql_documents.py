@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -22,10 +23,12 @@ ISSUE = """
 mutation($c: String!, $f: Date!, $t: Date!) {
   issueRegister(center: $c, from: $f, to: $t) {
     __typename
-    ... on IssuedDocument { id kind title number issuedOn url sha256 verifyCode }
+    ... on IssuedDocument { id kind title number issuedOn url sha256 verifyCode status statusLabel progress }
     ... on UserErrors { errors { path code message } }
   }
 }"""
+
+POLL = "query($id: ID!) { document(id: $id) { status statusLabel progress sha256 } }"
 
 
 async def issue(gql: Any, start: str = "2026-11-01", end: str = "2026-11-30", center: str = "testc") -> dict[str, Any]:
@@ -51,11 +54,17 @@ async def test_clerk_issues_the_register_of_a_period(app: Any, gql: Any, client:
     assert result["kind"] == "register" and result["title"] == "办件登记簿"
     assert result["number"] == f"测政服登〔{date.fromisoformat(result['issuedOn']).year}〕第0001号"
     assert result["url"] == f"/documents/{result['id']}.pdf" and len(result["verifyCode"]) == 12
+    # numbered now, laid out after commit: being prepared until the first download (or the worker)
+    assert (result["status"], result["statusLabel"], result["sha256"]) == ("pending", "正在生成", None)
     stored = await Document.get(public_id=result["id"])
-    assert stored.case_id is None and stored.sha256 == result["sha256"]
+    assert stored.case_id is None and stored.state == "pending" and stored.sha256 == ""
 
     pdf = await client.get(result["url"], headers={"Authorization": f"Bearer {gql.token}"})
     assert pdf.status_code == 200
+    stored = await Document.get(public_id=result["id"])
+    assert stored.state == "ready" and stored.sha256 == hashlib.sha256(pdf.content).hexdigest()
+    polled = (await gql(POLL, {"id": result["id"]}))["document"]
+    assert polled == {"status": "ready", "statusLabel": "已生成", "progress": 100, "sha256": stored.sha256}
     text = pdf_text(pdf.content)
     assert "办件登记簿" in text and "2026年11月" in text and "共2件" in text
     for case in inside:
@@ -65,7 +74,8 @@ async def test_clerk_issues_the_register_of_a_period(app: Any, gql: Any, client:
 
     again = await issue(gql, "2026-11-03", "2026-11-03")
     assert again["number"].endswith("第0002号")
-    assert "TESTC2026113000002" not in pdf_text(bytes((await Document.get(public_id=again["id"])).content))
+    second = await client.get(again["url"], headers={"Authorization": f"Bearer {gql.token}"})
+    assert "TESTC2026113000002" not in pdf_text(second.content)
 
 
 async def test_applicant_and_anonymous_are_refused(app: Any, gql: Any) -> None:

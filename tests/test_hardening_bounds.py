@@ -75,9 +75,8 @@ async def test_input_at_the_bounds_is_accepted_and_printed_in_full(drive):
     """The largest one-time notice one request may ask for: every entry the list may hold, as much
     text as they may have together. It is issued and printed in full; a little more is refused.
 
-    No timing here: a notice renders inside the issuing transaction, so on SQLite another client's
-    write waits for the render (about 0.2–0.5 s here, over a second for a process's first PDF or on
-    a busy machine). Rendering after commit is what removes that wait."""
+    The notice is rendered after commit, outside any transaction: tests/test_document_rendering.py
+    holds such a render mid-way and shows other clients' writes completing meanwhile."""
     data = {**GOOD_DATA, "companyName": "甲" * CASE_TEXT_MAX_CHARS}
     case = await drive.submit("app1", data=data)
     assert case["__typename"] == "Case", case

@@ -285,6 +285,8 @@ def test_apply_then_accept_in_the_browser(web_server: str, browser_page: Any, tm
     expect(page.locator("#case-state")).to_have_text("已办结，待出件", timeout=60_000)
     notice = page.locator("li[data-kind=acceptance_notice] a.doc-link")
     expect(notice).to_be_visible()
+    # numbered with the transition, laid out just after: the case page refreshes it until ready
+    expect(page.locator("li[data-kind=acceptance_notice][data-status=ready]")).to_be_visible(timeout=60_000)
     href = notice.get_attribute("href") or ""
     assert href.startswith("/documents/") and "sig=" in href and "token=" not in href, href  # a signed link
     assert notice.get_attribute("target") == "_blank"

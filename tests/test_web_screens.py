@@ -491,6 +491,8 @@ def test_supervisor_presses_a_late_case_and_exports(web_server: str, browser_pag
     assert Path(xlsx_download.value.path()).read_bytes()[:2] == b"PK"
     page.click("#issue-register")
     expect(page.locator("#register-printed a.doc-link")).to_be_visible(timeout=60_000)
+    # issued as 正在生成: the screen asks again until the worker has rendered it
+    expect(page.locator("#register-printed [data-status=ready]")).to_be_visible(timeout=60_000)
     page.click("button[data-preset=year]")
     expect(page.locator("#statistics .stat-accepted")).to_be_visible()
     page.evaluate("window.scrollTo(0, 0)")

@@ -1,10 +1,12 @@
-"""Issuing documents: number, render, hash and store a PDF inside the caller's transaction.
+"""Issuing documents: number a document and record it, with its frozen context, inside the caller's
+transaction; the PDF is rendered after commit (:mod:`core.documents.rendering`).
 
 :func:`issue_document` takes a ready context (see :mod:`core.documents.render`); the case helpers
 build that context from a :class:`~core.models.Case` (:func:`case_context`) and issue in one call
 (:func:`issue_case_document`); :func:`issue_register` makes the 办件登记簿 of a period.
 
-Nothing here commits: a :class:`~core.documents.render.DocumentError` (or any other error)
+Nothing here commits: a :class:`~core.documents.render.DocumentError` (the template is filled
+at issue time, which takes milliseconds; only the layout is deferred) or any other error
 propagates, so the caller's transaction rolls back with the number it consumed and no
 ``Document`` row is left behind. Called outside any transaction, :func:`issue_document` opens its
 own so the same holds.
@@ -12,8 +14,6 @@ own so the same holds.
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import re
 import secrets
 from collections.abc import Mapping
@@ -30,7 +30,9 @@ from ..errors import UserErrorsException, resolve
 from ..models import Case, CaseTask, Center, Department, Document, ItemVersion, User, Window
 from ..parties import account_name
 from ..plugins import acall
+from .frozen import freeze
 from .render import DOCUMENT_KINDS, DocumentError, cn_date
+from .worker import note_issued
 
 if TYPE_CHECKING:
     from ..runtime import GovHall
@@ -153,7 +155,8 @@ async def issue_document(
     case: Case | None = None,
     department: Department | None = None,
 ) -> Document:
-    """Number, render and store one document; runs in the caller's transaction (or its own).
+    """Number one document and record it ``pending`` with its context; runs in the caller's
+    transaction (or its own). The PDF is rendered after commit (a worker, or the first download).
 
     With ``department`` (the one that decided) the 文号 takes the department's abbreviation, where
     the center configures one, and its own sequence.
@@ -173,8 +176,8 @@ async def issue_document(
 
 REGISTER_MAX_ROWS = 500
 """Most rows one register (``context["register"]["rows"]``: the core's, the pickup and green-channel
-registers) may print in one document, about 20 pages: rendering runs in the request, so one request
-must not make the server print a year of a busy hall at once."""
+registers) may print in one document, about 20 pages: one request must not make the server print a
+year of a busy hall at once (the render runs after commit, in the background, but still costs it)."""
 
 
 def check_register_size(context: Mapping[str, Any]) -> None:
@@ -218,11 +221,16 @@ async def _issue(
     }
     if title:  # a plugin kind without one must name its own title block (or fails clearly)
         values["document"]["title"] = title
-    pdf = await asyncio.to_thread(govhall.renderer.render_pdf, kind, values)
-    return await Document.create(
+    # Fill the template now (milliseconds), so a missing field or a template error refuses the
+    # issue and rolls the number back; the PDF is laid out after commit (core.documents.rendering).
+    govhall.renderer.check(kind, values)
+    document = await Document.create(
         center=center, case=case, kind=kind, title=(title or kind)[:128], number=number, issued_on=issued_on,
-        sha256=hashlib.sha256(pdf).hexdigest(), verify_code=code, content=pdf, size=len(pdf),
+        verify_code=code, sha256="", content=b"", size=0, state="pending", progress=0,
+        render_context=freeze(values),
     )
+    note_issued()
+    return document
 
 
 # --------------------------------------------------------------------------- case context
@@ -283,8 +291,25 @@ async def _materials(case: Case, definition: Mapping[str, Any]) -> list[dict[str
     return await received_list(case, definition)
 
 
-async def _get(model: Any, key: Any) -> Any:
-    return None if key is None else await model.get_or_none(id=key)
+async def _get(model: Any, key: Any, case: Case | None = None) -> Any:
+    """The row ``key`` of ``model``; with ``case``, remembered on that in-memory case, so the
+    documents one transition issues (an accept: two notices) look each row up once."""
+    if key is None:
+        return None
+    if case is None:
+        return await model.get_or_none(id=key)
+    memo = case.__dict__.setdefault("_document_rows", {})
+    if (model, key) not in memo:
+        memo[(model, key)] = await model.get_or_none(id=key)
+    return memo[(model, key)]
+
+
+async def _loaded(case: Case, name: str, model: Any) -> Any:
+    """The case's ``name`` relation as the case was loaded with it (``select_related``), else read."""
+    found = getattr(case, f"_{name}", None)
+    if isinstance(found, model) and found.id == getattr(case, f"{name}_id"):
+        return found
+    return await _get(model, getattr(case, f"{name}_id"), case)
 
 
 async def case_context(
@@ -294,14 +319,14 @@ async def case_context(
 
     ``extra`` is merged on top, then what the center's ``case_document_context`` hooks return.
     """
-    center: Center = await Center.get(id=case.center_id)  # type: ignore[attr-defined]
-    item: ItemVersion = await ItemVersion.get(id=case.item_version_id)  # type: ignore[attr-defined]
-    department: Department | None = await _get(Department, case.department_id)  # type: ignore[attr-defined]
-    window: Window | None = await _get(Window, case.window_id)  # type: ignore[attr-defined]
-    agent: User | None = await _get(User, case.agent_id)  # type: ignore[attr-defined]
+    center: Center = await _loaded(case, "center", Center)
+    item: ItemVersion = await _loaded(case, "item_version", ItemVersion)
+    department: Department | None = await _get(Department, case.department_id, case)  # type: ignore[attr-defined]
+    window: Window | None = await _get(Window, case.window_id, case)  # type: ignore[attr-defined]
+    agent: User | None = await _get(User, case.agent_id, case)  # type: ignore[attr-defined]
     applicant_name = case.applicant_name
     if not applicant_name:
-        applicant = await _get(User, case.applicant_id)  # type: ignore[attr-defined]
+        applicant = await _get(User, case.applicant_id, case)  # type: ignore[attr-defined]
         applicant_name = account_name(applicant.display_name, applicant.username) if applicant else ""
     tasks = await CaseTask.filter(case_id=case.id).select_related("department").order_by("-lead", "id") if case.id else []
     definition = item.definition or {}
@@ -358,7 +383,7 @@ async def deciding_department(
     if lead is not None:
         return lead
     if department is None:
-        department = await _get(Department, case.department_id)  # type: ignore[attr-defined]
+        department = await _get(Department, case.department_id, case)  # type: ignore[attr-defined]
     return department
 
 
@@ -368,7 +393,7 @@ async def issue_case_document(
     """:func:`case_context` + :func:`issue_document` for the case's center (a decision or
     certificate: in the deciding department's name, under its 文号 prefix)."""
     context = await case_context(govhall, case, kind, extra)
-    center = await Center.get(id=case.center_id)  # type: ignore[attr-defined]
+    center = await _loaded(case, "center", Center)
     department = await deciding_department(case) if kind in DEPARTMENT_KINDS else None
     return await issue_document(govhall, center=center, kind=kind, context=context, case=case, department=department)
 

@@ -221,6 +221,10 @@ def qr_svg(data: str) -> Markup:
     return Markup(_qr_svg(str(data)))
 
 
+def _no_qr(data: str) -> Markup:
+    return Markup("")
+
+
 @lru_cache(maxsize=256)
 def _qr_svg(data: str) -> str:
     qr = segno.make(data, error="m", micro=False)
@@ -458,6 +462,11 @@ class DocumentRenderer:
                     found[kind] = kind
         return found
 
+    def check(self, kind: str, context: Mapping[str, Any]) -> None:
+        """Fill the template as :meth:`render_html` would, to raise its :class:`DocumentError` now,
+        but without drawing the QR code (most of the cost): what an issuing transaction runs."""
+        self.render_html(kind, {**context, "qr_svg": _no_qr})
+
     def render_html(self, kind: str, context: Mapping[str, Any]) -> str:
         """The document's HTML (links ``document.css`` relative to the asset folder)."""
         template_name = f"{kind}.html"
@@ -523,6 +532,20 @@ class DocumentRenderer:
     def render_pdf(self, kind: str, context: Mapping[str, Any]) -> bytes:
         """The document as PDF bytes."""
         return self.html_to_pdf(self.render_html(kind, context))
+
+    def layout(self, html: str) -> Any:
+        """Lay out rendered HTML into pages (the long part of a register); :meth:`write` makes the
+        PDF. Two steps so a background render can report its progress between them."""
+        from weasyprint import HTML
+
+        with self._lock:
+            document = HTML(string=html, base_url=self.base_url, url_fetcher=self.url_fetcher)
+            return document.render(font_config=self.font_config)
+
+    def write(self, laid_out: Any) -> bytes:
+        """The PDF of a document :meth:`layout` made."""
+        with self._lock:
+            return laid_out.write_pdf()
 
 
 # --------------------------------------------------------------------------- example

@@ -20,6 +20,7 @@ from ..errors import Forbidden, NotFound
 from ..models import Center, Document
 from .issue import display_code, normalize_code
 from .render import cn_date
+from .rendering import ensure_rendered
 
 REGISTER_ROLES = ("clerk", "head", "supervisor", "admin", "pickup")
 CORE_READERS = {"register": REGISTER_ROLES}
@@ -86,7 +87,7 @@ async def document_pdf(request: Request) -> Response:
         return _message(exc.status, exc.message, **headers)
     public_id = request.path_params["id"]
     rows = await Document.filter(public_id=public_id).values(
-        "id", "public_id", "center_id", "case_id", "kind", "title", "number", "sha256"
+        "id", "public_id", "center_id", "case_id", "kind", "title", "number", "sha256", "state"
     ) if PUBLIC_ID.fullmatch(public_id) else []
     if not rows:
         return _message(404, "文书不存在")
@@ -94,6 +95,11 @@ async def document_pdf(request: Request) -> Response:
     refusal = await may_read(request.app.state.govhall, actor, doc)
     if refusal is not None:
         return refusal
+    if doc["state"] != "ready":
+        not_ready = await _render_first(request, doc)
+        if not_ready is not None:
+            return not_ready
+        doc = (await Document.filter(id=doc["id"]).values("id", "public_id", "title", "number", "sha256"))[0]
     content = await Document.filter(id=doc["id"]).values_list("content", flat=True)
     filename = f"{doc['title']}_{doc['number']}.pdf"
     return Response(
@@ -107,6 +113,24 @@ async def document_pdf(request: Request) -> Response:
             "Referrer-Policy": "no-referrer",
             "ETag": f'"{doc["sha256"]}"',
         },
+    )
+
+
+async def _render_first(request: Request, doc: dict[str, Any]) -> Response | None:
+    """A document not rendered yet is rendered now (or the render another process is doing is
+    awaited for a few seconds). None once it is ready; else a 202 saying it is being prepared
+    (``Retry-After``), or a 409 when every attempt failed."""
+    state = await ensure_rendered(request.app.state.govhall, doc["id"])
+    if state == "ready":
+        return None
+    if state == "failed":
+        return JSONResponse(
+            {"message": "文书生成失败，请联系管理员处理（文号已保留）", "status": "failed"}, status_code=409,
+        )
+    progress = await Document.filter(id=doc["id"]).values_list("progress", flat=True)
+    return JSONResponse(
+        {"message": "文书正在生成，请稍后再试", "status": "pending", "progress": progress[0] if progress else 0},
+        status_code=202, headers={"Retry-After": "5", "Cache-Control": "no-store"},
     )
 
 
@@ -146,7 +170,7 @@ form { margin-top: 1.5rem; border-top: 1px solid #ddd; padding-top: 1rem; }
   <dt>出具日期</dt><dd>{{ issued_on }}</dd>
   <dt>出具单位</dt><dd>{{ issuer }}</dd>
   <dt>核验码</dt><dd>{{ code }}</dd>
-  <dt>文件指纹<br>（SHA-256）</dt><dd><code>{{ doc.sha256 }}</code></dd>
+  <dt>文件指纹<br>（SHA-256）</dt><dd>{% if doc.sha256 %}<code>{{ doc.sha256 }}</code>{% else %}文书正在生成，请稍后再核对{% endif %}</dd>
 </dl>
 {% if result is not none %}
 <p class="status {{ 'ok' if result.genuine else 'bad' }}">核对结果：{{ result.message }}</p>
@@ -187,7 +211,7 @@ def _summary(doc: dict[str, Any], code: str, issuer: str) -> dict[str, Any]:
     return {
         "found": True, "verifyCode": code, "kind": doc["kind"], "title": doc["title"],
         "number": doc["number"], "issuedOn": doc["issued_on"].isoformat(), "issuer": issuer,
-        "sha256": doc["sha256"],
+        "sha256": doc["sha256"] or None,
     }
 
 
@@ -257,6 +281,8 @@ async def verify_file(request: Request) -> Response:
         return JSONResponse({"found": True, "message": "文件过大，不是本平台出具的文书"}, status_code=413)
     if size == 0:
         return JSONResponse({"found": True, "message": "未收到文件，请上传要核对的 PDF 文件"}, status_code=400)
+    if not doc["sha256"]:
+        return JSONResponse({"found": True, "message": "文书正在生成，请稍后再核对"}, status_code=409)
     genuine = sha256 == doc["sha256"]
     result = {"genuine": genuine, "uploadedSha256": sha256, "message": GENUINE if genuine else TAMPERED}
     if wants_html:

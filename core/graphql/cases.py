@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from .. import cases as service
 from .. import my_cases
 from ..documents.issue import document_url
+from .documents import status_fields as document_status
 from ..downloads import link_for
 from ..models import Case as CaseRow
 from ..ratings import rate_case
@@ -60,8 +61,11 @@ class CaseDocument:
     number: str
     issued_on: date
     url: str = strawberry.field(description="PDF 地址（需在请求头携带令牌）")
-    sha256: str
+    sha256: str | None = strawberry.field(description="PDF 的 SHA-256（生成之前为空）")
     verify_code: str
+    status: str = strawberry.field(default="ready", description="生成状态：pending 正在生成、ready 已生成、failed 生成失败")
+    status_label: str = strawberry.field(default="已生成", description="生成状态（中文）")
+    progress: int = strawberry.field(default=100, description="生成进度（百分比）")
 
     @strawberry.field(description="PDF 下载链接：几分钟内有效，仅限本人使用（可直接在浏览器中打开）")
     async def download_url(self, info: Info) -> str:
@@ -179,7 +183,8 @@ class CaseType:
         rows = await info.context.loaders.documents.load(self._row.id)
         return [
             CaseDocument(id=strawberry.ID(d.public_id), kind=d.kind, title=d.title, number=d.number,
-                         issued_on=d.issued_on, url=document_url(d), sha256=d.sha256, verify_code=d.verify_code)
+                         issued_on=d.issued_on, url=document_url(d), sha256=d.sha256 or None, verify_code=d.verify_code,
+                         **document_status(d))
             for d in rows
         ]
 

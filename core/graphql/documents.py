@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from tortoise.transactions import in_transaction
 
 from ..centers import get_center
 from ..documents.issue import document_url, issue_register
+from ..documents.rendering import state_label
+from ..documents.routes import PUBLIC_ID, may_read
 from ..downloads import link_for
 from ..errors import UserErrorsException
 from ..models import Document
@@ -28,8 +30,11 @@ class IssuedDocument:
     number: str
     issued_on: date
     url: str = strawberry.field(description="PDF 地址（需在请求头携带令牌，权限同所载数据）")
-    sha256: str
+    sha256: str | None = strawberry.field(description="PDF 的 SHA-256（生成之前为空）")
     verify_code: str
+    status: str = strawberry.field(default="ready", description="生成状态：pending 正在生成、ready 已生成、failed 生成失败")
+    status_label: str = strawberry.field(default="已生成", description="生成状态（中文）")
+    progress: int = strawberry.field(default=100, description="生成进度（百分比）")
 
     @strawberry.field(description="PDF 下载链接：几分钟内有效，仅限本人使用（可直接在浏览器中打开）")
     async def download_url(self, info: Info) -> str:
@@ -42,9 +47,30 @@ IssueRegisterResult = Annotated[IssuedDocument | UserErrors, strawberry.union("I
 def issued_document(document: Document) -> IssuedDocument:
     return IssuedDocument(
         id=strawberry.ID(document.public_id), kind=document.kind, title=document.title, number=document.number,
-        issued_on=document.issued_on, url=document_url(document), sha256=document.sha256,
-        verify_code=document.verify_code,
+        issued_on=document.issued_on, url=document_url(document), sha256=document.sha256 or None,
+        verify_code=document.verify_code, **status_fields(document),
     )
+
+
+def status_fields(document: Document) -> dict[str, Any]:
+    """``status``, ``statusLabel`` and ``progress`` of a document (rendered after its issue)."""
+    state = document.state
+    return {"status": state, "status_label": state_label(state),
+            "progress": 100 if state == "ready" else int(document.progress or 0)}
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="一份已出具的文书（按文书编号）：生成状态、进度与下载地址；无权查看时为空")
+    async def document(self, info: Info, id: strawberry.ID) -> IssuedDocument | None:
+        rows = await Document.filter(public_id=str(id)).values(
+            "id", "center_id", "case_id", "kind") if PUBLIC_ID.fullmatch(str(id)) else []
+        if not rows or await may_read(info.context.govhall, info.context.actor, rows[0]) is not None:
+            return None
+        return issued_document(await Document.get(id=rows[0]["id"]).only(*DOCUMENT_FIELDS))
+
+
+DOCUMENT_FIELDS = ("id", "public_id", "kind", "title", "number", "issued_on", "sha256", "verify_code", "state", "progress")
 
 
 def check_period(start: date, end: date) -> None:

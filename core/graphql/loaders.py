@@ -58,7 +58,8 @@ class Loaders:
         self.rating: DataLoader[int, Rating | None] = DataLoader(_one_per_case(Rating))
         self.events: DataLoader[int, list[CaseEvent]] = DataLoader(_many_per_case(CaseEvent, "seq"))
         self.documents: DataLoader[int, list[Document]] = DataLoader(_many_per_case(
-            Document, "id", only=("id", "public_id", "kind", "title", "number", "issued_on", "sha256", "verify_code")))
+            Document, "id", only=("id", "public_id", "kind", "title", "number", "issued_on", "sha256", "verify_code",
+                           "state", "progress")))
         self.tasks: DataLoader[int, list[CaseTask]] = DataLoader(_many_per_case(CaseTask, "id", related=("department",)))
         self.notifications: DataLoader[int, list[Notification]] = DataLoader(_many_per_case(Notification, "id"))
         self.extra: dict[str, Any] = {}  # loaders plugins add for their own fields

@@ -6,6 +6,7 @@ import { center as getCenter, existing } from "../store.js";
 import { renderForm, renderValue, mergePatch } from "../form.js";
 import { caseMaterialsSection, counterReceipt } from "../materials.js";
 import { handoverSection, checklistSchema } from "./handovers.js";
+import { documentStatus, watchDocument } from "./kit.js";
 
 const CASE_WANTED = [
   "id", "number", "state", "stateLabel", "kind", "kindLabel", "urgent", "channel", "data", "version",
@@ -13,7 +14,7 @@ const CASE_WANTED = [
   "applicantName", "department", "item { code name version }", "availableActions",
   "actions { action label commentRequired editsData decision }",
   "events { seq action actor role at comment fromState toState changes }",
-  "documents { id kind title number issuedOn url downloadUrl verifyCode }",
+  "documents { id kind title number issuedOn url downloadUrl verifyCode status statusLabel progress }",
   "tasks { department departmentName lead state due comment }",
   "rating",
 ];
@@ -128,6 +129,23 @@ function docUrl(doc) {
   return doc.downloadUrl || doc.url;
 }
 
+/** One of the case's documents: its link, number and date, and "正在生成" (refreshed) until its PDF is ready. */
+function documentItem(d) {
+  const li = h("li", { dataset: { kind: d.kind } });
+  const paint = (doc) => {
+    const status = documentStatus(doc);
+    li.dataset.status = doc.status || "ready";
+    li.replaceChildren(
+      h("a", { href: docUrl(doc), target: "_blank", rel: "noopener", class: "doc-link" }, doc.title || doc.kind),
+      status ? h("span", { class: `doc-status${doc.status === "failed" ? " error" : " muted"}`, role: "status" }, ` ${status}`) : null,
+      h("div", { class: "muted" }, `文号 ${doc.number} · ${fmt.date(doc.issuedOn)}${doc.verifyCode ? ` · 核验码 ${doc.verifyCode}` : ""}`),
+    );
+  };
+  paint(d);
+  watchDocument(d, li, paint);
+  return li;
+}
+
 async function loadCase(id) {
   const selection = await existing("Case", CASE_WANTED);
   const data = await gql(`query($id: ID!) { case(id: $id) { ${selection} } }`, { id });
@@ -200,11 +218,7 @@ export async function caseView({ page, params, user, isCurrent }) {
 
   // documents
   sideCol.append(section("文书", (c.documents || []).length
-    ? h("ul", { class: "documents" }, c.documents.map((d) =>
-        h("li", { dataset: { kind: d.kind } },
-          h("a", { href: docUrl(d), target: "_blank", rel: "noopener", class: "doc-link" }, d.title || d.kind),
-          h("div", { class: "muted" }, `文号 ${d.number} · ${fmt.date(d.issuedOn)}${d.verifyCode ? ` · 核验码 ${d.verifyCode}` : ""}`),
-        )))
+    ? h("ul", { class: "documents" }, c.documents.map(documentItem))
     : note("暂未出具文书。")));
 
   // actions

@@ -51,7 +51,8 @@ export async function mutate(query, variables, field, root) {
 
 /** `... on UserErrors { errors { path code message } }`, for every mutation. */
 export const ERRORS = "__typename ... on UserErrors { errors { path code message } }";
-export const DOCUMENT = `... on IssuedDocument { id kind title number issuedOn url downloadUrl verifyCode }`;
+const DOCUMENT_FIELDS = "id kind title number issuedOn url downloadUrl verifyCode status statusLabel progress";
+export const DOCUMENT = `... on IssuedDocument { ${DOCUMENT_FIELDS} }`;
 
 /**
  * A data table: columns are [label, row => content, {path}]. Each cell carries data-label (phones
@@ -73,10 +74,42 @@ export function pdfLink(doc, label = null) {
     label || doc.title || doc.kind);
 }
 
-/** Shows an issued document under `host`: its link, number and verification code. */
+/** "正在生成（40%）" or "生成失败" for a document whose PDF is not ready yet, else "". A document is
+ * numbered when issued and laid out just after; its link works meanwhile (opening it renders it). */
+export function documentStatus(doc) {
+  if (!doc.status || doc.status === "ready") return "";
+  if (doc.status === "pending") return `${doc.statusLabel || "正在生成"}（${doc.progress || 0}%）`;
+  return `${doc.statusLabel || "生成失败"}，请联系管理员`;
+}
+
+/** While `doc` is being prepared and `host` is on the page, asks again every `every` ms and calls
+ * `paint` with each answer (status, progress, a fresh download link). */
+export async function watchDocument(doc, host, paint, every = 1500) {
+  let current = doc;
+  for (let round = 0; current && current.status === "pending" && round < 400; round++) {
+    await new Promise((resolve) => setTimeout(resolve, every));
+    if (!host.isConnected) return;
+    try {
+      const data = await gql(`query($id: ID!) { document(id: $id) { ${DOCUMENT_FIELDS} } }`, { id: current.id });
+      current = data.document;
+    } catch (error) {
+      return;
+    }
+    if (current && host.isConnected) paint(current);
+  }
+}
+
+/** Shows an issued document under `host`: its link, number, verification code and, until its PDF
+ * is ready, the progress of its rendering (refreshed). */
 export function showIssued(host, doc) {
-  host.replaceChildren(h("p", { class: "issued note note-success" }, pdfLink(doc), ` 文号 ${doc.number}`,
-    doc.verifyCode ? ` · 核验码 ${doc.verifyCode}` : ""));
+  const paint = (d) => {
+    const status = documentStatus(d);
+    host.replaceChildren(h("p", { class: `issued note ${d.status === "failed" ? "note-error" : "note-success"}`, dataset: { status: d.status || "ready" } },
+      pdfLink(d), ` 文号 ${d.number}`, d.verifyCode ? ` · 核验码 ${d.verifyCode}` : "",
+      status ? h("span", { class: "doc-status", role: "status" }, ` · ${status}`) : null));
+  };
+  paint(doc);
+  watchDocument(doc, host, paint);
 }
 
 /** The first and last day of this month / quarter / year (China dates as ISO strings). */
