@@ -34,6 +34,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.enterprise_zone",
     "plugins.green_channel",
     "plugins.assessment",
+    "plugins.exchange",
 )
 
 

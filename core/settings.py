@@ -75,6 +75,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     plugins: tuple[str, ...] | None = None
     sweep_seconds: float = 60.0  # 0 turns the in-process deadline sweeper off (tests, `govhall sweep` elsewhere)
+    outbox_seconds: float = 2.0  # how often serve's outbox dispatcher polls; 0 turns it off (`govhall dispatch` elsewhere)
     debug: bool = False
     # Signs short-lived download links. Unset: a random key kept in the database (shared by every
     # process of one deployment); set GOVHALL_SECRET_KEY to rotate it or to share it otherwise.
@@ -103,6 +104,8 @@ class Settings:
             values["plugins"] = tuple(n.strip() for n in names.split(",") if n.strip())
         if sweep := env.get("GOVHALL_SWEEP_SECONDS"):
             values["sweep_seconds"] = float(sweep)
+        if outbox := env.get("GOVHALL_OUTBOX_SECONDS"):
+            values["outbox_seconds"] = _number("GOVHALL_OUTBOX_SECONDS", outbox, float)
         values["debug"] = env.get("GOVHALL_DEBUG", "") not in ("", "0", "false")
         if secret := env.get("GOVHALL_SECRET_KEY"):
             values["secret_key"] = secret

@@ -27,6 +27,7 @@ from tortoise.transactions import in_transaction
 from ..calendar import CENTER_TZ
 from ..counters import next_value
 from ..errors import UserErrorsException, resolve
+from ..outbox import events as outbox_events
 from ..models import Case, CaseTask, Center, Department, Document, ItemVersion, User, Window
 from ..parties import account_name
 from ..plugins import acall
@@ -219,10 +220,12 @@ async def _issue(
     if title:  # a plugin kind without one must name its own title block (or fails clearly)
         values["document"]["title"] = title
     pdf = await asyncio.to_thread(govhall.renderer.render_pdf, kind, values)
-    return await Document.create(
+    document = await Document.create(
         center=center, case=case, kind=kind, title=(title or kind)[:128], number=number, issued_on=issued_on,
         sha256=hashlib.sha256(pdf).hexdigest(), verify_code=code, content=pdf, size=len(pdf),
     )
+    await outbox_events.document_issued(center, document, case)
+    return document
 
 
 # --------------------------------------------------------------------------- case context

@@ -22,8 +22,10 @@ from core.api import (
     get_center,
     is_owner,
     load_visible_case,
+    publish_event,
     require_plugin,
 )
+from tortoise.transactions import in_transaction
 
 from .assess import ASSESSOR_ROLES, PLUGIN
 from .facts import CHANNELS
@@ -41,6 +43,17 @@ class ComplaintInput:
     department: str | None = None
     window: str | None = None
     staff: str | None = None
+
+
+def complaint_event(complaint: Complaint, case: Case | None) -> dict:
+    """The outbox payload of ``complaint.filed`` / ``complaint.verified`` (docs/plugins.md)."""
+    return {
+        "complaint": {
+            "id": complaint.id, "channel": complaint.channel, "text": complaint.text, "verified": complaint.verified,
+            "reply": complaint.reply, "at": complaint.created_at.isoformat() if complaint.created_at else None,
+        },
+        "case": {"id": case.id, "number": case.number} if case is not None else None,
+    }
 
 
 async def load_complaint(key: int) -> Complaint:
@@ -102,7 +115,9 @@ async def file_complaint(actor: Actor, center_code: str, given: ComplaintInput) 
         raise UserErrorsException(errors)
     if case is not None and not targets.get("department_id"):
         targets["department_id"] = case.department_id  # type: ignore[attr-defined]
-    row = await Complaint.create(center_id=center.id, case=case, channel=channel, text=text, **targets)
+    async with in_transaction():  # the complaint and its outbox event commit together
+        row = await Complaint.create(center_id=center.id, case=case, channel=channel, text=text, **targets)
+        await publish_event("complaint.filed", center=center, payload=complaint_event(row, case), subject=case.number if case else "")
     return await load_complaint(row.id)
 
 
@@ -121,7 +136,10 @@ async def verify_complaint(actor: Actor, key: str, verified: bool, reply: str) -
         what = "书面投诉须书面答复，请填写答复内容" if complaint.channel in WRITTEN_CHANNELS else "请填写核查结论"
         raise UserErrorsException.single("required", f"{what}（{MAX_TEXT}字以内）", "/reply")
     complaint.verified, complaint.reply = bool(verified), text
-    await complaint.save(update_fields=["verified", "reply"])
+    async with in_transaction():
+        await complaint.save(update_fields=["verified", "reply"])
+        case = await Case.get_or_none(id=complaint.case_id) if complaint.case_id else None  # type: ignore[attr-defined]
+        await publish_event("complaint.verified", center=complaint.center, payload=complaint_event(complaint, case), subject=case.number if case else "")
     return await load_complaint(complaint.id)
 
 
