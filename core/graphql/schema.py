@@ -22,7 +22,7 @@ def _optional_pieces() -> tuple[list[type], list[type]]:
 
     queries: list[type] = []
     mutations: list[type] = []
-    for name in ("items", "cases", "clock", "documents", "materials", "staff", "org", "calendar_year", "supervision_notices", "outbox"):
+    for name in ("items", "cases", "clock", "documents", "materials", "staff", "org", "calendar_year", "supervision_notices", "outbox", "item_catalogue"):
         try:
             module = importlib.import_module(f"core.graphql.{name}")
         except ModuleNotFoundError as exc:
