@@ -13,6 +13,7 @@ acknowledged it, and only by the claim that still holds it.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import random
@@ -81,6 +82,17 @@ class Claimed:
     event: OutboxEvent
     claim: str
     lease_lost: bool
+
+
+@dataclass
+class Outcome:
+    """What delivering one claimed event found, before it is written."""
+
+    claimed: Claimed
+    state: str
+    update: dict[str, Any]
+    attempts: list[OutboxAttempt]
+    settled: bool = True
 
 
 def worker_name() -> str:
@@ -157,18 +169,19 @@ class Dispatcher:
         return self.govhall.hub.for_center(center) if center is not None else self.govhall.hub.hook
 
     async def run_once(self, *, now: datetime | None = None) -> int:
-        """Claim one batch and deliver it; the number of events claimed."""
+        """Claim one batch, deliver it (``concurrency`` at once), settle it in a few statements;
+        the number of events claimed."""
         self._centers = {}
         claimed = await claim(self.config, now=now)
         if not claimed:
             return 0
         limit = asyncio.Semaphore(self.config.concurrency)
 
-        async def one(c: Claimed) -> None:
+        async def one(c: Claimed) -> Outcome:
             async with limit:
-                await self.deliver(c)
+                return await self.attempt(c)
 
-        await asyncio.gather(*(one(c) for c in claimed))
+        await self.settle(list(await asyncio.gather(*(one(c) for c in claimed))))
         return len(claimed)
 
     async def drain(self, *, rounds: int = 1000) -> int:
@@ -182,7 +195,14 @@ class Dispatcher:
         return total
 
     async def deliver(self, c: Claimed) -> str:
-        """Hand one claimed event to each target that has not acknowledged it; record it all."""
+        """Deliver and settle one claimed event: ``delivered``, ``failed``, ``dead`` or ``lost``
+        (another claim took it over meanwhile)."""
+        outcome = await self.attempt(c)
+        await self.settle([outcome])
+        return outcome.state if outcome.settled else "lost"
+
+    async def attempt(self, c: Claimed) -> Outcome:
+        """Hand one claimed event to each target that has not acknowledged it; nothing is written."""
         event = c.event
         attempts: list[OutboxAttempt] = []
         now = datetime.now(timezone.utc)
@@ -221,30 +241,49 @@ class Dispatcher:
                 event_id=event.id, number=event.attempts, target=target[:64], ok=not error, error=error,
                 worker=self.worker, started_at=started, finished_at=datetime.now(timezone.utc),
             ))
-        return await self._finish(c, done, errors, refused, attempts)
-
-    async def _finish(self, c: Claimed, done: list[str], errors: list[str], refused: bool, attempts: list[OutboxAttempt]) -> str:
-        event = c.event
         now = datetime.now(timezone.utc)
+        update: dict[str, Any] = {"done_targets": done, "lease_until": None}
         if not errors:
-            state, update = "delivered", {"delivered_at": now, "last_error": ""}
+            state = "delivered"
+            update.update(delivered_at=now, last_error="")
         elif refused or event.attempts >= self.config.max_attempts:
-            state, update = "dead", {"last_error": "；".join(errors)[:4000]}
+            state = "dead"
+            update["last_error"] = "；".join(errors)[:4000]
         else:
-            delay = self.config.backoff(event.attempts)
-            state, update = "failed", {"last_error": "；".join(errors)[:4000], "next_attempt_at": now + timedelta(seconds=delay)}
-        # only the claim that still holds the event may settle it (a lease taken over is not ours)
-        settled = await OutboxEvent.filter(id=event.id, claim=c.claim, state="delivering").update(
-            state=state, done_targets=done, lease_until=None, **update,
-        )
+            state = "failed"
+            update.update(last_error="；".join(errors)[:4000],
+                          next_attempt_at=now + timedelta(seconds=self.config.backoff(event.attempts)))
+        return Outcome(c, state, update, attempts)
+
+    async def settle(self, outcomes: list[Outcome]) -> None:
+        """Write what the attempts found. Only the claim that still holds an event may settle it
+        (a lease taken over is not ours); the deliveries of a batch that all succeeded with the
+        same targets are settled by one UPDATE. Every attempt is recorded either way."""
+        groups: dict[tuple[str, str], list[Outcome]] = {}
+        for o in outcomes:
+            if o.state == "delivered":
+                groups.setdefault((o.claimed.claim, json.dumps(o.update["done_targets"])), []).append(o)
+            else:
+                groups[(o.claimed.claim, f"#{o.claimed.event.id}")] = [o]
+        for group in groups.values():
+            ids = [o.claimed.event.id for o in group]
+            update = dict(group[0].update)
+            if group[0].state == "delivered":
+                update["delivered_at"] = max(o.update["delivered_at"] for o in group)
+            settled = await OutboxEvent.filter(id__in=ids, claim=group[0].claimed.claim, state="delivering").update(
+                state=group[0].state, **update,
+            )
+            if settled < len(ids):
+                taken = set(await OutboxEvent.filter(id__in=ids).exclude(claim=group[0].claimed.claim).values_list("id", flat=True))
+                for o in group:
+                    o.settled = o.claimed.event.id not in taken and settled > 0
+                log.warning("%d event(s) were claimed again before their delivery finished", len(ids) - settled)
+            for o in group:
+                if o.state == "dead" and o.settled:
+                    log.warning("event %s (%s) is a dead letter: %s", o.claimed.event.event_id, o.claimed.event.kind, o.update["last_error"])
+        attempts = [a for o in outcomes for a in o.attempts]
         if attempts:
             await OutboxAttempt.bulk_create(attempts)
-        if not settled:
-            log.warning("event %s was claimed again before this delivery finished", event.event_id)
-            return "lost"
-        if state == "dead":
-            log.warning("event %s (%s) is a dead letter: %s", event.event_id, event.kind, update["last_error"])
-        return state
 
 
 async def run_dispatcher(govhall: GovHall, config: OutboxConfig | None = None) -> None:

@@ -43,8 +43,16 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as a real receiver behind a proxy
+
             def log_message(self, *args: Any) -> None:
                 pass
+
+            def do_GET(self) -> None:  # noqa: N802 - what it has seen, for a receiver in another process
+                with receiver.lock:
+                    stats = {"requests": len(receiver.requests), "processed": len(receiver.processed),
+                             "duplicates": sum(v - 1 for v in receiver.processed.values()), "acked": len(receiver.acked)}
+                receiver._answer(self, 200, stats)
 
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -110,3 +118,11 @@ class Receiver:
             request.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the sender timed out and left
+
+
+if __name__ == "__main__":  # a receiver in its own process (bench/outbox.py): prints its port
+    import sys
+
+    found = Receiver().start()
+    print(found.port, flush=True)
+    sys.stdin.read()  # until the parent closes our stdin
