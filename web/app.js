@@ -17,6 +17,7 @@
 //   #/assessment[/:center]?tab=     绩效考核与投诉 (assessment)
 //   #/transfers[/:center]           待签收的交接 (one_window)
 //   #/admin[/:center]?tab=          中心管理: 工作人员, 工作日历, 功能模块, 部门与窗口
+//   #/exchange[/:center]?tab=       数据交换: 事件发件箱 (死信、重新投递), 事项目录导入
 
 import { gql, session, clearBanner, reportError, RequestError } from "./graphql.js";
 import { h, note, hasRole, WORK_ROLES, SUPERVISION_ROLES, CONFIG_ROLES } from "./ui.js";
@@ -34,6 +35,7 @@ import { greenView } from "./views/green.js";
 import { assessmentView } from "./views/assessment.js";
 import { transfersView } from "./views/transfers.js";
 import { adminView } from "./views/admin.js";
+import { exchangeView } from "./views/exchange.js";
 
 const ROUTES = [
   { pattern: /^\/login$/, view: loginView, title: "登录" },
@@ -52,6 +54,7 @@ const ROUTES = [
   { pattern: /^\/assessment(?:\/([^/]+))?$/, view: assessmentView, title: "绩效考核", nav: "assessment", login: true },
   { pattern: /^\/transfers(?:\/([^/]+))?$/, view: transfersView, title: "流转交接", nav: "transfers", login: true },
   { pattern: /^\/admin(?:\/([^/]+))?$/, view: adminView, title: "中心管理", nav: "admin", login: true },
+  { pattern: /^\/exchange(?:\/([^/]+))?$/, view: exchangeView, title: "数据交换", nav: "exchange", login: true },
 ];
 
 /** Whether the user holds one of `roles` in a center that enabled `plugin` (centers known at start). */
@@ -71,6 +74,7 @@ const NAV = [
   { key: "green", href: "#/green", label: "绿色通道", show: (u) => inPluginCenter(u, ["clerk", "reviewer", "head", "pickup", "supervisor", "admin"], "green_channel") },
   { key: "transfers", href: "#/transfers", label: "交接", show: (u) => inPluginCenter(u, ["supervisor", "head"], "one_window") },
   { key: "admin", href: "#/admin", label: "中心管理", show: (u) => hasRole(u, CONFIG_ROLES) },
+  { key: "exchange", href: "#/exchange", label: "数据交换", show: (u) => hasRole(u, CONFIG_ROLES) },
   { key: "assessment", href: "#/assessment", label: "考核", show: (u) => inPluginCenter(u, SUPERVISION_ROLES, "assessment") },
 ];
 

@@ -25,6 +25,7 @@ class Receiver:
         self.random = random.Random(seed)
         self.faults: dict[str, float] = {}
         self.refuse: set[str] = set()
+        self.refuse_all = False
         self.slow_seconds = slow_seconds
         self.delay = delay
         self.lock = threading.Lock()
@@ -91,7 +92,7 @@ class Receiver:
                 self.bad_signatures += 1
         if not ok:
             return self._answer(request, 401, {"error": "bad signature"})
-        if event_id in self.refuse:
+        if self.refuse_all or event_id in self.refuse:
             return self._answer(request, 400, {"error": "字段不合规"})
         if fault == "500":
             return self._answer(request, 500, {"error": "internal"})
