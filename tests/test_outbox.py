@@ -157,3 +157,39 @@ async def test_events_of_centers_without_subscribers_are_settled(govhall, gql):
     await Dispatcher(govhall, CONFIG).drain()
     assert [e.state for e in await OutboxEvent.all()] == ["delivered"]
     assert await OutboxAttempt.all().count() == 0
+
+
+PUBLISH = """
+import asyncio, sys
+from core.db import open_database
+from core.runtime import GovHall
+from core.api import publish_event
+
+async def main():
+    govhall = GovHall.create()
+    async with open_database(govhall.tortoise_config):
+        for i in range(3):
+            await publish_event("test.happened", center=None, payload={"i": i}, subject=f"T{i}")
+asyncio.run(main())
+"""
+
+
+def test_govhall_dispatch_once_delivers_what_is_due(tmp_path):
+    """After the migrations (0010 creates the outbox), ``govhall dispatch --once`` settles due events."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {"PYTHONPATH": str(root), "GOVHALL_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+
+    assert run("-m", "core.cli", "db", "upgrade").returncode == 0
+    assert run("-c", PUBLISH).returncode == 0
+    done = run("-m", "core.cli", "dispatch", "--once")
+    assert done.returncode == 0, done.stderr
+    assert "本次投递事件 3 个。" in done.stdout
+    again = run("-m", "core.cli", "dispatch", "--once")
+    assert "本次投递事件 0 个。" in again.stdout
