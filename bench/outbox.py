@@ -88,6 +88,21 @@ async def dispatch_rate(govhall: Any, center_id: int, n: int) -> float:
     return n / elapsed
 
 
+async def raw_posts(url: str, n: int) -> float:
+    """The same receiver without the outbox: signed-size JSON POSTs, 16 at once, one pooled client."""
+    async with httpx.AsyncClient() as client:
+        limit = asyncio.Semaphore(16)
+
+        async def one(i: int) -> None:
+            async with limit:
+                await client.post(url.replace("/events", "/raw"), content=b'{"i": %d}' % i,
+                                  headers={"Idempotency-Key": f"raw-{i}", "X-GovHall-Timestamp": "0"})
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(one(i) for i in range(n)))
+        return n / (time.perf_counter() - t0)
+
+
 async def submit_cost(gql: Gql, token: str, n: int) -> tuple[float, float]:
     """Median submitCase with and without its event, in interleaved rounds."""
     real = outbox_events.case_submitted
@@ -140,6 +155,7 @@ async def main() -> None:
             bare = statistics.median([await bare_inserts(center.id, args.n // 5) for _ in range(3)])
             idle = await dispatch_rate(govhall, quiet.id, args.n)
             http_rate = await dispatch_rate(govhall, center.id, args.n)
+            posts = await raw_posts(receiver_url, args.n)
             await submit_cost(gql, hall.tokens["app1"], 50)  # warm up
             with_event, without = await submit_cost(gql, hall.tokens["app1"], args.submits)
         stats = httpx.get(receiver_url).json()
@@ -151,6 +167,7 @@ async def main() -> None:
     print(f"  bare single-row INSERT           : {bare:8.0f} rows/s")
     print(f"  dispatched, no subscriber        : {idle:8.0f} events/s   ratio {idle / bare:.2f}x of the INSERT rate")
     print(f"  dispatched to an HTTP receiver   : {http_rate:8.0f} events/s   ratio {http_rate / bare:.2f}x of the INSERT rate")
+    print(f"  bare POSTs to that receiver      : {posts:8.0f} posts/s    dispatch is {http_rate / posts:.2f}x of it")
     print(f"  submitCase without its event     : {without * 1000:8.2f} ms (median)")
     print(f"  submitCase with its event        : {with_event * 1000:8.2f} ms   added {100 * (with_event / without - 1):+.1f} % (goal <= +10 %)")
 
