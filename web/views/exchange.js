@@ -46,15 +46,16 @@ async function outbox(body, c, state) {
       ["尝试", (e) => String(e.attempts)],
       ["时间", (e) => (e.deliveredAt ? `送达 ${fmt.datetime(e.deliveredAt)}` : e.nextAttemptAt ? `下次 ${fmt.datetime(e.nextAttemptAt)}` : fmt.datetime(e.createdAt))],
       ["最近错误", (e) => e.lastError],
-      ["", (e) => h("div", null, attempts(e), ["dead", "failed"].includes(e.state) ? resendButton(e) : null)],
+      ["", (e) => h("div", { class: "outbox-actions" }, ["dead", "failed"].includes(e.state) ? resendButton(e) : null, attempts(e))],
     ], rows, { id: "outbox-table", rowAttrs: (e) => ({ dataset: { event: e.eventId, state: e.state } }), empty: "没有这种状态的事件。" })));
 }
 
 function attempts(e) {
   if (!e.attemptLog.length) return null;
   return h("details", { class: "attempts" }, h("summary", null, `投递记录（${e.attemptLog.length}）`),
-    table([["次", (a) => String(a.number)], ["目标", (a) => a.target || "—"], ["结果", (a) => (a.ok ? "成功" : "失败")],
-      ["说明", (a) => a.error], ["进程", (a) => a.worker], ["时间", (a) => fmt.datetime(a.finishedAt)]], e.attemptLog));
+    h("ol", { class: "compact attempt-log" }, e.attemptLog.map((a) => h("li", { dataset: { ok: String(a.ok) } },
+      `第${a.number}次 ${fmt.datetime(a.finishedAt)} ${a.target || "（租约到期）"}：${a.ok ? "成功" : a.error}`,
+      a.worker ? h("small", { class: "muted" }, ` · ${a.worker}`) : null))));
 }
 
 function resendButton(e) {

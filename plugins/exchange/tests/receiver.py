@@ -110,7 +110,7 @@ class Receiver:
 
     @staticmethod
     def _answer(request: BaseHTTPRequestHandler, status: int, document: dict[str, Any]) -> None:
-        data = json.dumps(document).encode()
+        data = json.dumps(document, ensure_ascii=False).encode("utf-8")
         try:
             request.send_response(status)
             request.send_header("Content-Type", "application/json")
