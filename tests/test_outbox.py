@@ -193,3 +193,24 @@ def test_govhall_dispatch_once_delivers_what_is_due(tmp_path):
     assert "本次投递事件 3 个。" in done.stdout
     again = run("-m", "core.cli", "dispatch", "--once")
     assert "本次投递事件 0 个。" in again.stdout
+
+
+async def test_old_delivered_events_are_purged_dead_letters_kept(recorder, govhall, gql):
+    from core.outbox.dispatch import purge
+
+    hall = await build_hall(govhall, gql, plugins=["recorder"])
+    drive = CaseDriver(gql, hall)
+    await drive.submit("app1")
+    await drive.submit("app2")
+    dispatcher = Dispatcher(govhall, CONFIG)
+    await dispatcher.drain()
+    recorder.fail = "refuse"
+    await drive.submit("app1")
+    await dispatcher.drain()
+    assert sorted(e.state for e in await OutboxEvent.all()) == ["dead", "delivered", "delivered"]
+    config = OutboxConfig(keep_days=30)
+    assert await purge(config) == 0  # delivered just now
+    later = datetime.now(timezone.utc) + timedelta(days=31)
+    assert await purge(config, now=later) == 2
+    assert [e.state for e in await OutboxEvent.all()] == ["dead"]
+    assert await OutboxAttempt.all().count() == 1  # the dead letter's attempt stays with it

@@ -57,6 +57,7 @@ class OutboxConfig:
     max_backoff_seconds: float = 3600.0
     poll_seconds: float = 2.0
     concurrency: int = 16
+    keep_days: float = 90.0
 
     @classmethod
     def from_env(cls, **overrides: Any) -> "OutboxConfig":
@@ -66,6 +67,7 @@ class OutboxConfig:
             ("batch", "GOVHALL_OUTBOX_BATCH", int), ("lease_seconds", "GOVHALL_OUTBOX_LEASE_SECONDS", float),
             ("max_attempts", "GOVHALL_OUTBOX_MAX_ATTEMPTS", int), ("backoff_seconds", "GOVHALL_OUTBOX_BACKOFF_SECONDS", float),
             ("max_backoff_seconds", "GOVHALL_OUTBOX_MAX_BACKOFF_SECONDS", float), ("poll_seconds", "GOVHALL_OUTBOX_SECONDS", float),
+            ("keep_days", "GOVHALL_OUTBOX_KEEP_DAYS", float),
         ):
             if env.get(key):
                 values[name] = kind(env[key])
@@ -286,12 +288,35 @@ class Dispatcher:
             await OutboxAttempt.bulk_create(attempts)
 
 
+async def purge(config: OutboxConfig, *, now: datetime | None = None) -> int:
+    """Delete events delivered more than ``keep_days`` ago (their attempts go with them); dead
+    letters and everything not yet delivered are kept. The number deleted."""
+    if config.keep_days <= 0:
+        return 0
+    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=config.keep_days)
+    deleted = 0
+    while ids := await OutboxEvent.filter(state="delivered", delivered_at__lt=cutoff).limit(5000).values_list("id", flat=True):
+        await OutboxEvent.filter(id__in=list(ids)).delete()
+        deleted += len(ids)
+    return deleted
+
+
+PURGE_SECONDS = 3600.0
+
+
 async def run_dispatcher(govhall: GovHall, config: OutboxConfig | None = None) -> None:
     """Deliver forever (the app lifespan, ``govhall dispatch``): a full batch is followed at once by
-    the next, otherwise it waits ``poll_seconds``. Failures are logged and retried next tick."""
+    the next, otherwise it waits ``poll_seconds``; once an hour old delivered events are purged.
+    Failures are logged and retried next tick."""
     dispatcher = Dispatcher(govhall, config)
+    purged_at = 0.0
+    loop = asyncio.get_running_loop()
     while True:
         try:
+            if loop.time() - purged_at > PURGE_SECONDS:
+                purged_at = loop.time()
+                if deleted := await purge(dispatcher.config):
+                    log.info("purged %d delivered event(s) older than %g days", deleted, dispatcher.config.keep_days)
             n = await dispatcher.run_once()
         except asyncio.CancelledError:
             raise
