@@ -118,6 +118,7 @@ async def supervision(event: OutboxEvent, center: Any) -> dict[str, Any] | None:
         "deptName": await department_name(center, case.get("department")),
         "caseKind": case.get("kind"),
         "channel": case.get("channel"),
+        "seq": step.get("seq"),
         "node": NODES.get(step.get("action") or "", step.get("action")),
         "action": step.get("action"),
         "fromState": step.get("fromState"),

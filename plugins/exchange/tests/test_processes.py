@@ -45,17 +45,21 @@ def start_dispatcher(database_url: str) -> subprocess.Popen:
 
 async def test_three_dispatchers_and_a_kill_9(govhall, settings, receiver):
     center = await exchange_center(govhall, receiver, timeout=2)
-    ids = await publish_many(center, 150)
+    ids = await publish_many(center, 200)
     receiver.delay = 0.05
     receiver.faults = {"500": 0.1, "twice": 0.05}
     processes = [start_dispatcher(settings.database_url) for _ in range(3)]
     try:
-        deadline = time.monotonic() + 60
-        while len(receiver.requests) < 30 and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        assert len(receiver.requests) >= 30, "the dispatchers did not start delivering"
         victim = processes[0]
-        os.kill(victim.pid, signal.SIGKILL)  # mid-delivery: it always has a batch in flight here
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # until every process has settled a batch
+            workers = set(await OutboxAttempt.exclude(worker="").values_list("worker", flat=True))
+            if {w.rsplit(":", 1)[1] for w in workers} >= {str(p.pid) for p in processes}:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            pytest.fail("the three dispatchers did not all start delivering")
+        os.kill(victim.pid, signal.SIGKILL)  # mid-delivery: a full batch is followed at once by the next claim
         victim.wait()
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
