@@ -41,6 +41,8 @@ from .graphql.types import UserError as GraphQLUserError
 from .graphql.types import UserErrors, mutation_result, user_errors
 from .guards import PICKUP_METHODS
 from .hookspecs import hookimpl, hookspec
+from .outbox import DeliveryRefused, OutboxEvent
+from .outbox import events as _outbox
 from .models import (
     Case,
     CaseEvent,
@@ -86,6 +88,8 @@ __all__ = [
     "FormatProblem", "check_uscc", "check_resident_id", "is_valid_mobile",
     # SQL
     "fetch_rows", "is_postgres",
+    # the outbox
+    "publish_event", "DeliveryRefused", "OutboxEvent",
     # GraphQL
     "Info", "UserErrors", "GraphQLUserError", "user_errors", "mutation_result", "IssueRegisterResult",
     "issued_document",
@@ -289,6 +293,19 @@ async def calendar_for(center: Center) -> WorkCalendar:
 def parse_period(text: str) -> tuple[time, time]:
     """``"09:00-12:00"`` → ``(time(9), time(12))``: an office-hours period; ``ValueError`` otherwise."""
     return _parse_period(text)
+
+
+# --- the outbox -----------------------------------------------------------------------------------
+
+
+async def publish_event(
+    kind: str, *, center: Center | int | None, payload: Mapping[str, Any], subject: str = ""
+) -> OutboxEvent:
+    """Publish an event (``kind`` prefixed with the plugin's name: ``green_channel.project_opened``)
+    in the caller's transaction: it exists exactly when the caller's change commits, gets a stable
+    ``event_id`` (UUID) and is delivered at least once to the targets that subscribe to it through
+    ``event_targets``. ``payload`` must be JSON; ``subject`` (a case number…) is what it is about."""
+    return await _outbox.publish(kind, center=center, payload=payload, subject=subject)
 
 
 # --- SQL ------------------------------------------------------------------------------------------

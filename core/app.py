@@ -30,6 +30,7 @@ from .logging import AccessLog, configure_logging, security_event
 from .resources import shipped_dir
 from .runtime import GovHall
 from .security_headers import SecurityHeaders
+from .outbox.lifespan import start_dispatcher, stop_dispatcher
 from .sweeper import run_sweeper
 from .settings import Settings
 
@@ -197,9 +198,11 @@ def create_app(settings: Settings | None = None, pm: pluggy.PluginManager | None
             if govhall.settings.sweep_seconds > 0:  # every worker sweeps: SKIP LOCKED splits the work
                 sweeper = asyncio.create_task(run_sweeper(govhall, govhall.settings.sweep_seconds))
             renderer = start_render_worker(app, govhall)
+            dispatcher = start_dispatcher(govhall)
             try:
                 yield
             finally:
+                await stop_dispatcher(dispatcher)
                 await stop_render_worker(app, renderer)
                 if sweeper is not None:
                     sweeper.cancel()

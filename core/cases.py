@@ -33,6 +33,7 @@ from .form_validation import (
 )
 from .counters import next_value
 from .models import Case, CaseEvent, CaseTask, Center, Department, ItemVersion, User
+from .outbox import events as outbox_events
 from .parties import applicant_name, applicant_party
 from .plugins import acall
 from .sql import rows
@@ -278,6 +279,7 @@ async def submit_case(
             case=case, seq=1, action="submit", from_state="", to_state=case.state, actor=user,
             actor_name=actor.name, role="agent" if agent else "applicant", changes={"channel": channel},
         )
+        await outbox_events.case_submitted(center, case, event)
         case._created_in_this_transaction = False  # type: ignore[attr-defined]
     await _after_commit(govhall, center, case, event, ctx)
     return case
@@ -399,6 +401,7 @@ async def transition_case(
             case=case, seq=case.version, action=action, from_state=ctx.from_state, to_state=case.state,
             actor=actor.user, actor_name=actor.name, role=role, comment=comment, changes=ctx.changes,
         )
+        await outbox_events.case_transitioned(ctx, event)
     await _after_commit(govhall, center, case, event, ctx)
     return case
 

@@ -22,11 +22,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
 from .accounts import Actor
 from .cases import is_owner, load_visible_case
 from .centers import get_center
 from . import clock
 from .errors import Forbidden, NotFound, UserError, UserErrorsException
+from .outbox import events as outbox_events
 from .models import Case, Center, Complaint, ComplaintStep, Department, Notification, RoleAssignment, User, Window
 
 CHANNELS: dict[str, str] = {
@@ -196,12 +199,26 @@ async def file_complaint(actor: Actor, center_code: str, given: ComplaintInput) 
         complainant = complainant or user.display_name or user.username
     calendar = await clock.calendar_for(center)
     due = calendar.add_working_days(clock.local_today(), answer_days(center)).due
-    row = await Complaint.create(
-        center_id=center.id, case=case, channel=channel, text=text, complainant=complainant, received_by=user,
-        due_on=due, **targets,
-    )
-    await _step(row, actor, "filed", f"{CHANNELS[channel]}投诉，答复期限{due.isoformat() if due else ''}")
+    async with in_transaction():  # the complaint, its first step and its outbox event commit together
+        row = await Complaint.create(
+            center_id=center.id, case=case, channel=channel, text=text, complainant=complainant, received_by=user,
+            due_on=due, **targets,
+        )
+        await _step(row, actor, "filed", f"{CHANNELS[channel]}投诉，答复期限{due.isoformat() if due else ''}")
+        await outbox_events.publish("complaint.filed", center=center, payload=event_payload(row, case),
+                                    subject=case.number if case else "")
     return await load_complaint(row.id)
+
+
+def event_payload(complaint: Complaint, case: Case | None) -> dict[str, Any]:
+    """The outbox payload of ``complaint.filed`` / ``complaint.verified`` (docs/exchange.md)."""
+    return {
+        "complaint": {
+            "id": complaint.id, "channel": complaint.channel, "text": complaint.text, "verified": complaint.verified,
+            "reply": complaint.reply, "at": complaint.created_at.isoformat() if complaint.created_at else None,
+        },
+        "case": {"id": case.id, "number": case.number} if case is not None else None,
+    }
 
 
 async def _handled(actor: Actor, key: Any, roles: tuple[str, ...] = HANDLING_ROLES) -> Complaint:
@@ -294,10 +311,13 @@ async def verify_complaint(actor: Actor, key: Any, verified: bool, reply: str | 
         row.replied_at = row.replied_at or datetime.now(timezone.utc)
         await _step(row, actor, "replied", row.reply)
     row.verified, row.verified_at, row.verified_by = bool(verified), datetime.now(timezone.utc), actor.user
-    await row.save(update_fields=["verified", "verified_at", "verified_by_id", "reply", "replied_at"])
-    await _step(row, actor, "verified", "属实" if verified else "不属实")
-    if verified and row.staff_id:  # type: ignore[attr-defined]
-        await _consequence(actor, row)
+    async with in_transaction():  # the finding, its consequence and its outbox event commit together
+        await row.save(update_fields=["verified", "verified_at", "verified_by_id", "reply", "replied_at"])
+        await _step(row, actor, "verified", "属实" if verified else "不属实")
+        if verified and row.staff_id:  # type: ignore[attr-defined]
+            await _consequence(actor, row)
+        await outbox_events.publish("complaint.verified", center=row.center_id, payload=event_payload(row, row.case),  # type: ignore[attr-defined]
+                                    subject=row.case.number if row.case else "")
     return await load_complaint(row.id)
 
 

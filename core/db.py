@@ -10,7 +10,7 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.connection import get_connection
 
-CORE_APP = {"models": ["core.models"], "migrations": "core.migrations", "default_connection": "default"}
+CORE_APP = {"models": ["core.models", "core.outbox.models"], "migrations": "core.migrations", "default_connection": "default"}
 
 
 def normalize_url(url: str) -> str:

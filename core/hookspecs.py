@@ -173,3 +173,25 @@ def send_notification(center: Center, recipient: str, text: str, case: Case | No
 def case_document_context(center: Center, case: Case, kind: str) -> Mapping[str, Any] | None:
     """Called when a document of ``kind`` is rendered for a case. Return extra template
     variables (merged into the context under their keys), or ``None``."""
+
+
+# --- the outbox: called by the dispatcher, for the plugins the event's center enables -------------
+
+
+@hookspec
+def event_targets(center: Center | None, kind: str) -> Sequence[str] | None:
+    """Called by the outbox dispatcher when it delivers an event of ``kind`` (``case.submitted``,
+    ``alert.raised``…, or a plugin's own) published for ``center``. Return the names of this
+    plugin's targets that subscribe to it (prefix them with the plugin's name:
+    ``exchange:webhook``), or ``None``/``[]``. Each target then gets the event through
+    ``deliver_event`` until it acknowledges it."""
+
+
+@hookspec(firstresult=True)
+def deliver_event(center: Center | None, target: str, event: Any) -> bool | None:
+    """Called by the outbox dispatcher to hand ``event`` (an ``OutboxEvent``: ``event_id``,
+    ``kind``, ``subject``, ``payload``, ``created_at``) to ``target``. The plugin owning ``target``
+    delivers it and returns ``True``; others return ``None``. Raising means "try again later"
+    (exponential backoff, dead letter after the last attempt); raising
+    :class:`core.api.DeliveryRefused` means the receiver refused it for good (dead letter now).
+    Delivery is at least once: the receiver de-duplicates by ``event.event_id``."""

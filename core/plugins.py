@@ -36,6 +36,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.assessment",
     "plugins.staff",
     "plugins.hall_floor",
+    "plugins.exchange",
 )
 
 

@@ -14,6 +14,7 @@ from .cases import is_owner, load_visible_case
 from .errors import Forbidden, UserError, UserErrorsException
 from .form_validation import bounds_errors
 from .models import Case, Rating, User
+from .outbox import events as outbox_events
 
 DUPLICATE = UserError("duplicate", "该办件已评价过", "/id")
 LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
@@ -43,6 +44,8 @@ async def record_rating(case: Case, level: int, comment: str, user: User, *, rea
         raise UserErrorsException(errors)
     try:
         async with in_transaction():  # on PostgreSQL a failed INSERT must not poison an outer transaction
-            return await Rating.create(case=case, level=level, comment=comment.strip(), user=user)
+            rating = await Rating.create(case=case, level=level, comment=comment.strip(), user=user)
+            await outbox_events.rating_submitted(case, rating)
+            return rating
     except IntegrityError:
         raise UserErrorsException([DUPLICATE])

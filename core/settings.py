@@ -76,6 +76,7 @@ class Settings:
     plugins: tuple[str, ...] | None = None
     sweep_seconds: float = 60.0  # 0 turns the in-process deadline sweeper off (tests, `govhall sweep` elsewhere)
     render_seconds: float = 5.0  # the in-process document renderer's poll; 0 turns it off (downloads still render)
+    outbox_seconds: float = 2.0  # how often serve's outbox dispatcher polls; 0 turns it off (`govhall dispatch` elsewhere)
     debug: bool = False
     # Signs short-lived download links. Unset: a random key kept in the database (shared by every
     # process of one deployment); set GOVHALL_SECRET_KEY to rotate it or to share it otherwise.
@@ -106,6 +107,8 @@ class Settings:
             values["sweep_seconds"] = float(sweep)
         if render := env.get("GOVHALL_RENDER_SECONDS"):
             values["render_seconds"] = _number("GOVHALL_RENDER_SECONDS", render, float)
+        if outbox := env.get("GOVHALL_OUTBOX_SECONDS"):
+            values["outbox_seconds"] = _number("GOVHALL_OUTBOX_SECONDS", outbox, float)
         values["debug"] = env.get("GOVHALL_DEBUG", "") not in ("", "0", "false")
         if secret := env.get("GOVHALL_SECRET_KEY"):
             values["secret_key"] = secret

@@ -35,6 +35,7 @@ from .clock import (
     yellow_days_for,
 )
 from .models import Case, CaseEvent, Center, Timer
+from .outbox import events as outbox_events
 from .upload_limits import clean_orphans
 
 __all__ = ["run_sweeper", "sweep"]
@@ -93,6 +94,7 @@ async def _sweep_batch(now: datetime, batch: int, skipped: set[int]) -> tuple[in
         notices = [n for case_id, raised in raised_by_case.items() for n in _record(cases[case_id], raised, now)]
         if notices:
             await CaseEvent.bulk_create([n.event for n in notices])
+            await outbox_events.alerts_raised(notices)
             await _save_cases([cases[case_id] for case_id in raised_by_case], raised_by_case, now)
     return len(timers), notices
 

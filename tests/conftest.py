@@ -94,7 +94,7 @@ def database_url(tmp_path: Any, postgres_database: str | None) -> str:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, token_hours=1, sweep_seconds=0, render_seconds=0,
+    return Settings(database_url=database_url, token_hours=1, sweep_seconds=0, render_seconds=0, outbox_seconds=0,
                     password_hashing=TEST_PASSWORD_HASHING)
 
 

@@ -21,6 +21,7 @@
 //   #/floor/kiosk/:center           取号机, #/floor/display/:center 叫号显示屏 (hall_floor, no login)
 //   #/floor/window[/:center]?window= 窗口叫号, #/floor/tablet[/:center]?window= 评价器 (hall_floor)
 //   #/floor/supervisor[/:center]    整改、回访、等候统计; #/floor/mine[/:center] 预约与认领 (hall_floor)
+//   #/exchange[/:center]?tab=       数据交换: 事件发件箱 (死信、重新投递), 事项目录导入
 
 import { gql, session, clearBanner, reportError, RequestError } from "./graphql.js";
 import { h, note, hasRole, WORK_ROLES, SUPERVISION_ROLES, CONFIG_ROLES } from "./ui.js";
@@ -41,6 +42,7 @@ import { transfersView } from "./views/transfers.js";
 import { adminView } from "./views/admin.js";
 import { staffView, STAFF_VIEW_ROLES } from "./views/staff.js";
 import { kioskView, displayView, windowView, tabletView, supervisorView, floorMineView } from "./views/floor.js";
+import { exchangeView } from "./views/exchange.js";
 
 const ROUTES = [
   { pattern: /^\/login$/, view: loginView, title: "登录" },
@@ -67,6 +69,7 @@ const ROUTES = [
   { pattern: /^\/floor\/tablet(?:\/([^/]+))?$/, view: tabletView, title: "服务评价", login: true },
   { pattern: /^\/floor\/supervisor(?:\/([^/]+))?$/, view: supervisorView, title: "大厅现场管理", nav: "floor-super", login: true },
   { pattern: /^\/floor\/mine(?:\/([^/]+))?$/, view: floorMineView, title: "预约取号与办件认领", nav: "floor-mine", login: true },
+  { pattern: /^\/exchange(?:\/([^/]+))?$/, view: exchangeView, title: "数据交换", nav: "exchange", login: true },
 ];
 
 /** Whether the user holds one of `roles` in a center that enabled `plugin` (centers known at start). */
@@ -89,6 +92,7 @@ const NAV = [
   { key: "floor", href: "#/floor/window", label: "叫号", show: (u) => inPluginCenter(u, ["clerk", "head"], "hall_floor") },
   { key: "floor-super", href: "#/floor/supervisor", label: "现场管理", show: (u) => inPluginCenter(u, ["supervisor", "head", "admin"], "hall_floor") },
   { key: "floor-mine", href: "#/floor/mine", label: "预约取号", show: (u) => inPluginCenter(u, ["applicant"], "hall_floor") },
+  { key: "exchange", href: "#/exchange", label: "数据交换", show: (u) => hasRole(u, CONFIG_ROLES) },
   { key: "assessment", href: "#/assessment", label: "考核", show: (u) => inPluginCenter(u, SUPERVISION_ROLES, "assessment") },
   { key: "staff", href: "#/staff", label: "考勤请假", show: (u) => inPluginCenter(u, STAFF_VIEW_ROLES, "staff") },
   { key: "complaints", href: "#/complaints", label: "投诉", show: (u) => hasRole(u, ["clerk", "supervisor", "head", "admin"]) },

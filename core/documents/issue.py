@@ -27,6 +27,7 @@ from tortoise.transactions import in_transaction
 from ..calendar import CENTER_TZ
 from ..counters import next_value
 from ..errors import UserErrorsException, resolve
+from ..outbox import events as outbox_events
 from ..models import Case, CaseTask, Center, Department, Document, ItemVersion, User, Window
 from ..parties import account_name
 from ..plugins import acall
@@ -230,6 +231,7 @@ async def _issue(
         render_context=freeze(values),
     )
     note_issued()
+    await outbox_events.document_issued(center, document, case)
     return document
 
 

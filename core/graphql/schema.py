@@ -18,11 +18,13 @@ CORE_MUTATIONS: list[type] = [accounts.Mutation, centers.Mutation]
 
 def _optional_pieces() -> tuple[list[type], list[type]]:
     """Core parts that live in their own modules (items, cases, clock, documents)."""
-    from . import calendar_year, cases, clock, complaints, documents, items, materials, org, staff, supervision_notices
+    from . import (calendar_year, cases, clock, complaints, documents, item_catalogue, items, materials, org, outbox, staff,
+                   supervision_notices)
 
     queries: list[type] = []
     mutations: list[type] = []
-    for module in (items, cases, clock, documents, materials, staff, org, calendar_year, supervision_notices, complaints):
+    for module in (items, cases, clock, documents, materials, staff, org, calendar_year, supervision_notices, complaints,
+                   outbox, item_catalogue):
         queries.extend(getattr(module, "QUERIES", [getattr(module, "Query", None)]))
         mutations.extend(getattr(module, "MUTATIONS", [getattr(module, "Mutation", None)]))
     return [q for q in queries if q], [m for m in mutations if m]

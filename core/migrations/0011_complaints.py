@@ -5,7 +5,7 @@ from tortoise import fields
 
 # Complaints answered before this migration were answered and decided in one step.
 class Migration(migrations.Migration):
-    dependencies = [('core', '0007_decisions')]
+    dependencies = [('core', '0010_outbox')]
 
     initial = False
 

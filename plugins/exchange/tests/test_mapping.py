@@ -1,0 +1,77 @@
+"""The 好差评 push and the 电子监察 feed of a real case: submitted, accepted, decided, completed,
+a red card raised by the sweeper, a 差评 and the verified complaint that rectifies it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from core.outbox import Dispatcher, OutboxConfig
+from core.sweeper import sweep
+from tests.hall import CaseDriver, build_hall
+
+from .receiver import SECRET
+
+pytestmark = pytest.mark.anyio
+
+RATE = """mutation($id: ID!, $level: Int!, $comment: String) { rateCase(id: $id, level: $level, comment: $comment) {
+  __typename ... on UserErrors { errors { code message } } } }"""
+
+
+async def test_supervision_feed_and_haochaping_push(govhall, gql, receiver):
+    hall = await build_hall(govhall, gql, plugins=["exchange", "assessment"])
+    url = receiver.url
+    hall.center.settings = {"exchange": {"connectors": [
+        {"name": "jiancha", "type": "supervision", "url": url + "?feed=supervision", "secret": SECRET, "timeout": 2},
+        {"name": "hcp", "type": "haochaping", "url": url + "?feed=hcp", "secret": SECRET, "timeout": 2},
+    ]}}
+    await hall.center.save(update_fields=["settings"])
+    drive = CaseDriver(gql, hall)
+    dispatcher = Dispatcher(govhall, OutboxConfig(backoff_seconds=0, max_attempts=3))
+    case = await drive.submit("app1")
+    await drive.ok("clerk1", case, "accept")
+    # the promised deadline passes: the sweeper raises cards
+    await sweep(govhall, now=datetime.now(timezone.utc) + timedelta(days=60))
+    await drive.ok("rev-scjg", case, "approve")
+    rated = await gql(RATE, {"id": case["id"], "level": 2, "comment": "窗口人员态度生硬"}, token=hall.tokens["app1"])
+    assert rated["rateCase"]["__typename"] != "UserErrors", rated
+    filed = await gql(
+        """mutation($c: String!, $case: ID!) { fileComplaint(center: $c, channel: "online", text: "办理拖延", case: $case) { __typename } }""",
+        {"c": "hall", "case": case["id"]}, token=hall.tokens["app1"],
+    )
+    complaint = await gql("query { complaints(center: \"hall\") { id } }", token=hall.tokens["sup1"])
+    await gql(
+        """mutation($id: ID!) { verifyComplaint(id: $id, verified: true, reply: "已约谈窗口人员并整改，次日电话回访") { __typename } }""",
+        {"id": complaint["complaints"][0]["id"]}, token=hall.tokens["sup1"],
+    )
+    assert filed
+    await dispatcher.drain()
+    feed = [r["body"] for r in receiver.requests if "caseNo" in r["body"]]
+    by_type = {}
+    for record in feed:
+        by_type.setdefault(record["eventType"], []).append(record)
+    assert {"case.submitted", "case.accepted", "case.decided", "case.completed", "alert.raised", "alert.cleared"} <= set(by_type)
+    steps = sorted(r["seq"] for r in feed)  # deliveries run side by side: the case's own order is its seq
+    assert steps[0] == 1 and by_type["case.accepted"][0]["seq"] < by_type["case.decided"][0]["seq"]
+    accepted = by_type["case.accepted"][0]
+    assert accepted["caseNo"] == case["number"] and accepted["node"] == "受理"
+    assert accepted["itemCode"] == "test-permit" and accepted["deptName"] == "市场监督管理局"
+    assert accepted["promisedDays"] == 10 and accepted["promisedDue"]
+    cards = [r["card"] for r in by_type["alert.raised"]]
+    assert "红牌" in [c["type"] for c in cards]
+    (cleared,) = by_type["alert.cleared"]
+    assert cleared["card"]["withdrawn"] is True and cleared["card"]["type"] == "撤销"
+    decided = by_type["case.decided"][0]
+    assert decided["node"] == "决定" and decided["decision"]["action"] == "approve" and decided["opinion"]
+    assert by_type["case.completed"][0]["finishTime"]
+    hcp = [r["body"] for r in receiver.requests if r["body"].get("recordType")]
+    evaluation = next(r for r in hcp if r["recordType"] == "evaluation")
+    assert evaluation["projectNo"] == case["number"] and evaluation["evaluateLevel"] == 2
+    assert evaluation["evaluateLevelName"] == "不满意" and evaluation["isBad"] is True
+    assert evaluation["evaluateChannel"] == "pc" and evaluation["deptName"] == "市场监督管理局"
+    assert evaluation["rectification"]["status"] == "待整改" and evaluation["followUp"]["status"] == "待回访"
+    rectification = next(r for r in hcp if r["recordType"] == "rectification")
+    assert rectification["projectNo"] == case["number"]
+    assert rectification["rectification"] == {**rectification["rectification"], "status": "已整改", "result": "已约谈窗口人员并整改，次日电话回访"}
+    assert receiver.bad_signatures == 0 and set(receiver.processed.values()) == {1}
