@@ -21,7 +21,8 @@ from tortoise.transactions import in_transaction
 from .accounts import STAFF_ROLES, Actor
 from .case_search import matching_case_ids
 from .calendar import CENTER_TZ
-from .centers import get_center
+from .centers import cached_center, get_center
+from .config_cache import cache_for
 from .errors import Forbidden, NotFound, UserError, UserErrorsException
 from .form_validation import (
     CASE_DATA_MAX_BYTES,
@@ -146,9 +147,16 @@ async def available_transitions(actor: Actor, case: Case, process: Process) -> l
 # --- submitting ----------------------------------------------------------------------------------
 
 
-async def latest_version(center: Center, code: str, govhall: GovHall | None = None) -> ItemVersion:
-    """The newest published version: one small indexed query for its id (versions only ever grow);
-    the version itself never changes, so an app keeps the ones it has read."""
+async def latest_version(
+    center: Center, code: str, govhall: GovHall | None = None, generation: int | None = None
+) -> ItemVersion:
+    """The newest published version. With the configuration ``generation`` the request read, the
+    app keeps it until an item version is published (see :mod:`core.config_cache`); otherwise
+    one small indexed query for its id (versions only ever grow), and an app keeps the versions
+    it has read (a published version never changes)."""
+    cache = cache_for(govhall, generation)
+    if cache is not None and (cached := cache.versions.get((center.id, code))) is not None:
+        return cached
     ids = await rows(
         'SELECT "id" FROM "item_version" WHERE "center_id" = {0} AND "code" = {1} ORDER BY "version" DESC LIMIT 1',
         [center.id, code],
@@ -158,10 +166,13 @@ async def latest_version(center: Center, code: str, govhall: GovHall | None = No
         raise UserErrorsException.single("unknown_item", f"本中心没有已发布的事项“{code}”", "/item")
     key = ("item_version", found)
     if govhall is not None and key in govhall.memo:
-        return govhall.memo[key]
-    version = await ItemVersion.get(id=found)
-    if govhall is not None:
-        govhall.memo[key] = version
+        version = govhall.memo[key]
+    else:
+        version = await ItemVersion.get(id=found)
+        if govhall is not None:
+            govhall.memo[key] = version
+    if cache is not None:
+        cache.versions[(center.id, code)] = version
     return version
 
 
@@ -243,8 +254,8 @@ async def submit_case(
 ) -> Case:
     """File a case. Online and at the window alike (线上线下无差别受理)."""
     user = actor.require_login()
-    center = await get_center(center_code)
-    item = await latest_version(center, item_code, govhall)
+    center = await cached_center(govhall, actor.config_generation, center_code)
+    item = await latest_version(center, item_code, govhall, actor.config_generation)
     process = govhall.processes.get(item.definition["process"])
     applicant, agent = user, None
     if on_behalf_of:
