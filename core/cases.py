@@ -36,7 +36,7 @@ from .counters import next_value
 from .models import Case, CaseEvent, CaseTask, Center, Department, ItemVersion, User
 from .parties import applicant_name, applicant_party
 from .plugins import acall
-from .sql import rows
+from .sql import insert_numbered_case, rows
 from .workflow import Process, Transition, TransitionContext, run_effects
 
 if TYPE_CHECKING:
@@ -265,17 +265,34 @@ async def submit_case(
         raise UserErrorsException(errors)
     department = await department_id(govhall, center, item.definition["department"])
     now = datetime.now(CENTER_TZ)
+    role = "agent" if agent else "applicant"
     async with in_transaction():
         day = now.strftime("%Y%m%d")
-        number = case_number(center, day, await next_value(f"case:{center.id}:{day}"))
-        case = await Case.create(
-            center=center, number=number, item_version=item, process=process.id, applicant=applicant,
-            agent=agent, department_id=department,
-            applicant_name=applicant_name(item.definition, data, applicant.display_name, applicant.username),
-            data=data, state=process.initial, kind=item.definition.get("caseKind", "promised"), channel=channel,
+        # the case, its number and its first audit event: one statement on PostgreSQL (core.sql)
+        row, event_id = await insert_numbered_case(
+            {
+                "center_id": center.id, "item_version_id": item.id, "process": process.id,
+                "applicant_id": applicant.id, "agent_id": agent.id if agent else None, "department_id": department,
+                "applicant_name": applicant_name(item.definition, data, applicant.display_name, applicant.username),
+                "data": data, "state": process.initial, "kind": item.definition.get("caseKind", "promised"),
+                "channel": channel, "urgent": False, "flags": {}, "version": 1, "submitted_at": now,
+                "updated_at": now, "deadline_provisional": False, "promised_days": 0, "alert": "NONE",
+            },
+            f"case:{center.id}:{day}", case_number(center, day, 0)[:-6],
+            {
+                "seq": 1, "action": "submit", "from_state": "", "to_state": process.initial, "actor_id": user.id,
+                "actor_name": actor.name, "role": role, "at": now, "comment": "", "changes": {"channel": channel},
+            },
         )
-        case.center = center
-        case.item_version = item
+        case = Case._init_from_db(**row)
+        case.center, case.item_version, case.applicant = center, item, applicant
+        if agent is not None:
+            case.agent = agent
+        event = CaseEvent(
+            id=event_id, case=case, seq=1, action="submit", from_state="", to_state=case.state, actor=user,
+            actor_name=actor.name, role=role, at=now, comment="", changes={"channel": channel},
+        )
+        event._saved_in_db = True
         case._created_in_this_transaction = True  # type: ignore[attr-defined]  (see core.clock._is_new)
         if materials:
             from .materials import attach_materials
@@ -285,10 +302,9 @@ async def submit_case(
         await run_effects(ctx, process.on_submit)
         if ctx.case_fields:
             await case.save(update_fields=sorted(ctx.case_fields))
-        event = await CaseEvent.create(
-            case=case, seq=1, action="submit", from_state="", to_state=case.state, actor=user,
-            actor_name=actor.name, role="agent" if agent else "applicant", changes={"channel": channel},
-        )
+        if case.state != event.to_state:  # an effect moved the new case on: the event says where to
+            event.to_state = case.state
+            await CaseEvent.filter(id=event.id).update(to_state=case.state)
         case._created_in_this_transaction = False  # type: ignore[attr-defined]
     await _after_commit(govhall, center, case, event, ctx)
     return case

@@ -3,7 +3,7 @@ ORM costs more than running it. Placeholders differ: ``$1`` on PostgreSQL, ``?``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from tortoise.connection import get_connection
@@ -28,3 +28,58 @@ async def one_model(model: type[M], sql: str, args: Sequence[Any] = ()) -> M | N
     """The first row as a model instance (the SQL must select all of the model's columns)."""
     found = await rows(sql, args)
     return model._init_from_db(**found[0]) if found else None
+
+
+def _columns(model: type[Model], values: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
+    """Column names and database values of ``values`` (model field names), converted exactly as
+    the ORM converts them (JSON, time zones, booleans)."""
+    meta = model._meta
+    columns = [f'"{meta.fields_db_projection[name]}"' for name in values]
+    converted = [meta.fields_map[name].to_db_value(value, None) for name, value in values.items()]
+    return columns, converted
+
+
+def _number(prefix: str, seq: int) -> str:
+    return f"{prefix}{seq:06d}"
+
+
+async def insert_numbered_case(
+    case_values: Mapping[str, Any], number_scope: str, number_prefix: str, event_values: Mapping[str, Any],
+) -> tuple[dict[str, Any], int]:
+    """Insert a new case numbered ``number_prefix`` + the next value of the ``number_scope``
+    counter (six digits at least), and its first audit event; returns the case row (all columns)
+    and the event's id. Call inside the transaction. On PostgreSQL this is one statement (the
+    counter, the case and the event in data-modifying CTEs); on SQLite three."""
+    from .counters import next_value
+    from .models import Case, CaseEvent
+
+    conn = get_connection("default")
+    case_columns, case_args = _columns(Case, case_values)
+    event_columns, event_args = _columns(CaseEvent, event_values)
+    if conn.capabilities.dialect == "postgres":
+        first_case = 3
+        first_event = first_case + len(case_args)
+        case_params = ", ".join(f"${i}" for i in range(first_case, first_event))
+        event_params = ", ".join(f"${i}" for i in range(first_event, first_event + len(event_args)))
+        sql = (
+            "WITH n AS (INSERT INTO counter (scope, value) VALUES ($1, 1) "
+            "ON CONFLICT (scope) DO UPDATE SET value = counter.value + 1 RETURNING value), "
+            f'c AS (INSERT INTO "gh_case" ("number", {", ".join(case_columns)}) VALUES ('
+            "$2 || (SELECT CASE WHEN value < 1000000 THEN lpad(value::text, 6, '0') ELSE value::text END FROM n), "
+            f"{case_params}) RETURNING *), "
+            f'e AS (INSERT INTO "case_event" ("case_id", {", ".join(event_columns)}) VALUES ((SELECT id FROM c), {event_params}) '
+            'RETURNING id) SELECT c.*, e.id AS "__event_id" FROM c, e'
+        )
+        found = (await conn.execute_query_dict(sql, [number_scope, number_prefix, *case_args, *event_args]))[0]
+        event_id = found.pop("__event_id")
+        return found, event_id
+    number = _number(number_prefix, await next_value(number_scope))
+    marks = ", ".join("?" for _ in range(len(case_args) + 1))
+    found = (await conn.execute_query_dict(
+        f'INSERT INTO "gh_case" ("number", {", ".join(case_columns)}) VALUES ({marks}) RETURNING *', [number, *case_args]
+    ))[0]
+    marks = ", ".join("?" for _ in range(len(event_args) + 1))
+    event_id = await conn.execute_insert(
+        f'INSERT INTO "case_event" ("case_id", {", ".join(event_columns)}) VALUES ({marks})', [found["id"], *event_args]
+    )
+    return found, int(event_id)
