@@ -73,13 +73,39 @@ async def insert_numbered_case(
         found = (await conn.execute_query_dict(sql, [number_scope, number_prefix, *case_args, *event_args]))[0]
         event_id = found.pop("__event_id")
         return found, event_id
-    number = _number(number_prefix, await next_value(number_scope))
-    marks = ", ".join("?" for _ in range(len(case_args) + 1))
-    found = (await conn.execute_query_dict(
-        f'INSERT INTO "gh_case" ("number", {", ".join(case_columns)}) VALUES ({marks}) RETURNING *', [number, *case_args]
-    ))[0]
-    marks = ", ".join("?" for _ in range(len(event_args) + 1))
-    event_id = await conn.execute_insert(
-        f'INSERT INTO "case_event" ("case_id", {", ".join(event_columns)}) VALUES ({marks})', [found["id"], *event_args]
-    )
-    return found, int(event_id)
+    return await _insert_numbered_case_sqlite(conn, case_columns, case_args, number_scope, number_prefix, event_columns, event_args)
+
+
+async def _insert_numbered_case_sqlite(
+    conn: Any, case_columns: list[str], case_args: list[Any], number_scope: str, number_prefix: str,
+    event_columns: list[str], event_args: list[Any],
+) -> tuple[dict[str, Any], int]:
+    """The three statements in one call to the database thread (aiosqlite runs each call in its
+    own thread: the hand-over, not SQLite, is what a statement costs here)."""
+    import sqlite3
+
+    from tortoise.exceptions import IntegrityError, OperationalError
+
+    counter_sql = ("INSERT INTO counter (scope, value) VALUES (?, 1) "
+                   "ON CONFLICT (scope) DO UPDATE SET value = counter.value + 1 RETURNING value")
+    case_sql = (f'INSERT INTO "gh_case" ("number", {", ".join(case_columns)}) '
+                f'VALUES ({", ".join("?" for _ in range(len(case_args) + 1))}) RETURNING *')
+    event_sql = (f'INSERT INTO "case_event" ("case_id", {", ".join(event_columns)}) '
+                 f'VALUES ({", ".join("?" for _ in range(len(event_args) + 1))})')
+
+    async with conn.acquire_connection() as connection:  # aiosqlite.Connection
+        def run() -> tuple[dict[str, Any], int]:
+            raw = connection._conn
+            seq = raw.execute(counter_sql, [number_scope]).fetchone()[0]
+            cursor = raw.execute(case_sql, [_number(number_prefix, seq), *case_args])
+            found = dict(cursor.fetchone())
+            cursor.close()  # finishes the RETURNING statement before the next one
+            event = raw.execute(event_sql, [found["id"], *event_args])
+            return found, int(event.lastrowid)
+
+        try:
+            return await connection._execute(run)
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(exc) from exc
+        except sqlite3.OperationalError as exc:
+            raise OperationalError(exc) from exc
