@@ -35,15 +35,18 @@ async def _keep_session(connection: Any) -> None:
 
 
 def connection_config(url: str) -> str | dict[str, Any]:
-    """The ``default`` connection: the URL, or on PostgreSQL its expanded form with a pool that
-    skips the per-release reset statements."""
+    """The ``default`` connection, expanded: on PostgreSQL a pool that skips the per-release reset
+    statements, on SQLite :mod:`core.sqlite_engine`."""
     url = normalize_url(url)
-    if not url.startswith("postgres"):
+    if not url.startswith(("postgres", "sqlite")):
         return url
     from tortoise.backends.base.config_generator import expand_db_url
 
     config = expand_db_url(url)
-    config["credentials"].setdefault("reset", _keep_session)
+    if url.startswith("sqlite"):
+        config["engine"] = "core.sqlite_engine"  # transactions start in one call to SQLite's thread
+    else:
+        config["credentials"].setdefault("reset", _keep_session)
     return config
 
 
