@@ -84,8 +84,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     if args.workers < 1:
         raise CommandError("--workers 至少为 1 / --workers must be at least 1")
-    asyncio.run(_upgrade(GovHall.create(settings)))
-    from .asgi import app  # imported once here: forked workers share it
+    govhall = GovHall.create(settings)
+    asyncio.run(_upgrade(govhall))
+    from .app import create_app
+
+    app = create_app(settings, govhall.pm)  # built once, before the workers are forked: they share it
 
     print(f"GovHall 正在监听 http://{args.host}:{args.port}  (数据库: {_safe_url(settings.database_url)})", flush=True)
     try:
