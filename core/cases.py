@@ -270,6 +270,7 @@ async def submit_case(
         day = now.strftime("%Y%m%d")
         # the case, its number and its first audit event: one statement on PostgreSQL (core.sql)
         row, event_id = await insert_numbered_case(
+            Case,
             {
                 "center_id": center.id, "item_version_id": item.id, "process": process.id,
                 "applicant_id": applicant.id, "agent_id": agent.id if agent else None, "department_id": department,
@@ -279,6 +280,7 @@ async def submit_case(
                 "updated_at": now, "deadline_provisional": False, "promised_days": 0, "alert": "NONE",
             },
             f"case:{center.id}:{day}", case_number(center, day, 0)[:-6],
+            CaseEvent,
             {
                 "seq": 1, "action": "submit", "from_state": "", "to_state": process.initial, "actor_id": user.id,
                 "actor_name": actor.name, "role": role, "at": now, "comment": "", "changes": {"channel": channel},

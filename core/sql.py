@@ -44,18 +44,17 @@ def _number(prefix: str, seq: int) -> str:
 
 
 async def insert_numbered_case(
-    case_values: Mapping[str, Any], number_scope: str, number_prefix: str, event_values: Mapping[str, Any],
+    case_model: type[Model], case_values: Mapping[str, Any], number_scope: str, number_prefix: str,
+    event_model: type[Model], event_values: Mapping[str, Any],
 ) -> tuple[dict[str, Any], int]:
-    """Insert a new case numbered ``number_prefix`` + the next value of the ``number_scope``
-    counter (six digits at least), and its first audit event; returns the case row (all columns)
-    and the event's id. Call inside the transaction. On PostgreSQL this is one statement (the
+    """Insert a new case (``gh_case``, of ``case_model``) numbered ``number_prefix`` + the next
+    value of the ``number_scope`` counter (six digits at least, as :mod:`core.counters` counts),
+    and its first audit event (``case_event``); returns the case row (all columns) and the
+    event's id. Call inside the transaction. On PostgreSQL this is one statement (the
     counter, the case and the event in data-modifying CTEs); on SQLite three."""
-    from .counters import next_value
-    from .models import Case, CaseEvent
-
     conn = get_connection("default")
-    case_columns, case_args = _columns(Case, case_values)
-    event_columns, event_args = _columns(CaseEvent, event_values)
+    case_columns, case_args = _columns(case_model, case_values)
+    event_columns, event_args = _columns(event_model, event_values)
     if conn.capabilities.dialect == "postgres":
         first_case = 3
         first_event = first_case + len(case_args)
