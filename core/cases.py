@@ -12,7 +12,7 @@ import base64
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from tortoise.expressions import Q, Subquery
@@ -266,6 +266,7 @@ async def submit_case(
     department = await department_id(govhall, center, item.definition["department"])
     now = datetime.now(CENTER_TZ)
     role = "agent" if agent else "applicant"
+    stamp = now.astimezone(timezone.utc)  # stored as the ORM stores its own timestamps: in UTC
     async with in_transaction():
         day = now.strftime("%Y%m%d")
         # the case, its number and its first audit event: one statement on PostgreSQL (core.sql)
@@ -276,14 +277,14 @@ async def submit_case(
                 "applicant_id": applicant.id, "agent_id": agent.id if agent else None, "department_id": department,
                 "applicant_name": applicant_name(item.definition, data, applicant.display_name, applicant.username),
                 "data": data, "state": process.initial, "kind": item.definition.get("caseKind", "promised"),
-                "channel": channel, "urgent": False, "flags": {}, "version": 1, "submitted_at": now,
-                "updated_at": now, "deadline_provisional": False, "promised_days": 0, "alert": "NONE",
+                "channel": channel, "urgent": False, "flags": {}, "version": 1, "submitted_at": stamp,
+                "updated_at": stamp, "deadline_provisional": False, "promised_days": 0, "alert": "NONE",
             },
             f"case:{center.id}:{day}", case_number(center, day, 0)[:-6],
             CaseEvent,
             {
                 "seq": 1, "action": "submit", "from_state": "", "to_state": process.initial, "actor_id": user.id,
-                "actor_name": actor.name, "role": role, "at": now, "comment": "", "changes": {"channel": channel},
+                "actor_name": actor.name, "role": role, "at": stamp, "comment": "", "changes": {"channel": channel},
             },
         )
         case = Case._init_from_db(**row)
@@ -292,7 +293,7 @@ async def submit_case(
             case.agent = agent
         event = CaseEvent(
             id=event_id, case=case, seq=1, action="submit", from_state="", to_state=case.state, actor=user,
-            actor_name=actor.name, role=role, at=now, comment="", changes={"channel": channel},
+            actor_name=actor.name, role=role, at=stamp, comment="", changes={"channel": channel},
         )
         event._saved_in_db = True
         case._created_in_this_transaction = True  # type: ignore[attr-defined]  (see core.clock._is_new)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta, timezone
 
 from tests.hall import GOOD_DATA, PERMIT, CaseDriver, build_hall
 from tests.helpers import center_doc
@@ -18,7 +19,7 @@ from core.centers import load_center
 from core.db import is_postgres
 from tortoise.connection import get_connection
 from core.items import define_item, publish_item
-from core.models import User
+from core.models import Case, CaseEvent, User
 
 import pytest
 
@@ -94,3 +95,15 @@ async def test_a_center_changed_by_another_process_is_seen_by_the_next_submissio
     doc["shortName"] = "HALLY"
     await load_center(doc, govhall.hub.installed)
     assert (await submit(drive))["number"].startswith("HALLY-")
+
+
+async def test_a_submitted_case_is_stamped_in_utc_as_the_orm_stamps(app, govhall, gql):
+    """The hand-written insert stores its timestamps as the ORM's auto_now would (UTC), so time
+    range filters find the case on SQLite too, where timestamps are compared as text."""
+    hall = await build_hall(govhall, gql)
+    drive = CaseDriver(gql, hall)
+    before = datetime.now(timezone.utc) - timedelta(seconds=1)
+    case = await submit(drive)
+    after = datetime.now(timezone.utc) + timedelta(seconds=1)
+    assert await Case.filter(id=case["id"], submitted_at__gte=before, submitted_at__lte=after, updated_at__lte=after).exists()
+    assert await CaseEvent.filter(case_id=case["id"], seq=1, at__gte=before, at__lte=after).exists()
