@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from tortoise.connection import get_connection
 
 from . import passwords, throttle
+from .config_cache import GENERATION_SQL
 from .errors import Forbidden, UserError, UserErrorsException
 from .models import Center, Department, RoleAssignment, Token, User, Window
 from .passwords import PasswordHashing
@@ -73,6 +74,7 @@ class Actor:
 
     user: User | None = None
     grants: list[Grant] = field(default_factory=list)
+    config_generation: int | None = None  # read with the token: see core.config_cache
 
     @property
     def is_anonymous(self) -> bool:
@@ -176,7 +178,8 @@ async def login(username: str, password: str, *, settings: Settings, address: st
 _AUTH_SQL = """
 SELECT u.id, u.username, u.password_hash, u.display_name, u.phone, u.id_number, u.active, u.created_at,
        t.expires_at AS token_expires_at, t.revoked_at AS token_revoked_at,
-       ra.role, ra.center_id, c.code AS center_code, ra.department_id, d.code AS department_code, ra.window_id
+       ra.role, ra.center_id, c.code AS center_code, ra.department_id, d.code AS department_code, ra.window_id,
+       {generation} AS config_generation
 FROM token t
 JOIN user_account u ON u.id = t.user_id
 LEFT JOIN role_assignment ra ON ra.user_id = u.id
@@ -195,7 +198,7 @@ async def authenticate(token: str | None) -> Actor:
         return Actor()
     conn = get_connection("default")
     param = "$1" if conn.capabilities.dialect == "postgres" else "?"
-    rows = await conn.execute_query_dict(_AUTH_SQL.format(param=param), [_token_hash(token)])
+    rows = await conn.execute_query_dict(_AUTH_SQL.format(param=param, generation=GENERATION_SQL), [_token_hash(token)])
     if not rows:
         return Actor()
     first = rows[0]
@@ -209,7 +212,7 @@ async def authenticate(token: str | None) -> Actor:
               department_code=r["department_code"], window_id=r["window_id"])
         for r in rows if r["role"] is not None
     ]
-    return Actor(user=user, grants=grants)
+    return Actor(user=user, grants=grants, config_generation=first["config_generation"])
 
 
 async def revoke(token: str) -> bool:

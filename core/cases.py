@@ -12,7 +12,7 @@ import base64
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from tortoise.expressions import Q, Subquery
@@ -21,7 +21,8 @@ from tortoise.transactions import in_transaction
 from .accounts import STAFF_ROLES, Actor
 from .case_search import matching_case_ids
 from .calendar import CENTER_TZ
-from .centers import get_center
+from .centers import cached_center, get_center
+from .config_cache import cache_for
 from .errors import Forbidden, NotFound, UserError, UserErrorsException
 from .form_validation import (
     CASE_DATA_MAX_BYTES,
@@ -36,7 +37,7 @@ from .models import Case, CaseEvent, CaseTask, Center, Department, ItemVersion, 
 from .outbox import events as outbox_events
 from .parties import applicant_name, applicant_party
 from .plugins import acall
-from .sql import rows
+from .sql import insert_numbered_case, rows
 from .workflow import Process, Transition, TransitionContext, run_effects
 
 if TYPE_CHECKING:
@@ -147,9 +148,16 @@ async def available_transitions(actor: Actor, case: Case, process: Process) -> l
 # --- submitting ----------------------------------------------------------------------------------
 
 
-async def latest_version(center: Center, code: str, govhall: GovHall | None = None) -> ItemVersion:
-    """The newest published version: one small indexed query for its id (versions only ever grow);
-    the version itself never changes, so an app keeps the ones it has read."""
+async def latest_version(
+    center: Center, code: str, govhall: GovHall | None = None, generation: int | None = None
+) -> ItemVersion:
+    """The newest published version. With the configuration ``generation`` the request read, the
+    app keeps it until an item version is published (see :mod:`core.config_cache`); otherwise
+    one small indexed query for its id (versions only ever grow), and an app keeps the versions
+    it has read (a published version never changes)."""
+    cache = cache_for(govhall, generation)
+    if cache is not None and (cached := cache.versions.get((center.id, code))) is not None:
+        return cached
     ids = await rows(
         'SELECT "id" FROM "item_version" WHERE "center_id" = {0} AND "code" = {1} ORDER BY "version" DESC LIMIT 1',
         [center.id, code],
@@ -159,10 +167,13 @@ async def latest_version(center: Center, code: str, govhall: GovHall | None = No
         raise UserErrorsException.single("unknown_item", f"本中心没有已发布的事项“{code}”", "/item")
     key = ("item_version", found)
     if govhall is not None and key in govhall.memo:
-        return govhall.memo[key]
-    version = await ItemVersion.get(id=found)
-    if govhall is not None:
-        govhall.memo[key] = version
+        version = govhall.memo[key]
+    else:
+        version = await ItemVersion.get(id=found)
+        if govhall is not None:
+            govhall.memo[key] = version
+    if cache is not None:
+        cache.versions[(center.id, code)] = version
     return version
 
 
@@ -244,8 +255,8 @@ async def submit_case(
 ) -> Case:
     """File a case. Online and at the window alike (线上线下无差别受理)."""
     user = actor.require_login()
-    center = await get_center(center_code)
-    item = await latest_version(center, item_code, govhall)
+    center = await cached_center(govhall, actor.config_generation, center_code)
+    item = await latest_version(center, item_code, govhall, actor.config_generation)
     process = govhall.processes.get(item.definition["process"])
     applicant, agent = user, None
     if on_behalf_of:
@@ -255,17 +266,37 @@ async def submit_case(
         raise UserErrorsException(errors)
     department = await department_id(govhall, center, item.definition["department"])
     now = datetime.now(CENTER_TZ)
+    role = "agent" if agent else "applicant"
+    stamp = now.astimezone(timezone.utc)  # stored as the ORM stores its own timestamps: in UTC
     async with in_transaction():
         day = now.strftime("%Y%m%d")
-        number = case_number(center, day, await next_value(f"case:{center.id}:{day}"))
-        case = await Case.create(
-            center=center, number=number, item_version=item, process=process.id, applicant=applicant,
-            agent=agent, department_id=department,
-            applicant_name=applicant_name(item.definition, data, applicant.display_name, applicant.username),
-            data=data, state=process.initial, kind=item.definition.get("caseKind", "promised"), channel=channel,
+        # the case, its number and its first audit event: one statement on PostgreSQL (core.sql)
+        row, event_id = await insert_numbered_case(
+            Case,
+            {
+                "center_id": center.id, "item_version_id": item.id, "process": process.id,
+                "applicant_id": applicant.id, "agent_id": agent.id if agent else None, "department_id": department,
+                "applicant_name": applicant_name(item.definition, data, applicant.display_name, applicant.username),
+                "data": data, "state": process.initial, "kind": item.definition.get("caseKind", "promised"),
+                "channel": channel, "urgent": False, "flags": {}, "version": 1, "submitted_at": stamp,
+                "updated_at": stamp, "deadline_provisional": False, "promised_days": 0, "alert": "NONE",
+            },
+            f"case:{center.id}:{day}", case_number(center, day, 0)[:-6],
+            CaseEvent,
+            {
+                "seq": 1, "action": "submit", "from_state": "", "to_state": process.initial, "actor_id": user.id,
+                "actor_name": actor.name, "role": role, "at": stamp, "comment": "", "changes": {"channel": channel},
+            },
         )
-        case.center = center
-        case.item_version = item
+        case = Case._init_from_db(**row)
+        case.center, case.item_version, case.applicant = center, item, applicant
+        if agent is not None:
+            case.agent = agent
+        event = CaseEvent(
+            id=event_id, case=case, seq=1, action="submit", from_state="", to_state=case.state, actor=user,
+            actor_name=actor.name, role=role, at=stamp, comment="", changes={"channel": channel},
+        )
+        event._saved_in_db = True
         case._created_in_this_transaction = True  # type: ignore[attr-defined]  (see core.clock._is_new)
         if materials:
             from .materials import attach_materials
@@ -275,10 +306,9 @@ async def submit_case(
         await run_effects(ctx, process.on_submit)
         if ctx.case_fields:
             await case.save(update_fields=sorted(ctx.case_fields))
-        event = await CaseEvent.create(
-            case=case, seq=1, action="submit", from_state="", to_state=case.state, actor=user,
-            actor_name=actor.name, role="agent" if agent else "applicant", changes={"channel": channel},
-        )
+        if case.state != event.to_state:  # an effect moved the new case on: the event says where to
+            event.to_state = case.state
+            await CaseEvent.filter(id=event.id).update(to_state=case.state)
         await outbox_events.case_submitted(center, case, event)
         case._created_in_this_transaction = False  # type: ignore[attr-defined]
     await _after_commit(govhall, center, case, event, ctx)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise.transactions import in_transaction
 
 from .errors import UserError, UserErrorsException
 from .models import Center, Department, Window
 from .schemas import schema_errors
+from .config_cache import cache_for
 from .sql import one_model
+
+if TYPE_CHECKING:
+    from .runtime import GovHall
 
 DEFAULT_OFFICE_HOURS = ["09:00-12:00", "13:30-17:00"]
 
@@ -124,4 +128,17 @@ async def get_center(code: str) -> Center:
     center = await one_model(Center, 'SELECT * FROM "center" WHERE "code" = {0} LIMIT 1', [code])
     if center is None:
         raise UserErrorsException.single("unknown_center", f"中心“{code}”不存在", "/center")
+    return center
+
+
+async def cached_center(govhall: GovHall, generation: int | None, code: str) -> Center:
+    """:func:`get_center`, kept by the app while the configuration generation the request read
+    (``Actor.config_generation``) is current: see :mod:`core.config_cache`. Callers must not
+    change the returned row."""
+    cache = cache_for(govhall, generation)
+    if cache is None:
+        return await get_center(code)
+    center = cache.centers.get(code)
+    if center is None:
+        center = cache.centers[code] = await get_center(code)
     return center

@@ -73,7 +73,7 @@ def with_database(func: Callable[..., Awaitable[int | None]]) -> Callable[[argpa
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from .serving import serve
 
     settings = Settings.from_env()
     if not settings.public_url_set and not is_loopback(args.host):
@@ -82,12 +82,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"（未设置时会打印 {settings.public_url}）。例如 GOVHALL_PUBLIC_URL=https://zwfw.example.gov.cn"
             f" / GOVHALL_PUBLIC_URL must be set when serving on a non-loopback address"
         )
-    asyncio.run(_upgrade(GovHall.create(settings)))
-    print(f"GovHall 正在监听 http://{args.host}:{args.port}  (数据库: {_safe_url(settings.database_url)})")
-    uvicorn.run(
-        "core.asgi:app", host=args.host, port=args.port, workers=args.workers,
-        log_level=args.log_level, proxy_headers=True,
-    )
+    if args.workers < 1:
+        raise CommandError("--workers 至少为 1 / --workers must be at least 1")
+    govhall = GovHall.create(settings)
+    asyncio.run(_upgrade(govhall))
+    from .app import create_app
+
+    app = create_app(settings, govhall.pm)  # built once, before the workers are forked: they share it
+
+    print(f"GovHall 正在监听 http://{args.host}:{args.port}  (数据库: {_safe_url(settings.database_url)})", flush=True)
+    try:
+        serve(app, args.host, args.port, args.workers, args.log_level)
+    except OSError as exc:
+        raise CommandError(f"无法监听 {args.host}:{args.port}：{exc.strerror or exc}", EXIT_UNAVAILABLE)
     return 0
 
 
@@ -219,7 +226,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govhall", description="GovHall 政务服务平台管理命令")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("serve", help="启动服务 (uvicorn)")
+    p = sub.add_parser("serve", help="启动服务 (uvicorn；多进程共用一个 TCP_NODELAY 套接字)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=1, help="进程数；多进程请使用 PostgreSQL")

@@ -25,6 +25,31 @@ def normalize_url(url: str) -> str:
     return url
 
 
+async def _keep_session(connection: Any) -> None:
+    """What a pooled PostgreSQL connection needs when it goes back to the pool: nothing more than
+    asyncpg's own clean-up (an open transaction is rolled back, listeners dropped). asyncpg's
+    default also sends ``RESET ALL; CLOSE ALL; UNLISTEN *; pg_advisory_unlock_all()``: one more
+    round trip after every statement run outside a transaction, for session state GovHall never
+    sets (no ``SET`` outside ``SET LOCAL``, no cursors, no LISTEN or advisory locks on pooled
+    connections)."""
+
+
+def connection_config(url: str) -> str | dict[str, Any]:
+    """The ``default`` connection, expanded: on PostgreSQL a pool that skips the per-release reset
+    statements, on SQLite :mod:`core.sqlite_engine`."""
+    url = normalize_url(url)
+    if not url.startswith(("postgres", "sqlite")):
+        return url
+    from tortoise.backends.base.config_generator import expand_db_url
+
+    config = expand_db_url(url)
+    if url.startswith("sqlite"):
+        config["engine"] = "core.sqlite_engine"  # transactions start in one call to SQLite's thread
+    else:
+        config["credentials"].setdefault("reset", _keep_session)
+    return config
+
+
 def tortoise_config(url: str, plugin_apps: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
     """The Tortoise config: the core app plus one app label per plugin that declares models."""
     apps: dict[str, Any] = {"core": dict(CORE_APP)}
@@ -32,7 +57,7 @@ def tortoise_config(url: str, plugin_apps: Sequence[tuple[str, str]] = ()) -> di
         base = module.rsplit(".", 1)[0]
         apps[label] = {"models": [module], "migrations": f"{base}.migrations", "default_connection": "default"}
     return {
-        "connections": {"default": normalize_url(url)},
+        "connections": {"default": connection_config(url)},
         "apps": apps,
         "use_tz": True,
         "timezone": "UTC",

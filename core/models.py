@@ -11,6 +11,7 @@ import uuid
 
 from tortoise import fields
 from tortoise.models import Model
+from . import model_comments  # noqa: F401  (before the first model: see the module)
 
 
 def new_public_id() -> str:

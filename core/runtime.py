@@ -15,6 +15,7 @@ from typing import Any
 import pluggy
 
 from .plugins import PluginHub, make_plugin_manager, plugin_model_apps
+from . import config_cache  # noqa: F401  (every process that may write a center counts the change)
 from .settings import Settings
 from .db import tortoise_config
 

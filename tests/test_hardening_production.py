@@ -51,7 +51,7 @@ def test_serving_off_loopback_needs_the_public_url(monkeypatch, capsys):
         return []
 
     monkeypatch.setattr("core.cli._upgrade", no_upgrade)
-    monkeypatch.setattr("uvicorn.run", lambda *args, **kw: started.append(kw))
+    monkeypatch.setattr("core.serving.serve", lambda app, host, port, workers, log_level: started.append({"host": host}))
     monkeypatch.setenv("GOVHALL_PUBLIC_URL", "https://zwfw.example.gov.cn")
     assert main(["serve", "--host", "0.0.0.0"]) == 0 and started[0]["host"] == "0.0.0.0"
     monkeypatch.delenv("GOVHALL_PUBLIC_URL")

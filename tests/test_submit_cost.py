@@ -1,0 +1,109 @@
+"""What submitting a case costs the database (issue 17), and that the per-app caches that make it
+cheap never serve a stale center or item version: a change made anywhere (this app, another app,
+another process through the CLI) is seen by the next request."""
+
+from __future__ import annotations
+
+import copy
+import json
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta, timezone
+
+from tests.hall import GOOD_DATA, PERMIT, CaseDriver, build_hall
+from tests.helpers import center_doc
+from tests.test_cli import run
+from tests.test_graphql_loaders import counted_statements
+
+from core.accounts import Actor, load_grants
+from core.centers import load_center
+from core.db import is_postgres
+from tortoise.connection import get_connection
+from core.items import define_item, publish_item
+from core.models import Case, CaseEvent, User
+
+import pytest
+
+pytestmark = pytest.mark.anyio
+
+SUBMIT = """mutation($d: JSON!) { submitCase(center: "hall", item: "test-permit", data: $d) {
+  __typename ... on Case { id number item { version } } ... on UserErrors { errors { code } } } }"""
+
+
+async def submit(drive: CaseDriver) -> dict:
+    result = (await drive.query("app1", SUBMIT, d=GOOD_DATA))["submitCase"]
+    assert result["__typename"] == "Case", result
+    return result
+
+
+@asynccontextmanager
+async def executed_statements(monkeypatch):
+    """Every SQL statement run inside the block: on SQLite as SQLite itself sees them (BEGIN and
+    COMMIT included, and statements sent together in one call); on PostgreSQL every statement
+    a Tortoise client sends (asyncpg's BEGIN and COMMIT are not counted)."""
+    if is_postgres():
+        with counted_statements(monkeypatch) as statements:
+            yield statements
+        return
+    statements: list[str] = []
+    connection = get_connection("default")._connection  # aiosqlite's: the trace runs in its thread
+    await connection._execute(connection._conn.set_trace_callback, statements.append)
+    try:
+        yield statements
+    finally:
+        await connection._execute(connection._conn.set_trace_callback, None)
+
+
+async def test_submit_case_runs_few_statements_and_reads_no_configuration(app, govhall, gql, monkeypatch):
+    hall = await build_hall(govhall, gql)
+    drive = CaseDriver(gql, hall)
+    await submit(drive)  # the first one reads the center and the item version
+    async with executed_statements(monkeypatch) as statements:
+        case = await submit(drive)
+    assert case["number"].startswith("HALL-")
+    # The token (with the configuration generation); the number, the case and its first event
+    # (one statement on PostgreSQL); the deadline timer; on SQLite BEGIN, COMMIT and the
+    # timer's ``last_insert_rowid()`` too. 13 statements before the caches and the plain SQL.
+    assert len(statements) <= (3 if is_postgres() else 8), statements
+    assert not [s for s in statements if '"center"' in s or "item_version\" WHERE" in s], statements
+
+
+async def test_a_new_item_version_is_seen_by_the_next_submission(app, govhall, gql):
+    hall = await build_hall(govhall, gql)
+    drive = CaseDriver(gql, hall)
+    assert (await submit(drive))["item"]["version"] == 1
+    config = await User.get(username="config1")
+    actor = Actor(user=config, grants=await load_grants(config))
+    changed = copy.deepcopy(PERMIT)
+    changed["name"] = "测试许可（第二版）"
+    await define_item(govhall, actor, hall.center, changed, update=True)
+    await publish_item(govhall, actor, hall.center, PERMIT["code"])
+    assert (await submit(drive))["item"]["version"] == 2
+
+
+async def test_a_center_changed_by_another_process_is_seen_by_the_next_submission(app, govhall, gql, settings, tmp_path):
+    hall = await build_hall(govhall, gql)
+    drive = CaseDriver(gql, hall)
+    assert (await submit(drive))["number"].startswith("HALL-")
+    doc = center_doc("hall", [])
+    doc["shortName"] = "HALLX"
+    path = tmp_path / "hall.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    loaded = run(["center", "load", str(path)], settings.database_url)  # its own process and connection
+    assert loaded.returncode == 0, loaded.stderr
+    assert (await submit(drive))["number"].startswith("HALLX-")
+    # and a change made in this process, through the same code, too
+    doc["shortName"] = "HALLY"
+    await load_center(doc, govhall.hub.installed)
+    assert (await submit(drive))["number"].startswith("HALLY-")
+
+
+async def test_a_submitted_case_is_stamped_in_utc_as_the_orm_stamps(app, govhall, gql):
+    """The hand-written insert stores its timestamps as the ORM's auto_now would (UTC), so time
+    range filters find the case on SQLite too, where timestamps are compared as text."""
+    hall = await build_hall(govhall, gql)
+    drive = CaseDriver(gql, hall)
+    before = datetime.now(timezone.utc) - timedelta(seconds=1)
+    case = await submit(drive)
+    after = datetime.now(timezone.utc) + timedelta(seconds=1)
+    assert await Case.filter(id=case["id"], submitted_at__gte=before, submitted_at__lte=after, updated_at__lte=after).exists()
+    assert await CaseEvent.filter(case_id=case["id"], seq=1, at__gte=before, at__lte=after).exists()
