@@ -209,7 +209,7 @@ def _optional_commands(sub: Any) -> None:
     """Commands whose services live in their own modules (items, calendar, sweep, materials)."""
     import importlib
 
-    for name in ("core.cli_items", "core.cli_clock", "core.cli_materials"):
+    for name in ("core.cli_items", "core.cli_clock", "core.cli_materials", "core.cli_stats"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -4,8 +4,31 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
+from tortoise.exceptions import OperationalError
 from tortoise.indexes import Index
 
+
+
+class RemoveIndexIfPresent(ops.RemoveIndex):
+    """On SQLite, 0006 rebuilt ``gh_case`` without its indexes: an index to drop may be gone."""
+
+    async def database_forward(self, app_label, old_state, new_state, state_editor=None):
+        try:
+            await super().database_forward(app_label, old_state, new_state, state_editor)
+        except OperationalError:
+            pass
+
+
+async def restore_case_indexes(apps, schema_editor):
+    """Every index ``gh_case`` declares, created where missing (SQLite databases that went through
+    0006 lost them all)."""
+    from core.models import Case
+
+    client = schema_editor.client
+    generator = client.schema_generator(client)
+    for sql in generator._get_table_sql(Case, safe=True)["table_creation_string"].split(";"):
+        if sql.strip().upper().startswith("CREATE INDEX"):
+            await client.execute_query(sql.strip())
 
 
 async def summary_triggers_and_backfill(apps, schema_editor):
@@ -37,17 +60,17 @@ class Migration(migrations.Migration):
             options={'table': 'case_day_stat', 'app': 'core', 'unique_together': (('center_id', 'department_id', 'day'),), 'indexes': [Index(fields=['center_id', 'day'])], 'pk_attr': 'id', 'table_description': 'The year-end figures of one center, department (0: none) and day: cases accepted that day,'},
             bases=['Model'],
         ),
-        ops.RemoveIndex(
+        RemoveIndexIfPresent(
             model_name='Case',
             name=None,
             fields=['center_id', 'state', 'id'],
         ),
-        ops.RemoveIndex(
+        RemoveIndexIfPresent(
             model_name='Case',
             name=None,
             fields=['center_id', 'alert'],
         ),
-        ops.RemoveIndex(
+        RemoveIndexIfPresent(
             model_name='Case',
             name=None,
             fields=['department_id', 'id'],
@@ -82,5 +105,6 @@ class Migration(migrations.Migration):
             model_name='Case',
             index=Index(fields=['responsible_id', 'urgent', 'id']),
         ),
+        ops.RunPython(restore_case_indexes),
         ops.RunPython(summary_triggers_and_backfill),
     ]
