@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from .accounts import STAFF_ROLES, Actor
@@ -519,7 +519,7 @@ async def list_cases(
     The urgent cases and the others are read as two ranges of one index each (``urgent, id`` after
     the filter's columns): the second only when the first does not fill the page. So a page costs
     the same at a thousand cases and at a million, and the rows carry no item definition."""
-    from .case_lists import case_page
+    from .case_lists import case_page, with_joint_task
 
     user = actor.require_login()
     center = await get_center(center_code)
@@ -534,10 +534,12 @@ async def list_cases(
             visible = Q()
         elif reviewer_departments:
             ids = [d for d in reviewer_departments if d]
-            visible |= Q(department_id__in=ids) | Q(id__in=Subquery(CaseTask.filter(department_id__in=ids).values("case_id")))
+            query = with_joint_task(query, ids, open_only=False)
+            visible |= Q(department_id__in=ids) | Q(joint_task=True)
         if mine and reviewer_departments:
             ids = [d for d in reviewer_departments if d]
-            visible = Q(department_id__in=ids) | Q(id__in=Subquery(CaseTask.filter(department_id__in=ids, state="open").values("case_id")))
+            query = with_joint_task(query, ids, open_only=True)
+            visible = Q(department_id__in=ids) | Q(joint_task=True)
         elif mine:
             visible = Q(applicant_id=user.id) | Q(agent_id=user.id)
         query = query.filter(visible)
