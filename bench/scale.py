@@ -10,8 +10,10 @@ its own database (``govhall_bench_scale_1m``; ``_1k`` for the small one), after 
 upgrade`` made the schema, so the indexes, the statistics summary and its triggers are the
 product's. Every figure is measured through the app: GraphQL over httpx's ASGI transport as the
 web UI sends it (``web/views/work.js``, ``mine.js``, ``pickup.js``, ``supervision.js``…), the
-statistics export over HTTP, the sweeper by calling :func:`core.sweeper.sweep`. Medians of
-``--repeat`` runs after warming up, the better of two rounds (the machine is shared).
+statistics export over HTTP, the sweeper by calling :func:`core.sweeper.sweep`. Each database is
+served by a process of its own and the runs alternate between them, query by query, so the load
+other work puts on a shared machine falls on both alike; medians of ``--repeat`` runs after
+warming up.
 
 Run: ``GOVHALL_BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/scale.py``
 (``--keep`` reuses databases loaded by an earlier run; ``--small N --large N`` change the sizes).
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import json
 import os
 import secrets
 import statistics as pystats
@@ -242,31 +245,21 @@ async def tokens() -> dict[str, str]:
     return out
 
 
-async def median_ms(run: Callable[[], Awaitable[Any]], repeat: int, before: Callable[[], Awaitable[Any]] | None = None) -> float:
-    for _ in range(2):
-        if before:
-            await before()
-        await run()
-    times = []
-    for _ in range(repeat):
-        if before:
-            await before()
-        t = time.perf_counter()
-        await run()
-        times.append((time.perf_counter() - t) * 1000)
-    return pystats.median(times)
+Run = Callable[[], Awaitable[Any]]
 
 
-async def measure(settings: Settings, repeat: int) -> dict[str, float]:
+async def child(settings: Settings) -> None:
+    """One database's side of the measurement: builds the app, then runs the query named on each
+    line of stdin once and answers its time in ms (the parent interleaves the two databases, so
+    the load other work puts on the machine falls on both alike)."""
     app = create_app(settings)
     govhall = app.state.govhall
-    out: dict[str, float] = {}
     async with app.router.lifespan_context(app):
         tok = await tokens()
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
 
-            def gql(user: str, query: str, **variables: Any) -> Callable[[], Awaitable[Any]]:
+            def gql(user: str, query: str, **variables: Any) -> Run:
                 async def run() -> Any:
                     r = await http.post("/graphql", json={"query": query, "variables": variables},
                                         headers={"Authorization": f"Bearer {tok[user]}"})
@@ -283,43 +276,82 @@ async def measure(settings: Settings, repeat: int) -> dict[str, float]:
             year_from = (datetime.now() - timedelta(days=365)).date().isoformat()
             today = datetime.now().date().isoformat()
             number = (await gql("zhang", MINE_ALL, a=None)())["myCases"]["edges"][0]["node"]["number"]
-            cases: dict[str, Callable[[], Awaitable[Any]]] = {
-                "工作台 clerk (30 rows + queue counts)": gql("clerk", WORK, **work),
-                "工作台 clerk, load more (page 2)": gql("clerk", WORK_MORE, **{**work, "a": cursor}),
-                "工作台 clerk, state under_review": gql("clerk", WORK, **{**work, "s": "under_review"}),
-                "工作台 clerk, alert RED": gql("clerk", WORK, **{**work, "al": "RED"}),
-                "工作台 clerk, kind promised": gql("clerk", WORK, **{**work, "k": "promised"}),
-                "工作台 clerk, department d3": gql("clerk", WORK, **{**work, "d": "d3"}),
-                "工作台 clerk, mine": gql("clerk", WORK, **{**work, "m": True}),
-                "工作台 clerk, search case number": gql("clerk", WORK, **{**work, "q": number}),
-                "工作台 supervisor": gql("sup", WORK, **work),
-                "工作台 reviewer": gql("rev", WORK, **work),
-                "工作台 reviewer 待审批 (under_review, mine)": gql("rev", WORK, **{**work, "s": "under_review", "m": True}),
-                "queue counts poll": gql("clerk", POLL, c="scale"),
-                "出件 pickup queue (100)": gql("clerk", PICKUP, c="scale"),
-                "我的办件 myCases": gql("zhang", MINE_ALL, a=None),
-                "我的办件 one center": gql("zhang", MINE_CENTER, c="scale", a=None),
-                "电子监察 board + year statistics": gql("sup", SUPERVISION, c="scale", f=year_from, t=today, d=None),
-                "statistics, year": gql("sup", STATISTICS, c="scale", f=year_from, t=today, d=None),
-                "statistics, year, department": gql("sup", STATISTICS, c="scale", f=year_from, t=today, d="d2"),
-            }
 
             async def export() -> None:
                 r = await http.get(f"/exports/statistics?center=scale&from={year_from}&to={today}&format=csv",
                                    headers={"Authorization": f"Bearer {tok['sup']}"})
                 assert r.status_code == 200, r.text
 
-            cases["statistics export (CSV, every department)"] = export
-            for label, run in cases.items():
-                out[label] = await median_ms(run, repeat)
-
             async def due() -> None:
-                conn = get_connection("default")
-                await conn.execute_query(DUE_SQL, [DUE_TIMERS])
+                await get_connection("default").execute_query(DUE_SQL, [DUE_TIMERS])
 
-            out["sweeper, nothing due"] = await median_ms(lambda: sweep(govhall), repeat)
-            out[f"sweeper, {DUE_TIMERS} timers due"] = await median_ms(lambda: sweep(govhall), repeat, before=due)
-    return out
+            async def sweep_due() -> None:
+                await sweep(govhall)
+
+            cases: dict[str, tuple[Run, Run | None]] = {
+                "工作台 clerk (30 rows + queue counts)": (gql("clerk", WORK, **work), None),
+                "工作台 clerk, load more (page 2)": (gql("clerk", WORK_MORE, **{**work, "a": cursor}), None),
+                "工作台 clerk, state under_review": (gql("clerk", WORK, **{**work, "s": "under_review"}), None),
+                "工作台 clerk, alert RED": (gql("clerk", WORK, **{**work, "al": "RED"}), None),
+                "工作台 clerk, kind promised": (gql("clerk", WORK, **{**work, "k": "promised"}), None),
+                "工作台 clerk, department d3": (gql("clerk", WORK, **{**work, "d": "d3"}), None),
+                "工作台 clerk, mine": (gql("clerk", WORK, **{**work, "m": True}), None),
+                "工作台 clerk, search case number": (gql("clerk", WORK, **{**work, "q": number}), None),
+                "工作台 supervisor": (gql("sup", WORK, **work), None),
+                "工作台 reviewer": (gql("rev", WORK, **work), None),
+                "工作台 reviewer 待审批 (under_review, mine)": (gql("rev", WORK, **{**work, "s": "under_review", "m": True}), None),
+                "queue counts poll": (gql("clerk", POLL, c="scale"), None),
+                "出件 pickup queue (100)": (gql("clerk", PICKUP, c="scale"), None),
+                "我的办件 myCases": (gql("zhang", MINE_ALL, a=None), None),
+                "我的办件 one center": (gql("zhang", MINE_CENTER, c="scale", a=None), None),
+                "电子监察 board + year statistics": (gql("sup", SUPERVISION, c="scale", f=year_from, t=today, d=None), None),
+                "statistics, year": (gql("sup", STATISTICS, c="scale", f=year_from, t=today, d=None), None),
+                "statistics, year, department": (gql("sup", STATISTICS, c="scale", f=year_from, t=today, d="d2"), None),
+                "statistics export (CSV, every department)": (export, None),
+                "sweeper, nothing due": (lambda: sweep(govhall), None),
+                f"sweeper, {DUE_TIMERS} timers due": (sweep_due, due),
+            }
+            for run, before in cases.values():  # warm up
+                for _ in range(2):
+                    if before:
+                        await before()
+                    await run()
+            print(json.dumps(list(cases)), flush=True)
+            loop = asyncio.get_running_loop()
+            while line := (await loop.run_in_executor(None, sys.stdin.readline)).strip():
+                run, before = cases[json.loads(line)]
+                if before:
+                    await before()
+                t = time.perf_counter()
+                await run()
+                print((time.perf_counter() - t) * 1000, flush=True)
+
+
+async def interleaved(databases: dict[str, str], repeat: int) -> dict[str, dict[str, float]]:
+    """Median ms of each query per database, the databases' runs taken in turn."""
+    procs = {}
+    for label, name in databases.items():
+        procs[label] = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--child", name, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            limit=1 << 20,
+        )
+    names: list[str] = []
+    for p in procs.values():
+        names = json.loads(await p.stdout.readline())  # type: ignore[union-attr]
+    times: dict[str, dict[str, list[float]]] = {q: {label: [] for label in procs} for q in names}
+    order = list(procs)
+    for rep in range(repeat):
+        for q in names:
+            for label in order if rep % 2 == 0 else reversed(order):
+                p = procs[label]
+                p.stdin.write((json.dumps(q) + "\n").encode())  # type: ignore[union-attr]
+                await p.stdin.drain()  # type: ignore[union-attr]
+                times[q][label].append(float(await p.stdout.readline()))  # type: ignore[union-attr]
+    for p in procs.values():
+        p.stdin.write(b"\n")  # type: ignore[union-attr]
+        await p.stdin.drain()  # type: ignore[union-attr]
+        await p.wait()
+    return {q: {label: pystats.median(v) for label, v in per.items()} for q, per in times.items()}
 
 
 async def main() -> int:
@@ -328,8 +360,12 @@ async def main() -> int:
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--keep", action="store_true", help="reuse the databases an earlier run loaded")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     server = server_url()
+    if args.child:
+        await child(Settings(database_url=database_url(server, args.child), sweep_seconds=0, log_requests=False))
+        return 0
     sizes = {"1k": args.small, "1M": args.large}
     settings = {}
     for label, n in sizes.items():
@@ -342,12 +378,7 @@ async def main() -> int:
         took = await load(settings[label], n)
         print(f"{label}: {n:,} cases loaded into {name} in {took['total']:.1f} s"
               f" (schema {took['schema']:.1f} s, cases, timers, tasks and summary {took['cases']:.1f} s)")
-    results: dict[str, dict[str, float]] = {}
-    for _ in range(2):  # two rounds, the better of each: other work on the machine comes and goes
-        for label in sizes:
-            got = await measure(settings[label], args.repeat)
-            for k, v in got.items():
-                results.setdefault(k, {})[label] = min(v, results.get(k, {}).get(label, float("inf")))
+    results = await interleaved({label: f"govhall_bench_scale_{label.lower()}" for label in sizes}, args.repeat)
     width = max(len(k) for k in results)
     print(f"\n{'query (as the web UI sends it)'.ljust(width)}  {'1k ms':>8}  {'1M ms':>8}  {'1M/1k':>6}")
     missed = 0
