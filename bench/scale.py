@@ -297,6 +297,7 @@ async def child(settings: Settings) -> None:
                 "工作台 clerk, department d3": (gql("clerk", WORK, **{**work, "d": "d3"}), None),
                 "工作台 clerk, mine": (gql("clerk", WORK, **{**work, "m": True}), None),
                 "工作台 clerk, search case number": (gql("clerk", WORK, **{**work, "q": number}), None),
+                "工作台 clerk, search applicant name (substring)": (gql("clerk", WORK, **{**work, "q": "申请人" + number[-5:]}), None),
                 "工作台 supervisor": (gql("sup", WORK, **work), None),
                 "工作台 reviewer": (gql("rev", WORK, **work), None),
                 "工作台 reviewer 待审批 (under_review, mine)": (gql("rev", WORK, **{**work, "s": "under_review", "m": True}), None),
