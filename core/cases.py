@@ -19,6 +19,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from .accounts import STAFF_ROLES, Actor
+from .case_lists import case_page, with_joint_task
 from .case_search import matching_case_ids
 from .calendar import CENTER_TZ
 from .centers import get_center
@@ -519,8 +520,6 @@ async def list_cases(
     The urgent cases and the others are read as two ranges of one index each (``urgent, id`` after
     the filter's columns): the second only when the first does not fill the page. So a page costs
     the same at a thousand cases and at a million, and the rows carry no item definition."""
-    from .case_lists import case_page, with_joint_task
-
     user = actor.require_login()
     center = await get_center(center_code)
     query = Case.filter(center_id=center.id)

@@ -7,6 +7,10 @@ figures can never disagree with the cases, and a year's statistics read a few th
 whatever the number of cases. A trigger only fires when a column the figures read changes (and an
 INSERT only when the case is already accepted or completed), so submitting a case costs nothing.
 ``govhall stats rebuild`` recomputes the table from the cases (:func:`rebuild`).
+
+SQLite drops a table's triggers when a migration rebuilds the table (it does so to drop or alter a
+column): a later migration that rebuilds ``gh_case`` must call :func:`install_triggers` and
+:func:`rebuild` after it, as ``govhall stats rebuild`` does.
 """
 
 from __future__ import annotations
