@@ -218,7 +218,7 @@ def _optional_commands(sub: Any) -> None:
 
     # Imported by name: these modules import this one (its CommandError and helpers).
     for name in ("core.cli_items", "core.cli_clock", "core.cli_materials", "core.cli_documents", "core.cli_outbox",
-                 "core.cli_catalogue"):
+                 "core.cli_catalogue", "core.cli_stats"):
         importlib.import_module(name).add_commands(sub)
 
 

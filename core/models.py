@@ -278,7 +278,7 @@ class Case(Model):
     )
     applicant_name = fields.CharField(max_length=256, default="")
     data = fields.JSONField(default=dict)
-    state = fields.CharField(max_length=32, db_index=True)
+    state = fields.CharField(max_length=32)
     kind = fields.CharField(max_length=16, description="immediate|promised|supplement|joint|returned|urgent|reply|report_up")
     urgent = fields.BooleanField(default=False)
     flags = fields.JSONField(default=dict)  # plugins' marks on the case, by name (core.api.set_case_flag)
@@ -294,16 +294,41 @@ class Case(Model):
     deadline_provisional = fields.BooleanField(default=False)
     promised_days = fields.IntField(default=0)
     actual_days = fields.IntField(null=True)
-    alert = fields.CharField(max_length=8, default="NONE", db_index=True)
+    alert = fields.CharField(max_length=8, default="NONE")
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
         table = "gh_case"
+        # The work queues list urgent cases first, then by id (core.cases.list_cases reads the
+        # urgent and the other cases as two index ranges): each list filter has its index.
         indexes = (
-            ("center_id", "state", "id"), ("center_id", "alert"), ("applicant_id", "id"), ("agent_id", "id"),
+            ("center_id", "urgent", "id"), ("center_id", "state", "urgent", "id"),
+            ("center_id", "alert", "urgent", "id"), ("department_id", "urgent", "id"),
+            ("responsible_id", "urgent", "id"), ("applicant_id", "id"), ("agent_id", "id"),
             ("center_id", "accepted_on"), ("center_id", "completed_on"), ("center_id", "promised_due"),
-            ("department_id", "id"),
         )
+
+
+class CaseDayStat(Model):
+    """The year-end figures of one center, department (0: none) and day: cases accepted that day,
+    and cases completed that day with their promised and actual working days and how many were on
+    time. Kept by triggers on ``gh_case`` in the transaction that changes a case
+    (:mod:`core.stats_summary`), so a year's statistics read at most 366 rows per department."""
+
+    id = fields.BigIntField(primary_key=True)
+    center_id = fields.IntField()
+    department_id = fields.IntField(default=0)
+    day = fields.DateField()
+    accepted = fields.IntField(default=0)
+    completed = fields.IntField(default=0)
+    promised_sum = fields.BigIntField(default=0)
+    actual_sum = fields.BigIntField(default=0)
+    on_time = fields.IntField(default=0)
+
+    class Meta:
+        table = "case_day_stat"
+        unique_together = (("center_id", "department_id", "day"),)
+        indexes = (("center_id", "day"),)
 
 
 class CaseEvent(Model):

@@ -34,6 +34,6 @@ async def list_my_cases(actor: Actor, *, first: int = 20, after: str | None = No
     if after:
         query = query.filter(id__lt=decode_cursor(after))
     first = max(1, min(first, 100))
-    rows = await query.order_by("-id").limit(first + 1).select_related("item_version")
+    rows = await query.order_by("-id").limit(first + 1)  # items come through the per-request loader
     page = rows[:first]
     return CasePage(cases=page, has_next=len(rows) > first, end_cursor=encode_cursor(page[-1]) if page else None)

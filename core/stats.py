@@ -1,8 +1,11 @@
 """Year-end figures (seed 001) and the live supervision board (电子监察), as SQL aggregates.
 
-A county hall completes ~75,000 cases a year and a city many times that: the figures come from one
-aggregate query over ``gh_case`` (sums and counts; the divisions are done here on those few numbers),
-never from a Python loop over cases. The SQL is written once with ``?`` and numbered for PostgreSQL.
+A county hall completes ~75,000 cases a year and a city many times that: the figures are sums over
+the summary ``case_day_stat`` (one row per center, department and day, kept by triggers in the
+transaction of every case change: :mod:`core.stats_summary`), so a year reads at most 366 rows per
+department whatever the number of cases; the divisions are done here on those few numbers.
+``STATISTICS_SQL`` is the same figures aggregated from ``gh_case`` itself: the tests check the
+summary against it. The SQL is written once with ``?`` and numbered for PostgreSQL.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ from tortoise.connection import get_connection
 
 from .models import Center
 
-__all__ = ["STATISTICS_SQL", "statistics", "statistics_params", "supervision", "sql_for"]
+__all__ = [
+    "STATISTICS_SQL", "SUMMARY_SQL", "figures", "raw_statistics", "statistics", "statistics_by_department", "statistics_params",
+    "supervision", "sql_for",
+]
 
 # Cases accepted in [start, end], and cases completed in [start, end] with their promised and
 # actual working days. A case without a promised due date (an immediate case, 即办件) cannot be late.
@@ -33,6 +39,23 @@ WHERE {center_column} = ?
 """
 
 _DEPARTMENT_FILTER = "  AND department_id = (SELECT id FROM department WHERE center_id = ? AND code = ?)\n"
+
+# The same figures from the summary: accepted counts sit on the acceptance day's row, the others on
+# the completion day's, so one range over ``day`` gives both.
+_SUMS = """COALESCE(SUM(accepted), 0) AS accepted, COALESCE(SUM(completed), 0) AS completed,
+  COALESCE(SUM(promised_sum), 0) AS promised_sum, COALESCE(SUM(actual_sum), 0) AS actual_sum,
+  COALESCE(SUM(on_time), 0) AS on_time"""
+SUMMARY_SQL = f"""
+SELECT {_SUMS}
+FROM case_day_stat
+WHERE center_id = ? AND day >= ? AND day <= ?
+"""
+_BY_DEPARTMENT_SQL = f"""
+SELECT department_id, {_SUMS}
+FROM case_day_stat
+WHERE center_id = ? AND day >= ? AND day <= ?
+GROUP BY department_id
+"""
 
 
 def _is_postgres() -> bool:
@@ -67,12 +90,43 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+def _dates(start: date, end: date, postgres: bool) -> list[Any]:
+    return [start, end] if postgres else [start.isoformat(), end.isoformat()]
+
+
 async def statistics(center: Center, *, start: date, end: date, department: str | None = None) -> dict[str, Any]:
     """Seed 001's figures for cases of ``center`` (and ``department``, a department code) between
-    ``start`` and ``end`` inclusive. Averages and percentages are None when nothing was completed."""
+    ``start`` and ``end`` inclusive, from the summary. Averages and percentages are None when
+    nothing was completed."""
+    postgres = _is_postgres()
+    sql, params = SUMMARY_SQL, [center.id, *_dates(start, end, postgres)]
+    if department is not None:
+        sql, params = sql + _DEPARTMENT_FILTER, params + [center.id, department]
+    (row,) = await get_connection("default").execute_query_dict(sql_for(sql, postgres), params)
+    return figures(row)
+
+
+async def statistics_by_department(center: Center, *, start: date, end: date) -> dict[int, dict[str, Any]]:
+    """The figures of every department id (0: cases without a department) in one query; a
+    department without cases in the period is absent."""
+    postgres = _is_postgres()
+    found = await get_connection("default").execute_query_dict(
+        sql_for(_BY_DEPARTMENT_SQL, postgres), [center.id, *_dates(start, end, postgres)]
+    )
+    return {int(row["department_id"]): figures(row) for row in found}
+
+
+async def raw_statistics(center: Center, *, start: date, end: date, department: str | None = None) -> dict[str, Any]:
+    """The same figures aggregated from the cases themselves (reads every case of the period):
+    what the summary must always equal."""
     postgres = _is_postgres()
     sql, params = statistics_params(center.id, start, end, department, postgres)
     (row,) = await get_connection("default").execute_query_dict(sql, params)
+    return figures(row)
+
+
+def figures(row: dict[str, Any]) -> dict[str, Any]:
+    """The published figures from the five sums."""
     accepted, completed = int(row["accepted"]), int(row["completed"])
     promised_sum, actual_sum, on_time = float(row["promised_sum"]), float(row["actual_sum"]), int(row["on_time"])
     avg_promised = promised_sum / completed if completed else None

@@ -23,6 +23,7 @@ from tortoise.connection import get_connection
 from core.app import create_app
 from core.plugins import make_plugin_manager
 from core.settings import Settings
+from core.stats_summary import install_triggers
 from tests.helpers import TEST_PASSWORD_HASHING
 
 TEST_DATABASE = os.environ.get("GOVHALL_TEST_DATABASE", "sqlite")
@@ -77,6 +78,7 @@ async def _prepare_postgres(url: str) -> None:
     conn = get_connection("default")
     if url not in _schema_ready:
         await Tortoise.generate_schemas(safe=True)
+        await install_triggers()  # what the migrations add beyond the tables
         _schema_ready.add(url)
         return
     rows = await conn.execute_query_dict(
@@ -112,6 +114,7 @@ async def app(settings: Settings, plugin_manager: pluggy.PluginManager) -> Async
             await _prepare_postgres(settings.database_url)
         else:
             await Tortoise.generate_schemas(safe=True)
+            await install_triggers()
         yield application
 
 

@@ -1,5 +1,6 @@
 """Year-end figures of the form of seed 001 from a generated year of cases, checked against an
-independent Python computation; the department filter; one SQL query; the supervision board."""
+independent Python computation; the department filter; one SQL query over the summary; the
+supervision board."""
 
 from __future__ import annotations
 
@@ -125,8 +126,9 @@ async def test_statistics_is_one_query(year, caplog):
     world, _ = year
     with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
         await stats.statistics(world.center, start=YEAR[0], end=YEAR[1], department="scjg")
-    queries = [r for r in caplog.records if r.name == "tortoise.db_client" and "gh_case" in r.getMessage()]
-    assert len(queries) == 1 and "SUM(" in queries[0].getMessage()
+    queries = [r.getMessage() for r in caplog.records if r.name == "tortoise.db_client" and "SELECT" in r.getMessage()]
+    assert len(queries) == 1 and "SUM(" in queries[0]
+    assert "case_day_stat" in queries[0] and "gh_case" not in queries[0]  # the summary, never the cases
 
 
 async def test_figures_from_cases_completed_through_the_clock(app):

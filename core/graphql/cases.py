@@ -15,6 +15,7 @@ from ..documents.issue import document_url
 from .documents import status_fields as document_status
 from ..downloads import link_for
 from ..models import Case as CaseRow
+from ..models import ItemVersion
 from ..ratings import rate_case
 from .context import Info
 from .types import UserErrors, mutation_result
@@ -136,8 +137,8 @@ class CaseType:
 
     @strawberry.field
     async def item(self, info: Info) -> CaseItem:
-        v = self._row.item_version
-        if not hasattr(v, "version"):
+        v = self._row.__dict__.get("_item_version")  # fetched with the case (one case), else batched
+        if not isinstance(v, ItemVersion):
             v = await info.context.loaders.item_version.load(self._row.item_version_id)  # type: ignore[attr-defined]
         return CaseItem(code=v.code, name=v.name, version=v.version)
 

@@ -1,5 +1,5 @@
-"""Per-request DataLoaders: a page of cases asks for its departments, ratings, events… in one
-query per kind, not one per case (made in :func:`core.graphql.context.build_context`)."""
+"""Per-request DataLoaders: a page of cases asks for its departments, items, ratings, events… in
+one query per kind, not one per case (made in :func:`core.graphql.context.build_context`)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ from ..models import CaseEvent, Center, CaseTask, Department, Document, ItemVers
 M = TypeVar("M", bound=Model)
 
 
-def _by_id(model: type[M]) -> Callable[[Sequence[int]], Awaitable[list[M | None]]]:
+def _by_id(model: type[M], only: Sequence[str] = ()) -> Callable[[Sequence[int]], Awaitable[list[M | None]]]:
     async def load(ids: Sequence[int]) -> list[M | None]:
-        found = {row.id: row for row in await model.filter(id__in=list(ids))}
+        query = model.filter(id__in=list(ids))
+        if only:
+            query = query.only("id", *only)
+        found = {row.id: row for row in await query}
         return [found.get(i) for i in ids]
 
     return load
@@ -54,7 +57,8 @@ class Loaders:
     def __init__(self) -> None:
         self.center: DataLoader[int, Center | None] = DataLoader(_by_id(Center))
         self.department: DataLoader[int, Department | None] = DataLoader(_by_id(Department))
-        self.item_version: DataLoader[int, ItemVersion | None] = DataLoader(_by_id(ItemVersion))
+        # a list shows an item's code, name and version: never its definition (the whole form)
+        self.item_version: DataLoader[int, ItemVersion | None] = DataLoader(_by_id(ItemVersion, only=("code", "name", "version")))
         self.rating: DataLoader[int, Rating | None] = DataLoader(_one_per_case(Rating))
         self.events: DataLoader[int, list[CaseEvent]] = DataLoader(_many_per_case(CaseEvent, "seq"))
         self.documents: DataLoader[int, list[Document]] = DataLoader(_many_per_case(

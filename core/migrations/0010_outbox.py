@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('core', '0008_document_rendering')]
+    dependencies = [('core', '0009_list_indexes')]
 
     initial = False
 
