@@ -1,5 +1,5 @@
 """Build hook: the wheel carries the repository's ``forms/``, ``schemas/`` and ``web/`` folders as
-package data under ``core/shipped/`` (found at run time by :func:`core.resources.shipped_dir`).
+package data under ``core/shipped/`` (found at run time by :func:`core.plumbing.resources.shipped_dir`).
 Everything else about the package is in pyproject.toml."""
 
 import shutil

@@ -18,11 +18,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tortoise import Tortoise  # noqa: E402
 
-from core.accounts import Actor, load_grants  # noqa: E402
-from core.app import create_app  # noqa: E402
-from core.items import define_item, publish_item  # noqa: E402
-from core.models import Item  # noqa: E402
-from core.settings import Settings  # noqa: E402
+from core.services.accounts import Actor, load_grants  # noqa: E402
+from core.faces.app import create_app  # noqa: E402
+from core.services.items import define_item, publish_item  # noqa: E402
+from core.plumbing.models import Item  # noqa: E402
+from core.plumbing.settings import Settings  # noqa: E402
 from tests.hall import PERMIT  # noqa: E402
 from tests.helpers import make_center, make_user  # noqa: E402
 

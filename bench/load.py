@@ -33,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-GOVHALL = [sys.executable, "-m", "core.cli"]
+GOVHALL = [sys.executable, "-m", "core.faces.cli"]
 LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { ... on LoginSuccess { token } } }"
 LIST = """query { cases(center: "lianzhou", first: 20) { edges { node { id number state stateLabel kind urgent alert
   submittedAt promisedDue applicantName department item { code name } } } pageInfo { hasNextPage endCursor } } }"""

@@ -32,11 +32,11 @@ import httpx  # noqa: E402
 from tortoise import Tortoise  # noqa: E402
 from tortoise.connection import get_connection  # noqa: E402
 
-from core.app import create_app  # noqa: E402
-from core.models import Center  # noqa: E402
-from core.outbox import Dispatcher, OutboxConfig, OutboxEvent  # noqa: E402
-from core.outbox import events as outbox_events  # noqa: E402
-from core.settings import Settings  # noqa: E402
+from core.faces.app import create_app  # noqa: E402
+from core.plumbing.models import Center  # noqa: E402
+from core.services.outbox import Dispatcher, OutboxConfig, OutboxEvent  # noqa: E402
+from core.services.outbox import events as outbox_events  # noqa: E402
+from core.plumbing.settings import Settings  # noqa: E402
 from plugins.exchange.tests.receiver import SECRET  # noqa: E402
 from tests.hall import GOOD_DATA, build_hall  # noqa: E402
 from tests.helpers import TEST_PASSWORD_HASHING  # noqa: E402

@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
 from weasyprint import HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-from core.documents import DocumentRenderer, example_context  # noqa: E402
+from core.services.documents import DocumentRenderer, example_context  # noqa: E402
 
 TARGET = 1.3
 

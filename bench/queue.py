@@ -33,7 +33,7 @@ import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-GOVHALL = [sys.executable, "-m", "core.cli"]
+GOVHALL = [sys.executable, "-m", "core.faces.cli"]
 TAKE = """mutation($q: String!) { takeTicket(center: "lianzhou", queue: $q) {
   __typename ... on HallTicket { id number } ... on UserErrors { errors { code } } } }"""
 CALL = """mutation($w: String!) { callNextTicket(center: "lianzhou", window: $w) {

@@ -10,7 +10,7 @@ its own database (``govhall_bench_scale_1m``; ``_1k`` for the small one), after 
 upgrade`` made the schema, so the indexes, the statistics summary and its triggers are the
 product's. Every figure is measured through the app: GraphQL over httpx's ASGI transport as the
 web UI sends it (``web/views/work.js``, ``mine.js``, ``pickup.js``, ``supervision.js``…), the
-statistics export over HTTP, the sweeper by calling :func:`core.sweeper.sweep`. Each database is
+statistics export over HTTP, the sweeper by calling :func:`core.services.sweeper.sweep`. Each database is
 served by a process of its own and the runs alternate between them, query by query, so the load
 other work puts on a shared machine falls on both alike; medians of ``--repeat`` runs after
 warming up.
@@ -42,14 +42,14 @@ import httpx  # noqa: E402
 from tortoise import Tortoise  # noqa: E402
 from tortoise.connection import get_connection  # noqa: E402
 
-from core.accounts import grant_role  # noqa: E402
-from core.app import create_app  # noqa: E402
-from core.centers import load_center  # noqa: E402
-from core.db import open_database, upgrade  # noqa: E402
-from core.models import Center, Department, Item, ItemVersion, Token, User  # noqa: E402
-from core.settings import Settings  # noqa: E402
-from core.stats_summary import rebuild  # noqa: E402
-from core.sweeper import sweep  # noqa: E402
+from core.services.accounts import grant_role  # noqa: E402
+from core.faces.app import create_app  # noqa: E402
+from core.services.centers import load_center  # noqa: E402
+from core.plumbing.db import open_database, upgrade  # noqa: E402
+from core.plumbing.models import Center, Department, Item, ItemVersion, Token, User  # noqa: E402
+from core.plumbing.settings import Settings  # noqa: E402
+from core.plumbing.stats_summary import rebuild  # noqa: E402
+from core.services.sweeper import sweep  # noqa: E402
 
 GOAL = 1.5
 OPEN = 600  # open cases, the same in both databases
@@ -177,7 +177,7 @@ async def exists(server: str, name: str) -> bool:
 
 async def load(settings: Settings, n: int) -> dict[str, float]:
     """Schema by the migrations, the center, staff and items by the services, the cases by SQL."""
-    from core.runtime import GovHall
+    from core.services.runtime import GovHall
 
     govhall = GovHall.create(settings)
     took: dict[str, float] = {}

@@ -1,4 +1,4 @@
-"""Cost of the year statistics (seed 001's figures) through ``core.stats.statistics`` vs the same SQL
+"""Cost of the year statistics (seed 001's figures) through ``core.services.stats.statistics`` vs the same SQL
 aggregate run alone on the same connection. Target: within 1.5x at 1,000,000 cases.
 
 N cases (default 100,000) spread over 2025-2027 are bulk-inserted into a fresh SQLite file, and into a
@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tortoise import Tortoise  # noqa: E402
 from tortoise.connection import get_connection  # noqa: E402
 
-from core.centers import load_center  # noqa: E402
-from core.db import tortoise_config  # noqa: E402
-from core.models import Center, Department, Item, ItemVersion, User  # noqa: E402
+from core.services.centers import load_center  # noqa: E402
+from core.plumbing.db import tortoise_config  # noqa: E402
+from core.plumbing.models import Center, Department, Item, ItemVersion, User  # noqa: E402
 
 TARGET_RATIO = 1.5
 # What a DBA would type first: not the figures (no acceptance count, no on-time rate), only a yardstick.
@@ -177,7 +177,7 @@ async def best_of(fns: list[Callable[[], Awaitable[Any]]], rounds: int = 7) -> l
 
 
 async def run_stats(label: str, url: str, n: int) -> bool:
-    from core import stats
+    from core.services import stats
 
     async with bench_database(url) as dialect:
         center, version, applicant, departments = await make_center()

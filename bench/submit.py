@@ -36,9 +36,9 @@ from starlette.routing import Route  # noqa: E402
 from tortoise import Tortoise  # noqa: E402
 from tortoise.connection import get_connection  # noqa: E402
 
-from core.app import create_app  # noqa: E402
-from core.models import Case, Center, ItemVersion, User  # noqa: E402
-from core.settings import Settings  # noqa: E402
+from core.faces.app import create_app  # noqa: E402
+from core.plumbing.models import Case, Center, ItemVersion, User  # noqa: E402
+from core.plumbing.settings import Settings  # noqa: E402
 from tests.hall import GOOD_DATA, SUBMIT, TRANSITION, build_hall  # noqa: E402
 from tests.helpers import TEST_PASSWORD_HASHING  # noqa: E402
 

@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from stats import bench_database, case_rows, database_urls, insert_cases, make_center, sizes_from_argv  # noqa: E402
 from tortoise.connection import get_connection  # noqa: E402
 
-from core.runtime import GovHall  # noqa: E402
-from core.settings import Settings  # noqa: E402
-from core.sweeper import sweep  # noqa: E402
+from core.services.runtime import GovHall  # noqa: E402
+from core.plumbing.settings import Settings  # noqa: E402
+from core.services.sweeper import sweep  # noqa: E402
 
 TARGET_RATIO = 1.5
 DUE_TIMERS = 200

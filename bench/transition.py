@@ -29,10 +29,10 @@ from tortoise import Tortoise  # noqa: E402
 from tortoise.connection import get_connection  # noqa: E402
 
 from bench.submit import SUBMIT_LEAN, Gql, bare_route  # noqa: E402
-from core.app import create_app  # noqa: E402
-from core.documents.rendering import render_due  # noqa: E402
-from core.models import Center, Document, ItemVersion, User  # noqa: E402
-from core.settings import Settings  # noqa: E402
+from core.faces.app import create_app  # noqa: E402
+from core.services.documents.rendering import render_due  # noqa: E402
+from core.plumbing.models import Center, Document, ItemVersion, User  # noqa: E402
+from core.plumbing.settings import Settings  # noqa: E402
 from tests.hall import GOOD_DATA, MISSING_MAIN, build_hall  # noqa: E402
 from tests.helpers import TEST_PASSWORD_HASHING  # noqa: E402
 

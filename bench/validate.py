@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import jsonschema  # noqa: E402
 
-from core.form_validation import validator_for  # noqa: E402
-from core.formats import FORMAT_CHECKER  # noqa: E402
+from core.services.form_validation import validator_for  # noqa: E402
+from core.services.formats import FORMAT_CHECKER  # noqa: E402
 
 TARGET_MS = 0.5
 

@@ -5,7 +5,7 @@ Plugins import from :mod:`core.api` only (``from core.api import hookimpl``): th
 
 from __future__ import annotations
 
-from .errors import Forbidden, NotFound, UserError, UserErrorsException
-from .hookspecs import hookimpl, hookspec
+from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException
+from core.services.hookspecs import hookimpl, hookspec
 
 __all__ = ["Forbidden", "NotFound", "UserError", "UserErrorsException", "hookimpl", "hookspec"]

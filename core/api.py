@@ -18,32 +18,32 @@ from typing import Any
 
 from tortoise.connection import get_connection
 
-from . import cases as _cases
-from . import centers as _centers
-from . import clock as _clock
-from . import complaints as _complaints
-from . import counters as _counters
-from . import effects as _effects
-from . import handover as _handover
-from . import ratings as _ratings
-from . import receipt as _receipt
-from . import stats as _stats
-from .accounts import STAFF_ROLES, Actor
-from .accounts import add_user as _add_user
-from .calendar import CENTER_TZ, DayInfo, WorkCalendar
-from .calendar import parse_period as _parse_period
-from .documents import issue as _issue
-from .errors import Forbidden, NotFound, UserError, UserErrorsException
-from .formats import FormatProblem, check_resident_id, check_uscc, is_valid_mobile
-from .graphql.context import Info
-from .graphql.documents import IssueRegisterResult, issued_document
-from .graphql.types import UserError as GraphQLUserError
-from .graphql.types import UserErrors, mutation_result, user_errors
-from .guards import PICKUP_METHODS
-from .hookspecs import hookimpl, hookspec
-from .outbox import DeliveryRefused, OutboxEvent
-from .outbox import events as _outbox
-from .models import (
+from core.services import cases as _cases
+from core.services import centers as _centers
+from core.services import clock as _clock
+from core.services import complaints as _complaints
+from core.plumbing import counters as _counters
+from core.services import effects as _effects
+from core.services import handover as _handover
+from core.services import ratings as _ratings
+from core.services import receipt as _receipt
+from core.services import stats as _stats
+from core.services.accounts import STAFF_ROLES, Actor
+from core.services.accounts import add_user as _add_user
+from core.services.calendar import CENTER_TZ, DayInfo, WorkCalendar
+from core.services.calendar import parse_period as _parse_period
+from core.services.documents import issue as _issue
+from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException
+from core.services.formats import FormatProblem, check_resident_id, check_uscc, is_valid_mobile
+from core.faces.graphql.context import Info
+from core.faces.graphql.documents import IssueRegisterResult, issued_document
+from core.faces.graphql.types import UserError as GraphQLUserError
+from core.faces.graphql.types import UserErrors, mutation_result, user_errors
+from core.services.guards import PICKUP_METHODS
+from core.services.hookspecs import hookimpl, hookspec
+from core.services.outbox import DeliveryRefused, OutboxEvent
+from core.services.outbox import events as _outbox
+from core.plumbing.models import (
     Case,
     CaseEvent,
     CaseTask,
@@ -59,9 +59,9 @@ from .models import (
     User,
     Window,
 )
-from .plugins import acall, acall_first, await_me_maybe, require_plugin
-from .runtime import GovHall
-from .workflow import TransitionContext
+from core.services.plugins import acall, acall_first, await_me_maybe, require_plugin
+from core.services.runtime import GovHall
+from core.services.workflow import TransitionContext
 
 __all__ = [
     # hooks

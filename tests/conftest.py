@@ -20,10 +20,10 @@ import pytest
 from tortoise import Tortoise
 from tortoise.connection import get_connection
 
-from core.app import create_app
-from core.plugins import make_plugin_manager
-from core.settings import Settings
-from core.stats_summary import install_triggers
+from core.faces.app import create_app
+from core.services.plugins import make_plugin_manager
+from core.plumbing.settings import Settings
+from core.plumbing.stats_summary import install_triggers
 from tests.helpers import TEST_PASSWORD_HASHING
 
 TEST_DATABASE = os.environ.get("GOVHALL_TEST_DATABASE", "sqlite")

@@ -7,9 +7,9 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.accounts import Actor, load_grants
-from core.items import define_item, publish_item
-from core.models import Center, User
+from core.services.accounts import Actor, load_grants
+from core.services.items import define_item, publish_item
+from core.plumbing.models import Center, User
 from tests.helpers import PASSWORD, make_center, make_user, pdf_text
 
 FORM: dict[str, Any] = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.accounts import add_user, grant_role
-from core.centers import load_center
-from core.models import Center, User
-from core.passwords import PasswordHashing
+from core.services.accounts import add_user, grant_role
+from core.services.centers import load_center
+from core.plumbing.models import Center, User
+from core.plumbing.passwords import PasswordHashing
 
 PASSWORD = "secret-pass-1"
 # The tests log in thousands of times: argon2id at its smallest cost. Only tests pass it (through the

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from core import accounts
-from core.models import Token
+from core.services import accounts
+from core.plumbing.models import Token
 from tests.helpers import PASSWORD, TEST_PASSWORD_HASHING, make_center, make_user
 
 pytestmark = pytest.mark.anyio
@@ -63,7 +63,7 @@ async def test_tokens_expire_and_can_be_revoked(app, gql):
 
 
 async def test_add_user_rejects_bad_input_all_at_once(app):
-    from core.errors import UserErrorsException
+    from core.plumbing.errors import UserErrorsException
 
     await make_user("taken")
     with pytest.raises(UserErrorsException) as info:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from core.api import acall, acall_first, hookimpl
-from core.plugins import make_plugin_manager
-from core.settings import Settings
+from core.services.plugins import make_plugin_manager
+from core.plumbing.settings import Settings
 
 pytestmark = pytest.mark.anyio
 

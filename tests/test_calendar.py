@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import chinese_calendar
 import pytest
 
-from core.calendar import (
+from core.services.calendar import (
     DayOverride,
     OfficeHours,
     WorkCalendar,

@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from core.calendar import OfficeHours, WorkCalendar
-from core.calendar_files import (
+from core.services.calendar import OfficeHours, WorkCalendar
+from core.services.calendar_files import (
     SCHEMA_PATH,
     load_calendar_file,
     parse_calendar_document,
     read_calendar_document,
 )
-from core.errors import UserErrorsException
+from core.plumbing.errors import UserErrorsException
 
 SAMPLE = Path(__file__).parent / "data" / "calendar-2027-sample.json"
 

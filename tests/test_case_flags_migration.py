@@ -11,8 +11,8 @@ from tortoise import Tortoise
 from tortoise.connection import get_connection
 from tortoise.migrations.api import migrate
 
-from core.db import tortoise_config
-from core.models import Center, Item, ItemVersion, User
+from core.plumbing.db import tortoise_config
+from core.plumbing.models import Center, Item, ItemVersion, User
 
 from .conftest import IS_POSTGRES, TEST_DATABASE
 

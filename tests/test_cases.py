@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import CaseEvent, Timer
+from core.plumbing.models import CaseEvent, Timer
 from tests.hall import GOOD_DATA, CaseDriver, build_hall, codes
 
 pytestmark = pytest.mark.anyio

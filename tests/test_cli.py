@@ -17,7 +17,7 @@ from tests.conftest import IS_POSTGRES
 from tests.helpers import center_doc
 
 ROOT = Path(__file__).resolve().parent.parent
-GOVHALL = [sys.executable, "-m", "core.cli"]
+GOVHALL = [sys.executable, "-m", "core.faces.cli"]
 
 
 def run(args: list[str], db: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -16,11 +16,11 @@ from typing import Any
 import chinese_calendar
 import pytest
 
-from core import clock
-from core.accounts import Actor, Grant
-from core.calendar import CENTER_TZ
-from core.errors import Forbidden, UserErrorsException
-from core.models import (
+from core.services import clock
+from core.services.accounts import Actor, Grant
+from core.services.calendar import CENTER_TZ
+from core.plumbing.errors import Forbidden, UserErrorsException
+from core.plumbing.models import (
     CalendarDay,
     CalendarYear,
     Case,

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from core import clock
-from core.centers import check_center_document, load_center
-from core.models import Center, Notification
+from core.services import clock
+from core.services.centers import check_center_document, load_center
+from core.plumbing.models import Center, Notification
 from tests.hall import CaseDriver, build_hall, codes
 from tests.helpers import PASSWORD, center_doc, make_user
 

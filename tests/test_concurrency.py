@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
-from core.accounts import authenticate
-from core.cases import transition_case
-from core.errors import UserErrorsException
-from core.models import CaseEvent
+from core.services.accounts import authenticate
+from core.services.cases import transition_case
+from core.plumbing.errors import UserErrorsException
+from core.plumbing.models import CaseEvent
 from tests.hall import CaseDriver, build_hall
 
 pytestmark = [pytest.mark.anyio]

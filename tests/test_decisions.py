@@ -8,12 +8,12 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from core import clock
-from core.centers import load_center
-from core.documents import cn_date
-from core.licences import valid_until
-from core.models import Case, CaseEvent, Center, Document, Pause, Timer
-from core.parties import account_name, applicant_name
+from core.services import clock
+from core.services.centers import load_center
+from core.services.documents import cn_date
+from core.services.licences import valid_until
+from core.plumbing.models import Case, CaseEvent, Center, Document, Pause, Timer
+from core.services.parties import account_name, applicant_name
 from tests.hall import GOOD_DATA, REFUSAL_BASIS, CaseDriver, build_hall, codes
 from tests.helpers import PASSWORD, center_doc, make_user
 

@@ -1,4 +1,4 @@
-"""One set of format vectors (tests/data/format_vectors.json) for the server's checks (core/formats.py)
+"""One set of format vectors (tests/data/format_vectors.json) for the server's checks (core/services/formats.py)
 and the browser's (web/formats.js, run with node): same verdicts, same words."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from jsonschema.exceptions import FormatError
 
-from core.formats import FORMAT_CHECKER, reason_for
+from core.services.formats import FORMAT_CHECKER, reason_for
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = json.loads((ROOT / "tests" / "data" / "format_vectors.json").read_text("utf-8"))["vectors"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core import hookspecs
+from core.services import hookspecs
 
 DOCS = (Path(__file__).resolve().parent.parent / "docs" / "plugins.md").read_text("utf-8")
 HOOKS = [name for name, obj in inspect.getmembers(hookspecs, inspect.isfunction) if hasattr(obj, "govhall_spec")]

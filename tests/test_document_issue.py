@@ -17,10 +17,10 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from core import hookimpl
-from core.accounts import login
-from core.documents import DocumentError, cn_date
-from core.documents import issue as issue_module
-from core.documents.issue import (
+from core.services.accounts import login
+from core.services.documents import DocumentError, cn_date
+from core.services.documents import issue as issue_module
+from core.services.documents.issue import (
     CODE_ALPHABET,
     case_context,
     display_code,
@@ -28,9 +28,9 @@ from core.documents.issue import (
     issue_document,
     issue_register,
 )
-from core.documents.rendering import ensure_rendered
-from core.models import Case, CaseTask, Center, Counter, Department, Document, Item, ItemVersion, ReceivedMaterial, Window
-from core.settings import Settings
+from core.services.documents.rendering import ensure_rendered
+from core.plumbing.models import Case, CaseTask, Center, Counter, Department, Document, Item, ItemVersion, ReceivedMaterial, Window
+from core.plumbing.settings import Settings
 from tests.helpers import PASSWORD, TEST_PASSWORD_HASHING, make_center, make_user, pdf_text
 
 pytestmark = [
@@ -456,15 +456,15 @@ async def test_document_pdf_follows_case_permissions(govhall: Any, client: Any) 
 async def test_document_pdf_maps_not_found_from_the_case_check(
     govhall: Any, client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import core.cases
-    from core.errors import NotFound
+    import core.services.cases
+    from core.plumbing.errors import NotFound
 
     async def hidden(actor: Any, case_id: Any) -> Any:
         raise NotFound("办件不存在")
 
     center = await make_center()
     doc = await issue_case_document(govhall, await make_case(center), "acceptance_notice")
-    monkeypatch.setattr(core.cases, "load_visible_case", hidden)
+    monkeypatch.setattr(core.services.cases, "load_visible_case", hidden)
     token = await _token("applicant1")
     response = await client.get(f"/documents/{doc.public_id}.pdf", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 404

@@ -22,7 +22,7 @@ import segno  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 from weasyprint.urls import URLFetchingError, fetch  # noqa: E402
 
-from core.documents import (  # noqa: E402
+from core.services.documents import (  # noqa: E402
     ASSET_DIR,
     DOCUMENT_KINDS,
     AssetRefused,
@@ -31,7 +31,7 @@ from core.documents import (  # noqa: E402
     cn_date,
     example_context,
 )
-from core.documents.render import AssetFetcher  # noqa: E402  (built on first use: WeasyPrint loads lazily)
+from core.services.documents.render import AssetFetcher  # noqa: E402  (built on first use: WeasyPrint loads lazily)
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
@@ -147,7 +147,7 @@ def test_document_kinds_are_the_ten_core_kinds() -> None:
         "approval_decision", "refusal_decision", "certificate", "reply_notice", "register",
     }
     for kind in DOCUMENT_KINDS:
-        assert (ROOT / "core/documents/templates" / f"{kind}.html").is_file()
+        assert (ROOT / "core/services/documents/templates" / f"{kind}.html").is_file()
 
 
 @pytest.mark.parametrize("kind", sorted(DOCUMENT_KINDS))

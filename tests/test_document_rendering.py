@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
-from core.documents import rendering
-from core.documents.frozen import freeze, thaw
-from core.documents.worker import RenderWorker
-from core.form_validation import CASE_TEXT_MAX_CHARS, NOTICE_LIST_MAX_ITEMS, NOTICE_TEXT_TOTAL_CHARS
-from core.models import Counter, Document
+from core.services.documents import rendering
+from core.services.documents.frozen import freeze, thaw
+from core.services.documents.worker import RenderWorker
+from core.services.form_validation import CASE_TEXT_MAX_CHARS, NOTICE_LIST_MAX_ITEMS, NOTICE_TEXT_TOTAL_CHARS
+from core.plumbing.models import Counter, Document
 from tests.hall import GOOD_DATA, CaseDriver, build_hall
 from tests.helpers import PASSWORD, pdf_text
 from tests.test_graphql_loaders import counted_statements
@@ -185,7 +185,7 @@ async def test_govhall_documents_render_renders_what_is_pending(drive, settings)
     case, notice = await accepted(drive)
     pending = await Document.filter(state="pending").count()
     done = await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "core.cli", "documents", "render"], capture_output=True, text=True,
+        subprocess.run, [sys.executable, "-m", "core.faces.cli", "documents", "render"], capture_output=True, text=True,
         env={**os.environ, "GOVHALL_DATABASE_URL": settings.database_url}, cwd=ROOT, timeout=600,
     )
     assert done.returncode == 0, done.stderr

@@ -14,9 +14,9 @@ from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 from tortoise.migrations.autodetector import MigrationAutodetector
 
-from core.centers import set_plugin_enabled
-from core.db import tortoise_config, upgrade
-from core.plugins import make_plugin_manager, plugin_model_apps
+from core.services.centers import set_plugin_enabled
+from core.plumbing.db import tortoise_config, upgrade
+from core.services.plugins import make_plugin_manager, plugin_model_apps
 from tests.hall import CaseDriver, build_hall
 
 pytestmark = pytest.mark.anyio

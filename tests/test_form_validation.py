@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from core import form_validation
-from core.errors import UserErrorsException
-from core.form_validation import (
+from core.services import form_validation
+from core.plumbing.errors import UserErrorsException
+from core.services.form_validation import (
     CASE_DATA_MAX_BYTES,
     ITEM_MAX_BYTES,
     FormValidator,

@@ -8,7 +8,7 @@ import pytest
 from jsonschema import FormatChecker
 from jsonschema.exceptions import FormatError
 
-from core.formats import (
+from core.services.formats import (
     CUSTOM_FORMATS,
     FORMAT_CHECKER,
     SUPPORTED_FORMATS,

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from core.accounts import Actor, load_grants
-from core.items import define_item, publish_item
-from core.models import Case, CaseEvent, Document, Material, ReceivedMaterial, Timer
+from core.services.accounts import Actor, load_grants
+from core.services.items import define_item, publish_item
+from core.plumbing.models import Case, CaseEvent, Document, Material, ReceivedMaterial, Timer
 from tests.hall import GOOD_DATA, PERMIT, CaseDriver, build_hall, codes
 from tests.test_materials import PDF, PNG, make_pdf
 
@@ -255,8 +255,8 @@ async def test_material_ids_are_not_sequential(drive):
 def test_every_shipped_material_names_a_catalogue_code():
     from pathlib import Path
 
-    from core.catalogue import catalogue
-    from core.item_documents import validate_item_document
+    from core.services.catalogue import catalogue
+    from core.services.item_definitions import validate_item_document
 
     root = Path(__file__).resolve().parent.parent
     known = catalogue()
@@ -275,7 +275,7 @@ def test_every_shipped_material_names_a_catalogue_code():
 
 
 def test_an_unknown_catalogue_code_is_refused():
-    from core.item_documents import validate_item_document
+    from core.services.item_definitions import validate_item_document
 
     doc = copy.deepcopy(PERMIT)
     doc["materials"][0]["catalogue"] = "nope"

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from core.models import CalendarDay
+from core.plumbing.models import CalendarDay
 from tests.helpers import PASSWORD, make_user
 from tests.test_clock import make_case, make_world, sample_2027, started
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from core.models import Document
+from core.plumbing.models import Document
 from tests.helpers import PASSWORD, make_center, make_user
 from tests.test_document_issue import make_case, pdf_text
 
@@ -111,7 +111,7 @@ async def test_bad_periods_are_user_errors(app: Any, gql: Any) -> None:
 async def test_a_register_too_large_to_print_in_one_request_is_refused(app: Any, gql: Any, monkeypatch: Any) -> None:
     """A register prints at most REGISTER_MAX_ROWS rows: a longer period is refused before anything
     is numbered or rendered, asking for a shorter one (here the limit is lowered to 2)."""
-    import core.documents.issue as issuing
+    import core.services.documents.issue as issuing
 
     monkeypatch.setattr(issuing, "REGISTER_MAX_ROWS", 2)
     center = await make_center()

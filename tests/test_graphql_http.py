@@ -7,7 +7,7 @@ import strawberry
 
 from core import hookimpl
 
-from core.graphql.schema import build_schema, schema_sdl
+from core.faces.graphql.schema import build_schema, schema_sdl
 from tests.helpers import make_center, make_user
 
 pytestmark = pytest.mark.anyio
@@ -106,6 +106,6 @@ def test_schema_graphql_file_is_current(govhall_schema_sdl):
 
 @pytest.fixture
 def govhall_schema_sdl(settings, plugin_manager):
-    from core.plugins import PluginHub
+    from core.services.plugins import PluginHub
 
     return schema_sdl(build_schema(PluginHub(plugin_manager)))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.accounts import Actor, load_grants
+from core.services.accounts import Actor, load_grants
 from core.api import UserErrorsException, hand_over_open_cases
-from core.models import Case, CaseEvent
+from core.plumbing.models import Case, CaseEvent
 from tests.hall import CaseDriver, build_hall
 
 pytestmark = pytest.mark.anyio

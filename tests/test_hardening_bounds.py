@@ -1,4 +1,4 @@
-"""What one request may make the server store and print (core.form_validation.bounds_errors):
+"""What one request may make the server store and print (core.services.form_validation.bounds_errors):
 huge input is refused with UserErrors, input at the bounds is accepted and printed, and no such
 request keeps another client waiting for more than a second (run concurrently, SQLite too)."""
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from core.form_validation import CASE_TEXT_MAX_CHARS, NOTICE_LIST_MAX_ITEMS, NOTICE_TEXT_TOTAL_CHARS
+from core.services.form_validation import CASE_TEXT_MAX_CHARS, NOTICE_LIST_MAX_ITEMS, NOTICE_TEXT_TOTAL_CHARS
 from tests.hall import GOOD_DATA, CaseDriver, build_hall, codes
 from tests.helpers import PASSWORD
 

@@ -146,9 +146,9 @@ async def test_bidi_refusals_point_at_the_field(drive):
 
 async def test_bidi_in_case_data_is_refused_by_the_service_too(drive, govhall):
     """Data that reaches the service another way (a plugin, the command line) meets the same rule."""
-    from core.accounts import Actor, load_grants
-    from core.cases import submit_case
-    from core.errors import UserErrorsException
+    from core.services.accounts import Actor, load_grants
+    from core.services.cases import submit_case
+    from core.plumbing.errors import UserErrorsException
 
     user = drive.hall.users["app1"]
     with pytest.raises(UserErrorsException) as refused:
@@ -165,7 +165,7 @@ async def test_bidi_in_an_uploaded_file_name_is_stripped(drive, client):
 
 
 def test_bidi_in_a_display_name_is_refused_by_the_command_line(capsys):
-    from core.cli import main
+    from core.faces.cli import main
 
     assert main(["user", "add", "x1", "--center", "hall", "--role", "clerk", "--name", "张\u202e三", "--password-stdin"]) == 2
     assert "文字方向控制字符" in capsys.readouterr().err

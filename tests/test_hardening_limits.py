@@ -1,5 +1,5 @@
 """What one GraphQL request may ask: the alias attack is refused at once while others are served;
-depth, aliases, tokens, expanded fragments, cost, body size and one login per request (core.limits).
+depth, aliases, tokens, expanded fragments, cost, body size and one login per request (core.faces.limits).
 
 The timing assertions here are the one place a test asserts on time: the finding was that one
 request froze the server for everyone."""
@@ -11,7 +11,7 @@ import logging
 import time
 import pytest
 
-from core.limits import ANONYMOUS, SIGNED_IN
+from core.faces.limits import ANONYMOUS, SIGNED_IN
 from tests.helpers import PASSWORD, make_center, make_user
 
 pytestmark = pytest.mark.anyio

@@ -10,9 +10,9 @@ import logging
 
 import pytest
 
-from core.cli import is_loopback, main
-from core.logging import ACCESS_LOGGER, SECURITY_LOGGER, JsonLineFormatter
-from core.settings import Settings
+from core.faces.cli import is_loopback, main
+from core.plumbing.logging import ACCESS_LOGGER, SECURITY_LOGGER, JsonLineFormatter
+from core.plumbing.settings import Settings
 from tests.helpers import PASSWORD, make_center, make_user
 
 pytestmark = pytest.mark.anyio
@@ -50,8 +50,8 @@ def test_serving_off_loopback_needs_the_public_url(monkeypatch, capsys):
     async def no_upgrade(govhall):
         return []
 
-    monkeypatch.setattr("core.cli._upgrade", no_upgrade)
-    monkeypatch.setattr("core.serving.serve", lambda app, host, port, workers, log_level: started.append({"host": host}))
+    monkeypatch.setattr("core.faces.cli._upgrade", no_upgrade)
+    monkeypatch.setattr("core.faces.serving.serve", lambda app, host, port, workers, log_level: started.append({"host": host}))
     monkeypatch.setenv("GOVHALL_PUBLIC_URL", "https://zwfw.example.gov.cn")
     assert main(["serve", "--host", "0.0.0.0"]) == 0 and started[0]["host"] == "0.0.0.0"
     monkeypatch.delenv("GOVHALL_PUBLIC_URL")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.resources import shipped_dir
-from core.settings import Settings
+from core.plumbing.resources import shipped_dir
+from core.plumbing.settings import Settings
 
 
 def test_default_database_is_under_govhall_home(monkeypatch, tmp_path):

@@ -47,16 +47,16 @@ def _config_without_unmatched_alerts() -> str:
 
 
 def test_a_plugin_reaching_a_core_internal_breaks_the_contract(tmp_path):
-    """The same contracts on a tree whose one plugin imports core.cases: lint-imports fails and names it."""
+    """The same contracts on a tree whose one plugin imports core.services.cases: lint-imports fails and names it."""
     bad = tmp_path / "plugins" / "bad"
     bad.mkdir(parents=True)
     (tmp_path / "plugins" / "__init__.py").write_text("")
-    (bad / "__init__.py").write_text("from core.api import hookimpl\nfrom core.cases import load_visible_case\n")
+    (bad / "__init__.py").write_text("from core.api import hookimpl\nfrom core.services.cases import load_visible_case\n")
     shutil.copytree(ROOT / "core", tmp_path / "core", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "pyproject.toml").write_text(_config_without_unmatched_alerts())
     done = lint_imports(tmp_path, str(tmp_path))
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "plugins.bad -> core.cases" in done.stdout
+    assert "plugins.bad -> core.services.cases" in done.stdout
     assert "plugins.bad -> core.api" not in done.stdout
 
 

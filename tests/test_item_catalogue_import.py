@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from core.accounts import Actor, load_grants
-from core.item_catalogue_import import import_catalogue, read_catalogue, read_xlsx, xlsx_supported
-from core.models import Item
+from core.services.accounts import Actor, load_grants
+from core.services.item_catalogue_import import import_catalogue, read_catalogue, read_xlsx, xlsx_supported
+from core.plumbing.models import Item
 from tests.helpers import PASSWORD, make_center, make_user
 
 pytestmark = pytest.mark.anyio
@@ -142,7 +142,7 @@ async def test_xlsx_catalogue_gives_the_same_drafts_and_dry_run_stores_nothing(g
 def test_cli_reports_every_item(tmp_path):
     root = Path(__file__).resolve().parent.parent
     env = {"PYTHONPATH": str(root), "GOVHALL_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    run = lambda *args: subprocess.run([sys.executable, "-m", "core.cli", *args], cwd=tmp_path, env=env,  # noqa: E731
+    run = lambda *args: subprocess.run([sys.executable, "-m", "core.faces.cli", *args], cwd=tmp_path, env=env,  # noqa: E731
                                        capture_output=True, text=True, timeout=120)
     assert run("db", "upgrade").returncode == 0
     center = tmp_path / "center.json"

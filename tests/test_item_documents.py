@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from core.errors import UserErrorsException
-from core.form_validation import FormValidator, check_form_schema
-from core.item_documents import item_schema, load_item_files, validate_item_document
+from core.plumbing.errors import UserErrorsException
+from core.services.form_validation import FormValidator, check_form_schema
+from core.services.item_definitions import item_schema, load_item_files, validate_item_document
 
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 FORM_FILES = sorted(FORMS_DIR.glob("*.json"))

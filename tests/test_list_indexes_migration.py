@@ -10,9 +10,9 @@ from tortoise import Tortoise
 from tortoise.connection import get_connection
 from tortoise.migrations.api import migrate
 
-from core import stats
-from core.db import tortoise_config
-from core.models import Case, Center, Department, Item, ItemVersion, User
+from core.services import stats
+from core.plumbing.db import tortoise_config
+from core.plumbing.models import Case, Center, Department, Item, ItemVersion, User
 
 from .test_case_flags_migration import empty_database  # noqa: F401  (a database of its own)
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from core import materials
-from core.models import Blob, Case, CaseEvent, Material
+from core.services import materials
+from core.plumbing.models import Blob, Case, CaseEvent, Material
 from tests.hall import GOOD_DATA, build_hall
 
 pytestmark = pytest.mark.anyio
@@ -164,7 +164,7 @@ async def test_size_login_and_form_are_checked(client, hall, monkeypatch):
 
 
 async def test_concurrent_uploads_of_the_same_bytes_share_one_blob(hall):
-    from core.accounts import Actor
+    from core.services.accounts import Actor
 
     content = make_pdf("并发")
     actors = [Actor(user=hall.users[name]) for name in ("app1", "app2", "agent1", "app1")]

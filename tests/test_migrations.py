@@ -6,8 +6,8 @@ import pytest
 from tortoise.context import TortoiseContext
 from tortoise.migrations.autodetector import MigrationAutodetector
 
-from core.plugins import make_plugin_manager, plugin_model_apps
-from core.db import tortoise_config
+from core.services.plugins import make_plugin_manager, plugin_model_apps
+from core.plumbing.db import tortoise_config
 
 pytestmark = pytest.mark.anyio
 
@@ -18,7 +18,7 @@ async def test_no_model_change_lacks_a_migration(tmp_path):
         await ctx.init(config=config)
         writers = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
     pending = [f"{w.app_label}: {[type(op).__name__ for op in w.operations]}" for w in writers]
-    assert not pending, f"run `tortoise -c core.runtime.TORTOISE_ORM makemigrations`: {pending}"
+    assert not pending, f"run `tortoise -c core.services.runtime.TORTOISE_ORM makemigrations`: {pending}"
 
 
 async def test_no_table_or_column_comment_holds_a_semicolon(tmp_path):

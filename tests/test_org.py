@@ -7,9 +7,9 @@ import copy
 
 import pytest
 
-from core.accounts import Actor, load_grants
-from core.items import define_item, publish_item
-from core.models import Department, Window
+from core.services.accounts import Actor, load_grants
+from core.services.items import define_item, publish_item
+from core.plumbing.models import Department, Window
 from tests.hall import PERMIT, CaseDriver, build_hall
 
 pytestmark = pytest.mark.anyio
@@ -95,7 +95,7 @@ async def test_only_managers_of_that_center_keep_departments_and_windows(hall, g
 
 async def test_my_cases_across_all_centers_in_one_list(hall, gql, govhall):
     config = hall.users["config1"]
-    from core.accounts import grant_role
+    from core.services.accounts import grant_role
 
     await grant_role(config, hall.other, "configurator")
     actor = Actor(user=config, grants=await load_grants(config))

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from core.api import DeliveryRefused, hookimpl
-from core.models import Case
-from core.outbox import Dispatcher, OutboxAttempt, OutboxConfig, OutboxEvent
-from core.outbox.dispatch import LEASE_LOST, claim
+from core.plumbing.models import Case
+from core.services.outbox import Dispatcher, OutboxAttempt, OutboxConfig, OutboxEvent
+from core.services.outbox.dispatch import LEASE_LOST, claim
 from tests.hall import CaseDriver, build_hall
 
 pytestmark = pytest.mark.anyio
@@ -99,7 +99,7 @@ async def test_dispatcher_delivers_retries_and_dead_letters(recorder, govhall, g
     assert [(a.number, a.ok, a.target) for a in attempts] == [(1, False, "recorder:all"), (2, False, "recorder:all"), (3, False, "recorder:all")]
     assert recorder.seen == []
     # the receiver recovers; the administrator re-sends
-    from core.outbox.admin import resend
+    from core.services.outbox.admin import resend
 
     recorder.fail = None
     await resend(event.id)
@@ -161,8 +161,8 @@ async def test_events_of_centers_without_subscribers_are_settled(govhall, gql):
 
 PUBLISH = """
 import asyncio, sys
-from core.db import open_database
-from core.runtime import GovHall
+from core.plumbing.db import open_database
+from core.services.runtime import GovHall
 from core.api import publish_event
 
 async def main():
@@ -186,17 +186,17 @@ def test_govhall_dispatch_once_delivers_what_is_due(tmp_path):
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
 
-    assert run("-m", "core.cli", "db", "upgrade").returncode == 0
+    assert run("-m", "core.faces.cli", "db", "upgrade").returncode == 0
     assert run("-c", PUBLISH).returncode == 0
-    done = run("-m", "core.cli", "dispatch", "--once")
+    done = run("-m", "core.faces.cli", "dispatch", "--once")
     assert done.returncode == 0, done.stderr
     assert "本次投递事件 3 个。" in done.stdout
-    again = run("-m", "core.cli", "dispatch", "--once")
+    again = run("-m", "core.faces.cli", "dispatch", "--once")
     assert "本次投递事件 0 个。" in again.stdout
 
 
 async def test_old_delivered_events_are_purged_dead_letters_kept(recorder, govhall, gql):
-    from core.outbox.dispatch import purge
+    from core.services.outbox.dispatch import purge
 
     hall = await build_hall(govhall, gql, plugins=["recorder"])
     drive = CaseDriver(gql, hall)

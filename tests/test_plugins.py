@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.centers import load_center, set_plugin_enabled
-from core.models import Center
-from core.plugins import BUILTIN_PLUGINS, installed_plugins, make_plugin_manager
+from core.services.centers import load_center, set_plugin_enabled
+from core.plumbing.models import Center
+from core.services.plugins import BUILTIN_PLUGINS, installed_plugins, make_plugin_manager
 from tests import example_plugin
 
 pytestmark = pytest.mark.anyio
@@ -64,7 +64,7 @@ def test_plugins_env_narrows_what_loads(settings):
 
 
 async def test_unknown_plugin_in_center_file_is_rejected_with_names(app, govhall):
-    from core.errors import UserErrorsException
+    from core.plumbing.errors import UserErrorsException
 
     with pytest.raises(UserErrorsException) as info:
         await load_center(center_doc("ccc", ["no_such_plugin"]), govhall.hub.installed)

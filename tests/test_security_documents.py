@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from core.models import AppSecret, Document, RoleAssignment
+from core.plumbing.models import AppSecret, Document, RoleAssignment
 from plugins.green_channel.tests.drive import ENTERPRISE, PRINT_FORM, PRINT_REGISTER, REGISTER
 from tests.hall import GOOD_DATA, CaseDriver, build_hall
 
@@ -120,7 +120,7 @@ async def test_signed_links_open_one_file_for_one_user_for_a_few_minutes(
     assert (await http.get(doc["url"], params={"token": drive.hall.tokens["app1"]})).status_code == 400
 
     # the link carries its user: applicant app2 cannot read the case, and a link made for them fails
-    from core.downloads import signed_url
+    from core.services.downloads import signed_url
 
     app2 = drive.hall.users["app2"]
     assert (await http.get(await signed_url(govhall, doc["url"], app2.id))).status_code == 403

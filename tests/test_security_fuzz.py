@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from core.settings import Settings
+from core.plumbing.settings import Settings
 from tests.conftest import IS_POSTGRES, _prepare_postgres
 from tests.fuzz.graphql_fuzz import Report, demo_client, fuzz, poster
 

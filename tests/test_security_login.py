@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from core.app import create_app
-from core.models import LoginThrottle, SecurityEvent, User
-from core.passwords import PasswordHashing
-from core.settings import LoginLimits, Settings
+from core.faces.app import create_app
+from core.plumbing.models import LoginThrottle, SecurityEvent, User
+from core.plumbing.passwords import PasswordHashing
+from core.plumbing.settings import LoginLimits, Settings
 from tests.helpers import PASSWORD, TEST_PASSWORD_HASHING, make_user
 
 pytestmark = pytest.mark.anyio

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from core.models import Blob, Material
-from core.settings import Settings, UploadLimits
-from core.upload_limits import clean_orphans
+from core.plumbing.models import Blob, Material
+from core.plumbing.settings import Settings, UploadLimits
+from core.services.upload_limits import clean_orphans
 from tests.helpers import PASSWORD, TEST_PASSWORD_HASHING, make_center, make_user
 from tests.test_cli import cli_db  # noqa: F401  (fixture)
 

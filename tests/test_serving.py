@@ -1,4 +1,4 @@
-"""`govhall serve`'s socket and supervisor (core.serving): connections accepted by a worker send
+"""`govhall serve`'s socket and supervisor (core.faces.serving): connections accepted by a worker send
 without waiting for delayed ACKs (TCP_NODELAY), and a worker that dies is replaced."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 import httpx
 import pytest
 
-from core.serving import bind_socket, uvicorn_config
+from core.faces.serving import bind_socket, uvicorn_config
 from tests.test_cli import GOVHALL, ROOT, free_port
 
 pytestmark = pytest.mark.anyio

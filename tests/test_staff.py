@@ -87,8 +87,8 @@ async def test_per_center_and_for_managers_only(hall, gql):
     # an account that works in another center too is not deactivated from here
     other_admin = await gql.login("clerk-other", PASSWORD)
     assert other_admin
-    from core.accounts import grant_role
-    from core.models import User
+    from core.services.accounts import grant_role
+    from core.plumbing.models import User
 
     await grant_role(await User.get(username="clerk-other"), hall.center, "clerk")
     assert codes((await gql(ACTIVE, {"c": "hall", "u": "clerk-other", "a": False}, token=admin))["setStaffActive"]) == ["other_center"]

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from core import clock, stats
-from core.models import Case, Department, Window
+from core.services import clock, stats
+from core.plumbing.models import Case, Department, Window
 from tests.test_clock import make_case, make_world, started
 
 pytestmark = pytest.mark.anyio

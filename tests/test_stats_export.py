@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from core.clock import local_today
+from core.services.clock import local_today
 from tests.hall import CaseDriver, build_hall
 
 pytestmark = pytest.mark.anyio

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 import pytest
 from tortoise.connection import get_connection
 
-from core import stats
-from core.models import Case, Center, Department
-from core.stats_summary import rebuild
+from core.services import stats
+from core.plumbing.models import Case, Center, Department
+from core.plumbing.stats_summary import rebuild
 from tests.hall import CaseDriver, build_hall
 from tests.test_clock import make_case, make_world
 

@@ -14,12 +14,12 @@ from tests.helpers import center_doc
 from tests.test_cli import run
 from tests.test_graphql_loaders import counted_statements
 
-from core.accounts import Actor, load_grants
-from core.centers import load_center
-from core.db import is_postgres
+from core.services.accounts import Actor, load_grants
+from core.services.centers import load_center
+from core.plumbing.db import is_postgres
 from tortoise.connection import get_connection
-from core.items import define_item, publish_item
-from core.models import Case, CaseEvent, User
+from core.services.items import define_item, publish_item
+from core.plumbing.models import Case, CaseEvent, User
 
 import pytest
 

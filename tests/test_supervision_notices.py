@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from core.clock import local_today
-from core.models import Case, Notification
+from core.services.clock import local_today
+from core.plumbing.models import Case, Notification
 from tests.hall import CaseDriver, build_hall
 
 pytestmark = pytest.mark.anyio

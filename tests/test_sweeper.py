@@ -10,10 +10,12 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from core import clock, hookimpl
-from core.calendar import CENTER_TZ
-from core.models import Case, CaseEvent, Timer
-from core.sweeper import sweep
+from core.services import clock
+
+from core import hookimpl
+from core.services.calendar import CENTER_TZ
+from core.plumbing.models import Case, CaseEvent, Timer
+from core.services.sweeper import sweep
 from tests.test_clock import make_case, make_world, midnight_utc, started
 
 pytestmark = pytest.mark.anyio

@@ -59,8 +59,8 @@ def _free_port() -> int:
 SERVER = """
 import sys
 import uvicorn
-from core.app import create_app
-from core.settings import Settings
+from core.faces.app import create_app
+from core.plumbing.settings import Settings
 app = create_app(Settings(database_url=sys.argv[1]))
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), lifespan="on", log_level="warning")
 """
@@ -113,7 +113,7 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"sqlite:///{workdir / 'web.sqlite3'}"
     env = {**os.environ, "GOVHALL_DATABASE_URL": url}
     demo = subprocess.run(
-        [sys.executable, "-m", "core.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "core.faces.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     assert demo.returncode == 0, f"govhall demo failed:\n{demo.stdout}\n{demo.stderr}"
 

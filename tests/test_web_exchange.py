@@ -45,7 +45,7 @@ def web_server(tmp_path_factory: pytest.TempPathFactory, receiver: Receiver) -> 
     url = f"sqlite:///{db}"
     env = {**os.environ, "GOVHALL_DATABASE_URL": url, "GOVHALL_OUTBOX_SECONDS": "0.5",
            "GOVHALL_OUTBOX_BACKOFF_SECONDS": "0.5", "GOVHALL_OUTBOX_MAX_ATTEMPTS": "3"}
-    demo = subprocess.run([sys.executable, "-m", "core.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    demo = subprocess.run([sys.executable, "-m", "core.faces.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert demo.returncode == 0, f"govhall demo failed:\n{demo.stdout}\n{demo.stderr}"
     with sqlite3.connect(db) as conn:
         plugins, settings = conn.execute("SELECT plugins, settings FROM center WHERE code = 'lianzhou'").fetchone()

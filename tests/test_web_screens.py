@@ -119,7 +119,7 @@ def web_server(demo_db: Path) -> Iterator[str]:
         pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
     url = f"sqlite:///{demo_db}"
     env = {**os.environ, "GOVHALL_DATABASE_URL": url}
-    demo = subprocess.run([sys.executable, "-m", "core.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    demo = subprocess.run([sys.executable, "-m", "core.faces.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert demo.returncode == 0, f"govhall demo failed:\n{demo.stdout}\n{demo.stderr}"
     with serving(url, env, demo_db.parent / "server.log") as base:
         yield base

@@ -72,7 +72,7 @@ def test_wheel_installs_and_runs_from_an_empty_directory(installed: Path, tmp_pa
     work = tmp_path / "hall"
     work.mkdir()
     env = {"PATH": f"{installed / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "GOVHALL_SWEEP_SECONDS": "0"}
-    probe = "import core.resources as r; print(r.shipped_dir('forms'))"
+    probe = "import core.plumbing.resources as r; print(r.shipped_dir('forms'))"
     assert run(installed / "bin" / "python", "-c", probe, cwd=work, env=env).stdout.strip() == str(site / "core" / "shipped" / "forms")
 
     demo = run(govhall, "demo", cwd=work, env=env)

@@ -5,7 +5,7 @@ A center may name default end items per project kind in its settings::
     "settings": {"greenChannel": {"endItems": {"enterprise": "yyzz", "construction": "sgxk"}}}
 
 Linking a case is a line of the case's audit log (``green_channel``), written with
-:func:`core.cases.record_case_event`: the case becomes a green-channel case and urgent, so it stands
+:func:`core.services.cases.record_case_event`: the case becomes a green-channel case and urgent, so it stands
 first in every queue (windows act ahead of their usual limits).
 """
 

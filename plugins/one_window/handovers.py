@@ -2,7 +2,7 @@
 back office to the unified pickup window; receiving it; listing what waits to be received.
 
 Each hand-over and each receipt is a line of the case's audit log (``handover``,
-``receive_handover``), written with the core's :func:`core.cases.record_case_event`.
+``receive_handover``), written with the core's :func:`core.services.cases.record_case_event`.
 """
 
 from __future__ import annotations

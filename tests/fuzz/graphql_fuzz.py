@@ -146,8 +146,8 @@ def fuzz(post: Callable[[str, str], tuple[int, str]], tokens: dict[str, str], ex
 @contextmanager
 def demo_client(settings: Any, prepare: Callable[[], Any] | None = None) -> Iterator[tuple[TestClient, dict[str, str]]]:
     """The app on ``settings`` with the demo data, and a token per role."""
-    from core.app import create_app
-    from core.demo import build_demo
+    from core.faces.app import create_app
+    from core.services.demo import build_demo
 
     app = create_app(settings)
     with TestClient(app, raise_server_exceptions=False) as client:
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     import logging
     import os
 
-    from core.settings import Settings
+    from core.plumbing.settings import Settings
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=50, help="generated requests per operation and role")

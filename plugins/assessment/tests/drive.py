@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from core import clock, effects
-from core.accounts import Actor, load_grants
-from core.items import define_item, publish_item
-from core.models import Department, User, Window
+from core.services import clock, effects
+from core.services.accounts import Actor, load_grants
+from core.services.items import define_item, publish_item
+from core.plumbing.models import Department, User, Window
 from tests.hall import PERMIT, CaseDriver, Hall, codes  # noqa: F401  (codes: re-exported for the tests)
 
 CATEGORY = "code name max points floored explanations"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from core import clock
-from core.centers import set_plugin_enabled
+from core.services import clock
+from core.services.centers import set_plugin_enabled
 from plugins.assessment.periods import month, quarter
 from tests.hall import build_hall
 from tests.helpers import PASSWORD, make_user

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from core.api import CENTER_TZ
-from core.models import Case, CaseEvent, ItemVersion, Rating
+from core.plumbing.models import Case, CaseEvent, ItemVersion, Rating
 from tests.hall import build_hall
 
 from .drive import AssessmentDriver, add_department_windows

@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 import pytest
 
-from core.calendar import CENTER_TZ
-from core.models import Center, Rating
+from core.services.calendar import CENTER_TZ
+from core.plumbing.models import Center, Rating
 from tests.hall import build_hall
 
 from .drive import (DEPARTMENT, MANUAL, PRINT, STAFF, WINDOW, YEAR, AssessmentDriver, add_department_windows,

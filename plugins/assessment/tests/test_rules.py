@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from core import hookimpl
-from core.centers import set_plugin_enabled
-from core.models import Center
+from core.services.centers import set_plugin_enabled
+from core.plumbing.models import Center
 from tests.hall import build_hall
 
 from .drive import WINDOW, AssessmentDriver, category, row_of

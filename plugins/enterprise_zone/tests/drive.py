@@ -8,10 +8,10 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from core.accounts import Actor, load_grants
-from core.centers import load_center
-from core.clock import calendar_for, local_today
-from core.items import define_item, publish_item
+from core.services.accounts import Actor, load_grants
+from core.services.centers import load_center
+from core.services.clock import calendar_for, local_today
+from core.services.items import define_item, publish_item
 from plugins.enterprise_zone import FORMS
 from plugins.enterprise_zone.rules import add_years
 from tests.hall import CaseDriver, Hall, build_hall, codes  # noqa: F401  (codes: re-exported for the tests)

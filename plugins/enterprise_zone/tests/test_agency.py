@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import Notification
+from core.plumbing.models import Notification
 
 from .drive import AGENCY_REQUESTS, ASSIGN, REQUEST_AGENCY, ZoneDriver, build_zone, closing_data, codes, opening_data
 

@@ -7,9 +7,9 @@ import asyncio
 
 import pytest
 
-from core.accounts import Actor, load_grants
-from core.errors import UserErrorsException
-from core.models import CalendarDay, Center
+from core.services.accounts import Actor, load_grants
+from core.plumbing.errors import UserErrorsException
+from core.plumbing.models import CalendarDay, Center
 from plugins.enterprise_zone import appointments
 
 from .drive import APPOINTMENTS, BOOK, CANCEL, CAPACITY, ZoneDriver, build_zone, codes, next_weekend, next_workdays

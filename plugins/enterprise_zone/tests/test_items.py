@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.item_documents import load_item_files, validate_item_document
+from core.services.item_definitions import load_item_files, validate_item_document
 from plugins.enterprise_zone import FORMS
 
 DEMO_CENTERS = Path(__file__).resolve().parents[3] / "core" / "demo" / "centers"

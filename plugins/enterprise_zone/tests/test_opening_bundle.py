@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import CaseEvent, Department
-from core.plugins import acall_first
+from core.plumbing.models import CaseEvent, Department
+from core.services.plugins import acall_first
 from plugins.enterprise_zone.models import GiftPack
 
 from .drive import GIFT_PACKS, HAND_OVER_PACK, ZoneDriver, build_zone, closing_data, codes, opening_data

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.centers import set_plugin_enabled
-from core.models import Department
-from core.plugins import acall, acall_first
+from core.services.centers import set_plugin_enabled
+from core.plumbing.models import Department
+from core.services.plugins import acall, acall_first
 
 from .drive import (
     AGENCY_REQUESTS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import User
+from core.plumbing.models import User
 
 from .drive import ZoneDriver, build_zone
 
@@ -55,8 +55,8 @@ async def test_the_periods_of_the_day(drive):
 async def test_saturday_periods_where_the_center_keeps_a_duty_roster(drive):
     from datetime import timedelta
 
-    from core.clock import calendar_for, local_today
-    from core.models import Center
+    from core.services.clock import calendar_for, local_today
+    from core.plumbing.models import Center
 
     book = """mutation($c: String!, $i: String!, $d: Date!, $p: String!) { bookAppointment(center: $c, item: $i, date: $d, period: $p) {
       __typename ... on Appointment { period delayed } ... on UserErrors { errors { path code message } } } }"""

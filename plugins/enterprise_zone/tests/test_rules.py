@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.clock import local_today
+from core.services.clock import local_today
 from plugins.enterprise_zone.rules import add_years
 from tests.hall import GOOD_DATA
 

@@ -9,9 +9,9 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from core.api import publish_event
-from core.centers import load_center
-from core.outbox import Dispatcher, OutboxConfig, OutboxEvent
-from core.outbox.models import OutboxAttempt
+from core.services.centers import load_center
+from core.services.outbox import Dispatcher, OutboxConfig, OutboxEvent
+from core.plumbing.outbox_models import OutboxAttempt
 from tests.helpers import center_doc, make_user
 
 from .receiver import SECRET, Receiver

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from core.outbox import Dispatcher, OutboxConfig
-from core.sweeper import sweep
+from core.services.outbox import Dispatcher, OutboxConfig
+from core.services.sweeper import sweep
 from tests.hall import CaseDriver, build_hall
 
 from .receiver import SECRET

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from core.outbox import OutboxEvent
-from core.outbox.dispatch import LEASE_LOST
-from core.outbox.models import OutboxAttempt
+from core.services.outbox import OutboxEvent
+from core.services.outbox.dispatch import LEASE_LOST
+from core.plumbing.outbox_models import OutboxAttempt
 
 from .test_delivery import exchange_center, publish_many
 
@@ -38,7 +38,7 @@ def start_dispatcher(database_url: str) -> subprocess.Popen:
         "GOVHALL_OUTBOX_BATCH": "8",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "core.cli", "dispatch"], env=env, cwd=ROOT,
+        [sys.executable, "-m", "core.faces.cli", "dispatch"], env=env, cwd=ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 

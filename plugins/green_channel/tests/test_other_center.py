@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.centers import set_plugin_enabled
+from core.services.centers import set_plugin_enabled
 from tests.hall import build_hall
 
 from .drive import CHECK, ENTERPRISE, ONE, PRINT_FORM, PRINT_REGISTER, PROJECTS, GreenDriver, codes

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from core.calendar import CENTER_TZ
+from core.services.calendar import CENTER_TZ
 from tests.hall import build_hall
 
 from .drive import CHECK, ENTERPRISE, PRINT_FORM, PRINT_REGISTER, PROJECTS, QUEUE, GreenDriver, codes

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from core.centers import load_center
-from core.clock import calendar_for, local_today
+from core.services.centers import load_center
+from core.services.clock import calendar_for, local_today
 from core.api import CENTER_TZ
 from plugins.hall_floor import clock
 from tests.hall import CaseDriver, Hall, build_hall, codes  # noqa: F401  (codes: re-exported for the tests)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import Rating, User
+from core.plumbing.models import Rating, User
 
 from ..models import OnSiteRating, Rectification, Ticket, WalkInParty
 from .drive import SEND_CODE, CALL, ENTERPRISE, FIND_PARTY, RATE, RECALL, REGISTER, SKIP, TAKE, CALL_NEXT, codes, floor_driver

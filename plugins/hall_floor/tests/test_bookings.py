@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from core.models import Center
+from core.plumbing.models import Center
 from tests.helpers import PASSWORD, make_user
 
 from ..models import Booking, BookingSlot
@@ -23,7 +23,7 @@ async def drive(app, govhall, gql, monkeypatch):
 
 
 async def _saturday_and_sunday(drive):
-    from core.clock import calendar_for
+    from core.services.clock import calendar_for
 
     calendar = await calendar_for(drive.hall.center)
     day = drive.clock.moment.date()

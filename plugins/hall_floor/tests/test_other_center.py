@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.centers import set_plugin_enabled
+from core.services.centers import set_plugin_enabled
 
 from ..models import Booking, Ticket, WalkInParty
 from .drive import (

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from core.clock import calendar_for
-from core.models import Case, Notification, Rating
+from core.services.clock import calendar_for
+from core.plumbing.models import Case, Notification, Rating
 
 from ..models import OnSiteRating, Rectification, Ticket, WalkInParty
 from .drive import (

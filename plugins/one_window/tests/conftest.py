@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from core.form_validation import clear_validator_cache
+from core.services.form_validation import clear_validator_cache
 from tests.conftest import *  # noqa: F403
 
 

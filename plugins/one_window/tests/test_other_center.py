@@ -8,10 +8,10 @@ from datetime import datetime
 
 import pytest
 
-from core.accounts import Actor, load_grants
-from core.calendar import CENTER_TZ
-from core.centers import set_plugin_enabled
-from core.items import define_item, publish_item
+from core.services.accounts import Actor, load_grants
+from core.services.calendar import CENTER_TZ
+from core.services.centers import set_plugin_enabled
+from core.services.items import define_item, publish_item
 from plugins.one_window.models import HandOver
 from tests.hall import PERMIT, build_hall
 from tests.helpers import make_user

@@ -10,8 +10,8 @@ from datetime import datetime
 
 import pytest
 
-from core.calendar import CENTER_TZ
-from core.models import Case
+from core.services.calendar import CENTER_TZ
+from core.plumbing.models import Case
 from plugins.one_window.models import HandOver, PickupRecord
 from tests.hall import build_hall
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from core.calendar import CENTER_TZ
+from core.services.calendar import CENTER_TZ
 from plugins.staff import attendance
 from tests.hall import CaseDriver, Hall, build_hall, codes  # noqa: F401  (codes: re-exported for the tests)
 from tests.helpers import PASSWORD, make_user

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from core.centers import check_center_document
-from core.demo import CENTERS_DIR
+from core.services.centers import check_center_document
+from core.services.demo import CENTERS_DIR
 
 pytestmark = pytest.mark.anyio
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.centers import set_plugin_enabled
+from core.services.centers import set_plugin_enabled
 
 from .drive import (
     CLOCK_IN, LEAVE_REQUESTS, MONTH, REGISTER, REGISTER_DEVICE, REQUEST_LEAVE, SAVE_RECORD, SHEET, YEAR, build_staff, codes,

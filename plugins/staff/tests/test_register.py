@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import Center
+from core.plumbing.models import Center
 
 from .drive import REGISTER, SAVE_RECORD, build_staff, codes
 

@@ -1,0 +1,226 @@
+"""The Starlette application: /graphql, /healthz, the web UI, and routes plugins contribute."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pluggy
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from cross_web import HTTPException
+from strawberry.asgi import GraphQL
+
+from core.plumbing.db import open_database
+from core.services.documents.worker import KickRenderer, start_render_worker, stop_render_worker
+from core.faces.graphql.context import bearer_token, build_context
+from core.faces.graphql.errors import public_errors
+from core.faces.graphql.schema import build_schema
+from core.faces.limits import ANONYMOUS, LIMIT_CODE
+from core.plumbing.logging import AccessLog, configure_logging, security_event
+from core.plumbing.resources import shipped_dir
+from core.services.runtime import GovHall
+from core.faces.security_headers import SecurityHeaders
+from core.services.outbox.lifespan import start_dispatcher, stop_dispatcher
+from core.services.sweeper import run_sweeper
+from core.plumbing.settings import Settings
+
+WEB_DIR = shipped_dir("web")
+
+# Strawberry logs a full traceback for every error it returns; ours are logged once, by GovHallErrors.
+logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
+
+
+BAD_REQUEST_MESSAGES = {
+    "Unable to parse request body as JSON": "请求体不是有效的 JSON",
+    "No GraphQL query found in the request": "请求中没有 GraphQL 查询（query）",
+    "Unsupported content type": "不支持的内容类型，请使用 application/json",
+    "Batching is not enabled": "不支持批量请求，请一次发送一个查询",
+}
+
+
+def _error_response(message: str, code: str, status: int, **extensions: Any) -> JSONResponse:
+    return JSONResponse(
+        {"data": None, "errors": [{"message": message, "extensions": {"code": code, **extensions}}]},
+        status_code=status,
+    )
+
+
+async def _read_body(scope: Any, receive: Any, limit: int) -> bytes | None:
+    """The whole request body, or None as soon as it is known to exceed ``limit`` bytes."""
+    for name, value in scope.get("headers", []):
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            return None
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _unreadable_json(scope: Any, body: bytes) -> str | None:
+    """Why a JSON body cannot be read (invalid UTF-8, nesting too deep for the decoder, a number of
+    thousands of digits), or None. Strawberry would let these escape as a server error."""
+    content_type = next((v for k, v in scope.get("headers", []) if k == b"content-type"), b"")
+    if scope.get("method") != "POST" or not content_type.startswith(b"application/json"):
+        return None
+    try:
+        json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "请求体不是有效的 UTF-8 文本"
+    except RecursionError:
+        return "请求体的 JSON 嵌套过深"
+    except ValueError as exc:  # JSONDecodeError, or an integer beyond Python's digit limit
+        return f"请求体不是有效的 JSON（{exc}）"
+    return None
+
+
+def _replaying(body: bytes, receive: Any) -> Any:
+    sent = False
+
+    async def replay() -> Any:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+class GovHallGraphQL(GraphQL):
+    def __init__(self, *args: Any, max_request_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_request_bytes = max_request_bytes
+
+    async def get_context(self, request: Request, response: Any = None) -> Any:  # type: ignore[override]
+        context = await build_context(request)
+        request.state.graphql_context = context
+        return context
+
+    async def process_result(self, request: Request, result: Any) -> Any:  # type: ignore[override]
+        """Errors raised while parsing (e.g. too many tokens) skip the schema's error extension:
+        they are made public here, the same way."""
+        if result.errors:
+            result.errors = public_errors(result.errors, getattr(request.state, "graphql_context", None))
+        return await super().process_result(request, result)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """A request GraphQL cannot even read (bad JSON, no query, wrong content type) still gets a
+        GraphQL-shaped JSON error with a 4xx status, never a bare text line or a traceback."""
+        if scope["type"] != "http":
+            return await super().__call__(scope, receive, send)
+        request = Request(scope=scope, receive=receive)
+        limit = self.max_request_bytes if bearer_token(request) else ANONYMOUS.max_body_bytes or 0
+        body = await _read_body(scope, receive, limit)
+        if body is None:
+            security_event("limit_refused", limit="body", bytes_allowed=limit)
+            response = _error_response(
+                f"请求过大：不能超过 {limit // 1024} KB（登录后可发送更大的请求）", LIMIT_CODE, 413, limit="body",
+            )
+            return await response(scope, receive, send)
+        if unreadable := _unreadable_json(scope, body):
+            return await _error_response(f"{unreadable}", "BAD_REQUEST", 400)(scope, receive, send)
+        receive = _replaying(body, receive)
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            message = BAD_REQUEST_MESSAGES.get(exc.reason, "请求格式错误")
+            response = _error_response(f"{message}（{exc.reason}）", "BAD_REQUEST", exc.status_code)
+        await response(scope, receive, send)
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        """A request that never executed (syntax or validation error) is the client's fault: 400."""
+        response = super().create_response(response_data, sub_response)
+        if (
+            isinstance(response_data, dict)
+            and response_data.get("data") is None
+            and response_data.get("errors")
+            and all(not e.get("path") for e in response_data["errors"])
+        ):
+            response.status_code = 400
+        return response
+
+
+async def healthz(request: Request) -> Response:
+    from tortoise.connection import get_connection
+
+    await get_connection("default").execute_query("SELECT 1")
+    return JSONResponse({"status": "ok"})
+
+
+def extra_routes(govhall: GovHall) -> list[BaseRoute]:
+    """Core routes that live in their own modules (documents, verification), then the plugins'."""
+    from core.faces.routes import materials as materials_routes, stats_export
+    from core.faces.routes import documents as document_routes
+
+    routes: list[BaseRoute] = []
+    for module in (document_routes, materials_routes, stats_export):
+        routes.extend(module.routes())
+    for group in govhall.pm.hook.register_routes():
+        routes.extend(group)
+    return routes
+
+
+def create_app(settings: Settings | None = None, pm: pluggy.PluginManager | None = None) -> Starlette:
+    """A new app with its own plugin manager and schema; the lifespan opens the database."""
+    govhall = GovHall.create(settings, pm)
+    govhall.processes  # noqa: B018 - check every process now: a broken one stops the app at start
+    schema = build_schema(govhall.hub)
+    settings = govhall.settings
+    graphql_app = GovHallGraphQL(
+        schema, graphql_ide=None if settings.is_production else "graphiql", max_request_bytes=settings.max_request_bytes,
+    )
+    configure_logging()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with open_database(govhall.tortoise_config):
+            sweeper = None
+            if govhall.settings.sweep_seconds > 0:  # every worker sweeps: SKIP LOCKED splits the work
+                sweeper = asyncio.create_task(run_sweeper(govhall, govhall.settings.sweep_seconds))
+            renderer = start_render_worker(app, govhall)
+            dispatcher = start_dispatcher(govhall)
+            try:
+                yield
+            finally:
+                await stop_dispatcher(dispatcher)
+                await stop_render_worker(app, renderer)
+                if sweeper is not None:
+                    sweeper.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await sweeper
+
+    routes: list[BaseRoute] = [
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        *extra_routes(govhall),
+    ]
+    if WEB_DIR.is_dir():
+        routes.append(Route("/", lambda request: RedirectResponse("/web/")))
+        routes.append(Mount("/web", StaticFiles(directory=WEB_DIR, html=True), name="web"))
+    middleware = [Middleware(SecurityHeaders), Middleware(KickRenderer)]
+    if settings.log_requests:
+        middleware.insert(0, Middleware(AccessLog))
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    app.state.govhall = govhall
+    app.state.schema = schema
+    return app

@@ -1,0 +1,294 @@
+"""``govhall``: the administrator's command line.
+
+Every command prints a clear message and exits non-zero on bad input (2) or an unavailable
+database (3), never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from core.plumbing.errors import UserError, UserErrorsException
+from core.services.runtime import GovHall
+from core.plumbing.settings import Settings, SettingsError
+from core.plumbing.text_safety import BIDI_MESSAGE, has_bidi_controls
+
+EXIT_BAD_INPUT = 2
+EXIT_UNAVAILABLE = 3
+
+
+class CommandError(Exception):
+    """A failure to report to the administrator in one line, with an exit status."""
+
+    def __init__(self, message: str, status: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def print_errors(errors: list[UserError], source: str = "") -> None:
+    prefix = f"{source}: " if source else ""
+    for error in errors:
+        where = error.path if error.path else "/"
+        print(f"{prefix}{where}: {error.message} [{error.code}]", file=sys.stderr)
+
+
+def read_json_file(path: str) -> Any:
+    try:
+        text = Path(path).read_text("utf-8")
+    except FileNotFoundError:
+        raise CommandError(f"文件不存在 / file not found: {path}")
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        raise CommandError(f"无法读取文件 / cannot read {path}: {exc}")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CommandError(f"{path}: JSON 格式错误，第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}")
+
+
+def with_database(func: Callable[..., Awaitable[int | None]]) -> Callable[[argparse.Namespace], int]:
+    """Run an async command with the database open."""
+
+    def run(args: argparse.Namespace) -> int:
+        from core.plumbing.db import open_database
+
+        govhall = GovHall.create(Settings.from_env())
+
+        async def main() -> int | None:
+            async with open_database(govhall.tortoise_config):
+                return await func(govhall, args)
+
+        return asyncio.run(main()) or 0
+
+    return run
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from core.faces.serving import serve
+
+    settings = Settings.from_env()
+    if not settings.public_url_set and not is_loopback(args.host):
+        raise CommandError(
+            f"在非本机地址 {args.host} 上提供服务时必须设置 GOVHALL_PUBLIC_URL：文书二维码和链接打印的就是这个地址"
+            f"（未设置时会打印 {settings.public_url}）。例如 GOVHALL_PUBLIC_URL=https://zwfw.example.gov.cn"
+            f" / GOVHALL_PUBLIC_URL must be set when serving on a non-loopback address"
+        )
+    if args.workers < 1:
+        raise CommandError("--workers 至少为 1 / --workers must be at least 1")
+    govhall = GovHall.create(settings)
+    asyncio.run(_upgrade(govhall))
+    from core.faces.app import create_app
+
+    app = create_app(settings, govhall.pm)  # built once, before the workers are forked: they share it
+
+    print(f"GovHall 正在监听 http://{args.host}:{args.port}  (数据库: {_safe_url(settings.database_url)})", flush=True)
+    try:
+        serve(app, args.host, args.port, args.workers, args.log_level)
+    except OSError as exc:
+        raise CommandError(f"无法监听 {args.host}:{args.port}：{exc.strerror or exc}", EXIT_UNAVAILABLE)
+    return 0
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach ``host`` (then the default public URL is right)."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: may be reachable from anywhere
+
+
+def _safe_url(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+async def _upgrade(govhall: GovHall) -> list[str]:
+    from tortoise import Tortoise
+
+    from core.plumbing.db import upgrade
+
+    try:
+        return await upgrade(govhall.tortoise_config)
+    finally:
+        await Tortoise.close_connections()
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    applied = asyncio.run(_upgrade(GovHall.create(Settings.from_env())))
+    print("已应用迁移 / applied: " + (", ".join(applied) if applied else "无（数据库已是最新）"))
+    return 0
+
+
+@with_database
+async def cmd_center_load(govhall: GovHall, args: argparse.Namespace) -> int:
+    from core.services.centers import load_center
+
+    doc = read_json_file(args.file)
+    try:
+        center = await load_center(doc, govhall.hub.installed)
+    except UserErrorsException as exc:
+        print_errors(exc.errors, args.file)
+        print(f"中心文件有 {len(exc.errors)} 处问题，未写入任何数据。", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"已导入中心 {center.code}（{center.name}），启用插件：{'、'.join(center.plugins) or '无'}")
+    return 0
+
+
+@with_database
+async def cmd_user_add(govhall: GovHall, args: argparse.Namespace) -> int:
+    from tortoise.transactions import in_transaction
+
+    from core.services.accounts import add_user, grant_role
+    from core.services.centers import get_center
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass("密码 / password: ")
+        if getpass.getpass("再次输入 / again: ") != password:
+            raise CommandError("两次输入的密码不一致")
+    else:
+        raise CommandError("请在终端输入密码，或使用 --password-stdin")
+    try:
+        async with in_transaction():
+            center = await get_center(args.center)
+            user = await add_user(args.username, password, display_name=args.name or "", phone=args.phone or "",
+                                  hashing=govhall.settings.password_hashing)
+            await grant_role(user, center, args.role, department_code=args.department, window_code=args.window)
+    except UserErrorsException as exc:
+        print_errors(exc.errors)
+        return EXIT_BAD_INPUT
+    print(f"已创建用户 {user.username}：{args.center} / {args.role}" + (f" / {args.department}" if args.department else ""))
+    return 0
+
+
+def _checked_user_add(args: argparse.Namespace) -> int:
+    """A display name is printed on documents: it must read as typed (checked before the database opens)."""
+    if has_bidi_controls(args.name or ""):
+        raise CommandError("姓名" + BIDI_MESSAGE)
+    return cmd_user_add(args)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Apply migrations, then build the demo data."""
+    asyncio.run(_upgrade(GovHall.create(Settings.from_env())))
+    return _demo_data(args)
+
+
+@with_database
+async def _demo_data(govhall: GovHall, args: argparse.Namespace) -> int:
+    from core.services.demo import build_demo
+
+    for line in await build_demo(govhall):
+        print(line)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from core.faces.graphql.schema import build_schema, schema_sdl
+
+    govhall = GovHall.create(Settings.from_env())
+    sdl = schema_sdl(build_schema(govhall.hub))
+    if args.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(args.output).write_text(sdl, "utf-8")
+        print(f"已写入 {args.output}")
+    return 0
+
+
+def _optional_commands(sub: Any) -> None:
+    """Commands whose services live in their own modules (items, calendar, sweep, materials)."""
+    import importlib
+
+    # Imported by name: these modules import this one (its CommandError and helpers).
+    for name in ("core.faces.cli.items", "core.faces.cli.clock", "core.faces.cli.materials", "core.faces.cli.documents", "core.faces.cli.outbox",
+                 "core.faces.cli.catalogue", "core.faces.cli.stats"):
+        importlib.import_module(name).add_commands(sub)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govhall", description="GovHall 政务服务平台管理命令")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("serve", help="启动服务 (uvicorn；多进程共用一个 TCP_NODELAY 套接字)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="进程数；多进程请使用 PostgreSQL")
+    p.add_argument("--log-level", default="info")
+    p.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="数据库").add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db.add_parser("upgrade", help="应用全部迁移").set_defaults(func=cmd_db_upgrade)
+
+    center = sub.add_parser("center", help="中心").add_subparsers(dest="center_command", required=True, metavar="ACTION")
+    p = center.add_parser("load", help="导入或更新中心文件 (schemas/center.schema.json)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_center_load)
+
+    user = sub.add_parser("user", help="用户").add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    p = user.add_parser("add", help="添加用户并授予角色")
+    p.add_argument("username")
+    p.add_argument("--center", required=True)
+    p.add_argument("--role", required=True)
+    p.add_argument("--department")
+    p.add_argument("--window")
+    p.add_argument("--name", help="姓名")
+    p.add_argument("--phone")
+    p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    p.set_defaults(func=_checked_user_add)
+
+    p = sub.add_parser("demo", help="建立演示数据：种子中心、部门、窗口、事项和演示用户")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("schema", help="导出 GraphQL 模式")
+    p.add_argument("--output", "-o", default="schema.graphql")
+    p.set_defaults(func=cmd_schema)
+
+    _optional_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        from core.plumbing.db import upgrade  # noqa: F401  (import errors should surface before the try below)
+
+        return args.func(args)
+    except CommandError as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return exc.status
+    except SettingsError as exc:
+        print(f"设置错误 / bad setting: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UserErrorsException as exc:
+        print_errors(exc.errors)
+        return EXIT_BAD_INPUT
+    except (OSError, ConnectionError) as exc:
+        print(f"无法连接数据库或读取文件 / unavailable: {exc}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: one line, not a traceback
+        if "TORTOISE" in type(exc).__name__.upper() or type(exc).__module__.startswith(("tortoise", "asyncpg", "sqlite3")):
+            print(f"数据库错误 / database error: {exc}", file=sys.stderr)
+            return EXIT_UNAVAILABLE
+        print(f"意外错误 / unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+

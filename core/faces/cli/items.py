@@ -1,0 +1,48 @@
+"""``govhall items load DIR``: item documents from a folder into a center, all checked first."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from core.faces.cli import EXIT_BAD_INPUT, CommandError, print_errors, with_database
+from core.plumbing.errors import UserErrorsException
+from core.services.runtime import GovHall
+
+
+@with_database
+async def cmd_items_load(govhall: GovHall, args: argparse.Namespace) -> int:
+    from core.services.centers import get_center
+    from core.services.items import load_items_dir
+
+    folder = Path(args.dir)
+    if not folder.is_dir():
+        raise CommandError(f"目录不存在 / not a directory: {folder}")
+    from core.plumbing.models import Center
+
+    try:
+        centers = [await get_center(args.center)] if args.center else await Center.all().order_by("id")
+        results = []
+        for center in centers:
+            results.append((center, await load_items_dir(govhall, center, folder, publish=not args.no_publish, actor_name="cli")))
+    except UserErrorsException as exc:
+        print_errors(exc.errors)
+        print(f"共 {len(exc.errors)} 处问题，未导入任何事项。", flush=True)
+        return EXIT_BAD_INPUT
+    if not results:
+        raise CommandError("还没有任何中心，请先导入中心文件（govhall center load）")
+    for center, published in results:
+        for version in published:
+            print(f"{center.code}：已发布 {version.code} 第{version.version}版：{version.name}")
+        print(f"{center.code}：发布 {len(published)} 个事项（未变化的事项不重新发布）")
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    items = sub.add_parser("items", help="事项").add_subparsers(dest="items_command", required=True, metavar="ACTION")
+    p = items.add_parser("load", help="从目录导入事项定义（JSON）并发布")
+    p.add_argument("dir")
+    p.add_argument("--center", help="只导入这个中心；不指定时导入全部中心")
+    p.add_argument("--no-publish", action="store_true", help="只保存草稿，不发布")
+    p.set_defaults(func=cmd_items_load)

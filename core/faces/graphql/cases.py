@@ -1,0 +1,324 @@
+"""submitCase, case, cases, transitionCase, rateCase; the Case type."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from core.services import cases as service
+from core.services import my_cases
+from core.services.documents.issue import document_url
+from core.faces.graphql.documents import status_fields as document_status
+from core.services.downloads import link_for
+from core.plumbing.models import Case as CaseRow
+from core.plumbing.models import ItemVersion
+from core.services.ratings import rate_case
+from core.faces.graphql.context import Info
+from core.faces.graphql.types import UserErrors, mutation_result
+
+
+@strawberry.enum(description="预警：NONE 正常，YELLOW 黄牌（临近期限），RED 红牌（已超期）")
+class Alert(Enum):
+    NONE = "NONE"
+    YELLOW = "YELLOW"
+    RED = "RED"
+
+
+@strawberry.type
+class CaseItem:
+    code: str
+    name: str
+    version: int
+
+
+@strawberry.type(description="办件所在的政务服务中心")
+class CaseCenter:
+    code: str
+    name: str
+
+
+@strawberry.type
+class CaseEventType:
+    seq: int
+    action: str
+    actor: str
+    role: str
+    at: datetime
+    comment: str
+    from_state: str
+    to_state: str
+    changes: JSON
+
+
+@strawberry.type
+class CaseDocument:
+    id: strawberry.ID = strawberry.field(description="文书编号（随机，不连续）")
+    kind: str
+    title: str
+    number: str
+    issued_on: date
+    url: str = strawberry.field(description="PDF 地址（需在请求头携带令牌）")
+    sha256: str | None = strawberry.field(description="PDF 的 SHA-256（生成之前为空）")
+    verify_code: str
+    status: str = strawberry.field(default="ready", description="生成状态：pending 正在生成、ready 已生成、failed 生成失败")
+    status_label: str = strawberry.field(default="已生成", description="生成状态（中文）")
+    progress: int = strawberry.field(default=100, description="生成进度（百分比）")
+
+    @strawberry.field(description="PDF 下载链接：几分钟内有效，仅限本人使用（可直接在浏览器中打开）")
+    async def download_url(self, info: Info) -> str:
+        return await link_for(info, self.url)
+
+
+@strawberry.type
+class CaseAction:
+    action: str
+    label: str
+    comment_required: bool
+    edits_data: bool
+    decision: bool = strawberry.field(default=False, description="审批决定（准予/不予许可、退回、复核）：须填写意见，执行前应确认")
+
+
+@strawberry.type
+class DepartmentTask:
+    department: str
+    department_name: str
+    lead: bool
+    state: str
+    due: date | None
+    comment: str
+
+
+@strawberry.type
+class NotificationType:
+    channel: str
+    recipient: str
+    text: str
+    at: datetime
+
+
+@strawberry.type
+class ExplainedDayType:
+    date: date
+    counted: bool
+    reason: str
+
+
+@strawberry.type(name="Case", description="办件")
+class CaseType:
+    _row: strawberry.Private[CaseRow]
+    id: strawberry.ID
+    number: str
+    state: str
+    kind: str
+    data: JSON
+    version: int
+    urgent: bool
+    channel: str
+    submitted_at: datetime
+    accepted_at: datetime | None
+    completed_at: datetime | None
+    promised_due: date | None
+    legal_due: date | None
+    deadline_provisional: bool
+    alert: Alert
+    applicant_name: str
+
+    @strawberry.field(description="状态名称")
+    def state_label(self, info: Info) -> str:
+        return info.context.govhall.processes.get(self._row.process).state_label(self._row.state)
+
+    @strawberry.field(description="办件类型名称")
+    def kind_label(self) -> str:
+        return service.KIND_LABELS.get(self._row.kind, self._row.kind)
+
+    @strawberry.field
+    async def item(self, info: Info) -> CaseItem:
+        v = self._row.__dict__.get("_item_version")  # fetched with the case (one case), else batched
+        if not isinstance(v, ItemVersion):
+            v = await info.context.loaders.item_version.load(self._row.item_version_id)  # type: ignore[attr-defined]
+        return CaseItem(code=v.code, name=v.name, version=v.version)
+
+    @strawberry.field(description="办件所在的中心（我的办件跨中心列出时显示）")
+    async def center(self, info: Info) -> CaseCenter:
+        c = await info.context.loaders.center.load(self._row.center_id)  # type: ignore[attr-defined]
+        return CaseCenter(code=c.code, name=c.name)
+
+    @strawberry.field
+    async def department(self, info: Info) -> str | None:
+        if self._row.department_id is None:  # type: ignore[attr-defined]
+            return None
+        d = await info.context.loaders.department.load(self._row.department_id)  # type: ignore[attr-defined]
+        return d.code if d else None
+
+    @strawberry.field(description="当前用户可执行的动作标识")
+    async def available_actions(self, info: Info) -> list[str]:
+        return [t.action for t in await self._transitions(info)]
+
+    @strawberry.field(description="当前用户可执行的动作（含名称）")
+    async def actions(self, info: Info) -> list[CaseAction]:
+        return [
+            CaseAction(action=t.action, label=t.label, comment_required=t.opinion_required, edits_data=t.edits_data,
+                       decision=t.decision)
+            for t in await self._transitions(info)
+        ]
+
+    async def _transitions(self, info: Info) -> list:
+        process = info.context.govhall.processes.get(self._row.process)
+        return await service.available_transitions(info.context.actor, self._row, process)
+
+    @strawberry.field(description="审计记录（只增不改）")
+    async def events(self, info: Info) -> list[CaseEventType]:
+        rows = await info.context.loaders.events.load(self._row.id)
+        return [
+            CaseEventType(seq=e.seq, action=e.action, actor=e.actor_name, role=e.role, at=e.at, comment=e.comment,
+                          from_state=e.from_state, to_state=e.to_state, changes=e.changes)
+            for e in rows
+        ]
+
+    @strawberry.field(description="已出具的文书")
+    async def documents(self, info: Info) -> list[CaseDocument]:
+        rows = await info.context.loaders.documents.load(self._row.id)
+        return [
+            CaseDocument(id=strawberry.ID(d.public_id), kind=d.kind, title=d.title, number=d.number,
+                         issued_on=d.issued_on, url=document_url(d), sha256=d.sha256 or None, verify_code=d.verify_code,
+                         **document_status(d))
+            for d in rows
+        ]
+
+    @strawberry.field(description="联办件各部门任务")
+    async def tasks(self, info: Info) -> list[DepartmentTask]:
+        rows = await info.context.loaders.tasks.load(self._row.id)
+        return [
+            DepartmentTask(department=t.department.code, department_name=t.department.name, lead=t.lead,
+                           state=t.state, due=t.due, comment=t.comment)
+            for t in rows
+        ]
+
+    @strawberry.field(description="期限计算说明：逐日列出计入与不计入的日期及原因")
+    async def deadline_explanation(self) -> list[ExplainedDayType]:
+        from core.services.clock import explain_case
+
+        if self._row.accepted_on is None:
+            return []
+        deadline = await explain_case(self._row)
+        return [ExplainedDayType(date=d.day, counted=d.counted, reason=d.reason) for d in deadline.explanation]
+
+    @strawberry.field(description="申报材料：按事项材料清单列出已提交的文件（含共享复用）")
+    async def materials(self) -> list[Annotated["CaseMaterialSlot", strawberry.lazy("core.faces.graphql.materials")]]:
+        from core.faces.graphql.materials import slots_for
+
+        return await slots_for(self._row)
+
+    @strawberry.field(description="已发送的短信通知")
+    async def notifications(self, info: Info) -> list[NotificationType]:
+        rows = await info.context.loaders.notifications.load(self._row.id)
+        return [NotificationType(channel=n.channel, recipient=n.recipient, text=n.text, at=n.created_at) for n in rows]
+
+    @strawberry.field(description="好差评")
+    async def rating(self, info: Info) -> int | None:
+        row = await info.context.loaders.rating.load(self._row.id)
+        return row.level if row else None
+
+
+def case_type(row: CaseRow) -> CaseType:
+    return CaseType(
+        _row=row, id=strawberry.ID(str(row.id)), number=row.number, state=row.state, kind=row.kind, data=row.data,
+        version=row.version, urgent=row.urgent, channel=row.channel, submitted_at=row.submitted_at,
+        accepted_at=row.accepted_at, completed_at=row.completed_at, promised_due=row.promised_due,
+        legal_due=row.legal_due, deadline_provisional=row.deadline_provisional, alert=Alert(row.alert),
+        applicant_name=row.applicant_name,
+    )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class CaseEdge:
+    node: CaseType
+    cursor: str
+
+
+@strawberry.type
+class CaseConnection:
+    edges: list[CaseEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class RatingType:
+    case_id: strawberry.ID
+    level: int
+    comment: str
+
+
+SubmitCaseResult = Annotated[CaseType | UserErrors, strawberry.union("SubmitCaseResult")]
+TransitionCaseResult = Annotated[CaseType | UserErrors, strawberry.union("TransitionCaseResult")]
+RateCaseResult = Annotated[RatingType | UserErrors, strawberry.union("RateCaseResult")]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="一个办件（申请人只能看自己的，工作人员看本中心/本部门的）")
+    async def case(self, info: Info, id: strawberry.ID) -> CaseType:
+        return case_type(await service.load_visible_case(info.context.actor, id))
+
+    @strawberry.field(description="办件列表：急办件优先，其余按提交先后；游标分页")
+    async def cases(
+        self, info: Info, center: str, state: str | None = None, kind: str | None = None, alert: Alert | None = None,
+        department: str | None = None, mine: bool = False, first: int = 20, after: str | None = None,
+        search: Annotated[str | None, strawberry.argument(description="办件编号、申请人姓名、身份证号码、统一社会信用代码或手机号码（包含即可）")] = None,
+    ) -> CaseConnection:
+        page = await service.list_cases(
+            info.context.actor, center, state=state, kind=kind, alert=alert.value if alert else None,
+            department=department, mine=mine, first=first, after=after, search=search,
+        )
+        edges = [CaseEdge(node=case_type(c), cursor=service.encode_cursor(c)) for c in page.cases]
+        return CaseConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
+
+    @strawberry.field(description="我的办件：本人申请或代办的办件，所有中心合在一起，新提交的在前；游标分页")
+    async def my_cases(self, info: Info, first: int = 20, after: str | None = None) -> CaseConnection:
+        page = await my_cases.list_my_cases(info.context.actor, first=first, after=after)
+        edges = [CaseEdge(node=case_type(c), cursor=my_cases.encode_cursor(c)) for c in page.cases]
+        return CaseConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="提交办件（线上线下无差别）；代办时 onBehalfOf 为申请人账号，须有已受理的代办申请或随件提交授权委托书（目录编码 wts）")
+    async def submit_case(
+        self, info: Info, center: str, item: str, data: JSON, materials: list[strawberry.ID] | None = None,
+        on_behalf_of: str | None = None, channel: str = "web",
+    ) -> SubmitCaseResult:
+        ctx = info.context
+        return await mutation_result(
+            lambda: service.submit_case(ctx.govhall, ctx.actor, center, item, data, on_behalf_of=on_behalf_of,
+                                        channel=channel, materials=materials or ()),
+            case_type,
+        )
+
+    @strawberry.mutation(description="执行办件动作；expectedVersion 防止并发覆盖（冲突时返回 conflict）")
+    async def transition_case(
+        self, info: Info, id: strawberry.ID, action: str, comment: str | None = None, data: JSON | None = None,
+        expected_version: int | None = None,
+    ) -> TransitionCaseResult:
+        ctx = info.context
+        return await mutation_result(
+            lambda: service.transition_case(ctx.govhall, ctx.actor, id, action, comment=comment or "",
+                                            params=data or {}, expected_version=expected_version),
+            case_type,
+        )
+
+    @strawberry.mutation(description="好差评：1 非常不满意 … 5 非常满意")
+    async def rate_case(self, info: Info, id: strawberry.ID, level: int, comment: str | None = None) -> RateCaseResult:
+        return await mutation_result(
+            lambda: rate_case(info.context.actor, id, level, comment or ""),
+            lambda r: RatingType(case_id=strawberry.ID(str(r.case_id)), level=r.level, comment=r.comment),
+        )

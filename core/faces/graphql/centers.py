@@ -1,0 +1,101 @@
+"""centers, center, and switching a center's plugins."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from core.services.centers import get_center, set_plugin_enabled
+from core.plumbing.models import Center as CenterRow
+from core.plumbing.models import Department as DepartmentRow
+from core.plumbing.models import Window as WindowRow
+from core.faces.graphql.context import Info
+from core.faces.graphql.types import UserErrors, mutation_result
+
+
+@strawberry.type
+class Department:
+    code: str
+    name: str
+    category: str
+    back_office: str = strawberry.field(default="", description="后台审批科室")
+    abbreviation: str = strawberry.field(default="", description="文号简称，如 连市监审")
+    seal_name: str = strawberry.field(default="", description="审批专用章印文；空则为部门名称＋审批专用章")
+
+
+@strawberry.type
+class Window:
+    code: str
+    name: str
+    kind: str = strawberry.field(description="comprehensive 综合窗口、special 专业窗口、pickup 出件窗口、consult 咨询窗口、agency 代办窗口")
+    department: str | None = strawberry.field(default=None, description="所属部门代码")
+    serves: list[str] = strawberry.field(default_factory=list, description="综合窗口服务的部门代码")
+
+
+def department_type(d: DepartmentRow) -> Department:
+    return Department(code=d.code, name=d.name, category=d.category, back_office=d.back_office,
+                      abbreviation=d.abbreviation, seal_name=d.seal_name)
+
+
+def window_type(w: WindowRow, department_code: str | None) -> Window:
+    return Window(code=w.code, name=w.name, kind=w.kind, department=department_code, serves=list(w.serves or []))
+
+
+@strawberry.type
+class Center:
+    code: str
+    name: str
+    plugins: list[str]
+    office_hours: list[str]
+    parent: str | None
+    _id: strawberry.Private[int]
+
+    @strawberry.field
+    async def departments(self) -> list[Department]:
+        rows = await DepartmentRow.filter(center_id=self._id).order_by("id")
+        return [department_type(d) for d in rows]
+
+    @strawberry.field
+    async def windows(self) -> list[Window]:
+        rows = await WindowRow.filter(center_id=self._id).order_by("id").select_related("department")
+        return [window_type(w, w.department.code if w.department else None) for w in rows]
+
+
+def center_type(row: CenterRow, parent_code: str | None = None) -> Center:
+    return Center(
+        code=row.code, name=row.name, plugins=list(row.plugins or []), office_hours=list(row.office_hours or []),
+        parent=parent_code, _id=row.id,
+    )
+
+
+SetPluginResult = Annotated[Center | UserErrors, strawberry.union("SetPluginResult")]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="所有政务服务中心（公开）")
+    async def centers(self) -> list[Center]:
+        rows = await CenterRow.all().order_by("id").select_related("parent")
+        return [center_type(r, r.parent.code if r.parent else None) for r in rows]
+
+    @strawberry.field(description="一个中心（公开）")
+    async def center(self, code: str) -> Center | None:
+        row = await CenterRow.get_or_none(code=code).select_related("parent")
+        return center_type(row, row.parent.code if row.parent else None) if row else None
+
+    @strawberry.field(description="本部署已安装、中心可以启用的插件")
+    def installed_plugins(self, info: Info) -> list[str]:
+        return sorted(info.context.govhall.hub.installed)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="为中心启用或停用插件（管理员），立即生效")
+    async def set_plugin_enabled(self, info: Info, center: str, plugin: str, enabled: bool) -> SetPluginResult:
+        async def work() -> CenterRow:
+            row = await get_center(center)
+            info.context.actor.require(row.id, "admin")
+            return await set_plugin_enabled(row, plugin, enabled, info.context.govhall.hub.installed)
+
+        return await mutation_result(work, center_type)

@@ -1,0 +1,165 @@
+"""投诉 fields, in every center: intake, assignment, escalation, reply, follow-up, verification, and
+the consequences (通报 / 下岗) the supervision office watches. The service is :mod:`core.services.complaints`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import strawberry
+
+from core.services import complaints as service
+from core.plumbing.models import Complaint, ComplaintStep
+from core.faces.graphql.context import Info
+from core.faces.graphql.types import UserErrors, mutation_result
+
+
+@strawberry.type(name="ComplaintStep", description="投诉的跟踪处理记录")
+class StepType:
+    action: str
+    action_label: str
+    actor: str | None
+    text: str
+    at: datetime
+
+
+@strawberry.type(name="Complaint", description="投诉")
+class ComplaintType:
+    id: strawberry.ID
+    channel: str
+    channel_label: str
+    text: str
+    complainant: str
+    case_id: strawberry.ID | None
+    case_number: str | None
+    department: str | None
+    window: str | None
+    staff: str | None = strawberry.field(description="被投诉人（用户名）")
+    staff_name: str | None
+    verified: bool
+    reply: str
+    status: str = strawberry.field(description="待核查、属实、不属实")
+    stage: str = strawberry.field(description="filed、assigned、escalated、replied、verified")
+    stage_label: str
+    due_on: date | None = strawberry.field(description="答复期限")
+    overdue: bool = strawberry.field(description="未答复且已超过答复期限")
+    written_reply: bool = strawberry.field(description="须书面答复")
+    assignee: str | None
+    escalated: bool = strawberry.field(description="已上报主任室")
+    consequence: str | None = strawberry.field(description="notice 通报，removal 下岗（待中心决定）")
+    consequence_label: str | None
+    received_by: str | None
+    verified_by: str | None
+    created_at: datetime
+
+    loaded_steps: strawberry.Private[list[ComplaintStep] | None] = None
+
+    @strawberry.field(description="跟踪处理记录，按时间先后")
+    async def steps(self) -> list[StepType]:
+        rows = self.loaded_steps
+        if rows is None:
+            rows = (await service.steps_for([int(self.id)])).get(int(self.id), [])
+        return [StepType(action=s.action, action_label=service.ACTIONS.get(s.action, s.action),
+                         actor=(s.actor.display_name or s.actor.username) if s.actor else None, text=s.text, at=s.at)
+                for s in rows]
+
+
+@strawberry.type(name="ComplaintConsequence", description="被投诉查实的人员：一次通报，二次下岗（待中心决定）")
+class ConsequenceType:
+    staff: str
+    staff_name: str
+    count: int
+    consequence: str
+    consequence_label: str
+    complaint_ids: list[strawberry.ID]
+
+
+STAGE_LABELS = {"filed": "待分派", "assigned": "办理中", "escalated": "已上报主任室", "replied": "已答复", "verified": "已核查"}
+
+
+def _name(user) -> str | None:  # type: ignore[no-untyped-def]
+    return (user.display_name or user.username) if user else None
+
+
+def complaint_type(row: Complaint) -> ComplaintType:
+    status = "属实" if row.verified else ("不属实" if row.verified_at else "待核查")
+    stage = service.stage(row)
+    return ComplaintType(
+        id=strawberry.ID(str(row.id)), channel=row.channel, channel_label=service.CHANNELS.get(row.channel, row.channel),
+        text=row.text, complainant=row.complainant,
+        case_id=strawberry.ID(str(row.case.id)) if row.case else None, case_number=row.case.number if row.case else None,
+        department=row.department.code if row.department else None, window=row.window.code if row.window else None,
+        staff=row.staff.username if row.staff else None, staff_name=_name(row.staff), verified=row.verified,
+        reply=row.reply, status=status, stage=stage, stage_label=STAGE_LABELS[stage], due_on=row.due_on,
+        overdue=service.is_overdue(row), written_reply=row.channel in service.WRITTEN_CHANNELS,
+        assignee=row.assignee.username if row.assignee else None, escalated=row.escalated_at is not None,
+        consequence=row.consequence or None, consequence_label=service.CONSEQUENCES.get(row.consequence),
+        received_by=_name(row.received_by), verified_by=_name(row.verified_by), created_at=row.created_at,
+    )
+
+
+def consequence_type(c: service.Consequence) -> ConsequenceType:
+    return ConsequenceType(
+        staff=c.staff.username, staff_name=c.staff.display_name or c.staff.username, count=c.count,
+        consequence=c.consequence, consequence_label=service.CONSEQUENCES[c.consequence],
+        complaint_ids=[strawberry.ID(str(k)) for k in c.complaint_ids],
+    )
+
+
+ComplaintResult = Annotated[ComplaintType | UserErrors, strawberry.union("ComplaintResult")]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="本中心的投诉，最新的在前（综合窗口、督查科、首席代表、管理员；承办人看分派给自己的）")
+    async def complaints(self, info: Info, center: str, pending: bool | None = None) -> list[ComplaintType]:
+        rows = await service.list_complaints(info.context.actor, center, pending)
+        steps = await service.steps_for([k.id for k in rows])  # one query for the whole list
+        listed = [complaint_type(k) for k in rows]
+        for item in listed:
+            item.loaded_steps = steps.get(int(item.id), [])
+        return listed
+
+    @strawberry.field(description="投诉查实的后果：一次投诉查实通报，二次投诉查实下岗（督查科、首席代表、管理员）")
+    async def complaint_consequences(self, info: Info, center: str) -> list[ConsequenceType]:
+        return [consequence_type(c) for c in await service.consequences(info.context.actor, center)]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="登记投诉：综合窗口、督查科登记当面、电话、书面、12345等投诉；申请人可就本人办件网上投诉")
+    async def file_complaint(
+        self, info: Info, center: str, text: str, channel: str | None = None, case: strawberry.ID | None = None,
+        department: str | None = None, window: str | None = None, staff: str | None = None,
+        complainant: str | None = None,
+    ) -> ComplaintResult:
+        given = service.ComplaintInput(
+            channel=channel or "written", text=text, case=str(case) if case else None, department=department,
+            window=window, staff=staff, complainant=complainant or "",
+        )
+        actor = info.context.actor
+        return await mutation_result(lambda: service.file_complaint(actor, center, given), complaint_type)
+
+    @strawberry.mutation(description="分派投诉给工作人员办理（不能分派给被投诉人或被投诉部门的人员）")
+    async def assign_complaint(self, info: Info, id: strawberry.ID, assignee: str) -> ComplaintResult:
+        return await mutation_result(lambda: service.assign_complaint(info.context.actor, id, assignee), complaint_type)
+
+    @strawberry.mutation(description="较复杂或涉及两个以上部门的投诉上报主任室（督查科、管理员）")
+    async def escalate_complaint(self, info: Info, id: strawberry.ID, note: str) -> ComplaintResult:
+        return await mutation_result(lambda: service.escalate_complaint(info.context.actor, id, note), complaint_type)
+
+    @strawberry.mutation(description="答复投诉人（书面投诉须书面答复）")
+    async def reply_complaint(self, info: Info, id: strawberry.ID, reply: str) -> ComplaintResult:
+        return await mutation_result(lambda: service.reply_complaint(info.context.actor, id, reply), complaint_type)
+
+    @strawberry.mutation(description="记录投诉的跟踪处理情况")
+    async def note_complaint(self, info: Info, id: strawberry.ID, text: str) -> ComplaintResult:
+        return await mutation_result(lambda: service.note_complaint(info.context.actor, id, text), complaint_type)
+
+    @strawberry.mutation(description="核查投诉（督查科）：是否属实，一经核查不可更改；尚未答复的同时答复；不能核查涉及本人的投诉")
+    async def verify_complaint(
+        self, info: Info, id: strawberry.ID, verified: bool, reply: str | None = None
+    ) -> ComplaintResult:
+        return await mutation_result(
+            lambda: service.verify_complaint(info.context.actor, id, verified, reply), complaint_type
+        )

@@ -1,0 +1,95 @@
+"""What a client sees of errors: permission and not-found errors keep their Chinese message and
+get ``extensions.code``; limit refusals are said in Chinese; anything unexpected is logged here and
+masked — no traceback ever leaves. In production, anonymous callers get no field suggestions
+("Did you mean …?"): they would spell out the schema that introspection hides."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from graphql.error import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from core.plumbing.errors import Forbidden, NotFound, UserErrorsException
+from core.faces.limits import is_production, public_limit_error, tier_for
+from core.plumbing.logging import security_event
+
+log = logging.getLogger("govhall.graphql")
+
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+INTERNAL_MESSAGE = "服务器内部错误，请稍后重试；如持续出现请联系管理员"
+
+
+def public_errors(errors: list[GraphQLError], context: Any) -> list[GraphQLError]:
+    """What the client may see of ``errors`` (``context``: the request's GraphQL context, or None)."""
+    public = [_public(e, context) for e in errors]
+    if is_production(context) and getattr(getattr(context, "actor", None), "user", None) is None:
+        public = [_without_suggestions(e) for e in public]
+    return public
+
+
+class GovHallErrors(MaskErrors):
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda e: True, error_message=INTERNAL_MESSAGE)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return public_errors(errors, self.execution_context.context)
+
+
+def _public(error: GraphQLError, context: Any) -> GraphQLError:
+    if (error.extensions or {}).get("code") and error.original_error is None:
+        return error  # ours already (a limit refusal, a bad input): said once, logged once
+    original = error.original_error
+    if original is None:  # syntax or validation error: about the query, safe to show
+        limited = public_limit_error(error)
+        if limited is not None:
+            security_event("limit_refused", limit=(limited.extensions or {}).get("limit"),
+                           tier=tier_for(context).name, **_who(context))
+            return limited
+        return _bad_request(error)
+    if isinstance(original, Forbidden):
+        security_event("permission_refused", field=".".join(str(p) for p in error.path or ()), **_who(context))
+        return _with(error, original.message, "FORBIDDEN")
+    if isinstance(original, NotFound):
+        return _with(error, original.message, "NOT_FOUND")
+    if isinstance(original, UserErrorsException):
+        return _with(error, "；".join(e.message for e in original.errors), "BAD_USER_INPUT")
+    if isinstance(original, GraphQLError):  # e.g. a bad scalar value
+        return _bad_request(error)
+    log.error("unexpected error in %s", error.path, exc_info=original)
+    return _with(error, INTERNAL_MESSAGE, "INTERNAL")
+
+
+def _bad_request(error: GraphQLError) -> GraphQLError:
+    """A syntax, validation or value error: the graphql-core text (a client's developer searches
+    for it) after a Chinese lead, with ``extensions.code = BAD_REQUEST``."""
+    if (error.extensions or {}).get("code"):
+        return error
+    return GraphQLError(
+        message=f"请求有误：{error.message}", nodes=error.nodes, source=error.source, positions=error.positions,
+        path=error.path, original_error=None, extensions={**(error.extensions or {}), "code": "BAD_REQUEST"},
+    )
+
+
+def _who(context: Any) -> dict[str, object]:
+    user = getattr(getattr(context, "actor", None), "user", None)
+    return {"user_id": user.id if user is not None else None}
+
+
+def _without_suggestions(error: GraphQLError) -> GraphQLError:
+    message = _SUGGESTION.sub("", error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(
+        message=message, nodes=error.nodes, source=error.source, positions=error.positions,
+        path=error.path, original_error=error.original_error, extensions=error.extensions,
+    )
+
+
+def _with(error: GraphQLError, message: str, code: str) -> GraphQLError:
+    return GraphQLError(
+        message=message, nodes=error.nodes, source=error.source, positions=error.positions,
+        path=error.path, original_error=None, extensions={"code": code},
+    )

@@ -1,0 +1,69 @@
+"""Per-request DataLoaders: a page of cases asks for its departments, items, ratings, events… in
+one query per kind, not one per case (made in :func:`core.faces.graphql.context.build_context`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+
+from core.plumbing.models import CaseEvent, Center, CaseTask, Department, Document, ItemVersion, Notification, Rating
+
+M = TypeVar("M", bound=Model)
+
+
+def _by_id(model: type[M], only: Sequence[str] = ()) -> Callable[[Sequence[int]], Awaitable[list[M | None]]]:
+    async def load(ids: Sequence[int]) -> list[M | None]:
+        query = model.filter(id__in=list(ids))
+        if only:
+            query = query.only("id", *only)
+        found = {row.id: row for row in await query}
+        return [found.get(i) for i in ids]
+
+    return load
+
+
+def _one_per_case(model: type[M]) -> Callable[[Sequence[int]], Awaitable[list[M | None]]]:
+    async def load(case_ids: Sequence[int]) -> list[M | None]:
+        found = {row.case_id: row for row in await model.filter(case_id__in=list(case_ids))}  # type: ignore[attr-defined]
+        return [found.get(i) for i in case_ids]
+
+    return load
+
+
+def _many_per_case(
+    model: type[M], *order: str, related: Sequence[str] = (), only: Sequence[str] = ()
+) -> Callable[[Sequence[int]], Awaitable[list[list[M]]]]:
+    async def load(case_ids: Sequence[int]) -> list[list[M]]:
+        query = model.filter(case_id__in=list(case_ids)).order_by(*order)
+        if related:
+            query = query.select_related(*related)
+        if only:
+            query = query.only("case_id", *only)
+        grouped: dict[int, list[M]] = defaultdict(list)
+        for row in await query:
+            grouped[row.case_id].append(row)  # type: ignore[attr-defined]
+        return [grouped.get(i, []) for i in case_ids]
+
+    return load
+
+
+class Loaders:
+    """One set per request (a loader caches what it read for the request's lifetime only)."""
+
+    def __init__(self) -> None:
+        self.center: DataLoader[int, Center | None] = DataLoader(_by_id(Center))
+        self.department: DataLoader[int, Department | None] = DataLoader(_by_id(Department))
+        # a list shows an item's code, name and version: never its definition (the whole form)
+        self.item_version: DataLoader[int, ItemVersion | None] = DataLoader(_by_id(ItemVersion, only=("code", "name", "version")))
+        self.rating: DataLoader[int, Rating | None] = DataLoader(_one_per_case(Rating))
+        self.events: DataLoader[int, list[CaseEvent]] = DataLoader(_many_per_case(CaseEvent, "seq"))
+        self.documents: DataLoader[int, list[Document]] = DataLoader(_many_per_case(
+            Document, "id", only=("id", "public_id", "kind", "title", "number", "issued_on", "sha256", "verify_code",
+                           "state", "progress")))
+        self.tasks: DataLoader[int, list[CaseTask]] = DataLoader(_many_per_case(CaseTask, "id", related=("department",)))
+        self.notifications: DataLoader[int, list[Notification]] = DataLoader(_many_per_case(Notification, "id"))
+        self.extra: dict[str, Any] = {}  # loaders plugins add for their own fields

@@ -1,0 +1,44 @@
+"""saveDepartment and saveWindow: a center's departments and windows kept from the admin screen
+(administrators and configurators of that center). The service is :mod:`core.services.org`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from core.services import org
+from core.plumbing.models import Window as WindowRow
+from core.faces.graphql.centers import Department, Window, department_type, window_type
+from core.faces.graphql.context import Info
+from core.faces.graphql.types import UserErrors, mutation_result
+
+SaveDepartmentResult = Annotated[Department | UserErrors, strawberry.union("SaveDepartmentResult")]
+SaveWindowResult = Annotated[Window | UserErrors, strawberry.union("SaveWindowResult")]
+
+
+async def _present_window(row: WindowRow) -> Window:
+    await row.fetch_related("department")
+    return window_type(row, row.department.code if row.department else None)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="新增（isNew，代码不得重复）或修改本中心的进驻部门（管理员、配置员）；部门代码不可修改")
+    async def save_department(
+        self, info: Info, center: str, code: str, name: str, category: str | None = None, back_office: str | None = None,
+        abbreviation: str | None = None, seal_name: str | None = None, is_new: bool = False,
+    ) -> SaveDepartmentResult:
+        given = org.DepartmentInput(code=code, name=name, category=category or "", back_office=back_office or "", abbreviation=abbreviation or "", seal_name=seal_name or "")
+        actor = info.context.actor
+        return await mutation_result(lambda: org.save_department(actor, center, given, is_new=is_new), department_type)
+
+    @strawberry.mutation(description="新增（isNew，编号不得重复）或修改本中心的窗口（管理员、配置员）：名称、类型、所属部门、综合窗口服务的部门")
+    async def save_window(
+        self, info: Info, center: str, code: str, name: str, kind: str = "special", department: str | None = None,
+        serves: list[str] | None = None, is_new: bool = False,
+    ) -> SaveWindowResult:
+        given = org.WindowInput(code=code, name=name, kind=kind.strip(), department=department, serves=tuple(serves or ()))
+        actor = info.context.actor
+        result = await mutation_result(lambda: org.save_window(actor, center, given, is_new=is_new), lambda row: row)
+        return result if isinstance(result, UserErrors) else await _present_window(result)

@@ -1,0 +1,54 @@
+"""Assembling the schema: the core's Query/Mutation pieces plus what plugins contribute."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import ParserCache
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from core.faces.limits import RequestLimits
+from core.services.plugins import PluginHub
+from core.faces.graphql import accounts, centers
+from core.faces.graphql.errors import GovHallErrors
+
+CORE_QUERIES: list[type] = [accounts.Query, centers.Query]
+CORE_MUTATIONS: list[type] = [accounts.Mutation, centers.Mutation]
+
+
+def _optional_pieces() -> tuple[list[type], list[type]]:
+    """Core parts that live in their own modules (items, cases, clock, documents)."""
+    from core.faces.graphql import (calendar_year, cases, clock, complaints, documents, item_catalogue, items, materials, org, outbox, staff,
+                   supervision_notices)
+
+    queries: list[type] = []
+    mutations: list[type] = []
+    for module in (items, cases, clock, documents, materials, staff, org, calendar_year, supervision_notices, complaints,
+                   outbox, item_catalogue):
+        queries.extend(getattr(module, "QUERIES", [getattr(module, "Query", None)]))
+        mutations.extend(getattr(module, "MUTATIONS", [getattr(module, "Mutation", None)]))
+    return [q for q in queries if q], [m for m in mutations if m]
+
+
+def build_schema(hub: PluginHub) -> strawberry.Schema:
+    queries, mutations = list(CORE_QUERIES), list(CORE_MUTATIONS)
+    extra_q, extra_m = _optional_pieces()
+    queries += extra_q
+    mutations += extra_m
+    for contribution in hub.hook.register_graphql():
+        queries += list(contribution.get("query", ()))
+        mutations += list(contribution.get("mutation", ()))
+    return strawberry.Schema(
+        query=merge_types("Query", tuple(queries)),
+        mutation=merge_types("Mutation", tuple(mutations)),
+        # factories, not instances: an extension keeps the request's execution context on itself;
+        # RequestLimits counts tokens before ParserCache parses, and validates (cached) itself, its own
+        # cheap rules first
+        extensions=[RequestLimits, lambda: ParserCache(maxsize=512), GovHallErrors],
+        config=StrawberryConfig(auto_camel_case=True),
+    )
+
+
+def schema_sdl(schema: strawberry.Schema) -> str:
+    return schema.as_str() + "\n"
+

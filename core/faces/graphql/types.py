@@ -1,0 +1,58 @@
+"""GraphQL types shared by every part of the schema."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
+
+import strawberry
+
+from core.plumbing.errors import Forbidden, NotFound, UserErrorsException
+from core.plumbing.errors import UserError as UserErrorData
+from core.plumbing.logging import security_event
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@strawberry.type
+class UserError:
+    path: str | None
+    code: str
+    message: str
+
+
+@strawberry.type(description="输入有误：全部问题一次列出（一次性告知）")
+class UserErrors:
+    errors: list[UserError]
+
+
+def user_errors(errors: Iterable[UserErrorData]) -> UserErrors:
+    return UserErrors(errors=[UserError(path=e.path, code=e.code, message=e.message) for e in errors])
+
+
+@strawberry.type
+class RoleGrant:
+    center: str
+    role: str
+    department: str | None
+
+
+@strawberry.type
+class Ok:
+    ok: bool
+
+
+async def mutation_result(work: Callable[[], Awaitable[T]], present: Callable[[T], R]) -> R | UserErrors:
+    """Run a mutation's service call: input problems, refusals and unknown objects come back as
+    ``UserErrors`` (codes from the service, ``forbidden``, ``not_found``), as API.md promises."""
+    try:
+        value = await work()
+    except UserErrorsException as exc:
+        return user_errors(exc.errors)
+    except Forbidden as exc:
+        security_event("permission_refused", where="mutation")
+        return user_errors([UserErrorData(code="forbidden", message=exc.message, path=None)])
+    except NotFound as exc:
+        return user_errors([UserErrorData(code="not_found", message=exc.message, path=None)])
+    return present(value)

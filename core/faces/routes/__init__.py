@@ -1,0 +1,1 @@
+"""HTTP routes that are not GraphQL: document and material downloads, statistics exports."""

@@ -1,0 +1,103 @@
+"""Opening the database: Tortoise configuration, migrations, and the connection lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.connection import get_connection
+
+CORE_APP = {"models": ["core.plumbing.models", "core.plumbing.outbox_models"], "migrations": "core.plumbing.migrations", "default_connection": "default"}
+
+
+def normalize_url(url: str) -> str:
+    """Accept the usual spellings and add SQLite's busy timeout (several writers share one file)."""
+    if url.startswith("postgresql://"):
+        url = "postgres://" + url[len("postgresql://"):]
+    if url.startswith("sqlite://") and ":memory:" not in url:
+        path = url[len("sqlite://"):].split("?", 1)[0]
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if "busy_timeout" not in url:
+            url += ("&" if "?" in url else "?") + "busy_timeout=15000"
+    return url
+
+
+async def _keep_session(connection: Any) -> None:
+    """What a pooled PostgreSQL connection needs when it goes back to the pool: nothing more than
+    asyncpg's own clean-up (an open transaction is rolled back, listeners dropped). asyncpg's
+    default also sends ``RESET ALL; CLOSE ALL; UNLISTEN *; pg_advisory_unlock_all()``: one more
+    round trip after every statement run outside a transaction, for session state GovHall never
+    sets (no ``SET`` outside ``SET LOCAL``, no cursors, no LISTEN or advisory locks on pooled
+    connections)."""
+
+
+def connection_config(url: str) -> str | dict[str, Any]:
+    """The ``default`` connection, expanded: on PostgreSQL a pool that skips the per-release reset
+    statements, on SQLite :mod:`core.plumbing.sqlite_engine`."""
+    url = normalize_url(url)
+    if not url.startswith(("postgres", "sqlite")):
+        return url
+    from tortoise.backends.base.config_generator import expand_db_url
+
+    config = expand_db_url(url)
+    if url.startswith("sqlite"):
+        config["engine"] = "core.plumbing.sqlite_engine"  # transactions start in one call to SQLite's thread
+    else:
+        config["credentials"].setdefault("reset", _keep_session)
+    return config
+
+
+def tortoise_config(url: str, plugin_apps: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """The Tortoise config: the core app plus one app label per plugin that declares models."""
+    apps: dict[str, Any] = {"core": dict(CORE_APP)}
+    for label, module in plugin_apps:
+        base = module.rsplit(".", 1)[0]
+        apps[label] = {"models": [module], "migrations": f"{base}.migrations", "default_connection": "default"}
+    return {
+        "connections": {"default": connection_config(url)},
+        "apps": apps,
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+@asynccontextmanager
+async def open_database(config: dict[str, Any]) -> AsyncIterator[None]:
+    """Open the connections for the duration of the block (global fallback: uvicorn tasks see it)."""
+    await Tortoise.init(config=config, _enable_global_fallback=True)
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()
+
+
+async def upgrade(config: dict[str, Any]) -> list[str]:
+    """Apply every migration not yet applied; returns the names applied (govhall db upgrade)."""
+    from tortoise.migrations.api import migrate
+
+    applied: list[str] = []
+
+    def progress(event: str, app_label: str, name: str) -> None:
+        if event == "apply_done":
+            applied.append(f"{app_label}.{name}")
+
+    await migrate(config=config, progress=progress)
+    return applied
+
+
+async def create_schema_for_tests() -> None:
+    """Create every table directly (tests use this; a separate test checks the migrations)."""
+    await Tortoise.generate_schemas(safe=True)
+
+
+def dialect() -> str:
+    return get_connection("default").capabilities.dialect
+
+
+def is_postgres() -> bool:
+    return dialect() == "postgres"
+
+

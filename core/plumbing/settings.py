@@ -1,0 +1,149 @@
+"""Deployment settings, read from the environment once per app (never a module global)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.plumbing.passwords import PasswordHashing
+
+ENVIRONMENTS = ("development", "production")
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value GovHall cannot use."""
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """Login throttling (see docs/security.md): ``account_failures`` wrong passwords for one username,
+    or ``address_failures`` from one client address, within ``window_minutes`` lock further attempts
+    for ``lock_minutes``, doubled at each new lockout up to ``max_lock_minutes``."""
+
+    account_failures: int = 5
+    address_failures: int = 30
+    window_minutes: int = 15
+    lock_minutes: int = 1
+    max_lock_minutes: int = 60
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """Uploaded materials: quotas on files not yet attached to a case (per user, and per center when
+    the upload names one), a per-user rate, and how long an unattached upload is kept."""
+
+    user_bytes: int = 200 * 1024 * 1024
+    user_files: int = 100
+    center_bytes: int = 5 * 1024 * 1024 * 1024
+    center_files: int = 5000
+    per_minute: int = 20
+    orphan_hours: float = 72.0
+
+
+UPLOAD_ENV = {
+    "user_bytes": "GOVHALL_UPLOAD_USER_BYTES", "user_files": "GOVHALL_UPLOAD_USER_FILES",
+    "center_bytes": "GOVHALL_UPLOAD_CENTER_BYTES", "center_files": "GOVHALL_UPLOAD_CENTER_FILES",
+    "per_minute": "GOVHALL_UPLOADS_PER_MINUTE", "orphan_hours": "GOVHALL_ORPHAN_UPLOAD_HOURS",
+}
+
+def home_dir() -> Path:
+    """Where a deployment keeps its files: ``GOVHALL_HOME``, else the working directory (never the
+    installed package's folder)."""
+    return Path(os.environ.get("GOVHALL_HOME") or Path.cwd()).resolve()
+
+
+def default_sqlite_path() -> Path:
+    return home_dir() / "var" / "govhall.sqlite3"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one GovHall deployment needs to know.
+
+    ``database_url``: ``sqlite:///path/file.sqlite3`` (default: ``var/govhall.sqlite3`` under
+    ``GOVHALL_HOME`` or the working directory) or
+    ``postgres://user:pass@host:5432/db`` (production, many app processes).
+    ``plugins``: if set, only these built-in/outside plugins are loaded (``GOVHALL_PLUGINS``).
+    ``environment``: ``development`` (the demo: GraphiQL and introspection for everyone) or
+    ``production`` (``GOVHALL_ENV``): anonymous callers get neither GraphiQL, introspection nor
+    field suggestions. Every setting is listed in the README's "Settings" table.
+    """
+
+    database_url: str = field(default_factory=lambda: f"sqlite://{default_sqlite_path()}")
+    token_hours: int = 12
+    public_url: str = "http://127.0.0.1:8000"
+    plugins: tuple[str, ...] | None = None
+    sweep_seconds: float = 60.0  # 0 turns the in-process deadline sweeper off (tests, `govhall sweep` elsewhere)
+    render_seconds: float = 5.0  # the in-process document renderer's poll; 0 turns it off (downloads still render)
+    outbox_seconds: float = 2.0  # how often serve's outbox dispatcher polls; 0 turns it off (`govhall dispatch` elsewhere)
+    debug: bool = False
+    # Signs short-lived download links. Unset: a random key kept in the database (shared by every
+    # process of one deployment); set GOVHALL_SECRET_KEY to rotate it or to share it otherwise.
+    secret_key: str | None = None
+    download_link_seconds: int = 300
+    password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
+    login_limits: LoginLimits = field(default_factory=LoginLimits)
+    upload_limits: UploadLimits = field(default_factory=UploadLimits)
+    environment: str = "development"
+    public_url_set: bool = False  # GOVHALL_PUBLIC_URL given: required to serve on a non-loopback address
+    max_request_bytes: int = 2 * 1024 * 1024  # a signed-in caller's /graphql body; anonymous callers get less
+    log_requests: bool = True  # one JSON line per request on the ``govhall.access`` logger
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> "Settings":
+        env = os.environ
+        values: dict[str, object] = {}
+        if url := env.get("GOVHALL_DATABASE_URL"):
+            values["database_url"] = url
+        if hours := env.get("GOVHALL_TOKEN_HOURS"):
+            values["token_hours"] = int(hours)
+        if public := env.get("GOVHALL_PUBLIC_URL"):
+            values["public_url"] = public.rstrip("/")
+            values["public_url_set"] = True
+        if names := env.get("GOVHALL_PLUGINS"):
+            values["plugins"] = tuple(n.strip() for n in names.split(",") if n.strip())
+        if sweep := env.get("GOVHALL_SWEEP_SECONDS"):
+            values["sweep_seconds"] = float(sweep)
+        if render := env.get("GOVHALL_RENDER_SECONDS"):
+            values["render_seconds"] = _number("GOVHALL_RENDER_SECONDS", render, float)
+        if outbox := env.get("GOVHALL_OUTBOX_SECONDS"):
+            values["outbox_seconds"] = _number("GOVHALL_OUTBOX_SECONDS", outbox, float)
+        values["debug"] = env.get("GOVHALL_DEBUG", "") not in ("", "0", "false")
+        if secret := env.get("GOVHALL_SECRET_KEY"):
+            values["secret_key"] = secret
+        uploads = {name: _number(key, env[key], float if name == "orphan_hours" else int)
+                   for name, key in UPLOAD_ENV.items() if env.get(key)}
+        if uploads:
+            values["upload_limits"] = UploadLimits(**uploads)  # type: ignore[arg-type]
+        if environment := env.get("GOVHALL_ENV"):
+            if environment not in ENVIRONMENTS:
+                raise SettingsError(f"GOVHALL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
+            values["environment"] = environment
+        if max_bytes := env.get("GOVHALL_MAX_REQUEST_BYTES"):
+            if not max_bytes.isdigit():
+                raise SettingsError(f"GOVHALL_MAX_REQUEST_BYTES must be a number of bytes, not {max_bytes!r}")
+            values["max_request_bytes"] = int(max_bytes)
+        if log_requests := env.get("GOVHALL_LOG_REQUESTS"):
+            values["log_requests"] = log_requests not in ("0", "false")
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+
+def _number(name: str, text: str, kind: type) -> float | int:
+    """A numeric environment variable, or a :class:`SettingsError` naming it."""
+    try:
+        value = kind(text)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {text!r}") from None
+    if value < 0:
+        raise SettingsError(f"{name} must not be negative, not {text!r}")
+    return value

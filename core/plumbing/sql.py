@@ -1,0 +1,110 @@
+"""Hand-written SQL for the few queries every request runs, where building the query through the
+ORM costs more than running it. Placeholders differ: ``$1`` on PostgreSQL, ``?`` on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from tortoise.connection import get_connection
+from tortoise.models import Model
+
+M = TypeVar("M", bound=Model)
+
+
+def placeholders(sql: str) -> str:
+    """Write ``{1}``, ``{2}``... in the SQL; get the dialect's placeholders."""
+    conn = get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        return sql.format(*(f"${i}" for i in range(1, 10)))
+    return sql.format(*("?" for _ in range(9)))
+
+
+async def rows(sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    return await get_connection("default").execute_query_dict(placeholders(sql), list(args))
+
+
+async def one_model(model: type[M], sql: str, args: Sequence[Any] = ()) -> M | None:
+    """The first row as a model instance (the SQL must select all of the model's columns)."""
+    found = await rows(sql, args)
+    return model._init_from_db(**found[0]) if found else None
+
+
+def _columns(model: type[Model], values: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
+    """Column names and database values of ``values`` (model field names), converted exactly as
+    the ORM converts them (JSON, time zones, booleans)."""
+    meta = model._meta
+    columns = [f'"{meta.fields_db_projection[name]}"' for name in values]
+    converted = [meta.fields_map[name].to_db_value(value, None) for name, value in values.items()]
+    return columns, converted
+
+
+def _number(prefix: str, seq: int) -> str:
+    return f"{prefix}{seq:06d}"
+
+
+async def insert_numbered_case(
+    case_model: type[Model], case_values: Mapping[str, Any], number_scope: str, number_prefix: str,
+    event_model: type[Model], event_values: Mapping[str, Any],
+) -> tuple[dict[str, Any], int]:
+    """Insert a new case (``gh_case``, of ``case_model``) numbered ``number_prefix`` + the next
+    value of the ``number_scope`` counter (six digits at least, as :mod:`core.plumbing.counters` counts),
+    and its first audit event (``case_event``); returns the case row (all columns) and the
+    event's id. Call inside the transaction. On PostgreSQL this is one statement (the
+    counter, the case and the event in data-modifying CTEs); on SQLite three."""
+    conn = get_connection("default")
+    case_columns, case_args = _columns(case_model, case_values)
+    event_columns, event_args = _columns(event_model, event_values)
+    if conn.capabilities.dialect == "postgres":
+        first_case = 3
+        first_event = first_case + len(case_args)
+        case_params = ", ".join(f"${i}" for i in range(first_case, first_event))
+        event_params = ", ".join(f"${i}" for i in range(first_event, first_event + len(event_args)))
+        sql = (
+            "WITH n AS (INSERT INTO counter (scope, value) VALUES ($1, 1) "
+            "ON CONFLICT (scope) DO UPDATE SET value = counter.value + 1 RETURNING value), "
+            f'c AS (INSERT INTO "gh_case" ("number", {", ".join(case_columns)}) VALUES ('
+            "$2 || (SELECT CASE WHEN value < 1000000 THEN lpad(value::text, 6, '0') ELSE value::text END FROM n), "
+            f"{case_params}) RETURNING *), "
+            f'e AS (INSERT INTO "case_event" ("case_id", {", ".join(event_columns)}) VALUES ((SELECT id FROM c), {event_params}) '
+            'RETURNING id) SELECT c.*, e.id AS "__event_id" FROM c, e'
+        )
+        found = (await conn.execute_query_dict(sql, [number_scope, number_prefix, *case_args, *event_args]))[0]
+        event_id = found.pop("__event_id")
+        return found, event_id
+    return await _insert_numbered_case_sqlite(conn, case_columns, case_args, number_scope, number_prefix, event_columns, event_args)
+
+
+async def _insert_numbered_case_sqlite(
+    conn: Any, case_columns: list[str], case_args: list[Any], number_scope: str, number_prefix: str,
+    event_columns: list[str], event_args: list[Any],
+) -> tuple[dict[str, Any], int]:
+    """The three statements in one call to the database thread (aiosqlite runs each call in its
+    own thread: the hand-over, not SQLite, is what a statement costs here)."""
+    import sqlite3
+
+    from tortoise.exceptions import IntegrityError, OperationalError
+
+    counter_sql = ("INSERT INTO counter (scope, value) VALUES (?, 1) "
+                   "ON CONFLICT (scope) DO UPDATE SET value = counter.value + 1 RETURNING value")
+    case_sql = (f'INSERT INTO "gh_case" ("number", {", ".join(case_columns)}) '
+                f'VALUES ({", ".join("?" for _ in range(len(case_args) + 1))}) RETURNING *')
+    event_sql = (f'INSERT INTO "case_event" ("case_id", {", ".join(event_columns)}) '
+                 f'VALUES ({", ".join("?" for _ in range(len(event_args) + 1))})')
+
+    async with conn.acquire_connection() as connection:  # aiosqlite.Connection
+        def run() -> tuple[dict[str, Any], int]:
+            raw = connection._conn
+            seq = raw.execute(counter_sql, [number_scope]).fetchone()[0]
+            cursor = raw.execute(case_sql, [_number(number_prefix, seq), *case_args])
+            found = dict(cursor.fetchone())
+            cursor.close()  # finishes the RETURNING statement before the next one
+            event = raw.execute(event_sql, [found["id"], *event_args])
+            return found, int(event.lastrowid)
+
+        try:
+            return await connection._execute(run)
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(exc) from exc
+        except sqlite3.OperationalError as exc:
+            raise OperationalError(exc) from exc

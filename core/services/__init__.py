@@ -1,0 +1,1 @@
+"""Services: accounts, centers, items, cases, the workflow, the clock and calendar, documents, materials, statistics, plugins."""

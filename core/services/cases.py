@@ -1,0 +1,593 @@
+"""Cases (办件): submitting, seeing, listing and moving them through their process.
+
+Every change is one transaction: the state, the audit event, the clock and the documents together.
+Two users firing on one case at once: the conditional ``UPDATE ... WHERE version = ?`` lets exactly
+one win; the other gets a ``conflict`` error with the case's current state. Hooks that notify run
+after the commit.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from core.services.accounts import STAFF_ROLES, Actor
+from core.services.case_lists import case_page, with_joint_task
+from core.services.case_search import matching_case_ids
+from core.services.calendar import CENTER_TZ
+from core.services.centers import cached_center, get_center
+from core.services.config_cache import cache_for
+from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException
+from core.services.form_validation import (
+    CASE_DATA_MAX_BYTES,
+    NOTICE_LIST_MAX_ITEMS,
+    NOTICE_TEXT_TOTAL_CHARS,
+    bounds_errors,
+    check_size,
+    validator_for,
+)
+from core.plumbing.counters import next_value
+from core.plumbing.models import Case, CaseEvent, CaseTask, Center, Department, ItemVersion, User
+from core.services.outbox import events as outbox_events
+from core.services.parties import applicant_name, applicant_party
+from core.services.plugins import acall
+from core.plumbing.sql import insert_numbered_case, rows
+from core.services.workflow import Process, Transition, TransitionContext, run_effects
+
+if TYPE_CHECKING:
+    from core.services.runtime import GovHall  # the app builds this module's services, not the reverse
+
+log = logging.getLogger("govhall.cases")
+
+KIND_LABELS = {
+    "immediate": "即办件", "promised": "承诺件", "supplement": "补办件", "joint": "联办件",
+    "returned": "退回件", "urgent": "急办件", "reply": "答复件", "report_up": "上报件",
+}
+# Staff who see every case of their center; reviewers see their department's.
+CENTER_WIDE_ROLES = tuple(STAFF_ROLES - {"reviewer"})
+OWNER_ROLES = frozenset({"owner", "applicant", "agent"})
+
+
+# --- who may see and do what -------------------------------------------------------------------
+
+
+async def _acts_for_departments(departments: set[int | None], case: Case) -> bool:
+    """A grant for the whole center (``None``) or for the case's department or one of its joint
+    departments (a task of the case)."""
+    if not departments:
+        return False
+    if None in departments or case.department_id in departments:  # type: ignore[attr-defined]
+        return True
+    return await CaseTask.exists(case_id=case.id, department_id__in=[d for d in departments if d])
+
+
+async def _reviewer_sees(actor: Actor, case: Case) -> bool:
+    return await _acts_for_departments(actor.departments_for(case.center_id, "reviewer"), case)  # type: ignore[attr-defined]
+
+
+def is_owner(actor: Actor, case: Case) -> bool:
+    return actor.user is not None and actor.user.id in (case.applicant_id, case.agent_id)  # type: ignore[attr-defined]
+
+
+async def can_view(actor: Actor, case: Case) -> bool:
+    if actor.user is None:
+        return False
+    if is_owner(actor, case) or actor.has(case.center_id, *CENTER_WIDE_ROLES):  # type: ignore[attr-defined]
+        return True
+    return await _reviewer_sees(actor, case)
+
+
+async def load_visible_case(actor: Actor, case_id: int | str) -> Case:
+    """The case, if the actor may see it: NotFound when it does not exist, Forbidden otherwise."""
+    try:
+        key = int(case_id)
+    except (TypeError, ValueError):
+        raise NotFound("办件不存在")
+    case = await Case.get_or_none(id=key).select_related("center", "item_version")
+    if case is None:
+        raise NotFound("办件不存在")
+    actor.require_login()
+    if not await can_view(actor, case):
+        raise Forbidden("无权查看该办件")
+    return case
+
+
+async def role_for(actor: Actor, case: Case, transition: Transition) -> str | None:
+    """The role under which the actor may fire ``transition`` on ``case``, or None.
+
+    Reviewers act only for their department; on a ``departmentOnly`` transition so does a head
+    (首席代表) granted for a department: they decide for their own department, never another's."""
+    if actor.user is None:
+        return None
+    roles = transition.roles_for(case.state)
+    if OWNER_ROLES & roles and is_owner(actor, case):
+        return "owner"
+    for role in sorted(roles - OWNER_ROLES):
+        if not actor.has(case.center_id, role):  # type: ignore[attr-defined]
+            continue
+        if role == "reviewer" or (transition.department_only and role == "head"):
+            if await _acts_for_departments(actor.departments_for(case.center_id, role), case):  # type: ignore[attr-defined]
+                return role
+        else:
+            return role
+    return None
+
+
+async def outside_department(actor: Actor, case: Case, transition: Transition) -> str | None:
+    """Why a head/reviewer who holds a role for ``transition`` may not fire it here: the case
+    belongs to another department (a message naming theirs), or None."""
+    if not transition.department_only:
+        return None
+    names = []
+    for role in ("head", "reviewer"):
+        if role in transition.roles_for(case.state) and actor.has(case.center_id, role):  # type: ignore[attr-defined]
+            ids = [d for d in actor.departments_for(case.center_id, role) if d]  # type: ignore[attr-defined]
+            names += await Department.filter(id__in=ids).values_list("name", flat=True)
+    if not names:
+        return None
+    return f"您是{'、'.join(dict.fromkeys(names))}的审批人员（首席代表），只能办理本部门的办件或联办任务"
+
+
+async def available_transitions(actor: Actor, case: Case, process: Process) -> list[Transition]:
+    """What ``actor`` may fire on ``case`` now. An immediate case (即办件, its kind from the item at
+    submission) is not offered the transitions its ``not_immediate`` guard would refuse (受理 as a
+    promised case): the clerk sees 即时办结 instead."""
+    immediate = case.kind == "immediate"
+    return [
+        t for t in process.from_state(case.state)
+        if not (immediate and "not_immediate" in t.guards) and await role_for(actor, case, t)
+    ]
+
+
+# --- submitting ----------------------------------------------------------------------------------
+
+
+async def latest_version(
+    center: Center, code: str, govhall: GovHall | None = None, generation: int | None = None
+) -> ItemVersion:
+    """The newest published version. With the configuration ``generation`` the request read, the
+    app keeps it until an item version is published (see :mod:`core.services.config_cache`); otherwise
+    one small indexed query for its id (versions only ever grow), and an app keeps the versions
+    it has read (a published version never changes)."""
+    cache = cache_for(govhall, generation)
+    if cache is not None and (cached := cache.versions.get((center.id, code))) is not None:
+        return cached
+    ids = await rows(
+        'SELECT "id" FROM "item_version" WHERE "center_id" = {0} AND "code" = {1} ORDER BY "version" DESC LIMIT 1',
+        [center.id, code],
+    )
+    found = ids[0]["id"] if ids else None
+    if found is None:
+        raise UserErrorsException.single("unknown_item", f"本中心没有已发布的事项“{code}”", "/item")
+    key = ("item_version", found)
+    if govhall is not None and key in govhall.memo:
+        version = govhall.memo[key]
+    else:
+        version = await ItemVersion.get(id=found)
+        if govhall is not None:
+            govhall.memo[key] = version
+    if cache is not None:
+        cache.versions[(center.id, code)] = version
+    return version
+
+
+async def department_id(govhall: GovHall, center: Center, code: str) -> int | None:
+    """Department ids never change once created (rows are never deleted): remembered per app."""
+    key = ("department", center.id, code)
+    if key not in govhall.memo:
+        found = await Department.get_or_none(center=center, code=code).values_list("id", flat=True)
+        if found is None:
+            return None
+        govhall.memo[key] = found
+    return govhall.memo[key]
+
+
+async def validate_data(govhall: GovHall, center: Center, item: ItemVersion, data: Any, action: str) -> list[UserError]:
+    """The form's schema, then the center's plugins: every problem at once (一次性告知)."""
+    check_size(data, CASE_DATA_MAX_BYTES, "办件数据")
+    # keyed by app instance too: item ids restart in a new database (tests), versions never change
+    validator = validator_for(("item", govhall.instance, item.id), item.definition["form"])
+    errors = bounds_errors(data, validator.label) or validator.errors(data)
+    if errors:
+        return errors
+    for group in await acall(govhall.hub.for_center(center).validate_case, center=center, item=item, data=data, action=action):
+        errors.extend(group)
+    return errors
+
+
+NO_AGENCY = ("您没有代“{name}”办理的代办记录：请由申请人申请代办服务并经指派，"
+             "或随件提交申请人签署的授权委托书（材料目录编码 wts）")
+
+
+async def represented(
+    govhall: GovHall, actor: Actor, center: Center, item: ItemVersion, username: str, materials: Sequence[str]
+) -> User:
+    """The applicant an agent or a window clerk files for (``onBehalfOf``).
+
+    A clerk or head at the window files for the applicant in front of them. An agent (代办员) acts
+    only under a recorded agency for that applicant in this center: one a plugin vouches for
+    (``agency_granted``, e.g. an accepted agency request), or a power of attorney (委托书) among the
+    materials of this submission. An unknown account and one without agency get the same answer."""
+    from core.services.materials import is_power_of_attorney, owned_materials
+
+    user = actor.require_login()
+    if actor.has(center.id, "clerk", "head"):
+        found = await User.get_or_none(username=username)
+        if found is None:
+            raise UserErrorsException.single("unknown_user", f"申请人账号“{username}”不存在", "/onBehalfOf")
+        return found
+    if not actor.has(center.id, "agent"):
+        raise Forbidden("只有代办员或窗口人员可以代为申请")
+    refused = UserErrorsException.single("agency.required", NO_AGENCY.format(name=username), "/onBehalfOf")
+    found = await User.get_or_none(username=username)
+    if found is None or found.id == user.id:
+        raise refused
+    hooks = govhall.hub.for_center(center)
+    if any(r is True for r in await acall(hooks.agency_granted, center=center, agent=user, applicant=found, item=item)):
+        return found
+    if materials:
+        rows = await owned_materials(materials, {user.id, found.id})
+        if any(is_power_of_attorney(item.definition, m) for m in rows):
+            return found
+    raise refused
+
+
+def case_number(center: Center, day: str, seq: int) -> str:
+    return f"{center.short_name}-{day}-{seq:06d}"
+
+
+async def submit_case(
+    govhall: GovHall,
+    actor: Actor,
+    center_code: str,
+    item_code: str,
+    data: Any,
+    *,
+    on_behalf_of: str | None = None,
+    channel: str = "web",
+    materials: Sequence[str] = (),
+) -> Case:
+    """File a case. Online and at the window alike (线上线下无差别受理)."""
+    user = actor.require_login()
+    center = await cached_center(govhall, actor.config_generation, center_code)
+    item = await latest_version(center, item_code, govhall, actor.config_generation)
+    process = govhall.processes.get(item.definition["process"])
+    applicant, agent = user, None
+    if on_behalf_of:
+        applicant, agent = await represented(govhall, actor, center, item, on_behalf_of, materials), user
+    errors = await validate_data(govhall, center, item, data, "submit")
+    if errors:
+        raise UserErrorsException(errors)
+    department = await department_id(govhall, center, item.definition["department"])
+    now = datetime.now(CENTER_TZ)
+    role = "agent" if agent else "applicant"
+    stamp = now.astimezone(timezone.utc)  # stored as the ORM stores its own timestamps: in UTC
+    async with in_transaction():
+        day = now.strftime("%Y%m%d")
+        # the case, its number and its first audit event: one statement on PostgreSQL (core.plumbing.sql)
+        row, event_id = await insert_numbered_case(
+            Case,
+            {
+                "center_id": center.id, "item_version_id": item.id, "process": process.id,
+                "applicant_id": applicant.id, "agent_id": agent.id if agent else None, "department_id": department,
+                "applicant_name": applicant_name(item.definition, data, applicant.display_name, applicant.username),
+                "data": data, "state": process.initial, "kind": item.definition.get("caseKind", "promised"),
+                "channel": channel, "urgent": False, "flags": {}, "version": 1, "submitted_at": stamp,
+                "updated_at": stamp, "deadline_provisional": False, "promised_days": 0, "alert": "NONE",
+            },
+            f"case:{center.id}:{day}", case_number(center, day, 0)[:-6],
+            CaseEvent,
+            {
+                "seq": 1, "action": "submit", "from_state": "", "to_state": process.initial, "actor_id": user.id,
+                "actor_name": actor.name, "role": role, "at": stamp, "comment": "", "changes": {"channel": channel},
+            },
+        )
+        case = Case._init_from_db(**row)
+        case.center, case.item_version, case.applicant = center, item, applicant
+        if agent is not None:
+            case.agent = agent
+        event = CaseEvent(
+            id=event_id, case=case, seq=1, action="submit", from_state="", to_state=case.state, actor=user,
+            actor_name=actor.name, role=role, at=stamp, comment="", changes={"channel": channel},
+        )
+        event._saved_in_db = True
+        case._created_in_this_transaction = True  # type: ignore[attr-defined]  (see core.services.clock._is_new)
+        if materials:
+            from core.services.materials import attach_materials
+
+            await attach_materials(applicant, case, materials)
+        ctx = _context(govhall, actor, center, case, item, process, None, "", {}, "owner" if not agent else "agent")
+        await run_effects(ctx, process.on_submit)
+        if ctx.case_fields:
+            await case.save(update_fields=sorted(ctx.case_fields))
+        if case.state != event.to_state:  # an effect moved the new case on: the event says where to
+            event.to_state = case.state
+            await CaseEvent.filter(id=event.id).update(to_state=case.state)
+        await outbox_events.case_submitted(center, case, event)
+        case._created_in_this_transaction = False  # type: ignore[attr-defined]
+    await _after_commit(govhall, center, case, event, ctx)
+    return case
+
+
+# --- moving a case -------------------------------------------------------------------------------
+
+
+def _context(
+    govhall: GovHall, actor: Actor, center: Center, case: Case, item: ItemVersion, process: Process,
+    transition: Transition | None, comment: str, params: dict[str, Any], role: str,
+) -> TransitionContext:
+    placeholder = transition or Transition("submit", "提交", frozenset(), case.state, frozenset(), False, False, None, (), ())
+    return TransitionContext(
+        govhall=govhall, actor=actor, center=center, case=case, item=item, process=process,
+        transition=placeholder, comment=comment, params=params, from_state=case.state,
+        to_state=placeholder.target(case.state), role=role,
+    )
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396 JSON merge patch: what an applicant sends when correcting some fields."""
+    if not isinstance(patch, Mapping):
+        return patch
+    result = dict(target) if isinstance(target, Mapping) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def _conflict(case: Case, process: Process) -> UserErrorsException:
+    return UserErrorsException.single(
+        "conflict",
+        f"该办件已被他人处理，当前状态：{process.state_label(case.state)}（版本 {case.version}），请刷新后重试",
+        None,
+    )
+
+
+async def transition_case(
+    govhall: GovHall,
+    actor: Actor,
+    case_id: int | str,
+    action: str,
+    *,
+    comment: str = "",
+    params: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    case = await load_visible_case(actor, case_id)
+    center, item = case.center, case.item_version
+    process = govhall.processes.get(case.process)
+    expected = case.version if expected_version is None else expected_version
+    if expected != case.version:
+        raise _conflict(case, process)
+    transition = process.find(case.state, action)
+    if transition is None:
+        allowed = await available_transitions(actor, case, process)
+        names = "、".join(f"{t.label}（{t.action}）" for t in allowed) or "无"
+        raise UserErrorsException.single(
+            "unknown_action", f"办件当前状态为“{process.state_label(case.state)}”，不能执行“{action}”；您可执行：{names}", "/action"
+        )
+    role = await role_for(actor, case, transition)
+    if role is None:
+        other = await outside_department(actor, case, transition)
+        if other:
+            raise UserErrorsException.single("other_department", other, "/action")
+        raise UserErrorsException.single("forbidden", f"您的角色不能执行“{transition.label}”", "/action")
+    comment = (comment or "").strip()
+    if transition.opinion_required and not comment:
+        what = "办理意见（审查意见）" if transition.decision else "理由或意见"
+        raise UserErrorsException.single("required", f"“{transition.label}”须填写{what}", "/comment")
+    params = dict(params or {})
+    printed = {**params, "comment": comment}  # a notice may print every word of them
+    if errors := bounds_errors(printed, total_chars=NOTICE_TEXT_TOTAL_CHARS, list_items=NOTICE_LIST_MAX_ITEMS):
+        raise UserErrorsException(errors)
+    new_data = case.data
+    if transition.edits_data:
+        new_data = merge_patch(case.data, params)
+        errors = await validate_data(govhall, center, item, new_data, action)
+        if errors:
+            raise UserErrorsException(errors)
+    async with in_transaction():
+        claimed = await Case.filter(id=case.id, version=expected).update(version=expected + 1)
+        if not claimed:
+            raise _conflict(await Case.get(id=case.id), process)
+        case.version = expected + 1
+        ctx = _context(govhall, actor, center, case, item, process, transition, comment, params, role)
+        errors = []
+        for name in transition.guards:
+            errors.extend(await govhall.processes.guards[name](ctx))
+        if not errors:
+            hooks = govhall.hub.for_center(center)
+            for group in await acall(hooks.transition_guard, ctx=ctx):
+                errors.extend(group)
+        if errors:
+            raise UserErrorsException(errors)
+        if transition.set_kind and transition.set_kind != case.kind:
+            ctx.changes["kind"] = {"old": case.kind, "new": transition.set_kind}
+            case.kind = transition.set_kind
+            ctx.touch("kind")
+        if transition.edits_data:
+            ctx.changes["data"] = _diff(case.data, new_data)
+            case.data = new_data
+            ctx.touch("data")
+            party = applicant_party(item.definition, new_data)
+            if party and party[:256] != case.applicant_name:
+                case.applicant_name = party[:256]
+                ctx.touch("applicant_name")
+        await run_effects(ctx, transition.effects)
+        await acall(govhall.hub.for_center(center).transition_effects, ctx=ctx)
+        case.state = ctx.to_state
+        await case.save(update_fields=sorted({"state", "version", *ctx.case_fields}))
+        if params and not transition.edits_data:
+            ctx.changes.setdefault("params", redact(params))
+        event = await CaseEvent.create(
+            case=case, seq=case.version, action=action, from_state=ctx.from_state, to_state=case.state,
+            actor=actor.user, actor_name=actor.name, role=role, comment=comment, changes=ctx.changes,
+        )
+        await outbox_events.case_transitioned(ctx, event)
+    await _after_commit(govhall, center, case, event, ctx)
+    return case
+
+
+async def record_case_event(
+    govhall: GovHall,
+    actor: Actor,
+    case: Case,
+    action: str,
+    *,
+    comment: str = "",
+    changes: Mapping[str, Any] | None = None,
+    work: Callable[[Case], Awaitable[Mapping[str, Any] | None]] | None = None,
+) -> CaseEvent:
+    """A change to a case that is not a state transition (a hand-over, a pickup note): in one
+    transaction the case's version is claimed, ``work`` writes the caller's own rows (its result
+    is added to the event's changes), and the event is appended to the audit log. Concurrent
+    changes get ``conflict`` as transitions do."""
+    process = govhall.processes.get(case.process)
+    async with in_transaction():
+        claimed = await Case.filter(id=case.id, version=case.version).update(version=case.version + 1)
+        if not claimed:
+            raise _conflict(await Case.get(id=case.id), process)
+        case.version += 1
+        all_changes = dict(changes or {})
+        if work is not None:
+            all_changes.update(await work(case) or {})
+        event = await CaseEvent.create(
+            case=case, seq=case.version, action=action, from_state=case.state, to_state=case.state,
+            actor=actor.user, actor_name=actor.name, role=primary_role(actor, case),
+            comment=comment, changes=all_changes,
+        )
+    center = case.center if hasattr(case.center, "plugins") else await Center.get(id=case.center_id)  # type: ignore[attr-defined]
+    try:
+        await acall(govhall.hub.for_center(center).case_changed, center=center, case=case, event=event)
+    except Exception:  # noqa: BLE001
+        log.exception("case_changed hook failed for case %s", case.number)
+    return event
+
+
+ROLE_PRIORITY = ("head", "clerk", "reviewer", "pickup", "supervisor", "admin", "configurator", "agent", "applicant")
+
+
+def primary_role(actor: Actor, case: Case) -> str:
+    """The one role an audit event names for a change that is not a transition."""
+    if is_owner(actor, case):
+        return "owner"
+    held = actor.roles_in(case.center_id)  # type: ignore[attr-defined]
+    return next((r for r in ROLE_PRIORITY if r in held), "")
+
+
+# Parameters that identify a person: kept out of the audit log in full (出件登记 keeps them).
+SENSITIVE_PARAMS = frozenset({"idNumber", "id_number", "residentId", "receiverIdNumber"})
+
+
+def mask_identity(value: Any) -> Any:
+    text = str(value)
+    return text[:6] + "*" * max(len(text) - 10, 0) + text[-4:] if len(text) > 10 else "*" * len(text)
+
+
+def redact(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: mask_identity(v) if k in SENSITIVE_PARAMS and v else v for k, v in params.items()}
+
+
+def _diff(old: Any, new: Any) -> dict[str, Any]:
+    keys = set(old or {}) | set(new or {})
+    return {k: {"old": (old or {}).get(k), "new": (new or {}).get(k)} for k in sorted(keys) if (old or {}).get(k) != (new or {}).get(k)}
+
+
+async def _after_commit(govhall: GovHall, center: Center, case: Case, event: CaseEvent, ctx: TransitionContext) -> None:
+    """Notifications and plugin reactions: the change is committed, so failures are only logged."""
+    try:
+        await acall(govhall.hub.for_center(center).case_changed, center=center, case=case, event=event)
+        for callback in ctx.after_commit:
+            await callback()
+    except Exception:  # noqa: BLE001 - the case already changed; tell the log, not the user
+        log.exception("after-commit hook failed for case %s", case.number)
+
+
+# --- listing -------------------------------------------------------------------------------------
+
+
+@dataclass
+class CasePage:
+    cases: list[Case]
+    has_next: bool
+    end_cursor: str | None
+
+
+def encode_cursor(case: Case) -> str:
+    return base64.urlsafe_b64encode(f"{int(case.urgent)}:{case.id}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[bool, int]:
+    try:
+        urgent, key = base64.urlsafe_b64decode(cursor.encode()).decode().split(":")
+        return urgent == "1", int(key)
+    except (ValueError, UnicodeDecodeError):
+        raise UserErrorsException.single("cursor", "分页游标无效", "/after")
+
+
+async def list_cases(
+    actor: Actor,
+    center_code: str,
+    *,
+    state: str | None = None,
+    kind: str | None = None,
+    alert: str | None = None,
+    department: str | None = None,
+    mine: bool = False,
+    first: int = 20,
+    after: str | None = None,
+    search: str | None = None,
+) -> CasePage:
+    """Urgent cases first (急办件优先), then oldest first: a work queue. Keyset pagination.
+    ``search``: only cases whose number, applicant name, ID number, USCC or mobile contains it.
+
+    The urgent cases and the others are read as two ranges of one index each (``urgent, id`` after
+    the filter's columns): the second only when the first does not fill the page. So a page costs
+    the same at a thousand cases and at a million, and the rows carry no item definition."""
+    user = actor.require_login()
+    center = await get_center(center_code)
+    query = Case.filter(center_id=center.id)
+    if actor.has(center.id, *CENTER_WIDE_ROLES):
+        if mine:
+            query = query.filter(responsible_id=user.id)
+    else:
+        reviewer_departments = actor.departments_for(center.id, "reviewer")
+        visible = Q(applicant_id=user.id) | Q(agent_id=user.id)
+        if None in reviewer_departments:
+            visible = Q()
+        elif reviewer_departments:
+            ids = [d for d in reviewer_departments if d]
+            query = with_joint_task(query, ids, open_only=False)
+            visible |= Q(department_id__in=ids) | Q(joint_task=True)
+        if mine and reviewer_departments:
+            ids = [d for d in reviewer_departments if d]
+            query = with_joint_task(query, ids, open_only=True)
+            visible = Q(department_id__in=ids) | Q(joint_task=True)
+        elif mine:
+            visible = Q(applicant_id=user.id) | Q(agent_id=user.id)
+        query = query.filter(visible)
+    if state:
+        query = query.filter(state=state)
+    if kind:
+        query = query.filter(kind=kind)
+    if alert:
+        query = query.filter(alert=alert.upper())
+    if department:
+        found = await Department.get_or_none(center_id=center.id, code=department).values_list("id", flat=True)
+        query = query.filter(department_id=found if found is not None else 0)
+    if search is not None and search.strip():
+        query = query.filter(id__in=await matching_case_ids(center.id, search))
+    cursor = decode_cursor(after) if after else None
+    first = max(1, min(first, 100))
+    rows = await case_page(query, cursor, first + 1)
+    page = rows[:first]
+    return CasePage(cases=page, has_next=len(rows) > first, end_cursor=encode_cursor(page[-1]) if page else None)

@@ -1,0 +1,144 @@
+"""Centers (tenants): loading a center document, and switching its plugins on and off."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from tortoise.transactions import in_transaction
+
+from core.plumbing.errors import UserError, UserErrorsException
+from core.plumbing.models import Center, Department, Window
+from core.services.schema_files import schema_errors
+from core.services.config_cache import cache_for
+from core.plumbing.sql import one_model
+
+if TYPE_CHECKING:
+    from core.services.runtime import GovHall
+
+DEFAULT_OFFICE_HOURS = ["09:00-12:00", "13:30-17:00"]
+
+
+def check_center_document(doc: Any, installed_plugins: Iterable[str]) -> list[UserError]:
+    """All problems of a center document: its schema, unknown plugins, dangling references."""
+    errors = schema_errors("center", doc)
+    if errors or not isinstance(doc, Mapping):
+        return errors
+    installed = sorted(installed_plugins)
+    for i, name in enumerate(doc.get("plugins", [])):
+        if name not in installed:
+            errors.append(
+                UserError("unknown_plugin", f"未知插件“{name}”，可用插件：{'、'.join(installed) or '（无）'}", f"/plugins/{i}")
+            )
+    codes: set[str] = set()
+    for i, department in enumerate(doc.get("departments", [])):
+        if department["code"] in codes:
+            errors.append(UserError("duplicate", f"部门代码“{department['code']}”重复", f"/departments/{i}/code"))
+        codes.add(department["code"])
+    window_codes: set[str] = set()
+    for i, window in enumerate(doc.get("windows", [])):
+        if window["code"] in window_codes:
+            errors.append(UserError("duplicate", f"窗口编号“{window['code']}”重复", f"/windows/{i}/code"))
+        window_codes.add(window["code"])
+        if window.get("department") and window["department"] not in codes:
+            errors.append(
+                UserError("unknown_department", f"窗口“{window['name']}”所属部门“{window['department']}”不存在", f"/windows/{i}/department")
+            )
+        for j, served in enumerate(window.get("serves", [])):
+            if served not in codes:
+                errors.append(UserError("unknown_department", f"窗口“{window['name']}”服务的部门“{served}”不存在", f"/windows/{i}/serves/{j}"))
+    return errors
+
+
+async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
+    """Create or update a center from its document, in one transaction; nothing is written when
+    the document has any problem (all of them are raised at once)."""
+    errors = check_center_document(doc, installed_plugins)
+    parent = None
+    if not errors and doc.get("parent"):
+        parent = await Center.get_or_none(code=doc["parent"])
+        if parent is None:
+            errors.append(UserError("unknown_center", f"上级中心“{doc['parent']}”不存在，请先导入", "/parent"))
+    if errors:
+        raise UserErrorsException(errors)
+    async with in_transaction():
+        values = {
+            "name": doc["name"],
+            "short_name": doc["shortName"],
+            "doc_prefix": doc.get("docPrefix") or doc["name"][:2] + "政服",
+            "parent": parent,
+            "plugins": list(doc.get("plugins", [])),
+            "office_hours": list(doc.get("officeHours", DEFAULT_OFFICE_HOURS)),
+            "settings": dict(doc.get("settings", {})),
+            "address": doc.get("address", ""),
+            "phone": doc.get("phone", ""),
+        }
+        # a new center gets its calendar fingerprint now, so its calendar is cached from the start
+        values["settings"].setdefault("calendarVersion", uuid.uuid4().hex)
+        center, created = await Center.get_or_create(code=doc["code"], defaults=values)
+        if not created:
+            # the calendar fingerprint belongs to the calendar import, not to the center file
+            if "calendarVersion" in (center.settings or {}):
+                values["settings"]["calendarVersion"] = center.settings["calendarVersion"]
+            await center.update_from_dict(values).save()
+        departments: dict[str, Department] = {}
+        for d in doc.get("departments", []):
+            department, _ = await Department.update_or_create(
+                center=center,
+                code=d["code"],
+                defaults={
+                    "name": d["name"], "category": d.get("category", ""), "back_office": d.get("backOffice", ""),
+                    "abbreviation": d.get("abbreviation", ""), "seal_name": d.get("sealName", ""),
+                },
+            )
+            departments[d["code"]] = department
+        for w in doc.get("windows", []):
+            await Window.update_or_create(
+                center=center,
+                code=w["code"],
+                defaults={
+                    "name": w["name"],
+                    "kind": w.get("kind", "special"),
+                    "department": departments.get(w.get("department", "")) if w.get("department") else None,
+                    "serves": list(w.get("serves", [])),
+                },
+            )
+    return center
+
+
+async def set_plugin_enabled(center: Center, name: str, enabled: bool, installed_plugins: Iterable[str]) -> Center:
+    """Enable or disable a plugin for one center: a data change, effective on the next hook call."""
+    installed = sorted(installed_plugins)
+    if name not in installed:
+        raise UserErrorsException.single("unknown_plugin", f"未知插件“{name}”，可用插件：{'、'.join(installed)}", "/plugin")
+    async with in_transaction():
+        fresh = await Center.select_for_update().get(id=center.id)
+        plugins = [p for p in fresh.plugins if p != name]
+        if enabled:
+            plugins.append(name)
+        fresh.plugins = plugins
+        await fresh.save(update_fields=["plugins"])
+    center.plugins = fresh.plugins
+    return fresh
+
+
+async def get_center(code: str) -> Center:
+    """A center by code; read on every request (plugins and settings are data that can change)."""
+    center = await one_model(Center, 'SELECT * FROM "center" WHERE "code" = {0} LIMIT 1', [code])
+    if center is None:
+        raise UserErrorsException.single("unknown_center", f"中心“{code}”不存在", "/center")
+    return center
+
+
+async def cached_center(govhall: GovHall, generation: int | None, code: str) -> Center:
+    """:func:`get_center`, kept by the app while the configuration generation the request read
+    (``Actor.config_generation``) is current: see :mod:`core.services.config_cache`. Callers must not
+    change the returned row."""
+    cache = cache_for(govhall, generation)
+    if cache is None:
+        return await get_center(code)
+    center = cache.centers.get(code)
+    if center is None:
+        center = cache.centers[code] = await get_center(code)
+    return center

@@ -1,0 +1,38 @@
+"""The core's default hook implementations: every center has them, plugins may override them
+(``trylast`` so that any enabled plugin answering a first-result hook wins)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.services.hookspecs import hookimpl
+from core.plumbing.models import Case, Center, Department, ItemVersion, Notification
+
+# Seed 001: which department leads a joint case, by the item's category.
+LEAD_BY_CATEGORY: dict[str, str] = {
+    "建设项目": "发展改革",
+    "房地产开发": "发展改革",
+    "技术改造": "经济信息",
+    "公用事业": "住房建设",
+    "小型企业": "市场监管",
+}
+
+
+@hookimpl(trylast=True)
+def choose_lead_department(center: Center, item: ItemVersion, departments: Sequence[Department]) -> str | None:
+    """By category (seed 001); otherwise the last approving department."""
+    if not departments:
+        return None
+    wanted = LEAD_BY_CATEGORY.get(item.definition.get("category", ""))
+    if wanted:
+        for department in departments:
+            if department.category == wanted:
+                return department.code
+    return departments[-1].code
+
+
+@hookimpl(trylast=True)
+async def send_notification(center: Center, recipient: str, text: str, case: Case | None) -> str:
+    """Record the message; a deployment with an SMS gateway adds a plugin that sends it."""
+    await Notification.create(center=center, case=case, channel="sms", recipient=recipient, text=text)
+    return "sms"

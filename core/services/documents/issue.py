@@ -1,0 +1,441 @@
+"""Issuing documents: number a document and record it, with its frozen context, inside the caller's
+transaction; the PDF is rendered after commit (:mod:`core.services.documents.rendering`).
+
+:func:`issue_document` takes a ready context (see :mod:`core.services.documents.render`); the case helpers
+build that context from a :class:`~core.plumbing.models.Case` (:func:`case_context`) and issue in one call
+(:func:`issue_case_document`); :func:`issue_register` makes the 办件登记簿 of a period.
+
+Nothing here commits: a :class:`~core.services.documents.render.DocumentError` (the template is filled
+at issue time, which takes milliseconds; only the layout is deferred) or any other error
+propagates, so the caller's transaction rolls back with the number it consumed and no
+``Document`` row is left behind. Called outside any transaction, :func:`issue_document` opens its
+own so the same holds.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from tortoise.backends.base.client import TransactionalDBClient
+from tortoise.connection import get_connection
+from tortoise.transactions import in_transaction
+
+from core.services.calendar import CENTER_TZ
+from core.plumbing.counters import next_value
+from core.plumbing.errors import UserErrorsException, resolve
+from core.services.outbox import events as outbox_events
+from core.plumbing.models import Case, CaseTask, Center, Department, Document, ItemVersion, User, Window
+from core.services.parties import account_name
+from core.services.plugins import acall
+from core.services.documents.frozen import freeze
+from core.services.documents.render import DOCUMENT_KINDS, DocumentError, cn_date
+from core.services.documents.worker import note_issued
+
+if TYPE_CHECKING:
+    from core.services.runtime import GovHall
+
+# 文号 abbreviation per kind: 连政服受〔2026〕第0001号.
+KIND_ABBREVIATIONS: dict[str, str] = {
+    "acceptance_notice": "受",
+    "correction_notice": "补",
+    "return_notice": "退",
+    "promise_notice": "承",
+    "joint_notice": "联",
+    "approval_decision": "准",
+    "refusal_decision": "不准",
+    "certificate": "证",
+    "reply_notice": "答",
+    "register": "登",
+}
+DEFAULT_ABBREVIATION = "文"
+
+# Issued in the deciding department's name, under its 审批专用章 and, where the center configures
+# one, its own 文号 prefix; every other kind is the center's own notice.
+DEPARTMENT_KINDS: frozenset[str] = frozenset({"approval_decision", "refusal_decision", "certificate"})
+SEAL_SUFFIX = "审批专用章"
+
+# No 0/O, 1/I: a code read aloud or typed from paper cannot be mistaken.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+_CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def china_today() -> date:
+    """Today in Asia/Shanghai (the issue date; its year picks the number sequence)."""
+    return datetime.now(CENTER_TZ).date()
+
+
+def new_verify_code() -> str:
+    """A random 12-character code from an unambiguous alphabet (60 bits)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(text: str) -> str | None:
+    """``k7q2-9xdm-4tpa`` → ``K7Q29XDM4TPA``; ``None`` when it cannot be a verification code."""
+    code = re.sub(r"[\s\-]", "", text or "").upper()
+    return code if _CODE_RE.match(code) else None
+
+
+def display_code(code: str) -> str:
+    """``K7Q29XDM4TPA`` → ``K7Q2-9XDM-4TPA`` (as printed on the document)."""
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def document_number(center: Center, abbreviation: str, year: int, n: int, prefix: str | None = None) -> str:
+    """``连政服受〔2026〕第0001号`` (``prefix``: a department's, ``连市监审准〔2026〕第0001号``)."""
+    return f"{prefix or center.doc_prefix}{abbreviation}〔{year}〕第{n:04d}号"
+
+
+def seal_caption(department: Department) -> str:
+    """The department's seal as configured (``sealName``), else ``<name>审批专用章``."""
+    return department.seal_name or f"{department.name}{SEAL_SUFFIX}"
+
+
+def department_block(department: Department) -> dict[str, Any]:
+    """``{code, name, abbreviation, seal {caption, name, label}}``: the seal's caption split into the
+    text along its rim (the department's name) and the line under the star (审批专用章)."""
+    caption = seal_caption(department)
+    if caption.startswith(department.name) and len(caption) > len(department.name):
+        rim, label = department.name, caption[len(department.name):]
+    else:
+        rim, label = caption, ""
+    return {
+        "code": department.code, "name": department.name, "abbreviation": department.abbreviation,
+        "seal": {"caption": caption, "name": rim, "label": label},
+    }
+
+
+def verify_url(govhall: GovHall, code: str) -> str:
+    return f"{govhall.settings.public_url.rstrip('/')}/verify/{code}"
+
+
+def document_url(document: Document) -> str:
+    """Where an authorised user downloads the PDF (relative to the site): by its random public id,
+    never the row number."""
+    return f"/documents/{document.public_id}.pdf"
+
+
+def _title(kind: str, context: Mapping[str, Any]) -> str | None:
+    """The printed title: given in ``document.title``, the certificate's, or the kind's."""
+    given = context.get("document")
+    if isinstance(given, Mapping) and given.get("title"):
+        return str(given["title"])
+    certificate = context.get("certificate")
+    if kind == "certificate" and isinstance(certificate, Mapping) and certificate.get("title"):
+        return str(certificate["title"])
+    return DOCUMENT_KINDS.get(kind)
+
+
+def _center_block(center: Center) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "name": center.name, "code": center.code, "docPrefix": center.doc_prefix,
+        "phone": center.phone, "address": center.address,
+    }
+    seal = (center.settings or {}).get("sealLabel")
+    if seal:
+        block["sealLabel"] = seal
+    return block
+
+
+# --------------------------------------------------------------------------- issuing
+
+
+async def issue_document(
+    govhall: GovHall,
+    *,
+    center: Center,
+    kind: str,
+    context: Mapping[str, Any],
+    case: Case | None = None,
+    department: Department | None = None,
+) -> Document:
+    """Number one document and record it ``pending`` with its context; runs in the caller's
+    transaction (or its own). The PDF is rendered after commit (a worker, or the first download).
+
+    With ``department`` (the one that decided) the 文号 takes the department's abbreviation, where
+    the center configures one, and its own sequence.
+
+    ``context`` follows the renderer's contract; its ``center`` and ``document`` blocks may add
+    keys (``sealLabel``, ``issuer``, ``title``) but the number, codes and date are set here.
+    Raises :class:`DocumentError` for an unknown kind or a template error.
+    """
+    if kind not in govhall.renderer.kinds():
+        raise DocumentError(f"{kind}.html", None, f"未知的文书种类 / unknown document kind: {kind!r}")
+    check_register_size(context)
+    if isinstance(get_connection("default"), TransactionalDBClient):
+        return await _issue(govhall, center, kind, context, case, department)
+    async with in_transaction():
+        return await _issue(govhall, center, kind, context, case, department)
+
+
+REGISTER_MAX_ROWS = 500
+"""Most rows one register (``context["register"]["rows"]``: the core's, the pickup and green-channel
+registers) may print in one document, about 20 pages: one request must not make the server print a
+year of a busy hall at once (the render runs after commit, in the background, but still costs it)."""
+
+
+def check_register_size(context: Mapping[str, Any]) -> None:
+    """Refuse a register with more rows than :data:`REGISTER_MAX_ROWS` (``register.too_large`` at
+    ``/to``, asking for a shorter period), before anything is numbered or rendered."""
+    register = context.get("register")
+    rows = register.get("rows") if isinstance(register, Mapping) else None
+    if rows is not None and len(rows) > REGISTER_MAX_ROWS:
+        raise UserErrorsException.single(
+            "register.too_large",
+            f"该期间共有{len(rows)}条记录，一份登记簿最多{REGISTER_MAX_ROWS}条：请缩短期间，分段出具",
+            "/to",
+        )
+
+
+async def _issue(
+    govhall: GovHall, center: Center, kind: str, context: Mapping[str, Any], case: Case | None,
+    department: Department | None = None,
+) -> Document:
+    issued_on = china_today()
+    year = issued_on.year
+    # one sequence per prefix and abbreviation: two kinds numbered alike can never share a number
+    abbreviation = govhall.document_abbreviations.get(kind, DEFAULT_ABBREVIATION)
+    prefix = department.abbreviation if department is not None and department.abbreviation else None
+    if prefix and prefix != center.doc_prefix:
+        n = await next_value(f"doc:{center.id}:{prefix}:{abbreviation}:{year}")
+    else:
+        prefix = None
+        n = await next_value(f"doc:{center.id}:{abbreviation}:{year}")
+    number = document_number(center, abbreviation, year, n, prefix)
+    code = new_verify_code()
+    title = _title(kind, context)
+    values = dict(context)
+    given_center = values.get("center")
+    values["center"] = {**_center_block(center), **(given_center if isinstance(given_center, Mapping) else {})}
+    given_doc = values.get("document")
+    values["document"] = {
+        **(given_doc if isinstance(given_doc, Mapping) else {}),
+        "kind": kind, "number": number, "issuedOn": issued_on,
+        "verifyCode": display_code(code), "verifyUrl": verify_url(govhall, code),
+    }
+    if title:  # a plugin kind without one must name its own title block (or fails clearly)
+        values["document"]["title"] = title
+    # Fill the template now (milliseconds), so a missing field or a template error refuses the
+    # issue and rolls the number back; the PDF is laid out after commit (core.services.documents.rendering).
+    govhall.renderer.check(kind, values)
+    document = await Document.create(
+        center=center, case=case, kind=kind, title=(title or kind)[:128], number=number, issued_on=issued_on,
+        verify_code=code, sha256="", content=b"", size=0, state="pending", progress=0,
+        render_context=freeze(values),
+    )
+    note_issued()
+    await outbox_events.document_issued(center, document, case)
+    return document
+
+
+# --------------------------------------------------------------------------- case context
+
+
+def state_label(govhall: GovHall, process: str, state: str) -> str:
+    """The process's label for ``state`` (``审查中``), or the raw state when unknown."""
+    try:
+        return str(govhall.processes.get(process).state_label(state))
+    except Exception:  # no registry yet, unknown process: print the raw state
+        return state
+
+
+def resolve_pointer(data: Any, pointer: str) -> Any:
+    """The value at a JSON pointer (RFC 6901); ``KeyError`` when there is none."""
+    return resolve(data, pointer)
+
+
+def _printable(value: Any) -> str:
+    """A case-data value as printed on a certificate."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(_printable(v) for v in value)
+    if isinstance(value, Mapping):
+        return "；".join(f"{k}：{_printable(v)}" for k, v in value.items())
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return cn_date(value)
+        except ValueError:
+            return value
+    return "" if value is None else str(value)
+
+
+def certificate_block(definition: Mapping[str, Any], data: Any) -> dict[str, Any]:
+    """``{title, fields [{label, value}]}`` from the item's ``certificate`` and the case data."""
+    spec = definition.get("certificate")
+    if not isinstance(spec, Mapping):
+        raise DocumentError("certificate.html", "certificate", "事项未定义证照（certificate）/ item has no certificate")
+    fields = []
+    for f in spec.get("fields", []):
+        try:
+            value = resolve_pointer(data, f["pointer"])
+        except KeyError:
+            raise DocumentError(
+                "certificate.html", f"data{f['pointer']}",
+                f"证照栏目“{f['label']}”取自办件数据 {f['pointer']}，但办件中没有该字段 / "
+                f"certificate field {f['label']!r}: case data has no {f['pointer']}",
+            ) from None
+        fields.append({"label": f["label"], "value": _printable(value)})
+    return {"title": spec["title"], "fields": fields}
+
+
+async def _materials(case: Case, definition: Mapping[str, Any]) -> list[dict[str, str]]:
+    """What this case actually has, and how (uploaded, originals, copies): never the item's list."""
+    from core.services.receipt import received_list
+
+    return await received_list(case, definition)
+
+
+async def _get(model: Any, key: Any, case: Case | None = None) -> Any:
+    """The row ``key`` of ``model``; with ``case``, remembered on that in-memory case, so the
+    documents one transition issues (an accept: two notices) look each row up once."""
+    if key is None:
+        return None
+    if case is None:
+        return await model.get_or_none(id=key)
+    memo = case.__dict__.setdefault("_document_rows", {})
+    if (model, key) not in memo:
+        memo[(model, key)] = await model.get_or_none(id=key)
+    return memo[(model, key)]
+
+
+async def _loaded(case: Case, name: str, model: Any) -> Any:
+    """The case's ``name`` relation as the case was loaded with it (``select_related``), else read."""
+    found = getattr(case, f"_{name}", None)
+    if isinstance(found, model) and found.id == getattr(case, f"{name}_id"):
+        return found
+    return await _get(model, getattr(case, f"{name}_id"), case)
+
+
+async def case_context(
+    govhall: GovHall, case: Case, kind: str, extra: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The template context of ``kind`` for ``case`` (in-memory field values are used as they are).
+
+    ``extra`` is merged on top, then what the center's ``case_document_context`` hooks return.
+    """
+    center: Center = await _loaded(case, "center", Center)
+    item: ItemVersion = await _loaded(case, "item_version", ItemVersion)
+    department: Department | None = await _get(Department, case.department_id, case)  # type: ignore[attr-defined]
+    window: Window | None = await _get(Window, case.window_id, case)  # type: ignore[attr-defined]
+    agent: User | None = await _get(User, case.agent_id, case)  # type: ignore[attr-defined]
+    applicant_name = case.applicant_name
+    if not applicant_name:
+        applicant = await _get(User, case.applicant_id, case)  # type: ignore[attr-defined]
+        applicant_name = account_name(applicant.display_name, applicant.username) if applicant else ""
+    tasks = await CaseTask.filter(case_id=case.id).select_related("department").order_by("-lead", "id") if case.id else []
+    definition = item.definition or {}
+    department_name = department.name if department else ""
+    lead = next((t.department.name for t in tasks if t.lead), department_name)
+    context: dict[str, Any] = {
+        "case": {
+            "number": case.number,
+            "itemName": item.name,
+            "applicantName": applicant_name,
+            "agentName": account_name(agent.display_name, agent.username) if agent else "",
+            "kind": case.kind,
+            "acceptedAt": case.accepted_at or case.submitted_at,
+            "promisedDue": case.promised_due,
+            "legalDue": case.legal_due,
+            "promisedDays": definition.get("promisedDays"),
+            "legalDays": definition.get("legalDays"),
+            "provisional": bool(case.deadline_provisional),
+            "department": department_name,
+            "window": window.name if window else "",
+            "leadDepartment": lead,
+            "departments": [t.department.name for t in tasks] or ([department_name] if department_name else []),
+            "state": state_label(govhall, case.process, case.state),
+        }
+    }
+    if kind == "acceptance_notice":
+        context["materials"] = await _materials(case, definition)
+    if kind == "certificate":
+        context["certificate"] = {**certificate_block(definition, case.data), "holder": applicant_name}
+    if kind in DEPARTMENT_KINDS:
+        deciding = await deciding_department(case, department, tasks)
+        if deciding is not None:  # 发证机关 / 决定机关: the deciding department, under its seal
+            block = department_block(deciding)
+            context["department"] = block
+            context["document"] = {"issuer": block["name"], "heading": block["name"], "seal": block["seal"]}
+    remedy = (center.settings or {}).get("remedy")
+    if isinstance(remedy, Mapping):
+        context["remedy"] = dict(remedy)
+    context.update(extra or {})
+    hooks = govhall.hub.for_center(center)
+    for result in await acall(hooks.case_document_context, center=center, case=case, kind=kind):
+        if isinstance(result, Mapping):
+            context.update(result)
+    return context
+
+
+async def deciding_department(
+    case: Case, department: Department | None = None, tasks: Any = None
+) -> Department | None:
+    """The department that decides the case: a joint case's lead department, else the case's own."""
+    if tasks is None:
+        tasks = await CaseTask.filter(case_id=case.id).select_related("department").order_by("-lead", "id") if case.id else []
+    lead = next((t.department for t in tasks if t.lead), None)
+    if lead is not None:
+        return lead
+    if department is None:
+        department = await _get(Department, case.department_id, case)  # type: ignore[attr-defined]
+    return department
+
+
+async def issue_case_document(
+    govhall: GovHall, case: Case, kind: str, extra: Mapping[str, Any] | None = None
+) -> Document:
+    """:func:`case_context` + :func:`issue_document` for the case's center (a decision or
+    certificate: in the deciding department's name, under its 文号 prefix)."""
+    context = await case_context(govhall, case, kind, extra)
+    center = await _loaded(case, "center", Center)
+    department = await deciding_department(case) if kind in DEPARTMENT_KINDS else None
+    return await issue_document(govhall, center=center, kind=kind, context=context, case=case, department=department)
+
+
+# --------------------------------------------------------------------------- register
+
+
+def period_text(start: date, end: date) -> str:
+    """``2026年11月`` for a whole month, else ``2026年11月1日至2026年11月15日``."""
+    if start == end:
+        return cn_date(start)
+    next_day = date.fromordinal(end.toordinal() + 1)
+    if start.day == 1 and next_day.day == 1 and (start.year, start.month) == (end.year, end.month):
+        return f"{start.year}年{start.month}月"
+    return f"{cn_date(start)}至{cn_date(end)}"
+
+
+async def register_context(govhall: GovHall, center: Center, start: date, end: date) -> dict[str, Any]:
+    """The 办件登记簿 context: every case of ``center`` accepted from ``start`` to ``end``."""
+    cases = (
+        await Case.filter(center_id=center.id, accepted_on__gte=start, accepted_on__lte=end)
+        .select_related("item_version")
+        .order_by("accepted_at", "id")
+    )
+    rows = [
+        {
+            "number": c.number,
+            "item": c.item_version.name,
+            "applicant": c.applicant_name,
+            "acceptedAt": c.accepted_at,
+            "due": c.promised_due,
+            "state": state_label(govhall, c.process, c.state),
+            "finishedAt": c.completed_at,
+        }
+        for c in cases
+    ]
+    return {"register": {"period": period_text(start, end), "rows": rows}}
+
+
+async def issue_register(govhall: GovHall, center: Center, start: date, end: date) -> Document:
+    """Issue the register of a period (no case); runs in the caller's transaction."""
+    context = await register_context(govhall, center, start, end)
+    return await issue_document(govhall, center=center, kind="register", context=context)

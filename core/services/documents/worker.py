@@ -1,0 +1,97 @@
+"""The background renderer inside ``govhall serve``: an asyncio task that renders the documents
+transitions issued, right after their transaction commits (see :mod:`core.services.documents.rendering`).
+
+A request that numbers a document notes it (:func:`note_issued`); when the request is over, and so
+its transaction committed, :class:`KickRenderer` wakes the worker, which claims and renders; it
+also looks for due documents (retries, other processes' leftovers) every ``render_seconds``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import logging
+from typing import Any
+
+from core.services.documents.rendering import render_due
+
+log = logging.getLogger("govhall.documents")
+
+
+_issued: contextvars.ContextVar[list[bool] | None] = contextvars.ContextVar("govhall_documents_issued", default=None)
+
+
+def note_issued() -> None:
+    """Called when a document is numbered: the request's middleware wakes the worker once the
+    request is over (its transaction committed), so the render starts at once."""
+    holder = _issued.get()
+    if holder is not None:
+        holder.append(True)
+
+
+class RenderWorker:
+    """The background renderer of one ``govhall serve`` process: renders due documents when woken
+    (:meth:`kick`) and every ``poll_seconds``. Several processes share the work through claims."""
+
+    def __init__(self, govhall: Any, poll_seconds: float) -> None:
+        self.govhall = govhall
+        self.poll_seconds = poll_seconds
+        self.wake = asyncio.Event()
+
+    def kick(self) -> None:
+        self.wake.set()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await render_due(self.govhall)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the database may be briefly away: try again later
+                log.exception("document renderer: a round failed")
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout=self.poll_seconds)
+            except asyncio.TimeoutError:
+                pass
+            self.wake.clear()
+
+
+class KickRenderer:
+    """ASGI middleware: after a request that issued documents, wake the app's render worker."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        holder: list[bool] = []
+        token = _issued.set(holder)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _issued.reset(token)
+            if holder:
+                app = scope.get("app")
+                worker = getattr(getattr(app, "state", None), "render_worker", None)
+                if worker is not None:
+                    worker.kick()
+
+
+def start_render_worker(app: Any, govhall: Any) -> asyncio.Task[None] | None:
+    """Start the app's worker (none when ``render_seconds`` is 0: downloads still render)."""
+    seconds = govhall.settings.render_seconds
+    if seconds <= 0:
+        return None
+    worker = RenderWorker(govhall, seconds)
+    app.state.render_worker = worker
+    return asyncio.create_task(worker.run(), name="govhall-document-renderer")
+
+
+async def stop_render_worker(app: Any, task: asyncio.Task[None] | None) -> None:
+    app.state.render_worker = None
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -1,0 +1,289 @@
+"""The core's effects: what a transition does besides changing the state.
+
+Effects run inside the transition's database transaction, in the order the process lists them;
+an exception rolls the whole transition back (no half-issued document, no clock without a state).
+They change the case object in memory and mark the fields with ``ctx.touch``; the engine saves the
+case once at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from core.services import clock, licences
+from core.services.calendar import CENTER_TZ
+from core.services.documents.issue import issue_case_document
+from core.plumbing.models import CaseTask, Department, Timer, Window
+from core.services.plugins import acall_first
+from core.services.receipt import record_receipt
+from core.services.workflow import Effect, TransitionContext, run_effects
+
+CLOCK_DAYS = {"promised": "promisedDays", "legal": "legalDays", "task": "promisedDays"}
+# Where an applicant turns against a return or a refusal, unless the center's ``settings.remedy``
+# names the authorities ({review, reconsideration, court}); the templates add the statutory limits.
+REMEDY = {
+    "reconsideration": "本级人民政府或者上一级主管部门",
+    "court": "有管辖权的人民法院",
+}
+
+
+def today() -> Any:
+    return datetime.now(CENTER_TZ).date()
+
+
+async def start_clock(ctx: TransitionContext, timer: str = "promised", days: int | None = None) -> None:
+    if days is None:
+        days = int(ctx.item.definition.get(CLOCK_DAYS.get(timer, "promisedDays"), 0))
+    await clock.start_clock(ctx.case, kind=timer, working_days=days)
+    if timer in ("promised", "legal"):  # other timers leave the case's own fields as they were
+        ctx.touch("promised_due", "legal_due", "deadline_provisional", "promised_days", "alert")
+
+
+async def stop_clock(ctx: TransitionContext, timer: str | None = None) -> None:
+    await clock.stop_clock(ctx.case, kinds=[timer] if timer else None)
+    ctx.touch("alert")
+
+
+async def pause_clock(ctx: TransitionContext, reason: str = "corrections") -> None:
+    """A special procedure may be named in ``data.reason`` (hearing, expert_review...); whether it
+    stops the promised clock too is the center's setting (see ``clock.pause_kinds``)."""
+    if reason in clock.SPECIAL_PROCEDURES and ctx.params.get("reason") in clock.SPECIAL_PROCEDURES:
+        reason = ctx.params["reason"]
+    kinds = clock.pause_kinds(ctx.center, reason)
+    await clock.pause_clock(ctx.case, reason, ctx.comment, kinds=kinds)
+    ctx.changes["pause"] = {"reason": reason, "promisedClock": "paused" if kinds is None else "running"}
+    ctx.touch("promised_due", "legal_due", "alert")
+
+
+async def resume_clock(ctx: TransitionContext) -> None:
+    await clock.resume_clock(ctx.case)
+    ctx.touch("promised_due", "legal_due", "deadline_provisional", "alert")
+
+
+async def extend_clock(ctx: TransitionContext) -> None:
+    user = ctx.actor.require_login()
+    await clock.extend_clock(ctx.case, int(ctx.params["days"]), ctx.comment, user)
+    ctx.changes["extension"] = {"days": ctx.params["days"], "reason": ctx.comment}
+    ctx.touch("promised_due", "legal_due", "deadline_provisional", "alert")
+
+
+async def set_accepted(ctx: TransitionContext) -> None:
+    """The case is accepted now (a supplement case: now that its materials are complete), at the
+    accepting clerk's window, or else the window that serves the item's department."""
+    ctx.case.accepted_at = datetime.now(timezone.utc)
+    ctx.case.accepted_on = today()
+    ctx.touch("accepted_at", "accepted_on")
+    if ctx.case.window_id is None:  # type: ignore[attr-defined]
+        window_id = await accepting_window(ctx)
+        if window_id is not None:
+            ctx.case.window_id = window_id  # type: ignore[attr-defined]
+            ctx.touch("window_id")
+    await set_responsible(ctx)
+
+
+async def accepting_window(ctx: TransitionContext) -> int | None:
+    for grant in ctx.actor.grants:
+        if grant.center_id == ctx.center.id and grant.window_id is not None:
+            return grant.window_id
+    windows = await Window.filter(center_id=ctx.center.id).order_by("id")
+    department_id = ctx.case.department_id  # type: ignore[attr-defined]
+    code = ctx.item.definition.get("department")
+    for window in windows:
+        if department_id is not None and window.department_id == department_id:  # type: ignore[attr-defined]
+            return window.id
+    for window in windows:
+        if code in (window.serves or []):
+            return window.id
+    return None
+
+
+async def set_responsible(ctx: TransitionContext) -> None:
+    """首问负责: the first staff member who handles the case stays responsible for it."""
+    if ctx.case.responsible_id is None and ctx.actor.user is not None and ctx.role not in ("owner",):  # type: ignore[attr-defined]
+        ctx.case.responsible_id = ctx.actor.user.id  # type: ignore[attr-defined]
+        ctx.touch("responsible_id")
+
+
+async def classify(ctx: TransitionContext, keep: str | list[str] | None = None) -> None:
+    """At acceptance: joint when the item names joint departments, urgent when so designated; a
+    case whose kind is one of ``keep`` (a 补办件 accepted once its materials are complete) stays so;
+    otherwise promised."""
+    kept = [keep] if isinstance(keep, str) else list(keep or ())
+    if ctx.item.definition.get("jointDepartments"):
+        kind = "joint"
+    elif ctx.case.urgent:
+        kind = "urgent"
+    elif ctx.case.kind in kept:
+        kind = ctx.case.kind
+    else:
+        kind = "promised"
+    if ctx.case.kind != kind:
+        ctx.changes["kind"] = {"old": ctx.case.kind, "new": kind}
+        ctx.case.kind = kind
+        ctx.touch("kind")
+
+
+async def open_tasks(ctx: TransitionContext) -> None:
+    """联办件: one task per department, in parallel, each with its own deadline; a lead chosen by
+    the first plugin that answers ``choose_lead_department`` (the core's default follows seed 001)."""
+    codes = [ctx.item.definition["department"], *ctx.item.definition.get("jointDepartments", [])]
+    codes = list(dict.fromkeys(codes))
+    departments = await Department.filter(center_id=ctx.center.id, code__in=codes)
+    by_code = {d.code: d for d in departments}
+    ordered = [by_code[c] for c in codes if c in by_code]
+    hooks = ctx.govhall.hub.for_center(ctx.center)
+    lead = await acall_first(hooks.choose_lead_department, center=ctx.center, item=ctx.item, departments=ordered)
+    days = int(ctx.item.definition.get("promisedDays", 0))
+    for department in ordered:
+        task = await CaseTask.create(case=ctx.case, department=department, lead=department.code == lead)
+        await clock.start_clock(ctx.case, kind="task", working_days=days, task=task)
+    ctx.changes["tasks"] = {"departments": [d.code for d in ordered], "lead": lead}
+
+
+async def task_for_actor(ctx: TransitionContext) -> CaseTask | None:
+    """The open task this actor decides: ``params.department`` if given, else their department."""
+    wanted = ctx.params.get("department")
+    tasks = await CaseTask.filter(case_id=ctx.case.id, state="open").select_related("department")
+    for task in tasks:
+        if wanted and task.department.code != wanted:
+            continue
+        # a head (首席代表) or reviewer granted for a department decides only that department's task
+        if ctx.actor.has(ctx.center.id, "head", "reviewer", department_id=task.department_id):  # type: ignore[attr-defined]
+            return task
+    return None
+
+
+async def decide_task(ctx: TransitionContext, outcome: str, done: dict[str, str] | None = None) -> None:
+    """One department decides; when the last one has, the case moves on as the process's own
+    ``approve`` (all approved) or ``refuse`` (any refused) transition would, with its effects."""
+    task = await task_for_actor(ctx)
+    assert task is not None  # the open_task_for_actor guard ran first
+    task.state = outcome
+    task.decided_by_id = ctx.actor.user.id if ctx.actor.user else None  # type: ignore[attr-defined]
+    task.decided_at = datetime.now(timezone.utc)
+    task.comment = ctx.comment
+    task.basis = str(ctx.params.get("basis") or "").strip() if outcome == "refused" else ""
+    await task.save()
+    await Timer.filter(task_id=task.id, state__in=["running", "paused"]).update(state="stopped")
+    ctx.changes["task"] = {"department": task.department.code, "outcome": outcome}
+    states = await CaseTask.filter(case_id=ctx.case.id).values_list("state", flat=True)
+    if "open" in states:
+        return
+    done = done or {"approved": "approve", "refused": "refuse"}
+    final = done["refused" if "refused" in states else "approved"]
+    transition = ctx.process.find(ctx.from_state, final)
+    if transition is None:
+        return
+    ctx.to_state = transition.target(ctx.from_state)
+    ctx.changes["final"] = final
+    await run_effects(ctx, transition.effects)
+
+
+def remedy_for(ctx: TransitionContext, kind: str) -> dict[str, str]:
+    """复议/诉讼 (and, for a return, 复核 at the center's supervision office) as the center names them."""
+    configured = (ctx.center.settings or {}).get("remedy")
+    remedy = {**REMEDY, **(configured if isinstance(configured, Mapping) else {})}
+    if kind == "return_notice":
+        remedy.setdefault("review", f"{ctx.center.name}督查科")
+    else:
+        remedy.pop("review", None)  # 复核 is for returns (退回件), not for decisions
+    return remedy
+
+
+async def refusal_reasons(ctx: TransitionContext) -> list[dict[str, str]]:
+    """A joint case's refusal: every department that refused, with its opinion and legal basis."""
+    tasks = await CaseTask.filter(case_id=ctx.case.id, state="refused").select_related("department").order_by("id")
+    return [{"department": t.department.name, "reason": t.comment, "basis": t.basis} for t in tasks]
+
+
+async def licence(ctx: TransitionContext) -> dict[str, Any] | None:
+    """The licence this transition issues (number and validity), numbered once per case."""
+    spec = ctx.item.definition.get("certificate")
+    if not isinstance(spec, Mapping):
+        return None
+    flags = dict(ctx.case.flags or {})
+    if "licence" not in flags:
+        flags["licence"] = await licences.licence_for(
+            ctx.center.id, ctx.center.short_name, ctx.item.code, spec, today()
+        )
+        ctx.case.flags = flags
+        ctx.touch("flags")
+        ctx.changes["licence"] = flags["licence"]
+    return dict(flags["licence"])
+
+
+async def issue_document(ctx: TransitionContext, kind: str) -> None:
+    """Render, number and store a notice; its number goes into the audit event. Decisions print the
+    decider's opinion (the transition's comment); a refusal its reasons, legal basis and the
+    applicant's remedies; an approval and a certificate the licence number and validity."""
+    extra: dict[str, Any] = {}
+    if kind == "correction_notice":
+        extra["missing"] = [
+            {"name": m.get("name", ""), "reason": m.get("reason", "")} for m in ctx.params.get("missing", [])
+        ]
+    if kind in ("return_notice", "refusal_decision", "reply_notice"):
+        extra["reason"] = ctx.comment
+        extra["remedy"] = remedy_for(ctx, kind)
+    if kind == "refusal_decision":
+        extra["basis"] = str(ctx.params.get("basis") or "").strip()
+        if ctx.transition.action == "refuse_task" or await CaseTask.exists(case_id=ctx.case.id):
+            extra["reasons"], extra["basis"] = await refusal_reasons(ctx), ""
+    if kind == "approval_decision":
+        content = str(ctx.params.get("content") or "").strip() or f"准予{ctx.item.name}"
+        opinion = ctx.comment
+        tasks = await CaseTask.filter(case_id=ctx.case.id).select_related("department").order_by("-lead", "id")
+        if tasks:  # a joint case: every department's opinion
+            opinion = "；".join(f"{t.department.name}：{t.comment}" for t in tasks if t.comment)
+        extra["decision"] = {"content": content, "opinion": opinion}
+    if kind in ("approval_decision", "certificate"):
+        found = await licence(ctx)
+        if found:
+            extra["licence"] = found
+    document = await issue_case_document(ctx.govhall, ctx.case, kind, extra)
+    ctx.documents.append(document)
+    ctx.changes.setdefault("documents", []).append({"kind": kind, "number": document.number})
+
+
+async def complete(ctx: TransitionContext) -> None:
+    ctx.case.completed_at = datetime.now(timezone.utc)
+    await clock.complete_case_clock(ctx.case)
+    ctx.touch("completed_at", "completed_on", "actual_days", "promised_days", "alert")
+
+
+async def mark_urgent(ctx: TransitionContext) -> None:
+    ctx.case.urgent = True
+    ctx.touch("urgent")
+
+
+async def notify(ctx: TransitionContext, text: str) -> None:
+    """Send a message to the applicant after the transition commits."""
+    center, case = ctx.center, ctx.case
+
+    async def send() -> None:
+        await case.fetch_related("applicant")
+        recipient = case.applicant.phone or case.applicant.username
+        message = text.format(number=case.number, item=ctx.item.name, center=center.name)
+        await acall_first(ctx.govhall.hub.for_center(center).send_notification, center=center, recipient=recipient, text=message, case=case)
+
+    ctx.after_commit.append(send)
+
+
+EFFECTS: dict[str, Effect] = {
+    "start_clock": start_clock,
+    "stop_clock": stop_clock,
+    "pause_clock": pause_clock,
+    "resume_clock": resume_clock,
+    "extend_clock": extend_clock,
+    "set_accepted": set_accepted,
+    "set_responsible": set_responsible,
+    "classify": classify,
+    "open_tasks": open_tasks,
+    "decide_task": decide_task,
+    "issue_document": issue_document,
+    "complete": complete,
+    "mark_urgent": mark_urgent,
+    "notify": notify,
+    "record_receipt": record_receipt,
+}

@@ -1,0 +1,117 @@
+"""The core's guards: checks a transition runs before it changes anything.
+
+Each returns every problem it finds (empty list: go ahead), with JSON pointers into the action's
+parameters (``data`` of ``transitionCase``)."""
+
+from __future__ import annotations
+
+from core.plumbing.errors import UserError
+from core.services.formats import is_valid_resident_id
+from core.plumbing.models import CaseEvent, CaseTask
+from core.services.receipt import materials_received
+from core.services.workflow import Guard, TransitionContext
+
+PICKUP_METHODS = {"in_person": "窗口领取", "self_print": "自助打印", "courier": "快递送达"}
+
+
+async def missing_listed(ctx: TransitionContext) -> list[UserError]:
+    """A one-time notice must list everything that is missing (一次性告知)."""
+    missing = ctx.params.get("missing")
+    if not isinstance(missing, list) or not missing:
+        return [UserError("required", "请列出需要补齐的全部材料或内容（一次性告知）", "/missing")]
+    return [
+        UserError("required", f"第{i + 1}项缺少材料名称", f"/missing/{i}/name")
+        for i, entry in enumerate(missing)
+        if not isinstance(entry, dict) or not str(entry.get("name", "")).strip()
+    ]
+
+
+async def something_supplied(ctx: TransitionContext) -> list[UserError]:
+    """补齐材料 must bring something: a changed field or a material attached since the one-time
+    notice. Supplying nothing would only send the case back to the front desk unchanged."""
+    from core.services.cases import merge_patch
+
+    if ctx.params and merge_patch(ctx.case.data, ctx.params) != ctx.case.data:
+        return []
+    notice = await CaseEvent.filter(case_id=ctx.case.id, action="request_materials").order_by("-seq").first()
+    since = notice.seq if notice else 0
+    if await CaseEvent.exists(case_id=ctx.case.id, action="attach_materials", seq__gt=since):
+        return []
+    return [UserError("nothing_supplied",
+                      "尚未补充任何材料或修改任何内容：请先上传补齐的材料或修改申请内容，再提交补齐", None)]
+
+
+async def no_department_tasks(ctx: TransitionContext) -> list[UserError]:
+    """A joint case is decided department by department, not in one go."""
+    if await CaseTask.exists(case_id=ctx.case.id):
+        return [UserError("joint_case", "联办件须由各部门分别审批（approve_task / refuse_task）", None)]
+    return []
+
+
+async def open_task_for_actor(ctx: TransitionContext) -> list[UserError]:
+    from core.services.effects import task_for_actor
+
+    if await task_for_actor(ctx) is None:
+        return [UserError("no_task", "本部门在该办件中没有待审批的任务", "/department")]
+    return []
+
+
+async def legal_basis(ctx: TransitionContext) -> list[UserError]:
+    """A refusal states its legal basis (``data.basis``: the law and article), printed on the
+    decision with the reasons (the opinion) and the applicant's rights of 复议 and 诉讼."""
+    basis = ctx.params.get("basis")
+    if not isinstance(basis, str) or not basis.strip():
+        return [UserError("required", "不予许可须写明法律依据（所依据的法律、法规的名称及条款，如《中华人民共和国食品安全法》第三十五条）", "/basis")]
+    return []
+
+
+async def not_immediate(ctx: TransitionContext) -> list[UserError]:
+    """即办件 are finished on the spot (即收即办), never turned into promised cases."""
+    if ctx.item.definition.get("caseKind") == "immediate":
+        return [UserError(
+            "immediate_item",
+            f"“{ctx.item.name}”是即办件，应当场办结：材料齐全的请使用“即时办结”；不能当场办结的，请退回或一次性告知补齐材料",
+            "/action",
+        )]
+    return []
+
+
+async def extension_days(ctx: TransitionContext) -> list[UserError]:
+    """行政许可法第四十二条: +10 working days (a joint case: +15), approved by the head."""
+    days = ctx.params.get("days")
+    limit = 15 if ctx.item.definition.get("jointDepartments") else 10
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= limit:
+        return [UserError("range", f"延长期限应为1至{limit}个工作日", "/days")]
+    return []
+
+
+async def pickup_recorded(ctx: TransitionContext) -> list[UserError]:
+    """出件登记: who collected it and how, with the ID checked for an in-person pickup."""
+    method = ctx.params.get("method")
+    if method not in PICKUP_METHODS:
+        return [UserError("enum", "请选择出件方式：" + "、".join(f"{v}（{k}）" for k, v in PICKUP_METHODS.items()), "/method")]
+    errors = []
+    if method == "in_person":
+        if not str(ctx.params.get("receiver", "")).strip():
+            errors.append(UserError("required", "请填写领取人姓名", "/receiver"))
+        id_number = str(ctx.params.get("idNumber", "")).strip()
+        if not id_number:
+            errors.append(UserError("required", "请填写领取人身份证号码（核验身份）", "/idNumber"))
+        elif not is_valid_resident_id(id_number):
+            errors.append(UserError("format.resident-id", "领取人身份证号码无效", "/idNumber"))
+    if method == "courier" and not str(ctx.params.get("trackingNumber", "")).strip():
+        errors.append(UserError("required", "请填写快递单号", "/trackingNumber"))
+    return errors
+
+
+GUARDS: dict[str, Guard] = {
+    "materials_received": materials_received,
+    "something_supplied": something_supplied,
+    "missing_listed": missing_listed,
+    "no_department_tasks": no_department_tasks,
+    "open_task_for_actor": open_task_for_actor,
+    "extension_days": extension_days,
+    "legal_basis": legal_basis,
+    "not_immediate": not_immediate,
+    "pickup_recorded": pickup_recorded,
+}

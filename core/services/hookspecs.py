@@ -1,0 +1,197 @@
+"""Every hook a GovHall plugin can implement (pluggy project ``govhall``).
+
+Two families:
+
+* ``register_*`` hooks are called once, when an app is created, for every *installed* plugin:
+  they contribute definitions (models, processes, items, templates, GraphQL fields, guards...).
+  What a plugin registers is visible to all centers, but its behaviour only runs for the centers
+  that enable it.
+* The other hooks are called *for one center*, and only the plugins that center enables take part
+  (see :meth:`core.services.plugins.PluginHub.for_center`). Toggling a plugin for a center is data: the
+  next call sees it.
+
+Each hook documents when it is called, with what, and what it returns. ``docs/plugins.md`` has an
+example for every hook; ``tests/test_docs.py`` fails when one is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from core.plumbing.errors import UserError
+    from core.plumbing.models import Case, CaseEvent, Center, Department, ItemVersion, Timer, User
+    from core.services.workflow import TransitionContext
+
+hookspec = pluggy.HookspecMarker("govhall")
+hookimpl = pluggy.HookimplMarker("govhall")
+
+
+# --- registration: called once per app, for every installed plugin -----------------------------
+
+
+@hookspec
+def register_hookspecs() -> Any:
+    """Called once when the plugin manager is built, after every plugin is registered. Return a
+    module (or class) of ``@hookspec`` functions this plugin adds for other plugins to implement
+    (the assessment plugin's ``assessment_rules``), or ``None``. Specs a plugin adds are
+    per-center hooks like the core's, called through :func:`core.api.acall`."""
+
+
+@hookspec
+def register_models() -> str | None:
+    """Called when the database is configured. Return the dotted path of a module holding this
+    plugin's Tortoise models (its own app label, named after the plugin; its migrations live in the
+    sibling ``migrations`` package), or ``None``."""
+
+
+@hookspec
+def register_processes() -> Sequence[Mapping[str, Any]]:
+    """Called when an app is created. Return process documents (``schemas/process.schema.json``)
+    this plugin supplies; each ``id`` must be unique across plugins. Items choose one by id."""
+
+
+@hookspec
+def register_item_dirs() -> Sequence[Path]:
+    """Called by ``govhall demo`` and ``govhall items load --plugins``. Return folders of item
+    documents (``schemas/item.schema.json``) this plugin ships."""
+
+
+@hookspec
+def register_document_templates() -> Sequence[Path]:
+    """Called when the document renderer is built. Return folders of Jinja2 templates; a template
+    named ``<kind>.html`` adds a document kind or overrides the core's template of that kind."""
+
+
+@hookspec
+def register_document_kinds() -> Mapping[str, Mapping[str, Any]]:
+    """Called when an app is created. Return ``{kind: {"title": "绿色通道受理表", "abbreviation":
+    "绿", "readers": ("clerk", "head")}}`` for the document kinds this plugin adds (their templates
+    come from ``register_document_templates``). The abbreviation goes into the 文号
+    (``连政服绿〔2026〕第0001号``); kinds sharing an abbreviation share one number sequence, so numbers
+    never collide. ``readers``: the roles in the document's center that may download a copy issued
+    without a case — those allowed the data it prints (a kind without readers: administrators only;
+    a case's documents follow the case's permissions)."""
+
+
+@hookspec
+def register_graphql() -> Mapping[str, Sequence[type]]:
+    """Called when the GraphQL schema is built. Return ``{"query": [...], "mutation": [...]}``
+    with Strawberry types whose fields are merged into the schema. Resolvers must refuse centers
+    that do not enable the plugin (:func:`core.api.require_plugin`)."""
+
+
+@hookspec
+def register_guards() -> Mapping[str, Callable[..., Any]]:
+    """Called when an app is created. Return ``{name: guard}``; a process transition lists guards
+    by name. A guard is ``async def guard(ctx: TransitionContext) -> list[UserError]``: an empty
+    list lets the transition happen."""
+
+
+@hookspec
+def register_effects() -> Mapping[str, Callable[..., Any]]:
+    """Called when an app is created. Return ``{name: effect}``; a transition lists effects by name.
+    An effect is ``async def effect(ctx: TransitionContext, **params) -> None`` run inside the
+    transition's database transaction: raising rolls the whole transition back."""
+
+
+@hookspec
+def register_routes() -> Sequence[Any]:
+    """Called when the Starlette app is created. Return extra ``starlette.routing.Route`` objects
+    (for example a printable register page). Handlers check the center's plugins themselves."""
+
+
+# --- per center: called only for the plugins the case's center enables --------------------------
+
+
+@hookspec
+def validate_case(
+    center: Center, item: ItemVersion, data: Mapping[str, Any], action: str
+) -> Sequence[UserError] | None:
+    """Called before a case is stored (``action="submit"``) and before a transition that edits its
+    data (``action`` = the transition), after the form's JSON Schema passed. Return the extra
+    problems this center's rules find (each with a JSON pointer), or ``None``/``[]``."""
+
+
+@hookspec
+def transition_guard(ctx: TransitionContext) -> Sequence[UserError] | None:
+    """Called inside a transition's transaction, after the process's own guards passed and before
+    any effect, for every transition of a case of this center (``ctx.transition.action`` says
+    which). Return the problems that forbid it (nothing is then changed), or ``None``/``[]``."""
+
+
+@hookspec
+def transition_effects(ctx: TransitionContext) -> None:
+    """Called inside a transition's transaction after the process's effects ran, before the case
+    is saved and its audit event appended. Write the plugin's own records here; add to
+    ``ctx.changes`` what the audit event should show. Raising rolls the transition back.
+    Returns nothing."""
+
+
+@hookspec(firstresult=True)
+def choose_lead_department(
+    center: Center, item: ItemVersion, departments: Sequence[Department]
+) -> str | None:
+    """Called when a joint case (联办件) opens its department tasks. Return the code of the lead
+    department, or ``None`` to let the next plugin (and finally the core's default) decide."""
+
+
+@hookspec
+def agency_granted(center: Center, agent: User, applicant: User, item: ItemVersion) -> bool | None:
+    """Called when an agent (代办员) submits a case ``onBehalfOf`` an applicant in ``center``, before
+    anything is stored. Return ``True`` when this plugin has a recorded agency of ``agent`` for
+    ``applicant`` in this center (for example an accepted agency request), ``None`` when it knows
+    of none. Without any ``True`` the agent must attach a power of attorney (委托书, catalogue code
+    ``wts``) to the submission, or the submission is refused."""
+
+
+@hookspec
+def case_changed(center: Center, case: Case, event: CaseEvent) -> None:
+    """Called after a case change has been committed (submit, transition, alert). Use it to
+    notify people or update a plugin's own records; an exception here is logged, not raised,
+    because the change itself already happened. Returns nothing."""
+
+
+@hookspec
+def alert_raised(center: Center, case: Case, timer: Timer, level: str) -> None:
+    """Called after the sweeper raised a timer's alert to ``level`` (``YELLOW`` or ``RED``) and
+    committed it, exactly once per timer and level. Returns nothing."""
+
+
+@hookspec(firstresult=True)
+def send_notification(center: Center, recipient: str, text: str, case: Case | None) -> str | None:
+    """Called to deliver an SMS or other message. The first plugin that sends it returns the
+    channel name it used; the core's default (trylast) records the message in the
+    ``notification`` table and returns ``"sms"``."""
+
+
+@hookspec
+def case_document_context(center: Center, case: Case, kind: str) -> Mapping[str, Any] | None:
+    """Called when a document of ``kind`` is rendered for a case. Return extra template
+    variables (merged into the context under their keys), or ``None``."""
+
+
+# --- the outbox: called by the dispatcher, for the plugins the event's center enables -------------
+
+
+@hookspec
+def event_targets(center: Center | None, kind: str) -> Sequence[str] | None:
+    """Called by the outbox dispatcher when it delivers an event of ``kind`` (``case.submitted``,
+    ``alert.raised``…, or a plugin's own) published for ``center``. Return the names of this
+    plugin's targets that subscribe to it (prefix them with the plugin's name:
+    ``exchange:webhook``), or ``None``/``[]``. Each target then gets the event through
+    ``deliver_event`` until it acknowledges it."""
+
+
+@hookspec(firstresult=True)
+def deliver_event(center: Center | None, target: str, event: Any) -> bool | None:
+    """Called by the outbox dispatcher to hand ``event`` (an ``OutboxEvent``: ``event_id``,
+    ``kind``, ``subject``, ``payload``, ``created_at``) to ``target``. The plugin owning ``target``
+    delivers it and returns ``True``; others return ``None``. Raising means "try again later"
+    (exponential backoff, dead letter after the last attempt); raising
+    :class:`core.api.DeliveryRefused` means the receiver refused it for good (dead letter now).
+    Delivery is at least once: the receiver de-duplicates by ``event.event_id``."""

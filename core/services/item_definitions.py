@@ -1,0 +1,205 @@
+"""Check an item (事项) definition document before it is stored or published.
+
+Three layers, all reported together (一次性告知, also for configurators): the meta-schema
+``schemas/item.schema.json``; the item's ``form`` as a usable JSON Schema; rules a schema cannot
+express (promised ≤ legal days, unique codes, certificate fields that exist in the form, processes,
+documents and departments the center knows).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from core.services import licences
+from core.services.catalogue import unknown_codes
+from core.plumbing.errors import UserError, UserErrorsException, pointer
+from core.services.form_validation import ITEM_MAX_BYTES, FormValidator, check_form_schema, schema_at
+from core.plumbing.resources import shipped_dir
+
+__all__ = ["ITEM_SCHEMA_PATH", "item_schema", "validate_item_document", "load_item_files"]
+
+ITEM_SCHEMA_PATH = shipped_dir("schemas") / "item.schema.json"
+
+
+@cache
+def item_schema() -> dict:
+    """The item meta-schema, read once."""
+    return json.loads(ITEM_SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def _item_validator() -> FormValidator:
+    # The meta-schema is a form like any other: its titles become the labels of the messages.
+    return FormValidator(item_schema())
+
+
+def validate_item_document(
+    doc: object,
+    *,
+    known_processes: set[str] | None = None,
+    known_documents: set[str] | None = None,
+    departments: set[str] | None = None,
+) -> list[UserError]:
+    """Every problem of an item document, sorted by path; [] when it can be stored.
+
+    A set left as None is not checked (the caller does not know, e.g. in a file linter).
+    """
+    problems = list(_item_validator().errors(doc))
+    if not isinstance(doc, dict):
+        return problems
+    if "form" in doc:
+        problems += check_form_schema(doc["form"], "/form")
+    problems += _time_limits(doc)
+    problems += _duplicates(doc, "materials", "材料编码")
+    problems += _duplicates(doc, "checklist", "审查要点编码")
+    problems += _materials(doc)
+    problems += unknown_codes(doc.get("materials"))
+    problems += _certificate(doc)
+    problems += _known(doc, known_processes, known_documents, departments)
+    return sorted(dict.fromkeys(problems), key=lambda e: (_path_key(e.path), e.code))
+
+
+def _path_key(path: str | None) -> tuple:
+    parts = (path or "").split("/")[1:]
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+def _time_limits(doc: dict) -> list[UserError]:
+    legal, promised = doc.get("legalDays"), doc.get("promisedDays")
+    if not (_is_int(legal) and _is_int(promised)):
+        return []
+    out = []
+    if promised > legal:
+        out.append(UserError(
+            "promised_exceeds_legal",
+            f"承诺办结时限（{promised}个工作日）不能超过法定办结时限（{legal}个工作日）",
+            "/promisedDays",
+        ))
+    if doc.get("caseKind") == "immediate" and promised != 0:
+        out.append(UserError(
+            "immediate_with_days", "即办件的承诺办结时限应为0（当场或当日办结）；需要更多时间的应设为承诺件",
+            "/promisedDays",
+        ))
+    return out
+
+
+def _is_int(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _duplicates(doc: dict, key: str, what: str) -> list[UserError]:
+    rows = doc.get(key)
+    if not isinstance(rows, list):
+        return []
+    seen: dict[str, int] = {}
+    out = []
+    for i, row in enumerate(rows):
+        code = row.get("code") if isinstance(row, dict) else None
+        if not isinstance(code, str):
+            continue
+        if code in seen:
+            out.append(UserError(
+                "duplicate_code", f"{what}“{code}”与第{seen[code] + 1}项重复", pointer(key, i, "code")
+            ))
+        else:
+            seen[code] = i
+    return out
+
+
+def _materials(doc: dict) -> list[UserError]:
+    """A material list needs a main material: its absence is what makes a case a returned one."""
+    rows = doc.get("materials")
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
+        return []
+    if any(r.get("role") == "main" for r in rows):
+        return []
+    return [UserError("no_main_material", "申请材料中至少应有一项主件（role: main）", "/materials")]
+
+
+def _certificate(doc: dict) -> list[UserError]:
+    cert, form = doc.get("certificate"), doc.get("form")
+    if not isinstance(cert, dict) or not isinstance(cert.get("fields"), list) or not isinstance(form, dict):
+        return []
+    out = []
+    pattern = cert.get("numberPattern")
+    if isinstance(pattern, str):
+        out += [UserError("number_pattern", f"许可证编号规则有误：{p}", pointer("certificate", "numberPattern"))
+                for p in licences.pattern_problems(pattern)]
+    for i, f in enumerate(cert["fields"]):
+        ptr = f.get("pointer") if isinstance(f, dict) else None
+        if isinstance(ptr, str) and ptr.startswith("/") and schema_at(form, ptr) is None:
+            out.append(UserError(
+                "unknown_pointer", f"证照栏目的数据来源“{ptr}”不是表单中的字段",
+                pointer("certificate", "fields", i, "pointer"),
+            ))
+    return out
+
+
+def _known(
+    doc: dict,
+    processes: set[str] | None,
+    documents: set[str] | None,
+    departments: set[str] | None,
+) -> list[UserError]:
+    out = []
+    process = doc.get("process")
+    if processes is not None and isinstance(process, str) and process not in processes:
+        out.append(UserError("unknown_process", f"流程“{process}”不存在", "/process"))
+    kinds = doc.get("documents")
+    if documents is not None and isinstance(kinds, list):
+        for i, kind in enumerate(kinds):
+            if isinstance(kind, str) and kind not in documents:
+                out.append(UserError("unknown_document", f"本中心没有“{kind}”文书模板", pointer("documents", i)))
+    if departments is not None:
+        dept = doc.get("department")
+        if isinstance(dept, str) and dept not in departments:
+            out.append(UserError("unknown_department", f"部门“{dept}”不是本中心的部门", "/department"))
+        joint = doc.get("jointDepartments")
+        for i, d in enumerate(joint if isinstance(joint, list) else []):
+            if isinstance(d, str) and d not in departments:
+                out.append(UserError("unknown_department", f"部门“{d}”不是本中心的部门", pointer("jointDepartments", i)))
+    joint = doc.get("jointDepartments")
+    if isinstance(joint, list) and doc.get("department") in joint:
+        i = joint.index(doc["department"])
+        out.append(UserError(
+            "duplicate_department", "共同实施部门不应包含实施部门本身", pointer("jointDepartments", i)
+        ))
+    return out
+
+
+def load_item_files(directory: str | Path) -> list[tuple[Path, dict]]:
+    """Every ``*.json`` of ``directory`` (sorted by name), parsed; not validated.
+
+    Raises UserErrorsException listing every unreadable file (bad UTF-8 or JSON, not an object,
+    too large) with its file name, so a configurator fixes them all in one go.
+    """
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise UserErrorsException.single("not_found", f"目录不存在：{folder}")
+    loaded: list[tuple[Path, dict]] = []
+    problems: list[UserError] = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            raw = path.read_bytes()
+            if len(raw) > ITEM_MAX_BYTES:
+                problems.append(UserError("too_large", f"{path.name}：文件超过 1 MB"))
+                continue
+            doc: Any = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            problems.append(UserError("invalid_json", f"{path.name}：不是 UTF-8 编码的文本"))
+            continue
+        except json.JSONDecodeError as e:
+            problems.append(UserError(
+                "invalid_json", f"{path.name}：第{e.lineno}行第{e.colno}列 JSON 格式错误（{e.msg}）"
+            ))
+            continue
+        if not isinstance(doc, dict):
+            problems.append(UserError("invalid_document", f"{path.name}：事项定义应为 JSON 对象"))
+            continue
+        loaded.append((path, doc))
+    if problems:
+        raise UserErrorsException(problems)
+    return loaded

@@ -1,0 +1,210 @@
+"""Items (事项): drafts a configurator edits, and immutable published versions cases point to.
+
+A configurator defines an item with a JSON document (``schemas/item.schema.json``): no code. Every
+problem is reported at once and nothing is stored until the document is clean. Publishing copies the
+draft into a new version; a published version never changes, and a case keeps the version it was
+submitted under forever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tortoise.transactions import in_transaction
+
+from core.services.accounts import Actor
+from core.plumbing.errors import UserError, UserErrorsException
+from core.services.form_validation import ITEM_MAX_BYTES, check_size
+from core.services.item_changes import describe_changes
+from core.services.item_definitions import load_item_files, validate_item_document
+from core.plumbing.models import Center, Department, Item, ItemVersion
+
+if TYPE_CHECKING:
+    from core.services.runtime import GovHall  # the app builds this module's services, not the reverse
+
+CONFIGURATOR_ROLES = ("configurator", "admin")
+
+
+async def check_definition(govhall: GovHall, center: Center, definition: Any) -> list[UserError]:
+    """Every problem of an item document in the context of this center: its processes, the
+    document kinds that have templates, and the center's departments."""
+    check_size(definition, ITEM_MAX_BYTES, "事项定义")
+    departments = set(await Department.filter(center=center).values_list("code", flat=True))
+    return validate_item_document(
+        definition,
+        known_processes=set(govhall.processes.processes),
+        known_documents=set(govhall.renderer.kinds()),
+        departments=departments,
+    )
+
+
+async def define_item(
+    govhall: GovHall, actor: Actor, center: Center, definition: Any, *, update: bool = False
+) -> Item:
+    """Create an item's draft, or (``update=True``) replace the draft of an existing item."""
+    actor.require(center.id, *CONFIGURATOR_ROLES)
+    errors = await check_definition(govhall, center, definition)
+    if errors:
+        raise UserErrorsException(errors)
+    code = definition["code"]
+    async with in_transaction():
+        item = await Item.select_for_update().get_or_none(center=center, code=code)
+        if item is not None and not update:
+            raise UserErrorsException.single(
+                "duplicate", f"事项编码“{code}”已存在：请换一个编码，或打开这个已有事项修改（update: true）", "/code"
+            )
+        if item is None and update:
+            raise UserErrorsException.single("unknown_item", f"事项“{code}”不存在，无法更新", "/code")
+        if item is None:
+            item = await Item.create(center=center, code=code, draft=definition)
+        else:
+            item.draft = definition
+            await item.save(update_fields=["draft", "updated_at"])
+    return item
+
+
+async def publish_item(govhall: GovHall, actor: Actor, center: Center, code: str) -> ItemVersion:
+    """Publish the draft as a new immutable version."""
+    user = actor.require(center.id, *CONFIGURATOR_ROLES)
+    return await _publish(govhall, center, code, user.username)
+
+
+async def _publish(govhall: GovHall, center: Center, code: str, by: str) -> ItemVersion:
+    async with in_transaction():
+        item = await Item.select_for_update().get_or_none(center=center, code=code)
+        if item is None or item.draft is None:
+            raise UserErrorsException.single("unknown_item", f"事项“{code}”没有可发布的草稿", "/code")
+        # Check again: departments or processes may have changed since the draft was saved.
+        errors = await check_definition(govhall, center, item.draft) + publication_gaps(item.draft)
+        if errors:
+            raise UserErrorsException(errors)
+        if item.latest_version:
+            current = await ItemVersion.get(item_id=item.id, version=item.latest_version)
+            if current.definition == item.draft:
+                raise UserErrorsException.single("unchanged", f"草稿与已发布的第{current.version}版相同，无需重新发布", "/code")
+        item.latest_version += 1
+        await item.save(update_fields=["latest_version", "updated_at"])
+        return await ItemVersion.create(
+            item=item, center=center, code=code, version=item.latest_version, name=item.draft["name"],
+            definition=item.draft, published_by=by,
+        )
+
+
+def publication_gaps(definition: Any) -> list[UserError]:
+    """What an item still lacks before the public may apply: where to go (the window), what to bring
+    (the material list) and what the window checks (the review checklist). A draft may lack them."""
+    if not isinstance(definition, dict):
+        return []
+    gaps = []
+    place = definition.get("place")
+    if not isinstance(place, str) or not place.strip():
+        gaps.append(UserError("no_window", "尚未填写办理窗口（办理地点），申请人不知道到哪里办理，不能发布", "/place"))
+    if not definition.get("materials"):
+        gaps.append(UserError("no_materials", "尚未列出申请材料，不能发布", "/materials"))
+    if not definition.get("checklist"):
+        gaps.append(UserError("no_checklist", "尚未填写审查要点，窗口无法核对受理，不能发布", "/checklist"))
+    return gaps
+
+
+async def discard_draft(actor: Actor, center: Center, code: str) -> ItemVersion | None:
+    """Throw the draft away: back to the latest published version, or (never published) the item is
+    removed. Returns the version the item is back at, or None when nothing remains."""
+    actor.require(center.id, *CONFIGURATOR_ROLES)
+    async with in_transaction():
+        item = await Item.select_for_update().get_or_none(center=center, code=code)
+        if item is None:
+            raise UserErrorsException.single("unknown_item", f"事项“{code}”不存在", "/code")
+        if item.latest_version == 0:
+            await item.delete()
+            return None
+        current = await ItemVersion.get(item_id=item.id, version=item.latest_version)
+        if item.draft == current.definition:
+            raise UserErrorsException.single("unchanged", f"草稿与已发布的第{current.version}版相同，没有可放弃的修改", "/code")
+        item.draft = current.definition
+        await item.save(update_fields=["draft", "updated_at"])
+        return current
+
+
+async def draft_items(center: Center) -> list[Item]:
+    """Items of the center whose draft is not (yet) the latest published version, by code."""
+    items = await Item.filter(center=center).order_by("code")
+    latest = {
+        (v.item_id, v.version): v.definition  # type: ignore[attr-defined]
+        for v in await ItemVersion.filter(item_id__in=[i.id for i in items])
+    }
+    return [i for i in items if i.draft is not None and latest.get((i.id, i.latest_version)) != i.draft]
+
+
+async def published_items(center: Center, search: str | None = None) -> list[ItemVersion]:
+    """The latest published version of each item of the center, by code."""
+    items = await Item.filter(center=center, latest_version__gt=0).order_by("code").values_list("id", "latest_version")
+    if not items:
+        return []
+    wanted = {(item_id, version) for item_id, version in items}
+    versions = await ItemVersion.filter(item_id__in=[i for i, _ in items]).order_by("code")
+    found = [v for v in versions if (v.item_id, v.version) in wanted]  # type: ignore[attr-defined]
+    if search:
+        needle = search.strip().lower()
+        found = [v for v in found if needle in v.name.lower() or needle in v.code.lower()]
+    return found
+
+
+async def get_version(center: Center, code: str, version: int | None = None) -> ItemVersion | None:
+    item = await Item.get_or_none(center=center, code=code)
+    if item is None or item.latest_version == 0:
+        return None
+    return await ItemVersion.get_or_none(item_id=item.id, version=version or item.latest_version)
+
+
+async def draft_changes(center: Center, code: str) -> list[dict[str, Any]]:
+    """What publishing the draft would change compared with the latest published version, in words
+    (see :mod:`core.services.item_changes`)."""
+    item = await Item.get_or_none(center=center, code=code)
+    if item is None:
+        raise UserErrorsException.single("unknown_item", f"事项“{code}”不存在", "/code")
+    published = await ItemVersion.get_or_none(item_id=item.id, version=item.latest_version)
+    return describe_changes(published.definition if published else {}, item.draft or {})
+
+
+async def load_items_dir(
+    govhall: GovHall, center: Center, folder: Path, *, publish: bool = True, actor_name: str = "cli"
+) -> list[ItemVersion]:
+    """Load every item file of a folder into a center (``govhall items load``, ``govhall demo``).
+
+    All files are checked first: any problem in any file and nothing is stored. Unchanged items
+    are skipped, changed ones get a new version."""
+    if not folder.is_dir():
+        return []
+    files = load_item_files(folder)
+    errors: list[UserError] = []
+    codes: dict[str, str] = {}
+    for path, doc in files:
+        for e in await check_definition(govhall, center, doc):
+            errors.append(UserError(e.code, f"{path.name}{e.path or ''}：{e.message}", e.path))
+        code = doc.get("code")
+        if isinstance(code, str):
+            if code in codes:
+                errors.append(UserError("duplicate", f"{path.name}：事项编码“{code}”与 {codes[code]} 重复", "/code"))
+            codes[code] = path.name
+    if errors:
+        raise UserErrorsException(errors)
+    published: list[ItemVersion] = []
+    async with in_transaction():
+        for _, doc in files:
+            item, created = await Item.get_or_create(center=center, code=doc["code"], defaults={"draft": doc})
+            if not created and item.draft != doc:
+                item.draft = doc
+                await item.save(update_fields=["draft", "updated_at"])
+            if publish:
+                latest = await ItemVersion.get_or_none(item_id=item.id, version=item.latest_version)
+                if latest is None or latest.definition != doc:
+                    published.append(await _publish(govhall, center, doc["code"], actor_name))
+    return published
+
+
+def elements_of(definition: dict[str, Any]) -> dict[str, Any]:
+    """The published elements (六公开/九公开): everything except the form and process internals."""
+    hidden: Iterable[str] = ("form", "process")
+    return {k: v for k, v in definition.items() if k not in hidden}

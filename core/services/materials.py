@@ -1,0 +1,315 @@
+"""Application materials (申请材料): uploads stored once by content hash, attached to cases,
+listed against the item's material list, and reused by later cases (材料共享, seed 000 §4.4).
+
+A :class:`~core.plumbing.models.Blob` holds the bytes, one row per SHA-256 whoever uploads them. A
+:class:`~core.plumbing.models.Material` is one person's file: ``case`` is null until it is attached. Attaching
+a material that already belongs to an earlier case makes a new row on the same blob for the new case,
+so nothing is uploaded twice. Reuse goes by what the material is — its catalogue code (营业执照
+``yyzz``), see :mod:`core.services.catalogue` — never by the slot code another item's list gave it.
+
+Clients see a material's random ``public_id``, never its integer key (ids cannot be walked).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from core.services.accounts import Actor
+from core.services.catalogue import POWER_OF_ATTORNEY, catalogue, slot_for
+from core.plumbing.errors import Forbidden, UserError, UserErrorsException
+from core.plumbing.models import Blob, Case, CaseEvent, Material, User
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ATTACH = 100
+ALLOWED_TYPES: dict[str, str] = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG 图片",
+    "image/png": "PNG 图片",
+    "image/tiff": "TIFF 图片",
+    "application/ofd": "OFD 版式文件",
+}
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif",
+              "application/ofd": "ofd"}
+OPEN_STATES = ("submitted", "supplementing", "supplied")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\"<>|:*?\u202a-\u202e\u2066-\u2069]")  # and text-direction overrides
+
+
+def sniff(content: bytes) -> str | None:
+    """The real type of ``content`` from its first bytes, or None when it is none we accept.
+
+    An OFD file is a zip package (GB/T 33190) whose root holds ``OFD.xml``; other zips are refused."""
+    if content.startswith(b"%PDF-"):
+        return "application/pdf"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content.startswith((b"II*\x00", b"MM\x00*")):
+        return "image/tiff"
+    if content.startswith(b"PK\x03\x04") and _is_ofd(content):
+        return "application/ofd"
+    return None
+
+
+def _is_ofd(content: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            return any(name.lower() == "ofd.xml" for name in package.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+
+
+def clean_filename(filename: str, content_type: str) -> str:
+    """The last path component, without control, shell-special or text-direction characters (a
+    printed name reads as typed), at most 200 characters."""
+    name = _UNSAFE.sub("", re.split(r"[\\/]", filename or "")[-1]).strip(" .")
+    if not name:
+        name = f"材料.{EXTENSIONS[content_type]}"
+    return name[-200:]
+
+
+def check_upload(content: bytes, code: str, catalogue_code: str = "") -> str:
+    """The sniffed content type; every problem of the upload at once otherwise."""
+    if len(content) > MAX_BYTES:
+        raise UserErrorsException.single(
+            "too_large", f"文件过大：单个材料不能超过 {MAX_BYTES / 1024 / 1024:g} MB，请压缩或分拆后上传", "/file"
+        )
+    if not content:
+        raise UserErrorsException.single("empty", "文件为空，请重新选择要上传的材料", "/file")
+    content_type = sniff(content)
+    errors = []
+    if content_type is None:
+        names = "、".join(ALLOWED_TYPES.values())
+        errors.append(UserError("unsupported_type", f"不支持的文件类型：材料只能是 {names}（按文件内容判断，不看扩展名）", "/file"))
+    if len(code) > 64:
+        errors.append(UserError("too_long", "材料编码不能超过64个字符", "/code"))
+    if catalogue_code and catalogue_code not in catalogue():
+        errors.append(UserError("unknown_catalogue", f"材料目录中没有编码“{catalogue_code[:64]}”", "/catalogue"))
+    if errors:
+        raise UserErrorsException(errors)
+    assert content_type is not None
+    return content_type
+
+
+async def blob_for(content: bytes, content_type: str) -> Blob:
+    """The blob of these bytes, created on first sight; a concurrent twin loses the unique race."""
+    digest = hashlib.sha256(content).hexdigest()
+    fields = ("id", "sha256", "size", "content_type")
+    found = await Blob.filter(sha256=digest).only(*fields).first()
+    if found is not None:
+        return found
+    try:
+        async with in_transaction():
+            return await Blob.create(sha256=digest, size=len(content), content_type=content_type, content=content)
+    except IntegrityError:
+        return await Blob.filter(sha256=digest).only(*fields).get()
+
+
+async def store_upload(actor: Actor, content: bytes, filename: str, code: str = "", catalogue_code: str = "") -> Material:
+    """Store an upload for the logged-in caller: a new Material (no case yet) on a shared Blob.
+    ``code`` is the slot of the item it is meant for, ``catalogue_code`` what it is (optional)."""
+    user = actor.require_login()
+    code, catalogue_code = (code or "").strip(), (catalogue_code or "").strip()
+    content_type = check_upload(content, code, catalogue_code)
+    blob = await blob_for(content, content_type)
+    material = await Material.create(owner_id=user.id, blob_id=blob.id, code=code, catalogue=catalogue_code,
+                                     filename=clean_filename(filename, content_type))
+    material.blob = blob
+    return material
+
+
+# --- attaching ------------------------------------------------------------------------------------
+
+
+UNKNOWN_MATERIAL = "第{n}份材料不存在或不属于申请人，请重新上传"
+
+
+async def owned_materials(material_ids: Sequence[str], owners: Collection[int]) -> list[Material]:
+    """The materials behind these public ids, each owned by one of ``owners``. An id that is
+    unknown and one that belongs to somebody else get the same error (nothing tells them apart).
+    Every refused id is reported at once, path ``/materials/<i>``."""
+    if len(material_ids) > MAX_ATTACH:
+        raise UserErrorsException.single("too_many", f"一次最多附加{MAX_ATTACH}份材料", "/materials")
+    keys = [str(k) for k in material_ids]
+    rows = {m.public_id: m for m in await Material.filter(public_id__in=keys, owner_id__in=list(owners))}
+    errors, seen = [], set()
+    for i, key in enumerate(keys):
+        if key not in rows:
+            errors.append(UserError("material.unknown", UNKNOWN_MATERIAL.format(n=i + 1), f"/materials/{i}"))
+        elif key in seen:
+            errors.append(UserError("material.duplicate", f"第{i + 1}份材料重复提交", f"/materials/{i}"))
+        seen.add(key)
+    if errors:
+        raise UserErrorsException(errors)
+    return [rows[k] for k in keys]
+
+
+def place(definition: dict[str, Any], material: Material) -> tuple[str, str]:
+    """The (slot code, catalogue code) a material takes in a case of this item.
+
+    A fresh upload (no case yet) keeps the slot it was uploaded for when this item lists it; any
+    material whose catalogue code the item lists takes that material's slot (材料共享 across
+    items); otherwise a fresh upload keeps its code (an unlisted extra) and a reused one has none."""
+    listed = {m["code"]: m for m in definition.get("materials", [])}
+    fresh = material.case_id is None  # type: ignore[attr-defined]
+    if fresh and material.code in listed:
+        return material.code, listed[material.code].get("catalogue") or material.catalogue
+    slot = slot_for(definition, material.catalogue)
+    if slot is not None:
+        return slot["code"], material.catalogue
+    return (material.code if fresh else ""), material.catalogue
+
+
+def is_power_of_attorney(definition: dict[str, Any], material: Material) -> bool:
+    """A 授权委托书: by its own catalogue code, or the slot it takes in this item."""
+    code, catalogue_code = place(definition, material)
+    listed = {m["code"]: m for m in definition.get("materials", [])}
+    return POWER_OF_ATTORNEY in (catalogue_code, listed.get(code, {}).get("catalogue"))
+
+
+async def attach_materials(
+    owner: User, case: Case, material_ids: Sequence[str], *, owners: Collection[int] | None = None
+) -> list[Material]:
+    """Attach the owner's materials to ``case`` (call inside the case's transaction).
+
+    A material must belong to ``owner``, the case's applicant or its agent (or to one of ``owners``
+    when given: an applicant attaching by themselves may not use their agent's other files). One not
+    yet attached is attached in place; one attached to another case is shared: a new row on the same
+    blob for this case (材料共享), in the slot of this item that has its catalogue code."""
+    if owners is None:
+        owners = {owner.id, case.applicant_id, case.agent_id} - {None}  # type: ignore[attr-defined]
+    rows = await owned_materials(material_ids, owners)
+    if not hasattr(case.item_version, "definition"):
+        await case.fetch_related("item_version")
+    definition = case.item_version.definition
+    attached = {(m.blob_id, m.code): m for m in await Material.filter(case_id=case.id)}  # type: ignore[attr-defined]
+    result = []
+    for material in rows:
+        result.append(await _attach_one(case, material, place(definition, material), attached))
+    return result
+
+
+async def _attach_one(case: Case, material: Material, slot: tuple[str, str],
+                      attached: dict[tuple[int, str], Material]) -> Material:
+    code, catalogue_code = slot
+    same = attached.get((material.blob_id, code))  # type: ignore[attr-defined]
+    if same is not None:
+        return same
+    loose = material.case_id is None  # type: ignore[attr-defined]
+    if loose and await Material.filter(id=material.id, case_id=None).update(case_id=case.id, code=code,
+                                                                            catalogue=catalogue_code):
+        material.case_id, material.code, material.catalogue = case.id, code, catalogue_code  # type: ignore[attr-defined]
+        copy = material
+    else:  # attached elsewhere (perhaps a moment ago): share its blob with this case
+        copy = await Material.create(
+            owner_id=material.owner_id, case_id=case.id, blob_id=material.blob_id,  # type: ignore[attr-defined]
+            code=code, catalogue=catalogue_code, filename=material.filename,
+        )
+    attached[(copy.blob_id, copy.code)] = copy  # type: ignore[attr-defined]
+    return copy
+
+
+async def attach_to_case(actor: Actor, case: Case, material_ids: Sequence[str], state_label: str) -> list[Material]:
+    """The applicant or agent adds materials to a case still at the front desk (submitted or being
+    supplemented): the case's version moves on and the audit log records the files."""
+    user = actor.require_login()
+    if user.id not in (case.applicant_id, case.agent_id):  # type: ignore[attr-defined]
+        raise Forbidden("只有申请人或代办人可以补充材料")
+    if case.state not in OPEN_STATES:
+        raise UserErrorsException.single("state", f"办件当前状态为“{state_label}”，不能再补充材料", None)
+    async with in_transaction():
+        claimed = await Case.filter(id=case.id, version=case.version, state=case.state).update(version=case.version + 1)
+        if not claimed:
+            raise UserErrorsException.single("conflict", "该办件已被他人处理，请刷新后重试", None)
+        case.version += 1
+        role = "agent" if user.id == case.agent_id else "applicant"  # type: ignore[attr-defined]
+        owners = {user.id, case.applicant_id} if role == "agent" else {user.id}  # type: ignore[attr-defined]
+        rows = await attach_materials(user, case, material_ids, owners=owners)
+        await CaseEvent.create(
+            case=case, seq=case.version, action="attach_materials", from_state=case.state, to_state=case.state,
+            actor=user, actor_name=actor.name, role=role,
+            changes={"materials": [{"id": m.public_id, "code": m.code, "filename": m.filename} for m in rows]},
+        )
+    return rows
+
+
+# --- listing --------------------------------------------------------------------------------------
+
+FILE_FIELDS = {"sha256": "blob__sha256", "size": "blob__size", "contentType": "blob__content_type"}
+
+
+def _file(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["public_id"], "code": row["code"], "catalogue": row["catalogue"], "filename": row["filename"],
+        "size": row["size"], "sha256": row["sha256"], "contentType": row["contentType"],
+        "createdAt": row["created_at"], "url": f"/materials/{row['public_id']}",
+    }
+
+
+async def case_materials(case: Case, provided_only: bool = False) -> list[dict[str, Any]]:
+    """The item version's material list, each with the files attached to ``case``, the paper the
+    counter received (``received``, ``how``) and ``provided``; then attached files whose code is on
+    no list, grouped by code (``listed`` false). ``provided_only``: only what the case has."""
+    from core.services.receipt import case_receipt
+
+    if not hasattr(case.item_version, "definition"):
+        await case.fetch_related("item_version")
+    rows = await Material.filter(case_id=case.id).order_by("id").values(
+        "public_id", "code", "catalogue", "filename", "created_at", **FILE_FIELDS
+    )
+    receipt = await case_receipt(case)
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_code.setdefault(row["code"], []).append(_file(row))
+    slots = []
+    empty = {"received": {}, "how": ""}
+    for m in case.item_version.definition.get("materials", []):
+        files = by_code.pop(m["code"], [])
+        got = receipt.get(m["code"], empty)
+        slots.append({"code": m["code"], "catalogue": m.get("catalogue", ""), "name": m["name"], "role": m.get("role"),
+                      "required": bool(m.get("required", True)), "listed": True, "originals": int(m.get("originals") or 0),
+                      "copies": int(m.get("copies") or 0), "provided": bool(files or got["received"]), "files": files,
+                      "received": got["received"], "how": got["how"]})
+    for code, files in by_code.items():
+        got = receipt.get(code, empty)
+        slots.append({"code": code, "catalogue": files[0]["catalogue"], "name": "其他材料" if not code else f"其他材料（{code}）",
+                      "role": None, "required": False, "listed": False, "originals": 0, "copies": 0, "provided": True,
+                      "files": files, "received": got["received"], "how": got["how"]})
+    return [s for s in slots if s["provided"]] if provided_only else slots
+
+
+async def reusable_materials(actor: Actor, limit: int = 200) -> list[Material]:
+    """The caller's own materials, newest first, one per blob and what it is (catalogue code, else
+    slot code), their blob without bytes."""
+    user = actor.require_login()
+    result, seen = [], set()
+    for m in await Material.filter(owner_id=user.id).order_by("-id").limit(limit * 5):
+        key = (m.blob_id, m.catalogue or m.code)  # type: ignore[attr-defined]
+        if key not in seen:
+            seen.add(key)
+            result.append(m)
+        if len(result) >= limit:
+            break
+    ids = list({m.blob_id for m in result})  # type: ignore[attr-defined]
+    blobs = {b.id: b for b in await Blob.filter(id__in=ids).only("id", "sha256", "size", "content_type")}
+    for m in result:
+        m.blob = blobs[m.blob_id]  # type: ignore[attr-defined]
+    return result
+
+
+def material_file(material: Material) -> dict[str, Any]:
+    """The same shape as a case's files, for a Material whose blob is loaded."""
+    blob = material.blob
+    return {
+        "id": material.public_id, "code": material.code, "catalogue": material.catalogue, "filename": material.filename,
+        "size": blob.size, "sha256": blob.sha256, "contentType": blob.content_type, "createdAt": material.created_at,
+        "url": f"/materials/{material.public_id}",
+    }

@@ -1,0 +1,133 @@
+"""A center's departments and windows, kept by its administrators and configurators from the admin
+screen (the center file loads the same rows; see :func:`core.services.centers.load_center`).
+
+Saving either adds a new row (``is_new``: its code must be free) or changes an existing one (its code
+must exist); every problem comes back at once and nothing is written when there is one. Codes follow
+the center file's rules (``schemas/center.schema.json``), so a center file exported later stays valid.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from core.services.accounts import Actor
+from core.services.centers import get_center
+from core.plumbing.errors import UserError, UserErrorsException
+from core.plumbing.models import Center, Department, Window
+
+MANAGER_ROLES = ("admin", "configurator")
+DEPARTMENT_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+WINDOW_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+WINDOW_KINDS = {"comprehensive": "综合窗口", "special": "专业窗口", "pickup": "出件窗口", "consult": "咨询窗口", "agency": "代办窗口"}
+
+
+@dataclass(frozen=True)
+class DepartmentInput:
+    code: str
+    name: str
+    category: str = ""
+    back_office: str = ""
+    abbreviation: str = ""
+    seal_name: str = ""
+
+
+@dataclass(frozen=True)
+class WindowInput:
+    code: str
+    name: str
+    kind: str = "special"
+    department: str | None = None
+    serves: Sequence[str] = ()
+
+
+async def _managed_center(actor: Actor, center_code: str) -> Center:
+    center = await get_center(center_code)
+    actor.require(center.id, *MANAGER_ROLES)
+    return center
+
+
+def _text(errors: list[UserError], value: str, path: str, label: str, *, required: bool = False,
+          min_len: int = 0, max_len: int = 128) -> str:
+    value = value.strip()
+    if not value:
+        if required:
+            errors.append(UserError("required", f"请填写{label}", path))
+        return ""
+    if len(value) < min_len:
+        errors.append(UserError("too_short", f"{label}至少{min_len}个字", path))
+    elif len(value) > max_len:
+        errors.append(UserError("too_long", f"{label}不能超过{max_len}个字", path))
+    return value
+
+
+async def _existing(model: type[Department] | type[Window], center: Center, code: str, is_new: bool,
+                    label: str, errors: list[UserError]) -> Department | Window | None:
+    row = await model.get_or_none(center_id=center.id, code=code)
+    if is_new and row is not None:
+        errors.append(UserError("duplicate", f"{label}“{code}”已存在，请换一个，或修改已有的{label[:2]}", "/code"))
+    elif not is_new and row is None:
+        errors.append(UserError("not_found", f"本中心没有{label}“{code}”", "/code"))
+    return row
+
+
+async def save_department(actor: Actor, center_code: str, given: DepartmentInput, *, is_new: bool) -> Department:
+    """Add a department (``is_new``) or change the name, category, back office, 文号 abbreviation
+    and seal caption of an existing one; its code never changes (cases and posts refer to it)."""
+    center = await _managed_center(actor, center_code)
+    errors: list[UserError] = []
+    code = given.code.strip()
+    if not DEPARTMENT_CODE.fullmatch(code):
+        errors.append(UserError("format.code", "部门代码须以小写字母开头，由小写字母、数字、-、_ 组成，最多32位", "/code"))
+    values = {
+        "name": _text(errors, given.name, "/name", "部门名称", required=True, min_len=2),
+        "category": _text(errors, given.category, "/category", "部门类别", max_len=32),
+        "back_office": _text(errors, given.back_office, "/backOffice", "后台审批科室", max_len=256),
+        "abbreviation": _text(errors, given.abbreviation, "/abbreviation", "文号简称", max_len=16),
+        "seal_name": _text(errors, given.seal_name, "/sealName", "审批专用章印文", min_len=2),
+    }
+    async with in_transaction():
+        row = await _existing(model=Department, center=center, code=code, is_new=is_new, label="部门代码", errors=errors)
+        if errors:
+            raise UserErrorsException(errors)
+        if row is None:
+            return await Department.create(center=center, code=code, **values)
+        await row.update_from_dict(values).save()
+        return row  # type: ignore[return-value]
+
+
+async def save_window(actor: Actor, center_code: str, given: WindowInput, *, is_new: bool) -> Window:
+    """Add a window (``is_new``) or change an existing one: its name, kind, the department it belongs
+    to and, for a comprehensive window, the departments it serves."""
+    center = await _managed_center(actor, center_code)
+    errors: list[UserError] = []
+    code = given.code.strip()
+    if not WINDOW_CODE.fullmatch(code):
+        errors.append(UserError("format.code", "窗口编号由字母、数字、-、_ 组成，最多32位", "/code"))
+    name = _text(errors, given.name, "/name", "窗口名称", required=True, min_len=2)
+    if given.kind not in WINDOW_KINDS:
+        errors.append(UserError("unknown_kind", f"窗口类型应为：{'、'.join(WINDOW_KINDS.values())}", "/kind"))
+    departments = {d.code: d for d in await Department.filter(center_id=center.id)}
+    department = None
+    if given.department and given.department.strip():
+        department = departments.get(given.department.strip())
+        if department is None:
+            errors.append(UserError("unknown_department", f"本中心没有部门“{given.department.strip()}”", "/department"))
+    serves: list[str] = []
+    for i, served in enumerate(s.strip() for s in given.serves):
+        if served not in departments:
+            errors.append(UserError("unknown_department", f"本中心没有部门“{served}”", f"/serves/{i}"))
+        elif served not in serves:
+            serves.append(served)
+    async with in_transaction():
+        row = await _existing(model=Window, center=center, code=code, is_new=is_new, label="窗口编号", errors=errors)
+        if errors:
+            raise UserErrorsException(errors)
+        values = {"name": name, "kind": given.kind, "department": department, "serves": serves}
+        if row is None:
+            return await Window.create(center=center, code=code, **values)
+        await row.update_from_dict(values).save()
+        return row  # type: ignore[return-value]

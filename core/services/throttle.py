@@ -1,0 +1,132 @@
+"""Login throttling per account and per client address, kept in the database (``login_throttle``) so
+every process and every restart sees the same counts; and the security audit log.
+
+An attempt first *reserves* a failure on both keys (an atomic ``failures + 1``): parallel guesses are
+counted before their passwords are checked, so no burst outruns the limit. A wrong password keeps the
+reservation; reaching the limit locks the key for ``lock_minutes`` × 2^(earlier lockouts), at most
+``max_lock_minutes``. While a key is locked every attempt is refused unchecked, the right password
+too. A right password gives both reservations back and clears the account's record.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+
+from core.plumbing.errors import UserError
+from core.plumbing.models import LoginThrottle, SecurityEvent
+from core.plumbing.settings import LoginLimits
+
+log = logging.getLogger("govhall.security")
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def lockout_error(until: datetime, now: datetime) -> UserError:
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+    return UserError(code="login_locked", message=f"登录失败次数过多，请 {minutes} 分钟后再试", path=None)
+
+
+async def audit(kind: str, *, username: str = "", user_id: int | None = None, address: str = "", **detail: Any) -> None:
+    """One row of the security audit log, and one log line (without passwords or tokens)."""
+    await SecurityEvent.create(kind=kind, username=username[:64], user_id=user_id, address=address[:64], detail=detail)
+    log.warning("security event %s", kind, extra={"event": kind, "username": username[:64], "address": address, **detail})
+
+
+@dataclass
+class Reservation:
+    """The keys an attempt reserved a failure on, with their limits."""
+
+    keys: list[tuple[str, int]]  # (key, limit)
+    counts: dict[str, int]
+
+
+def _keys(username: str, address: str | None, limits: LoginLimits) -> list[tuple[str, int]]:
+    keys = [(f"account:{username[:140]}", limits.account_failures)]
+    if address:
+        keys.append((f"address:{address[:140]}", limits.address_failures))
+    return keys
+
+
+async def _row(key: str, now: datetime) -> LoginThrottle:
+    row = await LoginThrottle.get_or_none(key=key)
+    if row is None:
+        try:
+            row = await LoginThrottle.create(key=key, window_start=now)
+        except IntegrityError:  # a parallel attempt created it first
+            row = await LoginThrottle.get(key=key)
+    return row
+
+
+async def reserve(username: str, address: str | None, limits: LoginLimits) -> Reservation | datetime:
+    """Count this attempt as a failure on its account and address; the time a lock ends when one
+    of them is locked (the attempt must then be refused without checking the password)."""
+    now = now_utc()
+    window = timedelta(minutes=limits.window_minutes)
+    keys = _keys(username, address, limits)
+    counts: dict[str, int] = {}
+    for key, limit in keys:
+        row = await _row(key, now)
+        if row.locked_until is not None and row.locked_until > now:
+            await _give_back(list(counts))
+            return row.locked_until
+        if row.window_start <= now - window:  # a quiet window: start counting again
+            await LoginThrottle.filter(id=row.id, window_start=row.window_start).update(failures=0, window_start=now)
+        # counted only while the key is not locked: a lock set by a parallel attempt since the row
+        # was read above must refuse this one too (one conditional UPDATE, atomic on both engines)
+        unlocked = Q(locked_until=None) | Q(locked_until__lte=now)
+        if not await LoginThrottle.filter(unlocked, id=row.id).update(failures=F("failures") + 1):
+            await _give_back(list(counts))
+            return (await LoginThrottle.get(id=row.id)).locked_until or now
+        counts[key], locked_until = (await LoginThrottle.filter(id=row.id).values_list("failures", "locked_until"))[0]
+        if locked_until is not None and locked_until > now:  # locked (and its count reset) since our increment
+            await _give_back(list(counts))
+            return locked_until
+        if counts[key] > limit:  # more attempts in flight than the limit allows: lock now
+            until = await _lock(row.id, now, limits)
+            await _give_back(list(counts))
+            return until
+    return Reservation(keys=keys, counts=counts)
+
+
+async def _give_back(keys: list[str]) -> None:
+    if keys:
+        await LoginThrottle.filter(key__in=keys, failures__gt=0).update(failures=F("failures") - 1)
+
+
+async def _lock(row_id: int, now: datetime, limits: LoginLimits) -> datetime:
+    row = await LoginThrottle.get(id=row_id)
+    if row.locked_until is not None and row.locked_until > now:
+        return row.locked_until
+    minutes = min(limits.max_lock_minutes, limits.lock_minutes * 2 ** min(row.lockouts, 16))
+    until = now + timedelta(minutes=minutes)
+    await LoginThrottle.filter(id=row_id).update(locked_until=until, lockouts=F("lockouts") + 1, failures=0, window_start=now)
+    return until
+
+
+async def failed(reservation: Reservation, limits: LoginLimits) -> datetime | None:
+    """The password was wrong: the reservation stays a failure. The time the lock ends when this
+    failure reached a limit (and locked the key), else None."""
+    now = now_utc()
+    until = None
+    for key, limit in reservation.keys:
+        if reservation.counts[key] >= limit:
+            row = await LoginThrottle.get(key=key)
+            locked = await _lock(row.id, now, limits)
+            until = max(until, locked) if until else locked
+    return until
+
+
+async def succeeded(reservation: Reservation) -> None:
+    """The password was right: the account starts afresh; the address gets its reservation back."""
+    account, *others = [key for key, _ in reservation.keys]
+    await LoginThrottle.filter(key=account).update(failures=0, lockouts=0, locked_until=None)
+    await _give_back(others)
