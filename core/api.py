@@ -27,7 +27,6 @@ from core.services import effects as _effects
 from core.services import handover as _handover
 from core.services import ratings as _ratings
 from core.services import receipt as _receipt
-from core.services import stats as _stats
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.accounts import add_user as _add_user
 from core.services.calendar import CENTER_TZ, DayInfo, WorkCalendar
@@ -43,6 +42,7 @@ from core.services.guards import PICKUP_METHODS
 from core.services.hookspecs import hookimpl, hookspec
 from core.services.outbox import DeliveryRefused, OutboxEvent
 from core.services.outbox import events as _outbox
+from core.plumbing.sql import for_dialect
 from core.plumbing.models import (
     Case,
     CaseEvent,
@@ -87,7 +87,7 @@ __all__ = [
     # formats
     "FormatProblem", "check_uscc", "check_resident_id", "is_valid_mobile",
     # SQL
-    "fetch_rows", "is_postgres",
+    "fetch_rows", "for_dialect", "is_postgres",
     # the outbox
     "publish_event", "DeliveryRefused", "OutboxEvent",
     # GraphQL
@@ -332,4 +332,4 @@ async def fetch_rows(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any
     core's tables: the tables and columns a plugin may read are listed in ``docs/plugins.md``."""
     postgres = is_postgres()
     values = [_sql_value(v, postgres) for v in params]
-    return list(await get_connection("default").execute_query_dict(_stats.sql_for(sql, postgres), values))
+    return list(await get_connection("default").execute_query_dict(for_dialect(sql, postgres), values))

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from core import hookimpl
 from core.services.accounts import login
 from core.services.documents import DocumentError, cn_date
+from core.services import clock
 from core.services.documents import issue as issue_module
 from core.services.documents.issue import (
     CODE_ALPHABET,
@@ -254,7 +255,7 @@ async def test_numbers_per_center_kind_and_year(govhall: Any, monkeypatch: pytes
     in_other = await issue_case_document(govhall, await make_case(other, "OTHE2026112600001"), "acceptance_notice")
     assert in_other.number == f"另政服受〔{y}〕第0001号"
 
-    monkeypatch.setattr(issue_module, "china_today", lambda: date(y + 1, 1, 2))
+    monkeypatch.setattr(clock, "local_today", lambda now=None: date(y + 1, 1, 2))
     next_year = await issue_case_document(govhall, case, "acceptance_notice")
     assert next_year.number == f"测政服受〔{y + 1}〕第0001号" and next_year.issued_on == date(y + 1, 1, 2)
     assert len({d.verify_code for d in await Document.all()}) == 5

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from tortoise.connection import get_connection
 
+from core.plumbing.sql import for_dialect
+
 
 async def next_value(scope: str) -> int:
     """The next number of ``scope`` (1, 2, 3...). Call inside the transaction that uses it."""
     conn = get_connection("default")
-    postgres = conn.capabilities.dialect == "postgres"
-    p1 = "$1" if postgres else "?"
     rows = await conn.execute_query_dict(
-        f"INSERT INTO counter (scope, value) VALUES ({p1}, 1) "
-        "ON CONFLICT (scope) DO UPDATE SET value = counter.value + 1 RETURNING value",
+        for_dialect("INSERT INTO counter (scope, value) VALUES (?, 1) "
+                    "ON CONFLICT (scope) DO UPDATE SET value = counter.value + 1 RETURNING value"),
         [scope],
     )
     return int(rows[0]["value"])

@@ -1,8 +1,13 @@
 """Hand-written SQL for the few queries every request runs, where building the query through the
-ORM costs more than running it. Placeholders differ: ``$1`` on PostgreSQL, ``?`` on SQLite."""
+ORM costs more than running it.
+
+GovHall writes SQL with ``?`` placeholders, in the order the values are given; :func:`for_dialect`
+turns them into ``$1, $2…`` for asyncpg. (No GovHall SQL uses a literal ``?``.)"""
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -12,16 +17,24 @@ from tortoise.models import Model
 M = TypeVar("M", bound=Model)
 
 
-def placeholders(sql: str) -> str:
-    """Write ``{1}``, ``{2}``... in the SQL; get the dialect's placeholders."""
-    conn = get_connection("default")
-    if conn.capabilities.dialect == "postgres":
-        return sql.format(*(f"${i}" for i in range(1, 10)))
-    return sql.format(*("?" for _ in range(9)))
+def is_postgres() -> bool:
+    return get_connection("default").capabilities.dialect == "postgres"
+
+
+def for_dialect(sql: str, postgres: bool | None = None) -> str:
+    """``sql`` written with ``?`` placeholders, as the database wants them: unchanged for SQLite,
+    ``$1, $2…`` for PostgreSQL (``postgres`` defaults to the default connection's dialect)."""
+    if postgres is None:
+        postgres = is_postgres()
+    if not postgres:
+        return sql
+    numbers = itertools.count(1)
+    return re.sub(r"\?", lambda _: f"${next(numbers)}", sql)
 
 
 async def rows(sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    return await get_connection("default").execute_query_dict(placeholders(sql), list(args))
+    """The rows of ``sql`` (``?`` placeholders) as dictionaries."""
+    return await get_connection("default").execute_query_dict(for_dialect(sql), list(args))
 
 
 async def one_model(model: type[M], sql: str, args: Sequence[Any] = ()) -> M | None:
@@ -56,18 +69,17 @@ async def insert_numbered_case(
     case_columns, case_args = _columns(case_model, case_values)
     event_columns, event_args = _columns(event_model, event_values)
     if conn.capabilities.dialect == "postgres":
-        first_case = 3
-        first_event = first_case + len(case_args)
-        case_params = ", ".join(f"${i}" for i in range(first_case, first_event))
-        event_params = ", ".join(f"${i}" for i in range(first_event, first_event + len(event_args)))
-        sql = (
-            "WITH n AS (INSERT INTO counter (scope, value) VALUES ($1, 1) "
+        case_params = ", ".join("?" for _ in case_args)
+        event_params = ", ".join("?" for _ in event_args)
+        sql = for_dialect(
+            "WITH n AS (INSERT INTO counter (scope, value) VALUES (?, 1) "
             "ON CONFLICT (scope) DO UPDATE SET value = counter.value + 1 RETURNING value), "
             f'c AS (INSERT INTO "gh_case" ("number", {", ".join(case_columns)}) VALUES ('
-            "$2 || (SELECT CASE WHEN value < 1000000 THEN lpad(value::text, 6, '0') ELSE value::text END FROM n), "
+            "? || (SELECT CASE WHEN value < 1000000 THEN lpad(value::text, 6, '0') ELSE value::text END FROM n), "
             f"{case_params}) RETURNING *), "
             f'e AS (INSERT INTO "case_event" ("case_id", {", ".join(event_columns)}) VALUES ((SELECT id FROM c), {event_params}) '
-            'RETURNING id) SELECT c.*, e.id AS "__event_id" FROM c, e'
+            'RETURNING id) SELECT c.*, e.id AS "__event_id" FROM c, e',
+            postgres=True,
         )
         found = (await conn.execute_query_dict(sql, [number_scope, number_prefix, *case_args, *event_args]))[0]
         event_id = found.pop("__event_id")

@@ -23,6 +23,7 @@ from core.plumbing.errors import Forbidden, UserError, UserErrorsException
 from core.plumbing.models import Center, Department, RoleAssignment, Token, User, Window
 from core.plumbing.passwords import PasswordHashing
 from core.plumbing.settings import Settings
+from core.plumbing.sql import for_dialect
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -187,7 +188,7 @@ JOIN user_account u ON u.id = t.user_id
 LEFT JOIN role_assignment ra ON ra.user_id = u.id
 LEFT JOIN center c ON c.id = ra.center_id
 LEFT JOIN department d ON d.id = ra.department_id
-WHERE t.token_hash = {param}
+WHERE t.token_hash = ?
 """
 _USER_COLUMNS = ("id", "username", "password_hash", "display_name", "phone", "id_number", "active", "created_at")
 
@@ -199,8 +200,7 @@ async def authenticate(token: str | None) -> Actor:
     if not token:
         return Actor()
     conn = get_connection("default")
-    param = "$1" if conn.capabilities.dialect == "postgres" else "?"
-    rows = await conn.execute_query_dict(_AUTH_SQL.format(param=param, generation=GENERATION_SQL), [_token_hash(token)])
+    rows = await conn.execute_query_dict(for_dialect(_AUTH_SQL.format(generation=GENERATION_SQL)), [_token_hash(token)])
     if not rows:
         return Actor()
     first = rows[0]

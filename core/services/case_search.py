@@ -11,15 +11,15 @@ LIMIT = 500
 # The application is searched as text: identity codes are ASCII, so they read the same in SQLite's
 # JSON text and PostgreSQL's jsonb cast to text. Case numbers and names are matched in their columns.
 SEARCH_SQL = (
-    'SELECT id FROM gh_case WHERE center_id = {0} AND ('
-    'UPPER(number) LIKE {1} OR applicant_name LIKE {2} OR UPPER(CAST(data AS TEXT)) LIKE {3}'
+    'SELECT id FROM gh_case WHERE center_id = ? AND ('
+    'UPPER(number) LIKE ? OR applicant_name LIKE ? OR UPPER(CAST(data AS TEXT)) LIKE ?'
     ') ORDER BY id DESC LIMIT ' + str(LIMIT)
 )
 
 
 # A complete case number (what the receipt's QR code and the window's scanner give) is found through
 # the number's unique index, without reading the center's cases.
-EXACT_SQL = "SELECT id FROM gh_case WHERE number = {0} AND center_id = {1}"
+EXACT_SQL = "SELECT id FROM gh_case WHERE number = ? AND center_id = ?"
 
 
 def _like(text: str) -> str:

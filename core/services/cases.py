@@ -33,7 +33,6 @@ from core.services.form_validation import (
     check_size,
     validator_for,
 )
-from core.plumbing.counters import next_value
 from core.plumbing.models import Case, CaseEvent, CaseTask, Center, Department, ItemVersion, User
 from core.services.outbox import events as outbox_events
 from core.services.parties import applicant_name, applicant_party
@@ -160,7 +159,7 @@ async def latest_version(
     if cache is not None and (cached := cache.versions.get((center.id, code))) is not None:
         return cached
     ids = await rows(
-        'SELECT "id" FROM "item_version" WHERE "center_id" = {0} AND "code" = {1} ORDER BY "version" DESC LIMIT 1',
+        'SELECT "id" FROM "item_version" WHERE "center_id" = ? AND "code" = ? ORDER BY "version" DESC LIMIT 1',
         [center.id, code],
     )
     found = ids[0]["id"] if ids else None

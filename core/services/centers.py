@@ -125,7 +125,7 @@ async def set_plugin_enabled(center: Center, name: str, enabled: bool, installed
 
 async def get_center(code: str) -> Center:
     """A center by code; read on every request (plugins and settings are data that can change)."""
-    center = await one_model(Center, 'SELECT * FROM "center" WHERE "code" = {0} LIMIT 1', [code])
+    center = await one_model(Center, 'SELECT * FROM "center" WHERE "code" = ? LIMIT 1', [code])
     if center is None:
         raise UserErrorsException.single("unknown_center", f"中心“{code}”不存在", "/center")
     return center

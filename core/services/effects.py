@@ -13,7 +13,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from core.services import clock, licences
-from core.services.calendar import CENTER_TZ
 from core.services.documents.issue import issue_case_document
 from core.plumbing.models import CaseTask, Department, Timer, Window
 from core.services.plugins import acall_first
@@ -27,10 +26,6 @@ REMEDY = {
     "reconsideration": "本级人民政府或者上一级主管部门",
     "court": "有管辖权的人民法院",
 }
-
-
-def today() -> Any:
-    return datetime.now(CENTER_TZ).date()
 
 
 async def start_clock(ctx: TransitionContext, timer: str = "promised", days: int | None = None) -> None:
@@ -73,7 +68,7 @@ async def set_accepted(ctx: TransitionContext) -> None:
     """The case is accepted now (a supplement case: now that its materials are complete), at the
     accepting clerk's window, or else the window that serves the item's department."""
     ctx.case.accepted_at = datetime.now(timezone.utc)
-    ctx.case.accepted_on = today()
+    ctx.case.accepted_on = clock.local_today()
     ctx.touch("accepted_at", "accepted_on")
     if ctx.case.window_id is None:  # type: ignore[attr-defined]
         window_id = await accepting_window(ctx)
@@ -206,7 +201,7 @@ async def licence(ctx: TransitionContext) -> dict[str, Any] | None:
     flags = dict(ctx.case.flags or {})
     if "licence" not in flags:
         flags["licence"] = await licences.licence_for(
-            ctx.center.id, ctx.center.short_name, ctx.item.code, spec, today()
+            ctx.center.id, ctx.center.short_name, ctx.item.code, spec, clock.local_today()
         )
         ctx.case.flags = flags
         ctx.touch("flags")

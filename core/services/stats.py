@@ -10,17 +10,17 @@ summary against it. The SQL is written once with ``?`` and numbered for PostgreS
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 from tortoise.connection import get_connection
 
 from core.plumbing.models import Center
+from core.plumbing.sql import for_dialect
 
 __all__ = [
     "STATISTICS_SQL", "SUMMARY_SQL", "figures", "raw_statistics", "statistics", "statistics_by_department", "statistics_params",
-    "supervision", "sql_for",
+    "supervision",
 ]
 
 # Cases accepted in [start, end], and cases completed in [start, end] with their promised and
@@ -62,13 +62,6 @@ def _is_postgres() -> bool:
     return get_connection("default").capabilities.dialect == "postgres"
 
 
-def sql_for(sql: str, postgres: bool) -> str:
-    """``?`` placeholders as the database wants them: ``$1, $2…`` for asyncpg."""
-    if not postgres:
-        return sql
-    counter = iter(range(1, sql.count("?") + 1))
-    return re.sub(r"\?", lambda _: f"${next(counter)}", sql)
-
 
 def statistics_params(
     center_id: int, start: date, end: date, department: str | None, postgres: bool
@@ -83,7 +76,7 @@ def statistics_params(
     if department is not None:
         sql += _DEPARTMENT_FILTER
         params += [center_id, department]
-    return sql_for(sql, postgres), params
+    return for_dialect(sql, postgres), params
 
 
 def _round(value: float | None) -> float | None:
@@ -102,7 +95,7 @@ async def statistics(center: Center, *, start: date, end: date, department: str 
     sql, params = SUMMARY_SQL, [center.id, *_dates(start, end, postgres)]
     if department is not None:
         sql, params = sql + _DEPARTMENT_FILTER, params + [center.id, department]
-    (row,) = await get_connection("default").execute_query_dict(sql_for(sql, postgres), params)
+    (row,) = await get_connection("default").execute_query_dict(for_dialect(sql, postgres), params)
     return figures(row)
 
 
@@ -111,7 +104,7 @@ async def statistics_by_department(center: Center, *, start: date, end: date) ->
     department without cases in the period is absent."""
     postgres = _is_postgres()
     found = await get_connection("default").execute_query_dict(
-        sql_for(_BY_DEPARTMENT_SQL, postgres), [center.id, *_dates(start, end, postgres)]
+        for_dialect(_BY_DEPARTMENT_SQL, postgres), [center.id, *_dates(start, end, postgres)]
     )
     return {int(row["department_id"]): figures(row) for row in found}
 
@@ -184,13 +177,13 @@ async def supervision(center: Center, *, limit: int = 500) -> dict[str, Any]:
     date; at most ``limit``), and yellow/red counts per department and per window (GROUP BY)."""
     postgres = _is_postgres()
     conn = get_connection("default")
-    rows = await conn.execute_query_dict(sql_for(_CASES_SQL, postgres), [center.id, limit])
+    rows = await conn.execute_query_dict(for_dialect(_CASES_SQL, postgres), [center.id, limit])
     groups = {}
     for key, table, column in (("byDepartment", "department", "department_id"), ("byWindow", "service_window", "window_id")):
         sql = _GROUP_SQL.format(table=table, column=column, where=_ALERTED)
         groups[key] = [
             {"code": g["code"], "name": g["name"], "yellow": int(g["yellow"]), "red": int(g["red"])}
-            for g in await conn.execute_query_dict(sql_for(sql, postgres), [center.id])
+            for g in await conn.execute_query_dict(for_dialect(sql, postgres), [center.id])
         ]
     cases = [
         {**r, "promised_due": _date(r["promised_due"]), "legal_due": _date(r["legal_due"])} for r in rows

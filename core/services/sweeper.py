@@ -23,6 +23,7 @@ from tortoise.connection import get_connection
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from core.plumbing.sql import for_dialect
 from core.services.calendar import WorkCalendar
 from core.services.clock import (
     ALERT_LABELS,
@@ -109,9 +110,9 @@ async def _save_timers(timers: list[Timer]) -> None:
     check_at = Timer._meta.fields_map["check_at"]
     if conn.capabilities.dialect == "postgres":
         await conn.execute_query(
-            "UPDATE timer AS t SET alert = v.alert, check_at = v.check_at"
-            " FROM unnest($1::bigint[], $2::varchar[], $3::timestamptz[]) AS v(id, alert, check_at)"
-            " WHERE t.id = v.id",
+            for_dialect("UPDATE timer AS t SET alert = v.alert, check_at = v.check_at"
+            " FROM unnest(?::bigint[], ?::varchar[], ?::timestamptz[]) AS v(id, alert, check_at)"
+            " WHERE t.id = v.id", postgres=True),
             [[t.id for t in timers], [t.alert for t in timers], [t.check_at for t in timers]],
         )
     else:

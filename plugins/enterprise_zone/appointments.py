@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 from core.api import (
     Actor,
     Center,
+    for_dialect,
     CENTER_TZ,
     DayInfo,
     Forbidden,
@@ -102,11 +103,10 @@ async def _date_errors(center: Center, rules: BookingRules, day: date, period: s
 async def _claim(center: Center, key: str, capacity: int) -> bool:
     """Raise the slot's count by one if it is below capacity; False when the slot is full."""
     conn = get_connection("default")
-    p = ("$1", "$2", "$3") if conn.capabilities.dialect == "postgres" else ("?", "?", "?")
     rows = await conn.execute_query_dict(
-        f"INSERT INTO {SLOT_TABLE} (center_id, slot, booked) VALUES ({p[0]}, {p[1]}, 1) "
-        f"ON CONFLICT (center_id, slot) DO UPDATE SET booked = {SLOT_TABLE}.booked + 1 "
-        f"WHERE {SLOT_TABLE}.booked < {p[2]} RETURNING booked",
+        for_dialect(f"INSERT INTO {SLOT_TABLE} (center_id, slot, booked) VALUES (?, ?, 1) "
+                    f"ON CONFLICT (center_id, slot) DO UPDATE SET booked = {SLOT_TABLE}.booked + 1 "
+                    f"WHERE {SLOT_TABLE}.booked < ? RETURNING booked"),
         [center.id, key, capacity],
     )
     return bool(rows)

@@ -35,7 +35,7 @@ from core.api import (
     UserError,
     UserErrorsException,
     calendar_for,
-    is_postgres,
+    for_dialect,
     parse_period,
 )
 
@@ -124,11 +124,10 @@ async def _errors(center: Center, found: Queue, day: date, period: str) -> tuple
 
 async def _claim(center: Center, key: str, capacity: int) -> bool:
     """Raise the slot's count by one if it is below capacity; False when the slot is full."""
-    p = ("$1", "$2", "$3") if is_postgres() else ("?", "?", "?")
     rows = await get_connection("default").execute_query_dict(
-        f"INSERT INTO {SLOT_TABLE} (center_id, slot, booked) VALUES ({p[0]}, {p[1]}, 1) "
-        f"ON CONFLICT (center_id, slot) DO UPDATE SET booked = {SLOT_TABLE}.booked + 1 "
-        f"WHERE {SLOT_TABLE}.booked < {p[2]} RETURNING booked",
+        for_dialect(f"INSERT INTO {SLOT_TABLE} (center_id, slot, booked) VALUES (?, ?, 1) "
+                    f"ON CONFLICT (center_id, slot) DO UPDATE SET booked = {SLOT_TABLE}.booked + 1 "
+                    f"WHERE {SLOT_TABLE}.booked < ? RETURNING booked"),
         [center.id, key, capacity],
     )
     return bool(rows)

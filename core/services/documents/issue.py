@@ -17,14 +17,14 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
-from core.services.calendar import CENTER_TZ
+from core.services import clock
 from core.plumbing.counters import next_value
 from core.plumbing.errors import UserErrorsException, resolve
 from core.services.outbox import events as outbox_events
@@ -65,11 +65,6 @@ _CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def china_today() -> date:
-    """Today in Asia/Shanghai (the issue date; its year picks the number sequence)."""
-    return datetime.now(CENTER_TZ).date()
 
 
 def new_verify_code() -> str:
@@ -198,7 +193,7 @@ async def _issue(
     govhall: GovHall, center: Center, kind: str, context: Mapping[str, Any], case: Case | None,
     department: Department | None = None,
 ) -> Document:
-    issued_on = china_today()
+    issued_on = clock.local_today()  # its year picks the number sequence
     year = issued_on.year
     # one sequence per prefix and abbreviation: two kinds numbered alike can never share a number
     abbreviation = govhall.document_abbreviations.get(kind, DEFAULT_ABBREVIATION)

@@ -54,7 +54,7 @@ import mimetypes
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,8 @@ from jinja2 import (
 from jinja2.utils import missing as _MISSING
 from markupsafe import Markup, escape
 
+from core.services.calendar import CENTER_TZ
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 CORE_TEMPLATE_DIR = PACKAGE_DIR / "templates"
 ASSET_DIR = PACKAGE_DIR / "assets"
@@ -98,7 +100,6 @@ DOCUMENT_KINDS: dict[str, str] = {
 RECONSIDERATION_DAYS = 60  # 行政复议法（2023 修订）第二十条
 LITIGATION_MONTHS = 6  # 行政诉讼法第四十六条
 
-CHINA_TZ = timezone(timedelta(hours=8))
 _KIND_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _UPPER_DIGITS = "〇一二三四五六七八九"
 
@@ -165,7 +166,7 @@ def _as_date(value: Any) -> date | datetime | None:
         except ValueError as exc:
             raise ValueError(f"不是日期 / not a date: {value!r}") from exc
     if isinstance(value, datetime):
-        return value.astimezone(CHINA_TZ) if value.tzinfo else value
+        return value.astimezone(CENTER_TZ) if value.tzinfo else value
     if isinstance(value, date):
         return value
     raise ValueError(f"不是日期 / not a date: {value!r}")
@@ -579,7 +580,7 @@ def example_context(kind: str = "acceptance_notice") -> dict[str, Any]:
             "itemName": "食品经营许可（新办）",
             "applicantName": "连州市湟川餐饮管理有限公司",
             "agentName": "李晓梅",
-            "acceptedAt": datetime(2026, 11, 26, 10, 30, tzinfo=CHINA_TZ),
+            "acceptedAt": datetime(2026, 11, 26, 10, 30, tzinfo=CENTER_TZ),
             "promisedDue": date(2026, 12, 3),
             "legalDue": date(2026, 12, 24),
             "promisedDays": 5,
@@ -653,7 +654,7 @@ def example_context(kind: str = "acceptance_notice") -> dict[str, Any]:
                  "公共场所卫生许可", "道路货物运输经营许可"]
         rows = []
         for i in range(60):
-            accepted = datetime(2026, 11, 2, 9, 0, tzinfo=CHINA_TZ) + timedelta(days=i // 3, minutes=37 * i)
+            accepted = datetime(2026, 11, 2, 9, 0, tzinfo=CENTER_TZ) + timedelta(days=i // 3, minutes=37 * i)
             state = states[i % 5]
             rows.append({
                 "number": f"LZ0002026110{2 + i // 30}{i:05d}",

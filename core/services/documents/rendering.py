@@ -28,6 +28,7 @@ from typing import Any
 import anyio
 from tortoise.connection import get_connection
 
+from core.plumbing.sql import for_dialect
 from core.plumbing.models import Document
 from core.services.documents.frozen import thaw
 
@@ -75,17 +76,16 @@ async def claim(*, document_id: int | None = None, limit: int = 1, now: datetime
     only = ""
     if document_id is not None:
         args.append(document_id)
-        only = " AND id = {}"
+        only = " AND id = ?"
     args.append(limit)
-    sql = (
-        f"UPDATE document SET claimed_until = {{}}, attempts = attempts + 1, progress = {PROGRESS_CLAIMED}"
+    sql = for_dialect(
+        f"UPDATE document SET claimed_until = ?, attempts = attempts + 1, progress = {PROGRESS_CLAIMED}"
         " WHERE id IN (SELECT id FROM document WHERE state = 'pending'"
-        " AND (next_attempt_at IS NULL OR next_attempt_at <= {})"
-        f" AND (claimed_until IS NULL OR claimed_until < {{}}){only}"
-        f" ORDER BY id LIMIT {{}}{' FOR UPDATE SKIP LOCKED' if postgres else ''}) RETURNING id"
+        " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+        f" AND (claimed_until IS NULL OR claimed_until < ?){only}"
+        f" ORDER BY id LIMIT ?{' FOR UPDATE SKIP LOCKED' if postgres else ''}) RETURNING id",
+        postgres,
     )
-    marks = [f"${i}" for i in range(1, len(args) + 1)] if postgres else ["?"] * len(args)
-    sql = sql.format(*marks)
     rows = await conn.execute_query_dict(sql, args)
     return sorted(int(r["id"]) for r in rows)
 

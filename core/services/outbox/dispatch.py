@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise.connection import get_connection
 
+from core.plumbing.sql import for_dialect
 from core.services.plugins import acall, acall_first
 from core.plumbing.outbox_models import OutboxAttempt, OutboxEvent
 
@@ -116,13 +117,14 @@ async def claim(config: OutboxConfig, *, now: datetime | None = None, limit: int
     limit = limit or config.batch
     conn = get_connection("default")
     if _is_postgres():
-        sql = (
-            "WITH c AS (SELECT id, state AS was FROM outbox_event WHERE " + DUE.format(now="$1")
-            + " ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)"
-            " UPDATE outbox_event AS e SET state = 'delivering', attempts = e.attempts + 1, lease_until = $3, claim = $4"
-            " FROM c WHERE e.id = c.id RETURNING e.id, c.was"
+        sql = for_dialect(
+            "WITH c AS (SELECT id, state AS was FROM outbox_event WHERE " + DUE.format(now="?")
+            + " ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)"
+            " UPDATE outbox_event AS e SET state = 'delivering', attempts = e.attempts + 1, lease_until = ?, claim = ?"
+            " FROM c WHERE e.id = c.id RETURNING e.id, c.was",
+            postgres=True,
         )
-        rows = await conn.execute_query_dict(sql, [now, limit, lease, token])
+        rows = await conn.execute_query_dict(sql, [now, now, limit, lease, token])
         was = {r["id"]: r["was"] for r in rows}
     else:
         field = OutboxEvent._meta.fields_map["next_attempt_at"]

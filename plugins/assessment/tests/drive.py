@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from core.services import clock, effects
+from core.services import clock
 from core.services.accounts import Actor, load_grants
 from core.services.items import define_item, publish_item
 from core.plumbing.models import Department, User, Window
@@ -56,7 +56,6 @@ class Today:
 def today(monkeypatch: pytest.MonkeyPatch) -> Today:
     current = Today(date(2025, 3, 3))
     monkeypatch.setattr(clock, "local_today", lambda now=None: current.value)
-    monkeypatch.setattr(effects, "today", lambda: current.value)
     return current
 
 
