@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import case_page, with_joint_task
 from core.services.case_search import matching_case_ids
@@ -297,20 +298,19 @@ async def submit_case(
             actor_name=actor.name, role=role, at=stamp, comment="", changes={"channel": channel},
         )
         event._saved_in_db = True
-        case._created_in_this_transaction = True  # type: ignore[attr-defined]  (see core.services.clock._is_new)
         if materials:
             from core.services.materials import attach_materials
 
             await attach_materials(applicant, case, materials)
         ctx = _context(govhall, actor, center, case, item, process, None, "", {}, "owner" if not agent else "agent")
-        await run_effects(ctx, process.on_submit)
+        with just_created(case):
+            await run_effects(ctx, process.on_submit)
         if ctx.case_fields:
             await case.save(update_fields=sorted(ctx.case_fields))
         if case.state != event.to_state:  # an effect moved the new case on: the event says where to
             event.to_state = case.state
             await CaseEvent.filter(id=event.id).update(to_state=case.state)
         await outbox_events.case_submitted(center, case, event)
-        case._created_in_this_transaction = False  # type: ignore[attr-defined]
     await _after_commit(govhall, center, case, event, ctx)
     return case
 

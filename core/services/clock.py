@@ -18,7 +18,9 @@ A pause begun and ended on the same day changes nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
@@ -260,10 +262,22 @@ def _recompute_with(
     _recompute_timer(timer=timer, calendar=calendar, intervals=pause_intervals(pauses, kind), paused=_open_pause(pauses, kind) is not None, today=today, yellow_days=yellow_days)
 
 
+_JUST_CREATED: ContextVar[int | None] = ContextVar("case_just_created", default=None)
+
+
+@contextmanager
+def just_created(case: Case) -> Iterator[None]:
+    """Inside this block the clock knows ``case`` was inserted in the current transaction, so it has
+    no timers or pauses to read (saves two queries on every submission)."""
+    token = _JUST_CREATED.set(case.id)
+    try:
+        yield
+    finally:
+        _JUST_CREATED.reset(token)
+
+
 def _is_new(case: Case) -> bool:
-    """A case created in this very transaction has no timers or pauses yet: no need to ask.
-    (``core.services.cases.submit_case`` marks it; saves two queries on every submission.)"""
-    return bool(getattr(case, "_created_in_this_transaction", False))
+    return case.id is not None and _JUST_CREATED.get() == case.id
 
 
 async def _pauses(case: Case) -> list[Pause]:
