@@ -1,4 +1,4 @@
-"""Defining and publishing an item with a 100-field form (issue 3 target: <= 200 ms), against the
+"""Defining and publishing an item with a 100-field form (target: <= 200 ms), against the
 reference of storing the same document with one plain Tortoise insert, in one run.
 
     .venv/bin/python bench/items.py

@@ -12,7 +12,7 @@ is not what is measured. Reported: requests per second, p50/p99 latency, each wo
 memory after the run, and the time from starting the server to its first answer.
 
 PostgreSQL: GOVHALL_BENCH_DATABASE (its public schema is dropped!), else ``govhall_load`` on the
-local server, created if missing. Target (issue 17): GovHall's throughput >= 25% of the bare server's.
+local server, created if missing. Target: GovHall's throughput >= 25% of the bare server's.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Cost of the year statistics (seed 001's figures) through ``core.services.stats.statistics`` vs the same SQL
+"""Cost of the year statistics (the approval center's figures) through ``core.services.stats.statistics`` vs the same SQL
 aggregate run alone on the same connection. Target: within 1.5x at 1,000,000 cases.
 
 N cases (default 100,000) spread over 2025-2027 are bulk-inserted into a fresh SQLite file, and into a

@@ -9,7 +9,7 @@ optionally the cost of submit, transition and `case` with few and with many stor
 
 PostgreSQL: GOVHALL_BENCH_DATABASE (its public schema is dropped!), else the database
 ``govhall_bench`` on the local server, created if missing; skipped when no server answers.
-Target (issue 17): submitCase <= 2.0x the bare insert on both databases.
+Target: submitCase <= 2.0x the bare insert on both databases.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ so the request no longer pays for WeasyPrint. The render cost is then measured o
     GOVHALL_BENCH_DATABASE=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/transition.py
     .venv/bin/python bench/transition.py --worker        # with the render worker running alongside
 
-Target (issue 17): accept ≤ 3× the bare insert.
+Target: accept ≤ 3× the bare insert.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """投诉 in every center (the test hall enables no plugin): intake at the front desk, the time limit on
 the center's calendar, assignment, escalation to the leadership, the reply, follow-up, the supervision
-office's final finding, seed 001's 通报/下岗 — and nobody handles a complaint about themselves."""
+office's final finding, the approval center's 通报/下岗 — and nobody handles a complaint about themselves."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The GraphQL the item designer uses (issue 11): publishing refused while an item has no window,
+"""The GraphQL the item designer uses: publishing refused while an item has no window,
 material list or checklist; the change list in words; discarding a draft; drafts listed; test data
 checked against a draft's form with the same messages as a submitted case."""
 

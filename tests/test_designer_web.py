@@ -1,4 +1,4 @@
-"""The item designer (issue 11) in headless Chromium against a real server over the demo database.
+"""The item designer in headless Chromium against a real server over the demo database.
 
 1. A configurator builds a new item from an empty page through the designer only: an applicant
    section with USCC and mobile, a repeating table of sites with an area limit, a conditional field,

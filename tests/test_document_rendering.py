@@ -210,7 +210,7 @@ async def test_accept_runs_a_bounded_number_of_statements(drive, monkeypatch):
     assert len(statements) <= 40, (len(statements), statements)  # 36 here; 42 before rows were looked up once
 
 
-# --------------------------------------------------------------------------- issue 15: no request holds the database
+# --------------------------------------------------------------------------- no request holds the database
 
 
 class Blocked:

@@ -1,4 +1,4 @@
-"""Items defined over GraphQL by a configurator, versioned, with actionable validation (issue 3)."""
+"""Items defined over GraphQL by a configurator, versioned, with actionable validation."""
 
 from __future__ import annotations
 

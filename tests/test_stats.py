@@ -1,4 +1,4 @@
-"""Year-end figures of the form of seed 001 from a generated year of cases, checked against an
+"""Year-end figures of the form of the approval center's rules from a generated year of cases, checked against an
 independent Python computation; the department filter; one SQL query over the summary; the
 supervision board."""
 
@@ -104,7 +104,7 @@ async def test_year_figures_match_an_independent_computation(year):
     world, rows = year
     figures = await stats.statistics(world.center, start=YEAR[0], end=YEAR[1])
     assert figures == expected(rows, *YEAR)
-    # the same form as seed 001's summary, with plausible values
+    # the same form as the approval center's summary, with plausible values
     assert set(figures) == {"accepted", "completed", "averagePromisedDays", "averageActualDays",
                             "speedUpPercent", "onTimePercent"}
     assert 2000 < figures["accepted"] < 3000 and 0 < figures["onTimePercent"] < 100

@@ -1,4 +1,4 @@
-"""What submitting a case costs the database (issue 17), and that the per-app caches that make it
+"""What submitting a case costs the database, and that the per-app caches that make it
 cheap never serve a stale center or item version: a change made anywhere (this app, another app,
 another process through the CLI) is seen by the next request."""
 

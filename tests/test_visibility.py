@@ -1,4 +1,4 @@
-"""Who sees a case, table-driven over every role (issue 4): an applicant only their own, an agent
+"""Who sees a case, table-driven over every role: an applicant only their own, an agent
 what they filed, staff their center's, a reviewer their department's, nobody another center's."""
 
 from __future__ import annotations

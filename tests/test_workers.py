@@ -1,5 +1,5 @@
 """Several `govhall serve` worker processes on one PostgreSQL: concurrent transitions on one case
-still have exactly one winner (issue 4), and case numbers stay unique across processes."""
+still have exactly one winner, and case numbers stay unique across processes."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ decides, once and for good, whether it is substantiated (属实/不属实).
 Nobody handles a complaint about themselves: the person complained against (or anyone posted to the
 department it names) cannot be assigned it, reply to it or verify it.
 
-Seed 001's rule 一次投诉查实通报，二次投诉查实下岗: the first substantiated complaint against a person
+The approval center's rule 一次投诉查实通报，二次投诉查实下岗: the first substantiated complaint against a person
 records a notice (通报); the second and later flag them for removal from the window (下岗), for the
 center's decision. Each is a step of the complaint and a message to the center's supervisors and heads.
 """
@@ -64,7 +64,7 @@ class ComplaintInput:
 
 @dataclass(frozen=True)
 class Consequence:
-    """A person's substantiated complaints in a center and what seed 001 makes of them."""
+    """A person's substantiated complaints in a center and what the approval center's rules makes of them."""
 
     staff: User
     count: int
@@ -301,7 +301,7 @@ async def note_complaint(actor: Actor, key: Any, text: str) -> Complaint:
 
 async def verify_complaint(actor: Actor, key: Any, verified: bool, reply: str | None) -> Complaint:
     """The supervision office's finding, final once made; a complaint not yet answered is answered
-    with ``reply`` in the same step. 属实 against a person records seed 001's consequence."""
+    with ``reply`` in the same step. 属实 against a person records the approval center's consequence."""
     row = await _handled(actor, key, VERIFY_ROLES)
     _not_about_self(actor, row, "核查")
     _open(row)

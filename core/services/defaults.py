@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from core.services.hookspecs import hookimpl
 from core.plumbing.models import Case, Center, Department, ItemVersion, Notification
 
-# Seed 001: which department leads a joint case, by the item's category.
+# The approval center's rules: which department leads a joint case, by the item's category.
 LEAD_BY_CATEGORY: dict[str, str] = {
     "建设项目": "发展改革",
     "房地产开发": "发展改革",
@@ -20,7 +20,7 @@ LEAD_BY_CATEGORY: dict[str, str] = {
 
 @hookimpl(trylast=True)
 def choose_lead_department(center: Center, item: ItemVersion, departments: Sequence[Department]) -> str | None:
-    """By category (seed 001); otherwise the last approving department."""
+    """By category (the approval center's rules); otherwise the last approving department."""
     if not departments:
         return None
     wanted = LEAD_BY_CATEGORY.get(item.definition.get("category", ""))

@@ -122,7 +122,7 @@ async def classify(ctx: TransitionContext, keep: str | list[str] | None = None) 
 
 async def open_tasks(ctx: TransitionContext) -> None:
     """联办件: one task per department, in parallel, each with its own deadline; a lead chosen by
-    the first plugin that answers ``choose_lead_department`` (the core's default follows seed 001)."""
+    the first plugin that answers ``choose_lead_department`` (the core's default follows the approval center's rules)."""
     codes = [ctx.item.definition["department"], *ctx.item.definition.get("jointDepartments", [])]
     codes = list(dict.fromkeys(codes))
     departments = await Department.filter(center_id=ctx.center.id, code__in=codes)

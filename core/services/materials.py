@@ -1,5 +1,5 @@
 """Application materials (申请材料): uploads stored once by content hash, attached to cases,
-listed against the item's material list, and reused by later cases (材料共享, seed 000 §4.4).
+listed against the item's material list, and reused by later cases (材料共享, the enterprise service sub-center's rules).
 
 A :class:`~core.plumbing.models.Blob` holds the bytes, one row per SHA-256 whoever uploads them. A
 :class:`~core.plumbing.models.Material` is one person's file: ``case`` is null until it is attached. Attaching

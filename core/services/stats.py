@@ -1,4 +1,4 @@
-"""Year-end figures (seed 001) and the live supervision board (电子监察), as SQL aggregates.
+"""Year-end figures (the approval center's rules) and the live supervision board (电子监察), as SQL aggregates.
 
 A county hall completes ~75,000 cases a year and a city many times that: the figures are sums over
 the summary ``case_day_stat`` (one row per center, department and day, kept by triggers in the
@@ -88,7 +88,7 @@ def _dates(start: date, end: date, postgres: bool) -> list[Any]:
 
 
 async def statistics(center: Center, *, start: date, end: date, department: str | None = None) -> dict[str, Any]:
-    """Seed 001's figures for cases of ``center`` (and ``department``, a department code) between
+    """The approval center's figures for cases of ``center`` (and ``department``, a department code) between
     ``start`` and ``end`` inclusive, from the summary. Averages and percentages are None when
     nothing was completed."""
     postgres = _is_postgres()

@@ -55,6 +55,6 @@ def register_document_kinds() -> Mapping[str, Mapping[str, Any]]:
 
 @hookimpl(trylast=True)
 def assessment_rules(center: Center) -> list[dict[str, Any]]:
-    """Seed 001's window and staff rules and seed 002's department rules; called last, so a
+    """The approval center's window and staff rules and the enterprise zone's department rules; called last, so a
     center's own plugin that returns a rule set of the same kind is preferred."""
     return bundled_rules()

@@ -1,4 +1,4 @@
-"""公示: a ranking posted for at least 3 working days (seed 002: 每季度末……排名，并在一定范围内公示，
+"""公示: a ranking posted for at least 3 working days (the enterprise zone's rules: 每季度末……排名，并在一定范围内公示，
 公示时间不少于3个工作日). The rows are kept as published, so later entries do not change what was
 posted; a period's ranking of a kind is published once."""
 

@@ -1,5 +1,5 @@
 """代办帮办: an applicant asks for a free agent, a head assigns one, the agent files the case on the
-applicant's behalf (``submitCase(onBehalfOf: ...)``) and the request is marked filed (seed 002 §12)."""
+applicant's behalf (``submitCase(onBehalfOf: ...)``) and the request is marked filed (the enterprise zone's rules)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""预约服务和延时服务: booking a period of a working day at the zone (seed 002 §13).
+"""预约服务和延时服务: booking a period of a working day at the zone (the enterprise zone's rules).
 
 A center tunes it in its file, ``settings.appointments``: ``capacity`` (bookings per period, default
 4), ``periods`` (office-hour periods), ``delayedPeriods`` (延时服务 outside office hours) and

@@ -1,5 +1,5 @@
 """开办大礼包: when an opening bundle is approved, its licence, free seals, tax UKey and invoices are
-recorded as one pack for the unified pickup window, which hands it over (seed 002 §11)."""
+recorded as one pack for the unified pickup window, which hands it over (the enterprise zone's rules)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""绿色通道: eligibility, the travelling acceptance form, "process first, supplement later" (seed 001).
+"""绿色通道: eligibility, the travelling acceptance form, "process first, supplement later" (the approval center's rules).
 
 Thin hook implementations; the eligibility rules live in :mod:`.rules`, the register and linking
 in :mod:`.projects`, the form's signatures in :mod:`.signing`, the printed papers in

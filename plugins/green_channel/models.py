@@ -25,7 +25,7 @@ class GreenProject(Model):
     kind = fields.CharField(max_length=16, description="enterprise or construction")
     applicant = fields.CharField(max_length=256, description="the enterprise or applicant unit")
     uscc = fields.CharField(max_length=18, default="")
-    basis = fields.JSONField(default=list, description="the scopes of seed 001 it falls under")
+    basis = fields.JSONField(default=list, description="the green channel scopes (受理范围) it falls under")
     amounts = fields.JSONField(default=dict, description="capital or investment, in ten thousands")
     end_item = fields.CharField(max_length=64, description="code of the item whose completed case ends it")
     registered_by = fields.ForeignKeyField("core.User", related_name="green_projects", on_delete=fields.RESTRICT)

@@ -1,4 +1,4 @@
-"""Who may use the green channel (绿色通道受理范围, seed 001), and "process first, supplement later".
+"""Who may use the green channel (绿色通道受理范围, the approval center's rules), and "process first, supplement later".
 
 Pure functions: no database. Amounts are in 万 (ten thousand) of the currency the rule names, as the
 forms write them: a foreign-invested enterprise's capital in 万美元, a domestic enterprise's capital
@@ -44,7 +44,7 @@ SCOPES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Basis:
-    """One scope of seed 001 the project falls under, with what shows it."""
+    """One scope of the approval center's rules the project falls under, with what shows it."""
 
     code: str
     label: str

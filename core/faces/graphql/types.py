@@ -45,7 +45,7 @@ class Ok:
 
 async def mutation_result(work: Callable[[], Awaitable[T]], present: Callable[[T], R]) -> R | UserErrors:
     """Run a mutation's service call: input problems, refusals and unknown objects come back as
-    ``UserErrors`` (codes from the service, ``forbidden``, ``not_found``), as API.md promises."""
+    ``UserErrors`` (codes from the service, ``forbidden``, ``not_found``), as the API contract promises."""
     try:
         value = await work()
     except UserErrorsException as exc:

@@ -1,4 +1,4 @@
-"""Complaints (投诉) feed the rules once verified: −5 for the department (seed 002), a faulty case
+"""Complaints (投诉) feed the rules once verified: −5 for the department (the enterprise zone's rules), a faulty case
 for the window; a written complaint needs a written reply. A center without the plugin is refused."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The seeds' reports through GraphQL: staff grades by ranking with the center's quota (seed 001:
-按得分高低), and a quarter's ranking posted for publicity for at least 3 working days (seed 002)."""
+"""The center rules' reports through GraphQL: staff grades by ranking with the center's quota (the approval center's rules:
+按得分高低), and a quarter's ranking posted for publicity for at least 3 working days (the enterprise zone's rules)."""
 
 from __future__ import annotations
 

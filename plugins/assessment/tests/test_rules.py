@@ -61,7 +61,7 @@ async def test_a_center_plugin_supplies_its_own_rules(drive, county, govhall):
     refused = await drive.refused("sup1", WINDOW, c="hall", p="2025-03")
     assert "考核规则“window-001”" in refused["message"] and "需要 base、max 和 categories" in refused["message"]
 
-    # without the county's plugin the bundled rules of seed 001 apply
+    # without the county's plugin the bundled rules of the approval center's rules apply
     await set_plugin_enabled(center, "wengyuan", False, govhall.hub.installed)
     ranking = (await drive.query("sup1", WINDOW, c="hall", p="2025-03"))["windowAssessment"]
     assert ranking["ruleSet"] == "window-001" and category(row_of(ranking, "A01"), "fees")["max"] == 15

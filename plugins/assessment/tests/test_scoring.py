@@ -70,7 +70,7 @@ def test_applicant_ratings_move_the_window_by_up_to_two_points(average, expected
 
 def test_the_total_is_capped_at_the_maximum():
     facts = Facts(measures={"rating_average": Measure(value=5, info={"count": 9})})
-    result = evaluate(RULES["window"], facts)  # the rating's +2 is the only bonus seed 001 defines
+    result = evaluate(RULES["window"], facts)  # the rating's +2 is the only bonus the approval center's rules defines
     assert (result.raw_total, result.total, result.capped) == (102, 102, False)
     assert not any(c["code"] == "bonus" for c in RULES["window"]["categories"])
     tight = {**RULES["window"], "max": 101}

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('kind', fields.CharField(description='enterprise or construction', max_length=16)),
                 ('applicant', fields.CharField(description='the enterprise or applicant unit', max_length=256)),
                 ('uscc', fields.CharField(default='', max_length=18)),
-                ('basis', fields.JSONField(default=list, description='the scopes of seed 001 it falls under', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('basis', fields.JSONField(default=list, description='the green channel scopes (受理范围) it falls under', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('amounts', fields.JSONField(default=dict, description='capital or investment, in ten thousands', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('end_item', fields.CharField(description='code of the item whose completed case ends it', max_length=64)),
                 ('registered_by', fields.ForeignKeyField('core.User', source_field='registered_by_id', db_constraint=True, to_field='id', related_name='green_projects', on_delete=OnDelete.RESTRICT)),

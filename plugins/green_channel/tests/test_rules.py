@@ -1,4 +1,4 @@
-"""The scope of seed 001 at its boundaries: "以上" includes the threshold itself."""
+"""The scope of the approval center's rules at its boundaries: "以上" includes the threshold itself."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 7, done when: online submission → corrections requested (the notice lists two missing
+"""The one-window story: online submission → corrections requested (the notice lists two missing
 materials) → the applicant supplies → the front desk checks and accepts (counter receipt) → hand-over → the department approves → hand-over to
 pickup → SMS recorded → pickup registered; the audit log tells that story in order."""
 

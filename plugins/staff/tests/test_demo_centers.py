@@ -1,5 +1,5 @@
-"""The demo centers whose seeds describe staff rules enable the plugin: 连州 (seed 000: the minimum
-term of two years) and 昆山 (seed 001: 刷卡考勤, leave routing, bonus thresholds); their files pass
+"""The demo centers whose seeds describe staff rules enable the plugin: 连州 (the enterprise service sub-center's rules: the minimum
+term of two years) and 昆山 (the approval center's rules: 刷卡考勤, leave routing, bonus thresholds); their files pass
 the center document's checks with the plugin's settings."""
 
 from __future__ import annotations

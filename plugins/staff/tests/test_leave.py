@@ -1,4 +1,4 @@
-"""请假 routed by its length (seed 001): up to one day window leader → office → supervision, more
+"""请假 routed by its length (the approval center's rules): up to one day window leader → office → supervision, more
 than one day window leader → office → leadership; nobody approves their own leave; an approved
 leave hands the person's open cases to their AB岗 partner."""
 

@@ -1,5 +1,5 @@
 """The staff register: kept by administrators, read by those overseeing staff, each person's
-own entry for everyone on it; the minimum term (seed 000: 不少于2年) from the center's settings."""
+own entry for everyone on it; the minimum term (the enterprise service sub-center's rules: 不少于2年) from the center's settings."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Seed 001's thresholds, each at its edge: 事假 3 days in a month keeps the monthly bonus, 3.5 loses
+"""The approval center's thresholds, each at its edge: 事假 3 days in a month keeps the monthly bonus, 3.5 loses
 it; 病假 7 keeps, 8 loses; 事病假 90 days in a year keep the annual bonus, 91 lose it; half a day
 absent loses the monthly bonus; 2 days absent the annual bonus (1.5 keep it); 3 days absent return
 the person to their department (2.5 do not)."""
