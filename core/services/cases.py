@@ -261,8 +261,8 @@ async def submit_case(
     process = govhall.processes.get(item.definition["process"])
     applicant, agent = user, None
     if on_behalf_of:
-        applicant, agent = await represented(govhall, actor, center, item, on_behalf_of, materials), user
-    errors = await validate_data(govhall, center, item, data, "submit")
+        applicant, agent = await represented(govhall=govhall, actor=actor, center=center, item=item, username=on_behalf_of, materials=materials), user
+    errors = await validate_data(govhall=govhall, center=center, item=item, data=data, action="submit")
     if errors:
         raise UserErrorsException(errors)
     department = await department_id(govhall, center, item.definition["department"])
@@ -273,8 +273,8 @@ async def submit_case(
         day = now.strftime("%Y%m%d")
         # the case, its number and its first audit event: one statement on PostgreSQL (core.plumbing.sql)
         row, event_id = await insert_numbered_case(
-            Case,
-            {
+            case_model=Case,
+            case_values={
                 "center_id": center.id, "item_version_id": item.id, "process": process.id,
                 "applicant_id": applicant.id, "agent_id": agent.id if agent else None, "department_id": department,
                 "applicant_name": applicant_name(item.definition, data, applicant.display_name, applicant.username),
@@ -282,9 +282,9 @@ async def submit_case(
                 "channel": channel, "urgent": False, "flags": {}, "version": 1, "submitted_at": stamp,
                 "updated_at": stamp, "deadline_provisional": False, "promised_days": 0, "alert": "NONE",
             },
-            f"case:{center.id}:{day}", case_number(center, day, 0)[:-6],
-            CaseEvent,
-            {
+            number_scope=f"case:{center.id}:{day}", number_prefix=case_number(center, day, 0)[:-6],
+            event_model=CaseEvent,
+            event_values={
                 "seq": 1, "action": "submit", "from_state": "", "to_state": process.initial, "actor_id": user.id,
                 "actor_name": actor.name, "role": role, "at": stamp, "comment": "", "changes": {"channel": channel},
             },
@@ -302,7 +302,7 @@ async def submit_case(
             from core.services.materials import attach_materials
 
             await attach_materials(applicant, case, materials)
-        ctx = _context(govhall, actor, center, case, item, process, None, "", {}, "owner" if not agent else "agent")
+        ctx = _context(govhall=govhall, actor=actor, center=center, case=case, item=item, process=process, transition=None, comment="", params={}, role="owner" if not agent else "agent")
         with just_created(case):
             await run_effects(ctx, process.on_submit)
         if ctx.case_fields:
@@ -311,7 +311,7 @@ async def submit_case(
             event.to_state = case.state
             await CaseEvent.filter(id=event.id).update(to_state=case.state)
         await outbox_events.case_submitted(center, case, event)
-    await _after_commit(govhall, center, case, event, ctx)
+    await _after_commit(govhall=govhall, center=center, case=case, event=event, ctx=ctx)
     return case
 
 
@@ -322,7 +322,7 @@ def _context(
     govhall: GovHall, actor: Actor, center: Center, case: Case, item: ItemVersion, process: Process,
     transition: Transition | None, comment: str, params: dict[str, Any], role: str,
 ) -> TransitionContext:
-    placeholder = transition or Transition("submit", "提交", frozenset(), case.state, frozenset(), False, False, None, (), ())
+    placeholder = transition or Transition(action="submit", label="提交", sources=frozenset(), to=case.state, roles=frozenset(), comment_required=False, edits_data=False, set_kind=None, guards=(), effects=())
     return TransitionContext(
         govhall=govhall, actor=actor, center=center, case=case, item=item, process=process,
         transition=placeholder, comment=comment, params=params, from_state=case.state,
@@ -391,7 +391,7 @@ async def transition_case(
     new_data = case.data
     if transition.edits_data:
         new_data = merge_patch(case.data, params)
-        errors = await validate_data(govhall, center, item, new_data, action)
+        errors = await validate_data(govhall=govhall, center=center, item=item, data=new_data, action=action)
         if errors:
             raise UserErrorsException(errors)
     async with in_transaction():
@@ -399,7 +399,7 @@ async def transition_case(
         if not claimed:
             raise _conflict(await Case.get(id=case.id), process)
         case.version = expected + 1
-        ctx = _context(govhall, actor, center, case, item, process, transition, comment, params, role)
+        ctx = _context(govhall=govhall, actor=actor, center=center, case=case, item=item, process=process, transition=transition, comment=comment, params=params, role=role)
         errors = []
         for name in transition.guards:
             errors.extend(await govhall.processes.guards[name](ctx))
@@ -432,7 +432,7 @@ async def transition_case(
             actor=actor.user, actor_name=actor.name, role=role, comment=comment, changes=ctx.changes,
         )
         await outbox_events.case_transitioned(ctx, event)
-    await _after_commit(govhall, center, case, event, ctx)
+    await _after_commit(govhall=govhall, center=center, case=case, event=event, ctx=ctx)
     return case
 
 

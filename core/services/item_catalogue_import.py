@@ -340,7 +340,7 @@ async def import_catalogue(
             seen.add(code)
             problems += await check_definition(govhall, center, document)
             if problems:
-                results.append(ImportedItem(code, name, "failed", [], unmapped, problems))
+                results.append(ImportedItem(code=code, name=name, status="failed", changes=[], unmapped=unmapped, problems=problems))
                 continue
             changes = describe_changes(before or {}, document)
             status = "created" if item is None else ("unchanged" if before == document else "updated")
@@ -350,5 +350,5 @@ async def import_catalogue(
                 assert item is not None
                 item.draft = document
                 await item.save(update_fields=["draft", "updated_at"])
-            results.append(ImportedItem(code, name, status, changes, unmapped))
+            results.append(ImportedItem(code=code, name=name, status=status, changes=changes, unmapped=unmapped))
     return CatalogueImport(center=center.code, dry_run=dry_run, items=results)

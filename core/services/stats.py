@@ -113,7 +113,7 @@ async def raw_statistics(center: Center, *, start: date, end: date, department: 
     """The same figures aggregated from the cases themselves (reads every case of the period):
     what the summary must always equal."""
     postgres = _is_postgres()
-    sql, params = statistics_params(center.id, start, end, department, postgres)
+    sql, params = statistics_params(center_id=center.id, start=start, end=end, department=department, postgres=postgres)
     (row,) = await get_connection("default").execute_query_dict(sql, params)
     return figures(row)
 

@@ -89,7 +89,7 @@ async def assess(govhall: Any, center: Center, kind: str, period: Period, *, tod
     today = today or local_today()
     check_started(period, today)
     rules = await rule_set_for(govhall, center, kind)
-    facts = await gather(center, kind, period, rules["id"], today)
+    facts = await gather(center=center, kind=kind, period=period, rule_set=rules["id"], today=today)
     ranked_subjects = await subjects(center, kind)
     if kind == "staff":
         known = {s.id for s in ranked_subjects}

@@ -160,7 +160,7 @@ class _Gatherer:
         self.measures: dict[int, dict[str, Measure]] = defaultdict(dict)
 
     def source(self, where: str, params: Sequence[Any], columns: str = _COLUMNS) -> tuple[str, list[Any]]:
-        return _case_source(self.kind, self.center.id, where, params, columns)
+        return _case_source(kind=self.kind, center_id=self.center.id, where=where, params=params, columns=columns)
 
     async def completion(self) -> None:
         due_end = min(self.period.end, self.today - timedelta(days=1))

@@ -282,7 +282,7 @@ class Mutation:
         ctx = info.context
 
         async def work() -> Publication:
-            done = await publish(ctx.govhall, ctx.actor, center, kind, period, days)
+            done = await publish(govhall=ctx.govhall, actor=ctx.actor, center_code=center, kind=kind, period_text=period, days=days)
             return await Publication.get(id=done.id).select_related("published_by")
 
         return await mutation_result(work, publication_type)
@@ -292,6 +292,6 @@ class Mutation:
         ctx = info.context
 
         async def work() -> Document:
-            return await issue_report(ctx.govhall, ctx.actor, center, kind, period)
+            return await issue_report(govhall=ctx.govhall, actor=ctx.actor, center_code=center, kind=kind, period_text=period)
 
         return await mutation_result(work, issued_document)

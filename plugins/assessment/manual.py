@@ -116,7 +116,7 @@ async def enter_manual_score(govhall: Any, actor: Actor, center: Center, given: 
         period = None
     rules = await rule_set_for(govhall, center, given.kind)
     key, department = await subject_of(center, given.kind, given.subject.strip())
-    if key is not None and _self_dealing(actor, center, given.kind, key, department):
+    if key is not None and _self_dealing(actor=actor, center=center, kind=given.kind, key=key, department=department):
         raise Forbidden("不能为本人或本人所在的窗口、部门录入加减分")
     if key is None:
         errors.append(UserError("unknown_subject", f"本中心没有{SUBJECT_KINDS[given.kind]}“{given.subject}”", "/subject"))
@@ -135,7 +135,7 @@ async def enter_manual_score(govhall: Any, actor: Actor, center: Center, given: 
         errors += problems
     if not errors and not given.rule and points > 0:
         assert period is not None and key is not None
-        deducted = -await _net_free_points(center, given, key, period.key, rules["id"])
+        deducted = -await _net_free_points(center=center, given=given, key=key, period=period.key, rule_set=rules["id"])
         if points > deducted + 1e-9:
             errors.append(UserError("points.bonus", f"考核规则未规定的加分不能录入；更正已录入的扣分时，加回不超过已扣的"
                                                     f"{fmt(max(deducted, 0))}分", "/points"))

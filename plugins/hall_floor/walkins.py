@@ -114,8 +114,8 @@ async def send_claim_code(govhall: Any, actor: Actor, center_code: str, case_num
     code = f"{secrets.randbelow(10**6):06d}"
     await ClaimCode.filter(party=party, case=case, used_at=None, expires_at__gt=now).update(expires_at=now)  # older codes end
     await ClaimCode.create(party=party, case=case, code_hash=_hash(code), expires_at=now + timedelta(minutes=CODE_MINUTES))
-    await send_sms(govhall, center, party.mobile,
-                   f"【{center.name}】您正在认领办件{case.number}，验证码{code}，{CODE_MINUTES}分钟内有效。如非本人操作请忽略。", case)
+    await send_sms(govhall=govhall, center=center, recipient=party.mobile,
+                   text=f"【{center.name}】您正在认领办件{case.number}，验证码{code}，{CODE_MINUTES}分钟内有效。如非本人操作请忽略。", case=case)
     return f"{party.mobile[:3]}****{party.mobile[-4:]}"
 
 

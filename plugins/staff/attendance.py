@@ -172,13 +172,13 @@ async def sheets(center: Center, records: list[StaffRecord], first: date, last: 
             got = clocks.get((record.user_id, day), {})  # type: ignore[attr-defined]
             if not calendar.is_workday(day):
                 rest = Half("rest")
-                days.append(DaySheet(day, False, rest, rest, False, got))
+                days.append(DaySheet(day=day, workday=False, am=rest, pm=rest, early=False, clock_ins=got))
             else:
-                am = _half(day, "am", today, record.posted_on, own_leave, got.get("am_in"), am_start)
-                pm = _half(day, "pm", today, record.posted_on, own_leave, got.get("pm_in"), pm_start)
+                am = _half(day=day, half="am", today=today, posted=record.posted_on, leave=own_leave, clocked=got.get("am_in"), start=am_start)
+                pm = _half(day=day, half="pm", today=today, posted=record.posted_on, leave=own_leave, clocked=got.get("pm_in"), start=pm_start)
                 out_at = got.get("pm_out")
                 early = pm.status in ("ok", "late") and (out_at is None or out_at.astimezone(CENTER_TZ).time() < pm_end)
-                days.append(DaySheet(day, True, am, pm, early, got))
+                days.append(DaySheet(day=day, workday=True, am=am, pm=pm, early=early, clock_ins=got))
             day += timedelta(days=1)
         out.append(PersonMonth(record, days))
     return out

@@ -92,7 +92,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     print(f"GovHall 正在监听 http://{args.host}:{args.port}  (数据库: {_safe_url(settings.database_url)})", flush=True)
     try:
-        serve(app, args.host, args.port, args.workers, args.log_level)
+        serve(app=app, host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
     except OSError as exc:
         raise CommandError(f"无法监听 {args.host}:{args.port}：{exc.strerror or exc}", EXIT_UNAVAILABLE)
     return 0

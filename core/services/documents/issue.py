@@ -165,9 +165,9 @@ async def issue_document(
         raise DocumentError(f"{kind}.html", None, f"未知的文书种类 / unknown document kind: {kind!r}")
     check_register_size(context)
     if isinstance(get_connection("default"), TransactionalDBClient):
-        return await _issue(govhall, center, kind, context, case, department)
+        return await _issue(govhall=govhall, center=center, kind=kind, context=context, case=case, department=department)
     async with in_transaction():
-        return await _issue(govhall, center, kind, context, case, department)
+        return await _issue(govhall=govhall, center=center, kind=kind, context=context, case=case, department=department)
 
 
 REGISTER_MAX_ROWS = 500
@@ -203,7 +203,7 @@ async def _issue(
     else:
         prefix = None
         n = await next_value(f"doc:{center.id}:{abbreviation}:{year}")
-    number = document_number(center, abbreviation, year, n, prefix)
+    number = document_number(center=center, abbreviation=abbreviation, year=year, n=n, prefix=prefix)
     code = new_verify_code()
     title = _title(kind, context)
     values = dict(context)
