@@ -180,7 +180,9 @@ async def hand_over_open_cases(
     ``case_changed`` runs). Completed and ended cases stay. Returns the cases moved; a
     ``UserErrorsException`` (``same_person``) when both are the same user. The caller decides
     who may do this."""
-    return await _handover.hand_over_open_cases(govhall=govhall, actor=actor, center=center, person=person, partner=partner, reason=reason)
+    return await _handover.hand_over_open_cases(
+        govhall=govhall, actor=actor, center=center, person=person, partner=partner, reason=reason
+    )
 
 
 # --- complaints -----------------------------------------------------------------------------------

@@ -84,7 +84,15 @@ async def insert_numbered_case(
         found = (await conn.execute_query_dict(sql, [number_scope, number_prefix, *case_args, *event_args]))[0]
         event_id = found.pop("__event_id")
         return found, event_id
-    return await _insert_numbered_case_sqlite(conn=conn, case_columns=case_columns, case_args=case_args, number_scope=number_scope, number_prefix=number_prefix, event_columns=event_columns, event_args=event_args)
+    return await _insert_numbered_case_sqlite(
+        conn=conn,
+        case_columns=case_columns,
+        case_args=case_args,
+        number_scope=number_scope,
+        number_prefix=number_prefix,
+        event_columns=event_columns,
+        event_args=event_args,
+    )
 
 
 async def _insert_numbered_case_sqlite(

@@ -261,7 +261,12 @@ async def submit_case(
     process = govhall.processes.get(item.definition["process"])
     applicant, agent = user, None
     if on_behalf_of:
-        applicant, agent = await represented(govhall=govhall, actor=actor, center=center, item=item, username=on_behalf_of, materials=materials), user
+        applicant, agent = (
+            await represented(
+                govhall=govhall, actor=actor, center=center, item=item, username=on_behalf_of, materials=materials
+            ),
+            user,
+        )
     errors = await validate_data(govhall=govhall, center=center, item=item, data=data, action="submit")
     if errors:
         raise UserErrorsException(errors)
@@ -302,7 +307,18 @@ async def submit_case(
             from core.services.materials import attach_materials
 
             await attach_materials(applicant, case, materials)
-        ctx = _context(govhall=govhall, actor=actor, center=center, case=case, item=item, process=process, transition=None, comment="", params={}, role="owner" if not agent else "agent")
+        ctx = _context(
+            govhall=govhall,
+            actor=actor,
+            center=center,
+            case=case,
+            item=item,
+            process=process,
+            transition=None,
+            comment="",
+            params={},
+            role="owner" if not agent else "agent",
+        )
         with just_created(case):
             await run_effects(ctx, process.on_submit)
         if ctx.case_fields:
@@ -322,7 +338,18 @@ def _context(
     govhall: GovHall, actor: Actor, center: Center, case: Case, item: ItemVersion, process: Process,
     transition: Transition | None, comment: str, params: dict[str, Any], role: str,
 ) -> TransitionContext:
-    placeholder = transition or Transition(action="submit", label="提交", sources=frozenset(), to=case.state, roles=frozenset(), comment_required=False, edits_data=False, set_kind=None, guards=(), effects=())
+    placeholder = transition or Transition(
+        action="submit",
+        label="提交",
+        sources=frozenset(),
+        to=case.state,
+        roles=frozenset(),
+        comment_required=False,
+        edits_data=False,
+        set_kind=None,
+        guards=(),
+        effects=(),
+    )
     return TransitionContext(
         govhall=govhall, actor=actor, center=center, case=case, item=item, process=process,
         transition=placeholder, comment=comment, params=params, from_state=case.state,
@@ -399,7 +426,18 @@ async def transition_case(
         if not claimed:
             raise _conflict(await Case.get(id=case.id), process)
         case.version = expected + 1
-        ctx = _context(govhall=govhall, actor=actor, center=center, case=case, item=item, process=process, transition=transition, comment=comment, params=params, role=role)
+        ctx = _context(
+            govhall=govhall,
+            actor=actor,
+            center=center,
+            case=case,
+            item=item,
+            process=process,
+            transition=transition,
+            comment=comment,
+            params=params,
+            role=role,
+        )
         errors = []
         for name in transition.guards:
             errors.extend(await govhall.processes.guards[name](ctx))

@@ -201,7 +201,11 @@ async def licence(ctx: TransitionContext) -> dict[str, Any] | None:
     flags = dict(ctx.case.flags or {})
     if "licence" not in flags:
         flags["licence"] = await licences.licence_for(
-            center_id=ctx.center.id, center_short=ctx.center.short_name, item_code=ctx.item.code, spec=spec, on=clock.local_today()
+            center_id=ctx.center.id,
+            center_short=ctx.center.short_name,
+            item_code=ctx.item.code,
+            spec=spec,
+            on=clock.local_today(),
         )
         ctx.case.flags = flags
         ctx.touch("flags")

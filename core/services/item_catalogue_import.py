@@ -340,7 +340,11 @@ async def import_catalogue(
             seen.add(code)
             problems += await check_definition(govhall, center, document)
             if problems:
-                results.append(ImportedItem(code=code, name=name, status="failed", changes=[], unmapped=unmapped, problems=problems))
+                results.append(
+                    ImportedItem(
+                        code=code, name=name, status="failed", changes=[], unmapped=unmapped, problems=problems
+                    )
+                )
                 continue
             changes = describe_changes(before or {}, document)
             status = "created" if item is None else ("unchanged" if before == document else "updated")

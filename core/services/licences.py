@@ -67,7 +67,9 @@ def valid_until(start: date, years: int) -> date:
 async def licence_for(center_id: int, center_short: str, item_code: str, spec: Mapping[str, Any], on: date) -> dict[str, Any]:
     """``{number, validFrom, validUntil?}`` of a licence issued on ``on``."""
     licence: dict[str, Any] = {
-        "number": await next_licence_number(center_id=center_id, center_short=center_short, item_code=item_code, spec=spec, on=on),
+        "number": await next_licence_number(
+            center_id=center_id, center_short=center_short, item_code=item_code, spec=spec, on=on
+        ),
         "validFrom": on.isoformat(),
     }
     years = spec.get("validYears")

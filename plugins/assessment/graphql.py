@@ -282,7 +282,9 @@ class Mutation:
         ctx = info.context
 
         async def work() -> Publication:
-            done = await publish(govhall=ctx.govhall, actor=ctx.actor, center_code=center, kind=kind, period_text=period, days=days)
+            done = await publish(
+                govhall=ctx.govhall, actor=ctx.actor, center_code=center, kind=kind, period_text=period, days=days
+            )
             return await Publication.get(id=done.id).select_related("published_by")
 
         return await mutation_result(work, publication_type)
@@ -292,6 +294,8 @@ class Mutation:
         ctx = info.context
 
         async def work() -> Document:
-            return await issue_report(govhall=ctx.govhall, actor=ctx.actor, center_code=center, kind=kind, period_text=period)
+            return await issue_report(
+                govhall=ctx.govhall, actor=ctx.actor, center_code=center, kind=kind, period_text=period
+            )
 
         return await mutation_result(work, issued_document)

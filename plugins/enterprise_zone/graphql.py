@@ -90,7 +90,9 @@ class Mutation:
         actor = info.context.actor
 
         async def work() -> AgencyRequest:
-            row = await agency.request_agency(actor=actor, center_code=center, item_code=item, contact_mobile=contact_mobile, note=note or "")
+            row = await agency.request_agency(
+                actor=actor, center_code=center, item_code=item, contact_mobile=contact_mobile, note=note or ""
+            )
             return await agency.load_request(row.id)
 
         return await mutation_result(work, agency_request_type)
@@ -108,7 +110,10 @@ class Mutation:
     @strawberry.mutation(description="预约办事时段（含延时服务时段）：只能预约工作日，每时段有人数上限")
     async def book_appointment(self, info: Info, center: str, item: str, day: Day, period: str) -> AppointmentResult:
         actor = info.context.actor
-        return await mutation_result(lambda: appointments.book(actor=actor, center_code=center, item_code=item, day=day, period=period), appointment_type)
+        return await mutation_result(
+            lambda: appointments.book(actor=actor, center_code=center, item_code=item, day=day, period=period),
+            appointment_type,
+        )
 
     @strawberry.mutation(description="取消预约（本人或窗口人员）")
     async def cancel_appointment(self, info: Info, appointment: strawberry.ID) -> AppointmentResult:

@@ -144,7 +144,17 @@ class Mutation:
         self, info: Info, center: str, queue: str, mobile: str | None = None, booking: strawberry.ID | None = None,
     ) -> TicketResult:
         ctx = info.context
-        return await mutation_result(lambda: tickets.take_ticket(govhall=ctx.govhall, actor=ctx.actor, center_code=center, queue_code=queue, mobile=mobile or "", booking_id=booking), ticket_type)
+        return await mutation_result(
+            lambda: tickets.take_ticket(
+                govhall=ctx.govhall,
+                actor=ctx.actor,
+                center_code=center,
+                queue_code=queue,
+                mobile=mobile or "",
+                booking_id=booking,
+            ),
+            ticket_type,
+        )
 
     @strawberry.mutation(description="窗口叫下一个号（预约号到时优先）")
     async def call_next_ticket(self, info: Info, center: str, window: str) -> TicketResult:
@@ -154,12 +164,22 @@ class Mutation:
     @strawberry.mutation(description="窗口叫指定的号（过号后回来的号也可再叫）；只能叫本窗口办理的业务")
     async def call_ticket(self, info: Info, center: str, window: str, ticket: strawberry.ID) -> TicketResult:
         ctx = info.context
-        return await mutation_result(lambda: tickets.call_ticket(govhall=ctx.govhall, actor=ctx.actor, center_code=center, window_code=window, ticket_id=ticket), ticket_type)
+        return await mutation_result(
+            lambda: tickets.call_ticket(
+                govhall=ctx.govhall, actor=ctx.actor, center_code=center, window_code=window, ticket_id=ticket
+            ),
+            ticket_type,
+        )
 
     @strawberry.mutation(description="重呼本窗口正在办理的号")
     async def recall_ticket(self, info: Info, center: str, window: str, ticket: strawberry.ID) -> TicketResult:
         ctx = info.context
-        return await mutation_result(lambda: tickets.recall(govhall=ctx.govhall, actor=ctx.actor, center_code=center, window_code=window, ticket_id=ticket), ticket_type)
+        return await mutation_result(
+            lambda: tickets.recall(
+                govhall=ctx.govhall, actor=ctx.actor, center_code=center, window_code=window, ticket_id=ticket
+            ),
+            ticket_type,
+        )
 
     @strawberry.mutation(description="过号：叫号未到")
     async def skip_ticket(self, info: Info, center: str, window: str, ticket: strawberry.ID) -> TicketResult:
@@ -169,7 +189,12 @@ class Mutation:
     async def finish_ticket(
         self, info: Info, center: str, window: str, ticket: strawberry.ID, case: strawberry.ID | None = None,
     ) -> TicketResult:
-        return await mutation_result(lambda: tickets.finish(actor=info.context.actor, center_code=center, window_code=window, ticket_id=ticket, case_id=case), ticket_type)
+        return await mutation_result(
+            lambda: tickets.finish(
+                actor=info.context.actor, center_code=center, window_code=window, ticket_id=ticket, case_id=case
+            ),
+            ticket_type,
+        )
 
     @strawberry.mutation(description="窗口登记现场申请人（个人：身份证号码和姓名；企业：统一社会信用代码、名称和经办人）")
     async def register_walk_in_party(
@@ -177,22 +202,43 @@ class Mutation:
     ) -> PartyResult:
         ctx = info.context
         return await mutation_result(
-            lambda: walkins.register_party(govhall=ctx.govhall, actor=ctx.actor, center_code=center, kind=kind, id_number=id_number, name=name, mobile=mobile, contact_name=contact_name or ""),
-            party_type)
+            lambda: walkins.register_party(
+                govhall=ctx.govhall,
+                actor=ctx.actor,
+                center_code=center,
+                kind=kind,
+                id_number=id_number,
+                name=name,
+                mobile=mobile,
+                contact_name=contact_name or "",
+            ),
+            party_type,
+        )
 
     @strawberry.mutation(description="认领窗口代为申请的办件：向登记的手机发送验证码")
     async def send_claim_code(self, info: Info, center: str, case_number: str, id_number: str) -> ClaimCodeResult:
         ctx = info.context
         return await mutation_result(
-            lambda: walkins.send_claim_code(govhall=ctx.govhall, actor=ctx.actor, center_code=center, case_number=case_number, id_number=id_number),
-            lambda mobile: ClaimCodeSentType(mobile=mobile))
+            lambda: walkins.send_claim_code(
+                govhall=ctx.govhall, actor=ctx.actor, center_code=center, case_number=case_number, id_number=id_number
+            ),
+            lambda mobile: ClaimCodeSentType(mobile=mobile),
+        )
 
     @strawberry.mutation(description="凭证件号码、办件编号和短信验证码认领办件，归入本人的“我的办件”")
     async def claim_case(self, info: Info, center: str, case_number: str, id_number: str, code: str) -> ClaimResult:
         ctx = info.context
         return await mutation_result(
-            lambda: walkins.claim_case(govhall=ctx.govhall, actor=ctx.actor, center_code=center, case_number=case_number, id_number=id_number, code=code),
-            lambda c: ClaimedCaseType(id=strawberry.ID(str(c.id)), number=c.number, applicant_name=c.applicant_name))
+            lambda: walkins.claim_case(
+                govhall=ctx.govhall,
+                actor=ctx.actor,
+                center_code=center,
+                case_number=case_number,
+                id_number=id_number,
+                code=code,
+            ),
+            lambda c: ClaimedCaseType(id=strawberry.ID(str(c.id)), number=c.number, applicant_name=c.applicant_name),
+        )
 
     @strawberry.mutation(description="评价器：现场评价办件或排队号（不满意须选原因，并生成整改任务）")
     async def rate_on_site(
@@ -201,7 +247,18 @@ class Mutation:
     ) -> RatingResult:
         ctx = info.context
         return await mutation_result(
-            lambda: ratings.rate_on_site(govhall=ctx.govhall, actor=ctx.actor, center_code=center, window_code=window, level=level, case_id=case, ticket_id=ticket, reason=reason or ""), rating_type)
+            lambda: ratings.rate_on_site(
+                govhall=ctx.govhall,
+                actor=ctx.actor,
+                center_code=center,
+                window_code=window,
+                level=level,
+                case_id=case,
+                ticket_id=ticket,
+                reason=reason or "",
+            ),
+            rating_type,
+        )
 
     @strawberry.mutation(description="督查登记差评的整改措施")
     async def rectify(self, info: Info, rectification: strawberry.ID, measures: str) -> RectificationResult:
@@ -216,7 +273,10 @@ class Mutation:
 
     @strawberry.mutation(description="预约值班表上的时段（每时段有人数上限，同一人同一时段只能约一次）")
     async def book_hall_slot(self, info: Info, center: str, queue: str, day: Day, period: str) -> BookingResult:
-        return await mutation_result(lambda: roster.book(actor=info.context.actor, center_code=center, queue_code=queue, day=day, period=period), booking_type)
+        return await mutation_result(
+            lambda: roster.book(actor=info.context.actor, center_code=center, queue_code=queue, day=day, period=period),
+            booking_type,
+        )
 
     @strawberry.mutation(description="取消大厅预约（本人或窗口人员）")
     async def cancel_hall_booking(self, info: Info, booking: strawberry.ID) -> BookingResult:

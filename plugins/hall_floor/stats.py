@@ -83,5 +83,13 @@ async def rating_figures(actor: Actor, center_code: str, start: date, end: date)
         groups.setdefault(("window", r.window_code), []).append(r.level)
         if r.staff is not None:
             groups.setdefault(("staff", r.staff.display_name or r.staff.username), []).append(r.level)
-    return [RatingFigures(kind=kind, subject=subject, ratings=len(levels), average=round(sum(levels) / len(levels), 2), bad=sum(1 for v in levels if v <= 2))
-            for (kind, subject), levels in sorted(groups.items())]
+    return [
+        RatingFigures(
+            kind=kind,
+            subject=subject,
+            ratings=len(levels),
+            average=round(sum(levels) / len(levels), 2),
+            bad=sum(1 for v in levels if v <= 2),
+        )
+        for (kind, subject), levels in sorted(groups.items())
+    ]

@@ -174,8 +174,24 @@ async def sheets(center: Center, records: list[StaffRecord], first: date, last: 
                 rest = Half("rest")
                 days.append(DaySheet(day=day, workday=False, am=rest, pm=rest, early=False, clock_ins=got))
             else:
-                am = _half(day=day, half="am", today=today, posted=record.posted_on, leave=own_leave, clocked=got.get("am_in"), start=am_start)
-                pm = _half(day=day, half="pm", today=today, posted=record.posted_on, leave=own_leave, clocked=got.get("pm_in"), start=pm_start)
+                am = _half(
+                    day=day,
+                    half="am",
+                    today=today,
+                    posted=record.posted_on,
+                    leave=own_leave,
+                    clocked=got.get("am_in"),
+                    start=am_start,
+                )
+                pm = _half(
+                    day=day,
+                    half="pm",
+                    today=today,
+                    posted=record.posted_on,
+                    leave=own_leave,
+                    clocked=got.get("pm_in"),
+                    start=pm_start,
+                )
                 out_at = got.get("pm_out")
                 early = pm.status in ("ok", "late") and (out_at is None or out_at.astimezone(CENTER_TZ).time() < pm_end)
                 days.append(DaySheet(day=day, workday=True, am=am, pm=pm, early=early, clock_ins=got))

@@ -121,7 +121,9 @@ class Mutation:
         ctx = info.context
 
         async def work() -> LeaveRequestType:
-            row = await leave.decide_leave(govhall=ctx.govhall, actor=ctx.actor, leave_id=leave_id, approve=approve, comment=comment or "")
+            row = await leave.decide_leave(
+                govhall=ctx.govhall, actor=ctx.actor, leave_id=leave_id, approve=approve, comment=comment or ""
+            )
             return await _present_leave(info, row)
 
         return await mutation_result(work, lambda x: x)

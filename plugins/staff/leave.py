@@ -76,7 +76,13 @@ async def request_leave(actor: Actor, center_code: str, data: LeaveInput) -> Lea
         errors.append(UserError("no_partner", "请先在人员名册中确定AB岗顶岗人员，方可请假", None))
     units: list[tuple[date, str]] = []
     if not errors:
-        units = half_days(calendar=await calendar_for(center), start=data.start, start_half=data.start_half, end=data.end, end_half=data.end_half)
+        units = half_days(
+            calendar=await calendar_for(center),
+            start=data.start,
+            start_half=data.start_half,
+            end=data.end,
+            end_half=data.end_half,
+        )
         if not units:
             errors.append(UserError("no_working_day", "所请时间内没有工作日", "/start"))
     if not errors and await _overlaps(center, user, units):
@@ -95,7 +101,11 @@ async def _overlaps(center: Center, user: User, units: list[tuple[date, str]]) -
     rows = await LeaveRequest.filter(center_id=center.id, user_id=user.id, status__in=("pending", "approved"),
                                      start__lte=units[-1][0], end__gte=units[0][0])
     calendar = await calendar_for(center)
-    return any(wanted & set(half_days(calendar=calendar, start=r.start, start_half=r.start_half, end=r.end, end_half=r.end_half)) for r in rows)
+    return any(
+        wanted
+        & set(half_days(calendar=calendar, start=r.start, start_half=r.start_half, end=r.end, end_half=r.end_half))
+        for r in rows
+    )
 
 
 async def may_decide(actor: Actor, center: Center, leave: LeaveRequest, step: str) -> bool:
@@ -159,7 +169,9 @@ async def hand_over(govhall: GovHall, actor: Actor, center: Center, leave: Leave
         return
     partner = await User.get(id=record.partner_id)  # type: ignore[attr-defined]
     reason = f"{LEAVE_KINDS[leave.kind]}{leave.start.isoformat()}至{leave.end.isoformat()}，工作移交AB岗顶岗人员{partner.display_name or partner.username}"
-    moved = await hand_over_open_cases(govhall=govhall, actor=actor, center=center, person=leave.user, partner=partner, reason=reason)
+    moved = await hand_over_open_cases(
+        govhall=govhall, actor=actor, center=center, person=leave.user, partner=partner, reason=reason
+    )
     await acall(govhall.hub.for_center(center).staff_hand_over, center=center, person=leave.user, partner=partner,
                 start=leave.start, end=leave.end)
     await LeaveRequest.filter(id=leave.id).update(handed_over=len(moved))
@@ -200,7 +212,12 @@ async def approved_halves(center: Center, start: date, end: date, user_ids: Iter
     calendar = await calendar_for(center)
     out: dict[int, dict[tuple[date, str], str]] = {}
     for r in await query:
-        for unit in half_days(calendar=calendar, start=max(r.start, start), start_half=r.start_half if r.start >= start else "am",
-                              end=min(r.end, end), end_half=r.end_half if r.end <= end else "pm"):
+        for unit in half_days(
+            calendar=calendar,
+            start=max(r.start, start),
+            start_half=r.start_half if r.start >= start else "am",
+            end=min(r.end, end),
+            end_half=r.end_half if r.end <= end else "pm",
+        ):
             out.setdefault(r.user_id, {})[unit] = r.kind  # type: ignore[attr-defined]
     return out

@@ -49,7 +49,17 @@ def month_standing(sheet: PersonMonth, limits: dict[str, float]) -> Standing:
         reasons.append(("sick_leave", f"当月病假{sick:g}天，超过{limits['monthSickDays']:g}天"))
     if absent >= limits["monthAbsentDays"]:
         reasons.append(("absent", f"当月旷工{absent:g}天"))
-    return Standing(sheet=sheet, personal_days=personal, sick_days=sick, absent_days=absent, late=sheet.late, early=sheet.early, bonus=not reasons, returned=False, reasons=reasons)
+    return Standing(
+        sheet=sheet,
+        personal_days=personal,
+        sick_days=sick,
+        absent_days=absent,
+        late=sheet.late,
+        early=sheet.early,
+        bonus=not reasons,
+        returned=False,
+        reasons=reasons,
+    )
 
 
 def year_standing(sheet: PersonMonth, limits: dict[str, float]) -> Standing:
@@ -63,7 +73,17 @@ def year_standing(sheet: PersonMonth, limits: dict[str, float]) -> Standing:
     if returned:
         reasons.append(("return", f"累计旷工{absent:g}天，作退回部门处理"))
     bonus = not any(code in ("leave", "absent") for code, _ in reasons)
-    return Standing(sheet=sheet, personal_days=personal, sick_days=sick, absent_days=absent, late=sheet.late, early=sheet.early, bonus=bonus, returned=returned, reasons=reasons)
+    return Standing(
+        sheet=sheet,
+        personal_days=personal,
+        sick_days=sick,
+        absent_days=absent,
+        late=sheet.late,
+        early=sheet.early,
+        bonus=bonus,
+        returned=returned,
+        reasons=reasons,
+    )
 
 
 async def month_standings(actor: Actor, center_code: str, month: str, username: str | None = None) -> list[Standing]:

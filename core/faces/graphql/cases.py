@@ -299,8 +299,16 @@ class Mutation:
     ) -> SubmitCaseResult:
         ctx = info.context
         return await mutation_result(
-            lambda: service.submit_case(govhall=ctx.govhall, actor=ctx.actor, center_code=center, item_code=item, data=data, on_behalf_of=on_behalf_of,
-                                        channel=channel, materials=materials or ()),
+            lambda: service.submit_case(
+                govhall=ctx.govhall,
+                actor=ctx.actor,
+                center_code=center,
+                item_code=item,
+                data=data,
+                on_behalf_of=on_behalf_of,
+                channel=channel,
+                materials=materials or (),
+            ),
             case_type,
         )
 

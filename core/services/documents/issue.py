@@ -165,9 +165,13 @@ async def issue_document(
         raise DocumentError(f"{kind}.html", None, f"未知的文书种类 / unknown document kind: {kind!r}")
     check_register_size(context)
     if isinstance(get_connection("default"), TransactionalDBClient):
-        return await _issue(govhall=govhall, center=center, kind=kind, context=context, case=case, department=department)
+        return await _issue(
+            govhall=govhall, center=center, kind=kind, context=context, case=case, department=department
+        )
     async with in_transaction():
-        return await _issue(govhall=govhall, center=center, kind=kind, context=context, case=case, department=department)
+        return await _issue(
+            govhall=govhall, center=center, kind=kind, context=context, case=case, department=department
+        )
 
 
 REGISTER_MAX_ROWS = 500

@@ -65,7 +65,18 @@ def generate(rng: random.Random) -> list[Generated]:
             cards.append(("YELLOW", when))
             if rng.random() < 0.5:
                 cards.append(("RED", when + timedelta(days=3)))
-        found.append(Generated(legal=legal, promised=promised, kind=kind, accepted=accepted, completed=completed, actual=actual, rating=rating, cards=cards))
+        found.append(
+            Generated(
+                legal=legal,
+                promised=promised,
+                kind=kind,
+                accepted=accepted,
+                completed=completed,
+                actual=actual,
+                rating=rating,
+                cards=cards,
+            )
+        )
     return found
 
 

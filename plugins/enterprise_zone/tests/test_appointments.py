@@ -84,7 +84,9 @@ async def test_capacity_holds_under_concurrent_bookings(drive):
 
     async def attempt(actor: Actor) -> str:
         try:
-            await appointments.book(actor=actor, center_code="hall", item_code="qykb-yjs", day=day, period="10:00-11:00")
+            await appointments.book(
+                actor=actor, center_code="hall", item_code="qykb-yjs", day=day, period="10:00-11:00"
+            )
             return "booked"
         except UserErrorsException as exc:
             return exc.errors[0].code
@@ -101,7 +103,9 @@ async def test_one_person_booking_six_times_at_once_holds_one_place(drive):
 
     async def attempt() -> str:
         try:
-            await appointments.book(actor=actor, center_code="hall", item_code="qykb-yjs", day=day, period="11:00-12:00")
+            await appointments.book(
+                actor=actor, center_code="hall", item_code="qykb-yjs", day=day, period="11:00-12:00"
+            )
             return "booked"
         except UserErrorsException as exc:
             return exc.errors[0].code
