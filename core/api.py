@@ -236,12 +236,14 @@ async def transfer_applicant(govhall: GovHall, actor: Actor, case: Case, user: U
     return await _cases.record_case_event(govhall, actor, case, "claim", comment=comment, changes=changes, work=work)
 
 
-async def record_rating(case: Case, level: int, comment: str, user: User, *, reason_given: bool = False) -> Rating:
+async def record_rating(
+    case: Case, level: int, comment: str, user: User, *, reason_given: bool = False, channel: str = "online"
+) -> Rating:
     """Store a finished case's one rating (1 非常不满意 … 5 非常满意, :data:`RATING_LEVELS`) by
     ``user``, its applicant, e.g. tapped at a window's tablet; the caller checks who may. A bad
     rating needs a comment unless ``reason_given``. ``UserErrorsException``: ``range``,
     ``required``, ``not_completed``, ``duplicate`` (also for a concurrent second rating)."""
-    return await _ratings.record_rating(case, level, comment, user, reason_given=reason_given)
+    return await _ratings.record_rating(case, level, comment, user, reason_given=reason_given, channel=channel)
 
 
 # --- documents and numbering ----------------------------------------------------------------------

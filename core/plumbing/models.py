@@ -571,6 +571,7 @@ class Rating(Model):
     )
     level = fields.IntField()
     comment = fields.TextField(default="")
+    channel = fields.CharField(max_length=16, default="online", description="where it was given: online 网上, on_site 现场 (a window's rating tablet)")
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="ratings", on_delete=fields.RESTRICT
     )

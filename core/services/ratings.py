@@ -18,6 +18,7 @@ from core.services.outbox import events as outbox_events
 
 DUPLICATE = UserError("duplicate", "该办件已评价过", "/id")
 LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+CHANNELS = {"online": "网上", "on_site": "现场"}
 
 
 async def rate_case(actor: Actor, case_id: int | str, level: int, comment: str = "") -> Rating:
@@ -27,9 +28,13 @@ async def rate_case(actor: Actor, case_id: int | str, level: int, comment: str =
     return await record_rating(case, level, comment, actor.user)  # type: ignore[arg-type]
 
 
-async def record_rating(case: Case, level: int, comment: str, user: User, *, reason_given: bool = False) -> Rating:
+async def record_rating(
+    case: Case, level: int, comment: str, user: User, *, reason_given: bool = False, channel: str = "online"
+) -> Rating:
     """Store the case's one rating by ``user`` (its applicant, online or at a window's tablet).
     ``reason_given``: a bad rating's reason was chosen elsewhere (the tablet's fixed list)."""
+    if channel not in CHANNELS:
+        raise ValueError(f"rating channel must be one of {sorted(CHANNELS)}: {channel!r}")
     errors = []
     if level not in LEVELS:
         errors.append(UserError("range", "评价等级应为1至5：5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意", "/level"))
@@ -44,7 +49,7 @@ async def record_rating(case: Case, level: int, comment: str, user: User, *, rea
         raise UserErrorsException(errors)
     try:
         async with in_transaction():  # on PostgreSQL a failed INSERT must not poison an outer transaction
-            rating = await Rating.create(case=case, level=level, comment=comment.strip(), user=user)
+            rating = await Rating.create(case=case, level=level, comment=comment.strip(), user=user, channel=channel)
             await outbox_events.rating_submitted(case, rating)
             return rating
     except IntegrityError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime  # noqa: F401 (date: Strawberry resolves the annotations by name)
 
 import strawberry
 

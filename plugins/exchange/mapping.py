@@ -57,7 +57,8 @@ async def haochaping(event: OutboxEvent, center: Any) -> dict[str, Any] | None:
     if event.kind == "rating.submitted":
         rating = p["rating"]
         item = case.get("item") or {}
-        channel = RATING_CHANNELS.get(case.get("channel") or "", "other")
+        # rated at a window's tablet, or online through the channel the case came in by
+        channel = "pad" if rating.get("channel") == "on_site" else RATING_CHANNELS.get(case.get("channel") or "", "other")
         poor = rating["level"] <= 2
         record = {
             "eventId": event.event_id,

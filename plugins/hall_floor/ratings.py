@@ -80,7 +80,7 @@ async def rate_on_site(
         async with in_transaction():
             if case is not None:
                 applicant = await User.get(id=case.applicant_id)  # type: ignore[attr-defined]
-                await record_rating(case, level, reason if level <= 2 else "", applicant, reason_given=True)
+                await record_rating(case, level, reason if level <= 2 else "", applicant, reason_given=True, channel="on_site")
             row = await OnSiteRating.create(
                 center=center, window_code=window_code, staff_id=staff_id, case=case, ticket=ticket, level=level,
                 reason=reason if level <= 2 else "",

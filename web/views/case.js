@@ -17,6 +17,7 @@ const CASE_WANTED = [
   "documents { id kind title number issuedOn url downloadUrl verifyCode status statusLabel progress }",
   "tasks { department departmentName lead state due comment }",
   "rating",
+  "ratingChannel",
 ];
 
 const ACTION_LABELS = {
@@ -514,7 +515,7 @@ function actionPanel(c, actions, item, { staff }) {
 
 function ratingPanel(c) {
   if (c.rating) {
-    return section("服务评价", h("p", { class: "rated" }, `您的评价：${RATING_LABELS[c.rating] || c.rating}（${c.rating} 分）。感谢您的反馈！`));
+    return section("服务评价", h("p", { class: "rated" }, `您的评价：${RATING_LABELS[c.rating] || c.rating}（${c.rating} 分${c.ratingChannel ? `，${c.ratingChannel}评价` : ""}）。感谢您的反馈！`));
   }
   const name = uid("rate");
   const radios = [5, 4, 3, 2, 1].map((n) => h("input", { type: "radio", name, value: String(n), id: `${name}-${n}` }));

@@ -16,6 +16,7 @@ from core.faces.graphql.documents import status_fields as document_status
 from core.services.downloads import link_for
 from core.plumbing.models import Case as CaseRow
 from core.plumbing.models import ItemVersion
+from core.services.ratings import CHANNELS as RATING_CHANNELS
 from core.services.ratings import rate_case
 from core.faces.graphql.context import Info
 from core.faces.graphql.types import UserErrors, mutation_result
@@ -222,6 +223,11 @@ class CaseType:
     async def rating(self, info: Info) -> int | None:
         row = await info.context.loaders.rating.load(self._row.id)
         return row.level if row else None
+
+    @strawberry.field(description="好差评的评价渠道：网上 或 现场（窗口评价器）")
+    async def rating_channel(self, info: Info) -> str | None:
+        row = await info.context.loaders.rating.load(self._row.id)
+        return RATING_CHANNELS.get(row.channel, row.channel) if row else None
 
 
 def case_type(row: CaseRow) -> CaseType:

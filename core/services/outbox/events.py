@@ -164,6 +164,7 @@ async def rating_submitted(case: Case, rating: Rating) -> None:
         "case": case_block(case, _item_of(case)),
         "rating": {
             "id": rating.id, "level": rating.level, "comment": rating.comment, "at": _json(rating.at),
+            "channel": rating.channel,
             "poor": rating.level <= 2,
         },
     }

@@ -75,3 +75,23 @@ async def test_supervision_feed_and_haochaping_push(govhall, gql, receiver):
     assert rectification["projectNo"] == case["number"]
     assert rectification["rectification"] == {**rectification["rectification"], "status": "已整改", "result": "已约谈窗口人员并整改，次日电话回访"}
     assert receiver.bad_signatures == 0 and set(receiver.processed.values()) == {1}
+
+
+async def test_a_rating_given_at_a_window_tablet_goes_up_as_the_window_channel(govhall):
+    """The 好差评 channel is where the rating was given: a web case rated on site is 评价器, not PC."""
+    from types import SimpleNamespace
+
+    from plugins.exchange.mapping import haochaping
+
+    def event(rating_channel):
+        payload = {
+            "case": {"number": "HALL-1", "channel": "web", "item": {"code": "x", "name": "示例事项"}},
+            "rating": {"id": 1, "level": 5, "comment": "", "at": None, "channel": rating_channel},
+        }
+        return SimpleNamespace(kind="rating.submitted", payload=payload, event_id="e1", created_at=None)
+
+    center = SimpleNamespace(code="hall", name="测试中心", id=0)
+    on_site = await haochaping(event("on_site"), center)
+    online = await haochaping(event("online"), center)
+    assert (on_site["evaluateChannel"], on_site["evaluateChannelName"]) == ("pad", "政务服务窗口评价器")
+    assert online["evaluateChannel"] == "pc"

@@ -120,7 +120,10 @@ async def test_walk_in_enterprise_claims_and_rates(drive, govhall):
     rated = await drive.run("clerk1", RATE, c="hall", w="A01", l=1, t=ticket["id"], r="等候时间过长")
     assert rated["channel"] == "现场" and rated["caseNumber"] == quick["number"] and rated["ticketNumber"] == "A001"
     assert rated["staff"] == "clerk1" and rated["levelLabel"] == "非常不满意"
-    assert (await Rating.get(case_id=int(quick["id"]))).level == 1
+    stored = await Rating.get(case_id=int(quick["id"]))
+    assert (stored.level, stored.channel) == (1, "on_site")
+    on_case = await drive.query("sup1", "query($id: ID!) { case(id: $id) { rating ratingChannel } }", id=quick["id"])
+    assert on_case["case"] == {"rating": 1, "ratingChannel": "现场"}
     assert (await drive.run("sup1", ON_SITE, c="hall", k=quick["id"]))["reason"] == "等候时间过长"
     # the rating's time is the database's, not the story's clock: ask for a wide period
     figures = await drive.run("sup1", FIGURES, c="hall", f="2000-01-01", t="2099-12-31")
