@@ -10,7 +10,7 @@ import pytest
 from core.services.item_definitions import load_item_files, validate_item_document
 from plugins.enterprise_zone import FORMS
 
-DEMO_CENTERS = Path(__file__).resolve().parents[3] / "core" / "demo" / "centers"
+DEMO_CENTERS = Path(__file__).resolve().parents[3] / "core" / "services" / "demo" / "centers"
 
 
 def departments(center: str) -> set[str]:

@@ -68,9 +68,10 @@ async def test_every_event_arrives_once_after_the_receiver_recovers(govhall, rec
     assert {r["id"] for r in receiver.requests} == set(ids)
     assert all(r["body"]["eventId"] == r["id"] for r in receiver.requests)
     assert receiver.bad_signatures == 0
-    # every attempt was recorded: one row per request that left (and the refused connections)
+    # every attempt was recorded: a row per request that reached the receiver and per refused
+    # connection, and more for requests that timed out before the receiver saw them
     attempts = await OutboxAttempt.all()
-    assert len(attempts) == len(receiver.requests) + len(ids)
+    assert len(attempts) >= len(receiver.requests) + len(ids)
     assert sum(a.ok for a in attempts) == len(ids)
     assert any("超时" in a.error for a in attempts) and any("HTTP 500" in a.error for a in attempts)
 
