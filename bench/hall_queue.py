@@ -2,8 +2,8 @@
 `govhall serve --workers 3` on PostgreSQL, against a bare INSERT of a ticket row (asyncpg, as many
 connections as there are concurrent requests) in the same run, on the same server.
 
-    GOVHALL_BENCH_DATABASE=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/queue.py
-    ... bench/queue.py --tickets 600 --concurrency 12
+    GOVHALL_BENCH_DATABASE=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/hall_queue.py
+    ... bench/hall_queue.py --tickets 600 --concurrency 12
 
 A fresh database is created next to the given one (and dropped afterwards), `govhall demo` fills it.
 Tickets are taken in Lianzhou's queues A and B at the kiosk (anonymous), then called at the two windows
@@ -14,23 +14,17 @@ about time.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import os
+import subprocess
 import sys
+import time
+import uuid
+from pathlib import Path
 
-# This file's name is the issue's; run as a script its folder comes first on sys.path and would
-# stand in for the standard library's ``queue`` (which asyncio and anyio import): drop that entry.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
-
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import asyncpg  # noqa: E402
-import httpx  # noqa: E402
+import asyncpg
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 GOVHALL = [sys.executable, "-m", "core.faces.cli"]
