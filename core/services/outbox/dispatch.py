@@ -24,6 +24,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from tortoise.connection import get_connection
+from tortoise.transactions import in_transaction
 
 from core.plumbing.sql import for_dialect
 from core.services.plugins import acall, acall_first
@@ -262,32 +263,35 @@ class Dispatcher:
     async def settle(self, outcomes: list[Outcome]) -> None:
         """Write what the attempts found. Only the claim that still holds an event may settle it
         (a lease taken over is not ours); the deliveries of a batch that all succeeded with the
-        same targets are settled by one UPDATE. Every attempt is recorded either way."""
-        groups: dict[tuple[str, str], list[Outcome]] = {}
-        for o in outcomes:
-            if o.state == "delivered":
-                groups.setdefault((o.claimed.claim, json.dumps(o.update["done_targets"])), []).append(o)
-            else:
-                groups[(o.claimed.claim, f"#{o.claimed.event.id}")] = [o]
-        for group in groups.values():
-            ids = [o.claimed.event.id for o in group]
-            update = dict(group[0].update)
-            if group[0].state == "delivered":
-                update["delivered_at"] = max(o.update["delivered_at"] for o in group)
-            settled = await OutboxEvent.filter(id__in=ids, claim=group[0].claimed.claim, state="delivering").update(
-                state=group[0].state, **update,
-            )
-            if settled < len(ids):
-                taken = set(await OutboxEvent.filter(id__in=ids).exclude(claim=group[0].claimed.claim).values_list("id", flat=True))
+        same targets are settled by one UPDATE. Every attempt is recorded either way, in the same
+        transaction as the states."""
+        # the states and the attempt rows commit together: a process killed in between loses neither
+        async with in_transaction():
+            groups: dict[tuple[str, str], list[Outcome]] = {}
+            for o in outcomes:
+                if o.state == "delivered":
+                    groups.setdefault((o.claimed.claim, json.dumps(o.update["done_targets"])), []).append(o)
+                else:
+                    groups[(o.claimed.claim, f"#{o.claimed.event.id}")] = [o]
+            for group in groups.values():
+                ids = [o.claimed.event.id for o in group]
+                update = dict(group[0].update)
+                if group[0].state == "delivered":
+                    update["delivered_at"] = max(o.update["delivered_at"] for o in group)
+                settled = await OutboxEvent.filter(id__in=ids, claim=group[0].claimed.claim, state="delivering").update(
+                    state=group[0].state, **update,
+                )
+                if settled < len(ids):
+                    taken = set(await OutboxEvent.filter(id__in=ids).exclude(claim=group[0].claimed.claim).values_list("id", flat=True))
+                    for o in group:
+                        o.settled = o.claimed.event.id not in taken and settled > 0
+                    log.warning("%d event(s) were claimed again before their delivery finished", len(ids) - settled)
                 for o in group:
-                    o.settled = o.claimed.event.id not in taken and settled > 0
-                log.warning("%d event(s) were claimed again before their delivery finished", len(ids) - settled)
-            for o in group:
-                if o.state == "dead" and o.settled:
-                    log.warning("event %s (%s) is a dead letter: %s", o.claimed.event.event_id, o.claimed.event.kind, o.update["last_error"])
-        attempts = [a for o in outcomes for a in o.attempts]
-        if attempts:
-            await OutboxAttempt.bulk_create(attempts)
+                    if o.state == "dead" and o.settled:
+                        log.warning("event %s (%s) is a dead letter: %s", o.claimed.event.event_id, o.claimed.event.kind, o.update["last_error"])
+            attempts = [a for o in outcomes for a in o.attempts]
+            if attempts:
+                await OutboxAttempt.bulk_create(attempts)
 
 
 async def purge(config: OutboxConfig, *, now: datetime | None = None) -> int:
