@@ -4,51 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import IS_POSTGRES
+from tests.cli import GOVHALL, ROOT, free_port, run
 from tests.helpers import center_doc
-
-ROOT = Path(__file__).resolve().parent.parent
-GOVHALL = [sys.executable, "-m", "core.faces.cli"]
-
-
-def run(args: list[str], db: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GOVHALL_DATABASE_URL": db}
-    return subprocess.run(GOVHALL + args, input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
-
-
-@pytest.fixture
-def cli_db(tmp_path, postgres_database):
-    """A database the CLI creates itself with `govhall db upgrade` (the migrations, not generate_schemas)."""
-    if IS_POSTGRES:
-        import asyncio
-
-        import asyncpg
-
-        base = postgres_database.rsplit("/", 1)[0]
-        name = f"cli_{os.getpid()}_{int(time.time() * 1000) % 10**8}"
-
-        async def sql(q: str) -> None:
-            conn = await asyncpg.connect(postgres_database.replace("postgres://", "postgresql://", 1))
-            try:
-                await conn.execute(q)
-            finally:
-                await conn.close()
-
-        asyncio.run(sql(f'CREATE DATABASE "{name}"'))
-        yield f"{base}/{name}"
-        asyncio.run(sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    else:
-        yield f"sqlite://{tmp_path / 'cli.sqlite3'}"
-
 
 def test_db_upgrade_is_idempotent(cli_db):
     first = run(["db", "upgrade"], cli_db)
@@ -58,67 +21,57 @@ def test_db_upgrade_is_idempotent(cli_db):
     assert second.returncode == 0 and "最新" in second.stdout
 
 
-def test_center_load_lists_every_problem_and_writes_nothing(cli_db, tmp_path):
-    assert run(["db", "upgrade"], cli_db).returncode == 0
+def test_center_load_lists_every_problem_and_writes_nothing(upgraded_db, tmp_path):
     bad = center_doc("bad", plugins=["no_such_plugin"])
     bad["shortName"] = "lowercase"
     bad["departments"].append({"code": "scjg", "name": "重复部门"})
     del bad["name"]
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bad, ensure_ascii=False), "utf-8")
-    result = run(["center", "load", str(path)], cli_db)
+    result = run(["center", "load", str(path)], upgraded_db)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "/shortName" in result.stderr and "/name" in result.stderr
     assert "未写入" in result.stderr
-    listed = run(["center", "load", str(path)], cli_db)
+    listed = run(["center", "load", str(path)], upgraded_db)
     assert listed.returncode == 2
 
     good = tmp_path / "good.json"
     good.write_text(json.dumps(center_doc("good", plugins=[]), ensure_ascii=False), "utf-8")
-    ok = run(["center", "load", str(good)], cli_db)
+    ok = run(["center", "load", str(good)], upgraded_db)
     assert ok.returncode == 0, ok.stderr
     assert "good" in ok.stdout
 
 
-def test_unknown_plugin_names_the_installed_ones(cli_db, tmp_path):
-    assert run(["db", "upgrade"], cli_db).returncode == 0
+def test_unknown_plugin_names_the_installed_ones(upgraded_db, tmp_path):
     path = tmp_path / "c.json"
     path.write_text(json.dumps(center_doc("c1", plugins=["nope"]), ensure_ascii=False), "utf-8")
-    result = run(["center", "load", str(path)], cli_db)
+    result = run(["center", "load", str(path)], upgraded_db)
     assert result.returncode == 2
     assert "/plugins/0" in result.stderr and "未知插件" in result.stderr
 
 
-def test_bad_files_are_one_line_errors(cli_db, tmp_path):
-    assert run(["db", "upgrade"], cli_db).returncode == 0
-    missing = run(["center", "load", str(tmp_path / "missing.json")], cli_db)
+def test_bad_files_are_one_line_errors(upgraded_db, tmp_path):
+    missing = run(["center", "load", str(tmp_path / "missing.json")], upgraded_db)
     assert missing.returncode == 2 and "不存在" in missing.stderr and "Traceback" not in missing.stderr
     broken = tmp_path / "broken.json"
     broken.write_text("{ 'not': json", "utf-8")
-    result = run(["center", "load", str(broken)], cli_db)
+    result = run(["center", "load", str(broken)], upgraded_db)
     assert result.returncode == 2 and "JSON" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_user_add_with_password_from_stdin(cli_db, tmp_path):
-    assert run(["db", "upgrade"], cli_db).returncode == 0
+def test_user_add_with_password_from_stdin(upgraded_db, tmp_path):
     path = tmp_path / "c.json"
     path.write_text(json.dumps(center_doc("uc"), ensure_ascii=False), "utf-8")
-    assert run(["center", "load", str(path)], cli_db).returncode == 0
-    ok = run(["user", "add", "--center", "uc", "--role", "reviewer", "--department", "scjg", "--password-stdin", "rev1"], cli_db, "a-good-password\n")
+    assert run(["center", "load", str(path)], upgraded_db).returncode == 0
+    ok = run(["user", "add", "--center", "uc", "--role", "reviewer", "--department", "scjg", "--password-stdin", "rev1"], upgraded_db, "a-good-password\n")
     assert ok.returncode == 0, ok.stderr
-    again = run(["user", "add", "--center", "uc", "--role", "reviewer", "--password-stdin", "rev1"], cli_db, "a-good-password\n")
+    again = run(["user", "add", "--center", "uc", "--role", "reviewer", "--password-stdin", "rev1"], upgraded_db, "a-good-password\n")
     assert again.returncode == 2 and "已存在" in again.stderr
-    bad_role = run(["user", "add", "--center", "uc", "--role", "wizard", "--password-stdin", "rev2"], cli_db, "a-good-password\n")
+    bad_role = run(["user", "add", "--center", "uc", "--role", "wizard", "--password-stdin", "rev2"], upgraded_db, "a-good-password\n")
     assert bad_role.returncode == 2 and "未知角色" in bad_role.stderr
-    bad_center = run(["user", "add", "--center", "nowhere", "--role", "clerk", "--password-stdin", "rev3"], cli_db, "a-good-password\n")
+    bad_center = run(["user", "add", "--center", "nowhere", "--role", "clerk", "--password-stdin", "rev3"], upgraded_db, "a-good-password\n")
     assert bad_center.returncode == 2 and "nowhere" in bad_center.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.slow
@@ -150,23 +103,22 @@ def test_serve_answers_centers_over_tcp(cli_db):
         server.wait(timeout=20)
 
 
-def test_items_load_checks_every_file_then_publishes_into_every_center(cli_db, tmp_path):
+def test_items_load_checks_every_file_then_publishes_into_every_center(upgraded_db, tmp_path):
     from tests.hall import PERMIT
 
-    assert run(["db", "upgrade"], cli_db).returncode == 0
     for code in ("ia", "ib"):
         path = tmp_path / f"{code}.json"
         path.write_text(json.dumps(center_doc(code), ensure_ascii=False), "utf-8")
-        assert run(["center", "load", str(path)], cli_db).returncode == 0
+        assert run(["center", "load", str(path)], upgraded_db).returncode == 0
     folder = tmp_path / "items"
     folder.mkdir()
     (folder / "good.json").write_text(json.dumps(PERMIT, ensure_ascii=False), "utf-8")
     (folder / "bad.json").write_text(json.dumps({**PERMIT, "code": "bad-one", "legalDays": -3}, ensure_ascii=False), "utf-8")
-    refused = run(["items", "load", str(folder)], cli_db)
+    refused = run(["items", "load", str(folder)], upgraded_db)
     assert refused.returncode == 2 and "bad.json" in refused.stderr and "/legalDays" in refused.stderr
     (folder / "bad.json").unlink()
-    loaded = run(["items", "load", str(folder)], cli_db)
+    loaded = run(["items", "load", str(folder)], upgraded_db)
     assert loaded.returncode == 0, loaded.stderr
     assert "ia：已发布 test-permit 第1版" in loaded.stdout and "ib：已发布 test-permit 第1版" in loaded.stdout
-    again = run(["items", "load", str(folder), "--center", "ia"], cli_db)
+    again = run(["items", "load", str(folder), "--center", "ia"], upgraded_db)
     assert again.returncode == 0 and "发布 0 个事项" in again.stdout

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.test_cli import cli_db, run  # noqa: F401  (the fixture: a database of its own)
+from tests.cli import run
 
 
 def test_stats_rebuild_after_upgrade(cli_db):  # noqa: F811

@@ -505,16 +505,15 @@ async def test_due_date_and_thresholds(world):
 
 # --- the command line ----------------------------------------------------------------------------------
 
-from tests.test_cli import cli_db, run  # noqa: E402,F401  (cli_db is a fixture: a database made by `db upgrade`)
+from tests.cli import run  # noqa: E402
 
 
-def test_cli_calendar_import_and_sweep(cli_db, tmp_path):
+def test_cli_calendar_import_and_sweep(upgraded_db, tmp_path):
     from tests.helpers import center_doc
 
-    assert run(["db", "upgrade"], cli_db).returncode == 0
     center_file = tmp_path / "center.json"
     center_file.write_text(json.dumps(center_doc("clk"), ensure_ascii=False), "utf-8")
-    assert run(["center", "load", str(center_file)], cli_db).returncode == 0
+    assert run(["center", "load", str(center_file)], upgraded_db).returncode == 0
 
     doc = sample_2027()
     del doc["center"]
@@ -523,37 +522,37 @@ def test_cli_calendar_import_and_sweep(cli_db, tmp_path):
     bad["holidays"].append({"date": "2027-02-30", "name": "坏日期"})
     bad_file = tmp_path / "bad.json"
     bad_file.write_text(json.dumps(bad, ensure_ascii=False), "utf-8")
-    result = run(["calendar", "import", str(bad_file), "--center", "clk"], cli_db)
+    result = run(["calendar", "import", str(bad_file), "--center", "clk"], upgraded_db)
     assert result.returncode == 2, result.stderr
     assert "/workdays/4/date" in result.stderr and "/holidays/7/date" in result.stderr
     assert "未作任何修改" in result.stderr and "Traceback" not in result.stderr
 
     good_file = tmp_path / "good.json"
     good_file.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
-    unknown = run(["calendar", "import", str(good_file), "--center", "nowhere"], cli_db)
+    unknown = run(["calendar", "import", str(good_file), "--center", "nowhere"], upgraded_db)
     assert unknown.returncode == 2 and "nowhere" in unknown.stderr
-    ok = run(["calendar", "import", str(good_file), "--center", "clk"], cli_db)
+    ok = run(["calendar", "import", str(good_file), "--center", "clk"], upgraded_db)
     assert ok.returncode == 0, ok.stderr
     assert "2027" in ok.stdout and "clk" in ok.stdout
 
     doc["center"] = "clk"  # the file names its center: no option needed
     good_file.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
-    again = run(["calendar", "import", str(good_file)], cli_db)
+    again = run(["calendar", "import", str(good_file)], upgraded_db)
     assert again.returncode == 0, again.stderr
-    mismatch = run(["calendar", "import", str(good_file), "--center", "other"], cli_db)
+    mismatch = run(["calendar", "import", str(good_file), "--center", "other"], upgraded_db)
     assert mismatch.returncode == 2
 
     # without a center anywhere: the national schedule goes to every center of the deployment
     second = tmp_path / "second.json"
     second.write_text(json.dumps(center_doc("clk2"), ensure_ascii=False), "utf-8")
-    assert run(["center", "load", str(second)], cli_db).returncode == 0
+    assert run(["center", "load", str(second)], upgraded_db).returncode == 0
     del doc["center"]
     good_file.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
-    everywhere = run(["calendar", "import", str(good_file)], cli_db)
+    everywhere = run(["calendar", "import", str(good_file)], upgraded_db)
     assert everywhere.returncode == 0, everywhere.stderr
     assert "中心 clk：" in everywhere.stdout and "中心 clk2：" in everywhere.stdout
 
-    swept = run(["sweep", "--once"], cli_db)
+    swept = run(["sweep", "--once"], upgraded_db)
     assert swept.returncode == 0, swept.stderr
     assert "0 个" in swept.stdout
 

@@ -12,9 +12,9 @@ from core.services import clock
 from core.services.centers import load_center
 from core.services.documents import cn_date
 from core.services.licences import valid_until
-from core.plumbing.models import Case, CaseEvent, Center, Document, Pause, Timer
+from core.plumbing.models import Case, Center, Pause, Timer
 from core.services.parties import account_name, applicant_name
-from tests.hall import GOOD_DATA, REFUSAL_BASIS, CaseDriver, build_hall, codes
+from tests.hall import GOOD_DATA, CaseDriver, build_hall, codes
 from tests.helpers import PASSWORD, center_doc, make_user
 
 pytestmark = pytest.mark.anyio

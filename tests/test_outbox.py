@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from core.api import DeliveryRefused, hookimpl
-from core.plumbing.models import Case
 from core.services.outbox import Dispatcher, OutboxAttempt, OutboxConfig, OutboxEvent
 from core.services.outbox.dispatch import LEASE_LOST, claim
 from tests.hall import CaseDriver, build_hall

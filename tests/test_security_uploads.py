@@ -12,7 +12,6 @@ from core.plumbing.models import Blob, Material
 from core.plumbing.settings import Settings, UploadLimits
 from core.services.upload_limits import clean_orphans
 from tests.helpers import PASSWORD, TEST_PASSWORD_HASHING, make_center, make_user
-from tests.test_cli import cli_db  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.anyio
 
@@ -109,12 +108,11 @@ async def test_orphaned_uploads_are_cleaned_with_their_unused_content(app: Any, 
     assert await clean_orphans(govhall.settings.upload_limits) == 0
 
 
-def test_materials_clean_command(cli_db: str) -> None:
-    from tests.test_cli import run
+def test_materials_clean_command(upgraded_db: str) -> None:
+    from tests.cli import run
 
-    assert run(["db", "upgrade"], cli_db).returncode == 0
-    done = run(["materials", "clean", "--hours", "1"], cli_db)
+    done = run(["materials", "clean", "--hours", "1"], upgraded_db)
     assert done.returncode == 0, done.stderr
     assert "已删除 0 个超过 1 小时仍未提交的上传文件" in done.stdout
-    bad = run(["materials", "clean", "--hours", "0"], cli_db)
+    bad = run(["materials", "clean", "--hours", "0"], upgraded_db)
     assert bad.returncode == 2 and "--hours 应为正数" in bad.stdout

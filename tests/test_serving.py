@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from core.faces.serving import bind_socket, uvicorn_config
-from tests.test_cli import GOVHALL, ROOT, free_port
+from tests.cli import GOVHALL, ROOT, free_port
 
 pytestmark = pytest.mark.anyio
 

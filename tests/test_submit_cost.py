@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from tests.hall import GOOD_DATA, PERMIT, CaseDriver, build_hall
 from tests.helpers import center_doc
-from tests.test_cli import run
+from tests.cli import run
 from tests.test_graphql_loaders import counted_statements
 
 from core.services.accounts import Actor, load_grants

@@ -30,6 +30,8 @@ from typing import Any
 
 import pytest
 
+from tests.demo_copy import demo_database
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -110,12 +112,8 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if IS_POSTGRES:
         pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
     workdir = tmp_path_factory.mktemp("web")
-    url = f"sqlite:///{workdir / 'web.sqlite3'}"
+    url = demo_database(workdir / "web.sqlite3")
     env = {**os.environ, "GOVHALL_DATABASE_URL": url}
-    demo = subprocess.run(
-        [sys.executable, "-m", "core.faces.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert demo.returncode == 0, f"govhall demo failed:\n{demo.stdout}\n{demo.stderr}"
 
     with serving(url, env, workdir / "server.log") as base:
         yield base

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any
 import pytest
 
 from plugins.exchange.tests.receiver import SECRET, Receiver
+from tests.demo_copy import demo_database
 from tests.test_web import CHROMIUM, IS_POSTGRES, ROOT, browser_page, login, serving  # noqa: F401
 from tests.test_web_screens import COMPANY, Api
 
@@ -42,11 +41,9 @@ def web_server(tmp_path_factory: pytest.TempPathFactory, receiver: Receiver) -> 
     if IS_POSTGRES:
         pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
     db = tmp_path_factory.mktemp("exchange") / "web.sqlite3"
-    url = f"sqlite:///{db}"
+    url = demo_database(db)
     env = {**os.environ, "GOVHALL_DATABASE_URL": url, "GOVHALL_OUTBOX_SECONDS": "0.5",
            "GOVHALL_OUTBOX_BACKOFF_SECONDS": "0.5", "GOVHALL_OUTBOX_MAX_ATTEMPTS": "3"}
-    demo = subprocess.run([sys.executable, "-m", "core.faces.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert demo.returncode == 0, f"govhall demo failed:\n{demo.stdout}\n{demo.stderr}"
     with sqlite3.connect(db) as conn:
         plugins, settings = conn.execute("SELECT plugins, settings FROM center WHERE code = 'lianzhou'").fetchone()
         settings = {**json.loads(settings or "{}"), "exchange": {"connectors": [

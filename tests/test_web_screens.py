@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -15,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.test_web import ROOT, CAPITAL_DUE, CHROMIUM, IS_POSTGRES, MOBILE, RESIDENT_ID, USCC, at, browser_page, login, logout, serving  # noqa: F401
+from tests.demo_copy import demo_database
+from tests.test_web import CAPITAL_DUE, CHROMIUM, IS_POSTGRES, MOBILE, RESIDENT_ID, USCC, at, browser_page, login, logout, serving  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -117,10 +116,8 @@ def web_server(demo_db: Path) -> Iterator[str]:
     pytest.importorskip("playwright.sync_api")
     if IS_POSTGRES:
         pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
-    url = f"sqlite:///{demo_db}"
+    url = demo_database(demo_db)
     env = {**os.environ, "GOVHALL_DATABASE_URL": url}
-    demo = subprocess.run([sys.executable, "-m", "core.faces.cli", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert demo.returncode == 0, f"govhall demo failed:\n{demo.stdout}\n{demo.stderr}"
     with serving(url, env, demo_db.parent / "server.log") as base:
         yield base
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.hall import GOOD_DATA, PERMIT
-from tests.test_cli import GOVHALL, ROOT, cli_db, free_port, run  # noqa: F401  (cli_db is a fixture)
+from tests.cli import GOVHALL, ROOT, free_port, run
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
@@ -26,15 +26,15 @@ FIRE = """mutation($id: ID!, $a: String!, $c: String, $d: JSON, $v: Int) {
 
 
 @pytest.fixture
-def server(cli_db, tmp_path):
-    assert run(["demo"], cli_db).returncode == 0
+def server(upgraded_db, tmp_path):
+    assert run(["demo"], upgraded_db).returncode == 0
     items = tmp_path / "items"
     items.mkdir()
     (items / "test-permit.json").write_text(json.dumps(PERMIT, ensure_ascii=False), "utf-8")
-    loaded = run(["items", "load", str(items), "--center", "lianzhou"], cli_db)
+    loaded = run(["items", "load", str(items), "--center", "lianzhou"], upgraded_db)
     assert loaded.returncode == 0, loaded.stderr
     port = free_port()
-    env = {**os.environ, "GOVHALL_DATABASE_URL": cli_db, "GOVHALL_SWEEP_SECONDS": "0"}
+    env = {**os.environ, "GOVHALL_DATABASE_URL": upgraded_db, "GOVHALL_SWEEP_SECONDS": "0"}
     process = subprocess.Popen(GOVHALL + ["serve", "--port", str(port), "--workers", "3", "--log-level", "warning"],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"

@@ -170,12 +170,18 @@ async def login(username: str, password: str, *, settings: Settings, address: st
     if hashing.needs_rehash(user.password_hash):
         user.password_hash = await hash_password(password, hashing)
         await User.filter(id=user.id).update(password_hash=user.password_hash)
+    return await issue_token(user, settings=settings), user
+
+
+async def issue_token(user: User, *, settings: Settings) -> str:
+    """A new session token for ``user``, valid for ``settings.token_hours``: only its hash is stored.
+    Called once the user has proved who they are (:func:`login`)."""
     token = secrets.token_urlsafe(32)
     await Token.create(
         token_hash=_token_hash(token), user=user,
         expires_at=datetime.now(timezone.utc) + timedelta(hours=settings.token_hours),
     )
-    return token, user
+    return token
 
 
 _AUTH_SQL = """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import strawberry
 from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
@@ -38,9 +40,16 @@ def build_schema(hub: PluginHub) -> strawberry.Schema:
     for contribution in hub.hook.register_graphql():
         queries += list(contribution.get("query", ()))
         mutations += list(contribution.get("mutation", ()))
+    return _schema_of(tuple(queries), tuple(mutations))
+
+
+@lru_cache(maxsize=8)
+def _schema_of(queries: tuple[type, ...], mutations: tuple[type, ...]) -> strawberry.Schema:
+    """One schema per set of pieces: a schema holds no per-app state, and apps built with the same
+    plugins (the workers of one server, the tests) share it instead of converting every type again."""
     return strawberry.Schema(
-        query=merge_types("Query", tuple(queries)),
-        mutation=merge_types("Mutation", tuple(mutations)),
+        query=merge_types("Query", queries),
+        mutation=merge_types("Mutation", mutations),
         # factories, not instances: an extension keeps the request's execution context on itself;
         # RequestLimits counts tokens before ParserCache parses, and validates (cached) itself, its own
         # cheap rules first

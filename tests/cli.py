@@ -1,0 +1,55 @@
+"""Running the command line in tests: ``govhall`` in its own process, on a database of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOVHALL = [sys.executable, "-m", "core.faces.cli"]
+
+
+def run(args: list[str], db: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GOVHALL_DATABASE_URL": db}
+    return subprocess.run(GOVHALL + args, input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+
+
+def _execute(server_url: str, statement: str) -> None:
+    """Run one statement (CREATE/DROP DATABASE) on the test server, through ``server_url``'s database."""
+    import asyncpg
+
+    async def execute() -> None:
+        conn = await asyncpg.connect(server_url.replace("postgres://", "postgresql://", 1))
+        try:
+            await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    asyncio.run(execute())
+
+
+@contextmanager
+def new_postgres_database(server_url: str, name: str, template: str | None = None) -> Iterator[str]:
+    """A new database on the test server (a copy of ``template`` if given), dropped afterwards."""
+    _execute(server_url, f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    try:
+        yield f"{server_url.rsplit('/', 1)[0]}/{name}"
+    finally:
+        _execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def unique_name(prefix: str) -> str:
+    return f"{prefix}_{os.getpid()}_{int(time.time() * 1000) % 10**8}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
