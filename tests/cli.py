@@ -21,7 +21,7 @@ def run(args: list[str], db: str, stdin: str | None = None) -> subprocess.Comple
     return subprocess.run(GOVHALL + args, input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
 
 
-def _execute(server_url: str, statement: str) -> None:
+def execute_on_server(server_url: str, statement: str) -> None:
     """Run one statement (CREATE/DROP DATABASE) on the test server, through ``server_url``'s database."""
     import asyncpg
 
@@ -38,11 +38,11 @@ def _execute(server_url: str, statement: str) -> None:
 @contextmanager
 def new_postgres_database(server_url: str, name: str, template: str | None = None) -> Iterator[str]:
     """A new database on the test server (a copy of ``template`` if given), dropped afterwards."""
-    _execute(server_url, f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    execute_on_server(server_url, f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
         yield f"{server_url.rsplit('/', 1)[0]}/{name}"
     finally:
-        _execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        execute_on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def unique_name(prefix: str) -> str:

@@ -8,7 +8,6 @@ run as two pytest processes (see README).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sqlite3
 import uuid
@@ -26,7 +25,7 @@ from core.faces.app import create_app
 from core.services.plugins import make_plugin_manager
 from core.plumbing.settings import Settings
 from core.plumbing.stats_summary import SQLITE_TRIGGERS, install_triggers
-from tests.cli import new_postgres_database, run, unique_name
+from tests.cli import execute_on_server, new_postgres_database, run, unique_name
 from tests.helpers import TEST_PASSWORD_HASHING
 
 TEST_DATABASE = os.environ.get("GOVHALL_TEST_DATABASE", "sqlite")
@@ -45,35 +44,17 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def _admin_url(url: str) -> tuple[str, str]:
-    base, _, name = url.rpartition("/")
-    return base, name
-
-
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str | None]:
     """One throw-away PostgreSQL database for this pytest process."""
     if not IS_POSTGRES:
         yield None
         return
-    import asyncpg
-
-    base, _ = _admin_url(TEST_DATABASE)
     name = f"govhall_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = TEST_DATABASE.replace("postgres://", "postgresql://", 1)
-
-    async def run(sql: str) -> None:
-        conn = await asyncpg.connect(admin)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(run(f'CREATE DATABASE "{name}"'))
-    # a throw-away database: a commit need not wait for the disk (a killed client loses nothing still)
-    asyncio.run(run(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
-    yield f"{base}/{name}"
-    asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with new_postgres_database(TEST_DATABASE, name) as url:
+        # a throw-away database: a commit need not wait for the disk (a killed client loses nothing still)
+        execute_on_server(TEST_DATABASE, f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+        yield url
 
 
 _schema_ready: set[str] = set()
