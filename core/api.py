@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timezone
 from typing import Any
 
 from tortoise.connection import get_connection
+from tortoise.models import Model
 
 from core.services import cases as _cases
 from core.services import centers as _centers
@@ -25,8 +26,10 @@ from core.services import complaints as _complaints
 from core.plumbing import counters as _counters
 from core.services import effects as _effects
 from core.services import handover as _handover
+from core.services import notifications as _notifications
 from core.services import ratings as _ratings
 from core.services import receipt as _receipt
+from core.services import slots as _slots
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.accounts import add_user as _add_user
 from core.services.calendar import CENTER_TZ, DayInfo, WorkCalendar
@@ -82,8 +85,10 @@ __all__ = [
     "add_party_account", "transfer_applicant", "record_rating", "RATING_LEVELS",
     # documents and numbering
     "issue_document", "period_text", "next_value",
+    # messages and bookings
+    "send_sms", "claim_place", "release_place",
     # the clock and the calendar
-    "CENTER_TZ", "DayInfo", "WorkCalendar", "local_today", "local_midnight", "calendar_for", "parse_period",
+    "CENTER_TZ", "DayInfo", "WorkCalendar", "now", "local_today", "local_midnight", "calendar_for", "parse_period",
     # formats
     "FormatProblem", "check_uscc", "check_resident_id", "is_valid_mobile",
     # SQL
@@ -273,7 +278,42 @@ async def next_value(scope: str) -> int:
     return await _counters.next_value(scope)
 
 
+# --- messages and bookings ------------------------------------------------------------------------
+
+
+async def send_sms(
+    govhall: GovHall, center: Center, recipient: str, text: str, *, case: Case | None = None
+) -> str | None:
+    """Send an SMS once the change that prompts it has committed (after the transaction, or from a
+    ``ctx.after_commit`` callback), through the center's ``send_notification`` hook. Returns the
+    channel used; a failure is logged and gives ``None``: the change stands."""
+    return await _notifications.send_sms(govhall, center, recipient, text, case=case)
+
+
+async def claim_place(slot_model: type[Model], center: Center, key: str, capacity: int) -> bool:
+    """Take one place in a capacity-limited slot (a bookable period of a day): ``slot_model`` is the
+    plugin's own model with ``center`` (a foreign key to ``core.Center``), ``slot`` (the plugin's key,
+    ``"2026-12-01 09:00-10:00"``) and ``booked`` (an integer, default 0), unique on
+    ``(center, slot)``. One upsert raises ``booked`` only while it is below ``capacity``, so
+    concurrent bookings never overfill a slot on either database; False when the slot is full. Call it
+    inside the booking's transaction: if the booking then fails, the rollback gives the place back."""
+    return await _slots.claim_place(slot_model, center, key, capacity)
+
+
+async def release_place(slot_model: type[Model], center_id: int, key: str) -> None:
+    """Give back one place of a slot taken with :func:`claim_place` (a booking was cancelled), in
+    the caller's transaction."""
+    await _slots.release_place(slot_model, center_id, key)
+
+
 # --- the clock and the calendar -------------------------------------------------------------------
+
+
+def now() -> datetime:
+    """The current moment (aware, UTC). Read it instead of ``datetime.now()``: :func:`local_today`
+    derives from it, and a test holds every clock of the core and the plugins at once by replacing
+    ``core.services.clock.now``."""
+    return _clock.now().astimezone(timezone.utc)
 
 
 def local_today(now: datetime | None = None) -> date:

@@ -21,12 +21,16 @@ from tortoise import Tortoise
 from tortoise.connection import get_connection
 from tortoise.utils import get_schema_sql
 
-from core.faces.app import create_app
-from core.services.plugins import make_plugin_manager
-from core.plumbing.settings import Settings
-from core.plumbing.stats_summary import SQLITE_TRIGGERS, install_triggers
-from tests.cli import execute_on_server, new_postgres_database, run, unique_name
-from tests.helpers import TEST_PASSWORD_HASHING
+from core.services.runtime import install_tortoise_extensions
+
+install_tortoise_extensions()  # as the CLI does: the models below are defined with the faster comment reader
+
+from core.faces.app import create_app  # noqa: E402
+from core.services.plugins import make_plugin_manager  # noqa: E402
+from core.plumbing.settings import Settings  # noqa: E402
+from core.plumbing.stats_summary import SQLITE_TRIGGERS, install_triggers  # noqa: E402
+from tests.cli import execute_on_server, new_postgres_database, run, unique_name  # noqa: E402
+from tests.helpers import TEST_PASSWORD_HASHING  # noqa: E402
 
 TEST_DATABASE = os.environ.get("GOVHALL_TEST_DATABASE", "sqlite")
 IS_POSTGRES = TEST_DATABASE.startswith(("postgres://", "postgresql://"))

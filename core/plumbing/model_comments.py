@@ -2,7 +2,11 @@
 descriptions, finding each model class in its module's source (``inspect.getsource`` parses the
 whole file again for every model: most of a second for :mod:`core.plumbing.models` at every start). A
 module with no ``#:`` comment has none to find, so the search is skipped there; any other module
-still goes through Tortoise's own reader, so descriptions come out exactly the same."""
+still goes through Tortoise's own reader, so descriptions come out exactly the same.
+
+Nothing changes on import: :func:`install` puts the reader in place. Tortoise reads the comments
+when a model class is defined, so an entry point calls it before it imports the models (the CLI's
+``main``, ``create_app`` for the plugins' models, the tests' ``conftest``)."""
 
 from __future__ import annotations
 
@@ -24,4 +28,6 @@ def _get_comments(cls: Any) -> dict[str, str]:
     return _tortoise_get_comments(cls)
 
 
-_models._get_comments = _get_comments
+def install() -> None:
+    """Make Tortoise use the faster reader from now on (once per process; calling again does nothing)."""
+    _models._get_comments = _get_comments

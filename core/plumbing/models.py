@@ -11,7 +11,6 @@ import uuid
 
 from tortoise import fields
 from tortoise.models import Model
-from core.plumbing import model_comments
 
 
 def new_public_id() -> str:

@@ -49,6 +49,7 @@ __all__ = [
     "import_calendar",
     "local_today",
     "next_check_at",
+    "now",
     "pause_clock",
     "pause_kinds",
     "recompute_center",
@@ -116,9 +117,21 @@ legal time limit, and within the calendar walk's bound of ten years."""
 # --- time ------------------------------------------------------------------------------------------
 
 
+def now() -> datetime:
+    """The current moment (aware, in UTC): the one "now" the core's today and the plugins' clocks
+    read. A test holds every clock at a chosen moment by replacing this one function
+    (``monkeypatch.setattr(core.services.clock, "now", ...)``)."""
+    return datetime.now(timezone.utc)
+
+
+def _current() -> datetime:
+    return now()  # looked up at each call, so a replaced ``now`` is what counts
+
+
 def local_today(now: datetime | None = None) -> date:
-    """Today in Asia/Shanghai: deadlines are dates of the hall, not of the server."""
-    return (now or datetime.now(timezone.utc)).astimezone(CENTER_TZ).date()
+    """Today in Asia/Shanghai (of ``now``, by default of :func:`now`): deadlines are dates of the
+    hall, not of the server."""
+    return (now or _current()).astimezone(CENTER_TZ).date()
 
 
 def local_midnight(d: date) -> datetime:

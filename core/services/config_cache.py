@@ -3,7 +3,7 @@
 
 Every saved center or published item version bumps one number in the database, the configuration
 generation (a ``counter`` row, in the writer's own transaction: Tortoise ``post_save`` signals on
-:class:`Center` and :class:`ItemVersion`). The authentication query, which every signed-in request
+:class:`Center` and :class:`ItemVersion`, registered by :func:`install`). The authentication query, which every signed-in request
 runs anyway, reads it too (:attr:`core.services.accounts.Actor.config_generation`); a cached entry is used
 only while the generation is the one the request read. So a change made by any process (another
 worker, ``govhall center load``, a calendar import) is seen by the next request, with no extra
@@ -50,4 +50,8 @@ async def _changed(sender: Any, instance: Any, created: bool, using_db: Any, upd
     await next_value(SCOPE)
 
 
-post_save(Center, ItemVersion)(_changed)
+def install() -> None:
+    """Bump the generation on every save of a center or item version from now on (the ``post_save``
+    signals). Called at every start of the runtime, before anything is saved; calling again does
+    nothing (Tortoise keeps a listener once)."""
+    post_save(Center, ItemVersion)(_changed)

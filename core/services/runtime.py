@@ -15,7 +15,7 @@ from typing import Any
 import pluggy
 
 from core.services.plugins import PluginHub, make_plugin_manager, plugin_model_apps
-from core.services import config_cache
+from core.plumbing import model_comments
 from core.plumbing.settings import Settings
 from core.plumbing.db import tortoise_config
 
@@ -27,6 +27,19 @@ def __getattr__(name: str) -> Any:
         settings = Settings.from_env()
         return tortoise_config(settings.database_url, plugin_model_apps(make_plugin_manager(settings)))
     raise AttributeError(name)
+
+
+def install_tortoise_extensions() -> None:
+    """What the core adds to Tortoise, once per process (calling again does nothing): the config
+    cache's ``post_save`` signals, without which a saved center or item version would not reach the
+    other processes' caches, and the faster model-comment reader (it speeds up the definition of the
+    model classes imported after it). :meth:`GovHall.create` calls it, so every app (``create_app``
+    begins with it), CLI command, benchmark and test has both; the CLI's ``main`` calls it before
+    anything imports the core's models."""
+    model_comments.install()
+    from core.services import config_cache  # it imports the core's models: only once the reader is in place
+
+    config_cache.install()
 
 
 @dataclass
@@ -41,6 +54,7 @@ class GovHall:
 
     @classmethod
     def create(cls, settings: Settings | None = None, pm: pluggy.PluginManager | None = None) -> "GovHall":
+        install_tortoise_extensions()
         settings = settings or Settings.from_env()
         return cls(settings=settings, pm=pm or make_plugin_manager(settings))
 

@@ -12,17 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from tortoise.connection import get_connection
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from core.api import (
     Actor,
     Center,
-    for_dialect,
     CENTER_TZ,
     DayInfo,
     Forbidden,
@@ -31,9 +28,12 @@ from core.api import (
     UserError,
     UserErrorsException,
     calendar_for,
+    claim_place,
     latest_version,
     local_today,
+    now,
     parse_period,
+    release_place,
     require_plugin,
 )
 
@@ -44,7 +44,6 @@ PERIODS = ("09:00-10:00", "10:00-11:00", "11:00-12:00", "13:30-14:30", "14:30-15
 DELAYED_PERIODS = ("12:00-13:30", "17:00-18:30")
 CAPACITY = 4
 DAYS_AHEAD = 30
-SLOT_TABLE = AppointmentSlot._meta.db_table
 
 
 @dataclass(frozen=True)
@@ -93,23 +92,11 @@ async def _date_errors(center: Center, rules: BookingRules, day: date, period: s
         errors.append(UserError("past", f"{day.isoformat()}已过，不能预约", "/date"))
     elif day > today + timedelta(days=rules.days_ahead):
         errors.append(UserError("too_far", f"只能预约{rules.days_ahead}天以内的日期", "/date"))
-    elif day == today and period in open_periods and parse_period(period)[1] <= datetime.now(CENTER_TZ).time():
+    elif day == today and period in open_periods and parse_period(period)[1] <= now().astimezone(CENTER_TZ).time():
         errors.append(UserError("period_over", f"今天{period}时段已结束，请选择其他时段", "/period"))
     if not open_periods:
         errors.append(UserError("not_workday", f"{day.isoformat()}不是工作日（{info.reason}），请选择工作日", "/date"))
     return errors
-
-
-async def _claim(center: Center, key: str, capacity: int) -> bool:
-    """Raise the slot's count by one if it is below capacity; False when the slot is full."""
-    conn = get_connection("default")
-    rows = await conn.execute_query_dict(
-        for_dialect(f"INSERT INTO {SLOT_TABLE} (center_id, slot, booked) VALUES (?, ?, 1) "
-                    f"ON CONFLICT (center_id, slot) DO UPDATE SET booked = {SLOT_TABLE}.booked + 1 "
-                    f"WHERE {SLOT_TABLE}.booked < ? RETURNING booked"),
-        [center.id, key, capacity],
-    )
-    return bool(rows)
 
 
 async def periods_on(center: Center, day: date) -> tuple[tuple[str, ...], BookingRules]:
@@ -133,7 +120,7 @@ async def book(actor: Actor, center_code: str, item_code: str, day: date, period
     if await Appointment.exists(center=center, user=user, day=day, period=period, status="booked"):
         raise duplicate
     async with in_transaction():
-        if not await _claim(center, f"{day.isoformat()} {period}", rules.capacity):
+        if not await claim_place(AppointmentSlot, center, f"{day.isoformat()} {period}", rules.capacity):
             raise UserErrorsException.single(
                 "full", f"{day.isoformat()} {period}已约满（每时段{rules.capacity}人），请选择其他时段", "/period")
         # asked again once the slot row is ours: a booking of the same person committed meanwhile
@@ -163,7 +150,7 @@ async def cancel(actor: Actor, appointment_id: Any) -> Appointment:
         if not changed:
             raise UserErrorsException.single("state", "该预约已取消", "/appointment")
         key = f"{found.day.isoformat()} {found.period}"
-        await AppointmentSlot.filter(center_id=found.center_id, slot=key).update(booked=F("booked") - 1)  # type: ignore[attr-defined]
+        await release_place(AppointmentSlot, found.center_id, key)  # type: ignore[attr-defined]
     found.status = "cancelled"
     return found
 

@@ -22,10 +22,10 @@ from core.api import (
     UserError,
     UserErrorsException,
     calendar_for,
+    local_today,
     record_rating,
 )
 
-from . import clock
 from .events import announce
 from .floor import BAD_REASONS, floor_center, window
 from .models import OnSiteRating, Rectification, Ticket
@@ -74,7 +74,7 @@ async def rate_on_site(
     if errors:
         raise UserErrorsException(errors)
     staff_id = ticket.called_by_id if ticket is not None and ticket.called_by_id else clerk.id  # type: ignore[attr-defined]
-    today = clock.today()
+    today = local_today()
     due = (await calendar_for(center)).add_working_days(today, RECTIFY_WORKING_DAYS).due if level <= 2 else None
     try:
         async with in_transaction():

@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from tortoise.connection import get_connection
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from core.api import (
+    CENTER_TZ,
     Actor,
     Center,
     Forbidden,
@@ -35,16 +34,16 @@ from core.api import (
     UserError,
     UserErrorsException,
     calendar_for,
-    for_dialect,
+    claim_place,
+    now,
     parse_period,
+    release_place,
 )
 
-from . import clock
 from .floor import STAFF, Queue, conf, floor_center, queue, queues
 from .models import Booking, BookingSlot
 
 PERIODS = ("09:00-10:00", "10:00-11:00", "11:00-12:00", "14:00-15:00", "15:00-16:00", "16:00-17:00")
-SLOT_TABLE = BookingSlot._meta.db_table
 
 
 @dataclass(frozen=True)
@@ -108,29 +107,18 @@ async def slots(center_code: str, queue_code: str, day: date) -> tuple[list[Slot
 async def _errors(center: Center, found: Queue, day: date, period: str) -> tuple[list[UserError], Roster]:
     periods, rules, why = await open_periods(center, found, day)
     errors = []
-    now = clock.now()
-    if day < now.date():
+    moment = now().astimezone(CENTER_TZ)
+    if day < moment.date():
         errors.append(UserError("past", f"{day.isoformat()}已过，不能预约", "/date"))
-    elif day > now.date() + timedelta(days=rules.days_ahead):
+    elif day > moment.date() + timedelta(days=rules.days_ahead):
         errors.append(UserError("too_far", f"只能预约{rules.days_ahead}天以内的日期", "/date"))
     if not periods:
         errors.append(UserError("closed", f"该时段不开放预约：{why}", "/date"))
     elif period not in periods:
         errors.append(UserError("closed", f"{day.isoformat()}不开放“{period}”时段，可选：{'、'.join(periods)}", "/period"))
-    elif day == now.date() and parse_period(period)[1] <= now.time().replace(tzinfo=None):
+    elif day == moment.date() and parse_period(period)[1] <= moment.time():
         errors.append(UserError("period_over", f"今天{period}时段已结束，请选择其他时段", "/period"))
     return errors, rules
-
-
-async def _claim(center: Center, key: str, capacity: int) -> bool:
-    """Raise the slot's count by one if it is below capacity; False when the slot is full."""
-    rows = await get_connection("default").execute_query_dict(
-        for_dialect(f"INSERT INTO {SLOT_TABLE} (center_id, slot, booked) VALUES (?, ?, 1) "
-                    f"ON CONFLICT (center_id, slot) DO UPDATE SET booked = {SLOT_TABLE}.booked + 1 "
-                    f"WHERE {SLOT_TABLE}.booked < ? RETURNING booked"),
-        [center.id, key, capacity],
-    )
-    return bool(rows)
 
 
 def _duplicate(day: date, period: str) -> UserErrorsException:
@@ -151,7 +139,7 @@ async def book(actor: Actor, center_code: str, queue_code: str, day: date, perio
         raise _duplicate(day, period)
     try:
         async with in_transaction():
-            if not await _claim(center, key, rules.capacity):
+            if not await claim_place(BookingSlot, center, key, rules.capacity):
                 raise UserErrorsException.single(
                     "full", f"{day.isoformat()} {period}已约满（每时段{rules.capacity}人），请选择其他时段", "/period")
             return await Booking.create(
@@ -174,7 +162,7 @@ async def cancel(actor: Actor, booking_id: Any) -> Booking:
     async with in_transaction():
         if not await Booking.filter(id=found.id, status="booked").update(status="cancelled", holder=None):
             raise UserErrorsException.single("state", "该预约已取消或已取号", "/booking")
-        await BookingSlot.filter(center_id=found.center_id, slot=found.slot).update(booked=F("booked") - 1)  # type: ignore[attr-defined]
+        await release_place(BookingSlot, found.center_id, found.slot)  # type: ignore[attr-defined]
     return await Booking.get(id=found.id).select_related("user")
 
 

@@ -14,13 +14,14 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from core.api import Actor, Case, Center, Forbidden, NotFound, UserError, UserErrorsException, is_valid_mobile, next_value, parse_period
+from core.api import (
+    CENTER_TZ, Actor, Case, Center, Forbidden, NotFound, UserError, UserErrorsException, is_valid_mobile, local_today, next_value,
+    now, parse_period, send_sms,
+)
 
-from . import clock
 from .events import announce
 from .floor import STAFF, Queue, floor_center, near_ahead, queue, queues, window
 from .models import Booking, OnSiteRating, Ticket
-from .sms import send_sms
 
 DISPLAY_CALLS = 8
 
@@ -40,11 +41,11 @@ async def take_ticket(
     if mobile and not is_valid_mobile(mobile):
         raise UserErrorsException.single("format.mobile", "手机号码应为11位数字，以1开头", "/mobile")
     booking = await _booking_for(actor, center, found, booking_id) if booking_id else None
-    now = clock.now()
-    day = now.date()
+    taken = now()
+    day = local_today(taken)
     due = None
     if booking is not None:
-        due = datetime.combine(day, parse_period(booking.period)[0], tzinfo=now.tzinfo)
+        due = datetime.combine(day, parse_period(booking.period)[0], tzinfo=CENTER_TZ)
     async with in_transaction():
         if booking is not None:
             if not await Booking.filter(id=booking.id, status="booked").update(status="arrived"):
@@ -52,7 +53,7 @@ async def take_ticket(
         seq = await next_value(f"hall_floor:{center.id}:{day.isoformat()}:{found.code}")
         return await Ticket.create(
             center=center, queue=found.code, day=day, number=f"{found.code}{seq:03d}", mobile=mobile,
-            booking=booking, due_at=_utc(due) if due else None, taken_at=_utc(now),
+            booking=booking, due_at=_utc(due) if due else None, taken_at=taken,
         )
 
 
@@ -69,7 +70,7 @@ async def _booking_for(actor: Actor, center: Center, found: Queue, booking_id: A
     problems = []
     if booking.queue != found.code:
         problems.append(("booking_queue", f"该预约是“{booking.queue}”类业务，请取对应的号"))
-    if booking.day != clock.today():
+    if booking.day != local_today():
         problems.append(("booking_day", f"该预约的日期是{booking.day.isoformat()}，不是今天"))
     if booking.status != "booked":
         problems.append(("booking_used", "该预约已取号或已取消"))
@@ -95,14 +96,14 @@ def _order(tickets: list[Ticket], now: datetime) -> list[Ticket]:
 
 async def waiting(center: Center, queue_codes: list[str]) -> list[Ticket]:
     """Today's waiting tickets of these queues, in calling order."""
-    rows = await Ticket.filter(center=center, day=clock.today(), queue__in=queue_codes, status="waiting")
-    return _order(list(rows), _utc(clock.now()))
+    rows = await Ticket.filter(center=center, day=local_today(), queue__in=queue_codes, status="waiting")
+    return _order(list(rows), now())
 
 
 async def _mark_called(ticket: Ticket, window_code: str, actor: Actor) -> bool:
-    now = _utc(clock.now())
+    moment = now()
     changed = await Ticket.filter(id=ticket.id, status="waiting").update(
-        status="called", called_at=now, last_call_at=now, window_code=window_code, called_by_id=actor.user.id,  # type: ignore[union-attr]
+        status="called", called_at=moment, last_call_at=moment, window_code=window_code, called_by_id=actor.user.id,  # type: ignore[union-attr]
         calls=F("calls") + 1,
     )
     return bool(changed)
@@ -168,7 +169,7 @@ async def _own_called(actor: Actor, center_code: str, window_code: str, ticket_i
 async def recall(govhall: Any, actor: Actor, center_code: str, window_code: str, ticket_id: Any) -> Ticket:
     """重呼: the display shows the number again."""
     center, ticket = await _own_called(actor, center_code, window_code, ticket_id)
-    await Ticket.filter(id=ticket.id).update(calls=F("calls") + 1, last_call_at=_utc(clock.now()))
+    await Ticket.filter(id=ticket.id).update(calls=F("calls") + 1, last_call_at=now())
     return await _after_call(govhall, center, ticket.id, window_code, recall=True)
 
 
@@ -189,7 +190,7 @@ async def finish(actor: Actor, center_code: str, window_code: str, ticket_id: An
             raise UserErrorsException.single("unknown_case", "办件不存在或不属于本中心", "/case")
         case_pk = case.id
     await Ticket.filter(id=ticket.id, status="called").update(
-        status="done", finished_at=_utc(clock.now()), case_id=case_pk)
+        status="done", finished_at=now(), case_id=case_pk)
     return await Ticket.get(id=ticket.id)
 
 
@@ -211,7 +212,7 @@ async def window_view(actor: Actor, center_code: str, window_code: str) -> tuple
     """What the window screen shows: its current ticket(s), the waiting line of its queues, and the
     last ticket it finished that is not rated yet (what its rating tablet asks about)."""
     center, served = await _window_queues(actor, center_code, window_code)
-    today = clock.today()
+    today = local_today()
     current = await Ticket.filter(center=center, day=today, window_code=window_code, status="called").order_by("-id")
     last = await Ticket.filter(center=center, day=today, window_code=window_code, status="done").order_by("-finished_at", "-id").first()
     if last is not None and await OnSiteRating.exists(ticket_id=last.id):
@@ -222,7 +223,7 @@ async def window_view(actor: Actor, center_code: str, window_code: str) -> tuple
 async def display(center_code: str) -> tuple[Center, list[Ticket], dict[str, int], list[Queue]]:
     """The hall screen: the last calls, the waiting count per queue (no personal data: anonymous)."""
     center = await floor_center(center_code)
-    day = clock.today()
+    day = local_today()
     calls = await Ticket.filter(center=center, day=day, last_call_at__not_isnull=True).order_by("-last_call_at", "-id").limit(DISPLAY_CALLS)
     counts: dict[str, int] = {}
     for code in await Ticket.filter(center=center, day=day, status="waiting").values_list("queue", flat=True):

@@ -22,13 +22,13 @@ from core.api import (
     check_resident_id,
     check_uscc,
     is_valid_mobile,
+    now,
+    send_sms,
     transfer_applicant,
 )
 
-from . import clock
 from .floor import floor_center
 from .models import ClaimCode, WalkInParty
-from .sms import send_sms
 
 KINDS = {"person": "个人", "enterprise": "企业"}
 CODE_MINUTES = 10
@@ -108,12 +108,12 @@ async def send_claim_code(govhall: Any, actor: Actor, center_code: str, case_num
     """Send a 6-digit code to the party's mobile; returns the masked mobile it went to."""
     actor.require_login()
     center, party, case = await _party_case(center_code, case_number, id_number)
-    now = clock.now()
+    moment = now()
     if await ClaimCode.filter(party=party, case=case, created_at__gt=datetime.now(timezone.utc) - timedelta(hours=1)).count() >= CODES_PER_HOUR:
         raise UserErrorsException.single("too_many", f"验证码发送过于频繁（每小时最多{CODES_PER_HOUR}次），请稍后再试", "/caseNumber")
     code = f"{secrets.randbelow(10**6):06d}"
-    await ClaimCode.filter(party=party, case=case, used_at=None, expires_at__gt=now).update(expires_at=now)  # older codes end
-    await ClaimCode.create(party=party, case=case, code_hash=_hash(code), expires_at=now + timedelta(minutes=CODE_MINUTES))
+    await ClaimCode.filter(party=party, case=case, used_at=None, expires_at__gt=moment).update(expires_at=moment)  # older codes end
+    await ClaimCode.create(party=party, case=case, code_hash=_hash(code), expires_at=moment + timedelta(minutes=CODE_MINUTES))
     await send_sms(govhall=govhall, center=center, recipient=party.mobile,
                    text=f"【{center.name}】您正在认领办件{case.number}，验证码{code}，{CODE_MINUTES}分钟内有效。如非本人操作请忽略。", case=case)
     return f"{party.mobile[:3]}****{party.mobile[-4:]}"
@@ -125,12 +125,12 @@ async def claim_case(govhall: Any, actor: Actor, center_code: str, case_number: 
     center, party, case = await _party_case(center_code, case_number, id_number)
     pending = await ClaimCode.filter(party=party, case=case, used_at=None).order_by("-id").first()
     wrong = UserErrorsException.single("code", "验证码错误或已过期，请重新获取", "/code")
-    if pending is None or pending.expires_at <= clock.now() or pending.attempts >= MAX_ATTEMPTS:
+    if pending is None or pending.expires_at <= now() or pending.attempts >= MAX_ATTEMPTS:
         raise wrong
     if not hmac.compare_digest(pending.code_hash, _hash(code.strip())):
         await ClaimCode.filter(id=pending.id).update(attempts=pending.attempts + 1)
         raise wrong
-    if not await ClaimCode.filter(id=pending.id, used_at=None).update(used_at=clock.now(), claimed_by_id=user.id):
+    if not await ClaimCode.filter(id=pending.id, used_at=None).update(used_at=now(), claimed_by_id=user.id):
         raise wrong
     case.center = center
     await transfer_applicant(govhall, actor, case, user, comment=f"现场申请人{party.name}认领办件",

@@ -29,11 +29,12 @@ from core.api import (
     received_list,
     record_case_event,
     require_plugin,
+    send_sms,
 )
 
 from .models import DEPARTMENT_TO_PICKUP, FRONT_DESK_TO_DEPARTMENT, HandOver
 from .rules import checklist_errors, checklist_record
-from .sms import ready_text, send_sms
+from .sms import ready_text, recipient_of
 
 PLUGIN = "one_window"
 STAGE_LABELS = {FRONT_DESK_TO_DEPARTMENT: "综合窗口→后台部门", DEPARTMENT_TO_PICKUP: "后台部门→统一出件窗口"}
@@ -195,7 +196,8 @@ async def receive_handover(govhall: Any, actor: Actor, handover_id: Any) -> Hand
 
     await record_case_event(govhall, actor, case, "receive_handover", work=work)
     if row.stage == DEPARTMENT_TO_PICKUP:
-        await send_sms(govhall, case.center, case, ready_text(case.center, case, case.item_version.name))
+        text = ready_text(case.center, case, case.item_version.name)
+        await send_sms(govhall, case.center, await recipient_of(case), text, case=case)
     return row
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.api import CaseTask, Department, TransitionContext, User, UserError, task_for_actor
+from core.api import CaseTask, Department, TransitionContext, User, UserError, send_sms, task_for_actor
 
 from .models import DEPARTMENT_TO_PICKUP, FRONT_DESK_TO_DEPARTMENT, HandOver, PickupRecord
-from .sms import courier_text, send_sms
+from .sms import courier_text, recipient_of
 
 CHECKLIST_ACTIONS = frozenset({"accept", "finish_on_spot"})
 DECISION_ACTIONS = frozenset({"approve", "refuse", "approve_task", "refuse_task", "request_survey"})
@@ -148,7 +148,8 @@ async def record_pickup(ctx: TransitionContext) -> None:
         govhall, center, case, item = ctx.govhall, ctx.center, ctx.case, ctx.item
 
         async def notify() -> None:
-            await send_sms(govhall, center, case, courier_text(center, case, item.name, tracking))
+            text = courier_text(center, case, item.name, tracking)
+            await send_sms(govhall, center, await recipient_of(case), text, case=case)
 
         ctx.after_commit.append(notify)
 

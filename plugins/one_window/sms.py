@@ -1,14 +1,9 @@
-"""SMS to the applicant through the center's ``send_notification`` hook (the core's default records
-it in the notification table). Called only after the change is committed."""
+"""The SMS texts to the applicant and the number they go to; ``core.api.send_sms`` sends them once
+the change is committed."""
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
-from core.api import Case, Center, User, acall_first
-
-log = logging.getLogger("govhall.one_window")
+from core.api import Case, Center, User
 
 
 def ready_text(center: Center, case: Case, item_name: str) -> str:
@@ -30,13 +25,3 @@ async def recipient_of(case: Case) -> str:
     mobile = (case.data or {}).get("contactMobile") if isinstance(case.data, dict) else None
     return applicant.phone or (str(mobile) if mobile else "") or applicant.username
 
-
-async def send_sms(govhall: Any, center: Center, case: Case, text: str) -> str | None:
-    """Send through the first plugin that answers; a failure is logged (the change stands)."""
-    try:
-        recipient = await recipient_of(case)
-        hooks = govhall.hub.for_center(center)
-        return await acall_first(hooks.send_notification, center=center, recipient=recipient, text=text, case=case)
-    except Exception:  # noqa: BLE001 - the hand-over is committed; tell the log, not the user
-        log.exception("SMS for case %s failed", case.number)
-        return None

@@ -9,20 +9,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from core.api import (
-    CENTER_TZ, Actor, Center, Forbidden, NotFound, User, UserErrorsException, Window, calendar_for, parse_period,
+    CENTER_TZ, Actor, Center, Forbidden, NotFound, User, UserErrorsException, Window, calendar_for, now, parse_period,
 )
 
 from .leave import approved_halves
 from .models import SLOTS, ClockDevice, ClockIn, StaffRecord
 from .register import KEEPERS, is_overseer, record_of, staff_center
-
-
-def now() -> datetime:
-    """The current time (tests replace it to clock in on chosen days)."""
-    return datetime.now(timezone.utc)
 
 
 def office_periods(center: Center) -> tuple[tuple[time, time], tuple[time, time]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from core.plumbing.errors import UserError, UserErrorsException
-from core.services.runtime import GovHall
+from core.services.runtime import GovHall, install_tortoise_extensions
 from core.plumbing.settings import Settings, SettingsError
 from core.plumbing.text_safety import BIDI_MESSAGE, has_bidi_controls
 
@@ -265,6 +265,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    install_tortoise_extensions()  # before any command imports the models
     parser = make_parser()
     args = parser.parse_args(argv)
     try:

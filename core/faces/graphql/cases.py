@@ -11,9 +11,7 @@ from strawberry.scalars import JSON
 
 from core.services import cases as service
 from core.services import my_cases
-from core.services.documents.issue import document_url
-from core.faces.graphql.documents import status_fields as document_status
-from core.services.downloads import link_for
+from core.faces.graphql.documents import IssuedDocument, document_fields
 from core.plumbing.models import Case as CaseRow
 from core.plumbing.models import ItemVersion
 from core.services.ratings import CHANNELS as RATING_CHANNELS
@@ -56,22 +54,9 @@ class CaseEventType:
 
 
 @strawberry.type
-class CaseDocument:
-    id: strawberry.ID = strawberry.field(description="文书编号（随机，不连续）")
-    kind: str
-    title: str
-    number: str
-    issued_on: date
-    url: str = strawberry.field(description="PDF 地址（需在请求头携带令牌）")
-    sha256: str | None = strawberry.field(description="PDF 的 SHA-256（生成之前为空）")
-    verify_code: str
-    status: str = strawberry.field(default="ready", description="生成状态：pending 正在生成、ready 已生成、failed 生成失败")
-    status_label: str = strawberry.field(default="已生成", description="生成状态（中文）")
-    progress: int = strawberry.field(default=100, description="生成进度（百分比）")
-
-    @strawberry.field(description="PDF 下载链接：几分钟内有效，仅限本人使用（可直接在浏览器中打开）")
-    async def download_url(self, info: Info) -> str:
-        return await link_for(info, self.url)
+class CaseDocument(IssuedDocument):
+    """A document of the case (``Case.documents``): the fields of :class:`IssuedDocument`, under the
+    type name the case has always had in the schema."""
 
 
 @strawberry.type
@@ -183,12 +168,7 @@ class CaseType:
     @strawberry.field(description="已出具的文书")
     async def documents(self, info: Info) -> list[CaseDocument]:
         rows = await info.context.loaders.documents.load(self._row.id)
-        return [
-            CaseDocument(id=strawberry.ID(d.public_id), kind=d.kind, title=d.title, number=d.number,
-                         issued_on=d.issued_on, url=document_url(d), sha256=d.sha256 or None, verify_code=d.verify_code,
-                         **document_status(d))
-            for d in rows
-        ]
+        return [CaseDocument(**document_fields(d)) for d in rows]
 
     @strawberry.field(description="联办件各部门任务")
     async def tasks(self, info: Info) -> list[DepartmentTask]:

@@ -45,11 +45,17 @@ IssueRegisterResult = Annotated[IssuedDocument | UserErrors, strawberry.union("I
 
 
 def issued_document(document: Document) -> IssuedDocument:
-    return IssuedDocument(
-        id=strawberry.ID(document.public_id), kind=document.kind, title=document.title, number=document.number,
-        issued_on=document.issued_on, url=document_url(document), sha256=document.sha256 or None,
-        verify_code=document.verify_code, **status_fields(document),
-    )
+    """The GraphQL view of an issued document row."""
+    return IssuedDocument(**document_fields(document))
+
+
+def document_fields(document: Document) -> dict[str, Any]:
+    """Every field of :class:`IssuedDocument` (and of the types built on it) for a document row."""
+    return {
+        "id": strawberry.ID(document.public_id), "kind": document.kind, "title": document.title,
+        "number": document.number, "issued_on": document.issued_on, "url": document_url(document),
+        "sha256": document.sha256 or None, "verify_code": document.verify_code, **status_fields(document),
+    }
 
 
 def status_fields(document: Document) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 from core.services.centers import load_center
 from core.services.clock import calendar_for, local_today
 from core.api import CENTER_TZ
-from plugins.hall_floor import clock
+from core.services import clock
 from tests.hall import CaseDriver, Hall, build_hall, codes  # noqa: F401  (codes: re-exported for the tests)
 from tests.helpers import center_doc
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from core.services.calendar import CENTER_TZ
-from plugins.staff import attendance
+from core.services import clock
 from tests.hall import CaseDriver, Hall, build_hall, codes  # noqa: F401  (codes: re-exported for the tests)
 from tests.helpers import PASSWORD, make_user
 
@@ -61,9 +61,9 @@ class StaffDriver(CaseDriver):
         self.monkeypatch = monkeypatch
 
     def at(self, moment: str) -> None:
-        """The plugin's "now" becomes ``YYYY-MM-DD HH:MM`` in the center's time zone."""
+        """The core's "now" (which the plugin reads) becomes ``YYYY-MM-DD HH:MM`` in the center's time zone."""
         when = datetime.strptime(moment, "%Y-%m-%d %H:%M").replace(tzinfo=CENTER_TZ)
-        self.monkeypatch.setattr(attendance, "now", lambda: when)
+        self.monkeypatch.setattr(clock, "now", lambda: when)
 
     async def run(self, user: str, query: str, **variables: Any) -> dict[str, Any]:
         data = await self.gql(query, variables, token=self.hall.tokens[user])

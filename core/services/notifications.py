@@ -1,0 +1,33 @@
+"""Messages to people (短信) sent after the change that prompts them has committed.
+
+They go through the center's ``send_notification`` hook (the core's default records them in the
+``notification`` table). The change is committed already, so a failure to send is logged and the
+change stands: the person is not told of an error that is not theirs to fix.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from core.plumbing.models import Case, Center
+from core.services.plugins import acall_first
+
+if TYPE_CHECKING:
+    from core.services.runtime import GovHall
+
+log = logging.getLogger("govhall.notifications")
+
+
+async def send_sms(
+    govhall: GovHall, center: Center, recipient: str, text: str, *, case: Case | None = None
+) -> str | None:
+    """Call it once the change is committed. Send ``text`` to ``recipient`` through the first plugin of ``center`` that answers
+    ``send_notification``; returns the channel it used, or ``None`` when sending failed (logged
+    with the recipient's last four digits and the case's number)."""
+    try:
+        hooks = govhall.hub.for_center(center)
+        return await acall_first(hooks.send_notification, center=center, recipient=recipient, text=text, case=case)
+    except Exception:  # noqa: BLE001 - committed already; tell the log, not the user
+        log.exception("SMS to %s failed (case %s)", recipient[-4:], case.number if case is not None else "-")
+        return None
