@@ -39,6 +39,7 @@ def test_a_failed_document_is_explained_and_rendered_again(web_server: str, demo
     item = page.locator("ul.documents li[data-kind=acceptance_notice]")
     expect(item).to_have_attribute("data-status", "failed")
     expect(item).to_contain_text("生成失败，请联系办件窗口重新出具")
+    expect(page.locator("ul.documents")).not_to_contain_text("null")
     page.screenshot(path="/tmp/screens-case-failed.png", full_page=True)
     item.locator("button.doc-retry").click()
     expect(page.locator(".banner-success")).to_contain_text(notice["number"])

@@ -139,18 +139,18 @@ function documentItem(d, canRetry = false) {
   const paint = (doc) => {
     const status = documentStatus(doc);
     li.dataset.status = doc.status || "ready";
-    li.replaceChildren(
+    li.replaceChildren(...[
       h("a", { href: docUrl(doc), target: "_blank", rel: "noopener", class: "doc-link" }, doc.title || doc.kind),
       status ? h("span", { class: `doc-status${doc.status === "failed" ? " error" : " muted"}`, role: "status" }, ` ${status}`) : null,
       h("div", { class: "muted" }, `文号 ${doc.number} · ${fmt.date(doc.issuedOn)}${doc.verifyCode ? ` · 核验码 ${doc.verifyCode}` : ""}`),
       doc.status === "failed" && canRetry ? h("button", { type: "button", class: "btn btn-secondary doc-retry", dataset: { retry: doc.id },
         onclick: () => retry(doc) }, "重新生成") : null,
-    );
+    ].filter(Boolean));
   };
   async function retry(doc) {
     const done = await mutate(`mutation($id: ID!) { retryDocument(id: $id) { ${ERRORS} ${DOCUMENT} } }`, { id: doc.id }, "retryDocument", li);
     if (!done) return;
-    showBanner(`文书${done.number}已重新生成排队，稍候即可打开`, "success");
+    showBanner(`文书${done.number}已重新排队生成，稍候即可打开`, "success");
     paint(done);
     watchDocument(done, li, paint);
   }

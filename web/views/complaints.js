@@ -46,6 +46,12 @@ function decisionText(d) {
   return d.outcome === "removed" ? `确认下岗，${d.effectiveOn}起：${d.note}${by}` : `不予下岗：${d.note}${by}`;
 }
 
+function decisionCell(k) {
+  const d = k.removalDecision;
+  return h("span", { dataset: { outcome: k.consequence } }, d ? h("strong", { class: d.outcome === "removed" ? "badge alert-red" : "badge" }, d.outcomeLabel) : null,
+    d ? ` ${decisionText(d).slice(d.outcomeLabel.length + 1)}` : decisionText(d));
+}
+
 /** 下岗决定: every flag with its decision; the supervision office and the director decide a pending one. */
 function removals(flags, user, can) {
   return h("section", { class: "card", id: "removal-decisions" }, h("h2", null, "下岗决定（二次投诉查实）"), table([
@@ -53,7 +59,7 @@ function removals(flags, user, can) {
     ["被投诉人", (k) => `${k.staffName || ""}（${k.staff || ""}）`],
     ["投诉内容", (k) => k.text],
     ["中心决定", (k) => (k.consequence === "removal" && can(DECIDERS) && k.staff !== user.username
-      ? decideForm(k) : h("span", { class: k.consequence === "removed" ? "badge alert-red" : null, dataset: { outcome: k.consequence } }, decisionText(k.removalDecision)))],
+      ? decideForm(k) : decisionCell(k))],
   ], flags, { id: "removals-table", empty: "暂无下岗建议。", rowAttrs: (k) => ({ dataset: { complaint: k.id } }) }));
 }
 
@@ -159,7 +165,7 @@ async function consequences(page, c) {
   page.append(h("section", { class: "card" }, h("h2", null, "投诉查实处理（一次通报，二次下岗）"), table([
     ["工作人员", (x) => `${x.staffName}（${x.staff}）`],
     ["查实次数", (x) => String(x.count)],
-    ["处理", (x) => h("strong", { class: x.consequence === "removal" ? "badge alert-red" : null }, x.consequenceLabel)],
+    ["处理", (x) => h("strong", { class: ["removal", "removed"].includes(x.consequence) ? "badge alert-red" : null }, x.consequenceLabel)],
     ["投诉编号", (x) => x.complaintIds.join("、")],
     ["中心决定", (x) => (x.removal || x.removalPending ? decisionText(x.removal) : "—")],
   ], data.complaintConsequences, { id: "consequences-table", empty: "暂无查实的投诉。" })));

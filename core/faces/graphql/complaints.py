@@ -100,7 +100,7 @@ class ConsequenceType:
     staff: str
     staff_name: str
     count: int
-    consequence: str
+    consequence: str = strawberry.field(description="notice 通报，removal 下岗（待中心决定），removed 已确认下岗，retained 不予下岗")
     consequence_label: str
     complaint_ids: list[strawberry.ID]
     removal: RemovalDecisionType | None = strawberry.field(description="最近一次下岗建议的决定；待决定或只有通报时为空")
@@ -135,7 +135,8 @@ def consequence_type(c: service.Consequence, decisions: dict[int, removal.Remova
     decided = decisions.get(c.staff.id)
     return ConsequenceType(
         staff=c.staff.username, staff_name=c.staff.display_name or c.staff.username, count=c.count,
-        consequence=c.consequence, consequence_label=service.CONSEQUENCES[c.consequence],
+        consequence=decided.outcome if decided else c.consequence,
+        consequence_label=service.CONSEQUENCES[decided.outcome if decided else c.consequence],
         complaint_ids=[strawberry.ID(str(k)) for k in c.complaint_ids],
         removal=decision_type(decided) if decided else None,
         removal_pending=c.staff.id in decisions and decided is None,
