@@ -1,5 +1,6 @@
 """值班表与预约: the duty roster says which periods are open on which days, bookings fill them.
 
+The roster in force is the one saved on the supervisor's screen (:mod:`.roster_edit`), else
 ``settings.hallFloor.roster`` of the center file::
 
     {"capacity": 3, "daysAhead": 14,
