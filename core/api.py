@@ -22,6 +22,7 @@ from tortoise.models import Model
 from core.services import cases as _cases
 from core.services import centers as _centers
 from core.services import clock as _clock
+from core.services import complaint_removal as _removal
 from core.services import complaints as _complaints
 from core.plumbing import counters as _counters
 from core.services import effects as _effects
@@ -81,6 +82,7 @@ __all__ = [
     "case_flag", "set_case_flag", "PICKUP_METHODS", "received_list", "hand_over_open_cases",
     # complaints
     "COMPLAINT_CHANNELS", "verified_complaints", "substantiated_complaints_by_staff",
+    "RemovalDecision", "removal_decisions",
     # parties at the window and ratings on site
     "add_party_account", "transfer_applicant", "record_rating", "RATING_LEVELS",
     # documents and numbering
@@ -212,6 +214,16 @@ async def substantiated_complaints_by_staff(center: Center) -> dict[int, int]:
     for key in rows:
         counts[int(key)] = counts.get(int(key), 0) + 1  # type: ignore[arg-type]
     return counts
+
+
+RemovalDecision = _removal.RemovalDecision
+
+
+async def removal_decisions(center: Center) -> dict[int, RemovalDecision | None]:
+    """{user id: the center's decision on their latest removal flag (下岗), ``None`` while it awaits
+    one} for everyone flagged in the center: ``outcome`` ``removed`` (from ``effective_on``) or
+    ``retained``, with its ``note``, ``decided_by`` and ``decided_at``."""
+    return await _removal.decisions_by_staff(center)
 # --- parties at the window and ratings on site --------------------------------------------------
 
 RATING_LEVELS: Mapping[int, str] = _ratings.LEVELS

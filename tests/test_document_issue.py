@@ -374,7 +374,7 @@ async def test_verify_page_json_and_file_check(govhall: Any, client: Any) -> Non
     assert data == {
         "found": True, "verifyCode": display_code(doc.verify_code), "kind": "acceptance_notice",
         "title": "受理通知书", "number": doc.number, "issuedOn": doc.issued_on.isoformat(),
-        "issuer": center.name, "sha256": doc.sha256,
+        "issuer": center.name, "sha256": doc.sha256, "status": "ready",
     }
 
     genuine = (await client.post(f"/verify/{doc.verify_code}", content=content)).json()

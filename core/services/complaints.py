@@ -13,7 +13,8 @@ department it names) cannot be assigned it, reply to it or verify it.
 
 The approval center's rule 一次投诉查实通报，二次投诉查实下岗: the first substantiated complaint against a person
 records a notice (通报); the second and later flag them for removal from the window (下岗), for the
-center's decision. Each is a step of the complaint and a message to the center's supervisors and heads.
+center's decision (recorded by :mod:`core.services.complaint_removal`). Each is a step of the complaint
+and a message to the center's supervisors and heads.
 """
 
 from __future__ import annotations
@@ -46,9 +47,9 @@ MAX_TEXT = 2000
 RELATED = ("case", "department", "window", "staff", "assignee", "received_by", "verified_by")
 ACTIONS = {
     "filed": "登记", "assigned": "分派", "escalated": "上报主任室", "replied": "答复", "note": "跟踪处理",
-    "verified": "核查", "notice": "通报", "removal": "建议下岗",
+    "verified": "核查", "notice": "通报", "removal": "建议下岗", "removed": "确认下岗", "retained": "不予下岗",
 }
-CONSEQUENCES = {"notice": "通报", "removal": "下岗（待中心决定）"}
+CONSEQUENCES = {"notice": "通报", "removal": "下岗（待中心决定）", "removed": "已确认下岗", "retained": "不予下岗"}
 
 
 @dataclass(frozen=True)

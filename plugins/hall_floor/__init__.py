@@ -14,6 +14,7 @@ from types import ModuleType
 from core.api import hookimpl
 
 from . import hookspecs
+from . import graphql_roster
 from .graphql import Mutation, Query
 
 
@@ -25,10 +26,11 @@ def register_hookspecs() -> ModuleType:
 
 @hookimpl
 def register_models() -> str:
-    """Tickets, walk-in parties and claim codes, on-site ratings and rectifications, bookings."""
+    """Tickets, walk-in parties and claim codes, on-site ratings and rectifications, bookings, the
+    roster saved on the supervisor's screen and its change history."""
     return "plugins.hall_floor.models"
 
 
 @hookimpl
 def register_graphql() -> Mapping[str, Sequence[type]]:
-    return {"query": [Query], "mutation": [Mutation]}
+    return {"query": [Query, graphql_roster.Query], "mutation": [Mutation, graphql_roster.Mutation]}

@@ -154,3 +154,33 @@ class Booking(Model):
         table = "hall_floor_booking"
         unique_together = (("center", "slot", "holder"),)
         indexes = (("center_id", "day"),)
+
+
+class StoredRoster(Model):
+    """值班表 as edited on the supervisor's screen: once saved it replaces ``settings.hallFloor.roster``
+    of the center file (which a re-import would otherwise overwrite)."""
+
+    id = fields.IntField(primary_key=True)
+    center = fields.OneToOneField("core.Center", related_name="hall_floor_roster", on_delete=fields.CASCADE)
+    document = fields.JSONField(description="the roster in the center file's form")
+    updated_by = fields.ForeignKeyField("core.User", related_name="hall_floor_rosters", null=True, on_delete=fields.SET_NULL)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "hall_floor_roster"
+
+
+class RosterChange(Model):
+    """The audit of the roster: who changed it, when, from what to what (append only)."""
+
+    id = fields.IntField(primary_key=True)
+    center = fields.ForeignKeyField("core.Center", related_name="hall_floor_roster_changes", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField("core.User", related_name="hall_floor_roster_changes", null=True, on_delete=fields.SET_NULL)
+    before = fields.JSONField()
+    after = fields.JSONField()
+    summary = fields.TextField(default="", description="what changed, in words")
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "hall_floor_roster_change"
+        indexes = (("center_id", "at"),)

@@ -1,5 +1,6 @@
 """值班表与预约: the duty roster says which periods are open on which days, bookings fill them.
 
+The roster in force is the one saved on the supervisor's screen (:mod:`.roster_edit`), else
 ``settings.hallFloor.roster`` of the center file::
 
     {"capacity": 3, "daysAhead": 14,
@@ -41,7 +42,7 @@ from core.api import (
 )
 
 from .floor import STAFF, Queue, conf, floor_center, queue, queues
-from .models import Booking, BookingSlot
+from .models import Booking, BookingSlot, StoredRoster
 
 PERIODS = ("09:00-10:00", "10:00-11:00", "11:00-12:00", "14:00-15:00", "15:00-16:00", "16:00-17:00")
 
@@ -66,8 +67,9 @@ class Slot:
     booked: int
 
 
-def roster(center: Center) -> Roster:
-    doc: Mapping[str, Any] = conf(center).get("roster") or {}
+def roster(center: Center, stored: Mapping[str, Any] | None = None) -> Roster:
+    """The center's roster: the one saved on the supervisor's screen (``stored``), else the center file's."""
+    doc: Mapping[str, Any] = stored if stored is not None else conf(center).get("roster") or {}
     saturdays = doc.get("saturdays", ())
     return Roster(
         capacity=int(doc.get("capacity", 3)), days_ahead=int(doc.get("daysAhead", 14)),
@@ -78,9 +80,18 @@ def roster(center: Center) -> Roster:
     )
 
 
-async def open_periods(center: Center, found: Queue, day: date) -> tuple[tuple[str, ...], Roster, str]:
-    """The periods of ``day`` open for the queue, the roster, and why closed when none is."""
-    rules = roster(center)
+async def current_roster(center: Center) -> Roster:
+    """The roster in force: the stored one (:class:`.models.StoredRoster`) if any, else the center file's."""
+    stored = await StoredRoster.get_or_none(center_id=center.id)
+    return roster(center, stored.document if stored else None)
+
+
+async def open_periods(
+    center: Center, found: Queue, day: date, rules: Roster | None = None,
+) -> tuple[tuple[str, ...], Roster, str]:
+    """The periods of ``day`` open for the queue under ``rules`` (default: the roster in force), the
+    roster, and why closed when none is."""
+    rules = rules or await current_roster(center)
     if rules.queues is not None and found.code not in rules.queues:
         return (), rules, f"“{found.name}”业务不接受预约"
     info = (await calendar_for(center)).day_info(day)

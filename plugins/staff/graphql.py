@@ -11,13 +11,13 @@ from typing import Annotated
 
 import strawberry
 
-from core.api import Info, UserErrors, mutation_result
+from core.api import Info, UserErrors, mutation_result, removal_decisions
 
 from . import attendance, leave, register, standing
 from .graphql_types import (
     AttendanceSheetType, ClockDeviceType, ClockInType, LeaveInputType, LeaveRequestType, RegisteredDeviceType,
-    StaffRecordInput, StaffRecordType, StandingType, clock_in_type, device_type, leave_type, record_type, sheet_type,
-    standing_type,
+    StaffRecordInput, StaffRecordType, StandingType, clock_in_type, device_type, leave_type, record_type, removal_label,
+    sheet_type, standing_type,
 )
 from .models import ClockIn, LeaveRequest
 
@@ -43,7 +43,11 @@ async def _clock_type(row: ClockIn) -> ClockInType:
 class Query:
     @strawberry.field(description="人员名册：中心领导、办公室、督查科、首席代表、管理员看全部，其他人看本人的")
     async def staff_register(self, info: Info, center: str) -> list[StaffRecordType]:
-        return [record_type(r) for r in await register.load_register(info.context.actor, center)]
+        actor = info.context.actor
+        rows = await register.load_register(actor, center)
+        row = await register.staff_center(center)
+        flags = await removal_decisions(row) if await register.is_overseer(actor, row) else {}
+        return [record_type(r, removal_label(flags[r.user_id]) if r.user_id in flags else None) for r in rows]  # type: ignore[attr-defined]
 
     @strawberry.field(description="本人今天的刷卡记录")
     async def today_clock_ins(self, info: Info, center: str) -> list[ClockInType]:

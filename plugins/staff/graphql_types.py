@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from core.api import CENTER_TZ
+from core.api import CENTER_TZ, RemovalDecision
 
 from .attendance import MARKS, DaySheet, Half, PersonMonth
 from .leave import STEPS
@@ -31,9 +31,20 @@ class StaffRecordType:
     partner: str | None = strawberry.field(description="AB岗顶岗人员账号")
     partner_name: str | None
     card: str | None = strawberry.field(description="考勤卡号")
+    removal: str | None = strawberry.field(
+        default=None, description="二次投诉查实下岗：待中心决定、已确认下岗（日期）或不予下岗；仅监督人员可见")
 
 
-def record_type(r: StaffRecord) -> StaffRecordType:
+def removal_label(found: RemovalDecision | None) -> str:
+    """How the register shows a person's removal flag (下岗) and the center's decision on it."""
+    if found is None:
+        return "下岗待中心决定"
+    if found.outcome == "removed":
+        return f"已确认下岗（{found.effective_on.isoformat()}起）" if found.effective_on else "已确认下岗"
+    return f"不予下岗（{found.note}）"
+
+
+def record_type(r: StaffRecord, removal: str | None = None) -> StaffRecordType:
     return StaffRecordType(
         username=r.user.username, display_name=r.user.display_name or r.user.username,
         department=r.department.code if r.department else None, department_name=r.department.name if r.department else None,
@@ -42,6 +53,7 @@ def record_type(r: StaffRecord) -> StaffRecordType:
         min_term_months=r.min_term_months, term_ends_on=term_ends(r),
         partner=r.partner.username if r.partner else None,
         partner_name=(r.partner.display_name or r.partner.username) if r.partner else None, card=r.card,
+        removal=removal,
     )
 
 

@@ -6,7 +6,7 @@ import { center as getCenter, existing } from "../store.js";
 import { renderForm, renderValue, mergePatch } from "../form.js";
 import { caseMaterialsSection, counterReceipt } from "../materials.js";
 import { handoverSection, checklistSchema } from "./handovers.js";
-import { documentStatus, watchDocument } from "./kit.js";
+import { documentStatus, watchDocument, mutate, ERRORS, DOCUMENT } from "./kit.js";
 
 const CASE_WANTED = [
   "id", "number", "state", "stateLabel", "kind", "kindLabel", "urgent", "channel", "data", "version",
@@ -130,18 +130,30 @@ function docUrl(doc) {
   return doc.downloadUrl || doc.url;
 }
 
-/** One of the case's documents: its link, number and date, and "正在生成" (refreshed) until its PDF is ready. */
-function documentItem(d) {
+const RETRY_ROLES = ["clerk", "head", "admin"];
+
+/** One of the case's documents: its link, number and date, and "正在生成" (refreshed) until its PDF is
+ * ready; a document that failed for good offers clerks, heads and administrators "重新生成". */
+function documentItem(d, canRetry = false) {
   const li = h("li", { dataset: { kind: d.kind } });
   const paint = (doc) => {
     const status = documentStatus(doc);
     li.dataset.status = doc.status || "ready";
-    li.replaceChildren(
+    li.replaceChildren(...[
       h("a", { href: docUrl(doc), target: "_blank", rel: "noopener", class: "doc-link" }, doc.title || doc.kind),
       status ? h("span", { class: `doc-status${doc.status === "failed" ? " error" : " muted"}`, role: "status" }, ` ${status}`) : null,
       h("div", { class: "muted" }, `文号 ${doc.number} · ${fmt.date(doc.issuedOn)}${doc.verifyCode ? ` · 核验码 ${doc.verifyCode}` : ""}`),
-    );
+      doc.status === "failed" && canRetry ? h("button", { type: "button", class: "btn btn-secondary doc-retry", dataset: { retry: doc.id },
+        onclick: () => retry(doc) }, "重新生成") : null,
+    ].filter(Boolean));
   };
+  async function retry(doc) {
+    const done = await mutate(`mutation($id: ID!) { retryDocument(id: $id) { ${ERRORS} ${DOCUMENT} } }`, { id: doc.id }, "retryDocument", li);
+    if (!done) return;
+    showBanner(`文书${done.number}已重新排队生成，稍候即可打开`, "success");
+    paint(done);
+    watchDocument(done, li, paint);
+  }
   paint(d);
   watchDocument(d, li, paint);
   return li;
@@ -219,7 +231,7 @@ export async function caseView({ page, params, user, isCurrent }) {
 
   // documents
   sideCol.append(section("文书", (c.documents || []).length
-    ? h("ul", { class: "documents" }, c.documents.map(documentItem))
+    ? h("ul", { class: "documents" }, c.documents.map((d) => documentItem(d, hasRole(user, RETRY_ROLES, centerCode))))
     : note("暂未出具文书。")));
 
   // actions

@@ -1,7 +1,8 @@
 // 投诉 (every center): intake at the front desk or the supervision office, the list with each
 // complaint's time limit, assignment, escalation to the leadership (上报主任室), the reply, follow-up
 // notes, the supervision office's finding (属实/不属实, final), and the consequences (通报 / 下岗)
-// the supervisor watches. The server decides who may do what; the buttons follow the user's roles.
+// the supervisor watches, with the center's decision on each 下岗 flag (确认下岗 with the date and a note,
+// 不予下岗 with the reason). The server decides who may do what; the buttons follow the user's roles.
 import { gql } from "../graphql.js";
 import { h, fmt, hasRole, STAFF_ROLES } from "../ui.js";
 import { pickCenter, mutate, ERRORS, table, input, values, reload } from "./kit.js";
@@ -9,8 +10,11 @@ import { pickCenter, mutate, ERRORS, table, input, values, reload } from "./kit.
 const CHANNELS = [["oral", "当面"], ["phone", "电话"], ["written", "书面"], ["online", "网上"], ["hotline", "12345热线"], ["box", "意见箱"]];
 const INTAKE = ["clerk", "supervisor", "head", "admin"];
 const HANDLERS = ["supervisor", "head", "admin"];
+const DECIDERS = ["supervisor", "admin"];
+const DECISION = "removalDecision { outcome outcomeLabel effectiveOn note decidedBy decidedAt }";
 const FIELDS = `id channelLabel text complainant caseNumber department window staff staffName status stage stageLabel dueOn overdue
-  writtenReply assignee escalated reply consequenceLabel receivedBy verifiedBy createdAt steps { actionLabel actor text at }`;
+  writtenReply assignee escalated reply consequence consequenceLabel receivedBy verifiedBy createdAt steps { actionLabel actor text at }
+  ${DECISION}`;
 
 export async function complaintsView({ page, params, user }) {
   const c = await pickCenter({ page, params, user, roles: STAFF_ROLES, title: "投诉处理", route: "complaints",
@@ -29,7 +33,50 @@ export async function complaintsView({ page, params, user }) {
     ["核查", (k) => h("span", { dataset: { status: k.id } }, k.status, k.consequenceLabel ? h("strong", null, ` ${k.consequenceLabel}`) : null)],
     ["处理", (k) => handling(k, can)],
   ], data.complaints, { id: "complaints-table", empty: "暂无投诉。" })));
-  if (can(HANDLERS)) await consequences(page, c);
+  if (can(HANDLERS)) {
+    page.append(removals(data.complaints.filter((k) => ["removal", "removed", "retained"].includes(k.consequence)), user, can));
+    await consequences(page, c);
+  }
+}
+
+/** What the center decided on a 下岗 flag, in words. */
+function decisionText(d) {
+  if (!d) return "待中心决定";
+  const by = d.decidedBy ? `（${d.decidedBy} ${fmt.datetime(d.decidedAt)}）` : "";
+  return d.outcome === "removed" ? `确认下岗，${d.effectiveOn}起：${d.note}${by}` : `不予下岗：${d.note}${by}`;
+}
+
+function decisionCell(k) {
+  const d = k.removalDecision;
+  return h("span", { dataset: { outcome: k.consequence } }, d ? h("strong", { class: d.outcome === "removed" ? "badge alert-red" : "badge" }, d.outcomeLabel) : null,
+    d ? ` ${decisionText(d).slice(d.outcomeLabel.length + 1)}` : decisionText(d));
+}
+
+/** 下岗决定: every flag with its decision; the supervision office and the director decide a pending one. */
+function removals(flags, user, can) {
+  return h("section", { class: "card", id: "removal-decisions" }, h("h2", null, "下岗决定（二次投诉查实）"), table([
+    ["投诉编号", (k) => k.id],
+    ["被投诉人", (k) => `${k.staffName || ""}（${k.staff || ""}）`],
+    ["投诉内容", (k) => k.text],
+    ["中心决定", (k) => (k.consequence === "removal" && can(DECIDERS) && k.staff !== user.username
+      ? decideForm(k) : decisionCell(k))],
+  ], flags, { id: "removals-table", empty: "暂无下岗建议。", rowAttrs: (k) => ({ dataset: { complaint: k.id } }) }));
+}
+
+function decideForm(k) {
+  const day = h("input", { type: "date", name: "date", "aria-label": "下岗日期" });
+  const note = h("textarea", { name: "note", rows: 2, placeholder: "决定说明（确认下岗）或不予下岗的理由" });
+  const wrap = h("div", { class: "complaint-action", dataset: { action: `decide-${k.id}` } },
+    h("p", { class: "muted" }, "待中心决定"),
+    h("div", { class: "field", dataset: { path: "/date" } }, h("label", null, "下岗日期 ", day), h("div", { class: "field-error", role: "alert", hidden: true })),
+    h("div", { class: "field", dataset: { path: "/note" } }, note, h("div", { class: "field-error", role: "alert", hidden: true })));
+  const decide = (confirmed) => () => step(`mutation($id: ID!, $y: Boolean!, $n: String!, $d: Date) { decideRemoval(id: $id, confirmed: $y, note: $n, date: $d) { RESULT } }`,
+    { id: k.id, y: confirmed, n: note.value.trim(), d: confirmed ? day.value || null : null }, "decideRemoval", wrap,
+    (d) => `第${d.id}号投诉：${confirmed ? "已确认下岗" : "不予下岗"}`);
+  wrap.append(h("div", { class: "form-actions" },
+    h("button", { type: "button", class: "btn btn-primary", dataset: { confirm: k.id }, onclick: decide(true) }, "确认下岗"),
+    h("button", { type: "button", class: "btn btn-secondary", dataset: { retain: k.id }, onclick: decide(false) }, "不予下岗")));
+  return wrap;
 }
 
 function intakeForm(c) {
@@ -113,11 +160,13 @@ function handling(k, can) {
 }
 
 async function consequences(page, c) {
-  const data = await gql(`query($c: String!) { complaintConsequences(center: $c) { staff staffName count consequence consequenceLabel complaintIds } }`, { c: c.code });
+  const data = await gql(`query($c: String!) { complaintConsequences(center: $c) { staff staffName count consequence consequenceLabel complaintIds
+    removalPending removal { outcome outcomeLabel effectiveOn note decidedBy decidedAt } } }`, { c: c.code });
   page.append(h("section", { class: "card" }, h("h2", null, "投诉查实处理（一次通报，二次下岗）"), table([
     ["工作人员", (x) => `${x.staffName}（${x.staff}）`],
     ["查实次数", (x) => String(x.count)],
-    ["处理", (x) => h("strong", { class: x.consequence === "removal" ? "badge alert-red" : null }, x.consequenceLabel)],
+    ["处理", (x) => h("strong", { class: ["removal", "removed"].includes(x.consequence) ? "badge alert-red" : null }, x.consequenceLabel)],
     ["投诉编号", (x) => x.complaintIds.join("、")],
+    ["中心决定", (x) => (x.removal || x.removalPending ? decisionText(x.removal) : "—")],
   ], data.complaintConsequences, { id: "consequences-table", empty: "暂无查实的投诉。" })));
 }

@@ -1,10 +1,11 @@
 // 大厅现场服务 (hall_floor): the kiosk (取号), the hall display (叫号显示屏), the window (叫号, 重呼, 过号,
-// 办结, 现场申请人登记), the rating tablet (评价器), the supervisor (整改, 回访, 等候统计) and the
-// applicant's page (预约 on the duty roster, 认领窗口代办的办件). Shown only in centers with the plugin.
+// 办结, 现场申请人登记), the rating tablet (评价器), the supervisor (整改, 回访, 等候统计, and 值班表
+// in roster.js) and the applicant's page (预约 on the duty roster, 认领窗口代办的办件). Shown only in centers with the plugin.
 import { gql } from "../graphql.js";
 import { h, note, fmt, todayISO } from "../ui.js";
 import { centers } from "../store.js";
 import { pickCenter, mutate, ERRORS, table, input, values, tabs, seg, dateRange } from "./kit.js";
+import { rosterTab } from "./roster.js";
 
 const PLUGIN = "hall_floor";
 const WINDOW_ROLES = ["clerk", "head"];
@@ -324,8 +325,10 @@ export async function supervisorView({ page, params, query, user }) {
   if (!c) return;
   const tab = query.get("tab") || "rectify";
   const base = `#/floor/supervisor/${seg(c.code)}?tab=`;
-  page.append(tabs([["rectify", "差评整改", `${base}rectify`], ["stats", "等候统计", `${base}stats`], ["rating", "办件现场评价", `${base}rating`]], tab));
+  page.append(tabs([["rectify", "差评整改", `${base}rectify`], ["stats", "等候统计", `${base}stats`], ["rating", "办件现场评价", `${base}rating`],
+    ["roster", "值班表", `${base}roster`]], tab));
   if (tab === "stats") return statsTab(page, c);
+  if (tab === "roster") return rosterTab(page, c);
   if (tab === "rating") return ratingTab(page, c);
   const list = h("div", { class: "rectifications" });
   page.append(list);

@@ -74,12 +74,12 @@ export function pdfLink(doc, label = null) {
     label || doc.title || doc.kind);
 }
 
-/** "正在生成（40%）" or "生成失败" for a document whose PDF is not ready yet, else "". A document is
+/** "正在生成（40%）" or "生成失败，请联系办件窗口重新出具" for a document whose PDF is not ready yet, else "". A document is
  * numbered when issued and laid out just after; its link works meanwhile (opening it renders it). */
 export function documentStatus(doc) {
   if (!doc.status || doc.status === "ready") return "";
   if (doc.status === "pending") return `${doc.statusLabel || "正在生成"}（${doc.progress || 0}%）`;
-  return `${doc.statusLabel || "生成失败"}，请联系管理员`;
+  return `${doc.statusLabel || "生成失败"}，请联系办件窗口重新出具`;
 }
 
 /** While `doc` is being prepared and `host` is on the page, asks again every `every` ms and calls

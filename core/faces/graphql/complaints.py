@@ -8,10 +8,12 @@ from typing import Annotated
 
 import strawberry
 
+from core.services import complaint_removal as removal
 from core.services import complaints as service
 from core.plumbing.models import Complaint, ComplaintStep
 from core.faces.graphql.context import Info
 from core.faces.graphql.types import UserErrors, mutation_result
+from core.services.centers import get_center
 
 
 @strawberry.type(name="ComplaintStep", description="投诉的跟踪处理记录")
@@ -21,6 +23,23 @@ class StepType:
     actor: str | None
     text: str
     at: datetime
+
+
+@strawberry.type(name="RemovalDecision", description="中心对下岗建议的决定：确认下岗（下岗日期、说明）或不予下岗（理由）")
+class RemovalDecisionType:
+    outcome: str = strawberry.field(description="removed 确认下岗，retained 不予下岗")
+    outcome_label: str
+    effective_on: date | None = strawberry.field(description="下岗日期（确认下岗时）")
+    note: str = strawberry.field(description="决定说明或不予下岗的理由")
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+def decision_type(found: removal.RemovalDecision) -> RemovalDecisionType:
+    return RemovalDecisionType(
+        outcome=found.outcome, outcome_label=removal.OUTCOMES[found.outcome], effective_on=found.effective_on,
+        note=found.note, decided_by=found.decided_by, decided_at=found.decided_at,
+    )
 
 
 @strawberry.type(name="Complaint", description="投诉")
@@ -46,19 +65,31 @@ class ComplaintType:
     written_reply: bool = strawberry.field(description="须书面答复")
     assignee: str | None
     escalated: bool = strawberry.field(description="已上报主任室")
-    consequence: str | None = strawberry.field(description="notice 通报，removal 下岗（待中心决定）")
+    consequence: str | None = strawberry.field(
+        description="notice 通报，removal 下岗（待中心决定），removed 已确认下岗，retained 不予下岗")
     consequence_label: str | None
     received_by: str | None
     verified_by: str | None
     created_at: datetime
 
     loaded_steps: strawberry.Private[list[ComplaintStep] | None] = None
+    row: strawberry.Private[Complaint | None] = None
+
+    async def _steps(self) -> list[ComplaintStep]:
+        if self.loaded_steps is None:
+            self.loaded_steps = (await service.steps_for([int(self.id)])).get(int(self.id), [])
+        return self.loaded_steps
+
+    @strawberry.field(description="中心对下岗建议的决定；尚未决定或没有下岗建议时为空")
+    async def removal_decision(self) -> RemovalDecisionType | None:
+        if self.row is None or self.row.consequence not in removal.OUTCOMES:
+            return None
+        found = removal.decision_of(self.row, await self._steps())
+        return decision_type(found) if found else None
 
     @strawberry.field(description="跟踪处理记录，按时间先后")
     async def steps(self) -> list[StepType]:
-        rows = self.loaded_steps
-        if rows is None:
-            rows = (await service.steps_for([int(self.id)])).get(int(self.id), [])
+        rows = await self._steps()
         return [StepType(action=s.action, action_label=service.ACTIONS.get(s.action, s.action),
                          actor=(s.actor.display_name or s.actor.username) if s.actor else None, text=s.text, at=s.at)
                 for s in rows]
@@ -69,9 +100,11 @@ class ConsequenceType:
     staff: str
     staff_name: str
     count: int
-    consequence: str
+    consequence: str = strawberry.field(description="notice 通报，removal 下岗（待中心决定），removed 已确认下岗，retained 不予下岗")
     consequence_label: str
     complaint_ids: list[strawberry.ID]
+    removal: RemovalDecisionType | None = strawberry.field(description="最近一次下岗建议的决定；待决定或只有通报时为空")
+    removal_pending: bool = strawberry.field(description="有待中心决定的下岗建议")
 
 
 STAGE_LABELS = {"filed": "待分派", "assigned": "办理中", "escalated": "已上报主任室", "replied": "已答复", "verified": "已核查"}
@@ -94,15 +127,19 @@ def complaint_type(row: Complaint) -> ComplaintType:
         overdue=service.is_overdue(row), written_reply=row.channel in service.WRITTEN_CHANNELS,
         assignee=row.assignee.username if row.assignee else None, escalated=row.escalated_at is not None,
         consequence=row.consequence or None, consequence_label=service.CONSEQUENCES.get(row.consequence),
-        received_by=_name(row.received_by), verified_by=_name(row.verified_by), created_at=row.created_at,
+        received_by=_name(row.received_by), verified_by=_name(row.verified_by), created_at=row.created_at, row=row,
     )
 
 
-def consequence_type(c: service.Consequence) -> ConsequenceType:
+def consequence_type(c: service.Consequence, decisions: dict[int, removal.RemovalDecision | None]) -> ConsequenceType:
+    decided = decisions.get(c.staff.id)
     return ConsequenceType(
         staff=c.staff.username, staff_name=c.staff.display_name or c.staff.username, count=c.count,
-        consequence=c.consequence, consequence_label=service.CONSEQUENCES[c.consequence],
+        consequence=decided.outcome if decided else c.consequence,
+        consequence_label=service.CONSEQUENCES[decided.outcome if decided else c.consequence],
         complaint_ids=[strawberry.ID(str(k)) for k in c.complaint_ids],
+        removal=decision_type(decided) if decided else None,
+        removal_pending=c.staff.id in decisions and decided is None,
     )
 
 
@@ -122,7 +159,9 @@ class Query:
 
     @strawberry.field(description="投诉查实的后果：一次投诉查实通报，二次投诉查实下岗（督查科、首席代表、管理员）")
     async def complaint_consequences(self, info: Info, center: str) -> list[ConsequenceType]:
-        return [consequence_type(c) for c in await service.consequences(info.context.actor, center)]
+        found = await service.consequences(info.context.actor, center)
+        decisions = await removal.decisions_by_staff(await get_center(center)) if found else {}
+        return [consequence_type(c, decisions) for c in found]
 
 
 @strawberry.type
@@ -162,4 +201,14 @@ class Mutation:
     ) -> ComplaintResult:
         return await mutation_result(
             lambda: service.verify_complaint(info.context.actor, id, verified, reply), complaint_type
+        )
+
+    @strawberry.mutation(description="对下岗建议作出决定（督查科、主任/管理员）：确认下岗须填下岗日期和说明，不予下岗须填理由；不能决定涉及本人的")
+    async def decide_removal(
+        self, info: Info, id: strawberry.ID, confirmed: bool, note: str,
+        effective_on: Annotated[date | None, strawberry.argument(name="date", description="下岗日期")] = None,
+    ) -> ComplaintResult:
+        return await mutation_result(
+            lambda: removal.decide_removal(info.context.actor, id, confirmed=confirmed, effective_on=effective_on, note=note),
+            complaint_type,
         )

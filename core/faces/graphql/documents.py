@@ -1,4 +1,5 @@
-"""``issueRegister``: the 办件登记簿 of a period, as a numbered, verifiable PDF."""
+"""``issueRegister``: the 办件登记簿 of a period, as a numbered, verifiable PDF; ``document``: one
+issued document's state; ``retryDocument``: a document whose rendering failed, rendered again."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import strawberry
 from tortoise.transactions import in_transaction
 
 from core.services.centers import get_center
+from core.services.document_retry import render_again
 from core.services.documents.issue import document_url, issue_register
 from core.services.documents.rendering import state_label
 from core.faces.routes.documents import PUBLIC_ID, may_read
@@ -42,6 +44,7 @@ class IssuedDocument:
 
 
 IssueRegisterResult = Annotated[IssuedDocument | UserErrors, strawberry.union("IssueRegisterResult")]
+RetryDocumentResult = Annotated[IssuedDocument | UserErrors, strawberry.union("RetryDocumentResult")]
 
 
 def issued_document(document: Document) -> IssuedDocument:
@@ -107,3 +110,8 @@ class Mutation:
                 return await issue_register(info.context.govhall, row, from_, to)
 
         return await mutation_result(work, issued_document)
+
+    @strawberry.mutation(description="重新生成生成失败的文书（窗口、首席代表、管理员）：文号和核验码不变，记入办件日志")
+    async def retry_document(self, info: Info, id: strawberry.ID) -> RetryDocumentResult:
+        ctx = info.context
+        return await mutation_result(lambda: render_again(ctx.govhall, ctx.actor, str(id)), issued_document)

@@ -36,6 +36,8 @@ PAGE_HEADERS = {
 }
 GENUINE = "真实有效：文件与登记的文书完全一致"
 TAMPERED = "文件与登记不符（可能被篡改）"
+FAILED = "文书生成失败，请联系办件窗口重新出具"
+PENDING = "文书正在生成，请稍后再核对"
 
 
 # --------------------------------------------------------------------------- PDF download
@@ -163,24 +165,30 @@ form { margin-top: 1.5rem; border-top: 1px solid #ddd; padding-top: 1rem; }
 <main>
 <h1>政务服务文书核验</h1>
 {% if doc %}
+{% if doc.state == "failed" %}
+<p class="status bad" id="render-failed">{{ failed }}</p>
+{% else %}
 <p class="status info">本平台登记有此核验码对应的文书，请核对以下信息与您手中的文书是否一致。</p>
+{% endif %}
 <dl>
   <dt>文书种类</dt><dd>{{ doc.title }}</dd>
   <dt>文号</dt><dd>{{ doc.number }}</dd>
   <dt>出具日期</dt><dd>{{ issued_on }}</dd>
   <dt>出具单位</dt><dd>{{ issuer }}</dd>
   <dt>核验码</dt><dd>{{ code }}</dd>
-  <dt>文件指纹<br>（SHA-256）</dt><dd>{% if doc.sha256 %}<code>{{ doc.sha256 }}</code>{% else %}文书正在生成，请稍后再核对{% endif %}</dd>
+  <dt>文件指纹<br>（SHA-256）</dt><dd>{% if doc.sha256 %}<code>{{ doc.sha256 }}</code>{% elif doc.state == "failed" %}{{ failed }}{% else %}{{ pending }}{% endif %}</dd>
 </dl>
 {% if result is not none %}
 <p class="status {{ 'ok' if result.genuine else 'bad' }}">核对结果：{{ result.message }}</p>
 <p class="hint">所传文件的 SHA-256：<code>{{ result.uploadedSha256 }}</code></p>
 {% endif %}
+{% if doc.state != "failed" %}
 <form method="post" enctype="multipart/form-data">
   <p><label>核对电子文件：选择收到的 PDF 文件 <input type="file" name="file" accept="application/pdf,.pdf" required></label></p>
   <p><button type="submit">核对文件</button></p>
   <p class="hint">服务器只计算所传文件的 SHA-256 并与登记值比对，不保存文件。也可自行计算 PDF 文件的 SHA-256 与上方文件指纹比对。</p>
 </form>
+{% endif %}
 {% else %}
 <p class="status bad">未找到核验码“{{ code }}”对应的文书。</p>
 <p>请核对核验码是否输入正确（由数字和大写字母组成，共12位，不含 0、1、O、I）。如仍无法核验，该文书可能不是本平台出具的，请向出具单位核实。</p>
@@ -197,7 +205,7 @@ async def _find(code_text: str) -> tuple[dict[str, Any] | None, str]:
     if code is None:
         return None, code_text[:40]
     rows = await Document.filter(verify_code=code).values(
-        "id", "center_id", "kind", "title", "number", "issued_on", "sha256"
+        "id", "center_id", "kind", "title", "number", "issued_on", "sha256", "state"
     )
     return (rows[0] if rows else None), display_code(code)
 
@@ -211,7 +219,8 @@ def _summary(doc: dict[str, Any], code: str, issuer: str) -> dict[str, Any]:
     return {
         "found": True, "verifyCode": code, "kind": doc["kind"], "title": doc["title"],
         "number": doc["number"], "issuedOn": doc["issued_on"].isoformat(), "issuer": issuer,
-        "sha256": doc["sha256"] or None,
+        "sha256": doc["sha256"] or None, "status": doc["state"],
+        **({"message": FAILED} if doc["state"] == "failed" else {}),
     }
 
 
@@ -220,7 +229,8 @@ async def _page(code_text: str, result: dict[str, Any] | None = None, status: in
     if doc is None:
         return HTMLResponse(VERIFY_PAGE.render(doc=None, code=code), status_code=404, headers=PAGE_HEADERS)
     html = VERIFY_PAGE.render(
-        doc=doc, code=code, issued_on=cn_date(doc["issued_on"]), issuer=await _issuer(doc), result=result
+        doc=doc, code=code, issued_on=cn_date(doc["issued_on"]), issuer=await _issuer(doc), result=result,
+        failed=FAILED, pending=PENDING,
     )
     return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
@@ -282,7 +292,8 @@ async def verify_file(request: Request) -> Response:
     if size == 0:
         return JSONResponse({"found": True, "message": "未收到文件，请上传要核对的 PDF 文件"}, status_code=400)
     if not doc["sha256"]:
-        return JSONResponse({"found": True, "message": "文书正在生成，请稍后再核对"}, status_code=409)
+        return JSONResponse({"found": True, "status": doc["state"], "message": FAILED if doc["state"] == "failed" else PENDING},
+                            status_code=409)
     genuine = sha256 == doc["sha256"]
     result = {"genuine": genuine, "uploadedSha256": sha256, "message": GENUINE if genuine else TAMPERED}
     if wants_html:

@@ -50,3 +50,23 @@ async def test_only_administrators_keep_the_register(drive):
         result = await drive.run(user, SAVE_RECORD, c="hall", i={
             "username": user, "position": "leadership", "postedOn": "2026-01-05"})
         assert codes(result) == ["forbidden"], user
+
+
+async def test_the_register_shows_a_removal_flag_and_the_centers_decision_to_overseers_only(drive):
+    file = """mutation($s: String!, $t: String!) { fileComplaint(center: "hall", channel: "oral", staff: $s, text: $t) {
+      ... on Complaint { id } } }"""
+    verify = """mutation($id: ID!) { verifyComplaint(id: $id, verified: true, reply: "经查属实") { ... on Complaint { consequence } } }"""
+    decide = """mutation($id: ID!) { decideRemoval(id: $id, confirmed: true, note: "主任办公会决定", date: "2027-01-04") {
+      __typename } }"""
+    shown = 'query { staffRegister(center: "hall") { username removal } }'
+    flags = []
+    for text in ("态度生硬", "推诿不办"):
+        k = (await drive.run("sup1", file, s="win2", t=text))["id"]
+        flags.append((k, (await drive.run("sup1", verify, id=k))["consequence"]))
+    assert [c for _, c in flags] == ["notice", "removal"]
+    everyone = {r["username"]: r["removal"] for r in await drive.run("sup1", shown)}
+    assert everyone["win2"] == "下岗待中心决定" and everyone["clerk1"] is None
+    assert [r["removal"] for r in await drive.run("win2", shown)] == [None]  # not on one's own entry
+    assert (await drive.run("sup1", decide, id=flags[1][0]))["__typename"] == "Complaint"
+    everyone = {r["username"]: r["removal"] for r in await drive.run("admin1", shown)}
+    assert everyone["win2"] == "已确认下岗（2027-01-04起）"

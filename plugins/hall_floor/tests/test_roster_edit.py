@@ -1,0 +1,112 @@
+"""The duty roster edited on the supervisor's screen: who may, what is refused (capacities, periods,
+past or non-Saturday dates, unknown windows), a change that would strand bookings refused with those
+bookings listed, the saved roster in force for bookings, surviving a re-import of the center file,
+and every change audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from core.services.centers import load_center
+from tests.helpers import center_doc
+
+from ..models import RosterChange, StoredRoster
+from .drive import BOOK, HALL_FLOOR, SLOTS, codes, floor_driver
+
+pytestmark = pytest.mark.anyio
+
+FIELDS = """center capacity daysAhead periods extendedPeriods everySaturday saturdays saturdayPeriods saturdayWindows queues
+  source updatedBy canEdit windows { code } allQueues { code } history { user summary }"""
+VIEW = f"query($c: String!) {{ hallRoster(center: $c) {{ {FIELDS} }} }}"
+SAVE = f"""mutation($c: String!, $i: HallRosterInput!) {{ saveHallRoster(center: $c, input: $i) {{
+  __typename ... on HallRoster {{ {FIELDS} }} ... on UserErrors {{ errors {{ code message path }} }} }} }}"""
+
+
+@pytest.fixture
+async def drive(app, govhall, gql, monkeypatch):
+    return await floor_driver(govhall, gql, monkeypatch)
+
+
+def edited(**changes):
+    base = {"capacity": 3, "daysAhead": 14, "periods": ["09:00-10:00", "10:00-11:00", "14:00-15:00"],
+            "extendedPeriods": ["17:00-18:30"], "everySaturday": True, "saturdays": [], "saturdayPeriods": ["09:00-10:00"],
+            "saturdayWindows": ["A01"], "queues": None}
+    return {**base, **changes}
+
+
+def next_saturday(day):
+    return day + timedelta(days=(5 - day.weekday()) % 7 or 7)
+
+
+async def test_the_file_roster_is_shown_and_only_supervisors_and_administrators_change_it(drive):
+    shown = await drive.run("clerk1", VIEW, c="hall")
+    assert shown["source"] == "file" and shown["canEdit"] is False
+    assert shown["periods"] == ["09:00-10:00", "10:00-11:00", "14:00-15:00"] and shown["everySaturday"] is True
+    assert {w["code"] for w in shown["windows"]} >= {"A01", "B01"} and [q["code"] for q in shown["allQueues"]] == ["A", "B"]
+    assert (await drive.run("sup1", VIEW, c="hall"))["canEdit"] is True
+    refused = await drive.run("clerk1", SAVE, c="hall", i=edited(capacity=5))
+    assert codes(refused) == ["forbidden"]
+    assert "FORBIDDEN" in str(await drive.refused("app1", VIEW, c="hall"))
+
+
+async def test_bad_values_are_refused_all_at_once_and_nothing_is_stored(drive):
+    today = drive.clock.moment.date()
+    past = next_saturday(today) - timedelta(days=7)
+    result = await drive.run("sup1", SAVE, c="hall", i=edited(
+        capacity=0, daysAhead=400, periods=["10:00-09:00", "9点到10点"], extendedPeriods=["14:30-16:00"],
+        everySaturday=False, saturdays=[past.isoformat(), (next_saturday(today) + timedelta(days=1)).isoformat()],
+        saturdayWindows=["ZZ9"], queues=["Z"]))
+    found = {(e["code"], e["path"]) for e in result["errors"]}
+    assert {("range", "/capacity"), ("range", "/daysAhead"), ("period", "/periods/0"), ("period", "/periods/1"),
+            ("past", "/saturdays/0"), ("not_saturday", "/saturdays/1"), ("unknown_window", "/saturdayWindows/0"),
+            ("unknown_queue", "/queues/0")} <= found, found
+    overlap = await drive.run("sup1", SAVE, c="hall", i=edited(extendedPeriods=["14:30-16:00"]))
+    assert codes(overlap) == ["overlap"] and "重叠" in overlap["errors"][0]["message"]
+    assert await StoredRoster.all().count() == 0 and await RosterChange.all().count() == 0
+
+
+async def test_a_saved_roster_is_in_force_survives_a_reimport_and_is_audited(drive, govhall):
+    today = drive.clock.moment.date()
+    saturday = next_saturday(today)
+    saved = await drive.run("sup1", SAVE, c="hall", i=edited(
+        capacity=1, periods=["09:00-10:00", "10:00-11:00"], extendedPeriods=["12:00-13:30"], everySaturday=False,
+        saturdays=[saturday.isoformat()]))
+    assert saved["__typename"] == "HallRoster", saved
+    assert saved["source"] == "screen" and saved["capacity"] == 1 and saved["saturdays"] == [saturday.isoformat()]
+    assert saved["history"][0]["user"] == "sup1" and "每时段人数上限：3 → 1" in saved["history"][0]["summary"]
+    slots = await drive.run(None, SLOTS, c="hall", q="A", d=today.isoformat())
+    assert [(s["period"], s["capacity"]) for s in slots["slots"]] == [
+        ("09:00-10:00", 1), ("10:00-11:00", 1), ("12:00-13:30", 1)]
+    assert (await drive.run("app1", BOOK, c="hall", q="A", d=today.isoformat(), p="12:00-13:30"))["status"] == "booked"
+    assert codes(await drive.run("app2", BOOK, c="hall", q="A", d=today.isoformat(), p="12:00-13:30")) == ["full"]
+
+    doc = center_doc("hall", ["hall_floor"], settings={"hallFloor": HALL_FLOOR})
+    doc["windows"].append({"code": "B01", "name": "企业服务窗口", "kind": "special", "department": "scjg"})
+    await load_center(doc, govhall.hub.installed)  # the center file again: the screen's roster stays
+    assert (await drive.run("clerk1", VIEW, c="hall"))["periods"] == ["09:00-10:00", "10:00-11:00"]
+
+    again = await drive.run("admin1", SAVE, c="hall", i={**edited(capacity=2, periods=["09:00-10:00", "10:00-11:00"],
+                                                                  extendedPeriods=["12:00-13:30"], everySaturday=False,
+                                                                  saturdays=[saturday.isoformat()])})
+    assert [h["user"] for h in again["history"]] == ["admin1", "sup1"]
+    assert await RosterChange.all().count() == 2
+
+
+async def test_a_change_that_strands_bookings_is_refused_with_them_listed(drive):
+    today = drive.clock.moment.date()
+    booked = await drive.run("app1", BOOK, c="hall", q="A", d=today.isoformat(), p="17:00-18:30")
+    assert booked["status"] == "booked"
+    await drive.run("app2", BOOK, c="hall", q="A", d=today.isoformat(), p="10:00-11:00")
+    await drive.run("agent1", BOOK, c="hall", q="A", d=today.isoformat(), p="10:00-11:00")
+
+    refused = await drive.run("sup1", SAVE, c="hall", i=edited(extendedPeriods=[]))
+    assert codes(refused) == ["bookings_affected"]
+    message = refused["errors"][0]["message"]
+    assert f"{today.isoformat()} 17:00-18:30 A类" in message and "1个" in message
+    smaller = await drive.run("sup1", SAVE, c="hall", i=edited(capacity=1))
+    assert codes(smaller) == ["bookings_affected"] and "10:00-11:00" in smaller["errors"][0]["message"]
+    assert await StoredRoster.all().count() == 0
+    # keeping the booked periods and capacity is accepted
+    assert (await drive.run("sup1", SAVE, c="hall", i=edited(capacity=2, periods=["09:00-10:00", "10:00-11:00"])))["capacity"] == 2
