@@ -20,9 +20,8 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.api import Actor, Center, UserError, UserErrorsException, Window, parse_period
+from core.api import Actor, Center, UserError, UserErrorsException, Window, local_today, parse_period
 
-from . import clock
 from .floor import STAFF, Queue, floor_center, queues
 from .models import Booking, RosterChange, StoredRoster
 from .roster import Roster, current_roster, open_periods, roster
@@ -210,7 +209,7 @@ async def save(actor: Actor, center_code: str, submitted: Mapping[str, Any]) -> 
     bookings it would leave outside the roster."""
     center = await floor_center(center_code)
     user = actor.require(center.id, *EDIT_ROLES)
-    today = clock.now().date()
+    today = local_today()
     doc = normalized(submitted)
     before = as_document(await current_roster(center))
     errors = await check(center, doc, before, today)
