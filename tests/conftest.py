@@ -23,6 +23,7 @@ from tortoise.connection import get_connection
 from core.faces.app import create_app
 from core.services.plugins import make_plugin_manager
 from core.plumbing.settings import Settings
+from core.plumbing.search_index import install_search_indexes
 from core.plumbing.stats_summary import install_triggers
 from tests.helpers import TEST_PASSWORD_HASHING
 
@@ -79,6 +80,7 @@ async def _prepare_postgres(url: str) -> None:
     if url not in _schema_ready:
         await Tortoise.generate_schemas(safe=True)
         await install_triggers()  # what the migrations add beyond the tables
+        await install_search_indexes()
         _schema_ready.add(url)
         return
     rows = await conn.execute_query_dict(
