@@ -16,7 +16,9 @@ other work puts on a shared machine falls on both alike; medians of ``--repeat``
 warming up.
 
 Run: ``GOVHALL_BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/scale.py``
-(``--keep`` reuses databases loaded by an earlier run; ``--small N --large N`` change the sizes).
+(``--keep`` reuses databases loaded by an earlier run, brought up to date by the migrations; ``--small N
+--large N`` change the sizes; ``--only TEXT`` times only the queries whose name contains it, e.g.
+``--only search``; ``--prefix NAME`` names the databases ``NAME_1k`` and ``NAME_1m``).
 """
 
 from __future__ import annotations
@@ -248,7 +250,7 @@ async def tokens() -> dict[str, str]:
 Run = Callable[[], Awaitable[Any]]
 
 
-async def child(settings: Settings) -> None:
+async def child(settings: Settings, only: str = "") -> None:
     """One database's side of the measurement: builds the app, then runs the query named on each
     line of stdin once and answers its time in ms (the parent interleaves the two databases, so
     the load other work puts on the machine falls on both alike)."""
@@ -298,6 +300,11 @@ async def child(settings: Settings) -> None:
                 "工作台 clerk, mine": (gql("clerk", WORK, **{**work, "m": True}), None),
                 "工作台 clerk, search case number": (gql("clerk", WORK, **{**work, "q": number}), None),
                 "工作台 clerk, search applicant name (substring)": (gql("clerk", WORK, **{**work, "q": "申请人" + number[-5:]}), None),
+                "工作台 clerk, search partial case number": (gql("clerk", WORK, **{**work, "q": number[-7:]}), None),
+                "工作台 clerk, search USCC (partial)": (gql("clerk", WORK, **{**work, "q": "0" + number[3:]}), None),
+                "工作台 clerk, search 2 characters, no match": (gql("clerk", WORK, **{**work, "q": "王芳"}), None),
+                "工作台 clerk, search 1 character, every case": (gql("clerk", WORK, **{**work, "q": "申"}), None),
+                "工作台 clerk, search no match": (gql("clerk", WORK, **{**work, "q": "无此申请人"}), None),
                 "工作台 supervisor": (gql("sup", WORK, **work), None),
                 "工作台 reviewer": (gql("rev", WORK, **work), None),
                 "工作台 reviewer 待审批 (under_review, mine)": (gql("rev", WORK, **{**work, "s": "under_review", "m": True}), None),
@@ -312,6 +319,7 @@ async def child(settings: Settings) -> None:
                 "sweeper, nothing due": (lambda: sweep(govhall), None),
                 f"sweeper, {DUE_TIMERS} timers due": (sweep_due, due),
             }
+            cases = {name: run for name, run in cases.items() if only in name}
             for run, before in cases.values():  # warm up
                 for _ in range(2):
                     if before:
@@ -328,12 +336,12 @@ async def child(settings: Settings) -> None:
                 print((time.perf_counter() - t) * 1000, flush=True)
 
 
-async def interleaved(databases: dict[str, str], repeat: int) -> dict[str, dict[str, float]]:
+async def interleaved(databases: dict[str, str], repeat: int, only: str = "") -> dict[str, dict[str, float]]:
     """Median ms of each query per database, the databases' runs taken in turn."""
     procs = {}
     for label, name in databases.items():
         procs[label] = await asyncio.create_subprocess_exec(
-            sys.executable, __file__, "--child", name, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            sys.executable, __file__, "--child", name, "--only", only, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             limit=1 << 20,
         )
     names: list[str] = []
@@ -361,25 +369,33 @@ async def main() -> int:
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--keep", action="store_true", help="reuse the databases an earlier run loaded")
+    parser.add_argument("--only", default="", help="time only the queries whose name contains this text")
+    parser.add_argument("--prefix", default="govhall_bench_scale", help="database names: PREFIX_1k and PREFIX_1m")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     server = server_url()
     if args.child:
-        await child(Settings(database_url=database_url(server, args.child), sweep_seconds=0, log_requests=False))
+        await child(Settings(database_url=database_url(server, args.child), sweep_seconds=0, log_requests=False), args.only)
         return 0
     sizes = {"1k": args.small, "1M": args.large}
     settings = {}
     for label, n in sizes.items():
-        name = f"govhall_bench_scale_{label.lower()}"
+        name = f"{args.prefix}_{label.lower()}"
         settings[label] = Settings(database_url=database_url(server, name), sweep_seconds=0, log_requests=False)
         if args.keep and await exists(server, name):
-            print(f"{label}: reusing {name}")
+            from core.services.runtime import GovHall
+
+            t0 = time.perf_counter()
+            applied = await upgrade(GovHall.create(settings[label]).tortoise_config)
+            await Tortoise.close_connections()
+            print(f"{label}: reusing {name}" + (f", {', '.join(applied)} applied in {time.perf_counter() - t0:.1f} s"
+                                                 if applied else ""))
             continue
         await recreate(server, name)
         took = await load(settings[label], n)
         print(f"{label}: {n:,} cases loaded into {name} in {took['total']:.1f} s"
               f" (schema {took['schema']:.1f} s, cases, timers, tasks and summary {took['cases']:.1f} s)")
-    results = await interleaved({label: f"govhall_bench_scale_{label.lower()}" for label in sizes}, args.repeat)
+    results = await interleaved({label: f"{args.prefix}_{label.lower()}" for label in sizes}, args.repeat, args.only)
     width = max(len(k) for k in results)
     print(f"\n{'query (as the web UI sends it)'.ljust(width)}  {'1k ms':>8}  {'1M ms':>8}  {'1M/1k':>6}")
     missed = 0

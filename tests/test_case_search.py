@@ -4,7 +4,13 @@ number, combined with the other filters, limited to what the user may see."""
 from __future__ import annotations
 
 import pytest
+from tortoise.connection import get_connection
 
+from core.plumbing.models import Case
+from core.plumbing.search_index import SEARCH_EXPRESSIONS, has_search_indexes, install_search_indexes
+from core.services import case_search
+from core.services.case_search import forget_search_indexes
+from tests.conftest import IS_POSTGRES
 from tests.hall import GOOD_DATA, CaseDriver, build_hall
 
 pytestmark = pytest.mark.anyio
@@ -50,3 +56,63 @@ async def test_search_keeps_to_what_the_user_may_see(setup):
     drive, first, second = setup
     assert await numbers(drive, "app1", OTHER_USCC) == []
     assert await numbers(drive, "app1", GOOD_DATA["uscc"]) == [first["number"]]
+
+
+# applicant names set on four cases, newest last: Chinese names of two characters and longer, and
+# one with LIKE's wildcards, which must match themselves
+NAMES = ["王芳", "欧阳王芳华", "张三_50%", "张三x50y"]
+TERMS = ["王芳", "欧阳王芳", "王芳华", "芳", "三_50%", "三_5", "_", "%", "x50", "三x", "无此人"]
+
+
+async def named_cases(drive) -> list[dict]:
+    cases = [await drive.submit("app1") for _ in NAMES]
+    for case, name in zip(cases, NAMES):
+        await Case.filter(number=case["number"]).update(applicant_name=name)
+    return cases
+
+
+async def search_results(drive, terms) -> dict[str, list[str]]:
+    return {term: sorted(await numbers(drive, "clerk1", term)) for term in terms}
+
+
+async def test_chinese_names_partial_numbers_and_wildcards(app, govhall, gql):
+    drive = CaseDriver(gql, await build_hall(govhall, gql))
+    cases = await named_cases(drive)
+    by_name = {name: case["number"] for name, case in zip(NAMES, cases)}
+    found = await search_results(drive, TERMS)
+    assert found["王芳"] == sorted([by_name["王芳"], by_name["欧阳王芳华"]])
+    assert found["欧阳王芳"] == found["王芳华"] == [by_name["欧阳王芳华"]]
+    assert found["芳"] == found["王芳"]
+    # % and _ are the characters themselves, not wildcards
+    assert found["三_50%"] == found["三_5"] == found["_"] == found["%"] == [by_name["张三_50%"]]
+    assert found["x50"] == found["三x"] == [by_name["张三x50y"]]
+    assert found["无此人"] == []
+    # partial case numbers: the tail and the middle of one number
+    number = cases[1]["number"]
+    assert await numbers(drive, "clerk1", number[-4:]) == [number]
+    assert number in await numbers(drive, "clerk1", number[2:-2].lower())
+    assert number in await numbers(drive, "clerk1", number[-2:])
+    if IS_POSTGRES:
+        assert await has_search_indexes()  # the conftest installs them as the migration does
+        # the same answers from the scan the search falls back to without pg_trgm
+        conn = get_connection("default")
+        for name in SEARCH_EXPRESSIONS:
+            await conn.execute_script(f"DROP INDEX {name}")
+        forget_search_indexes()
+        try:
+            assert await search_results(drive, TERMS) == found
+        finally:
+            await install_search_indexes()
+            forget_search_indexes()
+
+
+@pytest.mark.postgres_only
+async def test_a_short_term_reads_only_the_newest_cases_except_a_whole_name(app, govhall, gql, monkeypatch):
+    drive = CaseDriver(gql, await build_hall(govhall, gql))
+    cases = await named_cases(drive)
+    monkeypatch.setattr(case_search, "SHORT_WINDOW", 2)
+    # 王芳 is the whole name of the oldest case (found through the index) and part of the second
+    # (older than the two newest: not read); 王芳华 has trigrams and is found anywhere
+    assert await numbers(drive, "clerk1", "王芳") == [cases[0]["number"]]
+    assert await numbers(drive, "clerk1", "王芳华") == [cases[1]["number"]]
+    assert await numbers(drive, "clerk1", "三x") == [cases[3]["number"]]

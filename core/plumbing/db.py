@@ -85,7 +85,19 @@ async def upgrade(config: dict[str, Any]) -> list[str]:
             applied.append(f"{app_label}.{name}")
 
     await migrate(config=config, progress=progress)
+    if "core.0013_search_indexes" not in applied:
+        await _search_indexes()
     return applied
+
+
+async def _search_indexes() -> None:
+    """The search's trigram indexes, where an earlier upgrade could not create ``pg_trgm`` and it
+    may be created now (nothing to do when they exist, or on SQLite)."""
+    from core.plumbing.search_index import has_search_indexes, install_search_indexes
+
+    conn = get_connection("default")
+    if conn.capabilities.dialect == "postgres" and not await has_search_indexes(conn):
+        await install_search_indexes(conn)
 
 
 async def create_schema_for_tests() -> None:
