@@ -86,27 +86,37 @@ def uvicorn_config(app: Any, log_level: str) -> Any:
     return uvicorn.Config(app, log_level=log_level, proxy_headers=True, lifespan="on")
 
 
-def run_worker(app: Any, sock: socket.socket, log_level: str) -> None:
-    """Serve ``app`` on the already listening ``sock`` until SIGTERM/SIGINT."""
+def loaded_config(app: Any, log_level: str) -> Any:
+    """uvicorn's configuration with its protocol, lifespan and event loop modules already imported:
+    loaded before the workers are forked, they share those modules instead of each importing them."""
+    config = uvicorn_config(app, log_level)
+    config.load()
+    config.get_loop_factory()
+    return config
+
+
+def run_worker(config: Any, sock: socket.socket) -> None:
+    """Serve the app of a :func:`loaded_config` on the already listening ``sock`` until SIGTERM/SIGINT."""
     import uvicorn
 
-    uvicorn.Server(uvicorn_config(app, log_level)).run(sockets=[sock])
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def serve(app: Any, host: str, port: int, workers: int, log_level: str) -> None:
     """Bind, then run one worker in this process or supervise ``workers`` forked ones."""
     sock = bind_socket(host, port)
     keep_heap_small()  # before forking: the workers inherit it
+    config = loaded_config(app, log_level)
     freeze_startup_objects()
     if workers <= 1:
-        run_worker(app, sock, log_level)
+        run_worker(config, sock)
         return
-    Supervisor(app, sock, workers, log_level).run()
+    Supervisor(config, sock, workers).run()
 
 
 class Supervisor:
-    def __init__(self, app: Any, sock: socket.socket, workers: int, log_level: str) -> None:
-        self.app, self.sock, self.workers, self.log_level = app, sock, workers, log_level
+    def __init__(self, config: Any, sock: socket.socket, workers: int) -> None:
+        self.config, self.sock, self.workers = config, sock, workers
         self.children: set[int] = set()
         self.stopping = False
 
@@ -117,7 +127,7 @@ class Supervisor:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             code = 0
             try:
-                run_worker(self.app, self.sock, self.log_level)
+                run_worker(self.config, self.sock)
             except BaseException:  # noqa: BLE001 - report and leave: the supervisor decides
                 import traceback
 
