@@ -6,15 +6,21 @@ of a multi-worker uvicorn waits for the client's delayed ACK (~40 ms). Here the 
 as ``IPPROTO_TCP`` with TCP_NODELAY set, and the workers are forked from a process that has
 already imported the app: they start in milliseconds and share its pages until they write them.
 The supervisor forwards SIGTERM/SIGINT to the workers and starts a new one when one dies.
+
+Start-up runs with the cyclic garbage collector paused (:func:`collector_paused`); :func:`serve`
+then freezes what it built (``gc.freeze``) before it forks or answers.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import signal
 import socket
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 
 RESTART_PAUSE = 1.0  # seconds between restarts of a worker that keeps dying at start
@@ -47,32 +53,70 @@ def keep_heap_small() -> None:
         pass
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while modules load and the app is built.
+
+    Start-up makes ~100 000 objects that live as long as the process and almost no garbage: every
+    collection meanwhile only scans them again (about a tenth of the time to the first answer).
+    :func:`serve` freezes them and turns the collector back on; leaving the block turns it back on
+    in any case (when it was on before)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def freeze_startup_objects() -> None:
+    """Move every object alive now to the collector's permanent generation, then turn it on.
+
+    Later collections skip them (shorter pauses while serving), and a collection in a forked
+    worker no longer writes into each of them (it marks every object it scans), so fewer of the
+    parent's pages are copied into each worker."""
+    gc.freeze()
+    gc.enable()
+
+
 def uvicorn_config(app: Any, log_level: str) -> Any:
     import uvicorn
 
     return uvicorn.Config(app, log_level=log_level, proxy_headers=True, lifespan="on")
 
 
-def run_worker(app: Any, sock: socket.socket, log_level: str) -> None:
-    """Serve ``app`` on the already listening ``sock`` until SIGTERM/SIGINT."""
+def loaded_config(app: Any, log_level: str) -> Any:
+    """uvicorn's configuration with its protocol, lifespan and event loop modules already imported:
+    loaded before the workers are forked, they share those modules instead of each importing them."""
+    config = uvicorn_config(app, log_level)
+    config.load()
+    config.get_loop_factory()
+    return config
+
+
+def run_worker(config: Any, sock: socket.socket) -> None:
+    """Serve the app of a :func:`loaded_config` on the already listening ``sock`` until SIGTERM/SIGINT."""
     import uvicorn
 
-    uvicorn.Server(uvicorn_config(app, log_level)).run(sockets=[sock])
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def serve(app: Any, host: str, port: int, workers: int, log_level: str) -> None:
     """Bind, then run one worker in this process or supervise ``workers`` forked ones."""
     sock = bind_socket(host, port)
     keep_heap_small()  # before forking: the workers inherit it
+    config = loaded_config(app, log_level)
+    freeze_startup_objects()
     if workers <= 1:
-        run_worker(app, sock, log_level)
+        run_worker(config, sock)
         return
-    Supervisor(app, sock, workers, log_level).run()
+    Supervisor(config, sock, workers).run()
 
 
 class Supervisor:
-    def __init__(self, app: Any, sock: socket.socket, workers: int, log_level: str) -> None:
-        self.app, self.sock, self.workers, self.log_level = app, sock, workers, log_level
+    def __init__(self, config: Any, sock: socket.socket, workers: int) -> None:
+        self.config, self.sock, self.workers = config, sock, workers
         self.children: set[int] = set()
         self.stopping = False
 
@@ -83,7 +127,7 @@ class Supervisor:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             code = 0
             try:
-                run_worker(self.app, self.sock, self.log_level)
+                run_worker(self.config, self.sock)
             except BaseException:  # noqa: BLE001 - report and leave: the supervisor decides
                 import traceback
 

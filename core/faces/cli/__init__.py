@@ -1,7 +1,8 @@
 """``govhall``: the administrator's command line.
 
 Every command prints a clear message and exits non-zero on bad input (2) or an unavailable
-database (3), never with a traceback.
+database (3), never with a traceback. A command imports what it uses when it runs: building the
+parser loads no plugin, ORM or GraphQL module.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.plumbing.errors import UserError, UserErrorsException
-from core.services.runtime import GovHall, install_tortoise_extensions
 from core.plumbing.settings import Settings, SettingsError
 from core.plumbing.text_safety import BIDI_MESSAGE, has_bidi_controls
+
+if TYPE_CHECKING:
+    from core.services.runtime import GovHall
 
 EXIT_BAD_INPUT = 2
 EXIT_UNAVAILABLE = 3
@@ -52,13 +55,20 @@ def read_json_file(path: str) -> Any:
         raise CommandError(f"{path}: JSON 格式错误，第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}")
 
 
+def make_govhall(settings: Settings | None = None) -> GovHall:
+    """The app's shared state with its plugins loaded (the plugins and the core they import load here)."""
+    from core.services.runtime import GovHall
+
+    return GovHall.create(settings or Settings.from_env())
+
+
 def with_database(func: Callable[..., Awaitable[int | None]]) -> Callable[[argparse.Namespace], int]:
     """Run an async command with the database open."""
 
     def run(args: argparse.Namespace) -> int:
         from core.plumbing.db import open_database
 
-        govhall = GovHall.create(Settings.from_env())
+        govhall = make_govhall()
 
         async def main() -> int | None:
             async with open_database(govhall.tortoise_config):
@@ -73,7 +83,7 @@ def with_database(func: Callable[..., Awaitable[int | None]]) -> Callable[[argpa
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from core.faces.serving import serve
+    from core.faces.serving import collector_paused, serve
 
     settings = Settings.from_env()
     if not settings.public_url_set and not is_loopback(args.host):
@@ -84,17 +94,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     if args.workers < 1:
         raise CommandError("--workers 至少为 1 / --workers must be at least 1")
-    govhall = GovHall.create(settings)
-    asyncio.run(_upgrade(govhall))
-    from core.faces.app import create_app
+    with collector_paused():  # until serve() has frozen what start-up built (see core.faces.serving)
+        govhall = make_govhall(settings)
+        asyncio.run(_upgrade(govhall))
+        from core.faces.app import create_app
 
-    app = create_app(settings, govhall.pm)  # built once, before the workers are forked: they share it
+        app = create_app(settings, govhall.pm)  # built once, before the workers are forked: they share it
 
-    print(f"GovHall 正在监听 http://{args.host}:{args.port}  (数据库: {_safe_url(settings.database_url)})", flush=True)
-    try:
-        serve(app=app, host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
-    except OSError as exc:
-        raise CommandError(f"无法监听 {args.host}:{args.port}：{exc.strerror or exc}", EXIT_UNAVAILABLE)
+        print(f"GovHall 正在监听 http://{args.host}:{args.port}  (数据库: {_safe_url(settings.database_url)})", flush=True)
+        try:
+            serve(app=app, host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
+        except OSError as exc:
+            raise CommandError(f"无法监听 {args.host}:{args.port}：{exc.strerror or exc}", EXIT_UNAVAILABLE)
     return 0
 
 
@@ -129,7 +140,7 @@ async def _upgrade(govhall: GovHall) -> list[str]:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    applied = asyncio.run(_upgrade(GovHall.create(Settings.from_env())))
+    applied = asyncio.run(_upgrade(make_govhall()))
     print("已应用迁移 / applied: " + (", ".join(applied) if applied else "无（数据库已是最新）"))
     return 0
 
@@ -186,7 +197,7 @@ def _checked_user_add(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Apply migrations, then build the demo data."""
-    asyncio.run(_upgrade(GovHall.create(Settings.from_env())))
+    asyncio.run(_upgrade(make_govhall()))
     return _demo_data(args)
 
 
@@ -202,7 +213,7 @@ async def _demo_data(govhall: GovHall, args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from core.faces.graphql.schema import build_schema, schema_sdl
 
-    govhall = GovHall.create(Settings.from_env())
+    govhall = make_govhall()
     sdl = schema_sdl(build_schema(govhall.hub))
     if args.output == "-":
         sys.stdout.write(sdl)
@@ -265,11 +276,16 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    install_tortoise_extensions()  # before any command imports the models
     parser = make_parser()
     args = parser.parse_args(argv)
+    from core.faces.serving import collector_paused
+
     try:
-        from core.plumbing.db import upgrade  # noqa: F401  (import errors should surface before the try below)
+        with collector_paused():  # loading modules makes only long-lived objects: nothing to collect
+            from core.services.runtime import install_tortoise_extensions
+
+            install_tortoise_extensions()  # before any command imports the models
+            from core.plumbing.db import upgrade  # noqa: F401  (import errors should surface before the try below)
 
         return args.func(args)
     except CommandError as exc:

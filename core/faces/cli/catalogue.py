@@ -6,11 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.faces.cli import EXIT_BAD_INPUT, print_errors, read_json_file, with_database
 from core.plumbing.errors import UserErrorsException
-from core.services.runtime import GovHall
+
+if TYPE_CHECKING:
+    from core.services.runtime import GovHall
 
 STATUS = {"created": "新建", "updated": "更新", "unchanged": "无变化", "failed": "未导入"}
 

@@ -11,17 +11,19 @@ import argparse
 import asyncio
 import logging
 import sys
-from typing import Any
-
-from tortoise.transactions import in_transaction
+from typing import TYPE_CHECKING, Any
 
 from core.faces.cli import EXIT_BAD_INPUT, print_errors, read_json_file, with_database
 from core.plumbing.errors import UserError, UserErrorsException
-from core.services.runtime import GovHall
+
+if TYPE_CHECKING:
+    from core.services.runtime import GovHall
 
 
 @with_database
 async def cmd_calendar_import(govhall: GovHall, args: argparse.Namespace) -> int:
+    from tortoise.transactions import in_transaction
+
     from core.services.calendar_files import read_calendar_document
     from core.services.clock import import_calendar
     from core.plumbing.models import Center

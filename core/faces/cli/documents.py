@@ -5,10 +5,12 @@ rendering elsewhere). ``--retry-failed`` gives documents whose every attempt fai
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.faces.cli import with_database
-from core.services.runtime import GovHall
+
+if TYPE_CHECKING:
+    from core.services.runtime import GovHall
 
 
 @with_database

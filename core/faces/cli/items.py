@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.faces.cli import EXIT_BAD_INPUT, CommandError, print_errors, with_database
 from core.plumbing.errors import UserErrorsException
-from core.services.runtime import GovHall
+
+if TYPE_CHECKING:
+    from core.services.runtime import GovHall
 
 
 @with_database

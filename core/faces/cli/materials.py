@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.faces.cli import EXIT_BAD_INPUT, with_database
-from core.services.runtime import GovHall
+
+if TYPE_CHECKING:
+    from core.services.runtime import GovHall
 
 
 @with_database

@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 import importlib
 import re
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from jinja2 import Environment
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -19,8 +19,11 @@ from core.services.downloads import DownloadRefused, download_actor
 from core.plumbing.errors import Forbidden, NotFound
 from core.plumbing.models import Center, Document
 from core.services.documents.issue import display_code, normalize_code
-from core.services.documents.render import cn_date
+from core.services.documents.kinds import cn_date
 from core.services.documents.rendering import ensure_rendered
+
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 REGISTER_ROLES = ("clerk", "head", "supervisor", "admin", "pickup")
 CORE_READERS = {"register": REGISTER_ROLES}
@@ -138,8 +141,7 @@ async def _render_first(request: Request, doc: dict[str, Any]) -> Response | Non
 
 # --------------------------------------------------------------------------- verification
 
-_env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-VERIFY_PAGE = _env.from_string("""<!DOCTYPE html>
+VERIFY_PAGE_SOURCE = """<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
@@ -196,7 +198,16 @@ form { margin-top: 1.5rem; border-top: 1px solid #ddd; padding-top: 1rem; }
 </main>
 </body>
 </html>
-""")
+"""
+
+
+@lru_cache(maxsize=1)
+def verify_page_template() -> Template:
+    """The verification page, compiled on first use: Jinja2 is loaded by those who print or check
+    documents, not by every server at start."""
+    from jinja2 import Environment
+
+    return Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(VERIFY_PAGE_SOURCE)
 
 
 async def _find(code_text: str) -> tuple[dict[str, Any] | None, str]:
@@ -227,8 +238,8 @@ def _summary(doc: dict[str, Any], code: str, issuer: str) -> dict[str, Any]:
 async def _page(code_text: str, result: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
     doc, code = await _find(code_text)
     if doc is None:
-        return HTMLResponse(VERIFY_PAGE.render(doc=None, code=code), status_code=404, headers=PAGE_HEADERS)
-    html = VERIFY_PAGE.render(
+        return HTMLResponse(verify_page_template().render(doc=None, code=code), status_code=404, headers=PAGE_HEADERS)
+    html = verify_page_template().render(
         doc=doc, code=code, issued_on=cn_date(doc["issued_on"]), issuer=await _issuer(doc), result=result,
         failed=FAILED, pending=PENDING,
     )

@@ -32,7 +32,7 @@ from core.plumbing.models import Case, CaseTask, Center, Department, Document, I
 from core.services.parties import account_name
 from core.services.plugins import acall
 from core.services.documents.frozen import freeze
-from core.services.documents.render import DOCUMENT_KINDS, DocumentError, cn_date
+from core.services.documents.kinds import DOCUMENT_KINDS, DocumentError, cn_date
 from core.services.documents.worker import note_issued
 
 if TYPE_CHECKING:

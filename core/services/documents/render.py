@@ -79,47 +79,25 @@ from jinja2.utils import missing as _MISSING
 from markupsafe import Markup, escape
 
 from core.services.calendar import CENTER_TZ
+from core.services.documents.kinds import (
+    DOCUMENT_KINDS,
+    LITIGATION_MONTHS,
+    RECONSIDERATION_DAYS,
+    DocumentError,
+    cn_date,
+    cn_datetime,
+    short_date,
+    short_datetime,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CORE_TEMPLATE_DIR = PACKAGE_DIR / "templates"
 ASSET_DIR = PACKAGE_DIR / "assets"
 
-DOCUMENT_KINDS: dict[str, str] = {
-    "acceptance_notice": "受理通知书",
-    "correction_notice": "一次性告知书",
-    "return_notice": "不予受理（退回）通知书",
-    "promise_notice": "承诺件通知书",
-    "joint_notice": "联办件通知书",
-    "approval_decision": "准予行政许可决定书",
-    "refusal_decision": "不予行政许可决定书",
-    "certificate": "证照",
-    "reply_notice": "答复书",
-    "register": "办件登记簿",
-}
-
-RECONSIDERATION_DAYS = 60  # 行政复议法（2023 修订）第二十条
-LITIGATION_MONTHS = 6  # 行政诉讼法第四十六条
-
 _KIND_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-_UPPER_DIGITS = "〇一二三四五六七八九"
 
 
 # --------------------------------------------------------------------------- errors
-
-
-class DocumentError(Exception):
-    """A document could not be rendered: unknown kind, template error, or a missing field.
-
-    ``template`` is the kind's template (``acceptance_notice.html``; for a syntax error, the file
-    that does not parse), ``field`` the missing context field or ``None``.
-    """
-
-    def __init__(self, template: str, field: str | None, message: str, *, location: str | None = None) -> None:
-        super().__init__(message)
-        self.template = template  # the template asked for, e.g. "acceptance_notice.html"
-        self.field = field  # dotted path of the missing field, e.g. "case.applicantName"
-        self.message = message
-        self.location = location  # innermost template line, e.g. "_macros.html:4"
 
 
 class AssetRefused(ValueError):
@@ -151,67 +129,6 @@ for _name in dir(StrictUndefined):
     if getattr(StrictUndefined, _name, None) is Undefined._fail_with_undefined_error:
         setattr(_FieldUndefined, _name, _FieldUndefined._fail_with_undefined_error)
 del _name
-
-
-# --------------------------------------------------------------------------- formatting
-
-
-def _as_date(value: Any) -> date | datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = datetime.fromisoformat(text) if ("T" in text or " " in text) else date.fromisoformat(text)
-        except ValueError as exc:
-            raise ValueError(f"不是日期 / not a date: {value!r}") from exc
-    if isinstance(value, datetime):
-        return value.astimezone(CENTER_TZ) if value.tzinfo else value
-    if isinstance(value, date):
-        return value
-    raise ValueError(f"不是日期 / not a date: {value!r}")
-
-
-def _upper_number(n: int) -> str:
-    """1..31 in Chinese numerals as used in dates: 十, 十一, 二十六, 三十一."""
-    tens, ones = divmod(n, 10)
-    text = ("" if tens < 2 else _UPPER_DIGITS[tens]) + ("十" if tens else "")
-    return text + (_UPPER_DIGITS[ones] if ones else "")
-
-
-def cn_date(value: Any, upper: bool = False) -> str:
-    """``2026年11月26日``; with ``upper=True`` ``二〇二六年十一月二十六日``; ``None`` gives ``""``."""
-    d = _as_date(value)
-    if d is None:
-        return ""
-    if upper:
-        year = "".join(_UPPER_DIGITS[int(c)] for c in f"{d.year:04d}")
-        return f"{year}年{_upper_number(d.month)}月{_upper_number(d.day)}日"
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def cn_datetime(value: Any) -> str:
-    """``2026年11月26日 10:30`` for a datetime, the date alone for a date."""
-    d = _as_date(value)
-    if d is None:
-        return ""
-    if isinstance(d, datetime):
-        return f"{cn_date(d)} {d:%H:%M}"
-    return cn_date(d)
-
-
-def short_date(value: Any) -> str:
-    """``2026-11-26`` (tables); ``None`` gives ``""``."""
-    d = _as_date(value)
-    return "" if d is None else f"{d:%Y-%m-%d}"
-
-
-def short_datetime(value: Any) -> str:
-    """``2026-11-26 10:30`` for a datetime, ``2026-11-26`` for a date."""
-    d = _as_date(value)
-    if d is None:
-        return ""
-    return f"{d:%Y-%m-%d %H:%M}" if isinstance(d, datetime) else f"{d:%Y-%m-%d}"
 
 
 # --------------------------------------------------------------------------- SVG helpers
