@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from core.services.case_memo import reading_once
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import case_page, with_joint_task
@@ -378,6 +380,16 @@ def _conflict(case: Case, process: Process) -> UserErrorsException:
     )
 
 
+@asynccontextmanager
+async def _moving(case: Case) -> AsyncIterator[None]:
+    """A transition's transaction: in it the case's rows are read once for the guards and effects
+    together (:mod:`core.services.case_memo`), and the transition's own outbox events are written
+    as one INSERT before the commit."""
+    async with in_transaction(), outbox_events.batched():
+        with reading_once(case):
+            yield
+
+
 async def transition_case(
     govhall: GovHall,
     actor: Actor,
@@ -421,7 +433,7 @@ async def transition_case(
         errors = await validate_data(govhall=govhall, center=center, item=item, data=new_data, action=action)
         if errors:
             raise UserErrorsException(errors)
-    async with in_transaction():
+    async with _moving(case):
         claimed = await Case.filter(id=case.id, version=expected).update(version=expected + 1)
         if not claimed:
             raise _conflict(await Case.get(id=case.id), process)
