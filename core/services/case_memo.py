@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from core.plumbing.models import CaseTask
+
 if TYPE_CHECKING:
     from core.plumbing.models import Case
 
@@ -62,3 +64,12 @@ def forget(case: Case, *keys: str) -> None:
     if memo is not None:
         for key in keys:
             memo.pop(key, None)
+
+
+async def case_tasks(case: Case) -> list[CaseTask]:
+    """The case's department tasks (a joint case's) with their departments, lead first, then in
+    id order. Read once per transition: an effect that decides a task changes the shared object,
+    one that opens tasks forgets ``tasks``."""
+    if not case.id:
+        return []
+    return await once(case, "tasks", lambda: CaseTask.filter(case_id=case.id).select_related("department").order_by("-lead", "id"))

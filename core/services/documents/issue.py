@@ -25,7 +25,7 @@ from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from core.services import clock, config_cache
-from core.services.case_memo import once
+from core.services.case_memo import case_tasks
 from core.services.config_cache import ConfigCache
 from core.plumbing.counters import next_value
 from core.plumbing.errors import UserErrorsException, resolve
@@ -325,14 +325,6 @@ async def _window(case: Case, config: ConfigCache | None) -> Window | None:
     if config is not None:
         return await config_cache.window(config, case.center_id, case.window_id)  # type: ignore[attr-defined]
     return await _get(Window, case.window_id, case)  # type: ignore[attr-defined]
-
-
-async def case_tasks(case: Case) -> list[CaseTask]:
-    """The case's department tasks with their departments, lead first: read once per transition
-    (:mod:`core.services.case_memo`; the effects that open or decide tasks forget them)."""
-    if not case.id:
-        return []
-    return await once(case, "tasks", lambda: CaseTask.filter(case_id=case.id).select_related("department").order_by("-lead", "id"))
 
 
 async def case_context(
