@@ -33,6 +33,7 @@ _KEY = "config_cache"
 class ConfigCache:
     generation: int
     centers: dict[str, Center] = field(default_factory=dict)
+    centers_by_id: dict[int, Center] = field(default_factory=dict)
     versions: dict[tuple[int, str], ItemVersion] = field(default_factory=dict)
     departments: dict[int, Department | None] = field(default_factory=dict)
     windows: dict[int, list[Window]] = field(default_factory=dict)  # by center id, in id order
