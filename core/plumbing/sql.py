@@ -52,6 +52,20 @@ def _columns(model: type[Model], values: Mapping[str, Any]) -> tuple[list[str], 
     return columns, converted
 
 
+async def insert_rows(model: type[Model], values: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``values`` (model field names, the same ones in each, every column the table needs:
+    no defaults are applied) as one multi-row ``INSERT``, in the caller's transaction."""
+    if not values:
+        return
+    columns, _ = _columns(model, values[0])
+    args: list[Any] = []
+    for row in values:
+        args.extend(_columns(model, row)[1])
+    one = "(" + ", ".join("?" for _ in columns) + ")"
+    sql = f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) VALUES {", ".join(one for _ in values)}'
+    await get_connection("default").execute_query(for_dialect(sql), args)
+
+
 def _number(prefix: str, seq: int) -> str:
     return f"{prefix}{seq:06d}"
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -18,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from core.services.case_memo import reading_once
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import case_page, with_joint_task
 from core.services.case_search import matching_case_ids
 from core.services.calendar import CENTER_TZ
-from core.services.centers import cached_center, get_center
+from core.services.centers import cached_center, cached_center_by_id, get_center
 from core.services.config_cache import cache_for
 from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException
 from core.services.form_validation import (
@@ -84,13 +86,21 @@ async def can_view(actor: Actor, case: Case) -> bool:
     return await _reviewer_sees(actor, case)
 
 
-async def load_visible_case(actor: Actor, case_id: int | str) -> Case:
-    """The case, if the actor may see it: NotFound when it does not exist, Forbidden otherwise."""
+async def load_visible_case(actor: Actor, case_id: int | str, govhall: GovHall | None = None) -> Case:
+    """The case, if the actor may see it: NotFound when it does not exist, Forbidden otherwise.
+    With ``govhall`` its center and item version come from the app's caches (the configuration
+    generation the request read; a published version never changes) instead of being joined."""
     try:
         key = int(case_id)
     except (TypeError, ValueError):
         raise NotFound("办件不存在")
-    case = await Case.get_or_none(id=key).select_related("center", "item_version")
+    if govhall is None:
+        case = await Case.get_or_none(id=key).select_related("center", "item_version")
+    else:
+        case = await Case.get_or_none(id=key)
+        if case is not None:
+            case.center = await cached_center_by_id(govhall, actor.config_generation, case.center_id)  # type: ignore[attr-defined]
+            case.item_version = await item_version(govhall, case.item_version_id)  # type: ignore[attr-defined]
     if case is None:
         raise NotFound("办件不存在")
     actor.require_login()
@@ -175,6 +185,19 @@ async def latest_version(
             govhall.memo[key] = version
     if cache is not None:
         cache.versions[(center.id, code)] = version
+    return version
+
+
+async def item_version(govhall: GovHall | None, version_id: int) -> ItemVersion:
+    """A published item version by id; an app keeps the versions it has read (they never change),
+    under the key :func:`latest_version` uses. Callers must not change the returned row."""
+    key = ("item_version", version_id)
+    if govhall is not None and key in govhall.memo:
+        version: ItemVersion = govhall.memo[key]
+        return version
+    version = await ItemVersion.get(id=version_id)
+    if govhall is not None:
+        govhall.memo[key] = version
     return version
 
 
@@ -378,6 +401,16 @@ def _conflict(case: Case, process: Process) -> UserErrorsException:
     )
 
 
+@asynccontextmanager
+async def _moving(case: Case) -> AsyncIterator[None]:
+    """A transition's transaction: in it the case's rows are read once for the guards and effects
+    together (:mod:`core.services.case_memo`), and the transition's own outbox events are written
+    as one INSERT before the commit."""
+    async with in_transaction(), outbox_events.batched():
+        with reading_once(case):
+            yield
+
+
 async def transition_case(
     govhall: GovHall,
     actor: Actor,
@@ -388,7 +421,7 @@ async def transition_case(
     params: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    case = await load_visible_case(actor, case_id)
+    case = await load_visible_case(actor, case_id, govhall)
     center, item = case.center, case.item_version
     process = govhall.processes.get(case.process)
     expected = case.version if expected_version is None else expected_version
@@ -421,7 +454,7 @@ async def transition_case(
         errors = await validate_data(govhall=govhall, center=center, item=item, data=new_data, action=action)
         if errors:
             raise UserErrorsException(errors)
-    async with in_transaction():
+    async with _moving(case):
         claimed = await Case.filter(id=case.id, version=expected).update(version=expected + 1)
         if not claimed:
             raise _conflict(await Case.get(id=case.id), process)

@@ -131,6 +131,20 @@ async def get_center(code: str) -> Center:
     return center
 
 
+async def cached_center_by_id(govhall: GovHall, generation: int | None, center_id: int) -> Center:
+    """The center ``center_id``, kept by the app as :func:`cached_center` keeps it. Callers must not
+    change the returned row."""
+    cache = cache_for(govhall, generation)
+    center = cache.centers_by_id.get(center_id) if cache is not None else None
+    if center is None:
+        center = await one_model(Center, 'SELECT * FROM "center" WHERE "id" = ? LIMIT 1', [center_id])
+        if center is None:
+            raise UserErrorsException.single("unknown_center", "中心不存在", "/center")
+        if cache is not None:
+            cache.centers_by_id[center_id] = center
+    return center
+
+
 async def cached_center(govhall: GovHall, generation: int | None, code: str) -> Center:
     """:func:`get_center`, kept by the app while the configuration generation the request read
     (``Actor.config_generation``) is current: see :mod:`core.services.config_cache`. Callers must not

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import uuid
 from contextlib import contextmanager
-from contextvars import ContextVar
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -30,6 +29,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
+from core.services.case_memo import once, reading_once
 from core.services.calendar import CENTER_TZ, DayOverride, Deadline, ExplainedDay, WorkCalendar
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import CalendarDay, CalendarYear, Case, CaseEvent, CaseTask, Center, Extension, ItemVersion, Pause, Timer, User
@@ -275,36 +275,25 @@ def _recompute_with(
     _recompute_timer(timer=timer, calendar=calendar, intervals=pause_intervals(pauses, kind), paused=_open_pause(pauses, kind) is not None, today=today, yellow_days=yellow_days)
 
 
-_JUST_CREATED: ContextVar[int | None] = ContextVar("case_just_created", default=None)
-
-
 @contextmanager
 def just_created(case: Case) -> Iterator[None]:
     """Inside this block the clock knows ``case`` was inserted in the current transaction, so it has
     no timers or pauses to read (saves two queries on every submission)."""
-    token = _JUST_CREATED.set(case.id)
-    try:
+    with reading_once(case, timers=[], pauses=[]):
         yield
-    finally:
-        _JUST_CREATED.reset(token)
-
-
-def _is_new(case: Case) -> bool:
-    return case.id is not None and _JUST_CREATED.get() == case.id
 
 
 async def _pauses(case: Case) -> list[Pause]:
-    if _is_new(case):
-        return []
-    return await Pause.filter(case_id=case.id).order_by("started_on", "id")
+    """The case's pauses, oldest first; read once per transition (:mod:`core.services.case_memo`):
+    the clock keeps the shared list true as it adds and ends pauses."""
+    return await once(case, "pauses", lambda: Pause.filter(case_id=case.id).order_by("started_on", "id"))
 
 
 async def _timers(case: Case) -> list[Timer]:
     """The case's timers, locked (PostgreSQL) so a concurrent sweep cannot overwrite our changes
-    nor we its alert: the sweeper skips locked rows, we wait for its short transaction."""
-    if _is_new(case):
-        return []
-    return await Timer.filter(case_id=case.id).order_by("id").select_for_update(no_key=True)
+    nor we its alert: the sweeper skips locked rows, we wait for its short transaction. Read once
+    per transition, like the pauses: the clock adds the timers it starts to the shared list."""
+    return await once(case, "timers", lambda: Timer.filter(case_id=case.id).order_by("id").select_for_update(no_key=True))
 
 
 def _deadline(timer: Timer, calendar: WorkCalendar, intervals: Sequence[tuple[date, date | None]]) -> Deadline:
@@ -393,12 +382,13 @@ async def start_clock(
     timer = Timer(case_id=case.id, task_id=task_id, kind=kind, working_days=working_days, started_on=start)
     _recompute_with(timer=timer, calendar=calendar, pauses=pauses, today=local_today(), yellow_days=yellow_days)
     await timer.save()
+    timers.append(timer)  # the transition's shared list (see _timers)
     if task is not None:
         task.due = timer.due
         await task.save(update_fields=["due"])
     if kind == "promised":
         case.promised_days = working_days
-    _refresh_case(case, [*timers, timer])
+    _refresh_case(case, timers)
     return timer
 
 
@@ -429,6 +419,8 @@ async def pause_clock(
         raise UserErrorsException.single("clock.paused", message)
     pause = await Pause.create(case_id=case.id, reason=reason, note=note, started_on=on,
                                kinds=list(kinds) if kinds is not None else None)
+    pauses.append(pause)  # the transition's shared list (see _pauses), kept in its order
+    pauses.sort(key=lambda p: (_as_date(p.started_on), p.id))
     timers = await _timers(case)
     for timer in timers:
         if timer.state == "running" and stops(pause, timer.kind):
@@ -495,7 +487,7 @@ async def complete_case_clock(case: Case, on: date | None = None) -> None:
     await stop_clock(case, on=on)
     center = await _center_of(case)
     calendar = await calendar_for(center)
-    timers = await Timer.filter(case_id=case.id).order_by("id")
+    timers = await _timers(case)
     promised = [t for t in timers if t.kind == "promised"]
     accepted = case.accepted_on or (min(_as_date(t.started_on) for t in timers) if timers else on)
     intervals = pause_intervals(await _pauses(case), "promised")  # measured against the promised time

@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from core.services import clock, licences
+from core.services import clock, config_cache, licences
+from core.services.case_memo import case_tasks, forget
+from core.services.config_cache import cache_for
 from core.services.documents.issue import issue_case_document
-from core.plumbing.models import CaseTask, Department, Timer, Window
+from core.plumbing.models import CaseTask, Department, Timer
 from core.services.plugins import acall_first
 from core.services.receipt import record_receipt
 from core.services.workflow import Effect, TransitionContext, run_effects
@@ -82,7 +84,7 @@ async def accepting_window(ctx: TransitionContext) -> int | None:
     for grant in ctx.actor.grants:
         if grant.center_id == ctx.center.id and grant.window_id is not None:
             return grant.window_id
-    windows = await Window.filter(center_id=ctx.center.id).order_by("id")
+    windows = await config_cache.windows(cache_for(ctx.govhall, ctx.actor.config_generation), ctx.center.id)
     department_id = ctx.case.department_id  # type: ignore[attr-defined]
     code = ctx.item.definition.get("department")
     for window in windows:
@@ -134,13 +136,14 @@ async def open_tasks(ctx: TransitionContext) -> None:
     for department in ordered:
         task = await CaseTask.create(case=ctx.case, department=department, lead=department.code == lead)
         await clock.start_clock(ctx.case, kind="task", working_days=days, task=task)
+    forget(ctx.case, "tasks")
     ctx.changes["tasks"] = {"departments": [d.code for d in ordered], "lead": lead}
 
 
 async def task_for_actor(ctx: TransitionContext) -> CaseTask | None:
     """The open task this actor decides: ``params.department`` if given, else their department."""
     wanted = ctx.params.get("department")
-    tasks = await CaseTask.filter(case_id=ctx.case.id, state="open").select_related("department")
+    tasks = sorted((t for t in await case_tasks(ctx.case) if t.state == "open"), key=lambda t: t.id)
     for task in tasks:
         if wanted and task.department.code != wanted:
             continue
@@ -162,8 +165,9 @@ async def decide_task(ctx: TransitionContext, outcome: str, done: dict[str, str]
     task.basis = str(ctx.params.get("basis") or "").strip() if outcome == "refused" else ""
     await task.save()
     await Timer.filter(task_id=task.id, state__in=["running", "paused"]).update(state="stopped")
+    forget(ctx.case, "timers")  # the task's timers changed behind the transition's shared rows
     ctx.changes["task"] = {"department": task.department.code, "outcome": outcome}
-    states = await CaseTask.filter(case_id=ctx.case.id).values_list("state", flat=True)
+    states = [t.state for t in await case_tasks(ctx.case)]
     if "open" in states:
         return
     done = done or {"approved": "approve", "refused": "refuse"}
@@ -189,7 +193,7 @@ def remedy_for(ctx: TransitionContext, kind: str) -> dict[str, str]:
 
 async def refusal_reasons(ctx: TransitionContext) -> list[dict[str, str]]:
     """A joint case's refusal: every department that refused, with its opinion and legal basis."""
-    tasks = await CaseTask.filter(case_id=ctx.case.id, state="refused").select_related("department").order_by("id")
+    tasks = sorted((t for t in await case_tasks(ctx.case) if t.state == "refused"), key=lambda t: t.id)
     return [{"department": t.department.name, "reason": t.comment, "basis": t.basis} for t in tasks]
 
 
@@ -227,12 +231,12 @@ async def issue_document(ctx: TransitionContext, kind: str) -> None:
         extra["remedy"] = remedy_for(ctx, kind)
     if kind == "refusal_decision":
         extra["basis"] = str(ctx.params.get("basis") or "").strip()
-        if ctx.transition.action == "refuse_task" or await CaseTask.exists(case_id=ctx.case.id):
+        if ctx.transition.action == "refuse_task" or await case_tasks(ctx.case):
             extra["reasons"], extra["basis"] = await refusal_reasons(ctx), ""
     if kind == "approval_decision":
         content = str(ctx.params.get("content") or "").strip() or f"准予{ctx.item.name}"
         opinion = ctx.comment
-        tasks = await CaseTask.filter(case_id=ctx.case.id).select_related("department").order_by("-lead", "id")
+        tasks = await case_tasks(ctx.case)
         if tasks:  # a joint case: every department's opinion
             opinion = "；".join(f"{t.department.name}：{t.comment}" for t in tasks if t.comment)
         extra["decision"] = {"content": content, "opinion": opinion}
@@ -240,7 +244,8 @@ async def issue_document(ctx: TransitionContext, kind: str) -> None:
         found = await licence(ctx)
         if found:
             extra["licence"] = found
-    document = await issue_case_document(ctx.govhall, ctx.case, kind, extra)
+    config = cache_for(ctx.govhall, ctx.actor.config_generation)
+    document = await issue_case_document(ctx.govhall, ctx.case, kind, extra, config=config)
     ctx.documents.append(document)
     ctx.changes.setdefault("documents", []).append({"kind": kind, "number": document.number})
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from core.plumbing.errors import UserError
 from core.services.formats import is_valid_resident_id
-from core.plumbing.models import CaseEvent, CaseTask
+from core.plumbing.models import CaseEvent
+from core.services.case_memo import case_tasks
 from core.services.receipt import materials_received
 from core.services.workflow import Guard, TransitionContext
 
@@ -43,7 +44,7 @@ async def something_supplied(ctx: TransitionContext) -> list[UserError]:
 
 async def no_department_tasks(ctx: TransitionContext) -> list[UserError]:
     """A joint case is decided department by department, not in one go."""
-    if await CaseTask.exists(case_id=ctx.case.id):
+    if await case_tasks(ctx.case):
         return [UserError("joint_case", "联办件须由各部门分别审批（approve_task / refuse_task）", None)]
     return []
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.plumbing.errors import UserError, pointer
-from core.plumbing.models import Case, Material, ReceivedMaterial
+from core.plumbing.models import Case, ReceivedMaterial
+from core.plumbing.sql import rows
+from core.services.case_memo import memo_of, once
 from core.services.workflow import TransitionContext
 
 FORMS = {"original": "原件", "copy": "复印件"}
@@ -61,8 +63,37 @@ def parse_received(definition: Mapping[str, Any], raw: Any) -> tuple[list[Receiv
     return entries, errors
 
 
+@dataclass
+class CaseMaterials:
+    """What a case has: the codes of its uploaded files and its counter receipts ``(code, form, count)``."""
+
+    uploaded: list[str]
+    received: list[tuple[str, str, int]]
+
+
+MATERIALS_SQL = (
+    'SELECT 0 AS part, "id", "code", \'\' AS "form", 1 AS "count" FROM "material" WHERE "case_id" = ?'
+    ' UNION ALL SELECT 1 AS part, "id", "code", "form", "count" FROM "received_material" WHERE "case_id" = ?'
+    ' ORDER BY part, "id"'
+)
+
+
+async def case_materials(case: Case) -> CaseMaterials:
+    """Uploaded files and counter receipts of ``case`` in one query, read once per transition
+    (:mod:`core.services.case_memo`: :func:`record_receipt` adds what it records)."""
+
+    async def load() -> CaseMaterials:
+        found = await rows(MATERIALS_SQL, [case.id, case.id])
+        return CaseMaterials(
+            uploaded=[r["code"] for r in found if r["part"] == 0],
+            received=[(r["code"], r["form"], r["count"]) for r in found if r["part"] == 1],
+        )
+
+    return await once(case, "materials", load)
+
+
 async def uploaded_codes(case: Case) -> set[str]:
-    return set(await Material.filter(case_id=case.id).values_list("code", flat=True))
+    return set((await case_materials(case)).uploaded)
 
 
 def missing_main(definition: Mapping[str, Any], present: set[str]) -> list[Mapping[str, Any]]:
@@ -96,10 +127,16 @@ async def record_receipt(ctx: TransitionContext) -> None:
     entries, _ = parse_received(definition, ctx.params.get("received"))
     listed = {m["code"]: m for m in definition.get("materials", [])}
     user_id = ctx.actor.user.id if ctx.actor.user else None
-    for e in entries:
-        m = listed[e.code]
-        await ReceivedMaterial.create(case_id=ctx.case.id, code=e.code, catalogue=m.get("catalogue", ""),
-                                      name=m["name"], form=e.form, count=e.count, received_by_id=user_id)
+    recorded = [
+        ReceivedMaterial(case_id=ctx.case.id, code=e.code, catalogue=listed[e.code].get("catalogue", ""),
+                         name=listed[e.code]["name"], form=e.form, count=e.count, received_by_id=user_id)
+        for e in entries
+    ]
+    if recorded:
+        await ReceivedMaterial.bulk_create(recorded)
+        memo = memo_of(ctx.case)
+        if memo is not None and "materials" in memo:
+            memo["materials"].received.extend((e.code, e.form, e.count) for e in entries)
     if entries:
         ctx.changes["received"] = [{"material": e.code, "name": listed[e.code]["name"], "form": e.form, "count": e.count}
                                    for e in entries]
@@ -116,9 +153,10 @@ async def case_receipt(case: Case) -> dict[str, dict[str, Any]]:
     """By material code: ``{"uploaded": n, "received": {"original": n, "copy": n}, "how": "…"}``, for
     the materials this case actually has (uploaded files or counter receipts), nothing else."""
     result: dict[str, dict[str, Any]] = {}
-    for code in await Material.filter(case_id=case.id).values_list("code", flat=True):
+    found = await case_materials(case)
+    for code in found.uploaded:
         result.setdefault(code, {"uploaded": 0, "received": {}})["uploaded"] += 1
-    for code, form, count in await ReceivedMaterial.filter(case_id=case.id).values_list("code", "form", "count"):
+    for code, form, count in found.received:
         slot = result.setdefault(code, {"uploaded": 0, "received": {}})
         slot["received"][form] = slot["received"].get(form, 0) + count
     for slot in result.values():

@@ -24,7 +24,9 @@ from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
-from core.services import clock
+from core.services import clock, config_cache
+from core.services.case_memo import case_tasks
+from core.services.config_cache import ConfigCache
 from core.plumbing.counters import next_value
 from core.plumbing.errors import UserErrorsException, resolve
 from core.services.outbox import events as outbox_events
@@ -313,23 +315,41 @@ async def _loaded(case: Case, name: str, model: Any) -> Any:
     return await _get(model, getattr(case, f"{name}_id"), case)
 
 
+async def _department(case: Case, config: ConfigCache | None) -> Department | None:
+    if config is not None:
+        return await config_cache.department(config, case.department_id)  # type: ignore[attr-defined]
+    return await _get(Department, case.department_id, case)  # type: ignore[attr-defined]
+
+
+async def _window(case: Case, config: ConfigCache | None) -> Window | None:
+    if config is not None:
+        return await config_cache.window(config, case.center_id, case.window_id)  # type: ignore[attr-defined]
+    return await _get(Window, case.window_id, case)  # type: ignore[attr-defined]
+
+
 async def case_context(
-    govhall: GovHall, case: Case, kind: str, extra: Mapping[str, Any] | None = None
+    govhall: GovHall,
+    case: Case,
+    kind: str,
+    extra: Mapping[str, Any] | None = None,
+    *,
+    config: ConfigCache | None = None,
 ) -> dict[str, Any]:
     """The template context of ``kind`` for ``case`` (in-memory field values are used as they are).
 
     ``extra`` is merged on top, then what the center's ``case_document_context`` hooks return.
+    ``config``: the app's configuration cache valid for the request (departments and windows).
     """
     center: Center = await _loaded(case, "center", Center)
     item: ItemVersion = await _loaded(case, "item_version", ItemVersion)
-    department: Department | None = await _get(Department, case.department_id, case)  # type: ignore[attr-defined]
-    window: Window | None = await _get(Window, case.window_id, case)  # type: ignore[attr-defined]
+    department = await _department(case, config)
+    window = await _window(case, config)
     agent: User | None = await _get(User, case.agent_id, case)  # type: ignore[attr-defined]
     applicant_name = case.applicant_name
     if not applicant_name:
         applicant = await _get(User, case.applicant_id, case)  # type: ignore[attr-defined]
         applicant_name = account_name(applicant.display_name, applicant.username) if applicant else ""
-    tasks = await CaseTask.filter(case_id=case.id).select_related("department").order_by("-lead", "id") if case.id else []
+    tasks = await case_tasks(case)
     definition = item.definition or {}
     department_name = department.name if department else ""
     lead = next((t.department.name for t in tasks if t.lead), department_name)
@@ -375,27 +395,33 @@ async def case_context(
 
 
 async def deciding_department(
-    case: Case, department: Department | None = None, tasks: Any = None
+    case: Case, department: Department | None = None, tasks: Any = None, *, config: ConfigCache | None = None
 ) -> Department | None:
     """The department that decides the case: a joint case's lead department, else the case's own."""
     if tasks is None:
-        tasks = await CaseTask.filter(case_id=case.id).select_related("department").order_by("-lead", "id") if case.id else []
+        tasks = await case_tasks(case)
     lead = next((t.department for t in tasks if t.lead), None)
     if lead is not None:
         return lead
     if department is None:
-        department = await _get(Department, case.department_id, case)  # type: ignore[attr-defined]
+        department = await _department(case, config)
     return department
 
 
 async def issue_case_document(
-    govhall: GovHall, case: Case, kind: str, extra: Mapping[str, Any] | None = None
+    govhall: GovHall,
+    case: Case,
+    kind: str,
+    extra: Mapping[str, Any] | None = None,
+    *,
+    config: ConfigCache | None = None,
 ) -> Document:
     """:func:`case_context` + :func:`issue_document` for the case's center (a decision or
-    certificate: in the deciding department's name, under its 文号 prefix)."""
-    context = await case_context(govhall, case, kind, extra)
+    certificate: in the deciding department's name, under its 文号 prefix). ``config``: the app's
+    configuration cache valid for the request, if any."""
+    context = await case_context(govhall, case, kind, extra, config=config)
     center = await _loaded(case, "center", Center)
-    department = await deciding_department(case) if kind in DEPARTMENT_KINDS else None
+    department = await deciding_department(case, config=config) if kind in DEPARTMENT_KINDS else None
     return await issue_document(govhall, center=center, kind=kind, context=context, case=case, department=department)
 
 

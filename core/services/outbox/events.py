@@ -14,11 +14,14 @@ Event kinds the core publishes (``docs/plugins.md`` lists their payloads):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from core.plumbing.outbox_models import OutboxEvent
+from core.plumbing.sql import insert_rows
 
 if TYPE_CHECKING:
     from core.plumbing.models import Case, CaseEvent, Center, Document, ItemVersion, Rating
@@ -35,15 +38,64 @@ def _json(value: Any) -> Any:
     return value
 
 
-async def publish(kind: str, *, center: Center | int | None, payload: Mapping[str, Any], subject: str = "") -> OutboxEvent:
-    """Write one event (``kind`` like ``plugin.thing_happened``) in the caller's transaction."""
+_BATCH: ContextVar[list[OutboxEvent] | None] = ContextVar("outbox_batch", default=None)
+# Every column of an event row, as a batch writes them (see :func:`batched`).
+_COLUMNS = ("event_id", "center_id", "kind", "subject", "payload", "state", "attempts", "next_attempt_at",
+            "lease_until", "claim", "done_targets", "last_error", "created_at", "delivered_at")
+
+
+def _event(kind: str, center: Center | int | None, payload: Mapping[str, Any], subject: str) -> OutboxEvent:
     if not KIND_RE.match(kind):
         raise ValueError(f"event kind must look like 'plugin.something': {kind!r}")
     center_id = center if isinstance(center, int) or center is None else center.id
     now = datetime.now(timezone.utc)
-    return await OutboxEvent.create(
-        center_id=center_id, kind=kind, subject=subject[:64], payload=dict(payload), next_attempt_at=now,
-    )
+    return OutboxEvent(center_id=center_id, kind=kind, subject=subject[:64], payload=dict(payload), next_attempt_at=now)
+
+
+async def publish(kind: str, *, center: Center | int | None, payload: Mapping[str, Any], subject: str = "") -> OutboxEvent:
+    """Write one event (``kind`` like ``plugin.thing_happened``) in the caller's transaction."""
+    event = _event(kind, center, payload, subject)
+    await _write_batch()  # the core's events kept so far come first: the outbox keeps the order
+    await event.save()
+    return event
+
+
+async def _emit(kind: str, *, center: Center | int | None, payload: Mapping[str, Any], subject: str = "") -> None:
+    """One of the core's own events: kept for the batch when one is open (:func:`batched`),
+    otherwise written now."""
+    event = _event(kind, center, payload, subject)
+    batch = _BATCH.get()
+    if batch is None:
+        await event.save()
+    else:
+        batch.append(event)
+
+
+@asynccontextmanager
+async def batched() -> AsyncIterator[None]:
+    """Inside the block the core's own events (a transition's notices and milestones) are kept and
+    written together when it ends, in the order they were published, as one multi-row ``INSERT``
+    in the caller's transaction (which must enclose the block). An event published otherwise
+    meanwhile (:func:`publish`) first writes those kept so far. Nothing is written when the block
+    raises: the transaction rolls back anyway."""
+    token = _BATCH.set([])
+    try:
+        yield
+        await _write_batch()
+    finally:
+        _BATCH.reset(token)
+
+
+async def _write_batch() -> None:
+    batch = _BATCH.get()
+    if not batch:
+        return
+    events = list(batch)
+    batch.clear()
+    now = datetime.now(timezone.utc)
+    for event in events:
+        event.created_at = now  # as the ORM stamps auto_now_add on insert
+    await insert_rows(OutboxEvent, [{name: getattr(event, name) for name in _COLUMNS} for event in events])
 
 
 def case_block(case: Case, item: ItemVersion | None = None) -> dict[str, Any]:
@@ -126,12 +178,12 @@ async def case_transitioned(ctx: TransitionContext, event: CaseEvent) -> None:
             payload["decision"] = decision
         if documents:
             payload["documents"] = documents
-        await publish(kind, center=ctx.center, payload=payload, subject=case.number)
+        await _emit(kind, center=ctx.center, payload=payload, subject=case.number)
     if "alert" in ctx.case_fields and case.alert == "NONE":
         last = await OutboxEvent.filter(subject=case.number, kind__in=["alert.raised", "alert.cleared"]).order_by("-id").first()
         if last is not None and last.kind == "alert.raised":
             payload = {**base, "alert": {"level": "NONE", "previous": last.payload.get("alert", {}).get("level")}}
-            await publish("alert.cleared", center=ctx.center, payload=payload, subject=case.number)
+            await _emit("alert.cleared", center=ctx.center, payload=payload, subject=case.number)
 
 
 async def alerts_raised(raised: Iterable[Any]) -> None:
@@ -180,4 +232,4 @@ async def document_issued(center: Center, document: Document, case: Case | None)
         },
         "case": {"id": case.id, "number": case.number} if case is not None else None,
     }
-    await publish("document.issued", center=center, payload=payload, subject=case.number if case is not None else document.number)
+    await _emit("document.issued", center=center, payload=payload, subject=case.number if case is not None else document.number)
