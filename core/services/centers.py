@@ -131,7 +131,7 @@ async def get_center(code: str) -> Center:
     return center
 
 
-async def cached_center(govhall: GovHall, generation: int | None, code: str) -> Center:
+async def cached_center(govhall: GovHall | None, generation: int | None, code: str) -> Center:
     """:func:`get_center`, kept by the app while the configuration generation the request read
     (``Actor.config_generation``) is current: see :mod:`core.services.config_cache`. Callers must not
     change the returned row."""

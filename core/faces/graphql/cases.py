@@ -284,7 +284,7 @@ class Query:
     ) -> CaseConnection:
         page = await service.list_cases(
             info.context.actor, center, state=state, kind=kind, alert=alert.value if alert else None,
-            department=department, mine=mine, first=first, after=after, search=search,
+            department=department, mine=mine, first=first, after=after, search=search, govhall=info.context.govhall,
         )
         edges = [CaseEdge(node=case_type(c), cursor=service.encode_cursor(c)) for c in page.cases]
         return CaseConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -52,18 +53,43 @@ def _many_per_case(
 
 
 class Loaders:
-    """One set per request (a loader caches what it read for the request's lifetime only)."""
+    """One set per request (a loader caches what it read for the request's lifetime only). Each
+    loader is made when a resolver first asks for it: most requests use none of them."""
 
     def __init__(self) -> None:
-        self.center: DataLoader[int, Center | None] = DataLoader(_by_id(Center))
-        self.department: DataLoader[int, Department | None] = DataLoader(_by_id(Department))
+        self.extra: dict[str, Any] = {}  # loaders plugins add for their own fields
+
+    @cached_property
+    def center(self) -> DataLoader[int, Center | None]:
+        return DataLoader(_by_id(Center))
+
+    @cached_property
+    def department(self) -> DataLoader[int, Department | None]:
+        return DataLoader(_by_id(Department))
+
+    @cached_property
+    def item_version(self) -> DataLoader[int, ItemVersion | None]:
         # a list shows an item's code, name and version: never its definition (the whole form)
-        self.item_version: DataLoader[int, ItemVersion | None] = DataLoader(_by_id(ItemVersion, only=("code", "name", "version")))
-        self.rating: DataLoader[int, Rating | None] = DataLoader(_one_per_case(Rating))
-        self.events: DataLoader[int, list[CaseEvent]] = DataLoader(_many_per_case(CaseEvent, "seq"))
-        self.documents: DataLoader[int, list[Document]] = DataLoader(_many_per_case(
+        return DataLoader(_by_id(ItemVersion, only=("code", "name", "version")))
+
+    @cached_property
+    def rating(self) -> DataLoader[int, Rating | None]:
+        return DataLoader(_one_per_case(Rating))
+
+    @cached_property
+    def events(self) -> DataLoader[int, list[CaseEvent]]:
+        return DataLoader(_many_per_case(CaseEvent, "seq"))
+
+    @cached_property
+    def documents(self) -> DataLoader[int, list[Document]]:
+        return DataLoader(_many_per_case(
             Document, "id", only=("id", "public_id", "kind", "title", "number", "issued_on", "sha256", "verify_code",
                            "state", "progress")))
-        self.tasks: DataLoader[int, list[CaseTask]] = DataLoader(_many_per_case(CaseTask, "id", related=("department",)))
-        self.notifications: DataLoader[int, list[Notification]] = DataLoader(_many_per_case(Notification, "id"))
-        self.extra: dict[str, Any] = {}  # loaders plugins add for their own fields
+
+    @cached_property
+    def tasks(self) -> DataLoader[int, list[CaseTask]]:
+        return DataLoader(_many_per_case(CaseTask, "id", related=("department",)))
+
+    @cached_property
+    def notifications(self) -> DataLoader[int, list[Notification]]:
+        return DataLoader(_many_per_case(Notification, "id"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -42,9 +41,9 @@ def build_schema(hub: PluginHub) -> strawberry.Schema:
         query=merge_types("Query", tuple(queries)),
         mutation=merge_types("Mutation", tuple(mutations)),
         # factories, not instances: an extension keeps the request's execution context on itself;
-        # RequestLimits counts tokens before ParserCache parses, and validates (cached) itself, its own
-        # cheap rules first
-        extensions=[RequestLimits, lambda: ParserCache(maxsize=512), GovHallErrors],
+        # RequestLimits counts tokens before it parses (cached by the query text), and validates
+        # (cached too) itself, its own cheap rules first
+        extensions=[RequestLimits, GovHallErrors],
         config=StrawberryConfig(auto_camel_case=True),
     )
 
