@@ -4,16 +4,48 @@ one query per kind, not one per case (made in :func:`core.faces.graphql.context.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
+from strawberry.types.nodes import SelectedField, Selection
 from tortoise.models import Model
 
 from core.plumbing.models import CaseEvent, Center, CaseTask, Department, Document, ItemVersion, Notification, Rating
 
 M = TypeVar("M", bound=Model)
+K = TypeVar("K")
+T = TypeVar("T")
+
+
+def ready(loader: DataLoader[K, T], key: K) -> T | Awaitable[T]:
+    """What ``loader`` holds for ``key`` if it has already loaded it, else the awaitable load.
+
+    A field whose resolver is plain (not ``async``) and returns a value needs no task of its own:
+    on a page of cases the list's resolver loads a kind for every row at once (one query, see
+    :func:`selected_below`), and each row's field then answers at once."""
+    future = loader.load(key)
+    if future.done() and not future.cancelled() and future.exception() is None:  # type: ignore[attr-defined]
+        return future.result()  # type: ignore[attr-defined]
+    return future
+
+
+def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        else:  # a fragment, inline or named: its fields are selected here too
+            yield from _fields(selection.selections)
+
+
+def selected_below(selections: Iterable[Selection], *path: str) -> set[str]:
+    """The names of the fields selected at ``path`` under ``selections``, fragments expanded:
+    ``selected_below(info.selected_fields, "cases", "edges", "node")``."""
+    current = list(selections)
+    for name in path:
+        current = [s for f in _fields(current) if f.name == name for s in f.selections]
+    return {f.name for f in _fields(current)}
 
 
 def _by_id(model: type[M], only: Sequence[str] = ()) -> Callable[[Sequence[int]], Awaitable[list[M | None]]]:
