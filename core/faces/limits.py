@@ -522,11 +522,15 @@ def checked_document(
     """:func:`_document_errors` of ``document`` (parsed from ``query``), kept for the next request
     that sends the same text. The list returned is the cache's: copy it before changing it."""
     if query is None:
-        return _document_errors(schema, document, tier, limit_rules, validation_rules)
+        return _document_errors(
+            schema=schema, document=document, tier=tier, limit_rules=limit_rules, validation_rules=validation_rules
+        )
     key = (schema, query, tier.name, limit_rules, validation_rules)
     errors = _checked.get(key)
     if errors is None:
-        errors = _document_errors(schema, document, tier, limit_rules, validation_rules)
+        errors = _document_errors(
+            schema=schema, document=document, tier=tier, limit_rules=limit_rules, validation_rules=validation_rules
+        )
         if len(_checked) >= _CHECKED_SIZE:
             del _checked[next(iter(_checked))]  # the oldest entry
         _checked[key] = errors
@@ -565,8 +569,10 @@ class RequestLimits(SchemaExtension):
         ctx = self.execution_context
         document = ctx.graphql_document
         if document is not None:
-            errors = checked_document(ctx.schema._schema, ctx.query, document, self.tier, self.limit_rules,
-                                      ctx.validation_rules)
+            errors = checked_document(
+                schema=ctx.schema._schema, query=ctx.query, document=document, tier=self.tier,
+                limit_rules=self.limit_rules, validation_rules=ctx.validation_rules,
+            )
             if not errors:
                 errors = self._value_errors(document)
             ctx.pre_execution_errors = list(errors)  # a new list: the cache owns the old one
