@@ -36,7 +36,7 @@ from core.plumbing.settings import Settings
 
 WEB_DIR = shipped_dir("web")
 
-# Strawberry logs a full traceback for every error it returns; ours are logged once, by GovHallErrors.
+# Strawberry logs a full traceback for every error it returns; ours are logged once, by GovHallExtension.
 logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
 
 

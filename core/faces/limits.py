@@ -52,6 +52,7 @@ from graphql import (
     ValidationRule,
     get_named_type,
 )
+from graphql.language import parse
 from graphql.language import IntValueNode, ListValueNode, ObjectValueNode, ValueNode, VariableNode
 from graphql.utilities import TypeInfo, value_from_ast_untyped
 from graphql.validation import NoSchemaIntrospectionCustomRule
@@ -487,14 +488,61 @@ def count_tokens(query: str, stop_after: int | None = None) -> int:
     return sum(1 for _ in islice(_TOKEN.finditer(query), stop_after))
 
 
-_cached_validate = lru_cache(maxsize=512)(validate_document)
+_parse = lru_cache(maxsize=512)(parse)
+"""Parsed documents by query text and token limit, shared by every request and schema."""
+
+_CHECKED_SIZE = 512
+_checked: dict[tuple[Any, ...], list[GraphQLError]] = {}
+"""What :func:`_document_errors` found, by schema, query text, tier and rules: a signed-in
+client sends the same few documents again and again, and hashing a text is far cheaper than
+hashing a document (graphql-core's nodes hash their whole subtree, every time)."""
+
+
+def _document_errors(
+    schema: GraphQLSchema, document: DocumentNode, tier: Tier, limit_rules: tuple[type[ASTValidationRule], ...],
+    validation_rules: tuple[type[ASTValidationRule], ...],
+) -> list[GraphQLError]:
+    """The limit rules' refusals, else the full validation's errors."""
+    selections = expanded_selections(document)
+    if selections > tier.max_selections:
+        return [_refusal(f"查询过大：展开片段后有 {selections} 个字段，最多 {tier.max_selections} 个", "selections")]
+    # These rules do all their work when constructed: no need for graphql-core's slow full walk.
+    errors: list[GraphQLError] = []
+    context = ValidationContext(schema, document, TypeInfo(schema), errors.append)
+    for rule in limit_rules:
+        if rule in CONSTRUCTOR_RULES:
+            rule(context)
+    return errors or validate_document(schema, document, validation_rules)
+
+
+def checked_document(
+    schema: GraphQLSchema, query: str | None, document: DocumentNode, tier: Tier,
+    limit_rules: tuple[type[ASTValidationRule], ...], validation_rules: tuple[type[ASTValidationRule], ...],
+) -> list[GraphQLError]:
+    """:func:`_document_errors` of ``document`` (parsed from ``query``), kept for the next request
+    that sends the same text. The list returned is the cache's: copy it before changing it."""
+    if query is None:
+        return _document_errors(
+            schema=schema, document=document, tier=tier, limit_rules=limit_rules, validation_rules=validation_rules
+        )
+    key = (schema, query, tier.name, limit_rules, validation_rules)
+    errors = _checked.get(key)
+    if errors is None:
+        errors = _document_errors(
+            schema=schema, document=document, tier=tier, limit_rules=limit_rules, validation_rules=validation_rules
+        )
+        if len(_checked) >= _CHECKED_SIZE:
+            del _checked[next(iter(_checked))]  # the oldest entry
+        _checked[key] = errors
+    return errors
 
 
 class RequestLimits(SchemaExtension):
-    """Applies the caller's tier to the request (see the module docstring for the order) and
-    validates: the cheap limit rules first, so an oversized document is refused before graphql-core's
-    full validation (whose overlapping-fields rule is quadratic in the fields) ever sees it; then
-    the full validation, cached like Strawberry's ValidationCache; then cost and input values."""
+    """Applies the caller's tier to the request (see the module docstring for the order), parses
+    (cached by the query text) and validates: the cheap limit rules first, so an oversized document
+    is refused before graphql-core's full validation (whose overlapping-fields rule is quadratic in
+    the fields) ever sees it; then the full validation, cached by the query text too; then cost and
+    input values, which depend on the variables, on every request."""
 
     def on_operation(self) -> Iterator[None]:
         ctx = self.execution_context
@@ -514,30 +562,21 @@ class RequestLimits(SchemaExtension):
         if _LONG_DIGITS.search(query) and any(_is_huge_number(m.group()) for m in _TOKEN.finditer(query)):
             # graphql-core would fail converting it (Python refuses ints of over 4,300 digits)
             raise GraphQLError("查询中的数值超出可处理的范围", extensions={"code": "BAD_USER_INPUT"})
+        self.execution_context.graphql_document = _parse(query, max_tokens=limit)  # cached by its text
         yield
 
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
         document = ctx.graphql_document
         if document is not None:
-            errors = self._limit_errors(document) or _cached_validate(ctx.schema._schema, document, ctx.validation_rules)
+            errors = checked_document(
+                schema=ctx.schema._schema, query=ctx.query, document=document, tier=self.tier,
+                limit_rules=self.limit_rules, validation_rules=ctx.validation_rules,
+            )
             if not errors:
                 errors = self._value_errors(document)
             ctx.pre_execution_errors = list(errors)  # a new list: the cache owns the old one
         yield
-
-    def _limit_errors(self, document: DocumentNode) -> list[GraphQLError]:
-        selections = expanded_selections(document)
-        if selections > self.tier.max_selections:
-            return [_refusal(f"查询过大：展开片段后有 {selections} 个字段，最多 {self.tier.max_selections} 个", "selections")]
-        # These rules do all their work when constructed: no need for graphql-core's slow full walk.
-        errors: list[GraphQLError] = []
-        schema = self.execution_context.schema._schema
-        context = ValidationContext(schema, document, TypeInfo(schema), errors.append)
-        for rule in self.limit_rules:
-            if rule in CONSTRUCTOR_RULES:
-                rule(context)
-        return errors
 
     def _value_errors(self, document: DocumentNode) -> list[GraphQLError]:
         ctx = self.execution_context

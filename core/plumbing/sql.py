@@ -66,6 +66,18 @@ async def insert_rows(model: type[Model], values: Sequence[Mapping[str, Any]]) -
     await get_connection("default").execute_query(for_dialect(sql), args)
 
 
+async def insert_row(model: type[Model], values: Mapping[str, Any]) -> int:
+    """Insert one row of ``model`` and return its id: one statement on both databases, with no
+    model instance built and validated first. ``values`` (by field name, converted as the ORM
+    converts them) must name every column the ORM would fill in: its Python-side defaults do not
+    apply here."""
+    columns, args = _columns(model, values)
+    sql = for_dialect(
+        f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) VALUES ({", ".join("?" for _ in args)}) RETURNING "id"'
+    )
+    return (await get_connection("default").execute_query_dict(sql, args))[0]["id"]
+
+
 def _number(prefix: str, seq: int) -> str:
     return f"{prefix}{seq:06d}"
 

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from typing import TYPE_CHECKING
 
 from tortoise.connection import get_connection
@@ -196,6 +197,13 @@ LEFT JOIN center c ON c.id = ra.center_id
 LEFT JOIN department d ON d.id = ra.department_id
 WHERE t.token_hash = ?
 """
+
+
+@cache
+def _auth_sql(postgres: bool) -> str:
+    return for_dialect(_AUTH_SQL.format(generation=GENERATION_SQL), postgres)
+
+
 _USER_COLUMNS = ("id", "username", "password_hash", "display_name", "phone", "id_number", "active", "created_at")
 
 
@@ -206,7 +214,7 @@ async def authenticate(token: str | None) -> Actor:
     if not token:
         return Actor()
     conn = get_connection("default")
-    rows = await conn.execute_query_dict(for_dialect(_AUTH_SQL.format(generation=GENERATION_SQL)), [_token_hash(token)])
+    rows = await conn.execute_query_dict(_auth_sql(conn.capabilities.dialect == "postgres"), [_token_hash(token)])
     if not rows:
         return Actor()
     first = rows[0]

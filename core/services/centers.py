@@ -145,7 +145,7 @@ async def cached_center_by_id(govhall: GovHall, generation: int | None, center_i
     return center
 
 
-async def cached_center(govhall: GovHall, generation: int | None, code: str) -> Center:
+async def cached_center(govhall: GovHall | None, generation: int | None, code: str) -> Center:
     """:func:`get_center`, kept by the app while the configuration generation the request read
     (``Actor.config_generation``) is current: see :mod:`core.services.config_cache`. Callers must not
     change the returned row."""

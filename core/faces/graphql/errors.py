@@ -10,7 +10,6 @@ import re
 from typing import Any
 
 from graphql.error import GraphQLError
-from strawberry.extensions import MaskErrors
 
 from core.plumbing.errors import Forbidden, NotFound, UserErrorsException
 from core.faces.limits import is_production, public_limit_error, tier_for
@@ -28,14 +27,6 @@ def public_errors(errors: list[GraphQLError], context: Any) -> list[GraphQLError
     if is_production(context) and getattr(getattr(context, "actor", None), "user", None) is None:
         public = [_without_suggestions(e) for e in public]
     return public
-
-
-class GovHallErrors(MaskErrors):
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=lambda e: True, error_message=INTERNAL_MESSAGE)
-
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return public_errors(errors, self.execution_context.context)
 
 
 def _public(error: GraphQLError, context: Any) -> GraphQLError:

@@ -4,15 +4,48 @@ one query per kind, not one per case (made in :func:`core.faces.graphql.context.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
+from strawberry.types.nodes import SelectedField, Selection
 from tortoise.models import Model
 
 from core.plumbing.models import CaseEvent, Center, CaseTask, Department, Document, ItemVersion, Notification, Rating
 
 M = TypeVar("M", bound=Model)
+K = TypeVar("K")
+T = TypeVar("T")
+
+
+def ready(loader: DataLoader[K, T], key: K) -> T | Awaitable[T]:
+    """What ``loader`` holds for ``key`` if it has already loaded it, else the awaitable load.
+
+    A field whose resolver is plain (not ``async``) and returns a value needs no task of its own:
+    on a page of cases the list's resolver loads a kind for every row at once (one query, see
+    :func:`selected_below`), and each row's field then answers at once."""
+    future = loader.load(key)
+    if future.done() and not future.cancelled() and future.exception() is None:  # type: ignore[attr-defined]
+        return future.result()  # type: ignore[attr-defined]
+    return future
+
+
+def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        else:  # a fragment, inline or named: its fields are selected here too
+            yield from _fields(selection.selections)
+
+
+def selected_below(selections: Iterable[Selection], *path: str) -> set[str]:
+    """The names of the fields selected at ``path`` under ``selections``, fragments expanded:
+    ``selected_below(info.selected_fields, "cases", "edges", "node")``."""
+    current = list(selections)
+    for name in path:
+        current = [s for f in _fields(current) if f.name == name for s in f.selections]
+    return {f.name for f in _fields(current)}
 
 
 def _by_id(model: type[M], only: Sequence[str] = ()) -> Callable[[Sequence[int]], Awaitable[list[M | None]]]:
@@ -52,18 +85,43 @@ def _many_per_case(
 
 
 class Loaders:
-    """One set per request (a loader caches what it read for the request's lifetime only)."""
+    """One set per request (a loader caches what it read for the request's lifetime only). Each
+    loader is made when a resolver first asks for it: most requests use none of them."""
 
     def __init__(self) -> None:
-        self.center: DataLoader[int, Center | None] = DataLoader(_by_id(Center))
-        self.department: DataLoader[int, Department | None] = DataLoader(_by_id(Department))
+        self.extra: dict[str, Any] = {}  # loaders plugins add for their own fields
+
+    @cached_property
+    def center(self) -> DataLoader[int, Center | None]:
+        return DataLoader(_by_id(Center))
+
+    @cached_property
+    def department(self) -> DataLoader[int, Department | None]:
+        return DataLoader(_by_id(Department))
+
+    @cached_property
+    def item_version(self) -> DataLoader[int, ItemVersion | None]:
         # a list shows an item's code, name and version: never its definition (the whole form)
-        self.item_version: DataLoader[int, ItemVersion | None] = DataLoader(_by_id(ItemVersion, only=("code", "name", "version")))
-        self.rating: DataLoader[int, Rating | None] = DataLoader(_one_per_case(Rating))
-        self.events: DataLoader[int, list[CaseEvent]] = DataLoader(_many_per_case(CaseEvent, "seq"))
-        self.documents: DataLoader[int, list[Document]] = DataLoader(_many_per_case(
+        return DataLoader(_by_id(ItemVersion, only=("code", "name", "version")))
+
+    @cached_property
+    def rating(self) -> DataLoader[int, Rating | None]:
+        return DataLoader(_one_per_case(Rating))
+
+    @cached_property
+    def events(self) -> DataLoader[int, list[CaseEvent]]:
+        return DataLoader(_many_per_case(CaseEvent, "seq"))
+
+    @cached_property
+    def documents(self) -> DataLoader[int, list[Document]]:
+        return DataLoader(_many_per_case(
             Document, "id", only=("id", "public_id", "kind", "title", "number", "issued_on", "sha256", "verify_code",
                            "state", "progress")))
-        self.tasks: DataLoader[int, list[CaseTask]] = DataLoader(_many_per_case(CaseTask, "id", related=("department",)))
-        self.notifications: DataLoader[int, list[Notification]] = DataLoader(_many_per_case(Notification, "id"))
-        self.extra: dict[str, Any] = {}  # loaders plugins add for their own fields
+
+    @cached_property
+    def tasks(self) -> DataLoader[int, list[CaseTask]]:
+        return DataLoader(_many_per_case(CaseTask, "id", related=("department",)))
+
+    @cached_property
+    def notifications(self) -> DataLoader[int, list[Notification]]:
+        return DataLoader(_many_per_case(Notification, "id"))

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 
 import strawberry
-from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from core.faces.limits import RequestLimits
 from core.services.plugins import PluginHub
 from core.faces.graphql import accounts, centers
-from core.faces.graphql.errors import GovHallErrors
+from core.faces.graphql.errors import public_errors
 
 CORE_QUERIES: list[type] = [accounts.Query, centers.Query]
 CORE_MUTATIONS: list[type] = [accounts.Mutation, centers.Mutation]
@@ -30,6 +30,18 @@ def _optional_pieces() -> tuple[list[type], list[type]]:
         queries.extend(getattr(module, "QUERIES", [getattr(module, "Query", None)]))
         mutations.extend(getattr(module, "MUTATIONS", [getattr(module, "Mutation", None)]))
     return [q for q in queries if q], [m for m in mutations if m]
+
+
+class GovHallExtension(RequestLimits):
+    """The request's limits (:class:`RequestLimits`: tokens, parsing, validation, cost, input
+    values), then what the client may see of the errors (:func:`public_errors`): no traceback ever
+    leaves. One extension, so Strawberry sets up its hooks once per request, not once per concern."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield from super().on_operation()
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = public_errors(result.errors, self.execution_context.context)
 
 
 def build_schema(hub: PluginHub) -> strawberry.Schema:
@@ -50,10 +62,10 @@ def _schema_of(queries: tuple[type, ...], mutations: tuple[type, ...]) -> strawb
     return strawberry.Schema(
         query=merge_types("Query", queries),
         mutation=merge_types("Mutation", mutations),
-        # factories, not instances: an extension keeps the request's execution context on itself;
-        # RequestLimits counts tokens before ParserCache parses, and validates (cached) itself, its own
-        # cheap rules first
-        extensions=[RequestLimits, lambda: ParserCache(maxsize=512), GovHallErrors],
+        # a factory, not an instance: an extension keeps the request's execution context on itself;
+        # it counts tokens before it parses (cached by the query text), and validates (cached too)
+        # itself, its own cheap rules first
+        extensions=[GovHallExtension],
         config=StrawberryConfig(auto_camel_case=True),
     )
 

@@ -30,7 +30,7 @@ from core.services.config_cache import ConfigCache
 from core.plumbing.counters import next_value
 from core.plumbing.errors import UserErrorsException, resolve
 from core.services.outbox import events as outbox_events
-from core.plumbing.models import Case, CaseTask, Center, Department, Document, ItemVersion, User, Window
+from core.plumbing.models import Case, Center, Department, Document, ItemVersion, User, Window
 from core.services.parties import account_name
 from core.services.plugins import acall
 from core.services.documents.frozen import freeze

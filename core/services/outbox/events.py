@@ -20,8 +20,8 @@ from contextvars import ContextVar
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from core.plumbing.outbox_models import OutboxEvent
-from core.plumbing.sql import insert_rows
+from core.plumbing.outbox_models import OutboxEvent, new_event_id
+from core.plumbing.sql import insert_row, insert_rows
 
 if TYPE_CHECKING:
     from core.plumbing.models import Case, CaseEvent, Center, Document, ItemVersion, Rating
@@ -38,37 +38,40 @@ def _json(value: Any) -> Any:
     return value
 
 
-_BATCH: ContextVar[list[OutboxEvent] | None] = ContextVar("outbox_batch", default=None)
-# Every column of an event row, as a batch writes them (see :func:`batched`).
-_COLUMNS = ("event_id", "center_id", "kind", "subject", "payload", "state", "attempts", "next_attempt_at",
-            "lease_until", "claim", "done_targets", "last_error", "created_at", "delivered_at")
+_BATCH: ContextVar[list[dict[str, Any]] | None] = ContextVar("outbox_batch", default=None)
 
 
-def _event(kind: str, center: Center | int | None, payload: Mapping[str, Any], subject: str) -> OutboxEvent:
+def _row(kind: str, center: Center | int | None, payload: Mapping[str, Any], subject: str) -> dict[str, Any]:
+    """Every column of a new event row, as OutboxEvent's defaults fill them in (the row is written
+    with plain INSERTs: no model is built and validated on the hot path)."""
     if not KIND_RE.match(kind):
         raise ValueError(f"event kind must look like 'plugin.something': {kind!r}")
     center_id = center if isinstance(center, int) or center is None else center.id
     now = datetime.now(timezone.utc)
-    return OutboxEvent(center_id=center_id, kind=kind, subject=subject[:64], payload=dict(payload), next_attempt_at=now)
+    return {
+        "event_id": new_event_id(), "center_id": center_id, "kind": kind, "subject": subject[:64], "payload": dict(payload),
+        "state": "pending", "attempts": 0, "next_attempt_at": now, "lease_until": None, "claim": "", "done_targets": [],
+        "last_error": "", "created_at": now, "delivered_at": None,
+    }
 
 
 async def publish(kind: str, *, center: Center | int | None, payload: Mapping[str, Any], subject: str = "") -> OutboxEvent:
     """Write one event (``kind`` like ``plugin.thing_happened``) in the caller's transaction."""
-    event = _event(kind, center, payload, subject)
+    values = _row(kind, center, payload, subject)
     await _write_batch()  # the core's events kept so far come first: the outbox keeps the order
-    await event.save()
-    return event
+    event_id = await insert_row(OutboxEvent, values)
+    return OutboxEvent._init_from_db(id=event_id, **values)
 
 
 async def _emit(kind: str, *, center: Center | int | None, payload: Mapping[str, Any], subject: str = "") -> None:
     """One of the core's own events: kept for the batch when one is open (:func:`batched`),
     otherwise written now."""
-    event = _event(kind, center, payload, subject)
+    values = _row(kind, center, payload, subject)
     batch = _BATCH.get()
     if batch is None:
-        await event.save()
+        await insert_row(OutboxEvent, values)
     else:
-        batch.append(event)
+        batch.append(values)
 
 
 @asynccontextmanager
@@ -90,12 +93,12 @@ async def _write_batch() -> None:
     batch = _BATCH.get()
     if not batch:
         return
-    events = list(batch)
+    rows = list(batch)
     batch.clear()
     now = datetime.now(timezone.utc)
-    for event in events:
-        event.created_at = now  # as the ORM stamps auto_now_add on insert
-    await insert_rows(OutboxEvent, [{name: getattr(event, name) for name in _COLUMNS} for event in events])
+    for row in rows:
+        row["created_at"] = now  # when written, as the ORM stamps auto_now_add on insert
+    await insert_rows(OutboxEvent, rows)
 
 
 def case_block(case: Case, item: ItemVersion | None = None) -> dict[str, Any]:
