@@ -619,7 +619,10 @@ class Complaint(Model):
     verified_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="complaints_verified", null=True, on_delete=fields.SET_NULL
     )
-    consequence = fields.CharField(max_length=16, default="", description="notice (通报) or removal (下岗)")
+    consequence = fields.CharField(
+        max_length=16, default="", description="notice (通报) or removal (下岗), then removed or retained once decided"
+    )
+    removal_on = fields.DateField(null=True, description="下岗 takes effect on this day (a removal decided as removed)")
 
     class Meta:
         table = "complaint"

@@ -10,7 +10,6 @@ heads and administrators.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -26,7 +25,6 @@ from core.services.complaints import MAX_TEXT, _not_about_self, _notify, _step, 
 DECIDE_ROLES = ("supervisor", "admin")
 OUTCOMES = {"removed": "确认下岗", "retained": "不予下岗"}
 FLAGGED = ("removal", *OUTCOMES)
-_CONFIRMED = re.compile(r"^(\d{4}-\d{2}-\d{2})起下岗：(.*)$", re.S)
 
 
 @dataclass(frozen=True)
@@ -46,14 +44,18 @@ def decision_of(row: Complaint, steps: list[ComplaintStep]) -> RemovalDecision |
     if row.consequence not in OUTCOMES:
         return None
     step = next((s for s in reversed(steps) if s.action == row.consequence), None)
-    text = step.text if step else ""
-    found = _CONFIRMED.match(text) if row.consequence == "removed" else None
+    effective_on = row.removal_on if row.consequence == "removed" else None
     return RemovalDecision(
-        outcome=row.consequence, effective_on=date.fromisoformat(found.group(1)) if found else None,
-        note=found.group(2) if found else text,
+        outcome=row.consequence, effective_on=effective_on,
+        note=(step.text if step else "").removeprefix(_said(effective_on, "")),
         decided_by=(step.actor.display_name or step.actor.username) if step and step.actor else None,
         decided_at=step.at if step else None, complaint_id=row.id,
     )
+
+
+def _said(removal_on: date | None, note: str) -> str:
+    """The decision as the complaint's log and the notice word it: the day first when confirmed."""
+    return f"{removal_on.isoformat()}起下岗：{note}" if removal_on else note
 
 
 def _checked(confirmed: bool, effective_on: date | None, note: str | None, verified_on: date) -> str:
@@ -85,15 +87,16 @@ async def decide_removal(
     verified_on = row.verified_at.astimezone(CENTER_TZ).date() if row.verified_at else local_today()
     text = _checked(confirmed, effective_on, note, verified_on)
     outcome = "removed" if confirmed else "retained"
-    step_text = f"{effective_on.isoformat()}起下岗：{text}" if confirmed and effective_on else text
+    removal_on = effective_on if confirmed else None
+    said = _said(removal_on, text)
     name = row.staff.display_name or row.staff.username if row.staff else ""
     async with in_transaction():
-        if not await Complaint.filter(id=row.id, consequence="removal").update(consequence=outcome):
+        if not await Complaint.filter(id=row.id, consequence="removal").update(consequence=outcome, removal_on=removal_on):
             raise UserErrorsException.single("state", "该下岗建议已有决定", None)
-        row.consequence = outcome
-        await _step(row, actor, outcome, step_text)
+        row.consequence, row.removal_on = outcome, removal_on
+        await _step(row, actor, outcome, said)
         await _notify(row, ("supervisor", "head", "admin"),
-                      f"【下岗决定】第{row.id}号投诉：{name}{OUTCOMES[outcome]}（{step_text}）")
+                      f"【下岗决定】第{row.id}号投诉：{name}{OUTCOMES[outcome]}（{said}）")
     return await load_complaint(row.id)
 
 
