@@ -61,10 +61,9 @@ async def test_submit_case_runs_few_statements_and_reads_no_configuration(app, g
         case = await submit(drive)
     assert case["number"].startswith("HALL-")
     # The token (with the configuration generation); the number, the case and its first event
-    # (one statement on PostgreSQL); the deadline timer; on SQLite BEGIN, COMMIT and the
-    # timer's ``last_insert_rowid()`` too; and the ``case.submitted`` outbox event (its id returned by
-    # the INSERT), in the same transaction. 13 statements before the caches and the plain SQL.
-    assert len(statements) <= (4 if is_postgres() else 10), statements
+    # (one statement on PostgreSQL); the deadline timer and the ``case.submitted`` outbox event (each
+    # one INSERT returning its id); on SQLite BEGIN and COMMIT too; all in one transaction. 13 statements before the caches and the plain SQL.
+    assert len(statements) <= (4 if is_postgres() else 9), statements
     assert sum("outbox_event" in s for s in statements) == 1, statements
     assert not [s for s in statements if '"center"' in s or "item_version\" WHERE" in s], statements
 

@@ -32,6 +32,7 @@ from core.services.accounts import Actor
 from core.services.case_memo import once, reading_once
 from core.services.calendar import CENTER_TZ, DayOverride, Deadline, ExplainedDay, WorkCalendar
 from core.plumbing.errors import UserError, UserErrorsException
+from core.plumbing.sql import insert_new
 from core.plumbing.models import CalendarDay, CalendarYear, Case, CaseEvent, CaseTask, Center, Extension, ItemVersion, Pause, Timer, User
 
 __all__ = [
@@ -381,7 +382,7 @@ async def start_clock(
             await old.save(update_fields=["state", "check_at"])
     timer = Timer(case_id=case.id, task_id=task_id, kind=kind, working_days=working_days, started_on=start)
     _recompute_with(timer=timer, calendar=calendar, pauses=pauses, today=local_today(), yellow_days=yellow_days)
-    await timer.save()
+    await insert_new(timer)
     timers.append(timer)  # the transition's shared list (see _timers)
     if task is not None:
         task.due = timer.due
