@@ -84,8 +84,12 @@ async def insert_new(instance: M) -> M:
     SQLite for the id and checks the instance first: for hot rows whose values the caller computed.
     Sends no ORM signals, so use it only for models nothing listens to."""
     meta = instance._meta
-    values = {name: getattr(instance, name) for name in meta.fields_db_projection if name != meta.pk_attr}
-    instance.pk = await insert_row(type(instance), values)
+    names = [name for name in meta.fields_db_projection if name != meta.pk_attr]
+    columns = ", ".join(f'"{meta.fields_db_projection[name]}"' for name in names)
+    # converted with the instance, as the ORM does: ``auto_now_add`` stamps are set on it here
+    args = [meta.fields_map[name].to_db_value(getattr(instance, name), instance) for name in names]
+    sql = for_dialect(f'INSERT INTO "{meta.db_table}" ({columns}) VALUES ({", ".join("?" for _ in args)}) RETURNING "id"')
+    instance.pk = (await get_connection("default").execute_query_dict(sql, args))[0]["id"]
     instance._saved_in_db = True
     return instance
 

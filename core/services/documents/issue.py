@@ -28,6 +28,7 @@ from core.services import clock, config_cache
 from core.services.case_memo import case_tasks
 from core.services.config_cache import ConfigCache
 from core.plumbing.counters import next_value
+from core.plumbing.sql import insert_new
 from core.plumbing.errors import UserErrorsException, resolve
 from core.services.outbox import events as outbox_events
 from core.plumbing.models import Case, Center, Department, Document, ItemVersion, User, Window
@@ -226,11 +227,11 @@ async def _issue(
     # Fill the template now (milliseconds), so a missing field or a template error refuses the
     # issue and rolls the number back; the PDF is laid out after commit (core.services.documents.rendering).
     govhall.renderer.check(kind, values)
-    document = await Document.create(
+    document = await insert_new(Document(
         center=center, case=case, kind=kind, title=(title or kind)[:128], number=number, issued_on=issued_on,
         verify_code=code, sha256="", content=b"", size=0, state="pending", progress=0,
         render_context=freeze(values),
-    )
+    ))
     note_issued()
     await outbox_events.document_issued(center, document, case)
     return document
