@@ -4,6 +4,7 @@ confirms the removal with its date and note; the consequences and the staff regi
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ RECORD = """mutation { saveStaffRecord(center: "lianzhou", input: {username: "lz
   postedOn: "2026-01-05", department: "scjg"}) { __typename } }"""
 
 
-def test_the_supervision_office_confirms_a_removal_and_the_register_shows_it(web_server: str, browser_page: Any, api: Api) -> None:
+def test_the_supervision_office_confirms_a_removal_and_the_register_shows_it(web_server: str, browser_page: Any, api: Api, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
     base, page = web_server, browser_page
@@ -50,7 +51,7 @@ def test_the_supervision_office_confirms_a_removal_and_the_register_shows_it(web
     expect(consequence).to_contain_text("已确认下岗")
     expect(consequence).to_contain_text("确认下岗，2027-01-04起")
     expect(page.locator("#complaints-table tbody tr", has_text="审批窗口推诿不办")).to_contain_text("已确认下岗")
-    page.screenshot(path="/tmp/screens-removal.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "screens-removal.png"), full_page=True)
 
     page.goto(f"{base}/web/#/staff/lianzhou/register")
     expect(page.locator("#register-table tr[data-username='lz-scjg']")).to_contain_text("已确认下岗（2027-01-04起）")

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DOCS = "query($id: ID!) { case(id: $id) { documents { id kind number verifyCode status } } }"
 
 
-def test_a_failed_document_is_explained_and_rendered_again(web_server: str, demo_db: Path, browser_page: Any, api: Api) -> None:
+def test_a_failed_document_is_explained_and_rendered_again(web_server: str, demo_db: Path, browser_page: Any, api: Api, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
     base, page = web_server, browser_page
@@ -32,7 +32,7 @@ def test_a_failed_document_is_explained_and_rendered_again(web_server: str, demo
     page.goto(f"{base}/verify/{code}")
     expect(page.locator("#render-failed")).to_have_text("文书生成失败，请联系办件窗口重新出具")
     expect(page.locator("body")).not_to_contain_text("正在生成")
-    page.screenshot(path="/tmp/screens-verify-failed.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "screens-verify-failed.png"), full_page=True)
 
     login(page, base, "lz-clerk")
     page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
@@ -40,7 +40,7 @@ def test_a_failed_document_is_explained_and_rendered_again(web_server: str, demo
     expect(item).to_have_attribute("data-status", "failed")
     expect(item).to_contain_text("生成失败，请联系办件窗口重新出具")
     expect(page.locator("ul.documents")).not_to_contain_text("null")
-    page.screenshot(path="/tmp/screens-case-failed.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "screens-case-failed.png"), full_page=True)
     item.locator("button.doc-retry").click()
     expect(page.locator(".banner-success")).to_contain_text(notice["number"])
     expect(item).to_have_attribute("data-status", "ready", timeout=30_000)

@@ -6,6 +6,7 @@ screen, and recorded with who made it."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,7 +33,7 @@ def bookable_day(api: Api) -> tuple[str, str]:
     raise AssertionError("no open day")
 
 
-def test_the_supervisor_edits_the_roster_and_bookings_are_protected(web_server: str, browser_page: Any, api: Api) -> None:
+def test_the_supervisor_edits_the_roster_and_bookings_are_protected(web_server: str, browser_page: Any, api: Api, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
     base, page = web_server, browser_page
@@ -59,7 +60,7 @@ def test_the_supervisor_edits_the_roster_and_bookings_are_protected(web_server: 
     page.fill("#f-extendedPeriods", "\n".join(p for p in before["extendedPeriods"] if p != period))
     page.click("#roster-save")
     expect(page.locator("[data-path='/periods'] .field-error")).to_contain_text(f"{day} {period} A类")
-    page.screenshot(path="/tmp/screens-roster-refused.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "screens-roster-refused.png"), full_page=True)
 
     page.fill("#f-periods", "\n".join(before["periods"]))
     page.fill("#f-extendedPeriods", "\n".join(before["extendedPeriods"]))
@@ -67,6 +68,6 @@ def test_the_supervisor_edits_the_roster_and_bookings_are_protected(web_server: 
     expect(page.locator(".banner-success")).to_contain_text("值班表已保存")
     expect(page.locator("#roster-current")).to_contain_text("最近由 钱伟（连州督查科）")
     expect(page.locator("#roster-history tbody tr").first).to_contain_text(f"每时段人数上限：{before['capacity']} → {before['capacity'] + 2}")
-    page.screenshot(path="/tmp/screens-roster.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "screens-roster.png"), full_page=True)
     capacities = {s["capacity"] for s in api("lz-clerk", SLOTS, d=day)["hallSlots"]["slots"]}
     assert capacities == {before["capacity"] + 2}
