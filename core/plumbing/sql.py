@@ -71,7 +71,10 @@ async def insert_row(model: type[Model], values: Mapping[str, Any]) -> int:
     model instance built and validated first. ``values`` (by field name, converted as the ORM
     converts them) must name every column the ORM would fill in: its Python-side defaults do not
     apply here."""
-    columns, args = _columns(model, values)
+    return await _insert_returning_id(model, *_columns(model, values))
+
+
+async def _insert_returning_id(model: type[Model], columns: list[str], args: list[Any]) -> int:
     sql = for_dialect(
         f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) VALUES ({", ".join("?" for _ in args)}) RETURNING "id"'
     )
@@ -85,11 +88,10 @@ async def insert_new(instance: M) -> M:
     Sends no ORM signals, so use it only for models nothing listens to."""
     meta = instance._meta
     names = [name for name in meta.fields_db_projection if name != meta.pk_attr]
-    columns = ", ".join(f'"{meta.fields_db_projection[name]}"' for name in names)
+    columns = [f'"{meta.fields_db_projection[name]}"' for name in names]
     # converted with the instance, as the ORM does: ``auto_now_add`` stamps are set on it here
     args = [meta.fields_map[name].to_db_value(getattr(instance, name), instance) for name in names]
-    sql = for_dialect(f'INSERT INTO "{meta.db_table}" ({columns}) VALUES ({", ".join("?" for _ in args)}) RETURNING "id"')
-    instance.pk = (await get_connection("default").execute_query_dict(sql, args))[0]["id"]
+    instance.pk = await _insert_returning_id(type(instance), columns, args)
     instance._saved_in_db = True
     return instance
 

@@ -176,21 +176,15 @@ async def latest_version(
     found = ids[0]["id"] if ids else None
     if found is None:
         raise UserErrorsException.single("unknown_item", f"本中心没有已发布的事项“{code}”", "/item")
-    key = ("item_version", found)
-    if govhall is not None and key in govhall.memo:
-        version = govhall.memo[key]
-    else:
-        version = await ItemVersion.get(id=found)
-        if govhall is not None:
-            govhall.memo[key] = version
+    version = await item_version(govhall, found)
     if cache is not None:
         cache.versions[(center.id, code)] = version
     return version
 
 
 async def item_version(govhall: GovHall | None, version_id: int) -> ItemVersion:
-    """A published item version by id; an app keeps the versions it has read (they never change),
-    under the key :func:`latest_version` uses. Callers must not change the returned row."""
+    """A published item version by id; an app keeps the versions it has read (they never change).
+    Callers must not change the returned row."""
     key = ("item_version", version_id)
     if govhall is not None and key in govhall.memo:
         version: ItemVersion = govhall.memo[key]
