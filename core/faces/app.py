@@ -19,11 +19,14 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from cross_web import HTTPException
 from strawberry.asgi import GraphQL
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
 from core.plumbing.db import open_database
 from core.services.documents.worker import KickRenderer, start_render_worker, stop_render_worker
 from core.faces.graphql.context import bearer_token, build_context
 from core.faces.graphql.errors import public_errors
+from core.faces.graphql.execution import execute_operation
 from core.faces.graphql.schema import build_schema
 from core.faces.limits import ANONYMOUS, LIMIT_CODE
 from core.plumbing.logging import AccessLog, configure_logging, security_event
@@ -35,6 +38,7 @@ from core.services.sweeper import run_sweeper
 from core.plumbing.settings import Settings
 
 WEB_DIR = shipped_dir("web")
+_POST_OPERATIONS = frozenset(OperationType.from_http("POST"))
 
 # Strawberry logs a full traceback for every error it returns; ours are logged once, by GovHallExtension.
 logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
@@ -76,21 +80,45 @@ async def _read_body(scope: Any, receive: Any, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _unreadable_json(scope: Any, body: bytes) -> str | None:
-    """Why a JSON body cannot be read (invalid UTF-8, nesting too deep for the decoder, a number of
-    thousands of digits), or None. Strawberry would let these escape as a server error."""
+_NOT_JSON = object()
+
+
+def _json_body(scope: Any, body: bytes) -> tuple[Any, str | None]:
+    """A JSON POST's parsed body (``_NOT_JSON`` for any other request), or why it cannot be read
+    (invalid UTF-8, nesting too deep for the decoder, a number of thousands of digits): Strawberry
+    would let these escape as a server error."""
     content_type = next((v for k, v in scope.get("headers", []) if k == b"content-type"), b"")
     if scope.get("method") != "POST" or not content_type.startswith(b"application/json"):
-        return None
+        return _NOT_JSON, None
     try:
-        json.loads(body.decode("utf-8"))
+        return json.loads(body.decode("utf-8")), None
     except UnicodeDecodeError:
-        return "请求体不是有效的 UTF-8 文本"
+        return _NOT_JSON, "请求体不是有效的 UTF-8 文本"
     except RecursionError:
-        return "请求体的 JSON 嵌套过深"
+        return _NOT_JSON, "请求体的 JSON 嵌套过深"
     except ValueError as exc:  # JSONDecodeError, or an integer beyond Python's digit limit
-        return f"请求体不是有效的 JSON（{exc}）"
-    return None
+        return _NOT_JSON, f"请求体不是有效的 JSON（{exc}）"
+
+
+def _plain_operation(scope: Any, data: Any) -> tuple[str, dict[str, Any] | None, str | None, dict[str, Any] | None] | None:
+    """(query, variables, operation name, extensions) of a body holding one well-formed operation
+    that asks for a plain JSON answer, else None (batches, streaming, malformed fields: Strawberry's
+    view answers those, with its own checks and messages)."""
+    if not isinstance(data, dict):
+        return None
+    query, variables, name, extensions = (
+        data.get("query"), data.get("variables"), data.get("operationName"), data.get("extensions"),
+    )
+    if not isinstance(query, str) or not query:
+        return None
+    if not isinstance(variables, (dict, type(None))) or not isinstance(name, (str, type(None))):
+        return None
+    if not isinstance(extensions, (dict, type(None))):
+        return None
+    for key, value in scope.get("headers", []):
+        if key == b"accept" and (b"multipart/mixed" in value or b"text/event-stream" in value):
+            return None
+    return query, variables, name, extensions
 
 
 def _replaying(body: bytes, receive: Any) -> Any:
@@ -104,6 +132,18 @@ def _replaying(body: bytes, receive: Any) -> Any:
         return await receive()
 
     return replay
+
+
+def _status_of(response_data: Any) -> int:
+    """A request that never executed (syntax or validation error) is the client's fault: 400."""
+    if (
+        isinstance(response_data, dict)
+        and response_data.get("data") is None
+        and response_data.get("errors")
+        and all(not e.get("path") for e in response_data["errors"])
+    ):
+        return 400
+    return 200
 
 
 class GovHallGraphQL(GraphQL):
@@ -137,25 +177,43 @@ class GovHallGraphQL(GraphQL):
                 f"请求过大：不能超过 {limit // 1024} KB（登录后可发送更大的请求）", LIMIT_CODE, 413, limit="body",
             )
             return await response(scope, receive, send)
-        if unreadable := _unreadable_json(scope, body):
+        data, unreadable = _json_body(scope, body)
+        if unreadable:
             return await _error_response(f"{unreadable}", "BAD_REQUEST", 400)(scope, receive, send)
         receive = _replaying(body, receive)
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            if (operation := _plain_operation(scope, data)) is not None:
+                response = await self._execute_plain(Request(scope=scope, receive=receive), *operation)
+            else:
+                response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as exc:
             message = BAD_REQUEST_MESSAGES.get(exc.reason, "请求格式错误")
             response = _error_response(f"{message}（{exc.reason}）", "BAD_REQUEST", exc.status_code)
         await response(scope, receive, send)
 
+    async def _execute_plain(
+        self, request: Request, query: str, variables: dict[str, Any] | None, operation_name: str | None,
+        extensions: dict[str, Any] | None,
+    ) -> Response:
+        """One operation POSTed as JSON, the request nearly every client sends: executed by
+        :func:`execute_operation` (the schema's steps, GovHallExtension's checks, in straight-line
+        code) without the generic view's per-request setup (content negotiation, sub-responses,
+        transports). Together these cost as much as a small query."""
+        context = await self.get_context(request)
+        try:
+            result = await execute_operation(
+                self.schema, query, variables, operation_name, context, _POST_OPERATIONS, extensions,
+            )
+        except CannotGetOperationTypeError as exc:
+            raise HTTPException(400, exc.as_http_error_reason()) from exc
+        except InvalidOperationTypeError as exc:
+            raise HTTPException(400, exc.as_http_error_reason("POST")) from exc
+        data = await self.process_result(request, result)
+        return Response(self.encode_json(data), status_code=_status_of(data), media_type="application/json")
+
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
-        """A request that never executed (syntax or validation error) is the client's fault: 400."""
         response = super().create_response(response_data, sub_response)
-        if (
-            isinstance(response_data, dict)
-            and response_data.get("data") is None
-            and response_data.get("errors")
-            and all(not e.get("path") for e in response_data["errors"])
-        ):
+        if _status_of(response_data) == 400:
             response.status_code = 400
         return response
 

@@ -76,6 +76,8 @@ __all__ = [
     "Tier",
     "input_problems",
     "operation_cost",
+    "parse_within",
+    "request_errors",
     "public_limit_error",
     "tier_for",
 ]
@@ -537,6 +539,66 @@ def checked_document(
     return errors
 
 
+def parse_within(query: str, tier: Tier) -> DocumentNode:
+    """``query`` parsed (cached by its text), after a C-speed count of its tokens, so an
+    over-long document is refused without being parsed at all (the parser is pure Python, ~10-30 µs
+    a token). Raises a GraphQLError refusal, or graphql-core's syntax error."""
+    limit = tier.max_tokens
+    if len(query) > limit and count_tokens(query, stop_after=limit + 1) > limit:
+        raise _refusal(f"查询过长：最多 {limit} 个词法单元", "tokens")
+    if _LONG_DIGITS.search(query) and any(_is_huge_number(m.group()) for m in _TOKEN.finditer(query)):
+        # graphql-core would fail converting it (Python refuses ints of over 4,300 digits)
+        raise GraphQLError("查询中的数值超出可处理的范围", extensions={"code": "BAD_USER_INPUT"})
+    return _parse(query, max_tokens=limit)
+
+
+def request_errors(
+    schema: GraphQLSchema, query: str | None, document: DocumentNode, tier: Tier,
+    limit_rules: tuple[type[ASTValidationRule], ...], validation_rules: tuple[type[ASTValidationRule], ...],
+    variables: Mapping[str, Any] | None, operation_name: str | None,
+) -> list[GraphQLError]:
+    """Why the operation may not run: the limit rules' and the validation's errors (cached by the
+    query text), else its input values' problems and its cost, which depend on the variables. A new
+    list each time (the cache owns the validation's)."""
+    errors = checked_document(
+        schema=schema, query=query, document=document, tier=tier,
+        limit_rules=limit_rules, validation_rules=validation_rules,
+    )
+    if errors:
+        return list(errors)
+    return _value_errors(schema, document, tier, variables or {}, operation_name)
+
+
+def _value_errors(
+    schema: GraphQLSchema, document: DocumentNode, tier: Tier, variables: Mapping[str, Any], operation_name: str | None,
+) -> list[GraphQLError]:
+    problems, id_out_of_range = input_problems(schema, document, operation_name, variables)
+    errors: list[GraphQLError] = []
+    if problems:
+        errors.append(GraphQLError(
+            "；".join(f"{p.path}：{p.message}" for p in problems),
+            extensions={"code": "BAD_USER_INPUT", "userErrors": [
+                {"path": p.path, "code": p.code, "message": p.message} for p in problems
+            ]},
+        ))
+    elif id_out_of_range:
+        errors.append(GraphQLError("未找到：编号超出范围", extensions={"code": "NOT_FOUND"}))
+    else:
+        cost = operation_cost(document, operation_name, variables)
+        if cost > tier.max_cost:
+            errors.append(_refusal(
+                f"查询代价过高（{cost}，上限 {tier.max_cost}）：请减少字段、别名或分页大小（first/limit），"
+                "或分成几次请求", "cost",
+            ))
+    if errors:
+        from core.plumbing.logging import security_event
+
+        security_event("input_refused" if problems or id_out_of_range else "limit_refused",
+                       limit=(errors[0].extensions or {}).get("limit"),
+                       codes=sorted({p.code for p in problems}) or None, tier=tier.name)
+    return errors
+
+
 class RequestLimits(SchemaExtension):
     """Applies the caller's tier to the request (see the module docstring for the order), parses
     (cached by the query text) and validates: the cheap limit rules first, so an oversized document
@@ -553,56 +615,16 @@ class RequestLimits(SchemaExtension):
         yield
 
     def on_parse(self) -> Iterator[None]:
-        """Before the parser (pure Python, ~10-30 µs a token): a C-speed count of the tokens, so an
-        over-long document is refused without being parsed at all."""
-        query = self.execution_context.query or ""
-        limit = self.tier.max_tokens
-        if len(query) > limit and count_tokens(query, stop_after=limit + 1) > limit:
-            raise _refusal(f"查询过长：最多 {limit} 个词法单元", "tokens")
-        if _LONG_DIGITS.search(query) and any(_is_huge_number(m.group()) for m in _TOKEN.finditer(query)):
-            # graphql-core would fail converting it (Python refuses ints of over 4,300 digits)
-            raise GraphQLError("查询中的数值超出可处理的范围", extensions={"code": "BAD_USER_INPUT"})
-        self.execution_context.graphql_document = _parse(query, max_tokens=limit)  # cached by its text
+        self.execution_context.graphql_document = parse_within(self.execution_context.query or "", self.tier)
         yield
 
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
         document = ctx.graphql_document
         if document is not None:
-            errors = checked_document(
+            ctx.pre_execution_errors = request_errors(
                 schema=ctx.schema._schema, query=ctx.query, document=document, tier=self.tier,
                 limit_rules=self.limit_rules, validation_rules=ctx.validation_rules,
+                variables=ctx.variables, operation_name=ctx.operation_name,
             )
-            if not errors:
-                errors = self._value_errors(document)
-            ctx.pre_execution_errors = list(errors)  # a new list: the cache owns the old one
         yield
-
-    def _value_errors(self, document: DocumentNode) -> list[GraphQLError]:
-        ctx = self.execution_context
-        variables = ctx.variables or {}
-        problems, id_out_of_range = input_problems(ctx.schema._schema, document, ctx.operation_name, variables)
-        errors: list[GraphQLError] = []
-        if problems:
-            errors.append(GraphQLError(
-                "；".join(f"{p.path}：{p.message}" for p in problems),
-                extensions={"code": "BAD_USER_INPUT", "userErrors": [
-                    {"path": p.path, "code": p.code, "message": p.message} for p in problems
-                ]},
-            ))
-        elif id_out_of_range:
-            errors.append(GraphQLError("未找到：编号超出范围", extensions={"code": "NOT_FOUND"}))
-        else:
-            cost = operation_cost(document, ctx.operation_name, variables)
-            if cost > self.tier.max_cost:
-                errors.append(_refusal(
-                    f"查询代价过高（{cost}，上限 {self.tier.max_cost}）：请减少字段、别名或分页大小（first/limit），"
-                    "或分成几次请求", "cost",
-                ))
-        if errors:
-            from core.plumbing.logging import security_event
-
-            security_event("input_refused" if problems or id_out_of_range else "limit_refused",
-                           limit=(errors[0].extensions or {}).get("limit"),
-                           codes=sorted({p.code for p in problems}) or None, tier=self.tier.name)
-        return errors

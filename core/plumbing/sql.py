@@ -143,8 +143,8 @@ async def _insert_numbered_case_sqlite(
     conn: Any, case_columns: list[str], case_args: list[Any], number_scope: str, number_prefix: str,
     event_columns: list[str], event_args: list[Any],
 ) -> tuple[dict[str, Any], int]:
-    """The three statements in one call to the database thread (aiosqlite runs each call in its
-    own thread: the hand-over, not SQLite, is what a statement costs here)."""
+    """The three statements in one call to the database (outside a transaction, one hand-over to
+    aiosqlite's thread: the hand-over, not SQLite, is what a statement costs there)."""
     import sqlite3
 
     from tortoise.exceptions import IntegrityError, OperationalError
@@ -155,6 +155,8 @@ async def _insert_numbered_case_sqlite(
                 f'VALUES ({", ".join("?" for _ in range(len(case_args) + 1))}) RETURNING *')
     event_sql = (f'INSERT INTO "case_event" ("case_id", {", ".join(event_columns)}) '
                  f'VALUES ({", ".join("?" for _ in range(len(event_args) + 1))})')
+
+    from core.plumbing.sqlite_engine import in_loop_thread
 
     async with conn.acquire_connection() as connection:  # aiosqlite.Connection
         def run() -> tuple[dict[str, Any], int]:
@@ -167,7 +169,7 @@ async def _insert_numbered_case_sqlite(
             return found, int(event.lastrowid)
 
         try:
-            return await connection._execute(run)
+            return run() if in_loop_thread(conn) else await connection._execute(run)
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(exc) from exc
         except sqlite3.OperationalError as exc:
