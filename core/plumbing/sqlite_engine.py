@@ -5,7 +5,7 @@ loop, the GIL passed back and forth), not SQLite, is most of what a short statem
 case's submission or transition runs five to twenty of them. Inside a transaction nothing else can
 use the connection (Tortoise's SQLite client serialises every statement, in a transaction or not,
 on one lock), and a transaction's statements touch a handful of rows by key, so they run here
-directly. Statements outside transactions (reports, searches: possibly long reads) still run in
+directly; only the commit, which waits for the disk, is handed over. Statements outside transactions (reports, searches: possibly long reads) still run in
 aiosqlite's thread, so they never hold up the loop. Starting a transaction is one call, not
 Tortoise's two (a no-op ``commit()`` that ends any implicit transaction, then ``BEGIN``)."""
 
@@ -42,9 +42,11 @@ class TransactionWrapper(SqliteTransactionWrapper):
             raise TransactionManagementError(exc)
 
     async def commit(self) -> None:
+        """In aiosqlite's thread: a commit waits for the disk (fsync), and the loop serves other
+        requests meanwhile."""
         if self._finalized:
             raise TransactionManagementError("Transaction already finalised")
-        _raw(self).commit()
+        await self._connection.commit()
         self._finalized = True
 
     async def rollback(self) -> None:
