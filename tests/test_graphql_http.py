@@ -109,3 +109,40 @@ def govhall_schema_sdl(settings, plugin_manager):
     from core.services.plugins import PluginHub
 
     return schema_sdl(build_schema(PluginHub(plugin_manager)))
+
+
+SAME_EITHER_WAY = [
+    ("{ centers { code } }", None),  # an answer
+    ("{ centers { code ", None),  # a syntax error
+    ("{ centers { nosuchfield } }", None),  # a validation error
+    ("query($c: String!) { center(code: $c) { code } }", {"c": "no-such"}),  # null, or not found
+    ("query($c: String!) { center(code: $c) { code } }", {"c": "a\u0000b"}),  # a refused input value
+    ("{ " + " ".join(f"a{i}: centers {{ code }}" for i in range(60)) + " }", None),  # too many aliases
+    ("{ cases(first: 5) { edges { node { id } } } }", None),  # anonymous: refused
+    ("query A { centers { code } } query B { centers { name } }", None),  # which operation?
+    ("{ broken }", None),  # a bug, masked
+]
+
+
+@pytest.mark.parametrize(("query", "variables"), SAME_EITHER_WAY)
+async def test_a_post_answers_as_strawberrys_view_does(with_broken, app, client, query, variables):
+    """A JSON POST of one operation runs in GovHall's own straight-line path
+    (core.faces.graphql.execution); the same operation sent by GET runs through Strawberry's view
+    and Schema.execute with GovHallExtension. Both give the same status and the same answer."""
+    import json
+
+    await make_center(code="aaa", plugins=[])
+    posted = await client.post("/graphql", json={"query": query, "variables": variables})
+    params = {"query": query, **({"variables": json.dumps(variables)} if variables is not None else {})}
+    fetched = await client.get("/graphql", params=params)
+    assert posted.status_code == fetched.status_code, (posted.text, fetched.text)
+    assert posted.json() == fetched.json()
+    assert "Traceback" not in posted.text
+
+
+async def test_a_mutation_cannot_be_sent_by_get_but_can_by_post(app, client):
+    mutation = 'mutation { login(username: "nobody", password: "wrong-password") { __typename } }'
+    fetched = await client.get("/graphql", params={"query": mutation})
+    assert fetched.status_code == 400 and fetched.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    posted = await client.post("/graphql", json={"query": mutation})
+    assert posted.status_code == 200 and posted.json()["data"]["login"]["__typename"]

@@ -22,7 +22,7 @@ from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
-from strawberry.utils.operation import get_operation_type
+from strawberry.utils.operation import get_first_operation, get_operation_type
 
 from core.faces.graphql.errors import public_errors
 from core.faces.limits import is_production, parse_within, request_errors, tier_for, tier_rules
@@ -43,6 +43,9 @@ async def execute_operation(
         document = parse_within(query, tier)
     except Exception as error:  # noqa: BLE001 - a refusal or a syntax error, answered as Strawberry does
         return _failed([_as_graphql_error(error)], context)
+    if operation_name is None:  # as Strawberry: the first operation, when a document holds several
+        first = get_first_operation(document)
+        operation_name = first.name.value if first is not None and first.name is not None else None
     try:
         operation_type = get_operation_type(document, operation_name)
     except RuntimeError as error:

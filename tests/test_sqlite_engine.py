@@ -1,0 +1,78 @@
+"""GovHall's SQLite engine (core.plumbing.sqlite_engine): a transaction's statements run in the
+event loop's thread, everything else (and each commit) in aiosqlite's; the transaction semantics
+stay Tortoise's: rollback on error, savepoints, errors translated, one transaction at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+from tortoise.connection import get_connection
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from core.plumbing.models import Counter
+from tests.conftest import IS_POSTGRES
+
+pytestmark = [pytest.mark.anyio, pytest.mark.skipif(IS_POSTGRES, reason="the SQLite engine")]
+
+
+async def _thread_of_statements() -> int:
+    return (await get_connection("default").execute_query_dict("SELECT thread_id() AS t"))[0]["t"]
+
+
+@pytest.fixture
+async def thread_id_function(app):
+    client = get_connection("default")
+    await client._connection._execute(client._connection._conn.create_function, "thread_id", 0, threading.get_ident)
+
+
+async def test_a_transactions_statements_run_in_the_loops_thread_others_in_aiosqlites(thread_id_function):
+    loop_thread = threading.get_ident()
+    outside = await _thread_of_statements()
+    async with in_transaction():
+        inside = await _thread_of_statements()
+        async with in_transaction():  # a savepoint
+            nested = await _thread_of_statements()
+    assert inside == nested == loop_thread
+    assert outside != loop_thread
+
+
+async def test_an_error_rolls_the_transaction_back_and_is_tortoises(app):
+    await Counter.create(scope="kept", value=1)
+    with pytest.raises(RuntimeError):
+        async with in_transaction():
+            await Counter.filter(scope="kept").update(value=2)
+            await Counter.create(scope="lost", value=1)
+            raise RuntimeError("the caller fails")
+    assert await Counter.get(scope="kept").values_list("value", flat=True) == 1
+    assert not await Counter.exists(scope="lost")
+    with pytest.raises(IntegrityError):
+        async with in_transaction():
+            await Counter.create(scope="kept", value=3)  # unique scope
+    assert await Counter.filter(scope="kept").count() == 1
+
+
+async def test_a_savepoint_rolls_back_alone(app):
+    async with in_transaction():
+        await Counter.create(scope="outer", value=1)
+        with pytest.raises(RuntimeError):
+            async with in_transaction():
+                await Counter.create(scope="inner", value=1)
+                raise RuntimeError("the inner part fails")
+    assert await Counter.exists(scope="outer")
+    assert not await Counter.exists(scope="inner")
+
+
+async def test_transactions_run_one_at_a_time_and_lose_no_update(app):
+    await Counter.create(scope="n", value=0)
+
+    async def bump() -> None:
+        async with in_transaction() as conn:
+            (row,) = await conn.execute_query_dict("SELECT value FROM counter WHERE scope = 'n'")
+            await asyncio.sleep(0)  # another transaction may run now, if the lock let it
+            await conn.execute_query("UPDATE counter SET value = ? WHERE scope = 'n'", [row["value"] + 1])
+
+    await asyncio.gather(*(bump() for _ in range(20)))
+    assert await Counter.get(scope="n").values_list("value", flat=True) == 20
