@@ -88,7 +88,7 @@ __all__ = [
     # documents and numbering
     "issue_document", "period_text", "next_value",
     # messages and bookings
-    "send_sms", "claim_place", "release_place",
+    "send_sms", "claim_place", "release_place", "lock_scope",
     # the clock and the calendar
     "CENTER_TZ", "DayInfo", "WorkCalendar", "now", "local_today", "local_midnight", "calendar_for", "parse_period",
     # formats
@@ -316,6 +316,15 @@ async def release_place(slot_model: type[Model], center_id: int, key: str) -> No
     """Give back one place of a slot taken with :func:`claim_place` (a booking was cancelled), in
     the caller's transaction."""
     await _slots.release_place(slot_model, center_id, key)
+
+
+async def lock_scope(center: Center | int, name: str, *, shared: bool = False) -> None:
+    """Serialise what a rule of the center governs with changes to that rule, until the end of the
+    caller's transaction: e.g. a booking takes ``lock_scope(center, "myplugin.roster", shared=True)``
+    before it checks the roster, and saving the roster takes it exclusively before it checks the
+    bookings, so no booking slips in between the check and the save. Name the lock after your
+    plugin. Shared holders do not wait for each other."""
+    await _slots.lock_scope(center if isinstance(center, int) else center.id, name, shared=shared)
 
 
 # --- the clock and the calendar -------------------------------------------------------------------

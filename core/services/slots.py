@@ -35,3 +35,23 @@ async def claim_place(slot_model: type[Model], center: Center, key: str, capacit
 async def release_place(slot_model: type[Model], center_id: int, key: str) -> None:
     """Give back one place of the slot ``key`` (a booking was cancelled), in the caller's transaction."""
     await slot_model.filter(center_id=center_id, slot=key).update(booked=F("booked") - 1)
+
+
+def _scope_key(name: str) -> int:
+    """A stable 32-bit signed number for ``name`` (PostgreSQL's advisory locks take two int4 keys)."""
+    import zlib
+
+    value = zlib.crc32(name.encode("utf-8"))
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+async def lock_scope(center_id: int, name: str, *, shared: bool = False) -> None:
+    """Hold the lock ``name`` of a center until the caller's transaction ends: what changes a rule
+    (exclusive) waits for what is being decided under it (shared), and the other way round. On
+    PostgreSQL a transaction-level advisory lock; on SQLite nothing is needed: a process runs its
+    transactions one at a time, and several GovHall processes share only PostgreSQL."""
+    conn = get_connection("default")
+    if conn.capabilities.dialect != "postgres":
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    await conn.execute_query(f"SELECT {function}($1, $2)", [_scope_key(name), center_id])

@@ -36,6 +36,7 @@ from core.api import (
     UserErrorsException,
     calendar_for,
     claim_place,
+    lock_scope,
     now,
     parse_period,
     release_place,
@@ -78,6 +79,10 @@ def roster(center: Center, stored: Mapping[str, Any] | None = None) -> Roster:
         saturday_periods=tuple(doc.get("saturdayPeriods", ())), saturday_windows=tuple(doc.get("saturdayWindows", ())),
         queues=tuple(doc["queues"]) if doc.get("queues") else None,
     )
+
+
+ROSTER_LOCK = "hall_floor.roster"
+"""Bookings hold it shared while they check the roster; saving a roster holds it exclusively."""
 
 
 async def current_roster(center: Center) -> Roster:
@@ -142,14 +147,17 @@ async def book(actor: Actor, center_code: str, queue_code: str, day: date, perio
     center = await floor_center(center_code)
     found = await queue(center, queue_code)
     period = period.strip()
-    errors, rules = await _errors(center, found, day, period)
-    if errors:
-        raise UserErrorsException(errors)
     key = f"{found.code} {day.isoformat()} {period}"
-    if await Booking.exists(center=center, slot=key, holder=user.id):
-        raise _duplicate(day, period)
     try:
         async with in_transaction():
+            # the roster is checked and the place taken under the roster's lock: a roster being
+            # saved meanwhile waits, then sees this booking (and refuses to strand it)
+            await lock_scope(center, ROSTER_LOCK, shared=True)
+            errors, rules = await _errors(center, found, day, period)
+            if errors:
+                raise UserErrorsException(errors)
+            if await Booking.exists(center=center, slot=key, holder=user.id):
+                raise _duplicate(day, period)
             if not await claim_place(BookingSlot, center, key, rules.capacity):
                 raise UserErrorsException.single(
                     "full", f"{day.isoformat()} {period}已约满（每时段{rules.capacity}人），请选择其他时段", "/period")

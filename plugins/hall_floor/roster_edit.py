@@ -20,11 +20,11 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.api import Actor, Center, UserError, UserErrorsException, Window, local_today, parse_period
+from core.api import Actor, Center, UserError, UserErrorsException, Window, local_today, lock_scope, parse_period
 
 from .floor import STAFF, Queue, floor_center, queues
 from .models import Booking, RosterChange, StoredRoster
-from .roster import Roster, current_roster, open_periods, roster
+from .roster import ROSTER_LOCK, Roster, current_roster, open_periods, roster
 
 EDIT_ROLES = ("supervisor", "admin")
 MAX_CAPACITY = 200
@@ -211,21 +211,23 @@ async def save(actor: Actor, center_code: str, submitted: Mapping[str, Any]) -> 
     user = actor.require(center.id, *EDIT_ROLES)
     today = local_today()
     doc = normalized(submitted)
-    before = as_document(await current_roster(center))
-    errors = await check(center, doc, before, today)
-    if errors:
-        raise UserErrorsException(errors)
-    rules = roster(center, doc)
-    affected = await affected_bookings(center, rules, today)
-    if affected:
-        listed = "；".join(_describe(b) for b in affected[:LISTED]) + (f"等{len(affected)}个" if len(affected) > LISTED else "")
-        raise UserErrorsException.single(
-            "bookings_affected",
-            f"修改后有{len(affected)}个已预约的时段不再开放或超出人数上限：{listed}。请先取消这些预约（并告知预约人），或保留相应时段",
-            "/periods",
-        )
-    if doc != before:
-        async with in_transaction():
+    async with in_transaction():
+        # no booking is checked against the old roster while this one is checked and stored
+        await lock_scope(center, ROSTER_LOCK)
+        before = as_document(await current_roster(center))
+        errors = await check(center, doc, before, today)
+        if errors:
+            raise UserErrorsException(errors)
+        rules = roster(center, doc)
+        affected = await affected_bookings(center, rules, today)
+        if affected:
+            listed = "；".join(_describe(b) for b in affected[:LISTED]) + (f"等{len(affected)}个" if len(affected) > LISTED else "")
+            raise UserErrorsException.single(
+                "bookings_affected",
+                f"修改后有{len(affected)}个已预约的时段不再开放或超出人数上限：{listed}。请先取消这些预约（并告知预约人），或保留相应时段",
+                "/periods",
+            )
+        if doc != before:
             stored, created = await StoredRoster.get_or_create(center_id=center.id, defaults={"document": doc, "updated_by": user})
             if not created:
                 stored.document, stored.updated_by = doc, user

@@ -12,7 +12,7 @@ import pytest
 from core.services.centers import load_center
 from tests.helpers import center_doc
 
-from ..models import RosterChange, StoredRoster
+from ..models import Booking, RosterChange, StoredRoster
 from .drive import BOOK, HALL_FLOOR, SLOTS, codes, floor_driver
 
 pytestmark = pytest.mark.anyio
@@ -110,3 +110,35 @@ async def test_a_change_that_strands_bookings_is_refused_with_them_listed(drive)
     assert await StoredRoster.all().count() == 0
     # keeping the booked periods and capacity is accepted
     assert (await drive.run("sup1", SAVE, c="hall", i=edited(capacity=2, periods=["09:00-10:00", "10:00-11:00"])))["capacity"] == 2
+
+
+async def test_a_booking_made_while_a_roster_is_saved_is_checked_against_the_new_roster(drive, monkeypatch):
+    """The roster's check of the bookings and its save, and a booking's check of the roster and its
+    place, are serialised: a booking sent while the roster that closes its period is being saved
+    waits, then is refused; it is never left outside the roster in force."""
+    import asyncio
+
+    from .. import roster_edit
+
+    checked, proceed = asyncio.Event(), asyncio.Event()
+    original = roster_edit.affected_bookings
+
+    async def held_after_the_check(*args, **kwargs):
+        found = await original(*args, **kwargs)
+        checked.set()
+        await proceed.wait()  # the save has checked the bookings and not yet stored the roster
+        return found
+
+    monkeypatch.setattr(roster_edit, "affected_bookings", held_after_the_check)
+    today = drive.clock.moment.date().isoformat()
+    saving = asyncio.create_task(drive.run("sup1", SAVE, c="hall", i=edited(extendedPeriods=[])))
+    await checked.wait()
+    booking = asyncio.create_task(drive.run("app1", BOOK, c="hall", q="A", d=today, p="17:00-18:30"))
+    for _ in range(50):  # let the booking run as far as it can while the save is held
+        await asyncio.sleep(0.01)
+    assert not booking.done()  # it waits for the roster being saved
+    proceed.set()
+    saved, booked = await saving, await booking
+    assert saved["extendedPeriods"] == []
+    assert codes(booked) == ["closed"], booked
+    assert not await Booking.filter(period="17:00-18:30").exists()
