@@ -23,6 +23,7 @@ from core.services.case_memo import reading_once
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import case_page, with_joint_task
+from core.services.case_rows import case_by_id
 from core.services.case_search import matching_case_ids
 from core.services.calendar import CENTER_TZ
 from core.services.centers import cached_center, cached_center_by_id
@@ -94,13 +95,10 @@ async def load_visible_case(actor: Actor, case_id: int | str, govhall: GovHall |
         key = int(case_id)
     except (TypeError, ValueError):
         raise NotFound("办件不存在")
-    if govhall is None:
-        case = await Case.get_or_none(id=key).select_related("center", "item_version")
-    else:
-        case = await Case.get_or_none(id=key)
-        if case is not None:
-            case.center = await cached_center_by_id(govhall, actor.config_generation, case.center_id)  # type: ignore[attr-defined]
-            case.item_version = await item_version(govhall, case.item_version_id)  # type: ignore[attr-defined]
+    case = await case_by_id(key, joined=govhall is None)
+    if govhall is not None and case is not None:
+        case.center = await cached_center_by_id(govhall, actor.config_generation, case.center_id)  # type: ignore[attr-defined]
+        case.item_version = await item_version(govhall, case.item_version_id)  # type: ignore[attr-defined]
     if case is None:
         raise NotFound("办件不存在")
     actor.require_login()

@@ -307,7 +307,7 @@ RateCaseResult = Annotated[RatingType | UserErrors, strawberry.union("RateCaseRe
 class Query:
     @strawberry.field(description="一个办件（申请人只能看自己的，工作人员看本中心/本部门的）")
     async def case(self, info: Info, id: strawberry.ID) -> CaseType:
-        return case_type(await service.load_visible_case(info.context.actor, id))
+        return case_type(await service.load_visible_case(info.context.actor, id, info.context.govhall))
 
     @strawberry.field(description="办件列表：急办件优先，其余按提交先后；游标分页")
     async def cases(
