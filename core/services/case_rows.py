@@ -37,6 +37,11 @@ def _case_sql(postgres: bool, joined: bool) -> str:
     return for_dialect(f'SELECT {", ".join(select)} FROM "{Case._meta.db_table}" k{joins} WHERE k."id" = ? LIMIT 1', postgres)
 
 
+def case_columns() -> tuple[str, ...]:
+    """The case table's columns, as the ORM selects them."""
+    return _columns(Case)
+
+
 async def case_by_id(case_id: int, *, joined: bool) -> Case | None:
     """The case ``case_id`` (None when there is none); ``joined``: with its center and item
     version, as ``Case.get_or_none(id=…).select_related("center", "item_version")`` gives them."""

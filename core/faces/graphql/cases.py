@@ -24,7 +24,6 @@ from core.faces.graphql.loaders import ready, selected_below
 from core.faces.graphql.types import UserErrors, mutation_result
 
 
-T = TypeVar("T")
 R = TypeVar("R")
 
 
