@@ -19,7 +19,7 @@ from core.plumbing.models import Center as CenterRow
 from core.plumbing.models import Department, ItemVersion
 from core.services.ratings import CHANNELS as RATING_CHANNELS
 from core.services.ratings import rate_case
-from core.faces.graphql.context import Info
+from core.faces.graphql.context import Context, Info
 from core.faces.graphql.loaders import ready, selected_below
 from core.faces.graphql.types import UserErrors, mutation_result
 
@@ -229,14 +229,15 @@ async def _later(pending: Any, make: Callable[[Any], R]) -> R:
     return make(await pending)
 
 
-def _loaded(loader: Any, key: int, model: type, make: Callable[[Any], R], now: bool) -> R | Pending:
+def _loaded(loader: Any, key: int, *, model: type, make: Callable[[Any], R], now: bool) -> R | Pending:
     """``make`` of the loader's row for ``key``: at once when ``now`` (the page's prefetch loaded
     it) and the loader holds it, else when the field is awaited."""
     if now:
         found = ready(loader, key)
-        if found is None or isinstance(found, model):
+        if isinstance(found, model):
             return make(found)
-        return Pending(lambda: _later(found, make))
+        if found is not None:  # still loading
+            return Pending(lambda: _later(found, make))
     return Pending(lambda: _later(loader.load(key), make))
 
 
@@ -274,7 +275,7 @@ async def prefetch(info: Info, rows: list[CaseRow]) -> set[str]:
     return wanted
 
 
-def case_type(row: CaseRow, ctx: Any, prefetched: set[str] | frozenset[str] = frozenset()) -> CaseType:
+def case_type(row: CaseRow, ctx: Context, prefetched: set[str] | frozenset[str] = frozenset()) -> CaseType:
     """The GraphQL case of ``row`` for the request ``ctx``; ``prefetched``: the fields whose rows
     :func:`prefetch` loaded for the page."""
     loaders = ctx.loaders
@@ -282,16 +283,18 @@ def case_type(row: CaseRow, ctx: Any, prefetched: set[str] | frozenset[str] = fr
     if isinstance(version, ItemVersion):
         item: Any = _case_item(version)
     else:
-        item = _loaded(loaders.item_version, row.item_version_id, ItemVersion, _case_item, "item" in prefetched)  # type: ignore[attr-defined]
+        item = _loaded(loaders.item_version, row.item_version_id, model=ItemVersion, make=_case_item, now="item" in prefetched)  # type: ignore[attr-defined]
     center = row.__dict__.get("_center")  # the app's cached center (one case), else batched
     if isinstance(center, CenterRow):
         case_center: Any = _case_center(center)
     else:
-        case_center = _loaded(loaders.center, row.center_id, CenterRow, _case_center, "center" in prefetched)  # type: ignore[attr-defined]
+        case_center = _loaded(loaders.center, row.center_id, model=CenterRow, make=_case_center, now="center" in prefetched)  # type: ignore[attr-defined]
     department_id = row.department_id  # type: ignore[attr-defined]
     department: Any = None
     if department_id is not None:
-        department = _loaded(loaders.department, department_id, Department, _department_code, "department" in prefetched)
+        department = _loaded(
+            loaders.department, department_id, model=Department, make=_department_code, now="department" in prefetched
+        )
     return CaseType(
         _row=row, id=strawberry.ID(str(row.id)), number=row.number, state=row.state, kind=row.kind, data=row.data,
         version=row.version, urgent=row.urgent, channel=row.channel, submitted_at=row.submitted_at,
