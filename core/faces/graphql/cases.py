@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any, TypeVar
@@ -20,7 +20,7 @@ from core.plumbing.models import Department, ItemVersion
 from core.services.ratings import CHANNELS as RATING_CHANNELS
 from core.services.ratings import rate_case
 from core.faces.graphql.context import Context, Info
-from core.faces.graphql.loaders import ready, selected_below
+from core.faces.graphql.loaders import selected_below
 from core.faces.graphql.types import UserErrors, mutation_result
 
 
@@ -229,15 +229,11 @@ async def _later(pending: Any, make: Callable[[Any], R]) -> R:
     return make(await pending)
 
 
-def _loaded(loader: Any, key: int, *, model: type, make: Callable[[Any], R], now: bool) -> R | Pending:
-    """``make`` of the loader's row for ``key``: at once when ``now`` (the page's prefetch loaded
-    it) and the loader holds it, else when the field is awaited."""
-    if now:
-        found = ready(loader, key)
-        if isinstance(found, model):
-            return make(found)
-        if found is not None:  # still loading
-            return Pending(lambda: _later(found, make))
+def _loaded(loader: Any, key: int, *, made: Mapping[int, Any] | None, make: Callable[[Any], R]) -> R | Pending:
+    """The field's value for the loader's row ``key``: ``made`` holds it when the page's prefetch
+    loaded it, else it is read when the field is awaited."""
+    if made is not None and key in made:
+        return made[key]  # type: ignore[no-any-return]
     return Pending(lambda: _later(loader.load(key), make))
 
 
@@ -253,48 +249,52 @@ def _state_label(govhall: Any, row: CaseRow) -> str | Pending:
         return Pending(fail)
 
 
-async def prefetch(info: Info, rows: list[CaseRow]) -> set[str]:
+Prefetched = dict[str, dict[int, Any]]
+
+
+async def prefetch(info: Info, rows: list[CaseRow]) -> Prefetched:
     """Load the item versions, centers and departments of a page of cases, each kind in one query
     and only if the query asks for it, before the rows' fields are made: each row's field then
-    holds its value, with no task per row (see :func:`core.faces.graphql.loaders.ready`). Returns
-    the node's selected field names."""
+    holds its value, with no task per row. Returns, per field, its value by the row's key."""
     below = [s for field in info.selected_fields for s in field.selections]  # the list field's own selections
     wanted = selected_below(below, "edges", "node")
     loaders = info.context.loaders
-    loads: list[Awaitable[Any]] = []
+    kinds: list[tuple[str, Any, list[int], Callable[[Any], Any]]] = []
     if "item" in wanted:
-        loads.append(loaders.item_version.load_many([r.item_version_id for r in rows]))  # type: ignore[attr-defined]
+        kinds.append(("item", loaders.item_version, [r.item_version_id for r in rows], _case_item))  # type: ignore[attr-defined]
     if "center" in wanted:
-        loads.append(loaders.center.load_many([r.center_id for r in rows]))  # type: ignore[attr-defined]
+        kinds.append(("center", loaders.center, [r.center_id for r in rows], _case_center))  # type: ignore[attr-defined]
     if "department" in wanted:
         ids = [r.department_id for r in rows if r.department_id is not None]  # type: ignore[attr-defined]
         if ids:
-            loads.append(loaders.department.load_many(ids))
-    if loads:
-        await asyncio.gather(*loads)
-    return wanted
+            kinds.append(("department", loaders.department, ids, _department_code))
+    found = await asyncio.gather(*(loader.load_many(keys) for _name, loader, keys, _make in kinds))
+    made: Prefetched = {}
+    for (name, _loader, keys, make), values in zip(kinds, found):
+        # a missing item or center is left to its field (an error there, as before); a department: None
+        made[name] = {k: make(v) for k, v in zip(keys, values) if v is not None or name == "department"}
+    return made
 
 
-def case_type(row: CaseRow, ctx: Context, prefetched: set[str] | frozenset[str] = frozenset()) -> CaseType:
-    """The GraphQL case of ``row`` for the request ``ctx``; ``prefetched``: the fields whose rows
-    :func:`prefetch` loaded for the page."""
+def case_type(row: CaseRow, ctx: Context, prefetched: Prefetched | None = None) -> CaseType:
+    """The GraphQL case of ``row`` for the request ``ctx``; ``prefetched``: what :func:`prefetch`
+    made for the page."""
     loaders = ctx.loaders
+    made = prefetched or {}
     version = row.__dict__.get("_item_version")  # fetched with the case (one case), else batched
     if isinstance(version, ItemVersion):
         item: Any = _case_item(version)
     else:
-        item = _loaded(loaders.item_version, row.item_version_id, model=ItemVersion, make=_case_item, now="item" in prefetched)  # type: ignore[attr-defined]
+        item = _loaded(loaders.item_version, row.item_version_id, made=made.get("item"), make=_case_item)  # type: ignore[attr-defined]
     center = row.__dict__.get("_center")  # the app's cached center (one case), else batched
     if isinstance(center, CenterRow):
         case_center: Any = _case_center(center)
     else:
-        case_center = _loaded(loaders.center, row.center_id, model=CenterRow, make=_case_center, now="center" in prefetched)  # type: ignore[attr-defined]
+        case_center = _loaded(loaders.center, row.center_id, made=made.get("center"), make=_case_center)  # type: ignore[attr-defined]
     department_id = row.department_id  # type: ignore[attr-defined]
     department: Any = None
     if department_id is not None:
-        department = _loaded(
-            loaders.department, department_id, model=Department, make=_department_code, now="department" in prefetched
-        )
+        department = _loaded(loaders.department, department_id, made=made.get("department"), make=_department_code)
     return CaseType(
         _row=row, id=strawberry.ID(str(row.id)), number=row.number, state=row.state, kind=row.kind, data=row.data,
         version=row.version, urgent=row.urgent, channel=row.channel, submitted_at=row.submitted_at,
@@ -351,17 +351,17 @@ class Query:
             info.context.actor, center, state=state, kind=kind, alert=alert.value if alert else None,
             department=department, mine=mine, first=first, after=after, search=search, govhall=info.context.govhall,
         )
-        wanted = await prefetch(info, page.cases)
+        made = await prefetch(info, page.cases)
         ctx = info.context
-        edges = [CaseEdge(node=case_type(c, ctx, wanted), cursor=service.encode_cursor(c)) for c in page.cases]
+        edges = [CaseEdge(node=case_type(c, ctx, made), cursor=service.encode_cursor(c)) for c in page.cases]
         return CaseConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
 
     @strawberry.field(description="我的办件：本人申请或代办的办件，所有中心合在一起，新提交的在前；游标分页")
     async def my_cases(self, info: Info, first: int = 20, after: str | None = None) -> CaseConnection:
         page = await my_cases.list_my_cases(info.context.actor, first=first, after=after)
-        wanted = await prefetch(info, page.cases)
+        made = await prefetch(info, page.cases)
         ctx = info.context
-        edges = [CaseEdge(node=case_type(c, ctx, wanted), cursor=my_cases.encode_cursor(c)) for c in page.cases]
+        edges = [CaseEdge(node=case_type(c, ctx, made), cursor=my_cases.encode_cursor(c)) for c in page.cases]
         return CaseConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
 
 

@@ -9,27 +9,13 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
-from tortoise.connection import get_connection
 from strawberry.types.nodes import SelectedField, Selection
+from tortoise.connection import get_connection
 from tortoise.models import Model
 
 from core.plumbing.models import CaseEvent, Center, CaseTask, Department, Document, ItemVersion, Notification, Rating
 
 M = TypeVar("M", bound=Model)
-K = TypeVar("K")
-T = TypeVar("T")
-
-
-def ready(loader: DataLoader[K, T], key: K) -> T | Awaitable[T]:
-    """What ``loader`` holds for ``key`` if it has already loaded it, else the awaitable load.
-
-    A field whose resolver is plain (not ``async``) and returns a value needs no task of its own:
-    on a page of cases the list's resolver loads a kind for every row at once (one query, see
-    :func:`selected_below`), and each row's field then answers at once."""
-    future = loader.load(key)
-    if future.done() and not future.cancelled() and future.exception() is None:  # type: ignore[attr-defined]
-        return future.result()  # type: ignore[attr-defined]
-    return future
 
 
 def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
