@@ -212,17 +212,17 @@ def _department_code(d: Department | None) -> str | None:
 
 
 class Pending:
-    """A field's value computed only when the query asks for the field: GraphQL awaits what a
-    plain field holds when it is awaitable, and a value never asked for is never computed (so its
-    loader adds no statement)."""
+    """A field's value read through its loader only when the query asks for the field: GraphQL
+    awaits what a plain field holds when it is awaitable, and a value never asked for is never
+    read (so its loader adds no statement)."""
 
-    __slots__ = ("_compute",)
+    __slots__ = ("_loader", "_key", "_make")
 
-    def __init__(self, compute: Callable[[], Awaitable[Any]]) -> None:
-        self._compute = compute
+    def __init__(self, loader: Any, key: int, make: Callable[[Any], Any]) -> None:
+        self._loader, self._key, self._make = loader, key, make
 
     def __await__(self) -> Any:
-        return self._compute().__await__()
+        return _later(self._loader.load(self._key), self._make).__await__()
 
 
 async def _later(pending: Any, make: Callable[[Any], R]) -> R:
@@ -234,19 +234,30 @@ def _loaded(loader: Any, key: int, *, made: Mapping[int, Any] | None, make: Call
     loaded it, else it is read when the field is awaited."""
     if made is not None and key in made:
         return made[key]  # type: ignore[no-any-return]
-    return Pending(lambda: _later(loader.load(key), make))
+    return Pending(loader, key, make)
 
 
-def _state_label(govhall: Any, row: CaseRow) -> str | Pending:
+def _state_label(govhall: Any, row: CaseRow) -> Any:
     try:
         return govhall.processes.get(row.process).state_label(row.state)
     except Exception as exc:  # noqa: BLE001 - an error of this field alone, as a resolver's would be
-        error = exc
+        return _Failed(exc)
 
-        async def fail() -> str:
-            raise error
 
-        return Pending(fail)
+class _Failed:
+    """A field's error, raised when (and only if) the query asks for the field."""
+
+    __slots__ = ("_error",)
+
+    def __init__(self, error: Exception) -> None:
+        self._error = error
+
+    def __await__(self) -> Any:
+        return _raise(self._error).__await__()
+
+
+async def _raise(error: Exception) -> Any:
+    raise error
 
 
 Prefetched = dict[str, dict[int, Any]]
