@@ -1,48 +1,80 @@
-"""Reading one page of a work queue (urgent cases first, then by id) as index ranges.
+"""Reading one page of a work queue (urgent cases first, then by id) as index ranges, in SQL
+written by hand: composing the query through the ORM costs more than running it.
 
 ``ORDER BY urgent DESC, id`` mixes directions, so no ascending index serves it and the database
-would sort every matching case for each page. Read instead the urgent cases in id order, then
-(when the page is not full) the other cases in id order: each part is one range of an index ending
-in ``(urgent, id)`` (see ``Case.Meta.indexes``) and stops after ``limit`` rows.
+would sort every matching case for each page. The page reads instead the urgent cases in id order
+and the other cases in id order, each part one range of an index ending in ``(urgent, id)`` (see
+``Case.Meta.indexes``) that stops after ``limit`` rows; both parts are one statement.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
 from tortoise.connection import get_connection
-from tortoise.expressions import RawSQL
-from tortoise.queryset import QuerySet
 
 from core.plumbing.models import Case
+from core.plumbing.sql import for_dialect
+from core.services.case_rows import case_columns
+
+NOTHING = "1 = 0"
 
 
-async def case_page(query: QuerySet[Case], cursor: tuple[bool, int] | None, limit: int) -> list[Case]:
-    """Up to ``limit`` cases of ``query`` after ``cursor`` (urgent?, id) in queue order."""
-    found: list[Case] = []
-    if cursor is None or cursor[0]:
-        urgent = query.filter(urgent=True)
-        if cursor is not None:
-            urgent = urgent.filter(id__gt=cursor[1])
-        found = list(await urgent.order_by("id").limit(limit))
-        if len(found) >= limit:
-            return found
-    rest = query.filter(urgent=False)
-    if cursor is not None and not cursor[0]:
-        rest = rest.filter(id__gt=cursor[1])
-    return found + list(await rest.order_by("id").limit(limit - len(found)))
+@dataclass
+class Conditions:
+    """A ``WHERE`` clause being built: conditions joined by ``AND``, their ``?`` values in order."""
+
+    sql: list[str] = field(default_factory=list)
+    args: list[Any] = field(default_factory=list)
+
+    def add(self, condition: str, *args: Any) -> None:
+        self.sql.append(condition)
+        self.args.extend(args)
 
 
-def with_joint_task(query: QuerySet[Case], department_ids: list[int], *, open_only: bool) -> QuerySet[Case]:
-    """``query`` with ``joint_task``: the case has a task (联办) of one of ``department_ids`` (an
-    open one when ``open_only``), probed per case through ``case_task``'s (case, department) index.
+def id_in(column: str, ids: Sequence[int]) -> str:
+    """``column IN (…)`` of integer ids written into the SQL (no values to pass); none matches nothing."""
+    return f'"{column}" IN ({", ".join(str(int(i)) for i in ids)})' if ids else NOTHING
+
+
+def joint_task(department_ids: Sequence[int], *, open_only: bool) -> str:
+    """The case has a task (联办) of one of ``department_ids`` (an open one when ``open_only``),
+    probed per case through ``case_task``'s (case, department) index.
 
     Written as ``id IN (SELECT case_id …)``, PostgreSQL hashes every task of the departments
     first — a cost that grows with the history. ``OFFSET 0`` keeps the EXISTS a per-row probe, so a
     page stops after the few cases it shows."""
+    if not department_ids:
+        return NOTHING
     ids = ", ".join(str(int(d)) for d in department_ids)
-    if not ids:
-        return query.annotate(joint_task=RawSQL("1 = 0"))
     state = " AND t.state = 'open'" if open_only else ""
     keep = " OFFSET 0" if get_connection("default").capabilities.dialect == "postgres" else ""
-    return query.annotate(joint_task=RawSQL(
-        f'EXISTS (SELECT 1 FROM case_task t WHERE t.case_id = "gh_case"."id" AND t.department_id IN ({ids}){state}{keep})'
-    ))
+    return f'EXISTS (SELECT 1 FROM case_task t WHERE t.case_id = "gh_case"."id" AND t.department_id IN ({ids}){state}{keep})'
+
+
+def _part(where: Conditions, urgent: bool, after: int | None) -> tuple[str, list[Any]]:
+    conditions = [*where.sql, '"urgent" = ?']
+    args = [*where.args, urgent]
+    if after is not None:
+        conditions.append('"id" > ?')
+        args.append(after)
+    columns = ", ".join(f'"{c}"' for c in case_columns())
+    sql = f'SELECT {columns} FROM "gh_case" WHERE {" AND ".join(conditions)} ORDER BY "id" LIMIT ?'
+    return f"SELECT * FROM ({sql}) AS {'u' if urgent else 'n'}", [*args]
+
+
+async def case_page(where: Conditions, cursor: tuple[bool, int] | None, limit: int) -> list[Case]:
+    """Up to ``limit`` cases matching ``where`` after ``cursor`` (urgent?, id) in queue order."""
+    parts: list[tuple[str, list[Any]]] = []
+    if cursor is None or cursor[0]:
+        parts.append(_part(where, True, cursor[1] if cursor is not None else None))
+    parts.append(_part(where, False, cursor[1] if cursor is not None and not cursor[0] else None))
+    args: list[Any] = []
+    for _sql, part_args in parts:
+        args += [*part_args, limit]
+    union = " UNION ALL ".join(s for s, _ in parts)
+    sql = f'SELECT * FROM ({union}) AS page ORDER BY "urgent" DESC, "id" LIMIT {int(limit)}'
+    found = await get_connection("default").execute_query_dict(for_dialect(sql), args)
+    return [Case._init_from_db(**row) for row in found]

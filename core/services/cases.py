@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.services.case_memo import reading_once
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
-from core.services.case_lists import case_page, with_joint_task
+from core.services.case_lists import Conditions, case_page, id_in, joint_task
+from core.services.case_rows import case_by_id
 from core.services.case_search import matching_case_ids
 from core.services.calendar import CENTER_TZ
 from core.services.centers import cached_center, cached_center_by_id
@@ -94,13 +94,10 @@ async def load_visible_case(actor: Actor, case_id: int | str, govhall: GovHall |
         key = int(case_id)
     except (TypeError, ValueError):
         raise NotFound("办件不存在")
-    if govhall is None:
-        case = await Case.get_or_none(id=key).select_related("center", "item_version")
-    else:
-        case = await Case.get_or_none(id=key)
-        if case is not None:
-            case.center = await cached_center_by_id(govhall, actor.config_generation, case.center_id)  # type: ignore[attr-defined]
-            case.item_version = await item_version(govhall, case.item_version_id)  # type: ignore[attr-defined]
+    case = await case_by_id(key, joined=govhall is None)
+    if govhall is not None and case is not None:
+        case.center = await cached_center_by_id(govhall, actor.config_generation, case.center_id)  # type: ignore[attr-defined]
+        case.item_version = await item_version(govhall, case.item_version_id)  # type: ignore[attr-defined]
     if case is None:
         raise NotFound("办件不存在")
     actor.require_login()
@@ -621,42 +618,42 @@ async def list_cases(
     the same at a thousand cases and at a million, and the rows carry no item definition."""
     user = actor.require_login()
     center = await cached_center(govhall, actor.config_generation, center_code)
-    query = Case.filter(center_id=center.id)
+    where = Conditions()
+    where.add('"center_id" = ?', center.id)
     if actor.has(center.id, *CENTER_WIDE_ROLES):
         if mine:
-            query = query.filter(responsible_id=user.id)
+            where.add('"responsible_id" = ?', user.id)
     else:
         reviewer_departments = actor.departments_for(center.id, "reviewer")
-        visible = Q(applicant_id=user.id) | Q(agent_id=user.id)
+        ids = [d for d in reviewer_departments if d]
+        owner = '("applicant_id" = ? OR "agent_id" = ?)'
+        visible: tuple[str, list[Any]] | None = (owner, [user.id, user.id])
         if None in reviewer_departments:
-            visible = Q()
+            visible = None
         elif reviewer_departments:
-            ids = [d for d in reviewer_departments if d]
-            query = with_joint_task(query, ids, open_only=False)
-            visible |= Q(department_id__in=ids) | Q(joint_task=True)
+            visible = (f'({owner} OR {id_in("department_id", ids)} OR {joint_task(ids, open_only=False)})', [user.id, user.id])
         if mine and reviewer_departments:
-            ids = [d for d in reviewer_departments if d]
-            query = with_joint_task(query, ids, open_only=True)
-            visible = Q(department_id__in=ids) | Q(joint_task=True)
+            visible = (f'({id_in("department_id", ids)} OR {joint_task(ids, open_only=True)})', [])
         elif mine:
-            visible = Q(applicant_id=user.id) | Q(agent_id=user.id)
-        query = query.filter(visible)
+            visible = (owner, [user.id, user.id])
+        if visible is not None:
+            where.add(visible[0], *visible[1])
     if state:
-        query = query.filter(state=state)
+        where.add('"state" = ?', state)
     if kind:
-        query = query.filter(kind=kind)
+        where.add('"kind" = ?', kind)
     if alert:
-        query = query.filter(alert=alert.upper())
+        where.add('"alert" = ?', alert.upper())
     if department:
         if govhall is not None:
             found = await department_id(govhall, center, department)
         else:
             found = await Department.get_or_none(center_id=center.id, code=department).values_list("id", flat=True)
-        query = query.filter(department_id=found if found is not None else 0)
+        where.add('"department_id" = ?', found if found is not None else 0)
     if search is not None and search.strip():
-        query = query.filter(id__in=await matching_case_ids(center.id, search))
+        where.add(id_in("id", await matching_case_ids(center.id, search)))
     cursor = decode_cursor(after) if after else None
     first = max(1, min(first, 100))
-    rows = await case_page(query, cursor, first + 1)
+    rows = await case_page(where, cursor, first + 1)
     page = rows[:first]
     return CasePage(cases=page, has_next=len(rows) > first, end_cursor=encode_cursor(page[-1]) if page else None)

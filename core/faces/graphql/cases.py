@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any, TypeVar
@@ -19,12 +19,11 @@ from core.plumbing.models import Center as CenterRow
 from core.plumbing.models import Department, ItemVersion
 from core.services.ratings import CHANNELS as RATING_CHANNELS
 from core.services.ratings import rate_case
-from core.faces.graphql.context import Info
-from core.faces.graphql.loaders import ready, selected_below
+from core.faces.graphql.context import Context, Info
+from core.faces.graphql.loaders import selected_below
 from core.faces.graphql.types import UserErrors, mutation_result
 
 
-T = TypeVar("T")
 R = TypeVar("R")
 
 
@@ -120,42 +119,15 @@ class CaseType:
     deadline_provisional: bool
     alert: Alert
     applicant_name: str
-
-    @strawberry.field(description="状态名称")
-    def state_label(self, info: Info) -> str:
-        return info.context.govhall.processes.get(self._row.process).state_label(self._row.state)
-
-    @strawberry.field(description="办件类型名称")
-    def kind_label(self) -> str:
-        return service.KIND_LABELS.get(self._row.kind, self._row.kind)
-
-    # item, center and department: plain resolvers that answer at once when the list loaded the
-    # page's rows of the kind beforehand (see prefetch), else return the loader's awaitable
-
-    @strawberry.field
-    def item(self, info: Info) -> CaseItem:
-        v = self._row.__dict__.get("_item_version")  # fetched with the case (one case), else batched
-        if not isinstance(v, ItemVersion):
-            v = ready(info.context.loaders.item_version, self._row.item_version_id)  # type: ignore[attr-defined]
-            if not isinstance(v, ItemVersion):
-                return _later(v, _case_item)  # type: ignore[return-value]
-        return _case_item(v)
-
-    @strawberry.field(description="办件所在的中心（我的办件跨中心列出时显示）")
-    def center(self, info: Info) -> CaseCenter:
-        c = ready(info.context.loaders.center, self._row.center_id)  # type: ignore[attr-defined]
-        if not isinstance(c, CenterRow):
-            return _later(c, _case_center)  # type: ignore[return-value]
-        return _case_center(c)
-
-    @strawberry.field
-    def department(self, info: Info) -> str | None:
-        if self._row.department_id is None:  # type: ignore[attr-defined]
-            return None
-        d = ready(info.context.loaders.department, self._row.department_id)  # type: ignore[attr-defined]
-        if d is None or isinstance(d, Department):
-            return _department_code(d)
-        return _later(d, _department_code)  # type: ignore[return-value]
+    # Plain fields, not resolvers: a 20-row page resolves some 300 fields, and a resolver costs
+    # Strawberry an Info object and its argument and extension wrapping per row. The labels are
+    # set by case_type; item, center and department are the value when it is already at hand (the
+    # case's own row, or the page's prefetch), else a Pending that asks the loader only if awaited.
+    state_label: str = strawberry.field(description="状态名称")
+    kind_label: str = strawberry.field(description="办件类型名称")
+    item: CaseItem
+    center: CaseCenter = strawberry.field(description="办件所在的中心（我的办件跨中心列出时显示）")
+    department: str | None
 
     @strawberry.field(description="当前用户可执行的动作标识")
     async def available_actions(self, info: Info) -> list[str]:
@@ -239,37 +211,108 @@ def _department_code(d: Department | None) -> str | None:
     return d.code if d else None
 
 
-async def _later(pending: Awaitable[T], make: Callable[[T], R]) -> R:
+class Pending:
+    """A field's value read through its loader only when the query asks for the field: GraphQL
+    awaits what a plain field holds when it is awaitable, and a value never asked for is never
+    read (so its loader adds no statement)."""
+
+    __slots__ = ("_loader", "_key", "_make")
+
+    def __init__(self, loader: Any, key: int, make: Callable[[Any], Any]) -> None:
+        self._loader, self._key, self._make = loader, key, make
+
+    def __await__(self) -> Any:
+        return _later(self._loader.load(self._key), self._make).__await__()
+
+
+async def _later(pending: Any, make: Callable[[Any], R]) -> R:
     return make(await pending)
 
 
-async def prefetch(info: Info, rows: list[CaseRow]) -> None:
+def _loaded(loader: Any, key: int, *, made: Mapping[int, Any] | None, make: Callable[[Any], R]) -> R | Pending:
+    """The field's value for the loader's row ``key``: ``made`` holds it when the page's prefetch
+    loaded it, else it is read when the field is awaited."""
+    if made is not None and key in made:
+        return made[key]  # type: ignore[no-any-return]
+    return Pending(loader, key, make)
+
+
+def _state_label(govhall: Any, row: CaseRow) -> Any:
+    try:
+        return govhall.processes.get(row.process).state_label(row.state)
+    except Exception as exc:  # noqa: BLE001 - an error of this field alone, as a resolver's would be
+        return _Failed(exc)
+
+
+class _Failed:
+    """A field's error, raised when (and only if) the query asks for the field."""
+
+    __slots__ = ("_error",)
+
+    def __init__(self, error: Exception) -> None:
+        self._error = error
+
+    def __await__(self) -> Any:
+        return _raise(self._error).__await__()
+
+
+async def _raise(error: Exception) -> Any:
+    raise error
+
+
+Prefetched = dict[str, dict[int, Any]]
+
+
+async def prefetch(info: Info, rows: list[CaseRow]) -> Prefetched:
     """Load the item versions, centers and departments of a page of cases, each kind in one query
-    and only if the query asks for it, before the rows' fields are resolved: each row's field
-    then answers at once, with no task per row (see :func:`core.faces.graphql.loaders.ready`)."""
+    and only if the query asks for it, before the rows' fields are made: each row's field then
+    holds its value, with no task per row. Returns, per field, its value by the row's key."""
     below = [s for field in info.selected_fields for s in field.selections]  # the list field's own selections
     wanted = selected_below(below, "edges", "node")
     loaders = info.context.loaders
-    loads: list[Awaitable[Any]] = []
+    kinds: list[tuple[str, Any, list[int], Callable[[Any], Any]]] = []
     if "item" in wanted:
-        loads.append(loaders.item_version.load_many([r.item_version_id for r in rows]))  # type: ignore[attr-defined]
+        kinds.append(("item", loaders.item_version, [r.item_version_id for r in rows], _case_item))  # type: ignore[attr-defined]
     if "center" in wanted:
-        loads.append(loaders.center.load_many([r.center_id for r in rows]))  # type: ignore[attr-defined]
+        kinds.append(("center", loaders.center, [r.center_id for r in rows], _case_center))  # type: ignore[attr-defined]
     if "department" in wanted:
         ids = [r.department_id for r in rows if r.department_id is not None]  # type: ignore[attr-defined]
         if ids:
-            loads.append(loaders.department.load_many(ids))
-    if loads:
-        await asyncio.gather(*loads)
+            kinds.append(("department", loaders.department, ids, _department_code))
+    found = await asyncio.gather(*(loader.load_many(keys) for _name, loader, keys, _make in kinds))
+    made: Prefetched = {}
+    for (name, _loader, keys, make), values in zip(kinds, found):
+        # a missing item or center is left to its field (an error there, as before); a department: None
+        made[name] = {k: make(v) for k, v in zip(keys, values) if v is not None or name == "department"}
+    return made
 
 
-def case_type(row: CaseRow) -> CaseType:
+def case_type(row: CaseRow, ctx: Context, prefetched: Prefetched | None = None) -> CaseType:
+    """The GraphQL case of ``row`` for the request ``ctx``; ``prefetched``: what :func:`prefetch`
+    made for the page."""
+    loaders = ctx.loaders
+    made = prefetched or {}
+    version = row.__dict__.get("_item_version")  # fetched with the case (one case), else batched
+    if isinstance(version, ItemVersion):
+        item: Any = _case_item(version)
+    else:
+        item = _loaded(loaders.item_version, row.item_version_id, made=made.get("item"), make=_case_item)  # type: ignore[attr-defined]
+    center = row.__dict__.get("_center")  # the app's cached center (one case), else batched
+    if isinstance(center, CenterRow):
+        case_center: Any = _case_center(center)
+    else:
+        case_center = _loaded(loaders.center, row.center_id, made=made.get("center"), make=_case_center)  # type: ignore[attr-defined]
+    department_id = row.department_id  # type: ignore[attr-defined]
+    department: Any = None
+    if department_id is not None:
+        department = _loaded(loaders.department, department_id, made=made.get("department"), make=_department_code)
     return CaseType(
         _row=row, id=strawberry.ID(str(row.id)), number=row.number, state=row.state, kind=row.kind, data=row.data,
         version=row.version, urgent=row.urgent, channel=row.channel, submitted_at=row.submitted_at,
         accepted_at=row.accepted_at, completed_at=row.completed_at, promised_due=row.promised_due,
         legal_due=row.legal_due, deadline_provisional=row.deadline_provisional, alert=Alert(row.alert),
-        applicant_name=row.applicant_name,
+        applicant_name=row.applicant_name, state_label=_state_label(ctx.govhall, row),  # type: ignore[arg-type]
+        kind_label=service.KIND_LABELS.get(row.kind, row.kind), item=item, center=case_center, department=department,
     )
 
 
@@ -307,7 +350,7 @@ RateCaseResult = Annotated[RatingType | UserErrors, strawberry.union("RateCaseRe
 class Query:
     @strawberry.field(description="一个办件（申请人只能看自己的，工作人员看本中心/本部门的）")
     async def case(self, info: Info, id: strawberry.ID) -> CaseType:
-        return case_type(await service.load_visible_case(info.context.actor, id))
+        return case_type(await service.load_visible_case(info.context.actor, id, info.context.govhall), info.context)
 
     @strawberry.field(description="办件列表：急办件优先，其余按提交先后；游标分页")
     async def cases(
@@ -319,15 +362,17 @@ class Query:
             info.context.actor, center, state=state, kind=kind, alert=alert.value if alert else None,
             department=department, mine=mine, first=first, after=after, search=search, govhall=info.context.govhall,
         )
-        await prefetch(info, page.cases)
-        edges = [CaseEdge(node=case_type(c), cursor=service.encode_cursor(c)) for c in page.cases]
+        made = await prefetch(info, page.cases)
+        ctx = info.context
+        edges = [CaseEdge(node=case_type(c, ctx, made), cursor=service.encode_cursor(c)) for c in page.cases]
         return CaseConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
 
     @strawberry.field(description="我的办件：本人申请或代办的办件，所有中心合在一起，新提交的在前；游标分页")
     async def my_cases(self, info: Info, first: int = 20, after: str | None = None) -> CaseConnection:
         page = await my_cases.list_my_cases(info.context.actor, first=first, after=after)
-        await prefetch(info, page.cases)
-        edges = [CaseEdge(node=case_type(c), cursor=my_cases.encode_cursor(c)) for c in page.cases]
+        made = await prefetch(info, page.cases)
+        ctx = info.context
+        edges = [CaseEdge(node=case_type(c, ctx, made), cursor=my_cases.encode_cursor(c)) for c in page.cases]
         return CaseConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
 
 
@@ -350,7 +395,7 @@ class Mutation:
                 channel=channel,
                 materials=materials or (),
             ),
-            case_type,
+            lambda c: case_type(c, ctx),
         )
 
     @strawberry.mutation(description="执行办件动作；expectedVersion 防止并发覆盖（冲突时返回 conflict）")
@@ -362,7 +407,7 @@ class Mutation:
         return await mutation_result(
             lambda: service.transition_case(ctx.govhall, ctx.actor, id, action, comment=comment or "",
                                             params=data or {}, expected_version=expected_version),
-            case_type,
+            lambda c: case_type(c, ctx),
         )
 
     @strawberry.mutation(description="好差评：1 非常不满意 … 5 非常满意")

@@ -10,25 +10,12 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import SelectedField, Selection
+from tortoise.connection import get_connection
 from tortoise.models import Model
 
 from core.plumbing.models import CaseEvent, Center, CaseTask, Department, Document, ItemVersion, Notification, Rating
 
 M = TypeVar("M", bound=Model)
-K = TypeVar("K")
-T = TypeVar("T")
-
-
-def ready(loader: DataLoader[K, T], key: K) -> T | Awaitable[T]:
-    """What ``loader`` holds for ``key`` if it has already loaded it, else the awaitable load.
-
-    A field whose resolver is plain (not ``async``) and returns a value needs no task of its own:
-    on a page of cases the list's resolver loads a kind for every row at once (one query, see
-    :func:`selected_below`), and each row's field then answers at once."""
-    future = loader.load(key)
-    if future.done() and not future.cancelled() and future.exception() is None:  # type: ignore[attr-defined]
-        return future.result()  # type: ignore[attr-defined]
-    return future
 
 
 def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
@@ -48,12 +35,30 @@ def selected_below(selections: Iterable[Selection], *path: str) -> set[str]:
     return {f.name for f in _fields(current)}
 
 
+def _select(model: type[Model], only: Sequence[str], column: str, keys: Sequence[int], *, order: Sequence[str]) -> str:
+    """``SELECT`` of ``model``'s columns (``only`` these fields, else all) whose ``column`` is one of
+    ``keys`` (integers, written into the statement), as the ORM would read them. Written by hand:
+    the ORM composes the query anew on every call, which costs more than running it here."""
+    names = model._meta.fields_db_projection
+    columns = [names[f] for f in only] if only else list(names.values())
+    keys_sql = ", ".join(str(int(k)) for k in keys) or "NULL"
+    selected = ", ".join(f'"{c}"' for c in columns)
+    sql = f'SELECT {selected} FROM "{model._meta.db_table}" WHERE "{column}" IN ({keys_sql})'
+    if order:
+        sql += " ORDER BY " + ", ".join(f'"{names[f]}"' for f in order)
+    return sql
+
+
+async def _rows(model: type[M], only: Sequence[str], column: str, keys: Sequence[int], *, order: Sequence[str] = ()) -> list[M]:
+    found = await get_connection("default").execute_query_dict(_select(model, only, column, keys, order=order))
+    return [model._init_from_db(**row) for row in found]
+
+
 def _by_id(model: type[M], only: Sequence[str] = ()) -> Callable[[Sequence[int]], Awaitable[list[M | None]]]:
+    fields = ("id", *only) if only else ()
+
     async def load(ids: Sequence[int]) -> list[M | None]:
-        query = model.filter(id__in=list(ids))
-        if only:
-            query = query.only("id", *only)
-        found = {row.id: row for row in await query}
+        found = {row.id: row for row in await _rows(model, fields, "id", ids)}
         return [found.get(i) for i in ids]
 
     return load
@@ -61,7 +66,7 @@ def _by_id(model: type[M], only: Sequence[str] = ()) -> Callable[[Sequence[int]]
 
 def _one_per_case(model: type[M]) -> Callable[[Sequence[int]], Awaitable[list[M | None]]]:
     async def load(case_ids: Sequence[int]) -> list[M | None]:
-        found = {row.case_id: row for row in await model.filter(case_id__in=list(case_ids))}  # type: ignore[attr-defined]
+        found = {row.case_id: row for row in await _rows(model, (), "case_id", case_ids)}  # type: ignore[attr-defined]
         return [found.get(i) for i in case_ids]
 
     return load
@@ -70,14 +75,18 @@ def _one_per_case(model: type[M]) -> Callable[[Sequence[int]], Awaitable[list[M 
 def _many_per_case(
     model: type[M], *order: str, related: Sequence[str] = (), only: Sequence[str] = ()
 ) -> Callable[[Sequence[int]], Awaitable[list[list[M]]]]:
+    fields = ("case_id", *only) if only else ()
+
     async def load(case_ids: Sequence[int]) -> list[list[M]]:
-        query = model.filter(case_id__in=list(case_ids)).order_by(*order)
         if related:
-            query = query.select_related(*related)
-        if only:
-            query = query.only("case_id", *only)
+            query = model.filter(case_id__in=list(case_ids)).order_by(*order).select_related(*related)
+            if only:
+                query = query.only(*fields)
+            found = list(await query)
+        else:
+            found = await _rows(model, fields, "case_id", case_ids, order=order)
         grouped: dict[int, list[M]] = defaultdict(list)
-        for row in await query:
+        for row in found:
             grouped[row.case_id].append(row)  # type: ignore[attr-defined]
         return [grouped.get(i, []) for i in case_ids]
 
