@@ -120,8 +120,8 @@ async def is_up_to_date(config: dict[str, Any]) -> bool:
     recorded as applied (no more, no fewer) and, on PostgreSQL, the search indexes exist.
 
     One query on a connection of its own, without loading the migrations or the models: what
-    ``govhall serve`` asks at every start, where the full upgrade (importing each migration,
-    building the graph, initialising Tortoise) cost a twentieth of the time to the first answer."""
+    ``govhall serve`` asks at every start, instead of the full upgrade (importing each migration,
+    building the graph, initialising Tortoise) that finds nothing to do."""
     from tortoise.backends.base.config_generator import expand_db_url
 
     disk = _disk_migrations(config)
