@@ -116,3 +116,14 @@ async def test_a_short_term_reads_only_the_newest_cases_except_a_whole_name(app,
     assert await numbers(drive, "clerk1", "王芳") == [cases[0]["number"]]
     assert await numbers(drive, "clerk1", "王芳华") == [cases[1]["number"]]
     assert await numbers(drive, "clerk1", "三x") == [cases[3]["number"]]
+
+
+def test_a_term_without_cased_letters_is_matched_with_like():
+    """Such a term (digits, Chinese, ASCII punctuation) is searched with LIKE, which finds what
+    ILIKE finds; any letter with a case, or a character that folds like one, keeps ILIKE."""
+    for term in ("1000000", "13900139000", "王芳", "三_50%", "-0042", "2026 05"):
+        assert case_search._caseless(term), term
+        assert " LIKE " in case_search._trigram_sql(case_search.TRIGRAM_SQL, term)
+    for term in ("x50", "1693856a", "ⓐ", "ß", "Ⅻ", "ǅ", "Ａ"):
+        assert not case_search._caseless(term), term
+        assert " ILIKE " in case_search._trigram_sql(case_search.TRIGRAM_SQL, term)

@@ -2,7 +2,8 @@
 
 The PDF renderer (WeasyPrint, Jinja2, segno), spreadsheets (openpyxl) and the exchange plugin's HTTP
 client (httpx) load where they are used; the command line's parser loads no plugin, ORM or GraphQL
-module. Checked in a fresh interpreter (this test process has imported everything already), then the
+module; the check that the database is up to date loads no migration (nor Tortoise's migration
+code) unless there is one to apply. Checked in a fresh interpreter (this test process has imported everything already), then the
 lazy modules are imported there too, so an import error in them still fails here.
 """
 
@@ -34,6 +35,13 @@ from core.faces.app import create_app
 app = create_app()
 app_loaded = loaded(LAZY)
 
+# serve's start-up check of the migrations reads the applied ones without loading any migration
+import asyncio, tempfile
+from core.plumbing.db import is_up_to_date, tortoise_config
+with tempfile.TemporaryDirectory() as folder:
+    assert not asyncio.run(is_up_to_date(tortoise_config(f"sqlite://{folder}/new.sqlite3")))
+migrations_loaded = sorted(n for n in sys.modules if ".migrations" in n)
+
 # the lazy names still resolve (an import error in them must fail this test)
 from core.services.documents import DocumentRenderer, cn_date, seal_svg
 from core.services.documents.render import DocumentError as RenderError
@@ -45,7 +53,7 @@ assert RenderError is DocumentError and cn_date("2026-11-26") == "2026年11月26
 assert "<svg" in seal_svg("连州市政务服务中心") and DocumentRenderer.__name__ == "DocumentRenderer"
 assert "政务服务文书核验" in verify_page_template().render(doc=None, code="X")
 assert delivery.client.__module__ == "plugins.exchange.delivery"
-print(json.dumps({"parser": parser_loaded, "app": app_loaded, "after": loaded(LAZY)}))
+print(json.dumps({"parser": parser_loaded, "app": app_loaded, "migrations": migrations_loaded, "after": loaded(LAZY)}))
 """
 
 
@@ -62,6 +70,7 @@ def test_serving_loads_no_renderer_spreadsheet_or_http_client_and_the_parser_no_
     found = probe()
     assert found["parser"] == [], "building the command line's parser loaded " + ", ".join(found["parser"])
     assert found["app"] == [], "building the app loaded " + ", ".join(found["app"])
+    assert found["migrations"] == [], "checking the migrations at start loaded " + ", ".join(found["migrations"])
     assert set(found["after"]) >= {"jinja2", "segno", "httpx", "core.services.documents.render"}
 
 

@@ -90,6 +90,72 @@ async def upgrade(config: dict[str, Any]) -> list[str]:
     return applied
 
 
+def _disk_migrations(config: dict[str, Any]) -> set[tuple[str, str]] | None:
+    """(app label, name) of every migration file of the configured apps, found the way Tortoise's
+    loader finds them but without importing them; None when an app's migrations package is missing
+    (the full upgrade then reports it)."""
+    import importlib.util
+    import pkgutil
+
+    found: set[tuple[str, str]] = set()
+    for label, app in config["apps"].items():
+        module = app.get("migrations")
+        if not module:
+            continue
+        try:
+            spec = importlib.util.find_spec(module)
+        except ModuleNotFoundError:
+            return None
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        found.update(
+            (label, name) for _, name, is_pkg in pkgutil.iter_modules(spec.submodule_search_locations)
+            if not is_pkg and name[0] not in "_~"
+        )
+    return found
+
+
+async def is_up_to_date(config: dict[str, Any]) -> bool:
+    """Whether :func:`upgrade` has nothing to do: every migration file of the configured apps is
+    recorded as applied (no more, no fewer) and, on PostgreSQL, the search indexes exist.
+
+    One query on a connection of its own, without loading the migrations or the models: what
+    ``govhall serve`` asks at every start, instead of the full upgrade (importing each migration,
+    building the graph, initialising Tortoise) that finds nothing to do."""
+    from tortoise.backends.base.config_generator import expand_db_url
+
+    disk = _disk_migrations(config)
+    if disk is None:
+        return False
+    info = config["connections"]["default"]
+    info = expand_db_url(info) if isinstance(info, str) else info
+    client = _client(info, "upgrade_check")
+    try:
+        await client.create_connection(with_db=True)
+        try:
+            _, found = await client.execute_query("SELECT app, name FROM tortoise_migrations")
+        except Exception:  # noqa: BLE001 - no table yet (a new database): the upgrade makes it
+            return False
+        applied = {(row["app"], row["name"]) for row in found if row["app"] in config["apps"]}
+        if applied != disk:
+            return False
+        from core.plumbing.search_index import has_search_indexes
+
+        # without them the upgrade tries to create them (or logs why it cannot): let it
+        return client.capabilities.dialect != "postgres" or await has_search_indexes(client)
+    finally:
+        await client.close()
+
+
+def _client(info: dict[str, Any], name: str) -> Any:
+    """A client of the connection ``info`` (an expanded URL), made as Tortoise makes its own."""
+    import importlib
+
+    engine = importlib.import_module(info["engine"])
+    cls = engine.get_client_class(info) if hasattr(engine, "get_client_class") else engine.client_class
+    return cls(connection_name=name, **info["credentials"])
+
+
 async def _search_indexes() -> None:
     """The search's trigram indexes, where an earlier upgrade could not create ``pg_trgm`` and it
     may be created now (nothing to do when they exist, or on SQLite)."""

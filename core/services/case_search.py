@@ -13,6 +13,7 @@ the center's cases newest first until ``LIMIT`` match."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from tortoise.connection import get_connection
@@ -35,14 +36,17 @@ SQLITE_SQL = SCAN_SQL.format(match=SCAN_MATCH.format(e=" ESCAPE '\\'"))
 POSTGRES_SCAN_SQL = SCAN_SQL.format(match=SCAN_MATCH.format(e=""))  # backslash is PostgreSQL's default escape
 
 # The expressions of core.plumbing.search_index.SEARCH_EXPRESSIONS, so the planner uses those indexes.
-TRIGRAM_MATCH = "(number ILIKE ? OR applicant_name ILIKE ? OR CAST(data AS TEXT) ILIKE ?)"
+# ``{like}`` is ILIKE, or LIKE for a term without letters that have a case (digits, Chinese): the
+# same matches, and the recheck of each row the index proposes (the application cast to text) is
+# about twice as fast without the case folding.
+TRIGRAM_MATCH = "(number {like} ? OR applicant_name {like} ? OR CAST(data AS TEXT) {like} ?)"
 TRIGRAM_SQL = SCAN_SQL.format(match=TRIGRAM_MATCH)
 RECENT = ("SELECT id FROM (SELECT id, number, applicant_name, data FROM gh_case WHERE center_id = ? "
           f"ORDER BY id DESC LIMIT ?) recent WHERE {TRIGRAM_MATCH}")
 RECENT_SQL = f"{RECENT} ORDER BY id DESC LIMIT {LIMIT}"
 # The term without wildcards: the whole value. Only a term with a letter or digit: the index has no
 # trigram for one of punctuation alone.
-WHOLE_MATCH = "(number ILIKE ? OR applicant_name ILIKE ?)"
+WHOLE_MATCH = "(number {like} ? OR applicant_name {like} ?)"
 SHORT_SQL = f"SELECT id FROM gh_case WHERE center_id = ? AND {WHOLE_MATCH} UNION {RECENT_SQL}"
 
 # A complete case number (what the receipt's QR code and the window's scanner give) is found through
@@ -58,6 +62,17 @@ def _escaped(text: str) -> str:
 
 def _contains(text: str) -> str:
     return f"%{_escaped(text)}%"
+
+
+def _caseless(text: str) -> bool:
+    """Whether ``text`` has no character that case folding could match with another: decimal
+    digits, letters without case (Chinese), ASCII punctuation and spaces. No other character
+    lower- or upper-cases to one of these, so LIKE finds what ILIKE finds."""
+    return all(unicodedata.category(c) in ("Nd", "Lo") or (c.isascii() and not c.isalpha()) for c in text)
+
+
+def _trigram_sql(sql: str, text: str) -> str:
+    return sql.format(like="LIKE" if _caseless(text) else "ILIKE")
 
 
 async def _trigram_indexes() -> bool:
@@ -102,11 +117,11 @@ async def matching_case_ids(center_id: int, text: str) -> list[int]:
         sql = POSTGRES_SCAN_SQL if get_connection("default").capabilities.dialect == "postgres" else SQLITE_SQL
         found = await rows(sql, [center_id, _contains(text.upper()), _contains(text), _contains(text.upper())])
     elif TRIGRAM.search(text):
-        found = await _planned_for_the_term(TRIGRAM_SQL, [center_id, *[_contains(text)] * 3])
+        found = await _planned_for_the_term(_trigram_sql(TRIGRAM_SQL, text), [center_id, *[_contains(text)] * 3])
     else:
         recent = [center_id, SHORT_WINDOW, *[_contains(text)] * 3]
         if re.search(r"\w", text):
-            found = await _planned_for_the_term(SHORT_SQL, [center_id, *[_escaped(text)] * 2, *recent])
+            found = await _planned_for_the_term(_trigram_sql(SHORT_SQL, text), [center_id, *[_escaped(text)] * 2, *recent])
         else:
-            found = await _planned_for_the_term(RECENT_SQL, recent)
+            found = await _planned_for_the_term(_trigram_sql(RECENT_SQL, text), recent)
     return [int(r["id"]) for r in found]

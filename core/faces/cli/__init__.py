@@ -96,7 +96,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise CommandError("--workers 至少为 1 / --workers must be at least 1")
     with collector_paused():  # until serve() has frozen what start-up built (see core.faces.serving)
         govhall = make_govhall(settings)
-        asyncio.run(_upgrade(govhall))
+        asyncio.run(_upgrade_unless_up_to_date(govhall))
         from core.faces.app import create_app
 
         app = create_app(settings, govhall.pm)  # built once, before the workers are forked: they share it
@@ -137,6 +137,14 @@ async def _upgrade(govhall: GovHall) -> list[str]:
         return await upgrade(govhall.tortoise_config)
     finally:
         await Tortoise.close_connections()
+
+
+async def _upgrade_unless_up_to_date(govhall: GovHall) -> None:
+    """What ``serve`` runs at start: one query when nothing is to be done, else the full upgrade."""
+    from core.plumbing.db import is_up_to_date
+
+    if not await is_up_to_date(govhall.tortoise_config):
+        await _upgrade(govhall)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
