@@ -16,7 +16,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from core.plumbing.models import CaseTask
+from functools import cache
+
+from core.plumbing.models import CaseTask, Department
+from core.plumbing.sql import for_dialect, is_postgres, rows, select_list, split_prefixed
 
 if TYPE_CHECKING:
     from core.plumbing.models import Case
@@ -72,4 +75,25 @@ async def case_tasks(case: Case) -> list[CaseTask]:
     one that opens tasks forgets ``tasks``."""
     if not case.id:
         return []
-    return await once(case, "tasks", lambda: CaseTask.filter(case_id=case.id).select_related("department").order_by("-lead", "id"))
+    return await once(case, "tasks", lambda: _load_tasks(case.id))
+
+
+@cache
+def _tasks_sql(postgres: bool) -> str:
+    """Built once: the ORM's ``select_related`` query costs more to build than to run, and most
+    cases have no task at all."""
+    return for_dialect(
+        f'SELECT {select_list(CaseTask, "t")}, {select_list(Department, "d", "d__")} FROM "case_task" "t" '
+        'JOIN "department" "d" ON "d"."id" = "t"."department_id" WHERE "t"."case_id" = ? ORDER BY "t"."lead" DESC, "t"."id"',
+        postgres,
+    )
+
+
+async def _load_tasks(case_id: int) -> list[CaseTask]:
+    tasks = []
+    for row in await rows(_tasks_sql(is_postgres()), [case_id]):
+        own, department = split_prefixed(row, "d__")
+        task = CaseTask._init_from_db(**own)
+        object.__setattr__(task, "_department", Department._init_from_db(**department))  # as select_related sets it
+        tasks.append(task)
+    return tasks

@@ -13,10 +13,12 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from tortoise.expressions import Q
+from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from core.services.case_memo import reading_once
@@ -40,7 +42,7 @@ from core.plumbing.models import Case, CaseEvent, CaseTask, Center, Department, 
 from core.services.outbox import events as outbox_events
 from core.services.parties import applicant_name, applicant_party
 from core.services.plugins import acall
-from core.plumbing.sql import insert_numbered_case, rows
+from core.plumbing.sql import for_dialect, insert_new, insert_numbered_case, is_postgres, rows, update_fields
 from core.services.workflow import Process, Transition, TransitionContext, run_effects
 
 if TYPE_CHECKING:
@@ -405,6 +407,12 @@ async def _moving(case: Case) -> AsyncIterator[None]:
             yield
 
 
+@cache
+def _claim_sql(postgres: bool) -> str:
+    """A transition's version claim, built once."""
+    return for_dialect('UPDATE "gh_case" SET "version" = ? WHERE "id" = ? AND "version" = ?', postgres)
+
+
 async def transition_case(
     govhall: GovHall,
     actor: Actor,
@@ -449,7 +457,8 @@ async def transition_case(
         if errors:
             raise UserErrorsException(errors)
     async with _moving(case):
-        claimed = await Case.filter(id=case.id, version=expected).update(version=expected + 1)
+        # first, as before: the case row is the first lock a transition takes
+        claimed, _ = await get_connection("default").execute_query(_claim_sql(is_postgres()), [expected + 1, case.id, expected])
         if not claimed:
             raise _conflict(await Case.get(id=case.id), process)
         case.version = expected + 1
@@ -489,13 +498,13 @@ async def transition_case(
         await run_effects(ctx, transition.effects)
         await acall(govhall.hub.for_center(center).transition_effects, ctx=ctx)
         case.state = ctx.to_state
-        await case.save(update_fields=sorted({"state", "version", *ctx.case_fields}))
+        await update_fields(case, sorted({"state", "version", *ctx.case_fields}))
         if params and not transition.edits_data:
             ctx.changes.setdefault("params", redact(params))
-        event = await CaseEvent.create(
+        event = await insert_new(CaseEvent(
             case=case, seq=case.version, action=action, from_state=ctx.from_state, to_state=case.state,
             actor=actor.user, actor_name=actor.name, role=role, comment=comment, changes=ctx.changes,
-        )
+        ))
         await outbox_events.case_transitioned(ctx, event)
     await _after_commit(govhall=govhall, center=center, case=case, event=event, ctx=ctx)
     return case
