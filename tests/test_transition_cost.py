@@ -40,7 +40,7 @@ async def lean(drive: CaseDriver, user: str, case: dict[str, Any], action: str, 
 
 
 def reading(statements: list[str], table: str) -> list[str]:
-    return [s for s in statements if s.lstrip().upper().startswith("SELECT") and f'FROM "{table}"' in s]
+    return [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH")) and f'FROM "{table}"' in s]
 
 
 def writing(statements: list[str], table: str) -> list[str]:

@@ -30,10 +30,10 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
-from core.services.case_memo import once, reading_once
+from core.services.case_memo import memo_of, once, reading_once
 from core.services.calendar import CENTER_TZ, DayOverride, Deadline, ExplainedDay, WorkCalendar
 from core.plumbing.errors import UserError, UserErrorsException
-from core.plumbing.sql import for_dialect, insert_new, is_postgres, models, select_list, update_fields
+from core.plumbing.sql import for_dialect, insert_new, is_postgres, models, rows, select_list, update_fields
 from core.plumbing.models import CalendarDay, CalendarYear, Case, CaseEvent, CaseTask, Center, Extension, ItemVersion, Pause, Timer, User
 
 __all__ = [
@@ -288,6 +288,7 @@ def just_created(case: Case) -> Iterator[None]:
 async def _pauses(case: Case) -> list[Pause]:
     """The case's pauses, oldest first; read once per transition (:mod:`core.services.case_memo`):
     the clock keeps the shared list true as it adds and ends pauses."""
+    await _read_clock(case)
     return await once(case, "pauses", lambda: models(Pause, _pauses_sql(is_postgres()), [case.id]))
 
 
@@ -295,7 +296,26 @@ async def _timers(case: Case) -> list[Timer]:
     """The case's timers, locked (PostgreSQL) so a concurrent sweep cannot overwrite our changes
     nor we its alert: the sweeper skips locked rows, we wait for its short transaction. Read once
     per transition, like the pauses: the clock adds the timers it starts to the shared list."""
+    await _read_clock(case)
     return await once(case, "timers", lambda: models(Timer, _timers_sql(is_postgres()), [case.id]))
+
+
+async def _read_clock(case: Case) -> None:
+    """In a transition that has read neither yet, the case's timers (locked, as :func:`_timers`
+    locks them) and pauses in one query: whoever asks first, the clock asks for the other too.
+    Locking the timers a little earlier keeps the lock order (the case's row, claimed first, then
+    its timers)."""
+    memo = memo_of(case)
+    if memo is None or "timers" in memo or "pauses" in memo:
+        return
+    timers: list[Timer] = []
+    pauses: list[Pause] = []
+    for row in await rows(_clock_sql(is_postgres()), [case.id, case.id]):
+        if row["part"] == 0:
+            timers.append(Timer._init_from_db(**{k[3:]: v for k, v in row.items() if k.startswith("t__")}))
+        else:
+            pauses.append(Pause._init_from_db(**{k[3:]: v for k, v in row.items() if k.startswith("p__")}))
+    memo["timers"], memo["pauses"] = timers, pauses
 
 
 # Built once (the ORM would build them on every transition); a timer read locks its rows on PostgreSQL.
@@ -308,6 +328,23 @@ def _pauses_sql(postgres: bool) -> str:
 def _timers_sql(postgres: bool) -> str:
     lock = " FOR NO KEY UPDATE" if postgres else ""
     return for_dialect(f'SELECT {select_list(Timer)} FROM "timer" WHERE "case_id" = ? ORDER BY "id"{lock}', postgres)
+
+
+@cache
+def _clock_sql(postgres: bool) -> str:
+    """Timers (part 0, columns ``t__…``, by id) and pauses (part 1, ``p__…``, oldest first) of a case."""
+    lock = " FOR NO KEY UPDATE" if postgres else ""
+    timer_columns = list(Timer._meta.fields_db_projection.values())
+    pause_columns = list(Pause._meta.fields_db_projection.values())
+    timer_part = ", ".join([*(f'"{c}" AS "t__{c}"' for c in timer_columns), *(f'NULL AS "p__{c}"' for c in pause_columns)])
+    pause_part = ", ".join([*(f'NULL AS "t__{c}"' for c in timer_columns), *(f'"{c}" AS "p__{c}"' for c in pause_columns)])
+    return for_dialect(
+        f'WITH "t" AS (SELECT * FROM "timer" WHERE "case_id" = ?{lock}) '
+        f'SELECT 0 AS "part", {timer_part} FROM "t" '
+        f'UNION ALL SELECT 1 AS "part", {pause_part} FROM "pause" WHERE "case_id" = ? '
+        'ORDER BY "part", "t__id", "p__started_on", "p__id"',
+        postgres,
+    )
 
 
 def _deadline(timer: Timer, calendar: WorkCalendar, intervals: Sequence[tuple[date, date | None]]) -> Deadline:

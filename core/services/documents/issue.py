@@ -164,7 +164,8 @@ async def issue_document(
     keys (``sealLabel``, ``issuer``, ``title``) but the number, codes and date are set here.
     Raises :class:`DocumentError` for an unknown kind or a template error.
     """
-    if kind not in govhall.renderer.kinds():
+    # the core's kinds first: ``kinds()`` looks through the template folders on every call
+    if kind not in DOCUMENT_KINDS and kind not in govhall.renderer.kinds():
         raise DocumentError(f"{kind}.html", None, f"未知的文书种类 / unknown document kind: {kind!r}")
     check_register_size(context)
     if isinstance(get_connection("default"), TransactionalDBClient):
