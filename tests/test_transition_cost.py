@@ -6,10 +6,13 @@ whoever changed it (this app, another process through the CLI). Run on SQLite an
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
+from core.plumbing import sql
 from core.plumbing.models import CaseEvent, CaseTask, Document, Pause, Timer, User
 from core.plumbing.outbox_models import OutboxEvent
 from core.services import org
@@ -19,7 +22,7 @@ from core.services.documents.frozen import thaw
 from tests.hall import CaseDriver, build_hall
 from tests.helpers import center_doc
 from tests.test_cli import run
-from tests.test_graphql_loaders import counted_statements
+from tests.test_graphql_loaders import counted_statements as counted_by_clients
 
 pytestmark = pytest.mark.anyio
 
@@ -39,12 +42,31 @@ async def lean(drive: CaseDriver, user: str, case: dict[str, Any], action: str, 
     return result
 
 
+@contextmanager
+def counted_statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every round trip to the database: each statement a client runs, and each group of writes
+    :func:`core.plumbing.sql.write_together` hands to SQLite's thread at once (its statements
+    joined with ``;``; PostgreSQL runs such a group as one statement, which the client counts)."""
+    with counted_by_clients(monkeypatch) as statements:
+        original = sql._write_together_sqlite
+
+        async def together(conn: Any, group: Any) -> Any:
+            statements.append("; ".join(text for text, _ in group))
+            return await original(conn, group)
+
+        monkeypatch.setattr(sql, "_write_together_sqlite", together)
+        try:
+            yield statements
+        finally:
+            monkeypatch.setattr(sql, "_write_together_sqlite", original)
+
+
 def reading(statements: list[str], table: str) -> list[str]:
     return [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH")) and f'FROM "{table}"' in s]
 
 
 def writing(statements: list[str], table: str) -> list[str]:
-    return [s for s in statements if s.lstrip().upper().startswith("INSERT") and f'INTO "{table}"' in s]
+    return [s for s in statements if f'INSERT INTO "{table}"' in s]
 
 
 async def test_an_accept_reads_each_row_once_and_writes_its_events_in_one_insert(drive, monkeypatch):

@@ -42,7 +42,10 @@ from core.plumbing.models import Case, CaseEvent, CaseTask, Center, Department, 
 from core.services.outbox import events as outbox_events
 from core.services.parties import applicant_name, applicant_party
 from core.services.plugins import acall
-from core.plumbing.sql import for_dialect, insert_new, insert_numbered_case, is_postgres, rows, update_fields
+from core.plumbing.outbox_models import OutboxEvent
+from core.plumbing.sql import (
+    for_dialect, insert_numbered_case, insert_rows_sql, insert_sql, is_postgres, rows, update_sql, write_together,
+)
 from core.services.workflow import Process, Transition, TransitionContext, run_effects
 
 if TYPE_CHECKING:
@@ -498,16 +501,29 @@ async def transition_case(
         await run_effects(ctx, transition.effects)
         await acall(govhall.hub.for_center(center).transition_effects, ctx=ctx)
         case.state = ctx.to_state
-        await update_fields(case, sorted({"state", "version", *ctx.case_fields}))
         if params and not transition.edits_data:
             ctx.changes.setdefault("params", redact(params))
-        event = await insert_new(CaseEvent(
+        event = CaseEvent(
             case=case, seq=case.version, action=action, from_state=ctx.from_state, to_state=case.state,
             actor=actor.user, actor_name=actor.name, role=role, comment=comment, changes=ctx.changes,
-        ))
-        await outbox_events.case_transitioned(ctx, event)
+        )
+        await _write_transition(ctx, event)
     await _after_commit(govhall=govhall, center=center, case=case, event=event, ctx=ctx)
     return case
+
+
+async def _write_transition(ctx: TransitionContext, event: CaseEvent) -> None:
+    """The transition's last writes in one round trip: the case, its outbox events (the case's
+    last alert event is read first, where they depend on it) and its audit event."""
+    case = ctx.case
+    insert_event = insert_sql(event)  # stamps ``event.at``, which the outbox events carry
+    await outbox_events.case_transitioned(ctx, event)
+    writes = [update_sql(case, sorted({"state", "version", *ctx.case_fields}))]
+    if kept := outbox_events.take_batch():
+        writes.append(insert_rows_sql(OutboxEvent, kept))
+    writes.append(insert_event)
+    event.pk = (await write_together(writes))[0]["id"]
+    event._saved_in_db = True
 
 
 async def record_case_event(

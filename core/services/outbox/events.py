@@ -91,15 +91,23 @@ async def batched() -> AsyncIterator[None]:
 
 
 async def _write_batch() -> None:
+    rows = take_batch()
+    if rows:
+        await insert_rows(OutboxEvent, rows)
+
+
+def take_batch() -> list[dict[str, Any]]:
+    """The core's events kept so far in the open batch (:func:`batched`), taken out of it for the
+    caller to write now, in its own statement (:func:`core.plumbing.sql.insert_rows_sql`)."""
     batch = _BATCH.get()
     if not batch:
-        return
+        return []
     rows = list(batch)
     batch.clear()
     now = datetime.now(timezone.utc)
     for row in rows:
         row["created_at"] = now  # when written, as the ORM stamps auto_now_add on insert
-    await insert_rows(OutboxEvent, rows)
+    return rows
 
 
 def case_block(case: Case, item: ItemVersion | None = None) -> dict[str, Any]:
