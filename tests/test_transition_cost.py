@@ -79,7 +79,7 @@ async def test_an_accept_reads_each_row_once_and_writes_its_events_in_one_insert
     assert len(reading(statements, "timer")) == 1, statements  # stop, promised and legal clocks share them
     assert len(reading(statements, "pause")) == 1, statements
     assert len([s for s in statements if '"material"' in s]) == 1, statements  # the guard and the notice share them
-    assert len(reading(statements, "case_task")) == 1, statements  # both notices
+    assert len(reading(statements, "case_task")) == 1, statements  # both notices (read with the timers)
     assert not reading(statements, "department") and not reading(statements, "service_window"), statements
     assert len(writing(statements, "outbox_event")) == 1, statements
     # the token, the case, its version claim, the materials, the timers (one stopped, two started),

@@ -90,10 +90,11 @@ def _tasks_sql(postgres: bool) -> str:
 
 
 async def _load_tasks(case_id: int) -> list[CaseTask]:
-    tasks = []
-    for row in await rows(_tasks_sql(is_postgres()), [case_id]):
-        own, department = split_prefixed(row, "d__")
-        task = CaseTask._init_from_db(**own)
-        object.__setattr__(task, "_department", Department._init_from_db(**department))  # as select_related sets it
-        tasks.append(task)
-    return tasks
+    return [task_with_department(*split_prefixed(row, "d__")) for row in await rows(_tasks_sql(is_postgres()), [case_id])]
+
+
+def task_with_department(task: dict[str, Any], department: dict[str, Any]) -> CaseTask:
+    """A task row and its department's row as ``select_related("department")`` would load them."""
+    found = CaseTask._init_from_db(**task)
+    object.__setattr__(found, "_department", Department._init_from_db(**department))
+    return found

@@ -30,11 +30,13 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
-from core.services.case_memo import memo_of, once, reading_once
+from core.services.case_memo import memo_of, once, reading_once, task_with_department
 from core.services.calendar import CENTER_TZ, DayOverride, Deadline, ExplainedDay, WorkCalendar
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.sql import for_dialect, insert_new, is_postgres, models, rows, select_list, update_fields
-from core.plumbing.models import CalendarDay, CalendarYear, Case, CaseEvent, CaseTask, Center, Extension, ItemVersion, Pause, Timer, User
+from core.plumbing.models import (
+    CalendarDay, CalendarYear, Case, CaseEvent, CaseTask, Center, Department, Extension, ItemVersion, Pause, Timer, User,
+)
 
 __all__ = [
     "ALERT_LEVELS",
@@ -302,20 +304,31 @@ async def _timers(case: Case) -> list[Timer]:
 
 async def _read_clock(case: Case) -> None:
     """In a transition that has read neither yet, the case's timers (locked, as :func:`_timers`
-    locks them) and pauses in one query: whoever asks first, the clock asks for the other too.
-    Locking the timers a little earlier keeps the lock order (the case's row, claimed first, then
-    its timers)."""
+    locks them) and pauses in one query, with its department tasks if not read yet (documents
+    print them): whoever asks first, the clock asks for the others too. Locking the timers a
+    little earlier keeps the lock order (the case's row, claimed first, then its timers)."""
     memo = memo_of(case)
     if memo is None or "timers" in memo or "pauses" in memo:
         return
     timers: list[Timer] = []
     pauses: list[Pause] = []
-    for row in await rows(_clock_sql(is_postgres()), [case.id, case.id]):
-        if row["part"] == 0:
-            timers.append(Timer._init_from_db(**{k[3:]: v for k, v in row.items() if k.startswith("t__")}))
+    tasks: list[CaseTask] = []
+    with_tasks = "tasks" not in memo
+    for row in await rows(_clock_sql(is_postgres(), with_tasks), [case.id, case.id, *([case.id] if with_tasks else [])]):
+        part = row["part"]
+        if part == 0:
+            timers.append(Timer._init_from_db(**_part(row, "t__")))
+        elif part == 1:
+            pauses.append(Pause._init_from_db(**_part(row, "p__")))
         else:
-            pauses.append(Pause._init_from_db(**{k[3:]: v for k, v in row.items() if k.startswith("p__")}))
+            tasks.append(task_with_department(_part(row, "k__"), _part(row, "kd__")))
     memo["timers"], memo["pauses"] = timers, pauses
+    if with_tasks:
+        memo["tasks"] = tasks
+
+
+def _part(row: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)}
 
 
 # Built once (the ORM would build them on every transition); a timer read locks its rows on PostgreSQL.
@@ -331,20 +344,35 @@ def _timers_sql(postgres: bool) -> str:
 
 
 @cache
-def _clock_sql(postgres: bool) -> str:
-    """Timers (part 0, columns ``t__…``, by id) and pauses (part 1, ``p__…``, oldest first) of a case."""
+def _clock_sql(postgres: bool, with_tasks: bool) -> str:
+    """Timers (part 0, columns ``t__…``, by id), pauses (part 1, ``p__…``, oldest first) and, with
+    ``with_tasks``, department tasks (part 2, ``k__…`` and their departments' ``kd__…``, lead
+    first) of a case, as :func:`_timers`, :func:`_pauses` and ``case_tasks`` order them."""
     lock = " FOR NO KEY UPDATE" if postgres else ""
-    timer_columns = list(Timer._meta.fields_db_projection.values())
-    pause_columns = list(Pause._meta.fields_db_projection.values())
-    timer_part = ", ".join([*(f'"{c}" AS "t__{c}"' for c in timer_columns), *(f'NULL AS "p__{c}"' for c in pause_columns)])
-    pause_part = ", ".join([*(f'NULL AS "t__{c}"' for c in timer_columns), *(f'"{c}" AS "p__{c}"' for c in pause_columns)])
-    return for_dialect(
+    sources = [("t__", Timer), ("p__", Pause), *([("k__", CaseTask), ("kd__", Department)] if with_tasks else [])]
+
+    def null(model: type[Any], name: str) -> str:
+        # typed on PostgreSQL, which matches a UNION's columns branch by branch, NULL with NULL as text
+        return f'CAST(NULL AS {model._meta.fields_map[name].get_for_dialect("postgres", "SQL_TYPE")})' if postgres else "NULL"
+
+    def columns(own: dict[str, str]) -> str:
+        # ``own``: prefix -> table alias of the parts this branch selects; NULL for the others
+        return ", ".join(
+            f'"{own[prefix]}"."{c}" AS "{prefix}{c}"' if prefix in own else f'{null(model, name)} AS "{prefix}{c}"'
+            for prefix, model in sources for name, c in model._meta.fields_db_projection.items()
+        )
+
+    sql = (
         f'WITH "t" AS (SELECT * FROM "timer" WHERE "case_id" = ?{lock}) '
-        f'SELECT 0 AS "part", {timer_part} FROM "t" '
-        f'UNION ALL SELECT 1 AS "part", {pause_part} FROM "pause" WHERE "case_id" = ? '
-        'ORDER BY "part", "t__id", "p__started_on", "p__id"',
-        postgres,
+        f'SELECT 0 AS "part", {columns({"t__": "t"})} FROM "t" '
+        f'UNION ALL SELECT 1 AS "part", {columns({"p__": "p"})} FROM "pause" "p" WHERE "p"."case_id" = ? '
     )
+    order = 'ORDER BY "part", "t__id", "p__started_on", "p__id"'
+    if with_tasks:
+        sql += (f'UNION ALL SELECT 2 AS "part", {columns({"k__": "k", "kd__": "d"})} FROM "case_task" "k" '
+                'JOIN "department" "d" ON "d"."id" = "k"."department_id" WHERE "k"."case_id" = ? ')
+        order += ', "k__lead" DESC, "k__id"'
+    return for_dialect(sql + order, postgres)
 
 
 def _deadline(timer: Timer, calendar: WorkCalendar, intervals: Sequence[tuple[date, date | None]]) -> Deadline:
