@@ -116,6 +116,18 @@ def update_sql(instance: Model, names: Iterable[str]) -> tuple[str, list[Any]]:
     return f'UPDATE "{meta.db_table}" SET {", ".join(columns)} WHERE "{meta.db_pk_column}" = ?', [*args, instance.pk]
 
 
+def new_row_values(instance: Model) -> dict[str, Any]:
+    """Every field of a new instance but its id (for :func:`insert_rows`), stamping its
+    ``auto_now_add`` fields as the ORM does when it writes it."""
+    meta = instance._meta
+    names = [name for name in meta.fields_db_projection if name != meta.pk_attr]
+    for name in names:
+        field = meta.fields_map[name]
+        if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+            field.to_db_value(getattr(instance, name), instance)  # sets the stamp on the instance
+    return {name: getattr(instance, name) for name in names}
+
+
 def insert_sql(instance: Model) -> tuple[str, list[Any]]:
     """The ``INSERT … RETURNING "id"`` of :func:`insert_new` (``?`` placeholders) and its arguments;
     converting the values stamps ``auto_now_add`` fields on the instance, as the ORM does."""

@@ -21,7 +21,7 @@ from tortoise.expressions import Q
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
-from core.services.case_memo import reading_once
+from core.services.case_memo import deferred_writes, flush, reading_once
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import case_page, with_joint_task
@@ -343,6 +343,7 @@ async def submit_case(
         )
         with just_created(case):
             await run_effects(ctx, process.on_submit)
+            await flush(case)  # the timers its effects started
         if ctx.case_fields:
             await case.save(update_fields=sorted(ctx.case_fields))
         if case.state != event.to_state:  # an effect moved the new case on: the event says where to
@@ -513,12 +514,13 @@ async def transition_case(
 
 
 async def _write_transition(ctx: TransitionContext, event: CaseEvent) -> None:
-    """The transition's last writes in one round trip: the case, its outbox events (the case's
+    """The transition's last writes in one round trip: the case, the rows its effects kept for it
+    (timers, the counter receipt: :mod:`core.services.case_memo`), its outbox events (the case's
     last alert event is read first, where they depend on it) and its audit event."""
     case = ctx.case
     insert_event = insert_sql(event)  # stamps ``event.at``, which the outbox events carry
     await outbox_events.case_transitioned(ctx, event)
-    writes = [update_sql(case, sorted({"state", "version", *ctx.case_fields}))]
+    writes = [update_sql(case, sorted({"state", "version", *ctx.case_fields})), *deferred_writes(case)]
     if kept := outbox_events.take_batch():
         writes.append(insert_rows_sql(OutboxEvent, kept))
     writes.append(insert_event)

@@ -30,7 +30,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
-from core.services.case_memo import memo_of, once, reading_once, task_with_department
+from core.services.case_memo import defer_insert, defer_update, flush, memo_of, once, reading_once, task_with_department
 from core.services.calendar import CENTER_TZ, DayOverride, Deadline, ExplainedDay, WorkCalendar
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.sql import for_dialect, insert_new, is_postgres, models, rows, select_list, update_fields
@@ -302,6 +302,12 @@ async def _timers(case: Case) -> list[Timer]:
     return await once(case, "timers", lambda: models(Timer, _timers_sql(is_postgres()), [case.id]))
 
 
+async def _save(case: Case, row: Timer | Pause, names: list[str]) -> None:
+    """Update a timer or pause of ``case``: with the transition's last writes when in one."""
+    if not defer_update(case, row, names):
+        await update_fields(row, names)
+
+
 async def _read_clock(case: Case) -> None:
     """In a transition that has read neither yet, the case's timers (locked, as :func:`_timers`
     locks them) and pauses in one query, with its department tasks if not read yet (documents
@@ -457,10 +463,11 @@ async def start_clock(
     for old in timers:
         if _replaced_by(old, kind, task_id):
             old.state, old.check_at = "stopped", None
-            await update_fields(old, ["state", "check_at"])
+            await _save(case, old, ["state", "check_at"])
     timer = Timer(case_id=case.id, task_id=task_id, kind=kind, working_days=working_days, started_on=start)
     _recompute_with(timer=timer, calendar=calendar, pauses=pauses, today=local_today(), yellow_days=yellow_days)
-    await insert_new(timer)
+    if not defer_insert(case, timer):  # in a transition: written with the case (see case_memo)
+        await insert_new(timer)
     timers.append(timer)  # the transition's shared list (see _timers)
     if task is not None:
         task.due = timer.due
@@ -504,7 +511,7 @@ async def pause_clock(
     for timer in timers:
         if timer.state == "running" and stops(pause, timer.kind):
             timer.state, timer.check_at = "paused", None
-            await update_fields(timer, ["state", "check_at"])
+            await _save(case, timer, ["state", "check_at"])
     _refresh_case(case, timers)
     return pause
 
@@ -521,7 +528,7 @@ async def resume_clock(case: Case, on: date | None = None) -> None:
         message = f"恢复日期 {on.isoformat()} 早于暂停日期 {_as_date(current.started_on).isoformat()}"
         raise UserErrorsException.single("clock.resume_before_pause", message)
     current.ended_on = on
-    await update_fields(current, ["ended_on"])
+    await _save(case, current, ["ended_on"])
     await _recompute_case(case, pauses, paused_only=True, today=on)
 
 
@@ -537,7 +544,7 @@ async def _recompute_case(
     for timer in timers:
         if timer.state == "paused" or (not paused_only and timer.state == "running"):
             _recompute_with(timer=timer, calendar=calendar, pauses=pauses, today=today, yellow_days=yellow_days)
-            await update_fields(timer, _TIMER_FIELDS)
+            await _save(case, timer, _TIMER_FIELDS)
     _refresh_case(case, timers)
     return timers
 
@@ -549,12 +556,12 @@ async def stop_clock(case: Case, *, kinds: Sequence[str] | None = None, on: date
     for timer in timers:
         if timer.state in OPEN_STATES and (kinds is None or timer.kind in kinds):
             timer.state, timer.check_at = "stopped", None
-            await update_fields(timer, ["state", "check_at"])
+            await _save(case, timer, ["state", "check_at"])
     if kinds is None:
         current = _open_pause(await _pauses(case))
         if current is not None:
             current.ended_on = max(on or local_today(), _as_date(current.started_on))
-            await update_fields(current, ["ended_on"])
+            await _save(case, current, ["ended_on"])
     _refresh_case(case, timers)
 
 
@@ -605,7 +612,7 @@ async def extend_clock(
     extension = await Extension.create(case_id=case.id, days=days, reason=reason.strip(), approved_by=approved_by)
     for timer in extendable:
         timer.extra_days += days
-        await update_fields(timer, ["extra_days"])
+        await _save(case, timer, ["extra_days"])
     await _recompute_case(case, today=on)
     return extension
 
@@ -628,6 +635,7 @@ async def explain_case(case: Case) -> Deadline:
     """The day-by-day reasoning behind the case's promised (else legal) due date, so a clerk can
     answer "why is my date the 13th?": weekends, holidays, make-up days, pauses with their reason,
     days added by an extension."""
+    await flush(case)  # a transition's timers not written yet
     timers = await Timer.filter(case_id=case.id, kind__in=["promised", "legal"]).order_by("id")
     timer = next((t for t in reversed(timers) if t.kind == "promised"), None) or (timers[-1] if timers else None)
     if timer is None:
