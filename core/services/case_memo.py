@@ -14,13 +14,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from functools import cache
 
 from tortoise.models import Model
 
-from core.plumbing.models import CaseTask, Department
+from core.plumbing.models import CaseTask, Department, Pause, Timer
+from core.plumbing.outbox_models import OutboxEvent
 from core.plumbing.sql import (
     for_dialect, insert_new, insert_rows, insert_rows_sql, is_postgres, new_row_values, rows, select_list, split_prefixed,
     update_fields, update_sql,
@@ -158,12 +160,136 @@ def forget(case: Case, *keys: str) -> None:
             memo.pop(key, None)
 
 
+@dataclass
+class CaseMaterials:
+    """What a case has: the codes of its uploaded files and its counter receipts ``(code, form, count)``."""
+
+    uploaded: list[str]
+    received: list[tuple[str, str, int]]
+
+
+# --- the case's rows in one query ---------------------------------------------------------------
+# Whichever of them a transition asks for first, it reads every one not read yet: the timers
+# (locked on PostgreSQL, as the clock needs them: the case's row is claimed first, so the lock
+# order stays the case's row, then its timers), pauses, department tasks, materials and the last
+# alert event, each a branch of one UNION (``part``), its columns prefixed, NULL in the others.
+
+_ALERT_KINDS = "('alert.raised', 'alert.cleared')"
+
+
+def _model_columns(prefix: str, alias: str, model: type[Model]) -> list[tuple[str, str, str]]:
+    """(prefix+column, alias.column, PostgreSQL type) of every column of ``model``."""
+    return [(f"{prefix}{column}", f'"{alias}"."{column}"', model._meta.fields_map[name].get_for_dialect("postgres", "SQL_TYPE"))
+            for name, column in model._meta.fields_db_projection.items()]
+
+
+def _parts(postgres: bool) -> dict[str, tuple[int, list[tuple[str, str, str]], str, int, str]]:
+    """key -> (part, columns, FROM …, parameters, ORDER BY keys)."""
+    lock = " FOR NO KEY UPDATE" if postgres else ""
+    return {
+        "timers": (0, _model_columns("t__", "t", Timer),
+                   f'FROM (SELECT * FROM "timer" WHERE "case_id" = ?{lock}) "t"', 1, '"t__id"'),
+        "pauses": (1, _model_columns("p__", "p", Pause), 'FROM "pause" "p" WHERE "p"."case_id" = ?', 1,
+                   '"p__started_on", "p__id"'),
+        "tasks": (2, _model_columns("k__", "k", CaseTask) + _model_columns("kd__", "d", Department),
+                  'FROM "case_task" "k" JOIN "department" "d" ON "d"."id" = "k"."department_id" WHERE "k"."case_id" = ?', 1,
+                  '"k__lead" DESC, "k__id"'),
+        "materials": (3, [("m__part", '"m"."part"', "INT"), ("m__id", '"m"."id"', "INT"), ("m__code", '"m"."code"', "TEXT"),
+                          ("m__form", '"m"."form"', "TEXT"), ("m__count", '"m"."count"', "INT")],
+                      'FROM (SELECT 0 AS "part", "id", "code", \'\' AS "form", 1 AS "count" FROM "material" WHERE "case_id" = ? '
+                      'UNION ALL SELECT 1, "id", "code", "form", "count" FROM "received_material" WHERE "case_id" = ?) "m"', 2,
+                      '"m__part", "m__id"'),
+        "last_alert": (4, [("a__kind", '"a"."kind"', "TEXT"), ("a__payload", '"a"."payload"', "JSONB")],
+                       f'FROM (SELECT "kind", "payload" FROM "outbox_event" WHERE "subject" = ? AND "kind" IN {_ALERT_KINDS} '
+                       'ORDER BY "id" DESC LIMIT 1) "a"', 1, ""),
+    }
+
+
+@cache
+def _case_rows_sql(postgres: bool, keys: tuple[str, ...]) -> str:
+    parts = _parts(postgres)
+    every = [column for key in keys for column in parts[key][1]]
+    branches = []
+    for key in keys:
+        number, own, source, _, _ = parts[key]
+        mine = {name for name, _, _ in own}
+        # typed NULLs on PostgreSQL, which matches a UNION's columns branch by branch (NULL with NULL is text)
+        columns = ", ".join(
+            f'{expr} AS "{name}"' if name in mine else (f'CAST(NULL AS {kind}) AS "{name}"' if postgres else f'NULL AS "{name}"')
+            for name, expr, kind in every
+        )
+        branches.append(f'SELECT {number} AS "part", {columns} {source}')
+    order = ", ".join(['"part"', *(parts[key][4] for key in keys if parts[key][4])])
+    return for_dialect(" UNION ALL ".join(branches) + f" ORDER BY {order}", postgres)
+
+
+def _prefixed(row: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)}
+
+
+async def read_case(case: Case) -> None:
+    """In a transition of ``case``: read every one of its timers, pauses, tasks, materials and last
+    alert event not read yet, in one query, into the memo. Outside one: nothing."""
+    memo = memo_of(case)
+    if memo is None or not case.id:
+        return
+    postgres = is_postgres()
+    parts = _parts(postgres)
+    keys = tuple(key for key in parts if key not in memo)
+    if not keys:
+        return
+    args: list[Any] = []
+    for key in keys:
+        args.extend([case.number if key == "last_alert" else case.id] * parts[key][3])
+    found: dict[int, list[dict[str, Any]]] = {}
+    for row in await rows(_case_rows_sql(postgres, keys), args):
+        found.setdefault(row["part"], []).append(row)
+    got = {key: found.get(parts[key][0], []) for key in keys}
+    if "timers" in got:
+        memo["timers"] = [Timer._init_from_db(**_prefixed(r, "t__")) for r in got["timers"]]
+    if "pauses" in got:
+        memo["pauses"] = [Pause._init_from_db(**_prefixed(r, "p__")) for r in got["pauses"]]
+    if "tasks" in got:
+        memo["tasks"] = [task_with_department(_prefixed(r, "k__"), _prefixed(r, "kd__")) for r in got["tasks"]]
+    if "materials" in got:
+        memo["materials"] = CaseMaterials(
+            uploaded=[r["m__code"] for r in got["materials"] if r["m__part"] == 0],
+            received=[(r["m__code"], r["m__form"], r["m__count"]) for r in got["materials"] if r["m__part"] == 1],
+        )
+    if "last_alert" in got:
+        memo["last_alert"] = _alert(got["last_alert"][0]) if got["last_alert"] else None
+
+
+def _alert(row: dict[str, Any]) -> dict[str, Any]:
+    """``{kind, payload}`` of an alert event row (payload decoded as the ORM decodes it)."""
+    payload = OutboxEvent._meta.fields_map["payload"].to_python_value(row["a__payload"])
+    return {"kind": row["a__kind"], "payload": payload}
+
+
+async def last_alert(case: Case) -> dict[str, Any] | None:
+    """``{kind, payload}`` of the case's last ``alert.raised`` or ``alert.cleared`` event, if any."""
+    await read_case(case)
+
+    async def load() -> dict[str, Any] | None:
+        found = await rows(_last_alert_sql(is_postgres()), [case.number])
+        return _alert({"a__kind": found[0]["kind"], "a__payload": found[0]["payload"]}) if found else None
+
+    return await once(case, "last_alert", load)
+
+
+@cache
+def _last_alert_sql(postgres: bool) -> str:
+    return for_dialect(f'SELECT "kind", "payload" FROM "outbox_event" WHERE "subject" = ? AND "kind" IN {_ALERT_KINDS} '
+                       'ORDER BY "id" DESC LIMIT 1', postgres)
+
+
 async def case_tasks(case: Case) -> list[CaseTask]:
     """The case's department tasks (a joint case's) with their departments, lead first, then in
     id order. Read once per transition: an effect that decides a task changes the shared object,
     one that opens tasks forgets ``tasks``."""
     if not case.id:
         return []
+    await read_case(case)
     return await once(case, "tasks", lambda: _load_tasks(case.id))
 
 

@@ -30,13 +30,11 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
-from core.services.case_memo import defer_insert, defer_update, flush, memo_of, once, reading_once, task_with_department
+from core.services.case_memo import defer_insert, defer_update, flush, once, read_case, reading_once
 from core.services.calendar import CENTER_TZ, DayOverride, Deadline, ExplainedDay, WorkCalendar
 from core.plumbing.errors import UserError, UserErrorsException
-from core.plumbing.sql import for_dialect, insert_new, is_postgres, models, rows, select_list, update_fields
-from core.plumbing.models import (
-    CalendarDay, CalendarYear, Case, CaseEvent, CaseTask, Center, Department, Extension, ItemVersion, Pause, Timer, User,
-)
+from core.plumbing.sql import for_dialect, insert_new, is_postgres, models, select_list, update_fields
+from core.plumbing.models import CalendarDay, CalendarYear, Case, CaseEvent, CaseTask, Center, Extension, ItemVersion, Pause, Timer, User
 
 __all__ = [
     "ALERT_LEVELS",
@@ -290,7 +288,7 @@ def just_created(case: Case) -> Iterator[None]:
 async def _pauses(case: Case) -> list[Pause]:
     """The case's pauses, oldest first; read once per transition (:mod:`core.services.case_memo`):
     the clock keeps the shared list true as it adds and ends pauses."""
-    await _read_clock(case)
+    await read_case(case)  # with the case's other rows, in a transition (see case_memo)
     return await once(case, "pauses", lambda: models(Pause, _pauses_sql(is_postgres()), [case.id]))
 
 
@@ -298,7 +296,7 @@ async def _timers(case: Case) -> list[Timer]:
     """The case's timers, locked (PostgreSQL) so a concurrent sweep cannot overwrite our changes
     nor we its alert: the sweeper skips locked rows, we wait for its short transaction. Read once
     per transition, like the pauses: the clock adds the timers it starts to the shared list."""
-    await _read_clock(case)
+    await read_case(case)  # with the case's other rows, in a transition (see case_memo)
     return await once(case, "timers", lambda: models(Timer, _timers_sql(is_postgres()), [case.id]))
 
 
@@ -306,35 +304,6 @@ async def _save(case: Case, row: Timer | Pause, names: list[str]) -> None:
     """Update a timer or pause of ``case``: with the transition's last writes when in one."""
     if not defer_update(case, row, names):
         await update_fields(row, names)
-
-
-async def _read_clock(case: Case) -> None:
-    """In a transition that has read neither yet, the case's timers (locked, as :func:`_timers`
-    locks them) and pauses in one query, with its department tasks if not read yet (documents
-    print them): whoever asks first, the clock asks for the others too. Locking the timers a
-    little earlier keeps the lock order (the case's row, claimed first, then its timers)."""
-    memo = memo_of(case)
-    if memo is None or "timers" in memo or "pauses" in memo:
-        return
-    timers: list[Timer] = []
-    pauses: list[Pause] = []
-    tasks: list[CaseTask] = []
-    with_tasks = "tasks" not in memo
-    for row in await rows(_clock_sql(is_postgres(), with_tasks), [case.id, case.id, *([case.id] if with_tasks else [])]):
-        part = row["part"]
-        if part == 0:
-            timers.append(Timer._init_from_db(**_part(row, "t__")))
-        elif part == 1:
-            pauses.append(Pause._init_from_db(**_part(row, "p__")))
-        else:
-            tasks.append(task_with_department(_part(row, "k__"), _part(row, "kd__")))
-    memo["timers"], memo["pauses"] = timers, pauses
-    if with_tasks:
-        memo["tasks"] = tasks
-
-
-def _part(row: dict[str, Any], prefix: str) -> dict[str, Any]:
-    return {k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)}
 
 
 # Built once (the ORM would build them on every transition); a timer read locks its rows on PostgreSQL.
@@ -347,38 +316,6 @@ def _pauses_sql(postgres: bool) -> str:
 def _timers_sql(postgres: bool) -> str:
     lock = " FOR NO KEY UPDATE" if postgres else ""
     return for_dialect(f'SELECT {select_list(Timer)} FROM "timer" WHERE "case_id" = ? ORDER BY "id"{lock}', postgres)
-
-
-@cache
-def _clock_sql(postgres: bool, with_tasks: bool) -> str:
-    """Timers (part 0, columns ``t__…``, by id), pauses (part 1, ``p__…``, oldest first) and, with
-    ``with_tasks``, department tasks (part 2, ``k__…`` and their departments' ``kd__…``, lead
-    first) of a case, as :func:`_timers`, :func:`_pauses` and ``case_tasks`` order them."""
-    lock = " FOR NO KEY UPDATE" if postgres else ""
-    sources = [("t__", Timer), ("p__", Pause), *([("k__", CaseTask), ("kd__", Department)] if with_tasks else [])]
-
-    def null(model: type[Any], name: str) -> str:
-        # typed on PostgreSQL, which matches a UNION's columns branch by branch, NULL with NULL as text
-        return f'CAST(NULL AS {model._meta.fields_map[name].get_for_dialect("postgres", "SQL_TYPE")})' if postgres else "NULL"
-
-    def columns(own: dict[str, str]) -> str:
-        # ``own``: prefix -> table alias of the parts this branch selects; NULL for the others
-        return ", ".join(
-            f'"{own[prefix]}"."{c}" AS "{prefix}{c}"' if prefix in own else f'{null(model, name)} AS "{prefix}{c}"'
-            for prefix, model in sources for name, c in model._meta.fields_db_projection.items()
-        )
-
-    sql = (
-        f'WITH "t" AS (SELECT * FROM "timer" WHERE "case_id" = ?{lock}) '
-        f'SELECT 0 AS "part", {columns({"t__": "t"})} FROM "t" '
-        f'UNION ALL SELECT 1 AS "part", {columns({"p__": "p"})} FROM "pause" "p" WHERE "p"."case_id" = ? '
-    )
-    order = 'ORDER BY "part", "t__id", "p__started_on", "p__id"'
-    if with_tasks:
-        sql += (f'UNION ALL SELECT 2 AS "part", {columns({"k__": "k", "kd__": "d"})} FROM "case_task" "k" '
-                'JOIN "department" "d" ON "d"."id" = "k"."department_id" WHERE "k"."case_id" = ? ')
-        order += ', "k__lead" DESC, "k__id"'
-    return for_dialect(sql + order, postgres)
 
 
 def _deadline(timer: Timer, calendar: WorkCalendar, intervals: Sequence[tuple[date, date | None]]) -> Deadline:

@@ -17,7 +17,7 @@ from typing import Any
 from core.plumbing.errors import UserError, pointer
 from core.plumbing.models import Case, ReceivedMaterial
 from core.plumbing.sql import insert_rows, rows
-from core.services.case_memo import defer_rows, memo_of, once
+from core.services.case_memo import CaseMaterials, defer_rows, memo_of, once, read_case
 from core.services.workflow import TransitionContext
 
 FORMS = {"original": "原件", "copy": "复印件"}
@@ -64,14 +64,6 @@ def parse_received(definition: Mapping[str, Any], raw: Any) -> tuple[list[Receiv
     return entries, errors
 
 
-@dataclass
-class CaseMaterials:
-    """What a case has: the codes of its uploaded files and its counter receipts ``(code, form, count)``."""
-
-    uploaded: list[str]
-    received: list[tuple[str, str, int]]
-
-
 MATERIALS_SQL = (
     'SELECT 0 AS part, "id", "code", \'\' AS "form", 1 AS "count" FROM "material" WHERE "case_id" = ?'
     ' UNION ALL SELECT 1 AS part, "id", "code", "form", "count" FROM "received_material" WHERE "case_id" = ?'
@@ -90,6 +82,7 @@ async def case_materials(case: Case) -> CaseMaterials:
             received=[(r["code"], r["form"], r["count"]) for r in found if r["part"] == 1],
         )
 
+    await read_case(case)  # with the case's other rows, in a transition
     return await once(case, "materials", load)
 
 

@@ -18,11 +18,11 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timezone
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from core.plumbing.outbox_models import OutboxEvent, new_event_id
-from core.plumbing.sql import for_dialect, insert_row, insert_rows, is_postgres, one_model, select_list
+from core.plumbing.sql import insert_row, insert_rows
+from core.services.case_memo import last_alert
 
 if TYPE_CHECKING:
     from core.plumbing.models import Case, CaseEvent, Center, Document, ItemVersion, Rating
@@ -192,20 +192,10 @@ async def case_transitioned(ctx: TransitionContext, event: CaseEvent) -> None:
             payload["documents"] = documents
         await _emit(kind, center=ctx.center, payload=payload, subject=case.number)
     if "alert" in ctx.case_fields and case.alert == "NONE":
-        last = await one_model(OutboxEvent, _last_alert_sql(is_postgres()), [case.number])
-        if last is not None and last.kind == "alert.raised":
-            payload = {**base, "alert": {"level": "NONE", "previous": last.payload.get("alert", {}).get("level")}}
+        last = await last_alert(case)  # read with the case's other rows, in a transition
+        if last is not None and last["kind"] == "alert.raised":
+            payload = {**base, "alert": {"level": "NONE", "previous": last["payload"].get("alert", {}).get("level")}}
             await _emit("alert.cleared", center=ctx.center, payload=payload, subject=case.number)
-
-
-@cache
-def _last_alert_sql(postgres: bool) -> str:
-    """The case's last alert event (built once: it is asked on most transitions)."""
-    return for_dialect(
-        f'SELECT {select_list(OutboxEvent)} FROM "outbox_event" WHERE "subject" = ? '
-        "AND \"kind\" IN ('alert.raised', 'alert.cleared') ORDER BY \"id\" DESC LIMIT 1",
-        postgres,
-    )
 
 
 async def alerts_raised(raised: Iterable[Any]) -> None:
