@@ -120,6 +120,15 @@ def deferred_writes(case: Case) -> list[tuple[str, list[Any]]]:
     return statements
 
 
+async def flush_for(case: Case, caller: Any) -> None:
+    """Before a plugin hook of the transition (``caller``, a center's hook caller) runs, write the
+    deferred rows, so a plugin that reads them from the database finds them as it did when they
+    were written at once. Nothing to do when no enabled plugin implements the hook."""
+    memo = memo_of(case)
+    if memo is not None and memo.get(_WRITES) and caller.get_hookimpls():
+        await flush(case)
+
+
 async def flush(case: Case) -> None:
     """Write the deferred writes now (before reading such rows from the database, or changing
     them in bulk, during the transition); inserted instances get their ids."""

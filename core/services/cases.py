@@ -21,7 +21,7 @@ from tortoise.expressions import Q
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
-from core.services.case_memo import deferred_writes, flush, reading_once
+from core.services.case_memo import deferred_writes, flush, flush_for, reading_once
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import case_page, with_joint_task
@@ -500,7 +500,9 @@ async def transition_case(
                 case.applicant_name = party[:256]
                 ctx.touch("applicant_name")
         await run_effects(ctx, transition.effects)
-        await acall(govhall.hub.for_center(center).transition_effects, ctx=ctx)
+        plugin_effects = govhall.hub.for_center(center).transition_effects
+        await flush_for(case, plugin_effects)
+        await acall(plugin_effects, ctx=ctx)
         case.state = ctx.to_state
         if params and not transition.edits_data:
             ctx.changes.setdefault("params", redact(params))

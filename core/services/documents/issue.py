@@ -25,7 +25,7 @@ from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from core.services import clock, config_cache
-from core.services.case_memo import case_tasks
+from core.services.case_memo import case_tasks, flush_for
 from core.services.config_cache import ConfigCache
 from core.plumbing.counters import next_value
 from core.plumbing.sql import insert_new
@@ -392,6 +392,7 @@ async def case_context(
         context["remedy"] = dict(remedy)
     context.update(extra or {})
     hooks = govhall.hub.for_center(center)
+    await flush_for(case, hooks.case_document_context)
     for result in await acall(hooks.case_document_context, center=center, case=case, kind=kind):
         if isinstance(result, Mapping):
             context.update(result)
