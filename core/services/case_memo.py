@@ -192,6 +192,7 @@ def _model_columns(prefix: str, alias: str, model: type[Model]) -> list[tuple[st
             for name, column in model._meta.fields_db_projection.items()]
 
 
+@cache
 def _parts(postgres: bool) -> dict[str, tuple[int, list[tuple[str, str, str]], str, int, str]]:
     """key -> (part, columns, FROM …, parameters, ORDER BY keys)."""
     lock = " FOR NO KEY UPDATE" if postgres else ""
