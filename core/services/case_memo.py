@@ -1,12 +1,19 @@
-"""Rows of the case being moved, read once per transition.
+"""Rows of the case being moved, read once per transition, and some of its writes kept for its end.
 
-A transition's guards, effects and documents each look at the case's timers, pauses, materials
-and department tasks; inside :func:`reading_once` the first reader loads them and the others share
-the loaded rows. Whoever writes such rows during the transition keeps the shared copy true: the
-clock updates the timer and pause objects in place and adds the ones it creates; an effect that
-changes rows behind the memo's back (a bulk ``UPDATE``, a new task) calls :func:`forget`.
+A transition's guards, effects and documents each look at the case's timers, pauses, materials,
+department tasks and last alert event; inside :func:`reading_once` the first reader loads all of
+them in one query (:func:`read_case`) and the others share the loaded rows. Whoever writes such rows
+during the transition keeps the shared copy true: the clock updates the timer and pause objects in
+place and adds the ones it creates; an effect that changes rows behind the memo's back (a bulk
+``UPDATE``, a new task) calls :func:`forget`.
 
-Outside :func:`reading_once`, or for another case, every call reads the database as before.
+The clock's timer writes and the counter receipt are kept (:func:`defer_insert`,
+:func:`defer_update`, :func:`defer_rows`) and written with the case and its audit event in the
+transition's last round trip (:func:`deferred_writes`); :func:`flush` writes them earlier, before
+anything reads such rows from the database or changes them in bulk (plugins included:
+:func:`flush_for`).
+
+Outside :func:`reading_once`, or for another case, every call reads and writes the database as before.
 """
 
 from __future__ import annotations
