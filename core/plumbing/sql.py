@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import Any, TypeVar
 
 from tortoise.connection import get_connection
@@ -43,6 +44,41 @@ async def one_model(model: type[M], sql: str, args: Sequence[Any] = ()) -> M | N
     return model._init_from_db(**found[0]) if found else None
 
 
+async def models(model: type[M], sql: str, args: Sequence[Any] = ()) -> list[M]:
+    """The rows of ``sql`` as model instances (it must select all of the model's columns, e.g.
+    with :func:`select_list`), without the ORM building the query."""
+    return [model._init_from_db(**row) for row in await rows(sql, args)]
+
+
+@cache
+def select_list(model: type[Model], alias: str = "", prefix: str = "") -> str:
+    """Every column of ``model`` for a hand-written ``SELECT``: ``"t"."col" AS "<prefix>col", …``
+    (``alias``: the table's alias in the query; ``prefix`` tells a joined table's columns apart)."""
+    table = f'"{alias}".' if alias else ""
+    return ", ".join(f'{table}"{column}" AS "{prefix}{column}"' for column in model._meta.fields_db_projection.values())
+
+
+def split_prefixed(row: Mapping[str, Any], prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A joined row cut in two: its unprefixed columns, and those named ``prefix…`` (prefix dropped)."""
+    own: dict[str, Any] = {}
+    joined: dict[str, Any] = {}
+    for key, value in row.items():
+        if key.startswith(prefix):
+            joined[key[len(prefix):]] = value
+        else:
+            own[key] = value
+    return own, joined
+
+
+async def update_fields(instance: Model, names: Iterable[str]) -> int:
+    """``UPDATE`` the fields ``names`` of a saved instance by its id, as ``save(update_fields=…)``
+    would (values converted alike; no ``auto_now`` column added) but without building the query
+    through the ORM or sending signals: for hot rows nothing listens to. Returns the rows changed."""
+    sql, args = update_sql(instance, names)
+    changed, _ = await get_connection("default").execute_query(for_dialect(sql), args)
+    return int(changed)
+
+
 def _columns(model: type[Model], values: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
     """Column names and database values of ``values`` (model field names), converted exactly as
     the ORM converts them (JSON, time zones, booleans)."""
@@ -52,18 +88,94 @@ def _columns(model: type[Model], values: Mapping[str, Any]) -> tuple[list[str], 
     return columns, converted
 
 
-async def insert_rows(model: type[Model], values: Sequence[Mapping[str, Any]]) -> None:
-    """Insert ``values`` (model field names, the same ones in each, every column the table needs:
-    no defaults are applied) as one multi-row ``INSERT``, in the caller's transaction."""
-    if not values:
-        return
+def insert_rows_sql(model: type[Model], values: Sequence[Mapping[str, Any]]) -> tuple[str, list[Any]]:
+    """The multi-row ``INSERT`` of :func:`insert_rows` (``?`` placeholders) and its arguments."""
     columns, _ = _columns(model, values[0])
     args: list[Any] = []
     for row in values:
         args.extend(_columns(model, row)[1])
     one = "(" + ", ".join("?" for _ in columns) + ")"
-    sql = f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) VALUES {", ".join(one for _ in values)}'
+    return f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) VALUES {", ".join(one for _ in values)}', args
+
+
+async def insert_rows(model: type[Model], values: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``values`` (model field names, the same ones in each, every column the table needs:
+    no defaults are applied) as one multi-row ``INSERT``, in the caller's transaction."""
+    if not values:
+        return
+    sql, args = insert_rows_sql(model, values)
     await get_connection("default").execute_query(for_dialect(sql), args)
+
+
+def update_sql(instance: Model, names: Iterable[str]) -> tuple[str, list[Any]]:
+    """The ``UPDATE`` of :func:`update_fields` (``?`` placeholders) and its arguments."""
+    meta = instance._meta
+    names = list(names)
+    columns = [f'"{meta.fields_db_projection[name]}" = ?' for name in names]
+    args = [meta.fields_map[name].to_db_value(getattr(instance, name), instance) for name in names]
+    return f'UPDATE "{meta.db_table}" SET {", ".join(columns)} WHERE "{meta.db_pk_column}" = ?', [*args, instance.pk]
+
+
+def new_row_values(instance: Model) -> dict[str, Any]:
+    """Every field of a new instance but its id (for :func:`insert_rows`), stamping its
+    ``auto_now_add`` fields as the ORM does when it writes it."""
+    meta = instance._meta
+    names = [name for name in meta.fields_db_projection if name != meta.pk_attr]
+    for name in names:
+        field = meta.fields_map[name]
+        if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+            field.to_db_value(getattr(instance, name), instance)  # sets the stamp on the instance
+    return {name: getattr(instance, name) for name in names}
+
+
+def insert_sql(instance: Model) -> tuple[str, list[Any]]:
+    """The ``INSERT … RETURNING "id"`` of :func:`insert_new` (``?`` placeholders) and its arguments;
+    converting the values stamps ``auto_now_add`` fields on the instance, as the ORM does."""
+    meta = instance._meta
+    names = [name for name in meta.fields_db_projection if name != meta.pk_attr]
+    columns = [f'"{meta.fields_db_projection[name]}"' for name in names]
+    args = [meta.fields_map[name].to_db_value(getattr(instance, name), instance) for name in names]
+    placeholders = ", ".join("?" for _ in args)
+    return f'INSERT INTO "{meta.db_table}" ({", ".join(columns)}) VALUES ({placeholders}) RETURNING "id"', args
+
+
+async def write_together(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[dict[str, Any]]:
+    """Run writes (``?`` placeholders; none may read what an earlier one wrote) in one round trip, in
+    order, in the caller's transaction; returns the rows of the last one's ``RETURNING``. On
+    PostgreSQL one statement (the others in data-modifying CTEs); on SQLite one call to the database
+    thread (aiosqlite runs each call in its own thread: the hand-over, not SQLite, is what a
+    statement costs there)."""
+    conn = get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        *first, (last_sql, last_args) = statements
+        ctes = ", ".join(f'"w{i}" AS ({sql})' for i, (sql, _) in enumerate(first))
+        sql = f"WITH {ctes} {last_sql}" if first else last_sql
+        args = [a for _, part in statements for a in part]
+        return await conn.execute_query_dict(for_dialect(sql, postgres=True), args)
+    return await _write_together_sqlite(conn, statements)
+
+
+async def _write_together_sqlite(conn: Any, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[dict[str, Any]]:
+    import sqlite3
+
+    from tortoise.exceptions import IntegrityError, OperationalError
+
+    async with conn.acquire_connection() as connection:  # aiosqlite.Connection
+        def run() -> list[dict[str, Any]]:
+            raw = connection._conn
+            found: list[dict[str, Any]] = []
+            for sql, args in statements:
+                cursor = raw.execute(sql, list(args))
+                found = [dict(row) for row in cursor.fetchall()]
+                cursor.close()  # finishes a RETURNING statement before the next one
+            return found
+
+        try:
+            return await connection._execute(run)
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(exc) from exc
+        except sqlite3.OperationalError as exc:
+            raise OperationalError(exc) from exc
 
 
 async def insert_row(model: type[Model], values: Mapping[str, Any]) -> int:

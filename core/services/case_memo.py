@@ -1,12 +1,19 @@
-"""Rows of the case being moved, read once per transition.
+"""Rows of the case being moved, read once per transition, and some of its writes kept for its end.
 
-A transition's guards, effects and documents each look at the case's timers, pauses, materials
-and department tasks; inside :func:`reading_once` the first reader loads them and the others share
-the loaded rows. Whoever writes such rows during the transition keeps the shared copy true: the
-clock updates the timer and pause objects in place and adds the ones it creates; an effect that
-changes rows behind the memo's back (a bulk ``UPDATE``, a new task) calls :func:`forget`.
+A transition's guards, effects and documents each look at the case's timers, pauses, materials,
+department tasks and last alert event; inside :func:`reading_once` the first reader loads all of
+them in one query (:func:`read_case`) and the others share the loaded rows. Whoever writes such rows
+during the transition keeps the shared copy true: the clock updates the timer and pause objects in
+place and adds the ones it creates; an effect that changes rows behind the memo's back (a bulk
+``UPDATE``, a new task) calls :func:`forget`.
 
-Outside :func:`reading_once`, or for another case, every call reads the database as before.
+The clock's timer writes and the counter receipt are kept (:func:`defer_insert`,
+:func:`defer_update`, :func:`defer_rows`) and written with the case and its audit event in the
+transition's last round trip (:func:`deferred_writes`); :func:`flush` writes them earlier, before
+anything reads such rows from the database or changes them in bulk (plugins included:
+:func:`flush_for`).
+
+Outside :func:`reading_once`, or for another case, every call reads and writes the database as before.
 """
 
 from __future__ import annotations
@@ -14,9 +21,19 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from core.plumbing.models import CaseTask
+from functools import cache
+
+from tortoise.models import Model
+
+from core.plumbing.models import CaseTask, Department, Pause, Timer
+from core.plumbing.outbox_models import OutboxEvent
+from core.plumbing.sql import (
+    for_dialect, insert_new, insert_rows, insert_rows_sql, is_postgres, new_row_values, rows, select_list, split_prefixed,
+    update_fields, update_sql,
+)
 
 if TYPE_CHECKING:
     from core.plumbing.models import Case
@@ -26,16 +43,109 @@ T = TypeVar("T")
 _CURRENT: ContextVar[tuple[int, dict[str, Any]] | None] = ContextVar("case_memo", default=None)
 
 
+_WRITES = "__writes"
+
+
 @contextmanager
 def reading_once(case: Case, **known: Any) -> Iterator[dict[str, Any]]:
     """Inside the block, rows of ``case`` are read once (``known``: rows already known, e.g. no
-    timers for a case inserted in this transaction)."""
+    timers for a case inserted in this transaction). Writes deferred in the block
+    (:func:`defer_insert`…) must be written before it ends (:func:`deferred_writes`, :func:`flush`)."""
     memo: dict[str, Any] = dict(known)
     token = _CURRENT.set((case.id, memo))
     try:
         yield memo
+    except BaseException:
+        raise
+    else:
+        if memo.get(_WRITES):
+            raise RuntimeError("writes deferred in a transition were never written")
     finally:
         _CURRENT.reset(token)
+
+
+# --- writes deferred to the transition's last round trip ------------------------------------------
+# The clock's timers and the counter receipt are rows of the case being moved that nothing reads
+# from the database during the transition (they are read through this memo): they are written with
+# the case and its audit event, in one round trip, rather than one statement each.
+
+
+def defer_insert(case: Case, instance: Model) -> bool:
+    """Keep a new row of the case being moved (its values as they are when written: later changes
+    to it need no ``UPDATE``); False outside a transition of ``case``: write it now."""
+    memo = memo_of(case)
+    if memo is None:
+        return False
+    memo.setdefault(_WRITES, []).append(("insert", instance, None))
+    return True
+
+
+def defer_rows(case: Case, model: type[Model], values: list[dict[str, Any]]) -> bool:
+    """Keep new rows (field values, every column) of ``model``; False outside a transition of ``case``."""
+    memo = memo_of(case)
+    if memo is None:
+        return False
+    memo.setdefault(_WRITES, []).append(("rows", model, values))
+    return True
+
+
+def defer_update(case: Case, instance: Model, names: list[str]) -> bool:
+    """Keep an ``UPDATE`` of ``names`` of a row of the case being moved (rows it read, locked
+    where they need be); False outside a transition of ``case``: update it now."""
+    memo = memo_of(case)
+    if memo is None:
+        return False
+    writes = memo.setdefault(_WRITES, [])
+    for kind, kept, fields in writes:
+        if kept is instance:  # an inserted row is written as it is; an updated one once, with every field
+            if kind == "update":
+                fields.update(names)
+            return True
+    writes.append(("update", instance, set(names)))
+    return True
+
+
+def _take(case: Case) -> list[tuple[str, Any, Any]]:
+    memo = memo_of(case)
+    return memo.pop(_WRITES, []) if memo is not None else []
+
+
+def deferred_writes(case: Case) -> list[tuple[str, list[Any]]]:
+    """The deferred writes as statements (``?`` placeholders), taken out of the memo: the caller
+    runs them (:func:`core.plumbing.sql.write_together`). New rows of one model go in one
+    multi-row ``INSERT``, in the order they were made."""
+    statements: list[tuple[str, list[Any]]] = []
+    inserts: dict[type[Model], list[dict[str, Any]]] = {}
+    for kind, target, fields in _take(case):
+        if kind == "insert":
+            inserts.setdefault(type(target), []).append(new_row_values(target))
+        elif kind == "rows":
+            inserts.setdefault(target, []).extend(fields)
+        else:
+            statements.append(update_sql(target, sorted(fields)))
+    statements.extend(insert_rows_sql(model, values) for model, values in inserts.items())
+    return statements
+
+
+async def flush_for(case: Case, caller: Any) -> None:
+    """Before a plugin hook of the transition (``caller``, a center's hook caller) runs, write the
+    deferred rows, so a plugin that reads them from the database finds them as it did when they
+    were written at once. Nothing to do when no enabled plugin implements the hook."""
+    memo = memo_of(case)
+    if memo is not None and memo.get(_WRITES) and caller.get_hookimpls():
+        await flush(case)
+
+
+async def flush(case: Case) -> None:
+    """Write the deferred writes now (before reading such rows from the database, or changing
+    them in bulk, during the transition); inserted instances get their ids."""
+    for kind, target, fields in _take(case):
+        if kind == "insert":
+            await insert_new(target)
+        elif kind == "rows":
+            await insert_rows(target, fields)
+        else:
+            await update_fields(target, sorted(fields))
 
 
 def memo_of(case: Case) -> dict[str, Any] | None:
@@ -66,10 +176,157 @@ def forget(case: Case, *keys: str) -> None:
             memo.pop(key, None)
 
 
+@dataclass
+class CaseMaterials:
+    """What a case has: the codes of its uploaded files and its counter receipts ``(code, form, count)``."""
+
+    uploaded: list[str]
+    received: list[tuple[str, str, int]]
+
+
+# --- the case's rows in one query ---------------------------------------------------------------
+# Whichever of them a transition asks for first, it reads every one not read yet: the timers
+# (locked on PostgreSQL, as the clock needs them: the case's row is claimed first, so the lock
+# order stays the case's row, then its timers), pauses, department tasks, materials and the last
+# alert event, each a branch of one UNION (``part``), its columns prefixed, NULL in the others.
+
+_ALERT_KINDS = "('alert.raised', 'alert.cleared')"
+
+
+def _model_columns(prefix: str, alias: str, model: type[Model]) -> list[tuple[str, str, str]]:
+    """(prefix+column, alias.column, PostgreSQL type) of every column of ``model``."""
+    return [(f"{prefix}{column}", f'"{alias}"."{column}"', model._meta.fields_map[name].get_for_dialect("postgres", "SQL_TYPE"))
+            for name, column in model._meta.fields_db_projection.items()]
+
+
+@cache
+def _parts(postgres: bool) -> dict[str, tuple[int, list[tuple[str, str, str]], str, int, str]]:
+    """key -> (part, columns, FROM …, parameters, ORDER BY keys)."""
+    lock = " FOR NO KEY UPDATE" if postgres else ""
+    return {
+        "timers": (0, _model_columns("t__", "t", Timer),
+                   f'FROM (SELECT * FROM "timer" WHERE "case_id" = ?{lock}) "t"', 1, '"t__id"'),
+        "pauses": (1, _model_columns("p__", "p", Pause), 'FROM "pause" "p" WHERE "p"."case_id" = ?', 1,
+                   '"p__started_on", "p__id"'),
+        "tasks": (2, _model_columns("k__", "k", CaseTask) + _model_columns("kd__", "d", Department),
+                  'FROM "case_task" "k" JOIN "department" "d" ON "d"."id" = "k"."department_id" WHERE "k"."case_id" = ?', 1,
+                  '"k__lead" DESC, "k__id"'),
+        "materials": (3, [("m__part", '"m"."part"', "INT"), ("m__id", '"m"."id"', "INT"), ("m__code", '"m"."code"', "TEXT"),
+                          ("m__form", '"m"."form"', "TEXT"), ("m__count", '"m"."count"', "INT")],
+                      'FROM (SELECT 0 AS "part", "id", "code", \'\' AS "form", 1 AS "count" FROM "material" WHERE "case_id" = ? '
+                      'UNION ALL SELECT 1, "id", "code", "form", "count" FROM "received_material" WHERE "case_id" = ?) "m"', 2,
+                      '"m__part", "m__id"'),
+        "last_alert": (4, [("a__kind", '"a"."kind"', "TEXT"), ("a__payload", '"a"."payload"', "JSONB")],
+                       f'FROM (SELECT "kind", "payload" FROM "outbox_event" WHERE "subject" = ? AND "kind" IN {_ALERT_KINDS} '
+                       'ORDER BY "id" DESC LIMIT 1) "a"', 1, ""),
+    }
+
+
+@cache
+def _case_rows_sql(postgres: bool, keys: tuple[str, ...]) -> str:
+    parts = _parts(postgres)
+    every = [column for key in keys for column in parts[key][1]]
+    branches = []
+    for key in keys:
+        number, own, source, _, _ = parts[key]
+        mine = {name for name, _, _ in own}
+        # typed NULLs on PostgreSQL, which matches a UNION's columns branch by branch (NULL with NULL is text)
+        columns = ", ".join(
+            f'{expr} AS "{name}"' if name in mine else (f'CAST(NULL AS {kind}) AS "{name}"' if postgres else f'NULL AS "{name}"')
+            for name, expr, kind in every
+        )
+        branches.append(f'SELECT {number} AS "part", {columns} {source}')
+    order = ", ".join(['"part"', *(parts[key][4] for key in keys if parts[key][4])])
+    return for_dialect(" UNION ALL ".join(branches) + f" ORDER BY {order}", postgres)
+
+
+def _prefixed(row: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)}
+
+
+async def read_case(case: Case) -> None:
+    """In a transition of ``case``: read every one of its timers, pauses, tasks, materials and last
+    alert event not read yet, in one query, into the memo. Outside one: nothing."""
+    memo = memo_of(case)
+    if memo is None or not case.id:
+        return
+    postgres = is_postgres()
+    parts = _parts(postgres)
+    keys = tuple(key for key in parts if key not in memo)
+    if not keys:
+        return
+    args: list[Any] = []
+    for key in keys:
+        args.extend([case.number if key == "last_alert" else case.id] * parts[key][3])
+    found: dict[int, list[dict[str, Any]]] = {}
+    for row in await rows(_case_rows_sql(postgres, keys), args):
+        found.setdefault(row["part"], []).append(row)
+    got = {key: found.get(parts[key][0], []) for key in keys}
+    if "timers" in got:
+        memo["timers"] = [Timer._init_from_db(**_prefixed(r, "t__")) for r in got["timers"]]
+    if "pauses" in got:
+        memo["pauses"] = [Pause._init_from_db(**_prefixed(r, "p__")) for r in got["pauses"]]
+    if "tasks" in got:
+        memo["tasks"] = [task_with_department(_prefixed(r, "k__"), _prefixed(r, "kd__")) for r in got["tasks"]]
+    if "materials" in got:
+        memo["materials"] = CaseMaterials(
+            uploaded=[r["m__code"] for r in got["materials"] if r["m__part"] == 0],
+            received=[(r["m__code"], r["m__form"], r["m__count"]) for r in got["materials"] if r["m__part"] == 1],
+        )
+    if "last_alert" in got:
+        memo["last_alert"] = _alert(got["last_alert"][0]) if got["last_alert"] else None
+
+
+def _alert(row: dict[str, Any]) -> dict[str, Any]:
+    """``{kind, payload}`` of an alert event row (payload decoded as the ORM decodes it)."""
+    payload = OutboxEvent._meta.fields_map["payload"].to_python_value(row["a__payload"])
+    return {"kind": row["a__kind"], "payload": payload}
+
+
+async def last_alert(case: Case) -> dict[str, Any] | None:
+    """``{kind, payload}`` of the case's last ``alert.raised`` or ``alert.cleared`` event, if any."""
+    await read_case(case)
+
+    async def load() -> dict[str, Any] | None:
+        found = await rows(_last_alert_sql(is_postgres()), [case.number])
+        return _alert({"a__kind": found[0]["kind"], "a__payload": found[0]["payload"]}) if found else None
+
+    return await once(case, "last_alert", load)
+
+
+@cache
+def _last_alert_sql(postgres: bool) -> str:
+    return for_dialect(f'SELECT "kind", "payload" FROM "outbox_event" WHERE "subject" = ? AND "kind" IN {_ALERT_KINDS} '
+                       'ORDER BY "id" DESC LIMIT 1', postgres)
+
+
 async def case_tasks(case: Case) -> list[CaseTask]:
     """The case's department tasks (a joint case's) with their departments, lead first, then in
     id order. Read once per transition: an effect that decides a task changes the shared object,
     one that opens tasks forgets ``tasks``."""
     if not case.id:
         return []
-    return await once(case, "tasks", lambda: CaseTask.filter(case_id=case.id).select_related("department").order_by("-lead", "id"))
+    await read_case(case)
+    return await once(case, "tasks", lambda: _load_tasks(case.id))
+
+
+@cache
+def _tasks_sql(postgres: bool) -> str:
+    """Built once: the ORM's ``select_related`` query costs more to build than to run, and most
+    cases have no task at all."""
+    return for_dialect(
+        f'SELECT {select_list(CaseTask, "t")}, {select_list(Department, "d", "d__")} FROM "case_task" "t" '
+        'JOIN "department" "d" ON "d"."id" = "t"."department_id" WHERE "t"."case_id" = ? ORDER BY "t"."lead" DESC, "t"."id"',
+        postgres,
+    )
+
+
+async def _load_tasks(case_id: int) -> list[CaseTask]:
+    return [task_with_department(*split_prefixed(row, "d__")) for row in await rows(_tasks_sql(is_postgres()), [case_id])]
+
+
+def task_with_department(task: dict[str, Any], department: dict[str, Any]) -> CaseTask:
+    """A task row and its department's row as ``select_related("department")`` would load them."""
+    found = CaseTask._init_from_db(**task)
+    object.__setattr__(found, "_department", Department._init_from_db(**department))
+    return found

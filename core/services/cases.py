@@ -13,12 +13,14 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
-from core.services.case_memo import reading_once
+from core.services.case_memo import deferred_writes, flush, flush_for, reading_once
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import Conditions, case_page, id_in, joint_task
@@ -40,7 +42,10 @@ from core.plumbing.models import Case, CaseEvent, CaseTask, Center, Department, 
 from core.services.outbox import events as outbox_events
 from core.services.parties import applicant_name, applicant_party
 from core.services.plugins import acall
-from core.plumbing.sql import insert_numbered_case, rows
+from core.plumbing.outbox_models import OutboxEvent
+from core.plumbing.sql import (
+    for_dialect, insert_numbered_case, insert_rows_sql, insert_sql, is_postgres, rows, update_sql, write_together,
+)
 from core.services.workflow import Process, Transition, TransitionContext, run_effects
 
 if TYPE_CHECKING:
@@ -335,6 +340,7 @@ async def submit_case(
         )
         with just_created(case):
             await run_effects(ctx, process.on_submit)
+            await flush(case)  # the timers its effects started
         if ctx.case_fields:
             await case.save(update_fields=sorted(ctx.case_fields))
         if case.state != event.to_state:  # an effect moved the new case on: the event says where to
@@ -402,6 +408,12 @@ async def _moving(case: Case) -> AsyncIterator[None]:
             yield
 
 
+@cache
+def _claim_sql(postgres: bool) -> str:
+    """A transition's version claim, built once."""
+    return for_dialect('UPDATE "gh_case" SET "version" = ? WHERE "id" = ? AND "version" = ?', postgres)
+
+
 async def transition_case(
     govhall: GovHall,
     actor: Actor,
@@ -446,7 +458,8 @@ async def transition_case(
         if errors:
             raise UserErrorsException(errors)
     async with _moving(case):
-        claimed = await Case.filter(id=case.id, version=expected).update(version=expected + 1)
+        # first, as before: the case row is the first lock a transition takes
+        claimed, _ = await get_connection("default").execute_query(_claim_sql(is_postgres()), [expected + 1, case.id, expected])
         if not claimed:
             raise _conflict(await Case.get(id=case.id), process)
         case.version = expected + 1
@@ -484,18 +497,34 @@ async def transition_case(
                 case.applicant_name = party[:256]
                 ctx.touch("applicant_name")
         await run_effects(ctx, transition.effects)
-        await acall(govhall.hub.for_center(center).transition_effects, ctx=ctx)
+        plugin_effects = govhall.hub.for_center(center).transition_effects
+        await flush_for(case, plugin_effects)
+        await acall(plugin_effects, ctx=ctx)
         case.state = ctx.to_state
-        await case.save(update_fields=sorted({"state", "version", *ctx.case_fields}))
         if params and not transition.edits_data:
             ctx.changes.setdefault("params", redact(params))
-        event = await CaseEvent.create(
+        event = CaseEvent(
             case=case, seq=case.version, action=action, from_state=ctx.from_state, to_state=case.state,
             actor=actor.user, actor_name=actor.name, role=role, comment=comment, changes=ctx.changes,
         )
-        await outbox_events.case_transitioned(ctx, event)
+        await _write_transition(ctx, event)
     await _after_commit(govhall=govhall, center=center, case=case, event=event, ctx=ctx)
     return case
+
+
+async def _write_transition(ctx: TransitionContext, event: CaseEvent) -> None:
+    """The transition's last writes in one round trip: the case, the rows its effects kept for it
+    (timers, the counter receipt: :mod:`core.services.case_memo`), its outbox events (the case's
+    last alert event is read first, where they depend on it) and its audit event."""
+    case = ctx.case
+    insert_event = insert_sql(event)  # stamps ``event.at``, which the outbox events carry
+    await outbox_events.case_transitioned(ctx, event)
+    writes = [update_sql(case, sorted({"state", "version", *ctx.case_fields})), *deferred_writes(case)]
+    if kept := outbox_events.take_batch():
+        writes.append(insert_rows_sql(OutboxEvent, kept))
+    writes.append(insert_event)
+    event.pk = (await write_together(writes))[0]["id"]
+    event._saved_in_db = True
 
 
 async def record_case_event(

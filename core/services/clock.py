@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import contextmanager
+from functools import cache
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -29,10 +30,10 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
-from core.services.case_memo import once, reading_once
+from core.services.case_memo import defer_insert, defer_update, flush, once, read_case, reading_once
 from core.services.calendar import CENTER_TZ, DayOverride, Deadline, ExplainedDay, WorkCalendar
 from core.plumbing.errors import UserError, UserErrorsException
-from core.plumbing.sql import insert_new
+from core.plumbing.sql import for_dialect, insert_new, is_postgres, models, select_list, update_fields
 from core.plumbing.models import CalendarDay, CalendarYear, Case, CaseEvent, CaseTask, Center, Extension, ItemVersion, Pause, Timer, User
 
 __all__ = [
@@ -287,14 +288,34 @@ def just_created(case: Case) -> Iterator[None]:
 async def _pauses(case: Case) -> list[Pause]:
     """The case's pauses, oldest first; read once per transition (:mod:`core.services.case_memo`):
     the clock keeps the shared list true as it adds and ends pauses."""
-    return await once(case, "pauses", lambda: Pause.filter(case_id=case.id).order_by("started_on", "id"))
+    await read_case(case)  # with the case's other rows, in a transition (see case_memo)
+    return await once(case, "pauses", lambda: models(Pause, _pauses_sql(is_postgres()), [case.id]))
 
 
 async def _timers(case: Case) -> list[Timer]:
     """The case's timers, locked (PostgreSQL) so a concurrent sweep cannot overwrite our changes
     nor we its alert: the sweeper skips locked rows, we wait for its short transaction. Read once
     per transition, like the pauses: the clock adds the timers it starts to the shared list."""
-    return await once(case, "timers", lambda: Timer.filter(case_id=case.id).order_by("id").select_for_update(no_key=True))
+    await read_case(case)  # with the case's other rows, in a transition (see case_memo)
+    return await once(case, "timers", lambda: models(Timer, _timers_sql(is_postgres()), [case.id]))
+
+
+async def _save(case: Case, row: Timer | Pause, names: list[str]) -> None:
+    """Update a timer or pause of ``case``: with the transition's last writes when in one."""
+    if not defer_update(case, row, names):
+        await update_fields(row, names)
+
+
+# Built once (the ORM would build them on every transition); a timer read locks its rows on PostgreSQL.
+@cache
+def _pauses_sql(postgres: bool) -> str:
+    return for_dialect(f'SELECT {select_list(Pause)} FROM "pause" WHERE "case_id" = ? ORDER BY "started_on", "id"', postgres)
+
+
+@cache
+def _timers_sql(postgres: bool) -> str:
+    lock = " FOR NO KEY UPDATE" if postgres else ""
+    return for_dialect(f'SELECT {select_list(Timer)} FROM "timer" WHERE "case_id" = ? ORDER BY "id"{lock}', postgres)
 
 
 def _deadline(timer: Timer, calendar: WorkCalendar, intervals: Sequence[tuple[date, date | None]]) -> Deadline:
@@ -379,14 +400,15 @@ async def start_clock(
     for old in timers:
         if _replaced_by(old, kind, task_id):
             old.state, old.check_at = "stopped", None
-            await old.save(update_fields=["state", "check_at"])
+            await _save(case, old, ["state", "check_at"])
     timer = Timer(case_id=case.id, task_id=task_id, kind=kind, working_days=working_days, started_on=start)
     _recompute_with(timer=timer, calendar=calendar, pauses=pauses, today=local_today(), yellow_days=yellow_days)
-    await insert_new(timer)
+    if not defer_insert(case, timer):  # in a transition: written with the case (see case_memo)
+        await insert_new(timer)
     timers.append(timer)  # the transition's shared list (see _timers)
     if task is not None:
         task.due = timer.due
-        await task.save(update_fields=["due"])
+        await update_fields(task, ["due"])
     if kind == "promised":
         case.promised_days = working_days
     _refresh_case(case, timers)
@@ -426,7 +448,7 @@ async def pause_clock(
     for timer in timers:
         if timer.state == "running" and stops(pause, timer.kind):
             timer.state, timer.check_at = "paused", None
-            await timer.save(update_fields=["state", "check_at"])
+            await _save(case, timer, ["state", "check_at"])
     _refresh_case(case, timers)
     return pause
 
@@ -443,7 +465,7 @@ async def resume_clock(case: Case, on: date | None = None) -> None:
         message = f"恢复日期 {on.isoformat()} 早于暂停日期 {_as_date(current.started_on).isoformat()}"
         raise UserErrorsException.single("clock.resume_before_pause", message)
     current.ended_on = on
-    await current.save(update_fields=["ended_on"])
+    await _save(case, current, ["ended_on"])
     await _recompute_case(case, pauses, paused_only=True, today=on)
 
 
@@ -459,7 +481,7 @@ async def _recompute_case(
     for timer in timers:
         if timer.state == "paused" or (not paused_only and timer.state == "running"):
             _recompute_with(timer=timer, calendar=calendar, pauses=pauses, today=today, yellow_days=yellow_days)
-            await timer.save(update_fields=_TIMER_FIELDS)
+            await _save(case, timer, _TIMER_FIELDS)
     _refresh_case(case, timers)
     return timers
 
@@ -471,12 +493,12 @@ async def stop_clock(case: Case, *, kinds: Sequence[str] | None = None, on: date
     for timer in timers:
         if timer.state in OPEN_STATES and (kinds is None or timer.kind in kinds):
             timer.state, timer.check_at = "stopped", None
-            await timer.save(update_fields=["state", "check_at"])
+            await _save(case, timer, ["state", "check_at"])
     if kinds is None:
         current = _open_pause(await _pauses(case))
         if current is not None:
             current.ended_on = max(on or local_today(), _as_date(current.started_on))
-            await current.save(update_fields=["ended_on"])
+            await _save(case, current, ["ended_on"])
     _refresh_case(case, timers)
 
 
@@ -527,7 +549,7 @@ async def extend_clock(
     extension = await Extension.create(case_id=case.id, days=days, reason=reason.strip(), approved_by=approved_by)
     for timer in extendable:
         timer.extra_days += days
-        await timer.save(update_fields=["extra_days"])
+        await _save(case, timer, ["extra_days"])
     await _recompute_case(case, today=on)
     return extension
 
@@ -550,6 +572,7 @@ async def explain_case(case: Case) -> Deadline:
     """The day-by-day reasoning behind the case's promised (else legal) due date, so a clerk can
     answer "why is my date the 13th?": weekends, holidays, make-up days, pauses with their reason,
     days added by an extension."""
+    await flush(case)  # a transition's timers not written yet
     timers = await Timer.filter(case_id=case.id, kind__in=["promised", "legal"]).order_by("id")
     timer = next((t for t in reversed(timers) if t.kind == "promised"), None) or (timers[-1] if timers else None)
     if timer is None:

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from core.services import clock, config_cache, licences
-from core.services.case_memo import case_tasks, forget
+from core.services.case_memo import case_tasks, flush, forget
 from core.services.config_cache import cache_for
 from core.services.documents.issue import issue_case_document
 from core.plumbing.models import CaseTask, Department, Timer
@@ -164,6 +164,7 @@ async def decide_task(ctx: TransitionContext, outcome: str, done: dict[str, str]
     task.comment = ctx.comment
     task.basis = str(ctx.params.get("basis") or "").strip() if outcome == "refused" else ""
     await task.save()
+    await flush(ctx.case)  # the transition's timer writes kept so far, before the bulk UPDATE
     await Timer.filter(task_id=task.id, state__in=["running", "paused"]).update(state="stopped")
     forget(ctx.case, "timers")  # the task's timers changed behind the transition's shared rows
     ctx.changes["task"] = {"department": task.department.code, "outcome": outcome}

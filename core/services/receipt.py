@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from core.plumbing.errors import UserError, pointer
 from core.plumbing.models import Case, ReceivedMaterial
-from core.plumbing.sql import rows
-from core.services.case_memo import memo_of, once
+from core.plumbing.sql import insert_rows, rows
+from core.services.case_memo import CaseMaterials, defer_rows, memo_of, once, read_case
 from core.services.workflow import TransitionContext
 
 FORMS = {"original": "原件", "copy": "复印件"}
@@ -63,14 +64,6 @@ def parse_received(definition: Mapping[str, Any], raw: Any) -> tuple[list[Receiv
     return entries, errors
 
 
-@dataclass
-class CaseMaterials:
-    """What a case has: the codes of its uploaded files and its counter receipts ``(code, form, count)``."""
-
-    uploaded: list[str]
-    received: list[tuple[str, str, int]]
-
-
 MATERIALS_SQL = (
     'SELECT 0 AS part, "id", "code", \'\' AS "form", 1 AS "count" FROM "material" WHERE "case_id" = ?'
     ' UNION ALL SELECT 1 AS part, "id", "code", "form", "count" FROM "received_material" WHERE "case_id" = ?'
@@ -89,6 +82,7 @@ async def case_materials(case: Case) -> CaseMaterials:
             received=[(r["code"], r["form"], r["count"]) for r in found if r["part"] == 1],
         )
 
+    await read_case(case)  # with the case's other rows, in a transition
     return await once(case, "materials", load)
 
 
@@ -127,13 +121,15 @@ async def record_receipt(ctx: TransitionContext) -> None:
     entries, _ = parse_received(definition, ctx.params.get("received"))
     listed = {m["code"]: m for m in definition.get("materials", [])}
     user_id = ctx.actor.user.id if ctx.actor.user else None
+    now = datetime.now(timezone.utc)
     recorded = [
-        ReceivedMaterial(case_id=ctx.case.id, code=e.code, catalogue=listed[e.code].get("catalogue", ""),
-                         name=listed[e.code]["name"], form=e.form, count=e.count, received_by_id=user_id)
+        {"case_id": ctx.case.id, "code": e.code, "catalogue": listed[e.code].get("catalogue", ""),
+         "name": listed[e.code]["name"], "form": e.form, "count": e.count, "received_by_id": user_id, "received_at": now}
         for e in entries
     ]
     if recorded:
-        await ReceivedMaterial.bulk_create(recorded)
+        if not defer_rows(ctx.case, ReceivedMaterial, recorded):  # written with the case (see case_memo)
+            await insert_rows(ReceivedMaterial, recorded)
         memo = memo_of(ctx.case)
         if memo is not None and "materials" in memo:
             memo["materials"].received.extend((e.code, e.form, e.count) for e in entries)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.plumbing.errors import UserError
+from core.services.case_memo import flush
 from core.services.schema_files import schema_errors
 
 if TYPE_CHECKING:
@@ -189,6 +190,7 @@ class ProcessRegistry:
     processes: dict[str, Process]
     guards: dict[str, Guard]
     effects: dict[str, Effect]
+    plugin_effects: frozenset[str] = frozenset()  # the effects plugins registered (core ones replaced too)
 
     def get(self, process_id: str) -> Process:
         return self.processes[process_id]
@@ -201,10 +203,12 @@ class ProcessRegistry:
         (passed in: they are built on this module) and the ones plugins register."""
         guards: dict[str, Guard] = dict(core_guards)
         effects: dict[str, Effect] = dict(core_effects)
+        plugin_effects: set[str] = set()
         for contributed in govhall.pm.hook.register_guards():
             guards.update(contributed)
         for contributed in govhall.pm.hook.register_effects():
             effects.update(contributed)
+            plugin_effects.update(contributed)
         documents: list[tuple[str, Mapping[str, Any]]] = [
             (str(path), json.loads(path.read_text("utf-8"))) for path in sorted(CORE_PROCESS_DIR.glob("*.json"))
         ]
@@ -221,7 +225,7 @@ class ProcessRegistry:
             if doc["id"] in processes:
                 raise ProcessError(f"流程标识“{doc['id']}”重复：{processes[doc['id']].source} 与 {source}")
             processes[doc["id"]] = _parse(doc, source)
-        return cls(processes=processes, guards=guards, effects=effects)
+        return cls(processes=processes, guards=guards, effects=effects, plugin_effects=frozenset(plugin_effects))
 
 
 def effect_applies(effect: Mapping[str, Any], ctx: TransitionContext) -> bool:
@@ -243,4 +247,6 @@ async def run_effects(ctx: TransitionContext, effects: Iterable[Mapping[str, Any
     for effect in effects:
         if effect_applies(effect, ctx):
             params = {k: v for k, v in effect.items() if k not in ("effect", "when")}
+            if effect["effect"] in registry.plugin_effects:
+                await flush(ctx.case)  # a plugin's effect finds the rows the core's wrote (see case_memo)
             await registry.effects[effect["effect"]](ctx, **params)

@@ -25,7 +25,7 @@ from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from core.services import clock, config_cache
-from core.services.case_memo import case_tasks
+from core.services.case_memo import case_tasks, flush_for
 from core.services.config_cache import ConfigCache
 from core.plumbing.counters import next_value
 from core.plumbing.sql import insert_new
@@ -64,6 +64,7 @@ SEAL_SUFFIX = "审批专用章"
 # No 0/O, 1/I: a code read aloud or typed from paper cannot be mistaken.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
+assert 256 % len(CODE_ALPHABET) == 0  # every letter as likely (see new_verify_code)
 _CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 
 
@@ -71,8 +72,9 @@ _CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 
 
 def new_verify_code() -> str:
-    """A random 12-character code from an unambiguous alphabet (60 bits)."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    """A random 12-character code from an unambiguous alphabet (60 bits): one random byte per
+    character, each as likely (the alphabet's 32 letters divide 256)."""
+    return "".join(CODE_ALPHABET[b % len(CODE_ALPHABET)] for b in secrets.token_bytes(CODE_LENGTH))
 
 
 def normalize_code(text: str) -> str | None:
@@ -164,7 +166,8 @@ async def issue_document(
     keys (``sealLabel``, ``issuer``, ``title``) but the number, codes and date are set here.
     Raises :class:`DocumentError` for an unknown kind or a template error.
     """
-    if kind not in govhall.renderer.kinds():
+    # the core's kinds first: ``kinds()`` looks through the template folders on every call
+    if kind not in DOCUMENT_KINDS and kind not in govhall.renderer.kinds():
         raise DocumentError(f"{kind}.html", None, f"未知的文书种类 / unknown document kind: {kind!r}")
     check_register_size(context)
     if isinstance(get_connection("default"), TransactionalDBClient):
@@ -389,6 +392,7 @@ async def case_context(
         context["remedy"] = dict(remedy)
     context.update(extra or {})
     hooks = govhall.hub.for_center(center)
+    await flush_for(case, hooks.case_document_context)
     for result in await acall(hooks.case_document_context, center=center, case=case, kind=kind):
         if isinstance(result, Mapping):
             context.update(result)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.plumbing.outbox_models import OutboxEvent, new_event_id
 from core.plumbing.sql import insert_row, insert_rows
+from core.services.case_memo import last_alert
 
 if TYPE_CHECKING:
     from core.plumbing.models import Case, CaseEvent, Center, Document, ItemVersion, Rating
@@ -90,15 +91,23 @@ async def batched() -> AsyncIterator[None]:
 
 
 async def _write_batch() -> None:
+    rows = take_batch()
+    if rows:
+        await insert_rows(OutboxEvent, rows)
+
+
+def take_batch() -> list[dict[str, Any]]:
+    """The core's events kept so far in the open batch (:func:`batched`), taken out of it for the
+    caller to write now, in its own statement (:func:`core.plumbing.sql.insert_rows_sql`)."""
     batch = _BATCH.get()
     if not batch:
-        return
+        return []
     rows = list(batch)
     batch.clear()
     now = datetime.now(timezone.utc)
     for row in rows:
         row["created_at"] = now  # when written, as the ORM stamps auto_now_add on insert
-    await insert_rows(OutboxEvent, rows)
+    return rows
 
 
 def case_block(case: Case, item: ItemVersion | None = None) -> dict[str, Any]:
@@ -183,9 +192,9 @@ async def case_transitioned(ctx: TransitionContext, event: CaseEvent) -> None:
             payload["documents"] = documents
         await _emit(kind, center=ctx.center, payload=payload, subject=case.number)
     if "alert" in ctx.case_fields and case.alert == "NONE":
-        last = await OutboxEvent.filter(subject=case.number, kind__in=["alert.raised", "alert.cleared"]).order_by("-id").first()
-        if last is not None and last.kind == "alert.raised":
-            payload = {**base, "alert": {"level": "NONE", "previous": last.payload.get("alert", {}).get("level")}}
+        last = await last_alert(case)  # read with the case's other rows, in a transition
+        if last is not None and last["kind"] == "alert.raised":
+            payload = {**base, "alert": {"level": "NONE", "previous": last["payload"].get("alert", {}).get("level")}}
             await _emit("alert.cleared", center=ctx.center, payload=payload, subject=case.number)
 
 
