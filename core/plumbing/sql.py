@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
@@ -16,6 +16,7 @@ from tortoise.connection import get_connection
 from tortoise.models import Model
 
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 
 
 def is_postgres() -> bool:
@@ -156,22 +157,32 @@ async def write_together(statements: Sequence[tuple[str, Sequence[Any]]]) -> lis
 
 
 async def _write_together_sqlite(conn: Any, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[dict[str, Any]]:
+    def run(raw: Any) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for sql, args in statements:
+            cursor = raw.execute(sql, list(args))
+            found = [dict(row) for row in cursor.fetchall()]
+            cursor.close()  # finishes a RETURNING statement before the next one
+        return found
+
+    return await _on_sqlite(conn, run)
+
+
+async def _on_sqlite(conn: Any, run: Callable[[Any], R]) -> R:
+    """``run(the raw sqlite3 connection)``, a few statements, in one go: in the loop's thread inside
+    a transaction (:mod:`core.plumbing.sqlite_engine`), else in one call to aiosqlite's thread (the
+    hand-over, not SQLite, is what a statement costs there); SQLite's errors raised as Tortoise's."""
     import sqlite3
 
     from tortoise.exceptions import IntegrityError, OperationalError
 
-    async with conn.acquire_connection() as connection:  # aiosqlite.Connection
-        def run() -> list[dict[str, Any]]:
-            raw = connection._conn
-            found: list[dict[str, Any]] = []
-            for sql, args in statements:
-                cursor = raw.execute(sql, list(args))
-                found = [dict(row) for row in cursor.fetchall()]
-                cursor.close()  # finishes a RETURNING statement before the next one
-            return found
+    from core.plumbing.sqlite_engine import in_loop_thread
 
+    async with conn.acquire_connection() as connection:  # aiosqlite.Connection
         try:
-            return await connection._execute(run)
+            if in_loop_thread(conn):
+                return run(connection._conn)
+            return await connection._execute(run, connection._conn)
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(exc) from exc
         except sqlite3.OperationalError as exc:
@@ -255,12 +266,7 @@ async def _insert_numbered_case_sqlite(
     conn: Any, case_columns: list[str], case_args: list[Any], number_scope: str, number_prefix: str,
     event_columns: list[str], event_args: list[Any],
 ) -> tuple[dict[str, Any], int]:
-    """The three statements in one call to the database (outside a transaction, one hand-over to
-    aiosqlite's thread: the hand-over, not SQLite, is what a statement costs there)."""
-    import sqlite3
-
-    from tortoise.exceptions import IntegrityError, OperationalError
-
+    """The three statements in one go (:func:`_on_sqlite`)."""
     counter_sql = ("INSERT INTO counter (scope, value) VALUES (?, 1) "
                    "ON CONFLICT (scope) DO UPDATE SET value = counter.value + 1 RETURNING value")
     case_sql = (f'INSERT INTO "gh_case" ("number", {", ".join(case_columns)}) '
@@ -268,21 +274,12 @@ async def _insert_numbered_case_sqlite(
     event_sql = (f'INSERT INTO "case_event" ("case_id", {", ".join(event_columns)}) '
                  f'VALUES ({", ".join("?" for _ in range(len(event_args) + 1))})')
 
-    from core.plumbing.sqlite_engine import in_loop_thread
+    def run(raw: Any) -> tuple[dict[str, Any], int]:
+        seq = raw.execute(counter_sql, [number_scope]).fetchone()[0]
+        cursor = raw.execute(case_sql, [_number(number_prefix, seq), *case_args])
+        found = dict(cursor.fetchone())
+        cursor.close()  # finishes the RETURNING statement before the next one
+        event = raw.execute(event_sql, [found["id"], *event_args])
+        return found, int(event.lastrowid)
 
-    async with conn.acquire_connection() as connection:  # aiosqlite.Connection
-        def run() -> tuple[dict[str, Any], int]:
-            raw = connection._conn
-            seq = raw.execute(counter_sql, [number_scope]).fetchone()[0]
-            cursor = raw.execute(case_sql, [_number(number_prefix, seq), *case_args])
-            found = dict(cursor.fetchone())
-            cursor.close()  # finishes the RETURNING statement before the next one
-            event = raw.execute(event_sql, [found["id"], *event_args])
-            return found, int(event.lastrowid)
-
-        try:
-            return run() if in_loop_thread(conn) else await connection._execute(run)
-        except sqlite3.IntegrityError as exc:
-            raise IntegrityError(exc) from exc
-        except sqlite3.OperationalError as exc:
-            raise OperationalError(exc) from exc
+    return await _on_sqlite(conn, run)
