@@ -338,7 +338,7 @@ async def submit_case(
             params={},
             role="owner" if not agent else "agent",
         )
-        with just_created(case):
+        with just_created(case, with_materials=bool(materials)):
             await run_effects(ctx, process.on_submit)
             await flush(case)  # the timers its effects started
         if ctx.case_fields:

@@ -30,7 +30,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
-from core.services.case_memo import defer_insert, defer_update, flush, once, read_case, reading_once
+from core.services.case_memo import CaseMaterials, defer_insert, defer_update, flush, once, read_case, reading_once
 from core.services.calendar import CENTER_TZ, DayOverride, Deadline, ExplainedDay, WorkCalendar
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.sql import for_dialect, insert_new, is_postgres, models, select_list, update_fields
@@ -278,10 +278,14 @@ def _recompute_with(
 
 
 @contextmanager
-def just_created(case: Case) -> Iterator[None]:
+def just_created(case: Case, *, with_materials: bool = False) -> Iterator[None]:
     """Inside this block the clock knows ``case`` was inserted in the current transaction, so it has
-    no timers or pauses to read (saves two queries on every submission)."""
-    with reading_once(case, timers=[], pauses=[]):
+    no timers, pauses, department tasks or alert events to read, nor materials unless
+    ``with_materials`` (attached as it was filed): a submission reads none of its rows back."""
+    known: dict[str, Any] = {"timers": [], "pauses": [], "tasks": [], "last_alert": None}
+    if not with_materials:
+        known["materials"] = CaseMaterials(uploaded=[], received=[])
+    with reading_once(case, **known):
         yield
 
 
