@@ -202,7 +202,8 @@ class GovHallGraphQL(GraphQL):
         context = await self.get_context(request)
         try:
             result = await execute_operation(
-                self.schema, query, variables, operation_name, context, _POST_OPERATIONS, extensions,
+                schema=self.schema, query=query, variables=variables, operation_name=operation_name,
+                context=context, allowed=_POST_OPERATIONS, extensions=extensions,
             )
         except CannotGetOperationTypeError as exc:
             raise HTTPException(400, exc.as_http_error_reason()) from exc

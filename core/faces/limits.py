@@ -566,7 +566,7 @@ def request_errors(
     )
     if errors:
         return list(errors)
-    return _value_errors(schema, document, tier, variables or {}, operation_name)
+    return _value_errors(schema=schema, document=document, tier=tier, variables=variables or {}, operation_name=operation_name)
 
 
 def _value_errors(
