@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
-from core.services.case_memo import deferred_writes, flush, flush_for, reading_once
+from core.services.case_memo import deferred_writes, flush_for, reading_once
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import Conditions, case_page, id_in, joint_task
@@ -338,17 +338,27 @@ async def submit_case(
             params={},
             role="owner" if not agent else "agent",
         )
-        with just_created(case, with_materials=bool(materials)):
+        with just_created(case, with_materials=bool(materials)), outbox_events.kept():
             await run_effects(ctx, process.on_submit)
-            await flush(case)  # the timers its effects started
-        if ctx.case_fields:
-            await case.save(update_fields=sorted(ctx.case_fields))
-        if case.state != event.to_state:  # an effect moved the new case on: the event says where to
-            event.to_state = case.state
-            await CaseEvent.filter(id=event.id).update(to_state=case.state)
-        await outbox_events.case_submitted(center, case, event)
+            if case.state != event.to_state:  # an effect moved the new case on: the event says where to
+                event.to_state = case.state
+                await CaseEvent.filter(id=event.id).update(to_state=case.state)
+            await outbox_events.case_submitted(center, case, event)
+            await _write_submission(ctx)
     await _after_commit(govhall=govhall, center=center, case=case, event=event, ctx=ctx)
     return case
+
+
+async def _write_submission(ctx: TransitionContext) -> None:
+    """A submission's last writes in one round trip: the fields of the case its effects set, the
+    rows they kept for it (the deadline timer: :mod:`core.services.case_memo`) and its outbox event."""
+    case = ctx.case
+    writes = [update_sql(case, sorted(ctx.case_fields))] if ctx.case_fields else []
+    writes += deferred_writes(case)
+    if kept := outbox_events.take_batch():
+        writes.append(insert_rows_sql(OutboxEvent, kept))
+    if writes:
+        await write_together(writes)
 
 
 # --- moving a case -------------------------------------------------------------------------------

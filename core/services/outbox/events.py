@@ -14,8 +14,8 @@ Event kinds the core publishes (``docs/plugins.md`` lists their payloads):
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -86,6 +86,20 @@ async def batched() -> AsyncIterator[None]:
     try:
         yield
         await _write_batch()
+    finally:
+        _BATCH.reset(token)
+
+
+@contextmanager
+def kept() -> Iterator[None]:
+    """Inside the block the core's own events are kept for the caller, who takes them
+    (:func:`take_batch`) and writes them with its other rows in one round trip before the block
+    ends; an event published otherwise meanwhile (:func:`publish`) first writes those kept so far."""
+    token = _BATCH.set([])
+    try:
+        yield
+        if _BATCH.get():
+            raise RuntimeError("outbox events kept for the caller were never written")
     finally:
         _BATCH.reset(token)
 
@@ -162,7 +176,7 @@ def _item_of(case: Case) -> ItemVersion | None:
 async def case_submitted(center: Center, case: Case, event: CaseEvent) -> None:
     """``case.submitted``: called in :func:`core.services.cases.submit_case`'s transaction."""
     payload = {"case": case_block(case, _item_of(case)), "event": _event_block(event)}
-    await publish("case.submitted", center=center, payload=payload, subject=case.number)
+    await _emit("case.submitted", center=center, payload=payload, subject=case.number)
 
 
 def transition_kinds(ctx: TransitionContext) -> list[str]:
