@@ -16,8 +16,7 @@ from typing import Any
 from tortoise.connection import get_connection
 
 from core.plumbing.models import Case
-from core.plumbing.sql import for_dialect
-from core.services.case_rows import case_columns
+from core.plumbing.sql import for_dialect, select_list
 
 NOTHING = "1 = 0"
 
@@ -60,8 +59,7 @@ def _part(where: Conditions, urgent: bool, after: int | None) -> tuple[str, list
     if after is not None:
         conditions.append('"id" > ?')
         args.append(after)
-    columns = ", ".join(f'"{c}"' for c in case_columns())
-    sql = f'SELECT {columns} FROM "gh_case" WHERE {" AND ".join(conditions)} ORDER BY "id" LIMIT ?'
+    sql = f'SELECT {select_list(Case)} FROM "gh_case" WHERE {" AND ".join(conditions)} ORDER BY "id" LIMIT ?'
     return f"SELECT * FROM ({sql}) AS {'u' if urgent else 'n'}", [*args]
 
 

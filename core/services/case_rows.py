@@ -13,33 +13,23 @@ from tortoise.connection import get_connection
 from tortoise.models import Model
 
 from core.plumbing.models import Case, Center, ItemVersion
-from core.plumbing.sql import for_dialect
+from core.plumbing.sql import for_dialect, select_list, split_prefixed
 
 # the related rows a joined read adds to the case: (attribute, model, table alias)
 _RELATED: tuple[tuple[str, type[Model], str], ...] = (("center", Center, "c"), ("item_version", ItemVersion, "v"))
 
 
 @cache
-def _columns(model: type[Model]) -> tuple[str, ...]:
-    return tuple(model._meta.fields_db_projection.values())
-
-
-@cache
 def _case_sql(postgres: bool, joined: bool) -> str:
     """``SELECT`` of every column of the case ``?``; ``joined``: and of its center and item version,
     each named ``<attribute>.<column>`` (as the ORM's ``select_related`` names them)."""
-    select = [f'k."{c}"' for c in _columns(Case)]
+    select = [select_list(Case, "k")]
     joins = ""
     if joined:
         for attr, model, alias in _RELATED:
-            select += [f'{alias}."{c}" AS "{attr}.{c}"' for c in _columns(model)]
-            joins += f' LEFT OUTER JOIN "{model._meta.db_table}" {alias} ON {alias}."id" = k."{attr}_id"'
-    return for_dialect(f'SELECT {", ".join(select)} FROM "{Case._meta.db_table}" k{joins} WHERE k."id" = ? LIMIT 1', postgres)
-
-
-def case_columns() -> tuple[str, ...]:
-    """The case table's columns, as the ORM selects them."""
-    return _columns(Case)
+            select.append(select_list(model, alias, f"{attr}."))
+            joins += f' LEFT OUTER JOIN "{model._meta.db_table}" "{alias}" ON "{alias}"."id" = "k"."{attr}_id"'
+    return for_dialect(f'SELECT {", ".join(select)} FROM "{Case._meta.db_table}" "k"{joins} WHERE "k"."id" = ? LIMIT 1', postgres)
 
 
 async def case_by_id(case_id: int, *, joined: bool) -> Case | None:
@@ -49,13 +39,13 @@ async def case_by_id(case_id: int, *, joined: bool) -> Case | None:
     found = await conn.execute_query_dict(_case_sql(conn.capabilities.dialect == "postgres", joined), [case_id])
     if not found:
         return None
-    row = found[0]
-    if not joined:
-        return Case._init_from_db(**row)
-    case = Case._init_from_db(**{k: row[k] for k in _columns(Case)})
-    for attr, model, _alias in _RELATED:
-        prefix = f"{attr}."
-        values = {c: row[prefix + c] for c in _columns(model)}
-        related = model._init_from_db(**values) if values["id"] is not None else None
-        object.__setattr__(case, f"_{attr}", related)
+    own = found[0]
+    related: dict[str, Model | None] = {}
+    if joined:
+        for attr, model, _alias in _RELATED:
+            own, values = split_prefixed(own, f"{attr}.")
+            related[attr] = model._init_from_db(**values) if values["id"] is not None else None
+    case = Case._init_from_db(**own)
+    for attr, value in related.items():
+        object.__setattr__(case, f"_{attr}", value)
     return case
