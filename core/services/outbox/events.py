@@ -82,12 +82,9 @@ async def batched() -> AsyncIterator[None]:
     in the caller's transaction (which must enclose the block). An event published otherwise
     meanwhile (:func:`publish`) first writes those kept so far. Nothing is written when the block
     raises: the transaction rolls back anyway."""
-    token = _BATCH.set([])
-    try:
+    with kept():
         yield
         await _write_batch()
-    finally:
-        _BATCH.reset(token)
 
 
 @contextmanager
