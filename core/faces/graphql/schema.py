@@ -13,6 +13,7 @@ from core.faces.limits import RequestLimits
 from core.services.plugins import PluginHub
 from core.faces.graphql import accounts, centers
 from core.faces.graphql.errors import public_errors
+from core.faces.graphql.plain_fields import PlainFieldsExecutor
 
 CORE_QUERIES: list[type] = [accounts.Query, centers.Query]
 CORE_MUTATIONS: list[type] = [accounts.Mutation, centers.Mutation]
@@ -67,6 +68,7 @@ def _schema_of(queries: tuple[type, ...], mutations: tuple[type, ...]) -> strawb
         # itself, its own cheap rules first
         extensions=[GovHallExtension],
         config=StrawberryConfig(auto_camel_case=True),
+        execution_context_class=PlainFieldsExecutor,
     )
 
 

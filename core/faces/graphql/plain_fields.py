@@ -1,0 +1,181 @@
+"""Executing plain leaf fields without graphql-core's per-field machinery.
+
+A page of 20 cases asks about 300 fields, nearly all of them attributes read straight off the row
+(``number``, ``state``, ``promisedDue``...). For each one graphql-core builds a path, a resolve
+info, calls Strawberry's default resolver, then completes the value through four checks: on a list
+page that is most of the request's time. :class:`PlainFieldsExecutor` plans each selection set
+once per request and reads such fields directly: the attribute, then the scalar's or enum's own
+output coercion, exactly what the general path ends with.
+
+A field is plain when it is ``__typename`` or a Strawberry field without a resolver (Strawberry
+marks its resolver ``_is_default``), without arguments or directives, whose type is a scalar or an
+enum. Any other field goes through graphql-core's general path; a plain field whose value is not
+simply a value (null where null is not allowed, an exception, an awaitable, a value the scalar
+refuses) is completed by graphql-core's general completion, which gives the usual result or error.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from graphql import GraphQLLeafType, GraphQLObjectType, GraphQLSchema, Undefined, is_leaf_type, is_non_null_type
+from graphql.execution.executor import to_nodes
+from graphql.pyutils import Path, gather_with_cancel
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+_TYPENAME = "__typename"
+_GENERAL = None  # a planned field that takes graphql-core's general path
+
+
+class PlainLeaf(NamedTuple):
+    """How to read one plain field: the default resolver, the leaf type and whether null is allowed."""
+
+    resolve: Any
+    leaf_type: GraphQLLeafType | None  # None for __typename
+    nullable: bool
+
+
+def plain_leaf(schema: GraphQLSchema, parent_type: GraphQLObjectType, field_details_list: Any) -> PlainLeaf | None:
+    """The plan for one grouped field, or None when it must take the general path."""
+    node = field_details_list[0].node
+    if any(details.node.arguments or details.node.directives for details in field_details_list):
+        return _GENERAL
+    name = node.name.value
+    if name == _TYPENAME:
+        return PlainLeaf(resolve=None, leaf_type=None, nullable=False)
+    field_def = schema.get_field(parent_type, name)
+    if field_def is None or field_def.args or not getattr(field_def.resolve, "_is_default", False):
+        return _GENERAL
+    field_type = field_def.type
+    nullable = not is_non_null_type(field_type)
+    leaf_type = field_type if nullable else field_type.of_type
+    if not is_leaf_type(leaf_type):
+        return _GENERAL
+    return PlainLeaf(resolve=field_def.resolve, leaf_type=leaf_type, nullable=nullable)
+
+
+class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution context, reading plain leaf fields directly (see the module's doc)."""
+
+    _plans: dict[int, tuple[Any, list[tuple[str, Any, PlainLeaf | None]] | None]]
+
+    def execute_fields(
+        self, parent_type: GraphQLObjectType, source_value: Any, path: Path | None, grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
+        plan = self._plan(parent_type, grouped_field_set)
+        if plan is None:
+            return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        awaitable_fields: list[str] = []
+        try:
+            for response_name, field_details_list, leaf in plan:
+                if leaf is None:
+                    result = self.execute_field(
+                        parent_type, source_value, field_details_list, Path(path, response_name, parent_type.name),
+                        position_context,
+                    )
+                else:
+                    result = _read_plain(leaf, parent_type, source_value, is_awaitable)
+                    if type(result) is Unfinished:
+                        result = self._complete_read(
+                            parent_type, field_details_list, Path(path, response_name, parent_type.name), result,
+                            position_context,
+                        )
+                    else:
+                        results[response_name] = result
+                        continue
+                if result is not Undefined:
+                    results[response_name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:  # as graphql-core: settle what other fields started, they may fail too
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+        return _gather_into(results, awaitable_fields)
+
+    def _complete_read(
+        self, parent_type: GraphQLObjectType, field_details_list: Any, path: Path, unfinished: Unfinished,
+        position_context: Any,
+    ) -> Any:
+        """What graphql-core's ``execute_field`` does once the resolver has answered ``unfinished.value``
+        (or raised ``unfinished.error``): the field is read once, whatever path completes it."""
+        field_def = self.schema.get_field(parent_type, field_details_list[0].node.name.value)
+        return_type = field_def.type
+        info = self.build_resolve_info(field_def, to_nodes(field_details_list), parent_type, path)
+        try:
+            if unfinished.error is not None:
+                raise unfinished.error
+            if self.is_awaitable(unfinished.value):
+                return self.complete_awaitable_value(
+                    return_type, field_details_list, info, path, unfinished.value, position_context,
+                )
+            return self.complete_value(return_type, field_details_list, info, path, unfinished.value, position_context)
+        except Exception as raw_error:  # noqa: BLE001 - located and kept, or raised for a non-null field
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[tuple[str, Any, PlainLeaf | None]] | None:
+        """The selection set's plan, made once per request (graphql-core memoizes the grouped field
+        set of a list's items, so every row of a page meets the same object). None when no field
+        is plain, or when middleware must see every field."""
+        try:
+            plans = self._plans
+        except AttributeError:
+            plans = self._plans = {}
+        cached = plans.get(id(grouped_field_set))
+        if cached is not None and cached[0] is grouped_field_set:
+            return cached[1]
+        plan: list[tuple[str, Any, PlainLeaf | None]] | None = [
+            (response_name, field_details_list, plain_leaf(self.schema, parent_type, field_details_list))
+            for response_name, field_details_list in grouped_field_set.items()
+        ]
+        if self.middleware_manager is not None or all(leaf is None for _, _, leaf in plan):
+            plan = None
+        plans[id(grouped_field_set)] = (grouped_field_set, plan)  # the set is kept alive with its id
+        return plan
+
+
+class Unfinished:
+    """A plain field's value that the general completion must finish: a null where null is not
+    allowed, an exception, an awaitable, a value the scalar refuses, or the resolver's error."""
+
+    __slots__ = ("value", "error")
+
+    def __init__(self, value: Any = None, error: Exception | None = None) -> None:
+        self.value = value
+        self.error = error
+
+
+def _read_plain(leaf: PlainLeaf, parent_type: GraphQLObjectType, source: Any, is_awaitable: Any) -> Any:
+    """The completed value of a plain field, or :class:`Unfinished`."""
+    if leaf.leaf_type is None:
+        return parent_type.name
+    try:
+        value = leaf.resolve(source, None)
+    except Exception as error:  # noqa: BLE001 - completed as the resolver's error of this field
+        return Unfinished(error=error)
+    if value is None or value is Undefined:
+        return None if leaf.nullable else Unfinished(value)
+    if isinstance(value, Exception) or is_awaitable(value):
+        return Unfinished(value)
+    try:
+        coerced = leaf.leaf_type.coerce_output_value(value)
+    except Exception:  # noqa: BLE001 - the general completion raises it again, located
+        return Unfinished(value)
+    return Unfinished(value) if coerced is None or coerced is Undefined else coerced
+
+
+async def _gather_into(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
+    """The results with their awaitable fields awaited, as graphql-core's ``execute_fields`` does."""
+    if len(awaitable_fields) == 1:
+        field = awaitable_fields[0]
+        results[field] = await results[field]
+    else:
+        awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
+        results.update(zip(awaitable_fields, awaited, strict=True))
+    return results

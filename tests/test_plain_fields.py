@@ -1,0 +1,136 @@
+"""The plain-field executor answers exactly as Strawberry's own execution context: same data, same
+errors at the same paths, for values that are plain and for every kind that is not."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import enum
+from typing import Any
+
+import pytest
+import strawberry
+from graphql import execute, parse
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from core.faces.graphql.plain_fields import PlainFieldsExecutor
+from core.faces.graphql.schema import build_schema
+from core.services.plugins import PluginHub
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+class Broken:
+    """Stands in for a value a scalar refuses."""
+
+
+def _explode() -> Any:
+    raise ValueError("boom")
+
+
+@strawberry.type
+class Row:
+    id: strawberry.ID
+    name: str
+    note: str | None
+    colour: Colour
+    count: int
+    when: datetime.datetime | None
+    required_but_missing: str
+    refused: int | None
+    lazy: str | None
+    failing: str | None
+
+    @strawberry.field
+    def shout(self, times: int = 1) -> str:
+        return self.name.upper() * times
+
+
+class RowValues:
+    """A source object as resolvers meet them: attributes, one raising, one awaitable."""
+
+    def __init__(self, i: int) -> None:
+        self.id = str(i)
+        self.name = f"第{i}行"
+        self.note = None if i % 2 else f"备注{i}"
+        self.colour = Colour.RED if i % 2 else Colour.GREEN
+        self.count = i
+        self.when = datetime.datetime(2026, 11, 28, 8, i, tzinfo=datetime.timezone.utc)
+        self.required_but_missing = None if i == 2 else "有"
+        self.refused = Broken() if i == 1 else i
+
+    @property
+    def lazy(self) -> Any:
+        return _later(f"稍后{self.count}")
+
+    @property
+    def failing(self) -> str:
+        return _explode() if i_fails(self.count) else "好"
+
+
+def i_fails(count: int) -> bool:
+    return count == 3
+
+
+async def _later(value: str) -> str:
+    await asyncio.sleep(0)
+    return value
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def rows(self) -> list[Row]:
+        return [RowValues(i) for i in range(5)]  # type: ignore[misc]
+
+    @strawberry.field
+    def strict_rows(self) -> list[Row]:
+        return [RowValues(i) for i in (0, 2)]  # type: ignore[misc]
+
+
+SCHEMA = strawberry.Schema(query=Query)
+
+QUERIES = [
+    "{ rows { id name note colour count when } }",
+    "{ rows { __typename id n: name again: name } }",
+    "{ rows { id refused } }",
+    "{ rows { id lazy failing } }",
+    "{ rows { id shout(times: 2) } }",
+    "{ rows { id ...F } } fragment F on Row { note colour }",
+    "query($s: Boolean!) { rows { id note @skip(if: $s) name @include(if: $s) } }",
+    "{ strictRows { id requiredButMissing } }",
+    "{ rows { id } strictRows { name requiredButMissing count } }",
+]
+
+
+async def _run(query: str, executor: type) -> tuple[Any, list[tuple[str, Any]]]:
+    result = execute(SCHEMA._schema, parse(query), variable_values={"s": True}, executor_class=executor)
+    if asyncio.iscoroutine(result) or hasattr(result, "__await__"):
+        result = await result
+    errors = sorted((error.message, error.path) for error in result.errors or [])
+    return result.data, errors
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_answers_as_strawberry_does(query: str) -> None:
+    async def both() -> tuple[Any, Any]:
+        return await _run(query, PlainFieldsExecutor), await _run(query, StrawberryGraphQLCoreExecutionContext)
+
+    plain, general = asyncio.run(both())
+    assert plain == general
+    assert plain[0] is not None or plain[1]  # every query answers something
+
+
+def test_problem_values_are_errors_at_their_path() -> None:
+    data, errors = asyncio.run(_run("{ rows { id refused failing } }", PlainFieldsExecutor))
+    paths = [path for _, path in errors]
+    assert ["rows", 1, "refused"] in paths and ["rows", 3, "failing"] in paths
+    assert data["rows"][1]["refused"] is None and data["rows"][0]["refused"] == 0
+
+
+def test_the_app_schema_uses_it(plugin_manager) -> None:
+    assert build_schema(PluginHub(plugin_manager)).execution_context_class is PlainFieldsExecutor
