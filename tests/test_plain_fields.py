@@ -33,6 +33,12 @@ def _explode() -> Any:
 
 
 @strawberry.type
+class Inner:
+    label: str
+    size: int | None
+
+
+@strawberry.type
 class Row:
     id: strawberry.ID
     name: str
@@ -44,6 +50,10 @@ class Row:
     refused: int | None
     lazy: str | None
     failing: str | None
+    inner: Inner
+    maybe_inner: Inner | None
+    strict_inner: Inner
+    later_inner: Inner | None
 
     @strawberry.field
     def shout(self, times: int = 1) -> str:
@@ -62,6 +72,13 @@ class RowValues:
         self.when = datetime.datetime(2026, 11, 28, 8, i, tzinfo=datetime.timezone.utc)
         self.required_but_missing = None if i == 2 else "有"
         self.refused = Broken() if i == 1 else i
+        self.inner = Inner(label=f"内{i}", size=None if i % 2 else i)
+        self.maybe_inner = None if i % 2 else Inner(label=None if i == 4 else "有", size=i)  # type: ignore[arg-type]
+        self.strict_inner = None if i == 3 else Inner(label="严", size=i)
+
+    @property
+    def later_inner(self) -> Any:
+        return _later(Inner(label=f"迟{self.count}", size=self.count))
 
     @property
     def lazy(self) -> Any:
@@ -76,7 +93,7 @@ def i_fails(count: int) -> bool:
     return count == 3
 
 
-async def _later(value: str) -> str:
+async def _later(value: Any) -> Any:
     await asyncio.sleep(0)
     return value
 
@@ -103,6 +120,10 @@ QUERIES = [
     "{ rows { id ...F } } fragment F on Row { note colour }",
     "query($s: Boolean!) { rows { id note @skip(if: $s) name @include(if: $s) } }",
     "{ strictRows { id requiredButMissing } }",
+    "{ rows { id inner { label size __typename } maybeInner { label size } } }",
+    "{ rows { id laterInner { label size } } }",
+    "{ rows { id strictInner { label } } }",
+    "{ rows { inner { ... on Inner { label } } maybeInner { lbl: label } } }",
     "{ rows { id } strictRows { name requiredButMissing count } }",
 ]
 

@@ -21,6 +21,7 @@ from core.services.ratings import CHANNELS as RATING_CHANNELS
 from core.services.ratings import rate_case
 from core.faces.graphql.context import Context, Info
 from core.faces.graphql.loaders import selected_below
+from core.services.config_cache import cache_for
 from core.faces.graphql.types import UserErrors, mutation_result
 
 
@@ -264,27 +265,57 @@ Prefetched = dict[str, dict[int, Any]]
 
 
 async def prefetch(info: Info, rows: list[CaseRow]) -> Prefetched:
-    """Load the item versions, centers and departments of a page of cases, each kind in one query
-    and only if the query asks for it, before the rows' fields are made: each row's field then
-    holds its value, with no task per row. Returns, per field, its value by the row's key."""
+    """The item versions, centers and departments of a page of cases, only if the query asks for
+    them, before the rows' fields are made: each row's field then holds its value, with no task per
+    row. The app's caches answer first (an item version never changes; centers and departments are
+    kept while the configuration generation holds); what they lack is read, each kind in one query.
+    Returns, per field, its value by the row's key."""
     below = [s for field in info.selected_fields for s in field.selections]  # the list field's own selections
     wanted = selected_below(below, "edges", "node")
-    loaders = info.context.loaders
-    kinds: list[tuple[str, Any, list[int], Callable[[Any], Any]]] = []
+    ctx = info.context
+    cache = cache_for(ctx.govhall, ctx.actor.config_generation)
+    kinds: list[tuple[str, Any, dict[int, Any], Callable[[Any], Any]]] = []
     if "item" in wanted:
-        kinds.append(("item", loaders.item_version, [r.item_version_id for r in rows], _case_item))  # type: ignore[attr-defined]
+        memo = ctx.govhall.memo if ctx.govhall is not None else {}
+        kinds.append(("item", ctx.loaders.item_version, _known({r.item_version_id for r in rows}, memo, "item_label"), _case_item))  # type: ignore[attr-defined]
     if "center" in wanted:
-        kinds.append(("center", loaders.center, [r.center_id for r in rows], _case_center))  # type: ignore[attr-defined]
+        known = cache.centers_by_id if cache is not None else {}
+        kinds.append(("center", ctx.loaders.center, _known({r.center_id for r in rows}, known), _case_center))  # type: ignore[attr-defined]
     if "department" in wanted:
-        ids = [r.department_id for r in rows if r.department_id is not None]  # type: ignore[attr-defined]
-        if ids:
-            kinds.append(("department", loaders.department, ids, _department_code))
-    found = await asyncio.gather(*(loader.load_many(keys) for _name, loader, keys, _make in kinds))
+        known = cache.departments if cache is not None else {}
+        ids = {r.department_id for r in rows if r.department_id is not None}  # type: ignore[attr-defined]
+        kinds.append(("department", ctx.loaders.department, _known(ids, known), _department_code))
+    missing = [[k for k, v in found.items() if v is _UNKNOWN] for _name, _loader, found, _make in kinds]
+    loaded = await asyncio.gather(*(loader.load_many(keys) for (_n, loader, _f, _m), keys in zip(kinds, missing) if keys))
     made: Prefetched = {}
-    for (name, _loader, keys, make), values in zip(kinds, found):
+    for (name, _loader, found, make), keys in zip(kinds, missing):
+        if keys:
+            found.update(zip(keys, loaded.pop(0)))
+            _remember(name, keys, found, memo=ctx.govhall.memo if ctx.govhall is not None else None, cache=cache)
         # a missing item or center is left to its field (an error there, as before); a department: None
-        made[name] = {k: make(v) for k, v in zip(keys, values) if v is not None or name == "department"}
+        made[name] = {k: make(v) for k, v in found.items() if v is not None or name == "department"}
     return made
+
+
+_UNKNOWN = object()
+
+
+def _known(keys: set[int], known: Mapping[Any, Any], prefix: str | None = None) -> dict[int, Any]:
+    """The rows ``known`` holds for ``keys`` (by ``(prefix, key)`` when a prefix is given), the others _UNKNOWN."""
+    return {k: known.get((prefix, k) if prefix else k, _UNKNOWN) for k in keys}
+
+
+def _remember(name: str, keys: list[int], found: dict[int, Any], *, memo: dict[Any, Any] | None, cache: Any) -> None:
+    """Keep what a page read for the next pages: an item version's code, name and number forever
+    (a published version never changes), centers and departments in the generation's cache."""
+    for key in keys:
+        row = found[key]
+        if name == "item" and memo is not None and row is not None:
+            memo[("item_label", key)] = row
+        elif name == "center" and cache is not None and row is not None:
+            cache.centers_by_id[key] = row
+        elif name == "department" and cache is not None:
+            cache.departments[key] = row
 
 
 def case_type(row: CaseRow, ctx: Context, prefetched: Prefetched | None = None) -> CaseType:

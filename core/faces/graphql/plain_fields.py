@@ -8,8 +8,9 @@ once per request and reads such fields directly: the attribute, then the scalar'
 output coercion, exactly what the general path ends with.
 
 A field is plain when it is ``__typename`` or a Strawberry field without a resolver (Strawberry
-marks its resolver ``_is_default``), without arguments or directives, whose type is a scalar or an
-enum. Any other field goes through graphql-core's general path; a plain field whose value is not
+marks its resolver ``_is_default``), without arguments or directives, whose type is a scalar, an
+enum, or an object type without an ``is_type_of`` check (its sub-selection is then executed at
+once, without building a resolve info for the field). Any other field goes through graphql-core's general path; a plain field whose value is not
 simply a value (null where null is not allowed, an exception, an awaitable, a value the scalar
 refuses) is completed by graphql-core's general completion, which gives the usual result or error.
 """
@@ -18,7 +19,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from graphql import GraphQLLeafType, GraphQLObjectType, GraphQLSchema, Undefined, is_leaf_type, is_non_null_type
+from graphql import (
+    GraphQLLeafType, GraphQLObjectType, GraphQLSchema, Undefined, is_leaf_type, is_non_null_type, is_object_type,
+)
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -28,11 +31,14 @@ _GENERAL = None  # a planned field that takes graphql-core's general path
 
 
 class PlainLeaf(NamedTuple):
-    """How to read one plain field: the default resolver, the leaf type and whether null is allowed."""
+    """How to read one plain field: the default resolver, the field's type, whether null is allowed,
+    and the leaf type (a scalar's or an enum's) or the object type it holds; neither for __typename."""
 
     resolve: Any
-    leaf_type: GraphQLLeafType | None  # None for __typename
+    field_type: Any
     nullable: bool
+    leaf_type: GraphQLLeafType | None = None
+    object_type: GraphQLObjectType | None = None
 
 
 def plain_leaf(schema: GraphQLSchema, parent_type: GraphQLObjectType, field_details_list: Any) -> PlainLeaf | None:
@@ -42,16 +48,18 @@ def plain_leaf(schema: GraphQLSchema, parent_type: GraphQLObjectType, field_deta
         return _GENERAL
     name = node.name.value
     if name == _TYPENAME:
-        return PlainLeaf(resolve=None, leaf_type=None, nullable=False)
+        return PlainLeaf(resolve=None, field_type=None, nullable=False)
     field_def = schema.get_field(parent_type, name)
     if field_def is None or field_def.args or not getattr(field_def.resolve, "_is_default", False):
         return _GENERAL
     field_type = field_def.type
     nullable = not is_non_null_type(field_type)
-    leaf_type = field_type if nullable else field_type.of_type
-    if not is_leaf_type(leaf_type):
-        return _GENERAL
-    return PlainLeaf(resolve=field_def.resolve, leaf_type=leaf_type, nullable=nullable)
+    named = field_type if nullable else field_type.of_type
+    if is_leaf_type(named):
+        return PlainLeaf(resolve=field_def.resolve, field_type=field_type, nullable=nullable, leaf_type=named)
+    if is_object_type(named) and named.is_type_of is None:  # an is_type_of check needs the resolve info
+        return PlainLeaf(resolve=field_def.resolve, field_type=field_type, nullable=nullable, object_type=named)
+    return _GENERAL
 
 
 class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -76,6 +84,9 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
                         parent_type, source_value, field_details_list, Path(path, response_name, parent_type.name),
                         position_context,
                     )
+                elif leaf.object_type is not None:
+                    result = self._read_object(leaf, parent_type, source_value, field_details_list, Path(
+                        path, response_name, parent_type.name), position_context)
                 else:
                     result = _read_plain(leaf, parent_type, source_value, is_awaitable)
                     if type(result) is Unfinished:
@@ -97,6 +108,29 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         if not awaitable_fields:
             return results
         return _gather_into(results, awaitable_fields)
+
+    def _read_object(
+        self, leaf: PlainLeaf, parent_type: GraphQLObjectType, source: Any, field_details_list: Any, path: Path,
+        position_context: Any,
+    ) -> Any:
+        """A plain field holding an object: its sub-selection executed straight away (no resolve info,
+        no completion checks), with graphql-core's handling of the errors below it."""
+        try:
+            value = leaf.resolve(source, None)
+        except Exception as error:  # noqa: BLE001 - completed as the resolver's error of this field
+            return self._complete_read(parent_type, field_details_list, path, Unfinished(error=error), position_context)
+        if value is None or value is Undefined or isinstance(value, Exception) or self.is_awaitable(value):
+            if leaf.nullable and (value is None or value is Undefined):
+                return None
+            return self._complete_read(parent_type, field_details_list, path, Unfinished(value), position_context)
+        try:
+            completed = self.collect_and_execute_subfields(leaf.object_type, field_details_list, path, value, position_context)
+        except Exception as raw_error:  # noqa: BLE001 - located and kept, or raised for a non-null field
+            self.handle_field_error(raw_error, leaf.field_type, field_details_list, path)
+            return None
+        if self.is_awaitable(completed):
+            return _await_completed(self, completed, leaf.field_type, field_details_list, path)
+        return completed
 
     def _complete_read(
         self, parent_type: GraphQLObjectType, field_details_list: Any, path: Path, unfinished: Unfinished,
@@ -168,6 +202,17 @@ def _read_plain(leaf: PlainLeaf, parent_type: GraphQLObjectType, source: Any, is
     except Exception:  # noqa: BLE001 - the general completion raises it again, located
         return Unfinished(value)
     return Unfinished(value) if coerced is None or coerced is Undefined else coerced
+
+
+async def _await_completed(
+    executor: PlainFieldsExecutor, completed: Any, field_type: Any, field_details_list: Any, path: Path,
+) -> Any:
+    """An object field's awaited sub-selection, its error handled as graphql-core's ``execute_field`` does."""
+    try:
+        return await completed
+    except Exception as raw_error:  # noqa: BLE001 - located and kept, or raised for a non-null field
+        executor.handle_field_error(raw_error, field_type, field_details_list, path)
+        return None
 
 
 async def _gather_into(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
