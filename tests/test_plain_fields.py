@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import enum
+import inspect
 from typing import Any
 
 import pytest
@@ -155,3 +156,22 @@ def test_problem_values_are_errors_at_their_path() -> None:
 
 def test_the_app_schema_uses_it(plugin_manager) -> None:
     assert build_schema(PluginHub(plugin_manager)).execution_context_class is PlainFieldsExecutor
+
+
+def test_one_document_answers_each_request_by_its_own_variables() -> None:
+    """Collections are kept across requests only for operations without directives: with @skip and
+    @include, each request's variables decide."""
+    directed = parse("query($s: Boolean!) { rows { id note @skip(if: $s) name @include(if: $s) } }")
+    plain = parse("{ rows { id inner { label } } }")
+
+    async def run(document: Any, variables: dict[str, Any]) -> Any:
+        result = execute(SCHEMA._schema, document, variable_values=variables, executor_class=PlainFieldsExecutor)
+        return (await result if inspect.isawaitable(result) else result).data
+
+    async def requests() -> list[Any]:
+        return [await run(directed, {"s": True}), await run(directed, {"s": False}), await run(plain, {}),
+                await run(plain, {})]
+
+    skip_note, keep_note, first, again = asyncio.run(requests())
+    assert set(skip_note["rows"][0]) == {"id", "name"} and set(keep_note["rows"][0]) == {"id", "note"}
+    assert first == again and first["rows"][0]["inner"] == {"label": "内0"}

@@ -17,6 +17,7 @@ refuses) is completed by graphql-core's general completion, which gives the usua
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from graphql import (
@@ -65,7 +66,18 @@ def plain_leaf(schema: GraphQLSchema, parent_type: GraphQLObjectType, field_deta
 class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context, reading plain leaf fields directly (see the module's doc)."""
 
-    _plans: dict[int, tuple[Any, list[tuple[str, Any, PlainLeaf | None]] | None]]
+    def collect_subfields(self, return_type: GraphQLObjectType, field_details_list: Any) -> Any:
+        """graphql-core's collection of an object's sub-fields, kept across requests for an operation
+        without directives: the parse cache hands every request of the same text the same nodes, and
+        what is collected then depends on nothing else. (graphql-core keeps it for one request.)"""
+        kept = _collections.for_operation(self.operation, self.fragments)
+        if kept is None:
+            return super().collect_subfields(return_type, field_details_list)
+        key = (return_type, *map(id, to_nodes(field_details_list)))
+        found = kept.get(key)
+        if found is None:
+            found = kept[key] = super().collect_subfields(return_type, field_details_list)
+        return found
 
     def execute_fields(
         self, parent_type: GraphQLObjectType, source_value: Any, path: Path | None, grouped_field_set: Any,
@@ -154,24 +166,59 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
             return None
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[tuple[str, Any, PlainLeaf | None]] | None:
-        """The selection set's plan, made once per request (graphql-core memoizes the grouped field
-        set of a list's items, so every row of a page meets the same object). None when no field
-        is plain, or when middleware must see every field."""
-        try:
-            plans = self._plans
-        except AttributeError:
-            plans = self._plans = {}
-        cached = plans.get(id(grouped_field_set))
+        """The selection set's plan, made once: graphql-core memoizes the grouped field set of a
+        list's items, and :meth:`collect_subfields` keeps it across requests, so every row of a page
+        and every request of the same text meet the same object. None when no field is plain, or when
+        middleware must see every field."""
+        if self.middleware_manager is not None:
+            return None
+        cached = _plans.get(id(grouped_field_set))
         if cached is not None and cached[0] is grouped_field_set:
             return cached[1]
         plan: list[tuple[str, Any, PlainLeaf | None]] | None = [
             (response_name, field_details_list, plain_leaf(self.schema, parent_type, field_details_list))
             for response_name, field_details_list in grouped_field_set.items()
         ]
-        if self.middleware_manager is not None or all(leaf is None for _, _, leaf in plan):
+        if all(leaf is None for _, _, leaf in plan):
             plan = None
-        plans[id(grouped_field_set)] = (grouped_field_set, plan)  # the set is kept alive with its id
+        if len(_plans) >= _MAX_PLANS:
+            _plans.clear()
+        _plans[id(grouped_field_set)] = (grouped_field_set, plan)  # the set is kept alive with its id
         return plan
+
+
+class KeptCollections:
+    """The sub-field collections of recent operations, by the operation node's identity (each entry
+    keeps its operation alive, so the identity is not reused while it is here)."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._by_operation: dict[int, tuple[Any, dict[Any, Any] | None]] = {}
+
+    def for_operation(self, operation: Any, fragments: Mapping[str, Any]) -> dict[Any, Any] | None:
+        """The operation's collections, or None when it (or a fragment) carries directives: @skip,
+        @include and @defer make the collection depend on the variables."""
+        entry = self._by_operation.get(id(operation))
+        if entry is None or entry[0] is not operation:
+            if len(self._by_operation) >= self.size:
+                self._by_operation.clear()
+            plain = not _has_directives(operation) and not any(_has_directives(f) for f in fragments.values())
+            entry = self._by_operation[id(operation)] = (operation, {} if plain else None)
+        return entry[1]
+
+
+def _has_directives(node: Any) -> bool:
+    if getattr(node, "directives", None) or getattr(node, "variable_definitions", None) and any(
+        d.directives for d in node.variable_definitions
+    ):
+        return True
+    selection_set = getattr(node, "selection_set", None)
+    return selection_set is not None and any(_has_directives(s) for s in selection_set.selections)
+
+
+_collections = KeptCollections()
+_MAX_PLANS = 1024
+_plans: dict[int, tuple[Any, list[tuple[str, Any, PlainLeaf | None]] | None]] = {}  # by the grouped field set
 
 
 class Unfinished:
