@@ -76,3 +76,30 @@ async def test_transactions_run_one_at_a_time_and_lose_no_update(app):
 
     await asyncio.gather(*(bump() for _ in range(20)))
     assert await Counter.get(scope="n").values_list("value", flat=True) == 20
+
+
+async def test_a_bounded_read_runs_in_the_loops_thread_and_waits_for_a_transaction(thread_id_function):
+    """core.plumbing.sql.bounded_read (a token, a case by id, a page): in the loop's thread, but
+    under the client's lock, so it never sees another task's transaction half done."""
+    from core.plumbing.sql import bounded_read
+
+    client = get_connection("default")
+    assert (await bounded_read(client, "SELECT thread_id() AS t", ()))[0]["t"] == threading.get_ident()
+    await Counter.create(scope="seen", value=1)
+    halfway, finish = asyncio.Event(), asyncio.Event()
+
+    async def change() -> None:
+        async with in_transaction() as conn:
+            await conn.execute_query("UPDATE counter SET value = 2 WHERE scope = 'seen'")
+            halfway.set()
+            await finish.wait()
+            await conn.execute_query("UPDATE counter SET value = 3 WHERE scope = 'seen'")
+
+    writer = asyncio.create_task(change())
+    await halfway.wait()
+    reader = asyncio.create_task(bounded_read(client, "SELECT value FROM counter WHERE scope = ?", ["seen"]))
+    await asyncio.sleep(0.05)
+    assert not reader.done()  # it waits for the transaction
+    finish.set()
+    await writer
+    assert (await reader) == [{"value": 3}]

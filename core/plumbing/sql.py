@@ -168,10 +168,26 @@ async def _write_together_sqlite(conn: Any, statements: Sequence[tuple[str, Sequ
     return await _on_sqlite(conn, run)
 
 
-async def _on_sqlite(conn: Any, run: Callable[[Any], R]) -> R:
+async def bounded_read(conn: Any, sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
+    """The rows of a read that an index bounds (a token, a case by id, a page of a work queue, a
+    page's events): on SQLite it runs in the loop's thread, under the client's lock like every
+    statement, since handing it to aiosqlite's thread costs more than the read. Reads that may be
+    long (reports, searches, exports) use ``execute_query_dict``: in aiosqlite's thread, the loop
+    serves other requests meanwhile."""
+    if conn.capabilities.dialect != "sqlite":
+        return await conn.execute_query_dict(sql, list(args))  # type: ignore[no-any-return]
+
+    def run(raw: Any) -> list[dict[str, Any]]:
+        return [dict(row) for row in raw.execute(sql, list(args)).fetchall()]
+
+    return await _on_sqlite(conn, run, here=True)
+
+
+async def _on_sqlite(conn: Any, run: Callable[[Any], R], *, here: bool = False) -> R:
     """``run(the raw sqlite3 connection)``, a few statements, in one go: in the loop's thread inside
-    a transaction (:mod:`core.plumbing.sqlite_engine`), else in one call to aiosqlite's thread (the
-    hand-over, not SQLite, is what a statement costs there); SQLite's errors raised as Tortoise's."""
+    a transaction (:mod:`core.plumbing.sqlite_engine`) or when ``here``, else in one call to
+    aiosqlite's thread (the hand-over, not SQLite, is what a statement costs there); SQLite's errors
+    raised as Tortoise's."""
     import sqlite3
 
     from tortoise.exceptions import IntegrityError, OperationalError
@@ -180,7 +196,7 @@ async def _on_sqlite(conn: Any, run: Callable[[Any], R]) -> R:
 
     async with conn.acquire_connection() as connection:  # aiosqlite.Connection
         try:
-            if in_loop_thread(conn):
+            if here or in_loop_thread(conn):
                 return run(connection._conn)
             return await connection._execute(run, connection._conn)
         except sqlite3.IntegrityError as exc:

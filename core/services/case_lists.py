@@ -16,7 +16,7 @@ from typing import Any
 from tortoise.connection import get_connection
 
 from core.plumbing.models import Case
-from core.plumbing.sql import for_dialect, select_list
+from core.plumbing.sql import bounded_read, for_dialect, select_list
 
 NOTHING = "1 = 0"
 
@@ -74,5 +74,5 @@ async def case_page(where: Conditions, cursor: tuple[bool, int] | None, limit: i
         args += [*part_args, limit]
     union = " UNION ALL ".join(s for s, _ in parts)
     sql = f'SELECT * FROM ({union}) AS page ORDER BY "urgent" DESC, "id" LIMIT {int(limit)}'
-    found = await get_connection("default").execute_query_dict(for_dialect(sql), args)
+    found = await bounded_read(get_connection("default"), for_dialect(sql), args)
     return [Case._init_from_db(**row) for row in found]

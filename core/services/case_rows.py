@@ -13,7 +13,7 @@ from tortoise.connection import get_connection
 from tortoise.models import Model
 
 from core.plumbing.models import Case, Center, ItemVersion
-from core.plumbing.sql import for_dialect, select_list, split_prefixed
+from core.plumbing.sql import bounded_read, for_dialect, select_list, split_prefixed
 
 # the related rows a joined read adds to the case: (attribute, model, table alias)
 _RELATED: tuple[tuple[str, type[Model], str], ...] = (("center", Center, "c"), ("item_version", ItemVersion, "v"))
@@ -36,7 +36,7 @@ async def case_by_id(case_id: int, *, joined: bool) -> Case | None:
     """The case ``case_id`` (None when there is none); ``joined``: with its center and item
     version, as ``Case.get_or_none(id=…).select_related("center", "item_version")`` gives them."""
     conn = get_connection("default")
-    found = await conn.execute_query_dict(_case_sql(conn.capabilities.dialect == "postgres", joined), [case_id])
+    found = await bounded_read(conn, _case_sql(conn.capabilities.dialect == "postgres", joined), [case_id])
     if not found:
         return None
     own = found[0]

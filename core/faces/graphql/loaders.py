@@ -14,6 +14,7 @@ from tortoise.connection import get_connection
 from tortoise.models import Model
 
 from core.plumbing.models import CaseEvent, Center, CaseTask, Department, Document, ItemVersion, Notification, Rating
+from core.plumbing.sql import bounded_read
 
 M = TypeVar("M", bound=Model)
 
@@ -50,7 +51,7 @@ def _select(model: type[Model], only: Sequence[str], column: str, keys: Sequence
 
 
 async def _rows(model: type[M], only: Sequence[str], column: str, keys: Sequence[int], *, order: Sequence[str] = ()) -> list[M]:
-    found = await get_connection("default").execute_query_dict(_select(model, only, column, keys, order=order))
+    found = await bounded_read(get_connection("default"), _select(model, only, column, keys, order=order), ())
     return [model._init_from_db(**row) for row in found]
 
 
