@@ -34,6 +34,7 @@ from core.plumbing.resources import shipped_dir
 from core.services.runtime import GovHall
 from core.faces.security_headers import SecurityHeaders
 from core.services.outbox.lifespan import start_dispatcher, stop_dispatcher
+from core.services.sessions import start_session_cache, stop_session_cache
 from core.services.sweeper import run_sweeper
 from core.plumbing.settings import Settings
 
@@ -258,9 +259,11 @@ def create_app(settings: Settings | None = None, pm: pluggy.PluginManager | None
                 sweeper = asyncio.create_task(run_sweeper(govhall, govhall.settings.sweep_seconds))
             renderer = start_render_worker(app, govhall)
             dispatcher = start_dispatcher(govhall)
+            await start_session_cache(govhall)
             try:
                 yield
             finally:
+                await stop_session_cache(govhall)
                 await stop_dispatcher(dispatcher)
                 await stop_render_worker(app, renderer)
                 if sweeper is not None:

@@ -89,6 +89,7 @@ class Settings:
     public_url_set: bool = False  # GOVHALL_PUBLIC_URL given: required to serve on a non-loopback address
     max_request_bytes: int = 2 * 1024 * 1024  # a signed-in caller's /graphql body; anonymous callers get less
     log_requests: bool = True  # one JSON line per request on the ``govhall.access`` logger
+    session_cache_seconds: float = 30.0  # PostgreSQL: how long a process may keep a sign-in (core.services.sessions); 0: off
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -124,6 +125,8 @@ class Settings:
             if not max_bytes.isdigit():
                 raise SettingsError(f"GOVHALL_MAX_REQUEST_BYTES must be a number of bytes, not {max_bytes!r}")
             values["max_request_bytes"] = int(max_bytes)
+        if sessions := env.get("GOVHALL_SESSION_CACHE_SECONDS"):
+            values["session_cache_seconds"] = _number("GOVHALL_SESSION_CACHE_SECONDS", sessions, float)
         if log_requests := env.get("GOVHALL_LOG_REQUESTS"):
             values["log_requests"] = log_requests not in ("0", "false")
         values.update(overrides)

@@ -25,6 +25,7 @@ from core.plumbing.models import Center, Department, RoleAssignment, Token, User
 from core.plumbing.passwords import PasswordHashing
 from core.plumbing.settings import Settings
 from core.plumbing.sql import bounded_read, for_dialect
+from core.services.sessions import SessionCache, forget_sign_ins
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -207,14 +208,21 @@ def _auth_sql(postgres: bool) -> str:
 _USER_COLUMNS = ("id", "username", "password_hash", "display_name", "phone", "id_number", "active", "created_at")
 
 
-async def authenticate(token: str | None) -> Actor:
+async def authenticate(token: str | None, sessions: SessionCache | None = None) -> Actor:
     """The actor for a bearer token; anonymous when the token is missing, unknown, expired or revoked.
 
-    One query for the token, its user and all their roles: it runs on every request."""
+    One query for the token, its user and all their roles: it runs on every request, unless
+    ``sessions`` (:mod:`core.services.sessions`) still holds what it read for this token."""
     if not token:
         return Actor()
-    conn = get_connection("default")
-    rows = await bounded_read(conn, _auth_sql(conn.capabilities.dialect == "postgres"), [_token_hash(token)])
+    key = _token_hash(token)
+    rows = sessions.get(key) if sessions is not None else None
+    if rows is None:
+        epoch = sessions.epoch() if sessions is not None else None
+        conn = get_connection("default")
+        rows = await bounded_read(conn, _auth_sql(conn.capabilities.dialect == "postgres"), [key])
+        if rows and sessions is not None:
+            sessions.keep(key, rows, epoch)
     if not rows:
         return Actor()
     first = rows[0]
@@ -235,6 +243,7 @@ async def revoke(token: str) -> bool:
     updated = await Token.filter(token_hash=_token_hash(token), revoked_at=None).update(
         revoked_at=datetime.now(timezone.utc)
     )
+    forget_sign_ins()
     return bool(updated)
 
 
@@ -288,7 +297,9 @@ async def grant_role(
     existing = await RoleAssignment.get_or_none(user=user, center=center, role=role, department=department)
     if existing:
         return existing
-    return await RoleAssignment.create(user=user, center=center, role=role, department=department, window=window)
+    assignment = await RoleAssignment.create(user=user, center=center, role=role, department=department, window=window)
+    forget_sign_ins()
+    return assignment
 
 
 def bearer_token(request: Request) -> str | None:

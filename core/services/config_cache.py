@@ -20,6 +20,7 @@ from tortoise.signals import post_delete, post_save
 
 from core.plumbing.counters import next_value
 from core.plumbing.models import Center, Department, ItemVersion, Window
+from core.services.sessions import forget_sign_ins
 
 if TYPE_CHECKING:
     from core.services.runtime import GovHall
@@ -85,10 +86,12 @@ async def window(cache: ConfigCache | None, center_id: int, window_id: int | Non
 
 async def _changed(sender: Any, instance: Any, created: bool, using_db: Any, update_fields: Any) -> None:
     await next_value(SCOPE)
+    forget_sign_ins()  # a sign-in carries the generation
 
 
 async def _deleted(sender: Any, instance: Any, using_db: Any) -> None:
     await next_value(SCOPE)
+    forget_sign_ins()
 
 
 def install() -> None:

@@ -51,6 +51,7 @@ class GovHall:
     # not in module globals, so two apps on two databases in one process never mix them up.
     memo: dict[Any, Any] = field(default_factory=dict)
     instance: str = field(default_factory=lambda: uuid.uuid4().hex)
+    sessions: Any = None  # a core.services.sessions.SessionCache while serving on PostgreSQL
 
     @classmethod
     def create(cls, settings: Settings | None = None, pm: pluggy.PluginManager | None = None) -> "GovHall":

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from core.services.accounts import ROLES, Actor, add_user, hash_password
 from core.services.centers import get_center
+from core.services.sessions import forget_sign_ins
 from core.plumbing.errors import NotFound, UserError, UserErrorsException
 from core.plumbing.models import Center, Department, RoleAssignment, Token, User
 from core.plumbing.passwords import PasswordHashing
@@ -101,6 +102,7 @@ async def _replace_posts(center: Center, user: User, resolved: Sequence[tuple[st
         if key not in seen:
             seen.add(key)
             await RoleAssignment.create(user=user, center=center, role=role, department=department)
+    forget_sign_ins()
 
 
 async def add_staff(actor: Actor, center_code: str, username: str, display_name: str, password: str,
@@ -171,6 +173,7 @@ async def set_active(actor: Actor, center_code: str, username: str, active: bool
             raise UserErrorsException.single("forbidden", "只有管理员可以停用管理员账号", "/username")
     member.user.active = active
     await member.user.save(update_fields=["active"])
+    forget_sign_ins()
     if not active:
         await _end_sessions(member.user)
     return member
@@ -178,3 +181,4 @@ async def set_active(actor: Actor, center_code: str, username: str, active: bool
 
 async def _end_sessions(user: User) -> None:
     await Token.filter(user_id=user.id, revoked_at=None).update(revoked_at=datetime.now(timezone.utc))
+    forget_sign_ins()

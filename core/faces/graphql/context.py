@@ -33,4 +33,4 @@ def client_address(request: Request) -> str | None:
 async def build_context(request: Request) -> Context:
     govhall: GovHall = request.app.state.govhall
     token = bearer_token(request)
-    return Context(request=request, govhall=govhall, actor=await authenticate(token), token=token)
+    return Context(request=request, govhall=govhall, actor=await authenticate(token, govhall.sessions), token=token)
