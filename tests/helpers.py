@@ -61,3 +61,23 @@ def pdf_text(pdf: bytes) -> str:
         f.flush()
         out = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"], capture_output=True, check=True)
     return re.sub(r"\s+", "", out.stdout.decode("utf-8"))
+
+
+async def notified(govhall: Any, epoch: int | None) -> None:
+    """Wait until this app has heard of a change another process committed after ``epoch`` (its
+    sign-in cache's epoch then; None: nothing is kept, nothing to wait for). A change made
+    elsewhere reaches a process's kept sign-ins a moment after its commit: core.services.sessions."""
+    import asyncio
+
+    if epoch is None:
+        return
+    for _ in range(500):
+        if govhall.sessions.listener.epoch != epoch:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the change was never notified")
+
+
+def sessions_epoch(govhall: Any) -> int | None:
+    """The epoch to give :func:`notified`, taken before another process makes its change."""
+    return govhall.sessions.epoch() if govhall.sessions is not None else None

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 
 from tests.hall import GOOD_DATA, PERMIT, CaseDriver, build_hall
-from tests.helpers import center_doc
+from tests.helpers import center_doc, notified, sessions_epoch
 from tests.cli import run
 from tests.test_graphql_loaders import counted_statements
 
@@ -94,8 +94,10 @@ async def test_a_center_changed_by_another_process_is_seen_by_the_next_submissio
     doc["shortName"] = "HALLX"
     path = tmp_path / "hall.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    epoch = sessions_epoch(govhall)
     loaded = run(["center", "load", str(path)], settings.database_url)  # its own process and connection
     assert loaded.returncode == 0, loaded.stderr
+    await notified(govhall, epoch)  # on PostgreSQL a moment after the commit, once the notification is in
     assert (await submit(drive))["number"].startswith("HALLX-")
     # and a change made in this process, through the same code, too
     doc["shortName"] = "HALLY"
