@@ -7,8 +7,10 @@ Tortoise ``post_save`` and ``post_delete`` signals on :class:`Center`, :class:`I
 :class:`Department` and :class:`Window`, registered by :func:`install`). The authentication query, which every signed-in request
 runs anyway, reads it too (:attr:`core.services.accounts.Actor.config_generation`); a cached entry is used
 only while the generation is the one the request read. So a change made by any process (another
-worker, ``govhall center load``, a calendar import) is seen by the next request, with no extra
-statement per request and nothing to listen to.
+worker, ``govhall center load``, a calendar import) is seen by the next request that reads its
+token, with no extra statement per request. On PostgreSQL a process may keep a token's read between
+requests (:mod:`core.services.sessions`); the generation's change notifies every process, so a
+change made elsewhere is seen a moment after its commit, and one made here at once.
 """
 
 from __future__ import annotations
