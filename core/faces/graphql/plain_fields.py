@@ -1,18 +1,20 @@
-"""Executing plain leaf fields without graphql-core's per-field machinery.
+"""Executing plain fields without graphql-core's per-field machinery.
 
 A page of 20 cases asks about 300 fields, nearly all of them attributes read straight off the row
-(``number``, ``state``, ``promisedDue``...). For each one graphql-core builds a path, a resolve
+(``number``, ``state``, ``promisedDue``...). For each one graphql-core builds a path and a resolve
 info, calls Strawberry's default resolver, then completes the value through four checks: on a list
-page that is most of the request's time. :class:`PlainFieldsExecutor` plans each selection set
-once per request and reads such fields directly: the attribute, then the scalar's or enum's own
-output coercion, exactly what the general path ends with.
+page that was most of the request's time. :class:`PlainFieldsExecutor` plans each selection set
+once and reads such fields directly: the attribute, then the scalar's or enum's own output
+coercion, exactly what the general path ends with. It also keeps graphql-core's collection of an
+operation's sub-fields across requests when nothing in the operation depends on the variables.
 
 A field is plain when it is ``__typename`` or a Strawberry field without a resolver (Strawberry
 marks its resolver ``_is_default``), without arguments or directives, whose type is a scalar, an
 enum, or an object type without an ``is_type_of`` check (its sub-selection is then executed at
-once, without building a resolve info for the field). Any other field goes through graphql-core's general path; a plain field whose value is not
-simply a value (null where null is not allowed, an exception, an awaitable, a value the scalar
-refuses) is completed by graphql-core's general completion, which gives the usual result or error.
+once, without a resolve info for the field). Any other field goes through graphql-core's general
+path; a plain field whose value is not simply a value (null where null is not allowed, an
+exception, an awaitable, a value the scalar refuses) is completed by graphql-core's general
+completion, which gives the usual result or error.
 """
 
 from __future__ import annotations
