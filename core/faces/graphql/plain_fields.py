@@ -87,7 +87,10 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         plan = self._plan(parent_type, grouped_field_set)
         if plan is None:
-            return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+            return super().execute_fields(
+                parent_type=parent_type, source_value=source_value, path=path, grouped_field_set=grouped_field_set,
+                position_context=position_context,
+            )
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
@@ -99,14 +102,16 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
                         position_context,
                     )
                 elif leaf.object_type is not None:
-                    result = self._read_object(leaf, parent_type, source_value, field_details_list, Path(
-                        path, response_name, parent_type.name), position_context)
+                    result = self._read_object(
+                        leaf, parent_type=parent_type, source=source_value, field_details_list=field_details_list,
+                        path=Path(path, response_name, parent_type.name), position_context=position_context,
+                    )
                 else:
                     result = _read_plain(leaf, parent_type, source_value, is_awaitable)
                     if type(result) is Unfinished:
                         result = self._complete_read(
                             parent_type, field_details_list, Path(path, response_name, parent_type.name), result,
-                            position_context,
+                            position_context=position_context,
                         )
                     else:
                         results[response_name] = result
@@ -124,7 +129,7 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         return _gather_into(results, awaitable_fields)
 
     def _read_object(
-        self, leaf: PlainLeaf, parent_type: GraphQLObjectType, source: Any, field_details_list: Any, path: Path,
+        self, leaf: PlainLeaf, *, parent_type: GraphQLObjectType, source: Any, field_details_list: Any, path: Path,
         position_context: Any,
     ) -> Any:
         """A plain field holding an object: its sub-selection executed straight away (no resolve info,
@@ -132,22 +137,28 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         try:
             value = leaf.resolve(source, None)
         except Exception as error:  # noqa: BLE001 - completed as the resolver's error of this field
-            return self._complete_read(parent_type, field_details_list, path, Unfinished(error=error), position_context)
+            return self._complete_read(
+                parent_type, field_details_list, path, Unfinished(error=error), position_context=position_context,
+            )
         if value is None or value is Undefined or isinstance(value, Exception) or self.is_awaitable(value):
             if leaf.nullable and (value is None or value is Undefined):
                 return None
-            return self._complete_read(parent_type, field_details_list, path, Unfinished(value), position_context)
+            return self._complete_read(
+                parent_type, field_details_list, path, Unfinished(value), position_context=position_context,
+            )
         try:
             completed = self.collect_and_execute_subfields(leaf.object_type, field_details_list, path, value, position_context)
         except Exception as raw_error:  # noqa: BLE001 - located and kept, or raised for a non-null field
             self.handle_field_error(raw_error, leaf.field_type, field_details_list, path)
             return None
         if self.is_awaitable(completed):
-            return _await_completed(self, completed, leaf.field_type, field_details_list, path)
+            return _await_completed(
+                self, completed, field_type=leaf.field_type, field_details_list=field_details_list, path=path,
+            )
         return completed
 
     def _complete_read(
-        self, parent_type: GraphQLObjectType, field_details_list: Any, path: Path, unfinished: Unfinished,
+        self, parent_type: GraphQLObjectType, field_details_list: Any, path: Path, unfinished: Unfinished, *,
         position_context: Any,
     ) -> Any:
         """What graphql-core's ``execute_field`` does once the resolver has answered ``unfinished.value``
@@ -254,7 +265,7 @@ def _read_plain(leaf: PlainLeaf, parent_type: GraphQLObjectType, source: Any, is
 
 
 async def _await_completed(
-    executor: PlainFieldsExecutor, completed: Any, field_type: Any, field_details_list: Any, path: Path,
+    executor: PlainFieldsExecutor, completed: Any, *, field_type: Any, field_details_list: Any, path: Path,
 ) -> Any:
     """An object field's awaited sub-selection, its error handled as graphql-core's ``execute_field`` does."""
     try:
