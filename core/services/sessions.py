@@ -37,7 +37,9 @@ def forget_sign_ins() -> None:
 
 
 class SessionCache:
-    def __init__(self, listener: ChangeListener, *, seconds: float, size: int = 20_000) -> None:
+    """The rows of up to ``size`` tokens (about 2 KB each), each for ``seconds`` at most."""
+
+    def __init__(self, listener: ChangeListener, *, seconds: float, size: int = 2_000) -> None:
         self.listener = listener
         self.seconds = seconds
         self.size = size
