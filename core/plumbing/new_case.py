@@ -16,6 +16,7 @@ transaction (SQLite) as the case and stays locked until it commits, as
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache, lru_cache
 from typing import Any
 
 from tortoise.connection import get_connection
@@ -89,12 +90,11 @@ _FROM_CASE = {"id": '(SELECT "id" FROM "c")', "number": '(SELECT "number" FROM "
 _JSON_FROM_CASE = {"id": '(SELECT to_jsonb("id") FROM "c")', "number": '(SELECT to_jsonb("number") FROM "c")'}
 
 
-def _value_sql(model: type[Model], name: str, value: Any) -> tuple[str, list[Any]]:
+def _value_sql(field: Any, value: Any) -> tuple[str, list[Any]]:
     """One value of a row that refers to the new case, for PostgreSQL: ``?`` and its database value,
     or the new case's id or number taken from the ``c`` CTE (set into a JSON value with ``jsonb_set``)."""
     if (which := _marker(value)) is not None:
         return _FROM_CASE[which], []
-    field = model._meta.fields_map[name]
     if isinstance(field, JSONField):
         plain, paths = _marked_paths(value)
         if paths:
@@ -106,20 +106,38 @@ def _value_sql(model: type[Model], name: str, value: Any) -> tuple[str, list[Any
     return "?", [field.to_db_value(value, None)]
 
 
+@cache
+def _json_names(model: type[Model]) -> frozenset[str]:
+    """The fields of ``model`` stored as JSON: the only ones a marker may hide inside."""
+    return frozenset(name for name, field in model._meta.fields_map.items() if isinstance(field, JSONField))
+
+
 def _rows_sql(model: type[Model], values: Sequence[Mapping[str, Any]]) -> tuple[str, list[Any]]:
     """The multi-row ``INSERT`` of rows that may refer to the new case (PostgreSQL, ``?`` placeholders)."""
     meta = model._meta
+    fields, json_names = meta.fields_map, _json_names(model)
     columns = ", ".join(f'"{meta.fields_db_projection[name]}"' for name in values[0])
     tuples: list[str] = []
     args: list[Any] = []
     for row in values:
         parts = []
         for name, value in row.items():
-            sql, more = _value_sql(model, name, value)
-            parts.append(sql)
-            args += more
+            if value is NEW_CASE_ID or value is NEW_CASE_NUMBER or name in json_names:
+                sql, more = _value_sql(fields[name], value)
+                parts.append(sql)
+                args += more
+            else:  # most values: as the ORM converts them
+                parts.append("?")
+                args.append(fields[name].to_db_value(value, None))
         tuples.append("(" + ", ".join(parts) + ")")
     return f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {", ".join(tuples)}', args
+
+
+@lru_cache(maxsize=128)
+def _numbered(sql: str) -> str:
+    """``sql`` with PostgreSQL's placeholders: a submission's statement has the same text each time
+    (its shape depends on the process's effects, not on the values)."""
+    return for_dialect(sql, postgres=True)
 
 
 async def insert_new_case(
@@ -138,7 +156,7 @@ async def insert_new_case(
     if conn.capabilities.dialect == "postgres":
         writes = [_rows_sql(model, values) for model, values in rows]
         dependents = "".join(f', "w{i}" AS ({sql})' for i, (sql, _) in enumerate(writes))
-        sql = for_dialect(
+        sql = _numbered(
             "WITH n AS (INSERT INTO counter (scope, value) VALUES (?, 1) "
             "ON CONFLICT (scope) DO UPDATE SET value = counter.value + 1 RETURNING value), "
             f'c AS (INSERT INTO "gh_case" ("number", {", ".join(case_columns)}) VALUES ('
@@ -146,8 +164,7 @@ async def insert_new_case(
             f'{", ".join("?" for _ in case_args)}) RETURNING *), '
             f'e AS (INSERT INTO "case_event" ("case_id", {", ".join(event_columns)}) '
             f'VALUES ((SELECT id FROM c), {", ".join("?" for _ in event_args)}) RETURNING id)'
-            f'{dependents} SELECT c.*, e.id AS "__event_id" FROM c, e',
-            postgres=True,
+            f'{dependents} SELECT c.*, e.id AS "__event_id" FROM c, e'
         )
         args = [number_scope, number_prefix, *case_args, *event_args, *(a for _, part in writes for a in part)]
         found = (await conn.execute_query_dict(sql, args))[0]
@@ -178,11 +195,12 @@ async def _insert_new_case_sqlite(
         cursor.close()  # finishes the RETURNING statement before the next one
         event_id = int(raw.execute(insert_event, [found["id"], *event_args]).lastrowid)
         for model, values in rows:
-            resolved = [{k: _resolved(v, found["id"], found["number"]) for k, v in row.items()} for row in values]
-            columns, _ = db_columns(model, resolved[0])
-            args = [a for row in resolved for a in db_columns(model, row)[1]]
+            converted = [db_columns(model, {k: _resolved(v, found["id"], found["number"]) for k, v in row.items()})
+                         for row in values]
+            columns = converted[0][0]
+            args = [a for _, row_args in converted for a in row_args]
             one = "(" + ", ".join("?" for _ in columns) + ")"
-            raw.execute(f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) VALUES {", ".join(one for _ in resolved)}',
+            raw.execute(f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) VALUES {", ".join(one for _ in values)}',
                         args)
         return found, event_id
 

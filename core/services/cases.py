@@ -333,10 +333,14 @@ class _NewCase:
     number_prefix: str
     event_values: dict[str, Any]
 
-    def context(self, govhall: GovHall, actor: Actor, case: Case) -> TransitionContext:
+    def relate(self, case: Case) -> None:
+        """Set the case's center, item version and people, as loaded with it."""
         case.center, case.item_version, case.applicant = self.center, self.item, self.applicant
         if self.agent is not None:
             case.agent = self.agent
+
+    def context(self, govhall: GovHall, actor: Actor, case: Case) -> TransitionContext:
+        self.relate(case)
         return _context(
             govhall=govhall, actor=actor, center=self.center, case=case, item=self.item, process=self.process,
             transition=None, comment="", params={}, role="owner" if not self.agent else "agent",
@@ -378,7 +382,7 @@ async def _submit_in_one_write(govhall: GovHall, actor: Actor, new: _NewCase) ->
             )
     case = Case._init_from_db(**row)
     ctx.case = case
-    new.context(govhall, actor, case)  # its relations, as the draft's
+    new.relate(case)
     event.id, event.case, event._saved_in_db = event_id, case, True
     return case, event, ctx
 
