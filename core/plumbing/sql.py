@@ -168,10 +168,26 @@ async def _write_together_sqlite(conn: Any, statements: Sequence[tuple[str, Sequ
     return await on_sqlite(conn, run)
 
 
-async def on_sqlite(conn: Any, run: Callable[[Any], R]) -> R:
+async def short_read(sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
+    """The rows of a read by an index that touches a few rows (``sql`` in the database's own
+    placeholders: :func:`for_dialect`), e.g. a request's token: on PostgreSQL as any query; on SQLite
+    in the loop's thread, under the client's lock, rather than handed to aiosqlite's thread (the
+    hand-over costs several times such a read; in WAL mode a read never waits for a writer)."""
+    conn = get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        return await conn.execute_query_dict(sql, list(args))
+
+    def run(raw: Any) -> list[dict[str, Any]]:
+        return [dict(row) for row in raw.execute(sql, list(args)).fetchall()]
+
+    return await on_sqlite(conn, run, here=True)
+
+
+async def on_sqlite(conn: Any, run: Callable[[Any], R], *, here: bool = False) -> R:
     """``run(the raw sqlite3 connection)``, a few statements, in one go: in the loop's thread inside
-    a transaction (:mod:`core.plumbing.sqlite_engine`), else in one call to aiosqlite's thread (the
-    hand-over, not SQLite, is what a statement costs there); SQLite's errors raised as Tortoise's."""
+    a transaction (:mod:`core.plumbing.sqlite_engine`) or when ``here`` (short reads by key), else in
+    one call to aiosqlite's thread (the hand-over, not SQLite, is what a statement costs there);
+    SQLite's errors raised as Tortoise's."""
     import sqlite3
 
     from tortoise.exceptions import IntegrityError, OperationalError
@@ -180,7 +196,7 @@ async def on_sqlite(conn: Any, run: Callable[[Any], R]) -> R:
 
     async with conn.acquire_connection() as connection:  # aiosqlite.Connection
         try:
-            if in_loop_thread(conn):
+            if here or in_loop_thread(conn):
                 return run(connection._conn)
             return await connection._execute(run, connection._conn)
         except sqlite3.IntegrityError as exc:

@@ -24,7 +24,7 @@ from core.plumbing.errors import Forbidden, UserError, UserErrorsException
 from core.plumbing.models import Center, Department, RoleAssignment, Token, User, Window
 from core.plumbing.passwords import PasswordHashing
 from core.plumbing.settings import Settings
-from core.plumbing.sql import for_dialect
+from core.plumbing.sql import for_dialect, short_read
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -213,8 +213,7 @@ async def authenticate(token: str | None) -> Actor:
     One query for the token, its user and all their roles: it runs on every request."""
     if not token:
         return Actor()
-    conn = get_connection("default")
-    rows = await conn.execute_query_dict(_auth_sql(conn.capabilities.dialect == "postgres"), [_token_hash(token)])
+    rows = await short_read(_auth_sql(get_connection("default").capabilities.dialect == "postgres"), [_token_hash(token)])
     if not rows:
         return Actor()
     first = rows[0]
