@@ -7,6 +7,7 @@ submissions run at once or one fails, and the rows naming the case by its real i
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import Any
 
 import pytest
@@ -57,6 +58,30 @@ async def test_one_write_stores_what_inserting_first_stores(app, govhall, gql, m
     assert one == other
     assert one["timers"] and one["timers"][0]["kind"] == "decide"
     assert int(inserted_first["number"][-6:]) == int(at_once["number"][-6:]) + 1
+
+
+async def test_effects_that_set_the_case_and_keep_several_rows_write_them_alike(app, govhall, gql, monkeypatch):
+    """Two timers (one of them stopped again before anything was written) and the case fields the
+    promised clock sets: in the one write's INSERT as in the UPDATE after the case was inserted."""
+    hall = await build_hall(govhall, gql)
+    drive = CaseDriver(gql, hall)
+    standard = govhall.processes.get("standard")
+    on_submit = (
+        {"effect": "start_clock", "timer": "decide", "days": 3},
+        {"effect": "start_clock", "timer": "promised"},
+        {"effect": "stop_clock", "timer": "decide"},
+        {"effect": "classify"},
+    )
+    monkeypatch.setitem(govhall.processes.processes, "standard", dataclasses.replace(standard, on_submit=on_submit))
+    assert govhall.processes.submits_before_insert(govhall.processes.get("standard"))
+    at_once = await drive.submit("app1")
+    monkeypatch.setattr(ProcessRegistry, "submits_before_insert", lambda self, process: False)
+    inserted_first = await drive.submit("app1")
+    one, other = await rows_of(int(at_once["id"])), await rows_of(int(inserted_first["id"]))
+    assert one == other
+    assert sorted((t["kind"], t["state"]) for t in one["timers"]) == [("decide", "stopped"), ("promised", "running")]
+    assert one["case"]["promised_due"] is not None and one["case"]["promised_days"] > 0
+    assert at_once["promisedDue"] == inserted_first["promisedDue"] is not None
 
 
 async def test_submissions_at_once_get_consecutive_numbers(app, govhall, gql):
