@@ -80,7 +80,7 @@ async def update_fields(instance: Model, names: Iterable[str]) -> int:
     return int(changed)
 
 
-def _columns(model: type[Model], values: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
+def db_columns(model: type[Model], values: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
     """Column names and database values of ``values`` (model field names), converted exactly as
     the ORM converts them (JSON, time zones, booleans)."""
     meta = model._meta
@@ -91,10 +91,10 @@ def _columns(model: type[Model], values: Mapping[str, Any]) -> tuple[list[str], 
 
 def insert_rows_sql(model: type[Model], values: Sequence[Mapping[str, Any]]) -> tuple[str, list[Any]]:
     """The multi-row ``INSERT`` of :func:`insert_rows` (``?`` placeholders) and its arguments."""
-    columns, _ = _columns(model, values[0])
+    columns, _ = db_columns(model, values[0])
     args: list[Any] = []
     for row in values:
-        args.extend(_columns(model, row)[1])
+        args.extend(db_columns(model, row)[1])
     one = "(" + ", ".join("?" for _ in columns) + ")"
     return f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) VALUES {", ".join(one for _ in values)}', args
 
@@ -165,7 +165,7 @@ async def _write_together_sqlite(conn: Any, statements: Sequence[tuple[str, Sequ
             cursor.close()  # finishes a RETURNING statement before the next one
         return found
 
-    return await _on_sqlite(conn, run)
+    return await on_sqlite(conn, run)
 
 
 async def bounded_read(conn: Any, sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
@@ -180,14 +180,14 @@ async def bounded_read(conn: Any, sql: str, args: Sequence[Any]) -> list[dict[st
     def run(raw: Any) -> list[dict[str, Any]]:
         return [dict(row) for row in raw.execute(sql, list(args)).fetchall()]
 
-    return await _on_sqlite(conn, run, here=True)
+    return await on_sqlite(conn, run, here=True)
 
 
-async def _on_sqlite(conn: Any, run: Callable[[Any], R], *, here: bool = False) -> R:
+async def on_sqlite(conn: Any, run: Callable[[Any], R], *, here: bool = False) -> R:
     """``run(the raw sqlite3 connection)``, a few statements, in one go: in the loop's thread inside
-    a transaction (:mod:`core.plumbing.sqlite_engine`) or when ``here``, else in one call to
-    aiosqlite's thread (the hand-over, not SQLite, is what a statement costs there); SQLite's errors
-    raised as Tortoise's."""
+    a transaction (:mod:`core.plumbing.sqlite_engine`) or when ``here`` (short reads by key), else in
+    one call to aiosqlite's thread (the hand-over, not SQLite, is what a statement costs there);
+    SQLite's errors raised as Tortoise's."""
     import sqlite3
 
     from tortoise.exceptions import IntegrityError, OperationalError
@@ -210,7 +210,7 @@ async def insert_row(model: type[Model], values: Mapping[str, Any]) -> int:
     model instance built and validated first. ``values`` (by field name, converted as the ORM
     converts them) must name every column the ORM would fill in: its Python-side defaults do not
     apply here."""
-    return await _insert_returning_id(model, *_columns(model, values))
+    return await _insert_returning_id(model, *db_columns(model, values))
 
 
 async def _insert_returning_id(model: type[Model], columns: list[str], args: list[Any]) -> int:
@@ -235,7 +235,7 @@ async def insert_new(instance: M) -> M:
     return instance
 
 
-def _number(prefix: str, seq: int) -> str:
+def counter_number(prefix: str, seq: int) -> str:
     return f"{prefix}{seq:06d}"
 
 
@@ -249,8 +249,8 @@ async def insert_numbered_case(
     event's id. Call inside the transaction. On PostgreSQL this is one statement (the
     counter, the case and the event in data-modifying CTEs); on SQLite three."""
     conn = get_connection("default")
-    case_columns, case_args = _columns(case_model, case_values)
-    event_columns, event_args = _columns(event_model, event_values)
+    case_columns, case_args = db_columns(case_model, case_values)
+    event_columns, event_args = db_columns(event_model, event_values)
     if conn.capabilities.dialect == "postgres":
         case_params = ", ".join("?" for _ in case_args)
         event_params = ", ".join("?" for _ in event_args)
@@ -282,7 +282,7 @@ async def _insert_numbered_case_sqlite(
     conn: Any, case_columns: list[str], case_args: list[Any], number_scope: str, number_prefix: str,
     event_columns: list[str], event_args: list[Any],
 ) -> tuple[dict[str, Any], int]:
-    """The three statements in one go (:func:`_on_sqlite`)."""
+    """The three statements in one go (:func:`on_sqlite`)."""
     counter_sql = ("INSERT INTO counter (scope, value) VALUES (?, 1) "
                    "ON CONFLICT (scope) DO UPDATE SET value = counter.value + 1 RETURNING value")
     case_sql = (f'INSERT INTO "gh_case" ("number", {", ".join(case_columns)}) '
@@ -292,10 +292,10 @@ async def _insert_numbered_case_sqlite(
 
     def run(raw: Any) -> tuple[dict[str, Any], int]:
         seq = raw.execute(counter_sql, [number_scope]).fetchone()[0]
-        cursor = raw.execute(case_sql, [_number(number_prefix, seq), *case_args])
+        cursor = raw.execute(case_sql, [counter_number(number_prefix, seq), *case_args])
         found = dict(cursor.fetchone())
         cursor.close()  # finishes the RETURNING statement before the next one
         event = raw.execute(event_sql, [found["id"], *event_args])
         return found, int(event.lastrowid)
 
-    return await _on_sqlite(conn, run)
+    return await on_sqlite(conn, run)

@@ -114,7 +114,14 @@ def deferred_writes(case: Case) -> list[tuple[str, list[Any]]]:
     """The deferred writes as statements (``?`` placeholders), taken out of the memo: the caller
     runs them (:func:`core.plumbing.sql.write_together`). New rows of one model go in one
     multi-row ``INSERT``, in the order they were made."""
-    statements: list[tuple[str, list[Any]]] = []
+    updates, inserts = deferred_rows(case)
+    return [*updates, *(insert_rows_sql(model, values) for model, values in inserts)]
+
+
+def deferred_rows(case: Case) -> tuple[list[tuple[str, list[Any]]], list[tuple[type[Model], list[dict[str, Any]]]]]:
+    """The deferred writes taken out of the memo: the ``UPDATE`` statements, then the new rows by
+    model (their field values, in the order they were made)."""
+    updates: list[tuple[str, list[Any]]] = []
     inserts: dict[type[Model], list[dict[str, Any]]] = {}
     for kind, target, fields in _take(case):
         if kind == "insert":
@@ -122,9 +129,8 @@ def deferred_writes(case: Case) -> list[tuple[str, list[Any]]]:
         elif kind == "rows":
             inserts.setdefault(target, []).extend(fields)
         else:
-            statements.append(update_sql(target, sorted(fields)))
-    statements.extend(insert_rows_sql(model, values) for model, values in inserts.items())
-    return statements
+            updates.append(update_sql(target, sorted(fields)))
+    return updates, list(inserts.items())
 
 
 async def flush_for(case: Case, caller: Any) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cache
 from datetime import datetime, timezone
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
-from core.services.case_memo import deferred_writes, flush_for, reading_once
+from core.services.case_memo import deferred_rows, deferred_writes, flush_for, reading_once
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import Conditions, case_page, id_in, joint_task
@@ -42,6 +42,7 @@ from core.plumbing.models import Case, CaseEvent, CaseTask, Center, Department, 
 from core.services.outbox import events as outbox_events
 from core.services.parties import applicant_name, applicant_party
 from core.services.plugins import acall
+from core.plumbing.new_case import NEW_CASE_ID, NEW_CASE_NUMBER, insert_new_case
 from core.plumbing.outbox_models import OutboxEvent
 from core.plumbing.sql import (
     for_dialect, insert_numbered_case, insert_rows_sql, insert_sql, is_postgres, rows, update_sql, write_together,
@@ -293,60 +294,126 @@ async def submit_case(
     now = datetime.now(CENTER_TZ)
     role = "agent" if agent else "applicant"
     stamp = now.astimezone(timezone.utc)  # stored as the ORM stores its own timestamps: in UTC
+    day = now.strftime("%Y%m%d")
+    new = _NewCase(
+        center=center, item=item, process=process, applicant=applicant, agent=agent,
+        values={
+            "center_id": center.id, "item_version_id": item.id, "process": process.id,
+            "applicant_id": applicant.id, "agent_id": agent.id if agent else None, "department_id": department,
+            "applicant_name": applicant_name(item.definition, data, applicant.display_name, applicant.username),
+            "data": data, "state": process.initial, "kind": item.definition.get("caseKind", "promised"),
+            "channel": channel, "urgent": False, "flags": {}, "version": 1, "submitted_at": stamp,
+            "updated_at": stamp, "deadline_provisional": False, "promised_days": 0, "alert": "NONE",
+        },
+        number_scope=f"case:{center.id}:{day}", number_prefix=case_number(center, day, 0)[:-6],
+        event_values={
+            "seq": 1, "action": "submit", "from_state": "", "to_state": process.initial, "actor_id": user.id,
+            "actor_name": actor.name, "role": role, "at": stamp, "comment": "", "changes": {"channel": channel},
+        },
+    )
+    if not materials and govhall.processes.submits_before_insert(process):
+        case, event, ctx = await _submit_in_one_write(govhall, actor, new)
+    else:
+        case, event, ctx = await _submit_in_transaction(govhall=govhall, actor=actor, new=new, materials=materials)
+    await _after_commit(govhall=govhall, center=center, case=case, event=event, ctx=ctx)
+    return case
+
+
+@dataclass
+class _NewCase:
+    """What a submission writes before its effects run: the case's and its first event's values."""
+
+    center: Center
+    item: ItemVersion
+    process: Process
+    applicant: User
+    agent: User | None
+    values: dict[str, Any]
+    number_scope: str
+    number_prefix: str
+    event_values: dict[str, Any]
+
+    def relate(self, case: Case) -> None:
+        """Set the case's center, item version and people, as loaded with it."""
+        case.center, case.item_version, case.applicant = self.center, self.item, self.applicant
+        if self.agent is not None:
+            case.agent = self.agent
+
+    def context(self, govhall: GovHall, actor: Actor, case: Case) -> TransitionContext:
+        self.relate(case)
+        return _context(
+            govhall=govhall, actor=actor, center=self.center, case=case, item=self.item, process=self.process,
+            transition=None, comment="", params={}, role="owner" if not self.agent else "agent",
+        )
+
+    def event(self, actor: Actor, case: Case | None, to_state: str) -> CaseEvent:
+        """The first audit event (of ``case``, when written), as the ORM would load it."""
+        values = {k: v for k, v in self.event_values.items() if k != "actor_id"}
+        event = CaseEvent(**values, actor=actor.require_login())
+        if case is not None:
+            event.case = case
+        event.to_state = to_state
+        return event
+
+
+async def _submit_in_one_write(govhall: GovHall, actor: Actor, new: _NewCase) -> tuple[Case, CaseEvent, TransitionContext]:
+    """A submission whose effects may all run before its case is written
+    (:meth:`~core.services.workflow.ProcessRegistry.submits_before_insert`), without materials: the
+    effects run on the case in memory, which has no id or number yet (markers stand for them:
+    :mod:`core.plumbing.new_case`); then the case, its number, its first event, the rows the
+    effects kept for it and its ``case.submitted`` outbox event are written at once: one statement
+    on PostgreSQL (atomic by itself, so no ``BEGIN``/``COMMIT``), one call in a transaction on SQLite."""
+    draft = Case(**new.values)
+    draft.id, draft.number = NEW_CASE_ID, NEW_CASE_NUMBER
+    ctx = new.context(govhall, actor, draft)
+    with just_created(draft), outbox_events.kept():
+        await run_effects(ctx, new.process.on_submit)
+        event = new.event(actor, None, draft.state)
+        await outbox_events.case_submitted(new.center, draft, event)
+        updates, rows = deferred_rows(draft)
+        if updates:  # a new case has no rows to change: an effect marked before_insert broke its promise
+            raise RuntimeError(f"an effect changed rows of a case not written yet: {updates}")
+        values = {name: getattr(draft, name) for name in (*new.values, *sorted(ctx.case_fields))}
+        event_values = {**new.event_values, "to_state": draft.state}
+        async with nullcontext() if is_postgres() else in_transaction():
+            row, event_id = await insert_new_case(
+                case_model=Case, case_values=values, number_scope=new.number_scope, number_prefix=new.number_prefix,
+                event_model=CaseEvent, event_values=event_values, rows=[*rows, (OutboxEvent, outbox_events.take_batch())],
+            )
+    case = Case._init_from_db(**row)
+    ctx.case = case
+    new.relate(case)
+    event.id, event.case, event._saved_in_db = event_id, case, True
+    return case, event, ctx
+
+
+async def _submit_in_transaction(
+    govhall: GovHall, actor: Actor, new: _NewCase, materials: Sequence[str]
+) -> tuple[Case, CaseEvent, TransitionContext]:
+    """A submission with materials, or whose effects need the case written first (a plugin's):
+    the case is inserted, then its effects run, in one transaction."""
     async with in_transaction():
-        day = now.strftime("%Y%m%d")
         # the case, its number and its first audit event: one statement on PostgreSQL (core.plumbing.sql)
         row, event_id = await insert_numbered_case(
-            case_model=Case,
-            case_values={
-                "center_id": center.id, "item_version_id": item.id, "process": process.id,
-                "applicant_id": applicant.id, "agent_id": agent.id if agent else None, "department_id": department,
-                "applicant_name": applicant_name(item.definition, data, applicant.display_name, applicant.username),
-                "data": data, "state": process.initial, "kind": item.definition.get("caseKind", "promised"),
-                "channel": channel, "urgent": False, "flags": {}, "version": 1, "submitted_at": stamp,
-                "updated_at": stamp, "deadline_provisional": False, "promised_days": 0, "alert": "NONE",
-            },
-            number_scope=f"case:{center.id}:{day}", number_prefix=case_number(center, day, 0)[:-6],
-            event_model=CaseEvent,
-            event_values={
-                "seq": 1, "action": "submit", "from_state": "", "to_state": process.initial, "actor_id": user.id,
-                "actor_name": actor.name, "role": role, "at": stamp, "comment": "", "changes": {"channel": channel},
-            },
+            case_model=Case, case_values=new.values, number_scope=new.number_scope, number_prefix=new.number_prefix,
+            event_model=CaseEvent, event_values=new.event_values,
         )
         case = Case._init_from_db(**row)
-        case.center, case.item_version, case.applicant = center, item, applicant
-        if agent is not None:
-            case.agent = agent
-        event = CaseEvent(
-            id=event_id, case=case, seq=1, action="submit", from_state="", to_state=case.state, actor=user,
-            actor_name=actor.name, role=role, at=stamp, comment="", changes={"channel": channel},
-        )
-        event._saved_in_db = True
+        ctx = new.context(govhall, actor, case)
+        event = new.event(actor, case, case.state)
+        event.id, event._saved_in_db = event_id, True
         if materials:
             from core.services.materials import attach_materials
 
-            await attach_materials(applicant, case, materials)
-        ctx = _context(
-            govhall=govhall,
-            actor=actor,
-            center=center,
-            case=case,
-            item=item,
-            process=process,
-            transition=None,
-            comment="",
-            params={},
-            role="owner" if not agent else "agent",
-        )
+            await attach_materials(new.applicant, case, materials)
         with just_created(case, with_materials=bool(materials)), outbox_events.kept():
-            await run_effects(ctx, process.on_submit)
+            await run_effects(ctx, new.process.on_submit)
             if case.state != event.to_state:  # an effect moved the new case on: the event says where to
                 event.to_state = case.state
                 await CaseEvent.filter(id=event.id).update(to_state=case.state)
-            await outbox_events.case_submitted(center, case, event)
+            await outbox_events.case_submitted(new.center, case, event)
             await _write_submission(ctx)
-    await _after_commit(govhall=govhall, center=center, case=case, event=event, ctx=ctx)
-    return case
+    return case, event, ctx
 
 
 async def _write_submission(ctx: TransitionContext) -> None:

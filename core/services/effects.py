@@ -19,7 +19,7 @@ from core.services.documents.issue import issue_case_document
 from core.plumbing.models import CaseTask, Department, Timer
 from core.services.plugins import acall_first
 from core.services.receipt import record_receipt
-from core.services.workflow import Effect, TransitionContext, run_effects
+from core.services.workflow import Effect, TransitionContext, before_insert, run_effects
 
 CLOCK_DAYS = {"promised": "promisedDays", "legal": "legalDays", "task": "promisedDays"}
 # Where an applicant turns against a return or a refusal, unless the center's ``settings.remedy``
@@ -30,6 +30,7 @@ REMEDY = {
 }
 
 
+@before_insert
 async def start_clock(ctx: TransitionContext, timer: str = "promised", days: int | None = None) -> None:
     if days is None:
         days = int(ctx.item.definition.get(CLOCK_DAYS.get(timer, "promisedDays"), 0))
@@ -38,6 +39,7 @@ async def start_clock(ctx: TransitionContext, timer: str = "promised", days: int
         ctx.touch("promised_due", "legal_due", "deadline_provisional", "promised_days", "alert")
 
 
+@before_insert
 async def stop_clock(ctx: TransitionContext, timer: str | None = None) -> None:
     await clock.stop_clock(ctx.case, kinds=[timer] if timer else None)
     ctx.touch("alert")
@@ -66,6 +68,7 @@ async def extend_clock(ctx: TransitionContext) -> None:
     ctx.touch("promised_due", "legal_due", "deadline_provisional", "alert")
 
 
+@before_insert
 async def set_accepted(ctx: TransitionContext) -> None:
     """The case is accepted now (a supplement case: now that its materials are complete), at the
     accepting clerk's window, or else the window that serves the item's department."""
@@ -96,6 +99,7 @@ async def accepting_window(ctx: TransitionContext) -> int | None:
     return None
 
 
+@before_insert
 async def set_responsible(ctx: TransitionContext) -> None:
     """首问负责: the first staff member who handles the case stays responsible for it."""
     if ctx.case.responsible_id is None and ctx.actor.user is not None and ctx.role not in ("owner",):  # type: ignore[attr-defined]
@@ -103,6 +107,7 @@ async def set_responsible(ctx: TransitionContext) -> None:
         ctx.touch("responsible_id")
 
 
+@before_insert
 async def classify(ctx: TransitionContext, keep: str | list[str] | None = None) -> None:
     """At acceptance: joint when the item names joint departments, urgent when so designated; a
     case whose kind is one of ``keep`` (a 补办件 accepted once its materials are complete) stays so;

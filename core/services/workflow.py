@@ -33,6 +33,16 @@ Guard = Callable[["TransitionContext"], Awaitable[list[UserError]]]
 Effect = Callable[..., Awaitable[None]]
 
 
+def before_insert(effect: Effect) -> Effect:
+    """Mark a core effect that may run on a submission before its case is written (the case has
+    no id or number yet: :mod:`core.plumbing.new_case`): it changes the case in memory (marking the
+    fields with ``ctx.touch``), keeps the rows it makes for the case through the case memo
+    (:mod:`core.services.case_memo`), reads none of the case's rows from the database and writes
+    none directly."""
+    effect.before_insert = True  # type: ignore[attr-defined]
+    return effect
+
+
 class ProcessError(Exception):
     """A process document is broken: the app refuses to start with it."""
 
@@ -194,6 +204,14 @@ class ProcessRegistry:
 
     def get(self, process_id: str) -> Process:
         return self.processes[process_id]
+
+    def submits_before_insert(self, process: Process) -> bool:
+        """Whether every effect ``process`` runs on submission is a core effect that may run
+        before the case is written (:func:`before_insert`; none replaced by a plugin)."""
+        return all(
+            e["effect"] not in self.plugin_effects and getattr(self.effects[e["effect"]], "before_insert", False)
+            for e in process.on_submit
+        )
 
     @classmethod
     def build(

@@ -50,7 +50,10 @@ def _row(kind: str, center: Center | int | None, payload: Mapping[str, Any], sub
     center_id = center if isinstance(center, int) or center is None else center.id
     now = datetime.now(timezone.utc)
     return {
-        "event_id": new_event_id(), "center_id": center_id, "kind": kind, "subject": subject[:64], "payload": dict(payload),
+        # a subject that fits is kept as it is: it may stand for a case's number not written yet
+        # (core.plumbing.new_case.NEW_CASE_NUMBER), which a slice would turn into a plain string
+        "event_id": new_event_id(), "center_id": center_id, "kind": kind,
+        "subject": subject if len(subject) <= 64 else subject[:64], "payload": dict(payload),
         "state": "pending", "attempts": 0, "next_attempt_at": now, "lease_until": None, "claim": "", "done_targets": [],
         "last_error": "", "created_at": now, "delivered_at": None,
     }
