@@ -33,9 +33,9 @@ import httpx  # noqa: E402
 from starlette.requests import Request  # noqa: E402
 from starlette.responses import JSONResponse  # noqa: E402
 from starlette.routing import Route  # noqa: E402
-from tortoise import Tortoise  # noqa: E402
 from tortoise.connection import get_connection  # noqa: E402
 
+from bench.schema import fresh_schema  # noqa: E402
 from core.faces.app import create_app  # noqa: E402
 from core.plumbing.models import Case, Center, ItemVersion, User  # noqa: E402
 from core.plumbing.settings import Settings  # noqa: E402
@@ -157,10 +157,7 @@ async def run_one(url: str, n: int, small: int, large: int) -> dict[str, Any]:
     app = create_app(settings)
     app.router.routes.append(bare_route())
     async with app.router.lifespan_context(app):
-        if url.startswith("postgres"):
-            conn = get_connection("default")
-            await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        await Tortoise.generate_schemas(safe=True)
+        await fresh_schema(app.state.govhall)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
             gql = Gql(http)
             hall = await build_hall(app.state.govhall, gql)

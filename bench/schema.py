@@ -1,0 +1,35 @@
+"""The schema a benchmark measures against: the tables, and what the migrations add beyond them
+(the statistics summary's triggers, the search's trigram indexes, the sign-in change triggers), so
+a benchmark pays for every trigger and index an installed GovHall pays for, and runs with the
+app's sign-in cache as a server on PostgreSQL does."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.connection import get_connection
+
+from core.plumbing.auth_changes import install as install_auth_change_triggers
+from core.plumbing.search_index import install_search_indexes
+from core.plumbing.stats_summary import install_triggers
+from core.services.sessions import start_session_cache, stop_session_cache
+
+
+async def fresh_schema(govhall: Any) -> None:
+    """Drop everything (PostgreSQL: the public schema), create the tables, their triggers and
+    indexes, then start the app's sign-in cache again now that its triggers exist."""
+    conn = get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    await Tortoise.generate_schemas(safe=True)
+    await install_triggers()
+    await install_search_indexes()
+    await install_auth_change_triggers(conn)
+    await stop_session_cache(govhall)
+    cache = await start_session_cache(govhall)
+    for _ in range(300):
+        if cache is None or cache.listener.listening:
+            return
+        await asyncio.sleep(0.01)
