@@ -25,7 +25,7 @@ from core.services.form_validation import CASE_TEXT_MAX_CHARS, NOTICE_LIST_MAX_I
 from core.plumbing.models import Counter, Document
 from tests.hall import GOOD_DATA, CaseDriver, build_hall
 from tests.helpers import PASSWORD, pdf_text
-from tests.test_graphql_loaders import counted_statements
+from tests.test_transition_cost import counted_statements
 
 pytestmark = pytest.mark.anyio
 ROOT = Path(__file__).resolve().parent.parent
@@ -198,19 +198,22 @@ async def test_govhall_documents_render_renders_what_is_pending(drive, settings)
 
 
 async def test_accept_runs_a_bounded_number_of_statements(drive, monkeypatch):
-    """Numbering and recording the notice costs a counter upsert and an INSERT: no render, no PDF."""
+    """Numbering and recording the notices costs a counter upsert each, and their rows go with the
+    transition's last writes (one multi-row INSERT in its one round trip): no render, no PDF."""
     cases = [await drive.submit("app1") for _ in range(2)]
     await drive.ok("clerk1", cases[0], "accept")  # warm the per-app caches
     with counted_statements(monkeypatch) as statements:
-        await drive.ok("clerk1", cases[1], "accept")
+        accepted = await drive.ok("clerk1", cases[1], "accept")
+    notices = await Document.filter(case_id=accepted["id"]).count()
     counter_upserts = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO COUNTER")]
-    document_inserts = [s for s in statements if s.upper().startswith(('INSERT INTO "DOCUMENT"', "INSERT INTO DOCUMENT"))]
-    assert len(document_inserts) == len(counter_upserts) >= 1, statements  # one number, one row per notice
+    document_inserts = [s for s in statements if 'INSERT INTO "document"' in s]
+    assert len(counter_upserts) == notices == 2, statements  # one number per notice
+    assert len(document_inserts) == 1 and 'UPDATE "gh_case"' in document_inserts[0], statements  # with the case
     assert not [s for s in statements if "UPDATE DOCUMENT" in s.upper() or 'UPDATE "DOCUMENT"' in s.upper()]
-    # 26 here: the mutation 19 (tests/test_transition_cost.py), the counter receipt query and the
-    # full answer 7; 36 before the transition shared the rows it reads and wrote its outbox
-    # events at once
-    assert len(statements) <= 26, (len(statements), statements)
+    # 14 here: the mutation 7 (tests/test_transition_cost.py), the counter receipt query and the
+    # full answer 7; two more while each notice's row was a statement of its own, 36 before the
+    # transition shared the rows it reads and wrote its outbox events at once
+    assert len(statements) <= 14, (len(statements), statements)
 
 
 # --------------------------------------------------------------------------- no request holds the database

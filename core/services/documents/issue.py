@@ -25,7 +25,7 @@ from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from core.services import clock, config_cache
-from core.services.case_memo import case_tasks, flush_for
+from core.services.case_memo import case_tasks, defer_insert, flush_for
 from core.services.config_cache import ConfigCache
 from core.plumbing.counters import next_value
 from core.plumbing.sql import insert_new
@@ -155,9 +155,14 @@ async def issue_document(
     context: Mapping[str, Any],
     case: Case | None = None,
     department: Department | None = None,
+    kept: bool = False,
 ) -> Document:
     """Number one document and record it ``pending`` with its context; runs in the caller's
     transaction (or its own). The PDF is rendered after commit (a worker, or the first download).
+
+    ``kept``: in a transition of ``case``, the row is kept for the transition's last round trip
+    (:func:`core.services.case_memo.defer_insert`; written earlier, with its id, when anything
+    may read it first): the document has no ``id`` until then. Otherwise it is written now.
 
     With ``department`` (the one that decided) the 文号 takes the department's abbreviation, where
     the center configures one, and its own sequence.
@@ -172,7 +177,7 @@ async def issue_document(
     check_register_size(context)
     if isinstance(get_connection("default"), TransactionalDBClient):
         return await _issue(
-            govhall=govhall, center=center, kind=kind, context=context, case=case, department=department
+            govhall=govhall, center=center, kind=kind, context=context, case=case, department=department, kept=kept
         )
     async with in_transaction():
         return await _issue(
@@ -201,7 +206,7 @@ def check_register_size(context: Mapping[str, Any]) -> None:
 
 async def _issue(
     govhall: GovHall, center: Center, kind: str, context: Mapping[str, Any], case: Case | None,
-    department: Department | None = None,
+    department: Department | None = None, kept: bool = False,
 ) -> Document:
     issued_on = clock.local_today()  # its year picks the number sequence
     year = issued_on.year
@@ -230,11 +235,13 @@ async def _issue(
     # Fill the template now (milliseconds), so a missing field or a template error refuses the
     # issue and rolls the number back; the PDF is laid out after commit (core.services.documents.rendering).
     govhall.renderer.check(kind, values)
-    document = await insert_new(Document(
+    document = Document(
         center=center, case=case, kind=kind, title=(title or kind)[:128], number=number, issued_on=issued_on,
         verify_code=code, sha256="", content=b"", size=0, state="pending", progress=0,
         render_context=freeze(values),
-    ))
+    )
+    if not (kept and case is not None and defer_insert(case, document)):
+        await insert_new(document)
     note_issued()
     await outbox_events.document_issued(center, document, case)
     return document
@@ -423,11 +430,14 @@ async def issue_case_document(
 ) -> Document:
     """:func:`case_context` + :func:`issue_document` for the case's center (a decision or
     certificate: in the deciding department's name, under its 文号 prefix). ``config``: the app's
-    configuration cache valid for the request, if any."""
+    configuration cache valid for the request, if any. In a transition of ``case`` the row is
+    written with the transition's last round trip (``kept``, see :func:`issue_document`)."""
     context = await case_context(govhall, case, kind, extra, config=config)
     center = await _loaded(case, "center", Center)
     department = await deciding_department(case, config=config) if kind in DEPARTMENT_KINDS else None
-    return await issue_document(govhall, center=center, kind=kind, context=context, case=case, department=department)
+    return await issue_document(
+        govhall, center=center, kind=kind, context=context, case=case, department=department, kept=True
+    )
 
 
 # --------------------------------------------------------------------------- register
