@@ -18,11 +18,12 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
-from core.services.documents import rendering
+from core.services.documents import DocumentError, rendering
 from core.services.documents.frozen import freeze, thaw
 from core.services.documents.worker import RenderWorker
 from core.services.form_validation import CASE_TEXT_MAX_CHARS, NOTICE_LIST_MAX_ITEMS, NOTICE_TEXT_TOTAL_CHARS
-from core.plumbing.models import Counter, Document
+from core.plumbing.models import Counter, Document, Timer
+from core.plumbing.outbox_models import OutboxEvent
 from tests.hall import GOOD_DATA, CaseDriver, build_hall
 from tests.helpers import PASSWORD, pdf_text
 from tests.test_transition_cost import counted_statements
@@ -192,6 +193,45 @@ async def test_govhall_documents_render_renders_what_is_pending(drive, settings)
     assert f"已生成 {pending} 份文书" in done.stdout and "仍在排队 0 份" in done.stdout, done.stdout
     assert await Document.filter(state="pending").count() == 0
     assert notice["number"] in await drive.pdf("clerk1", notice["url"])
+
+
+ACCEPT = """mutation($id: ID!, $v: Int, $data: JSON) { transitionCase(id: $id, action: "accept", expectedVersion: $v, data: $data) {
+  __typename ... on Case { state version } ... on UserErrors { errors { code message } } } }"""
+
+
+async def test_a_notice_whose_template_fails_refuses_the_whole_transition(drive, govhall, monkeypatch):
+    """A transition's notices are filled at its end, while its last writes (their rows among them)
+    travel to the database: a template error there still refuses the transition, and nothing of it
+    stays: no document, no number, no timer, no event, the case as it was."""
+    await drive.ok("clerk1", await drive.submit("app1"), "accept")  # the notices' counters exist
+    case = await drive.submit("app1")
+    received = await drive.counter_receipt("clerk1", case)
+    numbers_before = await counters()
+    filled: list[str] = []
+    real = govhall.renderer.check
+
+    def check(kind: str, context: Any) -> None:
+        filled.append(kind)
+        if kind == "promise_notice":
+            raise DocumentError("promise_notice.html", "case.window", "文书模板 promise_notice.html 缺少字段 case.window")
+        real(kind, context)
+
+    monkeypatch.setattr(govhall.renderer, "check", check)
+    body = await drive.gql.raw(ACCEPT, {"id": case["id"], "v": case["version"], "data": {"received": received}},
+                               token=drive.hall.tokens["clerk1"])
+    assert body.get("errors") or body["data"]["transitionCase"]["__typename"] == "UserErrors", body
+    assert filled == ["acceptance_notice", "promise_notice"]
+    assert await counters() == numbers_before  # both numbers given back
+    assert not await Document.filter(case_id=case["id"]).exists()
+    assert not await Timer.filter(case_id=case["id"], kind__in=["promised", "legal"]).exists()
+    assert not await OutboxEvent.filter(subject=case["number"], kind__in=["case.accepted", "document.issued"]).exists()
+    shown = await drive.get("clerk1", case)
+    assert (shown["state"], shown["version"]) == ("submitted", case["version"])
+
+    monkeypatch.setattr(govhall.renderer, "check", real)  # the same accept, now that the template fills
+    accepted = await drive.ok("clerk1", case, "accept")
+    assert accepted["state"] == "under_review"
+    assert sorted(await Document.filter(case_id=case["id"]).values_list("kind", flat=True)) == ["acceptance_notice", "promise_notice"]
 
 
 # --------------------------------------------------------------------------- statements

@@ -6,7 +6,8 @@ build that context from a :class:`~core.plumbing.models.Case` (:func:`case_conte
 (:func:`issue_case_document`); :func:`issue_register` makes the 办件登记簿 of a period.
 
 Nothing here commits: a :class:`~core.services.documents.render.DocumentError` (the template is filled
-at issue time, which takes milliseconds; only the layout is deferred) or any other error
+in the issuing transaction, which takes milliseconds: at issue time, or for a transition's notices
+at its end, before the commit; only the layout is deferred) or any other error
 propagates, so the caller's transaction rolls back with the number it consumed and no
 ``Document`` row is left behind. Called outside any transaction, :func:`issue_document` opens its
 own so the same holds.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import partial
 from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -25,7 +27,7 @@ from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from core.services import clock, config_cache
-from core.services.case_memo import case_tasks, defer_insert, flush_for
+from core.services.case_memo import case_tasks, defer_check, defer_insert, flush_for
 from core.services.config_cache import ConfigCache
 from core.plumbing.counters import next_value
 from core.plumbing.sql import insert_new
@@ -162,7 +164,8 @@ async def issue_document(
 
     ``kept``: in a transition of ``case``, the row is kept for the transition's last round trip
     (:func:`core.services.case_memo.defer_insert`; written earlier, with its id, when anything
-    may read it first): the document has no ``id`` until then. Otherwise it is written now.
+    may read it first): the document has no ``id`` until then; and its template is filled then,
+    still before the commit (:func:`core.services.case_memo.defer_check`). Otherwise both now.
 
     With ``department`` (the one that decided) the 文号 takes the department's abbreviation, where
     the center configures one, and its own sequence.
@@ -232,15 +235,19 @@ async def _issue(
     }
     if title:  # a plugin kind without one must name its own title block (or fails clearly)
         values["document"]["title"] = title
-    # Fill the template now (milliseconds), so a missing field or a template error refuses the
-    # issue and rolls the number back; the PDF is laid out after commit (core.services.documents.rendering).
-    govhall.renderer.check(kind, values)
+    # Fill the template in the issuing transaction (milliseconds), so a missing field or a template
+    # error refuses the issue and rolls the number back; the PDF is laid out after commit
+    # (core.services.documents.rendering). A transition's notices are filled at its end, while its
+    # last writes (their rows among them) travel to the database, before it commits.
+    deferred = kept and case is not None and defer_check(case, partial(govhall.renderer.check, kind, values))
+    if not deferred:
+        govhall.renderer.check(kind, values)
     document = Document(
         center=center, case=case, kind=kind, title=(title or kind)[:128], number=number, issued_on=issued_on,
         verify_code=code, sha256="", content=b"", size=0, state="pending", progress=0,
         render_context=freeze(values),
     )
-    if not (kept and case is not None and defer_insert(case, document)):
+    if not (deferred and case is not None and defer_insert(case, document)):
         await insert_new(document)
     note_issued()
     await outbox_events.document_issued(center, document, case)
