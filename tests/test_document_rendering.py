@@ -238,22 +238,25 @@ async def test_a_notice_whose_template_fails_refuses_the_whole_transition(drive,
 
 
 async def test_accept_runs_a_bounded_number_of_statements(drive, monkeypatch):
-    """Numbering and recording the notices costs a counter upsert each, and their rows go with the
+    """Numbering the notices costs one counter upsert for all of them, and their rows go with the
     transition's last writes (one multi-row INSERT in its one round trip): no render, no PDF."""
     cases = [await drive.submit("app1") for _ in range(2)]
     await drive.ok("clerk1", cases[0], "accept")  # warm the per-app caches
     with counted_statements(monkeypatch) as statements:
         accepted = await drive.ok("clerk1", cases[1], "accept")
-    notices = await Document.filter(case_id=accepted["id"]).count()
+    notices = await Document.filter(case_id=accepted["id"]).order_by("id")
     counter_upserts = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO COUNTER")]
     document_inserts = [s for s in statements if 'INSERT INTO "document"' in s]
-    assert len(counter_upserts) == notices == 2, statements  # one number per notice
+    assert len(notices) == 2 and len(counter_upserts) == 1, statements  # both numbers in one statement
+    year = notices[0].issued_on.year  # each the next of its own sequence, in the order issued
+    assert [(d.kind, d.number) for d in notices] == [
+        ("acceptance_notice", f"测政服受〔{year}〕第0002号"), ("promise_notice", f"测政服承〔{year}〕第0002号")]
     assert len(document_inserts) == 1 and 'UPDATE "gh_case"' in document_inserts[0], statements  # with the case
     assert not [s for s in statements if "UPDATE DOCUMENT" in s.upper() or 'UPDATE "DOCUMENT"' in s.upper()]
-    # 14 here: the mutation 7 (tests/test_transition_cost.py), the counter receipt query and the
-    # full answer 7; two more while each notice's row was a statement of its own, 36 before the
-    # transition shared the rows it reads and wrote its outbox events at once
-    assert len(statements) <= 14, (len(statements), statements)
+    # 13 here: the mutation 6 (tests/test_transition_cost.py), the counter receipt query and the
+    # full answer 7; three more while each notice had a number and a row statement of its own, 36
+    # before the transition shared the rows it reads and wrote its outbox events at once
+    assert len(statements) <= 13, (len(statements), statements)
 
 
 # --------------------------------------------------------------------------- no request holds the database
