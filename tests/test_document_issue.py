@@ -22,11 +22,13 @@ from core.services.documents import DocumentError, cn_date
 from core.services import clock
 from core.services.config_cache import SCOPE as CONFIG_SCOPE
 from core.services.documents import issue as issue_module
+from core.plumbing.counters import next_value, next_values
 from core.services.documents.issue import (
     CODE_ALPHABET,
     case_context,
     display_code,
     issue_case_document,
+    issue_case_documents,
     issue_document,
     issue_register,
 )
@@ -260,6 +262,24 @@ async def test_numbers_per_center_kind_and_year(govhall: Any, monkeypatch: pytes
     next_year = await issue_case_document(govhall, case, "acceptance_notice")
     assert next_year.number == f"测政服受〔{y + 1}〕第0001号" and next_year.issued_on == date(y + 1, 1, 2)
     assert len({d.verify_code for d in await Document.all()}) == 5
+
+
+async def test_documents_issued_together_are_numbered_in_one_statement_as_one_by_one(govhall: Any) -> None:
+    """issue_case_documents numbers every document with one upsert: a new sequence, an existing
+    one, and a kind named twice get what issuing them one by one would have given."""
+    center = await make_center()
+    case = await make_case(center)
+    y = year()
+    await issue_case_document(govhall, case, "correction_notice", EXTRA["correction_notice"])
+    async with in_transaction():
+        issued = await issue_case_documents(govhall, case, [
+            ("acceptance_notice", None), ("correction_notice", EXTRA["correction_notice"]), ("acceptance_notice", None),
+        ])
+    assert [d.number for d in issued] == [f"测政服受〔{y}〕第0001号", f"测政服补〔{y}〕第0002号", f"测政服受〔{y}〕第0002号"]
+    assert [await next_value(f"doc:{center.id}:{a}:{y}") for a in ("受", "补")] == [3, 3]
+    assert await next_values([]) == []
+    stored = await Document.filter(case_id=case.id).order_by("id").values_list("number", flat=True)
+    assert stored == [f"测政服补〔{y}〕第0001号", *(d.number for d in issued)]
 
 
 # --------------------------------------------------------------------------- plugin templates, errors

@@ -18,14 +18,15 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
-from core.services.documents import rendering
+from core.services.documents import DocumentError, rendering
 from core.services.documents.frozen import freeze, thaw
 from core.services.documents.worker import RenderWorker
 from core.services.form_validation import CASE_TEXT_MAX_CHARS, NOTICE_LIST_MAX_ITEMS, NOTICE_TEXT_TOTAL_CHARS
-from core.plumbing.models import Counter, Document
+from core.plumbing.models import Counter, Document, Timer
+from core.plumbing.outbox_models import OutboxEvent
 from tests.hall import GOOD_DATA, CaseDriver, build_hall
 from tests.helpers import PASSWORD, pdf_text
-from tests.test_graphql_loaders import counted_statements
+from tests.test_transition_cost import counted_statements
 
 pytestmark = pytest.mark.anyio
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,23 +195,69 @@ async def test_govhall_documents_render_renders_what_is_pending(drive, settings)
     assert notice["number"] in await drive.pdf("clerk1", notice["url"])
 
 
+ACCEPT = """mutation($id: ID!, $v: Int, $data: JSON) { transitionCase(id: $id, action: "accept", expectedVersion: $v, data: $data) {
+  __typename ... on Case { state version } ... on UserErrors { errors { code message } } } }"""
+
+
+async def test_a_notice_whose_template_fails_refuses_the_whole_transition(drive, govhall, monkeypatch):
+    """A transition's notices are filled at its end, while its last writes (their rows among them)
+    travel to the database: a template error there still refuses the transition, and nothing of it
+    stays: no document, no number, no timer, no event, the case as it was."""
+    await drive.ok("clerk1", await drive.submit("app1"), "accept")  # the notices' counters exist
+    case = await drive.submit("app1")
+    received = await drive.counter_receipt("clerk1", case)
+    numbers_before = await counters()
+    filled: list[str] = []
+    real = govhall.renderer.check
+
+    def check(kind: str, context: Any) -> None:
+        filled.append(kind)
+        if kind == "promise_notice":
+            raise DocumentError("promise_notice.html", "case.window", "文书模板 promise_notice.html 缺少字段 case.window")
+        real(kind, context)
+
+    monkeypatch.setattr(govhall.renderer, "check", check)
+    body = await drive.gql.raw(ACCEPT, {"id": case["id"], "v": case["version"], "data": {"received": received}},
+                               token=drive.hall.tokens["clerk1"])
+    assert body.get("errors") or body["data"]["transitionCase"]["__typename"] == "UserErrors", body
+    assert filled == ["acceptance_notice", "promise_notice"]
+    assert await counters() == numbers_before  # both numbers given back
+    assert not await Document.filter(case_id=case["id"]).exists()
+    assert not await Timer.filter(case_id=case["id"], kind__in=["promised", "legal"]).exists()
+    assert not await OutboxEvent.filter(subject=case["number"], kind__in=["case.accepted", "document.issued"]).exists()
+    shown = await drive.get("clerk1", case)
+    assert (shown["state"], shown["version"]) == ("submitted", case["version"])
+
+    monkeypatch.setattr(govhall.renderer, "check", real)  # the same accept, now that the template fills
+    accepted = await drive.ok("clerk1", case, "accept")
+    assert accepted["state"] == "under_review"
+    assert sorted(await Document.filter(case_id=case["id"]).values_list("kind", flat=True)) == ["acceptance_notice", "promise_notice"]
+
+
 # --------------------------------------------------------------------------- statements
 
 
 async def test_accept_runs_a_bounded_number_of_statements(drive, monkeypatch):
-    """Numbering and recording the notice costs a counter upsert and an INSERT: no render, no PDF."""
+    """Numbering the notices costs one counter upsert for all of them, and their rows go with the
+    transition's last writes (one multi-row INSERT in its one round trip): no render, no PDF."""
     cases = [await drive.submit("app1") for _ in range(2)]
     await drive.ok("clerk1", cases[0], "accept")  # warm the per-app caches
     with counted_statements(monkeypatch) as statements:
-        await drive.ok("clerk1", cases[1], "accept")
+        accepted = await drive.ok("clerk1", cases[1], "accept")
+    notices = await Document.filter(case_id=accepted["id"]).order_by("id")
     counter_upserts = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO COUNTER")]
-    document_inserts = [s for s in statements if s.upper().startswith(('INSERT INTO "DOCUMENT"', "INSERT INTO DOCUMENT"))]
-    assert len(document_inserts) == len(counter_upserts) >= 1, statements  # one number, one row per notice
+    document_inserts = [s for s in statements if 'INSERT INTO "document"' in s]
+    assert len(notices) == 2 and len(counter_upserts) == 1, statements  # both numbers in one statement
+    year = notices[0].issued_on.year  # each the next of its own sequence, in the order issued
+    assert [(d.kind, d.number) for d in notices] == [
+        ("acceptance_notice", f"测政服受〔{year}〕第0002号"), ("promise_notice", f"测政服承〔{year}〕第0002号")]
+    assert len(document_inserts) == 1 and 'UPDATE "gh_case"' in document_inserts[0], statements  # with the case
     assert not [s for s in statements if "UPDATE DOCUMENT" in s.upper() or 'UPDATE "DOCUMENT"' in s.upper()]
-    # 26 here: the mutation 19 (tests/test_transition_cost.py), the counter receipt query and the
-    # full answer 7; 36 before the transition shared the rows it reads and wrote its outbox
-    # events at once
-    assert len(statements) <= 26, (len(statements), statements)
+    # 11 here on PostgreSQL (SQLite reads the token and the case in the loop's thread, uncounted):
+    # the mutation 6 (tests/test_transition_cost.py), the counter receipt query and the full
+    # answer 5; three more while each notice had a number and a row statement of its own, 36
+    # before the transition shared the rows it reads and wrote its outbox events at once
+    assert len(statements) <= 11, (len(statements), statements)
 
 
 # --------------------------------------------------------------------------- no request holds the database

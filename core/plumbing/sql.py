@@ -6,9 +6,11 @@ turns them into ``$1, $2…`` for asyncpg. (No GovHall SQL uses a literal ``?``.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
@@ -140,20 +142,44 @@ def insert_sql(instance: Model) -> tuple[str, list[Any]]:
     return f'INSERT INTO "{meta.db_table}" ({", ".join(columns)}) VALUES ({placeholders}) RETURNING "id"', args
 
 
-async def write_together(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[dict[str, Any]]:
+async def write_together(
+    statements: Sequence[tuple[str, Sequence[Any]]], meanwhile: Callable[[], None] | None = None
+) -> list[dict[str, Any]]:
     """Run writes (``?`` placeholders; none may read what an earlier one wrote) in one round trip, in
     order, in the caller's transaction; returns the rows of the last one's ``RETURNING``. On
     PostgreSQL one statement (the others in data-modifying CTEs); on SQLite one call to the database
     thread (aiosqlite runs each call in its own thread: the hand-over, not SQLite, is what a
-    statement costs there)."""
+    statement costs there).
+
+    ``meanwhile``: work for the loop's thread while PostgreSQL runs the statement (on SQLite, before
+    it); what it raises is raised once the statement is done (the caller's transaction then rolls
+    back), whatever became of the statement."""
     conn = get_connection("default")
     if conn.capabilities.dialect == "postgres":
         *first, (last_sql, last_args) = statements
         ctes = ", ".join(f'"w{i}" AS ({sql})' for i, (sql, _) in enumerate(first))
         sql = f"WITH {ctes} {last_sql}" if first else last_sql
         args = [a for _, part in statements for a in part]
-        return await conn.execute_query_dict(for_dialect(sql, postgres=True), args)
+        running = conn.execute_query_dict(for_dialect(sql, postgres=True), args)
+        if meanwhile is None:
+            return await running
+        return await _while_running(running, meanwhile)
+    if meanwhile is not None:
+        meanwhile()
     return await _write_together_sqlite(conn, statements)
+
+
+async def _while_running(running: Awaitable[R], meanwhile: Callable[[], None]) -> R:
+    """``meanwhile()`` once ``running`` has sent its statement and waits for the answer."""
+    task = asyncio.ensure_future(running)
+    await asyncio.sleep(0)  # the task runs up to its first wait: the statement is on its way
+    try:
+        meanwhile()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await task
+        raise
+    return await task
 
 
 async def _write_together_sqlite(conn: Any, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[dict[str, Any]]:

@@ -44,17 +44,22 @@ _CURRENT: ContextVar[tuple[int, dict[str, Any]] | None] = ContextVar("case_memo"
 
 
 _WRITES = "__writes"
+_CHECKS = "__checks"
 
 
 @contextmanager
 def reading_once(case: Case, **known: Any) -> Iterator[dict[str, Any]]:
     """Inside the block, rows of ``case`` are read once (``known``: rows already known, e.g. no
     timers for a case inserted in this transaction). Writes deferred in the block
-    (:func:`defer_insert`…) must be written before it ends (:func:`deferred_writes`, :func:`flush`)."""
+    (:func:`defer_insert`…) must be written before it ends (:func:`deferred_writes`, :func:`flush`);
+    checks deferred in it (:func:`defer_check`) and not run by then run when it ends."""
     memo: dict[str, Any] = dict(known)
     token = _CURRENT.set((case.id, memo))
     try:
         yield memo
+        checks = memo.pop(_CHECKS, None)
+        for check in checks or ():
+            check()
     except BaseException:
         raise
     else:
@@ -103,6 +108,32 @@ def defer_update(case: Case, instance: Model, names: list[str]) -> bool:
             return True
     writes.append(("update", instance, set(names)))
     return True
+
+
+def defer_check(case: Case, check: Callable[[], None]) -> bool:
+    """Keep ``check`` (it raises to refuse the transition: a notice's template filled with its
+    context) to run at the transition's end, while its last writes travel to the database
+    (:func:`deferred_checks`), and at the latest when :func:`reading_once` ends, before the commit;
+    False outside a transition of ``case``: run it now."""
+    memo = memo_of(case)
+    if memo is None:
+        return False
+    memo.setdefault(_CHECKS, []).append(check)
+    return True
+
+
+def deferred_checks(case: Case) -> Callable[[], None] | None:
+    """The checks kept so far as one call (None when there are none), taken out of the memo."""
+    memo = memo_of(case)
+    checks = memo.pop(_CHECKS, None) if memo is not None else None
+    if not checks:
+        return None
+
+    def run() -> None:
+        for check in checks:
+            check()
+
+    return run
 
 
 def _take(case: Case) -> list[tuple[str, Any, Any]]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
-from core.services.case_memo import deferred_rows, deferred_writes, flush_for, reading_once
+from core.services.case_memo import deferred_checks, deferred_rows, deferred_writes, flush_for, reading_once
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import Conditions, case_page, id_in, joint_task
@@ -600,7 +600,8 @@ async def _write_transition(ctx: TransitionContext, event: CaseEvent) -> None:
     if kept := outbox_events.take_batch():
         writes.append(insert_rows_sql(OutboxEvent, kept))
     writes.append(insert_event)
-    event.pk = (await write_together(writes))[0]["id"]
+    # the notices' templates are filled while the writes travel (PostgreSQL): an error rolls all back
+    event.pk = (await write_together(writes, meanwhile=deferred_checks(case)))[0]["id"]
     event._saved_in_db = True
 
 

@@ -8,18 +8,18 @@ case once at the end.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
 from core.services import clock, config_cache, licences
 from core.services.case_memo import case_tasks, flush, forget
 from core.services.config_cache import cache_for
-from core.services.documents.issue import issue_case_document
+from core.services.documents.issue import issue_case_documents
 from core.plumbing.models import CaseTask, Department, Timer
 from core.services.plugins import acall_first
 from core.services.receipt import record_receipt
-from core.services.workflow import Effect, TransitionContext, before_insert, run_effects
+from core.services.workflow import Effect, EffectGroup, TransitionContext, before_insert, run_effects
 
 CLOCK_DAYS = {"promised": "promisedDays", "legal": "legalDays", "task": "promisedDays"}
 # Where an applicant turns against a return or a refusal, unless the center's ``settings.remedy``
@@ -227,6 +227,22 @@ async def issue_document(ctx: TransitionContext, kind: str) -> None:
     """Render, number and store a notice; its number goes into the audit event. Decisions print the
     decider's opinion (the transition's comment); a refusal its reasons, legal basis and the
     applicant's remedies; an approval and a certificate the licence number and validity."""
+    await issue_documents(ctx, [{"kind": kind}])
+
+
+async def issue_documents(ctx: TransitionContext, group: Sequence[Mapping[str, Any]]) -> None:
+    """Several ``issue_document`` effects in a row, as each would, their numbers taken in one
+    statement once every context is built."""
+    wanted = [(params["kind"], await _document_extra(ctx, **params)) for params in group]
+    config = cache_for(ctx.govhall, ctx.actor.config_generation)
+    documents = await issue_case_documents(ctx.govhall, ctx.case, wanted, config=config)
+    for (kind, _), document in zip(wanted, documents):
+        ctx.documents.append(document)
+        ctx.changes.setdefault("documents", []).append({"kind": kind, "number": document.number})
+
+
+async def _document_extra(ctx: TransitionContext, kind: str) -> dict[str, Any]:
+    """What a notice of ``kind`` prints beyond the case (see :func:`issue_document`)."""
     extra: dict[str, Any] = {}
     if kind == "correction_notice":
         extra["missing"] = [
@@ -250,10 +266,7 @@ async def issue_document(ctx: TransitionContext, kind: str) -> None:
         found = await licence(ctx)
         if found:
             extra["licence"] = found
-    config = cache_for(ctx.govhall, ctx.actor.config_generation)
-    document = await issue_case_document(ctx.govhall, ctx.case, kind, extra, config=config)
-    ctx.documents.append(document)
-    ctx.changes.setdefault("documents", []).append({"kind": kind, "number": document.number})
+    return extra
 
 
 async def complete(ctx: TransitionContext) -> None:
@@ -297,3 +310,5 @@ EFFECTS: dict[str, Effect] = {
     "notify": notify,
     "record_receipt": record_receipt,
 }
+# several of these in a row run as one (see ProcessRegistry.together)
+EFFECTS_TOGETHER: dict[str, EffectGroup] = {"issue_document": issue_documents}

@@ -78,11 +78,11 @@ class GovHall:
     @cached_property
     def processes(self) -> Any:
         """The :class:`core.services.workflow.ProcessRegistry`: built (and checked) when the app is created."""
-        from core.services.effects import EFFECTS
+        from core.services.effects import EFFECTS, EFFECTS_TOGETHER
         from core.services.guards import GUARDS
         from core.services.workflow import ProcessRegistry
 
-        return ProcessRegistry.build(self, core_guards=GUARDS, core_effects=EFFECTS)
+        return ProcessRegistry.build(self, core_guards=GUARDS, core_effects=EFFECTS, core_together=EFFECTS_TOGETHER)
 
     @cached_property
     def document_abbreviations(self) -> dict[str, str]:

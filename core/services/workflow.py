@@ -12,7 +12,7 @@ created, with a message that says which.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ SAME_STATE = "="
 
 Guard = Callable[["TransitionContext"], Awaitable[list[UserError]]]
 Effect = Callable[..., Awaitable[None]]
+EffectGroup = Callable[["TransitionContext", Sequence[Mapping[str, Any]]], Awaitable[None]]
 
 
 def before_insert(effect: Effect) -> Effect:
@@ -201,6 +202,9 @@ class ProcessRegistry:
     guards: dict[str, Guard]
     effects: dict[str, Effect]
     plugin_effects: frozenset[str] = frozenset()  # the effects plugins registered (core ones replaced too)
+    # core effects that run several of themselves in a row as one (an accept's notices: numbered in
+    # one statement), given each one's parameters; none for an effect a plugin replaced
+    together: Mapping[str, EffectGroup] = field(default_factory=dict)
 
     def get(self, process_id: str) -> Process:
         return self.processes[process_id]
@@ -215,7 +219,8 @@ class ProcessRegistry:
 
     @classmethod
     def build(
-        cls, govhall: GovHall, *, core_guards: Mapping[str, Guard], core_effects: Mapping[str, Effect]
+        cls, govhall: GovHall, *, core_guards: Mapping[str, Guard], core_effects: Mapping[str, Effect],
+        core_together: Mapping[str, EffectGroup] | None = None,
     ) -> "ProcessRegistry":
         """The core's processes and the plugins', checked against the core's guards and effects
         (passed in: they are built on this module) and the ones plugins register."""
@@ -243,7 +248,10 @@ class ProcessRegistry:
             if doc["id"] in processes:
                 raise ProcessError(f"流程标识“{doc['id']}”重复：{processes[doc['id']].source} 与 {source}")
             processes[doc["id"]] = _parse(doc, source)
-        return cls(processes=processes, guards=guards, effects=effects, plugin_effects=frozenset(plugin_effects))
+        together = {name: group for name, group in (core_together or {}).items() if name not in plugin_effects}
+        return cls(
+            processes=processes, guards=guards, effects=effects, plugin_effects=frozenset(plugin_effects), together=together
+        )
 
 
 def effect_applies(effect: Mapping[str, Any], ctx: TransitionContext) -> bool:
@@ -260,11 +268,30 @@ def effect_applies(effect: Mapping[str, Any], ctx: TransitionContext) -> bool:
     return True
 
 
+def _params(effect: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in effect.items() if k not in ("effect", "when")}
+
+
 async def run_effects(ctx: TransitionContext, effects: Iterable[Mapping[str, Any]]) -> None:
     registry: ProcessRegistry = ctx.govhall.processes
-    for effect in effects:
-        if effect_applies(effect, ctx):
-            params = {k: v for k, v in effect.items() if k not in ("effect", "when")}
-            if effect["effect"] in registry.plugin_effects:
-                await flush(ctx.case)  # a plugin's effect finds the rows the core's wrote (see case_memo)
-            await registry.effects[effect["effect"]](ctx, **params)
+    listed = list(effects)
+    i = 0
+    while i < len(listed):
+        effect = listed[i]
+        i += 1
+        if not effect_applies(effect, ctx):
+            continue
+        name = effect["effect"]
+        together = registry.together.get(name)
+        if together is not None:  # the same core effect right after it (an accept's notices): run as one
+            group = [_params(effect)]
+            while i < len(listed) and listed[i]["effect"] == name:
+                if effect_applies(listed[i], ctx):
+                    group.append(_params(listed[i]))
+                i += 1
+            if len(group) > 1:
+                await together(ctx, group)
+                continue
+        if name in registry.plugin_effects:
+            await flush(ctx.case)  # a plugin's effect finds the rows the core's wrote (see case_memo)
+        await registry.effects[name](ctx, **_params(effect))

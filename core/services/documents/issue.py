@@ -6,7 +6,8 @@ build that context from a :class:`~core.plumbing.models.Case` (:func:`case_conte
 (:func:`issue_case_document`); :func:`issue_register` makes the 办件登记簿 of a period.
 
 Nothing here commits: a :class:`~core.services.documents.render.DocumentError` (the template is filled
-at issue time, which takes milliseconds; only the layout is deferred) or any other error
+in the issuing transaction, which takes milliseconds: at issue time, or for a transition's notices
+at its end, before the commit; only the layout is deferred) or any other error
 propagates, so the caller's transaction rolls back with the number it consumed and no
 ``Document`` row is left behind. Called outside any transaction, :func:`issue_document` opens its
 own so the same holds.
@@ -16,7 +17,9 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -25,9 +28,9 @@ from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from core.services import clock, config_cache
-from core.services.case_memo import case_tasks, flush_for
+from core.services.case_memo import case_tasks, defer_check, defer_insert, flush_for
 from core.services.config_cache import ConfigCache
-from core.plumbing.counters import next_value
+from core.plumbing.counters import next_value, next_values
 from core.plumbing.sql import insert_new
 from core.plumbing.errors import UserErrorsException, resolve
 from core.services.outbox import events as outbox_events
@@ -155,9 +158,15 @@ async def issue_document(
     context: Mapping[str, Any],
     case: Case | None = None,
     department: Department | None = None,
+    kept: bool = False,
 ) -> Document:
     """Number one document and record it ``pending`` with its context; runs in the caller's
     transaction (or its own). The PDF is rendered after commit (a worker, or the first download).
+
+    ``kept``: in a transition of ``case``, the row is kept for the transition's last round trip
+    (:func:`core.services.case_memo.defer_insert`; written earlier, with its id, when anything
+    may read it first): the document has no ``id`` until then; and its template is filled then,
+    still before the commit (:func:`core.services.case_memo.defer_check`). Otherwise both now.
 
     With ``department`` (the one that decided) the 文号 takes the department's abbreviation, where
     the center configures one, and its own sequence.
@@ -166,18 +175,23 @@ async def issue_document(
     keys (``sealLabel``, ``issuer``, ``title``) but the number, codes and date are set here.
     Raises :class:`DocumentError` for an unknown kind or a template error.
     """
-    # the core's kinds first: ``kinds()`` looks through the template folders on every call
-    if kind not in DOCUMENT_KINDS and kind not in govhall.renderer.kinds():
-        raise DocumentError(f"{kind}.html", None, f"未知的文书种类 / unknown document kind: {kind!r}")
+    check_kind(govhall, kind)
     check_register_size(context)
     if isinstance(get_connection("default"), TransactionalDBClient):
         return await _issue(
-            govhall=govhall, center=center, kind=kind, context=context, case=case, department=department
+            govhall=govhall, center=center, kind=kind, context=context, case=case, department=department, kept=kept
         )
     async with in_transaction():
         return await _issue(
             govhall=govhall, center=center, kind=kind, context=context, case=case, department=department
         )
+
+
+def check_kind(govhall: GovHall, kind: str) -> None:
+    """:class:`DocumentError` for a kind no template exists for."""
+    # the core's kinds first: ``kinds()`` looks through the template folders on every call
+    if kind not in DOCUMENT_KINDS and kind not in govhall.renderer.kinds():
+        raise DocumentError(f"{kind}.html", None, f"未知的文书种类 / unknown document kind: {kind!r}")
 
 
 REGISTER_MAX_ROWS = 500
@@ -199,20 +213,46 @@ def check_register_size(context: Mapping[str, Any]) -> None:
         )
 
 
-async def _issue(
-    govhall: GovHall, center: Center, kind: str, context: Mapping[str, Any], case: Case | None,
-    department: Department | None = None,
-) -> Document:
+@dataclass(frozen=True)
+class _Numbering:
+    """Which sequence a document takes its number from, and the parts of the number around it."""
+
+    scope: str
+    abbreviation: str
+    prefix: str | None
+    issued_on: date
+
+
+def _numbering(govhall: GovHall, center: Center, kind: str, department: Department | None) -> _Numbering:
     issued_on = clock.local_today()  # its year picks the number sequence
     year = issued_on.year
     # one sequence per prefix and abbreviation: two kinds numbered alike can never share a number
     abbreviation = govhall.document_abbreviations.get(kind, DEFAULT_ABBREVIATION)
     prefix = department.abbreviation if department is not None and department.abbreviation else None
     if prefix and prefix != center.doc_prefix:
-        n = await next_value(f"doc:{center.id}:{prefix}:{abbreviation}:{year}")
-    else:
-        prefix = None
-        n = await next_value(f"doc:{center.id}:{abbreviation}:{year}")
+        return _Numbering(f"doc:{center.id}:{prefix}:{abbreviation}:{year}", abbreviation, prefix, issued_on)
+    return _Numbering(f"doc:{center.id}:{abbreviation}:{year}", abbreviation, None, issued_on)
+
+
+async def _issue(
+    govhall: GovHall, center: Center, kind: str, context: Mapping[str, Any], case: Case | None,
+    department: Department | None = None, kept: bool = False,
+) -> Document:
+    numbering = _numbering(govhall, center, kind, department)
+    n = await next_value(numbering.scope)
+    return await _record(
+        govhall, center=center, kind=kind, context=context, case=case, numbering=numbering, n=n, kept=kept
+    )
+
+
+async def _record(
+    govhall: GovHall, *, center: Center, kind: str, context: Mapping[str, Any], case: Case | None,
+    numbering: _Numbering, n: int, kept: bool,
+) -> Document:
+    """The document numbered ``n`` of its sequence: filled (or its fill kept, see
+    :func:`issue_document`), recorded, announced."""
+    issued_on, abbreviation, prefix = numbering.issued_on, numbering.abbreviation, numbering.prefix
+    year = issued_on.year
     number = document_number(center=center, abbreviation=abbreviation, year=year, n=n, prefix=prefix)
     code = new_verify_code()
     title = _title(kind, context)
@@ -227,14 +267,20 @@ async def _issue(
     }
     if title:  # a plugin kind without one must name its own title block (or fails clearly)
         values["document"]["title"] = title
-    # Fill the template now (milliseconds), so a missing field or a template error refuses the
-    # issue and rolls the number back; the PDF is laid out after commit (core.services.documents.rendering).
-    govhall.renderer.check(kind, values)
-    document = await insert_new(Document(
+    # Fill the template in the issuing transaction (milliseconds), so a missing field or a template
+    # error refuses the issue and rolls the number back; the PDF is laid out after commit
+    # (core.services.documents.rendering). A transition's notices are filled at its end, while its
+    # last writes (their rows among them) travel to the database, before it commits.
+    deferred = kept and case is not None and defer_check(case, partial(govhall.renderer.check, kind, values))
+    if not deferred:
+        govhall.renderer.check(kind, values)
+    document = Document(
         center=center, case=case, kind=kind, title=(title or kind)[:128], number=number, issued_on=issued_on,
         verify_code=code, sha256="", content=b"", size=0, state="pending", progress=0,
         render_context=freeze(values),
-    ))
+    )
+    if not (deferred and case is not None and defer_insert(case, document)):
+        await insert_new(document)
     note_issued()
     await outbox_events.document_issued(center, document, case)
     return document
@@ -423,11 +469,38 @@ async def issue_case_document(
 ) -> Document:
     """:func:`case_context` + :func:`issue_document` for the case's center (a decision or
     certificate: in the deciding department's name, under its 文号 prefix). ``config``: the app's
-    configuration cache valid for the request, if any."""
-    context = await case_context(govhall, case, kind, extra, config=config)
+    configuration cache valid for the request, if any. In a transition of ``case`` the row is
+    written with the transition's last round trip (``kept``, see :func:`issue_document`)."""
+    (document,) = await issue_case_documents(govhall, case, [(kind, extra)], config=config)
+    return document
+
+
+async def issue_case_documents(
+    govhall: GovHall,
+    case: Case,
+    wanted: Sequence[tuple[str, Mapping[str, Any] | None]],
+    *,
+    config: ConfigCache | None = None,
+) -> list[Document]:
+    """:func:`issue_case_document` for each ``(kind, extra)`` in turn, their numbers taken in one
+    statement (:func:`core.plumbing.counters.next_values`) once every context is built: what one
+    transition issues together (an accept: two notices). Runs in the caller's transaction, or its own."""
+    if not isinstance(get_connection("default"), TransactionalDBClient):
+        async with in_transaction():
+            return await issue_case_documents(govhall, case, wanted, config=config)
     center = await _loaded(case, "center", Center)
-    department = await deciding_department(case, config=config) if kind in DEPARTMENT_KINDS else None
-    return await issue_document(govhall, center=center, kind=kind, context=context, case=case, department=department)
+    prepared = []
+    for kind, extra in wanted:
+        context = await case_context(govhall, case, kind, extra, config=config)
+        department = await deciding_department(case, config=config) if kind in DEPARTMENT_KINDS else None
+        check_kind(govhall, kind)
+        check_register_size(context)
+        prepared.append((kind, context, _numbering(govhall, center, kind, department)))
+    numbers = await next_values([numbering.scope for _, _, numbering in prepared])
+    return [
+        await _record(govhall, center=center, kind=kind, context=context, case=case, numbering=numbering, n=n, kept=True)
+        for (kind, context, numbering), n in zip(prepared, numbers)
+    ]
 
 
 # --------------------------------------------------------------------------- register
