@@ -25,8 +25,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
-from tortoise import Tortoise  # noqa: E402
-from tortoise.connection import get_connection  # noqa: E402
+
+from bench.schema import fresh_schema  # noqa: E402
 
 from bench.submit import SUBMIT_LEAN, Gql, bare_route  # noqa: E402
 from core.faces.app import create_app  # noqa: E402
@@ -93,9 +93,7 @@ async def main() -> None:
     app = create_app(settings)
     app.router.routes.append(bare_route())
     async with app.router.lifespan_context(app):
-        if url.startswith("postgres"):
-            await get_connection("default").execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        await Tortoise.generate_schemas(safe=True)
+        await fresh_schema(app.state.govhall)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
             gql = Gql(http)
             govhall = app.state.govhall
