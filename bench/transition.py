@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import httpx  # noqa: E402
 
 from bench.schema import fresh_schema  # noqa: E402
-
 from bench.submit import SUBMIT_LEAN, Gql, bare_route  # noqa: E402
 from core.faces.app import create_app  # noqa: E402
 from core.services.documents.rendering import render_due  # noqa: E402
