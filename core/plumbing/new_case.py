@@ -23,7 +23,7 @@ from tortoise.connection import get_connection
 from tortoise.fields.data import JSONField
 from tortoise.models import Model
 
-from core.plumbing.sql import counter_number, db_columns, for_dialect, on_sqlite
+from core.plumbing.sql import db_columns, for_dialect, on_sqlite, sqlite_numbered_case
 
 
 class _NewCaseId(int):
@@ -181,19 +181,13 @@ async def _insert_new_case_sqlite(
 ) -> tuple[dict[str, Any], int]:
     """The counter, the case, its event and ``rows`` (markers resolved) in one call (:func:`on_sqlite`)."""
     (case_columns, case_args), (event_columns, event_args) = case_sql, event_sql
-    counter = ("INSERT INTO counter (scope, value) VALUES (?, 1) "
-               "ON CONFLICT (scope) DO UPDATE SET value = counter.value + 1 RETURNING value")
-    insert_case = (f'INSERT INTO "gh_case" ("number", {", ".join(case_columns)}) '
-                   f'VALUES ({", ".join("?" for _ in range(len(case_args) + 1))}) RETURNING *')
-    insert_event = (f'INSERT INTO "case_event" ("case_id", {", ".join(event_columns)}) '
-                    f'VALUES ({", ".join("?" for _ in range(len(event_args) + 1))})')
+    numbered = sqlite_numbered_case(
+        case_columns=case_columns, case_args=case_args, number_scope=number_scope, number_prefix=number_prefix,
+        event_columns=event_columns, event_args=event_args,
+    )
 
     def run(raw: Any) -> tuple[dict[str, Any], int]:
-        seq = raw.execute(counter, [number_scope]).fetchone()[0]
-        cursor = raw.execute(insert_case, [counter_number(number_prefix, seq), *case_args])
-        found = dict(cursor.fetchone())
-        cursor.close()  # finishes the RETURNING statement before the next one
-        event_id = int(raw.execute(insert_event, [found["id"], *event_args]).lastrowid)
+        found, event_id = numbered(raw)
         for model, values in rows:
             converted = [db_columns(model, {k: _resolved(v, found["id"], found["number"]) for k, v in row.items()})
                          for row in values]

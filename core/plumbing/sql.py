@@ -309,6 +309,18 @@ async def _insert_numbered_case_sqlite(
     event_columns: list[str], event_args: list[Any],
 ) -> tuple[dict[str, Any], int]:
     """The three statements in one go (:func:`on_sqlite`)."""
+    return await on_sqlite(conn, sqlite_numbered_case(
+        case_columns=case_columns, case_args=case_args, number_scope=number_scope, number_prefix=number_prefix,
+        event_columns=event_columns, event_args=event_args,
+    ))
+
+
+def sqlite_numbered_case(
+    *, case_columns: list[str], case_args: list[Any], number_scope: str, number_prefix: str,
+    event_columns: list[str], event_args: list[Any],
+) -> Callable[[Any], tuple[dict[str, Any], int]]:
+    """On SQLite's raw connection: the center's counter bumped, the case inserted with its number,
+    then its first event; returns the case's row and the event's id."""
     counter_sql = ("INSERT INTO counter (scope, value) VALUES (?, 1) "
                    "ON CONFLICT (scope) DO UPDATE SET value = counter.value + 1 RETURNING value")
     case_sql = (f'INSERT INTO "gh_case" ("number", {", ".join(case_columns)}) '
@@ -324,4 +336,4 @@ async def _insert_numbered_case_sqlite(
         event = raw.execute(event_sql, [found["id"], *event_args])
         return found, int(event.lastrowid)
 
-    return await on_sqlite(conn, run)
+    return run
