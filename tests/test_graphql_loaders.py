@@ -21,7 +21,8 @@ PAGE = """query($first: Int!) { cases(center: "hall", first: $first) {
     events { seq action actor } documents { kind number } tasks { department state } notifications { text } } }
   pageInfo { hasNextPage endCursor } } }"""
 
-EXECUTE_METHODS = ("execute_query", "execute_query_dict", "execute_insert", "execute_many", "execute_script")
+EXECUTE_METHODS = ("execute_query", "execute_query_dict", "execute_insert", "execute_many", "execute_script",
+                   "execute_bounded_read")
 
 
 @contextmanager

@@ -200,20 +200,16 @@ async def bounded_read(conn: Any, sql: str, args: Sequence[Any]) -> list[dict[st
     statement, since handing it to aiosqlite's thread costs more than the read. Reads that may be
     long (reports, searches, exports) use ``execute_query_dict``: in aiosqlite's thread, the loop
     serves other requests meanwhile."""
-    if conn.capabilities.dialect != "sqlite":
+    read_here = getattr(conn, "execute_bounded_read", None)  # GovHall's SQLite client, outside a transaction
+    if read_here is None:
         return await conn.execute_query_dict(sql, list(args))  # type: ignore[no-any-return]
-
-    def run(raw: Any) -> list[dict[str, Any]]:
-        return [dict(row) for row in raw.execute(sql, list(args)).fetchall()]
-
-    return await on_sqlite(conn, run, here=True)
+    return await read_here(sql, list(args))  # type: ignore[no-any-return]
 
 
-async def on_sqlite(conn: Any, run: Callable[[Any], R], *, here: bool = False) -> R:
+async def on_sqlite(conn: Any, run: Callable[[Any], R]) -> R:
     """``run(the raw sqlite3 connection)``, a few statements, in one go: in the loop's thread inside
-    a transaction (:mod:`core.plumbing.sqlite_engine`) or when ``here`` (short reads by key), else in
-    one call to aiosqlite's thread (the hand-over, not SQLite, is what a statement costs there);
-    SQLite's errors raised as Tortoise's."""
+    a transaction (:mod:`core.plumbing.sqlite_engine`), else in one call to aiosqlite's thread (the
+    hand-over, not SQLite, is what a statement costs there); SQLite's errors raised as Tortoise's."""
     import sqlite3
 
     from tortoise.exceptions import IntegrityError, OperationalError
@@ -222,7 +218,7 @@ async def on_sqlite(conn: Any, run: Callable[[Any], R], *, here: bool = False) -
 
     async with conn.acquire_connection() as connection:  # aiosqlite.Connection
         try:
-            if here or in_loop_thread(conn):
+            if in_loop_thread(conn):
                 return run(connection._conn)
             return await connection._execute(run, connection._conn)
         except sqlite3.IntegrityError as exc:

@@ -96,6 +96,13 @@ class Client(SqliteClient):
     def _in_transaction(self) -> TransactionContext:
         return SqliteTransactionContext(TransactionWrapper(self), self._lock)
 
+    @translate_exceptions
+    async def execute_bounded_read(self, query: str, values: list[Any]) -> list[dict[str, Any]]:
+        """:func:`core.plumbing.sql.bounded_read`: a read an index bounds, run in the loop's thread
+        under the client's lock (a transaction's statements already run there)."""
+        async with self.acquire_connection() as connection:
+            return list(map(dict, connection._conn.execute(query, values).fetchall()))
+
 
 def in_loop_thread(connection: Any) -> bool:
     """Whether statements on ``connection`` (a client from ``get_connection``) run in the caller's
