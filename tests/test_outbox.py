@@ -213,3 +213,17 @@ async def test_old_delivered_events_are_purged_dead_letters_kept(recorder, govha
     assert await purge(config, now=later) == 2
     assert [e.state for e in await OutboxEvent.all()] == ["dead"]
     assert await OutboxAttempt.all().count() == 1  # the dead letter's attempt stays with it
+
+
+async def test_a_batch_reads_each_center_once(recorder, govhall, gql, monkeypatch):
+    """The deliveries of one batch run at once and share one read of their center."""
+    from tests.test_graphql_loaders import counted_statements
+
+    hall = await build_hall(govhall, gql, plugins=["recorder"])
+    drive = CaseDriver(gql, hall)
+    for _ in range(6):
+        await drive.submit("app1")
+    with counted_statements(monkeypatch) as statements:
+        assert await Dispatcher(govhall, CONFIG).run_once() == 6
+    assert len([s for s in statements if 'FROM "center"' in s]) == 1, statements
+    assert len(recorder.seen) == 6

@@ -158,17 +158,18 @@ class Dispatcher:
         self.govhall = govhall
         self.config = config or OutboxConfig.from_env()
         self.worker = worker_name()
-        self._centers: dict[int, Center] = {}
+        self._centers: dict[int, asyncio.Future[Center | None]] = {}
 
     async def _center(self, center_id: int | None) -> Center | None:
         from core.plumbing.models import Center
 
         if center_id is None:
             return None
-        # re-read each batch: a center's plugins and connectors may change while we run
+        # re-read each batch: a center's plugins and connectors may change while we run; one read
+        # per center, shared by the batch's deliveries that run at once
         if center_id not in self._centers:
-            self._centers[center_id] = await Center.get_or_none(id=center_id)  # type: ignore[assignment]
-        return self._centers.get(center_id)
+            self._centers[center_id] = asyncio.ensure_future(Center.get_or_none(id=center_id))
+        return await self._centers[center_id]
 
     def _hooks(self, center: Center | None) -> Any:
         return self.govhall.hub.for_center(center) if center is not None else self.govhall.hub.hook
