@@ -191,3 +191,24 @@ async def test_a_lost_listening_connection_stops_keeping_until_it_is_back(app, g
     await _until(stopped)
     assert cache.epoch() is None
     await _until(lambda: asyncio.sleep(0, result=cache.listener.listening))
+
+
+@pytest.mark.postgres_only
+def test_db_upgrade_installs_the_change_triggers(cli_db):
+    """Migration 0015: an upgraded database has every trigger the sign-in cache needs to listen."""
+    from tests.cli import run
+
+    upgraded = run(["db", "upgrade"], cli_db)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "core.0015_auth_change_notices" in upgraded.stdout
+
+    async def installed() -> bool:
+        from core.plumbing.auth_changes import triggers_installed
+
+        conn = await asyncpg.connect(cli_db)
+        try:
+            return await triggers_installed(conn)
+        finally:
+            await conn.close()
+
+    assert asyncio.run(installed())
