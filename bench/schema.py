@@ -8,12 +8,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tortoise import Tortoise
 from tortoise.connection import get_connection
 
-from core.plumbing.auth_changes import install as install_auth_change_triggers
-from core.plumbing.search_index import install_search_indexes
-from core.plumbing.stats_summary import install_triggers
+from core.plumbing.db import create_schema_directly
 from core.services.sessions import start_session_cache, stop_session_cache
 
 
@@ -23,10 +20,7 @@ async def fresh_schema(govhall: Any) -> None:
     conn = get_connection("default")
     if conn.capabilities.dialect == "postgres":
         await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    await Tortoise.generate_schemas(safe=True)
-    await install_triggers()
-    await install_search_indexes()
-    await install_auth_change_triggers(conn)
+    await create_schema_directly()
     await stop_session_cache(govhall)
     cache = await start_session_cache(govhall)
     for _ in range(300):

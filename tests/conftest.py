@@ -28,9 +28,8 @@ install_tortoise_extensions()  # as the CLI does: the models below are defined w
 from core.faces.app import create_app  # noqa: E402
 from core.services.plugins import make_plugin_manager  # noqa: E402
 from core.plumbing.settings import Settings  # noqa: E402
-from core.plumbing.search_index import install_search_indexes  # noqa: E402
-from core.plumbing.stats_summary import SQLITE_TRIGGERS, install_triggers  # noqa: E402
-from core.plumbing.auth_changes import install as install_auth_change_triggers  # noqa: E402
+from core.plumbing.stats_summary import SQLITE_TRIGGERS  # noqa: E402
+from core.plumbing.db import create_schema_directly  # noqa: E402
 from tests.cli import execute_on_server, new_postgres_database, run, unique_name  # noqa: E402
 from tests.helpers import TEST_PASSWORD_HASHING  # noqa: E402
 
@@ -69,10 +68,7 @@ _schema_ready: set[str] = set()
 async def _prepare_postgres(url: str) -> None:
     conn = get_connection("default")
     if url not in _schema_ready:
-        await Tortoise.generate_schemas(safe=True)
-        await install_triggers()  # what the migrations add beyond the tables
-        await install_auth_change_triggers(conn)
-        await install_search_indexes()
+        await create_schema_directly()
         _schema_ready.add(url)
         return
     await conn.execute_script(_EMPTY_POSTGRES)

@@ -166,9 +166,19 @@ async def _search_indexes() -> None:
         await install_search_indexes(conn)
 
 
-async def create_schema_for_tests() -> None:
-    """Create every table directly (tests use this; a separate test checks the migrations)."""
+async def create_schema_directly() -> None:
+    """Every table created directly, then what the migrations add beyond the tables: the statistics
+    summary's triggers, the search's trigram indexes, the sign-in change triggers. The tests and the
+    benchmarks use this (a separate test checks the migrations); a deployment runs ``db upgrade``."""
+    from core.plumbing.auth_changes import install as install_auth_change_triggers
+    from core.plumbing.search_index import install_search_indexes
+    from core.plumbing.stats_summary import install_triggers
+
     await Tortoise.generate_schemas(safe=True)
+    conn = get_connection("default")
+    await install_triggers(conn)
+    await install_auth_change_triggers(conn)
+    await install_search_indexes(conn)
 
 
 def dialect() -> str:
