@@ -11,6 +11,7 @@ export function createPreview(state) {
   const frame = h("div", { class: "dz-frame dz-desktop", id: "dz-preview" });
   const result = h("div", { class: "dz-preview-result", "aria-live": "polite" });
   let current = null;
+  let shown = null; // the form the preview shows, as JSON: an edit elsewhere in the item leaves it (and its messages) alone
   let width = "desktop";
   const toggles = Object.entries(WIDTHS).map(([key, label]) => {
     const b = h("button", { type: "button", class: "btn btn-secondary dz-width", dataset: { width: key }, "aria-pressed": key === width ? "true" : "false" }, label);
@@ -26,16 +27,19 @@ export function createPreview(state) {
 
   function refresh() {
     const form = state.doc && state.doc.form;
+    if (!form || typeof form !== "object") {
+      frame.replaceChildren(note("没有申请表单。"));
+      current = null;
+      return;
+    }
+    const text = JSON.stringify(form);
+    if (current && text === shown) return;
+    shown = text;
     let kept = null;
     try {
       kept = current ? current.getValue() : null;
     } catch {
       kept = null;
-    }
-    if (!form || typeof form !== "object") {
-      frame.replaceChildren(note("没有申请表单。"));
-      current = null;
-      return;
     }
     try {
       current = renderForm(form, { value: kept });
