@@ -232,3 +232,20 @@ def test_format_error_carries_the_problem() -> None:
     assert reason_for("uscc", cause) == "校验位错误"
     assert reason_for("date", None).startswith("应为日期")
     assert "foo" in reason_for("foo", None)
+
+
+@pytest.mark.parametrize("value", ["P3D", "P4Y", "P1M", "P2W", "PT0S", "PT36H", "PT1M", "P4DT12H30M5S",
+                                   "P1Y2M10DT2H30M", "P1Y2D", "PT1H2S", "PT1.5S", "P0,5D", "-P1D", "+PT10M"])
+def test_duration_accepts_iso_8601_durations(value: str) -> None:
+    assert FORMAT_CHECKER.conforms(value, "duration")
+
+
+@pytest.mark.parametrize("value", ["", "P", "PT", "P1", "P1YT", "PT1D", "P2D1Y", "P1D2H", "P2S", "P1Y2W", "P1DT",
+                                   "P1M2Y", "PT2S1M", "p1d", "P２Y", "P1.Y", "P-1Y", "P.5D", " P1D", "P1D\n"])
+def test_duration_refuses_what_is_not_one(value: str) -> None:
+    assert not FORMAT_CHECKER.conforms(value, "duration")
+    assert reason_for("duration", None) == "应为ISO 8601时长（如P3D）"
+
+
+def test_duration_leaves_other_types_to_the_type_keyword() -> None:
+    assert FORMAT_CHECKER.conforms(3, "duration")
