@@ -71,3 +71,22 @@ async def test_add_user_rejects_bad_input_all_at_once(app):
     with pytest.raises(UserErrorsException) as info:
         await accounts.add_user("taken", "short")
     assert {e.code for e in info.value.errors} == {"password.too_short", "duplicate"}
+
+
+async def test_the_sign_in_and_signing_out_everywhere_find_a_user_through_indexes(app):
+    """The roles are read by user on every request the process does not keep: an index, not a scan
+    of every role of every center (nor of every token, to sign a user out everywhere)."""
+    from tortoise.connection import get_connection
+
+    conn = get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        rows = await conn.execute_query_dict(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE tablename IN ('role_assignment', 'token')")
+        by_user = {r["tablename"] for r in rows if r["indexdef"].endswith("(user_id)")}
+        assert by_user == {"role_assignment", "token"}, rows
+    else:
+        plan = await conn.execute_query_dict("EXPLAIN QUERY PLAN " + accounts._auth_sql(False), ["0" * 64])
+        steps = " | ".join(r["detail"] for r in plan)
+        assert "SEARCH ra USING INDEX" in steps and "SCAN ra" not in steps, steps
+        plan = await conn.execute_query_dict("EXPLAIN QUERY PLAN SELECT id FROM token WHERE user_id = ? AND revoked_at IS NULL", [1])
+        assert "USING INDEX" in plan[0]["detail"], plan

@@ -109,6 +109,8 @@ class RoleAssignment(Model):
 
     class Meta:
         table = "role_assignment"
+        # the sign-in reads a user's roles on every request that the process does not keep
+        indexes = (("user_id",),)
 
 
 class Token(Model):
@@ -125,6 +127,8 @@ class Token(Model):
 
     class Meta:
         table = "token"
+        # signing a user out everywhere (and deleting a user) finds their tokens by user
+        indexes = (("user_id",),)
 
 
 class LoginThrottle(Model):
