@@ -44,6 +44,7 @@ NEW_CASE_ID = _NewCaseId(0)
 NEW_CASE_NUMBER = _NewCaseNumber("")
 
 Rows = Sequence[tuple[type[Model], Sequence[Mapping[str, Any]]]]
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # not the markers' own classes
 
 
 def _marker(value: Any) -> str | None:
@@ -61,6 +62,9 @@ def _marked_paths(value: Any, path: tuple[str, ...] = ()) -> tuple[Any, list[tup
         out: dict[Any, Any] = {}
         found: list[tuple[tuple[str, ...], str]] = []
         for key, item in value.items():
+            if item.__class__ in _PLAIN:  # most of a payload: nothing to look into
+                out[key] = item
+                continue
             out[key], inner = _marked_paths(item, (*path, str(key)))
             found += inner
         return out, found
@@ -73,9 +77,6 @@ def _marked_paths(value: Any, path: tuple[str, ...] = ()) -> tuple[Any, list[tup
             found += inner
         return items, found
     return value, []
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None)})  # not the markers' own classes
 
 
 def _resolved(value: Any, case_id: int, number: str) -> Any:
