@@ -45,14 +45,24 @@ def _defaults(model: type[Model], passed: frozenset[str]) -> tuple[tuple[str, in
     return tuple(plan)
 
 
+@lru_cache(maxsize=64)
+def _relations(model: type[Model]) -> frozenset[str]:
+    return frozenset(model._meta.fk_fields | model._meta.o2o_fields)
+
+
+@lru_cache(maxsize=256)
+def _known(model: type[Model], names: frozenset[str]) -> bool:
+    """Whether every name is a column or a relation of ``model`` (anything else: ``Model.__init__``)."""
+    return all(name in model._meta.fields_db_projection or name in _relations(model) for name in names)
+
+
 def new_instance(model: type[M], values: dict[str, Any]) -> M:
     """``model(**values)``: the same instance, the same checks (a null for a non-null field, an
     unsaved related object) and the same errors (any name that is neither a column nor a relation
     is left to ``Model.__init__`` itself)."""
     meta = model._meta
-    relations = meta.fk_fields | meta.o2o_fields
-    columns = meta.fields_db_projection
-    if any(key not in columns and key not in relations for key in values):
+    relations = _relations(model)
+    if not _known(model, frozenset(values)):
         return model(**values)
     self = model.__new__(model)
     put = object.__setattr__
