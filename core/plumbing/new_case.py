@@ -44,6 +44,7 @@ NEW_CASE_ID = _NewCaseId(0)
 NEW_CASE_NUMBER = _NewCaseNumber("")
 
 Rows = Sequence[tuple[type[Model], Sequence[Mapping[str, Any]]]]
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # not the markers' own classes
 
 
 def _marker(value: Any) -> str | None:
@@ -61,6 +62,9 @@ def _marked_paths(value: Any, path: tuple[str, ...] = ()) -> tuple[Any, list[tup
         out: dict[Any, Any] = {}
         found: list[tuple[tuple[str, ...], str]] = []
         for key, item in value.items():
+            if item.__class__ in _PLAIN:  # most of a payload: nothing to look into
+                out[key] = item
+                continue
             out[key], inner = _marked_paths(item, (*path, str(key)))
             found += inner
         return out, found
@@ -80,10 +84,21 @@ def _resolved(value: Any, case_id: int, number: str) -> Any:
     if (which := _marker(value)) is not None:
         return case_id if which == "id" else number
     if isinstance(value, Mapping):
-        return {key: _resolved(item, case_id, number) for key, item in value.items()}
+        return {key: item if item.__class__ in _PLAIN else _resolved(item, case_id, number)
+                for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_resolved(item, case_id, number) for item in value]
+        return [item if item.__class__ in _PLAIN else _resolved(item, case_id, number) for item in value]
     return value
+
+
+def _resolved_row(row: Mapping[str, Any], json_names: frozenset[str], case_id: int, number: str) -> dict[str, Any]:
+    """A row's values with the markers replaced: a marker is a value of its own, or inside a JSON
+    field's value (nowhere else), so only those are walked."""
+    return {
+        name: _resolved(value, case_id, number)
+        if value is NEW_CASE_ID or value is NEW_CASE_NUMBER or name in json_names else value
+        for name, value in row.items()
+    }
 
 
 _FROM_CASE = {"id": '(SELECT "id" FROM "c")', "number": '(SELECT "number" FROM "c")'}
@@ -188,9 +203,10 @@ async def _insert_new_case_sqlite(
 
     def run(raw: Any) -> tuple[dict[str, Any], int]:
         found, event_id = numbered(raw)
+        case_id, number = found["id"], found["number"]
         for model, values in rows:
-            converted = [db_columns(model, {k: _resolved(v, found["id"], found["number"]) for k, v in row.items()})
-                         for row in values]
+            json_names = _json_names(model)
+            converted = [db_columns(model, _resolved_row(row, json_names, case_id, number)) for row in values]
             columns = converted[0][0]
             args = [a for _, row_args in converted for a in row_args]
             one = "(" + ", ".join("?" for _ in columns) + ")"

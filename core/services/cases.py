@@ -43,6 +43,7 @@ from core.services.outbox import events as outbox_events
 from core.services.parties import applicant_name, applicant_party
 from core.services.plugins import acall
 from core.plumbing.new_case import NEW_CASE_ID, NEW_CASE_NUMBER, insert_new_case
+from core.plumbing.instances import new_instance
 from core.plumbing.outbox_models import OutboxEvent
 from core.plumbing.sql import (
     for_dialect, insert_numbered_case, insert_rows_sql, insert_sql, is_postgres, rows, update_sql, write_together,
@@ -349,7 +350,7 @@ class _NewCase:
     def event(self, actor: Actor, case: Case | None, to_state: str) -> CaseEvent:
         """The first audit event (of ``case``, when written), as the ORM would load it."""
         values = {k: v for k, v in self.event_values.items() if k != "actor_id"}
-        event = CaseEvent(**values, actor=actor.require_login())
+        event = new_instance(CaseEvent, {**values, "actor": actor.require_login()})
         if case is not None:
             event.case = case
         event.to_state = to_state
@@ -363,7 +364,7 @@ async def _submit_in_one_write(govhall: GovHall, actor: Actor, new: _NewCase) ->
     :mod:`core.plumbing.new_case`); then the case, its number, its first event, the rows the
     effects kept for it and its ``case.submitted`` outbox event are written at once: one statement
     on PostgreSQL (atomic by itself, so no ``BEGIN``/``COMMIT``), one call in a transaction on SQLite."""
-    draft = Case(**new.values)
+    draft = new_instance(Case, new.values)
     draft.id, draft.number = NEW_CASE_ID, NEW_CASE_NUMBER
     ctx = new.context(govhall, actor, draft)
     with just_created(draft), outbox_events.kept():

@@ -34,6 +34,7 @@ from core.services.case_memo import CaseMaterials, defer_insert, defer_update, f
 from core.services.calendar import CENTER_TZ, DayOverride, Deadline, ExplainedDay, WorkCalendar
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.sql import for_dialect, insert_new, is_postgres, models, select_list, update_fields
+from core.plumbing.instances import new_instance
 from core.plumbing.models import CalendarDay, CalendarYear, Case, CaseEvent, CaseTask, Center, Extension, ItemVersion, Pause, Timer, User
 
 __all__ = [
@@ -405,7 +406,8 @@ async def start_clock(
         if _replaced_by(old, kind, task_id):
             old.state, old.check_at = "stopped", None
             await _save(case, old, ["state", "check_at"])
-    timer = Timer(case_id=case.id, task_id=task_id, kind=kind, working_days=working_days, started_on=start)
+    timer = new_instance(Timer, {"case_id": case.id, "task_id": task_id, "kind": kind, "working_days": working_days,
+                                 "started_on": start})
     _recompute_with(timer=timer, calendar=calendar, pauses=pauses, today=local_today(), yellow_days=yellow_days)
     if not defer_insert(case, timer):  # in a transition: written with the case (see case_memo)
         await insert_new(timer)

@@ -38,6 +38,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from core.plumbing.errors import UserError, UserErrorsException, pointer, resolve
+from core.services.form_precheck import compile_precheck
 from core.services.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, reason_for
 from core.plumbing.text_safety import BIDI_MESSAGE, has_bidi_controls
 
@@ -314,18 +315,24 @@ def _no_false_fields(schema: Any) -> Any:
 class FormValidator:
     """A compiled form: ``errors(data)`` lists every problem with pointer, code and Chinese message."""
 
-    __slots__ = ("schema", "_validator")
+    __slots__ = ("schema", "_validator", "_precheck")
 
     def __init__(self, schema: dict) -> None:
         self.schema = schema
         self._validator = Draft202012Validator(_no_false_fields(schema), format_checker=FORMAT_CHECKER)
+        self._precheck = compile_precheck(schema)  # a quick yes for valid data (core.services.form_precheck)
+
+    def _surely_valid(self, data: object) -> bool:
+        return self._precheck is not None and self._precheck(data)
 
     def is_valid(self, data: object) -> bool:
         """True when ``data`` has no problem (cheaper than ``errors`` when you only need yes/no)."""
-        return self._validator.is_valid(data)
+        return self._surely_valid(data) or self._validator.is_valid(data)
 
     def errors(self, data: object) -> list[UserError]:
         """All problems at once, sorted by path; [] when the data is valid."""
+        if self._surely_valid(data):
+            return []
         found: dict[tuple[str | None, str, str], tuple[tuple, UserError]] = {}
         for error in self._validator.iter_errors(data):
             for parts, ue in self._convert(error):
@@ -338,7 +345,7 @@ class FormValidator:
 
     def check(self, data: object) -> None:
         """Raise UserErrorsException with every problem, or return when the data is valid."""
-        if not self._validator.is_valid(data):
+        if not self.is_valid(data):
             raise UserErrorsException(self.errors(data))
 
     # -- labels
