@@ -11,7 +11,7 @@ import contextlib
 import itertools
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 from tortoise.connection import get_connection
@@ -32,6 +32,14 @@ def for_dialect(sql: str, postgres: bool | None = None) -> str:
         postgres = is_postgres()
     if not postgres:
         return sql
+    return _numbered(sql)
+
+
+@lru_cache(maxsize=1024)
+def _numbered(sql: str) -> str:
+    """``sql`` with its ``?`` numbered: remembered, since the same statements (with ``?``, never
+    values) come back on every request, and renumbering a transition's last write costs more
+    than looking it up."""
     numbers = itertools.count(1)
     return re.sub(r"\?", lambda _: f"${next(numbers)}", sql)
 
@@ -91,14 +99,28 @@ def db_columns(model: type[Model], values: Mapping[str, Any]) -> tuple[list[str]
     return columns, converted
 
 
+@lru_cache(maxsize=256)
+def _insert_shape(model: type[Model], names: tuple[str, ...], count: int) -> tuple[str, tuple[Callable[..., Any], ...]]:
+    """The ``INSERT`` of ``count`` rows of the fields ``names``, and each field's conversion: built
+    once per shape (a transition writes the same few shapes every time)."""
+    meta = model._meta
+    columns = ", ".join(f'"{meta.fields_db_projection[name]}"' for name in names)
+    one = "(" + ", ".join("?" for _ in names) + ")"
+    sql = f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {", ".join(one for _ in range(count))}'
+    return sql, tuple(meta.fields_map[name].to_db_value for name in names)
+
+
 def insert_rows_sql(model: type[Model], values: Sequence[Mapping[str, Any]]) -> tuple[str, list[Any]]:
-    """The multi-row ``INSERT`` of :func:`insert_rows` (``?`` placeholders) and its arguments."""
-    columns, _ = db_columns(model, values[0])
+    """The multi-row ``INSERT`` of :func:`insert_rows` (``?`` placeholders) and its arguments:
+    every row names the first row's fields (in any order), converted as :func:`db_columns` does."""
+    names = tuple(values[0])
+    sql, converters = _insert_shape(model, names, len(values))
     args: list[Any] = []
     for row in values:
-        args.extend(db_columns(model, row)[1])
-    one = "(" + ", ".join("?" for _ in columns) + ")"
-    return f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) VALUES {", ".join(one for _ in values)}', args
+        if len(row) != len(names):
+            raise KeyError(f"a row of {model.__name__} names other fields than the first: {sorted(row)}")
+        args.extend([convert(row[name], None) for name, convert in zip(names, converters)])
+    return sql, args
 
 
 async def insert_rows(model: type[Model], values: Sequence[Mapping[str, Any]]) -> None:
@@ -134,12 +156,19 @@ def new_row_values(instance: Model) -> dict[str, Any]:
 def insert_sql(instance: Model) -> tuple[str, list[Any]]:
     """The ``INSERT … RETURNING "id"`` of :func:`insert_new` (``?`` placeholders) and its arguments;
     converting the values stamps ``auto_now_add`` fields on the instance, as the ORM does."""
-    meta = instance._meta
-    names = [name for name in meta.fields_db_projection if name != meta.pk_attr]
-    columns = [f'"{meta.fields_db_projection[name]}"' for name in names]
-    args = [meta.fields_map[name].to_db_value(getattr(instance, name), instance) for name in names]
-    placeholders = ", ".join("?" for _ in args)
-    return f'INSERT INTO "{meta.db_table}" ({", ".join(columns)}) VALUES ({placeholders}) RETURNING "id"', args
+    sql, names, converters = _insert_new_shape(type(instance))
+    return sql, [convert(getattr(instance, name), instance) for name, convert in zip(names, converters)]
+
+
+@cache
+def _insert_new_shape(model: type[Model]) -> tuple[str, tuple[str, ...], tuple[Callable[..., Any], ...]]:
+    """:func:`insert_sql`'s statement for ``model``, its fields and their conversions, built once."""
+    meta = model._meta
+    names = tuple(name for name in meta.fields_db_projection if name != meta.pk_attr)
+    columns = ", ".join(f'"{meta.fields_db_projection[name]}"' for name in names)
+    placeholders = ", ".join("?" for _ in names)
+    sql = f'INSERT INTO "{meta.db_table}" ({columns}) VALUES ({placeholders}) RETURNING "id"'
+    return sql, names, tuple(meta.fields_map[name].to_db_value for name in names)
 
 
 async def write_together(

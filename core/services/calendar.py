@@ -226,6 +226,7 @@ class WorkCalendar:
         *,
         paused: Sequence[tuple[date, date | None]] = (),
         extra_days: int = 0,
+        explain: bool = True,
     ) -> Deadline:
         """The due date ``n`` (+ ``extra_days`` of approved extension) working days after ``start``.
 
@@ -234,7 +235,9 @@ class WorkCalendar:
         ``(begin, end)`` (begin inclusive, end exclusive) do not count; a pause with ``end=None`` that
         is reached before the due date leaves the deadline undetermined (``due=None, paused=True``).
         The explanation runs from the first day considered (the day after ``start``, or ``start``
-        itself for a total of 0) through the due date, or through the day the open pause began.
+        itself for a total of 0) through the due date, or through the day the open pause began;
+        ``explain=False`` leaves it empty (the clock, which keeps only the date: a transition
+        computes two deadlines of up to 60 days each).
         """
         if n < 0 or extra_days < 0:
             raise ValueError("n and extra_days must not be negative")
@@ -250,18 +253,22 @@ class WorkCalendar:
             pause = _pause_at(pauses, d) if pauses else None
             if pause is not None:
                 still_paused = pause[1] is None
-                label = "暂停计时（尚未恢复）" if still_paused else "暂停计时"
-                explanation.append(ExplainedDay(d, False, None, f"{label}：{info.reason}"))
+                if explain:
+                    label = "暂停计时（尚未恢复）" if still_paused else "暂停计时"
+                    explanation.append(ExplainedDay(d, False, None, f"{label}：{info.reason}"))
                 if still_paused:
                     return Deadline(None, provisional, True, explanation)
             elif not info.workday:
-                explanation.append(ExplainedDay(d, False, None, info.reason))
+                if explain:
+                    explanation.append(ExplainedDay(d, False, None, info.reason))
             elif total == 0:
-                explanation.append(ExplainedDay(d, False, None, info.reason))
+                if explain:
+                    explanation.append(ExplainedDay(d, False, None, info.reason))
                 return Deadline(d, provisional, False, explanation)
             else:
                 counted += 1
-                explanation.append(ExplainedDay(d, True, counted, info.reason))
+                if explain:
+                    explanation.append(ExplainedDay(d, True, counted, info.reason))
                 if counted == total:
                     return Deadline(d, provisional, False, explanation)
             d += ONE_DAY

@@ -323,9 +323,11 @@ def _timers_sql(postgres: bool) -> str:
     return for_dialect(f'SELECT {select_list(Timer)} FROM "timer" WHERE "case_id" = ? ORDER BY "id"{lock}', postgres)
 
 
-def _deadline(timer: Timer, calendar: WorkCalendar, intervals: Sequence[tuple[date, date | None]]) -> Deadline:
+def _deadline(
+    timer: Timer, calendar: WorkCalendar, intervals: Sequence[tuple[date, date | None]], explain: bool = True
+) -> Deadline:
     return calendar.add_working_days(
-        _as_date(timer.started_on), timer.working_days, paused=intervals, extra_days=timer.extra_days
+        _as_date(timer.started_on), timer.working_days, paused=intervals, extra_days=timer.extra_days, explain=explain
     )
 
 
@@ -343,7 +345,7 @@ def _recompute_timer(
     due date can lower the alert (silently: the transition that moved it is itself audited); a
     higher level is left to the sweeper, which raises it exactly once, with its event and hook.
     """
-    deadline = _deadline(timer, calendar, intervals)
+    deadline = _deadline(timer, calendar, intervals, explain=False)  # the date, not the day-by-day reasons
     timer.provisional = deadline.provisional
     if deadline.due is not None:
         timer.due = deadline.due

@@ -20,7 +20,17 @@ from markupsafe import Markup
 _TAGS = ("$date", "$datetime", "$time", "$decimal", "$markup", "$dict")
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _encode(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:  # the common cases first, by exact type: what the checks below give them
+        return value
+    if kind is dict:
+        return _encode_mapping(value)
+    if kind is list:
+        return [_encode(v) for v in value]
     if value is None or isinstance(value, (bool, int, float, str)) and not isinstance(value, Markup):
         return value
     if isinstance(value, Markup):
@@ -34,14 +44,18 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Decimal):
         return {"$decimal": str(value)}
     if isinstance(value, Mapping):
-        encoded = {str(k): _encode(v) for k, v in value.items()}
-        if len(encoded) == 1 and next(iter(encoded)) in _TAGS:  # data that looks like a tag stays data
-            return {"$dict": encoded}
-        return encoded
+        return _encode_mapping(value)
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
         return [_encode(v) for v in items]
     return str(value)  # anything else prints as its text, as the template would have shown it
+
+
+def _encode_mapping(value: Mapping[Any, Any]) -> dict[str, Any]:
+    encoded = {str(k): _encode(v) for k, v in value.items()}
+    if len(encoded) == 1 and next(iter(encoded)) in _TAGS:  # data that looks like a tag stays data
+        return {"$dict": encoded}
+    return encoded
 
 
 def _decode(value: Any) -> Any:
