@@ -129,10 +129,7 @@ def _additional_alone(value: Any, schema: dict) -> Check:
     """``additionalProperties`` without ``properties`` (with them, :func:`_properties` checks it)."""
     if "patternProperties" in schema:
         raise _Unsupported("additionalProperties")
-    rest = _compile(value) if value is not False else None
-    if rest is None:
-        return lambda v: not isinstance(v, dict) or not v
-    return lambda v: not isinstance(v, dict) or all(rest(item) for item in v.values())
+    return _every(value, dict, dict.values)
 
 
 def _required(value: Any, schema: dict) -> Check:
@@ -189,10 +186,16 @@ def _const(value: Any, schema: dict) -> Check:
 def _items(value: Any, schema: dict) -> Check:
     if "prefixItems" in schema:
         raise _Unsupported("prefixItems")
-    inner = _compile(value) if value is not False else None
-    if inner is None:
-        return lambda v: not isinstance(v, list) or not v
-    return lambda v: not isinstance(v, list) or all(inner(item) for item in v)
+    return _every(value, list, iter)
+
+
+def _every(subschema: Any, kind: type, entries: Callable[[Any], Any]) -> Check:
+    """Every entry (``entries`` of a ``kind`` value: a dict's values, a list's items) matches
+    ``subschema``; ``false`` allows none. A value of another kind is left to ``type``."""
+    if subschema is False:
+        return lambda v: not isinstance(v, kind) or not v
+    inner = _compile(subschema)
+    return lambda v: not isinstance(v, kind) or all(inner(item) for item in entries(v))
 
 
 _KEYWORDS: dict[str, Callable[[Any, dict], Check]] = {
