@@ -23,7 +23,7 @@ from tortoise.connection import get_connection
 from tortoise.fields.data import JSONField
 from tortoise.models import Model
 
-from core.plumbing.sql import db_columns, for_dialect, on_sqlite, sqlite_numbered_case
+from core.plumbing.sql import db_columns, for_dialect, insert_rows_sql, on_sqlite, sqlite_numbered_case
 
 
 class _NewCaseId(int):
@@ -206,12 +206,7 @@ async def _insert_new_case_sqlite(
         case_id, number = found["id"], found["number"]
         for model, values in rows:
             json_names = _json_names(model)
-            converted = [db_columns(model, _resolved_row(row, json_names, case_id, number)) for row in values]
-            columns = converted[0][0]
-            args = [a for _, row_args in converted for a in row_args]
-            one = "(" + ", ".join("?" for _ in columns) + ")"
-            raw.execute(f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) VALUES {", ".join(one for _ in values)}',
-                        args)
+            raw.execute(*insert_rows_sql(model, [_resolved_row(row, json_names, case_id, number) for row in values]))
         return found, event_id
 
     return await on_sqlite(conn, run)
