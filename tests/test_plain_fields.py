@@ -109,6 +109,10 @@ class Query:
     def strict_rows(self) -> list[Row]:
         return [RowValues(i) for i in (0, 2)]  # type: ignore[misc]
 
+    @strawberry.field
+    def inners(self) -> list[Inner | None]:
+        return [Inner(label="一", size=1), None, Inner(label=None, size=2), Inner(label="四", size=Broken())]  # type: ignore
+
 
 SCHEMA = strawberry.Schema(query=Query)
 
@@ -126,6 +130,8 @@ QUERIES = [
     "{ rows { id strictInner { label } } }",
     "{ rows { inner { ... on Inner { label } } maybeInner { lbl: label } } }",
     "{ rows { id } strictRows { name requiredButMissing count } }",
+    "{ inners { label size } }",
+    "{ inners { __typename size } rows { inner { size } } }",
 ]
 
 
@@ -175,3 +181,22 @@ def test_one_document_answers_each_request_by_its_own_variables() -> None:
     skip_note, keep_note, first, again = asyncio.run(requests())
     assert set(skip_note["rows"][0]) == {"id", "name"} and set(keep_note["rows"][0]) == {"id", "note"}
     assert first == again and first["rows"][0]["inner"] == {"label": "内0"}
+
+
+def test_rows_of_plain_fields_are_read_by_compiled_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list of objects whose selection is all plain is read row by row in one loop each (nested
+    plain objects too); an operation with directives is collected per request, so not compiled."""
+    read: list[str] = []
+    original = PlainFieldsExecutor._read_steps
+
+    def counting(self: Any, compiled: Any, source: Any, path: Any, position_context: Any) -> Any:
+        read.append(compiled.object_type.name)
+        return original(self, compiled, source, path, position_context)
+
+    monkeypatch.setattr(PlainFieldsExecutor, "_read_steps", counting)
+    data, errors = asyncio.run(_run("{ rows { id name inner { label } } }", PlainFieldsExecutor))
+    assert not errors and data["rows"][4] == {"id": "4", "name": "第4行", "inner": {"label": "内4"}}
+    assert read.count("Row") == 5 and read.count("Inner") == 5
+    read.clear()
+    asyncio.run(_run("query($s: Boolean!) { rows { id name @include(if: $s) } }", PlainFieldsExecutor))
+    assert read == []

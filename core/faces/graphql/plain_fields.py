@@ -20,49 +20,14 @@ completion, which gives the usual result or error.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
-from graphql import (
-    GraphQLLeafType, GraphQLObjectType, GraphQLSchema, Undefined, is_leaf_type, is_non_null_type, is_object_type,
-)
+from graphql import GraphQLObjectType, Undefined, is_non_null_type, is_object_type
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-_TYPENAME = "__typename"
-_GENERAL = None  # a planned field that takes graphql-core's general path
-
-
-class PlainLeaf(NamedTuple):
-    """How to read one plain field: the default resolver, the field's type, whether null is allowed,
-    and the leaf type (a scalar's or an enum's) or the object type it holds; neither for __typename."""
-
-    resolve: Any
-    field_type: Any
-    nullable: bool
-    leaf_type: GraphQLLeafType | None = None
-    object_type: GraphQLObjectType | None = None
-
-
-def plain_leaf(schema: GraphQLSchema, parent_type: GraphQLObjectType, field_details_list: Any) -> PlainLeaf | None:
-    """The plan for one grouped field, or None when it must take the general path."""
-    node = field_details_list[0].node
-    if any(details.node.arguments or details.node.directives for details in field_details_list):
-        return _GENERAL
-    name = node.name.value
-    if name == _TYPENAME:
-        return PlainLeaf(resolve=None, field_type=None, nullable=False)
-    field_def = schema.get_field(parent_type, name)
-    if field_def is None or field_def.args or not getattr(field_def.resolve, "_is_default", False):
-        return _GENERAL
-    field_type = field_def.type
-    nullable = not is_non_null_type(field_type)
-    named = field_type if nullable else field_type.of_type
-    if is_leaf_type(named):
-        return PlainLeaf(resolve=field_def.resolve, field_type=field_type, nullable=nullable, leaf_type=named)
-    if is_object_type(named) and named.is_type_of is None:  # an is_type_of check needs the resolve info
-        return PlainLeaf(resolve=field_def.resolve, field_type=field_type, nullable=nullable, object_type=named)
-    return _GENERAL
+from core.faces.graphql.plain_objects import PLAIN_TYPES, CompiledObject, PlainLeaf, compile_object, plain_leaf
 
 
 class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -146,6 +111,10 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
             return self._complete_read(
                 parent_type, field_details_list, path, Unfinished(value), position_context=position_context,
             )
+        compiled = self._compiled(leaf.object_type, field_details_list)
+        if compiled is not None:
+            return self._read_nested(compiled, value, field_type=leaf.field_type, field_details_list=field_details_list,
+                                     path=path, position_context=position_context)
         try:
             completed = self.collect_and_execute_subfields(leaf.object_type, field_details_list, path, value, position_context)
         except Exception as raw_error:  # noqa: BLE001 - located and kept, or raised for a non-null field
@@ -156,6 +125,121 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
                 self, completed, field_type=leaf.field_type, field_details_list=field_details_list, path=path,
             )
         return completed
+
+    def complete_list_item_value(
+        self, item: Any, complete_results: list[Any], item_type: Any, field_details_list: Any, info: Any,
+        item_path: Path, position_context: Any,
+    ) -> bool:
+        """A list item of a compiled plain object type read by its steps (a page's row); any other
+        item as graphql-core completes it. True when the item's result is awaitable."""
+        if item is None or isinstance(item, Exception):
+            return super().complete_list_item_value(
+                item, complete_results, item_type, field_details_list, info, item_path, position_context,
+            )
+        compiled = self._compiled(item_type.of_type if is_non_null_type(item_type) else item_type, field_details_list)
+        if compiled is None:
+            return super().complete_list_item_value(
+                item, complete_results, item_type, field_details_list, info, item_path, position_context,
+            )
+        completed = self._read_nested(compiled, item, field_type=item_type, field_details_list=field_details_list,
+                                      path=item_path, position_context=position_context)
+        complete_results.append(completed)
+        return self.is_awaitable(completed)
+
+    def _compiled(self, object_type: Any, field_details_list: Any) -> CompiledObject | None:
+        """``object_type`` as ``field_details_list`` selects it, compiled once per selection and kept
+        like the operation's collections; None when it is not all plain, when the operation's
+        collections are not kept, or when middleware must see every field."""
+        if not is_object_type(object_type) or self.middleware_manager is not None:
+            return None
+        key = (id(field_details_list), object_type)
+        found = _compiled_objects.get(key)
+        if found is not None and found[0] is field_details_list:
+            return found[1]
+        if _collections.for_operation(self.operation, self.fragments) is None:
+            return None
+        compiled = compile_object(self, object_type, field_details_list)
+        if len(_compiled_objects) >= _MAX_PLANS:
+            _compiled_objects.clear()
+        _compiled_objects[key] = (field_details_list, compiled)  # the list is kept alive with its id
+        return compiled
+
+    def _read_nested(
+        self, compiled: CompiledObject, value: Any, *, field_type: Any, field_details_list: Any, path: Path,
+        position_context: Any,
+    ) -> Any:
+        """The object ``value`` read by its steps, with graphql-core's handling of the errors below it
+        (as :meth:`_read_object` does for a selection executed field by field)."""
+        try:
+            completed = self._read_steps(compiled, value, path, position_context)
+        except Exception as raw_error:  # noqa: BLE001 - located and kept, or raised for a non-null field
+            self.handle_field_error(raw_error, field_type, field_details_list, path)
+            return None
+        if self.is_awaitable(completed):
+            return _await_completed(
+                self, completed, field_type=field_type, field_details_list=field_details_list, path=path,
+            )
+        return completed
+
+    def _read_steps(self, compiled: CompiledObject, source: Any, path: Path, position_context: Any) -> Any:
+        """What :meth:`execute_fields` answers for a selection of plain fields, in one loop: a value
+        that is not simply a value (null where null is not allowed, an exception, an awaitable, a
+        value the scalar refuses, the resolver's error) is completed by graphql-core from there."""
+        object_type = compiled.object_type
+        is_awaitable = self.is_awaitable
+        results: dict[str, Any] = {}
+        awaitable_fields: list[str] = []
+        try:
+            for step in compiled.steps:
+                key = step.key
+                if step.read is None:
+                    results[key] = step.name
+                    continue
+                try:
+                    value = step.read(source, step.name)
+                except Exception as error:  # noqa: BLE001 - completed as the resolver's error of this field
+                    unfinished = Unfinished(error=error)
+                else:
+                    if value is None or value is Undefined:
+                        if step.nullable:
+                            results[key] = None
+                            continue
+                        unfinished = Unfinished(value)
+                    elif type(value) not in PLAIN_TYPES and (isinstance(value, Exception) or is_awaitable(value)):
+                        unfinished = Unfinished(value)
+                    elif step.nested is not None:
+                        result = self._read_nested(
+                            step.nested, value, field_type=step.field_type, field_details_list=step.field_details_list,
+                            path=Path(path, key, object_type.name), position_context=position_context,
+                        )
+                        results[key] = result
+                        if is_awaitable(result):
+                            awaitable_fields.append(key)
+                        continue
+                    else:
+                        try:
+                            coerced = step.coerce(value)  # type: ignore[misc]
+                        except Exception:  # noqa: BLE001 - the general completion raises it again, located
+                            coerced = None
+                        if coerced is not None and coerced is not Undefined:
+                            results[key] = coerced
+                            continue
+                        unfinished = Unfinished(value)
+                result = self._complete_read(
+                    object_type, step.field_details_list, Path(path, key, object_type.name), unfinished,
+                    position_context=position_context,
+                )
+                if result is not Undefined:
+                    results[key] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(key)
+        except Exception:
+            if awaitable_fields:  # as graphql-core: settle what other fields started, they may fail too
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+        return _gather_into(results, awaitable_fields)
 
     def _complete_read(
         self, parent_type: GraphQLObjectType, field_details_list: Any, path: Path, unfinished: Unfinished, *,
@@ -232,6 +316,7 @@ def _has_directives(node: Any) -> bool:
 _collections = KeptCollections()
 _MAX_PLANS = 1024
 _plans: dict[int, tuple[Any, list[tuple[str, Any, PlainLeaf | None]] | None]] = {}  # by the grouped field set
+_compiled_objects: dict[tuple[int, Any], tuple[Any, CompiledObject | None]] = {}  # by selecting fields, type
 
 
 class Unfinished:
