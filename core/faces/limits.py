@@ -569,10 +569,95 @@ def request_errors(
     return _value_errors(schema=schema, document=document, tier=tier, variables=variables or {}, operation_name=operation_name)
 
 
+@dataclass(frozen=True)
+class _ValuePlan:
+    """What :func:`_value_errors` finds in a document whatever the variables say."""
+
+    literals_clean: bool  # no literal argument holds a variable, and every one passes the input checks
+    id_arguments: tuple[ValueNode, ...]  # the root fields' ID arguments, checked against the database's range
+    cost: int | None  # the operation's cost, or None when it depends on the variables
+
+
+_PLANS_SIZE = 512
+_plans: dict[tuple[int, int, str | None], tuple[GraphQLSchema, DocumentNode, _ValuePlan]] = {}
+"""By schema, document (the parse cache hands every request of a text the same one) and operation
+name; each entry keeps its schema and document alive, so their ids are not reused meanwhile."""
+
+
+def _value_plan(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None) -> _ValuePlan:
+    key = (id(schema), id(document), operation_name)
+    entry = _plans.get(key)
+    if entry is not None and entry[0] is schema and entry[1] is document:
+        return entry[2]
+    plan = _make_value_plan(schema, document, operation_name)
+    if len(_plans) >= _PLANS_SIZE:
+        del _plans[next(iter(_plans))]  # the oldest entry
+    _plans[key] = (schema, document, plan)
+    return plan
+
+
+def _make_value_plan(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None) -> _ValuePlan:
+    operation = _operation(document, operation_name)
+    if operation is None:
+        return _ValuePlan(literals_clean=True, id_arguments=(), cost=0)
+    fragments = _fragments(document)
+    literals_clean, cost_varies = True, False
+    for definition in (operation, *fragments.values()):
+        for field in _all_fields(definition.selection_set):
+            for argument in field.arguments or ():
+                if not _holds_variable(argument.value):
+                    continue
+                if not isinstance(argument.value, VariableNode):
+                    literals_clean = False  # a literal with a variable inside: checked with the variables
+                if field.name.value in FIELD_COSTS or argument.name.value in PAGE_ARGUMENTS:
+                    cost_varies = True
+    if literals_clean:
+        problems, _ = input_problems(schema, document, operation_name, {})
+        literals_clean = not problems
+    id_arguments: list[ValueNode] = []
+    root = schema.mutation_type if operation.operation == OperationType.MUTATION else schema.query_type
+    if root is not None:
+        for field in _root_fields(operation.selection_set, fragments, set()):
+            found = root.fields.get(field.name.value)
+            for argument in (field.arguments or ()) if found is not None else ():
+                arg = found.args.get(argument.name.value)
+                if arg is not None and _is_id(get_named_type(arg.type)):
+                    id_arguments.append(argument.value)
+    cost = None if cost_varies else operation_cost(document, operation_name, {})
+    return _ValuePlan(literals_clean=literals_clean, id_arguments=tuple(id_arguments), cost=cost)
+
+
+def _holds_variable(node: ValueNode) -> bool:
+    if isinstance(node, VariableNode):
+        return True
+    if isinstance(node, ListValueNode):
+        return any(_holds_variable(v) for v in node.values)
+    if isinstance(node, ObjectValueNode):
+        return any(_holds_variable(f.value) for f in node.fields)
+    return False
+
+
+def _planned_input_problems(plan: _ValuePlan, variables: Mapping[str, Any]) -> tuple[list[UserError], bool]:
+    """:func:`input_problems` of a document whose literals are clean: only the variables and the
+    root fields' ids are left to check."""
+    problems: list[UserError] = []
+    for name, value in variables.items():
+        _scan(value, f"/${name}", 0, problems)
+    for node in plan.id_arguments:
+        ids = _value(node, variables)
+        if any(_beyond_database(value) for value in (ids if isinstance(ids, list) else [ids])):
+            return problems, True
+    return problems, False
+
+
 def _value_errors(
     schema: GraphQLSchema, document: DocumentNode, tier: Tier, variables: Mapping[str, Any], operation_name: str | None,
 ) -> list[GraphQLError]:
-    problems, id_out_of_range = input_problems(schema, document, operation_name, variables)
+    plan = _value_plan(schema, document, operation_name)
+    if plan.literals_clean:
+        problems, id_out_of_range = _planned_input_problems(plan, variables)
+    else:
+        problems, id_out_of_range = input_problems(schema, document, operation_name, variables)
     errors: list[GraphQLError] = []
     if problems:
         errors.append(GraphQLError(
@@ -584,7 +669,7 @@ def _value_errors(
     elif id_out_of_range:
         errors.append(GraphQLError("未找到：编号超出范围", extensions={"code": "NOT_FOUND"}))
     else:
-        cost = operation_cost(document, operation_name, variables)
+        cost = plan.cost if plan.cost is not None else operation_cost(document, operation_name, variables)
         if cost > tier.max_cost:
             errors.append(_refusal(
                 f"查询代价过高（{cost}，上限 {tier.max_cost}）：请减少字段、别名或分页大小（first/limit），"

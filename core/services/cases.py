@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cache
@@ -24,7 +24,7 @@ from core.services.case_memo import deferred_checks, deferred_rows, deferred_wri
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import Conditions, case_page, id_in, joint_task
-from core.services.case_rows import case_by_id
+from core.services.case_rows import case_and_events, case_by_id
 from core.services.case_search import matching_case_ids
 from core.services.calendar import CENTER_TZ
 from core.services.centers import cached_center, cached_center_by_id
@@ -67,13 +67,22 @@ OWNER_ROLES = frozenset({"owner", "applicant", "agent"})
 # --- who may see and do what -------------------------------------------------------------------
 
 
-async def _acts_for_departments(departments: set[int | None], case: Case) -> bool:
-    """A grant for the whole center (``None``) or for the case's department or one of its joint
-    departments (a task of the case)."""
+def _departments_decide(departments: set[int | None], case: Case) -> bool | None:
+    """:func:`_acts_for_departments` when the grants alone decide it, else None (the case's joint
+    tasks must be read)."""
     if not departments:
         return False
     if None in departments or case.department_id in departments:  # type: ignore[attr-defined]
         return True
+    return None
+
+
+async def _acts_for_departments(departments: set[int | None], case: Case) -> bool:
+    """A grant for the whole center (``None``) or for the case's department or one of its joint
+    departments (a task of the case)."""
+    decided = _departments_decide(departments, case)
+    if decided is not None:
+        return decided
     return await CaseTask.exists(case_id=case.id, department_id__in=[d for d in departments if d])
 
 
@@ -97,11 +106,25 @@ async def load_visible_case(actor: Actor, case_id: int | str, govhall: GovHall |
     """The case, if the actor may see it: NotFound when it does not exist, Forbidden otherwise.
     With ``govhall`` its center and item version come from the app's caches (the configuration
     generation the request read; a published version never changes) instead of being joined."""
+    return await _visible(actor, await case_by_id(_case_key(case_id), joined=govhall is None), govhall)
+
+
+async def load_visible_case_with_events(actor: Actor, case_id: int | str, govhall: GovHall) -> tuple[Case, list[CaseEvent]]:
+    """:func:`load_visible_case` and the case's audit events (by ``seq``), read with it in one
+    round trip (a case's page shows both); the same errors, in the same order."""
+    case, events = await case_and_events(_case_key(case_id))
+    return await _visible(actor, case, govhall), events
+
+
+def _case_key(case_id: int | str) -> int:
     try:
-        key = int(case_id)
+        return int(case_id)
     except (TypeError, ValueError):
         raise NotFound("办件不存在")
-    case = await case_by_id(key, joined=govhall is None)
+
+
+async def _visible(actor: Actor, case: Case | None, govhall: GovHall | None) -> Case:
+    """``case`` (read without its center and item version when ``govhall`` is given), if the actor may see it."""
     if govhall is not None and case is not None:
         case.center = await cached_center_by_id(govhall, actor.config_generation, case.center_id)  # type: ignore[attr-defined]
         case.item_version = await item_version(govhall, case.item_version_id)  # type: ignore[attr-defined]
@@ -118,20 +141,46 @@ async def role_for(actor: Actor, case: Case, transition: Transition) -> str | No
 
     Reviewers act only for their department; on a ``departmentOnly`` transition so does a head
     (首席代表) granted for a department: they decide for their own department, never another's."""
+    for role, departments in _candidate_roles(actor, case, transition):
+        if departments is None or await _acts_for_departments(departments, case):
+            return role
+    return None
+
+
+_UNDECIDED = object()
+
+
+def _role_now(actor: Actor, case: Case, transition: Transition) -> Any:
+    """:func:`role_for` without reading the database: its answer, or _UNDECIDED when only the
+    case's joint tasks can tell."""
+    for role, departments in _candidate_roles(actor, case, transition):
+        if departments is None:
+            return role
+        decided = _departments_decide(departments, case)
+        if decided is None:
+            return _UNDECIDED
+        if decided:
+            return role
+    return None
+
+
+def _candidate_roles(actor: Actor, case: Case, transition: Transition) -> Iterator[tuple[str, set[int | None] | None]]:
+    """The roles :func:`role_for` tries, in its order: each with the departments the actor holds it
+    for when the case's department decides (a reviewer; a head on a ``departmentOnly``
+    transition), else None (the role alone decides)."""
     if actor.user is None:
-        return None
+        return
     roles = transition.roles_for(case.state)
     if OWNER_ROLES & roles and is_owner(actor, case):
-        return "owner"
+        yield "owner", None
+        return
     for role in sorted(roles - OWNER_ROLES):
         if not actor.has(case.center_id, role):  # type: ignore[attr-defined]
             continue
         if role == "reviewer" or (transition.department_only and role == "head"):
-            if await _acts_for_departments(actor.departments_for(case.center_id, role), case):  # type: ignore[attr-defined]
-                return role
+            yield role, actor.departments_for(case.center_id, role)  # type: ignore[attr-defined]
         else:
-            return role
-    return None
+            yield role, None
 
 
 async def outside_department(actor: Actor, case: Case, transition: Transition) -> str | None:
@@ -158,6 +207,22 @@ async def available_transitions(actor: Actor, case: Case, process: Process) -> l
         t for t in process.from_state(case.state)
         if not (immediate and "not_immediate" in t.guards) and await role_for(actor, case, t)
     ]
+
+
+def available_transitions_now(actor: Actor, case: Case, process: Process) -> list[Transition] | None:
+    """:func:`available_transitions` when the actor's grants decide it without the database (nearly
+    always: only a reviewer's or department head's joint tasks need a read), else None."""
+    immediate = case.kind == "immediate"
+    found = []
+    for t in process.from_state(case.state):
+        if immediate and "not_immediate" in t.guards:
+            continue
+        role = _role_now(actor, case, t)
+        if role is _UNDECIDED:
+            return None
+        if role:
+            found.append(t)
+    return found
 
 
 # --- submitting ----------------------------------------------------------------------------------

@@ -4,10 +4,11 @@ one query per kind, not one per case (made in :func:`core.faces.graphql.context.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, TypeVar
 
+from graphql import FieldNode, FragmentSpreadNode
 from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import SelectedField, Selection
 from tortoise.connection import get_connection
@@ -34,6 +35,52 @@ def selected_below(selections: Iterable[Selection], *path: str) -> set[str]:
     for name in path:
         current = [s for f in _fields(current) if f.name == name for s in f.selections]
     return {f.name for f in _fields(current)}
+
+
+def selects_directly(field_nodes: Sequence[Any], fragments: Mapping[str, Any], name: str) -> bool:
+    """Whether a field (its nodes in the operation) selects ``name`` in its own selection set, through
+    fragments too, whatever their directives say (so a caller may read ahead for nothing, never
+    miss). Kept per field node (the parse cache hands every request of a text the same nodes)."""
+    key = (id(field_nodes[0]), name)
+    kept = _selects.get(key)
+    if kept is not None and kept[0] is field_nodes[0]:
+        return kept[1]
+    found = any(_selects_in(node.selection_set, fragments, name, set()) for node in field_nodes)
+    if len(_selects) >= 1024:
+        _selects.clear()
+    _selects[key] = (field_nodes[0], found)  # the node is kept alive with its id
+    return found
+
+
+_selects: dict[tuple[int, str], tuple[Any, bool]] = {}
+
+
+def _selects_in(selection_set: Any, fragments: Mapping[str, Any], name: str, seen: set[str]) -> bool:
+    for selection in selection_set.selections if selection_set is not None else ():
+        if isinstance(selection, FieldNode):
+            if selection.name.value == name:
+                return True
+        elif isinstance(selection, FragmentSpreadNode):
+            spread = selection.name.value
+            if spread not in seen and spread in fragments:
+                seen.add(spread)
+                if _selects_in(fragments[spread].selection_set, fragments, name, seen):
+                    return True
+        elif _selects_in(selection.selection_set, fragments, name, seen):  # an inline fragment
+            return True
+    return False
+
+
+NOT_LOADED: Any = object()
+
+
+def loaded_now(loader: DataLoader[Any, Any], key: Any) -> Any:
+    """What ``loader`` already holds for ``key`` (read, or primed), else :data:`NOT_LOADED`: a
+    resolver may then answer at once instead of awaiting, which costs GraphQL a task."""
+    future = loader.cache_map.get(key) if loader.cache else None
+    if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+        return NOT_LOADED
+    return future.result()
 
 
 def _select(model: type[Model], only: Sequence[str], column: str, keys: Sequence[int], *, order: Sequence[str]) -> str:
