@@ -473,3 +473,20 @@ def test_example_contexts_cover_every_kind() -> None:
     case = example_context()["case"]
     assert case["promisedDue"] > case["acceptedAt"].date() and case["legalDue"] >= case["promisedDue"]
     assert case["acceptedAt"].utcoffset() == timedelta(hours=8)
+
+
+def test_dict_lookups_find_what_jinjas_own_lookup_finds(renderer: DocumentRenderer) -> None:
+    """The environment's faster ``a.b`` on plain dicts (render._Environment.getattr) answers as
+    Jinja's own lookup does: the key, a dict's own attribute, or the same undefined (a missing key)."""
+    from jinja2 import Environment, Undefined
+
+    env = renderer.env
+    context = {"name": "某中心", "items": [1], "keys": "a key named like a dict method"}
+    for attribute in ("name", "items", "keys", "issuer", "get", "__class__", "sealLabel"):
+        mine, jinjas = env.getattr(context, attribute), Environment.getattr(env, context, attribute)
+        assert type(mine) is type(jinjas), attribute
+        if isinstance(jinjas, Undefined):
+            assert mine._undefined_obj is jinjas._undefined_obj and mine._undefined_name == jinjas._undefined_name
+            assert mine._undefined_hint == jinjas._undefined_hint and mine._undefined_exception is jinjas._undefined_exception
+        else:
+            assert mine == jinjas, attribute

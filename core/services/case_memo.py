@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from functools import cache
 
+from tortoise.connection import get_connection
 from tortoise.models import Model
 
 from core.plumbing.models import CaseTask, Department, Pause, Timer
@@ -238,35 +239,38 @@ def _model_columns(prefix: str, alias: str, model: type[Model]) -> list[tuple[st
 
 @cache
 def _parts(postgres: bool) -> dict[str, tuple[int, list[tuple[str, str, str]], str, int, str]]:
-    """key -> (part, columns, FROM …, parameters, ORDER BY keys)."""
+    """key -> (part, columns, FROM … (``{gate}`` where a condition may be added), parameters, ORDER BY keys)."""
     lock = " FOR NO KEY UPDATE" if postgres else ""
     return {
         "timers": (0, _model_columns("t__", "t", Timer),
-                   f'FROM (SELECT * FROM "timer" WHERE "case_id" = ?{lock}) "t"', 1, '"t__id"'),
-        "pauses": (1, _model_columns("p__", "p", Pause), 'FROM "pause" "p" WHERE "p"."case_id" = ?', 1,
+                   f'FROM (SELECT * FROM "timer" WHERE "case_id" = ?{{gate}}{lock}) "t"', 1, '"t__id"'),
+        "pauses": (1, _model_columns("p__", "p", Pause), 'FROM "pause" "p" WHERE "p"."case_id" = ?{gate}', 1,
                    '"p__started_on", "p__id"'),
         "tasks": (2, _model_columns("k__", "k", CaseTask) + _model_columns("kd__", "d", Department),
-                  'FROM "case_task" "k" JOIN "department" "d" ON "d"."id" = "k"."department_id" WHERE "k"."case_id" = ?', 1,
+                  'FROM "case_task" "k" JOIN "department" "d" ON "d"."id" = "k"."department_id" WHERE "k"."case_id" = ?{gate}', 1,
                   '"k__lead" DESC, "k__id"'),
         "materials": (3, [("m__part", '"m"."part"', "INT"), ("m__id", '"m"."id"', "INT"), ("m__code", '"m"."code"', "TEXT"),
                           ("m__form", '"m"."form"', "TEXT"), ("m__count", '"m"."count"', "INT")],
-                      'FROM (SELECT 0 AS "part", "id", "code", \'\' AS "form", 1 AS "count" FROM "material" WHERE "case_id" = ? '
-                      'UNION ALL SELECT 1, "id", "code", "form", "count" FROM "received_material" WHERE "case_id" = ?) "m"', 2,
+                      'FROM (SELECT 0 AS "part", "id", "code", \'\' AS "form", 1 AS "count" FROM "material" WHERE "case_id" = ?{gate} '
+                      'UNION ALL SELECT 1, "id", "code", "form", "count" FROM "received_material" WHERE "case_id" = ?{gate}) "m"', 2,
                       '"m__part", "m__id"'),
         "last_alert": (4, [("a__kind", '"a"."kind"', "TEXT"), ("a__payload", '"a"."payload"', "JSONB")],
-                       f'FROM (SELECT "kind", "payload" FROM "outbox_event" WHERE "subject" = ? AND "kind" IN {_ALERT_KINDS} '
+                       f'FROM (SELECT "kind", "payload" FROM "outbox_event" WHERE "subject" = ? AND "kind" IN {_ALERT_KINDS}{{gate}} '
                        'ORDER BY "id" DESC LIMIT 1) "a"', 1, ""),
     }
 
 
-@cache
-def _case_rows_sql(postgres: bool, keys: tuple[str, ...]) -> str:
+def _union(postgres: bool, keys: tuple[str, ...], gate: str = "", first: tuple[str, str] | None = None) -> str:
+    """The parts ``keys`` as one ``UNION ALL`` in part order; ``gate``: a condition every part's
+    rows must meet as well; ``first``: a branch before them (its part number, its ``FROM``)."""
     parts = _parts(postgres)
     every = [column for key in keys for column in parts[key][1]]
     branches = []
-    for key in keys:
-        number, own, source, _, _ = parts[key]
-        mine = {name for name, _, _ in own}
+    sources = [(str(parts[key][0]), {name for name, _, _ in parts[key][1]}, parts[key][2].replace("{gate}", gate))
+               for key in keys]
+    if first is not None:
+        sources.insert(0, (first[0], set(), first[1]))
+    for number, mine, source in sources:
         # typed NULLs on PostgreSQL, which matches a UNION's columns branch by branch (NULL with NULL is text)
         columns = ", ".join(
             f'{expr} AS "{name}"' if name in mine else (f'CAST(NULL AS {kind}) AS "{name}"' if postgres else f'NULL AS "{name}"')
@@ -274,11 +278,22 @@ def _case_rows_sql(postgres: bool, keys: tuple[str, ...]) -> str:
         )
         branches.append(f'SELECT {number} AS "part", {columns} {source}')
     order = ", ".join(['"part"', *(parts[key][4] for key in keys if parts[key][4])])
-    return for_dialect(" UNION ALL ".join(branches) + f" ORDER BY {order}", postgres)
+    return " UNION ALL ".join(branches) + f" ORDER BY {order}"
 
 
-def _prefixed(row: dict[str, Any], prefix: str) -> dict[str, Any]:
-    return {k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)}
+@cache
+def _case_rows_sql(postgres: bool, keys: tuple[str, ...]) -> str:
+    return for_dialect(_union(postgres, keys), postgres)
+
+
+@cache
+def _claim_rows_sql(keys: tuple[str, ...]) -> str:
+    """PostgreSQL: the version claim of :func:`claim_and_read` as a data-modifying CTE, then a row
+    ``part`` -1 when it claimed the case, then the parts ``keys``, read only if it did (so the
+    timers are locked after the case's row, never without it)."""
+    claim = 'WITH "claim" AS (UPDATE "gh_case" SET "version" = ? WHERE "id" = ? AND "version" = ? RETURNING "id") '
+    gate = ' AND EXISTS (SELECT 1 FROM "claim")'
+    return for_dialect(claim + _union(True, keys, gate, first=("-1", 'FROM "claim"')), postgres=True)
 
 
 async def read_case(case: Case) -> None:
@@ -288,23 +303,69 @@ async def read_case(case: Case) -> None:
     if memo is None or not case.id:
         return
     postgres = is_postgres()
-    parts = _parts(postgres)
-    keys = tuple(key for key in parts if key not in memo)
+    keys = tuple(key for key in _parts(postgres) if key not in memo)
     if not keys:
         return
+    _, found = await get_connection("default").execute_query(_case_rows_sql(postgres, keys), _part_args(case, postgres, keys))
+    _keep(memo, keys, found)
+
+
+async def claim_and_read(case: Case, expected: int) -> bool:
+    """In a transition of ``case`` (PostgreSQL): claim it, ``UPDATE … SET version = expected + 1
+    WHERE version = expected``, and read its rows (:func:`read_case`) in the same statement, in
+    that order: the case's row is locked first, its timers after it, and nothing is read when
+    the claim fails. Returns whether it claimed the case.
+
+    The rows come from the statement's snapshot, taken before the claim waited for a transaction
+    that held the case's row, if any: every writer that holds that lock and writes the case's
+    pauses, tasks, materials or alert events bumps its version (a transition, a change recorded
+    with its event, the sweeper raising an alert), so the claim then fails as it would have; its
+    timers are locked by the read, which gives their newest versions, as a read after the claim."""
+    memo = memo_of(case)
+    if memo is None or not case.id:
+        raise RuntimeError("claim_and_read outside a transition of its case")
+    keys = tuple(key for key in _parts(True) if key not in memo)
+    args = [expected + 1, case.id, expected, *_part_args(case, True, keys)]
+    _, found = await get_connection("default").execute_query(_claim_rows_sql(keys), args)
+    if not found or found[0]["part"] != -1:
+        return False
+    _keep(memo, keys, found[1:])
+    return True
+
+
+def _part_args(case: Case, postgres: bool, keys: tuple[str, ...]) -> list[Any]:
+    parts = _parts(postgres)
     args: list[Any] = []
     for key in keys:
         args.extend([case.number if key == "last_alert" else case.id] * parts[key][3])
-    found: dict[int, list[dict[str, Any]]] = {}
-    for row in await rows(_case_rows_sql(postgres, keys), args):
-        found.setdefault(row["part"], []).append(row)
-    got = {key: found.get(parts[key][0], []) for key in keys}
+    return args
+
+
+@cache
+def _columns(prefix: str, model: type[Model]) -> tuple[tuple[str, str], ...]:
+    """(prefixed column in a read's row, column) of every column of ``model``."""
+    return tuple((f"{prefix}{column}", column) for column in model._meta.fields_db_projection.values())
+
+
+def _values(row: Any, prefix: str, model: type[Model]) -> dict[str, Any]:
+    """The columns of ``model`` in a read's row (a mapping by column name), unprefixed."""
+    return {column: row[key] for key, column in _columns(prefix, model)}
+
+
+def _keep(memo: dict[str, Any], keys: tuple[str, ...], found: Any) -> None:
+    """The rows of a read of the parts ``keys`` (in part order) into the memo."""
+    parts = _parts(False)  # part numbers and columns are the same on both databases
+    got: dict[str, list[Any]] = {key: [] for key in keys}
+    by_number = {parts[key][0]: got[key] for key in keys}
+    for row in found:
+        by_number[row["part"]].append(row)
     if "timers" in got:
-        memo["timers"] = [Timer._init_from_db(**_prefixed(r, "t__")) for r in got["timers"]]
+        memo["timers"] = [Timer._init_from_db(**_values(r, "t__", Timer)) for r in got["timers"]]
     if "pauses" in got:
-        memo["pauses"] = [Pause._init_from_db(**_prefixed(r, "p__")) for r in got["pauses"]]
+        memo["pauses"] = [Pause._init_from_db(**_values(r, "p__", Pause)) for r in got["pauses"]]
     if "tasks" in got:
-        memo["tasks"] = [task_with_department(_prefixed(r, "k__"), _prefixed(r, "kd__")) for r in got["tasks"]]
+        memo["tasks"] = [task_with_department(_values(r, "k__", CaseTask), _values(r, "kd__", Department))
+                         for r in got["tasks"]]
     if "materials" in got:
         memo["materials"] = CaseMaterials(
             uploaded=[r["m__code"] for r in got["materials"] if r["m__part"] == 0],

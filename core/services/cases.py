@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
-from core.services.case_memo import deferred_checks, deferred_rows, deferred_writes, flush_for, reading_once
+from core.services.case_memo import claim_and_read, deferred_checks, deferred_rows, deferred_writes, flush_for, reading_once
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import Conditions, case_page, id_in, joint_task
@@ -601,8 +601,12 @@ async def transition_case(
         if errors:
             raise UserErrorsException(errors)
     async with _moving(case):
-        # first, as before: the case row is the first lock a transition takes
-        claimed, _ = await get_connection("default").execute_query(_claim_sql(is_postgres()), [expected + 1, case.id, expected])
+        # first, as before: the case row is the first lock a transition takes (on PostgreSQL its
+        # rows are read in the same statement, after it)
+        if is_postgres():
+            claimed = await claim_and_read(case, expected)
+        else:
+            claimed = (await get_connection("default").execute_query(_claim_sql(False), [expected + 1, case.id, expected]))[0]
         if not claimed:
             raise _conflict(await Case.get(id=case.id), process)
         case.version = expected + 1
@@ -646,10 +650,10 @@ async def transition_case(
         case.state = ctx.to_state
         if params and not transition.edits_data:
             ctx.changes.setdefault("params", redact(params))
-        event = CaseEvent(
-            case=case, seq=case.version, action=action, from_state=ctx.from_state, to_state=case.state,
-            actor=actor.user, actor_name=actor.name, role=role, comment=comment, changes=ctx.changes,
-        )
+        event = new_instance(CaseEvent, {
+            "case": case, "seq": case.version, "action": action, "from_state": ctx.from_state, "to_state": case.state,
+            "actor": actor.user, "actor_name": actor.name, "role": role, "comment": comment, "changes": ctx.changes,
+        })
         await _write_transition(ctx, event)
     await _after_commit(govhall=govhall, center=center, case=case, event=event, ctx=ctx)
     return case

@@ -31,6 +31,7 @@ from core.services import clock, config_cache
 from core.services.case_memo import case_tasks, defer_check, defer_insert, flush_for
 from core.services.config_cache import ConfigCache
 from core.plumbing.counters import next_value, next_values
+from core.plumbing.instances import new_instance
 from core.plumbing.sql import insert_new
 from core.plumbing.errors import UserErrorsException, resolve
 from core.services.outbox import events as outbox_events
@@ -274,11 +275,11 @@ async def _record(
     deferred = kept and case is not None and defer_check(case, partial(govhall.renderer.check, kind, values))
     if not deferred:
         govhall.renderer.check(kind, values)
-    document = Document(
-        center=center, case=case, kind=kind, title=(title or kind)[:128], number=number, issued_on=issued_on,
-        verify_code=code, sha256="", content=b"", size=0, state="pending", progress=0,
-        render_context=freeze(values),
-    )
+    document = new_instance(Document, {
+        "center": center, "case": case, "kind": kind, "title": (title or kind)[:128], "number": number, "issued_on": issued_on,
+        "verify_code": code, "sha256": "", "content": b"", "size": 0, "state": "pending", "progress": 0,
+        "render_context": freeze(values),
+    })
     if not (deferred and case is not None and defer_insert(case, document)):
         await insert_new(document)
     note_issued()

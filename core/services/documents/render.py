@@ -138,15 +138,17 @@ class _Environment(Environment):
     """Jinja's environment, looking ``a.b`` up faster where ``a`` is a plain dict (every block of a
     document's context): Jinja tries the attribute first and the key after it failed, and the
     failure (an exception) costs more than the rest. A name that is no attribute of a dict can
-    only be a key, so the key is looked up first; every other lookup goes Jinja's way, so a
-    template sees exactly what it saw before."""
+    only be a key, so the key is looked up first, and a missing key is what Jinja would find
+    after both failed (``undefined`` naming the dict and the key: ``document.issuer is defined``,
+    asked by every notice); every other lookup goes Jinja's way, so a template sees exactly what
+    it saw before."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
             try:
                 return obj[attribute]
             except KeyError:
-                pass
+                return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
 
 
