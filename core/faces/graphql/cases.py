@@ -20,7 +20,7 @@ from core.plumbing.models import Department, ItemVersion
 from core.services.ratings import CHANNELS as RATING_CHANNELS
 from core.services.ratings import rate_case
 from core.faces.graphql.context import Context, Info
-from core.faces.graphql.loaders import NOT_LOADED, loaded_now, selected_below, selects_directly
+from core.faces.graphql.loaders import NOT_LOADED, loaded_now, selects_directly, wanted_below
 from core.services.config_cache import cache_for
 from core.faces.graphql.types import UserErrors, mutation_result
 
@@ -301,8 +301,7 @@ async def prefetch(info: Info, rows: list[CaseRow]) -> Prefetched:
     row. The app's caches answer first (an item version never changes; centers and departments are
     kept while the configuration generation holds); what they lack is read, each kind in one query.
     Returns, per field, its value by the row's key."""
-    below = [s for field in info.selected_fields for s in field.selections]  # the list field's own selections
-    wanted = selected_below(below, "edges", "node")
+    wanted = wanted_below(info, "edges", "node")
     ctx = info.context
     cache = cache_for(ctx.govhall, ctx.actor.config_generation)
     kinds: list[tuple[str, Any, dict[int, Any], Callable[[Any], Any]]] = []

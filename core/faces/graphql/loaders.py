@@ -37,6 +37,25 @@ def selected_below(selections: Iterable[Selection], *path: str) -> set[str]:
     return {f.name for f in _fields(current)}
 
 
+def wanted_below(info: Any, *path: str) -> frozenset[str]:
+    """:func:`selected_below` the field ``info`` resolves (``info.selected_fields``' own selections),
+    kept per field node: the parse cache hands every request of a text the same nodes, and names
+    depend on nothing else (Strawberry converts the whole selection on every call)."""
+    node = info._raw_info.field_nodes[0]
+    key = (id(node), path)
+    kept = _wanted.get(key)
+    if kept is not None and kept[0] is node:
+        return kept[1]
+    found = frozenset(selected_below([s for field in info.selected_fields for s in field.selections], *path))
+    if len(_wanted) >= 1024:
+        _wanted.clear()
+    _wanted[key] = (node, found)  # the node is kept alive with its id
+    return found
+
+
+_wanted: dict[tuple[int, tuple[str, ...]], tuple[Any, frozenset[str]]] = {}
+
+
 def selects_directly(field_nodes: Sequence[Any], fragments: Mapping[str, Any], name: str) -> bool:
     """Whether a field (its nodes in the operation) selects ``name`` in its own selection set, through
     fragments too, whatever their directives say (so a caller may read ahead for nothing, never
