@@ -81,17 +81,11 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
                     else:
                         results[response_name] = result
                         continue
-                if result is not Undefined:
-                    results[response_name] = result
-                    if is_awaitable(result):
-                        awaitable_fields.append(response_name)
+                self._keep(results, awaitable_fields, response_name, result)
         except Exception:
-            if awaitable_fields:  # as graphql-core: settle what other fields started, they may fail too
-                self.settle_in_background([results[field] for field in awaitable_fields])
+            self._settle_started(results, awaitable_fields)
             raise
-        if not awaitable_fields:
-            return results
-        return _gather_into(results, awaitable_fields)
+        return _gather_into(results, awaitable_fields) if awaitable_fields else results
 
     def _read_object(
         self, leaf: PlainLeaf, *, parent_type: GraphQLObjectType, source: Any, field_details_list: Any, path: Path,
@@ -229,17 +223,23 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
                     object_type, step.field_details_list, Path(path, key, object_type.name), unfinished,
                     position_context=position_context,
                 )
-                if result is not Undefined:
-                    results[key] = result
-                    if is_awaitable(result):
-                        awaitable_fields.append(key)
+                self._keep(results, awaitable_fields, key, result)
         except Exception:
-            if awaitable_fields:  # as graphql-core: settle what other fields started, they may fail too
-                self.settle_in_background([results[field] for field in awaitable_fields])
+            self._settle_started(results, awaitable_fields)
             raise
-        if not awaitable_fields:
-            return results
-        return _gather_into(results, awaitable_fields)
+        return _gather_into(results, awaitable_fields) if awaitable_fields else results
+
+    def _keep(self, results: dict[str, Any], awaitable_fields: list[str], key: str, result: Any) -> None:
+        """Keep a field's completed ``result`` (none when Undefined), noting it if it is to be awaited."""
+        if result is not Undefined:
+            results[key] = result
+            if self.is_awaitable(result):
+                awaitable_fields.append(key)
+
+    def _settle_started(self, results: dict[str, Any], awaitable_fields: list[str]) -> None:
+        """As graphql-core when a field fails: settle what other fields started, they may fail too."""
+        if awaitable_fields:
+            self.settle_in_background([results[field] for field in awaitable_fields])
 
     def _complete_read(
         self, parent_type: GraphQLObjectType, field_details_list: Any, path: Path, unfinished: Unfinished, *,
