@@ -128,12 +128,16 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         item as graphql-core completes it. True when the item's result is awaitable."""
         if item is None or isinstance(item, Exception):
             return super().complete_list_item_value(
-                item, complete_results, item_type, field_details_list, info, item_path, position_context,
+                item=item, complete_results=complete_results, item_type=item_type,
+                field_details_list=field_details_list, info=info, item_path=item_path,
+                position_context=position_context,
             )
         compiled = self._compiled(item_type.of_type if is_non_null_type(item_type) else item_type, field_details_list)
         if compiled is None:
             return super().complete_list_item_value(
-                item, complete_results, item_type, field_details_list, info, item_path, position_context,
+                item=item, complete_results=complete_results, item_type=item_type,
+                field_details_list=field_details_list, info=info, item_path=item_path,
+                position_context=position_context,
             )
         completed = self._read_nested(compiled, item, field_type=item_type, field_details_list=field_details_list,
                                       path=item_path, position_context=position_context)
