@@ -202,21 +202,20 @@ async def available_transitions(actor: Actor, case: Case, process: Process) -> l
     """What ``actor`` may fire on ``case`` now. An immediate case (即办件, its kind from the item at
     submission) is not offered the transitions its ``not_immediate`` guard would refuse (受理 as a
     promised case): the clerk sees 即时办结 instead."""
+    return [t for t in _offered(case, process) if await role_for(actor, case, t)]
+
+
+def _offered(case: Case, process: Process) -> Iterator[Transition]:
+    """The transitions from the case's state that its kind allows, whoever asks."""
     immediate = case.kind == "immediate"
-    return [
-        t for t in process.from_state(case.state)
-        if not (immediate and "not_immediate" in t.guards) and await role_for(actor, case, t)
-    ]
+    return (t for t in process.from_state(case.state) if not (immediate and "not_immediate" in t.guards))
 
 
 def available_transitions_now(actor: Actor, case: Case, process: Process) -> list[Transition] | None:
     """:func:`available_transitions` when the actor's grants decide it without the database (nearly
     always: only a reviewer's or department head's joint tasks need a read), else None."""
-    immediate = case.kind == "immediate"
     found = []
-    for t in process.from_state(case.state):
-        if immediate and "not_immediate" in t.guards:
-            continue
+    for t in _offered(case, process):
         role = _role_now(actor, case, t)
         if role is _UNDECIDED:
             return None
