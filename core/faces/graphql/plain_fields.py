@@ -8,10 +8,9 @@ once and reads such fields directly: the attribute, then the scalar's or enum's 
 coercion, exactly what the general path ends with. It also keeps graphql-core's collection of an
 operation's sub-fields across requests when nothing in the operation depends on the variables.
 
-A field is plain when it is ``__typename`` or a Strawberry field without a resolver (Strawberry
-marks its resolver ``_is_default``), without arguments or directives, whose type is a scalar, an
-enum, or an object type without an ``is_type_of`` check (its sub-selection is then executed at
-once, without a resolve info for the field). Any other field goes through graphql-core's general
+Which fields are plain is decided in :mod:`core.faces.graphql.plain_objects`; an object (a list's
+row among them) whose selection is all plain is compiled there and read in one loop of its steps
+(:meth:`PlainFieldsExecutor._read_steps`). Any other field goes through graphql-core's general
 path; a plain field whose value is not simply a value (null where null is not allowed, an
 exception, an awaitable, a value the scalar refuses) is completed by graphql-core's general
 completion, which gives the usual result or error.
