@@ -1,5 +1,6 @@
 """`govhall serve`'s socket and supervisor (core.faces.serving): connections accepted by a worker send
-without waiting for delayed ACKs (TCP_NODELAY), and a worker that dies is replaced."""
+without waiting for delayed ACKs (TCP_NODELAY), workers parse HTTP with httptools on uvloop, and a
+worker that dies is replaced."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from core.faces.serving import bind_socket, uvicorn_config
+from core.faces.serving import bind_socket, loaded_config, uvicorn_config
 from tests.cli import GOVHALL, ROOT, free_port
 
 pytestmark = pytest.mark.anyio
@@ -48,6 +49,17 @@ async def test_accepted_connections_have_tcp_nodelay():
         server.should_exit = True
         await task
         sock.close()
+
+
+def test_workers_parse_http_in_c_on_libuv_loop():
+    """httptools and uvloop are dependencies, and uvicorn picks them: about half again as many
+    requests per worker as h11 and asyncio's own loop (bench/load.py)."""
+    import uvloop
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    config = loaded_config(hello, "warning")
+    assert config.http_protocol_class is HttpToolsProtocol
+    assert config.get_loop_factory() is uvloop.new_event_loop
 
 
 def children_of(pid: int) -> set[int]:
