@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import itertools
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from typing import Any, TypeVar
 
@@ -62,11 +62,16 @@ async def models(model: type[M], sql: str, args: Sequence[Any] = ()) -> list[M]:
 
 
 @cache
-def select_list(model: type[Model], alias: str = "", prefix: str = "") -> str:
+def select_list(model: type[Model], alias: str = "", prefix: str = "", *, unread: Collection[str] = ()) -> str:
     """Every column of ``model`` for a hand-written ``SELECT``: ``"t"."col" AS "<prefix>col", …``
-    (``alias``: the table's alias in the query; ``prefix`` tells a joined table's columns apart)."""
+    (``alias``: the table's alias in the query; ``prefix`` tells a joined table's columns apart).
+    The ``unread`` columns come as ``NULL`` (the database neither reads nor sends them)."""
     table = f'"{alias}".' if alias else ""
-    return ", ".join(f'{table}"{column}" AS "{prefix}{column}"' for column in model._meta.fields_db_projection.values())
+
+    def source(column: str) -> str:
+        return "NULL" if column in unread else f'{table}"{column}"'
+
+    return ", ".join(f'{source(column)} AS "{prefix}{column}"' for column in model._meta.fields_db_projection.values())
 
 
 def split_prefixed(row: Mapping[str, Any], prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from tortoise.connection import get_connection
+from tortoise.fields import JSONField
 
 from core.plumbing.models import Case
 from core.plumbing.sql import bounded_read, for_dialect, select_list
@@ -53,26 +55,45 @@ def joint_task(department_ids: Sequence[int], *, open_only: bool) -> str:
     return f'EXISTS (SELECT 1 FROM case_task t WHERE t.case_id = "gh_case"."id" AND t.department_id IN ({ids}){state}{keep})'
 
 
-def _part(where: Conditions, urgent: bool, after: int | None) -> tuple[str, list[Any]]:
+JSON_COLUMNS = frozenset(name for name, f in Case._meta.fields_map.items() if isinstance(f, JSONField))
+"""The case's application data and flags: a list that shows neither leaves them unread (a form's
+data is often kilobytes per row, stored out of line, and decoding it costs more than the rest of the row)."""
+
+
+def _part(where: Conditions, urgent: bool, after: int | None, columns: str) -> tuple[str, list[Any]]:
     conditions = [*where.sql, '"urgent" = ?']
     args = [*where.args, urgent]
     if after is not None:
         conditions.append('"id" > ?')
         args.append(after)
-    sql = f'SELECT {select_list(Case)} FROM "gh_case" WHERE {" AND ".join(conditions)} ORDER BY "id" LIMIT ?'
+    sql = f'SELECT {columns} FROM "gh_case" WHERE {" AND ".join(conditions)} ORDER BY "id" LIMIT ?'
     return f"SELECT * FROM ({sql}) AS {'u' if urgent else 'n'}", [*args]
 
 
-async def case_page(where: Conditions, cursor: tuple[bool, int] | None, limit: int) -> list[Case]:
-    """Up to ``limit`` cases matching ``where`` after ``cursor`` (urgent?, id) in queue order."""
+@cache
+def _columns(without_json: bool) -> str:
+    return select_list(Case, unread=JSON_COLUMNS if without_json else ())
+
+
+async def case_page(where: Conditions, cursor: tuple[bool, int] | None, limit: int, *,
+                    without_json: bool = False) -> list[Case]:
+    """Up to ``limit`` cases matching ``where`` after ``cursor`` (urgent?, id) in queue order.
+
+    ``without_json``: the rows' :data:`JSON_COLUMNS` are left unread (``None``), and the rows are
+    partial models, which Tortoise refuses to save whole."""
+    columns = _columns(without_json)
     parts: list[tuple[str, list[Any]]] = []
     if cursor is None or cursor[0]:
-        parts.append(_part(where, True, cursor[1] if cursor is not None else None))
-    parts.append(_part(where, False, cursor[1] if cursor is not None and not cursor[0] else None))
+        parts.append(_part(where, True, cursor[1] if cursor is not None else None, columns))
+    parts.append(_part(where, False, cursor[1] if cursor is not None and not cursor[0] else None, columns))
     args: list[Any] = []
     for _sql, part_args in parts:
         args += [*part_args, limit]
     union = " UNION ALL ".join(s for s, _ in parts)
     sql = f'SELECT * FROM ({union}) AS page ORDER BY "urgent" DESC, "id" LIMIT {int(limit)}'
     found = await bounded_read(get_connection("default"), for_dialect(sql), args)
-    return [Case._init_from_db(**row) for row in found]
+    rows = [Case._init_from_db(**row) for row in found]
+    if without_json:
+        for row in rows:
+            object.__setattr__(row, "_partial", True)
+    return rows

@@ -784,10 +784,12 @@ async def list_cases(
     after: str | None = None,
     search: str | None = None,
     govhall: GovHall | None = None,
+    without_json: bool = False,
 ) -> CasePage:
     """Urgent cases first (急办件优先), then oldest first: a work queue. Keyset pagination.
     ``search``: only cases whose number, applicant name, ID number, USCC or mobile contains it.
     With ``govhall``, the center and the department come from the app's caches (no statement).
+    ``without_json``: for a list that shows neither the data nor the flags (see ``case_page``).
 
     The urgent cases and the others are read as two ranges of one index each (``urgent, id`` after
     the filter's columns): the second only when the first does not fill the page. So a page costs
@@ -830,6 +832,6 @@ async def list_cases(
         where.add(id_in("id", await matching_case_ids(center.id, search)))
     cursor = decode_cursor(after) if after else None
     first = max(1, min(first, 100))
-    rows = await case_page(where, cursor, first + 1)
+    rows = await case_page(where, cursor, first + 1, without_json=without_json)
     page = rows[:first]
     return CasePage(cases=page, has_next=len(rows) > first, end_cursor=encode_cursor(page[-1]) if page else None)

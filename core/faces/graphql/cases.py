@@ -348,6 +348,15 @@ def _remember(name: str, keys: list[int], found: dict[int, Any], *, memo: dict[A
             cache.departments[key] = row
 
 
+FIELDS_WITHOUT_JSON = frozenset({
+    "__typename", "id", "number", "state", "stateLabel", "kind", "kindLabel", "version", "urgent", "channel",
+    "submittedAt", "acceptedAt", "completedAt", "promisedDue", "legalDue", "deadlineProvisional", "alert",
+    "applicantName", "item", "center", "department",
+})
+"""The case's fields that :func:`case_type` makes from the row's other columns than its data and
+flags (the resolvers may read any column): a list asking for no others leaves those unread."""
+
+
 def case_type(row: CaseRow, ctx: Context, prefetched: Prefetched | None = None) -> CaseType:
     """The GraphQL case of ``row`` for the request ``ctx``; ``prefetched``: what :func:`prefetch`
     made for the page."""
@@ -429,6 +438,7 @@ class Query:
         page = await service.list_cases(
             info.context.actor, center, state=state, kind=kind, alert=alert.value if alert else None,
             department=department, mine=mine, first=first, after=after, search=search, govhall=info.context.govhall,
+            without_json=wanted_below(info, "edges", "node") <= FIELDS_WITHOUT_JSON,
         )
         made = await prefetch(info, page.cases)
         ctx = info.context
