@@ -4,6 +4,7 @@ PostgreSQL one statement (:func:`claim_and_read`), which must read what the clai
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -97,3 +98,55 @@ async def test_a_failed_claim_reads_and_writes_nothing(drive, monkeypatch):
     stale = await drive.act("rev-scjg", accepted, "request_survey", comment="x", version=accepted["version"] - 1)
     assert stale["__typename"] == "UserErrors" and stale["errors"][0]["code"] == "conflict", stale
     assert (await Case.get(id=case.id)).version == accepted["version"]
+
+
+async def test_a_claim_holds_the_case_until_its_transaction_ends(drive):
+    """The claim writes nothing, but locks the case's row as the version's ``UPDATE`` did: another
+    claim of the same version, by a transition or by a change recorded with its event, waits for
+    the holder's transaction; once it commits the new version, the waiter finds the version gone
+    (``conflict``); once it rolls back, the waiter claims the case."""
+    if not sql.is_postgres():
+        pytest.skip("SQLite claims by writing the version: one writer at a time")
+    case_id = int((await drive.submit("app1"))["id"])
+    for ending in ("commit", "rollback"):
+        holder = await Case.get(id=case_id)
+        expected = holder.version
+        held, release = asyncio.Event(), asyncio.Event()
+
+        async def hold() -> None:
+            try:
+                async with in_transaction():
+                    with reading_once(holder):
+                        assert await claim_and_read(holder, expected)
+                    held.set()
+                    await release.wait()
+                    await Case.filter(id=case_id).update(version=expected + 1)  # as the transition's last write
+                    if ending == "rollback":
+                        raise _Rollback
+            except _Rollback:
+                pass
+
+        async def claim_too() -> bool:
+            other = await Case.get(id=case_id)
+            async with in_transaction():
+                with reading_once(other):
+                    return await claim_and_read(other, expected)
+
+        async def update_too() -> int:
+            async with in_transaction():
+                return await Case.filter(id=case_id, version=expected).update(version=expected + 1)
+
+        holding = asyncio.ensure_future(hold())
+        await held.wait()
+        waiters = [asyncio.ensure_future(claim_too()), asyncio.ensure_future(update_too())]
+        await asyncio.sleep(0.2)
+        assert not any(w.done() for w in waiters)  # both wait for the holder's lock
+        release.set()
+        await holding
+        claimed, updated = await asyncio.gather(*waiters)
+        if ending == "commit":
+            assert (claimed, updated) == (False, 0)
+            assert (await Case.get(id=case_id)).version == expected + 1
+        else:  # the holder's version never happened: one waiter claims, the other then waits for it
+            assert claimed is True or updated == 1
+            assert (await Case.get(id=case_id)).version in (expected, expected + 1)

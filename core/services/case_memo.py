@@ -288,10 +288,17 @@ def _case_rows_sql(postgres: bool, keys: tuple[str, ...]) -> str:
 
 @cache
 def _claim_rows_sql(keys: tuple[str, ...]) -> str:
-    """PostgreSQL: the version claim of :func:`claim_and_read` as a data-modifying CTE, then a row
-    ``part`` -1 when it claimed the case, then the parts ``keys``, read only if it did (so the
-    timers are locked after the case's row, never without it)."""
-    claim = 'WITH "claim" AS (UPDATE "gh_case" SET "version" = ? WHERE "id" = ? AND "version" = ? RETURNING "id") '
+    """PostgreSQL: the version claim of :func:`claim_and_read` as a CTE, then a row ``part`` -1 when
+    it claimed the case, then the parts ``keys``, read only if it did (so the timers are locked
+    after the case's row, never without it).
+
+    The claim locks the row as an ``UPDATE`` of its version would (``FOR NO KEY UPDATE``: the same
+    lock, the same wait and recheck of ``version = ?`` on the newest row), but writes nothing: the
+    transition's last write sets the version with the rest of the case. Updating the row twice in
+    one transaction made the second update check every foreign key of the row again (a row its own
+    transaction wrote is checked whether its keys changed or not) and wrote two row versions."""
+    claim = ('WITH "claim" AS MATERIALIZED (SELECT "id" FROM "gh_case" WHERE "id" = ? AND "version" = ? '
+             'FOR NO KEY UPDATE) ')
     gate = ' AND EXISTS (SELECT 1 FROM "claim")'
     return for_dialect(claim + _union(True, keys, gate, first=("-1", 'FROM "claim"')), postgres=True)
 
@@ -311,10 +318,11 @@ async def read_case(case: Case) -> None:
 
 
 async def claim_and_read(case: Case, expected: int) -> bool:
-    """In a transition of ``case`` (PostgreSQL): claim it, ``UPDATE … SET version = expected + 1
-    WHERE version = expected``, and read its rows (:func:`read_case`) in the same statement, in
-    that order: the case's row is locked first, its timers after it, and nothing is read when
-    the claim fails. Returns whether it claimed the case.
+    """In a transition of ``case`` (PostgreSQL): claim it, lock its row ``WHERE version = expected``
+    as ``UPDATE … SET version = expected + 1`` would (the caller's last write sets the version),
+    and read its rows (:func:`read_case`) in the same statement, in that order: the case's row is
+    locked first, its timers after it, and nothing is read when the claim fails. Returns whether
+    it claimed the case.
 
     The rows come from the statement's snapshot, taken before the claim waited for a transaction
     that held the case's row, if any: every writer that holds that lock and writes the case's
@@ -325,7 +333,7 @@ async def claim_and_read(case: Case, expected: int) -> bool:
     if memo is None or not case.id:
         raise RuntimeError("claim_and_read outside a transition of its case")
     keys = tuple(key for key in _parts(True) if key not in memo)
-    args = [expected + 1, case.id, expected, *_part_args(case, True, keys)]
+    args = [case.id, expected, *_part_args(case, True, keys)]
     _, found = await get_connection("default").execute_query(_claim_rows_sql(keys), args)
     if not found or found[0]["part"] != -1:
         return False
