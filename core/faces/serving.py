@@ -43,14 +43,24 @@ def keep_heap_small() -> None:
     MiB; after the first such block is freed, glibc raises its mmap threshold and serves the next
     ones from the heap, where they stay resident: a worker grew by ~20 MiB at its first login.
     Fixing the threshold (at glibc's default) keeps such blocks in their own mappings."""
-    import ctypes
-    import ctypes.util
-
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = _libc()
         libc.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
     except (OSError, AttributeError):  # not glibc: nothing to tune
         pass
+
+
+def _libc() -> Any:
+    """glibc by its usual name; else the C library ``find_library`` finds (it runs ``ldconfig -p``
+    in a child process: a few ms of every start where glibc's name already answers)."""
+    import ctypes
+
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        import ctypes.util
+
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
 
 
 @contextlib.contextmanager
