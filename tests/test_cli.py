@@ -122,3 +122,40 @@ def test_items_load_checks_every_file_then_publishes_into_every_center(upgraded_
     assert "ia：已发布 test-permit 第1版" in loaded.stdout and "ib：已发布 test-permit 第1版" in loaded.stdout
     again = run(["items", "load", str(folder), "--center", "ia"], upgraded_db)
     assert again.returncode == 0 and "发布 0 个事项" in again.stdout
+
+
+def _serve_until_healthy(url: str) -> None:
+    """`govhall serve` on ``url`` until /healthz answers (at most a minute), then stopped."""
+    port = free_port()
+    env = {**os.environ, "GOVHALL_DATABASE_URL": url, "GOVHALL_SWEEP_SECONDS": "0"}
+    server = subprocess.Popen(GOVHALL + ["serve", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json() == {"status": "ok"}
+                return
+            except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"server did not start: {server.stderr.read() if server.poll() is not None else 'timeout'}")
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_serve_upgrades_a_new_database_before_answering(cli_db):
+    """A database the start-up check finds out of date (here: empty) is upgraded before the first answer."""
+    _serve_until_healthy(cli_db)
+    upgrade = run(["db", "upgrade"], cli_db)
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert "无（数据库已是最新）" in upgrade.stdout
+
+
+def test_serve_reports_an_unreachable_database_in_one_line():
+    """The check's error is reported by the command in one line, with status 3."""
+    closed = f"postgres://postgres@127.0.0.1:{free_port()}/nowhere"
+    result = run(["serve", "--port", str(free_port())], closed)
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
