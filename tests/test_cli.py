@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -79,53 +81,17 @@ def test_serve_answers_centers_over_tcp(cli_db):
     """A real `govhall demo` then `govhall serve` process, asked over TCP."""
     demo = run(["demo"], cli_db)
     assert demo.returncode == 0, demo.stderr
-    port = free_port()
-    env = {**os.environ, "GOVHALL_DATABASE_URL": cli_db}
-    server = subprocess.Popen(GOVHALL + ["serve", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                response = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ centers { code name plugins } }"}, timeout=5)
-                break
-            except httpx.TransportError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"server did not start: {server.stderr.read() if server.poll() is not None else 'timeout'}")
-                time.sleep(0.3)
+    with serving(cli_db) as port:
+        response = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ centers { code name plugins } }"}, timeout=5)
         assert response.status_code == 200
         centers = {c["code"]: c for c in response.json()["data"]["centers"]}
         assert "lianzhou" in centers and "wengyuan" in centers
         assert "one_window" in centers["wengyuan"]["plugins"] or centers["wengyuan"]["plugins"] == []
-        assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
-def test_items_load_checks_every_file_then_publishes_into_every_center(upgraded_db, tmp_path):
-    from tests.hall import PERMIT
-
-    for code in ("ia", "ib"):
-        path = tmp_path / f"{code}.json"
-        path.write_text(json.dumps(center_doc(code), ensure_ascii=False), "utf-8")
-        assert run(["center", "load", str(path)], upgraded_db).returncode == 0
-    folder = tmp_path / "items"
-    folder.mkdir()
-    (folder / "good.json").write_text(json.dumps(PERMIT, ensure_ascii=False), "utf-8")
-    (folder / "bad.json").write_text(json.dumps({**PERMIT, "code": "bad-one", "legalDays": -3}, ensure_ascii=False), "utf-8")
-    refused = run(["items", "load", str(folder)], upgraded_db)
-    assert refused.returncode == 2 and "bad.json" in refused.stderr and "/legalDays" in refused.stderr
-    (folder / "bad.json").unlink()
-    loaded = run(["items", "load", str(folder)], upgraded_db)
-    assert loaded.returncode == 0, loaded.stderr
-    assert "ia：已发布 test-permit 第1版" in loaded.stdout and "ib：已发布 test-permit 第1版" in loaded.stdout
-    again = run(["items", "load", str(folder), "--center", "ia"], upgraded_db)
-    assert again.returncode == 0 and "发布 0 个事项" in again.stdout
-
-
-def _serve_until_healthy(url: str) -> None:
-    """`govhall serve` on ``url`` until /healthz answers (at most a minute), then stopped."""
+@contextlib.contextmanager
+def serving(url: str) -> Iterator[int]:
+    """`govhall serve` on ``url``, yielding its port once /healthz answers (at most a minute); then stopped."""
     port = free_port()
     env = {**os.environ, "GOVHALL_DATABASE_URL": url, "GOVHALL_SWEEP_SECONDS": "0"}
     server = subprocess.Popen(GOVHALL + ["serve", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env,
@@ -135,11 +101,12 @@ def _serve_until_healthy(url: str) -> None:
         while True:
             try:
                 assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json() == {"status": "ok"}
-                return
+                break
             except httpx.TransportError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(f"server did not start: {server.stderr.read() if server.poll() is not None else 'timeout'}")
                 time.sleep(0.3)
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -147,7 +114,8 @@ def _serve_until_healthy(url: str) -> None:
 
 def test_serve_upgrades_a_new_database_before_answering(cli_db):
     """A database the start-up check finds out of date (here: empty) is upgraded before the first answer."""
-    _serve_until_healthy(cli_db)
+    with serving(cli_db):
+        pass
     upgrade = run(["db", "upgrade"], cli_db)
     assert upgrade.returncode == 0, upgrade.stderr
     assert "无（数据库已是最新）" in upgrade.stdout
