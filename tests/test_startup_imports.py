@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 
-from core.faces.serving import collector_paused
+from core.faces.serving import YOUNG_OBJECTS_PER_COLLECTION, collector_paused, freeze_startup_objects
 from tests.test_cli import ROOT
 
 LAZY = ("weasyprint", "openpyxl", "httpx", "jinja2", "segno", "core.services.documents.render")
@@ -92,3 +92,14 @@ def test_the_collector_paused_for_start_up_comes_back_on():
         assert not gc.isenabled(), "a collector that was off stays off"
     finally:
         gc.enable()
+
+
+def test_a_server_collects_its_young_objects_less_often_after_freezing_what_start_up_made():
+    before = gc.get_threshold()
+    try:
+        freeze_startup_objects()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (YOUNG_OBJECTS_PER_COLLECTION, *before[1:])
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
