@@ -551,9 +551,9 @@ async def _moving(case: Case) -> AsyncIterator[None]:
 
 
 @cache
-def _claim_sql(postgres: bool) -> str:
-    """A transition's version claim, built once."""
-    return for_dialect('UPDATE "gh_case" SET "version" = ? WHERE "id" = ? AND "version" = ?', postgres)
+def _claim_sql() -> str:
+    """A transition's version claim on SQLite (PostgreSQL's locks the row: ``case_memo.claim_and_read``), built once."""
+    return for_dialect('UPDATE "gh_case" SET "version" = ? WHERE "id" = ? AND "version" = ?', False)
 
 
 async def transition_case(
@@ -605,7 +605,7 @@ async def transition_case(
         if is_postgres():
             claimed = await claim_and_read(case, expected)
         else:
-            claimed = (await get_connection("default").execute_query(_claim_sql(False), [expected + 1, case.id, expected]))[0]
+            claimed = (await get_connection("default").execute_query(_claim_sql(), [expected + 1, case.id, expected]))[0]
         if not claimed:
             raise _conflict(await Case.get(id=case.id), process)
         case.version = expected + 1

@@ -18,6 +18,7 @@ from core.plumbing.models import CaseEvent, Center, CaseTask, Department, Docume
 from core.plumbing.sql import bounded_read
 
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 
 
 def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
@@ -39,39 +40,35 @@ def selected_below(selections: Iterable[Selection], *path: str) -> set[str]:
 
 def wanted_below(info: Any, *path: str) -> frozenset[str]:
     """:func:`selected_below` the field ``info`` resolves (``info.selected_fields``' own selections),
-    kept per field node: the parse cache hands every request of a text the same nodes, and names
-    depend on nothing else (Strawberry converts the whole selection on every call)."""
+    kept per field node (Strawberry converts the whole selection on every call)."""
     node = info._raw_info.field_nodes[0]
-    key = (id(node), path)
-    kept = _wanted.get(key)
-    if kept is not None and kept[0] is node:
-        return kept[1]
-    found = frozenset(selected_below([s for field in info.selected_fields for s in field.selections], *path))
-    if len(_wanted) >= 1024:
-        _wanted.clear()
-    _wanted[key] = (node, found)  # the node is kept alive with its id
-    return found
-
-
-_wanted: dict[tuple[int, tuple[str, ...]], tuple[Any, frozenset[str]]] = {}
+    return _per_node(node, ("wanted", path), lambda: frozenset(
+        selected_below([s for field in info.selected_fields for s in field.selections], *path)))
 
 
 def selects_directly(field_nodes: Sequence[Any], fragments: Mapping[str, Any], name: str) -> bool:
     """Whether a field (its nodes in the operation) selects ``name`` in its own selection set, through
     fragments too, whatever their directives say (so a caller may read ahead for nothing, never
-    miss). Kept per field node (the parse cache hands every request of a text the same nodes)."""
-    key = (id(field_nodes[0]), name)
-    kept = _selects.get(key)
-    if kept is not None and kept[0] is field_nodes[0]:
-        return kept[1]
-    found = any(_selects_in(node.selection_set, fragments, name, set()) for node in field_nodes)
-    if len(_selects) >= 1024:
-        _selects.clear()
-    _selects[key] = (field_nodes[0], found)  # the node is kept alive with its id
+    miss). Kept per field node."""
+    return _per_node(field_nodes[0], ("selects", name), lambda: any(
+        _selects_in(node.selection_set, fragments, name, set()) for node in field_nodes))
+
+
+def _per_node(node: Any, question: tuple[Any, ...], answer: Callable[[], R]) -> R:
+    """``answer()`` to ``question`` about a field node, kept: the parse cache hands every request of
+    a text the same nodes, and these answers depend on nothing else."""
+    key = (id(node), question)
+    kept = _answers.get(key)
+    if kept is not None and kept[0] is node:
+        return kept[1]  # type: ignore[no-any-return]
+    found = answer()
+    if len(_answers) >= 2048:
+        _answers.clear()
+    _answers[key] = (node, found)  # the node is kept alive with its id
     return found
 
 
-_selects: dict[tuple[int, str], tuple[Any, bool]] = {}
+_answers: dict[tuple[int, tuple[Any, ...]], tuple[Any, Any]] = {}
 
 
 def _selects_in(selection_set: Any, fragments: Mapping[str, Any], name: str, seen: set[str]) -> bool:
