@@ -6,11 +6,16 @@ app's sign-in cache as a server on PostgreSQL does."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from tortoise.connection import get_connection
 
 from core.plumbing.db import create_schema_directly
+from core.plumbing.settings import Settings
+from core.services.outbox.dispatch import OutboxConfig, run_dispatcher
+from core.services.outbox.lifespan import stop_dispatcher
 from core.services.sessions import start_session_cache, stop_session_cache
 
 
@@ -27,3 +32,15 @@ async def fresh_schema(govhall: Any) -> None:
         if cache is None or cache.listener.listening:
             return
         await asyncio.sleep(0.01)
+
+
+@asynccontextmanager
+async def delivering(govhall: Any, poll_seconds: float = Settings().outbox_seconds) -> AsyncIterator[None]:
+    """The outbox dispatcher, as ``govhall serve`` runs it beside the requests, started once
+    :func:`fresh_schema` has made its table: a benchmark's app is created with ``outbox_seconds=0``,
+    or its lifespan would start the dispatcher on a database without tables."""
+    task = asyncio.create_task(run_dispatcher(govhall, OutboxConfig.from_env(poll_seconds=poll_seconds)))
+    try:
+        yield
+    finally:
+        await stop_dispatcher(task)

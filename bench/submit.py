@@ -35,7 +35,7 @@ from starlette.responses import JSONResponse  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 from tortoise.connection import get_connection  # noqa: E402
 
-from bench.schema import fresh_schema  # noqa: E402
+from bench.schema import delivering, fresh_schema  # noqa: E402
 from core.faces.app import create_app  # noqa: E402
 from core.plumbing.models import Case, Center, ItemVersion, User  # noqa: E402
 from core.plumbing.settings import Settings  # noqa: E402
@@ -153,12 +153,12 @@ async def measure(gql: Gql, http: httpx.AsyncClient, token: str, clerk: str, ids
 async def run_one(url: str, n: int, small: int, large: int) -> dict[str, Any]:
     """Measure on one database; returns the medians (ms) at ``small`` stored cases (and ``large``)."""
     settings = Settings(database_url=url, token_hours=2, password_hashing=TEST_PASSWORD_HASHING,
-                        sweep_seconds=0, log_requests=False)
+                        sweep_seconds=0, outbox_seconds=0, log_requests=False)
     app = create_app(settings)
     app.router.routes.append(bare_route())
     async with app.router.lifespan_context(app):
         await fresh_schema(app.state.govhall)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
+        async with delivering(app.state.govhall), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
             gql = Gql(http)
             hall = await build_hall(app.state.govhall, gql)
             center = await Center.get(code="hall")

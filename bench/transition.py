@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
 
-from bench.schema import fresh_schema  # noqa: E402
+from bench.schema import delivering, fresh_schema  # noqa: E402
 from bench.submit import SUBMIT_LEAN, Gql, bare_route  # noqa: E402
 from core.faces.app import create_app  # noqa: E402
 from core.services.documents.rendering import render_due  # noqa: E402
@@ -87,13 +87,13 @@ async def main() -> None:
     parser.add_argument("--worker", action="store_true", help="run the render worker during the measurement")
     args = parser.parse_args()
     url = os.environ.get("GOVHALL_BENCH_DATABASE") or f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3"
-    settings = Settings(database_url=url, token_hours=2, password_hashing=TEST_PASSWORD_HASHING, sweep_seconds=0,
+    settings = Settings(database_url=url, token_hours=2, password_hashing=TEST_PASSWORD_HASHING, sweep_seconds=0, outbox_seconds=0,
                         render_seconds=5 if args.worker else 0, log_requests=False)
     app = create_app(settings)
     app.router.routes.append(bare_route())
     async with app.router.lifespan_context(app):
         await fresh_schema(app.state.govhall)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
+        async with delivering(app.state.govhall), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
             gql = Gql(http)
             govhall = app.state.govhall
             hall = await build_hall(govhall, gql)
