@@ -24,6 +24,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from core.plumbing.errors import UserError
+    from core.services.accounts import Actor
     from core.plumbing.models import Case, CaseEvent, Center, Department, ItemVersion, Timer, User
     from core.services.workflow import TransitionContext
 
@@ -154,6 +155,15 @@ def case_changed(center: Center, case: Case, event: CaseEvent) -> None:
     """Called after a case change has been committed (submit, transition, alert). Use it to
     notify people or update a plugin's own records; an exception here is logged, not raised,
     because the change itself already happened. Returns nothing."""
+
+
+@hookspec
+def demo_data(center: Center, actor: Actor) -> Sequence[str] | None:
+    """Called by ``govhall demo`` once per demo center that enables this plugin, after the demo
+    centers, users (with their roles) and items exist. ``actor``: the demo's administrator (the
+    ``admin`` role in every demo center), to add this plugin's demo rows for ``center`` through the
+    plugin's own services. ``govhall demo`` may run again over an existing demo: change what exists
+    rather than add it twice. Returns lines (Chinese) saying what it added, or None."""
 
 
 @hookspec

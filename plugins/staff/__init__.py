@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from types import ModuleType
 
-from core.api import hookimpl
+from core.api import Actor, Center, hookimpl
 
 from . import hookspecs
+from .demo import add_demo_register
 from .graphql import Mutation, Query
 
 
@@ -33,3 +34,9 @@ def register_hookspecs() -> ModuleType:
 @hookimpl
 def register_graphql() -> Mapping[str, Sequence[type]]:
     return {"query": [Query], "mutation": [Mutation]}
+
+
+@hookimpl
+async def demo_data(center: Center, actor: Actor) -> list[str]:
+    """The demo's staff register (:mod:`.demo`)."""
+    return await add_demo_register(center, actor)

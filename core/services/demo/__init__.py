@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core.services.accounts import add_user, grant_role
+from core.services.accounts import Actor, Grant, add_user, grant_role
 from core.services.centers import load_center
+from core.services.plugins import acall
 from core.plumbing.models import Center, User
 from core.plumbing.resources import shipped_dir
 from core.services.runtime import GovHall
@@ -65,6 +66,18 @@ async def build_demo(govhall: GovHall) -> list[str]:
                     await grant_role(user, centers[code], role, department_code=department)
     lines.append(f"演示用户 {len(DEMO_USERS)} 个，密码均为 {DEMO_PASSWORD}（见 README）")
     lines.extend(await _demo_items(govhall, list(centers.values())))
+    lines.extend(await _plugin_demo_data(govhall, list(centers.values())))
+    return lines
+
+
+async def _plugin_demo_data(govhall: GovHall, centers: list[Center]) -> list[str]:
+    """Each enabled plugin's own demo rows (its ``demo_data`` hook), added as the demo's administrator."""
+    admin = Actor(user=await User.get(username="admin"),
+                  grants=[Grant(role="admin", center_id=c.id, center_code=c.code) for c in centers])
+    lines = []
+    for center in centers:
+        for group in await acall(govhall.hub.for_center(center).demo_data, center=center, actor=admin):
+            lines.extend(f"  {center.code}：{line}" for line in group or ())
     return lines
 
 

@@ -1,0 +1,50 @@
+"""The demo's staff register (人员名册): the demo centers' window staff, reviewers, head and
+supervisor on the register, with their windows, AB岗 partners and attendance cards, so that the
+register, attendance and leave screens have people in them from the first start."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from core.api import Actor, Center
+
+from .register import RecordInput, save_record
+
+# center -> entries in the order they are saved: a partner is on the register before whoever names
+# them. The center's own people (department ``zwb``) have no minimum term; those the departments
+# post to the center take the center's (``settings.staff.minTermMonths``).
+DEMO_REGISTER: dict[str, Sequence[RecordInput]] = {
+    "lianzhou": (
+        RecordInput("lz-clerk", "window_staff", date(2025, 3, 1), department="zwb", window="ZH01", min_term_months=0,
+                    card="LZ0001"),
+        RecordInput("lz-pickup", "window_staff", date(2025, 3, 1), department="zwb", window="CJ01", min_term_months=0,
+                    partner="lz-clerk", card="LZ0002"),
+        RecordInput("lz-scjg", "window_staff", date(2025, 6, 1), department="scjg", window="W05", card="LZ0005"),
+        RecordInput("lz-gaj", "window_staff", date(2025, 6, 1), department="gaj", window="ZH01",
+                    partner="lz-scjg", card="LZ0006"),
+        RecordInput("lz-zjj", "window_staff", date(2025, 9, 1), department="zjj", window="W04", card="LZ0007"),
+        RecordInput("lz-fgj", "window_staff", date(2025, 9, 1), department="fgj", window="W01",
+                    partner="lz-zjj", card="LZ0008"),
+        RecordInput("lz-hbj", "window_staff", date(2026, 1, 5), department="hbj", window="W03",
+                    partner="lz-fgj", card="LZ0009"),
+        RecordInput("lz-head", "window_leader", date(2024, 9, 1), department="zwb", min_term_months=0, card="LZ0010"),
+        RecordInput("lz-super", "supervision", date(2024, 9, 1), department="zwb", min_term_months=0, card="LZ0011"),
+    ),
+    "kunshan": (
+        RecordInput("ks-clerk", "window_staff", date(2025, 4, 1), department="zwb", window="ZH01", card="KS0001"),
+        RecordInput("ks-fgj", "window_staff", date(2025, 4, 1), department="fgj", window="W02",
+                    partner="ks-clerk", card="KS0002"),
+        RecordInput("ks-head", "window_leader", date(2024, 10, 8), department="zwb", card="KS0003"),
+        RecordInput("ks-super", "supervision", date(2024, 10, 8), department="zwb", min_term_months=0, card="KS0004"),
+    ),
+}
+
+
+async def add_demo_register(center: Center, actor: Actor) -> list[str]:
+    """Save the center's demo entries (as the register's keeper would: every check applies); saving
+    again changes the same entries."""
+    entries = DEMO_REGISTER.get(center.code, ())
+    for entry in entries:
+        await save_record(actor, center.code, entry)
+    return [f"人员名册 {len(entries)} 人（考勤卡号 {entries[0].card} 起）"] if entries else []
