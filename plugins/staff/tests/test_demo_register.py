@@ -27,6 +27,8 @@ async def test_the_demo_fills_the_register_once(app, govhall, gql):
     assert (gaj["department"], gaj["window"], gaj["postedOn"], gaj["minTermMonths"], gaj["termEndsOn"], gaj["partner"],
             gaj["card"]) == ("gaj", "ZH01", "2025-06-01", 24, "2027-06-01", "lz-scjg", "LZ0006")
     assert (register["lz-clerk"]["minTermMonths"], register["lz-clerk"]["termEndsOn"]) == (0, None)
+    # AB岗 partners named both ways
+    assert (register["lz-clerk"]["partner"], register["lz-pickup"]["partner"]) == ("lz-pickup", "lz-clerk")
     assert register["lz-pickup"]["partnerName"] == "陈敏（连州综合窗口）"
     await build_demo(govhall)
     again = (await gql(REGISTER, {"c": "lianzhou"}, token=token))["staffRegister"]
