@@ -2,6 +2,10 @@
 person's own session or a card reader registered at a window, never for someone else. Late, early
 and absent half days follow from the center's office hours (the first period is the morning, the
 last the afternoon) and its working-day calendar; approved leave covers its half days.
+
+Days count from the day the center began keeping attendance (:func:`attendance_start`), never
+before: a center that registers its staff today does not find them all absent for the months
+since their posting dates.
 """
 
 from __future__ import annotations
@@ -116,6 +120,7 @@ class DaySheet:
 class PersonMonth:
     record: StaffRecord
     days: list[DaySheet]
+    counted_from: date | None = None  # see counted_from()
 
     def halves(self) -> list[Half]:
         return [h for d in self.days if d.workday for h in (d.am, d.pm)]
@@ -136,11 +141,37 @@ class PersonMonth:
         return sum(1 for d in self.days if d.early)
 
 
-def _half(day: date, half: str, today: date, posted: date, leave: dict[tuple[date, str], str],
+@dataclass(frozen=True)
+class AttendanceStart:
+    """The first day a center's attendance counts (None: not yet, nobody has clocked in) and why."""
+
+    day: date | None
+    source: str  # "setting" (settings.staff.attendanceFrom), "first_clock_in" or "none"
+
+
+async def attendance_start(center: Center) -> AttendanceStart:
+    """``settings.staff.attendanceFrom`` when the center set it, else the day of the center's first
+    clock-in: before a center keeps attendance, nobody's days count as attended or absent."""
+    configured = ((center.settings or {}).get("staff") or {}).get("attendanceFrom")
+    try:
+        if configured:
+            return AttendanceStart(date.fromisoformat(configured), "setting")
+    except ValueError:  # the center file's pattern lets "2026-02-30" through: as if unset
+        pass
+    first = await ClockIn.filter(center_id=center.id).order_by("day").first()
+    return AttendanceStart(first.day, "first_clock_in") if first is not None else AttendanceStart(None, "none")
+
+
+def counted_from(record: StaffRecord, start: AttendanceStart) -> date | None:
+    """The first day of ``record``'s that counts: its posting date, not before the center's start."""
+    return None if start.day is None else max(record.posted_on, start.day)
+
+
+def _half(day: date, half: str, today: date, counted: date | None, leave: dict[tuple[date, str], str],
           clocked: datetime | None, start: time) -> Half:
     if (day, half) in leave:
         return Half("leave", leave[(day, half)])
-    if day >= today or day < posted:
+    if day >= today or counted is None or day < counted:
         return Half("future")
     if clocked is None:
         return Half("absent")
@@ -149,8 +180,9 @@ def _half(day: date, half: str, today: date, posted: date, leave: dict[tuple[dat
 
 async def sheets(center: Center, records: list[StaffRecord], first: date, last: date) -> list[PersonMonth]:
     """Each person's days from ``first`` to ``last``: only days before today count as attended or
-    absent, and only from the posting date on."""
+    absent, and only from the posting date on, once the center keeps attendance (:func:`counted_from`)."""
     calendar = await calendar_for(center)
+    begun = await attendance_start(center)
     (am_start, _), (pm_start, pm_end) = office_periods(center)
     today = now().astimezone(CENTER_TZ).date()
     ids = [r.user_id for r in records]  # type: ignore[attr-defined]
@@ -161,6 +193,7 @@ async def sheets(center: Center, records: list[StaffRecord], first: date, last: 
     out = []
     for record in records:
         own_leave = leave.get(record.user_id, {})  # type: ignore[attr-defined]
+        counted = counted_from(record, begun)
         days: list[DaySheet] = []
         day = first
         while day <= last:
@@ -173,7 +206,7 @@ async def sheets(center: Center, records: list[StaffRecord], first: date, last: 
                     day=day,
                     half="am",
                     today=today,
-                    posted=record.posted_on,
+                    counted=counted,
                     leave=own_leave,
                     clocked=got.get("am_in"),
                     start=am_start,
@@ -182,7 +215,7 @@ async def sheets(center: Center, records: list[StaffRecord], first: date, last: 
                     day=day,
                     half="pm",
                     today=today,
-                    posted=record.posted_on,
+                    counted=counted,
                     leave=own_leave,
                     clocked=got.get("pm_in"),
                     start=pm_start,
@@ -191,7 +224,7 @@ async def sheets(center: Center, records: list[StaffRecord], first: date, last: 
                 early = pm.status in ("ok", "late") and (out_at is None or out_at.astimezone(CENTER_TZ).time() < pm_end)
                 days.append(DaySheet(day=day, workday=True, am=am, pm=pm, early=early, clock_ins=got))
             day += timedelta(days=1)
-        out.append(PersonMonth(record, days))
+        out.append(PersonMonth(record, days, counted))
     return out
 
 
@@ -222,6 +255,13 @@ async def month_sheet(actor: Actor, center_code: str, month: str, username: str 
     center = await staff_center(center_code)
     first, last = month_bounds(month)
     return await sheets(center, await visible_records(actor, center, username), first, last)
+
+
+async def start_of(actor: Actor, center_code: str) -> AttendanceStart:
+    """:func:`attendance_start` of the center, for anyone signed in there."""
+    center = await staff_center(center_code)
+    actor.require_login()
+    return await attendance_start(center)
 
 
 async def today(actor: Actor, center_code: str) -> list[ClockIn]:

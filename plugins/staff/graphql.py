@@ -15,9 +15,9 @@ from core.api import Info, UserErrors, mutation_result, removal_decisions
 
 from . import attendance, leave, register, standing
 from .graphql_types import (
-    AttendanceSheetType, ClockDeviceType, ClockInType, LeaveInputType, LeaveRequestType, RegisteredDeviceType,
-    StaffRecordInput, StaffRecordType, StandingType, clock_in_type, device_type, leave_type, record_type, removal_label,
-    sheet_type, standing_type,
+    AttendanceSheetType, AttendanceStartType, ClockDeviceType, ClockInType, LeaveInputType, LeaveRequestType,
+    RegisteredDeviceType, StaffRecordInput, StaffRecordType, StandingType, clock_in_type, device_type, leave_type,
+    record_type, removal_label, sheet_type, standing_type, start_type,
 )
 from .models import ClockIn, LeaveRequest
 
@@ -60,6 +60,10 @@ class Query:
     @strawberry.field(description="月度考勤表（month: YYYY-MM）：监督人员看全部或指定人员，其他人看本人的")
     async def attendance_sheet(self, info: Info, center: str, month: str, username: str | None = None) -> list[AttendanceSheetType]:
         return [sheet_type(s) for s in await attendance.month_sheet(info.context.actor, center, month, username)]
+
+    @strawberry.field(description="本中心考勤的起算日（中心设置 staff.attendanceFrom，否则第一次刷卡之日）")
+    async def attendance_start(self, info: Info, center: str) -> AttendanceStartType:
+        return start_type(await attendance.start_of(info.context.actor, center))
 
     @strawberry.field(description="请假单：监督人员看全部，其他人看本人的和待本人审批的")
     async def leave_requests(self, info: Info, center: str, status: str | None = None) -> list[LeaveRequestType]:

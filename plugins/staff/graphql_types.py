@@ -8,7 +8,7 @@ import strawberry
 
 from core.api import CENTER_TZ, RemovalDecision
 
-from .attendance import MARKS, DaySheet, Half, PersonMonth
+from .attendance import MARKS, AttendanceStart, DaySheet, Half, PersonMonth
 from .leave import STEPS
 from .models import LEAVE_KINDS, LEAVE_STATUS, POSITIONS, SLOTS, ClockDevice, ClockIn, LeaveRequest, StaffRecord
 from .register import term_ends
@@ -201,13 +201,33 @@ class AttendanceSheetType:
     late_count: int
     early_count: int
     absent_days: float
+    counted_from: date | None = strawberry.field(
+        description="此人考勤的起算日：进驻日期，但不早于本中心考勤起算日；本中心尚未开始考勤时为空")
 
 
 def sheet_type(s: PersonMonth) -> AttendanceSheetType:
     u = s.record.user
     return AttendanceSheetType(username=u.username, display_name=u.display_name or u.username,
                                days=[day_type(d) for d in s.days], late_count=s.late, early_count=s.early,
-                               absent_days=s.absent_days)
+                               absent_days=s.absent_days, counted_from=s.counted_from)
+
+
+START_SOURCES = {
+    "setting": "中心设置的考勤起算日期",
+    "first_clock_in": "本中心第一次刷卡之日",
+    "none": "本中心尚未有人刷卡，尚未开始计算考勤",
+}
+
+
+@strawberry.type(name="AttendanceStart", description="本中心考勤的起算日：此前的日子不计出勤或旷工")
+class AttendanceStartType:
+    day: date | None = strawberry.field(description="起算日；尚未开始考勤时为空")
+    source: str = strawberry.field(description="setting（中心设置 staff.attendanceFrom）、first_clock_in 或 none")
+    source_label: str
+
+
+def start_type(start: AttendanceStart) -> AttendanceStartType:
+    return AttendanceStartType(day=start.day, source=start.source, source_label=START_SOURCES[start.source])
 
 
 @strawberry.type(name="StandingReason", description="不发考核奖或退回部门的原因")

@@ -58,11 +58,17 @@ async function attendanceTab(page, c, isCurrent) {
   const show = async () => {
     const m = month.value || thisMonth();
     const data = await gql(`query($c: String!, $m: String!, $y: Int!) {
+        attendanceStart(center: $c) { day sourceLabel }
         attendanceSheet(center: $c, month: $m) { username displayName lateCount earlyCount absentDays days { date workday mark } }
         staffMonthStanding(center: $c, month: $m) { username displayName personalLeaveDays sickLeaveDays absentDays bonus reasons { message } }
         staffYearStanding(center: $c, year: $y) { username displayName personalLeaveDays sickLeaveDays absentDays bonus returnedToDepartment reasons { message } } }`,
     { c: c.code, m, y: Number(m.slice(0, 4)) });
-    sheetHost.replaceChildren(sheetTable(data.attendanceSheet));
+    const start = data.attendanceStart;
+    sheetHost.replaceChildren(
+      h("p", { class: "muted", id: "attendance-start" }, start.day
+        ? `考勤自${fmt.date(start.day)}起计（${start.sourceLabel}），此前的日子不计出勤或旷工；进驻日期在后的，自进驻日期起计。`
+        : `${start.sourceLabel}：自第一次刷卡之日起计考勤，也可在中心设置中指定考勤起算日期。`),
+      sheetTable(data.attendanceSheet));
     standingHost.replaceChildren(
       h("h3", null, "当月考核奖"),
       table([["姓名", (r) => r.displayName], ["事假（天）", (r) => fmt.number(r.personalLeaveDays)], ["病假（天）", (r) => fmt.number(r.sickLeaveDays)],

@@ -50,7 +50,7 @@ STANDING_FIELDS = "username personalLeaveDays sickLeaveDays absentDays lateCount
 MONTH = f"query($c: String!, $m: String!, $u: String) {{ staffMonthStanding(center: $c, month: $m, username: $u) {{ {STANDING_FIELDS} }} }}"
 YEAR = f"query($c: String!, $y: Int!, $u: String) {{ staffYearStanding(center: $c, year: $y, username: $u) {{ {STANDING_FIELDS} }} }}"
 SHEET = """query($c: String!, $m: String!, $u: String) { attendanceSheet(center: $c, month: $m, username: $u) {
-  username lateCount earlyCount absentDays days { date workday am pm early mark clockIns } } }"""
+  username lateCount earlyCount absentDays countedFrom days { date workday am pm early mark clockIns } } }"""
 
 
 class StaffDriver(CaseDriver):

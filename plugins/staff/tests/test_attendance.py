@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from .drive import CLOCK_IN, DEVICE_CLOCK_IN, REGISTER_DEVICE, SHEET, build_staff, codes
+from core.plumbing.models import Center
+
+from .drive import CLOCK_IN, DEVICE_CLOCK_IN, REGISTER_DEVICE, SHEET, YEAR, build_staff, codes
 
 pytestmark = pytest.mark.anyio
 
@@ -73,3 +75,40 @@ async def test_the_monthly_sheet_marks_late_early_and_absent(drive):
 def codes_of_refusal(body: dict) -> str:
     (error,) = body["errors"]
     return error["extensions"]["code"]
+
+
+START = "query($c: String!) { attendanceStart(center: $c) { day source sourceLabel } }"
+
+
+async def test_days_count_from_the_centers_first_clock_in_not_from_the_posting_dates(drive):
+    """Staff posted in January, attendance kept from a Wednesday in March: nobody is absent before it."""
+    drive.at("2026-03-02 10:00")
+    assert await drive.run("sup1", START, c="hall") == {
+        "day": None, "source": "none", "sourceLabel": "本中心尚未有人刷卡，尚未开始计算考勤"}
+    (before,) = await drive.run("sup1", SHEET, c="hall", m="2026-02", u="win2")
+    assert before["absentDays"] == 0 and before["countedFrom"] is None
+    await drive.clock("clerk1", "2026-03-04 08:55")  # the center's first clock-in (a Wednesday)
+    drive.at("2026-03-09 10:00")
+    assert (await drive.run("sup1", START, c="hall"))["day"] == "2026-03-04"
+    (win2,) = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="win2")
+    days = {d["date"]: d for d in win2["days"]}
+    assert (days["2026-03-03"]["am"], days["2026-03-04"]["am"]) == ("future", "absent")
+    assert win2["countedFrom"] == "2026-03-04" and win2["absentDays"] == 3  # Wed, Thu, Fri; today not yet
+    (year,) = await drive.run("sup1", YEAR, c="hall", y=2026, u="win2")
+    assert year["absentDays"] == 3  # not two months of absence before the center kept attendance
+
+
+async def test_a_center_sets_the_day_its_attendance_counts_from(drive):
+    center = await Center.get(code="hall")
+    center.settings = {**(center.settings or {}), "staff": {"attendanceFrom": "2026-03-02"}}
+    await center.save()
+    await drive.clock("clerk1", "2026-03-04 08:55")
+    drive.at("2026-03-05 10:00")
+    assert await drive.run("sup1", START, c="hall") == {
+        "day": "2026-03-02", "source": "setting", "sourceLabel": "中心设置的考勤起算日期"}
+    (win2,) = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="win2")
+    assert win2["countedFrom"] == "2026-03-02" and win2["absentDays"] == 3  # Mon, Tue, Wed
+    late = await drive.add_person("win3", "window_staff", window="A01", posted="2026-03-04")
+    assert late["postedOn"] == "2026-03-04"
+    (win3,) = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="win3")
+    assert win3["countedFrom"] == "2026-03-04" and win3["absentDays"] == 1  # posted later: from the posting date
