@@ -67,7 +67,7 @@ async function attendanceTab(page, c, isCurrent) {
     sheetHost.replaceChildren(
       h("p", { class: "muted", id: "attendance-start" }, start.day
         ? `考勤自${fmt.date(start.day)}起计（${start.sourceLabel}），此前的日子不计出勤或旷工；进驻日期在后的，自进驻日期起计。`
-        : `${start.sourceLabel}：自第一次刷卡之日起计考勤，也可在中心设置中指定考勤起算日期。`),
+        : `${start.sourceLabel}：自第一次刷卡之日起计考勤，也可在中心文件中设置考勤起算日期（settings.staff.attendanceFrom）。`),
       sheetTable(data.attendanceSheet));
     standingHost.replaceChildren(
       h("h3", null, "当月考核奖"),
