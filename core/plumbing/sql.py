@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 from tortoise.connection import get_connection
 from tortoise.models import Model
 
+from core.plumbing.instances import from_rows
+
 M = TypeVar("M", bound=Model)
 R = TypeVar("R")
 
@@ -52,13 +54,13 @@ async def rows(sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
 async def one_model(model: type[M], sql: str, args: Sequence[Any] = ()) -> M | None:
     """The first row as a model instance (the SQL must select all of the model's columns)."""
     found = await rows(sql, args)
-    return model._init_from_db(**found[0]) if found else None
+    return from_rows(model, found[:1])[0] if found else None
 
 
 async def models(model: type[M], sql: str, args: Sequence[Any] = ()) -> list[M]:
     """The rows of ``sql`` as model instances (it must select all of the model's columns, e.g.
     with :func:`select_list`), without the ORM building the query."""
-    return [model._init_from_db(**row) for row in await rows(sql, args)]
+    return from_rows(model, await rows(sql, args))
 
 
 @cache

@@ -17,6 +17,7 @@ from typing import Any
 from tortoise.connection import get_connection
 from tortoise.fields import JSONField
 
+from core.plumbing.instances import from_rows
 from core.plumbing.models import Case
 from core.plumbing.sql import bounded_read, for_dialect, select_list
 
@@ -92,7 +93,7 @@ async def case_page(where: Conditions, cursor: tuple[bool, int] | None, limit: i
     union = " UNION ALL ".join(s for s, _ in parts)
     sql = f'SELECT * FROM ({union}) AS page ORDER BY "urgent" DESC, "id" LIMIT {int(limit)}'
     found = await bounded_read(get_connection("default"), for_dialect(sql), args)
-    rows = [Case._init_from_db(**row) for row in found]
+    rows = from_rows(Case, found)
     if without_json:
         for row in rows:
             object.__setattr__(row, "_partial", True)

@@ -16,6 +16,7 @@ from functools import cache
 from tortoise.connection import get_connection
 from tortoise.models import Model
 
+from core.plumbing.instances import from_rows
 from core.plumbing.models import Case, CaseEvent, Center, ItemVersion
 from core.plumbing.sql import bounded_read, for_dialect, select_list, split_prefixed
 
@@ -49,7 +50,7 @@ async def case_by_id(case_id: int, *, joined: bool) -> Case | None:
         for attr, model, _alias in _RELATED:
             own, values = split_prefixed(own, f"{attr}.")
             related[attr] = model._init_from_db(**values) if values["id"] is not None else None
-    case = Case._init_from_db(**own)
+    (case,) = from_rows(Case, [own])
     for attr, value in related.items():
         object.__setattr__(case, f"_{attr}", value)
     return case
@@ -88,9 +89,9 @@ async def case_and_events(case_id: int) -> tuple[Case | None, list[CaseEvent]]:
             return None, []
         own = found[0]
         columns = _event_columns()
-        events = [CaseEvent._init_from_db(**dict(zip(columns, values))) for values in own.pop("__events")]
-        return Case._init_from_db(**own), events
+        events = from_rows(CaseEvent, [dict(zip(columns, values)) for values in own.pop("__events")])
+        return from_rows(Case, [own])[0], events
     case = await case_by_id(case_id, joined=False)
     if case is None:
         return None, []
-    return case, [CaseEvent._init_from_db(**row) for row in await bounded_read(conn, _events_sql(False), [case_id])]
+    return case, from_rows(CaseEvent, await bounded_read(conn, _events_sql(False), [case_id]))

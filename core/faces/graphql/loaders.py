@@ -15,6 +15,7 @@ from tortoise.connection import get_connection
 from tortoise.models import Model
 
 from core.plumbing.models import CaseEvent, Center, CaseTask, Department, Document, ItemVersion, Notification, Rating
+from core.plumbing.instances import from_rows
 from core.plumbing.sql import bounded_read
 
 M = TypeVar("M", bound=Model)
@@ -115,7 +116,7 @@ def _select(model: type[Model], only: Sequence[str], column: str, keys: Sequence
 
 async def _rows(model: type[M], only: Sequence[str], column: str, keys: Sequence[int], *, order: Sequence[str] = ()) -> list[M]:
     found = await bounded_read(get_connection("default"), _select(model, only, column, keys, order=order), ())
-    return [model._init_from_db(**row) for row in found]
+    return from_rows(model, found)
 
 
 def _by_id(model: type[M], only: Sequence[str] = ()) -> Callable[[Sequence[int]], Awaitable[list[M | None]]]:
