@@ -1,5 +1,5 @@
-"""GovHall's SQLite engine (core.plumbing.sqlite_engine): a transaction's statements run in the
-event loop's thread, everything else (and each commit) in aiosqlite's; the transaction semantics
+"""GovHall's SQLite engine (core.plumbing.sqlite_engine): a transaction's statements and its commit
+run in the event loop's thread, everything else in aiosqlite's; the transaction semantics
 stay Tortoise's: rollback on error, savepoints, errors translated, one transaction at a time."""
 
 from __future__ import annotations
@@ -37,6 +37,22 @@ async def test_a_transactions_statements_run_in_the_loops_thread_others_in_aiosq
             nested = await _thread_of_statements()
     assert inside == nested == loop_thread
     assert outside != loop_thread
+
+
+async def test_a_transaction_commits_in_the_loops_thread_and_its_rows_are_kept(app):
+    client = get_connection("default")
+    raw = client._connection._conn
+    commits: list[int] = []
+    await client._connection._execute(
+        raw.set_trace_callback, lambda sql: commits.append(threading.get_ident()) if sql == "COMMIT" else None)
+    try:
+        async with in_transaction():
+            await Counter.create(scope="committed", value=1)
+    finally:
+        await client._connection._execute(raw.set_trace_callback, None)
+    assert commits == [threading.get_ident()]
+    assert not raw.in_transaction
+    assert await Counter.exists(scope="committed")
 
 
 async def test_an_error_rolls_the_transaction_back_and_is_tortoises(app):

@@ -5,9 +5,12 @@ loop, the GIL passed back and forth), not SQLite, is most of what a short statem
 case's submission or transition runs five to twenty of them. Inside a transaction nothing else can
 use the connection (Tortoise's SQLite client serialises every statement, in a transaction or not,
 on one lock), and a transaction's statements touch a handful of rows by key, so they run here
-directly; only the commit, which waits for the disk, is handed over. Statements outside transactions (reports, searches: possibly long reads) still run in
-aiosqlite's thread, so they never hold up the loop. Starting a transaction is one call, not
-Tortoise's two (a no-op ``commit()`` that ends any implicit transaction, then ``BEGIN``)."""
+directly, and so does the commit: it waits for the disk (the WAL's fsync), but the transaction
+holds the client's lock until it is done, so no other request could use the database meanwhile,
+and handing it over cost two thread hops (~0.4 ms of an accept, ~0.16 ms of a submission,
+alternated in one process). Statements outside transactions (reports, searches: possibly long
+reads) still run in aiosqlite's thread, so they never hold up the loop. Starting a transaction is
+one call, not Tortoise's two (a no-op ``commit()`` that ends any implicit transaction, then ``BEGIN``)."""
 
 from __future__ import annotations
 
@@ -42,11 +45,10 @@ class TransactionWrapper(SqliteTransactionWrapper):
             raise TransactionManagementError(exc)
 
     async def commit(self) -> None:
-        """In aiosqlite's thread: a commit waits for the disk (fsync), and the loop serves other
-        requests meanwhile."""
+        """In the loop's thread, as the transaction's statements (see the module's doc)."""
         if self._finalized:
             raise TransactionManagementError("Transaction already finalised")
-        await self._connection.commit()
+        _raw(self).commit()
         self._finalized = True
 
     async def rollback(self) -> None:
