@@ -22,22 +22,19 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from functools import cache
 
 from tortoise.connection import get_connection
 from tortoise.models import Model
 
-from core.plumbing.models import CaseTask, Department, Pause, Timer
+from core.plumbing.models import Case, CaseTask, Department, Pause, Timer
 from core.plumbing.outbox_models import OutboxEvent
 from core.plumbing.sql import (
     for_dialect, insert_new, insert_rows, insert_rows_sql, is_postgres, new_row_values, rows, select_list, split_prefixed,
     update_fields, update_sql,
 )
-
-if TYPE_CHECKING:
-    from core.plumbing.models import Case
 
 T = TypeVar("T")
 
@@ -239,7 +236,8 @@ def _model_columns(prefix: str, alias: str, model: type[Model]) -> list[tuple[st
 
 @cache
 def _parts(postgres: bool) -> dict[str, tuple[int, list[tuple[str, str, str]], str, int, str]]:
-    """key -> (part, columns, FROM … (``{gate}`` where a condition may be added), parameters, ORDER BY keys)."""
+    """key -> (part, columns, FROM … (``{gate}`` where a condition may be added, ``{subject}`` for
+    the case's number, every ``?`` the case's id), parameters, ORDER BY keys)."""
     lock = " FOR NO KEY UPDATE" if postgres else ""
     return {
         "timers": (0, _model_columns("t__", "t", Timer),
@@ -255,28 +253,33 @@ def _parts(postgres: bool) -> dict[str, tuple[int, list[tuple[str, str, str]], s
                       'UNION ALL SELECT 1, "id", "code", "form", "count" FROM "received_material" WHERE "case_id" = ?{gate}) "m"', 2,
                       '"m__part", "m__id"'),
         "last_alert": (4, [("a__kind", '"a"."kind"', "TEXT"), ("a__payload", '"a"."payload"', "JSONB")],
-                       f'FROM (SELECT "kind", "payload" FROM "outbox_event" WHERE "subject" = ? AND "kind" IN {_ALERT_KINDS}{{gate}} '
-                       'ORDER BY "id" DESC LIMIT 1) "a"', 1, ""),
+                       f'FROM (SELECT "kind", "payload" FROM "outbox_event" WHERE "subject" = {{subject}} AND "kind" IN {_ALERT_KINDS}'
+                       '{gate} ORDER BY "id" DESC LIMIT 1) "a"', 1, ""),
     }
 
 
-def _union(postgres: bool, keys: tuple[str, ...], gate: str = "", first: tuple[str, str] | None = None) -> str:
+# a branch of :func:`_union`: its part number, its columns (as :func:`_model_columns` gives them), its FROM
+_Branch = tuple[str, list[tuple[str, str, str]], str]
+
+
+def _union(postgres: bool, keys: tuple[str, ...], gate: str = "", first: _Branch | None = None, subject: str = "?") -> str:
     """The parts ``keys`` as one ``UNION ALL`` in part order; ``gate``: a condition every part's
-    rows must meet as well; ``first``: a branch before them (its part number, its ``FROM``)."""
+    rows must meet as well; ``first``: a branch before them; ``subject``: the case's number."""
     parts = _parts(postgres)
-    every = [column for key in keys for column in parts[key][1]]
-    branches = []
-    sources = [(str(parts[key][0]), {name for name, _, _ in parts[key][1]}, parts[key][2].replace("{gate}", gate))
+    sources = [(str(parts[key][0]), parts[key][1], parts[key][2].replace("{gate}", gate).replace("{subject}", subject))
                for key in keys]
     if first is not None:
-        sources.insert(0, (first[0], set(), first[1]))
-    for number, mine, source in sources:
+        sources.insert(0, first)
+    every = [column for _, columns, _ in sources for column in columns]
+    branches = []
+    for number, columns, source in sources:
+        mine = {name for name, _, _ in columns}
         # typed NULLs on PostgreSQL, which matches a UNION's columns branch by branch (NULL with NULL is text)
-        columns = ", ".join(
+        listed = ", ".join(
             f'{expr} AS "{name}"' if name in mine else (f'CAST(NULL AS {kind}) AS "{name}"' if postgres else f'NULL AS "{name}"')
             for name, expr, kind in every
         )
-        branches.append(f'SELECT {number} AS "part", {columns} {source}')
+        branches.append(f'SELECT {number} AS "part", {listed} {source}')
     order = ", ".join(['"part"', *(parts[key][4] for key in keys if parts[key][4])])
     return " UNION ALL ".join(branches) + f" ORDER BY {order}"
 
@@ -287,20 +290,28 @@ def _case_rows_sql(postgres: bool, keys: tuple[str, ...]) -> str:
 
 
 @cache
-def _claim_rows_sql(keys: tuple[str, ...]) -> str:
-    """PostgreSQL: the version claim of :func:`claim_and_read` as a CTE, then a row ``part`` -1 when
-    it claimed the case, then the parts ``keys``, read only if it did (so the timers are locked
-    after the case's row, never without it).
+def _claim_sql(gated: bool) -> str:
+    """PostgreSQL: the claim of :func:`claim_case` as a CTE (``$1`` the case's id, ``$2`` the
+    expected version when ``gated``), then a row ``part`` -1: the case's row as the lock returned
+    it, and its version in the statement's snapshot (``seen``); then every part, read only if
+    the claimed row's version is the one expected (so the timers are locked after the case's
+    row, never without it), the last alert event by the claimed row's number.
 
     The claim locks the row as an ``UPDATE`` of its version would (``FOR NO KEY UPDATE``: the same
-    lock, the same wait and recheck of ``version = ?`` on the newest row), but writes nothing: the
-    transition's last write sets the version with the rest of the case. Updating the row twice in
-    one transaction made the second update check every foreign key of the row again (a row its own
-    transaction wrote is checked whether its keys changed or not) and wrote two row versions."""
-    claim = ('WITH "claim" AS MATERIALIZED (SELECT "id" FROM "gh_case" WHERE "id" = ? AND "version" = ? '
-             'FOR NO KEY UPDATE) ')
-    gate = ' AND EXISTS (SELECT 1 FROM "claim")'
-    return for_dialect(claim + _union(True, keys, gate, first=("-1", 'FROM "claim"')), postgres=True)
+    lock, the same wait for a transaction holding it, then the newest row), but writes nothing:
+    the transition's last write sets the version with the rest of the case. Updating the row twice
+    in one transaction made the second update check every foreign key of the row again (a row its
+    own transaction wrote is checked whether its keys changed or not) and wrote two row versions.
+
+    It locks whatever the version (the check is on the row it returns): a stale request answers
+    ``conflict`` with the case as it is after any wait, not as the snapshot had it (which, after
+    waiting for the writer that made it stale, would name the very version the request sent)."""
+    case = _model_columns("c__", "claim", Case)
+    case.append(("c__seen", '(SELECT "version" FROM "gh_case" WHERE "id" = $1)', "INT"))
+    claim = 'WITH "claim" AS MATERIALIZED (SELECT * FROM "gh_case" WHERE "id" = $1 FOR NO KEY UPDATE) '
+    gate = ' AND EXISTS (SELECT 1 FROM "claim"{})'.format(' WHERE "version" = $2' if gated else "")
+    union = _union(True, tuple(_parts(True)), gate, first=("-1", case, 'FROM "claim"'), subject='(SELECT "number" FROM "claim")')
+    return claim + union.replace("?", "$1")
 
 
 async def read_case(case: Case) -> None:
@@ -317,28 +328,40 @@ async def read_case(case: Case) -> None:
     _keep(memo, keys, found)
 
 
-async def claim_and_read(case: Case, expected: int) -> bool:
-    """In a transition of ``case`` (PostgreSQL): claim it, lock its row ``WHERE version = expected``
-    as ``UPDATE … SET version = expected + 1`` would (the caller's last write sets the version),
-    and read its rows (:func:`read_case`) in the same statement, in that order: the case's row is
-    locked first, its timers after it, and nothing is read when the claim fails. Returns whether
-    it claimed the case.
+@dataclass
+class Claim:
+    """What :func:`claim_case` found: the case's row (None when there is no such case), whether its
+    version is the one expected, and its rows for :func:`reading_once` (``known``): none when they
+    must be read again, after the claim."""
+
+    case: Case | None
+    claimed: bool
+    rows: dict[str, Any]
+
+
+async def claim_case(case_id: int, expected: int | None) -> Claim:
+    """In a transaction, on PostgreSQL: lock the case's row as ``UPDATE … SET version = expected + 1``
+    would (the caller's last write sets the version), read it, and, when its version is
+    ``expected`` (any, when None), read its rows (:func:`read_case`): one statement, in that order
+    (the case's row is locked first, its timers after it).
 
     The rows come from the statement's snapshot, taken before the claim waited for a transaction
-    that held the case's row, if any: every writer that holds that lock and writes the case's
+    that held the case's row, if any; every writer that holds that lock and writes the case's
     pauses, tasks, materials or alert events bumps its version (a transition, a change recorded
-    with its event, the sweeper raising an alert), so the claim then fails as it would have; its
-    timers are locked by the read, which gives their newest versions, as a read after the claim."""
-    memo = memo_of(case)
-    if memo is None or not case.id:
-        raise RuntimeError("claim_and_read outside a transition of its case")
-    keys = tuple(key for key in _parts(True) if key not in memo)
-    args = [case.id, expected, *_part_args(case, True, keys)]
-    _, found = await get_connection("default").execute_query(_claim_rows_sql(keys), args)
-    if not found or found[0]["part"] != -1:
-        return False
-    _keep(memo, keys, found[1:])
-    return True
+    with its event, the sweeper raising an alert), so the rows are those of the claimed row when
+    its version is the snapshot's. Otherwise (a writer committed meanwhile: possible only without
+    ``expected``, or with one the request could not have seen) they are left to be read again,
+    under the lock; the timers are locked by the read, which gives their newest versions."""
+    args = [case_id] if expected is None else [case_id, expected]
+    _, found = await get_connection("default").execute_query(_claim_sql(expected is not None), args)
+    if not found:
+        return Claim(case=None, claimed=False, rows={})
+    case = Case._init_from_db(**_values(found[0], "c__", Case))
+    claimed = expected is None or case.version == expected
+    rows: dict[str, Any] = {}
+    if claimed and found[0]["c__seen"] == case.version:
+        _keep(rows, tuple(_parts(True)), found[1:])
+    return Claim(case=case, claimed=claimed, rows=rows)
 
 
 def _part_args(case: Case, postgres: bool, keys: tuple[str, ...]) -> list[Any]:

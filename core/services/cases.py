@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
-from core.services.case_memo import claim_and_read, deferred_checks, deferred_rows, deferred_writes, flush_for, reading_once
+from core.services.case_memo import claim_case, deferred_checks, deferred_rows, deferred_writes, flush_for, reading_once
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import Conditions, case_page, id_in, joint_task
@@ -541,18 +541,17 @@ def _conflict(case: Case, process: Process) -> UserErrorsException:
 
 
 @asynccontextmanager
-async def _moving(case: Case) -> AsyncIterator[None]:
-    """A transition's transaction: in it the case's rows are read once for the guards and effects
-    together (:mod:`core.services.case_memo`), and the transition's own outbox events are written
-    as one INSERT before the commit."""
+async def _moving() -> AsyncIterator[None]:
+    """A transition's transaction: its own outbox events are written in it as one INSERT before
+    the commit. In it the case's rows are read once for the guards and effects together
+    (:func:`~core.services.case_memo.reading_once`)."""
     async with in_transaction(), outbox_events.batched():
-        with reading_once(case):
-            yield
+        yield
 
 
 @cache
 def _claim_sql() -> str:
-    """A transition's version claim on SQLite (PostgreSQL's locks the row: ``case_memo.claim_and_read``), built once."""
+    """A transition's version claim on SQLite (PostgreSQL's locks the row: ``case_memo.claim_case``), built once."""
     return for_dialect('UPDATE "gh_case" SET "version" = ? WHERE "id" = ? AND "version" = ?', False)
 
 
@@ -566,11 +565,60 @@ async def transition_case(
     params: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    case = await load_visible_case(actor, case_id, govhall)
-    center, item = case.center, case.item_version
+    """Fire ``action`` on the case, if the actor may see it and fire it there, and its version is
+    ``expected_version`` (when given; else the version it has when claimed).
+
+    On PostgreSQL the case's row is read by its claim (:func:`~core.services.case_memo.claim_case`),
+    which locks it and reads its rows in the transaction's first statement: one round trip fewer
+    than reading it before. The checks then run in the transaction, in the order and with the
+    answers of a case read first (:func:`_visible`, then :func:`_checked`); a refused transition
+    rolls back. On SQLite (one writer at a time: a transaction would hold every other writer
+    while the checks run) and for an anonymous actor (refused before any lock is taken) the
+    case is read first, checked, then claimed by writing its version."""
+    key = _case_key(case_id)
+    if is_postgres() and actor.user is not None:
+        async with _moving():
+            claim = await claim_case(key, expected_version)
+            case = await _visible(actor, claim.case, govhall)
+            request = await _checked(govhall, actor, case, action=action, comment=comment, params=params, current=claim.claimed)
+            with reading_once(case, **claim.rows):
+                event, ctx = await _move(govhall, actor, case, request)
+    else:
+        case = await load_visible_case(actor, key, govhall)
+        current = expected_version is None or expected_version == case.version
+        request = await _checked(govhall, actor, case, action=action, comment=comment, params=params, current=current)
+        async with _moving():
+            # first, as before: the case row is the first lock a transition takes
+            claimed = (await get_connection("default").execute_query(_claim_sql(), [case.version + 1, case.id, case.version]))[0]
+            if not claimed:
+                raise _conflict(await Case.get(id=case.id), request.process)
+            with reading_once(case):
+                event, ctx = await _move(govhall, actor, case, request)
+    await _after_commit(govhall=govhall, center=case.center, case=case, event=event, ctx=ctx)
+    return case
+
+
+@dataclass
+class _Request:
+    """A transition asked for and allowed: what it fires, under which role, with what."""
+
+    process: Process
+    transition: Transition
+    role: str
+    comment: str
+    params: dict[str, Any]
+    new_data: Any
+
+
+async def _checked(
+    govhall: GovHall, actor: Actor, case: Case, *, action: str, comment: str, params: Mapping[str, Any] | None, current: bool,
+) -> _Request:
+    """The transition ``action`` on ``case`` (a case the actor may see), if it may be fired: else,
+    in this order, ``conflict`` (not ``current``: the case's version is not the one expected),
+    ``unknown_action``, ``other_department`` or ``forbidden``, ``required`` (an opinion), the
+    bounds of what a notice may print, then the data's errors (a transition that edits data)."""
     process = govhall.processes.get(case.process)
-    expected = case.version if expected_version is None else expected_version
-    if expected != case.version:
+    if not current:
         raise _conflict(case, process)
     transition = process.find(case.state, action)
     if transition is None:
@@ -596,66 +644,63 @@ async def transition_case(
     new_data = case.data
     if transition.edits_data:
         new_data = merge_patch(case.data, params)
-        errors = await validate_data(govhall=govhall, center=center, item=item, data=new_data, action=action)
+        errors = await validate_data(govhall=govhall, center=case.center, item=case.item_version, data=new_data, action=action)
         if errors:
             raise UserErrorsException(errors)
-    async with _moving(case):
-        # first, as before: the case row is the first lock a transition takes (on PostgreSQL its
-        # rows are read in the same statement, after it)
-        if is_postgres():
-            claimed = await claim_and_read(case, expected)
-        else:
-            claimed = (await get_connection("default").execute_query(_claim_sql(), [expected + 1, case.id, expected]))[0]
-        if not claimed:
-            raise _conflict(await Case.get(id=case.id), process)
-        case.version = expected + 1
-        ctx = _context(
-            govhall=govhall,
-            actor=actor,
-            center=center,
-            case=case,
-            item=item,
-            process=process,
-            transition=transition,
-            comment=comment,
-            params=params,
-            role=role,
-        )
-        errors = []
-        for name in transition.guards:
-            errors.extend(await govhall.processes.guards[name](ctx))
-        if not errors:
-            hooks = govhall.hub.for_center(center)
-            for group in await acall(hooks.transition_guard, ctx=ctx):
-                errors.extend(group)
-        if errors:
-            raise UserErrorsException(errors)
-        if transition.set_kind and transition.set_kind != case.kind:
-            ctx.changes["kind"] = {"old": case.kind, "new": transition.set_kind}
-            case.kind = transition.set_kind
-            ctx.touch("kind")
-        if transition.edits_data:
-            ctx.changes["data"] = _diff(case.data, new_data)
-            case.data = new_data
-            ctx.touch("data")
-            party = applicant_party(item.definition, new_data)
-            if party and party[:256] != case.applicant_name:
-                case.applicant_name = party[:256]
-                ctx.touch("applicant_name")
-        await run_effects(ctx, transition.effects)
-        plugin_effects = govhall.hub.for_center(center).transition_effects
-        await flush_for(case, plugin_effects)
-        await acall(plugin_effects, ctx=ctx)
-        case.state = ctx.to_state
-        if params and not transition.edits_data:
-            ctx.changes.setdefault("params", redact(params))
-        event = new_instance(CaseEvent, {
-            "case": case, "seq": case.version, "action": action, "from_state": ctx.from_state, "to_state": case.state,
-            "actor": actor.user, "actor_name": actor.name, "role": role, "comment": comment, "changes": ctx.changes,
-        })
-        await _write_transition(ctx, event)
-    await _after_commit(govhall=govhall, center=center, case=case, event=event, ctx=ctx)
-    return case
+    return _Request(process=process, transition=transition, role=role, comment=comment, params=params, new_data=new_data)
+
+
+async def _move(govhall: GovHall, actor: Actor, case: Case, request: _Request) -> tuple[CaseEvent, TransitionContext]:
+    """The claimed transition, in its transaction: its guards (which may still refuse it), then
+    the case's new fields, its effects and its last writes (:func:`_write_transition`)."""
+    center, item, transition = case.center, case.item_version, request.transition
+    case.version += 1
+    ctx = _context(
+        govhall=govhall,
+        actor=actor,
+        center=center,
+        case=case,
+        item=item,
+        process=request.process,
+        transition=transition,
+        comment=request.comment,
+        params=request.params,
+        role=request.role,
+    )
+    errors = []
+    for name in transition.guards:
+        errors.extend(await govhall.processes.guards[name](ctx))
+    if not errors:
+        hooks = govhall.hub.for_center(center)
+        for group in await acall(hooks.transition_guard, ctx=ctx):
+            errors.extend(group)
+    if errors:
+        raise UserErrorsException(errors)
+    if transition.set_kind and transition.set_kind != case.kind:
+        ctx.changes["kind"] = {"old": case.kind, "new": transition.set_kind}
+        case.kind = transition.set_kind
+        ctx.touch("kind")
+    if transition.edits_data:
+        ctx.changes["data"] = _diff(case.data, request.new_data)
+        case.data = request.new_data
+        ctx.touch("data")
+        party = applicant_party(item.definition, request.new_data)
+        if party and party[:256] != case.applicant_name:
+            case.applicant_name = party[:256]
+            ctx.touch("applicant_name")
+    await run_effects(ctx, transition.effects)
+    plugin_effects = govhall.hub.for_center(center).transition_effects
+    await flush_for(case, plugin_effects)
+    await acall(plugin_effects, ctx=ctx)
+    case.state = ctx.to_state
+    if request.params and not transition.edits_data:
+        ctx.changes.setdefault("params", redact(request.params))
+    event = new_instance(CaseEvent, {
+        "case": case, "seq": case.version, "action": transition.action, "from_state": ctx.from_state, "to_state": case.state,
+        "actor": actor.user, "actor_name": actor.name, "role": request.role, "comment": request.comment, "changes": ctx.changes,
+    })
+    await _write_transition(ctx, event)
+    return event, ctx
 
 
 async def _write_transition(ctx: TransitionContext, event: CaseEvent) -> None:
