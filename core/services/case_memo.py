@@ -270,16 +270,20 @@ def _union(postgres: bool, keys: tuple[str, ...], gate: str = "", first: _Branch
                for key in keys]
     if first is not None:
         sources.insert(0, first)
-    every = [column for _, columns, _ in sources for column in columns]
+    every = [(branch, column) for branch, (_, columns, _) in enumerate(sources) for column in columns]
     branches = []
-    for number, columns, source in sources:
-        mine = {name for name, _, _ in columns}
-        # typed NULLs on PostgreSQL, which matches a UNION's columns branch by branch (NULL with NULL is text)
+    for here, (number, _, source) in enumerate(sources):
+        # PostgreSQL matches a UNION's columns pair by pair, left to right (NULL with NULL is text):
+        # a NULL before the column's own branch is typed, one after it takes the type found so far.
+        # The first branch names the columns; the others need not (short enough for the client to
+        # keep the statement prepared: see _claim_sql).
         listed = ", ".join(
-            f'{expr} AS "{name}"' if name in mine else (f'CAST(NULL AS {kind}) AS "{name}"' if postgres else f'NULL AS "{name}"')
-            for name, expr, kind in every
+            (expr if branch == here else f"CAST(NULL AS {kind})" if postgres and here < branch else "NULL")
+            + (f' AS "{name}"' if here == 0 else "")
+            for branch, (name, expr, kind) in every
         )
-        branches.append(f'SELECT {number} AS "part", {listed} {source}')
+        part = f'{number} AS "part"' if here == 0 else number
+        branches.append(f"SELECT {part}, {listed} {source}")
     order = ", ".join(['"part"', *(parts[key][4] for key in keys if parts[key][4])])
     return " UNION ALL ".join(branches) + f" ORDER BY {order}"
 
