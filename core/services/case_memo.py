@@ -29,6 +29,7 @@ from functools import cache
 from tortoise.connection import get_connection
 from tortoise.models import Model
 
+from core.plumbing.instances import from_rows
 from core.plumbing.models import Case, CaseTask, Department, Pause, Timer
 from core.plumbing.outbox_models import OutboxEvent
 from core.plumbing.sql import (
@@ -360,7 +361,7 @@ async def claim_case(case_id: int, expected: int | None) -> Claim:
     _, found = await get_connection("default").execute_query(_claim_sql(expected is not None), args)
     if not found:
         return Claim(case=None, claimed=False, rows={})
-    case = Case._init_from_db(**_values(found[0], "c__", Case))
+    (case,) = from_rows(Case, [_values(found[0], "c__", Case)])  # as case_rows.case_by_id reads it
     claimed = expected is None or case.version == expected
     rows: dict[str, Any] = {}
     if claimed and found[0]["c__seen"] == case.version:
