@@ -153,11 +153,11 @@ async def attendance_start(center: Center) -> AttendanceStart:
     """``settings.staff.attendanceFrom`` when the center set it, else the day of the center's first
     clock-in: before a center keeps attendance, nobody's days count as attended or absent."""
     configured = ((center.settings or {}).get("staff") or {}).get("attendanceFrom")
-    try:
-        if configured:
+    if configured:
+        try:
             return AttendanceStart(date.fromisoformat(configured), "setting")
-    except ValueError:  # the center file's pattern lets "2026-02-30" through: as if unset
-        pass
+        except ValueError:  # the center file's pattern lets "2026-02-30" through: as if unset
+            pass
     first = await ClockIn.filter(center_id=center.id).order_by("day").first()
     return AttendanceStart(first.day, "first_clock_in") if first is not None else AttendanceStart(None, "none")
 

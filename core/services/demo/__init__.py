@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core.services.accounts import Actor, Grant, add_user, grant_role
+from core.services.accounts import Actor, add_user, grant_role, load_grants
 from core.services.centers import load_center
 from core.services.plugins import acall
 from core.plumbing.models import Center, User
@@ -72,8 +72,8 @@ async def build_demo(govhall: GovHall) -> list[str]:
 
 async def _plugin_demo_data(govhall: GovHall, centers: list[Center]) -> list[str]:
     """Each enabled plugin's own demo rows (its ``demo_data`` hook), added as the demo's administrator."""
-    admin = Actor(user=await User.get(username="admin"),
-                  grants=[Grant(role="admin", center_id=c.id, center_code=c.code) for c in centers])
+    user = await User.get(username="admin")
+    admin = Actor(user=user, grants=await load_grants(user))
     lines = []
     for center in centers:
         for group in await acall(govhall.hub.for_center(center).demo_data, center=center, actor=admin):
