@@ -112,3 +112,18 @@ async def test_a_center_sets_the_day_its_attendance_counts_from(drive):
     assert late["postedOn"] == "2026-03-04"
     (win3,) = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="win3")
     assert win3["countedFrom"] == "2026-03-04" and win3["absentDays"] == 1  # posted later: from the posting date
+
+
+async def test_a_bad_attendance_start_is_refused_in_the_center_file_and_never_breaks_the_sheet(drive, govhall):
+    from core.services.centers import check_center_document
+
+    center = await Center.get(code="hall")
+    doc = {"code": "x", "name": "测试中心", "plugins": ["staff"], "settings": {"staff": {"attendanceFrom": "三月一日"}}}
+    assert any("attendanceFrom" in (e.path or "") for e in check_center_document(doc, govhall.hub.installed))
+    center.settings = {**(center.settings or {}), "staff": {"attendanceFrom": "2026-02-30"}}  # the pattern lets it through
+    await center.save()
+    await drive.clock("clerk1", "2026-03-04 08:55")
+    drive.at("2026-03-05 10:00")
+    assert (await drive.run("sup1", START, c="hall"))["source"] == "first_clock_in"
+    (win2,) = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="win2")
+    assert win2["countedFrom"] == "2026-03-04"
