@@ -240,6 +240,11 @@ def test_green_channel_register_and_travelling_form(web_server: str, browser_pag
     base, page = web_server, browser_page
     login(page, base, "ks-clerk")
     page.goto(f"{base}/web/#/green/kunshan")
+    # a number field is drawn like the text fields beside it (not the browser's bare box)
+    box = page.locator("#f-registeredCapital").bounding_box()
+    text_box = page.locator("#f-keyProjectDocument").bounding_box()
+    assert box is not None and text_box is not None
+    assert (box["width"], box["height"]) == (text_box["width"], text_box["height"])
     page.select_option("#f-kind", "enterprise")
     page.select_option("#f-investor", "domestic")
     page.fill("#f-registeredCapital", "100")
