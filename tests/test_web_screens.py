@@ -287,6 +287,9 @@ def test_assessment_scores_manual_entry_report_figures_and_publicity(web_server:
     login(page, base, "lz-super")
     page.goto(f"{base}/web/#/assessment/lianzhou")
     expect(page.locator("#ranking-table")).to_be_visible()
+    # Lianzhou scores its windows by rules written for another county, under its own words for them
+    expect(page.locator("#ranking-basis")).to_have_text(
+        "基础分 100，最高 110。考核依据：参照《昆山市行政审批服务中心窗口单位和工作人员考核办法》一执行")
     page.click("button[data-preset=quarter]")
     expect(page.locator("#ranking h2")).to_contain_text("季度")
     first = page.locator("#ranking-table tbody tr").first.locator("td").nth(2).inner_text()

@@ -68,7 +68,7 @@ export async function assessmentView({ page, params, query, user, isCurrent }) {
 function rankingTable(r) {
   return h("section", { class: "card print-document" },
     h("h2", null, `${r.title}（${r.periodLabel}）`),
-    h("p", { class: "muted" }, `基础分 ${r.base}，最高 ${r.max}。${r.basis}`),
+    h("p", { class: "muted", id: "ranking-basis" }, `基础分 ${r.base}，最高 ${r.max}。`, r.basis ? `考核依据：${r.basis}` : ""),
     table([
       ["名次", (x) => String(x.rank)],
       ["对象", (x) => `${x.name}${x.code && x.code !== x.name ? `（${x.code}）` : ""}`],

@@ -204,6 +204,18 @@ async def test_the_printed_ranking(drive, today):
     assert f"办件{late['number']}超期2个工作日，扣4分" in text
     assert "102" in text and "79" in text
 
+    assert "考核依据：《昆山市行政审批服务中心窗口单位和工作人员考核办法》一" in text.replace("\n", "")
+
+    # a center that scores windows by these rules under its own 办法 prints its own name for them
+    center = drive.hall.center
+    center.settings = {**(center.settings or {}), "assessment": {"basis": {"window": "《连州市政务服务中心窗口考核办法》"}}}
+    await center.save(update_fields=["settings"])
+    ranking = f"query($c: String!, $p: String!) {{ windowAssessment(center: $c, period: $p) {{ basis }} }}"
+    assert (await drive.query("sup1", ranking, c="hall", p="2025-03"))["windowAssessment"]["basis"] == "《连州市政务服务中心窗口考核办法》"
+    again = (await drive.query("sup1", PRINT, c="hall", k="window", p="2025-03"))["printAssessment"]
+    again_text = (await drive.pdf("sup1", again["url"])).replace("\n", "")
+    assert "考核依据：《连州市政务服务中心窗口考核办法》" in again_text and "昆山" not in again_text
+
     staff = (await drive.query("sup1", PRINT, c="hall", k="staff", p="2025-03"))["printAssessment"]
     assert "称职" in await drive.pdf("sup1", staff["url"])
     year = (await drive.query("sup1", PRINT, c="hall", k="department", p="2025"))["printAssessment"]
