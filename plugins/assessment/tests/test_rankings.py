@@ -210,7 +210,7 @@ async def test_the_printed_ranking(drive, today):
     center = drive.hall.center
     center.settings = {**(center.settings or {}), "assessment": {"basis": {"window": "《连州市政务服务中心窗口考核办法》"}}}
     await center.save(update_fields=["settings"])
-    ranking = f"query($c: String!, $p: String!) {{ windowAssessment(center: $c, period: $p) {{ basis }} }}"
+    ranking = "query($c: String!, $p: String!) { windowAssessment(center: $c, period: $p) { basis } }"
     assert (await drive.query("sup1", ranking, c="hall", p="2025-03"))["windowAssessment"]["basis"] == "《连州市政务服务中心窗口考核办法》"
     again = (await drive.query("sup1", PRINT, c="hall", k="window", p="2025-03"))["printAssessment"]
     again_text = (await drive.pdf("sup1", again["url"])).replace("\n", "")
