@@ -45,7 +45,9 @@ from core.faces.graphql.types import UserErrors, mutation_result, user_errors
 from core.services.guards import PICKUP_METHODS
 from core.services.hookspecs import hookimpl, hookspec
 from core.services.outbox import DeliveryRefused, OutboxEvent
+from core.services.outbox import admin as _outbox_admin
 from core.services.outbox import events as _outbox
+from core.services.outbox.admin import TargetRecord as OutboxTargetRecord
 from core.plumbing.sql import for_dialect
 from core.plumbing.models import (
     Case,
@@ -96,7 +98,7 @@ __all__ = [
     # SQL
     "fetch_rows", "for_dialect", "is_postgres",
     # the outbox
-    "publish_event", "DeliveryRefused", "OutboxEvent",
+    "publish_event", "DeliveryRefused", "OutboxEvent", "outbox_target_records", "OutboxTargetRecord",
     # GraphQL
     "Info", "UserErrors", "GraphQLUserError", "user_errors", "mutation_result", "IssueRegisterResult",
     "issued_document",
@@ -371,6 +373,13 @@ async def publish_event(
     ``event_id`` (UUID) and is delivered at least once to the targets that subscribe to it through
     ``event_targets``. ``payload`` must be JSON; ``subject`` (a case number…) is what it is about."""
     return await _outbox.publish(kind, center=center, payload=payload, subject=subject)
+
+
+async def outbox_target_records(center: Center, targets: Sequence[str]) -> dict[str, OutboxTargetRecord]:
+    """For each of the plugin's ``targets`` (as its ``event_targets`` names them), what became of the
+    attempts to deliver the center's events to it: acknowledged, failed, and the last attempt
+    (time, result, error). For a plugin's screen of its connections; no permission is checked."""
+    return await _outbox_admin.target_records(center.id, list(targets))
 
 
 # --- SQL ------------------------------------------------------------------------------------------

@@ -76,6 +76,13 @@ def test_admin_sees_a_dead_letter_and_resends_it(web_server: str, browser_page: 
     expect(row).to_contain_text("case.submitted")
     expect(row).to_contain_text("HTTP 400")
     expect(page.locator("#outbox-summary a[data-state=dead]")).to_contain_text("死信 1")
+    # the connection itself: where it posts, signed, and its last attempt refused
+    connection = page.locator("#connectors-table tr[data-connector=city]")
+    expect(connection).to_contain_text(receiver.url)
+    expect(connection).to_contain_text("已签名")
+    expect(connection).to_contain_text("成功 0 次，失败 1 次")
+    expect(connection).to_contain_text("接收方返回 HTTP 400")
+    expect(connection).to_have_attribute("data-ok", "false")
     row.locator("details.attempts summary").click()
     expect(row.locator("details.attempts")).to_contain_text("exchange:city")
     page.screenshot(path=str(tmp_path / "outbox-dead.png"), full_page=True)
@@ -88,7 +95,11 @@ def test_admin_sees_a_dead_letter_and_resends_it(web_server: str, browser_page: 
     delivered = page.locator(f"#outbox-table tr[data-event='{event_id}']")
     expect(delivered).to_have_attribute("data-state", "delivered")
     expect(page.locator("#outbox-summary a[data-state=dead]")).to_contain_text("死信 0")
+    expect(page.locator("#connectors-table tr[data-connector=city]")).to_have_attribute("data-ok", "true")
     assert receiver.processed[event_id] == 1
+    # a center that sends nothing above says so
+    page.goto(f"{web_server}/web/#/exchange/wengyuan?tab=outbox")
+    expect(page.locator("#exchange-connectors")).to_contain_text("未启用数据交换")
 
 
 def test_admin_previews_a_catalogue_import(web_server: str, browser_page: Any) -> None:

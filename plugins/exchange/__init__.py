@@ -8,12 +8,14 @@ the 好差评 push and the 电子监察 feed (:mod:`.mapping`, documented in doc
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from core.api import hookimpl
 
 from .connectors import PLUGIN, connectors, find
 from .delivery import send
+from .graphql import Query
 
 __all__ = ["PLUGIN"]
 
@@ -34,3 +36,9 @@ def deliver_event(center: Any, target: str, event: Any) -> Any:
     if connector is None:
         return None
     return send(connector, event, center)
+
+
+@hookimpl
+def register_graphql() -> Mapping[str, Sequence[type]]:
+    """``exchangeConnectors``: the center's connectors and what became of their deliveries."""
+    return {"query": [Query]}

@@ -22,6 +22,7 @@ from typing import Any
 
 PLUGIN = "exchange"
 TYPES = ("webhook", "haochaping", "supervision")
+TYPE_LABELS = {"webhook": "通用推送", "haochaping": "好差评", "supervision": "电子监察"}
 DEFAULT_EVENTS: dict[str, tuple[str, ...]] = {
     "webhook": ("*",),
     "haochaping": ("rating.submitted", "complaint.verified"),
@@ -38,6 +39,7 @@ class Connector:
     events: tuple[str, ...]
     timeout: float
     headers: tuple[tuple[str, str], ...] = ()
+    secret_env: str = ""  # the environment variable the secret is read from, when the file names one
 
     @property
     def target(self) -> str:
@@ -58,6 +60,7 @@ def _connector(raw: Mapping[str, Any]) -> Connector | None:
     return Connector(
         name=name, type=kind, url=url, secret=str(secret), events=tuple(str(e) for e in events),
         timeout=float(raw.get("timeout") or 10), headers=tuple((str(k), str(v)) for k, v in headers.items()),
+        secret_env=str(raw["secretEnv"]) if raw.get("secretEnv") and not raw.get("secret") else "",
     )
 
 

@@ -36,6 +36,7 @@ async function outbox(body, c, state) {
     h("p", { class: "muted" }, "办件、预警、评价、投诉、文书等变更与其事件同一事务写入，逐个投递到本中心配置的上级平台（电子监察、好差评等），至少送达一次；多次失败后成为死信，可在此重新投递。"),
     h("nav", { class: "shortcuts no-print", "aria-label": "状态" }, STATES.map(([key, label]) =>
       h("a", { href: `${base}${key}`, class: key === state ? "chip active" : "chip", dataset: { state: key } }, `${label} ${counts[key]}`)))));
+  body.append(await connections(c));
   const rows = data.outboxEvents;
   body.append(h("section", { class: "card", id: "outbox-events" },
     h("h2", null, `${(STATES.find(([k]) => k === state) || [null, state])[1]}（${rows.length}）`),
@@ -48,6 +49,32 @@ async function outbox(body, c, state) {
       ["最近错误", (e) => e.lastError],
       ["", (e) => h("div", { class: "outbox-actions" }, ["dead", "failed"].includes(e.state) ? resendButton(e) : null, attempts(e))],
     ], rows, { id: "outbox-table", rowAttrs: (e) => ({ dataset: { event: e.eventId, state: e.state } }), empty: "没有这种状态的事件。" })));
+}
+
+/** 上级平台连接: where the center's events go (the exchange plugin's connectors), what is wrong with
+ * them and how their deliveries went; without the plugin or a connector, events are only kept here. */
+async function connections(c) {
+  const card = h("section", { class: "card", id: "exchange-connectors" }, h("h2", null, "上级平台连接"));
+  if (!(c.plugins || []).includes("exchange")) {
+    card.append(note("本中心未启用数据交换（exchange）功能：事件只在本系统记录，不向上级平台投递。启用后在中心文件 settings.exchange.connectors 中配置电子监察、好差评等连接。", "info"));
+    return card;
+  }
+  const rows = (await gql(`query($c: String!) { exchangeConnectors(center: $c) { name type typeLabel url events signed problems
+      acknowledged failed lastAttemptAt lastOk lastError } }`, { c: c.code })).exchangeConnectors;
+  if (!rows.length) {
+    card.append(note("本中心尚未配置上级平台连接（中心文件 settings.exchange.connectors）：事件只在本系统记录。", "info"));
+    return card;
+  }
+  card.append(table([
+    ["连接", (x) => h("span", null, h("strong", null, x.name), h("br"), h("small", { class: "muted" }, x.typeLabel))],
+    ["地址", (x) => h("code", { class: "connector-url" }, x.url)],
+    ["订阅事件", (x) => x.events.join("、")],
+    ["签名", (x) => (x.signed ? "已签名" : "未签名")],
+    ["投递", (x) => `成功 ${x.acknowledged} 次，失败 ${x.failed} 次`],
+    ["最近一次", (x) => (x.lastAttemptAt ? `${fmt.datetime(x.lastAttemptAt)} ${x.lastOk ? "成功" : `失败：${x.lastError}`}` : "尚未投递")],
+    ["配置问题", (x) => (x.problems.length ? h("ul", { class: "plain-list connector-problems" }, x.problems.map((p) => h("li", null, p))) : "无")],
+  ], rows, { id: "connectors-table", rowAttrs: (x) => ({ dataset: { connector: x.name, ok: String(x.lastOk) } }) }));
+  return card;
 }
 
 function attempts(e) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from core.services.accounts import Actor
@@ -68,3 +69,30 @@ async def resend(key: str | int, actor: Actor | None = None) -> OutboxEvent:
             "not_resendable", f"该事件当前状态为“{STATE_LABELS.get(event.state, event.state)}”，只有死信或失败待重试的事件可以重新投递", "/id",
         )
     return await OutboxEvent.get(id=event.id)
+
+
+@dataclass(frozen=True)
+class TargetRecord:
+    """What one target (``exchange:city-jiancha``…) did with a center's events: attempts that it
+    acknowledged and that failed, and the last attempt (None before any)."""
+
+    target: str
+    acknowledged: int
+    failed: int
+    last_at: datetime | None
+    last_ok: bool | None
+    last_error: str
+
+
+async def target_records(center_id: int, targets: list[str]) -> dict[str, TargetRecord]:
+    """Each of ``targets``' record over the attempts to deliver the center's events still kept
+    (delivered events are purged after ``GOVHALL_OUTBOX_KEEP_DAYS``)."""
+    found = {}
+    for target in targets:
+        attempts = OutboxAttempt.filter(target=target, event__center_id=center_id)
+        last = await attempts.order_by("-id").first()
+        found[target] = TargetRecord(
+            target=target, acknowledged=await attempts.filter(ok=True).count(), failed=await attempts.filter(ok=False).count(),
+            last_at=last.finished_at if last else None, last_ok=last.ok if last else None, last_error=last.error if last else "",
+        )
+    return found
