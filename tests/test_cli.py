@@ -78,15 +78,36 @@ def test_user_add_with_password_from_stdin(upgraded_db, tmp_path):
 
 @pytest.mark.slow
 def test_serve_answers_centers_over_tcp(cli_db):
-    """A real `govhall demo` then `govhall serve` process, asked over TCP."""
-    demo = run(["demo"], cli_db)
+    """A real `govhall demo --cases` then `govhall serve` process, asked over TCP: the demo's morning
+    of cases is where each role finds it."""
+    demo = run(["demo", "--cases"], cli_db)
     assert demo.returncode == 0, demo.stderr
+    assert "lianzhou：示例办件 6 件" in demo.stdout
+    again = run(["demo", "--cases"], cli_db)
+    assert again.returncode == 0 and "已有办件，未再添加示例办件" in again.stdout
     with serving(cli_db) as port:
         response = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ centers { code name plugins } }"}, timeout=5)
         assert response.status_code == 200
         centers = {c["code"]: c for c in response.json()["data"]["centers"]}
         assert "lianzhou" in centers and "wengyuan" in centers
         assert "one_window" in centers["wengyuan"]["plugins"] or centers["wengyuan"]["plugins"] == []
+
+        def ask(user: str, query: str) -> dict:
+            login = httpx.post(f"http://127.0.0.1:{port}/graphql", timeout=10, json={
+                "query": 'mutation($u: String!) { login(username: $u, password: "demo1234") { ... on LoginSuccess { token } } }',
+                "variables": {"u": user}}).json()
+            token = login["data"]["login"]["token"]
+            body = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": query}, timeout=10,
+                              headers={"Authorization": f"Bearer {token}"}).json()
+            assert not body.get("errors"), body
+            return body["data"]
+
+        listed = ask("lz-clerk", '{ cases(center: "lianzhou", first: 20) { edges { node { state applicantName } } } }')
+        states = sorted(e["node"]["state"] for e in listed["cases"]["edges"])
+        assert states == ["approved", "delivered", "submitted", "supplementing", "under_review", "under_review"], states
+        mine = ask("lisi", "{ myCases(first: 20) { edges { node { state availableActions } } } }")
+        waiting = [e["node"] for e in mine["myCases"]["edges"] if e["node"]["state"] == "supplementing"]
+        assert "supply" in waiting[0]["availableActions"]
 
 
 @contextlib.contextmanager

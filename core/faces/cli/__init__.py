@@ -204,9 +204,15 @@ def _checked_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Apply migrations, then build the demo data."""
+    """Apply migrations, then build the demo data (and, with ``--cases``, a morning's cases)."""
     asyncio.run(_upgrade(make_govhall()))
-    return _demo_data(args)
+    status = _demo_data(args)
+    if status == 0 and getattr(args, "cases", False):
+        from core.faces.cli.demo_cases import file_sample_cases
+
+        for line in asyncio.run(file_sample_cases()):
+            print(line)
+    return status
 
 
 @with_database
@@ -273,6 +279,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_checked_user_add)
 
     p = sub.add_parser("demo", help="建立演示数据：种子中心、部门、窗口、事项和演示用户")
+    p.add_argument("--cases", action="store_true",
+                   help="再由演示用户在连州办理几件示例办件（待受理、审查中、待出件、已办结、待补正），只在尚无办件时添加")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("schema", help="导出 GraphQL 模式")
