@@ -16,6 +16,7 @@ from urllib.parse import quote
 import pytest
 from tortoise.transactions import in_transaction
 
+from core import api as core_api
 from core import hookimpl
 from core.services.accounts import login
 from core.services.documents import DocumentError, cn_date
@@ -296,6 +297,11 @@ class TemplatePlugin:
         return [self.folder]
 
     @hookimpl
+    def register_document_kinds(self) -> dict[str, dict[str, Any]]:
+        """A kind whose template names no title: the declared one is printed (docs/plugins.md)."""
+        return {"fee_notice": {"title": "收费告知书", "abbreviation": "费", "readers": ("clerk",)}}
+
+    @hookimpl
     def case_document_context(self, center: Any, case: Any, kind: str) -> dict[str, Any] | None:
         if kind == "inspection_notice":
             return {"inspection": {"team": "第三核查组"}}
@@ -313,6 +319,8 @@ def doc_plugin(plugin_manager: Any, tmp_path: Path) -> TemplatePlugin:
     )
     (folder / "inspection_notice.html").write_text(body, "utf-8")
     (folder / "site_notice.html").write_text(body.replace("现场核查", "现场勘查"), "utf-8")
+    (folder / "fee_notice.html").write_text(
+        '{% extends "base.html" %}{% block body %}<p>应缴{{ fee.amount }}元</p>{% endblock %}', "utf-8")
     plugin = TemplatePlugin(folder)
     plugin_manager.register(plugin, name="docplug")
     return plugin
@@ -351,6 +359,15 @@ async def test_plugin_kind_with_hook_context(doc_plugin: TemplatePlugin, govhall
     assert doc.title == "inspection_notice"
     text = pdf_text(bytes(doc.content))
     assert "现场核查通知书" in text and "第三核查组" in text and APPLICANT in text
+
+
+async def test_plugin_kind_prints_the_title_it_declared(doc_plugin: TemplatePlugin, govhall: Any) -> None:
+    center = await make_center(installed=govhall.hub.installed, plugins=["docplug"])
+    doc = await core_api.issue_document(govhall, center=center, kind="fee_notice", context={"fee": {"amount": 30}})
+    doc = await rendered(govhall, doc)
+    assert doc.number == f"测政服费〔{year()}〕第0001号" and doc.title == "收费告知书"
+    text = pdf_text(bytes(doc.content))
+    assert "收费告知书" in text and "应缴30元" in text
 
 
 async def test_document_error_inside_caller_transaction_keeps_earlier_work_out(govhall: Any) -> None:

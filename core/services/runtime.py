@@ -97,6 +97,17 @@ class GovHall:
         return found
 
     @cached_property
+    def document_titles(self) -> dict[str, str]:
+        """The printed title of each document kind plugins declare (``register_document_kinds``):
+        what a document of that kind is headed when its context gives no ``document.title``."""
+        found: dict[str, str] = {}
+        for group in self.pm.hook.register_document_kinds():
+            for kind, info in group.items():
+                if info.get("title"):
+                    found.setdefault(kind, str(info["title"]))
+        return found
+
+    @cached_property
     def renderer(self) -> Any:
         """The :class:`core.services.documents.DocumentRenderer` with the plugins' template folders first."""
         from core.services.documents import DocumentRenderer

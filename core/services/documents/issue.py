@@ -126,15 +126,16 @@ def document_url(document: Document) -> str:
     return f"/documents/{document.public_id}.pdf"
 
 
-def _title(kind: str, context: Mapping[str, Any]) -> str | None:
-    """The printed title: given in ``document.title``, the certificate's, or the kind's."""
+def _title(govhall: GovHall, kind: str, context: Mapping[str, Any]) -> str | None:
+    """The printed title: given in ``document.title``, the certificate's, or the kind's (the core's,
+    or the one its plugin declared)."""
     given = context.get("document")
     if isinstance(given, Mapping) and given.get("title"):
         return str(given["title"])
     certificate = context.get("certificate")
     if kind == "certificate" and isinstance(certificate, Mapping) and certificate.get("title"):
         return str(certificate["title"])
-    return DOCUMENT_KINDS.get(kind)
+    return DOCUMENT_KINDS.get(kind) or govhall.document_titles.get(kind)
 
 
 def _center_block(center: Center) -> dict[str, Any]:
@@ -256,7 +257,7 @@ async def _record(
     year = issued_on.year
     number = document_number(center=center, abbreviation=abbreviation, year=year, n=n, prefix=prefix)
     code = new_verify_code()
-    title = _title(kind, context)
+    title = _title(govhall, kind, context)
     values = dict(context)
     given_center = values.get("center")
     values["center"] = {**_center_block(center), **(given_center if isinstance(given_center, Mapping) else {})}
@@ -266,7 +267,7 @@ async def _record(
         "kind": kind, "number": number, "issuedOn": issued_on,
         "verifyCode": display_code(code), "verifyUrl": verify_url(govhall, code),
     }
-    if title:  # a plugin kind without one must name its own title block (or fails clearly)
+    if title:  # a kind without one (undeclared) must name its own title block (or fails clearly)
         values["document"]["title"] = title
     # Fill the template in the issuing transaction (milliseconds), so a missing field or a template
     # error refuses the issue and rolls the number back; the PDF is laid out after commit
