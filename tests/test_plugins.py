@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import copy
+
 import pytest
 
+from core.services.accounts import Actor, load_grants
 from core.services.centers import load_center, set_plugin_enabled
-from core.plumbing.models import Center
+from core.services.demo import build_demo
+from core.services.items import define_item, publish_item
+from core.plumbing.models import Center, User
 from core.services.plugins import BUILTIN_PLUGINS, installed_plugins, make_plugin_manager
-from tests import example_plugin
+from tests import example_plugin, example_process_plugin
+from tests.hall import QUICK, CaseDriver, build_hall
 
 pytestmark = pytest.mark.anyio
 
@@ -74,3 +80,42 @@ async def test_unknown_plugin_in_center_file_is_rejected_with_names(app, govhall
     for name in govhall.hub.installed:
         assert name in error.message
     assert not await Center.exists(code="ccc")
+
+
+@pytest.fixture
+def with_fee_example(plugin_manager):
+    plugin_manager.register(example_process_plugin, name="example_fee")
+    return plugin_manager
+
+
+async def test_a_plugin_process_with_its_guard_and_effect(with_fee_example, app, govhall, gql):
+    """docs/plugins.md's register_processes, register_guards and register_effects, as written there."""
+    hall = await build_hall(govhall, gql, plugins=["example_fee"])
+    config = await User.get(username="config1")
+    actor = Actor(user=config, grants=await load_grants(config))
+    await define_item(govhall, actor, hall.center, {**copy.deepcopy(QUICK), "code": "test-fee", "process": "example.fee"})
+    await publish_item(govhall, actor, hall.center, "test-fee")
+    drive = CaseDriver(gql, hall)
+    case = await drive.submit("app1", item="test-fee")
+    assert case["availableActions"] == [] and case["state"] == "submitted"
+
+    refused = await drive.act("clerk1", case, "charge", data={})
+    assert refused["errors"] == [{"path": "/amount", "code": "example.amount", "message": "请填写收费金额（元）"}]
+    charged = await drive.ok("clerk1", case, "charge", data={"amount": 30})
+    assert charged["state"] == "charged" and charged["completedAt"]
+    assert charged["events"][-1]["changes"]["fee"] == {"amount": 30, "note": "窗口收费"}
+
+
+@pytest.mark.slow
+async def test_the_demo_keeps_an_outside_plugin_enabled_and_runs_its_demo_data(with_fee_example, app, govhall):
+    """An administrator enables an installed plugin on a demo center; running ``govhall demo`` again
+    keeps it there (the demo's files name built-in plugins only) and calls its ``demo_data``."""
+    example_process_plugin.DEMO_SEEN.clear()
+    await build_demo(govhall)
+    assert example_process_plugin.DEMO_SEEN == []
+    await set_plugin_enabled(await Center.get(code="lianzhou"), "example_fee", True, govhall.hub.installed)
+    lines = await build_demo(govhall)
+    assert "example_fee" in (await Center.get(code="lianzhou")).plugins
+    assert "example_fee" not in (await Center.get(code="kunshan")).plugins
+    assert "  lianzhou：收费标准 1 项（admin）" in lines
+    assert example_process_plugin.DEMO_SEEN == ["lianzhou"]

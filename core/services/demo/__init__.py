@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.services.accounts import Actor, add_user, grant_role, load_grants
 from core.services.centers import load_center
-from core.services.plugins import acall
+from core.services.plugins import BUILTIN_PLUGINS, acall, plugin_name
 from core.plumbing.models import Center, User
 from core.plumbing.resources import shipped_dir
 from core.services.runtime import GovHall
@@ -53,7 +53,9 @@ async def build_demo(govhall: GovHall) -> list[str]:
         path = CENTERS_DIR / f"{code}.json"
         if not path.exists():
             continue
-        center = await load_center(json.loads(path.read_text("utf-8")), govhall.hub.installed)
+        doc = json.loads(path.read_text("utf-8"))
+        doc["plugins"] = [*doc.get("plugins", []), *await _outside_plugins_enabled(code, govhall.hub.installed)]
+        center = await load_center(doc, govhall.hub.installed)
         centers[code] = center
         lines.append(f"中心 {center.code}：{center.name}（插件：{'、'.join(center.plugins) or '无'}）")
     for username, name, grants in DEMO_USERS:
@@ -68,6 +70,15 @@ async def build_demo(govhall: GovHall) -> list[str]:
     lines.extend(await _demo_items(govhall, list(centers.values())))
     lines.extend(await _plugin_demo_data(govhall, list(centers.values())))
     return lines
+
+
+async def _outside_plugins_enabled(code: str, installed: frozenset[str]) -> list[str]:
+    """The outside plugins (not built in) enabled on the existing demo center ``code``: the demo's
+    files name built-in plugins only, so running the demo again keeps what an administrator enabled
+    (``setPluginEnabled``) and runs those plugins' items and ``demo_data`` there too."""
+    center = await Center.get_or_none(code=code)
+    builtin = {plugin_name(module) for module in BUILTIN_PLUGINS}
+    return [name for name in (center.plugins or []) if name in installed and name not in builtin] if center else []
 
 
 async def _plugin_demo_data(govhall: GovHall, centers: list[Center]) -> list[str]:
