@@ -58,8 +58,8 @@ def register_processes() -> Sequence[Mapping[str, Any]]:
 
 @hookspec
 def register_item_dirs() -> Sequence[Path]:
-    """Called by ``govhall demo`` and ``govhall items load --plugins``. Return folders of item
-    documents (``schemas/item.schema.json``) this plugin ships."""
+    """Called by ``govhall demo`` for each demo center that enables this plugin. Return folders of
+    item documents (``schemas/item.schema.json``) this plugin ships; the demo publishes them there."""
 
 
 @hookspec
@@ -72,7 +72,8 @@ def register_document_templates() -> Sequence[Path]:
 def register_document_kinds() -> Mapping[str, Mapping[str, Any]]:
     """Called when an app is created. Return ``{kind: {"title": "绿色通道受理表", "abbreviation":
     "绿", "readers": ("clerk", "head")}}`` for the document kinds this plugin adds (their templates
-    come from ``register_document_templates``). The abbreviation goes into the 文号
+    come from ``register_document_templates``). The title heads the document unless its template
+    or context names one (``document.title``). The abbreviation goes into the 文号
     (``连政服绿〔2026〕第0001号``); kinds sharing an abbreviation share one number sequence, so numbers
     never collide. ``readers``: the roles in the document's center that may download a copy issued
     without a case — those allowed the data it prints (a kind without readers: administrators only;
