@@ -70,6 +70,7 @@ def test_wheel_installs_and_runs_from_an_empty_directory(installed: Path, tmp_pa
     assert (site / "core" / "shipped" / "schemas" / "item.schema.json").is_file()
     assert (site / "core" / "shipped" / "web" / "index.html").is_file()
     assert not (site / "forms").exists() and not (site / "web").exists()
+    assert (site / "plugins" / "staff" / "migrations").is_dir() and not list(site.glob("plugins/*/tests"))
 
     work = tmp_path / "hall"
     work.mkdir()
