@@ -62,6 +62,11 @@ def test_bad_files_are_one_line_errors(upgraded_db, tmp_path):
     assert result.returncode == 2 and "JSON" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_schema_to_a_path_that_cannot_be_written_is_bad_input(upgraded_db, tmp_path):
+    result = run(["schema", "-o", str(tmp_path / "no-such-folder" / "schema.graphql")], upgraded_db)
+    assert result.returncode == 2 and "无法写入" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_user_add_with_password_from_stdin(upgraded_db, tmp_path):
     path = tmp_path / "c.json"
     path.write_text(json.dumps(center_doc("uc"), ensure_ascii=False), "utf-8")

@@ -232,7 +232,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(sdl)
     else:
-        Path(args.output).write_text(sdl, "utf-8")
+        try:
+            Path(args.output).write_text(sdl, "utf-8")
+        except OSError as exc:  # a path the caller gave: bad input, not an unavailable database
+            raise CommandError(f"无法写入 {args.output}：{exc.strerror or exc}") from exc
         print(f"已写入 {args.output}")
     return 0
 
