@@ -4,6 +4,7 @@ import copy
 
 import pytest
 
+from core.api import hookimpl
 from core.services.accounts import Actor, load_grants
 from core.services.centers import load_center, set_plugin_enabled
 from core.services.demo import build_demo
@@ -61,6 +62,21 @@ def test_plugin_manager_is_per_app_and_lists_builtins(settings):
     assert "example" not in installed_plugins(pm2)
     present = {m.rsplit(".", 1)[-1] for m in BUILTIN_PLUGINS}
     assert set(installed_plugins(pm2)) <= present
+
+
+def test_outside_plugins_are_called_first_then_the_builtins_from_the_end(settings):
+    """docs/plugins.md: pluggy calls the plugin registered last first."""
+
+    class Outside:
+        @hookimpl
+        def register_models(self):
+            return "outside.models"
+
+    pm = make_plugin_manager(settings, load_entrypoints=False)
+    pm.register(Outside(), name="outside")
+    answered = [module.split(".")[-2] for module in pm.hook.register_models()]
+    builtin = [name for name in reversed([m.rsplit(".", 1)[-1] for m in BUILTIN_PLUGINS]) if name in answered]
+    assert answered == ["outside", *builtin] and len(builtin) >= 3
 
 
 def test_plugins_env_narrows_what_loads(settings):

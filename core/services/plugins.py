@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 # Plugins every center has: the core's overridable defaults.
 CORE_PLUGINS: tuple[str, ...] = ("core.services.defaults",)
 
-# Center plugins shipped with GovHall, in call order.
+# Center plugins shipped with GovHall, in the order they are registered: pluggy calls the last
+# registered first (outside plugins, then these from the end), the core's defaults last.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.one_window",
     "plugins.enterprise_zone",
