@@ -10,7 +10,7 @@ from core.services.centers import load_center, set_plugin_enabled
 from core.services.demo import build_demo
 from core.services.items import define_item, publish_item
 from core.plumbing.models import Center, User
-from core.services.plugins import BUILTIN_PLUGINS, installed_plugins, make_plugin_manager
+from core.services.plugins import BUILTIN_PLUGINS, PluginLoadError, installed_plugins, make_plugin_manager
 from tests import example_plugin, example_process_plugin
 from tests.hall import QUICK, CaseDriver, build_hall
 
@@ -77,6 +77,20 @@ def test_outside_plugins_are_called_first_then_the_builtins_from_the_end(setting
     answered = [module.split(".")[-2] for module in pm.hook.register_models()]
     builtin = [name for name in reversed([m.rsplit(".", 1)[-1] for m in BUILTIN_PLUGINS]) if name in answered]
     assert answered == ["outside", *builtin] and len(builtin) >= 3
+
+
+def test_an_outside_plugin_that_fails_to_import_is_named(settings, monkeypatch, tmp_path):
+    """A new plugin that imports a name core.api lacks: the error says which plugin it is."""
+    (tmp_path / "broken_fees.py").write_text("from core.api import IssuedDocument\n", "utf-8")
+    info = tmp_path / "broken_fees-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-fees\nVersion: 0.1\n", "utf-8")
+    (info / "entry_points.txt").write_text("[govhall]\nbroken_fees = broken_fees\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(PluginLoadError) as caught:
+        make_plugin_manager(settings)
+    assert "broken_fees" in str(caught.value) and "IssuedDocument" in str(caught.value)
+    make_plugin_manager(type(settings)(database_url=settings.database_url, plugins=("one_window",)))  # not loaded
 
 
 def test_plugins_env_narrows_what_loads(settings):

@@ -9,6 +9,7 @@ a center has not enabled.
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import inspect
 import os
 import sys
@@ -59,17 +60,32 @@ def make_plugin_manager(settings: Settings | None = None, *, load_entrypoints: b
         if wanted is None or name in wanted:
             pm.register(importlib.import_module(module_name), name=name)
     if load_entrypoints:
-        if wanted is None:
-            pm.load_setuptools_entrypoints("govhall")
-        else:
-            for name in wanted:
-                pm.load_setuptools_entrypoints("govhall", name=name)
+        load_outside_plugins(pm, wanted)
     add_plugin_hookspecs(pm)
     if os.environ.get("GOVHALL_TRACE_PLUGINS"):
         pm.trace.root.setwriter(lambda message: sys.stderr.write(message))
         pm.enable_tracing()
     pm.check_pending()
     return pm
+
+
+class PluginLoadError(RuntimeError):
+    """An outside plugin's entry point could not be loaded; the message names it."""
+
+
+def load_outside_plugins(pm: pluggy.PluginManager, wanted: Iterable[str] | None) -> None:
+    """The ``govhall`` entry points (only the ``wanted`` ones when set), one at a time through
+    pluggy, so that one that fails to import is named: its own error alone names a module at best."""
+    for entry_point in importlib.metadata.entry_points(group="govhall"):
+        if wanted is not None and entry_point.name not in wanted:
+            continue
+        try:
+            pm.load_setuptools_entrypoints("govhall", name=entry_point.name)
+        except Exception as exc:
+            raise PluginLoadError(
+                f"插件“{entry_point.name}”（{entry_point.value}）无法加载 / plugin {entry_point.name} "
+                f"({entry_point.value}) failed to load: {type(exc).__name__}: {exc}"
+            ) from exc
 
 
 def add_plugin_hookspecs(pm: pluggy.PluginManager) -> None:
