@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
+import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,6 +14,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from core.faces.cli import make_parser
 from tests.cli import GOVHALL, ROOT, free_port, run
 from tests.helpers import center_doc
 
@@ -153,3 +156,34 @@ def test_serve_reports_an_unreachable_database_in_one_line():
     result = run(["serve", "--port", str(free_port())], closed)
     assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def _subparser(parser: argparse.ArgumentParser, words: list[str]) -> argparse.ArgumentParser:
+    for word in words:
+        choices = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        parser = choices[word]
+    return parser
+
+
+def test_the_readme_command_lines_show_which_options_are_required():
+    """README "The command line": an option shown without brackets is one the command requires."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = readme.split("### The command line", 1)[1].split("```", 2)[1]
+    parser = make_parser()
+    checked = 0
+    for line in block.splitlines():
+        if not line.startswith("govhall "):
+            continue
+        usage = line.split("#", 1)[0].split()[1:]
+        words = [w for w in usage[:2] if re.fullmatch(r"[a-z]+", w)]
+        command = _subparser(parser, words)
+        depth = 0
+        for token in usage[len(words):]:
+            depth += token.count("[")
+            name = token.strip("[]")
+            if name.startswith("--"):
+                action = next(a for a in command._actions if name in a.option_strings)
+                assert action.required == (depth == 0), f"README: {line.strip()} ({name})"
+                checked += 1
+            depth -= token.count("]")
+    assert checked >= 10
