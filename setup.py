@@ -14,6 +14,9 @@ SHIPPED = ("forms", "schemas", "web")
 
 class BuildWithShippedFolders(build_py):
     def run(self) -> None:
+        # setuptools reuses build/lib between builds: a module removed or excluded since (the plugins'
+        # tests) would still go into the wheel; each build starts from an empty folder instead
+        shutil.rmtree(self.build_lib, ignore_errors=True)
         super().run()
         for name in SHIPPED:
             target = Path(self.build_lib) / "core" / "shipped" / name

@@ -55,6 +55,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = base / "source"  # a clean copy: no build/ or egg-info of earlier builds
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
         ".git", ".venv", "build", "*.egg-info", "__pycache__", "var", ".*cache*", "node_modules"))
+    stale = source / "build" / "lib" / "plugins" / "staff" / "tests"  # what an earlier build left behind
+    stale.mkdir(parents=True)
+    (stale / "__init__.py").write_text("", "utf-8")
     run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", base / "dist", source)
     (wheel,) = (base / "dist").glob("govhall-*.whl")
     venv = base / "venv"
