@@ -12,7 +12,7 @@ from core.services import clock
 from core.services.centers import load_center
 from core.services.documents import cn_date
 from core.services.licences import valid_until
-from core.plumbing.models import Case, Center, Pause, Timer
+from core.plumbing.models import Case, Center, Document, Pause, Timer
 from core.services.parties import account_name, applicant_name
 from tests.hall import GOOD_DATA, CaseDriver, build_hall, codes
 from tests.helpers import PASSWORD, center_doc, make_user
@@ -167,6 +167,19 @@ async def test_decisions_and_licences_are_the_deciding_departments_with_its_seal
     assert stored.flags["licence"]["number"] == number
     notice = await drive.pdf("app1", accept_notice["url"])
     assert "hall县政务服务中心" in notice and SEAL not in notice
+
+
+async def test_the_verification_page_names_the_deciding_department_as_issuer_of_its_decisions(drive, govhall):
+    """Whoever checks a 决定书 or licence by its code reads the 决定机关 printed under its seal, not the center."""
+    await configure(govhall)
+    case = await drive.ok("rev-scjg", await accepted(drive), "approve", comment="符合法定条件")
+    for kind, issuer in (("approval_decision", "市场监督管理局"), ("certificate", "市场监督管理局"),
+                         ("acceptance_notice", "hall县政务服务中心")):
+        stored = await Document.get(number=document(case, kind)["number"])
+        summary = (await drive.gql.http.get(f"/verify/{stored.verify_code}.json")).json()
+        assert summary["issuer"] == issuer, kind
+        page = (await drive.gql.http.get(f"/verify/{stored.verify_code}")).text
+        assert f"<dt>出具单位</dt><dd>{issuer}</dd>" in page, kind
 
 
 async def test_licence_numbers_follow_the_items_pattern_one_sequence_per_prefix(drive, govhall):

@@ -17,8 +17,8 @@ from starlette.routing import Route
 
 from core.services.downloads import DownloadRefused, download_actor
 from core.plumbing.errors import Forbidden, NotFound
-from core.plumbing.models import Center, Document
-from core.services.documents.issue import display_code, normalize_code
+from core.plumbing.models import Case, Center, Document
+from core.services.documents.issue import DEPARTMENT_KINDS, deciding_department, display_code, normalize_code
 from core.services.documents.kinds import cn_date
 from core.services.documents.rendering import ensure_rendered
 
@@ -216,12 +216,19 @@ async def _find(code_text: str) -> tuple[dict[str, Any] | None, str]:
     if code is None:
         return None, code_text[:40]
     rows = await Document.filter(verify_code=code).values(
-        "id", "center_id", "kind", "title", "number", "issued_on", "sha256", "state"
+        "id", "center_id", "case_id", "kind", "title", "number", "issued_on", "sha256", "state"
     )
     return (rows[0] if rows else None), display_code(code)
 
 
 async def _issuer(doc: dict[str, Any]) -> str:
+    """Who the document names as its issuer: a decision or certificate, the department that decided
+    (its 决定机关 / 发证机关, as printed under its seal); any other document, the center."""
+    if doc["kind"] in DEPARTMENT_KINDS and doc["case_id"] is not None:
+        case = await Case.get_or_none(id=doc["case_id"])
+        department = await deciding_department(case) if case is not None else None
+        if department is not None:
+            return department.name
     names = await Center.filter(id=doc["center_id"]).values_list("name", flat=True)
     return names[0] if names else ""
 
