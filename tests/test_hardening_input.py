@@ -19,6 +19,8 @@ pytestmark = pytest.mark.anyio
 
 SUBMIT = """mutation($d: JSON!) { submitCase(center: "hall", item: "test-permit", data: $d) {
   __typename ... on UserErrors { errors { path code message } } } }"""
+SUBMIT_VIA = """mutation($d: JSON!, $c: String!) { submitCase(center: "hall", item: "test-permit", data: $d, channel: $c) {
+  __typename ... on UserErrors { errors { path code message } } } }"""
 LOGIN = """mutation($u: String!, $p: String!) { login(username: $u, password: $p) {
   __typename ... on UserErrors { errors { code message } } } }"""
 DUE = """query($f: Date!, $n: Int!) { dueDate(center: "hall", from: $f, workingDays: $n) { date } }"""
@@ -67,6 +69,8 @@ CASES = [
     Case("negative case id beyond 2^31", "NOT_FOUND", CASE, {"id": str(-(2**31) - 5)}, user="app1"),
     Case("rating a case beyond 2^31", "NOT_FOUND", RATE, {"id": str(2**40)}, user="app1"),
     Case("transition of a case beyond 2^31", "NOT_FOUND", TRANSITION, {"id": str(2**33)}, user="clerk1"),
+    Case("an unknown channel (申报渠道)", "union:enum", SUBMIT_VIA, {"d": GOOD_DATA, "c": "telepathy"}, user="app1"),
+    Case("a channel (申报渠道) of 300 characters", "union:enum", SUBMIT_VIA, {"d": GOOD_DATA, "c": "w" * 300}, user="app1"),
     Case("NUL in case data", "BAD_USER_INPUT", SUBMIT, {"d": {**GOOD_DATA, "companyName": "连州\x00公司"}}, user="app1"),
     Case("NUL in a username", "BAD_USER_INPUT", LOGIN, {"u": "app1\x00", "p": PASSWORD}),
     Case("NUL in a key of case data", "BAD_USER_INPUT", SUBMIT, {"d": {**GOOD_DATA, "a\x00": 1}}, user="app1"),

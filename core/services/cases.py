@@ -287,6 +287,10 @@ async def validate_data(govhall: GovHall, center: Center, item: ItemVersion, dat
     return errors
 
 
+SUBMIT_CHANNELS: dict[str, str] = {"web": "网上申报", "window": "窗口受理", "mobile": "移动端", "courier": "快递"}
+"""申报渠道 a case may be filed through (the item document's ``channels``, GB/T 39046 办理形式)."""
+
+
 NO_AGENCY = ("您没有代“{name}”办理的代办记录：请由申请人申请代办服务并经指派，"
              "或随件提交申请人签署的授权委托书（材料目录编码 wts）")
 
@@ -341,6 +345,9 @@ async def submit_case(
 ) -> Case:
     """File a case. Online and at the window alike (线上线下无差别受理)."""
     user = actor.require_login()
+    if channel not in SUBMIT_CHANNELS:
+        choices = "、".join(f"{label}（{code}）" for code, label in SUBMIT_CHANNELS.items())
+        raise UserErrorsException.single("enum", f"申报渠道应为：{choices}", "/channel")
     center = await cached_center(govhall, actor.config_generation, center_code)
     item = await latest_version(center, item_code, govhall, actor.config_generation)
     process = govhall.processes.get(item.definition["process"])
