@@ -55,6 +55,15 @@ async def test_immediate_case(drive):
     assert "certificate" in kinds_of_documents(case)
 
 
+async def test_a_one_time_notice_before_acceptance_says_where_to_bring_the_materials(drive):
+    """The case has no window before it is accepted: the notice names the center's windows, never “送交。”."""
+    case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
+                          data={"missing": [{"name": "营业执照复印件", "reason": "未提供"}]})
+    (notice,) = [d for d in case["documents"] if d["kind"] == "correction_notice"]
+    text = await drive.pdf("app1", notice["url"])
+    assert "营业执照复印件" in text and "补正全部材料后，送交本中心受理窗口。" in text, text
+
+
 async def test_supplement_case_clock_starts_when_materials_complete(drive):
     case = await drive.submit("app1")
     missing = [{"name": "营业执照复印件", "reason": "未提供"}, {"name": "法定代表人身份证复印件", "reason": "不清晰"}]
