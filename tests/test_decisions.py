@@ -73,6 +73,20 @@ async def test_a_decision_without_an_opinion_is_refused_and_changes_nothing(driv
     await unchanged(drive, submitted)
 
 
+async def test_a_licence_content_that_is_not_text_is_refused_not_printed(drive):
+    """许可内容 is printed on the decision as it is given: a number or a list is refused, nothing issued."""
+    case = await accepted(drive)
+    for content in (123, ["热食类食品制售"], {"项目": "热食类"}):
+        result = await drive.act("rev-scjg", case, "approve", comment="符合法定条件", data={"content": content})
+        assert codes(result) == ["type"] and result["errors"][0]["path"] == "/content", result
+        assert "许可内容应为文字" in result["errors"][0]["message"]
+    await unchanged(drive, case)
+    joint = await accepted(drive, "test-joint")
+    result = await drive.act("rev-zjj", joint, "approve_task", comment="同意", data={"content": 5})
+    assert codes(result) == ["type"]
+    await unchanged(drive, joint)
+
+
 @needs_pdftotext
 async def test_a_refusal_states_its_reasons_legal_basis_and_the_applicants_rights(drive):
     case = await accepted(drive)

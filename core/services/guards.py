@@ -66,6 +66,15 @@ async def legal_basis(ctx: TransitionContext) -> list[UserError]:
     return []
 
 
+async def decision_content(ctx: TransitionContext) -> list[UserError]:
+    """许可内容 (``data.content``), when given, is the text printed on the 准予许可决定书: a number or a
+    list would print as whatever Python makes of it."""
+    content = ctx.params.get("content")
+    if content is None or isinstance(content, str):
+        return []
+    return [UserError("type", "许可内容应为文字（如：准予从事食品经营活动），不填则为“准予＋事项名称”", "/content")]
+
+
 async def not_immediate(ctx: TransitionContext) -> list[UserError]:
     """即办件 are finished on the spot (即收即办), never turned into promised cases."""
     if ctx.item.definition.get("caseKind") == "immediate":
@@ -113,6 +122,7 @@ GUARDS: dict[str, Guard] = {
     "open_task_for_actor": open_task_for_actor,
     "extension_days": extension_days,
     "legal_basis": legal_basis,
+    "decision_content": decision_content,
     "not_immediate": not_immediate,
     "pickup_recorded": pickup_recorded,
 }
