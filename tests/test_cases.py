@@ -38,7 +38,8 @@ async def test_promised_case(drive):
     case = await drive.ok("rev-scjg", case, "approve", comment="符合条件，准予许可")
     assert case["state"] == "approved" and case["completedAt"]
     assert kinds_of_documents(case)[-2:] == ["approval_decision", "certificate"]
-    case = await drive.ok("pick1", case, "deliver", data={"method": "in_person", "receiver": "张三", "idNumber": "11010519491231002X"})
+    case = await drive.ok("pick1", case, "deliver", data={"method": "in_person", "receiver": "张三", "idNumber": "11010519491231002X",
+                                                          "proxy": True})
     assert case["state"] == "delivered"
     assert actions(case) == ["submit", "accept", "approve", "deliver"]
     assert [e["seq"] for e in case["events"]] == [1, 2, 3, 4]
@@ -232,6 +233,39 @@ async def test_deliver_needs_pickup_details(drive):
     assert {e["path"] for e in result["errors"]} == {"/receiver", "/idNumber"}
     courier = await drive.ok("pick1", case, "deliver", data={"method": "courier", "trackingNumber": "SF1234567890"})
     assert courier["state"] == "delivered"
+
+
+async def test_a_result_goes_in_person_only_to_the_applicant_or_under_a_power_of_attorney(drive):
+    """The receiver of an in-person pickup is the applicant or a person the application names with
+    that ID; anybody else only once the clerk confirms the 授权委托书 (``proxy``), as the screen asks."""
+    case = await drive.ok("clerk1", await drive.submit("app1", item="test-quick"), "finish_on_spot")
+    stranger = {"method": "in_person", "receiver": "王五", "idNumber": "440524188001010014"}
+    result = await drive.act("pick1", case, "deliver", data=stranger)
+    assert codes(result) == ["receiver.not_applicant"] and result["errors"][0]["path"] == "/proxy"
+    assert "授权委托书" in result["errors"][0]["message"] and "王五" in result["errors"][0]["message"]
+    assert (await drive.get("pick1", case))["state"] == "approved"
+    case = await drive.ok("pick1", case, "deliver", data={**stranger, "proxy": True})
+    assert case["state"] == "delivered" and case["events"][-1]["changes"]["params"]["proxy"] is True
+    # the applicant by name: no power of attorney needed
+    other = await drive.ok("clerk1", await drive.submit("app1", item="test-quick"), "finish_on_spot")
+    mine = {"method": "in_person", "receiver": GOOD_DATA["companyName"], "idNumber": "11010519491231002X"}
+    assert (await drive.ok("pick1", other, "deliver", data=mine))["state"] == "delivered"
+
+
+def test_the_receiver_is_matched_against_the_people_in_the_application():
+    from types import SimpleNamespace
+
+    from core.services.guards import receiver_is_party
+
+    case = SimpleNamespace(applicant_name="连州市晨光文化传播有限公司", data={
+        "legalRepresentative": {"name": "张三", "idNumber": "11010519491231002x"},
+        "shareholders": [{"name": "李四", "idNumber": "440524188001010014", "holderType": "自然人"}],
+    })
+    assert receiver_is_party(case, "张三", "11010519491231002X")
+    assert receiver_is_party(case, "李四", "440524188001010014")
+    assert not receiver_is_party(case, "张三", "440524188001010014")  # his name, somebody else's ID
+    assert not receiver_is_party(case, "王五", "440524188001010014")
+    assert receiver_is_party(case, "连州市晨光文化传播有限公司", "11010519491231002X")
 
 
 async def test_numbers_are_unique_per_center_and_day(drive):

@@ -172,6 +172,28 @@ def test_pickup_window_delivers_and_keeps_the_register(web_server: str, browser_
     page.screenshot(path=str(tmp_path / "pickup.png"), full_page=True)
 
 
+def test_pickup_window_hands_the_result_to_a_proxy_once_the_power_of_attorney_is_checked(
+    web_server: str, browser_page: Any, api: Api
+) -> None:
+    """The server refuses a receiver the application does not name unless the screen confirms the
+    授权委托书; ticking it on the screen is that confirmation."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.approved()
+    login(page, base, "lz-pickup")
+    page.goto(f"{base}/web/#/pickup/lianzhou")
+    page.locator("#pickup-table tr", has_text=case["number"]).locator("button[data-deliver]").click()
+    page.click("#receive-result")
+    page.fill("#f-receiver", "王五")
+    page.fill("#f-idNumber", "440524188001010014")
+    page.check("#f-proxy")
+    page.click("#deliver-form button[type=submit]")
+    receipt = page.locator("#pickup-receipt")
+    expect(receipt).to_contain_text(case["number"])
+    expect(receipt).to_contain_text("王五")
+
+
 def test_enterprise_zone_agency_appointments_and_gift_packs(web_server: str, browser_page: Any, api: Api) -> None:
     from playwright.sync_api import expect
 

@@ -5,6 +5,8 @@ parameters (``data`` of ``transitionCase``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.plumbing.errors import UserError
 from core.services.formats import is_valid_resident_id
 from core.plumbing.models import CaseEvent
@@ -95,6 +97,33 @@ async def extension_days(ctx: TransitionContext) -> list[UserError]:
     return []
 
 
+def people_in(data: Any, out: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    """Every ``{name, idNumber}`` pair anywhere in the case data (法定代表人, 指定代表, 股东…), as
+    ``(name, ID number)``; the pickup screen (``web/views/pickup.js``) reads the data alike."""
+    found = [] if out is None else out
+    if isinstance(data, list):
+        for value in data:
+            people_in(value, found)
+    elif isinstance(data, dict):
+        name, id_number = data.get("name"), data.get("idNumber")
+        if isinstance(name, str) and isinstance(id_number, str):
+            found.append((name.strip(), id_number.strip().upper()))
+        for value in data.values():
+            people_in(value, found)
+    return found
+
+
+def receiver_is_party(case: Any, receiver: str, id_number: str) -> bool:
+    """Whether who collects in person is a person the application names with that ID number, or
+    the applicant by name (when no person of that name is registered with another number)."""
+    id_number = id_number.strip().upper()
+    people = people_in(case.data)
+    if (receiver, id_number) in people:
+        return True
+    named = receiver == (case.applicant_name or "").strip()
+    return named and not any(name == receiver and number != id_number for name, number in people)
+
+
 async def pickup_recorded(ctx: TransitionContext) -> list[UserError]:
     """出件登记: who collected it and how, with the ID checked for an in-person pickup."""
     method = ctx.params.get("method")
@@ -109,6 +138,14 @@ async def pickup_recorded(ctx: TransitionContext) -> list[UserError]:
             errors.append(UserError("required", "请填写领取人身份证号码（核验身份）", "/idNumber"))
         elif not is_valid_resident_id(id_number):
             errors.append(UserError("format.resident-id", "领取人身份证号码无效", "/idNumber"))
+        receiver = str(ctx.params.get("receiver", "")).strip()
+        if not errors and ctx.params.get("proxy") is not True and not receiver_is_party(ctx.case, receiver, id_number):
+            errors.append(UserError(
+                "receiver.not_applicant",
+                f"领取人“{receiver}”不是申请人或申请中登记的人员：请核验申请人签署的授权委托书和代领人身份证，"
+                "确认凭委托书代领（data.proxy: true）后再出件",
+                "/proxy",
+            ))
     if method == "courier" and not str(ctx.params.get("trackingNumber", "")).strip():
         errors.append(UserError("required", "请填写快递单号", "/trackingNumber"))
     return errors

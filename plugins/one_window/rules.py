@@ -140,7 +140,7 @@ async def record_pickup(ctx: TransitionContext) -> None:
         case_id=ctx.case.id, method=method, receiver=receiver, id_number=id_number, tracking_number=tracking, by_id=user.id
     )
     shown = {"method": method, "receiver": receiver, "idNumber": mask_id_number(id_number) if id_number else "",
-             "trackingNumber": tracking}
+             "trackingNumber": tracking, "proxy": params.get("proxy") is True}  # 凭授权委托书代领
     shown = {k: v for k, v in shown.items() if v}
     ctx.changes["pickup"] = shown
     ctx.changes["params"] = shown  # the core would otherwise log the raw parameters, whole ID included

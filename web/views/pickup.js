@@ -111,6 +111,7 @@ export async function pickupView({ page, params, user, isCurrent }) {
         return;
       }
       const params = { method: v.method, receiver: v.receiver || "", idNumber: v.idNumber || "", trackingNumber: v.trackingNumber || "" };
+      if (v.proxy) params.proxy = true; // the server refuses a receiver not named in the application without it
       const done = await mutate(
         `mutation($id: ID!, $d: JSON, $c: String, $v: Int) { transitionCase(id: $id, action: "deliver", data: $d, comment: $c, expectedVersion: $v) {
             ${ERRORS} ... on Case { id number state stateLabel } } }`,

@@ -23,7 +23,7 @@ pytestmark = [
 ]
 
 MISSING = [{"name": "营业执照复印件", "reason": "未提供"}, {"name": "法定代表人身份证复印件", "reason": "复印件不清晰"}]
-PICKUP = {"method": "in_person", "receiver": "张三", "idNumber": ID_NUMBER}
+PICKUP = {"method": "in_person", "receiver": "张三", "idNumber": ID_NUMBER, "proxy": True}  # not in the data: 凭委托书
 
 
 @pytest.fixture
@@ -112,7 +112,8 @@ async def test_the_one_window_story(drive):
     assert events[4]["actor"] == "clerk1" and events[4]["changes"]["handover"]["to"] == "scjg"
     assert events[5]["actor"] == "rev-scjg" and events[7]["changes"]["handover"]["to"] == "pickup"
     assert events[8]["actor"] == "pick1"
-    assert events[9]["changes"]["pickup"] == {"method": "in_person", "receiver": "张三", "idNumber": "110105********002X"}
+    assert events[9]["changes"]["pickup"] == {"method": "in_person", "receiver": "张三", "idNumber": "110105********002X",
+                                              "proxy": True}
     assert ID_NUMBER not in json.dumps(events)
     stored = await PickupRecord.get(case_id=int(case["id"]))
     assert stored.id_number == ID_NUMBER and stored.receiver == "张三"
