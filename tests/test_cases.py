@@ -190,6 +190,9 @@ async def test_unknown_action_lists_the_allowed_ones(drive):
     assert error["code"] == "unknown_action"
     for allowed in ("accept", "return", "request_materials", "reply", "finish_on_spot"):
         assert allowed in error["message"]
+    # an action of the process that does not fit the case's state is named as the clerk knows it
+    (error,) = (await drive.act("clerk1", case, "approve", comment="同意"))["errors"]
+    assert error["code"] == "unknown_action" and "不能执行“准予许可（approve）”" in error["message"], error
 
 
 async def test_forbidden_action_changes_nothing(drive):

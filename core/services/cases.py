@@ -631,8 +631,9 @@ async def _checked(
     if transition is None:
         allowed = await available_transitions(actor, case, process)
         names = "、".join(f"{t.label}（{t.action}）" for t in allowed) or "无"
+        label = next((f"{t.label}（{t.action}）" for t in process.transitions if t.action == action), action[:64])
         raise UserErrorsException.single(
-            "unknown_action", f"办件当前状态为“{process.state_label(case.state)}”，不能执行“{action}”；您可执行：{names}", "/action"
+            "unknown_action", f"办件当前状态为“{process.state_label(case.state)}”，不能执行“{label}”；您可执行：{names}", "/action"
         )
     role = await role_for(actor, case, transition)
     if role is None:
