@@ -4,6 +4,7 @@ office's final finding, the approval center's 通报/下岗 — and nobody handl
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
@@ -166,3 +167,19 @@ async def test_an_unknown_complaint_is_not_found(drive):
     for key in ("0", "abc", "-1", "2147483647"):
         result = (await drive.query("sup1", VERIFY, id=key, verified=True, reply="x"))["verifyComplaint"]
         assert codes(result) == ["not_found"] and result["errors"][0]["message"] == "投诉不存在", key
+
+
+async def test_two_supervisors_deciding_at_once_leave_one_final_finding(drive):
+    k = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="oral", staff="clerk1", text="态度生硬")
+    first, second = await asyncio.gather(
+        drive.query("sup1", VERIFY, id=k["id"], verified=True, reply="经查属实，已当面答复"),
+        drive.query("sup2", VERIFY, id=k["id"], verified=False, reply="调阅录像，不属实"),
+    )
+    results = [first["verifyComplaint"], second["verifyComplaint"]]
+    won = [r for r in results if r["__typename"] == "Complaint"]
+    assert len(won) == 1 and codes([r for r in results if r is not won[0]][0]) == ["state"], results
+    final = (await drive.query("sup1", LIST, c="hall"))["complaints"][0]
+    assert (final["verified"], final["verifiedBy"]) == (won[0]["verified"], won[0]["verifiedBy"])
+    actions = [s["action"] for s in final["steps"]]
+    assert actions.count("verified") == 1 and actions.count("replied") == 1, actions
+    assert actions.count("notice") == (1 if final["verified"] else 0), actions

@@ -306,14 +306,20 @@ async def verify_complaint(actor: Actor, key: Any, verified: bool, reply: str | 
     row = await _handled(actor, key, VERIFY_ROLES)
     _not_about_self(actor, row, "核查")
     _open(row)
-    if row.replied_at is None or (reply or "").strip():
+    replying = row.replied_at is None or bool((reply or "").strip())
+    if replying:
         what = "书面投诉须书面答复，请填写答复内容" if row.channel in WRITTEN_CHANNELS else "请填写核查结论"
         row.reply = _text(reply, what, "/reply")
         row.replied_at = row.replied_at or datetime.now(timezone.utc)
-        await _step(row, actor, "replied", row.reply)
     row.verified, row.verified_at, row.verified_by = bool(verified), datetime.now(timezone.utc), actor.user
     async with in_transaction():  # the finding, its consequence and its outbox event commit together
-        await row.save(update_fields=["verified", "verified_at", "verified_by_id", "reply", "replied_at"])
+        # one conditional update claims the finding: of two supervisors deciding at once, one wins
+        if not await Complaint.filter(id=row.id, verified_at__isnull=True).update(
+                verified=row.verified, verified_at=row.verified_at, verified_by_id=actor.user.id,  # type: ignore[union-attr]
+                reply=row.reply, replied_at=row.replied_at):
+            raise UserErrorsException.single("state", "该投诉已由他人核查办结，不能再更改", None)
+        if replying:
+            await _step(row, actor, "replied", row.reply)
         await _step(row, actor, "verified", "属实" if verified else "不属实")
         if verified and row.staff_id:  # type: ignore[attr-defined]
             await _consequence(actor, row)
