@@ -115,7 +115,7 @@ export async function displayView({ page, params, isCurrent }) {
   const latest = h("div", { class: "display-latest", "aria-live": "assertive" });
   const recent = h("ol", { class: "display-calls plain-list" });
   const counts = h("ul", { class: "display-waiting plain-list" });
-  const sound = h("button", { type: "button", class: "btn btn-ghost no-print", onclick: () => chime() }, "开启提示音");
+  const sound = h("button", { type: "button", class: "btn btn-secondary no-print", onclick: () => chime() }, "开启提示音");
   page.append(h("h1", null, c.name), latest, h("div", { class: "display-columns" },
     h("section", null, h("h2", null, "最近叫号"), recent), h("section", null, h("h2", null, "等候人数"), counts)), sound);
   let last = null;

@@ -137,7 +137,7 @@ async function leaveTab(page, c, user, isCurrent) {
       ["", (r) => h("div", { class: "actions-row" },
         r.canDecide ? h("button", { type: "button", class: "btn btn-primary", dataset: { approve: r.id }, onclick: () => decide(r, true) }, "同意") : null,
         r.canDecide ? h("button", { type: "button", class: "btn btn-secondary", dataset: { refuse: r.id }, onclick: () => decide(r, false) }, "不同意") : null,
-        r.status === "pending" && r.username === me ? h("button", { type: "button", class: "btn btn-ghost", dataset: { cancel: r.id }, onclick: () => cancel(r) }, "撤回") : null)],
+        r.status === "pending" && r.username === me ? h("button", { type: "button", class: "btn btn-secondary", dataset: { cancel: r.id }, onclick: () => cancel(r) }, "撤回") : null)],
     ], rows, { id: "leave-table", empty: "没有请假单。", rowAttrs: (r) => ({ dataset: { leave: r.id, status: r.status } }) })));
 }
 
@@ -159,7 +159,7 @@ async function registerTab(page, c, user, isCurrent) {
       ["最低期限", (r) => (r.minTermMonths ? `${r.minTermMonths}个月（至${fmt.date(r.termEndsOn)}）` : "—")],
       ["AB岗顶岗", (r) => r.partnerName || "未确定"], ["考勤卡", (r) => r.card || "—"],
       ["投诉下岗", (r) => (r.removal ? h("span", { class: r.removal.startsWith("已确认") ? "badge alert-red" : "badge", dataset: { removal: r.username } }, r.removal) : "—")],
-      ["", (r) => (keeper ? h("button", { type: "button", class: "btn btn-ghost", dataset: { remove: r.username }, onclick: () => remove(r) }, "移除") : null)],
+      ["", (r) => (keeper ? h("button", { type: "button", class: "btn btn-danger", dataset: { remove: r.username }, onclick: () => remove(r) }, "移除") : null)],
     ], rows, { id: "register-table", empty: "名册中还没有人员。", rowAttrs: (r) => ({ dataset: { username: r.username } }) })));
   if (!keeper) return;
   const full = (await gql(`query($c: String!) { center(code: $c) { departments { code name } windows { code name } } }`, { c: c.code })).center;

@@ -88,3 +88,24 @@ def test_supervisor_rectifies_a_bad_rating_and_reads_the_figures(web_server: str
     expect(page.locator(".wait-stats")).to_contain_text("平均等候")
     expect(page.locator(".wait-stats tr", has_text="W12").first).to_contain_text("1")  # waits: one ticket served
     expect(page.locator(".wait-stats tr", has_text="窗口").filter(has_text="W12")).to_contain_text("2.00")  # the tablet's figures
+
+
+def _text_and_backdrop(page: Any, selector: str) -> tuple[str, str]:
+    """A button's text colour and the colour it is drawn on (its own, else the nearest painted ancestor's)."""
+    return page.locator(selector).evaluate("""(el) => {
+      const text = getComputedStyle(el).color;
+      for (let node = el; node; node = node.parentElement) {
+        const bg = getComputedStyle(node).backgroundColor;
+        if (bg && bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return [text, bg];
+      }
+      return [text, 'rgb(255, 255, 255)'];
+    }""")
+
+
+def test_the_displays_sound_button_can_be_seen(web_server: str, browser_page: Any) -> None:
+    """开启提示音 sits on the light page, not in the dark header: white ghost text vanished there."""
+    browser_page.goto(f"{web_server}/web/#/floor/display/lianzhou")
+    button = browser_page.get_by_role("button", name="开启提示音")
+    button.wait_for()
+    text, backdrop = _text_and_backdrop(browser_page, "button:has-text('开启提示音')")
+    assert text != "rgb(255, 255, 255)" and text != backdrop, (text, backdrop)

@@ -80,6 +80,9 @@ def test_clock_in_leave_approvals_register_and_card_reader(web_server: str, brow
     login(page, base, "admin")
     page.goto(f"{base}/web/#/staff/kunshan/register")
     expect(page.locator("#register-table tr[data-username=ks-clerk]")).to_contain_text("唐亮")
+    # 移除 is drawn on the white table: its text is not the header's white (it was invisible)
+    remove = page.locator("#register-table button[data-remove=ks-clerk]")
+    assert remove.evaluate("(el) => getComputedStyle(el).color") != "rgb(255, 255, 255)"
     page.fill("#f-username", "ks-fgj")
     page.select_option("#record-form #f-position", "window_staff")
     page.select_option("#record-form #f-window", "ZH01")
