@@ -234,6 +234,8 @@ def month_bounds(month: str) -> tuple[date, date]:
         first = date(year, number, 1)
     except ValueError:
         raise UserErrorsException.single("format.month", "月份格式应为 YYYY-MM", "/month")
+    if not 2000 <= year <= 2100:  # the years staffYearStanding takes; 9999-12 has no next month to end at
+        raise UserErrorsException.single("range", "年份不正确（2000至2100年）", "/month")
     last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     return first, last
 

@@ -8,7 +8,7 @@ import pytest
 
 from core.plumbing.models import Center
 
-from .drive import CLOCK_IN, DEVICE_CLOCK_IN, REGISTER_DEVICE, SHEET, YEAR, build_staff, codes
+from .drive import CLOCK_IN, DEVICE_CLOCK_IN, MONTH, REGISTER_DEVICE, SHEET, YEAR, build_staff, codes
 
 pytestmark = pytest.mark.anyio
 
@@ -127,3 +127,13 @@ async def test_a_bad_attendance_start_is_refused_in_the_center_file_and_never_br
     assert (await drive.run("sup1", START, c="hall"))["source"] == "first_clock_in"
     (win2,) = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="win2")
     assert win2["countedFrom"] == "2026-03-04"
+
+
+async def test_a_month_outside_the_years_kept_is_refused_in_chinese(drive):
+    for month in ("9999-12", "0001-01", "2101-01"):
+        for query in (SHEET, MONTH):
+            answer = await drive.gql.raw(query, {"c": "hall", "m": month}, token=drive.hall.tokens["sup1"])
+            (error,) = answer["errors"]
+            assert error["extensions"]["code"] == "BAD_USER_INPUT" and "年份不正确" in error["message"], answer
+    future = await drive.run("sup1", MONTH, c="hall", m="2100-12")  # the last month kept: nothing counted yet
+    assert future and all(s["absentDays"] == 0 for s in future)
