@@ -24,6 +24,7 @@ from .register import is_overseer, record_of, staff_center
 STEPS = {"window": "窗口负责人签字", "office": "中心办公室审核", "supervision": "督查科核准", "leadership": "中心领导核准"}
 STEP_POSITIONS = {"window": "window_leader", "office": "office", "supervision": "supervision", "leadership": "leadership"}
 MAX_DAYS = 366
+MIN_YEAR, MAX_YEAR = 2000, 2100  # the years the attendance sheets and standings take
 
 
 def half_days(calendar: WorkCalendar, start: date, start_half: str, end: date, end_half: str) -> list[tuple[date, str]]:
@@ -72,6 +73,8 @@ async def request_leave(actor: Actor, center_code: str, data: LeaveInput) -> Lea
         errors.append(UserError("order", "结束时间不能早于开始时间", "/end"))
     elif (data.end - data.start).days > MAX_DAYS:
         errors.append(UserError("range", "一次请假不能超过一年", "/end"))
+    elif not (MIN_YEAR <= data.start.year and data.end.year <= MAX_YEAR):  # 9999-12-31 has no next day to count to
+        errors.append(UserError("range", f"请假日期应在{MIN_YEAR}年至{MAX_YEAR}年之间", "/start"))
     if record.partner_id is None:  # type: ignore[attr-defined]
         errors.append(UserError("no_partner", "请先在人员名册中确定AB岗顶岗人员，方可请假", None))
     units: list[tuple[date, str]] = []

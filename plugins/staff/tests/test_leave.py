@@ -55,6 +55,8 @@ async def test_leave_needs_a_partner_and_working_days(drive):
     assert codes(await drive.leave("head1", "personal", "2026-03-09", "2026-03-09")) == ["no_partner"]
     assert codes(await drive.leave("clerk1", "personal", "2026-03-07", "2026-03-08")) == ["no_working_day"]
     assert codes(await drive.leave("clerk1", "personal", "2026-03-09", "2026-03-08")) == ["order"]
+    assert codes(await drive.leave("clerk1", "sick", "9999-12-30", "9999-12-31")) == ["range"]  # was INTERNAL
+    assert codes(await drive.leave("clerk1", "sick", "0001-01-01", "0001-01-02")) == ["range"]
     await drive.leave("clerk1", "personal", "2026-03-09", "2026-03-09", end_half="am")
     assert codes(await drive.leave("clerk1", "sick", "2026-03-09", "2026-03-10")) == ["overlap"]
     assert (await drive.leave("clerk1", "sick", "2026-03-09", "2026-03-09", start_half="pm"))["days"] == 0.5
