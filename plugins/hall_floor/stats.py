@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from core.api import CENTER_TZ, Actor
+from core.api import CENTER_TZ, Actor, UserErrorsException
 
 from .floor import floor_center
 from .models import OnSiteRating, Ticket
@@ -75,6 +75,8 @@ async def rating_figures(actor: Actor, center_code: str, start: date, end: date)
     """The tablet's ratings of the period per window and per staff member (评价器 figures)."""
     center = await floor_center(center_code)
     actor.require(center.id, "head", "supervisor", "admin")
+    if not 2000 <= start.year <= end.year <= 2100:  # 9999-12-31 has no next day to end the period at
+        raise UserErrorsException.single("range", "统计期间应在2000年至2100年之间", "/to")
     since = datetime.combine(start, time.min, tzinfo=CENTER_TZ)
     until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=CENTER_TZ)
     rows = await OnSiteRating.filter(center=center, at__gte=since, at__lt=until).select_related("staff")

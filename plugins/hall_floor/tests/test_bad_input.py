@@ -8,7 +8,7 @@ import pytest
 from core.plumbing.models import Rating, User
 
 from ..models import OnSiteRating, Rectification, Ticket, WalkInParty
-from .drive import SEND_CODE, CALL, ENTERPRISE, FIND_PARTY, RATE, RECALL, REGISTER, SKIP, TAKE, CALL_NEXT, codes, floor_driver
+from .drive import SEND_CODE, CALL, ENTERPRISE, FIGURES, FIND_PARTY, RATE, RECALL, REGISTER, SKIP, TAKE, CALL_NEXT, codes, floor_driver
 
 pytestmark = pytest.mark.anyio
 
@@ -80,3 +80,11 @@ async def test_claim_codes_are_limited(drive):
         assert (await drive.run("app2", SEND_CODE, c="hall", n=case["number"], i="441882198503120010"))["mobile"] == "138****8000"
     assert codes(await drive.run("app2", SEND_CODE, c="hall", n=case["number"], i="441882198503120010")) == ["too_many"]
     assert codes(await drive.run("app2", SEND_CODE, c="hall", n=case["number"], i="441882198503120011")) == ["no_match"]
+
+
+async def test_rating_figures_of_a_period_beyond_the_calendar_are_refused_in_chinese(drive):
+    for start, end in (("2026-01-01", "9999-12-31"), ("0001-01-01", "2026-12-31")):
+        answer = await drive.gql.raw(FIGURES, {"c": "hall", "f": start, "t": end}, token=drive.hall.tokens["sup1"])
+        (error,) = answer["errors"]  # 9999-12-31 was INTERNAL
+        assert error["extensions"]["code"] == "BAD_USER_INPUT" and "2000年至2100年" in error["message"], answer
+    assert await drive.run("sup1", FIGURES, c="hall", f="2026-01-01", t="2100-12-31") == []
