@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from core.api import CENTER_TZ, Actor, UserErrorsException
+from core.api import Actor, UserErrorsException, local_midnight
 
 from .floor import floor_center
 from .models import OnSiteRating, Ticket
@@ -77,8 +77,7 @@ async def rating_figures(actor: Actor, center_code: str, start: date, end: date)
     actor.require(center.id, "head", "supervisor", "admin")
     if not 2000 <= start.year <= end.year <= 2100:  # 9999-12-31 has no next day to end the period at
         raise UserErrorsException.single("range", "统计期间应在2000年至2100年之间", "/to")
-    since = datetime.combine(start, time.min, tzinfo=CENTER_TZ)
-    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=CENTER_TZ)
+    since, until = local_midnight(start), local_midnight(end + timedelta(days=1))  # UTC: SQLite compares text
     rows = await OnSiteRating.filter(center=center, at__gte=since, at__lt=until).select_related("staff")
     groups: dict[tuple[str, str], list[int]] = {}
     for r in rows:

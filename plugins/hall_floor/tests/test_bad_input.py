@@ -88,3 +88,15 @@ async def test_rating_figures_of_a_period_beyond_the_calendar_are_refused_in_chi
         (error,) = answer["errors"]  # 9999-12-31 was INTERNAL
         assert error["extensions"]["code"] == "BAD_USER_INPUT" and "2000年至2100年" in error["message"], answer
     assert await drive.run("sup1", FIGURES, c="hall", f="2026-01-01", t="2100-12-31") == []
+
+
+async def test_a_rating_tapped_early_in_the_morning_counts_for_its_own_day(drive):
+    """07:30 in the hall is 23:30 UTC of the day before: the day's figures include it."""
+    from datetime import datetime, timezone
+
+    rating = await OnSiteRating.create(center=drive.hall.center, window_code="A01", level=4)
+    rating.at = datetime(2026, 3, 2, 23, 30, tzinfo=timezone.utc)  # 2026-03-03 07:30 in the hall
+    await rating.save(update_fields=["at"])
+    figures = await drive.run("sup1", FIGURES, c="hall", f="2026-03-03", t="2026-03-03")
+    assert [(f["kind"], f["subject"], f["ratings"]) for f in figures] == [("window", "A01", 1)]
+    assert await drive.run("sup1", FIGURES, c="hall", f="2026-03-02", t="2026-03-02") == []
