@@ -102,3 +102,34 @@ async def test_validate_test_data_against_a_draft_form_or_a_published_item(drive
     # a draft's form is only checked for configurators
     denied = await gql.raw(VALIDATE, {"c": "hall", "d": NEW_ITEM, "data": {}}, drive.hall.tokens["app1"])
     assert denied["errors"] and not denied.get("data")
+
+
+async def test_constraints_no_answer_can_meet_are_refused_before_saving(drive, gql):
+    """A field whose minimum is above its maximum (or an empty choice list) would refuse every
+    applicant: the draft is refused at the field, in words, and nothing is stored."""
+    token = drive.hall.tokens["config1"]
+    bad = copy.deepcopy(NEW_ITEM)
+    props = bad["form"]["properties"]
+    props["stallArea"].update(minimum=100, maximum=10)
+    props["stallOwner"]["maxLength"] = 1
+    props["goods"] = {"type": "array", "title": "经营品种", "minItems": 3, "maxItems": 2, "items": {"type": "string"}}
+    props["market"] = {"type": "string", "title": "所在市场", "enum": []}
+    props["fee"] = {"type": "number", "title": "摊位费", "exclusiveMinimum": 5, "maximum": 5}
+    refused = (await gql(DEFINE, {"c": "hall", "d": bad}, token=token))["defineItem"]
+    assert {(e["code"], e["path"]) for e in refused["errors"]} == {
+        ("form.impossible_bounds", "/form/properties/stallArea/minimum"),
+        ("form.impossible_bounds", "/form/properties/stallOwner/minLength"),
+        ("form.impossible_bounds", "/form/properties/goods/minItems"),
+        ("form.empty_enum", "/form/properties/market/enum"),
+        ("form.impossible_bounds", "/form/properties/fee/exclusiveMinimum"),
+    }
+    messages = {e["path"]: e["message"] for e in refused["errors"]}
+    assert messages["/form/properties/stallArea/minimum"] == "“摊位面积（平方米）”的最小值（100）大于最大值（10），任何填写都无法通过，请修改"
+    assert "可选项为空" in messages["/form/properties/market/enum"]
+    assert (await gql(PUBLISH, {"c": "hall", "code": bad["code"]}, token=token))["publishItem"]["__typename"] == "UserErrors"
+    props["stallArea"].update(minimum=10, maximum=10)  # one possible value is a constraint, not a contradiction
+    for name in ("goods", "market", "fee"):
+        del props[name]
+    del props["stallOwner"]["maxLength"]
+    assert (await gql(DEFINE, {"c": "hall", "d": bad}, token=token))["defineItem"]["__typename"] == "Item"
+

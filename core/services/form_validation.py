@@ -219,7 +219,45 @@ def check_form_schema(schema: object, prefix: str = "/form") -> list[UserError]:
             ))
         problems.extend(_check_refs(schema, sub, here))
         problems.extend(_check_names(sub, names, here))
+        problems.extend(_check_bounds(sub, here))
     return problems
+
+
+# Lower and upper bounds that together leave no value at all: (lower, upper, what, whether equal is empty).
+_BOUNDS = (
+    ("minimum", "maximum", "最小值", "最大值", False),
+    ("exclusiveMinimum", "maximum", "下限（不含）", "最大值", True),
+    ("minimum", "exclusiveMaximum", "最小值", "上限（不含）", True),
+    ("exclusiveMinimum", "exclusiveMaximum", "下限（不含）", "上限（不含）", True),
+    ("minLength", "maxLength", "最少字数", "最多字数", False),
+    ("minItems", "maxItems", "最少行数", "最多行数", False),
+    ("minProperties", "maxProperties", "最少属性数", "最多属性数", False),
+)
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _check_bounds(sub: dict, here: str) -> list[UserError]:
+    """Constraints no value can meet (minimum above maximum, an empty ``enum``): saved, they would
+    refuse every applicant's answer with a message the applicant cannot act on."""
+    label = f"“{sub['title']}”" if isinstance(sub.get("title"), str) and sub["title"].strip() else "此字段"
+    out = []
+    for low_kw, high_kw, low_name, high_name, strict in _BOUNDS:
+        low, high = sub.get(low_kw), sub.get(high_kw)
+        if not (_is_number(low) and _is_number(high)):
+            continue
+        if low > high or (strict and low == high):
+            out.append(UserError(
+                "form.impossible_bounds",
+                f"{label}的{low_name}（{_num(low)}）{'不小于' if strict else '大于'}{high_name}（{_num(high)}），"
+                "任何填写都无法通过，请修改",
+                f"{here}/{low_kw}",
+            ))
+    if sub.get("enum") == []:
+        out.append(UserError("form.empty_enum", f"{label}的可选项为空，申请人无从选择，请至少添加一个选项", here + "/enum"))
+    return out
 
 
 def _meta_message(e: ValidationError) -> str:
