@@ -187,3 +187,29 @@ def test_the_readme_command_lines_show_which_options_are_required():
                 checked += 1
             depth -= token.count("]")
     assert checked >= 10
+
+
+def test_items_load_names_the_file_of_an_item_that_cannot_be_published(upgraded_db, tmp_path):
+    """What keeps an item from being published (no window, a field without a name) is found with
+    everything else before anything is stored, and each problem names its file."""
+    import copy
+
+    from tests.hall import PERMIT
+
+    center = tmp_path / "c.json"
+    center.write_text(json.dumps(center_doc("c1", plugins=[]), ensure_ascii=False), "utf-8")
+    assert run(["center", "load", str(center)], upgraded_db).returncode == 0
+    items = tmp_path / "items"
+    items.mkdir()
+    (items / "a-permit.json").write_text(json.dumps(PERMIT, ensure_ascii=False), "utf-8")
+    stall = copy.deepcopy(PERMIT)
+    stall["code"], stall["name"] = "gtgsh", "个体工商户设立登记"
+    del stall["place"]
+    stall["form"]["properties"]["capital"]["title"] = ""
+    (items / "b-stall.json").write_text(json.dumps(stall, ensure_ascii=False), "utf-8")
+    refused = run(["items", "load", str(items), "--center", "c1"], upgraded_db)
+    assert refused.returncode == 2, refused.stdout
+    assert "b-stall.json/place：尚未填写办理窗口" in refused.stderr
+    assert "b-stall.json/form/properties/capital/title：字段“capital”尚未填写名称" in refused.stderr
+    assert "a-permit.json" not in refused.stderr and "未导入任何事项" in refused.stdout
+    assert run(["items", "load", str(items), "--center", "c1", "--no-publish"], upgraded_db).returncode == 0  # drafts may lack them

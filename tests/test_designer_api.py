@@ -133,3 +133,24 @@ async def test_constraints_no_answer_can_meet_are_refused_before_saving(drive, g
     del props["stallOwner"]["maxLength"]
     assert (await gql(DEFINE, {"c": "hall", "d": bad}, token=token))["defineItem"]["__typename"] == "Item"
 
+
+async def test_publish_is_refused_while_a_field_has_no_name(drive, gql):
+    """A field whose name (title) was cleared may stay in a draft, but is not published: the
+    applicant would see the bare key ("text2") above the box and in every message."""
+    token = drive.hall.tokens["config1"]
+    doc = copy.deepcopy(NEW_ITEM)
+    props = doc["form"]["properties"]
+    props["stallOwner"]["title"] = "  "
+    props["helpers"] = {"type": "array", "title": "帮工", "items": {
+        "type": "object", "properties": {"name": {"type": "string", "title": "姓名"}, "age": {"type": "integer"}}}}
+    assert (await gql(DEFINE, {"c": "hall", "d": doc}, token=token))["defineItem"]["__typename"] == "Item"
+    refused = (await gql(PUBLISH, {"c": "hall", "code": doc["code"]}, token=token))["publishItem"]
+    assert {(e["code"], e["path"], e["message"]) for e in refused["errors"]} == {  # PostgreSQL's JSONB keeps no key order
+        ("untitled_field", "/form/properties/stallOwner/title", "字段“stallOwner”尚未填写名称，申请人不知道该填什么，不能发布"),
+        ("untitled_field", "/form/properties/helpers/items/properties/age/title", "字段“age”尚未填写名称，申请人不知道该填什么，不能发布"),
+    }
+    assert (await gql('{ item(center: "hall", code: "night-market-stall") { code } }'))["item"] is None
+    props["stallOwner"]["title"] = "摊主姓名"
+    props["helpers"]["items"]["properties"]["age"]["title"] = "年龄"
+    await gql(DEFINE, {"c": "hall", "d": doc, "u": True}, token=token)
+    assert (await gql(PUBLISH, {"c": "hall", "code": doc["code"]}, token=token))["publishItem"]["version"] == 1

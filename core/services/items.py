@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
-from core.plumbing.errors import UserError, UserErrorsException
+from core.plumbing.errors import UserError, UserErrorsException, pointer
 from core.services.form_validation import ITEM_MAX_BYTES, check_size
 from core.services.item_changes import describe_changes
 from core.services.item_definitions import load_item_files, validate_item_document
@@ -105,7 +105,23 @@ def publication_gaps(definition: Any) -> list[UserError]:
         gaps.append(UserError("no_materials", "尚未列出申请材料，不能发布", "/materials"))
     if not definition.get("checklist"):
         gaps.append(UserError("no_checklist", "尚未填写审查要点，窗口无法核对受理，不能发布", "/checklist"))
-    return gaps
+    return gaps + _untitled_fields(definition.get("form"), "/form")
+
+
+def _untitled_fields(schema: Any, where: str) -> list[UserError]:
+    """Fields the applicant would see without a name (the form and every message would show the
+    bare key instead): the fields of the form, its sections and its tables' rows."""
+    if not isinstance(schema, dict):
+        return []
+    gaps = []
+    props = schema.get("properties")
+    for name, sub in (props.items() if isinstance(props, dict) else ()):
+        here = where + pointer("properties", name)
+        title = sub.get("title") if isinstance(sub, dict) else None
+        if isinstance(sub, dict) and not (isinstance(title, str) and title.strip()):
+            gaps.append(UserError("untitled_field", f"字段“{name}”尚未填写名称，申请人不知道该填什么，不能发布", here + "/title"))
+        gaps += _untitled_fields(sub, here)
+    return gaps + _untitled_fields(schema.get("items"), where + "/items")
 
 
 async def discard_draft(actor: Actor, center: Center, code: str) -> ItemVersion | None:
@@ -181,7 +197,8 @@ async def load_items_dir(
     errors: list[UserError] = []
     codes: dict[str, str] = {}
     for path, doc in files:
-        for e in await check_definition(govhall, center, doc):
+        gaps = publication_gaps(doc) if publish else []  # checked here too, so they name their file
+        for e in await check_definition(govhall, center, doc) + gaps:
             errors.append(UserError(e.code, f"{path.name}{e.path or ''}：{e.message}", e.path))
         code = doc.get("code")
         if isinstance(code, str):
