@@ -163,6 +163,34 @@ async def test_an_applicant_files_online_about_their_own_case_only(drive):
     assert codes((await drive.query("clerk1", FILE, c=other.code, text="别的中心"))["fileComplaint"]) == ["forbidden"]
 
 
+MINE = "{ myComplaints { id centerName caseNumber text dueOn status statusLabel reply repliedAt } }"
+
+
+async def test_an_applicant_sees_their_online_complaint_and_its_written_answer(drive):
+    case = await drive.submit("app1")
+    filed = await ok(drive, "app1", FILE, "fileComplaint", c="hall", case=case["id"], text="窗口让我跑了三趟")
+    taken = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", case=case["id"], channel="phone", text="电话投诉", who="张先生")
+    (mine,) = (await drive.query("app1", MINE))["myComplaints"]  # the one the hall took down is not theirs
+    assert (mine["id"], mine["caseNumber"], mine["text"], mine["status"], mine["statusLabel"]) == (
+        filed["id"], case["number"], "窗口让我跑了三趟", "pending", "处理中")
+    assert mine["dueOn"] == "2025-03-10" and mine["reply"] == "" and mine["repliedAt"] is None
+    assert (await drive.query("app2", MINE))["myComplaints"] == []
+    await ok(drive, "sup1", REPLY, "replyComplaint", id=filed["id"], reply="经核实，已对窗口人员进行批评教育，材料清单已公示。")
+    await ok(drive, "sup1", REPLY, "replyComplaint", id=taken["id"], reply="已电话答复")
+    (mine,) = (await drive.query("app1", MINE))["myComplaints"]
+    assert (mine["status"], mine["statusLabel"]) == ("answered", "已答复") and mine["repliedAt"]
+    assert mine["reply"] == "经核实，已对窗口人员进行批评教育，材料清单已公示。"
+    told = await Notification.filter(recipient="app1", case_id=int(case["id"])).values_list("text", flat=True)
+    assert [t for t in told if "投诉" in t] == [f"您对办件{case['number']}的投诉已答复：经核实，已对窗口人员进行批评教育，材料清单已公示。"]
+    # the supervision office's finding answers one not yet answered: the applicant is told too
+    second = await ok(drive, "app1", FILE, "fileComplaint", c="hall", case=case["id"], text="补正通知写错了窗口")
+    await ok(drive, "sup1", VERIFY, "verifyComplaint", id=second["id"], verified=False, reply="通知所写窗口无误。")
+    newest, _ = (await drive.query("app1", MINE))["myComplaints"]
+    assert (newest["id"], newest["reply"], newest["statusLabel"]) == (second["id"], "通知所写窗口无误。", "已答复")
+    assert await Notification.filter(recipient="app1", text__contains="通知所写窗口无误").count() == 1
+    assert (await drive.gql.raw(MINE, {}))["errors"][0]["extensions"]["code"] in ("UNAUTHENTICATED", "FORBIDDEN")
+
+
 async def test_an_unknown_complaint_is_not_found(drive):
     for key in ("0", "abc", "-1", "2147483647"):
         result = (await drive.query("sup1", VERIFY, id=key, verified=True, reply="x"))["verifyComplaint"]

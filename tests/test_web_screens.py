@@ -595,3 +595,39 @@ def test_applicant_pages_fit_a_phone(web_server: str, browser_page: Any, api: Ap
     # staff-only screens are not offered to an applicant
     expect(page.locator("#nav a[href='#/work']")).to_have_count(0)
     expect(page.locator("#nav a[href='#/admin']")).to_have_count(0)
+
+
+def test_an_applicant_complains_online_and_reads_the_written_answer(web_server: str, browser_page: Any, api: Api) -> None:
+    """From the case page to 我的投诉: the applicant files a complaint about their case, the supervision
+    office answers it in writing, and the answer is waiting in 我的办件."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.accept("连州市投诉示例有限公司")
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
+    page.click("#complaint summary")
+    page.click("#complaint-form button[type=submit]")  # nothing written: refused on the field
+    expect(page.locator(f"#complaint-form {at('/text')} .field-error")).to_be_visible()
+    page.fill("#complaint-text", "受理窗口让我回去复印营业执照，跑了两趟")
+    page.click("#complaint-form button[type=submit]")
+    expect(page.locator("#complaint-filed")).to_contain_text("您的投诉已提交")
+    page.goto(f"{base}/web/#/mine")
+    row = page.locator("#my-complaints-table tr", has_text="跑了两趟")
+    expect(row).to_have_attribute("data-status", "pending")
+    expect(row).to_contain_text(case["number"])
+    expect(row).to_contain_text("处理中")
+    complaint = row.get_attribute("data-complaint")
+    answered = api("lz-super", """mutation($id: ID!, $r: String!) { replyComplaint(id: $id, reply: $r) { __typename } }""",
+                   id=complaint, r="经核实，复印件可由窗口代为复印，已对窗口人员进行批评教育。")
+    assert answered["replyComplaint"]["__typename"] == "Complaint", answered
+    page.reload()
+    row = page.locator("#my-complaints-table tr", has_text="跑了两趟")
+    expect(row).to_have_attribute("data-status", "answered")
+    expect(row).to_contain_text("已对窗口人员进行批评教育")
+    # the hall's own staff see no complaint form on the case page
+    logout(page)
+    login(page, base, "lz-clerk")
+    page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("#complaint")).to_have_count(0)

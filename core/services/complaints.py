@@ -284,8 +284,10 @@ async def reply_complaint(actor: Actor, key: Any, reply: str) -> Complaint:
     what = "书面投诉须书面答复，请填写答复内容" if row.channel in WRITTEN_CHANNELS else "请填写答复内容"
     row.reply = _text(reply, what, "/reply")
     row.replied_at = datetime.now(timezone.utc)
-    await row.save(update_fields=["reply", "replied_at"])
-    await _step(row, actor, "replied", row.reply)
+    async with in_transaction():
+        await row.save(update_fields=["reply", "replied_at"])
+        await _step(row, actor, "replied", row.reply)
+        await _tell_complainant(row)
     return await load_complaint(row.id)
 
 
@@ -320,6 +322,7 @@ async def verify_complaint(actor: Actor, key: Any, verified: bool, reply: str | 
             raise UserErrorsException.single("state", "该投诉已由他人核查办结，不能再更改", None)
         if replying:
             await _step(row, actor, "replied", row.reply)
+            await _tell_complainant(row)
         await _step(row, actor, "verified", "属实" if verified else "不属实")
         if verified and row.staff_id:  # type: ignore[attr-defined]
             await _consequence(actor, row)
@@ -338,6 +341,32 @@ async def _consequence(actor: Actor, row: Complaint) -> None:
             else f"{name}第{count}次被投诉查实，建议下岗，待中心决定")
     await _step(row, actor, kind, text)
     await _notify(row, ("supervisor", "head", "admin"), f"【投诉查实】第{row.id}号投诉：{text}")
+
+
+def filed_by_applicant(row: Complaint) -> bool:
+    """Filed online by the case's applicant or agent themselves (not taken down by the hall's staff)."""
+    case = row.case
+    filer = row.received_by_id  # type: ignore[attr-defined]
+    return case is not None and filer is not None and filer in (case.applicant_id, case.agent_id)  # type: ignore[attr-defined]
+
+
+async def _tell_complainant(row: Complaint) -> None:
+    """The written answer reaches the applicant who complained online: a message on their case."""
+    if not filed_by_applicant(row):
+        return
+    await row.fetch_related("received_by")
+    text = f"您对办件{row.case.number}的投诉已答复：{row.reply}"  # type: ignore[union-attr]
+    await Notification.create(center_id=row.center_id, case_id=row.case.id, channel="internal",  # type: ignore[attr-defined,union-attr]
+                              recipient=row.received_by.username, text=text[:500])  # type: ignore[union-attr]
+
+
+async def my_complaints(actor: Actor) -> list[Complaint]:
+    """The complaints the signed-in applicant (or agent) filed online about their own cases, newest
+    first, in every center: what they wrote, the time limit, and the written answer once given."""
+    user = actor.require_login()
+    rows = await Complaint.filter(received_by_id=user.id, case_id__isnull=False).order_by("-id").select_related(
+        "center", "case").limit(200)
+    return [row for row in rows if filed_by_applicant(row)]
 
 
 async def _notify(row: Complaint, roles: tuple[str, ...], text: str) -> None:

@@ -245,6 +245,9 @@ export async function caseView({ page, params, user, isCurrent }) {
   // rating (the applicant, once the case is completed)
   if (c.completedAt && !staffHere && c.rating !== undefined) mainCol.append(ratingPanel(c));
 
+  // a complaint about this case (the applicant or agent, online; the written answer shows in 我的办件)
+  if (!staffHere && centerCode) mainCol.append(complaintPanel(c, centerCode));
+
   // joint case tasks
   if ((c.tasks || []).length) {
     mainCol.append(section("联办部门", h("div", { class: "table-wrap" }, h("table", { class: "data-table" },
@@ -521,6 +524,26 @@ function actionPanel(c, actions, item, { staff }) {
   }
   panel.append(...[buttons, paramsHost, advancedBox, result].filter(Boolean));
   return panel;
+}
+
+// --------------------------------------------------------------------------- complaint
+
+function complaintPanel(c, centerCode) {
+  const text = h("textarea", { id: "complaint-text", rows: 3, maxlength: 2000, placeholder: "请写明不满意的经过：哪个窗口、哪位工作人员、什么时间、什么事" });
+  const formEl = h("form", { class: "complaint-form", id: "complaint-form", novalidate: true },
+    field("投诉内容", text, { path: "/text", required: true }),
+    h("p", { class: "help" }, "投诉将由中心督查科受理，并在答复期限内书面答复；答复可在“我的办件”中查看。"),
+    h("button", { type: "submit", class: "btn btn-secondary" }, "提交投诉"));
+  const box = h("details", { class: "card complaint-box", id: "complaint" }, h("summary", null, "对本办件的服务不满意？在线投诉"), formEl);
+  formEl.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const done = await mutate(`mutation($c: String!, $id: ID!, $t: String!) { fileComplaint(center: $c, case: $id, text: $t) {
+        ${ERRORS} ... on Complaint { id dueOn } } }`, { c: centerCode, id: c.id, t: text.value }, "fileComplaint", formEl);
+    if (!done) return;
+    box.replaceChildren(h("h2", null, "在线投诉"), h("p", { id: "complaint-filed" },
+      `您的投诉已提交（第${done.id}号），中心将在${done.dueOn ? fmt.date(done.dueOn) : "答复期限"}前书面答复，答复可在“我的办件”中查看。`));
+  });
+  return box;
 }
 
 // --------------------------------------------------------------------------- rating

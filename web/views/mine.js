@@ -3,6 +3,7 @@
 import { gql, hasQuery } from "../graphql.js";
 import { h, note, loading, seg, fmt, alertBadge, stateBadge } from "../ui.js";
 import { centers, currentCenter } from "../store.js";
+import { table } from "./kit.js";
 
 export const CASE_ROW = "id number state stateLabel kind kindLabel urgent alert submittedAt acceptedAt promisedDue legalDue deadlineProvisional applicantName department item { code name version }";
 
@@ -78,4 +79,21 @@ export async function mineView({ page, params, isCurrent }) {
   }
   more.addEventListener("click", () => load());
   await load();
+  if (isCurrent() && (await hasQuery("myComplaints"))) page.append(await complaintsCard());
+}
+
+/** 我的投诉: the complaints the user filed online about their cases, with the hall's written answer. */
+async function complaintsCard() {
+  const rows = (await gql("{ myComplaints { id centerCode centerName caseId caseNumber text createdAt dueOn status statusLabel reply repliedAt } }")).myComplaints;
+  return h("section", { class: "card", id: "my-complaints" }, h("h2", null, "我的投诉"), rows.length
+    ? table([
+      ["编号", (k) => k.id],
+      ["办件", (k) => h("a", { href: `#/case/${seg(k.centerCode)}/${seg(k.caseId)}` }, k.caseNumber)],
+      ["投诉内容", (k) => k.text],
+      ["提交时间", (k) => fmt.datetime(k.createdAt)],
+      ["答复期限", (k) => (k.dueOn ? fmt.date(k.dueOn) : "—")],
+      ["状态", (k) => h("span", { class: `badge complaint-${k.status}` }, k.statusLabel)],
+      ["答复", (k) => (k.reply ? h("span", null, k.reply, h("br"), h("small", { class: "muted" }, fmt.datetime(k.repliedAt))) : "—")],
+    ], rows, { id: "my-complaints-table", rowAttrs: (k) => ({ dataset: { complaint: k.id, status: k.status } }) })
+    : h("p", { class: "muted" }, "您没有在线投诉。对办件的服务不满意，可在办件页面在线投诉。"));
 }

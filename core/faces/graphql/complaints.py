@@ -143,6 +143,32 @@ def consequence_type(c: service.Consequence, decisions: dict[int, removal.Remova
     )
 
 
+@strawberry.type(name="MyComplaint", description="申请人本人在网上对自己办件的投诉：内容、答复期限和书面答复")
+class MyComplaintType:
+    id: strawberry.ID
+    center_code: str
+    center_name: str
+    case_id: strawberry.ID
+    case_number: str
+    text: str
+    created_at: datetime
+    due_on: date | None = strawberry.field(description="答复期限")
+    status: str = strawberry.field(description="answered 已答复，pending 处理中")
+    status_label: str
+    reply: str = strawberry.field(description="书面答复；未答复时为空")
+    replied_at: datetime | None
+
+
+def my_complaint_type(row: Complaint) -> MyComplaintType:
+    answered = row.replied_at is not None
+    return MyComplaintType(
+        id=strawberry.ID(str(row.id)), center_code=row.center.code, center_name=row.center.name, case_id=strawberry.ID(str(row.case.id)),  # type: ignore[union-attr]
+        case_number=row.case.number, text=row.text, created_at=row.created_at, due_on=row.due_on,  # type: ignore[union-attr]
+        status="answered" if answered else "pending", status_label="已答复" if answered else "处理中",
+        reply=row.reply if answered else "", replied_at=row.replied_at,
+    )
+
+
 ComplaintResult = Annotated[ComplaintType | UserErrors, strawberry.union("ComplaintResult")]
 
 
@@ -156,6 +182,10 @@ class Query:
         for item in listed:
             item.loaded_steps = steps.get(int(item.id), [])
         return listed
+
+    @strawberry.field(description="我的投诉：本人在网上对自己办件的投诉及其书面答复，各中心合在一起，最新的在前")
+    async def my_complaints(self, info: Info) -> list[MyComplaintType]:
+        return [my_complaint_type(k) for k in await service.my_complaints(info.context.actor)]
 
     @strawberry.field(description="投诉查实的后果：一次投诉查实通报，二次投诉查实下岗（督查科、首席代表、管理员）")
     async def complaint_consequences(self, info: Info, center: str) -> list[ConsequenceType]:
