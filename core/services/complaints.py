@@ -354,7 +354,6 @@ async def _tell_complainant(row: Complaint) -> None:
     """The written answer reaches the applicant who complained online: a message on their case."""
     if not filed_by_applicant(row):
         return
-    await row.fetch_related("received_by")
     text = f"您对办件{row.case.number}的投诉已答复：{row.reply}"  # type: ignore[union-attr]
     await Notification.create(center_id=row.center_id, case_id=row.case.id, channel="internal",  # type: ignore[attr-defined,union-attr]
                               recipient=row.received_by.username, text=text[:500])  # type: ignore[union-attr]

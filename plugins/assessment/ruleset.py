@@ -3,9 +3,10 @@
 The rule sets a center uses are those its enabled plugins return, in hook call order; when several
 share an ``id`` the first wins. For each subject kind (window, staff, department) the center's
 ``settings.assessment.<kind>`` may name a rule set id; otherwise the first rule set of that kind is
-used. ``settings.assessment.basis.<kind>`` names the center's own 办法 (考核依据) for the set it uses,
-in place of the set's own basis (a county that adopts another county's rules scores under its own name). This plugin's own sets (``rules/*.json``, seeds 001 and 002) come last (``trylast``), so a
+used. This plugin's own sets (``rules/*.json``, seeds 001 and 002) come last (``trylast``), so a
 center's own plugin overrides them by returning a set of the same kind.
+``settings.assessment.basis.<kind>`` names the center's own 办法 (考核依据) for the set it uses, in
+place of the set's own basis: a county that adopts another county's rules scores under its own name.
 """
 
 from __future__ import annotations
