@@ -24,6 +24,8 @@ def test_db_upgrade_is_idempotent(cli_db):
     assert "core.0001_initial" in first.stdout
     second = run(["db", "upgrade"], cli_db)
     assert second.returncode == 0 and "最新" in second.stdout
+    replayed = run(["db", "upgrade", "--replay"], cli_db)  # on an up-to-date database: nothing to replay
+    assert replayed.returncode == 0 and "最新" in replayed.stdout
 
 
 def test_center_load_lists_every_problem_and_writes_nothing(upgraded_db, tmp_path):

@@ -128,13 +128,13 @@ def _safe_url(url: str) -> str:
     return url
 
 
-async def _upgrade(govhall: GovHall) -> list[str]:
+async def _upgrade(govhall: GovHall, replay: bool = False) -> list[str]:
     from tortoise import Tortoise
 
     from core.plumbing.db import upgrade
 
     try:
-        return await upgrade(govhall.tortoise_config)
+        return await upgrade(govhall.tortoise_config, replay=replay)
     finally:
         await Tortoise.close_connections()
 
@@ -148,7 +148,7 @@ async def _upgrade_unless_up_to_date(govhall: GovHall) -> None:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    applied = asyncio.run(_upgrade(make_govhall()))
+    applied = asyncio.run(_upgrade(make_govhall(), replay=args.replay))
     print("已应用迁移 / applied: " + (", ".join(applied) if applied else "无（数据库已是最新）"))
     return 0
 
@@ -262,7 +262,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="数据库").add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db.add_parser("upgrade", help="应用全部迁移").set_defaults(func=cmd_db_upgrade)
+    p = db.add_parser("upgrade", help="应用全部迁移 (新的空数据库直接建立最新结构)")
+    p.add_argument("--replay", action="store_true",
+                   help="新数据库也逐个执行每个迁移 (检验插件的迁移) / run every migration even on a new database")
+    p.set_defaults(func=cmd_db_upgrade)
 
     center = sub.add_parser("center", help="中心").add_subparsers(dest="center_command", required=True, metavar="ACTION")
     p = center.add_parser("load", help="导入或更新中心文件 (schemas/center.schema.json)")
