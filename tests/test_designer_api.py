@@ -154,3 +154,48 @@ async def test_publish_is_refused_while_a_field_has_no_name(drive, gql):
     props["helpers"]["items"]["properties"]["age"]["title"] = "年龄"
     await gql(DEFINE, {"c": "hall", "d": doc, "u": True}, token=token)
     assert (await gql(PUBLISH, {"c": "hall", "code": doc["code"]}, token=token))["publishItem"]["version"] == 1
+
+
+async def test_field_keys_the_designer_refuses_are_refused_when_sent_as_json(drive, gql):
+    """The designer allows a key (the field's name in the case data) of English letters, digits and
+    _, starting with a letter; a definition sent as JSON gets the same rule, at the field, in words."""
+    token = drive.hall.tokens["config1"]
+    bad = copy.deepcopy(NEW_ITEM)
+    props = bad["form"]["properties"]
+    props["摊位编号"] = {"type": "string", "title": "摊位编号"}
+    props["2nd"] = {"type": "string", "title": "备用电话"}
+    props["helpers"] = {"type": "array", "title": "帮工", "items": {
+        "type": "object", "properties": {"姓名": {"type": "string", "title": "姓名"}}}}
+    refused = (await gql(DEFINE, {"c": "hall", "d": bad}, token=token))["defineItem"]
+    assert {(e["code"], e["path"]) for e in refused["errors"]} == {
+        ("form.invalid_key", "/form/properties/摊位编号"),
+        ("form.invalid_key", "/form/properties/2nd"),
+        ("form.invalid_key", "/form/properties/helpers/items/properties/姓名"),
+    }
+    messages = {e["path"]: e["message"] for e in refused["errors"]}
+    assert messages["/form/properties/摊位编号"] == "字段标识“摊位编号”无效：应以英文字母开头，由英文字母、数字和 _ 组成，至多64个字符"
+    assert (await gql('{ itemDrafts(center: "hall") { code } }', token=token))["itemDrafts"] == []
+    del props["摊位编号"], props["2nd"]
+    props["helpers"]["items"]["properties"] = {"name_1": {"type": "string", "title": "姓名"}}
+    assert (await gql(DEFINE, {"c": "hall", "d": bad}, token=token))["defineItem"]["__typename"] == "Item"
+
+
+async def test_a_form_has_at_most_200_fields(drive, gql):
+    """FORM_MAX_FIELDS (docs/security.md): nested fields count too; the draft is refused, not stored."""
+    from core.services.form_validation import FORM_MAX_FIELDS
+
+    assert FORM_MAX_FIELDS == 200
+    token = drive.hall.tokens["config1"]
+    doc = copy.deepcopy(NEW_ITEM)
+    props = doc["form"]["properties"]
+    room = FORM_MAX_FIELDS - len(props) - 2  # the table below is a field and declares one more
+    props.update({f"extra{i}": {"type": "string", "title": f"备注{i}"} for i in range(room)})
+    props["rows"] = {"type": "array", "title": "明细", "items": {"type": "object", "properties": {"x": {"type": "string", "title": "项目"}}}}
+    saved = (await gql(DEFINE, {"c": "hall", "d": doc}, token=token))["defineItem"]
+    assert saved["__typename"] == "Item", saved
+    props["rows"]["items"]["properties"]["y"] = {"type": "string", "title": "金额"}
+    refused = (await gql(DEFINE, {"c": "hall", "d": doc, "u": True}, token=token))["defineItem"]
+    assert [(e["code"], e["path"], e["message"]) for e in refused["errors"]] == [
+        ("form.too_many_fields", "/form", "表单的字段过多（201个）：一张表单最多200个字段，请精简或拆分事项")]
+    saved = (await gql('{ itemDrafts(center: "hall") { code } }', token=token))["itemDrafts"]
+    assert saved == [{"code": NEW_ITEM["code"]}]

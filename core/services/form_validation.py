@@ -60,6 +60,8 @@ __all__ = [
     "NOTICE_TEXT_TOTAL_CHARS",
     "NOTICE_LIST_MAX_ITEMS",
     "bounds_errors",
+    "FIELD_KEY",
+    "FORM_MAX_FIELDS",
 ]
 
 WIDGETS = frozenset(
@@ -70,6 +72,11 @@ ITEM_MAX_BYTES = 1024 * 1024
 CASE_DATA_MAX_BYTES = 256 * 1024
 """Largest case data (the filled form) a service accepts: 256 KB of UTF-8 JSON."""
 VALIDATOR_CACHE_SIZE = 512
+FIELD_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
+"""A field's key (its name in the case data), as the designer allows it (``web/designer/model.js``,
+``renameField``): an English letter, then letters, digits and ``_``, at most 64 characters."""
+FORM_MAX_FIELDS = 200
+"""Most fields (declared properties, nested ones included) a form may have, checked when it is saved."""
 
 Part = str | int
 _META = Draft202012Validator(
@@ -206,8 +213,13 @@ def check_form_schema(schema: object, prefix: str = "/form") -> list[UserError]:
         problems.append(UserError("form.invalid_schema", _meta_message(e), where))
     if schema.get("type") != "object":
         problems.append(UserError("form.root_type", "表单定义的根节点应为 \"type\": \"object\"", prefix + "/type"))
+    fields = 0
     for path, sub, names in _subschemas(schema):
         here = prefix + pointer(*path)
+        if not _IN_CONDITION.intersection(path):  # an if/not names fields declared elsewhere
+            keys = _check_keys(sub, here)
+            fields += keys[0]
+            problems.extend(keys[1])
         fmt = sub.get("format")
         if isinstance(fmt, str) and fmt not in SUPPORTED_FORMATS:
             supported = "、".join(sorted(SUPPORTED_FORMATS))
@@ -220,7 +232,30 @@ def check_form_schema(schema: object, prefix: str = "/form") -> list[UserError]:
         problems.extend(_check_refs(schema, sub, here))
         problems.extend(_check_names(sub, names, here))
         problems.extend(_check_bounds(sub, here))
+    if fields > FORM_MAX_FIELDS:
+        problems.append(UserError(
+            "form.too_many_fields", f"表单的字段过多（{fields}个）：一张表单最多{FORM_MAX_FIELDS}个字段，请精简或拆分事项", prefix,
+        ))
     return problems
+
+
+_IN_CONDITION = frozenset({"if", "not"})
+
+
+def _check_keys(sub: dict, here: str) -> tuple[int, list[UserError]]:
+    """The number of fields ``sub`` declares, and its keys the designer would refuse (:data:`FIELD_KEY`)."""
+    props = sub.get("properties")
+    if not isinstance(props, dict):
+        return 0, []
+    out = [
+        UserError(
+            "form.invalid_key",
+            f"字段标识“{name[:64]}”无效：应以英文字母开头，由英文字母、数字和 _ 组成，至多64个字符",
+            here + pointer("properties", name),
+        )
+        for name in props if not FIELD_KEY.fullmatch(name)
+    ]
+    return len(props), out
 
 
 # Lower and upper bounds that together leave no value at all: (lower, upper, what, whether equal is empty).
