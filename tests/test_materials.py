@@ -178,11 +178,11 @@ async def test_concurrent_uploads_of_the_same_bytes_share_one_blob(hall):
 
 async def test_case_lists_materials_against_the_item(client, gql, hall):
     main = await uploaded(client, hall.tokens["app1"], code="m1")
-    extra = await uploaded(client, hall.tokens["app1"], PNG, filename="现场照片.png", code="photo")
+    extra = await uploaded(client, hall.tokens["app1"], PNG, filename="现场照片.png", code=None)
     case = await submit(gql, hall, "app1", [main["id"], extra["id"]])
     assert case["__typename"] == "Case", case
     slots = (await gql(CASE_MATERIALS, {"id": case["id"]}, token=hall.tokens["app1"]))["caseMaterials"]
-    assert [s["code"] for s in slots] == ["m1", "m2", "photo"]
+    assert [s["code"] for s in slots] == ["m1", "m2", ""]
     m1, m2, photo = slots
     assert (m1["name"], m1["role"], m1["required"], m1["listed"], m1["provided"]) == ("申请书", "main", True, True, True)
     assert m1["files"] == [{"id": main["id"], "code": "m1", "filename": "申请书.pdf", "size": len(PDF),
@@ -195,6 +195,25 @@ async def test_case_lists_materials_against_the_item(client, gql, hall):
     assert clerk == slots
     denied = await gql.raw(CASE_MATERIALS, {"id": case["id"]}, token=hall.tokens["app2"])
     assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_material_code_the_item_does_not_list_is_refused_by_name(client, gql, hall):
+    """An upload meant for a slot the item has not (``m99``) is refused with the code and the item's
+    list, at the material, and nothing is filed; also when added to a filed case."""
+    main = await uploaded(client, hall.tokens["app1"], code="m1")
+    stray = await uploaded(client, hall.tokens["app1"], PNG, filename="附件.png", code="m99")
+    refused = await submit(gql, hall, "app1", [main["id"], stray["id"]])
+    assert [(e["code"], e["path"]) for e in refused["errors"]] == [("material.unknown_code", "/materials/1")]
+    assert refused["errors"][0]["message"] == (
+        "第2份材料的材料编码“m99”不在本事项的申请材料清单中（清单：m1 申请书、m2 营业执照复印件），请按清单重新上传")
+    assert await Case.all().count() == 0
+    assert await Material.filter(case_id__not_isnull=True).count() == 0
+    case = await submit(gql, hall, "app1", [main["id"]])
+    assert case["__typename"] == "Case", case
+    later = (await gql(ATTACH, {"id": case["id"], "materials": [stray["id"]]}, token=hall.tokens["app1"]))["attachMaterials"]
+    assert [(e["code"], e["path"]) for e in later["errors"]] == [("material.unknown_code", "/materials/0")]
+    slots = (await gql(CASE_MATERIALS, {"id": case["id"]}, token=hall.tokens["app1"]))["caseMaterials"]
+    assert [s["code"] for s in slots] == ["m1", "m2"]
 
 
 async def test_a_later_case_reuses_an_earlier_material(client, gql, hall):

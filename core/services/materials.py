@@ -130,6 +130,7 @@ async def store_upload(actor: Actor, content: bytes, filename: str, code: str = 
 
 
 UNKNOWN_MATERIAL = "第{n}份材料不存在或不属于申请人，请重新上传"
+UNLISTED_CODE = "第{n}份材料的材料编码“{code}”不在本事项的申请材料清单中（清单：{listed}），请按清单重新上传"
 
 
 async def owned_materials(material_ids: Sequence[str], owners: Collection[int]) -> list[Material]:
@@ -190,11 +191,28 @@ async def attach_materials(
     if not hasattr(case.item_version, "definition"):
         await case.fetch_related("item_version")
     definition = case.item_version.definition
+    slots = [place(definition, m) for m in rows]
+    unlisted(definition, [code for code, _ in slots])
     attached = {(m.blob_id, m.code): m for m in await Material.filter(case_id=case.id)}  # type: ignore[attr-defined]
     result = []
-    for material in rows:
-        result.append(await _attach_one(case, material, place(definition, material), attached))
+    for material, slot in zip(rows, slots):
+        result.append(await _attach_one(case, material, slot, attached))
     return result
+
+
+def unlisted(definition: dict[str, Any], codes: Sequence[str]) -> None:
+    """Refuse materials uploaded for a slot (material code) the item does not list, each named at
+    ``/materials/<i>``: filed, it would sit under 其他材料 while the slot the applicant meant stays
+    empty. A file uploaded without a code is an extra (其他材料) and passes."""
+    listed = {m["code"]: m for m in definition.get("materials", [])}
+    errors = [
+        UserError("material.unknown_code", UNLISTED_CODE.format(
+            n=i + 1, code=code[:64], listed="、".join(f"{c} {m.get('name', '')}".strip() for c, m in listed.items()) or "无"),
+            f"/materials/{i}")
+        for i, code in enumerate(codes) if code and code not in listed
+    ]
+    if errors:
+        raise UserErrorsException(errors)
 
 
 async def _attach_one(case: Case, material: Material, slot: tuple[str, str],
