@@ -283,3 +283,39 @@ def test_an_unknown_catalogue_code_is_refused():
     problems = {(e.path, e.code) for e in validate_item_document(doc)}
     assert ("/materials/0/catalogue", "unknown_catalogue") in problems
     assert any(path == "/materials/1/catalogue" for path, _ in problems)
+
+
+# --- filing at the counter ------------------------------------------------------------------------
+
+COUNTER = """mutation($data: JSON!, $materials: [ID!], $behalf: String, $channel: String) {
+  submitCase(center: "hall", item: "test-permit", data: $data, materials: $materials, onBehalfOf: $behalf, channel: $channel) {
+    __typename ... on Case { id number channel applicantName events { role actor changes } }
+    ... on UserErrors { errors { path code message } } } }"""
+MY_CASES = "{ myCases { edges { node { number channel } } } }"
+
+
+async def test_a_clerk_filing_at_the_counter_takes_the_case_in_and_is_no_agent(drive):
+    """窗口受理: a clerk files for the applicant in front of the window. The case is the applicant's
+    (named as the form names them), filed through the window, and the clerk is the one who took it
+    in (首问负责), not the applicant's 代办人: the acceptance notice names no 代办人."""
+    users = drive.hall.users
+    scanned = await upload(drive, "clerk1", code="m1")  # the application, scanned at the counter
+    filed = (await drive.query("clerk1", COUNTER, data=dict(GOOD_DATA), materials=[scanned["id"]], behalf="app1"))["submitCase"]
+    assert filed["__typename"] == "Case", filed
+    assert (filed["channel"], filed["applicantName"]) == ("window", GOOD_DATA["companyName"])
+    assert filed["events"] == [{"role": "clerk", "actor": "clerk1", "changes": {"channel": "window"}}]
+    stored = await Case.get(id=int(filed["id"]))
+    assert (stored.applicant_id, stored.agent_id, stored.responsible_id) == (users["app1"].id, None, users["clerk1"].id)
+    assert (await slots(drive, "clerk1", filed))["m1"]["provided"]  # what the clerk scanned is on the case
+    # the applicant follows it in 我的办件; it is no case of the clerk's own
+    assert {"number": filed["number"], "channel": "window"} in [e["node"] for e in (await drive.query("app1", MY_CASES))["myCases"]["edges"]]
+    assert (await drive.query("clerk1", MY_CASES))["myCases"]["edges"] == []
+    text = await notice_text(drive, await drive.ok("clerk1", filed, "accept"))
+    assert GOOD_DATA["companyName"] in text and "代办人" not in text and "clerk1" not in text
+    # a channel the clerk gives is kept (an application that came by courier); an agent's filing stays agency
+    posted = (await drive.query("clerk1", COUNTER, data=dict(GOOD_DATA), behalf="app1", channel="courier"))["submitCase"]
+    assert posted["channel"] == "courier"
+    attorney = await drive.power_of_attorney("agent1")
+    agency = (await drive.query("agent1", COUNTER, data=dict(GOOD_DATA), materials=[attorney], behalf="app1"))["submitCase"]
+    assert (agency["channel"], agency["events"][0]["role"]) == ("web", "agent")
+    assert (await Case.get(id=int(agency["id"]))).agent_id == users["agent1"].id

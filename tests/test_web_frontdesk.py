@@ -109,3 +109,45 @@ def test_supplied_case_is_accepted_with_the_counter_receipt(web_server: str, bro
     assert "法定代表人、董事、监事、经理的任职文件原件1份" in text
     assert "公司章程电子件1份" in text and "住所" not in text  # never the item's whole list
     page.screenshot(path=str(tmp_path / "supplied-accepted.png"), full_page=True)
+
+
+def test_a_clerk_files_at_the_counter_as_window_acceptance(web_server: str, browser_page: Any, tmp_path: Path) -> None:
+    """A clerk files for the applicant in front of the window (from 现场申请人 or 代为申报, ``?for=``):
+    the case page says 窗口受理, and the acceptance notice names the applicant and no 代办人 (the clerk,
+    陈敏, took the case in)."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    application = tmp_path / "公司登记申请书.pdf"
+    application.write_bytes(make_pdf("公司登记申请书"))
+    articles = tmp_path / "公司章程.pdf"
+    articles.write_bytes(make_pdf("公司章程"))
+    login(page, base, "lz-clerk")
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply?for=zhangsan&forName=%E5%BC%A0%E4%B8%89")
+    expect(page.locator("form.apply-form")).to_be_visible()
+    expect(page.locator(f"form.apply-form {at('/onBehalfOf')} .help")).to_contain_text("窗口受理")
+    fill_company_registration(page)
+    page.set_input_files(".material-row[data-material=m01] input[type=file]", str(application))
+    expect(page.locator(".material-row[data-material=m01] .chip-file")).to_contain_text("公司登记申请书.pdf")
+    page.set_input_files(".material-row[data-material=m02] input[type=file]", str(articles))
+    expect(page.locator(".material-row[data-material=m02] .chip-file")).to_contain_text("公司章程.pdf")
+    page.click("button:has-text('提交申请')")
+    expect(page.locator(".success-box .case-number")).to_be_visible()
+    page.click("a:has-text('查看办件')")
+    expect(page.locator("#case-state")).to_have_text("待受理")
+    expect(page.locator("dt:has-text('申报渠道') + dd")).to_have_text("窗口受理")
+
+    page.click("button[data-action=finish_on_spot]")
+    points = page.locator(f".param-form {at('/checklist')} input[type=checkbox]")
+    for i in range(points.count()):
+        points.nth(i).check()
+    page.check(f".param-form {at('/originalsChecked')} input[type=checkbox]")
+    page.click("button[data-confirm=finish_on_spot]")
+    expect(page.locator("#case-state")).to_have_text("已办结，待出件", timeout=60_000)
+    notice = page.locator("li[data-kind=acceptance_notice] a.doc-link")
+    pdf = page.request.get(base + (notice.get_attribute("href") or ""))
+    assert pdf.status == 200
+    text = pdf_text(pdf.body())
+    assert "连州市示例科技有限公司" in text
+    assert "代办人" not in text and "陈敏" not in text
+    page.screenshot(path=str(tmp_path / "counter-filing.png"), full_page=True)

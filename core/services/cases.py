@@ -340,38 +340,46 @@ async def submit_case(
     data: Any,
     *,
     on_behalf_of: str | None = None,
-    channel: str = "web",
+    channel: str | None = None,
     materials: Sequence[str] = (),
 ) -> Case:
-    """File a case. Online and at the window alike (线上线下无差别受理)."""
+    """File a case. Online and at the window alike (线上线下无差别受理).
+
+    A clerk or head filing ``on_behalf_of`` the applicant in front of the window (窗口受理) is
+    recorded as the one who took it in (首问负责, ``responsible``), never as the applicant's agent
+    (代办人, which only an agent is); the channel is then ``window`` unless given."""
     user = actor.require_login()
-    if channel not in SUBMIT_CHANNELS:
+    if channel is not None and channel not in SUBMIT_CHANNELS:
         choices = "、".join(f"{label}（{code}）" for code, label in SUBMIT_CHANNELS.items())
         raise UserErrorsException.single("enum", f"申报渠道应为：{choices}", "/channel")
     center = await cached_center(govhall, actor.config_generation, center_code)
     item = await latest_version(center, item_code, govhall, actor.config_generation)
     process = govhall.processes.get(item.definition["process"])
-    applicant, agent = user, None
+    applicant, agent, clerk = user, None, None
     if on_behalf_of:
-        applicant, agent = (
-            await represented(
-                govhall=govhall, actor=actor, center=center, item=item, username=on_behalf_of, materials=materials
-            ),
-            user,
+        found = await represented(
+            govhall=govhall, actor=actor, center=center, item=item, username=on_behalf_of, materials=materials
         )
+        if actor.has(center.id, "clerk", "head"):  # 窗口受理: the clerk takes it in, for the applicant
+            applicant, clerk = found, user
+        else:
+            applicant, agent = found, user
+    if channel is None:
+        channel = "window" if clerk else "web"
     errors = await validate_data(govhall=govhall, center=center, item=item, data=data, action="submit")
     if errors:
         raise UserErrorsException(errors)
     department = await department_id(govhall, center, item.definition["department"])
     now = datetime.now(CENTER_TZ)
-    role = "agent" if agent else "applicant"
+    role = "agent" if agent else ("clerk" if actor.has(center.id, "clerk") else "head") if clerk else "applicant"
     stamp = now.astimezone(timezone.utc)  # stored as the ORM stores its own timestamps: in UTC
     day = now.strftime("%Y%m%d")
     new = _NewCase(
-        center=center, item=item, process=process, applicant=applicant, agent=agent,
+        center=center, item=item, process=process, applicant=applicant, agent=agent, role=role,
         values={
             "center_id": center.id, "item_version_id": item.id, "process": process.id,
             "applicant_id": applicant.id, "agent_id": agent.id if agent else None, "department_id": department,
+            "responsible_id": clerk.id if clerk else None,
             "applicant_name": applicant_name(item.definition, data, applicant.display_name, applicant.username),
             "data": data, "state": process.initial, "kind": item.definition.get("caseKind", "promised"),
             "channel": channel, "urgent": False, "flags": {}, "version": 1, "submitted_at": stamp,
@@ -400,6 +408,7 @@ class _NewCase:
     process: Process
     applicant: User
     agent: User | None
+    role: str
     values: dict[str, Any]
     number_scope: str
     number_prefix: str
@@ -415,7 +424,7 @@ class _NewCase:
         self.relate(case)
         return _context(
             govhall=govhall, actor=actor, center=self.center, case=case, item=self.item, process=self.process,
-            transition=None, comment="", params={}, role="owner" if not self.agent else "agent",
+            transition=None, comment="", params={}, role="owner" if self.role == "applicant" else self.role,
         )
 
     def event(self, actor: Actor, case: Case | None, to_state: str) -> CaseEvent:
@@ -477,7 +486,7 @@ async def _submit_in_transaction(
         if materials:
             from core.services.materials import attach_materials
 
-            await attach_materials(new.applicant, case, materials)
+            await attach_materials(actor.require_login(), case, materials)  # the filer's, the applicant's
         with just_created(case, with_materials=bool(materials)), outbox_events.kept():
             await run_effects(ctx, new.process.on_submit)
             if case.state != event.to_state:  # an effect moved the new case on: the event says where to

@@ -269,9 +269,11 @@ export async function applyView({ page, params, query, user }) {
   }
 
   // 代办: the agent finds the applicant by name, ID number or mobile (never types a login name); a
-  // window clerk comes here with ?for= after registering a walk-in party (hall_floor)
+  // window clerk comes here with ?for= after registering a walk-in party (hall_floor). A clerk's or
+  // head's filing for an applicant is 窗口受理 (channel window): they take it in, they are no 代办人
   const forUser = query && query.get("for");
-  const isAgent = hasRole(user, ["agent"], centerCode) || Boolean(forUser && hasRole(user, ["clerk", "head"], centerCode));
+  const atCounter = Boolean(forUser && hasRole(user, ["clerk", "head"], centerCode));
+  const isAgent = hasRole(user, ["agent"], centerCode) || atCounter;
   const picker = isAgent && c && (c.plugins || []).includes("enterprise_zone")
     ? personPicker(centerCode, "applicant", { id: "on-behalf-of", label: "代办：查找申请人", initial: forUser ? { username: forUser, displayName: query.get("forName") || forUser } : null })
     : null;
@@ -286,9 +288,11 @@ export async function applyView({ page, params, query, user }) {
     h("p", { class: "muted" }, "带 ", h("span", { class: "req" }, "*"), " 的为必填项。提交后如有问题，系统会在对应栏目旁一次性列出。"),
     picker || typed
       ? h("div", { class: "field", dataset: { path: "/onBehalfOf" } },
-          typed ? h("label", { for: "on-behalf-of" }, "代办：申请人账号") : null,
+          typed ? h("label", { for: "on-behalf-of" }, atCounter ? "窗口受理：申请人账号" : "代办：申请人账号") : null,
           h("div", { class: "control" }, picker ? picker.element : typed),
-          h("div", { class: "help" }, "代本人申报的请留空；代办须有已指派的代办申请，或随件上传申请人签署的授权委托书。代办帮办免费。"),
+          h("div", { class: "help" }, atCounter
+            ? "窗口受理：为现场申请人申报，办件记为窗口受理，您为首问负责人。"
+            : "代本人申报的请留空；代办须有已指派的代办申请，或随件上传申请人签署的授权委托书。代办帮办免费。"),
           h("div", { class: "field-error", role: "alert", hidden: true }))
       : null,
     form.element,
@@ -325,8 +329,8 @@ export async function applyView({ page, params, query, user }) {
     status.textContent = "";
     try {
       const data = await gql(
-        `mutation($c: String!, $i: String!, $d: JSON!, $o: String, $m: [ID!]) {
-          submitCase(center: $c, item: $i, data: $d, onBehalfOf: $o, materials: $m) {
+        `mutation($c: String!, $i: String!, $d: JSON!, $o: String, $m: [ID!], $ch: String) {
+          submitCase(center: $c, item: $i, data: $d, onBehalfOf: $o, materials: $m, channel: $ch) {
             __typename
             ... on Case { id number state stateLabel kindLabel }
             ... on UserErrors { errors { path code message } }
@@ -334,6 +338,7 @@ export async function applyView({ page, params, query, user }) {
         {
           c: centerCode, i: code, d: form.getValue(),
           o: onBehalf ? onBehalf.get() : null,
+          ch: atCounter && onBehalf && onBehalf.get() ? "window" : null,
           m: uploader && uploader.ids().length ? uploader.ids() : null,
         },
       );

@@ -456,10 +456,11 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="提交办件（线上线下无差别）；代办时 onBehalfOf 为申请人账号，须有已受理的代办申请或随件提交授权委托书（目录编码 wts）")
+    @strawberry.mutation(description="提交办件（线上线下无差别）；代办时 onBehalfOf 为申请人账号，须有已受理的代办申请或随件提交授权委托书（目录编码 wts）；窗口人员为现场申请人申报时 onBehalfOf 亦为申请人账号，记为窗口受理，该人员为首问负责人而非代办人")
     async def submit_case(
         self, info: Info, center: str, item: str, data: JSON, materials: list[strawberry.ID] | None = None,
-        on_behalf_of: str | None = None, channel: str = "web",
+        on_behalf_of: str | None = None,
+        channel: Annotated[str | None, strawberry.argument(description="申报渠道：web 网上申报、window 窗口受理、mobile 移动端、courier 快递；不填时窗口人员代为申报的为 window，其余为 web")] = None,
     ) -> SubmitCaseResult:
         ctx = info.context
         return await mutation_result(
