@@ -85,3 +85,43 @@ async def test_reviewer_mine_is_their_department_queue(setup, gql):
     token = drive.hall.tokens["rev-hbj"]
     mine = await gql('query { cases(center: "hall", mine: true) { edges { node { number } } } }', token=token)
     assert [e["node"]["number"] for e in mine["cases"]["edges"]] == [joint["number"]]
+
+
+CARD = """query($id: ID!) { case(id: $id) { alert events { action } notifications { channel text } } }"""
+LISTS = """query($a: Alert) { cases(center: "hall", alert: $a) { edges { node { number alert } } }
+  myCases { edges { node { number alert } } } }"""
+SUPERVISE = """mutation($id: ID!) { superviseCase(id: $id, kind: "urge", text: "请抓紧办理") { __typename } }"""
+
+
+async def test_the_yellow_card_and_supervision_are_for_staff_only(setup, gql, govhall):
+    """电子监察's yellow card, 催办 and their internal messages are the center's own supervision:
+    the applicant and the agent read their case (and filter their lists) as if there were none;
+    staff see them on the case and in the queues."""
+    from datetime import datetime, time
+
+    from core.services.calendar import CENTER_TZ
+    from core.services.sweeper import sweep
+
+    drive, permit, _ = setup
+    case = await drive.ok("clerk1", permit, "accept")
+    due = datetime.combine(datetime.fromisoformat(case["promisedDue"]).date(), time(9), tzinfo=CENTER_TZ)
+    assert "YELLOW" in [level for _, level in await sweep(govhall, now=due)]
+    assert (await gql(SUPERVISE, {"id": case["id"]}, token=drive.hall.tokens["sup1"]))["superviseCase"]["__typename"] == "SupervisionNotice"
+    for user in ("clerk1", "sup1", "rev-scjg"):
+        seen = (await gql(CARD, {"id": case["id"]}, token=drive.hall.tokens[user]))["case"]
+        assert seen["alert"] == "YELLOW" and {"alert", "urge"} <= {e["action"] for e in seen["events"]}, user
+        assert "internal" in {n["channel"] for n in seen["notifications"]}
+    clerk = (await gql(LISTS, {"a": "YELLOW"}, token=drive.hall.tokens["clerk1"]))["cases"]["edges"]
+    assert [e["node"] for e in clerk] == [{"number": case["number"], "alert": "YELLOW"}]
+    for user in ("app1", "agent1"):
+        token = drive.hall.tokens[user]
+        seen = (await gql(CARD, {"id": case["id"]}, token=token))["case"]
+        assert seen["alert"] == "NONE", user
+        assert [e["action"] for e in seen["events"]] == ["submit", "accept"]
+        assert seen["notifications"] == [n for n in seen["notifications"] if n["channel"] != "internal"]
+        assert not any("催办" in n["text"] for n in seen["notifications"])
+        yellow = await gql(LISTS, {"a": "YELLOW"}, token=token)
+        assert yellow["cases"]["edges"] == []
+        assert {"number": case["number"], "alert": "NONE"} in [e["node"] for e in yellow["myCases"]["edges"]]
+        plain = (await gql(LISTS, {"a": "NONE"}, token=token))["cases"]["edges"]
+        assert {"number": case["number"], "alert": "NONE"} in [e["node"] for e in plain]

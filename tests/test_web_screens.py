@@ -631,3 +631,32 @@ def test_an_applicant_complains_online_and_reads_the_written_answer(web_server: 
     page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator("#complaint")).to_have_count(0)
+
+
+def test_the_applicant_sees_no_yellow_card_staff_do(web_server: str, browser_page: Any, api: Api, demo_db: Path) -> None:
+    """黄牌 is the center's internal supervision: not in the applicant's 我的办件 nor on their case
+    page; the clerk sees it on the case and in the queue."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.accept("连州市黄牌示例有限公司")
+    with sqlite3.connect(demo_db) as db:  # two working days before its promised date
+        db.execute("UPDATE gh_case SET alert = 'YELLOW' WHERE id = ?", (int(case["id"]),))
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/mine/lianzhou")
+    row = page.locator(f'tr[data-case="{case["number"]}"]')
+    expect(row).to_be_visible()
+    expect(page.locator("table.cases th", has_text="预警")).to_have_count(0)
+    expect(row).not_to_contain_text("黄牌")
+    assert "row-yellow" not in (row.get_attribute("class") or "")
+    row.locator("a.case-link").click()
+    expect(page.locator("#case-state")).to_have_text("审查中")
+    expect(page.locator(".case-head")).not_to_contain_text("黄牌")
+    expect(page.locator("ol.timeline")).not_to_contain_text("预警")
+    case_url = page.url
+    logout(page)
+    login(page, base, "lz-clerk")
+    page.goto(case_url)
+    expect(page.locator(".case-head .badge.alert-yellow")).to_have_text("黄牌")
+    page.goto(f"{base}/web/#/work/lianzhou?alert=YELLOW")
+    expect(page.locator(f'tr.row-yellow[data-case="{case["number"]}"] td[data-label="预警"]')).to_contain_text("黄牌")

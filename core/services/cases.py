@@ -94,6 +94,16 @@ def is_owner(actor: Actor, case: Case) -> bool:
     return actor.user is not None and actor.user.id in (case.applicant_id, case.agent_id)  # type: ignore[attr-defined]
 
 
+SUPERVISION_EVENTS = frozenset({"alert", "urge", "supervise"})
+"""Audit events of internal supervision: 电子监察's yellow and red cards (``alert``), 催办 and 督办."""
+
+
+def sees_supervision(actor: Actor, center_id: int) -> bool:
+    """Internal supervision of a case (its yellow or red card, :data:`SUPERVISION_EVENTS`, internal
+    messages) is for the center's staff: an applicant or agent sees their case without it."""
+    return actor.has(center_id, *STAFF_ROLES)
+
+
 async def can_view(actor: Actor, case: Case) -> bool:
     if actor.user is None:
         return False
@@ -882,8 +892,10 @@ async def list_cases(
         where.add('"state" = ?', state)
     if kind:
         where.add('"kind" = ?', kind)
-    if alert:
+    if alert and sees_supervision(actor, center.id):
         where.add('"alert" = ?', alert.upper())
+    elif alert and alert.upper() != "NONE":  # an applicant's cases carry no card they could filter on
+        where.add("1 = 0")
     if department:
         if govhall is not None:
             found = await department_id(govhall, center, department)

@@ -203,7 +203,7 @@ export async function caseView({ page, params, user, isCurrent }) {
           h("span", { class: `badge state state-${c.state}`, id: "case-state" }, c.stateLabel || STATE_LABELS[c.state] || c.state),
           h("span", { class: "badge kind", id: "case-kind" }, c.kindLabel || KIND_LABELS[c.kind] || c.kind),
           c.urgent ? h("span", { class: "badge urgent" }, "急办件") : null,
-          alertBadge(c.alert),
+          staffHere ? alertBadge(c.alert) : null, // 黄牌/红牌: internal supervision, never the applicant's
         ),
       ),
       h("button", { type: "button", class: "btn btn-secondary", onclick: () => window.dispatchEvent(new HashChangeEvent("hashchange")) }, "刷新"),

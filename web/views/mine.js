@@ -7,17 +7,18 @@ import { table } from "./kit.js";
 
 export const CASE_ROW = "id number state stateLabel kind kindLabel urgent alert submittedAt acceptedAt promisedDue legalDue deadlineProvisional applicantName department item { code name version }";
 
-/** A list of cases as a responsive table; `extra` adds "load more". */
-export function casesTable(centerCode, cases, { deptNames = new Map(), showApplicant = false, showCenter = false } = {}) {
+/** A list of cases as a responsive table; `extra` adds "load more". The 预警 column (黄牌/红牌) is
+ * internal supervision: only the work queues show it, never 我的办件. */
+export function casesTable(centerCode, cases, { deptNames = new Map(), showApplicant = false, showCenter = false, showAlert = false } = {}) {
   return h("div", { class: "table-wrap" },
     h("table", { class: "data-table cases" },
       h("thead", null, h("tr", null,
-        ["办件编号", showCenter ? "中心" : null, "事项", showApplicant ? "申请人" : null, showApplicant ? "承办部门" : null, "状态", "类型", "提交时间", "承诺办结", "预警"]
+        ["办件编号", showCenter ? "中心" : null, "事项", showApplicant ? "申请人" : null, showApplicant ? "承办部门" : null, "状态", "类型", "提交时间", "承诺办结", showAlert ? "预警" : null]
           .filter(Boolean).map((t) => h("th", null, t)),
       )),
       h("tbody", null,
         cases.map((c) =>
-          h("tr", { dataset: { case: c.number }, class: c.alert && c.alert !== "NONE" ? `row-${c.alert.toLowerCase()}` : null },
+          h("tr", { dataset: { case: c.number }, class: showAlert && c.alert && c.alert !== "NONE" ? `row-${c.alert.toLowerCase()}` : null },
             h("td", { "data-label": "办件编号" }, h("a", { href: `#/case/${seg(c.center ? c.center.code : centerCode)}/${seg(c.id)}`, class: "case-link" }, c.number), c.urgent ? h("span", { class: "badge urgent" }, "急") : null),
             showCenter ? h("td", { "data-label": "中心", class: "case-center" }, c.center ? c.center.name : "") : null,
             h("td", { "data-label": "事项" }, c.item ? c.item.name : ""),
@@ -27,7 +28,7 @@ export function casesTable(centerCode, cases, { deptNames = new Map(), showAppli
             h("td", { "data-label": "类型" }, c.kindLabel || c.kind),
             h("td", { "data-label": "提交时间" }, fmt.datetime(c.submittedAt)),
             h("td", { "data-label": "承诺办结" }, fmt.date(c.promisedDue), c.promisedDue && c.deadlineProvisional ? h("span", { class: "badge provisional", title: "所在年度的节假日尚未公布，期限为暂定" }, "暂定") : null),
-            h("td", { "data-label": "预警" }, alertBadge(c.alert) || h("span", { class: "muted" }, "正常")),
+            showAlert ? h("td", { "data-label": "预警" }, alertBadge(c.alert) || h("span", { class: "muted" }, "正常")) : null,
           ),
         ),
       ),

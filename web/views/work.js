@@ -118,7 +118,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
     more.hidden = !data.cases.pageInfo.hasNextPage;
     body.replaceChildren(
       h("p", { class: "muted" }, `共显示 ${rows.length} 件${data.cases.pageInfo.hasNextPage ? "，还有更多" : ""}（急办件优先，其余按提交先后）`),
-      rows.length ? casesTable(c.code, rows, { deptNames, showApplicant: true }) : note("没有符合条件的办件。"),
+      rows.length ? casesTable(c.code, rows, { deptNames, showApplicant: true, showAlert: true }) : note("没有符合条件的办件。"),
       more,
     );
   }

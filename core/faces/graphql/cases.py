@@ -28,7 +28,7 @@ from core.faces.graphql.types import UserErrors, mutation_result
 R = TypeVar("R")
 
 
-@strawberry.enum(description="预警：NONE 正常，YELLOW 黄牌（临近期限），RED 红牌（已超期）")
+@strawberry.enum(description="预警：NONE 正常，YELLOW 黄牌（临近期限），RED 红牌（已超期）；内部监察，申请人、代办人看到的总是 NONE")
 class Alert(Enum):
     NONE = "NONE"
     YELLOW = "YELLOW"
@@ -155,16 +155,17 @@ class CaseType:
         process = info.context.govhall.processes.get(self._row.process)
         return await service.available_transitions(info.context.actor, self._row, process)
 
-    @strawberry.field(description="审计记录（只增不改）")
+    @strawberry.field(description="审计记录（只增不改）；申请人、代办人看不到内部监察记录（黄牌红牌预警、催办、督办）")
     def events(self, info: Info) -> list[CaseEventType]:
         loader = info.context.loaders.events
+        make = _event_types if service.sees_supervision(info.context.actor, self._row.center_id) else _owner_event_types  # type: ignore[attr-defined]
         rows = loaded_now(loader, self._row.id)
         if rows is not NOT_LOADED:
             try:
-                return _event_types(rows)
+                return make(rows)
             except Exception:  # noqa: BLE001 - raised again by the general path, where it always was
                 pass
-        return _later(loader.load(self._row.id), _event_types)  # type: ignore[return-value]
+        return _later(loader.load(self._row.id), make)  # type: ignore[return-value]
 
     @strawberry.field(description="已出具的文书")
     async def documents(self, info: Info) -> list[CaseDocument]:
@@ -195,9 +196,11 @@ class CaseType:
 
         return await slots_for(self._row)
 
-    @strawberry.field(description="已发送的短信通知")
+    @strawberry.field(description="已发送的短信通知（工作人员还看到内部消息）")
     async def notifications(self, info: Info) -> list[NotificationType]:
         rows = await info.context.loaders.notifications.load(self._row.id)
+        if not service.sees_supervision(info.context.actor, self._row.center_id):  # type: ignore[attr-defined]
+            rows = [n for n in rows if n.channel != "internal"]
         return [NotificationType(channel=n.channel, recipient=n.recipient, text=n.text, at=n.created_at) for n in rows]
 
     @strawberry.field(description="好差评")
@@ -229,6 +232,11 @@ def _event_types(rows: list) -> list[CaseEventType]:
                       from_state=e.from_state, to_state=e.to_state, changes=e.changes)
         for e in rows
     ]
+
+
+def _owner_event_types(rows: list) -> list[CaseEventType]:
+    """The events an applicant or agent reads: without internal supervision (:data:`~core.services.cases.SUPERVISION_EVENTS`)."""
+    return _event_types([e for e in rows if e.action not in service.SUPERVISION_EVENTS])
 
 
 def _case_item(v: ItemVersion) -> CaseItem:
@@ -380,7 +388,8 @@ def case_type(row: CaseRow, ctx: Context, prefetched: Prefetched | None = None) 
         _row=row, id=strawberry.ID(str(row.id)), number=row.number, state=row.state, kind=row.kind, data=row.data,
         version=row.version, urgent=row.urgent, channel=row.channel, submitted_at=row.submitted_at,
         accepted_at=row.accepted_at, completed_at=row.completed_at, promised_due=row.promised_due,
-        legal_due=row.legal_due, deadline_provisional=row.deadline_provisional, alert=Alert(row.alert),
+        legal_due=row.legal_due, deadline_provisional=row.deadline_provisional,
+        alert=Alert(row.alert) if service.sees_supervision(ctx.actor, row.center_id) else Alert.NONE,  # type: ignore[attr-defined]
         applicant_name=row.applicant_name, state_label=_state_label(ctx.govhall, row),  # type: ignore[arg-type]
         kind_label=service.KIND_LABELS.get(row.kind, row.kind), item=item, center=case_center, department=department,
     )
