@@ -158,7 +158,8 @@ def place(definition: dict[str, Any], material: Material) -> tuple[str, str]:
 
     A fresh upload (no case yet) keeps the slot it was uploaded for when this item lists it; any
     material whose catalogue code the item lists takes that material's slot (材料共享 across
-    items); otherwise a fresh upload keeps its code (an unlisted extra) and a reused one has none."""
+    items); otherwise a fresh upload keeps its code (:func:`refuse_unlisted` refuses it unless empty:
+    an extra, 其他材料) and a reused one has none."""
     listed = {m["code"]: m for m in definition.get("materials", [])}
     fresh = material.case_id is None  # type: ignore[attr-defined]
     if fresh and material.code in listed:
@@ -192,7 +193,7 @@ async def attach_materials(
         await case.fetch_related("item_version")
     definition = case.item_version.definition
     slots = [place(definition, m) for m in rows]
-    unlisted(definition, [code for code, _ in slots])
+    refuse_unlisted(definition, [code for code, _ in slots])
     attached = {(m.blob_id, m.code): m for m in await Material.filter(case_id=case.id)}  # type: ignore[attr-defined]
     result = []
     for material, slot in zip(rows, slots):
@@ -200,7 +201,7 @@ async def attach_materials(
     return result
 
 
-def unlisted(definition: dict[str, Any], codes: Sequence[str]) -> None:
+def refuse_unlisted(definition: dict[str, Any], codes: Sequence[str]) -> None:
     """Refuse materials uploaded for a slot (material code) the item does not list, each named at
     ``/materials/<i>``: filed, it would sit under 其他材料 while the slot the applicant meant stays
     empty. A file uploaded without a code is an extra (其他材料) and passes."""
