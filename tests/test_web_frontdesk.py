@@ -138,7 +138,9 @@ def test_a_clerk_files_at_the_counter_as_window_acceptance(web_server: str, brow
     expect(page.locator("dt:has-text('申报渠道') + dd")).to_have_text("窗口受理")
 
     page.click("button[data-action=finish_on_spot]")
+    expect(page.locator(".counter-receipt .receipt-row[data-material=m01] .uploaded-mark")).to_contain_text("已上传1份")
     points = page.locator(f".param-form {at('/checklist')} input[type=checkbox]")
+    expect(points).to_have_count(5)
     for i in range(points.count()):
         points.nth(i).check()
     page.check(f".param-form {at('/originalsChecked')} input[type=checkbox]")
