@@ -21,14 +21,20 @@ from tests.test_web import at, browser_page, fill_company_registration, login, l
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_supplied_case_is_accepted_with_the_counter_receipt(web_server: str, browser_page: Any, tmp_path: Path) -> None:
-    from playwright.sync_api import expect
-
-    base, page = web_server, browser_page
+def _company_pdfs(tmp_path: Path) -> tuple[Path, Path]:
+    """The application form and the articles of association, as the applicant's PDF files."""
     application = tmp_path / "公司登记申请书.pdf"
     application.write_bytes(make_pdf("公司登记申请书"))
     articles = tmp_path / "公司章程.pdf"
     articles.write_bytes(make_pdf("公司章程"))
+    return application, articles
+
+
+def test_supplied_case_is_accepted_with_the_counter_receipt(web_server: str, browser_page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    application, articles = _company_pdfs(tmp_path)
 
     # --- the applicant applies with the application form uploaded (the articles are forgotten)
     login(page, base, "zhangsan")
@@ -118,10 +124,7 @@ def test_a_clerk_files_at_the_counter_as_window_acceptance(web_server: str, brow
     from playwright.sync_api import expect
 
     base, page = web_server, browser_page
-    application = tmp_path / "公司登记申请书.pdf"
-    application.write_bytes(make_pdf("公司登记申请书"))
-    articles = tmp_path / "公司章程.pdf"
-    articles.write_bytes(make_pdf("公司章程"))
+    application, articles = _company_pdfs(tmp_path)
     login(page, base, "lz-clerk")
     page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply?for=zhangsan&forName=%E5%BC%A0%E4%B8%89")
     expect(page.locator("form.apply-form")).to_be_visible()
