@@ -126,7 +126,14 @@ def test_a_clerk_files_at_the_counter_as_window_acceptance(web_server: str, brow
     base, page = web_server, browser_page
     application, articles = _company_pdfs(tmp_path)
     login(page, base, "lz-clerk")
+    # come to the item's page directly: the applicant is asked for, and left empty it is the clerk's own
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply")
+    help_text = page.locator(f"form.apply-form {at('/onBehalfOf')} .help")
+    expect(help_text).to_contain_text("窗口受理")
+    expect(help_text).to_contain_text("现场申请人")
+    expect(help_text).to_contain_text("为您本人申报请留空")
     page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply?for=zhangsan&forName=%E5%BC%A0%E4%B8%89")
+    expect(help_text).not_to_contain_text("为您本人申报请留空")
     expect(page.locator("form.apply-form")).to_be_visible()
     expect(page.locator(f"form.apply-form {at('/onBehalfOf')} .help")).to_contain_text("窗口受理")
     fill_company_registration(page)

@@ -269,14 +269,16 @@ export async function applyView({ page, params, query, user }) {
   }
 
   // 代办: the agent finds the applicant by name, ID number or mobile (never types a login name); a
-  // window clerk comes here with ?for= after registering a walk-in party (hall_floor). A clerk's or
-  // head's filing for an applicant is 窗口受理 (channel window): they take it in, they are no 代办人
+  // window clerk comes here with ?for= after registering a walk-in party (hall_floor), or names the
+  // applicant here. A clerk's or head's filing for an applicant is 窗口受理 (channel window): they
+  // take it in, they are no 代办人; left empty, they file for themselves, as anyone may
   const forUser = query && query.get("for");
-  const atCounter = Boolean(forUser && hasRole(user, ["clerk", "head"], centerCode));
+  const atCounter = hasRole(user, ["clerk", "head"], centerCode);
   const isAgent = hasRole(user, ["agent"], centerCode) || atCounter;
   const picker = isAgent && c && (c.plugins || []).includes("enterprise_zone")
-    ? personPicker(centerCode, "applicant", { id: "on-behalf-of", label: "代办：查找申请人", initial: forUser ? { username: forUser, displayName: query.get("forName") || forUser } : null })
+    ? personPicker(centerCode, "applicant", { id: "on-behalf-of", label: atCounter ? "窗口受理：查找申请人" : "代办：查找申请人", initial: forUser ? { username: forUser, displayName: query.get("forName") || forUser } : null })
     : null;
+  const walkIn = c && (c.plugins || []).includes("hall_floor") ? "无网上账号的，请先在叫号台“现场申请人”登记；" : "";
   const typed = isAgent && !picker ? h("input", { type: "text", id: "on-behalf-of", autocomplete: "off", placeholder: "申请人的账号", value: forUser || "" }) : null;
   const onBehalf = picker ? { get: () => picker.value() } : typed ? { get: () => typed.value.trim() || null } : null;
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-large" }, "提交申请");
@@ -291,7 +293,7 @@ export async function applyView({ page, params, query, user }) {
           typed ? h("label", { for: "on-behalf-of" }, atCounter ? "窗口受理：申请人账号" : "代办：申请人账号") : null,
           h("div", { class: "control" }, picker ? picker.element : typed),
           h("div", { class: "help" }, atCounter
-            ? "窗口受理：为现场申请人申报，办件记为窗口受理，您为首问负责人。"
+            ? `窗口受理：为现场申请人申报，办件记为窗口受理，您为首问负责人。${forUser ? "" : `${walkIn}为您本人申报请留空。`}`
             : "代本人申报的请留空；代办须有已指派的代办申请，或随件上传申请人签署的授权委托书。代办帮办免费。"),
           h("div", { class: "field-error", role: "alert", hidden: true }))
       : null,
