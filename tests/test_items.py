@@ -130,3 +130,21 @@ async def test_oversized_definition_and_case_data_are_refused(drive, gql):
     big_data = {"companyName": "连州测试" * 40000, "uscc": "91310115591693856A", "contactMobile": "13800138000"}
     result = await drive.submit("app1", data=big_data)
     assert result["errors"][0]["code"] == "too_large"
+
+
+def test_a_kept_check_answers_only_the_same_document_in_the_same_context():
+    """validate_item_document keeps its last answers: the same text and known sets give them back,
+    any change of the document or of what the center knows is checked anew."""
+    from core.services.item_definitions import validate_item_document
+
+    doc = copy.deepcopy(NEW_ITEM)
+    known = {"known_processes": {"standard"}, "departments": {"scjg"}}
+    assert validate_item_document(doc, **known) == []
+    moved = validate_item_document(doc, known_processes={"standard"}, departments={"zjj"})
+    assert [e.path for e in moved] == ["/department"], "a center without the department"
+    assert validate_item_document(doc, **known) == []
+    doc["promisedDays"] = 9  # longer than the legal time limit, in the very dict checked before
+    assert "/promisedDays" in [e.path for e in validate_item_document(doc, **known)]
+    found = validate_item_document(doc, **known)
+    found.clear()  # the caller's list: the kept answer stays whole
+    assert "/promisedDays" in [e.path for e in validate_item_document(doc, **known)]

@@ -9,7 +9,7 @@ documents and departments the center knows).
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,13 @@ def _item_validator() -> FormValidator:
     return FormValidator(item_schema())
 
 
+CHECKED_KEPT = 64
+"""Item documents whose problems are kept, with the context they were checked in: saving a draft
+and publishing it, or loading one item file into several centers, checks the same document again
+(~10 ms each: the meta-schema and the form's own schema)."""
+CHECKED_KEPT_MAX_CHARS = 64 * 1024  # a larger document is checked each time: the kept ones stay small
+
+
 def validate_item_document(
     doc: object,
     *,
@@ -45,8 +52,30 @@ def validate_item_document(
 ) -> list[UserError]:
     """Every problem of an item document, sorted by path; [] when it can be stored.
 
-    A set left as None is not checked (the caller does not know, e.g. in a file linter).
-    """
+    A set left as None is not checked (the caller does not know, e.g. in a file linter). The
+    answer is a function of the document's JSON text and the sets: the last :data:`CHECKED_KEPT`
+    answers are kept."""
+    context = tuple(None if s is None else frozenset(s) for s in (known_processes, known_documents, departments))
+    try:
+        text = json.dumps(doc, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):  # not a JSON document (a linter's Python object): checked as it is
+        return _problems(doc, *context)
+    if len(text) > CHECKED_KEPT_MAX_CHARS:
+        return _problems(doc, *context)
+    return list(_kept_problems(text, *context))
+
+
+@lru_cache(maxsize=CHECKED_KEPT)
+def _kept_problems(text: str, *context: frozenset[str] | None) -> tuple[UserError, ...]:
+    return tuple(_problems(json.loads(text), *context))
+
+
+def _problems(
+    doc: object,
+    known_processes: frozenset[str] | None,
+    known_documents: frozenset[str] | None,
+    departments: frozenset[str] | None,
+) -> list[UserError]:
     problems = list(_item_validator().errors(doc))
     if not isinstance(doc, dict):
         return problems
