@@ -137,6 +137,9 @@ async def call_ticket(govhall: Any, actor: Actor, center_code: str, window_code:
     """The window calls one waiting ticket (a skipped one coming back is taken again first)."""
     center, served = await _window_queues(actor, center_code, window_code)
     ticket = await _ticket(center, ticket_id)
+    if ticket.day != local_today():
+        raise UserErrorsException.single(
+            "expired", f"{ticket.number}是{ticket.day.isoformat()}的排队号，已过期，不能叫号", "/ticket")
     if ticket.queue not in {q.code for q in served}:
         names = "、".join(q.name for q in served) or "无"
         raise UserErrorsException.single(

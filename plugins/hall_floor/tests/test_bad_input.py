@@ -3,6 +3,8 @@ ID or USCC, calls outside the window's queues, ratings of unfinished or rated ca
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from core.plumbing.models import Rating, User
@@ -100,3 +102,16 @@ async def test_a_rating_tapped_early_in_the_morning_counts_for_its_own_day(drive
     figures = await drive.run("sup1", FIGURES, c="hall", f="2026-03-03", t="2026-03-03")
     assert [(f["kind"], f["subject"], f["ratings"]) for f in figures] == [("window", "A01", 1)]
     assert await drive.run("sup1", FIGURES, c="hall", f="2026-03-02", t="2026-03-02") == []
+
+
+async def test_a_ticket_of_an_earlier_day_cannot_be_called(drive):
+    waiting = await drive.run(None, TAKE, c="hall", q="A")
+    skipped = await drive.run(None, TAKE, c="hall", q="A")
+    assert (await drive.run("clerk1", CALL, c="hall", w="A01", t=skipped["id"]))["status"] == "called"
+    assert (await drive.run("clerk1", SKIP, c="hall", w="A01", t=skipped["id"]))["status"] == "skipped"
+    drive.clock.moment += timedelta(days=1)  # the next morning: yesterday's tickets are not in today's line
+    for old in (waiting, skipped):
+        refused = await drive.run("clerk1", CALL, c="hall", w="A01", t=old["id"])
+        assert codes(refused) == ["expired"] and "已过期" in refused["errors"][0]["message"], refused
+    assert [t.status for t in await Ticket.all().order_by("id")] == ["waiting", "skipped"]
+    assert (await Ticket.get(id=int(waiting["id"]))).calls == 0
