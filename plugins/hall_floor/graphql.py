@@ -125,7 +125,8 @@ class Query:
     @strawberry.field(description="值班表上某日某类业务的预约时段及已约人数（含周六值班、错时/延时服务）")
     async def hall_slots(self, center: str, queue: str, day: Day) -> SlotsType:
         found, why = await roster.slots(center, queue, day)
-        return SlotsType(slots=[SlotType(period=s.period, extended=s.extended, capacity=s.capacity, booked=s.booked) for s in found],
+        return SlotsType(slots=[SlotType(period=s.period, extended=s.extended, capacity=s.capacity, booked=s.booked,
+                                         bookable=not s.closed, closed_reason=s.closed) for s in found],
                          closed_reason=why)
 
     @strawberry.field(description="某日的大厅预约：工作人员看全部，其他人看本人的")

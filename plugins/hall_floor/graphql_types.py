@@ -171,6 +171,8 @@ class SlotType:
     extended: bool
     capacity: int
     booked: int
+    bookable: bool = strawberry.field(description="bookHallSlot 是否接受该时段（日期或时段已过、超出可预约天数、已约满时为 false）")
+    closed_reason: str = strawberry.field(description="不能预约的原因；可预约时为空")
 
 
 @strawberry.type(name="HallSlots", description="某日某类业务的预约时段；closedReason 为不开放的原因")

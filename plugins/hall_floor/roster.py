@@ -66,6 +66,8 @@ class Slot:
     extended: bool
     capacity: int
     booked: int
+    closed: str = ""
+    """Why the slot cannot be booked (its day or its time is past, it is full); empty when it can."""
 
 
 def roster(center: Center, stored: Mapping[str, Any] | None = None) -> Roster:
@@ -111,29 +113,51 @@ async def open_periods(
 
 
 async def slots(center_code: str, queue_code: str, day: date) -> tuple[list[Slot], str]:
-    """The bookable slots of a day with their counts (anyone may look)."""
+    """The slots of a day with their counts (anyone may look); a slot bookHallSlot would refuse (a
+    past day or period, a day beyond the horizon, a full slot) says why in ``closed``."""
     center = await floor_center(center_code)
     found = await queue(center, queue_code)
     periods, rules, why = await open_periods(center, found, day)
     keys = {f"{found.code} {day.isoformat()} {p}": p for p in periods}
     counts = {r.slot: r.booked for r in await BookingSlot.filter(center=center, slot__in=list(keys))}
-    return [Slot(p, p in rules.extended, rules.capacity, counts.get(k, 0)) for k, p in keys.items()], why
+    moment = now().astimezone(CENTER_TZ)
+    refused = _day_refused(rules, day, moment)
+    listed = []
+    for key, period in keys.items():
+        booked = counts.get(key, 0)
+        closed = refused.message if refused else _period_over(day, period, moment) or (
+            "已约满" if booked >= rules.capacity else "")
+        listed.append(Slot(period, period in rules.extended, rules.capacity, booked, closed))
+    return listed, why or (refused.message if refused else "")
+
+
+def _day_refused(rules: Roster, day: date, moment: datetime) -> UserError | None:
+    """A day before today or beyond the booking horizon (``moment`` in the center's time zone)."""
+    if day < moment.date():
+        return UserError("past", f"{day.isoformat()}已过，不能预约", "/date")
+    if day > moment.date() + timedelta(days=rules.days_ahead):
+        return UserError("too_far", f"只能预约{rules.days_ahead}天以内的日期", "/date")
+    return None
+
+
+def _period_over(day: date, period: str, moment: datetime) -> str:
+    """Why today's period can no longer be booked (it has ended), or empty."""
+    if day == moment.date() and parse_period(period)[1] <= moment.time():
+        return f"今天{period}时段已结束，请选择其他时段"
+    return ""
 
 
 async def _errors(center: Center, found: Queue, day: date, period: str) -> tuple[list[UserError], Roster]:
     periods, rules, why = await open_periods(center, found, day)
-    errors = []
     moment = now().astimezone(CENTER_TZ)
-    if day < moment.date():
-        errors.append(UserError("past", f"{day.isoformat()}已过，不能预约", "/date"))
-    elif day > moment.date() + timedelta(days=rules.days_ahead):
-        errors.append(UserError("too_far", f"只能预约{rules.days_ahead}天以内的日期", "/date"))
+    refused = _day_refused(rules, day, moment)
+    errors = [refused] if refused else []
     if not periods:
         errors.append(UserError("closed", f"该时段不开放预约：{why}", "/date"))
     elif period not in periods:
         errors.append(UserError("closed", f"{day.isoformat()}不开放“{period}”时段，可选：{'、'.join(periods)}", "/period"))
-    elif day == moment.date() and parse_period(period)[1] <= moment.time():
-        errors.append(UserError("period_over", f"今天{period}时段已结束，请选择其他时段", "/period"))
+    elif over := _period_over(day, period, moment):
+        errors.append(UserError("period_over", over, "/period"))
     return errors, rules
 
 

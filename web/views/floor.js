@@ -414,15 +414,15 @@ export async function floorMineView({ page, params, query, user }) {
   page.append(form, slots, h("h2", null, "我的预约"), mine);
   async function show() {
     const v = values(form);
-    const { hallSlots: s } = await gql("query($c: String!, $q: String!, $d: Date!) { hallSlots(center: $c, queue: $q, date: $d) { closedReason slots { period extended capacity booked } } }",
+    const { hallSlots: s } = await gql("query($c: String!, $q: String!, $d: Date!) { hallSlots(center: $c, queue: $q, date: $d) { closedReason slots { period extended capacity booked bookable closedReason } } }",
       { c: c.code, q: v.queue, d: v.date });
-    slots.replaceChildren(s.slots.length ? table([
+    slots.replaceChildren(...(s.slots.length && s.closedReason ? [note(s.closedReason)] : []), s.slots.length ? table([
       ["时段", (x) => `${x.period}${x.extended ? "（错时/延时服务）" : ""}`], ["已约", (x) => `${x.booked}/${x.capacity}`],
-      ["", (x) => h("button", { type: "button", class: "btn btn-primary", disabled: x.booked >= x.capacity, dataset: { period: x.period }, onclick: async () => {
+      ["", (x) => (!x.bookable ? h("span", { class: "muted", dataset: { period: x.period } }, x.closedReason) : h("button", { type: "button", class: "btn btn-primary", dataset: { period: x.period }, onclick: async () => {
         const ok = await mutate(`mutation($c: String!, $q: String!, $d: Date!, $p: String!) { bookHallSlot(center: $c, queue: $q, date: $d, period: $p) {
             ${ERRORS} ... on HallBooking { id } } }`, { c: c.code, q: v.queue, d: v.date, p: x.period }, "bookHallSlot", form);
         if (ok) await show();
-      } }, "预约")],
+      } }, "预约"))],
     ], s.slots) : note(s.closedReason || "该日不开放预约。"));
     const { hallBookings } = await gql("query($c: String!, $d: Date!) { hallBookings(center: $c, date: $d) { id queue period status statusLabel user } }", { c: c.code, d: v.date });
     mine.replaceChildren(table([["业务", (b) => b.queue], ["时段", (b) => b.period], ["状态", (b) => b.statusLabel],

@@ -63,7 +63,7 @@ RECTIFY = f"""mutation($r: ID!, $m: String!) {{ rectify(rectification: $r, measu
   __typename ... on Rectification {{ {RECT_FIELDS} }} ... on UserErrors {{ errors {{ code message path }} }} }} }}"""
 FOLLOW_UP = f"""mutation($r: ID!, $n: String!, $s: Boolean!) {{ recordFollowUp(rectification: $r, note: $n, satisfied: $s) {{
   __typename ... on Rectification {{ {RECT_FIELDS} }} ... on UserErrors {{ errors {{ code message path }} }} }} }}"""
-SLOTS = "query($c: String!, $q: String!, $d: Date!) { hallSlots(center: $c, queue: $q, date: $d) { closedReason slots { period extended capacity booked } } }"
+SLOTS = "query($c: String!, $q: String!, $d: Date!) { hallSlots(center: $c, queue: $q, date: $d) { closedReason slots { period extended capacity booked bookable closedReason } } }"
 BOOK = """mutation($c: String!, $q: String!, $d: Date!, $p: String!) { bookHallSlot(center: $c, queue: $q, date: $d, period: $p) {
   __typename ... on HallBooking { id queue date period extended status user } ... on UserErrors { errors { code message path } } } }"""
 CANCEL = """mutation($b: ID!) { cancelHallBooking(booking: $b) {

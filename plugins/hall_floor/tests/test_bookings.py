@@ -60,6 +60,29 @@ async def test_closed_slots_are_refused_and_change_nothing(drive):
     assert await Booking.all().count() == 0 and await BookingSlot.all().count() == 0
 
 
+async def test_past_slots_are_listed_as_not_bookable_as_bookhallslot_refuses_them(drive):
+    from core.services.clock import calendar_for
+
+    calendar = await calendar_for(drive.hall.center)
+    day = drive.clock.moment.date()
+    earlier = day - timedelta(days=1)
+    while not calendar.is_workday(earlier):
+        earlier -= timedelta(days=1)
+    drive.clock.at(10, 30)
+    past = await drive.run(None, SLOTS, c="hall", q="A", d=earlier.isoformat())
+    assert past["slots"] and not any(s["bookable"] for s in past["slots"]) and "已过" in past["closedReason"], past
+    today = await drive.run(None, SLOTS, c="hall", q="A", d=day.isoformat())
+    assert [(s["period"], s["bookable"]) for s in today["slots"]] == [
+        ("09:00-10:00", False), ("10:00-11:00", True), ("14:00-15:00", True), ("17:00-18:30", True)]
+    assert "已结束" in today["slots"][0]["closedReason"] and today["closedReason"] == ""
+    # what is offered is what bookHallSlot accepts, slot by slot
+    for d, listed in ((earlier, past), (day, today)):
+        for slot in listed["slots"]:
+            result = await drive.run("app1", BOOK, c="hall", q="A", d=d.isoformat(), p=slot["period"])
+            assert (result["__typename"] == "HallBooking") is slot["bookable"], (d, slot, result)
+    assert await Booking.filter(day=earlier).count() == 0 and await Booking.filter(day=day).count() == 3
+
+
 async def test_cancel_frees_the_place(drive):
     day = drive.clock.moment.date().isoformat()
     booked = await drive.run("app1", BOOK, c="hall", q="A", d=day, p="14:00-15:00")
