@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from core.services import clock
+from core.services import clock, complaints
 from core.services.centers import check_center_document, load_center
 from core.plumbing.models import Center, Notification
 from tests.hall import CaseDriver, build_hall, codes
@@ -195,6 +195,30 @@ async def test_an_unknown_complaint_is_not_found(drive):
     for key in ("0", "abc", "-1", "2147483647"):
         result = (await drive.query("sup1", VERIFY, id=key, verified=True, reply="x"))["verifyComplaint"]
         assert codes(result) == ["not_found"] and result["errors"][0]["message"] == "投诉不存在", key
+
+
+async def test_two_supervisors_escalating_at_once_escalate_once(drive, monkeypatch):
+    k = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="oral", dep="scjg", text="两个部门互相推诿")
+    loaded = complaints._handled
+    both_read = asyncio.Barrier(2)
+
+    async def handled_together(*args: Any, **kwargs: Any) -> Any:
+        row = await loaded(*args, **kwargs)
+        await both_read.wait()  # each request has read the complaint (not yet escalated) before either writes
+        return row
+
+    monkeypatch.setattr(complaints, "_handled", handled_together)
+    first, second = await asyncio.gather(
+        drive.query("sup1", ESCALATE, id=k["id"], note="涉及两个部门"),
+        drive.query("sup2", ESCALATE, id=k["id"], note="情况复杂，请主任室协调"),
+    )
+    results = [first["escalateComplaint"], second["escalateComplaint"]]
+    won = [r for r in results if r["__typename"] == "Complaint"]
+    assert len(won) == 1 and codes([r for r in results if r is not won[0]][0]) == ["state"], results
+    final = (await drive.query("sup1", LIST, c="hall"))["complaints"][0]
+    assert final["escalated"] and [s["action"] for s in final["steps"]].count("escalated") == 1, final["steps"]
+    told = await Notification.filter(text__contains="【投诉上报】").values_list("text", flat=True)
+    assert told and all(t.endswith(won[0]["steps"][-1]["text"]) for t in told), told  # the leadership hears once
 
 
 async def test_two_supervisors_deciding_at_once_leave_one_final_finding(drive):

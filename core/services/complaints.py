@@ -266,9 +266,13 @@ async def escalate_complaint(actor: Actor, key: Any, note: str) -> Complaint:
     if row.escalated_at is not None:
         raise UserErrorsException.single("state", "该投诉已上报主任室", None)
     row.escalated_at = datetime.now(timezone.utc)
-    await row.save(update_fields=["escalated_at"])
-    await _step(row, actor, "escalated", text)
-    await _notify(row, ("head", "admin"), f"【投诉上报】第{row.id}号投诉已上报主任室：{text}")
+    async with in_transaction():
+        # one conditional update claims the escalation: of two supervisors escalating at once, one wins
+        if not await Complaint.filter(id=row.id, escalated_at__isnull=True, verified_at__isnull=True).update(
+                escalated_at=row.escalated_at):
+            raise UserErrorsException.single("state", "该投诉已由他人上报主任室或已核查办结", None)
+        await _step(row, actor, "escalated", text)
+        await _notify(row, ("head", "admin"), f"【投诉上报】第{row.id}号投诉已上报主任室：{text}")
     return await load_complaint(row.id)
 
 
