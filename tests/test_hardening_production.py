@@ -159,3 +159,14 @@ async def test_logs_are_json_lines_without_tokens_or_id_numbers(world, gql, clie
     request = next(line for line in lines if line["event"] == "request" and line["path"] == "/web/")
     assert request["status"] == 200 and request["method"] == "GET" and "ms" in request and "token" not in json.dumps(request)
     assert all({"time", "level", "logger", "event"} <= set(line) for line in lines)
+
+
+@pytest.mark.parametrize("command", ["serve", "schema"])
+def test_an_unknown_plugin_in_govhall_plugins_is_a_clear_error(monkeypatch, capsys, tmp_path, command):
+    """A misspelt name would switch a plugin off without a word: the start-up stops and names it."""
+    monkeypatch.setenv("GOVHALL_PLUGINS", "one_window,hall_flor")
+    monkeypatch.setenv("GOVHALL_DATABASE_URL", f"sqlite://{tmp_path / 'unused.sqlite3'}")
+    monkeypatch.setattr("core.faces.serving.serve", lambda **kwargs: None)  # never listens, whatever happens
+    assert main([command] if command == "serve" else [command, "-o", str(tmp_path / "schema.graphql")]) == 2
+    err = capsys.readouterr().err
+    assert "GOVHALL_PLUGINS" in err and "hall_flor" in err and "hall_floor" in err and "one_window、" in err, err

@@ -64,7 +64,8 @@ class Settings:
     ``database_url``: ``sqlite:///path/file.sqlite3`` (default: ``var/govhall.sqlite3`` under
     ``GOVHALL_HOME`` or the working directory) or
     ``postgres://user:pass@host:5432/db`` (production, many app processes).
-    ``plugins``: if set, only these built-in/outside plugins are loaded (``GOVHALL_PLUGINS``).
+    ``plugins``: if set, only these built-in/outside plugins are loaded (``GOVHALL_PLUGINS``); an
+    unknown name stops the start-up (:func:`core.services.plugins.check_wanted`).
     ``environment``: ``development`` (the demo: GraphiQL and introspection for everyone) or
     ``production`` (``GOVHALL_ENV``): anonymous callers get neither GraphiQL, introspection nor
     field suggestions. Every setting is listed in the README's "Settings" table.

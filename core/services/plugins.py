@@ -21,6 +21,7 @@ import pluggy
 
 from core.services import hookspecs
 from core.plumbing.errors import Forbidden
+from core.plumbing.settings import SettingsError
 
 if TYPE_CHECKING:
     from core.plumbing.models import Center
@@ -53,6 +54,8 @@ def make_plugin_manager(settings: Settings | None = None, *, load_entrypoints: b
     pm = pluggy.PluginManager("govhall")
     pm.add_hookspecs(hookspecs)
     wanted = settings.plugins if settings else None
+    if wanted is not None:
+        check_wanted(wanted)
     for module_name in CORE_PLUGINS:
         pm.register(importlib.import_module(module_name), name=module_name)
     for module_name in BUILTIN_PLUGINS:
@@ -67,6 +70,17 @@ def make_plugin_manager(settings: Settings | None = None, *, load_entrypoints: b
         pm.enable_tracing()
     pm.check_pending()
     return pm
+
+
+def check_wanted(wanted: Iterable[str]) -> None:
+    """``GOVHALL_PLUGINS`` names only plugins there are (built-in or ``govhall`` entry points): a
+    misspelt name would otherwise switch a plugin off without a word."""
+    known = sorted({plugin_name(m) for m in BUILTIN_PLUGINS} | {e.name for e in importlib.metadata.entry_points(group="govhall")})
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        raise SettingsError(
+            f"GOVHALL_PLUGINS 中有未知的插件：{'、'.join(unknown)}；可用的插件：{'、'.join(known)}"
+            f" / unknown plugin(s) in GOVHALL_PLUGINS: {', '.join(unknown)}; known plugins: {', '.join(known)}")
 
 
 class PluginLoadError(RuntimeError):
