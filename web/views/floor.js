@@ -13,6 +13,7 @@ const SUPERVISOR_ROLES = ["supervisor", "head", "admin"];
 const TICKET = "id number queue status statusLabel appointment window calls caseId waitSeconds";
 const LEVELS = [[5, "非常满意"], [4, "满意"], [3, "基本满意"], [2, "不满意"], [1, "非常不满意"]];
 const POLL_MS = 1000;
+const DISPLAY_POLL_MS = 3000; // the hall display: a call shows within 3 s, at a third of the requests
 
 /** The center of a public hall screen (kiosk, display): by code, checked to have the plugin. */
 async function publicCenter(page, code, title) {
@@ -25,17 +26,26 @@ async function publicCenter(page, code, title) {
   return c;
 }
 
-/** Repeats `tick` every `ms` while the view is on screen. */
+/** Repeats `tick` every `ms` while the view is on screen; not while the page is hidden (a minimised
+ * window, a switched-off screen), and at once when it is shown again. */
 function poll(isCurrent, tick, ms = POLL_MS) {
+  let timer = null;
   const run = async () => {
-    if (!isCurrent()) return;
+    clearTimeout(timer);
+    timer = null;
+    if (!isCurrent()) return document.removeEventListener("visibilitychange", shown);
+    if (document.hidden) return; // shown() starts again
     try {
       await tick();
     } catch (error) {
       console.warn(error.message);
     }
-    if (isCurrent()) setTimeout(run, ms);
+    if (isCurrent() && !document.hidden && timer === null) timer = setTimeout(run, ms);
   };
+  const shown = () => {
+    if (!document.hidden) run();
+  };
+  document.addEventListener("visibilitychange", shown);
   run();
 }
 
@@ -133,7 +143,7 @@ export async function displayView({ page, params, isCurrent }) {
     counts.replaceChildren(...d.queues.map((q) => h("li", { dataset: { queue: q.code } }, `${q.code} ${q.name}：`, h("strong", null, String(q.waiting)), " 人")));
     if (key && last !== null && key !== last) chime();
     last = key;
-  });
+  }, DISPLAY_POLL_MS);
 }
 
 // --- 窗口叫号 --------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def test_display_shows_the_call_and_the_tablet_rates_the_case(web_server: str, b
     window.goto(f"{base}/web/#/floor/window/lianzhou?window=ZH01")
     window.click("#call-next")
     expect(window.locator(".window-current .ticket-number-small")).to_have_text(number)
-    display.locator(f'.called-number[data-number="{number}"]').wait_for(timeout=3000)
+    display.locator(f'.called-number[data-number="{number}"]').wait_for(timeout=5000)  # the display polls every 3 s
     expect(display.locator(".called-window")).to_contain_text("综合受理窗口")
     expect(display.locator(".display-waiting li[data-queue=A] strong")).to_have_text("0")
 
