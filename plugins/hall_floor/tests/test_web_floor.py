@@ -109,3 +109,30 @@ def test_the_displays_sound_button_can_be_seen(web_server: str, browser_page: An
     button.wait_for()
     text, backdrop = _text_and_backdrop(browser_page, "button:has-text('开启提示音')")
     assert text != "rgb(255, 255, 255)" and text != backdrop, (text, backdrop)
+
+
+def test_the_booking_screen_offers_no_past_slot(web_server: str, browser_page: Any, api: Api) -> None:
+    """A past working day's periods are listed without a 预约 button, with the reason; a day to come has buttons."""
+    from datetime import date, timedelta
+
+    from playwright.sync_api import expect
+
+    slots = "query($d: Date!) { hallSlots(center: \"lianzhou\", queue: \"A\", date: $d) { closedReason slots { period bookable } } }"
+    past = date.today() - timedelta(days=2)  # before today in Beijing too, whatever the machine's time zone
+    while not api("zhangsan", slots, d=past.isoformat())["hallSlots"]["slots"]:
+        past -= timedelta(days=1)
+    listed = api("zhangsan", slots, d=past.isoformat())["hallSlots"]
+    assert not any(s["bookable"] for s in listed["slots"]) and "已过" in listed["closedReason"], listed
+    ahead = date.today() + timedelta(days=2)
+    while not any(s["bookable"] for s in api("zhangsan", slots, d=ahead.isoformat())["hallSlots"]["slots"]):
+        ahead += timedelta(days=1)
+
+    base, page = web_server, browser_page
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/floor/mine/lianzhou?tab=book")
+    page.fill("#f-date", ahead.isoformat())
+    expect(page.locator(".hall-slots button").first).to_have_text("预约")
+    page.fill("#f-date", past.isoformat())
+    expect(page.locator(".hall-slots")).to_contain_text("已过，不能预约")
+    expect(page.locator(f'.hall-slots [data-period="{listed["slots"][0]["period"]}"]')).to_contain_text("已过")
+    expect(page.locator(".hall-slots button")).to_have_count(0)
