@@ -127,7 +127,7 @@ async def slots(center_code: str, queue_code: str, day: date) -> tuple[list[Slot
         booked = counts.get(key, 0)
         closed = refused.message if refused else _period_over(day, period, moment) or (
             "已约满" if booked >= rules.capacity else "")
-        listed.append(Slot(period, period in rules.extended, rules.capacity, booked, closed))
+        listed.append(Slot(period=period, extended=period in rules.extended, capacity=rules.capacity, booked=booked, closed=closed))
     return listed, why or (refused.message if refused else "")
 
 
