@@ -344,3 +344,29 @@ def test_supervision_board_and_configurator(web_server: str, browser_page: Any, 
     page.fill("#cfg-doc", document)
     page.click("#cfg-save")
     expect(page.locator(".cfg-result code.path", has_text="/legalDays")).to_be_visible()
+
+
+def test_dates_and_times_are_the_centers_whatever_the_devices_time_zone(web_server: str) -> None:
+    """A device left on UTC (a kiosk, a hall display, a PC) at 01:30 in China on 29 November: the
+    screens show China time and take 29 November as today, as the server counts days."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base = web_server
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", timezone_id="UTC")
+            page = context.new_page()
+            page.clock.set_fixed_time("2026-11-28T17:30:00Z")
+            page.goto(f"{base}/web/#/login")
+            shown = page.evaluate("""async () => {
+                const ui = await import('./ui.js');
+                const kit = await import('./views/kit.js');
+                return [ui.todayISO(), ui.fmt.datetime('2026-11-28T17:30:00Z'), kit.presetRange('month'), kit.periodKeys().month];
+            }""")
+            assert shown == ["2026-11-29", "2026年11月29日 01:30", ["2026-11-01", "2026-11-30"], "2026-11"]
+            login(page, base, "zhangsan")
+            page.goto(f"{base}/web/#/floor/mine/lianzhou")
+            expect(page.locator("input[type=date]").first).to_have_value("2026-11-29")  # the booking day offered first
+        finally:
+            browser.close()

@@ -41,6 +41,26 @@ export function pad(n) {
   return String(n).padStart(2, "0");
 }
 
+/** The centers' time zone. The server counts days, deadlines and bookings in it, so every screen
+ * shows times and today's date in it too, whatever zone the device is set to (a kiosk, a hall
+ * display or a PC left on UTC would otherwise be eight hours off, and a day early after 16:00). */
+export const CENTER_TIME_ZONE = "Asia/Shanghai";
+const CENTER_PARTS = new Intl.DateTimeFormat("en-CA", {
+  timeZone: CENTER_TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+});
+
+/** The year, month (1–12), day, hour and minute of the moment `d` on the centers' clock. */
+export function centerClock(d = new Date()) {
+  const p = Object.fromEntries(CENTER_PARTS.formatToParts(d).map((x) => [x.type, Number(x.value)]));
+  return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute };
+}
+
+/** Today on the centers' clock, as a local Date at midnight (for date arithmetic with getFullYear…). */
+export function centerDate() {
+  const c = centerClock();
+  return new Date(c.year, c.month - 1, c.day);
+}
+
 export const fmt = {
   /** 2026-10-09 → 2026年10月9日, the form the documents use; null → — */
   date(value) {
@@ -48,12 +68,13 @@ export const fmt = {
     const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(value));
     return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : String(value);
   },
-  /** An ISO date-time in local time: 2026年10月9日 14:05 */
+  /** An ISO date-time on the centers' clock: 2026年10月9日 14:05 */
   datetime(value) {
     if (!value) return "—";
     const d = new Date(value);
     if (Number.isNaN(d.getTime())) return String(value);
-    return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    const c = centerClock(d);
+    return `${c.year}年${c.month}月${c.day}日 ${pad(c.hour)}:${pad(c.minute)}`;
   },
   number(value, digits = 2) {
     if (value === null || value === undefined || value === "") return "—";
@@ -63,9 +84,10 @@ export const fmt = {
   },
 };
 
+/** Today's date on the centers' clock: 2026-11-29 */
 export function todayISO() {
-  const d = new Date();
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const c = centerClock();
+  return `${c.year}-${pad(c.month)}-${pad(c.day)}`;
 }
 
 export const ALERT_LABELS = { NONE: "正常", YELLOW: "黄牌（临近期限）", RED: "红牌（已超期）" };

@@ -3,7 +3,7 @@
 // accounts (add, posts, department, reset password, deactivate). Departments and windows are added
 // and changed here (saveDepartment, saveWindow) as well as by the center file.
 import { gql } from "../graphql.js";
-import { h, note, fmt, pad, hasRole, ROLE_LABELS } from "../ui.js";
+import { h, note, fmt, pad, hasRole, ROLE_LABELS, centerDate, todayISO } from "../ui.js";
 import { forgetCenters } from "../store.js";
 import { pickCenter, mutate, ERRORS, table, input, values, tabs, showBanner, seg, reload } from "./kit.js";
 
@@ -21,7 +21,7 @@ export async function adminView({ page, params, query, user }) {
   const body = h("div", { id: `admin-${tab}` });
   page.append(body);
   const isAdmin = hasRole(user, ["admin"], c.code);
-  if (tab === "calendar") return calendar(body, c, Number(query.get("year")) || new Date().getFullYear() + 1, isAdmin);
+  if (tab === "calendar") return calendar(body, c, Number(query.get("year")) || centerDate().getFullYear() + 1, isAdmin);
   if (tab === "plugins") return plugins(body, c, isAdmin);
   if (tab === "org") return org(body, c);
   return staff(body, c, isAdmin, user);
@@ -73,7 +73,7 @@ async function calendar(body, c, year, isAdmin) {
 
 /** 期限试算: the due date of n working days from a day, with the day-by-day explanation. */
 function dueDateBox(c) {
-  const start = h("input", { type: "date", id: "due-from", value: new Date().toISOString().slice(0, 10) });
+  const start = h("input", { type: "date", id: "due-from", value: todayISO() });
   const days = h("input", { type: "number", id: "due-days", value: 20, min: 0, max: 400 });
   const out = h("div", { id: "due-result", "aria-live": "polite" });
   const go = h("button", { type: "button", class: "btn btn-secondary", id: "due-go" }, "计算到期日");

@@ -2,7 +2,7 @@
 // and, for a plugin's screen, that enabled the plugin), mutations with their UserErrors, tables,
 // issued PDFs, date ranges and presets.
 import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner } from "../graphql.js";
-import { h, note, seg, pad, centersWithRole } from "../ui.js";
+import { h, note, seg, pad, centersWithRole, centerDate } from "../ui.js";
 import { centers, currentCenter } from "../store.js";
 import { downloadLink } from "../materials.js";
 
@@ -113,7 +113,7 @@ export function showIssued(host, doc) {
 }
 
 /** The first and last day of this month / quarter / year (China dates as ISO strings). */
-export function presetRange(kind, today = new Date()) {
+export function presetRange(kind, today = centerDate()) {
   const y = today.getFullYear();
   const m = today.getMonth();
   const iso = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -148,7 +148,7 @@ export function dateRange(onChange, initial = "month") {
 }
 
 /** Period keys for assessments: 2026-11, 2026-Q4, 2026. */
-export function periodKeys(today = new Date()) {
+export function periodKeys(today = centerDate()) {
   const y = today.getFullYear();
   const m = today.getMonth() + 1;
   return { month: `${y}-${pad(m)}`, quarter: `${y}-Q${Math.ceil(m / 3)}`, year: String(y) };

@@ -3,7 +3,7 @@
 // 名册 (the register with AB岗 partners, kept by administrators, and the card readers at windows),
 // and 读卡器 (a window's card reader: a registered device's token, then one card after another).
 import { gql } from "../graphql.js";
-import { h, note, fmt, pad, hasRole } from "../ui.js";
+import { h, note, fmt, pad, hasRole, centerDate } from "../ui.js";
 import { pickCenter, mutate, ERRORS, table, input, values, tabs, seg, reload, showBanner } from "./kit.js";
 
 const PLUGIN = "staff";
@@ -18,7 +18,7 @@ const LEAVE = `id username displayName kind kindLabel start startHalf end endHal
 const RECORD = "username displayName department departmentName window windowName position positionLabel postedOn minTermMonths termEndsOn partner partnerName card removal";
 
 function thisMonth() {
-  const d = new Date();
+  const d = centerDate();
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}`;
 }
 
