@@ -216,6 +216,24 @@ async def test_a_material_code_the_item_does_not_list_is_refused_by_name(client,
     assert [s["code"] for s in slots] == ["m1", "m2"]
 
 
+async def test_a_bad_form_and_a_stray_material_are_told_in_one_answer(client, gql, hall):
+    """一次性告知: a submission whose form has errors also hears what is wrong with its uploads
+    (a code the item does not list, an id that is not the applicant's), not on a second try."""
+    stray = await uploaded(client, hall.tokens["app1"], PNG, filename="附件.png", code="m99")
+    others = await uploaded(client, hall.tokens["app2"], code="m1")
+    data = {**GOOD_DATA, "uscc": "123"}
+    refused = (await gql(SUBMIT, {"item": "test-permit", "data": data, "materials": [stray["id"], others["id"]], "behalf": None},
+                         token=hall.tokens["app1"]))["submitCase"]
+    found = {(e["code"], e["path"]) for e in refused["errors"]}
+    assert ("material.unknown", "/materials/1") in found, found
+    assert any(path == "/uscc" for _, path in found), found
+    refused = (await gql(SUBMIT, {"item": "test-permit", "data": data, "materials": [stray["id"]], "behalf": None},
+                         token=hall.tokens["app1"]))["submitCase"]
+    found = {(e["code"], e["path"]) for e in refused["errors"]}
+    assert ("material.unknown_code", "/materials/0") in found and any(path == "/uscc" for _, path in found), found
+    assert await Case.all().count() == 0
+
+
 async def test_a_later_case_reuses_an_earlier_material(client, gql, hall):
     first_upload = await uploaded(client, hall.tokens["app1"], PNG, filename="营业执照.png", code="m2")
     first = await submit(gql, hall, "app1", [first_upload["id"]])

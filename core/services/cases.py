@@ -378,6 +378,11 @@ async def submit_case(
         channel = "window" if clerk else "web"
     errors = await validate_data(govhall=govhall, center=center, item=item, data=data, action="submit")
     if errors:
+        if materials:  # the uploads' problems too, in the same answer (一次性告知); none are read otherwise
+            from core.services.materials import material_problems
+
+            owners = {user.id, applicant.id} | ({agent.id} if agent else set())
+            errors = [*errors, *await material_problems(item.definition, materials, owners)]
         raise UserErrorsException(errors)
     department = await department_id(govhall, center, item.definition["department"])
     now = datetime.now(CENTER_TZ)

@@ -201,6 +201,18 @@ async def attach_materials(
     return result
 
 
+async def material_problems(definition: dict[str, Any], material_ids: Sequence[str], owners: Collection[int]) -> list[UserError]:
+    """What attaching these materials to a new case of this item would refuse (unknown, somebody
+    else's or repeated ids, then codes the item does not list), as errors instead of raised: a
+    submission whose form already has errors reports these with them (一次性告知)."""
+    try:
+        rows = await owned_materials(material_ids, owners)
+        refuse_unlisted(definition, [code for code, _ in (place(definition, m) for m in rows)])
+    except UserErrorsException as refused:
+        return list(refused.errors)
+    return []
+
+
 def refuse_unlisted(definition: dict[str, Any], codes: Sequence[str]) -> None:
     """Refuse materials uploaded for a slot (material code) the item does not list, each named at
     ``/materials/<i>``: filed, it would sit under 其他材料 while the slot the applicant meant stays
