@@ -172,6 +172,9 @@ async def _own_called(actor: Actor, center_code: str, window_code: str, ticket_i
 async def recall(govhall: Any, actor: Actor, center_code: str, window_code: str, ticket_id: Any) -> Ticket:
     """重呼: the display shows the number again."""
     center, ticket = await _own_called(actor, center_code, window_code, ticket_id)
+    if ticket.day != local_today():  # finishing it stays allowed: the window closes what it left open
+        raise UserErrorsException.single(
+            "expired", f"{ticket.number}是{ticket.day.isoformat()}的排队号，已过期，不能重呼；请点“办结”结束它", "/ticket")
     await Ticket.filter(id=ticket.id).update(calls=F("calls") + 1, last_call_at=now())
     return await _after_call(govhall, center, ticket.id, window_code, recall=True)
 

@@ -10,7 +10,7 @@ import pytest
 from core.plumbing.models import Rating, User
 
 from ..models import OnSiteRating, Rectification, Ticket, WalkInParty
-from .drive import SEND_CODE, CALL, ENTERPRISE, FIGURES, FIND_PARTY, RATE, RECALL, REGISTER, SKIP, TAKE, CALL_NEXT, codes, floor_driver
+from .drive import SEND_CODE, CALL, ENTERPRISE, FIGURES, FIND_PARTY, RATE, RECALL, FINISH, REGISTER, SKIP, TAKE, CALL_NEXT, codes, floor_driver
 
 pytestmark = pytest.mark.anyio
 
@@ -115,3 +115,13 @@ async def test_a_ticket_of_an_earlier_day_cannot_be_called(drive):
         assert codes(refused) == ["expired"] and "已过期" in refused["errors"][0]["message"], refused
     assert [t.status for t in await Ticket.all().order_by("id")] == ["waiting", "skipped"]
     assert (await Ticket.get(id=int(waiting["id"]))).calls == 0
+
+
+async def test_a_number_left_called_overnight_is_not_called_again_but_can_be_finished(drive):
+    left = await drive.run(None, TAKE, c="hall", q="A")
+    assert (await drive.run("clerk1", CALL, c="hall", w="A01", t=left["id"]))["status"] == "called"
+    drive.clock.moment += timedelta(days=1)
+    refused = await drive.run("clerk1", RECALL, c="hall", w="A01", t=left["id"])
+    assert codes(refused) == ["expired"] and "办结" in refused["errors"][0]["message"], refused
+    assert (await Ticket.get(id=int(left["id"]))).calls == 1
+    assert (await drive.run("clerk1", FINISH, c="hall", w="A01", t=left["id"]))["status"] == "done"
