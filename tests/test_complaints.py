@@ -221,6 +221,34 @@ async def test_two_supervisors_escalating_at_once_escalate_once(drive, monkeypat
     assert told and all(t.endswith(won[0]["steps"][-1]["text"]) for t in told), told  # the leadership hears once
 
 
+async def test_a_finding_made_meanwhile_stops_a_reply_or_an_assignment_read_before_it(drive, monkeypatch):
+    """Another supervisor's finding lands between reading the complaint and writing the reply (or
+    the assignment): the finding is final, the late change is refused and leaves no step."""
+    from core.plumbing.models import Complaint
+
+    k = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="oral", dep="scjg", text="窗口无人")
+    loaded, handled = complaints.load_complaint, complaints._handled
+
+    async def verified_meanwhile(loader: Any, *args: Any, **kwargs: Any) -> Any:
+        row = await loader(*args, **kwargs)
+        await Complaint.filter(id=row.id).update(verified_at=clock.now())
+        return row
+
+    monkeypatch.setattr(complaints, "load_complaint", lambda *a, **kw: verified_meanwhile(loaded, *a, **kw))
+    late = (await drive.query("sup1", REPLY, id=k["id"], reply="已核实并整改"))["replyComplaint"]
+    assert codes(late) == ["state"], late
+    monkeypatch.setattr(complaints, "load_complaint", loaded)
+    await Complaint.filter(id=int(k["id"])).update(verified_at=None)
+    monkeypatch.setattr(complaints, "_handled", lambda *a, **kw: verified_meanwhile(handled, *a, **kw))
+    late = (await drive.query("sup1", ASSIGN, id=k["id"], to="clerk1"))["assignComplaint"]
+    assert codes(late) == ["state"], late
+    row = await Complaint.get(id=int(k["id"]))
+    assert row.reply == "" and row.assignee_id is None  # type: ignore[attr-defined]
+    monkeypatch.setattr(complaints, "_handled", handled)
+    steps = [s["action"] for s in (await drive.query("sup1", LIST, c="hall"))["complaints"][0]["steps"]]
+    assert "replied" not in steps and "assigned" not in steps, steps
+
+
 async def test_two_supervisors_deciding_at_once_leave_one_final_finding(drive):
     k = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="oral", staff="clerk1", text="态度生硬")
     first, second = await asyncio.gather(

@@ -233,6 +233,13 @@ def _open(row: Complaint) -> None:
         raise UserErrorsException.single("state", "该投诉已核查办结，不能再更改", None)
 
 
+async def _still_open(row: Complaint, **changes: Any) -> None:
+    """Write ``changes`` only while the complaint is not verified: a finding made since ``row`` was
+    read (by another supervisor, at the same moment) is final, and the change is refused."""
+    if not await Complaint.filter(id=row.id, verified_at__isnull=True).update(**changes):
+        raise UserErrorsException.single("state", "该投诉已由他人核查办结，不能再更改", None)
+
+
 def _text(value: str | None, message: str, path: str) -> str:
     text = (value or "").strip()
     if not text or len(text) > MAX_TEXT:
@@ -252,8 +259,9 @@ async def assign_complaint(actor: Actor, key: Any, assignee: str) -> Complaint:
             user_id=person.id, center_id=row.center_id, department_id=row.department_id)):  # type: ignore[attr-defined]
         raise UserErrorsException.single("self", "不能把投诉分派给被投诉人或被投诉部门的人员办理", "/assignee")
     row.assignee = person
-    await row.save(update_fields=["assignee_id"])
-    await _step(row, actor, "assigned", f"分派给{person.display_name or person.username}")
+    async with in_transaction():
+        await _still_open(row, assignee_id=person.id)
+        await _step(row, actor, "assigned", f"分派给{person.display_name or person.username}")
     return await load_complaint(row.id)
 
 
@@ -289,7 +297,7 @@ async def reply_complaint(actor: Actor, key: Any, reply: str) -> Complaint:
     row.reply = _text(reply, what, "/reply")
     row.replied_at = datetime.now(timezone.utc)
     async with in_transaction():
-        await row.save(update_fields=["reply", "replied_at"])
+        await _still_open(row, reply=row.reply, replied_at=row.replied_at)
         await _step(row, actor, "replied", row.reply)
         await _tell_complainant(row)
     return await load_complaint(row.id)
