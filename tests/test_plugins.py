@@ -79,7 +79,7 @@ def test_outside_plugins_are_called_first_then_the_builtins_from_the_end(setting
     assert answered == ["outside", *builtin] and len(builtin) >= 3
 
 
-def test_an_outside_plugin_that_fails_to_import_is_named(settings, monkeypatch, tmp_path):
+def test_an_outside_plugin_that_fails_to_import_is_named(settings, monkeypatch, tmp_path, capsys):
     """A new plugin that imports a name core.api lacks: the error says which plugin it is."""
     (tmp_path / "broken_fees.py").write_text("from core.api import IssuedDocument\n", "utf-8")
     info = tmp_path / "broken_fees-0.1.dist-info"
@@ -90,6 +90,13 @@ def test_an_outside_plugin_that_fails_to_import_is_named(settings, monkeypatch, 
     with pytest.raises(PluginLoadError) as caught:
         make_plugin_manager(settings)
     assert "broken_fees" in str(caught.value) and "IssuedDocument" in str(caught.value)
+    from core.faces.cli import main
+
+    monkeypatch.setenv("GOVHALL_DATABASE_URL", settings.database_url)
+    capsys.readouterr()
+    assert main(["db", "upgrade"]) == 2
+    said = capsys.readouterr().err
+    assert "broken_fees" in said and "意外错误" not in said and len(said.strip().splitlines()) == 1, said
     make_plugin_manager(type(settings)(database_url=settings.database_url, plugins=("one_window",)))  # not loaded
 
 

@@ -83,8 +83,9 @@ def check_wanted(wanted: Iterable[str]) -> None:
             f" / unknown plugin(s) in GOVHALL_PLUGINS: {', '.join(unknown)}; known plugins: {', '.join(known)}")
 
 
-class PluginLoadError(RuntimeError):
-    """An outside plugin's entry point could not be loaded; the message names it."""
+class PluginLoadError(SettingsError):
+    """An outside plugin's entry point could not be loaded; the message names it. A deployment
+    error like a bad setting: the command line reports it in one line and exits with 2."""
 
 
 def load_outside_plugins(pm: pluggy.PluginManager, wanted: Iterable[str] | None) -> None:
