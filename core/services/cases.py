@@ -386,7 +386,12 @@ async def submit_case(
         raise UserErrorsException(errors)
     department = await department_id(govhall, center, item.definition["department"])
     now = datetime.now(CENTER_TZ)
-    role = "agent" if agent else ("clerk" if actor.has(center.id, "clerk") else "head") if clerk else "applicant"
+    if agent:
+        role = "agent"
+    elif clerk:
+        role = "clerk" if actor.has(center.id, "clerk") else "head"
+    else:
+        role = "applicant"
     stamp = now.astimezone(timezone.utc)  # stored as the ORM stores its own timestamps: in UTC
     day = now.strftime("%Y%m%d")
     new = _NewCase(

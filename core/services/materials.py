@@ -188,12 +188,9 @@ async def attach_materials(
     blob for this case (材料共享), in the slot of this item that has its catalogue code."""
     if owners is None:
         owners = {owner.id, case.applicant_id, case.agent_id} - {None}  # type: ignore[attr-defined]
-    rows = await owned_materials(material_ids, owners)
     if not hasattr(case.item_version, "definition"):
         await case.fetch_related("item_version")
-    definition = case.item_version.definition
-    slots = [place(definition, m) for m in rows]
-    refuse_unlisted(definition, [code for code, _ in slots])
+    rows, slots = await placed(case.item_version.definition, material_ids, owners)
     attached = {(m.blob_id, m.code): m for m in await Material.filter(case_id=case.id)}  # type: ignore[attr-defined]
     result = []
     for material, slot in zip(rows, slots):
@@ -201,13 +198,23 @@ async def attach_materials(
     return result
 
 
+async def placed(
+    definition: dict[str, Any], material_ids: Sequence[str], owners: Collection[int]
+) -> tuple[list[Material], list[tuple[str, str]]]:
+    """The materials behind these ids (each one of ``owners``'), with the slot each takes in a case
+    of this item (:func:`place`); refused as :func:`owned_materials` and :func:`refuse_unlisted` do."""
+    rows = await owned_materials(material_ids, owners)
+    slots = [place(definition, m) for m in rows]
+    refuse_unlisted(definition, [code for code, _ in slots])
+    return rows, slots
+
+
 async def material_problems(definition: dict[str, Any], material_ids: Sequence[str], owners: Collection[int]) -> list[UserError]:
     """What attaching these materials to a new case of this item would refuse (unknown, somebody
     else's or repeated ids, then codes the item does not list), as errors instead of raised: a
     submission whose form already has errors reports these with them (一次性告知)."""
     try:
-        rows = await owned_materials(material_ids, owners)
-        refuse_unlisted(definition, [code for code, _ in (place(definition, m) for m in rows)])
+        await placed(definition, material_ids, owners)
     except UserErrorsException as refused:
         return list(refused.errors)
     return []
