@@ -188,7 +188,8 @@ def gql(client: httpx.AsyncClient) -> GraphQLClient:
 
 @pytest.fixture
 def cli_db(tmp_path, postgres_database):
-    """A database the CLI creates itself with `govhall db upgrade` (the migrations, not generate_schemas)."""
+    """A new, empty database of the test's own, dropped afterwards: for the CLI to create itself with
+    `govhall db upgrade` (the migrations, not generate_schemas), or for a test of the migrations."""
     if IS_POSTGRES:
         with new_postgres_database(postgres_database, unique_name("cli")) as url:
             yield url

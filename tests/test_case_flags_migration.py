@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 from tortoise import Tortoise
@@ -13,8 +12,6 @@ from tortoise.migrations.api import migrate
 
 from core.plumbing.db import tortoise_config
 from core.plumbing.models import Center, Item, ItemVersion, User
-
-from .conftest import IS_POSTGRES, TEST_DATABASE
 
 pytestmark = pytest.mark.anyio
 
@@ -27,32 +24,13 @@ CASE_SQL = (
 )
 
 
-@pytest.fixture
-async def empty_database(tmp_path):
-    """A database of its own (the shared test database already has the newest tables)."""
-    if not IS_POSTGRES:
-        yield f"sqlite://{tmp_path / 'flags.sqlite3'}"
-        return
-    import asyncpg
-
-    admin = TEST_DATABASE.replace("postgres://", "postgresql://", 1)
-    name = f"govhall_flags_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(admin)
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    yield f"{TEST_DATABASE.rpartition('/')[0]}/{name}"
-    conn = await asyncpg.connect(admin)
-    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await conn.close()
-
-
 async def _flags() -> dict[int, dict]:
     rows = await get_connection("default").execute_query_dict("SELECT id, flags FROM gh_case ORDER BY id")
     return {r["id"]: json.loads(r["flags"]) if isinstance(r["flags"], str) else r["flags"] for r in rows}
 
 
-async def test_green_channel_column_becomes_a_case_flag(empty_database):
-    config = tortoise_config(empty_database)
+async def test_green_channel_column_becomes_a_case_flag(cli_db):
+    config = tortoise_config(cli_db)
     await migrate(config=config, target="core.0003_case_indexes")
     await Tortoise.init(config=config)
     try:

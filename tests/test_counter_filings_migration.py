@@ -4,9 +4,6 @@ agent. A real agent's case, and one filed by someone who is both clerk and agent
 
 from __future__ import annotations
 
-import uuid
-
-import asyncpg
 import pytest
 from tortoise import Tortoise
 from tortoise.connection import get_connection
@@ -14,28 +11,9 @@ from tortoise.connection import get_connection
 from core.plumbing.db import tortoise_config, upgrade
 from core.plumbing.models import Case, Center, Item, ItemVersion, RoleAssignment, User
 
-from .conftest import IS_POSTGRES, TEST_DATABASE
-
 pytestmark = pytest.mark.anyio
 
 MIGRATION = "0017_counter_filings"
-
-
-@pytest.fixture
-async def database(tmp_path):
-    """A database of its own (the shared test database already has every migration applied)."""
-    if not IS_POSTGRES:
-        yield f"sqlite://{tmp_path / 'filings.sqlite3'}"
-        return
-    admin = TEST_DATABASE.replace("postgres://", "postgresql://", 1)
-    name = f"govhall_filings_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(admin)
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    yield f"{TEST_DATABASE.rpartition('/')[0]}/{name}"
-    conn = await asyncpg.connect(admin)
-    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await conn.close()
 
 
 async def _cases_as_before(config: dict) -> dict[str, int]:
@@ -44,7 +22,7 @@ async def _cases_as_before(config: dict) -> dict[str, int]:
     await Tortoise.init(config=config)
     try:
         await get_connection("default").execute_query(
-            "DELETE FROM tortoise_migrations WHERE app = 'core' AND name = '0017_counter_filings'")
+            f"DELETE FROM tortoise_migrations WHERE app = 'core' AND name = '{MIGRATION}'")
         here = await Center.create(code="here", name="本中心", short_name="本")
         there = await Center.create(code="there", name="他中心", short_name="他")
         item = await Item.create(center=here, code="permit")
@@ -71,8 +49,8 @@ async def _cases_as_before(config: dict) -> dict[str, int]:
         await Tortoise.close_connections()
 
 
-async def test_a_clerks_counter_filing_names_them_responsible_not_agent(database):
-    config = tortoise_config(database)
+async def test_a_clerks_counter_filing_names_them_responsible_not_agent(cli_db):
+    config = tortoise_config(cli_db)
     ids = await _cases_as_before(config)
     assert await upgrade(config) == [f"core.{MIGRATION}"]
     await Tortoise.init(config=config)
