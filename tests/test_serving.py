@@ -104,3 +104,35 @@ def test_the_supervisor_replaces_a_worker_that_dies(tmp_path):
         process.terminate()
         assert process.wait(timeout=30) == 0
     assert not any(os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().split()[2] != "Z" for pid in first - {victim})
+
+
+def _request_lines(tmp_path, log_requests: str) -> list[str]:
+    """The lines `govhall serve --log-level info` wrote about one GET /healthz."""
+    port = free_port()
+    env = {**os.environ, "GOVHALL_DATABASE_URL": f"sqlite://{tmp_path / f'log{log_requests}.sqlite3'}",
+           "GOVHALL_SWEEP_SECONDS": "0", "GOVHALL_LOG_REQUESTS": log_requests}
+    process = subprocess.Popen(GOVHALL + ["serve", "--port", str(port), "--log-level", "info"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    return [line for line in output.splitlines() if "/healthz" in line]
+
+
+@pytest.mark.slow
+def test_each_request_is_logged_once(tmp_path):
+    """GovHall's own access line (JSON, with the time taken and the size) replaces uvicorn's; with
+    GovHall's turned off, uvicorn's is kept, so a request is never left unlogged."""
+    own = _request_lines(tmp_path, "1")
+    assert len(own) == 1 and '"path": "/healthz"' in own[0] and '"status": 200' in own[0], own
+    plain = _request_lines(tmp_path, "0")
+    assert len(plain) == 1 and '"GET /healthz HTTP/1.1" 200' in plain[0], plain

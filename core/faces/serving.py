@@ -102,9 +102,17 @@ def freeze_startup_objects() -> None:
 
 
 def uvicorn_config(app: Any, log_level: str) -> Any:
+    """uvicorn's configuration of ``app``; its own access log only when GovHall's is off (GovHall
+    logs each request itself, as one JSON line with its time and size: two lines per request
+    would only double the log)."""
     import uvicorn
 
-    return uvicorn.Config(app, log_level=log_level, proxy_headers=True, lifespan="on")
+    return uvicorn.Config(app, log_level=log_level, proxy_headers=True, lifespan="on", access_log=not _logs_requests(app))
+
+
+def _logs_requests(app: Any) -> bool:
+    govhall = getattr(getattr(app, "state", None), "govhall", None)
+    return bool(govhall is not None and govhall.settings.log_requests)
 
 
 def loaded_config(app: Any, log_level: str) -> Any:
