@@ -251,6 +251,8 @@ def _optional_commands(sub: Any) -> None:
 
 
 def make_parser() -> argparse.ArgumentParser:
+    import importlib
+
     parser = argparse.ArgumentParser(prog="govhall", description="GovHall 政务服务平台管理命令")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -266,6 +268,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--replay", action="store_true",
                    help="新数据库也逐个执行每个迁移 (检验插件的迁移) / run every migration even on a new database")
     p.set_defaults(func=cmd_db_upgrade)
+    importlib.import_module("core.faces.cli.backup").add_commands(db)
 
     center = sub.add_parser("center", help="中心").add_subparsers(dest="center_command", required=True, metavar="ACTION")
     p = center.add_parser("load", help="导入或更新中心文件 (schemas/center.schema.json)")
