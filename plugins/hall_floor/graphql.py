@@ -82,9 +82,10 @@ class Query:
 
     @strawberry.field(description="窗口叫号屏：本窗口正在办理的号和等候队列（窗口人员、首席代表）")
     async def hall_window_queue(self, info: Info, center: str, window: str) -> WindowQueueType:
-        current, line, last = await tickets.window_view(info.context.actor, center, window)
-        return WindowQueueType(window=window, current=[ticket_type(t) for t in current], waiting=[ticket_type(t) for t in line],
-                               last_done=ticket_type(last) if last else None)
+        view = await tickets.window_view(info.context.actor, center, window)
+        return WindowQueueType(window=window, current=[ticket_type(t) for t in view.current], waiting=[ticket_type(t) for t in view.waiting],
+                               last_done=ticket_type(view.last_done) if view.last_done else None,
+                               leftover=[ticket_type(t) for t in view.leftover])
 
     @strawberry.field(description="等候时长统计：平均等候、最长等候、按窗口（窗口人员、首席代表、督查）")
     async def hall_wait_stats(
@@ -122,9 +123,10 @@ class Query:
     def hall_rating_reasons(self) -> list[str]:
         return list(BAD_REASONS)
 
-    @strawberry.field(description="值班表上某日某类业务的预约时段及已约人数（含周六值班、错时/延时服务）")
-    async def hall_slots(self, center: str, queue: str, day: Day) -> SlotsType:
-        found, why = await roster.slots(center, queue, day)
+    @strawberry.field(description="值班表上某日某类业务的预约时段及已约人数（含周六值班、错时/延时服务）；登录后，本人已预约的时段不可再约")
+    async def hall_slots(self, info: Info, center: str, queue: str, day: Day) -> SlotsType:
+        user = info.context.actor.user
+        found, why = await roster.slots(center, queue, day, user.id if user is not None else None)
         return SlotsType(slots=[SlotType(period=s.period, extended=s.extended, capacity=s.capacity, booked=s.booked,
                                          bookable=not s.closed, closed_reason=s.closed) for s in found],
                          closed_reason=why)

@@ -69,9 +69,11 @@ class DisplayType:
 @strawberry.type(name="HallWindowQueue", description="窗口叫号屏：本窗口正在办理的号和等候队列")
 class WindowQueueType:
     window: str
-    current: list[TicketType]
+    current: list[TicketType] = strawberry.field(description="本窗口今天正在办理的号（前几天遗留的不算，见 leftover）")
     waiting: list[TicketType]
     last_done: TicketType | None = strawberry.field(description="本窗口最近办结、尚未评价的号（评价器据此评价）")
+    leftover: list[TicketType] = strawberry.field(
+        description="本窗口前几天叫号后未办结的号：已过期，不是当前号，只能办结或过号")
 
 
 @strawberry.type(name="HallWindowFigures", description="一个窗口的等候与办理时长（秒）")
@@ -171,7 +173,7 @@ class SlotType:
     extended: bool
     capacity: int
     booked: int
-    bookable: bool = strawberry.field(description="bookHallSlot 是否接受该时段（日期或时段已过、超出可预约天数、已约满时为 false）")
+    bookable: bool = strawberry.field(description="bookHallSlot 是否接受该时段（日期或时段已过、超出可预约天数、本人已预约该时段、已约满时为 false）")
     closed_reason: str = strawberry.field(description="不能预约的原因；可预约时为空")
 
 

@@ -112,21 +112,28 @@ async def open_periods(
     return (), rules, f"{day.isoformat()}不是工作日（{info.reason}），也不是值班的周六"
 
 
-async def slots(center_code: str, queue_code: str, day: date) -> tuple[list[Slot], str]:
+OWN_BOOKING = "您已预约该时段，无需重复预约"
+
+
+async def slots(center_code: str, queue_code: str, day: date, user_id: int | None = None) -> tuple[list[Slot], str]:
     """The slots of a day with their counts (anyone may look); a slot bookHallSlot would refuse (a
-    past day or period, a day beyond the horizon, a full slot) says why in ``closed``."""
+    past day or period, a day beyond the horizon, the caller ``user_id``'s own place in it, a full
+    slot) says why in ``closed``, in the order :func:`book` checks them."""
     center = await floor_center(center_code)
     found = await queue(center, queue_code)
     periods, rules, why = await open_periods(center, found, day)
     keys = {f"{found.code} {day.isoformat()} {p}": p for p in periods}
     counts = {r.slot: r.booked for r in await BookingSlot.filter(center=center, slot__in=list(keys))}
+    own: set[str] = set()
+    if user_id is not None and keys:  # the unique key book() relies on: a place held (booked or arrived)
+        own = set(await Booking.filter(center=center, slot__in=list(keys), holder=user_id).values_list("slot", flat=True))
     moment = now().astimezone(CENTER_TZ)
     refused = _day_refused(rules, day, moment)
     listed = []
     for key, period in keys.items():
         booked = counts.get(key, 0)
         closed = refused.message if refused else _period_over(day, period, moment) or (
-            "已约满" if booked >= rules.capacity else "")
+            OWN_BOOKING if key in own else "已约满" if booked >= rules.capacity else "")
         listed.append(Slot(period=period, extended=period in rules.extended, capacity=rules.capacity, booked=booked, closed=closed))
     return listed, why or (refused.message if refused else "")
 

@@ -8,6 +8,7 @@ When a call leaves N tickets ahead of someone who gave a mobile (``nearAhead``),
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -174,13 +175,15 @@ async def recall(govhall: Any, actor: Actor, center_code: str, window_code: str,
     center, ticket = await _own_called(actor, center_code, window_code, ticket_id)
     if ticket.day != local_today():  # finishing it stays allowed: the window closes what it left open
         raise UserErrorsException.single(
-            "expired", f"{ticket.number}是{ticket.day.isoformat()}的排队号，已过期，不能重呼；请点“办结”结束它", "/ticket")
+            "expired", f"{ticket.number}是{ticket.day.isoformat()}的排队号，已过期，不能重呼；请点“办结”或“过号”结束它", "/ticket")
     await Ticket.filter(id=ticket.id).update(calls=F("calls") + 1, last_call_at=now())
     return await _after_call(govhall, center, ticket.id, window_code, recall=True)
 
 
 async def skip(actor: Actor, center_code: str, window_code: str, ticket_id: Any) -> Ticket:
-    """过号: the visitor did not come; a window may call the ticket again later."""
+    """过号: the visitor did not come; a window may call the ticket again later, today. A number left
+    called since an earlier day may be skipped too (the window closes what it left open), but it
+    never comes back: :func:`call_ticket` refuses it as expired and :func:`waiting` lists only today's."""
     _, ticket = await _own_called(actor, center_code, window_code, ticket_id)
     await Ticket.filter(id=ticket.id, status="called").update(status="skipped")
     return await Ticket.get(id=ticket.id)
@@ -214,20 +217,37 @@ async def _notify_near(govhall: Any, center: Center, queue_code: str) -> None:
                        f"【{center.name}】您的排队号{ticket.number}前面还有{ahead}人，请留意叫号，及时到窗口办理。")
 
 
-async def window_view(actor: Actor, center_code: str, window_code: str) -> tuple[list[Ticket], list[Ticket], Ticket | None]:
-    """What the window screen shows: its current ticket(s), the waiting line of its queues, and the
-    last ticket it finished that is not rated yet (what its rating tablet asks about)."""
+@dataclass(frozen=True)
+class WindowView:
+    """What the window screen shows."""
+
+    current: list[Ticket]
+    """Today's tickets the window is serving (called, not finished)."""
+    waiting: list[Ticket]
+    """Today's waiting line of its queues, in calling order."""
+    last_done: Ticket | None
+    """The last ticket it finished today that is not rated yet (what its rating tablet asks about)."""
+    leftover: list[Ticket]
+    """Numbers it left called on an earlier day: expired, never current again; only 办结 or 过号 close them."""
+
+
+async def window_view(actor: Actor, center_code: str, window_code: str) -> WindowView:
+    """The window screen: today's current ticket(s) and line, the last finished ticket to rate, and
+    the numbers it left open on earlier days (kept apart, so that yesterday's number is never today's)."""
     center, served = await _window_queues(actor, center_code, window_code)
     today = local_today()
-    current = await Ticket.filter(center=center, day=today, window_code=window_code, status="called").order_by("-id")
+    called = Ticket.filter(center=center, window_code=window_code, status="called")
+    current = await called.filter(day=today).order_by("-id")
+    leftover = await called.filter(day__lt=today).order_by("day", "id")
     last = await Ticket.filter(center=center, day=today, window_code=window_code, status="done").order_by("-finished_at", "-id").first()
     if last is not None and await OnSiteRating.exists(ticket_id=last.id):
         last = None
-    return list(current), await waiting(center, [q.code for q in served]), last
+    return WindowView(list(current), await waiting(center, [q.code for q in served]), last, list(leftover))
 
 
 async def display(center_code: str) -> tuple[Center, list[Ticket], dict[str, int], list[Queue]]:
-    """The hall screen: the last calls, the waiting count per queue (no personal data: anonymous)."""
+    """The hall screen: today's last calls (a number left called on an earlier day is not shown), the
+    waiting count per queue (no personal data: anonymous)."""
     center = await floor_center(center_code)
     day = local_today()
     calls = await Ticket.filter(center=center, day=day, last_call_at__not_isnull=True).order_by("-last_call_at", "-id").limit(DISPLAY_CALLS)

@@ -195,14 +195,15 @@ export async function windowView({ page, params, query, user, isCurrent }) {
     await show();
   };
   const callNext = h("button", { type: "button", class: "btn btn-primary btn-large", id: "call-next", onclick: () => act("callNextTicket") }, "叫下一位");
-  page.append(h("div", { class: "form-actions" }, callNext), status, h("h2", null, "正在办理"), current, h("h2", null, "等候队列"), line,
+  const leftover = h("div", { class: "window-leftover" });
+  page.append(h("div", { class: "form-actions" }, callNext), status, h("h2", null, "正在办理"), current, leftover, h("h2", null, "等候队列"), line,
     walkInPanel(c));
 
   async function show() {
     const { hallWindowQueue: q } = await gql(`query($c: String!, $w: String!) { hallWindowQueue(center: $c, window: $w) {
-        current { ${TICKET} } waiting { ${TICKET} } } }`, { c: c.code, w });
+        current { ${TICKET} } waiting { ${TICKET} } leftover { ${TICKET} takenAt } } }`, { c: c.code, w });
     // the poll must not wipe what the clerk is typing (the case ID): redraw only when the tickets change
-    const key = q.current.map((t) => `${t.id}/${t.calls}`).join(",");
+    const key = `${q.current.map((t) => `${t.id}/${t.calls}`).join(",")};${q.leftover.map((t) => t.id).join(",")}`;
     if (key === shownKey) {
       line.replaceChildren(waitingTable(q.waiting));
       return;
@@ -219,6 +220,17 @@ export async function windowView({ page, params, query, user, isCurrent }) {
           caseId, h("button", { type: "button", class: "btn btn-primary", dataset: { action: "finish" }, onclick: () => act("finishTicket", t, caseId.value.trim() || null) }, "办结"));
       }],
     ], q.current) : note("没有正在办理的号。"));
+    leftover.replaceChildren(...(q.leftover.length ? [
+      h("h2", null, "前几天遗留的号"),
+      note("以下号码是前几天叫号后未办结的，已过期，不在今天的叫号和显示屏上；请办结或过号。"),
+      table([
+        ["号码", (t) => h("strong", { class: "ticket-number-small" }, t.number)],
+        ["取号时间", (t) => fmt.datetime(t.takenAt)],
+        ["操作", (t) => h("span", null,
+          h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "skip" }, onclick: () => act("skipTicket", t) }, "过号"), " ",
+          h("button", { type: "button", class: "btn btn-primary", dataset: { action: "finish" }, onclick: () => act("finishTicket", t) }, "办结"))],
+      ], q.leftover),
+    ] : []));
     line.replaceChildren(waitingTable(q.waiting));
   }
   function waitingTable(waiting) {

@@ -10,7 +10,7 @@ import pytest
 from core.plumbing.models import Rating, User
 
 from ..models import OnSiteRating, Rectification, Ticket, WalkInParty
-from .drive import SEND_CODE, CALL, ENTERPRISE, FIGURES, FIND_PARTY, RATE, RECALL, FINISH, REGISTER, SKIP, TAKE, CALL_NEXT, codes, floor_driver
+from .drive import DISPLAY, SEND_CODE, CALL, ENTERPRISE, FIGURES, FIND_PARTY, RATE, RECALL, FINISH, REGISTER, SKIP, TAKE, CALL_NEXT, codes, floor_driver
 
 pytestmark = pytest.mark.anyio
 
@@ -125,3 +125,48 @@ async def test_a_number_left_called_overnight_is_not_called_again_but_can_be_fin
     assert codes(refused) == ["expired"] and "办结" in refused["errors"][0]["message"], refused
     assert (await Ticket.get(id=int(left["id"]))).calls == 1
     assert (await drive.run("clerk1", FINISH, c="hall", w="A01", t=left["id"]))["status"] == "done"
+
+
+LEFTOVER = """query($c: String!, $w: String!) { hallWindowQueue(center: $c, window: $w) {
+  current { id number } waiting { id number } leftover { id number status } } }"""
+
+
+async def test_a_number_left_called_overnight_is_nobodys_current_number_the_next_day(drive):
+    """The hall display and the window screen show today's calls only; the window sees yesterday's
+    number apart (leftover), to close it."""
+    left = await drive.run(None, TAKE, c="hall", q="A")
+    assert (await drive.run("clerk1", CALL, c="hall", w="A01", t=left["id"]))["status"] == "called"
+    screen = await drive.run("clerk1", LEFTOVER, c="hall", w="A01")
+    assert [t["number"] for t in screen["current"]] == [left["number"]] and screen["leftover"] == []
+    drive.clock.moment += timedelta(days=1)
+    screen = await drive.run("clerk1", LEFTOVER, c="hall", w="A01")
+    assert screen["current"] == [] and screen["waiting"] == []
+    assert screen["leftover"] == [{"id": left["id"], "number": left["number"], "status": "called"}]
+    display = await drive.run(None, DISPLAY, c="hall")
+    assert display["calls"] == [] and {q["code"]: q["waiting"] for q in display["queues"]} == {"A": 0, "B": 0}
+    # today's first ticket gets the same number as yesterday's: only today's is current
+    today = await drive.run(None, TAKE, c="hall", q="A")
+    assert today["number"] == left["number"]
+    assert (await drive.run("clerk1", CALL_NEXT, c="hall", w="A01"))["id"] == today["id"]
+    screen = await drive.run("clerk1", LEFTOVER, c="hall", w="A01")
+    assert [t["id"] for t in screen["current"]] == [today["id"]] and [t["id"] for t in screen["leftover"]] == [left["id"]]
+    assert [c["number"] for c in (await drive.run(None, DISPLAY, c="hall"))["calls"]] == [today["number"]]
+    assert (await drive.run("clerk1", FINISH, c="hall", w="A01", t=left["id"]))["status"] == "done"
+    assert (await drive.run("clerk1", LEFTOVER, c="hall", w="A01"))["leftover"] == []
+
+
+async def test_a_number_left_called_overnight_can_be_skipped_but_never_comes_back(drive):
+    """过号 closes yesterday's leftover; it is not in today's line, callTicket refuses it (已过期)."""
+    left = await drive.run(None, TAKE, c="hall", q="A")
+    assert (await drive.run("clerk1", CALL, c="hall", w="A01", t=left["id"]))["status"] == "called"
+    drive.clock.moment += timedelta(days=1)
+    assert (await drive.run("clerk1", SKIP, c="hall", w="A01", t=left["id"]))["status"] == "skipped"
+    screen = await drive.run("clerk1", LEFTOVER, c="hall", w="A01")
+    assert screen == {"current": [], "waiting": [], "leftover": []}
+    refused = await drive.run("clerk1", CALL, c="hall", w="A01", t=left["id"])
+    assert codes(refused) == ["expired"] and "已过期" in refused["errors"][0]["message"], refused
+    assert codes(await drive.run("clerk1", CALL_NEXT, c="hall", w="A01")) == ["empty"]
+    assert codes(await drive.run("clerk1", SKIP, c="hall", w="A01", t=left["id"])) == ["state"]  # skipped once only
+    row = await Ticket.get(id=int(left["id"]))
+    assert (row.status, row.calls) == ("skipped", 1)
+    assert (await drive.run(None, DISPLAY, c="hall"))["calls"] == []

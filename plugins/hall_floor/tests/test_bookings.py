@@ -12,7 +12,7 @@ from core.plumbing.models import Center
 from tests.helpers import PASSWORD, make_user
 
 from ..models import Booking, BookingSlot
-from .drive import BOOK, BOOKINGS, CANCEL, SLOTS, codes, floor_driver
+from .drive import BOOK, BOOKINGS, CANCEL, SLOTS, TAKE, codes, floor_driver
 
 pytestmark = pytest.mark.anyio
 
@@ -120,3 +120,46 @@ async def test_one_person_booking_six_times_at_once_gets_one_place(drive, gql):
     outcomes = [r["bookHallSlot"].get("status") or r["bookHallSlot"]["errors"][0]["code"] for r in results]
     assert sorted(outcomes) == ["booked"] + ["duplicate"] * 5, outcomes
     assert (await BookingSlot.get(slot=f"A {day} 09:00-10:00")).booked == 1
+
+
+async def test_a_slot_the_caller_holds_is_not_bookable_for_them_as_bookhallslot_refuses_it(drive):
+    """hallSlots knows the signed-in caller's own place (booked, or arrived with a ticket); anonymous
+    callers and others see the counts only; after a cancellation the slot is bookable again."""
+    day = drive.clock.moment.date().isoformat()
+    booked = await drive.run("app1", BOOK, c="hall", q="A", d=day, p="14:00-15:00")
+
+    def slot(listed, period="14:00-15:00"):
+        return next(s for s in listed["slots"] if s["period"] == period)
+
+    mine = slot(await drive.run("app1", SLOTS, c="hall", q="A", d=day))
+    assert (mine["bookable"], mine["booked"]) == (False, 1) and "您已预约该时段" in mine["closedReason"], mine
+    refused = await drive.run("app1", BOOK, c="hall", q="A", d=day, p="14:00-15:00")
+    assert codes(refused) == ["duplicate"] and "您已预约" in refused["errors"][0]["message"]
+    for other in (None, "app2"):
+        seen = slot(await drive.run(other, SLOTS, c="hall", q="A", d=day))
+        assert (seen["bookable"], seen["closedReason"]) == (True, ""), (other, seen)
+    assert slot(await drive.run("app1", SLOTS, c="hall", q="A", d=day), "10:00-11:00")["bookable"] is True
+    assert slot(await drive.run("app1", SLOTS, c="hall", q="B", d=day))["bookable"] is True  # another queue's slot
+
+    # full and held: the caller is told about their own place, the others that it is full
+    for user in ("app2", "clerk1"):
+        assert (await drive.run(user, BOOK, c="hall", q="A", d=day, p="14:00-15:00"))["status"] == "booked"
+    assert "您已预约该时段" in slot(await drive.run("app1", SLOTS, c="hall", q="A", d=day))["closedReason"]
+    assert slot(await drive.run("sup1", SLOTS, c="hall", q="A", d=day))["closedReason"] == "已约满"
+
+    # a ticket taken with the booking still holds the place: booking again is refused, and shown so
+    drive.clock.at(14, 5)
+    taken = await drive.run("app1", TAKE, c="hall", q="A", b=booked["id"])
+    assert taken["appointment"] is True
+    mine = slot(await drive.run("app1", SLOTS, c="hall", q="A", d=day))
+    assert mine["bookable"] is False and "您已预约该时段" in mine["closedReason"]
+    assert codes(await drive.run("app1", BOOK, c="hall", q="A", d=day, p="14:00-15:00")) == ["duplicate"]
+
+
+async def test_a_cancelled_booking_makes_the_slot_bookable_again_for_its_holder(drive):
+    day = drive.clock.moment.date().isoformat()
+    booked = await drive.run("app1", BOOK, c="hall", q="A", d=day, p="10:00-11:00")
+    assert (await drive.run("app1", CANCEL, b=booked["id"]))["status"] == "cancelled"
+    (again,) = [s for s in (await drive.run("app1", SLOTS, c="hall", q="A", d=day))["slots"] if s["period"] == "10:00-11:00"]
+    assert (again["bookable"], again["closedReason"]) == (True, "")
+    assert (await drive.run("app1", BOOK, c="hall", q="A", d=day, p="10:00-11:00"))["status"] == "booked"
