@@ -50,9 +50,16 @@ CAPITAL_DUE = (date.today() + timedelta(days=3 * 365)).isoformat()  # paid in wi
 
 
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free port: any, or the first free one of ``GOVHALL_TEST_PORTS`` (``8811-8819``) on a shared machine."""
+    first, _, last = os.environ.get("GOVHALL_TEST_PORTS", "0").partition("-")
+    for port in range(int(first), int(last or first) + 1):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+    raise RuntimeError(f"no free port in GOVHALL_TEST_PORTS={os.environ['GOVHALL_TEST_PORTS']}")
 
 
 # The server runs in its own process: the core keeps process-wide caches keyed by database ids

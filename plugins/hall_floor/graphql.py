@@ -7,6 +7,9 @@ a mutation with ``UserErrors`` code ``forbidden``.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from datetime import date
 from typing import Annotated
 
@@ -71,14 +74,11 @@ class Query:
 
     @strawberry.field(description="大厅显示屏：最近叫号和各类业务等候人数（不含个人信息，无需登录）")
     async def hall_display(self, center: str) -> DisplayType:
-        row, calls, counts, found = await tickets.display(center)
-        names = await _window_names(row)
-        return DisplayType(
-            center_name=row.name,
-            calls=[CallType(number=t.number, window=t.window_code, window_name=names.get(t.window_code, t.window_code),
-                            at=t.last_call_at, calls=t.calls) for t in calls],
-            queues=[QueueType(code=q.code, name=q.name, windows=list(q.windows), waiting=counts.get(q.code, 0)) for q in found],
-        )
+        return await _display(center)
+
+    @strawberry.field(description="大厅显示屏内容的版本（hallDisplay.version）：显示屏轮询它，变了才取 hallDisplay（无需登录）")
+    async def hall_display_version(self, center: str) -> str:
+        return (await _display(center)).version
 
     @strawberry.field(description="窗口叫号屏：本窗口正在办理的号和等候队列（窗口人员、首席代表）")
     async def hall_window_queue(self, info: Info, center: str, window: str) -> WindowQueueType:
@@ -138,6 +138,23 @@ class Query:
 
 async def _window_names(center: Center) -> dict[str, str]:
     return {w.code: w.name for w in await Window.filter(center=center)}
+
+
+async def _display(center: str) -> DisplayType:
+    """The hall screen, with ``version``: a digest of everything it shows, so an unchanged screen
+    polls a few bytes (``hallDisplayVersion``) instead of the whole screen."""
+    row, calls, counts, found = await tickets.display(center)
+    names = await _window_names(row)
+    shown = DisplayType(
+        center_name=row.name,
+        calls=[CallType(number=t.number, window=t.window_code, window_name=names.get(t.window_code, t.window_code),
+                        at=t.last_call_at, calls=t.calls) for t in calls],
+        queues=[QueueType(code=q.code, name=q.name, windows=list(q.windows), waiting=counts.get(q.code, 0)) for q in found],
+        version="",
+    )
+    content = json.dumps(dataclasses.asdict(shown), ensure_ascii=False, sort_keys=True, default=str)
+    shown.version = hashlib.sha256(content.encode()).hexdigest()[:16]
+    return shown
 
 
 @strawberry.type

@@ -64,6 +64,7 @@ class DisplayType:
     center_name: str
     calls: list[CallType]
     queues: list[QueueType]
+    version: str = strawberry.field(description="所显示内容的摘要：内容不变则不变（与 hallDisplayVersion 相同）")
 
 
 @strawberry.type(name="HallWindowQueue", description="窗口叫号屏：本窗口正在办理的号和等候队列")

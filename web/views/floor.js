@@ -1,7 +1,7 @@
 // 大厅现场服务 (hall_floor): the kiosk (取号), the hall display (叫号显示屏), the window (叫号, 重呼, 过号,
 // 办结, 现场申请人登记), the rating tablet (评价器), the supervisor (整改, 回访, 等候统计, and 值班表
 // in roster.js) and the applicant's page (预约 on the duty roster, 认领窗口代办的办件). Shown only in centers with the plugin.
-import { gql } from "../graphql.js";
+import { gql, hasQuery } from "../graphql.js";
 import { h, note, fmt, todayISO } from "../ui.js";
 import { centers } from "../store.js";
 import { pickCenter, mutate, ERRORS, table, input, values, tabs, seg, dateRange } from "./kit.js";
@@ -129,9 +129,18 @@ export async function displayView({ page, params, isCurrent }) {
   page.append(h("h1", null, c.name), latest, h("div", { class: "display-columns" },
     h("section", null, h("h2", null, "最近叫号"), recent), h("section", null, h("h2", null, "等候人数"), counts)), sound);
   let last = null;
+  // an unchanged screen costs one small request: the digest first, the whole screen only when it changed
+  const cheap = await hasQuery("hallDisplayVersion");
+  let drawn = null;
   poll(isCurrent, async () => {
+    if (cheap && drawn !== null) {
+      const { hallDisplayVersion: v } = await gql("query($c: String!) { hallDisplayVersion(center: $c) }", { c: c.code });
+      if (v === drawn) return;
+    }
     const { hallDisplay: d } = await gql(`query($c: String!) { hallDisplay(center: $c) {
-        calls { number window windowName calls at } queues { code name waiting } } }`, { c: c.code });
+        ${cheap ? "version " : ""}calls { number window windowName calls at } queues { code name waiting } } }`, { c: c.code });
+    drawn = cheap ? d.version : null;
+    page.dataset.version = drawn || "";
     const top = d.calls[0];
     const key = top ? `${top.number}/${top.calls}/${top.at}` : null;
     latest.replaceChildren(top

@@ -136,3 +136,48 @@ def test_the_booking_screen_offers_no_past_slot(web_server: str, browser_page: A
     expect(page.locator(".hall-slots")).to_contain_text("已过，不能预约")
     expect(page.locator(f'.hall-slots [data-period="{listed["slots"][0]["period"]}"]')).to_contain_text("已过")
     expect(page.locator(".hall-slots button")).to_have_count(0)
+
+
+def test_an_unchanged_display_polls_a_few_bytes_and_a_change_still_shows(web_server: str, browser_page: Any, api: Api) -> None:
+    """The display asks for hallDisplayVersion each poll and fetches the whole screen only when it changed."""
+    from playwright.sync_api import expect
+
+    for _ in range(4):  # a screen with calls on it: what an unchanged poll used to download again
+        api("lz-clerk", 'mutation { takeTicket(center: "lianzhou", queue: "C") { __typename } }')
+        api("lz-clerk", 'mutation { callNextTicket(center: "lianzhou", window: "W12") { __typename } }')
+    page = browser_page
+    exchanges: list[Any] = []
+    page.on("requestfinished", lambda r: exchanges.append(r) if r.url.endswith("/graphql") else None)
+
+    def sent() -> list[tuple[str, int]]:
+        """What each /graphql request asked for, and its bytes (request and response bodies)."""
+        out = [(r.post_data or "", len(r.post_data_buffer or b"") + len(r.response().body())) for r in exchanges]
+        exchanges.clear()
+        return out
+
+    def poll_now() -> None:  # the poll runs at once when the page is shown again, as after 3 s
+        with page.expect_response(lambda r: r.url.endswith("/graphql")):
+            page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+        page.wait_for_timeout(300)  # a whole screen fetched after the digest would have started by now
+
+    page.goto(f"{web_server}/web/#/floor/display/lianzhou")
+    page.locator(".floor-display[data-version]:not([data-version=''])").wait_for()
+    full = [size for query, size in sent() if "hallDisplay(" in query]
+    assert full, "the first draw fetches the whole screen"
+    for _ in range(2):
+        poll_now()
+        polls = sent()
+        assert polls and all("hallDisplayVersion" in q and "hallDisplay(" not in q for q, _ in polls), polls
+        assert all(size * 4 < full[0] for _, size in polls), (polls, full)
+    version = page.locator(".floor-display").get_attribute("data-version")
+
+    ticket = api("lz-clerk", 'mutation { takeTicket(center: "lianzhou", queue: "A") { ... on HallTicket { id number } } }')["takeTicket"]
+    waiting = page.locator(".display-waiting li[data-queue=A] strong")
+    before = int(waiting.inner_text())
+    poll_now()
+    assert any("hallDisplay(" in q for q, _ in sent()), "a change fetches the whole screen"
+    expect(waiting).to_have_text(str(before + 1))
+    assert page.locator(".floor-display").get_attribute("data-version") != version
+    called = api("lz-clerk", 'mutation($t: ID!) { callTicket(center: "lianzhou", window: "ZH01", ticket: $t) { __typename } }', t=ticket["id"])
+    assert called["callTicket"]["__typename"] == "HallTicket", called
+    page.locator(f'.called-number[data-number="{ticket["number"]}"]').wait_for(timeout=5000)  # within the 3 s poll
