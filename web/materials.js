@@ -1,7 +1,7 @@
 // Materials (申报材料): upload files with POST /materials, reuse earlier uploads (材料共享), show and
 // add a case's files. Everything degrades to nothing when the server has no materials support.
 import { session, gql, hasQuery, hasMutation, userErrorsOf, showUserErrors, clearUserErrors } from "./graphql.js";
-import { h, note, uid } from "./ui.js";
+import { h, note, uid, filePicker } from "./ui.js";
 
 const ACCEPT = ".pdf,.jpg,.jpeg,.png,.tif,.tiff,.ofd,application/pdf,image/jpeg,image/png,image/tiff";
 
@@ -93,7 +93,7 @@ export async function materialsUploader(materials) {
         h("label", { for: id }, m.name), m.required ? "" : h("span", { class: "muted" }, "（特定情形）"),
         m.note ? h("div", { class: "help" }, m.note) : null,
       ),
-      h("div", { class: "material-ops" }, input, reuse, status),
+      h("div", { class: "material-ops" }, filePicker(input), reuse, status),
       chips,
       error,
     );

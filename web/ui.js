@@ -31,6 +31,29 @@ function append(el, children) {
   }
 }
 
+/**
+ * A file input with Chinese words whatever the browser's language: a "选择文件" button and a status
+ * ("未选择文件", or the chosen files' names) instead of the native "Choose Files / No file chosen".
+ * The native input stays in the page, transparent over the button: a click, Space or Enter on it
+ * opens the browser's picker, it keeps its label and its change event. `label` names an input
+ * without one. Returns the element to place (the input inside it).
+ */
+export function filePicker(input, { label = "" } = {}) {
+  input.classList.add("file-input-native");
+  input.title = "选择文件"; // the native tooltip would say "No file chosen"
+  if (label && !input.getAttribute("aria-label")) input.setAttribute("aria-label", label);
+  const status = h("span", { class: "file-status muted", id: uid("file-status"), "aria-live": "polite" }, "未选择文件");
+  input.setAttribute("aria-describedby", [input.getAttribute("aria-describedby"), status.id].filter(Boolean).join(" "));
+  const show = () => {
+    const names = Array.from(input.files || [], (f) => f.name);
+    status.textContent = names.length ? names.join("、") : "未选择文件";
+  };
+  input.addEventListener("change", show);
+  return h("span", { class: "file-picker" },
+    h("span", { class: "file-control" }, input, h("span", { class: "btn btn-secondary file-button", "aria-hidden": "true" }, "选择文件")),
+    status);
+}
+
 let idCounter = 0;
 export function uid(prefix = "id") {
   idCounter += 1;

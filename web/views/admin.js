@@ -3,7 +3,7 @@
 // accounts (add, posts, department, reset password, deactivate). Departments and windows are added
 // and changed here (saveDepartment, saveWindow) as well as by the center file.
 import { gql } from "../graphql.js";
-import { h, note, fmt, pad, hasRole, ROLE_LABELS, centerDate, todayISO } from "../ui.js";
+import { h, note, fmt, pad, hasRole, ROLE_LABELS, centerDate, todayISO, filePicker } from "../ui.js";
 import { forgetCenters } from "../store.js";
 import { pickCenter, mutate, ERRORS, table, input, values, tabs, showBanner, seg, reload } from "./kit.js";
 
@@ -41,7 +41,7 @@ async function calendar(body, c, year, isAdmin) {
   const form = h("form", { class: "card", id: "cal-import", novalidate: true }, h("h2", null, "导入年度放假安排"),
     isAdmin ? null : note("只有管理员可以导入日历。"),
     h("p", { class: "muted" }, "选择国务院办公厅放假通知整理成的年度日历文件（JSON），或粘贴其内容。有问题时全部列出，不作任何修改。"),
-    file, h("div", { class: "field", dataset: { path: "/document" } }, text, h("div", { class: "field-error", hidden: true })),
+    h("p", null, filePicker(file, { label: "年度日历文件（JSON）" })), h("div", { class: "field", dataset: { path: "/document" } }, text, h("div", { class: "field-error", hidden: true })),
     h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary", disabled: !isAdmin }, "导入")), result);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();

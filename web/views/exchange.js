@@ -2,7 +2,7 @@
 // failed, dead letters; every attempt; re-send), and importing the provincial item catalogue into
 // item drafts (preview, then import; what could not be mapped and what changed, item by item).
 import { gql } from "../graphql.js";
-import { h, note, fmt, hasRole } from "../ui.js";
+import { h, note, fmt, hasRole, filePicker } from "../ui.js";
 import { pickCenter, mutate, ERRORS, table, tabs, seg, reload } from "./kit.js";
 
 const ROLES = ["admin", "configurator"];
@@ -106,7 +106,7 @@ function catalogue(body, c) {
   const result = h("div", { id: "catalogue-result", "aria-live": "polite" });
   const form = h("form", { class: "card", id: "catalogue-import", novalidate: true }, h("h2", null, "导入省级事项目录"),
     h("p", { class: "muted" }, "选择省级政务服务事项管理系统导出的目录文件（JSON 或 XLSX）：按国家事项要素对应到事项草稿，列出未能对应的要素；已有事项保留表单和流程，只更新目录要素，并列出改动。先预览，再导入；导入后仍须在“配置”中发布。"),
-    h("div", { class: "field", dataset: { path: "/catalogue" } }, file, h("div", { class: "field-error", role: "alert", hidden: true })),
+    h("div", { class: "field", dataset: { path: "/catalogue" } }, filePicker(file, { label: "目录文件（JSON 或 XLSX）" }), h("div", { class: "field-error", role: "alert", hidden: true })),
     h("div", { class: "form-actions" },
       h("button", { type: "submit", class: "btn btn-secondary", name: "preview", id: "catalogue-preview" }, "预览"),
       h("button", { type: "submit", class: "btn btn-primary", name: "import", id: "catalogue-save" }, "导入为草稿")),
