@@ -181,3 +181,56 @@ def test_an_unchanged_display_polls_a_few_bytes_and_a_change_still_shows(web_ser
     called = api("lz-clerk", 'mutation($t: ID!) { callTicket(center: "lianzhou", window: "ZH01", ticket: $t) { __typename } }', t=ticket["id"])
     assert called["callTicket"]["__typename"] == "HallTicket", called
     page.locator(f'.called-number[data-number="{ticket["number"]}"]').wait_for(timeout=5000)  # within the 3 s poll
+
+
+def test_the_window_screen_keeps_yesterdays_number_apart_and_closes_it(web_server: str, browser_page: Any, api: Api, demo_db: Any) -> None:
+    """A number left called yesterday is not the window's current number; 过号 closes it for good."""
+    import sqlite3
+
+    from playwright.sync_api import expect
+
+    ticket = api("lz-clerk", 'mutation { takeTicket(center: "lianzhou", queue: "A") { ... on HallTicket { id number } } }')["takeTicket"]
+    called = api("lz-clerk", 'mutation($t: ID!) { callTicket(center: "lianzhou", window: "ZH01", ticket: $t) { __typename } }', t=ticket["id"])
+    assert called["callTicket"]["__typename"] == "HallTicket", called
+    with sqlite3.connect(demo_db) as db:  # taken and called yesterday, left open overnight
+        db.execute("UPDATE hall_floor_ticket SET day = date(day, '-1 day') WHERE id = ?", (int(ticket["id"]),))
+
+    page = browser_page
+    login(page, web_server, "lz-clerk")
+    page.goto(f"{web_server}/web/#/floor/window/lianzhou?window=ZH01")
+    leftover = page.locator(".window-leftover")
+    expect(leftover).to_contain_text("前几天遗留的号")
+    expect(leftover.locator(".ticket-number-small")).to_have_text(ticket["number"])
+    expect(page.locator(".window-current")).not_to_contain_text(ticket["number"])
+    leftover.locator("button[data-action=skip]").click()
+    expect(page.locator(".window-status")).to_contain_text(f"{ticket['number']}：已过号")
+    expect(leftover).to_be_empty()
+    expect(page.locator(".window-line")).not_to_contain_text(ticket["number"])
+    refused = api("lz-clerk", """mutation($t: ID!) { callTicket(center: "lianzhou", window: "ZH01", ticket: $t) {
+        __typename ... on UserErrors { errors { code } } } }""", t=ticket["id"])["callTicket"]
+    assert refused["errors"][0]["code"] == "expired", refused
+
+
+def test_the_booking_screen_says_which_slot_is_already_mine(web_server: str, browser_page: Any, api: Api) -> None:
+    """A slot the applicant holds shows 您已预约该时段 instead of a 预约 button; others still book it."""
+    from datetime import date, timedelta
+
+    from playwright.sync_api import expect
+
+    slots = "query($d: Date!) { hallSlots(center: \"lianzhou\", queue: \"A\", date: $d) { slots { period bookable } } }"
+    ahead = date.today() + timedelta(days=4)
+    while ahead < date.today() + timedelta(days=12) and not any(s["bookable"] for s in api("zhangsan", slots, d=ahead.isoformat())["hallSlots"]["slots"]):
+        ahead += timedelta(days=1)
+    period = next(s["period"] for s in api("zhangsan", slots, d=ahead.isoformat())["hallSlots"]["slots"] if s["bookable"])
+
+    page = browser_page
+    login(page, web_server, "zhangsan")
+    page.goto(f"{web_server}/web/#/floor/mine/lianzhou?tab=book")
+    page.fill("#f-date", ahead.isoformat())
+    page.dispatch_event("#f-date", "change")
+    page.locator(f'.hall-slots button[data-period="{period}"]').click()
+    mine = page.locator(f'.hall-slots [data-period="{period}"]')
+    expect(mine).to_have_text("您已预约该时段，无需重复预约")
+    expect(page.locator(f'.hall-slots button[data-period="{period}"]')).to_have_count(0)
+    expect(page.locator(".hall-bookings")).to_contain_text(period)
+    assert any(s["period"] == period and s["bookable"] for s in api("lisi", slots, d=ahead.isoformat())["hallSlots"]["slots"])
