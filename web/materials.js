@@ -1,7 +1,7 @@
 // Materials (申报材料): upload files with POST /materials, reuse earlier uploads (材料共享), show and
 // add a case's files. Everything degrades to nothing when the server has no materials support.
 import { session, gql, hasQuery, hasMutation, userErrorsOf, showUserErrors, clearUserErrors } from "./graphql.js";
-import { h, note, uid, filePicker } from "./ui.js";
+import { h, note, uid, filePicker, clearFilePicker } from "./ui.js";
 
 const ACCEPT = ".pdf,.jpg,.jpeg,.png,.tif,.tiff,.ofd,application/pdf,image/jpeg,image/png,image/tiff";
 
@@ -121,7 +121,7 @@ export async function materialsUploader(materials) {
         }
       }
       status.textContent = "";
-      input.value = "";
+      clearFilePicker(input); // what was uploaded is listed in the row, each with 移除
     });
     if (reuse) {
       reuse.addEventListener("change", () => {

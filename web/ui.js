@@ -49,9 +49,18 @@ export function filePicker(input, { label = "" } = {}) {
     status.textContent = names.length ? names.join("、") : "未选择文件";
   };
   input.addEventListener("change", show);
+  input.addEventListener(CLEARED, show);
   return h("span", { class: "file-picker" },
     h("span", { class: "file-control" }, input, h("span", { class: "btn btn-secondary file-button", "aria-hidden": "true" }, "选择文件")),
     status);
+}
+
+const CLEARED = "filepicker-cleared";
+
+/** Empties a {@link filePicker}'s input (its files were taken: uploaded, read) and says "未选择文件" again. */
+export function clearFilePicker(input) {
+  input.value = "";
+  input.dispatchEvent(new Event(CLEARED));
 }
 
 let idCounter = 0;
