@@ -217,6 +217,9 @@ async def _notify_near(govhall: Any, center: Center, queue_code: str) -> None:
                        f"【{center.name}】您的排队号{ticket.number}前面还有{ahead}人，请留意叫号，及时到窗口办理。")
 
 
+LEFTOVER_SHOWN = 50  # the oldest first: closing them shows the next ones
+
+
 @dataclass(frozen=True)
 class WindowView:
     """What the window screen shows."""
@@ -228,7 +231,8 @@ class WindowView:
     last_done: Ticket | None
     """The last ticket it finished today that is not rated yet (what its rating tablet asks about)."""
     leftover: list[Ticket]
-    """Numbers it left called on an earlier day: expired, never current again; only 办结 or 过号 close them."""
+    """Numbers it left called on an earlier day (the oldest :data:`LEFTOVER_SHOWN`): expired, never current
+    again; only 办结 or 过号 close them."""
 
 
 async def window_view(actor: Actor, center_code: str, window_code: str) -> WindowView:
@@ -238,7 +242,7 @@ async def window_view(actor: Actor, center_code: str, window_code: str) -> Windo
     today = local_today()
     called = Ticket.filter(center=center, window_code=window_code, status="called")
     current = await called.filter(day=today).order_by("-id")
-    leftover = await called.filter(day__lt=today).order_by("day", "id")
+    leftover = await called.filter(day__lt=today).order_by("day", "id").limit(LEFTOVER_SHOWN)
     last = await Ticket.filter(center=center, day=today, window_code=window_code, status="done").order_by("-finished_at", "-id").first()
     if last is not None and await OnSiteRating.exists(ticket_id=last.id):
         last = None

@@ -170,3 +170,18 @@ async def test_a_number_left_called_overnight_can_be_skipped_but_never_comes_bac
     row = await Ticket.get(id=int(left["id"]))
     assert (row.status, row.calls) == ("skipped", 1)
     assert (await drive.run(None, DISPLAY, c="hall"))["calls"] == []
+
+
+async def test_the_window_lists_its_oldest_leftover_numbers_first_and_so_many_at_most(drive, monkeypatch):
+    from plugins.hall_floor import tickets
+
+    monkeypatch.setattr(tickets, "LEFTOVER_SHOWN", 1)
+    older = await drive.run(None, TAKE, c="hall", q="A")
+    assert (await drive.run("clerk1", CALL, c="hall", w="A01", t=older["id"]))["status"] == "called"
+    drive.clock.moment += timedelta(days=1)
+    newer = await drive.run(None, TAKE, c="hall", q="A")
+    assert (await drive.run("clerk1", CALL, c="hall", w="A01", t=newer["id"]))["status"] == "called"
+    drive.clock.moment += timedelta(days=1)
+    assert [t["id"] for t in (await drive.run("clerk1", LEFTOVER, c="hall", w="A01"))["leftover"]] == [older["id"]]
+    assert (await drive.run("clerk1", FINISH, c="hall", w="A01", t=older["id"]))["status"] == "done"
+    assert [t["id"] for t in (await drive.run("clerk1", LEFTOVER, c="hall", w="A01"))["leftover"]] == [newer["id"]]
