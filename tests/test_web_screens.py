@@ -592,6 +592,9 @@ def test_applicant_pages_fit_a_phone(web_server: str, browser_page: Any, api: Ap
     row.locator("a.case-link").click()
     expect(page.locator("#case-state")).to_be_visible()
     assert "#/case/kunshan/" in page.url
+    # on a phone the case's columns are one below the other, each as wide as the page's content
+    widths = page.evaluate("[...document.querySelectorAll('.case-layout, .case-main, .case-side')].map(e => e.getBoundingClientRect().width)")
+    assert len(set(widths)) == 1 and widths[0] > 300, widths
     # staff-only screens are not offered to an applicant
     expect(page.locator("#nav a[href='#/work']")).to_have_count(0)
     expect(page.locator("#nav a[href='#/admin']")).to_have_count(0)
