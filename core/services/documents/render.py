@@ -79,6 +79,7 @@ from jinja2.utils import missing as _MISSING
 from markupsafe import Markup, escape
 
 from core.services.calendar import CENTER_TZ
+from core.services.documents import fonts
 from core.services.documents.kinds import (
     DOCUMENT_KINDS,
     LITIGATION_MONTHS,
@@ -461,9 +462,11 @@ class DocumentRenderer:
         return f"{name}:{line}" if name else "?"
 
     def html_to_pdf(self, html: str) -> bytes:
-        """Lay out already rendered HTML with the shared fonts and the asset-only fetcher."""
+        """Lay out already rendered HTML with the shared fonts and the asset-only fetcher (never
+        without a Chinese font: :class:`~core.services.documents.fonts.NoChineseFont`)."""
         from weasyprint import HTML
 
+        fonts.require_chinese_font()
         with self._lock:
             document = HTML(string=html, base_url=self.base_url, url_fetcher=self.url_fetcher)
             return document.write_pdf(font_config=self.font_config)
@@ -477,6 +480,7 @@ class DocumentRenderer:
         PDF. Two steps so a background render can report its progress between them."""
         from weasyprint import HTML
 
+        fonts.require_chinese_font()
         with self._lock:
             document = HTML(string=html, base_url=self.base_url, url_fetcher=self.url_fetcher)
             return document.render(font_config=self.font_config)

@@ -43,6 +43,7 @@ class RenderWorker:
         self.wake.set()
 
     async def run(self) -> None:
+        await _say_if_no_chinese_font()
         while True:
             try:
                 await render_due(self.govhall)
@@ -55,6 +56,22 @@ class RenderWorker:
             except asyncio.TimeoutError:
                 pass
             self.wake.clear()
+
+
+async def _say_if_no_chinese_font() -> None:
+    """Tell the operator at start-up, not at the first notice, that documents cannot be printed
+    here (they wait, retried, until a font is installed: :mod:`core.services.documents.fonts`)."""
+    import anyio
+
+    from core.services.documents.fonts import INSTALL_HINT, chinese_font_families
+
+    try:
+        families = await anyio.to_thread.run_sync(chinese_font_families)
+    except Exception:  # noqa: BLE001 - no fontconfig at all: the first render says why
+        log.exception("document renderer: cannot ask fontconfig for Chinese fonts")
+        return
+    if not families:
+        log.error("服务器未安装中文字体，受理通知书等文书无法生成（生成时会失败并重试）/ no Chinese font: %s", INSTALL_HINT)
 
 
 class KickRenderer:

@@ -1,0 +1,84 @@
+"""A machine without a Chinese font prints no notice with empty boxes: fontconfig is asked which
+installed fonts cover Chinese; without one a render fails, saying what to install, and is retried
+(the number kept) until a font is there; `govhall serve` says so when it starts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from core.plumbing.models import Document
+from core.services.documents import fonts, rendering
+from core.services.documents.fonts import NoChineseFont, chinese_font_families
+from tests.cli import GOVHALL, ROOT, free_port
+from tests.hall import CaseDriver, build_hall
+from tests.helpers import pdf_text
+from tests.test_document_rendering import accepted, make_due
+
+pytestmark = pytest.mark.anyio
+
+NO_FONTS = '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig></fontconfig>\n'
+
+
+@pytest.fixture
+def without_fonts(tmp_path) -> dict[str, str]:
+    """The environment of a process whose fontconfig knows no font at all."""
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(NO_FONTS)
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
+
+
+def test_fontconfig_names_the_chinese_fonts_installed(without_fonts):
+    assert "WenQuanYi Micro Hei" in chinese_font_families()  # what ./dev installs
+    asked = "from core.services.documents.fonts import chinese_font_families as f; print(f())"
+    bare = subprocess.run([sys.executable, "-c", asked], env=without_fonts, cwd=ROOT, capture_output=True, text=True, check=True)
+    assert bare.stdout.strip() == "[]"
+
+
+@pytest.fixture
+async def drive(app, govhall, gql):
+    return CaseDriver(gql, await build_hall(govhall, gql))
+
+
+async def test_without_a_chinese_font_a_notice_waits_and_says_what_to_install(drive, govhall, monkeypatch):
+    def none_here() -> None:
+        raise NoChineseFont()
+
+    monkeypatch.setattr(fonts, "require_chinese_font", none_here)
+    _, notice = await accepted(drive)
+    row = await Document.get(public_id=notice["id"])
+    await rendering.claim(document_id=row.id)
+    assert await rendering.render_claimed(govhall, row.id) == "pending"  # retried later, the number kept
+    waiting = await Document.get(id=row.id)
+    assert not waiting.content and waiting.state == "pending" and waiting.number == row.number
+    assert "服务器未安装中文字体" in waiting.last_error and "fonts-wqy-microhei" in waiting.last_error
+
+    monkeypatch.undo()  # a font installed: the next round prints it
+    await make_due(row.id)
+    assert (await rendering.render_due(govhall)).rendered >= 1
+    ready = await Document.get(id=row.id)
+    assert ready.state == "ready" and "受理通知书" in pdf_text(ready.content)
+
+
+def test_serve_says_at_start_that_documents_cannot_be_printed(tmp_path, without_fonts):
+    port = free_port()
+    env = {**without_fonts, "GOVHALL_DATABASE_URL": f"sqlite://{tmp_path / 'fonts.sqlite3'}", "GOVHALL_SWEEP_SECONDS": "0"}
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(GOVHALL + ["serve", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while "服务器未安装中文字体" not in log.read_text("utf-8"):  # the render worker asks fontconfig once started
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text("utf-8")[-2000:]
+            time.sleep(0.2)
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200  # it serves all the same
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert "apt-get install fonts-wqy-microhei" in log.read_text("utf-8")
