@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -82,3 +83,34 @@ def test_serve_says_at_start_that_documents_cannot_be_printed(tmp_path, without_
         process.terminate()
         process.wait(timeout=30)
     assert "apt-get install fonts-wqy-microhei" in log.read_text("utf-8")
+
+
+PROBLEMS = "query($id: ID!) { case(id: $id) { documents { kind status problem } } }"
+
+
+async def test_the_centers_staff_read_why_a_notice_waits_the_applicant_does_not(drive, govhall, monkeypatch):
+    def none_here() -> None:
+        raise NoChineseFont()
+
+    monkeypatch.setattr(fonts, "require_chinese_font", none_here)
+    case, notice = await accepted(drive)
+    row = await Document.get(public_id=notice["id"])
+    await rendering.claim(document_id=row.id)
+    await rendering.render_claimed(govhall, row.id)
+
+    def problem(user: str) -> Any:
+        async def ask() -> Any:
+            docs = (await drive.query(user, PROBLEMS, id=case["id"]))["case"]["documents"]
+            return next(d for d in docs if d["kind"] == "acceptance_notice")
+        return ask()
+
+    seen = await problem("clerk1")
+    assert seen["status"] == "pending" and seen["problem"].startswith("服务器未安装中文字体")  # no exception class name
+    assert (await problem("app1"))["problem"] is None
+    alone = await drive.query("clerk1", "query($id: ID!) { document(id: $id) { problem } }", id=notice["id"])
+    assert alone["document"]["problem"] == seen["problem"]
+
+    monkeypatch.undo()
+    await make_due(row.id)
+    await rendering.render_due(govhall)
+    assert (await problem("clerk1")) == {"kind": "acceptance_notice", "status": "ready", "problem": None}

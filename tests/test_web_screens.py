@@ -663,3 +663,54 @@ def test_the_applicant_sees_no_yellow_card_staff_do(web_server: str, browser_pag
     expect(page.locator(".case-head .badge.alert-yellow")).to_have_text("黄牌")
     page.goto(f"{base}/web/#/work/lianzhou?alert=YELLOW")
     expect(page.locator(f'tr.row-yellow[data-case="{case["number"]}"] td[data-label="预警"]')).to_contain_text("黄牌")
+
+
+def test_staff_read_why_a_document_is_not_ready(web_server: str, browser_page: Any, api: Api) -> None:
+    """A notice that could not be made says why on the case page of the center's staff, with 重新生成
+    (the answer is made as the server gives it to staff when no Chinese font is installed:
+    tests/test_document_fonts.py checks who is told)."""
+    import json
+
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.accept("连州市文书原因示例有限公司")
+    why = "服务器未安装中文字体，文书无法生成：请安装中文字体"
+
+    def failed(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        found = (body.get("data") or {}).get("case") or {}
+        for doc in found.get("documents") or []:
+            assert "problem" in doc, "the case page asks why a document is not ready"
+            doc.update(status="failed", statusLabel="生成失败", problem=why)  # as the server answers the center's staff
+        route.fulfill(response=response, body=json.dumps(body), content_type="application/json")
+
+    page.route("**/graphql", failed)
+    login(page, base, "lz-clerk")
+    page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
+    notice = page.locator("li[data-kind=acceptance_notice]")
+    expect(notice.locator(".doc-status")).to_contain_text("生成失败：服务器未安装中文字体")
+    expect(notice.locator("button.doc-retry")).to_be_visible()
+
+
+def test_only_the_receiving_side_is_offered_to_sign_for_a_hand_over(web_server: str, browser_page: Any, api: Api) -> None:
+    """The front desk handed the file to the market regulator: on the case page the clerk reads 待签收,
+    the regulator's reviewer gets 签收 and signs."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.accept("连州市签收示例有限公司")
+    api.handover("lz-clerk", case, department="scjg")
+    login(page, base, "lz-clerk")
+    page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
+    row = page.locator("#handovers tr[data-handover=front_desk_to_department]")
+    expect(row).to_contain_text("待签收")
+    expect(row.locator("button[data-receive]")).to_have_count(0)
+    logout(page)
+    login(page, base, "lz-scjg")
+    page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
+    row.locator("button[data-receive]").click()
+    expect(row.locator("button[data-receive]")).to_have_count(0)  # signed: the page shows who and when
+    expect(row.locator("td[data-label=签收]")).to_contain_text("2")
+    expect(row).not_to_contain_text("待签收")

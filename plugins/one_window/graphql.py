@@ -43,6 +43,12 @@ class HandOverType:
     handed_at: datetime
     received_by: str | None
     received_at: datetime | None
+    _row: strawberry.Private[HandOver]
+
+    @strawberry.field(description="当前用户能否签收（未签收，且是接收部门的审批人员、出件窗口人员或首席代表）")
+    def can_receive(self, info: Info) -> bool:
+        row = self._row
+        return row.received_at is None and service.refusal_to_receive(info.context.actor, row.case.center_id, row) is None
 
 
 def handover_type(row: HandOver) -> HandOverType:
@@ -55,6 +61,7 @@ def handover_type(row: HandOver) -> HandOverType:
         to_department=department.code if department else None, to_department_name=department.name if department else None,
         to_pickup=row.to_pickup, materials=list(row.materials or []), comment=row.comment, handed_at=row.handed_at,
         received_by=(received.display_name or received.username) if received else None, received_at=row.received_at,
+        _row=row,
     )
 
 

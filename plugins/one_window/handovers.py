@@ -164,6 +164,17 @@ async def hand_over(
     return created[0]
 
 
+def refusal_to_receive(actor: Actor, center_id: int, row: HandOver) -> str | None:
+    """Why ``actor`` may not sign for the hand-over ``row`` (its ``to_department`` loaded), or None:
+    a result is signed for by the pickup window, a file by the receiving department's reviewers;
+    the head may sign for either."""
+    if row.stage == DEPARTMENT_TO_PICKUP:
+        return None if actor.has(center_id, "pickup", "head") else "只有统一出件窗口人员可以签收办理结果"
+    if actor.has(center_id, "head") or actor.has(center_id, "reviewer", department_id=row.to_department_id):  # type: ignore[attr-defined]
+        return None
+    return f"只有{row.to_department.name}的审批人员可以签收移交给该部门的办件"
+
+
 async def receive_handover(govhall: Any, actor: Actor, handover_id: Any) -> HandOver:
     """The receiving side signs for the file; the pickup window's receipt texts the applicant."""
     try:
@@ -176,12 +187,8 @@ async def receive_handover(govhall: Any, actor: Actor, handover_id: Any) -> Hand
     case = await load_visible_case(actor, row.case_id)  # type: ignore[attr-defined]
     require_plugin(case.center, PLUGIN)
     user = actor.require_login()
-    center_id = case.center_id  # type: ignore[attr-defined]
-    if row.stage == DEPARTMENT_TO_PICKUP:
-        if not actor.has(center_id, "pickup", "head"):
-            raise Forbidden("只有统一出件窗口人员可以签收办理结果")
-    elif not actor.has(center_id, "head") and not actor.has(center_id, "reviewer", department_id=row.to_department_id):  # type: ignore[attr-defined]
-        raise Forbidden(f"只有{row.to_department.name}的审批人员可以签收移交给该部门的办件")
+    if refused := refusal_to_receive(actor, case.center_id, row):  # type: ignore[attr-defined]
+        raise Forbidden(refused)
     if row.received_at is not None:
         raise _error("already_received", "该交接已签收，无需重复签收", "/id")
 

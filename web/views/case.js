@@ -14,7 +14,7 @@ const CASE_WANTED = [
   "applicantName", "department", "item { code name version }", "availableActions",
   "actions { action label commentRequired editsData decision }",
   "events { seq action actor role at comment fromState toState changes }",
-  "documents { id kind title number issuedOn url downloadUrl verifyCode status statusLabel progress }",
+  "documents { id kind title number issuedOn url downloadUrl verifyCode status statusLabel progress problem }",
   "tasks { department departmentName lead state due comment }",
   "rating",
   "ratingChannel",

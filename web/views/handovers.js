@@ -5,7 +5,7 @@ import { gql, hasQuery, hasMutation, userErrorsOf, showUserErrors, clearUserErro
 import { h, note, fmt } from "../ui.js";
 import { renderForm } from "../form.js";
 
-const FIELDS = "id stage stageLabel fromUser toDepartment toDepartmentName toPickup materials comment handedAt receivedBy receivedAt";
+const FIELDS = "id stage stageLabel fromUser toDepartment toDepartmentName toPickup materials comment handedAt receivedBy receivedAt canReceive";
 
 /** The item's review checklist (审查要点) as a form: every point to tick, and the originals check. */
 export function checklistSchema(item) {
@@ -62,7 +62,7 @@ export async function handoverSection(c, { staff, item, departments }) {
     return null; // the center does not use hand-overs (or the viewer may not see them)
   }
   const box = h("section", { class: "card handovers", id: "handovers" }, h("h2", null, "流转交接"));
-  const canReceive = staff && (await hasMutation("receiveHandover"));
+  const mayReceive = staff && (await hasMutation("receiveHandover"));
   box.append(rows.length
     ? h("div", { class: "table-wrap" }, h("table", { class: "data-table" },
         h("thead", null, h("tr", null, ["环节", "移交人", "接收方", "移交时间", "材料", "签收"].map((t) => h("th", null, t)))),
@@ -82,7 +82,7 @@ export async function handoverSection(c, { staff, item, departments }) {
             h("td", { "data-label": "接收方" }, r.toPickup ? "统一出件窗口" : r.toDepartmentName || departments.get(r.toDepartment) || r.toDepartment || "—"),
             h("td", { "data-label": "移交时间" }, fmt.datetime(r.handedAt)),
             h("td", { "data-label": "材料" }, (r.materials || []).join("、") || "—", r.comment ? h("div", { class: "muted" }, r.comment) : null),
-            h("td", { "data-label": "签收" }, r.receivedAt ? `${r.receivedBy || ""} ${fmt.datetime(r.receivedAt)}` : canReceive ? sign : h("span", { class: "badge alert-yellow" }, "待签收")),
+            h("td", { "data-label": "签收" }, r.receivedAt ? `${r.receivedBy || ""} ${fmt.datetime(r.receivedAt)}` : mayReceive && r.canReceive ? sign : h("span", { class: "badge alert-yellow" }, "待签收")),
           );
         })),
       ))

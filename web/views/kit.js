@@ -51,7 +51,7 @@ export async function mutate(query, variables, field, root) {
 
 /** `... on UserErrors { errors { path code message } }`, for every mutation. */
 export const ERRORS = "__typename ... on UserErrors { errors { path code message } }";
-const DOCUMENT_FIELDS = "id kind title number issuedOn url downloadUrl verifyCode status statusLabel progress";
+const DOCUMENT_FIELDS = "id kind title number issuedOn url downloadUrl verifyCode status statusLabel progress problem";
 export const DOCUMENT = `... on IssuedDocument { ${DOCUMENT_FIELDS} }`;
 
 /**
@@ -78,8 +78,9 @@ export function pdfLink(doc, label = null) {
  * numbered when issued and laid out just after; its link works meanwhile (opening it renders it). */
 export function documentStatus(doc) {
   if (!doc.status || doc.status === "ready") return "";
-  if (doc.status === "pending") return `${doc.statusLabel || "正在生成"}（${doc.progress || 0}%）`;
-  return `${doc.statusLabel || "生成失败"}，请联系办件窗口重新出具`;
+  // `problem`: why the last try did not make the PDF (the center's staff only; null for others)
+  if (doc.status === "pending") return `${doc.statusLabel || "正在生成"}（${doc.progress || 0}%）${doc.problem ? `；上次未能生成：${doc.problem}` : ""}`;
+  return doc.problem ? `${doc.statusLabel || "生成失败"}：${doc.problem}` : `${doc.statusLabel || "生成失败"}，请联系办件窗口重新出具`;
 }
 
 /** While `doc` is being prepared and `host` is on the page, asks again every `every` ms and calls

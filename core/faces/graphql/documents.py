@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 
 from core.services.centers import get_center
 from core.services.document_retry import render_again
-from core.services.documents.issue import document_url, issue_register
+from core.services.documents.issue import ISSUED_COLUMNS, document_url, issue_register
 from core.services.documents.rendering import state_label
 from core.faces.routes.documents import PUBLIC_ID, may_read
 from core.services.downloads import link_for
@@ -37,10 +37,21 @@ class IssuedDocument:
     status: str = strawberry.field(default="ready", description="生成状态：pending 正在生成、ready 已生成、failed 生成失败")
     status_label: str = strawberry.field(default="已生成", description="生成状态（中文）")
     progress: int = strawberry.field(default=100, description="生成进度（百分比）")
+    _problem: strawberry.Private[str | None] = None
+    _center_id: strawberry.Private[int | None] = None
 
     @strawberry.field(description="PDF 下载链接：几分钟内有效，仅限本人使用（可直接在浏览器中打开）")
     async def download_url(self, info: Info) -> str:
         return await link_for(info, self.url)
+
+    @strawberry.field(description="尚未生成或生成失败的原因（最近一次生成出的错，如服务器未安装中文字体）；仅本中心工作人员可见，其他人为空")
+    def problem(self, info: Info) -> str | None:
+        if self._problem is None or self._center_id is None:
+            return None
+        return self._problem if info.context.actor.has(self._center_id, *PROBLEM_READERS) else None
+
+
+PROBLEM_READERS = ("clerk", "head", "reviewer", "pickup", "supervisor", "admin", "configurator")
 
 
 IssueRegisterResult = Annotated[IssuedDocument | UserErrors, strawberry.union("IssueRegisterResult")]
@@ -58,7 +69,17 @@ def document_fields(document: Document) -> dict[str, Any]:
         "id": strawberry.ID(document.public_id), "kind": document.kind, "title": document.title,
         "number": document.number, "issued_on": document.issued_on, "url": document_url(document),
         "sha256": document.sha256 or None, "verify_code": document.verify_code, **status_fields(document),
+        "_problem": _problem(document), "_center_id": document.center_id,  # type: ignore[attr-defined]
     }
+
+
+def _problem(document: Document) -> str | None:
+    """The last render's error, for a document not ready, without the exception's class name."""
+    error = document.last_error or ""
+    if document.state == "ready" or not error:
+        return None
+    name, colon, message = error.partition(": ")
+    return message if colon and name.isidentifier() else error
 
 
 def status_fields(document: Document) -> dict[str, Any]:
@@ -76,10 +97,8 @@ class Query:
             "id", "center_id", "case_id", "kind") if PUBLIC_ID.fullmatch(str(id)) else []
         if not rows or await may_read(info.context.govhall, info.context.actor, rows[0]) is not None:
             return None
-        return issued_document(await Document.get(id=rows[0]["id"]).only(*DOCUMENT_FIELDS))
+        return issued_document(await Document.get(id=rows[0]["id"]).only(*ISSUED_COLUMNS))
 
-
-DOCUMENT_FIELDS = ("id", "public_id", "kind", "title", "number", "issued_on", "sha256", "verify_code", "state", "progress")
 
 
 def check_period(start: date, end: date) -> None:

@@ -17,6 +17,7 @@ from tortoise.models import Model
 from core.plumbing.models import CaseEvent, Center, CaseTask, Department, Document, ItemVersion, Notification, Rating
 from core.plumbing.instances import from_rows
 from core.plumbing.sql import bounded_read
+from core.services.documents.issue import ISSUED_COLUMNS
 
 M = TypeVar("M", bound=Model)
 R = TypeVar("R")
@@ -188,9 +189,7 @@ class Loaders:
 
     @cached_property
     def documents(self) -> DataLoader[int, list[Document]]:
-        return DataLoader(_many_per_case(
-            Document, "id", only=("id", "public_id", "kind", "title", "number", "issued_on", "sha256", "verify_code",
-                           "state", "progress")))
+        return DataLoader(_many_per_case(Document, "id", only=ISSUED_COLUMNS))
 
     @cached_property
     def tasks(self) -> DataLoader[int, list[CaseTask]]:

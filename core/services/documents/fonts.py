@@ -20,7 +20,7 @@ class NoChineseFont(RuntimeError):
     """No font on this machine covers Chinese: a document laid out now would print empty boxes."""
 
     def __init__(self) -> None:
-        super().__init__(f"服务器未安装中文字体，文书无法生成 / no Chinese font installed：{INSTALL_HINT}")
+        super().__init__(f"服务器未安装中文字体，文书无法生成：{INSTALL_HINT}")
 
 
 _CDEF = """

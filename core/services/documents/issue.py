@@ -120,6 +120,11 @@ def verify_url(govhall: GovHall, code: str) -> str:
     return f"{govhall.settings.public_url.rstrip('/')}/verify/{code}"
 
 
+ISSUED_COLUMNS = ("id", "public_id", "center_id", "kind", "title", "number", "issued_on", "sha256", "verify_code", "state",
+                  "progress", "last_error")
+"""The columns a document's GraphQL view reads (its PDF content is never loaded for it)."""
+
+
 def document_url(document: Document) -> str:
     """Where an authorised user downloads the PDF (relative to the site): by its random public id,
     never the row number."""

@@ -15,6 +15,7 @@ HAND_OVER = f"""mutation($id: ID!, $dep: String, $pickup: Boolean, $materials: [
 RECEIVE = f"mutation($id: ID!) {{ receiveHandover(id: $id) {{ {RESULT} }} }}"
 HANDOVER_FIELDS = "id caseNumber stage stageLabel toDepartment toDepartmentName toPickup materials fromUser receivedBy"
 CASE_HANDOVERS = f"query($id: ID!) {{ caseHandovers(id: $id) {{ {HANDOVER_FIELDS} }} }}"
+CAN_RECEIVE = "query($id: ID!) { caseHandovers(id: $id) { canReceive } }"
 PENDING = f"query($c: String!) {{ pendingHandovers(center: $c) {{ {HANDOVER_FIELDS} }} }}"
 SMS = "query($id: ID!) { smsMessages(id: $id) { channel recipient text } }"
 REGISTER = """query($c: String!, $f: Date!, $t: Date!) { pickupRegister(center: $c, from: $f, to: $t) {

@@ -15,7 +15,7 @@ from core.plumbing.models import Case
 from plugins.one_window.models import HandOver, PickupRecord
 from tests.hall import build_hall
 
-from .drive import CASE_HANDOVERS, CHECKED, ID_NUMBER, PENDING, PRINT, REGISTER, SMS, WindowDriver, codes
+from .drive import CAN_RECEIVE, CASE_HANDOVERS, CHECKED, ID_NUMBER, PENDING, PRINT, REGISTER, SMS, WindowDriver, codes
 
 pytestmark = [
     pytest.mark.anyio,
@@ -66,11 +66,17 @@ async def test_the_one_window_story(drive):
     pending = (await drive.query("sup1", PENDING, c="hall"))["pendingHandovers"]
     assert [p["id"] for p in pending] == [handed["id"]]
 
-    # the department's back office receives it and approves
+    # the department's back office receives it and approves (and only it is offered 签收)
+    async def may_receive(user: str) -> list[bool]:
+        return [h["canReceive"] for h in (await drive.query(user, CAN_RECEIVE, id=case["id"]))["caseHandovers"]]
+
+    assert await may_receive("rev-scjg") == [True] and await may_receive("head1") == [True]
+    assert await may_receive("clerk1") == [False]  # (another department's reviewer does not see the case)
     assert codes(await drive.receive("rev-zjj", handed)) == ["forbidden"]
     received = await drive.receive("rev-scjg", handed)
     assert received["receivedBy"] == "rev-scjg" and received["receivedAt"]
     assert codes(await drive.receive("rev-scjg", handed)) == ["already_received"]
+    assert await may_receive("rev-scjg") == [False]  # signed for already
     assert (await drive.query("sup1", PENDING, c="hall"))["pendingHandovers"] == []
     case = await drive.ok("rev-scjg", case, "approve", comment="符合条件，准予许可")
     assert case["state"] == "approved"
@@ -82,6 +88,7 @@ async def test_the_one_window_story(drive):
     assert to_pickup["toPickup"] and to_pickup["stage"] == "department_to_pickup"
     assert any("准予行政许可决定书" in m for m in to_pickup["materials"])
     assert (await drive.query("app1", SMS, id=case["id"]))["smsMessages"] == []
+    assert await may_receive("pick1") == [False, True] and await may_receive("clerk1") == [False, False]
     assert codes(await drive.receive("clerk1", to_pickup)) == ["forbidden"]
     await drive.receive("pick1", to_pickup)
     (sms,) = (await drive.query("app1", SMS, id=case["id"]))["smsMessages"]
