@@ -277,3 +277,23 @@ async def test_numbers_are_unique_per_center_and_day(drive):
     assert a["number"] != b["number"]
     assert int(b["number"].rsplit("-", 1)[1]) == int(a["number"].rsplit("-", 1)[1]) + 1
     assert GOOD_DATA["uscc"] in str(a["data"])
+
+
+async def test_a_case_is_offered_the_decisions_its_department_tasks_allow(drive):
+    """A joint case is decided department by department: its reviewers and the head are offered
+    本部门审批通过/不予通过 while their task is open, never 准予/不予许可 as a whole; any other case
+    the other way round (before, both were offered and one of them always refused)."""
+    whole, by_task = {"approve", "refuse"}, {"approve_task", "refuse_task"}
+
+    async def offered(user: str, case: dict) -> set[str]:
+        return set((await drive.get(user, case))["availableActions"])
+
+    single = await drive.ok("clerk1", await drive.submit("app1"), "accept")
+    for user in ("head1", "rev-scjg"):
+        assert whole <= await offered(user, single) and not by_task & await offered(user, single), user
+    joint = await drive.ok("clerk1", await drive.submit("app1", item="test-joint"), "accept")
+    for user in ("head1", "rev-zjj"):
+        assert by_task <= await offered(user, joint) and not whole & await offered(user, joint), user
+    joint = await drive.ok("rev-zjj", joint, "approve_task")
+    assert not by_task & await offered("rev-zjj", joint)  # its task is decided
+    assert by_task <= await offered("rev-fgj", joint) and by_task <= await offered("head1", joint)

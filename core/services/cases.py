@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
-from core.services.case_memo import claim_case, deferred_checks, deferred_rows, deferred_writes, flush_for, reading_once
+from core.services.case_memo import (
+    case_tasks, claim_case, deferred_checks, deferred_rows, deferred_writes, flush_for, reading_once,
+)
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import Conditions, case_page, id_in, joint_task
@@ -211,8 +213,31 @@ async def outside_department(actor: Actor, case: Case, transition: Transition) -
 async def available_transitions(actor: Actor, case: Case, process: Process) -> list[Transition]:
     """What ``actor`` may fire on ``case`` now. An immediate case (即办件, its kind from the item at
     submission) is not offered the transitions its ``not_immediate`` guard would refuse (受理 as a
-    promised case): the clerk sees 即时办结 instead."""
-    return [t for t in _offered(case, process) if await role_for(actor, case, t)]
+    promised case): the clerk sees 即时办结 instead. Nor is a case offered what its department
+    tasks decide against (:func:`_fits_tasks`): a joint case is decided task by task, any other
+    as a whole."""
+    found = [t for t in _offered(case, process) if await role_for(actor, case, t)]
+    if any(_TASK_GUARDS.intersection(t.guards) for t in found):
+        tasks = await case_tasks(case)
+        found = [t for t in found if _fits_tasks(t, tasks, actor, case)]
+    return found
+
+
+# Guards that depend on the case's department tasks and the actor's grants only, never on what the
+# request sends: a transition they would refuse is not offered.
+_TASK_GUARDS = frozenset({"no_department_tasks", "open_task_for_actor"})
+
+
+def _fits_tasks(transition: Transition, tasks: list[CaseTask], actor: Actor, case: Case) -> bool:
+    """Whether the task guards of ``transition`` would let ``actor`` fire it: 准予/不予许可 as a whole
+    only on a case without department tasks; a department's decision only where the actor may
+    decide an open task (its reviewers; a head)."""
+    if "no_department_tasks" in transition.guards and tasks:
+        return False
+    if "open_task_for_actor" in transition.guards:
+        return any(t.state == "open" and actor.has(case.center_id, "head", "reviewer", department_id=t.department_id)  # type: ignore[attr-defined]
+                   for t in tasks)
+    return True
 
 
 def _offered(case: Case, process: Process) -> Iterator[Transition]:
@@ -223,12 +248,12 @@ def _offered(case: Case, process: Process) -> Iterator[Transition]:
 
 def available_transitions_now(actor: Actor, case: Case, process: Process) -> list[Transition] | None:
     """:func:`available_transitions` when the actor's grants decide it without the database (nearly
-    always: only a reviewer's or department head's joint tasks need a read), else None."""
+    always: only what a reviewer or head may decide on a case under review needs its tasks read), else None."""
     found = []
     for t in _offered(case, process):
         role = _role_now(actor, case, t)
-        if role is _UNDECIDED:
-            return None
+        if role is _UNDECIDED or (role and _TASK_GUARDS.intersection(t.guards)):
+            return None  # the case's department tasks decide
         if role:
             found.append(t)
     return found
