@@ -714,3 +714,26 @@ def test_only_the_receiving_side_is_offered_to_sign_for_a_hand_over(web_server: 
     expect(row.locator("button[data-receive]")).to_have_count(0)  # signed: the page shows who and when
     expect(row.locator("td[data-label=签收]")).to_contain_text("2")
     expect(row).not_to_contain_text("待签收")
+
+
+def test_the_applicant_reads_what_to_bring_at_the_top_of_the_case(web_server: str, browser_page: Any, api: Api) -> None:
+    """After 一次性告知 the case page opens with the list of what is missing and the clerk's words,
+    before anything else, on a phone too; once supplied, it is gone."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.submit(user="zhangsan", data={**COMPANY, "enterpriseName": "连州市补齐示例有限公司"})
+    api.act("lz-clerk", case, "request_materials", comment="章程缺全体股东签字页",
+            data={"missing": [{"name": "公司章程", "reason": "缺全体股东签字页"}, {"name": "住所使用证明"}]})
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
+    due = page.locator("#correction-due")
+    expect(due.locator("li")).to_have_text(["公司章程（缺全体股东签字页）", "住所使用证明"])
+    expect(due).to_contain_text("窗口说明：章程缺全体股东签字页")
+    expect(due).to_contain_text("点击“补齐材料”")
+    assert due.bounding_box()["y"] < page.locator(".case-layout").bounding_box()["y"]  # above the facts and actions
+    api.act("zhangsan", case, "supply", data={"address": "连州市连州镇北湖路2号"})
+    page.reload()
+    expect(page.locator("#case-state")).to_be_visible()
+    expect(page.locator("#correction-due")).to_have_count(0)

@@ -214,6 +214,8 @@ export async function caseView({ page, params, user, isCurrent }) {
   const mainCol = h("div", { class: "case-main" });
   const sideCol = h("div", { class: "case-side" });
   layout.append(mainCol, sideCol);
+  const correction = waitingCorrection(c, staffHere);
+  if (correction) page.append(correction); // first on any screen: what the applicant must still bring
   page.append(layout);
 
   // facts
@@ -290,6 +292,21 @@ function explanation(c) {
     }
   });
   return box;
+}
+
+/** While the case waits for what the one-time notice (一次性告知) asked for: that list, the clerk's
+ * words and what to do, from the notice's event (null once the case has moved on). */
+function waitingCorrection(c, staff) {
+  const asked = (c.events || []).filter((e) => e.action === "request_materials").pop();
+  if (!asked || asked.toState !== c.state) return null;
+  const changes = asked.changes || {};
+  const missing = (changes.params || {}).missing || changes.missing || [];
+  return h("section", { class: "card correction-due", id: "correction-due", role: "status" },
+    h("h2", null, "需补齐的材料（一次性告知）"),
+    missing.length ? h("ul", null, missing.map((m) => h("li", null, `${m.name || ""}${m.reason ? `（${m.reason}）` : ""}`))) : null,
+    asked.comment ? h("p", null, `窗口说明：${asked.comment}`) : null,
+    h("p", { class: "muted" }, `${fmt.datetime(asked.at)} 由窗口一次性告知。`,
+      staff ? "等待申请人补齐。" : "请在下方“补充材料”中上传，或修改申报内容，然后点击“补齐材料”。"));
 }
 
 function changesText(changes) {
