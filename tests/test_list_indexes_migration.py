@@ -14,7 +14,6 @@ from core.services import stats
 from core.plumbing.db import tortoise_config
 from core.plumbing.models import Case, Center, Department, Item, ItemVersion, User
 
-from .test_case_flags_migration import empty_database  # noqa: F401  (a database of its own)
 
 pytestmark = pytest.mark.anyio
 
@@ -45,8 +44,8 @@ async def index_columns(table: str) -> set[tuple[str, ...]]:
     return {tuple(c for _, c in sorted(cols)) for cols in found.values()}
 
 
-async def test_upgrade_adds_the_list_indexes_and_backfills_the_summary(empty_database):  # noqa: F811
-    config = tortoise_config(empty_database)
+async def test_upgrade_adds_the_list_indexes_and_backfills_the_summary(cli_db):
+    config = tortoise_config(cli_db)
     await migrate(config=config, target="core.0007_decisions")
     await Tortoise.init(config=config)
     try:

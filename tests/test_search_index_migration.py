@@ -9,7 +9,6 @@ import uuid
 
 import pytest
 from tortoise import Tortoise
-from tortoise.connection import get_connection
 from tortoise.migrations.api import migrate
 from tortoise.transactions import in_transaction
 
@@ -20,7 +19,6 @@ from core.plumbing.search_index import SEARCH_EXPRESSIONS, has_search_indexes, i
 from core.services import case_search
 
 from .conftest import IS_POSTGRES, TEST_DATABASE
-from .test_case_flags_migration import empty_database  # noqa: F401  (a database of its own)
 
 pytestmark = pytest.mark.anyio
 
@@ -34,8 +32,8 @@ async def plan(sql: str, args: list) -> str:
     return "\n".join(r["QUERY PLAN"] for r in found)
 
 
-async def test_upgrade_adds_the_trigram_indexes(empty_database):  # noqa: F811
-    config = tortoise_config(empty_database)
+async def test_upgrade_adds_the_trigram_indexes(cli_db):
+    config = tortoise_config(cli_db)
     await migrate(config=config, target="core.0012_rating_channel")
     await Tortoise.init(config=config)
     try:

@@ -12,7 +12,6 @@ from tortoise.connection import get_connection
 from core.plumbing.db import is_up_to_date, tortoise_config, upgrade
 
 from .conftest import IS_POSTGRES
-from .test_case_flags_migration import empty_database  # noqa: F401  (a database of its own)
 
 pytestmark = pytest.mark.anyio
 
@@ -25,8 +24,8 @@ async def _run(config: dict, sql: str) -> None:
         await Tortoise.close_connections()
 
 
-async def test_only_a_database_with_every_migration_and_index_is_up_to_date(empty_database):  # noqa: F811
-    config = tortoise_config(empty_database)
+async def test_only_a_database_with_every_migration_and_index_is_up_to_date(cli_db):
+    config = tortoise_config(cli_db)
     assert not await is_up_to_date(config)  # no table yet
     await upgrade(config)
     await Tortoise.close_connections()
@@ -47,10 +46,10 @@ async def test_only_a_database_with_every_migration_and_index_is_up_to_date(empt
         assert await is_up_to_date(config)
 
 
-async def test_the_check_imports_no_migration_and_a_missing_package_asks_for_the_upgrade(empty_database, monkeypatch):  # noqa: F811
+async def test_the_check_imports_no_migration_and_a_missing_package_asks_for_the_upgrade(cli_db, monkeypatch):
     import sys
 
-    config = tortoise_config(empty_database)
+    config = tortoise_config(cli_db)
     await upgrade(config)
     await Tortoise.close_connections()
     for name in [n for n in sys.modules if n.startswith("core.plumbing.migrations.")]:
