@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import re
-import subprocess
-import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from core.faces.cli import make_parser
-from tests.cli import GOVHALL, ROOT, free_port, run
+from tests.cli import ROOT, free_port, run, serving
 from tests.helpers import center_doc
+
 
 def test_db_upgrade_is_idempotent(cli_db):
     first = run(["db", "upgrade"], cli_db)
@@ -118,29 +114,6 @@ def test_serve_answers_centers_over_tcp(cli_db):
         mine = ask("lisi", "{ myCases(first: 20) { edges { node { state availableActions } } } }")
         waiting = [e["node"] for e in mine["myCases"]["edges"] if e["node"]["state"] == "supplementing"]
         assert "supply" in waiting[0]["availableActions"]
-
-
-@contextlib.contextmanager
-def serving(url: str) -> Iterator[int]:
-    """`govhall serve` on ``url``, yielding its port once /healthz answers (at most a minute); then stopped."""
-    port = free_port()
-    env = {**os.environ, "GOVHALL_DATABASE_URL": url, "GOVHALL_SWEEP_SECONDS": "0"}
-    server = subprocess.Popen(GOVHALL + ["serve", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json() == {"status": "ok"}
-                break
-            except httpx.TransportError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"server did not start: {server.stderr.read() if server.poll() is not None else 'timeout'}")
-                time.sleep(0.3)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def test_serve_upgrades_a_new_database_before_answering(cli_db):

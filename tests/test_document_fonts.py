@@ -10,13 +10,12 @@ import sys
 import time
 from typing import Any
 
-import httpx
 import pytest
 
 from core.plumbing.models import Document
 from core.services.documents import fonts, rendering
 from core.services.documents.fonts import NoChineseFont, chinese_font_families
-from tests.cli import GOVHALL, ROOT, free_port
+from tests.cli import ROOT, serving
 from tests.hall import CaseDriver, build_hall
 from tests.helpers import pdf_text
 from tests.test_document_rendering import accepted, make_due
@@ -46,15 +45,21 @@ async def drive(app, govhall, gql):
     return CaseDriver(gql, await build_hall(govhall, gql))
 
 
-async def test_without_a_chinese_font_a_notice_waits_and_says_what_to_install(drive, govhall, monkeypatch):
+async def notice_tried_without_font(drive: CaseDriver, govhall: Any, monkeypatch: Any) -> tuple[dict, dict, Document]:
+    """A case accepted, its acceptance notice tried once on a machine without a Chinese font."""
     def none_here() -> None:
         raise NoChineseFont()
 
     monkeypatch.setattr(fonts, "require_chinese_font", none_here)
-    _, notice = await accepted(drive)
+    case, notice = await accepted(drive)
     row = await Document.get(public_id=notice["id"])
     await rendering.claim(document_id=row.id)
     assert await rendering.render_claimed(govhall, row.id) == "pending"  # retried later, the number kept
+    return case, notice, row
+
+
+async def test_without_a_chinese_font_a_notice_waits_and_says_what_to_install(drive, govhall, monkeypatch):
+    _, _, row = await notice_tried_without_font(drive, govhall, monkeypatch)
     waiting = await Document.get(id=row.id)
     assert not waiting.content and waiting.state == "pending" and waiting.number == row.number
     assert "服务器未安装中文字体" in waiting.last_error and "fonts-wqy-microhei" in waiting.last_error
@@ -67,21 +72,12 @@ async def test_without_a_chinese_font_a_notice_waits_and_says_what_to_install(dr
 
 
 def test_serve_says_at_start_that_documents_cannot_be_printed(tmp_path, without_fonts):
-    port = free_port()
-    env = {**without_fonts, "GOVHALL_DATABASE_URL": f"sqlite://{tmp_path / 'fonts.sqlite3'}", "GOVHALL_SWEEP_SECONDS": "0"}
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(GOVHALL + ["serve", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT, text=True)
-    try:
+    with serving(f"sqlite://{tmp_path / 'fonts.sqlite3'}", env=without_fonts, output=log):  # it serves all the same
         deadline = time.monotonic() + 60
         while "服务器未安装中文字体" not in log.read_text("utf-8"):  # the render worker asks fontconfig once started
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text("utf-8")[-2000:]
+            assert time.monotonic() < deadline, log.read_text("utf-8")[-2000:]
             time.sleep(0.2)
-        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200  # it serves all the same
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     assert "apt-get install fonts-wqy-microhei" in log.read_text("utf-8")
 
 
@@ -89,14 +85,7 @@ PROBLEMS = "query($id: ID!) { case(id: $id) { documents { kind status problem } 
 
 
 async def test_the_centers_staff_read_why_a_notice_waits_the_applicant_does_not(drive, govhall, monkeypatch):
-    def none_here() -> None:
-        raise NoChineseFont()
-
-    monkeypatch.setattr(fonts, "require_chinese_font", none_here)
-    case, notice = await accepted(drive)
-    row = await Document.get(public_id=notice["id"])
-    await rendering.claim(document_id=row.id)
-    await rendering.render_claimed(govhall, row.id)
+    case, notice, row = await notice_tried_without_font(drive, govhall, monkeypatch)
 
     def problem(user: str) -> Any:
         async def ask() -> Any:

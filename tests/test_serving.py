@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from core.faces.serving import bind_socket, loaded_config, uvicorn_config
-from tests.cli import GOVHALL, ROOT, free_port
+from tests.cli import GOVHALL, ROOT, free_port, serving
 
 pytestmark = pytest.mark.anyio
 
@@ -108,24 +108,11 @@ def test_the_supervisor_replaces_a_worker_that_dies(tmp_path):
 
 def _request_lines(tmp_path, log_requests: str) -> list[str]:
     """The lines `govhall serve --log-level info` wrote about one GET /healthz."""
-    port = free_port()
-    env = {**os.environ, "GOVHALL_DATABASE_URL": f"sqlite://{tmp_path / f'log{log_requests}.sqlite3'}",
-           "GOVHALL_SWEEP_SECONDS": "0", "GOVHALL_LOG_REQUESTS": log_requests}
-    process = subprocess.Popen(GOVHALL + ["serve", "--port", str(port), "--log-level", "info"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=30)
-    return [line for line in output.splitlines() if "/healthz" in line]
+    output = tmp_path / f"serve{log_requests}.log"
+    with serving(f"sqlite://{tmp_path / f'log{log_requests}.sqlite3'}", log_level="info", output=output,
+                 env={**os.environ, "GOVHALL_LOG_REQUESTS": log_requests}):
+        pass  # serving() asked /healthz once it answered
+    return [line for line in output.read_text("utf-8").splitlines() if "/healthz" in line]
 
 
 @pytest.mark.slow

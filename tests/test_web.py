@@ -126,16 +126,16 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture
-def browser_page(web_server: str) -> Iterator[Any]:
-    """A fresh Chromium page at 1280 px (Chinese locale); fails the test on any uncaught page error."""
+@contextmanager
+def chromium_page(locale: str = "zh-CN") -> Iterator[Any]:
+    """A fresh Chromium page at 1280 px in a browser of ``locale``; fails the test on any uncaught page error."""
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, f"--lang={locale}"])
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
             context.set_default_timeout(20_000)
             page = context.new_page()
             page.on("pageerror", lambda e: errors.append(str(e)))
@@ -143,6 +143,13 @@ def browser_page(web_server: str) -> Iterator[Any]:
         finally:
             browser.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def browser_page(web_server: str) -> Iterator[Any]:
+    """A fresh Chromium page at 1280 px (Chinese locale); fails the test on any uncaught page error."""
+    with chromium_page() as page:
+        yield page
 
 
 def at(path: str) -> str:

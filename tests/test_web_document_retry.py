@@ -38,7 +38,7 @@ def test_a_failed_document_is_explained_and_rendered_again(web_server: str, demo
     page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
     item = page.locator("ul.documents li[data-kind=acceptance_notice]")
     expect(item).to_have_attribute("data-status", "failed")
-    expect(item).to_contain_text("生成失败，请联系办件窗口重新出具")
+    expect(item).to_contain_text("生成失败：字体缺失")  # the center's staff read why (IssuedDocument.problem)
     expect(page.locator("ul.documents")).not_to_contain_text("null")
     page.screenshot(path=str(tmp_path / "screens-case-failed.png"), full_page=True)
     item.locator("button.doc-retry").click()

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.test_materials import make_pdf
-from tests.test_web import CHROMIUM, CHROMIUM_ARGS, login, web_server  # noqa: F401
+from tests.test_web import chromium_page, login, web_server  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,20 +22,8 @@ ENGLISH = ("Choose", "No file", "chosen")
 @pytest.fixture
 def english_page(web_server: str) -> Iterator[Any]:
     """A Chromium page in an English browser (en-US); fails the test on any uncaught page error."""
-    from playwright.sync_api import sync_playwright
-
-    errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, "--lang=en-US"])
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-            context.set_default_timeout(20_000)
-            page = context.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            yield page
-        finally:
-            browser.close()
-    assert not errors, errors
+    with chromium_page("en-US") as page:
+        yield page
 
 
 def _looks_chinese(page: Any, picker: Any) -> None:
@@ -61,8 +49,6 @@ def test_material_upload_in_an_english_browser(web_server: str, english_page: An
     assert page.evaluate("navigator.language") == "en-US"
     application = tmp_path / "公司登记申请书.pdf"
     application.write_bytes(make_pdf("公司登记申请书"))
-    articles = tmp_path / "公司章程.pdf"
-    articles.write_bytes(make_pdf("公司章程"))
 
     login(page, base, "zhangsan")
     page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply")
@@ -82,11 +68,27 @@ def test_material_upload_in_an_english_browser(web_server: str, english_page: An
     expect(row.locator(".chip-file")).to_contain_text("公司登记申请书.pdf")
     expect(picker.locator(".file-status")).to_have_text("未选择文件")  # the upload is listed in the row, with 移除
 
-    # the keyboard: Tab reaches the input, Space opens the chooser
+
+
+def test_the_keyboard_reaches_a_material_input_and_opens_the_chooser(web_server: str, english_page: Any, tmp_path: Path) -> None:
+    """Tab reaches the native input under the Chinese button, Space opens the browser's chooser (one
+    chooser per page: Chromium may ignore a second one opened right after the first closed)."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, english_page
+    page.bring_to_front()
+    articles = tmp_path / "公司章程.pdf"
+    articles.write_bytes(make_pdf("公司章程"))
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply")
     other = page.locator(".material-row[data-material=m02]")
-    row.locator(".chip-file button").focus()  # 移除, the last control of the row before
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == other.locator("input[type=file]").get_attribute("id")
+    wanted = other.locator("input[type=file]").get_attribute("id")
+    page.locator(".material-row[data-material=m01] input[type=file]").focus()  # the material before it
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == wanted:
+            break
+    assert page.evaluate("document.activeElement.id") == wanted, "Tab never reached the input"
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(str(articles))
