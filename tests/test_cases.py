@@ -246,6 +246,7 @@ async def test_a_result_goes_in_person_only_to_the_applicant_or_under_a_power_of
     result = await drive.act("pick1", case, "deliver", data=stranger)
     assert codes(result) == ["receiver.not_applicant"] and result["errors"][0]["path"] == "/proxy"
     assert "授权委托书" in result["errors"][0]["message"] and "王五" in result["errors"][0]["message"]
+    assert "data." not in result["errors"][0]["message"] and "proxy" not in result["errors"][0]["message"]
     assert (await drive.get("pick1", case))["state"] == "approved"
     case = await drive.ok("pick1", case, "deliver", data={**stranger, "proxy": True})
     assert case["state"] == "delivered" and case["events"][-1]["changes"]["params"]["proxy"] is True

@@ -86,6 +86,7 @@ async def test_accept_with_a_main_material_missing_is_refused(drive):
     assert codes(refused) == ["material.missing_main"]
     (error,) = refused["errors"]
     assert error["path"] == "/received" and "“申请书”" in error["message"] and "营业执照" not in error["message"]
+    assert "data." not in error["message"] and "收件登记" in error["message"]  # the clerk's words, not the API's
     # nothing changed, nothing issued, nothing recorded
     stored = await Case.get(id=int(case["id"]))
     assert (stored.state, stored.version, stored.accepted_at) == ("submitted", case["version"], None)

@@ -143,7 +143,7 @@ async def pickup_recorded(ctx: TransitionContext) -> list[UserError]:
             errors.append(UserError(
                 "receiver.not_applicant",
                 f"领取人“{receiver}”不是申请人或申请中登记的人员：请核验申请人签署的授权委托书和代领人身份证，"
-                "确认凭委托书代领（data.proxy: true）后再出件",
+                "勾选“领取人非申请人：已核验授权委托书及代领人身份证”后再出件",
                 "/proxy",
             ))
     if method == "courier" and not str(ctx.params.get("trackingNumber", "")).strip():

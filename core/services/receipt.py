@@ -110,7 +110,7 @@ async def materials_received(ctx: TransitionContext) -> list[UserError]:
     names = "、".join(f"“{m['name']}”" for m in missing)
     return [UserError(
         "material.missing_main",
-        f"主件{names}既未上传也未在窗口收取，不能受理：收取后请登记（data.received），或一次性告知补齐、退回",
+        f"主件{names}既未上传也未在窗口收取，不能受理：收取后请在“收件登记”中勾选，或一次性告知补齐、退回",
         "/received",
     )]
 

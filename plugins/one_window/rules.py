@@ -42,9 +42,9 @@ def checklist_errors(definition: Mapping[str, Any], ticked: Any, originals_check
             errors.append(UserError("enum", f"本事项没有编码为“{code}”的审查要点", f"/checklist/{i}"))
     for point in points:
         if point["code"] not in ticked:
-            errors.append(UserError("checklist", f"未勾选审查要点：{point['text']}（编码 {point['code']}，请在 data.checklist 中列出）", "/checklist"))
+            errors.append(UserError("checklist", f"未勾选审查要点：{point['text']}", "/checklist"))
     if needs_originals_check(definition) and originals_checked is not True:
-        errors.append(UserError("originals", "请核对原件与复印件是否一致，并勾选“原件与复印件核对”（data.originalsChecked: true）", "/originalsChecked"))
+        errors.append(UserError("originals", "请核对原件与复印件是否一致，并勾选“原件与复印件核对”", "/originalsChecked"))
     return errors
 
 

@@ -47,6 +47,9 @@ async def test_the_one_window_story(drive):
     # the clerk checks it against the checklist, records what the counter received, accepts: the clock starts
     unticked = await drive.act("clerk1", case, "accept")
     assert codes(unticked) == ["checklist", "checklist", "originals"]
+    # the clerk reads these under the form: plain Chinese, no API names (data.checklist, c1)
+    for error in unticked["errors"]:
+        assert "data." not in error["message"] and "c1" not in error["message"] and "编码" not in error["message"]
     received = [{"material": "m1", "form": "original", "count": 1}, {"material": "m2", "form": "copy", "count": 1}]
     case = await drive.ok("clerk1", case, "accept", data={**CHECKED, "received": received})
     assert case["state"] == "under_review" and case["kind"] == "supplement" and case["acceptedAt"]
@@ -150,7 +153,8 @@ async def test_accept_needs_every_checklist_point(drive):
     nothing = await drive.act("clerk1", case, "accept")
     assert codes(nothing) == ["checklist", "checklist", "originals"]
     assert {e["message"].split("（")[0] for e in nothing["errors"][:2]} == {"未勾选审查要点：申请书已签字", "未勾选审查要点：复印件与原件一致"}
-    assert "c1" in nothing["errors"][0]["message"] or "c1" in nothing["errors"][1]["message"]
+    # the clerk reads the point as printed on the checklist, not its code or the API's field names
+    assert all("c1" not in e["message"] and "data." not in e["message"] for e in nothing["errors"])
     unchanged = await drive.get("clerk1", case)
     assert unchanged["version"] == 1 and unchanged["state"] == "submitted" and unchanged["documents"] == []
     assert [e["action"] for e in unchanged["events"]] == ["submit"]
