@@ -102,6 +102,21 @@ async def test_a_refusal_states_its_reasons_legal_basis_and_the_applicants_right
         assert needle in text, needle
 
 
+@needs_pdftotext
+async def test_reasons_typed_with_a_full_stop_print_one_full_stop(drive):
+    """Clerks end their reasons with 。 (and sometimes the basis too): the refusal decision and the
+    return notice print each sentence with exactly one, never ``。。`` or ``第三十五条。的规定``."""
+    case = await drive.ok("rev-scjg", await accepted(drive), "refuse", comment="经营场所位于居民住宅楼内。",
+                          data={"basis": "《中华人民共和国食品安全法》第三十五条。"})
+    text = "".join((await drive.pdf("app1", document(case, "refusal_decision")["url"])).split())
+    assert "经营场所位于居民住宅楼内。根据" in text and "第三十五条的规定" in text
+    returned = await drive.ok("clerk1", await drive.submit("app1"), "return", comment="主件申请书缺失；")
+    text = "".join((await drive.pdf("app1", document(returned, "return_notice")["url"])).split())
+    assert "理由：主件申请书缺失。" in text
+    for sentence_end in ("。。", "；。", "。的规定"):
+        assert sentence_end not in text
+
+
 async def test_a_joint_refusal_lists_each_refusing_department_with_its_basis(drive):
     case = await accepted(drive, "test-joint")
     assert codes(await drive.act("rev-hbj", case, "refuse_task", comment="环评不符合要求", data={})) == ["required"]

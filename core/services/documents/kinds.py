@@ -87,6 +87,12 @@ def cn_date(value: Any, upper: bool = False) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def clause(value: Any) -> str:
+    """Free text a template follows with its own punctuation (``{{ reason|clause }}。``): without the
+    full stop, comma or semicolon the clerk may have ended it with, so the notice never prints ``。。``."""
+    return str(value or "").strip().rstrip("。．.；;，,、 \t\r\n")
+
+
 def cn_datetime(value: Any) -> str:
     """``2026年11月26日 10:30`` for a datetime, the date alone for a date."""
     d = _as_date(value)

@@ -85,6 +85,7 @@ from core.services.documents.kinds import (
     LITIGATION_MONTHS,
     RECONSIDERATION_DAYS,
     DocumentError,
+    clause,
     cn_date,
     cn_datetime,
     short_date,
@@ -331,7 +332,8 @@ class DocumentRenderer:
     core version of the same kind as ``core/<kind>.html``. Rendering PDF is serialised by a lock:
     the shared font configuration is not meant for concurrent use.
 
-    Templates get the context plus ``kind`` and ``title``; filters ``cn_date`` (``upper=True``
+    Templates get the context plus ``kind`` and ``title``; filters ``clause`` (free text without its final
+    full stop, before the template's own), ``cn_date`` (``upper=True``
     for 二〇二六年…), ``cn_datetime``, ``short_date``, ``short_datetime``; globals ``qr_svg(text)``,
     ``seal_svg(name, label)``, ``RECONSIDERATION_DAYS``, ``LITIGATION_MONTHS``; macros in
     ``_macros.html``. Blocks of ``base.html``: title, subtitle, body, signature, after.
@@ -355,6 +357,7 @@ class DocumentRenderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(
+            clause=clause,
             cn_date=cn_date,
             cn_datetime=cn_datetime,
             short_date=short_date,
