@@ -65,6 +65,20 @@ async def test_a_one_time_notice_before_acceptance_says_where_to_bring_the_mater
     assert "营业执照复印件" in text and "补正全部材料后，送交本中心受理窗口。" in text, text
 
 
+async def test_a_one_time_notice_prints_the_clerks_opinion(drive):
+    """What the clerk writes as 办理意见 with a one-time notice (where to get a form, what the copy
+    must show) is printed on the notice the applicant takes home, not only kept in the case's log."""
+    case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials", comment="营业执照复印件须加盖公章。",
+                          data={"missing": [{"name": "营业执照复印件"}]})
+    (notice,) = [d for d in case["documents"] if d["kind"] == "correction_notice"]
+    text = "".join((await drive.pdf("app1", notice["url"])).split())
+    assert "说明：营业执照复印件须加盖公章。" in text and "。。" not in text
+    plain = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
+                           data={"missing": [{"name": "营业执照复印件"}]})
+    (notice,) = [d for d in plain["documents"] if d["kind"] == "correction_notice"]
+    assert "说明：" not in await drive.pdf("app1", notice["url"])  # no opinion, no empty line for it
+
+
 async def test_supplement_case_clock_starts_when_materials_complete(drive):
     case = await drive.submit("app1")
     missing = [{"name": "营业执照复印件", "reason": "未提供"}, {"name": "法定代表人身份证复印件", "reason": "不清晰"}]

@@ -248,6 +248,7 @@ async def _document_extra(ctx: TransitionContext, kind: str) -> dict[str, Any]:
         extra["missing"] = [
             {"name": m.get("name", ""), "reason": m.get("reason", "")} for m in ctx.params.get("missing", [])
         ]
+        extra["note"] = ctx.comment or ""  # the clerk's 办理意见: what the applicant should know beyond the list
     if kind in ("return_notice", "refusal_decision", "reply_notice"):
         extra["reason"] = ctx.comment
         extra["remedy"] = remedy_for(ctx, kind)
