@@ -268,6 +268,12 @@ async def test_a_result_goes_in_person_only_to_the_applicant_or_under_a_power_of
     other = await drive.ok("clerk1", await drive.submit("app1", item="test-quick"), "finish_on_spot")
     mine = {"method": "in_person", "receiver": GOOD_DATA["companyName"], "idNumber": "11010519491231002X"}
     assert (await drive.ok("pick1", other, "deliver", data=mine))["state"] == "delivered"
+    # the legal representative the form names in its own fields (legalRepName, legalRepIdNumber)
+    rep = {**GOOD_DATA, "legalRepName": "欧阳娜娜·阿不都热合曼", "legalRepIdNumber": "440524188001010014"}
+    third = await drive.ok("clerk1", await drive.submit("app1", item="test-quick", data=rep), "finish_on_spot")
+    assert third["data"]["legalRepName"] == "欧阳娜娜·阿不都热合曼"
+    collects = {"method": "in_person", "receiver": "欧阳娜娜·阿不都热合曼", "idNumber": "440524188001010014"}
+    assert (await drive.ok("pick1", third, "deliver", data=collects))["state"] == "delivered"
 
 
 def test_the_receiver_is_matched_against_the_people_in_the_application():
@@ -284,6 +290,15 @@ def test_the_receiver_is_matched_against_the_people_in_the_application():
     assert not receiver_is_party(case, "张三", "440524188001010014")  # his name, somebody else's ID
     assert not receiver_is_party(case, "王五", "440524188001010014")
     assert receiver_is_party(case, "连州市晨光文化传播有限公司", "11010519491231002X")
+    # the shipped forms keep the legal representative and the handler in sibling fields
+    food = SimpleNamespace(applicant_name="连州市欧阳娜娜·阿不都热合曼餐饮管理有限公司", data={
+        "legalRepName": "欧阳娜娜·阿不都热合曼", "legalRepIdNumber": "11010519491231002x",
+        "handlerName": "李四", "handlerIdNumber": "440524188001010014", "platformName": "美团",
+    })
+    assert receiver_is_party(food, "欧阳娜娜·阿不都热合曼", "11010519491231002X")
+    assert receiver_is_party(food, "李四", "440524188001010014")
+    assert not receiver_is_party(food, "李四", "11010519491231002X")
+    assert not receiver_is_party(food, "美团", "11010519491231002X")
 
 
 async def test_numbers_are_unique_per_center_and_day(drive):

@@ -98,8 +98,10 @@ async def extension_days(ctx: TransitionContext) -> list[UserError]:
 
 
 def people_in(data: Any, out: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
-    """Every ``{name, idNumber}`` pair anywhere in the case data (法定代表人, 指定代表, 股东…), as
-    ``(name, ID number)``; the pickup screen (``web/views/pickup.js``) reads the data alike."""
+    """Every person anywhere in the case data (法定代表人, 指定代表, 股东, 经办人…), as ``(name, ID
+    number)``: an object's ``name`` and ``idNumber``, and sibling fields ``<x>Name`` and ``<x>IdNumber``
+    (``legalRepName``/``legalRepIdNumber`` of the shipped forms); the pickup screen
+    (``web/views/pickup.js``) reads the data alike."""
     found = [] if out is None else out
     if isinstance(data, list):
         for value in data:
@@ -108,6 +110,11 @@ def people_in(data: Any, out: list[tuple[str, str]] | None = None) -> list[tuple
         name, id_number = data.get("name"), data.get("idNumber")
         if isinstance(name, str) and isinstance(id_number, str):
             found.append((name.strip(), id_number.strip().upper()))
+        for key, number in data.items():
+            prefix = key[: -len("IdNumber")] if isinstance(key, str) and key.endswith("IdNumber") else ""
+            partner = data.get(prefix + "Name") if prefix else None
+            if isinstance(partner, str) and isinstance(number, str):
+                found.append((partner.strip(), number.strip().upper()))
         for value in data.values():
             people_in(value, found)
     return found

@@ -13,6 +13,11 @@ export function peopleIn(data, out = []) {
   if (Array.isArray(data)) data.forEach((v) => peopleIn(v, out));
   else if (data && typeof data === "object") {
     if (typeof data.name === "string" && typeof data.idNumber === "string") out.push({ name: data.name.trim(), idNumber: data.idNumber.trim().toUpperCase() });
+    // sibling fields <x>Name and <x>IdNumber (legalRepName / legalRepIdNumber), as core/services/guards.py
+    for (const [key, number] of Object.entries(data)) {
+      const partner = key.endsWith("IdNumber") && key.length > 8 ? data[`${key.slice(0, -8)}Name`] : undefined;
+      if (typeof partner === "string" && typeof number === "string") out.push({ name: partner.trim(), idNumber: number.trim().toUpperCase() });
+    }
     Object.values(data).forEach((v) => peopleIn(v, out));
   }
   return out;

@@ -1,0 +1,56 @@
+"""The pickup window recognises the legal representative a form keeps in its own fields.
+
+Most shipped forms (食品经营许可, 公共场所卫生许可, 印章刻制备案…) record the legal representative as
+``legalRepName`` and ``legalRepIdNumber`` beside each other, not as a ``{name, idNumber}`` object: the
+representative who comes to collect the licence is the applicant's own person, so the screen says so and
+hands it out without a power of attorney. Runs against the demo server of ``tests/test_web_screens.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_web import browser_page, login  # noqa: F401
+from tests.test_web_screens import Api, api, demo_db, web_server  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPRESENTATIVE, REP_ID = "欧阳娜娜·阿不都热合曼", "11010519491231002X"
+FOOD = {
+    "operatorName": "连州市欧阳娜娜·阿不都热合曼餐饮管理有限责任公司第一分公司", "uscc": "91310115591693856A",
+    "legalRepName": REPRESENTATIVE, "legalRepIdNumber": REP_ID, "legalRepMobile": "13800138000",
+    "residence": "连州市中山路1号", "premises": "连州市中山路1号", "entityType": "餐饮服务经营者",
+    "businessItems": ["热食类食品制售"], "area": 120,
+    "safetyManager": {"name": "李四", "idNumber": "440524188001010014", "mobile": "13900139000"},
+    "staffCount": 5, "seats": 40, "onlineSales": False, "procedure": "一般程序",
+    "equipment": [{"name": "冰箱", "quantity": 2, "location": "后厨"}],
+}
+RECEIVED = [{"material": code, "form": "original", "count": 1} for code in ("m01", "m03", "m04")]
+
+
+def test_the_legal_representative_in_the_forms_own_fields_collects_without_a_power_of_attorney(
+    web_server: str, browser_page: Any, api: Api  # noqa: F811
+) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.submit(item="scjg-spjyxk", data=FOOD)
+    api.act("lz-clerk", case, "accept", data={"checklist": ["c01", "c02", "c03", "c04"], "originalsChecked": True,
+                                              "received": RECEIVED})
+    api.receive("lz-scjg", api.handover("lz-clerk", case, department="scjg"))
+    api.act("lz-scjg", case, "approve", comment="符合条件，准予许可")
+    api.handover("lz-scjg", case, pickup=True)
+
+    login(page, base, "lz-pickup")
+    page.goto(f"{base}/web/#/pickup/lianzhou")
+    page.locator("#pickup-table tr", has_text=case["number"]).locator("button[data-deliver]").click()
+    page.click("#receive-result")
+    page.fill("#f-receiver", REPRESENTATIVE)
+    page.fill("#f-idNumber", REP_ID)
+    expect(page.locator("#deliver-form .check-result")).to_contain_text("领取人与申请人（申请材料中登记的人员）一致")
+    page.click("#deliver-form button[type=submit]")  # no power of attorney ticked: none is needed
+    receipt = page.locator("#pickup-receipt")
+    expect(receipt).to_contain_text(case["number"])
+    expect(receipt).to_contain_text(REPRESENTATIVE)
