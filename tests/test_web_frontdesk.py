@@ -163,3 +163,31 @@ def test_a_clerk_files_at_the_counter_as_window_acceptance(web_server: str, brow
     assert "连州市示例科技有限公司" in text
     assert "代办人" not in text and "陈敏" not in text
     page.screenshot(path=str(tmp_path / "counter-filing.png"), full_page=True)
+
+
+def test_a_clerk_who_typed_an_applicant_but_picked_none_is_stopped_not_filed_as_their_own(
+    web_server: str, browser_page: Any
+) -> None:
+    """At the counter the clerk types the applicant's name in 查找申请人 and presses 提交申请 without
+    clicking the person found: the case must not be filed as the clerk's own (it was, silently). The
+    screen asks to pick the person; once picked, the case is the applicant's, taken in at the window."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "lz-clerk")
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply")
+    expect(page.locator("form.apply-form")).to_be_visible()
+    fill_company_registration(page)
+    page.fill("#on-behalf-of", "张三")
+    expect(page.locator(".person-results button[data-person=zhangsan]")).to_be_visible()
+    page.click("button:has-text('提交申请')")
+    error = page.locator(f"form.apply-form {at('/onBehalfOf')} .field-error")
+    expect(error).to_contain_text("请在查找结果中点选申请人")
+    expect(page.locator(".success-box")).to_have_count(0)
+    page.click(".person-results button[data-person=zhangsan]")
+    expect(page.locator(".person-picked")).to_contain_text("张三")
+    page.click("button:has-text('提交申请')")
+    expect(page.locator(".success-box .case-number")).to_be_visible()
+    page.click("a:has-text('查看办件')")
+    expect(page.locator("dt:has-text('申报渠道') + dd")).to_have_text("窗口受理")
+    expect(page.locator("dt:has-text('申请人') + dd")).to_have_text("连州市示例科技有限公司")

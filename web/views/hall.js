@@ -326,6 +326,13 @@ export async function applyView({ page, params, query, user }) {
     form.clearErrors();
     formEl.querySelectorAll(":scope > .error-summary").forEach((x) => x.remove());
     if (uploader) uploader.assignPaths();
+    if (picker && picker.pending()) {
+      // a name typed in 查找申请人 but no person picked: filing now would make the case the clerk's (or agent's) own
+      const message = "请在查找结果中点选申请人；为您本人申报请清空查找框";
+      showUserErrors(formEl, [{ path: "/onBehalfOf", code: "required", message }], { prefix: "/data", summaryTitle: "请修改以下 1 处后再提交：" });
+      formEl.querySelector("#on-behalf-of").focus();
+      return;
+    }
     submit.disabled = true;
     submit.textContent = "正在提交…";
     status.textContent = "";

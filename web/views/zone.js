@@ -42,7 +42,9 @@ export function personPicker(centerCode, role, { id = "person-search", label = "
   search.addEventListener("input", find);
   show();
   const element = h("div", { class: "person-picker" }, h("label", { for: id }, label), search, list, picked);
-  return { element, value: () => (chosen ? chosen.username : null), person: () => chosen };
+  // typed but not picked: the caller must not file as if the box were empty
+  const pending = () => !chosen && search.value.trim() !== "";
+  return { element, value: () => (chosen ? chosen.username : null), person: () => chosen, pending };
 }
 
 export async function zoneView({ page, params, query, user, isCurrent }) {
