@@ -327,3 +327,25 @@ async def test_a_case_is_offered_the_decisions_its_department_tasks_allow(drive)
     joint = await drive.ok("rev-zjj", joint, "approve_task")
     assert not by_task & await offered("rev-zjj", joint)  # its task is decided
     assert by_task <= await offered("rev-fgj", joint) and by_task <= await offered("head1", joint)
+
+
+async def test_an_internal_item_is_filed_by_the_centers_staff_only(drive, govhall):
+    """A 内部事项 (the staff leave form) is the center's own: a citizen cannot file it; its staff can."""
+    import copy
+
+    from core.plumbing.models import User
+    from core.services.accounts import Actor, load_grants
+    from core.services.items import define_item, publish_item
+    from tests.hall import PERMIT
+
+    leave = {**copy.deepcopy(PERMIT), "code": "test-leave", "name": "工作人员请假单", "itemType": "内部事项"}
+    user = await User.get(username="config1")
+    config = Actor(user=user, grants=await load_grants(user))
+    await define_item(govhall, config, drive.hall.center, leave)
+    await publish_item(govhall, config, drive.hall.center, "test-leave")
+    refused = await drive.submit("app1", item="test-leave")
+    assert codes(refused) == ["internal_item"]
+    assert refused["errors"][0]["message"] == "“工作人员请假单”是中心内部事项，仅限本中心工作人员申报"
+    assert (await drive.submit("agent1", item="test-leave"))["__typename"] == "UserErrors"
+    assert (await drive.submit("clerk-other", item="test-leave"))["__typename"] == "UserErrors"  # another center's
+    assert (await drive.submit("rev-scjg", item="test-leave"))["state"] == "submitted"

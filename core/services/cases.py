@@ -367,6 +367,9 @@ def case_number(center: Center, day: str, seq: int) -> str:
     return f"{center.short_name}-{day}-{seq:06d}"
 
 
+INTERNAL_ITEM = "内部事项"
+"""The item type (``itemType``) of the center's own forms (工作人员请假单): filed by its staff only."""
+
 async def submit_case(
     govhall: GovHall,
     actor: Actor,
@@ -389,6 +392,10 @@ async def submit_case(
         raise UserErrorsException.single("enum", f"申报渠道应为：{choices}", "/channel")
     center = await cached_center(govhall, actor.config_generation, center_code)
     item = await latest_version(center, item_code, govhall, actor.config_generation)
+    if item.definition.get("itemType") == INTERNAL_ITEM and not actor.has(center.id, *STAFF_ROLES, "configurator"):
+        raise UserErrorsException.single(
+            "internal_item", f"“{item.definition['name']}”是中心内部事项，仅限本中心工作人员申报", "/item"
+        )
     process = govhall.processes.get(item.definition["process"])
     applicant, agent, clerk = user, None, None
     if on_behalf_of:

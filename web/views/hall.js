@@ -1,6 +1,6 @@
 // 办事大厅: choose a center, find an item, read its guide (办事指南), fill and submit its form.
 import { gql, session, userErrorsOf, showBanner, showUserErrors, reportError, hasQuery, hasMutation } from "../graphql.js";
-import { h, section, note, loading, seg, debounce, fmt, KIND_LABELS, hasRole } from "../ui.js";
+import { h, section, note, loading, seg, debounce, fmt, KIND_LABELS, hasRole, STAFF_ROLES } from "../ui.js";
 import { centers, center as getCenter, currentCenter, departmentName } from "../store.js";
 import { renderForm } from "../form.js";
 import { materialsUploader } from "../materials.js";
@@ -43,7 +43,10 @@ export async function hallView({ page }) {
 
 // --------------------------------------------------------------------------- items
 
-export async function itemsView({ page, params, query, isCurrent }) {
+/** 内部事项 (a staff leave form…) are the center's own: listed for its staff, not for the public. */
+export const INTERNAL_ITEM = "内部事项";
+
+export async function itemsView({ page, params, query, user, isCurrent }) {
   const [code] = params;
   const c = await getCenter(code);
   if (!c) {
@@ -85,7 +88,8 @@ export async function itemsView({ page, params, query, isCurrent }) {
     }
   }
   function show() {
-    const shown = items.filter((it) => !dept.value || it.department === dept.value);
+    const staff = hasRole(user, [...STAFF_ROLES, "configurator"], code);
+    const shown = items.filter((it) => (!dept.value || it.department === dept.value) && (staff || it.itemType !== INTERNAL_ITEM));
     if (!shown.length) {
       results.replaceChildren(note(search.value.trim() ? `没有找到与“${search.value.trim()}”相关的事项。` : "本中心暂无已发布的事项。"));
       return;
