@@ -234,7 +234,11 @@ async def test_window_clerk_files_on_behalf_of_an_applicant(drive):
     not_agent = await drive.submit("app2", behalf="app1")
     assert not_agent["__typename"] == "UserErrors" and not_agent["errors"][0]["code"] == "forbidden"
     # an agent needs a recorded agency (tests/test_frontdesk.py)
-    assert codes(await drive.submit("agent1", behalf="app1")) == ["agency.required"]
+    refused = await drive.submit("agent1", behalf="app1")
+    assert codes(refused) == ["agency.required"]
+    # the agent picked the applicant by name: no login name (app1) nor catalogue code (wts) in the answer
+    assert "app1" not in refused["errors"][0]["message"] and "wts" not in refused["errors"][0]["message"]
+    assert "授权委托书" in refused["errors"][0]["message"]
 
 
 async def test_audit_log_is_append_only_in_order(drive):

@@ -326,8 +326,10 @@ SUBMIT_CHANNELS: dict[str, str] = {"web": "网上申报", "window": "窗口受�
 """申报渠道 a case may be filed through (the item document's ``channels``, GB/T 39046 办理形式)."""
 
 
-NO_AGENCY = ("您没有代“{name}”办理的代办记录：请由申请人申请代办服务并经指派，"
-             "或随件提交申请人签署的授权委托书（材料目录编码 wts）")
+NO_AGENCY = ("您没有代该申请人办理的代办记录：请由申请人申请代办服务并经指派，"
+             "或在“授权委托书”一栏上传申请人签署的授权委托书后再提交")
+"""The agent's words: the applicant was picked by name (never a login name), the power of attorney
+goes where the form shows it (its catalogue code ``wts`` is for API clients: docs and ``code``)."""
 
 
 async def represented(
@@ -349,7 +351,7 @@ async def represented(
         return found
     if not actor.has(center.id, "agent"):
         raise Forbidden("只有代办员或窗口人员可以代为申请")
-    refused = UserErrorsException.single("agency.required", NO_AGENCY.format(name=username), "/onBehalfOf")
+    refused = UserErrorsException.single("agency.required", NO_AGENCY, "/onBehalfOf")
     found = await User.get_or_none(username=username)
     if found is None or found.id == user.id:
         raise refused
