@@ -261,6 +261,20 @@ async def test_an_immediate_item_is_finished_on_the_spot_never_promised(drive):
     assert f"法定办结期限为20个工作日，截至{cn_date(promised['legalDue'])}" in text
 
 
+async def test_a_promised_item_is_never_finished_on_the_spot_by_the_front_desk(drive):
+    """即时办结 would issue the department's licence under its seal with nobody of the department
+    deciding: a promised item is accepted, then its department decides."""
+    case = await drive.submit("app1")
+    refused = await drive.act("clerk1", case, "finish_on_spot")
+    assert codes(refused) == ["not_immediate_item"]
+    assert refused["errors"][0]["message"] == "“测试经营许可”不是即办件，不能当场办结：材料齐全的请“受理”，由承办部门审查决定"
+    await unchanged(drive, case)
+    supplement = await drive.ok("clerk1", await drive.submit("app1", item="test-quick"), "request_materials",
+                                data={"missing": [{"name": "营业执照复印件"}]})
+    supplement = await drive.ok("app1", supplement, "supply", data={"contactMobile": "13900139000"})
+    assert (await drive.ok("clerk1", supplement, "finish_on_spot"))["state"] == "approved"  # a 即办件 补办件 still is
+
+
 # --------------------------------------------------------------------------- the clock during a survey
 
 

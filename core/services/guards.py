@@ -88,6 +88,18 @@ async def not_immediate(ctx: TransitionContext) -> list[UserError]:
     return []
 
 
+async def immediate_only(ctx: TransitionContext) -> list[UserError]:
+    """Only a 即办件 is finished on the spot: a promised or joint item is decided by its department
+    after acceptance, so the front desk never issues that department's licence by itself."""
+    if ctx.item.definition.get("caseKind", "promised") != "immediate":
+        return [UserError(
+            "not_immediate_item",
+            f"“{ctx.item.name}”不是即办件，不能当场办结：材料齐全的请“受理”，由承办部门审查决定",
+            "/action",
+        )]
+    return []
+
+
 async def extension_days(ctx: TransitionContext) -> list[UserError]:
     """行政许可法第四十二条: +10 working days (a joint case: +15), approved by the head."""
     days = ctx.params.get("days")
@@ -168,5 +180,6 @@ GUARDS: dict[str, Guard] = {
     "legal_basis": legal_basis,
     "decision_content": decision_content,
     "not_immediate": not_immediate,
+    "immediate_only": immediate_only,
     "pickup_recorded": pickup_recorded,
 }

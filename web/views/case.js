@@ -237,7 +237,10 @@ export async function caseView({ page, params, user, isCurrent }) {
     : note("暂未出具文书。")));
 
   // actions
-  const actions = c.actions || (c.availableActions || []).map((a) => ({ action: a, label: ACTION_LABELS[a] || a, commentRequired: false, editsData: false }));
+  const offered = c.actions || (c.availableActions || []).map((a) => ({ action: a, label: ACTION_LABELS[a] || a, commentRequired: false, editsData: false }));
+  // 即时办结 only for a 即办件 (the server refuses it for others: their department decides)
+  const promisedItem = item && item.elements && item.elements.caseKind && item.elements.caseKind !== "immediate";
+  const actions = offered.filter((a) => !(promisedItem && a.action === "finish_on_spot"));
   if (actions.length) mainCol.append(actionPanel(c, actions, item, { staff: staffHere }));
 
   // hand-overs between the front desk, the back office and the pickup window (one-window centers)

@@ -1,0 +1,32 @@
+"""The front desk's buttons on a new case: 即时办结 only for a 即办件.
+
+A promised item (企业注销登记) is accepted and decided by its department: the clerk is not offered
+即时办结, which would issue the department's licence at the counter. Runs against the demo server of
+``tests/test_web_screens.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_web import browser_page, login  # noqa: F401
+from tests.test_web_screens import CANCELLATION, Api, api, demo_db, web_server  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_finish_on_the_spot_is_offered_for_immediate_items_only(web_server: str, browser_page: Any, api: Api) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    promised = api.submit(item="scjg-qyzxdj", data={**CANCELLATION, "enterpriseName": "连州市按钮示例有限公司"})
+    immediate = api.submit()  # 有限责任公司设立登记, a 即办件
+    login(page, base, "lz-clerk")
+    page.goto(f"{base}/web/#/case/lianzhou/{promised['id']}")
+    expect(page.locator("button[data-action=accept]")).to_be_visible()
+    expect(page.locator("button[data-action=request_materials]")).to_be_visible()
+    expect(page.locator("button[data-action=finish_on_spot]")).to_have_count(0)
+    page.goto(f"{base}/web/#/case/lianzhou/{immediate['id']}")
+    expect(page.locator("button[data-action=finish_on_spot]")).to_be_visible()
