@@ -115,6 +115,7 @@ async def test_joint_case_finishes_only_when_all_three_departments_are_done(driv
     assert "joint_notice" in kinds_of_documents(case)
     whole = await drive.act("head1", case, "approve")
     assert whole["__typename"] == "UserErrors" and whole["errors"][0]["code"] == "joint_case"
+    assert "approve_task" not in whole["errors"][0]["message"] and "本部门审批通过（联办件）" in whole["errors"][0]["message"]
     outsider = await drive.act("rev-gaj", case, "approve_task")
     assert outsider["__typename"] == "UserErrors"
     case = await drive.ok("rev-zjj", case, "approve_task")

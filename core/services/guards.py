@@ -47,7 +47,7 @@ async def something_supplied(ctx: TransitionContext) -> list[UserError]:
 async def no_department_tasks(ctx: TransitionContext) -> list[UserError]:
     """A joint case is decided department by department, not in one go."""
     if await case_tasks(ctx.case):
-        return [UserError("joint_case", "联办件须由各部门分别审批（approve_task / refuse_task）", None)]
+        return [UserError("joint_case", "联办件须由各部门分别审批：请使用“本部门审批通过（联办件）”或“本部门不予通过（联办件）”", None)]
     return []
 
 
