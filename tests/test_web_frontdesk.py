@@ -191,3 +191,28 @@ def test_a_clerk_who_typed_an_applicant_but_picked_none_is_stopped_not_filed_as_
     page.click("a:has-text('查看办件')")
     expect(page.locator("dt:has-text('申报渠道') + dd")).to_have_text("窗口受理")
     expect(page.locator("dt:has-text('申请人') + dd")).to_have_text("连州市示例科技有限公司")
+
+
+def test_a_walk_in_applicants_unsent_form_never_fills_the_next_ones(web_server: str, browser_page: Any) -> None:
+    """The counter's computer keeps the unsent form per applicant filed for (``?for=``): the next
+    walk-in's form opens empty, not with the previous applicant's answers; and a clerk who has not
+    named the applicant yet gets no earlier answers either."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "lz-clerk")
+    name = page.locator(at("/enterpriseName") + " input")
+    restored = page.locator("form.apply-form .note-info", has_text="已恢复")
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply?for=zhangsan&forName=%E5%BC%A0%E4%B8%89")
+    name.fill("连州市张三的公司")
+    page.wait_for_timeout(800)  # the draft is kept half a second after typing
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply?for=lisi&forName=%E6%9D%8E%E5%9B%9B")
+    expect(page.locator(".person-picked")).to_contain_text("李四")
+    expect(name).to_have_value("")
+    expect(restored).to_have_count(0)
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply")
+    expect(page.locator("form.apply-form")).to_be_visible()
+    expect(name).to_have_value("")
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply?for=zhangsan&forName=%E5%BC%A0%E4%B8%89")
+    expect(name).to_have_value("连州市张三的公司")  # the same applicant's form comes back
+    expect(restored).to_be_visible()

@@ -220,9 +220,15 @@ export async function guideView({ page, params }) {
 
 // --------------------------------------------------------------------------- apply
 
-function draftKey(centerCode, code) {
+/**
+ * Where the unsent form is kept: per user, and for a clerk or agent filing for someone (`?for=`) per
+ * applicant too, so one walk-in's answers never fill the next one's form. `null`: keep none (a clerk or
+ * agent who has not named the applicant yet may be filing for anybody).
+ */
+function draftKey(centerCode, code, { forUser = null, filesForOthers = false } = {}) {
   const user = session.user ? session.user.username : "anonymous";
-  return `govhall.draft.${user}.${centerCode}.${code}`;
+  if (filesForOthers && !forUser) return null;
+  return forUser ? `govhall.draft.${user}.for.${forUser}.${centerCode}.${code}` : `govhall.draft.${user}.${centerCode}.${code}`;
 }
 
 export async function applyView({ page, params, query, user }) {
@@ -259,8 +265,10 @@ export async function applyView({ page, params, query, user }) {
     page.append(note(`该事项的表单无法显示：${error.message}`, "error"));
     return;
   }
-  const key = draftKey(centerCode, code);
-  const saved = localStorage.getItem(key);
+  const forUser = query && query.get("for");
+  const filesForOthers = hasRole(user, ["clerk", "head", "agent"], centerCode);
+  const key = draftKey(centerCode, code, { forUser, filesForOthers });
+  const saved = key ? localStorage.getItem(key) : null;
   const restoreNote = h("div");
   if (saved) {
     try {
@@ -276,7 +284,6 @@ export async function applyView({ page, params, query, user }) {
   // window clerk comes here with ?for= after registering a walk-in party (hall_floor), or names the
   // applicant here. A clerk's or head's filing for an applicant is 窗口受理 (channel window): they
   // take it in, they are no 代办人; left empty, they file for themselves, as anyone may
-  const forUser = query && query.get("for");
   const atCounter = hasRole(user, ["clerk", "head"], centerCode);
   const isAgent = hasRole(user, ["agent"], centerCode) || atCounter;
   const picker = isAgent && c && (c.plugins || []).includes("enterprise_zone")
@@ -308,7 +315,7 @@ export async function applyView({ page, params, query, user }) {
   );
   const saveDraft = debounce(() => {
     try {
-      localStorage.setItem(key, JSON.stringify(form.getValue()));
+      if (key) localStorage.setItem(key, JSON.stringify(form.getValue()));
     } catch {
       /* storage full or disabled: drafts are a convenience */
     }
@@ -366,7 +373,7 @@ export async function applyView({ page, params, query, user }) {
         return;
       }
       const created = data.submitCase;
-      localStorage.removeItem(key);
+      if (key) localStorage.removeItem(key);
       const done = h("section", { class: "card success-box", role: "status" },
         h("h2", null, "提交成功"),
         h("p", null, "办件编号：", h("strong", { class: "case-number" }, created.number)),
