@@ -203,8 +203,9 @@ async def test_unknown_action_lists_the_allowed_ones(drive):
     result = await drive.act("clerk1", case, "fly_to_the_moon")
     (error,) = result["errors"]
     assert error["code"] == "unknown_action"
-    for allowed in ("accept", "return", "request_materials", "reply", "finish_on_spot"):
+    for allowed in ("accept", "return", "request_materials", "reply"):
         assert allowed in error["message"]
+    assert "finish_on_spot" not in error["message"]  # a promised item is not finished on the spot
     # an action of the process that does not fit the case's state is named as the clerk knows it
     (error,) = (await drive.act("clerk1", case, "approve", comment="同意"))["errors"]
     assert error["code"] == "unknown_action" and "不能执行“准予许可（approve）”" in error["message"], error
@@ -354,3 +355,11 @@ async def test_an_internal_item_is_filed_by_the_centers_staff_only(drive, govhal
     assert (await drive.submit("agent1", item="test-leave"))["__typename"] == "UserErrors"
     assert (await drive.submit("clerk-other", item="test-leave"))["__typename"] == "UserErrors"  # another center's
     assert (await drive.submit("rev-scjg", item="test-leave"))["state"] == "submitted"
+
+
+async def test_only_a_case_of_an_immediate_item_is_offered_to_finish_on_the_spot(drive):
+    promised = await drive.submit("app1")
+    assert "finish_on_spot" not in (await drive.get("clerk1", promised))["availableActions"]
+    assert "accept" in (await drive.get("clerk1", promised))["availableActions"]
+    quick = await drive.submit("app1", item="test-quick")
+    assert "finish_on_spot" in (await drive.get("clerk1", quick))["availableActions"]

@@ -237,13 +237,8 @@ export async function caseView({ page, params, user, isCurrent }) {
     : note("暂未出具文书。")));
 
   // actions
-  const offered = c.actions || (c.availableActions || []).map((a) => ({ action: a, label: ACTION_LABELS[a] || a, commentRequired: false, editsData: false }));
-  // 即时办结 only for a 即办件 (the server refuses it for others: their department decides)
-  const promisedItem = item && item.elements && item.elements.caseKind && item.elements.caseKind !== "immediate";
-  // a joint item is decided department by department (本部门审批), any other in one go (准予/不予许可)
-  const joint = item && item.elements && Array.isArray(item.elements.jointDepartments) && item.elements.jointDepartments.length > 0;
-  const wrongWay = item && item.elements ? (joint ? ["approve", "refuse"] : ["approve_task", "refuse_task"]) : [];
-  const actions = offered.filter((a) => !(promisedItem && a.action === "finish_on_spot") && !wrongWay.includes(a.action));
+  // the server offers only what the case allows (即时办结 for a 即办件, 本部门审批 on a joint case)
+  const actions = c.actions || (c.availableActions || []).map((a) => ({ action: a, label: ACTION_LABELS[a] || a, commentRequired: false, editsData: false }));
   if (actions.length) mainCol.append(actionPanel(c, actions, item, { staff: staffHere }));
 
   // hand-overs between the front desk, the back office and the pickup window (one-window centers)
