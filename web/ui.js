@@ -202,6 +202,26 @@ export function loading(text = "正在加载…") {
   return h("p", { class: "loading", role: "status" }, text);
 }
 
+/**
+ * A JSON.parse failure in Chinese, for people who pasted or chose a file: where (line and column, when
+ * the browser says the position) and what usually causes it. Never the browser's English message.
+ */
+export function jsonProblem(error, text) {
+  if (!String(text || "").trim()) return "内容为空：请选择文件或粘贴其内容";
+  const m = /position (\d+)/.exec(String(error && error.message));
+  const hint = "常见原因：缺少引号、逗号或括号，用了中文标点（“ ” ， ：），或最后一项后多了逗号";
+  if (!m) {
+    return /end of (JSON )?input|unterminated|unexpected end/i.test(String(error && error.message))
+      ? `内容不完整：结尾缺少括号或引号（${hint}）`
+      : `格式有误（${hint}）`;
+  }
+  const pos = Number(m[1]);
+  const before = String(text).slice(0, pos);
+  const line = before.split("\n").length;
+  const col = pos - before.lastIndexOf("\n");
+  return `第 ${line} 行第 ${col} 列附近格式有误（${hint}）`;
+}
+
 /** Encodes one segment of a hash route. */
 export function seg(value) {
   return encodeURIComponent(String(value));

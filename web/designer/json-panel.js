@@ -1,7 +1,7 @@
 // The advanced view: the item document as JSON text. A syntax error is shown at its line and column;
 // the server's errors (JSON pointers) are shown at the line of the field they concern.
 
-import { h, debounce } from "../ui.js";
+import { h, debounce, jsonProblem } from "../ui.js";
 
 function escape(part) {
   return String(part).replace(/~/g, "~0").replace(/\//g, "~1");
@@ -41,17 +41,6 @@ export function lineOf(map, pointer) {
   }
 }
 
-/** "第 3 行第 5 列" for a JSON.parse error, when the browser says where. */
-function syntaxErrorText(error, text) {
-  const m = /position (\d+)/.exec(error.message);
-  if (!m) return error.message;
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
-  const line = before.split("\n").length;
-  const col = pos - before.lastIndexOf("\n");
-  return `第 ${line} 行第 ${col} 列附近：${error.message}`;
-}
-
 /** {el, sync(), parse(), lineFor(pointer)}: `onDocument(doc)` gets every valid edit. */
 export function createJsonPanel(state, onDocument) {
   const editor = h("textarea", { id: "cfg-doc", class: "code editor", spellcheck: "false", rows: 30, "aria-label": "事项 JSON 文档", "aria-describedby": "cfg-parse" });
@@ -64,7 +53,7 @@ export function createJsonPanel(state, onDocument) {
     try {
       return { doc: JSON.parse(text) };
     } catch (error) {
-      return { error: `JSON 格式错误，${syntaxErrorText(error, text)}` };
+      return { error: `JSON 格式错误：${jsonProblem(error, text)}` };
     }
   }
 

@@ -3,7 +3,7 @@
 // accounts (add, posts, department, reset password, deactivate). Departments and windows are added
 // and changed here (saveDepartment, saveWindow) as well as by the center file.
 import { gql } from "../graphql.js";
-import { h, note, fmt, pad, hasRole, ROLE_LABELS, centerDate, todayISO, filePicker } from "../ui.js";
+import { h, note, fmt, pad, hasRole, ROLE_LABELS, centerDate, todayISO, filePicker, jsonProblem } from "../ui.js";
 import { forgetCenters } from "../store.js";
 import { pickCenter, mutate, ERRORS, table, input, values, tabs, showBanner, seg, reload } from "./kit.js";
 
@@ -50,7 +50,7 @@ async function calendar(body, c, year, isAdmin) {
       doc = JSON.parse(text.value);
     } catch (error) {
       const slot = form.querySelector(".field-error");
-      slot.textContent = `文件不是有效的 JSON：${error.message}`;
+      slot.textContent = `日历文件不是有效的 JSON：${jsonProblem(error, text.value)}`;
       slot.hidden = false;
       return;
     }

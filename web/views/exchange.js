@@ -2,7 +2,7 @@
 // failed, dead letters; every attempt; re-send), and importing the provincial item catalogue into
 // item drafts (preview, then import; what could not be mapped and what changed, item by item).
 import { gql } from "../graphql.js";
-import { h, note, fmt, hasRole, filePicker } from "../ui.js";
+import { h, note, fmt, hasRole, filePicker, jsonProblem } from "../ui.js";
 import { pickCenter, mutate, ERRORS, table, tabs, seg, reload } from "./kit.js";
 
 const ROLES = ["admin", "configurator"];
@@ -129,10 +129,12 @@ function catalogue(body, c) {
       for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
       variables.x = btoa(text);
     } else {
+      let raw = "";
       try {
-        variables.cat = JSON.parse(await chosen.text());
+        raw = await chosen.text();
+        variables.cat = JSON.parse(raw);
       } catch (error) {
-        slot.textContent = `文件不是有效的 JSON：${error.message}`;
+        slot.textContent = `文件不是有效的 JSON：${jsonProblem(error, raw)}`;
         slot.hidden = false;
         return;
       }
