@@ -40,3 +40,30 @@ def test_a_calendar_or_item_that_is_not_json_is_explained_in_chinese(web_server:
     page.fill("#cfg-doc", '{"code": "x",，}')
     expect(page.locator("#cfg-parse")).to_contain_text("JSON 格式错误：第 1 行第 14 列附近格式有误")
     assert not ENGLISH.search(page.locator("#cfg-parse").inner_text().replace("JSON", ""))
+
+
+def test_the_designer_lists_problems_without_json_jargon(web_server: str, browser_page: Any) -> None:
+    """Who builds an item on the designer's tabs is told what to fix, not JSON pointers, lines and error codes."""
+    page, base = browser_page, web_server
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/config/lianzhou")
+    page.click("#dz-new")
+    for selector, value in (("#dz-name", "测试：事项（一）、“二”《三》"), ("#dz-code", "lyj-lmcfxk"), ("#dz-legalDays", "0"), ("#dz-promisedDays", "1")):
+        page.fill(selector, value)
+        page.locator(selector).blur()
+    page.click("#cfg-save")
+    summary = page.locator(".cfg-result .error-summary")
+    expect(summary).to_contain_text("承诺办结时限（1个工作日）不能超过法定办结时限（0个工作日）")
+    for jargon in ("[", "/promisedDays", "JSON 第"):
+        assert jargon not in summary.inner_text(), summary.inner_text()
+    # a deadline of 0 working days (即办) with 0 promised is valid; the code is another item's
+    page.fill("#dz-promisedDays", "0")
+    page.locator("#dz-promisedDays").blur()
+    page.click("#cfg-save")
+    expect(summary).to_contain_text("事项编码“lyj-lmcfxk”已存在")
+    for jargon in ("[", "/code", "JSON 第", "update"):
+        assert jargon not in summary.inner_text(), summary.inner_text()
+    page.fill("#dz-code", "qa-jiban")
+    page.locator("#dz-code").blur()
+    page.click("#cfg-save")
+    expect(page.locator(".cfg-result")).to_contain_text("已保存草稿：测试：事项（一）、“二”《三》（qa-jiban）")

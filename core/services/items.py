@@ -53,7 +53,7 @@ async def define_item(
         item = await Item.select_for_update().get_or_none(center=center, code=code)
         if item is not None and not update:
             raise UserErrorsException.single(
-                "duplicate", f"事项编码“{code}”已存在：请换一个编码，或打开这个已有事项修改（update: true）", "/code"
+                "duplicate", f"事项编码“{code}”已存在：请换一个编码，或在“修改已有事项”中打开这个事项修改", "/code"
             )
         if item is None and update:
             raise UserErrorsException.single("unknown_item", f"事项“{code}”不存在，无法更新", "/code")

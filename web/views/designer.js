@@ -294,6 +294,7 @@ export async function designerView({ page, params, user }) {
   function showErrors(errors, title) {
     state.errors = errors;
     const { map } = layout(state.doc);
+    const inJson = state.tab === "json";
     result.replaceChildren(h("div", { class: "error-summary", role: "alert" },
       h("strong", null, `${title}，共 ${errors.length} 处问题：`),
       h("ul", { class: "error-list" }, errors.map((e) => {
@@ -307,6 +308,8 @@ export async function designerView({ page, params, user }) {
           if (control) control.focus();
           if (state.tab === "json") goToLine(lineOf(map, e.path));
         });
+        // where in the document and the error's code only for who edits the JSON: the designer's user never wrote any
+        if (!inJson) return h("li", null, link);
         return h("li", null, link, " ", h("code", { class: "path" }, e.path || "/"), h("span", { class: "muted" }, ` JSON 第 ${lineOf(map, e.path)} 行`), e.code ? h("span", { class: "muted" }, ` [${e.code}]`) : null);
       })),
     ));
