@@ -67,3 +67,19 @@ def test_the_designer_lists_problems_without_json_jargon(web_server: str, browse
     page.locator("#dz-code").blur()
     page.click("#cfg-save")
     expect(page.locator(".cfg-result")).to_contain_text("已保存草稿：测试：事项（一）、“二”《三》（qa-jiban）")
+
+
+def test_statistics_with_an_empty_date_say_so_in_chinese(web_server: str, browser_page: Any) -> None:
+    """The supervisor clears a date of the period: told to choose a date, not graphql-core's English."""
+    page, base = browser_page, web_server
+    page.on("console", lambda m: None)
+    login(page, base, "lz-super")
+    page.goto(f"{base}/web/#/supervision/lianzhou")
+    expect(page.locator("#statistics .stats")).to_be_visible()
+    page.fill("#stat-from", "")
+    page.click("#statistics button[type=submit]")
+    failed = page.locator("#statistics .note-error")
+    expect(failed).to_contain_text("日期未填写或不是有效日期")
+    assert "Variable" not in failed.inner_text() and "isoformat" not in failed.inner_text(), failed.inner_text()
+    page.click("#issue-register")
+    expect(page.locator("#statistics .error-summary")).to_contain_text("日期未填写或不是有效日期")
