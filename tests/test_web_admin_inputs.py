@@ -83,3 +83,21 @@ def test_statistics_with_an_empty_date_say_so_in_chinese(web_server: str, browse
     assert "Variable" not in failed.inner_text() and "isoformat" not in failed.inner_text(), failed.inner_text()
     page.click("#issue-register")
     expect(page.locator("#statistics .error-summary")).to_contain_text("日期未填写或不是有效日期")
+
+
+def test_a_complaint_shows_the_department_and_window_by_name_and_dates_in_words(web_server: str, browser_page: Any) -> None:
+    """The register of complaints names what the complaint is about as the hall says it, not by code."""
+    page, base = browser_page, web_server
+    login(page, base, "lz-super")
+    page.goto(f"{base}/web/#/complaints/lianzhou")
+    page.select_option("#f-department", label="连州市市场监督管理局")
+    page.select_option("#f-window", label="市场监督管理局窗口")
+    page.fill("#f-text", "窗口说“材料不齐，明天再来！”；未一次性告知。")
+    page.dblclick("#complaint-form button[type=submit]")
+    banner = page.locator(".banner-success")
+    expect(banner).to_contain_text(re.compile(r"答复期限 \d{4}年\d{1,2}月\d{1,2}日"))
+    rows = page.locator("#complaints-table tbody tr", has_text="明天再来")
+    expect(rows).to_have_count(1)  # a double click files it once
+    expect(rows).to_contain_text("连州市市场监督管理局 / 市场监督管理局窗口")
+    expect(rows).to_contain_text(re.compile(r"\d{4}年\d{1,2}月\d{1,2}日"))
+    assert "scjg" not in rows.inner_text() and "W05" not in rows.inner_text(), rows.inner_text()

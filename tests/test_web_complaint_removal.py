@@ -46,10 +46,10 @@ def test_the_supervision_office_confirms_a_removal_and_the_register_shows_it(web
     expect(page.locator(".banner-success")).to_contain_text("已确认下岗")
     row = page.locator(f"#removals-table tr[data-complaint='{flag}']")
     expect(row.locator("[data-outcome=removed] strong")).to_have_text("确认下岗")
-    expect(row).to_contain_text("2027-01-04起：主任办公会研究决定，退回原单位")
+    expect(row).to_contain_text("2027年1月4日起：主任办公会研究决定，退回原单位")
     consequence = page.locator("#consequences-table tr", has_text="lz-scjg")
     expect(consequence).to_contain_text("已确认下岗")
-    expect(consequence).to_contain_text("确认下岗，2027-01-04起")
+    expect(consequence).to_contain_text("确认下岗，2027年1月4日起")
     expect(page.locator("#complaints-table tbody tr", has_text="审批窗口推诿不办")).to_contain_text("已确认下岗")
     page.screenshot(path=str(tmp_path / "screens-removal.png"), full_page=True)
 

@@ -27,8 +27,8 @@ export async function complaintsView({ page, params, user }) {
     ["编号", (k) => k.id],
     ["登记", (k) => `${fmt.datetime(k.createdAt)} ${k.channelLabel}${k.receivedBy ? `（${k.receivedBy}）` : ""}`],
     ["内容", (k) => h("span", null, k.text, k.complainant ? h("span", { class: "muted" }, `（${k.complainant}）`) : null)],
-    ["被投诉", (k) => [k.caseNumber, k.department, k.window, k.staffName].filter(Boolean).join(" / ") || "—"],
-    ["答复期限", (k) => h("span", { class: k.overdue ? "badge alert-red" : null }, `${k.dueOn || "—"}${k.overdue ? " 已超期" : ""}`)],
+    ["被投诉", (k) => [k.caseNumber, nameOf(c.departments, k.department), nameOf(c.windows, k.window), k.staffName].filter(Boolean).join(" / ") || "—"],
+    ["答复期限", (k) => h("span", { class: k.overdue ? "badge alert-red" : null }, `${k.dueOn ? fmt.date(k.dueOn) : "—"}${k.overdue ? " 已超期" : ""}`)],
     ["进度", (k) => `${k.stageLabel}${k.assignee ? `（${k.assignee}）` : ""}`],
     ["核查", (k) => h("span", { dataset: { status: k.id } }, k.status, k.consequenceLabel ? h("strong", null, ` ${k.consequenceLabel}`) : null)],
     ["处理", (k) => handling(k, can)],
@@ -39,11 +39,18 @@ export async function complaintsView({ page, params, user }) {
   }
 }
 
+/** The name of the department or window `code` (the code itself when the center no longer has it). */
+function nameOf(list, code) {
+  if (!code) return null;
+  const found = (list || []).find((x) => x.code === code);
+  return found ? found.name : code;
+}
+
 /** What the center decided on a 下岗 flag, in words. */
 function decisionText(d) {
   if (!d) return "待中心决定";
   const by = d.decidedBy ? `（${d.decidedBy} ${fmt.datetime(d.decidedAt)}）` : "";
-  return d.outcome === "removed" ? `确认下岗，${d.effectiveOn}起：${d.note}${by}` : `不予下岗：${d.note}${by}`;
+  return d.outcome === "removed" ? `确认下岗，${fmt.date(d.effectiveOn)}起：${d.note}${by}` : `不予下岗：${d.note}${by}`;
 }
 
 function decisionCell(k) {
@@ -96,7 +103,7 @@ function intakeForm(c) {
     const done = await mutate(`mutation($c: String!, $t: String!, $ch: String, $d: String, $w: String, $s: String, $who: String) {
         fileComplaint(center: $c, text: $t, channel: $ch, department: $d, window: $w, staff: $s, complainant: $who) { ${ERRORS} ... on Complaint { id dueOn } } }`,
     { c: c.code, t: v.text || "", ch: v.channel, d: v.department, w: v.window, s: v.staff, who: v.complainant }, "fileComplaint", form);
-    if (done) reload(`投诉已登记（第${done.id}号），答复期限 ${done.dueOn}`);
+    if (done) reload(`投诉已登记（第${done.id}号），答复期限 ${fmt.date(done.dueOn)}`);
   });
   return form;
 }

@@ -32,6 +32,24 @@ export async function pickCenter({ page, params, user, roles, plugin = null, tit
 
 /** Runs a mutation whose field is a `X | UserErrors` union; shows the errors inside `root`. */
 export async function mutate(query, variables, field, root) {
+  // a form sends once at a time: a double click (or Enter twice) while its request travels is ignored,
+  // so nothing is filed twice
+  const form = root instanceof HTMLFormElement ? root : null;
+  if (form && sending.has(form)) return null;
+  const buttons = form ? [...form.querySelectorAll("button[type=submit]:not([disabled])")] : [];
+  if (form) sending.add(form);
+  buttons.forEach((b) => { b.disabled = true; });
+  try {
+    return await send(query, variables, field, root);
+  } finally {
+    if (form) sending.delete(form);
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+
+const sending = new WeakSet();
+
+async function send(query, variables, field, root) {
   if (root) clearUserErrors(root);
   try {
     const data = await gql(query, variables);
