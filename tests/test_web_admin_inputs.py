@@ -101,3 +101,20 @@ def test_a_complaint_shows_the_department_and_window_by_name_and_dates_in_words(
     expect(rows).to_contain_text("连州市市场监督管理局 / 市场监督管理局窗口")
     expect(rows).to_contain_text(re.compile(r"\d{4}年\d{1,2}月\d{1,2}日"))
     assert "scjg" not in rows.inner_text() and "W05" not in rows.inner_text(), rows.inner_text()
+
+
+def test_the_deadline_trial_asks_for_the_working_days_instead_of_taking_an_empty_box_as_0(web_server: str, browser_page: Any) -> None:
+    page, base = browser_page, web_server
+    login(page, base, "admin")
+    page.goto(f"{base}/web/#/admin/lianzhou?tab=calendar&year=2027")
+    page.fill("#due-from", "2027-03-05")
+    page.fill("#due-days", "")
+    page.click("#due-go")
+    expect(page.locator("#due-result")).to_contain_text("请填写工作日数")
+    expect(page.locator("#due-result")).not_to_contain_text("到期日")
+    page.fill("#due-days", "0")  # 即办: a Friday's own day
+    page.click("#due-go")
+    expect(page.locator("#due-result")).to_contain_text("到期日：2027年3月5日")
+    page.fill("#due-days", "1")  # the next working day, over the weekend
+    page.click("#due-go")
+    expect(page.locator("#due-result")).to_contain_text("到期日：2027年3月8日")

@@ -78,6 +78,12 @@ function dueDateBox(c) {
   const out = h("div", { id: "due-result", "aria-live": "polite" });
   const go = h("button", { type: "button", class: "btn btn-secondary", id: "due-go" }, "计算到期日");
   go.addEventListener("click", async () => {
+    // an empty (or, in a number input, unreadable) count is not 0 working days: say so instead of computing
+    const missing = [!start.value && "请选择受理日", days.value.trim() === "" && "请填写工作日数（0 到 1000 的整数）"].filter(Boolean);
+    if (missing.length) {
+      out.replaceChildren(note(missing.join("；"), "error"));
+      return;
+    }
     try {
       const data = await gql(`query($c: String!, $f: Date!, $n: Int!) { dueDate(center: $c, from: $f, workingDays: $n) { date provisional explanationText } }`,
         { c: c.code, f: start.value, n: Number(days.value) });
