@@ -118,3 +118,21 @@ def test_the_deadline_trial_asks_for_the_working_days_instead_of_taking_an_empty
     page.fill("#due-days", "1")  # the next working day, over the weekend
     page.click("#due-go")
     expect(page.locator("#due-result")).to_contain_text("到期日：2027年3月8日")
+
+
+def test_publishing_the_assessment_with_an_empty_box_says_so_and_dates_read_as_dates(web_server: str, browser_page: Any) -> None:
+    page, base = browser_page, web_server
+    login(page, base, "lz-super")
+    page.goto(f"{base}/web/#/assessment/lianzhou")
+    page.click("text=年度数据与公示")
+    form = page.locator("#publish-form")
+    form.locator("[name=days]").fill("")
+    form.locator("button[type=submit]").click()
+    summary = form.locator(".error-summary")
+    expect(summary).to_contain_text("有必填内容尚未填写")
+    assert "Argument" not in summary.inner_text() and "None" not in summary.inner_text(), summary.inner_text()
+    form.locator("[name=period]").fill("2026-Q3")
+    form.locator("[name=days]").fill("3")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".banner-success")).to_contain_text(re.compile(r"已公示，至\d{4}年\d{1,2}月\d{1,2}日止"))
+    expect(page.locator("main")).to_contain_text(re.compile(r"\d{4}年\d{1,2}月\d{1,2}日至\d{4}年\d{1,2}月\d{1,2}日（3个工作日）"))

@@ -89,11 +89,11 @@ export async function request(query, variables = {}) {
  */
 function userMessage(error) {
   const text = String(error.message || "");
-  if (!(error.extensions && error.extensions.code === "BAD_REQUEST") || !/Variable '\$/.test(text)) return text;
+  if (!(error.extensions && error.extensions.code === "BAD_REQUEST") || !/[Vv]ariable '\$/.test(text)) return text;
   console.error(text);
   if (/represent a Date/.test(text)) return "日期未填写或不是有效日期（应为 年-月-日），请选择日期后重试";
   if (/represent (a non-integer value|non-integer)|Int cannot represent/.test(text)) return "数字未填写或不是整数，请修改后重试";
-  if (/was not provided|must not be null/.test(text)) return "有必填内容尚未填写，请填写后重试";
+  if (/was not provided|must not be null|not to be None/.test(text)) return "有必填内容尚未填写，请填写后重试";
   return "填写的内容格式不正确，请检查后重试";
 }
 

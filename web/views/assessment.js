@@ -163,7 +163,7 @@ function publishForm(c) {
     const v = values(form);
     const done = await mutate(`mutation($c: String!, $k: String!, $p: String!, $d: Int) { publishAssessment(center: $c, kind: $k, period: $p, days: $d) { ${ERRORS} ... on AssessmentPublication { id endsOn } } }`,
       { c: c.code, k: v.kind, p: v.period || "", d: v.days === null ? null : Number(v.days) }, "publishAssessment", form);
-    if (done) reload(`已公示，至 ${done.endsOn} 止`);
+    if (done) reload(`已公示，至${fmt.date(done.endsOn)}止`);
   });
   return form;
 }
@@ -172,7 +172,7 @@ async function publications(c) {
   const data = await gql(`query($c: String!) { assessmentPublications(center: $c) { ${PUBLICATION} } }`, { c: c.code });
   return h("section", { class: "card" }, h("h2", null, "公示记录"), table([
     ["考核期", (p) => `${p.period}（${{ department: "进驻部门", window: "窗口单位", staff: "工作人员" }[p.kind] || p.kind}）`],
-    ["公示期", (p) => `${p.startsOn} 至 ${p.endsOn}（${p.days}个工作日）`],
+    ["公示期", (p) => `${fmt.date(p.startsOn)}至${fmt.date(p.endsOn)}（${p.days}个工作日）`],
     ["状态", (p) => p.status],
     ["排名", (p) => h("details", null, h("summary", null, `${p.rows.length}个`), h("ol", { class: "plain-list" },
       p.rows.map((r) => h("li", null, `${r.rank}. ${r.name} ${fmt.number(r.total)}${r.grade ? ` ${r.grade}` : ""}`))))],
