@@ -60,18 +60,25 @@ class RenderWorker:
 
 async def _say_if_no_chinese_font() -> None:
     """Tell the operator at start-up, not at the first notice, that documents cannot be printed
-    here (they wait, retried, until a font is installed: :mod:`core.services.documents.fonts`)."""
-    import anyio
+    here (they wait, retried, until a font is installed: :mod:`core.services.documents.fonts`).
+    Asked in a short-lived process: fontconfig's font cache would otherwise stay in every worker's
+    memory (a few MiB) although most never lay out a PDF."""
+    import sys
 
-    from core.services.documents.fonts import INSTALL_HINT, chinese_font_families
+    from core.services.documents.fonts import INSTALL_HINT
 
     try:
-        families = await anyio.to_thread.run_sync(chinese_font_families)
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", "from core.services.documents.fonts import chinese_font_families as f; print(len(f()))",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await child.communicate()
+        found = int(out.decode().strip())
     except Exception:  # noqa: BLE001 - no fontconfig at all: the first render says why
         log.exception("document renderer: cannot ask fontconfig for Chinese fonts")
         return
-    if not families:
-        log.error("服务器未安装中文字体，受理通知书等文书无法生成（生成时会失败并重试）/ no Chinese font: %s", INSTALL_HINT)
+    if not found:
+        log.error("服务器未安装中文字体，受理通知书等文书无法生成（生成时会失败并重试）：%s", INSTALL_HINT)
 
 
 class KickRenderer:
