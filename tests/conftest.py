@@ -23,6 +23,25 @@ from tortoise.utils import get_schema_sql
 
 from core.services.runtime import install_tortoise_extensions
 
+
+def _import_anyio_now() -> None:
+    """anyio imports each part of its API on first use. Under pytest the import goes through the
+    assertion rewriter (anyio is a pytest plugin), whose ``ast.parse`` deep inside a request's stack
+    (a static file's ``anyio.open_file``) can fail on CPython 3.11.7 with "AST constructor recursion
+    depth mismatch"; importing it all here, at the top of the stack, leaves nothing for later."""
+    import warnings
+
+    import anyio
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its deprecated aliases warn when touched
+        for name in dir(anyio):
+            if not name.startswith("_"):
+                getattr(anyio, name)
+
+
+_import_anyio_now()
+
 install_tortoise_extensions()  # as the CLI does: the models below are defined with the faster comment reader
 
 from core.faces.app import create_app  # noqa: E402
