@@ -300,23 +300,32 @@ function explanation(c) {
 function waitingCorrection(c, staff) {
   const asked = (c.events || []).filter((e) => e.action === "request_materials").pop();
   if (!asked || asked.toState !== c.state) return null;
-  const changes = asked.changes || {};
-  const missing = (changes.params || {}).missing || changes.missing || [];
+  const missing = missingOf(asked.changes);
   return h("section", { class: "card correction-due", id: "correction-due", role: "status" },
     h("h2", null, "需补齐的材料（一次性告知）"),
-    missing.length ? h("ul", null, missing.map((m) => h("li", null, `${m.name || ""}${m.reason ? `（${m.reason}）` : ""}`))) : null,
+    missing.length ? missingList(missing) : null,
     asked.comment ? h("p", null, `窗口说明：${asked.comment}`) : null,
     h("p", { class: "muted" }, `${fmt.datetime(asked.at)} 由窗口一次性告知。`,
       staff ? "等待申请人补齐。" : "请在下方“补充材料”中上传，或修改申报内容，然后点击“补齐材料”。"));
+}
+
+/** What a one-time notice's event asked for (its `params.missing`, or `missing` in older events). */
+function missingOf(changes) {
+  const missing = changes ? (changes.params || {}).missing || changes.missing : null;
+  return Array.isArray(missing) ? missing : [];
+}
+
+function missingList(missing) {
+  return h("ul", null, missing.map((m) => h("li", null, `${m.name || ""}${m.reason ? `（${m.reason}）` : ""}`)));
 }
 
 function changesText(changes) {
   if (!changes || typeof changes !== "object") return null;
   const parts = [];
   const params = changes.params || {};
-  const missing = params.missing || changes.missing;
-  if (Array.isArray(missing) && missing.length) {
-    parts.push(h("div", null, "需补齐：", h("ul", null, missing.map((m) => h("li", null, `${m.name || ""}${m.reason ? `（${m.reason}）` : ""}`)))));
+  const missing = missingOf(changes);
+  if (missing.length) {
+    parts.push(h("div", null, "需补齐：", missingList(missing)));
   }
   const pickup = changes.pickup || (params.method ? params : null);
   if (pickup && pickup.method) {

@@ -72,7 +72,7 @@ async def _say_if_no_chinese_font() -> None:
             sys.executable, "-c", "from core.services.documents.fonts import chinese_font_families as f; print(len(f()))",
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
-        out, err = await child.communicate()
+        out, _ = await child.communicate()
         found = int(out.decode().strip())
     except Exception:  # noqa: BLE001 - no fontconfig at all: the first render says why
         log.exception("document renderer: cannot ask fontconfig for Chinese fonts")
