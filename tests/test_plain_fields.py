@@ -184,19 +184,46 @@ def test_one_document_answers_each_request_by_its_own_variables() -> None:
 
 
 def test_rows_of_plain_fields_are_read_by_compiled_steps(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A list of objects whose selection is all plain is read row by row in one loop each (nested
-    plain objects too); an operation with directives is collected per request, so not compiled."""
-    read: list[str] = []
-    original = PlainFieldsExecutor._read_steps
+    """A list of objects whose selection is all plain is read by one compiled function per row
+    (nested plain objects by theirs), with no loop over its steps; an operation with directives is
+    collected per request, so not compiled."""
+    stepped: list[str] = []
+    nested: list[str] = []
+    original_steps, original_nested = PlainFieldsExecutor._read_steps, PlainFieldsExecutor._read_nested
 
-    def counting(self: Any, compiled: Any, source: Any, path: Any, position_context: Any) -> Any:
-        read.append(compiled.object_type.name)
-        return original(self, compiled, source, path, position_context)
+    def counting_steps(self: Any, compiled: Any, *args: Any) -> Any:
+        stepped.append(compiled.object_type.name)
+        return original_steps(self, compiled, *args)
 
-    monkeypatch.setattr(PlainFieldsExecutor, "_read_steps", counting)
-    data, errors = asyncio.run(_run("{ rows { id name inner { label } } }", PlainFieldsExecutor))
-    assert not errors and data["rows"][4] == {"id": "4", "name": "第4行", "inner": {"label": "内4"}}
-    assert read.count("Row") == 5 and read.count("Inner") == 5
-    read.clear()
+    def counting_nested(self: Any, compiled: Any, *args: Any, **kwargs: Any) -> Any:
+        nested.append(compiled.object_type.name)
+        return original_nested(self, compiled, *args, **kwargs)
+
+    monkeypatch.setattr(PlainFieldsExecutor, "_read_steps", counting_steps)
+    monkeypatch.setattr(PlainFieldsExecutor, "_read_nested", counting_nested)
+    data, errors = asyncio.run(_run("{ rows { id name colour inner { label } } }", PlainFieldsExecutor))
+    assert not errors and data["rows"][4] == {"id": "4", "name": "第4行", "colour": "GREEN", "inner": {"label": "内4"}}
+    assert nested == ["Row"] * 5 and stepped == []
+    nested.clear()
     asyncio.run(_run("query($s: Boolean!) { rows { id name @include(if: $s) } }", PlainFieldsExecutor))
-    assert read == []
+    assert nested == [] and stepped == []
+
+
+def test_a_row_finished_by_its_steps_reads_no_value_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the compiled function meets an awaitable (or an error) it stops, and the steps finish
+    the row with the values it read: an awaitable read twice would be started twice, and the first
+    one never awaited."""
+    reads: list[str] = []
+    lazy, later = RowValues.lazy, RowValues.later_inner
+    monkeypatch.setattr(RowValues, "lazy", property(lambda self: reads.append("lazy") or lazy.fget(self)))
+    monkeypatch.setattr(RowValues, "later_inner", property(lambda self: reads.append("later") or later.fget(self)))
+    query = "{ rows { id lazy name inner { label laterInner: size } laterInner { label } failing } }"
+
+    async def both() -> tuple[Any, Any]:
+        plain = await _run(query, PlainFieldsExecutor)
+        counted = len(reads)
+        return plain, counted, await _run(query, StrawberryGraphQLCoreExecutionContext)
+
+    plain, counted, general = asyncio.run(both())
+    assert plain == general and plain[1]  # row 3's failing field is an error at its path
+    assert counted == 10 and reads[:counted].count("lazy") == 5  # each row's two awaitables read once

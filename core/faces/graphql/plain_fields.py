@@ -26,7 +26,9 @@ from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from core.faces.graphql.plain_objects import PLAIN_TYPES, CompiledObject, PlainLeaf, compile_object, plain_leaf
+from core.faces.graphql.plain_objects import (
+    PLAIN_TYPES, CompiledObject, NotSimple, PlainLeaf, Raised, compile_object, plain_leaf,
+)
 
 
 class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -163,12 +165,19 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _read_nested(
         self, compiled: CompiledObject, value: Any, *, field_type: Any, field_details_list: Any, path: Path,
-        position_context: Any,
+        position_context: Any, known: NotSimple | None = None,
     ) -> Any:
-        """The object ``value`` read by its steps, with graphql-core's handling of the errors below it
-        (as :meth:`_read_object` does for a selection executed field by field)."""
+        """The object ``value`` read by its compiled function, else (a value that is not simply a
+        value) finished by its steps from there, with graphql-core's handling of the errors below it
+        (as :meth:`_read_object` does for a selection executed field by field). ``known``: the values
+        an enclosing object's compiled function already read of this one."""
+        if known is None and compiled.fast is not None:
+            try:
+                return compiled.fast(value)
+            except NotSimple as stopped:
+                known = stopped
         try:
-            completed = self._read_steps(compiled, value, path, position_context)
+            completed = self._read_steps(compiled, value, path, position_context, known)
         except Exception as raw_error:  # noqa: BLE001 - located and kept, or raised for a non-null field
             self.handle_field_error(raw_error, field_type, field_details_list, path)
             return None
@@ -178,22 +187,28 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
             )
         return completed
 
-    def _read_steps(self, compiled: CompiledObject, source: Any, path: Path, position_context: Any) -> Any:
+    def _read_steps(
+        self, compiled: CompiledObject, source: Any, path: Path, position_context: Any, known: NotSimple | None = None,
+    ) -> Any:
         """What :meth:`execute_fields` answers for a selection of plain fields, in one loop: a value
         that is not simply a value (null where null is not allowed, an exception, an awaitable, a
-        value the scalar refuses, the resolver's error) is completed by graphql-core from there."""
+        value the scalar refuses, the resolver's error) is completed by graphql-core from there.
+        ``known``: the values the compiled function read before it stopped, not read again."""
         object_type = compiled.object_type
         is_awaitable = self.is_awaitable
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
+        read_before = known.values if known is not None else ()
         try:
-            for step in compiled.steps:
+            for index, step in enumerate(compiled.steps):
                 key = step.key
                 if step.read is None:
                     results[key] = step.name
                     continue
                 try:
-                    value = step.read(source, step.name)
+                    value = read_before[index] if index < len(read_before) else step.read(source, step.name)
+                    if type(value) is Raised:
+                        raise value.error
                 except Exception as error:  # noqa: BLE001 - completed as the resolver's error of this field
                     unfinished = Unfinished(error=error)
                 else:
@@ -205,9 +220,10 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
                     elif type(value) not in PLAIN_TYPES and (isinstance(value, Exception) or is_awaitable(value)):
                         unfinished = Unfinished(value)
                     elif step.nested is not None:
+                        below = known.below if known is not None and index == len(read_before) - 1 else None
                         result = self._read_nested(
                             step.nested, value, field_type=step.field_type, field_details_list=step.field_details_list,
-                            path=Path(path, key, object_type.name), position_context=position_context,
+                            path=Path(path, key, object_type.name), position_context=position_context, known=below,
                         )
                         results[key] = result
                         if is_awaitable(result):
