@@ -181,6 +181,17 @@ def send_notification(center: Center, recipient: str, text: str, case: Case | No
 
 
 @hookspec
+def case_action_form(center: Center, case: Case, item: ItemVersion, action: str) -> Mapping[str, Any] | None:
+    """Called when a client asks what an action the caller may take on a case of this center needs
+    filled in (``CaseAction.form``: the case page draws it above the action's button). Return a
+    JSON Schema object (``{"type": "object", "properties": {...}, "required": [...]}``, with the
+    form hints of item forms such as ``x-widget``, ``x-enumNames`` and ``x-order``) of the fields
+    this plugin's guards and effects read from the transition's ``data`` for ``action`` on this
+    case, or ``None``. The fields of every enabled plugin are merged into one form; the core's own
+    fields for its actions are not part of it."""
+
+
+@hookspec
 def case_document_context(center: Center, case: Case, kind: str) -> Mapping[str, Any] | None:
     """Called when a document of ``kind`` is rendered for a case. Return extra template
     variables (merged into the context under their keys), or ``None``."""

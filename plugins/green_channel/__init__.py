@@ -52,6 +52,12 @@ async def transition_guard(ctx: TransitionContext) -> list[UserError]:
 
 
 @hookimpl
+def case_action_form(case: Any, item: Any, action: str) -> Mapping[str, Any] | None:
+    """Accepting a green-channel case: which secondary materials follow later."""
+    return signing.action_form(case, item, action)
+
+
+@hookimpl
 async def transition_effects(ctx: TransitionContext) -> None:
     """Sign the acceptance form's accepted and finished times; finish the project at its end item."""
     await signing.sign(ctx)

@@ -12,7 +12,7 @@ const CASE_WANTED = [
   "id", "number", "state", "stateLabel", "kind", "kindLabel", "urgent", "channel", "data", "version",
   "submittedAt", "acceptedAt", "completedAt", "promisedDue", "legalDue", "deadlineProvisional", "alert",
   "applicantName", "department", "item { code name version }", "availableActions",
-  "actions { action label commentRequired editsData decision }",
+  "actions { action label commentRequired editsData decision form }",
   "events { seq action actor role at comment fromState toState changes }",
   "documents { id kind title number issuedOn url downloadUrl verifyCode status statusLabel progress problem }",
   "tasks { department departmentName lead state due comment }",
@@ -70,12 +70,13 @@ const ACTION_FORMS = {
   }),
   deliver: () => ({
     type: "object",
-    "x-order": ["method", "receiver", "idNumber", "trackingNumber"],
+    "x-order": ["method", "receiver", "idNumber", "proxy", "trackingNumber"],
     required: ["method"],
     properties: {
       method: { type: "string", title: "出件方式", oneOf: PICKUP_METHODS, "x-widget": "radio" },
       receiver: { type: "string", title: "领取人姓名" },
       idNumber: { type: "string", title: "领取人身份证号码", format: "resident-id", description: "窗口领取时核验身份" },
+      proxy: { type: "boolean", title: "代领", "x-checkboxLabel": "领取人非申请人：已核验授权委托书及代领人身份证" },
       trackingNumber: { type: "string", title: "快递单号" },
     },
     allOf: [
@@ -107,6 +108,18 @@ const ACTION_FORMS = {
     properties: { days: { type: "integer", title: "延长的工作日数", description: "一般不超过10个工作日，联办件不超过15个工作日", minimum: 1, maximum: 15 } },
   }),
 };
+
+/** ``schema`` (an object form, or none) with the properties, required fields and order of ``extra``. */
+function withFields(schema, extra) {
+  if (!schema) return extra;
+  const orderOf = (s) => s["x-order"] || Object.keys(s.properties || {});
+  return {
+    ...schema,
+    properties: { ...(schema.properties || {}), ...(extra.properties || {}) },
+    required: [...(schema.required || []), ...(extra.required || [])],
+    "x-order": [...orderOf(schema), ...orderOf(extra).filter((k) => !orderOf(schema).includes(k))],
+  };
+}
 
 function refusalSchema() {
   return {
@@ -394,17 +407,14 @@ function actionPanel(c, actions, item, { staff }) {
       : field("理由", comment, { path: "/comment", help: "申请复核须写明理由" }))
     : null;
   const paramsHost = h("div", { class: "action-params" });
-  const advanced = h("textarea", { id: uid("json"), rows: 3, class: "code", spellcheck: "false", placeholder: '{"key": "value"}' });
-  const advancedBox = staff
-    ? h("details", { class: "advanced" }, h("summary", null, "附加参数（JSON，一般不需填写）"),
-      field("参数", advanced, { path: "/_json", help: "需要数据的动作（如插件提供的动作）可在此填写 JSON 对象" }))
-    : null;
   const result = h("div", { class: "action-result", "aria-live": "polite" });
   const panel = h("section", { class: "card action-panel", id: "actions" }, h("h2", null, staff ? "办理" : "我可以"), commentField);
   const buttons = h("div", { class: "action-buttons", role: "group", "aria-label": "可执行的动作" });
 
+  // The core's own fields of the action, then those the center's plugins add (CaseAction.form).
   function formFor(a) {
-    return ACTION_FORMS[a.action] ? ACTION_FORMS[a.action](item) : null;
+    const own = ACTION_FORMS[a.action] ? ACTION_FORMS[a.action](item) : null;
+    return a.form ? withFields(own, a.form) : own;
   }
 
   function needsForm(a) {
@@ -433,18 +443,6 @@ function actionPanel(c, actions, item, { staff }) {
         danger: DANGER.has(a.action),
       });
       if (!ok) return;
-    }
-    if (data === undefined && advancedBox) {
-      const text = advanced.value.trim();
-      if (text) {
-        try {
-          data = JSON.parse(text);
-        } catch (error) {
-          advancedBox.open = true;
-          showUserErrors(panel, [{ path: "/_json", code: "json", message: `JSON 格式错误：${error.message}` }]);
-          return;
-        }
-      }
     }
     buttons.querySelectorAll("button").forEach((b) => (b.disabled = true));
     panel.setAttribute("aria-busy", "true");
@@ -549,7 +547,7 @@ function actionPanel(c, actions, item, { staff }) {
     btn.addEventListener("click", () => (needsForm(a) ? openForm(a) : run(a)));
     buttons.append(btn);
   }
-  panel.append(...[buttons, paramsHost, advancedBox, result].filter(Boolean));
+  panel.append(...[buttons, paramsHost, result].filter(Boolean));
   return panel;
 }
 

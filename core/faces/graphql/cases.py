@@ -74,6 +74,16 @@ class CaseAction:
     comment_required: bool
     edits_data: bool
     decision: bool = strawberry.field(default=False, description="审批决定（准予/不予许可、退回、复核）：须填写意见，执行前应确认")
+    _case: strawberry.Private[Any] = None
+
+    @strawberry.field(description="本中心启用的插件为该动作另需填写的字段（JSON Schema 对象，随 transitionCase 的 data 提交；"
+                                  "如绿色通道受理时的后补材料）；核心动作自带的字段不在其中；无则为 null")
+    async def form(self, info: Info) -> JSON | None:
+        from core.services.action_forms import action_form
+
+        if self._case is None:
+            return None
+        return await action_form(info.context.govhall, info.context.actor, self._case, self.action)
 
 
 @strawberry.type
@@ -139,7 +149,7 @@ class CaseType:
 
     @strawberry.field(description="当前用户可执行的动作（含名称）")
     def actions(self, info: Info) -> list[CaseAction]:
-        return self._with_transitions(info, _case_actions)
+        return self._with_transitions(info, lambda transitions: _case_actions(transitions, self._row))
 
     def _with_transitions(self, info: Info, make: Callable[[list], R]) -> R:
         try:
@@ -218,10 +228,10 @@ def _action_names(transitions: list) -> list[str]:
     return [t.action for t in transitions]
 
 
-def _case_actions(transitions: list) -> list[CaseAction]:
+def _case_actions(transitions: list, case: CaseRow) -> list[CaseAction]:
     return [
         CaseAction(action=t.action, label=t.label, comment_required=t.opinion_required, edits_data=t.edits_data,
-                   decision=t.decision)
+                   decision=t.decision, _case=case)
         for t in transitions
     ]
 

@@ -174,3 +174,30 @@ async def test_a_joint_end_item_finishes_with_its_last_department(drive):
 def project_input() -> dict:
     return {"kind": "construction", "investment": 8000, "name": "城南污水处理厂", "applicant": "连州市城投公司",
             "endItem": "test-joint"}
+
+
+ACTIONS = "query($id: ID!) { case(id: $id) { actions { action form } } }"
+
+
+async def test_the_accept_form_offers_the_secondary_materials_to_follow(drive):
+    """CaseAction.form: on a green-channel case, accepting asks which secondary materials follow
+    later (the item's secondary ones, by code, named); an ordinary case's accept asks nothing more.
+    What the form offers is what the guard takes."""
+    project = await drive.register("clerk1", ENTERPRISE)
+    ordinary, green = await drive.submit("app2"), await drive.submit("app1")
+    await drive.link("clerk1", project, green)
+
+    def forms(case: dict) -> dict:
+        return {a["action"]: a["form"] for a in case["actions"]}
+
+    plain = forms((await drive.query("clerk1", ACTIONS, id=ordinary["id"]))["case"])
+    assert "accept" in plain and plain["accept"] is None
+    offered = forms((await drive.query("clerk1", ACTIONS, id=green["id"]))["case"])
+    assert offered["request_materials"] is None  # 即时办结 is not offered: a promised item
+    field = offered["accept"]["properties"]["materialsToFollow"]
+    assert offered["accept"]["x-order"] == ["materialsToFollow"] and field["x-widget"] == "checkbox"
+    assert field["items"]["enum"] == ["m2"] and field["items"]["x-enumNames"] == ["营业执照复印件"]
+    accepted = await drive.ok("clerk1", green, "accept", data={"materialsToFollow": field["items"]["enum"]})
+    assert accepted["state"] != "submitted"
+    (step,) = (await drive.project("clerk1", project))["steps"]
+    assert step["materialsToFollow"] == ["营业执照复印件"]

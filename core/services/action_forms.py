@@ -1,0 +1,42 @@
+"""The fields an action on a case asks for beyond the core's own: what the center's enabled
+plugins read from the transition's data (the ``case_action_form`` hook), merged into one JSON
+Schema form the case page draws from the schema alone, as it draws an item's form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from core.plumbing.models import Case
+from core.services.accounts import Actor
+from core.services.cases import item_version
+from core.services.centers import cached_center_by_id
+from core.services.plugins import acall
+from core.services.runtime import GovHall
+
+
+async def action_form(govhall: GovHall, actor: Actor, case: Case, action: str) -> dict[str, Any] | None:
+    """The merged form of ``action`` on ``case`` from the plugins its center enables, or None when
+    none asks for anything."""
+    center = await cached_center_by_id(govhall, actor.config_generation, case.center_id)  # type: ignore[attr-defined]
+    item = await item_version(govhall, case.item_version_id)  # type: ignore[attr-defined]
+    hooks = govhall.hub.for_center(center)
+    return merge_forms(await acall(hooks.case_action_form, center=center, case=case, item=item, action=action))
+
+
+def merge_forms(forms: Iterable[Mapping[str, Any] | None]) -> dict[str, Any] | None:
+    """One object schema of several: their properties (a later plugin's field of the same name
+    wins), every required field once, and the fields in the plugins' ``x-order``, then the rest."""
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    order: list[str] = []
+    for form in forms:
+        if not form:
+            continue
+        properties.update(form.get("properties") or {})
+        required += [name for name in form.get("required") or () if name not in required]
+        order += [name for name in form.get("x-order") or () if name not in order]
+    if not properties:
+        return None
+    order += [name for name in properties if name not in order]
+    return {"type": "object", "properties": properties, "required": required, "x-order": order}
