@@ -182,22 +182,27 @@ async function smsSection(r) {
       : note("本办件没有发送短信。"));
 }
 
-/** 出件回执: what was handed to whom, printable from the page. */
+/** 出件回执: what was handed to whom, printable from the page. A result sent by courier has nobody at
+ * the window to sign for it: its receipt states how and when it was sent (寄递方式, 快递单号) instead. */
 function receipt(c, r, params, user) {
   const method = Object.fromEntries(METHODS)[params.method] || params.method;
+  const courier = params.method === "courier";
+  const day = fmt.date(todayISO());
   return h("div", { class: "receipt print-document", id: "pickup-receipt" },
     h("h2", null, `${c.name} 出件回执`),
     h("dl", { class: "facts" },
       h("dt", null, "办件编号"), h("dd", null, r.number),
       h("dt", null, "事项"), h("dd", null, r.item.name),
       h("dt", null, "申请人"), h("dd", null, r.applicantName),
-      h("dt", null, "出件方式"), h("dd", null, method),
-      params.receiver ? [h("dt", null, "领取人"), h("dd", null, params.receiver)] : null,
+      h("dt", null, courier ? "寄递方式" : "出件方式"), h("dd", null, method),
+      params.receiver ? [h("dt", null, courier ? "收件人" : "领取人"), h("dd", null, params.receiver)] : null,
       params.trackingNumber ? [h("dt", null, "快递单号"), h("dd", null, params.trackingNumber)] : null,
       h("dt", null, "经办人"), h("dd", null, (user && (user.displayName || user.username)) || ""),
-      h("dt", null, "出件日期"), h("dd", null, fmt.date(todayISO())),
+      h("dt", null, courier ? "寄出日期" : "出件日期"), h("dd", null, day),
     ),
-    h("p", null, "领取人签名：＿＿＿＿＿＿＿＿"),
+    courier
+      ? h("p", { id: "courier-sent" }, `办理结果已于${day}以快递寄出，快递单号：${params.trackingNumber}。`)
+      : h("p", null, "领取人签名：＿＿＿＿＿＿＿＿"),
     h("div", { class: "actions-row no-print" }, printButton("打印回执")),
   );
 }
