@@ -79,6 +79,21 @@ async def test_a_one_time_notice_prints_the_clerks_opinion(drive):
     assert "说明：" not in await drive.pdf("app1", notice["url"])  # no opinion, no empty line for it
 
 
+async def test_a_one_time_notice_without_requirements_lists_the_materials_without_an_empty_column(drive):
+    """No 补正要求 typed for any material: the notice lists the materials, with no empty 补正要求 column;
+    one typed for some: the others read 请补充提交, never an empty cell."""
+    case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
+                          data={"missing": [{"name": "营业执照复印件"}, {"name": "法定代表人身份证复印件", "reason": " "}]})
+    (notice,) = [d for d in case["documents"] if d["kind"] == "correction_notice"]
+    text = "".join((await drive.pdf("app1", notice["url"])).split())
+    assert "1营业执照复印件2法定代表人身份证复印件" in text and "补正要求" not in text, text
+    case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
+                          data={"missing": [{"name": "营业执照复印件"}, {"name": "法定代表人身份证复印件", "reason": "不清晰"}]})
+    (notice,) = [d for d in case["documents"] if d["kind"] == "correction_notice"]
+    text = "".join((await drive.pdf("app1", notice["url"])).split())
+    assert "补正要求" in text and "营业执照复印件请补充提交" in text and "法定代表人身份证复印件不清晰" in text, text
+
+
 async def test_supplement_case_clock_starts_when_materials_complete(drive):
     case = await drive.submit("app1")
     missing = [{"name": "营业执照复印件", "reason": "未提供"}, {"name": "法定代表人身份证复印件", "reason": "不清晰"}]

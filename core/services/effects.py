@@ -246,7 +246,7 @@ async def _document_extra(ctx: TransitionContext, kind: str) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     if kind == "correction_notice":
         extra["missing"] = [
-            {"name": m.get("name", ""), "reason": m.get("reason", "")} for m in ctx.params.get("missing", [])
+            {"name": m.get("name", ""), "reason": str(m.get("reason") or "").strip()} for m in ctx.params.get("missing", [])
         ]
         extra["note"] = ctx.comment or ""  # the clerk's 办理意见: what the applicant should know beyond the list
     if kind in ("return_notice", "refusal_decision", "reply_notice"):
