@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.plumbing.models import CaseEvent, Timer
@@ -218,12 +220,39 @@ async def test_unknown_action_lists_the_allowed_ones(drive):
     result = await drive.act("clerk1", case, "fly_to_the_moon")
     (error,) = result["errors"]
     assert error["code"] == "unknown_action"
-    for allowed in ("accept", "return", "request_materials", "reply"):
-        assert allowed in error["message"]
-    assert "finish_on_spot" not in error["message"]  # a promised item is not finished on the spot
+    assert "您可执行：受理、一次性告知补齐材料（补办件）、退回（不予受理）、答复（答复件）" in error["message"], error
+    assert "当场办结" not in error["message"]  # a promised item is not finished on the spot
+    assert not re.search(r"[A-Za-z]", error["message"]), error  # neither the codes nor the unknown one
     # an action of the process that does not fit the case's state is named as the clerk knows it
     (error,) = (await drive.act("clerk1", case, "approve", comment="同意"))["errors"]
-    assert error["code"] == "unknown_action" and "不能执行“准予许可（approve）”" in error["message"], error
+    assert error["code"] == "unknown_action" and "不能执行“准予许可”" in error["message"], error
+    assert not re.search(r"[A-Za-z]", error["message"]), error
+
+
+async def test_refusals_name_the_choices_by_their_chinese_labels_only(drive):
+    """A refusal offering choices lists them as clerks and applicants know them (原件或复印件), never
+    with the API's English codes (原件（original）); the error codes stay as they are."""
+    def refusal(result):
+        assert result["__typename"] == "UserErrors", result
+        (error,) = result["errors"]
+        assert not re.search(r"[A-Za-z]", error["message"]), error
+        return error["code"], error["message"]
+
+    case = await drive.submit("app1")
+    received = [{"material": m["material"], "form": "scan", "count": 1} for m in await drive.counter_receipt("clerk1", case)]
+    assert refusal(await drive.act("clerk1", case, "accept", data={"received": received[:1]})) == (
+        "enum", "材料形式应为原件、复印件")
+    case = await drive.ok("rev-scjg", await drive.ok("clerk1", case, "accept"), "approve")
+    assert refusal(await drive.act("pick1", case, "deliver", data={"method": "drone"})) == (
+        "enum", "请选择出件方式：窗口领取、自助打印、快递送达")
+    submitted = await drive.query("clerk1", """mutation { submitCase(center: "hall", item: "test-permit", data: {}, channel: "fax") {
+        __typename ... on UserErrors { errors { code message } } } }""")
+    assert refusal(submitted["submitCase"]) == ("enum", "申报渠道应为：网上申报、窗口受理、移动端、快递")
+    filed = await drive.query("clerk1", """mutation { fileComplaint(center: "hall", text: "窗口人员态度差", channel: "fax") {
+        __typename ... on UserErrors { errors { code message } } } }""")
+    assert refusal(filed["fileComplaint"]) == ("channel", "投诉渠道应为：当面、电话、书面、网上、12345热线、意见箱")
+    error = await drive.refused("admin1", 'query { outboxEvents(center: "hall", state: "lost") { id } }')
+    assert error["message"] == "状态应为：待投递、投递中、失败待重试、已送达、死信", error
 
 
 async def test_forbidden_action_changes_nothing(drive):

@@ -7,7 +7,7 @@ member; the CLI prints each line and exits 2.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +54,12 @@ class NotFound(Exception):
     def __init__(self, message: str = "未找到") -> None:
         super().__init__(message)
         self.message = message
+
+
+def one_of(labels: Mapping[str, str] | Iterable[str]) -> str:
+    """The choices a message offers, by their Chinese labels only (窗口领取、自助打印、快递送达): the
+    English codes are the API's, never shown in a message (``{code: label}`` gives its labels)."""
+    return "、".join(labels.values() if isinstance(labels, Mapping) else labels)
 
 
 def pointer(*parts: object) -> str:

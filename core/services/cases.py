@@ -31,7 +31,7 @@ from core.services.case_search import matching_case_ids
 from core.services.calendar import CENTER_TZ
 from core.services.centers import cached_center, cached_center_by_id
 from core.services.config_cache import cache_for
-from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException
+from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException, one_of
 from core.services.form_validation import (
     CASE_DATA_MAX_BYTES,
     NOTICE_LIST_MAX_ITEMS,
@@ -396,8 +396,7 @@ async def submit_case(
     (代办人, which only an agent is); the channel is then ``window`` unless given."""
     user = actor.require_login()
     if channel is not None and channel not in SUBMIT_CHANNELS:
-        choices = "、".join(f"{label}（{code}）" for code, label in SUBMIT_CHANNELS.items())
-        raise UserErrorsException.single("enum", f"申报渠道应为：{choices}", "/channel")
+        raise UserErrorsException.single("enum", f"申报渠道应为：{one_of(SUBMIT_CHANNELS)}", "/channel")
     center = await cached_center(govhall, actor.config_generation, center_code)
     item = await latest_version(center, item_code, govhall, actor.config_generation)
     if item.definition.get("itemType") == INTERNAL_ITEM and not actor.has(center.id, *STAFF_ROLES, "configurator"):
@@ -699,10 +698,11 @@ async def _checked(
     transition = process.find(case.state, action)
     if transition is None:
         allowed = await available_transitions(actor, case, process)
-        names = "、".join(f"{t.label}（{t.action}）" for t in allowed) or "无"
-        label = next((f"{t.label}（{t.action}）" for t in process.transitions if t.action == action), action[:64])
+        names = one_of(t.label for t in allowed) or "无"
+        label = next((t.label for t in process.transitions if t.action == action), None)
+        refused = f"不能执行“{label}”" if label else "不能执行所请求的操作"  # an unknown code is not shown
         raise UserErrorsException.single(
-            "unknown_action", f"办件当前状态为“{process.state_label(case.state)}”，不能执行“{label}”；您可执行：{names}", "/action"
+            "unknown_action", f"办件当前状态为“{process.state_label(case.state)}”，{refused}；您可执行：{names}", "/action"
         )
     role = await role_for(actor, case, transition)
     if role is None:

@@ -32,7 +32,7 @@ from tortoise.transactions import in_transaction
 from core.services.accounts import Actor
 from core.services.case_memo import CaseMaterials, defer_insert, defer_update, flush, once, read_case, reading_once
 from core.services.calendar import CENTER_TZ, DayOverride, Deadline, ExplainedDay, WorkCalendar
-from core.plumbing.errors import UserError, UserErrorsException
+from core.plumbing.errors import UserError, UserErrorsException, one_of
 from core.plumbing.sql import for_dialect, insert_new, is_postgres, models, select_list, update_fields
 from core.plumbing.instances import new_instance
 from core.plumbing.models import CalendarDay, CalendarYear, Case, CaseEvent, CaseTask, Center, Extension, ItemVersion, Pause, Timer, User
@@ -439,8 +439,7 @@ async def pause_clock(
     only timers of those kinds stop (a site survey stops the legal clock while the promised one
     keeps running, where the center promises so); the others run on."""
     if reason not in PAUSE_REASONS:
-        listed = "、".join(f"{code}（{label}）" for code, label in PAUSE_REASONS.items())
-        raise UserErrorsException.single("pause.reason", f"未知的暂停原因“{reason}”，可选：{listed}", "/reason")
+        raise UserErrorsException.single("pause.reason", f"未知的暂停原因，可选：{one_of(PAUSE_REASONS)}", "/reason")
     on = on or local_today()
     pauses = await _pauses(case)
     current = _open_pause(pauses)

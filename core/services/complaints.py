@@ -29,7 +29,7 @@ from core.services.accounts import Actor
 from core.services.cases import is_owner, load_visible_case
 from core.services.centers import get_center
 from core.services import clock
-from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException
+from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException, one_of
 from core.services.outbox import events as outbox_events
 from core.plumbing.models import Case, Center, Complaint, ComplaintStep, Department, Notification, RoleAssignment, User, Window
 
@@ -183,7 +183,7 @@ async def file_complaint(actor: Actor, center_code: str, given: ComplaintInput) 
     channel = given.channel if staff else "online"
     errors: list[UserError] = []
     if channel not in CHANNELS:
-        errors.append(UserError("channel", f"投诉渠道应为：{'、'.join(f'{k}（{v}）' for k, v in CHANNELS.items())}", "/channel"))
+        errors.append(UserError("channel", f"投诉渠道应为：{one_of(CHANNELS)}", "/channel"))
     text = given.text.strip()
     if not text or len(text) > MAX_TEXT:
         errors.append(UserError("required", f"请填写投诉内容（{MAX_TEXT}字以内）", "/text"))

@@ -528,7 +528,7 @@ class FormValidator:
             return f"{label}须满足以下之一：" + "；".join(reasons[:4])
         if kw == "oneOf":
             return f"{label}同时符合了多个互斥的条件"
-        return f"{label}不符合要求（{kw}）"
+        return f"{label}不符合要求"
 
 
 # --- cache ------------------------------------------------------------------------------------------

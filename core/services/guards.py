@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.plumbing.errors import UserError
+from core.plumbing.errors import UserError, one_of
 from core.services.formats import is_valid_resident_id
 from core.plumbing.models import CaseEvent
 from core.services.case_memo import case_tasks
@@ -147,7 +147,7 @@ async def pickup_recorded(ctx: TransitionContext) -> list[UserError]:
     """出件登记: who collected it and how, with the ID checked for an in-person pickup."""
     method = ctx.params.get("method")
     if method not in PICKUP_METHODS:
-        return [UserError("enum", "请选择出件方式：" + "、".join(f"{v}（{k}）" for k, v in PICKUP_METHODS.items()), "/method")]
+        return [UserError("enum", f"请选择出件方式：{one_of(PICKUP_METHODS)}", "/method")]
     errors = []
     if method == "in_person":
         if not str(ctx.params.get("receiver", "")).strip():

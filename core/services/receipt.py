@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from core.plumbing.errors import UserError, pointer
+from core.plumbing.errors import UserError, one_of, pointer
 from core.plumbing.models import Case, ReceivedMaterial
 from core.plumbing.sql import insert_rows, rows
 from core.services.case_memo import CaseMaterials, defer_rows, memo_of, once, read_case
@@ -51,7 +51,7 @@ def parse_received(definition: Mapping[str, Any], raw: Any) -> tuple[list[Receiv
         if code not in listed:
             problems.append(UserError("enum", f"本事项材料清单中没有编码为“{code}”的材料", pointer("received", i, "material")))
         if form not in FORMS:
-            problems.append(UserError("enum", "材料形式应为原件（original）或复印件（copy）", pointer("received", i, "form")))
+            problems.append(UserError("enum", f"材料形式应为{one_of(FORMS)}", pointer("received", i, "form")))
         if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_COUNT:
             problems.append(UserError("range", f"份数应为1至{MAX_COUNT}的整数", pointer("received", i, "count")))
         if not problems and (code, form) in seen:

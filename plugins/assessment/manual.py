@@ -90,8 +90,8 @@ def _points(cat: Mapping[str, Any], given: ManualInput) -> tuple[float, str, lis
     if given.rule:
         rule = next((r for r in cat.get("manual", []) if r["code"] == given.rule), None)
         if rule is None:
-            codes = "、".join(f"{r['code']}（{r['label']}）" for r in cat.get("manual", [])) or "无"
-            return 0.0, "", [UserError("unknown_rule", f"“{cat['name']}”没有扣分规则“{given.rule}”，可用：{codes}", "/rule")]
+            labels = "、".join(str(r["label"]) for r in cat.get("manual", [])) or "无"
+            return 0.0, "", [UserError("unknown_rule", f"“{cat['name']}”没有所选的扣分规则，可用：{labels}", "/rule")]
         points, errors = _rule_points(rule, given.points, given.count)
         return points, str(rule["label"]), errors
     limit = max(float(cat["points"]), float(cat.get("ceiling", 0)))
@@ -107,7 +107,7 @@ async def enter_manual_score(govhall: Any, actor: Actor, center: Center, given: 
     user = actor.require(center.id, *ASSESSOR_ROLES)
     errors: list[UserError] = []
     if given.kind not in SUBJECT_KINDS:
-        raise UserErrorsException.single("kind", f"考核对象类型应为 {'、'.join(SUBJECT_KINDS)} 之一", "/kind")
+        raise UserErrorsException.single("kind", f"考核对象类型应为{'、'.join(SUBJECT_KINDS.values())}之一", "/kind")
     try:
         period = parse_period(given.period)
         check_started(period, local_today())
@@ -128,8 +128,8 @@ async def enter_manual_score(govhall: Any, actor: Actor, center: Center, given: 
     cat = category(rules, given.category)
     points, label = 0.0, ""
     if cat is None:
-        names = "、".join(f"{c['code']}（{c['name']}）" for c in rules["categories"])
-        errors.append(UserError("unknown_category", f"考核项目“{given.category}”不存在，可用：{names}", "/category"))
+        names = "、".join(str(c["name"]) for c in rules["categories"])
+        errors.append(UserError("unknown_category", f"所选的考核项目不存在，可用：{names}", "/category"))
     else:
         points, label, problems = _points(cat, given)
         errors += problems

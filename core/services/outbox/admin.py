@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from core.services.accounts import Actor
 from core.services.centers import get_center
-from core.plumbing.errors import Forbidden, NotFound, UserErrorsException
+from core.plumbing.errors import Forbidden, NotFound, UserErrorsException, one_of
 from core.plumbing.outbox_models import STATES, OutboxAttempt, OutboxEvent
 
 ADMIN_ROLES = ("admin",)
@@ -20,7 +20,7 @@ async def list_events(actor: Actor, center_code: str, state: str | None = None, 
     center = await get_center(center_code)
     actor.require(center.id, *ADMIN_ROLES)
     if state is not None and state not in STATES:
-        raise UserErrorsException.single("state", f"状态应为：{'、'.join(f'{s}（{STATE_LABELS[s]}）' for s in STATES)}", "/state")
+        raise UserErrorsException.single("state", f"状态应为：{one_of(STATE_LABELS[s] for s in STATES)}", "/state")
     query = OutboxEvent.filter(center_id=center.id)
     if state:
         query = query.filter(state=state)

@@ -3,6 +3,7 @@ ranked for March 2025 (windows, staff), Q1 (departments) and the year; manual sc
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date, datetime
 
@@ -183,7 +184,12 @@ async def test_manual_scores_for_what_the_system_cannot_see(drive, today):
     assert codes(bad) == ["period", "unknown_subject", "required", "points.range"]
     unknown = (await drive.query("sup1", MANUAL, c="hall", k="staff", s="clerk1", p="2025-03", cat="tidiness",
                                  points=-1, reason="x"))["enterManualScore"]
-    assert codes(unknown) == ["unknown_category"] and "ethics（思想品德）" in unknown["errors"][0]["message"]
+    assert codes(unknown) == ["unknown_category"] and "可用：思想品德" in unknown["errors"][0]["message"]
+    assert not re.search(r"[A-Za-z]", unknown["errors"][0]["message"])  # the labels, not the codes
+    wrong_rule = (await drive.query("sup1", MANUAL, c="hall", k="window", s="W-SCJG", p="2025-03", cat="fees",
+                                    rule="no_such_rule", reason="x"))["enterManualScore"]
+    assert codes(wrong_rule) == ["unknown_rule"] and "擅自提高或降低收费标准" in wrong_rule["errors"][0]["message"]
+    assert not re.search(r"[A-Za-z]", wrong_rule["errors"][0]["message"])
     future = (await drive.query("sup1", MANUAL, c="hall", k="department", s="zjj", p="2025-Q3", cat="coordination",
                                 rule="meeting_absent", reason="缺席季度例会"))["enterManualScore"]
     assert codes(future) == ["period.future"]
