@@ -199,3 +199,24 @@ async def test_a_form_has_at_most_200_fields(drive, gql):
         ("form.too_many_fields", "/form", "表单的字段过多（201个）：一张表单最多200个字段，请精简或拆分事项")]
     saved = (await gql('{ itemDrafts(center: "hall") { code } }', token=token))["itemDrafts"]
     assert saved == [{"code": NEW_ITEM["code"]}]
+
+
+async def test_the_processes_to_choose_from_are_the_ones_the_server_knows(drive, gql, govhall):
+    """The designer's 办理流程 is a choice among the registered processes (core's and the plugins')."""
+    listed = (await gql("{ processes { id name description } }"))["processes"]
+    assert [p["id"] for p in listed] == list(govhall.processes.processes)
+    (standard,) = [p for p in listed if p["id"] == "standard"]
+    assert standard["name"].startswith("标准办件流程") and standard["description"]
+
+
+async def test_an_empty_code_is_required_and_a_taken_one_is_told_with_the_other_problems(drive, gql):
+    token = drive.hall.tokens["config1"]
+    empty = {**copy.deepcopy(NEW_ITEM), "code": ""}
+    errors = (await gql(DEFINE, {"c": "hall", "d": empty}, token=token))["defineItem"]["errors"]
+    (code,) = [e for e in errors if e["path"] == "/code"]
+    assert code["message"] == "请填写“事项编码”", code  # not 格式不正确
+    assert (await gql(DEFINE, {"c": "hall", "d": NEW_ITEM}, token=token))["defineItem"]["__typename"] == "Item"
+    again = {**copy.deepcopy(NEW_ITEM), "name": "", "promisedDays": 99}
+    errors = (await gql(DEFINE, {"c": "hall", "d": again}, token=token))["defineItem"]["errors"]
+    assert errors[0]["code"] == "duplicate" and NEW_ITEM["code"] in errors[0]["message"], errors
+    assert {"/name", "/promisedDays"} <= {e["path"] for e in errors[1:]}, errors

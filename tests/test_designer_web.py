@@ -308,3 +308,34 @@ def test_clone_from_another_center_json_errors_at_their_line_and_discard(web_ser
     expect(page.locator("#dz-work")).to_be_hidden()
     drafts = gql(page, '{ itemDrafts(center: "lianzhou") { code } }')["itemDrafts"]
     assert "wsj-ggcswsxk-2" not in {d["code"] for d in drafts}
+
+
+def test_the_process_is_chosen_among_the_servers_and_a_new_items_code_problems_are_told_at_once(
+    web_server: str, browser_page: Any
+) -> None:
+    """办理流程 is a select of the processes the server knows; an empty 事项编码 is reported as not filled
+    in (not 格式不正确); a code already taken is reported with the other problems, first."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/config/lianzhou")
+    expect(page.locator("#dz-new")).to_be_enabled()
+    page.click("#dz-new")
+    process = page.locator("#dz-process")
+    expect(process).to_have_js_property("tagName", "SELECT")
+    known = gql(page, "{ processes { id name } }")["processes"]
+    labels = [o.strip() for o in process.locator("option").all_inner_texts()]
+    assert labels == ["请选择", *[p["name"] for p in known]], labels
+    expect(process.locator("option:checked")).to_have_text(next(p["name"] for p in known if p["id"] == "standard"))
+
+    page.click("#cfg-save")  # nothing filled in: no name, no code
+    summary = page.locator(".cfg-result .error-summary")
+    expect(summary).to_contain_text("请填写“事项编码”")
+    expect(summary).not_to_contain_text("格式不正确")
+    expect(page.locator(f"{at('/code')} .field-error")).to_contain_text("请填写“事项编码”")
+
+    enter(page, "#dz-code", "scjg-gssldj")  # a code this center already has; the name still empty
+    page.click("#cfg-save")
+    expect(summary.locator("li").first).to_contain_text("事项编码“scjg-gssldj”已存在")
+    expect(summary).to_contain_text("事项名称")

@@ -502,7 +502,7 @@ class FormValidator:
             "exclusiveMinimum": f"{label}应大于{_num(v)}",
             "exclusiveMaximum": f"{label}应小于{_num(v)}",
             "multipleOf": f"{label}应为{_num(v)}的整数倍",
-            "pattern": f"{label}格式不正确",
+            "pattern": f"请填写{label}" if inst == "" else f"{label}格式不正确",  # empty: not filled in, as minLength
             "maxItems": f"{label}最多填写{v}项",
             "uniqueItems": f"{label}中有重复的项",
             "minProperties": f"{label}至少应填写{v}项内容",

@@ -40,6 +40,10 @@ async def check_definition(govhall: GovHall, center: Center, definition: Any) ->
     )
 
 
+def _taken(code: str) -> UserError:
+    return UserError("duplicate", f"事项编码“{code}”已存在：请换一个编码，或在“修改已有事项”中打开这个事项修改", "/code")
+
+
 async def define_item(
     govhall: GovHall, actor: Actor, center: Center, definition: Any, *, update: bool = False
 ) -> Item:
@@ -47,14 +51,15 @@ async def define_item(
     actor.require(center.id, *CONFIGURATOR_ROLES)
     errors = await check_definition(govhall, center, definition)
     if errors:
+        code = definition.get("code") if isinstance(definition, dict) else None
+        if not update and isinstance(code, str) and code and await Item.exists(center=center, code=code):
+            errors = [_taken(code), *errors]  # told at once with the rest, not after they are fixed
         raise UserErrorsException(errors)
     code = definition["code"]
     async with in_transaction():
         item = await Item.select_for_update().get_or_none(center=center, code=code)
         if item is not None and not update:
-            raise UserErrorsException.single(
-                "duplicate", f"事项编码“{code}”已存在：请换一个编码，或在“修改已有事项”中打开这个事项修改", "/code"
-            )
+            raise UserErrorsException([_taken(code)])
         if item is None and update:
             raise UserErrorsException.single("unknown_item", f"事项“{code}”不存在，无法更新", "/code")
         if item is None:

@@ -86,6 +86,7 @@ class Process:
     transitions: tuple[Transition, ...]
     on_submit: tuple[Mapping[str, Any], ...]
     source: str
+    description: str = ""
 
     def state_label(self, state: str) -> str:
         return self.states.get(state, {}).get("label", state)
@@ -157,6 +158,7 @@ def _parse(doc: Mapping[str, Any], source: str) -> Process:
     return Process(
         id=doc["id"], name=doc["name"], initial=doc["initial"], states=doc["states"],
         transitions=transitions, on_submit=tuple(doc.get("onSubmit", ())), source=source,
+        description=str(doc.get("description", "")),
     )
 
 

@@ -47,7 +47,9 @@ export function elementsPanel(state, onChange) {
       selectInput(doc, "department", departments, { path: "/department", label: "实施部门", onChange, id: "dz-department", empty: "请选择" }),
       choicesInput(doc, "jointDepartments", departments, { path: "/jointDepartments", label: "共同实施部门（联办）", onChange }),
       selectInput(doc, "caseKind", opts([["promised", "承诺件"], ["immediate", "即办件"]]), { path: "/caseKind", label: "办件类型", onChange, id: "dz-caseKind" }),
-      textInput(doc, "process", { path: "/process", label: "办理流程", onChange, id: "dz-process", help: "一般为 standard（受理—审查—决定—办结）" }),
+      state.processes.length
+        ? selectInput(doc, "process", state.processes.map((p) => ({ value: p.id, label: p.name })), { path: "/process", label: "办理流程", onChange, id: "dz-process", empty: "请选择" })
+        : textInput(doc, "process", { path: "/process", label: "办理流程", onChange, id: "dz-process", help: "一般为 standard（受理—审查—决定—办结）" }),
       textInput(doc, "resultName", { path: "/resultName", label: "办理结果", onChange, id: "dz-resultName" }),
     ),
     group("办理时限",

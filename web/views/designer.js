@@ -71,7 +71,7 @@ export async function designerView({ page, params, user }) {
   const center = list.find((x) => x.code === (params[0] || currentCenter.get())) || list[0];
   currentCenter.set(center.code);
 
-  const state = { center, doc: null, mode: null, code: null, version: 0, catalogue: [], selected: null, target: "", tab: "form", dirty: false, errors: [] };
+  const state = { center, doc: null, mode: null, code: null, version: 0, catalogue: [], processes: [], selected: null, target: "", tab: "form", dirty: false, errors: [] };
 
   // --- header and the three ways in: new, edit, clone
   const centerPick = h("select", { id: "cfg-center", "aria-label": "政务服务中心" }, list.map((x) => h("option", { value: x.code, selected: x.code === center.code }, x.name)));
@@ -118,6 +118,8 @@ export async function designerView({ page, params, user }) {
   const canSave = await hasMutation("defineItem");
   const canPublish = await hasMutation("publishItem");
   const canDiscard = await hasMutation("discardItemDraft");
+  // the processes the server knows (core's and the plugins'): 办理流程 is chosen among them
+  if (await hasQuery("processes")) state.processes = (await gql("{ processes { id name } }")).processes;
 
   // --- lists: this center's items (published and drafts), the material catalogue, clone sources
   async function loadItems() {

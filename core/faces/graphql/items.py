@@ -1,5 +1,5 @@
-"""items, item, itemDraft, itemDrafts, itemDraftChanges, validateCaseData, defineItem, publishItem,
-discardItemDraft."""
+"""items, item, itemDraft, itemDrafts, itemDraftChanges, validateCaseData, processes, defineItem,
+publishItem, discardItemDraft."""
 
 from __future__ import annotations
 
@@ -64,6 +64,13 @@ class DiscardedDraft:
     item: Item | None
 
 
+@strawberry.type(name="Process", description="办理流程（core 的及插件注册的）：事项文档的 process 填它的 id")
+class ProcessInfo:
+    id: str
+    name: str
+    description: str
+
+
 DefineItemResult = Annotated[Item | UserErrors, strawberry.union("DefineItemResult")]
 PublishItemResult = Annotated[Item | UserErrors, strawberry.union("PublishItemResult")]
 DiscardItemDraftResult = Annotated[DiscardedDraft | UserErrors, strawberry.union("DiscardItemDraftResult")]
@@ -107,6 +114,11 @@ class Query:
         row = await get_center(center)
         info.context.actor.require(row.id, *service.CONFIGURATOR_ROLES)
         return [item_type(i.draft, None) for i in await service.draft_items(row)]
+
+    @strawberry.field(description="本部署已注册的办理流程（公开）：事项设计时从中选择事项的 process")
+    def processes(self, info: Info) -> list[ProcessInfo]:
+        known = info.context.govhall.processes.processes.values()
+        return [ProcessInfo(id=p.id, name=p.name, description=p.description) for p in known]
 
     @strawberry.field(
         description="用表单校验测试数据，不保存任何内容：definition 为事项文档（或只是 form，配置员预览用），"
