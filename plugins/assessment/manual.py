@@ -95,8 +95,10 @@ def _points(cat: Mapping[str, Any], given: ManualInput) -> tuple[float, str, lis
         points, errors = _rule_points(rule, given.points, given.count)
         return points, str(rule["label"]), errors
     limit = max(float(cat["points"]), float(cat.get("ceiling", 0)))
-    if given.points is None or given.points == 0:
+    if given.points is None:
         return 0.0, "", [UserError("required", "未选择扣分规则时，请填写加减分值（负数为扣分）", "/points")]
+    if given.points == 0:  # an entry that changes nothing is not recorded
+        return 0.0, "", [UserError("points.zero", "加减分值不能为0：0分不改变得分，扣分请填负数，加分请填正数", "/points")]
     if abs(given.points) > limit:
         return 0.0, "", [UserError("points.range", f"“{cat['name']}”一次加减分不能超过{fmt(limit)}分", "/points")]
     return float(given.points), "", []

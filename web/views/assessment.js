@@ -49,15 +49,15 @@ export async function assessmentView({ page, params, query, user, isCurrent }) {
   const manual = h("div");
   body.append(manual);
 
-  async function load() {
+  async function load(entered = null) {
     const field = { window: "windowAssessment", staff: "staffAssessment", department: "departmentAssessment" }[tab];
     const arg = tab === "department" ? "quarter" : "period";
     try {
       const data = await gql(`query($c: String!, $p: String!) { ${field}(center: $c, ${arg}: $p) { ${RANKING} } }`, { c: c.code, p: period.value.trim() });
       if (!isCurrent()) return;
       ranking = data[field];
-      result.replaceChildren(rankingTable(ranking));
-      manual.replaceChildren(manualForm(c, tab, ranking));
+      result.replaceChildren(rankingTable(ranking, entered));
+      manual.replaceChildren(manualForm(c, tab, ranking, load));
     } catch (error) {
       result.replaceChildren(note(error.message, "error"));
     }
@@ -65,7 +65,8 @@ export async function assessmentView({ page, params, query, user, isCurrent }) {
   await load();
 }
 
-function rankingTable(r) {
+/** The ranking; the row of `opened` (a subject's code: the one points were just entered for) shows its details. */
+function rankingTable(r, opened = null) {
   return h("section", { class: "card print-document" },
     h("h2", null, `${r.title}（${r.periodLabel}）`),
     h("p", { class: "muted", id: "ranking-basis" }, `基础分 ${r.base}，最高 ${r.max}。`, r.basis ? `考核依据：${r.basis}` : ""),
@@ -74,13 +75,14 @@ function rankingTable(r) {
       ["对象", (x) => `${x.name}${x.code && x.code !== x.name ? `（${x.code}）` : ""}`],
       ["得分", (x) => h("strong", null, fmt.number(x.total), x.capped ? h("span", { class: "muted" }, `（封顶，原 ${fmt.number(x.rawTotal)}）`) : null)],
       ["等次", (x) => x.grade || "—"],
-      ["各项得分", (x) => h("details", null, h("summary", null, "明细"), h("ul", { class: "plain-list" }, x.categories.map((k) =>
+      ["各项得分", (x) => h("details", { open: x.code === opened }, h("summary", null, "明细"), h("ul", { class: "plain-list" }, x.categories.map((k) =>
         h("li", null, `${k.name}：${fmt.number(k.points)} / ${fmt.number(k.max)}${k.floored ? "（扣完为止）" : ""}`,
           k.explanations.length ? h("ul", null, k.explanations.map((e) => h("li", { class: "muted" }, e))) : null)))) ],
-    ], r.rows, { id: "ranking-table", empty: "本期没有考核对象。" }));
+    ], r.rows, { id: "ranking-table", empty: "本期没有考核对象。", rowAttrs: (x) => ({ dataset: { subject: x.code } }) }));
 }
 
-function manualForm(c, kind, r) {
+/** 录入加减分 for the ranking `r`'s period; `show(subject)` shows the ranking again with that subject's entries. */
+function manualForm(c, kind, r, show) {
   const categories = new Map();
   for (const row of r.rows) for (const k of row.categories) categories.set(k.code, k.name);
   const form = h("form", { class: "card no-print", id: "manual-score", novalidate: true }, h("h2", null, "录入加减分"),
@@ -96,11 +98,15 @@ function manualForm(c, kind, r) {
     ev.preventDefault();
     const v = values(form);
     const done = await mutate(`mutation($c: String!, $k: String!, $s: String!, $p: String!, $cat: String!, $r: String!, $pts: Float) {
-        enterManualScore(center: $c, kind: $k, subject: $s, period: $p, category: $cat, reason: $r, points: $pts) { ${ERRORS} ... on ManualScore { id points label } } }`,
+        enterManualScore(center: $c, kind: $k, subject: $s, period: $p, category: $cat, reason: $r, points: $pts) { ${ERRORS} ... on ManualScore { id points label reason } } }`,
     { c: c.code, k: kind, s: v.subject || "", p: r.period, cat: v.category || "", r: v.reason || "", pts: v.points === null ? null : Number(v.points) },
     "enterManualScore", form);
     if (done) {
-      reload(`已录入 ${done.label} ${done.points > 0 ? "+" : ""}${done.points} 分`);
+      // the same period again (not the page's default one), with the subject's entries, the reason among them, open
+      await show(v.subject);
+      const subject = (r.rows.find((x) => x.code === v.subject) || {}).name || v.subject;
+      const what = [categories.get(v.category), done.label].filter(Boolean).join("：");
+      showBanner(`已为“${subject}”录入${r.periodLabel}“${what}”${done.points > 0 ? "+" : ""}${fmt.number(done.points)}分，事由：${done.reason}`, "success");
     }
   });
   return form;

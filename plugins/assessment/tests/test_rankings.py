@@ -190,6 +190,9 @@ async def test_manual_scores_for_what_the_system_cannot_see(drive, today):
                                     rule="no_such_rule", reason="x"))["enterManualScore"]
     assert codes(wrong_rule) == ["unknown_rule"] and "擅自提高或降低收费标准" in wrong_rule["errors"][0]["message"]
     assert not re.search(r"[A-Za-z]", wrong_rule["errors"][0]["message"])
+    zero = (await drive.query("sup1", MANUAL, c="hall", k="window", s="W-SCJG", p="2025-03", cat="fees",
+                              points=0, reason="x"))["enterManualScore"]
+    assert codes(zero) == ["points.zero"] and "不能为0" in zero["errors"][0]["message"]  # not “请填写”: it was filled in
     future = (await drive.query("sup1", MANUAL, c="hall", k="department", s="zjj", p="2025-Q3", cat="coordination",
                                 rule="meeting_absent", reason="缺席季度例会"))["enterManualScore"]
     assert codes(future) == ["period.future"]
