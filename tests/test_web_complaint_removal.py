@@ -4,6 +4,7 @@ confirms the removal with its date and note; the consequences and the staff regi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,4 +55,6 @@ def test_the_supervision_office_confirms_a_removal_and_the_register_shows_it(web
     page.screenshot(path=str(tmp_path / "screens-removal.png"), full_page=True)
 
     page.goto(f"{base}/web/#/staff/lianzhou/register")
-    expect(page.locator("#register-table tr[data-username='lz-scjg']")).to_contain_text("已确认下岗（2027-01-04起）")
+    expect(page.locator("#register-table tr[data-username='lz-scjg']")).to_contain_text("已确认下岗（2027年1月4日起）")
+    shown = page.locator("#register-table").inner_text()
+    assert "2026年1月5日" in shown and not re.search(r"\d{4}-\d{2}-\d{2}", shown), shown  # every date as the other registers

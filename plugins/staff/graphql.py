@@ -17,7 +17,7 @@ from . import attendance, leave, register, standing
 from .graphql_types import (
     AttendanceSheetType, AttendanceStartType, ClockDeviceType, ClockInType, LeaveInputType, LeaveRequestType,
     RegisteredDeviceType, StaffRecordInput, StaffRecordType, StandingType, clock_in_type, device_type, leave_type,
-    record_type, removal_label, sheet_type, standing_type, start_type,
+    record_type, sheet_type, standing_type, start_type,
 )
 from .models import ClockIn, LeaveRequest
 
@@ -47,7 +47,7 @@ class Query:
         rows = await register.load_register(actor, center)
         row = await register.staff_center(center)
         flags = await removal_decisions(row) if await register.is_overseer(actor, row) else {}
-        return [record_type(r, removal_label(flags[r.user_id]) if r.user_id in flags else None) for r in rows]  # type: ignore[attr-defined]
+        return [record_type(r, flags.get(r.user_id), flagged=r.user_id in flags) for r in rows]  # type: ignore[attr-defined]
 
     @strawberry.field(description="本人今天的刷卡记录")
     async def today_clock_ins(self, info: Info, center: str) -> list[ClockInType]:

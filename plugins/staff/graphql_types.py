@@ -33,6 +33,8 @@ class StaffRecordType:
     card: str | None = strawberry.field(description="考勤卡号")
     removal: str | None = strawberry.field(
         default=None, description="二次投诉查实下岗：待中心决定、已确认下岗（日期）或不予下岗；仅监督人员可见")
+    removal_on: date | None = strawberry.field(
+        default=None, description="已确认下岗的，下岗之日（removal 中的日期）；其余为 null；仅监督人员可见")
 
 
 def removal_label(found: RemovalDecision | None) -> str:
@@ -44,7 +46,8 @@ def removal_label(found: RemovalDecision | None) -> str:
     return f"不予下岗（{found.note}）"
 
 
-def record_type(r: StaffRecord, removal: str | None = None) -> StaffRecordType:
+def record_type(r: StaffRecord, found: RemovalDecision | None = None, flagged: bool = False) -> StaffRecordType:
+    """The register's row; ``flagged``: the person has a removal flag, ``found`` the center's decision on it."""
     return StaffRecordType(
         username=r.user.username, display_name=r.user.display_name or r.user.username,
         department=r.department.code if r.department else None, department_name=r.department.name if r.department else None,
@@ -53,7 +56,8 @@ def record_type(r: StaffRecord, removal: str | None = None) -> StaffRecordType:
         min_term_months=r.min_term_months, term_ends_on=term_ends(r),
         partner=r.partner.username if r.partner else None,
         partner_name=(r.partner.display_name or r.partner.username) if r.partner else None, card=r.card,
-        removal=removal,
+        removal=removal_label(found) if flagged else None,
+        removal_on=found.effective_on if flagged and found is not None and found.outcome == "removed" else None,
     )
 
 

@@ -15,7 +15,7 @@ const POSITIONS = [["window_staff", "窗口工作人员"], ["window_leader", "�
   ["supervision", "督查科"], ["leadership", "中心领导"]];
 const LEAVE = `id username displayName kind kindLabel start startHalf end endHalf days reason routeLabels currentStep currentStepLabel
   status statusLabel handedOver canDecide decisions { stepLabel name approve comment }`;
-const RECORD = "username displayName department departmentName window windowName position positionLabel postedOn minTermMonths termEndsOn partner partnerName card removal";
+const RECORD = "username displayName department departmentName window windowName position positionLabel postedOn minTermMonths termEndsOn partner partnerName card removal removalOn";
 
 function thisMonth() {
   const d = centerDate();
@@ -158,7 +158,8 @@ async function registerTab(page, c, user, isCurrent) {
       ["岗位", (r) => r.positionLabel], ["进驻日期", (r) => fmt.date(r.postedOn)],
       ["最低期限", (r) => (r.minTermMonths ? `${r.minTermMonths}个月（至${fmt.date(r.termEndsOn)}）` : "—")],
       ["AB岗顶岗", (r) => r.partnerName || "未确定"], ["考勤卡", (r) => r.card || "—"],
-      ["投诉下岗", (r) => (r.removal ? h("span", { class: r.removal.startsWith("已确认") ? "badge alert-red" : "badge", dataset: { removal: r.username } }, r.removal) : "—")],
+      ["投诉下岗", (r) => (r.removal ? h("span", { class: r.removal.startsWith("已确认") ? "badge alert-red" : "badge", dataset: { removal: r.username } },
+        r.removalOn ? `已确认下岗（${fmt.date(r.removalOn)}起）` : r.removal) : "—")],  // the day as the other registers write it
       ["", (r) => (keeper ? h("button", { type: "button", class: "btn btn-danger", dataset: { remove: r.username }, onclick: () => remove(r) }, "移除") : null)],
     ], rows, { id: "register-table", empty: "名册中还没有人员。", rowAttrs: (r) => ({ dataset: { username: r.username } }) })));
   if (!keeper) return;
