@@ -1,9 +1,10 @@
 // 流转交接 (one-window centers): the front desk hands an accepted case to the back office, the back
 // office hands the result to the unified pickup window, and each receiving side signs for it.
 // Shown only when the server offers the hand-over fields and the case's center uses them.
-import { gql, hasQuery, hasMutation, userErrorsOf, showUserErrors, clearUserErrors, showBanner } from "../graphql.js";
+import { gql, hasQuery, hasMutation, showBanner } from "../graphql.js";
 import { h, note, fmt } from "../ui.js";
 import { renderForm } from "../form.js";
+import { mutate } from "./kit.js";
 
 const FIELDS = "id stage stageLabel fromUser toDepartment toDepartmentName toPickup materials comment handedAt receivedBy receivedAt canReceive";
 
@@ -32,20 +33,9 @@ function reload() {
   window.dispatchEvent(new HashChangeEvent("hashchange"));
 }
 
+/** A mutation through the screens' `mutate` (its errors shown in `root`, the button that started it guarded). */
 async function send(query, variables, field, root) {
-  clearUserErrors(root);
-  try {
-    const data = await gql(query, variables);
-    const errors = userErrorsOf(data[field]);
-    if (errors) {
-      showUserErrors(root, errors);
-      return false;
-    }
-    return true;
-  } catch (error) {
-    showUserErrors(root, [{ path: null, code: "error", message: error.message }]);
-    return false;
-  }
+  return (await mutate(query, variables, field, root)) !== null;
 }
 
 /**

@@ -33,21 +33,32 @@ export async function pickCenter({ page, params, user, roles, plugin = null, tit
 /** Runs a mutation whose field is a `X | UserErrors` union; shows the errors inside `root`. */
 export async function mutate(query, variables, field, root) {
   // a form sends once at a time: a double click (or Enter twice) while its request travels is ignored,
-  // so nothing is filed twice
+  // so nothing is filed twice; so does a plain button (出具登记簿, 签收, 移除…) whose click started it
   const form = root instanceof HTMLFormElement ? root : null;
-  if (form && sending.has(form)) return null;
-  const buttons = form ? [...form.querySelectorAll("button[type=submit]:not([disabled])")] : [];
-  if (form) sending.add(form);
+  const button = pressed;
+  const guarded = [form, button].filter(Boolean);
+  if (guarded.some((x) => sending.has(x))) return null;
+  const buttons = [...(form ? form.querySelectorAll("button[type=submit]:not([disabled])") : []), ...(button && !button.disabled ? [button] : [])];
+  guarded.forEach((x) => sending.add(x));
   buttons.forEach((b) => { b.disabled = true; });
   try {
     return await send(query, variables, field, root);
   } finally {
-    if (form) sending.delete(form);
+    guarded.forEach((x) => sending.delete(x));
     buttons.forEach((b) => { b.disabled = false; });
   }
 }
 
 const sending = new WeakSet();
+
+// The plain button (type="button") whose click is being handled: set before the page's own click
+// handlers run, kept through their first steps, so a `mutate` they call guards that button.
+let pressed = null;
+document.addEventListener("click", (ev) => {
+  const button = ev.target instanceof Element ? ev.target.closest("button[type=button]") : null;
+  pressed = button;
+  if (button) setTimeout(() => { if (pressed === button) pressed = null; });
+}, true);
 
 async function send(query, variables, field, root) {
   if (root) clearUserErrors(root);
