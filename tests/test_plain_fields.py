@@ -191,9 +191,9 @@ def test_rows_of_plain_fields_are_read_by_compiled_steps(monkeypatch: pytest.Mon
     nested: list[str] = []
     original_steps, original_nested = PlainFieldsExecutor._read_steps, PlainFieldsExecutor._read_nested
 
-    def counting_steps(self: Any, compiled: Any, *args: Any) -> Any:
+    def counting_steps(self: Any, compiled: Any, *args: Any, **kwargs: Any) -> Any:
         stepped.append(compiled.object_type.name)
-        return original_steps(self, compiled, *args)
+        return original_steps(self, compiled, *args, **kwargs)
 
     def counting_nested(self: Any, compiled: Any, *args: Any, **kwargs: Any) -> Any:
         nested.append(compiled.object_type.name)

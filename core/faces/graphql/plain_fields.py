@@ -177,7 +177,7 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
             except NotSimple as stopped:
                 known = stopped
         try:
-            completed = self._read_steps(compiled, value, path, position_context, known)
+            completed = self._read_steps(compiled, value, path=path, position_context=position_context, known=known)
         except Exception as raw_error:  # noqa: BLE001 - located and kept, or raised for a non-null field
             self.handle_field_error(raw_error, field_type, field_details_list, path)
             return None
