@@ -164,10 +164,18 @@ class CenterHooks:
         return caller
 
 
+PLUGIN_TITLES = {
+    "enterprise_zone": "企业服务专区", "green_channel": "绿色通道", "one_window": "一窗受理、统一出件",
+    "assessment": "绩效考核", "staff": "人员名册", "hall_floor": "大厅现场服务", "exchange": "数据交换",
+}
+"""Chinese names of the shipped plugins, for messages to clerks and applicants (a third-party plugin
+is named by its code)."""
+
+
 def require_plugin(center: Center, name: str) -> None:
     """Refuse a plugin's GraphQL call for a center that has not enabled that plugin."""
     if name not in (center.plugins or []):
-        raise Forbidden(f"本中心（{center.name}）未启用“{name}”功能")
+        raise Forbidden(f"本中心（{center.name}）未启用“{PLUGIN_TITLES.get(name, name)}”功能")
 
 
 async def await_me_maybe(value: Any) -> Any:

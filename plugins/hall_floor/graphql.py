@@ -85,7 +85,8 @@ class Query:
         view = await tickets.window_view(info.context.actor, center, window)
         return WindowQueueType(window=window, current=[ticket_type(t) for t in view.current], waiting=[ticket_type(t) for t in view.waiting],
                                last_done=ticket_type(view.last_done) if view.last_done else None,
-                               leftover=[ticket_type(t) for t in view.leftover])
+                               leftover=[ticket_type(t) for t in view.leftover],
+                               skipped=[ticket_type(t) for t in view.skipped])
 
     @strawberry.field(description="等候时长统计：平均等候、最长等候、按窗口（窗口人员、首席代表、督查）")
     async def hall_wait_stats(

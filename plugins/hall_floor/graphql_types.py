@@ -75,6 +75,8 @@ class WindowQueueType:
     last_done: TicketType | None = strawberry.field(description="本窗口最近办结、尚未评价的号（评价器据此评价）")
     leftover: list[TicketType] = strawberry.field(
         description="本窗口前几天叫号后未办结的号：已过期，不是当前号，只能办结或过号")
+    skipped: list[TicketType] = strawberry.field(
+        default_factory=list, description="本窗口所办业务今天已过号的号（最近过号的在前）：申请人回来后可“叫此号”再叫")
 
 
 @strawberry.type(name="HallWindowFigures", description="一个窗口的等候与办理时长（秒）")

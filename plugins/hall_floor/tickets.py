@@ -8,7 +8,7 @@ When a call leaves N tickets ahead of someone who gave a mobile (``nearAhead``),
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -233,6 +233,9 @@ class WindowView:
     leftover: list[Ticket]
     """Numbers it left called on an earlier day (the oldest :data:`LEFTOVER_SHOWN`): expired, never current
     again; only 办结 or 过号 close them."""
+    skipped: list[Ticket] = field(default_factory=list)
+    """Today's skipped (过号) tickets of its queues, the latest first: the visitor who comes back is called
+    again with 叫此号."""
 
 
 async def window_view(actor: Actor, center_code: str, window_code: str) -> WindowView:
@@ -246,7 +249,9 @@ async def window_view(actor: Actor, center_code: str, window_code: str) -> Windo
     last = await Ticket.filter(center=center, day=today, window_code=window_code, status="done").order_by("-finished_at", "-id").first()
     if last is not None and await OnSiteRating.exists(ticket_id=last.id):
         last = None
-    return WindowView(list(current), await waiting(center, [q.code for q in served]), last, list(leftover))
+    codes = [q.code for q in served]
+    skipped = await Ticket.filter(center=center, day=today, queue__in=codes, status="skipped").order_by("-last_call_at", "-id")
+    return WindowView(list(current), await waiting(center, codes), last, list(leftover), list(skipped))
 
 
 async def display(center_code: str) -> tuple[Center, list[Ticket], dict[str, int], list[Queue]]:

@@ -9,7 +9,8 @@ import { pickCenter, mutate, ERRORS, table, input, values, tabs, showBanner, seg
 
 const ROLES = ["admin", "configurator"];
 const POSTS = ["clerk", "reviewer", "head", "pickup", "supervisor", "agent", "configurator", "admin"];
-const PLUGIN_LABELS = { enterprise_zone: "企业服务专区", green_channel: "绿色通道", one_window: "一窗受理、统一出件", assessment: "绩效考核" };
+const PLUGIN_LABELS = { enterprise_zone: "企业服务专区", green_channel: "绿色通道", one_window: "一窗受理、统一出件", assessment: "绩效考核",
+  staff: "人员名册", hall_floor: "大厅现场服务", exchange: "数据交换" };
 const STAFF = "username displayName phone active roles { role department }";
 
 export async function adminView({ page, params, query, user }) {

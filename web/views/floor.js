@@ -205,14 +205,17 @@ export async function windowView({ page, params, query, user, isCurrent }) {
   };
   const callNext = h("button", { type: "button", class: "btn btn-primary btn-large", id: "call-next", onclick: () => act("callNextTicket") }, "叫下一位");
   const leftover = h("div", { class: "window-leftover" });
+  const skippedLine = h("div", { class: "window-skipped" });
   page.append(h("div", { class: "form-actions" }, callNext), status, h("h2", null, "正在办理"), current, leftover, h("h2", null, "等候队列"), line,
-    walkInPanel(c));
+    skippedLine, walkInPanel(c));
 
   async function show() {
     const { hallWindowQueue: q } = await gql(`query($c: String!, $w: String!) { hallWindowQueue(center: $c, window: $w) {
-        current { ${TICKET} } waiting { ${TICKET} } leftover { ${TICKET} takenAt } } }`, { c: c.code, w });
+        current { ${TICKET} } waiting { ${TICKET} } leftover { ${TICKET} takenAt } skipped { ${TICKET} } } }`, { c: c.code, w });
     // the poll must not wipe what the clerk is typing (the case ID): redraw only when the tickets change
     const key = `${q.current.map((t) => `${t.id}/${t.calls}`).join(",")};${q.leftover.map((t) => t.id).join(",")}`;
+    // 已过号: the visitor who comes back is called again from here
+    skippedLine.replaceChildren(...(q.skipped.length ? [h("h2", null, "已过号"), waitingTable(q.skipped)] : []));
     if (key === shownKey) {
       line.replaceChildren(waitingTable(q.waiting));
       return;

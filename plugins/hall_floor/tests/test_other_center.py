@@ -31,7 +31,7 @@ async def test_every_call_is_refused_without_the_plugin(drive):
         (None, SLOTS, {"c": "other", "q": "A", "d": day}),
     ):
         error = await drive.refused(user, query, **variables)
-        assert error["extensions"]["code"] == "FORBIDDEN" and "未启用" in error["message"], (query, error)
+        assert error["extensions"]["code"] == "FORBIDDEN" and "未启用“大厅现场服务”" in error["message"], (query, error)
     for user, query, variables in (
         (None, TAKE, {"c": "other", "q": "A"}),
         ("clerk-other", CALL_NEXT, {"c": "other", "w": "A01"}),
@@ -42,4 +42,6 @@ async def test_every_call_is_refused_without_the_plugin(drive):
     ):
         result = await drive.run(user, query, **variables)
         assert codes(result) == ["forbidden"] and "未启用" in result["errors"][0]["message"], (query, result)
+        assert "hall_floor" not in result["errors"][0]["message"], result  # the plugin's Chinese name, not its code
+        assert "大厅现场服务" in result["errors"][0]["message"], result
     assert await Ticket.all().count() == 0 and await WalkInParty.all().count() == 0 and await Booking.all().count() == 0

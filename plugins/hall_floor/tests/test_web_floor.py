@@ -234,3 +234,24 @@ def test_the_booking_screen_says_which_slot_is_already_mine(web_server: str, bro
     expect(page.locator(f'.hall-slots button[data-period="{period}"]')).to_have_count(0)
     expect(page.locator(".hall-bookings")).to_contain_text(period)
     assert any(s["period"] == period and s["bookable"] for s in api("lisi", slots, d=ahead.isoformat())["hallSlots"]["slots"])
+
+
+def test_a_skipped_number_stays_on_the_window_and_is_called_again(web_server: str, browser_page: Any, api: Api) -> None:
+    """过号 is "callable again": the visitor who comes back after the skip is found under 已过号 and called."""
+    from playwright.sync_api import expect
+
+    ticket = api("lz-clerk", 'mutation { takeTicket(center: "lianzhou", queue: "A") { ... on HallTicket { id number } } }')["takeTicket"]
+    number = ticket["number"]
+    page = browser_page
+    login(page, web_server, "lz-clerk")
+    page.goto(f"{web_server}/web/#/floor/window/lianzhou?window=ZH01")
+    page.locator(f'.window-line button[data-call="{number}"]').click()
+    expect(page.locator(".window-current .ticket-number-small")).to_have_text(number)
+    page.click(".window-current button[data-action=skip]")
+    expect(page.locator(".window-status")).to_contain_text(f"{number}：已过号")
+    skipped = page.locator(".window-skipped")
+    expect(skipped).to_contain_text("已过号")
+    skipped.locator(f'button[data-call="{number}"]').click()  # the visitor is back
+    expect(page.locator(".window-status")).to_contain_text(f"{number}：已叫号")
+    expect(page.locator(".window-current .ticket-number-small")).to_have_text(number)
+    expect(skipped).not_to_contain_text(number)
