@@ -302,6 +302,16 @@ def test_green_channel_register_and_travelling_form(web_server: str, browser_pag
     expect(page.get_by_text("没有启用绿色通道")).to_be_visible()
 
 
+def test_green_channel_takes_the_kind_default_end_item_in_kunshan(web_server: str, api: Api) -> None:
+    """The screen's 终止环节 "按项目类型默认" works in the demo's green-channel center: a project registers
+    without picking an item and ends with the business licence."""
+    done = api("ks-clerk", """mutation($i: JSON!) { registerGreenProject(center: "kunshan", input: $i) {
+        __typename ... on GreenProject { endItem endItemName } ... on UserErrors { errors { path message } } } }""",
+               i={"kind": "enterprise", "investor": "domestic", "registeredCapital": 6000, "name": "昆山默认终止环节项目",
+                  "applicant": "昆山默认终止环节有限公司"})["registerGreenProject"]
+    assert done == {"__typename": "GreenProject", "endItem": "scjg-gssldj", "endItemName": "有限责任公司设立登记"}, done
+
+
 def test_assessment_scores_manual_entry_report_figures_and_publicity(web_server: str, browser_page: Any) -> None:
     from playwright.sync_api import expect
 

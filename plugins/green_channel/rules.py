@@ -268,7 +268,8 @@ def project_fields(data: Mapping[str, Any], default_end_item: str | None) -> tup
     values["uscc"] = uscc
     end_item = str(data.get("endItem") or default_end_item or "").strip()
     if not end_item:
-        errors.append(UserError("required", "请指定终止环节的事项编码（endItem）：企业投资项目为营业执照，基本建设项目为施工许可证",
+        errors.append(UserError("required", "本中心未设置这类项目默认的终止环节事项，请在“终止环节事项”中选择"
+                                "（企业投资项目一般为营业执照，基本建设项目为施工许可证）",
                                 "/endItem"))
     values["end_item"] = end_item
     return values, errors

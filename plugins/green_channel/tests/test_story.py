@@ -45,6 +45,10 @@ async def test_registering_lists_every_reason_and_numbers_per_year(drive):
                               "unknown_item"]
     assert "1000万美元以上" in refused["errors"][1]["message"]
     assert [e["path"] for e in refused["errors"][3:]] == ["/name", "/applicant", "/endItem"]
+    no_end = await drive.register("clerk1", {k: v for k, v in ENTERPRISE.items() if k != "endItem"})
+    assert codes(no_end) == ["required"] and no_end["errors"][0]["path"] == "/endItem", no_end
+    assert "请在“终止环节事项”中选择" in no_end["errors"][0]["message"], no_end  # the field's label, not "endItem"
+    assert "endItem" not in no_end["errors"][0]["message"], no_end
     for user in ("app1", "rev-scjg", "sup1"):
         assert codes(await drive.register(user, ENTERPRISE)) == ["forbidden"]
 
