@@ -302,6 +302,29 @@ def test_green_channel_register_and_travelling_form(web_server: str, browser_pag
     expect(page.get_by_text("没有启用绿色通道")).to_be_visible()
 
 
+def test_the_zone_and_green_channel_offer_no_internal_item(web_server: str, browser_page: Any) -> None:
+    """工作人员请假单 (a 内部事项) is the center's own: not offered for an appointment, an agency request, an
+    agent's filing or as a green-channel project's end item."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "zhangsan")
+    for tab, select in (("appointments", "#book-form select[name=item]"), ("agency", "#agency-request select[name=item]")):
+        page.goto(f"{base}/web/#/zone/lianzhou?tab={tab}")
+        expect(page.locator(f"{select} option", has_text="有限责任公司设立登记")).to_have_count(1)
+        expect(page.locator(f"{select} option", has_text="工作人员请假单")).to_have_count(0)
+    logout(page)
+    login(page, base, "daiban")
+    page.goto(f"{base}/web/#/zone/lianzhou?tab=agency")
+    expect(page.locator("select[name=agentItem] option", has_text="有限责任公司设立登记")).to_have_count(1)
+    expect(page.locator("select[name=agentItem] option", has_text="工作人员请假单")).to_have_count(0)
+    logout(page)
+    login(page, base, "ks-clerk")
+    page.goto(f"{base}/web/#/green/kunshan")
+    expect(page.locator("#f-endItem option", has_text="有限责任公司设立登记")).to_have_count(1)
+    expect(page.locator("#f-endItem option", has_text="工作人员请假单")).to_have_count(0)
+
+
 def test_green_channel_takes_the_kind_default_end_item_in_kunshan(web_server: str, api: Api) -> None:
     """The screen's 终止环节 "按项目类型默认" works in the demo's green-channel center: a project registers
     without picking an item and ends with the business licence."""

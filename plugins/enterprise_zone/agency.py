@@ -22,7 +22,7 @@ from core.api import (
 )
 
 from .models import AGENCY_LABELS, AgencyRequest
-from .zone import PLUGIN, ZONE_STAFF, case_item_code, zone_center
+from .zone import PLUGIN, ZONE_STAFF, case_item_code, public_item, zone_center
 
 NOTE_MAX = 500
 OPEN = ("pending", "assigned")
@@ -32,7 +32,7 @@ async def request_agency(actor: Actor, center_code: str, item_code: str, contact
     """Record an applicant's request for the free agency service."""
     user = actor.require_login()
     center = await zone_center(center_code)
-    item = await latest_version(center, item_code)
+    item = public_item(await latest_version(center, item_code))
     mobile, note = contact_mobile.strip(), (note or "").strip()
     errors = []
     if not is_valid_mobile(mobile):

@@ -38,7 +38,7 @@ from core.api import (
 )
 
 from .models import Appointment, AppointmentSlot
-from .zone import PLUGIN, zone_center
+from .zone import PLUGIN, public_item, zone_center
 
 PERIODS = ("09:00-10:00", "10:00-11:00", "11:00-12:00", "13:30-14:30", "14:30-15:30", "15:30-17:00")
 DELAYED_PERIODS = ("12:00-13:30", "17:00-18:30")
@@ -109,7 +109,7 @@ async def book(actor: Actor, center_code: str, item_code: str, day: date, period
     """Book a period of a working day for an item, within the slot's capacity."""
     user = actor.require_login()
     center = await zone_center(center_code)
-    item = await latest_version(center, item_code)
+    item = public_item(await latest_version(center, item_code))
     rules, period = booking_rules(center), period.strip()
     errors = await _date_errors(center, rules, day, period)
     if errors:

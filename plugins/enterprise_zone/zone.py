@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from core.api import Case, Center, ItemVersion, get_center, require_plugin
+from core.api import Case, Center, ItemVersion, UserErrorsException, get_center, require_plugin
 
 PLUGIN = "enterprise_zone"
+INTERNAL_ITEM = "内部事项"  # the item type of the center's own forms (core.services.cases.INTERNAL_ITEM)
 # Roles that see every request, booking and gift pack of their center.
 ZONE_STAFF = ("clerk", "head", "supervisor", "pickup", "admin")
 
@@ -14,6 +15,14 @@ async def zone_center(code: str) -> Center:
     center = await get_center(code)
     require_plugin(center, PLUGIN)
     return center
+
+
+def public_item(item: ItemVersion) -> ItemVersion:
+    """The item, refused when it is one of the center's 内部事项 (the staff leave form…): an enterprise
+    neither books nor asks an agent for those (the core refuses filing them the same way)."""
+    if (item.definition or {}).get("itemType") == INTERNAL_ITEM:
+        raise UserErrorsException.single("internal_item", f"“{item.name}”是中心内部事项，不对外办理", "/item")
+    return item
 
 
 async def case_item_code(case: Case) -> str:

@@ -4,6 +4,7 @@
 import { gql } from "../graphql.js";
 import { h, note, loading, fmt, hasRole as has } from "../ui.js";
 import { pickCenter, mutate, ERRORS, DOCUMENT, table, input, values, showIssued, dateRange, showBanner, seg, reload } from "./kit.js";
+import { INTERNAL_ITEM } from "./hall.js";
 
 const PLUGIN = "green_channel";
 const ROLES = ["clerk", "reviewer", "head", "pickup", "supervisor", "admin"];
@@ -36,7 +37,9 @@ export async function greenView({ page, params, user, isCurrent }) {
   if (!c) return;
   if (params[1]) return projectView(page, c, params[1], user);
   const canRegister = has(user, ["clerk", "head", "admin"], c.code);
-  const items = (await gql(`query($c: String!) { items(center: $c) { code name } }`, { c: c.code })).items;
+  // a project ends with a public item: 内部事项 (the staff leave form…) are not offered
+  const items = (await gql(`query($c: String!) { items(center: $c) { code name itemType } }`, { c: c.code })).items
+    .filter((i) => i.itemType !== INTERNAL_ITEM);
   if (!isCurrent()) return;
 
   const result = h("div", { id: "eligibility", "aria-live": "polite" });

@@ -67,6 +67,8 @@ export async function zoneView({ page, params, query, user, isCurrent }) {
   const data = await gql(`query($c: String!${dated ? ", $d: Date!" : ""}) { ${TAB_QUERIES[tab] || TAB_QUERIES.agency} }`,
     dated ? { c: c.code, d: todayISO() } : { c: c.code });
   if (!isCurrent()) return;
+  // 内部事项 (the staff leave form…) are filed by the center's staff only, never for or by an enterprise
+  if (data.items) data.items = data.items.filter((i) => i.itemType !== INTERNAL_ITEM);
   body.replaceChildren();
   if (tab === "appointments") await appointments(body, c, user, data);
   else if (tab === "giftpacks") giftPacks(body, c, user, data);
@@ -74,10 +76,11 @@ export async function zoneView({ page, params, query, user, isCurrent }) {
   else agency(body, c, user, data);
 }
 
+const INTERNAL_ITEM = "内部事项"; // as hall.js (which imports this module)
 const APPOINTMENTS = "appointments(center: $c, date: $d) { id itemName date period delayed status statusLabel userName createdAt }";
 const TAB_QUERIES = {
-  agency: `items(center: $c) { code name } agencyRequests(center: $c) { id itemCode itemName applicant applicantName contactMobile note status statusLabel agentName assignedAt caseId caseNumber createdAt }`,
-  appointments: `items(center: $c) { code name } appointmentPeriods(center: $c, date: $d) { period delayed } ${APPOINTMENTS}`,
+  agency: `items(center: $c) { code name itemType } agencyRequests(center: $c) { id itemCode itemName applicant applicantName contactMobile note status statusLabel agentName assignedAt caseId caseNumber createdAt }`,
+  appointments: `items(center: $c) { code name itemType } appointmentPeriods(center: $c, date: $d) { period delayed } ${APPOINTMENTS}`,
   giftpacks: `giftPacks(center: $c) { id caseId caseNumber enterpriseName contents delivery mailingAddress status statusLabel receiver handedOverBy handedOverAt }`,
   bundle: `cases(center: $c, first: 100) { edges { node {
       id number state stateLabel applicantName submittedAt item { code name } tasks { departmentName lead state due comment } } } }`,

@@ -69,3 +69,26 @@ async def test_a_head_may_reassign_before_filing(drive):
     assert moved["agent"] == "agent2"
     assert await drive.run("agent1", AGENCY_REQUESTS, c="hall") == []
     assert await Notification.filter(recipient="13800138000").count() == 2
+
+
+async def test_an_internal_item_is_neither_booked_nor_asked_for(drive, govhall):
+    """内部事项 (the staff leave form) are the center's own: no agency request, no appointment for them."""
+    import copy
+
+    from core.services.accounts import Actor, load_grants
+    from core.services.items import define_item, publish_item
+    from tests.hall import PERMIT
+
+    from .drive import BOOK, next_workdays
+
+    config = drive.hall.users["config1"]
+    actor = Actor(user=config, grants=await load_grants(config))
+    leave = {**copy.deepcopy(PERMIT), "code": "test-leave", "name": "工作人员请假单", "itemType": "内部事项"}
+    await define_item(govhall, actor, drive.hall.center, leave)
+    await publish_item(govhall, actor, drive.hall.center, "test-leave")
+    asked = await drive.run("app1", REQUEST_AGENCY, c="hall", i="test-leave", m="13800138000")
+    assert codes(asked) == ["internal_item"] and asked["errors"][0]["path"] == "/item", asked
+    assert asked["errors"][0]["message"] == "“工作人员请假单”是中心内部事项，不对外办理"
+    day = (await next_workdays(drive.hall.center, 1))[0]
+    booked = await drive.run("app1", BOOK, c="hall", i="test-leave", d=day.isoformat(), p="09:00-10:00")
+    assert codes(booked) == ["internal_item"], booked
