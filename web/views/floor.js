@@ -271,8 +271,11 @@ function walkInPanel(c) {
       h("button", { type: "submit", class: "btn btn-primary" }, "登记申请人"),
       h("button", { type: "button", class: "btn btn-secondary", onclick: find }, "按证件号码查找")),
     out);
-  function offer(p) {
-    const item = h("input", { type: "text", id: "walk-in-item", placeholder: "事项编码" });
+  async function offer(p) {
+    // the center's published items by name (not a code to remember); 内部事项 are the staff's own
+    const { items } = await gql(`query($c: String!) { items(center: $c) { code name itemType } }`, { c: c.code });
+    const item = h("select", { id: "walk-in-item" }, h("option", { value: "" }, "请选择事项"),
+      items.filter((i) => i.itemType !== "内部事项").map((i) => h("option", { value: i.code }, i.name)));
     out.replaceChildren(h("p", { class: "note note-success", dataset: { party: p.username } }, `已登记：${p.name}（${p.idNumber}）`),
       h("p", null, h("label", { for: "walk-in-item" }, "代为申报的事项 "), item, " ",
         h("button", { type: "button", class: "btn btn-primary", onclick: () => {
@@ -283,7 +286,7 @@ function walkInPanel(c) {
     const v = values(root);
     const data = await gql(`query($c: String!, $i: String!) { walkInParty(center: $c, idNumber: $i) { id kind idNumber name mobile username } }`,
       { c: c.code, i: v.idNumber || "" });
-    if (data.walkInParty) offer(data.walkInParty);
+    if (data.walkInParty) await offer(data.walkInParty);
     else out.replaceChildren(note("未登记，请填写后登记。"));
   }
   root.addEventListener("submit", async (e) => {
@@ -293,7 +296,7 @@ function walkInPanel(c) {
         registerWalkInParty(center: $c, kind: $k, idNumber: $i, name: $n, mobile: $m, contactName: $p) {
           ${ERRORS} ... on WalkInParty { id kind idNumber name mobile username } } }`,
       { c: c.code, k: v.kind, i: v.idNumber || "", n: v.name || "", m: v.mobile || "", p: v.contactName || null }, "registerWalkInParty", root);
-    if (data) offer(data);
+    if (data) await offer(data);
   });
   return root;
 }

@@ -255,3 +255,24 @@ def test_a_skipped_number_stays_on_the_window_and_is_called_again(web_server: st
     expect(page.locator(".window-status")).to_contain_text(f"{number}：已叫号")
     expect(page.locator(".window-current .ticket-number-small")).to_have_text(number)
     expect(skipped).not_to_contain_text(number)
+
+
+def test_the_window_files_for_a_walk_in_by_the_items_name(web_server: str, browser_page: Any) -> None:
+    """After registering the person at the window, the clerk picks the item by its name (no code to
+    remember; the staff's own 内部事项 are not offered) and lands on its form filing for that person."""
+    from playwright.sync_api import expect
+
+    page = browser_page
+    login(page, web_server, "lz-clerk")
+    page.goto(f"{web_server}/web/#/floor/window/lianzhou?window=ZH01")
+    walk_in = page.locator("form.walk-in")
+    walk_in.locator("[name=idNumber]").fill("11010519491231002X")
+    walk_in.locator("[name=name]").fill("王现场")
+    walk_in.locator("[name=mobile]").fill("13800138123")
+    walk_in.locator("button[type=submit]").click()
+    expect(walk_in.locator(".walk-in-result")).to_contain_text("已登记：王现场")
+    expect(page.locator("#walk-in-item option", has_text="工作人员请假单")).to_have_count(0)
+    page.select_option("#walk-in-item", label="有限责任公司设立登记")
+    walk_in.locator(".walk-in-result button:has-text('代为申报')").click()
+    expect(page).to_have_url(re.compile(r"#/hall/lianzhou/item/scjg-gssldj/apply\?for="))
+    expect(page.locator("form.apply-form")).to_be_visible()
