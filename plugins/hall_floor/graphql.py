@@ -206,7 +206,7 @@ class Mutation:
     async def skip_ticket(self, info: Info, center: str, window: str, ticket: strawberry.ID) -> TicketResult:
         return await mutation_result(lambda: tickets.skip(info.context.actor, center, window, ticket), ticket_type)
 
-    @strawberry.mutation(description="办结本窗口正在办理的号；case 为办理的办件（评价器据此评价办件）")
+    @strawberry.mutation(description="办结本窗口正在办理的号；case 为办理的办件（ID 或办件编号，评价器据此评价办件）")
     async def finish_ticket(
         self, info: Info, center: str, window: str, ticket: strawberry.ID, case: strawberry.ID | None = None,
     ) -> TicketResult:

@@ -194,9 +194,13 @@ async def finish(actor: Actor, center_code: str, window_code: str, ticket_id: An
     center, ticket = await _own_called(actor, center_code, window_code, ticket_id)
     case_pk = None
     if case_id:
-        case = await Case.get_or_none(id=int(case_id), center_id=center.id) if str(case_id).isdigit() else None
+        # the clerk knows the case by its number (LZ-20261129-000005), a client by its ID
+        key = str(case_id).strip()
+        case = await Case.get_or_none(id=int(key), center_id=center.id) if key.isdigit() else None
+        if case is None and not key.isdigit():
+            case = await Case.get_or_none(number=key.upper(), center_id=center.id)
         if case is None:
-            raise UserErrorsException.single("unknown_case", "办件不存在或不属于本中心", "/case")
+            raise UserErrorsException.single("unknown_case", f"办件“{key}”不存在或不属于本中心，请核对办件编号", "/case")
         case_pk = case.id
     await Ticket.filter(id=ticket.id, status="called").update(
         status="done", finished_at=now(), case_id=case_pk)

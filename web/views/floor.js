@@ -225,7 +225,7 @@ export async function windowView({ page, params, query, user, isCurrent }) {
       ["号码", (t) => h("strong", { class: "ticket-number-small" }, t.number)],
       ["等候", (t) => minutes(t.waitSeconds)],
       ["操作", (t) => {
-        const caseId = h("input", { type: "text", size: 6, placeholder: "办件ID", "aria-label": "办理的办件ID（选填）" });
+        const caseId = h("input", { type: "text", size: 20, placeholder: "办件编号（选填）", "aria-label": "办理的办件编号（选填）" });
         return h("span", null,
           h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "recall" }, onclick: () => act("recallTicket", t) }, "重呼"), " ",
           h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "skip" }, onclick: () => act("skipTicket", t) }, "过号"), " ",

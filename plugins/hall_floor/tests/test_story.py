@@ -114,7 +114,11 @@ async def test_walk_in_enterprise_claims_and_rates(drive, govhall):
     await drive.run("clerk1", CALL_NEXT, c="hall", w="A01")
     quick = await drive.submit("clerk1", item="test-quick", data=data, behalf=party["username"])
     quick = await drive.ok("clerk1", quick, "finish_on_spot")
-    await drive.run("clerk1", FINISH, c="hall", w="A01", t=ticket["id"], k=quick["id"])
+    # the clerk types the case number printed on the papers (the ID works too, for other clients)
+    unknown = await drive.run("clerk1", FINISH, c="hall", w="A01", t=ticket["id"], k="HALL-20990101-000001")
+    assert codes(unknown) == ["unknown_case"] and "请核对办件编号" in unknown["errors"][0]["message"], unknown
+    finished = await drive.run("clerk1", FINISH, c="hall", w="A01", t=ticket["id"], k=f" {quick['number'].lower()} ")
+    assert finished["status"] == "done" and finished["caseId"] == quick["id"], finished
     missing = await drive.run("clerk1", RATE, c="hall", w="A01", l=1, t=ticket["id"])
     assert codes(missing) == ["reason"] and not await Rating.exists(case_id=int(quick["id"]))
     rated = await drive.run("clerk1", RATE, c="hall", w="A01", l=1, t=ticket["id"], r="等候时间过长")
