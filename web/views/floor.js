@@ -462,7 +462,8 @@ export async function floorMineView({ page, params, query, user }) {
       } }, "预约"))],
     ], s.slots) : note(s.closedReason || "该日不开放预约。"));
     const { hallBookings } = await gql("query($c: String!, $d: Date!) { hallBookings(center: $c, date: $d) { id queue period status statusLabel user } }", { c: c.code, d: v.date });
-    mine.replaceChildren(table([["业务", (b) => b.queue], ["时段", (b) => b.period], ["状态", (b) => b.statusLabel],
+    const queueName = (code) => { const q = hallQueues.find((x) => x.code === code); return q ? `${q.code} ${q.name}` : code; };
+    mine.replaceChildren(table([["业务", (b) => queueName(b.queue)], ["时段", (b) => b.period], ["状态", (b) => b.statusLabel],
       ["", (b) => (b.status === "booked" ? h("button", { type: "button", class: "btn btn-secondary", onclick: async () => {
         const ok = await mutate("mutation($b: ID!) { cancelHallBooking(booking: $b) { __typename ... on UserErrors { errors { path code message } } ... on HallBooking { id } } }",
           { b: b.id }, "cancelHallBooking", mine);

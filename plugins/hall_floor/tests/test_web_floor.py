@@ -233,6 +233,7 @@ def test_the_booking_screen_says_which_slot_is_already_mine(web_server: str, bro
     expect(mine).to_have_text("您已预约该时段，无需重复预约")
     expect(page.locator(f'.hall-slots button[data-period="{period}"]')).to_have_count(0)
     expect(page.locator(".hall-bookings")).to_contain_text(period)
+    expect(page.locator(".hall-bookings")).to_contain_text("A 综合")  # the queue by its name, not its bare code
     assert any(s["period"] == period and s["bookable"] for s in api("lisi", slots, d=ahead.isoformat())["hallSlots"]["slots"])
 
 
