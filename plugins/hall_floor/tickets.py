@@ -255,7 +255,8 @@ async def window_view(actor: Actor, center_code: str, window_code: str) -> Windo
         last = None
     codes = [q.code for q in served]
     skipped = await Ticket.filter(center=center, day=today, queue__in=codes, status="skipped").order_by("-last_call_at", "-id")
-    return WindowView(list(current), await waiting(center, codes), last, list(leftover), list(skipped))
+    return WindowView(current=list(current), waiting=await waiting(center, codes), last_done=last, leftover=list(leftover),
+                      skipped=list(skipped))
 
 
 async def display(center_code: str) -> tuple[Center, list[Ticket], dict[str, int], list[Queue]]:
