@@ -65,7 +65,7 @@ async def test_installed_example_plugin_adds_a_hook_a_model_and_graphql_fields(a
     assert "需要以下角色之一" in refused["message"]
     await set_plugin_enabled(hall.other, "queue", False, govhall.hub.installed)
     refused = await drive.refused("clerk-other", TAKE, c="other")
-    assert "未启用" in refused["message"]  # a center that has not enabled the plugin
+    assert "未启用“取号”功能" in refused["message"]  # named by the title the plugin declares
 
 
 async def test_example_plugin_migration_matches_its_model(queue_site, monkeypatch, tmp_path):

@@ -99,6 +99,23 @@ async def test_admin_toggles_plugins_over_graphql(app, gql, govhall):
         assert name in on["plugins"]
 
 
+@pytest.fixture
+def with_example(plugin_manager):
+    from tests import example_plugin
+
+    plugin_manager.register(example_plugin, name="example")
+    return plugin_manager
+
+
+async def test_installed_plugins_are_listed_with_the_titles_they_declare(with_example, app, gql):
+    """Each plugin names itself (``register_title``); one that does not is called by its code."""
+    body = await gql("{ installedPlugins installedPluginTitles { name title } }")
+    titles = {row["name"]: row["title"] for row in body["installedPluginTitles"]}
+    assert sorted(titles) == body["installedPlugins"]
+    assert titles["green_channel"] == "绿色通道" and titles["one_window"] == "一窗受理、统一出件"
+    assert titles["example"] == "example"
+
+
 def test_schema_graphql_file_is_current(govhall_schema_sdl):
     current = (ROOT / "schema.graphql").read_text("utf-8")
     assert current == govhall_schema_sdl, "schema.graphql is out of date: run `govhall schema`"

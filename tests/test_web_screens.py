@@ -440,6 +440,7 @@ def test_configurator_and_administrator_keep_the_center(web_server: str, browser
     page.goto(f"{base}/web/#/admin/lianzhou?tab=plugins")
     switch = page.locator("#plugin-green_channel")
     expect(switch).not_to_be_checked()
+    expect(page.locator("[data-plugin=exchange]")).to_contain_text("数据交换")  # the title the plugin declares
     switch.check()
     expect(page.locator(".banner-success")).to_contain_text("绿色通道已启用")
     page.goto(f"{base}/web/#/admin/lianzhou?tab=org")

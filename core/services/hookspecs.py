@@ -44,6 +44,14 @@ def register_hookspecs() -> Any:
 
 
 @hookspec
+def register_title() -> str | None:
+    """Called when the plugin manager is built, once for each installed plugin. Return the
+    plugin's name for people (in Chinese: 绿色通道), which the admin's plugin switches and the
+    refusals of a disabled plugin's calls show; ``None`` (or no implementation): the plugin is
+    called by its code."""
+
+
+@hookspec
 def register_models() -> str | None:
     """Called when the database is configured. Return the dotted path of a module holding this
     plugin's Tortoise models (its own app label, named after the plugin; its migrations live in the

@@ -131,6 +131,7 @@ class PluginHub:
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self.pm = pm
         self.installed = frozenset(installed_plugins(pm))
+        self.titles = plugin_titles(pm)
         self._subset = lru_cache(maxsize=256)(self._make_subset)
 
     @property
@@ -164,18 +165,28 @@ class CenterHooks:
         return caller
 
 
-PLUGIN_TITLES = {
-    "enterprise_zone": "企业服务专区", "green_channel": "绿色通道", "one_window": "一窗受理、统一出件",
-    "assessment": "绩效考核", "staff": "人员名册", "hall_floor": "大厅现场服务", "exchange": "数据交换",
-}
-"""Chinese names of the shipped plugins, for messages to clerks and applicants (a third-party plugin
-is named by its code)."""
+_titles: dict[str, str] = {}
+"""Each plugin's name for people, by its code (``register_title``), gathered as plugin managers are
+built. A plugin's title is a fact of its code, the same in every app of the process, so a
+plugin's refusal (:func:`require_plugin`), which has no app at hand, can read it here."""
+
+
+def plugin_titles(pm: pluggy.PluginManager) -> dict[str, str]:
+    """Installed plugin → its title (``register_title``), or its code when it declares none."""
+    titles = {}
+    for name, plugin in pm.list_name_plugin():
+        if name in CORE_PLUGINS:
+            continue
+        impl = getattr(plugin, "register_title", None)
+        titles[name] = (impl() if impl is not None else None) or name
+    _titles.update(titles)
+    return titles
 
 
 def require_plugin(center: Center, name: str) -> None:
     """Refuse a plugin's GraphQL call for a center that has not enabled that plugin."""
     if name not in (center.plugins or []):
-        raise Forbidden(f"本中心（{center.name}）未启用“{PLUGIN_TITLES.get(name, name)}”功能")
+        raise Forbidden(f"本中心（{center.name}）未启用“{_titles.get(name, name)}”功能")
 
 
 async def await_me_maybe(value: Any) -> Any:

@@ -25,6 +25,11 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @hookimpl
+def register_title() -> str:
+    return "绩效考核"
+
+
+@hookimpl
 def register_hookspecs() -> Any:
     """``assessment_rules``: a center's own plugin may supply rule sets."""
     return hookspecs

@@ -21,6 +21,11 @@ FORMS = Path(__file__).resolve().parent / "forms"
 
 
 @hookimpl
+def register_title() -> str:
+    return "企业服务专区"
+
+
+@hookimpl
 def register_models() -> str:
     """Agency requests, appointments and their slots, gift packs (app label ``enterprise_zone``)."""
     return "plugins.enterprise_zone.models"

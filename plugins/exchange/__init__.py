@@ -21,6 +21,11 @@ __all__ = ["PLUGIN"]
 
 
 @hookimpl
+def register_title() -> str:
+    return "数据交换"
+
+
+@hookimpl
 def event_targets(center: Any, kind: str) -> list[str] | None:
     if center is None:
         return None

@@ -23,6 +23,11 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @hookimpl
+def register_title() -> str:
+    return "绿色通道"
+
+
+@hookimpl
 def register_models() -> str:
     """The register and the acceptance-form lines (app label ``green_channel``)."""
     return "plugins.green_channel.models"

@@ -19,6 +19,11 @@ from .graphql import Mutation, Query
 
 
 @hookimpl
+def register_title() -> str:
+    return "大厅现场服务"
+
+
+@hookimpl
 def register_hookspecs() -> ModuleType:
     """``hall_ticket_called`` and ``hall_rectification_opened``, for announcers and notifiers."""
     return hookspecs

@@ -23,6 +23,11 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @hookimpl
+def register_title() -> str:
+    return "一窗受理、统一出件"
+
+
+@hookimpl
 def register_models() -> str:
     """The hand-over and pickup tables (app label ``one_window``)."""
     return "plugins.one_window.models"

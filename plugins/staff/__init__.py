@@ -20,6 +20,11 @@ from .graphql import Mutation, Query
 
 
 @hookimpl
+def register_title() -> str:
+    return "人员名册"
+
+
+@hookimpl
 def register_models() -> str:
     """The register, clock devices, clock-ins and leave requests (app label ``staff``)."""
     return "plugins.staff.models"

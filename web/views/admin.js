@@ -9,8 +9,6 @@ import { pickCenter, mutate, ERRORS, table, input, values, tabs, showBanner, seg
 
 const ROLES = ["admin", "configurator"];
 const POSTS = ["clerk", "reviewer", "head", "pickup", "supervisor", "agent", "configurator", "admin"];
-const PLUGIN_LABELS = { enterprise_zone: "企业服务专区", green_channel: "绿色通道", one_window: "一窗受理、统一出件", assessment: "绩效考核",
-  staff: "人员名册", hall_floor: "大厅现场服务", exchange: "数据交换" };
 const STAFF = "username displayName phone active roles { role department }";
 
 export async function adminView({ page, params, query, user }) {
@@ -124,19 +122,19 @@ function yearGrid(y) {
 // --------------------------------------------------------------------------- 功能模块
 
 async function plugins(body, c, isAdmin) {
-  const data = await gql(`query($c: String!) { installedPlugins center(code: $c) { plugins } }`, { c: c.code });
+  const data = await gql(`query($c: String!) { installedPluginTitles { name title } center(code: $c) { plugins } }`, { c: c.code });
   const enabled = new Set(data.center.plugins);
   const box = h("section", { class: "card", id: "plugin-switches" }, h("h2", null, "功能模块"),
     isAdmin ? h("p", { class: "muted" }, "启用后，本中心的相应页面和办理规则随即生效。") : note("只有管理员可以启用或停用功能模块。"));
-  for (const name of data.installedPlugins) {
+  for (const { name, title } of data.installedPluginTitles) {
     const box2 = h("input", { type: "checkbox", id: `plugin-${name}`, checked: enabled.has(name), disabled: !isAdmin });
     box2.addEventListener("change", async () => {
       const done = await mutate(`mutation($c: String!, $p: String!, $e: Boolean!) { setPluginEnabled(center: $c, plugin: $p, enabled: $e) { ${ERRORS} ... on Center { plugins } } }`,
         { c: c.code, p: name, e: box2.checked }, "setPluginEnabled", box);
-      if (done) showBanner(`${PLUGIN_LABELS[name] || name}已${box2.checked ? "启用" : "停用"}，重新载入页面后导航随之更新`, "success");
+      if (done) showBanner(`${title}已${box2.checked ? "启用" : "停用"}，重新载入页面后导航随之更新`, "success");
       else box2.checked = !box2.checked;
     });
-    box.append(h("label", { class: "switch-row choice", dataset: { plugin: name } }, box2, h("strong", null, PLUGIN_LABELS[name] || name), h("code", { class: "muted" }, name)));
+    box.append(h("label", { class: "switch-row choice", dataset: { plugin: name } }, box2, h("strong", null, title), h("code", { class: "muted" }, name)));
   }
   body.append(box);
 }

@@ -72,6 +72,12 @@ def center_type(row: CenterRow, parent_code: str | None = None) -> Center:
 SetPluginResult = Annotated[Center | UserErrors, strawberry.union("SetPluginResult")]
 
 
+@strawberry.type(description="一个已安装的插件：代码与中文名称")
+class PluginTitle:
+    name: str = strawberry.field(description="插件代码（中心文件与 setPluginEnabled 使用）")
+    title: str = strawberry.field(description="中文名称")
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="所有政务服务中心（公开）")
@@ -87,6 +93,11 @@ class Query:
     @strawberry.field(description="本部署已安装、中心可以启用的插件")
     def installed_plugins(self, info: Info) -> list[str]:
         return sorted(info.context.govhall.hub.installed)
+
+    @strawberry.field(description="已安装插件的中文名称（插件以 register_title 声明；未声明的以代码称呼），按代码排序")
+    def installed_plugin_titles(self, info: Info) -> list[PluginTitle]:
+        titles = info.context.govhall.hub.titles
+        return [PluginTitle(name=name, title=titles[name]) for name in sorted(titles)]
 
 
 @strawberry.type

@@ -15,6 +15,11 @@ from .tickets import issue_ticket
 
 
 @hookimpl
+def register_title() -> str:
+    return "取号"
+
+
+@hookimpl
 def register_models() -> str:
     """The ``queue_ticket`` table (app label ``queue``, migrations in ``govhall_queue.migrations``)."""
     return "govhall_queue.models"
