@@ -80,6 +80,10 @@ def test_user_add_with_password_from_stdin(upgraded_db, tmp_path):
     assert bad_role.returncode == 2 and "未知角色" in bad_role.stderr
     bad_center = run(["user", "add", "--center", "nowhere", "--role", "clerk", "--password-stdin", "rev3"], upgraded_db, "a-good-password\n")
     assert bad_center.returncode == 2 and "nowhere" in bad_center.stderr
+    no_department = run(["user", "add", "--center", "uc", "--role", "reviewer", "--password-stdin", "rev4"], upgraded_db, "a-good-password\n")
+    assert no_department.returncode == 2 and "后台审批岗位须指定所在部门" in no_department.stderr
+    as_clerk = run(["user", "add", "--center", "uc", "--role", "clerk", "--password-stdin", "rev4"], upgraded_db, "a-good-password\n")
+    assert as_clerk.returncode == 0, as_clerk.stderr  # the refused reviewer left no account behind
 
 
 @pytest.mark.slow

@@ -81,7 +81,7 @@ async def test_clerk_issues_the_register_of_a_period(app: Any, gql: Any, client:
 async def test_applicant_and_anonymous_are_refused(app: Any, gql: Any) -> None:
     center = await make_center()
     await make_user("applicant1")
-    await make_user("reviewer1", center, "reviewer")
+    await make_user("reviewer1", center, "reviewer", "scjg")
     other = await make_center(code="otherc")
     await make_user("otherclerk", other, "clerk")
     assert (await issue(gql))["errors"][0]["code"] == "forbidden"

@@ -282,6 +282,8 @@ async def grant_role(
         raise UserErrorsException.single(
             "unknown_role", f"未知角色“{role}”，可用角色：{'、'.join(ROLES)}", "/role"
         )
+    if role == "reviewer" and not department_code:
+        raise UserErrorsException.single("required", "后台审批岗位须指定所在部门（--department 部门代码）", "/department")
     department = None
     if department_code:
         department = await Department.get_or_none(center=center, code=department_code)
