@@ -182,6 +182,10 @@ def test_pickup_window_hands_the_result_to_a_proxy_once_the_power_of_attorney_is
     base, page = web_server, browser_page
     case = api.approved()
     login(page, base, "lz-pickup")
+    # the case page says why 出件登记 cannot be taken yet, instead of letting the clerk try
+    page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
+    expect(page.locator("#actions button[data-action=deliver]")).to_be_disabled()
+    expect(page.locator("#actions .blocked-actions")).to_contain_text("统一出件窗口尚未签收办理结果")
     page.goto(f"{base}/web/#/pickup/lianzhou")
     page.locator("#pickup-table tr", has_text=case["number"]).locator("button[data-deliver]").click()
     page.click("#receive-result")

@@ -1,6 +1,7 @@
-"""The fields an action on a case asks for beyond the core's own: what the center's enabled
-plugins read from the transition's data (the ``case_action_form`` hook), merged into one JSON
-Schema form the case page draws from the schema alone, as it draws an item's form."""
+"""What the center's enabled plugins say of an action on a case before it is taken: the fields
+they read from the transition's data (the ``case_action_form`` hook), merged into one JSON Schema
+form the case page draws from the schema alone, as it draws an item's form; and why their guards
+would refuse it now (the ``case_action_blocked`` hook)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,23 @@ from core.services.runtime import GovHall
 async def action_form(govhall: GovHall, actor: Actor, case: Case, action: str) -> dict[str, Any] | None:
     """The merged form of ``action`` on ``case`` from the plugins its center enables, or None when
     none asks for anything."""
-    center = await cached_center_by_id(govhall, actor.config_generation, case.center_id)  # type: ignore[attr-defined]
-    item = await item_version(govhall, case.item_version_id)  # type: ignore[attr-defined]
+    center, item = await _center_and_item(govhall, actor, case)
     hooks = govhall.hub.for_center(center)
     return merge_forms(await acall(hooks.case_action_form, center=center, case=case, item=item, action=action))
+
+
+async def action_blocked(govhall: GovHall, actor: Actor, case: Case, action: str) -> str | None:
+    """Why the plugins its center enables would refuse ``action`` on ``case`` now (each plugin's
+    reason, joined), or None."""
+    center, item = await _center_and_item(govhall, actor, case)
+    hooks = govhall.hub.for_center(center)
+    reasons = await acall(hooks.case_action_blocked, center=center, case=case, item=item, action=action, actor=actor)
+    return "；".join(dict.fromkeys(r for r in reasons if r)) or None
+
+
+async def _center_and_item(govhall: GovHall, actor: Actor, case: Case) -> tuple[Any, Any]:
+    center = await cached_center_by_id(govhall, actor.config_generation, case.center_id)  # type: ignore[attr-defined]
+    return center, await item_version(govhall, case.item_version_id)  # type: ignore[attr-defined]
 
 
 def merge_forms(forms: Iterable[Mapping[str, Any] | None]) -> dict[str, Any] | None:

@@ -200,6 +200,16 @@ def case_action_form(center: Center, case: Case, item: ItemVersion, action: str)
 
 
 @hookspec
+def case_action_blocked(center: Center, case: Case, item: ItemVersion, action: str, actor: Actor) -> str | None:
+    """Called when a client asks whether an action offered to ``actor`` on a case of this center can
+    be taken now (``CaseAction.blockedReason``: the case page shows the action's button disabled,
+    with the reason). Return, in Chinese, why this plugin's ``transition_guard`` would refuse the
+    action whatever is filled in (a step before it not done yet: the result not yet handed to the
+    pickup window), or ``None``. The guard still decides when the action is taken; this only says
+    so before the clerk tries."""
+
+
+@hookspec
 def case_document_context(center: Center, case: Case, kind: str) -> Mapping[str, Any] | None:
     """Called when a document of ``kind`` is rendered for a case. Return extra template
     variables (merged into the context under their keys), or ``None``."""

@@ -17,7 +17,7 @@ from . import pickup, rules
 from .graphql import Mutation, Query
 
 if TYPE_CHECKING:
-    from core.api import TransitionContext
+    from core.api import Actor, Case, Center, ItemVersion, TransitionContext
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -54,6 +54,13 @@ def register_document_kinds() -> Mapping[str, Mapping[str, Any]]:
 async def transition_guard(ctx: TransitionContext) -> list[UserError]:
     """Checklist at acceptance; a received hand-over before a department decides or a result leaves."""
     return await rules.guard(ctx)
+
+
+@hookimpl
+async def case_action_blocked(center: Center, case: Case, item: ItemVersion, action: str, actor: Actor) -> str | None:
+    """出件登记 before the result reached the pickup window, a decision before the department signed
+    for the case: said on the case page before the clerk tries."""
+    return await rules.blocked(case, action, actor)
 
 
 @hookimpl

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.api import CaseTask, Department, TransitionContext, User, UserError, send_sms, task_for_actor
+from core.api import Actor, Case, CaseTask, Department, TransitionContext, User, UserError, send_sms, task_for_actor
 
 from .models import DEPARTMENT_TO_PICKUP, FRONT_DESK_TO_DEPARTMENT, HandOver, PickupRecord
 from .sms import courier_text, recipient_of
@@ -103,6 +103,22 @@ async def guard(ctx: TransitionContext) -> list[UserError]:
     if action == "deliver":
         return await pickup_received(ctx.case.id)
     return []
+
+
+async def blocked(case: Case, action: str, actor: Actor) -> str | None:
+    """Why :func:`guard` would refuse ``action`` now whatever is filled in, for the case page: a
+    result not yet handed to (or signed for by) the pickup window, or a case the deciding
+    department has not signed for. A joint case's department tasks are left to the guard."""
+    if action == "deliver":
+        errors = await pickup_received(case.id)
+    elif action in DECISION_ACTIONS and action not in TASK_ACTIONS and case.department_id:  # type: ignore[attr-defined]
+        own = {d for d in actor.departments_for(case.center_id, "reviewer") if d}  # type: ignore[attr-defined]
+        if own and case.department_id not in own:  # type: ignore[attr-defined]
+            return None  # decides through a department task of its own
+        errors = await department_received(case.id, case.department_id)  # type: ignore[attr-defined]
+    else:
+        return None
+    return errors[0].message if errors else None
 
 
 # --- effects --------------------------------------------------------------------------------------

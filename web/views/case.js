@@ -12,7 +12,7 @@ const CASE_WANTED = [
   "id", "number", "state", "stateLabel", "kind", "kindLabel", "urgent", "channel", "data", "version",
   "submittedAt", "acceptedAt", "completedAt", "promisedDue", "legalDue", "deadlineProvisional", "alert",
   "applicantName", "department", "item { code name version }", "availableActions",
-  "actions { action label commentRequired editsData decision form }",
+  "actions { action label commentRequired editsData decision form blockedReason }",
   "events { seq action actor role at comment fromState toState changes }",
   "documents { id kind title number issuedOn url downloadUrl verifyCode status statusLabel progress problem }",
   "tasks { department departmentName lead state due comment }",
@@ -477,7 +477,7 @@ function actionPanel(c, actions, item, { staff }) {
       result.replaceChildren(h("div", { class: "note note-error", role: "alert" }, `办理未成功：${error.message}`));
     } finally {
       panel.removeAttribute("aria-busy");
-      buttons.querySelectorAll("button").forEach((b) => (b.disabled = false));
+      buttons.querySelectorAll("button").forEach((b) => (b.disabled = b.dataset.blocked === "true"));
     }
   }
 
@@ -537,6 +537,7 @@ function actionPanel(c, actions, item, { staff }) {
     if (first) first.focus();
   }
 
+  const blockedNotes = h("ul", { class: "plain-list blocked-actions" });
   for (const a of actions) {
     const btn = h("button", {
       type: "button",
@@ -545,9 +546,17 @@ function actionPanel(c, actions, item, { staff }) {
       "aria-expanded": needsForm(a) ? "false" : null,
     }, a.label, a.commentRequired ? h("span", { class: "req", "aria-hidden": "true" }, " *") : null);
     btn.addEventListener("click", () => (needsForm(a) ? openForm(a) : run(a)));
+    if (a.blockedReason) {
+      // a plugin's guard would refuse it now: say why instead of letting the clerk try
+      btn.disabled = true;
+      btn.dataset.blocked = "true";
+      btn.title = a.blockedReason;
+      blockedNotes.append(h("li", { dataset: { action: a.action } }, h("strong", null, `${a.label}：`), a.blockedReason));
+    }
     buttons.append(btn);
   }
-  panel.append(...[buttons, paramsHost, result].filter(Boolean));
+  const blockedList = blockedNotes.children.length ? h("div", { class: "note", role: "note" }, h("p", null, "暂不能执行："), blockedNotes) : null;
+  panel.append(...[buttons, blockedList, paramsHost, result].filter(Boolean));
   return panel;
 }
 

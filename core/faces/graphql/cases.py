@@ -85,6 +85,15 @@ class CaseAction:
             return None
         return await action_form(info.context.govhall, info.context.actor, self._case, self.action)
 
+    @strawberry.field(description="本中心启用的插件说明该动作此刻为何不能执行（如办理结果尚未移交统一出件窗口），可以执行时为 null；"
+                                  "办件页据此停用按钮并显示原因，执行时仍以 transitionCase 的校验为准")
+    async def blocked_reason(self, info: Info) -> str | None:
+        from core.services.action_forms import action_blocked
+
+        if self._case is None:
+            return None
+        return await action_blocked(info.context.govhall, info.context.actor, self._case, self.action)
+
 
 @strawberry.type
 class DepartmentTask:

@@ -59,6 +59,7 @@ async def test_the_one_window_story(drive):
     assert codes(wrong) == ["wrong_department"] and "市场监督管理局（scjg）" in wrong["errors"][0]["message"]
     early = await drive.act("rev-scjg", case, "approve", comment="同意")
     assert codes(early) == ["handover_pending"]
+    assert (await blocked(drive, "rev-scjg", case))["approve"] == early["errors"][0]["message"]  # said before trying
     handed = await drive.hand_over("clerk1", case, dep="scjg", comment="材料齐全，移交审批")
     assert handed["__typename"] == "HandOver" and handed["toDepartment"] == "scjg" and handed["receivedBy"] is None
     assert handed["materials"] == ["申请书（原件1份）", "营业执照复印件（复印件1份）"] and handed["fromUser"] == "clerk1"
@@ -66,6 +67,7 @@ async def test_the_one_window_story(drive):
     assert codes(again) == ["already_handed"]
     not_received = await drive.act("rev-scjg", case, "approve", comment="同意")
     assert codes(not_received) == ["handover_pending"] and "尚未签收" in not_received["errors"][0]["message"]
+    assert "尚未签收" in (await blocked(drive, "rev-scjg", case))["approve"]
     pending = (await drive.query("sup1", PENDING, c="hall"))["pendingHandovers"]
     assert [p["id"] for p in pending] == [handed["id"]]
 
@@ -80,6 +82,7 @@ async def test_the_one_window_story(drive):
     assert received["receivedBy"] == "rev-scjg" and received["receivedAt"]
     assert codes(await drive.receive("rev-scjg", handed)) == ["already_received"]
     assert await may_receive("rev-scjg") == [False]  # signed for already
+    assert set((await blocked(drive, "rev-scjg", case)).values()) == {None}
     assert (await drive.query("sup1", PENDING, c="hall"))["pendingHandovers"] == []
     case = await drive.ok("rev-scjg", case, "approve", comment="符合条件，准予许可")
     assert case["state"] == "approved"
@@ -87,13 +90,16 @@ async def test_the_one_window_story(drive):
     # the result goes to the unified pickup window; receiving it texts the applicant
     no_handover = await drive.act("pick1", case, "deliver", data=PICKUP)
     assert codes(no_handover) == ["handover_pending"]
+    assert (await blocked(drive, "pick1", case))["deliver"] == "办理结果尚未移交统一出件窗口（流转交接），不能出件"
     to_pickup = await drive.hand_over("rev-scjg", case, pickup=True)
     assert to_pickup["toPickup"] and to_pickup["stage"] == "department_to_pickup"
     assert any("准予行政许可决定书" in m for m in to_pickup["materials"])
     assert (await drive.query("app1", SMS, id=case["id"]))["smsMessages"] == []
     assert await may_receive("pick1") == [False, True] and await may_receive("clerk1") == [False, False]
     assert codes(await drive.receive("clerk1", to_pickup)) == ["forbidden"]
+    assert "尚未签收" in (await blocked(drive, "pick1", case))["deliver"]
     await drive.receive("pick1", to_pickup)
+    assert (await blocked(drive, "pick1", case)) == {"deliver": None}
     (sms,) = (await drive.query("app1", SMS, id=case["id"]))["smsMessages"]
     assert sms["recipient"] == "13900139000" and sms["channel"] == "sms"
     assert sms["text"] == (f"【hall县政务服务中心】您的办件{case['number']}（测试经营许可）已办结，"
@@ -142,6 +148,15 @@ async def test_the_one_window_story(drive):
     assert printed["kind"] == "pickup_register" and printed["title"] == "出件登记簿"
     text = await drive.pdf("pick1", printed["url"])
     assert "出件登记簿" in text and case["number"] in text and "110105********002X" in text and ID_NUMBER not in text
+
+
+BLOCKED = "query($id: ID!) { case(id: $id) { actions { action blockedReason } } }"
+
+
+async def blocked(drive: WindowDriver, user: str, case: dict) -> dict[str, str | None]:
+    """Each action offered to ``user`` with what the case page says stops it now (None: nothing)."""
+    actions = (await drive.query(user, BLOCKED, id=case["id"]))["case"]["actions"]
+    return {a["action"]: a["blockedReason"] for a in actions}
 
 
 async def test_accept_needs_every_checklist_point(drive):
