@@ -225,6 +225,36 @@ def supplement_later(definition: Mapping[str, Any], missing: Any) -> list[UserEr
     )]
 
 
+def may_follow(material: Mapping[str, Any]) -> bool:
+    """Only a secondary material may follow after acceptance (先办理，后补齐); a main one never."""
+    return material.get("role") == "secondary"
+
+
+def materials_to_follow_form(definition: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The accepting window's choice of the materials that follow (what :func:`materials_to_follow`
+    takes), or None for an item with none that may."""
+    secondary = [m for m in definition.get("materials", []) if may_follow(m)]
+    if not secondary:
+        return None
+    return {
+        "type": "object",
+        "properties": {
+            "materialsToFollow": {
+                "type": "array",
+                "title": "后补材料（绿色通道：先办理，后补齐）",
+                "description": "勾选尚未提交、允许受理后补齐的次要材料；主件不能后补",
+                "x-widget": "checkbox",
+                "uniqueItems": True,
+                "items": {
+                    "type": "string",
+                    "enum": [str(m.get("code") or m.get("name")) for m in secondary],
+                    "x-enumNames": [str(m.get("name") or m.get("code")) for m in secondary],
+                },
+            },
+        },
+    }
+
+
 def materials_to_follow(definition: Mapping[str, Any], given: Any) -> tuple[list[str], list[UserError]]:
     """The secondary materials a green-channel case is accepted without; main ones cannot follow."""
     if given is None:
@@ -239,7 +269,7 @@ def materials_to_follow(definition: Mapping[str, Any], given: Any) -> tuple[list
         material = materials.get(key)
         if material is None:
             errors.append(UserError("enum", f"本事项没有名为“{key}”的材料", f"/materialsToFollow/{i}"))
-        elif material.get("role") != "secondary":
+        elif not may_follow(material):
             errors.append(UserError("green.main_material",
                                     f"“{material.get('name', key)}”是主件，不能后补，请一次性告知补齐",
                                     f"/materialsToFollow/{i}"))

@@ -40,26 +40,7 @@ def action_form(case: Any, item: Any, action: str) -> dict[str, Any] | None:
     a choice among the item's secondary materials, on a green-channel case only."""
     if action not in FOLLOWING or not case_flag(case, "green_channel"):
         return None
-    secondary = [m for m in item.definition.get("materials", []) if m.get("role") == "secondary"]
-    if not secondary:
-        return None
-    return {
-        "type": "object",
-        "properties": {
-            "materialsToFollow": {
-                "type": "array",
-                "title": "后补材料（绿色通道：先办理，后补齐）",
-                "description": "勾选尚未提交、允许受理后补齐的次要材料；主件不能后补",
-                "x-widget": "checkbox",
-                "uniqueItems": True,
-                "items": {
-                    "type": "string",
-                    "enum": [str(m.get("code") or m.get("name")) for m in secondary],
-                    "x-enumNames": [str(m.get("name") or m.get("code")) for m in secondary],
-                },
-            },
-        },
-    }
+    return rules.materials_to_follow_form(item.definition)
 
 
 def finishes(ctx: TransitionContext) -> bool:
