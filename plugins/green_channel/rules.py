@@ -214,7 +214,7 @@ def supplement_later(definition: Mapping[str, Any], missing: Any) -> list[UserEr
     for entry in missing:
         key = str(entry.get("name") or entry.get("code") or "").strip() if isinstance(entry, Mapping) else ""
         material = materials.get(key)
-        if material is None or material.get("role") != "secondary":
+        if material is None or not may_follow(material):
             return []
         names.append(str(material.get("name", key)))
     return [UserError(
