@@ -116,6 +116,38 @@ async def test_installed_plugins_are_listed_with_the_titles_they_declare(with_ex
     assert titles["example"] == "example"
 
 
+DUE = "query($c: String!, $f: Date!, $n: Int!) { dueDate(center: $c, from: $f, workingDays: $n) { date } }"
+
+
+@pytest.mark.parametrize(("variables", "variable", "said"), [
+    ({"c": "x", "f": "", "n": 1}, "f", "日期未填写或不是有效日期"),
+    ({"c": "x", "f": "2026-02-30", "n": 1}, "f", "日期未填写或不是有效日期"),
+    ({"c": "x", "f": "2026-01-01", "n": "五"}, "n", "数字未填写或不是有效的数"),
+    ({"c": "x", "f": "2026-01-01"}, "n", "有必填内容尚未填写"),
+    ({"c": None, "f": "2026-01-01", "n": 1}, "c", "有必填内容尚未填写"),
+])
+async def test_a_bad_variable_is_said_in_chinese_with_the_details_for_developers(app, gql, variables, variable, said):
+    """What a person typed (an empty date, a word for a number) is refused in their language; the
+    variable and graphql-core's own words stay in ``extensions`` for whoever wrote the client."""
+    (error,) = (await gql.raw(DUE, variables))["errors"]
+    assert error["message"].startswith(said) and "Variable" not in error["message"], error
+    extensions = error["extensions"]
+    assert extensions["code"] == "BAD_REQUEST" and extensions["variable"] == variable
+    assert f"ariable '${variable}'" in extensions["detail"]
+
+
+async def test_an_empty_number_for_a_required_argument_is_said_in_chinese(app, gql):
+    """A variable with a default, given to a required argument, sent empty (a cleared number box)."""
+    query = "query($c: String!, $f: Date!, $n: Int = 1) { dueDate(center: $c, from: $f, workingDays: $n) { date } }"
+    (error,) = (await gql.raw(query, {"c": "x", "f": "2026-01-01", "n": None}))["errors"]
+    assert error["message"].startswith("有必填内容尚未填写") and error["extensions"]["variable"] == "n", error
+
+
+async def test_a_query_a_developer_got_wrong_keeps_graphql_cores_words(app, gql):
+    (error,) = (await gql.raw("query($unused: Int) { centers { code } }"))["errors"]
+    assert error["message"] == "请求有误：Variable '$unused' is never used." and error["extensions"] == {"code": "BAD_REQUEST"}
+
+
 def test_schema_graphql_file_is_current(govhall_schema_sdl):
     current = (ROOT / "schema.graphql").read_text("utf-8")
     assert current == govhall_schema_sdl, "schema.graphql is out of date: run `govhall schema`"

@@ -83,18 +83,13 @@ export async function request(query, variables = {}) {
 }
 
 /**
- * What a person is told of one GraphQL error. A refused variable (BAD_REQUEST: an empty or invalid date
- * or number typed on the screen) carries graphql-core's English for developers: it goes to the console
- * and the person reads what to correct.
+ * What a person is told of one GraphQL error. A refused variable (an empty or invalid date or number
+ * typed on the screen) comes in Chinese from the server, with graphql-core's English for developers in
+ * `extensions.detail`: that goes to the console.
  */
 function userMessage(error) {
-  const text = String(error.message || "");
-  if (!(error.extensions && error.extensions.code === "BAD_REQUEST") || !/[Vv]ariable '\$/.test(text)) return text;
-  console.error(text);
-  if (/represent a Date/.test(text)) return "日期未填写或不是有效日期（应为 年-月-日），请选择日期后重试";
-  if (/represent (a non-integer value|non-integer)|Int cannot represent/.test(text)) return "数字未填写或不是整数，请修改后重试";
-  if (/was not provided|must not be null|not to be None/.test(text)) return "有必填内容尚未填写，请填写后重试";
-  return "填写的内容格式不正确，请检查后重试";
+  if (error.extensions && error.extensions.detail) console.error(error.extensions.detail);
+  return String(error.message || "");
 }
 
 /** Runs a query or mutation and returns `data`; any GraphQL error throws a RequestError. */

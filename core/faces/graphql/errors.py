@@ -53,11 +53,30 @@ def _public(error: GraphQLError, context: Any) -> GraphQLError:
     return _with(error, INTERNAL_MESSAGE, "INTERNAL")
 
 
+_BAD_VARIABLE = re.compile(r"invalid value: .*?\b(?:Variable|variable) '\$(\w+)'|^Variable '\$(\w+)' (?:has|got) invalid value")
+_VARIABLE_MESSAGES = (
+    (re.compile(r"represent a Date"), "日期未填写或不是有效日期（应为 年-月-日），请选择日期后重试"),
+    (re.compile(r"Int cannot represent|Float cannot represent"), "数字未填写或不是有效的数，请修改后重试"),
+    (re.compile(r"was not provided|to be provided|must not be null|not to be None"), "有必填内容尚未填写，请填写后重试"),
+)
+
+
 def _bad_request(error: GraphQLError) -> GraphQLError:
-    """A syntax, validation or value error: the graphql-core text (a client's developer searches
-    for it) after a Chinese lead, with ``extensions.code = BAD_REQUEST``."""
+    """A syntax, validation or value error, with ``extensions.code = BAD_REQUEST``. A variable's
+    bad value (a date or a number a person typed) is said in Chinese for that person, with the
+    variable's name and graphql-core's text in ``extensions`` (``variable``, ``detail``) for the
+    client's developer; anything else is about the query itself: graphql-core's text after a
+    Chinese lead."""
     if (error.extensions or {}).get("code"):
         return error
+    bad_variable = _BAD_VARIABLE.search(error.message)
+    if bad_variable is not None:
+        message = next((m for pattern, m in _VARIABLE_MESSAGES if pattern.search(error.message)), "填写的内容格式不正确，请检查后重试")
+        return GraphQLError(
+            message=message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path,
+            original_error=None, extensions={**(error.extensions or {}), "code": "BAD_REQUEST",
+                                             "variable": bad_variable.group(1) or bad_variable.group(2), "detail": error.message},
+        )
     return GraphQLError(
         message=f"请求有误：{error.message}", nodes=error.nodes, source=error.source, positions=error.positions,
         path=error.path, original_error=None, extensions={**(error.extensions or {}), "code": "BAD_REQUEST"},
