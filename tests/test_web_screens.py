@@ -352,6 +352,13 @@ def test_assessment_scores_manual_entry_report_figures_and_publicity(web_server:
     page.click("button[data-preset=quarter]")
     expect(page.locator("#ranking h2")).to_contain_text("季度")
     first = page.locator("#ranking-table tbody tr").first.locator("td").nth(2).inner_text()
+    # the totals drawn as bars, one a subject, in rank order, each labelled with its score
+    rows = page.locator("#ranking-table tbody tr")
+    labels = page.locator("#ranking-chart svg text.row-label")
+    expect(labels).to_have_count(rows.count())
+    expect(labels.first).to_contain_text("1. ")
+    expect(page.locator("#ranking-chart svg text.value").first).to_have_text(first.split("（")[0].strip())
+    page.locator("#ranking-chart").screenshot(path="/tmp/ranking-chart.png")
     page.fill("#f-points", "-2")
     page.fill("#f-reason", "窗口卫生不达标")
     page.click("#manual-score button[type=submit]")

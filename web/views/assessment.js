@@ -5,6 +5,7 @@
 import { gql } from "../graphql.js";
 import { h, note, loading, fmt } from "../ui.js";
 import { pickCenter, mutate, ERRORS, DOCUMENT, table, input, values, showIssued, tabs, periodKeys, showBanner, seg, reload } from "./kit.js";
+import { barChart } from "../chart.js";
 
 const PLUGIN = "assessment";
 const ROLES = ["supervisor", "head", "admin"];
@@ -70,6 +71,7 @@ function rankingTable(r, opened = null) {
   return h("section", { class: "card print-document" },
     h("h2", null, `${r.title}（${r.periodLabel}）`),
     h("p", { class: "muted", id: "ranking-basis" }, `基础分 ${r.base}，最高 ${r.max}。`, r.basis ? `考核依据：${r.basis}` : ""),
+    rankingChart(r),
     table([
       ["名次", (x) => String(x.rank)],
       ["对象", (x) => `${x.name}${x.code && x.code !== x.name ? `（${x.code}）` : ""}`],
@@ -79,6 +81,18 @@ function rankingTable(r, opened = null) {
         h("li", null, `${k.name}：${fmt.number(k.points)} / ${fmt.number(k.max)}${k.floored ? "（扣完为止）" : ""}`,
           k.explanations.length ? h("ul", null, k.explanations.map((e) => h("li", { class: "muted" }, e))) : null)))) ],
     ], r.rows, { id: "ranking-table", empty: "本期没有考核对象。", rowAttrs: (x) => ({ dataset: { subject: x.code } }) }));
+}
+
+/** The totals as bars in rank order, the axis starting just below the lowest (scores lie near their
+ * base, so bars from 0 would all look alike); nothing for fewer than two subjects. */
+function rankingChart(r) {
+  if (r.rows.length < 2) return null;
+  const lowest = Math.min(...r.rows.map((x) => x.total));
+  const from = Math.max(0, Math.floor((lowest - 5) / 10) * 10);
+  const compact = window.matchMedia("(max-width: 720px)").matches;
+  const rows = r.rows.map((x) => ({ label: `${x.rank}. ${x.name}`, values: x }));
+  return h("div", { class: "chart-box", id: "ranking-chart" },
+    barChart(`${r.title}（${r.periodLabel}）得分`, rows, [{ key: "total", label: "得分", color: "#2f6fb3" }], { compact, from, format: fmt.number }));
 }
 
 /** 录入加减分 for the ranking `r`'s period; `show(subject)` shows the ranking again with that subject's entries. */
