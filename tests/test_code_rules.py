@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.helpers import parse_python
+
 ROOT = Path(__file__).resolve().parent.parent
 MAX_POSITIONAL = 4
 
@@ -20,7 +22,7 @@ def project_callables(files: list[Path]) -> set[str]:
     positional arguments (a function with ``*args`` is called with as many as it likes)."""
     names: set[str] = set()
     for path in files:
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        for node in ast.walk(parse_python(path)):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.args.vararg is None:
                 names.add(node.name)
             elif isinstance(node, ast.ClassDef):
@@ -42,7 +44,7 @@ def long_positional_calls(files: list[Path]) -> list[str]:
     ours = project_callables(files)
     found = []
     for path in files:
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        for node in ast.walk(parse_python(path)):
             if not isinstance(node, ast.Call) or callee(node.func) not in ours:
                 continue
             positional = [a for a in node.args if not isinstance(a, ast.Starred)]

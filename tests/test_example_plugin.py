@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.helpers import parse_python
+
 import pytest
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext
@@ -84,7 +86,7 @@ async def test_example_plugin_migration_matches_its_model(queue_site, monkeypatc
 
 def test_example_plugin_imports_only_the_plugin_api():
     for path in (EXAMPLE / "govhall_queue").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        for node in ast.walk(parse_python(path)):
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             names += [a.name for a in node.names] if isinstance(node, ast.Import) else []
             assert not [n for n in names if n.split(".")[0] == "core" and n != "core.api"], path
