@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.helpers import parse_python
-
 import pytest
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext
@@ -20,6 +18,7 @@ from core.services.centers import set_plugin_enabled
 from core.plumbing.db import tortoise_config, upgrade
 from core.services.plugins import make_plugin_manager, plugin_model_apps
 from tests.hall import CaseDriver, build_hall
+from tests.helpers import parse_python
 
 pytestmark = pytest.mark.anyio
 
