@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, datetime, time, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.connection import get_connection
 from tortoise.models import Model
@@ -31,6 +31,7 @@ from core.services import notifications as _notifications
 from core.services import ratings as _ratings
 from core.services import receipt as _receipt
 from core.services import slots as _slots
+from core.services import throttle as _throttle
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.accounts import add_user as _add_user
 from core.services.calendar import CENTER_TZ, DayInfo, WorkCalendar
@@ -39,6 +40,7 @@ from core.services.documents import issue as _issue
 from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException
 from core.services.formats import FormatProblem, check_resident_id, check_uscc, is_valid_mobile
 from core.faces.graphql.context import Info
+from core.faces.graphql.context import client_address as _client_address
 from core.faces.graphql.documents import IssueRegisterResult, issued_document
 from core.faces.graphql.types import UserError as GraphQLUserError
 from core.faces.graphql.types import UserErrors, mutation_result, user_errors
@@ -91,6 +93,8 @@ __all__ = [
     "issue_document", "period_text", "next_value",
     # messages and bookings
     "send_sms", "claim_place", "release_place", "lock_scope",
+    # guessing limits
+    "GuessLimits", "limit_guesses", "client_address",
     # the clock and the calendar
     "CENTER_TZ", "DayInfo", "WorkCalendar", "now", "local_today", "local_midnight", "calendar_for", "parse_period",
     # formats
@@ -327,6 +331,34 @@ async def lock_scope(center: Center | int, name: str, *, shared: bool = False) -
     bookings, so no booking slips in between the check and the save. Name the lock after your
     plugin. Shared holders do not wait for each other."""
     await _slots.lock_scope(center if isinstance(center, int) else center.id, name, shared=shared)
+
+
+# --- guessing limits -----------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+GuessLimits = _throttle.GuessLimits
+"""How many wrong guesses one client address may make (``failures`` within ``window_minutes``, default
+5 in 15) before it is locked (``lock_minutes``, doubled at each lockout up to ``max_lock_minutes``)."""
+
+
+async def limit_guesses(
+    scope: str, address: str | None, attempt: Callable[[], Awaitable[T]], *, locked_message: str,
+    limits: GuessLimits = GuessLimits(),
+) -> T:
+    """Run ``attempt``, the check of a short secret someone typed (a booking code at a kiosk), counted
+    per client ``address`` and ``scope`` (the plugin's name and what is guessed) in the database as
+    logins are: a ``UserErrorsException`` from it is a failed guess; its result passes through. While
+    the address is locked ``attempt`` is not run and the refusal is a ``UserErrorsException``
+    ``too_many_attempts`` with ``locked_message`` (Chinese; ``{minutes}`` is filled in); the failure
+    that reaches the limit carries that error after its own. Failures and locks are audited
+    (``security_event``). Check the input's form before: a malformed entry need not cost a guess."""
+    return await _throttle.guarded(scope, address, attempt, limits=limits, locked_message=locked_message)
+
+
+def client_address(info: Info) -> str | None:
+    """The address of the GraphQL request's client, as the server sees it (see docs/security.md on proxies)."""
+    return _client_address(info.context.request)
 
 
 # --- the clock and the calendar -------------------------------------------------------------------

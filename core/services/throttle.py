@@ -6,24 +6,53 @@ counted before their passwords are checked, so no burst outruns the limit. A wro
 reservation; reaching the limit locks the key for ``lock_minutes`` × 2^(earlier lockouts), at most
 ``max_lock_minutes``. While a key is locked every attempt is refused unchecked, the right password
 too. A right password gives both reservations back and clears the account's record.
+
+:func:`guarded` applies the same counting to other secrets typed in (a booking code at a hall's
+kiosk): per client address and scope, with :class:`GuessLimits`.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
-from core.plumbing.errors import UserError
+from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import LoginThrottle, SecurityEvent
 from core.plumbing.settings import LoginLimits
 
 log = logging.getLogger("govhall.security")
+
+T = TypeVar("T")
+
+
+class Locking(Protocol):
+    """What counting and locking read from a limit (:class:`LoginLimits`, :class:`GuessLimits`)."""
+
+    @property
+    def window_minutes(self) -> int: ...
+    @property
+    def lock_minutes(self) -> int: ...
+    @property
+    def max_lock_minutes(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class GuessLimits:
+    """Guesses of a short secret from one client address (:func:`guarded`): ``failures`` wrong ones
+    within ``window_minutes`` lock further attempts for ``lock_minutes``, doubled at each new lockout
+    up to ``max_lock_minutes``."""
+
+    failures: int = 5
+    window_minutes: int = 15
+    lock_minutes: int = 1
+    max_lock_minutes: int = 15
 
 
 def now_utc() -> datetime:
@@ -69,9 +98,14 @@ async def _row(key: str, now: datetime) -> LoginThrottle:
 async def reserve(username: str, address: str | None, limits: LoginLimits) -> Reservation | datetime:
     """Count this attempt as a failure on its account and address; the time a lock ends when one
     of them is locked (the attempt must then be refused without checking the password)."""
+    return await reserve_keys(_keys(username, address, limits), limits)
+
+
+async def reserve_keys(keys: list[tuple[str, int]], limits: Locking) -> Reservation | datetime:
+    """Count an attempt as a failure on each ``(key, limit)``; the time a lock ends when one of the
+    keys is locked (nothing is counted then)."""
     now = now_utc()
     window = timedelta(minutes=limits.window_minutes)
-    keys = _keys(username, address, limits)
     counts: dict[str, int] = {}
     for key, limit in keys:
         row = await _row(key, now)
@@ -102,7 +136,7 @@ async def _give_back(keys: list[str]) -> None:
         await LoginThrottle.filter(key__in=keys, failures__gt=0).update(failures=F("failures") - 1)
 
 
-async def _lock(row_id: int, now: datetime, limits: LoginLimits) -> datetime:
+async def _lock(row_id: int, now: datetime, limits: Locking) -> datetime:
     row = await LoginThrottle.get(id=row_id)
     if row.locked_until is not None and row.locked_until > now:
         return row.locked_until
@@ -112,7 +146,7 @@ async def _lock(row_id: int, now: datetime, limits: LoginLimits) -> datetime:
     return until
 
 
-async def failed(reservation: Reservation, limits: LoginLimits) -> datetime | None:
+async def failed(reservation: Reservation, limits: Locking) -> datetime | None:
     """The password was wrong: the reservation stays a failure. The time the lock ends when this
     failure reached a limit (and locked the key), else None."""
     now = now_utc()
@@ -130,3 +164,42 @@ async def succeeded(reservation: Reservation) -> None:
     account, *others = [key for key, _ in reservation.keys]
     await LoginThrottle.filter(key=account).update(failures=0, lockouts=0, locked_until=None)
     await _give_back(others)
+
+
+async def give_back(reservation: Reservation) -> None:
+    """The attempt was right: its reservations are given back (earlier failures stay counted)."""
+    await _give_back([key for key, _ in reservation.keys])
+
+
+async def guarded(scope: str, address: str | None, attempt: Callable[[], Awaitable[T]], *, limits: GuessLimits,
+                  locked_message: str) -> T:
+    """Run ``attempt`` (the check of a secret someone typed) counted like a login from ``address``
+    under ``scope``: a ``UserErrorsException`` from it is a failed guess. While the address is locked
+    ``attempt`` is not run; the refusal is ``too_many_attempts`` with ``locked_message`` (its
+    ``{minutes}`` filled in); the failure that reaches the limit gets that error after its own. Failures,
+    lockouts and refusals are audited (``guess_failed``, ``guess_locked``, ``guess_refused_locked``)."""
+    where = address or ""
+    key = f"guess:{scope}:{address or 'unknown'}"[:160]
+    reservation = await reserve_keys([(key, limits.failures)], limits)
+
+    def locked(until: datetime) -> UserError:
+        minutes = max(1, math.ceil((until - now_utc()).total_seconds() / 60))
+        return UserError(code="too_many_attempts", message=locked_message.format(minutes=minutes), path=None)
+
+    if not isinstance(reservation, Reservation):
+        await audit("guess_refused_locked", address=where, scope=scope)
+        raise UserErrorsException([locked(reservation)])
+    try:
+        result = await attempt()
+    except UserErrorsException as refused:
+        await audit("guess_failed", address=where, scope=scope, codes=[e.code for e in refused.errors])
+        until = await failed(reservation, limits)
+        if until is None:
+            raise
+        await audit("guess_locked", address=where, scope=scope, until=until.isoformat())
+        raise UserErrorsException([*refused.errors, locked(until)]) from None
+    except BaseException:
+        await give_back(reservation)
+        raise
+    await give_back(reservation)
+    return result

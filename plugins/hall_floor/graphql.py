@@ -15,7 +15,7 @@ from typing import Annotated
 
 import strawberry
 
-from core.api import Center, Info, UserErrors, Window, mutation_result
+from core.api import Center, Info, UserErrors, Window, client_address, mutation_result
 
 from . import ratings, roster, stats, tickets, walkins
 from .floor import BAD_REASONS
@@ -136,6 +136,10 @@ class Query:
     async def hall_bookings(self, info: Info, center: str, day: Day) -> list[BookingType]:
         return [booking_type(b) for b in await roster.list_bookings(info.context.actor, center, day)]
 
+    @strawberry.field(description="我的预约：本人今天及以后尚未取号的大厅预约（按日期、时段排列，含预约码）")
+    async def my_hall_bookings(self, info: Info, center: str) -> list[BookingType]:
+        return [booking_type(b) for b in await roster.my_bookings(info.context.actor, center)]
+
 
 async def _window_names(center: Center) -> dict[str, str]:
     return {w.code: w.name for w in await Window.filter(center=center)}
@@ -160,9 +164,14 @@ async def _display(center: str) -> DisplayType:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="取号（取号机或窗口）：可留手机号接收“前面还有N人”短信；凭预约取号时传 booking")
+    @strawberry.mutation(description="取号（取号机或窗口）：可留手机号接收“前面还有N人”短信；凭预约取号时传 bookingCode（预约码，无需登录，"
+                                     "业务即预约的业务，queue 可不传），或登录后传 booking（预约ID）")
     async def take_ticket(
-        self, info: Info, center: str, queue: str, mobile: str | None = None, booking: strawberry.ID | None = None,
+        self, info: Info, center: str,
+        queue: Annotated[str | None, strawberry.argument(description="业务类别代码；凭预约码取号时可不传（以预约的业务为准）")] = None,
+        mobile: str | None = None, booking: strawberry.ID | None = None,
+        booking_code: Annotated[str | None, strawberry.argument(
+            description="预约码（6位数字）：今天的预约凭它在取号机取号，无需登录；输错多次将暂停一段时间")] = None,
     ) -> TicketResult:
         ctx = info.context
         return await mutation_result(
@@ -173,6 +182,8 @@ class Mutation:
                 queue_code=queue,
                 mobile=mobile or "",
                 booking_id=booking,
+                booking_code=booking_code,
+                address=client_address(info),
             ),
             ticket_type,
         )

@@ -186,7 +186,7 @@ class SlotsType:
     closed_reason: str
 
 
-@strawberry.type(name="HallBooking", description="大厅预约：凭预约取号，预约时段开始后优先叫号")
+@strawberry.type(name="HallBooking", description="大厅预约：凭预约码（或登录后凭预约）取号，预约时段开始后优先叫号；只返回给预约人本人和工作人员")
 class BookingType:
     id: strawberry.ID
     queue: str
@@ -197,11 +197,13 @@ class BookingType:
     status_label: str
     user: str
     user_name: str
+    code: str = strawberry.field(
+        description="预约码：6位数字，在大厅取号机上凭它取号（无需登录）；只有预约人本人和工作人员能看到")
 
 
 def booking_type(row: Booking) -> BookingType:
     return BookingType(
         id=strawberry.ID(str(row.id)), queue=row.queue, date=row.day, period=row.period, extended=row.extended,
         status=row.status, status_label=BOOKING_LABELS.get(row.status, row.status), user=row.user.username,
-        user_name=row.user.display_name or row.user.username,
+        user_name=row.user.display_name or row.user.username, code=row.code,
     )

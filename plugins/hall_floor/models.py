@@ -4,7 +4,8 @@ A ticket (排队号) is one visit in one queue; its times give the waiting and s
 walk-in party (现场申请人) is an applying person or enterprise registered by the clerk, with the case
 filed for it and the code that lets it claim the case online. An on-site rating (现场评价) is what the
 tablet recorded; a bad one opens a rectification task (整改) with its follow-up (回访). A booking
-(预约) holds one place of one roster slot; the slot row counts them so capacity holds.
+(预约) holds one place of one roster slot; the slot row counts them so capacity holds; its 预约码
+(booking code) takes the ticket at the public kiosk.
 """
 
 from __future__ import annotations
@@ -148,6 +149,7 @@ class Booking(Model):
     holder = fields.IntField(null=True, description="the user id while booked: one place per person and slot")
     extended = fields.BooleanField(default=False, description="错时/延时服务 outside office hours")
     status = fields.CharField(max_length=16, default="booked", description="booked, arrived or cancelled")
+    code = fields.CharField(max_length=6, default="", description="预约码: 6 random digits, unique among the center's booked bookings of the day")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

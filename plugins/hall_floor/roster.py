@@ -36,12 +36,14 @@ from core.api import (
     UserErrorsException,
     calendar_for,
     claim_place,
+    local_today,
     lock_scope,
     now,
     parse_period,
     release_place,
 )
 
+from .booking_codes import new_code
 from .floor import STAFF, Queue, conf, floor_center, queue, queues
 from .models import Booking, BookingSlot, StoredRoster
 
@@ -173,7 +175,8 @@ def _duplicate(day: date, period: str) -> UserErrorsException:
 
 
 async def book(actor: Actor, center_code: str, queue_code: str, day: date, period: str) -> Booking:
-    """Book a place in an open period of the roster, within its capacity, once per person."""
+    """Book a place in an open period of the roster, within its capacity, once per person; the
+    booking gets its 预约码 (:mod:`.booking_codes`)."""
     user = actor.require_login()
     center = await floor_center(center_code)
     found = await queue(center, queue_code)
@@ -192,9 +195,11 @@ async def book(actor: Actor, center_code: str, queue_code: str, day: date, perio
             if not await claim_place(BookingSlot, center, key, rules.capacity):
                 raise UserErrorsException.single(
                     "full", f"{day.isoformat()} {period}已约满（每时段{rules.capacity}人），请选择其他时段", "/period")
+            # the code's lock (per center and day) is taken last, after the slot's row: a booking holding it
+            # never waits for another booking's slot
             return await Booking.create(
                 center=center, user=user, queue=found.code, day=day, period=period, slot=key, holder=user.id,
-                extended=period in rules.extended,
+                extended=period in rules.extended, code=await new_code(center, day),
             )
     except IntegrityError:  # the same person booking the same slot at the same moment
         raise _duplicate(day, period) from None
@@ -224,6 +229,15 @@ async def list_bookings(actor: Actor, center_code: str, day: date) -> list[Booki
     if not actor.has(center.id, *STAFF):
         query = query.filter(user_id=user.id)
     return list(await query.order_by("period", "id").select_related("user"))
+
+
+async def my_bookings(actor: Actor, center_code: str) -> list[Booking]:
+    """The signed-in caller's bookings still booked from today on, by day and period."""
+    user = actor.require_login()
+    center = await floor_center(center_code)
+    rows = await Booking.filter(center=center, user_id=user.id, status="booked", day__gte=local_today()) \
+        .order_by("day", "period", "id").select_related("user")
+    return list(rows)
 
 
 def period_start(day: date, period: str, tz: Any) -> datetime:

@@ -20,6 +20,7 @@ from core.api import (
     now, parse_period, send_sms,
 )
 
+from .booking_codes import booking_by_code
 from .events import announce
 from .floor import STAFF, Queue, floor_center, near_ahead, queue, queues, window
 from .models import Booking, OnSiteRating, Ticket
@@ -32,16 +33,28 @@ def _utc(moment: datetime) -> datetime:
 
 
 async def take_ticket(
-    govhall: Any, actor: Actor, center_code: str, queue_code: str, mobile: str = "", booking_id: Any = None,
+    govhall: Any, actor: Actor, center_code: str, queue_code: str | None, mobile: str = "", booking_id: Any = None,
+    booking_code: str | None = None, address: str | None = None,
 ) -> Ticket:
     """A ticket of the queue for today; anyone at the kiosk may take one. With a booking of this
-    queue for today (the booker, or a clerk for them) the ticket jumps ahead at the period's start."""
+    queue for today the ticket jumps ahead at the period's start: by its ID (the booker, or a clerk
+    for them), or by its 预约码 (``booking_code``, anyone: the public kiosk), which also gives the
+    queue; wrong codes are counted per client ``address``."""
     center = await floor_center(center_code)
-    found = await queue(center, queue_code)
     mobile = mobile.strip()
     if mobile and not is_valid_mobile(mobile):
         raise UserErrorsException.single("format.mobile", "手机号码应为11位数字，以1开头", "/mobile")
-    booking = await _booking_for(actor, center, found, booking_id) if booking_id else None
+    if booking_code is not None and booking_id:
+        raise UserErrorsException.single("conflict", "凭预约取号时只需填写预约码", "/bookingCode")
+    booking: Booking | None = None
+    if booking_code is not None:
+        coded = await booking_by_code(center, booking_code, address)
+        found, booking = await queue(center, coded.queue), coded
+    elif not queue_code:
+        raise UserErrorsException.single("required", "请选择办理的业务", "/queue")
+    else:
+        found = await queue(center, queue_code)
+        booking = await _booking_for(actor, center, found, booking_id) if booking_id else None
     taken = now()
     day = local_today(taken)
     due = None
@@ -50,7 +63,8 @@ async def take_ticket(
     async with in_transaction():
         if booking is not None:
             if not await Booking.filter(id=booking.id, status="booked").update(status="arrived"):
-                raise UserErrorsException.single("booking_used", "该预约已取号", "/booking")
+                where = "/bookingCode" if booking_code is not None else "/booking"
+                raise UserErrorsException.single("booking_used", "该预约已取号，不能重复取号", where)
         seq = await next_value(f"hall_floor:{center.id}:{day.isoformat()}:{found.code}")
         return await Ticket.create(
             center=center, queue=found.code, day=day, number=f"{found.code}{seq:03d}", mobile=mobile,

@@ -4,7 +4,7 @@
 import { gql, hasQuery } from "../graphql.js";
 import { h, note, fmt, todayISO } from "../ui.js";
 import { centers } from "../store.js";
-import { pickCenter, mutate, ERRORS, table, input, values, tabs, seg, dateRange } from "./kit.js";
+import { pickCenter, mutate, ERRORS, table, input, values, tabs, seg, dateRange, showBanner } from "./kit.js";
 import { rosterTab } from "./roster.js";
 
 const PLUGIN = "hall_floor";
@@ -63,20 +63,45 @@ export async function kioskView({ page, params, user }) {
   const result = h("div", { class: "kiosk-result", "aria-live": "polite" });
   const buttons = h("div", { class: "kiosk-queues" });
   const mine = h("div", { class: "kiosk-bookings" });
-  page.append(h("h1", null, `${c.name} · 取号`), buttons, h("p", null, mobile), mine, result);
+  // 凭预约码取号: the public kiosk has nobody logged in; the 6-digit code the booking got is enough
+  const code = h("input", { type: "text", id: "kiosk-code", name: "bookingCode", inputmode: "numeric", maxlength: 6, autocomplete: "off",
+    placeholder: "6位预约码", "aria-label": "预约码" });
+  const byCode = h("form", { class: "kiosk-code card", novalidate: true },
+    h("h2", null, "凭预约码取号"),
+    h("p", { class: "muted" }, "已在网上预约今天的时段：输入预约码取号，预约时段开始后优先叫号。"),
+    h("div", { class: "field", dataset: { path: "/bookingCode" } }, code, " ",
+      h("button", { type: "submit", class: "btn btn-primary btn-large" }, "凭预约码取号")));
+  page.append(h("h1", null, `${c.name} · 取号`), buttons, h("p", null, mobile), byCode, mine, result);
+
+  function slip(data) {
+    result.replaceChildren(h("div", { class: "ticket-slip" }, h("p", null, "您的排队号"),
+      h("p", { class: "ticket-number" }, data.number),
+      h("p", null, data.appointment ? "预约号：预约时段开始后优先叫号" : "请留意大厅显示屏叫号")));
+    mobile.value = "";
+  }
 
   async function take(queue, booking = null) {
     const data = await mutate(`mutation($c: String!, $q: String!, $m: String, $b: ID) {
         takeTicket(center: $c, queue: $q, mobile: $m, booking: $b) { ${ERRORS} ... on HallTicket { ${TICKET} } } }`,
       { c: c.code, q: queue, m: mobile.value.trim() || null, b: booking }, "takeTicket", result);
     if (data) {
-      result.replaceChildren(h("div", { class: "ticket-slip" }, h("p", null, "您的排队号"),
-        h("p", { class: "ticket-number" }, data.number),
-        h("p", null, data.appointment ? "预约号：预约时段开始后优先叫号" : "请留意大厅显示屏叫号")));
-      mobile.value = "";
+      slip(data);
       await show();
     }
   }
+
+  byCode.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    result.replaceChildren();
+    const data = await mutate(`mutation($c: String!, $x: String!, $m: String) {
+        takeTicket(center: $c, bookingCode: $x, mobile: $m) { ${ERRORS} ... on HallTicket { ${TICKET} } } }`,
+      { c: c.code, x: code.value.trim(), m: mobile.value.trim() || null }, "takeTicket", byCode);
+    if (data) {
+      code.value = "";
+      slip(data);
+      await show();
+    }
+  });
 
   async function show() {
     const data = await gql("query($c: String!) { hallQueues(center: $c) { code name waiting } }", { c: c.code });
@@ -448,6 +473,7 @@ export async function floorMineView({ page, params, query, user }) {
     input("日期", "date", { type: "date", value: todayISO(), path: "/date" }));
   const slots = h("div", { class: "hall-slots" });
   const mine = h("div", { class: "hall-bookings" });
+  const queueName = (code) => { const q = hallQueues.find((x) => x.code === code); return q ? `${q.code} ${q.name}` : code; };
   page.append(form, slots, h("h2", null, "我的预约"), mine);
   async function show() {
     const v = values(form);
@@ -456,19 +482,31 @@ export async function floorMineView({ page, params, query, user }) {
     slots.replaceChildren(...(s.slots.length && s.closedReason ? [note(s.closedReason)] : []), s.slots.length ? table([
       ["时段", (x) => `${x.period}${x.extended ? "（错时/延时服务）" : ""}`], ["已约", (x) => `${x.booked}/${x.capacity}`],
       ["", (x) => (!x.bookable ? h("span", { class: "muted", dataset: { period: x.period } }, x.closedReason) : h("button", { type: "button", class: "btn btn-primary", dataset: { period: x.period }, onclick: async () => {
-        const ok = await mutate(`mutation($c: String!, $q: String!, $d: Date!, $p: String!) { bookHallSlot(center: $c, queue: $q, date: $d, period: $p) {
-            ${ERRORS} ... on HallBooking { id } } }`, { c: c.code, q: v.queue, d: v.date, p: x.period }, "bookHallSlot", form);
-        if (ok) await show();
+        const done = await mutate(`mutation($c: String!, $q: String!, $d: Date!, $p: String!) { bookHallSlot(center: $c, queue: $q, date: $d, period: $p) {
+            ${ERRORS} ... on HallBooking { id date period code } } }`, { c: c.code, q: v.queue, d: v.date, p: x.period }, "bookHallSlot", form);
+        if (done) {
+          showBanner(`已预约 ${fmt.date(done.date)} ${done.period}，预约码 ${done.code}：请记下预约码，当天在大厅取号机上凭预约码取号`, "success");
+          await show();
+        }
       } }, "预约"))],
     ], s.slots) : note(s.closedReason || "该日不开放预约。"));
-    const { hallBookings } = await gql("query($c: String!, $d: Date!) { hallBookings(center: $c, date: $d) { id queue period status statusLabel user } }", { c: c.code, d: v.date });
-    const queueName = (code) => { const q = hallQueues.find((x) => x.code === code); return q ? `${q.code} ${q.name}` : code; };
-    mine.replaceChildren(table([["业务", (b) => queueName(b.queue)], ["时段", (b) => b.period], ["状态", (b) => b.statusLabel],
-      ["", (b) => (b.status === "booked" ? h("button", { type: "button", class: "btn btn-secondary", onclick: async () => {
-        const ok = await mutate("mutation($b: ID!) { cancelHallBooking(booking: $b) { __typename ... on UserErrors { errors { path code message } } ... on HallBooking { id } } }",
+    await showMine();
+  }
+  // 我的预约: every booking still to come (not only the chosen day's), with its 预约码 to write down
+  async function showMine() {
+    const { myHallBookings } = await gql("query($c: String!) { myHallBookings(center: $c) { id queue date period code } }", { c: c.code });
+    const hint = myHallBookings.length ? [h("p", { class: "muted" }, "到大厅后在取号机上输入预约码即可取号，无需登录。")] : [];
+    mine.replaceChildren(table([["日期", (b) => fmt.date(b.date)], ["业务", (b) => queueName(b.queue)], ["时段", (b) => b.period],
+      ["预约码", (b) => h("strong", { class: "booking-code", dataset: { code: b.code } }, b.code)],
+      ["", (b) => h("button", { type: "button", class: "btn btn-secondary", dataset: { cancel: b.id }, onclick: async () => {
+        if (!window.confirm(`取消 ${fmt.date(b.date)} ${b.period}（${queueName(b.queue)}）的预约？`)) return;
+        const ok = await mutate(`mutation($b: ID!) { cancelHallBooking(booking: $b) { ${ERRORS} ... on HallBooking { id } } }`,
           { b: b.id }, "cancelHallBooking", mine);
-        if (ok) await show();
-      } }, "取消") : "")]], hallBookings.filter((b) => !user || b.user === user.username), { empty: "该日没有预约。" }));
+        if (ok) {
+          showBanner("预约已取消", "success");
+          await show();
+        }
+      } }, "取消")]], myHallBookings, { empty: "没有待办理的预约。", rowAttrs: (b) => ({ dataset: { booking: b.id } }) }), ...hint);
   }
   form.addEventListener("change", show);
   await show();

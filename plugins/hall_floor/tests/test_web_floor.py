@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_web import browser_page, login  # noqa: F401
+from tests.test_web import browser_page, login, logout  # noqa: F401
 from tests.test_web_screens import Api, api, demo_db, web_server  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -211,9 +211,14 @@ def test_the_window_screen_keeps_yesterdays_number_apart_and_closes_it(web_serve
     assert refused["errors"][0]["code"] == "expired", refused
 
 
-def test_the_booking_screen_says_which_slot_is_already_mine(web_server: str, browser_page: Any, api: Api) -> None:
-    """A slot the applicant holds shows 您已预约该时段 instead of a 预约 button; others still book it."""
-    from datetime import date, timedelta
+def test_the_booking_screen_says_which_slot_is_already_mine(web_server: str, browser_page: Any, api: Api, demo_db: Any) -> None:
+    """A slot the applicant holds shows 您已预约该时段 instead of a 预约 button; others still book it.
+    Each booking shows its 预约码 (on the banner, in 我的预约 with every booking still to come);
+    cancelling asks first; at the kiosk, with nobody logged in, the code of today's booking takes a
+    预约号 in the booking's queue."""
+    import sqlite3
+    from datetime import date, datetime, timedelta
+    from zoneinfo import ZoneInfo
 
     from playwright.sync_api import expect
 
@@ -235,6 +240,62 @@ def test_the_booking_screen_says_which_slot_is_already_mine(web_server: str, bro
     expect(page.locator(".hall-bookings")).to_contain_text(period)
     expect(page.locator(".hall-bookings")).to_contain_text("A 综合")  # the queue by its name, not its bare code
     assert any(s["period"] == period and s["bookable"] for s in api("lisi", slots, d=ahead.isoformat())["hallSlots"]["slots"])
+
+    # the 预约码: on the banner, and in 我的预约 beside the booking (every one still to come, not only the day's)
+    mine_query = "{ myHallBookings(center: \"lianzhou\") { id queue date period code } }"
+    booked = next(b for b in api("zhangsan", mine_query)["myHallBookings"]
+                  if (b["date"], b["period"], b["queue"]) == (ahead.isoformat(), period, "A"))
+    assert re.fullmatch(r"\d{6}", booked["code"]), booked
+    expect(page.locator("#banner")).to_contain_text(f"预约码 {booked['code']}")
+    row = page.locator(".hall-bookings tr[data-booking='%s']" % booked["id"])
+    expect(row.locator(".booking-code")).to_have_text(booked["code"])
+    expect(row).to_contain_text(f"{ahead.year}年{ahead.month}月{ahead.day}日")
+
+    # a second booking, of 不动产 (D: no other story calls its windows), for the kiosk below
+    page.select_option("#f-queue", "D")
+    page.locator(f'.hall-slots button[data-period="{period}"]').click()
+    expect(page.locator("#banner")).to_contain_text("预约码")
+    kiosk = next(b for b in api("zhangsan", mine_query)["myHallBookings"]
+                 if (b["date"], b["period"], b["queue"]) == (ahead.isoformat(), period, "D"))
+    expect(page.locator(".hall-bookings tr[data-booking='%s'] .booking-code" % kiosk["id"])).to_have_text(kiosk["code"])
+
+    # 取消 asks first, with the date and the period: declined, the booking stays; confirmed, it goes
+    asked: list[str] = []
+
+    def answer(accept: bool) -> Any:
+        def handle(dialog: Any) -> None:
+            asked.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+        return handle
+
+    page.once("dialog", answer(False))
+    row.locator("button[data-cancel]").click()
+    expect(row).to_have_count(1)
+    assert asked and period in asked[0] and f"{ahead.month}月{ahead.day}日" in asked[0], asked
+    page.once("dialog", answer(True))
+    row.locator("button[data-cancel]").click()
+    expect(row).to_have_count(0)
+    assert len(asked) == 2
+    assert booked["id"] not in {b["id"] for b in api("zhangsan", mine_query)["myHallBookings"]}
+
+    # the day comes (the booking is moved to today): at the kiosk, logged out, the code takes a 预约号
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    with sqlite3.connect(demo_db) as db:
+        db.execute("UPDATE hall_floor_booking SET day = ? WHERE id = ?", (today.isoformat(), int(kiosk["id"])))
+    logout(page)
+    page.goto(f"{web_server}/web/#/floor/kiosk/lianzhou")
+    page.fill("#kiosk-code", "000000" if kiosk["code"] != "000000" else "000001")
+    page.click("form.kiosk-code button[type=submit]")
+    expect(page.locator("form.kiosk-code")).to_contain_text("预约码不正确或不是今天的预约")
+    page.fill("#kiosk-code", kiosk["code"])
+    page.click("form.kiosk-code button[type=submit]")
+    slip = page.locator(".ticket-slip")
+    expect(slip).to_contain_text("预约号")
+    assert re.fullmatch(r"D\d{3}", slip.locator(".ticket-number").inner_text().strip())
+    expect(page.locator("form.kiosk-code")).not_to_contain_text("预约码不正确")
+    page.fill("#kiosk-code", kiosk["code"])  # used: not twice
+    page.click("form.kiosk-code button[type=submit]")
+    expect(page.locator("form.kiosk-code")).to_contain_text("已取号")
 
 
 def test_a_skipped_number_stays_on_the_window_and_is_called_again(web_server: str, browser_page: Any, api: Api) -> None:
