@@ -29,12 +29,13 @@ def random_code() -> str:
 
 
 async def new_code(center: Center | int, day: date) -> str:
-    """A code no booked booking of the center holds on ``day``; call it in the booking's transaction."""
+    """A code no booking of the center holds on ``day`` while booked (nor one used that day already, so a
+    used code typed again is never someone else's); call it in the booking's transaction."""
     center_id = center if isinstance(center, int) else center.id
     await lock_scope(center_id, f"hall_floor.booking_code {day.isoformat()}")
     while True:
         code = random_code()
-        if not await Booking.exists(center_id=center_id, day=day, status="booked", code=code):
+        if not await Booking.exists(center_id=center_id, day=day, status__in=("booked", "arrived"), code=code):
             return code
 
 

@@ -197,8 +197,9 @@ class BookingType:
     status_label: str
     user: str
     user_name: str
-    code: str = strawberry.field(
-        description="预约码：6位数字，在大厅取号机上凭它取号（无需登录）；只有预约人本人和工作人员能看到")
+    code: str | None = strawberry.field(
+        description="预约码：6位数字，在大厅取号机上凭它取号（无需登录）；只有预约人本人和工作人员能看到；"
+                    "启用预约码之前已取号或已取消的预约没有")
 
 
 def booking_type(row: Booking) -> BookingType:

@@ -149,7 +149,7 @@ class Booking(Model):
     holder = fields.IntField(null=True, description="the user id while booked: one place per person and slot")
     extended = fields.BooleanField(default=False, description="错时/延时服务 outside office hours")
     status = fields.CharField(max_length=16, default="booked", description="booked, arrived or cancelled")
-    code = fields.CharField(max_length=6, default="", description="预约码: 6 random digits, unique among the center's booked bookings of the day")
+    code = fields.CharField(max_length=6, null=True, description="预约码: 6 random digits, unique among the center's booked bookings of the day (none: used or cancelled before codes existed)")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 """预约码: each booking gets a 6-digit code with which its ticket is taken at the public kiosk. Bookings
 still booked when this runs get theirs here (random, unique among the center's booked bookings of
-their day), so that they too can be used at the kiosk; used and cancelled ones keep an empty code."""
+their day), so that they too can be used at the kiosk; used and cancelled ones have none (NULL). The
+column is nullable: a required one cannot be added to a table that has rows."""
 
 import secrets
 
@@ -43,6 +44,6 @@ class Migration(migrations.Migration):
         AddBookingCode(
             model_name='Booking',
             name='code',
-            field=fields.CharField(default='', description="预约码: 6 random digits, unique among the center's booked bookings of the day", max_length=6),
+            field=fields.CharField(null=True, description="预约码: 6 random digits, unique among the center's booked bookings of the day (none: used or cancelled before codes existed)", max_length=6),
         ),
     ]
