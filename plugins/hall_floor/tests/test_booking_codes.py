@@ -110,17 +110,17 @@ async def test_a_run_of_wrong_codes_locks_the_kiosk_for_a_while(drive):
     booked = await drive.run("app1", BOOK_CODE, c="hall", q="A", d=day, p="10:00-11:00")
     wrong = other_code(booked["code"])
     assert codes(await drive.run(None, BY_CODE, c="hall", x="123")) == ["format.booking_code"]  # a typo costs no guess
-    for _ in range(4):
+    for _ in range(9):
         assert codes(await drive.run(None, BY_CODE, c="hall", x=wrong)) == ["unknown_booking"]
-    fifth = await drive.run(None, BY_CODE, c="hall", x=wrong)
-    assert codes(fifth) == ["unknown_booking", "too_many_attempts"]
-    assert fifth["errors"][1]["message"].startswith("预约码输错次数过多，请 1 分钟后再试")
+    tenth = await drive.run(None, BY_CODE, c="hall", x=wrong)
+    assert codes(tenth) == ["unknown_booking", "too_many_attempts"]
+    assert tenth["errors"][1]["message"].startswith("预约码输错次数过多，请 1 分钟后再试")
     # locked: the right code too is refused unchecked, and the booking stays unused
     refused = await drive.run(None, BY_CODE, c="hall", x=booked["code"])
     assert codes(refused) == ["too_many_attempts"] and "分钟后再试" in refused["errors"][0]["message"]
     assert (await Booking.get(id=int(booked["id"]))).status == "booked" and await Ticket.all().count() == 0
     kinds = [e.kind for e in await SecurityEvent.filter(kind__startswith="guess_").order_by("id")]
-    assert kinds == ["guess_failed"] * 5 + ["guess_locked", "guess_refused_locked"]
+    assert kinds == ["guess_failed"] * 10 + ["guess_locked", "guess_refused_locked"]
     assert all(e.address == "127.0.0.1" for e in await SecurityEvent.filter(kind__startswith="guess_"))
 
     # the lock runs out: the right code takes the ticket; a login from that address is not affected
