@@ -306,7 +306,8 @@ class Mutation:
     @strawberry.mutation(description="预约值班表上的时段（每时段有人数上限，同一人同一时段只能约一次）")
     async def book_hall_slot(self, info: Info, center: str, queue: str, day: Day, period: str) -> BookingResult:
         return await mutation_result(
-            lambda: roster.book(actor=info.context.actor, center_code=center, queue_code=queue, day=day, period=period),
+            lambda: roster.book(actor=info.context.actor, center_code=center, queue_code=queue, day=day, period=period,
+                                govhall=info.context.govhall),
             booking_type,
         )
 

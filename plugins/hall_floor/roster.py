@@ -41,6 +41,7 @@ from core.api import (
     now,
     parse_period,
     release_place,
+    send_sms,
 )
 
 from .booking_codes import new_code
@@ -174,9 +175,10 @@ def _duplicate(day: date, period: str) -> UserErrorsException:
     return UserErrorsException.single("duplicate", f"您已预约{day.isoformat()} {period}，无需重复预约", "/period")
 
 
-async def book(actor: Actor, center_code: str, queue_code: str, day: date, period: str) -> Booking:
+async def book(actor: Actor, center_code: str, queue_code: str, day: date, period: str, *, govhall: Any = None) -> Booking:
     """Book a place in an open period of the roster, within its capacity, once per person; the
-    booking gets its 预约码 (:mod:`.booking_codes`)."""
+    booking gets its 预约码 (:mod:`.booking_codes`), which is texted to the booker's phone on record
+    once the booking is committed (with ``govhall``)."""
     user = actor.require_login()
     center = await floor_center(center_code)
     found = await queue(center, queue_code)
@@ -197,12 +199,22 @@ async def book(actor: Actor, center_code: str, queue_code: str, day: date, perio
                     "full", f"{day.isoformat()} {period}已约满（每时段{rules.capacity}人），请选择其他时段", "/period")
             # the code's lock (per center and day) is taken last, after the slot's row: a booking holding it
             # never waits for another booking's slot
-            return await Booking.create(
+            booking = await Booking.create(
                 center=center, user=user, queue=found.code, day=day, period=period, slot=key, holder=user.id,
                 extended=period in rules.extended, code=await new_code(center, day),
             )
     except IntegrityError:  # the same person booking the same slot at the same moment
         raise _duplicate(day, period) from None
+    if govhall is not None and user.phone:
+        await send_sms(govhall, center, user.phone, booked_text(center, found, booking))
+    return booking
+
+
+def booked_text(center: Center, found: Queue, booking: Booking) -> str:
+    """The booking's SMS: what to type at the kiosk, and when."""
+    day = booking.day
+    return (f"【{center.name}】您已预约{day.year}年{day.month}月{day.day}日{booking.period}的“{found.name}”业务，"
+            f"预约码{booking.code}。当天请在大厅取号机输入预约码取号，预约时段开始后优先叫号。")
 
 
 async def cancel(actor: Actor, booking_id: Any) -> Booking:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from core.plumbing.models import LoginThrottle, SecurityEvent
+from core.plumbing.models import LoginThrottle, Notification, SecurityEvent, User
 
 from .. import booking_codes
 from ..models import Booking, Ticket
@@ -149,3 +149,14 @@ async def test_my_hall_bookings_lists_only_my_bookings_still_to_come(drive):
     assert [b["user"] for b in await drive.run("app2", MINE, c="hall")] == ["app2"]
     error = await drive.refused(None, MINE, c="hall")
     assert error["extensions"]["code"] == "FORBIDDEN" and error["message"] == "请先登录", error
+
+
+async def test_the_code_is_texted_to_the_bookers_phone_once_booked(drive):
+    day = drive.clock.moment.date()
+    await User.filter(username="app1").update(phone="13900139000")
+    booked = await drive.run("app1", BOOK_CODE, c="hall", q="A", d=day.isoformat(), p="10:00-11:00")
+    (sms,) = await Notification.filter(recipient="13900139000")
+    assert booked["code"] in sms.text and f"{day.month}月{day.day}日10:00-11:00" in sms.text, sms.text
+    assert "取号机输入预约码" in sms.text
+    await drive.run("app2", BOOK_CODE, c="hall", q="A", d=day.isoformat(), p="10:00-11:00")  # no phone on record: no text
+    assert await Notification.all().count() == 1
