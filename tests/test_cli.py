@@ -192,3 +192,21 @@ def test_items_load_names_the_file_of_an_item_that_cannot_be_published(upgraded_
     assert "b-stall.json/form/properties/capital/title：字段“capital”尚未填写名称" in refused.stderr
     assert "a-permit.json" not in refused.stderr and "未导入任何事项" in refused.stdout
     assert run(["items", "load", str(items), "--center", "c1", "--no-publish"], upgraded_db).returncode == 0  # drafts may lack them
+
+
+def test_a_second_center_may_not_take_another_centers_case_number_prefix(upgraded_db, tmp_path):
+    """Case numbers are unique in the deployment: a center file whose shortName another center
+    already uses is refused (its first case would otherwise fail on a duplicate number)."""
+    first, second = center_doc("yangshan", plugins=[]), center_doc("yangshan2", plugins=[])
+    first["shortName"] = second["shortName"] = "YS"
+    for doc in (first, second):
+        (tmp_path / f"{doc['code']}.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    assert run(["center", "load", str(tmp_path / "yangshan.json")], upgraded_db).returncode == 0
+    refused = run(["center", "load", str(tmp_path / "yangshan2.json")], upgraded_db)
+    assert refused.returncode == 2, refused.stdout
+    assert "/shortName" in refused.stderr and "“YS”已由中心“yangshan县政务服务中心”（yangshan）使用" in refused.stderr
+    assert "未写入" in refused.stderr and "Traceback" not in refused.stderr
+    assert run(["center", "load", str(tmp_path / "yangshan.json")], upgraded_db).returncode == 0  # its own prefix again
+    second["shortName"] = "YSE"
+    (tmp_path / "yangshan2.json").write_text(json.dumps(second, ensure_ascii=False), "utf-8")
+    assert run(["center", "load", str(tmp_path / "yangshan2.json")], upgraded_db).returncode == 0

@@ -60,6 +60,8 @@ async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
         parent = await Center.get_or_none(code=doc["parent"])
         if parent is None:
             errors.append(UserError("unknown_center", f"上级中心“{doc['parent']}”不存在，请先导入", "/parent"))
+    if not errors:
+        errors.extend(await _short_name_taken(doc))
     if errors:
         raise UserErrorsException(errors)
     async with in_transaction():
@@ -105,6 +107,16 @@ async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
                 },
             )
     return center
+
+
+async def _short_name_taken(doc: Mapping[str, Any]) -> list[UserError]:
+    """Case numbers are unique across the deployment and begin with the center's ``shortName``
+    (counted per center and day): two centers with one prefix would number cases alike."""
+    other = await Center.filter(short_name=doc["shortName"]).exclude(code=doc["code"]).first()
+    if other is None:
+        return []
+    return [UserError("duplicate", f"办件编号前缀“{doc['shortName']}”已由中心“{other.name}”（{other.code}）使用；"
+                                   "各中心的前缀必须不同，否则办件编号会重复", "/shortName")]
 
 
 async def set_plugin_enabled(center: Center, name: str, enabled: bool, installed_plugins: Iterable[str]) -> Center:
