@@ -210,3 +210,43 @@ def test_a_second_center_may_not_take_another_centers_case_number_prefix(upgrade
     second["shortName"] = "YSE"
     (tmp_path / "yangshan2.json").write_text(json.dumps(second, ensure_ascii=False), "utf-8")
     assert run(["center", "load", str(tmp_path / "yangshan2.json")], upgraded_db).returncode == 0
+
+
+def test_documents_served_on_another_port_print_that_port_in_their_verification_link(upgraded_db, tmp_path):
+    """Without GOVHALL_PUBLIC_URL, `govhall serve --port P` on this machine prints http://127.0.0.1:P
+    in the QR codes and links of the documents it issues (not the default port 8000)."""
+    import os
+
+    from tests.hall import GOOD_DATA, PERMIT
+    from tests.helpers import pdf_text
+
+    (tmp_path / "c.json").write_text(json.dumps(center_doc("qr", plugins=[]), ensure_ascii=False), "utf-8")
+    (tmp_path / "items").mkdir()
+    (tmp_path / "items" / "permit.json").write_text(json.dumps(PERMIT, ensure_ascii=False), "utf-8")
+    assert run(["center", "load", str(tmp_path / "c.json")], upgraded_db).returncode == 0
+    for user, role in (("app1", "applicant"), ("clerk1", "clerk")):
+        added = run(["user", "add", "--center", "qr", "--role", role, "--password-stdin", user], upgraded_db, "a-good-password\n")
+        assert added.returncode == 0, added.stderr
+    assert run(["items", "load", str(tmp_path / "items"), "--center", "qr"], upgraded_db).returncode == 0
+    env = {k: v for k, v in os.environ.items() if k != "GOVHALL_PUBLIC_URL"}
+    with serving(upgraded_db, env=env) as port:
+        base = f"http://127.0.0.1:{port}"
+
+        def ask(user: str, query: str, **variables: object) -> dict:
+            login = httpx.post(f"{base}/graphql", timeout=30, json={
+                "query": 'mutation($u: String!) { login(username: $u, password: "a-good-password") { ... on LoginSuccess { token } } }',
+                "variables": {"u": user}}).json()
+            body = httpx.post(f"{base}/graphql", json={"query": query, "variables": variables}, timeout=30,
+                              headers={"Authorization": f"Bearer {login['data']['login']['token']}"}).json()
+            assert not body.get("errors"), body
+            return body["data"]
+
+        case = ask("app1", 'mutation($d: JSON!) { submitCase(center: "qr", item: "test-permit", data: $d) { ... on Case { id } } }',
+                   d=GOOD_DATA)["submitCase"]
+        accepted = ask("clerk1", """mutation($id: ID!, $d: JSON) { transitionCase(id: $id, action: "accept", data: $d) {
+            ... on Case { documents { kind downloadUrl } } ... on UserErrors { errors { message } } } }""",
+                       id=case["id"], d={"received": [{"material": "m1", "form": "original", "count": 1}]})["transitionCase"]
+        notice = next(d for d in accepted["documents"] if d["kind"] == "acceptance_notice")
+        pdf = httpx.get(base + notice["downloadUrl"], timeout=60)
+        assert pdf.status_code == 200
+        assert f"127.0.0.1:{port}/verify/" in pdf_text(pdf.content)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import getpass
 import json
 import sys
@@ -94,6 +95,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     if args.workers < 1:
         raise CommandError("--workers 至少为 1 / --workers must be at least 1")
+    if not settings.public_url_set:  # on this machine only: the address it serves at, port included
+        settings = dataclasses.replace(settings, public_url=loopback_url(args.host, args.port))
     with collector_paused():  # until serve() has frozen what start-up built (see core.faces.serving)
         govhall = make_govhall(settings)
         asyncio.run(_upgrade_unless_up_to_date(govhall))
@@ -119,6 +122,12 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False  # a host name: may be reachable from anywhere
+
+
+def loopback_url(host: str, port: int) -> str:
+    """The address a browser on this machine uses for ``govhall serve --host host --port port``."""
+    host = host.strip("[]")
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _safe_url(url: str) -> str:
