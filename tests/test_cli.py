@@ -250,3 +250,20 @@ def test_documents_served_on_another_port_print_that_port_in_their_verification_
         pdf = httpx.get(base + notice["downloadUrl"], timeout=60)
         assert pdf.status_code == 200
         assert f"127.0.0.1:{port}/verify/" in pdf_text(pdf.content)
+
+
+def test_commands_on_a_database_not_yet_set_up_say_to_run_db_upgrade(cli_db, tmp_path):
+    """A new county's first command before `govhall db upgrade` (or on a database that does not
+    exist) is told what to do, not given the database's own words alone."""
+    from tests.conftest import IS_POSTGRES
+
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(center_doc("fresh", plugins=[]), ensure_ascii=False), "utf-8")
+    for args in (["center", "load", str(path)], ["stats", "rebuild"]):
+        result = run(args, cli_db)
+        assert result.returncode == 3, result.stderr
+        assert "数据库尚未建立或不是最新版本" in result.stderr and "govhall db upgrade" in result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    if IS_POSTGRES:
+        missing = run(["db", "upgrade"], cli_db.rsplit("/", 1)[0] + "/no_such_database_here")
+        assert missing.returncode == 3 and "数据库不存在" in missing.stderr and "no_such_database_here" in missing.stderr

@@ -12,6 +12,7 @@ import asyncio
 import dataclasses
 import getpass
 import json
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -309,6 +310,21 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+MISSING_SCHEMA = re.compile(r"no such (table|column)|(relation|column|type) \S+ does not exist")
+
+
+def database_advice(exc: BaseException) -> str | None:
+    """What to do about a database that is not there yet, or not set up: one line, else None."""
+    cause = exc.__cause__ or exc
+    if type(cause).__name__ == "InvalidCatalogNameError":  # asyncpg: the database named in the URL
+        return (f"数据库不存在 / no such database：{cause}。请先建立数据库（如 createdb 或 CREATE DATABASE），"
+                "再运行 govhall db upgrade")
+    if MISSING_SCHEMA.search(str(exc)):
+        return (f"数据库尚未建立或不是最新版本（{exc}）：请先运行 govhall db upgrade"
+                " / the database has not been set up or upgraded: run `govhall db upgrade` first")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
@@ -332,13 +348,13 @@ def main(argv: list[str] | None = None) -> int:
         print_errors(exc.errors)
         return EXIT_BAD_INPUT
     except (OSError, ConnectionError) as exc:
-        print(f"无法连接数据库或读取文件 / unavailable: {exc}", file=sys.stderr)
+        print(database_advice(exc) or f"无法连接数据库或读取文件 / unavailable: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last line of defence: one line, not a traceback
         if "TORTOISE" in type(exc).__name__.upper() or type(exc).__module__.startswith(("tortoise", "asyncpg", "sqlite3")):
-            print(f"数据库错误 / database error: {exc}", file=sys.stderr)
+            print(database_advice(exc) or f"数据库错误 / database error: {exc}", file=sys.stderr)
             return EXIT_UNAVAILABLE
         print(f"意外错误 / unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
