@@ -88,3 +88,24 @@ def test_a_postgres_backup_restores_into_a_new_database(upgraded_db, tmp_path):
         subprocess.run(["pg_restore", "--no-owner", f"--dbname={restored.replace('postgres://', 'postgresql://', 1)}", str(target)],
                        check=True, capture_output=True)
         assert _query(restored, "SELECT value FROM counter WHERE scope = 'backup-test'") == [(41,)]
+
+
+def test_a_backup_that_cannot_be_written_where_asked_blames_the_path_not_the_database(upgraded_db, tmp_path):
+    """A folder given for the file, or a place the administrator may not write (permission denied):
+    bad input (2) naming the path, not a database error; nothing is left behind."""
+    import os
+    from pathlib import Path
+
+    folder = run(["db", "backup", str(tmp_path)], upgraded_db)
+    assert folder.returncode == 2 and "这是一个目录" in folder.stderr, folder.stderr
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    target = locked / "b.sqlite3" if os.geteuid() != 0 else Path("/proc/govhall-backup-test.sqlite3")  # root writes anywhere else
+    try:
+        refused = run(["db", "backup", str(target)], upgraded_db)
+    finally:
+        locked.chmod(0o755)
+    assert refused.returncode == 2, refused.stderr
+    assert f"无法写入备份文件 {target}" in refused.stderr and "数据库" not in refused.stderr and "Traceback" not in refused.stderr
+    assert list(locked.iterdir()) == []

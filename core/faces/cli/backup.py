@@ -26,16 +26,20 @@ from core.plumbing.settings import Settings
 
 def cmd_db_backup(args: argparse.Namespace) -> int:
     target = Path(args.file)
-    if target.exists() and not args.force:
-        raise CommandError(f"文件已存在，未覆盖（覆盖请加 --force）/ exists: {target}")
     if target.is_dir():
         raise CommandError(f"这是一个目录，请给出备份文件名 / is a directory: {target}")
+    if target.exists() and not args.force:
+        raise CommandError(f"文件已存在，未覆盖（覆盖请加 --force）/ exists: {target}")
     if not target.parent.is_dir():
         raise CommandError(f"目录不存在 / no such directory: {target.parent}")
     url = Settings.from_env().database_url
     partial = target.with_name(target.name + ".partial")
     started = time.monotonic()
     try:
+        try:
+            partial.touch()  # the copy's place, before the database is read: a refusal is the caller's path
+        except OSError as exc:
+            raise CommandError(f"无法写入备份文件 {target}：{exc.strerror or exc} / cannot write") from exc
         if url.startswith(("postgres://", "postgresql://")):
             summary = _backup_postgres(url, partial)
         elif url.startswith("sqlite://") and ":memory:" not in url:
