@@ -267,3 +267,24 @@ def test_commands_on_a_database_not_yet_set_up_say_to_run_db_upgrade(cli_db, tmp
     if IS_POSTGRES:
         missing = run(["db", "upgrade"], cli_db.rsplit("/", 1)[0] + "/no_such_database_here")
         assert missing.returncode == 3 and "数据库不存在" in missing.stderr and "no_such_database_here" in missing.stderr
+
+
+def test_items_load_into_every_center_stores_nothing_when_one_center_refuses_a_file(upgraded_db, tmp_path):
+    """Without --center every center takes the folder: a file the last center cannot take (its
+    department is missing there) is reported with that center's code, and the first center got
+    nothing either (the README: all checked first)."""
+    from tests.hall import PERMIT
+
+    small = center_doc("small", plugins=[])
+    small["departments"] = [d for d in small["departments"] if d["code"] != "scjg"]
+    small["windows"][0]["serves"] = ["zjj"]
+    for doc in (center_doc("big", plugins=[]), small):
+        (tmp_path / f"{doc['code']}.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+        assert run(["center", "load", str(tmp_path / f"{doc['code']}.json")], upgraded_db).returncode == 0
+    (tmp_path / "items").mkdir()
+    (tmp_path / "items" / "permit.json").write_text(json.dumps(PERMIT, ensure_ascii=False), "utf-8")
+    refused = run(["items", "load", str(tmp_path / "items")], upgraded_db)
+    assert refused.returncode == 2, refused.stdout
+    assert "中心 small：permit.json/department" in refused.stderr and "未导入任何事项" in refused.stdout
+    first = run(["items", "load", str(tmp_path / "items"), "--center", "big"], upgraded_db)
+    assert first.returncode == 0 and "已发布 test-permit 第1版" in first.stdout, first.stdout  # not stored before

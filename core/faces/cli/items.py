@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.faces.cli import EXIT_BAD_INPUT, CommandError, print_errors, with_database
-from core.plumbing.errors import UserErrorsException
+from core.plumbing.errors import UserError, UserErrorsException
 
 if TYPE_CHECKING:
     from core.services.runtime import GovHall
@@ -23,11 +23,22 @@ async def cmd_items_load(govhall: GovHall, args: argparse.Namespace) -> int:
         raise CommandError(f"目录不存在 / not a directory: {folder}")
     from core.plumbing.models import Center
 
+    from tortoise.transactions import in_transaction
+
+    centers = []
     try:
         centers = [await get_center(args.center)] if args.center else await Center.all().order_by("id")
         results = []
-        for center in centers:
-            results.append((center, await load_items_dir(govhall, center, folder, publish=not args.no_publish, actor_name="cli")))
+        async with in_transaction():  # every center or none: a problem in the last one undoes the first ones
+            for center in centers:
+                try:
+                    results.append((center, await load_items_dir(govhall, center, folder, publish=not args.no_publish,
+                                                                 actor_name="cli")))
+                except UserErrorsException as exc:
+                    if len(centers) == 1:
+                        raise
+                    raise UserErrorsException([  # say which center the file does not fit
+                        UserError(e.code, f"中心 {center.code}：{e.message}", e.path) for e in exc.errors]) from exc
     except UserErrorsException as exc:
         print_errors(exc.errors)
         print(f"共 {len(exc.errors)} 处问题，未导入任何事项。", flush=True)
