@@ -288,3 +288,31 @@ def test_items_load_into_every_center_stores_nothing_when_one_center_refuses_a_f
     assert "中心 small：permit.json/department" in refused.stderr and "未导入任何事项" in refused.stdout
     first = run(["items", "load", str(tmp_path / "items"), "--center", "big"], upgraded_db)
     assert first.returncode == 0 and "已发布 test-permit 第1版" in first.stdout, first.stdout  # not stored before
+
+
+def test_files_saved_by_a_windows_editor_load_and_other_encodings_are_named(upgraded_db, tmp_path):
+    """A center, calendar or item file saved with the UTF-8 byte-order mark (Windows editors) loads;
+    one saved as GBK is refused in one Chinese line that says what to do."""
+    from tests.hall import PERMIT
+
+    bom = b"\xef\xbb\xbf"
+    center = tmp_path / "c.json"
+    center.write_bytes(bom + json.dumps(center_doc("win", plugins=[]), ensure_ascii=False).encode("utf-8"))
+    loaded = run(["center", "load", str(center)], upgraded_db)
+    assert loaded.returncode == 0, loaded.stderr
+    (tmp_path / "items").mkdir()
+    (tmp_path / "items" / "permit.json").write_bytes(bom + json.dumps(PERMIT, ensure_ascii=False).encode("utf-8"))
+    items = run(["items", "load", str(tmp_path / "items"), "--center", "win"], upgraded_db)
+    assert items.returncode == 0 and "已发布 test-permit" in items.stdout, items.stderr
+    calendar = tmp_path / "calendar.json"
+    calendar.write_bytes(bom + json.dumps({"year": 2027, "source": "国务院办公厅通知", "holidays": [
+        {"date": "2027-01-01", "name": "元旦"}]}, ensure_ascii=False).encode("utf-8"))
+    assert run(["calendar", "import", str(calendar), "--center", "win"], upgraded_db).returncode == 0
+    gbk = tmp_path / "gbk.json"
+    gbk.write_bytes(json.dumps(center_doc("gbk", plugins=[]), ensure_ascii=False).encode("gbk"))
+    refused = run(["center", "load", str(gbk)], upgraded_db)
+    assert refused.returncode == 2 and "不是 UTF-8 编码" in refused.stderr and "另存为 UTF-8" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    (tmp_path / "items" / "permit.json").write_bytes(json.dumps(PERMIT, ensure_ascii=False).encode("gbk"))
+    refused = run(["items", "load", str(tmp_path / "items"), "--center", "win"], upgraded_db)
+    assert refused.returncode == 2 and "permit.json：不是 UTF-8 编码" in refused.stderr and "另存为 UTF-8" in refused.stderr

@@ -216,9 +216,9 @@ def load_item_files(directory: str | Path) -> list[tuple[Path, dict]]:
             if len(raw) > ITEM_MAX_BYTES:
                 problems.append(UserError("too_large", f"{path.name}：文件超过 1 MB"))
                 continue
-            doc: Any = json.loads(raw.decode("utf-8"))
+            doc: Any = json.loads(raw.decode("utf-8-sig"))  # a Windows editor's byte-order mark is no problem
         except UnicodeDecodeError:
-            problems.append(UserError("invalid_json", f"{path.name}：不是 UTF-8 编码的文本"))
+            problems.append(UserError("invalid_json", f"{path.name}：不是 UTF-8 编码的文本（可能是 GBK 等编码），请另存为 UTF-8"))
             continue
         except json.JSONDecodeError as e:
             problems.append(UserError(

@@ -45,12 +45,16 @@ def print_errors(errors: list[UserError], source: str = "") -> None:
 
 
 def read_json_file(path: str) -> Any:
+    """A JSON file as written by any editor: UTF-8, with or without the byte-order mark Windows
+    editors put first."""
     try:
-        text = Path(path).read_text("utf-8")
+        text = Path(path).read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise CommandError(f"文件不存在 / file not found: {path}")
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise CommandError(f"无法读取文件 / cannot read {path}: {exc}")
+    except UnicodeDecodeError:
+        raise CommandError(f"{path}：不是 UTF-8 编码的文本（可能是 GBK 等编码），请在编辑器中另存为 UTF-8 / not UTF-8")
+    except (IsADirectoryError, PermissionError) as exc:
+        raise CommandError(f"无法读取文件 / cannot read {path}: {exc.strerror or exc}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
