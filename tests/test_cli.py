@@ -316,3 +316,20 @@ def test_files_saved_by_a_windows_editor_load_and_other_encodings_are_named(upgr
     (tmp_path / "items" / "permit.json").write_bytes(json.dumps(PERMIT, ensure_ascii=False).encode("gbk"))
     refused = run(["items", "load", str(tmp_path / "items"), "--center", "win"], upgraded_db)
     assert refused.returncode == 2 and "permit.json：不是 UTF-8 编码" in refused.stderr and "另存为 UTF-8" in refused.stderr
+
+
+def test_a_setting_govhall_cannot_use_is_bad_input_naming_the_variable(tmp_path):
+    """A database URL of another kind (mysql://), or a word where a number belongs: status 2 and the
+    variable's name, before anything is opened (was an 'unexpected error', status 1)."""
+    import os
+    import subprocess
+    import sys
+
+    for name, value in (("GOVHALL_DATABASE_URL", "mysql://hall:secret@db/hall"), ("GOVHALL_DATABASE_URL", "var/hall.sqlite3"),
+                        ("GOVHALL_TOKEN_HOURS", "twelve"), ("GOVHALL_SWEEP_SECONDS", "1m")):
+        env = {**os.environ, "GOVHALL_DATABASE_URL": f"sqlite://{tmp_path / 'x.sqlite3'}", name: value}
+        done = subprocess.run([sys.executable, "-m", "core.faces.cli", "db", "upgrade"], capture_output=True, text=True,
+                              env=env, cwd=ROOT, timeout=120)
+        assert done.returncode == 2, (name, value, done.stderr)
+        assert name in done.stderr and "Traceback" not in done.stderr and "secret" not in done.stderr
+    assert not (tmp_path / "x.sqlite3").exists()

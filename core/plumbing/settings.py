@@ -9,6 +9,7 @@ from pathlib import Path
 from core.plumbing.passwords import PasswordHashing
 
 ENVIRONMENTS = ("development", "production")
+DATABASE_SCHEMES = ("sqlite://", "postgres://", "postgresql://", "asyncpg://")
 
 
 class SettingsError(ValueError):
@@ -97,16 +98,21 @@ class Settings:
         env = os.environ
         values: dict[str, object] = {}
         if url := env.get("GOVHALL_DATABASE_URL"):
+            if not url.startswith(DATABASE_SCHEMES):
+                raise SettingsError(
+                    f"GOVHALL_DATABASE_URL 应为 sqlite://文件路径 或 postgres://用户:密码@主机:5432/数据库名，"
+                    f"不是 {url.split('://', 1)[0] + '://…' if '://' in url else '缺少 sqlite:// 或 postgres:// 前缀的地址'}"
+                    " / must be sqlite://PATH or postgres://user:password@host:5432/db")
             values["database_url"] = url
         if hours := env.get("GOVHALL_TOKEN_HOURS"):
-            values["token_hours"] = int(hours)
+            values["token_hours"] = _number("GOVHALL_TOKEN_HOURS", hours, int)
         if public := env.get("GOVHALL_PUBLIC_URL"):
             values["public_url"] = public.rstrip("/")
             values["public_url_set"] = True
         if names := env.get("GOVHALL_PLUGINS"):
             values["plugins"] = tuple(n.strip() for n in names.split(",") if n.strip())
         if sweep := env.get("GOVHALL_SWEEP_SECONDS"):
-            values["sweep_seconds"] = float(sweep)
+            values["sweep_seconds"] = _number("GOVHALL_SWEEP_SECONDS", sweep, float)
         if render := env.get("GOVHALL_RENDER_SECONDS"):
             values["render_seconds"] = _number("GOVHALL_RENDER_SECONDS", render, float)
         if outbox := env.get("GOVHALL_OUTBOX_SECONDS"):
