@@ -156,3 +156,32 @@ def test_cli_reports_every_item(tmp_path):
     assert "未对应：权力来源 = 法定本级行使" in done.stdout
     missing = run("catalogue", "import", str(DATA), "--center", "nope")
     assert missing.returncode == 2 and "不存在" in missing.stderr
+
+
+async def test_a_department_named_with_the_county_before_it_is_the_catalogues_implementing_body(govhall):
+    """A county's center file names its departments in full (阳山县市场监督管理局) where the
+    catalogue writes 市场监督管理局, or the other way round: the one department that matches so is
+    the item's; two that would match are none, reported once (no 部门“” 不是本中心的部门 beside it)."""
+    from core.services.centers import load_center
+    from tests.helpers import center_doc
+
+    doc = center_doc("yangshan")
+    doc["departments"] = [
+        {"code": "scjg", "name": "阳山县市场监督管理局"},
+        {"code": "zjj", "name": "阳山县住房和城乡建设局"},
+        {"code": "zjj2", "name": "阳山县城区住房和城乡建设局"},  # 住房和城乡建设局: which one? neither
+        {"code": "gaj", "name": "公安局"},
+    ]
+    doc["windows"] = []
+    center = await load_center(doc, govhall.hub.installed)
+    rows = copy.deepcopy(ROWS)
+    police = next(r for r in rows if r["实施主体"] == "公安局")
+    police["实施主体"] = "阳山县公安局"
+    result = await import_catalogue(govhall, await admin_actor(center), center, rows, dry_run=True)
+    items = by_code(result)
+    food = items["11441882MB2C0001"]
+    assert food.status == "created" and not any(u["element"] == "实施主体" for u in food.unmapped)
+    assert items[police["实施编码"]].status == "created"
+    built = items["11441882MB2C0007"]
+    assert built.status == "failed" and any(u["element"] == "实施主体" for u in built.unmapped)
+    assert [(p.path, p.code) for p in built.problems] == [("/department", "pattern")]

@@ -195,6 +195,18 @@ def _materials(rows: Any, unmapped: list[dict[str, str]]) -> list[dict[str, Any]
     return found
 
 
+def department_code(departments: Mapping[str, str], text: str) -> str | None:
+    """The department a catalogue's 实施主体 names: by its name or code, else the one department
+    whose name is the catalogue's with the county's name before it, or the other way round
+    (市场监督管理局 and 阳山县市场监督管理局)."""
+    if text in departments:
+        return departments[text]
+    if len(text) < 3:
+        return None
+    close = {code for name, code in departments.items() if name != code and (name.endswith(text) or text.endswith(name))}
+    return close.pop() if len(close) == 1 else None
+
+
 def map_elements(row: Mapping[str, Any], departments: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str, str]]]:
     """The item-document elements a catalogue row gives, and what could not be mapped."""
     out: dict[str, Any] = {}
@@ -220,7 +232,7 @@ def map_elements(row: Mapping[str, Any], departments: Mapping[str, str]) -> tupl
             else:
                 miss(element, value, "不是 GB/T 39046 的事项类型")
         elif key == "department":
-            code = departments.get(str(value).strip())
+            code = department_code(departments, str(value).strip())
             if code:
                 out["department"] = code
             else:

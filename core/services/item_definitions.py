@@ -184,7 +184,7 @@ def _known(
                 out.append(UserError("unknown_document", f"本中心没有“{kind}”文书模板", pointer("documents", i)))
     if departments is not None:
         dept = doc.get("department")
-        if isinstance(dept, str) and dept not in departments:
+        if isinstance(dept, str) and dept and dept not in departments:  # none at all: the schema says 请填写
             out.append(UserError("unknown_department", f"部门“{dept}”不是本中心的部门", "/department"))
         joint = doc.get("jointDepartments")
         for i, d in enumerate(joint if isinstance(joint, list) else []):
