@@ -333,3 +333,17 @@ def test_a_setting_govhall_cannot_use_is_bad_input_naming_the_variable(tmp_path)
         assert done.returncode == 2, (name, value, done.stderr)
         assert name in done.stderr and "Traceback" not in done.stderr and "secret" not in done.stderr
     assert not (tmp_path / "x.sqlite3").exists()
+
+
+def test_the_remedy_a_refusal_names_is_part_of_the_center_file(upgraded_db, tmp_path):
+    """settings.remedy (the README: the authorities a refusal or return names) is checked like the
+    rest of the center file: a misspelt key is refused, not silently replaced by the generic wording."""
+    doc = center_doc("remedy", plugins=[], settings={"remedy": {"reconsidertion": "阳山县人民政府", "court": "阳山县人民法院"}})
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    refused = run(["center", "load", str(path)], upgraded_db)
+    assert refused.returncode == 2 and "/settings/remedy/reconsidertion" in refused.stderr, refused.stderr
+    doc["settings"]["remedy"] = {"reconsideration": "阳山县人民政府", "court": "阳山县人民法院", "review": "阳山县政务服务中心督查科"}
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    loaded = run(["center", "load", str(path)], upgraded_db)
+    assert loaded.returncode == 0, loaded.stderr
