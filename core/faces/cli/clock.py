@@ -96,7 +96,7 @@ def add_commands(sub: Any) -> None:
     )
     p = calendar.add_parser("import", help="导入年度工作日历文件 (schemas/calendar.schema.json)；不指定中心时导入全部中心")
     p.add_argument("file")
-    p.add_argument("--center", help="中心编码（文件中未填写 center 时必填）")
+    p.add_argument("--center", help="中心编码；不指定时用文件中的 center，都没有则导入全部中心")
     p.set_defaults(func=cmd_calendar_import)
 
     p = sub.add_parser("sweep", help="电子监察巡检：到期预警（黄牌、红牌）")
