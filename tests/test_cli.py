@@ -84,6 +84,13 @@ def test_user_add_with_password_from_stdin(upgraded_db, tmp_path):
     assert no_department.returncode == 2 and "后台审批岗位须指定所在部门" in no_department.stderr
     as_clerk = run(["user", "add", "--center", "uc", "--role", "clerk", "--password-stdin", "rev4"], upgraded_db, "a-good-password\n")
     assert as_clerk.returncode == 0, as_clerk.stderr  # the refused reviewer left no account behind
+    # another post for the account: reviewing in the market regulator's back office too
+    granted = run(["user", "grant", "--center", "uc", "--role", "reviewer", "--department", "scjg", "rev4"], upgraded_db)
+    assert granted.returncode == 0 and "已授予 rev4" in granted.stdout, granted.stderr
+    no_one = run(["user", "grant", "--center", "uc", "--role", "clerk", "nobody"], upgraded_db)
+    assert no_one.returncode == 2 and "不存在" in no_one.stderr and "Traceback" not in no_one.stderr
+    no_dept = run(["user", "grant", "--center", "uc", "--role", "reviewer", "rev4"], upgraded_db)
+    assert no_dept.returncode == 2 and "后台审批岗位须指定所在部门" in no_dept.stderr
 
 
 @pytest.mark.slow

@@ -210,6 +210,26 @@ async def cmd_user_add(govhall: GovHall, args: argparse.Namespace) -> int:
     return 0
 
 
+@with_database
+async def cmd_user_grant(govhall: GovHall, args: argparse.Namespace) -> int:
+    """Another post for an account that exists (a clerk who also reviews, a second center)."""
+    from core.plumbing.models import User
+    from core.services.accounts import grant_role
+    from core.services.centers import get_center
+
+    user = await User.get_or_none(username=args.username)
+    if user is None:
+        raise CommandError(f"用户“{args.username}”不存在，请先用 govhall user add 创建 / no such user: {args.username}")
+    try:
+        center = await get_center(args.center)
+        await grant_role(user, center, args.role, department_code=args.department, window_code=args.window)
+    except UserErrorsException as exc:
+        print_errors(exc.errors)
+        return EXIT_BAD_INPUT
+    print(f"已授予 {user.username}：{args.center} / {args.role}" + (f" / {args.department}" if args.department else ""))
+    return 0
+
+
 def _checked_user_add(args: argparse.Namespace) -> int:
     """A display name is printed on documents: it must read as typed (checked before the database opens)."""
     if has_bidi_controls(args.name or ""):
@@ -300,6 +320,14 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--phone")
     p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
     p.set_defaults(func=_checked_user_add)
+
+    p = user.add_parser("grant", help="为已有用户增加岗位（角色）")
+    p.add_argument("username")
+    p.add_argument("--center", required=True)
+    p.add_argument("--role", required=True)
+    p.add_argument("--department")
+    p.add_argument("--window")
+    p.set_defaults(func=cmd_user_grant)
 
     p = sub.add_parser("demo", help="建立演示数据：种子中心、部门、窗口、事项和演示用户")
     p.add_argument("--cases", action="store_true",
