@@ -103,3 +103,32 @@ async def test_the_centers_staff_read_why_a_notice_waits_the_applicant_does_not(
     await make_due(row.id)
     await rendering.render_due(govhall)
     assert (await problem("clerk1")) == {"kind": "acceptance_notice", "status": "ready", "problem": None}
+
+
+async def test_an_app_stopped_while_it_asks_for_fonts_ends_the_child_itself(settings, monkeypatch):
+    """The font check runs in a child process: an app stopped before it answers (a test's, a
+    worker's at shutdown) kills and reaps it, instead of leaving it to a finalizer that runs after
+    the event loop has closed ("Event loop is closed")."""
+    import asyncio
+    import dataclasses
+
+    from core.faces.app import create_app
+    from core.services.documents import worker
+
+    started: list[Any] = []
+    real = asyncio.create_subprocess_exec
+
+    async def slow_child(*args: Any, **kwargs: Any) -> Any:
+        child = await real(sys.executable, "-c", "import time; time.sleep(30)", **kwargs)
+        started.append(child)
+        return child
+
+    monkeypatch.setattr(worker.asyncio, "create_subprocess_exec", slow_child)
+    app = create_app(dataclasses.replace(settings, render_seconds=5))
+    async with app.router.lifespan_context(app):
+        for _ in range(200):
+            if started:
+                break
+            await asyncio.sleep(0.05)
+    (child,) = started
+    assert child.returncode is not None  # killed and reaped before the app's lifespan ended

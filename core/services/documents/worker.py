@@ -72,7 +72,13 @@ async def _say_if_no_chinese_font() -> None:
             sys.executable, "-c", "from core.services.documents.fonts import chinese_font_families as f; print(len(f()))",
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
-        out, _ = await child.communicate()
+        try:
+            out, _ = await child.communicate()
+        except asyncio.CancelledError:  # the app stops first: end the child here, not in a finalizer after the loop
+            with contextlib.suppress(ProcessLookupError):
+                child.kill()
+            await child.wait()
+            raise
         found = int(out.decode().strip())
     except Exception:  # noqa: BLE001 - no fontconfig at all: the first render says why
         log.exception("document renderer: cannot ask fontconfig for Chinese fonts")
