@@ -6,6 +6,7 @@ import { h, note, fmt, todayISO } from "../ui.js";
 import { centers } from "../store.js";
 import { pickCenter, mutate, ERRORS, table, input, values, tabs, seg, dateRange, showBanner } from "./kit.js";
 import { rosterTab } from "./roster.js";
+import { barChart } from "../chart.js";
 
 const PLUGIN = "hall_floor";
 const WINDOW_ROLES = ["clerk", "head"];
@@ -437,6 +438,7 @@ async function statsTab(page, c) {
     const { hallRatingFigures: figures } = await gql(`query($c: String!, $f: Date!, $t: Date!) { hallRatingFigures(center: $c, from: $f, to: $t) {
         kind subject ratings average bad } }`, { c: c.code, f: from, t: to });
     out.replaceChildren(h("p", null, `取号 ${s.tickets} 个，已叫号 ${s.called} 个；平均等候 ${minutes(s.averageWait)}，最长等候 ${minutes(s.longestWait)}`),
+      waitChart(s.windows),
       table([["窗口", (w) => w.window], ["叫号数", (w) => w.served], ["平均等候", (w) => minutes(w.averageWait)],
         ["最长等候", (w) => minutes(w.longestWait)], ["平均办理", (w) => minutes(w.averageService)]], s.windows),
       h("h2", null, "现场评价（评价器）"),
@@ -445,6 +447,17 @@ async function statsTab(page, c) {
   }
   page.querySelectorAll("#range-from, #range-to").forEach((el) => el.addEventListener("change", show));
   await show();
+}
+
+/** Each window's average and longest wait in minutes, as bars (the supervisor sees at once where
+ * people wait); nothing when no window called anybody. */
+function waitChart(windows) {
+  if (!windows.length) return null;
+  const inMinutes = (seconds) => Math.round((seconds / 60) * 10) / 10;
+  const rows = windows.map((w) => ({ label: w.window, values: { average: inMinutes(w.averageWait), longest: inMinutes(w.longestWait) } }));
+  const series = [{ key: "average", label: "平均等候", color: "#2f6fb3" }, { key: "longest", label: "最长等候", color: "#c98a00" }];
+  return h("div", { class: "chart-box", id: "wait-chart" },
+    barChart("各窗口等候时长（分钟）", rows, series, { compact: window.matchMedia("(max-width: 720px)").matches, format: (v) => `${v}分钟` }));
 }
 
 async function ratingTab(page, c) {

@@ -86,6 +86,8 @@ def test_supervisor_rectifies_a_bad_rating_and_reads_the_figures(web_server: str
 
     page.click("a[data-tab=stats]")
     expect(page.locator(".wait-stats")).to_contain_text("平均等候")
+    expect(page.locator("#wait-chart svg text.row-label", has_text="W12")).to_have_count(1)  # the waits drawn per window
+    expect(page.locator("#wait-chart svg text.legend")).to_have_text(["平均等候", "最长等候"])
     expect(page.locator(".wait-stats tr", has_text="W12").first).to_contain_text("1")  # waits: one ticket served
     expect(page.locator(".wait-stats tr", has_text="窗口").filter(has_text="W12")).to_contain_text("2.00")  # the tablet's figures
 
