@@ -1,5 +1,5 @@
 // Charts drawn as inline SVG, no library: the supervision board's cards per department and window,
-// the assessment's ranking.
+// the assessment's ranking, the hall floor's waits per window.
 const SVG = "http://www.w3.org/2000/svg";
 
 function svg(tag, attrs = {}, ...children) {
