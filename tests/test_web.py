@@ -265,6 +265,9 @@ def test_apply_then_accept_in_the_browser(web_server: str, browser_page: Any, tm
     expect(number_el).to_be_visible()
     number = number_el.inner_text().strip()
     assert re.fullmatch(r"[A-Z]+-\d{8}-\d{6}", number), number
+    # sent: no draft is left (nor written by the last field's save, still waiting when it was sent)
+    page.wait_for_timeout(1_000)
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('govhall.draft.'))") == []
     page.screenshot(path=str(tmp_path / "portal-submitted.png"), full_page=True)
 
     page.click("a:has-text('查看办件')")

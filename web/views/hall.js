@@ -313,9 +313,10 @@ export async function applyView({ page, params, query, user }) {
     h("div", { class: "form-actions" }, submit, h("a", { class: "btn btn-secondary", href: `#/hall/${seg(centerCode)}/item/${seg(code)}` }, "查看办事指南")),
     status,
   );
+  let sent = false; // once the case is submitted, a save still waiting (the last field's change) must not bring the form back
   const saveDraft = debounce(() => {
     try {
-      if (key) localStorage.setItem(key, JSON.stringify(form.getValue()));
+      if (key && !sent) localStorage.setItem(key, JSON.stringify(form.getValue()));
     } catch {
       /* storage full or disabled: drafts are a convenience */
     }
@@ -373,6 +374,7 @@ export async function applyView({ page, params, query, user }) {
         return;
       }
       const created = data.submitCase;
+      sent = true;
       if (key) localStorage.removeItem(key);
       const done = h("section", { class: "card success-box", role: "status" },
         h("h2", null, "提交成功"),
