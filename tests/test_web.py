@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 
 from tests.demo_copy import demo_database
+from tests.test_materials import PNG
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -236,6 +237,18 @@ def test_apply_then_accept_in_the_browser(web_server: str, browser_page: Any, tm
     page.locator("a:has-text('在线申报')").first.click()
     expect(page.locator("form.apply-form")).to_be_visible()
 
+    # --- a file chosen, then the page reloaded (a phone dropped the tab): the unsent form keeps it
+    page.locator(".material-row[data-material=m03] input[type=file]").set_input_files(
+        files=[{"name": "股东身份证.png", "mimeType": "image/png", "buffer": PNG}])
+    expect(page.locator(".material-row[data-material=m03] .chip-file")).to_contain_text("股东身份证.png")
+    for _ in range(50):  # the draft is saved half a second after the change
+        if page.evaluate("Object.keys(localStorage).some(k => k.endsWith('.materials') && localStorage.getItem(k).includes('m03'))"):
+            break
+        page.wait_for_timeout(100)
+    page.reload()
+    expect(page.locator("#draft-restored")).to_contain_text("已上传的 1 个材料文件")
+    expect(page.locator(".material-row[data-material=m03] .chip-file")).to_contain_text("股东身份证.png")
+
     # --- submitted empty: every required error next to its field, all at once
     page.click("button:has-text('提交申请')")
     expect(page.locator("form.apply-form .error-summary")).to_be_visible()
@@ -273,6 +286,7 @@ def test_apply_then_accept_in_the_browser(web_server: str, browser_page: Any, tm
     page.click("a:has-text('查看办件')")
     expect(page.locator("#case-state")).to_have_text("待受理")
     expect(page.locator(".timeline .event")).to_have_count(1)
+    expect(page.locator("#case-materials")).to_contain_text("股东身份证.png")
 
     # --- the front-desk clerk: workbench, the case, 受理
     logout(page)

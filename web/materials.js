@@ -70,12 +70,17 @@ async function reusable() {
 
 /**
  * One row per listed material: choose files (uploaded at once) or reuse an earlier upload.
- * Returns {element, ids(), assignPaths()}: ids() in row order; assignPaths() labels each chosen file
+ * Returns {element, ids(), value(), restored, assignPaths()}: ids() in row order; value() what is
+ * chosen, as `[{material, id}]` (kept with an unsent form's draft), and `initial` in that shape puts
+ * it back (`restored`: how many files came back, and how many are gone: uploads never attached
+ * are deleted after a while); `onChange()` after a file is added or removed; assignPaths() labels each chosen file
  * with `/materials/<i>` so the server's errors about the i-th id land on its row.
  */
-export async function materialsUploader(materials) {
+export async function materialsUploader(materials, { initial = [], onChange = null } = {}) {
   const earlier = await reusable();
   const chosen = []; // {material, file, chip}
+  const changed = () => { if (onChange) onChange(); };
+  const adders = new Map(); // material code -> addChip of its row
   const rows = (materials || []).map((m) => {
     const id = uid("mat");
     const input = h("input", { type: "file", id, accept: ACCEPT, multiple: true, class: "file-input" });
@@ -104,10 +109,13 @@ export async function materialsUploader(materials) {
       remove.addEventListener("click", () => {
         chosen.splice(chosen.indexOf(entry), 1);
         entry.chip.remove();
+        changed();
       });
       chosen.push(entry);
       chips.append(entry.chip);
+      changed();
     }
+    adders.set(m.code, addChip);
     input.addEventListener("change", async () => {
       error.hidden = true;
       error.textContent = "";
@@ -138,9 +146,21 @@ export async function materialsUploader(materials) {
     h("div", { class: "field-error", role: "alert", hidden: true }),
     rows.length ? h("ul", { class: "material-list" }, rows) : note("本事项无需上传材料。"),
   );
+  // an unsent form's files, as its draft kept them: each back in its row while the server still has it
+  const restored = { found: 0, lost: 0 };
+  for (const { material, id } of Array.isArray(initial) ? initial : []) {
+    const file = earlier.find((f) => String(f.id) === String(id));
+    const add = adders.get(material);
+    if (file && add && !chosen.some((c) => c.file.id === file.id)) {
+      add(file);
+      restored.found += 1;
+    } else if (!file) restored.lost += 1;
+  }
   return {
     element,
+    restored,
     ids: () => chosen.map((c) => c.file.id),
+    value: () => chosen.map((c) => ({ material: c.material.code, id: c.file.id })),
     assignPaths() {
       chosen.forEach((c, i) => {
         c.chip.dataset.path = `/materials/${i}`;

@@ -269,15 +269,23 @@ export async function applyView({ page, params, query, user }) {
   const filesForOthers = hasRole(user, ["clerk", "head", "agent"], centerCode);
   const key = draftKey(centerCode, code, { forUser, filesForOthers });
   const saved = key ? localStorage.getItem(key) : null;
+  const filesKey = key ? `${key}.materials` : null; // the files chosen for the unsent form
+  const forget = () => { localStorage.removeItem(key); localStorage.removeItem(filesKey); };
   const restoreNote = h("div");
+  let restoredForm = false;
   if (saved) {
     try {
       form.setValue(JSON.parse(saved));
-      restoreNote.append(h("p", { class: "note note-info" }, "已恢复您上次未提交的填写内容。 ",
-        h("button", { type: "button", class: "btn btn-link", onclick: () => { localStorage.removeItem(key); location.reload(); } }, "清空重填")));
+      restoredForm = true;
     } catch {
       localStorage.removeItem(key);
     }
+  }
+  let savedFiles = [];
+  try {
+    savedFiles = (filesKey && JSON.parse(localStorage.getItem(filesKey) || "[]")) || [];
+  } catch {
+    savedFiles = [];
   }
 
   // 代办: the agent finds the applicant by name, ID number or mobile (never types a login name); a
@@ -295,7 +303,15 @@ export async function applyView({ page, params, query, user }) {
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-large" }, "提交申请");
   const status = h("div", { class: "submit-status", "aria-live": "polite" });
   const materials = (item.elements && item.elements.materials) || [];
-  const uploader = (await hasQuery("myMaterials")) ? await materialsUploader(materials) : null;
+  let saveDraft = () => {};
+  const uploader = (await hasQuery("myMaterials")) ? await materialsUploader(materials, { initial: savedFiles, onChange: () => saveDraft() }) : null;
+  const back = uploader ? uploader.restored : { found: 0, lost: 0 };
+  if (restoredForm || back.found || back.lost) {
+    restoreNote.append(h("p", { class: "note note-info", id: "draft-restored" },
+      `已恢复您上次未提交的填写内容${back.found ? `和已上传的 ${back.found} 个材料文件` : ""}。`,
+      back.lost ? `另有 ${back.lost} 个材料文件已失效（未随申请提交的上传会定期清理），请重新上传。` : "", " ",
+      h("button", { type: "button", class: "btn btn-link", onclick: () => { forget(); location.reload(); } }, "清空重填")));
+  }
   const formEl = h("form", { class: "apply-form card", novalidate: true },
     restoreNote,
     h("p", { class: "muted" }, "带 ", h("span", { class: "req" }, "*"), " 的为必填项。提交后如有问题，系统会在对应栏目旁一次性列出。"),
@@ -314,9 +330,12 @@ export async function applyView({ page, params, query, user }) {
     status,
   );
   let sent = false; // once the case is submitted, a save still waiting (the last field's change) must not bring the form back
-  const saveDraft = debounce(() => {
+  saveDraft = debounce(() => {
     try {
-      if (key && !sent) localStorage.setItem(key, JSON.stringify(form.getValue()));
+      if (key && !sent) {
+        localStorage.setItem(key, JSON.stringify(form.getValue()));
+        if (uploader) localStorage.setItem(filesKey, JSON.stringify(uploader.value()));
+      }
     } catch {
       /* storage full or disabled: drafts are a convenience */
     }
@@ -375,7 +394,7 @@ export async function applyView({ page, params, query, user }) {
       }
       const created = data.submitCase;
       sent = true;
-      if (key) localStorage.removeItem(key);
+      if (key) forget();
       const done = h("section", { class: "card success-box", role: "status" },
         h("h2", null, "提交成功"),
         h("p", null, "办件编号：", h("strong", { class: "case-number" }, created.number)),
