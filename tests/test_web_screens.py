@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.demo_copy import demo_database
+from tests.test_materials import PNG
 from tests.test_web import CAPITAL_DUE, CHROMIUM, IS_POSTGRES, MOBILE, RESIDENT_ID, USCC, at, browser_page, login, logout, serving  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -778,7 +779,16 @@ def test_the_applicant_reads_what_to_bring_at_the_top_of_the_case(web_server: st
     expect(due).to_contain_text("窗口说明：章程缺全体股东签字页")
     expect(due).to_contain_text("点击“补齐材料”")
     assert due.bounding_box()["y"] < page.locator(".case-layout").bounding_box()["y"]  # above the facts and actions
-    api.act("zhangsan", case, "supply", data={"address": "连州市连州镇北湖路2号"})
+    # the file added: the page says so, and that 补齐材料 is still to be pressed
+    page.locator("#case-materials .attach-box .material-row[data-material=m02] input[type=file]").set_input_files(
+        files=[{"name": "公司章程（签字页）.png", "mimeType": "image/png", "buffer": PNG}])
+    page.click("#case-materials .attach-box button:has-text('提交补充的材料')")
+    expect(page.locator(".banner-success")).to_contain_text("请点击“补齐材料”")
+    expect(due.locator(".supplied-files")).to_contain_text("已补充：公司章程（签字页）.png")
+    page.click("button[data-action=supply]")
+    page.click("button[data-confirm=supply]")
+    expect(page.locator("#case-state")).to_have_text("已补齐，待窗口核验受理")
+    expect(page.locator(".banner-success")).to_contain_text("已补齐材料")  # said after the case was drawn again
     page.reload()
     expect(page.locator("#case-state")).to_be_visible()
     expect(page.locator("#correction-due")).to_have_count(0)

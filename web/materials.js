@@ -1,6 +1,6 @@
 // Materials (申报材料): upload files with POST /materials, reuse earlier uploads (材料共享), show and
 // add a case's files. Everything degrades to nothing when the server has no materials support.
-import { session, gql, hasQuery, hasMutation, userErrorsOf, showUserErrors, clearUserErrors } from "./graphql.js";
+import { session, gql, hasQuery, hasMutation, userErrorsOf, showUserErrors, clearUserErrors, showBanner } from "./graphql.js";
 import { h, note, uid, filePicker, clearFilePicker } from "./ui.js";
 
 const ACCEPT = ".pdf,.jpg,.jpeg,.png,.tif,.tiff,.ofd,application/pdf,image/jpeg,image/png,image/tiff";
@@ -220,7 +220,12 @@ export async function caseMaterialsSection(c, { canAttach = false } = {}) {
         );
         const errors = userErrorsOf(data.attachMaterials);
         if (errors) showUserErrors(form, errors);
-        else window.dispatchEvent(new HashChangeEvent("hashchange"));
+        else {
+          window.dispatchEvent(new HashChangeEvent("hashchange")); // the case again, with the files
+          showBanner(c.state === "supplementing"
+            ? `已补充 ${ids.length} 个材料文件。材料已全部补充的，请点击“补齐材料”提交窗口核验。`
+            : `已补充 ${ids.length} 个材料文件。`, "success");
+        }
       } catch (error) {
         showUserErrors(form, [{ path: null, code: "error", message: error.message }]);
       } finally {

@@ -314,10 +314,15 @@ function waitingCorrection(c, staff) {
   const asked = (c.events || []).filter((e) => e.action === "request_materials").pop();
   if (!asked || asked.toState !== c.state) return null;
   const missing = missingOf(asked.changes);
+  // files added since the notice: the applicant still has to say they are done (补齐材料)
+  const added = (c.events || []).filter((e) => e.seq > asked.seq && e.action === "attach_materials")
+    .flatMap((e) => (e.changes && Array.isArray(e.changes.materials) ? e.changes.materials.map((m) => m.filename) : []));
   return h("section", { class: "card correction-due", id: "correction-due", role: "status" },
     h("h2", null, "需补齐的材料（一次性告知）"),
     missing.length ? missingList(missing) : null,
     asked.comment ? h("p", null, `窗口说明：${asked.comment}`) : null,
+    added.length ? h("p", { class: "supplied-files" }, `已补充：${added.join("、")}。`,
+      staff ? "申请人尚未确认补齐。" : h("strong", null, "材料已全部补充的，请点击“补齐材料”提交窗口核验。")) : null,
     h("p", { class: "muted" }, `${fmt.datetime(asked.at)} 由窗口一次性告知。`,
       staff ? "等待申请人补齐。" : "请在下方“补充材料”中上传，或修改申报内容，然后点击“补齐材料”。"));
 }
@@ -471,8 +476,9 @@ function actionPanel(c, actions, item, { staff }) {
         showUserErrors(panel, errors, { summaryTitle: `“${a.label}”未能执行，请修改以下 ${errors.length} 处：` });
         return;
       }
+      // reload the case (documents, events, actions), then say what was done: the reload clears banners
+      window.dispatchEvent(new HashChangeEvent("hashchange"));
       showBanner(`已${a.label}：当前状态“${res.transitionCase.stateLabel}”`, "success");
-      window.dispatchEvent(new HashChangeEvent("hashchange")); // reload the case: documents, events, actions
     } catch (error) {
       result.replaceChildren(h("div", { class: "note note-error", role: "alert" }, `办理未成功：${error.message}`));
     } finally {
