@@ -157,3 +157,37 @@ async def test_material_links_are_signed_and_query_tokens_refused(drive: CaseDri
     assert (await http.get(body["url"], headers={"Authorization": f"Bearer {token}"})).content == PDF
     other = (await drive.query("app2", MY_MATERIALS))["myMaterials"]
     assert other == []
+
+
+async def test_a_page_open_for_long_gets_new_links_for_its_own_files(drive: CaseDriver, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case page left open longer than a link lives (a phone put away) asks ``downloadLinks`` for
+    new ones: documents and materials are signed again for the caller, anything else comes back as
+    it was, and a new link opens no more than the caller's own token would."""
+    import itsdangerous.timed
+
+    http = drive.gql.http
+    case = await accepted_case(drive)
+    (doc, *_) = (await drive.query("app1", CASE_DOCS, id=case["id"]))["case"]["documents"]
+    uploaded = (await http.post("/materials", files={"file": ("申请书.pdf", PDF, "application/pdf")},
+                                headers={"Authorization": f"Bearer {drive.hall.tokens['app1']}"})).json()
+    real = time.time
+    monkeypatch.setattr(itsdangerous.timed, "time", type("Later", (), {"time": staticmethod(lambda: real() + 301)}))
+    assert (await http.get(doc["downloadUrl"])).status_code == 403  # the page's links have expired
+    others = ["/graphql", "https://example.org/a.pdf", "/documents/../materials/x"]
+    asked = [doc["downloadUrl"], uploaded["downloadUrl"], doc["url"], *others]
+    renewed = (await drive.query("app1", "query($u: [String!]!) { downloadLinks(urls: $u) }", u=asked))["downloadLinks"]
+    assert renewed[3:] == others
+    assert [link.split("?sig=")[0] for link in renewed[:3]] == [doc["url"], uploaded["url"], doc["url"]]
+    assert renewed[0] != doc["downloadUrl"] and "token" not in renewed[0]
+    opened = await http.get(renewed[0])  # the new link alone, no Authorization header
+    assert opened.status_code == 200 and opened.content.startswith(b"%PDF")
+    assert (await http.get(renewed[1])).content == PDF
+    # another applicant gets a link, but it opens nothing of a case they may not see; nobody gets none
+    theirs = (await drive.query("app2", "query($u: [String!]!) { downloadLinks(urls: $u) }", u=[doc["url"]]))["downloadLinks"]
+    assert (await http.get(theirs[0])).status_code == 403
+    anonymous = (await drive.query(None, "query($u: [String!]!) { downloadLinks(urls: $u) }", u=asked))["downloadLinks"]
+    assert anonymous == asked
+    too_many = await drive.gql.raw("query($u: [String!]!) { downloadLinks(urls: $u) }", {"u": [doc["url"]] * 201},
+                                   token=drive.hall.tokens["app1"])
+    assert too_many["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "最多更新200个" in too_many["errors"][0]["message"]

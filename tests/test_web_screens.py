@@ -772,6 +772,7 @@ def test_the_applicant_reads_what_to_bring_at_the_top_of_the_case(web_server: st
     api.act("lz-clerk", case, "request_materials", comment="章程缺全体股东签字页",
             data={"missing": [{"name": "公司章程", "reason": "缺全体股东签字页"}, {"name": "住所使用证明"}]})
     page.set_viewport_size({"width": 390, "height": 844})
+    page.clock.install()  # the page's own clock, moved on below (time goes on as usual until then)
     login(page, base, "zhangsan")
     page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
     due = page.locator("#correction-due")
@@ -792,3 +793,17 @@ def test_the_applicant_reads_what_to_bring_at_the_top_of_the_case(web_server: st
     page.reload()
     expect(page.locator("#case-state")).to_be_visible()
     expect(page.locator("#correction-due")).to_have_count(0)
+    # the page left open longer than a download link lives: its links are signed again while it is shown
+    notice = page.locator("li[data-kind=correction_notice] a.doc-link")
+    expired = notice.get_attribute("href").split("?")[0] + "?sig=expired"
+    page.evaluate("url => document.querySelector('li[data-kind=correction_notice] a.doc-link').setAttribute('href', url)", expired)
+    page.clock.fast_forward("05:00")
+    expect(notice).not_to_have_attribute("href", expired)
+    assert page.request.get(base + notice.get_attribute("href")).status == 200
+    # ... and a tap while the renewal is overdue (the phone slept) waits for a new link
+    page.evaluate("url => document.querySelector('li[data-kind=correction_notice] a.doc-link').setAttribute('href', url)", expired)
+    page.clock.set_system_time(page.evaluate("Date.now()") + 10 * 60 * 1000)
+    with page.context.expect_page() as opened:
+        notice.click()
+    expect(notice).not_to_have_attribute("href", expired)
+    opened.value.wait_for_url(lambda url: "sig=" in url and "sig=expired" not in url)

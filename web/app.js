@@ -26,6 +26,7 @@
 import { gql, session, clearBanner, reportError, RequestError } from "./graphql.js";
 import { h, note, hasRole, WORK_ROLES, SUPERVISION_ROLES, CONFIG_ROLES } from "./ui.js";
 import { refreshMe, centers } from "./store.js";
+import { keepLinksFresh } from "./links.js";
 import { loginView, defaultRoute } from "./views/login.js";
 import { hallView, itemsView, guideView, applyView } from "./views/hall.js";
 import { mineView } from "./views/mine.js";
@@ -189,6 +190,7 @@ window.addEventListener("hashchange", route);
 window.addEventListener("govhall:session", () => renderShell(parseHash().path.split("/")[1]));
 
 (async function start() {
+  keepLinksFresh();
   if (session.token) await refreshMe();
   knownCenters = await centers().catch(() => []);
   await route();

@@ -10,6 +10,7 @@ process of the deployment shares. Downloads also accept ``Authorization: Bearer 
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -19,6 +20,7 @@ from tortoise.exceptions import IntegrityError
 
 from core.services.accounts import Actor, authenticate, load_grants
 from core.services.accounts import bearer_token
+from core.plumbing.errors import UserErrorsException
 from core.plumbing.models import AppSecret, User
 
 SECRET_NAME = "download-links"
@@ -50,6 +52,26 @@ def _serializer(key: str, path: str) -> URLSafeTimedSerializer:
 async def signed_url(govhall: Any, path: str, user_id: int) -> str:
     """``path?sig=…``: opens ``path`` as ``user_id`` for ``download_link_seconds``."""
     return f"{path}?sig={_serializer(await signing_key(govhall), path).dumps(user_id)}"
+
+
+# The paths a link is given for: an issued document's PDF, an uploaded material.
+SIGNABLE = re.compile(r"/(?:documents/[0-9a-f]{32}\.pdf|materials/[0-9a-f]{32})")
+MAX_FRESH_LINKS = 200
+
+
+async def fresh_links(govhall: Any, user_id: int | None, urls: list[str]) -> list[str]:
+    """New links, in order, for download links a page has shown for a while (they last only
+    ``download_link_seconds``): each of ``urls`` whose path is a document's or a material's, with or
+    without its old ``sig``, signed again for ``user_id``; anything else comes back unchanged. A new
+    link opens no more than the user's own token would: the download checks who may read at opening."""
+    if len(urls) > MAX_FRESH_LINKS:
+        raise UserErrorsException.single("limit.links", f"一次最多更新{MAX_FRESH_LINKS}个下载链接", "/urls")
+    fresh = []
+    for url in urls:
+        path = url.split("?", 1)[0]
+        signable = user_id is not None and SIGNABLE.fullmatch(path) is not None
+        fresh.append(await signed_url(govhall, path, user_id) if signable else url)  # type: ignore[arg-type]
+    return fresh
 
 
 async def link_for(info: Any, path: str) -> str:

@@ -14,7 +14,7 @@ from core.services.document_retry import render_again
 from core.services.documents.issue import ISSUED_COLUMNS, document_url, issue_register
 from core.services.documents.rendering import state_label
 from core.faces.routes.documents import PUBLIC_ID, may_read
-from core.services.downloads import link_for
+from core.services.downloads import fresh_links, link_for
 from core.plumbing.errors import UserErrorsException
 from core.plumbing.models import Document
 from core.faces.graphql.context import Info
@@ -98,6 +98,11 @@ class Query:
         if not rows or await may_read(info.context.govhall, info.context.actor, rows[0]) is not None:
             return None
         return issued_document(await Document.get(id=rows[0]["id"]).only(*ISSUED_COLUMNS))
+
+    @strawberry.field(description="更新下载链接：页面打开较久后，把其上的文书 PDF、材料文件下载链接（几分钟内有效）换成本人的新链接，按原顺序返回；其他地址原样返回；一次最多 200 个")
+    async def download_links(self, info: Info, urls: list[str]) -> list[str]:
+        user = info.context.actor.user
+        return await fresh_links(info.context.govhall, user.id if user is not None else None, urls)
 
 
 
