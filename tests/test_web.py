@@ -234,6 +234,10 @@ def test_apply_then_accept_in_the_browser(web_server: str, browser_page: Any, tm
         expect(guide.locator("h2", has_text=heading)).to_be_visible()
     expect(guide.locator(".tag-main").first).to_have_text("主件")
     expect(guide.locator(".tag-secondary").first).to_have_text("辅件")
+    page.go_back()  # back to the list: as it was searched
+    expect(page.locator("#item-search")).to_have_value("设立登记")
+    expect(page.locator("article.item-card")).to_have_count(1)
+    page.go_forward()
     page.locator("a:has-text('在线申报')").first.click()
     expect(page.locator("form.apply-form")).to_be_visible()
 

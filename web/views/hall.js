@@ -57,8 +57,17 @@ export async function itemsView({ page, params, query, user, isCurrent }) {
   const search = h("input", { type: "search", id: "item-search", placeholder: "输入事项名称或编码，如“设立登记”", value: query.get("q") || "", "aria-label": "搜索事项" });
   const dept = h("select", { id: "item-dept", "aria-label": "按部门筛选" },
     h("option", { value: "" }, "全部部门"),
-    c.departments.map((d) => h("option", { value: d.code }, d.name)),
+    c.departments.map((d) => h("option", { value: d.code, selected: d.code === query.get("dept") }, d.name)),
   );
+  // what was searched stays in the address (no new history entry): 返回 from a guide finds it again
+  const keepInAddress = () => {
+    if (!isCurrent()) return; // a search still waiting when the applicant went on to a guide
+    const kept = new URLSearchParams();
+    if (search.value.trim()) kept.set("q", search.value.trim());
+    if (dept.value) kept.set("dept", dept.value);
+    const hash = `#/hall/${seg(code)}${kept.toString() ? `?${kept}` : ""}`;
+    if (location.hash !== hash) history.replaceState(history.state, "", hash);
+  };
   const results = h("div", { class: "item-list", "aria-live": "polite" }, loading());
   page.append(
     breadcrumb({ label: "办事大厅", href: "#/hall" }, { label: c.name }),
@@ -75,6 +84,7 @@ export async function itemsView({ page, params, query, user, isCurrent }) {
     ticket += 1;
     const mine = ticket;
     results.replaceChildren(loading());
+    keepInAddress();
     try {
       const data = await gql(
         `query($c: String!, $s: String) { items(center: $c, search: $s) { code name kind itemType legalDays promisedDays department } }`,
@@ -117,7 +127,7 @@ export async function itemsView({ page, params, query, user, isCurrent }) {
     );
   }
   search.addEventListener("input", debounce(load, 300));
-  dept.addEventListener("change", show);
+  dept.addEventListener("change", () => { keepInAddress(); show(); });
   await load();
 }
 
