@@ -221,6 +221,9 @@ def test_enterprise_zone_agency_appointments_and_gift_packs(web_server: str, bro
     page.select_option("#f-period", "17:00-18:30")
     page.click("#book-form button[type=submit]")
     expect(page.locator("#appointments-table")).to_contain_text("17:00-18:30（延时）")
+    page.reload()  # 我的预约 another time: what is booked from today on, whatever its day
+    booked = date.fromisoformat(day)
+    expect(page.locator("#appointments-table tr", has_text="17:00-18:30")).to_contain_text(f"{booked.year}年{booked.month}月{booked.day}日")
     logout(page)
 
     # the head finds an agent by name and assigns them

@@ -155,11 +155,19 @@ async def cancel(actor: Actor, appointment_id: Any) -> Appointment:
     return found
 
 
-async def list_appointments(actor: Actor, center_code: str, day: date) -> list[Appointment]:
-    """Staff and agents see the day's bookings; anyone else only their own."""
+UPCOMING_LIMIT = 200
+
+
+async def list_appointments(actor: Actor, center_code: str, day: date | None) -> list[Appointment]:
+    """Staff and agents see the day's bookings; anyone else only their own. Without ``day``: those of
+    today and later (the first :data:`UPCOMING_LIMIT`), by day and period, so an applicant finds what
+    they booked without remembering the date."""
     user = actor.require_login()
     center = await zone_center(center_code)
-    query = Appointment.filter(center=center, day=day)
+    if day is not None:
+        query = Appointment.filter(center=center, day=day)
+    else:
+        query = Appointment.filter(center=center, day__gte=local_today()).limit(UPCOMING_LIMIT)
     if not actor.has(center.id, *STAFF_ROLES, "agent"):
         query = query.filter(user_id=user.id)
-    return await query.order_by("period", "id").select_related("user")
+    return await query.order_by("day", "period", "id").select_related("user")

@@ -52,8 +52,11 @@ class Query:
         rows = await agency.list_requests(info.context.actor, center, status)
         return [agency_request_type(r) for r in rows]
 
-    @strawberry.field(description="某日的预约：工作人员和代办员看全部，申请人看本人的")
-    async def appointments(self, info: Info, center: str, day: Day) -> list[AppointmentType]:
+    @strawberry.field(description="某日的预约：工作人员和代办员看全部，申请人看本人的；不给日期时为今天及以后的预约（按日期、时段，最多 200 条）")
+    async def appointments(
+        self, info: Info, center: str,
+        day: Annotated[date | None, strawberry.argument(name="date", description="日期；不给时为今天及以后")] = None,
+    ) -> list[AppointmentType]:
         rows = await appointments.list_appointments(info.context.actor, center, day)
         return [appointment_type(r) for r in rows]
 

@@ -77,7 +77,9 @@ export async function zoneView({ page, params, query, user, isCurrent }) {
 }
 
 const INTERNAL_ITEM = "内部事项"; // as hall.js (which imports this module)
-const APPOINTMENTS = "appointments(center: $c, date: $d) { id itemName date period delayed status statusLabel userName createdAt }";
+const APPOINTMENT_FIELDS = "id itemName date period delayed status statusLabel userName createdAt";
+const APPOINTMENTS = `appointments(center: $c, date: $d) { ${APPOINTMENT_FIELDS} }`;
+const UPCOMING = `query($c: String!) { appointments(center: $c) { ${APPOINTMENT_FIELDS} } }`; // 今天及以后
 const TAB_QUERIES = {
   agency: `items(center: $c) { code name itemType } agencyRequests(center: $c) { id itemCode itemName applicant applicantName contactMobile note status statusLabel agentName assignedAt caseId caseNumber createdAt }`,
   appointments: `items(center: $c) { code name itemType } appointmentPeriods(center: $c, date: $d) { period delayed } ${APPOINTMENTS}`,
@@ -191,11 +193,16 @@ async function appointments(body, c, user, first) {
       await loadDay();
     }
   });
+  // staff look at one day of the window; an applicant at everything they booked from today on,
+  // whatever day it is for (a list by day would say 当日没有预约 the next time they look)
   const day = h("input", { type: "date", id: "day", value: todayISO() });
   const list = h("div", { id: "day-list" });
   async function loadDay(given = null) {
-    const data = given || (await gql(`query($c: String!, $d: Date!) { ${APPOINTMENTS} }`, { c: c.code, d: day.value }));
+    const data = isStaff
+      ? given || (await gql(`query($c: String!, $d: Date!) { ${APPOINTMENTS} }`, { c: c.code, d: day.value }))
+      : await gql(UPCOMING, { c: c.code });
     list.replaceChildren(table([
+      ...(isStaff ? [] : [["日期", (a) => fmt.date(a.date)]]),
       ["时段", (a) => `${a.period}${a.delayed ? "（延时）" : ""}`],
       ["事项", (a) => a.itemName],
       ["预约人", (a) => a.userName],
@@ -208,11 +215,12 @@ async function appointments(body, c, user, first) {
           await loadDay();
         }
       } }, "取消") : "")],
-    ], data.appointments, { id: "appointments-table", empty: "当日没有预约。" }));
+    ], data.appointments, { id: "appointments-table", empty: isStaff ? "当日没有预约。" : "您今天及以后没有预约。" }));
   }
   day.addEventListener("change", () => loadDay());
-  body.append(form, h("section", { class: "card" }, h("h2", null, isStaff ? "窗口当日预约" : "我的预约"),
-    h("label", { class: "inline" }, "日期 ", day), list));
+  body.append(form, isStaff
+    ? h("section", { class: "card" }, h("h2", null, "窗口当日预约"), h("label", { class: "inline" }, "日期 ", day), list)
+    : h("section", { class: "card" }, h("h2", null, "我的预约"), h("p", { class: "muted" }, "今天及以后的预约，按日期排列。"), list));
   await loadDay(first);
 }
 

@@ -113,3 +113,25 @@ async def test_one_person_booking_six_times_at_once_holds_one_place(drive):
     outcomes = await asyncio.gather(*(attempt() for _ in range(6)))
     assert sorted(outcomes) == ["booked"] + ["duplicate"] * 5, outcomes
     assert len(await drive.run("clerk1", APPOINTMENTS, c="hall", d=day.isoformat())) == 1
+
+
+
+async def test_without_a_date_each_applicant_finds_their_bookings_to_come(drive):
+    """我的预约: an applicant who booked days ahead finds it without remembering the date; staff see
+    every booking to come; past days are not listed."""
+    from plugins.enterprise_zone.models import Appointment
+
+    from .drive import APPOINTMENT_FIELDS
+
+    upcoming = f"query($c: String!) {{ appointments(center: $c) {{ {APPOINTMENT_FIELDS} }} }}"
+    (first, second) = await next_workdays(drive.hall.center, 2)
+    for user, day, period in (("app1", second, "09:00-10:00"), ("app1", first, "17:00-18:30"), ("app2", first, "09:00-10:00")):
+        booked = await drive.run(user, BOOK, c="hall", i="qykb-yjs", d=day.isoformat(), p=period)
+        assert booked["__typename"] == "Appointment", booked
+    last_year = await Appointment.filter(user__username="app1").first()  # a visit of last year, as kept
+    await Appointment.create(center_id=last_year.center_id, user_id=last_year.user_id, item_code="qykb-yjs",
+                             day=first.replace(year=first.year - 1), period="09:00-10:00")
+    mine = await drive.run("app1", upcoming, c="hall")
+    assert [(a["date"], a["period"]) for a in mine] == [(first.isoformat(), "17:00-18:30"), (second.isoformat(), "09:00-10:00")]
+    assert {a["user"] for a in await drive.run("clerk1", upcoming, c="hall")} == {"app1", "app2"}
+    assert [a["user"] for a in await drive.run("app2", upcoming, c="hall")] == ["app2"]
