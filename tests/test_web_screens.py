@@ -647,6 +647,17 @@ def test_applicant_pages_fit_a_phone(web_server: str, browser_page: Any, api: Ap
     # staff-only screens are not offered to an applicant
     expect(page.locator("#nav a[href='#/work']")).to_have_count(0)
     expect(page.locator("#nav a[href='#/admin']")).to_have_count(0)
+    # the login lapsed while the page still shows lisi signed in (a phone kept it overnight): the next
+    # page says so, not 请先登录 under her name, and after logging in she is where she was going
+    page.evaluate("localStorage.setItem('govhall.token', 'lapsed-overnight')")
+    page.click("#nav a[href='#/mine']")
+    expect(page.locator("#login-expired")).to_contain_text("登录已失效")
+    expect(page.locator("#userbox")).not_to_contain_text("李四")
+    page.fill("input[name=username]", "lisi")
+    page.fill("input[name=password]", "demo1234")
+    page.click("form.login-form button[type=submit]")
+    expect(page.locator("table.cases")).to_be_visible()
+    assert page.url.endswith("#/mine"), page.url
 
 
 def test_an_applicant_complains_online_and_reads_the_written_answer(web_server: str, browser_page: Any, api: Api) -> None:

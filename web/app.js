@@ -159,7 +159,7 @@ async function route() {
   renderShell(r.nav);
   document.title = `${r.title} - GovHall 政务服务`;
   if (r.login && !session.token) {
-    location.replace(`#/login?next=${encodeURIComponent(location.hash.slice(1))}`);
+    location.replace(`#/login?${session.lapsed ? "expired=1&" : ""}next=${encodeURIComponent(location.hash.slice(1))}`);
     return;
   }
   const params = m.slice(1).map((p) => (p === undefined ? undefined : decodeURIComponent(p)));

@@ -21,6 +21,7 @@ export const session = {
     }
   },
   save(token, user) {
+    this.lapsed = false;
     localStorage.setItem(TOKEN_KEY, token);
     localStorage.setItem(USER_KEY, JSON.stringify(user));
   },
@@ -31,6 +32,7 @@ export const session = {
     localStorage.removeItem(TOKEN_KEY);
     localStorage.removeItem(USER_KEY);
   },
+  lapsed: false, // the login was dropped because the server no longer accepted it
 };
 
 export class RequestError extends Error {
@@ -92,19 +94,38 @@ function userMessage(error) {
   return String(error.message || "");
 }
 
+/**
+ * The server no longer accepts the login (it expired after some hours, was revoked, or the account was
+ * disabled) while the page still shows the user signed in: forget it and go to the login page, which
+ * says so and comes back here afterwards.
+ */
+export function loginExpired() {
+  if (!session.token) return;
+  session.clear();
+  session.lapsed = true;
+  window.dispatchEvent(new Event("govhall:session"));
+  const here = location.hash.slice(1) || "/";
+  location.hash = `#/login?expired=1${here.startsWith("/login") ? "" : `&next=${encodeURIComponent(here)}`}`;
+}
+
 /** Runs a query or mutation and returns `data`; any GraphQL error throws a RequestError. */
 export async function gql(query, variables = {}) {
   const body = await request(query, variables);
   if (body.errors && body.errors.length) {
     const message = [...new Set(body.errors.map(userMessage))].join("；");
+    if (body.errors.some((e) => e.extensions && e.extensions.code === "UNAUTHENTICATED")) loginExpired();
     throw new RequestError(message, { errors: body.errors, data: body.data });
   }
   return body.data;
 }
 
-/** A union result that is `UserErrors` gives its list of errors; anything else gives null. */
+/** A union result that is `UserErrors` gives its list of errors; anything else gives null (a login no
+ * longer accepted also sends the user to log in again). */
 export function userErrorsOf(result) {
-  if (result && result.__typename === "UserErrors") return result.errors || [];
+  if (result && result.__typename === "UserErrors") {
+    if ((result.errors || []).some((e) => e.code === "unauthenticated")) loginExpired();
+    return result.errors || [];
+  }
   return null;
 }
 
@@ -343,9 +364,7 @@ export function clearBanner() {
 export function reportError(error) {
   if (error instanceof RequestError) {
     if (error.code === "UNAUTHENTICATED" || error.status === 401) {
-      session.clear();
-      showBanner("登录已失效，请重新登录");
-      location.hash = "#/login";
+      loginExpired(); // the login page says why
       return;
     }
     showBanner(error.message);

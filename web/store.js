@@ -53,6 +53,7 @@ export async function refreshMe() {
     const data = await gql(`{ me { username displayName roles { center role department } } }`);
     if (!data.me) {
       session.clear();
+      session.lapsed = true; // a page that needs the login says 登录已失效 (app.js)
       return null;
     }
     session.setUser(data.me);

@@ -48,6 +48,15 @@ class Forbidden(Exception):
         self.message = message
 
 
+class LoginExpired(Forbidden):
+    """The caller sent a login token the server no longer accepts (expired, revoked, or the account
+    was disabled): GraphQL reports it with ``extensions.code = UNAUTHENTICATED``, so a page that
+    still shows the user as signed in sends them to log in again instead of saying 请先登录."""
+
+    def __init__(self) -> None:
+        super().__init__("登录已失效，请重新登录")
+
+
 class NotFound(Exception):
     """The object does not exist, or the caller may not know that it exists."""
 

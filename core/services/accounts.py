@@ -20,7 +20,7 @@ from core.plumbing import passwords
 
 from core.services import throttle
 from core.services.config_cache import GENERATION_SQL
-from core.plumbing.errors import Forbidden, UserError, UserErrorsException
+from core.plumbing.errors import Forbidden, LoginExpired, UserError, UserErrorsException
 from core.plumbing.models import Center, Department, RoleAssignment, Token, User, Window
 from core.plumbing.passwords import PasswordHashing
 from core.plumbing.settings import Settings
@@ -80,6 +80,7 @@ class Actor:
     user: User | None = None
     grants: list[Grant] = field(default_factory=list)
     config_generation: int | None = None  # read with the token: see core.services.config_cache
+    token_refused: bool = False  # a token was sent but is expired, revoked or of a disabled account
 
     @property
     def is_anonymous(self) -> bool:
@@ -108,7 +109,7 @@ class Actor:
 
     def require_login(self) -> User:
         if self.user is None:
-            raise Forbidden("请先登录")
+            raise LoginExpired() if self.token_refused else Forbidden("请先登录")
         return self.user
 
     def require(self, center_id: int, *roles: str, department_id: int | None = None) -> User:
@@ -224,12 +225,12 @@ async def authenticate(token: str | None, sessions: SessionCache | None = None) 
         if rows and sessions is not None:
             sessions.keep(key, rows, epoch)
     if not rows:
-        return Actor()
+        return Actor(token_refused=True)
     first = rows[0]
     to_datetime = Token._meta.fields_map["expires_at"].to_python_value
     expires_at = to_datetime(first["token_expires_at"])
     if first["token_revoked_at"] is not None or expires_at <= datetime.now(timezone.utc) or not first["active"]:
-        return Actor()
+        return Actor(token_refused=True)
     user = User._init_from_db(**{k: first[k] for k in _USER_COLUMNS})
     grants = [
         Grant(role=r["role"], center_id=r["center_id"], center_code=r["center_code"], department_id=r["department_id"],

@@ -61,6 +61,9 @@ export async function loginView({ page, query }) {
     h("div", { class: "login-box card" },
       h("h1", null, "登录"),
       h("p", { class: "muted" }, "办事群众、企业和窗口工作人员请使用本人账号登录。"),
+      query.get("expired") && !session.user
+        ? h("p", { class: "note note-error", id: "login-expired", role: "alert" }, "登录已失效（登录超过一定时间或已在别处退出），请重新登录，登录后回到您刚才的页面。")
+        : null,
       session.user ? h("p", { class: "note note-info" }, `当前已登录：${session.user.displayName || session.user.username}。重新登录将切换账号。`) : null,
       form,
     ),

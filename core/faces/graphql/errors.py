@@ -11,7 +11,7 @@ from typing import Any
 
 from graphql.error import GraphQLError
 
-from core.plumbing.errors import Forbidden, NotFound, UserErrorsException
+from core.plumbing.errors import Forbidden, LoginExpired, NotFound, UserErrorsException
 from core.faces.limits import is_production, public_limit_error, tier_for
 from core.plumbing.logging import security_event
 
@@ -40,6 +40,8 @@ def _public(error: GraphQLError, context: Any) -> GraphQLError:
                            tier=tier_for(context).name, **_who(context))
             return limited
         return _bad_request(error)
+    if isinstance(original, LoginExpired):  # not a refusal of what the user may do: log in again
+        return _with(error, original.message, "UNAUTHENTICATED")
     if isinstance(original, Forbidden):
         security_event("permission_refused", field=".".join(str(p) for p in error.path or ()), **_who(context))
         return _with(error, original.message, "FORBIDDEN")

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 import strawberry
 
-from core.plumbing.errors import Forbidden, NotFound, UserErrorsException
+from core.plumbing.errors import Forbidden, LoginExpired, NotFound, UserErrorsException
 from core.plumbing.errors import UserError as UserErrorData
 from core.plumbing.logging import security_event
 
@@ -50,6 +50,8 @@ async def mutation_result(work: Callable[[], Awaitable[T]], present: Callable[[T
         value = await work()
     except UserErrorsException as exc:
         return user_errors(exc.errors)
+    except LoginExpired as exc:  # a token no longer accepted: log in again (no refusal to audit)
+        return user_errors([UserErrorData(code="unauthenticated", message=exc.message, path=None)])
     except Forbidden as exc:
         security_event("permission_refused", where="mutation")
         return user_errors([UserErrorData(code="forbidden", message=exc.message, path=None)])
