@@ -621,11 +621,18 @@ def test_applicant_pages_fit_a_phone(web_server: str, browser_page: Any, api: Ap
     api.submit(user="lisi", data={**COMPANY, "enterpriseName": "连州市手机示例有限公司"})
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, base, "lisi")
-    for route in ("#/mine/lianzhou", "#/zone/lianzhou", "#/zone/lianzhou?tab=appointments"):
+    for route in ("#/mine/lianzhou", "#/zone/lianzhou", "#/zone/lianzhou?tab=appointments", "#/hall/lianzhou/item/scjg-qyzxdj"):
         page.goto(f"{base}/web/{route}")
         expect(page.locator(".page[data-ready=true]")).to_be_visible()
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, (route, overflow)
+    # the guide's materials as cards: each label beside its value, an empty 备注 taking no line
+    first = page.locator("table.materials tbody tr").first
+    name = first.locator("td[data-label=材料名称]")
+    expect(name).to_have_text("注销登记申请书")
+    assert name.bounding_box()["height"] < 40, name.bounding_box()  # one line, not label over value
+    expect(first.locator("td[data-label=备注]")).to_be_hidden()
+    assert first.bounding_box()["height"] < 320, first.bounding_box()
     page.goto(f"{base}/web/#/mine/lianzhou")
     expect(page.locator("table.cases td[data-label=提交时间]").first).to_contain_text("年")
     # 我的办件 of every center in one list, each case with its center, in one request
