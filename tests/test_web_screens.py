@@ -665,6 +665,12 @@ def test_applicant_pages_fit_a_phone(web_server: str, browser_page: Any, api: Ap
     page.click("form.login-form button[type=submit]")
     expect(page.locator("table.cases")).to_be_visible()
     assert page.url.endswith("#/mine"), page.url
+    # a mistyped or someone else's case link: said on the page, with the way back
+    page.goto(f"{base}/web/#/case/lianzhou/999999")
+    expect(page.locator("h1")).to_have_text("未找到该办件")
+    expect(page.locator(".page .note-error")).to_contain_text("办件不存在。请核对办件链接")
+    page.click("a:has-text('查看我的办件')")
+    expect(page.locator("table.cases")).to_be_visible()
 
 
 def test_an_applicant_complains_online_and_reads_the_written_answer(web_server: str, browser_page: Any, api: Api) -> None:

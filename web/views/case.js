@@ -1,6 +1,6 @@
 // 办件详情: state, kind, deadlines, documents, the event log, the actions the viewer may take
 // (staff: 受理、一次性告知、出件登记…; applicant: 补齐材料、撤回…) and the rating after completion.
-import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner, hasQuery } from "../graphql.js";
+import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner, hasQuery, RequestError } from "../graphql.js";
 import { h, field, section, note, seg, fmt, uid, alertBadge, hasRole, confirmDialog, KIND_LABELS, ROLE_LABELS, RATING_LABELS, STANDARD_STATES, STAFF_ROLES } from "../ui.js";
 import { center as getCenter, existing } from "../store.js";
 import { renderForm, renderValue, mergePatch } from "../form.js";
@@ -200,7 +200,19 @@ export async function caseView({ page, params, user, isCurrent }) {
     page.append(h("h1", null, "办件详情"), note("办件查询功能在服务端尚未启用，请稍后再试。"));
     return;
   }
-  const [c, center] = await Promise.all([loadCase(id), getCenter(centerCode).catch(() => null)]);
+  let c;
+  let center;
+  try {
+    [c, center] = await Promise.all([loadCase(id), getCenter(centerCode).catch(() => null)]);
+  } catch (error) {
+    // a mistyped or shared link, another person's case: say so on the page, with the way back
+    if (!(error instanceof RequestError) || !["NOT_FOUND", "FORBIDDEN"].includes(error.code)) throw error;
+    if (!isCurrent()) return;
+    const staff = hasRole(user, STAFF_ROLES, centerCode);
+    page.append(h("h1", null, "未找到该办件"), note(`${error.message}。请核对办件链接，或在${staff ? "工作台" : "“我的办件”"}中查找。`, "error"),
+      h("p", null, h("a", { class: "btn btn-primary", href: staff ? `#/work/${seg(centerCode)}` : "#/mine" }, staff ? "返回工作台" : "查看我的办件")));
+    return;
+  }
   if (!isCurrent()) return;
   const item = c.item ? await loadItem(centerCode, c.item) : null;
   const deptNames = new Map(((center && center.departments) || []).map((d) => [d.code, d.name]));
