@@ -65,7 +65,8 @@ async def test_tokens_expire_and_can_be_revoked(app, govhall, gql):
 
 
 async def test_a_login_no_longer_accepted_is_told_apart_from_nobody_logged_in(app, govhall, gql):
-    """A page still showing the user signed in learns the login lapsed (UNAUTHENTICATED, 登录已失效)
+    """A page still showing the user signed in learns the login lapsed (FORBIDDEN as any refusal, with
+    the reason LOGIN_EXPIRED and 登录已失效)
     rather than 请先登录, in queries and in mutations; a caller who sent no token is told 请先登录."""
     center = await make_center()
     await make_user("u1", center, "applicant")
@@ -76,9 +77,10 @@ async def test_a_login_no_longer_accepted_is_told_apart_from_nobody_logged_in(ap
     assert (await gql("mutation { logout { ok } }", token=token))["logout"]["ok"] is True
     for sent in (token, "never-issued"):
         (lapsed,) = (await gql.raw(mine, token=sent))["errors"]
-        assert (lapsed["message"], lapsed["extensions"]["code"]) == ("登录已失效，请重新登录", "UNAUTHENTICATED")
+        assert lapsed["message"] == "登录已失效，请重新登录"
+        assert lapsed["extensions"] == {"code": "FORBIDDEN", "reason": "LOGIN_EXPIRED"}
         refused = (await gql(submit, token=sent))["submitCase"]
-        assert refused["errors"] == [{"code": "unauthenticated", "message": "登录已失效，请重新登录"}]
+        assert refused["errors"] == [{"code": "forbidden", "message": "登录已失效，请重新登录"}]
     (anonymous,) = (await gql.raw(mine))["errors"]
     assert (anonymous["message"], anonymous["extensions"]["code"]) == ("请先登录", "FORBIDDEN")
     assert (await gql(submit))["submitCase"]["errors"] == [{"code": "forbidden", "message": "请先登录"}]

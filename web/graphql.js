@@ -94,6 +94,9 @@ function userMessage(error) {
   return String(error.message || "");
 }
 
+/** What the server says of a login it no longer accepts (a mutation's UserError has no extensions). */
+const LOGIN_EXPIRED = "登录已失效，请重新登录";
+
 /**
  * The server no longer accepts the login (it expired after some hours, was revoked, or the account was
  * disabled) while the page still shows the user signed in: forget it and go to the login page, which
@@ -113,7 +116,7 @@ export async function gql(query, variables = {}) {
   const body = await request(query, variables);
   if (body.errors && body.errors.length) {
     const message = [...new Set(body.errors.map(userMessage))].join("；");
-    if (body.errors.some((e) => e.extensions && e.extensions.code === "UNAUTHENTICATED")) loginExpired();
+    if (body.errors.some((e) => e.extensions && e.extensions.reason === "LOGIN_EXPIRED")) loginExpired();
     throw new RequestError(message, { errors: body.errors, data: body.data });
   }
   return body.data;
@@ -123,7 +126,7 @@ export async function gql(query, variables = {}) {
  * longer accepted also sends the user to log in again). */
 export function userErrorsOf(result) {
   if (result && result.__typename === "UserErrors") {
-    if ((result.errors || []).some((e) => e.code === "unauthenticated")) loginExpired();
+    if ((result.errors || []).some((e) => e.code === "forbidden" && e.message === LOGIN_EXPIRED)) loginExpired();
     return result.errors || [];
   }
   return null;
@@ -363,7 +366,7 @@ export function clearBanner() {
 /** Shows a failed request as a banner; a lost login sends the user to the login page. */
 export function reportError(error) {
   if (error instanceof RequestError) {
-    if (error.code === "UNAUTHENTICATED" || error.status === 401) {
+    if ((error.errors || []).some((e) => e.extensions && e.extensions.reason === "LOGIN_EXPIRED") || error.status === 401) {
       loginExpired(); // the login page says why
       return;
     }

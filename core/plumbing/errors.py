@@ -50,11 +50,15 @@ class Forbidden(Exception):
 
 class LoginExpired(Forbidden):
     """The caller sent a login token the server no longer accepts (expired, revoked, or the account
-    was disabled): GraphQL reports it with ``extensions.code = UNAUTHENTICATED``, so a page that
-    still shows the user as signed in sends them to log in again instead of saying 请先登录."""
+    was disabled): GraphQL reports it as any refusal (``FORBIDDEN``; a mutation's UserError
+    ``forbidden``) with its own message, and a query's error also with ``extensions.reason =
+    LOGIN_EXPIRED``, so a page that still shows the user as signed in sends them to log in again
+    instead of saying 请先登录."""
+
+    MESSAGE = "登录已失效，请重新登录"
 
     def __init__(self) -> None:
-        super().__init__("登录已失效，请重新登录")
+        super().__init__(self.MESSAGE)
 
 
 class NotFound(Exception):

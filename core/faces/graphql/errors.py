@@ -40,8 +40,10 @@ def _public(error: GraphQLError, context: Any) -> GraphQLError:
                            tier=tier_for(context).name, **_who(context))
             return limited
         return _bad_request(error)
-    if isinstance(original, LoginExpired):  # not a refusal of what the user may do: log in again
-        return _with(error, original.message, "UNAUTHENTICATED")
+    if isinstance(original, LoginExpired):  # FORBIDDEN as the contract says; the reason tells a lapsed login apart
+        public = _with(error, original.message, "FORBIDDEN")
+        public.extensions["reason"] = "LOGIN_EXPIRED"  # type: ignore[index]
+        return public
     if isinstance(original, Forbidden):
         security_event("permission_refused", field=".".join(str(p) for p in error.path or ()), **_who(context))
         return _with(error, original.message, "FORBIDDEN")

@@ -51,7 +51,7 @@ async def mutation_result(work: Callable[[], Awaitable[T]], present: Callable[[T
     except UserErrorsException as exc:
         return user_errors(exc.errors)
     except LoginExpired as exc:  # a token no longer accepted: log in again (no refusal to audit)
-        return user_errors([UserErrorData(code="unauthenticated", message=exc.message, path=None)])
+        return user_errors([UserErrorData(code="forbidden", message=exc.message, path=None)])
     except Forbidden as exc:
         security_event("permission_refused", where="mutation")
         return user_errors([UserErrorData(code="forbidden", message=exc.message, path=None)])
