@@ -206,7 +206,7 @@ async def cmd_user_add(govhall: GovHall, args: argparse.Namespace) -> int:
     except UserErrorsException as exc:
         print_errors(exc.errors)
         return EXIT_BAD_INPUT
-    print(f"已创建用户 {user.username}：{args.center} / {args.role}" + (f" / {args.department}" if args.department else ""))
+    print(f"已创建用户 {user.username}：{_post_text(args)}")
     return 0
 
 
@@ -226,8 +226,21 @@ async def cmd_user_grant(govhall: GovHall, args: argparse.Namespace) -> int:
     except UserErrorsException as exc:
         print_errors(exc.errors)
         return EXIT_BAD_INPUT
-    print(f"已授予 {user.username}：{args.center} / {args.role}" + (f" / {args.department}" if args.department else ""))
+    print(f"已授予 {user.username}：{_post_text(args)}")
     return 0
+
+
+def _post_text(args: argparse.Namespace) -> str:
+    """The post a ``user`` command granted: center / role [/ department]."""
+    return f"{args.center} / {args.role}" + (f" / {args.department}" if args.department else "")
+
+
+def _add_post_arguments(p: argparse.ArgumentParser) -> None:
+    """The post a ``user`` command grants: in which center, as what, in which department or window."""
+    p.add_argument("--center", required=True)
+    p.add_argument("--role", required=True)
+    p.add_argument("--department")
+    p.add_argument("--window")
 
 
 def _checked_user_add(args: argparse.Namespace) -> int:
@@ -312,10 +325,7 @@ def make_parser() -> argparse.ArgumentParser:
     user = sub.add_parser("user", help="用户").add_subparsers(dest="user_command", required=True, metavar="ACTION")
     p = user.add_parser("add", help="添加用户并授予角色")
     p.add_argument("username")
-    p.add_argument("--center", required=True)
-    p.add_argument("--role", required=True)
-    p.add_argument("--department")
-    p.add_argument("--window")
+    _add_post_arguments(p)
     p.add_argument("--name", help="姓名")
     p.add_argument("--phone")
     p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
@@ -323,10 +333,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = user.add_parser("grant", help="为已有用户增加岗位（角色）")
     p.add_argument("username")
-    p.add_argument("--center", required=True)
-    p.add_argument("--role", required=True)
-    p.add_argument("--department")
-    p.add_argument("--window")
+    _add_post_arguments(p)
     p.set_defaults(func=cmd_user_grant)
 
     p = sub.add_parser("demo", help="建立演示数据：种子中心、部门、窗口、事项和演示用户")
