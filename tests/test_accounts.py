@@ -91,8 +91,9 @@ async def test_add_user_rejects_bad_input_all_at_once(app):
 
     await make_user("taken")
     with pytest.raises(UserErrorsException) as info:
-        await accounts.add_user("taken", "short")
-    assert {e.code for e in info.value.errors} == {"password.too_short", "duplicate"}
+        await accounts.add_user("taken", "short", phone="0763-1234567")
+    assert {e.code for e in info.value.errors} == {"password.too_short", "duplicate", "format.mobile"}
+    assert await accounts.add_user("fresh", "a-good-password", phone="13900139000", hashing=TEST_PASSWORD_HASHING)
 
 
 async def test_the_sign_in_and_signing_out_everywhere_find_a_user_through_indexes(app):

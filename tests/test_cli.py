@@ -89,6 +89,9 @@ def test_user_add_with_password_from_stdin(upgraded_db, tmp_path):
     assert granted.returncode == 0 and "已授予 rev4" in granted.stdout, granted.stderr
     no_one = run(["user", "grant", "--center", "uc", "--role", "clerk", "nobody"], upgraded_db)
     assert no_one.returncode == 2 and "不存在" in no_one.stderr and "Traceback" not in no_one.stderr
+    bad_phone = run(["user", "add", "--center", "uc", "--role", "clerk", "--phone", "12345", "--password-stdin", "rev5"], upgraded_db,
+                    "a-good-password\n")
+    assert bad_phone.returncode == 2 and "手机号码应为11位数字，以1开头" in bad_phone.stderr
     no_dept = run(["user", "grant", "--center", "uc", "--role", "reviewer", "rev4"], upgraded_db)
     assert no_dept.returncode == 2 and "后台审批岗位须指定所在部门" in no_dept.stderr
 

@@ -19,6 +19,7 @@ from tortoise.connection import get_connection
 from core.plumbing import passwords
 
 from core.services import throttle
+from core.services.formats import is_valid_mobile
 from core.services.config_cache import GENERATION_SQL
 from core.plumbing.errors import Forbidden, LoginExpired, UserError, UserErrorsException
 from core.plumbing.models import Center, Department, RoleAssignment, Token, User, Window
@@ -263,6 +264,8 @@ async def add_user(
         errors.append(UserError("format.username", "用户名只能包含字母、数字、下划线、连字符和点，最长64位", "/username"))
     if len(password) < 8:
         errors.append(UserError("password.too_short", "密码至少8位", "/password"))
+    if phone and not is_valid_mobile(phone):  # the number SMS notices go to
+        errors.append(UserError("format.mobile", "手机号码应为11位数字，以1开头", "/phone"))
     if await User.exists(username=username):
         errors.append(UserError("duplicate", f"用户名“{username}”已存在", "/username"))
     if errors:
