@@ -186,7 +186,7 @@ async def cmd_center_load(govhall: GovHall, args: argparse.Namespace) -> int:
 async def cmd_user_add(govhall: GovHall, args: argparse.Namespace) -> int:
     from tortoise.transactions import in_transaction
 
-    from core.services.accounts import add_user, grant_role
+    from core.services.accounts import add_user
     from core.services.centers import get_center
 
     if args.password_stdin:
@@ -199,10 +199,10 @@ async def cmd_user_add(govhall: GovHall, args: argparse.Namespace) -> int:
         raise CommandError("请在终端输入密码，或使用 --password-stdin")
     try:
         async with in_transaction():
-            center = await get_center(args.center)
+            center = await get_center(args.center)  # an unknown center before any account is made
             user = await add_user(args.username, password, display_name=args.name or "", phone=args.phone or "",
                                   hashing=govhall.settings.password_hashing)
-            await grant_role(user, center, args.role, department_code=args.department, window_code=args.window)
+            await _grant_post(user, center, args)
     except UserErrorsException as exc:
         print_errors(exc.errors)
         return EXIT_BAD_INPUT
@@ -214,20 +214,25 @@ async def cmd_user_add(govhall: GovHall, args: argparse.Namespace) -> int:
 async def cmd_user_grant(govhall: GovHall, args: argparse.Namespace) -> int:
     """Another post for an account that exists (a clerk who also reviews, a second center)."""
     from core.plumbing.models import User
-    from core.services.accounts import grant_role
     from core.services.centers import get_center
 
     user = await User.get_or_none(username=args.username)
     if user is None:
         raise CommandError(f"用户“{args.username}”不存在，请先用 govhall user add 创建 / no such user: {args.username}")
     try:
-        center = await get_center(args.center)
-        await grant_role(user, center, args.role, department_code=args.department, window_code=args.window)
+        await _grant_post(user, await get_center(args.center), args)
     except UserErrorsException as exc:
         print_errors(exc.errors)
         return EXIT_BAD_INPUT
     print(f"已授予 {user.username}：{_post_text(args)}")
     return 0
+
+
+async def _grant_post(user: Any, center: Any, args: argparse.Namespace) -> None:
+    """The post a ``user`` command names (role, department, window) in ``center``."""
+    from core.services.accounts import grant_role
+
+    await grant_role(user, center, args.role, department_code=args.department, window_code=args.window)
 
 
 def _post_text(args: argparse.Namespace) -> str:
