@@ -151,8 +151,15 @@ async def test_joint_case_refused_by_one_department(drive):
     case = await drive.ok("rev-zjj", case, "approve_task")
     case = await drive.ok("rev-hbj", case, "refuse_task", comment="环评不符合要求")
     case = await drive.ok("rev-fgj", case, "approve_task")
-    assert case["state"] == "refused"
+    assert case["state"] == "refused" and case["stateLabel"] == "不予许可，待出件"
     assert "refusal_decision" in kinds_of_documents(case)
+    # the refusal decision is a result like any other: handed out (or posted) at the pickup window
+    courier = {"method": "courier", "trackingNumber": "SF1234567890"}
+    assert codes(await drive.act("app1", case, "deliver", data=courier)) == ["forbidden"]
+    case = await drive.ok("pick1", case, "deliver", data=courier)
+    assert case["state"] == "refusal_delivered" and case["stateLabel"] == "不予许可，已出件"
+    assert actions(case)[-1] == "deliver" and case["completedAt"]
+    assert codes(await drive.act("pick1", case, "deliver", data=courier)) == ["unknown_action"]
 
 
 async def test_returned_case_and_review(drive):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import pdf_text
-from tests.test_web import browser_page, login  # noqa: F401
+from tests.test_web import browser_page, login, logout  # noqa: F401
 from tests.test_web_screens import Api, api, demo_db, web_server  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -25,7 +25,9 @@ def deliver(page: Any, base: str, case: dict[str, Any], method: str, **fields: s
 
     login(page, base, "lz-pickup")
     page.goto(f"{base}/web/#/pickup/lianzhou")
-    page.locator("#pickup-table tr", has_text=case["number"]).locator("button[data-deliver]").click()
+    row = page.locator("#pickup-table tr", has_text=case["number"])
+    expect(row).to_contain_text("不予许可（送达决定书）" if case.get("refused") else "准予许可")
+    row.locator("button[data-deliver]").click()
     page.click("#receive-result")
     page.select_option("#f-method", method)
     for name, value in fields.items():
@@ -52,3 +54,20 @@ def test_an_in_person_receipt_keeps_the_signature_line(web_server: str, browser_
     text = deliver(browser_page, web_server, case, "in_person", receiver="张三", idNumber="11010519491231002X")
     assert "出件方式窗口领取" in text and "领取人张三" in text
     assert "领取人签名" in text and "快递" not in text
+
+
+def test_a_refusal_waits_in_the_pickup_queue_and_its_receipt_says_so(web_server: str, browser_page: Any, api: Api) -> None:  # noqa: F811
+    """The 不予许可决定书 is handed out at the unified pickup window like a licence (统一出件)."""
+    from playwright.sync_api import expect
+
+    case = {**api.refused(), "refused": True}
+    page = browser_page
+    login(page, web_server, "lz-scjg")  # the department hands its decision to the pickup window
+    page.goto(f"{web_server}/web/#/case/lianzhou/{case['id']}")
+    expect(page.locator(".badge.state")).to_have_text("不予许可，待出件")
+    page.click("#handover-pickup")
+    expect(page.locator("#handovers")).to_contain_text("统一出件窗口")
+    logout(page)
+    text = deliver(browser_page, web_server, case, "courier", receiver="张三", trackingNumber=TRACKING)
+    assert "办理结果不予许可" in text and f"快递单号{TRACKING}" in text
+    assert api("lz-pickup", "query($id: ID!) { case(id: $id) { state } }", id=case["id"])["case"]["state"] == "refusal_delivered"

@@ -102,6 +102,12 @@ class Api:
         self.handover("lz-scjg", case, pickup=True)
         return case
 
+    def refused(self, name: str = CANCELLATION["enterpriseName"]) -> dict[str, Any]:
+        """... refused by the market regulator (its decision not yet handed to the pickup window)."""
+        case = self.accepted(name)
+        self.act("lz-scjg", case, "refuse", comment="清算报告未经确认", data={"basis": "《中华人民共和国公司法》第二百三十九条"})
+        return case
+
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:

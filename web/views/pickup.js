@@ -7,6 +7,8 @@ import { pickCenter, mutate, ERRORS, DOCUMENT, table, input, values, showIssued,
 
 const ROLES = ["pickup", "clerk", "head", "admin"];
 const METHODS = [["in_person", "窗口领取"], ["courier", "快递送达"], ["self_print", "自助打印"]];
+const OUTCOMES = { approved: "准予许可", refused: "不予许可（送达决定书）" };
+const QUEUE_FIELDS = "id number version state stateLabel applicantName completedAt data item { code name }";
 
 /** Names and ID numbers found anywhere in the case data ({name, idNumber} pairs, e.g. 法定代表人). */
 export function peopleIn(data, out = []) {
@@ -43,18 +45,22 @@ export async function pickupView({ page, params, user, isCurrent }) {
   page.append(queueBox, deliverBox, ...(registerBox ? [registerBox] : []));
 
   async function loadQueue() {
+    // a refusal is a result too: its 不予许可决定书 is handed out (or posted) at the same window
     const data = await gql(
-      `query($c: String!) { cases(center: $c, state: "approved", first: 100) { edges { node {
-          id number version applicantName completedAt data item { code name } } } } }`,
+      `query($c: String!) {
+        approved: cases(center: $c, state: "approved", first: 100) { edges { node { ${QUEUE_FIELDS} } } }
+        refused: cases(center: $c, state: "refused", first: 100) { edges { node { ${QUEUE_FIELDS} } } } }`,
       { c: c.code },
     );
     if (!isCurrent()) return;
-    const rows = data.cases.edges.map((e) => e.node);
+    const rows = [...data.approved.edges, ...data.refused.edges].map((e) => e.node)
+      .sort((a, b) => String(a.completedAt || "").localeCompare(String(b.completedAt || "")));
     queueBox.replaceChildren(h("h2", null, "待出件 ", h("span", { class: "badge", id: "pickup-count" }, String(rows.length))),
       table([
         ["办件编号", (r) => h("a", { href: `#/case/${seg(c.code)}/${seg(r.id)}`, class: "case-number" }, r.number)],
         ["事项", (r) => r.item.name],
         ["申请人", (r) => r.applicantName],
+        ["办理结果", (r) => OUTCOMES[r.state] || r.stateLabel],
         ["办结时间", (r) => fmt.datetime(r.completedAt)],
         ["", (r) => h("button", { type: "button", class: "btn btn-primary", dataset: { deliver: r.number }, onclick: () => openDelivery(r) }, "出件")],
       ], rows, { id: "pickup-table", empty: "没有待出件的办件。" }));
@@ -62,7 +68,8 @@ export async function pickupView({ page, params, user, isCurrent }) {
 
   async function openDelivery(r) {
     deliverBox.hidden = false;
-    deliverBox.replaceChildren(h("h2", null, `出件：${r.number}`), h("p", { class: "muted" }, `${r.item.name} · 申请人 ${r.applicantName}`));
+    deliverBox.replaceChildren(h("h2", null, `出件：${r.number}`),
+      h("p", { class: "muted" }, `${r.item.name} · 申请人 ${r.applicantName} · 办理结果：${OUTCOMES[r.state] || r.stateLabel}`));
     if (oneWindow) {
       const hand = await gql(`query($id: ID!) { caseHandovers(id: $id) { id toPickup receivedAt receivedBy } case(id: $id) { version } }`, { id: r.id });
       r.version = hand.case.version; // signing for the result changes the case
@@ -194,6 +201,7 @@ function receipt(c, r, params, user) {
       h("dt", null, "办件编号"), h("dd", null, r.number),
       h("dt", null, "事项"), h("dd", null, r.item.name),
       h("dt", null, "申请人"), h("dd", null, r.applicantName),
+      h("dt", null, "办理结果"), h("dd", null, OUTCOMES[r.state] || r.stateLabel || ""),
       h("dt", null, courier ? "寄递方式" : "出件方式"), h("dd", null, method),
       params.receiver ? [h("dt", null, courier ? "收件人" : "领取人"), h("dd", null, params.receiver)] : null,
       params.trackingNumber ? [h("dt", null, "快递单号"), h("dd", null, params.trackingNumber)] : null,

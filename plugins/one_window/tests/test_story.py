@@ -150,6 +150,26 @@ async def test_the_one_window_story(drive):
     assert "出件登记簿" in text and case["number"] in text and "110105********002X" in text and ID_NUMBER not in text
 
 
+async def test_a_refusal_is_handed_out_at_the_pickup_window_too(drive):
+    """办理结果通过综合出件窗口统一出件: a 不予许可决定书 is a result, handed over, signed for and
+    registered as handed out like a licence; until then the case waits in the pickup queue."""
+    case = await drive.ok("clerk1", await drive.submit("app1"), "accept", data=CHECKED)
+    await drive.receive("rev-scjg", await drive.hand_over("clerk1", case, dep="scjg"))
+    case = await drive.ok("rev-scjg", case, "refuse", comment="经营场所不符合要求", data={"basis": "《食品安全法》第三十五条"})
+    assert case["state"] == "refused" and case["stateLabel"] == "不予许可，待出件"
+    assert (await blocked(drive, "pick1", case))["deliver"] == "办理结果尚未移交统一出件窗口（流转交接），不能出件"
+    to_pickup = await drive.hand_over("rev-scjg", case, pickup=True)
+    assert any("不予行政许可决定书" in m for m in to_pickup["materials"]), to_pickup["materials"]
+    await drive.receive("pick1", to_pickup)
+    (sms,) = (await drive.query("app1", SMS, id=case["id"]))["smsMessages"]
+    assert "不予许可" in sms["text"] and "领取决定书" in sms["text"]
+    case = await drive.ok("pick1", case, "deliver", data=PICKUP)
+    assert case["state"] == "refusal_delivered" and case["stateLabel"] == "不予许可，已出件"
+    today = datetime.now(CENTER_TZ).date().isoformat()
+    (row,) = (await drive.query("pick1", REGISTER, c="hall", f=today, t=today))["pickupRegister"]
+    assert row["caseNumber"] == case["number"] and row["receiver"] == "张三"
+
+
 BLOCKED = "query($id: ID!) { case(id: $id) { actions { action blockedReason } } }"
 
 
