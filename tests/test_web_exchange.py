@@ -91,9 +91,17 @@ def test_admin_sees_a_dead_letter_and_resends_it(web_server: str, browser_page: 
     row.locator("button.resend").click()
     expect(page.locator("#banner")).to_contain_text("已重新排队投递")
     wait_for(lambda: event_id in receiver.acked)
+    accepted = api.accepted()  # its case.accepted goes to no connection (the city takes only case.submitted)
+    wait_for(lambda: any(e["subject"] == accepted["number"] and e["kind"] == "case.accepted" and e["state"] == "delivered"
+                         for e in api("admin", 'query { outboxEvents(center: "lianzhou", first: 20) { subject kind state } }')["outboxEvents"]))
     page.goto(f"{web_server}/web/#/exchange/lianzhou?tab=outbox&state=delivered")
     delivered = page.locator(f"#outbox-table tr[data-event='{event_id}']")
     expect(delivered).to_have_attribute("data-state", "delivered")
+    expect(delivered).to_contain_text("已送达")
+    # an event no connection subscribes to is not said to be delivered
+    unsent = page.locator("#outbox-table tr[data-state=delivered]").filter(has_text="case.accepted").first
+    expect(unsent).to_contain_text("无订阅，未外发")
+    expect(unsent).not_to_contain_text("已送达")
     expect(page.locator("#outbox-summary a[data-state=dead]")).to_contain_text("死信 0")
     expect(page.locator("#connectors-table tr[data-connector=city]")).to_have_attribute("data-ok", "true")
     assert receiver.processed[event_id] == 1

@@ -43,13 +43,18 @@ async function outbox(body, c, state) {
     table([
       ["事件", (e) => h("span", null, h("code", null, e.kind), h("br"), h("small", { class: "muted event-id" }, e.eventId))],
       ["对象", (e) => e.subject],
-      ["状态", (e) => h("span", { class: `badge outbox-${e.state}` }, e.stateLabel)],
+      ["状态", (e) => (unsent(e) ? h("span", { class: "badge outbox-unsent", title: "没有连接订阅这种事件：只在本系统记录" }, "无订阅，未外发")
+        : h("span", { class: `badge outbox-${e.state}` }, e.stateLabel))],
       ["尝试", (e) => String(e.attempts)],
-      ["时间", (e) => (e.deliveredAt ? `送达 ${fmt.datetime(e.deliveredAt)}` : e.nextAttemptAt ? `下次 ${fmt.datetime(e.nextAttemptAt)}` : fmt.datetime(e.createdAt))],
+      ["时间", (e) => (unsent(e) ? `记录 ${fmt.datetime(e.createdAt)}` : e.deliveredAt ? `送达 ${fmt.datetime(e.deliveredAt)}`
+        : e.nextAttemptAt ? `下次 ${fmt.datetime(e.nextAttemptAt)}` : fmt.datetime(e.createdAt))],
       ["最近错误", (e) => e.lastError],
       ["", (e) => h("div", { class: "outbox-actions" }, ["dead", "failed"].includes(e.state) ? resendButton(e) : null, attempts(e))],
     ], rows, { id: "outbox-table", rowAttrs: (e) => ({ dataset: { event: e.eventId, state: e.state } }), empty: "没有这种状态的事件。" })));
 }
+
+/** A settled event no connection subscribed to: kept here, sent nowhere (not "已送达" to anyone). */
+const unsent = (e) => e.state === "delivered" && !(e.doneTargets || []).length;
 
 /** 上级平台连接: where the center's events go (the exchange plugin's connectors), what is wrong with
  * them and how their deliveries went; without the plugin or a connector, events are only kept here. */
