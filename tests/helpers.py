@@ -6,6 +6,8 @@ import ast
 import gc
 import re
 import zlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +106,23 @@ def parse_python(path: Path) -> ast.Module:
         return ast.parse(source)
     finally:
         gc.enable()
+
+
+@asynccontextmanager
+async def before_migration(config: dict[str, Any], name: str, app: str = "core") -> AsyncIterator[None]:
+    """The newest tables with migration ``app.name`` recorded as not yet applied, Tortoise open on
+    them for the block: the test writes the rows as an earlier version left them, then upgrades."""
+    from tortoise import Tortoise
+    from tortoise.connection import get_connection
+
+    from core.plumbing.db import upgrade
+    from core.plumbing.sql import for_dialect
+
+    await upgrade(config)
+    await Tortoise.init(config=config)
+    try:
+        await get_connection("default").execute_query(
+            for_dialect("DELETE FROM tortoise_migrations WHERE app = ? AND name = ?"), [app, name])
+        yield
+    finally:
+        await Tortoise.close_connections()

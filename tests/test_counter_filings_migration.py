@@ -10,6 +10,7 @@ from tortoise.connection import get_connection
 
 from core.plumbing.db import tortoise_config, upgrade
 from core.plumbing.models import Case, Center, Item, ItemVersion, RoleAssignment, User
+from tests.helpers import before_migration
 
 pytestmark = pytest.mark.anyio
 
@@ -18,11 +19,7 @@ MIGRATION = "0017_counter_filings"
 
 async def _cases_as_before(config: dict) -> dict[str, int]:
     """The newest tables, with 0017 not yet applied and cases as the earlier version filed them."""
-    await upgrade(config)
-    await Tortoise.init(config=config)
-    try:
-        await get_connection("default").execute_query(
-            f"DELETE FROM tortoise_migrations WHERE app = 'core' AND name = '{MIGRATION}'")
+    async with before_migration(config, MIGRATION):
         here = await Center.create(code="here", name="本中心", short_name="本")
         there = await Center.create(code="there", name="他中心", short_name="他")
         item = await Item.create(center=here, code="permit")
@@ -45,8 +42,6 @@ async def _cases_as_before(config: dict) -> dict[str, int]:
             )
             ids[number] = case.id
         return ids | {f"user:{name}": user.id for name, user in users.items()}
-    finally:
-        await Tortoise.close_connections()
 
 
 async def test_a_clerks_counter_filing_names_them_responsible_not_agent(cli_db):

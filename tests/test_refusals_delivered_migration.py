@@ -10,6 +10,7 @@ from tortoise.connection import get_connection
 
 from core.plumbing.db import tortoise_config, upgrade
 from core.plumbing.models import Case, Center, Item, ItemVersion, User
+from tests.helpers import before_migration
 
 pytestmark = pytest.mark.anyio
 
@@ -18,11 +19,7 @@ MIGRATION = "0018_refusals_delivered"
 
 async def test_cases_refused_before_the_upgrade_leave_the_pickup_queue(cli_db):
     config = tortoise_config(cli_db)
-    await upgrade(config)
-    await Tortoise.init(config=config)
-    try:
-        await get_connection("default").execute_query(
-            f"DELETE FROM tortoise_migrations WHERE app = 'core' AND name = '{MIGRATION}'")
+    async with before_migration(config, MIGRATION):
         center = await Center.create(code="here", name="本中心", short_name="本")
         item = await Item.create(center=center, code="permit")
         version = await ItemVersion.create(item=item, center=center, code="permit", version=1, name="许可", definition={})
@@ -31,8 +28,6 @@ async def test_cases_refused_before_the_upgrade_leave_the_pickup_queue(cli_db):
                                        ("delivered", "delivered", "standard"), ("own", "refused", "own_process")):
             await Case.create(center=center, number=number, item_version=version, process=process, applicant=applicant,
                               state=state, kind="promised", channel="online")
-    finally:
-        await Tortoise.close_connections()
     assert await upgrade(config) == [f"core.{MIGRATION}"]
     await Tortoise.init(config=config)
     try:
