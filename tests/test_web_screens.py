@@ -7,12 +7,13 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from core.services.clock import local_today
 from tests.demo_copy import demo_database
 from tests.test_materials import PNG
 from tests.test_web import CAPITAL_DUE, CHROMIUM, IS_POSTGRES, MOBILE, RESIDENT_ID, USCC, at, browser_page, login, logout, serving  # noqa: F401
@@ -387,6 +388,11 @@ def test_assessment_scores_manual_entry_report_figures_and_publicity(web_server:
     page.goto(f"{base}/web/#/assessment/lianzhou?tab=reports")
     expect(page.locator("#figures-table [data-figure=promiseSpeedUp]")).to_be_visible()
     expect(page.locator("#complaints-link")).to_have_attribute("href", "#/complaints/lianzhou")
+    # the form offers the last quarter that has ended (a running one's ranking is not final: refused)
+    today = local_today()
+    quarter = (today.month - 1) // 3 + 1
+    ended = quarter if today.month == 3 * quarter and (today + timedelta(days=1)).month != today.month else quarter - 1
+    expect(page.locator("#publish-form #f-period")).to_have_value(f"{today.year}-Q{ended}" if ended else f"{today.year - 1}-Q4")
     page.fill("#publish-form #f-days", "2")
     page.click("#publish-form button[type=submit]")
     expect(page.locator("#publish-form [data-path='/days'] .field-error")).to_contain_text("不少于3个工作日")
@@ -397,8 +403,6 @@ def test_assessment_scores_manual_entry_report_figures_and_publicity(web_server:
 
 
 def _next_weekday() -> str:
-    from datetime import timedelta
-
     d = date.today() + timedelta(days=1)
     while d.weekday() >= 5:
         d += timedelta(days=1)

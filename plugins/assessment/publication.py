@@ -26,10 +26,13 @@ async def publish(govhall: Any, actor: Actor, center_code: str, kind: str, perio
     if not MIN_DAYS <= days <= MAX_DAYS:
         raise UserErrorsException.single("days", f"公示时间不少于{MIN_DAYS}个工作日（至多{MAX_DAYS}个）", "/days")
     period = parse_period(period_text, ("quarter",) if kind == "department" else ("month", "quarter", "year"))
+    today = local_today()
+    if period.end > today:  # 每季度末排名并公示: a period still running has no final ranking yet
+        raise UserErrorsException.single(
+            "period_open", f"{period.label}尚未结束（至{period.end.month}月{period.end.day}日），期末才能公示其排名", "/period")
     if await Publication.exists(center_id=center.id, subject_kind=kind, period=period.key):
         raise UserErrorsException.single("published", f"{period.label}的{SUBJECT_KINDS[kind]}考核排名已公示", "/period")
     ranking = await assess(govhall, center, kind, period)
-    today = local_today()
     calendar = await calendar_for(center)
     ends = calendar.add_working_days(today, days).due
     assert ends is not None

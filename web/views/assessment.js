@@ -172,10 +172,10 @@ async function reports(body, c, periodKey) {
 
 function publishForm(c) {
   const form = h("form", { class: "card no-print", id: "publish-form", novalidate: true }, h("h2", null, "考核排名公示"),
-    h("p", { class: "muted" }, "每季度末排名并公示，公示时间不少于3个工作日；公示的排名不再随后来的录入变化。"),
+    h("p", { class: "muted" }, "每季度末排名并公示，公示时间不少于3个工作日；尚未结束的考核期不能公示；公示的排名不再随后来的录入变化。"),
     h("div", { class: "group-fields" },
       input("对象", "kind", { options: [["department", "进驻部门（季度）"], ["window", "窗口单位"], ["staff", "工作人员"]], value: "department" }),
-      input("考核期", "period", { value: periodKeys().quarter, required: true }),
+      input("考核期", "period", { value: periodKeys().endedQuarter, required: true }),
       input("公示工作日", "days", { type: "number", value: "3", required: true })),
     h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "公示")));
   form.addEventListener("submit", async (ev) => {

@@ -181,7 +181,16 @@ export function dateRange(onChange, initial = "month") {
 export function periodKeys(today = centerDate()) {
   const y = today.getFullYear();
   const m = today.getMonth() + 1;
-  return { month: `${y}-${pad(m)}`, quarter: `${y}-Q${Math.ceil(m / 3)}`, year: String(y) };
+  return { month: `${y}-${pad(m)}`, quarter: `${y}-Q${Math.ceil(m / 3)}`, year: String(y), endedQuarter: endedQuarter(today) };
+}
+
+/** The last quarter that has ended by `today` (its own, on a quarter's last day): what may be posted. */
+function endedQuarter(today) {
+  const y = today.getFullYear();
+  const q = Math.ceil((today.getMonth() + 1) / 3);
+  const lastDay = new Date(y, 3 * q, 0).getDate();
+  if (today.getMonth() + 1 === 3 * q && today.getDate() === lastDay) return `${y}-Q${q}`;
+  return q === 1 ? `${y - 1}-Q4` : `${y}-Q${q - 1}`;
 }
 
 /** A row of links (tabs) inside one screen; the current one is marked. */

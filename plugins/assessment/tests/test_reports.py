@@ -54,6 +54,11 @@ async def test_a_quarter_ranking_is_posted_for_at_least_three_working_days(drive
     assert codes(short) == ["days"] and "不少于3个工作日" in short["errors"][0]["message"]
     monthly = (await drive.query("sup1", PUBLISH, c="hall", k="department", p="2025-03"))["publishAssessment"]
     assert codes(monthly) == ["period"]
+    # a quarter still running has no final ranking: posting it would block the real one (posted once)
+    running = (await drive.query("sup1", PUBLISH, c="hall", k="department", p="2025-Q2"))["publishAssessment"]
+    assert codes(running) == ["period_open"] and "2025年第二季度尚未结束" in running["errors"][0]["message"]
+    month = (await drive.query("sup1", PUBLISH, c="hall", k="window", p="2025-04"))["publishAssessment"]
+    assert codes(month) == ["period_open"]
     assert codes((await drive.query("clerk1", PUBLISH, c="hall", k="department", p="2025-Q1"))["publishAssessment"]) \
         == ["forbidden"]
     posted = (await drive.query("head1", PUBLISH, c="hall", k="department", p="2025-Q1", days=4))["publishAssessment"]
