@@ -45,6 +45,7 @@ pytestmark = [
 
 CHINA = timezone(timedelta(hours=8))
 ACCEPTED = datetime(2026, 11, 26, 10, 30, tzinfo=CHINA)
+SUBMITTED = datetime(2026, 11, 24, 16, 45, tzinfo=CHINA)  # filed online two days before the counter accepted it
 APPLICANT = "连州市湟川餐饮管理有限公司"
 DEFINITION: dict[str, Any] = {
     "code": "spjy",
@@ -110,7 +111,7 @@ async def make_case(center: Center, number: str = "TESTC2026112600001", *, joint
         "center": center, "number": number, "item_version": version, "process": "standard",
         "applicant": applicant, "agent": await make_user("agent1"), "department": department,
         "window": await Window.get(center=center, code="A01"), "applicant_name": applicant_name, "data": DATA,
-        "state": "under_review", "kind": "joint" if joint else "promised", "accepted_at": accepted,
+        "state": "under_review", "kind": "joint" if joint else "promised", "submitted_at": SUBMITTED, "accepted_at": accepted,
         "accepted_on": accepted.date(), "promised_due": date(2026, 12, 3), "legal_due": date(2026, 12, 24),
     }
     case = await Case.create(**{**fields, **values})
@@ -159,10 +160,11 @@ async def test_every_case_kind_is_issued_stored_and_reads_back(govhall: Any, kin
     issuer = ["市场监督管理局", "市场监督管理局审批专用章"] if kind in issue_module.DEPARTMENT_KINDS else [center.name]
     expected = [*issuer, title, stored.number,
                 cn_date(stored.issued_on), display_code(stored.verify_code), APPLICANT]
-    if kind != "certificate":
-        expected += ["食品经营许可（新办）", cn_date(ACCEPTED)]
+    if kind != "certificate":  # the application is dated the day it was filed, not the day it was accepted
+        expected += ["食品经营许可（新办）", f"于{cn_date(SUBMITTED)}提"]
+        assert f"于{cn_date(ACCEPTED)}提" not in text
     if kind in ("acceptance_notice", "promise_notice", "joint_notice"):
-        expected += [cn_date(case.promised_due), cn_date(case.legal_due), case.number, "综合受理窗口"]
+        expected += [cn_date(case.promised_due), cn_date(case.legal_due), case.number, "综合受理窗口", f"受理日期{cn_date(ACCEPTED)}"]
     if kind == "acceptance_notice":
         expected += ["食品经营许可申请书原件1份", "营业执照复印件2份", "agent1"]
         assert "委托书" not in text  # not received

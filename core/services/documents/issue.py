@@ -418,6 +418,7 @@ async def case_context(
             "agentName": account_name(agent.display_name, agent.username) if agent else "",
             "kind": case.kind,
             "acceptedAt": case.accepted_at or case.submitted_at,
+            "submittedAt": case.submitted_at,  # the application's date (于…提交): online, days before acceptance
             "promisedDue": case.promised_due,
             "legalDue": case.legal_due,
             "promisedDays": definition.get("promisedDays"),

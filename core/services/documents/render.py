@@ -14,7 +14,7 @@ or ISO strings; an aware ``datetime`` is shown in China time; ``?`` marks an opt
               (kind is informational: the kind rendered is the one passed to render_*)
               title defaults to DOCUMENT_KINDS[kind] (a certificate takes certificate.title);
               issuer (who signs and seals) defaults to center.name
-    case      {number, itemName, applicantName, agentName?, acceptedAt, promisedDue, legalDue,
+    case      {number, itemName, applicantName, agentName?, submittedAt?, acceptedAt, promisedDue, legalDue,
                promisedDays?, legalDays?, provisional, department, window,
                leadDepartment, departments, state}
               provisional: True when a deadline falls in a year whose holiday schedule is not
