@@ -67,6 +67,8 @@ async def assign_agent(govhall: Any, actor: Actor, request_id: Any, agent_userna
     head = actor.require(center.id, "head")
     if request.status not in OPEN:
         raise UserErrorsException.single("state", f"该代办申请{AGENCY_LABELS[request.status]}，不能再指派", "/request")
+    if not agent_username.strip():
+        raise UserErrorsException.single("required", "请先查找并选择代办员", "/agentUsername")
     agent = await User.get_or_none(username=agent_username.strip())
     if agent is None or not await RoleAssignment.exists(user=agent, center=center, role="agent"):
         raise UserErrorsException.single("not_agent", f"“{agent_username}”不是本中心的代办员", "/agentUsername")

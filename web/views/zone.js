@@ -149,7 +149,8 @@ function agency(body, c, user, data) {
 function assignBox(c, r) {
   const picker = personPicker(c.code, "agent", { id: `agent-for-${r.id}`, label: "指派代办员" });
   const go = h("button", { type: "button", class: "btn btn-primary", dataset: { assign: r.id } }, r.status === "assigned" ? "改派" : "指派");
-  const wrap = h("div", { class: "assign", dataset: { path: "/agentUsername" } }, picker.element, go, h("div", { class: "field-error", hidden: true }));
+  // the error shows under the picker (a field inside the box the errors are shown in)
+  const wrap = h("div", { class: "assign" }, h("div", { dataset: { path: "/agentUsername" } }, picker.element, h("div", { class: "field-error", hidden: true })), go);
   go.addEventListener("click", async () => {
     const done = await mutate(`mutation($r: ID!, $a: String!) { assignAgent(request: $r, agentUsername: $a) { ${ERRORS} ... on AgencyRequest { id agentName } } }`,
       { r: r.id, a: picker.value() || "" }, "assignAgent", wrap);

@@ -37,6 +37,8 @@ async def test_request_assign_and_file_on_behalf(drive):
     # only a head assigns, and only an agent of this center
     assert codes(await drive.run("clerk1", ASSIGN, r=asked["id"], a="agent1")) == ["forbidden"]
     assert codes(await drive.run("head1", ASSIGN, r=asked["id"], a="app2")) == ["not_agent"]
+    nobody = await drive.run("head1", ASSIGN, r=asked["id"], a=" ")  # 指派 pressed before anyone was picked
+    assert codes(nobody) == ["required"] and nobody["errors"][0]["message"] == "请先查找并选择代办员"
     assert codes(await drive.run("head1", ASSIGN, r="999", a="agent1")) == ["not_found"]
     assigned = await drive.run("head1", ASSIGN, r=asked["id"], a="agent1")
     assert assigned["status"] == "assigned" and assigned["agent"] == "agent1" and assigned["statusLabel"] == "已指派代办员"
