@@ -220,7 +220,7 @@ def supplement_later(definition: Mapping[str, Any], missing: Any) -> list[UserEr
     return [UserError(
         "green.supplement_later",
         f"绿色通道项目实行“先办理，后补齐”：所缺{'、'.join(names)}均为次要材料，请先予受理办理，"
-        "次要材料由申请人后补（受理时可在 materialsToFollow 中注明）",
+        "次要材料由申请人后补（受理时在“后补材料”中勾选）",
         "/missing",
     )]
 

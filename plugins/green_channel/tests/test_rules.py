@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from plugins.green_channel.rules import assess, materials_to_follow, supplement_later
@@ -85,6 +87,8 @@ def test_only_secondary_materials_missing_is_processed_first():
     definition = PERMIT  # 申请书 is a main material, 营业执照复印件 a secondary one
     (error,) = supplement_later(definition, [{"name": "营业执照复印件", "reason": "未带"}])
     assert error.code == "green.supplement_later" and "先办理，后补齐" in error.message and "营业执照复印件" in error.message
+    # the clerk is pointed at the box on the accept form, by its Chinese label (no field name of the API)
+    assert "受理时在“后补材料”中勾选" in error.message and not re.search(r"[A-Za-z]", error.message)
     assert supplement_later(definition, [{"code": "m2"}])
     assert supplement_later(definition, [{"name": "营业执照复印件"}, {"name": "申请书"}]) == []
     assert supplement_later(definition, [{"name": "营业执照复印件"}, {"name": "法定代表人身份证复印件"}]) == []
