@@ -148,6 +148,23 @@ async def test_a_head_decides_only_for_their_own_department(drive):
     assert case["events"][-1]["role"] == "head"
 
 
+async def test_extensions_add_ten_working_days_in_all(drive):
+    """行政许可法第四十二条: the head may extend by ten working days, once in all: a second extension
+    adds only what the first left, and says so."""
+    case = await accepted(drive)
+    legal = case["legalDue"]
+    case = await drive.ok("head-scjg", case, "extend", comment="需征求税务部门意见", data={"days": 6})
+    extended = case["legalDue"]
+    assert extended > legal
+    result = await drive.act("head-scjg", case, "extend", comment="再次延期", data={"days": 10})
+    assert codes(result) == ["range"]
+    assert "已延期6个工作日" in result["errors"][0]["message"] and "最多还可延长4个工作日" in result["errors"][0]["message"]
+    case = await drive.ok("head-scjg", case, "extend", comment="仍需等待税务意见", data={"days": 4})
+    result = await drive.act("head-scjg", case, "extend", comment="再延一天", data={"days": 1})
+    assert "不能再延期" in result["errors"][0]["message"]
+    assert (await drive.get("head-scjg", case))["legalDue"] == case["legalDue"] > extended
+
+
 async def test_a_head_decides_only_their_own_departments_task_of_a_joint_case(drive):
     case = await accepted(drive, "test-joint")  # 住建 + 发改 + 生态环境
     assert codes(await drive.act("head-scjg", case, "approve_task")) == ["other_department"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from core.plumbing.errors import UserError, one_of
 from core.services.formats import is_valid_resident_id
-from core.plumbing.models import CaseEvent
+from core.plumbing.models import CaseEvent, Extension
 from core.services.case_memo import case_tasks
 from core.services.receipt import materials_received
 from core.services.workflow import Guard, TransitionContext
@@ -101,11 +101,17 @@ async def immediate_only(ctx: TransitionContext) -> list[UserError]:
 
 
 async def extension_days(ctx: TransitionContext) -> list[UserError]:
-    """行政许可法第四十二条: +10 working days (a joint case: +15), approved by the head."""
+    """行政许可法第四十二条: +10 working days (a joint case: +15) in all, approved by the head: a
+    second extension only adds what the first left of that."""
     days = ctx.params.get("days")
     limit = 15 if ctx.item.definition.get("jointDepartments") else 10
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= limit:
         return [UserError("range", f"延长期限应为1至{limit}个工作日", "/days")]
+    granted = sum(await Extension.filter(case_id=ctx.case.id).values_list("days", flat=True))
+    if granted + days > limit:
+        left = limit - granted
+        rest = f"最多还可延长{left}个工作日" if left > 0 else "不能再延期"
+        return [UserError("range", f"该办件已延期{granted}个工作日，延期合计不得超过{limit}个工作日，{rest}", "/days")]
     return []
 
 

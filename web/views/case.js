@@ -105,7 +105,7 @@ const ACTION_FORMS = {
   extend: () => ({
     type: "object",
     required: ["days"],
-    properties: { days: { type: "integer", title: "延长的工作日数", description: "一般不超过10个工作日，联办件不超过15个工作日", minimum: 1, maximum: 15 } },
+    properties: { days: { type: "integer", title: "延长的工作日数", description: "依法延期合计不超过10个工作日，联办件不超过15个工作日", minimum: 1, maximum: 15 } },
   }),
 };
 
