@@ -186,8 +186,18 @@ async def test_urgent_case_is_first_in_the_queue(drive, gql):
     query = 'query { cases(center: "hall", first: 10) { edges { node { id urgent } } } }'
     nodes = [e["node"] for e in (await gql(query, token=drive.hall.tokens["clerk1"]))["cases"]["edges"]]
     assert [n["id"] for n in nodes] == [second["id"], first["id"]]
+    assert "mark_urgent" not in urgent["availableActions"]  # designated once
+    assert codes(await drive.act("head1", urgent, "mark_urgent")) == ["already_urgent"]
     accepted = await drive.ok("clerk1", urgent, "accept")
     assert accepted["kind"] == "urgent"
+    # a 即办件 is finished on the spot: made urgent, it would be offered 受理, which it refuses
+    quick = await drive.submit("app1", item="test-quick")
+    assert "mark_urgent" not in (await drive.get("head1", quick))["availableActions"]
+    refused = await drive.act("head1", quick, "mark_urgent")
+    assert codes(refused) == ["immediate_item"] and "无需列为急办件" in refused["errors"][0]["message"]
+    quick = await drive.get("head1", quick)
+    assert (quick["kind"], quick["urgent"]) == ("immediate", False)
+    assert "finish_on_spot" in quick["availableActions"] and "accept" not in quick["availableActions"]
 
 
 async def test_reply_case(drive):

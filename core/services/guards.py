@@ -88,6 +88,16 @@ async def not_immediate(ctx: TransitionContext) -> list[UserError]:
     return []
 
 
+async def not_urgent(ctx: TransitionContext) -> list[UserError]:
+    """急办件 are designated once, among the cases decided after acceptance (承诺件、联办件, 001 §六): a
+    即办件 is finished on the spot anyway, and turned urgent it would lose its 即时办结."""
+    if ctx.case.urgent:
+        return [UserError("already_urgent", "该办件已列为急办件", "/action")]
+    if ctx.case.kind == "immediate" or ctx.item.definition.get("caseKind") == "immediate":
+        return [UserError("immediate_item", f"“{ctx.item.name}”是即办件，应当场办结，无需列为急办件", "/action")]
+    return []
+
+
 async def immediate_only(ctx: TransitionContext) -> list[UserError]:
     """Only a 即办件 is finished on the spot: a promised or joint item is decided by its department
     after acceptance, so the front desk never issues that department's licence by itself."""
@@ -186,6 +196,7 @@ GUARDS: dict[str, Guard] = {
     "legal_basis": legal_basis,
     "decision_content": decision_content,
     "not_immediate": not_immediate,
+    "not_urgent": not_urgent,
     "immediate_only": immediate_only,
     "pickup_recorded": pickup_recorded,
 }
