@@ -590,6 +590,11 @@ def test_supervisor_presses_a_late_case_and_exports(web_server: str, browser_pag
     # the case shows the 督办 in its record
     page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
     expect(page.locator(".timeline")).to_contain_text("请于两个工作日内办结并说明超期原因")
+    # in Chinese, with whom it was sent to
+    expect(page.locator(".timeline .event-urge strong")).to_have_text("催办")
+    supervised = page.locator(".timeline .event-supervise")
+    expect(supervised.locator("strong")).to_have_text("督办")
+    expect(supervised).to_contain_text("已通知 陈敏")
 
 
 

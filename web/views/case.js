@@ -27,6 +27,8 @@ const ACTION_LABELS = {
   request_survey: "现场勘查", finish_survey: "勘查完毕", report_up: "上报上级机关", record_answer: "登记上级答复",
   extend: "延期", mark_urgent: "列为急办件", deliver: "出件登记", withdraw: "撤回申请", rate: "评价",
   sweep: "期限预警", alert: "期限预警", handover: "流转交接", receive_handover: "签收交接", attach_materials: "补充材料",
+  urge: "催办", supervise: "督办", deadline_recomputed: "期限重新计算", document_retry: "重新生成文书", hand_over: "工作移交（AB岗）",
+  claim: "认领办件", green_channel: "纳入绿色通道", hand_over_gift_pack: "领取开办大礼包",
 };
 const STATE_LABELS = Object.fromEntries(STANDARD_STATES);
 const CHANNEL_LABELS = { web: "网上申报", window: "窗口受理", mobile: "移动端", courier: "快递" };
@@ -377,6 +379,7 @@ function changesText(changes) {
   if (Array.isArray(changes.materials) && changes.materials.length) {
     parts.push(h("div", null, `补充材料：${changes.materials.map((m) => m.filename).join("、")}`));
   }
+  if (changes.notice && Array.isArray(changes.to)) parts.push(h("div", null, `${changes.notice}${changes.department ? `：${changes.department}` : ""}；已通知 ${changes.to.join("、") || "—"}`));
   if (changes.responsible) parts.push(h("div", null, `首问责任人：${changes.responsible}`));
   if (changes.kind && changes.kind.new) parts.push(h("div", null, `办件类型：${KIND_LABELS[changes.kind.old] || changes.kind.old || "—"} → ${KIND_LABELS[changes.kind.new] || changes.kind.new}`));
   if (changes.extension) parts.push(h("div", null, `延长 ${changes.extension.days} 个工作日`));
