@@ -83,7 +83,8 @@ async def test_yellow_then_red_exactly_once_each(world, recorder, govhall):
         (version + 2, "alert", {"alert": "RED", "timer": "promised"}),
     ]
     assert events[0].to_state == events[0].from_state == "review"
-    assert "即将到期" in events[0].comment and "已超期" in events[1].comment
+    assert events[0].comment == "承诺期限（2026年10月10日）即将到期：黄牌预警"
+    assert events[1].comment.startswith("承诺期限（2026年10月10日）已超期")
     assert recorder.alerts == [(case.id, timer.id, "YELLOW"), (case.id, timer.id, "RED")]
     assert recorder.changes == [(case.id, version + 1, "alert"), (case.id, version + 2, "alert")]
 

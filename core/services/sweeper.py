@@ -36,6 +36,7 @@ from core.services.clock import (
     yellow_days_for,
 )
 from core.plumbing.models import Case, CaseEvent, Center, Timer
+from core.services.documents.kinds import cn_date
 from core.services.outbox import events as outbox_events
 from core.services.upload_limits import clean_orphans
 
@@ -188,7 +189,7 @@ def _advance(timer: Timer, calendar: WorkCalendar, today: date, yellow_days: int
 
 def _comment(timer: Timer) -> str:
     what = TIMER_KINDS.get(timer.kind, timer.kind)
-    due = timer.due.isoformat() if isinstance(timer.due, date) else str(timer.due)
+    due = cn_date(timer.due)  # as every date staff read: 2026年11月30日
     if timer.alert == "RED":
         return f"{what}（{due}）已超期：{ALERT_LABELS['RED']}"
     return f"{what}（{due}）即将到期：{ALERT_LABELS['YELLOW']}"
