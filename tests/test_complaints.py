@@ -12,7 +12,7 @@ import pytest
 
 from core.services import clock, complaints
 from core.services.centers import check_center_document, load_center
-from core.plumbing.models import Center, Notification
+from core.plumbing.models import Center, Notification, User
 from tests.hall import CaseDriver, build_hall, codes
 from tests.helpers import PASSWORD, center_doc, make_user
 
@@ -113,6 +113,23 @@ async def test_a_complaint_from_intake_to_verification_in_a_center_without_plugi
     assert (await drive.query("sup1", LIST, c="hall", pending=True))["complaints"] == []
     after = await ok(drive, "head1", NOTE, "noteComplaint", id=filed["id"], text="整改落实情况已复查")  # follow-up goes on
     assert after["steps"][-1]["action"] == "note" and after["status"] == "属实"
+
+
+async def test_the_person_complained_against_and_the_handler_are_found_by_name(drive):
+    """The complainant names the person (陈敏), not their account: one member of the center's staff of
+    that name is found; two are told apart by their accounts; someone of another center does not count."""
+    names = {"rev-scjg": "刘洋（市场监管局审批）", "head1": "赵军（首席代表）", "clerk-other": "赵军（他中心窗口）"}
+    for username, name in names.items():
+        await User.filter(username=username).update(display_name=name)
+    filed = await ok(drive, "sup1", FILE, "fileComplaint", c="hall", channel="phone", staff="刘洋", text="三次让补同一份材料")
+    assert (filed["staff"], filed["staffName"]) == ("rev-scjg", "刘洋（市场监管局审批）")
+    assigned = await ok(drive, "sup1", ASSIGN, "assignComplaint", id=filed["id"], to="赵军")
+    assert assigned["assignee"] == "head1"
+    await User.filter(username="pick1").update(display_name="刘洋（出件窗口）")
+    twice = (await drive.query("sup1", FILE, c="hall", channel="phone", staff="刘洋", text="态度生硬"))["fileComplaint"]
+    assert codes(twice) == ["ambiguous_staff"]
+    assert twice["errors"][0]["message"] == "本中心有2位工作人员名为“刘洋”，请填写其账号（pick1、rev-scjg）"
+    assert (await ok(drive, "sup1", FILE, "fileComplaint", c="hall", channel="phone", staff="pick1", text="态度生硬"))["staff"] == "pick1"
 
 
 async def test_the_time_limit_is_the_centers_setting(drive, govhall):

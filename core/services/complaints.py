@@ -31,6 +31,7 @@ from core.services.centers import get_center
 from core.services import clock
 from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException, one_of
 from core.services.outbox import events as outbox_events
+from core.services.parties import account_name
 from core.plumbing.models import Case, Center, Complaint, ComplaintStep, Department, Notification, RoleAssignment, User, Window
 
 CHANNELS: dict[str, str] = {
@@ -119,11 +120,20 @@ async def _case_of(actor: Actor, center: Center, key: str | None) -> Case | None
     return case
 
 
-async def _center_staff(center: Center, username: str) -> User | None:
-    user = await User.get_or_none(username=username)
-    if user is None or not await RoleAssignment.exists(user_id=user.id, center_id=center.id, role__in=STAFF_ROLES):
-        return None
-    return user
+async def _center_staff(center: Center, given: str, path: str) -> User:
+    """The member of the center's staff ``given`` names: their account, or their name as the
+    complainant gives it (陈敏, or the whole display name 陈敏（连州综合窗口）) when one person has it."""
+    user = await User.get_or_none(username=given)
+    if user is not None and await RoleAssignment.exists(user_id=user.id, center_id=center.id, role__in=STAFF_ROLES):
+        return user
+    rows = await RoleAssignment.filter(center_id=center.id, role__in=STAFF_ROLES).select_related("user") if given else []
+    named = {r.user.id: r.user for r in rows if given in (r.user.display_name, account_name(r.user.display_name))}
+    if len(named) > 1:
+        accounts = "、".join(sorted(u.username for u in named.values()))
+        raise UserErrorsException.single("ambiguous_staff", f"本中心有{len(named)}位工作人员名为“{given}”，请填写其账号（{accounts}）", path)
+    if not named:
+        raise UserErrorsException.single("unknown_staff", f"本中心没有工作人员“{given}”", path)
+    return next(iter(named.values()))
 
 
 async def _targets(center: Center, given: ComplaintInput) -> tuple[dict[str, int | None], list[UserError]]:
@@ -143,11 +153,10 @@ async def _targets(center: Center, given: ComplaintInput) -> tuple[dict[str, int
         elif not found["department_id"] and window.department_id:  # type: ignore[attr-defined]
             found["department_id"] = window.department_id  # type: ignore[attr-defined]
     if given.staff:
-        user = await _center_staff(center, given.staff)
-        if user is None:
-            errors.append(UserError("unknown_staff", f"本中心没有工作人员“{given.staff}”", "/staff"))
-        else:
-            found["staff_id"] = user.id
+        try:
+            found["staff_id"] = (await _center_staff(center, given.staff, "/staff")).id
+        except UserErrorsException as exc:
+            errors.extend(exc.errors)
     return found, errors
 
 
@@ -251,9 +260,7 @@ async def assign_complaint(actor: Actor, key: Any, assignee: str) -> Complaint:
     """The supervision office (or the head) gives the complaint to a member of staff to handle."""
     row = await _handled(actor, key)
     _open(row)
-    person = await _center_staff(row.center, (assignee or "").strip())
-    if person is None:
-        raise UserErrorsException.single("unknown_staff", f"本中心没有工作人员“{assignee}”", "/assignee")
+    person = await _center_staff(row.center, (assignee or "").strip(), "/assignee")
     if person.id == row.staff_id or (  # type: ignore[attr-defined]
         row.department_id and await RoleAssignment.exists(  # type: ignore[attr-defined]
             user_id=person.id, center_id=row.center_id, department_id=row.department_id)):  # type: ignore[attr-defined]

@@ -93,7 +93,7 @@ function intakeForm(c) {
       input("投诉人及联系方式", "complainant"),
       input("涉及部门", "department", { options: [["", "—"], ...c.departments.map((d) => [d.code, d.name])] }),
       input("涉及窗口", "window", { options: [["", "—"], ...c.windows.map((w) => [w.code, w.name])] }),
-      input("被投诉人（账号）", "staff"),
+      input("被投诉人（姓名或账号）", "staff"),
     ),
     input("投诉内容", "text", { type: "textarea", required: true }),
     h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "登记")));
@@ -133,7 +133,7 @@ function handling(k, can) {
     k.reply ? h("p", null, h("strong", null, k.writtenReply ? "书面答复：" : "答复："), k.reply) : null);
   const open = k.stage !== "verified";
   if (open && can(HANDLERS)) {
-    const who = h("input", { name: "assignee", placeholder: "承办人账号", autocomplete: "off" });
+    const who = h("input", { name: "assignee", placeholder: "承办人姓名或账号", autocomplete: "off" });
     const wrap = box("/assignee", who, { action: `assign-${k.id}` });
     wrap.append(h("button", { type: "button", class: "btn btn-secondary", dataset: { assign: k.id }, onclick: () =>
       step(`mutation($id: ID!, $a: String!) { assignComplaint(id: $id, assignee: $a) { RESULT } }`, { id: k.id, a: who.value.trim() },
