@@ -163,6 +163,14 @@ async def test_extensions_add_ten_working_days_in_all(drive):
     result = await drive.act("head-scjg", case, "extend", comment="再延一天", data={"days": 1})
     assert "不能再延期" in result["errors"][0]["message"]
     assert (await drive.get("head-scjg", case))["legalDue"] == case["legalDue"] > extended
+    # the applicant is told each extension, its reason and the new dates, in writing (第四十二条)
+    notices = [d for d in case["documents"] if d["kind"] == "extension_notice"]
+    assert len(notices) == 2
+    if shutil.which("pdftotext"):
+        text = await drive.pdf("app1", notices[-1]["url"])
+        assert "延长办理期限告知书" in text and COMPANY in text
+        assert "因仍需等待税务意见，不能在原定期限内作出决定" in text and "办理期限延长4个工作日" in text
+        assert f"本件承诺于{cn_date(case['promisedDue'])}前办结，法定办结期限截至{cn_date(case['legalDue'])}" in text
 
 
 async def test_a_head_decides_only_their_own_departments_task_of_a_joint_case(drive):

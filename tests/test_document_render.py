@@ -123,6 +123,9 @@ def expected_strings(kind: str, ctx: dict[str, Any]) -> list[str]:
         out += ["决定不予行政许可", "第三十八条第二款", ctx["basis"]]
     if kind == "joint_notice":
         out += [case["leadDepartment"], "牵头", *case["departments"]]
+    if kind == "extension_notice":
+        out += [case["number"], ctx["extension"]["reason"], "办理期限延长10个工作日", "第四十二条",
+                cn_date(case["promisedDue"]), cn_date(case["legalDue"])]
     if kind == "approval_decision":
         out += ["决定准予行政许可", ctx["decision"]["content"], cn_date(ctx["decision"]["validUntil"])]
     if kind == "certificate":
@@ -141,10 +144,10 @@ def expected_strings(kind: str, ctx: dict[str, Any]) -> list[str]:
 # --------------------------------------------------------------------------- every kind
 
 
-def test_document_kinds_are_the_ten_core_kinds() -> None:
+def test_document_kinds_are_the_eleven_core_kinds() -> None:
     assert set(DOCUMENT_KINDS) == {
         "acceptance_notice", "correction_notice", "return_notice", "promise_notice", "joint_notice",
-        "approval_decision", "refusal_decision", "certificate", "reply_notice", "register",
+        "approval_decision", "refusal_decision", "certificate", "reply_notice", "register", "extension_notice",
     }
     for kind in DOCUMENT_KINDS:
         assert (ROOT / "core/services/documents/templates" / f"{kind}.html").is_file()

@@ -249,6 +249,8 @@ async def _document_extra(ctx: TransitionContext, kind: str) -> dict[str, Any]:
             {"name": m.get("name", ""), "reason": str(m.get("reason") or "").strip()} for m in ctx.params.get("missing", [])
         ]
         extra["note"] = ctx.comment or ""  # the clerk's 办理意见: what the applicant should know beyond the list
+    if kind == "extension_notice":  # 行政许可法第四十二条: the applicant is told the reason
+        extra["extension"] = {"days": int(ctx.params["days"]), "reason": ctx.comment or ""}
     if kind in ("return_notice", "refusal_decision", "reply_notice"):
         extra["reason"] = ctx.comment
         extra["remedy"] = remedy_for(ctx, kind)

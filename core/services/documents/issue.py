@@ -56,6 +56,7 @@ KIND_ABBREVIATIONS: dict[str, str] = {
     "refusal_decision": "不准",
     "certificate": "证",
     "reply_notice": "答",
+    "extension_notice": "延",
     "register": "登",
 }
 DEFAULT_ABBREVIATION = "文"

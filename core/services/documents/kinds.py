@@ -23,6 +23,7 @@ DOCUMENT_KINDS: dict[str, str] = {
     "refusal_decision": "不予行政许可决定书",
     "certificate": "证照",
     "reply_notice": "答复书",
+    "extension_notice": "延长办理期限告知书",
     "register": "办件登记簿",
 }
 

@@ -34,6 +34,8 @@ or ISO strings; an aware ``datetime`` is shown in China time; ``?`` marks an opt
     refusal_decision    case.{number, itemName, applicantName, acceptedAt}; reason; remedy; basis?
     certificate         certificate {title, fields [{label, value}], holder?}
     reply_notice        case.{number, itemName, applicantName, acceptedAt}; reason; guidance?
+    extension_notice    case.{number, itemName, applicantName, acceptedAt, promisedDue, legalDue,
+                        provisional}; extension {days, reason} (行政许可法第四十二条)
     register            register {period, rows [{number, item, applicant, acceptedAt, due, state,
                         finishedAt (None while open)}]}
 
@@ -510,6 +512,7 @@ def example_context(kind: str = "acceptance_notice") -> dict[str, Any]:
         "acceptance_notice": "受", "correction_notice": "补", "return_notice": "退",
         "promise_notice": "承", "joint_notice": "联", "approval_decision": "准",
         "refusal_decision": "不准", "certificate": "证", "reply_notice": "答", "register": "登",
+        "extension_notice": "延",
     }.get(kind, "文")
     context: dict[str, Any] = {
         "center": center,
@@ -561,6 +564,9 @@ def example_context(kind: str = "acceptance_notice") -> dict[str, Any]:
         }
         if kind == "refusal_decision":
             context["basis"] = "《中华人民共和国食品安全法》第三十五条"
+    elif kind == "extension_notice":
+        context["extension"] = {"days": 10, "reason": "需征求卫生健康部门意见"}
+        context["case"].update(promisedDue=date(2026, 12, 17), legalDue=date(2027, 1, 8))
     elif kind == "joint_notice":
         context["case"].update(promisedDays=15, legalDays=45, promisedDue=date(2026, 12, 17),
                                legalDue=date(2027, 2, 5), provisional=True)
