@@ -235,7 +235,7 @@ async def issue_documents(ctx: TransitionContext, group: Sequence[Mapping[str, A
     statement once every context is built."""
     wanted = [(params["kind"], await _document_extra(ctx, **params)) for params in group]
     config = cache_for(ctx.govhall, ctx.actor.config_generation)
-    documents = await issue_case_documents(ctx.govhall, ctx.case, wanted, config=config)
+    documents = await issue_case_documents(ctx.govhall, ctx.case, wanted, config=config, params=ctx.params)
     for (kind, _), document in zip(wanted, documents):
         ctx.documents.append(document)
         ctx.changes.setdefault("documents", []).append({"kind": kind, "number": document.number})

@@ -63,6 +63,12 @@ def case_action_form(case: Any, item: Any, action: str) -> Mapping[str, Any] | N
 
 
 @hookimpl
+async def case_document_context(center: Any, case: Any, kind: str, params: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """先办理，后补齐: the acceptance notice names the secondary materials that follow."""
+    return await signing.document_context(case, kind, params)
+
+
+@hookimpl
 async def transition_effects(ctx: TransitionContext) -> None:
     """Sign the acceptance form's accepted and finished times; finish the project at its end item."""
     await signing.sign(ctx)

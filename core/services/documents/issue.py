@@ -392,10 +392,12 @@ async def case_context(
     extra: Mapping[str, Any] | None = None,
     *,
     config: ConfigCache | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The template context of ``kind`` for ``case`` (in-memory field values are used as they are).
 
-    ``extra`` is merged on top, then what the center's ``case_document_context`` hooks return.
+    ``extra`` is merged on top, then what the center's ``case_document_context`` hooks return
+    (given ``params``, the issuing transition's data).
     ``config``: the app's configuration cache valid for the request (departments and windows).
     """
     center: Center = await _loaded(case, "center", Center)
@@ -448,7 +450,7 @@ async def case_context(
     context.update(extra or {})
     hooks = govhall.hub.for_center(center)
     await flush_for(case, hooks.case_document_context)
-    for result in await acall(hooks.case_document_context, center=center, case=case, kind=kind):
+    for result in await acall(hooks.case_document_context, center=center, case=case, kind=kind, params=params or {}):
         if isinstance(result, Mapping):
             context.update(result)
     return context
@@ -490,17 +492,19 @@ async def issue_case_documents(
     wanted: Sequence[tuple[str, Mapping[str, Any] | None]],
     *,
     config: ConfigCache | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> list[Document]:
     """:func:`issue_case_document` for each ``(kind, extra)`` in turn, their numbers taken in one
     statement (:func:`core.plumbing.counters.next_values`) once every context is built: what one
-    transition issues together (an accept: two notices). Runs in the caller's transaction, or its own."""
+    transition issues together (an accept: two notices), ``params`` its data. Runs in the caller's
+    transaction, or its own."""
     if not isinstance(get_connection("default"), TransactionalDBClient):
         async with in_transaction():
-            return await issue_case_documents(govhall, case, wanted, config=config)
+            return await issue_case_documents(govhall, case, wanted, config=config, params=params)
     center = await _loaded(case, "center", Center)
     prepared = []
     for kind, extra in wanted:
-        context = await case_context(govhall, case, kind, extra, config=config)
+        context = await case_context(govhall, case, kind, extra, config=config, params=params)
         department = await deciding_department(case, config=config) if kind in DEPARTMENT_KINDS else None
         check_kind(govhall, kind)
         check_register_size(context)

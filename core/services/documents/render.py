@@ -23,7 +23,8 @@ or ISO strings; an aware ``datetime`` is shown in China time; ``?`` marks an opt
 
     per kind (only what its template prints is required):
     acceptance_notice   case.{number, itemName, applicantName, acceptedAt, promisedDue, legalDue,
-                        provisional, department, window}; materials? [{name, copies?}]
+                        provisional, department, window}; materials? [{name, copies?}];
+                        materialsToFollow? [name] (secondary materials accepted to follow later)
     correction_notice   case.{number, itemName, applicantName, acceptedAt, window};
                         missing [{name, reason}]
     return_notice       case.{number, itemName, applicantName, acceptedAt}; reason; remedy

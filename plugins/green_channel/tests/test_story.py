@@ -98,6 +98,11 @@ async def test_the_green_channel_story(drive):
     # the licence window accepts (the secondary material to follow), then the department approves
     licence = await drive.ok("clerk1", licence, "accept", data={"materialsToFollow": ["营业执照复印件"]})
     assert licence["kind"] == "urgent"
+    # its acceptance notice tells the applicant what is still to come, instead of 申请材料齐全
+    (notice,) = [d for d in licence["documents"] if d["kind"] == "acceptance_notice"]
+    text = "".join((await drive.pdf("app1", notice["url"])).split())
+    assert "申请材料主件齐全" in text and "下列次要材料准予后补，请尽快补齐：营业执照复印件。" in text
+    assert "申请材料齐全" not in text
     view = await drive.project("rev-scjg", project)
     step = view["steps"][0]
     assert step["acceptedAt"] == licence["acceptedAt"] and step["acceptedBy"] == "clerk1"
