@@ -65,3 +65,32 @@ async def test_refused_without_changing_anything(overdue):
     assert [e["code"] for e in (await drive.query("sup1", SUPERVISE, id="999999", k="urge", t=None))["superviseCase"]["errors"]] == ["not_found"]
     assert (await drive.query("sup1", EVENTS, id=case["id"]))["case"]["version"] == before
     assert await Notification.filter(channel="internal").count() == 0
+
+
+MESSAGES = "query($c: String!) { staffMessages(center: $c) { caseId caseNumber text } }"
+ANSWER = """mutation($id: ID!, $t: String!) { answerSupervision(id: $id, text: $t) {
+  __typename ... on SupervisionNotice { kind kindLabel recipients } ... on UserErrors { errors { path code message } } } }"""
+
+
+async def test_the_department_reads_a_supervision_among_its_messages_and_answers_it(overdue):
+    """督办 reaches the department as a message it can read (not only in the case's log), and the
+    department's answer (督办反馈) goes on the case and back to whoever pressed."""
+    drive, case = overdue
+    nothing = (await drive.query("rev-scjg", ANSWER, id=case["id"], t="已办理"))["answerSupervision"]
+    assert [(e["code"], e["message"]) for e in nothing["errors"]] == [("state", f"办件{case['number']}没有催办或督办，无需反馈")]
+    await drive.query("head1", SUPERVISE, id=case["id"], k="supervise", t="请于两个工作日内办结")
+    (message,) = (await drive.query("rev-scjg", MESSAGES, c="hall"))["staffMessages"]
+    assert message["caseId"] == case["id"] and message["caseNumber"] == case["number"]
+    assert message["text"].startswith(f"【督办】办件{case['number']}") and "请于两个工作日内办结" in message["text"]
+    assert (await drive.query("sup1", MESSAGES, c="hall"))["staffMessages"] == []  # only the recipients'
+    assert (await drive.refused("app1", MESSAGES, c="hall"))["extensions"]["code"] == "FORBIDDEN"
+
+    empty = (await drive.query("rev-scjg", ANSWER, id=case["id"], t=" "))["answerSupervision"]
+    assert [(e["code"], e["path"]) for e in empty["errors"]] == [("required", "/text")]
+    assert [e["code"] for e in (await drive.query("app1", ANSWER, id=case["id"], t="好"))["answerSupervision"]["errors"]] == ["forbidden"]
+    answered = (await drive.query("rev-scjg", ANSWER, id=case["id"], t="已现场核查，明日作出决定"))["answerSupervision"]
+    assert answered["kind"] == "supervision_reply" and answered["kindLabel"] == "督办反馈" and answered["recipients"] == ["head1"]
+    (back,) = (await drive.query("head1", MESSAGES, c="hall"))["staffMessages"]
+    assert back["text"].startswith(f"【督办反馈】办件{case['number']}") and "已现场核查，明日作出决定" in back["text"]
+    last = (await drive.query("sup1", EVENTS, id=case["id"]))["case"]["events"][-1]
+    assert last["action"] == "supervision_reply" and last["comment"] == "已现场核查，明日作出决定"

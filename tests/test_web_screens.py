@@ -595,6 +595,20 @@ def test_supervisor_presses_a_late_case_and_exports(web_server: str, browser_pag
     supervised = page.locator(".timeline .event-supervise")
     expect(supervised.locator("strong")).to_have_text("督办")
     expect(supervised).to_contain_text("已通知 陈敏")
+    # the market regulator's reviewer reads it among their messages and answers on the case (督办反馈)
+    logout(page)
+    login(page, base, "lz-scjg")
+    page.goto(f"{base}/web/#/work/lianzhou")
+    message = page.locator("#messages-table tr", has_text="请于两个工作日内办结并说明超期原因")
+    expect(message).to_contain_text(f"【督办】办件{case['number']}")
+    message.locator(f"a:has-text('{case['number']}')").click()
+    page.click("#answer-supervision")
+    expect(page.locator("#supervision-answer .field-error")).to_contain_text("请填写办理情况")
+    page.fill("#answer-text", "已现场核查，明日作出决定")
+    page.click("#answer-supervision")
+    expect(page.locator(".banner-success")).to_contain_text("已反馈")
+    expect(page.locator(".timeline .event-supervision_reply")).to_contain_text("已现场核查，明日作出决定")
+    expect(page.locator(".timeline .event-supervision_reply strong")).to_have_text("督办反馈")
 
 
 

@@ -667,4 +667,4 @@ class Notification(Model):
 
     class Meta:
         table = "notification"
-        indexes = (("case_id",),)
+        indexes = (("case_id",), ("recipient", "center_id"))

@@ -6,7 +6,7 @@ import { center as getCenter, existing } from "../store.js";
 import { renderForm, renderValue, mergePatch } from "../form.js";
 import { caseMaterialsSection, counterReceipt } from "../materials.js";
 import { handoverSection, checklistSchema } from "./handovers.js";
-import { documentStatus, watchDocument, mutate, ERRORS, DOCUMENT } from "./kit.js";
+import { documentStatus, watchDocument, mutate, reload, ERRORS, DOCUMENT } from "./kit.js";
 
 const CASE_WANTED = [
   "id", "number", "state", "stateLabel", "kind", "kindLabel", "urgent", "channel", "data", "version",
@@ -27,7 +27,7 @@ const ACTION_LABELS = {
   request_survey: "现场勘查", finish_survey: "勘查完毕", report_up: "上报上级机关", record_answer: "登记上级答复",
   extend: "延期", mark_urgent: "列为急办件", deliver: "出件登记", withdraw: "撤回申请", rate: "评价",
   sweep: "期限预警", alert: "期限预警", handover: "流转交接", receive_handover: "签收交接", attach_materials: "补充材料",
-  urge: "催办", supervise: "督办", deadline_recomputed: "期限重新计算", document_retry: "重新生成文书", hand_over: "工作移交（AB岗）",
+  urge: "催办", supervise: "督办", supervision_reply: "督办反馈", deadline_recomputed: "期限重新计算", document_retry: "重新生成文书", hand_over: "工作移交（AB岗）",
   claim: "认领办件", green_channel: "纳入绿色通道", hand_over_gift_pack: "领取开办大礼包",
 };
 const STATE_LABELS = Object.fromEntries(STANDARD_STATES);
@@ -229,7 +229,7 @@ export async function caseView({ page, params, user, isCurrent }) {
         h("p", { class: "meta" },
           h("span", { class: `badge state state-${c.state}`, id: "case-state" }, c.stateLabel || STATE_LABELS[c.state] || c.state),
           h("span", { class: "badge kind", id: "case-kind" }, c.kindLabel || KIND_LABELS[c.kind] || c.kind),
-          c.urgent ? h("span", { class: "badge urgent" }, "急办件") : null,
+          c.urgent && c.kind !== "urgent" ? h("span", { class: "badge urgent" }, "急办件") : null, // the kind says it already
           staffHere ? alertBadge(c.alert) : null, // 黄牌/红牌: internal supervision, never the applicant's
         ),
       ),
@@ -271,6 +271,9 @@ export async function caseView({ page, params, user, isCurrent }) {
   // hand-overs between the front desk, the back office and the pickup window (one-window centers)
   const handovers = await handoverSection(c, { staff: staffHere, item, departments: deptNames });
   if (handovers) mainCol.append(handovers);
+
+  // 督办反馈: staff answer a 催办 or 督办 on the case with how it stands
+  if (staffHere && (c.events || []).some((e) => e.action === "urge" || e.action === "supervise")) mainCol.append(answerPanel(c));
 
   // rating (the applicant, once the case is completed)
   if (c.completedAt && !staffHere && c.rating !== undefined) mainCol.append(ratingPanel(c));
@@ -582,6 +585,20 @@ function actionPanel(c, actions, item, { staff }) {
 }
 
 // --------------------------------------------------------------------------- complaint
+
+function answerPanel(c) {
+  const text = h("textarea", { name: "text", id: "answer-text", rows: 2, maxlength: 500, placeholder: "办理进展、超期原因及预计办结时间" });
+  const go = h("button", { type: "button", class: "btn btn-primary", id: "answer-supervision" }, "提交反馈");
+  const box = h("div", { class: "field", dataset: { path: "/text" } }, text, h("div", { class: "field-error", role: "alert", hidden: true }));
+  const panel = section("督办反馈", h("p", { class: "muted" }, "本办件有催办或督办：说明办理情况，记入办理过程并通知催办（督办）人。"), box, h("div", { class: "form-actions" }, go));
+  panel.id = "supervision-answer";
+  go.addEventListener("click", async () => {
+    const done = await mutate(`mutation($id: ID!, $t: String!) { answerSupervision(id: $id, text: $t) { ${ERRORS} ... on SupervisionNotice { recipients } } }`,
+      { id: c.id, t: text.value.trim() }, "answerSupervision", panel);
+    if (done) reload(`已反馈，已通知 ${done.recipients.join("、") || "催办人"}`);
+  });
+  return panel;
+}
 
 function complaintPanel(c, centerCode) {
   const text = h("textarea", { id: "complaint-text", rows: 3, maxlength: 2000, placeholder: "请写明不满意的经过：哪个窗口、哪位工作人员、什么时间、什么事" });

@@ -72,6 +72,8 @@ export async function workView({ page, params, query, user, isCurrent }) {
   // 待签收: what was handed to the reviewer's department (or to the pickup window), one_window centers
   const signQueue = (c.plugins || []).includes("one_window") && hasRole(user, ["reviewer", "pickup"], c.code) && !hasRole(user, ["supervisor", "head"], c.code);
   const signBox = signQueue ? h("section", { class: "card", id: "to-sign" }) : null;
+  // 催办、督办 sent to this person (and the answers to their own): read here, answered on the case
+  const messageBox = h("section", { class: "card", id: "staff-messages", hidden: true });
   const link = (params2) => `#/work/${seg(c.code)}?${new URLSearchParams(params2).toString()}`;
   const counts = new Map();
   const shortcuts = h("p", { class: "shortcuts", id: "queues" },
@@ -93,7 +95,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
     if (location.hash === target) window.dispatchEvent(new HashChangeEvent("hashchange"));
     else location.hash = target;
   } });
-  page.append(h("div", { class: "page-head" }, h("h1", null, "工作台"), h("span", { class: "muted" }, c.name), arrivals), shortcuts, ...(signBox ? [signBox] : []), filters, body);
+  page.append(h("div", { class: "page-head" }, h("h1", null, "工作台"), h("span", { class: "muted" }, c.name), arrivals), shortcuts, messageBox, ...(signBox ? [signBox] : []), filters, body);
 
   const deptNames = new Map(c.departments.map((d) => [d.code, d.name]));
   const rows = [];
@@ -105,7 +107,8 @@ export async function workView({ page, params, query, user, isCurrent }) {
         cases(center: $c, state: $s, kind: $k, alert: $al, department: $d, mine: $m, first: 30, after: $a, search: $q) {
           edges { node { ${CASE_ROW} } } pageInfo { hasNextPage endCursor } }
         ${after ? "" : QUEUE_COUNTS}
-        ${!after && signQueue ? `toSign: pendingHandovers(center: $c) { id caseId caseNumber stageLabel fromUser toDepartmentName toPickup materials handedAt }` : ""} }`,
+        ${!after && signQueue ? `toSign: pendingHandovers(center: $c) { id caseId caseNumber stageLabel fromUser toDepartmentName toPickup materials handedAt }` : ""}
+        ${after ? "" : "messages: staffMessages(center: $c, first: 10) { id caseId caseNumber text at }"} }`,
       {
         c: c.code, s: f.state.el.value || null, k: f.kind.el.value || null, al: f.alert.el.value || null,
         d: f.department.el.value || null, m: mine.checked, a: after, q: search.value.trim() || null,
@@ -114,6 +117,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
     if (!isCurrent()) return;
     if (!after) showCounts(data, true);
     if (!after && signBox) showToSign(data.toSign);
+    if (!after) showMessages(data.messages);
     rows.push(...data.cases.edges.map((e) => e.node));
     after = data.cases.pageInfo.endCursor;
     more.hidden = !data.cases.pageInfo.hasNextPage;
@@ -124,6 +128,17 @@ export async function workView({ page, params, query, user, isCurrent }) {
     );
   }
   more.addEventListener("click", () => load());
+
+  function showMessages(rows) {
+    messageBox.hidden = !rows.length;
+    messageBox.replaceChildren(h("h2", null, "站内消息（催办、督办）"),
+      table([
+        ["时间", (m) => fmt.datetime(m.at)],
+        ["办件", (m) => (m.caseId ? h("a", { href: `#/case/${seg(c.code)}/${seg(m.caseId)}` }, m.caseNumber) : "—")],
+        ["内容", (m) => m.text],
+      ], rows, { id: "messages-table" }),
+      h("p", { class: "muted" }, "在办件页面的“督办反馈”中说明办理情况，催办、督办人会收到反馈。"));
+  }
 
   function showToSign(rows) {
     signBox.replaceChildren(h("h2", null, "待签收 ", h("span", { class: "badge", id: "to-sign-count" }, String(rows.length))),
