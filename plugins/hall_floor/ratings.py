@@ -18,6 +18,7 @@ from core.api import (
     Actor,
     Case,
     NotFound,
+    Rating,
     User,
     UserError,
     UserErrorsException,
@@ -69,7 +70,9 @@ async def rate_on_site(
         errors.append(UserError("reason", f"请选择不满意的原因：{'、'.join(BAD_REASONS)}", "/reason"))
     if case is not None and case.completed_at is None:
         errors.append(UserError("not_completed", "办件办结后才能评价", "/case"))
-    if case is not None and await OnSiteRating.exists(case_id=case.id) or ticket is not None and await OnSiteRating.exists(ticket_id=ticket.id):
+    # a case has one rating: on site, or its applicant's online one (then the tablet has nothing to ask)
+    if (case is not None and (await OnSiteRating.exists(case_id=case.id) or await Rating.exists(case_id=case.id))
+            or ticket is not None and await OnSiteRating.exists(ticket_id=ticket.id)):
         errors.append(DUPLICATE)
     if errors:
         raise UserErrorsException(errors)

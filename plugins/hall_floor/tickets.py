@@ -16,8 +16,8 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from core.api import (
-    CENTER_TZ, Actor, Case, Center, Forbidden, NotFound, UserError, UserErrorsException, is_valid_mobile, local_today, next_value,
-    now, parse_period, send_sms,
+    CENTER_TZ, Actor, Case, Center, Forbidden, NotFound, Rating, UserError, UserErrorsException, is_valid_mobile, local_today,
+    next_value, now, parse_period, send_sms,
 )
 
 from .booking_codes import booking_by_code
@@ -247,7 +247,8 @@ class WindowView:
     waiting: list[Ticket]
     """Today's waiting line of its queues, in calling order."""
     last_done: Ticket | None
-    """The last ticket it finished today that is not rated yet (what its rating tablet asks about)."""
+    """The last ticket it finished today that can still be rated (what its rating tablet asks about): not
+    rated on site, and not finished with a case its applicant already rated (online)."""
     leftover: list[Ticket]
     """Numbers it left called on an earlier day (the oldest :data:`LEFTOVER_SHOWN`): expired, never current
     again; only 办结 or 过号 close them."""
@@ -265,7 +266,8 @@ async def window_view(actor: Actor, center_code: str, window_code: str) -> Windo
     current = await called.filter(day=today).order_by("-id")
     leftover = await called.filter(day__lt=today).order_by("day", "id").limit(LEFTOVER_SHOWN)
     last = await Ticket.filter(center=center, day=today, window_code=window_code, status="done").order_by("-finished_at", "-id").first()
-    if last is not None and await OnSiteRating.exists(ticket_id=last.id):
+    if last is not None and (await OnSiteRating.exists(ticket_id=last.id)
+                             or last.case_id is not None and await Rating.exists(case_id=last.case_id)):  # type: ignore[attr-defined]
         last = None
     codes = [q.code for q in served]
     skipped = await Ticket.filter(center=center, day=today, queue__in=codes, status="skipped").order_by("-last_call_at", "-id")

@@ -1,7 +1,7 @@
 // 大厅现场服务 (hall_floor): the kiosk (取号), the hall display (叫号显示屏), the window (叫号, 重呼, 过号,
 // 办结, 现场申请人登记), the rating tablet (评价器), the supervisor (整改, 回访, 等候统计, and 值班表
 // in roster.js) and the applicant's page (预约 on the duty roster, 认领窗口代办的办件). Shown only in centers with the plugin.
-import { gql, hasQuery } from "../graphql.js";
+import { gql, hasQuery, userErrorsOf } from "../graphql.js";
 import { h, note, fmt, todayISO } from "../ui.js";
 import { centers } from "../store.js";
 import { pickCenter, mutate, ERRORS, table, input, values, tabs, seg, dateRange, showBanner } from "./kit.js";
@@ -344,17 +344,38 @@ export async function tabletView({ page, params, query, user, isCurrent }) {
   let target = query.get("case") ? { case: query.get("case"), label: `办件 ${query.get("case")}` } : null;
   let done = null;
 
+  let sending = false; // a double tap rates once
+  const failed = (message) => {
+    body.querySelectorAll(".tablet-error").forEach((el) => el.remove());
+    const shown = note(message, "error");
+    shown.classList.add("tablet-error");
+    body.prepend(shown);
+  };
   async function rate(level, reason = null) {
-    const data = await mutate(`mutation($c: String!, $w: String!, $l: Int!, $k: ID, $t: ID, $r: String) {
-        rateOnSite(center: $c, window: $w, level: $l, case: $k, ticket: $t, reason: $r) {
-          ${ERRORS} ... on OnSiteRating { id channel level levelLabel caseNumber ticketNumber } } }`,
-      { c: c.code, w: picker.value, l: level, k: target.case || null, t: target.ticket || null, r: reason }, "rateOnSite", body);
-    if (data) {
-      done = target.ticket || target.case;
-      target = null;
-      body.replaceChildren(h("p", { class: "tablet-thanks note note-success" }, `感谢您的评价：${data.levelLabel}`));
-      subject.replaceChildren();
+    if (sending || !target) return;
+    sending = true;
+    let res;
+    try {
+      res = await gql(`mutation($c: String!, $w: String!, $l: Int!, $k: ID, $t: ID, $r: String) {
+          rateOnSite(center: $c, window: $w, level: $l, case: $k, ticket: $t, reason: $r) {
+            ${ERRORS} ... on OnSiteRating { id channel level levelLabel caseNumber ticketNumber } } }`,
+        { c: c.code, w: picker.value, l: level, k: target.case || null, t: target.ticket || null, r: reason });
+    } catch (error) {
+      failed(`评价未提交：${error.message}`);
+      return;
+    } finally {
+      sending = false;
     }
+    const errors = userErrorsOf(res.rateOnSite);
+    if (errors && !errors.some((e) => e.code === "duplicate")) {
+      // the applicant at the tablet reads the words only (no field names)
+      failed(errors.map((e) => e.message).join("；"));
+      return;
+    }
+    done = target.ticket || target.case;
+    target = null;
+    body.replaceChildren(h("p", { class: "tablet-thanks note note-success" }, errors ? "本次服务已评价过，感谢您的支持" : `感谢您的评价：${res.rateOnSite.levelLabel}`));
+    subject.replaceChildren();
   }
   function ask() {
     subject.replaceChildren(h("h2", null, `请为本次服务评价（${target.label}）`));
@@ -370,12 +391,18 @@ export async function tabletView({ page, params, query, user, isCurrent }) {
   if (target) ask();
   else body.replaceChildren(note("等待窗口办结…"));
   poll(isCurrent, async () => {
-    if (target) return;
+    if (target && target.case) return; // a case given in the address stays until it is rated
     const { hallWindowQueue: q } = await gql(`query($c: String!, $w: String!) { hallWindowQueue(center: $c, window: $w) { lastDone { ${TICKET} } } }`,
       { c: c.code, w: picker.value });
-    if (q.lastDone && q.lastDone.id !== done) {
-      target = { ticket: q.lastDone.id, label: `排队号 ${q.lastDone.number}` };
+    const last = q.lastDone;
+    // the window finished the next visitor while nobody rated the last one: ask about the newest
+    if (last && last.id !== done && (!target || target.ticket !== last.id)) {
+      target = { ticket: last.id, label: `排队号 ${last.number}` };
       ask();
+    } else if (!last && target) { // rated meanwhile, or nothing left to rate
+      target = null;
+      subject.replaceChildren();
+      body.replaceChildren(note("等待窗口办结…"));
     }
   }, 2000);
 }

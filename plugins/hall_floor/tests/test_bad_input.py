@@ -71,6 +71,15 @@ async def test_a_case_rated_online_is_not_rated_again_on_site(drive):
     assert rated["rateCase"]["__typename"] != "UserErrors", rated
     again = await drive.run("clerk1", RATE, c="hall", w="A01", l=1, k=quick["id"], r="服务态度不好")
     assert codes(again) == ["duplicate"]
+    # the window finishes its ticket with that case: the tablet has nothing to ask (it used to ask, and
+    # every tap answered "该办件已评价过 /id" while the tablet stayed on that number)
+    ticket = await drive.run(None, TAKE, c="hall", q="A")
+    await drive.run("clerk1", CALL_NEXT, c="hall", w="A01")
+    assert (await drive.run("clerk1", FINISH, c="hall", w="A01", t=ticket["id"], k=quick["id"]))["status"] == "done"
+    window = await drive.run("clerk1", "query { hallWindowQueue(center: \"hall\", window: \"A01\") { lastDone { id } } }")
+    assert window["lastDone"] is None
+    tapped = await drive.run("clerk1", RATE, c="hall", w="A01", l=4, t=ticket["id"])
+    assert codes(tapped) == ["duplicate"] and tapped["errors"][0]["path"] == "/case"
     assert await OnSiteRating.all().count() == 0 and await Rectification.all().count() == 0
     assert (await Rating.get(case_id=int(quick["id"]))).level == 5
 

@@ -342,3 +342,36 @@ def test_the_window_files_for_a_walk_in_by_the_items_name(web_server: str, brows
     walk_in.locator(".walk-in-result button:has-text('代为申报')").click()
     expect(page).to_have_url(re.compile(r"#/hall/lianzhou/item/scjg-gssldj/apply\?for="))
     expect(page.locator("form.apply-form")).to_be_visible()
+
+
+def test_the_tablet_follows_the_windows_latest_visitor_and_skips_a_case_rated_online(web_server: str, browser_page: Any, api: Api) -> None:
+    """The tablet asks about the window's latest finished number, also when the visitor before left without
+    tapping; a number finished with a case its applicant already rated online is not asked about (every tap
+    used to answer "该办件已评价过 /id" while the tablet stayed on that number for good)."""
+    from playwright.sync_api import expect
+
+    def served(case_id: str | None = None) -> str:
+        ticket = api("lz-clerk", 'mutation { takeTicket(center: "lianzhou", queue: "A") { ... on HallTicket { id number } } }')["takeTicket"]
+        api("lz-clerk", 'mutation($t: ID!) { callTicket(center: "lianzhou", window: "ZH01", ticket: $t) { __typename } }', t=ticket["id"])
+        done = api("lz-clerk", 'mutation($t: ID!, $k: ID) { finishTicket(center: "lianzhou", window: "ZH01", ticket: $t, case: $k) { __typename } }',
+                   t=ticket["id"], k=case_id)
+        assert done["finishTicket"]["__typename"] == "HallTicket", done
+        return ticket["number"]
+
+    tablet = browser_page
+    login(tablet, web_server, "lz-clerk")
+    tablet.goto(f"{web_server}/web/#/floor/tablet/lianzhou?window=ZH01")
+    first = served()
+    expect(tablet.locator(".tablet-subject")).to_contain_text(first, timeout=10_000)
+    second = served()  # the first visitor left without tapping
+    expect(tablet.locator(".tablet-subject")).to_contain_text(second, timeout=10_000)
+    tablet.click(".tablet-levels button[data-level='4']")
+    expect(tablet.locator(".tablet-thanks")).to_contain_text("满意")
+
+    case = api.approved("连州市网上已评价示例有限公司")
+    rated = api("zhangsan", 'mutation($id: ID!) { rateCase(id: $id, level: 5) { __typename } }', id=case["id"])
+    assert rated["rateCase"]["__typename"] != "UserErrors", rated
+    third = served(case["id"])
+    tablet.wait_for_timeout(4500)  # two polls
+    expect(tablet.locator(".tablet-subject")).not_to_contain_text(third)
+    expect(tablet.locator(".tablet-body")).not_to_contain_text("/id")
