@@ -60,7 +60,8 @@ export async function kioskView({ page, params, user }) {
   const c = await publicCenter(page, params[0], "取号");
   if (!c) return;
   page.classList.add("floor-screen", "floor-kiosk");
-  const mobile = h("input", { type: "tel", id: "kiosk-mobile", placeholder: "手机号码（选填，快到时短信提醒）", autocomplete: "off" });
+  const mobile = h("input", { type: "tel", id: "kiosk-mobile", name: "mobile", inputmode: "numeric", maxlength: 11,
+    placeholder: "选填", autocomplete: "off" });
   const result = h("div", { class: "kiosk-result", "aria-live": "polite" });
   const buttons = h("div", { class: "kiosk-queues" });
   const mine = h("div", { class: "kiosk-bookings" });
@@ -72,19 +73,37 @@ export async function kioskView({ page, params, user }) {
     h("p", { class: "muted" }, "已在网上预约今天的时段：输入预约码取号，预约时段开始后优先叫号。"),
     h("div", { class: "field", dataset: { path: "/bookingCode" } }, code, " ",
       h("button", { type: "submit", class: "btn btn-primary btn-large" }, "凭预约码取号")));
-  page.append(h("h1", null, `${c.name} · 取号`), buttons, h("p", null, mobile), byCode, mine, result);
+  // the mobile comes before the buttons (it is read when one is tapped), and every refusal of either way
+  // of taking a number shows in one place, beside its field, in words only
+  const phone = h("div", { class: "field kiosk-phone", dataset: { path: "/mobile" } },
+    h("label", { for: "kiosk-mobile" }, "手机号码（选填，快到时短信提醒，请先填写再取号）"), mobile);
+  const kiosk = h("div", { class: "kiosk" }, h("h1", null, `${c.name} · 取号`), phone, buttons, byCode, mine, result);
+  page.append(kiosk);
 
   function slip(data) {
     result.replaceChildren(h("div", { class: "ticket-slip" }, h("p", null, "您的排队号"),
       h("p", { class: "ticket-number" }, data.number),
       h("p", null, data.appointment ? "预约号：预约时段开始后优先叫号" : "请留意大厅显示屏叫号")));
     mobile.value = "";
+    result.scrollIntoView({ block: "center" }); // on a phone the slip is below the buttons
+  }
+
+  let sending = false; // one ticket per tap, also for a double tap
+  async function send(query, variables) {
+    if (sending) return null;
+    sending = true;
+    result.replaceChildren();
+    try {
+      return await mutate(query, variables, "takeTicket", kiosk);
+    } finally {
+      sending = false;
+    }
   }
 
   async function take(queue, booking = null) {
-    const data = await mutate(`mutation($c: String!, $q: String!, $m: String, $b: ID) {
+    const data = await send(`mutation($c: String!, $q: String!, $m: String, $b: ID) {
         takeTicket(center: $c, queue: $q, mobile: $m, booking: $b) { ${ERRORS} ... on HallTicket { ${TICKET} } } }`,
-      { c: c.code, q: queue, m: mobile.value.trim() || null, b: booking }, "takeTicket", result);
+      { c: c.code, q: queue, m: mobile.value.trim() || null, b: booking });
     if (data) {
       slip(data);
       await show();
@@ -93,10 +112,9 @@ export async function kioskView({ page, params, user }) {
 
   byCode.addEventListener("submit", async (e) => {
     e.preventDefault();
-    result.replaceChildren();
-    const data = await mutate(`mutation($c: String!, $x: String!, $m: String) {
+    const data = await send(`mutation($c: String!, $x: String!, $m: String) {
         takeTicket(center: $c, bookingCode: $x, mobile: $m) { ${ERRORS} ... on HallTicket { ${TICKET} } } }`,
-      { c: c.code, x: code.value.trim(), m: mobile.value.trim() || null }, "takeTicket", byCode);
+      { c: c.code, x: code.value.trim(), m: mobile.value.trim() || null });
     if (data) {
       code.value = "";
       slip(data);
