@@ -225,7 +225,9 @@ export async function windowView({ page, params, query, user, isCurrent }) {
     return;
   }
   const w = picker.value;
-  const status = h("div", { class: "window-status", "aria-live": "polite" });
+  // refusals show where the clerk looks, in words: about the ticket in the status line, "no one waiting"
+  // under 叫下一位, a case number beside its box (data-path of each)
+  const status = h("div", { class: "window-status", "aria-live": "polite", dataset: { path: "/ticket" } });
   const current = h("div", { class: "window-current" });
   const line = h("div", { class: "window-line" });
   const act = async (field, ticket = null, caseId = null) => {
@@ -242,16 +244,18 @@ export async function windowView({ page, params, query, user, isCurrent }) {
       args.push("case: $k");
       vars.k = caseId;
     }
+    status.replaceChildren();
     const data = await mutate(`mutation(${defs.join(", ")}) { ${field}(${args.join(", ")}) { ${ERRORS} ... on HallTicket { ${TICKET} } } }`,
-      vars, field, status);
-    if (data) status.replaceChildren(note(`${data.number}：${data.statusLabel}`, "success"));
+      vars, field, desk);
+    if (data) status.replaceChildren(note(`${data.number}：${field === "recallTicket" ? `已重呼（第${data.calls}次叫号）` : data.statusLabel}`, "success"));
     await show();
   };
   const callNext = h("button", { type: "button", class: "btn btn-primary btn-large", id: "call-next", onclick: () => act("callNextTicket") }, "叫下一位");
   const leftover = h("div", { class: "window-leftover" });
   const skippedLine = h("div", { class: "window-skipped" });
-  page.append(h("div", { class: "form-actions" }, callNext), status, h("h2", null, "正在办理"), current, leftover, h("h2", null, "等候队列"), line,
-    skippedLine, walkInPanel(c));
+  const desk = h("div", { class: "window-desk" }, h("div", { class: "form-actions field", dataset: { path: "/window" } }, callNext), status,
+    h("h2", null, "正在办理"), current, leftover, h("h2", null, "等候队列"), line, skippedLine);
+  page.append(desk, walkInPanel(c));
 
   async function show() {
     const { hallWindowQueue: q } = await gql(`query($c: String!, $w: String!) { hallWindowQueue(center: $c, window: $w) {
@@ -273,7 +277,7 @@ export async function windowView({ page, params, query, user, isCurrent }) {
         return h("span", null,
           h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "recall" }, onclick: () => act("recallTicket", t) }, "重呼"), " ",
           h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "skip" }, onclick: () => act("skipTicket", t) }, "过号"), " ",
-          caseId, h("button", { type: "button", class: "btn btn-primary", dataset: { action: "finish" }, onclick: () => act("finishTicket", t, caseId.value.trim() || null) }, "办结"));
+          h("span", { class: "field case-field", dataset: { path: "/case" } }, caseId), h("button", { type: "button", class: "btn btn-primary", dataset: { action: "finish" }, onclick: () => act("finishTicket", t, caseId.value.trim() || null) }, "办结"));
       }],
     ], q.current) : note("没有正在办理的号。"));
     leftover.replaceChildren(...(q.leftover.length ? [

@@ -329,6 +329,17 @@ def test_a_skipped_number_stays_on_the_window_and_is_called_again(web_server: st
     expect(page.locator(".window-status")).to_contain_text(f"{number}：已叫号")
     expect(row).to_have_count(1)
     expect(skipped).not_to_contain_text(number)
+    row.locator("button[data-action=recall]").click()
+    expect(page.locator(".window-status")).to_contain_text(f"{number}：已重呼（第3次叫号）")
+    # a mistyped case number: said beside its box in words (it read "…请核对办件编号 /case" above the list)
+    row.locator(".case-field input").fill("LZ-20261129-99")
+    row.locator("button[data-action=finish]").click()
+    expect(row.locator(".case-field .field-error")).to_contain_text("请核对办件编号")
+    expect(page.locator(".window-desk")).not_to_contain_text("/case")
+    expect(page.locator(".window-status")).not_to_contain_text("已重呼")  # the last success is not left under a refusal
+    row.locator(".case-field input").fill("")
+    row.locator("button[data-action=finish]").click()
+    expect(page.locator(".window-status")).to_contain_text(f"{number}：已办结")
 
 
 def test_the_window_files_for_a_walk_in_by_the_items_name(web_server: str, browser_page: Any) -> None:
