@@ -140,6 +140,29 @@ async def test_the_time_limit_is_the_centers_setting(drive, govhall):
                                                    "assessment": {"gradeShares": {"优秀": 0.15}}}), installed)
     filed = await ok(drive, "sup1", FILE, "fileComplaint", c="hall", channel="oral", text="排队时间过长")
     assert filed["dueOn"] == "2025-03-06" and not filed["writtenReply"]  # 3 working days after Monday 3 March
+    assert filed["steps"][0]["text"] == "当面投诉，答复期限2025年3月6日"  # as dates are written, not 2025-03-06
+
+
+async def test_the_person_complained_against_is_found_by_the_name_the_complainant_knows(drive):
+    """The complainant knows the name on the window's badge, not an account: 陈敏 finds the one staff
+    member called so (its display name, or the name before its post in brackets); two of one name are
+    named with their accounts; an applicant's name is nobody on the staff."""
+    clerk = await make_user("hall-chenmin", drive.hall.center, "clerk")
+    clerk.display_name = "陈敏（综合窗口）"
+    await clerk.save()
+    filed = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="oral", staff=" 陈敏 ", text="态度生硬")
+    assert (filed["staff"], filed["staffName"]) == ("hall-chenmin", "陈敏（综合窗口）")
+    twin = await make_user("hall-chenmin2", drive.hall.center, "pickup")
+    twin.display_name = "陈敏"
+    await twin.save()
+    both = (await drive.query("clerk1", FILE, c="hall", channel="oral", staff="陈敏", text="态度生硬"))["fileComplaint"]
+    assert codes(both) == ["ambiguous_staff"]
+    assert "陈敏（综合窗口）：hall-chenmin" in both["errors"][0]["message"] and "陈敏：hall-chenmin2" in both["errors"][0]["message"]
+    applicant = await make_user("hall-app-chen", drive.hall.center, "applicant")
+    applicant.display_name = "陈小敏"
+    await applicant.save()
+    for nobody in ("陈小敏", "陈"):
+        assert codes((await drive.query("clerk1", FILE, c="hall", channel="oral", staff=nobody, text="x"))["fileComplaint"]) == ["unknown_staff"]
 
 
 async def test_first_verified_complaint_is_announced_the_second_flags_removal(drive):

@@ -29,6 +29,7 @@ from core.services.accounts import Actor
 from core.services.cases import is_owner, load_visible_case
 from core.services.centers import get_center
 from core.services import clock
+from core.services.documents.kinds import cn_date
 from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException, one_of
 from core.services.outbox import events as outbox_events
 from core.services.parties import account_name
@@ -214,7 +215,7 @@ async def file_complaint(actor: Actor, center_code: str, given: ComplaintInput) 
             center_id=center.id, case=case, channel=channel, text=text, complainant=complainant, received_by=user,
             due_on=due, **targets,
         )
-        await _step(row, actor, "filed", f"{CHANNELS[channel]}投诉，答复期限{due.isoformat() if due else ''}")
+        await _step(row, actor, "filed", f"{CHANNELS[channel]}投诉，答复期限{cn_date(due)}")
         await outbox_events.publish("complaint.filed", center=center, payload=event_payload(row, case),
                                     subject=case.number if case else "")
     return await load_complaint(row.id)
