@@ -50,8 +50,9 @@ function poll(isCurrent, tick, ms = POLL_MS) {
   run();
 }
 
+/** Seconds as minutes to a tenth (0.7分钟, 12分钟): the figures and the chart's bars read the same. */
 function minutes(seconds) {
-  return seconds == null ? "—" : `${Math.round(seconds / 60)}分钟`;
+  return seconds == null ? "—" : `${Math.round(seconds / 6) / 10}分钟`;
 }
 
 // --- 取号机 ----------------------------------------------------------------------------------------
@@ -439,7 +440,7 @@ export async function supervisorView({ page, params, query, user }) {
   const base = `#/floor/supervisor/${seg(c.code)}?tab=`;
   page.append(tabs([["rectify", "差评整改", `${base}rectify`], ["stats", "等候统计", `${base}stats`], ["rating", "办件现场评价", `${base}rating`],
     ["roster", "值班表", `${base}roster`]], tab));
-  if (tab === "stats") return statsTab(page, c);
+  if (tab === "stats") return statsTab(page, c, query);
   if (tab === "roster") return rosterTab(page, c);
   if (tab === "rating") return ratingTab(page, c);
   const list = h("div", { class: "rectifications" });
@@ -475,20 +476,37 @@ export async function supervisorView({ page, params, query, user }) {
   await show();
 }
 
-async function statsTab(page, c) {
+async function statsTab(page, c, query) {
   const out = h("div", { class: "wait-stats" });
   const range = dateRange(() => show());
-  page.append(range.element || range, out);
+  // the hall manager's end of day: today's figures first (本月… a tap away); the period stays in the
+  // address, so a reload shows the same figures
+  const today = h("button", { type: "button", class: "btn btn-secondary", dataset: { preset: "today" },
+    onclick: () => { range.from.value = todayISO(); range.to.value = todayISO(); show(); } }, "今天");
+  range.element.querySelector(".preset-buttons").prepend(today);
+  range.from.value = query.get("from") || todayISO();
+  range.to.value = query.get("to") || range.from.value;
+  page.append(range.element, out);
+  const windowName = (code) => ((c.windows || []).find((w) => w.code === code) || {}).name || "";
   async function show() {
-    const from = page.querySelector("#range-from").value;
-    const to = page.querySelector("#range-to").value;
-    const { hallWaitStats: s } = await gql(`query($c: String!, $f: Date!, $t: Date!) { hallWaitStats(center: $c, from: $f, to: $t) {
-        tickets called averageWait longestWait windows { window served averageWait longestWait averageService } } }`, { c: c.code, f: from, t: to });
-    const { hallRatingFigures: figures } = await gql(`query($c: String!, $f: Date!, $t: Date!) { hallRatingFigures(center: $c, from: $f, to: $t) {
-        kind subject ratings average bad } }`, { c: c.code, f: from, t: to });
+    const from = range.from.value;
+    const to = range.to.value;
+    const hash = `#/floor/supervisor/${seg(c.code)}?tab=stats&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+    if (location.hash !== hash) history.replaceState(history.state, "", hash);
+    let s;
+    let figures;
+    try {
+      ({ hallWaitStats: s } = await gql(`query($c: String!, $f: Date!, $t: Date!) { hallWaitStats(center: $c, from: $f, to: $t) {
+          tickets called averageWait longestWait windows { window served averageWait longestWait averageService } } }`, { c: c.code, f: from, t: to }));
+      ({ hallRatingFigures: figures } = await gql(`query($c: String!, $f: Date!, $t: Date!) { hallRatingFigures(center: $c, from: $f, to: $t) {
+          kind subject ratings average bad } }`, { c: c.code, f: from, t: to }));
+    } catch (error) {
+      out.replaceChildren(note(error.message, "error"));
+      return;
+    }
     out.replaceChildren(h("p", null, `取号 ${s.tickets} 个，已叫号 ${s.called} 个；平均等候 ${minutes(s.averageWait)}，最长等候 ${minutes(s.longestWait)}`),
       waitChart(s.windows),
-      table([["窗口", (w) => w.window], ["叫号数", (w) => w.served], ["平均等候", (w) => minutes(w.averageWait)],
+      table([["窗口", (w) => `${w.window} ${windowName(w.window)}`.trim()], ["叫号数", (w) => w.served], ["平均等候", (w) => minutes(w.averageWait)],
         ["最长等候", (w) => minutes(w.longestWait)], ["平均办理", (w) => minutes(w.averageService)]], s.windows),
       h("h2", null, "现场评价（评价器）"),
       table([["", (r) => (r.kind === "window" ? "窗口" : "工作人员")], ["对象", (r) => r.subject], ["评价数", (r) => r.ratings],

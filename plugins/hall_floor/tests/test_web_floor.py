@@ -89,7 +89,21 @@ def test_supervisor_rectifies_a_bad_rating_and_reads_the_figures(web_server: str
     expect(page.locator("#wait-chart svg text.row-label", has_text="W12")).to_have_count(1)  # the waits drawn per window
     expect(page.locator("#wait-chart svg text.legend")).to_have_text(["平均等候", "最长等候"])
     expect(page.locator(".wait-stats tr", has_text="W12").first).to_contain_text("1")  # waits: one ticket served
-    expect(page.locator(".wait-stats tr", has_text="窗口").filter(has_text="W12")).to_contain_text("2.00")  # the tablet's figures
+    figures = page.locator(".wait-stats tr").filter(has=page.locator("td", has_text=re.compile(r"^窗口$")))
+    expect(figures.filter(has_text="W12")).to_contain_text("2.00")  # the tablet's figures
+    # the end of the day: today's figures first, each window by its name, the period kept over a reload
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    assert (page.input_value("#range-from"), page.input_value("#range-to")) == (today, today)
+    expect(page.locator(".wait-stats td", has_text="W12 国家税务局窗口")).to_have_count(1)
+    page.click("button[data-preset=year]")
+    expect(page).to_have_url(re.compile(r"from=\d{4}-01-01&to=\d{4}-12-31"))
+    page.reload()
+    assert page.input_value("#range-from").endswith("-01-01") and page.input_value("#range-to").endswith("-12-31")
+    page.click("button[data-preset=today]")
+    expect(page).to_have_url(re.compile(f"from={today}&to={today}"))
 
 
 def _text_and_backdrop(page: Any, selector: str) -> tuple[str, str]:
