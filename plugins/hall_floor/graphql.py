@@ -217,6 +217,15 @@ class Mutation:
     async def skip_ticket(self, info: Info, center: str, window: str, ticket: strawberry.ID) -> TicketResult:
         return await mutation_result(lambda: tickets.skip(info.context.actor, center, window, ticket), ticket_type)
 
+    @strawberry.mutation(description="转窗：本窗口正在办理的号转到另一类业务排队（号码不变，按取号时间排在后来者之前）")
+    async def transfer_ticket(self, info: Info, center: str, window: str, ticket: strawberry.ID, queue: str) -> TicketResult:
+        return await mutation_result(
+            lambda: tickets.transfer(
+                actor=info.context.actor, center_code=center, window_code=window, ticket_id=ticket, queue_code=queue
+            ),
+            ticket_type,
+        )
+
     @strawberry.mutation(description="办结本窗口正在办理的号；case 为办理的办件（ID 或办件编号，评价器据此评价办件）")
     async def finish_ticket(
         self, info: Info, center: str, window: str, ticket: strawberry.ID, case: strawberry.ID | None = None,

@@ -203,6 +203,25 @@ async def skip(actor: Actor, center_code: str, window_code: str, ticket_id: Any)
     return await Ticket.get(id=ticket.id)
 
 
+async def transfer(actor: Actor, center_code: str, window_code: str, ticket_id: Any, queue_code: str) -> Ticket:
+    """转窗: the visitor at the window needs another queue's windows (a tax question at the comprehensive
+    window). The ticket, with its number, goes back to waiting in that queue, in its place by the time it
+    was taken (ahead of everyone who came later): nobody takes a new number and queues again."""
+    center, ticket = await _own_called(actor, center_code, window_code, ticket_id)
+    if ticket.day != local_today():
+        raise UserErrorsException.single(
+            "expired", f"{ticket.number}是{ticket.day.isoformat()}的排队号，已过期，不能转窗；请点“办结”或“过号”结束它", "/ticket")
+    target = await queue(center, queue_code)
+    if target.code == ticket.queue:
+        raise UserErrorsException.single("same_queue", f"{ticket.number}已在“{target.code} {target.name}”队列，请选择其他业务", "/queue")
+    if not target.windows:
+        raise UserErrorsException.single("no_window", f"“{target.code} {target.name}”没有办理窗口，不能转入", "/queue")
+    # the window that called it stays on it (its wait counts there) until a window of the new queue calls it
+    if not await Ticket.filter(id=ticket.id, status="called", window_code=window_code).update(status="waiting", queue=target.code):
+        raise UserErrorsException.single("state", f"{ticket.number}不是本窗口正在办理的号", "/ticket")
+    return await Ticket.get(id=ticket.id)
+
+
 async def finish(actor: Actor, center_code: str, window_code: str, ticket_id: Any, case_id: Any = None) -> Ticket:
     """办结: the service time ends; the case served (if any) is linked for the rating tablet."""
     center, ticket = await _own_called(actor, center_code, window_code, ticket_id)

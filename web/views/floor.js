@@ -231,7 +231,9 @@ export async function windowView({ page, params, query, user, isCurrent }) {
   const status = h("div", { class: "window-status", "aria-live": "polite", dataset: { path: "/ticket" } });
   const current = h("div", { class: "window-current" });
   const line = h("div", { class: "window-line" });
-  const act = async (field, ticket = null, caseId = null) => {
+  const { hallQueues: queues } = await gql("query($c: String!) { hallQueues(center: $c) { code name windows } }", { c: c.code });
+  const windowNames = (codes) => codes.map((x) => ((c.windows || []).find((y) => y.code === x) || { name: x }).name).join("、");
+  const act = async (field, ticket = null, caseId = null, queue = null) => {
     const defs = ["$c: String!", "$w: String!"];
     const args = ["center: $c", "window: $w"];
     const vars = { c: c.code, w };
@@ -245,10 +247,16 @@ export async function windowView({ page, params, query, user, isCurrent }) {
       args.push("case: $k");
       vars.k = caseId;
     }
+    if (field === "transferTicket") {
+      defs.push("$q: String!");
+      args.push("queue: $q");
+      vars.q = queue || "";
+    }
     status.replaceChildren();
     const data = await mutate(`mutation(${defs.join(", ")}) { ${field}(${args.join(", ")}) { ${ERRORS} ... on HallTicket { ${TICKET} } } }`,
       vars, field, desk);
-    if (data) status.replaceChildren(note(`${data.number}：${field === "recallTicket" ? `已重呼（第${data.calls}次叫号）` : data.statusLabel}`, "success"));
+    const done = { recallTicket: (d) => `已重呼（第${d.calls}次叫号）`, transferTicket: (d) => `已转至${queueName(d.queue)}排队，号码不变，请申请人留意叫号` };
+    if (data) status.replaceChildren(note(`${data.number}：${(done[field] || ((d) => d.statusLabel))(data)}`, "success"));
     await show();
   };
   const callNext = h("button", { type: "button", class: "btn btn-primary btn-large", id: "call-next", onclick: () => act("callNextTicket") }, "叫下一位");
@@ -278,7 +286,8 @@ export async function windowView({ page, params, query, user, isCurrent }) {
         return h("span", null,
           h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "recall" }, onclick: () => act("recallTicket", t) }, "重呼"), " ",
           h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "skip" }, onclick: () => act("skipTicket", t) }, "过号"), " ",
-          h("span", { class: "field case-field", dataset: { path: "/case" } }, caseId), h("button", { type: "button", class: "btn btn-primary", dataset: { action: "finish" }, onclick: () => act("finishTicket", t, caseId.value.trim() || null) }, "办结"));
+          h("span", { class: "field case-field", dataset: { path: "/case" } }, caseId), h("button", { type: "button", class: "btn btn-primary", dataset: { action: "finish" }, onclick: () => act("finishTicket", t, caseId.value.trim() || null) }, "办结"),
+          transferBox(t));
       }],
     ], q.current) : note("没有正在办理的号。"));
     leftover.replaceChildren(...(q.leftover.length ? [
@@ -293,6 +302,19 @@ export async function windowView({ page, params, query, user, isCurrent }) {
       ], q.leftover),
     ] : []));
     line.replaceChildren(waitingTable(q.waiting));
+  }
+  function queueName(code) {
+    const q = queues.find((x) => x.code === code);
+    return q ? `“${q.code} ${q.name}”` : code;
+  }
+  /** 转窗: the visitor needs another queue's windows; the number keeps its place there. */
+  function transferBox(t) {
+    const others = queues.filter((q) => q.code !== t.queue && q.windows.length);
+    if (!others.length) return null;
+    const to = h("select", { "aria-label": "转至业务", dataset: { transfer: t.number } },
+      others.map((q) => h("option", { value: q.code }, `${q.code} ${q.name}（${windowNames(q.windows)}）`)));
+    return h("span", { class: "field transfer-field", dataset: { path: "/queue" } }, "转至 ", to, " ",
+      h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "transfer" }, onclick: () => act("transferTicket", t, null, to.value) }, "转窗"));
   }
   function waitingTable(waiting) {
     return table([

@@ -38,6 +38,8 @@ RECALL = f"""mutation($c: String!, $w: String!, $t: ID!) {{ recallTicket(center:
   __typename ... on HallTicket {{ {TICKET_FIELDS} }} ... on UserErrors {{ errors {{ code message path }} }} }} }}"""
 SKIP = f"""mutation($c: String!, $w: String!, $t: ID!) {{ skipTicket(center: $c, window: $w, ticket: $t) {{
   __typename ... on HallTicket {{ {TICKET_FIELDS} }} ... on UserErrors {{ errors {{ code message path }} }} }} }}"""
+TRANSFER = f"""mutation($c: String!, $w: String!, $t: ID!, $q: String!) {{ transferTicket(center: $c, window: $w, ticket: $t, queue: $q) {{
+  __typename ... on HallTicket {{ {TICKET_FIELDS} }} ... on UserErrors {{ errors {{ code message path }} }} }} }}"""
 DISPLAY = "query($c: String!) { hallDisplay(center: $c) { centerName calls { number window windowName calls } queues { code name waiting } } }"
 WINDOW = f"query($c: String!, $w: String!) {{ hallWindowQueue(center: $c, window: $w) {{ current {{ {TICKET_FIELDS} }} waiting {{ {TICKET_FIELDS} }} }} }}"
 STATS = """query($c: String!, $f: Date!, $t: Date!) { hallWaitStats(center: $c, from: $f, to: $t) {

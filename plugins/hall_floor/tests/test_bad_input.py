@@ -10,7 +10,7 @@ import pytest
 from core.plumbing.models import Rating, User
 
 from ..models import OnSiteRating, Rectification, Ticket, WalkInParty
-from .drive import DISPLAY, SEND_CODE, CALL, ENTERPRISE, FIGURES, FIND_PARTY, RATE, RECALL, FINISH, REGISTER, SKIP, TAKE, CALL_NEXT, codes, floor_driver
+from .drive import DISPLAY, SEND_CODE, CALL, ENTERPRISE, FIGURES, FIND_PARTY, RATE, RECALL, FINISH, REGISTER, SKIP, TAKE, TRANSFER, CALL_NEXT, codes, floor_driver
 
 pytestmark = pytest.mark.anyio
 
@@ -133,6 +133,8 @@ async def test_a_number_left_called_overnight_is_not_called_again_but_can_be_fin
     refused = await drive.run("clerk1", RECALL, c="hall", w="A01", t=left["id"])
     assert codes(refused) == ["expired"] and "办结" in refused["errors"][0]["message"], refused
     assert (await Ticket.get(id=int(left["id"]))).calls == 1
+    moved = await drive.run("clerk1", TRANSFER, c="hall", w="A01", t=left["id"], q="B")  # 转窗 would bring it back into a line
+    assert codes(moved) == ["expired"] and (await Ticket.get(id=int(left["id"]))).queue == "A"
     assert (await drive.run("clerk1", FINISH, c="hall", w="A01", t=left["id"]))["status"] == "done"
 
 

@@ -15,7 +15,7 @@ from core.plumbing.models import Case, Notification, Rating
 from ..models import OnSiteRating, Rectification, Ticket, WalkInParty
 from .drive import (
     BOOK, CALL, CALL_NEXT, CLAIM, DISPLAY, ENTERPRISE, FIGURES, FINISH, FOLLOW_UP, ON_SITE, RATE, RECTIFICATIONS, RECTIFY,
-    REGISTER, SEND_CODE, STATS, TAKE, WINDOW, codes, floor_driver,
+    REGISTER, SEND_CODE, STATS, TAKE, TRANSFER, WINDOW, codes, floor_driver,
 )
 
 pytestmark = pytest.mark.anyio
@@ -79,6 +79,46 @@ async def test_tickets_calls_and_waiting_times(drive):
     per = {w["window"]: w for w in stats["windows"]}
     assert per["A01"]["served"] == 3 and per["A01"]["longestWait"] == 3060 and per["B01"]["served"] == 1
     assert per["A01"]["averageService"] == (0 + 600) / 2  # A001 finished as called, A002 in 10 minutes; A003 open
+
+
+async def test_a_visitor_at_the_wrong_window_is_transferred_with_the_same_number(drive):
+    """转窗: A001 turns out to be an enterprise matter; the comprehensive window sends it to 企业. It keeps
+    its number and its place by the time it was taken (before B002, who came later), the enterprise
+    window calls it next and the display shows it there; only the window serving it may transfer it."""
+    drive.clock.at(9, 0)
+    a1 = await drive.run(None, TAKE, c="hall", q="A")
+    drive.clock.at(9, 5)
+    b1 = await drive.run(None, TAKE, c="hall", q="B")
+    drive.clock.at(9, 6)
+    b2 = await drive.run(None, TAKE, c="hall", q="B")
+    drive.clock.at(9, 7)
+    called_b1 = await drive.run("clerk1", CALL_NEXT, c="hall", w="B01")
+    assert called_b1["id"] == b1["id"]
+    called = await drive.run("clerk1", CALL_NEXT, c="hall", w="A01")
+    assert called["id"] == a1["id"]
+
+    # refused: not this window's number, an unknown or the same queue; nothing moves
+    assert codes(await drive.run("clerk1", TRANSFER, c="hall", w="B01", t=a1["id"], q="B")) == ["state"]
+    assert codes(await drive.run("clerk1", TRANSFER, c="hall", w="A01", t=a1["id"], q="Z")) == ["unknown_queue"]
+    assert codes(await drive.run("clerk1", TRANSFER, c="hall", w="A01", t=a1["id"], q="A")) == ["same_queue"]
+    assert codes(await drive.run("app1", TRANSFER, c="hall", w="A01", t=a1["id"], q="B")) == ["forbidden"]
+    assert (await Ticket.get(id=int(a1["id"]))).status == "called"
+
+    drive.clock.at(9, 10)
+    moved = await drive.run("clerk1", TRANSFER, c="hall", w="A01", t=a1["id"], q="B")
+    assert (moved["number"], moved["queue"], moved["status"]) == ("A001", "B", "waiting")
+    assert (await drive.run("clerk1", WINDOW, c="hall", w="A01"))["current"] == []
+    line = await drive.run("clerk1", WINDOW, c="hall", w="B01")
+    assert [t["number"] for t in line["waiting"]] == ["A001", "B002"]
+    display = await drive.run(None, DISPLAY, c="hall")
+    assert {q["code"]: q["waiting"] for q in display["queues"]} == {"A": 0, "B": 2}
+    assert (await drive.run("clerk1", FINISH, c="hall", w="B01", t=called_b1["id"]))["status"] == "done"
+    drive.clock.at(9, 12)
+    again = await drive.run("clerk1", CALL_NEXT, c="hall", w="B01")
+    assert (again["number"], again["window"], again["calls"]) == ("A001", "B01", 2)
+    display = await drive.run(None, DISPLAY, c="hall")
+    assert (display["calls"][0]["number"], display["calls"][0]["windowName"]) == ("A001", "企业服务窗口")
+    assert b2["number"] == "B002" and (await Ticket.get(id=int(b2["id"]))).status == "waiting"
 
 
 async def test_walk_in_enterprise_claims_and_rates(drive, govhall):

@@ -408,3 +408,25 @@ def test_the_tablet_follows_the_windows_latest_visitor_and_skips_a_case_rated_on
     tablet.wait_for_timeout(4500)  # two polls
     expect(tablet.locator(".tablet-subject")).not_to_contain_text(third)
     expect(tablet.locator(".tablet-body")).not_to_contain_text("/id")
+
+
+def test_the_window_transfers_a_visitor_to_another_queue_with_the_same_number(web_server: str, browser_page: Any, api: Api) -> None:
+    """转窗: a tax question at the comprehensive window goes to 税务 with its number, without a new ticket."""
+    from playwright.sync_api import expect
+
+    ticket = api("lz-clerk", 'mutation { takeTicket(center: "lianzhou", queue: "A") { ... on HallTicket { id number } } }')["takeTicket"]
+    number = ticket["number"]
+    page = browser_page
+    login(page, web_server, "lz-clerk")
+    page.goto(f"{web_server}/web/#/floor/window/lianzhou?window=ZH01")
+    page.locator(f'.window-line button[data-call="{number}"]').click()
+    row = page.locator(".window-current tr", has=page.locator(".ticket-number-small", has_text=number))
+    row.locator("select[data-transfer]").select_option("C")
+    row.locator("button[data-action=transfer]").click()
+    expect(page.locator(".window-status")).to_contain_text(f"{number}：已转至“C 税务”排队，号码不变")
+    expect(row).to_have_count(0)
+    page.goto(f"{web_server}/web/#/floor/window/lianzhou?window=W12")
+    page.locator(f'.window-line button[data-call="{number}"]').click()
+    expect(page.locator(".window-current .ticket-number-small", has_text=number)).to_have_count(1)
+    moved = api("lz-clerk", 'query { hallWindowQueue(center: "lianzhou", window: "W12") { current { number queue window } } }')
+    assert {"number": number, "queue": "C", "window": "W12"} in moved["hallWindowQueue"]["current"]
