@@ -163,6 +163,13 @@ async def test_the_person_complained_against_is_found_by_the_name_the_complainan
     await applicant.save()
     for nobody in ("陈小敏", "陈"):
         assert codes((await drive.query("clerk1", FILE, c="hall", channel="oral", staff=nobody, text="x"))["fileComplaint"]) == ["unknown_staff"]
+    # the supervision office gives it to a colleague it knows by name as well
+    head = await make_user("hall-head-li", drive.hall.center, "head")
+    head.display_name = "李主任（首席代表）"
+    await head.save()
+    assigned = await ok(drive, "sup1", ASSIGN, "assignComplaint", id=filed["id"], to="李主任")
+    assert assigned["assignee"] == "hall-head-li"
+    assert codes((await drive.query("sup1", ASSIGN, id=filed["id"], to="陈敏"))["assignComplaint"]) == ["ambiguous_staff"]
 
 
 async def test_first_verified_complaint_is_announced_the_second_flags_removal(drive):

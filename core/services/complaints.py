@@ -133,7 +133,7 @@ async def _center_staff(center: Center, given: str, path: str) -> User:
         accounts = "、".join(sorted(u.username for u in named.values()))
         raise UserErrorsException.single("ambiguous_staff", f"本中心有{len(named)}位工作人员名为“{given}”，请填写其账号（{accounts}）", path)
     if not named:
-        raise UserErrorsException.single("unknown_staff", f"本中心没有工作人员“{given}”", path)
+        raise UserErrorsException.single("unknown_staff", f"本中心没有工作人员“{given}”，请填写其姓名或账号", path)
     return next(iter(named.values()))
 
 
