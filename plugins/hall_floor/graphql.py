@@ -115,7 +115,7 @@ class Query:
     async def rectifications(self, info: Info, center: str, status: str | None = None) -> list[RectificationType]:
         return [rectification_type(r) for r in await ratings.list_rectifications(info.context.actor, center, status)]
 
-    @strawberry.field(description="办件的现场评价（窗口人员、首席代表、督查）")
+    @strawberry.field(description="办件的现场评价（窗口人员、首席代表、督查）；case 为办件 ID 或办件编号")
     async def on_site_rating(self, info: Info, center: str, case: strawberry.ID) -> RatingType | None:
         found = await ratings.rating_of_case(info.context.actor, center, case)
         return rating_type(found) if found else None

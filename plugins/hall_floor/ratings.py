@@ -105,9 +105,14 @@ async def load_rating(rating_id: int) -> OnSiteRating:
 async def rating_of_case(actor: Actor, center_code: str, case_id: Any) -> OnSiteRating | None:
     center = await floor_center(center_code)
     actor.require(center.id, "clerk", "head", "supervisor", "admin")
-    if not str(case_id).isdigit():
-        return None
-    found = await OnSiteRating.get_or_none(center=center, case_id=int(case_id))
+    # the supervisor knows the case by its number (LZ-20261129-000005), a client by its ID
+    key = str(case_id).strip()
+    case = None
+    if key.isdigit():
+        case = await Case.get_or_none(id=int(key), center_id=center.id) if int(key) < 2**31 else None
+    elif key:
+        case = await Case.get_or_none(number=key.upper(), center_id=center.id)
+    found = await OnSiteRating.get_or_none(center=center, case_id=case.id) if case is not None else None
     return await load_rating(found.id) if found else None
 
 

@@ -550,9 +550,9 @@ function waitChart(windows) {
 }
 
 async function ratingTab(page, c) {
-  const id = h("input", { type: "text", id: "rating-case", placeholder: "办件ID" });
+  const id = h("input", { type: "text", id: "rating-case", placeholder: "如 LZ-20261129-000005" });
   const out = h("div");
-  page.append(h("p", null, h("label", { for: "rating-case" }, "办件ID "), id, " ", h("button", { type: "button", class: "btn btn-secondary", onclick: async () => {
+  page.append(h("p", null, h("label", { for: "rating-case" }, "办件编号 "), id, " ", h("button", { type: "button", class: "btn btn-secondary", onclick: async () => {
     const { onSiteRating: r } = await gql("query($c: String!, $k: ID!) { onSiteRating(center: $c, case: $k) { channel window staff levelLabel reason caseNumber at } }",
       { c: c.code, k: id.value.trim() });
     out.replaceChildren(r ? note(`${r.caseNumber}：${r.channel} ${r.window} ${r.staff || ""} ${r.levelLabel}${r.reason ? `（${r.reason}）` : ""} ${fmt.datetime(r.at)}`) : note("该办件没有现场评价。"));

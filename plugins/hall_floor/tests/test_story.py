@@ -169,6 +169,8 @@ async def test_walk_in_enterprise_claims_and_rates(drive, govhall):
     on_case = await drive.query("sup1", "query($id: ID!) { case(id: $id) { rating ratingChannel } }", id=quick["id"])
     assert on_case["case"] == {"rating": 1, "ratingChannel": "现场"}
     assert (await drive.run("sup1", ON_SITE, c="hall", k=quick["id"]))["reason"] == "等候时间过长"
+    # the supervisor looks it up by the case number on the paper (it used to find nothing: "该办件没有现场评价")
+    assert (await drive.run("sup1", ON_SITE, c="hall", k=f" {quick['number'].lower()} "))["reason"] == "等候时间过长"
     # the rating's time is the database's, not the story's clock: ask for a wide period
     figures = await drive.run("sup1", FIGURES, c="hall", f="2000-01-01", t="2099-12-31")
     assert figures == [{"kind": "staff", "subject": "clerk1", "ratings": 1, "average": 1.0, "bad": 1},

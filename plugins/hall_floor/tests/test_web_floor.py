@@ -58,6 +58,14 @@ def test_display_shows_the_call_and_the_tablet_rates_the_case(web_server: str, b
                   k=case["id"])["onSiteRating"]
     assert on_site["channel"] == "现场" and on_site["window"] == "ZH01" and on_site["level"] == 5
 
+    # the supervisor finds it by the case number (the box asked for an internal 办件ID and found nothing)
+    supervisor = display.context.new_page()
+    login(supervisor, base, "lz-super")
+    supervisor.goto(f"{base}/web/#/floor/supervisor/lianzhou?tab=rating")
+    supervisor.fill("#rating-case", case["number"])
+    supervisor.click("button:has-text('查询')")
+    expect(supervisor.locator(".note", has_text=case["number"])).to_contain_text("现场 ZH01")
+
 
 def test_supervisor_rectifies_a_bad_rating_and_reads_the_figures(web_server: str, browser_page: Any, api: Api) -> None:
     from playwright.sync_api import expect
