@@ -467,15 +467,16 @@ export async function supervisorView({ page, params, query, user }) {
   if (tab === "rating") return ratingTab(page, c);
   const list = h("div", { class: "rectifications" });
   page.append(list);
+  const windowName = (code) => ((c.windows || []).find((w) => w.code === code) || {}).name || "";
   async function show() {
     const { rectifications } = await gql(`query($c: String!) { rectifications(center: $c) {
         id reason openedOn due status statusLabel measures followUp followUpSatisfied
         rating { window staff levelLabel caseNumber ticketNumber } } }`, { c: c.code });
     list.replaceChildren(table([
       ["评价", (r) => `${r.rating.levelLabel}：${r.reason}`],
-      ["窗口/人员", (r) => `${r.rating.window} ${r.rating.staff || ""}`],
+      ["窗口/人员", (r) => `${r.rating.window} ${windowName(r.rating.window)} ${r.rating.staff || ""}`.replace(/ +/g, " ").trim()],
       ["办件/号", (r) => r.rating.caseNumber || r.rating.ticketNumber || ""],
-      ["整改期限", (r) => h("span", { dataset: { due: r.due } }, `${r.openedOn} 至 ${r.due}（15个工作日）`)],
+      ["整改期限", (r) => h("span", { dataset: { due: r.due } }, `${fmt.date(r.openedOn)} 至 ${fmt.date(r.due)}（15个工作日）`)],
       ["状态", (r) => r.statusLabel],
       ["处理", (r) => action(r)],
     ], rectifications, { empty: "没有差评整改任务。", rowAttrs: (r) => ({ dataset: { rectification: r.id } }) }));

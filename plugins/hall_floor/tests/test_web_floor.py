@@ -84,6 +84,8 @@ def test_supervisor_rectifies_a_bad_rating_and_reads_the_figures(web_server: str
     row = page.locator("tr", has_text="办事效率低")
     expect(row).to_contain_text("整改中")
     expect(row).to_contain_text("15个工作日")
+    expect(row).to_contain_text(re.compile(r"\d{4}年\d{1,2}月\d{1,2}日 至 \d{4}年\d{1,2}月\d{1,2}日"))  # not 2026-11-29 至 …
+    expect(row).to_contain_text("W12 国家税务局窗口")
     row.locator("textarea").fill("税务窗口高峰时段增派一人")
     row.locator("button:has-text('登记整改')").click()
     row = page.locator("tr", has_text="办事效率低")
