@@ -47,11 +47,12 @@ def test_a_complaint_in_a_center_without_the_assessment_plugin(web_server: str, 
     row.locator("input[name=assignee]").fill("wy-scjg")
     row.locator("button[data-assign]").click()
     expect(row.locator("[data-action^='assign-'] .field-error")).to_contain_text("不能把投诉分派给被投诉人")
-    row.locator("input[name=assignee]").fill("wy-head")
+    row.locator("input[name=assignee]").fill("罗斌")  # by the name the supervisor knows
     row.locator("button[data-assign]").click()
     expect(page.locator(".banner-success")).to_contain_text("办理中")
     ready(page)
     row = page.locator("#complaints-table tbody tr", has_text="三次让补同一份材料")
+    expect(row).to_contain_text("办理中（罗斌（翁源首席代表））")  # the handler's name, not the account wy-head
     row.locator("summary").click()
     row.locator("textarea[name=note]").fill("涉及两个部门")
     row.locator("button[data-escalate]").click()

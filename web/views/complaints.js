@@ -13,7 +13,7 @@ const HANDLERS = ["supervisor", "head", "admin"];
 const DECIDERS = ["supervisor", "admin"];
 const DECISION = "removalDecision { outcome outcomeLabel effectiveOn note decidedBy decidedAt }";
 const FIELDS = `id channelLabel text complainant caseNumber department window staff staffName status stage stageLabel dueOn overdue
-  writtenReply assignee escalated reply consequence consequenceLabel receivedBy verifiedBy createdAt steps { actionLabel actor text at }
+  writtenReply assignee assigneeName escalated reply consequence consequenceLabel receivedBy verifiedBy createdAt steps { actionLabel actor text at }
   ${DECISION}`;
 
 export async function complaintsView({ page, params, user }) {
@@ -29,7 +29,7 @@ export async function complaintsView({ page, params, user }) {
     ["内容", (k) => h("span", null, k.text, k.complainant ? h("span", { class: "muted" }, `（${k.complainant}）`) : null)],
     ["被投诉", (k) => [k.caseNumber, nameOf(c.departments, k.department), nameOf(c.windows, k.window), k.staffName].filter(Boolean).join(" / ") || "—"],
     ["答复期限", (k) => h("span", { class: k.overdue ? "badge alert-red" : null }, `${k.dueOn ? fmt.date(k.dueOn) : "—"}${k.overdue ? " 已超期" : ""}`)],
-    ["进度", (k) => `${k.stageLabel}${k.assignee ? `（${k.assignee}）` : ""}`],
+    ["进度", (k) => `${k.stageLabel}${k.assignee ? `（${k.assigneeName || k.assignee}）` : ""}`],
     ["核查", (k) => h("span", { dataset: { status: k.id } }, k.status, k.consequenceLabel ? h("strong", null, ` ${k.consequenceLabel}`) : null)],
     ["处理", (k) => handling(k, can)],
   ], data.complaints, { id: "complaints-table", empty: "暂无投诉。" })));

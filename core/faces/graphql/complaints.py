@@ -63,7 +63,8 @@ class ComplaintType:
     due_on: date | None = strawberry.field(description="答复期限")
     overdue: bool = strawberry.field(description="未答复且已超过答复期限")
     written_reply: bool = strawberry.field(description="须书面答复")
-    assignee: str | None
+    assignee: str | None = strawberry.field(description="承办人（用户名）")
+    assignee_name: str | None = strawberry.field(description="承办人姓名")
     escalated: bool = strawberry.field(description="已上报主任室")
     consequence: str | None = strawberry.field(
         description="notice 通报，removal 下岗（待中心决定），removed 已确认下岗，retained 不予下岗")
@@ -125,7 +126,7 @@ def complaint_type(row: Complaint) -> ComplaintType:
         staff=row.staff.username if row.staff else None, staff_name=_name(row.staff), verified=row.verified,
         reply=row.reply, status=status, stage=stage, stage_label=STAGE_LABELS[stage], due_on=row.due_on,
         overdue=service.is_overdue(row), written_reply=row.channel in service.WRITTEN_CHANNELS,
-        assignee=row.assignee.username if row.assignee else None, escalated=row.escalated_at is not None,
+        assignee=row.assignee.username if row.assignee else None, assignee_name=_name(row.assignee), escalated=row.escalated_at is not None,
         consequence=row.consequence or None, consequence_label=service.CONSEQUENCES.get(row.consequence),
         received_by=_name(row.received_by), verified_by=_name(row.verified_by), created_at=row.created_at, row=row,
     )
