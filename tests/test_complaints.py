@@ -128,7 +128,7 @@ async def test_the_person_complained_against_and_the_handler_are_found_by_name(d
     await User.filter(username="pick1").update(display_name="刘洋（出件窗口）")
     twice = (await drive.query("sup1", FILE, c="hall", channel="phone", staff="刘洋", text="态度生硬"))["fileComplaint"]
     assert codes(twice) == ["ambiguous_staff"]
-    assert twice["errors"][0]["message"] == "本中心有2位工作人员名为“刘洋”，请填写其账号（pick1、rev-scjg）"
+    assert twice["errors"][0]["message"] == "本中心有2位工作人员名为“刘洋”（刘洋（出件窗口）：pick1、刘洋（市场监管局审批）：rev-scjg），请填写其账号"
     assert (await ok(drive, "sup1", FILE, "fileComplaint", c="hall", channel="phone", staff="pick1", text="态度生硬"))["staff"] == "pick1"
 
 

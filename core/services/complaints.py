@@ -124,14 +124,15 @@ async def _case_of(actor: Actor, center: Center, key: str | None) -> Case | None
 async def _center_staff(center: Center, given: str, path: str) -> User:
     """The member of the center's staff ``given`` names: their account, or their name as the
     complainant gives it (陈敏, or the whole display name 陈敏（连州综合窗口）) when one person has it."""
+    given = given.strip()
     user = await User.get_or_none(username=given)
     if user is not None and await RoleAssignment.exists(user_id=user.id, center_id=center.id, role__in=STAFF_ROLES):
         return user
     rows = await RoleAssignment.filter(center_id=center.id, role__in=STAFF_ROLES).select_related("user") if given else []
     named = {r.user.id: r.user for r in rows if given in (r.user.display_name, account_name(r.user.display_name))}
     if len(named) > 1:
-        accounts = "、".join(sorted(u.username for u in named.values()))
-        raise UserErrorsException.single("ambiguous_staff", f"本中心有{len(named)}位工作人员名为“{given}”，请填写其账号（{accounts}）", path)
+        accounts = "、".join(f"{u.display_name}：{u.username}" for u in sorted(named.values(), key=lambda u: u.username))
+        raise UserErrorsException.single("ambiguous_staff", f"本中心有{len(named)}位工作人员名为“{given}”（{accounts}），请填写其账号", path)
     if not named:
         raise UserErrorsException.single("unknown_staff", f"本中心没有工作人员“{given}”，请填写其姓名或账号", path)
     return next(iter(named.values()))
