@@ -37,6 +37,7 @@ from core.services.accounts import add_user as _add_user
 from core.services.calendar import CENTER_TZ, DayInfo, WorkCalendar
 from core.services.calendar import parse_period as _parse_period
 from core.services.documents import issue as _issue
+from core.services.documents import kinds as _kinds
 from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException
 from core.services.formats import FormatProblem, check_resident_id, check_uscc, is_valid_mobile
 from core.faces.graphql.context import Info
@@ -90,7 +91,7 @@ __all__ = [
     # parties at the window and ratings on site
     "add_party_account", "transfer_applicant", "record_rating", "RATING_LEVELS",
     # documents and numbering
-    "issue_document", "period_text", "next_value",
+    "issue_document", "period_text", "cn_date", "next_value",
     # messages and bookings
     "send_sms", "claim_place", "release_place", "lock_scope",
     # guessing limits
@@ -287,6 +288,12 @@ def period_text(start: date, end: date) -> str:
     """A register's period as printed: ``2026年11月`` for a whole month, else
     ``2026年11月1日至2026年11月15日``."""
     return _issue.period_text(start, end)
+
+
+def cn_date(value: Any) -> str:
+    """``2026年11月30日``: a date as staff and applicants read it, in messages as on documents
+    (``""`` for ``None``)."""
+    return _kinds.cn_date(value)
 
 
 async def next_value(scope: str) -> int:

@@ -295,7 +295,7 @@ async def test_extension_adds_working_days_and_is_recorded(world):
     assert stored.legal_due == ref_due(accepted, 30) and stored.promised_due == ref_due(accepted, 15)
     explained = await clock.explain_case(case)
     extra = [e for e in explained.explanation if e.counted and e.ordinal > 5]
-    assert len(extra) == 10 and all(e.reason.startswith("延期增加的工作日") for e in extra)
+    assert len(extra) == 10 and all(e.reason.endswith("（延期增加）") for e in extra)
 
 
 async def test_extension_lowers_an_alert_that_no_longer_holds(world):

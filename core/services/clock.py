@@ -603,7 +603,7 @@ def _annotate(deadline: Deadline, timer: Timer, pauses: Sequence[Pause]) -> list
             if pause is not None:
                 reason = reason.replace("暂停计时", f"暂停计时（{PAUSE_REASONS.get(pause.reason, pause.reason)}）", 1)
         elif item.counted and item.ordinal is not None and item.ordinal > timer.working_days:
-            reason = f"延期增加的工作日：{reason}"
+            reason = f"{reason}（延期增加）"
         out.append(ExplainedDay(item.day, item.counted, item.ordinal, reason))
     return out
 

@@ -21,6 +21,7 @@ from core.services.accounts import Actor
 from core.services.calendar import CENTER_TZ
 from core.services.clock import local_today
 from core.services.complaints import MAX_TEXT, _not_about_self, _notify, _step, load_complaint
+from core.services.documents.kinds import cn_date
 
 DECIDE_ROLES = ("supervisor", "admin")
 OUTCOMES = {"removed": "确认下岗", "retained": "不予下岗"}
@@ -55,7 +56,7 @@ def decision_of(row: Complaint, steps: list[ComplaintStep]) -> RemovalDecision |
 
 def _said(removal_on: date | None, note: str) -> str:
     """The decision as the complaint's log and the notice word it: the day first when confirmed."""
-    return f"{removal_on.isoformat()}起下岗：{note}" if removal_on else note
+    return f"{cn_date(removal_on)}起下岗：{note}" if removal_on else note
 
 
 def _checked(confirmed: bool, effective_on: date | None, note: str | None, verified_on: date) -> str:
@@ -64,7 +65,7 @@ def _checked(confirmed: bool, effective_on: date | None, note: str | None, verif
     if confirmed and effective_on is None:
         errors.append(UserError("required", "请填写下岗日期", "/date"))
     elif confirmed and effective_on is not None and effective_on < verified_on:
-        errors.append(UserError("date", f"下岗日期不能早于投诉查实日期{verified_on.isoformat()}", "/date"))
+        errors.append(UserError("date", f"下岗日期不能早于投诉查实日期{cn_date(verified_on)}", "/date"))
     if not text or len(text) > MAX_TEXT:
         what = "请填写决定说明" if confirmed else "请填写不予下岗的理由"
         errors.append(UserError("required", f"{what}（{MAX_TEXT}字以内）", "/note"))

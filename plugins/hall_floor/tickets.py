@@ -16,8 +16,8 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from core.api import (
-    CENTER_TZ, Actor, Case, Center, Forbidden, NotFound, Rating, UserError, UserErrorsException, is_valid_mobile, local_today,
-    next_value, now, parse_period, send_sms,
+    CENTER_TZ, Actor, Case, Center, Forbidden, NotFound, Rating, UserError, UserErrorsException, cn_date, is_valid_mobile,
+    local_today, next_value, now, parse_period, send_sms,
 )
 
 from .booking_codes import booking_by_code
@@ -86,7 +86,7 @@ async def _booking_for(actor: Actor, center: Center, found: Queue, booking_id: A
     if booking.queue != found.code:
         problems.append(("booking_queue", f"该预约是“{booking.queue}”类业务，请取对应的号"))
     if booking.day != local_today():
-        problems.append(("booking_day", f"该预约的日期是{booking.day.isoformat()}，不是今天"))
+        problems.append(("booking_day", f"该预约的日期是{cn_date(booking.day)}，不是今天"))
     if booking.status != "booked":
         problems.append(("booking_used", "该预约已取号或已取消"))
     if problems:
@@ -154,7 +154,7 @@ async def call_ticket(govhall: Any, actor: Actor, center_code: str, window_code:
     ticket = await _ticket(center, ticket_id)
     if ticket.day != local_today():
         raise UserErrorsException.single(
-            "expired", f"{ticket.number}是{ticket.day.isoformat()}的排队号，已过期，不能叫号", "/ticket")
+            "expired", f"{ticket.number}是{cn_date(ticket.day)}的排队号，已过期，不能叫号", "/ticket")
     if ticket.queue not in {q.code for q in served}:
         names = "、".join(q.name for q in served) or "无"
         raise UserErrorsException.single(
@@ -189,7 +189,7 @@ async def recall(govhall: Any, actor: Actor, center_code: str, window_code: str,
     center, ticket = await _own_called(actor, center_code, window_code, ticket_id)
     if ticket.day != local_today():  # finishing it stays allowed: the window closes what it left open
         raise UserErrorsException.single(
-            "expired", f"{ticket.number}是{ticket.day.isoformat()}的排队号，已过期，不能重呼；请点“办结”或“过号”结束它", "/ticket")
+            "expired", f"{ticket.number}是{cn_date(ticket.day)}的排队号，已过期，不能重呼；请点“办结”或“过号”结束它", "/ticket")
     await Ticket.filter(id=ticket.id).update(calls=F("calls") + 1, last_call_at=now())
     return await _after_call(govhall, center, ticket.id, window_code, recall=True)
 
@@ -210,7 +210,7 @@ async def transfer(actor: Actor, center_code: str, window_code: str, ticket_id: 
     center, ticket = await _own_called(actor, center_code, window_code, ticket_id)
     if ticket.day != local_today():
         raise UserErrorsException.single(
-            "expired", f"{ticket.number}是{ticket.day.isoformat()}的排队号，已过期，不能转窗；请点“办结”或“过号”结束它", "/ticket")
+            "expired", f"{ticket.number}是{cn_date(ticket.day)}的排队号，已过期，不能转窗；请点“办结”或“过号”结束它", "/ticket")
     target = await queue(center, queue_code)
     if target.code == ticket.queue:
         raise UserErrorsException.single("same_queue", f"{ticket.number}已在“{target.code} {target.name}”队列，请选择其他业务", "/queue")

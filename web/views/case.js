@@ -316,7 +316,7 @@ function explanation(c) {
       const data = await gql(`query($id: ID!) { case(id: $id) { deadlineExplanation { date counted reason } } }`, { id: c.id });
       const days = data.case.deadlineExplanation;
       body.replaceChildren(days.length
-        ? h("ol", { class: "explain-days" }, days.map((d) => h("li", { class: d.counted ? "counted" : "skipped" }, `${d.date} ${d.counted ? "计入" : "不计入"}${d.reason ? `：${d.reason}` : ""}`)))
+        ? h("ol", { class: "explain-days" }, days.map((d) => h("li", { class: d.counted ? "counted" : "skipped" }, `${fmt.date(d.date)} ${d.counted ? "计入" : "不计入"}${d.reason ? `：${d.reason}` : ""}`)))
         : note("暂无计算说明。"));
     } catch (error) {
       body.replaceChildren(note(`暂无法显示期限说明：${error.message}`));

@@ -3,6 +3,7 @@ ID or USCC, calls outside the window's queues, ratings of unfinished or rated ca
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -122,6 +123,7 @@ async def test_a_ticket_of_an_earlier_day_cannot_be_called(drive):
     for old in (waiting, skipped):
         refused = await drive.run("clerk1", CALL, c="hall", w="A01", t=old["id"])
         assert codes(refused) == ["expired"] and "已过期" in refused["errors"][0]["message"], refused
+        assert re.search(r"是\d{4}年\d{1,2}月\d{1,2}日的排队号", refused["errors"][0]["message"]), refused  # a date as people write it
     assert [t.status for t in await Ticket.all().order_by("id")] == ["waiting", "skipped"]
     assert (await Ticket.get(id=int(waiting["id"]))).calls == 0
 
