@@ -57,6 +57,8 @@ function minutes(seconds) {
 
 // --- 取号机 ----------------------------------------------------------------------------------------
 
+const SLIP_SECONDS = 30; // how long the kiosk shows the number it just gave
+
 export async function kioskView({ page, params, user }) {
   const c = await publicCenter(page, params[0], "取号");
   if (!c) return;
@@ -81,12 +83,16 @@ export async function kioskView({ page, params, user }) {
   const kiosk = h("div", { class: "kiosk" }, h("h1", null, `${c.name} · 取号`), phone, buttons, byCode, mine, result);
   page.append(kiosk);
 
+  let slipTimer = null;
   function slip(data) {
     result.replaceChildren(h("div", { class: "ticket-slip" }, h("p", null, "您的排队号"),
       h("p", { class: "ticket-number" }, data.number),
       h("p", null, data.appointment ? "预约号：预约时段开始后优先叫号" : "请留意大厅显示屏叫号")));
     mobile.value = "";
     result.scrollIntoView({ block: "center" }); // on a phone the slip is below the buttons
+    // the next person at the kiosk does not find the last one's number (and their SMS reminder) there
+    clearTimeout(slipTimer);
+    slipTimer = setTimeout(() => result.replaceChildren(), SLIP_SECONDS * 1000);
   }
 
   let sending = false; // one ticket per tap, also for a double tap
