@@ -296,7 +296,9 @@ export function showUserErrors(root, errors, { prefix = "", summaryTitle = "", s
   summary.setAttribute("role", "alert");
   summary.tabIndex = -1;
   const title = document.createElement("strong");
-  title.textContent = summaryTitle || `请修改以下 ${errors.length} 处问题：`;
+  // "to correct" only where an input shows the problem; a refusal nothing typed can fix (an empty waiting
+  // line under 叫下一位, a case already handled) is said as what it is
+  title.textContent = summaryTitle || (placed.some((p) => p.control) ? `请修改以下 ${errors.length} 处问题：` : "未能完成：");
   summary.appendChild(title);
   const list = document.createElement("ul");
   // in the order the fields appear on the page, then what no field could show

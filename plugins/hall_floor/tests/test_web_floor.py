@@ -235,6 +235,12 @@ def test_the_window_screen_keeps_yesterdays_number_apart_and_closes_it(web_serve
     refused = api("lz-clerk", """mutation($t: ID!) { callTicket(center: "lianzhou", window: "ZH01", ticket: $t) {
         __typename ... on UserErrors { errors { code } } } }""", t=ticket["id"])["callTicket"]
     assert refused["errors"][0]["code"] == "expired", refused
+    # a refusal nothing typed can fix is said as such, not as something to correct (请修改…)
+    page.goto(f"{web_server}/web/#/floor/window/lianzhou?window=CJ01")
+    page.click("#call-next")
+    summary = page.locator(".window-desk .error-summary")
+    expect(summary).to_contain_text("未能完成")
+    expect(summary).not_to_contain_text("请修改")
 
 
 def test_the_booking_screen_says_which_slot_is_already_mine(web_server: str, browser_page: Any, api: Api, demo_db: Any) -> None:
