@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
+
 import pytest
 
 from core.faces.limits import ANONYMOUS, SIGNED_IN
-from tests.helpers import PASSWORD, make_center, make_user
+from tests.helpers import PASSWORD, CallCounter, make_center, make_user
 
 pytestmark = pytest.mark.anyio
 
@@ -41,27 +41,21 @@ async def post(client, query: str, variables: dict | None = None, token: str | N
 
 
 async def attack_while_serving(client, attack: str, token: str | None) -> None:
-    """The attack is refused in under a second; a request sent while it runs is answered in under
-    0.5 s, counted from the moment it was due to be sent (a blocked event loop delays the sending too)."""
+    """The attack is refused cheaply, and a request sent while it is in flight is answered: together
+    they cost a bounded number of Python calls (walking 2,500 aliases would be millions)."""
     assert (await post(client, CENTERS)).status_code == 200  # a server that is up and warm
-    started = time.perf_counter()
-
-    async def attacker():
-        response = await post(client, attack, token=token)
-        return response, time.perf_counter() - started
 
     async def bystander():
-        await asyncio.sleep(0.01)  # the attack is already in flight
-        response = await post(client, CENTERS)
-        return response, time.perf_counter() - started - 0.01
+        await asyncio.sleep(0)  # the attack is already in flight
+        return await post(client, CENTERS)
 
-    (attacked, attack_seconds), (served, served_seconds) = await asyncio.gather(attacker(), bystander())
+    with CallCounter() as counter:
+        attacked, served = await asyncio.gather(post(client, attack, token=token), bystander())
     assert attacked.status_code == 400, attacked.text[:500]
     body = attacked.json()
     assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
-    assert attack_seconds < 1.0, attack_seconds
     assert served.status_code == 200 and served.json()["data"]["centers"][0]["code"] == "testc"
-    assert served_seconds < 0.5, served_seconds
+    assert counter.calls < 100_000, counter.calls
 
 
 async def test_alias_attack_is_refused_at_once_while_others_are_served(world, client, gql):
@@ -104,12 +98,12 @@ async def test_a_fragment_bomb_is_measured_not_walked(world, client):
     for level in range(1, 40):
         fragments.append(f"fragment F{level} on Center {{ ...F{level - 1} ...F{level - 1} }}")
     query = "{ centers { ...F39 } } " + " ".join(fragments)
-    started = time.perf_counter()
-    response = await post(client, query)
-    seconds = time.perf_counter() - started
+    # the Python calls made to refuse it, not seconds: the 2**39 selections walked would be billions
+    with CallCounter() as counter:
+        response = await post(client, query)
     error = response.json()["errors"][0]
     assert error["extensions"] == {"code": "LIMIT_EXCEEDED", "limit": "selections"}, error
-    assert seconds < 1.0
+    assert counter.calls < 100_000, counter.calls
 
 
 async def test_cost_counts_expensive_fields_with_their_variables(world, client, gql):
