@@ -341,17 +341,22 @@ def test_the_booking_screen_says_which_slot_is_already_mine(web_server: str, bro
     expect(page.locator("form.kiosk-code")).to_contain_text("已取号")
 
 
+def called_at_window(page: Any, base: str, api: Api) -> tuple[str, Any]:
+    """A new A number, called by lz-clerk on the window screen of ZH01: its number and its row there."""
+    ticket = api("lz-clerk", 'mutation { takeTicket(center: "lianzhou", queue: "A") { ... on HallTicket { id number } } }')["takeTicket"]
+    number = ticket["number"]
+    login(page, base, "lz-clerk")
+    page.goto(f"{base}/web/#/floor/window/lianzhou?window=ZH01")
+    page.locator(f'.window-line button[data-call="{number}"]').click()
+    return number, page.locator(".window-current tr", has=page.locator(".ticket-number-small", has_text=number))
+
+
 def test_a_skipped_number_stays_on_the_window_and_is_called_again(web_server: str, browser_page: Any, api: Api) -> None:
     """过号 is "callable again": the visitor who comes back after the skip is found under 已过号 and called."""
     from playwright.sync_api import expect
 
-    ticket = api("lz-clerk", 'mutation { takeTicket(center: "lianzhou", queue: "A") { ... on HallTicket { id number } } }')["takeTicket"]
-    number = ticket["number"]
     page = browser_page
-    login(page, web_server, "lz-clerk")
-    page.goto(f"{web_server}/web/#/floor/window/lianzhou?window=ZH01")
-    page.locator(f'.window-line button[data-call="{number}"]').click()
-    row = page.locator(".window-current tr", has=page.locator(".ticket-number-small", has_text=number))
+    number, row = called_at_window(page, web_server, api)
     expect(row).to_have_count(1)
     row.locator("button[data-action=skip]").click()
     expect(page.locator(".window-status")).to_contain_text(f"{number}：已过号")
@@ -433,13 +438,8 @@ def test_the_window_transfers_a_visitor_to_another_queue_with_the_same_number(we
     """转窗: a tax question at the comprehensive window goes to 税务 with its number, without a new ticket."""
     from playwright.sync_api import expect
 
-    ticket = api("lz-clerk", 'mutation { takeTicket(center: "lianzhou", queue: "A") { ... on HallTicket { id number } } }')["takeTicket"]
-    number = ticket["number"]
     page = browser_page
-    login(page, web_server, "lz-clerk")
-    page.goto(f"{web_server}/web/#/floor/window/lianzhou?window=ZH01")
-    page.locator(f'.window-line button[data-call="{number}"]').click()
-    row = page.locator(".window-current tr", has=page.locator(".ticket-number-small", has_text=number))
+    number, row = called_at_window(page, web_server, api)
     row.locator("select[data-transfer]").select_option("C")
     row.locator("button[data-action=transfer]").click()
     expect(page.locator(".window-status")).to_contain_text(f"{number}：已转至“C 税务”排队，号码不变")
