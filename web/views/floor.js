@@ -209,7 +209,10 @@ export async function displayView({ page, params, isCurrent }) {
 // --- 窗口叫号 --------------------------------------------------------------------------------------
 
 async function windowPicker(c, query, route) {
-  const windows = c.windows || [];
+  // the windows that call a queue (a pickup or consulting window calls no number: 叫下一位 there only fails)
+  const { hallQueues } = await gql("query($c: String!) { hallQueues(center: $c) { windows } }", { c: c.code });
+  const calling = new Set(hallQueues.flatMap((q) => q.windows));
+  const windows = (c.windows || []).filter((w) => calling.has(w.code) || !calling.size);
   const chosen = query.get("window") || "";
   const select = h("select", { id: "floor-window", onchange: (e) => { location.hash = `#/floor/${route}/${seg(c.code)}?window=${encodeURIComponent(e.target.value)}`; } },
     h("option", { value: "" }, "请选择窗口"), windows.map((w) => h("option", { value: w.code, selected: w.code === chosen }, `${w.code} ${w.name}`)));

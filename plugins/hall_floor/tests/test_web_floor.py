@@ -358,6 +358,9 @@ def test_a_skipped_number_stays_on_the_window_and_is_called_again(web_server: st
     page = browser_page
     number, row = called_at_window(page, web_server, api)
     expect(row).to_have_count(1)
+    # the picker offers the windows that call numbers, not the pickup or consulting windows
+    expect(page.locator("#floor-window option[value=ZH01]")).to_have_count(1)
+    expect(page.locator("#floor-window option[value=CJ01]")).to_have_count(0)
     row.locator("button[data-action=skip]").click()
     expect(page.locator(".window-status")).to_contain_text(f"{number}：已过号")
     expect(row).to_have_count(0)
