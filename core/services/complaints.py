@@ -33,7 +33,8 @@ from core.services.documents.kinds import cn_date
 from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException, one_of
 from core.services.outbox import events as outbox_events
 from core.services.parties import account_name
-from core.plumbing.models import Case, Center, Complaint, ComplaintStep, Department, Notification, RoleAssignment, User, Window
+from core.services.notifications import send_internal
+from core.plumbing.models import Case, Center, Complaint, ComplaintStep, Department, RoleAssignment, User, Window
 
 CHANNELS: dict[str, str] = {
     "oral": "当面", "phone": "电话", "written": "书面", "online": "网上", "hotline": "12345热线", "box": "意见箱",
@@ -376,8 +377,7 @@ async def _tell_complainant(row: Complaint) -> None:
     if not filed_by_applicant(row):
         return
     text = f"您对办件{row.case.number}的投诉已答复：{row.reply}"  # type: ignore[union-attr]
-    await Notification.create(center_id=row.center_id, case_id=row.case.id, channel="internal",  # type: ignore[attr-defined,union-attr]
-                              recipient=row.received_by.username, text=text[:500])  # type: ignore[union-attr]
+    await send_internal(row.center_id, [row.received_by.username], text[:500], case_id=row.case.id)  # type: ignore[attr-defined,union-attr]
 
 
 async def my_complaints(actor: Actor) -> list[Complaint]:
@@ -391,8 +391,7 @@ async def my_complaints(actor: Actor) -> list[Complaint]:
 
 async def _notify(row: Complaint, roles: tuple[str, ...], text: str) -> None:
     grants = await RoleAssignment.filter(center_id=row.center_id, role__in=roles).select_related("user")  # type: ignore[attr-defined]
-    for name in sorted({g.user.username for g in grants if g.user.active}):
-        await Notification.create(center_id=row.center_id, channel="internal", recipient=name, text=text)  # type: ignore[attr-defined]
+    await send_internal(row.center_id, sorted({g.user.username for g in grants if g.user.active}), text)  # type: ignore[attr-defined]
 
 
 async def list_complaints(actor: Actor, center_code: str, pending: bool | None = None) -> list[Complaint]:

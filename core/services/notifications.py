@@ -8,9 +8,10 @@ change stands: the person is not told of an error that is not theirs to fix.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from core.plumbing.models import Case, Center
+from core.plumbing.models import Case, Center, Notification
 from core.services.plugins import acall_first
 
 if TYPE_CHECKING:
@@ -31,3 +32,10 @@ async def send_sms(
     except Exception:  # noqa: BLE001 - committed already; tell the log, not the user
         log.exception("SMS to %s failed (case %s)", recipient[-4:], case.number if case is not None else "-")
         return None
+
+
+async def send_internal(center_id: int, recipients: Iterable[str], text: str, case_id: int | None = None) -> None:
+    """Internal messages (站内消息) to people by account name, written in the caller's transaction:
+    what staff read among their messages (``staffMessages``), and an applicant on their case."""
+    for name in recipients:
+        await Notification.create(center_id=center_id, case_id=case_id, channel="internal", recipient=name, text=text)

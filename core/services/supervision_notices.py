@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from core.services.accounts import Actor
+from core.services.accounts import STAFF_ROLES, Actor
 from core.services.cases import record_case_event
 from core.services.centers import get_center
+from core.services.notifications import send_internal
 from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException
 from core.plumbing.models import Case, CaseEvent, Notification, RoleAssignment, User
 
@@ -21,7 +22,6 @@ KINDS = {"urge": "催办", "supervise": "督办"}
 REPLY = "supervision_reply"
 LABELS = {**KINDS, REPLY: "督办反馈"}
 ROLES = ("supervisor", "head", "admin")
-STAFF_ROLES = ("clerk", "reviewer", "head", "pickup", "supervisor", "admin")
 TEXT_MAX = 500
 MESSAGES_MAX = 200
 
@@ -58,11 +58,6 @@ async def _case(case_id: Any) -> Case:
     return case
 
 
-async def _message(case: Case, people: list[User], text: str) -> None:
-    for p in people:
-        await Notification.create(center_id=case.center_id, case_id=case.id, channel="internal", recipient=p.username, text=text)  # type: ignore[attr-defined]
-
-
 async def supervise_case(govhall: Any, actor: Actor, case_id: Any, kind: str, text: str) -> Notice:
     """Record a 催办 or 督办 on an open case and message the people concerned; all problems at once."""
     case = await _case(case_id)
@@ -86,7 +81,7 @@ async def supervise_case(govhall: Any, actor: Actor, case_id: Any, kind: str, te
     message = f"【{label}】办件{case.number}（{case.item_version.name}，申请人{case.applicant_name}）" + (f"：{text}" if text else "：请抓紧办理。")
 
     async def notify(_: Case) -> dict[str, Any]:
-        await _message(case, people, message)
+        await send_internal(case.center_id, [p.username for p in people], message, case_id=case.id)  # type: ignore[attr-defined]
         return {}
 
     event = await record_case_event(
@@ -118,7 +113,7 @@ async def answer_supervision(govhall: Any, actor: Actor, case_id: Any, text: str
     message = f"【督办反馈】办件{case.number}（{case.item_version.name}）：{text}（{actor.name}）"
 
     async def notify(_: Case) -> dict[str, Any]:
-        await _message(case, sender, message)
+        await send_internal(case.center_id, [p.username for p in sender], message, case_id=case.id)  # type: ignore[attr-defined]
         return {}
 
     event = await record_case_event(
@@ -129,7 +124,7 @@ async def answer_supervision(govhall: Any, actor: Actor, case_id: Any, text: str
 
 @dataclass(frozen=True)
 class Message:
-    """An internal message to a member of staff (a 催办, a 督办, a 督办反馈), with its case."""
+    """An internal message to a member of staff (a 催办, a 督办, a 督办反馈, a complaint given to them), with its case, if any."""
 
     id: int
     case_id: int | None
@@ -142,7 +137,7 @@ async def staff_messages(actor: Actor, center_code: str, first: int = 50) -> lis
     """The signed-in member of staff's internal messages in the center, newest first."""
     center = await get_center(center_code)
     user = actor.require_login()
-    if not actor.roles_in(center.id) & set(STAFF_ROLES):
+    if not actor.roles_in(center.id) & STAFF_ROLES:
         raise Forbidden("只有本中心的工作人员可以查看站内消息")
     rows = await Notification.filter(center_id=center.id, channel="internal", recipient=user.username).order_by("-id").limit(
         max(1, min(first, MESSAGES_MAX)))

@@ -72,7 +72,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
   // 待签收: what was handed to the reviewer's department (or to the pickup window), one_window centers
   const signQueue = (c.plugins || []).includes("one_window") && hasRole(user, ["reviewer", "pickup"], c.code) && !hasRole(user, ["supervisor", "head"], c.code);
   const signBox = signQueue ? h("section", { class: "card", id: "to-sign" }) : null;
-  // 催办、督办 sent to this person (and the answers to their own): read here, answered on the case
+  // 站内消息 to this person (催办、督办 and the answers to their own, complaints given to them): read here
   const messageBox = h("section", { class: "card", id: "staff-messages", hidden: true });
   const link = (params2) => `#/work/${seg(c.code)}?${new URLSearchParams(params2).toString()}`;
   const counts = new Map();
@@ -131,7 +131,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
 
   function showMessages(rows) {
     messageBox.hidden = !rows.length;
-    messageBox.replaceChildren(h("h2", null, "站内消息（催办、督办）"),
+    messageBox.replaceChildren(h("h2", null, "站内消息"),
       table([
         ["时间", (m) => fmt.datetime(m.at)],
         ["办件", (m) => (m.caseId ? h("a", { href: `#/case/${seg(c.code)}/${seg(m.caseId)}` }, m.caseNumber) : "—")],

@@ -35,7 +35,7 @@ def _present(n: service.Notice) -> SupervisionNoticeType:
     )
 
 
-@strawberry.type(name="StaffMessage", description="工作人员的站内消息（催办、督办、督办反馈）")
+@strawberry.type(name="StaffMessage", description="工作人员的站内消息（催办、督办、督办反馈、投诉分派等）")
 class StaffMessageType:
     id: strawberry.ID
     case_id: strawberry.ID | None
@@ -46,7 +46,7 @@ class StaffMessageType:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="本人在该中心的站内消息（催办、督办、督办反馈），最新在前；本中心工作人员")
+    @strawberry.field(description="本人在该中心的站内消息（催办、督办、督办反馈、投诉分派等），最新在前；本中心工作人员")
     async def staff_messages(self, info: Info, center: str, first: int = 50) -> list[StaffMessageType]:
         rows = await service.staff_messages(info.context.actor, center, first)
         return [StaffMessageType(id=strawberry.ID(str(m.id)), case_id=strawberry.ID(str(m.case_id)) if m.case_id else None,
