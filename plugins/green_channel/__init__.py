@@ -63,9 +63,9 @@ def case_action_form(case: Any, item: Any, action: str) -> Mapping[str, Any] | N
 
 
 @hookimpl
-async def case_document_context(center: Any, case: Any, kind: str, params: Mapping[str, Any]) -> Mapping[str, Any] | None:
+def case_document_context(center: Any, case: Any, kind: str, params: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """先办理，后补齐: the acceptance notice names the secondary materials that follow."""
-    return await signing.document_context(case, kind, params)
+    return signing.document_context(case, kind, params)
 
 
 @hookimpl

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from core.api import ItemVersion, TransitionContext, UserError, case_flag
+from core.api import TransitionContext, UserError, case_flag
 
 from . import rules
 from .models import FINISHED, OPEN, GreenProject, GreenStep
@@ -44,15 +44,13 @@ def action_form(case: Any, item: Any, action: str) -> dict[str, Any] | None:
     return rules.materials_to_follow_form(item.definition)
 
 
-async def document_context(case: Any, kind: str, params: Mapping[str, Any]) -> dict[str, Any] | None:
+def document_context(case: Any, kind: str, params: Mapping[str, Any]) -> dict[str, Any] | None:
     """The acceptance notice of a green-channel case accepted with materials to follow names them
     (``materialsToFollow``), instead of declaring every material present."""
     if kind != "acceptance_notice" or not params.get("materialsToFollow") or not case_flag(case, "green_channel"):
         return None
-    item = case.item_version
-    if not isinstance(item, ItemVersion):  # outside a transition the case may come without it
-        item = await ItemVersion.get(id=case.item_version_id)
-    follow, _ = rules.materials_to_follow(item.definition, params.get("materialsToFollow"))
+    # params come from a transition, whose case carries its item
+    follow, _ = rules.materials_to_follow(case.item_version.definition, params.get("materialsToFollow"))
     return {"materialsToFollow": follow} if follow else None
 
 
