@@ -25,7 +25,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.services.accounts import Actor
+from core.services.accounts import STAFF_ROLES, Actor
 from core.services.cases import is_owner, load_visible_case
 from core.services.centers import get_center
 from core.services import clock
@@ -44,7 +44,6 @@ INTAKE_ROLES = ("clerk", "supervisor", "head", "admin")
 HANDLING_ROLES = ("supervisor", "head", "admin")
 VERIFY_ROLES = ("supervisor",)
 READ_ROLES = ("clerk", "supervisor", "head", "admin")
-STAFF_ROLES = ("clerk", "reviewer", "head", "pickup", "supervisor", "admin")
 DEFAULT_ANSWER_DAYS = 5
 MAX_TEXT = 2000
 RELATED = ("case", "department", "window", "staff", "assignee", "received_by", "verified_by")
@@ -127,9 +126,9 @@ async def _center_staff(center: Center, given: str, path: str) -> User:
     complainant gives it (陈敏, or the whole display name 陈敏（连州综合窗口）) when one person has it."""
     given = given.strip()
     user = await User.get_or_none(username=given)
-    if user is not None and await RoleAssignment.exists(user_id=user.id, center_id=center.id, role__in=STAFF_ROLES):
+    if user is not None and await RoleAssignment.exists(user_id=user.id, center_id=center.id, role__in=sorted(STAFF_ROLES)):
         return user
-    rows = await RoleAssignment.filter(center_id=center.id, role__in=STAFF_ROLES).select_related("user") if given else []
+    rows = await RoleAssignment.filter(center_id=center.id, role__in=sorted(STAFF_ROLES)).select_related("user") if given else []
     named = {r.user.id: r.user for r in rows if given in (r.user.display_name, account_name(r.user.display_name))}
     if len(named) > 1:
         accounts = "、".join(f"{u.display_name}：{u.username}" for u in sorted(named.values(), key=lambda u: u.username))
