@@ -10,6 +10,8 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.connection import get_connection
 
+from core.plumbing.model_filters import build_filters_on_demand
+
 CORE_APP = {"models": ["core.plumbing.models", "core.plumbing.outbox_models"], "migrations": "core.plumbing.migrations", "default_connection": "default"}
 
 
@@ -66,8 +68,11 @@ def tortoise_config(url: str, plugin_apps: Sequence[tuple[str, str]] = ()) -> di
 
 @asynccontextmanager
 async def open_database(config: dict[str, Any]) -> AsyncIterator[None]:
-    """Open the connections for the duration of the block (global fallback: uvicorn tasks see it)."""
+    """Open the connections for the duration of the block (global fallback: uvicorn tasks see it);
+    the models' lookup tables are then built as queries need them
+    (:func:`~core.plumbing.model_filters.build_filters_on_demand`)."""
     await Tortoise.init(config=config, _enable_global_fallback=True)
+    build_filters_on_demand()
     try:
         yield
     finally:
