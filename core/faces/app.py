@@ -21,8 +21,10 @@ from cross_web import HTTPException
 from strawberry.asgi import GraphQL
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
+from tortoise.exceptions import ValidationError
 
 from core.plumbing.db import open_database
+from core.plumbing.errors import unstorable_value
 from core.services.documents.worker import KickRenderer, start_render_worker, stop_render_worker
 from core.faces.graphql.context import bearer_token, build_context
 from core.faces.graphql.errors import public_errors
@@ -43,6 +45,7 @@ _POST_OPERATIONS = frozenset(OperationType.from_http("POST"))
 
 # Strawberry logs a full traceback for every error it returns; ours are logged once, by GovHallExtension.
 logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
+log = logging.getLogger("govhall.app")
 
 
 BAD_REQUEST_MESSAGES = {
@@ -240,6 +243,14 @@ def extra_routes(govhall: GovHall) -> list[BaseRoute]:
     return routes
 
 
+async def unstorable_request(request: Request, exc: Exception) -> Response:
+    """A route's (a download's, an upload's, an export's) value longer than its column, in a lookup or
+    a write: the request's fault, 400 with the routes' ``errors`` shape, not a 500."""
+    log.info("value refused by the ORM on %s: %.200s", request.url.path, exc)
+    error = unstorable_value(str(exc))
+    return JSONResponse({"errors": [{"code": error.code, "message": error.message, "path": error.path}]}, status_code=400)
+
+
 def create_app(settings: Settings | None = None, pm: pluggy.PluginManager | None = None) -> Starlette:
     """A new app with its own plugin manager and schema; the lifespan opens the database."""
     govhall = GovHall.create(settings, pm)
@@ -282,7 +293,8 @@ def create_app(settings: Settings | None = None, pm: pluggy.PluginManager | None
     middleware = [Middleware(SecurityHeaders), Middleware(KickRenderer)]
     if settings.log_requests:
         middleware.insert(0, Middleware(AccessLog))
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware,
+                    exception_handlers={ValidationError: unstorable_request})
     app.state.govhall = govhall
     app.state.schema = schema
     return app

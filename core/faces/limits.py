@@ -671,9 +671,11 @@ def _value_errors(
     else:
         cost = plan.cost if plan.cost is not None else operation_cost(document, operation_name, variables)
         if cost > tier.max_cost:
+            signed_out = tier.name == ANONYMOUS.name  # most likely a token left out: say so before "ask for less"
             errors.append(_refusal(
                 f"查询代价过高（{cost}，上限 {tier.max_cost}）：请减少字段、别名或分页大小（first/limit），"
-                "或分成几次请求", "cost",
+                "或分成几次请求" + ("；这是未登录时的上限，需要登录的查询请带上 Authorization: Bearer 令牌" if signed_out else ""),
+                "cost",
             ))
     if errors:
         from core.plumbing.logging import security_event

@@ -7,6 +7,7 @@ member; the CLI prints each line and exits 2.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +68,26 @@ class NotFound(Exception):
     def __init__(self, message: str = "未找到") -> None:
         super().__init__(message)
         self.message = message
+
+
+_TOO_LONG = re.compile(r"^(\w+): Length of .* (\d+) > (\d+)$", re.DOTALL)
+_COLUMN_LABELS = {
+    "code": "编码", "username": "用户名", "display_name": "姓名", "name": "名称", "phone": "电话号码",
+    "id_number": "证件号码", "title": "标题", "abbreviation": "简称", "seal_name": "印章名称", "state": "状态",
+    "kind": "类别", "role": "角色", "number": "编号",
+}
+
+
+def unstorable_value(message: str) -> UserError:
+    """A value no column can hold, as the ORM's validation reports it (``str`` of Tortoise's
+    ``ValidationError``, raised before any SQL for a write and for a lookup alike: a code longer than
+    its column names nothing that exists), said for the person who typed it; never echoing the value."""
+    found = _TOO_LONG.match(message)
+    if found is None:
+        return UserError("invalid", "输入的内容不符合要求，请检查后重试")
+    column, length, limit = found.groups()
+    label = _COLUMN_LABELS.get(column, "输入的内容")
+    return UserError("maxLength", f"{label}过长：至多{limit}个字符（现有{length}个），请检查后重试")
 
 
 def one_of(labels: Mapping[str, str] | Iterable[str]) -> str:

@@ -249,6 +249,11 @@ async def revoke(token: str) -> bool:
     return bool(updated)
 
 
+MAX_DISPLAY_NAME = 64
+MAX_ID_NUMBER = 32
+"""The account columns' widths (``User.display_name``, ``User.id_number``): longer is refused by name."""
+
+
 async def add_user(
     username: str,
     password: str,
@@ -260,13 +265,18 @@ async def add_user(
 ) -> User:
     """A new active user; ``hashing`` defaults to the production parameters (OWASP)."""
     errors = []
-    if not username or len(username) > 64 or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
+    username_ok = bool(username) and len(username) <= 64 and username.replace("_", "").replace("-", "").replace(".", "").isalnum()
+    if not username_ok:
         errors.append(UserError("format.username", "用户名只能包含字母、数字、下划线、连字符和点，最长64位", "/username"))
     if len(password) < 8:
         errors.append(UserError("password.too_short", "密码至少8位", "/password"))
+    if len(display_name) > MAX_DISPLAY_NAME:
+        errors.append(UserError("maxLength", f"姓名不能超过{MAX_DISPLAY_NAME}个字（现有{len(display_name)}个）", "/displayName"))
     if phone and not is_valid_mobile(phone):  # the number SMS notices go to
         errors.append(UserError("format.mobile", "手机号码应为11位数字，以1开头", "/phone"))
-    if await User.exists(username=username):
+    if len(id_number) > MAX_ID_NUMBER:
+        errors.append(UserError("maxLength", f"证件号码不能超过{MAX_ID_NUMBER}位", "/idNumber"))
+    if username_ok and await User.exists(username=username):  # a name the column cannot hold is never taken
         errors.append(UserError("duplicate", f"用户名“{username}”已存在", "/username"))
     if errors:
         raise UserErrorsException(errors)

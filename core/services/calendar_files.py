@@ -274,4 +274,6 @@ def load_calendar_file(path: str | Path) -> CalendarDocument:
     except json.JSONDecodeError as exc:
         message = f"文件 {path} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}"
         raise UserErrorsException.single("json", message) from exc
+    except RecursionError:
+        raise UserErrorsException.single("json", f"文件 {path} 的 JSON 嵌套层次过深，无法读取") from None
     return read_calendar_document(doc)

@@ -716,9 +716,13 @@ async def _checked(
     if transition.opinion_required and not comment:
         what = "办理意见（审查意见）" if transition.decision else "理由或意见"
         raise UserErrorsException.single("required", f"“{transition.label}”须填写{what}", "/comment")
+    if params is not None and not isinstance(params, Mapping):
+        raise UserErrorsException.single(
+            "type", f"“{transition.label}”的参数（data）应为 JSON 对象，如 {{\"checklist\": [\"c01\"]}}", "/data"
+        )
     params = dict(params or {})
     printed = {**params, "comment": comment}  # a notice may print every word of them
-    if errors := bounds_errors(printed, total_chars=NOTICE_TEXT_TOTAL_CHARS, list_items=NOTICE_LIST_MAX_ITEMS):
+    if errors := bounds_errors(printed, _notice_label, total_chars=NOTICE_TEXT_TOTAL_CHARS, list_items=NOTICE_LIST_MAX_ITEMS):
         raise UserErrorsException(errors)
     new_data = case.data
     if transition.edits_data:
@@ -727,6 +731,13 @@ async def _checked(
         if errors:
             raise UserErrorsException(errors)
     return _Request(process=process, transition=transition, role=role, comment=comment, params=params, new_data=new_data)
+
+
+def _notice_label(parts: Sequence[Any]) -> str:
+    """An action's comment or parameter, named in a message about its length or characters."""
+    if list(parts) == ["comment"]:
+        return "办理意见"
+    return f"参数“{'/'.join(str(p) for p in parts)}”" if parts else "参数"
 
 
 async def _move(govhall: GovHall, actor: Actor, case: Case, request: _Request) -> tuple[CaseEvent, TransitionContext]:
@@ -883,16 +894,37 @@ class CasePage:
     end_cursor: str | None
 
 
+MAX_PAGE = 100
+_MAX_ID = 2**31 - 1  # PostgreSQL ``integer`` keys: a larger one in a cursor was never handed out
+
+
 def encode_cursor(case: Case) -> str:
     return base64.urlsafe_b64encode(f"{int(case.urgent)}:{case.id}".encode()).decode()
 
 
-def decode_cursor(cursor: str) -> tuple[bool, int]:
+def cursor_parts(cursor: str, tags: Sequence[str]) -> tuple[str, int]:
+    """The tag and the id of a cursor this server wrote (``tag:id`` in URL-safe base64); anything
+    else, an id out of the database's range included, is refused as a bad cursor (never a query)."""
     try:
-        urgent, key = base64.urlsafe_b64decode(cursor.encode()).decode().split(":")
-        return urgent == "1", int(key)
-    except (ValueError, UnicodeDecodeError):
-        raise UserErrorsException.single("cursor", "分页游标无效", "/after")
+        tag, key = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("ascii").split(":")
+    except (ValueError, UnicodeError):
+        tag, key = "", ""
+    if tag not in tags or not (key.isascii() and key.isdigit()) or not 0 < int(key) <= _MAX_ID:
+        raise UserErrorsException.single("cursor", "分页游标无效：请使用上一页返回的 endCursor，或不带 after 从头读取", "/after")
+    return tag, int(key)
+
+
+def decode_cursor(cursor: str) -> tuple[bool, int]:
+    urgent, key = cursor_parts(cursor, ("0", "1"))
+    return urgent == "1", key
+
+
+def page_size(first: int, name: str = "first") -> int:
+    """How many rows a page holds: ``first`` up to :data:`MAX_PAGE`; 0 reads only whether any
+    exist (``hasNextPage``), as Relay connections allow; a negative number is refused."""
+    if first < 0:
+        raise UserErrorsException.single("range", f"每页条数（{name}）不能小于0", f"/{name}")
+    return min(first, MAX_PAGE)
 
 
 async def list_cases(
@@ -957,7 +989,7 @@ async def list_cases(
     if search is not None and search.strip():
         where.add(id_in("id", await matching_case_ids(center.id, search)))
     cursor = decode_cursor(after) if after else None
-    first = max(1, min(first, 100))
+    first = page_size(first)
     rows = await case_page(where, cursor, first + 1, without_json=without_json)
     page = rows[:first]
     return CasePage(cases=page, has_next=len(rows) > first, end_cursor=encode_cursor(page[-1]) if page else None)

@@ -425,8 +425,9 @@ class FormValidator:
 
     def label(self, parts: Sequence[Part], leaf: object = None) -> str:
         """“股东”第2项的“证件号码”: a field named by its titles, for messages."""
-        if not parts:
-            return "表单数据"
+        if not parts:  # the document itself: an item definition, a center file... by its title
+            title = self.schema.get("title") if isinstance(self.schema, dict) else None
+            return f"“{title}”" if isinstance(title, str) and title else "表单数据"
         text, node = "", self.schema
         for i, part in enumerate(parts):
             node = _child(self.schema, node, part) if node is not None else None

@@ -225,6 +225,9 @@ def load_item_files(directory: str | Path) -> list[tuple[Path, dict]]:
                 "invalid_json", f"{path.name}：第{e.lineno}行第{e.colno}列 JSON 格式错误（{e.msg}）"
             ))
             continue
+        except RecursionError:
+            problems.append(UserError("invalid_json", f"{path.name}：JSON 嵌套层次过深，无法读取"))
+            continue
         if not isinstance(doc, dict):
             problems.append(UserError("invalid_document", f"{path.name}：事项定义应为 JSON 对象"))
             continue

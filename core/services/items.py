@@ -166,9 +166,9 @@ async def published_items(center: Center, search: str | None = None) -> list[Ite
     wanted = {(item_id, version) for item_id, version in items}
     versions = await ItemVersion.filter(item_id__in=[i for i, _ in items]).order_by("code")
     found = [v for v in versions if (v.item_id, v.version) in wanted]  # type: ignore[attr-defined]
-    if search:
-        needle = search.strip().lower()
-        found = [v for v in found if needle in v.name.lower() or needle in v.code.lower()]
+    terms = (search or "").lower().split()  # every word typed, in any order: 食品 许可 finds 食品经营许可
+    if terms:
+        found = [v for v in found if all(t in v.name.lower() or t in v.code.lower() for t in terms)]
     return found
 
 
@@ -176,7 +176,9 @@ async def get_version(center: Center, code: str, version: int | None = None) -> 
     item = await Item.get_or_none(center=center, code=code)
     if item is None or item.latest_version == 0:
         return None
-    return await ItemVersion.get_or_none(item_id=item.id, version=version or item.latest_version)
+    if version is not None and not 1 <= version <= item.latest_version:  # versions count from 1
+        return None
+    return await ItemVersion.get_or_none(item_id=item.id, version=item.latest_version if version is None else version)
 
 
 async def draft_changes(center: Center, code: str) -> list[dict[str, Any]]:

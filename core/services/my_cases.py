@@ -8,8 +8,7 @@ import base64
 from tortoise.expressions import Q
 
 from core.services.accounts import Actor
-from core.services.cases import CasePage
-from core.plumbing.errors import UserErrorsException
+from core.services.cases import CasePage, cursor_parts, page_size
 from core.plumbing.models import Case
 
 
@@ -18,13 +17,7 @@ def encode_cursor(case: Case) -> str:
 
 
 def decode_cursor(cursor: str) -> int:
-    try:
-        tag, key = base64.urlsafe_b64decode(cursor.encode()).decode().split(":")
-        if tag != "mine":
-            raise ValueError(tag)
-        return int(key)
-    except (ValueError, UnicodeDecodeError):
-        raise UserErrorsException.single("cursor", "分页游标无效", "/after") from None
+    return cursor_parts(cursor, ("mine",))[1]
 
 
 async def list_my_cases(actor: Actor, *, first: int = 20, after: str | None = None) -> CasePage:
@@ -33,7 +26,7 @@ async def list_my_cases(actor: Actor, *, first: int = 20, after: str | None = No
     query = Case.filter(Q(applicant_id=user.id) | Q(agent_id=user.id))
     if after:
         query = query.filter(id__lt=decode_cursor(after))
-    first = max(1, min(first, 100))
+    first = page_size(first)
     rows = await query.order_by("-id").limit(first + 1)  # items come through the per-request loader
     page = rows[:first]
     return CasePage(cases=page, has_next=len(rows) > first, end_cursor=encode_cursor(page[-1]) if page else None)

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.plumbing.errors import UserError, UserErrorsException
+from core.plumbing.errors import UserError, UserErrorsException, unstorable_value
 from core.plumbing.settings import Settings, SettingsError
 from core.plumbing.text_safety import BIDI_MESSAGE, has_bidi_controls
 
@@ -59,6 +59,8 @@ def read_json_file(path: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise CommandError(f"{path}: JSON 格式错误，第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}")
+    except RecursionError:
+        raise CommandError(f"{path}: JSON 嵌套层次过深，无法读取 / nested too deeply") from None
 
 
 def make_govhall(settings: Settings | None = None) -> GovHall:
@@ -397,6 +399,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last line of defence: one line, not a traceback
+        if type(exc).__name__ == "ValidationError" and type(exc).__module__.startswith("tortoise"):
+            print_errors([unstorable_value(str(exc))])  # a value longer than its column: the input's fault
+            return EXIT_BAD_INPUT
         if "TORTOISE" in type(exc).__name__.upper() or type(exc).__module__.startswith(("tortoise", "asyncpg", "sqlite3")):
             print(database_advice(exc) or f"数据库错误 / database error: {exc}", file=sys.stderr)
             return EXIT_UNAVAILABLE

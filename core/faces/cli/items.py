@@ -21,6 +21,8 @@ async def cmd_items_load(govhall: GovHall, args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     if not folder.is_dir():
         raise CommandError(f"目录不存在 / not a directory: {folder}")
+    if not any(folder.glob("*.json")):  # a wrong directory, not a request to publish nothing
+        raise CommandError(f"目录 {folder} 中没有事项文件（*.json） / no item files (*.json) in {folder}")
     from core.plumbing.models import Center
 
     from tortoise.transactions import in_transaction

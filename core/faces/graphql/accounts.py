@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from core.services import accounts
+from core.plumbing.errors import UserError as UserErrorData
 from core.plumbing.errors import UserErrorsException
 from core.plumbing.logging import security_event
 from core.plumbing.models import User
@@ -61,6 +62,10 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="登录，返回令牌（Authorization: Bearer <token>）；连续失败过多时暂时锁定")
     async def login(self, info: Info, username: str, password: str) -> LoginResult:
+        blank = [UserErrorData(code="required", message=message, path=path) for typed, path, message in (
+            (username.strip(), "/username", "请填写用户名"), (password, "/password", "请填写密码")) if not typed]
+        if blank:  # nothing typed: no attempt to count against the account or the address
+            return user_errors(blank)
         if len(username) > MAX_USERNAME_CHARS or len(password) > MAX_PASSWORD_CHARS:  # no account has them
             security_event("login_failed", reason="too_long", client=_client(info))
             return user_errors([accounts.LOGIN_FAILED])

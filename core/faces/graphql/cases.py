@@ -442,6 +442,9 @@ class RatingType:
 SubmitCaseResult = Annotated[CaseType | UserErrors, strawberry.union("SubmitCaseResult")]
 TransitionCaseResult = Annotated[CaseType | UserErrors, strawberry.union("TransitionCaseResult")]
 RateCaseResult = Annotated[RatingType | UserErrors, strawberry.union("RateCaseResult")]
+PageSize = Annotated[int, strawberry.argument(
+    description=f"每页条数，0 至 {service.MAX_PAGE}（更大按 {service.MAX_PAGE}）；0 只看 pageInfo.hasNextPage"
+)]
 
 
 @strawberry.type
@@ -460,7 +463,7 @@ class Query:
     @strawberry.field(description="办件列表：急办件优先，其余按提交先后；游标分页")
     async def cases(
         self, info: Info, center: str, state: str | None = None, kind: str | None = None, alert: Alert | None = None,
-        department: str | None = None, mine: bool = False, first: int = 20, after: str | None = None,
+        department: str | None = None, mine: bool = False, first: PageSize = 20, after: str | None = None,
         search: Annotated[str | None, strawberry.argument(description="办件编号、申请人姓名、身份证号码、统一社会信用代码或手机号码（包含即可）")] = None,
     ) -> CaseConnection:
         page = await service.list_cases(
@@ -474,7 +477,7 @@ class Query:
         return CaseConnection(edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
 
     @strawberry.field(description="我的办件：本人申请或代办的办件，所有中心合在一起，新提交的在前；游标分页")
-    async def my_cases(self, info: Info, first: int = 20, after: str | None = None) -> CaseConnection:
+    async def my_cases(self, info: Info, first: PageSize = 20, after: str | None = None) -> CaseConnection:
         page = await my_cases.list_my_cases(info.context.actor, first=first, after=after)
         made = await prefetch(info, page.cases)
         ctx = info.context

@@ -173,9 +173,14 @@ class Query:
         return deadline_type(await clock.due_date(row, from_, working_days))
 
     @strawberry.field(description="电子监察看板（督查人员、首席代表、管理员）")
-    async def supervision(self, info: Info, center: str, limit: int = 500) -> Supervision:
+    async def supervision(
+        self, info: Info, center: str,
+        limit: Annotated[int, strawberry.argument(description="最多列出的办件数，0 至 5000（更大按 5000）；0 只取计数")] = 500,
+    ) -> Supervision:
         row = await _supervised_center(info, center)
-        board = await stats.supervision(row, limit=max(1, min(limit, 5000)))
+        if limit < 0:
+            raise UserErrorsException.single("range", "最多列出的办件数（limit）不能小于0", "/limit")
+        board = await stats.supervision(row, limit=min(limit, 5000))
         calendar, today = await clock.calendar_for(row), clock.local_today()
         cases = [
             SupervisedCase(

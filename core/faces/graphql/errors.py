@@ -10,8 +10,9 @@ import re
 from typing import Any
 
 from graphql.error import GraphQLError
+from tortoise.exceptions import ValidationError
 
-from core.plumbing.errors import Forbidden, LoginExpired, NotFound, UserErrorsException
+from core.plumbing.errors import Forbidden, LoginExpired, NotFound, UserErrorsException, unstorable_value
 from core.faces.limits import is_production, public_limit_error, tier_for
 from core.plumbing.logging import security_event
 
@@ -53,6 +54,9 @@ def _public(error: GraphQLError, context: Any) -> GraphQLError:
         return _with(error, "；".join(e.message for e in original.errors), "BAD_USER_INPUT")
     if isinstance(original, GraphQLError):  # e.g. a bad scalar value
         return _bad_request(error)
+    if isinstance(original, ValidationError):  # a text longer than its column, looked up or written
+        log.info("value refused by the ORM in %s: %.200s", error.path, original)
+        return _with(error, unstorable_value(str(original)).message, "BAD_USER_INPUT")
     log.error("unexpected error in %s", error.path, exc_info=original)
     return _with(error, INTERNAL_MESSAGE, "INTERNAL")
 

@@ -139,7 +139,9 @@ class Query:
             problems = check_form_schema(form)
             errors = problems or FormValidator(form).errors(data)
         else:
-            found = await service.get_version(row, item or "")
+            if not item:
+                raise UserErrorsException.single("required", "请指定事项编码（item），或给出事项定义（definition）", "/item")
+            found = await service.get_version(row, item)
             if found is None:
                 raise NotFound(f"事项“{item}”不存在或尚未发布")
             key = ("item", info.context.govhall.instance, found.id)  # the same cache key as submitCase

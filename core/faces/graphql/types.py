@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TypeVar
 
 import strawberry
+from tortoise.exceptions import ValidationError
 
-from core.plumbing.errors import Forbidden, LoginExpired, NotFound, UserErrorsException
+from core.plumbing.errors import Forbidden, LoginExpired, NotFound, UserErrorsException, unstorable_value
 from core.plumbing.errors import UserError as UserErrorData
 from core.plumbing.logging import security_event
 
 T = TypeVar("T")
 R = TypeVar("R")
+log = logging.getLogger("govhall.graphql")
 
 
 @strawberry.type
@@ -57,4 +60,7 @@ async def mutation_result(work: Callable[[], Awaitable[T]], present: Callable[[T
         return user_errors([UserErrorData(code="forbidden", message=exc.message, path=None)])
     except NotFound as exc:
         return user_errors([UserErrorData(code="not_found", message=exc.message, path=None)])
+    except ValidationError as exc:  # a text longer than its column (a lookup's or a write's): the caller's to shorten
+        log.info("value refused by the ORM in a mutation: %.200s", exc)
+        return user_errors([unstorable_value(str(exc))])
     return present(value)

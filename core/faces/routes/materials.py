@@ -114,7 +114,8 @@ async def download(request: Request) -> Response:
     except DownloadRefused as exc:
         return _error(exc.code, exc.message, status=exc.status)
     fields = ("id", "owner_id", "case_id", "blob_id", "filename")
-    rows = await Material.filter(public_id=request.path_params["id"]).values(*fields)
+    public_id = request.path_params["id"]
+    rows = await Material.filter(public_id=public_id).values(*fields) if len(public_id) <= 32 else []  # ids are 32 hex digits
     if not rows:
         return _error("not_found", "材料不存在", status=404)
     row = rows[0]
