@@ -220,3 +220,15 @@ async def test_a_definition_that_is_not_an_object_is_named_as_an_item_definition
     assert result["errors"] == [{"path": "", "code": "type", "message": "“事项定义”应为对象"}]
     submitted = await drive.submit("app1", data=["not", "an", "object"])
     assert submitted["errors"] == [{"path": "", "code": "type", "message": "“申请表”应为对象"}]  # the form's title
+
+
+async def test_statistics_say_a_reversed_period_in_the_dates_people_read_and_take_no_department_as_the_center(drive):
+    query = "query($f: Date!, $t: Date!, $d: String) { statistics(center: \"hall\", from: $f, to: $t, department: $d) { accepted } }"
+    token = drive.hall.tokens["sup1"]
+    error = error_of(await drive.gql.raw(query, {"f": "2026-12-31", "t": "2026-01-01"}, token=token))
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == "起始日2026年12月31日晚于结束日2026年1月1日"
+    whole = await drive.gql(query, {"f": "2026-01-01", "t": "2026-12-31"}, token=token)
+    assert await drive.gql(query, {"f": "2026-01-01", "t": "2026-12-31", "d": ""}, token=token) == whole
+    unknown = error_of(await drive.gql.raw(query, {"f": "2026-01-01", "t": "2026-12-31", "d": "nodept"}, token=token))
+    assert "没有部门“nodept”" in unknown["message"]

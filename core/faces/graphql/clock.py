@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 
 from core.services import clock, stats
 from core.services.calendar import Deadline, WorkCalendar, explain_text
+from core.services.documents.kinds import cn_date
 from core.plumbing.errors import NotFound, UserErrorsException
 from core.plumbing.models import Center as CenterRow
 from core.plumbing.models import Department as DepartmentRow
@@ -209,7 +210,8 @@ class Query:
     ) -> Statistics:
         row = await _supervised_center(info, center)
         if from_ > to:
-            raise UserErrorsException.single("range", f"起始日 {from_.isoformat()} 晚于结束日 {to.isoformat()}", "/from")
+            raise UserErrorsException.single("range", f"起始日{cn_date(from_)}晚于结束日{cn_date(to)}", "/from")
+        department = department or None  # "" is the whole center, as in ``cases``
         if department is not None and not await DepartmentRow.exists(center_id=row.id, code=department):
             raise UserErrorsException.single("unknown_department", f"中心“{center}”没有部门“{department}”", "/department")
         figures = await stats.statistics(row, start=from_, end=to, department=department)

@@ -79,7 +79,10 @@ DiscardItemDraftResult = Annotated[DiscardedDraft | UserErrors, strawberry.union
 @strawberry.type
 class Query:
     @strawberry.field(description="中心已发布的事项（公开），可按名称或编码搜索")
-    async def items(self, center: str, search: str | None = None) -> list[Item]:
+    async def items(
+        self, center: str,
+        search: Annotated[str | None, strawberry.argument(description="名称或编码中的词，多个词以空格分隔，须都出现")] = None,
+    ) -> list[Item]:
         row = await get_center(center)
         return [from_version(v) for v in await service.published_items(row, search)]
 
