@@ -57,3 +57,23 @@ def test_items_load_from_a_directory_without_item_files_is_bad_input(upgraded_db
     empty.mkdir()
     (empty / "readme.txt").write_text("事项文件放在这里", "utf-8")
     refused(run(["items", "load", str(empty)], upgraded_db), "没有事项文件")
+
+
+def test_a_port_no_socket_can_have_is_bad_input_before_anything_starts(upgraded_db):
+    for port in ("99999", "0"):
+        refused(run(["serve", "--port", port], upgraded_db), "--port 应在 1 到 65535 之间")
+
+
+def test_a_setting_that_is_not_a_number_is_said_in_chinese_too(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.cli import ROOT
+
+    for name, value, words in (("GOVHALL_TOKEN_HOURS", "twelve", "应为数字"), ("GOVHALL_SWEEP_SECONDS", "-5", "不能为负数"),
+                               ("GOVHALL_ENV", "prod", "应为"), ("GOVHALL_MAX_REQUEST_BYTES", "2MB", "应为字节数")):
+        env = {**os.environ, "GOVHALL_DATABASE_URL": f"sqlite://{tmp_path / 'x.sqlite3'}", name: value}
+        done = subprocess.run([sys.executable, "-m", "core.faces.cli", "db", "upgrade"], capture_output=True, text=True,
+                              env=env, cwd=ROOT, timeout=120)
+        refused(done, name, words)

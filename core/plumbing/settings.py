@@ -126,11 +126,12 @@ class Settings:
             values["upload_limits"] = UploadLimits(**uploads)  # type: ignore[arg-type]
         if environment := env.get("GOVHALL_ENV"):
             if environment not in ENVIRONMENTS:
-                raise SettingsError(f"GOVHALL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
+                raise SettingsError(f"GOVHALL_ENV 应为 {'、'.join(ENVIRONMENTS)} 之一，不是 {environment!r}"
+                                    f" / must be one of {', '.join(ENVIRONMENTS)}")
             values["environment"] = environment
         if max_bytes := env.get("GOVHALL_MAX_REQUEST_BYTES"):
             if not max_bytes.isdigit():
-                raise SettingsError(f"GOVHALL_MAX_REQUEST_BYTES must be a number of bytes, not {max_bytes!r}")
+                raise SettingsError(f"GOVHALL_MAX_REQUEST_BYTES 应为字节数，不是 {max_bytes!r} / must be a number of bytes")
             values["max_request_bytes"] = int(max_bytes)
         if sessions := env.get("GOVHALL_SESSION_CACHE_SECONDS"):
             values["session_cache_seconds"] = _number("GOVHALL_SESSION_CACHE_SECONDS", sessions, float)
@@ -153,7 +154,7 @@ def _number(name: str, text: str, kind: type) -> float | int:
     try:
         value = kind(text)
     except ValueError:
-        raise SettingsError(f"{name} must be a number, not {text!r}") from None
+        raise SettingsError(f"{name} 应为数字，不是 {text!r} / must be a number") from None
     if value < 0:
-        raise SettingsError(f"{name} must not be negative, not {text!r}")
+        raise SettingsError(f"{name} 不能为负数，不是 {text!r} / must not be negative")
     return value

@@ -102,6 +102,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     if args.workers < 1:
         raise CommandError("--workers 至少为 1 / --workers must be at least 1")
+    if not 1 <= args.port <= 65535:
+        raise CommandError(f"--port 应在 1 到 65535 之间，不是 {args.port} / --port must be 1-65535")
     if not settings.public_url_set:  # on this machine only: the address it serves at, port included
         settings = dataclasses.replace(settings, public_url=loopback_url(args.host, args.port))
     with collector_paused():  # until serve() has frozen what start-up built (see core.faces.serving)
