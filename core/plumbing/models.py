@@ -51,6 +51,12 @@ class Department(Model):
     back_office = fields.CharField(max_length=256, default="")
     abbreviation = fields.CharField(max_length=16, default="", description="文号 prefix of its decisions, e.g. 连市监审")
     seal_name = fields.CharField(max_length=128, default="", description="caption of its seal, by default the name followed by 审批专用章")
+    reconsideration = fields.CharField(
+        max_length=64, default="", description="行政复议机关 its refusals and returns name (empty: the center setting, else the generic text)"
+    )
+    court = fields.CharField(
+        max_length=64, default="", description="人民法院 for 行政诉讼 its refusals and returns name (empty: the center setting, else the generic text)"
+    )
 
     class Meta:
         table = "department"

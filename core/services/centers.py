@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import Center, Department, Window
+from core.services.documents.remedy import DEPARTMENT_FIELDS, authority_errors
 from core.services.schema_files import schema_errors
 from core.services.config_cache import cache_for
 from core.plumbing.sql import one_model
@@ -31,11 +32,16 @@ def check_center_document(doc: Any, installed_plugins: Iterable[str]) -> list[Us
             errors.append(
                 UserError("unknown_plugin", f"未知插件“{name}”，可用插件：{'、'.join(installed) or '（无）'}", f"/plugins/{i}")
             )
+    remedy = (doc.get("settings") or {}).get("remedy") or {}
+    for field, value in remedy.items():
+        errors.extend(authority_errors(field, value, f"/settings/remedy/{field}"))
     codes: set[str] = set()
     for i, department in enumerate(doc.get("departments", [])):
         if department["code"] in codes:
             errors.append(UserError("duplicate", f"部门代码“{department['code']}”重复", f"/departments/{i}/code"))
         codes.add(department["code"])
+        for field, value in department.get("remedy", {}).items():
+            errors.extend(authority_errors(field, value, f"/departments/{i}/remedy/{field}"))
     window_codes: set[str] = set()
     for i, window in enumerate(doc.get("windows", [])):
         if window["code"] in window_codes:
@@ -92,6 +98,7 @@ async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
                 defaults={
                     "name": d["name"], "category": d.get("category", ""), "back_office": d.get("backOffice", ""),
                     "abbreviation": d.get("abbreviation", ""), "seal_name": d.get("sealName", ""),
+                    **{field: d.get("remedy", {}).get(field, "") for field in DEPARTMENT_FIELDS},
                 },
             )
             departments[d["code"]] = department

@@ -22,12 +22,6 @@ from core.services.receipt import record_receipt
 from core.services.workflow import Effect, EffectGroup, TransitionContext, before_insert, run_effects
 
 CLOCK_DAYS = {"promised": "promisedDays", "legal": "legalDays", "task": "promisedDays"}
-# Where an applicant turns against a return or a refusal, unless the center's ``settings.remedy``
-# names the authorities ({review, reconsideration, court}); the templates add the statutory limits.
-REMEDY = {
-    "reconsideration": "本级人民政府或者上一级主管部门",
-    "court": "有管辖权的人民法院",
-}
 
 
 @before_insert
@@ -186,17 +180,6 @@ async def decide_task(ctx: TransitionContext, outcome: str, done: dict[str, str]
     await run_effects(ctx, transition.effects)
 
 
-def remedy_for(ctx: TransitionContext, kind: str) -> dict[str, str]:
-    """复议/诉讼 (and, for a return, 复核 at the center's supervision office) as the center names them."""
-    configured = (ctx.center.settings or {}).get("remedy")
-    remedy = {**REMEDY, **(configured if isinstance(configured, Mapping) else {})}
-    if kind == "return_notice":
-        remedy.setdefault("review", f"{ctx.center.name}督查科")
-    else:
-        remedy.pop("review", None)  # 复核 is for returns (退回件), not for decisions
-    return remedy
-
-
 async def refusal_reasons(ctx: TransitionContext) -> list[dict[str, str]]:
     """A joint case's refusal: every department that refused, with its opinion and legal basis."""
     tasks = sorted((t for t in await case_tasks(ctx.case) if t.state == "refused"), key=lambda t: t.id)
@@ -252,8 +235,7 @@ async def _document_extra(ctx: TransitionContext, kind: str) -> dict[str, Any]:
     if kind == "extension_notice":  # 行政许可法第四十二条: the applicant is told the reason
         extra["extension"] = {"days": int(ctx.params["days"]), "reason": ctx.comment or ""}
     if kind in ("return_notice", "refusal_decision", "reply_notice"):
-        extra["reason"] = ctx.comment
-        extra["remedy"] = remedy_for(ctx, kind)
+        extra["reason"] = ctx.comment  # the remedies: the deciding department's (see case_context)
     if kind == "refusal_decision":
         extra["basis"] = str(ctx.params.get("basis") or "").strip()
         if ctx.transition.action == "refuse_task" or await case_tasks(ctx.case):

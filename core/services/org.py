@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
 from core.services.centers import get_center
+from core.services.documents.remedy import DEPARTMENT_FIELDS, authority_errors
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import Center, Department, Window
 
@@ -33,6 +34,9 @@ class DepartmentInput:
     back_office: str = ""
     abbreviation: str = ""
     seal_name: str = ""
+    # 救济途径 its refusals and returns name (None: as they are; "": cleared, the center's apply)
+    reconsideration: str | None = None
+    court: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,10 @@ async def _existing(model: type[Department] | type[Window], center: Center, code
 
 
 async def save_department(actor: Actor, center_code: str, given: DepartmentInput, *, is_new: bool) -> Department:
-    """Add a department (``is_new``) or change the name, category, back office, 文号 abbreviation
-    and seal caption of an existing one; its code never changes (cases and posts refer to it)."""
+    """Add a department (``is_new``) or change the name, category, back office, 文号 abbreviation,
+    seal caption and remedy authorities (行政复议机关, 行政诉讼法院) of an existing one; its code
+    never changes (cases and posts refer to it). A remedy authority not given (``None``) stays as it
+    is, so a client that does not know them never clears them; an empty one is cleared."""
     center = await _managed_center(actor, center_code)
     errors: list[UserError] = []
     code = given.code.strip()
@@ -89,6 +95,11 @@ async def save_department(actor: Actor, center_code: str, given: DepartmentInput
         "abbreviation": _text(errors, given.abbreviation, "/abbreviation", "文号简称", max_len=16),
         "seal_name": _text(errors, given.seal_name, "/sealName", "审批专用章印文", min_len=2),
     }
+    for field in DEPARTMENT_FIELDS:
+        value = getattr(given, field)
+        if value is not None:
+            values[field] = value.strip()
+            errors.extend(authority_errors(field, values[field], f"/{field}"))
     async with in_transaction():
         row = await _existing(model=Department, center=center, code=code, is_new=is_new, label="部门代码", errors=errors)
         if errors:

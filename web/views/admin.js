@@ -142,7 +142,7 @@ async function plugins(body, c, isAdmin) {
 // --------------------------------------------------------------------------- 部门与窗口
 
 const KINDS = [["comprehensive", "综合窗口"], ["special", "专业窗口"], ["pickup", "出件窗口"], ["consult", "咨询窗口"], ["agency", "代办窗口"]];
-const DEPT = "code name category backOffice abbreviation sealName";
+const DEPT = "code name category backOffice abbreviation sealName reconsideration court";
 const WIN = "code name kind department serves";
 
 /** Fills an org form for a change of `row` (code fixed), or empties it for a new one. */
@@ -158,11 +158,18 @@ function editing(form, title, row, fields) {
   form.scrollIntoView({ block: "nearest" });
 }
 
+/** A department's own 救济途径 as the table shows it, or that the center's setting applies. */
+function remedyText(d) {
+  const own = [d.reconsideration && `复议：${d.reconsideration}`, d.court && `诉讼：${d.court}`].filter(Boolean);
+  return own.length ? own.join("；") : "按中心设置";
+}
+
 async function org(body, c) {
   const data = await gql(`query($c: String!) { center(code: $c) { departments { ${DEPT} } windows { ${WIN} } } }`, { c: c.code });
   const { departments, windows } = data.center;
   const deptName = new Map(departments.map((d) => [d.code, d.name]));
-  const deptFields = [["deptCode", "code"], ["deptName", "name"], ["deptCategory", "category"], ["deptBackOffice", "backOffice"], ["deptAbbreviation", "abbreviation"], ["deptSealName", "sealName"]];
+  const deptFields = [["deptCode", "code"], ["deptName", "name"], ["deptCategory", "category"], ["deptBackOffice", "backOffice"], ["deptAbbreviation", "abbreviation"], ["deptSealName", "sealName"],
+    ["deptReconsideration", "reconsideration"], ["deptCourt", "court"]];
   const deptForm = h("form", { class: "card", id: "department-form", novalidate: true }, h("h2", null, "新增部门"),
     h("div", { class: "group-fields" },
       input("部门代码（小写字母开头）", "deptCode", { required: true, path: "/code" }),
@@ -170,15 +177,20 @@ async function org(body, c) {
       input("部门类别（联办件牵头依据）", "deptCategory", { path: "/category" }),
       input("后台审批科室", "deptBackOffice", { path: "/backOffice" }),
       input("文号简称（如 连市监审）", "deptAbbreviation", { path: "/abbreviation" }),
-      input("审批专用章印文（空则为部门名称＋审批专用章）", "deptSealName", { path: "/sealName" })),
+      input("审批专用章印文（空则为部门名称＋审批专用章）", "deptSealName", { path: "/sealName" }),
+      input("行政复议机关（空则用中心设置；税务等垂直管理部门填上一级主管部门）", "deptReconsideration", { path: "/reconsideration", placeholder: "如 国家税务总局清远市税务局" }),
+      input("行政诉讼法院（空则用中心设置）", "deptCourt", { path: "/court", placeholder: "如 连州市人民法院" })),
+    h("p", { class: "muted" }, "行政复议机关和行政诉讼法院印在本部门的不予许可决定书和退回通知书上（救济途径），空则用中心的设置；退回件的复核机构总是中心的。"),
     h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "保存部门"),
       h("button", { type: "button", class: "btn btn-link", onclick: () => editing(deptForm, "修改部门", null, deptFields) }, "改为新增")));
   deptForm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const v = values(deptForm);
-    const done = await mutate(`mutation($c: String!, $code: String!, $n: String!, $cat: String, $b: String, $a: String, $s: String, $new: Boolean!) {
-        saveDepartment(center: $c, code: $code, name: $n, category: $cat, backOffice: $b, abbreviation: $a, sealName: $s, isNew: $new) { ${ERRORS} ... on Department { code name } } }`,
-    { c: c.code, code: v.deptCode || "", n: v.deptName || "", cat: v.deptCategory, b: v.deptBackOffice, a: v.deptAbbreviation, s: v.deptSealName, new: !deptForm.dataset.editing }, "saveDepartment", deptForm);
+    // an empty 救济途径 is sent as "" (not left out): it clears the department's own, the center's applies
+    const done = await mutate(`mutation($c: String!, $code: String!, $n: String!, $cat: String, $b: String, $a: String, $s: String, $r: String, $court: String, $new: Boolean!) {
+        saveDepartment(center: $c, code: $code, name: $n, category: $cat, backOffice: $b, abbreviation: $a, sealName: $s, reconsideration: $r, court: $court, isNew: $new) { ${ERRORS} ... on Department { code name } } }`,
+    { c: c.code, code: v.deptCode || "", n: v.deptName || "", cat: v.deptCategory, b: v.deptBackOffice, a: v.deptAbbreviation, s: v.deptSealName,
+      r: v.deptReconsideration || "", court: v.deptCourt || "", new: !deptForm.dataset.editing }, "saveDepartment", deptForm);
     if (done) {
       forgetCenters();
       reload(`已保存部门 ${done.name}（${done.code}）`);
@@ -214,6 +226,7 @@ async function org(body, c) {
   body.append(
     h("section", { class: "card" }, h("h2", null, `进驻部门（${departments.length}）`),
       table([["代码", (d) => d.code], ["名称", (d) => d.name], ["类别", (d) => d.category || "—"], ["文号简称", (d) => d.abbreviation || "—"],
+        ["救济途径", remedyText],
         ["", (d) => change(deptForm, "修改部门", deptFields, d)]], departments, { id: "departments-table", rowAttrs: (d) => ({ dataset: { dept: d.code } }) })),
     deptForm,
     h("section", { class: "card" }, h("h2", null, `窗口（${windows.length}）`),

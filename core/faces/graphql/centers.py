@@ -22,6 +22,12 @@ class Department:
     back_office: str = strawberry.field(default="", description="后台审批科室")
     abbreviation: str = strawberry.field(default="", description="文号简称，如 连市监审")
     seal_name: str = strawberry.field(default="", description="审批专用章印文；空则为部门名称＋审批专用章")
+    reconsideration: str = strawberry.field(
+        default="", description="本部门不予许可决定书、退回通知书写明的行政复议机关；空则用中心设置，再空则为“本级人民政府或者上一级主管部门”"
+    )
+    court: str = strawberry.field(
+        default="", description="本部门不予许可决定书、退回通知书写明的行政诉讼法院；空则用中心设置，再空则为“有管辖权的人民法院”"
+    )
 
 
 @strawberry.type
@@ -35,7 +41,7 @@ class Window:
 
 def department_type(d: DepartmentRow) -> Department:
     return Department(code=d.code, name=d.name, category=d.category, back_office=d.back_office,
-                      abbreviation=d.abbreviation, seal_name=d.seal_name)
+                      abbreviation=d.abbreviation, seal_name=d.seal_name, reconsideration=d.reconsideration, court=d.court)
 
 
 def window_type(w: WindowRow, department_code: str | None) -> Window:

@@ -40,6 +40,7 @@ from core.services.parties import account_name
 from core.services.plugins import acall
 from core.services.documents.frozen import freeze
 from core.services.documents.kinds import DOCUMENT_KINDS, DocumentError, cn_date
+from core.services.documents.remedy import REMEDY_KINDS, remedy_for
 from core.services.documents.worker import note_issued
 
 if TYPE_CHECKING:
@@ -397,7 +398,8 @@ async def case_context(
     """The template context of ``kind`` for ``case`` (in-memory field values are used as they are).
 
     ``extra`` is merged on top, then what the center's ``case_document_context`` hooks return
-    (given ``params``, the issuing transition's data).
+    (given ``params``, the issuing transition's data). A refusal decision or a return notice names
+    the deciding department's remedy authorities (:mod:`core.services.documents.remedy`).
     ``config``: the app's configuration cache valid for the request (departments and windows).
     """
     center: Center = await _loaded(case, "center", Center)
@@ -438,15 +440,14 @@ async def case_context(
         context["materials"] = await _materials(case, definition)
     if kind == "certificate":
         context["certificate"] = {**certificate_block(definition, case.data), "holder": applicant_name}
-    if kind in DEPARTMENT_KINDS:
-        deciding = await deciding_department(case, department, tasks)
-        if deciding is not None:  # 发证机关 / 决定机关: the deciding department, under its seal
-            block = department_block(deciding)
-            context["department"] = block
-            context["document"] = {"issuer": block["name"], "heading": block["name"], "seal": block["seal"]}
-    remedy = (center.settings or {}).get("remedy")
-    if isinstance(remedy, Mapping):
-        context["remedy"] = dict(remedy)
+    deciding = await deciding_department(case, department, tasks) if kind in DEPARTMENT_KINDS | REMEDY_KINDS else None
+    if kind in DEPARTMENT_KINDS and deciding is not None:
+        # 发证机关 / 决定机关: the deciding department, under its seal
+        block = department_block(deciding)
+        context["department"] = block
+        context["document"] = {"issuer": block["name"], "heading": block["name"], "seal": block["seal"]}
+    if kind in REMEDY_KINDS:  # 行政复议 and 行政诉讼 before the deciding department's authorities
+        context["remedy"] = remedy_for(center, deciding, kind)
     context.update(extra or {})
     hooks = govhall.hub.for_center(center)
     await flush_for(case, hooks.case_document_context)
