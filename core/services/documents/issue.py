@@ -66,6 +66,8 @@ DEFAULT_ABBREVIATION = "文"
 # one, its own 文号 prefix; every other kind is the center's own notice.
 DEPARTMENT_KINDS: frozenset[str] = frozenset({"approval_decision", "refusal_decision", "certificate"})
 SEAL_SUFFIX = "审批专用章"
+# What needs the deciding department: its name and seal, or its remedy authorities.
+_DECIDED_KINDS: frozenset[str] = DEPARTMENT_KINDS | REMEDY_KINDS
 
 # No 0/O, 1/I: a code read aloud or typed from paper cannot be mistaken.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -440,7 +442,7 @@ async def case_context(
         context["materials"] = await _materials(case, definition)
     if kind == "certificate":
         context["certificate"] = {**certificate_block(definition, case.data), "holder": applicant_name}
-    deciding = await deciding_department(case, department, tasks) if kind in DEPARTMENT_KINDS | REMEDY_KINDS else None
+    deciding = await deciding_department(case, department, tasks) if kind in _DECIDED_KINDS else None
     if kind in DEPARTMENT_KINDS and deciding is not None:
         # 发证机关 / 决定机关: the deciding department, under its seal
         block = department_block(deciding)
