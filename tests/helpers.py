@@ -129,6 +129,31 @@ async def before_migration(config: dict[str, Any], name: str, app: str = "core")
         await Tortoise.close_connections()
 
 
+async def create_in_older_schema(model: Any, **values: Any) -> Any:
+    """``model.create(**values)`` on a database migrated to an earlier version: only the columns its
+    table has there are written (a later column of the model would fail the ORM's INSERT)."""
+    from tortoise.connection import get_connection
+
+    from core.plumbing.sql import for_dialect
+
+    conn = get_connection("default")
+    meta = model._meta
+    if conn.capabilities.dialect == "postgres":
+        rows = await conn.execute_query_dict(
+            "SELECT column_name AS name FROM information_schema.columns WHERE table_name = $1", [meta.db_table])
+    else:
+        rows = await conn.execute_query_dict(f'PRAGMA table_info("{meta.db_table}")')
+    existing = {r["name"] for r in rows}
+    instance = model(**values)
+    names = [n for n, column in meta.fields_db_projection.items() if n != meta.pk_attr and column in existing]
+    columns = ", ".join(f'"{meta.fields_db_projection[n]}"' for n in names)
+    args = [meta.fields_map[n].to_db_value(getattr(instance, n), instance) for n in names]
+    sql = f'INSERT INTO "{meta.db_table}" ({columns}) VALUES ({", ".join("?" for _ in args)}) RETURNING "id"'
+    instance.pk = (await conn.execute_query_dict(for_dialect(sql), args))[0]["id"]
+    instance._saved_in_db = True
+    return instance
+
+
 class CallCounter:
     """Counts the Python calls made in this thread while it is entered: the work a request costs, as a
     number that does not depend on how busy the machine is (tests never time themselves)."""

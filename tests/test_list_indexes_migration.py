@@ -13,6 +13,7 @@ from tortoise.migrations.api import migrate
 from core.services import stats
 from core.plumbing.db import tortoise_config
 from core.plumbing.models import Case, Center, Department, Item, ItemVersion, User
+from tests.helpers import create_in_older_schema
 
 
 pytestmark = pytest.mark.anyio
@@ -55,12 +56,12 @@ async def test_upgrade_adds_the_list_indexes_and_backfills_the_summary(cli_db):
         item = await Item.create(center=center, code="idx")
         version = await ItemVersion.create(item=item, center=center, code="idx", version=1, name="事项", definition={})
         common = dict(center=center, item_version=version, process="standard", applicant=user, kind="promised")
-        await Case.create(number="IX-1", state="done", accepted_on=date(2026, 3, 2), completed_on=date(2026, 3, 6),
+        await create_in_older_schema(Case, number="IX-1", state="done", accepted_on=date(2026, 3, 2), completed_on=date(2026, 3, 6),
                           promised_days=5, actual_days=4, promised_due=date(2026, 3, 9), department=department, **common)
-        await Case.create(number="IX-2", state="done", accepted_on=date(2026, 3, 2), completed_on=date(2026, 3, 20),
+        await create_in_older_schema(Case, number="IX-2", state="done", accepted_on=date(2026, 3, 2), completed_on=date(2026, 3, 20),
                           promised_days=3, actual_days=12, promised_due=date(2026, 3, 5), **common)
-        await Case.create(number="IX-3", state="under_review", accepted_on=date(2026, 4, 1), **common)
-        await Case.create(number="IX-4", state="submitted", **common)
+        await create_in_older_schema(Case, number="IX-3", state="under_review", accepted_on=date(2026, 4, 1), **common)
+        await create_in_older_schema(Case, number="IX-4", state="submitted", **common)
     finally:
         await Tortoise.close_connections()
 

@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from core.plumbing.db import tortoise_config
 from core.plumbing.models import Case, Center, Item, ItemVersion, User
+from tests.helpers import create_in_older_schema
 from core.plumbing.sql import for_dialect
 from core.plumbing.search_index import SEARCH_EXPRESSIONS, has_search_indexes, install_search_indexes
 from core.services import case_search
@@ -41,7 +42,7 @@ async def test_upgrade_adds_the_trigram_indexes(cli_db):
         user = await User.create(username="trgm", password_hash="-")
         item = await Item.create(center=center, code="trgm")
         version = await ItemVersion.create(item=item, center=center, code="trgm", version=1, name="事项", definition={})
-        await Case.create(number="TG-000001", center=center, item_version=version, process="standard", applicant=user,
+        await create_in_older_schema(Case, number="TG-000001", center=center, item_version=version, process="standard", applicant=user,
                           kind="promised", state="submitted", applicant_name="欧阳王芳华", data={"uscc": "91310115591693856A"})
         assert not await has_search_indexes()
     finally:

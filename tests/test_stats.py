@@ -28,6 +28,8 @@ class Row:
     actual_days: int | None
     promised_due: date | None
     department: str | None
+    legal_days: int | None = None
+    legal_actual_days: int | None = None
 
 
 def generate(seed: int, n: int) -> list[Row]:
@@ -44,7 +46,11 @@ def generate(seed: int, n: int) -> list[Row]:
             if rng.random() < 0.92:
                 completed = accepted + timedelta(days=rng.choice([0, 0, 1, 2, 3, 5, 8, 13, 30]))
                 actual = min(rng.randint(0, promised + 4), (completed - accepted).days)
-        rows.append(Row(accepted, completed, promised, actual, due, rng.choice(["scjg", "zjj", "fgj", None])))
+        legal = legal_actual = None
+        if completed is not None:  # the legal limit and the days on the legal clock are recorded at completion
+            legal = rng.choice([0, 0, 20, 20, 30, 45]) if promised else rng.choice([0, 5])
+            legal_actual = max(0, (actual or 0) - rng.choice([0, 0, 0, 2]))  # a special procedure left out
+        rows.append(Row(accepted, completed, promised, actual, due, rng.choice(["scjg", "zjj", "fgj", None]), legal, legal_actual))
     return rows
 
 
@@ -57,19 +63,25 @@ def expected(rows: list[Row], start: date, end: date, department: str | None = N
 
     accepted = len([r for r in rows if within(r.accepted_on)])
     done = [r for r in rows if within(r.completed_on)]
-    if not done:
-        return {"accepted": accepted, "completed": 0, "averagePromisedDays": None, "averageActualDays": None,
-                "speedUpPercent": None, "onTimePercent": None}
-    promised = sum(r.promised_days for r in done) / len(done)
-    actual = sum(r.actual_days or 0 for r in done) / len(done)
+    with_legal = [r for r in done if r.legal_days]
+    with_promise = [r for r in done if r.promised_days]
+
+    def ratio(part: float, whole: float, scale: int = 1) -> float | None:
+        return round(part / whole * scale, 2) if whole else None
+
+    promised = sum(r.promised_days for r in done)
+    legal = sum(r.legal_days or 0 for r in with_legal)
     on_time = [r for r in done if r.promised_due is None or r.completed_on <= r.promised_due]  # type: ignore[operator]
     return {
         "accepted": accepted,
         "completed": len(done),
-        "averagePromisedDays": round(promised, 2),
-        "averageActualDays": round(actual, 2),
-        "speedUpPercent": round((promised - actual) / promised * 100, 2),
-        "onTimePercent": round(len(on_time) / len(done) * 100, 2),
+        "legalCompleted": len(with_legal),
+        "averageLegalDays": ratio(legal, len(with_legal)),
+        "averagePromisedDays": ratio(promised, len(done)),
+        "averageActualDays": ratio(sum(r.actual_days or 0 for r in done), len(done)),
+        "speedUpPercent": ratio(legal - sum(r.legal_actual_days or 0 for r in with_legal), legal, 100),
+        "speedUpVsPromisedPercent": ratio(promised - sum(r.actual_days or 0 for r in with_promise), promised, 100),
+        "onTimePercent": ratio(len(on_time), len(done), 100),
     }
 
 
@@ -82,6 +94,7 @@ async def store(world, rows: list[Row], prefix: str) -> None:
                 process="test", applicant_id=world.applicant.id, state="done" if r.completed_on else "review",
                 kind="promised", accepted_on=r.accepted_on, completed_on=r.completed_on,
                 promised_days=r.promised_days, actual_days=r.actual_days, promised_due=r.promised_due,
+                legal_days=r.legal_days, legal_actual_days=r.legal_actual_days,
                 department_id=departments[r.department] if r.department else None,
             )
             for i, r in enumerate(rows)
@@ -105,10 +118,11 @@ async def test_year_figures_match_an_independent_computation(year):
     figures = await stats.statistics(world.center, start=YEAR[0], end=YEAR[1])
     assert figures == expected(rows, *YEAR)
     # the same form as the approval center's summary, with plausible values
-    assert set(figures) == {"accepted", "completed", "averagePromisedDays", "averageActualDays",
-                            "speedUpPercent", "onTimePercent"}
+    assert set(figures) == {"accepted", "completed", "legalCompleted", "averageLegalDays", "averagePromisedDays",
+                            "averageActualDays", "speedUpPercent", "speedUpVsPromisedPercent", "onTimePercent"}
     assert 2000 < figures["accepted"] < 3000 and 0 < figures["onTimePercent"] < 100
-    assert figures["averageActualDays"] < figures["averagePromisedDays"] and figures["speedUpPercent"] > 0
+    assert figures["averageActualDays"] < figures["averagePromisedDays"] < figures["averageLegalDays"]
+    assert 0 < figures["speedUpVsPromisedPercent"] < figures["speedUpPercent"] < 100
 
 
 async def test_department_filter_and_other_ranges(year):
@@ -133,7 +147,7 @@ async def test_statistics_is_one_query(year, caplog):
 
 async def test_figures_from_cases_completed_through_the_clock(app):
     world = await make_world()
-    quick = await started(world, date(2026, 9, 28), promised=5)
+    quick = await started(world, date(2026, 9, 28), promised=5, legal=20)
     await clock.complete_case_clock(quick, on=date(2026, 9, 30))  # 2 working days, on time
     await quick.save()
     late = await started(world, date(2026, 9, 28), promised=3)  # due 10-09
@@ -143,7 +157,8 @@ async def test_figures_from_cases_completed_through_the_clock(app):
     assert (quick.actual_days, late.actual_days) == (2, 6)
     assert await stats.statistics(world.center, start=YEAR[0], end=YEAR[1]) == {
         "accepted": 3, "completed": 2, "averagePromisedDays": 4.0, "averageActualDays": 4.0,
-        "speedUpPercent": 0.0, "onTimePercent": 50.0,
+        "legalCompleted": 1, "averageLegalDays": 20.0, "speedUpPercent": 90.0,  # (20 − 2) ÷ 20: only quick has a legal limit
+        "speedUpVsPromisedPercent": 0.0, "onTimePercent": 50.0,
     }
 
 

@@ -306,6 +306,12 @@ class Case(Model):
     deadline_provisional = fields.BooleanField(default=False)
     promised_days = fields.IntField(default=0)
     actual_days = fields.IntField(null=True)
+    legal_days = fields.IntField(
+        null=True, description="法定时限 (working days) the completed case is measured against, 0 when its item sets none"
+    )
+    legal_actual_days = fields.IntField(
+        null=True, description="working days from acceptance to completion on the legal clock (special procedures left out)"
+    )
     alert = fields.CharField(max_length=8, default="NONE")
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -324,7 +330,8 @@ class Case(Model):
 class CaseDayStat(Model):
     """The year-end figures of one center, department (0: none) and day: cases accepted that day,
     and cases completed that day with their promised and actual working days and how many were on
-    time. Kept by triggers on ``gh_case`` in the transaction that changes a case
+    time, and those of them with a legal time limit with their legal and actual days on the legal
+    clock. Kept by triggers on ``gh_case`` in the transaction that changes a case
     (:mod:`core.plumbing.stats_summary`), so a year's statistics read at most 366 rows per department."""
 
     id = fields.BigIntField(primary_key=True)
@@ -336,6 +343,11 @@ class CaseDayStat(Model):
     promised_sum = fields.BigIntField(default=0)
     actual_sum = fields.BigIntField(default=0)
     on_time = fields.IntField(default=0)
+    # added to a table with rows: the database's own default fills them (the migration then recomputes them)
+    promised_actual_sum = fields.BigIntField(default=0, db_default=0, description="actual days of the cases with a promised limit")
+    legal_completed = fields.IntField(default=0, db_default=0, description="completed cases with a legal time limit")
+    legal_sum = fields.BigIntField(default=0, db_default=0, description="their legal days")
+    legal_actual_sum = fields.BigIntField(default=0, db_default=0, description="their actual days on the legal clock")
 
     class Meta:
         table = "case_day_stat"

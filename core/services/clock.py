@@ -104,6 +104,8 @@ CASE_FIELDS: tuple[str, ...] = (
     "deadline_provisional",
     "promised_days",
     "actual_days",
+    "legal_days",
+    "legal_actual_days",
     "completed_on",
     "alert",
 )
@@ -509,20 +511,27 @@ async def stop_clock(case: Case, *, kinds: Sequence[str] | None = None, on: date
     _refresh_case(case, timers)
 
 
-async def complete_case_clock(case: Case, on: date | None = None) -> None:
+async def complete_case_clock(case: Case, on: date | None = None, *, item_legal_days: int = 0) -> None:
     """The case is finished (办结): stop every timer and record the figures the year-end statistics
-    read — completion date, actual working days (pauses left out), promised working days — and clear
-    the alert. Not saved: the workflow saves the case with :data:`CASE_FIELDS`."""
+    read — completion date, actual working days (the pauses of the promised clock left out),
+    promised working days, the legal time limit (the case's legal timer's days, else
+    ``item_legal_days``, the item's published ``legalDays``; 0: none) and the actual working days
+    on the legal clock (every pause the law leaves out of the legal limit left out: corrections and
+    the special procedures) — and clear the alert. Not saved: the workflow saves the case with
+    :data:`CASE_FIELDS`."""
     on = on or local_today()
     await stop_clock(case, on=on)
     center = await _center_of(case)
     calendar = await calendar_for(center)
     timers = await _timers(case)
+    pauses = await _pauses(case)
     promised = [t for t in timers if t.kind == "promised"]
-    accepted = case.accepted_on or (min(_as_date(t.started_on) for t in timers) if timers else on)
-    intervals = pause_intervals(await _pauses(case), "promised")  # measured against the promised time
+    legal = [t for t in timers if t.kind == "legal"]
+    accepted = _as_date(case.accepted_on or (min(_as_date(t.started_on) for t in timers) if timers else on))
     case.completed_on = on
-    case.actual_days = calendar.working_days_between(_as_date(accepted), on, paused=intervals)
+    case.actual_days = calendar.working_days_between(accepted, on, paused=pause_intervals(pauses, "promised"))
+    case.legal_actual_days = calendar.working_days_between(accepted, on, paused=pause_intervals(pauses, "legal"))
+    case.legal_days = legal[-1].working_days if legal else max(item_legal_days, 0)
     if promised:
         case.promised_days = promised[-1].working_days
     case.alert = "NONE"

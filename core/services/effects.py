@@ -256,8 +256,10 @@ async def _document_extra(ctx: TransitionContext, kind: str) -> dict[str, Any]:
 
 async def complete(ctx: TransitionContext) -> None:
     ctx.case.completed_at = datetime.now(timezone.utc)
-    await clock.complete_case_clock(ctx.case)
-    ctx.touch("completed_at", "completed_on", "actual_days", "promised_days", "alert")
+    legal = ctx.item.definition.get("legalDays")
+    item_legal_days = legal if isinstance(legal, int) and not isinstance(legal, bool) else 0
+    await clock.complete_case_clock(ctx.case, item_legal_days=item_legal_days)
+    ctx.touch("completed_at", "completed_on", "actual_days", "promised_days", "legal_days", "legal_actual_days", "alert")
 
 
 async def mark_urgent(ctx: TransitionContext) -> None:

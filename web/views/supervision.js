@@ -12,16 +12,32 @@ import { barChart } from "../chart.js";
 const STAT_LABELS = {
   accepted: ["受理", "件"],
   completed: ["办结", "件"],
+  averageLegalDays: ["平均法定时限", "个工作日"],
   averagePromisedDays: ["平均承诺时限", "个工作日"],
   averageActualDays: ["平均实际办理", "个工作日"],
-  speedUpPercent: ["提速", "%"],
+  speedUpPercent: ["实际提速（比法定时限）", "%"],
+  speedUpVsPromisedPercent: ["比承诺时限提速", "%"],
   onTimePercent: ["按时办结率", "%"],
   yellow: ["黄牌", "件"],
   red: ["红牌", "件"],
 };
+// How each figure is computed (core/services/stats.py FORMULAS says the same; the exports print it).
+const FORMULAS = {
+  averageLegalDays: (s) => `平均法定时限 = Σ法定时限 ÷ 有法定时限的办结件数（本期${s.legalCompleted}件），工作日`,
+  averagePromisedDays: () => "平均承诺时限 = Σ承诺时限 ÷ 办结件数，工作日",
+  averageActualDays: () => "平均实际办理 = Σ实际办理时间 ÷ 办结件数，工作日；实际办理时间自受理次日起算至办结日，不计补正材料等暂停计时的时间",
+  speedUpPercent: (s) => `实际提速 =（Σ法定时限 − Σ实际办理时间）÷ Σ法定时限 × 100%，按有法定时限的办结件（本期${s.legalCompleted}件）计算；`
+    + "实际办理时间不计补正、听证、检验检测、专家评审、现场勘查等不计入法定期限的时间；为负数表示办件超过了法定时限",
+  speedUpVsPromisedPercent: () => "比承诺时限提速 =（Σ承诺时限 − Σ实际办理时间）÷ Σ承诺时限 × 100%，按有承诺时限的办结件计算",
+  onTimePercent: () => "按时办结率 = 在承诺期限内办结的件数 ÷ 办结件数 × 100%",
+};
+// The tiles, in reading order: the counts, the three averages, then the rates.
+const TILES = ["accepted", "completed", "averageLegalDays", "averagePromisedDays", "averageActualDays", "speedUpPercent",
+  "speedUpVsPromisedPercent", "onTimePercent"];
 const COLORS = { yellow: "#c98a00", red: "#c0392b" };
 const SERIES = [{ key: "yellow", label: "黄牌", color: COLORS.yellow }, { key: "red", label: "红牌", color: COLORS.red }];
-const STATS = "accepted completed averagePromisedDays averageActualDays speedUpPercent onTimePercent";
+const STATS = `accepted completed legalCompleted averageLegalDays averagePromisedDays averageActualDays speedUpPercent
+  speedUpVsPromisedPercent onTimePercent`;
 const BOARD = `yellow red byDepartment { code name yellow red } byWindow { code name yellow red }
   cases { id number state alert promisedDue legalDue applicantName itemName departmentName windowName responsible daysOverdue }`;
 
@@ -32,6 +48,13 @@ function statTile(key, value) {
   return h("div", { class: `stat stat-${key}` },
     h("div", { class: "stat-value" }, fmt.number(value), known ? h("span", { class: "stat-unit" }, unit) : null),
     h("div", { class: "stat-label" }, label, known ? null : h("span", { class: "muted" }, "（暂无数据）")));
+}
+
+/** 计算口径: how each figure on the tiles is computed, with this period's count where it matters. */
+function formulas(s) {
+  return h("div", { class: "formulas", id: "stat-formulas" }, h("h3", null, "计算口径"),
+    h("ul", { class: "plain-list" }, TILES.filter((k) => FORMULAS[k]).map((k) => h("li", { dataset: { formula: k } }, FORMULAS[k](s)))),
+    h("p", { class: "muted" }, "显示“—（暂无数据）”的指标：期间内没有可计算的办件（如没有办结件，或办结件均无法定时限）。"));
 }
 
 // --------------------------------------------------------------------------- the view
@@ -113,7 +136,8 @@ export async function supervisionView({ page, params, query, user, isCurrent }) 
       const s = data.statistics;
       result.replaceChildren(
         h("p", { class: "muted" }, `${fmt.date(from.value)}至${fmt.date(to.value)}${dept.value ? ` · ${dept.options[dept.selectedIndex].text}` : ""}`),
-        h("div", { class: "stats" }, Object.entries(s).map(([k, v]) => statTile(k, v))),
+        h("div", { class: "stats" }, TILES.map((k) => statTile(k, s[k]))),
+        formulas(s),
       );
       exportLinks();
     } catch (error) {

@@ -72,14 +72,21 @@ def deadline_type(deadline: Deadline) -> DueDate:
     )
 
 
-@strawberry.type(description="办件统计（受理、办结、平均承诺与实际工作日、提速率、按时办结率）")
+@strawberry.type(description="办件统计（受理、办结、平均法定、承诺与实际工作日、实际提速、按时办结率）；"
+                              "平均数和百分比在没有可计算的办件时为 null，保留两位小数")
 class Statistics:
-    accepted: int
-    completed: int
-    average_promised_days: float | None
-    average_actual_days: float | None
-    speed_up_percent: float | None
-    on_time_percent: float | None
+    accepted: int = strawberry.field(description="受理日在区间内的办件数")
+    completed: int = strawberry.field(description="办结日在区间内的办件数")
+    average_promised_days: float | None = strawberry.field(description=stats.FORMULAS["averagePromisedDays"])
+    average_actual_days: float | None = strawberry.field(description=stats.FORMULAS["averageActualDays"])
+    speed_up_percent: float | None = strawberry.field(description=(
+        stats.FORMULAS["speedUpPercent"] + "。此前版本按（平均承诺 − 平均实际）÷ 平均承诺计算，"
+        "现与年度报告的“实际提速”一致，相对法定时限计算；相对承诺时限的提速见 speedUpVsPromisedPercent"
+    ))
+    on_time_percent: float | None = strawberry.field(description=stats.FORMULAS["onTimePercent"])
+    legal_completed: int = strawberry.field(description="办结件中有法定时限的件数（平均法定时限与实际提速按这些办件计算）")
+    average_legal_days: float | None = strawberry.field(description=stats.FORMULAS["averageLegalDays"])
+    speed_up_vs_promised_percent: float | None = strawberry.field(description=stats.FORMULAS["speedUpVsPromisedPercent"])
 
 
 @strawberry.type
@@ -219,6 +226,8 @@ class Query:
             accepted=figures["accepted"], completed=figures["completed"],
             average_promised_days=figures["averagePromisedDays"], average_actual_days=figures["averageActualDays"],
             speed_up_percent=figures["speedUpPercent"], on_time_percent=figures["onTimePercent"],
+            legal_completed=figures["legalCompleted"], average_legal_days=figures["averageLegalDays"],
+            speed_up_vs_promised_percent=figures["speedUpVsPromisedPercent"],
         )
 
 

@@ -25,8 +25,18 @@ MAX_DAYS = 3660
 CENTER_CODE_CHARS: int = Center._meta.fields_map["code"].max_length  # type: ignore[attr-defined]
 COLUMNS = [
     ("department", "部门"), ("accepted", "受理（件）"), ("completed", "办结（件）"),
+    ("legalCompleted", "其中有法定时限（件）"),
+    ("averageLegalDays", "平均法定时限（工作日）"),
     ("averagePromisedDays", "平均承诺时限（工作日）"), ("averageActualDays", "平均实际办理（工作日）"),
-    ("speedUpPercent", "提速（%）"), ("onTimePercent", "按时办结率（%）"),
+    ("speedUpPercent", "实际提速（%）=（Σ法定−Σ实际）÷Σ法定"),
+    ("speedUpVsPromisedPercent", "比承诺提速（%）=（Σ承诺−Σ实际）÷Σ承诺"),
+    ("onTimePercent", "按时办结率（%）"),
+]
+# Under the table: how each figure is computed, and what an empty cell means.
+NOTES = [
+    "说明：",
+    *(stats.FORMULAS[key] for key, _ in COLUMNS if key in stats.FORMULAS),
+    "空白表示没有可计算的办件（如期间内无办结件，或办结件均无法定时限）。",
 ]
 TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -42,7 +52,7 @@ async def statistics_rows(center: Center, start: date, end: date) -> list[dict[s
     """The center's figures, then each department's (in code order)."""
     rows = [{"department": "全中心", **await stats.statistics(center, start=start, end=end)}]
     by_department = await stats.statistics_by_department(center, start=start, end=end)
-    empty = stats.figures({"accepted": 0, "completed": 0, "promised_sum": 0, "actual_sum": 0, "on_time": 0})
+    empty = stats.empty_figures()
     for d in await Department.filter(center_id=center.id).order_by("code"):
         rows.append({"department": d.name, **by_department.get(d.id, empty)})
     return rows
@@ -59,12 +69,16 @@ def to_csv(title: str, rows: list[dict[str, Any]]) -> bytes:
     writer.writerow([label for _, label in COLUMNS])
     for r in rows:
         writer.writerow([_cell(r[k]) for k, _ in COLUMNS])
+    writer.writerow([])
+    for line in NOTES:
+        writer.writerow([line])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def to_xlsx(title: str, rows: list[dict[str, Any]]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
@@ -73,12 +87,15 @@ def to_xlsx(title: str, rows: list[dict[str, Any]]) -> bytes:
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([label for _, label in COLUMNS])
     for cell in sheet[2]:
-        cell.font = Font(bold=True)
+        cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     for r in rows:
         sheet.append([_cell(r[k]) for k, _ in COLUMNS])
+    sheet.append([])
+    for line in NOTES:
+        sheet.append([line])
     sheet.column_dimensions["A"].width = 40
-    for letter in "BCDEFG":
-        sheet.column_dimensions[letter].width = 18
+    for column in range(2, len(COLUMNS) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 18
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

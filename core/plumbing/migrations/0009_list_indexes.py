@@ -32,10 +32,11 @@ async def restore_case_indexes(apps, schema_editor):
 
 
 async def summary_triggers_and_backfill(apps, schema_editor):
-    from core.plumbing.stats_summary import install_triggers, rebuild
+    from core.plumbing.stats_summary import FIRST, install_triggers, rebuild
 
-    await install_triggers(schema_editor.client)
-    await rebuild(schema_editor.client)
+    # the summary's columns of this migration: later ones are added (and their triggers installed) by theirs
+    await install_triggers(schema_editor.client, FIRST)
+    await rebuild(schema_editor.client, FIRST)
 
 
 class Migration(migrations.Migration):
