@@ -81,12 +81,12 @@ async def test_the_headers_and_notes_say_how_each_figure_is_computed(app, govhal
     rows = list(csv.reader(io.StringIO(text[1:])))
     header = rows[1]
     assert header[3:10] == ["其中有法定时限（件）", "平均法定时限（工作日）", "平均承诺时限（工作日）", "平均实际办理（工作日）",
-                            "实际提速（%）=（Σ法定−Σ实际）÷Σ法定", "比承诺提速（%）=（Σ承诺−Σ实际）÷Σ承诺", "按时办结率（%）"]
+                            "实际提速（%）=（Σ法定−Σ实际）÷Σ法定", "比承诺时限提速（%）=（Σ承诺−Σ实际）÷Σ承诺", "按时办结率（%）"]
     center = dict(zip(header, rows[2]))
     assert (center["其中有法定时限（件）"], center["平均法定时限（工作日）"], center["实际提速（%）=（Σ法定−Σ实际）÷Σ法定"]) == ("1", "20.0", "100.0")
     empty = next(r for r in rows[3:] if r and r[0] == "住房和城乡建设局")
     assert empty[1:3] == ["0", "0"] and empty[4:10] == [""] * 6
-    notes = [r[0] for r in rows if r and r[0].startswith(("实际提速 =", "平均法定时限 =", "比承诺提速 ="))]
+    notes = [r[0] for r in rows if r and r[0].startswith(("实际提速 =", "平均法定时限 =", "比承诺时限提速 ="))]
     assert len(notes) == 3 and "按有法定时限的办结件计算" in notes[1] and "不计补正、听证" in notes[1]
 
     from openpyxl import load_workbook

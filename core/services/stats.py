@@ -21,7 +21,7 @@ The figures, in working days, of the cases accepted (受理) or completed (办�
   Both sides leave out what the law leaves out (补正, 听证, 检验检测, 专家评审, 现场勘查): the
   actual time on the legal clock, so a case's contribution is negative only when it ran past its
   legal limit (overdue, or within an approved extension, which the limit does not include).
-* 比承诺提速 (``speedUpVsPromisedPercent``) = (Σ承诺时限 − Σ实际办理时间) ÷ Σ承诺时限 × 100 over the
+* 比承诺时限提速 (``speedUpVsPromisedPercent``) = (Σ承诺时限 − Σ实际办理时间) ÷ Σ承诺时限 × 100 over the
   completed cases with a promised limit (an immediate case promises none: it would only add days
   to the actual side): the assessment plugin's 实际办理比承诺时限提速.
 * 按时办结率 = 在承诺期限内办结的件数 ÷ 办结件数 × 100 (a case without a promised due date is on time).
@@ -57,7 +57,7 @@ FORMULAS: dict[str, str] = {
     "speedUpPercent": "实际提速 =（Σ法定时限 − Σ实际办理时间）÷ Σ法定时限 × 100%，按有法定时限的办结件计算；"
                       "实际办理时间不计补正、听证、检验检测、专家评审、现场勘查等不计入法定期限的时间；"
                       "为负数表示办件超过了法定时限",
-    "speedUpVsPromisedPercent": "比承诺提速 =（Σ承诺时限 − Σ实际办理时间）÷ Σ承诺时限 × 100%，按有承诺时限的办结件计算",
+    "speedUpVsPromisedPercent": "比承诺时限提速 =（Σ承诺时限 − Σ实际办理时间）÷ Σ承诺时限 × 100%，按有承诺时限的办结件计算",
     "onTimePercent": "按时办结率 = 在承诺期限内办结的件数 ÷ 办结件数 × 100%",
 }
 """How each figure is computed, in the words the statistics screen and the exports print."""

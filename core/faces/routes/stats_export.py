@@ -29,7 +29,7 @@ COLUMNS = [
     ("averageLegalDays", "平均法定时限（工作日）"),
     ("averagePromisedDays", "平均承诺时限（工作日）"), ("averageActualDays", "平均实际办理（工作日）"),
     ("speedUpPercent", "实际提速（%）=（Σ法定−Σ实际）÷Σ法定"),
-    ("speedUpVsPromisedPercent", "比承诺提速（%）=（Σ承诺−Σ实际）÷Σ承诺"),
+    ("speedUpVsPromisedPercent", "比承诺时限提速（%）=（Σ承诺−Σ实际）÷Σ承诺"),
     ("onTimePercent", "按时办结率（%）"),
 ]
 # Under the table: how each figure is computed, and what an empty cell means.
