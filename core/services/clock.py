@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta, timezone
@@ -55,6 +56,8 @@ __all__ = [
     "now",
     "pause_clock",
     "pause_kinds",
+    "paused_limits",
+    "PausedLimit",
     "recompute_center",
     "resume_clock",
     "start_clock",
@@ -568,6 +571,42 @@ async def extend_clock(
         await _save(case, timer, ["extra_days"])
     await _recompute_case(case, today=on)
     return extension
+
+
+@dataclass(frozen=True)
+class PausedLimit:
+    """A time limit of a case whose clock is paused before it ran out: its due date is unknown until
+    the clock resumes, so a notice states the working days left instead of a date."""
+
+    kind: str  # "promised" or "legal"
+    reason: str  # why the clock stopped, as a notice prints it (现场勘查, 听证…)
+    since: date  # the day the pause began (it counts; the next one does not)
+    remaining: int  # working days left once the clock resumes, approved extensions included
+
+
+async def paused_limits(case: Case) -> dict[str, PausedLimit]:
+    """The promised and legal limits of ``case`` the open pause holds (by kind; empty when the
+    clock runs). A limit that ran out before the pause began keeps its date and is not listed.
+    In a transition, after :func:`extend_clock`, ``remaining`` includes the days just added."""
+    pauses = await _pauses(case)
+    current = _open_pause(pauses)
+    if current is None:
+        return {}
+    calendar = await calendar_for(await _center_of(case))
+    found: dict[str, PausedLimit] = {}
+    for timer in await _timers(case):  # the latest open timer of each kind wins
+        if timer.kind not in EXTENDABLE_KINDS or timer.state not in OPEN_STATES or not stops(current, timer.kind):
+            continue
+        if _deadline(timer, calendar, pause_intervals(pauses, timer.kind), explain=False).due is not None:
+            found.pop(timer.kind, None)
+            continue
+        before = pause_intervals([p for p in pauses if p is not current], timer.kind)
+        counted = calendar.working_days_between(_as_date(timer.started_on), _as_date(current.started_on), paused=before)
+        found[timer.kind] = PausedLimit(
+            kind=timer.kind, reason=PAUSE_REASONS.get(current.reason, current.reason), since=_as_date(current.started_on),
+            remaining=max(timer.working_days + timer.extra_days - counted, 0),
+        )
+    return found
 
 
 async def due_date(center: Center, start: date, working_days: int) -> Deadline:

@@ -234,6 +234,13 @@ async def _document_extra(ctx: TransitionContext, kind: str) -> dict[str, Any]:
         extra["note"] = ctx.comment or ""  # the clerk's 办理意见: what the applicant should know beyond the list
     if kind == "extension_notice":  # 行政许可法第四十二条: the applicant is told the reason
         extra["extension"] = {"days": int(ctx.params["days"]), "reason": ctx.comment or ""}
+        held = await clock.paused_limits(ctx.case)
+        if held:  # extended during a special procedure: no due date exists until it ends
+            first = next(iter(held.values()))
+            extra["pause"] = {
+                "reason": first.reason, "since": first.since,
+                **{f"{kind}Remaining": limit.remaining for kind, limit in held.items()},
+            }
     if kind in ("return_notice", "refusal_decision", "reply_notice"):
         extra["reason"] = ctx.comment  # the remedies: the deciding department's (see case_context)
     if kind == "refusal_decision":

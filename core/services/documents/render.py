@@ -36,7 +36,9 @@ or ISO strings; an aware ``datetime`` is shown in China time; ``?`` marks an opt
     certificate         certificate {title, fields [{label, value}], holder?}
     reply_notice        case.{number, itemName, applicantName, acceptedAt}; reason; guidance?
     extension_notice    case.{number, itemName, applicantName, acceptedAt, promisedDue, legalDue,
-                        provisional}; extension {days, reason} (行政许可法第四十二条)
+                        provisional}; extension {days, reason} (行政许可法第四十二条);
+                        pause? {reason, since, promisedRemaining?, legalRemaining?}: extended while
+                        a special procedure holds a limit, which then has working days left, no date
     register            register {period, rows [{number, item, applicant, acceptedAt, due, state,
                         finishedAt (None while open)}]}
 
