@@ -261,6 +261,23 @@ async def test_two_pauses_and_a_pause_over_national_day(world):
     assert [e.ordinal for e in explained.explanation if e.counted] == list(range(1, 16))
 
 
+async def test_paused_limits_count_what_ran_before_the_pause_and_leave_earlier_pauses_out(world):
+    """What an extension notice prints while a special procedure holds a limit: the working days
+    left of each held limit; a limit that ran out before the pause keeps its date."""
+    case = await started(world, date(2026, 3, 2), promised=10, legal=20)  # a Monday
+    await clock.pause_clock(case, "corrections", on=date(2026, 3, 3))  # 3 March counts, 4–5 March do not
+    await clock.resume_clock(case, on=date(2026, 3, 5))
+    assert await clock.paused_limits(case) == {}  # running
+    await clock.pause_clock(case, "site_survey", on=date(2026, 3, 10), kinds=["legal"])
+    # counted: 3, 6, 9, 10 March; the promise runs on
+    assert await clock.paused_limits(case) == {
+        "legal": clock.PausedLimit(kind="legal", reason="现场勘查", since=date(2026, 3, 10), remaining=16),
+    }
+    short = await started(world, date(2026, 3, 2), promised=2, legal=2)  # both due 4 March
+    await clock.pause_clock(short, "hearing", on=date(2026, 3, 10))
+    assert await clock.paused_limits(short) == {}
+
+
 async def test_resume_without_pause_is_a_no_op_and_bad_reason_is_refused(world):
     case = await started(world, date(2026, 9, 28), promised=5)
     await clock.resume_clock(case, on=date(2026, 9, 30))
