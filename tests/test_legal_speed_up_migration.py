@@ -37,9 +37,9 @@ async def test_cases_completed_before_the_upgrade_count_against_their_legal_limi
         common = dict(center=center, process="standard", applicant=user, kind="promised", state="approved",
                       accepted_on=date(2026, 3, 2), promised_days=10, promised_due=date(2026, 3, 16))
 
-        async def case(number: str, item: str, completed: date | None, actual: int | None) -> Case:
+        async def case(number: str, item: str, completed: date | None, actual: int | None, **other: object) -> Case:
             return await create_in_older_schema(Case, number=number, item_version=versions[item], completed_on=completed,
-                                                actual_days=actual, **common)
+                                                actual_days=actual, **{**common, **other})
 
         timed = await case("timed", "permit", date(2026, 3, 6), 4)  # its legal timer says 20, not the item's 30
         await Timer.create(case=timed, kind="legal", working_days=20, started_on=date(2026, 3, 2), state="stopped")
@@ -52,6 +52,7 @@ async def test_cases_completed_before_the_upgrade_count_against_their_legal_limi
         await Pause.create(case=surveyed, reason="corrections", kinds=None, started_on=date(2026, 3, 17),
                            ended_on=date(2026, 3, 17))  # begun and ended the same day: changes nothing
         await case("open", "permit", None, None)
+        await case("answered", "permit", date(2026, 3, 3), 0, accepted_on=None, state="replied")  # 答复件: never accepted
     finally:
         await Tortoise.close_connections()
 
@@ -60,7 +61,7 @@ async def test_cases_completed_before_the_upgrade_count_against_their_legal_limi
     try:
         found = {c.number: (c.legal_days, c.legal_actual_days) for c in await Case.all()}
         assert found == {"timed": (20, 4), "untimed": (30, 2), "no-limit": (0, 1), "surveyed": (20, 10),
-                         "open": (None, None)}
+                         "open": (None, None), "answered": (0, 0)}
         center = await Center.get(code="old")
         figures = await stats.statistics(center, start=YEAR[0], end=YEAR[1])
         assert figures == await stats.raw_statistics(center, start=YEAR[0], end=YEAR[1])

@@ -92,12 +92,15 @@ async def test_a_special_procedure_and_an_immediate_case_through_the_workflow(ap
     assert (row.promised_days, row.actual_days, row.legal_days, row.legal_actual_days) == (10, 14, 20, 10)
     # an immediate item publishes no legal limit and promises none: in the counts and averages only
     await drive.ok("clerk1", await drive.submit("app2", item="test-quick"), "finish_on_spot")
+    # nor does a case answered without being accepted (答复件), though its item has a legal limit
+    replied = await drive.ok("clerk1", await drive.submit("app2"), "reply", comment="本事项已划转至其他部门办理")
+    assert (await Case.get(id=int(replied["id"]))).legal_days == 0
 
     figures = await statistics()
     assert figures == {
-        "accepted": 2, "completed": 2, "legalCompleted": 1, "averageLegalDays": 20.0,
-        "averagePromisedDays": 5.0, "averageActualDays": 7.0,
+        "accepted": 2, "completed": 3, "legalCompleted": 1, "averageLegalDays": 20.0,
+        "averagePromisedDays": 3.33, "averageActualDays": 4.67,  # 10 ÷ 3, 14 ÷ 3
         "speedUpPercent": 50.0,  # (20 − 10) ÷ 20
         "speedUpVsPromisedPercent": -40.0,  # (10 − 14) ÷ 10: the promise's clock ran through the survey
-        "onTimePercent": 50.0,  # the permit was due 16 March
+        "onTimePercent": 66.67,  # the permit was due 16 March; the others had no promised date to miss
     }

@@ -517,8 +517,8 @@ async def stop_clock(case: Case, *, kinds: Sequence[str] | None = None, on: date
 async def complete_case_clock(case: Case, on: date | None = None, *, item_legal_days: int = 0) -> None:
     """The case is finished (办结): stop every timer and record the figures the year-end statistics
     read — completion date, actual working days (the pauses of the promised clock left out),
-    promised working days, the legal time limit (the case's legal timer's days, else
-    ``item_legal_days``, the item's published ``legalDays``; 0: none) and the actual working days
+    promised working days, the legal time limit (the case's legal timer's days, else, for an accepted
+    case, ``item_legal_days``, the item's published ``legalDays``; 0: none) and the actual working days
     on the legal clock (every pause the law leaves out of the legal limit left out: corrections and
     the special procedures) — and clear the alert. Not saved: the workflow saves the case with
     :data:`CASE_FIELDS`."""
@@ -534,7 +534,8 @@ async def complete_case_clock(case: Case, on: date | None = None, *, item_legal_
     case.completed_on = on
     case.actual_days = calendar.working_days_between(accepted, on, paused=pause_intervals(pauses, "promised"))
     case.legal_actual_days = calendar.working_days_between(accepted, on, paused=pause_intervals(pauses, "legal"))
-    case.legal_days = legal[-1].working_days if legal else max(item_legal_days, 0)
+    # the legal limit runs from acceptance: a case answered without being accepted (答复件) has none
+    case.legal_days = legal[-1].working_days if legal else max(item_legal_days, 0) if case.accepted_on else 0
     if promised:
         case.promised_days = promised[-1].working_days
     case.alert = "NONE"

@@ -14,7 +14,8 @@ The figures, in working days, of the cases accepted (受理) or completed (办�
   case; 实际办理时间 runs from acceptance to completion, without the days the promised clock was
   paused (补正; a special procedure where the center's promise stops for it).
 * 平均法定时限 = Σ法定时限 ÷ 有法定时限的办结件数, over the completed cases whose legal time limit is
-  set (the case's legal timer, else its item's ``legalDays``; an item without one is left out).
+  set (the case's legal timer, else its item's ``legalDays`` if it was accepted; an item without one,
+  and a case answered without acceptance (答复件), are left out).
 * 实际提速 (``speedUpPercent``) = (Σ法定时限 − Σ法定口径实际办理时间) ÷ Σ法定时限 × 100 over those same
   cases: how much faster than the law the center worked — the 92.12 % of a year-end report whose
   average promise is 6.33 days and average actual 1.47 (against an average legal limit of about 18.7).

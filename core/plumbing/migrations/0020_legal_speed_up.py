@@ -2,7 +2,8 @@
 the legal limit it is measured against (``legal_days``) and its working days on the legal clock
 (``legal_actual_days``); the statistics summary sums them (and the actual days of the cases that
 promised a limit, for the speed-up against the promise). Backfilled for the cases completed before:
-the legal limit is the case's last legal timer's, else its item's ``legalDays``; the days on the legal
+the legal limit is the case's last legal timer's, else its item's ``legalDays`` if it was accepted
+(0 for a case answered without acceptance); the days on the legal
 clock are the actual days, recounted for the cases whose legal clock alone was paused (a special
 procedure while the promise ran on). Then the summary's triggers are reinstalled and it is rebuilt."""
 
@@ -37,7 +38,9 @@ async def _legal_days(client, postgres):
         days = legal if isinstance(legal, int) and not isinstance(legal, bool) and legal > 0 else 0
         await client.execute_query(
             f"UPDATE gh_case SET legal_days = {p(1)} WHERE item_version_id = {p(2)}"
-            " AND completed_on IS NOT NULL AND legal_days IS NULL", [days, row["id"]])
+            " AND completed_on IS NOT NULL AND accepted_on IS NOT NULL AND legal_days IS NULL", [days, row["id"]])
+    # answered without being accepted (答复件): no legal clock ran
+    await client.execute_query("UPDATE gh_case SET legal_days = 0 WHERE completed_on IS NOT NULL AND legal_days IS NULL")
 
 
 def _workday(overrides, d):
