@@ -23,7 +23,7 @@ YEAR = (date(2026, 1, 1), date(2026, 12, 31))
 
 async def test_cases_completed_before_the_upgrade_count_against_their_legal_limit(cli_db):
     config = tortoise_config(cli_db)
-    await migrate(config=config, target="core.0019_staff_messages")
+    await migrate(config=config, target="core.0020_department_remedy")
     await Tortoise.init(config=config)
     try:
         center = await Center.create(code="old", name="升级测试中心", short_name="OLD")

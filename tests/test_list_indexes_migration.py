@@ -51,7 +51,7 @@ async def test_upgrade_adds_the_list_indexes_and_backfills_the_summary(cli_db):
     await Tortoise.init(config=config)
     try:
         center = await Center.create(code="idx", name="索引测试中心", short_name="IX")
-        department = await Department.create(center=center, code="scjg", name="市场监管局")
+        department = await create_in_older_schema(Department, center=center, code="scjg", name="市场监管局")
         user = await User.create(username="idx", password_hash="-")
         item = await Item.create(center=center, code="idx")
         version = await ItemVersion.create(item=item, center=center, code="idx", version=1, name="事项", definition={})

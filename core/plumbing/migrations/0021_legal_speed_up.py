@@ -105,7 +105,7 @@ async def backfill_and_rebuild(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('core', '0019_staff_messages')]
+    dependencies = [('core', '0020_department_remedy')]
 
     initial = False
 
