@@ -96,7 +96,7 @@ async def test_a_refusal_names_the_deciding_departments_remedy_else_the_centers_
         assert needle in text, needle
     await center_remedy(govhall, None)
     text = await refusal_text(drive)
-    for needle in remedies("本级人民政府或者上一级主管部门", "有管辖权的人民法院"):
+    for needle in remedies("本级人民政府", "有管辖权的人民法院"):
         assert needle in text, needle
 
 
@@ -113,7 +113,7 @@ async def test_a_return_notice_names_the_departments_remedy_and_the_centers_revi
     await save(drive, "scjg", "市场监督管理局", reconsideration="", court="")
     text = await return_text(drive)
     assert "可以向hall县政务服务中心督查科申请复核" in text
-    for needle in remedies("本级人民政府或者上一级主管部门", "有管辖权的人民法院"):
+    for needle in remedies("本级人民政府", "有管辖权的人民法院"):
         assert needle in text, needle
 
 

@@ -11,7 +11,7 @@ from tortoise.connection import get_connection
 from core.plumbing.db import tortoise_config, upgrade
 from core.plumbing.models import Center, Department
 from core.plumbing.sql import for_dialect
-from core.services.documents.remedy import remedy_for
+from core.services.remedy import remedy_for
 from tests.helpers import before_migration
 
 pytestmark = pytest.mark.anyio

@@ -68,5 +68,5 @@ def test_configurator_sets_and_clears_a_departments_remedy(web_server: str, brow
     expect(page.locator(".banner-success")).to_contain_text("已保存部门 连州市市场监督管理局（scjg）")
     expect(page.locator("#departments-table tr[data-dept=scjg]")).to_contain_text("按中心设置")
     text = returned_notice(api, "连州市救济示例二有限公司")
-    assert "向本级人民政府或者上一级主管部门申请行政复议" in text and "连州市人民法院" not in text
+    assert "向本级人民政府申请行政复议" in text and "连州市人民法院" not in text
     logout(page)

@@ -51,7 +51,7 @@ class Department(Model):
     back_office = fields.CharField(max_length=256, default="")
     abbreviation = fields.CharField(max_length=16, default="", description="文号 prefix of its decisions, e.g. 连市监审")
     seal_name = fields.CharField(max_length=128, default="", description="caption of its seal, by default the name followed by 审批专用章")
-    # 救济途径 (see core.services.documents.remedy); db_default: added to tables that had rows
+    # 救济途径 (see core.services.remedy); db_default: added to tables that had rows
     reconsideration = fields.CharField(
         max_length=64, default="", db_default="",
         description="行政复议机关 its refusals and returns name (empty: the center setting, else the generic text)",

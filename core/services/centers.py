@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import Center, Department, Window
-from core.services.documents.remedy import DEPARTMENT_FIELDS, authority_errors
+from core.services.remedy import DEPARTMENT_FIELDS, authority_errors
 from core.services.schema_files import schema_errors
 from core.services.config_cache import cache_for
 from core.plumbing.sql import one_model

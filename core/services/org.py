@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
 from core.services.centers import get_center
-from core.services.documents.remedy import DEPARTMENT_FIELDS, authority_errors
+from core.services.remedy import DEPARTMENT_FIELDS, authority_errors
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import Center, Department, Window
 

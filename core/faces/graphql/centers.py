@@ -23,7 +23,7 @@ class Department:
     abbreviation: str = strawberry.field(default="", description="文号简称，如 连市监审")
     seal_name: str = strawberry.field(default="", description="审批专用章印文；空则为部门名称＋审批专用章")
     reconsideration: str = strawberry.field(
-        default="", description="本部门不予许可决定书、退回通知书写明的行政复议机关；空则用中心设置，再空则为“本级人民政府或者上一级主管部门”"
+        default="", description="本部门不予许可决定书、退回通知书写明的行政复议机关；空则用中心设置，再空则为“本级人民政府”"
     )
     court: str = strawberry.field(
         default="", description="本部门不予许可决定书、退回通知书写明的行政诉讼法院；空则用中心设置，再空则为“有管辖权的人民法院”"

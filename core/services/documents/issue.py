@@ -40,7 +40,7 @@ from core.services.parties import account_name
 from core.services.plugins import acall
 from core.services.documents.frozen import freeze
 from core.services.documents.kinds import DOCUMENT_KINDS, DocumentError, cn_date
-from core.services.documents.remedy import REMEDY_KINDS, remedy_for
+from core.services.remedy import REMEDY_KINDS, remedy_for
 from core.services.documents.worker import note_issued
 
 if TYPE_CHECKING:
@@ -401,7 +401,7 @@ async def case_context(
 
     ``extra`` is merged on top, then what the center's ``case_document_context`` hooks return
     (given ``params``, the issuing transition's data). A refusal decision or a return notice names
-    the deciding department's remedy authorities (:mod:`core.services.documents.remedy`).
+    the deciding department's remedy authorities (:mod:`core.services.remedy`).
     ``config``: the app's configuration cache valid for the request (departments and windows).
     """
     center: Center = await _loaded(case, "center", Center)

@@ -18,11 +18,12 @@ from core.plumbing.errors import UserError
 from core.plumbing.models import Center, Department
 
 GENERIC: Mapping[str, str] = {
-    "reconsideration": "本级人民政府或者上一级主管部门",
+    "reconsideration": "本级人民政府",
     "court": "有管辖权的人民法院",
 }
-"""What a document names when neither the department nor the center configures an authority; the
-templates add the statutory limits (60 days, 6 months)."""
+"""What a document names when neither the department nor the center configures an authority: a
+county department's acts go to its own government (行政复议法 2023, 第二十四条); a vertically managed
+one (第二十七条) names the authority above it. The templates add the statutory limits (60 days, 6 months)."""
 
 REMEDY_KINDS: frozenset[str] = frozenset({"return_notice", "refusal_decision"})
 """The kinds that print the remedies (the ``remedy`` block of their context)."""
