@@ -11,6 +11,8 @@ from tortoise.transactions import in_transaction
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import Center, Department, Window
 from core.services.remedy import DEPARTMENT_FIELDS, authority_errors
+from core.services.documents.remedy import DEPARTMENT_FIELDS, authority_errors
+from core.services.calendar import check_periods, parse_period
 from core.services.schema_files import schema_errors
 from core.services.config_cache import cache_for
 from core.plumbing.sql import one_model
@@ -35,6 +37,7 @@ def check_center_document(doc: Any, installed_plugins: Iterable[str]) -> list[Us
     remedy = (doc.get("settings") or {}).get("remedy") or {}
     for field, value in remedy.items():
         errors.extend(authority_errors(field, value, f"/settings/remedy/{field}"))
+    errors.extend(_period_errors(doc))
     codes: set[str] = set()
     for i, department in enumerate(doc.get("departments", [])):
         if department["code"] in codes:
@@ -54,6 +57,20 @@ def check_center_document(doc: Any, installed_plugins: Iterable[str]) -> list[Us
         for j, served in enumerate(window.get("serves", [])):
             if served not in codes:
                 errors.append(UserError("unknown_department", f"窗口“{window['name']}”服务的部门“{served}”不存在", f"/windows/{i}/serves/{j}"))
+    return errors
+
+
+def _period_errors(doc: Mapping[str, Any]) -> list[UserError]:
+    """Opening periods (the office hours, the hall's ticket hours) in order and not overlapping, which
+    their schema's pattern cannot say."""
+    hours = ((doc.get("settings") or {}).get("hallFloor") or {}).get("hours") or {}
+    lists = [("/officeHours", doc.get("officeHours"))]
+    lists += [(f"/settings/hallFloor/hours/{key}", hours.get(key)) for key in ("periods", "saturdayPeriods")]
+    errors = []
+    for path, texts in lists:
+        if texts:
+            for i, code, message in check_periods([parse_period(t) for t in texts]):
+                errors.append(UserError(code, message, f"{path}/{i}"))
     return errors
 
 

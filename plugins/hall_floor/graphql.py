@@ -15,14 +15,16 @@ from typing import Annotated
 
 import strawberry
 
-from core.api import Center, Info, UserErrors, Window, client_address, mutation_result
+from core.api import Center, Info, UserErrors, Window, client_address, mutation_result, now
 
-from . import ratings, roster, stats, tickets, walkins
+from . import hours, ratings, roster, stats, tickets, walkins
 from .floor import BAD_REASONS
+from .models import Ticket
 from .graphql_types import (
     BookingType,
     CallType,
     DisplayType,
+    HoursType,
     PartyType,
     QueueType,
     RatingFiguresType,
@@ -72,6 +74,14 @@ class Query:
         _, _, counts, found = await tickets.display(center)
         return [QueueType(code=q.code, name=q.name, windows=list(q.windows), waiting=counts.get(q.code, 0)) for q in found]
 
+    @strawberry.field(description="大厅取号时间：办公时段、停止取号时间，现在能否取号及下一个办公时间（取号机，无需登录）")
+    async def hall_hours(self, center: str) -> HoursType:
+        row, _ = await roster.queue_list(center)
+        found = await hours.board(row, now())
+        return HoursType(open=found.status.open, open_queues=found.open_queues, message=found.status.message,
+                         next_open=found.status.next_open, today=found.today, periods=found.periods,
+                         saturday_periods=found.saturday_periods, stop_before=found.stop_before, text=found.text)
+
     @strawberry.field(description="大厅显示屏：最近叫号和各类业务等候人数（不含个人信息，无需登录）")
     async def hall_display(self, center: str) -> DisplayType:
         return await _display(center)
@@ -83,10 +93,14 @@ class Query:
     @strawberry.field(description="窗口叫号屏：本窗口正在办理的号和等候队列（窗口人员、首席代表）")
     async def hall_window_queue(self, info: Info, center: str, window: str) -> WindowQueueType:
         view = await tickets.window_view(info.context.actor, center, window)
-        return WindowQueueType(window=window, current=[ticket_type(t) for t in view.current], waiting=[ticket_type(t) for t in view.waiting],
-                               last_done=ticket_type(view.last_done) if view.last_done else None,
-                               leftover=[ticket_type(t) for t in view.leftover],
-                               skipped=[ticket_type(t) for t in view.skipped])
+        names = await _window_names(view.center) if view.center else {}
+
+        def shown(rows: list[Ticket]) -> list[TicketType]:
+            return [ticket_type(t, names) for t in rows]
+
+        return WindowQueueType(window=window, current=shown(view.current), waiting=shown(view.waiting),
+                               last_done=ticket_type(view.last_done, names) if view.last_done else None,
+                               leftover=shown(view.leftover), skipped=shown(view.skipped))
 
     @strawberry.field(description="等候时长统计：平均等候、最长等候、按窗口（窗口人员、首席代表、督查）")
     async def hall_wait_stats(
@@ -153,7 +167,9 @@ async def _display(center: str) -> DisplayType:
     shown = DisplayType(
         center_name=row.name,
         calls=[CallType(number=t.number, window=t.window_code, window_name=names.get(t.window_code, t.window_code),
-                        at=t.last_call_at, calls=t.calls) for t in calls],
+                        at=t.last_call_at, calls=t.calls,
+                        transferred_from_name=names.get(t.transferred_from, t.transferred_from) if t.transferred_from else None)
+               for t in calls],
         queues=[QueueType(code=q.code, name=q.name, windows=list(q.windows), waiting=counts.get(q.code, 0)) for q in found],
         version="",
     )
@@ -219,12 +235,12 @@ class Mutation:
 
     @strawberry.mutation(description="转窗：本窗口正在办理的号转到另一类业务排队（号码不变，按取号时间排在后来者之前）")
     async def transfer_ticket(self, info: Info, center: str, window: str, ticket: strawberry.ID, queue: str) -> TicketResult:
-        return await mutation_result(
-            lambda: tickets.transfer(
-                actor=info.context.actor, center_code=center, window_code=window, ticket_id=ticket, queue_code=queue
-            ),
-            ticket_type,
-        )
+        async def work() -> tuple[Ticket, dict[str, str]]:
+            moved = await tickets.transfer(
+                actor=info.context.actor, center_code=center, window_code=window, ticket_id=ticket, queue_code=queue)
+            return moved, await _window_names(await moved.center)
+
+        return await mutation_result(work, lambda done: ticket_type(*done))
 
     @strawberry.mutation(description="办结本窗口正在办理的号；case 为办理的办件（ID 或办件编号，评价器据此评价办件）")
     async def finish_ticket(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import strawberry
@@ -28,17 +29,27 @@ class TicketType:
     calls: int
     case_id: strawberry.ID | None
     wait_seconds: float | None = strawberry.field(description="取号到首次叫号的秒数")
+    transferred_from: str | None = strawberry.field(
+        default=None, description="转窗转入的号：转出窗口的编号（最近一次转窗）；不是转窗转入的为空")
+    transferred_from_name: str | None = strawberry.field(default=None, description="转出窗口的名称，如 综合受理窗口")
+    transferred_from_queue: str | None = strawberry.field(default=None, description="转窗前所在的业务类别代码")
+    transferred_at: datetime | None = strawberry.field(default=None, description="转窗时间")
 
 
-def ticket_type(row: Ticket) -> TicketType:
+def ticket_type(row: Ticket, window_names: Mapping[str, str] | None = None) -> TicketType:
+    """The ticket as GraphQL shows it; ``window_names`` (code → name) names the window it was
+    transferred from (else its code stands for its name)."""
     wait = (row.called_at - row.taken_at).total_seconds() if row.called_at else None
     case_id = row.case_id  # type: ignore[attr-defined]
+    origin = row.transferred_from or None
     return TicketType(
         id=strawberry.ID(str(row.id)), number=row.number, queue=row.queue, status=row.status,
         status_label=TICKET_LABELS.get(row.status, row.status), appointment=row.booking_id is not None,  # type: ignore[attr-defined]
         due_at=row.due_at, taken_at=row.taken_at, called_at=row.called_at, finished_at=row.finished_at,
         last_call_at=row.last_call_at, window=row.window_code, calls=row.calls,
         case_id=strawberry.ID(str(case_id)) if case_id else None, wait_seconds=wait,
+        transferred_from=origin, transferred_from_name=(window_names or {}).get(origin, origin) if origin else None,
+        transferred_from_queue=row.transferred_from_queue or None, transferred_at=row.transferred_at,
     )
 
 
@@ -57,6 +68,7 @@ class CallType:
     window_name: str
     at: datetime
     calls: int
+    transferred_from_name: str | None = strawberry.field(default=None, description="转窗转入的号：转出窗口的名称；否则为空")
 
 
 @strawberry.type(name="HallDisplay", description="大厅显示屏：最近叫号、各类业务等候人数")
@@ -208,3 +220,16 @@ def booking_type(row: Booking) -> BookingType:
         status=row.status, status_label=BOOKING_LABELS.get(row.status, row.status), user=row.user.username,
         user_name=row.user.display_name or row.user.username, code=row.code,
     )
+
+
+@strawberry.type(name="HallHours", description="大厅取号时间（取号机显示）：工作日和值班周六的取号时段、停止取号时间，现在能否取号")
+class HoursType:
+    open: bool = strawberry.field(description="现在取号机是否取号（至少一类业务）")
+    open_queues: list[str] = strawberry.field(description="现在可以取号的业务类别代码")
+    message: str = strawberry.field(description="不能取号时的说明，含下一个办公时间；能取号时为空")
+    next_open: datetime | None = strawberry.field(description="不能取号时：下一次开始取号的时间")
+    today: list[str] = strawberry.field(description="今天的办公时段（HH:MM-HH:MM）；今天不办公为空")
+    periods: list[str] = strawberry.field(description="工作日的办公时段")
+    saturday_periods: list[str] = strawberry.field(description="值班周六的办公时段（值班的业务）")
+    stop_before: int = strawberry.field(description="每个时段结束前多少分钟停止取号")
+    text: str = strawberry.field(description="取号机上显示的办公时间，如 办公时间：工作日 9:00–12:00、13:30–17:00")

@@ -30,6 +30,7 @@ from core.api import (
     CENTER_TZ,
     Actor,
     Center,
+    DayInfo,
     Forbidden,
     NotFound,
     UserError,
@@ -107,12 +108,19 @@ async def open_periods(
     info = (await calendar_for(center)).day_info(day)
     if info.workday:
         return rules.periods + rules.extended, rules, ""
-    duty = rules.saturdays == "every" or day.isoformat() in rules.saturdays
-    if day.weekday() == 5 and info.reason.startswith("周末") and duty:
+    if duty_saturday(rules, info):
         if any(w in rules.saturday_windows for w in found.windows):
             return rules.saturday_periods, rules, ""
         return (), rules, f"{day.isoformat()}（周六值班）“{found.name}”窗口不值班"
     return (), rules, f"{day.isoformat()}不是工作日（{info.reason}），也不是值班的周六"
+
+
+def duty_saturday(rules: Roster, info: DayInfo) -> bool:
+    """A Saturday of the roster's duty (周六轮值): an ordinary weekend Saturday the roster lists (or
+    every one); a holiday stays closed, a make-up working Saturday is an ordinary working day."""
+    day = info.day
+    listed = rules.saturdays == "every" or day.isoformat() in rules.saturdays
+    return not info.workday and day.weekday() == 5 and info.reason.startswith("周末") and listed
 
 
 OWN_BOOKING = "您已预约该时段，无需重复预约"

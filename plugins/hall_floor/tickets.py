@@ -20,6 +20,7 @@ from core.api import (
     local_today, next_value, now, parse_period, send_sms,
 )
 
+from . import hours
 from .booking_codes import booking_by_code
 from .events import announce
 from .floor import STAFF, Queue, floor_center, near_ahead, queue, queues, window
@@ -36,7 +37,8 @@ async def take_ticket(
     govhall: Any, actor: Actor, center_code: str, queue_code: str | None, mobile: str = "", booking_id: Any = None,
     booking_code: str | None = None, address: str | None = None,
 ) -> Ticket:
-    """A ticket of the queue for today; anyone at the kiosk may take one. With a booking of this
+    """A ticket of the queue for today; anyone at the kiosk may take one, within the hall's hours
+    (:mod:`.hours`: refused as ``closed`` with the next opening otherwise). With a booking of this
     queue for today the ticket jumps ahead at the period's start: by its ID (the booker, or a clerk
     for them), or by its 预约码 (``booking_code``, anyone: the public kiosk), which also gives the
     queue; wrong codes are counted per client ``address``."""
@@ -47,15 +49,22 @@ async def take_ticket(
     if booking_code is not None and booking_id:
         raise UserErrorsException.single("conflict", "凭预约取号时只需填写预约码", "/bookingCode")
     booking: Booking | None = None
+    taken = now()
+    floor = await hours.load(center)
     if booking_code is not None:
+        hours.may_look_up_booking(floor, taken)  # a closed hall: no code is looked up (nor a wrong one counted)
         coded = await booking_by_code(center, booking_code, address)
         found, booking = await queue(center, coded.queue), coded
+        hours.check_booking(floor, found, booking.period, taken, "/bookingCode")
     elif not queue_code:
         raise UserErrorsException.single("required", "请选择办理的业务", "/queue")
     else:
         found = await queue(center, queue_code)
         booking = await _booking_for(actor, center, found, booking_id) if booking_id else None
-    taken = now()
+        if booking is not None:
+            hours.check_booking(floor, found, booking.period, taken, "/booking")
+        else:
+            hours.check_walk_in(floor, found, taken)
     day = local_today(taken)
     due = None
     if booking is not None:
@@ -217,7 +226,10 @@ async def transfer(actor: Actor, center_code: str, window_code: str, ticket_id: 
     if not target.windows:
         raise UserErrorsException.single("no_window", f"“{target.code} {target.name}”没有办理窗口，不能转入", "/queue")
     # the window that called it stays on it (its wait counts there) until a window of the new queue calls it
-    if not await Ticket.filter(id=ticket.id, status="called", window_code=window_code).update(status="waiting", queue=target.code):
+    # the receiving windows see where it comes from (转入自 …): the latest transfer, if it is sent on again
+    if not await Ticket.filter(id=ticket.id, status="called", window_code=window_code).update(
+            status="waiting", queue=target.code, transferred_from=window_code, transferred_from_queue=ticket.queue,
+            transferred_at=now()):
         raise UserErrorsException.single("state", f"{ticket.number}不是本窗口正在办理的号", "/ticket")
     return await Ticket.get(id=ticket.id)
 
@@ -274,6 +286,8 @@ class WindowView:
     skipped: list[Ticket] = field(default_factory=list)
     """Today's skipped (过号) tickets of its queues, the latest first: the visitor who comes back is called
     again with 叫此号."""
+    center: Center | None = None
+    """The window's center (names its windows on the screen)."""
 
 
 async def window_view(actor: Actor, center_code: str, window_code: str) -> WindowView:
@@ -291,7 +305,7 @@ async def window_view(actor: Actor, center_code: str, window_code: str) -> Windo
     codes = [q.code for q in served]
     skipped = await Ticket.filter(center=center, day=today, queue__in=codes, status="skipped").order_by("-last_call_at", "-id")
     return WindowView(current=list(current), waiting=await waiting(center, codes), last_done=last, leftover=list(leftover),
-                      skipped=list(skipped))
+                      skipped=list(skipped), center=center)
 
 
 async def display(center_code: str) -> tuple[Center, list[Ticket], dict[str, int], list[Queue]]:
