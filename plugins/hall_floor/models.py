@@ -39,8 +39,8 @@ class Ticket(Model):
     last_call_at = fields.DatetimeField(null=True)
     near_notified = fields.BooleanField(default=False)
     case = fields.ForeignKeyField("core.Case", related_name="hall_floor_tickets", null=True, on_delete=fields.SET_NULL)
-    transferred_from = fields.CharField(max_length=32, default="", description="转窗: the window that sent it to this queue (empty: not transferred)")
-    transferred_from_queue = fields.CharField(max_length=8, default="", description="转窗: the queue it was in before")
+    transferred_from = fields.CharField(max_length=32, default="", db_default="", description="转窗: the window that sent it to this queue (empty: not transferred)")
+    transferred_from_queue = fields.CharField(max_length=8, default="", db_default="", description="转窗: the queue it was in before")
     transferred_at = fields.DatetimeField(null=True, description="转窗: when it was sent to this queue")
 
     class Meta:

@@ -3,7 +3,8 @@ was in (``transferred_from_queue``) and when (``transferred_at``), so that the r
 转入自 … . Tickets transferred before this version are found where their rows still tell: a number
 keeps the prefix of the queue it was taken in (``A003`` now in queue ``C`` came from ``A``), and a
 ticket still waiting with a window on it waits after a transfer from that window (the window that
-called it keeps it until a window of the new queue calls it). When it was transferred is not known."""
+called it keeps it until a window of the new queue calls it). When it was transferred is not known.
+The text columns default to empty in the database too: they are added to a table that has rows."""
 
 import re
 
@@ -39,12 +40,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Ticket',
             name='transferred_from',
-            field=fields.CharField(default='', description='转窗: the window that sent it to this queue (empty: not transferred)', max_length=32),
+            field=fields.CharField(default='', db_default='', description='转窗: the window that sent it to this queue (empty: not transferred)', max_length=32),
         ),
         ops.AddField(
             model_name='Ticket',
             name='transferred_from_queue',
-            field=fields.CharField(default='', description='转窗: the queue it was in before', max_length=8),
+            field=fields.CharField(default='', db_default='', description='转窗: the queue it was in before', max_length=8),
         ),
         ops.RunPython(mark_earlier_transfers),
     ]
