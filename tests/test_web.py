@@ -77,16 +77,17 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), lifespan="on", log_lev
 
 
 @contextmanager
-def serving(url: str, env: dict[str, str], log_path: Path) -> Iterator[str]:
+def serving(url: str, env: dict[str, str], log_path: Path, script: str = SERVER) -> Iterator[str]:
     """uvicorn in its own process on the database ``url``, logging to ``log_path``: yields its base URL
-    once ``/healthz`` answers, and stops the process afterwards."""
+    once ``/healthz`` answers, and stops the process afterwards. ``script`` starts it (``SERVER``, or
+    one that sets something up first, with ``sys.argv[1:]`` the database and the port)."""
     import httpx
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     with log_path.open("w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-c", SERVER, url, str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-c", script, url, str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     try:
         deadline = time.monotonic() + 60

@@ -24,6 +24,7 @@ from core.api import (
     UserErrorsException,
     calendar_for,
     local_today,
+    now,
     record_rating,
 )
 
@@ -86,7 +87,7 @@ async def rate_on_site(
                 await record_rating(case, level, reason if level <= 2 else "", applicant, reason_given=True, channel="on_site")
             row = await OnSiteRating.create(
                 center=center, window_code=window_code, staff_id=staff_id, case=case, ticket=ticket, level=level,
-                reason=reason if level <= 2 else "",
+                reason=reason if level <= 2 else "", at=now(),  # the product's clock, as the waits of the same figures
             )
             task = None
             if due is not None:

@@ -11,7 +11,7 @@ import { barChart } from "../chart.js";
 const PLUGIN = "hall_floor";
 const WINDOW_ROLES = ["clerk", "head"];
 const SUPERVISOR_ROLES = ["supervisor", "head", "admin"];
-const TICKET = "id number queue status statusLabel appointment window calls caseId waitSeconds";
+const TICKET = "id number queue status statusLabel appointment window calls caseId waitSeconds transferredFrom transferredFromName transferredFromQueue";
 const LEVELS = [[5, "非常满意"], [4, "满意"], [3, "基本满意"], [2, "不满意"], [1, "非常不满意"]];
 const POLL_MS = 1000;
 const DISPLAY_POLL_MS = 3000; // the hall display: a call shows within 3 s, at a third of the requests
@@ -59,7 +59,14 @@ function minutes(seconds) {
 
 const SLIP_SECONDS = 30; // how long the kiosk shows the number it just gave
 
-export async function kioskView({ page, params, user }) {
+const HOURS_POLL_MS = 20000; // the kiosk left on overnight opens by itself in the morning
+
+/** 取号时间 in words: 9:00–12:00、13:30–17:00 from ["09:00-12:00", "13:30-17:00"]. */
+function spans(periods) {
+  return periods.map((p) => p.split("-").map((t) => t.replace(/^0(\d)/, "$1")).join("–")).join("、");
+}
+
+export async function kioskView({ page, params, user, isCurrent }) {
   const c = await publicCenter(page, params[0], "取号");
   if (!c) return;
   page.classList.add("floor-screen", "floor-kiosk");
@@ -80,8 +87,13 @@ export async function kioskView({ page, params, user }) {
   // of taking a number shows in one place, beside its field, in words only
   const phone = h("div", { class: "field kiosk-phone", dataset: { path: "/mobile" } },
     h("label", { for: "kiosk-mobile" }, "手机号码（选填，快到时短信提醒，请先填写再取号）"), mobile);
-  const kiosk = h("div", { class: "kiosk" }, h("h1", null, `${c.name} · 取号`), phone, buttons, byCode, mine, result);
+  // 取号时间: the hours, and whether numbers are given now (when not, why and the next opening)
+  const hoursLine = h("p", { class: "kiosk-hours" });
+  const state = h("div", { class: "kiosk-state", "aria-live": "polite" });
+  const queuesField = h("div", { class: "field kiosk-queue-field", dataset: { path: "/queue" } }, buttons);
+  const kiosk = h("div", { class: "kiosk" }, h("h1", null, `${c.name} · 取号`), hoursLine, state, phone, queuesField, byCode, mine, result);
   page.append(kiosk);
+  let openQueues = null; // null: not known (an older server): every button stays on
 
   let slipTimer = null;
   function slip(data) {
@@ -114,6 +126,8 @@ export async function kioskView({ page, params, user }) {
     if (data) {
       slip(data);
       await show();
+    } else {
+      await hours(); // a refusal may mean the hall has just stopped giving numbers
     }
   }
 
@@ -126,13 +140,28 @@ export async function kioskView({ page, params, user }) {
       code.value = "";
       slip(data);
       await show();
+    } else {
+      await hours();
     }
   });
+
+  async function hours() {
+    if (!(await hasQuery("hallHours"))) return;
+    const { hallHours: hh } = await gql(`query($c: String!) { hallHours(center: $c) {
+        open openQueues message today text } }`, { c: c.code });
+    hoursLine.textContent = hh.text;
+    state.replaceChildren(hh.open
+      ? h("p", { class: "note note-success kiosk-open" }, `正在取号 · 今天 ${spans(hh.today)}`)
+      : h("p", { class: "note note-error kiosk-closed" }, hh.message));
+    openQueues = new Set(hh.openQueues);
+    buttons.querySelectorAll("button.kiosk-queue").forEach((b) => { b.disabled = !openQueues.has(b.dataset.queue); });
+  }
 
   async function show() {
     const data = await gql("query($c: String!) { hallQueues(center: $c) { code name waiting } }", { c: c.code });
     buttons.replaceChildren(...data.hallQueues.map((q) => h("button", {
       type: "button", class: "btn btn-primary btn-large kiosk-queue", dataset: { queue: q.code }, onclick: () => take(q.code),
+      disabled: openQueues !== null && !openQueues.has(q.code),
     }, `${q.code} ${q.name}`, h("small", null, ` 等候 ${q.waiting} 人`))));
     if (user) {
       const today = await gql("query($c: String!, $d: Date!) { hallBookings(center: $c, date: $d) { id queue period status user } }",
@@ -142,7 +171,9 @@ export async function kioskView({ page, params, user }) {
         onclick: () => take(b.queue, b.id) }, `凭预约取号：${b.queue} ${b.period}`)));
     }
   }
+  await hours();
   await show();
+  poll(isCurrent || (() => page.isConnected), hours, HOURS_POLL_MS);
 }
 
 // --- 叫号显示屏 ------------------------------------------------------------------------------------
@@ -189,17 +220,19 @@ export async function displayView({ page, params, isCurrent }) {
       if (v === drawn) return;
     }
     const { hallDisplay: d } = await gql(`query($c: String!) { hallDisplay(center: $c) {
-        ${cheap ? "version " : ""}calls { number window windowName calls at } queues { code name waiting } } }`, { c: c.code });
+        ${cheap ? "version " : ""}calls { number window windowName calls at transferredFromName } queues { code name waiting } } }`, { c: c.code });
     drawn = cheap ? d.version : null;
     page.dataset.version = drawn || "";
     const top = d.calls[0];
     const key = top ? `${top.number}/${top.calls}/${top.at}` : null;
     latest.replaceChildren(top
       ? h("p", null, "请 ", h("span", { class: "called-number", dataset: { number: top.number } }, top.number), " 号到 ",
-          h("span", { class: "called-window" }, top.windowName), " 办理")
+          h("span", { class: "called-window" }, top.windowName), " 办理",
+          top.transferredFromName ? h("span", { class: "called-transfer" }, ` · 转自${top.transferredFromName}`) : null)
       : h("p", { class: "muted" }, "暂无叫号"));
     recent.replaceChildren(...d.calls.map((x) => h("li", { dataset: { number: x.number } },
-      h("strong", null, x.number), ` → ${x.windowName}`)));
+      h("strong", null, x.number), ` → ${x.windowName}`,
+      x.transferredFromName ? h("small", { class: "call-transfer" }, ` · 转自${x.transferredFromName}`) : null)));
     counts.replaceChildren(...d.queues.map((q) => h("li", { dataset: { queue: q.code } }, `${q.code} ${q.name}：`, h("strong", null, String(q.waiting)), " 人")));
     if (key && last !== null && key !== last) chime();
     last = key;
@@ -288,7 +321,7 @@ export async function windowView({ page, params, query, user, isCurrent }) {
     }
     shownKey = key;
     current.replaceChildren(q.current.length ? table([
-      ["号码", (t) => h("strong", { class: "ticket-number-small" }, t.number)],
+      ["号码", (t) => h("span", null, h("strong", { class: "ticket-number-small" }, t.number), transferMark(t))],
       ["等候", (t) => minutes(t.waitSeconds)],
       ["操作", (t) => {
         const caseId = h("input", { type: "text", size: 20, placeholder: "办件编号（选填）", "aria-label": "办理的办件编号（选填）" });
@@ -325,9 +358,18 @@ export async function windowView({ page, params, query, user, isCurrent }) {
     return h("span", { class: "field transfer-field", dataset: { path: "/queue" } }, "转至 ", to, " ",
       h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "transfer" }, onclick: () => act("transferTicket", t, null, to.value) }, "转窗"));
   }
+  /** 转入自…: a number another window sent here (转窗), by that window's name and the queue it was in. */
+  function transferMark(t) {
+    if (!t.transferredFrom) return null;
+    const name = t.transferredFromName && t.transferredFromName !== t.transferredFrom
+      ? `${t.transferredFrom} ${t.transferredFromName}` : t.transferredFrom;
+    const from = t.transferredFromQueue ? `，原排${queueName(t.transferredFromQueue)}` : "";
+    return h("span", { class: "badge transfer-mark", dataset: { from: t.transferredFrom } }, `转入自 ${name}${from}`);
+  }
   function waitingTable(waiting) {
     return table([
-      ["号码", (t) => t.number], ["预约", (t) => (t.appointment ? "预约号" : "")], ["状态", (t) => t.statusLabel],
+      ["号码", (t) => t.number], ["预约", (t) => (t.appointment ? "预约号" : "")], ["转窗", (t) => transferMark(t) || ""],
+      ["状态", (t) => t.statusLabel],
       ["操作", (t) => h("button", { type: "button", class: "btn btn-link", dataset: { call: t.number }, onclick: () => act("callTicket", t) }, "叫此号")],
     ], waiting, { empty: "没有等候的号。" });
   }

@@ -1,18 +1,56 @@
 """The hall floor's screens in headless Chromium on the demo data (Lianzhou): the kiosk takes a
 ticket, the window calls it and the hall display shows the number within 3 s; the window finishes it
-with a case and the rating tablet's tap lands on the case with channel 现场."""
+with a case and the rating tablet's tap lands on the case with channel 现场. The hall is open in these
+stories: the server's clock (and the pages') is held at a working morning (``web_clock``), and moved
+where a story needs the hall closed."""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
+from datetime import datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.test_web import browser_page, login, logout  # noqa: F401
-from tests.test_web_screens import Api, api, demo_db, web_server  # noqa: F401
+from core.api import CENTER_TZ, WorkCalendar
+from tests.demo_copy import demo_database
+from tests.test_web import CHROMIUM, IS_POSTGRES, browser_page, login, logout, serving  # noqa: F401
+from tests.test_web_screens import Api, api, demo_db  # noqa: F401
+
+from .web_clock import CLOCK_FILE, CLOCKED_SERVER, HallClock, open_morning
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def hall_clock(demo_db: Path) -> HallClock:
+    clock = HallClock(demo_db.parent / "hall-clock")
+    clock.set(open_morning())
+    return clock
+
+
+@pytest.fixture(scope="module")
+def web_server(demo_db: Path, hall_clock: HallClock) -> Iterator[str]:
+    """As ``tests.test_web_screens.web_server``, with the product's clock at the hall's moment."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    pytest.importorskip("playwright.sync_api")
+    if IS_POSTGRES:
+        pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
+    url = demo_database(demo_db)
+    env = {**os.environ, "GOVHALL_DATABASE_URL": url, CLOCK_FILE: str(hall_clock.path)}
+    with serving(url, env, demo_db.parent / "server.log", script=CLOCKED_SERVER) as base:
+        yield base
+
+
+@pytest.fixture(autouse=True)
+def hall_page(browser_page: Any, hall_clock: HallClock) -> Any:
+    """Every page of the test (its context's) reads the hall's time."""
+    hall_clock.install(browser_page)
+    return browser_page
 
 
 def test_display_shows_the_call_and_the_tablet_rates_the_case(web_server: str, browser_page: Any, api: Api) -> None:
@@ -67,7 +105,7 @@ def test_display_shows_the_call_and_the_tablet_rates_the_case(web_server: str, b
     expect(supervisor.locator(".note", has_text=case["number"])).to_contain_text("现场 ZH01")
 
 
-def test_supervisor_rectifies_a_bad_rating_and_reads_the_figures(web_server: str, browser_page: Any, api: Api) -> None:
+def test_supervisor_rectifies_a_bad_rating_and_reads_the_figures(web_server: str, browser_page: Any, api: Api, hall_clock: HallClock) -> None:
     from playwright.sync_api import expect
 
     base, page = web_server, browser_page
@@ -102,10 +140,7 @@ def test_supervisor_rectifies_a_bad_rating_and_reads_the_figures(web_server: str
     figures = page.locator(".wait-stats tr").filter(has=page.locator("td", has_text=re.compile(r"^窗口$")))
     expect(figures.filter(has_text="W12")).to_contain_text("2.00")  # the tablet's figures
     # the end of the day: today's figures first, each window by its name, the period kept over a reload
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    today = hall_clock.today().isoformat()
     assert (page.input_value("#range-from"), page.input_value("#range-to")) == (today, today)
     expect(page.locator(".wait-stats td", has_text="W12 国家税务局窗口")).to_have_count(1)
     page.click("button[data-preset=year]")
@@ -137,19 +172,17 @@ def test_the_displays_sound_button_can_be_seen(web_server: str, browser_page: An
     assert text != "rgb(255, 255, 255)" and text != backdrop, (text, backdrop)
 
 
-def test_the_booking_screen_offers_no_past_slot(web_server: str, browser_page: Any, api: Api) -> None:
+def test_the_booking_screen_offers_no_past_slot(web_server: str, browser_page: Any, api: Api, hall_clock: HallClock) -> None:
     """A past working day's periods are listed without a 预约 button, with the reason; a day to come has buttons."""
-    from datetime import date, timedelta
-
     from playwright.sync_api import expect
 
     slots = "query($d: Date!) { hallSlots(center: \"lianzhou\", queue: \"A\", date: $d) { closedReason slots { period bookable } } }"
-    past = date.today() - timedelta(days=2)  # before today in Beijing too, whatever the machine's time zone
+    past = hall_clock.today() - timedelta(days=2)
     while not api("zhangsan", slots, d=past.isoformat())["hallSlots"]["slots"]:
         past -= timedelta(days=1)
     listed = api("zhangsan", slots, d=past.isoformat())["hallSlots"]
     assert not any(s["bookable"] for s in listed["slots"]) and "已过" in listed["closedReason"], listed
-    ahead = date.today() + timedelta(days=2)
+    ahead = hall_clock.today() + timedelta(days=2)
     while not any(s["bookable"] for s in api("zhangsan", slots, d=ahead.isoformat())["hallSlots"]["slots"]):
         ahead += timedelta(days=1)
 
@@ -243,20 +276,19 @@ def test_the_window_screen_keeps_yesterdays_number_apart_and_closes_it(web_serve
     expect(summary).not_to_contain_text("请修改")
 
 
-def test_the_booking_screen_says_which_slot_is_already_mine(web_server: str, browser_page: Any, api: Api, demo_db: Any) -> None:
+def test_the_booking_screen_says_which_slot_is_already_mine(web_server: str, browser_page: Any, api: Api, demo_db: Any,
+                                                             hall_clock: HallClock) -> None:
     """A slot the applicant holds shows 您已预约该时段 instead of a 预约 button; others still book it.
     Each booking shows its 预约码 (on the banner, in 我的预约 with every booking still to come);
     cancelling asks first; at the kiosk, with nobody logged in, the code of today's booking takes a
     预约号 in the booking's queue."""
     import sqlite3
-    from datetime import date, datetime, timedelta
-    from zoneinfo import ZoneInfo
 
     from playwright.sync_api import expect
 
     slots = "query($d: Date!) { hallSlots(center: \"lianzhou\", queue: \"A\", date: $d) { slots { period bookable } } }"
-    ahead = date.today() + timedelta(days=4)
-    while ahead < date.today() + timedelta(days=12) and not any(s["bookable"] for s in api("zhangsan", slots, d=ahead.isoformat())["hallSlots"]["slots"]):
+    ahead = hall_clock.today() + timedelta(days=4)
+    while ahead < hall_clock.today() + timedelta(days=12) and not any(s["bookable"] for s in api("zhangsan", slots, d=ahead.isoformat())["hallSlots"]["slots"]):
         ahead += timedelta(days=1)
     period = next(s["period"] for s in api("zhangsan", slots, d=ahead.isoformat())["hallSlots"]["slots"] if s["bookable"])
 
@@ -311,7 +343,7 @@ def test_the_booking_screen_says_which_slot_is_already_mine(web_server: str, bro
     assert booked["id"] not in {b["id"] for b in api("zhangsan", mine_query)["myHallBookings"]}
 
     # the day comes (the booking is moved to today): at the kiosk, logged out, the code takes a 预约号
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    today = hall_clock.today()
     with sqlite3.connect(demo_db) as db:
         db.execute("UPDATE hall_floor_booking SET day = ? WHERE id = ?", (today.isoformat(), int(kiosk["id"])))
     logout(page)
@@ -328,7 +360,7 @@ def test_the_booking_screen_says_which_slot_is_already_mine(web_server: str, bro
     expect(page.locator(".ticket-slip")).to_have_count(0)
     page.fill("#kiosk-mobile", "")
     page.fill("#kiosk-code", kiosk["code"])
-    page.clock.install()  # the kiosk's own timers, to let the half minute pass at once
+    page.clock.install(time=hall_clock.now())  # the kiosk's own timers, to let the half minute pass at once
     page.click("form.kiosk-code button[type=submit]")
     slip = page.locator(".ticket-slip")
     expect(slip).to_contain_text("预约号")
@@ -438,7 +470,9 @@ def test_the_tablet_follows_the_windows_latest_visitor_and_skips_a_case_rated_on
 
 
 def test_the_window_transfers_a_visitor_to_another_queue_with_the_same_number(web_server: str, browser_page: Any, api: Api) -> None:
-    """转窗: a tax question at the comprehensive window goes to 税务 with its number, without a new ticket."""
+    """转窗: a tax question at the comprehensive window goes to 税务 with its number, without a new ticket;
+    the tax window sees where it comes from (转入自 …) in its line, as its current number, and the hall
+    display says so beside the call."""
     from playwright.sync_api import expect
 
     page = browser_page
@@ -448,7 +482,61 @@ def test_the_window_transfers_a_visitor_to_another_queue_with_the_same_number(we
     expect(page.locator(".window-status")).to_contain_text(f"{number}：已转至“C 税务”排队，号码不变")
     expect(row).to_have_count(0)
     page.goto(f"{web_server}/web/#/floor/window/lianzhou?window=W12")
+    waiting = page.locator(".window-line tr", has=page.locator(f'button[data-call="{number}"]'))
+    expect(waiting.locator(".transfer-mark")).to_have_text("转入自 ZH01 综合受理窗口（一窗受理），原排“A 综合”")
+    other = api("lz-clerk", 'mutation { takeTicket(center: "lianzhou", queue: "C") { ... on HallTicket { number } } }')["takeTicket"]
+    page.reload()
+    expect(page.locator(".window-line tr", has_text=other["number"])).to_have_count(1)
+    expect(page.locator(".window-line tr", has_text=other["number"]).locator(".transfer-mark")).to_have_count(0)
     page.locator(f'.window-line button[data-call="{number}"]').click()
     expect(page.locator(".window-current .ticket-number-small", has_text=number)).to_have_count(1)
+    current = page.locator(".window-current tr", has=page.locator(".ticket-number-small", has_text=number))
+    expect(current.locator(".transfer-mark")).to_have_text("转入自 ZH01 综合受理窗口（一窗受理），原排“A 综合”")
+    display = page.context.new_page()
+    display.goto(f"{web_server}/web/#/floor/display/lianzhou")
+    expect(display.locator(".display-latest")).to_contain_text(f"请 {number} 号到 国家税务局窗口 办理 · 转自综合受理窗口（一窗受理）")
+    expect(display.locator(f'.display-calls li[data-number="{number}"]').first).to_contain_text("转自综合受理窗口（一窗受理）")
     moved = api("lz-clerk", 'query { hallWindowQueue(center: "lianzhou", window: "W12") { current { number queue window } } }')
     assert {"number": number, "queue": "C", "window": "W12"} in moved["hallWindowQueue"]["current"]
+
+
+def test_the_kiosk_shows_the_hours_and_gives_no_number_while_the_hall_is_closed(web_server: str, browser_page: Any, api: Api,
+                                                                              hall_clock: HallClock) -> None:
+    """The kiosk shows the hall's hours and that it gives numbers now; on a Sunday it says so with the next
+    opening, its queue buttons off; a tap on a kiosk left from the day before, and a 预约码, are refused
+    beside them with the same words, and no number is given."""
+    from playwright.sync_api import expect
+
+    page = browser_page
+    page.goto(f"{web_server}/web/#/floor/kiosk/lianzhou")
+    expect(page.locator(".kiosk-hours")).to_have_text(
+        "办公时间：工作日 9:00–12:00、13:30–17:00；值班周六 9:00–12:00（每个时段结束前30分钟停止取号）")
+    expect(page.locator(".kiosk-open")).to_have_text("正在取号 · 今天 9:00–12:00、13:30–17:00")
+    expect(page.locator("button.kiosk-queue[data-queue=C]")).to_be_enabled()
+
+    sunday = hall_clock.today() + timedelta(days=6 - hall_clock.today().weekday())
+    monday = sunday + timedelta(days=1)
+    while not WorkCalendar().is_workday(monday):
+        monday += timedelta(days=1)
+    weekday = "一二三四五六日"[monday.weekday()]
+    said = f"本中心今日不办公（周末），下一个办公时间：{monday.year}年{monday.month}月{monday.day}日（星期{weekday}）9:00"
+    with hall_clock.at(datetime.combine(sunday, time(10, 0), tzinfo=CENTER_TZ)):
+        waiting = api("lz-clerk", '{ hallQueues(center: "lianzhou") { code waiting } }')["hallQueues"]
+        # the screen still shows the morning: the tap is refused beside the buttons, and the screen catches up
+        page.click("button.kiosk-queue[data-queue=C]")
+        expect(page.locator(".kiosk-queue-field .field-error")).to_contain_text(said)
+        expect(page.locator(".kiosk-closed")).to_have_text(said)
+        expect(page.locator("button.kiosk-queue[data-queue=C]")).to_be_disabled()
+        expect(page.locator(".ticket-slip")).to_have_count(0)
+        page.reload()
+        expect(page.locator(".kiosk-closed")).to_have_text(said)
+        expect(page.locator("button.kiosk-queue")).to_have_count(4)
+        for button in page.locator("button.kiosk-queue").all():
+            expect(button).to_be_disabled()
+        page.fill("#kiosk-code", "123456")
+        page.click("form.kiosk-code button[type=submit]")
+        expect(page.locator("form.kiosk-code .field-error")).to_contain_text(said)
+        assert api("lz-clerk", '{ hallQueues(center: "lianzhou") { code waiting } }')["hallQueues"] == waiting
+    page.reload()  # the hall's morning again
+    expect(page.locator(".kiosk-open")).to_contain_text("正在取号")
+    expect(page.locator("button.kiosk-queue[data-queue=C]")).to_be_enabled()
