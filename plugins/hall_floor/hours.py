@@ -91,14 +91,17 @@ class Floor:
 
     def day(self, day: date) -> HallDay:
         info = self.calendar.day_info(day)
+        stop = self.hours.stop_before
         if info.workday:
             bookable = self.roster.periods + self.roster.extended
-            return HallDay(day, self.hours.periods, None, "", self.hours.stop_before, _last_end(bookable))
+            return HallDay(day=day, periods=self.hours.periods, queues=None, reason="", stop_before=stop,
+                           booking_end=_last_end(bookable))
         if duty_saturday(self.roster, info):
             on_duty = frozenset(q.code for q in self.queues if any(w in self.roster.saturday_windows for w in q.windows))
-            return HallDay(day, self.hours.saturday_periods, on_duty, "周六值班", self.hours.stop_before,
-                           _last_end(self.roster.saturday_periods))
-        return HallDay(day, (), frozenset(), info.reason.split("（暂定")[0], self.hours.stop_before, None)
+            return HallDay(day=day, periods=self.hours.saturday_periods, queues=on_duty, reason="周六值班", stop_before=stop,
+                           booking_end=_last_end(self.roster.saturday_periods))
+        return HallDay(day=day, periods=(), queues=frozenset(), reason=info.reason.split("（暂定")[0], stop_before=stop,
+                       booking_end=None)
 
 
 async def load(center: Center) -> Floor:

@@ -55,14 +55,14 @@ async def take_ticket(
         hours.may_look_up_booking(floor, taken)  # a closed hall: no code is looked up (nor a wrong one counted)
         coded = await booking_by_code(center, booking_code, address)
         found, booking = await queue(center, coded.queue), coded
-        hours.check_booking(floor, found, booking.period, taken, "/bookingCode")
+        hours.check_booking(floor, found, period=booking.period, moment=taken, path="/bookingCode")
     elif not queue_code:
         raise UserErrorsException.single("required", "请选择办理的业务", "/queue")
     else:
         found = await queue(center, queue_code)
         booking = await _booking_for(actor, center, found, booking_id) if booking_id else None
         if booking is not None:
-            hours.check_booking(floor, found, booking.period, taken, "/booking")
+            hours.check_booking(floor, found, period=booking.period, moment=taken, path="/booking")
         else:
             hours.check_walk_in(floor, found, taken)
     day = local_today(taken)
