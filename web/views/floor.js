@@ -173,7 +173,7 @@ export async function kioskView({ page, params, user, isCurrent }) {
   }
   await hours();
   await show();
-  poll(isCurrent || (() => page.isConnected), hours, HOURS_POLL_MS);
+  setTimeout(() => poll(isCurrent, hours, HOURS_POLL_MS), HOURS_POLL_MS);
 }
 
 // --- 叫号显示屏 ------------------------------------------------------------------------------------
@@ -228,11 +228,11 @@ export async function displayView({ page, params, isCurrent }) {
     latest.replaceChildren(top
       ? h("p", null, "请 ", h("span", { class: "called-number", dataset: { number: top.number } }, top.number), " 号到 ",
           h("span", { class: "called-window" }, top.windowName), " 办理",
-          top.transferredFromName ? h("span", { class: "called-transfer" }, ` · 转自${top.transferredFromName}`) : null)
+          top.transferredFromName ? h("span", { class: "called-transfer" }, `转自${top.transferredFromName}`) : null)
       : h("p", { class: "muted" }, "暂无叫号"));
     recent.replaceChildren(...d.calls.map((x) => h("li", { dataset: { number: x.number } },
       h("strong", null, x.number), ` → ${x.windowName}`,
-      x.transferredFromName ? h("small", { class: "call-transfer" }, ` · 转自${x.transferredFromName}`) : null)));
+      x.transferredFromName ? h("small", { class: "call-transfer" }, `转自${x.transferredFromName}`) : null)));
     counts.replaceChildren(...d.queues.map((q) => h("li", { dataset: { queue: q.code } }, `${q.code} ${q.name}：`, h("strong", null, String(q.waiting)), " 人")));
     if (key && last !== null && key !== last) chime();
     last = key;

@@ -494,8 +494,9 @@ def test_the_window_transfers_a_visitor_to_another_queue_with_the_same_number(we
     expect(current.locator(".transfer-mark")).to_have_text("转入自 ZH01 综合受理窗口（一窗受理），原排“A 综合”")
     display = page.context.new_page()
     display.goto(f"{web_server}/web/#/floor/display/lianzhou")
-    expect(display.locator(".display-latest")).to_contain_text(f"请 {number} 号到 国家税务局窗口 办理 · 转自综合受理窗口（一窗受理）")
-    expect(display.locator(f'.display-calls li[data-number="{number}"]').first).to_contain_text("转自综合受理窗口（一窗受理）")
+    expect(display.locator(".display-latest")).to_contain_text(f"请 {number} 号到 国家税务局窗口 办理")
+    expect(display.locator(".display-latest .called-transfer")).to_have_text("转自综合受理窗口（一窗受理）")
+    expect(display.locator(f'.display-calls li[data-number="{number}"] .call-transfer').first).to_have_text("转自综合受理窗口（一窗受理）")
     moved = api("lz-clerk", 'query { hallWindowQueue(center: "lianzhou", window: "W12") { current { number queue window } } }')
     assert {"number": number, "queue": "C", "window": "W12"} in moved["hallWindowQueue"]["current"]
 
