@@ -182,3 +182,11 @@ async def test_the_center_file_is_refused_with_hours_that_cannot_be(app, govhall
         await load_center(doc, govhall.hub.installed)
     assert [(e.code, e.path) for e in refused.value.errors] == [expected], refused.value.errors
     assert all(e.message for e in refused.value.errors)
+
+
+async def test_the_center_file_is_refused_with_office_hours_out_of_order(app, govhall):
+    """The hall's hours default to the center's office hours: those are checked the same way."""
+    doc = center_doc("hours", ["hall_floor"], officeHours=["13:30-17:00", "09:00-12:00"])
+    with pytest.raises(UserErrorsException) as refused:
+        await load_center(doc, govhall.hub.installed)
+    assert [(e.code, e.path) for e in refused.value.errors] == [("office_hours.order", "/officeHours/1")]
