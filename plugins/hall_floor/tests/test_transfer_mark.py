@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .drive import CALL_NEXT, TAKE, TRANSFER, floor_driver
+from .drive import CALL_NEXT, TAKE, floor_driver
 
 pytestmark = pytest.mark.anyio
 
