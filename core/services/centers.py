@@ -11,7 +11,6 @@ from tortoise.transactions import in_transaction
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import Center, Department, Window
 from core.services.remedy import DEPARTMENT_FIELDS, authority_errors
-from core.services.documents.remedy import DEPARTMENT_FIELDS, authority_errors
 from core.services.calendar import check_periods, parse_period
 from core.services.schema_files import schema_errors
 from core.services.config_cache import cache_for
