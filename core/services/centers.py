@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from tortoise.transactions import in_transaction
@@ -12,7 +12,7 @@ from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import Center, Department, Window
 from core.services.remedy import DEPARTMENT_FIELDS, authority_errors
 from core.services.calendar import check_periods, parse_period
-from core.services.schema_files import schema_errors
+from core.services.schema_files import load_schema, schema_errors
 from core.services.config_cache import cache_for
 from core.plumbing.sql import one_model
 
@@ -59,18 +59,37 @@ def check_center_document(doc: Any, installed_plugins: Iterable[str]) -> list[Us
     return errors
 
 
+PERIOD_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$"
+"""The pattern of a period (``09:00-12:00``) in the center schema: a list of them is a day's periods."""
+
+
 def _period_errors(doc: Mapping[str, Any]) -> list[UserError]:
-    """Opening periods (the office hours, the hall's ticket hours) in order and not overlapping, which
-    their schema's pattern cannot say."""
-    hours = ((doc.get("settings") or {}).get("hallFloor") or {}).get("hours") or {}
-    lists = [("/officeHours", doc.get("officeHours"))]
-    lists += [(f"/settings/hallFloor/hours/{key}", hours.get(key)) for key in ("periods", "saturdayPeriods")]
+    """Every list of periods in the center document (its office hours, and whatever a plugin's settings
+    keep as periods, found by the schema's period pattern) in order and not overlapping, which the
+    pattern of each item cannot say."""
     errors = []
-    for path, texts in lists:
-        if texts:
-            for i, code, message in check_periods([parse_period(t) for t in texts]):
-                errors.append(UserError(code, message, f"{path}/{i}"))
+    for path, texts in _period_lists(load_schema("center"), doc, ""):
+        for i, code, message in check_periods([parse_period(t) for t in texts]):
+            errors.append(UserError(code, message, f"{path}/{i}"))
     return errors
+
+
+def _period_lists(schema: Any, value: Any, path: str) -> Iterator[tuple[str, list[str]]]:
+    """(JSON pointer, list) of each list of periods in ``value``, walking it beside its ``schema``."""
+    if not isinstance(schema, Mapping):
+        return
+    if isinstance(value, Mapping):
+        for key, sub in (schema.get("properties") or {}).items():
+            if key in value:
+                yield from _period_lists(sub, value[key], f"{path}/{key}")
+    elif isinstance(value, list):
+        items = schema.get("items")
+        if isinstance(items, Mapping) and items.get("pattern") == PERIOD_PATTERN:
+            if value and all(isinstance(t, str) for t in value):
+                yield path, value
+        else:
+            for i, item in enumerate(value):
+                yield from _period_lists(items, item, f"{path}/{i}")
 
 
 async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:

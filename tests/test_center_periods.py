@@ -1,0 +1,30 @@
+"""A center file's lists of periods (09:00-12:00), wherever they are: the office hours, and the lists
+a plugin's settings keep, found by the schema's period pattern (the core names no plugin's keys),
+must be in order and not overlap; the file is refused otherwise, at the list's item."""
+
+from __future__ import annotations
+
+from core.services.centers import check_center_document
+from tests.helpers import center_doc
+
+
+def paths(doc) -> list[tuple[str, str | None]]:
+    return [(e.code, e.path) for e in check_center_document(doc, ["enterprise_zone", "hall_floor"])]
+
+
+def test_every_list_of_periods_is_checked_where_the_schema_keeps_it():
+    good = center_doc("hours", ["enterprise_zone", "hall_floor"], officeHours=["09:00-12:00", "13:30-17:00"], settings={
+        "appointments": {"periods": ["09:00-10:00", "10:00-11:00"], "delayedPeriods": ["17:00-18:30"]},
+        "hallFloor": {"hours": {"periods": ["08:30-12:00", "13:30-17:30"]}},
+    })
+    assert paths(good) == []
+    bad = center_doc("hours", ["enterprise_zone", "hall_floor"], settings={
+        "appointments": {"periods": ["10:00-11:00", "09:00-10:00"], "delayedPeriods": ["17:00-18:30", "18:00-19:00"]},
+        "hallFloor": {"hours": {"saturdayPeriods": ["09:00-12:00", "11:00-12:30"]}},
+    })
+    found = paths(bad)
+    assert [path for _, path in found] == [
+        "/settings/appointments/periods/1", "/settings/appointments/delayedPeriods/1",
+        "/settings/hallFloor/hours/saturdayPeriods/1",
+    ], found
+    assert all(e.message for e in check_center_document(bad, ["enterprise_zone", "hall_floor"]))
