@@ -112,14 +112,19 @@ def serving(url: str, env: dict[str, str], log_path: Path, script: str = SERVER)
             server.wait(timeout=5)
 
 
-@pytest.fixture(scope="module")
-def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real HTTP server (uvicorn) on a fresh demo database, one per module; yields its base URL."""
+def require_browser() -> None:
+    """Skip unless Debian's Chromium and Playwright are here; browser tests run once, in the SQLite pass."""
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium")
     pytest.importorskip("playwright.sync_api")
     if IS_POSTGRES:
         pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
+
+
+@pytest.fixture(scope="module")
+def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real HTTP server (uvicorn) on a fresh demo database, one per module; yields its base URL."""
+    require_browser()
     workdir = tmp_path_factory.mktemp("web")
     url = demo_database(workdir / "web.sqlite3")
     env = {**os.environ, "GOVHALL_DATABASE_URL": url}

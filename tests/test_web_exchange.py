@@ -16,7 +16,7 @@ import pytest
 
 from plugins.exchange.tests.receiver import SECRET, Receiver
 from tests.demo_copy import demo_database
-from tests.test_web import CHROMIUM, IS_POSTGRES, ROOT, browser_page, login, serving  # noqa: F401
+from tests.test_web import ROOT, browser_page, login, require_browser, serving  # noqa: F401
 from tests.test_web_screens import COMPANY, Api
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -35,11 +35,7 @@ def receiver() -> Iterator[Receiver]:
 def web_server(tmp_path_factory: pytest.TempPathFactory, receiver: Receiver) -> Iterator[str]:
     """The demo on a fresh SQLite database; Lianzhou enables the exchange plugin with one webhook
     to ``receiver``; the server dispatches every half second."""
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
-    if IS_POSTGRES:
-        pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
+    require_browser()
     db = tmp_path_factory.mktemp("exchange") / "web.sqlite3"
     url = demo_database(db)
     env = {**os.environ, "GOVHALL_DATABASE_URL": url, "GOVHALL_OUTBOX_SECONDS": "0.5",

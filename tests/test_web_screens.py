@@ -16,7 +16,7 @@ import pytest
 from core.services.clock import local_today
 from tests.demo_copy import demo_database
 from tests.test_materials import PNG
-from tests.test_web import CAPITAL_DUE, CHROMIUM, IS_POSTGRES, MOBILE, RESIDENT_ID, USCC, at, browser_page, login, logout, serving  # noqa: F401
+from tests.test_web import CAPITAL_DUE, MOBILE, RESIDENT_ID, USCC, at, browser_page, login, logout, require_browser, serving  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -119,11 +119,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def web_server(demo_db: Path) -> Iterator[str]:
     """As ``tests.test_web.web_server``, on ``demo_db``: uvicorn in its own process on the demo data."""
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
-    if IS_POSTGRES:
-        pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
+    require_browser()
     url = demo_database(demo_db)
     env = {**os.environ, "GOVHALL_DATABASE_URL": url}
     with serving(url, env, demo_db.parent / "server.log") as base:

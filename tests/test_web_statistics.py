@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.demo_copy import demo_database
-from tests.test_web import CHROMIUM, IS_POSTGRES, browser_page, login, serving  # noqa: F401
+from tests.test_web import browser_page, login, require_browser, serving  # noqa: F401
 from tests.test_web_screens import Api
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -23,11 +23,7 @@ STATISTICS = """query($c: String!, $f: Date!, $t: Date!) { statistics(center: $c
 
 @pytest.fixture(scope="module")
 def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
-    if IS_POSTGRES:
-        pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
+    require_browser()
     folder = tmp_path_factory.mktemp("statistics")
     url = demo_database(folder / "web.sqlite3")
     with serving(url, {**os.environ, "GOVHALL_DATABASE_URL": url}, folder / "server.log") as base:

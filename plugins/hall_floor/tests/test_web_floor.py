@@ -17,7 +17,7 @@ import pytest
 
 from core.api import CENTER_TZ, WorkCalendar
 from tests.demo_copy import demo_database
-from tests.test_web import CHROMIUM, IS_POSTGRES, browser_page, login, logout, serving  # noqa: F401
+from tests.test_web import browser_page, login, logout, require_browser, serving  # noqa: F401
 from tests.test_web_screens import Api, api, demo_db  # noqa: F401
 
 from .web_clock import CLOCK_FILE, CLOCKED_SERVER, HallClock, open_morning
@@ -35,11 +35,7 @@ def hall_clock(demo_db: Path) -> HallClock:
 @pytest.fixture(scope="module")
 def web_server(demo_db: Path, hall_clock: HallClock) -> Iterator[str]:
     """As ``tests.test_web_screens.web_server``, with the product's clock at the hall's moment."""
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
-    if IS_POSTGRES:
-        pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
+    require_browser()
     url = demo_database(demo_db)
     env = {**os.environ, "GOVHALL_DATABASE_URL": url, CLOCK_FILE: str(hall_clock.path)}
     with serving(url, env, demo_db.parent / "server.log", script=CLOCKED_SERVER) as base:
