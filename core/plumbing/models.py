@@ -49,8 +49,8 @@ class Department(Model):
     name = fields.CharField(max_length=128)
     category = fields.CharField(max_length=32, default="", description="used to pick joint-case leads")
     back_office = fields.CharField(max_length=256, default="")
-    abbreviation = fields.CharField(max_length=16, default="", description="文号 prefix of its decisions, e.g. 连市监审")
-    seal_name = fields.CharField(max_length=128, default="", description="caption of its seal, by default the name followed by 审批专用章")
+    abbreviation = fields.CharField(max_length=16, default="", db_default="", description="文号 prefix of its decisions, e.g. 连市监审")
+    seal_name = fields.CharField(max_length=128, default="", db_default="", description="caption of its seal, by default the name followed by 审批专用章")
     # 救济途径 (see core.services.remedy); db_default: added to tables that had rows
     reconsideration = fields.CharField(
         max_length=64, default="", db_default="",
@@ -398,7 +398,7 @@ class CaseTask(Model):
     )
     decided_at = fields.DatetimeField(null=True)
     comment = fields.TextField(default="")
-    basis = fields.TextField(default="", description="legal basis of a refusal (不予通过的法律依据)")
+    basis = fields.TextField(default="", db_default="", description="legal basis of a refusal (不予通过的法律依据)")
 
     class Meta:
         table = "case_task"
@@ -503,13 +503,13 @@ class Document(Model):
     # Rendering happens after the issuing transaction commits (core.services.documents.rendering): the row
     # is numbered and stored first, ``pending`` with its frozen context, then ``ready`` with the PDF,
     # or ``failed`` once every attempt has.
-    state = fields.CharField(max_length=16, default="ready", description="pending, ready or failed")
+    state = fields.CharField(max_length=16, default="ready", db_default="ready", description="pending, ready or failed")
     render_context = fields.TextField(null=True, description="frozen template context (JSON) until rendered")
-    attempts = fields.SmallIntField(default=0)
-    last_error = fields.TextField(default="")
+    attempts = fields.SmallIntField(default=0, db_default=0)
+    last_error = fields.TextField(default="", db_default="")
     next_attempt_at = fields.DatetimeField(null=True, description="a pending render is not claimed before")
     claimed_until = fields.DatetimeField(null=True, description="a renderer holds the render until then")
-    progress = fields.SmallIntField(default=100, description="percent of the render done")
+    progress = fields.SmallIntField(default=100, db_default=100, description="percent of the render done")
     rendered_at = fields.DatetimeField(null=True)
 
     class Meta:
@@ -595,7 +595,7 @@ class Rating(Model):
     )
     level = fields.IntField()
     comment = fields.TextField(default="")
-    channel = fields.CharField(max_length=16, default="online", description="where it was given: online 网上, on_site 现场 (a window's rating tablet)")
+    channel = fields.CharField(max_length=16, default="online", db_default="online", description="where it was given: online 网上, on_site 现场 (a window's rating tablet)")
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="ratings", on_delete=fields.RESTRICT
     )
@@ -630,7 +630,7 @@ class Complaint(Model):
     verified = fields.BooleanField(default=False)
     reply = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
-    complainant = fields.CharField(max_length=64, default="", description="投诉人及联系方式")
+    complainant = fields.CharField(max_length=64, default="", db_default="", description="投诉人及联系方式")
     received_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="complaints_received", null=True, on_delete=fields.SET_NULL
     )
@@ -645,7 +645,7 @@ class Complaint(Model):
         "core.User", related_name="complaints_verified", null=True, on_delete=fields.SET_NULL
     )
     consequence = fields.CharField(
-        max_length=16, default="", description="notice (通报) or removal (下岗), then removed or retained once decided"
+        max_length=16, default="", db_default="", description="notice (通报) or removal (下岗), then removed or retained once decided"
     )
     removal_on = fields.DateField(null=True, description="下岗 takes effect on this day (a removal decided as removed)")
 

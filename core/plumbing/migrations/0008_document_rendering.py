@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Document',
             name='attempts',
-            field=fields.SmallIntField(default=0),
+            field=fields.SmallIntField(default=0, db_default=0),
         ),
         ops.AddField(
             model_name='Document',
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Document',
             name='last_error',
-            field=fields.TextField(default='', unique=False),
+            field=fields.TextField(default='', db_default='', unique=False),
         ),
         ops.AddField(
             model_name='Document',
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Document',
             name='progress',
-            field=fields.SmallIntField(default=100, description='percent of the render done'),
+            field=fields.SmallIntField(default=100, db_default=100, description='percent of the render done'),
         ),
         ops.AddField(
             model_name='Document',
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Document',
             name='state',
-            field=fields.CharField(default='ready', description='pending, ready or failed', max_length=16),
+            field=fields.CharField(default='ready', db_default='ready', description='pending, ready or failed', max_length=16),
         ),
         ops.AddIndex(
             model_name='Document',

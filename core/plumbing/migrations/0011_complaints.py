@@ -31,12 +31,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Complaint',
             name='complainant',
-            field=fields.CharField(default='', description='投诉人及联系方式', max_length=64),
+            field=fields.CharField(default='', db_default='', description='投诉人及联系方式', max_length=64),
         ),
         ops.AddField(
             model_name='Complaint',
             name='consequence',
-            field=fields.CharField(default='', description='notice (通报) or removal (下岗)', max_length=16),
+            field=fields.CharField(default='', db_default='', description='notice (通报) or removal (下岗)', max_length=16),
         ),
         ops.AddField(
             model_name='Complaint',

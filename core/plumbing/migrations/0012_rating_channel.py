@@ -11,6 +11,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Rating',
             name='channel',
-            field=fields.CharField(default='online', description="where it was given: online 网上, on_site 现场 (a window's rating tablet)", max_length=16),
+            field=fields.CharField(default='online', db_default='online', description="where it was given: online 网上, on_site 现场 (a window's rating tablet)", max_length=16),
         ),
     ]

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ops.AlterField(
             model_name='Complaint',
             name='consequence',
-            field=fields.CharField(default='', description='notice (通报) or removal (下岗), then removed or retained once decided', max_length=16),
+            field=fields.CharField(default='', db_default='', description='notice (通报) or removal (下岗), then removed or retained once decided', max_length=16),
         ),
         ops.AddField(
             model_name='Complaint',
