@@ -83,7 +83,8 @@ async def upgrade(config: dict[str, Any], *, replay: bool = False) -> list[str]:
     """Apply every migration not yet applied; returns the names applied (govhall db upgrade).
 
     A new, empty database gets the newest schema at once (:func:`create_newest_schema`) unless
-    ``replay``: then, as for a database that has tables, every migration runs in turn."""
+    ``replay``: then, as for a database that has tables, every migration runs in turn (on SQLite
+    with foreign keys unenforced, then checked: :func:`migrating_config`)."""
     from tortoise.migrations.api import migrate
 
     if not replay and (created := await create_newest_schema(config)) is not None:
@@ -94,10 +95,36 @@ async def upgrade(config: dict[str, Any], *, replay: bool = False) -> list[str]:
         if event == "apply_done":
             applied.append(f"{app_label}.{name}")
 
-    await migrate(config=config, progress=progress)
+    await migrate(config=migrating_config(config), progress=progress)
+    await Tortoise.init(config=config)  # foreign keys enforced again (SQLite)
+    if applied and (broken := await broken_references(get_connection("default"))):
+        raise RuntimeError(f"迁移后存在无效的外键引用 / references broken by the migrations: {broken[:10]}")
     if "core.0013_search_indexes" not in applied:
         await _search_indexes()
     return applied
+
+
+def migrating_config(config: dict[str, Any]) -> dict[str, Any]:
+    """``config`` as the migrations run with it: on SQLite, foreign keys not enforced. SQLite changes
+    a table's columns (Tortoise's AlterField, RemoveField) by copying the table into a new one and
+    dropping the old; with foreign keys enforced, dropping it deletes the rows of other tables that
+    refer to it ``ON DELETE CASCADE``, empties their ``SET NULL`` references and fails on their
+    ``RESTRICT`` ones. The references are checked once the migrations are applied
+    (:func:`broken_references`)."""
+    connections = {}
+    for name, info in config["connections"].items():
+        if isinstance(info, dict) and "sqlite" in info.get("engine", ""):
+            info = {**info, "credentials": {**info.get("credentials", {}), "foreign_keys": "OFF"}}
+        connections[name] = info
+    return {**config, "connections": connections}
+
+
+async def broken_references(conn: Any) -> list[dict[str, Any]]:
+    """The rows whose foreign key refers to no row, on SQLite (a row of ``PRAGMA foreign_key_check``
+    each); none on PostgreSQL, which enforces them throughout its migrations."""
+    if conn.capabilities.dialect != "sqlite":
+        return []
+    return await conn.execute_query_dict("PRAGMA foreign_key_check")
 
 
 # Operations a new database need not replay: what they make, the models declare (the tables,
