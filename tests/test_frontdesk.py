@@ -320,3 +320,21 @@ async def test_a_clerk_filing_at_the_counter_takes_the_case_in_and_is_no_agent(d
     agency = (await drive.query("agent1", COUNTER, data=dict(GOOD_DATA), materials=[attorney], behalf="app1"))["submitCase"]
     assert (agency["channel"], agency["events"][0]["role"]) == ("web", "agent")
     assert (await Case.get(id=int(agency["id"]))).agent_id == users["agent1"].id
+
+
+async def test_only_a_clerk_filing_for_an_applicant_may_claim_the_window(drive):
+    """窗口受理 is recorded by the clerk at the counter: an applicant filing online, an agent, or a
+    clerk filing their own case cannot claim it (channel.counter_only at /channel, nothing filed);
+    an applicant may still say the application came from the mobile app."""
+    attorney = await drive.power_of_attorney("agent1")
+    claims = [("app1", None, None), ("agent1", "app1", [attorney]), ("clerk1", None, None)]
+    for user, behalf, materials in claims:
+        result = (await drive.query(user, COUNTER, data=dict(GOOD_DATA), materials=materials, behalf=behalf,
+                                    channel="window"))["submitCase"]
+        assert result["__typename"] == "UserErrors", (user, result)
+        (error,) = result["errors"]
+        assert (error["path"], error["code"]) == ("/channel", "channel.counter_only"), error
+        assert "窗口受理" in error["message"] and not re.search(r"[A-Za-z]", error["message"]), error
+    assert await Case.all().count() == 0
+    mobile = (await drive.query("app1", COUNTER, data=dict(GOOD_DATA), channel="mobile"))["submitCase"]
+    assert (mobile["channel"], mobile["events"][0]["role"]) == ("mobile", "applicant")

@@ -334,6 +334,12 @@ SUBMIT_CHANNELS: dict[str, str] = {"web": "网上申报", "window": "窗口受�
 """申报渠道 a case may be filed through (the item document's ``channels``, GB/T 39046 办理形式)."""
 
 
+WINDOW_CHANNEL_ONLY = ("“窗口受理”只能由窗口工作人员在窗口为申请人代为申报时选择；"
+                       "自行申报请选择网上申报、移动端或快递，或不填申报渠道")
+"""A 窗口受理 claimed by anyone but a clerk or head of the center filing for an applicant (an
+applicant, an agent, staff filing their own case): refused, since the counter, not the caller, says so."""
+
+
 NO_AGENCY = ("您没有代该申请人办理的代办记录：请由申请人申请代办服务并经指派，"
              "或在“授权委托书”一栏上传申请人签署的授权委托书后再提交")
 """The agent's words: the applicant was picked by name (never a login name), the power of attorney
@@ -395,7 +401,8 @@ async def submit_case(
 
     A clerk or head filing ``on_behalf_of`` the applicant in front of the window (窗口受理) is
     recorded as the one who took it in (首问负责, ``responsible``), never as the applicant's agent
-    (代办人, which only an agent is); the channel is then ``window`` unless given."""
+    (代办人, which only an agent is); the channel is then ``window`` unless given. Only such a
+    filing may be ``window`` (:data:`WINDOW_CHANNEL_ONLY`)."""
     user = actor.require_login()
     if channel is not None and channel not in SUBMIT_CHANNELS:
         raise UserErrorsException.single("enum", f"申报渠道应为：{one_of(SUBMIT_CHANNELS)}", "/channel")
@@ -417,6 +424,8 @@ async def submit_case(
             applicant, agent = found, user
     if channel is None:
         channel = "window" if clerk else "web"
+    elif channel == "window" and clerk is None:  # 窗口受理 is what a clerk at the counter records, for someone else
+        raise UserErrorsException.single("channel.counter_only", WINDOW_CHANNEL_ONLY, "/channel")
     errors = await validate_data(govhall=govhall, center=center, item=item, data=data, action="submit")
     if errors:
         if materials:  # the uploads' problems too, in the same answer (一次性告知); none are read otherwise

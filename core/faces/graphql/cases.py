@@ -491,7 +491,7 @@ class Mutation:
     async def submit_case(
         self, info: Info, center: str, item: str, data: JSON, materials: list[strawberry.ID] | None = None,
         on_behalf_of: str | None = None,
-        channel: Annotated[str | None, strawberry.argument(description="申报渠道：web 网上申报、window 窗口受理、mobile 移动端、courier 快递；不填时窗口人员代为申报的为 window，其余为 web")] = None,
+        channel: Annotated[str | None, strawberry.argument(description="申报渠道：web 网上申报、window 窗口受理（仅限窗口人员为申请人代为申报）、mobile 移动端、courier 快递；不填时窗口人员代为申报的为 window，其余为 web")] = None,
     ) -> SubmitCaseResult:
         ctx = info.context
         return await mutation_result(
