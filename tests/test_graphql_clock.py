@@ -53,7 +53,7 @@ async def test_due_date_is_public(world, gql):
     bad = await gql.raw(DUE, {"c": "testc", "f": "2026-09-30", "n": -1})
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     missing = await gql.raw(DUE, {"c": "nowhere", "f": "2026-09-30", "n": 1})
-    assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert missing["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"  # as everywhere: see below
 
 
 async def test_supervision_and_statistics_are_for_supervisors(world, gql):
@@ -123,3 +123,21 @@ async def test_import_calendar_for_administrators(world, gql):
     assert later == {**later, "date": "2027-02-16", "provisional": False}
     await case.refresh_from_db()
     assert case.promised_due == date(2027, 2, 16)
+
+
+async def test_an_unknown_center_is_the_same_refusal_in_every_query(world, gql):
+    """A center code nobody has is a bad input with the same Chinese message whichever query names
+    it: the public ones (items, dueDate) and those for staff (cases, supervision, statistics)."""
+    await make_user("super9", world.center, "supervisor")
+    token = await login(gql, "super9")
+    queries = [
+        ('query($c: String!) { items(center: $c) { code } }', {}),
+        ('query($c: String!) { cases(center: $c) { edges { node { id } } } }', {}),
+        (DUE, {"f": "2026-09-30", "n": 1}),
+        (SUPERVISION, {}),
+        (STATISTICS, {"f": "2026-01-01", "t": "2026-12-31", "d": None}),
+    ]
+    for query, args in queries:
+        body = await gql.raw(query, {"c": "nowhere", **args}, token=token)
+        (error,) = body["errors"]
+        assert (error["extensions"]["code"], error["message"]) == ("BAD_USER_INPUT", "中心“nowhere”不存在"), (query, error)

@@ -12,8 +12,9 @@ from strawberry.scalars import JSON
 
 from core.services import clock, stats
 from core.services.calendar import Deadline, WorkCalendar, explain_text
+from core.services.centers import get_center
 from core.services.documents.kinds import cn_date
-from core.plumbing.errors import NotFound, UserErrorsException
+from core.plumbing.errors import UserErrorsException
 from core.plumbing.models import Center as CenterRow
 from core.plumbing.models import Department as DepartmentRow
 from core.faces.graphql.context import Info
@@ -151,15 +152,8 @@ class CalendarImport:
 ImportCalendarResult = Annotated[CalendarImport | UserErrors, strawberry.union("ImportCalendarResult")]
 
 
-async def _center(code: str) -> CenterRow:
-    center = await CenterRow.get_or_none(code=code)
-    if center is None:
-        raise NotFound(f"中心“{code}”不存在")
-    return center
-
-
 async def _supervised_center(info: Info, code: str) -> CenterRow:
-    center = await _center(code)
+    center = await get_center(code)
     info.context.actor.require(center.id, *SUPERVISION_ROLES)
     return center
 
@@ -177,7 +171,7 @@ class Query:
         from_: Annotated[dt.date, strawberry.argument(name="from", description="起算日（受理日），从次日起计")],
         working_days: Annotated[int, strawberry.argument(description=f"工作日数，0 至 {clock.MAX_DUE_DATE_WORKING_DAYS}")],
     ) -> DueDate:
-        row = await _center(center)
+        row = await get_center(center)
         return deadline_type(await clock.due_date(row, from_, working_days))
 
     @strawberry.field(description="电子监察看板（督查人员、首席代表、管理员）")
