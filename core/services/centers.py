@@ -177,8 +177,16 @@ async def set_plugin_enabled(center: Center, name: str, enabled: bool, installed
     return fresh
 
 
+CENTER_CODE_CHARS: int = Center._meta.fields_map["code"].max_length  # type: ignore[attr-defined]
+
+
 async def get_center(code: str) -> Center:
-    """A center by code; read on every request (plugins and settings are data that can change)."""
+    """A center by code; read on every request (plugins and settings are data that can change).
+    An unknown one is ``unknown_center``; a code longer than any center's is said to be so, never
+    echoed (as the ORM's lookups of other codes are: :func:`core.plumbing.errors.unstorable_value`)."""
+    if len(code) > CENTER_CODE_CHARS:
+        message = f"中心编码过长：至多{CENTER_CODE_CHARS}个字符（现有{len(code)}个），请检查后重试"
+        raise UserErrorsException.single("maxLength", message, "/center")
     center = await one_model(Center, 'SELECT * FROM "center" WHERE "code" = ? LIMIT 1', [code])
     if center is None:
         raise UserErrorsException.single("unknown_center", f"中心“{code}”不存在", "/center")
