@@ -269,10 +269,10 @@ def test_explanation_covers_every_day_with_reasons(cal: WorkCalendar) -> None:
     text = explain_text(deadline)
     lines = text.splitlines()
     assert len(lines) == 14
-    assert lines[0].startswith("2026-02-13（周五）第1个工作日")
-    assert lines[1].startswith("2026-02-14（周六）第2个工作日：调休上班：春节")
+    assert lines[0].startswith("2026年2月13日（周五）第1个工作日")  # dates as people read them
+    assert lines[1].startswith("2026年2月14日（周六）第2个工作日：调休上班：春节")
     assert "不计：法定节假日：春节" in lines[4]
-    assert lines[-1].endswith("← 到期日") and lines[-1].startswith("2026-02-26")
+    assert lines[-1].endswith("← 到期日") and lines[-1].startswith("2026年2月26日")
     assert sum("← 到期日" in line for line in lines) == 1
 
 

@@ -133,7 +133,7 @@ def test_duplicates_in_ranges_and_workdays() -> None:
         read_calendar_document(doc)
     errors = {(e.code, e.path): e.message for e in info.value.errors}
     assert set(errors) == {("duplicate", "/holidays/7"), ("duplicate", "/workdays/4/date")}
-    assert "2027-10-06、2027-10-07" in errors[("duplicate", "/holidays/7")]
+    assert errors[("duplicate", "/holidays/7")] == "2027年10月6日、2027年10月7日已在 /holidays/6 列为放假日，不能重复"
     assert "/holidays/6" in errors[("duplicate", "/holidays/7")]
 
 
@@ -141,6 +141,9 @@ def test_range_crossing_the_year_is_outside_it() -> None:
     doc = sample()
     doc["holidays"][0] = {"from": "2026-12-31", "to": "2027-01-03", "name": "元旦"}
     assert problems(doc) == {("outside_year", "/holidays/0/from")}
+    with pytest.raises(UserErrorsException) as info:
+        read_calendar_document(doc)
+    assert info.value.errors[0].message == "2026年12月31日不在2027年内；跨年的日期请录入对应年份的日历文件"
 
 
 def test_office_hours_must_be_ordered_and_well_formed() -> None:

@@ -227,6 +227,7 @@ async def test_pause_and_resume_leave_the_paused_days_out(world):
     with pytest.raises(UserErrorsException) as twice:
         await clock.pause_clock(case, "hearing", on=date(2026, 2, 25))
     assert twice.value.errors[0].code == "clock.paused"
+    assert "自2026年2月24日起已因“补正材料”暂停计时" in twice.value.errors[0].message  # a date as people read it
 
     await clock.resume_clock(case, on=date(2026, 3, 2))
     await case.save()
@@ -290,8 +291,9 @@ async def test_resume_without_pause_is_a_no_op_and_bad_reason_is_refused(world):
         "corrections", "hearing", "expert_review", "inspection", "site_survey", "testing", "report_up"
     }
     await clock.pause_clock(case, "testing", on=date(2026, 10, 9))
-    with pytest.raises(UserErrorsException):
+    with pytest.raises(UserErrorsException) as early:
         await clock.resume_clock(case, on=date(2026, 10, 8))
+    assert early.value.errors[0].message == "恢复日期2026年10月8日早于暂停日期2026年10月9日"
 
 
 # --- extensions ----------------------------------------------------------------------------------------

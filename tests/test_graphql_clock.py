@@ -4,6 +4,7 @@ problem of a bad file returned as UserErrors."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -45,13 +46,17 @@ async def test_due_date_is_public(world, gql):
     skipped = [e for e in due["explanation"] if not e["counted"]]
     assert [e["date"] for e in skipped] == [f"2026-10-0{d}" for d in range(1, 8)]
     assert all("国庆节" in e["reason"] for e in skipped)
-    assert "第3个工作日" in due["explanationText"] and "2026-10-10" in due["explanationText"]
+    # the text is for people: dates as they read them (the structured dates above stay ISO)
+    assert "2026年10月10日（周六）第3个工作日" in due["explanationText"]
+    assert not re.search(r"\d{4}-\d", due["explanationText"]), due["explanationText"]
 
     later = (await gql(DUE, {"c": "testc", "f": "2026-12-28", "n": 31}))["dueDate"]
     assert later["provisional"] is True and any("暂定" in e["reason"] for e in later["explanation"])
 
     bad = await gql.raw(DUE, {"c": "testc", "f": "2026-09-30", "n": -1})
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    beyond = await gql.raw(DUE, {"c": "testc", "f": "9999-12-30", "n": 5})
+    assert beyond["errors"][0]["message"] == "起算日9999年12月30日超出可计算的日期范围"
     missing = await gql.raw(DUE, {"c": "nowhere", "f": "2026-09-30", "n": 1})
     assert missing["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"  # as everywhere: see below
 
@@ -110,6 +115,10 @@ async def test_import_calendar_for_administrators(world, gql):
     assert {("range_order", "/holidays/7"), ("contradiction", "/workdays/4/date"),
             ("not_weekend", "/workdays/4/date"), ("additionalProperties", "/extra")} <= found
     assert all(e["message"] for e in result["errors"])
+    messages = {e["code"]: e["message"] for e in result["errors"]}  # the file's dates as people read them
+    assert messages["range_order"] == "起始日2027年3月5日晚于结束日2027年3月1日"
+    assert messages["not_weekend"].startswith("2027年10月5日是星期二")
+    assert messages["contradiction"].startswith("2027年10月5日既在 /holidays/")
     assert await CalendarDay.all().count() == 0
 
     unknown = (await gql(IMPORT, {"c": "nowhere", "doc": doc}, token=token))["importCalendar"]

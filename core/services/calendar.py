@@ -33,6 +33,7 @@ __all__ = [
     "OfficeHours",
     "WorkCalendar",
     "check_periods",
+    "cn_day",
     "explain_text",
     "parse_period",
 ]
@@ -317,6 +318,13 @@ class WorkCalendar:
         raise ValueError(f"no working day found within {_MAX_SEARCH_DAYS} days after {dt}")
 
 
+def cn_day(day: date) -> str:
+    """``2026年10月11日``: a day as people read it. :func:`core.services.documents.kinds.cn_date`
+    (dates of any form, on documents and in messages) prints with it; the calendar, which that
+    module builds on, uses it directly."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def explain_text(deadline: Deadline) -> str:
     """The deadline's window, one Chinese line per day, so a clerk can say why the date is what it is."""
     lines = []
@@ -329,7 +337,7 @@ def explain_text(deadline: Deadline) -> str:
         else:
             label = "不计"
         mark = " ← 到期日" if item.day == deadline.due else ""
-        lines.append(f"{item.day.isoformat()}（周{weekday}）{label}：{item.reason}{mark}")
+        lines.append(f"{cn_day(item.day)}（周{weekday}）{label}：{item.reason}{mark}")
     return "\n".join(lines)
 
 

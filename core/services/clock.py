@@ -32,7 +32,7 @@ from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
 from core.services.case_memo import CaseMaterials, defer_insert, defer_update, flush, once, read_case, reading_once
-from core.services.calendar import CENTER_TZ, DayOverride, Deadline, ExplainedDay, WorkCalendar
+from core.services.calendar import CENTER_TZ, DayOverride, Deadline, ExplainedDay, WorkCalendar, cn_day
 from core.plumbing.errors import UserError, UserErrorsException, one_of
 from core.plumbing.sql import for_dialect, insert_new, is_postgres, models, select_list, update_fields
 from core.plumbing.instances import new_instance
@@ -450,7 +450,7 @@ async def pause_clock(
     current = _open_pause(pauses)
     if current is not None:
         label = PAUSE_REASONS.get(current.reason, current.reason)
-        message = f"该办件自 {_as_date(current.started_on).isoformat()} 起已因“{label}”暂停计时，请先恢复计时"
+        message = f"该办件自{cn_day(_as_date(current.started_on))}起已因“{label}”暂停计时，请先恢复计时"
         raise UserErrorsException.single("clock.paused", message)
     pause = await Pause.create(case_id=case.id, reason=reason, note=note, started_on=on,
                                kinds=list(kinds) if kinds is not None else None)
@@ -474,7 +474,7 @@ async def resume_clock(case: Case, on: date | None = None) -> None:
     if current is None:
         return
     if on < _as_date(current.started_on):
-        message = f"恢复日期 {on.isoformat()} 早于暂停日期 {_as_date(current.started_on).isoformat()}"
+        message = f"恢复日期{cn_day(on)}早于暂停日期{cn_day(_as_date(current.started_on))}"
         raise UserErrorsException.single("clock.resume_before_pause", message)
     current.ended_on = on
     await _save(case, current, ["ended_on"])
@@ -621,7 +621,7 @@ async def due_date(center: Center, start: date, working_days: int) -> Deadline:
     try:
         return calendar.add_working_days(start, working_days)
     except (OverflowError, ValueError):  # a start near year 9999: the due date is past the last date
-        raise UserErrorsException.single("range", f"起算日 {start.isoformat()} 超出可计算的日期范围", "/from")
+        raise UserErrorsException.single("range", f"起算日{cn_day(start)}超出可计算的日期范围", "/from")
 
 
 async def explain_case(case: Case) -> Deadline:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from core.services.calendar import CENTER_TZ
+from core.services.calendar import CENTER_TZ, cn_day
 
 DOCUMENT_KINDS: dict[str, str] = {
     "acceptance_notice": "受理通知书",
@@ -85,7 +85,7 @@ def cn_date(value: Any, upper: bool = False) -> str:
     if upper:
         year = "".join(_UPPER_DIGITS[int(c)] for c in f"{d.year:04d}")
         return f"{year}年{_upper_number(d.month)}月{_upper_number(d.day)}日"
-    return f"{d.year}年{d.month}月{d.day}日"
+    return cn_day(d)
 
 
 def clause(value: Any) -> str:
