@@ -156,6 +156,20 @@ async def test_an_anonymous_query_over_the_cost_limit_says_a_token_may_be_missin
     assert signed_in["extensions"]["code"] == "LIMIT_EXCEEDED" and "Authorization" not in signed_in["message"]
 
 
+async def test_a_list_size_left_out_costs_what_the_field_runs_with(drive):
+    """supervision without limit lists up to 500 cases (the argument's default), so it costs what
+    limit: 500 costs; a variable left out costs its own default."""
+    board = "{ yellow cases { number state alert promisedDue legalDue } }"
+    for query in (f'{{ supervision(center: "hall") {board} }}',
+                  f'query($l: Int) {{ supervision(center: "hall", limit: $l) {board} }}'):
+        error = error_of(await drive.gql.raw(query))
+        assert error["extensions"] == {"code": "LIMIT_EXCEEDED", "limit": "cost"}, (query, error)
+    small = error_of(await drive.gql.raw(f'query($l: Int! = 10) {{ supervision(center: "hall", limit: $l) {board} }}'))
+    assert small["extensions"]["code"] == "FORBIDDEN", small  # cheap enough: refused for who asks, not for its cost
+    signed_in = await drive.query("sup1", f'{{ supervision(center: "hall") {board} }}')
+    assert signed_in["supervision"]["yellow"] == 0
+
+
 # --------------------------------------------------------------------------- values longer than their columns
 
 

@@ -17,8 +17,8 @@ more room. A request is checked in this order, each step cheap and before the co
    infinite numbers, numbers beyond ±2^53, nesting deeper than :data:`MAX_INPUT_DEPTH`, very long
    strings or lists; ids beyond the database's integer range are simply "not found";
 6. the cost of the operation with its variables (:func:`operation_cost`): one point per field, list
-   fields with a page size (``first``, ``limit``) multiply what they contain, expensive fields and
-   every mutation cost more.
+   fields with a page size (``first``, ``limit``, given or by default) multiply what they contain,
+   expensive fields and every mutation cost more.
 
 Refusals are GraphQL errors with a Chinese message and ``extensions.code`` (``LIMIT_EXCEEDED`` with
 ``extensions.limit``, ``BAD_USER_INPUT``, ``NOT_FOUND``); each is logged as a security event
@@ -42,6 +42,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
     GraphQLNamedType,
     GraphQLSchema,
     InlineFragmentNode,
@@ -53,6 +54,7 @@ from graphql import (
     get_named_type,
 )
 from graphql.language import parse
+from graphql.pyutils import Undefined
 from graphql.language import IntValueNode, ListValueNode, ObjectValueNode, ValueNode, VariableNode
 from graphql.utilities import TypeInfo, value_from_ast_untyped
 from graphql.validation import NoSchemaIntrospectionCustomRule
@@ -153,22 +155,30 @@ def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
     return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
-def operation_cost(document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None) -> int:
+def operation_cost(
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    schema: GraphQLSchema | None = None,
+) -> int:
     """The cost of the operation that will run, its variables filled in (0 if there is none).
 
+    An argument left out counts as what the field will run with: the variable's default, else, with
+    ``schema``, the argument's own (``supervision`` without ``limit`` lists up to 500 cases).
     Linear in the document's size however fragments nest: a fragment's cost is computed once."""
     operation = _operation(document, operation_name)
     if operation is None:
         return 0
     fragments = _fragments(document)
     memo: dict[str, int] = {}
-    variables = variables or {}
+    variables = _with_variable_defaults(operation, variables or {})
 
-    def selection_cost(selection_set: SelectionSetNode, root: bool) -> int:
+    def selection_cost(selection_set: SelectionSetNode, parent: GraphQLNamedType | None, root: bool) -> int:
         total = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                args = {a.name.value: _value(a.value, variables) for a in selection.arguments or ()}
+                definition = _field_definition(parent, selection.name.value)
+                args = _arguments(selection, definition, variables)
                 own = FIELD_COSTS.get(selection.name.value, lambda _: 1)(args)
                 if root and operation.operation == OperationType.MUTATION:
                     own += MUTATION_COST
@@ -178,9 +188,10 @@ def operation_cost(document: DocumentNode, operation_name: str | None, variables
                         [_int_argument(args, name, cap) for name, cap in PAGE_ARGUMENTS.items() if name in args],
                         default=1,
                     )
-                    total += max(factor, 1) * selection_cost(selection.selection_set, False)
+                    inner = get_named_type(definition.type) if definition is not None else None
+                    total += max(factor, 1) * selection_cost(selection.selection_set, inner, False)
             elif isinstance(selection, InlineFragmentNode):
-                total += selection_cost(selection.selection_set, root)
+                total += selection_cost(selection.selection_set, _fragment_type(schema, selection, parent), root)
             elif isinstance(selection, FragmentSpreadNode):
                 total += fragment_cost(selection.name.value, root)
         return total
@@ -190,10 +201,47 @@ def operation_cost(document: DocumentNode, operation_name: str | None, variables
         if key not in memo:
             memo[key] = 0  # a cycle (refused by validation anyway) counts nothing more
             fragment = fragments.get(name)
-            memo[key] = selection_cost(fragment.selection_set, root) if fragment else 0
+            memo[key] = selection_cost(fragment.selection_set, _fragment_type(schema, fragment, None), root) if fragment else 0
         return memo[key]
 
-    return selection_cost(operation.selection_set, True)
+    root_type = None
+    if schema is not None:
+        root_type = schema.mutation_type if operation.operation == OperationType.MUTATION else schema.query_type
+    return selection_cost(operation.selection_set, root_type, True)
+
+
+def _with_variable_defaults(operation: OperationDefinitionNode, variables: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``variables`` and, for those the client left out, the operation's own defaults (``$n: Int = 5``)."""
+    defaults = {
+        d.variable.name.value: _value(d.default_value, {})
+        for d in operation.variable_definitions or ()
+        if d.default_value is not None and d.variable.name.value not in variables
+    }
+    return {**variables, **defaults} if defaults else variables
+
+
+def _fragment_type(
+    schema: GraphQLSchema | None, node: InlineFragmentNode | FragmentDefinitionNode, parent: GraphQLNamedType | None
+) -> GraphQLNamedType | None:
+    """The type a fragment's fields are selected on: its condition's, else the enclosing one."""
+    if node.type_condition is None or schema is None:
+        return parent
+    return schema.get_type(node.type_condition.name.value)
+
+
+def _field_definition(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+    fields = getattr(parent, "fields", None)  # object and interface types; a union has only __typename
+    return fields.get(name) if fields is not None else None
+
+
+def _arguments(field: FieldNode, definition: GraphQLField | None, variables: Mapping[str, Any]) -> dict[str, Any]:
+    """The field's arguments as it will run: those given (a variable left out gives ``Undefined``),
+    the schema's defaults for the others and for variables left out."""
+    given = {a.name.value: _value(a.value, variables) for a in field.arguments or ()}
+    if definition is None:
+        return given
+    defaults = {name: arg.default_value for name, arg in definition.args.items() if arg.default_value is not Undefined}
+    return {**defaults, **{name: value for name, value in given.items() if value is not Undefined or name not in defaults}}
 
 
 def expanded_selections(document: DocumentNode) -> int:
@@ -623,7 +671,7 @@ def _make_value_plan(schema: GraphQLSchema, document: DocumentNode, operation_na
                 arg = found.args.get(argument.name.value)
                 if arg is not None and _is_id(get_named_type(arg.type)):
                     id_arguments.append(argument.value)
-    cost = None if cost_varies else operation_cost(document, operation_name, {})
+    cost = None if cost_varies else operation_cost(document, operation_name, {}, schema)
     return _ValuePlan(literals_clean=literals_clean, id_arguments=tuple(id_arguments), cost=cost)
 
 
@@ -669,7 +717,7 @@ def _value_errors(
     elif id_out_of_range:
         errors.append(GraphQLError("未找到：编号超出范围", extensions={"code": "NOT_FOUND"}))
     else:
-        cost = plan.cost if plan.cost is not None else operation_cost(document, operation_name, variables)
+        cost = plan.cost if plan.cost is not None else operation_cost(document, operation_name, variables, schema)
         if cost > tier.max_cost:
             signed_out = tier.name == ANONYMOUS.name  # most likely a token left out: say so before "ask for less"
             errors.append(_refusal(
