@@ -89,6 +89,18 @@ async def test_yellow_then_red_exactly_once_each(world, recorder, govhall):
     assert recorder.changes == [(case.id, version + 1, "alert"), (case.id, version + 2, "alert")]
 
 
+async def test_a_sweep_reads_the_one_clock(world, recorder, govhall, monkeypatch):
+    """Without a moment of its own, the sweeper sweeps at the clock's now (held here), and its audit
+    event shows that moment."""
+    case = await started(world, date(2026, 9, 28), promised=5)  # due 2026-10-10: yellow from 10-09
+    (timer,) = await Timer.filter(case_id=case.id)
+    held = at(date(2026, 10, 9), 9, 30)
+    monkeypatch.setattr(clock, "now", lambda: held)
+    assert await sweep(govhall) == [(timer.id, "YELLOW")]
+    (event,) = await CaseEvent.filter(case_id=case.id, action="alert")
+    assert event.at == held
+
+
 async def test_a_late_sweep_goes_straight_to_red_once(world, recorder, govhall):
     case = await started(world, date(2026, 9, 28), promised=5, legal=8)
     timers = {t.kind: t for t in await Timer.filter(case_id=case.id)}

@@ -715,7 +715,7 @@ async def _recompute_chunk(center: Center, calendar: WorkCalendar, case_ids: lis
             await case.save(update_fields=["promised_due", "legal_due", "deadline_provisional", "alert", "version", "updated_at"])
             await CaseEvent.create(
                 case_id=case.id, seq=case.version, action="deadline_recomputed", from_state=case.state,
-                to_state=case.state, actor_name="系统", comment="工作日历变更，期限已重新计算",
+                to_state=case.state, actor_name="系统", comment="工作日历变更，期限已重新计算", at=now(),
                 changes={_CAMEL.get(f, f): v for f, v in moved.items()},
             )
     return changed

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from core.services import clock
 from core.services.hookspecs import hookimpl
 from core.plumbing.models import Case, Center, Department, ItemVersion, Notification
 
@@ -34,5 +35,5 @@ def choose_lead_department(center: Center, item: ItemVersion, departments: Seque
 @hookimpl(trylast=True)
 async def send_notification(center: Center, recipient: str, text: str, case: Case | None) -> str:
     """Record the message; a deployment with an SMS gateway adds a plugin that sends it."""
-    await Notification.create(center=center, case=case, channel="sms", recipient=recipient, text=text)
+    await Notification.create(center=center, case=case, channel="sms", recipient=recipient, text=text, created_at=clock.now())
     return "sms"

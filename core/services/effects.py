@@ -9,7 +9,6 @@ case once at the end.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
 from typing import Any
 
 from core.services import clock, config_cache, licences
@@ -66,7 +65,7 @@ async def extend_clock(ctx: TransitionContext) -> None:
 async def set_accepted(ctx: TransitionContext) -> None:
     """The case is accepted now (a supplement case: now that its materials are complete), at the
     accepting clerk's window, or else the window that serves the item's department."""
-    ctx.case.accepted_at = datetime.now(timezone.utc)
+    ctx.case.accepted_at = clock.now()  # the moment and the day (accepted_on) from the one clock
     ctx.case.accepted_on = clock.local_today()
     ctx.touch("accepted_at", "accepted_on")
     if ctx.case.window_id is None:  # type: ignore[attr-defined]
@@ -159,7 +158,7 @@ async def decide_task(ctx: TransitionContext, outcome: str, done: dict[str, str]
     assert task is not None  # the open_task_for_actor guard ran first
     task.state = outcome
     task.decided_by_id = ctx.actor.user.id if ctx.actor.user else None  # type: ignore[attr-defined]
-    task.decided_at = datetime.now(timezone.utc)
+    task.decided_at = clock.now()
     task.comment = ctx.comment
     task.basis = str(ctx.params.get("basis") or "").strip() if outcome == "refused" else ""
     await task.save()
@@ -262,7 +261,7 @@ async def _document_extra(ctx: TransitionContext, kind: str) -> dict[str, Any]:
 
 
 async def complete(ctx: TransitionContext) -> None:
-    ctx.case.completed_at = datetime.now(timezone.utc)
+    ctx.case.completed_at = clock.now()
     legal = ctx.item.definition.get("legalDays")
     item_legal_days = legal if isinstance(legal, int) and not isinstance(legal, bool) else 0
     await clock.complete_case_clock(ctx.case, item_legal_days=item_legal_days)

@@ -22,6 +22,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from core.services import clock
 from core.services.accounts import Actor
 from core.services.catalogue import POWER_OF_ATTORNEY, catalogue, slot_for
 from core.plumbing.errors import Forbidden, UserError, UserErrorsException
@@ -275,6 +276,7 @@ async def attach_to_case(actor: Actor, case: Case, material_ids: Sequence[str], 
             case=case, seq=case.version, action="attach_materials", from_state=case.state, to_state=case.state,
             actor=user, actor_name=actor.name, role=role,
             changes={"materials": [{"id": m.public_id, "code": m.code, "filename": m.filename} for m in rows]},
+            at=clock.now(),
         )
     return rows
 

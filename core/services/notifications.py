@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from core.plumbing.models import Case, Center, Notification
+from core.services import clock
 from core.services.plugins import acall_first
 
 if TYPE_CHECKING:
@@ -38,4 +39,6 @@ async def send_internal(center_id: int, recipients: Iterable[str], text: str, ca
     """Internal messages (站内消息) to people by account name, written in the caller's transaction:
     what staff read among their messages (``staffMessages``), and an applicant on their case."""
     for name in recipients:
-        await Notification.create(center_id=center_id, case_id=case_id, channel="internal", recipient=name, text=text)
+        await Notification.create(
+            center_id=center_id, case_id=case_id, channel="internal", recipient=name, text=text, created_at=clock.now()
+        )

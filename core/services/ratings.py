@@ -9,6 +9,7 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from core.services import clock
 from core.services.accounts import Actor
 from core.services.cases import is_owner, load_visible_case
 from core.plumbing.errors import Forbidden, UserError, UserErrorsException
@@ -49,7 +50,9 @@ async def record_rating(
         raise UserErrorsException(errors)
     try:
         async with in_transaction():  # on PostgreSQL a failed INSERT must not poison an outer transaction
-            rating = await Rating.create(case=case, level=level, comment=comment.strip(), user=user, channel=channel)
+            rating = await Rating.create(
+                case=case, level=level, comment=comment.strip(), user=user, channel=channel, at=clock.now()
+            )
             await outbox_events.rating_submitted(case, rating)
             return rating
     except IntegrityError:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 from core.plumbing.errors import UserError, one_of, pointer
 from core.plumbing.models import Case, ReceivedMaterial
 from core.plumbing.sql import insert_rows, rows
+from core.services import clock
 from core.services.case_memo import CaseMaterials, defer_rows, memo_of, once, read_case
 from core.services.workflow import TransitionContext
 
@@ -121,7 +121,7 @@ async def record_receipt(ctx: TransitionContext) -> None:
     entries, _ = parse_received(definition, ctx.params.get("received"))
     listed = {m["code"]: m for m in definition.get("materials", [])}
     user_id = ctx.actor.user.id if ctx.actor.user else None
-    now = datetime.now(timezone.utc)
+    now = clock.now()  # the acceptance's moment
     recorded = [
         {"case_id": ctx.case.id, "code": e.code, "catalogue": listed[e.code].get("catalogue", ""),
          "name": listed[e.code]["name"], "form": e.form, "count": e.count, "received_by_id": user_id, "received_at": now}

@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 
 from core.plumbing.sql import for_dialect
 from core.services.calendar import WorkCalendar
+from core.services import clock
 from core.services.clock import (
     ALERT_LABELS,
     ALERT_RANK,
@@ -57,7 +58,7 @@ class _Raised:
 async def sweep(govhall: Any, *, now: datetime | None = None, batch: int = 500) -> list[tuple[int, str]]:
     """Raise every alert that is due at ``now``; returns (timer id, new level) for the ones this
     sweeper raised. Batches of ``batch`` timers, each in its own short transaction."""
-    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    now = (now or clock.now()).astimezone(timezone.utc)
     raised: list[tuple[int, str]] = []
     skipped: set[int] = set()
     while True:
