@@ -320,8 +320,8 @@ class WorkCalendar:
 
 def cn_day(day: date) -> str:
     """``2026年10月11日``: a day as people read it. :func:`core.services.documents.kinds.cn_date`
-    (dates of any form, on documents and in messages) prints with it; the calendar, which that
-    module builds on, uses it directly."""
+    (dates of any form, on documents and in messages) prints with it; the calendar, its files and
+    the clock, which the documents build on, use it directly."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 

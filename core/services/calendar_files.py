@@ -18,8 +18,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
-from core.services.calendar import DayOverride, OfficeHours, check_periods, parse_period
-from core.services.documents.kinds import cn_date
+from core.services.calendar import DayOverride, OfficeHours, check_periods, cn_day, parse_period
 from core.plumbing.errors import UserError, UserErrorsException, pointer
 from core.plumbing.resources import shipped_dir
 
@@ -165,7 +164,7 @@ class _Checker:
         if self.year is None or d.year == self.year:
             return True
         self.errors.append(
-            UserError("outside_year", f"{cn_date(d)}不在{self.year}年内；跨年的日期请录入对应年份的日历文件", path)
+            UserError("outside_year", f"{cn_day(d)}不在{self.year}年内；跨年的日期请录入对应年份的日历文件", path)
         )
         return False
 
@@ -183,7 +182,7 @@ class _Checker:
             ok = self._in_year(first, pointer("holidays", i, "from"))
             ok = self._in_year(last, pointer("holidays", i, "to")) and ok
             if first > last:
-                message = f"起始日{cn_date(first)}晚于结束日{cn_date(last)}"
+                message = f"起始日{cn_day(first)}晚于结束日{cn_day(last)}"
                 self.errors.append(UserError("range_order", message, path))
                 return
             if not ok:
@@ -197,7 +196,7 @@ class _Checker:
         if d is None or not self._in_year(d, path):
             return
         if d.weekday() < 5:
-            message = f"{cn_date(d)}是星期{'一二三四五'[d.weekday()]}，本来就上班，调休上班日应为周六或周日"
+            message = f"{cn_day(d)}是星期{'一二三四五'[d.weekday()]}，本来就上班，调休上班日应为周六或周日"
             self.errors.append(UserError("not_weekend", message, path))
         self._record(table=self.workdays, days=[d], path=path, name=_name(entry), what="调休上班日")
 
@@ -207,7 +206,7 @@ class _Checker:
         repeated = [d for d in days if d in table]
         if repeated:
             other = table[repeated[0]][0]
-            listed = "、".join(cn_date(d) for d in repeated)
+            listed = "、".join(cn_day(d) for d in repeated)
             self.errors.append(UserError("duplicate", f"{listed}已在 {other} 列为{what}，不能重复", path))
         for d in days:
             table.setdefault(d, (path, name))
@@ -216,7 +215,7 @@ class _Checker:
         for d, (path, _) in sorted(self.workdays.items()):
             if d in self.holidays:
                 other = self.holidays[d][0]
-                message = f"{cn_date(d)}既在 {other} 列为放假日，又列为调休上班日"
+                message = f"{cn_day(d)}既在 {other} 列为放假日，又列为调休上班日"
                 self.errors.append(UserError("contradiction", message, path))
 
     def office_hours(self, doc: Any) -> OfficeHours | None:
