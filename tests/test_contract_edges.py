@@ -158,16 +158,21 @@ async def test_an_anonymous_query_over_the_cost_limit_says_a_token_may_be_missin
 
 async def test_a_list_size_left_out_costs_what_the_field_runs_with(drive):
     """supervision without limit lists up to 500 cases (the argument's default), so it costs what
-    limit: 500 costs; a variable left out costs its own default."""
-    board = "{ yellow cases { number state alert promisedDue legalDue } }"
+    limit: 500 costs; a variable left out costs its own default. Without a login the same board is
+    refused FORBIDDEN, as every authorization failure is (it lists nothing for an anonymous caller)."""
+    fields = " ".join(f"n{i}: number" for i in range(45))  # 500 cases x 45 fields: over a signed-in caller's 20,000
+    board = f"{{ yellow cases {{ {fields} }} }}"
     for query in (f'{{ supervision(center: "hall") {board} }}',
                   f'query($l: Int) {{ supervision(center: "hall", limit: $l) {board} }}'):
-        error = error_of(await drive.gql.raw(query))
+        error = error_of(await drive.gql.raw(query, token=drive.hall.tokens["sup1"]))
         assert error["extensions"] == {"code": "LIMIT_EXCEEDED", "limit": "cost"}, (query, error)
-    small = error_of(await drive.gql.raw(f'query($l: Int! = 10) {{ supervision(center: "hall", limit: $l) {board} }}'))
-    assert small["extensions"]["code"] == "FORBIDDEN", small  # cheap enough: refused for who asks, not for its cost
-    signed_in = await drive.query("sup1", f'{{ supervision(center: "hall") {board} }}')
-    assert signed_in["supervision"]["yellow"] == 0
+    plain = '{ supervision(center: "hall") { yellow cases { number state alert promisedDue legalDue } } }'  # 3,000 > 1,000
+    anonymous = error_of(await drive.gql.raw(plain))
+    assert anonymous["extensions"]["code"] == "FORBIDDEN", anonymous
+    small = await drive.query("sup1", f'query($l: Int! = 10) {{ supervision(center: "hall", limit: $l) {board} }}')
+    assert small["supervision"]["yellow"] == 0
+    too_much_asked = error_of(await drive.gql.raw(f'{{ supervision(center: "hall", limit: 500) {{ cases {{ number }} }} }}'))
+    assert too_much_asked["extensions"] == {"code": "LIMIT_EXCEEDED", "limit": "cost"}, too_much_asked  # asked for: counts
 
 
 # --------------------------------------------------------------------------- values longer than their columns

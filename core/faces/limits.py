@@ -718,8 +718,13 @@ def _value_errors(
         errors.append(GraphQLError("未找到：编号超出范围", extensions={"code": "NOT_FOUND"}))
     else:
         cost = plan.cost if plan.cost is not None else operation_cost(document, operation_name, variables, schema)
-        if cost > tier.max_cost:
-            signed_out = tier.name == ANONYMOUS.name  # most likely a token left out: say so before "ask for less"
+        signed_out = tier.name == ANONYMOUS.name
+        if signed_out and cost > tier.max_cost:
+            # Every field whose list size has a default (cases, supervision, staffMessages…) needs a
+            # login: without one it is refused FORBIDDEN before it lists anything, as the contract says
+            # of every authorization failure. What the caller asked for explicitly still counts.
+            cost = operation_cost(document, operation_name, variables)
+        if cost > tier.max_cost:  # signed out: most likely a token left out, said before "ask for less"
             errors.append(_refusal(
                 f"查询代价过高（{cost}，上限 {tier.max_cost}）：请减少字段、别名或分页大小（first/limit），"
                 "或分成几次请求" + ("；这是未登录时的上限，需要登录的查询请带上 Authorization: Bearer 令牌" if signed_out else ""),
