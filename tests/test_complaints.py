@@ -5,7 +5,7 @@ office's final finding, the approval center's 通报/下岗 — and nobody handl
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -310,3 +310,25 @@ async def test_two_supervisors_deciding_at_once_leave_one_final_finding(drive):
     actions = [s["action"] for s in final["steps"]]
     assert actions.count("verified") == 1 and actions.count("replied") == 1, actions
     assert actions.count("notice") == (1 if final["verified"] else 0), actions
+
+
+async def test_a_complaints_moments_come_from_the_products_clock(drive, monkeypatch):
+    """Escalated, replied and verified at the moments the product's clock gives (held here), as every
+    case moment is, not the machine's."""
+    from core.plumbing.models import Complaint
+    from core.services.calendar import CENTER_TZ
+
+    held = [datetime(2025, 3, 3, 9, 0, tzinfo=CENTER_TZ)]
+    monkeypatch.setattr(clock, "now", lambda: held[0])
+    filed = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="hotline", dep="scjg", text="窗口多次让补材料")
+    moments = {"escalated_at": datetime(2025, 3, 4, 10, 0, tzinfo=CENTER_TZ),
+               "replied_at": datetime(2025, 3, 5, 11, 0, tzinfo=CENTER_TZ),
+               "verified_at": datetime(2025, 3, 6, 15, 30, tzinfo=CENTER_TZ)}
+    held[0] = moments["escalated_at"]
+    await ok(drive, "sup1", ESCALATE, "escalateComplaint", id=filed["id"], note="上报")
+    held[0] = moments["replied_at"]
+    await ok(drive, "head1", REPLY, "replyComplaint", id=filed["id"], reply="已书面答复")
+    held[0] = moments["verified_at"]
+    await ok(drive, "sup1", VERIFY, "verifyComplaint", id=filed["id"], verified=False)
+    row = await Complaint.get(id=int(filed["id"]))
+    assert {name: getattr(row, name) for name in moments} == moments

@@ -282,7 +282,7 @@ async def escalate_complaint(actor: Actor, key: Any, note: str) -> Complaint:
     text = _text(note, "请写明上报事由", "/note")
     if row.escalated_at is not None:
         raise UserErrorsException.single("state", "该投诉已上报主任室", None)
-    row.escalated_at = datetime.now(timezone.utc)
+    row.escalated_at = clock.now()
     async with in_transaction():
         # one conditional update claims the escalation: of two supervisors escalating at once, one wins
         if not await Complaint.filter(id=row.id, escalated_at__isnull=True, verified_at__isnull=True).update(
@@ -304,7 +304,7 @@ async def reply_complaint(actor: Actor, key: Any, reply: str) -> Complaint:
     _open(row)
     what = "书面投诉须书面答复，请填写答复内容" if row.channel in WRITTEN_CHANNELS else "请填写答复内容"
     row.reply = _text(reply, what, "/reply")
-    row.replied_at = datetime.now(timezone.utc)
+    row.replied_at = clock.now()
     async with in_transaction():
         await _still_open(row, reply=row.reply, replied_at=row.replied_at)
         await _step(row, actor, "replied", row.reply)
@@ -333,8 +333,8 @@ async def verify_complaint(actor: Actor, key: Any, verified: bool, reply: str | 
     if replying:
         what = "书面投诉须书面答复，请填写答复内容" if row.channel in WRITTEN_CHANNELS else "请填写核查结论"
         row.reply = _text(reply, what, "/reply")
-        row.replied_at = row.replied_at or datetime.now(timezone.utc)
-    row.verified, row.verified_at, row.verified_by = bool(verified), datetime.now(timezone.utc), actor.user
+        row.replied_at = row.replied_at or clock.now()
+    row.verified, row.verified_at, row.verified_by = bool(verified), clock.now(), actor.user
     async with in_transaction():  # the finding, its consequence and its outbox event commit together
         # one conditional update claims the finding: of two supervisors deciding at once, one wins
         if not await Complaint.filter(id=row.id, verified_at__isnull=True).update(

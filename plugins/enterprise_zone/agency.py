@@ -3,7 +3,6 @@ applicant's behalf (``submitCase(onBehalfOf: ...)``) and the request is marked f
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from core.api import (
@@ -20,6 +19,7 @@ from core.api import (
     latest_version,
     require_plugin,
 )
+from core.api import now as clock_now
 
 from .models import AGENCY_LABELS, AgencyRequest
 from .zone import PLUGIN, ZONE_STAFF, case_item_code, public_item, zone_center
@@ -73,7 +73,7 @@ async def assign_agent(govhall: Any, actor: Actor, request_id: Any, agent_userna
     if agent is None or not await RoleAssignment.exists(user=agent, center=center, role="agent"):
         raise UserErrorsException.single("not_agent", f"“{agent_username}”不是本中心的代办员", "/agentUsername")
     request.agent, request.assigned_by = agent, head
-    request.status, request.assigned_at = "assigned", datetime.now(timezone.utc)
+    request.status, request.assigned_at = "assigned", clock_now()
     await request.save(update_fields=["agent_id", "assigned_by_id", "status", "assigned_at"])
     name = agent.display_name or agent.username
     phone = f"，联系电话{agent.phone}" if agent.phone else ""

@@ -3,7 +3,6 @@ recorded as one pack for the unified pickup window, which hands it over (the ent
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from tortoise.expressions import Q
@@ -18,6 +17,7 @@ from core.api import (
     record_case_event,
     require_plugin,
 )
+from core.api import now as clock_now
 
 from .bundles import OPENING, gift_pack_contents
 from .models import GIFT_PACK_LABELS, GiftPack
@@ -78,7 +78,7 @@ async def hand_over(govhall: Any, actor: Actor, pack_id: Any, receiver: str) -> 
 
     async def work(case: Case) -> dict[str, Any]:
         done = await GiftPack.filter(id=pack.id, status="waiting").update(
-            status="handed_over", receiver=receiver[:64], handed_over_by_id=user.id, handed_over_at=datetime.now(timezone.utc))
+            status="handed_over", receiver=receiver[:64], handed_over_by_id=user.id, handed_over_at=clock_now())
         if not done:
             raise UserErrorsException.single("state", "该大礼包已领取", "/giftPack")
         return {"giftPack": {"receiver": receiver, "contents": pack.contents}}

@@ -12,7 +12,6 @@ first in every queue (windows act ahead of their usual limits).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -21,7 +20,7 @@ from core.api import (
     Actor,
     Case,
     Center,
-    CENTER_TZ,
+    local_today,
     GovHall,
     ItemVersion,
     NotFound,
@@ -91,7 +90,7 @@ async def register_project(govhall: GovHall, actor: Actor, center_code: str, dat
     if errors:
         raise UserErrorsException(errors)
     basis = [{"code": b.code, "label": b.label, "detail": b.detail} for b in result.basis]
-    year = datetime.now(CENTER_TZ).year
+    year = local_today().year
     async with in_transaction():
         number = project_number(year, await next_value(f"green:{center.id}:{year}"))
         return await GreenProject.create(

@@ -11,10 +11,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from typing import Any
 
 from core.api import TransitionContext, UserError, case_flag
+from core.api import now as clock_now
 
 from . import rules
 from .models import FINISHED, OPEN, GreenProject, GreenStep
@@ -75,7 +75,7 @@ async def sign(ctx: TransitionContext) -> None:
     step = await GreenStep.get_or_none(case_id=ctx.case.id).select_related("project")
     if step is None:
         return
-    now = datetime.now(timezone.utc)
+    now = clock_now()
     signer = _signer(ctx)
     shown: dict[str, Any] = {}
     changed: list[str] = []

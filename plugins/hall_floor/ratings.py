@@ -7,7 +7,6 @@ reason from a fixed list and opens a rectification task (整改) due in 15 worki
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -27,6 +26,7 @@ from core.api import (
     now,
     record_rating,
 )
+from core.api import now as clock_now
 
 from .events import announce
 from .floor import BAD_REASONS, floor_center, window
@@ -154,7 +154,7 @@ async def follow_up(actor: Actor, rectification_id: Any, note: str, satisfied: b
         raise UserErrorsException.single("required", "请填写回访记录（4至2000字）", "/note")
     if not await Rectification.filter(id=found.id, status="rectified").update(
         status="closed", follow_up=note.strip(), follow_up_satisfied=satisfied, followed_by_id=user.id,
-        followed_at=datetime.now(timezone.utc),
+        followed_at=clock_now(),
     ):
         raise UserErrorsException.single("state", "整改完成后才能回访（已回访的不能重复回访）", "/rectification")
     return (await list_for_ids([found.id]))[0]

@@ -8,7 +8,6 @@ Each hand-over and each receipt is a line of the case's audit log (``handover``,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from typing import Any
 
 from tortoise.expressions import Q
@@ -31,6 +30,7 @@ from core.api import (
     require_plugin,
     send_sms,
 )
+from core.api import now as clock_now
 
 from .models import DEPARTMENT_TO_PICKUP, FRONT_DESK_TO_DEPARTMENT, HandOver
 from .rules import checklist_errors, checklist_record
@@ -193,7 +193,7 @@ async def receive_handover(govhall: Any, actor: Actor, handover_id: Any) -> Hand
         raise _error("already_received", "该交接已签收，无需重复签收", "/id")
 
     async def work(locked: Case) -> dict[str, Any]:
-        now = datetime.now(timezone.utc)
+        now = clock_now()
         done = await HandOver.filter(id=row.id, received_at__isnull=True).update(received_by_id=user.id, received_at=now)
         if not done:
             raise _error("already_received", "该交接已签收，无需重复签收", "/id")

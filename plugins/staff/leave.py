@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -17,6 +17,7 @@ from core.api import (
     Actor, Center, Forbidden, GovHall, NotFound, User, UserError, UserErrorsException, acall, calendar_for,
     hand_over_open_cases, WorkCalendar,
 )
+from core.api import now as clock_now
 
 from .models import HALVES, LEAVE_KINDS, StaffRecord, LeaveRequest
 from .register import is_overseer, record_of, staff_center
@@ -151,7 +152,7 @@ async def decide_leave(govhall: GovHall, actor: Actor, leave_id: int | str, appr
     if not approve and not comment.strip():
         raise UserErrorsException.single("required", "不同意时请写明理由", "/comment")
     decision = {"step": step, "by": user.username, "name": user.display_name or user.username, "approve": approve,
-                "comment": comment.strip()[:500], "at": datetime.now(timezone.utc).isoformat()}
+                "comment": comment.strip()[:500], "at": clock_now().isoformat()}
     async with in_transaction():  # approved and handed over, or neither
         claimed = await LeaveRequest.filter(id=leave.id, status="pending", step=leave.step).update(
             step=leave.step + 1, decisions=[*leave.decisions, decision],
