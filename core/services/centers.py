@@ -68,14 +68,16 @@ def _period_errors(doc: Mapping[str, Any]) -> list[UserError]:
     keep as periods, found by the schema's period pattern) in order and not overlapping, which the
     pattern of each item cannot say."""
     errors = []
-    for path, texts in _period_lists(load_schema("center"), doc, ""):
-        for i, code, message in check_periods([parse_period(t) for t in texts]):
+    for path, texts, title in _period_lists(load_schema("center"), doc, ""):
+        label = title if title.endswith("时段") else title.removesuffix("时间") + "时段"  # 预约时段; 办公时间: 办公时段
+        for i, code, message in check_periods([parse_period(t) for t in texts], label=label):
             errors.append(UserError(code, message, f"{path}/{i}"))
     return errors
 
 
-def _period_lists(schema: Any, value: Any, path: str) -> Iterator[tuple[str, list[str]]]:
-    """(JSON pointer, list) of each list of periods in ``value``, walking it beside its ``schema``."""
+def _period_lists(schema: Any, value: Any, path: str) -> Iterator[tuple[str, list[str], str]]:
+    """(JSON pointer, list, its schema title) of each list of periods in ``value``, walking it beside
+    its ``schema``."""
     if not isinstance(schema, Mapping):
         return
     if isinstance(value, Mapping):
@@ -86,7 +88,7 @@ def _period_lists(schema: Any, value: Any, path: str) -> Iterator[tuple[str, lis
         items = schema.get("items")
         if isinstance(items, Mapping) and items.get("pattern") == PERIOD_PATTERN:
             if value and all(isinstance(t, str) for t in value):
-                yield path, value
+                yield path, value, str(schema.get("title") or "")
         else:
             for i, item in enumerate(value):
                 yield from _period_lists(items, item, f"{path}/{i}")
