@@ -16,13 +16,13 @@ from starlette.routing import Route
 from urllib.parse import quote
 
 from core.services import stats
+from core.services.centers import CENTER_CODE_CHARS
 from core.plumbing.errors import Forbidden, NotFound
 from core.services.downloads import DownloadRefused, download_actor
 from core.plumbing.models import Center, Department
 
 ROLES = ("supervisor", "head", "admin")
 MAX_DAYS = 3660
-CENTER_CODE_CHARS: int = Center._meta.fields_map["code"].max_length  # type: ignore[attr-defined]
 COLUMNS = [
     ("department", "部门"), ("accepted", "受理（件）"), ("completed", "办结（件）"),
     ("legalCompleted", "其中有法定时限（件）"),
