@@ -685,10 +685,10 @@ def test_applicant_pages_fit_a_phone(web_server: str, browser_page: Any, api: Ap
     expect(page.locator("#nav a[href='#/admin']")).to_have_count(0)
     # the login lapsed while the page still shows lisi signed in (a phone kept it overnight): the next
     # page says so, not 请先登录 under her name, and after logging in she is where she was going
-    # (reloaded first: the page's renewal of its signed links, one request every 4 minutes, would
-    # otherwise find the lapsed token on its own when this module has run that long)
-    page.reload()
-    expect(page.locator("#case-state")).to_be_visible()
+    # (on the hall's page first: the case page keeps asking after its notices while they are being
+    # rendered, and such a request would find the lapsed token before the click does)
+    page.goto(f"{base}/web/#/hall/lianzhou")
+    expect(page.locator(".page[data-ready=true]")).to_be_visible()
     page.evaluate("localStorage.setItem('govhall.token', 'lapsed-overnight')")
     page.click("#nav a[href='#/mine']")
     expect(page.locator("#login-expired")).to_contain_text("登录已失效")
