@@ -50,6 +50,7 @@ from core.services.centers import load_center  # noqa: E402
 from core.plumbing.db import open_database, upgrade  # noqa: E402
 from core.plumbing.models import Center, Department, Item, ItemVersion, Token, User  # noqa: E402
 from core.plumbing.settings import Settings  # noqa: E402
+from core.plumbing.search_index import FILL_SQL as SEARCH_FILL_SQL  # noqa: E402
 from core.plumbing.stats_summary import rebuild  # noqa: E402
 from core.services.sweeper import sweep  # noqa: E402
 
@@ -213,7 +214,7 @@ async def load(settings: Settings, n: int) -> dict[str, float]:
         # the migrations' indexes, dropped for the bulk load and built again after it (a sort per
         # index instead of a million insertions into each)
         indexes = await conn.execute_query_dict(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('gh_case', 'timer', 'case_task')"
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('gh_case', 'timer', 'case_task', 'gh_case_search')"
             " AND indexdef NOT LIKE '%UNIQUE%'")
         for index in indexes:
             await conn.execute_script(f'DROP INDEX "{index["indexname"]}"')
@@ -223,6 +224,7 @@ async def load(settings: Settings, n: int) -> dict[str, float]:
             d0, DEPARTMENTS, window.id, n, OPEN, PER_DAY,
         ])
         await conn.execute_script("ALTER TABLE gh_case ENABLE TRIGGER USER")
+        await conn.execute_query(SEARCH_FILL_SQL)  # what the search table's triggers would have written
         await conn.execute_query(TIMERS_SQL)
         await conn.execute_query(TASKS_SQL, [d0, DEPARTMENTS])
         await conn.execute_script("SET maintenance_work_mem = '256MB'")

@@ -127,3 +127,29 @@ def test_a_term_without_cased_letters_is_matched_with_like():
     for term in ("x50", "1693856a", "ⓐ", "ß", "Ⅻ", "ǅ", "Ａ"):
         assert not case_search._caseless(term), term
         assert " ILIKE " in case_search._trigram_sql(case_search.TRIGRAM_SQL, term)
+
+
+async def search_row_version(number: str) -> str | None:
+    """The transaction that last wrote the case's row of the search table (PostgreSQL's ``xmin``)."""
+    found = await get_connection("default").execute_query_dict(
+        "SELECT s.xmin::text AS x FROM gh_case_search s JOIN gh_case c ON c.id = s.case_id WHERE c.number = $1", [number])
+    return found[0]["x"] if found else None
+
+
+@pytest.mark.postgres_only
+async def test_the_search_table_follows_the_application_and_transitions_leave_it_alone(setup):
+    """The search table is written when a case is filed and when its application changes (补齐材料
+    with a corrected field); accepting it, which changes neither, does not write it again."""
+    drive, first, _ = setup
+    assert await numbers(drive, "clerk1", "13800138000") == [first["number"]]
+    case = await drive.ok("clerk1", first, "request_materials", data={"missing": [{"name": "营业执照复印件", "reason": "未提供"}]})
+    filed = await search_row_version(first["number"])
+    assert filed is not None
+    case = await drive.ok("app1", case, "supply", data={"contactMobile": "13700137000"})
+    assert await numbers(drive, "clerk1", "13700137000") == [first["number"]]
+    assert await numbers(drive, "clerk1", "13800138000") == []
+    supplied = await search_row_version(first["number"])
+    assert supplied != filed
+    case = await drive.ok("clerk1", case, "accept")
+    assert case["state"] == "under_review"
+    assert await search_row_version(first["number"]) == supplied, "the accept wrote the search table again"

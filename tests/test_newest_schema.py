@@ -98,7 +98,7 @@ async def test_a_new_database_gets_what_every_migration_builds(new_database):
         "case_day_stat" in sql for sql in newest["triggers"].values()
     ), "the statistics summary's triggers"
     if IS_POSTGRES:
-        assert "gh_case_applicant_name_trgm" in newest["tables"]["gh_case"]["indexes"]
+        assert "gh_case_search_applicant_name_trgm" in newest["tables"]["gh_case_search"]["indexes"]
         assert "pg_trgm" in newest["extensions"]
     found = differences(unique_by_columns(_as_in_use(migrated)), unique_by_columns(newest))
     assert not found, "\n".join(found)

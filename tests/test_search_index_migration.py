@@ -1,6 +1,7 @@
-"""Migration core 0013: the search's trigram indexes exist after ``govhall db upgrade`` on
-PostgreSQL (and the search's SQL can use them); SQLite gets none; a role that may not create
-``pg_trgm`` gets a log line saying so and no index."""
+"""Migrations core 0013 and 0022: the search table and its trigram indexes exist after ``govhall db
+upgrade`` on PostgreSQL (and the search's SQL can use them), and 0013's indexes on ``gh_case`` are
+gone; SQLite gets none; a role that may not create ``pg_trgm`` gets a log line saying so and no
+index."""
 
 from __future__ import annotations
 
@@ -59,11 +60,14 @@ async def test_upgrade_adds_the_trigram_indexes(cli_db):
         if IS_POSTGRES:
             for like in ("ILIKE", "LIKE"):  # LIKE for a term without cased letters: the same indexes
                 match = case_search.TRIGRAM_MATCH.format(like=like)
-                found = await plan("SELECT id FROM gh_case WHERE " + match, ["%王芳华%"] * 3)
+                found = await plan("SELECT case_id FROM gh_case_search WHERE " + match, ["%王芳华%"] * 3)
                 for name in SEARCH_EXPRESSIONS:
                     assert f"Bitmap Index Scan on {name}" in found, found
-                whole = await plan("SELECT id FROM gh_case WHERE " + case_search.WHOLE_MATCH.format(like=like), ["王芳"] * 2)
-                assert "Bitmap Index Scan on gh_case_applicant_name_trgm" in whole, whole
+                whole = await plan("SELECT case_id FROM gh_case_search WHERE " + case_search.WHOLE_MATCH.format(like=like), ["王芳"] * 2)
+                assert "Bitmap Index Scan on gh_case_search_applicant_name_trgm" in whole, whole
+            indexes = await Tortoise.get_connection("default").execute_query_dict(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'gh_case' AND indexname LIKE '%trgm'")
+            assert indexes == [], "0022 dropped 0013's indexes on gh_case"
             # applying it again changes nothing
             assert await install_search_indexes()
     finally:

@@ -39,7 +39,7 @@ async def test_only_a_database_with_every_migration_and_index_is_up_to_date(cli_
     assert await is_up_to_date(config)
 
     if IS_POSTGRES:
-        await _run(config, "DROP INDEX gh_case_data_trgm")
+        await _run(config, "DROP INDEX gh_case_search_text_trgm")
         assert not await is_up_to_date(config)
         await upgrade(config)
         await Tortoise.close_connections()

@@ -99,7 +99,7 @@ async def upgrade(config: dict[str, Any], *, replay: bool = False) -> list[str]:
     await Tortoise.init(config=config)  # foreign keys enforced again (SQLite)
     if applied and (broken := await broken_references(get_connection("default"))):
         raise RuntimeError(f"迁移后存在无效的外键引用 / references broken by the migrations: {broken[:10]}")
-    if "core.0013_search_indexes" not in applied:
+    if "core.0022_case_search_table" not in applied:
         await _search_indexes()
     return applied
 
@@ -206,7 +206,7 @@ async def _run_script(tx: Any, script: str, dialect: str) -> None:
 
 async def _beyond_the_tables(conn: Any) -> None:
     """What the migrations add beyond the tables: the statistics summary's triggers, the sign-in
-    change triggers, the search's trigram indexes."""
+    change triggers, the search table with its triggers and trigram indexes."""
     from core.plumbing.auth_changes import install as install_auth_change_triggers
     from core.plumbing.search_index import install_search_indexes
     from core.plumbing.stats_summary import install_triggers
@@ -283,8 +283,8 @@ def _client(info: dict[str, Any], name: str) -> Any:
 
 
 async def _search_indexes() -> None:
-    """The search's trigram indexes, where an earlier upgrade could not create ``pg_trgm`` and it
-    may be created now (nothing to do when they exist, or on SQLite)."""
+    """The search table and its trigram indexes, where an earlier upgrade could not create
+    ``pg_trgm`` and it may be created now (nothing to do when they exist, or on SQLite)."""
     from core.plumbing.search_index import has_search_indexes, install_search_indexes
 
     conn = get_connection("default")
@@ -294,7 +294,7 @@ async def _search_indexes() -> None:
 
 async def create_schema_directly() -> None:
     """Every table created directly, then what the migrations add beyond the tables: the statistics
-    summary's triggers, the search's trigram indexes, the sign-in change triggers. The tests and the
+    summary's triggers, the search table, the sign-in change triggers. The tests and the
     benchmarks use this (a separate test checks the migrations); a deployment runs ``db upgrade``."""
     await Tortoise.generate_schemas(safe=True)
     await _beyond_the_tables(get_connection("default"))

@@ -2,8 +2,8 @@
 identity in the application (resident ID, unified social credit code, mobile number).
 
 On PostgreSQL with ``pg_trgm`` (see :mod:`core.plumbing.search_index`) a term with three letters
-or digits in a row is found through the trigram indexes on the number, the name and the
-application text, at a million cases as fast as at a thousand. A shorter term (a two-character
+or digits in a row is found through the search table's trigram indexes on the number, the name
+and the application text, at a million cases as fast as at a thousand. A shorter term (a two-character
 Chinese name, a surname, two digits) has no trigram to look up: it finds the cases whose
 applicant's name or number is exactly that term (through the same indexes, over the whole
 history) and the cases that contain it among the center's newest ``SHORT_WINDOW`` cases, so it
@@ -35,19 +35,21 @@ SCAN_SQL = "SELECT id FROM gh_case WHERE center_id = ? AND {match} ORDER BY id D
 SQLITE_SQL = SCAN_SQL.format(match=SCAN_MATCH.format(e=" ESCAPE '\\'"))
 POSTGRES_SCAN_SQL = SCAN_SQL.format(match=SCAN_MATCH.format(e=""))  # backslash is PostgreSQL's default escape
 
-# The expressions of core.plumbing.search_index.SEARCH_EXPRESSIONS, so the planner uses those indexes.
+# The search table's columns (core.plumbing.search_index), which its trigram indexes cover.
 # ``{like}`` is ILIKE, or LIKE for a term without letters that have a case (digits, Chinese): the
-# same matches, and the recheck of each row the index proposes (the application cast to text) is
-# about twice as fast without the case folding.
-TRIGRAM_MATCH = "(number {like} ? OR applicant_name {like} ? OR CAST(data AS TEXT) {like} ?)"
-TRIGRAM_SQL = SCAN_SQL.format(match=TRIGRAM_MATCH)
-RECENT = ("SELECT id FROM (SELECT id, number, applicant_name, data FROM gh_case WHERE center_id = ? "
-          f"ORDER BY id DESC LIMIT ?) recent WHERE {TRIGRAM_MATCH}")
+# same matches, and the recheck of each row the index proposes is about twice as fast without the
+# case folding.
+TRIGRAM_MATCH = "(number {like} ? OR applicant_name {like} ? OR text {like} ?)"
+SEARCH_TABLE_SQL = ("SELECT case_id AS id FROM gh_case_search WHERE center_id = ? AND {match} "
+                    f"ORDER BY case_id DESC LIMIT {LIMIT}")
+TRIGRAM_SQL = SEARCH_TABLE_SQL.format(match=TRIGRAM_MATCH)
+RECENT = ("SELECT case_id AS id FROM (SELECT case_id, number, applicant_name, text FROM gh_case_search "
+          f"WHERE center_id = ? ORDER BY case_id DESC LIMIT ?) recent WHERE {TRIGRAM_MATCH}")
 RECENT_SQL = f"{RECENT} ORDER BY id DESC LIMIT {LIMIT}"
 # The term without wildcards: the whole value. Only a term with a letter or digit: the index has no
 # trigram for one of punctuation alone.
 WHOLE_MATCH = "(number {like} ? OR applicant_name {like} ?)"
-SHORT_SQL = f"SELECT id FROM gh_case WHERE center_id = ? AND {WHOLE_MATCH} UNION {RECENT_SQL}"
+SHORT_SQL = f"SELECT case_id AS id FROM gh_case_search WHERE center_id = ? AND {WHOLE_MATCH} UNION {RECENT_SQL}"
 
 # A complete case number (what the receipt's QR code and the window's scanner give) is found through
 # the number's unique index, without reading the center's cases.
@@ -76,7 +78,8 @@ def _trigram_sql(sql: str, text: str) -> str:
 
 
 async def _trigram_indexes() -> bool:
-    """Whether the search's trigram indexes exist in this database (asked once per database)."""
+    """Whether the search table and its trigram indexes exist in this database (asked once per
+    database)."""
     conn = get_connection("default")
     if conn.capabilities.dialect != "postgres":
         return False

@@ -1,15 +1,16 @@
-"""Trigram indexes for the clerk's search (PostgreSQL with ``pg_trgm``; nothing on SQLite): see
-:mod:`core.plumbing.search_index`. Where ``pg_trgm`` cannot be created the migration still applies
-(the search then reads the cases as before) and logs why; ``govhall db upgrade`` tries again."""
+"""Trigram indexes for the clerk's search on ``gh_case``'s own columns (PostgreSQL with ``pg_trgm``;
+nothing on SQLite). Where ``pg_trgm`` cannot be created the migration still applies (the search then
+reads the cases as before) and logs why; ``govhall db upgrade`` tries again. Migration 0022
+replaces these indexes with the search table (:mod:`core.plumbing.search_index`)."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
 
 async def search_indexes(apps, schema_editor):
-    from core.plumbing.search_index import install_search_indexes
+    from core.plumbing.search_index import install_case_column_indexes
 
-    await install_search_indexes(schema_editor.client)
+    await install_case_column_indexes(schema_editor.client)
 
 
 class Migration(migrations.Migration):
