@@ -355,24 +355,28 @@ def parse_period(text: str) -> tuple[time, time]:
     return time(h1, m1), time(h2, m2)
 
 
-def check_periods(periods: Sequence[tuple[time, time]], label: str = "办公时段") -> list[tuple[int, str, str]]:
+def check_periods(periods: Sequence[tuple[time, time]], label: str = "办公时段",
+                  code: str = "office_hours") -> list[tuple[int, str, str]]:
     """Problems with a list of periods as ``(index, code, Chinese message)``; empty when fine.
-    ``label`` names the periods in the messages (预约时段…); the codes are the same for every list.
+    ``label`` names the periods in the messages (预约时段…) and ``code`` begins the codes
+    (``office_hours.order`` for the office hours, ``periods.order`` for the other lists of a center
+    file): ``.empty``, ``.range`` (a period ending before it begins), ``.order`` (out of order or
+    overlapping).
 
     Shared by :class:`OfficeHours`, the calendar-file importer, which reports every problem, and the
     center file's lists of periods.
     """
     problems: list[tuple[int, str, str]] = []
     if not periods:
-        problems.append((0, "office_hours.empty", f"至少需要一个{label}"))
+        problems.append((0, f"{code}.empty", f"至少需要一个{label}"))
     previous_end: time | None = None
     for i, (begin, end) in enumerate(periods):
         if begin >= end:
             message = f"{label}开始时间 {begin:%H:%M} 应早于结束时间 {end:%H:%M}"
-            problems.append((i, "office_hours.range", message))
+            problems.append((i, f"{code}.range", message))
         elif previous_end is not None and begin < previous_end:
             message = f"{label}应按先后排列且互不重叠：{begin:%H:%M} 早于上一时段的结束时间 {previous_end:%H:%M}"
-            problems.append((i, "office_hours.order", message))
+            problems.append((i, f"{code}.order", message))
         if begin < end:
             previous_end = end
     return problems

@@ -66,11 +66,14 @@ PERIOD_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$"
 def _period_errors(doc: Mapping[str, Any]) -> list[UserError]:
     """Every list of periods in the center document (its office hours, and whatever a plugin's settings
     keep as periods, found by the schema's period pattern) in order and not overlapping, which the
-    pattern of each item cannot say."""
+    pattern of each item cannot say. A refusal names the list by its schema title (预约时段…); its code
+    is ``office_hours.*`` for the office hours, ``periods.*`` for any other list."""
     errors = []
     for path, texts, title in _period_lists(load_schema("center"), doc, ""):
         label = title if title.endswith("时段") else title.removesuffix("时间") + "时段"  # 预约时段; 办公时间: 办公时段
-        for i, code, message in check_periods([parse_period(t) for t in texts], label=label):
+        # the office hours keep the codes clients know (office_hours.order); any other list: periods.order
+        prefix = "office_hours" if path == "/officeHours" else "periods"
+        for i, code, message in check_periods([parse_period(t) for t in texts], label=label, code=prefix):
             errors.append(UserError(code, message, f"{path}/{i}"))
     return errors
 

@@ -170,8 +170,8 @@ async def test_a_booking_takes_its_number_within_the_hours_and_its_own_period(dr
 
 
 @pytest.mark.parametrize(("hours", "expected"), [
-    ({"periods": ["13:30-17:00", "09:00-12:00"]}, ("office_hours.order", "/settings/hallFloor/hours/periods/1")),
-    ({"periods": ["09:00-08:00"]}, ("office_hours.range", "/settings/hallFloor/hours/periods/0")),
+    ({"periods": ["13:30-17:00", "09:00-12:00"]}, ("periods.order", "/settings/hallFloor/hours/periods/1")),
+    ({"periods": ["09:00-08:00"]}, ("periods.range", "/settings/hallFloor/hours/periods/0")),
     ({"saturdayPeriods": ["9:00-12:00"]}, ("pattern", "/settings/hallFloor/hours/saturdayPeriods/0")),
     ({"stopBefore": 180}, ("maximum", "/settings/hallFloor/hours/stopBefore")),
     ({"opens": "09:00"}, ("additionalProperties", "/settings/hallFloor/hours/opens")),
