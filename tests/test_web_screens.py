@@ -553,7 +553,9 @@ def test_supervisor_presses_a_late_case_and_exports(web_server: str, browser_pag
     page.goto(f"{base}/web/#/supervision/lianzhou")
     row = page.locator(f'#carded tr[data-case="{case["number"]}"]')
     expect(row).to_be_visible()
-    expect(row.locator("td[data-label=负责人]")).to_contain_text("陈敏")
+    # the case's 首问负责 clerk, not the department's head: the column says so
+    expect(page.locator("#carded thead th").nth(5)).to_have_text("首问负责人")
+    expect(row.locator("td[data-label=首问负责人]")).to_contain_text("陈敏")
     expect(row.locator("td.overdue")).to_contain_text("个工作日")
     row.locator("button[data-urge]").click()
     expect(page.locator(".banner-success")).to_contain_text("已催办")

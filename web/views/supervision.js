@@ -162,14 +162,14 @@ function renderBoard(board, c, s) {
 function cardedCases(centerCode, list) {
   if (!list.length) return note("目前没有黄牌、红牌办件。");
   return h("div", { class: "table-wrap" }, h("table", { class: "data-table cases", id: "carded" },
-    h("thead", null, h("tr", null, ["预警", "办件编号", "事项", "申请人", "承办部门", "负责人", "承诺办结", "超期", "督办"].map((t) => h("th", null, t)))),
+    h("thead", null, h("tr", null, ["预警", "办件编号", "事项", "申请人", "承办部门", "首问负责人", "承诺办结", "超期", "督办"].map((t) => h("th", null, t)))),
     h("tbody", null, list.map((x) => h("tr", { class: `row-${String(x.alert).toLowerCase()}`, dataset: { case: x.number } },
       h("td", { "data-label": "预警" }, alertBadge(x.alert) || "—"),
       h("td", { "data-label": "办件编号" }, h("a", { href: `#/case/${seg(centerCode)}/${seg(x.id)}` }, x.number)),
       h("td", { "data-label": "事项" }, x.itemName),
       h("td", { "data-label": "申请人" }, x.applicantName),
       h("td", { "data-label": "承办部门" }, x.departmentName || "—", x.windowName ? h("div", { class: "muted" }, x.windowName) : null),
-      h("td", { "data-label": "负责人" }, x.responsible || "—"),
+      h("td", { "data-label": "首问负责人" }, x.responsible || "—"),
       h("td", { "data-label": "承诺办结" }, fmt.date(x.promisedDue)),
       h("td", { "data-label": "超期", class: "overdue" }, x.daysOverdue ? `${x.daysOverdue} 个工作日` : "未超期"),
       h("td", { "data-label": "督办", class: "no-print" }, pressButtons(x)),
