@@ -206,6 +206,49 @@ async def test_the_center_file_names_a_departments_remedy(app, govhall):
     assert await Department.get(center_id=center.id, code="swj").values_list("court", flat=True) == ""
 
 
+SAVE_ALL = """mutation($c: String!, $code: String!, $n: String!, $cat: String, $b: String, $a: String, $s: String,
+  $r: String, $court: String) {
+  saveDepartment(center: $c, code: $code, name: $n, category: $cat, backOffice: $b, abbreviation: $a, sealName: $s,
+    reconsideration: $r, court: $court) { __typename } }"""
+KEPT = ("category", "back_office", "abbreviation", "seal_name", "reconsideration", "court")
+
+
+async def test_loading_the_center_file_again_keeps_what_the_screen_set_unless_the_file_names_it(drive, govhall):
+    """中心管理 → 部门与窗口 sets a department's 文号简称, seal, 救济途径…; loading the center file again
+    (``govhall center load``) keeps each one the file leaves out, and sets each one it names, ``""``
+    included (cleared)."""
+    async def row(code: str) -> tuple[str, ...]:
+        department = await Department.get(center__code="hall", code=code)
+        return tuple(getattr(department, field) for field in KEPT)
+
+    screen = {"cat": "市场监督", "b": "登记注册科", "a": "测市监审", "s": "测试县市场监督管理局审批专用章",
+              "r": "测试县人民政府", "court": "测试县人民法院"}
+    for code, name in (("scjg", "市场监督管理局"), ("zjj", "住房和城乡建设局")):
+        assert (await drive.query("admin1", SAVE_ALL, c="hall", code=code, n=name, **screen))["saveDepartment"] == {
+            "__typename": "Department"}
+    on_screen = tuple(screen.values())
+    assert await row("scjg") == on_screen
+
+    doc = center_doc("hall")  # scjg names only its category; zjj names its seal, clears its court and abbreviation
+    doc["departments"][1].update(sealName="测试县住房和城乡建设局行政审批专用章", abbreviation="", remedy={"court": ""})
+    doc["departments"].append({"code": "swj", "name": "税务局"})
+    await load_center(doc, govhall.hub.installed)
+    assert await row("scjg") == ("市场监管", *on_screen[1:])
+    assert await row("zjj") == ("住房建设", "登记注册科", "", "测试县住房和城乡建设局行政审批专用章", "测试县人民政府", "")
+    assert await row("swj") == ("",) * 6  # a new department: nothing set yet
+
+    # once more, unchanged: still kept
+    await load_center(doc, govhall.hub.installed)
+    assert await row("scjg") == ("市场监管", *on_screen[1:])
+
+    # a seal of one character is refused at its key, as on the screen
+    doc["departments"][0]["sealName"] = "章"
+    with pytest.raises(UserErrorsException) as caught:
+        await load_center(doc, govhall.hub.installed)
+    assert [(e.code, e.path, e.message) for e in caught.value.errors] == [
+        ("too_short", "/departments/0/sealName", "审批专用章印文至少2个字")]
+
+
 async def test_the_demo_tax_departments_name_the_higher_tax_authority(app, govhall):
     """Tax is vertically managed (行政复议法第二十七条): each demo center's 税务局 names the tax
     authority above it, while its other departments keep the center's setting."""

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from core.services.runtime import GovHall
 
 DEFAULT_OFFICE_HOURS = ["09:00-12:00", "13:30-17:00"]
+SEAL_MIN = 2
+"""The fewest characters of a department's ``sealName`` (as on the 中心管理 screen); ``""`` clears it."""
 
 
 def check_center_document(doc: Any, installed_plugins: Iterable[str]) -> list[UserError]:
@@ -42,6 +44,8 @@ def check_center_document(doc: Any, installed_plugins: Iterable[str]) -> list[Us
         if department["code"] in codes:
             errors.append(UserError("duplicate", f"部门代码“{department['code']}”重复", f"/departments/{i}/code"))
         codes.add(department["code"])
+        if 0 < len(department.get("sealName", "")) < SEAL_MIN:  # "": cleared, the department's name + 审批专用章
+            errors.append(UserError("too_short", f"审批专用章印文至少{SEAL_MIN}个字", f"/departments/{i}/sealName"))
         for field, value in department.get("remedy", {}).items():
             errors.extend(authority_errors(field, value, f"/departments/{i}/remedy/{field}"))
     window_codes: set[str] = set()
@@ -132,15 +136,7 @@ async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
             await center.update_from_dict(values).save()
         departments: dict[str, Department] = {}
         for d in doc.get("departments", []):
-            department, _ = await Department.update_or_create(
-                center=center,
-                code=d["code"],
-                defaults={
-                    "name": d["name"], "category": d.get("category", ""), "back_office": d.get("backOffice", ""),
-                    "abbreviation": d.get("abbreviation", ""), "seal_name": d.get("sealName", ""),
-                    **{field: d.get("remedy", {}).get(field, "") for field in DEPARTMENT_FIELDS},
-                },
-            )
+            department, _ = await Department.update_or_create(center=center, code=d["code"], defaults=department_values(d))
             departments[d["code"]] = department
         for w in doc.get("windows", []):
             await Window.update_or_create(
@@ -154,6 +150,23 @@ async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
                 },
             )
     return center
+
+
+DEPARTMENT_KEYS: dict[str, str] = {"category": "category", "backOffice": "back_office", "abbreviation": "abbreviation",
+                                   "sealName": "seal_name"}
+"""A department's optional keys in the center file and the columns they set."""
+
+
+def department_values(d: Mapping[str, Any]) -> dict[str, str]:
+    """The columns a department of the center file sets: its name, and only the optional keys it has
+    (``remedy``'s too). A key left out keeps what is stored (set on the 中心管理 screen, or by an
+    earlier file; a new department gets ``""``), so reloading a file that never named a department's
+    seal or 行政复议机关 does not clear the ones set on screen; a key given, ``""`` included, sets it."""
+    values = {"name": d["name"]}
+    values.update({column: d[key] for key, column in DEPARTMENT_KEYS.items() if key in d})
+    remedy = d.get("remedy") or {}
+    values.update({field: remedy[field] for field in DEPARTMENT_FIELDS if field in remedy})
+    return values
 
 
 async def _short_name_taken(doc: Mapping[str, Any]) -> list[UserError]:
