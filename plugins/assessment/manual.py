@@ -20,6 +20,7 @@ from core.api import (
     Window,
     local_today,
 )
+from core.api import now as clock_now
 
 from .assess import ASSESSOR_ROLES, check_started
 from .models import ManualScore
@@ -147,5 +148,5 @@ async def enter_manual_score(govhall: Any, actor: Actor, center: Center, given: 
     return await ManualScore.create(
         center_id=center.id, subject_kind=given.kind, subject_id=key, period=period.key, rule_set=rules["id"],
         category=given.category, rule=given.rule or "", label=label, count=given.count, points=round(points, 2),
-        reason=reason, entered_by=user,
+        reason=reason, entered_by=user, at=clock_now(),
     )

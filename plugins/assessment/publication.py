@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.api import Actor, UserErrorsException, calendar_for, local_today
+from core.api import now as clock_now
 
 from .assess import ASSESSOR_ROLES, assess, assessor_center
 from .models import Publication
@@ -40,7 +41,7 @@ async def publish(govhall: Any, actor: Actor, center_code: str, kind: str, perio
              "grade": r.result.grade} for r in ranking.rows]
     return await Publication.create(
         center_id=center.id, subject_kind=kind, period=period.key, rule_set=ranking.rules["id"], rows=rows,
-        days=days, starts_on=today, ends_on=ends, published_by=user,
+        days=days, starts_on=today, ends_on=ends, published_by=user, at=clock_now(),
     )
 
 

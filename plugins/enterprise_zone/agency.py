@@ -45,6 +45,7 @@ async def request_agency(actor: Actor, center_code: str, item_code: str, contact
         raise UserErrorsException.single("duplicate", f"您已申请“{item.name}”的代办服务，请等待代办员联系", "/item")
     return await AgencyRequest.create(
         center=center, applicant=user, item_code=item.code, item_name=item.name, contact_mobile=mobile, note=note,
+        created_at=clock_now(),
     )
 
 

@@ -129,7 +129,7 @@ async def book(actor: Actor, center_code: str, item_code: str, day: date, period
             raise duplicate
         return await Appointment.create(
             center=center, user=user, item_code=item.code, item_name=item.name, day=day, period=period,
-            delayed=period in rules.delayed,
+            delayed=period in rules.delayed, created_at=now(),
         )
 
 

@@ -37,6 +37,7 @@ async def record_gift_pack(center: Center, case: Case, event: CaseEvent) -> Gift
         "contents": gift_pack_contents(data),
         "delivery": str(data.get("delivery", "现场领取")),
         "mailing_address": str(data.get("mailingAddress", ""))[:256],
+        "created_at": clock_now(),
     })
     return pack
 

@@ -33,6 +33,7 @@ from core.api import (
     require_plugin,
     set_case_flag,
 )
+from core.api import now as clock_now
 
 from . import rules
 from .models import FINISHED, OPEN, GreenProject, GreenStep
@@ -95,7 +96,7 @@ async def register_project(govhall: GovHall, actor: Actor, center_code: str, dat
         number = project_number(year, await next_value(f"green:{center.id}:{year}"))
         return await GreenProject.create(
             center=center, number=number, year=year, kind=data["kind"], basis=basis, amounts=dict(result.amounts),
-            registered_by=user, **values,
+            registered_by=user, registered_at=clock_now(), **values,  # the product's clock, as its cases' moments
         )
 
 
@@ -125,6 +126,7 @@ async def link_case(govhall: GovHall, actor: Actor, project_id: Any, case_id: An
             project=project, case_id=locked.id, item_code=locked.item_version.code,
             department_id=locked.department_id, window_id=locked.window_id, linked_by=user,  # type: ignore[attr-defined]
             accepted_at=locked.accepted_at, accepted_by_id=locked.responsible_id if accepted else None,  # type: ignore[attr-defined]
+            linked_at=clock_now(),
         )
         was_urgent = locked.urgent
         await set_case_flag(locked, "green_channel")

@@ -209,7 +209,7 @@ async def book(actor: Actor, center_code: str, queue_code: str, day: date, perio
             # never waits for another booking's slot
             booking = await Booking.create(
                 center=center, user=user, queue=found.code, day=day, period=period, slot=key, holder=user.id,
-                extended=period in rules.extended, code=await new_code(center, day),
+                extended=period in rules.extended, code=await new_code(center, day), created_at=now(),
             )
     except IntegrityError:  # the same person booking the same slot at the same moment
         raise _duplicate(day, period) from None

@@ -20,7 +20,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.api import Actor, Center, UserError, UserErrorsException, Window, local_today, lock_scope, parse_period
+from core.api import Actor, Center, UserError, UserErrorsException, Window, local_today, lock_scope, now, parse_period
 
 from .floor import STAFF, Queue, floor_center, queues
 from .models import Booking, RosterChange, StoredRoster
@@ -228,10 +228,11 @@ async def save(actor: Actor, center_code: str, submitted: Mapping[str, Any]) -> 
                 "/periods",
             )
         if doc != before:
-            stored, created = await StoredRoster.get_or_create(center_id=center.id, defaults={"document": doc, "updated_by": user})
-            if not created:
-                stored.document, stored.updated_by = doc, user
-                await stored.save(update_fields=["document", "updated_by_id", "updated_at"])
-            await RosterChange.create(center_id=center.id, user=user, before=before, after=doc, summary=_summary(before, doc))
+            moment = now()  # the product's clock, which the screen's 最近修改 and the history show
+            stored, _ = await StoredRoster.get_or_create(center_id=center.id, defaults={"document": doc, "updated_by": user})
+            # an update, not save(): save() stamps the auto_now updated_at with the machine's clock
+            await StoredRoster.filter(id=stored.id).update(document=doc, updated_by_id=user.id, updated_at=moment)
+            await RosterChange.create(center_id=center.id, user=user, before=before, after=doc, summary=_summary(before, doc),
+                                      at=moment)
     return await view(actor, center_code)
 

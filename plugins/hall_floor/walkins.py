@@ -81,7 +81,7 @@ async def register_party(
     )
     return await WalkInParty.create(
         center=center, kind=kind, id_number=id_number, name=name, contact_name=contact_name, mobile=mobile,
-        account=account, registered_by=user,
+        account=account, registered_by=user, created_at=now(),
     )
 
 

@@ -149,7 +149,7 @@ async def hand_over(
         row = await HandOver.create(
             case_id=locked.id, stage=DEPARTMENT_TO_PICKUP if to_pickup else FRONT_DESK_TO_DEPARTMENT,
             from_user_id=user.id, to_department_id=department.id if department else None, to_pickup=bool(to_pickup),
-            materials=names, comment=comment,
+            materials=names, comment=comment, handed_at=clock_now(),
         )
         created.append(row)
         shown: dict[str, Any] = {"handover": {

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.api import Actor, Case, CaseTask, Department, TransitionContext, User, UserError, send_sms, task_for_actor
+from core.api import now as clock_now
 
 from .models import DEPARTMENT_TO_PICKUP, FRONT_DESK_TO_DEPARTMENT, HandOver, PickupRecord
 from .sms import courier_text, recipient_of
@@ -153,7 +154,8 @@ async def record_pickup(ctx: TransitionContext) -> None:
     tracking = str(params.get("trackingNumber") or "").strip()
     user = ctx.actor.require_login()
     await PickupRecord.create(
-        case_id=ctx.case.id, method=method, receiver=receiver, id_number=id_number, tracking_number=tracking, by_id=user.id
+        case_id=ctx.case.id, method=method, receiver=receiver, id_number=id_number, tracking_number=tracking, by_id=user.id,
+        at=clock_now(),
     )
     shown = {"method": method, "receiver": receiver, "idNumber": mask_id_number(id_number) if id_number else "",
              "trackingNumber": tracking, "proxy": params.get("proxy") is True}  # 凭授权委托书代领

@@ -97,6 +97,7 @@ async def request_leave(actor: Actor, center_code: str, data: LeaveInput) -> Lea
     return await LeaveRequest.create(
         center=center, user=user, kind=data.kind, start=data.start, start_half=data.start_half, end=data.end,
         end_half=data.end_half, days=days, reason=data.reason.strip()[:500], route=route_for(record, days),
+        created_at=clock_now(),
     )
 
 
