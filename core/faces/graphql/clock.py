@@ -5,7 +5,7 @@ checks who may call and shapes the answers."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -18,7 +18,7 @@ from core.plumbing.errors import UserErrorsException
 from core.plumbing.models import Center as CenterRow
 from core.plumbing.models import Department as DepartmentRow
 from core.faces.graphql.context import Info
-from core.faces.graphql.types import UserErrors, user_errors
+from core.faces.graphql.types import UserErrors, mutation_result
 
 SUPERVISION_ROLES = ("supervisor", "head", "admin")
 
@@ -227,18 +227,21 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="导入中心的年度工作日历（管理员）：全部问题一次列出，有问题时不作任何修改")
+    @strawberry.mutation(description="导入中心的年度工作日历（管理员）：全部问题一次列出，有问题时不作任何修改；"
+                                     "非本中心管理员（含未登录）为 forbidden")
     async def import_calendar(self, info: Info, center: str, document: JSON) -> ImportCalendarResult:
-        row = await CenterRow.get_or_none(code=center)
-        if row is None:
-            return user_errors(UserErrorsException.single("unknown_center", f"中心“{center}”不存在", "/center").errors)
-        info.context.actor.require(row.id, "admin")
-        try:
-            summary = await clock.import_calendar(row, document)
-        except UserErrorsException as exc:
-            return user_errors(exc.errors)
-        return CalendarImport(
-            center=summary["center"], year=summary["year"], source=summary["source"],
-            holidays=summary["holidays"], workdays=summary["workdays"], replaced_days=summary["replaced_days"],
-            office_hours=summary["office_hours"], cases_changed=summary["cases_changed"],
-        )
+        actor = info.context.actor
+
+        async def work() -> dict[str, Any]:
+            row = await get_center(center)
+            actor.require(row.id, "admin")  # refused as every mutation refuses: a UserError forbidden
+            return await clock.import_calendar(row, document)
+
+        def present(summary: dict[str, Any]) -> CalendarImport:
+            return CalendarImport(
+                center=summary["center"], year=summary["year"], source=summary["source"],
+                holidays=summary["holidays"], workdays=summary["workdays"], replaced_days=summary["replaced_days"],
+                office_hours=summary["office_hours"], cases_changed=summary["cases_changed"],
+            )
+
+        return await mutation_result(work, present)
