@@ -29,6 +29,9 @@ IMPORT = """mutation($c: String!, $doc: JSON!) { importCalendar(center: $c, docu
   ... on CalendarImport { center year holidays workdays replacedDays officeHours casesChanged }
   ... on UserErrors { errors { path code message } } } }"""
 
+ALERT_TYPES = """{ supervised: __type(name: "SupervisedCase") { name fields { name type { kind ofType { kind name } } } }
+  case: __type(name: "Case") { name fields { name type { kind ofType { kind name } } } } }"""
+
 
 @pytest.fixture
 async def world(app):
@@ -84,6 +87,10 @@ async def test_supervision_and_statistics_are_for_supervisors(world, gql):
     assert board["cases"] == [{"id": str(red.id), "number": red.number, "alert": "RED", "promisedDue": "2026-09-04",
                                "department": None, "window": None, "itemCode": "test-item"}]
     assert board["byDepartment"] == [{"code": None, "name": None, "yellow": 0, "red": 1}]
+    # the board's alert is the case's own enum (Alert: NONE, YELLOW, RED), its JSON the same "RED"
+    fields = (await gql(ALERT_TYPES, {}, token=token))
+    types = {t["name"]: next(f["type"] for f in t["fields"] if f["name"] == "alert") for t in fields.values()}
+    assert types["SupervisedCase"] == types["Case"] == {"kind": "NON_NULL", "ofType": {"kind": "ENUM", "name": "Alert"}}
 
     await started(world, date(2026, 9, 28), promised=5)
     figures = (await gql(STATISTICS, variables, token=token))["statistics"]

@@ -17,6 +17,7 @@ from core.services.documents.kinds import cn_date
 from core.plumbing.errors import UserErrorsException
 from core.plumbing.models import Center as CenterRow
 from core.plumbing.models import Department as DepartmentRow
+from core.faces.graphql.cases import Alert
 from core.faces.graphql.context import Info
 from core.faces.graphql.types import UserErrors, mutation_result
 
@@ -103,7 +104,7 @@ class SupervisedCase:
     id: strawberry.ID
     number: str
     state: str
-    alert: str
+    alert: Alert = strawberry.field(description="YELLOW 黄牌或 RED 红牌：与 Case.alert 同一枚举")
     promised_due: dt.date | None
     legal_due: dt.date | None
     applicant_name: str
@@ -186,7 +187,7 @@ class Query:
         calendar, today = await clock.calendar_for(row), clock.local_today()
         cases = [
             SupervisedCase(
-                id=strawberry.ID(str(c["id"])), number=c["number"], state=c["state"], alert=c["alert"],
+                id=strawberry.ID(str(c["id"])), number=c["number"], state=c["state"], alert=Alert(c["alert"]),
                 promised_due=c["promised_due"], legal_due=c["legal_due"], applicant_name=c["applicant_name"] or "",
                 item_code=c["item_code"], item_name=c["item_name"], department=c["department_code"],
                 department_name=c["department_name"], window=c["window_code"], window_name=c["window_name"],
