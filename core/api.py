@@ -27,6 +27,7 @@ from core.services import complaints as _complaints
 from core.plumbing import counters as _counters
 from core.services import effects as _effects
 from core.services import handover as _handover
+from core.services import later_receipt as _later_receipt
 from core.services import notifications as _notifications
 from core.services import ratings as _ratings
 from core.services import receipt as _receipt
@@ -84,7 +85,8 @@ __all__ = [
     "Material", "Notification", "RoleAssignment", "User", "Window", "Rating",
     # centers and cases
     "get_center", "load_visible_case", "is_owner", "latest_version", "record_case_event", "task_for_actor",
-    "case_flag", "set_case_flag", "PICKUP_METHODS", "received_list", "hand_over_open_cases",
+    "case_flag", "set_case_flag", "PICKUP_METHODS", "received_list", "record_counter_receipt", "hand_over_open_cases",
+    "send_staff_message",
     # complaints
     "COMPLAINT_CHANNELS", "verified_complaints", "substantiated_complaints_by_staff",
     "RemovalDecision", "removal_decisions",
@@ -145,13 +147,50 @@ async def record_case_event(
     comment: str = "",
     changes: Mapping[str, Any] | None = None,
     work: Callable[[Case], Awaitable[Mapping[str, Any] | None]] | None = None,
+    actor_name: str | None = None,
 ) -> CaseEvent:
     """A change to a case that is not a state transition (a hand-over, a pickup note, a link to a
     plugin's record). In one transaction the case's version is claimed, ``work(case)`` writes the
     plugin's own rows (what it returns is added to the event's ``changes``) and the audit event
-    is appended; then ``case_changed`` runs. A concurrent change gets ``conflict``."""
+    is appended; then ``case_changed`` runs. A concurrent change gets ``conflict``. A change
+    nobody signed in made (a reminder from the ``sweep_tick`` hook) passes ``Actor()`` and the
+    name the event shows, ``actor_name="电子监察"``."""
     return await _cases.record_case_event(
-        govhall, actor, case, action, comment=comment, changes=changes, work=work
+        govhall, actor, case, action, comment=comment, changes=changes, work=work, actor_name=actor_name
+    )
+
+
+async def record_counter_receipt(
+    govhall: GovHall,
+    actor: Actor,
+    case: Case,
+    received: Any,
+    *,
+    action: str,
+    comment: str = "",
+    changes: Mapping[str, Any] | None = None,
+    problems: Sequence[UserError] = (),
+    work: Callable[[Case], Awaitable[Mapping[str, Any] | None]] | None = None,
+) -> CaseEvent:
+    """柜台收件 after acceptance: materials the window received for an accepted case (the green
+    channel's 先办理，后补齐), stored as the acceptance's counter receipt is, so ``caseMaterials`` and
+    later notices show them. ``received`` is ``[{material, form, count}]`` as in ``accept``'s data
+    (a material code of the case's item; ``original`` (default) or ``copy``; 1–99, default 1).
+    Written with an audit event ``action`` through :func:`record_case_event` (``changes.received``
+    as the acceptance's; ``work`` writes the plugin's rows in the same transaction). The caller's
+    own ``problems`` are raised with the receipt's, all at once (``UserErrorsException``); the
+    caller checks who may."""
+    return await _later_receipt.record_counter_receipt(
+        govhall, actor, case, received, action=action, comment=comment, changes=changes, problems=problems, work=work
+    )
+
+
+async def send_staff_message(center: Center, recipients: Sequence[User], text: str, *, case: Case | None = None) -> None:
+    """站内消息 to members of staff, written in the caller's transaction (inside
+    :func:`record_case_event`'s ``work`` it is part of the change): each reads it among their
+    messages (``staffMessages``, the workbench's 站内消息), with a link to ``case``."""
+    await _notifications.send_internal(
+        center.id, [u.username for u in recipients], text, case_id=case.id if case is not None else None
     )
 
 

@@ -829,11 +829,13 @@ async def record_case_event(
     comment: str = "",
     changes: Mapping[str, Any] | None = None,
     work: Callable[[Case], Awaitable[Mapping[str, Any] | None]] | None = None,
+    actor_name: str | None = None,
 ) -> CaseEvent:
     """A change to a case that is not a state transition (a hand-over, a pickup note): in one
     transaction the case's version is claimed, ``work`` writes the caller's own rows (its result
     is added to the event's changes), and the event is appended to the audit log. Concurrent
-    changes get ``conflict`` as transitions do."""
+    changes get ``conflict`` as transitions do. ``actor_name`` names who the event shows for a
+    change nobody signed in made (``电子监察`` for a sweeper's reminder, with ``Actor()``)."""
     process = govhall.processes.get(case.process)
     async with in_transaction():
         claimed = await Case.filter(id=case.id, version=case.version).update(version=case.version + 1)
@@ -845,7 +847,7 @@ async def record_case_event(
             all_changes.update(await work(case) or {})
         event = await CaseEvent.create(
             case=case, seq=case.version, action=action, from_state=case.state, to_state=case.state,
-            actor=actor.user, actor_name=actor.name, role=primary_role(actor, case),
+            actor=actor.user, actor_name=actor_name or actor.name, role=primary_role(actor, case),
             comment=comment, changes=all_changes, at=clock.now(),
         )
     center = case.center if hasattr(case.center, "plugins") else await Center.get(id=case.center_id)  # type: ignore[attr-defined]

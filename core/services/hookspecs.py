@@ -17,6 +17,7 @@ example for every hook; ``tests/test_docs.py`` fails when one is missing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from core.plumbing.errors import UserError
     from core.services.accounts import Actor
     from core.plumbing.models import Case, CaseEvent, Center, Department, ItemVersion, Timer, User
+    from core.services.runtime import GovHall
     from core.services.workflow import TransitionContext
 
 hookspec = pluggy.HookspecMarker("govhall")
@@ -179,6 +181,17 @@ def demo_data(center: Center, actor: Actor) -> Sequence[str] | None:
 def alert_raised(center: Center, case: Case, timer: Timer, level: str) -> None:
     """Called after the sweeper raised a timer's alert to ``level`` (``YELLOW`` or ``RED``) and
     committed it, exactly once per timer and level. Returns nothing."""
+
+
+@hookspec
+def sweep_tick(govhall: GovHall, center: Center, now: datetime) -> None:
+    """Called by the deadline sweeper once per round (every ``GOVHALL_SWEEP_SECONDS`` in each
+    ``govhall serve`` worker, and by ``govhall sweep``) for each center, after the core's timers
+    were swept, for the plugins that center enables: raise the plugin's own reminders that came due
+    by ``now`` (the green channel's late materials to follow). Several sweepers may run at once:
+    claim what you remind of in the transaction that records it (a conditional ``UPDATE … WHERE
+    reminded IS NULL``), so each reminder goes out once. Returns nothing; an exception is logged
+    and the next round tries again."""
 
 
 @hookspec(firstresult=True)

@@ -41,7 +41,7 @@ from core.services.documents.kinds import cn_date
 from core.services.outbox import events as outbox_events
 from core.services.upload_limits import clean_orphans
 
-__all__ = ["run_sweeper", "sweep"]
+__all__ = ["run_sweeper", "sweep", "sweep_plugins"]
 
 log = logging.getLogger("govhall.sweeper")
 
@@ -215,10 +215,29 @@ async def _notify(govhall: Any, notices: list[_Raised]) -> None:
                     log.exception("%s of plugin %s failed for case %s timer %s", name, impl.plugin_name, n.case.id, n.timer.id)
 
 
+async def sweep_plugins(govhall: Any, *, now: datetime | None = None) -> None:
+    """The plugins' own reminders: the ``sweep_tick`` hook, once per center for the plugins it
+    enables, each implementation on its own (one plugin's failure is logged and keeps neither the
+    others nor the other centers from their round)."""
+    now = (now or clock.now()).astimezone(timezone.utc)
+    for center in await Center.all().order_by("id"):
+        for impl in reversed(govhall.hub.for_center(center).sweep_tick.get_hookimpls()):
+            kwargs = {"govhall": govhall, "center": center, "now": now}
+            try:
+                result = impl.function(*[kwargs[arg] for arg in impl.argnames])
+                if inspect.isawaitable(result):
+                    await result
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("sweep_tick of plugin %s failed for center %s", impl.plugin_name, center.code)
+
+
 async def run_sweeper(govhall: Any, interval: float) -> None:
     """Sweep every ``interval`` seconds until cancelled (the app lifespan or ``govhall sweep``).
     A failed sweep is logged and retried on the next tick: nothing it claimed was committed. Each
-    tick also deletes uploads left unattached too long (:func:`core.services.upload_limits.clean_orphans`)."""
+    tick then runs the plugins' ``sweep_tick`` (:func:`sweep_plugins`) and deletes uploads left
+    unattached too long (:func:`core.services.upload_limits.clean_orphans`)."""
     while True:
         try:
             raised = await sweep(govhall)
@@ -228,6 +247,12 @@ async def run_sweeper(govhall: Any, interval: float) -> None:
             raise
         except Exception:
             log.exception("sweep failed; retrying in %.0f s", interval)
+        try:
+            await sweep_plugins(govhall)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("the plugins' sweep failed; retrying in %.0f s", interval)
         try:
             await clean_orphans(govhall.settings.upload_limits)
         except asyncio.CancelledError:

@@ -69,10 +69,11 @@ async def cmd_calendar_import(govhall: GovHall, args: argparse.Namespace) -> int
 
 @with_database
 async def cmd_sweep(govhall: GovHall, args: argparse.Namespace) -> int:
-    from core.services.sweeper import run_sweeper, sweep
+    from core.services.sweeper import run_sweeper, sweep, sweep_plugins
 
     if args.once:
         raised = await sweep(govhall)
+        await sweep_plugins(govhall)
         for timer_id, level in raised:
             print(f"计时器 {timer_id}: {level}")
         print(f"本次巡检亮牌 {len(raised)} 个。")

@@ -24,7 +24,8 @@ or ISO strings; an aware ``datetime`` is shown in China time; ``?`` marks an opt
     per kind (only what its template prints is required):
     acceptance_notice   case.{number, itemName, applicantName, acceptedAt, promisedDue, legalDue,
                         provisional, department, window}; materials? [{name, copies?}];
-                        materialsToFollow? [name] (secondary materials accepted to follow later)
+                        materialsToFollow? [name] (secondary materials accepted to follow later),
+                        materialsDue? date (the last day to supply them: 请于…前补齐)
     correction_notice   case.{number, itemName, applicantName, acceptedAt, window};
                         missing [{name, reason}]
     return_notice       case.{number, itemName, applicantName, acceptedAt}; reason; remedy
