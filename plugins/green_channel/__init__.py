@@ -1,19 +1,21 @@
 """绿色通道: eligibility, the travelling acceptance form, "process first, supplement later" (the approval center's rules).
 
 Thin hook implementations; the eligibility rules live in :mod:`.rules`, the register and linking
-in :mod:`.projects`, the form's signatures in :mod:`.signing`, the printed papers in
-:mod:`.printing`, the GraphQL fields in :mod:`.graphql`.
+in :mod:`.projects`, the form's signatures in :mod:`.signing`, the materials to follow (their
+deadline, receipt and lateness) in :mod:`.follow_ups`, the printed papers in :mod:`.printing`, the
+GraphQL fields in :mod:`.graphql`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.api import UserError, hookimpl
+from core.api import GovHall, UserError, hookimpl
 
-from . import printing, signing
+from . import follow_ups, printing, signing
 from .graphql import Mutation, Query
 
 if TYPE_CHECKING:
@@ -63,12 +65,18 @@ def case_action_form(case: Any, item: Any, action: str) -> Mapping[str, Any] | N
 
 
 @hookimpl
-def case_document_context(center: Any, case: Any, kind: str, params: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """先办理，后补齐: the acceptance notice names the secondary materials that follow."""
-    return signing.document_context(case, kind, params)
+def case_document_context(center: Any, case: Any, kind: str, params: Mapping[str, Any]) -> Any:
+    """先办理，后补齐: the acceptance notice names the secondary materials that follow and by when."""
+    return signing.document_context(center, case, kind, params)
 
 
 @hookimpl
 async def transition_effects(ctx: TransitionContext) -> None:
     """Sign the acceptance form's accepted and finished times; finish the project at its end item."""
     await signing.sign(ctx)
+
+
+@hookimpl
+async def sweep_tick(govhall: GovHall, center: Any, now: datetime) -> None:
+    """先办理，后补齐: tell the window once when a case's materials to follow are late."""
+    await follow_ups.warn_overdue(govhall, center, now)

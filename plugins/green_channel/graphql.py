@@ -1,4 +1,5 @@
-"""The fields green_channel contributes: eligibility, the register, linking cases, printing.
+"""The fields green_channel contributes: eligibility, the register, linking cases, the materials to
+follow (先办理，后补齐), printing.
 
 Every resolver refuses a center that has not enabled the plugin (``require_plugin``): a query with
 a FORBIDDEN error, a mutation with ``UserErrors`` code ``forbidden``.
@@ -21,10 +22,11 @@ from core.api import (
     mutation_result,
 )
 
-from . import printing, rules
+from . import follow_ups, printing, rules
 from . import projects as service
+from .follow_ups import FollowUpView
 from .models import GreenProject
-from .views import ProjectView, StepView, project_view, project_views
+from .views import CaseView, ProjectView, StepView, case_view, project_view, project_views
 
 
 @strawberry.type(name="GreenBasis", description="绿色通道受理依据（受理范围之一）")
@@ -39,6 +41,18 @@ class GreenEligibilityType:
     eligible: bool
     basis: list[GreenBasisType]
     reasons: list[UserError]
+
+
+@strawberry.type(name="GreenFollowUp", description="先办理，后补齐：一项后补的次要材料，补齐期限及窗口收取情况")
+class GreenFollowUpType:
+    material: str = strawberry.field(description="事项材料编码")
+    name: str
+    due: date | None = strawberry.field(description="补齐期限（含当日）：受理后按本中心工作日计算；为空：早期受理，未定期限")
+    received_at: datetime | None = strawberry.field(description="窗口登记收取的时间")
+    received_by: str
+    state: str = strawberry.field(description="outstanding 待补齐 / overdue 已逾期（期限次日起）/ received 已补齐")
+    state_label: str
+    overdue_told_at: datetime | None = strawberry.field(description="逾期后通知窗口的时间（只通知一次）")
 
 
 @strawberry.type(name="GreenStep", description="受理表上一个窗口的一行：受理、办结时间及签注人")
@@ -60,6 +74,19 @@ class GreenStepType:
     outcome: str
     outcome_label: str
     materials_to_follow: list[str] = strawberry.field(description="先办理，后补齐：受理时注明后补的次要材料")
+    follow_ups: list[GreenFollowUpType] = strawberry.field(description="先办理，后补齐：各项后补材料的期限与补齐情况")
+    waiting: list[str] = strawberry.field(description="待补齐材料：尚未补齐（含已逾期）的后补材料名称")
+    follow_due: date | None = strawberry.field(description="待补齐材料中最早的补齐期限")
+    overdue: bool = strawberry.field(description="有后补材料已逾期未补")
+
+
+@strawberry.type(name="GreenCase", description="绿色通道办件：所属项目及其受理表一行（含后补材料）")
+class GreenCaseType:
+    project_id: strawberry.ID
+    project_number: str
+    project_name: str
+    step: GreenStepType
+    can_record: bool = strawberry.field(description="当前用户可登记收取后补材料（本中心窗口、首席代表，且有待补齐材料）")
 
 
 @strawberry.type(name="GreenProject", description="绿色通道项目（登记簿一行）及其受理表")
@@ -91,7 +118,21 @@ def step_type(s: StepView) -> GreenStepType:
         window_name=s.window_name, ends_project=s.ends_project, linked_at=s.linked_at, accepted_at=s.accepted_at,
         accepted_by=s.accepted_by, finished_at=s.finished_at, finished_by=s.finished_by, outcome=s.outcome,
         outcome_label=s.outcome_label, materials_to_follow=s.materials_to_follow,
+        follow_ups=[follow_up_type(f) for f in s.follow_ups], waiting=[f.name for f in s.waiting],
+        follow_due=s.follow_due, overdue=s.overdue,
     )
+
+
+def follow_up_type(f: FollowUpView) -> GreenFollowUpType:
+    return GreenFollowUpType(
+        material=f.code, name=f.name, due=f.due, received_at=f.received_at, received_by=f.received_by, state=f.state,
+        state_label=f.state_label, overdue_told_at=f.overdue_told_at,
+    )
+
+
+def case_type(v: CaseView) -> GreenCaseType:
+    return GreenCaseType(project_id=strawberry.ID(str(v.project.id)), project_number=v.project.number,
+                         project_name=v.project.name, step=step_type(v.step), can_record=v.can_record)
 
 
 def project_type(v: ProjectView) -> GreenProjectType:
@@ -114,6 +155,9 @@ def eligibility_type(result: rules.Eligibility) -> GreenEligibilityType:
 
 
 GreenProjectResult = Annotated[GreenProjectType | UserErrors, strawberry.union("GreenProjectResult")]
+GreenCaseResult = Annotated[GreenCaseType | UserErrors, strawberry.union("GreenCaseResult")]
+RECEIVED_HELP = ("窗口收取的后补材料：[{material, form, count}]，material 为事项材料编码（须为本办件待补齐的后补材料），"
+                 "form 为 original 原件（默认）或 copy 复印件，count 为份数（1–99，默认1）")
 FromDate = Annotated[date, strawberry.argument(name="from", description="起始日期（含）")]
 ToDate = Annotated[date, strawberry.argument(description="截止日期（含）")]
 INPUT_HELP = ("项目信息：kind（enterprise 企业投资项目 / construction 基本建设项目）、investor（foreign / domestic）、"
@@ -140,6 +184,12 @@ class Query:
         row = await service.load_project(info.context.actor, id, *service.VIEW_ROLES)
         return project_type(await project_view(info.context.govhall, row))
 
+    @strawberry.field(description="办件在绿色通道中的情况（可查看该办件的人员及申请人）：所属项目、受理表一行及后补材料；"
+                                  "未纳入绿色通道时为空")
+    async def green_case(self, info: Info, case: strawberry.ID) -> GreenCaseType | None:
+        view = await case_view(info.context.govhall, info.context.actor, case)
+        return case_type(view) if view is not None else None
+
 
 @strawberry.type
 class Mutation:
@@ -164,6 +214,22 @@ class Mutation:
             return await _view(ctx.govhall, row)
 
         return await mutation_result(work, project_type)
+
+    @strawberry.mutation(description="先办理，后补齐：窗口登记收取绿色通道办件的后补材料（本中心窗口、首席代表），"
+                                     "记入办理过程及窗口收件登记；可只登记其中一部分")
+    async def record_green_follow_up(
+        self, info: Info, case: strawberry.ID, received: Annotated[JSON, strawberry.argument(description=RECEIVED_HELP)],
+        comment: str | None = None,
+    ) -> GreenCaseResult:
+        ctx = info.context
+
+        async def work() -> CaseView:
+            await follow_ups.record_receipt(ctx.govhall, ctx.actor, case, received, comment or "")
+            view = await case_view(ctx.govhall, ctx.actor, case)
+            assert view is not None
+            return view
+
+        return await mutation_result(work, case_type)
 
     @strawberry.mutation(description="打印快速审批绿色通道受理表：各窗口的受理、办结时间及签注人")
     async def print_green_form(self, info: Info, project: strawberry.ID) -> IssueRegisterResult:

@@ -2,7 +2,9 @@
 
 A project (绿色通道项目) is entered in the register (登记簿) with its number, e.g. 绿〔2026〕001.
 Each of its cases is one line of the travelling acceptance form (受理表): the window that handles
-it signs the time it accepted the case and the time it finished it.
+it signs the time it accepted the case and the time it finished it. A case accepted with secondary
+materials to follow (先办理，后补齐) has one follow-up (后补材料) per material, due by a date, until
+the window records that it arrived.
 """
 
 from __future__ import annotations
@@ -65,3 +67,26 @@ class GreenStep(Model):
 
     class Meta:
         table = "green_step"
+
+
+class FollowUp(Model):
+    """先办理，后补齐: a secondary material a green-channel case was accepted without, due by a date,
+    until the window records that it arrived (with the core's counter receipt)."""
+
+    id = fields.IntField(primary_key=True)
+    step = fields.ForeignKeyField("green_channel.GreenStep", related_name="follow_ups", on_delete=fields.RESTRICT)
+    code = fields.CharField(max_length=64, description="the item's material code")
+    name = fields.CharField(max_length=256)
+    due = fields.DateField(null=True, description="the last day to supply it (none: accepted before deadlines were kept)")
+    received_at = fields.DatetimeField(null=True)
+    received_by = fields.ForeignKeyField(
+        "core.User", related_name="green_follow_ups", null=True, on_delete=fields.RESTRICT
+    )
+    overdue_checked_at = fields.DatetimeField(
+        null=True, description="when the sweeper found it late and told the window (once)"
+    )
+
+    class Meta:
+        table = "green_follow_up"
+        unique_together = (("step", "code"),)
+        indexes = (("due",),)

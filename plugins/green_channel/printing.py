@@ -11,8 +11,19 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.api import Actor, Document, GovHall, UserErrorsException, issue_document, local_midnight, period_text
+from core.api import (
+    Actor,
+    Document,
+    GovHall,
+    UserErrorsException,
+    cn_date,
+    issue_document,
+    local_midnight,
+    local_today,
+    period_text,
+)
 
+from .follow_ups import OVERDUE, RECEIVED, FollowUpView
 from .models import GreenProject
 from .projects import VIEW_ROLES, load_project, plugin_center
 from .views import ProjectView, StepView, project_view, project_views
@@ -41,7 +52,17 @@ def _step(step: StepView) -> dict[str, Any]:
         "window": step.window_name, "acceptedAt": step.accepted_at, "acceptedBy": step.accepted_by,
         "finishedAt": step.finished_at, "finishedBy": step.finished_by, "outcome": step.outcome_label,
         "endsProject": step.ends_project, "materialsToFollow": step.materials_to_follow,
+        "followUps": [{"name": f.name, "note": _follow_note(f)} for f in step.follow_ups],
     }
+
+
+def _follow_note(f: FollowUpView) -> str:
+    """How a material to follow stands, as the form prints it after its name."""
+    if f.state == RECEIVED:
+        return f"已补齐 {cn_date(local_today(f.received_at))}" if f.received_at else "已补齐"
+    if f.due is None:
+        return "待补齐"
+    return f"已逾期，应于{cn_date(f.due)}前补齐" if f.state == OVERDUE else f"{cn_date(f.due)}前补齐"
 
 
 def project_block(view: ProjectView) -> dict[str, Any]:

@@ -255,14 +255,15 @@ def materials_to_follow_form(definition: Mapping[str, Any]) -> dict[str, Any] | 
     }
 
 
-def materials_to_follow(definition: Mapping[str, Any], given: Any) -> tuple[list[str], list[UserError]]:
-    """The secondary materials a green-channel case is accepted without; main ones cannot follow."""
+def follow_materials(definition: Mapping[str, Any], given: Any) -> tuple[list[tuple[str, str]], list[UserError]]:
+    """The secondary materials a green-channel case is accepted without, as ``(code, name)`` in the
+    order given (each once), named by code or by name; main ones cannot follow."""
     if given is None:
         return [], []
     if not isinstance(given, list):
         return [], [UserError("type", "后补材料应为材料名称的列表", "/materialsToFollow")]
     materials = _named(definition)
-    names: list[str] = []
+    found: dict[str, str] = {}
     errors: list[UserError] = []
     for i, entry in enumerate(given):
         key = str(entry).strip()
@@ -274,8 +275,15 @@ def materials_to_follow(definition: Mapping[str, Any], given: Any) -> tuple[list
                                     f"“{material.get('name', key)}”是主件，不能后补，请一次性告知补齐",
                                     f"/materialsToFollow/{i}"))
         else:
-            names.append(str(material.get("name", key)))
-    return list(dict.fromkeys(names)), errors
+            name = str(material.get("name", key))
+            found.setdefault(str(material.get("code") or name), name)
+    return list(found.items()), errors
+
+
+def materials_to_follow(definition: Mapping[str, Any], given: Any) -> tuple[list[str], list[UserError]]:
+    """The names of the secondary materials a green-channel case is accepted without."""
+    found, errors = follow_materials(definition, given)
+    return list(dict.fromkeys(name for _, name in found)), errors
 
 
 def project_fields(data: Mapping[str, Any], default_end_item: str | None) -> tuple[dict[str, Any], list[UserError]]:

@@ -2,6 +2,8 @@
 
 * Guard: 先办理，后补齐 — a green-channel case missing only secondary materials is accepted, not
   sent back with a correction notice; materials named to follow must be secondary ones.
+* Notice: the acceptance notice of a case accepted with materials to follow names them and the
+  day they are due (请于…前补齐, :mod:`.follow_ups`).
 * Effects: the window signs the acceptance form — the time it accepted the case (accept,
   finish_on_spot; a supplied case is accepted by the window afterwards) and the time it finished it (approve, refuse, finish_on_spot, or any
   transition that completes the case, such as a joint case's last department decision). When the
@@ -13,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.api import TransitionContext, UserError, case_flag
+from core.api import Center, TransitionContext, UserError, case_flag
 from core.api import now as clock_now
 
-from . import rules
+from . import follow_ups, rules
 from .models import FINISHED, OPEN, GreenProject, GreenStep
 
 ACCEPTING = frozenset({"accept", "finish_on_spot"})
@@ -44,14 +46,20 @@ def action_form(case: Any, item: Any, action: str) -> dict[str, Any] | None:
     return rules.materials_to_follow_form(item.definition)
 
 
-def document_context(case: Any, kind: str, params: Mapping[str, Any]) -> dict[str, Any] | None:
+def document_context(center: Center, case: Any, kind: str, params: Mapping[str, Any]) -> Any:
     """The acceptance notice of a green-channel case accepted with materials to follow names them
-    (``materialsToFollow``), instead of declaring every material present."""
+    (``materialsToFollow``) and the day they are due (``materialsDue``), instead of declaring every
+    material present: ``None`` for any other document, else an awaitable of the variables."""
     if kind != "acceptance_notice" or not params.get("materialsToFollow") or not case_flag(case, "green_channel"):
         return None
     # params come from a transition, whose case carries its item
     follow, _ = rules.materials_to_follow(case.item_version.definition, params.get("materialsToFollow"))
-    return {"materialsToFollow": follow} if follow else None
+    return _follow_context(center, case, follow) if follow else None
+
+
+async def _follow_context(center: Center, case: Any, follow: list[str]) -> dict[str, Any]:
+    due = await follow_ups.due_for(center, case.accepted_at or clock_now())
+    return {"materialsToFollow": follow, "materialsDue": due}
 
 
 def finishes(ctx: TransitionContext) -> bool:
@@ -84,11 +92,14 @@ async def sign(ctx: TransitionContext) -> None:
         step.accepted_by_id = signer  # type: ignore[attr-defined]
         changed += ["accepted_at", "accepted_by_id"]
         shown["acceptedAt"] = step.accepted_at.isoformat()
-        follow, _ = rules.materials_to_follow(ctx.item.definition, ctx.params.get("materialsToFollow"))
+        follow, _ = rules.follow_materials(ctx.item.definition, ctx.params.get("materialsToFollow"))
         if follow:
-            step.materials_to_follow = follow
+            due = await follow_ups.due_for(ctx.center, step.accepted_at)
+            await follow_ups.open_follow_ups(step, follow, due)
+            step.materials_to_follow = [name for _, name in follow]
             changed.append("materials_to_follow")
-            shown["materialsToFollow"] = follow
+            shown["materialsToFollow"] = step.materials_to_follow
+            shown["materialsDue"] = due.isoformat()
     if finishes(ctx) and step.finished_at is None:
         step.finished_at = ctx.case.completed_at or now
         step.finished_by_id = signer  # type: ignore[attr-defined]

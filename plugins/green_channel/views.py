@@ -1,17 +1,19 @@
-"""Projects with their acceptance-form lines, as GraphQL and the printed documents show them."""
+"""Projects with their acceptance-form lines and their materials to follow, as GraphQL and the printed
+documents show them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from core.api import GovHall, ItemVersion, User
+from core.api import Actor, GovHall, ItemVersion, User, load_visible_case, local_today, require_plugin
 
 from . import rules
-from .models import GreenProject, GreenStep
-from .projects import STATUSES
+from .follow_ups import OUTSTANDING, OVERDUE, RECEIVE_ROLES, STATE_LABELS, FollowUpView, state_of
+from .models import FollowUp, GreenProject, GreenStep
+from .projects import PLUGIN, STATUSES
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,21 @@ class StepView:
     outcome: str
     outcome_label: str
     materials_to_follow: list[str]
+    follow_ups: list[FollowUpView]
+
+    @property
+    def waiting(self) -> list[FollowUpView]:
+        """待补齐材料: the follow-ups still to come, late or not."""
+        return [f for f in self.follow_ups if f.state in (OUTSTANDING, OVERDUE)]
+
+    @property
+    def follow_due(self) -> date | None:
+        """The earliest due date of what is still to come."""
+        return min((f.due for f in self.waiting if f.due is not None), default=None)
+
+    @property
+    def overdue(self) -> bool:
+        return any(f.state == OVERDUE for f in self.follow_ups)
 
 
 @dataclass(frozen=True)
@@ -63,7 +80,17 @@ def _name(user: User | None) -> str:
     return (user.display_name or user.username) if user is not None else ""
 
 
-def _step(govhall: GovHall, row: GreenStep, end_item: str) -> StepView:
+def _follow_up(row: FollowUp, today: date, users: dict[int, User]) -> FollowUpView:
+    state = state_of(row, today)
+    return FollowUpView(
+        code=row.code, name=row.name, due=row.due, received_at=row.received_at,
+        received_by=_name(users.get(row.received_by_id)) if row.received_by_id else "",  # type: ignore[attr-defined]
+        state=state, state_label=STATE_LABELS[state], overdue_told_at=row.overdue_checked_at,
+    )
+
+
+def _step(govhall: GovHall, row: GreenStep, end_item: str, follow: Sequence[FollowUp], users: dict[int, User],
+          today: date) -> StepView:
     case = row.case
     outcome_label = govhall.processes.get(case.process).state_label(row.outcome) if row.outcome else ""
     return StepView(
@@ -73,6 +100,7 @@ def _step(govhall: GovHall, row: GreenStep, end_item: str) -> StepView:
         ends_project=row.item_code == end_item, linked_at=row.linked_at, accepted_at=row.accepted_at,
         accepted_by=_name(row.accepted_by), finished_at=row.finished_at, finished_by=_name(row.finished_by),
         outcome=row.outcome, outcome_label=outcome_label, materials_to_follow=list(row.materials_to_follow or []),
+        follow_ups=[_follow_up(f, today, users) for f in follow],
     )
 
 
@@ -84,7 +112,13 @@ async def project_views(govhall: GovHall, projects: Sequence[GreenProject]) -> l
     steps = await GreenStep.filter(project_id__in=ids).order_by("id").select_related(
         "case", "case__item_version", "department", "window", "accepted_by", "finished_by"
     )
-    users = {u.id: u for u in await User.filter(id__in=list({p.registered_by_id for p in projects}))}  # type: ignore[attr-defined]
+    follow = await FollowUp.filter(step_id__in=[s.id for s in steps]).order_by("id") if steps else []
+    by_step: dict[int, list[FollowUp]] = {}
+    for f in follow:
+        by_step.setdefault(f.step_id, []).append(f)  # type: ignore[attr-defined]
+    people = {p.registered_by_id for p in projects} | {f.received_by_id for f in follow if f.received_by_id}  # type: ignore[attr-defined]
+    users = {u.id: u for u in await User.filter(id__in=list(people))}
+    today = local_today()
     centers = list({p.center.id for p in projects})
     items: dict[tuple[int, str], str] = {}
     for center_id, code, name in await ItemVersion.filter(
@@ -101,7 +135,8 @@ async def project_views(govhall: GovHall, projects: Sequence[GreenProject]) -> l
             amounts=dict(p.amounts or {}), end_item=p.end_item, end_item_name=items.get((p.center.id, p.end_item), p.end_item),
             status=p.status, status_label=STATUSES.get(p.status, p.status),
             registered_by=_name(users.get(p.registered_by_id)), registered_at=p.registered_at,  # type: ignore[attr-defined]
-            finished_at=p.finished_at, steps=[_step(govhall, s, p.end_item) for s in by_project.get(p.id, [])],
+            finished_at=p.finished_at,
+            steps=[_step(govhall, s, p.end_item, by_step.get(s.id, []), users, today) for s in by_project.get(p.id, [])],
         )
         for p in projects
     ]
@@ -110,3 +145,25 @@ async def project_views(govhall: GovHall, projects: Sequence[GreenProject]) -> l
 async def project_view(govhall: GovHall, project: GreenProject) -> ProjectView:
     (view,) = await project_views(govhall, [project])
     return view
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A green-channel case: its project, its line of the form, whether the viewer may record receipts."""
+
+    project: ProjectView
+    step: StepView
+    can_record: bool
+
+
+async def case_view(govhall: GovHall, actor: Actor, case_id: Any) -> CaseView | None:
+    """The case's place in the green channel, for anyone who may see the case; ``None`` when the
+    case is not in a project."""
+    case = await load_visible_case(actor, case_id)
+    require_plugin(case.center, PLUGIN)
+    step = await GreenStep.get_or_none(case_id=case.id)
+    if step is None:
+        return None
+    view = await project_view(govhall, await GreenProject.get(id=step.project_id).select_related("center"))  # type: ignore[attr-defined]
+    line = next(s for s in view.steps if s.case_id == case.id)
+    return CaseView(project=view, step=line, can_record=bool(line.waiting) and actor.has(case.center.id, *RECEIVE_ROLES))

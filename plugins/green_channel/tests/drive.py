@@ -6,8 +6,10 @@ from typing import Any
 
 from tests.hall import CaseDriver, codes  # noqa: F401  (codes: re-exported for the tests)
 
-STEP = """id caseId caseNumber itemCode itemName department departmentName windowName endsProject acceptedAt
-  acceptedBy finishedAt finishedBy outcome outcomeLabel materialsToFollow"""
+FOLLOW_UP = "material name due receivedAt receivedBy state stateLabel overdueToldAt"
+STEP = f"""id caseId caseNumber itemCode itemName department departmentName windowName endsProject acceptedAt
+  acceptedBy finishedAt finishedBy outcome outcomeLabel materialsToFollow followUps {{ {FOLLOW_UP} }} waiting followDue
+  overdue"""
 PROJECT = f"""id center number name kind kindLabel applicant uscc basis {{ code label detail }} amounts endItem
   endItemName status statusLabel registeredBy registeredAt finishedAt steps {{ {STEP} }}"""
 RESULT = f"__typename ... on GreenProject {{ {PROJECT} }} ... on UserErrors {{ errors {{ path code message }} }}"

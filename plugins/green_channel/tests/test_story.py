@@ -5,10 +5,11 @@ by its end item's case, the form and the register printed."""
 from __future__ import annotations
 
 import shutil
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
+from core.api import cn_date
 from core.services.calendar import CENTER_TZ
 from tests.hall import build_hall
 
@@ -101,10 +102,11 @@ async def test_the_green_channel_story(drive):
     # its acceptance notice tells the applicant what is still to come, instead of 申请材料齐全
     (notice,) = [d for d in licence["documents"] if d["kind"] == "acceptance_notice"]
     text = "".join((await drive.pdf("app1", notice["url"])).split())
-    assert "申请材料主件齐全" in text and "下列次要材料准予后补，请尽快补齐：营业执照复印件。" in text
-    assert "申请材料齐全" not in text
     view = await drive.project("rev-scjg", project)
     step = view["steps"][0]
+    due = cn_date(date.fromisoformat(step["followDue"]))  # 5 working days after acceptance (followDays)
+    assert "申请材料主件齐全" in text and f"下列次要材料准予后补，请于{due}前补齐：营业执照复印件。" in text
+    assert "申请材料齐全" not in text
     assert step["acceptedAt"] == licence["acceptedAt"] and step["acceptedBy"] == "clerk1"
     assert step["finishedAt"] is None and step["materialsToFollow"] == ["营业执照复印件"]
     assert view["status"] == "open"  # the name case is not the end item
