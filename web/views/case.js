@@ -6,6 +6,7 @@ import { center as getCenter, existing } from "../store.js";
 import { renderForm, renderValue, mergePatch } from "../form.js";
 import { caseMaterialsSection, counterReceipt } from "../materials.js";
 import { handoverSection, checklistSchema } from "./handovers.js";
+import { greenCaseSection } from "./green.js";
 import { documentStatus, watchDocument, mutate, reload, ERRORS, DOCUMENT } from "./kit.js";
 
 const CASE_WANTED = [
@@ -29,6 +30,7 @@ const ACTION_LABELS = {
   sweep: "期限预警", alert: "期限预警", handover: "流转交接", receive_handover: "签收交接", attach_materials: "补充材料",
   urge: "催办", supervise: "督办", supervision_reply: "督办反馈", deadline_recomputed: "期限重新计算", document_retry: "重新生成文书", hand_over: "工作移交（AB岗）",
   claim: "认领办件", green_channel: "纳入绿色通道", hand_over_gift_pack: "领取开办大礼包",
+  green_follow_up: "收取后补材料", green_follow_overdue: "后补材料逾期提醒",
 };
 const STATE_LABELS = Object.fromEntries(STANDARD_STATES);
 const CHANNEL_LABELS = { web: "网上申报", window: "窗口受理", mobile: "移动端", courier: "快递" };
@@ -272,6 +274,12 @@ export async function caseView({ page, params, user, isCurrent }) {
   const handovers = await handoverSection(c, { staff: staffHere, item, departments: deptNames });
   if (handovers) mainCol.append(handovers);
 
+  // 绿色通道: the project, the materials to follow (先办理，后补齐) and the record of their receipt
+  if (center && (center.plugins || []).includes("green_channel")) {
+    const green = await greenCaseSection(c, { staff: staffHere, centerCode });
+    if (green) mainCol.append(green);
+  }
+
   // 督办反馈: staff answer a 催办 or 督办 on the case with how it stands
   if (staffHere && (c.events || []).some((e) => e.action === "urge" || e.action === "supervise")) mainCol.append(answerPanel(c));
 
@@ -381,6 +389,13 @@ function changesText(changes) {
   }
   if (Array.isArray(changes.materials) && changes.materials.length) {
     parts.push(h("div", null, `补充材料：${changes.materials.map((m) => m.filename).join("、")}`));
+  }
+  const green = changes.greenChannel;
+  if (green && Array.isArray(green.materialsToFollow) && green.materialsToFollow.length) {
+    parts.push(h("div", null, `后补材料：${green.materialsToFollow.join("、")}${green.materialsDue ? `（${fmt.date(green.materialsDue)}前补齐）` : ""}`));
+  }
+  if (green && Array.isArray(green.outstanding)) {
+    parts.push(h("div", null, green.outstanding.length ? `尚待补齐：${green.outstanding.join("、")}` : "后补材料已全部补齐"));
   }
   if (changes.notice && Array.isArray(changes.to)) parts.push(h("div", null, `${changes.notice}${changes.department ? `：${changes.department}` : ""}；已通知 ${changes.to.join("、") || "—"}`));
   if (changes.responsible) parts.push(h("div", null, `首问责任人：${changes.responsible}`));

@@ -1,16 +1,43 @@
 // 绿色通道 (green_channel): the eligibility check (受理范围自查), registering a project, the project's
 // travelling form (受理表: each window's acceptance and completion with who signed and when), linking a
-// case, the register (登记簿) and printing both. Shown only in centers with the plugin.
-import { gql } from "../graphql.js";
-import { h, note, loading, fmt, hasRole as has } from "../ui.js";
+// case, the register (登记簿) and printing both; on the case page, the materials to follow (先办理，后补齐:
+// by when, which came, 已逾期) and the window's record of their receipt. Shown only in centers with the plugin.
+import { gql, hasQuery } from "../graphql.js";
+import { h, note, loading, fmt, uid, hasRole as has } from "../ui.js";
 import { pickCenter, mutate, ERRORS, DOCUMENT, table, input, values, showIssued, dateRange, showBanner, seg, reload } from "./kit.js";
 import { INTERNAL_ITEM } from "./hall.js";
 
 const PLUGIN = "green_channel";
 const ROLES = ["clerk", "reviewer", "head", "pickup", "supervisor", "admin"];
+const FOLLOW = "materialsToFollow followUps { material name due state stateLabel receivedAt receivedBy overdueToldAt } waiting followDue overdue";
 const PROJECT = `id number name kindLabel applicant uscc endItem endItemName status statusLabel registeredBy registeredAt finishedAt
   basis { code label detail } amounts
-  steps { id caseId caseNumber itemName departmentName windowName endsProject linkedAt acceptedAt acceptedBy finishedAt finishedBy outcomeLabel materialsToFollow }`;
+  steps { id caseId caseNumber itemName departmentName windowName endsProject linkedAt acceptedAt acceptedBy finishedAt finishedBy outcomeLabel ${FOLLOW} }`;
+const FOLLOW_BADGES = { received: "state-approved", overdue: "alert-red", outstanding: "alert-yellow" };
+
+/** How one material to follow stands: 已补齐 (who, when), 待补齐 or 已逾期 (by when, unless `dated` elsewhere). */
+function followState(f, { dated = false } = {}) {
+  const when = f.state === "received"
+    ? `${f.receivedBy ? `${f.receivedBy} ` : ""}${fmt.datetime(f.receivedAt)}`
+    : dated ? "" : f.due ? `${fmt.date(f.due)}前补齐` : "未定期限";
+  return [h("span", { class: `badge follow-state ${FOLLOW_BADGES[f.state] || ""}` }, f.stateLabel), when ? ` ` : "", when ? h("span", { class: "muted" }, when) : ""];
+}
+
+/** A step's materials to follow, each with how it stands (the names alone before any was recorded). */
+function followList(s) {
+  if (!s.followUps.length) return s.materialsToFollow.join("、") || "—";
+  return h("ul", { class: "plain-list follow-ups" }, s.followUps.map((f) =>
+    h("li", { dataset: { material: f.material, state: f.state } }, `${f.name} `, ...followState(f))));
+}
+
+/** The register's 待补齐材料: how many are still to come over the project's cases, the earliest date, 已逾期. */
+function followSummary(steps) {
+  const waiting = steps.flatMap((s) => s.waiting);
+  if (!waiting.length) return "—";
+  const due = steps.map((s) => s.followDue).filter(Boolean).sort()[0];
+  return h("span", { class: "follow-summary", title: waiting.join("、") }, `${waiting.length}项${due ? `，${fmt.date(due)}前` : ""}`,
+    steps.some((s) => s.overdue) ? [" ", h("span", { class: "badge alert-red follow-late" }, "已逾期")] : null);
+}
 
 /** The project facts as the form collects them, typed for the server. */
 function projectInput(v) {
@@ -94,7 +121,8 @@ export async function greenView({ page, params, user, isCurrent }) {
     if (doc) showIssued(printed, doc);
   });
   page.append(form, register);
-  const data = await gql(`query($c: String!) { greenProjects(center: $c) { id number name kindLabel applicant statusLabel registeredAt endItemName steps { id } } }`, { c: c.code });
+  const data = await gql(`query($c: String!) { greenProjects(center: $c) { id number name kindLabel applicant statusLabel registeredAt endItemName
+    steps { id waiting followDue overdue } } }`, { c: c.code });
   list.replaceChildren(table([
     ["编号", (p) => h("a", { href: `#/green/${seg(c.code)}/${seg(p.id)}` }, p.number)],
     ["项目名称", (p) => p.name],
@@ -102,6 +130,7 @@ export async function greenView({ page, params, user, isCurrent }) {
     ["申请单位", (p) => p.applicant],
     ["终止环节", (p) => p.endItemName],
     ["办件数", (p) => String(p.steps.length)],
+    ["待补齐材料", (p) => followSummary(p.steps)],
     ["状态", (p) => p.statusLabel],
     ["登记时间", (p) => fmt.datetime(p.registeredAt)],
   ], data.greenProjects, { id: "green-table", empty: "尚未登记绿色通道项目。" }));
@@ -136,8 +165,8 @@ async function projectView(page, c, id, user) {
         ["受理", (s) => (s.acceptedAt ? `${s.acceptedBy} ${fmt.datetime(s.acceptedAt)}` : "—")],
         ["办结", (s) => (s.finishedAt ? `${s.finishedBy} ${fmt.datetime(s.finishedAt)}` : "—")],
         ["结果", (s) => s.outcomeLabel || "—"],
-        ["后补材料", (s) => s.materialsToFollow.join("、") || "—"],
-      ], p.steps, { id: "green-steps", empty: "尚未纳入办件。" }),
+        ["后补材料", (s) => followList(s)],
+      ], p.steps, { id: "green-steps", empty: "尚未纳入办件。", rowAttrs: (s) => ({ dataset: { case: s.caseNumber } }) }),
     ),
     h("div", { class: "actions-row no-print" }, print), printed,
   );
@@ -160,4 +189,70 @@ async function projectView(page, c, id, user) {
     page.append(form);
   }
   if (!p.steps.length) page.append(note("纳入办件后，各窗口受理、办结时自动在受理表上签注。"));
+}
+
+/** The case page's 绿色通道 card: the project the case belongs to and its materials to follow (先办理，
+ * 后补齐) with their dates and state; the window's clerks and chief representatives record those that
+ * came (the counter receipt: original or copy, how many). Null when the case is not in the green channel. */
+export async function greenCaseSection(c, { staff, centerCode }) {
+  if (!(await hasQuery("greenCase"))) return null;
+  let g;
+  try {
+    g = (await gql(`query($id: ID!) { greenCase(case: $id) { projectId projectNumber projectName canRecord step { ${FOLLOW} } } }`, { id: c.id })).greenCase;
+  } catch {
+    return null; // the center does not use the green channel (any more)
+  }
+  if (!g) return null;
+  const project = `${g.projectNumber}（${g.projectName}）`;
+  const box = h("section", { class: "card green-case", id: "green-follow-up" }, h("h2", null, "绿色通道"),
+    h("p", null, "本办件已纳入绿色通道项目 ", staff ? h("a", { href: `#/green/${seg(centerCode)}/${seg(g.projectId)}` }, project) : project, "，急事急办。"));
+  const s = g.step;
+  if (!s.followUps.length) {
+    if (s.materialsToFollow.length) box.append(h("p", null, `后补材料：${s.materialsToFollow.join("、")}`));
+    return box;
+  }
+  box.append(...[h("h3", null, "后补材料（先办理，后补齐）"),
+    s.overdue ? note(`后补材料已逾期未补：${s.followUps.filter((f) => f.state === "overdue").map((f) => f.name).join("、")}。${staff ? "请联系申请人尽快补齐。" : "请尽快到窗口补齐。"}`, "error") : null,
+    table([
+      ["材料", (f) => f.name],
+      ["补齐期限", (f) => (f.due ? fmt.date(f.due) : "未定期限")],
+      ["情况", (f) => followState(f, { dated: true })],
+    ], s.followUps, { id: "green-follow-table", rowAttrs: (f) => ({ dataset: { material: f.material, state: f.state } }) }),
+  ].filter(Boolean));
+  if (!staff && !s.overdue && s.waiting.length && s.followDue) {
+    box.append(h("p", { class: "follow-due" }, `请于${fmt.date(s.followDue)}前到窗口补齐：${s.waiting.join("、")}。`));
+  }
+  if (g.canRecord) box.append(recordForm(c, s));
+  return box;
+}
+
+/** 登记收取: tick the materials that came, original or copy and how many; all or some of them. */
+function recordForm(c, s) {
+  const rows = s.followUps.filter((f) => f.state !== "received").map((f) => {
+    const id = uid("follow");
+    const tick = h("input", { type: "checkbox", id, dataset: { material: f.material } });
+    const form = h("select", { "aria-label": `${f.name}：原件或复印件`, disabled: true },
+      h("option", { value: "original" }, "原件"), h("option", { value: "copy" }, "复印件"));
+    const count = h("input", { type: "number", min: "1", max: "99", value: "1", class: "count", "aria-label": `${f.name}份数`, disabled: true });
+    tick.addEventListener("change", () => { form.disabled = !tick.checked; count.disabled = !tick.checked; });
+    const row = h("li", { class: "follow-row", dataset: { material: f.material } },
+      tick, h("label", { for: id }, ` ${f.name} `), form, " ", count, " 份");
+    row._value = () => (tick.checked ? { material: f.material, form: form.value, count: Number(count.value) || 0 } : null);
+    return row;
+  });
+  const comment = h("input", { type: "text", name: "comment", maxlength: 200, placeholder: "如：申请人本人送来" });
+  const formEl = h("form", { class: "follow-form", id: "green-follow-form", novalidate: true },
+    h("h3", null, "登记收取后补材料"),
+    h("div", { class: "field", dataset: { path: "/received" } },
+      h("ul", { class: "plain-list" }, rows), h("div", { class: "field-error", role: "alert", hidden: true })),
+    h("div", { class: "field", dataset: { path: "/comment" } }, h("label", null, "说明（选填）", comment)),
+    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "登记收取")));
+  formEl.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const received = rows.map((r) => r._value()).filter(Boolean);
+    const done = await mutate(`mutation($id: ID!, $r: JSON!, $m: String) { recordGreenFollowUp(case: $id, received: $r, comment: $m) {
+        ${ERRORS} ... on GreenCase { step { waiting } } } }`, { id: c.id, r: received, m: comment.value.trim() || null }, "recordGreenFollowUp", formEl);
+    if (done) reload(done.step.waiting.length ? `已登记收取，尚待补齐：${done.step.waiting.join("、")}` : "已登记收取，后补材料已全部补齐");
+  });
+  return formEl;
 }
