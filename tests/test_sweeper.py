@@ -15,7 +15,7 @@ from core.services import clock
 from core import hookimpl
 from core.services.calendar import CENTER_TZ
 from core.plumbing.models import Case, CaseEvent, Timer
-from core.services.sweeper import sweep
+from core.services.sweeper import sweep, sweep_plugins
 from tests.test_clock import make_case, make_world, midnight_utc, started
 
 pytestmark = pytest.mark.anyio
@@ -33,6 +33,7 @@ class AlertRecorder:
     def __init__(self) -> None:
         self.alerts: list[tuple[int, int, str]] = []
         self.changes: list[tuple[int, int, str]] = []
+        self.ticks: list[tuple[str, datetime]] = []
 
     @hookimpl
     async def alert_raised(self, center, case, timer, level):
@@ -42,6 +43,10 @@ class AlertRecorder:
     @hookimpl
     def case_changed(self, center, case, event):
         self.changes.append((case.id, event.seq, event.action))
+
+    @hookimpl
+    async def sweep_tick(self, center, now):
+        self.ticks.append((center.code, now))
 
 
 @pytest.fixture
@@ -151,6 +156,27 @@ async def test_a_failing_hook_does_not_undo_or_repeat_the_alert(world, recorder,
     assert len(await sweep(govhall, now=at(date(2026, 10, 11)))) == 1
     assert len(recorder.alerts) == 1
     assert await sweep(govhall, now=at(date(2026, 10, 12))) == []
+
+
+async def test_each_round_the_plugins_of_each_center_sweep_their_own_and_one_failure_stops_none(
+    world, recorder, govhall, plugin_manager
+):
+    """``sweep_tick``: once per center and round for the plugins it enables, with the round's moment;
+    a plugin that fails is logged and keeps neither the others nor the next center from their turn."""
+
+    class Broken:
+        @hookimpl
+        def sweep_tick(self, govhall, center, now):
+            raise RuntimeError("reminder service down")
+
+    plugin_manager.register(Broken(), name="broken_reminders")
+    world.center.plugins = ["broken_reminders", "alert_recorder"]
+    await world.center.save()
+    second = await make_world(govhall.hub.installed, code="second", plugins=["alert_recorder"])
+    await make_world(govhall.hub.installed, code="third", plugins=[])
+    moment = at(date(2026, 10, 12), 9)
+    await sweep_plugins(govhall, now=moment)
+    assert recorder.ticks == [(world.center.code, moment), (second.center.code, moment)]
 
 
 async def test_center_threshold_and_check_at_follow_the_calendar(world, recorder, govhall):
