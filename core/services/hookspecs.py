@@ -225,7 +225,8 @@ def case_action_blocked(center: Center, case: Case, item: ItemVersion, action: s
 @hookspec
 def case_document_context(center: Center, case: Case, kind: str, params: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """Called when a document of ``kind`` is issued for a case, with ``params``: the ``data`` of the
-    transition issuing it (what the clerk filled in: the green channel's ``materialsToFollow``),
+    transition issuing it (what the clerk filled in: the green channel's ``materialsToFollow``,
+    which it returns with their due date ``materialsDue`` for the acceptance notice),
     empty when it is issued outside a transition. Return extra template variables (merged into
     the context under their keys), or ``None``. An implementation may leave ``params`` out of its
     signature."""
