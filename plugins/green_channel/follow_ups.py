@@ -60,7 +60,11 @@ SWEEPER_NAME = "电子监察"
 OUTSTANDING = "outstanding"
 OVERDUE = "overdue"
 RECEIVED = "received"
-STATE_LABELS = {OUTSTANDING: "待补齐", OVERDUE: "已逾期", RECEIVED: "已补齐"}
+NOT_NEEDED = "not_needed"
+STATE_LABELS = {OUTSTANDING: "待补齐", OVERDUE: "已逾期", RECEIVED: "已补齐", NOT_NEEDED: "无需补齐（不予许可）"}
+# The case state after which a material to follow is no longer asked for: the application was
+# refused, so nothing more is decided on it (a case approved still owes its materials).
+REFUSED_OUTCOME = "refused"
 
 
 def follow_days(center: Center) -> int:
@@ -85,10 +89,13 @@ async def open_follow_ups(step: GreenStep, materials: Sequence[tuple[str, str]],
     await FollowUp.bulk_create([FollowUp(step_id=step.id, code=code, name=name, due=due) for code, name in materials])
 
 
-def state_of(row: FollowUp, today: date) -> str:
-    """Received, else late from the day after its due date, else outstanding."""
+def state_of(row: FollowUp, today: date, outcome: str = "") -> str:
+    """Received, else no longer needed once the case was refused (``outcome``: the state its step
+    finished in), else late from the day after its due date, else outstanding."""
     if row.received_at is not None:
         return RECEIVED
+    if outcome == REFUSED_OUTCOME:
+        return NOT_NEEDED
     if row.due is not None and today > row.due:
         return OVERDUE
     return OUTSTANDING
@@ -108,9 +115,12 @@ async def record_receipt(govhall: GovHall, actor: Actor, case_id: Any, received:
         raise UserErrorsException.single(
             "green.not_green", f"办件{case.number}未纳入绿色通道，没有“先办理，后补齐”的后补材料", "/case")
     rows = await FollowUp.filter(step_id=step.id).order_by("id")
-    pending = {r.code: r for r in rows if r.received_at is None}
+    refused = step.outcome == REFUSED_OUTCOME
+    pending = {} if refused else {r.code: r for r in rows if r.received_at is None}
     problems: list[UserError] = []
-    if not pending:
+    if refused:
+        problems.append(UserError("green.not_outstanding", f"办件{case.number}已不予许可，后补材料无需补齐", "/received"))
+    elif not pending:
         problems.append(UserError("green.not_outstanding", f"办件{case.number}没有待补齐的后补材料", "/received"))
     taken: dict[str, FollowUp] = {}
     if pending:
@@ -177,7 +187,7 @@ async def warn_overdue(govhall: GovHall, center: Center, now: datetime) -> int:
     the number of cases told."""
     today = local_today(now)
     late = await FollowUp.filter(step__project__center_id=center.id, received_at=None, overdue_checked_at=None,
-                                 due__lt=today).order_by("step_id", "id")
+                                 due__lt=today).exclude(step__outcome=REFUSED_OUTCOME).order_by("step_id", "id")
     by_step: dict[int, list[FollowUp]] = {}
     for row in late:
         by_step.setdefault(row.step_id, []).append(row)  # type: ignore[attr-defined]

@@ -50,7 +50,7 @@ class GreenFollowUpType:
     due: date | None = strawberry.field(description="补齐期限（含当日）：受理后按本中心工作日计算；为空：早期受理，未定期限")
     received_at: datetime | None = strawberry.field(description="窗口登记收取的时间")
     received_by: str
-    state: str = strawberry.field(description="outstanding 待补齐 / overdue 已逾期（期限次日起）/ received 已补齐")
+    state: str = strawberry.field(description="outstanding 待补齐 / overdue 已逾期（期限次日起）/ received 已补齐 / not_needed 无需补齐（办件不予许可）")
     state_label: str
     overdue_told_at: datetime | None = strawberry.field(description="逾期后通知窗口的时间（只通知一次）")
 

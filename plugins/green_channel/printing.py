@@ -23,7 +23,7 @@ from core.api import (
     period_text,
 )
 
-from .follow_ups import OVERDUE, RECEIVED, FollowUpView
+from .follow_ups import NOT_NEEDED, OVERDUE, RECEIVED, FollowUpView
 from .models import GreenProject
 from .projects import VIEW_ROLES, load_project, plugin_center
 from .views import ProjectView, StepView, project_view, project_views
@@ -60,6 +60,8 @@ def _follow_note(f: FollowUpView) -> str:
     """How a material to follow stands, as the form prints it after its name."""
     if f.state == RECEIVED:
         return f"已补齐 {cn_date(local_today(f.received_at))}" if f.received_at else "已补齐"
+    if f.state == NOT_NEEDED:
+        return f.state_label
     if f.due is None:
         return "待补齐"
     return f"已逾期，应于{cn_date(f.due)}前补齐" if f.state == OVERDUE else f"{cn_date(f.due)}前补齐"

@@ -80,8 +80,8 @@ def _name(user: User | None) -> str:
     return (user.display_name or user.username) if user is not None else ""
 
 
-def _follow_up(row: FollowUp, today: date, users: dict[int, User]) -> FollowUpView:
-    state = state_of(row, today)
+def _follow_up(row: FollowUp, today: date, users: dict[int, User], outcome: str = "") -> FollowUpView:
+    state = state_of(row, today, outcome)
     return FollowUpView(
         code=row.code, name=row.name, due=row.due, received_at=row.received_at,
         received_by=_name(users.get(row.received_by_id)) if row.received_by_id else "",  # type: ignore[attr-defined]
@@ -100,7 +100,7 @@ def _step(govhall: GovHall, row: GreenStep, end_item: str, follow: Sequence[Foll
         ends_project=row.item_code == end_item, linked_at=row.linked_at, accepted_at=row.accepted_at,
         accepted_by=_name(row.accepted_by), finished_at=row.finished_at, finished_by=_name(row.finished_by),
         outcome=row.outcome, outcome_label=outcome_label, materials_to_follow=list(row.materials_to_follow or []),
-        follow_ups=[_follow_up(f, today, users) for f in follow],
+        follow_ups=[_follow_up(f, today, users, row.outcome) for f in follow],
     )
 
 

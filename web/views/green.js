@@ -13,13 +13,13 @@ const FOLLOW = "materialsToFollow followUps { material name due state stateLabel
 const PROJECT = `id number name kindLabel applicant uscc endItem endItemName status statusLabel registeredBy registeredAt finishedAt
   basis { code label detail } amounts
   steps { id caseId caseNumber itemName departmentName windowName endsProject linkedAt acceptedAt acceptedBy finishedAt finishedBy outcomeLabel ${FOLLOW} }`;
-const FOLLOW_BADGES = { received: "state-approved", overdue: "alert-red", outstanding: "alert-yellow" };
+const FOLLOW_BADGES = { received: "state-approved", overdue: "alert-red", outstanding: "alert-yellow", not_needed: "state-refused" };
 
 /** How one material to follow stands: 已补齐 (who, when), 待补齐 or 已逾期 (by when, unless `dated` elsewhere). */
 function followState(f, { dated = false } = {}) {
   const when = f.state === "received"
     ? `${f.receivedBy ? `${f.receivedBy} ` : ""}${fmt.datetime(f.receivedAt)}`
-    : dated ? "" : f.due ? `${fmt.date(f.due)}前补齐` : "未定期限";
+    : dated || f.state === "not_needed" ? "" : f.due ? `${fmt.date(f.due)}前补齐` : "未定期限";
   return [h("span", { class: `badge follow-state ${FOLLOW_BADGES[f.state] || ""}` }, f.stateLabel), when ? ` ` : "", when ? h("span", { class: "muted" }, when) : ""];
 }
 

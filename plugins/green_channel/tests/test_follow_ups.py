@@ -236,3 +236,19 @@ async def test_materials_named_before_deadlines_were_kept_become_follow_ups_with
     await sweep_plugins(drive.govhall)
     assert (await seen(drive, "clerk1", case))["step"]["overdue"] is False
     assert (await record(drive, "clerk1", case, [{"material": "m3"}]))["step"]["waiting"] == ["营业执照复印件"]
+
+
+async def test_a_refused_case_asks_for_its_materials_no_more(drive):
+    """不予许可 ends the application: its materials to follow are 无需补齐, nobody may record them and
+    the window is not told they are late."""
+    case = await green_case(drive, follow=["m2"])
+    refused = await drive.ok("rev-scjg", case, "refuse")
+    assert refused["state"] == "refused"
+    view = await seen(drive, "clerk1", case)
+    assert view["canRecord"] is False and view["step"]["waiting"] == [] and view["step"]["overdue"] is False
+    assert [(f["state"], f["stateLabel"]) for f in view["step"]["followUps"]] == [("not_needed", "无需补齐（不予许可）")]
+    drive.today[0] = date(2026, 6, 1)
+    await sweep_plugins(drive.govhall)
+    assert (await drive.query("clerk1", MESSAGES, c="hall"))["staffMessages"] == []
+    assert "green_follow_overdue" not in [e["action"] for e in (await drive.get("clerk1", case))["events"]]
+    assert codes(await record(drive, "clerk1", case, [{"material": "m2"}])) == ["green.not_outstanding"]
