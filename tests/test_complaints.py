@@ -332,3 +332,16 @@ async def test_a_complaints_moments_come_from_the_products_clock(drive, monkeypa
     await ok(drive, "sup1", VERIFY, "verifyComplaint", id=filed["id"], verified=False)
     row = await Complaint.get(id=int(filed["id"]))
     assert {name: getattr(row, name) for name in moments} == moments
+
+
+async def test_a_complaint_and_its_steps_are_dated_by_the_centers_clock(drive, monkeypatch):
+    """Filed and handled while the product's clock is held on another day than the machine's (a demo,
+    a replayed day): the complaint and every step show the product's moment, as its time limit does."""
+    from datetime import datetime, time
+
+    held = datetime.combine(date(2025, 3, 3), time(10, 30), clock.CENTER_TZ)
+    monkeypatch.setattr(clock, "now", lambda: held)
+    filed = await ok(drive, "clerk1", FILE.replace("steps { action", "createdAt steps { at action"), "fileComplaint",
+                     c="hall", channel="hotline", dep="scjg", text="窗口人员态度生硬", who="王先生")
+    assert datetime.fromisoformat(filed["createdAt"]) == held
+    assert [datetime.fromisoformat(s["at"]) for s in filed["steps"]] == [held]

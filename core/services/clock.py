@@ -566,7 +566,7 @@ async def extend_clock(
         errors.append(UserError("clock.not_running", "该办件没有正在计时的法定或承诺期限，无法延期"))
     if errors:
         raise UserErrorsException(errors)
-    extension = await Extension.create(case_id=case.id, days=days, reason=reason.strip(), approved_by=approved_by)
+    extension = await Extension.create(case_id=case.id, days=days, reason=reason.strip(), approved_by=approved_by, at=now())
     for timer in extendable:
         timer.extra_days += days
         await _save(case, timer, ["extra_days"])

@@ -109,7 +109,8 @@ async def load_complaint(key: Any) -> Complaint:
 
 
 async def _step(row: Complaint, actor: Actor | None, action: str, text: str = "") -> None:
-    await ComplaintStep.create(complaint_id=row.id, actor=actor.user if actor else None, action=action, text=text)
+    await ComplaintStep.create(complaint_id=row.id, actor=actor.user if actor else None, action=action, text=text,
+                               at=clock.now())
 
 
 async def _case_of(actor: Actor, center: Center, key: str | None) -> Case | None:
@@ -214,7 +215,7 @@ async def file_complaint(actor: Actor, center_code: str, given: ComplaintInput) 
     async with in_transaction():  # the complaint, its first step and its outbox event commit together
         row = await Complaint.create(
             center_id=center.id, case=case, channel=channel, text=text, complainant=complainant, received_by=user,
-            due_on=due, **targets,
+            due_on=due, created_at=clock.now(), **targets,
         )
         await _step(row, actor, "filed", f"{CHANNELS[channel]}投诉，答复期限{cn_date(due)}")
         await outbox_events.publish("complaint.filed", center=center, payload=event_payload(row, case),
