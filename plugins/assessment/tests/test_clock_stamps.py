@@ -10,19 +10,11 @@ import pytest
 from core.api import CENTER_TZ
 from core.services import clock
 from plugins.assessment.models import ManualScore, Publication
-from tests.hall import build_hall
 
-from .drive import MANUAL, AssessmentDriver, add_department_windows
+from .drive import MANUAL
 from .test_reports import PUBLISH
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-async def drive(app, govhall, gql):
-    hall = await build_hall(govhall, gql, plugins=["assessment"])
-    await add_department_windows(govhall, hall)
-    return AssessmentDriver(gql, hall)
 
 
 async def test_manual_scores_and_publications_are_dated_by_the_products_clock(drive, today, monkeypatch):

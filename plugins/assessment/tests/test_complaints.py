@@ -8,20 +8,12 @@ import pytest
 from core.services import clock
 from core.services.centers import set_plugin_enabled
 from plugins.assessment.periods import month, quarter
-from tests.hall import build_hall
 from tests.helpers import PASSWORD, make_user
 
-from .drive import (COMPLAINTS, DEPARTMENT, FILE, MANUAL, PRINT, STAFF, VERIFY, WINDOW, YEAR, AssessmentDriver,
-                    add_department_windows, category, codes, row_of)
+from .drive import (COMPLAINTS, DEPARTMENT, FILE, MANUAL, PRINT, STAFF, VERIFY, WINDOW, YEAR, category, codes,
+                    row_of)
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-async def drive(app, govhall, gql):
-    hall = await build_hall(govhall, gql, plugins=["assessment"])
-    await add_department_windows(govhall, hall)
-    return AssessmentDriver(gql, hall)
 
 
 def this_quarter() -> str:

@@ -7,9 +7,8 @@ from datetime import date
 
 import pytest
 
-from tests.hall import build_hall
 
-from .drive import DEPARTMENT, ERRORS, MANUAL, STAFF, AssessmentDriver, add_department_windows, codes, row_of
+from .drive import DEPARTMENT, ERRORS, MANUAL, STAFF, codes, row_of
 
 pytestmark = pytest.mark.anyio
 
@@ -19,13 +18,6 @@ PUBLISH = f"""mutation($c: String!, $k: String!, $p: String!, $days: Int) {{
   {PUBLICATION} }} {ERRORS} }} }}"""
 PUBLICATIONS = f"query($c: String!) {{ assessmentPublications(center: $c) {{ {PUBLICATION} }} }}"
 DEDUCTIONS = {"clerk1": 1, "rev-scjg": 2, "rev-zjj": 3, "rev-fgj": 4, "rev-hbj": 5, "rev-gaj": 6, "pick1": 7}
-
-
-@pytest.fixture
-async def drive(app, govhall, gql):
-    hall = await build_hall(govhall, gql, plugins=["assessment"])
-    await add_department_windows(govhall, hall)
-    return AssessmentDriver(gql, hall)
 
 
 async def grades(drive) -> dict[str, str]:
