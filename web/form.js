@@ -314,12 +314,36 @@ function helpText(schema, id) {
 
 /** Shows (or clears, with null) the browser's own check of a field in its error slot. */
 function showClientError(field, message) {
-  const slot = Array.from(field.children).find((c) => c.classList && c.classList.contains("field-error"));
+  const slot = errorSlotOf(field);
   if (!slot) return;
   slot.querySelectorAll(".client-error").forEach((line) => line.remove());
   if (message) slot.append(h("div", { class: "client-error" }, message));
+  settleErrorSlot(field, slot);
+}
+
+/**
+ * Drops what was said of a field's earlier value (请填写…, the server's words at the last submission)
+ * as soon as the applicant changes it: a field just filled in never keeps “请填写” beside its value.
+ * Done while typing (on `input`), not when the field is left, so the page does not move under the
+ * click that leaves it.
+ */
+function dropSubmittedErrors(field) {
+  const slot = errorSlotOf(field);
+  if (!slot || slot.hidden) return;
+  Array.from(slot.childNodes).forEach((line) => {
+    if (!(line.classList && line.classList.contains("client-error"))) line.remove();
+  });
+  settleErrorSlot(field, slot);
+}
+
+function errorSlotOf(field) {
+  return Array.from(field.children).find((c) => c.classList && c.classList.contains("field-error")) || null;
+}
+
+function settleErrorSlot(field, slot) {
   slot.hidden = slot.childElementCount === 0 && !slot.textContent.trim();
   field.classList.toggle("has-error", !slot.hidden);
+  if (slot.hidden) field.querySelectorAll(":scope > .control [aria-invalid], :scope > [aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
 }
 
 /** Read-only fields (`readOnly: true`) keep their value (the default) but cannot be changed. */
@@ -462,6 +486,7 @@ class Builder {
       set: (v) => control.set(v === undefined && schema.default !== undefined ? schema.default : v),
       focus: control.focus,
     };
+    control.el.addEventListener("input", () => dropSubmittedErrors(el));
     control.el.addEventListener("change", () => {
       const v = control.get();
       showClientError(el, node.format && v !== undefined ? formatMessage(this.labelOf(path), node.format, v) : null);
@@ -601,6 +626,7 @@ class Builder {
       });
       // each cell checked as it is left, with the format its row's conditions give it
       for (const cell of cells) {
+        cell.control.el.addEventListener("input", () => dropSubmittedErrors(cell.wrap));
         cell.control.el.addEventListener("change", () => {
           const rowValue = {};
           for (const c of cells) {
