@@ -54,3 +54,52 @@ def test_the_legal_representative_in_the_forms_own_fields_collects_without_a_pow
     receipt = page.locator("#pickup-receipt")
     expect(receipt).to_contain_text(case["number"])
     expect(receipt).to_contain_text(REPRESENTATIVE)
+
+
+# An item a county made in the designer: keys of the configurator's own, the people told by the titles.
+DESIGNED = {
+    "code": "scjg-designed-people", "name": "公共场所卫生许可（设计器）", "itemType": "行政许可", "department": "scjg",
+    "legalDays": 20, "promisedDays": 7, "caseKind": "promised", "process": "standard", "place": "综合受理窗口",
+    "materials": [{"code": "m01", "name": "申请书", "issuer": "申请人", "originals": 1, "copies": 0, "required": True, "role": "main"}],
+    "checklist": [{"code": "c01", "text": "申请书已签字"}],
+    "documents": ["acceptance_notice", "approval_decision"],
+    "form": {
+        "type": "object", "title": "申请表", "x-order": ["unitName", "fddbr", "fddbrsfz"],
+        "required": ["unitName", "fddbr", "fddbrsfz"],
+        "properties": {
+            "unitName": {"type": "string", "title": "单位名称", "maxLength": 100},
+            "fddbr": {"type": "string", "title": "法定代表人", "maxLength": 20},
+            "fddbrsfz": {"type": "string", "title": "法定代表人身份证号", "format": "resident-id"},
+        },
+    },
+}
+
+
+def test_the_legal_representative_of_a_designed_item_is_recognised_by_the_fields_titles(
+    web_server: str, browser_page: Any, api: Api  # noqa: F811
+) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    defined = api("lz-config", """mutation($d: JSON!) { defineItem(center: "lianzhou", definition: $d) { __typename
+        ... on UserErrors { errors { path message } } } }""", d=DESIGNED)["defineItem"]
+    assert defined["__typename"] == "Item", defined
+    published = api("lz-config", 'mutation { publishItem(center: "lianzhou", code: "scjg-designed-people") { __typename } }')
+    assert published["publishItem"]["__typename"] == "Item", published
+    case = api.submit(item="scjg-designed-people", data={"unitName": "连州市示例温泉酒店有限公司", "fddbr": REPRESENTATIVE,
+                                                         "fddbrsfz": REP_ID})
+    api.act("lz-clerk", case, "accept", data={"checklist": ["c01"], "originalsChecked": True,
+                                              "received": [{"material": "m01", "form": "original", "count": 1}]})
+    api.receive("lz-scjg", api.handover("lz-clerk", case, department="scjg"))
+    api.act("lz-scjg", case, "approve", comment="符合条件，准予许可")
+    api.handover("lz-scjg", case, pickup=True)
+
+    login(page, base, "lz-pickup")
+    page.goto(f"{base}/web/#/pickup/lianzhou")
+    page.locator("#pickup-table tr", has_text=case["number"]).locator("button[data-deliver]").click()
+    page.click("#receive-result")
+    page.fill("#f-receiver", REPRESENTATIVE)
+    page.fill("#f-idNumber", REP_ID)
+    expect(page.locator("#deliver-form .check-result")).to_contain_text("领取人与申请人（申请材料中登记的人员）一致")
+    page.click("#deliver-form button[type=submit]")
+    expect(page.locator("#pickup-receipt")).to_contain_text(REPRESENTATIVE)

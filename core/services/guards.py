@@ -5,6 +5,8 @@ parameters (``data`` of ``transitionCase``)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from core.plumbing.errors import UserError, one_of
@@ -125,11 +127,60 @@ async def extension_days(ctx: TransitionContext) -> list[UserError]:
     return []
 
 
-def people_in(data: Any, out: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+# The end of a field's title that says it is somebody's ID number: 法定代表人身份证号 → 法定代表人.
+_ID_TITLE_END = re.compile(r"(?:的)?(?:居民)?(?:身份证件?|证件)(?:号码|号)?$")
+
+
+def _pairs_by_title(schema: Any) -> dict[str, str]:
+    """In one object of a form: each resident-ID field's key → the key of the name it belongs to,
+    found by the titles a configurator gives them in the designer, whatever keys they typed:
+    “法定代表人身份证号” belongs to “法定代表人” (or “法定代表人姓名”), a bare “身份证号” to “姓名”."""
+    props = schema.get("properties") if isinstance(schema, Mapping) else None
+    if not isinstance(props, Mapping):
+        return {}
+    names = {
+        str(sub.get("title") or "").strip(): key for key, sub in props.items()
+        if isinstance(sub, Mapping) and sub.get("type") == "string" and not sub.get("format") and sub.get("title")
+    }
+    pairs = {}
+    for key, sub in props.items():
+        if not isinstance(sub, Mapping) or sub.get("format") != "resident-id":
+            continue
+        title = str(sub.get("title") or "").strip()
+        stem = _ID_TITLE_END.sub("", title).strip()
+        if stem == title:
+            continue
+        for wanted in ((stem, f"{stem}姓名", f"{stem}名称") if stem else ("姓名", "申请人姓名")):
+            if wanted in names:
+                pairs[key] = names[wanted]
+                break
+    return pairs
+
+
+def _people_by_form(data: Any, schema: Any, found: list[tuple[str, str]]) -> None:
+    if not isinstance(schema, Mapping):
+        return
+    if isinstance(data, list):
+        for value in data:
+            _people_by_form(value, schema.get("items"), found)
+    elif isinstance(data, dict):
+        for id_key, name_key in _pairs_by_title(schema).items():
+            name, number = data.get(name_key), data.get(id_key)
+            if isinstance(name, str) and isinstance(number, str):
+                found.append((name.strip(), number.strip().upper()))
+        props = schema.get("properties")
+        if isinstance(props, Mapping):
+            for key, value in data.items():
+                _people_by_form(value, props.get(key), found)
+
+
+def people_in(data: Any, out: list[tuple[str, str]] | None = None, form: Any = None) -> list[tuple[str, str]]:
     """Every person anywhere in the case data (法定代表人, 指定代表, 股东, 经办人…), as ``(name, ID
-    number)``: an object's ``name`` and ``idNumber``, and sibling fields ``<x>Name`` and ``<x>IdNumber``
-    (``legalRepName``/``legalRepIdNumber`` of the shipped forms); the pickup screen
-    (``web/views/pickup.js``) reads the data alike."""
+    number)``: an object's ``name`` and ``idNumber``, sibling fields ``<x>Name`` and ``<x>IdNumber``
+    (``legalRepName``/``legalRepIdNumber`` of the shipped forms), and, given the item's ``form``, a
+    resident-ID field and the name field its title belongs to (items made in the designer, whose keys
+    are the configurator's own: “法定代表人” and “法定代表人身份证号”). ``Case.people`` answers this
+    to the pickup screen (``web/views/pickup.js``)."""
     found = [] if out is None else out
     if isinstance(data, list):
         for value in data:
@@ -145,14 +196,16 @@ def people_in(data: Any, out: list[tuple[str, str]] | None = None) -> list[tuple
                 found.append((partner.strip(), number.strip().upper()))
         for value in data.values():
             people_in(value, found)
+    if form is not None:
+        _people_by_form(data, form, found)
     return found
 
 
-def receiver_is_party(case: Any, receiver: str, id_number: str) -> bool:
+def receiver_is_party(case: Any, receiver: str, id_number: str, form: Any = None) -> bool:
     """Whether who collects in person is a person the application names with that ID number, or
     the applicant by name (when no person of that name is registered with another number)."""
     id_number = id_number.strip().upper()
-    people = people_in(case.data)
+    people = people_in(case.data, form=form)
     if (receiver, id_number) in people:
         return True
     named = receiver == (case.applicant_name or "").strip()
@@ -174,7 +227,7 @@ async def pickup_recorded(ctx: TransitionContext) -> list[UserError]:
         elif not is_valid_resident_id(id_number):
             errors.append(UserError("format.resident-id", "领取人身份证号码无效", "/idNumber"))
         receiver = str(ctx.params.get("receiver", "")).strip()
-        if not errors and ctx.params.get("proxy") is not True and not receiver_is_party(ctx.case, receiver, id_number):
+        if not errors and ctx.params.get("proxy") is not True and not receiver_is_party(ctx.case, receiver, id_number, ctx.item.definition.get("form")):
             errors.append(UserError(
                 "receiver.not_applicant",
                 f"领取人“{receiver}”不是申请人或申请中登记的人员：请核验申请人签署的授权委托书和代领人身份证，"

@@ -8,29 +8,18 @@ import { pickCenter, mutate, ERRORS, DOCUMENT, table, input, values, showIssued,
 const ROLES = ["pickup", "clerk", "head", "admin"];
 const METHODS = [["in_person", "窗口领取"], ["courier", "快递送达"], ["self_print", "自助打印"]];
 const OUTCOMES = { approved: "准予许可", refused: "不予许可（送达决定书）" };
-const QUEUE_FIELDS = "id number version state stateLabel applicantName completedAt data item { code name }";
+const QUEUE_FIELDS = "id number version state stateLabel applicantName completedAt people { name idNumber } item { code name }";
 
-/** Names and ID numbers found anywhere in the case data ({name, idNumber} pairs, e.g. 法定代表人). */
-export function peopleIn(data, out = []) {
-  if (Array.isArray(data)) data.forEach((v) => peopleIn(v, out));
-  else if (data && typeof data === "object") {
-    if (typeof data.name === "string" && typeof data.idNumber === "string") out.push({ name: data.name.trim(), idNumber: data.idNumber.trim().toUpperCase() });
-    // sibling fields <x>Name and <x>IdNumber (legalRepName / legalRepIdNumber), as core/services/guards.py
-    for (const [key, number] of Object.entries(data)) {
-      const partner = key.endsWith("IdNumber") && key.length > 8 ? data[`${key.slice(0, -8)}Name`] : undefined;
-      if (typeof partner === "string" && typeof number === "string") out.push({ name: partner.trim(), idNumber: number.trim().toUpperCase() });
-    }
-    Object.values(data).forEach((v) => peopleIn(v, out));
-  }
-  return out;
-}
-
-/** Whether the receiver is the applicant (or a person named in the application with that ID). */
+/**
+ * Whether the receiver is the applicant (or a person named in the application with that ID). The
+ * people are the server's (`Case.people`: the same rule that checks the delivery, which knows the
+ * item's form, so a designer-made 法定代表人 and 法定代表人身份证号 count as one person).
+ */
 export function receiverMatches(c, receiver, idNumber) {
   const name = receiver.trim();
   const id = idNumber.trim().toUpperCase();
   if (!name) return false;
-  const people = peopleIn(c.data);
+  const people = c.people || [];
   if (people.some((p) => p.name === name && (!id || p.idNumber === id))) return true;
   return name === (c.applicantName || "").trim() && !people.some((p) => p.name === name && p.idNumber !== id);
 }

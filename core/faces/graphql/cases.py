@@ -17,6 +17,7 @@ from core.faces.graphql.documents import IssuedDocument, document_fields
 from core.plumbing.models import Case as CaseRow
 from core.plumbing.models import Center as CenterRow
 from core.plumbing.models import Department, ItemVersion
+from core.services.guards import people_in
 from core.services.ratings import CHANNELS as RATING_CHANNELS
 from core.services.ratings import rate_case
 from core.faces.graphql.context import Context, Info
@@ -40,6 +41,12 @@ class CaseItem:
     code: str
     name: str
     version: int
+
+
+@strawberry.type(description="申请中登记的人员（法定代表人、经办人、股东…）")
+class CasePerson:
+    name: str
+    id_number: str = strawberry.field(description="身份证号码")
 
 
 @strawberry.type(description="办件所在的政务服务中心")
@@ -221,6 +228,15 @@ class CaseType:
         if not service.sees_supervision(info.context.actor, self._row.center_id):  # type: ignore[attr-defined]
             rows = [n for n in rows if n.channel != "internal"]
         return [NotificationType(channel=n.channel, recipient=n.recipient, text=n.text, at=n.created_at) for n in rows]
+
+    @strawberry.field(description="申请中登记的人员（姓名和身份证号码）：出件窗口据此核验领取人是否为申请人一方，与出件时服务端的核验同一规则")
+    async def people(self, info: Info) -> list[CasePerson]:
+        version = await info.context.loaders.item_definition.load(self._row.item_version_id)
+        form = (version.definition or {}).get("form") if version is not None else None
+        seen: dict[tuple[str, str], None] = {}
+        for person in people_in(self._row.data, form=form):
+            seen.setdefault(person)
+        return [CasePerson(name=name, id_number=number) for name, number in seen]
 
     @strawberry.field(description="好差评")
     async def rating(self, info: Info) -> int | None:

@@ -180,6 +180,11 @@ class Loaders:
         return DataLoader(_by_id(ItemVersion, only=("code", "name", "version")))
 
     @cached_property
+    def item_definition(self) -> DataLoader[int, ItemVersion | None]:
+        # the whole document, for what only the form tells (Case.people)
+        return DataLoader(_by_id(ItemVersion, only=("definition",)))
+
+    @cached_property
     def rating(self) -> DataLoader[int, Rating | None]:
         return DataLoader(_one_per_case(Rating))
 
