@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from core.services.formats import FORMAT_CHECKER
@@ -39,6 +40,20 @@ _TYPES: dict[str, Check] = {
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
 }
+
+
+def reversed_date_range(value: Any) -> bool:
+    """A date range (``"x-kind": "dateRange"``, the designer's 日期区间: ``start`` and ``end``) that
+    ends before it starts. Dates that are not dates are their format's problem, not this one's."""
+    if not isinstance(value, dict):
+        return False
+    start, end = value.get("start"), value.get("end")
+    if not (isinstance(start, str) and isinstance(end, str)):
+        return False
+    try:
+        return date.fromisoformat(end) < date.fromisoformat(start)
+    except ValueError:
+        return False
 
 
 class _Unsupported(Exception):
@@ -78,6 +93,8 @@ def _compile(schema: Any) -> Check:
     if not isinstance(schema, dict):
         raise _Unsupported(schema)
     checks: list[Check] = []
+    if schema.get("x-kind") == "dateRange":
+        checks.append(lambda v: not reversed_date_range(v))
     for key, value in schema.items():
         if key in _ANNOTATIONS or key.startswith("x-"):
             continue

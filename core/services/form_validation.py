@@ -29,16 +29,17 @@ import json
 import math
 import re
 import threading
+from datetime import date
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any
 from urllib.parse import unquote
 
 from cachetools import LRUCache
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from core.plumbing.errors import UserError, UserErrorsException, pointer, resolve
-from core.services.form_precheck import compile_precheck
+from core.services.form_precheck import compile_precheck, reversed_date_range
 from core.services.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, reason_for
 from core.plumbing.text_safety import BIDI_MESSAGE, has_bidi_controls
 
@@ -385,6 +386,15 @@ def _no_false_fields(schema: Any) -> Any:
     return out
 
 
+def _x_kind(validator: Any, kind: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """The designer's 日期区间 (``"x-kind": "dateRange"``): its end may not come before its start."""
+    if kind == "dateRange" and reversed_date_range(instance):
+        yield ValidationError("the range ends before it starts", path=["end"])
+
+
+_FormSchemaValidator = validators.extend(Draft202012Validator, {"x-kind": _x_kind})
+
+
 class FormValidator:
     """A compiled form: ``errors(data)`` lists every problem with pointer, code and Chinese message."""
 
@@ -392,7 +402,7 @@ class FormValidator:
 
     def __init__(self, schema: dict) -> None:
         self.schema = schema
-        self._validator = Draft202012Validator(_no_false_fields(schema), format_checker=FORMAT_CHECKER)
+        self._validator = _FormSchemaValidator(_no_false_fields(schema), format_checker=FORMAT_CHECKER)
         self._precheck = compile_precheck(schema)  # a quick yes for valid data (core.services.form_precheck)
 
     def _surely_valid(self, data: object) -> bool:
@@ -472,6 +482,8 @@ class FormValidator:
 
     @staticmethod
     def _code(e: ValidationError) -> str:
+        if e.validator == "x-kind":
+            return "date_range"
         if e.validator == "format":
             return f"format.{e.validator_value}"
         if e.validator is None or (e.validator == "not" and e.validator_value == {}):
@@ -480,6 +492,9 @@ class FormValidator:
 
     def _message(self, e: ValidationError, label: str) -> str:
         kw, v, inst = e.validator, e.validator_value, e.instance
+        if kw == "x-kind":  # the label names the end: “营业期限”的“结束日期”
+            start = date.fromisoformat(inst["start"])
+            return f"{label}不能早于开始日期（{start.year}年{start.month}月{start.day}日）"
         if kw == "format":
             return label + reason_for(str(v), e.cause)
         if kw == "type":
