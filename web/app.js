@@ -135,6 +135,34 @@ async function logout() {
   renderShell(null);
 }
 
+/** 上午 8:30—12:00，下午 14:30—17:30 from ["08:30-12:00", "14:30-17:30"]. */
+function hoursInWords(periods) {
+  return periods.map((p) => {
+    const [from, to] = p.split("-").map((t) => t.replace(/^0(\d)/, "$1"));
+    const hour = Number(from.split(":")[0]);
+    return `${hour < 12 ? "上午" : hour < 18 ? "下午" : "晚上"} ${from}—${to}`;
+  }).join("，");
+}
+
+/**
+ * The footer: the office hours of the center in view (named in the route, else the only center the
+ * signed-in user works in, else the only center there is), as its center file gives them; never
+ * another county's hours.
+ */
+function renderFooter(path) {
+  const foot = document.getElementById("footer-hours");
+  if (!foot) return;
+  const byCode = (code) => knownCenters.find((c) => c.code === code);
+  let shown = path.split("/").map((p) => byCode(decodeURIComponent(p))).find(Boolean);
+  const mine = [...new Set(((session.user && session.user.roles) || []).map((r) => r.center))];
+  if (!shown && mine.length === 1) shown = byCode(mine[0]);
+  if (!shown && knownCenters.length === 1) shown = knownCenters[0];
+  const hours = shown && (shown.officeHours || []).length ? hoursInWords(shown.officeHours) : "";
+  foot.textContent = hours
+    ? `${shown.name} 办事时间：法定工作日 ${hours} · 监督投诉电话 12345`
+    : "办事时间：法定工作日，以各中心公布的时间为准 · 监督投诉电话 12345";
+}
+
 let generation = 0;
 
 async function route() {
@@ -157,6 +185,7 @@ async function route() {
   }
   const { r, m } = match;
   renderShell(r.nav);
+  renderFooter(path);
   document.title = `${r.title} - GovHall 政务服务`;
   if (r.login && !session.token) {
     location.replace(`#/login?${session.lapsed ? "expired=1&" : ""}next=${encodeURIComponent(location.hash.slice(1))}`);

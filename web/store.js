@@ -10,7 +10,7 @@ let centersPromise = null;
 export function centers() {
   if (!centersPromise) {
     centersPromise = gql(
-      `{ centers { code name plugins parent departments { code name category } windows { code name kind } } }`,
+      `{ centers { code name plugins parent officeHours departments { code name category } windows { code name kind } } }`,
     )
       .then((d) => d.centers)
       .catch((error) => {
