@@ -508,6 +508,7 @@ class Builder {
       helpText(schema, uid("help")),
       errorSlot(),
     );
+    el.addEventListener("input", () => dropSubmittedErrors(el)); // a box ticked: 请填写 no longer holds
     const node = {
       el,
       required: false,

@@ -322,7 +322,7 @@ async def validate_data(govhall: GovHall, center: Center, item: ItemVersion, dat
     """The form's schema, then the center's plugins: every problem at once (一次性告知)."""
     check_size(data, CASE_DATA_MAX_BYTES, "办件数据")
     # keyed by app instance too: item ids restart in a new database (tests), versions never change
-    validator = validator_for(("item", govhall.instance, item.id), item.definition["form"])
+    validator = validator_for(("item", govhall.instance, item.id), item.definition["form"], answers=True)
     errors = bounds_errors(data, validator.label) or validator.errors(data)
     if errors:
         return errors

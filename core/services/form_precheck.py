@@ -149,9 +149,15 @@ def _additional_alone(value: Any, schema: dict) -> Check:
     return _every(value, dict, dict.values)
 
 
+def unanswered(value: Any) -> bool:
+    """A value that answers nothing: an empty or blank text, an empty list (a required 多选 with
+    nothing ticked). A required field holding one counts as not filled in."""
+    return (isinstance(value, str) and not value.strip()) or (isinstance(value, list) and not value)
+
+
 def _required(value: Any, schema: dict) -> Check:
     names = list(value)
-    return lambda v: not isinstance(v, dict) or all(name in v for name in names)
+    return lambda v: not isinstance(v, dict) or all(name in v and not unanswered(v[name]) for name in names)
 
 
 def _count(kind: type, compare: Callable[[int, Any], bool]) -> Callable[[Any, dict], Check]:

@@ -39,7 +39,7 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from core.plumbing.errors import UserError, UserErrorsException, pointer, resolve
-from core.services.form_precheck import compile_precheck, reversed_date_range
+from core.services.form_precheck import compile_precheck, reversed_date_range, unanswered
 from core.services.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, reason_for
 from core.plumbing.text_safety import BIDI_MESSAGE, has_bidi_controls
 
@@ -392,18 +392,37 @@ def _x_kind(validator: Any, kind: Any, instance: Any, schema: Any) -> Iterator[V
         yield ValidationError("the range ends before it starts", path=["end"])
 
 
-_FormSchemaValidator = validators.extend(Draft202012Validator, {"x-kind": _x_kind})
+def _required(validator: Any, required: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """``required``, where a blank text or an empty list is no answer either: a platform's "" for the
+    company's name, a required 多选 sent as [] (the browser does, with nothing ticked)."""
+    if not validator.is_type(instance, "object"):
+        return
+    for name in required:
+        if name not in instance or unanswered(instance[name]):
+            yield ValidationError(f"{name!r} is a required property")
+
+
+_DocumentValidator = validators.extend(Draft202012Validator, {"x-kind": _x_kind})
+_CaseDataValidator = validators.extend(Draft202012Validator, {"x-kind": _x_kind, "required": _required})
 
 
 class FormValidator:
-    """A compiled form: ``errors(data)`` lists every problem with pointer, code and Chinese message."""
+    """A compiled form: ``errors(data)`` lists every problem with pointer, code and Chinese message.
 
-    __slots__ = ("schema", "_validator", "_precheck")
+    ``answers=True`` for what a person filled in (case data): a required field holding a blank text
+    or an empty list is not filled in (``required``, 请填写…). The repository's own documents (item
+    documents, center and calendar files) keep JSON Schema's plain ``required``."""
 
-    def __init__(self, schema: dict) -> None:
+    __slots__ = ("schema", "_validator", "_precheck", "_answers")
+
+    def __init__(self, schema: dict, answers: bool = False) -> None:
         self.schema = schema
-        self._validator = _FormSchemaValidator(_no_false_fields(schema), format_checker=FORMAT_CHECKER)
-        self._precheck = compile_precheck(schema)  # a quick yes for valid data (core.services.form_precheck)
+        self._answers = answers
+        cls = _CaseDataValidator if answers else _DocumentValidator
+        self._validator = cls(_no_false_fields(schema), format_checker=FORMAT_CHECKER)
+        # a quick yes for valid data (core.services.form_precheck): it never says yes to a blank
+        # required answer, so it serves both kinds
+        self._precheck = compile_precheck(schema)
 
     def _surely_valid(self, data: object) -> bool:
         return self._precheck is not None and self._precheck(data)
@@ -421,9 +440,23 @@ class FormValidator:
             for parts, ue in self._convert(error):
                 key = tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in parts)
                 found.setdefault((ue.path, ue.code, ue.message), (key, ue))
-        # A value of the wrong type fails its format, pattern... too: say only what matters.
-        mistyped = {ue.path for _, ue in found.values() if ue.code == "type"}
-        kept = [kv for kv in found.values() if kv[1].code == "type" or kv[1].path not in mistyped]
+        # A value of the wrong type fails its format, pattern... too: say only what matters. A blank
+        # answer (required, at the field itself) is said once: by its length's 请填写 / 请至少填写一项
+        # where the form gives one, else as not filled in, never as a bad format as well.
+        codes: dict[str | None, set[str]] = {}
+        for _, ue in found.values():
+            codes.setdefault(ue.path, set()).add(ue.code)
+
+        def said(ue: UserError) -> bool:
+            here = codes[ue.path]
+            if ue.code == "type" or (ue.code != "type" and "type" in here):
+                return ue.code == "type"
+            if "required" in here:
+                lengths = here & {"minLength", "minItems"}
+                return ue.code in lengths if lengths else ue.code == "required"
+            return True
+
+        kept = [kv for kv in found.values() if said(kv[1])]
         return [ue for _, ue in sorted(kept, key=lambda kv: (kv[0], kv[1].code, kv[1].message))]
 
     def check(self, data: object) -> None:
@@ -457,7 +490,7 @@ class FormValidator:
         parts: list[Part] = list(e.absolute_path)
         kw, value, inst = e.validator, e.validator_value, e.instance
         if kw == "required":
-            missing = [n for n in value if isinstance(inst, dict) and n not in inst]
+            missing = [n for n in value if isinstance(inst, dict) and (n not in inst or (self._answers and unanswered(inst[n])))]
             return [self._missing(parts, n) for n in missing]
         if kw == "dependentRequired":
             missing = [
@@ -553,7 +586,7 @@ _cache: LRUCache[Hashable, FormValidator] = LRUCache(maxsize=VALIDATOR_CACHE_SIZ
 _cache_lock = threading.Lock()
 
 
-def validator_for(key: Hashable, schema: dict) -> FormValidator:
+def validator_for(key: Hashable, schema: dict, answers: bool = False) -> FormValidator:
     """The FormValidator for ``key`` (an immutable item-version id), built on first use; LRU of 512.
 
     The key must identify the schema's content: a published item version never changes, so its id
@@ -563,7 +596,7 @@ def validator_for(key: Hashable, schema: dict) -> FormValidator:
         found = _cache.get(key)
         if found is not None:
             return found
-    built = FormValidator(schema)  # compile outside the lock
+    built = FormValidator(schema, answers)  # compile outside the lock
     with _cache_lock:
         return _cache.setdefault(key, built)
 

@@ -140,7 +140,7 @@ class Query:
             info.context.actor.require(row.id, *service.CONFIGURATOR_ROLES)
             form = definition.get("form", definition) if isinstance(definition, dict) else definition
             problems = check_form_schema(form)
-            errors = problems or FormValidator(form).errors(data)
+            errors = problems or FormValidator(form, answers=True).errors(data)
         else:
             if not item:
                 raise UserErrorsException.single("required", "请指定事项编码（item），或给出事项定义（definition）", "/item")
@@ -148,7 +148,7 @@ class Query:
             if found is None:
                 raise NotFound(f"事项“{item}”不存在或尚未发布")
             key = ("item", info.context.govhall.instance, found.id)  # the same cache key as submitCase
-            errors = validator_for(key, found.definition["form"]).errors(data)
+            errors = validator_for(key, found.definition["form"], answers=True).errors(data)
         return [UserError(path=e.path, code=e.code, message=e.message) for e in errors]
 
 
