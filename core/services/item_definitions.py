@@ -145,7 +145,7 @@ def _materials(doc: dict) -> list[UserError]:
         return []
     if any(r.get("role") == "main" for r in rows):
         return []
-    return [UserError("no_main_material", "申请材料中至少应有一项主件（role: main）", "/materials")]
+    return [UserError("no_main_material", "申请材料中至少应有一项主件（主件缺失的不予受理）：请把其中一项设为“主件”", "/materials")]
 
 
 def _certificate(doc: dict) -> list[UserError]:
