@@ -263,6 +263,11 @@ def test_cache_returns_the_same_validator_for_a_key() -> None:
     assert validator_for(("item", 1), copy.deepcopy(FORM)) is first
     assert validator_for(("item", 2), FORM) is not first
     assert first.errors(VALID) == []
+    # a case's answers are checked more strictly than a document (a blank required text is no
+    # answer): one key gives the two validators apart
+    answers = validator_for(("item", 1), FORM, answers=True)
+    assert answers is not first and validator_for(("item", 1), FORM, answers=True) is answers
+    assert validator_for(("item", 1), FORM) is first
 
 
 def test_cache_is_bounded_and_least_recently_used(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -591,14 +591,15 @@ def validator_for(key: Hashable, schema: dict, answers: bool = False) -> FormVal
 
     The key must identify the schema's content: a published item version never changes, so its id
     does; a draft that is edited in place must not use this cache (or must use a new key per edit).
+    ``answers`` (see :class:`FormValidator`) is part of the key: one schema checks both ways.
     """
     with _cache_lock:
-        found = _cache.get(key)
+        found = _cache.get((key, answers))
         if found is not None:
             return found
     built = FormValidator(schema, answers)  # compile outside the lock
     with _cache_lock:
-        return _cache.setdefault(key, built)
+        return _cache.setdefault((key, answers), built)
 
 
 def clear_validator_cache() -> None:
