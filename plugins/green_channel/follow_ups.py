@@ -104,7 +104,7 @@ def state_of(row: FollowUp, today: date, outcome: str = "") -> str:
 # --- the window records what arrived ----------------------------------------------------------
 
 
-async def record_receipt(govhall: GovHall, actor: Actor, case_id: Any, received: Any, comment: str = "") -> GreenStep:
+async def record_receipt(govhall: GovHall, actor: Actor, case_id: Any, *, received: Any, comment: str = "") -> GreenStep:
     """The window received (some of) a green-channel case's materials to follow: the counter receipt
     and the follow-ups marked received, in one change with its audit event. Every problem at once."""
     case = await load_visible_case(actor, case_id)
@@ -193,12 +193,12 @@ async def warn_overdue(govhall: GovHall, center: Center, now: datetime) -> int:
         by_step.setdefault(row.step_id, []).append(row)  # type: ignore[attr-defined]
     told = 0
     for step_id, rows in by_step.items():
-        if await _warn_step(govhall, center, step_id, rows, now):
+        if await _warn_step(govhall, center, step_id, rows=rows, now=now):
             told += 1
     return told
 
 
-async def _warn_step(govhall: GovHall, center: Center, step_id: int, rows: list[FollowUp], now: datetime) -> bool:
+async def _warn_step(govhall: GovHall, center: Center, step_id: int, *, rows: list[FollowUp], now: datetime) -> bool:
     ids = [r.id for r in rows]
     step = await GreenStep.get(id=step_id).select_related("project")
     case = await Case.get(id=step.case_id).select_related("item_version")  # type: ignore[attr-defined]

@@ -224,7 +224,7 @@ class Mutation:
         ctx = info.context
 
         async def work() -> CaseView:
-            await follow_ups.record_receipt(ctx.govhall, ctx.actor, case, received, comment or "")
+            await follow_ups.record_receipt(ctx.govhall, ctx.actor, case, received=received, comment=comment or "")
             view = await case_view(ctx.govhall, ctx.actor, case)
             assert view is not None
             return view

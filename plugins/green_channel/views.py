@@ -89,7 +89,7 @@ def _follow_up(row: FollowUp, today: date, users: dict[int, User], outcome: str 
     )
 
 
-def _step(govhall: GovHall, row: GreenStep, end_item: str, follow: Sequence[FollowUp], users: dict[int, User],
+def _step(govhall: GovHall, row: GreenStep, end_item: str, *, follow: Sequence[FollowUp], users: dict[int, User],
           today: date) -> StepView:
     case = row.case
     outcome_label = govhall.processes.get(case.process).state_label(row.outcome) if row.outcome else ""
@@ -136,7 +136,7 @@ async def project_views(govhall: GovHall, projects: Sequence[GreenProject]) -> l
             status=p.status, status_label=STATUSES.get(p.status, p.status),
             registered_by=_name(users.get(p.registered_by_id)), registered_at=p.registered_at,  # type: ignore[attr-defined]
             finished_at=p.finished_at,
-            steps=[_step(govhall, s, p.end_item, by_step.get(s.id, []), users, today) for s in by_project.get(p.id, [])],
+            steps=[_step(govhall, s, p.end_item, follow=by_step.get(s.id, []), users=users, today=today) for s in by_project.get(p.id, [])],
         )
         for p in projects
     ]
