@@ -106,7 +106,8 @@ def expected_strings(kind: str, ctx: dict[str, Any]) -> list[str]:
         out += [case["applicantName"], case["itemName"], cn_date(case["acceptedAt"])]
     if kind in ("acceptance_notice", "promise_notice", "joint_notice"):
         out += [cn_date(case["promisedDue"]), cn_date(case["legalDue"]), case["number"], case["department"],
-                case["window"], "个工作日"]
+                case["window"], "个工作日", "查询方式：凭受理编号及证件号码后六位在本中心网站或大厅自助终端查询",
+                doc["progressUrl"]]
     if kind == "acceptance_notice":
         out += ["申请材料齐全、符合法定形式，决定予以受理", case["agentName"]]
         out += [m["name"] for m in ctx["materials"]]

@@ -222,6 +222,16 @@ def case_action_blocked(center: Center, case: Case, item: ItemVersion, action: s
     so before the clerk tries."""
 
 
+@hookspec(firstresult=True)
+def case_pickup_status(center: Center, case: Case) -> Mapping[str, Any] | None:
+    """Called when someone follows a case of this center without signing in (the public
+    ``caseProgress`` lookup) while its state waits at the pickup window (its process state's
+    ``queue`` is ``pickup``: 已办结，待出件). Return ``{"ready": bool, "at": datetime | None}``:
+    whether the result has physically reached the pickup window yet (``at``: when it was signed
+    for there), or ``None`` to leave it to the state (ready as soon as the case is there). The
+    first plugin that answers decides; what it says is shown to the public, so say nothing else."""
+
+
 @hookspec
 def case_document_context(center: Center, case: Case, kind: str, params: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """Called when a document of ``kind`` is issued for a case, with ``params``: the ``data`` of the

@@ -8,15 +8,16 @@ reservation; reaching the limit locks the key for ``lock_minutes`` × 2^(earlier
 too. A right password gives both reservations back and clears the account's record.
 
 :func:`guarded` applies the same counting to other secrets typed in (a booking code at a hall's
-kiosk): per client address and scope, with :class:`GuessLimits`.
+kiosk): per client address and scope, with :class:`GuessLimits`; and, given a ``subject`` (the case
+number a progress lookup names), per subject too, whichever address the guesses come from.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol, TypeVar
 
@@ -72,10 +73,12 @@ async def audit(kind: str, *, username: str = "", user_id: int | None = None, ad
 
 @dataclass
 class Reservation:
-    """The keys an attempt reserved a failure on, with their limits."""
+    """The keys an attempt reserved a failure on, with their limits (and, for a key whose lock lasts
+    otherwise than the attempt's ``limits`` say, its own :class:`Locking`)."""
 
     keys: list[tuple[str, int]]  # (key, limit)
     counts: dict[str, int]
+    locking: dict[str, Locking] = field(default_factory=dict)
 
 
 def _keys(username: str, address: str | None, limits: LoginLimits) -> list[tuple[str, int]]:
@@ -101,13 +104,17 @@ async def reserve(username: str, address: str | None, limits: LoginLimits) -> Re
     return await reserve_keys(_keys(username, address, limits), limits)
 
 
-async def reserve_keys(keys: list[tuple[str, int]], limits: Locking) -> Reservation | datetime:
+async def reserve_keys(keys: list[tuple[str, int]], limits: Locking, *,
+                       locking: Mapping[str, Locking] | None = None) -> Reservation | datetime:
     """Count an attempt as a failure on each ``(key, limit)``; the time a lock ends when one of the
-    keys is locked (nothing is counted then)."""
+    keys is locked (nothing is counted then). ``locking``: the window and lock times of a key that
+    has its own (the others have ``limits``'s)."""
     now = now_utc()
-    window = timedelta(minutes=limits.window_minutes)
+    own = dict(locking or {})
     counts: dict[str, int] = {}
     for key, limit in keys:
+        key_limits = own.get(key, limits)
+        window = timedelta(minutes=key_limits.window_minutes)
         row = await _row(key, now)
         if row.locked_until is not None and row.locked_until > now:
             await _give_back(list(counts))
@@ -125,10 +132,10 @@ async def reserve_keys(keys: list[tuple[str, int]], limits: Locking) -> Reservat
             await _give_back(list(counts))
             return locked_until
         if counts[key] > limit:  # more attempts in flight than the limit allows: lock now
-            until = await _lock(row.id, now, limits)
+            until = await _lock(row.id, now, key_limits)
             await _give_back(list(counts))
             return until
-    return Reservation(keys=keys, counts=counts)
+    return Reservation(keys=keys, counts=counts, locking=own)
 
 
 async def _give_back(keys: list[str]) -> None:
@@ -154,7 +161,7 @@ async def failed(reservation: Reservation, limits: Locking) -> datetime | None:
     for key, limit in reservation.keys:
         if reservation.counts[key] >= limit:
             row = await LoginThrottle.get(key=key)
-            locked = await _lock(row.id, now, limits)
+            locked = await _lock(row.id, now, reservation.locking.get(key, limits))
             until = max(until, locked) if until else locked
     return until
 
@@ -172,31 +179,45 @@ async def give_back(reservation: Reservation) -> None:
 
 
 async def guarded(scope: str, address: str | None, attempt: Callable[[], Awaitable[T]], *, limits: GuessLimits,
-                  locked_message: str) -> T:
+                  locked_message: str, subject: str | None = None, subject_limits: GuessLimits | None = None) -> T:
     """Run ``attempt`` (the check of a secret someone typed) counted like a login from ``address``
     under ``scope``: a ``UserErrorsException`` from it is a failed guess. While the address is locked
     ``attempt`` is not run; the refusal is ``too_many_attempts`` with ``locked_message`` (its
     ``{minutes}`` filled in); the failure that reaches the limit gets that error after its own. Failures,
-    lockouts and refusals are audited (``guess_failed``, ``guess_locked``, ``guess_refused_locked``)."""
+    lockouts and refusals are audited (``guess_failed``, ``guess_locked``, ``guess_refused_locked``).
+
+    With ``subject`` (what the guesses are about, as typed: a case number) the same attempt is also
+    counted on the subject, under ``subject_limits`` (default ``limits``), from every address: a
+    locked subject refuses every attempt at it alike. The subject is a key of its own, so an unknown
+    one locks exactly as an existing one does."""
     where = address or ""
     key = f"guess:{scope}:{address or 'unknown'}"[:160]
-    reservation = await reserve_keys([(key, limits.failures)], limits)
+    keys = [(key, limits.failures)]
+    locking: dict[str, Locking] = {}
+    detail: dict[str, Any] = {"scope": scope}
+    if subject is not None:
+        own = subject_limits or limits
+        subject_key = f"guess:{scope}:subject:{subject}"[:160]
+        keys.append((subject_key, own.failures))
+        locking[subject_key] = own
+        detail["subject"] = subject[:64]
+    reservation = await reserve_keys(keys, limits, locking=locking)
 
     def locked(until: datetime) -> UserError:
         minutes = max(1, math.ceil((until - now_utc()).total_seconds() / 60))
         return UserError(code="too_many_attempts", message=locked_message.format(minutes=minutes), path=None)
 
     if not isinstance(reservation, Reservation):
-        await audit("guess_refused_locked", address=where, scope=scope)
+        await audit("guess_refused_locked", address=where, **detail)
         raise UserErrorsException([locked(reservation)])
     try:
         result = await attempt()
     except UserErrorsException as refused:
-        await audit("guess_failed", address=where, scope=scope, codes=[e.code for e in refused.errors])
+        await audit("guess_failed", address=where, codes=[e.code for e in refused.errors], **detail)
         until = await failed(reservation, limits)
         if until is None:
             raise
-        await audit("guess_locked", address=where, scope=scope, until=until.isoformat())
+        await audit("guess_locked", address=where, until=until.isoformat(), **detail)
         raise UserErrorsException([*refused.errors, locked(until)]) from None
     except BaseException:
         await give_back(reservation)

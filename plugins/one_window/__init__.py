@@ -64,6 +64,12 @@ async def case_action_blocked(center: Center, case: Case, item: ItemVersion, act
 
 
 @hookimpl
+async def case_pickup_status(center: Center, case: Case) -> dict[str, Any]:
+    """办件进度查询: a result waits at the pickup window only once the window signed for it."""
+    return await rules.pickup_status(case.id)
+
+
+@hookimpl
 async def transition_effects(ctx: TransitionContext) -> None:
     """Record the checklist ticks, 首问负责 and the pickup (出件登记)."""
     await rules.effects(ctx)

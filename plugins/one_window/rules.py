@@ -94,6 +94,13 @@ async def pickup_received(case_id: int) -> list[UserError]:
     return [UserError("handover_pending", message, None)]
 
 
+async def pickup_status(case_id: int) -> dict[str, Any]:
+    """Whether the result has reached the unified pickup window (signed for there), and when."""
+    received = await HandOver.filter(case_id=case_id, stage=DEPARTMENT_TO_PICKUP, received_at__not_isnull=True) \
+        .order_by("received_at").first()
+    return {"ready": received is not None, "at": received.received_at if received else None}
+
+
 async def guard(ctx: TransitionContext) -> list[UserError]:
     action = ctx.transition.action
     if action in CHECKLIST_ACTIONS:

@@ -124,6 +124,11 @@ def verify_url(govhall: GovHall, code: str) -> str:
     return f"{govhall.settings.public_url.rstrip('/')}/verify/{code}"
 
 
+def progress_url(govhall: GovHall, center: Center) -> str:
+    """The center's page of 办件进度查询 (``web/views/progress.js``), printed on the acceptance notices."""
+    return f"{govhall.settings.public_url.rstrip('/')}/web/#/progress/{center.code}"
+
+
 ISSUED_COLUMNS = ("id", "public_id", "center_id", "kind", "title", "number", "issued_on", "sha256", "verify_code", "state",
                   "progress", "last_error")
 """The columns a document's GraphQL view reads (its PDF content is never loaded for it)."""
@@ -275,6 +280,7 @@ async def _record(
         **(given_doc if isinstance(given_doc, Mapping) else {}),
         "kind": kind, "number": number, "issuedOn": issued_on,
         "verifyCode": display_code(code), "verifyUrl": verify_url(govhall, code),
+        "progressUrl": progress_url(govhall, center),
     }
     if title:  # a kind without one (undeclared) must name its own title block (or fails clearly)
         values["document"]["title"] = title

@@ -10,7 +10,9 @@ Context contract (keys are camelCase, as in the GraphQL API; dates may be ``date
 or ISO strings; an aware ``datetime`` is shown in China time; ``?`` marks an optional key)::
 
     center    {name, code, docPrefix, phone?, address?, sealLabel?}
-    document  {kind, number, issuedOn, verifyCode, verifyUrl, title?, issuer?}
+    document  {kind, number, issuedOn, verifyCode, verifyUrl, progressUrl?, title?, issuer?}
+              (progressUrl: the center's 办件进度查询 page, printed on the acceptance, promise
+              and joint notices beside 查询方式)
               (kind is informational: the kind rendered is the one passed to render_*)
               title defaults to DOCUMENT_KINDS[kind] (a certificate takes certificate.title);
               issuer (who signs and seals) defaults to center.name
@@ -526,6 +528,7 @@ def example_context(kind: str = "acceptance_notice") -> dict[str, Any]:
             "issuedOn": date(2026, 11, 26),
             "verifyCode": "K7Q2-9XDM-4TPA",
             "verifyUrl": "https://zwfw.lianzhou.gov.cn/v/K7Q29XDM4TPA",
+            "progressUrl": "https://zwfw.lianzhou.gov.cn/web/#/progress/lianzhou",
         },
         "case": {
             "number": "LZ0002026112600017",
