@@ -22,6 +22,7 @@
 //   #/floor/window[/:center]?window= 窗口叫号, #/floor/tablet[/:center]?window= 评价器 (hall_floor)
 //   #/floor/supervisor[/:center]    整改、回访、等候统计; #/floor/mine[/:center] 预约与认领 (hall_floor)
 //   #/exchange[/:center]?tab=       数据交换: 事件发件箱 (死信、重新投递), 事项目录导入
+//   #/progress[/:center]?number=    办件进度查询 (no login: case number + ID tail; ?kiosk=1 from the hall kiosk)
 
 import { gql, session, clearBanner, reportError, RequestError } from "./graphql.js";
 import { h, note, hasRole, WORK_ROLES, SUPERVISION_ROLES, CONFIG_ROLES } from "./ui.js";
@@ -44,6 +45,7 @@ import { adminView } from "./views/admin.js";
 import { staffView, STAFF_VIEW_ROLES } from "./views/staff.js";
 import { kioskView, displayView, windowView, tabletView, supervisorView, floorMineView } from "./views/floor.js";
 import { exchangeView } from "./views/exchange.js";
+import { progressView } from "./views/progress.js";
 
 const ROUTES = [
   { pattern: /^\/login$/, view: loginView, title: "登录" },
@@ -71,6 +73,7 @@ const ROUTES = [
   { pattern: /^\/floor\/supervisor(?:\/([^/]+))?$/, view: supervisorView, title: "大厅现场管理", nav: "floor-super", login: true },
   { pattern: /^\/floor\/mine(?:\/([^/]+))?$/, view: floorMineView, title: "预约取号与办件认领", nav: "floor-mine", login: true },
   { pattern: /^\/exchange(?:\/([^/]+))?$/, view: exchangeView, title: "数据交换", nav: "exchange", login: true },
+  { pattern: /^\/progress(?:\/([^/]+))?$/, view: progressView, title: "办件进度查询", nav: "progress" },
 ];
 
 /** Whether the user holds one of `roles` in a center that enabled `plugin` (centers known at start). */
@@ -82,6 +85,7 @@ function inPluginCenter(u, roles, plugin) {
 const NAV = [
   { key: "hall", href: "#/hall", label: "办事大厅", show: () => true },
   { key: "mine", href: "#/mine", label: "我的办件", show: (u) => Boolean(u) },
+  { key: "progress", href: "#/progress", label: "办件查询", show: (u) => !u }, // visitors: follow a case without an account
   { key: "work", href: "#/work", label: "工作台", show: (u) => hasRole(u, WORK_ROLES) },
   { key: "supervision", href: "#/supervision", label: "电子监察", show: (u) => hasRole(u, SUPERVISION_ROLES) },
   { key: "config", href: "#/config", label: "配置", show: (u) => hasRole(u, CONFIG_ROLES) },

@@ -29,6 +29,11 @@ export async function hallView({ page }) {
   page.append(h("h1", null, "办事大厅"), h("p", { class: "lead" }, "请选择办事的政务服务中心。"));
   const list = h("div", { class: "tiles" }, loading());
   page.append(list);
+  // 办件进度查询 for visitors (signed in, 我的办件 lists one's cases): the receipt's number is enough
+  if (!session.user) {
+    page.append(h("a", { class: "card progress-entry", id: "progress-entry", href: "#/progress" },
+      h("strong", null, "办件进度查询"), h("span", { class: "muted" }, "已在窗口或网上申请？凭受理编号和证件号码后六位查询办理进度，无需登录。")));
+  }
   const all = await centers();
   list.replaceChildren(
     ...all.map((c) =>

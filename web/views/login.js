@@ -66,6 +66,9 @@ export async function loginView({ page, query }) {
         : null,
       session.user ? h("p", { class: "note note-info" }, `当前已登录：${session.user.displayName || session.user.username}。重新登录将切换账号。`) : null,
       form,
+      // visitors who filed at the window, or hold someone's receipt: no account needed to follow a case
+      session.user ? null : h("p", { class: "login-progress", id: "login-progress" }, "在窗口办理、没有账号？",
+        h("a", { href: "#/progress" }, "凭受理编号查询办件进度")),
     ),
   );
   username.focus();
