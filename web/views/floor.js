@@ -91,7 +91,11 @@ export async function kioskView({ page, params, user, isCurrent }) {
   const hoursLine = h("p", { class: "kiosk-hours" });
   const state = h("div", { class: "kiosk-state", "aria-live": "polite" });
   const queuesField = h("div", { class: "field kiosk-queue-field", dataset: { path: "/queue" } }, buttons);
-  const kiosk = h("div", { class: "kiosk" }, h("h1", null, `${c.name} · 取号`), hoursLine, state, phone, queuesField, byCode, mine, result);
+  // 办件查询: the core's public progress lookup, in the kiosk's large type (web/views/progress.js)
+  const progress = h("div", { class: "kiosk-progress card", id: "kiosk-progress" },
+    h("div", null, h("h2", null, "办件进度查询"), h("p", { class: "muted" }, "凭受理编号和证件号码后六位查询办理进度")),
+    h("a", { class: "btn btn-secondary btn-large", href: `#/progress/${seg(c.code)}?kiosk=1` }, "办件查询"));
+  const kiosk = h("div", { class: "kiosk" }, h("h1", null, `${c.name} · 取号`), hoursLine, state, phone, queuesField, byCode, progress, mine, result);
   page.append(kiosk);
   let openQueues = null; // null: not known (an older server): every button stays on
 
