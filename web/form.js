@@ -770,7 +770,21 @@ export function mergePatch(before, after) {
 
 // --------------------------------------------------------------------------- read-only view
 
+/** The designer's 日期区间 (`"x-kind": "dateRange"`): an object of `start` and `end` dates. */
+function isDateRange(schema, value) {
+  return schema["x-kind"] === "dateRange" && value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** A 日期区间 as the documents write it: 2026年10月10日至2031年10月9日 (one end missing: …起, 至…). */
+function dateRangeText(value) {
+  const [start, end] = [value.start, value.end].map((d) => (d ? fmt.date(d) : ""));
+  if (start && end) return `${start}至${end}`;
+  return start ? `${start}起` : end ? `至${end}` : "—";
+}
+
 function valueText(schema, value) {
+  if (typeof value === "string" && schema.format === "date") return fmt.date(value); // 2026年10月10日, as the documents
+  if (isDateRange(schema, value)) return dateRangeText(value);
   const options = enumOptions(schema);
   if (options) {
     const hit = options.find((o) => o.value === value);
@@ -783,17 +797,26 @@ function valueText(schema, value) {
   return String(value);
 }
 
-/** Case data shown with the form's labels: a definition list; arrays of objects as tables. */
+/**
+ * Case data shown with the form's labels: a definition list; arrays of objects as tables. Dates read
+ * as in the documents (2026年10月10日, a 日期区间 2026年10月10日至2031年10月9日), never as ISO.
+ */
 export function renderValue(schema, data, root = null) {
   root = root || schema || {};
   schema = resolve(root, schema || {});
   if (data === null || data === undefined) return h("span", { class: "muted" }, "—");
+  if (isDateRange(schema, data)) return h("span", { class: "date-range" }, dateRangeText(data));
   const type = Array.isArray(data) ? "array" : typeof data === "object" ? "object" : "scalar";
   if (type === "object") {
     const props = schema.properties || {};
+    const formats = activeFormats(schema, data); // a `then` branch may make a field a date
+    const propOf = (k) => {
+      const sub = resolve(root, props[k] || {});
+      return formats.has(k) && sub.format !== formats.get(k) ? { ...sub, format: formats.get(k) } : sub;
+    };
     const keys = [...orderedKeys(schema), ...Object.keys(data).filter((k) => !(k in props))].filter((k) => data[k] !== undefined);
     return h("dl", { class: "data-view" },
-      keys.map((k) => [h("dt", null, (props[k] && resolve(root, props[k]).title) || k), h("dd", null, renderValue(props[k] || {}, data[k], root))]),
+      keys.map((k) => [h("dt", null, propOf(k).title || k), h("dd", null, renderValue(propOf(k), data[k], root))]),
     );
   }
   if (type === "array") {
