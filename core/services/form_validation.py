@@ -406,6 +406,31 @@ _DocumentValidator = validators.extend(Draft202012Validator, {"x-kind": _x_kind}
 _CaseDataValidator = validators.extend(Draft202012Validator, {"x-kind": _x_kind, "required": _required})
 
 
+def _one_lower_bound(errors: list[ValidationError]) -> list[ValidationError]:
+    """A negative amount said once: a ``money`` field (never below 0) with ``minimum: 0`` failed both,
+    as “注册资本”不能为负数 and “注册资本”不能小于0. Where a field fails its money format for being
+    negative and its ``minimum`` / ``exclusiveMinimum`` too, the stricter bound speaks: the form's own
+    when it asks for more (不能小于10, 应大于0), else the format's 不能为负数."""
+    negative = {
+        tuple(e.absolute_path) for e in errors
+        if e.validator == "format" and isinstance(e.cause, FormatProblem) and e.cause.kind == "negative"
+    }
+    if not negative:
+        return errors
+
+    def says_more(e: ValidationError) -> bool:  # than 不能为负数
+        v = e.validator_value
+        return _is_number(v) and (v > 0 if e.validator == "minimum" else v >= 0)
+
+    lows = [e for e in errors if e.validator in ("minimum", "exclusiveMinimum") and tuple(e.absolute_path) in negative]
+    stricter = {tuple(e.absolute_path) for e in lows if says_more(e)}
+    dropped = {id(e) for e in lows if not says_more(e)} | {
+        id(e) for e in errors if e.validator == "format" and tuple(e.absolute_path) in stricter
+        and isinstance(e.cause, FormatProblem) and e.cause.kind == "negative"
+    }
+    return [e for e in errors if id(e) not in dropped]
+
+
 class FormValidator:
     """A compiled form: ``errors(data)`` lists every problem with pointer, code and Chinese message.
 
@@ -436,7 +461,7 @@ class FormValidator:
         if self._surely_valid(data):
             return []
         found: dict[tuple[str | None, str, str], tuple[tuple, UserError]] = {}
-        for error in self._validator.iter_errors(data):
+        for error in _one_lower_bound(list(self._validator.iter_errors(data))):
             for parts, ue in self._convert(error):
                 key = tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in parts)
                 found.setdefault((ue.path, ue.code, ue.message), (key, ue))
