@@ -105,6 +105,15 @@ async def test_accept_with_a_main_material_missing_is_refused(drive):
         ("/received/3", "duplicate")]
 
 
+async def test_a_receipt_naming_a_material_or_form_by_no_text_is_refused_in_chinese(drive):
+    """{material: ["m1"]} made the server fail (a list cannot be looked up in the item's list): it is
+    an unknown material, refused at its place as any other."""
+    case = await submit(drive, "app1")
+    bad = await drive.act("clerk1", case, "accept", data={"received": [
+        {"material": ["m1"], "form": "original", "count": 1}, {"material": "m1", "form": {"copy": 1}, "count": 1}]})
+    assert sorted((e["path"], e["code"]) for e in bad["errors"]) == [("/received/0/material", "enum"), ("/received/1/form", "enum")]
+
+
 async def test_counter_receipt_is_what_the_notice_and_the_material_list_show(drive):
     licence = await upload(drive, "app1", PNG, "营业执照.png", code="m2")
     case = await submit(drive, "app1", [licence["id"]])

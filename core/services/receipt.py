@@ -48,9 +48,9 @@ def parse_received(definition: Mapping[str, Any], raw: Any) -> tuple[list[Receiv
             continue
         code, form, count = entry.get("material"), entry.get("form", "original"), entry.get("count", 1)
         problems = []
-        if code not in listed:
+        if not isinstance(code, str) or code not in listed:  # a list or an object is no code either
             problems.append(UserError("enum", f"本事项材料清单中没有编码为“{code}”的材料", pointer("received", i, "material")))
-        if form not in FORMS:
+        if not isinstance(form, str) or form not in FORMS:
             problems.append(UserError("enum", f"材料形式应为{one_of(FORMS)}", pointer("received", i, "form")))
         if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_COUNT:
             problems.append(UserError("range", f"份数应为1至{MAX_COUNT}的整数", pointer("received", i, "count")))
