@@ -239,7 +239,8 @@ export async function caseMaterialsSection(c, { canAttach = false } = {}) {
 
 /**
  * 柜台收件 at acceptance: the item's material list with what was uploaded marked; the clerk ticks,
- * per material, the original and/or copy received at the counter and how many.
+ * per material, the original and/or copy received at the counter and how many (each count starts at
+ * what the item asks: 原件1份, 复印件0份).
  * Returns {element, value()} where value() is the `received` list of the accept action's data.
  */
 export async function counterReceipt(c) {
@@ -258,9 +259,16 @@ export async function counterReceipt(c) {
     const inputs = {};
     const forms = [["original", "原件", s.originals], ["copy", "复印件", s.copies]].map(([form, label, wanted]) => {
       const id = uid("rcv");
+      // what the item asks of this form (复印件0份 for an application asked as an original); ticked,
+      // a form it does not ask for was received once at least (the server takes 1–99)
+      const asked = Math.max(0, Number(wanted) || 0);
       const tick = h("input", { type: "checkbox", id, dataset: { form } });
-      const count = h("input", { type: "number", min: "1", max: "99", value: String(wanted || 1), class: "count", "aria-label": `${s.name}${label}份数`, disabled: true });
-      tick.addEventListener("change", () => (count.disabled = !tick.checked));
+      const count = h("input", { type: "number", min: "1", max: "99", value: String(asked), class: "count", "aria-label": `${s.name}${label}份数`, disabled: true });
+      tick.addEventListener("change", () => {
+        count.disabled = !tick.checked;
+        if (!tick.checked) count.value = String(asked);
+        else if (!(Number(count.value) >= 1)) count.value = "1";
+      });
       inputs[form] = { tick, count };
       return h("span", { class: "receipt-form" }, tick, h("label", { for: id }, `${label}`), " ", count, " 份");
     });
