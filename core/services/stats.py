@@ -214,8 +214,8 @@ SELECT t.code AS code, t.name AS name,
 FROM gh_case c
 LEFT JOIN {table} t ON t.id = c.{column}
 WHERE {where}
-GROUP BY t.code, t.name
-ORDER BY t.code
+GROUP BY t.id, t.code, t.name
+ORDER BY CASE WHEN t.id IS NULL THEN 1 ELSE 0 END, t.id
 """
 
 
@@ -227,7 +227,8 @@ def _date(value: Any) -> date | None:
 
 async def supervision(center: Center, *, limit: int = 500) -> dict[str, Any]:
     """The supervision board: cases with a yellow or red card (red first, then by promised due
-    date; at most ``limit``), and yellow/red counts per department and per window (GROUP BY)."""
+    date; at most ``limit``), and yellow/red counts per department and per window (GROUP BY), in
+    the center's order (as its file lists them and 中心管理 shows them), cases of none last."""
     postgres = _is_postgres()
     conn = get_connection("default")
     rows = await conn.execute_query_dict(for_dialect(_CASES_SQL, postgres), [center.id, limit])

@@ -134,8 +134,8 @@ class Supervision:
     yellow: int
     red: int
     cases: list[SupervisedCase]
-    by_department: list[AlertCount]
-    by_window: list[AlertCount]
+    by_department: list[AlertCount] = strawberry.field(description="各部门的黄牌、红牌件数，按本中心部门的顺序（中心文件、中心管理所列），未分配部门的在最后")
+    by_window: list[AlertCount] = strawberry.field(description="各窗口的黄牌、红牌件数，按本中心窗口的顺序（中心文件、中心管理所列），未分配窗口的在最后")
 
 
 @strawberry.type(description="日历导入结果")

@@ -49,11 +49,12 @@ def _error(code: str, message: str, status: int, path: str | None = None) -> JSO
 
 
 async def statistics_rows(center: Center, start: date, end: date) -> list[dict[str, Any]]:
-    """The center's figures, then each department's (in code order)."""
+    """The center's figures, then each department's, in the center's order (as the center file lists
+    them and 中心管理 shows them: the order they were added in)."""
     rows = [{"department": "全中心", **await stats.statistics(center, start=start, end=end)}]
     by_department = await stats.statistics_by_department(center, start=start, end=end)
     empty = stats.empty_figures()
-    for d in await Department.filter(center_id=center.id).order_by("code"):
+    for d in await Department.filter(center_id=center.id).order_by("id"):
         rows.append({"department": d.name, **by_department.get(d.id, empty)})
     return rows
 
