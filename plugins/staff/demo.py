@@ -30,10 +30,14 @@ DEMO_REGISTER: dict[str, Sequence[RecordInput]] = {
                     card="LZ0008"),
         RecordInput("lz-hbj", "window_staff", date(2026, 1, 5), department="hbj", window="W03", partner="lz-fgj",
                     card="LZ0009"),
-        RecordInput("lz-head", "window_leader", date(2024, 9, 1), department="zwb", min_term_months=0,
+        # the leader of the comprehensive window signs its staff's leave, the office reviews it (请假单 of up
+        # to one day go through to the supervision office; the demo has no center leadership for longer ones)
+        RecordInput("lz-head", "window_leader", date(2024, 9, 1), department="zwb", window="ZH01", min_term_months=0,
                     partner="lz-super", card="LZ0010"),
         RecordInput("lz-super", "supervision", date(2024, 9, 1), department="zwb", min_term_months=0,
                     partner="lz-head", card="LZ0011"),
+        RecordInput("lz-config", "office", date(2024, 9, 1), department="zwb", min_term_months=0,
+                    partner="lz-super", card="LZ0012"),
     ),
     "kunshan": (
         RecordInput("ks-clerk", "window_staff", date(2025, 4, 1), department="zwb", window="ZH01", partner="ks-fgj",

@@ -14,12 +14,12 @@ from datetime import date, timedelta
 from tortoise.transactions import in_transaction
 
 from core.api import (
-    Actor, Center, Forbidden, GovHall, NotFound, User, UserError, UserErrorsException, acall, calendar_for,
-    hand_over_open_cases, WorkCalendar,
+    Actor, Center, Forbidden, GovHall, NotFound, RoleAssignment, User, UserError, UserErrorsException, Window, acall,
+    calendar_for, hand_over_open_cases, WorkCalendar,
 )
 from core.api import now as clock_now
 
-from .models import HALVES, LEAVE_KINDS, StaffRecord, LeaveRequest
+from .models import HALVES, LEAVE_KINDS, POSITIONS, StaffRecord, LeaveRequest
 from .register import is_overseer, record_of, staff_center
 
 STEPS = {"window": "窗口负责人签字", "office": "中心办公室审核", "supervision": "督查科核准", "leadership": "中心领导核准"}
@@ -94,11 +94,36 @@ async def request_leave(actor: Actor, center_code: str, data: LeaveInput) -> Lea
     if errors:
         raise UserErrorsException(errors)
     days = len(units) / 2
+    route = route_for(record, days)
+    vacant = await _vacant_steps(center, record, route)
+    if vacant:
+        raise UserErrorsException(vacant)
     return await LeaveRequest.create(
         center=center, user=user, kind=data.kind, start=data.start, start_half=data.start_half, end=data.end,
-        end_half=data.end_half, days=days, reason=data.reason.strip()[:500], route=route_for(record, days),
+        end_half=data.end_half, days=days, reason=data.reason.strip()[:500], route=route,
         created_at=clock_now(),
     )
+
+
+async def _vacant_steps(center: Center, record: StaffRecord, route: list[str]) -> list[UserError]:
+    """The steps of ``route`` nobody but the person asking could decide (``no_approver``): a request
+    made then would wait at that step for good, so it is refused with the post to fill instead."""
+    errors: list[UserError] = []
+    for step in route:
+        holders = StaffRecord.filter(center_id=center.id, position=STEP_POSITIONS[step], user__active=True).exclude(
+            user_id=record.user_id)  # type: ignore[attr-defined]
+        if step == "window":
+            holders = holders.filter(window_id=record.window_id)  # type: ignore[attr-defined]
+        if await holders.exists():
+            continue
+        if step == "supervision" and await RoleAssignment.filter(
+                center_id=center.id, role="supervisor", user__active=True).exclude(user_id=record.user_id).exists():  # type: ignore[attr-defined]
+            continue
+        whom = (f"本人所在窗口（{(await Window.get(id=record.window_id)).name}）的窗口负责人"  # type: ignore[attr-defined]
+                if step == "window" else POSITIONS[STEP_POSITIONS[step]] + "人员")
+        errors.append(UserError("no_approver", f"人员名册中没有{whom}，请假单的“{STEPS[step]}”环节无人审批："
+                                               "请先请管理员在人员名册中登记后再请假", None))
+    return errors
 
 
 async def _overlaps(center: Center, user: User, units: list[tuple[date, str]]) -> bool:

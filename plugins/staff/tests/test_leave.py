@@ -41,6 +41,7 @@ async def test_nobody_approves_their_own_leave(drive):
     assert leader["route"] == ["office", "supervision"]  # a window leader starts at the office
     assert codes(await drive.decide("lead1", leader)) == ["own_leave"]
     leader = await drive.decide("office2", leader)
+    await drive.add_person("sup2", "supervision")  # someone besides sup1 holds the step sup1's leave reaches
     sup = await drive.leave("sup1", "personal", "2026-03-11", "2026-03-11", start_half="pm")
     sup = await drive.decide("office2", sup)
     assert sup["currentStep"] == "supervision"
@@ -97,3 +98,20 @@ async def test_other_plugins_move_their_own_work_through_the_hook(drive, govhall
         assert calls == [("hall", "clerk1", "win2", "2026-03-09", "2026-03-10")]
     finally:
         govhall.pm.unregister(name="staff-hand-over-recorder")
+
+
+async def test_a_post_nobody_holds_refuses_the_request_instead_of_leaving_it_waiting(drive):
+    """A window without a leader on the register, or a center without its leadership: the request
+    would wait at that step for good (nobody sees it to decide), so it is refused, naming the post."""
+    await drive.add_person("lead1", "window_staff", window="A01", partner="win2")  # A01 loses its leader
+    refused = await drive.leave("clerk1", "personal", "2026-03-09", "2026-03-09")
+    assert codes(refused) == ["no_approver"]
+    assert "窗口负责人" in refused["errors"][0]["message"] and "窗口负责人签字" in refused["errors"][0]["message"]
+    assert await drive.run("admin1", LEAVE_REQUESTS, c="hall", s="pending") == []
+    await drive.add_person("lead1", "window_leader", window="A01", partner="win2")
+    assert (await drive.leave("clerk1", "personal", "2026-03-09", "2026-03-09"))["status"] == "pending"
+    # the one holding the post cannot decide their own leave: for them the post is vacant too
+    await drive.add_person("boss1", "office", partner="office1")
+    more = await drive.leave("office1", "sick", "2026-03-10", "2026-03-11")
+    assert codes(more) == ["no_approver"] and "中心领导" in more["errors"][0]["message"]
+    assert (await drive.leave("office1", "sick", "2026-03-10", "2026-03-10"))["route"] == ["office", "supervision"]
