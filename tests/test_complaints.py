@@ -210,6 +210,20 @@ async def test_an_applicant_files_online_about_their_own_case_only(drive):
     assert codes((await drive.query("clerk1", FILE, c=other.code, text="别的中心"))["fileComplaint"]) == ["forbidden"]
 
 
+async def test_the_hall_names_the_case_by_the_number_the_complainant_gives(drive):
+    """A caller on the phone knows their case by its number, not by its database ID: the intake takes
+    the number (any letter case, spaces around it), and an unknown number is said at the case field."""
+    case = await drive.submit("app1")
+    filed = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", case=f" {case['number'].lower()} ", channel="phone",
+                     text="办件受理后一直没有进展")
+    assert (filed["caseNumber"], filed["department"], filed["channel"]) == (case["number"], "scjg", "phone")
+    unknown = (await drive.query("clerk1", FILE, c="hall", case="HALL-20250303-999999", text="x"))["fileComplaint"]
+    assert [(e["code"], e["path"]) for e in unknown["errors"]] == [("unknown_case", "/case")]
+    assert "HALL-20250303-999999" in unknown["errors"][0]["message"]
+    # an applicant still files only about their own case, whichever way it is named
+    assert codes((await drive.query("app2", FILE, c="hall", case=case["number"], text="x"))["fileComplaint"]) == ["forbidden"]
+
+
 MINE = "{ myComplaints { id centerName caseNumber text dueOn status statusLabel reply repliedAt } }"
 
 

@@ -98,3 +98,26 @@ def test_a_complaint_in_a_center_without_the_assessment_plugin(web_server: str, 
     consequence = page.locator("#consequences-table tbody tr", has_text="wy-scjg")
     expect(consequence).to_contain_text("下岗")
     expect(consequence).to_contain_text("2")
+
+
+def test_the_front_desk_names_the_case_a_caller_complains_about(web_server: str, browser_page: Any, api: Api) -> None:
+    """A caller knows their case by its number: the intake takes it, the register shows the case and its
+    department; a number the center does not have is said at the case field."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.submit()
+    login(page, base, "lz-clerk")
+    page.goto(f"{base}/web/#/complaints/lianzhou")
+    page.select_option("#f-channel", "phone")
+    page.fill("#f-case", "LZ-20200101-999999")
+    page.fill("#f-text", "电话投诉：网上申报后三天无人联系")
+    page.click("#complaint-form button[type=submit]")
+    expect(page.locator("#complaint-form [data-path='/case'] .field-error")).to_contain_text("本中心没有办件“LZ-20200101-999999”")
+    page.fill("#f-case", case["number"])
+    page.click("#complaint-form button[type=submit]")
+    expect(page.locator(".banner-success")).to_contain_text("答复期限")
+    row = page.locator("#complaints-table tbody tr", has_text="网上申报后三天无人联系")
+    expect(row).to_contain_text(case["number"])
+    expect(row).to_contain_text("连州市市场监督管理局")
+    logout(page)

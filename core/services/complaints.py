@@ -114,8 +114,16 @@ async def _step(row: Complaint, actor: Actor | None, action: str, text: str = ""
 
 
 async def _case_of(actor: Actor, center: Center, key: str | None) -> Case | None:
+    """The case a complaint names: by its ID (a client, the case's page) or, as the complainant and
+    the hall's staff know it, by its number (LZ-20261129-000003) in this center."""
+    key = (key or "").strip()
     if not key:
         return None
+    if not key.isdigit():
+        found = await Case.get_or_none(number=key.upper(), center_id=center.id)
+        if found is None:
+            raise UserErrorsException.single("unknown_case", f"本中心没有办件“{key}”，请核对办件编号", "/case")
+        key = str(found.id)
     case = await load_visible_case(actor, key)
     if case.center_id != center.id:  # type: ignore[attr-defined]
         raise UserErrorsException.single("wrong_center", "该办件不属于本中心", "/case")

@@ -91,6 +91,7 @@ function intakeForm(c) {
     h("div", { class: "group-fields" },
       input("渠道", "channel", { options: CHANNELS, value: "oral" }),
       input("投诉人及联系方式", "complainant"),
+      input("涉及办件（办件编号）", "case", { placeholder: "如 LZ-20261129-000003，可不填" }),
       input("涉及部门", "department", { options: [["", "—"], ...c.departments.map((d) => [d.code, d.name])] }),
       input("涉及窗口", "window", { options: [["", "—"], ...c.windows.map((w) => [w.code, w.name])] }),
       input("被投诉人（姓名或账号）", "staff"),
@@ -100,9 +101,10 @@ function intakeForm(c) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const v = values(form);
-    const done = await mutate(`mutation($c: String!, $t: String!, $ch: String, $d: String, $w: String, $s: String, $who: String) {
-        fileComplaint(center: $c, text: $t, channel: $ch, department: $d, window: $w, staff: $s, complainant: $who) { ${ERRORS} ... on Complaint { id dueOn } } }`,
-    { c: c.code, t: v.text || "", ch: v.channel, d: v.department, w: v.window, s: v.staff, who: v.complainant }, "fileComplaint", form);
+    const done = await mutate(`mutation($c: String!, $t: String!, $ch: String, $k: ID, $d: String, $w: String, $s: String, $who: String) {
+        fileComplaint(center: $c, text: $t, channel: $ch, case: $k, department: $d, window: $w, staff: $s, complainant: $who) { ${ERRORS} ... on Complaint { id dueOn } } }`,
+    { c: c.code, t: v.text || "", ch: v.channel, k: (v.case || "").trim() || null, d: v.department, w: v.window, s: v.staff, who: v.complainant },
+    "fileComplaint", form);
     if (done) reload(`投诉已登记（第${done.id}号），答复期限 ${fmt.date(done.dueOn)}`);
   });
   return form;

@@ -199,7 +199,9 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="登记投诉：综合窗口、督查科登记当面、电话、书面、12345等投诉；申请人可就本人办件网上投诉")
     async def file_complaint(
-        self, info: Info, center: str, text: str, channel: str | None = None, case: strawberry.ID | None = None,
+        self, info: Info, center: str, text: str, channel: str | None = None,
+        case: Annotated[strawberry.ID | None, strawberry.argument(
+            description="涉及的办件：办件ID或办件编号（如 LZ-20261129-000003）")] = None,
         department: str | None = None, window: str | None = None, staff: str | None = None,
         complainant: str | None = None,
     ) -> ComplaintResult:
