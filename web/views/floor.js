@@ -537,10 +537,19 @@ export async function supervisorView({ page, params, query, user }) {
     ], rectifications, { empty: "没有差评整改任务。", rowAttrs: (r) => ({ dataset: { rectification: r.id } }) }));
   }
   function action(r) {
-    if (r.status === "closed") return `回访：${r.followUp}（${r.followUpSatisfied ? "满意" : "不满意"}）`;
-    const text = h("textarea", { rows: 2, "aria-label": r.status === "open" ? "整改措施" : "回访记录" });
+    // what was recorded stays on the row: the measures once taken, then the follow-up beside them
+    const measures = r.measures ? h("p", { class: "rectify-measures" }, `整改措施：${r.measures}`) : null;
+    if (r.status === "closed") {
+      return h("div", null, measures, h("p", null, `回访：${r.followUp}（${r.followUpSatisfied ? "满意" : "不满意"}）`));
+    }
+    const open = r.status === "open";
+    const id = `rectify-${r.id}`;
+    const text = h("textarea", { id, rows: 2, placeholder: open ? "已采取的整改措施（4至2000字）" : "回访情况（4至2000字）" });
     const satisfied = h("input", { type: "checkbox", checked: true });
-    const box = h("div", null, text, r.status === "rectified" ? h("label", null, satisfied, " 申请人满意") : null);
+    // the server names the box by its field (/measures, /note): its problem shows under it, not as a raw path
+    const field = h("div", { class: "field", dataset: { path: open ? "/measures" : "/note" } },
+      h("label", { for: id }, open ? "整改措施" : "回访记录"), text, h("div", { class: "field-error", role: "alert", hidden: true }));
+    const box = h("div", null, measures, field, r.status === "rectified" ? h("label", null, satisfied, " 申请人满意") : null);
     box.append(h("button", { type: "button", class: "btn btn-primary", onclick: async () => {
       const ok = r.status === "open"
         ? await mutate(`mutation($r: ID!, $m: String!) { rectify(rectification: $r, measures: $m) { ${ERRORS} ... on Rectification { id } } }`,

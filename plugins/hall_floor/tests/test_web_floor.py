@@ -147,6 +147,37 @@ def test_supervisor_rectifies_a_bad_rating_and_reads_the_figures(web_server: str
     expect(page).to_have_url(re.compile(f"from={today}&to={today}"))
 
 
+def test_the_rectification_row_keeps_what_was_recorded(web_server: str, browser_page: Any, api: Api, hall_clock: HallClock) -> None:
+    """整改 then 回访: the measures stay on the row once recorded (they vanished at 已整改 and 已回访办结),
+    and an empty box is said under it in words (it showed the raw path /measures)."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    api("lz-clerk", 'mutation { takeTicket(center: "lianzhou", queue: "C") { ... on HallTicket { id } } }')
+    called = api("lz-clerk", 'mutation { callNextTicket(center: "lianzhou", window: "W13") { ... on HallTicket { id } } }')["callNextTicket"]
+    api("lz-clerk", 'mutation($t: ID!) { finishTicket(center: "lianzhou", window: "W13", ticket: $t) { __typename } }', t=called["id"])
+    rated = api("lz-clerk", """mutation($t: ID!) { rateOnSite(center: "lianzhou", window: "W13", level: 1, ticket: $t, reason: "环境设施不便") {
+        __typename } }""", t=called["id"])["rateOnSite"]
+    assert rated["__typename"] == "OnSiteRating", rated
+
+    login(page, base, "lz-super")
+    page.goto(f"{base}/web/#/floor/supervisor/lianzhou")
+    row = page.locator("tr", has_text="环境设施不便")
+    row.locator("button:has-text('登记整改')").click()
+    expect(row.locator("[data-path='/measures'] .field-error")).to_contain_text("请填写整改措施")
+    expect(row).not_to_contain_text("/measures")
+    row.get_by_label("整改措施").fill("等候区加装两台空调，每日开门前检查")
+    row.locator("button:has-text('登记整改')").click()
+    row = page.locator("tr", has_text="环境设施不便")
+    expect(row).to_contain_text("已整改")
+    expect(row).to_contain_text("整改措施：等候区加装两台空调，每日开门前检查")
+    row.get_by_label("回访记录").fill("电话回访，申请人认可")
+    row.locator("button:has-text('登记回访')").click()
+    row = page.locator("tr", has_text="环境设施不便")
+    expect(row).to_contain_text("回访：电话回访，申请人认可（满意）")
+    expect(row).to_contain_text("整改措施：等候区加装两台空调，每日开门前检查")
+
+
 def _text_and_backdrop(page: Any, selector: str) -> tuple[str, str]:
     """A button's text colour and the colour it is drawn on (its own, else the nearest painted ancestor's)."""
     return page.locator(selector).evaluate("""(el) => {
