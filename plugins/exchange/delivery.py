@@ -14,7 +14,7 @@ import time
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from core.api import DeliveryRefused, OutboxEvent
+from core.api import DeliveryFailed, DeliveryRefused, OutboxEvent
 
 from .connectors import Connector
 from .mapping import MAPPERS, envelope
@@ -25,10 +25,6 @@ if TYPE_CHECKING:
 
 RETRYABLE = {408, 425, 429}
 _clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient]" = weakref.WeakKeyDictionary()
-
-
-class DeliveryFailed(Exception):
-    """Retry later: the receiver is down, slow or failing."""
 
 
 def client() -> httpx.AsyncClient:
@@ -71,9 +67,9 @@ async def send(connector: Connector, event: OutboxEvent, center: Any) -> bool:
     try:
         response = await client().post(connector.url, content=body, headers=headers, timeout=connector.timeout)
     except httpx.TimeoutException as exc:
-        raise DeliveryFailed(f"接收方超时（{connector.timeout:g} 秒）：{type(exc).__name__}") from exc
+        raise DeliveryFailed(f"接收方超时（{connector.timeout:g} 秒未应答）") from exc
     except httpx.HTTPError as exc:
-        raise DeliveryFailed(f"无法连接接收方：{type(exc).__name__}: {exc}") from exc
+        raise DeliveryFailed(f"无法连接接收方（{type(exc).__name__}: {exc}）") from exc
     status = response.status_code
     if 200 <= status < 300:
         return True

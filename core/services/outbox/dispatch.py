@@ -40,6 +40,12 @@ LEASE_LOST = "上次投递未完成（进程中断或超时），租约到期后
 NO_HANDLER = "没有插件处理该投递目标（插件未启用或已卸载）"
 
 
+class DeliveryFailed(Exception):
+    """Try again later: the receiver is down, slow or failing. Its message is what the administrator
+    reads on the attempt (in Chinese, e.g. 接收方返回 HTTP 500：…), recorded as it is; any other
+    exception is recorded with its class name, as a plugin's bug."""
+
+
 class DeliveryRefused(Exception):
     """The receiver refused the event for good (a 4xx answer): retrying cannot help, so the event
     becomes a dead letter at once for an administrator to look at and re-send."""
@@ -237,6 +243,8 @@ class Dispatcher:
                     error = NO_HANDLER
             except DeliveryRefused as exc:
                 error, refused = f"拒收：{exc}", True
+            except DeliveryFailed as exc:
+                error = str(exc)[:2000] or "投递失败，稍后重试"
             except Exception as exc:  # noqa: BLE001 - any failure is a retry
                 error = f"{type(exc).__name__}: {exc}"[:2000] or type(exc).__name__
             if not error:

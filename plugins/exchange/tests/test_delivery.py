@@ -76,6 +76,24 @@ async def test_every_event_arrives_once_after_the_receiver_recovers(govhall, rec
     assert any("超时" in a.error for a in attempts) and any("HTTP 500" in a.error for a in attempts)
 
 
+async def test_a_failed_attempt_is_said_in_words_not_with_the_class_that_raised_it(govhall, receiver):
+    """The administrator's 数据交换 screen shows each attempt's error: "接收方返回 HTTP 500：…", not
+    "DeliveryFailed: 接收方返回 HTTP 500：…" (the plugin's exception class, in English)."""
+    center = await exchange_center(govhall, receiver)
+    await publish_many(center, 1)
+    dispatcher = Dispatcher(govhall, FAST)
+    receiver.stop()
+    await dispatcher.run_once()
+    receiver.start()
+    receiver.faults = {"500": 1.0}
+    await dispatcher.run_once()
+    errors = [a.error for a in await OutboxAttempt.all().order_by("id")]
+    assert errors[0].startswith("无法连接接收方（"), errors
+    assert errors[1].startswith("接收方返回 HTTP 500："), errors
+    assert (await OutboxEvent.first()).last_error.startswith("exchange:city: 接收方返回 HTTP 500：")
+    assert not any("DeliveryFailed" in e for e in errors)
+
+
 async def test_a_refused_event_is_a_dead_letter_an_administrator_resends(govhall, gql, receiver):
     center = await exchange_center(govhall, receiver)
     admin = await make_user("exadmin", center, "admin")
