@@ -36,7 +36,7 @@ async def _present_leave(info: Info, row: LeaveRequest) -> LeaveRequestType:
 
 async def _clock_type(row: ClockIn) -> ClockInType:
     await row.fetch_related("user", "device")
-    return clock_in_type(row, row.user.username, row.device.name if row.device else None)
+    return clock_in_type(row, row.user.username, row.device.name if row.device else None, row.user.display_name)
 
 
 @strawberry.type

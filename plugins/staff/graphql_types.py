@@ -77,6 +77,7 @@ class StaffRecordInput:
 class ClockInType:
     id: strawberry.ID
     username: str
+    display_name: str = strawberry.field(description="刷卡人姓名：读卡器上显示，本人据此核对是否本人的卡")
     date: date
     slot: str = strawberry.field(description="am_in（上午上班）、pm_in（下午上班）或 pm_out（下午下班）")
     slot_label: str
@@ -84,8 +85,8 @@ class ClockInType:
     device: str | None = strawberry.field(description="刷卡设备名称；本人登录刷卡时为空")
 
 
-def clock_in_type(c: ClockIn, username: str, device: str | None = None) -> ClockInType:
-    return ClockInType(id=strawberry.ID(str(c.id)), username=username, date=c.day, slot=c.slot,
+def clock_in_type(c: ClockIn, username: str, device: str | None = None, display_name: str = "") -> ClockInType:
+    return ClockInType(id=strawberry.ID(str(c.id)), username=username, display_name=display_name or username, date=c.day, slot=c.slot,
                        slot_label=SLOTS[c.slot], at=c.at, device=device)
 
 

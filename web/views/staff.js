@@ -214,11 +214,12 @@ function readerTab(page, c) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     localStorage.setItem(TOKEN_KEY, token.value.trim());
-    const done = await mutate(`mutation($t: String!, $card: String!) { deviceClockIn(deviceToken: $t, card: $card) { ${ERRORS} ... on ClockIn { username slotLabel at } } }`,
+    const done = await mutate(`mutation($t: String!, $card: String!) { deviceClockIn(deviceToken: $t, card: $card) { ${ERRORS} ... on ClockIn { username displayName slotLabel at } } }`,
       { t: token.value.trim(), card: card.value.trim() }, "deviceClockIn", null);
     if (done) {
-      log.prepend(h("li", null, `${fmt.datetime(done.at)} ${done.username} ${done.slotLabel}`));
-      showBanner(`${done.username} 已刷卡：${done.slotLabel}`, "success");
+      // the person at the reader checks the card is theirs by their name, not by a login name
+      log.prepend(h("li", { dataset: { username: done.username } }, `${fmt.datetime(done.at)} ${done.displayName} ${done.slotLabel}`));
+      showBanner(`${done.displayName} 已刷卡：${done.slotLabel}`, "success");
     }
     card.value = "";
     card.focus();

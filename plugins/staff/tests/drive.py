@@ -31,7 +31,7 @@ RECORD_FIELDS = ("username displayName department window position positionLabel 
 SAVE_RECORD = f"""mutation($c: String!, $i: StaffRecordInput!) {{
   saveStaffRecord(center: $c, input: $i) {{ __typename ... on StaffRecord {{ {RECORD_FIELDS} }} {ERRORS} }} }}"""
 REGISTER = f"query($c: String!) {{ staffRegister(center: $c) {{ {RECORD_FIELDS} }} }}"
-CLOCK_FIELDS = "id username date slot slotLabel at device"
+CLOCK_FIELDS = "id username displayName date slot slotLabel at device"
 CLOCK_IN = f"""mutation($c: String!, $u: String) {{
   clockIn(center: $c, username: $u) {{ __typename ... on ClockIn {{ {CLOCK_FIELDS} }} {ERRORS} }} }}"""
 DEVICE_CLOCK_IN = f"""mutation($t: String!, $card: String!) {{

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.plumbing.models import Center
+from core.plumbing.models import Center, User
 
 from .drive import CLOCK_IN, DEVICE_CLOCK_IN, MONTH, REGISTER_DEVICE, SHEET, YEAR, build_staff, codes
 
@@ -44,6 +44,10 @@ async def test_a_device_at_the_window_clocks_in_the_card_holder(drive):
     drive.at("2026-03-02 08:59")
     clocked = await drive.run("admin1", DEVICE_CLOCK_IN, t=device["token"], card="K-0002")
     assert (clocked["username"], clocked["slot"], clocked["device"]) == ("win2", "am_in", "一楼A01读卡器")
+    await User.filter(username="win2").update(display_name="王二（A01窗口）")  # the reader shows whose card it was
+    drive.at("2026-03-02 13:29")
+    clocked = await drive.run("admin1", DEVICE_CLOCK_IN, t=device["token"], card="K-0002")
+    assert (clocked["displayName"], clocked["slot"]) == ("王二（A01窗口）", "pm_in")
     assert codes(await drive.run("admin1", DEVICE_CLOCK_IN, t="forged-token", card="K-0002")) == ["forbidden"]
     assert codes(await drive.run("admin1", DEVICE_CLOCK_IN, t=device["token"], card="K-9999")) == ["not_found"]
     assert codes(await drive.run("clerk1", REGISTER_DEVICE, c="hall", w="A01", n="自带读卡器")) == ["forbidden"]

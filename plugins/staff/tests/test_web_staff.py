@@ -107,7 +107,10 @@ def test_clock_in_leave_approvals_register_and_card_reader(web_server: str, brow
     page.fill("#reader-card", "KS-0001")
     page.click("#reader-form button[type=submit]")
     expect(page.locator("#reader-log li")).to_have_count(1)
-    expect(page.locator("#reader-log li")).to_contain_text("ks-fgj")
+    # the person at the reader sees their own name (the card is theirs), not the login name ks-fgj
+    expect(page.locator("#reader-log li")).to_contain_text("唐亮（昆山发改委审批）")
+    expect(page.locator("#reader-log li")).not_to_contain_text("ks-fgj")
+    expect(page.locator(".banner")).to_contain_text("唐亮（昆山发改委审批） 已刷卡")
     # a center without the plugin has no such screen
     logout(page)
     login(page, base, "wy-clerk")
