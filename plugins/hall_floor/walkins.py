@@ -94,7 +94,8 @@ async def find_party(actor: Actor, center_code: str, id_number: str) -> WalkInPa
 async def _party_case(center_code: str, case_number: str, id_number: str) -> tuple[Any, WalkInParty, Case]:
     center = await floor_center(center_code)
     party = await WalkInParty.get_or_none(center=center, id_number=id_number.strip().upper())
-    case = await Case.get_or_none(center=center, number=case_number.strip())
+    # typed on a phone the number often comes in lower case (lz-20261129-000005); numbers are upper case
+    case = await Case.get_or_none(center=center, number=case_number.strip().upper())
     if party is None or case is None or case.applicant_id != party.account_id:  # type: ignore[attr-defined]
         raise UserErrorsException([NO_MATCH])
     return center, party, case

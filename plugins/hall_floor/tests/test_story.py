@@ -138,12 +138,14 @@ async def test_walk_in_enterprise_claims_and_rates(drive, govhall):
     # claimed online by app2: ID + case number, then the SMS code sent to the party's mobile
     wrong = await drive.run("app2", SEND_CODE, c="hall", n=case["number"], i="91350100M000100Y43")
     assert codes(wrong) == ["no_match"]
-    sent = await drive.run("app2", SEND_CODE, c="hall", n=case["number"], i=ENTERPRISE["uscc"])
-    assert sent["mobile"] == "139****5678"
+    # typed on a phone: the number in lower case, with a space after it (was no_match: 不匹配)
+    typed = f"{case['number'].lower()} "
+    sent = await drive.run("app2", SEND_CODE, c="hall", n=typed, i=ENTERPRISE["uscc"])
+    assert sent["mobile"] == "139****5678", sent
     sms = await Notification.filter(recipient=ENTERPRISE["mobile"]).order_by("-id").first()
     code = re.search(r"验证码(\d{6})", sms.text).group(1)
     assert codes(await drive.run("app2", CLAIM, c="hall", n=case["number"], i=ENTERPRISE["uscc"], x="000000" if code != "000000" else "111111")) == ["code"]
-    claimed = await drive.run("app2", CLAIM, c="hall", n=case["number"], i=ENTERPRISE["uscc"], x=code)
+    claimed = await drive.run("app2", CLAIM, c="hall", n=typed, i=ENTERPRISE["uscc"], x=code)
     assert claimed["number"] == case["number"] and claimed["applicantName"] == ENTERPRISE["name"]
     assert (await drive.get("app2", case))["id"] == case["id"]
     assert codes(await drive.run("app2", CLAIM, c="hall", n=case["number"], i=ENTERPRISE["uscc"], x=code)) == ["no_match"]
