@@ -48,7 +48,7 @@ from core.faces.graphql.types import UserError as GraphQLUserError
 from core.faces.graphql.types import UserErrors, mutation_result, user_errors
 from core.services.guards import PICKUP_METHODS
 from core.services.hookspecs import hookimpl, hookspec
-from core.services.outbox import DeliveryFailed, DeliveryRefused, OutboxEvent
+from core.services.outbox import NOTHING_TO_DELIVER, DeliveryFailed, DeliveryRefused, OutboxEvent
 from core.services.outbox import admin as _outbox_admin
 from core.services.outbox import events as _outbox
 from core.services.outbox.admin import TargetRecord as OutboxTargetRecord
@@ -105,7 +105,7 @@ __all__ = [
     # SQL
     "fetch_rows", "for_dialect", "is_postgres",
     # the outbox
-    "publish_event", "DeliveryFailed", "DeliveryRefused", "OutboxEvent", "outbox_target_records", "OutboxTargetRecord",
+    "publish_event", "NOTHING_TO_DELIVER", "DeliveryFailed", "DeliveryRefused", "OutboxEvent", "outbox_target_records", "OutboxTargetRecord",
     # GraphQL
     "Info", "UserErrors", "GraphQLUserError", "user_errors", "mutation_result", "IssueRegisterResult",
     "issued_document",

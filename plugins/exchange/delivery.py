@@ -14,7 +14,7 @@ import time
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from core.api import DeliveryFailed, DeliveryRefused, OutboxEvent
+from core.api import NOTHING_TO_DELIVER, DeliveryFailed, DeliveryRefused, OutboxEvent
 
 from .connectors import Connector
 from .mapping import MAPPERS, envelope
@@ -45,11 +45,12 @@ async def body_for(connector: Connector, event: OutboxEvent, center: Any) -> dic
     return await MAPPERS[connector.type](event, center)
 
 
-async def send(connector: Connector, event: OutboxEvent, center: Any) -> bool:
-    """Deliver one event; True when the receiver acknowledged it (or the mapping sends nothing)."""
+async def send(connector: Connector, event: OutboxEvent, center: Any) -> bool | str:
+    """Deliver one event; True when the receiver acknowledged it, ``NOTHING_TO_DELIVER`` when the
+    mapping sends nothing (no request, so no delivery to count on the connector)."""
     document = await body_for(connector, event, center)
     if document is None:
-        return True  # nothing this connector reports for this event
+        return NOTHING_TO_DELIVER  # nothing this connector reports for this event
     body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     timestamp = str(int(time.time()))
     headers = {

@@ -38,6 +38,10 @@ log = logging.getLogger("govhall.outbox")
 
 LEASE_LOST = "上次投递未完成（进程中断或超时），租约到期后重新投递"
 NO_HANDLER = "没有插件处理该投递目标（插件未启用或已卸载）"
+NOTHING_TO_DELIVER = "nothing_to_deliver"
+"""What ``deliver_event`` returns when its target reports nothing for this event (a 好差评 connector and
+a complaint about no case): the target is settled without an attempt, so nothing counts as a delivery
+the receiver acknowledged."""
 
 
 class DeliveryFailed(Exception):
@@ -239,6 +243,9 @@ class Dispatcher:
             error = ""
             try:
                 handled = await acall_first(hooks.deliver_event, center=center, target=target, event=event)
+                if handled == NOTHING_TO_DELIVER:
+                    done.append(target)
+                    continue
                 if handled is not True:
                     error = NO_HANDLER
             except DeliveryRefused as exc:

@@ -63,3 +63,23 @@ async def test_an_administrator_sees_each_connection_its_problems_and_its_delive
     assert clerk["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     plain = await gql.raw(CONNECTORS, {"c": "plain"}, await gql.login("plainadmin", PASSWORD))
     assert plain["errors"][0]["extensions"]["code"] == "FORBIDDEN" and "未启用" in plain["errors"][0]["message"]
+
+
+async def test_an_event_a_connector_reports_nothing_for_is_no_delivery(govhall, gql, receiver):
+    """好差评 reports a verified complaint only about a case: one about the hall's air conditioning is
+    settled without a request, and the connector shows no acknowledged delivery and no last attempt
+    (it showed 成功 1 次 and 最近一次 成功 for a request never sent)."""
+    settings = {"exchange": {"connectors": [
+        {"name": "hcp", "type": "haochaping", "url": receiver.url, "secret": SECRET, "timeout": 0.5}]}}
+    center = await load_center(center_doc("exch", ["exchange"], settings=settings), govhall.hub.installed)
+    await make_user("exadmin", center, "admin")
+    admin = await gql.login("exadmin", PASSWORD)
+    async with in_transaction():
+        await publish_event("complaint.verified", center=center, subject="", payload={
+            "case": None, "complaint": {"id": 1, "channel": "box", "text": "等候区太冷", "verified": False, "reply": "已调高温度"}})
+    await Dispatcher(govhall, FAST).run_once()
+    (hcp,) = (await gql(CONNECTORS, {"c": "exch"}, admin))["exchangeConnectors"]
+    assert (hcp["acknowledged"], hcp["failed"], hcp["lastAttemptAt"], hcp["lastOk"]) == (0, 0, None, None)
+    assert receiver.requests == []
+    summary = (await gql("query($c: String!) { outboxSummary(center: $c) { delivered dead failed pending } }", {"c": "exch"}, admin))
+    assert summary["outboxSummary"]["delivered"] == 1  # settled: nothing left to do for it
