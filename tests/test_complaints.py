@@ -335,6 +335,12 @@ async def test_a_complaints_moments_come_from_the_products_clock(drive, monkeypa
     held = [datetime(2025, 3, 3, 9, 0, tzinfo=CENTER_TZ)]
     monkeypatch.setattr(clock, "now", lambda: held[0])
     filed = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="hotline", dep="scjg", text="窗口多次让补材料")
+    # filed then too: the register's 登记 time, and the period an assessment counts the complaint in
+    assert (await Complaint.get(id=int(filed["id"]))).created_at == held[0]
+    listed = next(k for k in (await drive.query("sup1", "query { complaints(center: \"hall\") { id createdAt steps { at } } }"))["complaints"]
+                  if k["id"] == filed["id"])
+    assert datetime.fromisoformat(listed["createdAt"]) == held[0]
+    assert datetime.fromisoformat(listed["steps"][0]["at"]) == held[0]
     moments = {"escalated_at": datetime(2025, 3, 4, 10, 0, tzinfo=CENTER_TZ),
                "replied_at": datetime(2025, 3, 5, 11, 0, tzinfo=CENTER_TZ),
                "verified_at": datetime(2025, 3, 6, 15, 30, tzinfo=CENTER_TZ)}
