@@ -75,8 +75,9 @@ async def register_party(
         found.name, found.mobile, found.contact_name = name, mobile, contact_name
         await found.save(update_fields=["name", "mobile", "contact_name"])
         return found
+    # the account's name shows in addresses (the apply page's ?for=) and logs: never the ID number
     account = await add_party_account(
-        govhall, f"party-{center.id}-{id_number.lower()}", display_name=name, phone=mobile,
+        govhall, f"party-{center.id}-{secrets.token_hex(6)}", display_name=name, phone=mobile,
         id_number=id_number if kind == "person" else "",
     )
     return await WalkInParty.create(

@@ -125,6 +125,8 @@ async def test_walk_in_enterprise_claims_and_rates(drive, govhall):
     party = await drive.run("clerk1", REGISTER, c="hall", k="enterprise", i=ENTERPRISE["uscc"], n=ENTERPRISE["name"],
                             m=ENTERPRISE["mobile"], p=ENTERPRISE["contact"])
     assert party["__typename"] == "WalkInParty" and party["name"] == ENTERPRISE["name"]
+    # the account's name goes into addresses (the apply page's ?for=): it never carries the code
+    assert ENTERPRISE["uscc"].lower() not in party["username"].lower() and party["username"].startswith("party-")
     data = {"companyName": ENTERPRISE["name"], "uscc": ENTERPRISE["uscc"], "contactMobile": ENTERPRISE["mobile"]}
     case = await drive.submit("clerk1", data=data, behalf=party["username"])
     assert case["__typename"] == "Case", case
