@@ -29,6 +29,7 @@ from core.api import (
     UserErrorsException,
     calendar_for,
     claim_place,
+    cn_date,
     latest_version,
     local_today,
     now,
@@ -86,16 +87,16 @@ async def _date_errors(center: Center, rules: BookingRules, day: date, period: s
     if period not in rules.all_periods + rules.saturday:
         errors.append(UserError("period", f"预约时段“{period}”不存在，可选：{'、'.join(open_periods or rules.all_periods)}", "/period"))
     elif open_periods and period not in open_periods:
-        errors.append(UserError("period", f"{day.isoformat()}（周六值班）只能预约：{'、'.join(open_periods)}", "/period"))
+        errors.append(UserError("period", f"{cn_date(day)}（周六值班）只能预约：{'、'.join(open_periods)}", "/period"))
     today = local_today()
     if day < today:
-        errors.append(UserError("past", f"{day.isoformat()}已过，不能预约", "/date"))
+        errors.append(UserError("past", f"{cn_date(day)}已过，不能预约", "/date"))
     elif day > today + timedelta(days=rules.days_ahead):
         errors.append(UserError("too_far", f"只能预约{rules.days_ahead}天以内的日期", "/date"))
     elif day == today and period in open_periods and parse_period(period)[1] <= now().astimezone(CENTER_TZ).time():
         errors.append(UserError("period_over", f"今天{period}时段已结束，请选择其他时段", "/period"))
     if not open_periods:
-        errors.append(UserError("not_workday", f"{day.isoformat()}不是工作日（{info.reason}），请选择工作日", "/date"))
+        errors.append(UserError("not_workday", f"{cn_date(day)}不是工作日（{info.reason}），请选择工作日", "/date"))
     return errors
 
 
@@ -116,13 +117,13 @@ async def book(actor: Actor, center_code: str, item_code: str, day: date, period
         raise UserErrorsException(errors)
     if rules.capacity < 1:
         raise UserErrorsException.single("closed", "本中心暂未开放预约", "/center")
-    duplicate = UserErrorsException.single("duplicate", f"您已预约{day.isoformat()} {period}，无需重复预约", "/period")
+    duplicate = UserErrorsException.single("duplicate", f"您已预约{cn_date(day)} {period}，无需重复预约", "/period")
     if await Appointment.exists(center=center, user=user, day=day, period=period, status="booked"):
         raise duplicate
     async with in_transaction():
         if not await claim_place(AppointmentSlot, center, f"{day.isoformat()} {period}", rules.capacity):
             raise UserErrorsException.single(
-                "full", f"{day.isoformat()} {period}已约满（每时段{rules.capacity}人），请选择其他时段", "/period")
+                "full", f"{cn_date(day)} {period}已约满（每时段{rules.capacity}人），请选择其他时段", "/period")
         # asked again once the slot row is ours: a booking of the same person committed meanwhile
         # (six bookings sent at once) is seen now, and this one's place is given back
         if await Appointment.exists(center=center, user=user, day=day, period=period, status="booked"):

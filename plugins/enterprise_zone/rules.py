@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from core.api import UserError, local_today
+from core.api import UserError, cn_date, local_today
 
 from .bundles import CLOSING, OPENING
 
@@ -53,7 +53,7 @@ def opening_errors(data: Mapping[str, Any], today: date) -> list[UserError]:
 def _name(data: Mapping[str, Any], today: date) -> list[UserError]:
     reserved = _date(data.get("nameReservedUntil", ""))
     if reserved and reserved < today:
-        return [UserError("name_expired", f"名称保留期已于{reserved.isoformat()}届满，请重新申报名称", "/nameReservedUntil")]
+        return [UserError("name_expired", f"名称保留期已于{cn_date(reserved)}届满，请重新申报名称", "/nameReservedUntil")]
     return []
 
 
@@ -65,8 +65,8 @@ def _capital(data: Mapping[str, Any], today: date) -> list[UserError]:
         due = _date(holder.get("dueDate", ""))
         if due and due > latest:
             errors.append(UserError(
-                "capital_term", f"股东“{holder.get('name', '')}”的出资期限{due.isoformat()}超过公司成立之日起5年"
-                f"（公司法第四十七条），最迟应为{latest.isoformat()}", f"/shareholders/{i}/dueDate"))
+                "capital_term", f"股东“{holder.get('name', '')}”的出资期限{cn_date(due)}超过公司成立之日起5年"
+                f"（公司法第四十七条），最迟应为{cn_date(latest)}", f"/shareholders/{i}/dueDate"))
     subscribed = round(sum(_amount(h.get("subscribed")) for h in holders), 2)
     capital = round(_amount(data.get("registeredCapital")), 2)
     if holders and subscribed != capital:
@@ -117,7 +117,7 @@ def closing_errors(data: Mapping[str, Any], today: date) -> list[UserError]:
     elif data.get("cancellationType") == "普通注销":
         notice = _date(data.get("creditorNoticeDate", ""))
         if notice and today < notice + timedelta(days=CREDITOR_DAYS):
-            first = (notice + timedelta(days=CREDITOR_DAYS)).isoformat()
+            first = cn_date(notice + timedelta(days=CREDITOR_DAYS))
             errors.append(UserError("creditor_period", f"债权申报期为公告之日起45日，{first}起方可申请注销",
                                     "/creditorNoticeDate"))
     if data.get("branchesCancelled") is False:
@@ -135,9 +135,9 @@ def _simple(data: Mapping[str, Any], today: date) -> list[UserError]:
     if start and end and (end - start).days + 1 < 20:
         errors.append(UserError("publicity_days", "简易注销公示期不少于20日", "/publicityEnd"))
     if end and today <= end:
-        errors.append(UserError("publicity_running", f"公示期至{end.isoformat()}，期满后方可申请简易注销", "/publicityEnd"))
+        errors.append(UserError("publicity_running", f"公示期至{cn_date(end)}，期满后方可申请简易注销", "/publicityEnd"))
     elif end and today > end + timedelta(days=PUBLICITY_GRACE_DAYS):
-        last = (end + timedelta(days=PUBLICITY_GRACE_DAYS)).isoformat()
+        last = cn_date(end + timedelta(days=PUBLICITY_GRACE_DAYS))
         errors.append(UserError("publicity_lapsed", f"应在公示期满之日起20日内（最迟{last}）申请，已逾期的须重新公示",
                                 "/publicityEnd"))
     if data.get("objection"):

@@ -37,6 +37,7 @@ from core.api import (
     UserErrorsException,
     calendar_for,
     claim_place,
+    cn_date,
     local_today,
     lock_scope,
     now,
@@ -111,8 +112,8 @@ async def open_periods(
     if duty_saturday(rules, info):
         if any(w in rules.saturday_windows for w in found.windows):
             return rules.saturday_periods, rules, ""
-        return (), rules, f"{day.isoformat()}（周六值班）“{found.name}”窗口不值班"
-    return (), rules, f"{day.isoformat()}不是工作日（{info.reason}），也不是值班的周六"
+        return (), rules, f"{cn_date(day)}（周六值班）“{found.name}”窗口不值班"
+    return (), rules, f"{cn_date(day)}不是工作日（{info.reason}），也不是值班的周六"
 
 
 def duty_saturday(rules: Roster, info: DayInfo) -> bool:

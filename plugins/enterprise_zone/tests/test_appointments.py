@@ -56,7 +56,7 @@ async def test_booking_up_to_the_capacity_of_a_period(drive):
 
 async def test_days_off_and_past_days_are_refused_with_their_reason(drive):
     national_day = await drive.run("app1", BOOK, c="hall", i="qykb-yjs", d="2026-10-01", p="09:00-10:00")
-    assert "2026-10-01不是工作日（法定节假日：国庆节），请选择工作日" in messages(national_day).values()
+    assert "2026年10月1日不是工作日（法定节假日：国庆节），请选择工作日" in messages(national_day).values()
 
     (workday,) = await next_workdays(drive.hall.center, 1)
     weekend = next_weekend(workday)

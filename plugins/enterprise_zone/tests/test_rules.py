@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from core.services.clock import local_today
+from core.services.documents.kinds import cn_date
 from plugins.enterprise_zone.rules import add_years
 from tests.hall import GOOD_DATA
 
@@ -53,7 +54,7 @@ async def test_every_opening_problem_is_told_at_once(drive):
         "/housingFund/depositors": "depositors",
         "/bankAccount/bank": "bank",
     }
-    assert f"最迟应为{add_years(today, 5).isoformat()}" in found["/shareholders/1/dueDate"][1]
+    assert f"最迟应为{cn_date(add_years(today, 5))}" in found["/shareholders/1/dueDate"][1]
     assert "公司法第四十七条" in found["/shareholders/1/dueDate"][1]
     assert found["/registeredCapital"][1] == "股东认缴出资额合计100万元，与注册资本120万元不一致"
     assert found["/seals/types"][1] == "已申请刻制印章，请至少选择一种印章"
@@ -99,7 +100,7 @@ async def test_closing_periods_are_checked(drive):
     found = problems(await drive.submit("app1", item="qyzx-yjs", data=ordinary))
     assert {p: c for p, (c, _) in found.items()} == {
         "/creditorNoticeDate": "creditor_period", "/socialSecurity/arrearsSettled": "social_arrears"}
-    assert (today + timedelta(days=35)).isoformat() in found["/creditorNoticeDate"][1]
+    assert f"{cn_date(today + timedelta(days=35))}起方可申请注销" in found["/creditorNoticeDate"][1]
 
     assert (await drive.submit("app1", item="qyzx-yjs", data=closing_data()))["__typename"] == "Case"
 

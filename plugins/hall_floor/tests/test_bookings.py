@@ -42,6 +42,9 @@ async def test_the_roster_opens_workdays_extended_hours_and_duty_saturdays(drive
     assert [s["period"] for s in (await drive.run(None, SLOTS, c="hall", q="A", d=saturday.isoformat()))["slots"]] == ["09:00-10:00"]
     on_saturday_b = await drive.run(None, SLOTS, c="hall", q="B", d=saturday.isoformat())
     assert on_saturday_b["slots"] == [] and "不值班" in on_saturday_b["closedReason"]
+    assert f"{saturday.year}年{saturday.month}月{saturday.day}日（周六值班）" in on_saturday_b["closedReason"]
+    on_sunday = await drive.run(None, SLOTS, c="hall", q="A", d=sunday.isoformat())
+    assert f"{sunday.year}年{sunday.month}月{sunday.day}日不是工作日" in on_sunday["closedReason"], on_sunday
     extended = await drive.run("app1", BOOK, c="hall", q="A", d=day.isoformat(), p="17:00-18:30")
     assert extended["extended"] is True
     assert (await drive.run("app1", BOOK, c="hall", q="A", d=saturday.isoformat(), p="09:00-10:00"))["status"] == "booked"
