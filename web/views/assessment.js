@@ -18,7 +18,8 @@ export async function assessmentView({ page, params, query, user, isCurrent }) {
   const c = await pickCenter({ page, params, user, roles: ROLES, plugin: PLUGIN, title: "绩效考核", route: "assessment",
     missing: "您所在的中心没有启用绩效考核，或您不是督查、首席代表。" });
   if (!c) return;
-  const tab = query.get("tab") || "window";
+  const known = [...KINDS.map(([k]) => k), "year", "reports"];
+  const tab = known.includes(query.get("tab")) ? query.get("tab") : "window"; // an unknown tab in the address: the first
   const keys = periodKeys();
   const base = `#/assessment/${seg(c.code)}?tab=`;
   page.append(tabs([...KINDS.map(([k, label]) => [k, label, `${base}${k}`]), ["year", "部门年度", `${base}year`], ["reports", "年度数据与公示", `${base}reports`]], tab));
