@@ -60,6 +60,16 @@ async def test_the_item_search_finds_items_by_every_word_typed(drive):
     assert len((await gql(ITEMS, {"s": "  "}))["items"]) == 3
 
 
+async def test_the_item_search_finds_an_item_by_its_certificate_or_what_people_add_to_its_name(drive):
+    """食品经营许可证 finds 食品经营许可（新办）: people search for the licence they want, or add 办理 / 申请;
+    full-width letters as typed on a phone's Chinese keyboard find the code."""
+    gql = drive.gql
+    for typed in ("测试经营许可证", "测试经营许可证办理", "经营许可申请", "许可证 测试", "ＴＥＳＴ－ＰＥＲＭＩＴ"):
+        assert [i["code"] for i in (await gql(ITEMS, {"s": typed}))["items"]] == ["test-permit"], typed
+    for typed in ("证", "测试经营许可证明"):  # nothing left to find, or words the name lacks
+        assert (await gql(ITEMS, {"s": typed}))["items"] == [], typed
+
+
 # --------------------------------------------------------------------------- case lists
 
 

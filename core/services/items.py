@@ -8,6 +8,7 @@ submitted under forever.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -166,10 +167,28 @@ async def published_items(center: Center, search: str | None = None) -> list[Ite
     wanted = {(item_id, version) for item_id, version in items}
     versions = await ItemVersion.filter(item_id__in=[i for i, _ in items]).order_by("code")
     found = [v for v in versions if (v.item_id, v.version) in wanted]  # type: ignore[attr-defined]
-    terms = (search or "").lower().split()  # every word typed, in any order: 食品 许可 finds 食品经营许可
+    terms = unicodedata.normalize("NFKC", search or "").lower().split()  # every word typed, in any order: 食品 许可 finds 食品经营许可
     if terms:
-        found = [v for v in found if all(t in v.name.lower() or t in v.code.lower() for t in terms)]
+        found = [v for v in found if all(_term_in(t, f"{v.name}\n{v.code}") for t in terms)]
     return found
+
+
+# What people add to an item's name when they search for it: the certificate (食品经营许可证 for 食品经营许可（新办）),
+# or what they want to do with it (食品经营许可办理, 卫生许可申请, 取水许可怎么办). Longest first.
+_SEARCH_SUFFIXES = ("怎么办理", "如何办理", "怎么办", "办理", "申请", "手续", "业务", "证书", "证照", "证件", "证")
+
+
+def _term_in(term: str, text: str) -> bool:
+    """A searched word is in an item's name or code, as typed or without the words people add to a
+    name (:data:`_SEARCH_SUFFIXES`); full-width letters and digits as half-width ones."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    while True:
+        if term in text:
+            return True
+        suffix = next((s for s in _SEARCH_SUFFIXES if term.endswith(s) and len(term) - len(s) >= 2), None)
+        if suffix is None:
+            return False
+        term = term[: -len(suffix)]
 
 
 async def get_version(center: Center, code: str, version: int | None = None) -> ItemVersion | None:

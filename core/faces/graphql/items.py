@@ -81,7 +81,7 @@ class Query:
     @strawberry.field(description="中心已发布的事项（公开），可按名称或编码搜索")
     async def items(
         self, center: str,
-        search: Annotated[str | None, strawberry.argument(description="名称或编码中的词，多个词以空格分隔，须都出现")] = None,
+        search: Annotated[str | None, strawberry.argument(description="名称或编码中的词，多个词以空格分隔，须都出现；词尾的证、办理、申请等可有可无（食品经营许可证可查到食品经营许可），全角字母数字同半角")] = None,
     ) -> list[Item]:
         row = await get_center(center)
         return [from_version(v) for v in await service.published_items(row, search)]
