@@ -268,7 +268,7 @@ export async function caseView({ page, params, user, isCurrent }) {
   // actions
   // the server offers only what the case allows (即时办结 for a 即办件, 本部门审批 on a joint case)
   const actions = c.actions || (c.availableActions || []).map((a) => ({ action: a, label: ACTION_LABELS[a] || a, commentRequired: false, editsData: false }));
-  if (actions.length) mainCol.append(actionPanel(c, actions, item, { staff: staffHere }));
+  if (actions.length) mainCol.append(actionPanel(c, actions, item, { staff: staffHere, taskDepartments: decidableTasks(c, user, centerCode) }));
 
   // hand-overs between the front desk, the back office and the pickup window (one-window centers)
   const handovers = await handoverSection(c, { staff: staffHere, item, departments: deptNames });
@@ -434,7 +434,34 @@ function timeline(c) {
 
 // --------------------------------------------------------------------------- actions
 
-function actionPanel(c, actions, item, { staff }) {
+/**
+ * The joint case's open tasks this user may decide: every open one for a reviewer or chief
+ * representative of the whole center (no department), else those of their departments.
+ */
+function decidableTasks(c, user, centerCode) {
+  const posts = ((user && user.roles) || []).filter((g) => g.center === centerCode && (g.role === "head" || g.role === "reviewer"));
+  const everyDepartment = posts.some((g) => !g.department);
+  const mine = new Set(posts.map((g) => g.department).filter(Boolean));
+  return (c.tasks || []).filter((t) => t.state === "open" && (everyDepartment || mine.has(t.department)));
+}
+
+/** Which department's task a decision on a joint case is for, when the user may decide several. */
+function taskDepartmentSchema(tasks) {
+  return {
+    type: "object",
+    required: ["department"],
+    "x-order": ["department"],
+    properties: {
+      department: {
+        type: "string", title: "审批部门", "x-widget": "radio", default: tasks[0].department,
+        description: "联办件：选择以哪个部门的名义作出本部门意见",
+        oneOf: tasks.map((t) => ({ const: t.department, title: `${t.departmentName || t.department}${t.lead ? "（牵头）" : ""}` })),
+      },
+    },
+  };
+}
+
+function actionPanel(c, actions, item, { staff, taskDepartments = [] }) {
   // Staff write their opinion (办理意见) here; an applicant only sees a box for the reason an action
   // of theirs needs (申请复核), and never the raw JSON parameters.
   const needsText = staff || actions.some((a) => a.commentRequired);
@@ -451,7 +478,10 @@ function actionPanel(c, actions, item, { staff }) {
 
   // The core's own fields of the action, then those the center's plugins add (CaseAction.form).
   function formFor(a) {
-    const own = ACTION_FORMS[a.action] ? ACTION_FORMS[a.action](item) : null;
+    let own = ACTION_FORMS[a.action] ? ACTION_FORMS[a.action](item) : null;
+    if ((a.action === "approve_task" || a.action === "refuse_task") && taskDepartments.length > 1) {
+      own = own ? withFields(taskDepartmentSchema(taskDepartments), own) : taskDepartmentSchema(taskDepartments);
+    }
     return a.form ? withFields(own, a.form) : own;
   }
 

@@ -1,0 +1,81 @@
+"""A joint case (联办件) decided in the browser by a chief representative of the whole center (首席代表
+without a department): they choose which department's opinion they give, as the server allows
+(``transitionCase(data: {department})``), instead of always the first open task; a reviewer of one
+department is not asked.
+
+Runs against its own demo server (see tests/test_web.py). Lianzhou's one_window plugin is switched
+off first (its hand-overs are tested elsewhere); the case is filed and accepted through GraphQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_web import browser_page, login, logout, web_server  # noqa: F401  (fixtures)
+from tests.test_web_decisions import Api
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PERMIT = {  # 建筑工程施工许可证核发: 住建局 with 发改局 and 国土资源局
+    "builderName": "连州市城北置业有限公司", "builderUscc": "91350100M000100Y43", "builderLegalRep": "王五",
+    "contactName": "李四", "contactMobile": "13800138001", "projectCode": "2026-441882-47-03-000001",
+    "projectName": "城北花园1号楼", "siteAddress": "连州市城北路8号", "projectCategory": "房屋建筑", "floorArea": 12000,
+    "floorsAbove": 18, "floorsBelow": 1, "structureType": "剪力墙", "contractPrice": 3500,
+    "plannedStart": "2026-12-15", "plannedCompletion": "2028-06-30",
+    "participants": [
+        {"role": "施工单位", "unitName": "连州建工集团有限公司", "unitUscc": "91350100M000100Y43", "managerName": "赵六",
+         "managerCertNo": "粤1442020202100001"},
+        {"role": "设计单位", "unitName": "清远设计院有限公司", "unitUscc": "91350100M000100Y43", "managerName": "钱七",
+         "managerCertNo": "粤1442020202100002"},
+    ],
+    "drawingReviewAgency": "清远市施工图审查中心", "drawingReviewCertNo": "QY-2026-001",
+    "planningPermitNo": "建字第441882202600001号", "landDocumentNo": "粤(2026)连州市不动产权第0000001号",
+    "fundingSource": "民间自筹", "specialConstruction": False, "fundsCommitment": True,
+}
+RECEIVED = [{"material": m, "form": "original", "count": 1} for m in ("m01", "m04", "m05", "m07", "m08", "m09")]
+
+
+def test_a_head_of_the_whole_center_chooses_the_department_of_a_joint_task(web_server: str, browser_page: Any, tmp_path: Path) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    api = Api(base)
+    api("admin", 'mutation { setPluginEnabled(center: "lianzhou", plugin: "one_window", enabled: false) { __typename } }')
+    filed = api("lisi", """mutation($d: JSON!) { submitCase(center: "lianzhou", item: "zjj-sgxk", data: $d) {
+        __typename ... on Case { id } ... on UserErrors { errors { path message } } } }""", d=PERMIT)["submitCase"]
+    assert filed["__typename"] == "Case", filed
+    case_id = filed["id"]
+    api.act("lz-clerk", case_id, "accept", {"received": RECEIVED})
+
+    # --- the chief representative (no department): 国土资源局 has no reviewer of its own
+    login(page, base, "lz-head")
+    page.goto(f"{base}/web/#/case/lianzhou/{case_id}")
+    expect(page.locator("#case-state")).to_have_text("审查中")
+    page.fill("#action-comment", "用地批准手续与建设地址不符")
+    page.locator("button[data-action=refuse_task]").click()
+    choice = page.locator(".action-params [data-path='/department']")
+    expect(choice).to_contain_text("连州市住房和城乡规划建设局")
+    expect(choice).to_contain_text("连州市发展和改革局（牵头）")
+    choice.get_by_label("连州市国土资源局").check()
+    page.locator(".action-params [data-path='/basis'] textarea").fill("《中华人民共和国土地管理法》第五十六条")
+    page.screenshot(path=str(tmp_path / "joint-task-department.png"), full_page=True)
+    page.locator("button[data-confirm=refuse_task]").click()
+    page.locator("dialog.confirm-dialog button[data-dialog=confirm]").click()
+    expect(page.locator("tr", has_text="连州市国土资源局").last).to_contain_text("不予通过")
+    expect(page.locator("tr", has_text="连州市住房和城乡规划建设局").last).to_contain_text("审批中")
+    state = api("lz-head", f'{{ case(id: "{case_id}") {{ state tasks {{ department state comment }} }} }}')["case"]
+    assert state["state"] == "under_review"
+    assert {t["department"]: t["state"] for t in state["tasks"]} == {"zjj": "open", "fgj": "open", "zrzy": "refused"}
+
+    # --- a reviewer of one department gives that department's opinion: nothing to choose
+    logout(page)
+    login(page, base, "lz-fgj")
+    page.goto(f"{base}/web/#/case/lianzhou/{case_id}")
+    page.fill("#action-comment", "项目已备案，同意")
+    page.locator("button[data-action=approve_task]").click()
+    expect(page.locator(".action-params [data-path='/department']")).to_have_count(0)
+    page.locator("dialog.confirm-dialog button[data-dialog=confirm]").click()
+    expect(page.locator("tr", has_text="连州市发展和改革局").last).to_contain_text("已通过")
