@@ -82,3 +82,21 @@ async def test_a_center_whose_promise_waits_too_gives_both_limits_in_working_day
     assert "前办结" not in text and "截至" not in text
     for stale in {before["promisedDue"], after["promisedDue"], before["legalDue"], after["legalDue"]}:
         assert cn_date(stale) not in text
+
+
+PAUSED = 'query($id: ID!) { case(id: $id) { legalDue pausedLimits { kind reason since remaining } } }'
+
+
+async def test_the_case_says_which_limit_a_survey_holds_and_the_days_left_as_the_notice_does(drive):
+    """The case page shows what the notice prints (法定期限暂停计时，恢复后尚余21个工作日), not the date the
+    case still carries from before the survey (30 March, before the promise's 24 March after the extension)."""
+    before, after, _ = await extended(drive, survey=True)
+    token = drive.hall.tokens["rev-scjg"]
+    case = (await drive.gql(PAUSED, {"id": after["id"]}, token=token))["case"]
+    assert case["pausedLimits"] == [{"kind": "legal", "reason": "现场勘查", "since": "2026-03-09", "remaining": 21}]
+    drive.today[0] = date(2026, 3, 12)
+    resumed = await drive.ok("rev-scjg", after, "finish_survey")
+    assert (await drive.gql(PAUSED, {"id": resumed["id"]}, token=token))["case"]["pausedLimits"] == []
+    assert resumed["legalDue"] > before["legalDue"]
+    fresh = await drive.ok("clerk1", await drive.submit("app1"), "accept")
+    assert (await drive.gql(PAUSED, {"id": fresh["id"]}, token=token))["case"]["pausedLimits"] == []

@@ -17,6 +17,7 @@ const CASE_WANTED = [
   "events { seq action actor role at comment fromState toState changes }",
   "documents { id kind title number issuedOn url downloadUrl verifyCode status statusLabel progress problem }",
   "tasks { department departmentName lead state due comment }",
+  "pausedLimits { kind reason since remaining }",
   "rating",
   "ratingChannel",
 ];
@@ -194,6 +195,14 @@ async function loadItem(centerCode, ref) {
   }
 }
 
+/** A due date, or, while a survey or a report holds that limit, what the notices say instead: the date
+ * the case still carries is the one before the pause, and none exists until the clock resumes. */
+function dueOrPaused(c, kind, value) {
+  const held = (c.pausedLimits || []).find((p) => p.kind === kind);
+  if (!held) return provisional(c, value);
+  return h("span", { class: "paused-limit" }, `暂停计时（${fmt.date(held.since)}起${held.reason}），恢复后尚余${held.remaining}个工作日`);
+}
+
 function provisional(c, value) {
   return [fmt.date(value), value && c.deadlineProvisional ? h("span", { class: "badge provisional", title: "所在年度的节假日安排尚未公布，期限为暂定" }, "暂定") : null];
 }
@@ -254,8 +263,8 @@ export async function caseView({ page, params, user, isCurrent }) {
     h("dt", null, "申报渠道"), h("dd", null, CHANNEL_LABELS[c.channel] || c.channel || "—"),
     h("dt", null, "提交时间"), h("dd", null, fmt.datetime(c.submittedAt)),
     h("dt", null, "受理时间"), h("dd", null, fmt.datetime(c.acceptedAt)),
-    h("dt", null, "承诺办结"), h("dd", { id: "promised-due" }, provisional(c, c.promisedDue)),
-    h("dt", null, "法定期限"), h("dd", { id: "legal-due" }, provisional(c, c.legalDue)),
+    h("dt", null, "承诺办结"), h("dd", { id: "promised-due" }, dueOrPaused(c, "promised", c.promisedDue)),
+    h("dt", null, "法定期限"), h("dd", { id: "legal-due" }, dueOrPaused(c, "legal", c.legalDue)),
     h("dt", null, "办结时间"), h("dd", null, fmt.datetime(c.completedAt)),
     h("dt", null, "事项版本"), h("dd", null, c.item ? `第 ${c.item.version} 版` : "—"),
   ), c.deadlineProvisional ? note("期限所在年度的节假日安排尚未公布，标“暂定”的日期将在公布后重新计算。") : null, explanation(c)));

@@ -127,6 +127,14 @@ class ExplainedDayType:
     reason: str
 
 
+@strawberry.type(name="PausedLimit", description="特别程序（现场勘查、听证…）或上报期间暂停计时的期限：恢复计时前没有到期日，只有尚余的工作日数")
+class PausedLimitType:
+    kind: str = strawberry.field(description="promised 承诺期限，legal 法定期限")
+    reason: str = strawberry.field(description="暂停的原因，如 现场勘查")
+    since: date = strawberry.field(description="暂停开始之日")
+    remaining: int = strawberry.field(description="恢复计时后尚余的工作日数（含已批准的延期）")
+
+
 @strawberry.type(name="Case", description="办件")
 class CaseType:
     _row: strawberry.Private[CaseRow]
@@ -206,6 +214,15 @@ class CaseType:
                            state=t.state, due=t.due, comment=t.comment)
             for t in rows
         ]
+
+    @strawberry.field(description="暂停计时中的期限（无则为空）：此时 promisedDue、legalDue 仍是暂停前的日期，恢复计时后才重新确定")
+    async def paused_limits(self) -> list[PausedLimitType]:
+        from core.services.clock import paused_limits
+
+        if self._row.accepted_on is None:
+            return []
+        held = await paused_limits(self._row)
+        return [PausedLimitType(kind=k.kind, reason=k.reason, since=k.since, remaining=k.remaining) for k in held.values()]
 
     @strawberry.field(description="期限计算说明：逐日列出计入与不计入的日期及原因")
     async def deadline_explanation(self) -> list[ExplainedDayType]:

@@ -1,13 +1,18 @@
-"""A joint case (联办件) decided in the browser by a chief representative of the whole center (首席代表
-without a department): they choose which department's opinion they give, as the server allows
+"""The department's review in the browser, in Lianzhou.
+
+A joint case (联办件) decided by a chief representative of the whole center (首席代表 without a
+department): they choose which department's opinion they give, as the server allows
 (``transitionCase(data: {department})``), instead of always the first open task; a reviewer of one
-department is not asked.
+department is not asked. A survey (现场勘查) holding the legal clock: the case page says so and how
+many working days are left, as the extension notice does, not the date from before the survey.
 
 Runs against its own demo server (see tests/test_web.py). Lianzhou's one_window plugin is switched
-off first (its hand-overs are tested elsewhere); the case is filed and accepted through GraphQL.
+off first (its hand-overs are tested elsewhere); the cases are filed and accepted through GraphQL.
 """
 
 from __future__ import annotations
+
+import re
 
 from pathlib import Path
 from typing import Any
@@ -79,3 +84,38 @@ def test_a_head_of_the_whole_center_chooses_the_department_of_a_joint_task(web_s
     expect(page.locator(".action-params [data-path='/department']")).to_have_count(0)
     page.locator("dialog.confirm-dialog button[data-dialog=confirm]").click()
     expect(page.locator("tr", has_text="连州市发展和改革局").last).to_contain_text("已通过")
+
+
+FOOD = {  # 食品经营许可（新办）, a restaurant
+    "operatorName": "连州市张三小吃店", "uscc": "91350100M000100Y43", "legalRepName": "张三",
+    "legalRepIdNumber": "11010519491231002X", "legalRepMobile": "13800138000", "residence": "连州市中山路1号",
+    "premises": "连州市中山路1号一楼", "entityType": "餐饮服务经营者", "businessItems": ["热食类食品制售"], "area": 60,
+    "safetyManager": {"name": "李四", "idNumber": "11010519491231002X", "mobile": "13900139000"}, "staffCount": 4,
+    "seats": 20, "onlineSales": False, "procedure": "一般程序", "equipment": [{"name": "冰箱", "quantity": 2, "location": "后厨"}],
+}
+
+
+def test_a_survey_shows_the_working_days_left_not_the_date_from_before_it(web_server: str, browser_page: Any) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    api = Api(base)
+    api("admin", 'mutation { setPluginEnabled(center: "lianzhou", plugin: "one_window", enabled: false) { __typename } }')
+    filed = api("zhangsan", """mutation($d: JSON!) { submitCase(center: "lianzhou", item: "scjg-spjyxk", data: $d) {
+        __typename ... on Case { id } ... on UserErrors { errors { path message } } } }""", d=FOOD)["submitCase"]
+    assert filed["__typename"] == "Case", filed
+    case_id = filed["id"]
+    api.act("lz-clerk", case_id, "accept", {"received": [{"material": m, "form": "original", "count": 1} for m in ("m01", "m03", "m04")]})
+    api.act("lz-scjg", case_id, "request_survey", {"reason": "site_survey"})
+    api("lz-head", """mutation($id: ID!) { transitionCase(id: $id, action: "extend", comment: "需征求消防部门意见", data: {days: 5}) {
+        __typename } }""", id=case_id)
+    held = api("lz-scjg", f'{{ case(id: "{case_id}") {{ promisedDue pausedLimits {{ kind remaining }} }} }}')["case"]
+    (legal,) = held["pausedLimits"]
+    assert legal["kind"] == "legal"
+
+    for user in ("lz-scjg", "zhangsan"):
+        login(page, base, user)
+        page.goto(f"{base}/web/#/case/lianzhou/{case_id}")
+        expect(page.locator("#legal-due")).to_have_text(re.compile(rf"^暂停计时（.+起现场勘查），恢复后尚余{legal['remaining']}个工作日$"))
+        expect(page.locator("#promised-due")).to_contain_text("2026年")  # the promise keeps running (the center's default)
+        logout(page)
