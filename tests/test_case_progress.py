@@ -99,6 +99,9 @@ async def test_the_uscc_tail_answers_with_the_case_and_its_public_steps(gql: Any
     # the number typed in lower case, with spaces, in full-width forms: the same case
     again = await ask(gql, f" {case['number'].lower()} ", "　" + "".join(chr(ord(c) + 0xFEE0) for c in GOOD_DATA["uscc"][-6:]))
     assert again == found
+    # and without its dashes, or with spaces or long dashes between its parts, as people type it
+    for typed in (case["number"].replace("-", ""), case["number"].replace("-", " "), case["number"].replace("-", "—")):
+        assert await ask(gql, typed, GOOD_DATA["uscc"][-6:]) == found, typed
 
 
 async def test_a_resident_id_tail_matches_with_x_in_either_case(gql: Any, cases: CaseDriver) -> None:
@@ -255,3 +258,17 @@ async def test_the_acceptance_notice_says_how_to_follow_the_case(gql: Any, cases
 ])
 def test_names_are_masked(name: str, masked: str) -> None:
     assert mask_name(name) == masked
+
+
+async def test_a_joint_case_shows_the_decision_that_completed_it(gql: Any, cases: CaseDriver) -> None:
+    """Each department of a joint case decides its own task; the one whose decision completes the
+    case (here a refusal by the second of three) is the case's 审批办结 step, the others are not shown."""
+    case = await cases.ok("clerk1", await cases.submit("app1", item="test-joint"), "accept")
+    case = await cases.ok("rev-zjj", case, "approve_task")
+    case = await cases.ok("rev-hbj", case, "refuse_task", comment="环评不符合要求")
+    case = await cases.ok("rev-fgj", case, "approve_task")
+    assert case["state"] == "refused"
+    found = await ask(gql, case["number"], GOOD_DATA["uscc"][-6:])
+    assert [(s["step"], s["label"]) for s in found["steps"]] == [
+        ("submitted", "提交申请"), ("accepted", "受理"), ("completed", "审批办结（不予许可）"),
+        ("ready", "办理结果已送达出件窗口，可以领取")]

@@ -204,9 +204,17 @@ def matches(check: str, identities: set[str], mobiles: set[str]) -> bool:
     return found
 
 
+def case_number_as_printed(typed: str) -> str:
+    """A case number as the receipt prints it (LZ-20261127-000123) from how people type it: with
+    spaces, dashes of another width or nothing between its parts (``typed`` already upper case)."""
+    parts = re.fullmatch(r"([0-9A-Z]+?)[\s\-‐‑‒–—―_/]*(\d{8})[\s\-‐‑‒–—―_/]*(\d{6})", typed.strip())
+    return f"{parts[1]}-{parts[2]}-{parts[3]}" if parts else typed
+
+
 def check_input(number: str, check: str) -> tuple[str, str]:
     """The typed number and check, normalised; what is missing or malformed refused at once (before
     it counts as a try: the forms are public)."""
+    number = case_number_as_printed(unicodedata.normalize("NFKC", number or "").upper())
     number, check = normalise(number), normalise(check)
     errors: list[UserError] = []
     if not number:
@@ -259,6 +267,20 @@ async def _matching_case(govhall: GovHall, number: str, check: str, center_code:
 def local_date(moment: datetime) -> date:
     return moment.astimezone(CENTER_TZ).date()
 
+# A joint case's departments each decide their task (approve_task, refuse_task); the decision that
+# completes the case is a step of its own, named by the state it left the case in.
+COMPLETING_TASK_STEPS = {"approved": STEPS["approve"], "refused": STEPS["refuse"]}
+
+
+def _public_step(action: str, moved_to: str) -> tuple[str, str] | None:
+    """The public step of a log line (``moved_to``: the state it moved the case to, "" when it did
+    not move it), or None for a line the public does not see."""
+    if action in STEPS:
+        return STEPS[action]
+    if action in ("approve_task", "refuse_task"):
+        return COMPLETING_TASK_STEPS.get(moved_to)
+    return None
+
 
 async def _progress(govhall: GovHall, case: Case, item: Any) -> Progress:
     center = await Center.get(id=case.center_id)  # type: ignore[attr-defined]
@@ -270,9 +292,12 @@ async def _progress(govhall: GovHall, case: Case, item: Any) -> Progress:
         status = await acall_first(govhall.hub.for_center(center).case_pickup_status, center=center, case=case)
         if isinstance(status, Mapping):
             ready, ready_at = bool(status.get("ready")), status.get("at")
-    events = await CaseEvent.filter(case_id=case.id).order_by("seq").only("action", "at")
-    steps = [ProgressStep(step=STEPS[e.action][0], label=STEPS[e.action][1], date=local_date(e.at))
-             for e in events if e.action in STEPS]
+    events = await CaseEvent.filter(case_id=case.id).order_by("seq").only("action", "at", "from_state", "to_state")
+    steps = []
+    for e in events:
+        shown = _public_step(e.action, e.to_state if e.to_state != e.from_state else "")
+        if shown is not None:
+            steps.append(ProgressStep(step=shown[0], label=shown[1], date=local_date(e.at)))
     if ready:
         steps.append(ProgressStep(step=READY_STEP[0], label=READY_STEP[1], date=local_date(ready_at or case.completed_at or case.updated_at)))
         steps.sort(key=lambda s: s.date)  # stable: the log's order within a day
