@@ -33,6 +33,16 @@ def test_a_calendar_or_item_that_is_not_json_is_explained_in_chinese(web_server:
     page.fill("#cal-doc", "  ")
     page.click("#cal-import button[type=submit]")
     expect(slot).to_contain_text("内容为空")
+    # a file the server refuses names its fields in Chinese; the next, not even JSON, says only its own problem
+    page.fill("#cal-doc", '{"year": 2027, "holidays": [], "workdays": [1]}')
+    page.click("#cal-import button[type=submit]")
+    form = page.locator("#cal-import")
+    expect(form).to_contain_text("缺少必填项“依据”")
+    expect(form).to_contain_text("“调休上班日”第1项类型不正确，应为对象")
+    page.fill("#cal-doc", '{"year": 2027,')
+    page.click("#cal-import button[type=submit]")
+    expect(slot).to_contain_text("日历文件不是有效的 JSON")
+    expect(form).not_to_contain_text("缺少必填项“依据”")
 
     page.goto(f"{base}/web/#/config/lianzhou")
     page.click("#dz-new")

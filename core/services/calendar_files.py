@@ -84,6 +84,24 @@ def _schema_errors(doc: Any) -> list[UserError]:
     return list(unique.values())
 
 
+def _label(parts: list[Any]) -> str:
+    """Where in the file, in the schema's titles: 调休上班日第1项的日期 for ``/workdays/0/date``; a key
+    the schema does not know keeps its name."""
+    schema: Any = _validator().schema
+    words: list[str] = []
+    for part in parts:
+        while isinstance(schema, dict) and "$ref" in schema and "properties" not in schema and "items" not in schema:
+            schema = _validator().schema["$defs"].get(schema["$ref"].rsplit("/", 1)[-1], {})
+        if isinstance(part, int):
+            words.append(f"第{part + 1}项")
+            schema = schema.get("items", {}) if isinstance(schema, dict) else {}
+            continue
+        schema = schema.get("properties", {}).get(part, {}) if isinstance(schema, dict) else {}
+        title = schema.get("title") if isinstance(schema, dict) else None
+        words.append(("的" if words and words[-1].endswith("项") else "") + (f"“{title}”" if title else str(part)))
+    return "".join(words)
+
+
 def _translate(error: ValidationError) -> list[UserError]:
     parts = list(error.absolute_path)
     here = pointer(*parts)
@@ -91,7 +109,7 @@ def _translate(error: ValidationError) -> list[UserError]:
     if kind == "required":
         missing = [name for name in value if isinstance(instance, dict) and name not in instance]
         hint = {"date": "（单日填 date，连续多日填 from 和 to）"}
-        return [UserError("required", f"缺少必填项 {n}{hint.get(n, '')}", pointer(*parts, n)) for n in missing]
+        return [UserError("required", f"缺少必填项{_label([*parts, n])}{hint.get(n, '')}", pointer(*parts, n)) for n in missing]
     if kind == "dependentRequired":
         return [
             UserError("required", f"填写了 {key} 就必须同时填写 {need}", pointer(*parts, need))
@@ -114,7 +132,7 @@ def _translate(error: ValidationError) -> list[UserError]:
         return [UserError("format.period", f"“{instance}”格式不正确：{description}", here)]
     if kind == "type":
         expected = "或".join(_TYPE_NAMES.get(t, t) for t in ([value] if isinstance(value, str) else value))
-        return [UserError("type", f"类型不正确，应为{expected}", here)]
+        return [UserError("type", f"{_label(parts) or '日历文件'}类型不正确，应为{expected}", here)]
     messages = {
         "minimum": f"不能小于 {value}",
         "maximum": f"不能大于 {value}",

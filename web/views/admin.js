@@ -2,7 +2,7 @@
 // the year with its holidays and make-up days), plugin switches, departments and windows, and staff
 // accounts (add, posts, department, reset password, deactivate). Departments and windows are added
 // and changed here (saveDepartment, saveWindow) as well as by the center file.
-import { gql } from "../graphql.js";
+import { gql, clearUserErrors } from "../graphql.js";
 import { h, note, fmt, pad, hasRole, ROLE_LABELS, centerDate, todayISO, filePicker, jsonProblem } from "../ui.js";
 import { forgetCenters } from "../store.js";
 import { pickCenter, mutate, ERRORS, table, input, values, tabs, showBanner, seg, reload } from "./kit.js";
@@ -48,6 +48,7 @@ async function calendar(body, c, year, isAdmin) {
     try {
       doc = JSON.parse(text.value);
     } catch (error) {
+      clearUserErrors(form); // the previous file's problems are not this one's
       const slot = form.querySelector(".field-error");
       slot.textContent = `日历文件不是有效的 JSON：${jsonProblem(error, text.value)}`;
       slot.hidden = false;
