@@ -47,26 +47,27 @@ def test_configurator_sets_and_clears_a_departments_remedy(web_server: str, brow
 
     page.click("#departments-table button[data-edit=scjg]")
     expect(page.locator("#f-deptCode")).to_have_value("scjg")
-    page.fill("#f-deptReconsideration", "连州市人民政府")
-    page.fill("#f-deptCourt", "连州市人民政府")  # not a court: refused, nothing saved
+    page.fill("#f-deptReconsideration", "清远市人民政府")
+    page.fill("#f-deptCourt", "清远市人民政府")  # not a court: refused, nothing saved
     page.click("#department-form button[type=submit]")
     expect(page.locator('#department-form [data-path="/court"] .field-error')).to_contain_text("行政诉讼法院应为人民法院的名称")
-    page.fill("#f-deptCourt", "连州市人民法院")
+    page.fill("#f-deptCourt", "清远市清城区人民法院")
     page.click("#department-form button[type=submit]")
     expect(page.locator(".banner-success")).to_contain_text("已保存部门 连州市市场监督管理局（scjg）")
-    expect(page.locator("#departments-table tr[data-dept=scjg]")).to_contain_text("复议：连州市人民政府；诉讼：连州市人民法院")
+    expect(page.locator("#departments-table tr[data-dept=scjg]")).to_contain_text("复议：清远市人民政府；诉讼：清远市清城区人民法院")
     text = returned_notice(api, "连州市救济示例有限公司")
-    assert "向连州市人民政府申请行政复议" in text and "向连州市人民法院提起行政诉讼" in text
+    assert "向清远市人民政府申请行政复议" in text and "向清远市清城区人民法院提起行政诉讼" in text
     assert "督查科申请复核" in text  # 复核 stays the center's
 
-    # cleared: the center's setting again (the demo center has none: the generic text)
+    # cleared: the center's setting again (the demo center names its own government and court)
     page.click("#departments-table button[data-edit=scjg]")
-    expect(page.locator("#f-deptReconsideration")).to_have_value("连州市人民政府")
+    expect(page.locator("#f-deptReconsideration")).to_have_value("清远市人民政府")
     page.fill("#f-deptReconsideration", "")
     page.fill("#f-deptCourt", "")
     page.click("#department-form button[type=submit]")
     expect(page.locator(".banner-success")).to_contain_text("已保存部门 连州市市场监督管理局（scjg）")
     expect(page.locator("#departments-table tr[data-dept=scjg]")).to_contain_text("按中心设置")
     text = returned_notice(api, "连州市救济示例二有限公司")
-    assert "向本级人民政府申请行政复议" in text and "连州市人民法院" not in text
+    assert "向连州市人民政府申请行政复议" in text and "向连州市人民法院提起行政诉讼" in text
+    assert "清远" not in text.replace("清远民族工业园", "")
     logout(page)
