@@ -635,6 +635,9 @@ def test_reviewer_signs_then_decides(web_server: str, browser_page: Any, api: Ap
     login(page, base, "lz-scjg")
     page.goto(f"{base}/web/#/work/lianzhou")
     page.locator(f'#to-sign-table button[data-receive="{case["number"]}"]').click()
+    # the front desk's queues are not the department's work: not offered to its reviewer
+    expect(page.locator("#queues a[data-queue=decide]")).to_be_visible()
+    expect(page.locator("#queues a[data-queue=new]")).to_have_count(0)
     expect(page.locator(".banner-success")).to_contain_text("已签收")
     expect(page.locator("#to-sign-table tr", has_text=case["number"])).to_have_count(0)
     page.click("a[data-queue=decide]")

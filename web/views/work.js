@@ -9,6 +9,9 @@ import { CASE_ROW, casesTable } from "./mine.js";
 
 const ALERTS = [["", "全部"], ["NONE", "正常"], ["YELLOW", "黄牌"], ["RED", "红牌"]];
 const POLL_SECONDS = 30;
+// Who works the front desk's queues: the window (clerk), its chief representative, supervision and the
+// administrator, who look after them.
+const FRONT_DESK_ROLES = ["clerk", "head", "supervisor", "admin"];
 // The front desk's queues: [key, label, filter].
 const QUEUES = [
   ["new", "新件（待受理）", { state: "submitted" }],
@@ -76,8 +79,11 @@ export async function workView({ page, params, query, user, isCurrent }) {
   const messageBox = h("section", { class: "card", id: "staff-messages", hidden: true });
   const link = (params2) => `#/work/${seg(c.code)}?${new URLSearchParams(params2).toString()}`;
   const counts = new Map();
+  // the front desk's queues (and their new arrivals) are the window's work: a department's reviewer
+  // or the pickup window is not shown them
+  const frontDesk = hasRole(user, FRONT_DESK_ROLES, c.code);
   const shortcuts = h("p", { class: "shortcuts", id: "queues" },
-    QUEUES.map(([key, label, filter]) => {
+    (frontDesk ? QUEUES : []).map(([key, label, filter]) => {
       const count = h("span", { class: "badge", dataset: { count: key } }, "…");
       counts.set(key, count);
       return h("a", { href: link(filter), class: "chip", dataset: { queue: key } }, `${label} `, count);
@@ -106,7 +112,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
       `query($c: String!, $s: String, $k: String, $al: Alert, $d: String, $m: Boolean!, $a: String, $q: String) {
         cases(center: $c, state: $s, kind: $k, alert: $al, department: $d, mine: $m, first: 30, after: $a, search: $q) {
           edges { node { ${CASE_ROW} } } pageInfo { hasNextPage endCursor } }
-        ${after ? "" : QUEUE_COUNTS}
+        ${after || !frontDesk ? "" : QUEUE_COUNTS}
         ${!after && signQueue ? `toSign: pendingHandovers(center: $c) { id caseId caseNumber stageLabel fromUser toDepartmentName toPickup materials handedAt }` : ""}
         ${after ? "" : "messages: staffMessages(center: $c, first: 10) { id caseId caseNumber text at }"} }`,
       {
@@ -115,7 +121,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
       },
     );
     if (!isCurrent()) return;
-    if (!after) showCounts(data, true);
+    if (!after && frontDesk) showCounts(data, true);
     if (!after && signBox) showToSign(data.toSign);
     if (!after) showMessages(data.messages);
     rows.push(...data.cases.edges.map((e) => e.node));
@@ -186,7 +192,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
   }
   await load();
   clearInterval(pollTimer);
-  pollTimer = setInterval(poll, (Number(query.get("poll")) || POLL_SECONDS) * 1000);
+  if (frontDesk) pollTimer = setInterval(poll, (Number(query.get("poll")) || POLL_SECONDS) * 1000);
 }
 
 // One request gives every queue's count (up to 100) with the list.
