@@ -30,6 +30,23 @@ FOOD = {
 RECEIVED = [{"material": code, "form": "original", "count": 1} for code in ("m01", "m03", "m04")]
 
 
+
+def approved_to_the_representative(page: Any, base: str, api: Any, case: dict) -> None:
+    """The accepted ``case`` approved by its department and at the pickup window, where the legal
+    representative gives their name and ID number and the screen finds them in the application."""
+    from playwright.sync_api import expect
+
+    api.receive("lz-scjg", api.handover("lz-clerk", case, department="scjg"))
+    api.act("lz-scjg", case, "approve", comment="符合条件，准予许可")
+    api.handover("lz-scjg", case, pickup=True)
+    login(page, base, "lz-pickup")
+    page.goto(f"{base}/web/#/pickup/lianzhou")
+    page.locator("#pickup-table tr", has_text=case["number"]).locator("button[data-deliver]").click()
+    page.click("#receive-result")
+    page.fill("#f-receiver", REPRESENTATIVE)
+    page.fill("#f-idNumber", REP_ID)
+    expect(page.locator("#deliver-form .check-result")).to_contain_text("领取人与申请人（申请材料中登记的人员）一致")
+
 def test_the_legal_representative_in_the_forms_own_fields_collects_without_a_power_of_attorney(
     web_server: str, browser_page: Any, api: Api  # noqa: F811
 ) -> None:
@@ -39,17 +56,7 @@ def test_the_legal_representative_in_the_forms_own_fields_collects_without_a_pow
     case = api.submit(item="scjg-spjyxk", data=FOOD)
     api.act("lz-clerk", case, "accept", data={"checklist": ["c01", "c02", "c03", "c04"], "originalsChecked": True,
                                               "received": RECEIVED})
-    api.receive("lz-scjg", api.handover("lz-clerk", case, department="scjg"))
-    api.act("lz-scjg", case, "approve", comment="符合条件，准予许可")
-    api.handover("lz-scjg", case, pickup=True)
-
-    login(page, base, "lz-pickup")
-    page.goto(f"{base}/web/#/pickup/lianzhou")
-    page.locator("#pickup-table tr", has_text=case["number"]).locator("button[data-deliver]").click()
-    page.click("#receive-result")
-    page.fill("#f-receiver", REPRESENTATIVE)
-    page.fill("#f-idNumber", REP_ID)
-    expect(page.locator("#deliver-form .check-result")).to_contain_text("领取人与申请人（申请材料中登记的人员）一致")
+    approved_to_the_representative(page, base, api, case)
     page.click("#deliver-form button[type=submit]")  # no power of attorney ticked: none is needed
     receipt = page.locator("#pickup-receipt")
     expect(receipt).to_contain_text(case["number"])
@@ -90,16 +97,6 @@ def test_the_legal_representative_of_a_designed_item_is_recognised_by_the_fields
                                                          "fddbrsfz": REP_ID})
     api.act("lz-clerk", case, "accept", data={"checklist": ["c01"], "originalsChecked": True,
                                               "received": [{"material": "m01", "form": "original", "count": 1}]})
-    api.receive("lz-scjg", api.handover("lz-clerk", case, department="scjg"))
-    api.act("lz-scjg", case, "approve", comment="符合条件，准予许可")
-    api.handover("lz-scjg", case, pickup=True)
-
-    login(page, base, "lz-pickup")
-    page.goto(f"{base}/web/#/pickup/lianzhou")
-    page.locator("#pickup-table tr", has_text=case["number"]).locator("button[data-deliver]").click()
-    page.click("#receive-result")
-    page.fill("#f-receiver", REPRESENTATIVE)
-    page.fill("#f-idNumber", REP_ID)
-    expect(page.locator("#deliver-form .check-result")).to_contain_text("领取人与申请人（申请材料中登记的人员）一致")
+    approved_to_the_representative(page, base, api, case)
     page.click("#deliver-form button[type=submit]")
     expect(page.locator("#pickup-receipt")).to_contain_text(REPRESENTATIVE)
