@@ -313,8 +313,13 @@ export async function windowView({ page, params, query, user, isCurrent }) {
   page.append(desk, walkInPanel(c));
 
   async function show() {
+    const mine = ++asked;
     const { hallWindowQueue: q } = await gql(`query($c: String!, $w: String!) { hallWindowQueue(center: $c, window: $w) {
         current { ${TICKET} } waiting { ${TICKET} } leftover { ${TICKET} takenAt } skipped { ${TICKET} } } }`, { c: c.code, w });
+    // a poll sent before the clerk's last action may answer after it: its tickets are older than
+    // those drawn, and redrawing them would drop what the clerk is typing (the case number)
+    if (mine < answered) return;
+    answered = mine;
     // the poll must not wipe what the clerk is typing (the case ID): redraw only when the tickets change
     const key = `${q.current.map((t) => `${t.id}/${t.calls}`).join(",")};${q.leftover.map((t) => t.id).join(",")}`;
     // 已过号: the visitor who comes back is called again from here
@@ -378,6 +383,8 @@ export async function windowView({ page, params, query, user, isCurrent }) {
     ], waiting, { empty: "没有等候的号。" });
   }
   let shownKey = null;
+  let asked = 0;
+  let answered = 0;
   await show();
   poll(isCurrent, show, 5000);
 }
