@@ -534,7 +534,11 @@ class Blob(Model):
 
 class Material(Model):
     """A material an applicant supplied: ``case`` is null until it is attached. A later case of the
-    same owner may attach the same blob again (材料共享) without uploading it again."""
+    same owner may attach the same blob again (材料共享) without uploading it again.
+
+    While a case awaits correction (补正) its applicant may replace or withdraw an attached file:
+    the row stays with the case (its history, 已替换 or 已撤回, with who and when) but no longer
+    counts as provided (``withdrawn_at`` is set, ``replaced_by`` names the file that took its place)."""
 
     id = fields.IntField(primary_key=True)
     public_id = fields.CharField(max_length=32, unique=True, null=True, default=new_public_id,
@@ -557,6 +561,15 @@ class Material(Model):
         description="the center named at upload: its quota counts the file until it is attached",
     )
     created_at = fields.DatetimeField(auto_now_add=True)
+    withdrawn_at = fields.DatetimeField(null=True, description="when it stopped counting for the case (replaced or withdrawn during a correction)")
+    withdrawn_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="withdrawn_materials", null=True, on_delete=fields.RESTRICT,
+        description="who replaced or withdrew it",
+    )
+    replaced_by: fields.ForeignKeyNullableRelation[Material] = fields.ForeignKeyField(
+        "core.Material", related_name="replaced", null=True, on_delete=fields.RESTRICT,
+        description="the file that took its place (empty for a file withdrawn without one)",
+    )
 
     class Meta:
         table = "material"

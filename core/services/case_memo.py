@@ -250,7 +250,7 @@ def _parts(postgres: bool) -> dict[str, tuple[int, list[tuple[str, str, str]], s
                   '"k__lead" DESC, "k__id"'),
         "materials": (3, [("m__part", '"m"."part"', "INT"), ("m__id", '"m"."id"', "INT"), ("m__code", '"m"."code"', "TEXT"),
                           ("m__form", '"m"."form"', "TEXT"), ("m__count", '"m"."count"', "INT")],
-                      'FROM (SELECT 0 AS "part", "id", "code", \'\' AS "form", 1 AS "count" FROM "material" WHERE "case_id" = ?{gate} '
+                      'FROM (SELECT 0 AS "part", "id", "code", \'\' AS "form", 1 AS "count" FROM "material" WHERE "withdrawn_at" IS NULL AND "case_id" = ?{gate} '
                       'UNION ALL SELECT 1, "id", "code", "form", "count" FROM "received_material" WHERE "case_id" = ?{gate}) "m"', 2,
                       '"m__part", "m__id"'),
         "last_alert": (4, [("a__kind", '"a"."kind"', "TEXT"), ("a__payload", '"a"."payload"', "JSONB")],

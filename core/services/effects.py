@@ -15,7 +15,7 @@ from core.services import clock, config_cache, licences
 from core.services.case_memo import case_tasks, flush, forget
 from core.services.config_cache import cache_for
 from core.services.documents.issue import issue_case_documents
-from core.plumbing.models import CaseTask, Department, Timer
+from core.plumbing.models import CaseTask, Department, Material, Timer
 from core.services.plugins import acall_first
 from core.services.receipt import record_receipt
 from core.services.workflow import Effect, EffectGroup, TransitionContext, before_insert, run_effects
@@ -227,8 +227,12 @@ async def _document_extra(ctx: TransitionContext, kind: str) -> dict[str, Any]:
     """What a notice of ``kind`` prints beyond the case (see :func:`issue_document`)."""
     extra: dict[str, Any] = {}
     if kind == "correction_notice":
+        missing = ctx.params.get("missing", [])
+        named = [m["file"] for m in missing if isinstance(m.get("file"), str) and m["file"]]
+        files = dict(await Material.filter(case_id=ctx.case.id, public_id__in=named).values_list("public_id", "filename")) if named else {}
         extra["missing"] = [
-            {"name": m.get("name", ""), "reason": str(m.get("reason") or "").strip()} for m in ctx.params.get("missing", [])
+            {"name": m.get("name", ""), "reason": str(m.get("reason") or "").strip(), "file": files.get(m.get("file") or "", "")}
+            for m in missing
         ]
         extra["note"] = ctx.comment or ""  # the clerk's 办理意见: what the applicant should know beyond the list
     if kind == "extension_notice":  # 行政许可法第四十二条: the applicant is told the reason

@@ -11,8 +11,9 @@ from typing import Any
 
 from core.plumbing.errors import UserError, one_of
 from core.services.formats import is_valid_resident_id
-from core.plumbing.models import CaseEvent, Extension
+from core.plumbing.models import CaseEvent, Extension, Material
 from core.services.case_memo import case_tasks
+from core.services.materials import SUPPLY_ACTIONS
 from core.services.receipt import materials_received
 from core.services.workflow import Guard, TransitionContext
 
@@ -20,27 +21,39 @@ PICKUP_METHODS = {"in_person": "窗口领取", "self_print": "自助打印", "co
 
 
 async def missing_listed(ctx: TransitionContext) -> list[UserError]:
-    """A one-time notice must list everything that is missing (一次性告知)."""
+    """A one-time notice must list everything that is missing (一次性告知). An entry may name the
+    case's file it is about (``file``: the file's id, e.g. a scan that cannot be read), which must
+    be one of the files that count for the case: the applicant may then replace or withdraw it."""
     missing = ctx.params.get("missing")
     if not isinstance(missing, list) or not missing:
         return [UserError("required", "请列出需要补齐的全部材料或内容（一次性告知）", "/missing")]
-    return [
+    errors = [
         UserError("required", f"第{i + 1}项缺少材料名称", f"/missing/{i}/name")
         for i, entry in enumerate(missing)
         if not isinstance(entry, dict) or not str(entry.get("name", "")).strip()
     ]
+    named = {i: entry["file"] for i, entry in enumerate(missing)
+             if isinstance(entry, dict) and entry.get("file") not in (None, "")}
+    if named:
+        keys = [str(f) for f in named.values() if isinstance(f, str) and len(f) <= 32]
+        current = set(await Material.filter(case_id=ctx.case.id, withdrawn_at=None, public_id__in=keys)
+                      .values_list("public_id", flat=True)) if keys else set()
+        errors += [UserError("material.unknown", f"第{i + 1}项所指的文件不是本办件现有的材料，请重新选择", f"/missing/{i}/file")
+                   for i, file in named.items() if file not in current]
+    return errors
 
 
 async def something_supplied(ctx: TransitionContext) -> list[UserError]:
-    """补齐材料 must bring something: a changed field or a material attached since the one-time
-    notice. Supplying nothing would only send the case back to the front desk unchanged."""
+    """补齐材料 must bring something: a changed field, or a material attached, replaced or withdrawn
+    since the one-time notice. Supplying nothing would only send the case back to the front desk
+    unchanged."""
     from core.services.cases import merge_patch
 
     if ctx.params and merge_patch(ctx.case.data, ctx.params) != ctx.case.data:
         return []
     notice = await CaseEvent.filter(case_id=ctx.case.id, action="request_materials").order_by("-seq").first()
     since = notice.seq if notice else 0
-    if await CaseEvent.exists(case_id=ctx.case.id, action="attach_materials", seq__gt=since):
+    if await CaseEvent.exists(case_id=ctx.case.id, action__in=SUPPLY_ACTIONS, seq__gt=since):
         return []
     return [UserError("nothing_supplied",
                       "尚未补充任何材料或修改任何内容：请先上传补齐的材料或修改申请内容，再提交补齐", None)]

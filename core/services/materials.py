@@ -8,6 +8,10 @@ so nothing is uploaded twice. Reuse goes by what the material is — its catalog
 ``yyzz``), see :mod:`core.services.catalogue` — never by the slot code another item's list gave it.
 
 Clients see a material's random ``public_id``, never its integer key (ids cannot be walked).
+
+A file replaced or withdrawn during a correction (补正, :mod:`core.services.material_changes`) keeps
+its row on the case (``withdrawn_at`` set) and is listed as the slot's ``history``; it no longer
+counts: not as provided, not for reuse, not among the files a new attachment is compared with.
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ ALLOWED_TYPES: dict[str, str] = {
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif",
               "application/ofd": "ofd"}
 OPEN_STATES = ("submitted", "supplementing", "supplied")
+SUPPLY_ACTIONS = ("attach_materials", "replace_material", "withdraw_material")
+"""Audit events that change a case's files: any of them since the one-time notice is something supplied."""
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\"<>|:*?\u202a-\u202e\u2066-\u2069]")  # and text-direction overrides
 
 
@@ -192,11 +198,23 @@ async def attach_materials(
     if not hasattr(case.item_version, "definition"):
         await case.fetch_related("item_version")
     rows, slots = await placed(case.item_version.definition, material_ids, owners)
-    attached = {(m.blob_id, m.code): m for m in await Material.filter(case_id=case.id)}  # type: ignore[attr-defined]
+    attached = await _attached(case)
     result = []
     for material, slot in zip(rows, slots):
         result.append(await _attach_one(case, material, slot, attached))
     return result
+
+
+async def _attached(case: Case) -> dict[tuple[int, str], Material]:
+    """The files that count for ``case``, by (blob, slot code): attaching one of them again is a no-op."""
+    rows = await Material.filter(case_id=case.id, withdrawn_at=None)
+    return {(m.blob_id, m.code): m for m in rows}  # type: ignore[attr-defined]
+
+
+async def attach_in_slot(case: Case, material: Material, slot: tuple[str, str]) -> Material:
+    """Attach one material (already checked as the caller's) to ``case`` in ``slot`` (code,
+    catalogue code), as :func:`attach_materials` would: a file that already counts there is kept."""
+    return await _attach_one(case, material, slot, await _attached(case))
 
 
 async def placed(
@@ -294,21 +312,62 @@ def _file(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+HISTORY_FIELDS = ("id", "withdrawn_at", "withdrawn_by_id", "replaced_by_id")
+
+
+async def _files(case: Case) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """The case's files by slot code: those that count, and those replaced or withdrawn (with
+    ``status``, ``withdrawnAt``, ``withdrawnBy`` (a name), ``replacedBy`` (the new file's id)); each
+    with ``problem``, what the latest one-time notice said of that very file."""
+    rows = await Material.filter(case_id=case.id).order_by("id").values(
+        "public_id", "code", "catalogue", "filename", "created_at", *HISTORY_FIELDS, **FILE_FIELDS
+    )
+    public = {row["id"]: row["public_id"] for row in rows}
+    people = {row["withdrawn_by_id"] for row in rows if row["withdrawn_by_id"]}
+    names = {u["id"]: u["display_name"] or u["username"]
+             for u in await User.filter(id__in=list(people)).values("id", "display_name", "username")} if people else {}
+    problems = await flagged_files(case.id)
+    current: dict[str, list[dict[str, Any]]] = {}
+    history: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        file = _file(row)
+        file["problem"] = problems.get(row["public_id"])
+        if row["withdrawn_at"] is None:
+            current.setdefault(row["code"], []).append(file)
+            continue
+        replaced = row["replaced_by_id"]
+        file.update(status="replaced" if replaced else "withdrawn", withdrawnAt=row["withdrawn_at"],
+                    withdrawnBy=names.get(row["withdrawn_by_id"], ""), replacedBy=public.get(replaced))
+        history.setdefault(row["code"], []).append(file)
+    return current, history
+
+
+async def flagged_files(case_id: int) -> dict[str, str]:
+    """What the latest one-time notice (一次性告知) said of each file it named (``missing[].file``,
+    a file of the case the clerk found unclear or wrong): its reason, else its material's name."""
+    found = await CaseEvent.filter(case_id=case_id, action="request_materials").order_by("-seq").limit(1).values_list(
+        "changes", flat=True)
+    changes = found[0] if found and isinstance(found[0], dict) else {}
+    params = changes.get("params")
+    missing = params.get("missing") if isinstance(params, dict) else None
+    flagged: dict[str, str] = {}
+    for entry in missing if isinstance(missing, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("file"), str) and entry["file"]:
+            flagged[entry["file"]] = str(entry.get("reason") or "").strip() or str(entry.get("name") or "").strip()
+    return flagged
+
+
 async def case_materials(case: Case, provided_only: bool = False) -> list[dict[str, Any]]:
-    """The item version's material list, each with the files attached to ``case``, the paper the
+    """The item version's material list, each with the files attached to ``case`` that count
+    (``files``), those replaced or withdrawn during a correction (``history``), the paper the
     counter received (``received``, ``how``) and ``provided``; then attached files whose code is on
     no list, grouped by code (``listed`` false). ``provided_only``: only what the case has."""
     from core.services.receipt import case_receipt
 
     if not hasattr(case.item_version, "definition"):
         await case.fetch_related("item_version")
-    rows = await Material.filter(case_id=case.id).order_by("id").values(
-        "public_id", "code", "catalogue", "filename", "created_at", **FILE_FIELDS
-    )
+    by_code, history = await _files(case)
     receipt = await case_receipt(case)
-    by_code: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_code.setdefault(row["code"], []).append(_file(row))
     slots = []
     empty = {"received": {}, "how": ""}
     for m in case.item_version.definition.get("materials", []):
@@ -317,12 +376,14 @@ async def case_materials(case: Case, provided_only: bool = False) -> list[dict[s
         slots.append({"code": m["code"], "catalogue": m.get("catalogue", ""), "name": m["name"], "role": m.get("role"),
                       "required": bool(m.get("required", True)), "listed": True, "originals": int(m.get("originals") or 0),
                       "copies": int(m.get("copies") or 0), "provided": bool(files or got["received"]), "files": files,
+                      "history": history.pop(m["code"], []), "received": got["received"], "how": got["how"]})
+    for code in [*by_code, *(c for c in history if c not in by_code)]:
+        files, got = by_code.get(code, []), receipt.get(code, empty)
+        old = history.get(code, [])
+        slots.append({"code": code, "catalogue": (files or old)[0]["catalogue"], "name": "其他材料" if not code else f"其他材料（{code}）",
+                      "role": None, "required": False, "listed": False, "originals": 0, "copies": 0,
+                      "provided": bool(files or got["received"]), "files": files, "history": old,
                       "received": got["received"], "how": got["how"]})
-    for code, files in by_code.items():
-        got = receipt.get(code, empty)
-        slots.append({"code": code, "catalogue": files[0]["catalogue"], "name": "其他材料" if not code else f"其他材料（{code}）",
-                      "role": None, "required": False, "listed": False, "originals": 0, "copies": 0, "provided": True,
-                      "files": files, "received": got["received"], "how": got["how"]})
     return [s for s in slots if s["provided"]] if provided_only else slots
 
 
@@ -331,7 +392,7 @@ async def reusable_materials(actor: Actor, limit: int = 200) -> list[Material]:
     slot code), their blob without bytes."""
     user = actor.require_login()
     result, seen = [], set()
-    for m in await Material.filter(owner_id=user.id).order_by("-id").limit(limit * 5):
+    for m in await Material.filter(owner_id=user.id, withdrawn_at=None).order_by("-id").limit(limit * 5):
         key = (m.blob_id, m.catalogue or m.code)  # type: ignore[attr-defined]
         if key not in seen:
             seen.add(key)

@@ -65,7 +65,7 @@ def parse_received(definition: Mapping[str, Any], raw: Any) -> tuple[list[Receiv
 
 
 MATERIALS_SQL = (
-    'SELECT 0 AS part, "id", "code", \'\' AS "form", 1 AS "count" FROM "material" WHERE "case_id" = ?'
+    'SELECT 0 AS part, "id", "code", \'\' AS "form", 1 AS "count" FROM "material" WHERE "case_id" = ? AND "withdrawn_at" IS NULL'
     ' UNION ALL SELECT 1 AS part, "id", "code", "form", "count" FROM "received_material" WHERE "case_id" = ?'
     ' ORDER BY part, "id"'
 )

@@ -1,5 +1,6 @@
-"""myMaterials, caseMaterials, attachMaterials and materialCatalogue: the files behind a case (uploads
-go through ``POST /materials``), what the counter received, and the shared material catalogue."""
+"""myMaterials, caseMaterials, attachMaterials, replaceMaterial, withdrawMaterial and materialCatalogue:
+the files behind a case (uploads go through ``POST /materials``), what the counter received, the
+files replaced or withdrawn during a correction (补正), and the shared material catalogue."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from core.services import material_changes
 from core.services import materials as service
 from core.services.catalogue import catalogue
 from core.services.cases import load_visible_case
@@ -28,6 +30,12 @@ class MaterialFile:
     content_type: str
     created_at: datetime
     url: str = strawberry.field(description="下载地址（需在请求头携带令牌：本人或可查看所附办件的人员）")
+    status: str = strawberry.field(default="current", description="current 有效（计入已提交）/ replaced 已替换 / withdrawn 已撤回：补正时申请人更换或撤回的文件留在办件记录中，不再计入")
+    status_label: str = strawberry.field(default="有效", description="有效 / 已替换 / 已撤回")
+    withdrawn_at: datetime | None = strawberry.field(default=None, description="被替换或撤回的时间")
+    withdrawn_by: str | None = strawberry.field(default=None, description="替换或撤回的人（姓名）")
+    replaced_by: strawberry.ID | None = strawberry.field(default=None, description="替换它的新文件的标识（撤回的为空）")
+    problem: str | None = strawberry.field(default=None, description="窗口在最近一次一次性告知中对这份文件提出的问题（如：扫描件不清晰），未标注的为空")
 
     @strawberry.field(description="下载链接：几分钟内有效，仅限本人使用（可直接在浏览器中打开）")
     async def download_url(self, info: Info) -> str:
@@ -51,7 +59,8 @@ class CaseMaterialSlot:
     originals: int = strawberry.field(description="事项要求的原件份数")
     copies: int = strawberry.field(description="事项要求的复印件份数")
     provided: bool = strawberry.field(description="已上传或已在窗口收取")
-    files: list[MaterialFile]
+    files: list[MaterialFile] = strawberry.field(description="计入已提交的文件")
+    history: list[MaterialFile] = strawberry.field(description="补正时已替换或已撤回的文件（不再计入已提交），先替换的在前")
     received: list[ReceivedCopies] = strawberry.field(description="受理时窗口收取的纸质材料")
     how: str = strawberry.field(description="收取情况，如“电子件1份、原件1份”；未提交为空")
 
@@ -70,13 +79,20 @@ class CaseMaterials:
 
 
 AttachMaterialsResult = Annotated[CaseMaterials | UserErrors, strawberry.union("AttachMaterialsResult")]
+MaterialChangeResult = Annotated[CaseMaterials | UserErrors, strawberry.union("MaterialChangeResult")]
+STATUS_LABELS = {"current": "有效", "replaced": "已替换", "withdrawn": "已撤回"}
 
 
 def material_file(info: dict[str, Any]) -> MaterialFile:
+    status = info.get("status", "current")
+    replaced_by = info.get("replacedBy")
     return MaterialFile(
         id=strawberry.ID(info["id"]), code=info["code"], catalogue=info["catalogue"], filename=info["filename"],
         size=info["size"], sha256=info["sha256"],
         content_type=info["contentType"], created_at=info["createdAt"], url=info["url"],
+        status=status, status_label=STATUS_LABELS[status], withdrawn_at=info.get("withdrawnAt"),
+        withdrawn_by=info.get("withdrawnBy"), replaced_by=strawberry.ID(replaced_by) if replaced_by else None,
+        problem=info.get("problem"),
     )
 
 
@@ -84,7 +100,7 @@ def slot(info: dict[str, Any]) -> CaseMaterialSlot:
     return CaseMaterialSlot(
         code=info["code"], catalogue=info["catalogue"], name=info["name"], role=info["role"], required=info["required"],
         listed=info["listed"], originals=info["originals"], copies=info["copies"], provided=info["provided"],
-        files=[material_file(f) for f in info["files"]],
+        files=[material_file(f) for f in info["files"]], history=[material_file(f) for f in info["history"]],
         received=[ReceivedCopies(form=form, count=count) for form, count in info["received"].items()], how=info["how"],
     )
 
@@ -120,6 +136,30 @@ class Mutation:
             case = await load_visible_case(ctx.actor, id)
             label = ctx.govhall.processes.get(case.process).state_label(case.state)
             await service.attach_to_case(ctx.actor, case, materials, label)
+            return CaseMaterials(case_id=strawberry.ID(str(case.id)), slots=await slots_for(case))
+
+        return await mutation_result(work, lambda result: result)
+
+    @strawberry.mutation(description="补正期间（待补齐材料），申请人或代办人用新上传的文件替换本办件的一份材料（如窗口指出不清晰的扫描件）："
+                                     "新文件计入该项材料，原文件留在办件记录中（已替换），不再计入")
+    async def replace_material(self, info: Info, id: strawberry.ID, material: strawberry.ID, replacement: strawberry.ID,
+                               comment: str | None = None) -> MaterialChangeResult:
+        ctx = info.context
+
+        async def work() -> CaseMaterials:
+            case = await material_changes.replace_material(
+                ctx.govhall, ctx.actor, id, material=str(material), replacement=str(replacement), comment=comment or "")
+            return CaseMaterials(case_id=strawberry.ID(str(case.id)), slots=await slots_for(case))
+
+        return await mutation_result(work, lambda result: result)
+
+    @strawberry.mutation(description="补正期间（待补齐材料），申请人或代办人撤回本办件的一份材料：留在办件记录中（已撤回），不再计入")
+    async def withdraw_material(self, info: Info, id: strawberry.ID, material: strawberry.ID,
+                                comment: str | None = None) -> MaterialChangeResult:
+        ctx = info.context
+
+        async def work() -> CaseMaterials:
+            case = await material_changes.withdraw_material(ctx.govhall, ctx.actor, id, material=str(material), comment=comment or "")
             return CaseMaterials(case_id=strawberry.ID(str(case.id)), slots=await slots_for(case))
 
         return await mutation_result(work, lambda result: result)

@@ -29,7 +29,8 @@ or ISO strings; an aware ``datetime`` is shown in China time; ``?`` marks an opt
                         materialsToFollow? [name] (secondary materials accepted to follow later),
                         materialsDue? date (the last day to supply them: 请于…前补齐)
     correction_notice   case.{number, itemName, applicantName, acceptedAt, window};
-                        missing [{name, reason}]
+                        missing [{name, reason, file?}] (file: the name of the case's file an
+                        entry is about, e.g. an unclear scan to replace)
     return_notice       case.{number, itemName, applicantName, acceptedAt}; reason; remedy
     promise_notice      as acceptance_notice
     joint_notice        as acceptance_notice + case.{leadDepartment, departments [str]}

@@ -1,0 +1,162 @@
+"""补正: while a case awaits the applicant's correction, the applicant replaces a file the clerk found
+unclear, or withdraws one. The old file stays in the case's history (已替换 / 已撤回, who and when),
+visible to staff, and no longer counts: not on the material list, not for the acceptance's check of
+main materials, not for reuse. Outside the correction, and for anybody but the applicant or agent,
+it is refused in Chinese at ``/id``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from core.services.documents.frozen import thaw
+from core.plumbing.models import CaseEvent, Document, Material
+from tests.hall import CaseDriver, build_hall, codes
+from tests.test_materials import PDF, PNG, make_pdf
+
+pytestmark = pytest.mark.anyio
+
+FILE = "id code filename status statusLabel withdrawnAt withdrawnBy replacedBy problem"
+SLOTS = f"code provided how files {{ {FILE} }} history {{ {FILE} }}"
+CASE_MATERIALS = f"query($id: ID!) {{ caseMaterials(id: $id) {{ {SLOTS} }} }}"
+RESULT = f"__typename ... on CaseMaterials {{ caseId slots {{ {SLOTS} }} }} ... on UserErrors {{ errors {{ path code message }} }}"
+REPLACE = f"""mutation($id: ID!, $material: ID!, $replacement: ID!, $comment: String) {{
+  replaceMaterial(id: $id, material: $material, replacement: $replacement, comment: $comment) {{ {RESULT} }} }}"""
+WITHDRAW = f"""mutation($id: ID!, $material: ID!, $comment: String) {{
+  withdrawMaterial(id: $id, material: $material, comment: $comment) {{ {RESULT} }} }}"""
+UNCLEAR_PNG = PNG + b"blurred"  # other bytes, still a PNG to the sniffer
+CLEAR_PNG = PNG
+
+
+@pytest.fixture
+async def drive(govhall, gql) -> CaseDriver:
+    return CaseDriver(gql, await build_hall(govhall, gql))
+
+
+async def upload(drive: CaseDriver, user: str, content: bytes, filename: str, code: str) -> dict[str, Any]:
+    response = await drive.gql.http.post(
+        "/materials", files={"file": (filename, content, "application/octet-stream")}, data={"code": code},
+        headers={"Authorization": f"Bearer {drive.hall.tokens[user]}"})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def slots(drive: CaseDriver, user: str, case: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s["code"]: s for s in (await drive.query(user, CASE_MATERIALS, id=case["id"]))["caseMaterials"]}
+
+
+async def replace(drive: CaseDriver, user: str, case: dict[str, Any], material: str, replacement: str, comment: str | None = None) -> dict:
+    return (await drive.query(user, REPLACE, id=case["id"], material=material, replacement=replacement,
+                              comment=comment))["replaceMaterial"]
+
+
+async def withdraw(drive: CaseDriver, user: str, case: dict[str, Any], material: str) -> dict:
+    return (await drive.query(user, WITHDRAW, id=case["id"], material=material))["withdrawMaterial"]
+
+
+def refusals(result: dict[str, Any]) -> list[tuple[str, str | None]]:
+    assert result["__typename"] == "UserErrors", result
+    return [(e["code"], e["path"]) for e in result["errors"]]
+
+
+async def case_with_unclear_licence(drive: CaseDriver) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """A case filed with its application and a licence scan the clerk marks as unclear in the
+    one-time notice: (the case, the application's file, the unclear scan)."""
+    form = await upload(drive, "app1", PDF, "申请书.pdf", "m1")
+    unclear = await upload(drive, "app1", UNCLEAR_PNG, "营业执照-模糊.png", "m2")
+    case = await drive.submit("app1", materials=[form["id"], unclear["id"]])
+    assert case["__typename"] == "Case", case
+    notice = {"missing": [{"name": "营业执照复印件", "reason": "扫描件不清晰，请重新扫描", "file": unclear["id"]}]}
+    case = await drive.ok("clerk1", case, "request_materials", data=notice)
+    assert case["state"] == "supplementing"
+    return case, form, unclear
+
+
+async def test_an_unclear_scan_is_replaced_and_stays_in_the_case_history(drive):
+    case, form, unclear = await case_with_unclear_licence(drive)
+    before = await slots(drive, "app1", case)
+    assert before["m2"]["files"][0]["problem"] == "扫描件不清晰，请重新扫描"  # the clerk's words, on that file
+    assert before["m1"]["files"][0]["problem"] is None
+    (notice,) = await Document.filter(case_id=int(case["id"]), kind="correction_notice").values_list("render_context", flat=True)
+    assert thaw(notice)["missing"][0]["file"] == "营业执照-模糊.png"  # the notice names the file
+
+    clear = await upload(drive, "app1", CLEAR_PNG, "营业执照-重新扫描.png", "m2")
+    result = await replace(drive, "app1", case, unclear["id"], clear["id"], comment="已重新扫描")
+    assert result["__typename"] == "CaseMaterials", result
+    for user in ("app1", "clerk1"):  # the applicant sees it as the clerk does
+        m2 = (await slots(drive, user, case))["m2"]
+        assert m2["provided"] and [f["filename"] for f in m2["files"]] == ["营业执照-重新扫描.png"]
+        assert m2["files"][0]["status"] == "current" and m2["how"] == "电子件1份"  # the old file is no longer counted
+        (old,) = m2["history"]
+        assert (old["id"], old["status"], old["statusLabel"], old["withdrawnBy"]) == (unclear["id"], "replaced", "已替换", "app1")
+        assert old["replacedBy"] == m2["files"][0]["id"] == clear["id"] and old["withdrawnAt"]
+        assert old["problem"] == "扫描件不清晰，请重新扫描"
+    event = await CaseEvent.filter(case_id=int(case["id"])).order_by("-seq").first()
+    assert (event.action, event.role, event.comment) == ("replace_material", "owner", "已重新扫描")
+    assert event.changes["material"] == {"id": unclear["id"], "code": "m2", "name": "营业执照复印件", "filename": "营业执照-模糊.png"}
+    assert event.changes["replacement"]["filename"] == "营业执照-重新扫描.png"
+    # nothing is lost: the clerk still opens the old scan; it is not offered for reuse any more
+    old_file = await drive.gql.http.get(unclear["url"], headers={"Authorization": f"Bearer {drive.hall.tokens['clerk1']}"})
+    assert old_file.status_code == 200 and old_file.content == UNCLEAR_PNG
+    mine = (await drive.query("app1", "{ myMaterials { id } }"))["myMaterials"]
+    assert unclear["id"] not in {m["id"] for m in mine} and clear["id"] in {m["id"] for m in mine}
+    # the replacement is something supplied: the case goes back to the front desk
+    case = await drive.ok("app1", await drive.get("app1", case), "supply")
+    assert case["state"] == "supplied"
+    clerk_view = await drive.get("clerk1", case)
+    assert [e["action"] for e in clerk_view["events"]][-2:] == ["replace_material", "supply"]
+
+
+async def test_a_withdrawn_main_material_no_longer_counts_for_acceptance(drive):
+    wrong = await upload(drive, "app1", make_pdf("别的公司的申请书"), "申请书-错误.pdf", "m1")
+    licence = await upload(drive, "app1", UNCLEAR_PNG, "营业执照.png", "m2")
+    case = await drive.submit("app1", materials=[wrong["id"], licence["id"]])
+    case = await drive.ok("clerk1", case, "request_materials",
+                          data={"missing": [{"name": "申请书", "reason": "上传的是其他企业的申请书", "file": wrong["id"]}]})
+    result = await withdraw(drive, "app1", case, wrong["id"])
+    m1 = {s["code"]: s for s in result["slots"]}["m1"]
+    assert (m1["provided"], m1["files"], m1["how"]) == (False, [], "")
+    assert [(f["status"], f["statusLabel"], f["replacedBy"]) for f in m1["history"]] == [("withdrawn", "已撤回", None)]
+    case = await drive.ok("app1", await drive.get("app1", case), "supply")  # a withdrawal is a correction too
+    # the withdrawn application does not count: the main material must come at the counter
+    refused = await drive.act("clerk1", case, "accept", data={"received": []})
+    assert codes(refused) == ["material.missing_main"]
+    accepted = await drive.ok("clerk1", case, "accept", data={"received": [{"material": "m1", "form": "original", "count": 1}]})
+    assert accepted["state"] == "under_review"
+    assert (await slots(drive, "clerk1", case))["m1"]["how"] == "原件1份"
+
+
+async def test_outside_the_correction_and_for_anybody_else_it_is_refused_in_chinese(drive):
+    form = await upload(drive, "app1", PDF, "申请书.pdf", "m1")
+    case = await drive.submit("app1", materials=[form["id"]])
+    new = await upload(drive, "app1", make_pdf("新申请书"), "申请书-新.pdf", "m1")
+    waiting = await withdraw(drive, "app1", case, form["id"])  # not asked for a correction yet
+    assert refusals(waiting) == [("material.not_correcting", "/id")]
+    assert "待受理" in waiting["errors"][0]["message"] and "补正" in waiting["errors"][0]["message"]
+    case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "营业执照复印件"}]})
+    theirs = await upload(drive, "app2", make_pdf("他人的文件"), "他人.pdf", "m1")
+    for user in ("app2", "clerk1"):  # another applicant, and the clerk: not their files to change
+        result = await replace(drive, user, case, form["id"], new["id"])
+        assert refusals(result) == [("forbidden", "/id")] and "申请人或代办人" in result["errors"][0]["message"]
+    assert refusals(await withdraw(drive, "app1", {"id": "999999"}, form["id"])) == [("not_found", "/id")]
+    # the applicant's own mistakes, all at once: an unknown file, somebody else's upload, a long note
+    result = await replace(drive, "app1", case, "nope", theirs["id"], comment="长" * 501)
+    assert refusals(result) == [("too_long", "/comment"), ("material.unknown", "/material"), ("material.unknown", "/replacement")]
+    same = await upload(drive, "app1", PDF, "申请书-同一份.pdf", "m1")
+    assert refusals(await replace(drive, "app1", case, form["id"], same["id"])) == [("material.same_file", "/replacement")]
+    assert not await Material.filter(withdrawn_at__not_isnull=True).exists()
+    assert (await replace(drive, "app1", case, form["id"], new["id"]))["__typename"] == "CaseMaterials"
+    assert refusals(await withdraw(drive, "app1", case, form["id"])) == [("material.unknown", "/material")]  # already replaced
+    case = await drive.ok("app1", await drive.get("app1", case), "supply")
+    late = await withdraw(drive, "app1", case, new["id"])
+    assert refusals(late) == [("material.not_correcting", "/id")] and "已补齐" in late["errors"][0]["message"]
+
+
+async def test_a_one_time_notice_names_only_a_file_of_the_case(drive):
+    form = await upload(drive, "app1", PDF, "申请书.pdf", "m1")
+    loose = await upload(drive, "app1", UNCLEAR_PNG, "未提交.png", "m2")
+    case = await drive.submit("app1", materials=[form["id"]])
+    notice = {"missing": [{"name": "申请书", "file": form["id"]}, {"name": "营业执照复印件", "file": loose["id"]}]}
+    refused = await drive.act("clerk1", case, "request_materials", data=notice)
+    assert [(e["code"], e["path"]) for e in refused["errors"]] == [("material.unknown", "/missing/1/file")]
