@@ -4,11 +4,14 @@ The applicant applies with the application form uploaded; the clerk issues a one
 applicant uploads the missing articles and supplies; the case is back in the clerk's queue
 (已补齐待核验); the clerk sees the item's material list with the uploaded ones marked, ticks the
 paper received at the counter (original/copy, how many) and accepts. The case's material list and
-the acceptance notice show exactly that. Runs against the demo server of ``tests/test_web.py``.
+the acceptance notice show exactly that. And a correction of an unclear scan: the clerk names the file,
+the applicant replaces it (更换), the clerk sees what was replaced. Runs against the demo server of
+``tests/test_web.py``.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +219,72 @@ def test_a_walk_in_applicants_unsent_form_never_fills_the_next_ones(web_server: 
     page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply?for=zhangsan&forName=%E5%BC%A0%E4%B8%89")
     expect(name).to_have_value("连州市张三的公司")  # the same applicant's form comes back
     expect(restored).to_be_visible()
+
+
+def test_an_unclear_attachment_is_replaced_during_the_correction(web_server: str, browser_page: Any, tmp_path: Path) -> None:
+    """补正 of an unclear scan: the clerk's one-time notice names the applicant's unreadable articles
+    of association; the applicant replaces that very file on the case page (更换) and supplies; the
+    clerk sees what was replaced (本次补正提交的内容, 已替换 under the material, the new file counted
+    alone at the counter receipt)."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    application, _ = _company_pdfs(tmp_path)
+    unclear = tmp_path / "公司章程-模糊.pdf"
+    unclear.write_bytes(make_pdf("公司章程（模糊）"))
+    clear = tmp_path / "公司章程-清晰.pdf"
+    clear.write_bytes(make_pdf("公司章程（重新扫描）"))
+
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply")
+    fill_company_registration(page)
+    page.set_input_files(".material-row[data-material=m01] input[type=file]", str(application))
+    expect(page.locator(".material-row[data-material=m01] .chip-file")).to_contain_text("公司登记申请书.pdf")
+    page.set_input_files(".material-row[data-material=m02] input[type=file]", str(unclear))
+    expect(page.locator(".material-row[data-material=m02] .chip-file")).to_contain_text("公司章程-模糊.pdf")
+    page.click("button:has-text('提交申请')")
+    page.click("a:has-text('查看办件')")
+    expect(page.locator("#case-state")).to_have_text("待受理")
+    case_url = page.url
+
+    # --- the clerk marks the unreadable scan in the one-time notice
+    logout(page)
+    login(page, base, "lz-clerk")
+    page.goto(case_url)
+    page.click("button[data-action=request_materials]")
+    page.select_option(".param-form select[aria-label='标注不清晰或有误的文件']", label="公司章程：公司章程-模糊.pdf")
+    page.fill(f".param-form {at('/missing/0/reason')} input", "扫描件不清晰，请重新扫描")
+    page.click("button[data-confirm=request_materials]")
+    expect(page.locator("#case-state")).to_have_text("待补齐材料")
+
+    # --- the applicant replaces exactly that file and supplies
+    logout(page)
+    login(page, base, "zhangsan")
+    page.goto(case_url)
+    expect(page.locator("#correction-due")).to_contain_text("扫描件不清晰")
+    row = page.locator("#case-materials .material-row[data-material=m02]")
+    marked = row.locator(".chip-file.problem")
+    expect(marked).to_contain_text("窗口指出：扫描件不清晰，请重新扫描")
+    page.screenshot(path=str(tmp_path / "correction-marked-file.png"), full_page=True)
+    marked.locator("input[type=file]").set_input_files(str(clear))
+    expect(row.locator(".chips .chip-file")).to_have_text(re.compile("公司章程-清晰.pdf"))
+    expect(row.locator(".history-file.replaced")).to_contain_text("已替换")
+    expect(row.locator(".history-file.replaced")).to_contain_text("公司章程-模糊.pdf")
+    expect(page.locator("#correction-due")).to_contain_text("已更换：公司章程“公司章程-模糊.pdf”→“公司章程-清晰.pdf”")
+    page.click("button[data-action=supply]")
+    page.click("button[data-confirm=supply]")
+    expect(page.locator("#case-state")).to_have_text("已补齐，待窗口核验受理")
+
+    # --- the clerk sees what was replaced, and only the new file counts
+    logout(page)
+    login(page, base, "lz-clerk")
+    page.goto(case_url)
+    expect(page.locator("#resubmission")).to_contain_text("已更换：公司章程“公司章程-模糊.pdf”→“公司章程-清晰.pdf”")
+    row = page.locator("#case-materials .material-row[data-material=m02]")
+    expect(row.locator(".badge.material-changed")).to_have_text("补正时已更换")
+    expect(row.locator(".chips .chip-file")).to_contain_text("替换“公司章程-模糊.pdf”")
+    expect(row.locator(".history-file.replaced")).to_contain_text("张三")
+    expect(row.locator(".chips .chip-file button[data-withdraw]")).to_have_count(0)  # the clerk changes no file
+    page.click("button[data-action=finish_on_spot]")
+    expect(page.locator(".counter-receipt .receipt-row[data-material=m02] .uploaded-mark")).to_contain_text("已上传1份")
+    page.screenshot(path=str(tmp_path / "replaced-attachment.png"), full_page=True)

@@ -1,7 +1,7 @@
 // Materials (申报材料): upload files with POST /materials, reuse earlier uploads (材料共享), show and
 // add a case's files. Everything degrades to nothing when the server has no materials support.
 import { session, gql, hasQuery, hasMutation, userErrorsOf, showUserErrors, clearUserErrors, showBanner } from "./graphql.js";
-import { h, note, uid, filePicker, clearFilePicker } from "./ui.js";
+import { h, note, uid, fmt, confirmDialog, filePicker, clearFilePicker } from "./ui.js";
 
 const ACCEPT = ".pdf,.jpg,.jpeg,.png,.tif,.tiff,.ofd,application/pdf,image/jpeg,image/png,image/tiff";
 
@@ -170,33 +170,33 @@ export async function materialsUploader(materials, { initial = [], onChange = nu
   };
 }
 
-/** A case's material slots with their files; the owner may add files while the case is open. */
-export async function caseMaterialsSection(c, { canAttach = false } = {}) {
+const FILE_FIELDS = "id filename size url downloadUrl status statusLabel withdrawnAt withdrawnBy replacedBy problem";
+
+/**
+ * A case's material slots with their files; the owner may add files while the case is open, and,
+ * while it awaits their correction (补正, `canChange`), replace or withdraw a file (the one the
+ * window marked as a problem first of all). Files replaced or withdrawn stay listed under their slot
+ * as 已替换 / 已撤回 with who and when, for the applicant and the staff alike.
+ */
+export async function caseMaterialsSection(c, { canAttach = false, canChange = false } = {}) {
   if (!(await hasQuery("caseMaterials"))) return null;
   let slots;
   try {
     const data = await gql(
-      `query($id: ID!) { caseMaterials(id: $id) { code catalogue name role required listed provided how files { id filename size url downloadUrl } } }`,
+      `query($id: ID!) { caseMaterials(id: $id) { code catalogue name role required listed provided how files { ${FILE_FIELDS} } history { ${FILE_FIELDS} } } }`,
       { id: c.id },
     );
     slots = data.caseMaterials;
   } catch (error) {
     return h("section", { class: "card" }, h("h2", null, "申报材料"), note(`材料清单暂无法显示：${error.message}`));
   }
+  const changing = canChange && (await hasMutation("replaceMaterial"));
   const box = h("section", { class: "card", id: "case-materials" }, h("h2", null, "申报材料"));
+  if (changing && slots.some((s) => s.files.length)) {
+    box.append(h("p", { class: "muted" }, "补正期间可“更换”窗口指出不清晰或有误的文件，或“撤回”不该提交的文件；原文件留在办件记录中，不再计入。"));
+  }
   box.append(slots.length
-    ? h("ul", { class: "material-list" }, slots.map((s) =>
-        h("li", { class: `material-row ${s.provided ? "provided" : "missing"}` },
-          h("div", { class: "material-name" },
-            h("span", { class: `mark ${s.provided ? "ok" : "no"}`, "aria-label": s.provided ? "已提交" : "未提交" }, s.provided ? "✓" : "✗"), " ",
-            s.role ? h("span", { class: `tag ${s.role === "main" ? "tag-main" : "tag-secondary"}` }, s.role === "main" ? "主件" : "辅件") : h("span", { class: "tag" }, "其他"), " ",
-            s.name, s.required ? "" : h("span", { class: "muted" }, "（特定情形）"),
-            s.how ? h("span", { class: "muted how" }, `（${s.how}）`) : null,
-          ),
-          s.files.length
-            ? h("ul", { class: "chips" }, s.files.map((f) => h("li", { class: "chip-file" }, h("a", { href: downloadLink(f), target: "_blank", rel: "noopener" }, f.filename), h("span", { class: "muted" }, ` ${size(f.size)}`))))
-            : h("div", { class: "muted" }, s.provided ? "窗口已收取纸质材料" : "未提交"),
-        )))
+    ? h("ul", { class: "material-list" }, slots.map((s) => slotRow(c, s, changing)))
     : note("本事项无材料清单。"));
   if (canAttach && (await hasMutation("attachMaterials"))) {
     const listed = slots.filter((s) => s.listed).map((s) => ({ code: s.code, catalogue: s.catalogue, name: s.name, role: s.role, required: s.required }));
@@ -235,6 +235,121 @@ export async function caseMaterialsSection(c, { canAttach = false } = {}) {
     box.append(form);
   }
   return box;
+}
+
+/** The case's files that count, each with its material's name: what a one-time notice may point at. */
+export async function caseFiles(c) {
+  try {
+    const data = await gql(`query($id: ID!) { caseMaterials(id: $id) { name files { id filename } } }`, { id: c.id });
+    return (data.caseMaterials || []).flatMap((s) => s.files.map((f) => ({ id: f.id, filename: f.filename, name: s.name })));
+  } catch {
+    return [];
+  }
+}
+
+function slotRow(c, s, changing) {
+  const history = s.history || [];
+  const replacedHere = history.some((o) => o.status === "replaced");
+  const withdrawnHere = history.some((o) => o.status === "withdrawn");
+  const errors = h("div", { class: "change-errors" });
+  return h("li", { class: `material-row ${s.provided ? "provided" : "missing"}`, dataset: { material: s.code } },
+    h("div", { class: "material-name" },
+      h("span", { class: `mark ${s.provided ? "ok" : "no"}`, "aria-label": s.provided ? "已提交" : "未提交" }, s.provided ? "✓" : "✗"), " ",
+      s.role ? h("span", { class: `tag ${s.role === "main" ? "tag-main" : "tag-secondary"}` }, s.role === "main" ? "主件" : "辅件") : h("span", { class: "tag" }, "其他"), " ",
+      s.name, s.required ? "" : h("span", { class: "muted" }, "（特定情形）"),
+      s.how ? h("span", { class: "muted how" }, `（${s.how}）`) : null,
+      replacedHere ? h("span", { class: "badge material-changed" }, "补正时已更换") : null,
+      withdrawnHere ? h("span", { class: "badge material-changed" }, "补正时已撤回") : null,
+    ),
+    s.files.length
+      ? h("ul", { class: "chips" }, s.files.map((f) => currentFile(c, s, f, { changing, errors })))
+      : h("div", { class: "muted" }, s.provided ? "窗口已收取纸质材料" : "未提交"),
+    history.length ? h("ul", { class: "material-history", "aria-label": `${s.name}：已替换、已撤回的文件` }, history.map((o) => oldFile(s, o))) : null,
+    errors,
+  );
+}
+
+/** A file that counts: its link, what it replaced, the window's words on it, and 更换 / 撤回 during a correction. */
+function currentFile(c, s, f, { changing, errors }) {
+  const replaced = (s.history || []).filter((o) => o.replacedBy === f.id);
+  return h("li", { class: `chip-file${f.problem ? " problem" : ""}`, dataset: { file: f.id } },
+    h("a", { href: downloadLink(f), target: "_blank", rel: "noopener" }, f.filename), h("span", { class: "muted" }, ` ${size(f.size)}`),
+    replaced.length ? h("span", { class: "badge replaces" }, `新文件，替换“${replaced.map((o) => o.filename).join("、")}”`) : null,
+    f.problem ? h("span", { class: "file-problem" }, `窗口指出：${f.problem}`) : null,
+    changing ? changeButtons(c, s, f, errors) : null,
+  );
+}
+
+/** A file replaced or withdrawn: kept in the case's record, no longer counted. */
+function oldFile(s, o) {
+  const all = [...s.files, ...(s.history || [])];
+  const by = o.replacedBy ? all.find((f) => f.id === o.replacedBy) : null;
+  return h("li", { class: `history-file ${o.status}`, dataset: { file: o.id } },
+    h("span", { class: `badge status-${o.status}` }, o.statusLabel), " ",
+    h("a", { href: downloadLink(o), target: "_blank", rel: "noopener", class: "old-file" }, o.filename),
+    h("span", { class: "muted" }, `（${o.withdrawnBy || "—"}于${fmt.datetime(o.withdrawnAt)}${o.status === "replaced" ? `${by ? `更换为“${by.filename}”` : "更换"}` : "撤回"}，不再计入${o.problem ? `；窗口曾指出：${o.problem}` : ""}）`),
+  );
+}
+
+function changeButtons(c, s, f, errors) {
+  const input = h("input", { type: "file", accept: ACCEPT, class: "file-input-native", "aria-label": `更换 ${f.filename}` });
+  const picker = h("span", { class: "file-control change-file" }, input, h("span", { class: "btn btn-link file-button", "aria-hidden": "true" }, "更换"));
+  const withdraw = h("button", { type: "button", class: "btn btn-link", "aria-label": `撤回 ${f.filename}`, dataset: { withdraw: f.id } }, "撤回");
+  const busy = (on) => { input.disabled = on; withdraw.disabled = on; };
+  input.addEventListener("change", async () => {
+    const file = (input.files || [])[0];
+    if (!file) return;
+    clearUserErrors(errors);
+    busy(true);
+    try {
+      const uploaded = await uploadFile(file, s.code, s.catalogue);
+      const data = await gql(
+        `mutation($id: ID!, $m: ID!, $r: ID!) { replaceMaterial(id: $id, material: $m, replacement: $r) { __typename ... on UserErrors { errors { path code message } } } }`,
+        { id: c.id, m: f.id, r: uploaded.id },
+      );
+      if (!changed(userErrorsOf(data.replaceMaterial), errors)) return;
+      showBanner(`已将“${f.filename}”更换为“${uploaded.filename}”。材料已全部补正的，请点击“补齐材料”提交窗口核验。`, "success");
+    } catch (error) {
+      showUserErrors(errors, [{ path: null, code: "error", message: `${file.name}：${error.message}` }]);
+    } finally {
+      busy(false);
+      input.value = "";
+    }
+  });
+  withdraw.addEventListener("click", async () => {
+    const ok = await confirmDialog({
+      title: `撤回“${f.filename}”？`,
+      lines: [`撤回后该文件不再计入“${s.name}”，但仍留在办件记录中。`, s.role === "main" && s.files.length === 1 ? "这是主件的唯一文件：撤回后请另行提交，否则窗口无法受理。" : null],
+      confirmLabel: "确认撤回",
+      danger: true,
+    });
+    if (!ok) return;
+    clearUserErrors(errors);
+    busy(true);
+    try {
+      const data = await gql(
+        `mutation($id: ID!, $m: ID!) { withdrawMaterial(id: $id, material: $m) { __typename ... on UserErrors { errors { path code message } } } }`,
+        { id: c.id, m: f.id },
+      );
+      if (!changed(userErrorsOf(data.withdrawMaterial), errors)) return;
+      showBanner(`已撤回“${f.filename}”。材料已全部补正的，请点击“补齐材料”提交窗口核验。`, "success");
+    } catch (error) {
+      showUserErrors(errors, [{ path: null, code: "error", message: error.message }]);
+    } finally {
+      busy(false);
+    }
+  });
+  return h("span", { class: "file-changes" }, picker, withdraw);
+}
+
+/** After 更换 or 撤回: the refusal under the material, or the case again (the reload clears banners, so say it after). */
+function changed(refused, errors) {
+  if (refused) {
+    showUserErrors(errors, refused);
+    return false;
+  }
+  window.dispatchEvent(new HashChangeEvent("hashchange"));
+  return true;
 }
 
 /**

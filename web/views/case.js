@@ -4,7 +4,7 @@ import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner, hasQuer
 import { h, field, section, note, seg, fmt, uid, alertBadge, hasRole, confirmDialog, KIND_LABELS, ROLE_LABELS, RATING_LABELS, STANDARD_STATES, STAFF_ROLES } from "../ui.js";
 import { center as getCenter, existing } from "../store.js";
 import { renderForm, renderValue, mergePatch } from "../form.js";
-import { caseMaterialsSection, counterReceipt } from "../materials.js";
+import { caseMaterialsSection, counterReceipt, caseFiles } from "../materials.js";
 import { handoverSection, checklistSchema } from "./handovers.js";
 import { greenCaseSection } from "./green.js";
 import { documentStatus, watchDocument, mutate, reload, ERRORS, DOCUMENT } from "./kit.js";
@@ -32,6 +32,7 @@ const ACTION_LABELS = {
   urge: "催办", supervise: "督办", supervision_reply: "督办反馈", deadline_recomputed: "期限重新计算", document_retry: "重新生成文书", hand_over: "工作移交（AB岗）",
   claim: "认领办件", green_channel: "纳入绿色通道", hand_over_gift_pack: "领取开办大礼包",
   green_follow_up: "收取后补材料", green_follow_overdue: "后补材料逾期提醒",
+  replace_material: "更换材料", withdraw_material: "撤回材料",
 };
 const STATE_LABELS = Object.fromEntries(STANDARD_STATES);
 const CHANNEL_LABELS = { web: "网上申报", window: "窗口受理", mobile: "移动端", courier: "快递" };
@@ -52,7 +53,8 @@ const NO_PARAMS = { type: "object", properties: {} };
 const ACTION_FORMS = {
   accept: (item) => checklistSchema(item) || NO_PARAMS,
   finish_on_spot: (item) => checklistSchema(item) || NO_PARAMS,
-  request_materials: () => ({
+  // files: the case's files that count, so an entry may name the one that is unclear or wrong
+  request_materials: (item, { files = [] } = {}) => ({
     type: "object",
     required: ["missing"],
     properties: {
@@ -64,10 +66,17 @@ const ACTION_FORMS = {
         items: {
           type: "object",
           required: ["name"],
-          "x-order": ["name", "reason"],
+          "x-order": files.length ? ["name", "reason", "file"] : ["name", "reason"],
           properties: {
             name: { type: "string", title: "材料名称" },
-            reason: { type: "string", title: "原因或要求", description: "如：缺少原件、需法定代表人签字" },
+            reason: { type: "string", title: "原因或要求", description: "如：缺少原件、需法定代表人签字、扫描件不清晰" },
+            ...(files.length ? {
+              file: {
+                type: "string", title: "问题文件", "x-widget": "select",
+                description: "可选：已提交但不清晰或有误的文件，申请人可直接更换",
+                oneOf: files.map((f) => ({ const: f.id, title: `${f.name}：${f.filename}` })),
+              },
+            } : {}),
           },
         },
       },
@@ -252,8 +261,8 @@ export async function caseView({ page, params, user, isCurrent }) {
   const mainCol = h("div", { class: "case-main" });
   const sideCol = h("div", { class: "case-side" });
   layout.append(mainCol, sideCol);
-  const correction = waitingCorrection(c, staffHere);
-  if (correction) page.append(correction); // first on any screen: what the applicant must still bring
+  const correction = waitingCorrection(c, staffHere) || resubmission(c, staffHere);
+  if (correction) page.append(correction); // first on any screen: what the applicant must still bring, or brought
   page.append(layout);
 
   // facts
@@ -313,7 +322,10 @@ export async function caseView({ page, params, user, isCurrent }) {
 
   // form data, materials
   mainCol.append(section("申报内容", renderValue(item ? item.form : {}, c.data)));
-  const materials = await caseMaterialsSection(c, { canAttach: !staffHere && ["submitted", "supplementing", "supplied"].includes(c.state) });
+  const materials = await caseMaterialsSection(c, {
+    canAttach: !staffHere && ["submitted", "supplementing", "supplied"].includes(c.state),
+    canChange: !staffHere && c.state === "supplementing", // 补正: replace or withdraw a file
+  });
   if (materials) mainCol.append(materials);
 
   // event log
@@ -348,17 +360,50 @@ function waitingCorrection(c, staff) {
   const asked = (c.events || []).filter((e) => e.action === "request_materials").pop();
   if (!asked || asked.toState !== c.state) return null;
   const missing = missingOf(asked.changes);
-  // files added since the notice: the applicant still has to say they are done (补齐材料)
-  const added = (c.events || []).filter((e) => e.seq > asked.seq && e.action === "attach_materials")
-    .flatMap((e) => (e.changes && Array.isArray(e.changes.materials) ? e.changes.materials.map((m) => m.filename) : []));
+  // files added, replaced or withdrawn since the notice: the applicant still has to say they are done (补齐材料)
+  const done = correctionChanges(c, asked);
   return h("section", { class: "card correction-due", id: "correction-due", role: "status" },
     h("h2", null, "需补齐的材料（一次性告知）"),
-    missing.length ? missingList(missing) : null,
+    missing.length ? missingList(missing, { marked: true }) : null,
     asked.comment ? h("p", null, `窗口说明：${asked.comment}`) : null,
-    added.length ? h("p", { class: "supplied-files" }, `已补充：${added.join("、")}。`,
+    done.length ? h("p", { class: "supplied-files" }, `${done.join("；")}。`,
       staff ? "申请人尚未确认补齐。" : h("strong", null, "材料已全部补充的，请点击“补齐材料”提交窗口核验。")) : null,
     h("p", { class: "muted" }, `${fmt.datetime(asked.at)} 由窗口一次性告知。`,
-      staff ? "等待申请人补齐。" : "请在下方“补充材料”中上传，或修改申报内容，然后点击“补齐材料”。"));
+      staff ? "等待申请人补齐。" : "请在下方“补充材料”中上传，或在“申报材料”中更换窗口指出的文件，或修改申报内容，然后点击“补齐材料”。"));
+}
+
+/** What the applicant did about the notice ``asked``: files added, replaced (old → new), withdrawn. */
+function correctionChanges(c, asked, until = Infinity) {
+  const events = (c.events || []).filter((e) => e.seq > asked.seq && e.seq < until && e.changes);
+  const added = events.filter((e) => e.action === "attach_materials")
+    .flatMap((e) => (Array.isArray(e.changes.materials) ? e.changes.materials.map((m) => m.filename) : []));
+  const replaced = events.filter((e) => e.action === "replace_material" && e.changes.material && e.changes.replacement)
+    .map((e) => `${e.changes.material.name}“${e.changes.material.filename}”→“${e.changes.replacement.filename}”`);
+  const withdrawn = events.filter((e) => e.action === "withdraw_material" && e.changes.material)
+    .map((e) => `${e.changes.material.name}“${e.changes.material.filename}”`);
+  return [
+    added.length ? `已补充：${added.join("、")}` : null,
+    replaced.length ? `已更换：${replaced.join("、")}` : null,
+    withdrawn.length ? `已撤回：${withdrawn.join("、")}` : null,
+  ].filter(Boolean);
+}
+
+/** Back at the front desk after a correction (已补齐，待窗口核验): what the applicant changed since
+ * the one-time notice, replaced files first of all, so the clerk checks exactly that. */
+function resubmission(c, staff) {
+  if (c.state !== "supplied") return null;
+  const events = c.events || [];
+  const supplied = events.filter((e) => e.action === "supply").pop();
+  const asked = events.filter((e) => e.action === "request_materials" && (!supplied || e.seq < supplied.seq)).pop();
+  if (!supplied || !asked) return null;
+  const done = correctionChanges(c, asked, supplied.seq);
+  const edited = supplied.changes && supplied.changes.data && typeof supplied.changes.data === "object" ? Object.keys(supplied.changes.data).length : 0;
+  if (edited) done.push(`修改了 ${edited} 项申报内容`);
+  return h("section", { class: "card resubmission", id: "resubmission", role: "status" },
+    h("h2", null, "本次补正提交的内容"),
+    done.length ? h("ul", null, done.map((line) => h("li", null, line))) : note("没有补充或更换材料。"),
+    h("p", { class: "muted" }, `${fmt.datetime(supplied.at)} 申请人提交补齐。`,
+      staff ? "已替换、已撤回的文件仍列在下方“申报材料”中，不再计入。" : "等待窗口核验受理。"));
 }
 
 /** What a one-time notice's event asked for (its `params.missing`, or `missing` in older events). */
@@ -367,8 +412,9 @@ function missingOf(changes) {
   return Array.isArray(missing) ? missing : [];
 }
 
-function missingList(missing) {
-  return h("ul", null, missing.map((m) => h("li", null, `${m.name || ""}${m.reason ? `（${m.reason}）` : ""}`)));
+function missingList(missing, { marked = false } = {}) {
+  return h("ul", null, missing.map((m) => h("li", null, `${m.name || ""}${m.reason ? `（${m.reason}）` : ""}`,
+    marked && m.file ? h("span", { class: "muted" }, "：所指文件已在下方“申报材料”中标出") : null)));
 }
 
 function changesText(changes) {
@@ -398,6 +444,11 @@ function changesText(changes) {
   }
   if (Array.isArray(changes.materials) && changes.materials.length) {
     parts.push(h("div", null, `补充材料：${changes.materials.map((m) => m.filename).join("、")}`));
+  }
+  if (changes.material && changes.replacement) {
+    parts.push(h("div", null, `${changes.material.name}：“${changes.material.filename}”更换为“${changes.replacement.filename}”（原文件已替换，不再计入）`));
+  } else if (changes.material && changes.material.filename) {
+    parts.push(h("div", null, `${changes.material.name}：撤回“${changes.material.filename}”（不再计入）`));
   }
   const green = changes.greenChannel;
   if (green && Array.isArray(green.materialsToFollow) && green.materialsToFollow.length) {
@@ -486,8 +537,8 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [] }) {
   const buttons = h("div", { class: "action-buttons", role: "group", "aria-label": "可执行的动作" });
 
   // The core's own fields of the action, then those the center's plugins add (CaseAction.form).
-  function formFor(a) {
-    let own = ACTION_FORMS[a.action] ? ACTION_FORMS[a.action](item) : null;
+  function formFor(a, context = {}) {
+    let own = ACTION_FORMS[a.action] ? ACTION_FORMS[a.action](item, context) : null;
     if ((a.action === "approve_task" || a.action === "refuse_task") && taskDepartments.length > 1) {
       own = own ? withFields(taskDepartmentSchema(taskDepartments), own) : taskDepartmentSchema(taskDepartments);
     }
@@ -564,7 +615,8 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [] }) {
     buttons.querySelectorAll("button").forEach((b) => b.setAttribute("aria-expanded", String(b.dataset.action === a.action)));
     let schema;
     let value = null;
-    const special = formFor(a);
+    const files = a.action === "request_materials" ? await caseFiles(c) : [];
+    const special = formFor(a, { files });
     if (special) schema = special;
     else {
       schema = item ? item.form : { type: "object", properties: {} };
@@ -591,6 +643,19 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [] }) {
           pick.value = "";
         });
         extras.push(h("div", { class: "field" }, pick));
+      }
+      if (files.length) {
+        // a file the clerk cannot use (an unclear scan): named in the notice, the applicant replaces it
+        const mark = h("select", { "aria-label": "标注不清晰或有误的文件" }, h("option", { value: "" }, "标注不清晰或有误的已提交文件…"),
+          files.map((f) => h("option", { value: f.id }, `${f.name}：${f.filename}`)));
+        mark.addEventListener("change", () => {
+          const f = files.find((x) => x.id === mark.value);
+          if (!f) return;
+          const current = (form.getValue().missing || []).filter((m) => m.name || m.reason || m.file);
+          form.setValue({ missing: [...current, { name: f.name, file: f.id }] });
+          mark.value = "";
+        });
+        extras.push(h("div", { class: "field" }, mark));
       }
     }
     const confirm = h("button", { type: "button", class: `btn ${DANGER.has(a.action) ? "btn-danger" : "btn-primary"}`, dataset: { confirm: a.action } }, `确认${a.label}`);
