@@ -160,3 +160,21 @@ async def test_a_one_time_notice_names_only_a_file_of_the_case(drive):
     notice = {"missing": [{"name": "申请书", "file": form["id"]}, {"name": "营业执照复印件", "file": loose["id"]}]}
     refused = await drive.act("clerk1", case, "request_materials", data=notice)
     assert [(e["code"], e["path"]) for e in refused["errors"]] == [("material.unknown", "/missing/1/file")]
+
+
+async def test_an_agent_replaces_with_the_applicants_upload_and_the_applicant_withdraws(drive):
+    """Either party of the case may correct it: the agent (代办) with their or the applicant's new
+    upload, the applicant themselves; the event says who."""
+    form = await upload(drive, "agent1", PDF, "申请书.pdf", "m1")
+    case = await drive.submit("agent1", behalf="app1", materials=[form["id"], await drive.power_of_attorney("agent1")])
+    assert case["__typename"] == "Case", case
+    case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "申请书", "file": form["id"]}]})
+    signed = await upload(drive, "app1", make_pdf("已签字的申请书"), "申请书-已签字.pdf", "m1")
+    assert (await replace(drive, "agent1", case, form["id"], signed["id"]))["__typename"] == "CaseMaterials"
+    assert refusals(await withdraw(drive, "app2", case, signed["id"])) == [("forbidden", "/id")]
+    result = await withdraw(drive, "app1", case, signed["id"])
+    m1 = {s["code"]: s for s in result["slots"]}["m1"]
+    assert [(f["filename"], f["status"], f["withdrawnBy"]) for f in m1["history"]] == [
+        ("申请书.pdf", "replaced", "agent1"), ("申请书-已签字.pdf", "withdrawn", "app1")]
+    events = await CaseEvent.filter(case_id=int(case["id"]), action__in=["replace_material", "withdraw_material"]).order_by("seq")
+    assert [(e.action, e.actor_name) for e in events] == [("replace_material", "agent1"), ("withdraw_material", "app1")]
