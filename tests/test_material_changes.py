@@ -46,9 +46,8 @@ async def slots(drive: CaseDriver, user: str, case: dict[str, Any]) -> dict[str,
     return {s["code"]: s for s in (await drive.query(user, CASE_MATERIALS, id=case["id"]))["caseMaterials"]}
 
 
-async def replace(drive: CaseDriver, user: str, case: dict[str, Any], material: str, replacement: str, comment: str | None = None) -> dict:
-    return (await drive.query(user, REPLACE, id=case["id"], material=material, replacement=replacement,
-                              comment=comment))["replaceMaterial"]
+async def replace(drive: CaseDriver, user: str, case: dict[str, Any], *, old: str, new: str, comment: str | None = None) -> dict:
+    return (await drive.query(user, REPLACE, id=case["id"], material=old, replacement=new, comment=comment))["replaceMaterial"]
 
 
 async def withdraw(drive: CaseDriver, user: str, case: dict[str, Any], material: str) -> dict:
@@ -82,7 +81,7 @@ async def test_an_unclear_scan_is_replaced_and_stays_in_the_case_history(drive):
     assert thaw(notice)["missing"][0]["file"] == "营业执照-模糊.png"  # the notice names the file
 
     clear = await upload(drive, "app1", CLEAR_PNG, "营业执照-重新扫描.png", "m2")
-    result = await replace(drive, "app1", case, unclear["id"], clear["id"], comment="已重新扫描")
+    result = await replace(drive, "app1", case, old=unclear["id"], new=clear["id"], comment="已重新扫描")
     assert result["__typename"] == "CaseMaterials", result
     for user in ("app1", "clerk1"):  # the applicant sees it as the clerk does
         m2 = (await slots(drive, user, case))["m2"]
@@ -137,16 +136,16 @@ async def test_outside_the_correction_and_for_anybody_else_it_is_refused_in_chin
     case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "营业执照复印件"}]})
     theirs = await upload(drive, "app2", make_pdf("他人的文件"), "他人.pdf", "m1")
     for user in ("app2", "clerk1"):  # another applicant, and the clerk: not their files to change
-        result = await replace(drive, user, case, form["id"], new["id"])
+        result = await replace(drive, user, case, old=form["id"], new=new["id"])
         assert refusals(result) == [("forbidden", "/id")] and "申请人或代办人" in result["errors"][0]["message"]
     assert refusals(await withdraw(drive, "app1", {"id": "999999"}, form["id"])) == [("not_found", "/id")]
     # the applicant's own mistakes, all at once: an unknown file, somebody else's upload, a long note
-    result = await replace(drive, "app1", case, "nope", theirs["id"], comment="长" * 501)
+    result = await replace(drive, "app1", case, old="nope", new=theirs["id"], comment="长" * 501)
     assert refusals(result) == [("too_long", "/comment"), ("material.unknown", "/material"), ("material.unknown", "/replacement")]
     same = await upload(drive, "app1", PDF, "申请书-同一份.pdf", "m1")
-    assert refusals(await replace(drive, "app1", case, form["id"], same["id"])) == [("material.same_file", "/replacement")]
+    assert refusals(await replace(drive, "app1", case, old=form["id"], new=same["id"])) == [("material.same_file", "/replacement")]
     assert not await Material.filter(withdrawn_at__not_isnull=True).exists()
-    assert (await replace(drive, "app1", case, form["id"], new["id"]))["__typename"] == "CaseMaterials"
+    assert (await replace(drive, "app1", case, old=form["id"], new=new["id"]))["__typename"] == "CaseMaterials"
     assert refusals(await withdraw(drive, "app1", case, form["id"])) == [("material.unknown", "/material")]  # already replaced
     case = await drive.ok("app1", await drive.get("app1", case), "supply")
     late = await withdraw(drive, "app1", case, new["id"])
@@ -170,7 +169,7 @@ async def test_an_agent_replaces_with_the_applicants_upload_and_the_applicant_wi
     assert case["__typename"] == "Case", case
     case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "申请书", "file": form["id"]}]})
     signed = await upload(drive, "app1", make_pdf("已签字的申请书"), "申请书-已签字.pdf", "m1")
-    assert (await replace(drive, "agent1", case, form["id"], signed["id"]))["__typename"] == "CaseMaterials"
+    assert (await replace(drive, "agent1", case, old=form["id"], new=signed["id"]))["__typename"] == "CaseMaterials"
     assert refusals(await withdraw(drive, "app2", case, signed["id"])) == [("forbidden", "/id")]
     result = await withdraw(drive, "app1", case, signed["id"])
     m1 = {s["code"]: s for s in result["slots"]}["m1"]
