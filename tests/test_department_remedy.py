@@ -118,19 +118,43 @@ async def test_a_return_notice_names_the_departments_remedy_and_the_centers_revi
 
 
 @needs_pdftotext
-async def test_a_joint_refusal_names_the_lead_departments_remedy(drive):
-    """A joint case's decision is issued by its lead department: its remedy, not a refusing one's."""
+async def test_a_joint_refusal_is_issued_by_the_department_that_refused(drive):
+    """A joint case refused by one department alone: that department refuses in its own name, under
+    its seal, numbered under its 文号 prefix, before its remedy authorities (the applicant challenges
+    its act, not the lead department's)."""
     case = await drive.ok("clerk1", await drive.submit("app1", item="test-joint"), "accept")
     lead = next(t["department"] for t in case["tasks"] if t["lead"])
     other = next(t["department"] for t in case["tasks"] if not t["lead"])
     names = {d.code: d.name for d in await Department.filter(code__in=[lead, other])}
     await save(drive, lead, names[lead], reconsideration="测试市人民政府", court="测试市中级人民法院")
     await save(drive, other, names[other], **TAX)
+    await Department.filter(code=other).update(abbreviation="测拒", seal_name=f"{names[other]}行政审批专用章")
     case = await drive.ok(f"rev-{other}", case, "refuse_task", comment="不符合本部门审批条件",
                           data={"basis": "《中华人民共和国行政许可法》第三十八条第二款"})
     for task in case["tasks"]:
         if task["state"] == "open":
             case = await drive.ok(f"rev-{task['department']}", case, "approve_task")
+    assert case["state"] == "refused"
+    (document,) = [d for d in case["documents"] if d["kind"] == "refusal_decision"]
+    assert document["number"].startswith("测拒"), document
+    text = await drive.pdf("app1", document["url"])
+    for needle in remedies(TAX["reconsideration"], TAX["court"]):
+        assert needle in text, needle
+    assert "测试市人民政府" not in text
+    assert f"{names[other]}行政审批专用章" in "".join(text.split())
+
+
+@needs_pdftotext
+async def test_a_joint_refusal_by_several_departments_is_issued_by_the_lead(drive):
+    case = await drive.ok("clerk1", await drive.submit("app1", item="test-joint"), "accept")
+    codes_ = [t["department"] for t in case["tasks"]]
+    names = {d.code: d.name for d in await Department.filter(code__in=codes_)}
+    for task in case["tasks"]:
+        remedy = {"reconsideration": "测试市人民政府", "court": "测试市中级人民法院"} if task["lead"] else TAX
+        await save(drive, task["department"], names[task["department"]], **remedy)
+    for task in case["tasks"]:
+        case = await drive.ok(f"rev-{task['department']}", case, "refuse_task", comment="不符合本部门审批条件",
+                              data={"basis": "《中华人民共和国行政许可法》第三十八条第二款"})
     assert case["state"] == "refused"
     (document,) = [d for d in case["documents"] if d["kind"] == "refusal_decision"]
     text = await drive.pdf("app1", document["url"])

@@ -226,7 +226,7 @@ async def _issuer(doc: dict[str, Any]) -> str:
     (its 决定机关 / 发证机关, as printed under its seal); any other document, the center."""
     if doc["kind"] in DEPARTMENT_KINDS and doc["case_id"] is not None:
         case = await Case.get_or_none(id=doc["case_id"])
-        department = await deciding_department(case) if case is not None else None
+        department = await deciding_department(case, kind=doc["kind"]) if case is not None else None
         if department is not None:
             return department.name
     names = await Center.filter(id=doc["center_id"]).values_list("name", flat=True)

@@ -448,7 +448,7 @@ async def case_context(
         context["materials"] = await _materials(case, definition)
     if kind == "certificate":
         context["certificate"] = {**certificate_block(definition, case.data), "holder": applicant_name}
-    deciding = await deciding_department(case, department, tasks) if kind in _DECIDED_KINDS else None
+    deciding = await deciding_department(case, department, tasks, kind=kind) if kind in _DECIDED_KINDS else None
     if kind in DEPARTMENT_KINDS and deciding is not None:
         # 发证机关 / 决定机关: the deciding department, under its seal
         block = department_block(deciding)
@@ -466,11 +466,19 @@ async def case_context(
 
 
 async def deciding_department(
-    case: Case, department: Department | None = None, tasks: Any = None, *, config: ConfigCache | None = None
+    case: Case, department: Department | None = None, tasks: Any = None, *, kind: str = "", config: ConfigCache | None = None
 ) -> Department | None:
-    """The department that decides the case: a joint case's lead department, else the case's own."""
+    """The department that decides the case: the case's own; on a joint case its lead department,
+    except for a refusal (``kind`` ``refusal_decision``) that one department alone made: that
+    department refuses in its own name, under its seal and before its own remedy authorities (the
+    applicant challenges the act of whoever refused). Refused by several, the lead department
+    issues the decision, which lists every department's reasons."""
     if tasks is None:
         tasks = await case_tasks(case)
+    if kind == "refusal_decision":
+        refusing = [t.department for t in tasks if t.state == "refused"]
+        if len(refusing) == 1:
+            return refusing[0]
     lead = next((t.department for t in tasks if t.lead), None)
     if lead is not None:
         return lead
@@ -514,7 +522,7 @@ async def issue_case_documents(
     prepared = []
     for kind, extra in wanted:
         context = await case_context(govhall, case, kind, extra, config=config, params=params)
-        department = await deciding_department(case, config=config) if kind in DEPARTMENT_KINDS else None
+        department = await deciding_department(case, kind=kind, config=config) if kind in DEPARTMENT_KINDS else None
         check_kind(govhall, kind)
         check_register_size(context)
         prepared.append((kind, context, _numbering(govhall, center, kind, department)))
