@@ -63,8 +63,10 @@ async def test_add_change_reset_and_deactivate(hall, gql):
     off = (await gql(ACTIVE, {"c": "hall", "u": "rev-new", "a": False}, token=admin))["setStaffActive"]
     assert off["active"] is False
     assert (await gql.raw("{ me { username } }", token=token))["data"]["me"] is None
-    login = await gql('mutation { login(username: "rev-new", password: "brand-new-pass") { __typename } }')
-    assert login["login"]["__typename"] == "UserErrors"
+    login = await gql('mutation { login(username: "rev-new", password: "brand-new-pass") { ... on UserErrors { errors { code message } } } }')
+    assert login["login"]["errors"] == [{"code": "account_inactive", "message": "该账号已停用，请联系本中心管理员"}]
+    wrong = await gql('mutation { login(username: "rev-new", password: "not-the-password") { ... on UserErrors { errors { code } } } }')
+    assert wrong["login"]["errors"] == [{"code": "login_failed"}]  # nobody else learns the account exists
     assert (await gql(ACTIVE, {"c": "hall", "u": "rev-new", "a": True}, token=admin))["setStaffActive"]["active"] is True
     assert await gql.login("rev-new", "brand-new-pass")
 

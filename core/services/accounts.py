@@ -137,13 +137,15 @@ async def load_grants(user: User) -> list[Grant]:
 
 
 LOGIN_FAILED = UserError(code="login_failed", message="用户名或密码错误", path=None)
+ACCOUNT_INACTIVE = UserError(code="account_inactive", message="该账号已停用，请联系本中心管理员", path=None)
 
 
 async def login(username: str, password: str, *, settings: Settings, address: str | None = None) -> tuple[str, User]:
     """Check the password and issue a token.
 
     The same error for an unknown user and a wrong password, and the same work (a dummy hash), so
-    neither answer nor timing tells them apart. Throttled per account and per client ``address``
+    neither answer nor timing tells them apart. A deactivated account's right password is told
+    ``account_inactive`` (so a clerk whose post ended knows why), a wrong one ``login_failed``. Throttled per account and per client ``address``
     (:mod:`core.services.throttle`): a locked account or address is refused without checking the password.
     Every failure and every lockout is written to the security audit log. A hash made with other
     parameters (or by scrypt) is replaced by one with the current parameters."""
@@ -154,13 +156,17 @@ async def login(username: str, password: str, *, settings: Settings, address: st
         await throttle.audit("login_refused_locked", username=username, address=where)
         raise UserErrorsException([throttle.lockout_error(reservation, throttle.now_utc())])
     user = await User.get_or_none(username=username)
-    if user is None or not user.active:
+    if user is None:
         if hashing not in _DUMMY_HASHES:
             _DUMMY_HASHES[hashing] = await hash_password("dummy", hashing)
         ok, user_id = False, None
         await verify_password(password, _DUMMY_HASHES[hashing], hashing)
     else:
         ok, user_id = await verify_password(password, user.password_hash, hashing), user.id
+    if ok and user is not None and not user.active:  # only the password's holder learns it is deactivated
+        await throttle.audit("login_refused_inactive", username=username, user_id=user_id, address=where)
+        await throttle.failed(reservation, limits)
+        raise UserErrorsException([ACCOUNT_INACTIVE])
     if not ok:
         await throttle.audit("login_failed", username=username, user_id=user_id, address=where)
         until = await throttle.failed(reservation, limits)
