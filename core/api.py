@@ -95,7 +95,7 @@ __all__ = [
     # documents and numbering
     "issue_document", "period_text", "cn_date", "next_value",
     # messages and bookings
-    "send_sms", "claim_place", "release_place", "lock_scope",
+    "send_sms", "applicant_recipient", "claim_place", "release_place", "lock_scope",
     # guessing limits
     "GuessLimits", "limit_guesses", "client_address",
     # the clock and the calendar
@@ -352,6 +352,12 @@ async def send_sms(
     ``ctx.after_commit`` callback), through the center's ``send_notification`` hook. Returns the
     channel used; a failure is logged and gives ``None``: the change stands."""
     return await _notifications.send_sms(govhall, center, recipient, text, case=case)
+
+
+async def applicant_recipient(case: Case) -> str:
+    """The number an SMS to the case's applicant goes to (for :func:`send_sms`): the phone on their
+    account, else the form's ``contactMobile``, else the account's name."""
+    return await _notifications.applicant_recipient(case)
 
 
 async def claim_place(slot_model: type[Model], center: Center, key: str, capacity: int) -> bool:

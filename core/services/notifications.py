@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from core.plumbing.models import Case, Center, Notification
+from core.plumbing.models import Case, Center, Notification, User
 from core.services import clock
 from core.services.plugins import acall_first
 
@@ -42,3 +42,11 @@ async def send_internal(center_id: int, recipients: Iterable[str], text: str, ca
         await Notification.create(
             center_id=center_id, case_id=case_id, channel="internal", recipient=name, text=text, created_at=clock.now()
         )
+
+
+async def applicant_recipient(case: Case) -> str:
+    """Where an SMS to the case's applicant goes: the phone on their account, else the mobile the
+    form gave (``contactMobile``), else the account's name (the notification hook decides)."""
+    applicant = await User.get(id=case.applicant_id)  # type: ignore[attr-defined]
+    mobile = (case.data or {}).get("contactMobile") if isinstance(case.data, dict) else None
+    return applicant.phone or (str(mobile) if mobile else "") or applicant.username

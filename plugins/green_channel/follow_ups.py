@@ -35,6 +35,7 @@ from core.api import (
     User,
     UserError,
     UserErrorsException,
+    applicant_recipient,
     calendar_for,
     case_flag,
     cn_date,
@@ -43,6 +44,7 @@ from core.api import (
     record_case_event,
     record_counter_receipt,
     require_plugin,
+    send_sms,
     send_staff_message,
 )
 from core.api import now as clock_now
@@ -227,7 +229,14 @@ async def _warn_step(govhall: GovHall, center: Center, step_id: int, *, rows: li
         return False
     except UserErrorsException:  # the case changed meanwhile (conflict): the next round tells
         return False
+    await send_sms(govhall, center, await applicant_recipient(case), applicant_text(center, case, names, due), case=case)
     return True
+
+
+def applicant_text(center: Center, case: Case, names: str, due: date) -> str:
+    """后补材料逾期 SMS to the applicant: what is late, since when, and where to bring it."""
+    return (f"【{center.name}】您的办件{case.number}（{case.item_version.name}）按“先办理，后补齐”应于{cn_date(due)}前"
+            f"补交的材料{names}尚未收到，请尽快携带原件到窗口补交。")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from core.api import (
     NotFound,
     UserError,
     UserErrorsException,
+    applicant_recipient,
     get_center,
     load_visible_case,
     received_list,
@@ -34,7 +35,7 @@ from core.api import now as clock_now
 
 from .models import DEPARTMENT_TO_PICKUP, FRONT_DESK_TO_DEPARTMENT, HandOver
 from .rules import checklist_errors, checklist_record
-from .sms import ready_text, recipient_of
+from .sms import ready_text
 
 PLUGIN = "one_window"
 STAGE_LABELS = {FRONT_DESK_TO_DEPARTMENT: "综合窗口→后台部门", DEPARTMENT_TO_PICKUP: "后台部门→统一出件窗口"}
@@ -204,7 +205,7 @@ async def receive_handover(govhall: Any, actor: Actor, handover_id: Any) -> Hand
     await record_case_event(govhall, actor, case, "receive_handover", work=work)
     if row.stage == DEPARTMENT_TO_PICKUP:
         text = ready_text(case.center, case, case.item_version.name)
-        await send_sms(govhall, case.center, await recipient_of(case), text, case=case)
+        await send_sms(govhall, case.center, await applicant_recipient(case), text, case=case)
     return row
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.api import Actor, Case, CaseTask, Department, TransitionContext, User, UserError, send_sms, task_for_actor
+from core.api import (
+    Actor, Case, CaseTask, Department, TransitionContext, User, UserError, applicant_recipient, send_sms, task_for_actor,
+)
 from core.api import now as clock_now
 
 from .models import DEPARTMENT_TO_PICKUP, FRONT_DESK_TO_DEPARTMENT, HandOver, PickupRecord
-from .sms import courier_text, recipient_of
+from .sms import courier_text
 
 CHECKLIST_ACTIONS = frozenset({"accept", "finish_on_spot"})
 DECISION_ACTIONS = frozenset({"approve", "refuse", "approve_task", "refuse_task", "request_survey"})
@@ -174,7 +176,7 @@ async def record_pickup(ctx: TransitionContext) -> None:
 
         async def notify() -> None:
             text = courier_text(center, case, item.name, tracking)
-            await send_sms(govhall, center, await recipient_of(case), text, case=case)
+            await send_sms(govhall, center, await applicant_recipient(case), text, case=case)
 
         ctx.after_commit.append(notify)
 

@@ -1,9 +1,9 @@
-"""The SMS texts to the applicant and the number they go to; ``core.api.send_sms`` sends them once
-the change is committed."""
+"""The SMS texts to the applicant (``core.api.applicant_recipient`` gives the number); ``core.api.send_sms``
+sends them once the change is committed."""
 
 from __future__ import annotations
 
-from core.api import Case, Center, User
+from core.api import Case, Center
 
 
 def ready_text(center: Center, case: Case, item_name: str) -> str:
@@ -17,11 +17,3 @@ def ready_text(center: Center, case: Case, item_name: str) -> str:
 def courier_text(center: Center, case: Case, item_name: str, tracking_number: str) -> str:
     return (f"【{center.name}】您的办件{case.number}（{item_name}）的办理结果已通过快递寄出，"
             f"快递单号：{tracking_number}，请注意查收。")
-
-
-async def recipient_of(case: Case) -> str:
-    """The applicant's phone on record, else the mobile on the form, else the account name."""
-    applicant = await User.get(id=case.applicant_id)  # type: ignore[attr-defined]
-    mobile = (case.data or {}).get("contactMobile") if isinstance(case.data, dict) else None
-    return applicant.phone or (str(mobile) if mobile else "") or applicant.username
-

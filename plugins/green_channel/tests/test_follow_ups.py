@@ -13,7 +13,7 @@ from importlib import import_module
 import pytest
 from tortoise.connection import get_connection
 
-from core.plumbing.models import ReceivedMaterial
+from core.plumbing.models import Notification, ReceivedMaterial
 from core.services import clock
 from core.services.accounts import Actor, load_grants
 from core.services.calendar import CENTER_TZ
@@ -202,6 +202,9 @@ async def test_late_on_the_register_and_the_window_told_once(drive):
     assert event["changes"]["to"] == ["clerk1"] and event["changes"]["greenChannel"]["overdue"] == [
         "营业执照复印件", "公司章程复印件"]
     assert (await seen(drive, "clerk1", case))["step"]["followUps"][0]["overdueToldAt"]
+    # and the applicant, by SMS: what is late and where to bring it
+    (sms,) = await Notification.filter(channel="sms", case_id=int(case["id"])).values_list("text", flat=True)
+    assert case["number"] in sms and "应于2026年5月11日前补交的材料营业执照复印件、公司章程复印件尚未收到" in sms
 
     # the printed form says so too
     project = (await drive.query("clerk1", "query($id: ID!) { greenCase(case: $id) { projectId } }", id=case["id"]))
@@ -215,6 +218,7 @@ async def test_late_on_the_register_and_the_window_told_once(drive):
     drive.today[0] = date(2026, 5, 13)
     await sweep_plugins(drive.govhall)
     assert len((await drive.query("clerk1", MESSAGES, c="hall"))["staffMessages"]) == 1
+    assert await Notification.filter(channel="sms", case_id=int(case["id"])).count() == 1
     assert [e["action"] for e in (await drive.get("clerk1", case))["events"]].count("green_follow_overdue") == 1
 
     # received late: late no more
