@@ -33,6 +33,25 @@ def _company_pdfs(tmp_path: Path) -> tuple[Path, Path]:
     return application, articles
 
 
+def _applied(page: Any, base: str, files: dict[str, Path]) -> tuple[str, str]:
+    """zhangsan applies for company registration with ``files`` by material code; the case page's
+    address and the case number."""
+    from playwright.sync_api import expect
+
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply")
+    expect(page.locator("form.apply-form")).to_be_visible()
+    fill_company_registration(page)
+    for code, path in files.items():
+        page.set_input_files(f".material-row[data-material={code}] input[type=file]", str(path))
+        expect(page.locator(f".material-row[data-material={code}] .chip-file")).to_contain_text(path.name)
+    page.click("button:has-text('提交申请')")
+    number = page.locator(".success-box .case-number").inner_text().strip()
+    page.click("a:has-text('查看办件')")
+    expect(page.locator("#case-state")).to_have_text("待受理")
+    return page.url, number
+
+
 def test_supplied_case_is_accepted_with_the_counter_receipt(web_server: str, browser_page: Any, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
@@ -40,17 +59,7 @@ def test_supplied_case_is_accepted_with_the_counter_receipt(web_server: str, bro
     application, articles = _company_pdfs(tmp_path)
 
     # --- the applicant applies with the application form uploaded (the articles are forgotten)
-    login(page, base, "zhangsan")
-    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply")
-    expect(page.locator("form.apply-form")).to_be_visible()
-    fill_company_registration(page)
-    page.set_input_files(".material-row[data-material=m01] input[type=file]", str(application))
-    expect(page.locator(".material-row[data-material=m01] .chip-file")).to_contain_text("公司登记申请书.pdf")
-    page.click("button:has-text('提交申请')")
-    number = page.locator(".success-box .case-number").inner_text().strip()
-    page.click("a:has-text('查看办件')")
-    expect(page.locator("#case-state")).to_have_text("待受理")
-    case_url = page.url
+    case_url, number = _applied(page, base, {"m01": application})
 
     # --- the clerk: a one-time notice for the articles of association
     logout(page)
@@ -235,17 +244,7 @@ def test_an_unclear_attachment_is_replaced_during_the_correction(web_server: str
     clear = tmp_path / "公司章程-清晰.pdf"
     clear.write_bytes(make_pdf("公司章程（重新扫描）"))
 
-    login(page, base, "zhangsan")
-    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply")
-    fill_company_registration(page)
-    page.set_input_files(".material-row[data-material=m01] input[type=file]", str(application))
-    expect(page.locator(".material-row[data-material=m01] .chip-file")).to_contain_text("公司登记申请书.pdf")
-    page.set_input_files(".material-row[data-material=m02] input[type=file]", str(unclear))
-    expect(page.locator(".material-row[data-material=m02] .chip-file")).to_contain_text("公司章程-模糊.pdf")
-    page.click("button:has-text('提交申请')")
-    page.click("a:has-text('查看办件')")
-    expect(page.locator("#case-state")).to_have_text("待受理")
-    case_url = page.url
+    case_url, _ = _applied(page, base, {"m01": application, "m02": unclear})
 
     # --- the clerk marks the unreadable scan in the one-time notice
     logout(page)
