@@ -33,11 +33,12 @@ from core.services.config_cache import ConfigCache
 from core.plumbing.counters import next_value, next_values
 from core.plumbing.instances import new_instance
 from core.plumbing.sql import insert_new
-from core.plumbing.errors import UserErrorsException, resolve
+from core.plumbing.errors import UserErrorsException
 from core.services.outbox import events as outbox_events
 from core.plumbing.models import Case, Center, Department, Document, ItemVersion, User, Window
 from core.services.parties import account_name
 from core.services.plugins import acall
+from core.services.documents.certificate import certificate_block
 from core.services.documents.frozen import freeze
 from core.services.documents.kinds import DOCUMENT_KINDS, DocumentError, cn_date
 from core.services.remedy import REMEDY_KINDS, remedy_for
@@ -312,46 +313,6 @@ def state_label(govhall: GovHall, process: str, state: str) -> str:
         return str(govhall.processes.get(process).state_label(state))
     except Exception:  # no registry yet, unknown process: print the raw state
         return state
-
-
-def resolve_pointer(data: Any, pointer: str) -> Any:
-    """The value at a JSON pointer (RFC 6901); ``KeyError`` when there is none."""
-    return resolve(data, pointer)
-
-
-def _printable(value: Any) -> str:
-    """A case-data value as printed on a certificate."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list):
-        return "、".join(_printable(v) for v in value)
-    if isinstance(value, Mapping):
-        return "；".join(f"{k}：{_printable(v)}" for k, v in value.items())
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
-            return cn_date(value)
-        except ValueError:
-            return value
-    return "" if value is None else str(value)
-
-
-def certificate_block(definition: Mapping[str, Any], data: Any) -> dict[str, Any]:
-    """``{title, fields [{label, value}]}`` from the item's ``certificate`` and the case data."""
-    spec = definition.get("certificate")
-    if not isinstance(spec, Mapping):
-        raise DocumentError("certificate.html", "certificate", "事项未定义证照（certificate）/ item has no certificate")
-    fields = []
-    for f in spec.get("fields", []):
-        try:
-            value = resolve_pointer(data, f["pointer"])
-        except KeyError:
-            raise DocumentError(
-                "certificate.html", f"data{f['pointer']}",
-                f"证照栏目“{f['label']}”取自办件数据 {f['pointer']}，但办件中没有该字段 / "
-                f"certificate field {f['label']!r}: case data has no {f['pointer']}",
-            ) from None
-        fields.append({"label": f["label"], "value": _printable(value)})
-    return {"title": spec["title"], "fields": fields}
 
 
 async def _materials(case: Case, definition: Mapping[str, Any]) -> list[dict[str, str]]:

@@ -1,0 +1,81 @@
+"""The certificate's rows print the applicant's answers as the case page shows them, and a field the
+applicant was not asked for or left blank leaves its row out.
+
+A configurator picked, in the designer, 外资来源国家 (shown only when 是否涉及外资 is 是) as a row of
+the certificate: approving a case without foreign capital failed with an INTERNAL error, every time,
+so the case could never be decided. The 营业期限 (a 日期区间) printed as ``start：2026年1月1日；end：…``
+and 注册资本 lost its unit (100.5, not 100.5万元).
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+
+import pytest
+
+from core.services.accounts import Actor, load_grants
+from core.services.documents.certificate import printable
+from core.services.items import define_item, publish_item
+from tests.hall import PERMIT, CaseDriver, build_hall
+
+pytestmark = pytest.mark.anyio
+
+FORM = {
+    "type": "object", "title": "申请表",
+    "x-order": ["companyName", "uscc", "contactMobile", "capital", "price", "foreign", "foreignCountry", "term"],
+    "required": ["companyName", "uscc", "contactMobile", "capital", "foreign", "term"],
+    "properties": {
+        "companyName": {"type": "string", "title": "企业名称"},
+        "uscc": {"type": "string", "title": "统一社会信用代码", "format": "uscc"},
+        "contactMobile": {"type": "string", "title": "联系电话", "format": "mobile-cn"},
+        "capital": {"type": "number", "title": "注册资本", "x-unit": "万元", "x-widget": "number"},
+        "price": {"type": "number", "title": "转让价款", "format": "money", "minimum": 0, "x-widget": "money"},
+        "foreign": {"type": "boolean", "title": "是否涉及外资", "x-widget": "radio"},
+        "foreignCountry": {"type": "string", "title": "外资来源国家或地区"},
+        "term": {
+            "type": "object", "title": "营业期限", "x-kind": "dateRange", "x-order": ["start", "end"],
+            "properties": {"start": {"type": "string", "title": "开始日期", "format": "date"},
+                           "end": {"type": "string", "title": "结束日期", "format": "date"}},
+            "required": ["start", "end"], "additionalProperties": False,
+        },
+    },
+    "allOf": [{"if": {"properties": {"foreign": {"const": True}}, "required": ["foreign"]},
+               "then": {"required": ["foreignCountry"]}}],
+    "additionalProperties": False,
+}
+ROWS = [("企业名称", "/companyName"), ("注册资本", "/capital"), ("转让价款", "/price"),
+        ("外资来源", "/foreignCountry"), ("营业期限", "/term")]
+DATA = {"companyName": "连州市测试贸易有限公司", "uscc": "91310115591693856A", "contactMobile": "13800138000",
+        "capital": 100.5, "price": 1234567.89, "foreign": False, "term": {"start": "2026-01-01", "end": "2046-12-31"}}
+
+
+def test_answers_print_with_their_units_ranges_and_labels():
+    props = FORM["properties"]
+    assert printable(100.5, props["capital"]) == "100.5万元"
+    assert printable(1234567.89, props["price"]) == "1,234,567.89元"
+    assert printable(3000.0, {"format": "money", "title": "投资总额（万元）"}) == "3,000万元"
+    assert printable({"start": "2026-01-01", "end": "2046-12-31"}, props["term"]) == "2026年1月1日至2046年12月31日"
+    assert printable({"start": "2026-01-01"}, props["term"]) == "2026年1月1日起"
+    assert printable(False, props["foreign"]) == "否"
+    assert printable("A", {"type": "string", "oneOf": [{"const": "A", "title": "有限责任公司"}]}) == "有限责任公司"
+    assert printable(["热食类", "冷食类"], {"type": "array", "items": {"type": "string"}}) == "热食类、冷食类"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+async def test_a_row_left_blank_is_left_out_and_the_case_can_be_approved(app, govhall, gql):
+    hall = await build_hall(govhall, gql)
+    actor = Actor(user=hall.users["config1"], grants=await load_grants(hall.users["config1"]))
+    item = {**copy.deepcopy(PERMIT), "code": "test-rows", "form": FORM}
+    item["certificate"]["fields"] = [{"label": label, "pointer": p} for label, p in ROWS]
+    await define_item(govhall, actor, hall.center, item)
+    await publish_item(govhall, actor, hall.center, "test-rows")
+    drive = CaseDriver(gql, hall)
+    case = await drive.ok("clerk1", await drive.submit("app1", item="test-rows", data=DATA), "accept")
+    case = await drive.ok("rev-scjg", case, "approve")
+    assert case["state"] == "approved"
+    (licence,) = [d for d in case["documents"] if d["kind"] == "certificate"]
+    text = await drive.pdf("app1", licence["url"])
+    for needle in ("连州市测试贸易有限公司", "注册资本100.5万元", "转让价款1,234,567.89元", "营业期限2026年1月1日至2046年12月31日"):
+        assert needle in text, needle
+    assert "外资来源" not in text and "start" not in text
