@@ -77,14 +77,21 @@ def test_supplied_case_is_accepted_with_the_counter_receipt(web_server: str, bro
     page.click("button[data-action=supply]")
     page.click("button[data-confirm=supply]")
     expect(page.locator(".action-panel .error-summary")).to_contain_text("尚未补充任何材料")
+    # a correction typed in the open form, then the missing file sent: the page is drawn again with the
+    # file, and the form comes back with what was typed (it came back with the application as filed)
+    capital = page.locator(f".param-form {at('/registeredCapital')} input")
+    capital.fill("120")
     attach = page.locator(".attach-box")
     attach.locator(".material-row[data-material=m02] input[type=file]").set_input_files(str(articles))
     expect(attach.locator(".material-row[data-material=m02] .chip-file")).to_contain_text("公司章程.pdf")
     attach.locator("button:has-text('提交补充的材料')").click()
     expect(page.locator("#case-materials .material-row.provided", has_text="公司章程")).to_be_visible()
+    expect(capital).to_have_value("120")
     page.click("button[data-action=supply]")
+    expect(capital).to_have_value("120")
     page.click("button[data-confirm=supply]")
     expect(page.locator("#case-state")).to_have_text("已补齐，待窗口核验受理")
+    expect(page.locator(".data-view dd", has_text="120")).to_have_count(1)
 
     # --- the clerk: the supplied case is back in the front desk's queue; receipt, checklist, accept
     logout(page)

@@ -40,6 +40,10 @@ const DANGER = new Set(["return", "refuse", "refuse_task", "withdraw", "uphold_r
 // Asked to confirm before they are fired: the decisions (the server marks them) and a withdrawal.
 const CONFIRM = new Set(["approve", "refuse", "approve_task", "refuse_task", "return", "uphold_return", "withdraw"]);
 const TASK_STATES = { open: "审批中", approved: "已通过", refused: "不予通过" };
+// The application being corrected (补齐材料, an action that edits the case data) while its form is
+// open and unsent, by case id: the page is drawn again after 提交补充的材料 or 刷新, and the changes typed
+// so far come back in the reopened form instead of being lost.
+const unsentEdits = new Map(); // "<user>/<case id>" -> {action, value}
 
 // Small forms for actions that need parameters (the `data` of transitionCase).
 const PICKUP_METHODS = [
@@ -286,7 +290,7 @@ export async function caseView({ page, params, user, isCurrent }) {
   // actions
   // the server offers only what the case allows (即时办结 for a 即办件, 本部门审批 on a joint case)
   const actions = c.actions || (c.availableActions || []).map((a) => ({ action: a, label: ACTION_LABELS[a] || a, commentRequired: false, editsData: false }));
-  if (actions.length) mainCol.append(actionPanel(c, actions, item, { staff: staffHere, taskDepartments: decidableTasks(c, user, centerCode) }));
+  if (actions.length) mainCol.append(actionPanel(c, actions, item, { staff: staffHere, taskDepartments: decidableTasks(c, user, centerCode), editKey: `${user ? user.username : ""}/${c.id}` }));
 
   // hand-overs between the front desk, the back office and the pickup window (one-window centers)
   const handovers = await handoverSection(c, { staff: staffHere, item, departments: deptNames });
@@ -521,7 +525,7 @@ function taskDepartmentSchema(tasks) {
   };
 }
 
-function actionPanel(c, actions, item, { staff, taskDepartments = [] }) {
+function actionPanel(c, actions, item, { staff, taskDepartments = [], editKey = c.id }) {
   // Staff write their opinion (办理意见) here; an applicant only sees a box for the reason an action
   // of theirs needs (申请复核), and never the raw JSON parameters.
   const needsText = staff || actions.some((a) => a.commentRequired);
@@ -599,6 +603,7 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [] }) {
         showUserErrors(panel, errors, { summaryTitle: `“${a.label}”未能执行，请修改以下 ${errors.length} 处：` });
         return;
       }
+      unsentEdits.delete(editKey);
       // reload the case (documents, events, actions), then say what was done: the reload clears banners
       window.dispatchEvent(new HashChangeEvent("hashchange"));
       showBanner(`已${a.label}：当前状态“${res.transitionCase.stateLabel}”`, "success");
@@ -610,7 +615,9 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [] }) {
     }
   }
 
-  async function openForm(a) {
+  async function openForm(a, { resumed = false } = {}) {
+    const unsent = unsentEdits.get(editKey);
+    const kept = unsent && unsent.action === a.action ? unsent.value : null;
     clearUserErrors(panel);
     buttons.querySelectorAll("button").forEach((b) => b.setAttribute("aria-expanded", String(b.dataset.action === a.action)));
     let schema;
@@ -620,7 +627,7 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [] }) {
     if (special) schema = special;
     else {
       schema = item ? item.form : { type: "object", properties: {} };
-      value = c.data;
+      value = kept || c.data;
     }
     let form;
     try {
@@ -665,7 +672,13 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [] }) {
       if (receipt) run(a, { ...(form.getValue() || {}), received: receipt.value() });
       else run(a, a.editsData && !special ? mergePatch(c.data || {}, form.getValue()) : form.getValue());
     });
+    if (a.editsData && !special) {
+      const keep = () => unsentEdits.set(editKey, { action: a.action, value: form.getValue() });
+      form.element.addEventListener("input", keep);
+      form.element.addEventListener("change", keep);
+    }
     cancel.addEventListener("click", () => {
+      unsentEdits.delete(editKey);
       paramsHost.replaceChildren();
       buttons.querySelectorAll("button").forEach((b) => b.setAttribute("aria-expanded", "false"));
     });
@@ -677,7 +690,7 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [] }) {
       h("div", { class: "form-actions" }, confirm, cancel),
     ));
     const first = paramsHost.querySelector("input, select, textarea");
-    if (first) first.focus();
+    if (first && !resumed) first.focus(); // reopened by itself: the page stays where the applicant was
   }
 
   const blockedNotes = h("ul", { class: "plain-list blocked-actions" });
@@ -700,6 +713,11 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [] }) {
   }
   const blockedList = blockedNotes.children.length ? h("div", { class: "note", role: "note" }, h("p", null, "暂不能执行："), blockedNotes) : null;
   panel.append(...[buttons, blockedList, paramsHost, result].filter(Boolean));
+  // the correction typed before the page was drawn again (after 提交补充的材料, 刷新) comes back
+  const unsent = unsentEdits.get(editKey);
+  const resumed = unsent && actions.find((a) => a.action === unsent.action && a.editsData && !a.blockedReason);
+  if (resumed) openForm(resumed, { resumed: true });
+  else unsentEdits.delete(editKey);
   return panel;
 }
 
