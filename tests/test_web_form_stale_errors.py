@@ -43,3 +43,50 @@ def test_a_field_filled_after_submission_drops_its_old_error(web_server: str, br
 
     # the fields left alone still say what is missing
     expect(page.locator(f"{at('/nameDeclarationNo')} .field-error")).to_contain_text("请填写“名称申报号”")
+
+
+def full_width(text: str) -> str:
+    """What a phone's Chinese keyboard in full-width mode types for ``text`` (１３８…, …Ｘ)."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_codes_typed_in_full_width_or_pasted_with_direction_marks_are_taken_as_meant(  # noqa: F811
+    web_server: str, browser_page: Any
+) -> None:
+    """A phone's keyboard in full-width mode typed １３８００１３８０００: refused as 应为以1开头的11位数字 (and
+    an ID number ending in Ｘ as 应为17位数字加1位数字或X), though that is what was typed. A mobile number
+    pasted from the contacts app carries invisible direction marks (U+202A…U+202C): the whole
+    submission was refused with a banner naming the variable (/$d/liaison/mobile), as the login page
+    named /$u for a user name pasted so."""
+    from playwright.sync_api import expect
+
+    from tests.test_web import MOBILE, RESIDENT_ID, fill_company_registration
+
+    base, page = web_server, browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    # input the server refuses before any operation says what is wrong, not which variable held it (/$u)
+    page.goto(f"{base}/web/#/login")
+    page.fill("input[name=username]", "\u202azhangsan\u202c")
+    page.fill("input[name=password]", "demo1234")
+    page.click("form.login-form button[type=submit]")
+    expect(page.locator(".login-box")).to_contain_text("不可见的文字方向控制字符")
+    expect(page.locator(".login-box")).not_to_contain_text("/$")
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply")
+    expect(page.locator("form.apply-form")).to_be_visible()
+    fill_company_registration(page)
+    typed = {
+        "/legalRepresentative/mobile": (full_width(MOBILE), MOBILE),
+        "/legalRepresentative/idNumber": (full_width(RESIDENT_ID), RESIDENT_ID),
+        "/registeredCapital": (full_width("100"), "100"),
+        "/liaison/mobile": (f"\u202a{MOBILE}\u202c", MOBILE),
+        "/enterpriseName": ("连州市示例科技（集团）有限公司", "连州市示例科技（集团）有限公司"),  # a name keeps its （）
+    }
+    for path, (text, meant) in typed.items():
+        box = page.locator(f"{at(path)} input")
+        box.fill(text)
+        box.press("Tab")
+        expect(box).to_have_value(meant)
+        expect(page.locator(f"{at(path)} .field-error")).to_be_hidden()
+    page.click("button:has-text('提交申请')")
+    expect(page.locator(".success-box")).to_be_visible()

@@ -190,6 +190,33 @@ function widgetOf(schema) {
 
 const INPUT_MODES = { "mobile-cn": "tel", "phone-cn": "tel", "postcode-cn": "numeric", "resident-id": "text", email: "email" };
 
+// Numbers and codes typed on a phone's Chinese keyboard in full-width mode (１３８…, ９１３１…Ａ) are the
+// digits and letters the applicant meant, as the item search and 办件进度查询 read them; names and free
+// text keep their full-width punctuation (（集团）).
+const CODE_FORMATS = new Set(["resident-id", "uscc", "mobile-cn", "phone-cn", "postcode-cn", "email", "money", "date"]);
+const FULL_WIDTH = /[\uFF01-\uFF5E]/g;
+// Invisible direction marks that come with text pasted from contacts or chat apps (‪138…‬): the server
+// refuses them, and nobody can see them to delete them, so they are dropped as typed.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+function halfWidth(text) {
+  return String(text).replace(FULL_WIDTH, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
+}
+
+/** What a text input holds as the applicant meant it: no invisible direction marks; a code half-width. */
+function typedText(schema, text) {
+  const plain = String(text).replace(BIDI_CONTROLS, "");
+  return CODE_FORMATS.has(schema.format) ? halfWidth(plain) : plain;
+}
+
+/** Shows the cleaned text in the input once it is left, so what is sent is what the applicant sees. */
+function showTyped(input, schema) {
+  input.addEventListener("change", () => {
+    const clean = typedText(schema, input.value);
+    if (clean !== input.value) input.value = clean;
+  });
+}
+
 /**
  * One control for a scalar value: {el, focus, get(), set(v)}. `label` becomes the accessible name of
  * groups; `id` the id of the focusable element.
@@ -244,10 +271,14 @@ function scalarControl(schema, { id, label, required }) {
 
   if (widget === "textarea") {
     const area = h("textarea", { id, rows: 4, maxlength: schema.maxLength, "aria-required": required ? "true" : null });
+    showTyped(area, schema);
     return {
       el: area,
       focus: area,
-      get: () => (area.value.trim() === "" ? undefined : area.value.trim()),
+      get: () => {
+        const text = typedText(schema, area.value).trim();
+        return text === "" ? undefined : text;
+      },
       set: (v) => (area.value = v === undefined || v === null ? "" : String(v)),
     };
   }
@@ -264,11 +295,15 @@ function scalarControl(schema, { id, label, required }) {
     });
     const unitText = typeof schema["x-unit"] === "string" ? schema["x-unit"] : widget === "money" ? (/万元/.test(label || "") ? "万元" : "元") : null;
     const unit = unitText ? h("span", { class: "unit" }, unitText) : null;
+    input.addEventListener("change", () => {
+      const clean = halfWidth(input.value.replace(BIDI_CONTROLS, ""));
+      if (clean !== input.value) input.value = clean;
+    });
     return {
       el: unit ? h("span", { class: "with-unit" }, input, unit) : input,
       focus: input,
       get: () => {
-        const raw = input.value.trim().replace(/[,，\s]/g, "").replace(/^[¥￥]/, "");
+        const raw = halfWidth(input.value.replace(BIDI_CONTROLS, "")).trim().replace(/[,，\s]/g, "").replace(/^[¥￥]/, "");
         if (raw === "") return undefined;
         const n = Number(raw);
         if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) return input.value.trim(); // the server says why
@@ -290,10 +325,14 @@ function scalarControl(schema, { id, label, required }) {
   if (widget === "file") attrs.placeholder = "请填写材料名称或编号（在线上传暂未开放）";
   if (schema.format === "mobile-cn") attrs.placeholder = "11位手机号码";
   const input = h("input", attrs);
+  showTyped(input, schema);
   return {
     el: input,
     focus: input,
-    get: () => (input.value.trim() === "" ? undefined : input.value.trim()),
+    get: () => {
+      const text = typedText(schema, input.value).trim();
+      return text === "" ? undefined : text;
+    },
     set: (v) => (input.value = v === undefined || v === null ? "" : String(v)),
   };
 }

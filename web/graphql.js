@@ -91,6 +91,13 @@ export async function request(query, variables = {}) {
  */
 function userMessage(error) {
   if (error.extensions && error.extensions.detail) console.error(error.extensions.detail);
+  // input refused before it reached the operation (BAD_USER_INPUT): its own words, without the
+  // variable's path (/$d/note) that the message carries for developers
+  const refused = error.extensions && Array.isArray(error.extensions.userErrors) ? error.extensions.userErrors : [];
+  if (refused.length && refused.every((e) => e && e.message)) {
+    console.error(error.message);
+    return [...new Set(refused.map((e) => e.message))].join("；");
+  }
   return String(error.message || "");
 }
 
