@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.test_materials import make_pdf
-from tests.test_web import chromium_page, login, web_server  # noqa: F401
+from tests.test_web import browser_page, chromium_page, login, web_server  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -124,3 +124,72 @@ def test_the_administrators_file_inputs_in_an_english_browser(web_server: str, e
     picker = page.locator("#catalogue-import .file-picker")
     _looks_chinese(page, picker)
     expect(page.get_by_label("目录文件（JSON 或 XLSX）")).to_have_attribute("id", "catalogue-file")
+
+
+FILE_FIELD_ITEM = {
+    "code": "test-file-field", "name": "测试材料字段事项", "itemType": "行政许可", "department": "scjg",
+    "legalDays": 20, "promisedDays": 10, "caseKind": "promised", "process": "standard", "place": "综合受理窗口",
+    "materials": [
+        {"code": "m01", "name": "申请书", "issuer": "申请人", "originals": 1, "copies": 0, "required": True, "role": "main"},
+        {"code": "m02", "catalogue": "yyzz", "name": "营业执照", "issuer": "市场监管部门", "originals": 0, "copies": 1,
+         "required": True, "role": "secondary"},
+    ],
+    "checklist": [{"code": "c01", "text": "申请书已签字"}],
+    "documents": [],
+    "form": {
+        "type": "object", "title": "申请表", "x-order": ["companyName", "licenceFile"],
+        "required": ["companyName", "licenceFile"], "additionalProperties": False,
+        "properties": {
+            "companyName": {"type": "string", "title": "企业名称", "maxLength": 100},
+            # the designer's 材料（文件）, bound to the material 营业执照
+            "licenceFile": {"type": "string", "title": "营业执照扫描件", "x-widget": "file", "x-material": "m02"},
+        },
+    },
+}
+
+
+def test_a_file_field_bound_to_a_material_is_answered_by_its_upload(web_server: str, browser_page: Any, tmp_path: Path) -> None:
+    """The designer's 材料（文件） field, bound to a material: the applicant's form showed a text box
+    saying 请填写材料名称或编号（在线上传暂未开放）, required, while the same page uploads that material
+    below; now the field names the files uploaded for its material (上传文件 goes to its row), and
+    without one the server says 请上传."""
+    import httpx
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+
+    def gql(user: str, query: str, **variables: Any) -> dict[str, Any]:
+        login_body = httpx.post(f"{base}/graphql", json={
+            "query": "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { ... on LoginSuccess { token } } }",
+            "variables": {"u": user, "p": "demo1234"}}).json()
+        token = login_body["data"]["login"]["token"]
+        return httpx.post(f"{base}/graphql", json={"query": query, "variables": variables},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=30).json()["data"]
+
+    item = gql("lz-config", """mutation($d: JSON!) { defineItem(center: "lianzhou", definition: $d) {
+        __typename ... on UserErrors { errors { path message } } } }""", d=FILE_FIELD_ITEM)
+    assert item["defineItem"]["__typename"] == "Item", item
+    published = gql("lz-config", """mutation { publishItem(center: "lianzhou", code: "test-file-field") {
+        __typename ... on UserErrors { errors { path message } } } }""")
+    assert published["publishItem"]["__typename"] == "Item", published
+    licence = tmp_path / "营业执照.pdf"
+    licence.write_bytes(make_pdf("营业执照"))
+
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/hall/lianzhou/item/test-file-field/apply")
+    field = page.locator('form.apply-form [data-path="/licenceFile"]')
+    expect(field).to_contain_text("尚未上传")
+    expect(field.locator("input[type=text]")).to_have_count(0)
+    page.fill('[data-path="/companyName"] input', "连州市测试贸易有限公司")
+    page.click("button:has-text('提交申请')")
+    expect(field.locator(".field-error")).to_contain_text("请上传“营业执照扫描件”")
+    field.locator("button:has-text('上传文件')").click()
+    row = page.locator(".material-row[data-material=m02]")
+    expect(row.locator("input[type=file]")).to_be_focused()
+    row.locator("input[type=file]").set_input_files(str(licence))
+    expect(field).to_contain_text("营业执照.pdf")
+    expect(field.locator(".field-error")).to_be_hidden()
+    page.click("button:has-text('提交申请')")
+    expect(page.locator(".success-box")).to_be_visible()
+    page.click("a:has-text('查看办件')")
+    expect(page.locator(".data-view")).to_contain_text("营业执照.pdf")

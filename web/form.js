@@ -5,7 +5,8 @@
 // `allOf`): a field only a `then` requires is shown while its condition holds, and a `then`/`else`
 // format applies while its branch does), `format` (checked as the field is left, with the server's
 // rules and words: formats.js), `readOnly`, `x-unit`, `x-width` (half), `x-order`, `x-widget`
-// (text textarea select radio checkbox date number money table file), `enum` / `oneOf` of `const`
+// (text textarea select radio checkbox date number money table file; a file field with `x-material`
+// is answered by the files uploaded for that material), `enum` / `oneOf` of `const`
 // (select), `default`, `const`, `maxLength`, `minimum`/`maximum`, nested objects (a fieldset each),
 // arrays of objects (an editable table with add and delete), arrays of enum strings (checkboxes),
 // local `$ref`s. Every field carries `data-path` = its JSON pointer, so the server's UserErrors land
@@ -397,9 +398,51 @@ function makeReadOnly(control) {
   }
 }
 
+/**
+ * A file field bound to one of the item's materials (`x-widget: file`, `x-material`: the designer's
+ * 材料（文件）): the files chosen for that material in the page's uploader (`files`, see
+ * materials.js) are its answer, their names joined. Without an uploader (the designer's preview, the
+ * case page) it shows what the case holds.
+ */
+function fileControl(schema, { id }, files) {
+  const code = schema["x-material"];
+  const bound = Boolean(files && files.has(code));
+  const shown = h("span", { class: "file-names" });
+  let held;
+  const names = () => (bound ? files.names(code) : []);
+  const show = () => {
+    const list = names();
+    shown.textContent = list.length ? list.join("、") : bound ? "尚未上传：请在“上传申报材料”中选择文件" : held || "在“申报材料”中上传";
+    shown.classList.toggle("muted", !list.length && !held);
+  };
+  const go = bound ? h("button", { type: "button", class: "btn btn-secondary", id }, "上传文件") : null;
+  if (go) go.addEventListener("click", () => files.focus(code));
+  if (bound) {
+    files.watch(() => {
+      show();
+      shown.dispatchEvent(new Event("input", { bubbles: true })); // a file chosen: 请上传… no longer holds
+    });
+  }
+  show();
+  return {
+    el: h("div", { class: "file-slot" }, go, shown),
+    focus: go || shown,
+    get: () => {
+      if (!bound) return held;
+      const list = names();
+      return list.length ? list.join("、") : undefined;
+    },
+    set: (v) => {
+      held = v === undefined || v === null ? undefined : String(v);
+      show();
+    },
+  };
+}
+
 class Builder {
-  constructor(root) {
+  constructor(root, files = null) {
     this.root = root;
+    this.files = files;
     this.titles = new Map();
   }
 
@@ -503,7 +546,9 @@ class Builder {
   scalar(schema, path, { key }) {
     const id = uid("f");
     const label = schema.title || key;
-    const control = scalarControl(schema, { id, label, required: false });
+    const control = widgetOf(schema) === "file" && typeof schema["x-material"] === "string"
+      ? fileControl(schema, { id }, this.files)
+      : scalarControl(schema, { id, label, required: false });
     const helpId = `${id}-help`;
     if (schema.description) control.focus.setAttribute("aria-describedby", helpId);
     const grouped = control.el.matches(".choices");
@@ -752,13 +797,14 @@ class Builder {
 
 /**
  * Renders `schema` (a JSON Schema whose root is an object) as a form.
- * Returns {element, getValue(), setValue(v), setErrors(errors, opts), clearErrors()}.
+ * Returns {element, getValue(), setValue(v), setErrors(errors, opts), clearErrors()}. `files`: the
+ * page's material uploader (materials.js), whose files answer the file fields bound to a material.
  */
-export function renderForm(schema, { value = null } = {}) {
+export function renderForm(schema, { value = null, files = null } = {}) {
   if (!schema || typeof schema !== "object" || (mainType(schema) !== "object")) {
     throw new Error("表单的根节点应为 type: object");
   }
-  const builder = new Builder(schema);
+  const builder = new Builder(schema, files);
   const node = builder.object(schema, [], { key: "", isRoot: true });
   const element = h("div", { class: "json-form" }, schema.description ? h("p", { class: "form-description" }, schema.description) : null, node.el);
   if (value) node.set(value);

@@ -79,7 +79,11 @@ async function reusable() {
 export async function materialsUploader(materials, { initial = [], onChange = null } = {}) {
   const earlier = await reusable();
   const chosen = []; // {material, file, chip}
-  const changed = () => { if (onChange) onChange(); };
+  const watchers = []; // the form's file fields bound to a material (x-material), told of each change
+  const changed = () => {
+    if (onChange) onChange();
+    watchers.forEach((w) => w());
+  };
   const adders = new Map(); // material code -> addChip of its row
   const rows = (materials || []).map((m) => {
     const id = uid("mat");
@@ -161,6 +165,16 @@ export async function materialsUploader(materials, { initial = [], onChange = nu
     restored,
     ids: () => chosen.map((c) => c.file.id),
     value: () => chosen.map((c) => ({ material: c.material.code, id: c.file.id })),
+    // for the form's file fields (x-widget file with x-material): the files chosen for one material
+    has: (code) => adders.has(code),
+    names: (code) => chosen.filter((c) => c.material.code === code).map((c) => c.file.filename),
+    watch: (callback) => watchers.push(callback),
+    focus(code) {
+      const row = rows.find((r) => r.dataset.material === code);
+      if (!row) return;
+      row.scrollIntoView({ block: "center" });
+      row.querySelector("input[type=file]").focus();
+    },
     assignPaths() {
       chosen.forEach((c, i) => {
         c.chip.dataset.path = `/materials/${i}`;

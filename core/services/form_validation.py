@@ -536,7 +536,9 @@ class FormValidator:
 
     def _missing(self, parts: list[Part], name: str) -> tuple[list[Part], UserError]:
         child = [*parts, name]
-        return child, UserError("required", f"请填写{self.label(child)}", pointer(*child))
+        field = schema_at(self.schema, pointer(*child))
+        verb = "上传" if isinstance(field, dict) and field.get("x-widget") == "file" else "填写"  # 材料（文件）
+        return child, UserError("required", f"请{verb}{self.label(child)}", pointer(*child))
 
     @staticmethod
     def _code(e: ValidationError) -> str:

@@ -273,13 +273,6 @@ export async function applyView({ page, params, query, user }) {
     page.append(note("在线申报暂未开放（服务端尚未提供办件提交功能），请到窗口办理或稍后再试。"));
     return;
   }
-  let form;
-  try {
-    form = renderForm(item.form);
-  } catch (error) {
-    page.append(note(`该事项的表单无法显示：${error.message}`, "error"));
-    return;
-  }
   const forUser = query && query.get("for");
   const filesForOthers = hasRole(user, ["clerk", "head", "agent"], centerCode);
   const key = draftKey(centerCode, code, { forUser, filesForOthers });
@@ -287,15 +280,6 @@ export async function applyView({ page, params, query, user }) {
   const filesKey = key ? `${key}.materials` : null; // the files chosen for the unsent form
   const forget = () => { localStorage.removeItem(key); localStorage.removeItem(filesKey); };
   const restoreNote = h("div");
-  let restoredForm = false;
-  if (saved) {
-    try {
-      form.setValue(JSON.parse(saved));
-      restoredForm = true;
-    } catch {
-      localStorage.removeItem(key);
-    }
-  }
   let savedFiles = [];
   try {
     savedFiles = (filesKey && JSON.parse(localStorage.getItem(filesKey) || "[]")) || [];
@@ -320,6 +304,23 @@ export async function applyView({ page, params, query, user }) {
   const materials = (item.elements && item.elements.materials) || [];
   let saveDraft = () => {};
   const uploader = (await hasQuery("myMaterials")) ? await materialsUploader(materials, { initial: savedFiles, onChange: () => saveDraft() }) : null;
+  // the form after the uploader: a file field bound to a material (材料（文件）) is answered by its files
+  let form;
+  try {
+    form = renderForm(item.form, { files: uploader });
+  } catch (error) {
+    page.append(note(`该事项的表单无法显示：${error.message}`, "error"));
+    return;
+  }
+  let restoredForm = false;
+  if (saved) {
+    try {
+      form.setValue(JSON.parse(saved));
+      restoredForm = true;
+    } catch {
+      localStorage.removeItem(key);
+    }
+  }
   const back = uploader ? uploader.restored : { found: 0, lost: 0 };
   if (restoredForm || back.found || back.lost) {
     restoreNote.append(h("p", { class: "note note-info", id: "draft-restored" },
