@@ -876,7 +876,10 @@ function valueText(schema, value) {
     if (hit) return hit.label;
   }
   if (typeof value === "boolean") return value ? "是" : "否";
-  if (typeof value === "number") return schema.format === "money" ? fmt.number(value, 6) : String(value);
+  if (typeof value === "number") {
+    const unit = typeof schema["x-unit"] === "string" ? schema["x-unit"] : ""; // 100.5万元, as the form and the certificate
+    return `${schema.format === "money" ? fmt.number(value, 6) : String(value)}${unit}`;
+  }
   if (value === null || value === undefined) return "—";
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
