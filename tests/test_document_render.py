@@ -190,6 +190,30 @@ def test_one_page_notice_is_small(renderer: DocumentRenderer, tmp_path: Path) ->
     assert len(pdf) < 100 * 1024, f"{len(pdf)} bytes"
 
 
+def page_text(pdf: bytes, tmp_path: Path, page: int) -> str:
+    path = tmp_path / "page.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"], capture_output=True, text=True, check=True)
+    return squash(out.stdout)
+
+
+def test_the_seal_never_stands_alone_on_a_page(renderer: DocumentRenderer, tmp_path: Path) -> None:
+    """An acceptance notice with three materials received 电子件1份、原件1份 ran over two pages, the
+    second holding only the seal and the date (a seal page must carry text of the document,
+    GB/T 9704): the 收取情况 column wrapped each entry on two lines. Now it fits one page, and a list
+    too long for one takes the last lines of the text over with the seal."""
+    received = {"name": "公司章程修正案", "copies": "电子件1份、原件1份"}
+    context = example_context("acceptance_notice")
+    context["materials"] = [dict(received) for _ in range(4)]
+    assert page_count(renderer.render_pdf("acceptance_notice", context), tmp_path) == 1
+    for rows in (5, 7):
+        context["materials"] = [dict(received) for _ in range(rows)]
+        pdf = renderer.render_pdf("acceptance_notice", context)
+        last = page_count(pdf, tmp_path)
+        text = page_text(pdf, tmp_path, last).split("查询方式")[0]
+        assert "2026年11月26日" in text and "地址" in text, (rows, text)
+
+
 def test_dates_in_chinese_form() -> None:
     assert cn_date(date(2026, 11, 26)) == "2026年11月26日"
     assert cn_date(date(2026, 11, 26), upper=True) == "二〇二六年十一月二十六日"
