@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from core.services.formats import FORMAT_CHECKER
+from core.services.form_totals import KEYWORD as TOTAL, total_off
 
 Check = Callable[[Any], bool]
 
@@ -95,6 +96,9 @@ def _compile(schema: Any) -> Check:
     checks: list[Check] = []
     if schema.get("x-kind") == "dateRange":
         checks.append(lambda v: not reversed_date_range(v))
+    if TOTAL in schema:
+        spec = schema[TOTAL]
+        checks.append(lambda v: total_off(v, spec) is None)
     for key, value in schema.items():
         if key in _ANNOTATIONS or key.startswith("x-"):
             continue

@@ -41,6 +41,7 @@ from jsonschema.exceptions import ValidationError
 from core.plumbing.errors import UserError, UserErrorsException, pointer, resolve
 from core.services.form_precheck import compile_precheck, reversed_date_range, unanswered
 from core.services.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, reason_for
+from core.services.form_totals import check_total_spec, total_message, total_off
 from core.plumbing.text_safety import BIDI_MESSAGE, has_bidi_controls
 
 __all__ = [
@@ -233,6 +234,7 @@ def check_form_schema(schema: object, prefix: str = "/form") -> list[UserError]:
         problems.extend(_check_refs(schema, sub, here))
         problems.extend(_check_names(sub, names, here))
         problems.extend(_check_bounds(sub, here))
+        problems.extend(check_total_spec(sub, here))
     if fields > FORM_MAX_FIELDS:
         problems.append(UserError(
             "form.too_many_fields", f"表单的字段过多（{fields}个）：一张表单最多{FORM_MAX_FIELDS}个字段，请精简或拆分事项", prefix,
@@ -392,6 +394,12 @@ def _x_kind(validator: Any, kind: Any, instance: Any, schema: Any) -> Iterator[V
         yield ValidationError("the range ends before it starts", path=["end"])
 
 
+def _x_total(validator: Any, spec: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """A table's number column that must add up to a figure (``core.services.form_totals``)."""
+    if total_off(instance, spec) is not None:
+        yield ValidationError("the column does not add up")
+
+
 def _required(validator: Any, required: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
     """``required``, where a blank text or an empty list is no answer either: a platform's "" for the
     company's name, a required 多选 sent as [] (the browser does, with nothing ticked)."""
@@ -402,8 +410,8 @@ def _required(validator: Any, required: Any, instance: Any, schema: Any) -> Iter
             yield ValidationError(f"{name!r} is a required property")
 
 
-_DocumentValidator = validators.extend(Draft202012Validator, {"x-kind": _x_kind})
-_CaseDataValidator = validators.extend(Draft202012Validator, {"x-kind": _x_kind, "required": _required})
+_DocumentValidator = validators.extend(Draft202012Validator, {"x-kind": _x_kind, "x-total": _x_total})
+_CaseDataValidator = validators.extend(Draft202012Validator, {"x-kind": _x_kind, "x-total": _x_total, "required": _required})
 
 
 def _one_lower_bound(errors: list[ValidationError]) -> list[ValidationError]:
@@ -544,6 +552,8 @@ class FormValidator:
     def _code(e: ValidationError) -> str:
         if e.validator == "x-kind":
             return "date_range"
+        if e.validator == "x-total":
+            return "total"
         if e.validator == "format":
             return f"format.{e.validator_value}"
         if e.validator is None or (e.validator == "not" and e.validator_value == {}):
@@ -557,6 +567,8 @@ class FormValidator:
             return f"{label}不能早于开始日期（{start.year}年{start.month}月{start.day}日）"
         if kw == "format":
             return label + reason_for(str(v), e.cause)
+        if kw == "x-total":  # “股东列表”的“出资比例”合计应为100（现为90）
+            return total_message(label, e.schema, total_off(inst, v) or (0, 0))
         if kw == "type":
             if inst is None:
                 return f"请填写{label}"

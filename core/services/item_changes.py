@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.plumbing.errors import pointer
+from core.services.form_totals import column_title
 
 __all__ = ["describe_changes"]
 
@@ -211,6 +212,11 @@ def _field_changes(
         out.append(_change(path=where + "/description", kind="changed", old=old.get("description"), new=new.get("description"), description=f"字段{label}的说明已修改"))
     if old.get("default") != new.get("default"):
         out.append(_change(path=where + "/default", kind="changed", old=old.get("default"), new=new.get("default"), description=f"字段{label}的默认值已修改"))
+    if old.get("x-total") != new.get("x-total"):
+        spec = new.get("x-total")
+        text = (f"字段{label}的“{column_title(new, str(spec.get('field')))}”合计须等于 {spec.get('equals')}"
+                if isinstance(spec, dict) else f"字段{label}取消了合计校验")
+        out.append(_change(path=where + "/x-total", kind="changed", old=old.get("x-total"), new=spec, description=text))
     if old.get("type") != new.get("type") or old.get("x-widget") != new.get("x-widget"):
         out.append(_change(path=where + "/type", kind="changed", old=old.get("type"), new=new.get("type"), description=f"字段{label}的类型或显示方式已修改"))
     if not out and _own(old) != _own(new):

@@ -5,6 +5,7 @@ import { h, uid } from "../ui.js";
 import {
   FIELD_KINDS, kindLabel, listFields, containerOf, addField, removeField, moveField, renameField,
   isRequired, setRequired, setKey, optionsOf, setOptions, conditionOf, setCondition,
+  orderedNames, kindOf, retargetTotals,
 } from "./model.js";
 import { textInput, numberInput, selectInput, checkInput } from "./controls.js";
 
@@ -81,6 +82,7 @@ export function formPanel(state, onChange, rerender, reshow = rerender) {
       const del = h("button", {
         type: "button", class: "btn btn-link", "aria-label": `删除“${f.title}”`,
         onclick: () => {
+          retargetTotals(form, f.container, f.name, null);
           removeField(f.container, f.name);
           if (state.selected && state.selected.startsWith(f.schemaPath)) state.selected = null;
           rerender(null);
@@ -118,6 +120,7 @@ function fieldSettings(f, fields, onChange, rerender, state) {
   key.addEventListener("change", () => {
     const wanted = key.value.trim();
     if (renameField(f.container, f.name, wanted)) {
+      retargetTotals(state.doc.form, f.container, f.name, wanted);
       const renamed = f.schemaPath.replace(/[^/]+$/, wanted);
       const moved = (p) => (p === f.schemaPath || (p && p.startsWith(`${f.schemaPath}/`)) ? renamed + p.slice(f.schemaPath.length) : p);
       state.selected = moved(state.selected);
@@ -152,6 +155,7 @@ function fieldSettings(f, fields, onChange, rerender, state) {
     const integer = { value: schema.type === "integer" };
     parts.push(checkInput(integer, "value", { path: `${f.schemaPath}/type`, label: "只能填整数", onChange: () => { schema.type = integer.value ? "integer" : "number"; onChange(); } }));
   }
+  if (kind === "table") parts.push(totalInput(schema, f.schemaPath, onChange));
   if (kind === "select" || kind === "multi") {
     const id = "dz-options";
     const area = h("textarea", { id, rows: 4 });
@@ -215,4 +219,33 @@ function fieldSettings(f, fields, onChange, rerender, state) {
     ));
   }
   return h("section", { class: "dz-settings", "aria-label": "字段设置" }, h("h3", null, `字段设置：${f.title}（${kindLabel(kind)}）`), parts);
+}
+
+/** 合计校验 of a table: one of its number columns must add up to a figure (股东出资比例合计 100). */
+function totalInput(schema, schemaPath, onChange) {
+  const items = schema.items || {};
+  const columns = orderedNames(items).filter((n) => ["number", "money"].includes(kindOf(items.properties[n])));
+  const spec = schema["x-total"] || {};
+  const column = h("select", { id: "dz-total-field", "aria-label": "合计校验的列" },
+    h("option", { value: "" }, "不校验合计"),
+    columns.map((n) => h("option", { value: n, selected: spec.field === n }, items.properties[n].title || n)));
+  const figure = h("input", { id: "dz-total-equals", type: "text", inputmode: "decimal", class: "number", autocomplete: "off", "aria-label": "合计须等于" });
+  figure.value = spec.equals === undefined ? "" : String(spec.equals);
+  const apply = () => {
+    const text = figure.value.trim();
+    const n = Number(text);
+    if (!column.value) setKey(schema, "x-total", undefined);
+    else setKey(schema, "x-total", { field: column.value, equals: text !== "" && Number.isFinite(n) ? n : text });
+    figure.disabled = !column.value;
+    onChange();
+  };
+  figure.disabled = !column.value;
+  column.addEventListener("change", apply);
+  figure.addEventListener("change", apply);
+  return h("div", { class: "field dz-field", dataset: { path: `${schemaPath}/x-total` } },
+    h("label", { for: "dz-total-field" }, "合计校验"),
+    h("div", { class: "control dz-when" }, column, h("span", null, "合计须等于"), figure),
+    h("div", { class: "help" }, columns.length ? "如股东的出资比例合计须等于 100；申请人提交时核对" : "表格中添加数字列后可设置"),
+    h("div", { class: "field-error", role: "alert", hidden: true }),
+  );
 }

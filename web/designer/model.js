@@ -227,6 +227,19 @@ export function renameField(container, oldName, newName) {
   return true;
 }
 
+/**
+ * A table's 合计校验 (`"x-total": {field, equals}`: 出资比例 adding up to 100) follows its column: renamed
+ * with it, dropped with it (`newName` null).
+ */
+export function retargetTotals(form, container, oldName, newName) {
+  for (const t of listFields(form)) {
+    const spec = t.kind === "table" && t.schema.items === container ? t.schema["x-total"] : null;
+    if (!spec || spec.field !== oldName || oldName === newName) continue;
+    if (newName) spec.field = newName;
+    else delete t.schema["x-total"];
+  }
+}
+
 // --------------------------------------------------------------------------- options
 
 /** The choices of a single or multiple choice field, as labels. */
