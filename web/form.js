@@ -675,6 +675,8 @@ class Builder {
     const columns = orderedKeys(items).map((name) => ({ name, schema: resolve(this.root, items.properties[name]) }));
     for (const col of columns) this.remember([...path, 0, col.name], col.schema.title || col.name);
     const requiredCols = new Set(items.required || []);
+    // a column shown only for some answers of its row (股东类型 企业 → 统一社会信用代码), as fields are
+    const shows = conditionalFields(items);
     const title = schema.title || key;
     const tbody = h("tbody");
     const rows = [];
@@ -727,7 +729,24 @@ class Builder {
       const num = h("span", { class: "row-num" });
       const remove = h("button", { type: "button", class: "btn btn-link remove-row" }, "删除");
       const tr = h("tr", null, h("td", { class: "num", "data-label": "序号" }, num), cells.map((c) => c.td), h("td", { class: "ops" }, remove));
-      const row = { tr, cells, num };
+      const row = { tr, cells, num, settle };
+      // the row's conditional cells: shown, and sent, only while their condition holds in this row
+      function settle() {
+        const rowValue = {};
+        for (const c of cells) {
+          const v = shows.has(c.name) ? undefined : c.control.get();
+          if (v !== undefined) rowValue[c.name] = v;
+        }
+        for (const c of cells) {
+          c.off = shows.has(c.name) && !shows.get(c.name).some((cond) => matchesIf(cond.if, rowValue));
+          c.td.classList.toggle("cond-off", c.off);
+          c.wrap.hidden = c.off;
+        }
+      }
+      if (shows.size) {
+        tr.addEventListener("change", settle);
+        tr.addEventListener("input", settle);
+      }
       remove.addEventListener("click", () => {
         const i = rows.indexOf(row);
         if (i >= 0) rows.splice(i, 1);
@@ -736,6 +755,7 @@ class Builder {
         tbody.dispatchEvent(new Event("change", { bubbles: true }));
       });
       if (value && typeof value === "object") for (const c of cells) c.control.set(value[c.name]);
+      settle();
       rows.push(row);
       tbody.appendChild(tr);
       reindex();
@@ -759,7 +779,8 @@ class Builder {
         h("table", { class: "edit-table", "aria-label": title },
           h("thead", null, h("tr", null,
             h("th", { class: "num" }, "序号"),
-            columns.map((c) => h("th", null, c.schema.title || c.name, requiredCols.has(c.name) ? h("span", { class: "req col-req", "aria-hidden": "true" }, " *") : null)),
+            // a conditional column is required wherever it shows
+            columns.map((c) => h("th", null, c.schema.title || c.name, requiredCols.has(c.name) || shows.has(c.name) ? h("span", { class: "req col-req", "aria-hidden": "true" }, " *") : null)),
             h("th", { class: "ops" }, "操作"),
           )),
           tbody,
@@ -775,6 +796,7 @@ class Builder {
         const values = rows.map((row) => {
           const out = {};
           for (const c of row.cells) {
+            if (c.off) continue; // not asked for in this row: not sent
             const v = c.control.get();
             if (v !== undefined) out[c.name] = v;
           }
