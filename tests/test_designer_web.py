@@ -375,3 +375,25 @@ def test_a_tables_number_column_must_add_up_to_a_figure(web_server: str, browser
     page.fill(at("/shareholders/1/ratio") + " input", "40")
     page.click("button:has-text('提交申请')")
     expect(page.locator(".success-box .case-number")).to_be_visible()
+
+
+def test_a_file_field_is_answered_by_a_sample_in_the_preview(web_server: str, browser_page: Any) -> None:
+    """The designer's 材料（文件）, bound to a material: the applicant answers it with the upload of that
+    material, so the preview stands in a sample file and 用测试数据检查 does not ask for it."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/config/lianzhou")
+    page.select_option("#dz-open", value="scjg-gssldj")
+    page.click("#dz-open-btn")
+    page.click("#dz-tab-form")
+    page.select_option("#dz-target", value="")
+    add_field(page, "file", "公司章程扫描件", "articlesScan", required=True)
+    page.select_option(".dz-settings [data-path$='/x-material'] select", index=1)
+    preview = page.locator("#dz-preview")
+    expect(preview.locator(at("/articlesScan"))).to_contain_text("（申请人上传的文件）")
+    page.click("#dz-check")
+    expect(preview.locator(".error-summary")).to_be_visible()  # the empty test form has much to fill in
+    expect(preview.locator(".error-summary")).not_to_contain_text("公司章程扫描件")

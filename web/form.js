@@ -415,7 +415,7 @@ function fileControl(schema, { id }, files) {
     shown.textContent = list.length ? list.join("、") : bound ? "尚未上传：请在“上传申报材料”中选择文件" : held || "在“申报材料”中上传";
     shown.classList.toggle("muted", !list.length && !held);
   };
-  const go = bound ? h("button", { type: "button", class: "btn btn-secondary", id }, "上传文件") : null;
+  const go = bound && files.focus ? h("button", { type: "button", class: "btn btn-secondary", id }, "上传文件") : null;
   if (go) go.addEventListener("click", () => files.focus(code));
   if (bound) {
     files.watch(() => {

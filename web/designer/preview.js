@@ -25,6 +25,13 @@ export function createPreview(state) {
   const check = h("button", { type: "button", class: "btn btn-primary", id: "dz-check" }, "用测试数据检查");
   const clear = h("button", { type: "button", class: "btn btn-secondary" }, "清空测试数据");
 
+  // a 材料（文件） field is answered by the applicant's upload of its material: here a sample stands in
+  const sampleFiles = {
+    has: (code) => ((state.doc && state.doc.materials) || []).some((m) => m.code === code),
+    names: () => ["（申请人上传的文件）"],
+    watch: () => {},
+  };
+
   function refresh() {
     const form = state.doc && state.doc.form;
     if (!form || typeof form !== "object") {
@@ -42,7 +49,7 @@ export function createPreview(state) {
       kept = null;
     }
     try {
-      current = renderForm(form, { value: kept });
+      current = renderForm(form, { value: kept, files: sampleFiles });
       frame.replaceChildren(h("form", { class: "apply-form", novalidate: true, onsubmit: (e) => e.preventDefault() }, current.element));
     } catch (err) {
       current = null;
