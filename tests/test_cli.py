@@ -125,9 +125,13 @@ def test_serve_answers_centers_over_tcp(cli_db):
         listed = ask("lz-clerk", '{ cases(center: "lianzhou", first: 20) { edges { node { state applicantName } } } }')
         states = sorted(e["node"]["state"] for e in listed["cases"]["edges"])
         assert states == ["approved", "delivered", "submitted", "supplementing", "under_review", "under_review"], states
-        mine = ask("lisi", "{ myCases(first: 20) { edges { node { state availableActions } } } }")
+        mine = ask("lisi", "{ myCases(first: 20) { edges { node { id state availableActions } } } }")
         waiting = [e["node"] for e in mine["myCases"]["edges"] if e["node"]["state"] == "supplementing"]
         assert "supply" in waiting[0]["availableActions"]
+        # the one-time notice names the applicant's unsealed scan: marked on that file, to be replaced (更换)
+        listed = ask("lisi", f'{{ caseMaterials(id: "{waiting[0]["id"]}") {{ code files {{ filename problem }} }} }}')
+        flagged = [(s["code"], f["filename"], f["problem"]) for s in listed["caseMaterials"] for f in s["files"] if f["problem"]]
+        assert flagged == [("m05", "清税证明.pdf", "上传的清税证明未加盖税务机关印章")]
 
 
 def test_serve_upgrades_a_new_database_before_answering(cli_db):

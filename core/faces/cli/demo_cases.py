@@ -39,6 +39,25 @@ def company(name: str, declaration: str) -> dict[str, Any]:
     }
 
 
+def scanned_pdf(title: str) -> bytes:
+    """A sample scan: a one-page PDF 1.4 whose document title is ``title`` (the demo's uploads)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        b"<< /Title <FEFF" + title.encode("utf-16-be").hex().upper().encode() + b"> >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 4 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 def cancellation(name: str, uscc: str) -> dict[str, Any]:
     """A 企业注销登记 application (a promised case, decided by the market regulator's back office)."""
     return {
@@ -56,11 +75,15 @@ class DemoClient:
         self.tokens: dict[str, str] = {}
 
     async def __call__(self, user: str, query: str, **variables: Any) -> dict[str, Any]:
+        return await self._post(await self.token(user), query, variables)
+
+    async def token(self, user: str) -> str:
+        """``user``'s login token (signed in once)."""
         if user not in self.tokens:
             login = await self._post(None, "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { "
                                            "... on LoginSuccess { token } } }", {"u": user, "p": PASSWORD})
             self.tokens[user] = login["login"]["token"]
-        return await self._post(self.tokens[user], query, variables)
+        return self.tokens[user]
 
     async def _post(self, token: str | None, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -75,9 +98,19 @@ class DemoClient:
             raise RuntimeError(f"示例办件未能办理：{'；'.join(e['message'] for e in result['errors'])}")
         return result
 
-    async def submit(self, user: str, item: str, data: dict[str, Any]) -> dict[str, Any]:
-        query = f"mutation($c: String!, $i: String!, $d: JSON!) {{ submitCase(center: $c, item: $i, data: $d) {{ {CASE} }} }}"
-        return await self.ok(user, query, "submitCase", c=CENTER, i=item, d=data)
+    async def upload(self, user: str, filename: str, code: str) -> str:
+        """Upload a sample scan for the item's material ``code`` as ``user`` (``POST /materials``); its id."""
+        response = await self.http.post(
+            "/materials", files={"file": (filename, scanned_pdf(filename.rsplit(".", 1)[0]), "application/pdf")},
+            data={"code": code, "center": CENTER}, headers={"Authorization": f"Bearer {await self.token(user)}"})
+        if response.status_code != 201:
+            raise RuntimeError(f"示例材料未能上传：{response.text[:200]}")
+        return str(response.json()["id"])
+
+    async def submit(self, user: str, item: str, data: dict[str, Any], materials: list[str] | None = None) -> dict[str, Any]:
+        query = (f"mutation($c: String!, $i: String!, $d: JSON!, $m: [ID!]) {{ submitCase(center: $c, item: $i, data: $d, "
+                 f"materials: $m) {{ {CASE} }} }}")
+        return await self.ok(user, query, "submitCase", c=CENTER, i=item, d=data, m=materials)
 
     async def act(self, user: str, case: dict[str, Any], action: str, *, comment: str | None = None,
                   data: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -131,10 +164,14 @@ async def story(client: DemoClient) -> list[str]:
     await client.ok("zhangsan", rate, "rateCase", id=done["id"], l=5, c="窗口服务热情，一次办好")
     lines.append(f"{done['number']} 已出件办结，申请人评价“非常满意”")
 
-    short = await client.submit("lisi", "scjg-qyzxdj", cancellation("连州市保安果蔬有限公司", "91441882MA4W5678XD"))
+    # filed online with scans; the tax clearance scan has no seal: the notice names that very file,
+    # which the applicant replaces (更换) on the case page
+    scans = [await client.upload("lisi", "注销登记申请书.pdf", "m01"), await client.upload("lisi", "清税证明.pdf", "m05")]
+    short = await client.submit("lisi", "scjg-qyzxdj", cancellation("连州市保安果蔬有限公司", "91441882MA4W5678XD"), scans)
     await client.act("lz-clerk", short, "request_materials", comment="清税证明未加盖税务机关印章",
-                     data={"missing": [{"name": "清税证明（加盖税务机关印章）"}]})
-    lines.append(f"{short['number']} 已一次性告知补齐材料，待申请人补正（lisi 的我的办件）")
+                     data={"missing": [{"name": "清税证明（加盖税务机关印章）", "reason": "上传的清税证明未加盖税务机关印章",
+                                        "file": scans[1]}]})
+    lines.append(f"{short['number']} 已一次性告知补齐材料：窗口指出清税证明.pdf 未加盖印章，待申请人更换（lisi 的我的办件）")
     return lines
 
 
