@@ -25,6 +25,7 @@ REPLACE = f"""mutation($id: ID!, $material: ID!, $replacement: ID!, $comment: St
   replaceMaterial(id: $id, material: $material, replacement: $replacement, comment: $comment) {{ {RESULT} }} }}"""
 WITHDRAW = f"""mutation($id: ID!, $material: ID!, $comment: String) {{
   withdrawMaterial(id: $id, material: $material, comment: $comment) {{ {RESULT} }} }}"""
+ATTACH = f"""mutation($id: ID!, $materials: [ID!]!) {{ attachMaterials(id: $id, materials: $materials) {{ {RESULT} }} }}"""
 UNCLEAR_PNG = PNG + b"blurred"  # other bytes, still a PNG to the sniffer
 CLEAR_PNG = PNG
 
@@ -92,7 +93,7 @@ async def test_an_unclear_scan_is_replaced_and_stays_in_the_case_history(drive):
         assert old["replacedBy"] == m2["files"][0]["id"] == clear["id"] and old["withdrawnAt"]
         assert old["problem"] == "扫描件不清晰，请重新扫描"
     event = await CaseEvent.filter(case_id=int(case["id"])).order_by("-seq").first()
-    assert (event.action, event.role, event.comment) == ("replace_material", "owner", "已重新扫描")
+    assert (event.action, event.role, event.comment) == ("replace_material", "applicant", "已重新扫描")
     assert event.changes["material"] == {"id": unclear["id"], "code": "m2", "name": "营业执照复印件", "filename": "营业执照-模糊.png"}
     assert event.changes["replacement"]["filename"] == "营业执照-重新扫描.png"
     # nothing is lost: the clerk still opens the old scan; it is not offered for reuse any more
@@ -176,4 +177,56 @@ async def test_an_agent_replaces_with_the_applicants_upload_and_the_applicant_wi
     assert [(f["filename"], f["status"], f["withdrawnBy"]) for f in m1["history"]] == [
         ("申请书.pdf", "replaced", "agent1"), ("申请书-已签字.pdf", "withdrawn", "app1")]
     events = await CaseEvent.filter(case_id=int(case["id"]), action__in=["replace_material", "withdraw_material"]).order_by("seq")
-    assert [(e.action, e.actor_name) for e in events] == [("replace_material", "agent1"), ("withdraw_material", "app1")]
+    assert [(e.action, e.actor_name, e.role) for e in events] == [
+        ("replace_material", "agent1", "agent"), ("withdraw_material", "app1", "applicant")]  # as attach_materials names them
+    timeline = [(e["action"], e["role"]) for e in (await drive.get("clerk1", case))["events"]]
+    assert timeline[-2:] == [("replace_material", "agent"), ("withdraw_material", "applicant")]
+
+
+async def attach(drive: CaseDriver, user: str, case: dict[str, Any], *ids: str) -> dict[str, Any]:
+    return (await drive.query(user, ATTACH, id=case["id"], materials=list(ids)))["attachMaterials"]
+
+
+async def test_a_replaced_or_withdrawn_file_cannot_come_back_to_its_case(drive):
+    """What the applicant took back stays taken back: its id, and its very content in the slot it
+    left, are refused for the case, in Chinese, at the file's place; the file stays as it was."""
+    case, form, unclear = await case_with_unclear_licence(drive)
+    clear = await upload(drive, "app1", CLEAR_PNG, "营业执照-重新扫描.png", "m2")
+    assert (await replace(drive, "app1", case, old=unclear["id"], new=clear["id"]))["__typename"] == "CaseMaterials"
+    again = await attach(drive, "app1", case, unclear["id"])  # the replaced scan, by its id
+    assert refusals(again) == [("material.withdrawn", "/materials/0")]
+    assert "营业执照-模糊.png" in again["errors"][0]["message"] and "本办件补正时被替换" in again["errors"][0]["message"]
+    rescanned = await upload(drive, "app1", UNCLEAR_PNG, "营业执照-模糊(1).png", "m2")  # the same unclear scan, uploaded again
+    twin = await attach(drive, "app1", case, form["id"], rescanned["id"])
+    assert refusals(twin) == [("material.withdrawn", "/materials/1")] and "营业执照-模糊.png" in twin["errors"][0]["message"]
+    back = await replace(drive, "app1", case, old=clear["id"], new=rescanned["id"])  # nor by replacing the new scan with it
+    assert refusals(back) == [("material.withdrawn", "/replacement")]
+    # withdrawn from one slot, the same content may come back as a new upload in another (here 其他材料)
+    assert (await withdraw(drive, "app1", case, form["id"]))["__typename"] == "CaseMaterials"
+    assert refusals(await attach(drive, "app1", case, form["id"])) == [("material.withdrawn", "/materials/0")]
+    as_extra = await upload(drive, "app1", PDF, "申请书.pdf", "")
+    assert (await attach(drive, "app1", case, as_extra["id"]))["__typename"] == "CaseMaterials"
+    now = await slots(drive, "app1", case)
+    assert [f["filename"] for f in now["m2"]["files"]] == ["营业执照-重新扫描.png"]  # nothing came back
+    assert (now["m1"]["provided"], [f["status"] for f in now["m1"]["history"]]) == (False, ["withdrawn"])
+    assert [f["filename"] for f in now[""]["files"]] == ["申请书.pdf"]
+    assert await Material.filter(case_id=int(case["id"])).count() == 4  # application, unclear, clear, the extra
+
+
+async def test_a_replaced_file_is_not_shared_with_another_case_but_its_twin_may_be(drive):
+    """Not offered for reuse (材料共享), a replaced file is refused by its id for a new case as well,
+    with the case it was replaced in; an upload of the same content is the applicant's own choice."""
+    case, _form, unclear = await case_with_unclear_licence(drive)
+    clear = await upload(drive, "app1", CLEAR_PNG, "营业执照-重新扫描.png", "m2")
+    assert (await replace(drive, "app1", case, old=unclear["id"], new=clear["id"]))["__typename"] == "CaseMaterials"
+    mine = {m["id"] for m in (await drive.query("app1", "{ myMaterials { id } }"))["myMaterials"]}
+    assert unclear["id"] not in mine and clear["id"] in mine
+    form = await upload(drive, "app1", PDF, "申请书.pdf", "m1")
+    refused = await drive.submit("app1", materials=[form["id"], unclear["id"]])
+    assert refusals(refused) == [("material.withdrawn", "/materials/1")]
+    number = (await drive.get("app1", case))["number"]
+    assert f"已在办件{number}补正时被替换" in refused["errors"][0]["message"] and "重新上传" in refused["errors"][0]["message"]
+    other = await drive.submit("app1", materials=[form["id"], clear["id"]])  # what the reuse list offers is shared
+    assert other["__typename"] == "Case", other
+    again = await upload(drive, "app1", UNCLEAR_PNG, "营业执照-模糊.png", "m2")
+    assert (await attach(drive, "app1", other, again["id"]))["__typename"] == "CaseMaterials"  # no history in this case

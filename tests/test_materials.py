@@ -308,10 +308,14 @@ async def test_attach_materials_while_at_the_front_desk(client, gql, hall):
     assert (event.action, event.seq, event.role) == ("attach_materials", 2, "applicant")
     assert event.changes["materials"][0]["id"] == m1["id"]
     assert (await Case.get(id=int(case["id"]))).version == 2
+    # refused at the case's id, as replaceMaterial and withdrawMaterial are: the clerk, another applicant, no such case
     clerk = (await gql(ATTACH, {"id": case["id"], "materials": [m1["id"]]}, token=hall.tokens["clerk1"]))["attachMaterials"]
-    assert clerk["errors"][0]["code"] == "forbidden"
+    assert [(e["code"], e["path"]) for e in clerk["errors"]] == [("forbidden", "/id")]
+    assert "申请人或代办人" in clerk["errors"][0]["message"]
     stranger = (await gql(ATTACH, {"id": case["id"], "materials": []}, token=hall.tokens["app2"]))["attachMaterials"]
-    assert stranger["errors"][0]["code"] == "forbidden"
+    assert [(e["code"], e["path"]) for e in stranger["errors"]] == [("forbidden", "/id")]
+    nowhere = (await gql(ATTACH, {"id": "999999", "materials": [m1["id"]]}, token=hall.tokens["app1"]))["attachMaterials"]
+    assert [(e["code"], e["path"]) for e in nowhere["errors"]] == [("not_found", "/id")]
     # asked for corrections: the applicant supplies the missing secondary material
     request = """mutation($id: ID!, $data: JSON) { transitionCase(id: $id, action: "request_materials", data: $data) {
       __typename ... on Case { state } } }"""
@@ -327,7 +331,7 @@ async def test_attach_materials_while_at_the_front_desk(client, gql, hall):
     accept = 'mutation($id: ID!) { transitionCase(id: $id, action: "accept") { __typename ... on Case { state } } }'
     assert (await gql(accept, {"id": case["id"]}, token=hall.tokens["clerk1"]))["transitionCase"]["state"] == "under_review"
     late = (await gql(ATTACH, {"id": case["id"], "materials": [m1["id"]]}, token=hall.tokens["app1"]))["attachMaterials"]
-    assert late["errors"][0]["code"] == "state" and "不能再补充材料" in late["errors"][0]["message"]
+    assert [(e["code"], e["path"]) for e in late["errors"]] == [("state", "/id")] and "不能再补充材料" in late["errors"][0]["message"]
 
 
 # --- downloading ----------------------------------------------------------------------------------

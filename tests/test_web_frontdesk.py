@@ -277,6 +277,26 @@ def test_an_unclear_attachment_is_replaced_during_the_correction(web_server: str
     expect(row.locator(".history-file.replaced")).to_contain_text("已替换")
     expect(row.locator(".history-file.replaced")).to_contain_text("公司章程-模糊.pdf")
     expect(page.locator("#correction-due")).to_contain_text("已更换：公司章程“公司章程-模糊.pdf”→“公司章程-清晰.pdf”")
+    # the replaced scan cannot come back through 补充材料: the refusal is on that file
+    attach = page.locator(".attach-box")
+    attach.locator(".material-row[data-material=m02] input[type=file]").set_input_files(str(unclear))
+    expect(attach.locator(".material-row[data-material=m02] .chip-file")).to_contain_text("公司章程-模糊.pdf")
+    attach.locator("button:has-text('提交补充的材料')").click()
+    expect(attach.locator(".chip-file .field-error")).to_contain_text("与本办件补正时已被替换的“公司章程-模糊.pdf”内容完全相同")
+    # a refusal of the case itself (`/id`) shows by the button: here the counter's computer was signed
+    # in as the clerk in another tab meanwhile, and the clerk may not add the applicant's materials
+    page.evaluate("""async () => {
+      const query = 'mutation { login(username: "lz-clerk", password: "demo1234") { ... on LoginSuccess { token } } }';
+      const answer = await (await fetch("/graphql", { method: "POST", headers: { "Content-Type": "application/json" },
+                                                    body: JSON.stringify({ query }) })).json();
+      localStorage.setItem("govhall.token", answer.data.login.token);
+    }""")
+    attach.locator("button:has-text('提交补充的材料')").click()
+    expect(attach.locator(".attach-send .field-error")).to_have_text("只有本办件的申请人或代办人可以补充材料")
+    expect(attach.locator(".error-summary code.path")).to_have_count(0)  # said in words, no JSON pointer
+    login(page, base, "zhangsan")
+    page.goto(case_url)
+    expect(page.locator("#case-materials .material-row[data-material=m02] .chips .chip-file")).to_have_count(1)
     page.click("button[data-action=supply]")
     page.click("button[data-confirm=supply]")
     expect(page.locator("#case-state")).to_have_text("已补齐，待窗口核验受理")

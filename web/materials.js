@@ -217,7 +217,9 @@ export async function caseMaterialsSection(c, { canAttach = false, canChange = f
     const uploader = await materialsUploader(listed);
     uploader.element.querySelector("h2").textContent = "补充材料";
     const send = h("button", { type: "button", class: "btn btn-primary" }, "提交补充的材料");
-    const form = h("div", { class: "attach-box" }, uploader.element, send);
+    // a refusal of the case itself (`/id`: not the caller's case, or no longer open to additions) shows by the button
+    const sendRow = h("div", { class: "attach-send", dataset: { path: "/id" } }, send, h("div", { class: "field-error", role: "alert", hidden: true }));
+    const form = h("div", { class: "attach-box" }, uploader.element, sendRow);
     send.addEventListener("click", async () => {
       clearUserErrors(form);
       const ids = uploader.ids();

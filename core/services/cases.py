@@ -97,6 +97,12 @@ def is_owner(actor: Actor, case: Case) -> bool:
     return actor.user is not None and actor.user.id in (case.applicant_id, case.agent_id)  # type: ignore[attr-defined]
 
 
+def party_role(user: User, case: Case) -> str:
+    """``agent`` when ``user`` is the case's agent (代办人), else ``applicant``: who of the case's two
+    parties an audit event names."""
+    return "agent" if user.id == case.agent_id else "applicant"  # type: ignore[attr-defined]
+
+
 SUPERVISION_EVENTS = frozenset({"alert", "urge", "supervise"})
 """Audit events of internal supervision: 电子监察's yellow and red cards (``alert``), 催办 and 督办."""
 
@@ -862,9 +868,11 @@ ROLE_PRIORITY = ("head", "clerk", "reviewer", "pickup", "supervisor", "admin", "
 
 
 def primary_role(actor: Actor, case: Case) -> str:
-    """The one role an audit event names for a change that is not a transition."""
+    """The one role an audit event names for a change that is not a transition: the case's own
+    party as ``agent`` (代办人) or ``applicant``, as ``attach_materials`` records them; else the
+    actor's highest staff role in the case's center."""
     if is_owner(actor, case):
-        return "owner"
+        return party_role(actor.user, case)  # type: ignore[arg-type]
     held = actor.roles_in(case.center_id)  # type: ignore[attr-defined]
     return next((r for r in ROLE_PRIORITY if r in held), "")
 

@@ -1,4 +1,8 @@
-"""Replacing and withdrawing attachments while a case awaits the applicant's correction (补正).
+"""The applicant or agent changing a case's files: adding materials while the case is at the front
+desk, replacing and withdrawing attachments while it awaits the applicant's correction (补正).
+
+Adding (``attachMaterials``) is open while the case is submitted, being supplemented or supplied;
+each addition is an audit event ``attach_materials``.
 
 After a one-time notice (一次性告知) the case waits in ``supplementing`` for its applicant. A file the
 clerk found unclear or wrong (the notice may name it: ``missing[].file``) can then be replaced by a
@@ -9,31 +13,65 @@ provided, for the acceptance's check of main materials, the notices, hand-over r
 material list. Each change is an audit event of the case (``replace_material``,
 ``withdraw_material``) and is something supplied for ``supply``.
 
+A file replaced or withdrawn cannot be attached again, to its case or another, by its id
+(:func:`core.services.materials.owned_materials`), nor its content to the slot it left in its case
+(:func:`core.services.materials.attach_materials`, :func:`core.services.materials.withdrawn_twin`).
+
 Only the case's applicant or agent may, and only then: at any other state, and for anybody else,
-the change is refused with a Chinese ``UserError`` at ``/id``.
+the change is refused with a Chinese ``UserError`` at ``/id``. The audit event names who did it
+as ``applicant`` or ``agent``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+from tortoise.transactions import in_transaction
 
 from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException
 from core.plumbing.logging import security_event
-from core.plumbing.models import Case, Material, User
+from core.plumbing.models import Case, CaseEvent, Material, User
 from core.services import clock
 from core.services.accounts import Actor
-from core.services.cases import is_owner, load_visible_case, record_case_event
-from core.services.materials import attach_in_slot
+from core.services.cases import is_owner, load_visible_case, party_role, record_case_event
+from core.services.materials import attach_in_slot, attach_materials, withdrawn_twin, withdrawn_twin_problem
 
 if TYPE_CHECKING:
     from core.services.runtime import GovHall
 
+OPEN_STATES = ("submitted", "supplementing", "supplied")
+"""While the case is at the front desk its parties may add materials."""
 CORRECTION_STATES = ("supplementing",)
 MAX_COMMENT = 500
 NOT_PARTY = "只有本办件的申请人或代办人可以更换或撤回本办件的材料"
+NOT_PARTY_TO_ADD = "只有本办件的申请人或代办人可以补充材料"
 UNKNOWN = "本办件没有这份有效材料（可能已被更换或撤回），请刷新后重试"
 NOT_OURS = "新文件不存在或不属于申请人，请重新上传"
+
+
+async def attach_to_case(govhall: GovHall, actor: Actor, case_id: int | str, material_ids: Sequence[str]) -> Case:
+    """The applicant or agent adds materials to a case still at the front desk (submitted or being
+    supplemented): the case's version moves on and the audit log records the files. Returns the case."""
+    case, user = await _party_case(actor, case_id, NOT_PARTY_TO_ADD)
+    if case.state not in OPEN_STATES:
+        label = govhall.processes.get(case.process).state_label(case.state)
+        raise UserErrorsException.single("state", f"办件当前状态为“{label}”，不能再补充材料", "/id")
+    async with in_transaction():
+        claimed = await Case.filter(id=case.id, version=case.version, state=case.state).update(version=case.version + 1)
+        if not claimed:
+            raise UserErrorsException.single("conflict", "该办件已被他人处理，请刷新后重试", None)
+        case.version += 1
+        role = party_role(user, case)
+        owners = {user.id, case.applicant_id} if role == "agent" else {user.id}  # type: ignore[attr-defined]
+        rows = await attach_materials(user, case, material_ids, owners=owners)
+        await CaseEvent.create(
+            case=case, seq=case.version, action="attach_materials", from_state=case.state, to_state=case.state,
+            actor=user, actor_name=actor.name, role=role,
+            changes={"materials": [{"id": m.public_id, "code": m.code, "filename": m.filename} for m in rows]},
+            at=clock.now(),
+        )
+    return case
 
 
 async def replace_material(
@@ -51,10 +89,14 @@ async def replace_material(
         errors.append(UserError("material.unknown", UNKNOWN, "/material"))
     if new is None:
         errors.append(UserError("material.unknown", NOT_OURS, "/replacement"))
+    elif new.withdrawn_at is not None:
+        errors.append(UserError("material.withdrawn", "新文件已在补正时被替换或撤回，不能再提交，请上传更正后的文件", "/replacement"))
     elif new.case_id == case.id:  # type: ignore[attr-defined]
         errors.append(UserError("material.duplicate", "这份文件已提交过本办件，请选择新上传的文件", "/replacement"))
     elif old is not None and new.blob_id == old.blob_id:  # type: ignore[attr-defined]
         errors.append(UserError("material.same_file", "新文件与被更换的文件内容完全相同，请上传重新扫描或更正后的文件", "/replacement"))
+    elif old is not None and (twin := await withdrawn_twin(case, new.blob_id, old.code)) is not None:  # type: ignore[attr-defined]
+        errors.append(UserError("material.withdrawn", withdrawn_twin_problem(twin, "新文件"), "/replacement"))
     if errors:
         raise UserErrorsException(errors)
     assert old is not None and new is not None
@@ -90,8 +132,9 @@ async def withdraw_material(govhall: GovHall, actor: Actor, case_id: int | str, 
     return case
 
 
-async def _correcting_case(govhall: GovHall, actor: Actor, case_id: int | str) -> tuple[Case, User]:
-    """The case, when the caller is its applicant or agent and it awaits their correction."""
+async def _party_case(actor: Actor, case_id: int | str, refused: str) -> tuple[Case, User]:
+    """The case, when the caller is its applicant or agent: else ``not_found`` or ``forbidden``
+    (saying ``refused``) at ``/id``."""
     user = actor.require_login()
     try:
         case = await load_visible_case(actor, case_id)
@@ -101,7 +144,13 @@ async def _correcting_case(govhall: GovHall, actor: Actor, case_id: int | str) -
         case = None
     if case is None or not is_owner(actor, case):
         security_event("permission_refused", where="material_change", user=user.username)
-        raise UserErrorsException.single("forbidden", NOT_PARTY, "/id")
+        raise UserErrorsException.single("forbidden", refused, "/id")
+    return case, user
+
+
+async def _correcting_case(govhall: GovHall, actor: Actor, case_id: int | str) -> tuple[Case, User]:
+    """The case, when the caller is its applicant or agent and it awaits their correction."""
+    case, user = await _party_case(actor, case_id, NOT_PARTY)
     if case.state not in CORRECTION_STATES:
         label = govhall.processes.get(case.process).state_label(case.state)
         raise UserErrorsException.single(

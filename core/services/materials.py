@@ -11,7 +11,9 @@ Clients see a material's random ``public_id``, never its integer key (ids cannot
 
 A file replaced or withdrawn during a correction (补正, :mod:`core.services.material_changes`) keeps
 its row on the case (``withdrawn_at`` set) and is listed as the slot's ``history``; it no longer
-counts: not as provided, not for reuse, not among the files a new attachment is compared with.
+counts: not as provided, not among the files a new attachment is compared with, and not for reuse:
+it is neither offered (:func:`reusable_materials`) nor attached by its id, to its own case or another
+(``material.withdrawn``); nor may its very content come back to the slot it left in its case.
 """
 
 from __future__ import annotations
@@ -26,10 +28,9 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from core.services import clock
 from core.services.accounts import Actor
 from core.services.catalogue import POWER_OF_ATTORNEY, catalogue, slot_for
-from core.plumbing.errors import Forbidden, UserError, UserErrorsException
+from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import Blob, Case, CaseEvent, Material, User
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -43,7 +44,6 @@ ALLOWED_TYPES: dict[str, str] = {
 }
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif",
               "application/ofd": "ofd"}
-OPEN_STATES = ("submitted", "supplementing", "supplied")
 SUPPLY_ACTIONS = ("attach_materials", "replace_material", "withdraw_material")
 """Audit events that change a case's files: any of them since the one-time notice is something supplied."""
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\"<>|:*?\u202a-\u202e\u2066-\u2069]")  # and text-direction overrides
@@ -140,24 +140,59 @@ UNKNOWN_MATERIAL = "第{n}份材料不存在或不属于申请人，请重新上
 UNLISTED_CODE = "第{n}份材料的材料编码“{code}”不在本事项的申请材料清单中（清单：{listed}），请按清单重新上传"
 
 
-async def owned_materials(material_ids: Sequence[str], owners: Collection[int]) -> list[Material]:
+async def owned_materials(
+    material_ids: Sequence[str], owners: Collection[int], *, case_id: int | None = None
+) -> list[Material]:
     """The materials behind these public ids, each owned by one of ``owners``. An id that is
     unknown and one that belongs to somebody else get the same error (nothing tells them apart).
-    Every refused id is reported at once, path ``/materials/<i>``."""
+    A file replaced or withdrawn during a correction is refused (``material.withdrawn``) for its
+    own case (``case_id``, the case being attached to) as for any other: it is not offered for
+    reuse either (:func:`reusable_materials`). Every refused id is reported at once, path
+    ``/materials/<i>``."""
     if len(material_ids) > MAX_ATTACH:
         raise UserErrorsException.single("too_many", f"一次最多附加{MAX_ATTACH}份材料", "/materials")
     keys = [str(k) for k in material_ids]
     rows = {m.public_id: m for m in await Material.filter(public_id__in=keys, owner_id__in=list(owners))}
+    taken_back = {m.case_id for m in rows.values() if m.withdrawn_at is not None}  # type: ignore[attr-defined]
+    numbers = dict(await Case.filter(id__in=list(taken_back)).values_list("id", "number")) if taken_back else {}
     errors, seen = [], set()
     for i, key in enumerate(keys):
         if key not in rows:
             errors.append(UserError("material.unknown", UNKNOWN_MATERIAL.format(n=i + 1), f"/materials/{i}"))
         elif key in seen:
             errors.append(UserError("material.duplicate", f"第{i + 1}份材料重复提交", f"/materials/{i}"))
+        elif rows[key].withdrawn_at is not None:
+            errors.append(UserError("material.withdrawn", _taken_back(i, rows[key], numbers, case_id), f"/materials/{i}"))
         seen.add(key)
     if errors:
         raise UserErrorsException(errors)
     return [rows[k] for k in keys]
+
+
+def _taken_back(i: int, material: Material, numbers: dict[int, str], case_id: int | None) -> str:
+    """Why the i-th file, replaced or withdrawn during a correction, cannot be attached."""
+    what = f"第{i + 1}份材料“{material.filename}”"
+    done = "被替换" if material.replaced_by_id else "撤回"  # type: ignore[attr-defined]
+    if material.case_id == case_id:  # type: ignore[attr-defined]
+        return f"{what}已在本办件补正时{done}，不再计入，不能再次提交；请上传更正后的文件"
+    number = numbers.get(material.case_id, "")  # type: ignore[attr-defined]
+    return f"{what}已在办件{number}补正时{done}，不再用于材料共享；如仍需使用，请重新上传"
+
+
+def withdrawn_twin_problem(twin: Material, what: str) -> str:
+    """Why a file with the very content of ``twin`` (replaced or withdrawn from this case during a
+    correction, in the slot the new one would take) cannot be attached there: ``what`` names it."""
+    done = "被替换" if twin.replaced_by_id else "撤回"  # type: ignore[attr-defined]
+    return f"{what}与本办件补正时已{done}的“{twin.filename}”内容完全相同，不能再作为该项材料提交；请上传更正后的文件"
+
+
+async def withdrawn_twin(case: Case, blob_id: int, code: str) -> Material | None:
+    """The file with this content that ``case`` had in slot ``code`` and replaced or withdrawn, if
+    none with it counts there now: attaching the same content there again would undo the correction."""
+    rows = await Material.filter(case_id=case.id, blob_id=blob_id, code=code).order_by("id")
+    if any(m.withdrawn_at is None for m in rows):
+        return None
+    return rows[-1] if rows else None
 
 
 def place(definition: dict[str, Any], material: Material) -> tuple[str, str]:
@@ -197,32 +232,45 @@ async def attach_materials(
         owners = {owner.id, case.applicant_id, case.agent_id} - {None}  # type: ignore[attr-defined]
     if not hasattr(case.item_version, "definition"):
         await case.fetch_related("item_version")
-    rows, slots = await placed(case.item_version.definition, material_ids, owners)
-    attached = await _attached(case)
+    rows, slots = await placed(case.item_version.definition, material_ids, owners, case_id=case.id)
+    attached, taken_back = await _case_files(case)
+    refused = [
+        UserError("material.withdrawn", withdrawn_twin_problem(taken_back[key], f"第{i + 1}份材料“{m.filename}”"),
+                  f"/materials/{i}")
+        for i, (m, (code, _)) in enumerate(zip(rows, slots))
+        if (key := (m.blob_id, code)) in taken_back and key not in attached  # type: ignore[attr-defined]
+    ]
+    if refused:
+        raise UserErrorsException(refused)
     result = []
     for material, slot in zip(rows, slots):
         result.append(await _attach_one(case, material, slot, attached))
     return result
 
 
-async def _attached(case: Case) -> dict[tuple[int, str], Material]:
-    """The files that count for ``case``, by (blob, slot code): attaching one of them again is a no-op."""
-    rows = await Material.filter(case_id=case.id, withdrawn_at=None)
-    return {(m.blob_id, m.code): m for m in rows}  # type: ignore[attr-defined]
+async def _case_files(case: Case) -> tuple[dict[tuple[int, str], Material], dict[tuple[int, str], Material]]:
+    """The files of ``case`` by (blob, slot code): those that count (attaching one of them again is
+    a no-op), and those replaced or withdrawn during a correction (the latest of each)."""
+    counted: dict[tuple[int, str], Material] = {}
+    taken_back: dict[tuple[int, str], Material] = {}
+    for m in await Material.filter(case_id=case.id).order_by("id"):
+        (counted if m.withdrawn_at is None else taken_back)[(m.blob_id, m.code)] = m  # type: ignore[attr-defined]
+    return counted, taken_back
 
 
 async def attach_in_slot(case: Case, material: Material, slot: tuple[str, str]) -> Material:
     """Attach one material (already checked as the caller's) to ``case`` in ``slot`` (code,
     catalogue code), as :func:`attach_materials` would: a file that already counts there is kept."""
-    return await _attach_one(case, material, slot, await _attached(case))
+    return await _attach_one(case, material, slot, (await _case_files(case))[0])
 
 
 async def placed(
-    definition: dict[str, Any], material_ids: Sequence[str], owners: Collection[int]
+    definition: dict[str, Any], material_ids: Sequence[str], owners: Collection[int], *, case_id: int | None = None
 ) -> tuple[list[Material], list[tuple[str, str]]]:
     """The materials behind these ids (each one of ``owners``'), with the slot each takes in a case
-    of this item (:func:`place`); refused as :func:`owned_materials` and :func:`refuse_unlisted` do."""
-    rows = await owned_materials(material_ids, owners)
+    of this item (:func:`place`); refused as :func:`owned_materials` (attaching to ``case_id``)
+    and :func:`refuse_unlisted` do."""
+    rows = await owned_materials(material_ids, owners, case_id=case_id)
     slots = [place(definition, m) for m in rows]
     refuse_unlisted(definition, [code for code, _ in slots])
     return rows, slots
@@ -230,7 +278,7 @@ async def placed(
 
 async def material_problems(definition: dict[str, Any], material_ids: Sequence[str], owners: Collection[int]) -> list[UserError]:
     """What attaching these materials to a new case of this item would refuse (unknown, somebody
-    else's or repeated ids, then codes the item does not list), as errors instead of raised: a
+    else's, repeated, replaced or withdrawn ids, then codes the item does not list), as errors instead of raised: a
     submission whose form already has errors reports these with them (一次性告知)."""
     try:
         await placed(definition, material_ids, owners)
@@ -272,31 +320,6 @@ async def _attach_one(case: Case, material: Material, slot: tuple[str, str],
         )
     attached[(copy.blob_id, copy.code)] = copy  # type: ignore[attr-defined]
     return copy
-
-
-async def attach_to_case(actor: Actor, case: Case, material_ids: Sequence[str], state_label: str) -> list[Material]:
-    """The applicant or agent adds materials to a case still at the front desk (submitted or being
-    supplemented): the case's version moves on and the audit log records the files."""
-    user = actor.require_login()
-    if user.id not in (case.applicant_id, case.agent_id):  # type: ignore[attr-defined]
-        raise Forbidden("只有申请人或代办人可以补充材料")
-    if case.state not in OPEN_STATES:
-        raise UserErrorsException.single("state", f"办件当前状态为“{state_label}”，不能再补充材料", None)
-    async with in_transaction():
-        claimed = await Case.filter(id=case.id, version=case.version, state=case.state).update(version=case.version + 1)
-        if not claimed:
-            raise UserErrorsException.single("conflict", "该办件已被他人处理，请刷新后重试", None)
-        case.version += 1
-        role = "agent" if user.id == case.agent_id else "applicant"  # type: ignore[attr-defined]
-        owners = {user.id, case.applicant_id} if role == "agent" else {user.id}  # type: ignore[attr-defined]
-        rows = await attach_materials(user, case, material_ids, owners=owners)
-        await CaseEvent.create(
-            case=case, seq=case.version, action="attach_materials", from_state=case.state, to_state=case.state,
-            actor=user, actor_name=actor.name, role=role,
-            changes={"materials": [{"id": m.public_id, "code": m.code, "filename": m.filename} for m in rows]},
-            at=clock.now(),
-        )
-    return rows
 
 
 # --- listing --------------------------------------------------------------------------------------

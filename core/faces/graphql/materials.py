@@ -133,9 +133,7 @@ class Mutation:
         ctx = info.context
 
         async def work() -> CaseMaterials:
-            case = await load_visible_case(ctx.actor, id)
-            label = ctx.govhall.processes.get(case.process).state_label(case.state)
-            await service.attach_to_case(ctx.actor, case, materials, label)
+            case = await material_changes.attach_to_case(ctx.govhall, ctx.actor, id, [str(m) for m in materials])
             return CaseMaterials(case_id=strawberry.ID(str(case.id)), slots=await slots_for(case))
 
         return await mutation_result(work, lambda result: result)
