@@ -277,6 +277,10 @@ def test_an_unclear_attachment_is_replaced_during_the_correction(web_server: str
     expect(row.locator(".history-file.replaced")).to_contain_text("已替换")
     expect(row.locator(".history-file.replaced")).to_contain_text("公司章程-模糊.pdf")
     expect(page.locator("#correction-due")).to_contain_text("已更换：公司章程“公司章程-模糊.pdf”→“公司章程-清晰.pdf”")
+    # replacing the new scan by the same bytes is refused beside the file, in words only
+    row.locator(".chips .chip-file input[type=file]").set_input_files(str(clear))
+    expect(row.locator(".change-errors .error-summary")).to_contain_text("内容完全相同")
+    expect(row.locator(".change-errors code.path")).to_have_count(0)
     # the replaced scan cannot come back through 补充材料: the refusal is on that file
     attach = page.locator(".attach-box")
     attach.locator(".material-row[data-material=m02] input[type=file]").set_input_files(str(unclear))

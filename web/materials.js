@@ -361,7 +361,8 @@ function changeButtons(c, s, f, errors) {
 /** After 更换 or 撤回: the refusal under the material, or the case again (the reload clears banners, so say it after). */
 function changed(refused, errors) {
   if (refused) {
-    showUserErrors(errors, refused);
+    // said beside the very file: its /material, /replacement or /id would only be noise here
+    showUserErrors(errors, refused.map((e) => ({ ...e, path: null })));
     return false;
   }
   window.dispatchEvent(new HashChangeEvent("hashchange"));
