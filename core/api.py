@@ -33,6 +33,7 @@ from core.services import ratings as _ratings
 from core.services import receipt as _receipt
 from core.services import slots as _slots
 from core.services import throttle as _throttle
+from core.services import walk_ins as _walk_ins
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.accounts import add_user as _add_user
 from core.services.calendar import CENTER_TZ, DayInfo, WorkCalendar
@@ -67,6 +68,7 @@ from core.plumbing.models import (
     Rating,
     RoleAssignment,
     User,
+    WalkInParty,
     Window,
 )
 from core.services.plugins import acall, acall_first, await_me_maybe, require_plugin
@@ -82,7 +84,7 @@ __all__ = [
     "GovHall", "Actor", "STAFF_ROLES", "TransitionContext",
     # models
     "Case", "CaseEvent", "CaseTask", "Center", "Complaint", "Department", "Document", "ItemVersion",
-    "Material", "Notification", "RoleAssignment", "User", "Window", "Rating",
+    "Material", "Notification", "RoleAssignment", "User", "Window", "Rating", "WalkInParty",
     # centers and cases
     "get_center", "load_visible_case", "is_owner", "latest_version", "record_case_event", "task_for_actor",
     "case_flag", "set_case_flag", "PICKUP_METHODS", "received_list", "record_counter_receipt", "hand_over_open_cases",
@@ -91,7 +93,7 @@ __all__ = [
     "COMPLAINT_CHANNELS", "verified_complaints", "substantiated_complaints_by_staff",
     "RemovalDecision", "removal_decisions",
     # parties at the window and ratings on site
-    "add_party_account", "transfer_applicant", "record_rating", "RATING_LEVELS",
+    "walk_in_party", "add_party_account", "transfer_applicant", "record_rating", "RATING_LEVELS",
     # documents and numbering
     "issue_document", "period_text", "cn_date", "next_value",
     # messages and bookings
@@ -273,6 +275,14 @@ async def removal_decisions(center: Center) -> dict[int, RemovalDecision | None]
 # --- parties at the window and ratings on site --------------------------------------------------
 
 RATING_LEVELS: Mapping[int, str] = _ratings.LEVELS
+
+
+async def walk_in_party(center: Center, id_number: str) -> WalkInParty | None:
+    """The walk-in party (现场申请人) a clerk registered in ``center`` with this resident ID or USCC
+    (any case, spaces around it ignored), with its ``account`` loaded; ``None`` when there is none.
+    The core registers parties (``registerWalkInParty``, every center's front desk); cases filed for
+    one have its account as their applicant. No permission is checked: the caller decides who may."""
+    return await _walk_ins.walk_in_party(center, id_number)
 
 
 async def add_party_account(govhall: GovHall, username: str, *, display_name: str, phone: str = "",

@@ -129,6 +129,31 @@ async def before_migration(config: dict[str, Any], name: str, app: str = "core")
         await Tortoise.close_connections()
 
 
+@asynccontextmanager
+async def migrated_to(config: dict[str, Any], *targets: str) -> AsyncIterator[None]:
+    """A new database migrated only up to ``targets`` (``"hall_floor.0005_party_account_names"``,
+    one per app; an app not named gets no migration but what they depend on), Tortoise open on it
+    for the block: the test writes rows as that version left them (raw SQL for a table the models no
+    longer have), then upgrades."""
+    from tortoise import Tortoise
+    from tortoise.connection import get_connection
+    from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
+
+    from core.plumbing.db import migrating_config
+
+    await Tortoise.init(config=migrating_config(config))
+    try:
+        executor = MigrationExecutor(get_connection("default"), config["apps"])
+        await executor.migrate([MigrationTarget(*target.split(".", 1)) for target in targets])
+    finally:
+        await Tortoise.close_connections()
+    await Tortoise.init(config=config)
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()
+
+
 async def create_in_older_schema(model: Any, **values: Any) -> Any:
     """``model.create(**values)`` on a database migrated to an earlier version: only the columns its
     table has there are written (a later column of the model would fail the ORM's INSERT)."""

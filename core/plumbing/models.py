@@ -619,6 +619,34 @@ class Rating(Model):
         indexes = (("at",),)
 
 
+class WalkInParty(Model):
+    """现场申请人: a person (resident ID) or an enterprise (USCC) registered at the window, and its account.
+
+    A clerk registers it for someone without an online account; cases are filed for the account
+    (``onBehalfOf``), which nobody logs in with."""
+
+    id = fields.IntField(primary_key=True)
+    center: fields.ForeignKeyRelation[Center] = fields.ForeignKeyField(
+        "core.Center", related_name="walk_in_parties", on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=16, description="person or enterprise")
+    id_number = fields.CharField(max_length=32, description="resident ID or USCC, upper case")
+    name = fields.CharField(max_length=256)
+    contact_name = fields.CharField(max_length=64, default="", description="an enterprise's 经办联系人")
+    mobile = fields.CharField(max_length=32)
+    account: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="walk_in_parties", on_delete=fields.RESTRICT
+    )
+    registered_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="walk_ins_registered", on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "walk_in_party"
+        unique_together = (("center", "id_number"),)
+
+
 class Complaint(Model):
     """投诉: oral, phone or written: verified complaints feed the assessment rules."""
 

@@ -1,5 +1,6 @@
-"""The fields the hall floor contributes: tickets and calls, the hall display, walk-in parties and
-their claims, the rating tablet and rectification, the roster's bookings.
+"""The fields the hall floor contributes: tickets and calls, the hall display, claims of the cases
+filed at the window for walk-in parties (whom the core registers: ``registerWalkInParty``), the
+rating tablet and rectification, the roster's bookings.
 
 Every resolver refuses a center that has not enabled the plugin: a query with a FORBIDDEN error,
 a mutation with ``UserErrors`` code ``forbidden``.
@@ -25,7 +26,6 @@ from .graphql_types import (
     CallType,
     DisplayType,
     HoursType,
-    PartyType,
     QueueType,
     RatingFiguresType,
     RatingType,
@@ -37,7 +37,6 @@ from .graphql_types import (
     WindowFiguresType,
     WindowQueueType,
     booking_type,
-    party_type,
     rating_type,
     rectification_type,
     ticket_type,
@@ -45,7 +44,6 @@ from .graphql_types import (
 
 Day = Annotated[date, strawberry.argument(name="date", description="日期")]
 TicketResult = Annotated[TicketType | UserErrors, strawberry.union("HallTicketResult")]
-PartyResult = Annotated[PartyType | UserErrors, strawberry.union("WalkInPartyResult")]
 RatingResult = Annotated[RatingType | UserErrors, strawberry.union("OnSiteRatingResult")]
 RectificationResult = Annotated[RectificationType | UserErrors, strawberry.union("RectificationResult")]
 BookingResult = Annotated[BookingType | UserErrors, strawberry.union("HallBookingResult")]
@@ -119,11 +117,6 @@ class Query:
     ) -> list[RatingFiguresType]:
         rows = await stats.rating_figures(info.context.actor, center, start, end)
         return [RatingFiguresType(kind=r.kind, subject=r.subject, ratings=r.ratings, average=r.average, bad=r.bad) for r in rows]
-
-    @strawberry.field(description="按证件号码查找已登记的现场申请人（窗口人员）")
-    async def walk_in_party(self, info: Info, center: str, id_number: str) -> PartyType | None:
-        found = await walkins.find_party(info.context.actor, center, id_number)
-        return party_type(found) if found else None
 
     @strawberry.field(description="差评整改任务（督查、首席代表）")
     async def rectifications(self, info: Info, center: str, status: str | None = None) -> list[RectificationType]:
@@ -251,25 +244,6 @@ class Mutation:
                 actor=info.context.actor, center_code=center, window_code=window, ticket_id=ticket, case_id=case
             ),
             ticket_type,
-        )
-
-    @strawberry.mutation(description="窗口登记现场申请人（个人：身份证号码和姓名；企业：统一社会信用代码、名称和经办人）")
-    async def register_walk_in_party(
-        self, info: Info, center: str, kind: str, id_number: str, name: str, mobile: str, contact_name: str | None = None,
-    ) -> PartyResult:
-        ctx = info.context
-        return await mutation_result(
-            lambda: walkins.register_party(
-                govhall=ctx.govhall,
-                actor=ctx.actor,
-                center_code=center,
-                kind=kind,
-                id_number=id_number,
-                name=name,
-                mobile=mobile,
-                contact_name=contact_name or "",
-            ),
-            party_type,
         )
 
     @strawberry.mutation(description="认领窗口代为申请的办件：向登记的手机发送验证码")

@@ -9,7 +9,7 @@ import strawberry
 
 from core.api import RATING_LEVELS, Case
 
-from .models import BOOKING_LABELS, RECTIFICATION_LABELS, TICKET_LABELS, Booking, OnSiteRating, Rectification, Ticket, WalkInParty
+from .models import BOOKING_LABELS, RECTIFICATION_LABELS, TICKET_LABELS, Booking, OnSiteRating, Rectification, Ticket
 
 
 @strawberry.type(name="HallTicket", description="排队号：取号、叫号、办结；等候与办理时长供统计")
@@ -116,22 +116,6 @@ class RatingFiguresType:
     ratings: int
     average: float
     bad: int = strawberry.field(description="不满意、非常不满意的次数")
-
-
-@strawberry.type(name="WalkInParty", description="现场申请人（无网上账号）：个人凭身份证，企业凭统一社会信用代码")
-class PartyType:
-    id: strawberry.ID
-    kind: str = strawberry.field(description="person 个人，enterprise 企业")
-    id_number: str
-    name: str
-    contact_name: str
-    mobile: str
-    username: str = strawberry.field(description="代为申请时作 submitCase 的 onBehalfOf")
-
-
-def party_type(row: WalkInParty) -> PartyType:
-    return PartyType(id=strawberry.ID(str(row.id)), kind=row.kind, id_number=row.id_number, name=row.name,
-                     contact_name=row.contact_name, mobile=row.mobile, username=row.account.username)
 
 
 @strawberry.type(name="OnSiteRating", description="评价器的现场评价：渠道“现场”，记入办件、窗口和工作人员")

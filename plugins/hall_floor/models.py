@@ -1,8 +1,8 @@
 """The hall floor's tables (Tortoise app label ``hall_floor``).
 
 A ticket (排队号) is one visit in one queue; its times give the waiting and service statistics. A
-walk-in party (现场申请人) is an applying person or enterprise registered by the clerk, with the case
-filed for it and the code that lets it claim the case online. An on-site rating (现场评价) is what the
+claim code lets a walk-in party (现场申请人, the core's ``WalkInParty``, registered by the clerk)
+claim online a case filed for it at the window. An on-site rating (现场评价) is what the
 tablet recorded; a bad one opens a rectification task (整改) with its follow-up (回访). A booking
 (预约) holds one place of one roster slot; the slot row counts them so capacity holds; its 预约码
 (booking code) takes the ticket at the public kiosk.
@@ -49,30 +49,11 @@ class Ticket(Model):
         indexes = (("center_id", "day", "status"),)
 
 
-class WalkInParty(Model):
-    """A person (resident ID) or an enterprise (USCC) registered at the window, and its account."""
-
-    id = fields.IntField(primary_key=True)
-    center = fields.ForeignKeyField("core.Center", related_name="hall_floor_parties", on_delete=fields.CASCADE)
-    kind = fields.CharField(max_length=16, description="person or enterprise")
-    id_number = fields.CharField(max_length=32, description="resident ID or USCC")
-    name = fields.CharField(max_length=256)
-    contact_name = fields.CharField(max_length=64, default="")
-    mobile = fields.CharField(max_length=32)
-    account = fields.ForeignKeyField("core.User", related_name="hall_floor_party", on_delete=fields.RESTRICT)
-    registered_by = fields.ForeignKeyField("core.User", related_name="hall_floor_registered", on_delete=fields.RESTRICT)
-    created_at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "hall_floor_walk_in_party"
-        unique_together = (("center", "id_number"),)
-
-
 class ClaimCode(Model):
     """An SMS code sent to the mobile of a walk-in party so that it can claim one case online."""
 
     id = fields.IntField(primary_key=True)
-    party = fields.ForeignKeyField("hall_floor.WalkInParty", related_name="codes", on_delete=fields.CASCADE)
+    party = fields.ForeignKeyField("core.WalkInParty", related_name="hall_floor_claim_codes", on_delete=fields.CASCADE)
     case = fields.ForeignKeyField("core.Case", related_name="hall_floor_claim_codes", on_delete=fields.CASCADE)
     code_hash = fields.CharField(max_length=64)
     expires_at = fields.DatetimeField()

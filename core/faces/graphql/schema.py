@@ -22,12 +22,12 @@ CORE_MUTATIONS: list[type] = [accounts.Mutation, centers.Mutation]
 def _optional_pieces() -> tuple[list[type], list[type]]:
     """Core parts that live in their own modules (items, cases, clock, documents)."""
     from core.faces.graphql import (calendar_year, cases, clock, complaints, documents, item_catalogue, items, materials, org, outbox,
-                   progress, staff, supervision_notices)
+                   progress, staff, supervision_notices, walk_ins)
 
     queries: list[type] = []
     mutations: list[type] = []
     for module in (items, cases, clock, documents, materials, staff, org, calendar_year, supervision_notices, complaints,
-                   outbox, item_catalogue, progress):
+                   outbox, item_catalogue, progress, walk_ins):
         queries.extend(getattr(module, "QUERIES", [getattr(module, "Query", None)]))
         mutations.extend(getattr(module, "MUTATIONS", [getattr(module, "Mutation", None)]))
     return [q for q in queries if q], [m for m in mutations if m]

@@ -1,5 +1,6 @@
-"""Bad input is refused with UserErrors and changes nothing: walk-in parties with an invalid resident
-ID or USCC, calls outside the window's queues, ratings of unfinished or rated cases, claims."""
+"""Bad input is refused with UserErrors and changes nothing: calls outside the window's queues,
+ratings of unfinished or rated cases, claims. (Walk-in parties with an invalid resident ID or USCC:
+the core's, ``tests/test_walk_ins.py``.)"""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from datetime import timedelta
 
 import pytest
 
-from core.plumbing.models import Rating, User
+from core.plumbing.models import Rating
 
-from ..models import OnSiteRating, Rectification, Ticket, WalkInParty
-from .drive import DISPLAY, SEND_CODE, CALL, ENTERPRISE, FIGURES, FIND_PARTY, RATE, RECALL, FINISH, REGISTER, SKIP, TAKE, TRANSFER, CALL_NEXT, codes, floor_driver
+from ..models import OnSiteRating, Rectification, Ticket
+from .drive import DISPLAY, SEND_CODE, CALL, FIGURES, RATE, RECALL, FINISH, REGISTER, SKIP, TAKE, TRANSFER, CALL_NEXT, codes, floor_driver
 
 pytestmark = pytest.mark.anyio
 
@@ -19,24 +20,6 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 async def drive(app, govhall, gql, monkeypatch):
     return await floor_driver(govhall, gql, monkeypatch)
-
-
-async def test_walk_in_parties_with_invalid_ids_are_refused(drive):
-    users = await User.all().count()
-    bad = await drive.run("clerk1", REGISTER, c="hall", k="person", i="441882198503120011", n="李青禾", m="13800138000")
-    assert codes(bad) == ["format.resident-id"] and "校验位" in bad["errors"][0]["message"]
-    bad = await drive.run("clerk1", REGISTER, c="hall", k="enterprise", i="91310115591693856B", n=ENTERPRISE["name"],
-                          m="12345", p="")
-    assert sorted(codes(bad)) == ["format.mobile", "format.uscc", "required"]
-    assert codes(await drive.run("clerk1", REGISTER, c="hall", k="robot", i="X", n="某", m="13800138000")) == ["kind", "required"]
-    assert codes(await drive.run("app1", REGISTER, c="hall", k="person", i="441882198503120010", n="李青禾", m="13800138000")) == ["forbidden"]
-    assert await WalkInParty.all().count() == 0 and await User.all().count() == users
-    person = await drive.run("clerk1", REGISTER, c="hall", k="person", i="441882198503120010", n="李青禾", m="13800138000")
-    assert person["kind"] == "person"
-    # registering again updates the contact, never a second account
-    again = await drive.run("clerk1", REGISTER, c="hall", k="person", i="441882198503120010", n="李青禾", m="13900139000")
-    assert again["id"] == person["id"] and again["mobile"] == "13900139000" and await User.all().count() == users + 1
-    assert (await drive.run("clerk1", FIND_PARTY, c="hall", i="441882198503120010"))["username"] == person["username"]
 
 
 async def test_calls_and_ratings_that_do_not_fit(drive):

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from ..models import Booking, RosterChange, StoredRoster, WalkInParty
+from core.plumbing.models import WalkInParty
+
+from ..models import Booking, RosterChange, StoredRoster
 from .drive import BOOK, ENTERPRISE, REGISTER, floor_driver
 from .test_roster_edit import edited
 

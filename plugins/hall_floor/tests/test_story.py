@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 
 from core.services.clock import calendar_for
-from core.plumbing.models import Case, Notification, Rating
+from core.plumbing.models import Case, Notification, Rating, WalkInParty
 
-from ..models import OnSiteRating, Rectification, Ticket, WalkInParty
+from ..models import OnSiteRating, Rectification, Ticket
 from .drive import (
     BOOK, CALL, CALL_NEXT, CLAIM, DISPLAY, ENTERPRISE, FIGURES, FINISH, FOLLOW_UP, ON_SITE, RATE, RECTIFICATIONS, RECTIFY,
     REGISTER, SEND_CODE, STATS, TAKE, TRANSFER, WINDOW, codes, floor_driver,

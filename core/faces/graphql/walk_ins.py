@@ -1,0 +1,52 @@
+"""registerWalkInParty and walkInParty: the front desk registers and finds 现场申请人 (clerks and
+heads of the center), in every center. The service is :mod:`core.services.walk_ins`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from core.faces.graphql.context import Info
+from core.faces.graphql.types import UserErrors, mutation_result
+from core.plumbing.models import WalkInParty as WalkInPartyRow
+from core.services import walk_ins
+
+
+@strawberry.type(name="WalkInParty", description="现场申请人（无网上账号）：个人凭身份证，企业凭统一社会信用代码")
+class WalkInParty:
+    id: strawberry.ID
+    kind: str = strawberry.field(description="person 个人，enterprise 企业")
+    id_number: str
+    name: str
+    contact_name: str
+    mobile: str
+    username: str = strawberry.field(description="代为申请时作 submitCase 的 onBehalfOf")
+
+
+def walk_in_type(row: WalkInPartyRow) -> WalkInParty:
+    return WalkInParty(id=strawberry.ID(str(row.id)), kind=row.kind, id_number=row.id_number, name=row.name,
+                       contact_name=row.contact_name, mobile=row.mobile, username=row.account.username)
+
+
+WalkInPartyResult = Annotated[WalkInParty | UserErrors, strawberry.union("WalkInPartyResult")]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="按证件号码查找已登记的现场申请人（窗口人员、首席代表）")
+    async def walk_in_party(self, info: Info, center: str, id_number: str) -> WalkInParty | None:
+        found = await walk_ins.find_walk_in(info.context.actor, center, id_number)
+        return walk_in_type(found) if found else None
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="窗口登记现场申请人（个人：身份证号码和姓名；企业：统一社会信用代码、名称和经办人）；"
+                                     "已登记的证件号码则更新联系方式。代为申报时以返回的 username 作 submitCase 的 onBehalfOf（窗口受理）")
+    async def register_walk_in_party(
+        self, info: Info, center: str, kind: str, id_number: str, name: str, mobile: str, contact_name: str | None = None,
+    ) -> WalkInPartyResult:
+        ctx = info.context
+        given = walk_ins.WalkInInput(kind=kind, id_number=id_number, name=name, mobile=mobile, contact_name=contact_name or "")
+        return await mutation_result(lambda: walk_ins.register_walk_in(ctx.govhall, ctx.actor, center, given), walk_in_type)

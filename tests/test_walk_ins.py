@@ -1,0 +1,89 @@
+"""现场申请人 at every center's front desk: a clerk (or head) registers the person or enterprise in
+front of the window, with the core's ID checks, and files the case for it as 窗口受理, in a center
+that enabled no plugin at all (the hall floor's window screen uses the same fields)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from core.plumbing.models import Case, User, WalkInParty
+from tests.hall import GOOD_DATA, CaseDriver, build_hall, codes
+
+pytestmark = pytest.mark.anyio
+
+FIELDS = "id kind idNumber name contactName mobile username"
+REGISTER = f"""mutation($c: String!, $k: String!, $i: String!, $n: String!, $m: String!, $p: String) {{
+  registerWalkInParty(center: $c, kind: $k, idNumber: $i, name: $n, mobile: $m, contactName: $p) {{
+  __typename ... on WalkInParty {{ {FIELDS} }} ... on UserErrors {{ errors {{ code message path }} }} }} }}"""
+FIND = f"query($c: String!, $i: String!) {{ walkInParty(center: $c, idNumber: $i) {{ {FIELDS} }} }}"
+FILE = """mutation($data: JSON!, $behalf: String) {
+  submitCase(center: "hall", item: "test-permit", data: $data, onBehalfOf: $behalf, channel: "window") {
+    __typename ... on Case { id channel applicantName events { role actor } } ... on UserErrors { errors { path code message } } } }"""
+COMPANY = {"c": "hall", "k": "enterprise", "i": GOOD_DATA["uscc"], "n": GOOD_DATA["companyName"], "m": "13912345678", "p": "李青禾"}
+PERSON = {"c": "hall", "k": "person", "i": "441882198503120010", "n": "李青禾", "m": "13800138000"}
+
+
+@pytest.fixture
+async def drive(app, govhall, gql):
+    hall = await build_hall(govhall, gql)  # no plugin: the front desk of the core alone
+    assert hall.center.plugins == []
+    return CaseDriver(gql, hall)
+
+
+async def register(drive: CaseDriver, user: str, **variables: str) -> dict:
+    return (await drive.query(user, REGISTER, **variables))["registerWalkInParty"]
+
+
+async def test_a_clerk_registers_a_walk_in_enterprise_and_files_its_case_at_the_counter(drive):
+    party = await register(drive, "clerk1", **COMPANY)
+    assert party["__typename"] == "WalkInParty", party
+    assert (party["kind"], party["idNumber"], party["contactName"]) == ("enterprise", GOOD_DATA["uscc"], "李青禾")
+    # the account's name goes into addresses (the apply page's ?for=) and logs: never the USCC
+    assert re.fullmatch(rf"party-{drive.hall.center.id}-[0-9a-f]{{12}}", party["username"]), party
+    account = await User.get(username=party["username"])
+    assert (account.display_name, account.phone, account.id_number) == (GOOD_DATA["companyName"], "13912345678", "")
+    # found again by its code as typed (lower case, spaces), also by the chief representative
+    found = (await drive.query("head1", FIND, c="hall", i=f" {GOOD_DATA['uscc'].lower()} "))["walkInParty"]
+    assert found == {k: v for k, v in party.items() if k != "__typename"}
+
+    filed = (await drive.query("clerk1", FILE, data=dict(GOOD_DATA), behalf=party["username"]))["submitCase"]
+    assert filed["__typename"] == "Case", filed
+    assert (filed["channel"], filed["applicantName"]) == ("window", GOOD_DATA["companyName"])
+    assert filed["events"] == [{"role": "clerk", "actor": "clerk1"}]  # 窗口受理: the clerk took it in, no 代办人
+    case = await Case.get(id=int(filed["id"]))
+    assert (case.applicant_id, case.agent_id, case.responsible_id) == (account.id, None, drive.hall.users["clerk1"].id)
+
+
+async def test_a_walk_in_registered_again_keeps_its_account_and_gets_the_new_contact(drive):
+    users = await User.all().count()
+    first = await register(drive, "clerk1", **PERSON)
+    assert (await User.get(username=first["username"])).id_number == PERSON["i"]  # a person's account carries the ID
+    again = await register(drive, "head1", **{**PERSON, "m": "13900139000"})
+    assert (again["id"], again["username"], again["mobile"]) == (first["id"], first["username"], "13900139000")
+    assert await User.all().count() == users + 1 and await WalkInParty.all().count() == 1
+
+
+async def test_walk_ins_with_invalid_input_are_refused_all_at_once_and_nothing_is_written(drive):
+    users = await User.all().count()
+    bad = await register(drive, "clerk1", **{**PERSON, "i": "441882198503120011"})
+    assert codes(bad) == ["format.resident-id"] and "校验位" in bad["errors"][0]["message"]
+    assert bad["errors"][0]["path"] == "/idNumber"
+    bad = await register(drive, "clerk1", **{**COMPANY, "i": "91310115591693856B", "m": "12345", "p": ""})
+    assert sorted(codes(bad)) == ["format.mobile", "format.uscc", "required"]
+    assert {e["path"] for e in bad["errors"]} == {"/idNumber", "/mobile", "/contactName"}
+    bad = await register(drive, "clerk1", **{**PERSON, "k": "robot", "n": "某"})
+    assert codes(bad) == ["kind", "required"] and all(re.search("[\u4e00-\u9fff]", e["message"]) for e in bad["errors"])
+    assert await WalkInParty.all().count() == 0 and await User.all().count() == users
+
+
+async def test_only_the_centers_clerks_and_heads_register_or_look_up_walk_ins(drive):
+    for user in ("app1", "agent1", "rev-scjg", "sup1", "pick1", "clerk-other"):
+        assert codes(await register(drive, user, **PERSON)) == ["forbidden"], user
+    assert await WalkInParty.all().count() == 0
+    await register(drive, "clerk1", **PERSON)
+    for user in ("app1", "clerk-other"):
+        error = await drive.refused(user, FIND, c="hall", i=PERSON["i"])
+        assert error["extensions"]["code"] == "FORBIDDEN", error
+    assert (await drive.query("clerk-other", FIND, c="other", i=PERSON["i"]))["walkInParty"] is None  # a center's own
