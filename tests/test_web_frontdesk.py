@@ -318,3 +318,45 @@ def test_an_unclear_attachment_is_replaced_during_the_correction(web_server: str
     page.click("button[data-action=finish_on_spot]")
     expect(page.locator(".counter-receipt .receipt-row[data-material=m02] .uploaded-mark")).to_contain_text("已上传1份")
     page.screenshot(path=str(tmp_path / "replaced-attachment.png"), full_page=True)
+
+
+def test_a_clerk_in_a_center_without_the_hall_floor_registers_a_walk_in_and_files_for_them(
+    web_server: str, browser_page: Any
+) -> None:
+    """Wengyuan enables no hall floor: its clerk registers the person at the counter, who has no
+    online account, on the 工作台 (现场申请人), picks the item by its name and files the case for them
+    as 窗口受理; the person is found again by the ID number, typed in lower case."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "wy-clerk")
+    page.goto(f"{base}/web/#/work/wengyuan")
+    expect(page.locator("#nav a", has_text="叫号")).to_have_count(0)  # no hall floor here
+    page.click("#walk-in summary")
+    walk_in = page.locator("form.walk-in")
+    walk_in.locator("[name=idNumber]").fill("110105194912310021")
+    walk_in.locator("[name=name]").fill("王现场")
+    walk_in.locator("[name=mobile]").fill("13800138123")
+    walk_in.locator("button[type=submit]").click()
+    expect(walk_in.locator(f"{at('/idNumber')} .field-error")).to_contain_text("校验位")
+    walk_in.locator("[name=idNumber]").fill("11010519491231002X")
+    walk_in.locator("button[type=submit]").click()
+    expect(walk_in.locator(".walk-in-result")).to_contain_text("已登记：王现场（11010519491231002X）")
+    page.select_option("#walk-in-item", label="有限责任公司设立登记")
+    walk_in.locator(".walk-in-result button:has-text('代为申报')").click()
+    expect(page).to_have_url(re.compile(r"#/hall/wengyuan/item/scjg-gssldj/apply\?for=party-\d+-[0-9a-f]{12}&"))
+    expect(page.locator("form.apply-form .person-picked")).to_have_text("申请人：王现场")
+    expect(page.locator(f"form.apply-form {at('/onBehalfOf')} .help")).to_contain_text("窗口受理")
+    fill_company_registration(page)
+    page.click("button:has-text('提交申请')")
+    expect(page.locator(".success-box .case-number")).to_be_visible()
+    page.click("a:has-text('查看办件')")
+    expect(page.locator("#case-state")).to_have_text("待受理")
+    expect(page.locator("dt:has-text('申报渠道') + dd")).to_have_text("窗口受理")
+    expect(page.locator("dt:has-text('申请人') + dd")).to_have_text("连州市示例科技有限公司")
+
+    # the next visit: found by the ID number (lower case x), not registered twice
+    page.goto(f"{base}/web/#/work/wengyuan?walkin=1")
+    walk_in.locator("[name=idNumber]").fill("11010519491231002x")
+    walk_in.locator("button:has-text('按证件号码查找')").click()
+    expect(walk_in.locator(".walk-in-result")).to_contain_text("已登记：王现场（11010519491231002X）")

@@ -1,6 +1,7 @@
-"""大厅现场服务 (hall floor): queue tickets and calls with a kiosk and a hall display, walk-in
-applicants registered at the window and claimed online, the on-site rating tablet with rectification
-of bad ratings, and appointments on the center's duty roster (周六值班, 错时/延时服务).
+"""大厅现场服务 (hall floor): queue tickets and calls with a kiosk and a hall display, cases filed at
+the window for walk-in applicants (whom the core registers) claimed online, the on-site rating
+tablet with rectification of bad ratings, and appointments on the center's duty roster (周六值班,
+错时/延时服务).
 
 Thin hook implementations; the services live in :mod:`.tickets`, :mod:`.walkins`, :mod:`.ratings`,
 :mod:`.roster` and :mod:`.stats`, the GraphQL fields in :mod:`.graphql`.
@@ -31,8 +32,8 @@ def register_hookspecs() -> ModuleType:
 
 @hookimpl
 def register_models() -> str:
-    """Tickets, walk-in parties and claim codes, on-site ratings and rectifications, bookings, the
-    roster saved on the supervisor's screen and its change history."""
+    """Tickets, the claim codes of walk-in parties (the core's parties), on-site ratings and
+    rectifications, bookings, the roster saved on the supervisor's screen and its change history."""
     return "plugins.hall_floor.models"
 
 

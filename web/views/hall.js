@@ -288,7 +288,7 @@ export async function applyView({ page, params, query, user }) {
   }
 
   // 代办: the agent finds the applicant by name, ID number or mobile (never types a login name); a
-  // window clerk comes here with ?for= after registering a walk-in party (hall_floor), or names the
+  // window clerk comes here with ?for= after registering a walk-in party (工作台's 现场申请人), or names the
   // applicant here. A clerk's or head's filing for an applicant is 窗口受理 (channel window): they
   // take it in, they are no 代办人; left empty, they file for themselves, as anyone may
   const atCounter = hasRole(user, ["clerk", "head"], centerCode);
@@ -296,8 +296,13 @@ export async function applyView({ page, params, query, user }) {
   const picker = isAgent && c && (c.plugins || []).includes("enterprise_zone")
     ? personPicker(centerCode, "applicant", { id: "on-behalf-of", label: atCounter ? "窗口受理：查找申请人" : "代办：查找申请人", initial: forUser ? { username: forUser, displayName: query.get("forName") || forUser } : null })
     : null;
-  const walkIn = c && (c.plugins || []).includes("hall_floor") ? "无网上账号的，请先在叫号台“现场申请人”登记；" : "";
+  const walkIn = h("span", null, "无网上账号的，请先在",
+    h("a", { href: `#/work/${seg(centerCode)}?walkin=1`, id: "walk-in-link" }, "工作台“现场申请人”"), "登记；");
   const typed = isAgent && !picker ? h("input", { type: "text", id: "on-behalf-of", autocomplete: "off", placeholder: "申请人的账号", value: forUser || "" }) : null;
+  // who ?for= names, by name: a walk-in party's account name says nothing to the clerk
+  const forName = typed && forUser && query.get("forName");
+  const named = forName ? h("p", { class: "person-picked" }, h("strong", null, `申请人：${forName}`)) : null;
+  if (named) typed.addEventListener("input", () => named.remove(), { once: true });
   const onBehalf = picker ? { get: () => picker.value() } : typed ? { get: () => typed.value.trim() || null } : null;
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-large" }, "提交申请");
   const status = h("div", { class: "submit-status", "aria-live": "polite" });
@@ -334,9 +339,9 @@ export async function applyView({ page, params, query, user }) {
     picker || typed
       ? h("div", { class: "field", dataset: { path: "/onBehalfOf" } },
           typed ? h("label", { for: "on-behalf-of" }, atCounter ? "窗口受理：申请人账号" : "代办：申请人账号") : null,
-          h("div", { class: "control" }, picker ? picker.element : typed),
+          h("div", { class: "control" }, picker ? picker.element : typed, named),
           h("div", { class: "help" }, atCounter
-            ? `窗口受理：为现场申请人申报，办件记为窗口受理，您为首问负责人。${forUser ? "" : `${walkIn}为您本人申报请留空。`}`
+            ? ["窗口受理：为现场申请人申报，办件记为窗口受理，您为首问负责人。", ...(forUser ? [] : [walkIn, "为您本人申报请留空。"])]
             : "代本人申报的请留空；代办须有已指派的代办申请，或随件上传申请人签署的授权委托书。代办帮办免费。"),
           h("div", { class: "field-error", role: "alert", hidden: true }))
       : null,

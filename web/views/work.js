@@ -1,14 +1,19 @@
 // 工作台: the staff's queue of cases with filters (state, alert, kind, department, mine), a search by
 // case number, applicant name, ID number, USCC or mobile, and the front desk's queues (新件, 补办件,
-// 待补齐) with their counts refreshed by polling: new arrivals show as a count until looked at.
+// 待补齐) with their counts refreshed by polling: new arrivals show as a count until looked at. A
+// clerk or head registers a walk-in applicant without an online account (现场申请人, walkin.js) and
+// files for them (`?walkin=1` opens that box).
 import { gql, hasQuery, showBanner } from "../graphql.js";
 import { h, note, loading, seg, fmt, hasRole, centersWithRole, WORK_ROLES, STANDARD_STATES, KIND_LABELS } from "../ui.js";
 import { mutate, ERRORS, table } from "./kit.js";
 import { centers, currentCenter } from "../store.js";
 import { CASE_ROW, casesTable } from "./mine.js";
+import { walkInPanel } from "./walkin.js";
 
 const ALERTS = [["", "全部"], ["NONE", "正常"], ["YELLOW", "黄牌"], ["RED", "红牌"]];
 const POLL_SECONDS = 30;
+// Who files at the counter for someone in front of the window (窗口受理)
+const COUNTER_ROLES = ["clerk", "head"];
 // Who works the front desk's queues: the window (clerk), its chief representative, supervision and the
 // administrator, who look after them.
 const FRONT_DESK_ROLES = ["clerk", "head", "supervisor", "admin"];
@@ -101,7 +106,14 @@ export async function workView({ page, params, query, user, isCurrent }) {
     if (location.hash === target) window.dispatchEvent(new HashChangeEvent("hashchange"));
     else location.hash = target;
   } });
-  page.append(h("div", { class: "page-head" }, h("h1", null, "工作台"), h("span", { class: "muted" }, c.name), arrivals), shortcuts, messageBox, ...(signBox ? [signBox] : []), filters, body);
+  // 现场申请人: someone at the counter without an online account, registered and filed for here
+  const walkIn = hasRole(user, COUNTER_ROLES, c.code)
+    ? h("details", { class: "card walk-in-box", id: "walk-in", open: query.get("walkin") === "1" },
+      h("summary", null, h("strong", null, "现场申请人（无网上账号）"), "：登记或按证件号码查找，再选事项代为申报（窗口受理）"),
+      walkInPanel(c, { title: null }))
+    : null;
+  page.append(h("div", { class: "page-head" }, h("h1", null, "工作台"), h("span", { class: "muted" }, c.name), arrivals), shortcuts,
+    ...(walkIn ? [walkIn] : []), messageBox, ...(signBox ? [signBox] : []), filters, body);
 
   const deptNames = new Map(c.departments.map((d) => [d.code, d.name]));
   const rows = [];

@@ -7,6 +7,7 @@ do not change."""
 
 from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
+from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
 COPY = """INSERT INTO walk_in_party (center_id, kind, id_number, name, contact_name, mobile, account_id, registered_by_id, created_at)
@@ -31,13 +32,16 @@ class ClaimCodesToCoreParties(ops.AlterField):
     """``ClaimCode.party`` refers to ``core.WalkInParty``: each code's party id becomes its party's
     copy. On PostgreSQL the foreign key is dropped, the ids changed and the key added again (named
     as a new table's is); on SQLite (foreign keys unenforced while migrating) the ids are changed
-    and the table made again with the new reference, as Tortoise's AlterField does there."""
+    and the table made again with the new reference, as Tortoise's AlterField does there, and its
+    index on (party, case), which that leaves behind, made again."""
 
     async def database_forward(self, app_label, old_state, new_state, state_editor=None) -> None:
         conn = state_editor.client
         if conn.capabilities.dialect != "postgres":
             await conn.execute_query(REPOINT)
             await super().database_forward(app_label, old_state, new_state, state_editor)
+            model = new_state.apps.get_model(f"{app_label}.{self.model_name}")
+            await state_editor.add_index(model, Index(fields=("party_id", "case_id")))
             return
         for row in await conn.execute_query_dict(PARTY_KEY):
             await conn.execute_query(f'ALTER TABLE "hall_floor_claim_code" DROP CONSTRAINT "{row["name"]}"')
