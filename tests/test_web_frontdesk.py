@@ -321,7 +321,7 @@ def test_an_unclear_attachment_is_replaced_during_the_correction(web_server: str
 
 
 def test_a_clerk_in_a_center_without_the_hall_floor_registers_a_walk_in_and_files_for_them(
-    web_server: str, browser_page: Any
+    web_server: str, browser_page: Any, tmp_path: Path
 ) -> None:
     """Wengyuan enables no hall floor: its clerk registers the person at the counter, who has no
     online account, on the 工作台 (现场申请人), picks the item by its name and files the case for them
@@ -342,6 +342,7 @@ def test_a_clerk_in_a_center_without_the_hall_floor_registers_a_walk_in_and_file
     walk_in.locator("[name=idNumber]").fill("11010519491231002X")
     walk_in.locator("button[type=submit]").click()
     expect(walk_in.locator(".walk-in-result")).to_contain_text("已登记：王现场（11010519491231002X）")
+    page.screenshot(path=str(tmp_path / "walk-in-registered.png"), full_page=True)
     page.select_option("#walk-in-item", label="有限责任公司设立登记")
     walk_in.locator(".walk-in-result button:has-text('代为申报')").click()
     expect(page).to_have_url(re.compile(r"#/hall/wengyuan/item/scjg-gssldj/apply\?for=party-\d+-[0-9a-f]{12}&"))
