@@ -41,7 +41,7 @@ from core.services.calendar import parse_period as _parse_period
 from core.services.documents import issue as _issue
 from core.services.documents import kinds as _kinds
 from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException
-from core.services.formats import FormatProblem, check_resident_id, check_uscc, is_valid_mobile
+from core.services.formats import FormatProblem, check_resident_id, check_uscc, code_text, is_valid_mobile
 from core.faces.graphql.context import Info
 from core.faces.graphql.context import client_address as _client_address
 from core.faces.graphql.documents import IssueRegisterResult, issued_document
@@ -103,7 +103,7 @@ __all__ = [
     # the clock and the calendar
     "CENTER_TZ", "DayInfo", "WorkCalendar", "now", "local_today", "local_midnight", "calendar_for", "parse_period",
     # formats
-    "FormatProblem", "check_uscc", "check_resident_id", "is_valid_mobile",
+    "FormatProblem", "check_uscc", "check_resident_id", "code_text", "is_valid_mobile",
     # SQL
     "fetch_rows", "for_dialect", "is_postgres",
     # the outbox

@@ -249,3 +249,15 @@ def test_duration_refuses_what_is_not_one(value: str) -> None:
 
 def test_duration_leaves_other_types_to_the_type_keyword() -> None:
     assert FORMAT_CHECKER.conforms(3, "duration")
+
+
+def test_codes_typed_full_width_are_the_codes_meant():
+    from core.services.formats import check_mobile, code_text
+
+    check_resident_id("１１０１０５１９４９１２３１００２Ｘ")
+    check_uscc("９１３１０１１５５９１６９３８５６Ａ")
+    check_mobile("１３８００１３８０００")
+    assert code_text(" １１０１０５１９４９１２３１００２ｘ ") == "11010519491231002X"
+    with pytest.raises(FormatProblem) as e:
+        check_resident_id("１１０１０５１９４９１２３１００２９")
+    assert e.value.kind == "check_digit"

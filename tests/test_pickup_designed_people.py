@@ -74,3 +74,18 @@ async def test_a_person_in_a_designed_table_row_collects_too(drive):
     case = await drive.ok("clerk1", await drive.submit("app1", item="test-designed", data=DATA), "finish_on_spot")
     done = await drive.ok("pick1", case, "deliver", data={"method": "in_person", "receiver": STAFF, "idNumber": STAFF_ID})
     assert done["state"] == "delivered"
+
+
+def full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+async def test_a_receivers_id_number_typed_full_width_is_the_same_number(drive):
+    # typed on a Chinese keyboard in full-width mode, in the application and at the pickup window
+    data = {**DATA, "fddbrsfz": full_width(REP_ID)}
+    case = await drive.ok("clerk1", await drive.submit("app1", item="test-designed", data=data), "finish_on_spot")
+    people = (await drive.gql(PEOPLE, {"id": case["id"]}, token=drive.hall.tokens["pick1"]))["case"]["people"]
+    assert {"name": REP, "idNumber": REP_ID} in people
+    done = await drive.ok("pick1", case, "deliver", data={"method": "in_person", "receiver": STAFF, "idNumber": full_width(STAFF_ID)})
+    assert done["state"] == "delivered"
+    assert "proxy" not in done["events"][-1]["changes"]["params"]

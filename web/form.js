@@ -200,7 +200,7 @@ const FULL_WIDTH = /[\uFF01-\uFF5E]/g;
 // refuses them, and nobody can see them to delete them, so they are dropped as typed.
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
-function halfWidth(text) {
+export function halfWidth(text) {
   return String(text).replace(FULL_WIDTH, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
 }
 

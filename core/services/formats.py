@@ -17,6 +17,11 @@ Custom formats (besides the standard ones of draft 2020-12: date, date-time, tim
 ``year-month``  年月: ``YYYY-MM`` (参保起始年月, 首次汇缴年月)
 =============  ===================================================================================
 
+Codes typed on a phone's Chinese keyboard in full-width mode (``１１０１０５…Ｘ``, ``１３８…``) are the
+digits and letters the applicant meant: :func:`half_width` folds them, and the checks of codes
+(``uscc``, ``resident-id``, ``mobile-cn``, ``phone-cn``, ``postcode-cn``) judge the folded text, as the
+web form (``web/form.js``) and every comparison of identity numbers (the pickup window) do.
+
 Formats only constrain values of the type they describe (strings; numbers too for ``money``); any other
 type passes, and the schema's ``type`` keyword reports it.
 """
@@ -51,6 +56,8 @@ __all__ = [
     "is_valid_money",
     "is_valid_year_month",
     "reason_for",
+    "half_width",
+    "code_text",
 ]
 
 
@@ -71,6 +78,22 @@ class FormatProblem(ValueError):
         self.reason = reason
 
 
+# Full-width ASCII (U+FF01–U+FF5E) and the ideographic space, folded to their half-width forms.
+_HALF_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def half_width(text: str) -> str:
+    """``text`` with full-width digits, letters and signs as ASCII (``１３８`` → ``138``). Full-width
+    punctuation (``（``, ``，``) folds too: use it on codes, never on names or free text."""
+    return text.translate(_HALF_WIDTH)
+
+
+def code_text(text: str) -> str:
+    """An identity number or code as compared: half-width, no spaces around, upper case
+    (``１１０１０５…ｘ `` → ``110105…X``)."""
+    return half_width(text).strip().upper()
+
+
 # --- 统一社会信用代码 (GB 32100-2015) -------------------------------------------------------------
 
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -81,6 +104,7 @@ _USCC_SUBJECT = "统一社会信用代码"
 
 def check_uscc(value: str) -> None:
     """Raise FormatProblem unless ``value`` is a unified social credit code with a right check digit."""
+    value = half_width(value)
     s = "uscc"
     if len(value) != 18:
         raise FormatProblem(s, "length", _USCC_SUBJECT, f"应为18位（当前{len(value)}位）")
@@ -105,6 +129,7 @@ _ID_SUBJECT = "公民身份号码"
 
 def check_resident_id(value: str, *, today: _dt.date | None = None) -> None:
     """Raise FormatProblem unless ``value`` is an 18-digit resident ID with a real birth date and check."""
+    value = half_width(value)
     s = "resident-id"
     if len(value) != 18:
         raise FormatProblem(s, "length", _ID_SUBJECT, f"应为18位（当前{len(value)}位）")
@@ -134,12 +159,14 @@ _YEAR_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 def check_mobile(value: str) -> None:
     """Raise FormatProblem unless ``value`` is a mainland mobile number (11 digits, 13x–19x)."""
+    value = half_width(value)
     if not _MOBILE.fullmatch(value):
         raise FormatProblem("mobile-cn", "pattern", "手机号码", "应为以1开头的11位数字")
 
 
 def check_phone(value: str) -> None:
     """Raise FormatProblem unless ``value`` is a landline with area code, a mobile, 400/800 or 12xxx."""
+    value = half_width(value)
     if not (_MOBILE.fullmatch(value) or _LANDLINE.fullmatch(value) or _SERVICE.fullmatch(value)):
         raise FormatProblem(
             "phone-cn", "pattern", "联系电话",
@@ -149,6 +176,7 @@ def check_phone(value: str) -> None:
 
 def check_postcode(value: str) -> None:
     """Raise FormatProblem unless ``value`` is a 6-digit postcode."""
+    value = half_width(value)
     if not _POSTCODE.fullmatch(value):
         raise FormatProblem("postcode-cn", "pattern", "邮政编码", "应为6位数字")
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.plumbing.errors import UserError, one_of
-from core.services.formats import is_valid_resident_id
+from core.services.formats import code_text, is_valid_resident_id
 from core.plumbing.models import CaseEvent, Extension, Material
 from core.services.case_memo import case_tasks
 from core.services.materials import SUPPLY_ACTIONS
@@ -180,7 +180,7 @@ def _people_by_form(data: Any, schema: Any, found: list[tuple[str, str]]) -> Non
         for id_key, name_key in _pairs_by_title(schema).items():
             name, number = data.get(name_key), data.get(id_key)
             if isinstance(name, str) and isinstance(number, str):
-                found.append((name.strip(), number.strip().upper()))
+                found.append((name.strip(), code_text(number)))
         props = schema.get("properties")
         if isinstance(props, Mapping):
             for key, value in data.items():
@@ -201,12 +201,12 @@ def people_in(data: Any, out: list[tuple[str, str]] | None = None, form: Any = N
     elif isinstance(data, dict):
         name, id_number = data.get("name"), data.get("idNumber")
         if isinstance(name, str) and isinstance(id_number, str):
-            found.append((name.strip(), id_number.strip().upper()))
+            found.append((name.strip(), code_text(id_number)))
         for key, number in data.items():
             prefix = key[: -len("IdNumber")] if isinstance(key, str) and key.endswith("IdNumber") else ""
             partner = data.get(prefix + "Name") if prefix else None
             if isinstance(partner, str) and isinstance(number, str):
-                found.append((partner.strip(), number.strip().upper()))
+                found.append((partner.strip(), code_text(number)))
         for value in data.values():
             people_in(value, found)
     if form is not None:
@@ -217,7 +217,7 @@ def people_in(data: Any, out: list[tuple[str, str]] | None = None, form: Any = N
 def receiver_is_party(case: Any, receiver: str, id_number: str, form: Any = None) -> bool:
     """Whether who collects in person is a person the application names with that ID number, or
     the applicant by name (when no person of that name is registered with another number)."""
-    id_number = id_number.strip().upper()
+    id_number = code_text(id_number)
     people = people_in(case.data, form=form)
     if (receiver, id_number) in people:
         return True
@@ -234,7 +234,7 @@ async def pickup_recorded(ctx: TransitionContext) -> list[UserError]:
     if method == "in_person":
         if not str(ctx.params.get("receiver", "")).strip():
             errors.append(UserError("required", "请填写领取人姓名", "/receiver"))
-        id_number = str(ctx.params.get("idNumber", "")).strip()
+        id_number = code_text(str(ctx.params.get("idNumber", "")))  # １１０１０５…Ｘ typed full width is the same number
         if not id_number:
             errors.append(UserError("required", "请填写领取人身份证号码（核验身份）", "/idNumber"))
         elif not is_valid_resident_id(id_number):

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.api import (
-    Actor, Case, CaseTask, Department, TransitionContext, User, UserError, applicant_recipient, send_sms, task_for_actor,
+    Actor, Case, CaseTask, Department, TransitionContext, User, UserError, applicant_recipient, code_text, send_sms,
+    task_for_actor,
 )
 from core.api import now as clock_now
 
@@ -159,7 +160,7 @@ async def record_pickup(ctx: TransitionContext) -> None:
     params = ctx.params
     method = str(params.get("method"))
     receiver = str(params.get("receiver") or "").strip()
-    id_number = str(params.get("idNumber") or "").strip().upper()
+    id_number = code_text(str(params.get("idNumber") or ""))  # as the guard checked it: １１０…Ｘ is 110…X
     tracking = str(params.get("trackingNumber") or "").strip()
     user = ctx.actor.require_login()
     await PickupRecord.create(

@@ -2,6 +2,7 @@
 // or an agent with a power of attorney (委托书), the pickup receipt, and — where the center enables
 // one_window — the hand-over to sign for and the pickup register (出件登记簿) on screen and printed.
 import { gql, hasQuery } from "../graphql.js";
+import { halfWidth } from "../form.js";
 import { h, note, loading, fmt, todayISO } from "../ui.js";
 import { pickCenter, mutate, ERRORS, DOCUMENT, table, input, values, showIssued, dateRange, printButton, showBanner, seg } from "./kit.js";
 
@@ -17,7 +18,7 @@ const QUEUE_FIELDS = "id number version state stateLabel applicantName completed
  */
 export function receiverMatches(c, receiver, idNumber) {
   const name = receiver.trim();
-  const id = idNumber.trim().toUpperCase();
+  const id = halfWidth(idNumber).trim().toUpperCase(); // １１０１０５…Ｘ typed full width is the same number, as on the server
   if (!name) return false;
   const people = c.people || [];
   if (people.some((p) => p.name === name && (!id || p.idNumber === id))) return true;
