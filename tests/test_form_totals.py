@@ -88,3 +88,20 @@ async def test_submit_case_refuses_shares_that_do_not_make_100(app, govhall, gql
     refused = await drive.submit("app1", item="test-shares", data=rows(60, 30))
     assert codes(refused) == ["total"] and refused["errors"][0]["path"] == "/shareholders"
     assert (await drive.submit("app1", item="test-shares", data=rows(60, 40)))["__typename"] == "Case"
+
+
+def test_the_shipped_company_registration_refuses_shares_that_do_not_make_100():
+    """forms/scjg-gssldj.json said 出资比例合计应为100% in its help text and accepted 60 + 30."""
+    import json
+    from pathlib import Path
+
+    form = json.loads((Path(__file__).parent.parent / "forms" / "scjg-gssldj.json").read_text(encoding="utf-8"))["form"]
+    assert check_form_schema(form) == []
+    validator = FormValidator(form, answers=True)
+
+    def said(*ratios: float) -> list[tuple[str | None, str]]:
+        holders = [{"name": f"股东{i}", "ratio": r} for i, r in enumerate(ratios)]
+        return [(e.path, e.message) for e in validator.errors({"shareholders": holders}) if e.code == "total"]
+
+    assert said(60, 30) == [("/shareholders", "“股东”的“出资比例（%）”合计应为100（现为90）")]
+    assert said(60, 40) == []
