@@ -21,6 +21,7 @@ from typing import Any
 
 from core.services.formats import FORMAT_CHECKER
 from core.services.form_totals import KEYWORD as TOTAL, total_off
+from core.services.form_dates import KEYWORD as TODAY, date_off
 
 Check = Callable[[Any], bool]
 
@@ -99,6 +100,9 @@ def _compile(schema: Any) -> Check:
     if TOTAL in schema:
         spec = schema[TOTAL]
         checks.append(lambda v: total_off(v, spec) is None)
+    if TODAY in schema:
+        limit = schema[TODAY]
+        checks.append(lambda v: not date_off(v, limit))
     for key, value in schema.items():
         if key in _ANNOTATIONS or key.startswith("x-"):
             continue

@@ -42,6 +42,7 @@ from core.plumbing.errors import UserError, UserErrorsException, pointer, resolv
 from core.services.form_precheck import compile_precheck, reversed_date_range, unanswered
 from core.services.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, reason_for
 from core.services.form_totals import check_total_spec, total_message, total_off
+from core.services.form_dates import check_today_spec, date_message, date_off
 from core.plumbing.text_safety import BIDI_MESSAGE, has_bidi_controls
 
 __all__ = [
@@ -235,6 +236,7 @@ def check_form_schema(schema: object, prefix: str = "/form") -> list[UserError]:
         problems.extend(_check_names(sub, names, here))
         problems.extend(_check_bounds(sub, here))
         problems.extend(check_total_spec(sub, here))
+        problems.extend(check_today_spec(sub, here))
     if fields > FORM_MAX_FIELDS:
         problems.append(UserError(
             "form.too_many_fields", f"表单的字段过多（{fields}个）：一张表单最多{FORM_MAX_FIELDS}个字段，请精简或拆分事项", prefix,
@@ -400,6 +402,12 @@ def _x_total(validator: Any, spec: Any, instance: Any, schema: Any) -> Iterator[
         yield ValidationError("the column does not add up")
 
 
+def _x_today(validator: Any, limit: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """A date not after, or not before, today (``core.services.form_dates``)."""
+    if date_off(instance, limit):
+        yield ValidationError("the date is on the wrong side of today")
+
+
 def _required(validator: Any, required: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
     """``required``, where a blank text or an empty list is no answer either: a platform's "" for the
     company's name, a required 多选 sent as [] (the browser does, with nothing ticked)."""
@@ -410,8 +418,9 @@ def _required(validator: Any, required: Any, instance: Any, schema: Any) -> Iter
             yield ValidationError(f"{name!r} is a required property")
 
 
-_DocumentValidator = validators.extend(Draft202012Validator, {"x-kind": _x_kind, "x-total": _x_total})
-_CaseDataValidator = validators.extend(Draft202012Validator, {"x-kind": _x_kind, "x-total": _x_total, "required": _required})
+_X_KEYWORDS = {"x-kind": _x_kind, "x-total": _x_total, "x-today": _x_today}
+_DocumentValidator = validators.extend(Draft202012Validator, _X_KEYWORDS)
+_CaseDataValidator = validators.extend(Draft202012Validator, {**_X_KEYWORDS, "required": _required})
 
 
 def _one_lower_bound(errors: list[ValidationError]) -> list[ValidationError]:
@@ -554,6 +563,8 @@ class FormValidator:
             return "date_range"
         if e.validator == "x-total":
             return "total"
+        if e.validator == "x-today":
+            return "today"
         if e.validator == "format":
             return f"format.{e.validator_value}"
         if e.validator is None or (e.validator == "not" and e.validator_value == {}):
@@ -569,6 +580,8 @@ class FormValidator:
             return label + reason_for(str(v), e.cause)
         if kw == "x-total":  # “股东列表”的“出资比例”合计应为100（现为90）
             return total_message(label, e.schema, total_off(inst, v) or (0, 0))
+        if kw == "x-today":  # “股东会决议日期”不能晚于今天（2026年11月29日）
+            return date_message(label, str(v))
         if kw == "type":
             if inst is None:
                 return f"请填写{label}"

@@ -217,6 +217,9 @@ def _field_changes(
         text = (f"字段{label}的“{column_title(new, str(spec.get('field')))}”合计须等于 {spec.get('equals')}"
                 if isinstance(spec, dict) else f"字段{label}取消了合计校验")
         out.append(_change(path=where + "/x-total", kind="changed", old=old.get("x-total"), new=spec, description=text))
+    if old.get("x-today") != new.get("x-today"):
+        text = {"notAfter": "不能晚于今天", "notBefore": "不能早于今天"}.get(new.get("x-today"), "不再限制早于或晚于今天")
+        out.append(_change(path=where + "/x-today", kind="changed", old=old.get("x-today"), new=new.get("x-today"), description=f"字段{label}{text}"))
     if old.get("type") != new.get("type") or old.get("x-widget") != new.get("x-widget"):
         out.append(_change(path=where + "/type", kind="changed", old=old.get("type"), new=new.get("type"), description=f"字段{label}的类型或显示方式已修改"))
     if not out and _own(old) != _own(new):
