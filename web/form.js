@@ -12,7 +12,7 @@
 // local `$ref`s. Every field carries `data-path` = its JSON pointer, so the server's UserErrors land
 // next to it (see graphql.js showUserErrors).
 
-import { h, uid, fmt } from "./ui.js";
+import { h, uid, fmt, todayISO } from "./ui.js";
 import { showUserErrors, clearUserErrors } from "./graphql.js";
 import { formatMessage } from "./formats.js";
 
@@ -204,6 +204,21 @@ export function halfWidth(text) {
   return String(text).replace(FULL_WIDTH, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
 }
 
+/** ``text`` without ``unit`` written after it (60% in a field in %, 3500 元 in one in 元); any other unit
+ * (3500元 in a field in 万元) stays, and the server says the value is not a number. */
+function withoutUnit(text, unit) {
+  const u = unit ? halfWidth(unit).replace(/\s/g, "") : "";
+  const t = text.replace(/\s+$/, "");
+  return u && t.endsWith(u) && t.length > u.length ? t.slice(0, -u.length).trimEnd() : text;
+}
+
+/** What a number input's text says as a number's digits: half-width, without the field's own unit,
+ * thousands separators (3,500 3，500 3 500) or a leading ¥. */
+export function numberText(text, unit) {
+  const plain = halfWidth(String(text).replace(BIDI_CONTROLS, "")).trim();
+  return withoutUnit(plain, unit).replace(/[,，\s]/g, "").replace(/^[¥￥]/, "");
+}
+
 /** What a text input holds as the applicant meant it: no invisible direction marks; a code half-width. */
 function typedText(schema, text) {
   const plain = String(text).replace(BIDI_CONTROLS, "");
@@ -298,13 +313,16 @@ function scalarControl(schema, { id, label, required }) {
     const unit = unitText ? h("span", { class: "unit" }, unitText) : null;
     input.addEventListener("change", () => {
       const clean = halfWidth(input.value.replace(BIDI_CONTROLS, ""));
-      if (clean !== input.value) input.value = clean;
+      // 60% in a field in %: the unit is shown beside the input already, the number is what is kept
+      const bare = withoutUnit(clean.trim(), unitText);
+      const shown = bare !== clean.trim() && Number.isFinite(Number(numberText(clean, unitText))) ? bare : clean;
+      if (shown !== input.value) input.value = shown;
     });
     return {
       el: unit ? h("span", { class: "with-unit" }, input, unit) : input,
       focus: input,
       get: () => {
-        const raw = halfWidth(input.value.replace(BIDI_CONTROLS, "")).trim().replace(/[,，\s]/g, "").replace(/^[¥￥]/, "");
+        const raw = numberText(input.value, unitText);
         if (raw === "") return undefined;
         const n = Number(raw);
         if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) return input.value.trim(); // the server says why
@@ -325,6 +343,8 @@ function scalarControl(schema, { id, label, required }) {
   };
   if (widget === "file") attrs.placeholder = "请填写材料名称或编号（在线上传暂未开放）";
   if (schema.format === "mobile-cn") attrs.placeholder = "11位手机号码";
+  if (widget === "date" && schema["x-today"] === "notAfter") attrs.max = todayISO(); // the picker offers no later day
+  if (widget === "date" && schema["x-today"] === "notBefore") attrs.min = todayISO();
   const input = h("input", attrs);
   showTyped(input, schema);
   return {
@@ -350,6 +370,22 @@ function errorSlot() {
 
 function helpText(schema, id) {
   return schema.description ? h("div", { class: "help", id }, schema.description) : null;
+}
+
+/** What the server says of a date on the wrong side of today (``"x-today"``, core/services/form_dates.py). */
+function todayMessage(schema, label, value) {
+  const limit = schema && schema["x-today"];
+  if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value) || !["notAfter", "notBefore"].includes(limit)) return null;
+  const today = todayISO();
+  if (limit === "notAfter" ? value <= today : value >= today) return null;
+  const [y, m, d] = today.split("-").map(Number);
+  return `${label}${limit === "notAfter" ? "不能晚于今天" : "不能早于今天"}（${y}年${m}月${d}日）`;
+}
+
+/** A field's own check as it is left: its format, its side of today. */
+function clientMessage(schema, format, label, value) {
+  if (value === undefined) return null;
+  return (format ? formatMessage(label, format, value) : null) || todayMessage(schema, label, value);
 }
 
 /** Shows (or clears, with null) the browser's own check of a field in its error slot. */
@@ -573,7 +609,7 @@ class Builder {
     control.el.addEventListener("input", () => dropSubmittedErrors(el));
     control.el.addEventListener("change", () => {
       const v = control.get();
-      showClientError(el, node.format && v !== undefined ? formatMessage(this.labelOf(path), node.format, v) : null);
+      showClientError(el, clientMessage(schema, node.format, this.labelOf(path), v));
     });
     return node;
   }
@@ -709,7 +745,7 @@ class Builder {
         if (sub.default !== undefined) control.set(sub.default);
         if (sub.readOnly === true && control.focus) makeReadOnly(control);
         const td = h("td", { "data-label": label }, wrap);
-        return { name: col.name, label, control, wrap, td };
+        return { name: col.name, label, control, wrap, td, schema: sub };
       });
       // each cell checked as it is left, with the format its row's conditions give it
       for (const cell of cells) {
@@ -723,7 +759,7 @@ class Builder {
           const fmt = activeFormats(items, rowValue).get(cell.name);
           const v = cell.control.get();
           const i = rows.indexOf(row);
-          showClientError(cell.wrap, fmt && v !== undefined ? formatMessage(self.labelOf([...path, i, cell.name]), fmt, v) : null);
+          showClientError(cell.wrap, clientMessage(cell.schema, fmt, self.labelOf([...path, i, cell.name]), v));
         });
       }
       const num = h("span", { class: "row-num" });

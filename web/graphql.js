@@ -101,6 +101,22 @@ function userMessage(error) {
   return String(error.message || "");
 }
 
+/**
+ * What the server refused in variable `name` before any operation ran (BAD_USER_INPUT: 数值超出可处理的范围
+ * for a number typed too large), as UserErrors at `base` + the path inside the variable
+ * (`/$d/registeredCapital` → `/data/registeredCapital`), so the form shows each beside its field; null
+ * when the error is anything else (then it is for the banner).
+ */
+export function refusedInput(error, name, base = "") {
+  const errors = (error && error.errors) || [];
+  if (!errors.length || errors.some((e) => !(e && e.extensions && Array.isArray(e.extensions.userErrors)))) return null;
+  const refused = errors.flatMap((e) => e.extensions.userErrors);
+  const head = `/$${name}`;
+  const inside = (e) => e && typeof e.path === "string" && (e.path === head || e.path.startsWith(`${head}/`));
+  if (!refused.length || !refused.every(inside)) return null;
+  return refused.map((e) => ({ ...e, path: base + e.path.slice(head.length) }));
+}
+
 /** What the server says of a login it no longer accepts (a mutation's UserError has no extensions). */
 const LOGIN_EXPIRED = "登录已失效，请重新登录";
 

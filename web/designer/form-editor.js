@@ -155,6 +155,13 @@ function fieldSettings(f, fields, onChange, rerender, state) {
     const integer = { value: schema.type === "integer" };
     parts.push(checkInput(integer, "value", { path: `${f.schemaPath}/type`, label: "只能填整数", onChange: () => { schema.type = integer.value ? "integer" : "number"; onChange(); } }));
   }
+  if (kind === "date") {
+    // "x-today": a 股东会决议日期 cannot lie in the future, a 预约日期 not in the past; checked on submission
+    parts.push(selectInput(schema, "x-today", [
+      { value: "notAfter", label: "不晚于今天（如决议日期、签署日期）" },
+      { value: "notBefore", label: "不早于今天（如预约日期）" },
+    ], { path: `${f.schemaPath}/x-today`, label: "日期限制", onChange, empty: "不限", id: "dz-today" }));
+  }
   if (kind === "table") parts.push(totalInput(schema, f.schemaPath, onChange));
   if (kind === "select" || kind === "multi") {
     const id = "dz-options";

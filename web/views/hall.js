@@ -1,5 +1,5 @@
 // 办事大厅: choose a center, find an item, read its guide (办事指南), fill and submit its form.
-import { gql, session, userErrorsOf, showBanner, showUserErrors, reportError, hasQuery, hasMutation } from "../graphql.js";
+import { gql, session, userErrorsOf, showBanner, showUserErrors, reportError, refusedInput, hasQuery, hasMutation } from "../graphql.js";
 import { h, section, note, loading, seg, debounce, fmt, KIND_LABELS, hasRole, STAFF_ROLES } from "../ui.js";
 import { centers, center as getCenter, currentCenter, departmentName } from "../store.js";
 import { renderForm } from "../form.js";
@@ -428,7 +428,9 @@ export async function applyView({ page, params, query, user }) {
       page.replaceChildren(page.firstChild, h("h1", null, `在线申报：${item.name}`), done);
       showBanner(`提交成功，办件编号 ${created.number}`, "success");
     } catch (error) {
-      reportError(error);
+      const refused = refusedInput(error, "d", "/data"); // 数值超出可处理的范围: beside the number typed
+      if (refused) showUserErrors(formEl, refused, { prefix: "/data", summaryTitle: `请修改以下 ${refused.length} 处后再提交：` });
+      else reportError(error);
     } finally {
       submit.disabled = false;
       submit.textContent = "提交申请";

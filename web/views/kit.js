@@ -1,7 +1,7 @@
 // What the back-office screens share: choosing the center (only those where the user holds a role
 // and, for a plugin's screen, that enabled the plugin), mutations with their UserErrors, tables,
 // issued PDFs, date ranges and presets.
-import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner } from "../graphql.js";
+import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner, refusedInput } from "../graphql.js";
 import { h, note, seg, pad, centersWithRole, centerDate } from "../ui.js";
 import { centers, currentCenter } from "../store.js";
 import { downloadLink } from "../materials.js";
@@ -72,7 +72,9 @@ async function send(query, variables, field, root) {
     }
     return data[field];
   } catch (error) {
-    if (root) showUserErrors(root, [{ path: null, code: "error", message: error.message }]);
+    const refused = root && "d" in (variables || {}) ? refusedInput(error, "d") : null; // a form's own input, beside its field
+    if (refused) showUserErrors(root, refused);
+    else if (root) showUserErrors(root, [{ path: null, code: "error", message: error.message }]);
     else showBanner(error.message);
     return null;
   }
