@@ -85,3 +85,13 @@ async def test_submit_case_refuses_a_resolution_dated_in_the_future(app, govhall
     assert codes(refused) == ["today"] and refused["errors"][0]["path"] == "/resolvedOn"
     assert "不能晚于今天" in refused["errors"][0]["message"]
     assert (await drive.submit("app1", item="test-today", data=data("2026-11-02")))["__typename"] == "Case"
+    # a correction weeks later: the 预约日期 given when it was fine does not stop it; a new one is held to today
+    case = await drive.submit("app1", item="test-today", data=data("2026-11-02", "2026-12-01"))
+    case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "企业名称有误"}]})
+    later = datetime(2026, 12, 20, 4, 0, tzinfo=timezone.utc)
+    core.services.clock.now = lambda: later  # the monkeypatch of ``held`` puts it back
+    fixed = await drive.ok("app1", case, "supply", data={"companyName": "连州市测试商贸有限公司"})
+    assert fixed["state"] == "supplied"
+    case = await drive.ok("clerk1", fixed, "request_materials", data={"missing": [{"name": "预约日期"}]})
+    moved = await drive.act("app1", case, "supply", data={"visitOn": "2026-12-19"})
+    assert codes(moved) == ["today"] and moved["errors"][0]["path"] == "/visitOn"

@@ -32,7 +32,7 @@ from core.services.case_search import matching_case_ids
 from core.services.calendar import CENTER_TZ
 from core.services.centers import cached_center, cached_center_by_id
 from core.services.config_cache import cache_for
-from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException, one_of
+from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException, one_of, resolve
 from core.services.form_validation import (
     CASE_DATA_MAX_BYTES,
     NOTICE_LIST_MAX_ITEMS,
@@ -324,12 +324,20 @@ async def department_id(govhall: GovHall, center: Center, code: str) -> int | No
     return govhall.memo[key]
 
 
-async def validate_data(govhall: GovHall, center: Center, item: ItemVersion, data: Any, action: str) -> list[UserError]:
-    """The form's schema, then the center's plugins: every problem at once (一次性告知)."""
+async def validate_data(
+    govhall: GovHall, center: Center, item: ItemVersion, data: Any, action: str, before: Any = None
+) -> list[UserError]:
+    """The form's schema, then the center's plugins: every problem at once (一次性告知).
+    ``before``: the case's data as it stands, for a transition that edits it: a date the form
+    limits by today (``x-today``) is held to it only when it changes, so a 预约日期 that was fine
+    when filed does not stop the correction of another field weeks later."""
     check_size(data, CASE_DATA_MAX_BYTES, "办件数据")
     # keyed by app instance too: item ids restart in a new database (tests), versions never change
     validator = validator_for(("item", govhall.instance, item.id), item.definition["form"], answers=True)
     errors = bounds_errors(data, validator.label) or validator.errors(data)
+    if before is not None:
+        errors = [e for e in errors if not (e.code == "today" and e.path is not None
+                                            and resolve(before, e.path, None) == resolve(data, e.path, None))]
     if errors:
         return errors
     for group in await acall(govhall.hub.for_center(center).validate_case, center=center, item=item, data=data, action=action):
@@ -743,7 +751,8 @@ async def _checked(
     new_data = case.data
     if transition.edits_data:
         new_data = merge_patch(case.data, params)
-        errors = await validate_data(govhall=govhall, center=case.center, item=case.item_version, data=new_data, action=action)
+        errors = await validate_data(govhall=govhall, center=case.center, item=case.item_version, data=new_data, action=action,
+                                     before=case.data)
         if errors:
             raise UserErrorsException(errors)
     return _Request(process=process, transition=transition, role=role, comment=comment, params=params, new_data=new_data)
