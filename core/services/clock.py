@@ -31,7 +31,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
-from core.services.case_memo import CaseMaterials, defer_insert, defer_update, flush, once, read_case, reading_once
+from core.services.case_memo import CaseMaterials, defer_insert, defer_update, flush, memo_of, once, read_case, reading_once
 from core.services.calendar import CENTER_TZ, DayOverride, Deadline, ExplainedDay, WorkCalendar, cn_day
 from core.plumbing.errors import UserError, UserErrorsException, one_of
 from core.plumbing.sql import for_dialect, insert_new, is_postgres, models, select_list, update_fields
@@ -57,6 +57,8 @@ __all__ = [
     "pause_clock",
     "pause_kinds",
     "paused_limits",
+    "provisional_due",
+    "provisional_dues",
     "PausedLimit",
     "recompute_center",
     "resume_clock",
@@ -380,6 +382,28 @@ def _refresh_case(case: Case, timers: Sequence[Timer]) -> None:
     if open_timers:
         case.deadline_provisional = any(t.provisional for t in open_timers)
     case.alert = _max_alert(t.alert for t in open_timers)
+
+
+def provisional_due(timers: Iterable[Timer], kind: str) -> bool:
+    """Whether the case's ``kind`` date (``promised``: ``promisedDue``, ``legal``: ``legalDue``) is
+    provisional: the open timer it comes from counted days of a year whose holiday schedule nobody
+    has entered. ``Case.deadline_provisional`` says whether *any* open deadline is: a promise due on
+    22 December is final while the legal date, in a January not yet published, is not."""
+    of_kind = [t for t in timers if t.kind == kind]
+    chosen = next((t for t in reversed(of_kind) if t.state in OPEN_STATES), None)
+    return bool(chosen is not None and chosen.provisional)
+
+
+async def provisional_dues(case: Case) -> tuple[bool, bool]:
+    """(promised, legal) :func:`provisional_due` of ``case``; no read unless some deadline is
+    provisional, and inside a transition of the case the timers it already holds."""
+    if not case.deadline_provisional:
+        return False, False
+    if memo_of(case) is not None:
+        timers: Sequence[Timer] = await _timers(case)
+    else:
+        timers = await Timer.filter(case_id=case.id).order_by("id")
+    return provisional_due(timers, "promised"), provisional_due(timers, "legal")
 
 
 # --- the service -------------------------------------------------------------------------------------

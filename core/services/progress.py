@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import Case, CaseEvent, Center, Department, User, Window
-from core.services import throttle
+from core.services import clock, throttle
 from core.services.calendar import CENTER_TZ
 from core.services.cases import INTERNAL_ITEM, item_version
 from core.services.formats import is_valid_mobile, is_valid_resident_id, is_valid_uscc
@@ -305,7 +305,7 @@ async def _progress(govhall: GovHall, case: Case, item: Any) -> Progress:
         number=case.number, item_name=item.name, center_name=center.name,
         department_name=department.name if department else None, applicant=mask_name(case.applicant_name),
         state=case.state, state_label=process.state_label(case.state), submitted_on=local_date(case.submitted_at),
-        accepted_on=case.accepted_on, promised_due=case.promised_due, due_provisional=case.deadline_provisional,
+        accepted_on=case.accepted_on, promised_due=case.promised_due, due_provisional=(await clock.provisional_dues(case))[0],
         completed_on=case.completed_on, pickup_ready=ready, pickup_window=await pickup_window(center, department),
         steps=steps,
     )

@@ -11,7 +11,7 @@ import { documentStatus, watchDocument, mutate, reload, ERRORS, DOCUMENT } from 
 
 const CASE_WANTED = [
   "id", "number", "state", "stateLabel", "kind", "kindLabel", "urgent", "channel", "data", "version",
-  "submittedAt", "acceptedAt", "completedAt", "promisedDue", "legalDue", "deadlineProvisional", "alert",
+  "submittedAt", "acceptedAt", "completedAt", "promisedDue", "legalDue", "deadlineProvisional", "promisedDueProvisional", "legalDueProvisional", "alert",
   "applicantName", "department", "item { code name version }", "availableActions",
   "actions { action label commentRequired editsData decision form blockedReason }",
   "events { seq action actor role at comment fromState toState changes }",
@@ -212,12 +212,15 @@ async function loadItem(centerCode, ref) {
  * the case still carries is the one before the pause, and none exists until the clock resumes. */
 function dueOrPaused(c, kind, value) {
   const held = (c.pausedLimits || []).find((p) => p.kind === kind);
-  if (!held) return provisional(c, value);
+  if (!held) return provisional(c, kind, value);
   return h("span", { class: "paused-limit" }, `暂停计时（${fmt.date(held.since)}起${held.reason}），恢复后尚余${held.remaining}个工作日`);
 }
 
-function provisional(c, value) {
-  return [fmt.date(value), value && c.deadlineProvisional ? h("span", { class: "badge provisional", title: "所在年度的节假日安排尚未公布，期限为暂定" }, "暂定") : null];
+/** 暂定 beside a date only when that date itself is provisional: a promise due in December is final
+ * while the legal date, in a January whose holidays are not published yet, is not. */
+function provisional(c, kind, value) {
+  const marked = kind === "legal" ? c.legalDueProvisional : c.promisedDueProvisional;
+  return [fmt.date(value), value && (marked ?? c.deadlineProvisional) ? h("span", { class: "badge provisional", title: "所在年度的节假日安排尚未公布，期限为暂定" }, "暂定") : null];
 }
 
 export async function caseView({ page, params, user, isCurrent }) {

@@ -5,7 +5,7 @@ import { h, note, loading, seg, fmt, alertBadge, stateBadge } from "../ui.js";
 import { centers, currentCenter } from "../store.js";
 import { table } from "./kit.js";
 
-export const CASE_ROW = "id number state stateLabel kind kindLabel urgent alert submittedAt acceptedAt promisedDue legalDue deadlineProvisional applicantName department item { code name version }";
+export const CASE_ROW = "id number state stateLabel kind kindLabel urgent alert submittedAt acceptedAt promisedDue legalDue deadlineProvisional promisedDueProvisional applicantName department item { code name version }";
 
 /** A list of cases as a responsive table; `extra` adds "load more". The 预警 column (黄牌/红牌) is
  * internal supervision: only the work queues show it, never 我的办件. */
@@ -27,7 +27,7 @@ export function casesTable(centerCode, cases, { deptNames = new Map(), showAppli
             h("td", { "data-label": "状态" }, stateBadge(c)),
             h("td", { "data-label": "类型" }, c.kindLabel || c.kind),
             h("td", { "data-label": "提交时间" }, fmt.datetime(c.submittedAt)),
-            h("td", { "data-label": "承诺办结" }, fmt.date(c.promisedDue), c.promisedDue && c.deadlineProvisional ? h("span", { class: "badge provisional", title: "所在年度的节假日尚未公布，期限为暂定" }, "暂定") : null),
+            h("td", { "data-label": "承诺办结" }, fmt.date(c.promisedDue), c.promisedDue && (c.promisedDueProvisional ?? c.deadlineProvisional) ? h("span", { class: "badge provisional", title: "所在年度的节假日尚未公布，期限为暂定" }, "暂定") : null),
             showAlert ? h("td", { "data-label": "预警" }, alertBadge(c.alert) || h("span", { class: "muted" }, "正常")) : null,
           ),
         ),

@@ -224,6 +224,23 @@ class CaseType:
         held = await paused_limits(self._row)
         return [PausedLimitType(kind=k.kind, reason=k.reason, since=k.since, remaining=k.remaining) for k in held.values()]
 
+    @strawberry.field(description="承诺办结日期为暂定：计算时经过了节假日安排尚未公布的年度（deadlineProvisional 指任一期限暂定）")
+    def promised_due_provisional(self, info: Info) -> bool:
+        return self._due_provisional(info, "promised")  # type: ignore[return-value]
+
+    @strawberry.field(description="法定期限的到期日为暂定：计算时经过了节假日安排尚未公布的年度")
+    def legal_due_provisional(self, info: Info) -> bool:
+        return self._due_provisional(info, "legal")  # type: ignore[return-value]
+
+    def _due_provisional(self, info: Info, kind: str) -> Any:
+        """False at once unless some deadline of the case is provisional; else the timers of the
+        page's provisional cases, read in one query."""
+        from core.services.clock import provisional_due
+
+        if not self._row.deadline_provisional:
+            return False
+        return _later(info.context.loaders.timers.load(self._row.id), lambda timers: provisional_due(timers, kind))
+
     @strawberry.field(description="期限计算说明：逐日列出计入与不计入的日期及原因")
     async def deadline_explanation(self) -> list[ExplainedDayType]:
         from core.services.clock import explain_case

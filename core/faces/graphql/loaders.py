@@ -14,7 +14,7 @@ from strawberry.types.nodes import SelectedField, Selection
 from tortoise.connection import get_connection
 from tortoise.models import Model
 
-from core.plumbing.models import CaseEvent, Center, CaseTask, Department, Document, ItemVersion, Notification, Rating
+from core.plumbing.models import CaseEvent, Center, CaseTask, Department, Document, ItemVersion, Notification, Rating, Timer
 from core.plumbing.instances import from_rows
 from core.plumbing.sql import bounded_read
 from core.services.documents.issue import ISSUED_COLUMNS
@@ -199,6 +199,12 @@ class Loaders:
     @cached_property
     def tasks(self) -> DataLoader[int, list[CaseTask]]:
         return DataLoader(_many_per_case(CaseTask, "id", related=("department",)))
+
+    @cached_property
+    def timers(self) -> DataLoader[int, list[Timer]]:
+        # which of a case's dates are provisional (Case.promisedDueProvisional): asked only for cases
+        # whose deadlines are
+        return DataLoader(_many_per_case(Timer, "id", only=("id", "kind", "state", "provisional")))
 
     @cached_property
     def notifications(self) -> DataLoader[int, list[Notification]]:

@@ -384,6 +384,7 @@ async def case_context(
     definition = item.definition or {}
     department_name = department.name if department else ""
     lead = next((t.department.name for t in tasks if t.lead), department_name)
+    promised_provisional, legal_provisional = await clock.provisional_dues(case)
     context: dict[str, Any] = {
         "case": {
             "number": case.number,
@@ -397,7 +398,9 @@ async def case_context(
             "legalDue": case.legal_due,
             "promisedDays": definition.get("promisedDays"),
             "legalDays": definition.get("legalDays"),
-            "provisional": bool(case.deadline_provisional),
+            "provisional": bool(case.deadline_provisional),  # some date is: the note below the dates
+            "promisedProvisional": promised_provisional,  # each date marked 暂定 on its own
+            "legalProvisional": legal_provisional,
             "department": department_name,
             "window": window.name if window else "",
             "leadDepartment": lead,

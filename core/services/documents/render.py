@@ -17,10 +17,13 @@ or ISO strings; an aware ``datetime`` is shown in China time; ``?`` marks an opt
               title defaults to DOCUMENT_KINDS[kind] (a certificate takes certificate.title);
               issuer (who signs and seals) defaults to center.name
     case      {number, itemName, applicantName, agentName?, submittedAt?, acceptedAt, promisedDue, legalDue,
-               promisedDays?, legalDays?, provisional, department, window,
-               leadDepartment, departments, state}
+               promisedDays?, legalDays?, provisional, promisedProvisional?, legalProvisional?,
+               department, window, leadDepartment, departments, state}
               provisional: True when a deadline falls in a year whose holiday schedule is not
-              published yet; the notice then marks the dates 暂定 and explains why.
+              published yet; the notice then explains why below the dates.
+              promisedProvisional, legalProvisional: that date itself is such a date, and is
+              marked 暂定 (a promise due in December is not, when only the legal date is in
+              January); without them (documents frozen before) both dates follow provisional.
               state is a display label (办理中); the notices do not print it.
 
     per kind (only what its template prints is required):
