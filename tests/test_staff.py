@@ -112,3 +112,33 @@ async def test_calendar_year_shows_holidays_and_make_up_days(hall, gql):
     assert after["workdays"] == weekdays - sum(1 for d in after["days"] if not d["workday"]) + sum(1 for d in after["days"] if d["workday"])
     refused = await gql.raw(YEAR, {"c": "hall", "y": 1900})
     assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+HAND_OVER = f"""mutation($c: String!, $u: String!, $to: String) {{
+  setStaffActive(center: $c, username: $u, active: false, handOverTo: $to) {{ {RESULT} }} }}"""
+MINE = "query { cases(center: \"hall\", mine: true) { edges { node { number } } } }"
+
+
+async def test_a_clerk_holding_open_cases_is_deactivated_only_with_a_colleague_to_take_them_over(hall, gql):
+    from tests.hall import CaseDriver
+
+    drive = CaseDriver(gql, hall)
+    held = await drive.ok("clerk1", await drive.submit("app1"), "accept")  # 首问负责: clerk1
+    waiting = await drive.submit("app2")  # nobody's yet
+    admin = hall.tokens["admin1"]
+
+    refused = (await gql(HAND_OVER, {"c": "hall", "u": "clerk1", "to": None}, token=admin))["setStaffActive"]
+    assert [(e["code"], e["path"]) for e in refused["errors"]] == [("open_cases", "/handOverTo")]
+    assert "是1件在办办件的首问负责人" in refused["errors"][0]["message"]
+    assert await gql.login("clerk1", PASSWORD)  # still in use
+    for wrong in ("rev-scjg", "clerk1", "nobody"):  # a back office, the person, an unknown account
+        bad = (await gql(HAND_OVER, {"c": "hall", "u": "clerk1", "to": wrong}, token=admin))["setStaffActive"]
+        assert codes(bad) == ["handover.invalid"]
+
+    done = (await gql(HAND_OVER, {"c": "hall", "u": "clerk1", "to": "head1"}, token=admin))["setStaffActive"]
+    assert done["active"] is False
+    mine = (await gql(MINE, token=hall.tokens["head1"]))["cases"]["edges"]
+    assert [e["node"]["number"] for e in mine] == [held["number"]]
+    events = (await drive.get("head1", held))["events"]
+    assert events[-1]["action"] == "hand_over" and "首问负责移交" in events[-1]["comment"]
+    assert (await drive.get("head1", waiting))["state"] == "submitted"

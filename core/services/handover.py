@@ -23,13 +23,8 @@ async def hand_over_open_cases(govhall: GovHall, actor: Actor, center: Center, p
     ``hand_over`` event naming both and the reason. Returns the cases moved."""
     if person.id == partner.id:
         raise UserErrorsException.single("same_person", "不能把工作移交给本人", "/partner")
-    registry = govhall.processes
-    cases = await Case.filter(center_id=center.id, responsible_id=person.id).order_by("id")
     moved: list[Case] = []
-    for case in cases:
-        process = registry.processes.get(case.process)
-        if process is None or process.is_terminal(case.state) or process.is_completed(case.state):
-            continue
+    for case in await open_cases_of(govhall, center, person):
         case.center = center
 
         async def work(c: Case) -> dict[str, str]:
@@ -40,3 +35,11 @@ async def hand_over_open_cases(govhall: GovHall, actor: Actor, center: Center, p
         await record_case_event(govhall, actor, case, "hand_over", comment=reason, work=work)
         moved.append(case)
     return moved
+
+
+async def open_cases_of(govhall: GovHall, center: Center, person: User) -> list[Case]:
+    """The open cases (neither completed nor ended) of ``center`` that ``person`` is 首问负责 for."""
+    registry = govhall.processes
+    cases = await Case.filter(center_id=center.id, responsible_id=person.id).order_by("id")
+    return [c for c in cases if (process := registry.processes.get(c.process)) is not None
+            and not (process.is_terminal(c.state) or process.is_completed(c.state))]

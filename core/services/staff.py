@@ -11,15 +11,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from tortoise.transactions import in_transaction
 
 from core.services.accounts import ROLES, Actor, add_user, hash_password
 from core.services.centers import get_center
+from core.services.handover import hand_over_open_cases, open_cases_of
 from core.services.sessions import forget_sign_ins
 from core.plumbing.errors import NotFound, UserError, UserErrorsException
-from core.plumbing.models import Center, Department, RoleAssignment, Token, User
+from core.plumbing.models import Case, Center, Department, RoleAssignment, Token, User
 from core.plumbing.passwords import PasswordHashing
+
+if TYPE_CHECKING:
+    from core.services.runtime import GovHall
 
 MANAGER_ROLES = ("admin", "configurator")
 # Posts a center's staff list manages (applicants register themselves).
@@ -158,11 +163,24 @@ async def reset_password(actor: Actor, center_code: str, username: str, password
     return member
 
 
-async def set_active(actor: Actor, center_code: str, username: str, active: bool) -> StaffMember:
-    """Deactivate (sessions end, login refused) or reactivate an account that works only here."""
+async def set_active(actor: Actor, center_code: str, username: str, active: bool, *, govhall: GovHall,
+                     hand_over_to: str | None = None) -> StaffMember:
+    """Deactivate (sessions end, login refused) or reactivate an account that works only here.
+
+    A person still 首问负责 for open cases of the center is deactivated only with ``hand_over_to``,
+    a colleague at the front desk (clerk or chief representative, in use) who becomes responsible for
+    them, each case recording the hand-over; otherwise nobody would answer for those cases."""
     center, me = await _center_for(actor, center_code)
     member = await _member(center, username)
+    partner: User | None = None
+    held: list[Case] = []
     if not active:
+        partner = await _successor(center, member.user, hand_over_to)
+        held = await open_cases_of(govhall, center, member.user)
+        if held and partner is None:
+            name = member.user.display_name or member.user.username
+            raise UserErrorsException.single(
+                "open_cases", f"{name}是{len(held)}件在办办件的首问负责人，请选择接手的工作人员，移交后再停用", "/handOverTo")
         if member.user.id == me.id:
             raise UserErrorsException.single("self", "不能停用自己的账号", "/username")
         elsewhere = await RoleAssignment.filter(user_id=member.user.id).exclude(center_id=center.id).exclude(role="applicant").exists()
@@ -171,12 +189,31 @@ async def set_active(actor: Actor, center_code: str, username: str, active: bool
                 "other_center", "该账号还在其他中心任职，不能在本中心停用；请改为取消其在本中心的岗位", "/username")
         if any(p.role == "admin" for p in member.posts) and not actor.has(center.id, "admin"):
             raise UserErrorsException.single("forbidden", "只有管理员可以停用管理员账号", "/username")
-    member.user.active = active
-    await member.user.save(update_fields=["active"])
+    async with in_transaction():
+        if held and partner is not None:
+            reason = f"{member.user.display_name or member.user.username}的账号停用，首问负责移交{partner.display_name or partner.username}"
+            await hand_over_open_cases(govhall, actor, center, person=member.user, partner=partner, reason=reason)
+        member.user.active = active
+        await member.user.save(update_fields=["active"])
     forget_sign_ins()
     if not active:
         await _end_sessions(member.user)
     return member
+
+
+SUCCESSOR_ROLES = ("clerk", "head")
+
+
+async def _successor(center: Center, person: User, username: str | None) -> User | None:
+    """The colleague named to take over ``person``'s cases: in use, at the front desk of the center."""
+    if not username or not username.strip():
+        return None
+    user = await User.get_or_none(username=username.strip(), active=True)
+    works_here = user is not None and user.id != person.id and await RoleAssignment.filter(
+        center_id=center.id, user_id=user.id, role__in=SUCCESSOR_ROLES).exists()
+    if not works_here:
+        raise UserErrorsException.single("handover.invalid", "接手人员应为本中心在用的综合窗口人员或首席代表（不能是本人）", "/handOverTo")
+    return user
 
 
 async def _end_sessions(user: User) -> None:

@@ -288,11 +288,17 @@ async function staff(body, c, isAdmin, me) {
     ["姓名", (s) => s.displayName],
     ["岗位", (s) => s.roles.map((r) => `${ROLE_LABELS[r.role] || r.role}${r.department ? `（${deptName.get(r.department) || r.department}）` : ""}`).join("、")],
     ["状态", (s) => (s.active ? "在用" : h("span", { class: "badge alert-red" }, "已停用"))],
-    ["", (s) => staffActions(c, isAdmin, s, me)],
+    ["", (s) => staffActions(c, s, { isAdmin, me, staff: data.staffAccounts })],
   ], data.staffAccounts, { id: "staff-table", rowAttrs: (s) => ({ dataset: { user: s.username } }) })));
 }
 
-function staffActions(c, isAdmin, s, me) {
+/** Colleagues who may take over a person's cases when the person is deactivated (首问负责 moves to
+ * them): in use, at the front desk (综合窗口 or 首席代表). */
+function successors(staff, s) {
+  return staff.filter((o) => o.active && o.username !== s.username && o.roles.some((r) => r.role === "clerk" || r.role === "head"));
+}
+
+function staffActions(c, s, { isAdmin, me, staff }) {
   const box = h("div", { class: "staff-actions" });
   const editor = postsEditor(c, isAdmin, s.roles);
   const saveRoles = h("button", { type: "button", class: "btn btn-secondary", dataset: { saveRoles: s.username } }, "保存岗位");
@@ -312,15 +318,25 @@ function staffActions(c, isAdmin, s, me) {
     }
   });
   const toggle = h("button", { type: "button", class: s.active ? "btn btn-danger" : "btn btn-secondary", dataset: { active: s.username }, disabled: me && me.username === s.username }, s.active ? "停用" : "启用");
+  // 首问负责: the person's open cases go to a colleague when the account is deactivated
+  const handOver = h("select", { name: "handOverTo", "aria-label": "在办办件移交给" },
+    h("option", { value: "" }, "（无在办办件，不移交）"),
+    ...successors(staff, s).map((o) => h("option", { value: o.username }, `${o.displayName}（${o.username}）`)));
   toggle.addEventListener("click", async () => {
-    if (s.active && !window.confirm(`停用 ${s.displayName}（${s.username}）？停用后不能登录。`)) return;
-    const done = await mutate(`mutation($c: String!, $u: String!, $a: Boolean!) { setStaffActive(center: $c, username: $u, active: $a) { ${ERRORS} ... on StaffAccount { active } } }`,
-      { c: c.code, u: s.username, a: !s.active }, "setStaffActive", box);
-    if (done) reload(`${s.username} 已${done.active ? "启用" : "停用"}`);
+    const to = s.active ? handOver.value : "";
+    const whom = to ? `，其首问负责的在办办件移交给 ${handOver.selectedOptions[0].textContent}` : "";
+    if (s.active && !window.confirm(`停用 ${s.displayName}（${s.username}）${whom}？停用后不能登录。`)) return;
+    const done = await mutate(`mutation($c: String!, $u: String!, $a: Boolean!, $to: String) { setStaffActive(center: $c, username: $u, active: $a, handOverTo: $to) { ${ERRORS} ... on StaffAccount { active } } }`,
+      { c: c.code, u: s.username, a: !s.active, to: to || null }, "setStaffActive", box);
+    if (done) reload(`${s.username} 已${done.active ? "启用" : "停用"}${to ? `，在办办件已移交 ${to}` : ""}`);
   });
+  const handOverField = s.active && !(me && me.username === s.username)
+    ? h("div", { class: "field", dataset: { path: "/handOverTo" } }, h("label", null, "停用时在办办件移交给 ", handOver), h("div", { class: "field-error", hidden: true }))
+    : null;
   box.append(h("details", null, h("summary", null, "管理"),
     h("div", { class: "field", dataset: { path: "/roles" } }, editor.element, saveRoles),
     h("div", { class: "field inline", dataset: { path: "/password" } }, password, reset, h("div", { class: "field-error", hidden: true })),
+    handOverField,
     h("div", { class: "field", dataset: { path: "/username" } }, toggle, h("div", { class: "field-error", hidden: true }))));
   return box;
 }

@@ -79,7 +79,9 @@ class Mutation:
         return await mutation_result(lambda: staff.reset_password(actor, center, username, password, hashing=hashing),
                                      _present(center))
 
-    @strawberry.mutation(description="停用或重新启用只在本中心任职的工作人员账号；停用后不能登录")
-    async def set_staff_active(self, info: Info, center: str, username: str, active: bool) -> StaffAccountResult:
+    @strawberry.mutation(description="停用或重新启用只在本中心任职的工作人员账号；停用后不能登录。仍是在办办件首问负责人的，须以 handOverTo 指定接手的综合窗口人员或首席代表，办件逐件移交并记入办件日志")
+    async def set_staff_active(self, info: Info, center: str, username: str, active: bool,
+                               hand_over_to: str | None = None) -> StaffAccountResult:
         actor = info.context.actor
-        return await mutation_result(lambda: staff.set_active(actor, center, username, active), _present(center))
+        return await mutation_result(lambda: staff.set_active(actor, center, username, active, govhall=info.context.govhall,
+                                                              hand_over_to=hand_over_to), _present(center))
