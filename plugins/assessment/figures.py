@@ -11,8 +11,9 @@ here on a few sums. Each percentage is ``None`` when its denominator is 0. The f
   the period with a promised time limit (promised working days > 0); 实际办理时间 is the case's
   working days from acceptance to completion (``actual_days``).
 * 满意率 = ratings of level 3 (基本满意) or better ÷ all ratings given in the period × 100.
-* 红牌、黄牌: the cards the deadline sweeper raised in the period (its ``alert`` events), whether or
-  not the case still carries one.
+* 红牌、黄牌: the cases the deadline sweeper carded in the period (its ``alert`` events), whether or
+  not the case still carries the card: one card a case and colour, whichever of its time limits
+  (promised, legal, a department's task) raised it, as the supervision board counts 件.
 * 即办件比例 = cases accepted in the period whose kind is ``immediate`` ÷ cases accepted × 100.
 * 现场办结比例 = cases accepted in the period and completed the same day (办结日期 = 受理日期)
   ÷ cases accepted × 100.
@@ -99,8 +100,9 @@ async def figures(center: Center, period: Period) -> Figures:
     # UTC bounds: SQLite compares the stored UTC text with the bound's text
     utc = (since.astimezone(timezone.utc), until.astimezone(timezone.utc))
     cards = await CaseEvent.filter(case__center_id=center.id, action="alert", at__gte=utc[0], at__lt=utc[1]) \
-        .values_list("changes", flat=True)
-    levels = [(c or {}).get("alert") for c in cards if isinstance(c, dict)]
+        .values_list("case_id", "changes")
+    carded = {(case_id, changes.get("alert")) for case_id, changes in cards if isinstance(changes, dict)}
+    levels = [level for _, level in carded]
     return Figures(
         period=period, accepted=accepted, completed=completed, legal_days=legal_sum,
         promised_days_accepted=promised_accepted, promised_days_completed=promised_done, actual_days=actual,

@@ -128,8 +128,8 @@ class FiguresType:
     ratings: int
     satisfied: int = strawberry.field(description="基本满意及以上的评价数")
     satisfaction: float | None = strawberry.field(description="满意率（%）")
-    yellow_cards: int = strawberry.field(description="期间发出的黄牌")
-    red_cards: int = strawberry.field(description="期间发出的红牌")
+    yellow_cards: int = strawberry.field(description="期间被亮黄牌的办件数（一件办件的承诺、法定等期限先后亮牌只计一次）")
+    red_cards: int = strawberry.field(description="期间被亮红牌的办件数（一件办件的承诺、法定等期限先后亮牌只计一次）")
     immediate: int
     immediate_share: float | None = strawberry.field(description="即办件比例（%）")
     on_spot: int

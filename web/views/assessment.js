@@ -156,8 +156,8 @@ async function reports(body, c, periodKey) {
         ["承诺时限比法定时限提速", pct(f.promiseSpeedUp), "promiseSpeedUp", `(法定${f.legalDays} − 承诺${f.promisedDaysAccepted}) ÷ 法定，本期受理、有法定时限的办件（工作日）`],
         ["实际办理比承诺时限提速", pct(f.actualSpeedUp), "actualSpeedUp", `(承诺${f.promisedDaysCompleted} − 实际${f.actualDays}) ÷ 承诺，本期办结的${f.completed}件承诺件（工作日）`],
         ["满意率", pct(f.satisfaction), "satisfaction", `基本满意及以上${f.satisfied}条 ÷ 评价${f.ratings}条`],
-        ["黄牌", String(f.yellowCards), "yellowCards", "本期发出"],
-        ["红牌", String(f.redCards), "redCards", "本期发出"],
+        ["黄牌", String(f.yellowCards), "yellowCards", "本期被亮黄牌的办件数，一件只计一次"],
+        ["红牌", String(f.redCards), "redCards", "本期被亮红牌的办件数，一件只计一次"],
         ["即办件比例", pct(f.immediateShare), "immediateShare", `即办件${f.immediate}件 ÷ 受理件数`],
         ["现场办结比例", pct(f.onSpotShare), "onSpotShare", `受理当日办结${f.onSpot}件 ÷ 受理件数`],
       ], { id: "figures-table" })));

@@ -65,6 +65,7 @@ def generate(rng: random.Random) -> list[Generated]:
             cards.append(("YELLOW", when))
             if rng.random() < 0.5:
                 cards.append(("RED", when + timedelta(days=3)))
+                cards.append(("RED", when + timedelta(days=5)))  # its legal limit too, two days later
         found.append(
             Generated(
                 legal=legal,
@@ -94,7 +95,8 @@ def expected(rows: list[Generated], first: date, last: date) -> dict[str, object
     done = [r for r in rows if within(r.completed) and r.promised > 0]
     promised_d, actual = sum(r.promised for r in done), sum(r.actual or 0 for r in done)
     rated = [r.rating[0] for r in rows if r.rating and within(r.rating[1].astimezone(CENTER_TZ).date())]
-    cards = [level for r in rows for level, at in r.cards if within(at.astimezone(CENTER_TZ).date())]
+    # one card a case and colour: a case whose promised and legal limits both went red is one red card
+    cards = [level for r in rows for level in {lv for lv, at in r.cards if within(at.astimezone(CENTER_TZ).date())}]
     immediate = sum(1 for r in accepted if r.kind == "immediate")
     on_spot = sum(1 for r in accepted if r.completed == r.accepted)
     return {
@@ -129,9 +131,10 @@ async def store(hall, rows: list[Generated]) -> None:
         key = ids[f"GEN-{i:05d}"]
         if r.rating:
             ratings.append(Rating(case_id=key, level=r.rating[0], user=applicant, at=r.rating[1]))
+        timers = iter(("promised", "promised", "legal"))  # yellow, red, then the legal limit's red
         for seq, (level, at) in enumerate(r.cards, start=2):
             events.append(CaseEvent(case_id=key, seq=seq, action="alert", actor_name="电子监察",
-                                    changes={"alert": level, "timer": "promised"}, at=at))
+                                    changes={"alert": level, "timer": next(timers)}, at=at))
     await Rating.bulk_create(ratings, batch_size=500)
     await CaseEvent.bulk_create(events, batch_size=500)
 
