@@ -231,7 +231,7 @@ async def hand_over_open_cases(
 ) -> list[Case]:
     """AB岗 顶岗: make ``partner`` responsible (首问负责) for every open case of ``center`` that
     ``person`` is responsible for, one ``hand_over`` audit event per case (``changes``: ``from``,
-    ``responsible``; ``comment``: ``reason``), each through :func:`record_case_event` (so
+    ``responsible``, ``responsibleName`` the display name; ``comment``: ``reason``), each through :func:`record_case_event` (so
     ``case_changed`` runs). Completed and ended cases stay. Returns the cases moved; a
     ``UserErrorsException`` (``same_person``) when both are the same user. The caller decides
     who may do this."""

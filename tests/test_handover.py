@@ -32,7 +32,7 @@ async def test_open_cases_move_to_the_partner(app, govhall, gql):
                            int(someone_else["id"]): "head1"}
     event = await CaseEvent.filter(case_id=open_case["id"]).order_by("-seq").first()
     assert (event.action, event.comment, event.changes, event.actor_id) == (
-        "hand_over", "病假，工作移交顶岗人员", {"responsible": "pick1", "from": "clerk1"}, head.id)
+        "hand_over", "病假，工作移交顶岗人员", {"responsible": "pick1", "from": "clerk1", "responsibleName": "pick1"}, head.id)
     assert (await Case.get(id=open_case["id"])).version == open_case["version"] + 1
     with pytest.raises(UserErrorsException) as refused:
         await hand_over_open_cases(govhall, actor, hall.center, hall.users["pick1"], hall.users["pick1"], reason="")

@@ -30,7 +30,8 @@ async def hand_over_open_cases(govhall: GovHall, actor: Actor, center: Center, p
         async def work(c: Case) -> dict[str, str]:
             await Case.filter(id=c.id).update(responsible_id=partner.id)
             c.responsible_id = partner.id  # type: ignore[attr-defined]
-            return {"responsible": partner.username, "from": person.username}
+            return {"responsible": partner.username, "from": person.username,
+                    "responsibleName": partner.display_name or partner.username}  # what the case page shows
 
         await record_case_event(govhall, actor, case, "hand_over", comment=reason, work=work)
         moved.append(case)

@@ -74,7 +74,7 @@ async def test_an_approved_leave_hands_the_open_cases_to_the_partner(drive):
     leave = await drive.approve_all(await drive.leave("clerk1", "sick", "2026-03-10", "2026-03-10"))
     assert leave["handedOver"] == 1
     events = (await drive.get("head1", case))["events"]
-    assert events[-1]["action"] == "hand_over" and events[-1]["changes"] == {"responsible": "win2", "from": "clerk1"}
+    assert events[-1]["action"] == "hand_over" and events[-1]["changes"] == {"responsible": "win2", "from": "clerk1", "responsibleName": "win2"}
     mine = await drive.query("win2", "query { cases(center: \"hall\", mine: true) { edges { node { id } } } }")
     assert [e["node"]["id"] for e in mine["cases"]["edges"]] == [case["id"]]
     assert "hand_over" not in [e["action"] for e in (await drive.get("head1", done))["events"]]
