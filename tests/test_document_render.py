@@ -238,6 +238,19 @@ def test_provisional_deadline_is_marked(renderer: DocumentRenderer, tmp_path: Pa
     assert "2027年1月6日" in marked
 
 
+def test_the_seal_never_stands_alone_on_a_page(renderer: DocumentRenderer, tmp_path: Path) -> None:
+    """Four materials and the 暂定 note push the signature past the first page: the last material and
+    the contact line go over with it, as 公文 are laid out, never a page with the seal and date only."""
+    ctx = example_context("acceptance_notice")
+    ctx["case"]["provisional"] = True
+    ctx["case"]["legalDue"] = date(2027, 1, 6)
+    ctx["materials"] = [{"name": f"申请材料第{i}项", "copies": "原件1份"} for i in range(1, 5)]
+    pages = [p for p in pdf_text(renderer.render_pdf("acceptance_notice", ctx), tmp_path, "long").split("\f") if p.strip()]
+    assert len(pages) == 2
+    last = squash(pages[-1])
+    assert "申请材料第4项" in last and "地址：" in last and "2026年11月26日" in last
+
+
 def test_qr_code_encodes_the_verify_url(renderer: DocumentRenderer) -> None:
     ctx = example_context()
     ctx["document"]["verifyUrl"] = "https://zwfw.example.gov.cn/v/ZZ99"
