@@ -65,7 +65,7 @@ async function calendar(body, c, year, isAdmin) {
   const y = data.calendarYear;
   body.append(form, dueDateBox(c), h("section", { class: "card", id: "cal-view" },
     h("div", { class: "page-head" }, h("h2", null, `${y.year}年工作日历`), h("label", { class: "inline" }, "年份 ", picker)),
-    note(y.decided ? `${y.year}年放假安排已确定，全年工作日 ${y.workdays} 天。` : `${y.year}年放假安排尚未导入：期限按周一至周五暂定计算，办件显示“暂定”。`, y.decided ? "success" : "error"),
+    note(y.decided ? `${y.year}年放假安排已确定，全年工作日 ${y.workdays} 天。` : `${y.year}年放假安排尚未导入：期限暂按周末及元旦、劳动节、国庆节等固定日期的节日计算（春节、清明、端午、中秋等尚未计入），办件显示“暂定”。`, y.decided ? "success" : "error"),
     h("p", null, h("span", { class: "badge day-holiday" }, "休"), " 节假日　", h("span", { class: "badge day-workday" }, "班"), " 调休上班"),
     yearGrid(y),
     table([["日期", (d) => fmt.date(d.date)], ["", (d) => (d.workday ? "上班" : "放假")], ["说明", (d) => d.reason]], y.days, { id: "cal-days", empty: "没有节假日或调休。" })));

@@ -26,7 +26,7 @@ class SpecialDay:
 @strawberry.type(name="CalendarYear", description="中心某年的工作日历")
 class CalendarYearType:
     year: int
-    decided: bool = strawberry.field(description="该年放假安排已确定（已导入或内置）；否则按周一至周五暂定")
+    decided: bool = strawberry.field(description="该年放假安排已确定（已导入或内置）；否则暂按周末及元旦、劳动节、国庆节等固定日期的节日计算")
     workdays: int = strawberry.field(description="全年工作日天数")
     days: list[SpecialDay] = strawberry.field(description="节假日和调休上班日，按日期")
 
