@@ -61,6 +61,38 @@ async def test_departments_added_and_changed_by_the_center_managers(hall, gql):
     assert not await Department.filter(center_id=hall.other.id, code="swj").exists()
 
 
+SAVE_ALL = f"""mutation($c: String!, $code: String!, $n: String!, $cat: String, $b: String, $a: String, $s: String) {{
+  saveDepartment(center: $c, code: $code, name: $n, category: $cat, backOffice: $b, abbreviation: $a, sealName: $s) {{
+    __typename ... on Department {{ name category backOffice abbreviation sealName }} {ERRORS} }} }}"""
+RENAME = f"""mutation($c: String!, $code: String!, $n: String!) {{
+  saveDepartment(center: $c, code: $code, name: $n) {{
+    __typename ... on Department {{ name category backOffice abbreviation sealName }} {ERRORS} }} }}"""
+
+
+async def test_a_department_field_left_out_of_save_department_keeps_its_value_and_an_empty_one_clears_it(hall, gql):
+    """A script that only renames a department (or an older client that does not know the seal
+    caption) leaves the other fields out: they stay as they were, as 救济途径 and the center file do;
+    null is "not given" too; ``""`` clears."""
+    admin = hall.tokens["admin1"]
+    full = {"c": "hall", "code": "scjg", "n": "市场监督管理局", "cat": "市场监管", "b": "登记注册科", "a": "测市监审",
+            "s": "测试县市场监督管理局审批专用章"}
+    assert (await gql(SAVE_ALL, full, token=admin))["saveDepartment"] == {
+        "__typename": "Department", "name": "市场监督管理局", "category": "市场监管", "backOffice": "登记注册科",
+        "abbreviation": "测市监审", "sealName": "测试县市场监督管理局审批专用章"}
+    renamed = (await gql(RENAME, {"c": "hall", "code": "scjg", "n": "测试县市场监督管理局"}, token=admin))["saveDepartment"]
+    assert renamed == {"__typename": "Department", "name": "测试县市场监督管理局", "category": "市场监管",
+                       "backOffice": "登记注册科", "abbreviation": "测市监审", "sealName": "测试县市场监督管理局审批专用章"}
+    nulls = {**full, "cat": None, "b": None, "a": None, "s": None}
+    assert (await gql(SAVE_ALL, nulls, token=admin))["saveDepartment"] == {**renamed, "name": "市场监督管理局"}
+    cleared = (await gql(SAVE_ALL, {**full, "b": "", "a": " ", "s": ""}, token=admin))["saveDepartment"]
+    assert (cleared["category"], cleared["backOffice"], cleared["abbreviation"], cleared["sealName"]) == ("市场监管", "", "", "")
+    row = await Department.get(center_id=hall.center.id, code="scjg")
+    assert (row.category, row.back_office, row.abbreviation, row.seal_name) == ("市场监管", "", "", "")
+    # a value given is still checked; one left out is not (a stored value is never refused again)
+    bad = (await gql(SAVE_ALL, {**full, "a": "一二三四五六七八九十一二三四五六七"}, token=admin))["saveDepartment"]
+    assert codes(bad) == ["too_long"] and bad["errors"][0]["path"] == "/abbreviation"
+
+
 async def test_windows_added_and_changed_by_the_center_managers(hall, gql):
     config = hall.tokens["config1"]
     add = {"c": "hall", "code": "A02", "n": "综合受理二号窗口", "k": "comprehensive", "d": None, "s": ["scjg", "zjj", "scjg"], "new": True}

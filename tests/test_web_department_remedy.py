@@ -15,6 +15,7 @@ from tests.test_web_screens import Api
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DOCUMENTS = "query($id: ID!) { case(id: $id) { documents { kind url } } }"
+DEPARTMENTS = 'query { center(code: "lianzhou") { departments { code category backOffice abbreviation } } }'
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +60,19 @@ def test_configurator_sets_and_clears_a_departments_remedy(web_server: str, brow
     assert "向清远市人民政府申请行政复议" in text and "向清远市清城区人民法院提起行政诉讼" in text
     assert "督查科申请复核" in text  # 复核 stays the center's
 
-    # cleared: the center's setting again (the demo center names its own government and court)
+    # cleared: the center's setting again (the demo center names its own government and court); so is
+    # any other field emptied on the screen (sent as "", since a field left out keeps its value)
     page.click("#departments-table button[data-edit=scjg]")
     expect(page.locator("#f-deptReconsideration")).to_have_value("清远市人民政府")
+    expect(page.locator("#f-deptBackOffice")).to_have_value("行政审批股（整体进驻，企业服务中心后台）")
     page.fill("#f-deptReconsideration", "")
     page.fill("#f-deptCourt", "")
+    page.fill("#f-deptBackOffice", "")
     page.click("#department-form button[type=submit]")
     expect(page.locator(".banner-success")).to_contain_text("已保存部门 连州市市场监督管理局（scjg）")
     expect(page.locator("#departments-table tr[data-dept=scjg]")).to_contain_text("按中心设置")
+    (scjg,) = [d for d in api("lz-config", DEPARTMENTS)["center"]["departments"] if d["code"] == "scjg"]
+    assert scjg == {"code": "scjg", "category": "市场监管", "backOffice": "", "abbreviation": "连市监审"}
     text = returned_notice(api, "连州市救济示例二有限公司")
     assert "向连州市人民政府申请行政复议" in text and "向连州市人民法院提起行政诉讼" in text
     assert "清远" not in text.replace("清远民族工业园", "")

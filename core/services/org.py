@@ -30,11 +30,12 @@ WINDOW_KINDS = {"comprehensive": "综合窗口", "special": "专业窗口", "pic
 class DepartmentInput:
     code: str
     name: str
-    category: str = ""
-    back_office: str = ""
-    abbreviation: str = ""
-    seal_name: str = ""
-    # 救济途径 its refusals and returns name (None: as they are; "": cleared, the center's apply)
+    # every optional column: None keeps what is stored (a new department: ""), "" clears it
+    category: str | None = None
+    back_office: str | None = None
+    abbreviation: str | None = None
+    seal_name: str | None = None
+    # 救济途径 its refusals and returns name ("": cleared, the center's apply)
     reconsideration: str | None = None
     court: str | None = None
 
@@ -78,23 +79,31 @@ async def _existing(model: type[Department] | type[Window], center: Center, code
     return row
 
 
+# the optional columns of a department, as save_department checks them: field, JSON path, label, min and max length
+_OPTIONAL_TEXTS: tuple[tuple[str, str, str, int, int], ...] = (
+    ("category", "/category", "部门类别", 0, 32),
+    ("back_office", "/backOffice", "后台审批科室", 0, 256),
+    ("abbreviation", "/abbreviation", "文号简称", 0, 16),
+    ("seal_name", "/sealName", "审批专用章印文", 2, 128),
+)
+
+
 async def save_department(actor: Actor, center_code: str, given: DepartmentInput, *, is_new: bool) -> Department:
     """Add a department (``is_new``) or change the name, category, back office, 文号 abbreviation,
     seal caption and remedy authorities (行政复议机关, 行政诉讼法院) of an existing one; its code
-    never changes (cases and posts refer to it). A remedy authority not given (``None``) stays as it
-    is, so a client that does not know them never clears them; an empty one is cleared."""
+    never changes (cases and posts refer to it). An optional value not given (``None``) stays as it
+    is, so a client that does not know or does not send it never clears it (as the center file
+    loaded again keeps a key it leaves out); an empty one is cleared."""
     center = await _managed_center(actor, center_code)
     errors: list[UserError] = []
     code = given.code.strip()
     if not DEPARTMENT_CODE.fullmatch(code):
         errors.append(UserError("format.code", "部门代码须以小写字母开头，由小写字母、数字、-、_ 组成，最多32位", "/code"))
-    values = {
-        "name": _text(errors, given.name, "/name", "部门名称", required=True, min_len=2),
-        "category": _text(errors, given.category, "/category", "部门类别", max_len=32),
-        "back_office": _text(errors, given.back_office, "/backOffice", "后台审批科室", max_len=256),
-        "abbreviation": _text(errors, given.abbreviation, "/abbreviation", "文号简称", max_len=16),
-        "seal_name": _text(errors, given.seal_name, "/sealName", "审批专用章印文", min_len=2),
-    }
+    values = {"name": _text(errors, given.name, "/name", "部门名称", required=True, min_len=2)}
+    for field, path, label, min_len, max_len in _OPTIONAL_TEXTS:
+        value = getattr(given, field)
+        if value is not None:
+            values[field] = _text(errors, value, path, label, min_len=min_len, max_len=max_len)
     for field in DEPARTMENT_FIELDS:
         value = getattr(given, field)
         if value is not None:

@@ -187,10 +187,11 @@ async function org(body, c) {
   deptForm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const v = values(deptForm);
-    // an empty 救济途径 is sent as "" (not left out): it clears the department's own, the center's applies
+    // the screen shows every field: an emptied one is sent as "" (not left out, which would keep the stored value),
+    // so it clears it (an emptied 救济途径: the center's applies)
     const done = await mutate(`mutation($c: String!, $code: String!, $n: String!, $cat: String, $b: String, $a: String, $s: String, $r: String, $court: String, $new: Boolean!) {
         saveDepartment(center: $c, code: $code, name: $n, category: $cat, backOffice: $b, abbreviation: $a, sealName: $s, reconsideration: $r, court: $court, isNew: $new) { ${ERRORS} ... on Department { code name } } }`,
-    { c: c.code, code: v.deptCode || "", n: v.deptName || "", cat: v.deptCategory, b: v.deptBackOffice, a: v.deptAbbreviation, s: v.deptSealName,
+    { c: c.code, code: v.deptCode || "", n: v.deptName || "", cat: v.deptCategory || "", b: v.deptBackOffice || "", a: v.deptAbbreviation || "", s: v.deptSealName || "",
       r: v.deptReconsideration || "", court: v.deptCourt || "", new: !deptForm.dataset.editing }, "saveDepartment", deptForm);
     if (done) {
       forgetCenters();

@@ -25,15 +25,16 @@ async def _present_window(row: WindowRow) -> Window:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="新增（isNew，代码不得重复）或修改本中心的进驻部门（管理员、配置员）；部门代码不可修改。"
-                                     "reconsideration、court（救济途径）不传则保持原样，传空字符串则清除（改用中心设置）")
+                                     "category、backOffice、abbreviation、sealName、reconsideration、court 不传（或传 null）则保持原样，"
+                                     "传空字符串则清除（救济途径清除后改用中心设置）")
     async def save_department(
         self, info: Info, center: str, code: str, name: str, category: str | None = None, back_office: str | None = None,
         abbreviation: str | None = None, seal_name: str | None = None, is_new: bool = False,
         reconsideration: str | None = None, court: str | None = None,
     ) -> SaveDepartmentResult:
         given = org.DepartmentInput(
-            code=code, name=name, category=category or "", back_office=back_office or "", abbreviation=abbreviation or "",
-            seal_name=seal_name or "", reconsideration=reconsideration, court=court,
+            code=code, name=name, category=category, back_office=back_office, abbreviation=abbreviation,
+            seal_name=seal_name, reconsideration=reconsideration, court=court,
         )
         actor = info.context.actor
         return await mutation_result(lambda: org.save_department(actor, center, given, is_new=is_new), department_type)
