@@ -60,10 +60,19 @@ class Department(Model):
         max_length=64, default="", db_default="",
         description="人民法院 for 行政诉讼 its refusals and returns name (empty: the center setting, else the generic text)",
     )
+    position = fields.IntField(
+        default=0, db_default=0,
+        description="its place in the center's order (the center file's, then those added on screen), ties by id",
+    )
 
     class Meta:
         table = "department"
         unique_together = (("center", "code"),)
+
+
+DEPARTMENT_ORDER = ("position", "id")
+"""How a center's departments are listed wherever it lists them (中心管理, statistics and their
+exports, supervision): the center's order, ``order_by(*DEPARTMENT_ORDER)``."""
 
 
 class Window(Model):

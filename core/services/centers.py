@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.transactions import in_transaction
 
 from core.plumbing.errors import UserError, UserErrorsException
-from core.plumbing.models import Center, Department, Window
+from core.plumbing.models import DEPARTMENT_ORDER, Center, Department, Window
 from core.services.remedy import DEPARTMENT_FIELDS, authority_errors
 from core.services.calendar import check_periods, parse_period
 from core.services.schema_files import load_schema, schema_errors
@@ -135,9 +135,11 @@ async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
                 values["settings"]["calendarVersion"] = center.settings["calendarVersion"]
             await center.update_from_dict(values).save()
         departments: dict[str, Department] = {}
-        for d in doc.get("departments", []):
-            department, _ = await Department.update_or_create(center=center, code=d["code"], defaults=department_values(d))
+        for position, d in enumerate(doc.get("departments", []), start=1):
+            department, _ = await Department.update_or_create(
+                center=center, code=d["code"], defaults={**department_values(d), "position": position})
             departments[d["code"]] = department
+        await _place_unlisted(center, len(departments), listed=list(departments))
         for w in doc.get("windows", []):
             await Window.update_or_create(
                 center=center,
@@ -150,6 +152,16 @@ async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
                 },
             )
     return center
+
+
+async def _place_unlisted(center: Center, after: int, *, listed: list[str]) -> None:
+    """The center's order is the file's: its departments take places 1… in the order it lists them
+    (a file loaded again with its departments reordered reorders them everywhere); those it does not
+    list (added on the 中心管理 screen) follow, in the order they had."""
+    others = await Department.filter(center_id=center.id).exclude(code__in=listed).order_by(*DEPARTMENT_ORDER)
+    for position, department in enumerate(others, start=after + 1):
+        if department.position != position:
+            await Department.filter(id=department.id).update(position=position)
 
 
 DEPARTMENT_KEYS: dict[str, str] = {"category": "category", "backOffice": "back_office", "abbreviation": "abbreviation",

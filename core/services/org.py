@@ -113,8 +113,9 @@ async def save_department(actor: Actor, center_code: str, given: DepartmentInput
         row = await _existing(model=Department, center=center, code=code, is_new=is_new, label="部门代码", errors=errors)
         if errors:
             raise UserErrorsException(errors)
-        if row is None:
-            return await Department.create(center=center, code=code, **values)
+        if row is None:  # a new department comes last in the center's order
+            last = await Department.filter(center_id=center.id).order_by("-position").first()
+            return await Department.create(center=center, code=code, position=(last.position + 1) if last else 1, **values)
         await row.update_from_dict(values).save()
         return row  # type: ignore[return-value]
 

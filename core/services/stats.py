@@ -214,8 +214,8 @@ SELECT t.code AS code, t.name AS name,
 FROM gh_case c
 LEFT JOIN {table} t ON t.id = c.{column}
 WHERE {where}
-GROUP BY t.id, t.code, t.name
-ORDER BY CASE WHEN t.id IS NULL THEN 1 ELSE 0 END, t.id
+GROUP BY {order}, t.code, t.name
+ORDER BY CASE WHEN t.id IS NULL THEN 1 ELSE 0 END, {order}
 """
 
 
@@ -233,8 +233,9 @@ async def supervision(center: Center, *, limit: int = 500) -> dict[str, Any]:
     conn = get_connection("default")
     rows = await conn.execute_query_dict(for_dialect(_CASES_SQL, postgres), [center.id, limit])
     groups = {}
-    for key, table, column in (("byDepartment", "department", "department_id"), ("byWindow", "service_window", "window_id")):
-        sql = _GROUP_SQL.format(table=table, column=column, where=_ALERTED)
+    for key, table, column, order in (("byDepartment", "department", "department_id", "t.position, t.id"),
+                                      ("byWindow", "service_window", "window_id", "t.id")):
+        sql = _GROUP_SQL.format(table=table, column=column, where=_ALERTED, order=order)
         groups[key] = [
             {"code": g["code"], "name": g["name"], "yellow": int(g["yellow"]), "red": int(g["red"])}
             for g in await conn.execute_query_dict(for_dialect(sql, postgres), [center.id])

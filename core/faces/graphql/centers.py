@@ -8,6 +8,7 @@ import strawberry
 
 from core.services.centers import get_center, set_plugin_enabled
 from core.plumbing.models import Center as CenterRow
+from core.plumbing.models import DEPARTMENT_ORDER
 from core.plumbing.models import Department as DepartmentRow
 from core.plumbing.models import Window as WindowRow
 from core.faces.graphql.context import Info
@@ -59,7 +60,7 @@ class Center:
 
     @strawberry.field
     async def departments(self) -> list[Department]:
-        rows = await DepartmentRow.filter(center_id=self._id).order_by("id")
+        rows = await DepartmentRow.filter(center_id=self._id).order_by(*DEPARTMENT_ORDER)
         return [department_type(d) for d in rows]
 
     @strawberry.field

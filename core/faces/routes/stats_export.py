@@ -19,7 +19,7 @@ from core.services import stats
 from core.services.centers import CENTER_CODE_CHARS
 from core.plumbing.errors import Forbidden, NotFound
 from core.services.downloads import DownloadRefused, download_actor
-from core.plumbing.models import Center, Department
+from core.plumbing.models import DEPARTMENT_ORDER, Center, Department
 
 ROLES = ("supervisor", "head", "admin")
 MAX_DAYS = 3660
@@ -50,11 +50,11 @@ def _error(code: str, message: str, status: int, path: str | None = None) -> JSO
 
 async def statistics_rows(center: Center, start: date, end: date) -> list[dict[str, Any]]:
     """The center's figures, then each department's, in the center's order (as the center file lists
-    them and 中心管理 shows them: the order they were added in)."""
+    them and 中心管理 shows them, :data:`~core.plumbing.models.DEPARTMENT_ORDER`)."""
     rows = [{"department": "全中心", **await stats.statistics(center, start=start, end=end)}]
     by_department = await stats.statistics_by_department(center, start=start, end=end)
     empty = stats.empty_figures()
-    for d in await Department.filter(center_id=center.id).order_by("id"):
+    for d in await Department.filter(center_id=center.id).order_by(*DEPARTMENT_ORDER):
         rows.append({"department": d.name, **by_department.get(d.id, empty)})
     return rows
 
