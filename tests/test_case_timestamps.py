@@ -65,3 +65,32 @@ async def test_a_case_shows_the_moments_of_the_clock_it_was_handled_by(drive):
     (notice,) = [d for d in accepted["documents"] if d["kind"] == "acceptance_notice"]
     text = await drive.pdf("app1", notice["url"])
     assert "受理日期2026年3月3日" in text and "于2026年3月2日提" in text
+
+
+ITEM = """query($c: String!, $code: String!) { item(center: $c, code: $code) { version publishedAt } }"""
+PUBLISH = """mutation($c: String!, $code: String!) { publishItem(center: $c, code: $code) {
+  __typename ... on Item { version publishedAt } } }"""
+DEFINE = """mutation($c: String!, $d: JSON!) { defineItem(center: $c, definition: $d, update: true) { __typename } }"""
+IMPORT = """mutation($c: String!, $doc: JSON!) { importCalendar(center: $c, document: $doc) { __typename } }"""
+
+
+async def test_an_item_version_and_an_entered_calendar_year_carry_the_moment_of_the_clock(drive):
+    """发布时间 of an item version and the moment a year's calendar was entered come from the same
+    clock as the cases (they were the machine's)."""
+    from core.plumbing.models import CalendarYear
+    from tests.hall import PERMIT
+    from tests.test_clock import sample_2027
+
+    first = (await drive.query(None, ITEM, c="hall", code=PERMIT["code"]))["item"]
+    assert (first["version"], moment(first["publishedAt"])) == (1, FILED)  # published by the hall's set-up
+    drive.held[0] = ACCEPTED
+    changed = {**PERMIT, "name": f"{PERMIT['name']}（第二版）"}
+    assert (await drive.query("config1", DEFINE, c="hall", d=changed))["defineItem"]["__typename"] == "Item"
+    published = (await drive.query("config1", PUBLISH, c="hall", code=PERMIT["code"]))["publishItem"]
+    assert (published["version"], moment(published["publishedAt"])) == (2, ACCEPTED)
+
+    drive.held[0] = URGED
+    doc = {**sample_2027(), "center": "hall"}
+    assert (await drive.query("admin1", IMPORT, c="hall", doc=doc))["importCalendar"]["__typename"] == "CalendarImport"
+    entered = await CalendarYear.get(center_id=drive.hall.center.id, year=2027)
+    assert entered.entered_at == URGED

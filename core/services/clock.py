@@ -773,7 +773,7 @@ async def import_calendar(center: Center, doc: Any, *, today: date | None = None
         )
         year_row = await CalendarYear.get_or_none(center_id=center.id, year=parsed.year)
         if year_row is None:
-            await CalendarYear.create(center_id=center.id, year=parsed.year, source=parsed.source[:256])
+            await CalendarYear.create(center_id=center.id, year=parsed.year, source=parsed.source[:256], entered_at=now())
         else:
             year_row.source = parsed.source[:256]
             await year_row.save(update_fields=["source"])

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise.transactions import in_transaction
 
+from core.services import clock
 from core.services.accounts import Actor
 from core.plumbing.errors import UserError, UserErrorsException, pointer
 from core.services.form_validation import ITEM_MAX_BYTES, check_size
@@ -94,7 +95,7 @@ async def _publish(govhall: GovHall, center: Center, code: str, by: str) -> Item
         await item.save(update_fields=["latest_version", "updated_at"])
         return await ItemVersion.create(
             item=item, center=center, code=code, version=item.latest_version, name=item.draft["name"],
-            definition=item.draft, published_by=by,
+            definition=item.draft, published_by=by, published_at=clock.now(),
         )
 
 
