@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -102,6 +103,24 @@ async def test_the_uscc_tail_answers_with_the_case_and_its_public_steps(gql: Any
     # and without its dashes, or with spaces or long dashes between its parts, as people type it
     for typed in (case["number"].replace("-", ""), case["number"].replace("-", " "), case["number"].replace("-", "—")):
         assert await ask(gql, typed, GOOD_DATA["uscc"][-6:]) == found, typed
+
+
+async def test_what_was_typed_is_folded_once(monkeypatch: Any) -> None:
+    """The number and the check are each NFKC-folded once (the number was folded twice)."""
+    import unicodedata
+
+    from core.services import progress
+
+    folded: list[str] = []
+
+    def normalize(form: str, text: str) -> str:
+        folded.append(text)
+        return unicodedata.normalize(form, text)
+
+    monkeypatch.setattr(progress, "unicodedata", SimpleNamespace(normalize=normalize))
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in "LZ-20261127-000123")
+    assert progress.check_input(f" {wide.lower()} ", "　９３８５６ａ") == ("LZ-20261127-000123", "93856A")
+    assert folded == [f" {wide.lower()} ", "　９３８５６ａ"]
 
 
 async def test_a_resident_id_tail_matches_with_x_in_either_case(gql: Any, cases: CaseDriver) -> None:

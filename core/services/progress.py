@@ -165,9 +165,18 @@ def _mask_organisation(text: str) -> str:
 # --- the second factor ---------------------------------------------------------------------------------
 
 
+def fold(text: str) -> str:
+    """Full-width and other compatibility forms folded (ＬＺ－…, ｘ: NFKC), upper case."""
+    return unicodedata.normalize("NFKC", text or "").upper()
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
 def normalise(text: str) -> str:
     """What was typed, as compared: full-width forms folded (ＬＺ－…, ｘ), spaces dropped, upper case."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).upper()
+    return _squeeze(fold(text))
 
 
 def _party_values(data: Any) -> Iterator[str]:
@@ -214,8 +223,7 @@ def case_number_as_printed(typed: str) -> str:
 def check_input(number: str, check: str) -> tuple[str, str]:
     """The typed number and check, normalised; what is missing or malformed refused at once (before
     it counts as a try: the forms are public)."""
-    number = case_number_as_printed(unicodedata.normalize("NFKC", number or "").upper())
-    number, check = normalise(number), normalise(check)
+    number, check = _squeeze(case_number_as_printed(fold(number))), normalise(check)  # each folded once
     errors: list[UserError] = []
     if not number:
         errors.append(UserError("required", "请填写受理编号（受理通知书上的办件编号）", "/number"))
