@@ -14,6 +14,7 @@ import strawberry
 from core.api import Info, UserErrors, mutation_result, removal_decisions
 
 from . import attendance, leave, register, standing
+from .approvers import Vacancies, deciding_post, holds
 from .graphql_types import (
     AttendanceSheetType, AttendanceStartType, ClockDeviceType, ClockInType, LeaveInputType, LeaveRequestType,
     RegisteredDeviceType, StaffRecordInput, StaffRecordType, StandingType, clock_in_type, device_type, leave_type,
@@ -27,11 +28,11 @@ ClockDeviceResult = Annotated[RegisteredDeviceType | UserErrors, strawberry.unio
 LeaveRequestResult = Annotated[LeaveRequestType | UserErrors, strawberry.union("LeaveRequestResult")]
 
 
-async def _present_leave(info: Info, row: LeaveRequest) -> LeaveRequestType:
-    actor = info.context.actor
-    can = (row.status == "pending" and actor.user is not None and row.user_id != actor.user.id  # type: ignore[attr-defined]
-           and await leave.may_decide(actor, row.center, row, row.route[row.step]))
-    return leave_type(row, can)
+async def _present_leave(info: Info, row: LeaveRequest, vacancies: Vacancies | None = None) -> LeaveRequestType:
+    """The request, with who decides its current step now and whether that is the viewer."""
+    post = await deciding_post(row.center, row, vacancies) if row.status == "pending" else None
+    can = post is not None and await holds(info.context.actor, row.center, row, post)
+    return leave_type(row, can, post)
 
 
 async def _clock_type(row: ClockIn) -> ClockInType:
@@ -68,7 +69,8 @@ class Query:
     @strawberry.field(description="请假单：监督人员看全部，其他人看本人的和待本人审批的")
     async def leave_requests(self, info: Info, center: str, status: str | None = None) -> list[LeaveRequestType]:
         rows = await leave.list_leave(info.context.actor, center, status)
-        return [await _present_leave(info, r) for r in rows]
+        vacancies = Vacancies(rows[0].center) if rows else None  # each post looked up once for the list
+        return [await _present_leave(info, r, vacancies) for r in rows]
 
     @strawberry.field(description="当月考核奖：事假超过3天、病假超过7天或旷工半天以上的不发（阈值可配置）")
     async def staff_month_standing(self, info: Info, center: str, month: str, username: str | None = None) -> list[StandingType]:

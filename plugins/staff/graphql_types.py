@@ -9,7 +9,7 @@ import strawberry
 from core.api import CENTER_TZ, RemovalDecision
 
 from .attendance import MARKS, AttendanceStart, DaySheet, Half, PersonMonth
-from .leave import STEPS
+from .approvers import POST_LABELS, STEPS, waiting_label
 from .models import LEAVE_KINDS, LEAVE_STATUS, POSITIONS, SLOTS, ClockDevice, ClockIn, LeaveRequest, StaffRecord
 from .register import term_ends
 from .standing import Standing
@@ -119,6 +119,10 @@ class LeaveDecisionType:
     approve: bool
     comment: str
     at: str
+    acting_post: str | None = strawberry.field(
+        default=None, description="该环节的岗位当时空缺、由上一级岗位代为审批时，审批人的岗位：office、supervision、leadership，"
+                                  "或 admin（中心管理员）；本岗位审批时为空")
+    acting_post_label: str | None = None
 
 
 @strawberry.type(name="LeaveRequest", description="请假单")
@@ -138,6 +142,11 @@ class LeaveRequestType:
     route_labels: list[str]
     current_step: str | None = strawberry.field(description="待审批的环节；已结束时为空")
     current_step_label: str | None
+    current_post: str | None = strawberry.field(
+        description="现在由哪个岗位审批当前环节：通常即该环节的岗位（window、office、supervision、leadership）；"
+                    "该岗位无人（调离、移出名册或停用）时为本请假单审批路线上下一个有人的岗位，都无人时为 admin（中心管理员）")
+    waiting_for: str | None = strawberry.field(
+        description="待办说明，如“窗口负责人签字”或“窗口负责人签字（窗口负责人空缺，由中心办公室审批）”；已结束时为空")
     decisions: list[LeaveDecisionType]
     status: str = strawberry.field(description="pending、approved、refused 或 cancelled")
     status_label: str
@@ -145,15 +154,20 @@ class LeaveRequestType:
     can_decide: bool = strawberry.field(description="当前用户可审批当前环节")
 
 
-def leave_type(r: LeaveRequest, can_decide: bool = False) -> LeaveRequestType:
+def leave_type(r: LeaveRequest, can_decide: bool = False, post: str | None = None) -> LeaveRequestType:
+    """The request as GraphQL shows it; ``post``: who decides its current step now (:func:`.approvers.deciding_post`)."""
     current = r.route[r.step] if r.status == "pending" and r.step < len(r.route) else None
+    post = post or current
     return LeaveRequestType(
         id=strawberry.ID(str(r.id)), username=r.user.username, display_name=r.user.display_name or r.user.username,
         kind=r.kind, kind_label=LEAVE_KINDS.get(r.kind, r.kind), start=r.start, start_half=r.start_half, end=r.end,
         end_half=r.end_half, days=r.days, reason=r.reason, route=list(r.route), route_labels=[STEPS[s] for s in r.route],
         current_step=current, current_step_label=STEPS[current] if current else None,
+        current_post=post if current else None, waiting_for=waiting_label(current, post) if current and post else None,
         decisions=[LeaveDecisionType(step=d["step"], step_label=STEPS[d["step"]], by=d["by"], name=d["name"],
-                                     approve=d["approve"], comment=d["comment"], at=d["at"]) for d in r.decisions],
+                                     approve=d["approve"], comment=d["comment"], at=d["at"], acting_post=d.get("post"),
+                                     acting_post_label=POST_LABELS[d["post"]] if d.get("post") else None)
+                   for d in r.decisions],
         status=r.status, status_label=LEAVE_STATUS.get(r.status, r.status), handed_over=r.handed_over, can_decide=can_decide,
     )
 

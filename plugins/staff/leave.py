@@ -1,8 +1,9 @@
 """请假: a request from one half day to another, counted in working half days on the center's
 calendar, routed by its length. A window's staff go to their window leader first; then the office
 reviews; a leave of one day or less is approved by the supervision office, a longer one by the
-center's leadership. Nobody decides their own leave. On approval the person's open cases move to
-their AB岗 partner (and other plugins move theirs through the ``staff_hand_over`` hook).
+center's leadership. Nobody decides their own leave. A step whose post falls vacant while a request
+waits at it is decided by the next post up (:mod:`.approvers`). On approval the person's open cases
+move to their AB岗 partner (and other plugins move theirs through the ``staff_hand_over`` hook).
 """
 
 from __future__ import annotations
@@ -14,16 +15,14 @@ from datetime import date, timedelta
 from tortoise.transactions import in_transaction
 
 from core.api import (
-    Actor, Center, Forbidden, GovHall, NotFound, RoleAssignment, User, UserError, UserErrorsException, Window, acall,
+    Actor, Center, Forbidden, GovHall, NotFound, User, UserError, UserErrorsException, Window, acall,
     calendar_for, hand_over_open_cases, WorkCalendar,
 )
 from core.api import now as clock_now
 
-from .models import HALVES, LEAVE_KINDS, POSITIONS, StaffRecord, LeaveRequest
+from .approvers import POST_LABELS, STEPS, Vacancies, deciding_post, holds, post_vacant, waiting_label
+from .models import HALVES, LEAVE_KINDS, StaffRecord, LeaveRequest
 from .register import is_overseer, record_of, staff_center
-
-STEPS = {"window": "窗口负责人签字", "office": "中心办公室审核", "supervision": "督查科核准", "leadership": "中心领导核准"}
-STEP_POSITIONS = {"window": "window_leader", "office": "office", "supervision": "supervision", "leadership": "leadership"}
 MAX_DAYS = 366
 MIN_YEAR, MAX_YEAR = 2000, 2100  # the years the attendance sheets and standings take
 
@@ -106,21 +105,16 @@ async def request_leave(actor: Actor, center_code: str, data: LeaveInput) -> Lea
 
 
 async def _vacant_steps(center: Center, record: StaffRecord, route: list[str]) -> list[UserError]:
-    """The steps of ``route`` nobody but the person asking could decide (``no_approver``): a request
-    made then would wait at that step for good, so it is refused with the post to fill instead."""
+    """The steps of ``route`` nobody but the person asking could decide (``no_approver``): a new
+    request is refused then, naming the post to register, so the register is put right before anyone
+    relies on it. (A request already waiting when its post falls vacant goes up instead, see
+    :mod:`.approvers`.)"""
     errors: list[UserError] = []
     for step in route:
-        holders = StaffRecord.filter(center_id=center.id, position=STEP_POSITIONS[step], user__active=True).exclude(
-            user_id=record.user_id)  # type: ignore[attr-defined]
-        if step == "window":
-            holders = holders.filter(window_id=record.window_id)  # type: ignore[attr-defined]
-        if await holders.exists():
-            continue
-        if step == "supervision" and await RoleAssignment.filter(
-                center_id=center.id, role="supervisor", user__active=True).exclude(user_id=record.user_id).exists():  # type: ignore[attr-defined]
+        if not await post_vacant(center, step, record):
             continue
         whom = (f"本人所在窗口（{(await Window.get(id=record.window_id)).name}）的窗口负责人"  # type: ignore[attr-defined]
-                if step == "window" else POSITIONS[STEP_POSITIONS[step]] + "人员")
+                if step == "window" else POST_LABELS[step] + "人员")
         errors.append(UserError("no_approver", f"人员名册中没有{whom}，请假单的“{STEPS[step]}”环节无人审批："
                                                "请先请管理员在人员名册中登记后再请假", None))
     return errors
@@ -138,19 +132,13 @@ async def _overlaps(center: Center, user: User, units: list[tuple[date, str]]) -
     )
 
 
-async def may_decide(actor: Actor, center: Center, leave: LeaveRequest, step: str) -> bool:
-    """Whether the actor holds the step's post (the window leader of the person's own window)."""
-    if actor.user is None:
+async def may_decide(actor: Actor, center: Center, leave: LeaveRequest, vacancies: Vacancies | None = None) -> bool:
+    """Whether the actor may decide the pending request's current step now: they hold the post
+    that decides it (:func:`.approvers.deciding_post`: the step's own, or the next one up while it
+    is vacant), and it is not their own leave."""
+    if leave.status != "pending" or actor.user is None:
         return False
-    if step == "supervision" and actor.has(center.id, "supervisor"):
-        return True
-    own = await record_of(center, actor.user.id)
-    if own is None or own.position != STEP_POSITIONS[step]:
-        return False
-    if step == "window":
-        person = await record_of(center, leave.user_id)  # type: ignore[attr-defined]
-        return person is not None and person.window_id is not None and person.window_id == own.window_id  # type: ignore[attr-defined]
-    return True
+    return await holds(actor, center, leave, await deciding_post(center, leave, vacancies))
 
 
 async def load_leave(leave_id: int | str) -> LeaveRequest:
@@ -173,12 +161,15 @@ async def decide_leave(govhall: GovHall, actor: Actor, leave_id: int | str, appr
     if leave.status != "pending":
         raise UserErrorsException.single("not_pending", f"该请假单{'已批准' if leave.status == 'approved' else '已结束'}，不能再审批", None)
     step = leave.route[leave.step]
-    if not await may_decide(actor, center, leave, step):
-        raise Forbidden(f"当前环节为“{STEPS[step]}”，您不能审批")
+    post = await deciding_post(center, leave)
+    if not await holds(actor, center, leave, post):
+        raise Forbidden(f"当前环节为“{waiting_label(step, post)}”，您不能审批")
     if not approve and not comment.strip():
         raise UserErrorsException.single("required", "不同意时请写明理由", "/comment")
     decision = {"step": step, "by": user.username, "name": user.display_name or user.username, "approve": approve,
                 "comment": comment.strip()[:500], "at": clock_now().isoformat()}
+    if post != step:  # decided for a vacant post: the post that did, on the record
+        decision["post"] = post
     async with in_transaction():  # approved and handed over, or neither
         claimed = await LeaveRequest.filter(id=leave.id, status="pending", step=leave.step).update(
             step=leave.step + 1, decisions=[*leave.decisions, decision],
@@ -229,8 +220,9 @@ async def list_leave(actor: Actor, center_code: str, status: str | None = None) 
     rows = await query.select_related("center", "user").order_by("-start", "-id").limit(500)
     if await is_overseer(actor, center):
         return rows
+    vacancies = Vacancies(center)
     return [r for r in rows if r.user_id == user.id  # type: ignore[attr-defined]
-            or (r.status == "pending" and await may_decide(actor, center, r, r.route[r.step]))]
+            or await may_decide(actor, center, r, vacancies)]
 
 
 async def approved_halves(center: Center, start: date, end: date, user_ids: Iterable[int] | None = None

@@ -14,7 +14,7 @@ const HALVES = [["am", "上午"], ["pm", "下午"]];
 const POSITIONS = [["window_staff", "窗口工作人员"], ["window_leader", "窗口负责人"], ["office", "中心办公室"],
   ["supervision", "督查科"], ["leadership", "中心领导"]];
 const LEAVE = `id username displayName kind kindLabel start startHalf end endHalf days reason routeLabels currentStep currentStepLabel
-  status statusLabel handedOver canDecide decisions { stepLabel name approve comment }`;
+  waitingFor status statusLabel handedOver canDecide decisions { stepLabel name approve comment actingPostLabel }`;
 const RECORD = "username displayName department departmentName window windowName position positionLabel postedOn minTermMonths termEndsOn partner partnerName card removal removalOn";
 
 function thisMonth() {
@@ -132,8 +132,9 @@ async function leaveTab(page, c, user, isCurrent) {
       ["请假人", (r) => r.displayName], ["类别", (r) => r.kindLabel],
       ["时间", (r) => `${fmt.date(r.start)}${half(r.startHalf)}至${fmt.date(r.end)}${half(r.endHalf)}`],
       ["天数", (r) => fmt.number(r.days)], ["审批环节", (r) => r.routeLabels.join(" → ")],
-      ["状态", (r) => (r.status === "pending" ? `待${r.currentStepLabel}` : r.statusLabel)],
-      ["意见", (r) => r.decisions.map((d) => `${d.stepLabel}：${d.name}${d.approve ? "同意" : "不同意"}${d.comment ? `（${d.comment}）` : ""}`).join("；") || "—"],
+      // a step whose post fell vacant says who decides it in its place (窗口负责人空缺，由中心办公室审批)
+      ["状态", (r) => (r.status === "pending" ? `待${r.waitingFor || r.currentStepLabel}` : r.statusLabel)],
+      ["意见", (r) => r.decisions.map((d) => `${d.stepLabel}：${d.name}${d.actingPostLabel ? `（${d.actingPostLabel}代）` : ""}${d.approve ? "同意" : "不同意"}${d.comment ? `（${d.comment}）` : ""}`).join("；") || "—"],
       ["", (r) => h("div", { class: "actions-row" },
         r.canDecide ? h("button", { type: "button", class: "btn btn-primary", dataset: { approve: r.id }, onclick: () => decide(r, true) }, "同意") : null,
         r.canDecide ? h("button", { type: "button", class: "btn btn-secondary", dataset: { refuse: r.id }, onclick: () => decide(r, false) }, "不同意") : null,

@@ -39,8 +39,8 @@ DEVICE_CLOCK_IN = f"""mutation($t: String!, $card: String!) {{
 REGISTER_DEVICE = f"""mutation($c: String!, $w: String!, $n: String!) {{
   registerClockDevice(center: $c, window: $w, name: $n) {{ __typename
     ... on RegisteredClockDevice {{ token device {{ id name window }} }} {ERRORS} }} }}"""
-LEAVE_FIELDS = ("id username kind kindLabel start startHalf end endHalf days route routeLabels currentStep status "
-                "handedOver canDecide decisions { step by approve comment }")
+LEAVE_FIELDS = ("id username kind kindLabel start startHalf end endHalf days route routeLabels currentStep currentPost "
+                "waitingFor status handedOver canDecide decisions { step by approve comment actingPost actingPostLabel }")
 REQUEST_LEAVE = f"""mutation($c: String!, $i: LeaveInput!) {{
   requestLeave(center: $c, input: $i) {{ __typename ... on LeaveRequest {{ {LEAVE_FIELDS} }} {ERRORS} }} }}"""
 DECIDE_LEAVE = f"""mutation($l: ID!, $a: Boolean!, $m: String) {{

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.api import hookimpl
+from core.api import User, hookimpl
 
 from .drive import LEAVE_REQUESTS, build_staff, codes
 
@@ -115,3 +115,61 @@ async def test_a_post_nobody_holds_refuses_the_request_instead_of_leaving_it_wai
     more = await drive.leave("office1", "sick", "2026-03-10", "2026-03-11")
     assert codes(more) == ["no_approver"] and "中心领导" in more["errors"][0]["message"]
     assert (await drive.leave("office1", "sick", "2026-03-10", "2026-03-10"))["route"] == ["office", "supervision"]
+
+
+REMOVE = "mutation($c: String!, $u: String!) { removeStaffRecord(center: $c, username: $u) { __typename } }"
+
+
+async def waiting_for(drive, user: str, leave: dict) -> dict | None:
+    """The request as ``user``'s 请假 tab lists it (None: not listed for them)."""
+    return next((r for r in await drive.run(user, LEAVE_REQUESTS, c="hall", s="pending") if r["id"] == leave["id"]), None)
+
+
+async def test_a_request_waiting_at_a_post_that_falls_vacant_goes_to_the_next_post_up(drive):
+    """The window leader moves to another post while a clerk's request waits for their signature:
+    the office, next on the request's way, sees it and signs in their place, on the record; once the
+    window has a leader again, it is theirs again."""
+    leave = await drive.leave("clerk1", "personal", "2026-03-09", "2026-03-09")
+    assert (leave["currentPost"], leave["waitingFor"]) == ("window", "窗口负责人签字")
+    assert (await waiting_for(drive, "office1", leave))["canDecide"] is False  # the office oversees, but it is the leader's
+    await drive.add_person("lead1", "window_staff", window="A01", partner="win2")  # A01 loses its leader
+    seen = await waiting_for(drive, "office1", leave)
+    assert (seen["currentStep"], seen["currentPost"], seen["canDecide"]) == ("window", "office", True)
+    assert seen["waitingFor"] == "窗口负责人签字（窗口负责人空缺，由中心办公室审批）"
+    assert codes(await drive.decide("lead1", leave)) == ["forbidden"]  # no longer the leader
+    assert codes(await drive.decide("sup1", leave)) == ["forbidden"]  # not the next post on the way
+    assert (await waiting_for(drive, "win2", leave)) is None
+
+    await drive.add_person("lead1", "window_leader", window="A01", partner="win2")  # the post filled again
+    assert (await waiting_for(drive, "office1", leave))["canDecide"] is False
+    assert codes(await drive.decide("office1", leave)) == ["forbidden"]
+    leave = await drive.decide("lead1", leave)
+    assert leave["currentStep"] == "office" and leave["decisions"][0]["actingPost"] is None
+
+    second = await drive.leave("clerk1", "personal", "2026-03-10", "2026-03-10")
+    await drive.add_person("lead1", "window_staff", window="A01", partner="win2")
+    second = await drive.decide("office1", second)  # for the vacant leader, on the record
+    assert (second["currentStep"], second["decisions"][0]["step"]) == ("office", "window")
+    assert (second["decisions"][0]["actingPost"], second["decisions"][0]["actingPostLabel"]) == ("office", "中心办公室")
+    second = await drive.decide("office2", second)  # the office's own step
+    second = await drive.decide("sup1", second)
+    assert second["status"] == "approved" and [d["actingPost"] for d in second["decisions"]] == ["office", None, None]
+
+
+async def test_with_every_post_after_it_vacant_the_centers_administrator_decides(drive):
+    """The leadership is the last step of a long leave: with nobody left there (removed from the
+    register, or their account stopped), the center's administrator, who keeps the register, decides."""
+    leave = await drive.decide("office2", await drive.leave("office1", "sick", "2026-03-09", "2026-03-10"))
+    assert (leave["currentStep"], leave["currentPost"]) == ("leadership", "leadership")
+    assert (await drive.run("admin1", REMOVE, c="hall", u="boss1"))["__typename"] == "StaffRecord"
+    seen = await waiting_for(drive, "admin1", leave)
+    assert (seen["currentPost"], seen["canDecide"]) == ("admin", True)
+    assert seen["waitingFor"] == "中心领导核准（中心领导空缺，由中心管理员审批）"
+    assert (await waiting_for(drive, "sup1", leave))["canDecide"] is False  # an overseer, but not the post
+    assert codes(await drive.decide("boss1", leave)) == ["forbidden"]
+    await drive.add_person("boss1", "leadership", partner="office1")
+    await User.filter(username="boss1").update(active=False)  # 中心管理 → 停用 (boss1 holds no core post to stop it by)
+    assert (await waiting_for(drive, "admin1", leave))["currentPost"] == "admin"  # a stopped account holds no post
+    leave = await drive.decide("admin1", leave)
+    assert leave["status"] == "approved" and leave["decisions"][-1]["actingPost"] == "admin"
+    assert leave["decisions"][-1]["actingPostLabel"] == "中心管理员"
