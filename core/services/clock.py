@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cachetools import LRUCache
 
@@ -37,6 +37,10 @@ from core.plumbing.errors import UserError, UserErrorsException, one_of
 from core.plumbing.sql import for_dialect, insert_new, is_postgres, models, select_list, update_fields
 from core.plumbing.instances import new_instance
 from core.plumbing.models import CalendarDay, CalendarYear, Case, CaseEvent, CaseTask, Center, Extension, ItemVersion, Pause, Timer, User
+from core.services.plugins import acall
+
+if TYPE_CHECKING:
+    from core.services.runtime import GovHall  # the app builds this module's services, not the reverse
 
 __all__ = [
     "ALERT_LEVELS",
@@ -752,12 +756,15 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-async def import_calendar(center: Center, doc: Any, *, today: date | None = None) -> dict[str, Any]:
+async def import_calendar(
+    center: Center, doc: Any, *, today: date | None = None, govhall: GovHall | None = None
+) -> dict[str, Any]:
     """Enter a year's calendar file for a center: every problem is raised at once and nothing is
     written; otherwise, in one transaction, the year's days replace the center's previous entries
     of that year, the year is marked entered (its deadlines stop being provisional), office hours
     are updated if the file has them, the calendar fingerprint changes and every affected open case
-    is recomputed."""
+    is recomputed; then, with ``govhall`` (the GraphQL mutation and the command line pass it), the
+    center's plugins recompute their own dates (``calendar_imported``)."""
     from core.services.calendar_files import read_calendar_document  # jsonschema: seconds to import, rarely needed
 
     parsed = read_calendar_document(doc)
@@ -784,6 +791,8 @@ async def import_calendar(center: Center, doc: Any, *, today: date | None = None
             fields.append("office_hours")
         await fresh.save(update_fields=fields)
         changed = await recompute_center(fresh, since=first, today=today)
+        if govhall is not None:
+            await acall(govhall.hub.for_center(fresh).calendar_imported, center=fresh, year=parsed.year)
     center.settings, center.office_hours = fresh.settings, fresh.office_hours  # only once committed
     return {
         "center": center.code,

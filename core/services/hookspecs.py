@@ -194,6 +194,17 @@ def sweep_tick(govhall: GovHall, center: Center, now: datetime) -> None:
     and the next round tries again."""
 
 
+@hookspec
+def calendar_imported(center: Center, year: int) -> None:
+    """Called when a year's calendar file is imported for ``center`` (``govhall calendar import``,
+    the ``importCalendar`` mutation), inside the import's transaction, after the year's days were
+    stored and the core recomputed its open cases' deadlines (those due on or after 1 January of
+    ``year``, the provisional ones among them): recompute the plugin's own dates counted in working
+    days the same way, e.g. with ``(await calendar_for(center)).add_working_days(...)``, which
+    now answers with the imported days, and store them with the answer's ``provisional`` flag.
+    Returns nothing; raising refuses the import (nothing of it is written)."""
+
+
 @hookspec(firstresult=True)
 def send_notification(center: Center, recipient: str, text: str, case: Case | None) -> str | None:
     """Called to deliver an SMS or other message. The first plugin that sends it returns the
@@ -236,7 +247,8 @@ def case_pickup_status(center: Center, case: Case) -> Mapping[str, Any] | None:
 def case_document_context(center: Center, case: Case, kind: str, params: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """Called when a document of ``kind`` is issued for a case, with ``params``: the ``data`` of the
     transition issuing it (what the clerk filled in: the green channel's ``materialsToFollow``,
-    which it returns with their due date ``materialsDue`` for the acceptance notice),
+    which it returns with their due date ``materialsDue`` for the acceptance notice, and
+    ``materialsDueProvisional`` when that date is 暂定),
     empty when it is issued outside a transition. Return extra template variables (merged into
     the context under their keys), or ``None``. An implementation may leave ``params`` out of its
     signature."""

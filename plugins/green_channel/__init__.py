@@ -77,6 +77,12 @@ async def transition_effects(ctx: TransitionContext) -> None:
 
 
 @hookimpl
+async def calendar_imported(center: Any, year: int) -> None:
+    """先办理，后补齐: the due dates still to come, 暂定 ones included, counted again on the imported calendar."""
+    await follow_ups.recount_dues(center, year)
+
+
+@hookimpl
 async def sweep_tick(govhall: GovHall, center: Any, now: datetime) -> None:
     """先办理，后补齐: tell the window once when a case's materials to follow are late."""
     await follow_ups.warn_overdue(govhall, center, now)

@@ -5,7 +5,11 @@ late.
 * **Deadline.** ``settings.greenChannel.followDays`` working days (default :data:`DEFAULT_FOLLOW_DAYS`)
   on the center's calendar, counted from the day after acceptance as every time limit is
   (``2026年3月6日`` accepted on a Friday with 5 days: due the next Friday; holidays and make-up
-  working days count as the calendar says). The acceptance notice prints it: 请于…前补齐.
+  working days count as the calendar says). The acceptance notice prints it: 请于…前补齐. A date
+  counted over days of a year whose holiday schedule is not published yet is 暂定 (provisional), as
+  the core's due dates are, on the notice, the screens and the printed form; when that year's
+  calendar is imported (the core's ``calendar_imported`` hook) every date still to come from it on
+  is counted again with the days it was counted with, as the core recounts its cases'.
 * **Receipt.** A clerk or the chief representative of the case's center records what arrived with
   the core's counter receipt (:func:`core.api.record_counter_receipt`, the ``received`` rows of the
   acceptance), so the case's material list shows them; the audit event ``green_follow_up`` names
@@ -35,6 +39,7 @@ from core.api import (
     User,
     UserError,
     UserErrorsException,
+    WorkCalendar,
     applicant_recipient,
     calendar_for,
     case_flag,
@@ -78,17 +83,60 @@ def follow_days(center: Center) -> int:
     return DEFAULT_FOLLOW_DAYS
 
 
-async def due_for(center: Center, accepted_at: datetime) -> date:
+@dataclass(frozen=True)
+class FollowDue:
+    """When the materials to follow are due: the date, whether it is 暂定, the working days counted."""
+
+    due: date
+    provisional: bool
+    working_days: int
+
+
+def count_due(calendar: WorkCalendar, accepted_on: date, working_days: int) -> FollowDue:
+    """``working_days`` on the center's calendar from the day after ``accepted_on``: the date and,
+    as for the core's deadlines, whether a day counted is provisional."""
+    deadline = calendar.add_working_days(accepted_on, working_days, explain=False)
+    assert deadline.due is not None  # no pause: a date is always found
+    return FollowDue(deadline.due, deadline.provisional, working_days)
+
+
+async def due_for(center: Center, accepted_at: datetime) -> FollowDue:
     """The last day to supply the materials of a case accepted at ``accepted_at``."""
-    calendar = await calendar_for(center)
-    due = calendar.add_working_days(local_today(accepted_at), follow_days(center), explain=False).due
-    assert due is not None  # no pause: a date is always found
-    return due
+    return count_due(await calendar_for(center), local_today(accepted_at), follow_days(center))
 
 
-async def open_follow_ups(step: GreenStep, materials: Sequence[tuple[str, str]], due: date) -> None:
+async def open_follow_ups(step: GreenStep, materials: Sequence[tuple[str, str]], due: FollowDue) -> None:
     """One follow-up per material (``(code, name)``) named at the step's acceptance."""
-    await FollowUp.bulk_create([FollowUp(step_id=step.id, code=code, name=name, due=due) for code, name in materials])
+    await FollowUp.bulk_create([
+        FollowUp(step_id=step.id, code=code, name=name, due=due.due, provisional=due.provisional,
+                 working_days=due.working_days)
+        for code, name in materials
+    ])
+
+
+async def recount_dues(center: Center, year: int) -> int:
+    """A calendar of ``year`` was imported (``calendar_imported``, in the import's transaction):
+    every material still to come of the center due on or after 1 January of ``year`` is counted
+    again from its acceptance with the working days it was counted with, as the core recounts its
+    open cases' deadlines; its 暂定 mark follows. A date moved to today or later is told again
+    when late. Returns how many changed."""
+    calendar = await calendar_for(center)
+    today = local_today()
+    rows = await FollowUp.filter(step__project__center_id=center.id, received_at=None, due__gte=date(year, 1, 1)) \
+        .exclude(step__outcome=REFUSED_OUTCOME).select_related("step").order_by("id")
+    changed = 0
+    for row in rows:
+        if row.step.accepted_at is None:
+            continue
+        again = count_due(calendar, local_today(row.step.accepted_at), row.working_days or follow_days(center))
+        if (again.due, again.provisional) == (row.due, row.provisional):
+            continue
+        values: dict[str, Any] = {"due": again.due, "provisional": again.provisional, "working_days": again.working_days}
+        if again.due != row.due and again.due >= today:
+            values["overdue_checked_at"] = None
+        await FollowUp.filter(id=row.id).update(**values)
+        changed += 1
+    return changed
 
 
 def state_of(row: FollowUp, today: date, outcome: str = "") -> str:
@@ -251,3 +299,5 @@ class FollowUpView:
     state: str
     state_label: str
     overdue_told_at: datetime | None
+    provisional: bool = False
+    """The due date is 暂定 (a year's calendar it was counted over is not published yet)."""

@@ -53,6 +53,7 @@ class GreenFollowUpType:
     state: str = strawberry.field(description="outstanding 待补齐 / overdue 已逾期（期限次日起）/ received 已补齐 / not_needed 无需补齐（办件不予许可）")
     state_label: str
     overdue_told_at: datetime | None = strawberry.field(description="逾期后通知窗口的时间（只通知一次）")
+    provisional: bool = strawberry.field(description="补齐期限为暂定（尚待补齐时）：所计工作日所在年度的节假日安排尚未公布；导入该年度日历后重新计算")
 
 
 @strawberry.type(name="GreenStep", description="受理表上一个窗口的一行：受理、办结时间及签注人")
@@ -77,6 +78,7 @@ class GreenStepType:
     follow_ups: list[GreenFollowUpType] = strawberry.field(description="先办理，后补齐：各项后补材料的期限与补齐情况")
     waiting: list[str] = strawberry.field(description="待补齐材料：尚未补齐（含已逾期）的后补材料名称")
     follow_due: date | None = strawberry.field(description="待补齐材料中最早的补齐期限")
+    follow_due_provisional: bool = strawberry.field(description="该最早补齐期限为暂定（所在年度节假日安排尚未公布）")
     overdue: bool = strawberry.field(description="有后补材料已逾期未补")
 
 
@@ -119,14 +121,14 @@ def step_type(s: StepView) -> GreenStepType:
         accepted_by=s.accepted_by, finished_at=s.finished_at, finished_by=s.finished_by, outcome=s.outcome,
         outcome_label=s.outcome_label, materials_to_follow=s.materials_to_follow,
         follow_ups=[follow_up_type(f) for f in s.follow_ups], waiting=[f.name for f in s.waiting],
-        follow_due=s.follow_due, overdue=s.overdue,
+        follow_due=s.follow_due, follow_due_provisional=s.follow_due_provisional, overdue=s.overdue,
     )
 
 
 def follow_up_type(f: FollowUpView) -> GreenFollowUpType:
     return GreenFollowUpType(
         material=f.code, name=f.name, due=f.due, received_at=f.received_at, received_by=f.received_by, state=f.state,
-        state_label=f.state_label, overdue_told_at=f.overdue_told_at,
+        state_label=f.state_label, overdue_told_at=f.overdue_told_at, provisional=f.provisional,
     )
 
 

@@ -3,8 +3,9 @@
 A project (绿色通道项目) is entered in the register (登记簿) with its number, e.g. 绿〔2026〕001.
 Each of its cases is one line of the travelling acceptance form (受理表): the window that handles
 it signs the time it accepted the case and the time it finished it. A case accepted with secondary
-materials to follow (先办理，后补齐) has one follow-up (后补材料) per material, due by a date, until
-the window records that it arrived.
+materials to follow (先办理，后补齐) has one follow-up (后补材料) per material, due by a date (暂定
+while it is counted over a year whose calendar is not published, recomputed when it is imported),
+until the window records that it arrived.
 """
 
 from __future__ import annotations
@@ -78,6 +79,11 @@ class FollowUp(Model):
     code = fields.CharField(max_length=64, description="the item's material code")
     name = fields.CharField(max_length=256)
     due = fields.DateField(null=True, description="the last day to supply it (none: accepted before deadlines were kept)")
+    working_days = fields.IntField(null=True, description="the working days counted to due from the acceptance (followDays then)")
+    provisional = fields.BooleanField(
+        default=False, db_default=False,
+        description="due counted over days of a year whose holiday schedule is not published yet (暂定), recomputed on import",
+    )
     received_at = fields.DatetimeField(null=True)
     received_by = fields.ForeignKeyField(
         "core.User", related_name="green_follow_ups", null=True, on_delete=fields.RESTRICT

@@ -64,7 +64,9 @@ def _follow_note(f: FollowUpView) -> str:
         return f.state_label
     if f.due is None:
         return "待补齐"
-    return f"已逾期，应于{cn_date(f.due)}前补齐" if f.state == OVERDUE else f"{cn_date(f.due)}前补齐"
+    if f.state == OVERDUE:
+        return f"已逾期，应于{cn_date(f.due)}前补齐"
+    return f"{cn_date(f.due)}（暂定）前补齐" if f.provisional else f"{cn_date(f.due)}前补齐"
 
 
 def project_block(view: ProjectView) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 * Guard: 先办理，后补齐 — a green-channel case missing only secondary materials is accepted, not
   sent back with a correction notice; materials named to follow must be secondary ones.
 * Notice: the acceptance notice of a case accepted with materials to follow names them and the
-  day they are due (请于…前补齐, :mod:`.follow_ups`).
+  day they are due (请于…前补齐, :mod:`.follow_ups`; marked 暂定 when it is).
 * Effects: the window signs the acceptance form — the time it accepted the case (accept,
   finish_on_spot; a supplied case is accepted by the window afterwards) and the time it finished it (approve, refuse, finish_on_spot, or any
   transition that completes the case, such as a joint case's last department decision). When the
@@ -59,7 +59,7 @@ def document_context(center: Center, case: Any, kind: str, params: Mapping[str, 
 
 async def _follow_context(center: Center, case: Any, follow: list[str]) -> dict[str, Any]:
     due = await follow_ups.due_for(center, case.accepted_at or clock_now())
-    return {"materialsToFollow": follow, "materialsDue": due}
+    return {"materialsToFollow": follow, "materialsDue": due.due, "materialsDueProvisional": due.provisional}
 
 
 def finishes(ctx: TransitionContext) -> bool:
@@ -99,7 +99,9 @@ async def sign(ctx: TransitionContext) -> None:
             step.materials_to_follow = [name for _, name in follow]
             changed.append("materials_to_follow")
             shown["materialsToFollow"] = step.materials_to_follow
-            shown["materialsDue"] = due.isoformat()
+            shown["materialsDue"] = due.due.isoformat()
+            if due.provisional:
+                shown["materialsDueProvisional"] = True
     if finishes(ctx) and step.finished_at is None:
         step.finished_at = ctx.case.completed_at or now
         step.finished_by_id = signer  # type: ignore[attr-defined]

@@ -50,6 +50,12 @@ class StepView:
         return min((f.due for f in self.waiting if f.due is not None), default=None)
 
     @property
+    def follow_due_provisional(self) -> bool:
+        """The earliest due date of what is still to come is 暂定."""
+        due = self.follow_due
+        return due is not None and any(f.provisional for f in self.waiting if f.due == due)
+
+    @property
     def overdue(self) -> bool:
         return any(f.state == OVERDUE for f in self.follow_ups)
 
@@ -86,6 +92,7 @@ def _follow_up(row: FollowUp, today: date, users: dict[int, User], outcome: str 
         code=row.code, name=row.name, due=row.due, received_at=row.received_at,
         received_by=_name(users.get(row.received_by_id)) if row.received_by_id else "",  # type: ignore[attr-defined]
         state=state, state_label=STATE_LABELS[state], overdue_told_at=row.overdue_checked_at,
+        provisional=row.provisional and row.due is not None and state in (OUTSTANDING, OVERDUE),  # while it is to come
     )
 
 

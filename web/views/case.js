@@ -459,7 +459,7 @@ function changesText(changes) {
   }
   const green = changes.greenChannel;
   if (green && Array.isArray(green.materialsToFollow) && green.materialsToFollow.length) {
-    parts.push(h("div", null, `后补材料：${green.materialsToFollow.join("、")}${green.materialsDue ? `（${fmt.date(green.materialsDue)}前补齐）` : ""}`));
+    parts.push(h("div", null, `后补材料：${green.materialsToFollow.join("、")}${green.materialsDue ? `（${fmt.date(green.materialsDue)}${green.materialsDueProvisional ? "（暂定）" : ""}前补齐）` : ""}`));
   }
   if (green && Array.isArray(green.outstanding)) {
     parts.push(h("div", null, green.outstanding.length ? `尚待补齐：${green.outstanding.join("、")}` : "后补材料已全部补齐"));

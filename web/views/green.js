@@ -9,17 +9,23 @@ import { INTERNAL_ITEM } from "./hall.js";
 
 const PLUGIN = "green_channel";
 const ROLES = ["clerk", "reviewer", "head", "pickup", "supervisor", "admin"];
-const FOLLOW = "materialsToFollow followUps { material name due state stateLabel receivedAt receivedBy overdueToldAt } waiting followDue overdue";
+const FOLLOW = "materialsToFollow followUps { material name due provisional state stateLabel receivedAt receivedBy overdueToldAt } waiting followDue followDueProvisional overdue";
 const PROJECT = `id number name kindLabel applicant uscc endItem endItemName status statusLabel registeredBy registeredAt finishedAt
   basis { code label detail } amounts
   steps { id caseId caseNumber itemName departmentName windowName endsProject linkedAt acceptedAt acceptedBy finishedAt finishedBy outcomeLabel ${FOLLOW} }`;
 const FOLLOW_BADGES = { received: "state-approved", overdue: "alert-red", outstanding: "alert-yellow", not_needed: "state-refused" };
+const PROVISIONAL_TITLE = "所在年度的节假日安排尚未公布，期限为暂定，导入该年度日历后重新计算";
+
+/** A due date, marked 暂定 as the core's due dates are when its year's holidays are not published yet. */
+function dueDate(date, provisional) {
+  return [fmt.date(date), provisional ? h("span", { class: "badge provisional", title: PROVISIONAL_TITLE }, "暂定") : null];
+}
 
 /** How one material to follow stands: 已补齐 (who, when), 待补齐 or 已逾期 (by when, unless `dated` elsewhere). */
 function followState(f, { dated = false } = {}) {
   const when = f.state === "received"
     ? `${f.receivedBy ? `${f.receivedBy} ` : ""}${fmt.datetime(f.receivedAt)}`
-    : dated || f.state === "not_needed" ? "" : f.due ? `${fmt.date(f.due)}前补齐` : "未定期限";
+    : dated || f.state === "not_needed" ? "" : f.due ? [...dueDate(f.due, f.provisional && f.state !== "overdue"), "前补齐"] : "未定期限";
   return [h("span", { class: `badge follow-state ${FOLLOW_BADGES[f.state] || ""}` }, f.stateLabel), when ? ` ` : "", when ? h("span", { class: "muted" }, when) : ""];
 }
 
@@ -35,7 +41,8 @@ function followSummary(steps) {
   const waiting = steps.flatMap((s) => s.waiting);
   if (!waiting.length) return "—";
   const due = steps.map((s) => s.followDue).filter(Boolean).sort()[0];
-  return h("span", { class: "follow-summary", title: waiting.join("、") }, `${waiting.length}项${due ? `，${fmt.date(due)}前` : ""}`,
+  const provisional = !!due && steps.some((s) => s.followDue === due && s.followDueProvisional);
+  return h("span", { class: "follow-summary", title: waiting.join("、") }, `${waiting.length}项`, due ? ["，", ...dueDate(due, provisional), "前"] : null,
     steps.some((s) => s.overdue) ? [" ", h("span", { class: "badge alert-red follow-late" }, "已逾期")] : null);
 }
 
@@ -122,7 +129,7 @@ export async function greenView({ page, params, user, isCurrent }) {
   });
   page.append(form, register);
   const data = await gql(`query($c: String!) { greenProjects(center: $c) { id number name kindLabel applicant statusLabel registeredAt endItemName
-    steps { id waiting followDue overdue } } }`, { c: c.code });
+    steps { id waiting followDue followDueProvisional overdue } } }`, { c: c.code });
   list.replaceChildren(table([
     ["编号", (p) => h("a", { href: `#/green/${seg(c.code)}/${seg(p.id)}` }, p.number)],
     ["项目名称", (p) => p.name],
@@ -215,12 +222,13 @@ export async function greenCaseSection(c, { staff, centerCode }) {
     s.overdue ? note(`后补材料已逾期未补：${s.followUps.filter((f) => f.state === "overdue").map((f) => f.name).join("、")}。${staff ? "请联系申请人尽快补齐。" : "请尽快到窗口补齐。"}`, "error") : null,
     table([
       ["材料", (f) => f.name],
-      ["补齐期限", (f) => (f.due ? fmt.date(f.due) : "未定期限")],
+      ["补齐期限", (f) => (f.due ? dueDate(f.due, f.provisional) : "未定期限")],
       ["情况", (f) => followState(f, { dated: true })],
     ], s.followUps, { id: "green-follow-table", rowAttrs: (f) => ({ dataset: { material: f.material, state: f.state } }) }),
   ].filter(Boolean));
   if (!staff && !s.overdue && s.waiting.length && s.followDue) {
-    box.append(h("p", { class: "follow-due" }, `请于${fmt.date(s.followDue)}前到窗口补齐：${s.waiting.join("、")}。`));
+    box.append(h("p", { class: "follow-due" }, `请于${fmt.date(s.followDue)}${s.followDueProvisional ? "（暂定）" : ""}前到窗口补齐：${s.waiting.join("、")}。`,
+      s.followDueProvisional ? "该期限所在年度的节假日安排尚未公布，公布后将重新计算。" : ""));
   }
   if (g.canRecord) box.append(recordForm(c, s));
   return box;

@@ -52,7 +52,7 @@ async def cmd_calendar_import(govhall: GovHall, args: argparse.Namespace) -> int
         try:
             async with in_transaction():  # all centers or none
                 for center in centers:
-                    summaries.append(await import_calendar(center, doc))
+                    summaries.append(await import_calendar(center, doc, govhall=govhall))
         except UserErrorsException as exc:
             errors.extend(exc.errors)
     if errors:

@@ -236,7 +236,7 @@ class Mutation:
         async def work() -> dict[str, Any]:
             row = await get_center(center)
             actor.require(row.id, "admin")  # refused as every mutation refuses: a UserError forbidden
-            return await clock.import_calendar(row, document)
+            return await clock.import_calendar(row, document, govhall=info.context.govhall)
 
         def present(summary: dict[str, Any]) -> CalendarImport:
             return CalendarImport(

@@ -30,7 +30,8 @@ or ISO strings; an aware ``datetime`` is shown in China time; ``?`` marks an opt
     acceptance_notice   case.{number, itemName, applicantName, acceptedAt, promisedDue, legalDue,
                         provisional, department, window}; materials? [{name, copies?}];
                         materialsToFollow? [name] (secondary materials accepted to follow later),
-                        materialsDue? date (the last day to supply them: 请于…前补齐)
+                        materialsDue? date (the last day to supply them: 请于…前补齐),
+                        materialsDueProvisional? bool (that date is 暂定)
     correction_notice   case.{number, itemName, applicantName, acceptedAt, window};
                         missing [{name, reason, file?}] (file: the name of the case's file an
                         entry is about, e.g. an unclear scan to replace)

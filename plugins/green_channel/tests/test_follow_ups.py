@@ -21,6 +21,7 @@ from core.services.items import define_item, publish_item
 from core.services.sweeper import sweep_plugins
 from tests.hall import PERMIT, build_hall
 from tests.helpers import PASSWORD, make_user
+from tests.test_clock import sample_2027
 
 from ..models import FollowUp
 from .drive import ENTERPRISE, FOLLOW_UP, PRINT_FORM, GreenDriver, codes
@@ -256,3 +257,59 @@ async def test_a_refused_case_asks_for_its_materials_no_more(drive):
     assert (await drive.query("clerk1", MESSAGES, c="hall"))["staffMessages"] == []
     assert "green_follow_overdue" not in [e["action"] for e in (await drive.get("clerk1", case))["events"]]
     assert codes(await record(drive, "clerk1", case, [{"material": "m2"}])) == ["green.not_outstanding"]
+
+
+IMPORT = """mutation($c: String!, $doc: JSON!) { importCalendar(center: $c, document: $doc) {
+  __typename ... on CalendarImport { casesChanged } } }"""
+PROVISIONAL = """query($id: ID!) { greenCase(case: $id) { projectId step { followDue followDueProvisional
+  followUps { material due provisional state } } } }"""
+
+
+async def test_a_date_in_a_year_not_published_yet_is_provisional_and_counted_again_when_it_is_imported(drive):
+    """Accepted on 31 December 2026 with 5 working days to follow: the date falls in 2027, whose
+    holidays the State Council has not published (the package knows up to 2026), so it is 暂定 as the
+    core's due dates are — on the notice, the screens and the printed form. The center imports 2027
+    (元旦 1–4 January): the date is counted again, 11 January, and no longer 暂定."""
+    drive.today[0] = date(2026, 12, 31)  # a Thursday
+    case = await green_case(drive, follow=["m2", "m3"])
+    view = (await drive.query("clerk1", PROVISIONAL, id=case["id"]))["greenCase"]
+    assert (view["step"]["followDue"], view["step"]["followDueProvisional"]) == ("2027-01-08", True)
+    assert [(f["due"], f["provisional"]) for f in view["step"]["followUps"]] == [("2027-01-08", True)] * 2
+    assert case["events"][-1]["changes"]["greenChannel"]["materialsDueProvisional"] is True
+    if shutil.which("pdftotext"):
+        (notice,) = [d for d in case["documents"] if d["kind"] == "acceptance_notice"]
+        text = "".join((await drive.pdf("app1", notice["url"])).split())
+        assert "请于2027年1月8日暂定前补齐：营业执照复印件、公司章程复印件。" in text, text
+        assert "公布后本中心将按实际工作日重新核定" in text
+        form = (await drive.query("clerk1", PRINT_FORM, p=view["projectId"]))["printGreenForm"]
+        assert "营业执照复印件（2027年1月8日（暂定）前补齐）" in "".join((await drive.pdf("clerk1", form["url"])).split())
+    received = await record(drive, "clerk1", case, [{"material": "m3"}])  # one came already: left as it was
+    assert received["__typename"] == "GreenCase", received
+
+    doc = {**sample_2027(), "center": "hall"}
+    doc["holidays"] = [{**doc["holidays"][0], "to": "2027-01-04"}, *doc["holidays"][1:]]
+    imported = (await drive.query("admin1", IMPORT, c="hall", doc=doc))["importCalendar"]
+    assert imported["__typename"] == "CalendarImport", imported
+    view = (await drive.query("clerk1", PROVISIONAL, id=case["id"]))["greenCase"]
+    assert (view["step"]["followDue"], view["step"]["followDueProvisional"]) == ("2027-01-11", False)
+    assert [(f["material"], f["due"], f["provisional"], f["state"]) for f in view["step"]["followUps"]] == [
+        ("m2", "2027-01-11", False, "outstanding"), ("m3", "2027-01-08", False, "received")]  # 暂定 only while to come
+    later = await green_case(drive, follow=["m2"])  # accepted now: counted on the imported days at once
+    view = (await drive.query("clerk1", PROVISIONAL, id=later["id"]))["greenCase"]
+    assert (view["step"]["followDue"], view["step"]["followDueProvisional"]) == ("2027-01-11", False)
+
+
+async def test_dates_counted_before_the_upgrade_get_their_working_days_and_their_provisional_mark(drive):
+    """Migration green_channel.0003: the follow-ups already due by a date get the center's
+    ``followDays`` as the working days they were counted with, and 暂定 when a day after their
+    acceptance lies in a year neither the package nor the center's imported calendar covers."""
+    migration = import_module("plugins.green_channel.migrations.0003_follow_up_provisional")
+    before = await green_case(drive, follow=["m2"])  # 30 April 2026: due 11 May, 2026 published
+    drive.today[0] = date(2026, 12, 31)
+    after = await green_case(drive, follow=["m2"])  # due 8 January 2027, not published
+    await FollowUp.all().update(working_days=None, provisional=False)  # as the rows stood before the upgrade
+    await migration.days_and_marks(None, type("Editor", (), {"client": get_connection("default")})())
+    for case, provisional in ((before, False), (after, True)):
+        view = (await drive.query("clerk1", PROVISIONAL, id=case["id"]))["greenCase"]
+        assert view["step"]["followDueProvisional"] is provisional
+    assert set(await FollowUp.all().values_list("working_days", flat=True)) == {5}
