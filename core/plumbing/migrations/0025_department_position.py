@@ -8,7 +8,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('core', '0022_case_search_table')]
+    dependencies = [('core', '0024_walk_in_parties')]
 
     initial = False
 
