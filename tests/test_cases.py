@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from core.api import hookimpl
 from core.plumbing.models import CaseEvent, Timer
 from tests.hall import GOOD_DATA, CaseDriver, build_hall, codes
 
@@ -119,6 +120,47 @@ async def test_supplement_case_clock_starts_when_materials_complete(drive):
     assert case["state"] == "under_review" and case["kind"] == "supplement"
     assert case["acceptedAt"] and case["promisedDue"]
     assert kinds_of_documents(case) == ["correction_notice", "acceptance_notice"]
+
+
+class RoleProbe:
+    """Notes the role each transition runs under, as guards and effects see it (``ctx.role``)."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+
+    @hookimpl
+    def transition_guard(self, ctx):
+        self.seen.append((ctx.transition.action, ctx.role))
+
+
+@pytest.fixture
+def probe(plugin_manager):
+    """Registered before the app is built (list it before ``app`` or ``party_drive``)."""
+    plugin = RoleProbe()
+    plugin_manager.register(plugin, name="roleprobe")
+    return plugin
+
+
+@pytest.fixture
+async def party_drive(probe, app, govhall, gql):
+    return CaseDriver(gql, await build_hall(govhall, gql, plugins=["roleprobe"]))
+
+
+async def test_the_timeline_names_the_agent_or_the_applicant_who_moved_the_case(probe, party_drive):
+    drive = party_drive
+    attorney = await drive.power_of_attorney("agent1")
+    case = await drive.submit("agent1", behalf="app1", materials=[attorney])
+    assert case["__typename"] == "Case", case
+    case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "营业执照复印件", "reason": "未提供"}]})
+    case = await drive.ok("agent1", case, "supply", data={"contactMobile": "13900139000"})  # 补齐材料 by the agent
+    case = await drive.ok("app1", case, "withdraw", comment="不再申请")  # 撤回申请 by the applicant
+    assert [(e["action"], e["role"]) for e in case["events"]] == [
+        ("submit", "agent"), ("request_materials", "clerk"), ("supply", "agent"), ("withdraw", "applicant"),
+    ]
+    stored = await CaseEvent.filter(case_id=int(case["id"])).order_by("seq").values_list("role", flat=True)
+    assert stored == ["agent", "clerk", "agent", "applicant"]
+    # the workflow, its guards and effects still see the case's party as its owner
+    assert probe.seen == [("request_materials", "clerk"), ("supply", "owner"), ("withdraw", "owner")]
 
 
 async def test_joint_case_finishes_only_when_all_three_departments_are_done(drive):

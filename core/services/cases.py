@@ -812,8 +812,8 @@ async def _move(govhall: GovHall, actor: Actor, case: Case, request: _Request) -
         ctx.changes.setdefault("params", redact(request.params))
     event = new_instance(CaseEvent, {
         "case": case, "seq": case.version, "action": transition.action, "from_state": ctx.from_state, "to_state": case.state,
-        "actor": actor.user, "actor_name": actor.name, "role": request.role, "comment": request.comment, "changes": ctx.changes,
-        "at": clock.now(),
+        "actor": actor.user, "actor_name": actor.name, "role": event_role(actor, case, request.role), "comment": request.comment,
+        "changes": ctx.changes, "at": clock.now(),
     })
     await _write_transition(ctx, event)
     return event, ctx
@@ -874,6 +874,14 @@ async def record_case_event(
 
 
 ROLE_PRIORITY = ("head", "clerk", "reviewer", "pickup", "supervisor", "admin", "configurator", "agent", "applicant")
+
+
+def event_role(actor: Actor, case: Case, role: str) -> str:
+    """The role a transition's audit event names: ``role`` (the one the transition was fired
+    under, ``ctx.role`` for guards and effects), except that the case's own party, ``owner`` to
+    the workflow, is named as ``agent`` (代办人) or ``applicant`` as every other event of theirs is.
+    Events written before keep ``owner``, which readers show as the applicant."""
+    return party_role(actor.user, case) if role == "owner" else role  # type: ignore[arg-type]
 
 
 def primary_role(actor: Actor, case: Case) -> str:
