@@ -3,7 +3,8 @@
 `60%` in a field in % and `3,500元` in one in 元 said 应为数字, though the unit made the number plain;
 a number too large to handle (数值超出可处理的范围) was said only in the top banner, not beside the
 field; and a 股东会决议日期 of 2999 (``"x-today": "notAfter"``) is refused beside the field as soon as
-it is left, as the server refuses it. Runs against the demo server of ``tests/test_web.py``, with an
+it is left, as the server refuses it. So is a 股东 table whose 出资比例 do not add up to 100
+(``"x-total"``), which only the server said. Runs against the demo server of ``tests/test_web.py``, with an
 item a configurator made in the designer.
 """
 
@@ -25,7 +26,7 @@ ITEM = {
     "checklist": [{"code": "c01", "text": "决议已签字"}],
     "documents": ["acceptance_notice"],
     "form": {
-        "type": "object", "title": "申请表", "x-order": ["unitName", "share", "rent", "staff", "resolvedOn", "visitOn"],
+        "type": "object", "title": "申请表", "x-order": ["unitName", "share", "rent", "staff", "resolvedOn", "visitOn", "holders"],
         "required": ["unitName", "share", "rent", "resolvedOn"],
         "properties": {
             "unitName": {"type": "string", "title": "单位名称", "maxLength": 100, "x-widget": "text"},
@@ -34,6 +35,10 @@ ITEM = {
             "staff": {"type": "integer", "title": "从业人数", "x-unit": "人", "x-widget": "number"},
             "resolvedOn": {"type": "string", "title": "股东会决议日期", "format": "date", "x-widget": "date", "x-today": "notAfter"},
             "visitOn": {"type": "string", "title": "预约日期", "format": "date", "x-widget": "date", "x-today": "notBefore"},
+            "holders": {"type": "array", "title": "股东", "x-widget": "table", "x-total": {"field": "stake", "equals": 100},
+                        "items": {"type": "object", "x-order": ["name", "stake"], "required": ["name", "stake"],
+                                  "properties": {"name": {"type": "string", "title": "股东名称"},
+                                                 "stake": {"type": "number", "title": "出资比例", "x-unit": "%", "x-widget": "number"}}}},
         },
     },
 }
@@ -68,8 +73,21 @@ def test_units_typed_with_the_number_and_dates_beyond_today(web_server: str, bro
     past.fill("2001-01-01")
     past.press("Tab")
     expect(page.locator(f"{at('/visitOn')} .field-error")).to_contain_text("“预约日期”不能早于今天")
+    # 股东 60% + 30%: said beside the table as the server says it, as soon as the table is left
+    page.fill(f"{at('/holders/0/name')} input", "甲公司")
+    page.fill(f"{at('/holders/0/stake')} input", "60")
+    page.click(f"{at('/holders')} button.add-row")
+    page.fill(f"{at('/holders/1/name')} input", "乙公司")
+    stake = page.locator(f"{at('/holders/1/stake')} input")
+    stake.fill("30")
+    page.click(f"{at('/unitName')} input")  # the table is left
+    holders = page.locator(f"{at('/holders')} > .field-error")
+    expect(holders).to_have_text("“股东”的“出资比例”合计应为100%（现为90%）")
     page.click("button:has-text('提交申请')")
     expect(page.locator(f"{at('/staff')} .field-error")).to_contain_text("数值超出可处理的范围")
+    stake.fill("40")
+    stake.press("Tab")
+    expect(holders).to_be_hidden()
 
     page.fill(f"{at('/staff')} input", "12人")
     future.fill("2020-05-06")
@@ -81,3 +99,4 @@ def test_units_typed_with_the_number_and_dates_beyond_today(web_server: str, bro
     (data,) = [e["node"]["data"] for e in mine if e["node"]["number"] == number]
     assert (data["share"], data["rent"], data["staff"], data["resolvedOn"]) == (60, 3500, 12, "2020-05-06")
     assert "visitOn" not in data
+    assert data["holders"] == [{"name": "甲公司", "stake": 60}, {"name": "乙公司", "stake": 40}]

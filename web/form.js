@@ -8,7 +8,8 @@
 // (text textarea select radio checkbox date number money table file; a file field with `x-material`
 // is answered by the files uploaded for that material), `enum` / `oneOf` of `const`
 // (select), `default`, `const`, `maxLength`, `minimum`/`maximum`, nested objects (a fieldset each),
-// arrays of objects (an editable table with add and delete), arrays of enum strings (checkboxes),
+// arrays of objects (an editable table with add and delete; its `x-total`, 合计校验, checked as a cell is
+// left, with the server's words), `x-today` (a date's side of today), arrays of enum strings (checkboxes),
 // local `$ref`s. Every field carries `data-path` = its JSON pointer, so the server's UserErrors land
 // next to it (see graphql.js showUserErrors).
 
@@ -380,6 +381,31 @@ function todayMessage(schema, label, value) {
   if (limit === "notAfter" ? value <= today : value >= today) return null;
   const [y, m, d] = today.split("-").map(Number);
   return `${label}${limit === "notAfter" ? "不能晚于今天" : "不能早于今天"}（${y}年${m}月${d}日）`;
+}
+
+/** A figure as the server prints it (core/services/form_totals.py): 100, 99.99, never 99.99000000000001. */
+function figure(n) {
+  return String(Math.round(n * 1e6) / 1e6);
+}
+
+/**
+ * What the server says of a table whose number column does not add up to its figure (``"x-total"``,
+ * core/services/form_totals.py): “股东列表”的“出资比例”合计应为100%（现为90%）. Checked, as there, only once
+ * every row holds a number (a row without one is that cell's own problem).
+ */
+function totalMessage(schema, items, label, rows) {
+  const spec = schema["x-total"];
+  if (!spec || typeof spec !== "object" || !Array.isArray(rows) || !rows.length) return null;
+  const { field, equals } = spec;
+  if (typeof field !== "string" || typeof equals !== "number") return null;
+  const cells = rows.map((row) => (row && typeof row === "object" ? row[field] : undefined));
+  if (!cells.every((c) => typeof c === "number" && Number.isFinite(c))) return null;
+  const total = Math.round(cells.reduce((a, b) => a + b, 0) * 1e6) / 1e6;
+  if (total === Math.round(equals * 1e6) / 1e6) return null;
+  const column = (items.properties || {})[field] || {};
+  const title = typeof column.title === "string" && column.title ? column.title : field;
+  const unit = typeof column["x-unit"] === "string" ? column["x-unit"] : "";
+  return `${label}的“${title}”合计应为${figure(equals)}${unit}（现为${figure(total)}${unit}）`;
 }
 
 /** A field's own check as it is left: its format, its side of today. */
@@ -824,6 +850,20 @@ class Builder {
       ),
       addButton,
     );
+
+    // 合计校验 as the server says it, beside the table: once the table is left (not while rows are still
+    // being added: the message above the table would move the 添加一行 button under the click); while
+    // it is shown, again as each cell is left or a row removed, so a corrected figure clears it at once
+    if (schema["x-total"]) {
+      const checkTotal = () => showClientError(el, totalMessage(schema, items, self.labelOf(path), node.get()));
+      tbody.addEventListener("input", () => dropSubmittedErrors(el));
+      el.addEventListener("focusout", (e) => {
+        if (!e.relatedTarget || !el.contains(e.relatedTarget)) checkTotal();
+      });
+      tbody.addEventListener("change", () => {
+        if (errorSlotOf(el).querySelector(".client-error")) checkTotal();
+      });
+    }
 
     const node = {
       el,
