@@ -403,3 +403,40 @@ def test_a_file_field_is_answered_by_a_sample_in_the_preview(web_server: str, br
     page.click("#dz-check")
     expect(preview.locator(".error-summary")).to_be_visible()  # the empty test form has much to fill in
     expect(preview.locator(".error-summary")).not_to_contain_text("公司章程扫描件")
+
+
+def test_a_date_fields_limit_to_one_side_of_today_is_refused_in_the_preview(web_server: str, browser_page: Any) -> None:
+    """The designer's 日期限制 (``"x-today"``): a 股东会决议日期 set 不晚于今天 refuses a day in the future, in
+    the preview as the field is left and by the server's check of the test data; set 不早于今天 it
+    refuses a past day instead."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/config/lianzhou")
+    page.select_option("#dz-open", value="scjg-gssldj")
+    page.click("#dz-open-btn")
+    page.click("#dz-tab-form")
+    page.select_option("#dz-target", value="")
+    add_field(page, "date", "股东会决议日期", "resolvedOn", required=True)
+    expect(page.locator("#dz-today option:checked")).to_have_text("不限")
+    page.select_option("#dz-today", label="不晚于今天（如决议日期、签署日期）")
+    preview = page.locator("#dz-preview")
+    day = preview.locator(at("/resolvedOn") + " input")
+    expect(day).to_have_attribute("max", re.compile(r"^\d{4}-\d{2}-\d{2}$"))  # the picker offers no later day
+    day.fill("2999-01-01")
+    day.blur()
+    expect(preview.locator(at("/resolvedOn") + " > .field-error")).to_contain_text("“股东会决议日期”不能晚于今天")
+    page.click("#dz-check")
+    expect(preview.locator(".error-summary")).to_contain_text("“股东会决议日期”不能晚于今天")
+    # the other side: a past day is refused, the future one no longer
+    page.click(".dz-field-row[data-name=resolvedOn] .dz-pick")
+    page.select_option("#dz-today", label="不早于今天（如预约日期）")
+    day = preview.locator(at("/resolvedOn") + " input")
+    day.fill("2001-01-01")
+    page.click("#dz-check")
+    expect(preview.locator(".error-summary")).to_contain_text("“股东会决议日期”不能早于今天")
+    day.fill("2999-01-01")
+    page.click("#dz-check")
+    expect(preview.locator(".error-summary")).not_to_contain_text("股东会决议日期")
