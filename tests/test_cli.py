@@ -361,3 +361,22 @@ def test_the_remedy_a_refusal_names_is_part_of_the_center_file(upgraded_db, tmp_
     path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     loaded = run(["center", "load", str(path)], upgraded_db)
     assert loaded.returncode == 0, loaded.stderr
+
+
+def test_calendar_import_for_every_center_keeps_each_centers_office_hours(upgraded_db, tmp_path):
+    """``govhall calendar import`` without ``--center`` enters the year for every center, but the
+    sample file's officeHours replace no center's own hours unless ``--office-hours`` asks."""
+    for code, hours in (("oha", ["08:30-12:00", "14:30-17:30"]), ("ohb", ["09:00-12:00", "13:30-17:00"])):
+        path = tmp_path / f"{code}.json"
+        path.write_text(json.dumps(center_doc(code, plugins=[], officeHours=hours), ensure_ascii=False), "utf-8")
+        assert run(["center", "load", str(path)], upgraded_db).returncode == 0
+    sample = json.loads((ROOT / "tests" / "data" / "calendar-2027-sample.json").read_text("utf-8"))
+    del sample["center"]
+    calendar = tmp_path / "calendar.json"
+    calendar.write_text(json.dumps(sample, ensure_ascii=False), "utf-8")
+    done = run(["calendar", "import", str(calendar)], upgraded_db)
+    assert done.returncode == 0, done.stderr
+    assert "中心“oha”保留自己的办公时间（08:30-12:00、14:30-17:30）" in done.stdout
+    assert "ohb”保留" not in done.stdout  # the same hours: nothing to say
+    forced = run(["calendar", "import", str(calendar), "--center", "oha", "--office-hours"], upgraded_db)
+    assert forced.returncode == 0 and "已按日历文件设置中心“oha”的办公时间：09:00-12:00、13:30-17:00" in forced.stdout

@@ -465,12 +465,30 @@ async def test_bad_calendar_changes_nothing(world):
     assert wrong.value.errors[0].code == "center_mismatch" and wrong.value.errors[0].path == "/center"
 
 
-async def test_import_updates_office_hours(world):
-    doc = sample_for(world.center)
+async def test_a_calendar_file_keeps_the_centers_own_office_hours_unless_asked(world):
+    """The year's holidays are the State Council's; a center's office hours are its own: the shipped
+    sample's ``officeHours`` do not replace 08:30–12:00 / 14:30–17:30, and the answer says so."""
+    await Center.filter(id=world.center.id).update(office_hours=["08:30-12:00", "14:30-17:30"])
+    center = await Center.get(id=world.center.id)
+    summary = await clock.import_calendar(center, sample_for(center))  # the sample has 09:00-12:00, 13:30-17:00
+    assert summary["office_hours"] == ["08:30-12:00", "14:30-17:30"] and summary["office_hours_applied"] is False
+    assert "未采用" in summary["office_hours_note"] and "08:30-12:00、14:30-17:30" in summary["office_hours_note"]
+    assert (await Center.get(id=center.id)).office_hours == ["08:30-12:00", "14:30-17:30"]
+
+    asked = await clock.import_calendar(center, sample_for(center), apply_office_hours=True)
+    assert asked["office_hours"] == ["09:00-12:00", "13:30-17:00"] and asked["office_hours_applied"] is True
+    assert asked["office_hours_note"].startswith("已按日历文件设置")
+    assert (await Center.get(id=center.id)).office_hours == ["09:00-12:00", "13:30-17:00"]
+
+
+async def test_a_center_without_office_hours_takes_the_files(world):
+    await Center.filter(id=world.center.id).update(office_hours=[])
+    center = await Center.get(id=world.center.id)
+    doc = sample_for(center)
     doc["officeHours"] = ["08:30-12:00", "14:00-17:30"]
-    summary = await clock.import_calendar(world.center, doc)
-    assert summary["office_hours"] == ["08:30-12:00", "14:00-17:30"]
-    assert (await Center.get(id=world.center.id)).office_hours == ["08:30-12:00", "14:00-17:30"]
+    summary = await clock.import_calendar(center, doc)
+    assert summary["office_hours"] == ["08:30-12:00", "14:00-17:30"] and summary["office_hours_applied"] is True
+    assert (await Center.get(id=center.id)).office_hours == ["08:30-12:00", "14:00-17:30"]
 
 
 async def test_recompute_keeps_paused_timers_paused(world):

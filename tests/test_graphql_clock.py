@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from core.plumbing.models import CalendarDay
+from core.plumbing.models import Center as CenterRow
 from tests.helpers import PASSWORD, make_user
 from tests.test_clock import make_case, make_world, sample_2027, started
 
@@ -24,9 +25,10 @@ SUPERVISION = """query($c: String!) { supervision(center: $c) {
 STATISTICS = """query($c: String!, $f: Date!, $t: Date!, $d: String) {
   statistics(center: $c, from: $f, to: $t, department: $d) {
     accepted completed averagePromisedDays averageActualDays speedUpPercent onTimePercent } }"""
-IMPORT = """mutation($c: String!, $doc: JSON!) { importCalendar(center: $c, document: $doc) {
+IMPORT = """mutation($c: String!, $doc: JSON!, $apply: Boolean! = false) {
+  importCalendar(center: $c, document: $doc, applyOfficeHours: $apply) {
   __typename
-  ... on CalendarImport { center year holidays workdays replacedDays officeHours casesChanged }
+  ... on CalendarImport { center year holidays workdays replacedDays officeHours casesChanged officeHoursApplied officeHoursNote }
   ... on UserErrors { errors { path code message } } } }"""
 
 ALERT_TYPES = """{ supervised: __type(name: "SupervisedCase") { name fields { name type { kind ofType { kind name } } } }
@@ -138,11 +140,30 @@ async def test_import_calendar_for_administrators(world, gql):
     case = await started(world, date(2026, 12, 28), promised=31)
     done = (await gql(IMPORT, {"c": "testc", "doc": doc}, token=token))["importCalendar"]
     assert done == {"__typename": "CalendarImport", "center": "testc", "year": 2027, "holidays": 25, "workdays": 4,
-                    "replacedDays": 0, "officeHours": ["09:00-12:00", "13:30-17:00"], "casesChanged": 1}
+                    "replacedDays": 0, "officeHours": ["09:00-12:00", "13:30-17:00"], "casesChanged": 1,
+                    "officeHoursApplied": False, "officeHoursNote": None}
     later = (await gql(DUE, {"c": "testc", "f": "2026-12-28", "n": 31}))["dueDate"]
     assert later == {**later, "date": "2027-02-16", "provisional": False}
     await case.refresh_from_db()
     assert case.promised_due == date(2027, 2, 16)
+
+
+async def test_import_calendar_keeps_the_centers_office_hours_and_says_so(world, gql):
+    """The sample file's officeHours (09:00-12:00, 13:30-17:00) do not replace a center's own
+    08:30-12:00 / 14:30-17:30 unless ``applyOfficeHours`` asks for it; the answer says what it did."""
+    await make_user("admin9", world.center, "admin")
+    token = await login(gql, "admin9")
+    await CenterRow.filter(id=world.center.id).update(office_hours=["08:30-12:00", "14:30-17:30"])
+    doc = {**sample_2027(), "center": "testc"}
+    kept = (await gql(IMPORT, {"c": "testc", "doc": doc}, token=token))["importCalendar"]
+    assert kept["officeHours"] == ["08:30-12:00", "14:30-17:30"] and kept["officeHoursApplied"] is False
+    assert kept["officeHoursNote"] == (
+        "日历文件中的办公时间（09:00-12:00、13:30-17:00）未采用：中心“testc”保留自己的办公时间（08:30-12:00、14:30-17:30）；"
+        "确需改用文件中的办公时间，请指定“采用办公时间”（applyOfficeHours、--office-hours）")
+    centers = (await gql("{ centers { code officeHours } }"))["centers"]
+    assert {"code": "testc", "officeHours": ["08:30-12:00", "14:30-17:30"]} in centers
+    applied = (await gql(IMPORT, {"c": "testc", "doc": doc, "apply": True}, token=token))["importCalendar"]
+    assert applied["officeHours"] == ["09:00-12:00", "13:30-17:00"] and applied["officeHoursApplied"] is True
 
 
 async def test_an_unknown_center_is_the_same_refusal_in_every_query(world, gql):

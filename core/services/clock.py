@@ -756,15 +756,31 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def _office_hours_note(*, code: str, offered: list[str], kept: list[str], applied: bool) -> str | None:
+    """What the import did with the file's ``officeHours``, in a sentence for the administrator."""
+    if not offered:
+        return None
+    if applied:
+        return f"已按日历文件设置中心“{code}”的办公时间：{'、'.join(offered)}"
+    if offered == kept:
+        return None
+    return (f"日历文件中的办公时间（{'、'.join(offered)}）未采用：中心“{code}”保留自己的办公时间"
+            f"（{'、'.join(kept)}）；确需改用文件中的办公时间，请指定“采用办公时间”（applyOfficeHours、--office-hours）")
+
+
 async def import_calendar(
-    center: Center, doc: Any, *, today: date | None = None, govhall: GovHall | None = None
+    center: Center, doc: Any, *, today: date | None = None, govhall: GovHall | None = None,
+    apply_office_hours: bool = False,
 ) -> dict[str, Any]:
     """Enter a year's calendar file for a center: every problem is raised at once and nothing is
     written; otherwise, in one transaction, the year's days replace the center's previous entries
-    of that year, the year is marked entered (its deadlines stop being provisional), office hours
-    are updated if the file has them, the calendar fingerprint changes and every affected open case
+    of that year, the year is marked entered (its deadlines stop being provisional), the calendar fingerprint changes and every affected open case
     is recomputed; then, with ``govhall`` (the GraphQL mutation and the command line pass it), the
-    center's plugins recompute their own dates (``calendar_imported``)."""
+    center's plugins recompute their own dates (``calendar_imported``).
+
+    A center's office hours belong to the center (its center file, 中心管理), not to the year's
+    holidays: the file's ``officeHours`` replace them only with ``apply_office_hours``, or for a center
+    that has none; the answer says which (``office_hours_applied``, ``office_hours_note``)."""
     from core.services.calendar_files import read_calendar_document  # jsonschema: seconds to import, rarely needed
 
     parsed = read_calendar_document(doc)
@@ -786,8 +802,11 @@ async def import_calendar(
             await year_row.save(update_fields=["source"])
         fresh.settings = {**(fresh.settings or {}), "calendarVersion": uuid.uuid4().hex}
         fields = ["settings"]
-        if parsed.office_hours is not None:
-            fresh.office_hours = parsed.office_hours.as_strings()
+        offered = parsed.office_hours.as_strings() if parsed.office_hours is not None else []
+        kept = list(fresh.office_hours or [])
+        applied = bool(offered) and offered != kept and (apply_office_hours or not kept)
+        if applied:
+            fresh.office_hours = offered
             fields.append("office_hours")
         await fresh.save(update_fields=fields)
         changed = await recompute_center(fresh, since=first, today=today)
@@ -802,5 +821,7 @@ async def import_calendar(
         "workdays": sum(1 for o in parsed.overrides if o.workday),
         "replaced_days": replaced,
         "office_hours": list(center.office_hours or []),
+        "office_hours_applied": applied,
+        "office_hours_note": _office_hours_note(code=center.code, offered=offered, kept=kept, applied=applied),
         "cases_changed": changed,
     }

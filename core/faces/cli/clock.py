@@ -52,7 +52,8 @@ async def cmd_calendar_import(govhall: GovHall, args: argparse.Namespace) -> int
         try:
             async with in_transaction():  # all centers or none
                 for center in centers:
-                    summaries.append(await import_calendar(center, doc, govhall=govhall))
+                    summaries.append(await import_calendar(
+                        center, doc, govhall=govhall, apply_office_hours=args.office_hours))
         except UserErrorsException as exc:
             errors.extend(exc.errors)
     if errors:
@@ -64,6 +65,8 @@ async def cmd_calendar_import(govhall: GovHall, args: argparse.Namespace) -> int
             f"已导入 {summary['year']} 年日历到中心 {summary['center']}：放假 {summary['holidays']} 天，"
             f"调休上班 {summary['workdays']} 天；重新计算期限的在办办件 {summary['cases_changed']} 件。"
         )
+        if summary["office_hours_note"]:
+            print(f"  {summary['office_hours_note']}。")
     return 0
 
 
@@ -98,6 +101,8 @@ def add_commands(sub: Any) -> None:
     p = calendar.add_parser("import", help="导入年度工作日历文件 (schemas/calendar.schema.json)；不指定中心时导入全部中心")
     p.add_argument("file")
     p.add_argument("--center", help="中心编码；不指定时用文件中的 center，都没有则导入全部中心")
+    p.add_argument("--office-hours", action="store_true",
+                   help="用文件中的 officeHours 替换中心自己的办公时间（默认不替换，只给尚无办公时间的中心）")
     p.set_defaults(func=cmd_calendar_import)
 
     p = sub.add_parser("sweep", help="电子监察巡检：到期预警（黄牌、红牌）")

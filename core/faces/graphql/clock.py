@@ -146,8 +146,12 @@ class CalendarImport:
     holidays: int
     workdays: int
     replaced_days: int
-    office_hours: list[str]
+    office_hours: list[str] = strawberry.field(description="导入后中心的办公时间")
     cases_changed: int = strawberry.field(description="期限因此重新计算的在办办件数")
+    office_hours_applied: bool = strawberry.field(
+        description="是否采用了日历文件中的办公时间（只在指定 applyOfficeHours 或中心尚无办公时间时采用）")
+    office_hours_note: str | None = strawberry.field(
+        description="对日历文件中办公时间的处理说明（采用或未采用及原因）；文件没有办公时间或与中心相同时为空")
 
 
 ImportCalendarResult = Annotated[CalendarImport | UserErrors, strawberry.union("ImportCalendarResult")]
@@ -230,19 +234,25 @@ class Query:
 class Mutation:
     @strawberry.mutation(description="导入中心的年度工作日历（管理员）：全部问题一次列出，有问题时不作任何修改；"
                                      "非本中心管理员（含未登录）为 forbidden")
-    async def import_calendar(self, info: Info, center: str, document: JSON) -> ImportCalendarResult:
+    async def import_calendar(
+        self, info: Info, center: str, document: JSON,
+        apply_office_hours: Annotated[bool, strawberry.argument(
+            description="用日历文件中的 officeHours 替换中心自己的办公时间；默认不替换（中心尚无办公时间时才采用）")] = False,
+    ) -> ImportCalendarResult:
         actor = info.context.actor
 
         async def work() -> dict[str, Any]:
             row = await get_center(center)
             actor.require(row.id, "admin")  # refused as every mutation refuses: a UserError forbidden
-            return await clock.import_calendar(row, document, govhall=info.context.govhall)
+            return await clock.import_calendar(
+                row, document, govhall=info.context.govhall, apply_office_hours=apply_office_hours)
 
         def present(summary: dict[str, Any]) -> CalendarImport:
             return CalendarImport(
                 center=summary["center"], year=summary["year"], source=summary["source"],
                 holidays=summary["holidays"], workdays=summary["workdays"], replaced_days=summary["replaced_days"],
                 office_hours=summary["office_hours"], cases_changed=summary["cases_changed"],
+                office_hours_applied=summary["office_hours_applied"], office_hours_note=summary["office_hours_note"],
             )
 
         return await mutation_result(work, present)
