@@ -7,6 +7,9 @@ used. This plugin's own sets (``rules/*.json``, seeds 001 and 002) come last (``
 center's own plugin overrides them by returning a set of the same kind.
 ``settings.assessment.basis.<kind>`` names the center's own 办法 (考核依据) for the set it uses, in
 place of the set's own basis: a county that adopts another county's rules scores under its own name.
+The bundled sets carry no ``basis``, only their ``origin`` (the county whose 办法 they were written
+from): without a basis of its own a center's rankings name its own rules in neutral words
+(<中心名称>窗口单位考核办法), never another county's.
 """
 
 from __future__ import annotations
@@ -118,10 +121,19 @@ async def rule_set_for(govhall: Any, center: Center, kind: str) -> dict[str, Any
     found = problems(doc)
     if found:
         raise UserErrorsException.single("rules.invalid", "；".join(found))
+    return {**doc, "basis": basis_for(center, doc, kind)}
+
+
+def basis_for(center: Center, doc: Mapping[str, Any], kind: str) -> str:
+    """The 考核依据 the rankings print: the center's ``settings.assessment.basis.<kind>``, else the
+    set's own ``basis`` (a county's plugin naming its own 办法), else the center's own rules in
+    neutral words; never the ``origin`` of a set written for another county."""
     basis = ((center.settings or {}).get("assessment") or {}).get("basis") or {}
     if isinstance(basis, Mapping) and basis.get(kind):
-        doc = {**doc, "basis": str(basis[kind])}  # the center's own 办法 for rules it took from elsewhere
-    return doc
+        return str(basis[kind])  # the center's own 办法 for rules it took from elsewhere
+    if doc.get("basis"):
+        return str(doc["basis"])
+    return f"{center.name}{SUBJECT_KINDS[kind]}考核办法"
 
 
 def category(rules: Mapping[str, Any], code: str) -> Mapping[str, Any] | None:

@@ -213,7 +213,12 @@ async def test_the_printed_ranking(drive, today):
     assert f"办件{late['number']}超期2个工作日，扣4分" in text
     assert "102" in text and "79" in text
 
-    assert "考核依据：《昆山市行政审批服务中心窗口单位和工作人员考核办法》一" in text.replace("\n", "")
+    # a center that names no basis of its own: its own rules in neutral words, not Kunshan's 办法
+    assert f"考核依据：{drive.hall.center.name}窗口单位考核办法" in text.replace("\n", "")
+    assert "昆山" not in text and "乌审旗" not in text
+    neutral = "query($c: String!, $p: String!) { windowAssessment(center: $c, period: $p) { basis } }"
+    assert (await drive.query("sup1", neutral, c="hall", p="2025-03"))["windowAssessment"]["basis"] \
+        == f"{drive.hall.center.name}窗口单位考核办法"
 
     # a center that scores windows by these rules under its own 办法 prints its own name for them
     center = drive.hall.center
