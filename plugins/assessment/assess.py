@@ -2,7 +2,10 @@
 
 A department's 人员管理 is its staff's mean score under the staff rule set for the same period
 (进驻部门工作人员考核得分折合后作为本项分); the year is the mean of the quarters that have ended
-(当年累计季度考评总成绩/累计考核季度).
+(当年累计季度考评总成绩/累计考核季度). A quarter that ended before the center began, the earlier of
+the day it was created and the day it accepted its first case, was never assessed: it shows no score
+(无数据) and is not one of the 累计考核季度, so a center created in November is not given 100 for
+the first three quarters.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from core.api import Actor, Center, UserErrorsException, get_center, local_today, require_plugin
+from core.api import CENTER_TZ, Actor, Case, Center, UserErrorsException, get_center, local_today, require_plugin
 
 from .facts import Subject, extra_staff, gather, subjects
 from .periods import Period, quarters_of
@@ -43,7 +46,7 @@ class YearRow:
     rank: int
     subject: Subject
     total: float
-    quarters: tuple[float, ...]
+    quarters: tuple[float | None, ...]  # None: the quarter ended before the center began (无数据)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class YearRanking:
     year: int
     quarters: tuple[Period, ...]
     rows: list[YearRow]
+    since: date  # the day the center began: quarters ended before it are not assessed
 
 
 async def assessor_center(actor: Actor, code: str) -> Center:
@@ -109,15 +113,31 @@ async def assess(govhall: Any, center: Center, kind: str, period: Period, *, tod
     return Ranking(rules, kind, period, [Row(position, by_id[key], results[key]) for position, key, _ in ranked])
 
 
+async def assessed_since(center: Center) -> date:
+    """The day the center began: the earlier of its creation and its first accepted case (a center
+    entered after it opened, with its earlier cases carried over, began with those cases)."""
+    began = center.created_at.astimezone(CENTER_TZ).date()
+    first = await Case.filter(center_id=center.id, accepted_on__not_isnull=True).order_by("accepted_on") \
+        .limit(1).values_list("accepted_on", flat=True)
+    return min([began, *first])
+
+
 async def department_year(govhall: Any, center: Center, year: int, *, today: date | None = None) -> YearRanking:
-    """Each department's year score: the mean of its quarter scores, over the quarters ended."""
+    """Each department's year score: the mean of its quarter scores, over the quarters ended since
+    the center began (``assessed_since``); the quarters before have no score."""
     today = today or local_today()
     if not 2000 <= year <= 2100:  # the years parse_period accepts; date() would fail outside 1..9999
         raise UserErrorsException.single("period", f"考核年度“{year}”无效：应在 2000 至 2100 之间", "/year")
     ended = [q for q in quarters_of(year) if q.end < today]
     if not ended:
         raise UserErrorsException.single("period.future", f"{year}年尚无已结束的季度，无法计算年度考核", "/year")
-    rankings = [await assess(govhall, center, "department", q, today=today) for q in ended]
+    since = await assessed_since(center)
+    assessed = [q for q in ended if q.end >= since]
+    if not assessed:
+        message = f"中心自{since.year}年{since.month}月{since.day}日起办件，{year}年此后尚无已结束的季度，无法计算年度考核"
+        raise UserErrorsException.single("period.no_data", message, "/year")
+    rankings = [await assess(govhall, center, "department", q, today=today) for q in assessed]
+    skipped = len(ended) - len(assessed)  # the quarters before the center began come first
     by_subject: dict[int, list[float]] = defaultdict(list)
     subject_of: dict[int, Subject] = {}
     for ranking in rankings:
@@ -126,5 +146,6 @@ async def department_year(govhall: Any, center: Center, year: int, *, today: dat
             subject_of[row.subject.id] = row.subject
     means = {key: round(sum(v) / len(v), 2) for key, v in by_subject.items()}
     ranked = rank(means.items(), {key: s.code for key, s in subject_of.items()})
-    rows = [YearRow(position, subject_of[key], total, tuple(by_subject[key])) for position, key, total in ranked]
-    return YearRanking(rankings[0].rules, year, tuple(ended), rows)
+    rows = [YearRow(position, subject_of[key], total, (None,) * skipped + tuple(by_subject[key]))
+            for position, key, total in ranked]
+    return YearRanking(rankings[0].rules, year, tuple(ended), rows, since)

@@ -75,7 +75,8 @@ class RankingType:
 @strawberry.type(name="AssessmentQuarterScore")
 class QuarterScore:
     quarter: str
-    total: float
+    total: float | None = strawberry.field(
+        description="该季度得分；季度在中心启用（建立或首件受理）之前结束的为空（无数据），不计入年度平均")
 
 
 @strawberry.type(name="DepartmentYearRow")
@@ -84,7 +85,7 @@ class YearRowType:
     subject_id: strawberry.ID
     code: str
     name: str
-    total: float = strawberry.field(description="各季度得分的平均分")
+    total: float = strawberry.field(description="有数据的各季度得分的平均分（中心启用前的季度不计）")
     quarters: list[QuarterScore]
 
 

@@ -51,7 +51,7 @@ def year_context(ranking: YearRanking) -> dict[str, Any]:
             "graded": False,
             "rows": [
                 {"rank": r.rank, "name": r.subject.name, "code": r.subject.code, "total": r.total,
-                 "totalText": fmt(r.total), "grade": "", "values": [fmt(v) for v in r.quarters], "lines": []}
+                 "totalText": fmt(r.total), "grade": "", "values": ["—" if v is None else fmt(v) for v in r.quarters], "lines": []}
                 for r in ranking.rows
             ],
         },

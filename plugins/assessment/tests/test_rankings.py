@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -146,6 +146,21 @@ async def test_departments_by_quarter_and_year(drive, today):
     assert refused["extensions"]["code"] == "BAD_USER_INPUT" and "尚无已结束的季度" in refused["message"]
     wrong = await drive.refused("sup1", DEPARTMENT, c="hall", q="2025-03")
     assert "2026-Q3" in wrong["message"]
+
+
+async def test_a_center_created_in_november_has_no_scores_for_the_quarters_before(drive, today):
+    """当年累计季度考评总成绩/累计考核季度: the quarters that ended before the center began were never
+    assessed: no score (null, — on the page and the print), not counted in the year's mean."""
+    await Center.filter(id=drive.hall.center.id).update(created_at=datetime(2025, 11, 5, 2, tzinfo=timezone.utc))
+    today.value = date(2025, 12, 1)  # Q1–Q3 ended, all before the center: nothing to rank yet
+    refused = await drive.refused("sup1", YEAR, c="hall", y=2025)
+    assert refused["extensions"]["code"] == "BAD_USER_INPUT" and "2025年11月5日起" in refused["message"]
+    today.value = date(2026, 1, 5)
+    year = (await drive.query("sup1", YEAR, c="hall", y=2025))["departmentYear"]
+    assert year["quarters"] == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+    for row in year["rows"]:
+        scores = [q["total"] for q in row["quarters"]]
+        assert scores[:3] == [None, None, None] and row["total"] == scores[3]
 
 
 async def test_manual_scores_for_what_the_system_cannot_see(drive, today):
