@@ -88,6 +88,14 @@ async def _staff_means(govhall: Any, center: Center, period: Period, today: date
     return {d: (round(sum(v) / len(v), 2), len(v)) for d, v in totals.items()}
 
 
+def _tie_order(kind: str, ranked: list[Subject]) -> dict[int, Any]:
+    """How subjects with the same score are listed: departments in the center's order (``subjects``
+    lists them so), windows and staff by code."""
+    if kind == "department":
+        return {s.id: i for i, s in enumerate(ranked)}
+    return {s.id: s.code for s in ranked}
+
+
 async def assess(govhall: Any, center: Center, kind: str, period: Period, *, today: date | None = None) -> Ranking:
     """Every subject of ``kind`` scored under the center's rule set and ranked, best first."""
     today = today or local_today()
@@ -108,7 +116,7 @@ async def assess(govhall: Any, center: Center, kind: str, period: Period, *, tod
         by_rank = grades_by_rank(grades, {key: r.total for key, r in results.items()}, grade_shares(center))
         results = {key: replace(r, grade=by_rank[key]) for key, r in results.items()}
     by_id = {s.id: s for s in ranked_subjects}
-    order = {s.id: s.code for s in ranked_subjects}
+    order = _tie_order(kind, ranked_subjects)
     ranked = rank(((s.id, results[s.id].total) for s in ranked_subjects), order)
     return Ranking(rules, kind, period, [Row(position, by_id[key], results[key]) for position, key, _ in ranked])
 
@@ -134,7 +142,7 @@ async def department_year(govhall: Any, center: Center, year: int, *, today: dat
     since = await assessed_since(center)
     assessed = [q for q in ended if q.end >= since]
     if not assessed:
-        message = f"中心自{since.year}年{since.month}月{since.day}日起办件，{year}年此后尚无已结束的季度，无法计算年度考核"
+        message = f"中心自{since.year}年{since.month}月{since.day}日起启用，{year}年此后尚无已结束的季度，无法计算年度考核"
         raise UserErrorsException.single("period.no_data", message, "/year")
     rankings = [await assess(govhall, center, "department", q, today=today) for q in assessed]
     skipped = len(ended) - len(assessed)  # the quarters before the center began come first
@@ -145,7 +153,7 @@ async def department_year(govhall: Any, center: Center, year: int, *, today: dat
             by_subject[row.subject.id].append(row.result.total)
             subject_of[row.subject.id] = row.subject
     means = {key: round(sum(v) / len(v), 2) for key, v in by_subject.items()}
-    ranked = rank(means.items(), {key: s.code for key, s in subject_of.items()})
+    ranked = rank(means.items(), _tie_order("department", await subjects(center, "department")))
     rows = [YearRow(position, subject_of[key], total, (None,) * skipped + tuple(by_subject[key]))
             for position, key, total in ranked]
-    return YearRanking(rankings[0].rules, year, tuple(ended), rows, since)
+    return YearRanking(rules=rankings[0].rules, year=year, quarters=tuple(ended), rows=rows, since=since)

@@ -32,6 +32,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from core.api import (
+    DEPARTMENT_ORDER,
     Case,
     Center,
     COMPLAINT_CHANNELS,
@@ -130,11 +131,13 @@ def _local_bounds(period: Period) -> tuple[datetime, datetime]:
 
 
 async def subjects(center: Center, kind: str) -> list[Subject]:
-    """Who is ranked: every window, every department, or every staff member of the center."""
+    """Who is ranked: every window, every department (in the center's order, as 中心管理 and the
+    statistics list them), or every staff member of the center."""
     if kind == "window":
         return [Subject(w.id, w.code, w.name) for w in await Window.filter(center_id=center.id).order_by("code")]
     if kind == "department":
-        return [Subject(d.id, d.code, d.name) for d in await Department.filter(center_id=center.id).order_by("code")]
+        departments = await Department.filter(center_id=center.id).order_by(*DEPARTMENT_ORDER)  # the center's order
+        return [Subject(d.id, d.code, d.name) for d in departments]
     grants = await RoleAssignment.filter(center_id=center.id, role__in=STAFF_ROLES).values_list(
         "user_id", "department_id")
     departments: dict[int, set[int]] = defaultdict(set)

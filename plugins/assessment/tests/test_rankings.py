@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from core.services.calendar import CENTER_TZ
-from core.plumbing.models import Center, Rating
+from core.plumbing.models import Center, Department, Rating
 from tests.hall import build_hall
 
 from .drive import (DEPARTMENT, MANUAL, PRINT, STAFF, WINDOW, YEAR, AssessmentDriver, add_department_windows,
@@ -161,6 +161,18 @@ async def test_a_center_created_in_november_has_no_scores_for_the_quarters_befor
     for row in year["rows"]:
         scores = [q["total"] for q in row["quarters"]]
         assert scores[:3] == [None, None, None] and row["total"] == scores[3]
+
+
+async def test_departments_with_the_same_score_are_listed_in_the_centers_order(drive, today):
+    """As 中心管理 and the statistics list them (the center file's order), not by code."""
+    order = [d.code for d in await Department.filter(center_id=drive.hall.center.id).order_by("position", "id")]
+    assert order != sorted(order)
+    await Center.filter(id=drive.hall.center.id).update(created_at=datetime(2025, 1, 1, tzinfo=timezone.utc))
+    today.value = date(2025, 7, 2)  # a quarter without cases: every department 100
+    ranking = (await drive.query("sup1", DEPARTMENT, c="hall", q="2025-Q2"))["departmentAssessment"]
+    assert [r["code"] for r in ranking["rows"]] == order and {r["rank"] for r in ranking["rows"]} == {1}
+    year = (await drive.query("sup1", YEAR, c="hall", y=2025))["departmentYear"]
+    assert [r["code"] for r in year["rows"]] == order
 
 
 async def test_manual_scores_for_what_the_system_cannot_see(drive, today):
