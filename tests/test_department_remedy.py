@@ -245,7 +245,7 @@ async def test_loading_the_center_file_again_keeps_what_the_screen_set_unless_th
         department = await Department.get(center__code="hall", code=code)
         return tuple(getattr(department, field) for field in KEPT)
 
-    screen = {"cat": "市场监督", "b": "登记注册科", "a": "测市监审", "s": "测试县市场监督管理局审批专用章",
+    screen = {"cat": "市场监管", "b": "登记注册科", "a": "测市监审", "s": "测试县市场监督管理局审批专用章",
               "r": "测试县人民政府", "court": "测试县人民法院"}
     for code, name in (("scjg", "市场监督管理局"), ("zjj", "住房和城乡建设局")):
         assert (await drive.query("admin1", SAVE_ALL, c="hall", code=code, n=name, **screen))["saveDepartment"] == {

@@ -8,9 +8,11 @@ import copy
 import pytest
 
 from core.services.accounts import Actor, load_grants
+from core.services.centers import check_center_document
 from core.services.items import define_item, publish_item
 from core.plumbing.models import Department, Window
 from tests.hall import PERMIT, CaseDriver, build_hall
+from tests.helpers import center_doc
 
 pytestmark = pytest.mark.anyio
 
@@ -91,6 +93,24 @@ async def test_a_department_field_left_out_of_save_department_keeps_its_value_an
     # a value given is still checked; one left out is not (a stored value is never refused again)
     bad = (await gql(SAVE_ALL, {**full, "a": "一二三四五六七八九十一二三四五六七"}, token=admin))["saveDepartment"]
     assert codes(bad) == ["too_long"] and bad["errors"][0]["path"] == "/abbreviation"
+
+
+async def test_an_unknown_department_category_is_refused_with_the_known_ones(hall, gql):
+    """The category picks a joint case's lead department: ``small_business`` would never match the
+    rules, so saveDepartment and the center file refuse it, naming the categories there are."""
+    admin = hall.tokens["admin1"]
+    full = {"c": "hall", "code": "scjg", "n": "市场监督管理局", "cat": "small_business"}
+    refused = (await gql(SAVE_ALL, full, token=admin))["saveDepartment"]
+    assert codes(refused) == ["unknown_category"] and refused["errors"][0]["path"] == "/category"
+    assert refused["errors"][0]["message"] == (
+        "部门类别“small_business”未知：联办件牵头部门按类别判定，可用类别为发展改革、经济信息、住房建设、市场监管，或留空")
+    assert (await Department.get(center_id=hall.center.id, code="scjg")).category == "市场监管"
+    assert (await gql(SAVE_ALL, {**full, "cat": ""}, token=admin))["saveDepartment"]["category"] == ""
+
+    doc = center_doc("cats")
+    doc["departments"][0]["category"] = "small_business"
+    found = {(e.code, e.path) for e in check_center_document(doc, [])}
+    assert ("unknown_category", "/departments/0/category") in found
 
 
 async def test_windows_added_and_changed_by_the_center_managers(hall, gql):

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import DEPARTMENT_ORDER, Center, Department, Window
+from core.services.defaults import category_problem
 from core.services.remedy import DEPARTMENT_FIELDS, authority_errors
 from core.services.calendar import check_periods, parse_period
 from core.services.schema_files import load_schema, schema_errors
@@ -48,6 +49,9 @@ def check_center_document(doc: Any, installed_plugins: Iterable[str]) -> list[Us
             errors.append(UserError("too_short", f"审批专用章印文至少{SEAL_MIN}个字", f"/departments/{i}/sealName"))
         for field, value in department.get("remedy", {}).items():
             errors.extend(authority_errors(field, value, f"/departments/{i}/remedy/{field}"))
+        problem = category_problem(department.get("category", "").strip())
+        if problem:
+            errors.append(UserError("unknown_category", problem, f"/departments/{i}/category"))
     window_codes: set[str] = set()
     for i, window in enumerate(doc.get("windows", [])):
         if window["code"] in window_codes:

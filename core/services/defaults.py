@@ -17,6 +17,15 @@ LEAD_BY_CATEGORY: dict[str, str] = {
     "公用事业": "住房建设",
     "小型企业": "市场监管",
 }
+# The department categories those rules know: a department's ``category`` is one of them or empty.
+DEPARTMENT_CATEGORIES: tuple[str, ...] = tuple(dict.fromkeys(LEAD_BY_CATEGORY.values()))
+
+
+def category_problem(value: str) -> str | None:
+    """A Chinese refusal for a department category the lead rules would never match, else None."""
+    if value == "" or value in DEPARTMENT_CATEGORIES:
+        return None
+    return f"部门类别“{value}”未知：联办件牵头部门按类别判定，可用类别为{'、'.join(DEPARTMENT_CATEGORIES)}，或留空"
 
 
 @hookimpl(trylast=True)

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
 from core.services.centers import get_center
+from core.services.defaults import category_problem
 from core.services.remedy import DEPARTMENT_FIELDS, authority_errors
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import Center, Department, Window
@@ -104,6 +105,9 @@ async def save_department(actor: Actor, center_code: str, given: DepartmentInput
         value = getattr(given, field)
         if value is not None:
             values[field] = _text(errors, value, path, label, min_len=min_len, max_len=max_len)
+    problem = category_problem(values.get("category") or "")
+    if problem:
+        errors.append(UserError("unknown_category", problem, "/category"))
     for field in DEPARTMENT_FIELDS:
         value = getattr(given, field)
         if value is not None:
