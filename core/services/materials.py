@@ -44,6 +44,8 @@ ALLOWED_TYPES: dict[str, str] = {
 }
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/tiff": "tif",
               "application/ofd": "ofd"}
+CORRECTING_STATES = ("supplementing", "supplied")
+"""A one-time notice (一次性告知) was sent and the case awaits, or has brought, the correction."""
 SUPPLY_ACTIONS = ("attach_materials", "replace_material", "withdraw_material")
 """Audit events that change a case's files: any of them since the one-time notice is something supplied."""
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\"<>|:*?\u202a-\u202e\u2066-\u2069]")  # and text-direction overrides
@@ -341,7 +343,8 @@ HISTORY_FIELDS = ("id", "withdrawn_at", "withdrawn_by_id", "replaced_by_id")
 async def _files(case: Case) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
     """The case's files by slot code: those that count, and those replaced or withdrawn (with
     ``status``, ``withdrawnAt``, ``withdrawnBy`` (a name), ``replacedBy`` (the new file's id)); each
-    with ``problem``, what the latest one-time notice said of that very file."""
+    with ``problem``, what the latest one-time notice said of that very file (while the case awaits
+    or has brought its correction, and for the files replaced or withdrawn then)."""
     rows = await Material.filter(case_id=case.id).order_by("id").values(
         "public_id", "code", "catalogue", "filename", "created_at", *HISTORY_FIELDS, **FILE_FIELDS
     )
@@ -349,7 +352,10 @@ async def _files(case: Case) -> tuple[dict[str, list[dict[str, Any]]], dict[str,
     people = {row["withdrawn_by_id"] for row in rows if row["withdrawn_by_id"]}
     names = {u["id"]: u["display_name"] or u["username"]
              for u in await User.filter(id__in=list(people)).values("id", "display_name", "username")} if people else {}
-    problems = await flagged_files(case.id)
+    # the notice's words matter while the correction runs and beside what it replaced; a case never
+    # sent back costs no statement (the counter receipt's list, at every acceptance)
+    asked = case.state in CORRECTING_STATES or any(row["withdrawn_at"] for row in rows)
+    problems = await flagged_files(case.id) if asked and rows else {}
     current: dict[str, list[dict[str, Any]]] = {}
     history: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
