@@ -383,12 +383,8 @@ def test_a_tables_number_column_must_add_up_to_a_figure(web_server: str, browser
     expect(page.locator(".success-box .case-number")).to_be_visible()
 
 
-def test_a_file_field_is_answered_by_a_sample_in_the_preview(web_server: str, browser_page: Any) -> None:
-    """The designer's 材料（文件）, bound to a material: the applicant answers it with the upload of that
-    material, so the preview stands in a sample file and 用测试数据检查 does not ask for it."""
-    from playwright.sync_api import expect
-
-    base, page = web_server, browser_page
+def _company_form_open(page: Any, base: str) -> None:
+    """The configurator has the shipped 公司设立登记 open on the designer's form tab, adding at its top level."""
     page.set_viewport_size({"width": 1440, "height": 1000})
     login(page, base, "lz-config")
     page.goto(f"{base}/web/#/config/lianzhou")
@@ -396,6 +392,15 @@ def test_a_file_field_is_answered_by_a_sample_in_the_preview(web_server: str, br
     page.click("#dz-open-btn")
     page.click("#dz-tab-form")
     page.select_option("#dz-target", value="")
+
+
+def test_a_file_field_is_answered_by_a_sample_in_the_preview(web_server: str, browser_page: Any) -> None:
+    """The designer's 材料（文件）, bound to a material: the applicant answers it with the upload of that
+    material, so the preview stands in a sample file and 用测试数据检查 does not ask for it."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    _company_form_open(page, base)
     add_field(page, "file", "公司章程扫描件", "articlesScan", required=True)
     page.select_option(".dz-settings [data-path$='/x-material'] select", index=1)
     preview = page.locator("#dz-preview")
@@ -412,13 +417,7 @@ def test_a_date_fields_limit_to_one_side_of_today_is_refused_in_the_preview(web_
     from playwright.sync_api import expect
 
     base, page = web_server, browser_page
-    page.set_viewport_size({"width": 1440, "height": 1000})
-    login(page, base, "lz-config")
-    page.goto(f"{base}/web/#/config/lianzhou")
-    page.select_option("#dz-open", value="scjg-gssldj")
-    page.click("#dz-open-btn")
-    page.click("#dz-tab-form")
-    page.select_option("#dz-target", value="")
+    _company_form_open(page, base)
     add_field(page, "date", "股东会决议日期", "resolvedOn", required=True)
     expect(page.locator("#dz-today option:checked")).to_have_text("不限")
     page.select_option("#dz-today", label="不晚于今天（如决议日期、签署日期）")

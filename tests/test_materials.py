@@ -16,28 +16,15 @@ import pytest
 
 from core.services import materials
 from core.plumbing.models import Blob, Case, CaseEvent, Material
+from core.faces.cli.demo_cases import scanned_pdf
 from tests.hall import GOOD_DATA, build_hall
 
 pytestmark = pytest.mark.anyio
 
 
 def make_pdf(text: str = "申请书") -> bytes:
-    """A minimal valid PDF 1.4: one empty page, a correct xref table."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-        b"<< /Title <FEFF" + text.encode("utf-16-be").hex().upper().encode() + b"> >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 4 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    """A minimal valid PDF 1.4: one empty page, a correct xref table (the demo's sample scan)."""
+    return scanned_pdf(text)
 
 
 def make_png() -> bytes:

@@ -47,7 +47,7 @@ def scanned_pdf(title: str) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
         b"<< /Title <FEFF" + title.encode("utf-16-be").hex().upper().encode() + b"> >>",
     ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    out, offsets = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), []  # the comment marks the file as binary
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
         out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
