@@ -2,7 +2,7 @@
 
 It used to print 9:00—12:00 and 13:30—17:00 on every page, whatever hours a county's center file (or
 its calendar import) gave. Runs against a demo server of its own (``tests/test_web.py``): Wengyuan's
-hours are changed by a calendar import, as a county does each November.
+hours are changed by a calendar import that is asked to apply the file's hours (``applyOfficeHours``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def test_the_footer_shows_the_hours_of_the_center_in_view(web_server: str, brows
 
     base, page = web_server, browser_page
     api = Api(base)
-    done = api("admin", """mutation($d: JSON!) { importCalendar(center: "wengyuan", document: $d) { __typename
+    done = api("admin", """mutation($d: JSON!) { importCalendar(center: "wengyuan", document: $d, applyOfficeHours: true) { __typename
         ... on UserErrors { errors { message } } } }""",
                d={"year": 2027, "source": "《国务院办公厅关于2027年部分节假日安排的通知》", "holidays": [],
                   "officeHours": ["08:30-12:00", "14:30-17:30"]})
