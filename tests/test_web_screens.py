@@ -384,6 +384,8 @@ def test_assessment_scores_manual_entry_report_figures_and_publicity(web_server:
     expect(page.locator("#ranking h2")).to_be_visible()
     page.goto(f"{base}/web/#/assessment/lianzhou?tab=year")
     expect(page.locator("#assessment-year h2")).to_contain_text("年")
+    # the demo's center began today: no quarter of its own has ended yet, and the card says so
+    expect(page.locator("#year-unavailable")).to_contain_text("尚无已结束的季度")
     # a tab the page does not have (an old bookmark, a typo) shows the first, not graphql-core's English
     page.goto(f"{base}/web/#/assessment/lianzhou?tab=windows")
     expect(page.locator(".page[data-ready=true] #assessment-window #ranking-table")).to_be_visible()

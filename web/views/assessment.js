@@ -128,7 +128,15 @@ function manualForm(c, kind, r, show) {
 }
 
 async function departmentYear(body, c, year) {
-  const data = await gql(`query($c: String!, $y: Int!) { departmentYear(center: $c, year: $y) { title year quarters rows { rank code name total quarters { quarter total } } } }`, { c: c.code, y: year });
+  let data;
+  try {
+    data = await gql(`query($c: String!, $y: Int!) { departmentYear(center: $c, year: $y) { title year quarters rows { rank code name total quarters { quarter total } } } }`, { c: c.code, y: year });
+  } catch (error) {
+    // a center in its first quarter, or a year not begun: said in the card, not as a failure of the page
+    body.append(h("section", { class: "card" }, h("h2", null, `部门年度考核（${year}年）`),
+      h("p", { class: "muted", id: "year-unavailable" }, error.message)));
+    return;
+  }
   const y = data.departmentYear;
   body.append(h("section", { class: "card print-document" }, h("h2", null, `${y.title}（${y.year}年）`),
     h("p", { class: "muted" }, y.quarters.length ? `已结束季度：${y.quarters.join("、")}` : "本年尚无结束的季度。"),
