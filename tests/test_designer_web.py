@@ -431,8 +431,10 @@ def test_a_date_fields_limit_to_one_side_of_today_is_refused_in_the_preview(web_
     expect(preview.locator(".error-summary")).to_contain_text("“股东会决议日期”不能晚于今天")
     # the other side: a past day is refused, the future one no longer
     page.click(".dz-field-row[data-name=resolvedOn] .dz-pick")
+    expect(page.locator("#dz-today option:checked")).to_have_text("不晚于今天（如决议日期、签署日期）")  # its own panel
     page.select_option("#dz-today", label="不早于今天（如预约日期）")
     day = preview.locator(at("/resolvedOn") + " input")
+    expect(day).to_have_attribute("min", re.compile(r"^\d{4}-\d{2}-\d{2}$"))  # the preview has the new limit
     day.fill("2001-01-01")
     page.click("#dz-check")
     expect(preview.locator(".error-summary")).to_contain_text("“股东会决议日期”不能早于今天")
