@@ -112,12 +112,22 @@ function parseHash() {
 function renderShell(active) {
   const user = session.user;
   const nav = document.getElementById("nav");
-  nav.replaceChildren(
-    ...NAV.filter((n) => n.show(user)).map((n) =>
-      h("a", { href: n.href, class: n.key === active ? "active" : null, "aria-current": n.key === active ? "page" : null }, n.label),
-    ),
-  );
+  const shown = NAV.filter((n) => n.show(user));
+  // drawn again only when it changes: a link being clicked (or focused) is never swapped under the
+  // pointer by a session event that changed nothing in the menu
+  const navKey = JSON.stringify([active, shown.map((n) => n.key)]);
+  if (nav.dataset.drawn !== navKey) {
+    nav.dataset.drawn = navKey;
+    nav.replaceChildren(
+      ...shown.map((n) =>
+        h("a", { href: n.href, class: n.key === active ? "active" : null, "aria-current": n.key === active ? "page" : null }, n.label),
+      ),
+    );
+  }
   const box = document.getElementById("userbox");
+  const boxKey = JSON.stringify(user ? [user.username, user.displayName] : null);
+  if (box.dataset.drawn === boxKey) return;
+  box.dataset.drawn = boxKey;
   if (user) {
     box.replaceChildren(
       h("span", { class: "who", title: user.username }, user.displayName || user.username),
