@@ -167,6 +167,11 @@ def test_pickup_window_delivers_and_keeps_the_register(web_server: str, browser_
     link = page.locator("#register-printed a.doc-link")
     expect(link).to_be_visible(timeout=60_000)
     pdf = page.request.get(base + (link.get_attribute("href") or ""))
+    for _ in range(60):  # 202: still being laid out after commit (a loaded machine), as the link says
+        if pdf.status != 202:
+            break
+        page.wait_for_timeout(1000)
+        pdf = page.request.get(base + (link.get_attribute("href") or ""))
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     # printed pages show the document, not the navigation
     page.emulate_media(media="print")
