@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import re
 import shutil
 import socket
@@ -441,6 +442,59 @@ def test_caller_context_is_not_modified(renderer: DocumentRenderer) -> None:
     before = copy.deepcopy(ctx)
     renderer.render_html("certificate", ctx)
     assert ctx == before
+
+
+def test_the_issue_check_fills_each_shape_of_context_once(tmp_path: Path) -> None:
+    """An issuing transaction's check fills a template once per shape of context: another case's
+    notice of the same shape is not filled again, but a missing field, a value given as text
+    instead of a date, an empty value, another list length, or a template changed on disk is."""
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    template = plugin / "reply_notice.html"
+    template.write_text('{% extends "base.html" %}{% block body %}<p>{{ case.applicantName }}</p>{% endblock %}')
+    renderer = DocumentRenderer([plugin], auto_reload=True)
+    filled: list[str] = []
+    real = renderer.render_html
+
+    def counting(kind: str, context: Any) -> str:
+        filled.append(kind)
+        return real(kind, context)
+
+    renderer.render_html = counting  # type: ignore[method-assign]
+    ctx = example_context("acceptance_notice")
+    renderer.check("acceptance_notice", ctx)
+    another = copy.deepcopy(ctx)
+    another["case"]["applicantName"], another["document"]["number"] = "另一家公司", "测政服受〔2026〕第0099号"
+    renderer.check("acceptance_notice", another)
+    assert filled == ["acceptance_notice"]
+
+    missing = copy.deepcopy(ctx)
+    del missing["case"]["applicantName"]
+    with pytest.raises(DocumentError) as caught:
+        renderer.check("acceptance_notice", missing)
+    assert caught.value.field == "case.applicantName"
+    as_text = copy.deepcopy(ctx)
+    as_text["case"]["acceptedAt"] = "not a date"
+    with pytest.raises(DocumentError):
+        renderer.check("acceptance_notice", as_text)
+    emptied = copy.deepcopy(ctx)
+    emptied["case"]["agentName"] = ""
+    renderer.check("acceptance_notice", emptied)
+    longer = copy.deepcopy(ctx)
+    longer["materials"] = [*longer["materials"], longer["materials"][0]]
+    renderer.check("acceptance_notice", longer)
+    assert len(filled) == 5
+
+    reply = example_context("reply_notice")
+    renderer.check("reply_notice", reply)
+    renderer.check("reply_notice", reply)
+    assert len(filled) == 6
+    template.write_text('{% extends "base.html" %}{% block body %}<p>{{ case.noSuchField }}</p>{% endblock %}')
+    later = template.stat().st_mtime + 10
+    os.utime(template, (later, later))
+    with pytest.raises(DocumentError) as caught:
+        renderer.check("reply_notice", reply)
+    assert caught.value.field == "case.noSuchField"
 
 
 # --------------------------------------------------------------------------- plugins

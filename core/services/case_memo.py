@@ -263,14 +263,18 @@ def _parts(postgres: bool) -> dict[str, tuple[int, list[tuple[str, str, str]], s
 _Branch = tuple[str, list[tuple[str, str, str]], str]
 
 
-def _union(postgres: bool, keys: tuple[str, ...], gate: str = "", first: _Branch | None = None, subject: str = "?") -> str:
+def _union(postgres: bool, keys: tuple[str, ...], gate: str = "", first: _Branch | None = None, subject: str = "?",
+           last: _Branch | None = None) -> str:
     """The parts ``keys`` as one ``UNION ALL`` in part order; ``gate``: a condition every part's
-    rows must meet as well; ``first``: a branch before them; ``subject``: the case's number."""
+    rows must meet as well; ``first``: a branch before them; ``last``: one after them; ``subject``:
+    the case's number."""
     parts = _parts(postgres)
     sources = [(str(parts[key][0]), parts[key][1], parts[key][2].replace("{gate}", gate).replace("{subject}", subject))
                for key in keys]
     if first is not None:
         sources.insert(0, first)
+    if last is not None:
+        sources.append(last)
     every = [(branch, column) for branch, (_, columns, _) in enumerate(sources) for column in columns]
     branches = []
     for here, (number, _, source) in enumerate(sources):
@@ -294,8 +298,13 @@ def _case_rows_sql(postgres: bool, keys: tuple[str, ...]) -> str:
     return for_dialect(_union(postgres, keys), postgres)
 
 
+# part of the claim's reserved numbers (core.services.case_numbers): after every other part
+NUMBERS_PART = 9
+NUMBERS_RESERVED = "numbers_reserved"
+
+
 @cache
-def _claim_sql(gated: bool) -> str:
+def _claim_sql(gated: bool, reserving: int = 0) -> str:
     """PostgreSQL: the claim of :func:`claim_case` as a CTE (``$1`` the case's id, ``$2`` the
     expected version when ``gated``), then a row ``part`` -1: the case's row as the lock returned
     it, and its version in the statement's snapshot (``seen``); then every part, read only if
@@ -310,12 +319,34 @@ def _claim_sql(gated: bool) -> str:
 
     It locks whatever the version (the check is on the row it returns): a stale request answers
     ``conflict`` with the case as it is after any wait, not as the snapshot had it (which, after
-    waiting for the writer that made it stale, would name the very version the request sent)."""
+    waiting for the writer that made it stale, would name the very version the request sent).
+
+    ``reserving``: the claim also takes numbers from that many counters (after the center,
+    process and state the case must be claimed in, else none is taken, each counter's scope and
+    how many numbers of it), as a last part (:data:`NUMBERS_PART`): the documents a transition is about
+    to issue, numbered without a round trip of their own (:mod:`core.services.case_numbers`).
+    The counter rows are locked after the case's row, as when the effects took them."""
     case = _model_columns("c__", "claim", Case)
     case.append(("c__seen", '(SELECT "version" FROM "gh_case" WHERE "id" = $1)', "INT"))
     claim = 'WITH "claim" AS MATERIALIZED (SELECT * FROM "gh_case" WHERE "id" = $1 FOR NO KEY UPDATE) '
-    gate = ' AND EXISTS (SELECT 1 FROM "claim"{})'.format(' WHERE "version" = $2' if gated else "")
-    union = _union(True, tuple(_parts(True)), gate, first=("-1", case, 'FROM "claim"'), subject='(SELECT "number" FROM "claim")')
+    version = ' WHERE "version" = $2' if gated else ""
+    gate = ' AND EXISTS (SELECT 1 FROM "claim"{})'.format(version)
+    last = None
+    if reserving:
+        n = 3 if gated else 2
+        pairs = ", ".join(f"(${n + 3 + 2 * i}::text, ${n + 4 + 2 * i}::int)" for i in range(reserving))
+        claim = claim[:-1] + (
+            f', "numbers" AS (INSERT INTO counter (scope, value) SELECT "s"."scope", "s"."k" '
+            f'FROM "claim", (VALUES {pairs}) AS "s"("scope", "k") '
+            f'WHERE "claim"."center_id" = ${n} AND "claim"."process" = ${n + 1} AND "claim"."state" = ${n + 2}'
+            + (' AND "claim"."version" = $2' if gated else "")
+            + ' ORDER BY "s"."scope" ON CONFLICT (scope) DO UPDATE SET value = counter.value + excluded.value '
+            'RETURNING scope, value) '
+        )
+        last = (str(NUMBERS_PART), [("n__scope", '"numbers"."scope"', "TEXT"), ("n__value", '"numbers"."value"', "BIGINT")],
+                'FROM "numbers"')
+    union = _union(True, tuple(_parts(True)), gate, first=("-1", case, 'FROM "claim"'), subject='(SELECT "number" FROM "claim")',
+                   last=last)
     return claim + union.replace("?", "$1")
 
 
@@ -344,7 +375,7 @@ class Claim:
     rows: dict[str, Any]
 
 
-async def claim_case(case_id: int, expected: int | None) -> Claim:
+async def claim_case(case_id: int, expected: int | None, reserve: Reservation | None = None) -> Claim:
     """In a transaction, on PostgreSQL: lock the case's row as ``UPDATE … SET version = expected + 1``
     would (the caller's last write sets the version), read it, and, when its version is
     ``expected`` (any, when None), read its rows (:func:`read_case`): one statement, in that order
@@ -356,17 +387,41 @@ async def claim_case(case_id: int, expected: int | None) -> Claim:
     with its event, the sweeper raising an alert), so the rows are those of the claimed row when
     its version is the snapshot's. Otherwise (a writer committed meanwhile: possible only without
     ``expected``, or with one the request could not have seen) they are left to be read again,
-    under the lock; the timers are locked by the read, which gives their newest versions."""
-    args = [case_id] if expected is None else [case_id, expected]
-    _, found = await get_connection("default").execute_query(_claim_sql(expected is not None), args)
+    under the lock; the timers are locked by the read, which gives their newest versions.
+
+    ``reserve``: numbers to take in the claim, if the case is in that center, process and state
+    (and at the expected version); what was taken is in the rows as :data:`NUMBERS_RESERVED`."""
+    args: list[Any] = [case_id] if expected is None else [case_id, expected]
+    if reserve is not None:
+        args += [reserve.center_id, reserve.process, reserve.state]
+        args += [a for pair in zip(reserve.scopes, reserve.counts) for a in pair]
+    reserving = len(reserve.scopes) if reserve is not None else 0
+    _, found = await get_connection("default").execute_query(_claim_sql(expected is not None, reserving), args)
     if not found:
         return Claim(case=None, claimed=False, rows={})
     (case,) = from_rows(Case, [_values(found[0], "c__", Case)])  # as case_rows.case_by_id reads it
     claimed = expected is None or case.version == expected
     rows: dict[str, Any] = {}
+    taken = [row for row in found if row["part"] == NUMBERS_PART]
+    if reserve is not None:
+        counts = dict(zip(reserve.scopes, reserve.counts))
+        rows[NUMBERS_RESERVED] = {row["n__scope"]: list(range(row["n__value"] - counts[row["n__scope"]] + 1, row["n__value"] + 1))
+                                  for row in taken}
     if claimed and found[0]["c__seen"] == case.version:
-        _keep(rows, tuple(_parts(True)), found[1:])
+        _keep(rows, tuple(_parts(True)), [row for row in found[1:] if row["part"] != NUMBERS_PART])
     return Claim(case=case, claimed=claimed, rows=rows)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Numbers a claim takes (``counts[i]`` of ``scopes[i]``, scopes sorted) if the case it claims
+    is in ``center_id``, ``process`` and ``state``."""
+
+    center_id: int
+    process: str
+    state: str
+    scopes: tuple[str, ...]
+    counts: tuple[int, ...]
 
 
 def _part_args(case: Case, postgres: bool, keys: tuple[str, ...]) -> list[Any]:

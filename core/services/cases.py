@@ -23,6 +23,7 @@ from tortoise.transactions import in_transaction
 from core.services.case_memo import (
     case_tasks, claim_case, deferred_checks, deferred_rows, deferred_writes, flush_for, reading_once,
 )
+from core.services.case_numbers import learn, reservation, unused_numbers_sql
 from core.services import clock
 from core.services.clock import just_created
 from core.services.accounts import STAFF_ROLES, Actor
@@ -671,7 +672,8 @@ async def transition_case(
 
     On PostgreSQL the case's row is read by its claim (:func:`~core.services.case_memo.claim_case`),
     which locks it and reads its rows in the transaction's first statement: one round trip fewer
-    than reading it before. The checks then run in the transaction, in the order and with the
+    than reading it before; it also takes the document numbers the actor's last such transition
+    took (:mod:`core.services.case_numbers`): one round trip fewer again for an accept. The checks then run in the transaction, in the order and with the
     answers of a case read first (:func:`_visible`, then :func:`_checked`); a refused transition
     rolls back. On SQLite (one writer at a time: a transaction would hold every other writer
     while the checks run) and for an anonymous actor (refused before any lock is taken) the
@@ -679,11 +681,12 @@ async def transition_case(
     key = _case_key(case_id)
     if is_postgres() and actor.user is not None:
         async with _moving():
-            claim = await claim_case(key, expected_version)
+            claim = await claim_case(key, expected_version, reservation(govhall, actor.user.id, action))
             case = await _visible(actor, claim.case, govhall)
             request = await _checked(govhall, actor, case, action=action, comment=comment, params=params, current=claim.claimed)
             with reading_once(case, **claim.rows):
                 event, ctx = await _move(govhall, actor, case, request)
+                learn(govhall, user_id=actor.user.id, action=action, case=case, from_state=ctx.from_state)
     else:
         case = await load_visible_case(actor, key, govhall)
         current = expected_version is None or expected_version == case.version
@@ -826,7 +829,7 @@ async def _write_transition(ctx: TransitionContext, event: CaseEvent) -> None:
     case = ctx.case
     insert_event = insert_sql(event)  # stamps ``event.at``, which the outbox events carry
     await outbox_events.case_transitioned(ctx, event)
-    writes = [update_sql(case, sorted({"state", "version", *ctx.case_fields})), *deferred_writes(case)]
+    writes = [update_sql(case, sorted({"state", "version", *ctx.case_fields})), *deferred_writes(case), *unused_numbers_sql(case)]
     if kept := outbox_events.take_batch():
         writes.append(insert_rows_sql(OutboxEvent, kept))
     writes.append(insert_event)

@@ -29,8 +29,9 @@ from tortoise.transactions import in_transaction
 
 from core.services import clock, config_cache
 from core.services.case_memo import case_tasks, defer_check, defer_insert, flush_for
+from core.services.case_numbers import take_numbers
 from core.services.config_cache import ConfigCache
-from core.plumbing.counters import next_value, next_values
+from core.plumbing.counters import next_value
 from core.plumbing.instances import new_instance
 from core.plumbing.sql import insert_new
 from core.plumbing.errors import UserErrorsException
@@ -490,7 +491,7 @@ async def issue_case_documents(
         check_kind(govhall, kind)
         check_register_size(context)
         prepared.append((kind, context, _numbering(govhall, center, kind, department)))
-    numbers = await next_values([numbering.scope for _, _, numbering in prepared])
+    numbers = await take_numbers(case, [numbering.scope for _, _, numbering in prepared])  # reserved by a claim, or next
     return [
         await _record(govhall, center=center, kind=kind, context=context, case=case, numbering=numbering, n=n, kept=True)
         for (kind, context, numbering), n in zip(prepared, numbers)

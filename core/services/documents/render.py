@@ -66,6 +66,7 @@ import math
 import mimetypes
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -337,6 +338,20 @@ def _failing_template(exc: BaseException, roots: Sequence[Path]) -> tuple[str | 
     return found
 
 
+_FILLED_SHAPES_KEPT = 512
+
+
+def context_shape(value: Any) -> Any:
+    """What of a document's context decides whether its template fills: every mapping's keys
+    (sorted) with their values' shapes, every list's length and items' shapes, every other
+    value's type and whether it is empty (``{% if %}`` takes one branch or the other)."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(key), context_shape(item)) for key, item in value.items()))
+    if isinstance(value, (list, tuple)):
+        return ("[", *(context_shape(item) for item in value))
+    return (type(value).__name__, bool(value))
+
+
 class DocumentRenderer:
     """Renders documents from templates; one instance per process, reused for every document.
 
@@ -387,6 +402,7 @@ class DocumentRenderer:
         self._url_fetcher: Any = None
         self.base_url = ASSET_DIR.as_uri() + "/"
         self._lock = threading.Lock()
+        self._filled: OrderedDict[tuple[str, int, Any], None] = OrderedDict()  # see check()
 
     @property
     def font_config(self) -> Any:
@@ -420,8 +436,35 @@ class DocumentRenderer:
 
     def check(self, kind: str, context: Mapping[str, Any]) -> None:
         """Fill the template as :meth:`render_html` would, to raise its :class:`DocumentError` now,
-        but without drawing the QR code (most of the cost): what an issuing transaction runs."""
+        but without drawing the QR code (most of the cost): what an issuing transaction runs.
+
+        A context of a shape this template already filled without error (:func:`context_shape`:
+        the same keys at every level, the same list lengths, the same types, the same empty and
+        non-empty values) is not filled again: every accept issues its two notices with contexts
+        of one shape, and filling them was an eighth of the accept's work. What the check exists
+        for (a missing field, a template that does not compile) depends on the shape alone; a
+        failure that depends on a value's text (rare in a notice) shows when the PDF is laid out
+        after commit, which is retried and marked failed, the number kept."""
+        template = self._template(kind)
+        key = (kind, id(template), context_shape(context)) if template is not None else None
+        if key is not None and key in self._filled:
+            self._filled.move_to_end(key)
+            return
         self.render_html(kind, {**context, "qr_svg": _no_qr})
+        if key is not None:
+            self._filled[key] = None
+            if len(self._filled) > _FILLED_SHAPES_KEPT:
+                self._filled.popitem(last=False)
+
+    def _template(self, kind: str) -> Any:
+        """The compiled template of ``kind`` (a new object once its file changed, with
+        ``auto_reload``), or None where :meth:`render_html` will say why there is none."""
+        if not _KIND_RE.match(kind or "") or kind == "base":
+            return None
+        try:
+            return self.env.get_template(f"{kind}.html")
+        except TemplateError:
+            return None
 
     def render_html(self, kind: str, context: Mapping[str, Any]) -> str:
         """The document's HTML (links ``document.css`` relative to the asset folder)."""
