@@ -15,7 +15,7 @@ import pytest
 
 from core.services.accounts import Actor, load_grants
 from core.services.items import define_item, publish_item
-from core.services.progress import NO_MATCH, mask_name
+from core.services.progress import LOCKED, LOCKED_CASE, NO_MATCH, mask_name
 from core.plumbing.models import LoginThrottle, SecurityEvent, User
 from tests.conftest import GraphQLClient
 from tests.hall import GOOD_DATA, PERMIT, CaseDriver, build_hall
@@ -186,22 +186,60 @@ async def test_wrong_tries_lock_the_address_and_the_lock_passes(gql: Any, cases:
     assert (await ask(gql, case["number"], right))["__typename"] == "CaseProgress"
 
 
-async def test_wrong_tries_at_one_number_lock_it_from_every_address(app: Any, gql: Any, cases: CaseDriver) -> None:
+async def ask_from(app: Any, address: str, number: str, check: str) -> dict[str, Any]:
+    """Anonymous, from the client address ``address`` (as uvicorn reports it)."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 4000)),
+                                 base_url="http://testserver") as http:
+        return await ask(GraphQLClient(http), number, check)
+
+
+async def test_a_strangers_wrong_tries_do_not_lock_out_the_applicant(app: Any, cases: CaseDriver) -> None:
     case = await cases.submit("app1")
     right = GOOD_DATA["uscc"][-6:]
-    for i in range(5):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(f"10.0.0.{i + 1}", 4000)),
-                                     base_url="http://testserver") as http:
-            result = await ask(GraphQLClient(http), case["number"], f"00000{i}")
-    assert [e["code"] for e in result["errors"]] == ["no_match", "too_many_attempts"]
-    assert "5 分钟" in result["errors"][1]["message"]
-    # a sixth address, with the right tail: the number itself is locked
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.0.0.9", 4000)),
-                                 base_url="http://testserver") as http:
-        assert [e["code"] for e in (await ask(GraphQLClient(http), case["number"], right))["errors"]] == ["too_many_attempts"]
-        # an unknown number locks alike (its key is the number typed), and another number is free
-        other = await cases.submit("app1")
-        assert (await ask(GraphQLClient(http), other["number"], right))["__typename"] == "CaseProgress"
+    for i in range(20):  # one address, wrong tail after wrong tail at the applicant's number
+        await ask_from(app, "10.0.0.66", case["number"], f"{i:06d}")
+    # the applicant, from elsewhere, with the right tail: answered
+    found = await ask_from(app, "10.0.0.7", case["number"], right)
+    assert found["__typename"] == "CaseProgress" and found["number"] == case["number"], found
+    # and one wrong try of their own before it costs them nothing more than a try
+    no_match(await ask_from(app, "10.0.0.8", case["number"], "000000"))
+    assert (await ask_from(app, "10.0.0.8", case["number"], right))["__typename"] == "CaseProgress"
+
+
+async def test_a_stranger_is_locked_at_the_number_after_five_wrong_tries(app: Any, cases: CaseDriver) -> None:
+    case, other = await cases.submit("app1"), await cases.submit("app1")
+    right = GOOD_DATA["uscc"][-6:]
+    for i in range(4):
+        no_match(await ask_from(app, "10.0.0.66", case["number"], f"00000{i}"))
+    fifth = await ask_from(app, "10.0.0.66", case["number"], "000009")
+    assert [e["code"] for e in fifth["errors"]] == ["no_match", "too_many_attempts"]
+    assert fifth["errors"][1]["message"] == LOCKED.format(minutes=15)
+    # locked at that number: even the right tail waits, and nothing more is counted
+    refused = await ask_from(app, "10.0.0.66", case["number"], right)
+    assert [e["message"] for e in refused["errors"]] == [LOCKED.format(minutes=15)]
+    assert (await SecurityEvent.filter(kind="guess_locked").get()).detail["bound"] == "address_subject"
+    assert (await LoginThrottle.get(key=f"guess:case_progress:subject:{case['number']}")).failures == 5
+    # the address is free at other numbers (its own bound: 10 wrong tries at any numbers)
+    assert (await ask_from(app, "10.0.0.66", other["number"], right))["__typename"] == "CaseProgress"
+    await LoginThrottle.all().update(locked_until=datetime.now(timezone.utc) - timedelta(seconds=1))
+    assert (await ask_from(app, "10.0.0.66", case["number"], right))["__typename"] == "CaseProgress"
+
+
+async def test_wrong_tries_from_many_addresses_lock_the_number_for_everyone(app: Any, gql: Any, cases: CaseDriver) -> None:
+    case, other = await cases.submit("app1"), await cases.submit("app1")
+    right = GOOD_DATA["uscc"][-6:]
+    results = [await ask_from(app, f"10.0.1.{a}", case["number"], f"{a:03d}00{t}")
+               for a in range(15) for t in range(4)]  # 4 each, under the bound of one address
+    for result in results[:59]:
+        no_match(result)
+    assert [e["code"] for e in results[59]["errors"]] == ["no_match", "too_many_attempts"]
+    assert results[59]["errors"][1]["message"] == LOCKED_CASE.format(minutes=60)
+    assert "服务大厅" in LOCKED_CASE and "电话" in LOCKED_CASE
+    # a new address, with the right tail: the number itself is locked, and it says where to go
+    refused = await ask_from(app, "10.0.2.1", case["number"], right)
+    assert [(e["code"], e["message"]) for e in refused["errors"]] == [("too_many_attempts", LOCKED_CASE.format(minutes=60))]
+    # another number is free
+    assert (await ask_from(app, "10.0.2.1", other["number"], right))["__typename"] == "CaseProgress"
     await LoginThrottle.all().update(locked_until=datetime.now(timezone.utc) - timedelta(seconds=1))
     assert (await ask(gql, case["number"], right))["__typename"] == "CaseProgress"
 

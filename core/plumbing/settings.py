@@ -30,6 +30,43 @@ class LoginLimits:
 
 
 @dataclass(frozen=True)
+class GuessLimits:
+    """Guesses of a short secret (``core.services.throttle.guarded``): ``failures`` wrong ones within
+    ``window_minutes`` on one key lock further attempts for ``lock_minutes``, doubled at each new
+    lockout up to ``max_lock_minutes``."""
+
+    failures: int = 5
+    window_minutes: int = 15
+    lock_minutes: int = 1
+    max_lock_minutes: int = 15
+
+
+@dataclass(frozen=True)
+class ProgressLimits:
+    """Wrong checks at 办件进度查询 (``caseProgress``, see docs/security.md), counted three ways.
+
+    ``client``: from one client address, at any case numbers: 10 in 15 minutes lock the address for
+    1 minute, doubled up to 15 (a hall kiosk is one address shared by everyone at it).
+
+    ``client_case``: from one client address at one case number: 5 in a day lock that pair for 15
+    minutes, doubled at each lockout up to a day. This is what stops one guesser, and it locks the
+    guesser only, never the applicant asking from another address. Its window is a day, not 15
+    minutes, so that 4 tries every quarter of an hour do not go on unlocked.
+
+    ``case``: at one case number from every address together: 60 in a day lock the number for an
+    hour, doubled up to a day; the applicant is then told to come to the hall or call. One address
+    alone cannot reach it: its ``client_case`` locks (15, 30, 60, 120, 240, 480, 960 minutes) leave
+    it fewer than 40 wrong checks in any day (7 runs of 5, plus at most 4 left from the day before),
+    so only many addresses together lock a case number. All addresses together get fewer than 60
+    tries a day at one number without locking it, and 60 per lock once they do, the locks growing to
+    a day: even a 4-digit mobile tail (10,000 values) takes months."""
+
+    client: GuessLimits = GuessLimits(failures=10, window_minutes=15, lock_minutes=1, max_lock_minutes=15)
+    client_case: GuessLimits = GuessLimits(failures=5, window_minutes=24 * 60, lock_minutes=15, max_lock_minutes=24 * 60)
+    case: GuessLimits = GuessLimits(failures=60, window_minutes=24 * 60, lock_minutes=60, max_lock_minutes=24 * 60)
+
+
+@dataclass(frozen=True)
 class UploadLimits:
     """Uploaded materials: quotas on files not yet attached to a case (per user, and per center when
     the upload names one), a per-user rate, and how long an unattached upload is kept."""
@@ -87,6 +124,7 @@ class Settings:
     password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     upload_limits: UploadLimits = field(default_factory=UploadLimits)
+    progress_limits: ProgressLimits = field(default_factory=ProgressLimits)  # 办件进度查询's wrong checks; only code sets it
     environment: str = "development"
     public_url_set: bool = False  # GOVHALL_PUBLIC_URL given: required to serve on a non-loopback address
     max_request_bytes: int = 2 * 1024 * 1024  # a signed-in caller's /graphql body; anonymous callers get less

@@ -15,9 +15,12 @@ The second factor (``check``) is, case-insensitively:
 
 Anything else (an unknown number, a wrong check, a 4-digit mobile tail on a case that has an
 identity number, a center's internal item, a case of another center when the lookup names one)
-gets the one answer :data:`NO_MATCH`, so a number cannot be probed. Each attempt is counted per
-client address and per case number as typed (:func:`core.services.throttle.guarded`): wrong ones
-lock the address, or the number from every address, for a while (``too_many_attempts``).
+gets the one answer :data:`NO_MATCH`, so a number cannot be probed. Each attempt is counted
+(:func:`core.services.throttle.guarded`, under ``Settings.progress_limits``) per client address, per
+client address and case number as typed, and per case number from every address together: wrong
+ones lock the address, or that address at that number, for a while (``too_many_attempts``,
+:data:`LOCKED`), so a stranger guessing at a number locks out only himself; only many addresses
+together lock the number for everyone (:data:`LOCKED_CASE`: come to the hall or call).
 
 The answer (:class:`Progress`) holds only what is safe for whoever holds the receipt: no form data,
 no documents, no staff, no comments.
@@ -50,12 +53,9 @@ ID_TAIL = 6
 MOBILE_TAIL = 4
 NO_MATCH = "未找到匹配的办件，请核对受理编号和证件号码后六位"
 LOCKED = "查询次数过多，请 {minutes} 分钟后再试，或携带受理通知书到服务大厅咨询台查询"
-ADDRESS_GUESSES = throttle.GuessLimits(failures=10, window_minutes=15, lock_minutes=1, max_lock_minutes=15)
-"""A kiosk's address is everyone's at it: ten wrong tries in 15 minutes lock it for a minute,
-doubled at each lockout up to 15."""
-NUMBER_GUESSES = throttle.GuessLimits(failures=5, window_minutes=15, lock_minutes=5, max_lock_minutes=60)
-"""One case number, from any address: five wrong tries in 15 minutes lock it for 5 minutes, doubled
-up to an hour, so even the 4-digit mobile tail takes months to guess."""
+LOCKED_CASE = ("该受理编号查询不符次数过多，已暂停网上查询。请携带受理通知书和身份证件到服务大厅咨询台查询，"
+               "或拨打本中心咨询电话；也可在 {minutes} 分钟后再试")
+"""The case number itself is locked (many addresses guessed at it): the applicant too is refused."""
 
 # The steps of the case's log the public sees, by action, with their words. A log line of any other
 # action (hand-overs inside the hall, supervision, reminders, materials attached) is not shown.
@@ -245,7 +245,8 @@ async def case_progress(govhall: GovHall, *, number: str, check: str, center_cod
                         address: str | None = None) -> Progress:
     """The progress of the case ``number`` when ``check`` matches it (see the module); ``center_code``
     (a center's own page or kiosk) limits the lookup to that center. Every mismatch is
-    ``no_match`` with :data:`NO_MATCH`, counted against ``address`` and the number."""
+    ``no_match`` with :data:`NO_MATCH`, counted against ``address``, the pair of ``address`` and the
+    number, and the number (``Settings.progress_limits``)."""
     number, check = check_input(number, check)
 
     async def attempt() -> Progress:
@@ -254,8 +255,10 @@ async def case_progress(govhall: GovHall, *, number: str, check: str, center_cod
             raise UserErrorsException([UserError("no_match", NO_MATCH, None)])
         return await _progress(govhall, *found)
 
-    return await throttle.guarded(SCOPE, address, attempt, limits=ADDRESS_GUESSES, locked_message=LOCKED,
-                                  subject=number, subject_limits=NUMBER_GUESSES)
+    limits = govhall.settings.progress_limits
+    return await throttle.guarded(SCOPE, address, attempt, limits=limits.client, locked_message=LOCKED,
+                                  subject=number, subject_limits=limits.client_case,
+                                  subject_total=limits.case, subject_total_message=LOCKED_CASE)
 
 
 async def _matching_case(govhall: GovHall, number: str, check: str, center_code: str | None) -> tuple[Case, Any] | None:

@@ -9,7 +9,8 @@ too. A right password gives both reservations back and clears the account's reco
 
 :func:`guarded` applies the same counting to other secrets typed in (a booking code at a hall's
 kiosk): per client address and scope, with :class:`GuessLimits`; and, given a ``subject`` (the case
-number a progress lookup names), per subject too, whichever address the guesses come from.
+number a progress lookup names), per address and subject, and optionally per subject from every
+address under a bound of its own (so one address's wrong guesses lock that address, not the subject).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from tortoise.expressions import F, Q
 
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import LoginThrottle, SecurityEvent
-from core.plumbing.settings import LoginLimits
+from core.plumbing.settings import GuessLimits, LoginLimits
 
 log = logging.getLogger("govhall.security")
 
@@ -42,18 +43,6 @@ class Locking(Protocol):
     def lock_minutes(self) -> int: ...
     @property
     def max_lock_minutes(self) -> int: ...
-
-
-@dataclass(frozen=True)
-class GuessLimits:
-    """Guesses of a short secret from one client address (:func:`guarded`): ``failures`` wrong ones
-    within ``window_minutes`` lock further attempts for ``lock_minutes``, doubled at each new lockout
-    up to ``max_lock_minutes``."""
-
-    failures: int = 5
-    window_minutes: int = 15
-    lock_minutes: int = 1
-    max_lock_minutes: int = 15
 
 
 def now_utc() -> datetime:
@@ -109,6 +98,13 @@ async def reserve_keys(keys: list[tuple[str, int]], limits: Locking, *,
     """Count an attempt as a failure on each ``(key, limit)``; the time a lock ends when one of the
     keys is locked (nothing is counted then). ``locking``: the window and lock times of a key that
     has its own (the others have ``limits``'s)."""
+    reserved = await _reserve(keys, limits, locking)
+    return reserved if isinstance(reserved, Reservation) else reserved[1]
+
+
+async def _reserve(keys: list[tuple[str, int]], limits: Locking,
+                   locking: Mapping[str, Locking] | None) -> Reservation | tuple[str, datetime]:
+    """:func:`reserve_keys`, telling which key is locked: ``(key, until)``."""
     now = now_utc()
     own = dict(locking or {})
     counts: dict[str, int] = {}
@@ -118,7 +114,7 @@ async def reserve_keys(keys: list[tuple[str, int]], limits: Locking, *,
         row = await _row(key, now)
         if row.locked_until is not None and row.locked_until > now:
             await _give_back(list(counts))
-            return row.locked_until
+            return key, row.locked_until
         if row.window_start <= now - window:  # a quiet window: start counting again
             await LoginThrottle.filter(id=row.id, window_start=row.window_start).update(failures=0, window_start=now)
         # counted only while the key is not locked: a lock set by a parallel attempt since the row
@@ -126,15 +122,15 @@ async def reserve_keys(keys: list[tuple[str, int]], limits: Locking, *,
         unlocked = Q(locked_until=None) | Q(locked_until__lte=now)
         if not await LoginThrottle.filter(unlocked, id=row.id).update(failures=F("failures") + 1):
             await _give_back(list(counts))
-            return (await LoginThrottle.get(id=row.id)).locked_until or now
+            return key, (await LoginThrottle.get(id=row.id)).locked_until or now
         counts[key], locked_until = (await LoginThrottle.filter(id=row.id).values_list("failures", "locked_until"))[0]
         if locked_until is not None and locked_until > now:  # locked (and its count reset) since our increment
             await _give_back(list(counts))
-            return locked_until
+            return key, locked_until
         if counts[key] > limit:  # more attempts in flight than the limit allows: lock now
             until = await _lock(row.id, now, key_limits)
             await _give_back(list(counts))
-            return until
+            return key, until
     return Reservation(keys=keys, counts=counts, locking=own)
 
 
@@ -156,14 +152,19 @@ async def _lock(row_id: int, now: datetime, limits: Locking) -> datetime:
 async def failed(reservation: Reservation, limits: Locking) -> datetime | None:
     """The password was wrong: the reservation stays a failure. The time the lock ends when this
     failure reached a limit (and locked the key), else None."""
+    locked = await _failed(reservation, limits)
+    return max(locked.values()) if locked else None
+
+
+async def _failed(reservation: Reservation, limits: Locking) -> dict[str, datetime]:
+    """:func:`failed`, by key: the keys this failure locked, with the end of each one's lock."""
     now = now_utc()
-    until = None
+    locked: dict[str, datetime] = {}
     for key, limit in reservation.keys:
         if reservation.counts[key] >= limit:
             row = await LoginThrottle.get(key=key)
-            locked = await _lock(row.id, now, reservation.locking.get(key, limits))
-            until = max(until, locked) if until else locked
-    return until
+            locked[key] = await _lock(row.id, now, reservation.locking.get(key, limits))
+    return locked
 
 
 async def succeeded(reservation: Reservation) -> None:
@@ -179,46 +180,63 @@ async def give_back(reservation: Reservation) -> None:
 
 
 async def guarded(scope: str, address: str | None, attempt: Callable[[], Awaitable[T]], *, limits: GuessLimits,
-                  locked_message: str, subject: str | None = None, subject_limits: GuessLimits | None = None) -> T:
+                  locked_message: str, subject: str | None = None, subject_limits: GuessLimits | None = None,
+                  subject_total: GuessLimits | None = None, subject_total_message: str | None = None) -> T:
     """Run ``attempt`` (the check of a secret someone typed) counted like a login from ``address``
     under ``scope``: a ``UserErrorsException`` from it is a failed guess. While the address is locked
     ``attempt`` is not run; the refusal is ``too_many_attempts`` with ``locked_message`` (its
     ``{minutes}`` filled in); the failure that reaches the limit gets that error after its own. Failures,
-    lockouts and refusals are audited (``guess_failed``, ``guess_locked``, ``guess_refused_locked``).
+    lockouts and refusals are audited (``guess_failed``, ``guess_locked``, ``guess_refused_locked``,
+    with the ``bound`` reached: ``address``, ``address_subject`` or ``subject``).
 
-    With ``subject`` (what the guesses are about, as typed: a case number) the same attempt is also
-    counted on the subject, under ``subject_limits`` (default ``limits``), from every address: a
-    locked subject refuses every attempt at it alike. The subject is a key of its own, so an unknown
-    one locks exactly as an existing one does."""
+    With ``subject`` (what the guesses are about, as typed: a case number) the attempt is also counted
+    on the pair of address and subject, under ``subject_limits`` (default ``limits``): a locked pair
+    refuses that address at that subject only, so one address's guesses lock neither the subject for
+    the others nor the address for other subjects. With ``subject_total`` too, it is counted on the
+    subject from every address together: a locked subject refuses every attempt at it alike, with
+    ``subject_total_message`` (default ``locked_message``). Set that bound above what one address can
+    reach under ``subject_limits``, or one address locks the subject for everyone. A subject is a key
+    of its own, so an unknown one locks exactly as an existing one does."""
     where = address or ""
     key = f"guess:{scope}:{address or 'unknown'}"[:160]
     keys = [(key, limits.failures)]
     locking: dict[str, Locking] = {}
+    bounds = {key: "address"}
+    messages = {key: locked_message}
     detail: dict[str, Any] = {"scope": scope}
     if subject is not None:
         own = subject_limits or limits
-        subject_key = f"guess:{scope}:subject:{subject}"[:160]
-        keys.append((subject_key, own.failures))
-        locking[subject_key] = own
+        pair_key = f"guess:{scope}:subject:{subject}:from:{address or 'unknown'}"[:160]
+        keys.append((pair_key, own.failures))
+        locking[pair_key], bounds[pair_key], messages[pair_key] = own, "address_subject", locked_message
+        if subject_total is not None:
+            subject_key = f"guess:{scope}:subject:{subject}"[:160]
+            keys.append((subject_key, subject_total.failures))
+            locking[subject_key], bounds[subject_key] = subject_total, "subject"
+            messages[subject_key] = subject_total_message or locked_message
         detail["subject"] = subject[:64]
-    reservation = await reserve_keys(keys, limits, locking=locking)
+    reservation = await _reserve(keys, limits, locking)
 
-    def locked(until: datetime) -> UserError:
+    def locked(locked_key: str, until: datetime) -> UserError:
         minutes = max(1, math.ceil((until - now_utc()).total_seconds() / 60))
-        return UserError(code="too_many_attempts", message=locked_message.format(minutes=minutes), path=None)
+        return UserError(code="too_many_attempts", message=messages[locked_key].format(minutes=minutes), path=None)
 
     if not isinstance(reservation, Reservation):
-        await audit("guess_refused_locked", address=where, **detail)
-        raise UserErrorsException([locked(reservation)])
+        await audit("guess_refused_locked", address=where, bound=bounds[reservation[0]], **detail)
+        raise UserErrorsException([locked(*reservation)])
     try:
         result = await attempt()
     except UserErrorsException as refused:
         await audit("guess_failed", address=where, codes=[e.code for e in refused.errors], **detail)
-        until = await failed(reservation, limits)
-        if until is None:
+        now_locked = await _failed(reservation, limits)
+        if not now_locked:
             raise
-        await audit("guess_locked", address=where, until=until.isoformat(), **detail)
-        raise UserErrorsException([*refused.errors, locked(until)]) from None
+        # keys in order address, pair, subject: the subject's lock, when this failure set it, speaks
+        # (its message differs); else the pair's
+        last = list(now_locked)[-1]
+        until = now_locked[last]
+        await audit("guess_locked", address=where, until=until.isoformat(), bound=bounds[last], **detail)
+        raise UserErrorsException([*refused.errors, locked(last, until)]) from None
     except BaseException:
         await give_back(reservation)
         raise
