@@ -113,6 +113,25 @@ async def test_an_unknown_department_category_is_refused_with_the_known_ones(hal
     assert ("unknown_category", "/departments/0/category") in found
 
 
+async def test_department_categories_offered_to_the_center_managers_only(hall, gql):
+    """The admin screen's drop-down: the categories saveDepartment accepts, each with what it leads."""
+    query = "query($c: String!) { departmentCategories(center: $c) { code label } }"
+    for user in ("admin1", "config1"):
+        found = (await gql(query, {"c": "hall"}, token=hall.tokens[user]))["departmentCategories"]
+        assert found == [
+            {"code": "发展改革", "label": "发展改革（牵头：建设项目、房地产开发）"},
+            {"code": "经济信息", "label": "经济信息（牵头：技术改造）"},
+            {"code": "住房建设", "label": "住房建设（牵头：公用事业）"},
+            {"code": "市场监管", "label": "市场监管（牵头：小型企业）"},
+        ], user
+    for category in [c["code"] for c in found]:  # every one offered is accepted
+        saved = (await gql(SAVE_ALL, {"c": "hall", "code": "scjg", "n": "市场监督管理局", "cat": category}, token=hall.tokens["admin1"]))
+        assert saved["saveDepartment"]["category"] == category
+    for user in ("clerk1", "head1", "sup1", "app1", "clerk-other"):
+        refused = await gql.raw(query, {"c": "hall"}, token=hall.tokens[user])
+        assert refused["errors"] and "需要以下角色之一" in refused["errors"][0]["message"], user
+
+
 async def test_windows_added_and_changed_by_the_center_managers(hall, gql):
     config = hall.tokens["config1"]
     add = {"c": "hall", "code": "A02", "n": "综合受理二号窗口", "k": "comprehensive", "d": None, "s": ["scjg", "zjj", "scjg"], "new": True}

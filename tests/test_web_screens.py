@@ -520,6 +520,44 @@ def test_configurator_keeps_departments_and_windows(web_server: str, browser_pag
     logout(page)
 
 
+def test_configurator_picks_a_department_category_from_the_servers_list(web_server: str, browser_page: Any) -> None:
+    """部门类别 is a drop-down of the categories the server knows (departmentCategories), with 未分类;
+    a department being changed shows its own, and saving keeps it."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/admin/lianzhou?tab=org")
+    category = page.locator("#f-deptCategory")
+    expect(category.locator("option")).to_have_text(
+        ["（未分类）", "发展改革（牵头：建设项目、房地产开发）", "经济信息（牵头：技术改造）", "住房建设（牵头：公用事业）", "市场监管（牵头：小型企业）"])
+    # the environment bureau has none yet; it gets one from the list
+    page.click("#departments-table button[data-edit=hbj]")
+    expect(page.locator("#f-deptCode")).to_have_value("hbj")
+    expect(category).to_have_value("")
+    category.select_option(label="住房建设（牵头：公用事业）")
+    page.click("#department-form button[type=submit]")
+    expect(page.locator(".banner-success")).to_contain_text("已保存部门 连州市环境保护局（hbj）")
+    expect(page.locator("#departments-table tr[data-dept=hbj] td").nth(2)).to_have_text("住房建设")
+    # read again from the server: shown selected, and kept by a save that changes something else
+    page.reload()
+    page.click("#departments-table button[data-edit=hbj]")
+    expect(category).to_have_value("住房建设")
+    page.fill("#f-deptAbbreviation", "连环审")
+    page.click("#department-form button[type=submit]")
+    expect(page.locator(".banner-success")).to_contain_text("已保存部门 连州市环境保护局（hbj）")
+    row = page.locator("#departments-table tr[data-dept=hbj]")
+    expect(row.locator("td").nth(2)).to_have_text("住房建设")
+    expect(row.locator("td").nth(3)).to_have_text("连环审")
+    # 未分类 clears it
+    page.click("#departments-table button[data-edit=hbj]")
+    category.select_option("")
+    page.click("#department-form button[type=submit]")
+    expect(page.locator(".banner-success")).to_contain_text("已保存部门 连州市环境保护局（hbj）")
+    expect(row.locator("td").nth(2)).to_have_text("—")
+    logout(page)
+
+
 def test_clerk_searches_and_sees_new_arrivals(web_server: str, browser_page: Any, api: Api, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 

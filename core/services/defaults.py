@@ -21,6 +21,13 @@ LEAD_BY_CATEGORY: dict[str, str] = {
 DEPARTMENT_CATEGORIES: tuple[str, ...] = tuple(dict.fromkeys(LEAD_BY_CATEGORY.values()))
 
 
+def category_label(category: str) -> str:
+    """How the admin screen names a department category: the category and the item categories whose
+    joint cases a department of it leads (the reason it is set at all)."""
+    leads = [item for item, department in LEAD_BY_CATEGORY.items() if department == category]
+    return f"{category}（牵头：{'、'.join(leads)}）"
+
+
 def category_problem(value: str) -> str | None:
     """A Chinese refusal for a department category the lead rules would never match, else None."""
     if value == "" or value in DEPARTMENT_CATEGORIES:

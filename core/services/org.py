@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
 from core.services.centers import get_center
-from core.services.defaults import category_problem
+from core.services.defaults import DEPARTMENT_CATEGORIES, category_label, category_problem
 from core.services.remedy import DEPARTMENT_FIELDS, authority_errors
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import Center, Department, Window
@@ -87,6 +87,13 @@ _OPTIONAL_TEXTS: tuple[tuple[str, str, str, int, int], ...] = (
     ("abbreviation", "/abbreviation", "文号简称", 0, 16),
     ("seal_name", "/sealName", "审批专用章印文", 2, 128),
 )
+
+
+async def department_categories(actor: Actor, center_code: str) -> list[tuple[str, str]]:
+    """The categories a department of the center may have, as (category, label), in the lead rules'
+    order (the admin screen offers them; an empty category, 未分类, is allowed too)."""
+    await _managed_center(actor, center_code)
+    return [(category, category_label(category)) for category in DEPARTMENT_CATEGORIES]
 
 
 async def save_department(actor: Actor, center_code: str, given: DepartmentInput, *, is_new: bool) -> Department:

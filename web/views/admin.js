@@ -152,7 +152,10 @@ function editing(form, title, row, fields) {
   form.querySelector("h2").textContent = row ? `${title}：${row.code}` : `新增${title.slice(2)}`;
   for (const [name, key] of fields) {
     const el = form.elements[name];
-    el.value = row ? (row[key] ?? "") : name.endsWith("Kind") ? "special" : "";
+    const value = row ? (row[key] ?? "") : name.endsWith("Kind") ? "special" : "";
+    // a stored value the drop-down does not offer is shown as it is (saving it again is refused with the reason), not silently cleared
+    if (el.tagName === "SELECT" && value && !Array.from(el.options).some((o) => o.value === value)) el.append(h("option", { value }, value));
+    el.value = value;
   }
   form.elements[fields[0][0]].readOnly = !!row;
   for (const box of form.querySelectorAll("input.serves")) box.checked = !!row && (row.serves || []).includes(box.value);
@@ -166,8 +169,11 @@ function remedyText(d) {
 }
 
 async function org(body, c) {
-  const data = await gql(`query($c: String!) { center(code: $c) { departments { ${DEPT} } windows { ${WIN} } } }`, { c: c.code });
+  const data = await gql(`query($c: String!) { center(code: $c) { departments { ${DEPT} } windows { ${WIN} } }
+    departmentCategories(center: $c) { code label } }`, { c: c.code });
   const { departments, windows } = data.center;
+  // the categories the server knows (the lead rules'), or none: 未分类
+  const categories = [["", "（未分类）"], ...data.departmentCategories.map((k) => [k.code, k.label])];
   const deptName = new Map(departments.map((d) => [d.code, d.name]));
   const deptFields = [["deptCode", "code"], ["deptName", "name"], ["deptCategory", "category"], ["deptBackOffice", "backOffice"], ["deptAbbreviation", "abbreviation"], ["deptSealName", "sealName"],
     ["deptReconsideration", "reconsideration"], ["deptCourt", "court"]];
@@ -175,7 +181,7 @@ async function org(body, c) {
     h("div", { class: "group-fields" },
       input("部门代码（小写字母开头）", "deptCode", { required: true, path: "/code" }),
       input("部门名称", "deptName", { required: true, path: "/name" }),
-      input("部门类别（联办件牵头依据）", "deptCategory", { path: "/category" }),
+      input("部门类别（联办件牵头依据）", "deptCategory", { options: categories, path: "/category" }),
       input("后台审批科室", "deptBackOffice", { path: "/backOffice" }),
       input("文号简称（如 连市监审）", "deptAbbreviation", { path: "/abbreviation" }),
       input("审批专用章印文（空则为部门名称＋审批专用章）", "deptSealName", { path: "/sealName" }),

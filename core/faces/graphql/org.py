@@ -1,5 +1,6 @@
 """saveDepartment and saveWindow: a center's departments and windows kept from the admin screen
-(administrators and configurators of that center). The service is :mod:`core.services.org`."""
+(administrators and configurators of that center), and the department categories its form offers
+(departmentCategories). The service is :mod:`core.services.org`."""
 
 from __future__ import annotations
 
@@ -20,6 +21,20 @@ SaveWindowResult = Annotated[Window | UserErrors, strawberry.union("SaveWindowRe
 async def _present_window(row: WindowRow) -> Window:
     await row.fetch_related("department")
     return window_type(row, row.department.code if row.department else None)
+
+
+@strawberry.type(description="部门类别（联办件牵头部门按类别判定）")
+class DepartmentCategory:
+    code: str = strawberry.field(description="类别，即 saveDepartment 的 category")
+    label: str = strawberry.field(description="类别及其牵头的事项类别（中文）")
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="本中心部门可选的类别（管理员、配置员），按牵头规则的顺序；部门也可不设类别（未分类）")
+    async def department_categories(self, info: Info, center: str) -> list[DepartmentCategory]:
+        found = await org.department_categories(info.context.actor, center)
+        return [DepartmentCategory(code=code, label=label) for code, label in found]
 
 
 @strawberry.type
