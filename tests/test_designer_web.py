@@ -375,9 +375,12 @@ def test_a_tables_number_column_must_add_up_to_a_figure(web_server: str, browser
     login(page, base, "zhangsan")
     page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply")
     fill_company_registration(page)  # 60% and 40%
+    # the column is in % (x-unit): 60% typed with its unit is 60, and still adds up
+    page.fill(at("/shareholders/0/ratio") + " input", "60%")
     page.fill(at("/shareholders/1/ratio") + " input", "30")
     page.click("button:has-text('提交申请')")
-    expect(page.locator(f"{at('/shareholders')} > .field-error")).to_contain_text("“股东”的“出资比例（%）”合计应为100（现为90）")
+    expect(page.locator(f"{at('/shareholders')} > .field-error")).to_contain_text("“股东”的“出资比例（%）”合计应为100%（现为90%）")
+    expect(page.locator(f"{at('/shareholders/0/ratio')} .field-error")).to_be_hidden()
     page.fill(at("/shareholders/1/ratio") + " input", "40")
     page.click("button:has-text('提交申请')")
     expect(page.locator(".success-box .case-number")).to_be_visible()

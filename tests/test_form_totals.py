@@ -103,5 +103,47 @@ def test_the_shipped_company_registration_refuses_shares_that_do_not_make_100():
         holders = [{"name": f"股东{i}", "ratio": r} for i, r in enumerate(ratios)]
         return [(e.path, e.message) for e in validator.errors({"shareholders": holders}) if e.code == "total"]
 
-    assert said(60, 30) == [("/shareholders", "“股东”的“出资比例（%）”合计应为100（现为90）")]
+    assert said(60, 30) == [("/shareholders", "“股东”的“出资比例（%）”合计应为100%（现为90%）")]
     assert said(60, 40) == []
+
+
+# 设立登记 as an applicant files it (tests.test_item_documents), shareholders left to the test
+COMPANY = {
+    "enterpriseName": "翁源县青禾农业科技有限公司", "nameDeclarationNo": "YZ2025440229001",
+    "companyType": "有限责任公司（自然人投资或控股）", "address": "广东省韶关市翁源县龙仙镇建设路18号",
+    "registeredCapital": 100, "businessScope": "一般项目：农业技术服务、技术开发。", "operatingTerm": "长期",
+    "legalRepresentative": {"name": "张三", "idNumber": "11010519491231002X", "position": "执行公司事务的董事", "mobile": "13800138000"},
+    "officers": [{"name": "李四", "idNumber": "440524188001010014", "position": "监事", "appointment": "选举"}],
+    "liaison": {"name": "王五", "idNumber": "440524188001010014", "mobile": "13900139000"},
+    "phone": "0751-2812345",
+}
+
+
+@pytest.mark.anyio
+async def test_the_shipped_company_registrations_ratio_is_in_percent_and_adds_up_on_submit(app, govhall, gql):
+    """The shipped form's 出资比例 column is in % (``x-unit``): the applicant's form takes 60% typed there
+    as 60 (web/form.js) and submitCase sums the numbers; the refusal says the unit, as the column does."""
+    import json
+    from pathlib import Path
+
+    form = json.loads((Path(__file__).parent.parent / "forms" / "scjg-gssldj.json").read_text(encoding="utf-8"))["form"]
+    assert form["properties"]["shareholders"]["items"]["properties"]["ratio"]["x-unit"] == "%"
+    hall = await build_hall(govhall, gql)
+    actor = Actor(user=hall.users["config1"], grants=await load_grants(hall.users["config1"]))
+    item = {**copy.deepcopy(PERMIT), "code": "test-company", "form": form}
+    item["certificate"]["fields"] = [{"label": "企业名称", "pointer": "/enterpriseName"}]
+    await define_item(govhall, actor, hall.center, item)
+    await publish_item(govhall, actor, hall.center, "test-company")
+    drive = CaseDriver(gql, hall)
+
+    def holders(*ratios: float) -> dict:
+        people = [{"name": "张三", "holderType": "自然人", "idNumber": "11010519491231002X"},
+                  {"name": "韶关青禾投资有限公司", "holderType": "企业法人", "idNumber": "91310115591693856A"}]
+        return {**COMPANY, "shareholders": [{**p, "subscribed": r, "method": "货币", "ratio": r, "dueDate": "2029-06-30"}
+                                            for p, r in zip(people, ratios)]}
+
+    refused = await drive.submit("app1", item="test-company", data=holders(60, 30))
+    assert codes(refused) == ["total"]
+    assert (refused["errors"][0]["path"], refused["errors"][0]["message"]) == (
+        "/shareholders", "“股东”的“出资比例（%）”合计应为100%（现为90%）")
+    assert (await drive.submit("app1", item="test-company", data=holders(60, 40)))["__typename"] == "Case"
