@@ -811,7 +811,7 @@ async def import_calendar(
         await fresh.save(update_fields=fields)
         changed = await recompute_center(fresh, since=first, today=today)
         if govhall is not None:
-            await acall(govhall.hub.for_center(fresh).calendar_imported, center=fresh, year=parsed.year)
+            await acall(govhall.hub.for_center(fresh).calendar_imported, govhall=govhall, center=fresh, year=parsed.year)
     center.settings, center.office_hours = fresh.settings, fresh.office_hours  # only once committed
     return {
         "center": center.code,

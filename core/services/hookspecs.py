@@ -195,14 +195,16 @@ def sweep_tick(govhall: GovHall, center: Center, now: datetime) -> None:
 
 
 @hookspec
-def calendar_imported(center: Center, year: int) -> None:
+def calendar_imported(govhall: GovHall, center: Center, year: int) -> None:
     """Called when a year's calendar file is imported for ``center`` (``govhall calendar import``,
     the ``importCalendar`` mutation), inside the import's transaction, after the year's days were
     stored and the core recomputed its open cases' deadlines (those due on or after 1 January of
     ``year``, the provisional ones among them): recompute the plugin's own dates counted in working
     days the same way, e.g. with ``(await calendar_for(center)).add_working_days(...)``, which
-    now answers with the imported days, and store them with the answer's ``provisional`` flag.
-    Returns nothing; raising refuses the import (nothing of it is written)."""
+    now answers with the imported days, and store them with the answer's ``provisional`` flag; a
+    date of a case that moved belongs in its history (``record_case_event(govhall, Actor(), ...)``),
+    as the core's own recount writes ``deadline_recomputed``. Returns nothing; raising refuses the
+    import (nothing of it is written)."""
 
 
 @hookspec(firstresult=True)

@@ -77,9 +77,10 @@ async def transition_effects(ctx: TransitionContext) -> None:
 
 
 @hookimpl
-async def calendar_imported(center: Any, year: int) -> None:
-    """先办理，后补齐: the due dates still to come, 暂定 ones included, counted again on the imported calendar."""
-    await follow_ups.recount_dues(center, year)
+async def calendar_imported(govhall: GovHall, center: Any, year: int) -> None:
+    """先办理，后补齐: the due dates still to come, 暂定 ones included, counted again on the imported
+    calendar; a case whose date moved says so in its history."""
+    await follow_ups.recount_dues(govhall, center, year)
 
 
 @hookimpl

@@ -114,17 +114,19 @@ async def open_follow_ups(step: GreenStep, materials: Sequence[tuple[str, str]],
     ])
 
 
-async def recount_dues(center: Center, year: int) -> int:
+async def recount_dues(govhall: GovHall, center: Center, year: int) -> int:
     """A calendar of ``year`` was imported (``calendar_imported``, in the import's transaction):
     every material still to come of the center due on or after 1 January of ``year`` is counted
     again from its acceptance with the working days it was counted with, as the core recounts its
     open cases' deadlines; its 暂定 mark follows. A date moved to today or later is told again
-    when late. Returns how many changed."""
+    when late. Each case whose dates moved gets one history entry (``follow_due_recomputed``,
+    by 系统) naming each material's old and new date. Returns how many changed."""
     calendar = await calendar_for(center)
     today = local_today()
     rows = await FollowUp.filter(step__project__center_id=center.id, received_at=None, due__gte=date(year, 1, 1)) \
         .exclude(step__outcome=REFUSED_OUTCOME).select_related("step").order_by("id")
     changed = 0
+    moved: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         if row.step.accepted_at is None:
             continue
@@ -135,8 +137,19 @@ async def recount_dues(center: Center, year: int) -> int:
         if again.due != row.due and again.due >= today:
             values["overdue_checked_at"] = None
         await FollowUp.filter(id=row.id).update(**values)
+        if again.due != row.due:
+            moved.setdefault(row.step.case_id, []).append(  # type: ignore[attr-defined]
+                {"material": row.code, "name": row.name, "followDue": [_iso(row.due), _iso(again.due)]})
         changed += 1
+    for case_id, materials in moved.items():
+        case = await Case.get(id=case_id)
+        await record_case_event(govhall, Actor(), case, "follow_due_recomputed", comment="工作日历变更，后补材料期限已重新计算",
+                                changes={"followUps": materials}, actor_name="系统")
     return changed
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def state_of(row: FollowUp, today: date, outcome: str = "") -> str:

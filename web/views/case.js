@@ -29,7 +29,7 @@ const ACTION_LABELS = {
   request_survey: "现场勘查", finish_survey: "勘查完毕", report_up: "上报上级机关", record_answer: "登记上级答复",
   extend: "延期", mark_urgent: "列为急办件", deliver: "出件登记", withdraw: "撤回申请", rate: "评价",
   sweep: "期限预警", alert: "期限预警", handover: "流转交接", receive_handover: "签收交接", attach_materials: "补充材料",
-  urge: "催办", supervise: "督办", supervision_reply: "督办反馈", deadline_recomputed: "期限重新计算", document_retry: "重新生成文书", hand_over: "工作移交",
+  urge: "催办", supervise: "督办", supervision_reply: "督办反馈", deadline_recomputed: "期限重新计算", follow_due_recomputed: "后补材料期限重新计算", document_retry: "重新生成文书", hand_over: "工作移交",
   claim: "认领办件", green_channel: "纳入绿色通道", hand_over_gift_pack: "领取开办大礼包",
   green_follow_up: "收取后补材料", green_follow_overdue: "后补材料逾期提醒",
   replace_material: "更换材料", withdraw_material: "撤回材料",
@@ -472,6 +472,12 @@ function changesText(changes) {
   for (const [key, label] of [["promisedDue", "承诺办结"], ["legalDue", "法定期限"]]) {
     const moved = changes[key];
     if (Array.isArray(moved) && moved.length === 2) parts.push(h("div", null, `${label}：${fmt.date(moved[0]) || "—"} → ${fmt.date(moved[1]) || "—"}`));
+  }
+  // 后补材料期限重新计算 (green channel, a calendar import): each material's old and new date
+  for (const f of Array.isArray(changes.followUps) ? changes.followUps : []) {
+    if (Array.isArray(f.followDue) && f.followDue.length === 2) {
+      parts.push(h("div", null, `${f.name || f.material} 补齐期限：${fmt.date(f.followDue[0]) || "—"} → ${fmt.date(f.followDue[1]) || "—"}`));
+    }
   }
   if (Array.isArray(changes.deadlineProvisional) && changes.deadlineProvisional[1] === false) {
     parts.push(h("div", null, "期限已按公布的节假日安排确定，不再暂定"));

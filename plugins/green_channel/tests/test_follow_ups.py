@@ -294,6 +294,11 @@ async def test_a_date_in_a_year_not_published_yet_is_provisional_and_counted_aga
     assert (view["step"]["followDue"], view["step"]["followDueProvisional"]) == ("2027-01-11", False)
     assert [(f["material"], f["due"], f["provisional"], f["state"]) for f in view["step"]["followUps"]] == [
         ("m2", "2027-01-11", False, "outstanding"), ("m3", "2027-01-08", False, "received")]  # 暂定 only while to come
+    history = (await drive.get("clerk1", case))["events"]
+    (recount,) = [e for e in history if e["action"] == "follow_due_recomputed"]  # the date that moved, by 系统
+    assert (recount["actor"], recount["comment"]) == ("系统", "工作日历变更，后补材料期限已重新计算")
+    assert recount["changes"]["followUps"] == [
+        {"material": "m2", "name": "营业执照复印件", "followDue": ["2027-01-08", "2027-01-11"]}]
     later = await green_case(drive, follow=["m2"])  # accepted now: counted on the imported days at once
     view = (await drive.query("clerk1", PROVISIONAL, id=later["id"]))["greenCase"]
     assert (view["step"]["followDue"], view["step"]["followDueProvisional"]) == ("2027-01-11", False)
