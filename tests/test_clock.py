@@ -19,7 +19,8 @@ import pytest
 
 from core.services import clock
 from core.services.accounts import Actor, Grant
-from core.services.calendar import CENTER_TZ
+from core.services.calendar import CENTER_TZ, cn_day
+from core.services.notifications import tell_promise_moved
 from core.plumbing.errors import Forbidden, UserErrorsException
 from core.plumbing.models import (
     CalendarDay,
@@ -32,6 +33,7 @@ from core.plumbing.models import (
     Extension,
     Item,
     ItemVersion,
+    Notification,
     Pause,
     Timer,
     User,
@@ -412,6 +414,29 @@ async def test_provisional_2027_deadline_moves_when_2027_is_entered(world):
     explained = await clock.explain_case(stored)
     assert not explained.provisional and explained.due == final
     assert any("春节" in e.reason and "中心日历" in e.reason for e in explained.explanation)
+
+
+async def test_an_import_that_moves_a_promised_date_tells_the_applicant_once(world, govhall):
+    """The notices promise 如有变化另行告知: the import that moves a case's promised date sends its
+    applicant one SMS with the old and the new date; a case whose date did not move, and an import
+    of the same file again, send nothing."""
+    accepted = date(2026, 12, 28)
+    case = await started(world, accepted, promised=40)
+    provisional = case.promised_due
+    other = await started(world, date(2026, 9, 28), promised=5)  # due in 2026: untouched
+    summary = await clock.import_calendar(world.center, sample_for(world.center), govhall=govhall)
+    assert not await Notification.filter(case_id=case.id).exists()  # told by the caller, once committed
+    told = await tell_promise_moved(govhall, world.center, summary["year"], summary["promised_moved"])
+    assert (summary["cases_changed"], told) == (1, 1)
+    final = (await Case.get(id=case.id)).promised_due
+    (sms,) = await Notification.filter(case_id=case.id)
+    assert (sms.channel, sms.recipient) == ("sms", world.applicant.phone or world.applicant.username)
+    assert sms.text == (f"【{world.center.name}】您的办件（受理编号{case.number}）因2027年节假日安排公布，承诺办结日期由"
+                        f"{cn_day(provisional)}调整为{cn_day(final)}。")
+    assert not await Notification.filter(case_id=other.id).exists()
+    again = await clock.import_calendar(world.center, sample_for(world.center), govhall=govhall)
+    assert (again["cases_changed"], again["promised_moved"]) == (0, [])
+    assert await Notification.filter(case_id=case.id).count() == 1
 
 
 async def test_import_replaces_the_year_and_recomputes_again(world):

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from core.plumbing.models import CalendarDay
+from core.plumbing.models import CalendarDay, Notification
 from core.plumbing.models import Center as CenterRow
 from tests.helpers import PASSWORD, make_user
 from tests.test_clock import make_case, make_world, sample_2027, started
@@ -28,7 +28,7 @@ STATISTICS = """query($c: String!, $f: Date!, $t: Date!, $d: String) {
 IMPORT = """mutation($c: String!, $doc: JSON!, $apply: Boolean! = false) {
   importCalendar(center: $c, document: $doc, applyOfficeHours: $apply) {
   __typename
-  ... on CalendarImport { center year holidays workdays replacedDays officeHours casesChanged officeHoursApplied officeHoursNote }
+  ... on CalendarImport { center year holidays workdays replacedDays officeHours casesChanged applicantsTold officeHoursApplied officeHoursNote }
   ... on UserErrors { errors { path code message } } } }"""
 
 ALERT_TYPES = """{ supervised: __type(name: "SupervisedCase") { name fields { name type { kind ofType { kind name } } } }
@@ -140,12 +140,14 @@ async def test_import_calendar_for_administrators(world, gql):
     case = await started(world, date(2026, 12, 28), promised=31)
     done = (await gql(IMPORT, {"c": "testc", "doc": doc}, token=token))["importCalendar"]
     assert done == {"__typename": "CalendarImport", "center": "testc", "year": 2027, "holidays": 25, "workdays": 4,
-                    "replacedDays": 0, "officeHours": ["09:00-12:00", "13:30-17:00"], "casesChanged": 1,
+                    "replacedDays": 0, "officeHours": ["09:00-12:00", "13:30-17:00"], "casesChanged": 1, "applicantsTold": 1,
                     "officeHoursApplied": False, "officeHoursNote": None}
     later = (await gql(DUE, {"c": "testc", "f": "2026-12-28", "n": 31}))["dueDate"]
     assert later == {**later, "date": "2027-02-16", "provisional": False}
     await case.refresh_from_db()
     assert case.promised_due == date(2027, 2, 16)
+    (sms,) = await Notification.filter(case_id=case.id, channel="sms")  # 如有变化另行告知
+    assert "承诺办结日期由" in sms.text and sms.text.endswith("调整为2027年2月16日。")
 
 
 async def test_import_calendar_keeps_the_centers_office_hours_and_says_so(world, gql):

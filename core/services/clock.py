@@ -690,11 +690,15 @@ def _annotate(deadline: Deadline, timer: Timer, pauses: Sequence[Pause]) -> list
 _RECOMPUTE_CHUNK = 500
 
 
-async def recompute_center(center: Center, *, since: date | None = None, today: date | None = None) -> int:
+async def recompute_center(
+    center: Center, *, since: date | None = None, today: date | None = None, promised_moved: list[PromiseMoved] | None = None,
+) -> int:
     """Recompute every open timer of the center's cases (those whose due date is on or after
     ``since``, or unknown) after a calendar change, in the caller's transaction. A case whose due
     dates, provisional flag or alert change is saved with its version bumped and an audit event
-    (``deadline_recomputed``) saying what moved. Returns the number of cases changed.
+    (``deadline_recomputed``) saying what moved; one whose promised date moved is added to
+    ``promised_moved`` (its applicant is told once the change is committed:
+    :func:`core.services.notifications.tell_promise_moved`). Returns the number of cases changed.
 
     Locks cases before timers, in id order, like a transition does, so the two cannot deadlock.
     """
@@ -707,11 +711,21 @@ async def recompute_center(center: Center, *, since: date | None = None, today: 
     changed = 0
     for i in range(0, len(case_ids), _RECOMPUTE_CHUNK):
         chunk = case_ids[i : i + _RECOMPUTE_CHUNK]
-        changed += await _recompute_chunk(center, calendar, chunk, today)
+        changed += await _recompute_chunk(center, calendar, chunk, today=today, promised_moved=promised_moved)
     return changed
 
 
-async def _recompute_chunk(center: Center, calendar: WorkCalendar, case_ids: list[int], today: date) -> int:
+@dataclass(frozen=True)
+class PromiseMoved:
+    """A case whose promised date (承诺办结) a calendar change moved."""
+
+    case: Case
+    before: date | None
+    after: date | None
+
+
+async def _recompute_chunk(center: Center, calendar: WorkCalendar, case_ids: list[int], *, today: date,
+                           promised_moved: list[PromiseMoved] | None = None) -> int:
     cases = await Case.filter(id__in=case_ids).order_by("id").select_for_update(no_key=True)
     timers_by_case: dict[int, list[Timer]] = {}
     for timer in await Timer.filter(case_id__in=case_ids).order_by("id").select_for_update(no_key=True):
@@ -746,6 +760,8 @@ async def _recompute_chunk(center: Center, calendar: WorkCalendar, case_ids: lis
                 to_state=case.state, actor_name="系统", comment="工作日历变更，期限已重新计算", at=now(),
                 changes={_CAMEL.get(f, f): v for f, v in moved.items()},
             )
+            if promised_moved is not None and "promised_due" in moved:
+                promised_moved.append(PromiseMoved(case=case, before=old["promised_due"], after=case.promised_due))
     return changed
 
 
@@ -809,7 +825,8 @@ async def import_calendar(
             fresh.office_hours = offered
             fields.append("office_hours")
         await fresh.save(update_fields=fields)
-        changed = await recompute_center(fresh, since=first, today=today)
+        promised_moved: list[PromiseMoved] = []
+        changed = await recompute_center(fresh, since=first, today=today, promised_moved=promised_moved)
         if govhall is not None:
             await acall(govhall.hub.for_center(fresh).calendar_imported, govhall=govhall, center=fresh, year=parsed.year)
     center.settings, center.office_hours = fresh.settings, fresh.office_hours  # only once committed
@@ -824,4 +841,5 @@ async def import_calendar(
         "office_hours_applied": applied,
         "office_hours_note": _office_hours_note(code=center.code, offered=offered, kept=kept, applied=applied),
         "cases_changed": changed,
+        "promised_moved": promised_moved,  # the caller tells their applicants (notifications.tell_promise_moved)
     }

@@ -8,11 +8,12 @@ change stands: the person is not told of an error that is not theirs to fix.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from core.plumbing.models import Case, Center, Notification, User
 from core.services import clock
+from core.services.calendar import cn_day
 from core.services.plugins import acall_first
 
 if TYPE_CHECKING:
@@ -50,3 +51,19 @@ async def applicant_recipient(case: Case) -> str:
     applicant = await User.get(id=case.applicant_id)  # type: ignore[attr-defined]
     mobile = (case.data or {}).get("contactMobile") if isinstance(case.data, dict) else None
     return applicant.phone or (str(mobile) if mobile else "") or applicant.username
+
+
+async def tell_promise_moved(govhall: GovHall, center: Center, year: int, moved: Sequence[clock.PromiseMoved]) -> int:
+    """The acceptance and promise notices say 如有变化另行告知: once a calendar import that moved
+    cases' promised dates (``promised_moved`` of :func:`core.services.clock.import_calendar`) has
+    committed, each case's applicant gets one SMS with the old and the new date. Returns how many
+    were sent."""
+    sent = 0
+    for m in moved:
+        if m.after is None:
+            continue
+        text = (f"【{center.name}】您的办件（受理编号{m.case.number}）因{year}年节假日安排公布，承诺办结日期由"
+                f"{cn_day(m.before) if m.before else '未定'}调整为{cn_day(m.after)}。")
+        if await send_sms(govhall, center, await applicant_recipient(m.case), text, case=m.case):
+            sent += 1
+    return sent

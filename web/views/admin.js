@@ -55,10 +55,10 @@ async function calendar(body, c, year, isAdmin) {
       return;
     }
     const done = await mutate(`mutation($c: String!, $d: JSON!) { importCalendar(center: $c, document: $d) {
-        ${ERRORS} ... on CalendarImport { year source holidays workdays replacedDays casesChanged officeHoursNote } } }`, { c: c.code, d: doc }, "importCalendar", form);
+        ${ERRORS} ... on CalendarImport { year source holidays workdays replacedDays casesChanged applicantsTold officeHoursNote } } }`, { c: c.code, d: doc }, "importCalendar", form);
     if (done) {
       location.hash = `#/admin/${seg(c.code)}?tab=calendar&year=${done.year}`;
-      reload(`已导入${done.year}年日历：节假日 ${done.holidays} 天，调休上班 ${done.workdays} 天，重算办件 ${done.casesChanged} 件${done.officeHoursNote ? `。${done.officeHoursNote}` : ""}`);
+      reload(`已导入${done.year}年日历：节假日 ${done.holidays} 天，调休上班 ${done.workdays} 天，重算办件 ${done.casesChanged} 件${done.applicantsTold ? `，已短信告知 ${done.applicantsTold} 位申请人承诺办结日期的变化` : ""}${done.officeHoursNote ? `。${done.officeHoursNote}` : ""}`);
     }
   });
   const data = await gql(`query($c: String!, $y: Int!) { calendarYear(center: $c, year: $y) { year decided workdays days { date workday reason provisional } } }`, { c: c.code, y: year });

@@ -26,6 +26,7 @@ async def cmd_calendar_import(govhall: GovHall, args: argparse.Namespace) -> int
 
     from core.services.calendar_files import read_calendar_document
     from core.services.clock import import_calendar
+    from core.services.notifications import tell_promise_moved
     from core.plumbing.models import Center
 
     doc = read_json_file(args.file)
@@ -56,6 +57,8 @@ async def cmd_calendar_import(govhall: GovHall, args: argparse.Namespace) -> int
                         center, doc, govhall=govhall, apply_office_hours=args.office_hours))
         except UserErrorsException as exc:
             errors.extend(exc.errors)
+        for center, summary in zip(centers, summaries) if not errors else ():  # committed: their applicants are told
+            summary["applicants_told"] = await tell_promise_moved(govhall, center, summary["year"], summary["promised_moved"])
     if errors:
         print_errors(errors, args.file)
         print(f"日历文件有 {len(errors)} 处问题，未作任何修改。", file=sys.stderr)
@@ -63,7 +66,8 @@ async def cmd_calendar_import(govhall: GovHall, args: argparse.Namespace) -> int
     for summary in summaries:
         print(
             f"已导入 {summary['year']} 年日历到中心 {summary['center']}：放假 {summary['holidays']} 天，"
-            f"调休上班 {summary['workdays']} 天；重新计算期限的在办办件 {summary['cases_changed']} 件。"
+            f"调休上班 {summary['workdays']} 天；重新计算期限的在办办件 {summary['cases_changed']} 件"
+            + (f"，承诺办结日期变化已短信告知申请人 {summary['applicants_told']} 件。" if summary["applicants_told"] else "。")
         )
         if summary["office_hours_note"]:
             print(f"  {summary['office_hours_note']}。")

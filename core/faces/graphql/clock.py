@@ -13,6 +13,7 @@ from strawberry.scalars import JSON
 from core.services import clock, stats
 from core.services.calendar import Deadline, WorkCalendar, explain_text
 from core.services.centers import get_center
+from core.services.notifications import tell_promise_moved
 from core.services.documents.kinds import cn_date
 from core.plumbing.errors import UserErrorsException
 from core.plumbing.models import Center as CenterRow
@@ -148,6 +149,8 @@ class CalendarImport:
     replaced_days: int
     office_hours: list[str] = strawberry.field(description="导入后中心的办公时间")
     cases_changed: int = strawberry.field(description="期限因此重新计算的在办办件数")
+    applicants_told: int = strawberry.field(
+        description="承诺办结日期因此变化、已短信告知申请人的办件数（通知书载明“如有变化另行告知”）")
     office_hours_applied: bool = strawberry.field(
         description="是否采用了日历文件中的办公时间（只在指定 applyOfficeHours 或中心尚无办公时间时采用）")
     office_hours_note: str | None = strawberry.field(
@@ -244,14 +247,17 @@ class Mutation:
         async def work() -> dict[str, Any]:
             row = await get_center(center)
             actor.require(row.id, "admin")  # refused as every mutation refuses: a UserError forbidden
-            return await clock.import_calendar(
+            summary = await clock.import_calendar(
                 row, document, govhall=info.context.govhall, apply_office_hours=apply_office_hours)
+            summary["applicants_told"] = await tell_promise_moved(info.context.govhall, row, summary["year"], summary["promised_moved"])
+            return summary
 
         def present(summary: dict[str, Any]) -> CalendarImport:
             return CalendarImport(
                 center=summary["center"], year=summary["year"], source=summary["source"],
                 holidays=summary["holidays"], workdays=summary["workdays"], replaced_days=summary["replaced_days"],
                 office_hours=summary["office_hours"], cases_changed=summary["cases_changed"],
+                applicants_told=summary["applicants_told"],
                 office_hours_applied=summary["office_hours_applied"], office_hours_note=summary["office_hours_note"],
             )
 
