@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.api import Actor, Center, RoleAssignment
+from core.api import Actor, Center, RoleAssignment, User
 
 from .models import POSITIONS, LeaveRequest, StaffRecord
 from .register import record_of
@@ -90,6 +90,25 @@ async def holds(actor: Actor, center: Center, leave: LeaveRequest, post: str) ->
         person = await record_of(center, leave.user_id)  # type: ignore[attr-defined]
         return person is not None and person.window_id is not None and person.window_id == own.window_id  # type: ignore[attr-defined]
     return True
+
+
+async def holders(center: Center, leave: LeaveRequest, post: str) -> list[User]:
+    """The active people who hold ``post`` for this request (those :func:`holds` lets decide it),
+    the person asking left out: whom to tell that the request now waits for them."""
+    if post == ADMIN:
+        ids = set(await RoleAssignment.filter(center_id=center.id, role="admin").values_list("user_id", flat=True))
+    else:
+        records = StaffRecord.filter(center_id=center.id, position=STEP_POSITIONS[post])
+        if post == "window":
+            person = await record_of(center, leave.user_id)  # type: ignore[attr-defined]
+            if person is None or person.window_id is None:  # type: ignore[attr-defined]
+                return []
+            records = records.filter(window_id=person.window_id)  # type: ignore[attr-defined]
+        ids = set(await records.values_list("user_id", flat=True))
+        if post == "supervision":
+            ids |= set(await RoleAssignment.filter(center_id=center.id, role="supervisor").values_list("user_id", flat=True))
+    ids.discard(leave.user_id)  # type: ignore[attr-defined]
+    return await User.filter(id__in=ids, active=True).order_by("id") if ids else []
 
 
 def waiting_label(step: str, post: str) -> str:

@@ -172,7 +172,7 @@ async def decide_leave(govhall: GovHall, actor: Actor, leave_id: int | str, appr
         decision["post"] = post
     async with in_transaction():  # approved and handed over, or neither
         claimed = await LeaveRequest.filter(id=leave.id, status="pending", step=leave.step).update(
-            step=leave.step + 1, decisions=[*leave.decisions, decision],
+            step=leave.step + 1, decisions=[*leave.decisions, decision], acting_post_told=None,  # a new step: told anew
             status="refused" if not approve else ("approved" if leave.step + 1 == len(leave.route) else "pending"))
         if not claimed:
             raise UserErrorsException.single("conflict", "该请假单刚被他人处理，请刷新后重试", None)

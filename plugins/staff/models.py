@@ -77,7 +77,9 @@ class ClockIn(Model):
 
 class LeaveRequest(Model):
     """请假: from a half day to a half day, routed by its length: ``route`` lists the steps still
-    to come after ``step`` and ``decisions`` what each approver said."""
+    to come after ``step`` and ``decisions`` what each approver said. ``acting_post_told`` is the
+    post last told that it decides the current step in place of its vacant own post
+    (:mod:`.acting`), so each change is told once."""
 
     id = fields.IntField(primary_key=True)
     center = fields.ForeignKeyField("core.Center", related_name="staff_leave", on_delete=fields.CASCADE)
@@ -95,6 +97,9 @@ class LeaveRequest(Model):
     status = fields.CharField(max_length=16, default="pending")
     handed_over = fields.IntField(default=0, description="open cases moved to the partner")
     created_at = fields.DatetimeField(auto_now_add=True)
+    acting_post_told = fields.CharField(
+        max_length=16, null=True,
+        description="the post deciding the current step for its vacant own post, once told (none: not told, or not vacant)")
 
     class Meta:
         table = "staff_leave_request"

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from core.api import User, hookimpl
+from core.plumbing.models import Notification
+from core.services.sweeper import sweep_plugins
 
 from .drive import LEAVE_REQUESTS, build_staff, codes
 
@@ -117,6 +119,7 @@ async def test_a_post_nobody_holds_refuses_the_request_instead_of_leaving_it_wai
     assert (await drive.leave("office1", "sick", "2026-03-10", "2026-03-10"))["route"] == ["office", "supervision"]
 
 
+MESSAGES = "query($c: String!) { staffMessages(center: $c) { text } }"
 REMOVE = "mutation($c: String!, $u: String!) { removeStaffRecord(center: $c, username: $u) { __typename } }"
 
 
@@ -173,3 +176,62 @@ async def test_with_every_post_after_it_vacant_the_centers_administrator_decides
     leave = await drive.decide("admin1", leave)
     assert leave["status"] == "approved" and leave["decisions"][-1]["actingPost"] == "admin"
     assert leave["decisions"][-1]["actingPostLabel"] == "中心管理员"
+
+
+STOP = ("mutation($c: String!, $u: String!) { setStaffActive(center: $c, username: $u, active: false) { __typename "
+        "... on UserErrors { errors { code message } } } }")
+
+
+async def messages(*users: str) -> dict[str, list[str]]:
+    """The 站内消息 each user has, oldest first (read from the table: the office has no core role for ``staffMessages``)."""
+    return {u: list(await Notification.filter(channel="internal", recipient=u).order_by("id").values_list("text", flat=True))
+            for u in users}
+
+
+async def test_whoever_now_decides_for_a_vacant_post_is_told_once_and_again_when_it_falls_vacant_again(drive, govhall):
+    """The window leader's account is stopped while a clerk's request waits for their signature: the
+    next sweep tells the office (who now decide it) and the clerk, once each; a second sweep tells
+    nobody. A new leader is appointed (nothing to tell), then stopped too: told again."""
+    leave = await drive.leave("clerk1", "personal", "2026-03-09", "2026-03-09")
+    people = ("office1", "office2", "clerk1", "sup1", "admin1", "lead1", "win2")
+    await sweep_plugins(govhall)
+    assert await messages(*people) == {u: [] for u in people}  # nothing vacant: nothing to tell
+
+    assert (await drive.run("admin1", STOP, c="hall", u="lead1"))["__typename"] == "StaffAccount"
+    await sweep_plugins(govhall)
+    told = await messages(*people)
+    assert told["office1"] == told["office2"] == [
+        "【请假审批】clerk1的请假申请（事假，3月9日）原由窗口负责人审批，该岗位现空缺，改由您（中心办公室）审批，请到“请假”页审批。"]
+    assert told["clerk1"] == ["【请假审批】您的请假申请（事假，3月9日）原由窗口负责人审批，该岗位现空缺，改由中心办公室审批。"]
+    assert told["sup1"] == told["admin1"] == told["lead1"] == told["win2"] == []
+    assert (await drive.query("clerk1", MESSAGES, c="hall"))["staffMessages"][0]["text"] == told["clerk1"][0]
+    await sweep_plugins(govhall)
+    assert await messages(*people) == told  # told once
+
+    await drive.add_person("win2", "window_leader", window="A01", partner="clerk1")  # a new leader for A01
+    assert (await waiting_for(drive, "win2", leave))["canDecide"] is True
+    await sweep_plugins(govhall)
+    assert await messages(*people) == told  # the post is held again: nothing to tell
+    assert (await drive.run("admin1", STOP, c="hall", u="win2"))["__typename"] == "StaffAccount"
+    await sweep_plugins(govhall)
+    again = await messages(*people)
+    for user in ("office1", "office2", "clerk1"):
+        assert again[user] == told[user] * 2, user
+    await sweep_plugins(govhall)
+    assert await messages(*people) == again
+
+
+async def test_the_deputy_falling_vacant_too_is_told_to_the_next_post_up(drive, govhall):
+    """The window leader and then the whole office stopped: the office is told first, then the
+    supervision office (the next post on a one-day leave's way) with both vacancies named."""
+    leave = await drive.leave("clerk1", "personal", "2026-03-09", "2026-03-09", end_half="am")
+    assert (await drive.run("admin1", STOP, c="hall", u="lead1"))["__typename"] == "StaffAccount"
+    await sweep_plugins(govhall)
+    await User.filter(username__in=("office1", "office2")).update(active=False)  # 停用 (no core post to stop them by)
+    assert (await waiting_for(drive, "sup1", leave))["currentPost"] == "supervision"
+    await sweep_plugins(govhall)
+    told = await messages("office1", "sup1", "clerk1")
+    assert told["sup1"] == ["【请假审批】clerk1的请假申请（事假，3月9日上午）原由窗口负责人审批，窗口负责人、中心办公室现均空缺，"
+                            "改由您（督查科）审批，请到“请假”页审批。"]
+    assert len(told["office1"]) == 1 and len(told["clerk1"]) == 2
+    assert told["clerk1"][1].endswith("改由督查科审批。")
