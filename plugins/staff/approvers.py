@@ -10,7 +10,8 @@ stuck: it is decided, as on paper when a signatory is missing, by the next post 
 own route that somebody holds (a vacant 窗口负责人's step by 中心办公室, a vacant 中心办公室's by
 督查科 or 中心领导), and when every post after it is vacant as well, by the center's
 administrator (管理员, who keeps the register). Nothing is stored: it is worked out each time the
-request is read or decided, so once the post is filled again its new holder decides.
+request is read or decided, so once the post is filled again its new holder decides. (Only which
+deciding post was told of it is kept, :mod:`.acting`.)
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 calendar, routed by its length. A window's staff go to their window leader first; then the office
 reviews; a leave of one day or less is approved by the supervision office, a longer one by the
 center's leadership. Nobody decides their own leave. A step whose post falls vacant while a request
-waits at it is decided by the next post up (:mod:`.approvers`). On approval the person's open cases
-move to their AB岗 partner (and other plugins move theirs through the ``staff_hand_over`` hook).
+waits at it is decided by the next post up (:mod:`.approvers`), who is told (:mod:`.acting`). On
+approval the person's open cases move to their AB岗 partner (and other plugins move theirs through
+the ``staff_hand_over`` hook).
 """
 
 from __future__ import annotations

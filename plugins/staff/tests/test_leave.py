@@ -223,7 +223,8 @@ async def test_whoever_now_decides_for_a_vacant_post_is_told_once_and_again_when
 
 async def test_the_deputy_falling_vacant_too_is_told_to_the_next_post_up(drive, govhall):
     """The window leader and then the whole office stopped: the office is told first, then the
-    supervision office (the next post on a one-day leave's way) with both vacancies named."""
+    supervision office (the next post on a one-day leave's way) with both vacancies named; once it
+    signed for the leader, the office's own step is told as a new one."""
     leave = await drive.leave("clerk1", "personal", "2026-03-09", "2026-03-09", end_half="am")
     assert (await drive.run("admin1", STOP, c="hall", u="lead1"))["__typename"] == "StaffAccount"
     await sweep_plugins(govhall)
@@ -235,3 +236,10 @@ async def test_the_deputy_falling_vacant_too_is_told_to_the_next_post_up(drive, 
                             "改由您（督查科）审批，请到“请假”页审批。"]
     assert len(told["office1"]) == 1 and len(told["clerk1"]) == 2
     assert told["clerk1"][1].endswith("改由督查科审批。")
+    leave = await drive.decide("sup1", leave)  # the leader's signature, in their place: now the office's step
+    assert (leave["currentStep"], leave["currentPost"]) == ("office", "supervision")
+    await sweep_plugins(govhall)
+    told = await messages("sup1", "clerk1")
+    assert told["sup1"][1] == ("【请假审批】clerk1的请假申请（事假，3月9日上午）原由中心办公室审批，该岗位现空缺，"
+                               "改由您（督查科）审批，请到“请假”页审批。")
+    assert len(told["sup1"]) == 2 and len(told["clerk1"]) == 3
