@@ -64,6 +64,10 @@ class Department(Model):
         default=0, db_default=0,
         description="its place in the center's order (the center file's, then those added on screen), ties by id",
     )
+    created_at = fields.DatetimeField(
+        null=True,
+        description="when it was added after its center began (on 中心管理 or by a later center file), null for those that came with it",
+    )
 
     class Meta:
         table = "department"

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import DEPARTMENT_ORDER, Center, Department, Window
+from core.services import clock
 from core.services.defaults import category_problem
 from core.services.remedy import DEPARTMENT_FIELDS, authority_errors
 from core.services.calendar import check_periods, parse_period
@@ -140,8 +141,11 @@ async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
             await center.update_from_dict(values).save()
         departments: dict[str, Department] = {}
         for position, d in enumerate(doc.get("departments", []), start=1):
-            department, _ = await Department.update_or_create(
+            department, added = await Department.update_or_create(
                 center=center, code=d["code"], defaults={**department_values(d), "position": position})
+            if added and not created:  # added to a center that was running: assessed from now on
+                department.created_at = clock.now()
+                await department.save(update_fields=["created_at"])
             departments[d["code"]] = department
         await _place_unlisted(center, len(departments), listed=list(departments))
         for w in doc.get("windows", []):

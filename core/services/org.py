@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
+from core.services import clock
 from core.services.accounts import Actor
 from core.services.centers import get_center
 from core.services.defaults import DEPARTMENT_CATEGORIES, category_label, category_problem
@@ -101,7 +102,8 @@ async def save_department(actor: Actor, center_code: str, given: DepartmentInput
     seal caption and remedy authorities (行政复议机关, 行政诉讼法院) of an existing one; its code
     never changes (cases and posts refer to it). An optional value not given (``None``) stays as it
     is, so a client that does not know or does not send it never clears it (as the center file
-    loaded again keeps a key it leaves out); an empty one is cleared."""
+    loaded again keeps a key it leaves out); an empty one is cleared. A new department records when it
+    was added (``created_at``): it is assessed for the quarters from then on."""
     center = await _managed_center(actor, center_code)
     errors: list[UserError] = []
     code = given.code.strip()
@@ -126,7 +128,8 @@ async def save_department(actor: Actor, center_code: str, given: DepartmentInput
             raise UserErrorsException(errors)
         if row is None:  # a new department comes last in the center's order
             last = await Department.filter(center_id=center.id).order_by("-position").first()
-            return await Department.create(center=center, code=code, position=(last.position + 1) if last else 1, **values)
+            return await Department.create(center=center, code=code, position=(last.position + 1) if last else 1,
+                                           created_at=clock.now(), **values)  # the product clock, as the assessment reads it
         await row.update_from_dict(values).save()
         return row  # type: ignore[return-value]
 

@@ -5,7 +5,10 @@ A department's 人员管理 is its staff's mean score under the staff rule set f
 (当年累计季度考评总成绩/累计考核季度). A quarter that ended before the center began, the earlier of
 the day it was created and the day it accepted its first case, was never assessed: it shows no score
 (无数据) and is not one of the 累计考核季度, so a center created in November is not given 100 for
-the first three quarters.
+the first three quarters. Likewise a department added after its center began (``Department.created_at``,
+on the product clock) is not ranked for a quarter that ended before the day it was added: that quarter
+shows no score (未设立) and its year is the mean of the quarters it existed in; a department whose
+quarters all ended before it has no year score and is listed after the ranked ones, unranked.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from core.api import CENTER_TZ, Actor, Case, Center, UserErrorsException, get_center, local_today, require_plugin
+from core.api import CENTER_TZ, Actor, Case, Center, Department, UserErrorsException, get_center, local_today, require_plugin
 
 from .facts import Subject, extra_staff, gather, subjects
 from .periods import Period, quarters_of
@@ -43,10 +46,15 @@ class Ranking:
 
 @dataclass(frozen=True)
 class YearRow:
-    rank: int
+    rank: int | None  # None: no quarter it existed in has ended (listed last)
     subject: Subject
-    total: float
-    quarters: tuple[float | None, ...]  # None: the quarter ended before the center began (无数据)
+    total: float | None
+    quarters: tuple[float | None, ...]  # None: the quarter ended before the center (无数据) or it (未设立) began
+    since: date  # the day the department began: its center's, or the day it was added after it
+
+
+UNSET = "未设立"
+NO_DATA = "无数据"
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,13 @@ class YearRanking:
     quarters: tuple[Period, ...]
     rows: list[YearRow]
     since: date  # the day the center began: quarters ended before it are not assessed
+
+    def unscored(self, row: YearRow, quarter: Period) -> str | None:
+        """Why ``row`` has no score for ``quarter``: the center (无数据) or the department (未设立) had
+        not begun when it ended; None when it has one."""
+        if quarter.end < self.since:
+            return NO_DATA
+        return UNSET if quarter.end < row.since else None
 
 
 async def assessor_center(actor: Actor, code: str) -> Center:
@@ -103,6 +118,9 @@ async def assess(govhall: Any, center: Center, kind: str, period: Period, *, tod
     rules = await rule_set_for(govhall, center, kind)
     facts = await gather(center=center, kind=kind, period=period, rule_set=rules["id"], today=today)
     ranked_subjects = await subjects(center, kind)
+    if kind == "department":  # not ranked for a quarter that ended before it was added (未设立)
+        added = await departments_added(center)
+        ranked_subjects = [s for s in ranked_subjects if s.id not in added or added[s.id] <= period.end]
     if kind == "staff":
         known = {s.id for s in ranked_subjects}
         ranked_subjects += await extra_staff(set(facts) - known)
@@ -130,9 +148,17 @@ async def assessed_since(center: Center) -> date:
     return min([began, *first])
 
 
+async def departments_added(center: Center) -> dict[int, date]:
+    """The day (center time) each department added after its center began was added; the others,
+    there since the center began, are not listed."""
+    rows = await Department.filter(center_id=center.id, created_at__not_isnull=True).values_list("id", "created_at")
+    return {key: at.astimezone(CENTER_TZ).date() for key, at in rows}
+
+
 async def department_year(govhall: Any, center: Center, year: int, *, today: date | None = None) -> YearRanking:
     """Each department's year score: the mean of its quarter scores, over the quarters ended since
-    the center began (``assessed_since``); the quarters before have no score."""
+    the center began (``assessed_since``) and since the department was added (``departments_added``);
+    the quarters before have no score. Departments without any such quarter come last, unranked."""
     today = today or local_today()
     if not 2000 <= year <= 2100:  # the years parse_period accepts; date() would fail outside 1..9999
         raise UserErrorsException.single("period", f"考核年度“{year}”无效：应在 2000 至 2100 之间", "/year")
@@ -145,15 +171,22 @@ async def department_year(govhall: Any, center: Center, year: int, *, today: dat
         message = f"中心自{since.year}年{since.month}月{since.day}日起启用，{year}年此后尚无已结束的季度，无法计算年度考核"
         raise UserErrorsException.single("period.no_data", message, "/year")
     rankings = [await assess(govhall, center, "department", q, today=today) for q in assessed]
-    skipped = len(ended) - len(assessed)  # the quarters before the center began come first
-    by_subject: dict[int, list[float]] = defaultdict(list)
-    subject_of: dict[int, Subject] = {}
+    scores: dict[int, dict[str, float]] = defaultdict(dict)  # a department's scored quarters only
     for ranking in rankings:
         for row in ranking.rows:
-            by_subject[row.subject.id].append(row.result.total)
-            subject_of[row.subject.id] = row.subject
-    means = {key: round(sum(v) / len(v), 2) for key, v in by_subject.items()}
-    ranked = rank(means.items(), _tie_order("department", await subjects(center, "department")))
-    rows = [YearRow(position, subject_of[key], total, (None,) * skipped + tuple(by_subject[key]))
-            for position, key, total in ranked]
+            scores[row.subject.id][ranking.period.key] = row.result.total
+    listed = await subjects(center, "department")  # the center's order
+    added = await departments_added(center)
+    quarters = {s.id: tuple(scores[s.id].get(q.key) for q in ended) for s in listed}
+    means: dict[int, float] = {}
+    for key, scored in quarters.items():
+        existed = [t for t in scored if t is not None]  # 累计考核季度: those it was assessed in
+        if existed:
+            means[key] = round(sum(existed) / len(existed), 2)
+    ranked = rank(means.items(), _tie_order("department", listed))
+    by_id = {s.id: s for s in listed}
+    rows = [YearRow(rank=position, subject=by_id[key], total=total, quarters=quarters[key],
+                    since=max(since, added.get(key, since))) for position, key, total in ranked]
+    rows += [YearRow(rank=None, subject=s, total=None, quarters=quarters[s.id], since=max(since, added.get(s.id, since)))
+             for s in listed if s.id not in means]  # no quarter it existed in has ended: unranked, last
     return YearRanking(rules=rankings[0].rules, year=year, quarters=tuple(ended), rows=rows, since=since)

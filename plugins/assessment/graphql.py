@@ -76,16 +76,20 @@ class RankingType:
 class QuarterScore:
     quarter: str
     total: float | None = strawberry.field(
-        description="该季度得分；季度在中心启用（建立或首件受理）之前结束的为空（无数据），不计入年度平均")
+        description="该季度得分；季度在中心启用（建立或首件受理）之前结束的为空（无数据），在部门设立之前结束的为空"
+                    "（未设立），均不计入年度平均")
+    unscored: str | None = strawberry.field(
+        description="得分为空的原因：无数据（中心启用前）或未设立（部门设立前）；有得分的为空")
 
 
 @strawberry.type(name="DepartmentYearRow")
 class YearRowType:
-    rank: int
+    rank: int | None = strawberry.field(description="名次；本年尚无其设立后结束的季度的部门为空，列在最后")
     subject_id: strawberry.ID
     code: str
     name: str
-    total: float = strawberry.field(description="有数据的各季度得分的平均分（中心启用前的季度不计）")
+    total: float | None = strawberry.field(
+        description="有数据的各季度得分的平均分（中心启用前、部门设立前的季度不计）；没有这样的季度的为空")
     quarters: list[QuarterScore]
 
 
@@ -205,7 +209,8 @@ def year_type(ranking: YearRanking) -> YearType:
         rule_set=ranking.rules["id"], title=ranking.rules["title"], year=ranking.year, quarters=keys,
         rows=[YearRowType(rank=r.rank, subject_id=strawberry.ID(str(r.subject.id)), code=r.subject.code,
                           name=r.subject.name, total=r.total,
-                          quarters=[QuarterScore(quarter=k, total=t) for k, t in zip(keys, r.quarters)])
+                          quarters=[QuarterScore(quarter=q.key, total=t, unscored=ranking.unscored(r, q))
+                                    for q, t in zip(ranking.quarters, r.quarters)])
               for r in ranking.rows],
     )
 

@@ -9,8 +9,8 @@ from tortoise.transactions import in_transaction
 
 from core.api import Actor, Document, UserErrorsException, issue_document
 
-from .assess import Ranking, YearRanking, assess, assessor_center, department_year
-from .periods import QUARTER_NAMES, parse_period
+from .assess import UNSET, Ranking, YearRanking, YearRow, assess, assessor_center, department_year
+from .periods import QUARTER_NAMES, Period, parse_period
 from .ruleset import SUBJECT_KINDS
 from .scoring import fmt
 
@@ -40,6 +40,13 @@ def ranking_context(ranking: Ranking) -> dict[str, Any]:
     }
 
 
+def _quarter_text(ranking: YearRanking, row: YearRow, quarter: Period, value: float | None) -> str:
+    """A quarter's score; — before the center began, 未设立 before the department was added."""
+    if value is not None:
+        return fmt(value)
+    return UNSET if ranking.unscored(row, quarter) == UNSET else "—"
+
+
 def year_context(ranking: YearRanking) -> dict[str, Any]:
     rules = ranking.rules
     return {
@@ -50,8 +57,9 @@ def year_context(ranking: YearRanking) -> dict[str, Any]:
             "columns": [f"第{QUARTER_NAMES[int(q.key[-1]) - 1]}季度" for q in ranking.quarters],
             "graded": False,
             "rows": [
-                {"rank": r.rank, "name": r.subject.name, "code": r.subject.code, "total": r.total,
-                 "totalText": fmt(r.total), "grade": "", "values": ["—" if v is None else fmt(v) for v in r.quarters], "lines": []}
+                {"rank": "—" if r.rank is None else r.rank, "name": r.subject.name, "code": r.subject.code,
+                 "total": r.total or 0, "totalText": "—" if r.total is None else fmt(r.total), "grade": "",
+                 "values": [_quarter_text(ranking, r, q, v) for q, v in zip(ranking.quarters, r.quarters)], "lines": []}
                 for r in ranking.rows
             ],
         },

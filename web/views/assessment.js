@@ -130,7 +130,7 @@ function manualForm(c, kind, r, show) {
 async function departmentYear(body, c, year) {
   let data;
   try {
-    data = await gql(`query($c: String!, $y: Int!) { departmentYear(center: $c, year: $y) { title year quarters rows { rank code name total quarters { quarter total } } } }`, { c: c.code, y: year });
+    data = await gql(`query($c: String!, $y: Int!) { departmentYear(center: $c, year: $y) { title year quarters rows { rank code name total quarters { quarter total unscored } } } }`, { c: c.code, y: year });
   } catch (error) {
     // a center in its first quarter, or a year not begun: said in the card, not as a failure of the page
     body.append(h("section", { class: "card" }, h("h2", null, `部门年度考核（${year}年）`),
@@ -140,12 +140,16 @@ async function departmentYear(body, c, year) {
   const y = data.departmentYear;
   body.append(h("section", { class: "card print-document" }, h("h2", null, `${y.title}（${y.year}年）`),
     h("p", { class: "muted" }, y.quarters.length ? `已结束季度：${y.quarters.join("、")}` : "本年尚无结束的季度。"),
+    // a quarter that ended before the department was added: 未设立 (before the center began: —); not in its mean
     table([
-      ["名次", (x) => String(x.rank)],
+      ["名次", (x) => (x.rank === null ? "—" : String(x.rank))],
       ["部门", (x) => x.name],
-      ...y.quarters.map((q) => [q, (x) => fmt.number((x.quarters.find((s) => s.quarter === q) || {}).total)]),
+      ...y.quarters.map((q) => [q, (x) => {
+        const s = x.quarters.find((t) => t.quarter === q) || {};
+        return s.unscored === "未设立" ? h("span", { class: "muted", dataset: { unscored: "unset" } }, "未设立") : fmt.number(s.total);
+      }]),
       ["年度得分", (x) => h("strong", null, fmt.number(x.total))],
-    ], y.rows, { id: "year-table" })));
+    ], y.rows, { id: "year-table", rowAttrs: (x) => ({ dataset: { subject: x.code } }) })));
 }
 
 const pct = (v) => (v === null || v === undefined ? "—" : `${fmt.number(v)}%`);
