@@ -91,6 +91,7 @@ class Window(Model):
         "core.Department", related_name="windows", null=True, on_delete=fields.SET_NULL
     )
     serves = fields.JSONField(default=list, description="department codes a comprehensive window serves")
+    closed_at = fields.DatetimeField(null=True, description="when it was closed (撤销) on 中心管理, null while it is open")
 
     class Meta:
         table = "service_window"

@@ -316,6 +316,8 @@ async def grant_role(
         window = await Window.get_or_none(center=center, code=window_code)
         if window is None:
             raise UserErrorsException.single("unknown_window", f"中心“{center.code}”没有窗口“{window_code}”", "/window")
+        if window.closed_at is not None:
+            raise UserErrorsException.single("window_closed", f"窗口“{window.name}”已撤销，不能再安排岗位", "/window")
     existing = await RoleAssignment.get_or_none(user=user, center=center, role=role, department=department)
     if existing:
         return existing

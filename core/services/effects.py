@@ -77,10 +77,15 @@ async def set_accepted(ctx: TransitionContext) -> None:
 
 
 async def accepting_window(ctx: TransitionContext) -> int | None:
+    """The window a case is accepted at: the accepting staff member's, else the first open one of the
+    case's department, else the first open one that serves it. A closed window (撤销) takes no new
+    cases, even from a staff member still posted to it."""
+    cache = cache_for(ctx.govhall, ctx.actor.config_generation)
+    windows = [w for w in await config_cache.windows(cache, ctx.center.id) if w.closed_at is None]
+    open_ids = {w.id for w in windows}
     for grant in ctx.actor.grants:
-        if grant.center_id == ctx.center.id and grant.window_id is not None:
+        if grant.center_id == ctx.center.id and grant.window_id in open_ids:
             return grant.window_id
-    windows = await config_cache.windows(cache_for(ctx.govhall, ctx.actor.config_generation), ctx.center.id)
     department_id = ctx.case.department_id  # type: ignore[attr-defined]
     code = ctx.item.definition.get("department")
     for window in windows:

@@ -166,3 +166,26 @@ async def save_window(actor: Actor, center_code: str, given: WindowInput, *, is_
             return await Window.create(center=center, code=code, **values)
         await row.update_from_dict(values).save()
         return row  # type: ignore[return-value]
+
+
+async def close_window(actor: Actor, center_code: str, code: str, *, reopen: bool = False) -> Window:
+    """Close a window a reorganisation removed (撤销), or open it again (``reopen``). The row stays:
+    cases, staff records, hall queues and the assessment keep naming it; a closed window is no longer
+    listed for new work (``center { windows }``, the accepting window of a case). The center's last
+    open pickup window (出件窗口) is not closed: results would have nowhere to be handed out until
+    another window is made one. Closing a closed window, or reopening an open one, changes nothing."""
+    center = await _managed_center(actor, center_code)
+    errors: list[UserError] = []
+    async with in_transaction():
+        row = await _existing(model=Window, center=center, code=code.strip(), is_new=False, label="窗口编号", errors=errors)
+        if row is not None and not reopen and row.closed_at is None and row.kind == "pickup":  # type: ignore[union-attr]
+            others = await Window.filter(center_id=center.id, kind="pickup", closed_at__isnull=True).exclude(id=row.id).exists()
+            if not others:
+                errors.append(UserError("last_pickup_window", f"“{row.name}”是本中心的出件窗口，请先把另一个窗口设为出件窗口再撤销", "/code"))
+        if errors:
+            raise UserErrorsException(errors)
+        assert row is not None
+        if reopen != (row.closed_at is None):  # type: ignore[union-attr]
+            row.closed_at = None if reopen else clock.now()  # type: ignore[union-attr]  # the product clock
+            await row.save(update_fields=["closed_at"])
+        return row  # type: ignore[return-value]

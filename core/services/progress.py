@@ -325,7 +325,7 @@ async def _progress(govhall: GovHall, case: Case, item: Any) -> Progress:
 async def pickup_window(center: Center, department: Department | None) -> str | None:
     """Where the result is handed out: the center's pickup window (出件窗口; the case's department's
     own, where it has one), else the department's window; with its code (统一出件窗口（CJ01）)."""
-    windows = await Window.filter(center_id=center.id).order_by("code")
+    windows = await Window.filter(center_id=center.id, closed_at__isnull=True).order_by("code")  # a closed one hands out nothing
     pickup = [w for w in windows if w.kind == "pickup"]
     own = [w for w in pickup if department is not None and w.department_id == department.id]  # type: ignore[attr-defined]
     chosen = (own or pickup or [w for w in windows if department is not None and w.department_id == department.id])[:1]  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -38,6 +39,11 @@ class Window:
     kind: str = strawberry.field(description="comprehensive 综合窗口、special 专业窗口、pickup 出件窗口、consult 咨询窗口、agency 代办窗口")
     department: str | None = strawberry.field(default=None, description="所属部门代码")
     serves: list[str] = strawberry.field(default_factory=list, description="综合窗口服务的部门代码")
+    closed_at: datetime | None = strawberry.field(default=None, description="撤销的时间（closeWindow），未撤销为 null")
+
+    @strawberry.field(description="已撤销：不再受理新的办件、不再供选择，办件仍记着它")
+    def closed(self) -> bool:
+        return self.closed_at is not None
 
 
 def department_type(d: DepartmentRow) -> Department:
@@ -46,7 +52,8 @@ def department_type(d: DepartmentRow) -> Department:
 
 
 def window_type(w: WindowRow, department_code: str | None) -> Window:
-    return Window(code=w.code, name=w.name, kind=w.kind, department=department_code, serves=list(w.serves or []))
+    return Window(code=w.code, name=w.name, kind=w.kind, department=department_code, serves=list(w.serves or []),
+                  closed_at=w.closed_at)
 
 
 @strawberry.type
@@ -63,9 +70,12 @@ class Center:
         rows = await DepartmentRow.filter(center_id=self._id).order_by(*DEPARTMENT_ORDER)
         return [department_type(d) for d in rows]
 
-    @strawberry.field
-    async def windows(self) -> list[Window]:
-        rows = await WindowRow.filter(center_id=self._id).order_by("id").select_related("department")
+    @strawberry.field(description="本中心的窗口；已撤销的（closeWindow）只在 includeClosed 时列出（中心管理）")
+    async def windows(self, include_closed: bool = False) -> list[Window]:
+        rows = WindowRow.filter(center_id=self._id)
+        if not include_closed:
+            rows = rows.filter(closed_at__isnull=True)
+        rows = await rows.order_by("id").select_related("department")
         return [window_type(w, w.department.code if w.department else None) for w in rows]
 
 

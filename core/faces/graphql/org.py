@@ -1,5 +1,5 @@
-"""saveDepartment and saveWindow: a center's departments and windows kept from the admin screen
-(administrators and configurators of that center), and the department categories its form offers
+"""saveDepartment, saveWindow and closeWindow: a center's departments and windows kept from the admin
+screen (administrators and configurators of that center), and the department categories its form offers
 (departmentCategories). The service is :mod:`core.services.org`."""
 
 from __future__ import annotations
@@ -62,4 +62,11 @@ class Mutation:
         given = org.WindowInput(code=code, name=name, kind=kind.strip(), department=department, serves=tuple(serves or ()))
         actor = info.context.actor
         result = await mutation_result(lambda: org.save_window(actor, center, given, is_new=is_new), lambda row: row)
+        return result if isinstance(result, UserErrors) else await _present_window(result)
+
+    @strawberry.mutation(description="撤销本中心的窗口（管理员、配置员；reopen 为恢复）：撤销的窗口不再受理新的办件、不再供选择，"
+                                     "办件、名册、考核仍记着它；本中心最后一个出件窗口须先另设出件窗口才能撤销（last_pickup_window）")
+    async def close_window(self, info: Info, center: str, code: str, reopen: bool = False) -> SaveWindowResult:
+        actor = info.context.actor
+        result = await mutation_result(lambda: org.close_window(actor, center, code, reopen=reopen), lambda row: row)
         return result if isinstance(result, UserErrors) else await _present_window(result)
