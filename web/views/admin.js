@@ -144,7 +144,7 @@ async function plugins(body, c, isAdmin) {
 
 const KINDS = [["comprehensive", "综合窗口"], ["special", "专业窗口"], ["pickup", "出件窗口"], ["consult", "咨询窗口"], ["agency", "代办窗口"]];
 const DEPT = "code name category backOffice abbreviation sealName reconsideration court";
-const WIN = "code name kind department serves";
+const WIN = "code name kind department serves closed";
 
 /** Fills an org form for a change of `row` (code fixed), or empties it for a new one. */
 function editing(form, title, row, fields) {
@@ -169,7 +169,7 @@ function remedyText(d) {
 }
 
 async function org(body, c) {
-  const data = await gql(`query($c: String!) { center(code: $c) { departments { ${DEPT} } windows { ${WIN} } }
+  const data = await gql(`query($c: String!) { center(code: $c) { departments { ${DEPT} } windows(includeClosed: true) { ${WIN} } }
     departmentCategories(center: $c) { code label } }`, { c: c.code });
   const { departments, windows } = data.center;
   // the categories the server knows (the lead rules'), or none: 未分类
@@ -231,16 +231,30 @@ async function org(body, c) {
   });
   const kindName = new Map(KINDS);
   const change = (form, title, fields, row) => h("button", { type: "button", class: "btn btn-link", dataset: { edit: row.code }, onclick: () => editing(form, title, row, fields) }, "修改");
+  // 撤销 keeps the window (cases, posts and the assessment name it) but offers it for no new work; 恢复 opens it again
+  const closeOrReopen = (w) => h("button", { type: "button", class: "btn btn-link", dataset: { [w.closed ? "reopen" : "close"]: w.code },
+    onclick: async () => {
+      if (!w.closed && !window.confirm(`撤销窗口 ${w.name}（${w.code}）？撤销后不再受理新的办件，也不再供选择；已办的办件仍记着它，可随时恢复。`)) return;
+      const done = await mutate(`mutation($c: String!, $code: String!, $r: Boolean!) { closeWindow(center: $c, code: $code, reopen: $r) { ${ERRORS} ... on Window { code name closed } } }`,
+        { c: c.code, code: w.code, r: !!w.closed }, "closeWindow", null);
+      if (done) {
+        forgetCenters();
+        reload(`${done.closed ? "已撤销" : "已恢复"}窗口 ${done.name}（${done.code}）`);
+      }
+    } }, w.closed ? "恢复" : "撤销");
+  const open = windows.filter((w) => !w.closed);
   body.append(
     h("section", { class: "card" }, h("h2", null, `进驻部门（${departments.length}）`),
       table([["代码", (d) => d.code], ["名称", (d) => d.name], ["类别", (d) => d.category || "—"], ["文号简称", (d) => d.abbreviation || "—"],
         ["救济途径", remedyText],
         ["", (d) => change(deptForm, "修改部门", deptFields, d)]], departments, { id: "departments-table", rowAttrs: (d) => ({ dataset: { dept: d.code } }) })),
     deptForm,
-    h("section", { class: "card" }, h("h2", null, `窗口（${windows.length}）`),
+    h("section", { class: "card" }, h("h2", null, `窗口（${open.length}${open.length < windows.length ? `，另有已撤销 ${windows.length - open.length} 个` : ""}）`),
       table([["编号", (w) => w.code], ["名称", (w) => w.name], ["类型", (w) => kindName.get(w.kind) || w.kind],
         ["部门", (w) => (w.department ? deptName.get(w.department) || w.department : (w.serves || []).map((s) => deptName.get(s) || s).join("、") || "—")],
-        ["", (w) => change(winForm, "修改窗口", winFields, w)]], windows, { id: "windows-table", rowAttrs: (w) => ({ dataset: { window: w.code } }) })),
+        ["状态", (w) => (w.closed ? h("span", { class: "badge status-withdrawn" }, "已撤销") : "使用中")],
+        ["", (w) => [w.closed ? null : change(winForm, "修改窗口", winFields, w), closeOrReopen(w)]]], windows,
+      { id: "windows-table", rowAttrs: (w) => ({ class: w.closed ? "window-closed" : null, dataset: { window: w.code } }) })),
     winForm,
     note("部门和窗口也可随中心配置文件导入（govhall center load）；部门代码、窗口编号保存后不可修改。工作人员的岗位和部门在“工作人员”中调整。"),
   );
