@@ -1,4 +1,4 @@
-"""A center's departments and windows kept from the admin screen (saveDepartment, saveWindow), and
+"""A center's departments and windows kept from the admin screen (saveDepartment, saveWindow, closeWindow), and
 我的办件 across all centers (myCases)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from core.services.accounts import Actor, load_grants
 from core.services.centers import check_center_document
 from core.services.items import define_item, publish_item
-from core.plumbing.models import Department, Window
+from core.plumbing.models import Case, Department, Window
 from tests.hall import PERMIT, CaseDriver, build_hall
 from tests.helpers import center_doc
 
@@ -162,6 +162,52 @@ async def test_only_managers_of_that_center_keep_departments_and_windows(hall, g
     assert codes((await gql(DEPARTMENT, {**add, "c": "nowhere"}, token=hall.tokens["admin1"]))["saveDepartment"]) == ["unknown_center"]
     assert not await Department.filter(code="swj").exists()
     assert not await Window.filter(code="Z9").exists()
+
+
+CLOSE = f"""mutation($c: String!, $code: String!, $r: Boolean!) {{
+  closeWindow(center: $c, code: $code, reopen: $r) {{ __typename ... on Window {{ code closed closedAt }} {ERRORS} }} }}"""
+LISTED = """query($c: String!) { center(code: $c) { open: windows { code } all: windows(includeClosed: true) { code closed } } }"""
+
+
+async def test_a_window_closed_by_the_center_managers_takes_no_new_cases_and_its_cases_keep_it(hall, gql):
+    """撤销: the row stays (a case accepted there still names it), the default list and the accepting
+    window leave it out; the last pickup window is refused until another is made one; 恢复 reopens."""
+    admin, config = hall.tokens["admin1"], hall.tokens["config1"]
+    cases = CaseDriver(gql, hall)
+    before = await cases.act("clerk1", await cases.submit("app1"), "accept")
+    a01 = await Window.get(center_id=hall.center.id, code="A01")
+    assert (await Case.get(id=int(before["id"]))).window_id == a01.id  # type: ignore[attr-defined]
+
+    for user in ("clerk1", "head1", "sup1", "app1", "clerk-other"):
+        refused = (await gql(CLOSE, {"c": "hall", "code": "A01", "r": False}, token=hall.tokens[user]))["closeWindow"]
+        assert codes(refused) == ["forbidden"], user
+    assert codes((await gql(CLOSE, {"c": "hall", "code": "ZZ", "r": False}, token=admin))["closeWindow"]) == ["not_found"]
+    closed = (await gql(CLOSE, {"c": "hall", "code": "A01", "r": False}, token=admin))["closeWindow"]
+    assert closed["__typename"] == "Window" and closed["closed"] is True and closed["closedAt"]
+    listed = (await gql(LISTED, {"c": "hall"}))["center"]
+    assert "A01" not in [w["code"] for w in listed["open"]] and "C01" in [w["code"] for w in listed["open"]]
+    assert {"code": "A01", "closed": True} in listed["all"] and {"code": "C01", "closed": False} in listed["all"]
+
+    # a case accepted now is not at the closed window (none other serves the department); the first keeps it
+    after = await cases.act("clerk1", await cases.submit("app1"), "accept")
+    assert (await Case.get(id=int(after["id"]))).window_id is None  # type: ignore[attr-defined]
+    assert (await Case.get(id=int(before["id"]))).window_id == a01.id  # type: ignore[attr-defined]
+
+    # the center's only pickup window stays until another is made one
+    refused = (await gql(CLOSE, {"c": "hall", "code": "C01", "r": False}, token=config))["closeWindow"]
+    assert codes(refused) == ["last_pickup_window"] and "出件窗口" in refused["errors"][0]["message"]
+    assert (await Window.get(center_id=hall.center.id, code="C01")).closed_at is None
+    add = {"c": "hall", "code": "C02", "n": "新出件窗口", "k": "pickup", "d": None, "s": None, "new": True}
+    assert (await gql(WINDOW, add, token=config))["saveWindow"]["__typename"] == "Window"
+    assert (await gql(CLOSE, {"c": "hall", "code": "C01", "r": False}, token=config))["closeWindow"]["closed"] is True
+    assert codes((await gql(CLOSE, {"c": "hall", "code": "C02", "r": False}, token=config))["closeWindow"]) == ["last_pickup_window"]
+
+    # 恢复: listed and accepting again
+    reopened = (await gql(CLOSE, {"c": "hall", "code": "A01", "r": True}, token=admin))["closeWindow"]
+    assert reopened == {"__typename": "Window", "code": "A01", "closed": False, "closedAt": None}
+    assert "A01" in [w["code"] for w in (await gql(LISTED, {"c": "hall"}))["center"]["open"]]
+    again = await cases.act("clerk1", await cases.submit("app1"), "accept")
+    assert (await Case.get(id=int(again["id"]))).window_id == a01.id  # type: ignore[attr-defined]
 
 
 async def test_my_cases_across_all_centers_in_one_list(hall, gql, govhall):
