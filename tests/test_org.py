@@ -201,6 +201,9 @@ async def test_a_window_closed_by_the_center_managers_takes_no_new_cases_and_its
     assert (await gql(WINDOW, add, token=config))["saveWindow"]["__typename"] == "Window"
     assert (await gql(CLOSE, {"c": "hall", "code": "C01", "r": False}, token=config))["closeWindow"]["closed"] is True
     assert codes((await gql(CLOSE, {"c": "hall", "code": "C02", "r": False}, token=config))["closeWindow"]) == ["last_pickup_window"]
+    made_special = {**add, "k": "special", "new": False}  # nor made another kind while it is the only one
+    assert codes((await gql(WINDOW, made_special, token=config))["saveWindow"]) == ["last_pickup_window"]
+    assert (await Window.get(center_id=hall.center.id, code="C02")).kind == "pickup"
 
     # 恢复: listed and accepting again
     reopened = (await gql(CLOSE, {"c": "hall", "code": "A01", "r": True}, token=admin))["closeWindow"]

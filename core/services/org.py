@@ -159,6 +159,9 @@ async def save_window(actor: Actor, center_code: str, given: WindowInput, *, is_
             serves.append(served)
     async with in_transaction():
         row = await _existing(model=Window, center=center, code=code, is_new=is_new, label="窗口编号", errors=errors)
+        if row is not None and given.kind != "pickup" and await _last_open_pickup(center, row):  # type: ignore[arg-type]
+            errors.append(UserError("last_pickup_window", f"“{row.name}”是本中心唯一的出件窗口，请先把另一个窗口设为出件窗口"  # type: ignore[union-attr]
+                                    "再改为其他类型", "/kind"))
         if errors:
             raise UserErrorsException(errors)
         values = {"name": name, "kind": given.kind, "department": department, "serves": serves}
@@ -178,10 +181,8 @@ async def close_window(actor: Actor, center_code: str, code: str, *, reopen: boo
     errors: list[UserError] = []
     async with in_transaction():
         row = await _existing(model=Window, center=center, code=code.strip(), is_new=False, label="窗口编号", errors=errors)
-        if row is not None and not reopen and row.closed_at is None and row.kind == "pickup":  # type: ignore[union-attr]
-            others = await Window.filter(center_id=center.id, kind="pickup", closed_at__isnull=True).exclude(id=row.id).exists()
-            if not others:
-                errors.append(UserError("last_pickup_window", f"“{row.name}”是本中心的出件窗口，请先把另一个窗口设为出件窗口再撤销", "/code"))
+        if row is not None and not reopen and await _last_open_pickup(center, row):  # type: ignore[arg-type]
+            errors.append(UserError("last_pickup_window", f"“{row.name}”是本中心的出件窗口，请先把另一个窗口设为出件窗口再撤销", "/code"))
         if errors:
             raise UserErrorsException(errors)
         assert row is not None
@@ -189,3 +190,11 @@ async def close_window(actor: Actor, center_code: str, code: str, *, reopen: boo
             row.closed_at = None if reopen else clock.now()  # type: ignore[union-attr]  # the product clock
             await row.save(update_fields=["closed_at"])
         return row  # type: ignore[return-value]
+
+
+async def _last_open_pickup(center: Center, row: Window) -> bool:
+    """Whether ``row`` is the center's only open pickup window (出件窗口): results would have
+    nowhere to be handed out without it."""
+    if row.kind != "pickup" or row.closed_at is not None:
+        return False
+    return not await Window.filter(center_id=center.id, kind="pickup", closed_at__isnull=True).exclude(id=row.id).exists()
