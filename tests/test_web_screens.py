@@ -739,11 +739,12 @@ def test_applicant_pages_fit_a_phone(web_server: str, browser_page: Any, api: Ap
     # the login lapsed while the page still shows lisi signed in (a phone kept it overnight): the next
     # page says so, not 请先登录 under her name, and after logging in she is where she was going
     # (on the hall's page first: the case page keeps asking after its notices while they are being
-    # rendered, and such a request would find the lapsed token before the click does)
+    # rendered; and the token lapses as the link is tapped, in one turn of the page: a request of the
+    # page in between would find the lapsed token first and leave no 我的办件 link to tap)
     page.goto(f"{base}/web/#/hall/lianzhou")
     expect(page.locator(".page[data-ready=true]")).to_be_visible()
-    page.evaluate("localStorage.setItem('govhall.token', 'lapsed-overnight')")
-    page.click("#nav a[href='#/mine']")
+    expect(page.locator("#nav a[href='#/mine']")).to_be_visible()
+    page.evaluate("localStorage.setItem('govhall.token', 'lapsed-overnight'); document.querySelector(\"#nav a[href='#/mine']\").click()")
     expect(page.locator("#login-expired")).to_contain_text("登录已失效")
     expect(page.locator("#userbox")).not_to_contain_text("李四")
     page.fill("input[name=username]", "lisi")
