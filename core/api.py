@@ -33,6 +33,7 @@ from core.services import ratings as _ratings
 from core.services import receipt as _receipt
 from core.services import slots as _slots
 from core.services import throttle as _throttle
+from core.services import walk_in_claims as _walk_in_claims
 from core.services import walk_ins as _walk_ins
 from core.services.accounts import STAFF_ROLES, Actor
 from core.services.accounts import add_user as _add_user
@@ -301,13 +302,7 @@ async def transfer_applicant(govhall: GovHall, actor: Actor, case: Case, user: U
     """The case's applicant becomes ``user`` (a party claims online the case filed for it at the
     window): audited as a ``claim`` event like :func:`record_case_event`; the printed applicant
     name (``applicant_name``) stays the party's."""
-
-    async def work(c: Case) -> Mapping[str, Any]:
-        await Case.filter(id=c.id).update(applicant_id=user.id)
-        c.applicant_id = user.id  # type: ignore[attr-defined]
-        return {"applicant": user.username}
-
-    return await _cases.record_case_event(govhall, actor, case, "claim", comment=comment, changes=changes, work=work)
+    return await _walk_in_claims.transfer_applicant(govhall, actor, case, user, comment=comment, changes=changes)
 
 
 async def record_rating(

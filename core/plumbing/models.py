@@ -661,6 +661,33 @@ class WalkInParty(Model):
         unique_together = (("center", "id_number"),)
 
 
+class ClaimCode(Model):
+    """认领: an SMS code sent to the mobile of a walk-in party so that a logged-in person can claim one
+    case filed for it online (``sendClaimCode``, ``claimCase``); a code wrongly typed counts an
+    attempt, a used one names who claimed."""
+
+    id = fields.IntField(primary_key=True)
+    party: fields.ForeignKeyRelation[WalkInParty] = fields.ForeignKeyField(
+        "core.WalkInParty", related_name="claim_codes", on_delete=fields.CASCADE
+    )
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
+        "core.Case", related_name="claim_codes", on_delete=fields.CASCADE
+    )
+    code_hash = fields.CharField(max_length=64, description="sha256 of the code")
+    expires_at = fields.DatetimeField()
+    attempts = fields.IntField(default=0, description="wrong codes typed")
+    used_at = fields.DatetimeField(null=True)
+    claimed_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="claims", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "claim_code"
+        table_description = "认领: SMS codes that let a walk-in party claim a case filed for it online."
+        indexes = (("party_id", "case_id"),)
+
+
 class Complaint(Model):
     """投诉: oral, phone or written: verified complaints feed the assessment rules."""
 

@@ -1,5 +1,4 @@
-"""The fields the hall floor contributes: tickets and calls, the hall display, claims of the cases
-filed at the window for walk-in parties (whom the core registers: ``registerWalkInParty``), the
+"""The fields the hall floor contributes: tickets and calls, the hall display, the
 rating tablet and rectification, the roster's bookings.
 
 Every resolver refuses a center that has not enabled the plugin: a query with a FORBIDDEN error,
@@ -18,7 +17,7 @@ import strawberry
 
 from core.api import Center, Info, UserErrors, Window, client_address, mutation_result, now
 
-from . import hours, ratings, roster, stats, tickets, walkins
+from . import hours, ratings, roster, stats, tickets
 from .floor import BAD_REASONS
 from .models import Ticket
 from .graphql_types import (
@@ -49,20 +48,6 @@ RectificationResult = Annotated[RectificationType | UserErrors, strawberry.union
 BookingResult = Annotated[BookingType | UserErrors, strawberry.union("HallBookingResult")]
 
 
-@strawberry.type(name="ClaimCodeSent", description="认领验证码已发送到登记的手机（已脱敏）")
-class ClaimCodeSentType:
-    mobile: str
-
-
-@strawberry.type(name="ClaimedCase", description="认领成功的办件：已归入本人的“我的办件”")
-class ClaimedCaseType:
-    id: strawberry.ID
-    number: str
-    applicant_name: str
-
-
-ClaimCodeResult = Annotated[ClaimCodeSentType | UserErrors, strawberry.union("ClaimCodeResult")]
-ClaimResult = Annotated[ClaimedCaseType | UserErrors, strawberry.union("ClaimCaseResult")]
 
 
 @strawberry.type
@@ -244,31 +229,6 @@ class Mutation:
                 actor=info.context.actor, center_code=center, window_code=window, ticket_id=ticket, case_id=case
             ),
             ticket_type,
-        )
-
-    @strawberry.mutation(description="认领窗口代为申请的办件：向登记的手机发送验证码")
-    async def send_claim_code(self, info: Info, center: str, case_number: str, id_number: str) -> ClaimCodeResult:
-        ctx = info.context
-        return await mutation_result(
-            lambda: walkins.send_claim_code(
-                govhall=ctx.govhall, actor=ctx.actor, center_code=center, case_number=case_number, id_number=id_number
-            ),
-            lambda mobile: ClaimCodeSentType(mobile=mobile),
-        )
-
-    @strawberry.mutation(description="凭证件号码、办件编号和短信验证码认领办件，归入本人的“我的办件”")
-    async def claim_case(self, info: Info, center: str, case_number: str, id_number: str, code: str) -> ClaimResult:
-        ctx = info.context
-        return await mutation_result(
-            lambda: walkins.claim_case(
-                govhall=ctx.govhall,
-                actor=ctx.actor,
-                center_code=center,
-                case_number=case_number,
-                id_number=id_number,
-                code=code,
-            ),
-            lambda c: ClaimedCaseType(id=strawberry.ID(str(c.id)), number=c.number, applicant_name=c.applicant_name),
         )
 
     @strawberry.mutation(description="评价器：现场评价办件或排队号（不满意须选原因，并生成整改任务）")

@@ -49,24 +49,6 @@ class Ticket(Model):
         indexes = (("center_id", "day", "status"),)
 
 
-class ClaimCode(Model):
-    """An SMS code sent to the mobile of a walk-in party so that it can claim one case online."""
-
-    id = fields.IntField(primary_key=True)
-    party = fields.ForeignKeyField("core.WalkInParty", related_name="hall_floor_claim_codes", on_delete=fields.CASCADE)
-    case = fields.ForeignKeyField("core.Case", related_name="hall_floor_claim_codes", on_delete=fields.CASCADE)
-    code_hash = fields.CharField(max_length=64)
-    expires_at = fields.DatetimeField()
-    attempts = fields.IntField(default=0)
-    used_at = fields.DatetimeField(null=True)
-    claimed_by = fields.ForeignKeyField("core.User", related_name="hall_floor_claims", null=True, on_delete=fields.SET_NULL)
-    created_at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "hall_floor_claim_code"
-        indexes = (("party_id", "case_id"),)
-
-
 class OnSiteRating(Model):
     """评价器: a rating tapped at the tablet of a window, of a case (then also the core rating) or a ticket."""
 

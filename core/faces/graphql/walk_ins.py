@@ -1,5 +1,7 @@
 """registerWalkInParty and walkInParty: the front desk registers and finds 现场申请人 (clerks and
-heads of the center), in every center. The service is :mod:`core.services.walk_ins`."""
+heads of the center), in every center; sendClaimCode and claimCase: a logged-in person claims a case
+filed for a party into their 我的办件 (认领). The services are :mod:`core.services.walk_ins` and
+:mod:`core.services.walk_in_claims`."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import strawberry
 from core.faces.graphql.context import Info
 from core.faces.graphql.types import UserErrors, mutation_result
 from core.plumbing.models import WalkInParty as WalkInPartyRow
-from core.services import walk_ins
+from core.services import walk_in_claims, walk_ins
 
 
 @strawberry.type(name="WalkInParty", description="现场申请人（无网上账号）：个人凭身份证，企业凭统一社会信用代码")
@@ -29,7 +31,21 @@ def walk_in_type(row: WalkInPartyRow) -> WalkInParty:
                        contact_name=row.contact_name, mobile=row.mobile, username=row.account.username)
 
 
+@strawberry.type(name="ClaimCodeSent", description="认领验证码已发送到登记的手机（已脱敏）")
+class ClaimCodeSentType:
+    mobile: str
+
+
+@strawberry.type(name="ClaimedCase", description="认领成功的办件：已归入本人的“我的办件”")
+class ClaimedCaseType:
+    id: strawberry.ID
+    number: str
+    applicant_name: str
+
+
 WalkInPartyResult = Annotated[WalkInParty | UserErrors, strawberry.union("WalkInPartyResult")]
+ClaimCodeResult = Annotated[ClaimCodeSentType | UserErrors, strawberry.union("ClaimCodeResult")]
+ClaimResult = Annotated[ClaimedCaseType | UserErrors, strawberry.union("ClaimCaseResult")]
 
 
 @strawberry.type
@@ -50,3 +66,19 @@ class Mutation:
         ctx = info.context
         given = walk_ins.WalkInInput(kind=kind, id_number=id_number, name=name, mobile=mobile, contact_name=contact_name or "")
         return await mutation_result(lambda: walk_ins.register_walk_in(ctx.govhall, ctx.actor, center, given), walk_in_type)
+
+    @strawberry.mutation(description="认领窗口代为申请的办件：向登记的手机发送验证码")
+    async def send_claim_code(self, info: Info, center: str, case_number: str, id_number: str) -> ClaimCodeResult:
+        ctx = info.context
+        return await mutation_result(
+            lambda: walk_in_claims.send_claim_code(ctx.govhall, ctx.actor, center, case_number, id_number),
+            lambda mobile: ClaimCodeSentType(mobile=mobile),
+        )
+
+    @strawberry.mutation(description="凭证件号码、办件编号和短信验证码认领办件，归入本人的“我的办件”")
+    async def claim_case(self, info: Info, center: str, case_number: str, id_number: str, code: str) -> ClaimResult:
+        ctx = info.context
+        return await mutation_result(
+            lambda: walk_in_claims.claim_case(ctx.govhall, ctx.actor, center, case_number, id_number, code),
+            lambda c: ClaimedCaseType(id=strawberry.ID(str(c.id)), number=c.number, applicant_name=c.applicant_name),
+        )

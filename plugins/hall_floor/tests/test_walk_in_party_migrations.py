@@ -1,4 +1,4 @@
-"""Migrations hall_floor 0005 and 0006 (with core 0024), applied by one upgrade to walk-in parties as
+"""Migrations hall_floor 0005, 0006 (with core 0024) and 0007 (with core 0027), applied by one upgrade to walk-in parties as
 an earlier version registered them at the window:
 
 * 0005: accounts named after their ID number or USCC (``party-<center>-<number>``) are renamed
@@ -6,6 +6,8 @@ an earlier version registered them at the window:
 * 0006: the parties move from the plugin's table to the core's ``walk_in_party``, each with its
   account, contact, clerk and date; the claim codes sent to a party follow it (the copies get new
   ids); the plugin's table is gone.
+* 0007: the claim codes move from the plugin's table to the core's ``claim_code``, each with its
+  party, case, hash, expiry, attempts and use, so a code sent before the upgrade still claims.
 """
 
 from __future__ import annotations
@@ -17,12 +19,10 @@ import pytest
 from tortoise.connection import get_connection
 
 from core.plumbing.db import tortoise_config
-from core.plumbing.models import Case, Center, Item, ItemVersion, User, WalkInParty
+from core.plumbing.models import Case, Center, ClaimCode, Item, ItemVersion, User, WalkInParty
 from core.plumbing.sql import for_dialect
 from core.services.clock import now
 from tests.helpers import migrated_to
-
-from ..models import ClaimCode
 
 pytestmark = pytest.mark.anyio
 
@@ -31,6 +31,10 @@ COMPANY = "91441882MA4UXXXX1A"
 ONLINE = "440000199001011234"
 PARTY = """INSERT INTO hall_floor_walk_in_party (id, center_id, kind, id_number, name, contact_name, mobile, account_id,
 registered_by_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)"""
+CODE = """INSERT INTO hall_floor_claim_code (party_id, case_id, code_hash, expires_at, attempts, created_at)
+VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP)"""
+CODES = """SELECT w.center_id, w.id_number, c.attempts FROM hall_floor_claim_code c JOIN walk_in_party w ON w.id = c.party_id
+ORDER BY c.id"""
 
 
 async def _tables() -> set[str]:
@@ -63,15 +67,25 @@ async def test_walk_in_parties_move_to_the_core_renamed_with_their_claim_codes(c
         case = await Case.create(center=here, number="本-20261129-000001", item_version=version, process="standard",
                                  applicant_id=accounts[3], applicant_name=parties[3][3], state="submitted",
                                  kind="promised", channel="window")
-        for old in (3, 3, 12):
-            await ClaimCode.create(party_id=old, case=case, code_hash="0" * 64, expires_at=now() + timedelta(minutes=10))
+        for n, old in enumerate((3, 3, 12)):
+            await get_connection("default").execute_query(for_dialect(CODE), [
+                old, case.id, str(n) * 64, now() + timedelta(minutes=10), n])
 
-    async with migrated_to(config, "hall_floor.0006_walk_in_parties_to_core"):
+    async with migrated_to(config, "core.0026_department_created_at", "hall_floor.0006_walk_in_parties_to_core"):
         moved = {(p.center_id, p.id_number): p for p in await WalkInParty.all().select_related("account")}  # type: ignore[attr-defined]
-        codes = [(c.party.center_id, c.party.id_number) for c in await ClaimCode.all().order_by("id").select_related("party")]
+        rows = await get_connection("default").execute_query_dict(CODES)
+        codes = [(r["center_id"], r["id_number"]) for r in rows]
+        assert [r["attempts"] for r in rows] == [0, 1, 2]
         assert "hall_floor_walk_in_party" not in await _tables()
-        # a party deleted takes its claim codes with it: the codes refer to the core's table now
-        await ClaimCode.filter(party_id=moved[(there.id, PERSON)].id).delete()
+
+    async with migrated_to(config, "hall_floor.0007_claim_codes_to_core"):
+        assert "hall_floor_claim_code" not in await _tables()
+        core_codes = await ClaimCode.all().order_by("id").select_related("party")
+        assert [(c.party.center_id, c.party.id_number, c.code_hash, c.attempts, c.case_id, c.used_at)  # type: ignore[attr-defined]
+                for c in core_codes] == [(here.id, COMPANY, "0" * 64, 0, case.id, None),
+                                         (here.id, COMPANY, "1" * 64, 1, case.id, None),
+                                         (there.id, PERSON, "2" * 64, 2, case.id, None)]
+        # a party deleted takes its claim codes with it: the codes refer to the core's tables
         await WalkInParty.filter(id=moved[(there.id, PERSON)].id).delete()
         assert await ClaimCode.all().count() == 2
 
