@@ -1,6 +1,6 @@
 """Bad input is refused with UserErrors and changes nothing: calls outside the window's queues,
-ratings of unfinished or rated cases, claims. (Walk-in parties with an invalid resident ID or USCC:
-the core's, ``tests/test_walk_ins.py``.)"""
+ratings of unfinished or rated cases. (Claims and walk-in parties with an invalid resident ID or USCC:
+the core's, ``tests/test_walk_in_claims.py`` and ``tests/test_walk_ins.py``.)"""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from core.plumbing.models import Rating
 
 from ..models import OnSiteRating, Rectification, Ticket
-from .drive import DISPLAY, SEND_CODE, CALL, FIGURES, RATE, RECALL, FINISH, REGISTER, SKIP, TAKE, TRANSFER, CALL_NEXT, codes, floor_driver
+from .drive import DISPLAY, CALL, FIGURES, RATE, RECALL, FINISH, REGISTER, SKIP, TAKE, TRANSFER, CALL_NEXT, codes, floor_driver
 
 pytestmark = pytest.mark.anyio
 
@@ -66,15 +66,6 @@ async def test_a_case_rated_online_is_not_rated_again_on_site(drive):
     assert codes(tapped) == ["duplicate"] and tapped["errors"][0]["path"] == "/case"
     assert await OnSiteRating.all().count() == 0 and await Rectification.all().count() == 0
     assert (await Rating.get(case_id=int(quick["id"]))).level == 5
-
-
-async def test_claim_codes_are_limited(drive):
-    party = await drive.run("clerk1", REGISTER, c="hall", k="person", i="441882198503120010", n="李青禾", m="13800138000")
-    case = await drive.submit("clerk1", behalf=party["username"])
-    for _ in range(5):
-        assert (await drive.run("app2", SEND_CODE, c="hall", n=case["number"], i="441882198503120010"))["mobile"] == "138****8000"
-    assert codes(await drive.run("app2", SEND_CODE, c="hall", n=case["number"], i="441882198503120010")) == ["too_many"]
-    assert codes(await drive.run("app2", SEND_CODE, c="hall", n=case["number"], i="441882198503120011")) == ["no_match"]
 
 
 async def test_rating_figures_of_a_period_beyond_the_calendar_are_refused_in_chinese(drive):
