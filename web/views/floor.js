@@ -7,6 +7,7 @@ import { centers } from "../store.js";
 import { pickCenter, mutate, ERRORS, table, input, values, tabs, seg, dateRange, showBanner } from "./kit.js";
 import { rosterTab } from "./roster.js";
 import { walkInPanel } from "./walkin.js";
+import { claimCard } from "./claim.js";
 import { barChart } from "../chart.js";
 
 const PLUGIN = "hall_floor";
@@ -643,28 +644,6 @@ export async function floorMineView({ page, params, query, user }) {
 }
 
 function claimTab(page, c) {
-  const form = h("form", { class: "card", novalidate: true },
-    h("p", { class: "muted" }, "在窗口由工作人员代为申请的办件：输入证件号码和办件编号，验证码将发送到在窗口登记的手机。"),
-    input("证件号码（身份证或统一社会信用代码）", "idNumber", { required: true, path: "/idNumber" }),
-    input("办件编号", "caseNumber", { required: true, path: "/caseNumber" }),
-    input("短信验证码", "code", { path: "/code" }));
-  const out = h("div", { "aria-live": "polite" });
-  form.append(h("div", { class: "form-actions" },
-    h("button", { type: "button", class: "btn btn-secondary", onclick: async () => {
-      const v = values(form);
-      const sent = await mutate(`mutation($c: String!, $n: String!, $i: String!) { sendClaimCode(center: $c, caseNumber: $n, idNumber: $i) {
-          ${ERRORS} ... on ClaimCodeSent { mobile } } }`, { c: c.code, n: v.caseNumber || "", i: v.idNumber || "" }, "sendClaimCode", form);
-      if (sent) out.replaceChildren(note(`验证码已发送至 ${sent.mobile}`, "success"));
-    } }, "获取验证码"),
-    h("button", { type: "submit", class: "btn btn-primary" }, "认领办件")), out);
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const v = values(form);
-    const done = await mutate(`mutation($c: String!, $n: String!, $i: String!, $x: String!) { claimCase(center: $c, caseNumber: $n, idNumber: $i, code: $x) {
-        ${ERRORS} ... on ClaimedCase { id number applicantName } } }`, { c: c.code, n: v.caseNumber || "", i: v.idNumber || "", x: v.code || "" }, "claimCase", form);
-    if (done) {
-      out.replaceChildren(note(`已认领：${done.number}（${done.applicantName}）`, "success"), h("a", { href: `#/case/${seg(c.code)}/${done.id}` }, "查看办件"));
-    }
-  });
-  page.append(form);
+  // 认领 is the core's (every center, also on 我的办件): the same panel, this center chosen
+  page.append(claimCard([c], c.code));
 }

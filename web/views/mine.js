@@ -1,9 +1,10 @@
 // 我的办件: the signed-in applicant's (or agent's) cases: of every center in one list (myCases, with
-// each case's center), or of one chosen center.
+// each case's center), or of one chosen center; below them 认领现场办理的办件 (claim.js).
 import { gql, hasQuery } from "../graphql.js";
 import { h, note, loading, seg, fmt, alertBadge, stateBadge } from "../ui.js";
 import { centers, currentCenter } from "../store.js";
 import { table } from "./kit.js";
+import { claimCard } from "./claim.js";
 
 export const CASE_ROW = "id number state stateLabel kind kindLabel urgent alert submittedAt acceptedAt promisedDue legalDue deadlineProvisional promisedDueProvisional applicantName department item { code name version }";
 
@@ -80,6 +81,8 @@ export async function mineView({ page, params, isCurrent }) {
   }
   more.addEventListener("click", () => load());
   await load();
+  // 认领现场办理的办件: a claimed case joins the list above
+  if (isCurrent()) page.append(claimCard(all, code, { onClaimed: () => { rows.length = 0; after = null; load(); } }));
   if (isCurrent() && (await hasQuery("myComplaints"))) page.append(await complaintsCard());
 }
 
