@@ -6,8 +6,8 @@ it; the documents name the party as the form does.
 The party's account has a random password nobody knows: nobody logs in with it. Its name
 (``party-<center id>-<12 random hex digits>``) shows in addresses (the apply page's ``?for=``) and
 logs, so it never carries the ID number. Registering an ID number again updates the contact, never
-makes a second account. A plugin may let the party claim its cases online later
-(``core.api.walk_in_party`` and ``transfer_applicant``).
+makes a second account. The party claims its cases online later (认领:
+:mod:`core.services.walk_in_claims`).
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
-"""大厅现场服务 (hall floor): queue tickets and calls with a kiosk and a hall display, cases filed at
-the window for walk-in applicants (whom the core registers) claimed online, the on-site rating
+"""大厅现场服务 (hall floor): queue tickets and calls with a kiosk and a hall display, the on-site rating
 tablet with rectification of bad ratings, and appointments on the center's duty roster (周六值班,
 错时/延时服务).
 
-Thin hook implementations; the services live in :mod:`.tickets`, :mod:`.walkins`, :mod:`.ratings`,
+Thin hook implementations; the services live in :mod:`.tickets`, :mod:`.ratings`,
 :mod:`.roster` and :mod:`.stats`, the GraphQL fields in :mod:`.graphql`.
 """
 
@@ -32,8 +31,7 @@ def register_hookspecs() -> ModuleType:
 
 @hookimpl
 def register_models() -> str:
-    """Tickets, the claim codes of walk-in parties (the core's parties), on-site ratings and
-    rectifications, bookings, the roster saved on the supervisor's screen and its change history."""
+    """Tickets, on-site ratings and rectifications, bookings, the roster saved on the supervisor's screen and its change history."""
     return "plugins.hall_floor.models"
 
 

@@ -1,9 +1,7 @@
 """The hall floor's tables (Tortoise app label ``hall_floor``).
 
-A ticket (排队号) is one visit in one queue; its times give the waiting and service statistics. A
-claim code lets a walk-in party (现场申请人, the core's ``WalkInParty``, registered by the clerk)
-claim online a case filed for it at the window. An on-site rating (现场评价) is what the
-tablet recorded; a bad one opens a rectification task (整改) with its follow-up (回访). A booking
+A ticket (排队号) is one visit in one queue; its times give the waiting and service statistics. An
+on-site rating (现场评价) is what the tablet recorded; a bad one opens a rectification task (整改) with its follow-up (回访). A booking
 (预约) holds one place of one roster slot; the slot row counts them so capacity holds; its 预约码
 (booking code) takes the ticket at the public kiosk.
 """

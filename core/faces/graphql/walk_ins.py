@@ -71,7 +71,8 @@ class Mutation:
     async def send_claim_code(self, info: Info, center: str, case_number: str, id_number: str) -> ClaimCodeResult:
         ctx = info.context
         return await mutation_result(
-            lambda: walk_in_claims.send_claim_code(ctx.govhall, ctx.actor, center, case_number, id_number),
+            lambda: walk_in_claims.send_claim_code(
+                govhall=ctx.govhall, actor=ctx.actor, center_code=center, case_number=case_number, id_number=id_number),
             lambda mobile: ClaimCodeSentType(mobile=mobile),
         )
 
@@ -79,6 +80,7 @@ class Mutation:
     async def claim_case(self, info: Info, center: str, case_number: str, id_number: str, code: str) -> ClaimResult:
         ctx = info.context
         return await mutation_result(
-            lambda: walk_in_claims.claim_case(ctx.govhall, ctx.actor, center, case_number, id_number, code),
+            lambda: walk_in_claims.claim_case(govhall=ctx.govhall, actor=ctx.actor, center_code=center,
+                                                   case_number=case_number, id_number=id_number, code=code),
             lambda c: ClaimedCaseType(id=strawberry.ID(str(c.id)), number=c.number, applicant_name=c.applicant_name),
         )
