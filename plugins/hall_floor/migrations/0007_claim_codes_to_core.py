@@ -1,4 +1,4 @@
-"""Claim codes move to the core (``core.0027_claim_codes``): every center lets a walk-in party's
+"""Claim codes move to the core (``core.0028_claim_codes``): every center lets a walk-in party's
 case be claimed online now, with or without the hall floor. Each code of ``hall_floor_claim_code``
 is copied into ``claim_code`` with its party, case, hash, expiry, attempts, use and claimant, so a
 code sent before the upgrade still works (and still counts its wrong attempts and the codes sent
@@ -17,7 +17,7 @@ async def copy_codes(apps, state_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('core', '0027_claim_codes'), ('hall_floor', '0006_walk_in_parties_to_core')]
+    dependencies = [('core', '0028_claim_codes'), ('hall_floor', '0006_walk_in_parties_to_core')]
 
     initial = False
 

@@ -1,4 +1,4 @@
-"""Migrations hall_floor 0005, 0006 (with core 0024) and 0007 (with core 0027), applied by one upgrade to walk-in parties as
+"""Migrations hall_floor 0005, 0006 (with core 0024) and 0007 (with core 0028), applied by one upgrade to walk-in parties as
 an earlier version registered them at the window:
 
 * 0005: accounts named after their ID number or USCC (``party-<center>-<number>``) are renamed

@@ -10,7 +10,7 @@ from tortoise.indexes import Index
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('core', '0026_department_created_at')]
+    dependencies = [('core', '0027_window_closed_at')]
 
     initial = False
 
