@@ -239,7 +239,7 @@ def test_provisional_deadline_is_marked(renderer: DocumentRenderer, tmp_path: Pa
     assert "2027年1月6日" in marked
 
 
-def test_the_seal_never_stands_alone_on_a_page(renderer: DocumentRenderer, tmp_path: Path) -> None:
+def test_the_seal_never_stands_alone_with_the_provisional_note(renderer: DocumentRenderer, tmp_path: Path) -> None:
     """Four materials and the 暂定 note push the signature past the first page: the last lines of the
     text (the contact line) go over with it, never a page with the seal and date only."""
     ctx = example_context("acceptance_notice")

@@ -12,7 +12,7 @@ import pytest
 from core.plumbing.models import Rating
 
 from ..models import OnSiteRating, Rectification, Ticket
-from .drive import DISPLAY, CALL, FIGURES, RATE, RECALL, FINISH, REGISTER, SKIP, TAKE, TRANSFER, CALL_NEXT, codes, floor_driver
+from .drive import DISPLAY, CALL, FIGURES, RATE, RECALL, FINISH, SKIP, TAKE, TRANSFER, CALL_NEXT, codes, floor_driver
 
 pytestmark = pytest.mark.anyio
 
