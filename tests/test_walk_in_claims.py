@@ -1,15 +1,21 @@
 """认领 in every center: a case filed at the window for a walk-in party (现场申请人) is claimed online
 into the applicant's 我的办件 with the party's ID number, the case number and the SMS code sent to
 the mobile registered at the window, in a center that enabled no plugin at all; wrong codes and
-too many codes are refused."""
+too many codes are refused; wrong codes are counted per client address (through real HTTP from
+given addresses), so a stranger's lock out only the stranger."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
+import httpx
 import pytest
 
-from core.plumbing.models import Case, CaseEvent, ClaimCode, Notification
+from core.plumbing.models import Case, CaseEvent, ClaimCode, LoginThrottle, Notification, SecurityEvent
+from core.services.walk_in_claims import LOCKED, LOCKED_CASE
+from tests.conftest import GraphQLClient
 from tests.hall import GOOD_DATA, CaseDriver, build_hall, codes
 from tests.test_walk_ins import FILE, PERSON, register
 
@@ -75,16 +81,32 @@ async def test_an_applicant_claims_a_walk_in_case_into_my_cases_without_the_hall
     assert await my_cases(drive, "app2") == []
 
 
-async def test_wrong_codes_are_limited_and_codes_are_limited_per_hour(drive):
+async def claim_from(app: Any, drive: CaseDriver, address: str, user: str, number: str, code: str) -> dict:
+    """``claimCase`` as ``user`` from the client address ``address`` (as uvicorn reports it)."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 4000)),
+                                 base_url="http://testserver") as http:
+        body = await GraphQLClient(http)(CLAIM, {"c": "hall", "n": number, "i": PERSON["i"], "x": code},
+                                         token=drive.hall.tokens[user])
+    return body["claimCase"]
+
+
+def wrong_to(code: str, i: int = 0) -> str:
+    """A 6-digit code other than ``code``."""
+    other = f"{i:06d}"
+    return other if other != code else f"{i + 500000:06d}"
+
+
+async def test_wrong_codes_are_limited_and_codes_are_limited_per_hour(app, drive):
     case = await filed_for_walk_in(drive)
     assert (await send(drive, "app1", case["number"]))["mobile"] == "138****8000"
     code = await last_code()
-    other = "000000" if code != "000000" else "111111"
-    for _ in range(5):
-        assert codes(await claim(drive, "app1", case["number"], other)) == ["code"]
-    # the sixth try is refused even with the right code: the code is spent
-    assert codes(await claim(drive, "app1", case["number"], code)) == ["code"]
-    assert (await ClaimCode.get(case_id=int(case["id"]))).attempts == 5
+    # ten wrong codes from two addresses (each locked at that case after its fifth) spend the code
+    for address in ("10.0.0.1", "10.0.0.2"):
+        for i in range(5):
+            assert codes(await claim_from(app, drive, address, "app2", case["number"], wrong_to(code, i)))[0] == "code"
+    assert (await ClaimCode.get(case_id=int(case["id"]))).attempts == 10
+    # the eleventh try is refused even with the right code, from a third address: the code is spent
+    assert codes(await claim_from(app, drive, "10.0.0.3", "app1", case["number"], code)) == ["code"]
     for _ in range(4):
         assert (await send(drive, "app1", case["number"]))["mobile"] == "138****8000"
     assert codes(await send(drive, "app1", case["number"])) == ["too_many"]
@@ -92,6 +114,52 @@ async def test_wrong_codes_are_limited_and_codes_are_limited_per_hour(drive):
     # a new code ends the older ones
     assert codes(await claim(drive, "app1", case["number"], code)) == ["code"]
     assert (await Case.get(id=int(case["id"]))).applicant_id != drive.hall.users["app1"].id  # type: ignore[attr-defined]
+
+
+async def test_a_strangers_wrong_codes_do_not_lock_out_the_applicant(app, drive):
+    case = await filed_for_walk_in(drive)
+    assert (await send(drive, "app1", case["number"]))["mobile"] == "138****8000"
+    code = await last_code()
+    # someone who knows the ID number and the case number types code after code from one address
+    for i in range(20):
+        assert codes(await claim_from(app, drive, "10.0.0.66", "app2", case["number"], wrong_to(code, i)))[0] in (
+            "code", "too_many_attempts")
+    assert (await ClaimCode.get(case_id=int(case["id"]))).attempts == 5  # locked after five: the rest never ran
+    # the applicant, from elsewhere, with the code from the SMS: claimed
+    claimed = await claim_from(app, drive, "10.0.0.7", "app1", case["number"], code)
+    assert claimed["__typename"] == "ClaimedCase" and claimed["number"] == case["number"], claimed
+
+
+async def test_a_stranger_is_locked_at_the_case_after_five_wrong_codes(app, drive):
+    case = await filed_for_walk_in(drive)
+    assert (await send(drive, "app1", case["number"]))["mobile"] == "138****8000"
+    code = await last_code()
+    for i in range(4):
+        assert codes(await claim_from(app, drive, "10.0.0.66", "app2", case["number"], wrong_to(code, i))) == ["code"]
+    fifth = await claim_from(app, drive, "10.0.0.66", "app2", case["number"], wrong_to(code, 9))
+    assert codes(fifth) == ["code", "too_many_attempts"]
+    assert fifth["errors"][1]["message"] == LOCKED.format(minutes=15) == "认领验证码错误次数过多，请 15 分钟后再试"
+    # locked at that case: even the right code waits from that address, and is not counted
+    refused = await claim_from(app, drive, "10.0.0.66", "app1", case["number"], code)
+    assert [(e["code"], e["message"]) for e in refused["errors"]] == [("too_many_attempts", LOCKED.format(minutes=15))]
+    assert (await SecurityEvent.filter(kind="guess_locked").get()).detail["bound"] == "address_subject"
+    assert (await LoginThrottle.get(key=f"guess:walk_in_claim:subject:{case['number']}")).failures == 5
+    await LoginThrottle.all().update(locked_until=datetime.now(timezone.utc) - timedelta(seconds=1))
+    assert (await claim_from(app, drive, "10.0.0.66", "app1", case["number"], code))["__typename"] == "ClaimedCase"
+
+
+async def test_wrong_codes_from_many_addresses_lock_the_case_for_everyone(app, drive):
+    case = await filed_for_walk_in(drive)
+    assert (await send(drive, "app1", case["number"]))["mobile"] == "138****8000"
+    code = await last_code()
+    results = [await claim_from(app, drive, f"10.0.1.{a}", "app2", case["number"], wrong_to(code, 10 * a + t))
+               for a in range(15) for t in range(4)]  # 4 each, under the bound of one address
+    assert all(codes(r) == ["code"] for r in results[:59])
+    assert codes(results[59]) == ["code", "too_many_attempts"]
+    assert results[59]["errors"][1]["message"] == LOCKED_CASE.format(minutes=60)
+    refused = await claim_from(app, drive, "10.0.2.1", "app1", case["number"], code)
+    assert [(e["code"], e["message"]) for e in refused["errors"]] == [("too_many_attempts", LOCKED_CASE.format(minutes=60))]
+    assert "服务大厅" in LOCKED_CASE
 
 
 async def test_claiming_needs_a_login(drive):

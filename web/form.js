@@ -4,7 +4,8 @@
 // {properties: {x: {const | enum | contains}}} then {required, properties: {y: {format}}}` inside
 // `allOf`): a field only a `then` requires is shown while its condition holds, and a `then`/`else`
 // format applies while its branch does), `format` (checked as the field is left, with the server's
-// rules and words: formats.js), `readOnly`, `x-unit`, `x-width` (half), `x-order`, `x-widget`
+// rules and words: formats.js), `readOnly`, `x-unit` (beside the input, unless the title ends with it:
+// 出资比例（%）), `x-width` (half), `x-order`, `x-widget`
 // (text textarea select radio checkbox date number money table file; a file field with `x-material`
 // is answered by the files uploaded for that material), `enum` / `oneOf` of `const`
 // (select), `default`, `const`, `maxLength`, `minimum`/`maximum`, nested objects (a fieldset each),
@@ -213,6 +214,14 @@ function withoutUnit(text, unit) {
   return u && t.endsWith(u) && t.length > u.length ? t.slice(0, -u.length).trimEnd() : text;
 }
 
+/** Whether a field's title ends with its unit in brackets, full or half width: 出资比例（%）, 注册资本(万元).
+ * The title is what the server's messages say (“股东”第2项的“出资比例（%）”不能大于100), so it keeps
+ * the unit and the input does not show it a second time. */
+function titleSaysUnit(title, unit) {
+  const t = String(title || "").trim();
+  return [`（${unit}）`, `(${unit})`].some((said) => t.endsWith(said));
+}
+
 /** What a number input's text says as a number's digits: half-width, without the field's own unit,
  * thousands separators (3,500 3，500 3 500) or a leading ¥. */
 export function numberText(text, unit) {
@@ -311,7 +320,8 @@ function scalarControl(schema, { id, label, required }) {
       "aria-required": required ? "true" : null,
     });
     const unitText = typeof schema["x-unit"] === "string" ? schema["x-unit"] : widget === "money" ? (/万元/.test(label || "") ? "万元" : "元") : null;
-    const unit = unitText ? h("span", { class: "unit" }, unitText) : null;
+    // a title that already says the unit (出资比例（%）, 注册资本（万元）) is not repeated beside the input
+    const unit = unitText && !titleSaysUnit(label, unitText) ? h("span", { class: "unit" }, unitText) : null;
     input.addEventListener("change", () => {
       const clean = halfWidth(input.value.replace(BIDI_CONTROLS, ""));
       // 60% in a field in %: the unit is shown beside the input already, the number is what is kept

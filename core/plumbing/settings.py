@@ -66,6 +66,34 @@ class ProgressLimits:
     case: GuessLimits = GuessLimits(failures=60, window_minutes=24 * 60, lock_minutes=60, max_lock_minutes=24 * 60)
 
 
+
+@dataclass(frozen=True)
+class ClaimLimits:
+    """Wrong tries at 认领 (``claimCase``, see docs/security.md): a wrong SMS code, or an ID number and
+    case number that do not go together, counted as :class:`ProgressLimits` counts wrong checks and
+    with the same figures.
+
+    ``client``: from one client address, at any case numbers: 10 in 15 minutes lock the address for
+    1 minute, doubled up to 15.
+
+    ``client_case``: from one client address at one case number: 5 in a day lock that pair for 15
+    minutes, doubled at each lockout up to a day. It locks the guesser only, never the applicant
+    claiming from another address.
+
+    ``case``: at one case number from every address together: 60 in a day lock the number's 认领
+    for an hour, doubled up to a day. One address alone cannot reach it (fewer than 40 a day under
+    ``client_case``, as for the progress lookup).
+
+    ``code_failures``: wrong tries one code allows from every address together, after which it is
+    spent. Above ``client_case.failures`` with room to spare, so that one address's wrong codes never
+    spend the code the applicant holds: a pair locked for 15 minutes or more outlives a code (10
+    minutes), so one address gets at most 5 tries at a code, 9 where a day's window ends inside it."""
+
+    client: GuessLimits = GuessLimits(failures=10, window_minutes=15, lock_minutes=1, max_lock_minutes=15)
+    client_case: GuessLimits = GuessLimits(failures=5, window_minutes=24 * 60, lock_minutes=15, max_lock_minutes=24 * 60)
+    case: GuessLimits = GuessLimits(failures=60, window_minutes=24 * 60, lock_minutes=60, max_lock_minutes=24 * 60)
+    code_failures: int = 10
+
 @dataclass(frozen=True)
 class UploadLimits:
     """Uploaded materials: quotas on files not yet attached to a case (per user, and per center when
@@ -125,6 +153,7 @@ class Settings:
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     upload_limits: UploadLimits = field(default_factory=UploadLimits)
     progress_limits: ProgressLimits = field(default_factory=ProgressLimits)  # 办件进度查询's wrong checks; only code sets it
+    claim_limits: ClaimLimits = field(default_factory=ClaimLimits)  # 认领's wrong codes; only code sets it
     environment: str = "development"
     public_url_set: bool = False  # GOVHALL_PUBLIC_URL given: required to serve on a non-loopback address
     max_request_bytes: int = 2 * 1024 * 1024  # a signed-in caller's /graphql body; anonymous callers get less

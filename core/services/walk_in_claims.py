@@ -3,8 +3,15 @@ online the case the clerk filed for it, in every center: ID number + case number
 sent to the mobile it gave at the window; the logged-in person becomes the case's applicant, so the
 case shows in their 我的办件.
 
-Guessing is bounded twice: a code allows ``MAX_ATTEMPTS`` wrong tries and lives ``CODE_MINUTES``, and
-a party's case gets at most ``CODES_PER_HOUR`` codes an hour (a new code ends the older ones).
+Guessing is bounded per code and per client address. A code lives ``CODE_MINUTES`` and allows
+``Settings.claim_limits.code_failures`` wrong tries from everyone together; a party's case gets at most
+``CODES_PER_HOUR`` codes an hour (a new code ends the older ones). Each claim is counted
+(:func:`core.services.throttle.guarded`, under ``Settings.claim_limits``) per client address, per
+client address and case number as typed, and per case number from every address together, as the
+progress lookup counts (:mod:`core.services.progress`): a wrong code, or an ID number that does not go
+with the case, locks the address, or that address at that number, for a while (:data:`LOCKED`), so a
+stranger typing codes at someone's case locks out only himself and cannot spend the applicant's code;
+only many addresses together lock the number's 认领 for everyone (:data:`LOCKED_CASE`).
 """
 
 from __future__ import annotations
@@ -16,9 +23,11 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
+from tortoise.expressions import F
+
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import Case, CaseEvent, Center, ClaimCode, User, WalkInParty
-from core.services import cases, clock
+from core.services import cases, clock, throttle
 from core.services.accounts import Actor
 from core.services.centers import get_center
 from core.services.notifications import send_sms
@@ -27,20 +36,28 @@ from core.services.walk_ins import walk_in_party
 if TYPE_CHECKING:
     from core.services.runtime import GovHall
 
+SCOPE = "walk_in_claim"
 CODE_MINUTES = 10
-MAX_ATTEMPTS = 5
 CODES_PER_HOUR = 5
+LOCKED = "认领验证码错误次数过多，请 {minutes} 分钟后再试"
+LOCKED_CASE = ("该办件认领验证码错误次数过多，已暂停网上认领。请携带身份证件到服务大厅窗口办理，"
+               "或拨打本中心咨询电话；也可在 {minutes} 分钟后再试")
+"""The case number itself is locked (many addresses typed wrong codes at it): the applicant too is refused."""
 NO_MATCH = UserError("no_match", "证件号码与办件编号不匹配，或该办件不是窗口代为申请的办件", "/caseNumber")
 
 
 async def _party_case(center_code: str, case_number: str, id_number: str) -> tuple[Center, WalkInParty, Case]:
     center = await get_center(center_code)
     party = await walk_in_party(center, id_number)
-    # typed on a phone the number often comes in lower case (lz-20261129-000005); numbers are upper case
-    case = await Case.get_or_none(center=center, number=case_number.strip().upper())
+    case = await Case.get_or_none(center=center, number=_number(case_number))
     if party is None or case is None or case.applicant_id != party.account_id:  # type: ignore[attr-defined]
         raise UserErrorsException([NO_MATCH])
     return center, party, case
+
+
+def _number(case_number: str) -> str:
+    """The case number as stored: typed on a phone it often comes in lower case (lz-20261129-000005)."""
+    return case_number.strip().upper()
 
 
 def _hash(code: str) -> str:
@@ -64,22 +81,32 @@ async def send_claim_code(govhall: GovHall, actor: Actor, center_code: str, case
     return f"{party.mobile[:3]}****{party.mobile[-4:]}"
 
 
-async def claim_case(govhall: GovHall, actor: Actor, center_code: str, case_number: str, id_number: str, code: str) -> Case:
-    """The logged-in person becomes the case's applicant (the documents keep the party's name)."""
+async def claim_case(govhall: GovHall, actor: Actor, center_code: str, case_number: str, id_number: str, code: str,
+                     address: str | None = None) -> Case:
+    """The logged-in person becomes the case's applicant (the documents keep the party's name). A
+    wrong code or a party that does not go with the case is counted against ``address``, the pair of
+    ``address`` and the case number, and the case number (``Settings.claim_limits``)."""
     user = actor.require_login()
-    center, party, case = await _party_case(center_code, case_number, id_number)
-    pending = await ClaimCode.filter(party=party, case=case, used_at=None).order_by("-id").first()
-    wrong = UserErrorsException.single("code", "验证码错误或已过期，请重新获取", "/code")
-    if pending is None or pending.expires_at <= clock.now() or pending.attempts >= MAX_ATTEMPTS:
-        raise wrong
-    if not hmac.compare_digest(pending.code_hash, _hash(code.strip())):
-        await ClaimCode.filter(id=pending.id).update(attempts=pending.attempts + 1)
-        raise wrong
-    if not await ClaimCode.filter(id=pending.id, used_at=None).update(used_at=clock.now(), claimed_by_id=user.id):
-        raise wrong
-    case.center = center
-    await transfer_applicant(govhall, actor, case, user, comment=f"现场申请人{party.name}认领办件", changes={"party": party.name})
-    return await Case.get(id=case.id)
+    limits = govhall.settings.claim_limits
+
+    async def attempt() -> Case:
+        center, party, case = await _party_case(center_code, case_number, id_number)
+        pending = await ClaimCode.filter(party=party, case=case, used_at=None).order_by("-id").first()
+        wrong = UserErrorsException.single("code", "验证码错误或已过期，请重新获取", "/code")
+        if pending is None or pending.expires_at <= clock.now() or pending.attempts >= limits.code_failures:
+            raise wrong
+        if not hmac.compare_digest(pending.code_hash, _hash(code.strip())):
+            await ClaimCode.filter(id=pending.id).update(attempts=F("attempts") + 1)
+            raise wrong
+        if not await ClaimCode.filter(id=pending.id, used_at=None).update(used_at=clock.now(), claimed_by_id=user.id):
+            raise wrong
+        case.center = center
+        await transfer_applicant(govhall, actor, case, user, comment=f"现场申请人{party.name}认领办件", changes={"party": party.name})
+        return await Case.get(id=case.id)
+
+    return await throttle.guarded(SCOPE, address, attempt, limits=limits.client, locked_message=LOCKED,
+                                  subject=_number(case_number), subject_limits=limits.client_case,
+                                  subject_total=limits.case, subject_total_message=LOCKED_CASE)
 
 
 async def transfer_applicant(govhall: GovHall, actor: Actor, case: Case, user: User, *, comment: str = "",

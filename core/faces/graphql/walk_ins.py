@@ -9,7 +9,7 @@ from typing import Annotated
 
 import strawberry
 
-from core.faces.graphql.context import Info
+from core.faces.graphql.context import Info, client_address
 from core.faces.graphql.types import UserErrors, mutation_result
 from core.plumbing.models import WalkInParty as WalkInPartyRow
 from core.services import walk_in_claims, walk_ins
@@ -76,11 +76,14 @@ class Mutation:
             lambda mobile: ClaimCodeSentType(mobile=mobile),
         )
 
-    @strawberry.mutation(description="凭证件号码、办件编号和短信验证码认领办件，归入本人的“我的办件”")
+    @strawberry.mutation(description="凭证件号码、办件编号和短信验证码认领办件，归入本人的“我的办件”。验证码错误（或证件号码与办件编号不符）"
+                                     "按客户端地址、客户端地址与办件编号计数，次数过多暂停该地址的认领（too_many_attempts，说明需等待的分钟数），"
+                                     "不影响他人；同一办件编号从众多地址错误次数过多时暂停该办件的网上认领")
     async def claim_case(self, info: Info, center: str, case_number: str, id_number: str, code: str) -> ClaimResult:
         ctx = info.context
         return await mutation_result(
             lambda: walk_in_claims.claim_case(govhall=ctx.govhall, actor=ctx.actor, center_code=center,
-                                                   case_number=case_number, id_number=id_number, code=code),
+                                                   case_number=case_number, id_number=id_number, code=code,
+                                                   address=client_address(ctx.request)),
             lambda c: ClaimedCaseType(id=strawberry.ID(str(c.id)), number=c.number, applicant_name=c.applicant_name),
         )
