@@ -35,7 +35,7 @@ from core.services import slots as _slots
 from core.services import throttle as _throttle
 from core.services import walk_in_claims as _walk_in_claims
 from core.services import walk_ins as _walk_ins
-from core.services.accounts import STAFF_ROLES, Actor
+from core.services.accounts import STAFF_ROLES, Actor, closed_window_error
 from core.services.accounts import add_user as _add_user
 from core.services.calendar import CENTER_TZ, DayInfo, WorkCalendar
 from core.services.calendar import parse_period as _parse_period
@@ -90,7 +90,7 @@ __all__ = [
     # centers and cases
     "get_center", "load_visible_case", "is_owner", "latest_version", "record_case_event", "task_for_actor",
     "case_flag", "set_case_flag", "PICKUP_METHODS", "received_list", "record_counter_receipt", "hand_over_open_cases",
-    "send_staff_message",
+    "send_staff_message", "closed_window_error",
     # complaints
     "COMPLAINT_CHANNELS", "verified_complaints", "substantiated_complaints_by_staff",
     "RemovalDecision", "removal_decisions",

@@ -10,7 +10,7 @@ import pytest
 from core.services.accounts import Actor, load_grants
 from core.services.centers import check_center_document
 from core.services.items import define_item, publish_item
-from core.plumbing.models import Case, Department, Window
+from core.plumbing.models import Case, Center, Department, Window
 from tests.hall import PERMIT, CaseDriver, build_hall
 from tests.helpers import center_doc
 
@@ -241,3 +241,42 @@ async def test_my_cases_across_all_centers_in_one_list(hall, gql, govhall):
     assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     anonymous = await gql.raw(MINE, {"f": 20, "a": None})
     assert anonymous["errors"][0]["extensions"]["code"] in ("UNAUTHENTICATED", "FORBIDDEN")
+
+
+async def test_the_center_file_records_a_closed_window_and_a_reload_keeps_or_reopens_it(hall, govhall):
+    """``"closed": true`` closes a window from the load on (its time kept by later loads), ``false``
+    reopens it, a window without the key keeps what is stored (closed on 中心管理 stays closed); a file
+    closing the last open pickup window is refused and writes nothing."""
+    from core.plumbing.errors import UserErrorsException
+    from core.services.centers import load_center
+
+    def doc(**closed: bool) -> dict:
+        loaded = center_doc("hall")
+        for window in loaded["windows"]:
+            if window["code"] in closed:
+                window["closed"] = closed[window["code"]]
+        return loaded
+
+    def window(code: str):
+        return Window.get(center_id=hall.center.id, code=code)
+
+    await load_center(doc(A01=True), govhall.hub.installed)
+    closed_at = (await window("A01")).closed_at
+    assert closed_at is not None
+    await load_center(doc(A01=True), govhall.hub.installed)  # closed already: its time stays
+    assert (await window("A01")).closed_at == closed_at
+    await load_center(doc(), govhall.hub.installed)  # no key: kept as stored
+    assert (await window("A01")).closed_at == closed_at
+    await load_center(doc(A01=False), govhall.hub.installed)
+    assert (await window("A01")).closed_at is None
+
+    with pytest.raises(UserErrorsException) as refused:
+        await load_center({**doc(A01=True, C01=True), "name": "改名的中心"}, govhall.hub.installed)
+    assert [(e.code, e.path) for e in refused.value.errors] == [("last_pickup_window", "/windows/1/closed")]
+    assert "统一出件窗口" in refused.value.errors[0].message
+    assert (await window("A01")).closed_at is None and (await window("C01")).closed_at is None  # nothing written
+    assert (await Center.get(id=hall.center.id)).name != "改名的中心"
+
+    bad = doc()
+    bad["windows"][0]["closed"] = "yes"
+    assert [e.path for e in check_center_document(bad, govhall.hub.installed)] == ["/windows/0/closed"]

@@ -24,6 +24,33 @@ export function centers() {
 /** After a department or window changed: the next ``centers()`` reads them again. */
 export function forgetCenters() {
   centersPromise = null;
+  allWindowsPromises.clear();
+}
+
+const allWindowsPromises = new Map();
+
+/** Every window of a center, the closed ones (撤销) too, fetched once per page load: old tickets,
+ * ratings and figures still name a window closed since (``centers()`` lists the open ones only). */
+export function allWindows(centerCode) {
+  if (!allWindowsPromises.has(centerCode)) {
+    allWindowsPromises.set(centerCode, gql(
+      "query($c: String!) { center(code: $c) { windows(includeClosed: true) { code name kind closed } } }", { c: centerCode },
+    ).then((d) => (d.center ? d.center.windows : [])).catch((error) => {
+      allWindowsPromises.delete(centerCode);
+      throw error;
+    }));
+  }
+  return allWindowsPromises.get(centerCode);
+}
+
+/** A function giving a window's name from its code, a closed one marked （已撤销）; "" for a code the
+ * center does not have. */
+export async function windowNamer(centerCode) {
+  const windows = await allWindows(centerCode);
+  return (code) => {
+    const w = windows.find((x) => x.code === code);
+    return w ? `${w.name}${w.closed ? "（已撤销）" : ""}` : "";
+  };
 }
 
 export async function center(code) {

@@ -316,14 +316,23 @@ async def grant_role(
         window = await Window.get_or_none(center=center, code=window_code)
         if window is None:
             raise UserErrorsException.single("unknown_window", f"中心“{center.code}”没有窗口“{window_code}”", "/window")
-        if window.closed_at is not None:
-            raise UserErrorsException.single("window_closed", f"窗口“{window.name}”已撤销，不能再安排岗位", "/window")
+        closed = closed_window_error(window, "/window")
+        if closed is not None:
+            raise UserErrorsException([closed])
     existing = await RoleAssignment.get_or_none(user=user, center=center, role=role, department=department)
     if existing:
         return existing
     assignment = await RoleAssignment.create(user=user, center=center, role=role, department=department, window=window)
     forget_sign_ins()
     return assignment
+
+
+def closed_window_error(window: Window, path: str) -> UserError | None:
+    """The refusal of a new post at ``window`` once it is closed (撤销, ``closeWindow``), at ``path``;
+    None while it is open. Granting a role and the staff register's entries share it."""
+    if window.closed_at is None:
+        return None
+    return UserError("window_closed", f"窗口“{window.name}”已撤销，不能再安排岗位", path)
 
 
 def bearer_token(request: Request) -> str | None:

@@ -148,8 +148,9 @@ async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
                 await department.save(update_fields=["created_at"])
             departments[d["code"]] = department
         await _place_unlisted(center, len(departments), listed=list(departments))
-        for w in doc.get("windows", []):
-            await Window.update_or_create(
+        closing: list[tuple[int, Window]] = []
+        for i, w in enumerate(doc.get("windows", [])):
+            window, _ = await Window.update_or_create(
                 center=center,
                 code=w["code"],
                 defaults={
@@ -159,7 +160,25 @@ async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
                     "serves": list(w.get("serves", [])),
                 },
             )
+            if "closed" in w and w["closed"] != (window.closed_at is not None):
+                window.closed_at = clock.now() if w["closed"] else None  # the product clock, as closeWindow
+                await window.save(update_fields=["closed_at"])
+                if w["closed"]:
+                    closing.append((i, window))
+        await _refuse_closing_the_last_pickup(center, closing)
     return center
+
+
+async def _refuse_closing_the_last_pickup(center: Center, closing: list[tuple[int, Window]]) -> None:
+    """A file that closes (``"closed": true``) the center's last open pickup window (出件窗口) is
+    refused, as ``closeWindow`` refuses it: results would have nowhere to be handed out. Raising
+    inside the load's transaction writes nothing."""
+    pickup = [(i, w) for i, w in closing if w.kind == "pickup"]
+    if not pickup or await Window.filter(center_id=center.id, kind="pickup", closed_at__isnull=True).exists():
+        return
+    names = "、".join(f"“{w.name}”" for _, w in pickup)
+    raise UserErrorsException.single("last_pickup_window", f"{names}是本中心的出件窗口，请先把另一个窗口设为出件窗口再撤销",
+                                     f"/windows/{pickup[0][0]}/closed")
 
 
 async def _place_unlisted(center: Center, after: int, *, listed: list[str]) -> None:

@@ -26,7 +26,7 @@ import pluggy
 if TYPE_CHECKING:
     from core.plumbing.errors import UserError
     from core.services.accounts import Actor
-    from core.plumbing.models import Case, CaseEvent, Center, Department, ItemVersion, Timer, User
+    from core.plumbing.models import Case, CaseEvent, Center, Department, ItemVersion, Timer, User, Window
     from core.services.runtime import GovHall
     from core.services.workflow import TransitionContext
 
@@ -254,6 +254,15 @@ def case_document_context(center: Center, case: Case, kind: str, params: Mapping
     empty when it is issued outside a transition. Return extra template variables (merged into
     the context under their keys), or ``None``. An implementation may leave ``params`` out of its
     signature."""
+
+
+@hookspec
+def window_closing(center: Center, window: Window) -> str | None:
+    """Called when an administrator or configurator closes (撤销) an open window of this center
+    (``closeWindow``), inside its transaction, before the window is marked closed. Return, in
+    Chinese, why this plugin still needs the window open (the hall floor's queues still call
+    numbers at it: 排队业务“A 综合”仍由该窗口叫号), or ``None``. Any reason refuses the closing
+    (``window_in_use``, the reasons joined) and nothing is written; reopening is never asked."""
 
 
 # --- the outbox: called by the dispatcher, for the plugins the event's center enables -------------

@@ -17,6 +17,8 @@ from tortoise.transactions import in_transaction
 from core.services import clock
 from core.services.accounts import Actor
 from core.services.centers import get_center
+from core.services.plugins import acall
+from core.services.runtime import GovHall
 from core.services.defaults import DEPARTMENT_CATEGORIES, category_label, category_problem
 from core.services.remedy import DEPARTMENT_FIELDS, authority_errors
 from core.plumbing.errors import UserError, UserErrorsException
@@ -171,18 +173,25 @@ async def save_window(actor: Actor, center_code: str, given: WindowInput, *, is_
         return row  # type: ignore[return-value]
 
 
-async def close_window(actor: Actor, center_code: str, code: str, *, reopen: bool = False) -> Window:
+async def close_window(govhall: GovHall, actor: Actor, center_code: str, code: str, *, reopen: bool = False) -> Window:
     """Close a window a reorganisation removed (撤销), or open it again (``reopen``). The row stays:
     cases, staff records, hall queues and the assessment keep naming it; a closed window is no longer
     listed for new work (``center { windows }``, the accepting window of a case). The center's last
     open pickup window (出件窗口) is not closed: results would have nowhere to be handed out until
-    another window is made one. Closing a closed window, or reopening an open one, changes nothing."""
+    another window is made one; nor is a window a plugin the center enables still needs (the
+    ``window_closing`` hook: the hall floor's queues calling at it), ``window_in_use`` with the
+    plugins' reasons. Closing a closed window, or reopening an open one, changes nothing."""
     center = await _managed_center(actor, center_code)
     errors: list[UserError] = []
     async with in_transaction():
         row = await _existing(model=Window, center=center, code=code.strip(), is_new=False, label="窗口编号", errors=errors)
         if row is not None and not reopen and await _last_open_pickup(center, row):  # type: ignore[arg-type]
             errors.append(UserError("last_pickup_window", f"“{row.name}”是本中心的出件窗口，请先把另一个窗口设为出件窗口再撤销", "/code"))
+        if row is not None and not reopen and row.closed_at is None:  # type: ignore[union-attr]
+            reasons = await acall(govhall.hub.for_center(center).window_closing, center=center, window=row)
+            reason = "；".join(dict.fromkeys(r for r in reasons if r))
+            if reason:
+                errors.append(UserError("window_in_use", f"“{row.name}”不能撤销：{reason}", "/code"))  # type: ignore[union-attr]
         if errors:
             raise UserErrorsException(errors)
         assert row is not None

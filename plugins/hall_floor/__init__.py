@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from types import ModuleType
 
-from core.api import hookimpl
+from core.api import Center, Window, hookimpl
 
 from . import hookspecs
 from . import graphql_roster
+from .floor import window_in_use
 from .graphql import Mutation, Query
 
 
@@ -38,3 +39,9 @@ def register_models() -> str:
 @hookimpl
 def register_graphql() -> Mapping[str, Sequence[type]]:
     return {"query": [Query, graphql_roster.Query], "mutation": [Mutation, graphql_roster.Mutation]}
+
+
+@hookimpl
+def window_closing(center: Center, window: Window) -> str | None:
+    """A window a queue still calls numbers at stays open until the queue no longer lists it."""
+    return window_in_use(center, window)

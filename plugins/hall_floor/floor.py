@@ -41,8 +41,21 @@ async def queues(center: Center) -> list[Queue]:
     configured = conf(center).get("queues")
     if configured:
         return [Queue(str(q["code"]), str(q["name"]), tuple(q.get("windows", ()))) for q in configured]
-    windows = await Window.filter(center=center, kind="comprehensive").order_by("code").values_list("code", flat=True)
-    return [Queue("A", "综合", tuple(str(w) for w in windows))]
+    windows = await Window.filter(center=center, kind="comprehensive", closed_at__isnull=True).order_by("code").values_list("code", flat=True)
+    return [Queue("A", "综合", tuple(str(w) for w in windows))]  # a closed window (撤销) calls nothing
+
+
+def window_in_use(center: Center, window: Window) -> str | None:
+    """Why ``window`` cannot be closed (撤销) while the hall floor still needs it: a queue of the
+    center file (``settings.hallFloor.queues``) still lists it, so its numbers would wait for a
+    window nobody staffs. The default queue (no ``queues``) is served by the open comprehensive
+    windows, whichever they are, and needs nothing."""
+    using = [q for q in conf(center).get("queues") or () if window.code in (q.get("windows") or ())]
+    if not using:
+        return None
+    names = "、".join(f"“{q['code']} {q['name']}”" for q in using)
+    return (f"大厅现场服务的排队业务{names}仍由该窗口叫号，请先在中心配置文件（settings.hallFloor.queues）中"
+            "改由其他窗口叫号并重新导入")
 
 
 async def queue(center: Center, code: str) -> Queue:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from core.api import Actor, Center, Department, Forbidden, NotFound, User, UserError, UserErrorsException, Window, get_center, require_plugin
+from core.api import (Actor, Center, Department, Forbidden, NotFound, User, UserError, UserErrorsException, Window,
+                      closed_window_error, get_center, require_plugin)
 
 from .models import POSITIONS, StaffRecord
 
@@ -109,6 +110,10 @@ async def save_record(actor: Actor, center_code: str, data: RecordInput) -> Staf
         window = await Window.get_or_none(center_id=center.id, code=data.window)
         if window is None:
             errors.append(UserError("unknown_window", f"本中心没有窗口“{data.window}”", "/window"))
+        elif user is not None and not await StaffRecord.filter(center_id=center.id, user_id=user.id, window_id=window.id).exists():
+            closed = closed_window_error(window, "/window")  # a closed window takes no new post; one kept is kept
+            if closed is not None:
+                errors.append(closed)
     if data.partner:
         partner = await _user(data.partner, "/partner", errors)
         if partner is not None and user is not None and partner.id == user.id:

@@ -3,7 +3,7 @@
 // in roster.js) and the applicant's page (预约 on the duty roster, 认领窗口代办的办件). Shown only in centers with the plugin.
 import { gql, hasQuery, userErrorsOf } from "../graphql.js";
 import { h, note, fmt, todayISO } from "../ui.js";
-import { centers } from "../store.js";
+import { centers, windowNamer } from "../store.js";
 import { pickCenter, mutate, ERRORS, table, input, values, tabs, seg, dateRange, showBanner } from "./kit.js";
 import { rosterTab } from "./roster.js";
 import { walkInPanel } from "./walkin.js";
@@ -486,7 +486,7 @@ export async function supervisorView({ page, params, query, user }) {
   if (tab === "rating") return ratingTab(page, c);
   const list = h("div", { class: "rectifications" });
   page.append(list);
-  const windowName = (code) => ((c.windows || []).find((w) => w.code === code) || {}).name || "";
+  const windowName = await windowNamer(c.code); // a bad rating of a window closed since still names it
   async function show() {
     const { rectifications } = await gql(`query($c: String!) { rectifications(center: $c) {
         id reason openedOn due status statusLabel measures followUp followUpSatisfied
@@ -538,7 +538,7 @@ async function statsTab(page, c, query) {
   range.from.value = query.get("from") || todayISO();
   range.to.value = query.get("to") || range.from.value;
   page.append(range.element, out);
-  const windowName = (code) => ((c.windows || []).find((w) => w.code === code) || {}).name || "";
+  const windowName = await windowNamer(c.code); // the figures of a period still name a window closed since
   async function show() {
     const from = range.from.value;
     const to = range.to.value;

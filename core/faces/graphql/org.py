@@ -65,8 +65,9 @@ class Mutation:
         return result if isinstance(result, UserErrors) else await _present_window(result)
 
     @strawberry.mutation(description="撤销本中心的窗口（管理员、配置员；reopen 为恢复）：撤销的窗口不再受理新的办件、不再供选择，"
-                                     "办件、名册、考核仍记着它；本中心最后一个出件窗口须先另设出件窗口才能撤销（last_pickup_window）")
+                                     "办件、名册、考核仍记着它；本中心最后一个出件窗口须先另设出件窗口才能撤销（last_pickup_window），"
+                                     "本中心启用的插件仍在用的窗口（如大厅现场服务的排队业务仍由它叫号）须先停用（window_in_use）")
     async def close_window(self, info: Info, center: str, code: str, reopen: bool = False) -> SaveWindowResult:
         actor = info.context.actor
-        result = await mutation_result(lambda: org.close_window(actor, center, code, reopen=reopen), lambda row: row)
+        result = await mutation_result(lambda: org.close_window(info.context.govhall, actor, center, code, reopen=reopen), lambda row: row)
         return result if isinstance(result, UserErrors) else await _present_window(result)

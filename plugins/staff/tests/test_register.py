@@ -70,3 +70,21 @@ async def test_the_register_shows_a_removal_flag_and_the_centers_decision_to_ove
     assert (await drive.run("sup1", decide, id=flags[1][0]))["__typename"] == "Complaint"
     everyone = {r["username"]: r["removal"] for r in await drive.run("admin1", shown)}
     assert everyone["win2"] == "已确认下岗（2027-01-04起）"
+
+
+CLOSE = """mutation($c: String!, $code: String!) { closeWindow(center: $c, code: $code) { __typename } }"""
+
+
+async def test_a_closed_window_takes_no_new_entry_and_an_entry_there_keeps_it(drive):
+    """撤销: a window closed on 中心管理 is refused for a new post, as the core refuses a role there
+    (``window_closed``); a person registered there before keeps it when the entry is changed."""
+    assert (await drive.run("admin1", CLOSE, c="hall", code="A01"))["__typename"] == "Window"
+    refused = await drive.run("admin1", SAVE_RECORD, c="hall", i={
+        "username": "rev-scjg", "position": "window_staff", "postedOn": "2026-01-05", "window": "A01"})
+    assert codes(refused) == ["window_closed"]
+    (error,) = refused["errors"]
+    assert error["path"] == "/window" and error["message"] == "窗口“综合受理窗口”已撤销，不能再安排岗位"
+    assert "rev-scjg" not in {r["username"] for r in await drive.run("admin1", REGISTER, c="hall")}
+    kept = await drive.run("admin1", SAVE_RECORD, c="hall", i={
+        "username": "clerk1", "position": "window_staff", "postedOn": "2026-01-05", "window": "A01", "card": "K-0009"})
+    assert (kept["window"], kept["card"]) == ("A01", "K-0009")
