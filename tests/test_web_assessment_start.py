@@ -45,3 +45,39 @@ def test_a_department_added_in_the_third_quarter_shows_unset_before(
     expect(cells.nth(6)).to_have_text(f"{round((q3 + q4) / 2, 2):g}")  # the mean of the quarters it existed in
     # a department there all year: four scores
     expect(page.locator("#year-table tr[data-subject=scjg] [data-unscored]")).to_have_count(0)
+
+
+SAVE_LATER = SAVE.replace('"xsj"', '"xsk"').replace("连州市新设审批局", "连州市新设数据局")
+
+
+def test_points_for_a_quarter_before_the_department_was_added_are_refused_on_the_screen(
+        web_server: str, browser_page: Any, api: Api, demo_db: Path) -> None:  # noqa: F811
+    """录入加减分 for a department in a quarter that ended before it was added: the refusal, with the day
+    it was added, is shown on the form and nothing is recorded. (The form lists only the departments
+    ranked for the quarter, so the screen is opened while the department still counts as older: its
+    date, 8 August, is set afterwards, as when the page was opened before it was corrected.)"""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    year = date.today().year - 1
+    assert api("lz-config", SAVE_LATER)["saveDepartment"]["__typename"] == "Department"
+
+    def added(when: str) -> None:
+        with sqlite3.connect(demo_db) as db:
+            db.execute("""UPDATE department SET created_at = ? WHERE code = 'xsk' AND center_id =
+                (SELECT id FROM center WHERE code = 'lianzhou')""", (when,))
+
+    added(f"{year - 1}-01-01 02:00:00+00:00")
+    login(page, base, "lz-super")
+    page.goto(f"{base}/web/#/assessment/lianzhou?tab=department&period={year}-Q2")
+    expect(page.locator("#ranking-table tr[data-subject=xsk]")).to_be_visible()
+    added(f"{year}-08-08 02:00:00+00:00")
+    page.select_option("#f-subject", "xsk")
+    page.fill("#f-points", "-2")
+    page.fill("#f-reason", "未参加季度协调会")
+    page.click("#manual-score button[type=submit]")
+    summary = page.locator("#manual-score .error-summary")
+    expect(summary).to_contain_text(f"该部门于{year}年8月8日设立，此前结束的{year}年第二季度不参与考核，不能录入分数")
+    expect(page.locator(".banner-success")).to_have_count(0)
+    with sqlite3.connect(demo_db) as db:
+        assert db.execute("SELECT COUNT(*) FROM assessment_manual_score WHERE reason = '未参加季度协调会'").fetchone() == (0,)

@@ -22,9 +22,9 @@ from core.api import (
 )
 from core.api import now as clock_now
 
-from .assess import ASSESSOR_ROLES, check_started
+from .assess import ASSESSOR_ROLES, check_started, departments_added
 from .models import ManualScore
-from .periods import parse_period
+from .periods import Period, parse_period
 from .ruleset import SUBJECT_KINDS, category, rule_set_for
 from .scoring import fmt
 
@@ -67,6 +67,19 @@ def _self_dealing(actor: Actor, center: Center, kind: str, key: int, department:
     if kind == "window" and any(g.center_id == center.id and g.window_id == key for g in actor.grants):
         return True
     return department is not None and department in actor.departments_for(center.id, *STAFF_ROLES)
+
+
+async def _before_department(center: Center, kind: str, key: int | None, period: Period | None) -> list[UserError]:
+    """A department added after its center began is not assessed for a period that ended before the
+    day it was added (未设立, :func:`.assess.department_year`): points for such a period are for a time it
+    did not exist (a quarter's would be stored and count nowhere), so they are refused."""
+    if kind != "department" or key is None or period is None:
+        return []
+    added = (await departments_added(center)).get(key)
+    if added is None or period.end >= added:
+        return []
+    return [UserError("period.unset", f"该部门于{added.year}年{added.month}月{added.day}日设立，此前结束的{period.label}"
+                                      "不参与考核，不能录入分数", "/period")]
 
 
 async def _net_free_points(center: Center, given: ManualInput, key: int, period: str, rule_set: str) -> float:
@@ -121,6 +134,7 @@ async def enter_manual_score(govhall: Any, actor: Actor, center: Center, given: 
     key, department = await subject_of(center, given.kind, given.subject.strip())
     if key is not None and _self_dealing(actor=actor, center=center, kind=given.kind, key=key, department=department):
         raise Forbidden("不能为本人或本人所在的窗口、部门录入加减分")
+    errors += await _before_department(center=center, kind=given.kind, key=key, period=period)
     if key is None:
         errors.append(UserError("unknown_subject", f"本中心没有{SUBJECT_KINDS[given.kind]}“{given.subject}”", "/subject"))
     reason = given.reason.strip()

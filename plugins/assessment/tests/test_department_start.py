@@ -12,6 +12,7 @@ import pytest
 from core.services import clock
 from core.services.centers import load_center
 from core.plumbing.models import Center, Department
+from plugins.assessment.models import ManualScore
 from tests.helpers import center_doc
 
 from .drive import DEPARTMENT, MANUAL, PRINT, row_of
@@ -58,6 +59,27 @@ async def test_a_department_added_in_q3_is_scored_from_q3(drive, today, monkeypa
     old = row_of(year, "scjg")
     assert [(q["total"], q["unscored"]) for q in old["quarters"]] == [(100, None)] * 4 and old["total"] == 100
     assert year["rows"][-1]["code"] == "xsj" and new["rank"] == len(year["rows"])
+
+
+async def test_points_for_a_quarter_that_ended_before_the_department_are_refused(drive, today, monkeypatch):
+    """Entered for the second quarter of a department added on 10 August, points would be stored and count
+    nowhere (the quarter is 未设立): refused with the day it was added; its first quarter takes them, and a
+    department there all year takes them for any quarter."""
+    await Center.filter(id=drive.hall.center.id).update(created_at=datetime(2025, 1, 1, tzinfo=timezone.utc))
+    await add_department(drive, monkeypatch, "xsj", datetime(2025, 8, 10, 2, tzinfo=timezone.utc))
+    today.value = date(2025, 10, 9)
+    for period in ("2025-Q2", "2025-07", "2025-Q1"):
+        refused = (await drive.query("sup1", MANUAL, c="hall", k="department", s="xsj", p=period, cat="coordination",
+                                     points=-5, reason="未参加季度协调会"))["enterManualScore"]
+        assert refused["__typename"] == "UserErrors", (period, refused)
+        (error,) = refused["errors"]
+        assert (error["code"], error["path"]) == ("period.unset", "/period")
+        assert error["message"].startswith("该部门于2025年8月10日设立，此前结束的2025年") and "不能录入分数" in error["message"]
+    assert not await ManualScore.filter(center_id=drive.hall.center.id).exists()
+    for subject, period in (("xsj", "2025-Q3"), ("xsj", "2025-08"), ("scjg", "2025-Q2")):
+        entry = (await drive.query("sup1", MANUAL, c="hall", k="department", s=subject, p=period, cat="coordination",
+                                   points=-5, reason="未参加季度协调会"))["enterManualScore"]
+        assert entry["__typename"] == "ManualScore", (subject, period, entry)
 
 
 async def test_a_department_without_an_ended_quarter_is_listed_last_unranked(drive, today, monkeypatch):
