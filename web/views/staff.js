@@ -11,6 +11,7 @@ export const STAFF_VIEW_ROLES = ["clerk", "reviewer", "head", "pickup", "supervi
 const KEEPERS = ["admin", "configurator"];
 const KINDS = [["personal", "事假"], ["sick", "病假"], ["annual", "休假"], ["official", "公假（因公回原部门）"]];
 const HALVES = [["am", "上午"], ["pm", "下午"]];
+const LEAVE_TAG = "【请假审批】"; // how plugins/staff/acting.py begins its 站内消息
 const POSITIONS = [["window_staff", "窗口工作人员"], ["window_leader", "窗口负责人"], ["office", "中心办公室"],
   ["supervision", "督查科"], ["leadership", "中心领导"]];
 const LEAVE = `id username displayName kind kindLabel start startHalf end endHalf days reason routeLabels currentStep currentStepLabel
@@ -98,8 +99,13 @@ function sheetTable(rows) {
 }
 
 async function leaveTab(page, c, user, isCurrent) {
-  const rows = (await gql(`query($c: String!) { leaveRequests(center: $c) { ${LEAVE} } }`, { c: c.code })).leaveRequests;
+  const data = await gql(`query($c: String!) { leaveRequests(center: $c) { ${LEAVE} }
+    messages: staffMessages(center: $c, first: 50) { id text at } }`, { c: c.code });
   if (!isCurrent()) return;
+  const rows = data.leaveRequests;
+  // the 站内消息 about leave (a request now decided by the user's post, as its own post fell vacant): shown here,
+  // where they are decided, since not everyone who decides has the 工作台 (the office may be a configurator)
+  const told = data.messages.filter((m) => m.text.startsWith(LEAVE_TAG)).slice(0, 10);
   const form = h("form", { class: "card", id: "leave-form", novalidate: true }, h("h2", null, "请假"),
     h("p", { class: "muted" }, "1天以内：窗口负责人签字、办公室审核、督查科核准；1天以上：窗口负责人签字、办公室审核、中心领导核准。批准后在办件移交AB岗顶岗人员。"),
     h("div", { class: "group-fields" },
@@ -127,6 +133,10 @@ async function leaveTab(page, c, user, isCurrent) {
     if (done) reload("请假单已撤回");
   };
   const me = user.username;
+  if (told.length) {
+    page.append(h("section", { class: "card", id: "leave-messages" }, h("h2", null, "站内消息"),
+      table([["时间", (m) => fmt.datetime(m.at)], ["内容", (m) => m.text]], told, { id: "leave-messages-table" })));
+  }
   page.append(form, h("section", { class: "card" }, h("h2", null, "请假单"),
     table([
       ["请假人", (r) => r.displayName], ["类别", (r) => r.kindLabel],

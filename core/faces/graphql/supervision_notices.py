@@ -46,7 +46,7 @@ class StaffMessageType:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="本人在该中心的站内消息（催办、督办、督办反馈、投诉分派等），最新在前；本中心工作人员")
+    @strawberry.field(description="本人在该中心的站内消息（催办、督办、督办反馈、投诉分派、请假审批等），最新在前；收到消息的人都可查看本人的消息，不论角色")
     async def staff_messages(self, info: Info, center: str, first: int = 50) -> list[StaffMessageType]:
         rows = await service.staff_messages(info.context.actor, center, first)
         return [StaffMessageType(id=strawberry.ID(str(m.id)), case_id=strawberry.ID(str(m.case_id)) if m.case_id else None,

@@ -183,7 +183,7 @@ STOP = ("mutation($c: String!, $u: String!) { setStaffActive(center: $c, usernam
 
 
 async def messages(*users: str) -> dict[str, list[str]]:
-    """The 站内消息 each user has, oldest first (read from the table: the office has no core role for ``staffMessages``)."""
+    """The 站内消息 each user has, oldest first (read from the table: every user's at once)."""
     return {u: list(await Notification.filter(channel="internal", recipient=u).order_by("id").values_list("text", flat=True))
             for u in users}
 
@@ -219,6 +219,21 @@ async def test_whoever_now_decides_for_a_vacant_post_is_told_once_and_again_when
         assert again[user] == told[user] * 2, user
     await sweep_plugins(govhall)
     assert await messages(*people) == again
+
+
+async def test_the_new_deciders_read_the_message_on_staff_messages_whatever_their_core_role(drive, govhall):
+    """The office told of a vacant window leader's request: office1 and office2 hold no core role, conf1 is a
+    configurator (as the demo's office, lz-config); each reads the message where staff read theirs, and
+    nobody reads another's."""
+    await drive.add_person("conf1", "office", partner="office1", role="configurator")
+    await drive.leave("clerk1", "personal", "2026-03-09", "2026-03-09")
+    assert (await drive.run("admin1", STOP, c="hall", u="lead1"))["__typename"] == "StaffAccount"
+    await sweep_plugins(govhall)
+    text = "【请假审批】clerk1的请假申请（事假，3月9日）原由窗口负责人审批，该岗位现空缺，改由您（中心办公室）审批，请到“请假”页审批。"
+    for user in ("office1", "office2", "conf1"):
+        assert (await drive.query(user, MESSAGES, c="hall"))["staffMessages"] == [{"text": text}], user
+    assert (await drive.query("boss1", MESSAGES, c="hall"))["staffMessages"] == []  # on the register, but not told
+    assert [m["text"] for m in (await drive.query("sup1", MESSAGES, c="hall"))["staffMessages"]] == []
 
 
 async def test_the_deputy_falling_vacant_too_is_told_to_the_next_post_up(drive, govhall):

@@ -5,7 +5,11 @@ center without the plugin has no such screen. Set-up beforehand goes through Gra
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +19,7 @@ from tests.test_web_screens import Api, demo_db, web_server  # noqa: F401  (fixt
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+ROOT = Path(__file__).resolve().parents[3]
 SAVE = """mutation($i: StaffRecordInput!) { saveStaffRecord(center: "kunshan", input: $i) {
   __typename ... on UserErrors { errors { code message } } } }"""
 
@@ -117,3 +122,36 @@ def test_clock_in_leave_approvals_register_and_card_reader(web_server: str, brow
     expect(page.locator("#nav a[href='#/staff']")).to_have_count(0)
     page.goto(f"{base}/web/#/staff/wengyuan")
     expect(page.get_by_text("没有启用人员管理")).to_be_visible()
+
+
+LEAVE = """mutation($i: LeaveInput!) { requestLeave(center: "lianzhou", input: $i) {
+  __typename ... on LeaveRequest { id currentStep } ... on UserErrors { errors { code message } } } }"""
+REMOVE = """mutation { removeStaffRecord(center: "lianzhou", username: "lz-head") { __typename } }"""
+
+
+def test_the_configurator_in_the_office_reads_that_a_leave_now_waits_for_them(
+        web_server: str, browser_page: Any, api: Api, demo_db: Path) -> None:  # noqa: F811
+    """连州's office is lz-config, a configurator (no 工作台): the window leader leaves the register while a
+    clerk's leave waits for their signature, the sweeper goes round and tells the office; lz-config finds the
+    message on the 请假 tab, where the request is, and signs in the leader's place."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    day = _leave_day()
+    leave = api("lz-clerk", LEAVE, i={"kind": "personal", "start": day, "end": day, "startHalf": "am",
+                                      "endHalf": "pm", "reason": "家中有事"})["requestLeave"]
+    assert (leave["__typename"], leave["currentStep"]) == ("LeaveRequest", "window"), leave
+    assert api("admin", REMOVE)["removeStaffRecord"]["__typename"] == "StaffRecord"
+    swept = subprocess.run([sys.executable, "-m", "core.faces.cli", "sweep", "--once"], cwd=ROOT, capture_output=True,
+                           text=True, env={**os.environ, "GOVHALL_DATABASE_URL": f"sqlite:///{demo_db}"}, timeout=120)
+    assert swept.returncode == 0, swept.stderr
+    login(page, base, "lz-config")
+    expect(page.locator("#nav a[href='#/work']")).to_have_count(0)
+    page.click("#nav a[href='#/staff']")
+    page.click("a[href='#/staff/lianzhou/leave']")
+    told = page.locator("#leave-messages-table")
+    expect(told).to_contain_text("原由窗口负责人审批，该岗位现空缺，改由您（中心办公室）审批，请到“请假”页审批")
+    row = page.locator(f"#leave-table tr[data-leave='{leave['id']}']")
+    expect(row).to_contain_text("窗口负责人签字（窗口负责人空缺，由中心办公室审批）")
+    row.locator("button[data-approve]").click()
+    expect(page.locator(".banner-success")).to_contain_text("请假单")
