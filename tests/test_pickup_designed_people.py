@@ -89,3 +89,18 @@ async def test_a_receivers_id_number_typed_full_width_is_the_same_number(drive):
     done = await drive.ok("pick1", case, "deliver", data={"method": "in_person", "receiver": STAFF, "idNumber": full_width(STAFF_ID)})
     assert done["state"] == "delivered"
     assert "proxy" not in done["events"][-1]["changes"]["params"]
+
+
+async def test_a_name_written_with_an_ideographic_space_is_the_name_typed_without_it(drive):
+    # forms align two-character names with a full-width space (李　梅); the pickup clerk types 李梅 from the ID card
+    data = {**DATA, "staff": [{"xm": "李　梅", "sfzh": STAFF_ID, "jkz": "JK2026-0018"}]}
+    case = await drive.ok("clerk1", await drive.submit("app1", item="test-designed", data=data), "finish_on_spot")
+    done = await drive.ok("pick1", case, "deliver", data={"method": "in_person", "receiver": STAFF, "idNumber": STAFF_ID})
+    assert done["state"] == "delivered"
+    assert "proxy" not in done["events"][-1]["changes"]["params"]
+
+
+async def test_a_receivers_name_typed_with_spaces_is_the_same_name(drive):
+    case = await drive.ok("clerk1", await drive.submit("app1", item="test-designed", data=DATA), "finish_on_spot")
+    done = await drive.ok("pick1", case, "deliver", data={"method": "in_person", "receiver": "王 大明", "idNumber": REP_ID})
+    assert done["state"] == "delivered"

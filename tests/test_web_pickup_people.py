@@ -100,3 +100,27 @@ def test_the_legal_representative_of_a_designed_item_is_recognised_by_the_fields
     approved_to_the_representative(page, base, api, case)
     page.click("#deliver-form button[type=submit]")
     expect(page.locator("#pickup-receipt")).to_contain_text(REPRESENTATIVE)
+
+
+def test_a_representative_written_with_an_ideographic_space_is_recognised_as_typed_from_the_id_card(
+    web_server: str, browser_page: Any, api: Api  # noqa: F811
+) -> None:
+    # the application aligns the two-character name (李　娜); the pickup clerk types 李娜 from the ID card
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.submit(item="scjg-spjyxk", data={**FOOD, "legalRepName": "李　娜"})
+    api.act("lz-clerk", case, "accept", data={"checklist": ["c01", "c02", "c03", "c04"], "originalsChecked": True,
+                                              "received": RECEIVED})
+    api.receive("lz-scjg", api.handover("lz-clerk", case, department="scjg"))
+    api.act("lz-scjg", case, "approve", comment="符合条件，准予许可")
+    api.handover("lz-scjg", case, pickup=True)
+    login(page, base, "lz-pickup")
+    page.goto(f"{base}/web/#/pickup/lianzhou")
+    page.locator("#pickup-table tr", has_text=case["number"]).locator("button[data-deliver]").click()
+    page.click("#receive-result")
+    page.fill("#f-receiver", "李娜")
+    page.fill("#f-idNumber", REP_ID)
+    expect(page.locator("#deliver-form .check-result")).to_contain_text("领取人与申请人（申请材料中登记的人员）一致")
+    page.click("#deliver-form button[type=submit]")
+    expect(page.locator("#pickup-receipt")).to_contain_text(case["number"])

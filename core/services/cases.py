@@ -40,6 +40,7 @@ from core.services.form_validation import (
     NOTICE_TEXT_TOTAL_CHARS,
     bounds_errors,
     check_size,
+    fold_codes,
     validator_for,
 )
 from core.plumbing.models import Case, CaseEvent, CaseTask, Center, Department, ItemVersion, User
@@ -442,6 +443,7 @@ async def submit_case(
         channel = "window" if clerk else "web"
     elif channel == "window" and clerk is None:  # 窗口受理 is what a clerk at the counter records, for someone else
         raise UserErrorsException.single("channel.counter_only", WINDOW_CHANNEL_ONLY, "/channel")
+    data = fold_codes(item.definition["form"], data)  # １３８… typed full width by an API client is 138…, as the web form sends it
     errors = await validate_data(govhall=govhall, center=center, item=item, data=data, action="submit")
     if errors:
         if materials:  # the uploads' problems too, in the same answer (一次性告知); none are read otherwise
@@ -753,7 +755,7 @@ async def _checked(
         raise UserErrorsException(errors)
     new_data = case.data
     if transition.edits_data:
-        new_data = merge_patch(case.data, params)
+        new_data = fold_codes(case.item_version.definition["form"], merge_patch(case.data, params))
         errors = await validate_data(govhall=govhall, center=case.center, item=case.item_version, data=new_data, action=action,
                                      before=case.data)
         if errors:

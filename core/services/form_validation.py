@@ -40,7 +40,7 @@ from jsonschema.exceptions import ValidationError
 
 from core.plumbing.errors import UserError, UserErrorsException, pointer, resolve
 from core.services.form_precheck import compile_precheck, reversed_date_range, unanswered
-from core.services.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, reason_for
+from core.services.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, half_width, reason_for
 from core.services.form_totals import check_total_spec, total_message, total_off
 from core.services.form_dates import check_today_spec, date_message, date_off
 from core.plumbing.text_safety import BIDI_MESSAGE, has_bidi_controls
@@ -202,6 +202,35 @@ def schema_at(schema: dict, json_pointer: str) -> dict | None:
         if node is None:
             return None
     return node
+
+
+CODE_FORMATS = frozenset({"resident-id", "uscc", "mobile-cn", "phone-cn", "postcode-cn", "email", "money", "date"})
+"""Formats whose answers are codes: typed full width (１３８…, ９１３１…Ａ) they are the ASCII the applicant
+meant. ``web/form.js`` folds the same set as it is typed."""
+
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def fold_codes(schema: dict, data: Any) -> Any:
+    """``data`` with every answer of a code field (``CODE_FORMATS``) typed full width folded to
+    ASCII, as the web form sends it, for every client: the certificate prints, the clerk's search
+    finds and the SMS reaches the code the applicant meant. Names and free text keep their width;
+    ``data`` is returned as it is when nothing needs folding."""
+    def fold(value: Any, sub: dict | None) -> Any:
+        if isinstance(value, str):
+            if sub is None or not _FULL_WIDTH.search(value):
+                return value
+            codes = any(v.get("format") in CODE_FORMATS for v in _variants(schema, sub))
+            return half_width(value) if codes else value
+        if isinstance(value, dict):
+            return {k: fold(v, _child(schema, sub, k) if sub is not None else None) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fold(v, _child(schema, sub, i) if sub is not None else None) for i, v in enumerate(value)]
+        return value
+
+    if not _FULL_WIDTH.search(json.dumps(data, ensure_ascii=False)):
+        return data
+    return fold(data, schema)
 
 
 # --- checking a form definition ---------------------------------------------------------------------

@@ -214,14 +214,21 @@ def people_in(data: Any, out: list[tuple[str, str]] | None = None, form: Any = N
     return found
 
 
+def name_key(name: str) -> str:
+    """A person's name as compared: without spaces, so 李　四 (a two-character name written with an
+    ideographic space, as forms align names) is the 李四 the pickup clerk types from the ID card."""
+    return "".join(name.split())
+
+
 def receiver_is_party(case: Any, receiver: str, id_number: str, form: Any = None) -> bool:
     """Whether who collects in person is a person the application names with that ID number, or
     the applicant by name (when no person of that name is registered with another number)."""
     id_number = code_text(id_number)
-    people = people_in(case.data, form=form)
+    receiver = name_key(receiver)
+    people = [(name_key(name), number) for name, number in people_in(case.data, form=form)]
     if (receiver, id_number) in people:
         return True
-    named = receiver == (case.applicant_name or "").strip()
+    named = receiver == name_key(case.applicant_name or "")
     return named and not any(name == receiver and number != id_number for name, number in people)
 
 

@@ -17,12 +17,13 @@ const QUEUE_FIELDS = "id number version state stateLabel applicantName completed
  * item's form, so a designer-made 法定代表人 and 法定代表人身份证号 count as one person).
  */
 export function receiverMatches(c, receiver, idNumber) {
-  const name = receiver.trim();
+  const key = (text) => String(text || "").replace(/\s/g, ""); // 李　四 in the form is the 李四 typed here, as on the server
+  const name = key(receiver);
   const id = halfWidth(idNumber).trim().toUpperCase(); // １１０１０５…Ｘ typed full width is the same number, as on the server
   if (!name) return false;
-  const people = c.people || [];
+  const people = (c.people || []).map((p) => ({ ...p, name: key(p.name) }));
   if (people.some((p) => p.name === name && (!id || p.idNumber === id))) return true;
-  return name === (c.applicantName || "").trim() && !people.some((p) => p.name === name && p.idNumber !== id);
+  return name === key(c.applicantName) && !people.some((p) => p.name === name && p.idNumber !== id);
 }
 
 export async function pickupView({ page, params, user, isCurrent }) {
