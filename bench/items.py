@@ -51,7 +51,7 @@ async def main(rounds: int = 30) -> None:
     async with app.router.lifespan_context(app):
         await Tortoise.generate_schemas()
         govhall = app.state.govhall
-        center = await make_center(govhall.hub.installed, code="bench")
+        center = await make_center(govhall.hub, code="bench")
         user = await make_user("config", center, "configurator")
         actor = Actor(user=user, grants=await load_grants(user))
         await define_item(govhall, actor, center, hundred_field_item("warmup"))

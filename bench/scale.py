@@ -194,7 +194,7 @@ async def load(settings: Settings, n: int) -> dict[str, float]:
             "departments": [{"code": f"d{i}", "name": f"部门{i}"} for i in range(DEPARTMENTS)],
             "windows": [{"code": f"W{i}", "name": f"窗口{i}", "kind": "comprehensive"} for i in range(3)],
         }
-        center = await load_center(doc, ())
+        center = await load_center(doc, None)
         users = {}
         for name, role, department in (("clerk", "clerk", None), ("sup", "supervisor", None),
                                        ("rev", "reviewer", "d1"), ("zhang", None, None), ("crowd", None, None)):

@@ -104,7 +104,7 @@ async def make_center() -> tuple[Center, ItemVersion, User, list[int]]:
         "departments": [{"code": f"d{i}", "name": f"部门{i}"} for i in range(12)],
         "windows": [{"code": "A01", "name": "综合受理窗口", "kind": "comprehensive"}],
     }
-    center = await load_center(doc, ())
+    center = await load_center(doc, None)
     applicant = await User.create(username="bench-applicant", password_hash="x")
     item = await Item.create(center=center, code="bench-item", latest_version=1)
     version = await ItemVersion.create(item=item, center=center, code="bench-item", version=1, name="基准事项", definition={})

@@ -93,8 +93,8 @@ class Hall:
 
 
 async def build_hall(govhall: Any, gql: Any, plugins: list[str] | None = None) -> Hall:
-    center = await make_center(govhall.hub.installed, code="hall", plugins=plugins or [])
-    other = await make_center(govhall.hub.installed, code="other", plugins=plugins or [])
+    center = await make_center(govhall.hub, code="hall", plugins=plugins or [])
+    other = await make_center(govhall.hub, code="other", plugins=plugins or [])
     hall = Hall(center=center, other=other)
     for username, (role, department) in ROLES.items():
         hall.users[username] = await make_user(username, center, role, department)

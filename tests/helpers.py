@@ -14,6 +14,7 @@ from typing import Any
 
 from core.services.accounts import add_user, grant_role
 from core.services.centers import load_center
+from core.services.plugins import PluginHub
 from core.plumbing.models import Center, User
 from core.plumbing.passwords import PasswordHashing
 
@@ -51,8 +52,8 @@ def center_doc(code: str = "testc", plugins: list[str] | None = None, **extra: A
     }
 
 
-async def make_center(installed: Any = (), code: str = "testc", plugins: list[str] | None = None) -> Center:
-    return await load_center(center_doc(code, plugins), installed)
+async def make_center(hub: PluginHub | None = None, code: str = "testc", plugins: list[str] | None = None) -> Center:
+    return await load_center(center_doc(code, plugins), hub)
 
 
 async def make_user(username: str, center: Center | None = None, role: str | None = None, department: str | None = None) -> User:

@@ -41,7 +41,7 @@ def failing_gateway(plugin_manager: Any) -> None:
 async def test_a_failed_sms_is_logged_and_the_caller_goes_on(
     failing_gateway: None, govhall: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    center = await make_center(govhall.hub.installed, plugins=["failing_gateway"])
+    center = await make_center(govhall.hub, plugins=["failing_gateway"])
     with caplog.at_level(logging.ERROR, logger="govhall.notifications"):
         assert await api.send_sms(govhall, center, "13800138000", "【测试】您好") is None
     (record,) = [r for r in caplog.records if r.name == "govhall.notifications"]

@@ -21,6 +21,7 @@ from core.services import clock
 from core.services.accounts import Actor, Grant
 from core.services.calendar import CENTER_TZ, cn_day
 from core.services.notifications import tell_promise_moved
+from core.services.plugins import PluginHub
 from core.plumbing.errors import Forbidden, UserErrorsException
 from core.plumbing.models import (
     CalendarDay,
@@ -118,8 +119,8 @@ class World:
     version: ItemVersion
 
 
-async def make_world(installed: Any = (), code: str = "testc", plugins: list[str] | None = None) -> World:
-    center = await make_center(installed, code=code, plugins=plugins)
+async def make_world(hub: PluginHub | None = None, code: str = "testc", plugins: list[str] | None = None) -> World:
+    center = await make_center(hub, code=code, plugins=plugins)
     applicant = await make_user(f"applicant-{code}")
     item = await Item.create(center=center, code="test-item", latest_version=1)
     version = await ItemVersion.create(

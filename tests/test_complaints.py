@@ -137,7 +137,7 @@ async def test_the_time_limit_is_the_centers_setting(drive, govhall):
     wrong = center_doc("hall", settings={"complaints": {"answerDays": 0}, "assessment": {"gradeShares": {"优秀": 2}}})
     assert sorted(e.code for e in check_center_document(wrong, installed)) == ["maximum", "minimum"]
     await load_center(center_doc("hall", settings={"complaints": {"answerDays": 3},
-                                                   "assessment": {"gradeShares": {"优秀": 0.15}}}), installed)
+                                                   "assessment": {"gradeShares": {"优秀": 0.15}}}), govhall.hub)
     filed = await ok(drive, "sup1", FILE, "fileComplaint", c="hall", channel="oral", text="排队时间过长")
     assert filed["dueOn"] == "2025-03-06" and not filed["writtenReply"]  # 3 working days after Monday 3 March
     assert filed["steps"][0]["text"] == "当面投诉，答复期限2025年3月6日"  # as dates are written, not 2025-03-06

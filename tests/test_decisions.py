@@ -37,7 +37,7 @@ async def configure(govhall, code: str = "hall", **settings) -> Center:
     """The hall's center document again, with a 文号 abbreviation and seal for 市场监督管理局."""
     doc = center_doc(code, settings=settings)
     doc["departments"][0].update(abbreviation="测市监审", sealName=SEAL)
-    return await load_center(doc, govhall.hub.installed)
+    return await load_center(doc, govhall.hub)
 
 
 async def accepted(drive, item: str = "test-permit", user: str = "app1") -> dict:

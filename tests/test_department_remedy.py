@@ -40,7 +40,7 @@ async def drive(app, govhall, gql) -> CaseDriver:
 
 async def center_remedy(govhall: Any, remedy: dict[str, str] | None) -> None:
     """The hall's center file again, with (or without) ``settings.remedy``."""
-    await load_center(center_doc("hall", settings={"remedy": remedy} if remedy else {}), govhall.hub.installed)
+    await load_center(center_doc("hall", settings={"remedy": remedy} if remedy else {}), govhall.hub)
 
 
 async def save(drive: CaseDriver, code: str, name: str, new: bool = False, **remedy: str | None) -> dict[str, Any]:
@@ -208,7 +208,7 @@ async def test_a_remedy_that_cannot_stand_in_the_printed_sentence_is_refused_in_
 async def test_the_center_file_names_a_departments_remedy(app, govhall):
     doc = center_doc("filed")
     doc["departments"].append({"code": "swj", "name": "税务局", "remedy": {"reconsideration": "国家税务总局测试市税务局"}})
-    center = await load_center(doc, govhall.hub.installed)
+    center = await load_center(doc, govhall.hub)
     rows = {d.code: (d.reconsideration, d.court) for d in await Department.filter(center_id=center.id)}
     assert rows["swj"] == ("国家税务总局测试市税务局", "") and rows["scjg"] == ("", "")
 
@@ -217,12 +217,12 @@ async def test_the_center_file_names_a_departments_remedy(app, govhall):
     bad["departments"][0]["remedy"] = {"review": "本中心督查科"}  # 复核 is the center's, not a department's
     bad["settings"] = {"remedy": {"court": "向测试县人民法院起诉"}}
     with pytest.raises(UserErrorsException) as schema_caught:
-        await load_center(bad, govhall.hub.installed)
+        await load_center(bad, govhall.hub)
     assert [e.path for e in schema_caught.value.errors] == ["/departments/0/remedy/review"]  # the schema first, alone
     assert "review" in schema_caught.value.errors[0].message
     del bad["departments"][0]["remedy"]
     with pytest.raises(UserErrorsException) as caught:
-        await load_center(bad, govhall.hub.installed)
+        await load_center(bad, govhall.hub)
     found = {e.path: (e.code, e.message) for e in caught.value.errors}
     assert found["/departments/5/remedy/court"][0] == "format.court"
     assert found["/settings/remedy/court"][0] == "format.authority"
@@ -256,19 +256,19 @@ async def test_loading_the_center_file_again_keeps_what_the_screen_set_unless_th
     doc = center_doc("hall")  # scjg names only its category; zjj names its seal, clears its court and abbreviation
     doc["departments"][1].update(sealName="测试县住房和城乡建设局行政审批专用章", abbreviation="", remedy={"court": ""})
     doc["departments"].append({"code": "swj", "name": "税务局"})
-    await load_center(doc, govhall.hub.installed)
+    await load_center(doc, govhall.hub)
     assert await row("scjg") == ("市场监管", *on_screen[1:])
     assert await row("zjj") == ("住房建设", "登记注册科", "", "测试县住房和城乡建设局行政审批专用章", "测试县人民政府", "")
     assert await row("swj") == ("",) * 6  # a new department: nothing set yet
 
     # once more, unchanged: still kept
-    await load_center(doc, govhall.hub.installed)
+    await load_center(doc, govhall.hub)
     assert await row("scjg") == ("市场监管", *on_screen[1:])
 
     # a seal of one character is refused at its key, as on the screen
     doc["departments"][0]["sealName"] = "章"
     with pytest.raises(UserErrorsException) as caught:
-        await load_center(doc, govhall.hub.installed)
+        await load_center(doc, govhall.hub)
     assert [(e.code, e.path, e.message) for e in caught.value.errors] == [
         ("too_short", "/departments/0/sealName", "审批专用章印文至少2个字")]
 
@@ -277,7 +277,7 @@ async def test_the_demo_tax_departments_name_the_higher_tax_authority(app, govha
     """Tax is vertically managed (行政复议法第二十七条): each demo center's 税务局 names the tax
     authority above it, while its other departments keep the center's setting."""
     for path in sorted(CENTERS_DIR.glob("*.json")):
-        center = await load_center(json.loads(path.read_text("utf-8")), govhall.hub.installed)
+        center = await load_center(json.loads(path.read_text("utf-8")), govhall.hub)
         departments = await Department.filter(center_id=center.id)
         taxes = [d for d in departments if "税务" in d.name]
         assert taxes, path.name

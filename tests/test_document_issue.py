@@ -351,7 +351,7 @@ async def test_template_error_rolls_back_number_and_row(doc_plugin: TemplatePlug
 
 
 async def test_plugin_kind_with_hook_context(doc_plugin: TemplatePlugin, govhall: Any) -> None:
-    center = await make_center(installed=govhall.hub.installed, plugins=["docplug"])
+    center = await make_center(hub=govhall.hub, plugins=["docplug"])
     case = await make_case(center)
     async with in_transaction():
         doc = await issue_case_document(govhall, case, "inspection_notice")
@@ -363,7 +363,7 @@ async def test_plugin_kind_with_hook_context(doc_plugin: TemplatePlugin, govhall
 
 
 async def test_plugin_kind_prints_the_title_it_declared(doc_plugin: TemplatePlugin, govhall: Any) -> None:
-    center = await make_center(installed=govhall.hub.installed, plugins=["docplug"])
+    center = await make_center(hub=govhall.hub, plugins=["docplug"])
     doc = await core_api.issue_document(govhall, center=center, kind="fee_notice", context={"fee": {"amount": 30}})
     doc = await rendered(govhall, doc)
     assert doc.number == f"测政服费〔{year()}〕第0001号" and doc.title == "收费告知书"

@@ -73,7 +73,7 @@ async def test_dates_when_the_clock_runs_working_days_left_while_a_survey_holds_
 
 
 async def test_a_center_whose_promise_waits_too_gives_both_limits_in_working_days(drive, govhall):
-    await load_center(center_doc("hall", settings={"clock": {"surveyPausesPromised": True}}), govhall.hub.installed)
+    await load_center(center_doc("hall", settings={"clock": {"surveyPausesPromised": True}}), govhall.hub)
     before, after, text = await extended(drive, survey=True)
     assert "本件自2026年3月9日起因现场勘查暂停计算办理期限" in text
     # promised 10 + 6 − 5 = 11, legal 20 + 6 − 5 = 21

@@ -40,7 +40,7 @@ def by_code(result):
 
 async def test_catalogue_import_maps_elements_reports_the_rest_and_shows_changes_again(govhall, gql):
     assert len(ROWS) >= 20
-    center = await make_center(govhall.hub.installed, code="cat")
+    center = await make_center(govhall.hub, code="cat")
     actor = await admin_actor(center)
     result = await import_catalogue(govhall, actor, center, copy.deepcopy(ROWS))
     items = by_code(result)
@@ -122,7 +122,7 @@ def workbook(rows) -> bytes:
 
 @pytest.mark.skipif(not xlsx_supported(), reason="openpyxl is not installed: JSON only")
 async def test_xlsx_catalogue_gives_the_same_drafts_and_dry_run_stores_nothing(govhall, gql):
-    center = await make_center(govhall.hub.installed, code="catx")
+    center = await make_center(govhall.hub, code="catx")
     await make_user("catadmin", center, "admin")
     token = await gql.login("catadmin", PASSWORD)
     data = workbook(ROWS)
@@ -173,7 +173,7 @@ async def test_a_department_named_with_the_county_before_it_is_the_catalogues_im
         {"code": "gaj", "name": "公安局"},
     ]
     doc["windows"] = []
-    center = await load_center(doc, govhall.hub.installed)
+    center = await load_center(doc, govhall.hub)
     rows = copy.deepcopy(ROWS)
     police = next(r for r in rows if r["实施主体"] == "公安局")
     police["实施主体"] = "阳山县公安局"

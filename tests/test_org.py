@@ -260,18 +260,18 @@ async def test_the_center_file_records_a_closed_window_and_a_reload_keeps_or_reo
     def window(code: str):
         return Window.get(center_id=hall.center.id, code=code)
 
-    await load_center(doc(A01=True), govhall.hub.installed)
+    await load_center(doc(A01=True), govhall.hub)
     closed_at = (await window("A01")).closed_at
     assert closed_at is not None
-    await load_center(doc(A01=True), govhall.hub.installed)  # closed already: its time stays
+    await load_center(doc(A01=True), govhall.hub)  # closed already: its time stays
     assert (await window("A01")).closed_at == closed_at
-    await load_center(doc(), govhall.hub.installed)  # no key: kept as stored
+    await load_center(doc(), govhall.hub)  # no key: kept as stored
     assert (await window("A01")).closed_at == closed_at
-    await load_center(doc(A01=False), govhall.hub.installed)
+    await load_center(doc(A01=False), govhall.hub)
     assert (await window("A01")).closed_at is None
 
     with pytest.raises(UserErrorsException) as refused:
-        await load_center({**doc(A01=True, C01=True), "name": "改名的中心"}, govhall.hub.installed)
+        await load_center({**doc(A01=True, C01=True), "name": "改名的中心"}, govhall.hub)
     assert [(e.code, e.path) for e in refused.value.errors] == [("last_pickup_window", "/windows/1/closed")]
     assert "统一出件窗口" in refused.value.errors[0].message
     assert (await window("A01")).closed_at is None and (await window("C01")).closed_at is None  # nothing written

@@ -32,8 +32,8 @@ def with_example(plugin_manager):
 
 async def test_hook_runs_only_for_centers_that_enable_the_plugin(with_example, app, govhall):
     hub = govhall.hub
-    a = await load_center(center_doc("aaa", ["example"]), hub.installed)
-    b = await load_center(center_doc("bbb", []), hub.installed)
+    a = await load_center(center_doc("aaa", ["example"]), hub)
+    b = await load_center(center_doc("bbb", []), hub)
     example_plugin.SEEN.clear()
 
     results_a = hub.for_center(a).validate_case(center=a, item=None, data={"name": "测试公司"}, action="submit")
@@ -110,7 +110,7 @@ async def test_unknown_plugin_in_center_file_is_rejected_with_names(app, govhall
     from core.plumbing.errors import UserErrorsException
 
     with pytest.raises(UserErrorsException) as info:
-        await load_center(center_doc("ccc", ["no_such_plugin"]), govhall.hub.installed)
+        await load_center(center_doc("ccc", ["no_such_plugin"]), govhall.hub)
     (error,) = info.value.errors
     assert error.code == "unknown_plugin" and error.path == "/plugins/0"
     assert "no_such_plugin" in error.message

@@ -73,7 +73,7 @@ async def test_loading_the_center_file_again_puts_the_departments_in_its_new_ord
 
     doc = center_doc("hall")
     doc["departments"] = [doc["departments"][i] for i in (4, 2, 0, 3, 1)]  # 公安局, 发展和改革局, 市场监督管理局, …
-    await load_center(doc, govhall.hub.installed)
+    await load_center(doc, govhall.hub)
     reordered = ["公安局", "发展和改革局", "市场监督管理局", "生态环境局", "住房和城乡建设局", "税务局"]
     (hall,) = [c for c in (await drive.query(None, CENTER))["centers"] if c["code"] == "hall"]
     assert [d["name"] for d in hall["departments"]] == reordered
@@ -87,7 +87,7 @@ async def test_loading_the_center_file_again_puts_the_departments_in_its_new_ord
     assert [r[0] for r in rows[2:9]] == ["全中心", *reordered]
 
     # loaded once more as it was: back to the first order; a file listing no departments changes none
-    await load_center(center_doc("hall"), govhall.hub.installed)
-    await load_center({**center_doc("hall"), "departments": [], "windows": []}, govhall.hub.installed)
+    await load_center(center_doc("hall"), govhall.hub)
+    await load_center({**center_doc("hall"), "departments": [], "windows": []}, govhall.hub)
     (hall,) = [c for c in (await drive.query(None, CENTER))["centers"] if c["code"] == "hall"]
     assert [d["name"] for d in hall["departments"]] == [*FILE_ORDER, "税务局"]

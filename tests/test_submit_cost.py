@@ -113,7 +113,7 @@ async def test_a_center_changed_by_another_process_is_seen_by_the_next_submissio
     assert (await submit(drive))["number"].startswith("HALLX-")
     # and a change made in this process, through the same code, too
     doc["shortName"] = "HALLY"
-    await load_center(doc, govhall.hub.installed)
+    await load_center(doc, govhall.hub)
     assert (await submit(drive))["number"].startswith("HALLY-")
 
 

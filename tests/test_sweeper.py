@@ -58,7 +58,7 @@ def recorder(plugin_manager) -> AlertRecorder:
 
 @pytest.fixture
 async def world(recorder, app, govhall):
-    return await make_world(govhall.hub.installed, plugins=["alert_recorder"])
+    return await make_world(govhall.hub, plugins=["alert_recorder"])
 
 
 async def test_yellow_then_red_exactly_once_each(world, recorder, govhall):
@@ -137,7 +137,7 @@ async def test_many_due_timers_in_small_batches(world, recorder, govhall):
 
 
 async def test_hook_only_for_centers_that_enable_the_plugin(recorder, app, govhall):
-    other = await make_world(govhall.hub.installed, code="other", plugins=[])
+    other = await make_world(govhall.hub, code="other", plugins=[])
     await started(other, date(2026, 9, 28), promised=5)
     assert len(await sweep(govhall, now=at(date(2026, 10, 11)))) == 1
     assert recorder.alerts == [] and await CaseEvent.filter(action="alert").count() == 1
@@ -172,8 +172,8 @@ async def test_each_round_the_plugins_of_each_center_sweep_their_own_and_one_fai
     plugin_manager.register(Broken(), name="broken_reminders")
     world.center.plugins = ["broken_reminders", "alert_recorder"]
     await world.center.save()
-    second = await make_world(govhall.hub.installed, code="second", plugins=["alert_recorder"])
-    await make_world(govhall.hub.installed, code="third", plugins=[])
+    second = await make_world(govhall.hub, code="second", plugins=["alert_recorder"])
+    await make_world(govhall.hub, code="third", plugins=[])
     moment = at(date(2026, 10, 12), 9)
     await sweep_plugins(govhall, now=moment)
     assert recorder.ticks == [(world.center.code, moment), (second.center.code, moment)]

@@ -327,12 +327,15 @@ async def grant_role(
     return assignment
 
 
-def closed_window_error(window: Window, path: str) -> UserError | None:
-    """The refusal of a new post at ``window`` once it is closed (撤销, ``closeWindow``), at ``path``;
-    None while it is open. Granting a role and the staff register's entries share it."""
+def closed_window_error(window: Window, path: str, *, doing: str = "安排岗位") -> UserError | None:
+    """The refusal of anything new bound to ``window`` once it is closed (撤销, ``closeWindow``), at
+    ``path``; None while it is open. ``doing`` names what is refused (a post by default; a plugin's
+    binding, as 登记考勤设备). Granting a role, the staff register's entries and devices, and the hall
+    floor's duty-Saturday windows share it; a binding that already names the window is the caller's to
+    keep."""
     if window.closed_at is None:
         return None
-    return UserError("window_closed", f"窗口“{window.name}”已撤销，不能再安排岗位", path)
+    return UserError("window_closed", f"窗口“{window.name}”已撤销，不能再{doing}", path)
 
 
 def bearer_token(request: Request) -> str | None:

@@ -16,9 +16,11 @@ from core.services.remedy import DEPARTMENT_FIELDS, authority_errors
 from core.services.calendar import check_periods, parse_period
 from core.services.schema_files import load_schema, schema_errors
 from core.services.config_cache import cache_for
+from core.services.plugins import acall
 from core.plumbing.sql import one_model
 
 if TYPE_CHECKING:
+    from core.services.plugins import PluginHub
     from core.services.runtime import GovHall
 
 DEFAULT_OFFICE_HOURS = ["09:00-12:00", "13:30-17:00"]
@@ -106,10 +108,12 @@ def _period_lists(schema: Any, value: Any, path: str) -> Iterator[tuple[str, lis
                 yield from _period_lists(items, item, f"{path}/{i}")
 
 
-async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
+async def load_center(doc: Any, hub: PluginHub | None) -> Center:
     """Create or update a center from its document, in one transaction; nothing is written when
-    the document has any problem (all of them are raised at once)."""
-    errors = check_center_document(doc, installed_plugins)
+    the document has any problem (all of them are raised at once). ``hub`` is the app's plugins: the
+    ones a center may enable, and the ones it enables asked before the file closes a window
+    (``window_closing``); None where no plugin is installed (benchmarks, bare test centers)."""
+    errors = check_center_document(doc, hub.installed if hub is not None else ())
     parent = None
     if not errors and doc.get("parent"):
         parent = await Center.get_or_none(code=doc["parent"])
@@ -165,20 +169,39 @@ async def load_center(doc: Any, installed_plugins: Iterable[str]) -> Center:
                 await window.save(update_fields=["closed_at"])
                 if w["closed"]:
                     closing.append((i, window))
-        await _refuse_closing_the_last_pickup(center, closing)
+        # raising inside the load's transaction writes nothing
+        refused = await _closing_the_last_pickup(center, closing) + await _closing_windows_in_use(hub, center, closing)
+        if refused:
+            raise UserErrorsException(refused)
     return center
 
 
-async def _refuse_closing_the_last_pickup(center: Center, closing: list[tuple[int, Window]]) -> None:
+async def _closing_the_last_pickup(center: Center, closing: list[tuple[int, Window]]) -> list[UserError]:
     """A file that closes (``"closed": true``) the center's last open pickup window (出件窗口) is
-    refused, as ``closeWindow`` refuses it: results would have nowhere to be handed out. Raising
-    inside the load's transaction writes nothing."""
+    refused, as ``closeWindow`` refuses it: results would have nowhere to be handed out."""
     pickup = [(i, w) for i, w in closing if w.kind == "pickup"]
     if not pickup or await Window.filter(center_id=center.id, kind="pickup", closed_at__isnull=True).exists():
-        return
+        return []
     names = "、".join(f"“{w.name}”" for _, w in pickup)
-    raise UserErrorsException.single("last_pickup_window", f"{names}是本中心的出件窗口，请先把另一个窗口设为出件窗口再撤销",
-                                     f"/windows/{pickup[0][0]}/closed")
+    return [UserError("last_pickup_window", f"{names}是本中心的出件窗口，请先把另一个窗口设为出件窗口再撤销",
+                      f"/windows/{pickup[0][0]}/closed")]
+
+
+async def _closing_windows_in_use(hub: PluginHub | None, center: Center, closing: list[tuple[int, Window]]) -> list[UserError]:
+    """A window the file closes that a plugin the center enables still needs (``window_closing``, as
+    ``closeWindow`` asks it) is refused, ``window_in_use`` at its ``closed`` entry. The plugins see
+    the center as the file leaves it: its settings (the hall floor's queues) are the file's."""
+    if hub is None:
+        return []
+    return [error for i, window in closing if (error := await window_in_use(hub, center, window, f"/windows/{i}/closed"))]
+
+
+async def window_in_use(hub: PluginHub, center: Center, window: Window, path: str) -> UserError | None:
+    """The refusal (``window_in_use``, at ``path``) of closing ``window`` while plugins ``center``
+    enables still need it, their reasons joined (the ``window_closing`` hook); None when none does."""
+    reasons = await acall(hub.for_center(center).window_closing, center=center, window=window)
+    reason = "；".join(dict.fromkeys(r for r in reasons if r))
+    return UserError("window_in_use", f"“{window.name}”不能撤销：{reason}", path) if reason else None
 
 
 async def _place_unlisted(center: Center, after: int, *, listed: list[str]) -> None:

@@ -259,7 +259,9 @@ def case_document_context(center: Center, case: Case, kind: str, params: Mapping
 @hookspec
 def window_closing(center: Center, window: Window) -> str | None:
     """Called when an administrator or configurator closes (撤销) an open window of this center
-    (``closeWindow``), inside its transaction, before the window is marked closed. Return, in
+    (``closeWindow``), inside its transaction, before the window is marked closed; and when a center
+    file closes it (``"closed": true``), inside the load's transaction, with ``center`` as the file
+    leaves it (its settings applied). Return, in
     Chinese, why this plugin still needs the window open (the hall floor's queues still call
     numbers at it: 排队业务“A 综合”仍由该窗口叫号), or ``None``. Any reason refuses the closing
     (``window_in_use``, the reasons joined) and nothing is written; reopening is never asked."""

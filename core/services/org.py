@@ -16,8 +16,7 @@ from tortoise.transactions import in_transaction
 
 from core.services import clock
 from core.services.accounts import Actor
-from core.services.centers import get_center
-from core.services.plugins import acall
+from core.services.centers import get_center, window_in_use
 from core.services.runtime import GovHall
 from core.services.defaults import DEPARTMENT_CATEGORIES, category_label, category_problem
 from core.services.remedy import DEPARTMENT_FIELDS, authority_errors
@@ -188,10 +187,8 @@ async def close_window(govhall: GovHall, actor: Actor, center_code: str, code: s
         if row is not None and not reopen and await _last_open_pickup(center, row):  # type: ignore[arg-type]
             errors.append(UserError("last_pickup_window", f"“{row.name}”是本中心的出件窗口，请先把另一个窗口设为出件窗口再撤销", "/code"))
         if row is not None and not reopen and row.closed_at is None:  # type: ignore[union-attr]
-            reasons = await acall(govhall.hub.for_center(center).window_closing, center=center, window=row)
-            reason = "；".join(dict.fromkeys(r for r in reasons if r))
-            if reason:
-                errors.append(UserError("window_in_use", f"“{row.name}”不能撤销：{reason}", "/code"))  # type: ignore[union-attr]
+            if in_use := await window_in_use(govhall.hub, center, row, "/code"):  # type: ignore[arg-type]
+                errors.append(in_use)
         if errors:
             raise UserErrorsException(errors)
         assert row is not None

@@ -6,7 +6,8 @@ touch it. Every save appends a :class:`.models.RosterChange` (who, when, before,
 
 A change is checked as a whole: capacities and booking horizon within bounds, periods ``HH:MM-HH:MM``
 that start before they end and do not overlap, duty Saturdays that are Saturdays still to come, windows
-and queues of the center. A change that would leave a booking already made outside the roster (its
+of the center still open (a closed one, 撤销, only where the roster in force already names it) and
+queues of the center. A change that would leave a booking already made outside the roster (its
 period no longer open that day, or more bookings in its slot than the new capacity) is refused, with
 those bookings listed: they are cancelled (and their holders told) first, or the change is narrowed.
 """
@@ -20,7 +21,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.api import Actor, Center, UserError, UserErrorsException, Window, local_today, lock_scope, now, parse_period
+from core.api import Actor, Center, UserError, UserErrorsException, Window, closed_window_error, local_today, lock_scope, now, parse_period
 
 from .floor import STAFF, Queue, floor_center, queues
 from .models import Booking, RosterChange, StoredRoster
@@ -67,7 +68,7 @@ async def view(actor: Actor, center_code: str) -> RosterView:
     history = await RosterChange.filter(center_id=center.id).order_by("-id").limit(50).select_related("user")
     return RosterView(
         center=center, document=as_document(await current_roster(center)), stored=stored, history=list(history),
-        windows=list(await Window.filter(center_id=center.id).order_by("code")), queues=await queues(center),
+        windows=list(await Window.filter(center_id=center.id, closed_at__isnull=True).order_by("code")), queues=await queues(center),
         can_edit=actor.has(center.id, *EDIT_ROLES),
     )
 
@@ -136,10 +137,13 @@ async def check(center: Center, doc: Mapping[str, Any], before: Mapping[str, Any
         errors.append(UserError("required", "有值班周六时请设置周六时段", "/saturdayPeriods"))
     if doc.get("saturdays") and not doc.get("saturdayWindows"):
         errors.append(UserError("required", "有值班周六时请选择值班窗口", "/saturdayWindows"))
-    windows = set(await Window.filter(center_id=center.id).values_list("code", flat=True))
+    windows = {w.code: w for w in await Window.filter(center_id=center.id)}
+    kept = set(before.get("saturdayWindows") or ())  # a window the roster in force names stays, closed or not
     for i, code in enumerate(doc.get("saturdayWindows") or ()):
         if code not in windows:
             errors.append(UserError("unknown_window", f"本中心没有窗口“{code}”", f"/saturdayWindows/{i}"))
+        elif code not in kept and (closed := closed_window_error(windows[code], f"/saturdayWindows/{i}", doing="安排周六值班")):
+            errors.append(closed)
     known = {q.code for q in await queues(center)}
     chosen = doc.get("queues")
     if chosen is not None and not chosen:

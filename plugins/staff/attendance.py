@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from core.api import (
-    CENTER_TZ, Actor, Center, Forbidden, NotFound, User, UserErrorsException, Window, calendar_for, now, parse_period,
+    CENTER_TZ, Actor, Center, Forbidden, NotFound, User, UserErrorsException, Window, calendar_for, closed_window_error, now,
+    parse_period,
 )
 
 from .leave import approved_halves
@@ -81,6 +82,8 @@ async def register_device(actor: Actor, center_code: str, window_code: str, name
     window = await Window.get_or_none(center_id=center.id, code=window_code)
     if window is None:
         raise UserErrorsException.single("unknown_window", f"本中心没有窗口“{window_code}”", "/window")
+    if closed := closed_window_error(window, "/window", doing="登记考勤设备"):
+        raise UserErrorsException([closed])
     if not name.strip():
         raise UserErrorsException.single("required", "请填写设备名称", "/name")
     token = secrets.token_urlsafe(32)

@@ -177,7 +177,7 @@ async def cmd_center_load(govhall: GovHall, args: argparse.Namespace) -> int:
 
     doc = read_json_file(args.file)
     try:
-        center = await load_center(doc, govhall.hub.installed)
+        center = await load_center(doc, govhall.hub)
     except UserErrorsException as exc:
         print_errors(exc.errors, args.file)
         print(f"中心文件有 {len(exc.errors)} 处问题，未写入任何数据。", file=sys.stderr)

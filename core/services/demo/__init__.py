@@ -55,7 +55,7 @@ async def build_demo(govhall: GovHall) -> list[str]:
             continue
         doc = json.loads(path.read_text("utf-8"))
         doc["plugins"] = [*doc.get("plugins", []), *await _outside_plugins_enabled(code, govhall.hub.installed)]
-        center = await load_center(doc, govhall.hub.installed)
+        center = await load_center(doc, govhall.hub)
         centers[code] = center
         lines.append(f"中心 {center.code}：{center.name}（插件：{'、'.join(center.plugins) or '无'}）")
     for username, name, grants in DEMO_USERS:

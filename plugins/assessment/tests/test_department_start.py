@@ -124,6 +124,6 @@ async def test_a_department_the_center_file_adds_later_is_dated_too(drive, govha
     monkeypatch.setattr(clock, "now", lambda: at)
     doc = center_doc("hall", plugins=["assessment"])
     doc["departments"].append({"code": "xsj", "name": "新设审批局"})
-    await load_center(doc, govhall.hub.installed)
+    await load_center(doc, govhall.hub)
     dated = await Department.filter(center_id=drive.hall.center.id, created_at__not_isnull=True).values_list("code", "created_at")
     assert [(code, when.astimezone(timezone.utc)) for code, when in dated] == [("xsj", at)]

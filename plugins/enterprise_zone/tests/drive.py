@@ -38,7 +38,7 @@ async def build_zone(govhall: Any, gql: Any) -> Hall:
     hall = await build_hall(govhall, gql, plugins=["enterprise_zone"])
     doc = center_doc("hall", ["enterprise_zone"], settings={"appointments": {"capacity": CAPACITY}})
     doc["departments"] += EXTRA_DEPARTMENTS
-    hall.center = await load_center(doc, govhall.hub.installed)
+    hall.center = await load_center(doc, govhall.hub)
     for username, (role, department) in EXTRA_USERS.items():
         hall.users[username] = await make_user(username, hall.center, role, department)
         hall.tokens[username] = await gql.login(username, PASSWORD)

@@ -35,8 +35,8 @@ async def test_an_administrator_sees_each_connection_its_problems_and_its_delive
         {"name": "jiancha", "type": "supervision", "url": f"http://127.0.0.1:{closed_port()}/feed",
          "secretEnv": "GOVHALL_TEST_JIANCHA_SECRET", "timeout": 0.5},
     ]}}
-    center = await load_center(center_doc("exch", ["exchange"], settings=settings), govhall.hub.installed)
-    other = await load_center(center_doc("plain"), govhall.hub.installed)
+    center = await load_center(center_doc("exch", ["exchange"], settings=settings), govhall.hub)
+    other = await load_center(center_doc("plain"), govhall.hub)
     await make_user("exadmin", center, "admin")
     await make_user("exclerk", center, "clerk")
     await make_user("plainadmin", other, "admin")
@@ -71,7 +71,7 @@ async def test_an_event_a_connector_reports_nothing_for_is_no_delivery(govhall, 
     (it showed 成功 1 次 and 最近一次 成功 for a request never sent)."""
     settings = {"exchange": {"connectors": [
         {"name": "hcp", "type": "haochaping", "url": receiver.url, "secret": SECRET, "timeout": 0.5}]}}
-    center = await load_center(center_doc("exch", ["exchange"], settings=settings), govhall.hub.installed)
+    center = await load_center(center_doc("exch", ["exchange"], settings=settings), govhall.hub)
     await make_user("exadmin", center, "admin")
     admin = await gql.login("exadmin", PASSWORD)
     async with in_transaction():

@@ -27,7 +27,7 @@ def connector(receiver: Receiver, **extra: Any) -> dict[str, Any]:
 
 async def exchange_center(govhall: Any, receiver: Receiver, **extra: Any) -> Any:
     doc = center_doc("exch", ["exchange"], settings={"exchange": {"connectors": [connector(receiver, **extra)]}})
-    return await load_center(doc, govhall.hub.installed)
+    return await load_center(doc, govhall.hub)
 
 
 async def publish_many(center: Any, n: int) -> list[str]:

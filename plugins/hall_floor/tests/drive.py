@@ -110,7 +110,7 @@ async def build_floor(govhall: Any, gql: Any, plugins: tuple[str, ...] = ()) -> 
     hall = await build_hall(govhall, gql, plugins=["hall_floor"])
     doc = center_doc("hall", ["hall_floor", *plugins], settings={"hallFloor": HALL_FLOOR})
     doc["windows"].append({"code": "B01", "name": "企业服务窗口", "kind": "special", "department": "scjg"})
-    hall.center = await load_center(doc, govhall.hub.installed)
+    hall.center = await load_center(doc, govhall.hub)
     return hall
 
 

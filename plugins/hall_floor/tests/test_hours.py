@@ -100,7 +100,7 @@ async def test_the_center_sets_its_hours_and_when_numbers_stop_before_closing(dr
     doc = center_doc("hall", ["hall_floor"], settings={"hallFloor": {
         **HALL_FLOOR, "hours": {"periods": ["08:30-12:00", "14:00-17:30"], "saturdayPeriods": ["09:00-11:30"], "stopBefore": 30}}})
     doc["windows"].append({"code": "B01", "name": "企业服务窗口", "kind": "special", "department": "scjg"})
-    await load_center(doc, govhall.hub.installed)
+    await load_center(doc, govhall.hub)
 
     drive.clock.moment = at(11, 30, 8, 30)
     assert (await drive.run(None, TAKE, c="hall", q="A"))["number"] == "A001"
@@ -179,7 +179,7 @@ async def test_a_booking_takes_its_number_within_the_hours_and_its_own_period(dr
 async def test_the_center_file_is_refused_with_hours_that_cannot_be(app, govhall, hours, expected):
     doc = center_doc("hours", ["hall_floor"], settings={"hallFloor": {"hours": hours}})
     with pytest.raises(UserErrorsException) as refused:
-        await load_center(doc, govhall.hub.installed)
+        await load_center(doc, govhall.hub)
     assert [(e.code, e.path) for e in refused.value.errors] == [expected], refused.value.errors
     assert all(e.message for e in refused.value.errors)
 
@@ -188,5 +188,5 @@ async def test_the_center_file_is_refused_with_office_hours_out_of_order(app, go
     """The hall's hours default to the center's office hours: those are checked the same way."""
     doc = center_doc("hours", ["hall_floor"], officeHours=["13:30-17:00", "09:00-12:00"])
     with pytest.raises(UserErrorsException) as refused:
-        await load_center(doc, govhall.hub.installed)
+        await load_center(doc, govhall.hub)
     assert [(e.code, e.path) for e in refused.value.errors] == [("office_hours.order", "/officeHours/1")]

@@ -84,7 +84,7 @@ async def test_a_saved_roster_is_in_force_survives_a_reimport_and_is_audited(dri
 
     doc = center_doc("hall", ["hall_floor"], settings={"hallFloor": HALL_FLOOR})
     doc["windows"].append({"code": "B01", "name": "企业服务窗口", "kind": "special", "department": "scjg"})
-    await load_center(doc, govhall.hub.installed)  # the center file again: the screen's roster stays
+    await load_center(doc, govhall.hub)  # the center file again: the screen's roster stays
     assert (await drive.run("clerk1", VIEW, c="hall"))["periods"] == ["09:00-10:00", "10:00-11:00"]
 
     again = await drive.run("admin1", SAVE, c="hall", i={**edited(capacity=2, periods=["09:00-10:00", "10:00-11:00"],
@@ -142,3 +142,28 @@ async def test_a_booking_made_while_a_roster_is_saved_is_checked_against_the_new
     assert saved["extendedPeriods"] == []
     assert codes(booked) == ["closed"], booked
     assert not await Booking.filter(period="17:00-18:30").exists()
+
+
+CLOSE = """mutation($c: String!, $code: String!) { closeWindow(center: $c, code: $code) { __typename } }"""
+
+
+async def test_a_closed_window_is_not_offered_nor_taken_for_saturday_duty_unless_the_roster_keeps_it(drive, govhall):
+    """撤销: the picker lists the open windows only; a closed window newly chosen for Saturday duty is
+    refused (``window_closed``), one the roster in force already names is kept when it is edited."""
+    roster = {**HALL_FLOOR["roster"], "saturdayWindows": ["A01", "D01"]}
+    doc = center_doc("hall", ["hall_floor"], settings={"hallFloor": {**HALL_FLOOR, "roster": roster}})
+    doc["windows"] += [{"code": "B01", "name": "企业服务窗口", "kind": "special", "department": "scjg"},
+                       {"code": "D01", "name": "不动产窗口", "kind": "special", "department": "zjj"},
+                       {"code": "D02", "name": "公安窗口", "kind": "special", "department": "gaj"}]
+    await load_center(doc, govhall.hub)
+    for code in ("D01", "D02"):
+        assert (await drive.run("admin1", CLOSE, c="hall", code=code))["__typename"] == "Window"
+
+    shown = await drive.run("sup1", VIEW, c="hall")
+    assert [w["code"] for w in shown["windows"]] == ["A01", "B01", "C01"] and shown["saturdayWindows"] == ["A01", "D01"]
+    refused = await drive.run("sup1", SAVE, c="hall", i=edited(saturdayWindows=["A01", "D01", "D02"]))
+    assert [(e["code"], e["path"]) for e in refused["errors"]] == [("window_closed", "/saturdayWindows/2")]
+    assert refused["errors"][0]["message"] == "窗口“公安窗口”已撤销，不能再安排周六值班"
+    assert await StoredRoster.all().count() == 0
+    kept = await drive.run("sup1", SAVE, c="hall", i=edited(capacity=2, saturdayWindows=["A01", "D01"]))
+    assert kept["saturdayWindows"] == ["A01", "D01"] and kept["capacity"] == 2

@@ -141,3 +141,21 @@ async def test_a_month_outside_the_years_kept_is_refused_in_chinese(drive):
             assert error["extensions"]["code"] == "BAD_USER_INPUT" and "年份不正确" in error["message"], answer
     future = await drive.run("sup1", MONTH, c="hall", m="2100-12")  # the last month kept: nothing counted yet
     assert future and all(s["absentDays"] == 0 for s in future)
+
+
+CLOSE = """mutation($c: String!, $code: String!) { closeWindow(center: $c, code: $code) { __typename } }"""
+
+
+async def test_a_closed_window_takes_no_new_device_and_a_device_there_keeps_reading(drive):
+    """撤销: a reader is not registered at a window closed on 中心管理 (``window_closed``, as a new post
+    there); one registered before keeps clocking in its card holders."""
+    await drive.add_person("win2", "window_staff", window="A01", partner="clerk1", card="K-0002")
+    device = await drive.run("admin1", REGISTER_DEVICE, c="hall", w="A01", n="一楼A01读卡器")
+    assert (await drive.run("admin1", CLOSE, c="hall", code="A01"))["__typename"] == "Window"
+    refused = await drive.run("admin1", REGISTER_DEVICE, c="hall", w="A01", n="二号读卡器")
+    assert codes(refused) == ["window_closed"]
+    (error,) = refused["errors"]
+    assert error["path"] == "/window" and error["message"] == "窗口“综合受理窗口”已撤销，不能再登记考勤设备"
+    drive.at("2026-03-02 08:59")
+    clocked = await drive.run("admin1", DEVICE_CLOCK_IN, t=device["token"], card="K-0002")
+    assert (clocked["username"], clocked["device"]) == ("win2", "一楼A01读卡器")
