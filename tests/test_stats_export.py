@@ -66,7 +66,7 @@ async def test_refused(drive):
     backwards = await http.get("/exports/statistics", params={**params("csv"), "from": "2030-01-01"}, headers=bearer(sup))
     in_url = await http.get("/exports/statistics", params=params("csv", token=sup))
     assert in_url.status_code == 400 and in_url.json()["errors"][0]["code"] == "token_in_url"
-    assert backwards.status_code == 400 and "截止日期" in backwards.json()["errors"][0]["message"]
+    assert backwards.status_code == 400 and "晚于结束日" in backwards.json()["errors"][0]["message"]  # as the query says it
 
 
 async def test_the_headers_and_notes_say_how_each_figure_is_computed(app, govhall, gql, monkeypatch):

@@ -19,7 +19,7 @@ from core.plumbing.errors import UserError, UserErrorsException, pointer
 from core.services.form_validation import ITEM_MAX_BYTES, FormValidator, check_form_schema, schema_at
 from core.plumbing.resources import shipped_dir
 
-__all__ = ["ITEM_SCHEMA_PATH", "item_schema", "validate_item_document", "load_item_files"]
+__all__ = ["ITEM_SCHEMA_PATH", "item_schema", "trimmed_names", "validate_item_document", "load_item_files"]
 
 ITEM_SCHEMA_PATH = shipped_dir("schemas") / "item.schema.json"
 
@@ -34,6 +34,26 @@ def item_schema() -> dict:
 def _item_validator() -> FormValidator:
     # The meta-schema is a form like any other: its titles become the labels of the messages.
     return FormValidator(item_schema())
+
+
+def _trimmed(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def trimmed_names(doc: Any) -> Any:
+    """The document with the spaces around its names removed (ASCII and the full-width 　, as
+    ``str.strip`` does): the item's name, its result's and each material's, which the catalogue, the
+    portal's search and every notice print; free text (conditions, legal basis…) is kept as typed.
+    A copy when something changed; anything else than an object is returned as it is."""
+    if not isinstance(doc, dict):
+        return doc
+    out = {**doc, **{key: _trimmed(doc[key]) for key in ("name", "resultName") if key in doc}}
+    materials = doc.get("materials")
+    if isinstance(materials, list):
+        out["materials"] = [
+            {**m, "name": _trimmed(m["name"])} if isinstance(m, dict) and "name" in m else m for m in materials
+        ]
+    return out if out != doc else doc
 
 
 CHECKED_KEPT = 64
@@ -81,7 +101,7 @@ def _problems(
         return problems
     if "form" in doc:
         problems += check_form_schema(doc["form"], "/form")
-    problems += _time_limits(doc)
+    problems += _time_limits(doc, refused={e.path for e in problems})
     problems += _duplicates(doc, "materials", "材料编码")
     problems += _duplicates(doc, "checklist", "审查要点编码")
     problems += _materials(doc)
@@ -96,12 +116,14 @@ def _path_key(path: str | None) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
 
 
-def _time_limits(doc: dict) -> list[UserError]:
+def _time_limits(doc: dict, refused: set[str | None]) -> list[UserError]:
+    """Promised ≤ legal, and an immediate item promises 0; a limit the meta-schema already refused
+    (``minimum``, ``maximum``: its path in ``refused``) is not compared with the other."""
     legal, promised = doc.get("legalDays"), doc.get("promisedDays")
     if not (_is_int(legal) and _is_int(promised)):
         return []
     out = []
-    if promised > legal:
+    if promised > legal and not {"/legalDays", "/promisedDays"} & refused:
         out.append(UserError(
             "promised_exceeds_legal",
             f"承诺办结时限（{promised}个工作日）不能超过法定办结时限（{legal}个工作日）",

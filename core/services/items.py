@@ -20,7 +20,7 @@ from core.services.accounts import Actor
 from core.plumbing.errors import UserError, UserErrorsException, pointer
 from core.services.form_validation import ITEM_MAX_BYTES, check_size
 from core.services.item_changes import describe_changes
-from core.services.item_definitions import load_item_files, validate_item_document
+from core.services.item_definitions import load_item_files, trimmed_names, validate_item_document
 from core.plumbing.models import Center, Department, Item, ItemVersion
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ async def define_item(
 ) -> Item:
     """Create an item's draft, or (``update=True``) replace the draft of an existing item."""
     actor.require(center.id, *CONFIGURATOR_ROLES)
+    definition = trimmed_names(definition)  # names typed with spaces around them, as 中心管理's are
     errors = await check_definition(govhall, center, definition)
     if errors:
         code = definition.get("code") if isinstance(definition, dict) else None

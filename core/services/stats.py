@@ -40,11 +40,25 @@ from tortoise.connection import get_connection
 
 from core.plumbing.models import Center
 from core.plumbing.sql import for_dialect
+from core.services.calendar import cn_day
 
 __all__ = [
-    "FORMULAS", "STATISTICS_SQL", "SUMMARY_SQL", "SUM_NAMES", "empty_figures", "figures", "raw_statistics",
-    "statistics", "statistics_by_department", "statistics_params", "supervision",
+    "FORMULAS", "MAX_PERIOD_DAYS", "STATISTICS_SQL", "SUMMARY_SQL", "SUM_NAMES", "empty_figures", "figures", "raw_statistics",
+    "period_problem", "statistics", "statistics_by_department", "statistics_params", "supervision",
 ]
+
+# The longest period the figures are asked for: ten years and their leap days.
+MAX_PERIOD_DAYS = 3660
+
+
+def period_problem(start: date, end: date) -> tuple[str, str] | None:
+    """Why the period ``start``..``end`` is refused, as ``(path, Chinese message)`` with the code
+    ``range``, or None: the one check of the ``statistics`` query and ``GET /exports/statistics``."""
+    if start > end:
+        return "/from", f"起始日{cn_day(start)}晚于结束日{cn_day(end)}"
+    if (end - start).days > MAX_PERIOD_DAYS:
+        return "/to", f"统计期间不能超过十年（起始日{cn_day(start)}，结束日{cn_day(end)}），请缩短期间"
+    return None
 
 # The sums the figures divide (the summary's columns, and the raw aggregate's names).
 SUM_NAMES = ("accepted", "completed", "promised_sum", "actual_sum", "on_time", "promised_actual_sum",

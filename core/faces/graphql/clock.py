@@ -14,7 +14,6 @@ from core.services import clock, stats
 from core.services.calendar import Deadline, WorkCalendar, explain_text
 from core.services.centers import get_center
 from core.services.notifications import tell_promise_moved
-from core.services.documents.kinds import cn_date
 from core.plumbing.errors import UserErrorsException
 from core.plumbing.models import Center as CenterRow
 from core.plumbing.models import Department as DepartmentRow
@@ -218,8 +217,9 @@ class Query:
         department: str | None = None,
     ) -> Statistics:
         row = await _supervised_center(info, center)
-        if from_ > to:
-            raise UserErrorsException.single("range", f"起始日{cn_date(from_)}晚于结束日{cn_date(to)}", "/from")
+        problem = stats.period_problem(from_, to)
+        if problem is not None:
+            raise UserErrorsException.single("range", problem[1], problem[0])
         department = department or None  # "" is the whole center, as in ``cases``
         if department is not None and not await DepartmentRow.exists(center_id=row.id, code=department):
             raise UserErrorsException.single("unknown_department", f"中心“{center}”没有部门“{department}”", "/department")

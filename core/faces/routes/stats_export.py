@@ -22,7 +22,6 @@ from core.services.downloads import DownloadRefused, download_actor
 from core.plumbing.models import DEPARTMENT_ORDER, Center, Department
 
 ROLES = ("supervisor", "head", "admin")
-MAX_DAYS = 3660
 COLUMNS = [
     ("department", "部门"), ("accepted", "受理（件）"), ("completed", "办结（件）"),
     ("legalCompleted", "其中有法定时限（件）"),
@@ -123,8 +122,9 @@ async def export_statistics(request: Request) -> Response:
         start, end = date.fromisoformat(q.get("from", "")), date.fromisoformat(q.get("to", ""))
     except ValueError:
         return _error("format.date", "起止日期应为 YYYY-MM-DD", 400, "/from")
-    if end < start or (end - start).days > MAX_DAYS:
-        return _error("range", "截止日期不能早于起始日期，期间不超过十年", 400, "/to")
+    problem = stats.period_problem(start, end)
+    if problem is not None:
+        return _error("range", problem[1], 400, problem[0])
     title = f"{center.name}办件统计（{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日）"
     rows = await statistics_rows(center, start, end)
     body = to_csv(title, rows) if fmt == "csv" else to_xlsx(title, rows)
