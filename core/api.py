@@ -29,9 +29,11 @@ from core.services import effects as _effects
 from core.services import handover as _handover
 from core.services import later_receipt as _later_receipt
 from core.services import notifications as _notifications
+from core.services import progress as _progress
 from core.services import ratings as _ratings
 from core.services import receipt as _receipt
 from core.services import slots as _slots
+from core.services import stats as _stats
 from core.services import throttle as _throttle
 from core.services import walk_in_claims as _walk_in_claims
 from core.services import walk_ins as _walk_ins
@@ -97,7 +99,7 @@ __all__ = [
     # parties at the window and ratings on site
     "walk_in_party", "add_party_account", "transfer_applicant", "record_rating", "RATING_LEVELS",
     # documents and numbering
-    "issue_document", "period_text", "cn_date", "next_value",
+    "issue_document", "period_text", "period_problem", "cn_date", "next_value", "typed_case_number",
     # messages and bookings
     "send_sms", "applicant_recipient", "claim_place", "release_place", "lock_scope",
     # guessing limits
@@ -333,6 +335,19 @@ def period_text(start: date, end: date) -> str:
     """A register's period as printed: ``2026年11月`` for a whole month, else
     ``2026年11月1日至2026年11月15日``."""
     return _issue.period_text(start, end)
+
+
+def period_problem(start: date, end: date) -> tuple[str, str] | None:
+    """Why a period of figures ``start``..``end`` (both included) is refused, as ``(path, Chinese
+    message)``, or ``None``: reversed, or longer than ten years. The core's ``statistics`` query
+    refuses with it (code ``range``); a plugin's figures of a period should too."""
+    return _stats.period_problem(start, end)
+
+
+def typed_case_number(typed: str) -> str:
+    """A case number as stored (``LZ-20261127-000123``) from how a clerk or applicant typed it:
+    full width, lower case, spaces or other dashes between its parts. Look the case up with it."""
+    return _progress.typed_case_number(typed)
 
 
 def cn_date(value: Any) -> str:

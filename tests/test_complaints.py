@@ -220,6 +220,10 @@ async def test_the_hall_names_the_case_by_the_number_the_complainant_gives(drive
     unknown = (await drive.query("clerk1", FILE, c="hall", case="HALL-20250303-999999", text="x"))["fileComplaint"]
     assert [(e["code"], e["path"]) for e in unknown["errors"]] == [("unknown_case", "/case")]
     assert "HALL-20250303-999999" in unknown["errors"][0]["message"]
+    # typed full width, with a long dash (ＨＡＬＬ－２０２５…): the same case
+    wide = case["number"].translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)}).replace("－", "—", 1)
+    filed = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", case=wide, channel="phone", text="全角编号")
+    assert filed["caseNumber"] == case["number"]
     # an applicant still files only about their own case, whichever way it is named
     assert codes((await drive.query("app2", FILE, c="hall", case=case["number"], text="x"))["fileComplaint"]) == ["forbidden"]
 

@@ -33,6 +33,7 @@ from core.services.documents.kinds import cn_date
 from core.plumbing.errors import Forbidden, NotFound, UserError, UserErrorsException, one_of
 from core.services.outbox import events as outbox_events
 from core.services.parties import account_name
+from core.services.progress import typed_case_number
 from core.services.notifications import send_internal
 from core.plumbing.models import Case, Center, Complaint, ComplaintStep, Department, RoleAssignment, User, Window
 
@@ -120,7 +121,7 @@ async def _case_of(actor: Actor, center: Center, key: str | None) -> Case | None
     if not key:
         return None
     if not key.isdigit():
-        found = await Case.get_or_none(number=key.upper(), center_id=center.id)
+        found = await Case.get_or_none(number=typed_case_number(key), center_id=center.id)
         if found is None:
             raise UserErrorsException.single("unknown_case", f"本中心没有办件“{key}”，请核对办件编号", "/case")
         key = str(found.id)

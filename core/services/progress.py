@@ -220,10 +220,17 @@ def case_number_as_printed(typed: str) -> str:
     return f"{parts[1]}-{parts[2]}-{parts[3]}" if parts else typed
 
 
+def typed_case_number(typed: str) -> str:
+    """A case number as stored (LZ-20261127-000123) from how a person typed it: full width
+    (ＬＺ－２０２６…), lower case, with spaces or other dashes between its parts. What is not a
+    case number comes back folded, to be looked up in vain."""
+    return _squeeze(case_number_as_printed(fold(typed)))
+
+
 def check_input(number: str, check: str) -> tuple[str, str]:
     """The typed number and check, normalised; what is missing or malformed refused at once (before
     it counts as a try: the forms are public)."""
-    number, check = _squeeze(case_number_as_printed(fold(number))), normalise(check)  # each folded once
+    number, check = typed_case_number(number), normalise(check)  # each folded once
     errors: list[UserError] = []
     if not number:
         errors.append(UserError("required", "请填写受理编号（受理通知书上的办件编号）", "/number"))

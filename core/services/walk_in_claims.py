@@ -31,6 +31,7 @@ from core.services import cases, clock, throttle
 from core.services.accounts import Actor
 from core.services.centers import get_center
 from core.services.notifications import send_sms
+from core.services.progress import typed_case_number
 from core.services.walk_ins import walk_in_party
 
 if TYPE_CHECKING:
@@ -56,8 +57,9 @@ async def _party_case(center_code: str, case_number: str, id_number: str) -> tup
 
 
 def _number(case_number: str) -> str:
-    """The case number as stored: typed on a phone it often comes in lower case (lz-20261129-000005)."""
-    return case_number.strip().upper()
+    """The case number as stored: typed on a phone it often comes in lower case (lz-20261129-000005)
+    or full width (ＬＺ－２０２６１１２９－００００５)."""
+    return typed_case_number(case_number)
 
 
 def _hash(code: str) -> str:

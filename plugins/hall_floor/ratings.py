@@ -25,6 +25,7 @@ from core.api import (
     local_today,
     now,
     record_rating,
+    typed_case_number,
 )
 from core.api import now as clock_now
 
@@ -112,7 +113,7 @@ async def rating_of_case(actor: Actor, center_code: str, case_id: Any) -> OnSite
     if key.isdigit():
         case = await Case.get_or_none(id=int(key), center_id=center.id) if int(key) < 2**31 else None
     elif key:
-        case = await Case.get_or_none(number=key.upper(), center_id=center.id)
+        case = await Case.get_or_none(number=typed_case_number(key), center_id=center.id)
     found = await OnSiteRating.get_or_none(center=center, case_id=case.id) if case is not None else None
     return await load_rating(found.id) if found else None
 

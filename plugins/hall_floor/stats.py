@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from core.api import Actor, UserErrorsException, local_midnight
+from core.api import Actor, UserErrorsException, local_midnight, period_problem
 
 from .floor import floor_center
 from .models import OnSiteRating, Ticket
@@ -35,10 +35,19 @@ def _mean(values: list[float]) -> float:
     return round(sum(values) / len(values), 1) if values else 0.0
 
 
+def _check_period(start: date, end: date) -> None:
+    """A period typed back to front is refused in the words of the core's statistics, not counted as
+    an empty hall. (Long periods stay allowed: the hall's figures of all time.)"""
+    problem = period_problem(start, end) if start > end else None
+    if problem is not None:
+        raise UserErrorsException.single("range", problem[1], problem[0])
+
+
 async def wait_stats(actor: Actor, center_code: str, start: date, end: date) -> WaitStats:
     """Seconds waited (taken → first call) and served (call → finished) by the tickets of the period."""
     center = await floor_center(center_code)
     actor.require(center.id, "clerk", "head", "supervisor", "admin")
+    _check_period(start, end)
     rows = await Ticket.filter(center=center, day__gte=start, day__lte=end)
     waits: list[float] = []
     per: dict[str, WindowFigures] = {}
@@ -75,6 +84,7 @@ async def rating_figures(actor: Actor, center_code: str, start: date, end: date)
     """The tablet's ratings of the period per window and per staff member (评价器 figures)."""
     center = await floor_center(center_code)
     actor.require(center.id, "head", "supervisor", "admin")
+    _check_period(start, end)
     if not 2000 <= start.year <= end.year <= 2100:  # 9999-12-31 has no next day to end the period at
         raise UserErrorsException.single("range", "统计期间应在2000年至2100年之间", "/to")
     since, until = local_midnight(start), local_midnight(end + timedelta(days=1))  # UTC: SQLite compares text

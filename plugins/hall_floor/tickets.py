@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from core.api import (
     CENTER_TZ, Actor, Case, Center, Forbidden, NotFound, Rating, UserError, UserErrorsException, cn_date, is_valid_mobile,
-    local_today, next_value, now, parse_period, send_sms,
+    local_today, next_value, now, parse_period, send_sms, typed_case_number,
 )
 
 from . import hours
@@ -243,7 +243,7 @@ async def finish(actor: Actor, center_code: str, window_code: str, ticket_id: An
         key = str(case_id).strip()
         case = await Case.get_or_none(id=int(key), center_id=center.id) if key.isdigit() else None
         if case is None and not key.isdigit():
-            case = await Case.get_or_none(number=key.upper(), center_id=center.id)
+            case = await Case.get_or_none(number=typed_case_number(key), center_id=center.id)
         if case is None:
             raise UserErrorsException.single("unknown_case", f"办件“{key}”不存在或不属于本中心，请核对办件编号", "/case")
         case_pk = case.id

@@ -12,7 +12,7 @@ import pytest
 from core.plumbing.models import Rating
 
 from ..models import OnSiteRating, Rectification, Ticket
-from .drive import DISPLAY, CALL, FIGURES, RATE, RECALL, FINISH, SKIP, TAKE, TRANSFER, CALL_NEXT, codes, floor_driver
+from .drive import DISPLAY, CALL, FIGURES, RATE, RECALL, FINISH, SKIP, STATS, TAKE, TRANSFER, CALL_NEXT, codes, floor_driver
 
 pytestmark = pytest.mark.anyio
 
@@ -172,3 +172,23 @@ async def test_the_window_lists_its_oldest_leftover_numbers_first_and_so_many_at
     assert [t["id"] for t in (await drive.run("clerk1", LEFTOVER, c="hall", w="A01"))["leftover"]] == [older["id"]]
     assert (await drive.run("clerk1", FINISH, c="hall", w="A01", t=older["id"]))["status"] == "done"
     assert [t["id"] for t in (await drive.run("clerk1", LEFTOVER, c="hall", w="A01"))["leftover"]] == [newer["id"]]
+
+
+async def test_wait_and_rating_figures_of_a_reversed_period_are_refused_not_empty(drive):
+    """A period typed back to front (to before from) is said as the core's statistics say it; it used to
+    answer zero tickets, as if the hall had been empty."""
+    for query in (STATS, FIGURES):
+        for start, end, words in (("2026-12-31", "2026-01-01", "晚于结束日"), ("2026-11-30", "2026-11-29", "晚于结束日")):
+            answer = await drive.gql.raw(query, {"c": "hall", "f": start, "t": end}, token=drive.hall.tokens["sup1"])
+            (error,) = answer["errors"]
+            assert error["extensions"]["code"] == "BAD_USER_INPUT" and words in error["message"], answer
+    assert (await drive.run("sup1", STATS, c="hall", f="2026-01-01", t="2026-12-31"))["tickets"] == 0
+
+
+async def test_the_window_names_the_case_served_by_its_number_typed_full_width(drive):
+    case = await drive.submit("app1")
+    ticket = await drive.run(None, TAKE, c="hall", q="A")
+    await drive.run("clerk1", CALL_NEXT, c="hall", w="A01")
+    typed = case["number"].lower().translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})  # ｈａｌｌ－２０２…
+    finished = await drive.run("clerk1", FINISH, c="hall", w="A01", t=ticket["id"], k=typed)
+    assert finished["status"] == "done" and finished["caseId"] == case["id"], finished
