@@ -31,7 +31,7 @@ from core.services import cases, clock, throttle
 from core.services.accounts import Actor
 from core.services.centers import get_center
 from core.services.notifications import send_sms
-from core.services.progress import typed_case_number
+from core.services.progress import normalise, typed_case_number
 from core.services.walk_ins import walk_in_party
 
 if TYPE_CHECKING:
@@ -57,9 +57,21 @@ async def _party_case(center_code: str, case_number: str, id_number: str) -> tup
 
 
 def _number(case_number: str) -> str:
-    """The case number as stored: typed on a phone it often comes in lower case (lz-20261129-000005)
-    or full width (ＬＺ－２０２６１１２９－００００５)."""
+    """The case number as stored: typed on a phone it often comes in lower case (lz-20261129-000005),
+    full width (ＬＺ－２０２６１１２９－００００５) or with spaces between its parts, as the progress
+    lookup reads it."""
     return typed_case_number(case_number)
+
+
+def _required(case_number: str, id_number: str, code: str | None = None) -> None:
+    """What is left empty is refused at its field, all at once, before it counts as a wrong try."""
+    errors = [UserError("required", message, path) for value, message, path in (
+        (id_number, "请填写证件号码（身份证号码或统一社会信用代码）", "/idNumber"),
+        (case_number, "请填写办件编号（受理通知书上的办件编号）", "/caseNumber"),
+        (code, "请填写短信验证码", "/code"),
+    ) if value is not None and not normalise(value)]
+    if errors:
+        raise UserErrorsException(errors)
 
 
 def _hash(code: str) -> str:
@@ -69,6 +81,7 @@ def _hash(code: str) -> str:
 async def send_claim_code(govhall: GovHall, actor: Actor, center_code: str, case_number: str, id_number: str) -> str:
     """Send a 6-digit code to the party's mobile; returns the masked mobile it went to."""
     actor.require_login()
+    _required(case_number, id_number)
     center, party, case = await _party_case(center_code, case_number, id_number)
     moment = clock.now()
     # created_at is the database's moment, so the hour is counted in real time too
@@ -89,6 +102,7 @@ async def claim_case(govhall: GovHall, actor: Actor, center_code: str, case_numb
     wrong code or a party that does not go with the case is counted against ``address``, the pair of
     ``address`` and the case number, and the case number (``Settings.claim_limits``)."""
     user = actor.require_login()
+    _required(case_number, id_number, code)
     limits = govhall.settings.claim_limits
 
     async def attempt() -> Case:
@@ -97,7 +111,7 @@ async def claim_case(govhall: GovHall, actor: Actor, center_code: str, case_numb
         wrong = UserErrorsException.single("code", "验证码错误或已过期，请重新获取", "/code")
         if pending is None or pending.expires_at <= clock.now() or pending.attempts >= limits.code_failures:
             raise wrong
-        if not hmac.compare_digest(pending.code_hash, _hash(code.strip())):
+        if not hmac.compare_digest(pending.code_hash, _hash(normalise(code))):
             await ClaimCode.filter(id=pending.id).update(attempts=F("attempts") + 1)
             raise wrong
         if not await ClaimCode.filter(id=pending.id, used_at=None).update(used_at=clock.now(), claimed_by_id=user.id):

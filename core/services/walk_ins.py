@@ -25,6 +25,7 @@ from core.services import clock
 from core.services.accounts import MAX_DISPLAY_NAME, Actor, add_user
 from core.services.centers import get_center
 from core.services.formats import FormatProblem, check_resident_id, check_uscc, is_valid_mobile
+from core.services.progress import normalise
 
 if TYPE_CHECKING:
     from core.services.runtime import GovHall
@@ -50,8 +51,9 @@ class WalkInInput:
 
 
 def normal_id(id_number: str) -> str:
-    """An ID number or USCC as stored: without spaces around it, in upper case (``x`` → ``X``)."""
-    return id_number.strip().upper()
+    """An ID number or USCC as stored: full-width forms folded (typed with a phone's Chinese keyboard:
+    １１０…ｘ), without spaces, in upper case (``x`` → ``X``)."""
+    return normalise(id_number)
 
 
 def problems(given: WalkInInput) -> list[UserError]:
