@@ -134,15 +134,16 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @contextmanager
-def chromium_page(locale: str = "zh-CN") -> Iterator[Any]:
-    """A fresh Chromium page at 1280 px in a browser of ``locale``; fails the test on any uncaught page error."""
+def chromium_page(locale: str = "zh-CN", **context_options: Any) -> Iterator[Any]:
+    """A fresh Chromium page at 1280 px in a browser of ``locale`` (``context_options``: Playwright's,
+    e.g. a phone's viewport, ``is_mobile``, ``has_touch``); fails the test on any uncaught page error."""
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, f"--lang={locale}"])
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
+            context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options}, locale=locale)
             context.set_default_timeout(20_000)
             page = context.new_page()
             page.on("pageerror", lambda e: errors.append(str(e)))

@@ -31,9 +31,10 @@ RECEIVED = [{"material": code, "form": "original", "count": 1} for code in ("m01
 
 
 
-def approved_to_the_representative(page: Any, base: str, api: Any, case: dict) -> None:
+def approved_to_the_representative(page: Any, base: str, api: Any, case: dict, receiver: str = REPRESENTATIVE) -> None:
     """The accepted ``case`` approved by its department and at the pickup window, where the legal
-    representative gives their name and ID number and the screen finds them in the application."""
+    representative gives their name (``receiver``, as typed) and ID number and the screen finds them
+    in the application."""
     from playwright.sync_api import expect
 
     api.receive("lz-scjg", api.handover("lz-clerk", case, department="scjg"))
@@ -43,9 +44,10 @@ def approved_to_the_representative(page: Any, base: str, api: Any, case: dict) -
     page.goto(f"{base}/web/#/pickup/lianzhou")
     page.locator("#pickup-table tr", has_text=case["number"]).locator("button[data-deliver]").click()
     page.click("#receive-result")
-    page.fill("#f-receiver", REPRESENTATIVE)
+    page.fill("#f-receiver", receiver)
     page.fill("#f-idNumber", REP_ID)
     expect(page.locator("#deliver-form .check-result")).to_contain_text("领取人与申请人（申请材料中登记的人员）一致")
+
 
 def test_the_legal_representative_in_the_forms_own_fields_collects_without_a_power_of_attorney(
     web_server: str, browser_page: Any, api: Api  # noqa: F811
@@ -112,15 +114,6 @@ def test_a_representative_written_with_an_ideographic_space_is_recognised_as_typ
     case = api.submit(item="scjg-spjyxk", data={**FOOD, "legalRepName": "李　娜"})
     api.act("lz-clerk", case, "accept", data={"checklist": ["c01", "c02", "c03", "c04"], "originalsChecked": True,
                                               "received": RECEIVED})
-    api.receive("lz-scjg", api.handover("lz-clerk", case, department="scjg"))
-    api.act("lz-scjg", case, "approve", comment="符合条件，准予许可")
-    api.handover("lz-scjg", case, pickup=True)
-    login(page, base, "lz-pickup")
-    page.goto(f"{base}/web/#/pickup/lianzhou")
-    page.locator("#pickup-table tr", has_text=case["number"]).locator("button[data-deliver]").click()
-    page.click("#receive-result")
-    page.fill("#f-receiver", "李娜")
-    page.fill("#f-idNumber", REP_ID)
-    expect(page.locator("#deliver-form .check-result")).to_contain_text("领取人与申请人（申请材料中登记的人员）一致")
+    approved_to_the_representative(page, base, api, case, receiver="李娜")
     page.click("#deliver-form button[type=submit]")
     expect(page.locator("#pickup-receipt")).to_contain_text(case["number"])

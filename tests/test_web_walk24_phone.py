@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_web import CHROMIUM, CHROMIUM_ARGS, login, web_server  # noqa: F401
+from tests.test_web import chromium_page, login, web_server  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -17,21 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture
 def phone_page(web_server: str) -> Iterator[Any]:
     """A Chromium page as a phone shows it (390×844, touch, mobile); fails the test on any page error."""
-    from playwright.sync_api import sync_playwright
-
-    errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, "--lang=zh-CN"])
-        try:
-            context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                          device_scale_factor=2, locale="zh-CN")
-            context.set_default_timeout(20_000)
-            page = context.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            yield page
-        finally:
-            browser.close()
-    assert not errors, errors
+    with chromium_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2) as page:
+        yield page
 
 
 def _fits(page: Any) -> None:

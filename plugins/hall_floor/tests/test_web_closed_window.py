@@ -7,7 +7,6 @@ loaded again with ``govhall center load`` as a county would."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,19 +16,17 @@ import pytest
 from core.services.demo import CENTERS_DIR
 from tests.cli import run
 from tests.demo_copy import demo_database
-from tests.test_web import browser_page, login, require_browser, serving  # noqa: F401
+from tests.test_web import browser_page, login  # noqa: F401
 from tests.test_web_screens import Api, api, demo_db  # noqa: F401
 
-from .web_clock import CLOCK_FILE, CLOCKED_SERVER, HallClock, open_morning
+from .web_clock import HallClock, clocked_serving, morning_clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
 def hall_clock(demo_db: Path) -> HallClock:
-    clock = HallClock(demo_db.parent / "hall-clock")
-    clock.set(open_morning())
-    return clock
+    return morning_clock(demo_db.parent)
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +36,7 @@ def database(demo_db: Path) -> str:
 
 @pytest.fixture(scope="module")
 def web_server(database: str, demo_db: Path, hall_clock: HallClock) -> Iterator[str]:
-    require_browser()
-    env = {**os.environ, "GOVHALL_DATABASE_URL": database, CLOCK_FILE: str(hall_clock.path)}
-    with serving(database, env, demo_db.parent / "server.log", script=CLOCKED_SERVER) as base:
+    with clocked_serving(database, demo_db.parent, hall_clock) as base:
         yield base
 
 

@@ -6,7 +6,6 @@ where a story needs the hall closed."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
@@ -17,28 +16,23 @@ import pytest
 
 from core.api import CENTER_TZ, WorkCalendar
 from tests.demo_copy import demo_database
-from tests.test_web import browser_page, login, logout, require_browser, serving  # noqa: F401
+from tests.test_web import browser_page, login, logout  # noqa: F401
 from tests.test_web_screens import Api, api, demo_db  # noqa: F401
 
-from .web_clock import CLOCK_FILE, CLOCKED_SERVER, HallClock, open_morning
+from .web_clock import HallClock, clocked_serving, morning_clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
 def hall_clock(demo_db: Path) -> HallClock:
-    clock = HallClock(demo_db.parent / "hall-clock")
-    clock.set(open_morning())
-    return clock
+    return morning_clock(demo_db.parent)
 
 
 @pytest.fixture(scope="module")
 def web_server(demo_db: Path, hall_clock: HallClock) -> Iterator[str]:
     """As ``tests.test_web_screens.web_server``, with the product's clock at the hall's moment."""
-    require_browser()
-    url = demo_database(demo_db)
-    env = {**os.environ, "GOVHALL_DATABASE_URL": url, CLOCK_FILE: str(hall_clock.path)}
-    with serving(url, env, demo_db.parent / "server.log", script=CLOCKED_SERVER) as base:
+    with clocked_serving(demo_database(demo_db), demo_db.parent, hall_clock) as base:
         yield base
 
 

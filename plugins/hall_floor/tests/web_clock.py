@@ -50,6 +50,27 @@ def open_morning(after: date | None = None) -> datetime:
     return datetime.combine(day, time(10, 0), tzinfo=CENTER_TZ)
 
 
+def morning_clock(folder: Path) -> HallClock:
+    """A hall clock (its file in ``folder``) at a working morning, as the floor's stories start."""
+    clock = HallClock(folder / "hall-clock")
+    clock.set(open_morning())
+    return clock
+
+
+@contextmanager
+def clocked_serving(url: str, folder: Path, clock: HallClock) -> Iterator[str]:
+    """The app on the database ``url`` in its own process (``tests.test_web.serving``, its log in
+    ``folder``) with its clock at ``clock``'s moment: yields the base URL."""
+    import os
+
+    from tests.test_web import require_browser, serving
+
+    require_browser()
+    env = {**os.environ, "GOVHALL_DATABASE_URL": url, CLOCK_FILE: str(clock.path)}
+    with serving(url, env, folder / "server.log", script=CLOCKED_SERVER) as base:
+        yield base
+
+
 class HallClock:
     """The server's clock, through the file it reads."""
 
