@@ -90,6 +90,15 @@ async def claim_from(app: Any, drive: CaseDriver, address: str, user: str, numbe
     return body["claimCase"]
 
 
+async def send_from(app: Any, drive: CaseDriver, address: str, user: str, number: str, id_number: str) -> dict:
+    """``sendClaimCode`` as ``user`` from the client address ``address``."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 4000)),
+                                 base_url="http://testserver") as http:
+        body = await GraphQLClient(http)(SEND_CODE, {"c": "hall", "n": number, "i": id_number},
+                                         token=drive.hall.tokens[user])
+    return body["sendClaimCode"]
+
+
 def wrong_to(code: str, i: int = 0) -> str:
     """A 6-digit code other than ``code``."""
     other = f"{i:06d}"
@@ -146,6 +155,27 @@ async def test_a_stranger_is_locked_at_the_case_after_five_wrong_codes(app, driv
     assert (await LoginThrottle.get(key=f"guess:walk_in_claim:subject:{case['number']}")).failures == 5
     await LoginThrottle.all().update(locked_until=datetime.now(timezone.utc) - timedelta(seconds=1))
     assert (await claim_from(app, drive, "10.0.0.66", "app1", case["number"], code))["__typename"] == "ClaimedCase"
+
+
+async def test_a_stranger_probing_id_numbers_for_codes_locks_only_his_own_address(app, drive):
+    case = await filed_for_walk_in(drive)
+    # someone with the case number tries ID numbers at sendClaimCode from one address: each no_match counts
+    for i in range(4):
+        answer = await send_from(app, drive, "10.0.0.66", "app2", case["number"], f"44188219850312{i:04d}")
+        assert codes(answer) == ["no_match"], answer
+    fifth = await send_from(app, drive, "10.0.0.66", "app2", case["number"], "441882198503120099")
+    assert codes(fifth) == ["no_match", "too_many_attempts"]
+    assert fifth["errors"][1]["message"] == LOCKED.format(minutes=15)
+    # locked at that case: even the right ID number is sent no code from that address, nor told it matches
+    refused = await send_from(app, drive, "10.0.0.66", "app2", case["number"], PERSON["i"])
+    assert [(e["code"], e["message"]) for e in refused["errors"]] == [("too_many_attempts", LOCKED.format(minutes=15))]
+    assert await ClaimCode.all().count() == 0
+    # the same count as claimCase's: a wrong code from there is refused unchecked too
+    assert codes(await claim_from(app, drive, "10.0.0.66", "app2", case["number"], "123456")) == ["too_many_attempts"]
+    # the applicant, from elsewhere, still gets a code and claims the case
+    assert (await send_from(app, drive, "10.0.0.7", "app1", case["number"], PERSON["i"]))["mobile"] == "138****8000"
+    claimed = await claim_from(app, drive, "10.0.0.7", "app1", case["number"], await last_code())
+    assert claimed["__typename"] == "ClaimedCase", claimed
 
 
 async def test_wrong_codes_from_many_addresses_lock_the_case_for_everyone(app, drive):

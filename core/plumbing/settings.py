@@ -69,8 +69,8 @@ class ProgressLimits:
 
 @dataclass(frozen=True)
 class ClaimLimits:
-    """Wrong tries at 认领 (``claimCase``, see docs/security.md): a wrong SMS code, or an ID number and
-    case number that do not go together, counted as :class:`ProgressLimits` counts wrong checks and
+    """Wrong tries at 认领 (``claimCase``, and ``sendClaimCode``'s ``no_match``, see docs/security.md): a
+    wrong SMS code, or an ID number and case number that do not go together, counted as :class:`ProgressLimits` counts wrong checks and
     with the same figures.
 
     ``client``: from one client address, at any case numbers: 10 in 15 minutes lock the address for

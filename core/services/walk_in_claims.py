@@ -9,7 +9,7 @@ Guessing is bounded per code and per client address. A code lives ``CODE_MINUTES
 (:func:`core.services.throttle.guarded`, under ``Settings.claim_limits``) per client address, per
 client address and case number as typed, and per case number from every address together, as the
 progress lookup counts (:mod:`core.services.progress`): a wrong code, or an ID number that does not go
-with the case, locks the address, or that address at that number, for a while (:data:`LOCKED`), so a
+with the case (when asking for a code too), locks the address, or that address at that number, for a while (:data:`LOCKED`), so a
 stranger typing codes at someone's case locks out only himself and cannot spend the applicant's code;
 only many addresses together lock the number's 认领 for everyone (:data:`LOCKED_CASE`).
 """
@@ -78,11 +78,20 @@ def _hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-async def send_claim_code(govhall: GovHall, actor: Actor, center_code: str, case_number: str, id_number: str) -> str:
-    """Send a 6-digit code to the party's mobile; returns the masked mobile it went to."""
+async def send_claim_code(govhall: GovHall, actor: Actor, center_code: str, case_number: str, id_number: str,
+                          address: str | None = None) -> str:
+    """Send a 6-digit code to the party's mobile; returns the masked mobile it went to. An ID number
+    that does not go with the case (``no_match``) is counted as :func:`claim_case` counts a wrong
+    try, against ``address``, the pair of ``address`` and the case number, and the case number: a
+    stranger probing which ID number goes with a case locks his own address, and a locked address
+    is sent no code."""
     actor.require_login()
     _required(case_number, id_number)
-    center, party, case = await _party_case(center_code, case_number, id_number)
+    limits = govhall.settings.claim_limits
+    center, party, case = await throttle.guarded(
+        SCOPE, address, lambda: _party_case(center_code, case_number, id_number), limits=limits.client,
+        locked_message=LOCKED, subject=_number(case_number), subject_limits=limits.client_case,
+        subject_total=limits.case, subject_total_message=LOCKED_CASE)
     moment = clock.now()
     # created_at is the database's moment, so the hour is counted in real time too
     hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)

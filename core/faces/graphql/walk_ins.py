@@ -67,12 +67,14 @@ class Mutation:
         given = walk_ins.WalkInInput(kind=kind, id_number=id_number, name=name, mobile=mobile, contact_name=contact_name or "")
         return await mutation_result(lambda: walk_ins.register_walk_in(ctx.govhall, ctx.actor, center, given), walk_in_type)
 
-    @strawberry.mutation(description="认领窗口代为申请的办件：向登记的手机发送验证码")
+    @strawberry.mutation(description="认领窗口代为申请的办件：向登记的手机发送验证码。证件号码与办件编号不符（no_match）"
+                                     "与 claimCase 的错误一并按客户端地址计数，次数过多暂停该地址的认领（too_many_attempts）")
     async def send_claim_code(self, info: Info, center: str, case_number: str, id_number: str) -> ClaimCodeResult:
         ctx = info.context
         return await mutation_result(
             lambda: walk_in_claims.send_claim_code(
-                govhall=ctx.govhall, actor=ctx.actor, center_code=center, case_number=case_number, id_number=id_number),
+                govhall=ctx.govhall, actor=ctx.actor, center_code=center, case_number=case_number, id_number=id_number,
+                address=client_address(ctx.request)),
             lambda mobile: ClaimCodeSentType(mobile=mobile),
         )
 
