@@ -94,3 +94,18 @@ async def test_the_department_reads_a_supervision_among_its_messages_and_answers
     assert back["text"].startswith(f"【督办反馈】办件{case['number']}") and "已现场核查，明日作出决定" in back["text"]
     last = (await drive.query("sup1", EVENTS, id=case["id"]))["case"]["events"][-1]
     assert last["action"] == "supervision_reply" and last["comment"] == "已现场核查，明日作出决定"
+
+
+async def test_the_supervisor_who_pressed_cannot_answer_his_own_notice(overdue):
+    """The 催办 is answered by those it was sent to (the person responsible, the department), not by
+    the supervisor who sent it, to himself."""
+    drive, case = overdue
+    await drive.query("sup1", SUPERVISE, id=case["id"], k="urge", t=None)
+    own = (await drive.query("sup1", ANSWER, id=case["id"], t="x"))["answerSupervision"]
+    assert [(e["code"], e["message"]) for e in own["errors"]] == [
+        ("own_notice", "该催办是您本人发出的，应由办件的承办人员或承办部门反馈办理情况")]
+    assert (await drive.query("sup1", EVENTS, id=case["id"]))["case"]["events"][-1]["action"] == "urge"
+    assert (await drive.query("sup1", MESSAGES, c="hall"))["staffMessages"] == []
+    # the person responsible answers it, and the answer goes back to the supervisor
+    answered = (await drive.query("clerk1", ANSWER, id=case["id"], t="已通知申请人补正"))["answerSupervision"]
+    assert answered["recipients"] == ["sup1"], answered

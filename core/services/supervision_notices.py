@@ -91,9 +91,20 @@ async def supervise_case(govhall: Any, actor: Actor, case_id: Any, kind: str, te
     return Notice(case=case, event=event, kind=kind, department=department, recipients=names)
 
 
+async def _own_notice(actor: Actor, case: Case, pressed: CaseEvent) -> bool:
+    """True when the actor sent the 催办/督办 being answered and is not himself on the case's handling
+    side (its responsible person or one of its department's reviewers): the notice is answered by
+    those it was sent to, and the answer goes back to its sender, never to himself."""
+    user = actor.user
+    if user is None or pressed.actor_id != user.id:  # type: ignore[attr-defined]
+        return False
+    return all(p.id != user.id for p in await _recipients(case))
+
+
 async def answer_supervision(govhall: Any, actor: Actor, case_id: Any, text: str) -> Notice:
     """督办反馈: a member of the case's center staff says how the case stands after a 催办 or 督办;
-    recorded on the case and sent to the one who pressed last. All problems at once."""
+    recorded on the case and sent to the one who pressed last. The one who pressed answers not his
+    own notice (``own_notice``), unless he is on the case's handling side. All problems at once."""
     case = await _case(case_id)
     actor.require(case.center_id, *STAFF_ROLES)  # type: ignore[attr-defined]
     text = (text or "").strip()
@@ -105,6 +116,9 @@ async def answer_supervision(govhall: Any, actor: Actor, case_id: Any, text: str
     pressed = await CaseEvent.filter(case_id=case.id, action__in=list(KINDS)).order_by("-seq").first().select_related("actor")
     if pressed is None:
         errors.append(UserError("state", f"办件{case.number}没有催办或督办，无需反馈", None))
+    elif await _own_notice(actor, case, pressed):
+        label = KINDS.get(pressed.action, "督办")
+        errors.append(UserError("own_notice", f"该{label}是您本人发出的，应由办件的承办人员或承办部门反馈办理情况", None))
     if errors:
         raise UserErrorsException(errors)
     assert pressed is not None

@@ -60,7 +60,7 @@ class Mutation:
         ctx = info.context
         return await mutation_result(lambda: service.supervise_case(govhall=ctx.govhall, actor=ctx.actor, case_id=id, kind=kind, text=text or ""), _present)
 
-    @strawberry.mutation(description="督办反馈：本中心工作人员就催办、督办说明办理情况，记入办件日志并通知催办（督办）人")
+    @strawberry.mutation(description="督办反馈：本中心工作人员就催办、督办说明办理情况，记入办件日志并通知催办（督办）人；催办（督办）人不能反馈本人发出的催办、督办（own_notice）")
     async def answer_supervision(self, info: Info, id: strawberry.ID, text: str) -> SupervisionNoticeResult:
         ctx = info.context
         return await mutation_result(lambda: service.answer_supervision(govhall=ctx.govhall, actor=ctx.actor, case_id=id, text=text), _present)
