@@ -132,6 +132,21 @@ async def test_the_person_complained_against_and_the_handler_are_found_by_name(d
     assert (await ok(drive, "sup1", FILE, "fileComplaint", c="hall", channel="phone", staff="pick1", text="态度生硬"))["staff"] == "pick1"
 
 
+async def test_a_letter_is_taken_only_with_who_wrote_it_and_where_the_written_reply_goes(drive):
+    """书面投诉 gets a written reply: without its complainant there is nobody to send it to."""
+    blank = (await drive.query("clerk1", FILE, c="hall", channel="written", text="窗口人员态度生硬", who="  "))["fileComplaint"]
+    assert [(e["code"], e["path"], e["message"]) for e in blank["errors"]] == [
+        ("required", "/complainant", "书面投诉须书面答复，请填写投诉人姓名及通讯地址或联系电话")]
+    assert await complaints.Complaint.all().count() == 0
+    both = (await drive.query("clerk1", FILE, c="hall", channel="written", text=" ", who=None))["fileComplaint"]
+    assert sorted((e["code"], e["path"]) for e in both["errors"]) == [("required", "/complainant"), ("required", "/text")]
+    filed = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="written", text="窗口人员态度生硬",
+                     who="  赵女士 连州市北山路8号  ")
+    assert filed["complainant"] == "赵女士 连州市北山路8号" and filed["writtenReply"]
+    # said in person or by phone, a complaint needs no name: it is answered on the spot or by the caller's number
+    assert (await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="oral", text="排队太久"))["complainant"] == ""
+
+
 async def test_the_time_limit_is_the_centers_setting(drive, govhall):
     installed = govhall.hub.installed
     wrong = center_doc("hall", settings={"complaints": {"answerDays": 0}, "assessment": {"gradeShares": {"优秀": 2}}})
@@ -189,7 +204,8 @@ async def test_first_verified_complaint_is_announced_the_second_flags_removal(dr
 
 
 async def test_a_supervisor_complained_against_cannot_verify_it(drive):
-    k = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="written", staff="sup1", text="督查人员态度差")
+    k = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="written", staff="sup1", text="督查人员态度差",
+                 who="李先生 连州市中山路1号 13900000000")
     assert codes((await drive.query("sup1", VERIFY, id=k["id"], verified=False, reply="无此事"))["verifyComplaint"]) \
         == ["forbidden"]
     assert codes((await drive.query("sup1", REPLY, id=k["id"], reply="无此事"))["replyComplaint"]) == ["forbidden"]

@@ -121,3 +121,25 @@ def test_the_front_desk_names_the_case_a_caller_complains_about(web_server: str,
     expect(row).to_contain_text(case["number"])
     expect(row).to_contain_text("连州市市场监督管理局")
     logout(page)
+
+
+def test_the_front_desk_takes_a_letter_only_with_who_wrote_it(web_server: str, browser_page: Any, api: Api) -> None:
+    """书面投诉 is answered in writing: the form says its complainant and address or phone are needed, and
+    a letter without them is refused at that field."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "lz-clerk")
+    page.goto(f"{base}/web/#/complaints/lianzhou")
+    expect(page.locator("#f-complainant")).to_have_attribute("placeholder", "书面投诉必填：姓名及通讯地址或电话（寄送书面答复）")
+    page.select_option("#f-channel", "written")
+    page.fill("#f-complainant", "  ")
+    page.fill("#f-text", "来信：窗口人员午休时间提前离岗")
+    page.click("#complaint-form button[type=submit]")
+    expect(page.locator("#complaint-form [data-path='/complainant'] .field-error")).to_contain_text(
+        "书面投诉须书面答复，请填写投诉人姓名及通讯地址或联系电话")
+    page.fill("#f-complainant", "赵女士 连州市北山路8号")
+    page.click("#complaint-form button[type=submit]")
+    expect(page.locator(".banner-success")).to_contain_text("答复期限")
+    expect(page.locator("#complaints-table tbody tr", has_text="午休时间提前离岗")).to_contain_text("赵女士 连州市北山路8号")
+    logout(page)

@@ -41,6 +41,9 @@ CHANNELS: dict[str, str] = {
     "oral": "当面", "phone": "电话", "written": "书面", "online": "网上", "hotline": "12345热线", "box": "意见箱",
 }
 WRITTEN_CHANNELS = ("written", "online", "hotline", "box")
+NAMED_CHANNELS = ("written",)
+"""A letter (书面投诉) is answered by letter: it is taken only with who wrote it and where the answer goes
+(an online complaint is its applicant's; a 12345 transfer or a note from the box may come unsigned)."""
 INTAKE_ROLES = ("clerk", "supervisor", "head", "admin")
 HANDLING_ROLES = ("supervisor", "head", "admin")
 VERIFY_ROLES = ("supervisor",)
@@ -194,7 +197,8 @@ def _not_about_self(actor: Actor, row: Complaint, what: str) -> None:
 
 async def file_complaint(actor: Actor, center_code: str, given: ComplaintInput) -> Complaint:
     """Record a complaint. The front desk, supervisors, heads and administrators take any; the
-    applicant (or agent) of a case files a written complaint about it online."""
+    applicant (or agent) of a case files a written complaint about it online. A letter names its
+    complainant and where to send the written reply (``NAMED_CHANNELS``)."""
     center = await get_center(center_code)
     user = actor.require_login()
     case = await _case_of(actor, center, given.case)
@@ -211,6 +215,8 @@ async def file_complaint(actor: Actor, center_code: str, given: ComplaintInput) 
     complainant = (given.complainant or "").strip()
     if len(complainant) > 64:
         errors.append(UserError("too_long", "投诉人及联系方式不能超过64字", "/complainant"))
+    elif channel in NAMED_CHANNELS and not complainant:
+        errors.append(UserError("required", "书面投诉须书面答复，请填写投诉人姓名及通讯地址或联系电话", "/complainant"))
     targets, problems = await _targets(center, given) if staff else ({}, [])
     errors += problems
     if errors:

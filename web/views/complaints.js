@@ -90,7 +90,7 @@ function intakeForm(c) {
   const form = h("form", { class: "card no-print", id: "complaint-form", novalidate: true }, h("h2", null, "登记投诉"),
     h("div", { class: "group-fields" },
       input("渠道", "channel", { options: CHANNELS, value: "oral" }),
-      input("投诉人及联系方式", "complainant"),
+      input("投诉人及联系方式", "complainant", { placeholder: "书面投诉必填：姓名及通讯地址或电话（寄送书面答复）" }),
       input("涉及办件（办件编号）", "case", { placeholder: "如 LZ-20261129-000003，可不填" }),
       input("涉及部门", "department", { options: [["", "—"], ...c.departments.map((d) => [d.code, d.name])] }),
       input("涉及窗口", "window", { options: [["", "—"], ...c.windows.map((w) => [w.code, w.name])] }),

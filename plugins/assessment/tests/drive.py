@@ -31,8 +31,10 @@ MANUAL = f"""mutation($c: String!, $k: String!, $s: String!, $p: String!, $cat: 
     count: $count, points: $points) {{ __typename ... on ManualScore {{ id kind period category rule label count points reason }}
     {ERRORS} }} }}"""
 COMPLAINT = "id channel channelLabel text caseId caseNumber department window staff verified reply status"
-FILE = f"""mutation($c: String!, $text: String!, $channel: String, $case: ID, $dep: String, $win: String, $staff: String) {{
-  fileComplaint(center: $c, text: $text, channel: $channel, case: $case, department: $dep, window: $win, staff: $staff) {{
+FILE = f"""mutation($c: String!, $text: String!, $channel: String, $case: ID, $dep: String, $win: String, $staff: String,
+  $who: String) {{
+  fileComplaint(center: $c, text: $text, channel: $channel, case: $case, department: $dep, window: $win, staff: $staff,
+    complainant: $who) {{
     __typename ... on Complaint {{ {COMPLAINT} }} {ERRORS} }} }}"""
 VERIFY = f"""mutation($id: ID!, $verified: Boolean!, $reply: String!) {{
   verifyComplaint(id: $id, verified: $verified, reply: $reply) {{ __typename ... on Complaint {{ {COMPLAINT} }} {ERRORS} }} }}"""

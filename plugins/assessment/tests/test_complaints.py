@@ -22,7 +22,7 @@ def this_quarter() -> str:
 
 
 async def test_a_verified_complaint_costs_the_department_five_points(drive):
-    filed = (await drive.query("sup1", FILE, c="hall", channel="written", dep="scjg",
+    filed = (await drive.query("sup1", FILE, c="hall", channel="written", dep="scjg", who="张先生 13700000000",
                                text="窗口人员要求网上提交，拒绝现场受理"))["fileComplaint"]
     assert filed["__typename"] == "Complaint" and filed["status"] == "待核查" and filed["department"] == "scjg"
     before = (await drive.query("sup1", DEPARTMENT, c="hall", q=this_quarter()))["departmentAssessment"]
