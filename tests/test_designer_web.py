@@ -335,10 +335,14 @@ def test_the_process_is_chosen_among_the_servers_and_a_new_items_code_problems_a
     expect(summary).not_to_contain_text("格式不正确")
     expect(page.locator(f"{at('/code')} .field-error")).to_contain_text("请填写“事项编码”")
 
+    expect(summary.locator(".stale-note")).to_have_count(0)
     enter(page, "#dz-code", "scjg-gssldj")  # a code this center already has; the name still empty
+    # changed since: the problems shown are said to be the last save's, to be checked again
+    expect(summary.locator(".stale-note")).to_contain_text("以上是上次保存时发现的问题；已有修改，请再次“保存草稿”重新检查")
     page.click("#cfg-save")
     expect(summary.locator("li").first).to_contain_text("事项编码“scjg-gssldj”已存在")
     expect(summary).to_contain_text("事项名称")
+    expect(summary.locator(".stale-note")).to_have_count(0)  # the new save's problems, as they are now
 
 
 def test_a_tables_number_column_must_add_up_to_a_figure(web_server: str, browser_page: Any) -> None:

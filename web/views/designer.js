@@ -178,6 +178,11 @@ export async function designerView({ page, params, user }) {
   }
   function markDirty() {
     state.dirty = true;
+    // the problems listed are those of the last save: changed since, they are checked again at the next one
+    const summary = result.querySelector(".error-summary");
+    if (summary && !summary.querySelector(".stale-note")) {
+      summary.append(h("p", { class: "stale-note muted" }, "以上是上次保存时发现的问题；已有修改，请再次“保存草稿”重新检查。"));
+    }
     showStatus();
   }
   const onChange = () => {
