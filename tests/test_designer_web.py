@@ -448,3 +448,26 @@ def test_a_date_fields_limit_to_one_side_of_today_is_refused_in_the_preview(web_
     day.fill("2999-01-01")
     page.click("#dz-check")
     expect(preview.locator(".error-summary")).not_to_contain_text("股东会决议日期")
+
+
+def test_a_key_the_designer_made_up_is_pointed_out_until_it_is_renamed(web_server: str, browser_page: Any) -> None:
+    """A field added without naming its key gets one the designer made up (text, text2): it names
+    nothing in exports, the API and certificate templates, so the field's settings say so until the
+    configurator gives it a name of their own."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "lz-config")
+    page.goto(f"{base}/web/#/config/lianzhou")
+    expect(page.locator("#dz-new")).to_be_enabled()
+    page.click("#dz-new")
+    page.click("#dz-tab-form")
+    page.click(".dz-kind[data-kind=text]")
+    expect(page.locator("#dz-key")).to_have_value("text")
+    expect(page.locator("#dz-key-hint")).to_contain_text("自动生成的标识")
+    page.click(".dz-kind[data-kind=text]")
+    expect(page.locator("#dz-key")).to_have_value("text2")
+    expect(page.locator("#dz-key-hint")).to_be_visible()
+    enter(page, "#dz-key", "shopSign")
+    expect(page.locator("#dz-key")).to_have_value("shopSign")
+    expect(page.locator("#dz-key-hint")).to_have_count(0)

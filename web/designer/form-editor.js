@@ -5,7 +5,7 @@ import { h, uid } from "../ui.js";
 import {
   FIELD_KINDS, kindLabel, listFields, containerOf, addField, removeField, moveField, renameField,
   isRequired, setRequired, setKey, optionsOf, setOptions, conditionOf, setCondition,
-  orderedNames, kindOf, retargetTotals,
+  orderedNames, kindOf, retargetTotals, isMadeUpKey,
 } from "./model.js";
 import { textInput, numberInput, selectInput, checkInput } from "./controls.js";
 
@@ -132,7 +132,11 @@ function fieldSettings(f, fields, onChange, rerender, state) {
     }
   });
   key.id = "dz-key";
-  parts.push(h("div", { class: "field dz-field" }, h("label", { for: "dz-key" }, "字段标识（办件数据中的键名）"), h("div", { class: "control" }, key), keyError));
+  // a key the designer made up (text2) names nothing in exports, the API and certificate templates
+  const madeUp = isMadeUpKey(f.name)
+    ? h("p", { class: "muted dz-key-hint", id: "dz-key-hint" }, "这是添加字段时自动生成的标识，会出现在导出表格、接口数据和证照模板中：建议改为看得懂的英文，如 legalRepName、registeredCapital。")
+    : null;
+  parts.push(h("div", { class: "field dz-field" }, h("label", { for: "dz-key" }, "字段标识（办件数据中的键名）"), h("div", { class: "control" }, key), madeUp, keyError));
 
   parts.push(textInput(schema, "description", { path: `${f.schemaPath}/description`, label: "填写说明", onChange }));
 

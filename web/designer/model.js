@@ -173,6 +173,13 @@ export function freeName(container, hint) {
   for (let i = 2; ; i += 1) if (!(`${hint}${i}` in props)) return `${hint}${i}`;
 }
 
+/** Whether `name` is a key the designer made up when the field was added (text, text2, choice3…):
+ * it says nothing of the field in exports, the API and certificate templates. */
+export function isMadeUpKey(name) {
+  const found = /^([a-zA-Z]+)\d*$/.exec(name || "");
+  return Boolean(found) && FIELD_KINDS.some((k) => k.key === found[1]);
+}
+
 /** Adds a field of `kind` at the end of `container`; returns its property name. */
 export function addField(container, kind, title) {
   const spec = FIELD_KINDS.find((k) => k.kind === kind);
