@@ -52,3 +52,16 @@ async def test_a_correction_typed_full_width_is_folded_too(drive):
     supplied = await drive.act("app1", case, "supply", data={"contactMobile": full_width("13900139000")})
     assert supplied["__typename"] == "Case", supplied
     assert supplied["data"]["contactMobile"] == "13900139000"
+
+
+async def test_a_mobile_and_a_uscc_written_in_groups_are_kept_without_their_spaces(drive):
+    """138 0000 8000 and a USCC in groups, as people write them to read them back: the spaces are not
+    part of the code (an identity number, a USCC, a mobile, a postcode); a name keeps its spaces."""
+    mobile, uscc = GOOD_DATA["contactMobile"], GOOD_DATA["uscc"]
+    grouped = f"{mobile[:3]} {mobile[3:7]}\u3000{mobile[7:]}"
+    data = {**GOOD_DATA, "companyName": "连州市 测试 贸易有限公司", "contactMobile": full_width(grouped),
+            "uscc": f" {uscc[:6]} {uscc[6:12]} {uscc[12:]} "}
+    case = await drive.submit("app1", data=data)
+    assert case["__typename"] == "Case", case
+    assert (case["data"]["contactMobile"], case["data"]["uscc"]) == (mobile, uscc)
+    assert case["data"]["companyName"] == "连州市 测试 贸易有限公司"

@@ -79,7 +79,7 @@ def test_codes_typed_in_full_width_or_pasted_with_direction_marks_are_taken_as_m
         "/legalRepresentative/mobile": (full_width(MOBILE), MOBILE),
         "/legalRepresentative/idNumber": (full_width(RESIDENT_ID), RESIDENT_ID),
         "/registeredCapital": (full_width("100"), "100"),
-        "/liaison/mobile": (f"\u202a{MOBILE}\u202c", MOBILE),
+        "/liaison/mobile": (f"\u202a{MOBILE[:3]} {MOBILE[3:7]} {MOBILE[7:]}\u202c", MOBILE),  # pasted in groups too
         "/enterpriseName": ("连州市示例科技（集团）有限公司", "连州市示例科技（集团）有限公司"),  # a name keeps its （）
     }
     for path, (text, meant) in typed.items():

@@ -229,9 +229,14 @@ export function numberText(text, unit) {
   return withoutUnit(plain, unit).replace(/[,，\s]/g, "").replace(/^[¥￥]/, "");
 }
 
-/** What a text input holds as the applicant meant it: no invisible direction marks; a code half-width. */
+// Codes written in groups for reading (138 0000 8000): the spaces are not part of them (as the server reads them).
+const UNSPACED_FORMATS = new Set(["resident-id", "uscc", "mobile-cn", "postcode-cn"]);
+
+/** What a text input holds as the applicant meant it: no invisible direction marks; a code half-width,
+ * an identity number, USCC, mobile or postcode without the spaces between its groups. */
 function typedText(schema, text) {
   const plain = String(text).replace(BIDI_CONTROLS, "");
+  if (UNSPACED_FORMATS.has(schema.format)) return halfWidth(plain).replace(/\s+/g, "");
   return CODE_FORMATS.has(schema.format) ? halfWidth(plain) : plain;
 }
 

@@ -208,27 +208,34 @@ CODE_FORMATS = frozenset({"resident-id", "uscc", "mobile-cn", "phone-cn", "postc
 """Formats whose answers are codes: typed full width (１３８…, ９１３１…Ａ) they are the ASCII the applicant
 meant. ``web/form.js`` folds the same set as it is typed."""
 
-_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+UNSPACED_FORMATS = frozenset({"resident-id", "uscc", "mobile-cn", "postcode-cn"})
+"""Codes written in groups for reading (138 0000 8000, 4405 2419 8801 0100 14): their spaces are not
+part of them. ``web/form.js`` drops them as typed too."""
+
+_FOLDABLE = re.compile("[\uff01-\uff5e\u3000 \t]")
 
 
 def fold_codes(schema: dict, data: Any) -> Any:
     """``data`` with every answer of a code field (``CODE_FORMATS``) typed full width folded to
-    ASCII, as the web form sends it, for every client: the certificate prints, the clerk's search
-    finds and the SMS reaches the code the applicant meant. Names and free text keep their width;
-    ``data`` is returned as it is when nothing needs folding."""
+    ASCII, and the spaces between the groups of an identity number, a USCC, a mobile or a postcode
+    (``UNSPACED_FORMATS``) dropped, as the web form sends them, for every client: the certificate
+    prints, the clerk's search finds and the SMS reaches the code the applicant meant. Names and
+    free text keep their width and spaces; ``data`` is returned as it is when nothing needs folding."""
     def fold(value: Any, sub: dict | None) -> Any:
         if isinstance(value, str):
-            if sub is None or not _FULL_WIDTH.search(value):
+            if sub is None or not _FOLDABLE.search(value):
                 return value
-            codes = any(v.get("format") in CODE_FORMATS for v in _variants(schema, sub))
-            return half_width(value) if codes else value
+            formats = {v.get("format") for v in _variants(schema, sub)}
+            if formats & UNSPACED_FORMATS:
+                return "".join(half_width(value).split())
+            return half_width(value) if formats & CODE_FORMATS else value
         if isinstance(value, dict):
             return {k: fold(v, _child(schema, sub, k) if sub is not None else None) for k, v in value.items()}
         if isinstance(value, list):
             return [fold(v, _child(schema, sub, i) if sub is not None else None) for i, v in enumerate(value)]
         return value
 
-    if not _FULL_WIDTH.search(json.dumps(data, ensure_ascii=False)):
+    if not _FOLDABLE.search(json.dumps(data, ensure_ascii=False, separators=(",", ":"))):
         return data
     return fold(data, schema)
 
