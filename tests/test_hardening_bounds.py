@@ -96,3 +96,6 @@ async def test_input_at_the_bounds_is_accepted_and_printed_in_full(drive):
     case2 = await drive.submit("app1")
     refused = await drive.act("clerk1", case2, "request_materials", data={"missing": too_much})
     assert codes(refused) == ["too_large"] and str(NOTICE_TEXT_TOTAL_CHARS) in refused["errors"][0]["message"]
+    # what the total counts, said where the clerk types the opinion: not the opinion alone
+    assert refused["errors"][0]["message"].startswith("办理意见与本次填写的其他内容（如依据、理由）合计过多")
+    assert refused["errors"][0]["path"] == "/comment"

@@ -751,7 +751,8 @@ async def _checked(
         )
     params = dict(params or {})
     printed = {**params, "comment": comment}  # a notice may print every word of them
-    if errors := bounds_errors(printed, _notice_label, total_chars=NOTICE_TEXT_TOTAL_CHARS, list_items=NOTICE_LIST_MAX_ITEMS):
+    if errors := bounds_errors(printed, _notice_label, total_chars=NOTICE_TEXT_TOTAL_CHARS, list_items=NOTICE_LIST_MAX_ITEMS,
+                               total_named=("办理意见与本次填写的其他内容（如依据、理由）", "/comment")):
         raise UserErrorsException(errors)
     new_data = case.data
     if transition.edits_data:

@@ -746,12 +746,14 @@ def bounds_errors(
     *,
     total_chars: int = CASE_TEXT_TOTAL_CHARS,
     list_items: int = CASE_LIST_MAX_ITEMS,
+    total_named: tuple[str, str | None] = ("填写的文字", None),
 ) -> list[UserError]:
     """Every value of ``document`` (case data; an action's parameters with the ``NOTICE_`` limits)
     that one request may not make the server store or print: text over :data:`CASE_TEXT_MAX_CHARS`
     characters or, together, over ``total_chars``; lists over ``list_items`` entries; text-direction
     overrides (a printed name must read as typed), NUL characters, NaN or infinite numbers.
-    ``label`` names a field for messages (``FormValidator.label``)."""
+    ``label`` names a field for messages (``FormValidator.label``); ``total_named``: what the total
+    counts, as its message says it, and where it points."""
     errors: list[UserError] = []
     total = 0
     name = label or (lambda parts: "该项")
@@ -788,6 +790,6 @@ def bounds_errors(
     walk(document, [])
     if total > total_chars and not errors:
         errors.append(UserError(
-            "too_large", f"填写的文字合计过多（{total}个字符），不能超过{total_chars}个字符", None
+            "too_large", f"{total_named[0]}合计过多（{total}个字符），不能超过{total_chars}个字符", total_named[1]
         ))
     return errors
