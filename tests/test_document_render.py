@@ -585,3 +585,15 @@ def test_dict_lookups_find_what_jinjas_own_lookup_finds(renderer: DocumentRender
             assert mine._undefined_hint == jinjas._undefined_hint and mine._undefined_exception is jinjas._undefined_exception
         else:
             assert mine == jinjas, attribute
+
+
+def test_materials_to_follow_whose_names_hold_a_comma_are_parted_by_semicolons(renderer: DocumentRenderer, tmp_path: Path) -> None:
+    """先办理，后补齐: 清税证明、营业执照正、副本 read as three materials; with a name holding its own 、
+    the list is parted by ；, otherwise by 、 as before."""
+    context = example_context("acceptance_notice")
+    context["materialsToFollow"] = ["清税证明", "营业执照正、副本"]
+    text = "".join(pdf_text(renderer.render_pdf("acceptance_notice", context), tmp_path).split())
+    assert "：清税证明；营业执照正、副本。" in text, text
+    context["materialsToFollow"] = ["清税证明", "公司章程复印件"]
+    text = "".join(pdf_text(renderer.render_pdf("acceptance_notice", context), tmp_path, "plain").split())
+    assert "：清税证明、公司章程复印件。" in text, text
