@@ -77,3 +77,30 @@ def test_a_setting_that_is_not_a_number_is_said_in_chinese_too(tmp_path):
         done = subprocess.run([sys.executable, "-m", "core.faces.cli", "db", "upgrade"], capture_output=True, text=True,
                               env=env, cwd=ROOT, timeout=120)
         refused(done, name, words)
+
+
+def test_a_center_file_with_a_name_too_long_blank_or_a_window_code_twice_in_other_case_is_refused_at_each(upgraded_db, tmp_path):
+    path = tmp_path / "c.json"
+    doc = center_doc("uc")
+    doc["departments"][0]["name"] = "市场监督管理局" + "很" * 300  # longer than the column: was "/: 名称过长", no place
+    doc["windows"].append({"code": "B01", "name": "窗" * 129, "kind": "special"})
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    refused(run(["center", "load", str(path)], upgraded_db),
+            "/departments/0/name: “进驻部门”第1项的“部门名称”不能超过128个字符（现有307个）",
+            "/windows/2/name: “窗口”第3项的“窗口名称”不能超过128个字符（现有129个）", "中心文件有 2 处问题，未写入任何数据")
+    doc = center_doc("uc")
+    doc["departments"][1]["name"] = "　　"  # full-width spaces only
+    doc["windows"].append({"code": "a01", "name": "综合受理窗口二", "kind": "comprehensive"})  # beside A01
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    refused(run(["center", "load", str(path)], upgraded_db), "/departments/1/name: 部门名称至少2个字（前后的空格不算）",
+            "/windows/2/code: 窗口编号“a01”与“A01”只差大小写，视为重复", "中心文件有 2 处问题，未写入任何数据")
+
+
+def test_an_empty_calendar_or_center_file_is_said_to_be_empty(upgraded_db, tmp_path):
+    empty = tmp_path / "calendar-2027.json"
+    empty.write_bytes(b"\xef\xbb\xbf\r\n  \r\n")  # an editor's BOM and line ends, nothing else
+    refused(run(["calendar", "import", str(empty)], upgraded_db), "文件是空的，没有任何内容")
+    (tmp_path / "c.json").write_text("", "utf-8")
+    result = run(["center", "load", str(tmp_path / "c.json")], upgraded_db)
+    refused(result, "文件是空的")
+    assert "Expecting value" not in result.stderr

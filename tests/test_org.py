@@ -8,7 +8,7 @@ import copy
 import pytest
 
 from core.services.accounts import Actor, load_grants
-from core.services.centers import check_center_document
+from core.services.centers import check_center_document, load_center
 from core.services.items import define_item, publish_item
 from core.plumbing.models import Case, Center, Department, Window
 from tests.hall import PERMIT, CaseDriver, build_hall
@@ -150,6 +150,22 @@ async def test_windows_added_and_changed_by_the_center_managers(hall, gql):
     windows = (await gql(ORG, {"c": "hall"}))["center"]["windows"]
     assert {"code": "A02", "name": "市场监管专业窗口", "kind": "special", "department": "scjg", "serves": []} in windows
     assert {"code": "A01", "name": "综合受理窗口", "kind": "comprehensive", "department": None, "serves": ["scjg", "zjj"]} in windows
+
+
+async def test_a_new_window_code_differing_from_one_only_in_case_is_refused_and_the_center_file_stores_names_trimmed(hall, gql, govhall):
+    config = hall.tokens["config1"]
+    add = {"c": "hall", "code": "a01", "n": "综合受理二号窗口", "k": "comprehensive", "d": None, "s": [], "new": True}
+    twin = (await gql(WINDOW, add, token=config))["saveWindow"]
+    assert twin["__typename"] == "UserErrors", twin
+    assert [(e["code"], e["path"], e["message"]) for e in twin["errors"]] == [
+        ("duplicate", "/code", "窗口编号“a01”与已有的“A01”只差大小写，请换一个，或修改已有的窗口")]
+    assert not await Window.filter(center_id=hall.center.id, code="a01").exists()
+    doc = center_doc("trim")
+    doc["departments"][0]["name"] = "　市场监督管理局🏛　"
+    doc["windows"][0]["name"] = " 综合受理窗口　"
+    center = await load_center(doc, govhall.hub)
+    assert (await Department.get(center_id=center.id, code="scjg")).name == "市场监督管理局🏛"
+    assert (await Window.get(center_id=center.id, code="A01")).name == "综合受理窗口"
 
 
 async def test_only_managers_of_that_center_keep_departments_and_windows(hall, gql):

@@ -48,6 +48,7 @@ def check_center_document(doc: Any, installed_plugins: Iterable[str]) -> list[Us
         if department["code"] in codes:
             errors.append(UserError("duplicate", f"部门代码“{department['code']}”重复", f"/departments/{i}/code"))
         codes.add(department["code"])
+        errors.extend(_blank_name_errors(department["name"], "部门名称", f"/departments/{i}/name"))
         if 0 < len(department.get("sealName", "")) < SEAL_MIN:  # "": cleared, the department's name + 审批专用章
             errors.append(UserError("too_short", f"审批专用章印文至少{SEAL_MIN}个字", f"/departments/{i}/sealName"))
         for field, value in department.get("remedy", {}).items():
@@ -55,11 +56,14 @@ def check_center_document(doc: Any, installed_plugins: Iterable[str]) -> list[Us
         problem = category_problem(department.get("category", "").strip())
         if problem:
             errors.append(UserError("unknown_category", problem, f"/departments/{i}/category"))
-    window_codes: set[str] = set()
+    window_codes: dict[str, str] = {}  # casefolded: W01 and w01 are one window to the hall's staff
     for i, window in enumerate(doc.get("windows", [])):
-        if window["code"] in window_codes:
-            errors.append(UserError("duplicate", f"窗口编号“{window['code']}”重复", f"/windows/{i}/code"))
-        window_codes.add(window["code"])
+        same = window_codes.get(window["code"].casefold())
+        if same is not None:
+            twin = "重复" if same == window["code"] else f"与“{same}”只差大小写，视为重复"
+            errors.append(UserError("duplicate", f"窗口编号“{window['code']}”{twin}", f"/windows/{i}/code"))
+        window_codes.setdefault(window["code"].casefold(), window["code"])
+        errors.extend(_blank_name_errors(window["name"], "窗口名称", f"/windows/{i}/name"))
         if window.get("department") and window["department"] not in codes:
             errors.append(
                 UserError("unknown_department", f"窗口“{window['name']}”所属部门“{window['department']}”不存在", f"/windows/{i}/department")
@@ -68,6 +72,19 @@ def check_center_document(doc: Any, installed_plugins: Iterable[str]) -> list[Us
             if served not in codes:
                 errors.append(UserError("unknown_department", f"窗口“{window['name']}”服务的部门“{served}”不存在", f"/windows/{i}/serves/{j}"))
     return errors
+
+
+NAME_MIN = 2
+"""Fewest characters of a department's or window's name once spaces around it are left out (as the
+中心管理 screen counts them); the schema's ``minLength`` counts the spaces too."""
+
+
+def _blank_name_errors(name: str, label: str, path: str) -> list[UserError]:
+    """A name that is (almost) only spaces, full-width ones too (``"　　"``), is refused as the screen
+    refuses it; the name is stored without the spaces around it."""
+    if len(name) >= NAME_MIN and len(name.strip()) < NAME_MIN:  # shorter ones: the schema's minLength said it
+        return [UserError("too_short", f"{label}至少{NAME_MIN}个字（前后的空格不算）", path)]
+    return []
 
 
 PERIOD_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$"
@@ -158,7 +175,7 @@ async def load_center(doc: Any, hub: PluginHub | None) -> Center:
                 center=center,
                 code=w["code"],
                 defaults={
-                    "name": w["name"],
+                    "name": w["name"].strip(),
                     "kind": w.get("kind", "special"),
                     "department": departments.get(w.get("department", "")) if w.get("department") else None,
                     "serves": list(w.get("serves", [])),
@@ -224,8 +241,8 @@ def department_values(d: Mapping[str, Any]) -> dict[str, str]:
     (``remedy``'s too). A key left out keeps what is stored (set on the 中心管理 screen, or by an
     earlier file; a new department gets ``""``), so reloading a file that never named a department's
     seal or 行政复议机关 does not clear the ones set on screen; a key given, ``""`` included, sets it."""
-    values = {"name": d["name"]}
-    values.update({column: d[key] for key, column in DEPARTMENT_KEYS.items() if key in d})
+    values = {"name": d["name"].strip()}
+    values.update({column: d[key].strip() for key, column in DEPARTMENT_KEYS.items() if key in d})
     remedy = d.get("remedy") or {}
     values.update({field: remedy[field] for field in DEPARTMENT_FIELDS if field in remedy})
     return values

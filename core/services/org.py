@@ -77,6 +77,10 @@ async def _existing(model: type[Department] | type[Window], center: Center, code
     row = await model.get_or_none(center_id=center.id, code=code)
     if is_new and row is not None:
         errors.append(UserError("duplicate", f"{label}“{code}”已存在，请换一个，或修改已有的{label[:2]}", "/code"))
+    elif is_new and code and (twin := await model.filter(center_id=center.id, code__iexact=code).first()) is not None:
+        # W01 beside w01: one window to the hall's staff and the applicants reading the notices
+        errors.append(UserError("duplicate", f"{label}“{code}”与已有的“{twin.code}”只差大小写，请换一个，"
+                                             f"或修改已有的{label[:2]}", "/code"))
     elif not is_new and row is None:
         errors.append(UserError("not_found", f"本中心没有{label}“{code}”", "/code"))
     return row

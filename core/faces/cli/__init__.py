@@ -55,6 +55,8 @@ def read_json_file(path: str) -> Any:
         raise CommandError(f"{path}：不是 UTF-8 编码的文本（可能是 GBK 等编码），请在编辑器中另存为 UTF-8 / not UTF-8")
     except (IsADirectoryError, PermissionError) as exc:
         raise CommandError(f"无法读取文件 / cannot read {path}: {exc.strerror or exc}")
+    if not text.strip():  # an export that wrote nothing, a file saved before it was filled in
+        raise CommandError(f"{path}：文件是空的，没有任何内容，请检查是否选错了文件 / empty file")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
