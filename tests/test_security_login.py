@@ -155,3 +155,17 @@ async def test_a_second_app_on_the_same_database_sees_the_lock(app: Any, gql: An
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         body = (await http.post("/graphql", json={"query": LOGIN, "variables": {"u": "frank", "p": PASSWORD}})).json()
     assert body["data"]["login"]["errors"][0]["code"] == "login_locked"
+
+
+async def test_a_username_typed_full_width_or_with_spaces_logs_in_and_counts_against_the_same_account(
+        app: Any, gql: Any) -> None:
+    await make_user("zhangsan")
+    assert (await attempt(gql, "ｚｈａｎｇｓａｎ", PASSWORD))["__typename"] == "LoginSuccess"  # a Chinese keyboard's
+    assert (await attempt(gql, " zhangsan\u3000", PASSWORD))["__typename"] == "LoginSuccess"
+    for typed in ("zhangsan", "ｚｈａｎｇｓａｎ", "zhangsan ", "ｚｈａｎｇ ｓａｎ"):
+        assert error(await attempt(gql, typed, "wrong-pass")) == ("login_failed", "用户名或密码错误")
+    assert error(await attempt(gql, "ｚｈａｎｇｓａｎ", "wrong-pass")) == ("login_locked", LOCKED.format(1))
+    assert error(await attempt(gql, "zhangsan", PASSWORD)) == ("login_locked", LOCKED.format(1))  # one account, one count
+    assert [row.key async for row in LoginThrottle.filter(key__startswith="account:")] == ["account:zhangsan"]
+    assert (await SecurityEvent.filter(kind="login_failed").first()).username == "zhangsan"
+    assert await SecurityEvent.filter(kind="login_failed", username="ｚｈａｎｇｓａｎ").exists()  # the audit keeps it as typed

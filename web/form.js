@@ -241,6 +241,13 @@ function typedText(schema, text) {
 }
 
 /** Shows the cleaned text in the input once it is left, so what is sent is what the applicant sees. */
+/** The most a text box takes: the schema's maxLength, never over the server's limit for one text of a
+ * case (CASE_TEXT_MAX_CHARS in core/services/form_validation.py), so nothing typed is refused later. */
+const CASE_TEXT_MAX_CHARS = 2000;
+function textMax(schema) {
+  return typeof schema.maxLength === "number" ? Math.min(schema.maxLength, CASE_TEXT_MAX_CHARS) : CASE_TEXT_MAX_CHARS;
+}
+
 function showTyped(input, schema) {
   input.addEventListener("change", () => {
     const clean = typedText(schema, input.value);
@@ -301,7 +308,7 @@ function scalarControl(schema, { id, label, required }) {
   }
 
   if (widget === "textarea") {
-    const area = h("textarea", { id, rows: 4, maxlength: schema.maxLength, "aria-required": required ? "true" : null });
+    const area = h("textarea", { id, rows: 4, maxlength: textMax(schema), "aria-required": required ? "true" : null });
     showTyped(area, schema);
     return {
       el: area,
@@ -352,7 +359,7 @@ function scalarControl(schema, { id, label, required }) {
   const attrs = {
     id,
     type: widget === "date" ? "date" : "text",
-    maxlength: schema.maxLength,
+    maxlength: widget === "date" ? schema.maxLength : textMax(schema),
     inputmode: INPUT_MODES[schema.format],
     autocomplete: "off",
     "aria-required": required ? "true" : null,

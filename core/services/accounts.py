@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import cache
@@ -136,6 +137,12 @@ async def load_grants(user: User) -> list[Grant]:
     ]
 
 
+def fold_username(typed: str) -> str:
+    """The username as looked up and throttled: full-width and other compatibility forms folded (NFKC:
+    ``ｚｈａｎｇｓａｎ`` as a Chinese keyboard may type it is ``zhangsan``), spaces dropped (a name holds none)."""
+    return "".join(unicodedata.normalize("NFKC", typed or "").split())
+
+
 LOGIN_FAILED = UserError(code="login_failed", message="用户名或密码错误", path=None)
 ACCOUNT_INACTIVE = UserError(code="account_inactive", message="该账号已停用，请联系本中心管理员", path=None)
 
@@ -148,12 +155,14 @@ async def login(username: str, password: str, *, settings: Settings, address: st
     ``account_inactive`` (so a clerk whose post ended knows why), a wrong one ``login_failed``. Throttled per account and per client ``address``
     (:mod:`core.services.throttle`): a locked account or address is refused without checking the password.
     Every failure and every lockout is written to the security audit log. A hash made with other
-    parameters (or by scrypt) is replaced by one with the current parameters."""
+    parameters (or by scrypt) is replaced by one with the current parameters. ``username`` is read as
+    :func:`fold_username` folds it, for the lookup and the throttle alike (the audit log keeps it as typed)."""
     hashing, limits = settings.password_hashing, settings.login_limits
     where = address or ""
+    typed, username = username, fold_username(username)
     reservation = await throttle.reserve(username, address, limits)
     if not isinstance(reservation, throttle.Reservation):  # locked: the time the lock ends
-        await throttle.audit("login_refused_locked", username=username, address=where)
+        await throttle.audit("login_refused_locked", username=typed, address=where)
         raise UserErrorsException([throttle.lockout_error(reservation, throttle.now_utc())])
     user = await User.get_or_none(username=username)
     if user is None:
@@ -164,14 +173,14 @@ async def login(username: str, password: str, *, settings: Settings, address: st
     else:
         ok, user_id = await verify_password(password, user.password_hash, hashing), user.id
     if ok and user is not None and not user.active:  # only the password's holder learns it is deactivated
-        await throttle.audit("login_refused_inactive", username=username, user_id=user_id, address=where)
+        await throttle.audit("login_refused_inactive", username=typed, user_id=user_id, address=where)
         await throttle.failed(reservation, limits)
         raise UserErrorsException([ACCOUNT_INACTIVE])
     if not ok:
-        await throttle.audit("login_failed", username=username, user_id=user_id, address=where)
+        await throttle.audit("login_failed", username=typed, user_id=user_id, address=where)
         until = await throttle.failed(reservation, limits)
         if until is not None:
-            await throttle.audit("login_locked", username=username, user_id=user_id, address=where,
+            await throttle.audit("login_locked", username=typed, user_id=user_id, address=where,
                                  until=until.isoformat())
             raise UserErrorsException([throttle.lockout_error(until, throttle.now_utc())])
         raise UserErrorsException([LOGIN_FAILED])

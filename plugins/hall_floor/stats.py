@@ -36,9 +36,9 @@ def _mean(values: list[float]) -> float:
 
 
 def _check_period(start: date, end: date) -> None:
-    """A period typed back to front is refused in the words of the core's statistics, not counted as
-    an empty hall. (Long periods stay allowed: the hall's figures of all time.)"""
-    problem = period_problem(start, end) if start > end else None
+    """A period the core's ``statistics`` refuses is refused here in its words: one typed back to front
+    (not counted as an empty hall), or one longer than ten years."""
+    problem = period_problem(start, end)
     if problem is not None:
         raise UserErrorsException.single("range", problem[1], problem[0])
 

@@ -546,7 +546,7 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [], editKey = 
   // Staff write their opinion (办理意见) here; an applicant only sees a box for the reason an action
   // of theirs needs (申请复核), and never the raw JSON parameters.
   const needsText = staff || actions.some((a) => a.commentRequired);
-  const comment = h("textarea", { id: "action-comment", rows: 3, placeholder: staff ? "审查意见、退回理由或答复内容" : "请写明理由" });
+  const comment = h("textarea", { id: "action-comment", rows: 3, maxlength: 2000, placeholder: staff ? "审查意见、退回理由或答复内容" : "请写明理由" });
   const commentField = needsText
     ? (staff
       ? field("办理意见", comment, { path: "/comment", help: "准予、不予许可、退回和复核须填写意见；不予许可须写明理由" })
@@ -774,13 +774,18 @@ function complaintPanel(c, centerCode) {
 
 // --------------------------------------------------------------------------- rating
 
+/** The rating as the case page shows it, right after rating and after a reload alike. */
+function ratedText(level, channel) {
+  return `您的评价：${RATING_LABELS[level] || level}（${level} 分${channel ? `，${channel}评价` : ""}）。感谢您的反馈！`;
+}
+
 function ratingPanel(c) {
   if (c.rating) {
-    return section("服务评价", h("p", { class: "rated" }, `您的评价：${RATING_LABELS[c.rating] || c.rating}（${c.rating} 分${c.ratingChannel ? `，${c.ratingChannel}评价` : ""}）。感谢您的反馈！`));
+    return section("服务评价", h("p", { class: "rated" }, ratedText(c.rating, c.ratingChannel)));
   }
   const name = uid("rate");
   const radios = [5, 4, 3, 2, 1].map((n) => h("input", { type: "radio", name, value: String(n), id: `${name}-${n}` }));
-  const comment = h("textarea", { id: uid("rc"), rows: 2, placeholder: "可填写意见或建议（选填）" });
+  const comment = h("textarea", { id: uid("rc"), rows: 2, maxlength: 2000, placeholder: "可填写意见或建议（选填）" });
   const submit = h("button", { type: "submit", class: "btn btn-primary" }, "提交评价");
   const formEl = h("form", { class: "rating-form", novalidate: true },
     h("div", { class: "field", dataset: { path: "/level" } },
@@ -806,7 +811,7 @@ function ratingPanel(c) {
     try {
       const res = await gql(
         `mutation($id: ID!, $l: Int!, $c: String) { rateCase(id: $id, level: $l, comment: $c) {
-            __typename ... on UserErrors { errors { path code message } } } }`,
+            __typename ... on RatingType { level channel } ... on UserErrors { errors { path code message } } } }`,
         { id: c.id, l: Number(chosen.value), c: comment.value.trim() || null },
       );
       const errors = userErrorsOf(res.rateCase);
@@ -814,7 +819,7 @@ function ratingPanel(c) {
         showUserErrors(formEl, errors);
         return;
       }
-      box.replaceChildren(h("h2", null, "服务评价"), h("p", { class: "rated" }, `您的评价：${RATING_LABELS[chosen.value]}（${chosen.value} 分）。感谢您的反馈！`));
+      box.replaceChildren(h("h2", null, "服务评价"), h("p", { class: "rated" }, ratedText(res.rateCase.level, res.rateCase.channel)));
     } catch (error) {
       showUserErrors(formEl, [{ path: null, code: "error", message: error.message }]);
     } finally {

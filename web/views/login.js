@@ -12,7 +12,7 @@ export function defaultRoute(user) {
 }
 
 export async function loginView({ page, query }) {
-  const username = h("input", { type: "text", name: "username", autocomplete: "username", required: true, autocapitalize: "off", spellcheck: "false" });
+  const username = h("input", { type: "text", name: "username", autocomplete: "username", required: true, autocapitalize: "off", spellcheck: "false", maxlength: 64 });
   const password = h("input", { type: "password", name: "password", autocomplete: "current-password", required: true });
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, "登录");
   const form = h("form", { class: "login-form", novalidate: true },

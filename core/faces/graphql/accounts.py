@@ -66,7 +66,7 @@ class Mutation:
             (username.strip(), "/username", "请填写用户名"), (password, "/password", "请填写密码")) if not typed]
         if blank:  # nothing typed: no attempt to count against the account or the address
             return user_errors(blank)
-        if len(username) > MAX_USERNAME_CHARS or len(password) > MAX_PASSWORD_CHARS:  # no account has them
+        if len(accounts.fold_username(username)) > MAX_USERNAME_CHARS or len(password) > MAX_PASSWORD_CHARS:  # no account has them
             security_event("login_failed", reason="too_long", client=_client(info))
             return user_errors([accounts.LOGIN_FAILED])
         try:

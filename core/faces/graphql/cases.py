@@ -487,6 +487,7 @@ class RatingType:
     case_id: strawberry.ID
     level: int
     comment: str
+    channel: str = strawberry.field(description="评价渠道：网上 或 现场（同办件的 ratingChannel）")
 
 
 SubmitCaseResult = Annotated[CaseType | UserErrors, strawberry.union("SubmitCaseResult")]
@@ -574,5 +575,6 @@ class Mutation:
     async def rate_case(self, info: Info, id: strawberry.ID, level: int, comment: str | None = None) -> RateCaseResult:
         return await mutation_result(
             lambda: rate_case(info.context.actor, id, level, comment or ""),
-            lambda r: RatingType(case_id=strawberry.ID(str(r.case_id)), level=r.level, comment=r.comment),
+            lambda r: RatingType(case_id=strawberry.ID(str(r.case_id)), level=r.level, comment=r.comment,
+                                 channel=RATING_CHANNELS.get(r.channel, r.channel)),
         )

@@ -69,11 +69,23 @@ async def test_a_case_rated_online_is_not_rated_again_on_site(drive):
 
 
 async def test_rating_figures_of_a_period_beyond_the_calendar_are_refused_in_chinese(drive):
-    for start, end in (("2026-01-01", "9999-12-31"), ("0001-01-01", "2026-12-31")):
+    for start, end in (("9995-01-01", "9999-12-31"), ("0001-01-01", "0001-12-31")):
         answer = await drive.gql.raw(FIGURES, {"c": "hall", "f": start, "t": end}, token=drive.hall.tokens["sup1"])
         (error,) = answer["errors"]  # 9999-12-31 was INTERNAL
         assert error["extensions"]["code"] == "BAD_USER_INPUT" and "2000年至2100年" in error["message"], answer
-    assert await drive.run("sup1", FIGURES, c="hall", f="2026-01-01", t="2100-12-31") == []
+    assert await drive.run("sup1", FIGURES, c="hall", f="2091-01-01", t="2100-12-31") == []
+
+
+async def test_wait_and_rating_figures_of_more_than_ten_years_are_refused_as_the_statistics_refuse_them(drive):
+    """The core's ``statistics`` refuses a period over ten years (``period_problem``); the hall's figures
+    used to count one of any length (2000–2099: a century of tickets read into memory)."""
+    for query in (STATS, FIGURES):
+        for start, end in (("2000-01-01", "2099-12-31"), ("2016-01-01", "2026-12-31"), ("2026-01-01", "9999-12-31")):
+            answer = await drive.gql.raw(query, {"c": "hall", "f": start, "t": end}, token=drive.hall.tokens["sup1"])
+            (error,) = answer["errors"]
+            assert error["extensions"]["code"] == "BAD_USER_INPUT" and "统计期间不能超过十年" in error["message"], answer
+    assert (await drive.run("sup1", STATS, c="hall", f="2017-01-01", t="2026-12-31"))["tickets"] == 0  # ten years
+    assert await drive.run("sup1", FIGURES, c="hall", f="2017-01-01", t="2026-12-31") == []
 
 
 async def test_a_rating_tapped_early_in_the_morning_counts_for_its_own_day(drive):

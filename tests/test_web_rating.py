@@ -1,0 +1,61 @@
+"""Rating a delivered case on its page (好差评) in headless Chromium: what the page says right after
+rating is what it says after a reload, and the comment box takes no more than the server keeps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_web import RESIDENT_ID, browser_page, login  # noqa: F401
+from tests.test_web_screens import Api, api, demo_db, web_server  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_the_rating_reads_the_same_right_after_rating_and_after_a_reload(web_server: str, browser_page: Any, api: Api) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.accepted("连州市评价示例有限公司")
+    api.act("lz-scjg", case, "approve", comment="符合条件，准予登记")
+    api.receive("lz-pickup", api.handover("lz-scjg", case, pickup=True))
+    api.act("lz-pickup", case, "deliver", data={"method": "in_person", "receiver": "张三", "idNumber": RESIDENT_ID})
+
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
+    form = page.locator("form.rating-form")
+    comment = form.locator("textarea")
+    expect(comment).to_have_attribute("maxlength", "2000")  # the server refuses more (评价意见不能超过2000个字符)
+    page.keyboard.press("Tab")
+    comment.focus()
+    page.keyboard.insert_text("慢" * 2001)  # pasted: the box keeps what the server takes
+    assert len(comment.input_value()) == 2000
+    form.locator("label.choice", has_text="非常不满意").click()
+    comment.fill("材料让补了三次")
+    form.locator("button[type=submit]").click()
+    rated = page.locator("p.rated")
+    expect(rated).to_have_text("您的评价：非常不满意（1 分，网上评价）。感谢您的反馈！")
+    right_after = rated.inner_text()
+
+    page.reload()
+    expect(page.locator("p.rated")).to_have_text(right_after)
+
+
+def test_the_applicant_screens_free_text_boxes_take_no_more_than_the_server_keeps(web_server: str, browser_page: Any) -> None:
+    """The login name (64: longer is no account), and every text box of the online form: its schema's
+    maxLength, and without one the server's 2000 characters for one text of a case."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    page.goto(f"{base}/web/#/login")
+    expect(page.locator("input[name=username]")).to_have_attribute("maxlength", "64")
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply")
+    form = page.locator("form.apply-form")
+    expect(form).to_be_visible()
+    boxes = form.locator("textarea, input[type=text]:not([inputmode=numeric]):not([inputmode=decimal])")
+    assert boxes.count() > 5
+    limits = [boxes.nth(i).get_attribute("maxlength") for i in range(boxes.count())]
+    assert all(limit is not None and 0 < int(limit) <= 2000 for limit in limits), limits
+    assert "2000" in limits  # a box whose schema says nothing (经营范围…) now stops where the server does
