@@ -4,6 +4,7 @@ line and exit status 2, never a traceback or the "database unavailable" status 3
 from __future__ import annotations
 
 import json
+import re
 
 from tests.cli import run
 from tests.helpers import center_doc
@@ -104,3 +105,51 @@ def test_an_empty_calendar_or_center_file_is_said_to_be_empty(upgraded_db, tmp_p
     result = run(["center", "load", str(tmp_path / "c.json")], upgraded_db)
     refused(result, "文件是空的")
     assert "Expecting value" not in result.stderr
+
+
+def test_a_catalogue_workbook_that_is_empty_damaged_or_old_is_explained_in_chinese(upgraded_db, tmp_path):
+    load_center(upgraded_db, tmp_path)
+    english = re.compile(r"[A-Za-z]{4,}")
+    for name, data, words in [
+        ("empty.xlsx", b"", ("文件是空的",)),
+        ("broken.xlsx", b"PK\x03\x04 cut short by a failed copy", ("不是有效的 Excel（.xlsx）文件，可能已损坏", "另存为")),
+        ("renamed.xlsx", "事项名称,实施编码\n".encode("gbk"), ("不是有效的 Excel（.xlsx）文件",)),
+        ("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, ("旧版 Excel（.xls）", "Excel 工作簿（*.xlsx）")),
+    ]:
+        (tmp_path / name).write_bytes(data)
+        result = run(["catalogue", "import", str(tmp_path / name), "--center", "uc", "--dry-run"], upgraded_db)
+        refused(result, *words)
+        message = result.stderr.split("/file: ", 1)[1].rsplit(" [", 1)[0]  # the error code in brackets aside
+        assert "zip" not in message and not english.search(message.replace("Excel", "").replace("xlsx", "").replace("WPS", "")), message
+    # a directory given for the file is said so, not a traceback
+    (tmp_path / "dir.xlsx").mkdir()
+    refused(run(["catalogue", "import", str(tmp_path / "dir.xlsx"), "--center", "uc"], upgraded_db), "这是一个目录")
+
+
+def test_a_csv_catalogue_is_refused_as_a_format_first_saying_how_to_save_it_as_xlsx(upgraded_db, tmp_path):
+    load_center(upgraded_db, tmp_path)
+    sheet = tmp_path / "cat.csv"
+    sheet.write_bytes("事项名称,实施编码\n食品经营许可,11441882MB2C0001\n".encode("gbk"))  # as Excel exports it in China
+    result = run(["catalogue", "import", str(sheet), "--center", "uc", "--dry-run"], upgraded_db)
+    refused(result, "不接受CSV 文件", "只能导入 JSON（.json）或 Excel 工作簿（.xlsx）", "WPS", "另存为", "Excel 工作簿（*.xlsx）")
+    assert "UTF-8" not in result.stderr, result.stderr
+    sheet.write_text("事项名称,实施编码\n", "utf-8")  # a UTF-8 CSV is no more accepted: was "JSON 格式错误"
+    refused(run(["catalogue", "import", str(sheet), "--center", "uc"], upgraded_db), "不接受CSV 文件")
+    (tmp_path / "cat.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    refused(run(["catalogue", "import", str(tmp_path / "cat.xls"), "--center", "uc"], upgraded_db), "旧版 Excel（.xls）", "另存为")
+
+
+def test_a_center_file_naming_a_stored_window_in_other_case_is_refused_not_a_second_window(upgraded_db, tmp_path):
+    path = tmp_path / "c.json"
+    doc = center_doc("uc")
+    doc["windows"][0]["code"] = "w01"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    assert run(["center", "load", str(path)], upgraded_db).returncode == 0
+    doc["windows"][0]["code"] = "W01"  # an editor's capital, and w01 no longer listed
+    doc["windows"][0]["name"] = "综合受理一号窗口"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    refused(run(["center", "load", str(path)], upgraded_db),
+            "/windows/0/code: 窗口编号“W01”与本中心已有的“w01”只差大小写，视为同一窗口：要修改该窗口请写“w01”", "未写入任何数据")
+    doc["windows"][0]["code"] = "w01"  # as stored: updated in place
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    assert run(["center", "load", str(path)], upgraded_db).returncode == 0

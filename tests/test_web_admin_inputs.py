@@ -146,3 +146,27 @@ def test_publishing_the_assessment_with_an_empty_box_says_so_and_dates_read_as_d
     form.locator("button[type=submit]").click()
     expect(page.locator(".banner-success")).to_contain_text(re.compile(r"已公示，至\d{4}年\d{1,2}月\d{1,2}日止"))
     expect(page.locator("main")).to_contain_text(re.compile(r"\d{4}年\d{1,2}月\d{1,2}日至\d{4}年\d{1,2}月\d{1,2}日（3个工作日）"))
+
+
+def test_the_admin_screen_of_a_center_where_the_user_holds_no_post_says_so_and_shows_no_other_center(
+        web_server: str, browser_page: Any) -> None:
+    """It used to fall back to the user's first center: Lianzhou's staff under an address (and a
+    footer) naming Wengyuan."""
+    page, base = browser_page, web_server
+    login(page, base, "lz-config")  # configurator of Lianzhou only
+    page.goto(f"{base}/web/#/admin/wengyuan")
+    refused = page.locator("#center-refused")
+    expect(refused).to_contain_text("您在“翁源县公共服务中心”没有管理员或配置员岗位")
+    expect(page.locator(".page-head .center-name")).to_have_text("翁源县公共服务中心")
+    assert page.locator("#admin-staff").count() == 0 and page.locator("#center-switch").count() == 0
+    assert "连州" not in page.locator(".page").inner_text().replace(refused.locator("a").inner_text(), "")
+    refused.locator("a").click()  # the center the user may manage, by its own name and address
+    expect(page.locator(".page-head .center-name")).to_contain_text("连州")
+    assert page.url.endswith("#/admin/lianzhou")
+    page.goto(f"{base}/web/#/admin/nosuch")
+    expect(page.locator("#center-refused")).to_contain_text("没有代码为“nosuch”的中心")
+    assert page.locator("#admin-staff").count() == 0
+    login(page, base, "admin")  # an administrator of Wengyuan sees Wengyuan
+    page.goto(f"{base}/web/#/admin/wengyuan?tab=org")
+    expect(page.locator(".page-head .center-name")).to_have_text("翁源县公共服务中心")
+    expect(page.locator("#admin-org")).to_be_visible()

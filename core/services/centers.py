@@ -138,6 +138,7 @@ async def load_center(doc: Any, hub: PluginHub | None) -> Center:
             errors.append(UserError("unknown_center", f"上级中心“{doc['parent']}”不存在，请先导入", "/parent"))
     if not errors:
         errors.extend(await _short_name_taken(doc))
+        errors.extend(await _window_case_twins(doc))
     if errors:
         raise UserErrorsException(errors)
     async with in_transaction():
@@ -256,6 +257,25 @@ async def _short_name_taken(doc: Mapping[str, Any]) -> list[UserError]:
         return []
     return [UserError("duplicate", f"办件编号前缀“{doc['shortName']}”已由中心“{other.name}”（{other.code}）使用；"
                                    "各中心的前缀必须不同，否则办件编号会重复", "/shortName")]
+
+
+async def _window_case_twins(doc: Mapping[str, Any]) -> list[UserError]:
+    """A window code of the file that the center does not hold but that differs from one it holds
+    only in case (``W01`` beside the stored ``w01``) is refused as ``duplicate``, as ``saveWindow``
+    refuses such a new code: codes are looked up as written, so the file names a second window,
+    which the hall's staff and the applicants reading the notices would take for the first. (A code
+    in full-width letters never gets this far: the schema's pattern allows ASCII only.)"""
+    stored = await Window.filter(center__code=doc["code"]).values_list("code", flat=True)
+    if not stored:
+        return []
+    folded = {str(code).casefold(): str(code) for code in stored}
+    errors: list[UserError] = []
+    for i, window in enumerate(doc.get("windows", [])):
+        twin = folded.get(window["code"].casefold())
+        if window["code"] not in stored and twin is not None:
+            errors.append(UserError("duplicate", f"窗口编号“{window['code']}”与本中心已有的“{twin}”只差大小写，视为同一窗口："
+                                                 f"要修改该窗口请写“{twin}”，要新增窗口请换一个编号", f"/windows/{i}/code"))
+    return errors
 
 
 async def set_plugin_enabled(center: Center, name: str, enabled: bool, installed_plugins: Iterable[str]) -> Center:

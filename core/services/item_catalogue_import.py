@@ -97,10 +97,24 @@ def read_xlsx(data: bytes) -> list[dict[str, Any]]:
         raise UserErrorsException.single("xlsx.unsupported", "本系统未安装 openpyxl，只能导入 JSON 目录文件", "/file")
     import openpyxl
 
+    if not data:
+        raise UserErrorsException.single("xlsx.empty", "文件是空的（0 字节），没有任何内容，请检查是否选错了文件，或在 Excel/WPS 中重新保存", "/file")
+    if data.startswith(OLE_MAGIC):  # .xls of Excel 97–2003, or a workbook saved with a password
+        raise UserErrorsException.single("xlsx.unreadable", "这是旧版 Excel（.xls）文件或加了密码的工作簿，不能直接导入：请在 Excel 或 WPS 中"
+                                         "打开，去掉密码后“另存为”Excel 工作簿（*.xlsx）", "/file")
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook
-        raise UserErrorsException.single("xlsx.unreadable", f"无法读取 XLSX 文件：{exc}", "/file")
+        return _read_book(openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True))
+    except Exception:  # noqa: BLE001 - any unreadable workbook or sheet: the reader's English is not for the clerk
+        raise UserErrorsException.single("xlsx.unreadable", "不是有效的 Excel（.xlsx）文件，可能已损坏或只是改了扩展名：请在 Excel 或 WPS 中"
+                                         "打开后“另存为”Excel 工作簿（*.xlsx）再导入", "/file") from None
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The first bytes of an OLE2 compound file: an old .xls workbook, or an encrypted .xlsx."""
+
+
+def _read_book(book: Any) -> list[dict[str, Any]]:
+    """Rows of a workbook's first sheet, with materials from its ``申请材料`` sheet (see ``read_xlsx``)."""
 
     def table(sheet: Any) -> list[dict[str, Any]]:
         rows = list(sheet.iter_rows(values_only=True))

@@ -2,7 +2,7 @@
 // and, for a plugin's screen, that enabled the plugin), mutations with their UserErrors, tables,
 // issued PDFs, date ranges and presets.
 import { gql, userErrorsOf, showUserErrors, clearUserErrors, showBanner, refusedInput } from "../graphql.js";
-import { h, note, seg, pad, centersWithRole, centerDate } from "../ui.js";
+import { h, note, seg, pad, centersWithRole, centerDate, ROLE_LABELS } from "../ui.js";
 import { centers, currentCenter } from "../store.js";
 import { downloadLink } from "../materials.js";
 
@@ -16,6 +16,18 @@ export async function pickCenter({ page, params, user, roles, plugin = null, tit
   const mine = all.filter((c) => allowed.includes(c.code) && (!plugin || (c.plugins || []).includes(plugin)));
   if (!mine.length) {
     page.append(h("h1", null, title), note(missing || "您所在的中心没有启用此功能，或您没有相应岗位。", "error"));
+    return null;
+  }
+  // a center named in the route is that center or none: never another center's data under its name
+  // (the footer and the address name the one asked for)
+  const asked = params[0] && all.find((x) => x.code === params[0]);
+  if (params[0] && !mine.some((x) => x.code === params[0])) {
+    const elsewhere = mine.map((x) => h("a", { href: `#/${route}/${seg(x.code)}`, class: "btn" }, x.name));
+    const why = !asked ? `没有代码为“${params[0]}”的中心。`
+      : allowed.includes(asked.code) ? `“${asked.name}”没有启用此功能。`
+        : `您在“${asked.name}”没有${roles.map((r) => ROLE_LABELS[r] || r).join("或")}岗位，不能查看或管理该中心；请该中心的管理员为您授予岗位。`;
+    page.append(h("div", { class: "page-head" }, h("h1", null, title), asked ? h("span", { class: "muted center-name" }, asked.name) : null),
+      h("div", { id: "center-refused" }, note(why, "error"), elsewhere.length ? h("p", null, "您可以进入：", ...elsewhere) : null));
     return null;
   }
   const preferred = params[0] || currentCenter.get();
