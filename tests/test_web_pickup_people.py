@@ -117,3 +117,18 @@ def test_a_representative_written_with_an_ideographic_space_is_recognised_as_typ
     approved_to_the_representative(page, base, api, case, receiver="李娜")
     page.click("#deliver-form button[type=submit]")
     expect(page.locator("#pickup-receipt")).to_contain_text(case["number"])
+
+
+def test_a_representative_whose_name_is_typed_with_another_middle_dot_is_recognised(
+    web_server: str, browser_page: Any, api: Api  # noqa: F811
+) -> None:
+    # the ID card prints 欧阳娜娜·阿不都热合曼 (U+00B7); the pickup clerk's keyboard gives a bullet for the dot
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.submit(item="scjg-spjyxk", data=FOOD)
+    api.act("lz-clerk", case, "accept", data={"checklist": ["c01", "c02", "c03", "c04"], "originalsChecked": True,
+                                              "received": RECEIVED})
+    approved_to_the_representative(page, base, api, case, receiver=REPRESENTATIVE.replace("·", "•"))
+    page.click("#deliver-form button[type=submit]")
+    expect(page.locator("#pickup-receipt")).to_contain_text(case["number"])

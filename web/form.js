@@ -231,16 +231,20 @@ export function numberText(text, unit) {
 
 // Codes written in groups for reading (138 0000 8000): the spaces are not part of them (as the server reads them).
 const UNSPACED_FORMATS = new Set(["resident-id", "uscc", "mobile-cn", "postcode-cn"]);
+// Identity codes, whose letters are upper case: 441882…x and 9144 1882 MA4W… typed at the counter are
+// the codes the walk-in registration finds (core.services.form_validation.ID_CODE_FORMATS).
+const ID_CODE_FORMATS = new Set(["resident-id", "uscc"]);
 
-/** What a text input holds as the applicant meant it: no invisible direction marks; a code half-width,
- * an identity number, USCC, mobile or postcode without the spaces between its groups. */
+/** What a text input holds as the applicant meant it: no invisible direction marks; a code half-width;
+ * an identity number, USCC, mobile or postcode without the spaces between its groups; an identity
+ * code in upper case. */
 function typedText(schema, text) {
   const plain = String(text).replace(BIDI_CONTROLS, "");
+  if (ID_CODE_FORMATS.has(schema.format)) return halfWidth(plain).replace(/\s+/g, "").toUpperCase();
   if (UNSPACED_FORMATS.has(schema.format)) return halfWidth(plain).replace(/\s+/g, "");
   return CODE_FORMATS.has(schema.format) ? halfWidth(plain) : plain;
 }
 
-/** Shows the cleaned text in the input once it is left, so what is sent is what the applicant sees. */
 /** The most a text box takes: the schema's maxLength, never over the server's limit for one text of a
  * case (CASE_TEXT_MAX_CHARS in core/services/form_validation.py), so nothing typed is refused later. */
 const CASE_TEXT_MAX_CHARS = 2000;
@@ -248,6 +252,7 @@ function textMax(schema) {
   return typeof schema.maxLength === "number" ? Math.min(schema.maxLength, CASE_TEXT_MAX_CHARS) : CASE_TEXT_MAX_CHARS;
 }
 
+/** Shows the cleaned text in the input once it is left, so what is sent is what the applicant sees. */
 function showTyped(input, schema) {
   input.addEventListener("change", () => {
     const clean = typedText(schema, input.value);

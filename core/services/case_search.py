@@ -58,6 +58,15 @@ EXACT_SQL = "SELECT id FROM gh_case WHERE number = ? AND center_id = ?"
 _indexed: dict[tuple[str, str, str], bool] = {}
 
 
+def _as_code(text: str) -> str:
+    """A code read out or copied in groups (``138 0013 8000``, ``9144 1882 MA4W …``) is the code:
+    a term of ASCII letters and digits, mostly digits, loses its spaces. Names keep theirs."""
+    compact = re.sub(r"\s+", "", text)
+    if compact != text and compact.isascii() and compact.isalnum() and 2 * sum(c.isdigit() for c in compact) >= len(compact):
+        return compact
+    return text
+
+
 def _escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -110,7 +119,7 @@ async def matching_case_ids(center_id: int, text: str) -> list[int]:
     application text contains ``text`` (letters compared case-insensitively: ID numbers end in
     X); a complete case number gives that case alone. See the module's docstring for terms
     without three letters or digits in a row on PostgreSQL."""
-    text = text.strip()[:MAX_LENGTH]
+    text = _as_code(text.strip()[:MAX_LENGTH])
     if not text:
         return []
     exact = await rows(EXACT_SQL, [text.upper(), center_id])

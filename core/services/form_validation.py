@@ -214,28 +214,48 @@ part of them. ``web/form.js`` drops them as typed too."""
 
 _FOLDABLE = re.compile("[\uff01-\uff5e\u3000 \t]")
 
+ID_CODE_FORMATS = frozenset({"resident-id", "uscc"})
+"""Identity codes, whose letters are upper case: typed in lower case or in groups with spaces
+(``441882…x``, ``9144 1882 MA4W…``) they are the code the applicant meant, as the walk-in
+registration (``registerWalkInParty``) and every lookup by code read them."""
+
+# A JSON string of code characters with a lower-case letter or a space: what an identity code
+# typed loosely looks like (the quick check that spares the walk for every other application).
+_LOOSE_CODE = re.compile(r'"(?=[0-9A-Za-z\s]*[a-z\s])[0-9A-Za-z\s]{18,40}"')
+
+
+def id_code_text(text: str) -> str:
+    """An identity code as its format reads it: half-width, without spaces, upper case."""
+    return re.sub(r"\s+", "", half_width(text)).upper()
+
 
 def fold_codes(schema: dict, data: Any) -> Any:
     """``data`` with every answer of a code field (``CODE_FORMATS``) typed full width folded to
-    ASCII, and the spaces between the groups of an identity number, a USCC, a mobile or a postcode
-    (``UNSPACED_FORMATS``) dropped, as the web form sends them, for every client: the certificate
-    prints, the clerk's search finds and the SMS reaches the code the applicant meant. Names and
-    free text keep their width and spaces; ``data`` is returned as it is when nothing needs folding."""
+    ASCII, every identity code (``ID_CODE_FORMATS``) without spaces and in upper case, and the
+    spaces between the groups of a mobile or a postcode (``UNSPACED_FORMATS``) dropped, as the web
+    form sends them, for every client: the certificate prints, the clerk's search finds and the SMS
+    reaches the code the applicant meant. Names and free text keep their width and spaces; ``data``
+    is returned as it is when nothing needs folding."""
     def fold(value: Any, sub: dict | None) -> Any:
         if isinstance(value, str):
-            if sub is None or not _FOLDABLE.search(value):
+            if sub is None:
                 return value
             formats = {v.get("format") for v in _variants(schema, sub)}
+            if formats & ID_CODE_FORMATS:
+                return id_code_text(value)
             if formats & UNSPACED_FORMATS:
                 return "".join(half_width(value).split())
-            return half_width(value) if formats & CODE_FORMATS else value
+            if formats & CODE_FORMATS and _FOLDABLE.search(value):
+                return half_width(value)
+            return value
         if isinstance(value, dict):
             return {k: fold(v, _child(schema, sub, k) if sub is not None else None) for k, v in value.items()}
         if isinstance(value, list):
             return [fold(v, _child(schema, sub, i) if sub is not None else None) for i, v in enumerate(value)]
         return value
 
-    if not _FOLDABLE.search(json.dumps(data, ensure_ascii=False, separators=(",", ":"))):
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if not _FOLDABLE.search(text) and not _LOOSE_CODE.search(text):
         return data
     return fold(data, schema)
 
