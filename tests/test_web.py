@@ -218,6 +218,22 @@ def fill_company_registration(page: Any) -> None:
     page.check(at("/bundledServices") + " label:has-text('印章刻制') input")
 
 
+
+def typed_as_meant_then_submitted(page: Any, typed: dict[str, tuple[str, str]]) -> None:
+    """Each field at its pointer given the text typed and left: it shows what was meant, without an
+    error; then the application is submitted and taken."""
+    from playwright.sync_api import expect
+
+    for path, (text, meant) in typed.items():
+        box = page.locator(f"{at(path)} input")
+        box.fill(text)
+        box.press("Tab")
+        expect(box).to_have_value(meant)
+        expect(page.locator(f"{at(path)} .field-error")).to_be_hidden()
+    page.click("button:has-text('提交申请')")
+    expect(page.locator(".success-box")).to_be_visible()
+
+
 def test_apply_then_accept_in_the_browser(web_server: str, browser_page: Any, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 

@@ -60,7 +60,7 @@ def test_codes_typed_in_full_width_or_pasted_with_direction_marks_are_taken_as_m
     named /$u for a user name pasted so."""
     from playwright.sync_api import expect
 
-    from tests.test_web import MOBILE, RESIDENT_ID, fill_company_registration
+    from tests.test_web import MOBILE, RESIDENT_ID, fill_company_registration, typed_as_meant_then_submitted
 
     base, page = web_server, browser_page
     page.set_viewport_size({"width": 390, "height": 844})
@@ -82,11 +82,4 @@ def test_codes_typed_in_full_width_or_pasted_with_direction_marks_are_taken_as_m
         "/liaison/mobile": (f"\u202a{MOBILE[:3]} {MOBILE[3:7]} {MOBILE[7:]}\u202c", MOBILE),  # pasted in groups too
         "/enterpriseName": ("连州市示例科技（集团）有限公司", "连州市示例科技（集团）有限公司"),  # a name keeps its （）
     }
-    for path, (text, meant) in typed.items():
-        box = page.locator(f"{at(path)} input")
-        box.fill(text)
-        box.press("Tab")
-        expect(box).to_have_value(meant)
-        expect(page.locator(f"{at(path)} .field-error")).to_be_hidden()
-    page.click("button:has-text('提交申请')")
-    expect(page.locator(".success-box")).to_be_visible()
+    typed_as_meant_then_submitted(page, typed)

@@ -31,6 +31,21 @@ RECEIVED = [{"material": code, "form": "original", "count": 1} for code in ("m01
 
 
 
+def food_licence_handed_out(page: Any, base: str, api: Any, data: dict, receiver: str) -> dict:
+    """A 食品经营许可 application of ``data`` accepted, approved and handed out at the pickup window to
+    the legal representative, who gives their name as ``receiver`` (no power of attorney ticked: none
+    is needed); the case, its receipt shown."""
+    from playwright.sync_api import expect
+
+    case = api.submit(item="scjg-spjyxk", data=data)
+    api.act("lz-clerk", case, "accept", data={"checklist": ["c01", "c02", "c03", "c04"], "originalsChecked": True,
+                                              "received": RECEIVED})
+    approved_to_the_representative(page, base, api, case, receiver=receiver)
+    page.click("#deliver-form button[type=submit]")
+    expect(page.locator("#pickup-receipt")).to_contain_text(case["number"])
+    return case
+
+
 def approved_to_the_representative(page: Any, base: str, api: Any, case: dict, receiver: str = REPRESENTATIVE) -> None:
     """The accepted ``case`` approved by its department and at the pickup window, where the legal
     representative gives their name (``receiver``, as typed) and ID number and the screen finds them
@@ -55,13 +70,8 @@ def test_the_legal_representative_in_the_forms_own_fields_collects_without_a_pow
     from playwright.sync_api import expect
 
     base, page = web_server, browser_page
-    case = api.submit(item="scjg-spjyxk", data=FOOD)
-    api.act("lz-clerk", case, "accept", data={"checklist": ["c01", "c02", "c03", "c04"], "originalsChecked": True,
-                                              "received": RECEIVED})
-    approved_to_the_representative(page, base, api, case)
-    page.click("#deliver-form button[type=submit]")  # no power of attorney ticked: none is needed
+    food_licence_handed_out(page, base, api, FOOD, receiver=REPRESENTATIVE)
     receipt = page.locator("#pickup-receipt")
-    expect(receipt).to_contain_text(case["number"])
     expect(receipt).to_contain_text(REPRESENTATIVE)
 
 
@@ -108,27 +118,13 @@ def test_a_representative_written_with_an_ideographic_space_is_recognised_as_typ
     web_server: str, browser_page: Any, api: Api  # noqa: F811
 ) -> None:
     # the application aligns the two-character name (李　娜); the pickup clerk types 李娜 from the ID card
-    from playwright.sync_api import expect
-
     base, page = web_server, browser_page
-    case = api.submit(item="scjg-spjyxk", data={**FOOD, "legalRepName": "李　娜"})
-    api.act("lz-clerk", case, "accept", data={"checklist": ["c01", "c02", "c03", "c04"], "originalsChecked": True,
-                                              "received": RECEIVED})
-    approved_to_the_representative(page, base, api, case, receiver="李娜")
-    page.click("#deliver-form button[type=submit]")
-    expect(page.locator("#pickup-receipt")).to_contain_text(case["number"])
+    food_licence_handed_out(page, base, api, {**FOOD, "legalRepName": "李　娜"}, receiver="李娜")
 
 
 def test_a_representative_whose_name_is_typed_with_another_middle_dot_is_recognised(
     web_server: str, browser_page: Any, api: Api  # noqa: F811
 ) -> None:
     # the ID card prints 欧阳娜娜·阿不都热合曼 (U+00B7); the pickup clerk's keyboard gives a bullet for the dot
-    from playwright.sync_api import expect
-
     base, page = web_server, browser_page
-    case = api.submit(item="scjg-spjyxk", data=FOOD)
-    api.act("lz-clerk", case, "accept", data={"checklist": ["c01", "c02", "c03", "c04"], "originalsChecked": True,
-                                              "received": RECEIVED})
-    approved_to_the_representative(page, base, api, case, receiver=REPRESENTATIVE.replace("·", "•"))
-    page.click("#deliver-form button[type=submit]")
-    expect(page.locator("#pickup-receipt")).to_contain_text(case["number"])
+    food_licence_handed_out(page, base, api, FOOD, receiver=REPRESENTATIVE.replace("·", "•"))

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_web import RESIDENT_ID, at, browser_page, fill_company_registration, login, web_server  # noqa: F401
+from tests.test_web import RESIDENT_ID, browser_page, fill_company_registration, login, typed_as_meant_then_submitted, web_server  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -36,11 +36,4 @@ def test_codes_typed_in_lower_case_or_in_groups_are_the_codes_themselves(  # noq
         "/legalRepresentative/idNumber": (RESIDENT_ID.lower(), RESIDENT_ID),
         "/officers/0/idNumber": (" ".join([RESIDENT_ID[:6], RESIDENT_ID[6:14], RESIDENT_ID[14:].lower()]), RESIDENT_ID),
     }
-    for path, (text, meant) in typed.items():
-        box = page.locator(f"{at(path)} input")
-        box.fill(text)
-        box.press("Tab")
-        expect(box).to_have_value(meant)
-        expect(page.locator(f"{at(path)} .field-error")).to_be_hidden()
-    page.click("button:has-text('提交申请')")
-    expect(page.locator(".success-box")).to_be_visible()
+    typed_as_meant_then_submitted(page, typed)
