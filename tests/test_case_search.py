@@ -153,3 +153,15 @@ async def test_the_search_table_follows_the_application_and_transitions_leave_it
     case = await drive.ok("clerk1", case, "accept")
     assert case["state"] == "under_review"
     assert await search_row_version(first["number"]) == supplied, "the accept wrote the search table again"
+
+
+async def test_chinese_in_the_application_is_found_and_a_backslash_matches_only_itself(setup):
+    """SQLite keeps the application as JSON text with every Chinese character escaped (连 is \\u8fde):
+    a Chinese term in a field other than the applicant's name was never found there, and a
+    backslash found every case. Both databases answer alike."""
+    drive, first, second = setup
+    await Case.filter(number=first["number"]).update(data={**GOOD_DATA, "address": "连州市中山南路1号"})
+    assert await numbers(drive, "clerk1", "中山南路") == [first["number"]]
+    assert await numbers(drive, "clerk1", "\\") == []
+    await Case.filter(number=second["number"]).update(data={**GOOD_DATA, "address": "连州市\\北门巷"})
+    assert await numbers(drive, "clerk1", "\\") == [second["number"]]

@@ -12,6 +12,7 @@ the center's cases newest first until ``LIMIT`` match."""
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from typing import Any
@@ -65,6 +66,13 @@ def _as_code(text: str) -> str:
     if compact != text and compact.isascii() and compact.isalnum() and 2 * sum(c.isdigit() for c in compact) >= len(compact):
         return compact
     return text
+
+
+def _as_stored(text: str) -> str:
+    """``text`` as SQLite's application text holds it: JSON with every character beyond ASCII escaped
+    (连 is ``\u8fde``), so Chinese is found in it and a ``\`` matches a backslash typed, not every
+    escape."""
+    return json.dumps(text)[1:-1]
 
 
 def _escaped(text: str) -> str:
@@ -126,8 +134,10 @@ async def matching_case_ids(center_id: int, text: str) -> list[int]:
     if exact:
         return [int(r["id"]) for r in exact]
     if not await _trigram_indexes():
-        sql = POSTGRES_SCAN_SQL if get_connection("default").capabilities.dialect == "postgres" else SQLITE_SQL
-        found = await rows(sql, [center_id, _contains(text.upper()), _contains(text), _contains(text.upper())])
+        postgres = get_connection("default").capabilities.dialect == "postgres"
+        sql = POSTGRES_SCAN_SQL if postgres else SQLITE_SQL
+        in_data = text if postgres else _as_stored(text)
+        found = await rows(sql, [center_id, _contains(text.upper()), _contains(text), _contains(in_data.upper())])
     elif TRIGRAM.search(text):
         found = await _planned_for_the_term(_trigram_sql(TRIGRAM_SQL, text), [center_id, *[_contains(text)] * 3])
     else:
