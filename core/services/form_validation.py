@@ -40,7 +40,7 @@ from jsonschema.exceptions import ValidationError
 
 from core.plumbing.errors import UserError, UserErrorsException, pointer, resolve
 from core.services.form_precheck import compile_precheck, reversed_date_range, unanswered
-from core.services.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, half_width, reason_for
+from core.services.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, code_text, half_width, reason_for
 from core.services.form_totals import check_total_spec, total_message, total_off
 from core.services.form_dates import check_today_spec, date_message, date_off
 from core.plumbing.text_safety import BIDI_MESSAGE, has_bidi_controls
@@ -224,11 +224,6 @@ registration (``registerWalkInParty``) and every lookup by code read them."""
 _LOOSE_CODE = re.compile(r'"(?=[0-9A-Za-z\s]*[a-z\s])[0-9A-Za-z\s]{18,40}"')
 
 
-def id_code_text(text: str) -> str:
-    """An identity code as its format reads it: half-width, without spaces, upper case."""
-    return re.sub(r"\s+", "", half_width(text)).upper()
-
-
 def fold_codes(schema: dict, data: Any) -> Any:
     """``data`` with every answer of a code field (``CODE_FORMATS``) typed full width folded to
     ASCII, every identity code (``ID_CODE_FORMATS``) without spaces and in upper case, and the
@@ -242,7 +237,7 @@ def fold_codes(schema: dict, data: Any) -> Any:
                 return value
             formats = {v.get("format") for v in _variants(schema, sub)}
             if formats & ID_CODE_FORMATS:
-                return id_code_text(value)
+                return code_text("".join(value.split()))  # no space between its groups either
             if formats & UNSPACED_FORMATS:
                 return "".join(half_width(value).split())
             if formats & CODE_FORMATS and _FOLDABLE.search(value):
