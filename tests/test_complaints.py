@@ -20,7 +20,7 @@ pytestmark = pytest.mark.anyio
 
 ERRORS = "... on UserErrors { errors { path code message } }"
 FIELDS = """id channel channelLabel text complainant caseNumber department window staff staffName status stage stageLabel
-  dueOn overdue writtenReply assignee escalated reply verified consequence consequenceLabel receivedBy verifiedBy
+  dueOn overdue writtenReply anonymous assignee escalated reply verified consequence consequenceLabel receivedBy verifiedBy
   steps { action actionLabel actor text }"""
 FILE = f"""mutation($c: String!, $text: String!, $channel: String, $case: ID, $dep: String, $win: String, $staff: String,
   $who: String) {{ fileComplaint(center: $c, text: $text, channel: $channel, case: $case, department: $dep, window: $win,
@@ -145,6 +145,34 @@ async def test_a_letter_is_taken_only_with_who_wrote_it_and_where_the_written_re
     assert filed["complainant"] == "赵女士 连州市北山路8号" and filed["writtenReply"]
     # said in person or by phone, a complaint needs no name: it is answered on the spot or by the caller's number
     assert (await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="oral", text="排队太久"))["complainant"] == ""
+
+
+async def test_an_unsigned_12345_transfer_or_box_note_is_anonymous_and_ends_with_its_result_for_publicity(drive):
+    """A 12345 transfer or a note from the box may come unsigned: recorded as 匿名, it asks no written
+    reply (nobody to send it to); its handling ends with the result recorded for 公示."""
+    hotline = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="hotline", dep="scjg", text="12345转来：窗口午休无人")
+    assert (hotline["complainant"], hotline["anonymous"], hotline["writtenReply"]) == ("匿名", True, False)
+    assert hotline["steps"][0]["text"] == "12345热线匿名投诉，无需书面答复，处理结果公示期限2025年3月10日"
+    empty = (await drive.query("sup1", REPLY, id=hotline["id"], reply=" "))["replyComplaint"]
+    assert [(e["code"], e["message"]) for e in empty["errors"]] == [("required", "匿名投诉无需书面答复，请填写处理结果，记录并公示（2000字以内）")]
+    result = await ok(drive, "sup1", REPLY, "replyComplaint", id=hotline["id"], reply="已调整午休轮班，窗口不断岗")
+    assert (result["stage"], result["stageLabel"], result["reply"]) == ("replied", "已记录处理结果", "已调整午休轮班，窗口不断岗")
+    assert [(s["action"], s["actionLabel"]) for s in result["steps"]][-1] == ("published", "处理结果公示")
+    # a note from the box, “匿名” as the clerk wrote it: the supervision office's finding records the result
+    box = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="box", text="等候区太冷", who=" 匿名 ")
+    assert (box["complainant"], box["anonymous"], box["writtenReply"]) == ("匿名", True, False)
+    bare = (await drive.query("sup1", VERIFY, id=box["id"], verified=False))["verifyComplaint"]
+    assert codes(bare) == ["required"] and bare["errors"][0]["message"].startswith("匿名投诉无需书面答复")
+    found = await ok(drive, "sup1", VERIFY, "verifyComplaint", id=box["id"], verified=False, reply="已调高空调温度")
+    assert [s["action"] for s in found["steps"]] == ["filed", "published", "verified"]
+    # signed, they are answered in writing as before; a letter signed only “匿名” is a letter without its complainant
+    signed = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="box", text="等候区太冷", who="李先生 13900001111")
+    assert (signed["anonymous"], signed["writtenReply"]) == (False, True)
+    letter = (await drive.query("clerk1", FILE, c="hall", channel="written", text="窗口人员态度生硬", who="匿名"))["fileComplaint"]
+    assert [(e["code"], e["path"]) for e in letter["errors"]] == [("required", "/complainant")]
+    # said in person, a complaint without a name is not 匿名: it is answered on the spot
+    oral = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="oral", text="排队太久")
+    assert (oral["complainant"], oral["anonymous"]) == ("", False)
 
 
 async def test_the_time_limit_is_the_centers_setting(drive, govhall):

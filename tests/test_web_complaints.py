@@ -143,3 +143,39 @@ def test_the_front_desk_takes_a_letter_only_with_who_wrote_it(web_server: str, b
     expect(page.locator(".banner-success")).to_contain_text("答复期限")
     expect(page.locator("#complaints-table tbody tr", has_text="午休时间提前离岗")).to_contain_text("赵女士 连州市北山路8号")
     logout(page)
+
+
+def test_an_unsigned_12345_transfer_is_anonymous_and_its_result_is_recorded_for_publicity(web_server: str, browser_page: Any) -> None:
+    """A 12345 transfer without a name or a way to reach its caller: the register says 匿名，无需书面答复,
+    and the handler records the result (公示) instead of a written reply."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "wy-clerk")
+    page.goto(f"{base}/web/#/complaints/wengyuan")
+    page.select_option("#f-channel", "hotline")
+    page.fill("#f-text", "12345转来：大厅饮水机无水")
+    page.click("#complaint-form button[type=submit]")
+    expect(page.locator(".banner-success")).to_contain_text("匿名投诉已登记")
+    expect(page.locator(".banner-success")).to_contain_text("无需书面答复")
+    row = page.locator("#complaints-table tbody tr", has_text="大厅饮水机无水")
+    expect(row.locator("[data-anonymous]")).to_have_text("（匿名，无需书面答复，处理结果公示）")
+    logout(page)
+
+    login(page, base, "wy-super")
+    page.goto(f"{base}/web/#/complaints/wengyuan")
+    row = page.locator("#complaints-table tbody tr", has_text="大厅饮水机无水")
+    row.locator("summary").click()
+    expect(row.locator("button[data-reply]")).to_have_text("记录处理结果（公示）")
+    row.locator("button[data-reply]").click()
+    expect(row.locator("[data-action^='reply-'] .field-error")).to_contain_text("匿名投诉无需书面答复，请填写处理结果")
+    row.locator("[data-action^='reply-'] textarea[name=reply]").fill("已安排每日两次补水")
+    row.locator("button[data-reply]").click()
+    expect(page.locator(".banner-success")).to_contain_text("已记录处理结果")
+    ready(page)
+    row = page.locator("#complaints-table tbody tr", has_text="大厅饮水机无水")
+    expect(row).to_contain_text("已记录处理结果")
+    row.locator("summary").click()
+    expect(row.locator("details p")).to_contain_text("处理结果（公示）：已安排每日两次补水")
+    expect(row.locator("ol.steps")).to_contain_text("处理结果公示")
+    expect(row).not_to_contain_text("书面答复：")

@@ -5,7 +5,8 @@ office, or filed online by the applicant about their own case. It names a case, 
 and/or a person. It must be answered within the center's time limit (``settings.complaints.answerDays``
 working days, default 5, on the center's calendar). The supervision office assigns it to someone,
 escalates complex ones to the center's leadership (上报主任室), the handler replies (a written or online
-complaint needs a written reply), anyone handling it adds follow-up notes, and the supervision office
+complaint needs a written reply; an anonymous 12345 transfer or box note has nobody to reply to, and its
+result is recorded for 公示 instead), anyone handling it adds follow-up notes, and the supervision office
 decides, once and for good, whether it is substantiated (属实/不属实).
 
 Nobody handles a complaint about themselves: the person complained against (or anyone posted to the
@@ -44,6 +45,11 @@ WRITTEN_CHANNELS = ("written", "online", "hotline", "box")
 NAMED_CHANNELS = ("written",)
 """A letter (书面投诉) is answered by letter: it is taken only with who wrote it and where the answer goes
 (an online complaint is its applicant's; a 12345 transfer or a note from the box may come unsigned)."""
+UNSIGNED_CHANNELS = ("hotline", "box")
+"""A 12345 transfer or a note from the box may come unsigned: taken without a complainant (or with
+``ANONYMOUS`` typed), it is recorded as 匿名. A written reply has nobody to go to, so none is asked:
+its handling ends with the result recorded for 公示 (the ``published`` step) instead."""
+ANONYMOUS = "匿名"
 INTAKE_ROLES = ("clerk", "supervisor", "head", "admin")
 HANDLING_ROLES = ("supervisor", "head", "admin")
 VERIFY_ROLES = ("supervisor",)
@@ -52,7 +58,8 @@ DEFAULT_ANSWER_DAYS = 5
 MAX_TEXT = 2000
 RELATED = ("case", "department", "window", "staff", "assignee", "received_by", "verified_by")
 ACTIONS = {
-    "filed": "登记", "assigned": "分派", "escalated": "上报主任室", "replied": "答复", "note": "跟踪处理",
+    "filed": "登记", "assigned": "分派", "escalated": "上报主任室", "replied": "答复", "published": "处理结果公示",
+    "note": "跟踪处理",
     "verified": "核查", "notice": "通报", "removal": "建议下岗", "removed": "确认下岗", "retained": "不予下岗",
 }
 CONSEQUENCES = {"notice": "通报", "removal": "下岗（待中心决定）", "removed": "已确认下岗", "retained": "不予下岗"}
@@ -83,6 +90,23 @@ def answer_days(center: Center) -> int:
     """The center's time limit to answer a complaint, in working days."""
     value = ((center.settings or {}).get("complaints") or {}).get("answerDays", DEFAULT_ANSWER_DAYS)
     return value if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 60 else DEFAULT_ANSWER_DAYS
+
+
+def is_anonymous(row: Complaint) -> bool:
+    """An unsigned 12345 transfer or box note (``UNSIGNED_CHANNELS``): nobody to reply to."""
+    return row.channel in UNSIGNED_CHANNELS and (row.complainant or "").strip() in ("", ANONYMOUS)
+
+
+def needs_written_reply(row: Complaint) -> bool:
+    """书面投诉必须书面答复: a written, online, 12345 or box complaint, unless it is anonymous."""
+    return row.channel in WRITTEN_CHANNELS and not is_anonymous(row)
+
+
+def _reply_missing(row: Complaint, otherwise: str) -> str:
+    """What to ask for when the reply (or, for an anonymous complaint, the result) is left empty."""
+    if is_anonymous(row):
+        return "匿名投诉无需书面答复，请填写处理结果，记录并公示"
+    return "书面投诉须书面答复，请填写答复内容" if needs_written_reply(row) else otherwise
 
 
 def stage(row: Complaint) -> str:
@@ -213,9 +237,10 @@ async def file_complaint(actor: Actor, center_code: str, given: ComplaintInput) 
     if not text or len(text) > MAX_TEXT:
         errors.append(UserError("required", f"请填写投诉内容（{MAX_TEXT}字以内）", "/text"))
     complainant = (given.complainant or "").strip()
+    unsigned = complainant in ("", ANONYMOUS)
     if len(complainant) > 64:
         errors.append(UserError("too_long", "投诉人及联系方式不能超过64字", "/complainant"))
-    elif channel in NAMED_CHANNELS and not complainant:
+    elif channel in NAMED_CHANNELS and unsigned:
         errors.append(UserError("required", "书面投诉须书面答复，请填写投诉人姓名及通讯地址或联系电话", "/complainant"))
     targets, problems = await _targets(center, given) if staff else ({}, [])
     errors += problems
@@ -225,6 +250,8 @@ async def file_complaint(actor: Actor, center_code: str, given: ComplaintInput) 
         targets["department_id"] = case.department_id  # type: ignore[attr-defined]
     if not staff:
         complainant = complainant or user.display_name or user.username
+    elif channel in UNSIGNED_CHANNELS and unsigned:
+        complainant = ANONYMOUS
     calendar = await clock.calendar_for(center)
     due = calendar.add_working_days(clock.local_today(), answer_days(center)).due
     async with in_transaction():  # the complaint, its first step and its outbox event commit together
@@ -232,7 +259,9 @@ async def file_complaint(actor: Actor, center_code: str, given: ComplaintInput) 
             center_id=center.id, case=case, channel=channel, text=text, complainant=complainant, received_by=user,
             due_on=due, created_at=clock.now(), **targets,
         )
-        await _step(row, actor, "filed", f"{CHANNELS[channel]}投诉，答复期限{cn_date(due)}")
+        filed = (f"{CHANNELS[channel]}匿名投诉，无需书面答复，处理结果公示期限{cn_date(due)}" if is_anonymous(row)
+                 else f"{CHANNELS[channel]}投诉，答复期限{cn_date(due)}")
+        await _step(row, actor, "filed", filed)
         await outbox_events.publish("complaint.filed", center=center, payload=event_payload(row, case),
                                     subject=case.number if case else "")
     return await load_complaint(row.id)
@@ -311,21 +340,26 @@ async def escalate_complaint(actor: Actor, key: Any, note: str) -> Complaint:
 
 async def reply_complaint(actor: Actor, key: Any, reply: str) -> Complaint:
     """The answer to the complainant: by its handler, a supervisor, head or administrator; a written
-    or online complaint gets a written reply (书面投诉必须书面答复)."""
+    or online complaint gets a written reply (书面投诉必须书面答复). An anonymous one (``is_anonymous``)
+    has nobody to answer: ``reply`` is its result, recorded for 公示 (step ``published``)."""
     row = await load_complaint(key)
     user = actor.require_login()
     if row.assignee_id != user.id:  # type: ignore[attr-defined]
         actor.require(row.center_id, *HANDLING_ROLES)  # type: ignore[attr-defined]
     _not_about_self(actor, row, "答复")
     _open(row)
-    what = "书面投诉须书面答复，请填写答复内容" if row.channel in WRITTEN_CHANNELS else "请填写答复内容"
-    row.reply = _text(reply, what, "/reply")
+    row.reply = _text(reply, _reply_missing(row, "请填写答复内容"), "/reply")
     row.replied_at = clock.now()
     async with in_transaction():
         await _still_open(row, reply=row.reply, replied_at=row.replied_at)
-        await _step(row, actor, "replied", row.reply)
+        await _step(row, actor, _reply_step(row), row.reply)
         await _tell_complainant(row)
     return await load_complaint(row.id)
+
+
+def _reply_step(row: Complaint) -> str:
+    """The step the reply is: ``replied``, or ``published`` (the result of an anonymous complaint)."""
+    return "published" if is_anonymous(row) else "replied"
 
 
 async def note_complaint(actor: Actor, key: Any, text: str) -> Complaint:
@@ -347,8 +381,7 @@ async def verify_complaint(actor: Actor, key: Any, verified: bool, reply: str | 
     _open(row)
     replying = row.replied_at is None or bool((reply or "").strip())
     if replying:
-        what = "书面投诉须书面答复，请填写答复内容" if row.channel in WRITTEN_CHANNELS else "请填写核查结论"
-        row.reply = _text(reply, what, "/reply")
+        row.reply = _text(reply, _reply_missing(row, "请填写核查结论"), "/reply")
         row.replied_at = row.replied_at or clock.now()
     row.verified, row.verified_at, row.verified_by = bool(verified), clock.now(), actor.user
     async with in_transaction():  # the finding, its consequence and its outbox event commit together
@@ -358,7 +391,7 @@ async def verify_complaint(actor: Actor, key: Any, verified: bool, reply: str | 
                 reply=row.reply, replied_at=row.replied_at):
             raise UserErrorsException.single("state", "该投诉已由他人核查办结，不能再更改", None)
         if replying:
-            await _step(row, actor, "replied", row.reply)
+            await _step(row, actor, _reply_step(row), row.reply)
             await _tell_complainant(row)
         await _step(row, actor, "verified", "属实" if verified else "不属实")
         if verified and row.staff_id:  # type: ignore[attr-defined]

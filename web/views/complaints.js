@@ -13,7 +13,7 @@ const HANDLERS = ["supervisor", "head", "admin"];
 const DECIDERS = ["supervisor", "admin"];
 const DECISION = "removalDecision { outcome outcomeLabel effectiveOn note decidedBy decidedAt }";
 const FIELDS = `id channelLabel text complainant caseNumber department window staff staffName status stage stageLabel dueOn overdue
-  writtenReply assignee assigneeName escalated reply consequence consequenceLabel receivedBy verifiedBy createdAt steps { actionLabel actor text at }
+  writtenReply anonymous assignee assigneeName escalated reply consequence consequenceLabel receivedBy verifiedBy createdAt steps { actionLabel actor text at }
   ${DECISION}`;
 
 export async function complaintsView({ page, params, user }) {
@@ -26,7 +26,8 @@ export async function complaintsView({ page, params, user }) {
   page.append(h("section", { class: "card" }, h("h2", null, "投诉登记簿"), table([
     ["编号", (k) => k.id],
     ["登记", (k) => `${fmt.datetime(k.createdAt)} ${k.channelLabel}${k.receivedBy ? `（${k.receivedBy}）` : ""}`],
-    ["内容", (k) => h("span", null, k.text, k.complainant ? h("span", { class: "muted" }, `（${k.complainant}）`) : null)],
+    ["内容", (k) => h("span", null, k.text, k.anonymous ? h("span", { class: "muted", dataset: { anonymous: k.id } }, "（匿名，无需书面答复，处理结果公示）")
+      : k.complainant ? h("span", { class: "muted" }, `（${k.complainant}）`) : null)],
     ["被投诉", (k) => [k.caseNumber, nameOf(c.departments, k.department), nameOf(c.windows, k.window), k.staffName].filter(Boolean).join(" / ") || "—"],
     ["答复期限", (k) => h("span", { class: k.overdue ? "badge alert-red" : null }, `${k.dueOn ? fmt.date(k.dueOn) : "—"}${k.overdue ? " 已超期" : ""}`)],
     ["进度", (k) => `${k.stageLabel}${k.assignee ? `（${k.assigneeName || k.assignee}）` : ""}`],
@@ -102,10 +103,11 @@ function intakeForm(c) {
     ev.preventDefault();
     const v = values(form);
     const done = await mutate(`mutation($c: String!, $t: String!, $ch: String, $k: ID, $d: String, $w: String, $s: String, $who: String) {
-        fileComplaint(center: $c, text: $t, channel: $ch, case: $k, department: $d, window: $w, staff: $s, complainant: $who) { ${ERRORS} ... on Complaint { id dueOn } } }`,
+        fileComplaint(center: $c, text: $t, channel: $ch, case: $k, department: $d, window: $w, staff: $s, complainant: $who) { ${ERRORS} ... on Complaint { id dueOn anonymous } } }`,
     { c: c.code, t: v.text || "", ch: v.channel, k: (v.case || "").trim() || null, d: v.department, w: v.window, s: v.staff, who: v.complainant },
     "fileComplaint", form);
-    if (done) reload(`投诉已登记（第${done.id}号），答复期限 ${fmt.date(done.dueOn)}`);
+    if (done) reload(done.anonymous ? `匿名投诉已登记（第${done.id}号），无需书面答复，处理结果公示期限 ${fmt.date(done.dueOn)}`
+      : `投诉已登记（第${done.id}号），答复期限 ${fmt.date(done.dueOn)}`);
   });
   return form;
 }
@@ -129,10 +131,15 @@ async function step(query, variables, field, wrap, message) {
   if (done) reload(message(done));
 }
 
+/** What the reply is called: the result of an anonymous complaint is recorded for 公示, nobody gets it. */
+function replyLabel(k) {
+  return k.anonymous ? "处理结果（公示）：" : k.writtenReply ? "书面答复：" : "答复：";
+}
+
 function handling(k, can) {
   const panel = h("details", { dataset: { complaint: k.id } }, h("summary", null, "跟踪处理"),
     h("ol", { class: "plain-list steps" }, k.steps.map((s) => h("li", null, `${fmt.datetime(s.at)} ${s.actionLabel}${s.actor ? `（${s.actor}）` : ""}${s.text ? `：${s.text}` : ""}`))),
-    k.reply ? h("p", null, h("strong", null, k.writtenReply ? "书面答复：" : "答复："), k.reply) : null);
+    k.reply ? h("p", null, h("strong", null, replyLabel(k)), k.reply) : null);
   const open = k.stage !== "verified";
   if (open && can(HANDLERS)) {
     const who = h("input", { name: "assignee", placeholder: "承办人姓名或账号", autocomplete: "off" });
@@ -148,15 +155,16 @@ function handling(k, can) {
         "escalateComplaint", wrap, (d) => `第${d.id}号投诉已上报主任室`) }));
   }
   if (open) {
-    panel.append(action(k, "reply", k.writtenReply ? "书面答复" : "答复", { field: "reply", placeholder: "答复内容", run: (text, wrap) =>
+    panel.append(action(k, "reply", k.anonymous ? "记录处理结果（公示）" : k.writtenReply ? "书面答复" : "答复", {
+      field: "reply", placeholder: k.anonymous ? "处理结果（匿名投诉无需书面答复，记录并公示）" : "答复内容", run: (text, wrap) =>
       step(`mutation($id: ID!, $r: String!) { replyComplaint(id: $id, reply: $r) { RESULT } }`, { id: k.id, r: text },
-        "replyComplaint", wrap, (d) => `第${d.id}号投诉已答复`) }));
+        "replyComplaint", wrap, (d) => `第${d.id}号投诉${k.anonymous ? "已记录处理结果" : "已答复"}`) }));
   }
   panel.append(action(k, "note", "记录跟踪处理", { field: "text", placeholder: "跟踪处理情况", run: (text, wrap) =>
     step(`mutation($id: ID!, $t: String!) { noteComplaint(id: $id, text: $t) { RESULT } }`, { id: k.id, t: text },
       "noteComplaint", wrap, (d) => `第${d.id}号投诉已记录跟踪处理`) }));
   if (open && can(["supervisor"])) {
-    const reply = h("textarea", { name: "reply", rows: 2, placeholder: k.reply ? "（已答复，可不填）" : "核查结论 / 答复" });
+    const reply = h("textarea", { name: "reply", rows: 2, placeholder: k.reply ? "（已答复，可不填）" : k.anonymous ? "核查结论 / 处理结果（公示）" : "核查结论 / 答复" });
     const wrap = box("/reply", reply, { action: `verify-${k.id}` });
     const verify = (verified) => () => step(`mutation($id: ID!, $v: Boolean!, $r: String) { verifyComplaint(id: $id, verified: $v, reply: $r) { RESULT } }`,
       { id: k.id, v: verified, r: reply.value.trim() || null }, "verifyComplaint", wrap, (d) => `已核查：${d.status}`);

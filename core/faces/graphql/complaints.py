@@ -62,7 +62,9 @@ class ComplaintType:
     stage_label: str
     due_on: date | None = strawberry.field(description="答复期限")
     overdue: bool = strawberry.field(description="未答复且已超过答复期限")
-    written_reply: bool = strawberry.field(description="须书面答复")
+    written_reply: bool = strawberry.field(description="须书面答复（匿名投诉不须）")
+    anonymous: bool = strawberry.field(
+        description="匿名投诉（未署名的12345转办、意见箱投诉）：无从联系投诉人，无需书面答复，处理结果记录并公示")
     assignee: str | None = strawberry.field(description="承办人（用户名）")
     assignee_name: str | None = strawberry.field(description="承办人姓名")
     escalated: bool = strawberry.field(description="已上报主任室")
@@ -118,14 +120,15 @@ def _name(user) -> str | None:  # type: ignore[no-untyped-def]
 def complaint_type(row: Complaint) -> ComplaintType:
     status = "属实" if row.verified else ("不属实" if row.verified_at else "待核查")
     stage = service.stage(row)
+    label = "已记录处理结果" if stage == "replied" and service.is_anonymous(row) else STAGE_LABELS[stage]
     return ComplaintType(
         id=strawberry.ID(str(row.id)), channel=row.channel, channel_label=service.CHANNELS.get(row.channel, row.channel),
         text=row.text, complainant=row.complainant,
         case_id=strawberry.ID(str(row.case.id)) if row.case else None, case_number=row.case.number if row.case else None,
         department=row.department.code if row.department else None, window=row.window.code if row.window else None,
         staff=row.staff.username if row.staff else None, staff_name=_name(row.staff), verified=row.verified,
-        reply=row.reply, status=status, stage=stage, stage_label=STAGE_LABELS[stage], due_on=row.due_on,
-        overdue=service.is_overdue(row), written_reply=row.channel in service.WRITTEN_CHANNELS,
+        reply=row.reply, status=status, stage=stage, stage_label=label, due_on=row.due_on,
+        overdue=service.is_overdue(row), written_reply=service.needs_written_reply(row), anonymous=service.is_anonymous(row),
         assignee=row.assignee.username if row.assignee else None, assignee_name=_name(row.assignee), escalated=row.escalated_at is not None,
         consequence=row.consequence or None, consequence_label=service.CONSEQUENCES.get(row.consequence),
         received_by=_name(row.received_by), verified_by=_name(row.verified_by), created_at=row.created_at, row=row,
@@ -220,7 +223,7 @@ class Mutation:
     async def escalate_complaint(self, info: Info, id: strawberry.ID, note: str) -> ComplaintResult:
         return await mutation_result(lambda: service.escalate_complaint(info.context.actor, id, note), complaint_type)
 
-    @strawberry.mutation(description="答复投诉人（书面投诉须书面答复）")
+    @strawberry.mutation(description="答复投诉人（书面投诉须书面答复）；匿名投诉记录处理结果并公示")
     async def reply_complaint(self, info: Info, id: strawberry.ID, reply: str) -> ComplaintResult:
         return await mutation_result(lambda: service.reply_complaint(info.context.actor, id, reply), complaint_type)
 
