@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from core.plumbing.models import Case, CaseEvent, ClaimCode, LoginThrottle, Notification, SecurityEvent
-from core.services.walk_in_claims import LOCKED, LOCKED_CASE
+from core.services.walk_in_claims import LOCKED, LOCKED_CASE, TOO_MANY_SENT
 from tests.conftest import GraphQLClient
 from tests.hall import GOOD_DATA, CaseDriver, build_hall, codes
 from tests.test_walk_ins import FILE, PERSON, register
@@ -190,6 +190,33 @@ async def test_wrong_codes_from_many_addresses_lock_the_case_for_everyone(app, d
     refused = await claim_from(app, drive, "10.0.2.1", "app1", case["number"], code)
     assert [(e["code"], e["message"]) for e in refused["errors"]] == [("too_many_attempts", LOCKED_CASE.format(minutes=60))]
     assert "服务大厅" in LOCKED_CASE
+
+
+async def test_one_address_is_sent_at_most_twenty_codes_an_hour_across_cases(app, drive):
+    """Someone who knows ID numbers and case numbers asks for codes case after case from one address:
+    every code sent counts against the address (20 an hour, ``ClaimLimits.sends``), so the applicants'
+    phones are not flooded; the per-case limit alone (5 an hour) would let one address go on."""
+    party = await register(drive, "clerk1", **PERSON)
+    numbers = []
+    for _ in range(5):
+        filed = (await drive.query("clerk1", FILE, data=dict(GOOD_DATA), behalf=party["username"]))["submitCase"]
+        numbers.append((await Case.get(id=int(filed["id"]))).number)
+    for number in numbers[:4]:
+        for _ in range(5):
+            assert (await send_from(app, drive, "10.0.0.66", "app2", number, PERSON["i"]))["mobile"] == "138****8000"
+        # a case's sixth code this hour is refused by its own limit and not counted against the address
+        assert codes(await send_from(app, drive, "10.0.0.66", "app2", number, PERSON["i"])) == ["too_many"]
+    # nor is an ID number that does not go with the case (a wrong try, counted as such)
+    assert codes(await send_from(app, drive, "10.0.0.66", "app2", numbers[4], "441882198503120011")) == ["no_match"]
+    refused = await send_from(app, drive, "10.0.0.66", "app2", numbers[4], PERSON["i"])
+    assert [(e["code"], e["message"]) for e in refused["errors"]] == [("too_many_attempts", TOO_MANY_SENT.format(minutes=60))]
+    assert await ClaimCode.all().count() == 20
+    assert await Notification.filter(recipient=PERSON["m"], text__contains="认领办件").count() == 20
+    assert (await SecurityEvent.filter(kind="rate_refused_locked").get()).address == "10.0.0.66"
+    # the applicant, from another address, still gets the fifth case's code and claims it
+    assert (await send_from(app, drive, "10.0.0.7", "app1", numbers[4], PERSON["i"]))["mobile"] == "138****8000"
+    claimed = await claim_from(app, drive, "10.0.0.7", "app1", numbers[4], await last_code())
+    assert claimed["__typename"] == "ClaimedCase", claimed
 
 
 async def test_claiming_needs_a_login(drive):

@@ -87,12 +87,18 @@ class ClaimLimits:
     ``code_failures``: wrong tries one code allows from every address together, after which it is
     spent. Above ``client_case.failures`` with room to spare, so that one address's wrong codes never
     spend the code the applicant holds: a pair locked for 15 minutes or more outlives a code (10
-    minutes), so one address gets at most 5 tries at a code, 9 where a day's window ends inside it."""
+    minutes), so one address gets at most 5 tries at a code, 9 where a day's window ends inside it.
+
+    ``sends``: codes sent (``sendClaimCode`` answered, an SMS gone out) from one client address, at
+    any cases: 20 in an hour, then the address is sent none for an hour. Generous for a hall's kiosk
+    shared by many applicants; it stops one address from spending case after case's codes (each case
+    allows 5 an hour) and so flooding applicants' phones with SMS."""
 
     client: GuessLimits = GuessLimits(failures=10, window_minutes=15, lock_minutes=1, max_lock_minutes=15)
     client_case: GuessLimits = GuessLimits(failures=5, window_minutes=24 * 60, lock_minutes=15, max_lock_minutes=24 * 60)
     case: GuessLimits = GuessLimits(failures=60, window_minutes=24 * 60, lock_minutes=60, max_lock_minutes=24 * 60)
     code_failures: int = 10
+    sends: GuessLimits = GuessLimits(failures=20, window_minutes=60, lock_minutes=60, max_lock_minutes=60)
 
 @dataclass(frozen=True)
 class UploadLimits:

@@ -11,6 +11,7 @@ too. A right password gives both reservations back and clears the account's reco
 kiosk): per client address and scope, with :class:`GuessLimits`; and, given a ``subject`` (the case
 number a progress lookup names), per address and subject, and optionally per subject from every
 address under a bound of its own (so one address's wrong guesses lock that address, not the subject).
+:func:`metered` counts what succeeds (an SMS code sent) per client address the same way.
 """
 
 from __future__ import annotations
@@ -177,6 +178,27 @@ async def succeeded(reservation: Reservation) -> None:
 async def give_back(reservation: Reservation) -> None:
     """The attempt was right: its reservations are given back (earlier failures stay counted)."""
     await _give_back([key for key, _ in reservation.keys])
+
+
+async def metered(scope: str, address: str | None, action: Callable[[], Awaitable[T]], *, limits: GuessLimits,
+                  locked_message: str) -> T:
+    """Run ``action`` (something that costs: an SMS sent) counted per client ``address`` under
+    ``scope`` when it succeeds: ``limits.failures`` of them within ``limits.window_minutes`` are
+    allowed, the next one locks the address for ``limits.lock_minutes`` (doubled at each lockout up to
+    ``max_lock_minutes``) and is refused, unrun, as ``too_many_attempts`` with ``locked_message``
+    (its ``{minutes}`` filled in), audited as ``rate_refused_locked``. The count is reserved before
+    ``action`` runs, so a burst cannot outrun it, and given back when ``action`` raises."""
+    key = f"rate:{scope}:{address or 'unknown'}"[:160]
+    reservation = await _reserve([(key, limits.failures)], limits, None)
+    if not isinstance(reservation, Reservation):
+        await audit("rate_refused_locked", address=address or "", scope=scope)
+        minutes = max(1, math.ceil((reservation[1] - now_utc()).total_seconds() / 60))
+        raise UserErrorsException([UserError("too_many_attempts", locked_message.format(minutes=minutes), None)])
+    try:
+        return await action()
+    except BaseException:
+        await give_back(reservation)
+        raise
 
 
 async def guarded(scope: str, address: str | None, attempt: Callable[[], Awaitable[T]], *, limits: GuessLimits,

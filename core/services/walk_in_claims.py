@@ -11,7 +11,9 @@ client address and case number as typed, and per case number from every address 
 progress lookup counts (:mod:`core.services.progress`): a wrong code, or an ID number that does not go
 with the case (when asking for a code too), locks the address, or that address at that number, for a while (:data:`LOCKED`), so a
 stranger typing codes at someone's case locks out only himself and cannot spend the applicant's code;
-only many addresses together lock the number's 认领 for everyone (:data:`LOCKED_CASE`).
+only many addresses together lock the number's 认领 for everyone (:data:`LOCKED_CASE`). Every code
+sent is counted per client address as well, at any case (``Settings.claim_limits.sends``,
+:data:`TOO_MANY_SENT`), so one address cannot flood applicants' phones case after case.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ LOCKED = "认领验证码错误次数过多，请 {minutes} 分钟后再试"
 LOCKED_CASE = ("该办件认领验证码错误次数过多，已暂停网上认领。请携带身份证件到服务大厅窗口办理，"
                "或拨打本中心咨询电话；也可在 {minutes} 分钟后再试")
 """The case number itself is locked (many addresses typed wrong codes at it): the applicant too is refused."""
+TOO_MANY_SENT = "认领验证码发送次数过多，请 {minutes} 分钟后再试"
+"""One client address asked for more codes (at any cases) than ``Settings.claim_limits.sends`` allows."""
 NO_MATCH = UserError("no_match", "证件号码与办件编号不匹配，或该办件不是窗口代为申请的办件", "/caseNumber")
 
 
@@ -84,7 +88,8 @@ async def send_claim_code(govhall: GovHall, actor: Actor, center_code: str, case
     that does not go with the case (``no_match``) is counted as :func:`claim_case` counts a wrong
     try, against ``address``, the pair of ``address`` and the case number, and the case number: a
     stranger probing which ID number goes with a case locks his own address, and a locked address
-    is sent no code."""
+    is sent no code. Every code sent is counted against ``address`` too, at any case
+    (``Settings.claim_limits.sends``): past it the address is sent none for a while."""
     actor.require_login()
     _required(case_number, id_number)
     limits = govhall.settings.claim_limits
@@ -97,12 +102,18 @@ async def send_claim_code(govhall: GovHall, actor: Actor, center_code: str, case
     hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)
     if await ClaimCode.filter(party=party, case=case, created_at__gt=hour_ago).count() >= CODES_PER_HOUR:
         raise UserErrorsException.single("too_many", f"验证码发送过于频繁（每小时最多{CODES_PER_HOUR}次），请稍后再试", "/caseNumber")
-    code = f"{secrets.randbelow(10**6):06d}"
-    await ClaimCode.filter(party=party, case=case, used_at=None, expires_at__gt=moment).update(expires_at=moment)  # older codes end
-    await ClaimCode.create(party=party, case=case, code_hash=_hash(code), expires_at=moment + timedelta(minutes=CODE_MINUTES))
-    await send_sms(govhall, center, party.mobile,
-                   f"【{center.name}】您正在认领办件{case.number}，验证码{code}，{CODE_MINUTES}分钟内有效。如非本人操作请忽略。", case=case)
-    return f"{party.mobile[:3]}****{party.mobile[-4:]}"
+
+    async def sent() -> str:
+        code = f"{secrets.randbelow(10**6):06d}"
+        await ClaimCode.filter(party=party, case=case, used_at=None, expires_at__gt=moment).update(expires_at=moment)  # older codes end
+        await ClaimCode.create(party=party, case=case, code_hash=_hash(code), expires_at=moment + timedelta(minutes=CODE_MINUTES))
+        await send_sms(govhall, center, party.mobile,
+                       f"【{center.name}】您正在认领办件{case.number}，验证码{code}，{CODE_MINUTES}分钟内有效。如非本人操作请忽略。", case=case)
+        return f"{party.mobile[:3]}****{party.mobile[-4:]}"
+
+    # every code sent counts against the address, at any case: one address cannot spend case after
+    # case's codes and so flood applicants' phones
+    return await throttle.metered(SCOPE, address, sent, limits=limits.sends, locked_message=TOO_MANY_SENT)
 
 
 async def claim_case(govhall: GovHall, actor: Actor, center_code: str, case_number: str, id_number: str, code: str,
