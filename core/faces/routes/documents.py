@@ -149,7 +149,7 @@ VERIFY_PAGE_SOURCE = """<!DOCTYPE html>
 <meta name="robots" content="noindex">
 <title>{{ doc.number if doc else "未找到文书" }} - 政务服务文书核验</title>
 <style>
-body { font-family: "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif; margin: 0;
+body { font-family: "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "HanaMinA", "HanaMinB", sans-serif; margin: 0;
        background: #f4f5f7; color: #222; }
 main { max-width: 40rem; margin: 2rem auto; background: #fff; padding: 1.5rem 2rem; border-top: 4px solid #c0171d; }
 h1 { font-size: 1.3rem; margin: 0 0 1rem; }

@@ -5,6 +5,12 @@ Fontconfig (the library WeasyPrint finds its fonts through) is asked for the fam
 Chinese (``:lang=zh-cn``). A machine without any gets no PDF: the render fails with
 :class:`NoChineseFont`, saying what to install, and is retried as any failed render is, so the
 documents come out once a font is installed (``govhall serve`` also says so when it starts).
+
+The Hei fonts lack the rare characters (生僻字, CJK Extension A to F) of many names and places: a
+name with 𠮷 or 䶮 would print its characters as empty boxes while the text layer, and so any
+pdftotext check, still has them. The documents' stylesheet names HanaMinA/HanaMinB (Debian
+``fonts-hanazono``) after the Hei fonts for them; ``govhall serve`` warns at start when no font
+here draws :data:`RARE_SAMPLE` (the documents still print, with boxes for those characters).
 """
 
 from __future__ import annotations
@@ -14,6 +20,10 @@ from typing import Any
 
 INSTALL_HINT = ("请安装中文字体（Debian/Ubuntu：apt-get install fonts-wqy-microhei 或 fonts-noto-cjk），"
                 "然后重启 govhall serve 并执行 govhall documents render --retry-failed")
+
+
+RARE_SAMPLE = "𠮷䶮𡒄𬱖"  # Extension B (𠮷野家), A, B, E
+RARE_HINT = "请安装生僻字字体（Debian/Ubuntu：apt-get install fonts-hanazono），然后重启 govhall serve"
 
 
 class NoChineseFont(RuntimeError):
@@ -52,9 +62,19 @@ def _fontconfig() -> tuple[Any, Any]:
 def chinese_font_families() -> list[str]:
     """The font families installed here that cover Chinese (simplified), as fontconfig lists them;
     fonts installed since the last call are seen (fontconfig rescans what changed)."""
+    return _families(":lang=zh-cn")
+
+
+def rare_characters_missing() -> str:
+    """The characters of :data:`RARE_SAMPLE` no font installed here draws (empty: all are drawn)."""
+    return "".join(ch for ch in RARE_SAMPLE if not _families(f":charset={ord(ch):x}"))
+
+
+def _families(query: str) -> list[str]:
+    """The families of the installed fonts matching a fontconfig pattern (``:lang=zh-cn``)."""
     ffi, lib = _fontconfig()
     lib.FcInitBringUptoDate()
-    pattern = lib.FcNameParse(b":lang=zh-cn")
+    pattern = lib.FcNameParse(query.encode())
     objects = lib.FcObjectSetBuild(b"family", ffi.NULL)
     found = lib.FcFontList(ffi.NULL, pattern, objects)
     try:

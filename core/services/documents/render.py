@@ -216,7 +216,7 @@ def _seal_svg(name: str, label: str) -> str:
         parts.append(
             f'<text transform="translate({x:.2f} {y:.2f}) rotate({angle:.2f}) '
             f'translate({-fs / 2:.2f} {fs * 0.38:.2f})" font-size="{fs:.2f}" fill="#d7201b" '
-            f'font-family="WenQuanYi Micro Hei, sans-serif">{escape(ch)}</text>'
+            f'font-family="WenQuanYi Micro Hei, HanaMinA, HanaMinB, sans-serif">{escape(ch)}</text>'
         )
     # Five-pointed star in the middle.
     points = []
@@ -229,7 +229,7 @@ def _seal_svg(name: str, label: str) -> str:
         lfs = min(9.0, 60.0 / max(len(label), 1))
         parts.append(
             f'<text x="{cx - lfs * len(label) / 2:.2f}" y="{cy + 27:.2f}" font-size="{lfs:.2f}" '
-            f'fill="#d7201b" font-family="WenQuanYi Micro Hei, sans-serif">{escape(label)}</text>'
+            f'fill="#d7201b" font-family="WenQuanYi Micro Hei, HanaMinA, HanaMinB, sans-serif">{escape(label)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -60,16 +60,20 @@ class RenderWorker:
 
 async def _say_if_no_chinese_font() -> None:
     """Tell the operator at start-up, not at the first notice, that documents cannot be printed
-    here (they wait, retried, until a font is installed: :mod:`core.services.documents.fonts`).
+    here (they wait, retried, until a font is installed: :mod:`core.services.documents.fonts`),
+    or that the rare characters of names (生僻字) would print as empty boxes.
     Asked in a short-lived process: fontconfig's font cache would otherwise stay in every worker's
     memory (a few MiB) although most never lay out a PDF."""
     import sys
 
-    from core.services.documents.fonts import INSTALL_HINT
+    from core.services.documents.fonts import INSTALL_HINT, RARE_HINT
+
+    ask = ("from core.services.documents.fonts import chinese_font_families as f, rare_characters_missing as r; "
+           "print(len(f()), len(r()))")
 
     try:
         child = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", "from core.services.documents.fonts import chinese_font_families as f; print(len(f()))",
+            sys.executable, "-c", ask,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
         try:
@@ -79,12 +83,14 @@ async def _say_if_no_chinese_font() -> None:
                 child.kill()
             await child.wait()
             raise
-        found = int(out.decode().strip())
+        found, missing = map(int, out.decode().split())
     except Exception:  # noqa: BLE001 - no fontconfig at all: the first render says why
         log.exception("document renderer: cannot ask fontconfig for Chinese fonts")
         return
     if not found:
         log.error("服务器未安装中文字体，受理通知书等文书无法生成（生成时会失败并重试）：%s", INSTALL_HINT)
+    elif missing:
+        log.warning("服务器未安装生僻字字体，文书中姓名、地名的生僻字（如 𠮷、䶮）会印成空框：%s", RARE_HINT)
 
 
 class KickRenderer:
