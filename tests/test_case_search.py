@@ -165,3 +165,37 @@ async def test_chinese_in_the_application_is_found_and_a_backslash_matches_only_
     assert await numbers(drive, "clerk1", "\\") == []
     await Case.filter(number=second["number"]).update(data={**GOOD_DATA, "address": "连州市\\北门巷"})
     assert await numbers(drive, "clerk1", "\\") == [second["number"]]
+
+
+# 阿卜杜·热合曼 as the ID card writes it (U+00B7), typed with the dots other keyboards give
+DOTTED = "阿卜杜·热合曼"
+OTHER_DOTS = ["阿卜杜•热合曼", "阿卜杜・热合曼", "阿卜杜‧热合曼", "阿卜杜･热合曼", "阿卜杜．热合曼", "杜•热"]
+
+
+async def test_a_middle_dot_typed_with_another_keyboard_finds_the_name(setup):
+    """The clerk's keyboard gives •, ・, ‧ or ･ for the dot of a transcribed name: the search finds
+    the name stored with the ID card's ·, as the applicant's name and inside the application
+    (a 法定代表人), on the scan and through the search table's trigram indexes; a dot typed as
+    stored, and a full stop meant as one (an e-mail address), are still found as typed."""
+    drive, first, second = setup
+    await Case.filter(number=first["number"]).update(applicant_name=DOTTED)
+    await Case.filter(number=second["number"]).update(
+        data={**GOOD_DATA, "legalRepName": "阿依古丽·买买提", "email": "a.b@lianzhou.cn"})
+
+    async def found() -> dict[str, list[str]]:
+        return await search_results(drive, [*OTHER_DOTS, DOTTED, "阿依古丽•买买提", "a.b@lian", "a•b@lian"])
+
+    expected = {**{term: [first["number"]] for term in [*OTHER_DOTS, DOTTED]},
+                "阿依古丽•买买提": [second["number"]], "a.b@lian": [second["number"]], "a•b@lian": []}
+    assert await found() == expected
+    if IS_POSTGRES:
+        assert await has_search_indexes()
+        conn = get_connection("default")
+        for name in SEARCH_EXPRESSIONS:
+            await conn.execute_script(f"DROP INDEX {name}")
+        forget_search_indexes()
+        try:
+            assert await found() == expected
+        finally:
+            await install_search_indexes()
+            forget_search_indexes()

@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from core.plumbing.search_index import has_search_indexes
 from core.plumbing.sql import for_dialect, rows
+from core.services.formats import one_dot
 
 MAX_LENGTH = 64
 LIMIT = 500
@@ -125,7 +126,8 @@ def forget_search_indexes() -> None:
 async def matching_case_ids(center_id: int, text: str) -> list[int]:
     """Ids of the center's cases (newest first, at most ``LIMIT``) whose number, applicant name or
     application text contains ``text`` (letters compared case-insensitively: ID numbers end in
-    X); a complete case number gives that case alone. See the module's docstring for terms
+    X, a name's middle dot typed as any of :data:`~core.services.formats.NAME_DOTS` as the ID card's
+    ``·``); a complete case number gives that case alone. See the module's docstring for terms
     without three letters or digits in a row on PostgreSQL."""
     text = _as_code(text.strip()[:MAX_LENGTH])
     if not text:
@@ -133,6 +135,18 @@ async def matching_case_ids(center_id: int, text: str) -> list[int]:
     exact = await rows(EXACT_SQL, [text.upper(), center_id])
     if exact:
         return [int(r["id"]) for r in exact]
+    found = await _containing(center_id, text)
+    dotted = one_dot(text)
+    if dotted == text:
+        return found
+    # 阿卜杜•热合曼 typed with another dot is the 阿卜杜·热合曼 of the ID card; the term as typed is
+    # searched too (a full stop in an e-mail address or a name stored with the bullet)
+    return sorted(set(found) | set(await _containing(center_id, dotted)), reverse=True)[:LIMIT]
+
+
+async def _containing(center_id: int, text: str) -> list[int]:
+    """Ids of the center's cases whose number, applicant name or application text contains ``text``
+    (not a complete case number), newest first."""
     if not await _trigram_indexes():
         postgres = get_connection("default").capabilities.dialect == "postgres"
         sql = POSTGRES_SCAN_SQL if postgres else SQLITE_SQL

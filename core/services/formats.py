@@ -58,6 +58,8 @@ __all__ = [
     "reason_for",
     "half_width",
     "code_text",
+    "NAME_DOTS",
+    "one_dot",
 ]
 
 
@@ -92,6 +94,19 @@ def code_text(text: str) -> str:
     """An identity number or code as compared: half-width, no spaces around, upper case
     (``１１０１０５…ｘ `` → ``110105…X``)."""
     return half_width(text).strip().upper()
+
+
+# The dots a keyboard gives for the separator of a transcribed name (阿依古丽·买买提: U+00B7 on the
+# ID card): the bullet, the Japanese and half-width katakana middle dots, the hyphenation point, the
+# full stop full width or not. ``web/views/pickup.js`` folds the same list.
+NAME_DOTS = "\u0387\u2022\u2027\u2219\u22c5\u30fb\uff65\uff0e."
+_ONE_DOT = str.maketrans({c: "·" for c in NAME_DOTS})
+
+
+def one_dot(name: str) -> str:
+    """A name with every dot of :data:`NAME_DOTS` as the ID card's ``·`` (阿依古丽•买买提 →
+    阿依古丽·买买提). Only for names: a full stop in other text is no middle dot."""
+    return name.translate(_ONE_DOT)
 
 
 # --- 统一社会信用代码 (GB 32100-2015) -------------------------------------------------------------

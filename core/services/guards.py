@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.plumbing.errors import UserError, one_of
-from core.services.formats import code_text, is_valid_resident_id
+from core.services.formats import code_text, is_valid_resident_id, one_dot
 from core.plumbing.models import CaseEvent, Extension, Material
 from core.services.case_memo import case_tasks
 from core.services.materials import SUPPLY_ACTIONS
@@ -214,17 +214,11 @@ def people_in(data: Any, out: list[tuple[str, str]] | None = None, form: Any = N
     return found
 
 
-# The dots a keyboard gives for the separator of a transcribed name (阿依古丽·买买提: U+00B7 on the
-# ID card): the bullet, the Japanese and half-width katakana middle dots, the hyphenation point, the
-# full stop full width or not.
-_NAME_DOTS = str.maketrans({c: "·" for c in "\u0387\u2022\u2027\u2219\u22c5\u30fb\uff65\uff0e."})
-
-
 def name_key(name: str) -> str:
     """A person's name as compared: without spaces, so 李　四 (a two-character name written with an
     ideographic space, as forms align names) is the 李四 the pickup clerk types from the ID card,
     and with one dot, so 阿依古丽•买买提 typed with a bullet is the 阿依古丽·买买提 of the card."""
-    return "".join(name.split()).translate(_NAME_DOTS)
+    return one_dot("".join(name.split()))
 
 
 def receiver_is_party(case: Any, receiver: str, id_number: str, form: Any = None) -> bool:

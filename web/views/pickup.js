@@ -18,7 +18,7 @@ const QUEUE_FIELDS = "id number version state stateLabel applicantName completed
  */
 export function receiverMatches(c, receiver, idNumber) {
   // 李　四 in the form is the 李四 typed here, and 阿依古丽•买买提 typed with another dot the 阿依古丽·买买提
-  // of the ID card, as on the server (core.services.guards.name_key)
+  // of the ID card, as on the server (core.services.guards.name_key, the dots of core.services.formats.NAME_DOTS)
   const key = (text) => String(text || "").replace(/\s/g, "").replace(/[\u0387\u2022\u2027\u2219\u22c5\u30fb\uff65\uff0e.]/g, "·");
   const name = key(receiver);
   const id = halfWidth(idNumber).trim().toUpperCase(); // １１０１０５…Ｘ typed full width is the same number, as on the server
