@@ -87,3 +87,46 @@ async def test_only_the_centers_clerks_and_heads_register_or_look_up_walk_ins(dr
         error = await drive.refused(user, FIND, c="hall", i=PERSON["i"])
         assert error["extensions"]["code"] == "FORBIDDEN", error
     assert (await drive.query("clerk-other", FIND, c="other", i=PERSON["i"]))["walkInParty"] is None  # a center's own
+
+
+ANSWERS = """query($c: String!, $a: String!, $i: String!) { walkInParty(center: $c, account: $a) {
+  name formAnswers(item: $i) } }"""
+
+
+async def test_the_application_opened_for_a_walk_in_names_it_as_registered(drive):
+    """The apply page opened for a party (``?for=`` its account) asks for the answers of the item's
+    form that name it: the name and USCC the clerk typed at 现场申请人, in the fields the documents
+    read the applicant from; an item the center does not publish, or an account that is no party
+    of the center, gives nothing."""
+    company = await register(drive, "clerk1", **COMPANY)
+    person = await register(drive, "clerk1", **PERSON)
+    found = (await drive.query("clerk1", ANSWERS, c="hall", a=company["username"], i="test-permit"))["walkInParty"]
+    assert found == {"name": GOOD_DATA["companyName"],
+                     "formAnswers": {"companyName": GOOD_DATA["companyName"], "uscc": GOOD_DATA["uscc"]}}
+    found = (await drive.query("head1", ANSWERS, c="hall", a=person["username"], i="no-such-item"))["walkInParty"]
+    assert found == {"name": "李青禾", "formAnswers": {}}
+    assert (await drive.query("clerk1", ANSWERS, c="hall", a="app1", i="test-permit"))["walkInParty"] is None
+    # only the center's clerks and heads look parties up
+    assert await drive.refused("app1", ANSWERS, c="hall", a=company["username"], i="test-permit")
+
+
+def test_a_partys_answers_go_where_the_form_names_the_applicant():
+    """The applicant's field (``applicantField`` or a common one) and the number beside it, of the
+    party's kind; a person's name never in a 企业名称, a USCC never in a resident-ID field."""
+    from core.services.parties import party_answers
+
+    def form(**props):
+        return {"type": "object", "properties": {k: {"type": "string", **v} for k, v in props.items()}}
+
+    either = form(applicantName={"title": "申请人名称或姓名"}, applicantId={"title": "统一社会信用代码或身份证号码"})
+    assert party_answers({"form": either}, "person", "阿卜杜·热合曼", "11010519491231002X") == {
+        "applicantName": "阿卜杜·热合曼", "applicantId": "11010519491231002X"}
+    unit = {"applicantField": "/unitName", "form": form(
+        unitName={"title": "单位名称"}, uscc={"format": "uscc"}, legalRepName={}, legalRepIdNumber={"format": "resident-id"})}
+    assert party_answers(unit, "enterprise", "连州某公司", GOOD_DATA["uscc"]) == {"unitName": "连州某公司", "uscc": GOOD_DATA["uscc"]}
+    assert party_answers(unit, "person", "李青禾", PERSON["i"]) == {}
+    nested = {"applicantField": "/operator/name", "form": {"type": "object", "properties": {"operator": form(
+        name={"title": "姓名"}, idNumber={"format": "resident-id"}, uscc={"format": "uscc"})}}}
+    assert party_answers(nested, "person", "李青禾", PERSON["i"]) == {"operator": {"name": "李青禾", "idNumber": PERSON["i"]}}
+    assert party_answers(nested, "enterprise", "连州某公司", GOOD_DATA["uscc"]) == {}
+    assert party_answers({"form": form(staffName={"format": "date"})}, "person", "李青禾", PERSON["i"]) == {}

@@ -361,3 +361,31 @@ def test_a_clerk_in_a_center_without_the_hall_floor_registers_a_walk_in_and_file
     walk_in.locator("[name=idNumber]").fill("11010519491231002x")
     walk_in.locator("button:has-text('按证件号码查找')").click()
     expect(walk_in.locator(".walk-in-result")).to_contain_text("已登记：王现场（11010519491231002X）")
+
+
+def test_the_application_opened_for_a_walk_in_comes_with_its_name_and_id_number(web_server: str, browser_page: Any) -> None:
+    """The name and ID number the clerk typed at 现场申请人 are in the item's form opened for the party
+    (申请人名称或姓名, 身份证号码或统一社会信用代码), never typed twice; what the clerk changed in the form
+    stays (the unsent form comes back as left, the registered name does not overwrite it)."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    login(page, base, "wy-clerk")
+    page.goto(f"{base}/web/#/work/wengyuan?walkin=1")
+    walk_in = page.locator("form.walk-in")
+    walk_in.locator("[name=idNumber]").fill("650102198503150031")
+    walk_in.locator("[name=name]").fill("阿卜杜·热合曼")
+    walk_in.locator("[name=mobile]").fill("13800138124")
+    walk_in.locator("button[type=submit]").click()
+    expect(walk_in.locator(".walk-in-result")).to_contain_text("已登记：阿卜杜·热合曼（650102198503150031）")
+    page.select_option("#walk-in-item", value="lyj-lmcfxk")
+    walk_in.locator(".walk-in-result button:has-text('代为申报')").click()
+    name, number = page.locator(at("/applicantName") + " input"), page.locator(at("/applicantId") + " input")
+    expect(name).to_have_value("阿卜杜·热合曼")
+    expect(number).to_have_value("650102198503150031")
+    name.fill("阿卜杜·热合曼（林场）")
+    page.wait_for_timeout(800)  # the draft is kept half a second after typing
+    page.reload()
+    expect(page.locator("#draft-restored")).to_be_visible()
+    expect(name).to_have_value("阿卜杜·热合曼（林场）")
+    expect(number).to_have_value("650102198503150031")

@@ -957,6 +957,20 @@ export function renderForm(schema, { value = null, files = null } = {}) {
 }
 
 /**
+ * `value` with `answers` (the same shape: objects by key) in the fields it leaves blank (missing,
+ * null or ""); what is there already stays.
+ */
+export function fillBlanks(value, answers) {
+  const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+  const out = isObject(value) ? { ...value } : {};
+  for (const [key, answer] of Object.entries(answers || {})) {
+    if (isObject(answer)) out[key] = fillBlanks(out[key], answer);
+    else if (out[key] === undefined || out[key] === null || out[key] === "") out[key] = answer;
+  }
+  return out;
+}
+
+/**
  * The JSON merge patch (RFC 7396) that turns `before` into `after`: removed keys become null,
  * nested objects are patched key by key, everything else is replaced.
  */

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -25,6 +25,8 @@ from core.services import clock
 from core.services.accounts import MAX_DISPLAY_NAME, Actor, add_user
 from core.services.centers import get_center
 from core.services.formats import FormatProblem, check_resident_id, check_uscc, is_valid_mobile
+from core.services.items import get_version
+from core.services.parties import party_answers
 from core.services.progress import normalise
 
 if TYPE_CHECKING:
@@ -109,11 +111,24 @@ async def register_walk_in(govhall: GovHall, actor: Actor, center_code: str, giv
     return party
 
 
-async def find_walk_in(actor: Actor, center_code: str, id_number: str) -> WalkInParty | None:
-    """The party registered in the center with this ID number or USCC (clerks and heads), or None."""
+async def find_walk_in(actor: Actor, center_code: str, id_number: str | None = None,
+                       account: str | None = None) -> WalkInParty | None:
+    """The party registered in the center with this ID number or USCC, or whose account is
+    ``account`` (the apply page's ``?for=``), for clerks and heads; or None."""
     center = await get_center(center_code)
     actor.require(center.id, *COUNTER_ROLES)
-    return await walk_in_party(center, id_number)
+    if account is not None:
+        found = await WalkInParty.get_or_none(center=center, account__username=account).select_related("account")
+        return found if found and (id_number is None or found.id_number == normal_id(id_number)) else None
+    return await walk_in_party(center, id_number or "")
+
+
+async def form_answers(party: WalkInParty, item_code: str) -> dict[str, Any]:
+    """The answers of the item's published form that name ``party``, for its application opened at
+    the window (``party_answers``: the applicant's name and number fields); ``{}`` for an item the
+    center does not publish."""
+    version = await get_version(await party.center, item_code)
+    return party_answers(version.definition, party.kind, party.name, party.id_number) if version else {}
 
 
 async def walk_in_party(center: Center, id_number: str) -> WalkInParty | None:

@@ -2,9 +2,10 @@
 import { gql, session, userErrorsOf, showBanner, showUserErrors, reportError, refusedInput, hasQuery, hasMutation } from "../graphql.js";
 import { h, section, note, loading, seg, debounce, fmt, KIND_LABELS, hasRole, STAFF_ROLES } from "../ui.js";
 import { centers, center as getCenter, currentCenter, departmentName } from "../store.js";
-import { renderForm } from "../form.js";
+import { renderForm, fillBlanks } from "../form.js";
 import { materialsUploader } from "../materials.js";
 import { personPicker } from "./zone.js";
+import { partyAnswers } from "./walkin.js";
 
 const ITEM_FIELDS = "code name version kind itemType legalDays promisedDays department jointDepartments process elements form publishedAt";
 const CHANNELS = { window: "窗口办理", web: "网上办理", mobile: "移动端办理", courier: "快递申请/送达" };
@@ -326,6 +327,10 @@ export async function applyView({ page, params, query, user }) {
       localStorage.removeItem(key);
     }
   }
+  // 窗口受理 for a walk-in party: its name and ID number or USCC, typed once at 现场申请人, fill the
+  // form's applicant fields the clerk (or the restored draft) left blank
+  const answers = atCounter && forUser ? await partyAnswers(centerCode, code, forUser) : null;
+  if (answers) form.setValue(fillBlanks(form.getValue(), answers));
   const back = uploader ? uploader.restored : { found: 0, lost: 0 };
   if (restoredForm || back.found || back.lost) {
     restoreNote.append(h("p", { class: "note note-info", id: "draft-restored" },

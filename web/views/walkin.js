@@ -13,6 +13,19 @@ export function applyFor(code, item, p) {
   return `#/hall/${seg(code)}/item/${seg(item)}/apply?for=${encodeURIComponent(p.username)}&forName=${encodeURIComponent(p.name)}`;
 }
 
+/** The answers of item `item`'s form that name the walk-in party whose account is `account` (its
+ * name and ID number or USCC, as the clerk registered them: formAnswers), or null when `account` is
+ * no walk-in party of the center (an online applicant) or the clerk may not look it up. */
+export async function partyAnswers(code, item, account) {
+  try {
+    const { walkInParty } = await gql(`query($c: String!, $a: String!, $i: String!) { walkInParty(center: $c, account: $a) { formAnswers(item: $i) } }`,
+      { c: code, a: account, i: item });
+    return walkInParty ? walkInParty.formAnswers : null;
+  } catch {
+    return null; // the form stays as it is: the clerk types the party's name and number
+  }
+}
+
 /** 现场申请人: register (or find) the party in front of the window, then file for it. Without `title`
  * the form has no heading and no card of its own (it sits in the caller's). */
 export function walkInPanel(c, { title = "现场申请人（无网上账号）" } = {}) {

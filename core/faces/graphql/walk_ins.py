@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from strawberry.scalars import JSON
 
 from core.faces.graphql.context import Info, client_address
 from core.faces.graphql.types import UserErrors, mutation_result
@@ -24,11 +25,17 @@ class WalkInParty:
     contact_name: str
     mobile: str
     username: str = strawberry.field(description="代为申请时作 submitCase 的 onBehalfOf")
+    row: strawberry.Private[WalkInPartyRow]
+
+    @strawberry.field(description="该事项申请表中写明申请人的栏目（申请人名称及其身份证号码或统一社会信用代码），"
+                                  "为该申请人窗口受理时填入尚未填写的栏目；中心未发布该事项时为 {}")
+    async def form_answers(self, item: str) -> JSON:
+        return await walk_ins.form_answers(self.row, item)
 
 
 def walk_in_type(row: WalkInPartyRow) -> WalkInParty:
     return WalkInParty(id=strawberry.ID(str(row.id)), kind=row.kind, id_number=row.id_number, name=row.name,
-                       contact_name=row.contact_name, mobile=row.mobile, username=row.account.username)
+                       contact_name=row.contact_name, mobile=row.mobile, username=row.account.username, row=row)
 
 
 @strawberry.type(name="ClaimCodeSent", description="认领验证码已发送到登记的手机（已脱敏）")
@@ -50,9 +57,11 @@ ClaimResult = Annotated[ClaimedCaseType | UserErrors, strawberry.union("ClaimCas
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="按证件号码查找已登记的现场申请人（窗口人员、首席代表）")
-    async def walk_in_party(self, info: Info, center: str, id_number: str) -> WalkInParty | None:
-        found = await walk_ins.find_walk_in(info.context.actor, center, id_number)
+    @strawberry.field(description="按证件号码（或代为申报页面的申请人账号 account，即 WalkInParty.username）"
+                                  "查找已登记的现场申请人（窗口人员、首席代表）")
+    async def walk_in_party(self, info: Info, center: str, id_number: str | None = None,
+                            account: str | None = None) -> WalkInParty | None:
+        found = await walk_ins.find_walk_in(info.context.actor, center, id_number, account)
         return walk_in_type(found) if found else None
 
 
