@@ -103,14 +103,18 @@ def pointer(*parts: object) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+def pointer_parts(json_pointer: str) -> list[str]:
+    """The unescaped tokens of a JSON pointer (RFC 6901): ``/a~1b/0`` is ``["a/b", "0"]``."""
+    return [raw.replace("~1", "/").replace("~0", "~") for raw in json_pointer.split("/")[1:]] if json_pointer else []
+
+
 _MISSING = object()
 
 
 def resolve(document: Any, json_pointer: str, default: Any = _MISSING) -> Any:
     """The value at a JSON pointer (RFC 6901); ``KeyError`` (or ``default``) when there is none."""
     value = document
-    for raw in json_pointer.split("/")[1:] if json_pointer else []:
-        token = raw.replace("~1", "/").replace("~0", "~")
+    for token in pointer_parts(json_pointer):
         if isinstance(value, Mapping) and token in value:
             value = value[token]
         elif isinstance(value, list) and token.isdigit() and int(token) < len(value):

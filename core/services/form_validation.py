@@ -38,7 +38,7 @@ from cachetools import LRUCache
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
-from core.plumbing.errors import UserError, UserErrorsException, pointer, resolve
+from core.plumbing.errors import UserError, UserErrorsException, pointer, pointer_parts, resolve
 from core.services.form_precheck import compile_precheck, reversed_date_range, unanswered
 from core.services.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, code_text, half_width, reason_for
 from core.services.form_totals import check_total_spec, total_message, total_off
@@ -195,8 +195,7 @@ def schema_at(schema: dict, json_pointer: str) -> dict | None:
     if not json_pointer.startswith("/"):
         return None
     node: dict | None = schema
-    for raw in json_pointer[1:].split("/"):
-        token = raw.replace("~1", "/").replace("~0", "~")
+    for token in pointer_parts(json_pointer):
         part: Part = int(token) if token.isdigit() else token
         node = _child(schema, node, part) if node is not None else None
         if node is None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from core.plumbing.errors import resolve
+from core.plumbing.errors import pointer_parts, resolve
 
 COMMON_FIELDS: tuple[str, ...] = (
     "/applicantName", "/enterpriseName", "/companyName", "/operatorName", "/unitName", "/builderName",
@@ -70,7 +70,7 @@ _OTHER_KIND = {"person": re.compile(r"企业|单位|公司|机构"), "enterprise
 def _field_of(form: Any, pointer: str) -> tuple[Mapping[str, Any], str] | None:
     """The properties of the object holding the form's field at ``pointer`` and the field's key, or
     None when the form has no such field (only objects are followed: not a table's rows)."""
-    parts = [raw.replace("~1", "/").replace("~0", "~") for raw in pointer.split("/")[1:]]
+    parts = pointer_parts(pointer)
     props = form.get("properties") if isinstance(form, Mapping) else None
     for depth, key in enumerate(parts):
         if not isinstance(props, Mapping) or not isinstance(props.get(key), Mapping):
@@ -105,9 +105,9 @@ def party_answers(definition: Mapping[str, Any], kind: str, name: str, id_number
         field = props.get(id_key)
         if not isinstance(field, Mapping) or field.get("type") != "string":
             continue
-        if field.get("format") == _ID_FORMAT.get(kind) or (field.get("format") is None and id_key in beside):
+        if field.get("format") == wanted or (field.get("format") is None and id_key in beside):
             answers[id_key] = id_number
             break
-    for part in reversed([raw.replace("~1", "/").replace("~0", "~") for raw in pointer.split("/")[1:-1]]):
+    for part in reversed(pointer_parts(pointer)[:-1]):
         answers = {part: answers}
     return answers
