@@ -101,6 +101,10 @@ def test_supplied_case_is_accepted_with_the_counter_receipt(web_server: str, bro
     row = page.locator(f'tr[data-case="{number}"]')
     expect(row).to_be_visible()
     row.locator("a.case-link").click()
+    # what the applicant changed is named, so the clerk checks that answer again (and so does the record)
+    expect(page.locator("#resubmission")).to_contain_text("已补充：公司章程.pdf")
+    expect(page.locator("#resubmission")).to_contain_text("修改了申报内容：“注册资本（万元）”")
+    expect(page.locator(".timeline .event-supply")).to_contain_text("修改了申报内容：“注册资本（万元）”")
     # 公司设立登记 is an immediate item (即办件): once complete it is finished on the spot
     page.click("button[data-action=finish_on_spot]")
     receipt = page.locator(".counter-receipt")

@@ -268,7 +268,7 @@ export async function caseView({ page, params, user, isCurrent }) {
   const mainCol = h("div", { class: "case-main" });
   const sideCol = h("div", { class: "case-side" });
   layout.append(mainCol, sideCol);
-  const correction = waitingCorrection(c, staffHere) || resubmission(c, staffHere);
+  const correction = waitingCorrection(c, staffHere) || resubmission(c, staffHere, item ? item.form : null);
   if (correction) page.append(correction); // first on any screen: what the applicant must still bring, or brought
   page.append(layout);
 
@@ -336,7 +336,7 @@ export async function caseView({ page, params, user, isCurrent }) {
   if (materials) mainCol.append(materials);
 
   // event log
-  mainCol.append(section("办理过程", timeline(c)));
+  mainCol.append(section("办理过程", timeline(c, item ? item.form : null)));
 }
 
 function explanation(c) {
@@ -395,17 +395,27 @@ function correctionChanges(c, asked, until = Infinity) {
   ].filter(Boolean);
 }
 
+/** The answers a transition's edits changed (`changes.data`: {key: {old, new}}), named as the
+ * item's form titles them, so the clerk knows which of a long application to check again. */
+function editedText(changes, form) {
+  const data = changes && changes.data && typeof changes.data === "object" ? changes.data : null;
+  const keys = data ? Object.keys(data) : [];
+  if (!keys.length) return null;
+  const props = (form && form.properties) || {};
+  return `修改了申报内容：${keys.map((k) => `“${(props[k] && props[k].title) || k}”`).join("、")}`;
+}
+
 /** Back at the front desk after a correction (已补齐，待窗口核验): what the applicant changed since
  * the one-time notice, replaced files first of all, so the clerk checks exactly that. */
-function resubmission(c, staff) {
+function resubmission(c, staff, form) {
   if (c.state !== "supplied") return null;
   const events = c.events || [];
   const supplied = events.filter((e) => e.action === "supply").pop();
   const asked = events.filter((e) => e.action === "request_materials" && (!supplied || e.seq < supplied.seq)).pop();
   if (!supplied || !asked) return null;
   const done = correctionChanges(c, asked, supplied.seq);
-  const edited = supplied.changes && supplied.changes.data && typeof supplied.changes.data === "object" ? Object.keys(supplied.changes.data).length : 0;
-  if (edited) done.push(`修改了 ${edited} 项申报内容`);
+  const edited = editedText(supplied.changes, form);
+  if (edited) done.push(edited);
   return h("section", { class: "card resubmission", id: "resubmission", role: "status" },
     h("h2", null, "本次补正提交的内容"),
     done.length ? h("ul", null, done.map((line) => h("li", null, line))) : note("没有补充或更换材料。"),
@@ -424,7 +434,7 @@ function missingList(missing, { marked = false } = {}) {
     marked && m.file ? h("span", { class: "muted" }, "：所指文件已在下方“申报材料”中标出") : null)));
 }
 
-function changesText(changes) {
+function changesText(changes, form) {
   if (!changes || typeof changes !== "object") return null;
   const parts = [];
   const params = changes.params || {};
@@ -482,10 +492,8 @@ function changesText(changes) {
   if (Array.isArray(changes.deadlineProvisional) && changes.deadlineProvisional[1] === false) {
     parts.push(h("div", null, "期限已按公布的节假日安排确定，不再暂定"));
   }
-  if (changes.data && typeof changes.data === "object") {
-    const keys = Object.keys(changes.data);
-    if (keys.length) parts.push(h("div", null, `修改了 ${keys.length} 项申报内容`));
-  }
+  const edited = editedText(changes, form);
+  if (edited) parts.push(h("div", null, edited));
   return parts.length ? h("div", { class: "changes" }, parts) : null;
 }
 
@@ -495,7 +503,7 @@ function actorText(e) {
   return `${actor}（${ROLE_LABELS[e.role] || (e.role === "owner" ? "申请人" : e.role)}）`;
 }
 
-function timeline(c) {
+function timeline(c, form) {
   const events = c.events || [];
   if (!events.length) return note("暂无记录。");
   return h("ol", { class: "timeline" }, events.map((e) =>
@@ -508,7 +516,7 @@ function timeline(c) {
           ? h("div", { class: "event-states" }, `${STATE_LABELS[e.fromState] || e.fromState || "—"} → ${STATE_LABELS[e.toState] || e.toState}`)
           : null,
         e.comment ? h("blockquote", null, e.comment) : null,
-        changesText(e.changes),
+        changesText(e.changes, form),
       ),
     )));
 }
