@@ -16,6 +16,8 @@ Screenshots of the pages are left in the test's tmp_path.
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import os
 import re
 import socket
@@ -133,23 +135,79 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
+class _SharedChromium:
+    """One Playwright driver and one Chromium per locale for the whole pytest process; each page gets
+    a context of its own (cookies, storage and cache are a context's, so tests stay apart). Starting
+    the driver and the browser cost about a second a test.
+
+    Playwright's sync API leaves its event loop marked as the thread's running loop between its
+    calls, which would stop the async tests that follow (their runner refuses to start inside a
+    running loop). The loop is therefore marked only while a page is open (:meth:`enter`,
+    :meth:`leave`), as Playwright itself does around its own calls."""
+
+    def __init__(self) -> None:
+        self.playwright: Any = None
+        self.loop: Any = None
+        self.browsers: dict[str, Any] = {}
+        self.depth = 0
+
+    def enter(self, locale: str) -> Any:
+        """The browser for ``locale`` (launched, or again after a crash), with the driver's loop marked."""
+        from playwright.sync_api import sync_playwright
+
+        if self.playwright is None:
+            self.playwright = sync_playwright().start()
+            self.loop = asyncio._get_running_loop()
+            atexit.register(self.stop)
+        else:
+            asyncio._set_running_loop(self.loop)
+        self.depth += 1
+        browser = self.browsers.get(locale)
+        if browser is None or not browser.is_connected():
+            browser = self.browsers[locale] = self.playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, f"--lang={locale}"],
+            )
+        return browser
+
+    def leave(self) -> None:
+        self.depth -= 1
+        if self.depth == 0:
+            asyncio._set_running_loop(None)
+
+    def stop(self) -> None:
+        if self.playwright is None:
+            return
+        asyncio._set_running_loop(self.loop)
+        try:
+            for browser in self.browsers.values():
+                browser.close()
+            self.playwright.stop()
+        finally:
+            self.playwright = None
+            asyncio._set_running_loop(None)
+
+
+_CHROMIUM = _SharedChromium()
+
+
 @contextmanager
 def chromium_page(locale: str = "zh-CN", **context_options: Any) -> Iterator[Any]:
     """A fresh Chromium page at 1280 px in a browser of ``locale`` (``context_options``: Playwright's,
-    e.g. a phone's viewport, ``is_mobile``, ``has_touch``); fails the test on any uncaught page error."""
-    from playwright.sync_api import sync_playwright
-
+    e.g. a phone's viewport, ``is_mobile``, ``has_touch``, ``timezone_id``), in a context of its own
+    in the process's shared browser; fails the test on any uncaught page error."""
     errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, f"--lang={locale}"])
+    browser = _CHROMIUM.enter(locale)
+    try:
+        context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options}, locale=locale)
         try:
-            context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options}, locale=locale)
             context.set_default_timeout(20_000)
             page = context.new_page()
             page.on("pageerror", lambda e: errors.append(str(e)))
             yield page
         finally:
-            browser.close()
+            context.close()
+    finally:
+        _CHROMIUM.leave()
     assert not errors, errors
 
 
@@ -411,24 +469,18 @@ def test_supervision_board_and_configurator(web_server: str, browser_page: Any, 
 def test_dates_and_times_are_the_centers_whatever_the_devices_time_zone(web_server: str) -> None:
     """A device left on UTC (a kiosk, a hall display, a PC) at 01:30 in China on 29 November: the
     screens show China time and take 29 November as today, as the server counts days."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base = web_server
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", timezone_id="UTC")
-            page = context.new_page()
-            page.clock.set_fixed_time("2026-11-28T17:30:00Z")
-            page.goto(f"{base}/web/#/login")
-            shown = page.evaluate("""async () => {
-                const ui = await import('./ui.js');
-                const kit = await import('./views/kit.js');
-                return [ui.todayISO(), ui.fmt.datetime('2026-11-28T17:30:00Z'), kit.presetRange('month'), kit.periodKeys().month];
-            }""")
-            assert shown == ["2026-11-29", "2026年11月29日 01:30", ["2026-11-01", "2026-11-30"], "2026-11"]
-            login(page, base, "zhangsan")
-            page.goto(f"{base}/web/#/floor/mine/lianzhou")
-            expect(page.locator("input[type=date]").first).to_have_value("2026-11-29")  # the booking day offered first
-        finally:
-            browser.close()
+    with chromium_page(timezone_id="UTC") as page:
+        page.clock.set_fixed_time("2026-11-28T17:30:00Z")
+        page.goto(f"{base}/web/#/login")
+        shown = page.evaluate("""async () => {
+            const ui = await import('./ui.js');
+            const kit = await import('./views/kit.js');
+            return [ui.todayISO(), ui.fmt.datetime('2026-11-28T17:30:00Z'), kit.presetRange('month'), kit.periodKeys().month];
+        }""")
+        assert shown == ["2026-11-29", "2026年11月29日 01:30", ["2026-11-01", "2026-11-30"], "2026-11"]
+        login(page, base, "zhangsan")
+        page.goto(f"{base}/web/#/floor/mine/lianzhou")
+        expect(page.locator("input[type=date]").first).to_have_value("2026-11-29")  # the booking day offered first
