@@ -30,6 +30,10 @@ DEMO_USERS: list[tuple[str, str, list[tuple[str, str, str | None]]]] = [
     ("lz-zjj", "周强（连州住建局审批）", [("lianzhou", "reviewer", "zjj")]),
     ("lz-fgj", "吴刚（连州发改局审批）", [("lianzhou", "reviewer", "fgj")]),
     ("lz-hbj", "郑丽（连州环保局审批）", [("lianzhou", "reviewer", "hbj")]),
+    # the departments behind the enterprise zone's opening bundle (企业开办) besides market regulation and police
+    ("lz-swj", "王磊（连州税务局审批）", [("lianzhou", "reviewer", "swj")]),
+    ("lz-rsj", "林琳（连州人社局审批）", [("lianzhou", "reviewer", "rsj")]),
+    ("lz-gjj", "何平（连州公积金管理部审批）", [("lianzhou", "reviewer", "gjj")]),
     ("lz-head", "赵军（连州首席代表）", [("lianzhou", "head", None)]),
     ("lz-pickup", "孙芳（连州出件窗口）", [("lianzhou", "pickup", None)]),
     ("lz-super", "钱伟（连州督查科）", [("lianzhou", "supervisor", None)]),
