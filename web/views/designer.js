@@ -4,8 +4,9 @@
 // The item document (JSON) stays the single source of truth; "高级（JSON）" shows it as text.
 
 import { gql, userErrorsOf, hasQuery, hasMutation, fieldFor } from "../graphql.js";
-import { h, note, seg, centersWithRole, CONFIG_ROLES } from "../ui.js";
-import { centers, currentCenter } from "../store.js";
+import { h, note, seg, CONFIG_ROLES } from "../ui.js";
+import { centers } from "../store.js";
+import { chooseCenter } from "./kit.js";
 import { formPanel } from "../designer/form-editor.js";
 import { elementsPanel, materialsPanel } from "../designer/elements-editor.js";
 import { createPreview } from "../designer/preview.js";
@@ -61,15 +62,11 @@ function tabOf(path) {
 
 export async function designerView({ page, params, user }) {
   loadStyles();
-  const all = await centers();
-  const allowed = centersWithRole(user, CONFIG_ROLES);
-  const list = all.filter((c) => allowed.includes(c.code));
-  if (!list.length) {
-    page.append(h("h1", null, "事项配置"), note("您没有配置员或管理员岗位，无法配置事项。", "error"));
-    return;
-  }
-  const center = list.find((x) => x.code === (params[0] || currentCenter.get())) || list[0];
-  currentCenter.set(center.code);
+  const chosen = await chooseCenter({ page, params, user, roles: CONFIG_ROLES, title: "事项配置", route: "config",
+    missing: "您没有配置员或管理员岗位，无法配置事项。" });
+  if (!chosen) return;
+  const { center, mine: list } = chosen;
+  const all = await centers(); // an item may be copied from any center's published items
 
   const state = { center, doc: null, mode: null, code: null, version: 0, catalogue: [], processes: [], selected: null, target: "", tab: "form", dirty: false, errors: [] };
 

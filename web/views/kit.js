@@ -7,10 +7,14 @@ import { centers, currentCenter } from "../store.js";
 import { downloadLink } from "../materials.js";
 
 /**
- * Resolves the center a screen works on and writes the page head (title and a center switcher).
- * Returns the center or null (with a note on the page) when the user has no such center.
+ * The center a screen works on: the one named in the route, else the last one used, else the first
+ * where the user holds one of `roles` (and, for a plugin's screen, that enabled the plugin). Returns
+ * `{ center, mine }` (`mine`: every center the user may open here), or null with the reason on the
+ * page: no such center for the user at all (`missing`), or a center named in the route that is not
+ * one of `mine` (never another center's data under its name). Screens that draw their own head and
+ * center selector use it; the others use `pickCenter`.
  */
-export async function pickCenter({ page, params, user, roles, plugin = null, title, route, missing }) {
+export async function chooseCenter({ page, params, user, roles, plugin = null, title, route, missing }) {
   const all = await centers();
   const allowed = centersWithRole(user, roles);
   const mine = all.filter((c) => allowed.includes(c.code) && (!plugin || (c.plugins || []).includes(plugin)));
@@ -25,14 +29,31 @@ export async function pickCenter({ page, params, user, roles, plugin = null, tit
     const elsewhere = mine.map((x) => h("a", { href: `#/${route}/${seg(x.code)}`, class: "btn" }, x.name));
     const why = !asked ? `没有代码为“${params[0]}”的中心。`
       : allowed.includes(asked.code) ? `“${asked.name}”没有启用此功能。`
-        : `您在“${asked.name}”没有${roles.map((r) => ROLE_LABELS[r] || r).join("或")}岗位，不能查看或管理该中心；请该中心的管理员为您授予岗位。`;
+        : `您在“${asked.name}”没有${anyOf(roles.map((r) => ROLE_LABELS[r] || r))}岗位，不能查看或管理该中心；请该中心的管理员为您授予岗位。`;
     page.append(h("div", { class: "page-head" }, h("h1", null, title), asked ? h("span", { class: "muted center-name" }, asked.name) : null),
       h("div", { id: "center-refused" }, note(why, "error"), elsewhere.length ? h("p", null, "您可以进入：", ...elsewhere) : null));
     return null;
   }
   const preferred = params[0] || currentCenter.get();
-  const c = mine.find((x) => x.code === preferred) || mine[0];
-  currentCenter.set(c.code);
+  const center = mine.find((x) => x.code === preferred) || mine[0];
+  currentCenter.set(center.code);
+  return { center, mine };
+}
+
+/** "甲或乙", "甲、乙或丙": one of the labels. */
+function anyOf(labels) {
+  return labels.length > 2 ? `${labels.slice(0, -1).join("、")}或${labels[labels.length - 1]}` : labels.join("或");
+}
+
+/**
+ * Resolves the center a screen works on (`chooseCenter`) and writes the page head (title and a center
+ * switcher). Returns the center or null (with a note on the page) when the user has no such center.
+ */
+export async function pickCenter(options) {
+  const chosen = await chooseCenter(options);
+  if (!chosen) return null;
+  const { center: c, mine } = chosen;
+  const { page, title, route } = options;
   const switcher = mine.length > 1
     ? h("label", { class: "inline no-print" }, "中心 ",
         h("select", { id: "center-switch", onchange: (e) => { location.hash = `#/${route}/${seg(e.target.value)}`; } },

@@ -3,10 +3,9 @@
 // responsible, 催办 and 督办 on it (recorded on the case), statistics of a period with 本月/本季度/本年
 // and export to CSV and XLSX, and printing. One request draws the board and the statistics.
 import { gql, hasQuery, showBanner } from "../graphql.js";
-import { h, section, note, loading, seg, fmt, alertBadge, centersWithRole, SUPERVISION_ROLES } from "../ui.js";
-import { centers, currentCenter } from "../store.js";
+import { h, section, note, loading, seg, fmt, alertBadge, SUPERVISION_ROLES } from "../ui.js";
 import { saveDownload } from "../materials.js";
-import { mutate, ERRORS, DOCUMENT, presetRange, PRESETS, printButton, reload, showIssued } from "./kit.js";
+import { chooseCenter, mutate, ERRORS, DOCUMENT, presetRange, PRESETS, printButton, reload, showIssued } from "./kit.js";
 import { barChart } from "../chart.js";
 
 const STAT_LABELS = {
@@ -60,15 +59,10 @@ function formulas(s) {
 // --------------------------------------------------------------------------- the view
 
 export async function supervisionView({ page, params, query, user, isCurrent }) {
-  const all = await centers();
-  const allowed = centersWithRole(user, SUPERVISION_ROLES);
-  const list = all.filter((c) => allowed.includes(c.code));
-  if (!list.length) {
-    page.append(h("h1", null, "电子监察"), note("您没有督查、首席代表或管理员岗位，无法查看电子监察。", "error"));
-    return;
-  }
-  const c = list.find((x) => x.code === (params[0] || currentCenter.get())) || list[0];
-  currentCenter.set(c.code);
+  const chosen = await chooseCenter({ page, params, user, roles: SUPERVISION_ROLES, title: "电子监察", route: "supervision",
+    missing: "您没有督查、首席代表或管理员岗位，无法查看电子监察。" });
+  if (!chosen) return;
+  const { center: c, mine: list } = chosen;
   const pick = h("select", { id: "sup-center", "aria-label": "政务服务中心" }, list.map((x) => h("option", { value: x.code, selected: x.code === c.code }, x.name)));
   pick.addEventListener("change", () => (location.hash = `#/supervision/${seg(pick.value)}`));
   const board = h("div", { "aria-live": "polite", id: "board" }, loading());

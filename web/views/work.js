@@ -4,9 +4,8 @@
 // clerk or head registers a walk-in applicant without an online account (现场申请人, walkin.js) and
 // files for them (`?walkin=1` opens that box).
 import { gql, hasQuery, showBanner } from "../graphql.js";
-import { h, note, loading, seg, fmt, hasRole, centersWithRole, WORK_ROLES, STANDARD_STATES, KIND_LABELS } from "../ui.js";
-import { mutate, ERRORS, table } from "./kit.js";
-import { centers, currentCenter } from "../store.js";
+import { h, note, loading, seg, fmt, hasRole, WORK_ROLES, STANDARD_STATES, KIND_LABELS } from "../ui.js";
+import { chooseCenter, mutate, ERRORS, table } from "./kit.js";
 import { CASE_ROW, casesTable } from "./mine.js";
 import { walkInPanel } from "./walkin.js";
 
@@ -35,16 +34,10 @@ export async function workView({ page, params, query, user, isCurrent }) {
     page.append(h("h1", null, "工作台"), note("办件队列功能在服务端尚未启用，请稍后再试。"));
     return;
   }
-  const all = await centers();
-  const allowed = centersWithRole(user, WORK_ROLES);
-  const mineCenters = all.filter((c) => allowed.includes(c.code));
-  if (!mineCenters.length) {
-    page.append(h("h1", null, "工作台"), note("您没有窗口或审批岗位，无法使用工作台。", "error"));
-    return;
-  }
-  const preferred = params[0] || (allowed.includes(currentCenter.get()) ? currentCenter.get() : mineCenters[0].code);
-  const c = mineCenters.find((x) => x.code === preferred) || mineCenters[0];
-  currentCenter.set(c.code);
+  const chosen = await chooseCenter({ page, params, user, roles: WORK_ROLES, title: "工作台", route: "work",
+    missing: "您没有窗口或审批岗位，无法使用工作台。" });
+  if (!chosen) return;
+  const { center: c, mine: mineCenters } = chosen;
 
   const f = {
     center: select("q-center", "中心", mineCenters.map((x) => [x.code, x.name]), c.code),
@@ -112,7 +105,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
       h("summary", null, h("strong", null, "现场申请人（无网上账号）"), "：登记或按证件号码查找，再选事项代为申报（窗口受理）"),
       walkInPanel(c, { title: null }))
     : null;
-  page.append(h("div", { class: "page-head" }, h("h1", null, "工作台"), h("span", { class: "muted" }, c.name), arrivals), shortcuts,
+  page.append(h("div", { class: "page-head" }, h("h1", null, "工作台"), h("span", { class: "muted center-name" }, c.name), arrivals), shortcuts,
     ...(walkIn ? [walkIn] : []), messageBox, ...(signBox ? [signBox] : []), filters, body);
 
   const deptNames = new Map(c.departments.map((d) => [d.code, d.name]));
