@@ -30,6 +30,7 @@ from tortoise.transactions import in_transaction
 from core.services.accounts import Actor
 from core.plumbing.errors import UserError, UserErrorsException
 from core.services.item_changes import describe_changes
+from core.services.item_definitions import trimmed_names
 from core.services.items import CONFIGURATOR_ROLES, check_definition
 from core.plumbing.models import Center, Department, Item, ItemVersion
 
@@ -361,6 +362,7 @@ async def import_catalogue(
             document.update(mapped)
             if "caseKind" not in mapped and before is None and document.get("promisedDays") == 0:
                 document["caseKind"] = "immediate"
+            document = trimmed_names(document)  # as defineItem stores them, the names kept from the draft too
             name = str(document.get("name") or row.get("事项名称") or code)
             problems = [] if code not in seen else [UserError("duplicate", f"目录中事项“{code}”出现了不止一次", "/code")]
             seen.add(code)

@@ -218,10 +218,10 @@ async def load_items_dir(
     """Load every item file of a folder into a center (``govhall items load``, ``govhall demo``).
 
     All files are checked first: any problem in any file and nothing is stored. Unchanged items
-    are skipped, changed ones get a new version."""
+    are skipped, changed ones get a new version. Names are trimmed as ``define_item`` trims them."""
     if not folder.is_dir():
         return []
-    files = load_item_files(folder)
+    files = [(path, trimmed_names(doc)) for path, doc in load_item_files(folder)]
     errors: list[UserError] = []
     codes: dict[str, str] = {}
     for path, doc in files:
