@@ -146,15 +146,22 @@ class PersonMonth:
 
 @dataclass(frozen=True)
 class AttendanceStart:
-    """The first day a center's attendance counts (None: not yet, nobody has clocked in) and why."""
+    """The first day a center's attendance counts (None: not yet, nobody has clocked in) and why.
+
+    Begun by a first clock-in, that day counts only for those who clocked in on it (``opened_by``,
+    user ids); for everyone else counting begins on the next working day (``others_from``)."""
 
     day: date | None
     source: str  # "setting" (settings.staff.attendanceFrom), "first_clock_in" or "none"
+    opened_by: frozenset[int] = frozenset()
+    others_from: date | None = None  # None: the same day as everyone's
 
 
 async def attendance_start(center: Center) -> AttendanceStart:
     """``settings.staff.attendanceFrom`` when the center set it, else the day of the center's first
-    clock-in: before a center keeps attendance, nobody's days count as attended or absent."""
+    clock-in: before a center keeps attendance, nobody's days count as attended or absent. A first
+    clock-in (a new card reader's first swipe) is that person's: nobody else is absent on its day,
+    when they had nothing to swipe on yet."""
     configured = ((center.settings or {}).get("staff") or {}).get("attendanceFrom")
     if configured:
         try:
@@ -162,12 +169,22 @@ async def attendance_start(center: Center) -> AttendanceStart:
         except ValueError:  # the center file's pattern lets "2026-02-30" through: as if unset
             pass
     first = await ClockIn.filter(center_id=center.id).order_by("day").first()
-    return AttendanceStart(first.day, "first_clock_in") if first is not None else AttendanceStart(None, "none")
+    if first is None:
+        return AttendanceStart(None, "none")
+    opened_by = await ClockIn.filter(center_id=center.id, day=first.day).values_list("user_id", flat=True)
+    following = (await calendar_for(center)).add_working_days(first.day, 1, explain=False).due
+    return AttendanceStart(first.day, "first_clock_in", frozenset(opened_by), following)
 
 
 def counted_from(record: StaffRecord, start: AttendanceStart) -> date | None:
-    """The first day of ``record``'s that counts: its posting date, not before the center's start."""
-    return None if start.day is None else max(record.posted_on, start.day)
+    """The first day of ``record``'s that counts: its posting date, not before the center's start
+    (for someone who did not clock in on a first clock-in's day, not before the next working day)."""
+    if start.day is None:
+        return None
+    begun = start.day
+    if start.others_from is not None and record.user_id not in start.opened_by:  # type: ignore[attr-defined]
+        begun = start.others_from
+    return max(record.posted_on, begun)
 
 
 def _half(day: date, half: str, today: date, counted: date | None, leave: dict[tuple[date, str], str],

@@ -221,7 +221,8 @@ class AttendanceSheetType:
     early_count: int
     absent_days: float
     counted_from: date | None = strawberry.field(
-        description="此人考勤的起算日：进驻日期，但不早于本中心考勤起算日；本中心尚未开始考勤时为空")
+        description="此人考勤的起算日：进驻日期，但不早于本中心考勤起算日（以第一次刷卡之日起算的，"
+                    "当天未刷卡的人自下一个工作日起计）；本中心尚未开始考勤时为空")
 
 
 def sheet_type(s: PersonMonth) -> AttendanceSheetType:
@@ -238,7 +239,8 @@ START_SOURCES = {
 }
 
 
-@strawberry.type(name="AttendanceStart", description="本中心考勤的起算日：此前的日子不计出勤或旷工")
+@strawberry.type(name="AttendanceStart", description="本中心考勤的起算日：此前的日子不计出勤或旷工；以第一次刷卡之日起算的，"
+                 "当天只计当天刷卡的人，其他人自下一个工作日起计")
 class AttendanceStartType:
     day: date | None = strawberry.field(description="起算日；尚未开始考勤时为空")
     source: str = strawberry.field(description="setting（中心设置 staff.attendanceFrom）、first_clock_in 或 none")

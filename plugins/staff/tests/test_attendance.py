@@ -96,10 +96,33 @@ async def test_days_count_from_the_centers_first_clock_in_not_from_the_posting_d
     assert (await drive.run("sup1", START, c="hall"))["day"] == "2026-03-04"
     (win2,) = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="win2")
     days = {d["date"]: d for d in win2["days"]}
-    assert (days["2026-03-03"]["am"], days["2026-03-04"]["am"]) == ("future", "absent")
-    assert win2["countedFrom"] == "2026-03-04" and win2["absentDays"] == 3  # Wed, Thu, Fri; today not yet
+    assert (days["2026-03-03"]["am"], days["2026-03-04"]["am"], days["2026-03-05"]["am"]) == ("future", "future", "absent")
+    # Wednesday was clerk1's first clock-in, not win2's absence: Thu, Fri; today not yet
+    assert win2["countedFrom"] == "2026-03-05" and win2["absentDays"] == 2
     (year,) = await drive.run("sup1", YEAR, c="hall", y=2026, u="win2")
-    assert year["absentDays"] == 3  # not two months of absence before the center kept attendance
+    assert year["absentDays"] == 2  # not two months of absence before the center kept attendance
+
+
+async def test_a_new_card_readers_first_swipe_records_only_the_card_holder(drive):
+    """The center's first clock-in is a new reader's first swipe, on a Wednesday morning: that day counts
+    for the one who swiped, not as everyone else's absence; for them counting begins on Thursday."""
+    await drive.add_person("win2", "window_staff", window="A01", partner="clerk1", card="K-0002")
+    device = await drive.run("admin1", REGISTER_DEVICE, c="hall", w="A01", n="一楼A01读卡器")
+    drive.at("2026-03-04 08:59")
+    swiped = await drive.run("admin1", DEVICE_CLOCK_IN, t=device["token"], card="K-0002")
+    assert (swiped["username"], swiped["slot"]) == ("win2", "am_in")
+    drive.at("2026-03-06 10:00")
+    assert (await drive.run("sup1", START, c="hall"))["day"] == "2026-03-04"
+    (win2,) = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="win2")
+    days = {d["date"]: d for d in win2["days"]}
+    assert win2["countedFrom"] == "2026-03-04" and (days["2026-03-04"]["am"], days["2026-03-04"]["pm"]) == ("ok", "absent")
+    (clerk1,) = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="clerk1")
+    days = {d["date"]: d for d in clerk1["days"]}
+    assert (days["2026-03-04"]["am"], days["2026-03-04"]["pm"], days["2026-03-04"]["mark"]) == ("future", "future", "")
+    assert (days["2026-03-05"]["am"], days["2026-03-05"]["pm"]) == ("absent", "absent")
+    assert clerk1["countedFrom"] == "2026-03-05" and clerk1["absentDays"] == 1  # Thursday alone; Friday is today
+    (month,) = await drive.run("sup1", MONTH, c="hall", m="2026-03", u="lead1")
+    assert month["absentDays"] == 1
 
 
 async def test_a_center_sets_the_day_its_attendance_counts_from(drive):
@@ -130,7 +153,7 @@ async def test_a_bad_attendance_start_is_refused_in_the_center_file_and_never_br
     drive.at("2026-03-05 10:00")
     assert (await drive.run("sup1", START, c="hall"))["source"] == "first_clock_in"
     (win2,) = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="win2")
-    assert win2["countedFrom"] == "2026-03-04"
+    assert win2["countedFrom"] == "2026-03-05"  # the day after clerk1's first clock-in
 
 
 async def test_a_month_outside_the_years_kept_is_refused_in_chinese(drive):

@@ -71,6 +71,10 @@ MISSED = {
 
 
 async def test_absence_thresholds_at_their_edges(drive):
+    # the center keeps attendance from Monday (a first clock-in's day would count only for who clocked in)
+    center = drive.hall.center
+    center.settings = {**(center.settings or {}), "staff": {"attendanceFrom": "2026-03-02"}}
+    await center.save()
     for name in MISSED:
         await drive.add_person(name, partner="office1", posted="2026-03-02")
     # "half" also misses Wednesday morning, but with leave approved afterwards (补办请假手续)

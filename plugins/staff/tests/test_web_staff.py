@@ -58,6 +58,7 @@ def test_clock_in_leave_approvals_register_and_card_reader(web_server: str, brow
     page.click("#clock-in")
     expect(page.locator(".banner-success")).to_contain_text("已刷卡")
     expect(page.locator("#attendance-start")).to_contain_text("起计（本中心第一次刷卡之日）")
+    expect(page.locator("#attendance-start")).to_contain_text("当天只计当天刷卡的人，其他人自下一个工作日起计")
     expect(page.locator("#today-clock-ins tbody tr")).to_have_count(1)
     expect(page.locator("#attendance-sheet tr[data-username=ks-clerk]")).to_be_visible()
     expect(page.locator("#month-standing")).to_contain_text("朱琳")
