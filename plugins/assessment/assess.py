@@ -116,7 +116,7 @@ async def assess(govhall: Any, center: Center, kind: str, period: Period, *, tod
     today = today or local_today()
     check_started(period, today)
     rules = await rule_set_for(govhall, center, kind)
-    facts = await gather(center=center, kind=kind, period=period, rule_set=rules["id"], today=today)
+    facts = await gather(govhall=govhall, center=center, kind=kind, period=period, rule_set=rules["id"], today=today)
     ranked_subjects = await subjects(center, kind)
     if kind == "department":  # not ranked for a quarter that ended before it was added (未设立)
         added = await departments_added(center)

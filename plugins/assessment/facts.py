@@ -17,7 +17,10 @@ one, because each is named in the explanation. Definitions:
 * ``overturned_returns``: cases returned (action ``return``) and accepted on review in the period
   (可作收件处理而未收件); for staff, charged to who returned it. ``faulty_cases``: those plus the
   cases with a complaint verified in the period.
-* ``rating_average`` / ``dissatisfied_ratings``: ratings given in the period (level ≤ 2: 不满意).
+* ``rating_average`` / ``dissatisfied_ratings``: ratings given in the period (level ≤ 2: 不满意): the
+  cases' (the core's ``rating``), and those given at a window that are no case's, which other plugins
+  report (``assessment_window_ratings``: a rating tablet's of a queue number served without a case),
+  counted for that window, its department and the member of staff who served.
 * ``verified_complaints``: complaints filed in the period and found substantiated (read through
   ``core.api.verified_complaints``: complaints are a core service); charged to the complaint's
   department / window / staff member, else to the case's.
@@ -42,6 +45,7 @@ from core.api import (
     RoleAssignment,
     User,
     Window,
+    acall,
     calendar_for,
     fetch_rows,
     verified_complaints,
@@ -70,6 +74,25 @@ _NOT_PAUSED_WHEN_DUE = (
     "(c.completed_on IS NOT NULL OR NOT EXISTS (SELECT 1 FROM pause p WHERE p.case_id = c.id "
     "AND p.ended_on IS NULL AND p.started_on <= c.promised_due))"
 )
+
+
+@dataclass(frozen=True)
+class WindowRating:
+    """A rating given at a window that is no case's (``assessment_window_ratings``)."""
+
+    window: str
+    staff: int | None
+    level: int
+    label: str
+
+
+async def window_ratings(govhall: Any, center: Center, since: datetime, until: datetime) -> list[WindowRating]:
+    """What the center's plugins answer to ``assessment_window_ratings`` for ``[since, until)``."""
+    answers = await acall(govhall.hub.for_center(center).assessment_window_ratings, center=center, since=since,
+                          until=until)
+    return [WindowRating(window=str(r["window"]), staff=int(r["staff"]) if r.get("staff") else None,
+                         level=int(r["level"]), label=str(r.get("label") or "现场评价"))
+            for answer in answers for r in answer or ()]
 
 
 @dataclass(frozen=True)
@@ -218,7 +241,9 @@ class _Gatherer:
                 found[int(row["case_id"])] = (int(row["subject"]), str(row["number"]))
         return found
 
-    async def ratings(self) -> None:
+    async def ratings(self, at_windows: Sequence[WindowRating]) -> None:
+        """The cases' ratings of the period, and ``at_windows``: those given at a window that are no
+        case's, for the window, its department or who served."""
         since, until = (self.sql.moment(t) for t in _local_bounds(self.period))
         rated = "c.id IN (SELECT r.case_id FROM rating r WHERE r.at >= ? AND r.at < ?)"
         src, params = self.source(rated, [since, until])
@@ -227,21 +252,37 @@ class _Gatherer:
             f"SUM(CASE WHEN r.level <= ? THEN 1 ELSE 0 END) AS bad "
             f"FROM ({src}) s JOIN rating r ON r.case_id = s.case_id "
             f"WHERE s.subject_id IS NOT NULL GROUP BY s.subject_id", [DISSATISFIED_LEVEL, *params])
-        with_bad = []
+        tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # subject: [ratings, sum of levels]
         for row in rows:
-            n, subject = int(row["n"]), int(row["subject"])
-            average = round(float(row["total"]) / n, 2)
-            self.measures[subject]["rating_average"] = Measure(value=average, info={"count": n})
-            if int(row["bad"] or 0):
-                with_bad.append(subject)
-        if with_bad:
+            tally[int(row["subject"])] = [int(row["n"]), int(row["total"])]
+        if any(int(row["bad"] or 0) for row in rows):
             bad = await self.sql.rows(
                 f"SELECT s.subject_id AS subject, s.number AS number, r.level AS level FROM ({src}) s "
                 f"JOIN rating r ON r.case_id = s.case_id WHERE s.subject_id IS NOT NULL AND r.level <= ? "
                 f"ORDER BY s.number", [*params, DISSATISFIED_LEVEL])
             for row in bad:
-                label = f"{row['number']}（评价{int(row['level'])}级）"
+                label = f"办件{row['number']}（评价{int(row['level'])}级）"
                 self.items["dissatisfied_ratings"][int(row["subject"])].append(FactItem(label))
+        windows = await self._windows({r.window for r in at_windows}) if self.kind != "staff" else {}
+        for rating in at_windows:
+            subject = rating.staff if self.kind == "staff" else windows.get(rating.window)
+            if subject is None:
+                continue
+            tally[subject][0] += 1
+            tally[subject][1] += rating.level
+            if rating.level <= DISSATISFIED_LEVEL:
+                label = f"{rating.label}（评价{rating.level}级）"
+                self.items["dissatisfied_ratings"][subject].append(FactItem(label))
+        for subject, (n, total) in tally.items():
+            self.measures[subject]["rating_average"] = Measure(value=round(total / n, 2), info={"count": n})
+
+    async def _windows(self, codes: set[str]) -> dict[str, int | None]:
+        """The subject (window or department) of each of the center's windows named in ``codes``."""
+        if not codes:
+            return {}
+        rows = await Window.filter(center_id=self.center.id, code__in=sorted(codes)).values_list(
+            "code", "id", "department_id")
+        return {code: window_id if self.kind == "window" else department_id for code, window_id, department_id in rows}
 
     async def complaints(self) -> dict[int, tuple[int, str]]:
         """Verified complaints by subject; returns {case id: (subject, number)} for faulty cases."""
@@ -310,13 +351,13 @@ async def manual_entries(center: Center, kind: str, period: Period, rule_set: st
 
 
 async def gather(
-    center: Center, kind: str, period: Period, rule_set: str, today: date | None = None
+    govhall: Any, center: Center, kind: str, period: Period, rule_set: str, today: date | None = None
 ) -> dict[int, Facts]:
     """The facts of every subject of ``kind`` that has any, keyed by subject id."""
     gatherer = _Gatherer(center, kind, period, today or local_today())
     await gatherer.completion()
     await gatherer.overdue()
-    await gatherer.ratings()
+    await gatherer.ratings(await window_ratings(govhall, center, *_local_bounds(period)))
     overturned = await gatherer.overturned()
     complained = await gatherer.complaints()
     gatherer.faulty(overturned, complained)

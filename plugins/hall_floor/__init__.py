@@ -9,7 +9,9 @@ Thin hook implementations; the services live in :mod:`.tickets`, :mod:`.ratings`
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from types import ModuleType
+from typing import Any
 
 from core.api import Center, Window, hookimpl
 
@@ -17,6 +19,7 @@ from . import hookspecs
 from . import graphql_roster
 from .floor import window_in_use
 from .graphql import Mutation, Query
+from .ratings import ratings_without_case
 
 
 @hookimpl
@@ -45,3 +48,10 @@ def register_graphql() -> Mapping[str, Sequence[type]]:
 def window_closing(center: Center, window: Window) -> str | None:
     """A window a queue still calls numbers at stays open until the queue no longer lists it."""
     return window_in_use(center, window)
+
+
+@hookimpl(optionalhook=True)
+async def assessment_window_ratings(center: Center, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """The assessment plugin's hook: the tablet's ratings of queue numbers served without a case (咨询)
+    count for their window and the clerk who served, as a case's rating counts for its own."""
+    return await ratings_without_case(center, since, until)

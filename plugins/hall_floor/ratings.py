@@ -7,6 +7,7 @@ reason from a fixed list and opens a rectification task (整改) due in 15 worki
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -22,6 +23,7 @@ from core.api import (
     UserError,
     UserErrorsException,
     calendar_for,
+    cn_date,
     local_today,
     now,
     record_rating,
@@ -98,6 +100,16 @@ async def rate_on_site(
     if task is not None:
         await announce(govhall, center, "hall_rectification_opened", rectification=task, rating=row)
     return await load_rating(row.id)
+
+
+async def ratings_without_case(center: Any, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """The tablet's ratings given in ``[since, until)`` of queue numbers served without a case (咨询), as
+    the assessment's ``assessment_window_ratings`` takes them: for the window and the clerk who served.
+    A case's rating is the core's and counts there already."""
+    rows = await OnSiteRating.filter(center_id=center.id, case_id__isnull=True, at__gte=since, at__lt=until) \
+        .select_related("ticket").order_by("at", "id")
+    return [{"window": r.window_code, "staff": r.staff_id, "level": r.level,  # type: ignore[attr-defined]
+             "label": f"{cn_date(r.ticket.day)}排队号{r.ticket.number}" if r.ticket else "现场评价"} for r in rows]
 
 
 async def load_rating(rating_id: int) -> OnSiteRating:
