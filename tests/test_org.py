@@ -168,6 +168,21 @@ async def test_a_new_window_code_differing_from_one_only_in_case_is_refused_and_
     assert (await Window.get(center_id=center.id, code="A01")).name == "综合受理窗口"
 
 
+async def test_the_center_file_stores_the_center_name_trimmed_and_refuses_one_of_spaces(govhall):
+    """The center's own name, as its departments' and windows': it heads every notice and 告知书, and
+    the 文号前缀 left to default is made of its first two characters."""
+    doc = center_doc("trimname")
+    doc["name"] = "　测试县政务服务中心 \n"
+    del doc["docPrefix"]
+    center = await load_center(doc, govhall.hub)
+    stored = await Center.get(code="trimname")
+    assert (center.name, stored.name, stored.doc_prefix) == ("测试县政务服务中心", "测试县政务服务中心", "测试政服")
+    blank = {**center_doc("blankname"), "name": "　 　"}
+    problems = check_center_document(blank, govhall.hub.installed)
+    assert [(e.code, e.path) for e in problems] == [("too_short", "/name")]
+    assert problems[0].message == "中心名称至少2个字（前后的空格不算）"
+
+
 async def test_only_managers_of_that_center_keep_departments_and_windows(hall, gql):
     add = {"c": "hall", "code": "swj", "n": "商务局", "a": None, "s": None, "new": True}
     for user in ("clerk1", "head1", "sup1", "app1", "clerk-other"):

@@ -43,6 +43,7 @@ def check_center_document(doc: Any, installed_plugins: Iterable[str]) -> list[Us
     for field, value in remedy.items():
         errors.extend(authority_errors(field, value, f"/settings/remedy/{field}"))
     errors.extend(_period_errors(doc))
+    errors.extend(_blank_name_errors(doc["name"], "中心名称", "/name"))
     codes: set[str] = set()
     for i, department in enumerate(doc.get("departments", [])):
         if department["code"] in codes:
@@ -75,7 +76,7 @@ def check_center_document(doc: Any, installed_plugins: Iterable[str]) -> list[Us
 
 
 NAME_MIN = 2
-"""Fewest characters of a department's or window's name once spaces around it are left out (as the
+"""Fewest characters of a center's, department's or window's name once spaces around it are left out (as the
 中心管理 screen counts them); the schema's ``minLength`` counts the spaces too."""
 
 
@@ -142,10 +143,11 @@ async def load_center(doc: Any, hub: PluginHub | None) -> Center:
     if errors:
         raise UserErrorsException(errors)
     async with in_transaction():
+        name = doc["name"].strip()  # as the departments' and windows' names below
         values = {
-            "name": doc["name"],
+            "name": name,
             "short_name": doc["shortName"],
-            "doc_prefix": doc.get("docPrefix") or doc["name"][:2] + "政服",
+            "doc_prefix": doc.get("docPrefix") or name[:2] + "政服",
             "parent": parent,
             "plugins": list(doc.get("plugins", [])),
             "office_hours": list(doc.get("officeHours", DEFAULT_OFFICE_HOURS)),
