@@ -119,3 +119,12 @@ def test_admin_previews_a_catalogue_import(web_server: str, browser_page: Any) -
     expect(page.locator("#catalogue-items tbody tr")).to_have_count(22)
     expect(page.locator("#catalogue-items tr[data-status=failed]").first).to_contain_text("未导入")
     expect(page.locator("#catalogue-items tr[data-code='11441882MB2C0001']")).to_contain_text("权力来源：法定本级行使")
+    # an XLSX whose 申请材料 sheet has a material of a 实施编码 no item has: told above the items
+    from tests.test_item_catalogue_import import ROWS, workbook
+
+    xlsx = workbook(ROWS[:1], strays=[("11441882MB2C9999", "无主材料")])
+    page.set_input_files("#catalogue-file", files=[{"name": "目录.xlsx", "buffer": xlsx,
+                                                    "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.click("#catalogue-preview")
+    expect(page.locator("#catalogue-items tbody tr")).to_have_count(1)
+    expect(report).to_contain_text("“申请材料”表第4行的材料的实施编码“11441882MB2C9999”在事项表中没有对应的事项，未导入")

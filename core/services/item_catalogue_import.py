@@ -13,7 +13,9 @@ like ``itemDraftChanges``, so a re-import shows what the province changed. Nothi
 Input: JSON (``{"items": [...]}`` or a list) or, with openpyxl, an XLSX workbook whose first sheet
 has one item per row under a header row of element names, and an optional sheet ``申请材料`` with
 one material per row (``实施编码``, ``材料名称``, ``来源渠道``, ``原件份数``, ``复印件份数``, ``是否必要``,
-``材料类型``).
+``材料类型``), matched to the items by 实施编码 as :func:`formats.code_text` compares codes (spaces,
+a pasted line break and full width left out); a material whose 实施编码 no item has is reported with
+the import's own problems, not dropped unsaid.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
+from core.services.formats import code_text
 from core.plumbing.errors import UserError, UserErrorsException
 from core.services.item_changes import describe_changes
 from core.services.item_definitions import trimmed_names
@@ -76,6 +79,8 @@ class CatalogueImport:
     center: str
     dry_run: bool
     items: list[ImportedItem]
+    problems: list[UserError] = field(default_factory=list)
+    """Problems of the file belonging to no item (a 申请材料 row whose 实施编码 no item has)."""
 
     def count(self, status: str) -> int:
         return sum(1 for i in self.items if i.status == status)
@@ -92,8 +97,9 @@ def xlsx_supported() -> bool:
     return True
 
 
-def read_xlsx(data: bytes) -> list[dict[str, Any]]:
-    """Rows of the first sheet as element dicts; materials from the ``申请材料`` sheet, by 实施编码."""
+def read_xlsx(data: bytes) -> tuple[list[dict[str, Any]], list[UserError]]:
+    """Rows of the first sheet as element dicts, materials from the ``申请材料`` sheet by 实施编码;
+    and the problems of the workbook no item owns (see ``_read_book``), for ``import_catalogue``."""
     if not xlsx_supported():
         raise UserErrorsException.single("xlsx.unsupported", "本系统未安装 openpyxl，只能导入 JSON 目录文件", "/file")
     import openpyxl
@@ -114,24 +120,48 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """The first bytes of an OLE2 compound file: an old .xls workbook, or an encrypted .xlsx."""
 
 
-def _read_book(book: Any) -> list[dict[str, Any]]:
-    """Rows of a workbook's first sheet, with materials from its ``申请材料`` sheet (see ``read_xlsx``)."""
+def _read_book(book: Any) -> tuple[list[dict[str, Any]], list[UserError]]:
+    """Rows of a workbook's first sheet, with materials from its ``申请材料`` sheet (see ``read_xlsx``).
+    The 实施编码 on both sheets is compared as ``code_text`` (`` 1144…0001　``, ``１１４４…`` or one
+    pasted with its cell's line break is ``1144…0001``); the materials of a 实施编码 that no item has,
+    or of none, are a problem naming their rows on the sheet, as Excel numbers them."""
 
-    def table(sheet: Any) -> list[dict[str, Any]]:
+    def table(sheet: Any) -> list[tuple[int, dict[str, Any]]]:
         rows = list(sheet.iter_rows(values_only=True))
         if not rows:
             return []
         header = [str(h).strip() if h is not None else "" for h in rows[0]]
-        return [{h: v for h, v in zip(header, row) if h and v not in (None, "")} for row in rows[1:] if any(v not in (None, "") for v in row)]
+        return [(line, {h: v for h, v in zip(header, row) if h and v not in (None, "")})
+                for line, row in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in row)]
 
-    items = table(book.worksheets[0])
+    items = [row for _, row in table(book.worksheets[0])]
+    problems: list[UserError] = []
     if "申请材料" in book.sheetnames:
         by_code: dict[str, list[dict[str, Any]]] = {}
-        for row in table(book["申请材料"]):
-            by_code.setdefault(str(row.pop("实施编码", "")), []).append(row)
+        lines: dict[str, tuple[str, list[int]]] = {}  # the code as compared: as first written, its rows
+        for line, row in table(book["申请材料"]):
+            written = str(row.pop("实施编码", ""))
+            by_code.setdefault(code_text(written), []).append(row)
+            lines.setdefault(code_text(written), (written.strip(), []))[1].append(line)
+        codes: set[str] = set()
         for item in items:
-            item.setdefault("申请材料", by_code.get(str(item.get("实施编码", "")), []))
-    return items
+            code = code_text(str(item.get("实施编码", "")))
+            if code:
+                codes.add(code)
+                item.setdefault("申请材料", by_code.get(code, []))
+        for code, (written, rows) in lines.items():
+            if code not in codes:
+                problems.append(_unmatched_materials(written, rows))
+    return items, problems
+
+
+def _unmatched_materials(code: str, lines: list[int]) -> UserError:
+    where = f"“申请材料”表第{'、'.join(map(str, lines))}行的材料"
+    if not code:
+        message = f"{where}没有填写实施编码，不知道属于哪个事项，未导入：请填上所属事项的实施编码"
+    else:
+        message = f"{where}的实施编码“{code}”在事项表中没有对应的事项，未导入：请核对两张表的实施编码"
+    return UserError("catalogue.unmatched_materials", message, f"/申请材料/{lines[0]}/实施编码")
 
 
 def read_catalogue(document: Any) -> list[dict[str, Any]]:
@@ -336,8 +366,10 @@ async def _existing(center: Center, mapped: Mapping[str, Any], code: str) -> tup
 
 async def import_catalogue(
     govhall: GovHall, actor: Actor | None, center: Center, rows: list[dict[str, Any]], *, dry_run: bool = False,
+    file_problems: list[UserError] | None = None,
 ) -> CatalogueImport:
-    """Map and store every row as a draft (``actor`` None: the command line). All rows are reported."""
+    """Map and store every row as a draft (``actor`` None: the command line). All rows are reported,
+    and ``file_problems``, the file's own that ``read_xlsx`` found, with them."""
     if actor is not None:
         actor.require(center.id, *CONFIGURATOR_ROLES)
     departments = {d.name: d.code for d in await Department.filter(center=center)}
@@ -383,4 +415,4 @@ async def import_catalogue(
                 item.draft = document
                 await item.save(update_fields=["draft", "updated_at"])
             results.append(ImportedItem(code=code, name=name, status=status, changes=changes, unmapped=unmapped))
-    return CatalogueImport(center=center.code, dry_run=dry_run, items=results)
+    return CatalogueImport(center=center.code, dry_run=dry_run, items=results, problems=list(file_problems or []))

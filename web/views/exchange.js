@@ -147,6 +147,7 @@ function catalogue(body, c) {
     const done = await mutate(`mutation($c: String!, $cat: JSON, $x: String, $dry: Boolean) {
         importItemCatalogue(center: $c, catalogue: $cat, xlsxBase64: $x, dryRun: $dry) { ${ERRORS}
           ... on CatalogueImport { dryRun created updated unchanged failed
+            problems { path message }
             items { code name status changes { path description } unmapped { element value reason } problems { path message } } } } }`,
     variables, "importItemCatalogue", form);
     if (done) result.replaceChildren(report(done));
@@ -157,6 +158,7 @@ function catalogue(body, c) {
 function report(r) {
   return h("div", { id: "catalogue-report" },
     note(`${r.dryRun ? "预览（未保存）" : "已保存为草稿"}：新建 ${r.created}，更新 ${r.updated}，无变化 ${r.unchanged}，未导入 ${r.failed}`, r.failed ? "error" : "success"),
+    ...r.problems.map((p) => note(p.message, "error")), // the file's own: 申请材料 rows no item has
     table([
       ["事项", (i) => h("span", null, i.name, h("br"), h("code", null, i.code))],
       ["结果", (i) => h("span", { class: `badge import-${i.status}` }, STATUS[i.status] || i.status)],

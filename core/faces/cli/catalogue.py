@@ -32,16 +32,18 @@ async def cmd_import_catalogue(govhall: GovHall, args: argparse.Namespace) -> in
         return EXIT_BAD_INPUT
     try:
         if args.file.lower().endswith(".xlsx"):
-            rows = read_xlsx(read_file_bytes(args.file))
+            rows, problems = read_xlsx(read_file_bytes(args.file))
         else:
-            rows = read_catalogue(read_json_file(args.file))
-        result = await import_catalogue(govhall, None, center, rows, dry_run=args.dry_run)
+            rows, problems = read_catalogue(read_json_file(args.file)), []
+        result = await import_catalogue(govhall, None, center, rows, dry_run=args.dry_run, file_problems=problems)
     except UserErrorsException as exc:
         print_errors(exc.errors, args.file)
         return EXIT_BAD_INPUT
     except CommandError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return exc.status
+    for e in result.problems:  # the file's own, no item's: on stderr with --json, whose list stays as it was
+        print(f"问题：{e.message} [{e.code}]", file=sys.stderr if args.json else sys.stdout)
     if args.json:
         print(json.dumps([{"code": i.code, "status": i.status, "changes": i.changes, "unmapped": i.unmapped,
                            "problems": [e.__dict__ for e in i.problems]} for i in result.items], ensure_ascii=False, default=str))

@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 
 from core.services import item_catalogue_import as service
 from core.services.centers import get_center
+from core.plumbing import errors
 from core.plumbing.errors import UserErrorsException
 from core.faces.graphql.context import Info
 from core.faces.graphql.items import ItemChange
@@ -45,6 +46,7 @@ class CatalogueImport:
     unchanged: int
     failed: int
     items: list[CatalogueImportItem]
+    problems: list[UserError] = strawberry.field(description="不属于某个事项的问题，如“申请材料”表中实施编码没有对应事项的材料（未导入）")
 
 
 ImportItemCatalogueResult = Annotated[CatalogueImport | UserErrors, strawberry.union("ImportItemCatalogueResult")]
@@ -64,14 +66,16 @@ def present(result: service.CatalogueImport) -> CatalogueImport:
             )
             for i in result.items
         ],
+        problems=[UserError(path=p.path, code=p.code, message=p.message) for p in result.problems],
     )
 
 
-def rows_from(catalogue: JSON | None, xlsx_base64: str | None) -> list[dict]:
+def rows_from(catalogue: JSON | None, xlsx_base64: str | None) -> tuple[list[dict], list[errors.UserError]]:
+    """The catalogue's rows, and the problems of the file no row owns (an XLSX's unmatched materials)."""
     if (catalogue is None) == (xlsx_base64 is None):
         raise UserErrorsException.single("required", "请提供目录：catalogue（JSON）或 xlsxBase64（XLSX 文件）二者之一", "/catalogue")
     if catalogue is not None:
-        return service.read_catalogue(catalogue)
+        return service.read_catalogue(catalogue), []
     if len(xlsx_base64 or "") > XLSX_MAX_BYTES * 4 // 3 + 4:
         raise UserErrorsException.single("too_large", "XLSX 文件不能超过 10 MB", "/xlsxBase64")
     try:
@@ -92,6 +96,7 @@ class Mutation:
         async def work() -> service.CatalogueImport:
             row = await get_center(center)
             ctx.actor.require(row.id, *service.CONFIGURATOR_ROLES)
-            return await service.import_catalogue(ctx.govhall, ctx.actor, row, rows_from(catalogue, xlsx_base64), dry_run=dry_run)
+            rows, problems = rows_from(catalogue, xlsx_base64)
+            return await service.import_catalogue(ctx.govhall, ctx.actor, row, rows, dry_run=dry_run, file_problems=problems)
 
         return await mutation_result(work, present)
