@@ -98,7 +98,8 @@ def code_text(text: str) -> str:
 
 # The dots a keyboard gives for the separator of a transcribed name (阿依古丽·买买提: U+00B7 on the
 # ID card): the bullet, the Japanese and half-width katakana middle dots, the hyphenation point, the
-# full stop full width or not. ``web/views/pickup.js`` folds the same list.
+# full stop full width or not. ``web/views/pickup.js`` folds the same list as the clerk types (kept
+# alike by tests/test_name_dots_parity.py).
 NAME_DOTS = "\u0387\u2022\u2027\u2219\u22c5\u30fb\uff65\uff0e."
 _ONE_DOT = str.maketrans({c: "·" for c in NAME_DOTS})
 
