@@ -1,7 +1,8 @@
 """What the center's enabled plugins say of an action on a case before it is taken: the fields
 they read from the transition's data (the ``case_action_form`` hook), merged into one JSON Schema
 form the case page draws from the schema alone, as it draws an item's form; and why their guards
-would refuse it now (the ``case_action_blocked`` hook)."""
+would refuse it now (the ``case_action_blocked`` hook); and what they hand over with the result
+when the pickup window hands it out (the ``case_pickup_extras`` hook)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from core.plumbing.models import Case
 from core.services.accounts import Actor
 from core.services.cases import item_version
 from core.services.centers import cached_center_by_id
+from core.services.guards import PICKUP_METHODS
 from core.services.plugins import acall
 from core.services.runtime import GovHall
 
@@ -31,6 +33,24 @@ async def action_blocked(govhall: GovHall, actor: Actor, case: Case, action: str
     hooks = govhall.hub.for_center(center)
     reasons = await acall(hooks.case_action_blocked, center=center, case=case, item=item, action=action, actor=actor)
     return "；".join(dict.fromkeys(r for r in reasons if r)) or None
+
+
+async def pickup_extras(govhall: GovHall, actor: Actor, case: Case) -> list[dict[str, Any]]:
+    """What the plugins its center enables hand over together with ``case``'s result at the pickup
+    window (the enterprise zone's 开办大礼包), each ``{"title", "contents", "methods", "note"}``
+    (``methods``: the 出件 methods it goes out with, every one when the plugin names none); nothing
+    while the case does not wait there."""
+    if not govhall.processes.get(case.process).awaits_pickup(case.state):
+        return []
+    center = await cached_center_by_id(govhall, actor.config_generation, case.center_id)  # type: ignore[attr-defined]
+    extras = []
+    for answer in await acall(govhall.hub.for_center(center).case_pickup_extras, center=center, case=case):
+        for extra in answer:
+            methods = extra.get("methods") or PICKUP_METHODS
+            extras.append({"title": str(extra.get("title") or ""), "contents": [str(c) for c in extra.get("contents") or ()],
+                           "methods": [m for m in PICKUP_METHODS if m in methods],
+                           "note": str(extra["note"]) if extra.get("note") else None})
+    return extras
 
 
 async def _center_and_item(govhall: GovHall, actor: Actor, case: Case) -> tuple[Any, Any]:

@@ -246,6 +246,20 @@ def case_pickup_status(center: Center, case: Case) -> Mapping[str, Any] | None:
 
 
 @hookspec
+def case_pickup_extras(center: Center, case: Case) -> Sequence[Mapping[str, Any]] | None:
+    """Called when a client reads what goes out with a case's result (``Case.pickupExtras``: the
+    pickup window's 出件 screen and its receipt list it) while the case waits at the pickup window
+    (its process state's ``queue`` is ``pickup``); never for a case elsewhere. Return what this
+    plugin has to be handed over together with the result, each ``{"title": str, "contents":
+    [str, ...], "methods": [str, ...] | None, "note": str | None}`` (the enterprise zone's
+    开办大礼包: 营业执照正本、副本, 印章, 税务UKey, 发票; ``methods``: the 出件 methods it goes out
+    with, ``in_person``, ``courier``, ``self_print``, all of them when ``None``; ``note``: what
+    确认出件 records of it, in Chinese), or ``None``/``[]``. The
+    answers of every enabled plugin are listed in turn. A plugin that records the handing over
+    does it in ``transition_effects`` on ``deliver``, in the 出件's own transaction."""
+
+
+@hookspec
 def case_document_context(center: Center, case: Case, kind: str, params: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """Called when a document of ``kind`` is issued for a case, with ``params``: the ``data`` of the
     transition issuing it (what the clerk filled in: the green channel's ``materialsToFollow``,

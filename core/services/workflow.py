@@ -109,6 +109,11 @@ class Process:
     def states_with_queue(self, queue: str) -> list[str]:
         return [name for name, s in self.states.items() if s.get("queue") == queue]
 
+    def awaits_pickup(self, state: str) -> bool:
+        """Whether a case in ``state`` waits at the pickup window (the state's ``queue`` is ``pickup``):
+        decided (办结), its result not handed out yet."""
+        return self.states.get(state, {}).get("queue") == "pickup"
+
 
 @dataclass
 class TransitionContext:

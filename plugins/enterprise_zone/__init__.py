@@ -8,11 +8,11 @@ the services in :mod:`.agency`, :mod:`.appointments` and :mod:`.giftpacks`, the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from core.api import Case, CaseEvent, Center, Department, ItemVersion, User, UserError, hookimpl
+from core.api import Case, CaseEvent, Center, Department, ItemVersion, TransitionContext, User, UserError, hookimpl
 
 from . import agency, bundles, giftpacks, rules
 from .graphql import Mutation, Query
@@ -66,3 +66,16 @@ async def case_changed(center: Center, case: Case, event: CaseEvent) -> None:
     if event.action == "submit":
         await agency.link_filed_case(case)
     await giftpacks.record_gift_pack(center, case, event)
+
+
+@hookimpl
+async def case_pickup_extras(center: Center, case: Case) -> list[dict[str, Any]] | None:
+    """The opening bundle's gift pack, while it waits: the 出件 screen lists it with the licence."""
+    return await giftpacks.pickup_extras(case)
+
+
+@hookimpl
+def transition_effects(ctx: TransitionContext) -> Awaitable[None] | None:
+    """出件 in person or by courier hands the waiting gift pack over with the licence (a plain def:
+    every other transition passes without a query)."""
+    return giftpacks.hand_over_with_result(ctx) if ctx.transition.action == "deliver" else None

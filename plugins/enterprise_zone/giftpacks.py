@@ -1,5 +1,7 @@
 """开办大礼包: when an opening bundle is approved, its licence, free seals, tax UKey and invoices are
-recorded as one pack for the unified pickup window, which hands it over (the enterprise zone's rules)."""
+recorded as one pack for the unified pickup window, which hands it over (the enterprise zone's rules):
+the 出件 screen lists it with the result, and handing the result out in person or by courier hands
+the pack over with it; the 企业专区 tab hands over one left waiting (a result printed by the applicant)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from core.api import (
     CaseEvent,
     Center,
     NotFound,
+    TransitionContext,
     UserErrorsException,
     record_case_event,
     require_plugin,
@@ -24,6 +27,11 @@ from .models import GIFT_PACK_LABELS, GiftPack
 from .zone import PLUGIN, ZONE_STAFF, case_item_code, zone_center
 
 APPROVED = "approved"
+PACK_TITLE = "开办大礼包"
+# 出件 methods that hand the pack over with the licence: a self-printed licence leaves the seals and
+# the UKey at the window, so the pack keeps waiting there
+WITH_THE_RESULT = {"in_person": "窗口领取", "courier": "快递送达"}
+WITH_THE_RESULT_NOTE = "确认出件即登记大礼包已随营业执照一并发放；自助打印营业执照的，大礼包请在企业专区“开办大礼包”中另行登记领取"
 
 
 async def record_gift_pack(center: Center, case: Case, event: CaseEvent) -> GiftPack | None:
@@ -40,6 +48,34 @@ async def record_gift_pack(center: Center, case: Case, event: CaseEvent) -> Gift
         "created_at": clock_now(),
     })
     return pack
+
+
+async def pickup_extras(case: Case) -> list[dict[str, Any]] | None:
+    """The case's pack while it waits, for the 出件 screen: what to hand over with the result."""
+    pack = await GiftPack.get_or_none(case_id=case.id, status="waiting")
+    if pack is None:
+        return None
+    return [{"title": PACK_TITLE, "contents": list(pack.contents or []), "methods": list(WITH_THE_RESULT),
+             "note": WITH_THE_RESULT_NOTE}]
+
+
+async def hand_over_with_result(ctx: TransitionContext) -> None:
+    """出件 of a case whose pack waits, in person or by courier: the pack goes with the licence, recorded
+    in the same transaction (and the 出件's audit event) with the receiver the window checked."""
+    method = ctx.params.get("method")
+    if ctx.transition.action != "deliver" or method not in WITH_THE_RESULT:
+        return
+    pack = await GiftPack.get_or_none(case_id=ctx.case.id, status="waiting")
+    if pack is None:
+        return
+    receiver = str(ctx.params.get("receiver") or "").strip()
+    if not receiver:  # a courier parcel without a name: the tracking number says where it went
+        receiver = f"快递单号{str(ctx.params.get('trackingNumber') or '').strip()}"
+    done = await GiftPack.filter(id=pack.id, status="waiting").update(
+        status="handed_over", receiver=receiver[:64], handed_over_by_id=ctx.actor.user.id,  # type: ignore[union-attr]
+        handed_over_at=clock_now())
+    if done:
+        ctx.changes["giftPack"] = {"receiver": receiver, "contents": pack.contents, "method": WITH_THE_RESULT[method]}
 
 
 async def list_gift_packs(actor: Actor, center_code: str, status: str | None = None) -> list[GiftPack]:

@@ -4,6 +4,7 @@
 import { gql, hasQuery } from "../graphql.js";
 import { halfWidth } from "../form.js";
 import { h, note, loading, fmt, todayISO } from "../ui.js";
+import { existing } from "../store.js";
 import { pickCenter, mutate, ERRORS, DOCUMENT, table, input, values, showIssued, dateRange, printButton, showBanner, seg } from "./kit.js";
 
 const ROLES = ["pickup", "clerk", "head", "admin"];
@@ -61,8 +62,10 @@ export async function pickupView({ page, params, user, isCurrent }) {
 
   async function openDelivery(r) {
     deliverBox.hidden = false;
+    const extras = await pickupExtras(r);
     deliverBox.replaceChildren(h("h2", null, `出件：${r.number}`),
-      h("p", { class: "muted" }, `${r.item.name} · 申请人 ${r.applicantName} · 办理结果：${OUTCOMES[r.state] || r.stateLabel}`));
+      h("p", { class: "muted" }, `${r.item.name} · 申请人 ${r.applicantName} · 办理结果：${OUTCOMES[r.state] || r.stateLabel}`),
+      extrasNote(extras));
     if (oneWindow) {
       const hand = await gql(`query($id: ID!) { caseHandovers(id: $id) { id toPickup receivedAt receivedBy } case(id: $id) { version } }`, { id: r.id });
       r.version = hand.case.version; // signing for the result changes the case
@@ -94,8 +97,13 @@ export async function pickupView({ page, params, user, isCurrent }) {
       h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "确认出件")),
     );
     const check = form.querySelector("#receiver-check");
+    const left = h("p", { class: "note note-error", id: "extras-left", hidden: true });
+    form.querySelector(".form-actions").before(left);
     const recheck = () => {
       const v = values(form);
+      const behind = extras.filter((x) => !x.methods.includes(v.method));
+      left.hidden = !behind.length; // e.g. a self-printed licence: the seals and the UKey stay at the window
+      left.textContent = behind.length ? `${Object.fromEntries(METHODS)[v.method]}不含${behind.map((x) => x.title).join("、")}，须另行发放。` : "";
       if (v.method !== "in_person" || !v.receiver) {
         check.textContent = "";
         return;
@@ -125,12 +133,13 @@ export async function pickupView({ page, params, user, isCurrent }) {
       );
       if (!done) return;
       showBanner(`${r.number} 已出件`, "success");
-      deliverBox.replaceChildren(receipt(c, r, params, user));
+      deliverBox.replaceChildren(receipt(c, r, params, user, extras.filter((x) => x.methods.includes(params.method))));
       if (oneWindow) deliverBox.append(await smsSection(r));
       await loadQueue();
       if (registerBox) await loadRegister();
     });
     deliverBox.append(form);
+    recheck();
     form.querySelector("#f-receiver").focus();
   }
 
@@ -173,6 +182,22 @@ export async function pickupView({ page, params, user, isCurrent }) {
   if (registerBox) await loadRegister();
 }
 
+/** What goes out with the result (`Case.pickupExtras`: the enterprise zone's 开办大礼包…), from the
+ * center's plugins; none from a server without the field. */
+async function pickupExtras(r) {
+  const selection = await existing("Case", ["pickupExtras { title contents methods note }"]);
+  if (!selection) return [];
+  const data = await gql(`query($id: ID!) { case(id: $id) { ${selection} } }`, { id: r.id });
+  return data.case.pickupExtras || [];
+}
+
+/** 同时发放开办大礼包：营业执照正本、副本；印章：… — above the form, so the pack is not forgotten. */
+function extrasNote(extras) {
+  if (!extras.length) return null;
+  return h("div", { class: "note pickup-extras", id: "pickup-extras", role: "status" }, extras.map((x) => h("p", null,
+    h("strong", null, `同时发放${x.title}：`), x.contents.join("；"), x.note ? h("span", { class: "extras-note" }, `（${x.note}）`) : null)));
+}
+
 /** The text messages the applicant was sent about the case (e.g. the courier's tracking number). */
 async function smsSection(r) {
   const data = await gql(`query($id: ID!) { smsMessages(id: $id) { id recipient text createdAt } }`, { id: r.id }).catch(() => ({ smsMessages: [] }));
@@ -184,7 +209,7 @@ async function smsSection(r) {
 
 /** 出件回执: what was handed to whom, printable from the page. A result sent by courier has nobody at
  * the window to sign for it: its receipt states how and when it was sent (寄递方式, 快递单号) instead. */
-function receipt(c, r, params, user) {
+function receipt(c, r, params, user, extras = []) {
   const method = Object.fromEntries(METHODS)[params.method] || params.method;
   const courier = params.method === "courier";
   const day = fmt.date(todayISO());
@@ -198,6 +223,8 @@ function receipt(c, r, params, user) {
       h("dt", null, courier ? "寄递方式" : "出件方式"), h("dd", null, method),
       params.receiver ? [h("dt", null, courier ? "收件人" : "领取人"), h("dd", null, params.receiver)] : null,
       params.trackingNumber ? [h("dt", null, "快递单号"), h("dd", null, params.trackingNumber)] : null,
+      extras.length ? [h("dt", null, "同时发放"), h("dd", { id: "receipt-extras" },
+        extras.map((x) => h("div", null, `${x.title}：${x.contents.join("；")}`)))] : null,
       h("dt", null, "经办人"), h("dd", null, (user && (user.displayName || user.username)) || ""),
       h("dt", null, courier ? "寄出日期" : "出件日期"), h("dd", null, day),
     ),

@@ -135,6 +135,14 @@ class PausedLimitType:
     remaining: int = strawberry.field(description="恢复计时后尚余的工作日数（含已批准的延期）")
 
 
+@strawberry.type(description="出件时随办理结果一并发放的物品（本中心启用的插件提供，如企业开办大礼包）")
+class PickupExtra:
+    title: str = strawberry.field(description="名称，如 开办大礼包")
+    contents: list[str] = strawberry.field(description="逐项列出要发放的物品，如 营业执照正本、副本；印章：单位专用章（公章）")
+    methods: list[str] = strawberry.field(description="随哪些出件方式一并发放：in_person 窗口领取，courier 快递送达，self_print 自助打印")
+    note: str | None = strawberry.field(default=None, description="确认出件时一并登记的情况，如 确认出件即登记大礼包已领取")
+
+
 @strawberry.type(name="Case", description="办件")
 class CaseType:
     _row: strawberry.Private[CaseRow]
@@ -271,6 +279,19 @@ class CaseType:
         for person in people_in(self._row.data, form=form):
             seen.setdefault(person)
         return [CasePerson(name=name, id_number=number) for name, number in seen]
+
+    @strawberry.field(description="办理结果在统一出件窗口待领取（已办结，尚未出件：所在状态属出件队列）；"
+                                  "办件页在出件后才请申请人评价")
+    def awaiting_pickup(self, info: Info) -> bool:
+        return info.context.govhall.processes.get(self._row.process).awaits_pickup(self._row.state)
+
+    @strawberry.field(description="出件时须随办理结果一并发放的物品（如企业开办大礼包），由本中心启用的插件提供；"
+                                  "仅在办件待出件时列出，否则为空")
+    async def pickup_extras(self, info: Info) -> list[PickupExtra]:
+        from core.services.action_forms import pickup_extras
+
+        extras = await pickup_extras(info.context.govhall, info.context.actor, self._row)
+        return [PickupExtra(**extra) for extra in extras]
 
     @strawberry.field(description="好差评")
     async def rating(self, info: Info) -> int | None:

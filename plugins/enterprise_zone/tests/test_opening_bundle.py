@@ -10,7 +10,7 @@ from core.plumbing.models import CaseEvent, Department
 from core.services.plugins import acall_first
 from plugins.enterprise_zone.models import GiftPack
 
-from .drive import GIFT_PACKS, HAND_OVER_PACK, ZoneDriver, build_zone, closing_data, codes, opening_data
+from .drive import GIFT_PACKS, HAND_OVER_PACK, PERSON_A, ZoneDriver, build_zone, closing_data, codes, opening_data
 
 pytestmark = pytest.mark.anyio
 REVIEWERS = {"scjg": "rev-scjg", "gaj": "rev-gaj", "swj": "rev-swj", "rsj": "rev-rsj", "gjj": "rev-gjj"}
@@ -91,3 +91,65 @@ async def test_the_market_regulator_leads_whatever_the_categories_say(drive, gov
                              departments=departments) == "scjg"
     assert await acall_first(hooks.choose_lead_department, center=center, item=versions["test-joint"],
                              departments=departments) == "swj"  # the core's default: the last department
+
+
+PICKUP = "query($id: ID!) { case(id: $id) { state awaitingPickup pickupExtras { title contents methods note } } }"
+
+
+async def approved_bundle(drive) -> dict:
+    case = await drive.ok("clerk1", await drive.submit("app1", item="qykb-yjs", data=opening_data()), "accept")
+    for department in ["scjg", "gaj", "swj", "rsj", "gjj"]:
+        case = await drive.ok(REVIEWERS[department], case, "approve_task")
+    assert case["state"] == "approved"
+    return case
+
+
+async def test_the_pickup_window_sees_the_gift_pack_and_handing_out_the_licence_hands_it_over(drive):
+    case = await approved_bundle(drive)
+    waiting = (await drive.query("pick1", PICKUP, id=case["id"]))["case"]
+    assert waiting["awaitingPickup"] is True
+    (extra,) = waiting["pickupExtras"]
+    assert extra["title"] == "开办大礼包" and extra["contents"][:2] == ["营业执照正本、副本", "印章：单位专用章（公章）"]
+    assert extra["methods"] == ["in_person", "courier"] and "确认出件" in extra["note"]  # a self-printed licence goes alone
+    # the applicant's own page may read it too: it is what they will be given
+    assert (await drive.query("app1", PICKUP, id=case["id"]))["case"]["pickupExtras"] == [extra]
+
+    delivered = await drive.ok("pick1", case, "deliver", data={"method": "in_person", "receiver": "李青禾", "idNumber": PERSON_A})
+    assert delivered["state"] == "delivered"
+    pack = await GiftPack.get(case_id=int(case["id"]))
+    assert (pack.status, pack.receiver, pack.handed_over_at is not None) == ("handed_over", "李青禾", True)
+    assert pack.handed_over_by_id == drive.hall.users["pick1"].id
+    event = delivered["events"][-1]
+    assert event["action"] == "deliver"
+    assert event["changes"]["giftPack"] == {"receiver": "李青禾", "contents": extra["contents"], "method": "窗口领取"}
+    assert (await drive.query("pick1", PICKUP, id=case["id"]))["case"] == {"state": "delivered", "awaitingPickup": False,
+                                                                         "pickupExtras": []}
+    assert await drive.run("pick1", GIFT_PACKS, c="hall", s="waiting") == []
+
+
+async def test_a_self_printed_licence_leaves_the_gift_pack_waiting_at_the_window(drive):
+    case = await approved_bundle(drive)
+    await drive.ok("pick1", case, "deliver", data={"method": "self_print"})
+    (pack,) = await drive.run("pick1", GIFT_PACKS, c="hall", s="waiting")
+    assert pack["caseNumber"] == case["number"] and pack["receiver"] == ""
+
+
+async def test_a_pack_handed_over_on_the_zone_tab_first_is_not_listed_or_handed_over_again(drive):
+    case = await approved_bundle(drive)
+    (pack,) = await drive.run("pick1", GIFT_PACKS, c="hall", s="waiting")
+    await drive.run("pick1", HAND_OVER_PACK, g=pack["id"], r="王晓岚")
+    assert (await drive.query("pick1", PICKUP, id=case["id"]))["case"]["pickupExtras"] == []
+    delivered = await drive.ok("pick1", case, "deliver", data={"method": "courier", "receiver": "李青禾", "trackingNumber": "SF1234567890"})
+    assert "giftPack" not in delivered["events"][-1]["changes"]
+    assert (await GiftPack.get(case_id=int(case["id"]))).receiver == "王晓岚"
+
+
+async def test_other_results_have_nothing_to_hand_over_with_them(drive):
+    closing = await drive.ok("clerk1", await drive.submit("app1", item="qyzx-yjs", data=closing_data()), "accept")
+    for department in ["scjg", "swj", "rsj", "gjj"]:
+        closing = await drive.ok(REVIEWERS[department], closing, "approve_task")
+    assert (await drive.query("pick1", PICKUP, id=closing["id"]))["case"] == {"state": "approved", "awaitingPickup": True,
+                                                                            "pickupExtras": []}
+    submitted = await drive.submit("app1", item="qykb-yjs", data=opening_data())
+    assert (await drive.query("app1", PICKUP, id=submitted["id"]))["case"] == {"state": "submitted", "awaitingPickup": False,
+                                                                             "pickupExtras": []}

@@ -1,0 +1,72 @@
+"""企业开办 at the unified pickup window (出件, lz-pickup) in headless Chromium, on the demo data of
+``tests/test_web_screens.py``: the screen says the 开办大礼包 goes out with the licence (印章, 税务UKey,
+发票…), that a self-printed licence leaves it behind, and the receipt lists it; handing the licence
+out hands the pack over, which the 企业专区 tab and the case's history then show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_web import browser_page, login, logout  # noqa: F401
+from tests.test_web_screens import Api, api, demo_db, web_server  # noqa: F401
+
+from .drive import PERSON_A, opening_data
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REVIEWERS = {"scjg": "lz-scjg", "gaj": "lz-gaj", "swj": "lz-swj", "rsj": "lz-rsj", "gjj": "lz-gjj"}
+RECEIVED = [{"material": code, "form": "original", "count": 1} for code in ("m01", "m02")]
+
+
+def approved_bundle(api: Api) -> dict[str, Any]:
+    """zhangsan's 企业开办 bundle accepted at the combined window, handed to the five departments, approved
+    by each, and handed by the market regulator to the pickup window (not yet signed for there)."""
+    case = api.submit(item="qykb-yjs", data=opening_data())
+    api.act("lz-clerk", case, "accept", data={"checklist": ["c01", "c02", "c03", "c04", "c05", "c06"],
+                                              "originalsChecked": True, "received": RECEIVED})
+    for department, reviewer in REVIEWERS.items():
+        api.receive(reviewer, api.handover("lz-clerk", case, department=department))
+    for department, reviewer in REVIEWERS.items():
+        api.act(reviewer, case, "approve_task", comment="经审查，符合本部门办理条件，同意")
+    api.handover("lz-scjg", case, pickup=True)
+    return case
+
+
+def test_the_pickup_window_hands_the_gift_pack_out_with_the_licence(web_server: str, browser_page: Any, api: Api) -> None:
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = approved_bundle(api)
+    login(page, base, "lz-pickup")
+    page.goto(f"{base}/web/#/pickup/lianzhou")
+    page.locator("#pickup-table tr", has_text=case["number"]).locator("button[data-deliver]").click()
+    extras = page.locator("#pickup-extras")
+    expect(extras).to_contain_text("同时发放开办大礼包：营业执照正本、副本；印章：单位专用章（公章）")
+    expect(extras).to_contain_text("税务UKey")
+    page.click("#receive-result")
+    expect(page.locator("#pickup-extras")).to_contain_text("同时发放开办大礼包")  # still there at the 出件 form
+    left = page.locator("#extras-left")
+    expect(left).to_be_hidden()
+    page.select_option("#f-method", "self_print")
+    expect(left).to_have_text("自助打印不含开办大礼包，须另行发放。")
+    page.select_option("#f-method", "in_person")
+    expect(left).to_be_hidden()
+    page.fill("#f-receiver", "李青禾")
+    page.fill("#f-idNumber", PERSON_A)
+    page.click("#deliver-form button[type=submit]")
+    receipt = page.locator("#pickup-receipt")
+    expect(receipt).to_contain_text(case["number"])
+    expect(receipt.locator("#receipt-extras")).to_contain_text("开办大礼包：营业执照正本、副本；印章：单位专用章（公章）")
+
+    # the pack went with it: nothing left waiting on the 企业专区 tab
+    page.goto(f"{base}/web/#/zone/lianzhou?tab=giftpacks")
+    row = page.locator("#giftpacks-table tr", has_text=case["number"])
+    expect(row).to_contain_text("已领取")
+    expect(row).to_contain_text("李青禾")
+    logout(page)
+
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
+    expect(page.locator(".timeline")).to_contain_text("开办大礼包：营业执照正本、副本；印章：单位专用章（公章）")
