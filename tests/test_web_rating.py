@@ -1,5 +1,6 @@
 """Rating a delivered case on its page (好差评) in headless Chromium: what the page says right after
-rating is what it says after a reload, and the comment box takes no more than the server keeps."""
+rating is what it says after a reload, and the comment box takes no more than the server keeps; a
+result still waiting at the pickup window is not rated yet."""
 
 from __future__ import annotations
 
@@ -40,6 +41,32 @@ def test_the_rating_reads_the_same_right_after_rating_and_after_a_reload(web_ser
 
     page.reload()
     expect(page.locator("p.rated")).to_have_text(right_after)
+
+
+def test_a_refusal_waiting_at_the_pickup_window_is_rated_only_once_handed_out(web_server: str, browser_page: Any, api: Api) -> None:
+    """不予许可，待出件: the decision is made (办结) but the applicant has not been given it; the page asks
+    for the rating once the pickup window handed it out. (The server takes a rating from 办结 on, as the
+    window's rating tablet does for a result finished on the spot: the page only does not ask before.)"""
+    from playwright.sync_api import expect
+
+    base, page = web_server, browser_page
+    case = api.refused("连州市待出件评价示例有限公司")
+    api.receive("lz-pickup", api.handover("lz-scjg", case, pickup=True))
+
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
+    expect(page.locator("#case-state")).to_have_text("不予许可，待出件")
+    rating = page.locator("section", has=page.locator("h2", has_text="服务评价"))
+    expect(rating).to_contain_text("领取办理结果后，可在此评价本次服务（好差评）。")
+    expect(page.locator("form.rating-form")).to_have_count(0)
+
+    api.act("lz-pickup", case, "deliver", data={"method": "in_person", "receiver": "张三", "idNumber": RESIDENT_ID})
+    page.reload()
+    expect(page.locator("#case-state")).to_have_text("不予许可，已出件")
+    form = page.locator("form.rating-form")
+    form.locator("label.choice", has_text="基本满意").click()
+    form.locator("button[type=submit]").click()
+    expect(page.locator("p.rated")).to_have_text("您的评价：基本满意（3 分，网上评价）。感谢您的反馈！")
 
 
 def test_the_applicant_screens_free_text_boxes_take_no_more_than_the_server_keeps(web_server: str, browser_page: Any) -> None:

@@ -20,6 +20,7 @@ const CASE_WANTED = [
   "pausedLimits { kind reason since remaining }",
   "rating",
   "ratingChannel",
+  "awaitingPickup",
 ];
 
 const ACTION_LABELS = {
@@ -308,7 +309,7 @@ export async function caseView({ page, params, user, isCurrent }) {
   // 督办反馈: staff answer a 催办 or 督办 on the case with how it stands
   if (staffHere && (c.events || []).some((e) => e.action === "urge" || e.action === "supervise")) mainCol.append(answerPanel(c));
 
-  // rating (the applicant, once the case is completed)
+  // rating (the applicant, once the result is handed out: 办结 at the pickup window is not the end of the service)
   if (c.completedAt && !staffHere && c.rating !== undefined) mainCol.append(ratingPanel(c));
 
   // a complaint about this case (the applicant or agent, online; the written answer shows in 我的办件)
@@ -446,6 +447,10 @@ function changesText(changes, form) {
   if (pickup && pickup.method) {
     const m = PICKUP_METHODS.find((x) => x.const === pickup.method);
     parts.push(h("div", null, `出件方式：${m ? m.title : pickup.method}${pickup.receiver ? `，领取人：${pickup.receiver}` : ""}${pickup.idNumber ? `（${pickup.idNumber}）` : ""}${pickup.trackingNumber ? `，快递单号：${pickup.trackingNumber}` : ""}`));
+  }
+  const pack = changes.giftPack; // 开办大礼包, handed over with the licence or on its own
+  if (pack && Array.isArray(pack.contents)) {
+    parts.push(h("div", null, `开办大礼包：${pack.contents.join("；")}${pack.receiver ? `，领取人：${pack.receiver}` : ""}`));
   }
   const handover = changes.handover;
   if (handover && handover.toName) {
@@ -791,6 +796,8 @@ function ratingPanel(c) {
   if (c.rating) {
     return section("服务评价", h("p", { class: "rated" }, ratedText(c.rating, c.ratingChannel)));
   }
+  // the result (a licence, or a refusal's decision) still waits at the pickup window: rating comes after
+  if (c.awaitingPickup) return section("服务评价", note("领取办理结果后，可在此评价本次服务（好差评）。"));
   const name = uid("rate");
   const radios = [5, 4, 3, 2, 1].map((n) => h("input", { type: "radio", name, value: String(n), id: `${name}-${n}` }));
   const comment = h("textarea", { id: uid("rc"), rows: 2, maxlength: 2000, placeholder: "可填写意见或建议（选填）" });
