@@ -1042,9 +1042,12 @@ export function renderValue(schema, data, root = null) {
       return formats.has(k) && sub.format !== formats.get(k) ? { ...sub, format: formats.get(k) } : sub;
     };
     const keys = [...orderedKeys(schema), ...Object.keys(data).filter((k) => !(k in props))].filter((k) => data[k] !== undefined);
-    return h("dl", { class: "data-view" },
-      keys.map((k) => [h("dt", null, propOf(k).title || k), h("dd", null, renderValue(propOf(k), data[k], root))]),
-    );
+    return h("dl", { class: "data-view" }, keys.map((k) => {
+      const value = renderValue(propOf(k), data[k], root);
+      // a table (股东: seven columns) takes the whole width under its label, not the column beside it
+      const wide = value.classList.contains("table-wrap") ? { class: "wide" } : null;
+      return [h("dt", wide, propOf(k).title || k), h("dd", wide, value)];
+    }));
   }
   if (type === "array") {
     const items = resolve(root, schema.items || {});
