@@ -99,7 +99,7 @@ async def test_a_one_time_notice_without_requirements_lists_the_materials_withou
 
 async def test_supplement_case_clock_starts_when_materials_complete(drive):
     case = await drive.submit("app1")
-    missing = [{"name": "营业执照复印件", "reason": "未提供"}, {"name": "法定代表人身份证复印件", "reason": "不清晰"}]
+    missing = [{"name": "营业执照复印件", "reason": "未提供", "paper": True}, {"name": "法定代表人身份证复印件", "reason": "不清晰", "paper": True}]
     bad = await drive.act("clerk1", case, "request_materials", data={"missing": []})
     assert bad["__typename"] == "UserErrors" and bad["errors"][0]["path"] == "/missing"
     case = await drive.ok("clerk1", case, "request_materials", data={"missing": missing})
@@ -151,7 +151,7 @@ async def test_the_timeline_names_the_agent_or_the_applicant_who_moved_the_case(
     attorney = await drive.power_of_attorney("agent1")
     case = await drive.submit("agent1", behalf="app1", materials=[attorney])
     assert case["__typename"] == "Case", case
-    case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "营业执照复印件", "reason": "未提供"}]})
+    case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "营业执照复印件", "reason": "未提供", "paper": True}]})
     case = await drive.ok("agent1", case, "supply", data={"contactMobile": "13900139000"})  # 补齐材料 by the agent
     case = await drive.ok("app1", case, "withdraw", comment="不再申请")  # 撤回申请 by the applicant
     assert [(e["action"], e["role"]) for e in case["events"]] == [

@@ -251,7 +251,7 @@ async def test_the_applicant_is_the_applying_party_from_the_form(drive):
     stored = await Case.get(id=int(case["id"]))
     assert stored.applicant_name == COMPANY
     # a correction of the form's party renames the applicant on what is issued next
-    case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "申请书"}]})
+    case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "申请书", "paper": True}]})
     await drive.ok("app1", case, "supply", data={"companyName": "连州市更名贸易有限公司"})
     assert (await Case.get(id=int(case["id"]))).applicant_name == "连州市更名贸易有限公司"
 
@@ -295,7 +295,7 @@ async def test_a_promised_item_is_never_finished_on_the_spot_by_the_front_desk(d
     assert refused["errors"][0]["message"] == "“测试经营许可”不是即办件，不能当场办结：材料齐全的请“受理”，由承办部门审查决定"
     await unchanged(drive, case)
     supplement = await drive.ok("clerk1", await drive.submit("app1", item="test-quick"), "request_materials",
-                                data={"missing": [{"name": "营业执照复印件"}]})
+                                data={"missing": [{"name": "营业执照复印件", "paper": True}]})
     supplement = await drive.ok("app1", supplement, "supply", data={"contactMobile": "13900139000"})
     assert (await drive.ok("clerk1", supplement, "finish_on_spot"))["state"] == "approved"  # a 即办件 补办件 still is
 

@@ -145,7 +145,7 @@ async def test_counter_receipt_is_what_the_notice_and_the_material_list_show(dri
 
 async def test_supply_with_nothing_is_refused(drive):
     case = await submit(drive, "app1")
-    case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "营业执照复印件"}]})
+    case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "营业执照复印件", "paper": True}]})
     for data in (None, {}, {"contactMobile": GOOD_DATA["contactMobile"]}):
         refused = await drive.act("app1", case, "supply", data=data)
         assert codes(refused) == ["nothing_supplied"], data
@@ -170,7 +170,7 @@ async def test_a_supplied_case_goes_back_to_the_front_desk_and_the_clock_starts_
     assert [e["node"]["id"] for e in queue["cases"]["edges"]] == [case["id"]]
     assert "accept" not in case["availableActions"] and "accept" in (await drive.get("clerk1", case))["availableActions"]
     # the clerk checks it: still something missing → a new one-time notice, then supplied again
-    case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "营业执照复印件", "reason": "不清晰"}]})
+    case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "营业执照复印件", "reason": "不清晰，请带原件到窗口核对", "paper": True}]})
     assert case["state"] == "supplementing"
     assert codes(await drive.act("app1", case, "supply")) == ["nothing_supplied"]  # the earlier file does not count again
     case = await drive.ok("app1", case, "supply", data={"capital": 100})

@@ -48,7 +48,7 @@ async def test_the_certificate_prints_the_uscc_in_ascii(drive):
 
 async def test_a_correction_typed_full_width_is_folded_too(drive):
     case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
-                          data={"missing": [{"name": "营业执照复印件", "reason": "未提供"}]})
+                          data={"missing": [{"name": "营业执照复印件", "reason": "未提供", "paper": True}]})
     supplied = await drive.act("app1", case, "supply", data={"contactMobile": full_width("13900139000")})
     assert supplied["__typename"] == "Case", supplied
     assert supplied["data"]["contactMobile"] == "13900139000"

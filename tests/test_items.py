@@ -89,7 +89,7 @@ async def test_configurator_defines_publishes_and_versions_an_item(drive, gql):
     assert old["item"]["version"] == 1
     v1_again = await gql('{ item(center: "hall", code: "night-market-stall", version: 1) { version form } }')
     assert "healthCertificate" not in v1_again["item"]["form"]["properties"]
-    case = await drive.ok("clerk1", first, "request_materials", data={"missing": [{"name": "摊位登记表"}]})
+    case = await drive.ok("clerk1", first, "request_materials", data={"missing": [{"name": "摊位登记表", "paper": True}]})
     case = await drive.ok("app1", case, "supply", data={"stallArea": 8})  # valid under v1 without the v2 field
     assert case["state"] == "supplied" and case["item"]["version"] == 1
     case = await drive.ok("clerk1", case, "accept")  # the front desk accepts it under version 1 too

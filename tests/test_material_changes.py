@@ -113,7 +113,7 @@ async def test_a_withdrawn_main_material_no_longer_counts_for_acceptance(drive):
     licence = await upload(drive, "app1", UNCLEAR_PNG, "营业执照.png", "m2")
     case = await drive.submit("app1", materials=[wrong["id"], licence["id"]])
     case = await drive.ok("clerk1", case, "request_materials",
-                          data={"missing": [{"name": "申请书", "reason": "上传的是其他企业的申请书", "file": wrong["id"]}]})
+                          data={"missing": [{"name": "申请书", "reason": "上传的是其他企业的申请书，请到窗口提交原件", "file": wrong["id"], "paper": True}]})
     result = await withdraw(drive, "app1", case, wrong["id"])
     m1 = {s["code"]: s for s in result["slots"]}["m1"]
     assert (m1["provided"], m1["files"], m1["how"]) == (False, [], "")
@@ -134,7 +134,7 @@ async def test_outside_the_correction_and_for_anybody_else_it_is_refused_in_chin
     waiting = await withdraw(drive, "app1", case, form["id"])  # not asked for a correction yet
     assert refusals(waiting) == [("material.not_correcting", "/id")]
     assert "待受理" in waiting["errors"][0]["message"] and "补正" in waiting["errors"][0]["message"]
-    case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "营业执照复印件"}]})
+    case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "营业执照复印件", "paper": True}]})
     theirs = await upload(drive, "app2", make_pdf("他人的文件"), "他人.pdf", "m1")
     for user in ("app2", "clerk1"):  # another applicant, and the clerk: not their files to change
         result = await replace(drive, user, case, old=form["id"], new=new["id"])
@@ -230,3 +230,46 @@ async def test_a_replaced_file_is_not_shared_with_another_case_but_its_twin_may_
     assert other["__typename"] == "Case", other
     again = await upload(drive, "app1", UNCLEAR_PNG, "营业执照-模糊.png", "m2")
     assert (await attach(drive, "app1", other, again["id"]))["__typename"] == "CaseMaterials"  # no history in this case
+
+
+
+async def test_supply_needs_a_new_file_for_each_material_the_notice_asks_to_upload(drive):
+    form = await upload(drive, "app1", PDF, "申请书.pdf", "m1")
+    case = await drive.submit("app1", materials=[form["id"]])
+    notice = {"missing": [
+        {"name": "申请书", "reason": "未签字", "file": form["id"]},  # a file to replace
+        {"name": "营业执照复印件（加盖公章）", "reason": "未提供"},  # a material of the list, with a remark
+        {"name": "联系电话有误"},  # not a material: the front desk checks it
+    ]}
+    case = await drive.ok("clerk1", case, "request_materials", data=notice)
+    # a form edit and a withdrawal bring no file: both uploads are still missing, named at once
+    assert (await withdraw(drive, "app1", case, form["id"]))["__typename"] == "CaseMaterials"
+    refused = await drive.act("app1", await drive.get("app1", case), "supply", data={"contactMobile": "13900139000"})
+    assert refusals(refused) == [("material.not_supplied", "/materials")]
+    assert refused["errors"][0]["message"].startswith("请先上传通知书列明的材料：申请书、营业执照复印件。")
+    assert (await drive.get("app1", case))["state"] == "supplementing"
+    # the signed application: only the licence is left
+    signed = await upload(drive, "app1", make_pdf("已签字的申请书"), "申请书-已签字.pdf", "m1")
+    assert (await drive.query("app1", ATTACH, id=case["id"], materials=[signed["id"]]))["attachMaterials"]["__typename"] == "CaseMaterials"
+    refused = await drive.act("app1", await drive.get("app1", case), "supply", data={"contactMobile": "13900139000"})
+    assert refused["errors"][0]["message"].startswith("请先上传通知书列明的材料：营业执照复印件。")
+    licence = await upload(drive, "app1", PNG, "营业执照.png", "m2")
+    assert (await drive.query("app1", ATTACH, id=case["id"], materials=[licence["id"]]))["attachMaterials"]["__typename"] == "CaseMaterials"
+    case = await drive.ok("app1", await drive.get("app1", case), "supply", data={"contactMobile": "13900139000"})
+    assert case["state"] == "supplied"
+
+
+async def test_paper_for_the_window_does_not_block_the_supply(drive):
+    # the notice says the licence is brought to the window on paper: a form edit is enough online
+    paper = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
+                           data={"missing": [{"name": "营业执照复印件", "reason": "请带原件到窗口核对", "paper": True}]})
+    assert (await drive.ok("app1", paper, "supply", data={"contactMobile": "13900139000"}))["state"] == "supplied"
+    bad = await drive.act("clerk1", await drive.submit("app1"), "request_materials",
+                          data={"missing": [{"name": "营业执照复印件", "paper": "是"}]})
+    assert refusals(bad) == [("type", "/missing/0/paper")]
+    # asked online, the applicant is refused; the window supplying for them takes the paper (收件登记 at acceptance)
+    case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
+                          data={"missing": [{"name": "营业执照复印件", "reason": "未提供"}]})
+    refused = await drive.act("app1", case, "supply", data={"contactMobile": "13900139000"})
+    assert refusals(refused) == [("material.not_supplied", "/materials")]
+    assert (await drive.ok("clerk1", case, "supply", data={"contactMobile": "13900139000"}))["state"] == "supplied"

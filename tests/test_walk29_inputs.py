@@ -51,7 +51,7 @@ async def test_a_uscc_typed_in_groups_and_lower_case_is_the_code_itself(drive):
 
 async def test_a_correction_with_a_spaced_uscc_is_folded_too(drive):
     case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
-                          data={"missing": [{"name": "营业执照复印件", "reason": "未提供"}]})
+                          data={"missing": [{"name": "营业执照复印件", "reason": "未提供", "paper": True}]})
     supplied = await drive.act("app1", case, "supply", data={"uscc": " " + grouped(GOOD_DATA["uscc"]) + " "})
     assert supplied["__typename"] == "Case", supplied
     assert supplied["data"]["uscc"] == GOOD_DATA["uscc"]

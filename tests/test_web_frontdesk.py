@@ -70,17 +70,22 @@ def test_supplied_case_is_accepted_with_the_counter_receipt(web_server: str, bro
     page.click("button[data-confirm=request_materials]")
     expect(page.locator("#case-state")).to_have_text("待补齐材料")
 
-    # --- the applicant: supplying nothing is refused; uploading the articles and supplying works
+    # --- the applicant: supplying without the articles the notice names is refused, a form edit alone
+    # too, saying what is still to upload; uploading the articles and supplying works
     logout(page)
     login(page, base, "zhangsan")
     page.goto(case_url)
     page.click("button[data-action=supply]")
     page.click("button[data-confirm=supply]")
-    expect(page.locator(".action-panel .error-summary")).to_contain_text("尚未补充任何材料")
+    summary = page.locator(".action-panel .error-summary")
+    expect(summary).to_contain_text("请先上传通知书列明的材料：公司章程")
     # a correction typed in the open form, then the missing file sent: the page is drawn again with the
     # file, and the form comes back with what was typed (it came back with the application as filed)
     capital = page.locator(f".param-form {at('/registeredCapital')} input")
     capital.fill("120")
+    page.click("button[data-confirm=supply]")
+    expect(summary).to_contain_text("请先上传通知书列明的材料：公司章程")
+    expect(page.locator("#case-state")).to_have_text("待补齐材料")
     attach = page.locator(".attach-box")
     attach.locator(".material-row[data-material=m02] input[type=file]").set_input_files(str(articles))
     expect(attach.locator(".material-row[data-material=m02] .chip-file")).to_contain_text("公司章程.pdf")

@@ -236,7 +236,8 @@ async def _document_extra(ctx: TransitionContext, kind: str) -> dict[str, Any]:
         named = [m["file"] for m in missing if isinstance(m.get("file"), str) and m["file"]]
         files = dict(await Material.filter(case_id=ctx.case.id, public_id__in=named).values_list("public_id", "filename")) if named else {}
         extra["missing"] = [
-            {"name": m.get("name", ""), "reason": str(m.get("reason") or "").strip(), "file": files.get(m.get("file") or "", "")}
+            {"name": m.get("name", ""), "reason": str(m.get("reason") or "").strip(), "file": files.get(m.get("file") or "", ""),
+             "paper": m.get("paper") is True}
             for m in missing
         ]
         extra["note"] = ctx.comment or ""  # the clerk's 办理意见: what the applicant should know beyond the list

@@ -13,7 +13,7 @@ from core.plumbing.errors import UserError, one_of
 from core.services.formats import code_text, is_valid_resident_id, one_dot
 from core.plumbing.models import CaseEvent, Extension, Material
 from core.services.case_memo import case_tasks
-from core.services.materials import SUPPLY_ACTIONS
+from core.services.materials import SUPPLY_ACTIONS, unsupplied_materials
 from core.services.receipt import materials_received
 from core.services.workflow import Guard, TransitionContext
 
@@ -23,7 +23,8 @@ PICKUP_METHODS = {"in_person": "窗口领取", "self_print": "自助打印", "co
 async def missing_listed(ctx: TransitionContext) -> list[UserError]:
     """A one-time notice must list everything that is missing (一次性告知). An entry may name the
     case's file it is about (``file``: the file's id, e.g. a scan that cannot be read), which must
-    be one of the files that count for the case: the applicant may then replace or withdraw it."""
+    be one of the files that count for the case: the applicant may then replace or withdraw it; and
+    say that the material is to be handed in on paper at the window (``paper``: true), not uploaded."""
     missing = ctx.params.get("missing")
     if not isinstance(missing, list) or not missing:
         return [UserError("required", "请列出需要补齐的全部材料或内容（一次性告知）", "/missing")]
@@ -31,6 +32,11 @@ async def missing_listed(ctx: TransitionContext) -> list[UserError]:
         UserError("required", f"第{i + 1}项缺少材料名称", f"/missing/{i}/name")
         for i, entry in enumerate(missing)
         if not isinstance(entry, dict) or not str(entry.get("name", "")).strip()
+    ]
+    errors += [
+        UserError("type", f"第{i + 1}项的“到窗口提交纸质材料”应为是或否", f"/missing/{i}/paper")
+        for i, entry in enumerate(missing)
+        if isinstance(entry, dict) and entry.get("paper") is not None and not isinstance(entry["paper"], bool)
     ]
     named = {i: entry["file"] for i, entry in enumerate(missing)
              if isinstance(entry, dict) and entry.get("file") not in (None, "")}
@@ -44,14 +50,29 @@ async def missing_listed(ctx: TransitionContext) -> list[UserError]:
 
 
 async def something_supplied(ctx: TransitionContext) -> list[UserError]:
-    """补齐材料 must bring something: a changed field, or a material attached, replaced or withdrawn
-    since the one-time notice. Supplying nothing would only send the case back to the front desk
-    unchanged."""
+    """补齐材料 must bring what the one-time notice asked to be uploaded, and something at all: a
+    changed field, or a material attached, replaced or withdrawn since the notice. Supplying
+    nothing would only send the case back to the front desk unchanged.
+
+    When the applicant or agent supplies, every material the notice names to be uploaded (a file
+    to replace, a material of the item's list; not one to be handed in on paper at the window,
+    ``missing[].paper``) needs a new file since the notice (:func:`unsupplied_materials`): else
+    ``material.not_supplied`` at ``/materials`` names each one. A clerk supplying for the applicant
+    at the window takes the paper there and records it at acceptance (收件登记)."""
     from core.services.cases import merge_patch
 
+    notice = await CaseEvent.filter(case_id=ctx.case.id, action="request_materials").order_by("-seq").first()
+    if notice is not None and ctx.role == "owner":
+        names = await unsupplied_materials(ctx.case, ctx.item.definition, notice)
+        if names:
+            return [UserError(
+                "material.not_supplied",
+                f"请先上传通知书列明的材料：{'、'.join(names)}。可在“补充材料”中上传，或在“申报材料”中更换窗口指出的文件，"
+                "然后再点击“补齐材料”；窗口要求到现场提交纸质材料的，请携带材料到窗口办理",
+                "/materials",
+            )]
     if ctx.params and merge_patch(ctx.case.data, ctx.params) != ctx.case.data:
         return []
-    notice = await CaseEvent.filter(case_id=ctx.case.id, action="request_materials").order_by("-seq").first()
     since = notice.seq if notice else 0
     if await CaseEvent.exists(case_id=ctx.case.id, action__in=SUPPLY_ACTIONS, seq__gt=since):
         return []

@@ -371,19 +371,75 @@ async def _files(case: Case) -> tuple[dict[str, list[dict[str, Any]]], dict[str,
     return current, history
 
 
+def notice_entries(changes: Any) -> list[dict[str, Any]]:
+    """The entries of a one-time notice's list (``missing``) as its audit event keeps them
+    (``params.missing``; ``missing`` in older events)."""
+    if not isinstance(changes, dict):
+        return []
+    params = changes.get("params")
+    missing = params.get("missing") if isinstance(params, dict) else changes.get("missing")
+    return [entry for entry in missing if isinstance(entry, dict)] if isinstance(missing, list) else []
+
+
 async def flagged_files(case_id: int) -> dict[str, str]:
     """What the latest one-time notice (一次性告知) said of each file it named (``missing[].file``,
     a file of the case the clerk found unclear or wrong): its reason, else its material's name."""
     found = await CaseEvent.filter(case_id=case_id, action="request_materials").order_by("-seq").limit(1).values_list(
         "changes", flat=True)
-    changes = found[0] if found and isinstance(found[0], dict) else {}
-    params = changes.get("params")
-    missing = params.get("missing") if isinstance(params, dict) else None
     flagged: dict[str, str] = {}
-    for entry in missing if isinstance(missing, list) else []:
-        if isinstance(entry, dict) and isinstance(entry.get("file"), str) and entry["file"]:
+    for entry in notice_entries(found[0] if found else None):
+        if isinstance(entry.get("file"), str) and entry["file"]:
             flagged[entry["file"]] = str(entry.get("reason") or "").strip() or str(entry.get("name") or "").strip()
     return flagged
+
+
+_REMARK = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+def bare_name(name: Any) -> str:
+    """A material's name as the notice's list and the item's list are compared: without spaces
+    and without the remarks in brackets that end it (清税证明（加盖税务机关印章） → 清税证明)."""
+    text = "".join(str(name or "").split())
+    while (shorter := _REMARK.sub("", text)) != text and shorter:
+        text = shorter
+    return text
+
+
+async def unsupplied_materials(case: Case, definition: dict[str, Any], notice: CaseEvent) -> list[str]:
+    """The materials the one-time notice ``notice`` asked to be uploaded (补正) that have no new
+    file since: their names, in the notice's order. An entry asks for an upload when it names a
+    file of the case (``file``: a new file must take that file's slot) or a material of the item's
+    list by its name (a remark in brackets after it is allowed), unless it is to be handed in on
+    paper at the window (``paper``). Other entries (a field of the form, a paper the item does not
+    list) are for the front desk to check. A new file is one attached, or put in a file's place,
+    since the notice that still counts."""
+    listed = definition.get("materials", [])
+    by_name = {bare_name(m["name"]): m for m in listed}
+    names = {m["code"]: m["name"] for m in listed}
+    entries = [e for e in notice_entries(notice.changes) if e.get("paper") is not True]
+    files = [e["file"] for e in entries if isinstance(e.get("file"), str) and e["file"]]
+    slots = dict(await Material.filter(case_id=case.id, public_id__in=files).values_list("public_id", "code")) if files else {}
+    wanted: dict[str, str] = {}
+    for entry in entries:
+        file = entry.get("file")
+        code = slots.get(file) if isinstance(file, str) and file else None
+        if code is None and (m := by_name.get(bare_name(entry.get("name")))) is not None:
+            code = m["code"]
+        if code is not None:
+            wanted.setdefault(code, names.get(code) or str(entry.get("name") or "").strip() or "其他材料")
+    if not wanted:
+        return []
+    new: list[str] = []
+    for action, changes in await CaseEvent.filter(case_id=case.id, action__in=SUPPLY_ACTIONS, seq__gt=notice.seq) \
+            .values_list("action", "changes"):
+        changes = changes if isinstance(changes, dict) else {}
+        if action == "attach_materials" and isinstance(changes.get("materials"), list):
+            new += [str(m.get("id")) for m in changes["materials"] if isinstance(m, dict)]
+        elif action == "replace_material" and isinstance(changes.get("replacement"), dict):
+            new.append(str(changes["replacement"].get("id")))
+    have = set(await Material.filter(case_id=case.id, withdrawn_at=None, public_id__in=new, code__in=list(wanted))
+               .values_list("code", flat=True)) if new else set()
+    return [name for code, name in wanted.items() if code not in have]
 
 
 async def case_materials(case: Case, provided_only: bool = False) -> list[dict[str, Any]]:

@@ -71,7 +71,7 @@ const ACTION_FORMS = {
         items: {
           type: "object",
           required: ["name"],
-          "x-order": files.length ? ["name", "reason", "file"] : ["name", "reason"],
+          "x-order": files.length ? ["name", "reason", "file", "paper"] : ["name", "reason", "paper"],
           properties: {
             name: { type: "string", title: "材料名称" },
             reason: { type: "string", title: "原因或要求", description: "如：缺少原件、需法定代表人签字、扫描件不清晰" },
@@ -82,6 +82,8 @@ const ACTION_FORMS = {
                 oneOf: files.map((f) => ({ const: f.id, title: `${f.name}：${f.filename}` })),
               },
             } : {}),
+            // not checked: the applicant must upload it (or a new file in place of the one named) before 补齐材料
+            paper: { type: "boolean", title: "到窗口提交纸质材料", description: "勾选的材料由申请人带到窗口提交，不要求网上上传" },
           },
         },
       },
@@ -377,7 +379,7 @@ function waitingCorrection(c, staff) {
     done.length ? h("p", { class: "supplied-files" }, `${done.join("；")}。`,
       staff ? "申请人尚未确认补齐。" : h("strong", null, "材料已全部补充的，请点击“补齐材料”提交窗口核验。")) : null,
     h("p", { class: "muted" }, `${fmt.datetime(asked.at)} 由窗口一次性告知。`,
-      staff ? "等待申请人补齐。" : "请在下方“补充材料”中上传，或在“申报材料”中更换窗口指出的文件，或修改申报内容，然后点击“补齐材料”。"));
+      staff ? "等待申请人补齐。" : "请在下方“补充材料”中上传列明的材料，或在“申报材料”中更换窗口指出的文件（注明到窗口提交纸质材料的除外），需要时修改申报内容，然后点击“补齐材料”。"));
 }
 
 /** What the applicant did about the notice ``asked``: files added, replaced (old → new), withdrawn. */
@@ -432,6 +434,7 @@ function missingOf(changes) {
 
 function missingList(missing, { marked = false } = {}) {
   return h("ul", null, missing.map((m) => h("li", null, `${m.name || ""}${m.reason ? `（${m.reason}）` : ""}`,
+    m.paper === true ? h("span", { class: "paper-at-window" }, "：请到窗口提交纸质材料") : null,
     marked && m.file ? h("span", { class: "muted" }, "：所指文件已在下方“申报材料”中标出") : null)));
 }
 

@@ -142,7 +142,7 @@ async def test_process_first_supplement_later(drive):
     project = await drive.register("clerk1", ENTERPRISE)
     case = await drive.submit("app1")
     await drive.link("clerk1", project, case)
-    secondary = [{"name": "营业执照复印件", "reason": "未带"}]
+    secondary = [{"name": "营业执照复印件", "reason": "未带", "paper": True}]
     refused = await drive.act("clerk1", case, "request_materials", data={"missing": secondary})
     assert codes(refused) == ["green.supplement_later"]
     assert "先办理，后补齐" in refused["errors"][0]["message"] and "营业执照复印件" in refused["errors"][0]["message"]
@@ -152,7 +152,7 @@ async def test_process_first_supplement_later(drive):
     assert codes(main_follows) == ["green.main_material"]
     # a main material missing: the one-time notice is still the way
     case = await drive.ok("clerk1", case, "request_materials",
-                          data={"missing": [{"name": "申请书", "reason": "未签字"}, *secondary]})
+                          data={"missing": [{"name": "申请书", "reason": "未签字", "paper": True}, *secondary]})
     assert case["state"] == "supplementing"
     case = await drive.ok("app1", case, "supply", data={"contactMobile": "13900139000"})
     (step,) = (await drive.project("clerk1", project))["steps"]

@@ -22,7 +22,7 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"),
 ]
 
-MISSING = [{"name": "营业执照复印件", "reason": "未提供"}, {"name": "法定代表人身份证复印件", "reason": "复印件不清晰"}]
+MISSING = [{"name": "营业执照复印件", "reason": "未提供", "paper": True}, {"name": "法定代表人身份证复印件", "reason": "复印件不清晰", "paper": True}]
 PICKUP = {"method": "in_person", "receiver": "张三", "idNumber": ID_NUMBER, "proxy": True}  # not in the data: 凭委托书
 
 
