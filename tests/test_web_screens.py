@@ -884,13 +884,13 @@ def test_the_applicant_reads_what_to_bring_at_the_top_of_the_case(web_server: st
     base, page = web_server, browser_page
     case = api.submit(user="zhangsan", data={**COMPANY, "enterpriseName": "连州市补齐示例有限公司"})
     api.act("lz-clerk", case, "request_materials", comment="章程缺全体股东签字页",
-            data={"missing": [{"name": "公司章程", "reason": "缺全体股东签字页"}, {"name": "住所使用证明"}]})
+            data={"missing": [{"name": "公司章程", "reason": "缺全体股东签字页"}, {"name": "住所使用证明", "paper": True}]})
     page.set_viewport_size({"width": 390, "height": 844})
     page.clock.install()  # the page's own clock, moved on below (time goes on as usual until then)
     login(page, base, "zhangsan")
     page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
     due = page.locator("#correction-due")
-    expect(due.locator("li")).to_have_text(["公司章程（缺全体股东签字页）", "住所使用证明"])
+    expect(due.locator("li")).to_have_text(["公司章程（缺全体股东签字页）", "住所使用证明：请到窗口提交纸质材料"])
     expect(due).to_contain_text("窗口说明：章程缺全体股东签字页")
     expect(due).to_contain_text("点击“补齐材料”")
     assert due.bounding_box()["y"] < page.locator(".case-layout").bounding_box()["y"]  # above the facts and actions
