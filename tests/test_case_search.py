@@ -142,7 +142,7 @@ async def test_the_search_table_follows_the_application_and_transitions_leave_it
     with a corrected field); accepting it, which changes neither, does not write it again."""
     drive, first, _ = setup
     assert await numbers(drive, "clerk1", "13800138000") == [first["number"]]
-    case = await drive.ok("clerk1", first, "request_materials", data={"missing": [{"name": "营业执照复印件", "reason": "未提供"}]})
+    case = await drive.ok("clerk1", first, "request_materials", data={"missing": [{"name": "营业执照复印件", "reason": "未提供", "paper": True}]})
     filed = await search_row_version(first["number"])
     assert filed is not None
     case = await drive.ok("app1", case, "supply", data={"contactMobile": "13700137000"})
