@@ -304,8 +304,8 @@ export async function windowView({ page, params, query, user, isCurrent }) {
     const data = await mutate(`mutation(${defs.join(", ")}) { ${field}(${args.join(", ")}) { ${ERRORS} ... on HallTicket { ${TICKET} } } }`,
       vars, field, desk);
     const done = { recallTicket: (d) => `已重呼（第${d.calls}次叫号）`, transferTicket: (d) => `已转至${queueName(d.queue)}排队，号码不变，请申请人留意叫号` };
+    await show();  // redrawn first: the line says what happened once the screen shows it
     if (data) status.replaceChildren(note(`${data.number}：${(done[field] || ((d) => d.statusLabel))(data)}`, "success"));
-    await show();
   };
   const callNext = h("button", { type: "button", class: "btn btn-primary btn-large", id: "call-next", onclick: () => act("callNextTicket") }, "叫下一位");
   const leftover = h("div", { class: "window-leftover" });
@@ -331,11 +331,14 @@ export async function windowView({ page, params, query, user, isCurrent }) {
       return;
     }
     shownKey = key;
+    // a case number typed beside a ticket survives the redraw (a recall, or another window's call)
+    const typed = new Map([...current.querySelectorAll("input[data-ticket]")].map((i) => [i.dataset.ticket, i.value]));
     current.replaceChildren(q.current.length ? table([
       ["号码", (t) => h("span", null, h("strong", { class: "ticket-number-small" }, t.number), transferMark(t))],
       ["等候", (t) => minutes(t.waitSeconds)],
       ["操作", (t) => {
-        const caseId = h("input", { type: "text", size: 20, placeholder: "办件编号（选填）", "aria-label": "办理的办件编号（选填）" });
+        const caseId = h("input", { type: "text", size: 20, placeholder: "办件编号（选填）", "aria-label": "办理的办件编号（选填）",
+          value: typed.get(t.id) || "", dataset: { ticket: t.id } });
         return h("span", null,
           h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "recall" }, onclick: () => act("recallTicket", t) }, "重呼"), " ",
           h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "skip" }, onclick: () => act("skipTicket", t) }, "过号"), " ",
