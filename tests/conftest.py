@@ -21,6 +21,7 @@ from tortoise import Tortoise
 from tortoise.connection import get_connection
 from tortoise.utils import get_schema_sql
 
+from core.plumbing import migration_state
 from core.services.runtime import install_tortoise_extensions
 
 
@@ -43,6 +44,7 @@ def _import_anyio_now() -> None:
 _import_anyio_now()
 
 install_tortoise_extensions()  # as the CLI does: the models below are defined with the faster comment reader
+migration_state.install()  # as ``govhall db upgrade`` does: tests that run Tortoise's migrations directly run them so
 
 from core.faces.app import create_app  # noqa: E402
 from core.services.plugins import make_plugin_manager  # noqa: E402
