@@ -58,6 +58,29 @@ TEST_DATABASE = os.environ.get("GOVHALL_TEST_DATABASE", "sqlite")
 IS_POSTGRES = TEST_DATABASE.startswith(("postgres://", "postgresql://"))
 
 
+# ``./dev test`` runs the SQLite and PostgreSQL passes side by side and gives both this directory:
+# a browser module (which does not depend on the engine) runs in the pass that reaches it first, so
+# the passes share the browser stories instead of the SQLite pass running them all.
+BROWSER_CLAIMS = os.environ.get("GOVHALL_BROWSER_CLAIMS") or None
+_claimed: set[str] = set()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a browser test's fixtures (its module's server): skip it when the other pass of
+    ``./dev test`` claimed its module first."""
+    if not BROWSER_CLAIMS or item.get_closest_marker("browser") is None:
+        return
+    module = item.nodeid.split("::", 1)[0]
+    if module in _claimed:
+        return
+    try:
+        os.mkdir(os.path.join(BROWSER_CLAIMS, module.replace("/", "__")))
+    except FileExistsError:
+        pytest.skip("the other pass of ./dev test runs this browser module")
+    _claimed.add(module)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: run with GOVHALL_TEST_DATABASE=postgres://...")
     for item in items:

@@ -115,11 +115,13 @@ def serving(url: str, env: dict[str, str], log_path: Path, script: str = SERVER)
 
 
 def require_browser() -> None:
-    """Skip unless Debian's Chromium and Playwright are here; browser tests run once, in the SQLite pass."""
+    """Skip unless Debian's Chromium and Playwright are here. Browser tests run once: in whichever pass
+    of ``./dev test`` claims their module first (``GOVHALL_BROWSER_CLAIMS``, see tests/conftest.py),
+    else in the SQLite pass."""
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium")
     pytest.importorskip("playwright.sync_api")
-    if IS_POSTGRES:
+    if IS_POSTGRES and not os.environ.get("GOVHALL_BROWSER_CLAIMS"):
         pytest.skip("the browser test runs once, in the SQLite pass (the UI does not depend on the engine)")
 
 
