@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.conftest import IS_POSTGRES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 STORIES = '''
@@ -46,6 +50,7 @@ def _run_pass(directory: Path, claims: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.skipif(IS_POSTGRES, reason="the claims do not depend on the engine: run once, in the SQLite pass")
 def test_a_browser_module_runs_in_the_pass_that_claims_it_first(tmp_path: Path) -> None:
     stories = tmp_path / "stories"
     stories.mkdir()
