@@ -397,6 +397,8 @@ def test_assessment_scores_manual_entry_report_figures_and_publicity(web_server:
     # the period's figures and the quarterly publicity (complaints have their own screen, every center)
     page.goto(f"{base}/web/#/assessment/lianzhou?tab=reports")
     expect(page.locator("#figures-table [data-figure=promiseSpeedUp]")).to_be_visible()
+    # 满意率 says that the tablet's ratings of a consultation (no case) count too
+    expect(page.locator("#figures-table")).to_contain_text("无办件咨询的现场评价")
     expect(page.locator("#complaints-link")).to_have_attribute("href", "#/complaints/lianzhou")
     # the form offers the last quarter that has ended (a running one's ranking is not final: refused)
     today = local_today()

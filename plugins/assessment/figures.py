@@ -10,7 +10,10 @@ here on a few sums. Each percentage is ``None`` when its denominator is 0. The f
 * 实际办理比承诺时限提速 = (Σ承诺时限 − Σ实际办理时间) ÷ Σ承诺时限 × 100, over the cases completed in
   the period with a promised time limit (promised working days > 0); 实际办理时间 is the case's
   working days from acceptance to completion (``actual_days``).
-* 满意率 = ratings of level 3 (基本满意) or better ÷ all ratings given in the period × 100.
+* 满意率 = ratings of level 3 (基本满意) or better ÷ all ratings given in the period × 100: the cases'
+  (the core's ``rating``) and those given at a window that are no case's, which other plugins report
+  (``assessment_window_ratings``: a rating tablet's of a queue number served without a case, 咨询), as
+  the windows' and the staff's 服务对象评议 count them.
 * 红牌、黄牌: the cases the deadline sweeper carded in the period (its ``alert`` events), whether or
   not the case still carries the card: one card a case and colour, whichever of its time limits
   (promised, legal, a department's task) raised it, as the supervision board counts 件.
@@ -27,6 +30,7 @@ from typing import Any
 
 from core.api import CENTER_TZ, CaseEvent, Center, ItemVersion, fetch_rows
 
+from .facts import window_ratings
 from .periods import Period
 
 SATISFIED_LEVEL = 3
@@ -63,6 +67,7 @@ class Figures:
     ratings: int
     satisfied: int
     satisfaction: float | None
+    ratings_without_case: int
     yellow_cards: int
     red_cards: int
     immediate: int
@@ -80,7 +85,7 @@ def _legal_days(definition: Any) -> int:
     return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else 0
 
 
-async def figures(center: Center, period: Period) -> Figures:
+async def figures(govhall: Any, center: Center, period: Period) -> Figures:
     """The period's figures for ``center`` (see the module's formulas)."""
     accepted_rows = await fetch_rows(_ACCEPTED_SQL, [center.id, period.start, period.end])
     legal = {v.id: _legal_days(v.definition) for v in await ItemVersion.filter(
@@ -96,7 +101,9 @@ async def figures(center: Center, period: Period) -> Figures:
     since = datetime.combine(period.start, time.min, CENTER_TZ)
     until = datetime.combine(period.end + timedelta(days=1), time.min, CENTER_TZ)
     (rated,) = await fetch_rows(_RATINGS_SQL, [SATISFIED_LEVEL, center.id, since, until])
-    ratings, satisfied = int(rated["n"]), int(rated["satisfied"])
+    at_windows = await window_ratings(govhall, center, since, until)
+    ratings = int(rated["n"]) + len(at_windows)
+    satisfied = int(rated["satisfied"]) + sum(1 for r in at_windows if r.level >= SATISFIED_LEVEL)
     # UTC bounds: SQLite compares the stored UTC text with the bound's text
     utc = (since.astimezone(timezone.utc), until.astimezone(timezone.utc))
     cards = await CaseEvent.filter(case__center_id=center.id, action="alert", at__gte=utc[0], at__lt=utc[1]) \
@@ -109,6 +116,7 @@ async def figures(center: Center, period: Period) -> Figures:
         promise_speed_up=_pct(legal_sum - promised_accepted, legal_sum),
         actual_speed_up=_pct(promised_done - actual, promised_done),
         ratings=ratings, satisfied=satisfied, satisfaction=_pct(satisfied, ratings),
+        ratings_without_case=len(at_windows),
         yellow_cards=levels.count("YELLOW"), red_cards=levels.count("RED"),
         immediate=immediate, immediate_share=_pct(immediate, accepted),
         on_spot=on_spot, on_spot_share=_pct(on_spot, accepted),

@@ -130,9 +130,10 @@ class FiguresType:
     actual_days: int = strawberry.field(description="办结件的实际办理工作日之和")
     promise_speed_up: float | None = strawberry.field(description="承诺时限比法定时限提速（%）")
     actual_speed_up: float | None = strawberry.field(description="实际办理比承诺时限提速（%）")
-    ratings: int
+    ratings: int = strawberry.field(description="评价数：办件的评价和无办件的现场评价（咨询）")
     satisfied: int = strawberry.field(description="基本满意及以上的评价数")
     satisfaction: float | None = strawberry.field(description="满意率（%）")
+    ratings_without_case: int = strawberry.field(description="其中无办件的现场评价数（评价器对咨询排队号的评价）")
     yellow_cards: int = strawberry.field(description="期间被亮黄牌的办件数（一件办件的承诺、法定等期限先后亮牌只计一次）")
     red_cards: int = strawberry.field(description="期间被亮红牌的办件数（一件办件的承诺、法定等期限先后亮牌只计一次）")
     immediate: int
@@ -170,7 +171,8 @@ def figures_type(f: Figures) -> FiguresType:
         legal_days=f.legal_days, promised_days_accepted=f.promised_days_accepted,
         promised_days_completed=f.promised_days_completed, actual_days=f.actual_days,
         promise_speed_up=f.promise_speed_up, actual_speed_up=f.actual_speed_up, ratings=f.ratings,
-        satisfied=f.satisfied, satisfaction=f.satisfaction, yellow_cards=f.yellow_cards, red_cards=f.red_cards,
+        satisfied=f.satisfied, satisfaction=f.satisfaction, ratings_without_case=f.ratings_without_case,
+        yellow_cards=f.yellow_cards, red_cards=f.red_cards,
         immediate=f.immediate, immediate_share=f.immediate_share, on_spot=f.on_spot, on_spot_share=f.on_spot_share,
     )
 
@@ -256,7 +258,7 @@ class Query:
     @strawberry.field(description="年度（季度、月度）数据：提速、满意率、红黄牌、即办件和现场办结比例")
     async def assessment_figures(self, info: Info, center: str, period: Period) -> FiguresType:
         row = await assessor_center(info.context.actor, center)
-        return figures_type(await period_figures(row, parse_period(period)))
+        return figures_type(await period_figures(info.context.govhall, row, parse_period(period)))
 
     @strawberry.field(description="考核排名公示，最新的在前")
     async def assessment_publications(self, info: Info, center: str) -> list[PublicationType]:

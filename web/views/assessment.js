@@ -11,7 +11,7 @@ const PLUGIN = "assessment";
 const ROLES = ["supervisor", "head", "admin"];
 const KINDS = [["window", "窗口单位"], ["staff", "工作人员"], ["department", "进驻部门"]];
 const RANKING = "ruleSet title basis kind period periodLabel base max rows { rank subjectId code name total rawTotal capped grade categories { code name group max points floored explanations } }";
-const FIGURES = "period periodLabel accepted completed legalDays promisedDaysAccepted promisedDaysCompleted actualDays promiseSpeedUp actualSpeedUp ratings satisfied satisfaction yellowCards redCards immediate immediateShare onSpot onSpotShare";
+const FIGURES = "period periodLabel accepted completed legalDays promisedDaysAccepted promisedDaysCompleted actualDays promiseSpeedUp actualSpeedUp ratings satisfied satisfaction ratingsWithoutCase yellowCards redCards immediate immediateShare onSpot onSpotShare";
 const PUBLICATION = "id kind period days startsOn endsOn status publishedBy rows { rank code name total grade }";
 
 export async function assessmentView({ page, params, query, user, isCurrent }) {
@@ -167,7 +167,7 @@ async function reports(body, c, periodKey) {
         ["受理件数", String(f.accepted), "accepted", "本期受理"],
         ["承诺时限比法定时限提速", pct(f.promiseSpeedUp), "promiseSpeedUp", `(法定${f.legalDays} − 承诺${f.promisedDaysAccepted}) ÷ 法定，本期受理、有法定时限的办件（工作日）`],
         ["实际办理比承诺时限提速", pct(f.actualSpeedUp), "actualSpeedUp", `(承诺${f.promisedDaysCompleted} − 实际${f.actualDays}) ÷ 承诺，本期办结的${f.completed}件承诺件（工作日）`],
-        ["满意率", pct(f.satisfaction), "satisfaction", `基本满意及以上${f.satisfied}条 ÷ 评价${f.ratings}条`],
+        ["满意率", pct(f.satisfaction), "satisfaction", `基本满意及以上${f.satisfied}条 ÷ 评价${f.ratings}条（办件的评价，及评价器对无办件咨询的现场评价${f.ratingsWithoutCase}条）`],
         ["黄牌", String(f.yellowCards), "yellowCards", "本期被亮黄牌的办件数，一件只计一次"],
         ["红牌", String(f.redCards), "redCards", "本期被亮红牌的办件数，一件只计一次"],
         ["即办件比例", pct(f.immediateShare), "immediateShare", `即办件${f.immediate}件 ÷ 受理件数`],
