@@ -149,19 +149,26 @@ class AttendanceStart:
     """The first day a center's attendance counts (None: not yet, nobody has clocked in) and why.
 
     Begun by a first clock-in, that day counts only for those who clocked in on it (``opened_by``,
-    user ids); for everyone else counting begins on the next working day (``others_from``)."""
+    user ids); for everyone else counting begins on the next working day (``others_from``). Begun in
+    the afternoon (no morning clock-in that day: the reader was not there yet), that day's morning
+    counts for nobody (``afternoon_only``)."""
 
     day: date | None
     source: str  # "setting" (settings.staff.attendanceFrom), "first_clock_in" or "none"
     opened_by: frozenset[int] = frozenset()
     others_from: date | None = None  # None: the same day as everyone's
+    afternoon_only: bool = False
+
+    def counts(self, day: date, half: str) -> bool:
+        """Whether ``day``'s ``half`` (am, pm) is after the start, as far as the center goes."""
+        return not (self.afternoon_only and half == "am" and day == self.day)
 
 
 async def attendance_start(center: Center) -> AttendanceStart:
     """``settings.staff.attendanceFrom`` when the center set it, else the day of the center's first
     clock-in: before a center keeps attendance, nobody's days count as attended or absent. A first
     clock-in (a new card reader's first swipe) is that person's: nobody else is absent on its day,
-    when they had nothing to swipe on yet."""
+    when they had nothing to swipe on yet; made in the afternoon, nobody is absent that morning."""
     configured = ((center.settings or {}).get("staff") or {}).get("attendanceFrom")
     if configured:
         try:
@@ -171,9 +178,11 @@ async def attendance_start(center: Center) -> AttendanceStart:
     first = await ClockIn.filter(center_id=center.id).order_by("day").first()
     if first is None:
         return AttendanceStart(None, "none")
-    opened_by = await ClockIn.filter(center_id=center.id, day=first.day).values_list("user_id", flat=True)
+    opening = await ClockIn.filter(center_id=center.id, day=first.day).values_list("user_id", "slot")
     following = (await calendar_for(center)).add_working_days(first.day, 1, explain=False).due
-    return AttendanceStart(first.day, "first_clock_in", frozenset(opened_by), following)
+    afternoon = all(slot != "am_in" for _, slot in opening)
+    return AttendanceStart(day=first.day, source="first_clock_in", opened_by=frozenset(u for u, _ in opening),
+                           others_from=following, afternoon_only=afternoon)
 
 
 def counted_from(record: StaffRecord, start: AttendanceStart) -> date | None:
@@ -188,10 +197,10 @@ def counted_from(record: StaffRecord, start: AttendanceStart) -> date | None:
 
 
 def _half(day: date, half: str, today: date, counted: date | None, leave: dict[tuple[date, str], str],
-          clocked: datetime | None, start: time) -> Half:
+          clocked: datetime | None, start: time, begun: AttendanceStart) -> Half:
     if (day, half) in leave:
         return Half("leave", leave[(day, half)])
-    if day >= today or counted is None or day < counted:
+    if day >= today or counted is None or day < counted or not begun.counts(day, half):
         return Half("future")
     if clocked is None:
         return Half("absent")
@@ -230,6 +239,7 @@ async def sheets(center: Center, records: list[StaffRecord], first: date, last: 
                     leave=own_leave,
                     clocked=got.get("am_in"),
                     start=am_start,
+                    begun=begun,
                 )
                 pm = _half(
                     day=day,
@@ -239,6 +249,7 @@ async def sheets(center: Center, records: list[StaffRecord], first: date, last: 
                     leave=own_leave,
                     clocked=got.get("pm_in"),
                     start=pm_start,
+                    begun=begun,
                 )
                 out_at = got.get("pm_out")
                 early = pm.status in ("ok", "late") and (out_at is None or out_at.astimezone(CENTER_TZ).time() < pm_end)

@@ -245,10 +245,12 @@ class AttendanceStartType:
     day: date | None = strawberry.field(description="起算日；尚未开始考勤时为空")
     source: str = strawberry.field(description="setting（中心设置 staff.attendanceFrom）、first_clock_in 或 none")
     source_label: str
+    afternoon_only: bool = strawberry.field(description="第一次刷卡在下午：起算日上午谁都不计出勤或旷工")
 
 
 def start_type(start: AttendanceStart) -> AttendanceStartType:
-    return AttendanceStartType(day=start.day, source=start.source, source_label=START_SOURCES[start.source])
+    return AttendanceStartType(day=start.day, source=start.source, source_label=START_SOURCES[start.source],
+                               afternoon_only=start.afternoon_only)
 
 
 @strawberry.type(name="StandingReason", description="不发考核奖或退回部门的原因")

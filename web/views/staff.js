@@ -59,7 +59,7 @@ async function attendanceTab(page, c, isCurrent) {
   const show = async () => {
     const m = month.value || thisMonth();
     const data = await gql(`query($c: String!, $m: String!, $y: Int!) {
-        attendanceStart(center: $c) { day source sourceLabel }
+        attendanceStart(center: $c) { day source sourceLabel afternoonOnly }
         attendanceSheet(center: $c, month: $m) { username displayName lateCount earlyCount absentDays days { date workday mark } }
         staffMonthStanding(center: $c, month: $m) { username displayName personalLeaveDays sickLeaveDays absentDays bonus reasons { message } }
         staffYearStanding(center: $c, year: $y) { username displayName personalLeaveDays sickLeaveDays absentDays bonus returnedToDepartment reasons { message } } }`,
@@ -67,7 +67,7 @@ async function attendanceTab(page, c, isCurrent) {
     const start = data.attendanceStart;
     sheetHost.replaceChildren(
       h("p", { class: "muted", id: "attendance-start" }, start.day
-        ? `考勤自${fmt.date(start.day)}起计（${start.sourceLabel}），此前的日子不计出勤或旷工；${start.source === "first_clock_in" ? "当天只计当天刷卡的人，其他人自下一个工作日起计；" : ""}进驻日期在后的，自进驻日期起计。`
+        ? `考勤自${fmt.date(start.day)}起计（${start.sourceLabel}），此前的日子不计出勤或旷工；${start.source === "first_clock_in" ? "当天只计当天刷卡的人，其他人自下一个工作日起计；" : ""}${start.afternoonOnly ? "第一次刷卡在下午，当天上午谁都不计；" : ""}进驻日期在后的，自进驻日期起计。`
         : `${start.sourceLabel}：自第一次刷卡之日起计考勤，也可在中心文件中设置考勤起算日期（settings.staff.attendanceFrom）。`),
       sheetTable(data.attendanceSheet));
     standingHost.replaceChildren(

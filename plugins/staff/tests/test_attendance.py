@@ -82,6 +82,7 @@ def codes_of_refusal(body: dict) -> str:
 
 
 START = "query($c: String!) { attendanceStart(center: $c) { day source sourceLabel } }"
+START_HALF = "query($c: String!) { attendanceStart(center: $c) { day afternoonOnly } }"
 
 
 async def test_days_count_from_the_centers_first_clock_in_not_from_the_posting_dates(drive):
@@ -112,7 +113,7 @@ async def test_a_new_card_readers_first_swipe_records_only_the_card_holder(drive
     swiped = await drive.run("admin1", DEVICE_CLOCK_IN, t=device["token"], card="K-0002")
     assert (swiped["username"], swiped["slot"]) == ("win2", "am_in")
     drive.at("2026-03-06 10:00")
-    assert (await drive.run("sup1", START, c="hall"))["day"] == "2026-03-04"
+    assert (await drive.run("sup1", START_HALF, c="hall")) == {"day": "2026-03-04", "afternoonOnly": False}
     (win2,) = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="win2")
     days = {d["date"]: d for d in win2["days"]}
     assert win2["countedFrom"] == "2026-03-04" and (days["2026-03-04"]["am"], days["2026-03-04"]["pm"]) == ("ok", "absent")
@@ -123,6 +124,26 @@ async def test_a_new_card_readers_first_swipe_records_only_the_card_holder(drive
     assert clerk1["countedFrom"] == "2026-03-05" and clerk1["absentDays"] == 1  # Thursday alone; Friday is today
     (month,) = await drive.run("sup1", MONTH, c="hall", m="2026-03", u="lead1")
     assert month["absentDays"] == 1
+
+
+async def test_a_new_card_readers_first_swipe_in_the_afternoon_leaves_that_morning_uncounted(drive):
+    """The reader is installed at noon and first swiped at 13:20: nobody could swipe that morning, the card
+    holder included; the afternoon counts for the card holder."""
+    await drive.add_person("win2", "window_staff", window="A01", partner="clerk1", card="K-0002")
+    device = await drive.run("admin1", REGISTER_DEVICE, c="hall", w="A01", n="一楼A01读卡器")
+    drive.at("2026-03-04 13:20")
+    swiped = await drive.run("admin1", DEVICE_CLOCK_IN, t=device["token"], card="K-0002")
+    assert (swiped["username"], swiped["slot"]) == ("win2", "pm_in")
+    drive.at("2026-03-06 10:00")
+    assert (await drive.run("sup1", START_HALF, c="hall")) == {"day": "2026-03-04", "afternoonOnly": True}
+    (win2,) = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="win2")
+    days = {d["date"]: d for d in win2["days"]}
+    assert win2["countedFrom"] == "2026-03-04" and (days["2026-03-04"]["am"], days["2026-03-04"]["pm"]) == ("future", "ok")
+    assert win2["absentDays"] == 1  # Thursday alone: not Wednesday morning
+    (month,) = await drive.run("sup1", MONTH, c="hall", m="2026-03", u="win2")
+    assert month["absentDays"] == 1
+    (clerk1,) = await drive.run("sup1", SHEET, c="hall", m="2026-03", u="clerk1")
+    assert clerk1["countedFrom"] == "2026-03-05" and clerk1["absentDays"] == 1
 
 
 async def test_a_center_sets_the_day_its_attendance_counts_from(drive):
