@@ -13,6 +13,7 @@ import pytest
 from core.services import clock, complaints
 from core.services.centers import check_center_document, load_center
 from core.plumbing.models import Center, Notification, User
+from core.plumbing.outbox_models import OutboxEvent
 from tests.hall import CaseDriver, build_hall, codes
 from tests.helpers import PASSWORD, center_doc, make_user
 
@@ -173,6 +174,23 @@ async def test_an_unsigned_12345_transfer_or_box_note_is_anonymous_and_ends_with
     # said in person, a complaint without a name is not 匿名: it is answered on the spot
     oral = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="oral", text="排队太久")
     assert (oral["complainant"], oral["anonymous"]) == ("", False)
+
+
+async def test_a_complaints_events_say_whether_it_is_anonymous(drive):
+    """The platforms above (12345) read from ``complaint.filed`` / ``complaint.verified`` that an unsigned
+    complaint gets no written reply; the complainant never leaves the hall."""
+    hotline = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="hotline", text="12345转来：窗口午休无人")
+    signed = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="hotline", text="窗口午休无人",
+                      who="李先生 13900001111")
+    for row in (hotline, signed):
+        await ok(drive, "sup1", VERIFY, "verifyComplaint", id=row["id"], verified=True, reply="已调整午休轮班")
+    events = await OutboxEvent.filter(kind__startswith="complaint.").order_by("id")
+    seen = [(e.kind, e.payload["complaint"]["id"], e.payload["complaint"]["anonymous"],
+             e.payload["complaint"]["writtenReply"]) for e in events]
+    first, second = int(hotline["id"]), int(signed["id"])
+    assert seen == [("complaint.filed", first, True, False), ("complaint.filed", second, False, True),
+                    ("complaint.verified", first, True, False), ("complaint.verified", second, False, True)]
+    assert all("李先生" not in str(e.payload) for e in events)
 
 
 async def test_the_time_limit_is_the_centers_setting(drive, govhall):

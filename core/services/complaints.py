@@ -268,11 +268,14 @@ async def file_complaint(actor: Actor, center_code: str, given: ComplaintInput) 
 
 
 def event_payload(complaint: Complaint, case: Case | None) -> dict[str, Any]:
-    """The outbox payload of ``complaint.filed`` / ``complaint.verified`` (docs/exchange.md)."""
+    """The outbox payload of ``complaint.filed`` / ``complaint.verified`` (docs/exchange.md). ``anonymous``
+    and ``writtenReply`` tell the platforms above (12345) that an unsigned complaint has nobody to answer
+    in writing: its result is published (公示) instead. The complainant never leaves the hall."""
     return {
         "complaint": {
             "id": complaint.id, "channel": complaint.channel, "text": complaint.text, "verified": complaint.verified,
             "reply": complaint.reply, "at": complaint.created_at.isoformat() if complaint.created_at else None,
+            "anonymous": is_anonymous(complaint), "writtenReply": needs_written_reply(complaint),
         },
         "case": {"id": case.id, "number": case.number} if case is not None else None,
     }

@@ -89,6 +89,8 @@ async def haochaping(event: OutboxEvent, center: Any) -> dict[str, Any] | None:
             "recordType": "rectification",
             "areaCode": getattr(center, "code", None),
             "projectNo": case.get("number"),
+            # an unsigned 12345 transfer or box note: no written reply is due, its result is published (公示)
+            "isAnonymous": bool(complaint.get("anonymous")),
             "rectification": {
                 "status": "已整改" if complaint.get("verified") else "经核实不属实",
                 "result": complaint.get("reply"),

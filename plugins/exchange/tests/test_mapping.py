@@ -95,3 +95,20 @@ async def test_a_rating_given_at_a_window_tablet_goes_up_as_the_window_channel(g
     online = await haochaping(event("online"), center)
     assert (on_site["evaluateChannel"], on_site["evaluateChannelName"]) == ("pad", "政务服务窗口评价器")
     assert online["evaluateChannel"] == "pc"
+
+
+async def test_a_verified_anonymous_complaint_goes_up_saying_it_is_anonymous(govhall):
+    """An unsigned 12345 transfer about a case: the rectification record says 匿名 (no written reply due)."""
+    from types import SimpleNamespace
+
+    from plugins.exchange.mapping import haochaping
+
+    def event(anonymous):
+        payload = {"case": {"number": "HALL-1"}, "complaint": {
+            "id": 1, "channel": "hotline", "text": "窗口午休无人", "verified": True, "reply": "已调整午休轮班",
+            "anonymous": anonymous, "writtenReply": not anonymous}}
+        return SimpleNamespace(kind="complaint.verified", payload=payload, event_id="e1", created_at=None)
+
+    center = SimpleNamespace(code="hall", name="测试中心", id=0)
+    assert (await haochaping(event(True), center))["isAnonymous"] is True
+    assert (await haochaping(event(False), center))["isAnonymous"] is False
