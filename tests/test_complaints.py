@@ -193,6 +193,34 @@ async def test_a_complaints_events_say_whether_it_is_anonymous(drive):
     assert all("李先生" not in str(e.payload) for e in events)
 
 
+PUBLISHED = """query($c: String!) { publishedComplaintResults(center: $c) {
+  id category subject publishedOn result finding } }"""
+
+
+async def test_anonymous_complaints_results_are_published_for_anyone_without_whom_or_what_was_written(drive):
+    """公示: the result of an anonymous complaint is what its handling ends with; anyone reads it without
+    signing in — its category, the department it concerned, the day and the result, nothing personal."""
+    hotline = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="hotline", dep="scjg",
+                       staff="clerk1", text="12345转来：窗口午休无人，张三 13900002222")
+    box = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="box", text="等候区太冷")
+    waiting = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="hotline", text="停车难")
+    signed = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="box", text="饮水机无水",
+                      who="李先生 13900001111")
+    assert (await drive.query(None, PUBLISHED, c="hall"))["publishedComplaintResults"] == []
+    await ok(drive, "sup1", REPLY, "replyComplaint", id=hotline["id"], reply="已调整午休轮班，窗口不断岗")
+    await ok(drive, "sup1", REPLY, "replyComplaint", id=signed["id"], reply="已补水并致电李先生")  # answered in writing
+    await ok(drive, "sup1", VERIFY, "verifyComplaint", id=box["id"], verified=False, reply="已调高空调温度")
+
+    shown = (await drive.query(None, PUBLISHED, c="hall"))["publishedComplaintResults"]
+    center = drive.hall.center.name
+    assert [(k["id"], k["category"], k["subject"], k["result"], k["finding"]) for k in shown] == [
+        (box["id"], "意见箱投诉", center, "已调高空调温度", "不属实"),
+        (hotline["id"], "12345热线投诉", "市场监督管理局", "已调整午休轮班，窗口不断岗", None),
+    ]
+    assert all(k["publishedOn"] for k in shown) and waiting["id"] not in {k["id"] for k in shown}
+    assert not any(word in str(shown) for word in ("张三", "13900002222", "clerk1", "午休无人", "李先生"))
+
+
 async def test_the_time_limit_is_the_centers_setting(drive, govhall):
     installed = govhall.hub.installed
     wrong = center_doc("hall", settings={"complaints": {"answerDays": 0}, "assessment": {"gradeShares": {"优秀": 2}}})

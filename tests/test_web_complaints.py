@@ -179,3 +179,11 @@ def test_an_unsigned_12345_transfer_is_anonymous_and_its_result_is_recorded_for_
     expect(row.locator("details p")).to_contain_text("处理结果（公示）：已安排每日两次补水")
     expect(row.locator("ol.steps")).to_contain_text("处理结果公示")
     expect(row).not_to_contain_text("书面答复：")
+    logout(page)
+    # 公示: anyone reads the result on the center's page in 办事大厅, without whom or what was written
+    page.goto(f"{base}/web/#/hall/wengyuan")
+    ready(page)
+    published = page.locator("#complaint-results-table tbody tr", has_text="已安排每日两次补水")
+    expect(published).to_contain_text("12345热线投诉")
+    expect(published).to_contain_text("核查中")
+    expect(page.locator("#complaint-results")).not_to_contain_text("大厅饮水机无水")

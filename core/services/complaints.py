@@ -6,8 +6,9 @@ and/or a person. It must be answered within the center's time limit (``settings.
 working days, default 5, on the center's calendar). The supervision office assigns it to someone,
 escalates complex ones to the center's leadership (上报主任室), the handler replies (a written or online
 complaint needs a written reply; an anonymous 12345 transfer or box note has nobody to reply to, and its
-result is recorded for 公示 instead), anyone handling it adds follow-up notes, and the supervision office
-decides, once and for good, whether it is substantiated (属实/不属实).
+result is recorded for 公示 instead, which anyone reads without signing in: :func:`published_results`),
+anyone handling it adds follow-up notes, and the supervision office decides, once and for good, whether
+it is substantiated (属实/不属实).
 
 Nobody handles a complaint about themselves: the person complained against (or anyone posted to the
 department it names) cannot be assigned it, reply to it or verify it.
@@ -481,6 +482,41 @@ async def consequences(actor: Actor, center_code: str) -> list[Consequence]:
     found = [Consequence(staff=ks[0].staff, count=len(ks), consequence="notice" if len(ks) == 1 else "removal",
                          complaint_ids=tuple(k.id for k in ks)) for ks in by_staff.values()]
     return sorted(found, key=lambda c: (-c.count, c.staff.username))
+
+
+PUBLISHED_SHOWN = 30
+
+
+@dataclass(frozen=True)
+class PublishedResult:
+    """An anonymous complaint's result as the public reads it (公示): what it concerned, never who
+    complained, who was complained against or what they wrote."""
+
+    id: int
+    category: str
+    subject: str
+    published_on: date
+    result: str
+    finding: str | None
+
+
+async def published_results(center_code: str) -> list[PublishedResult]:
+    """The results of the center's anonymous complaints (``is_anonymous``), the latest ``PUBLISHED_SHOWN``
+    recorded first: the 公示 their handling ends with, readable without signing in. The subject is the
+    department and window named (the center's own when none), never the person."""
+    center = await get_center(center_code)
+    rows = await Complaint.filter(
+        center_id=center.id, channel__in=UNSIGNED_CHANNELS, complainant__in=["", ANONYMOUS], replied_at__isnull=False,
+    ).select_related("department", "window").order_by("-replied_at", "-id").limit(PUBLISHED_SHOWN)
+    return [
+        PublishedResult(
+            id=row.id, category=f"{CHANNELS[row.channel]}投诉",
+            subject="·".join(x.name for x in (row.department, row.window) if x is not None) or center.name,
+            published_on=row.replied_at.astimezone(clock.CENTER_TZ).date(),  # type: ignore[union-attr]
+            result=row.reply, finding=("属实" if row.verified else "不属实") if row.verified_at else None,
+        )
+        for row in rows if is_anonymous(row)
+    ]
 
 
 async def verified_complaints(center: Center, since: datetime, until: datetime) -> list[Complaint]:

@@ -6,6 +6,7 @@ import { renderForm, fillBlanks } from "../form.js";
 import { materialsUploader } from "../materials.js";
 import { personPicker } from "./zone.js";
 import { partyAnswers } from "./walkin.js";
+import { table } from "./kit.js";
 
 const ITEM_FIELDS = "code name version kind itemType legalDays promisedDays department jointDepartments process elements form publishedAt";
 const CHANNELS = { window: "窗口办理", web: "网上办理", mobile: "移动端办理", courier: "快递申请/送达" };
@@ -75,6 +76,7 @@ export async function itemsView({ page, params, query, user, isCurrent }) {
     if (location.hash !== hash) history.replaceState(history.state, "", hash);
   };
   const results = h("div", { class: "item-list", "aria-live": "polite" }, loading());
+  const notices = h("div", { id: "complaint-results" });
   page.append(
     breadcrumb({ label: "办事大厅", href: "#/hall" }, { label: c.name }),
     h("h1", null, c.name),
@@ -82,6 +84,7 @@ export async function itemsView({ page, params, query, user, isCurrent }) {
       search, dept, h("button", { type: "submit", class: "btn btn-primary" }, "搜索"),
     ),
     results,
+    notices,
   );
 
   let items = [];
@@ -134,7 +137,24 @@ export async function itemsView({ page, params, query, user, isCurrent }) {
   }
   search.addEventListener("input", debounce(load, 300));
   dept.addEventListener("change", () => { keepInAddress(); show(); });
-  await load();
+  await Promise.all([load(), complaintResults(code, notices)]);
+}
+
+/** 投诉处理结果公示: the results of the center's anonymous complaints (12345, the box), which have nobody to
+ * answer in writing; what they concerned and the result, never who complained or what they wrote. */
+async function complaintResults(code, host) {
+  try {
+    const data = await gql(`query($c: String!) { publishedComplaintResults(center: $c) { id category subject publishedOn result finding } }`, { c: code });
+    const rows = data.publishedComplaintResults;
+    if (!rows.length) return; // nothing published: no empty card on the applicant's page
+    host.replaceChildren(section("投诉处理结果公示",
+      h("p", { class: "muted" }, "匿名投诉（12345热线转办、意见箱）无从书面答复，处理结果在此公示。"),
+      table([["公示日期", (k) => fmt.date(k.publishedOn)], ["类别", (k) => k.category], ["涉及", (k) => k.subject],
+        ["处理结果", (k) => k.result], ["核查结论", (k) => k.finding || "核查中"]],
+      rows, { id: "complaint-results-table", rowAttrs: (k) => ({ dataset: { complaint: k.id } }) })));
+  } catch (error) {
+    host.replaceChildren(note(`投诉处理结果公示加载失败：${error.message}`, "error"));
+  }
 }
 
 // --------------------------------------------------------------------------- guide

@@ -173,6 +173,22 @@ def my_complaint_type(row: Complaint) -> MyComplaintType:
     )
 
 
+@strawberry.type(name="PublishedComplaintResult",
+                 description="匿名投诉处理结果公示：投诉类别、涉及的部门窗口、公示日期和处理结果；不含投诉人、被投诉人和投诉内容")
+class PublishedResultType:
+    id: strawberry.ID = strawberry.field(description="投诉编号")
+    category: str = strawberry.field(description="投诉类别：12345热线投诉、意见箱投诉")
+    subject: str = strawberry.field(description="涉及的部门、窗口；未指明的为本中心")
+    published_on: date = strawberry.field(description="处理结果记录（公示）日期")
+    result: str = strawberry.field(description="处理结果")
+    finding: str | None = strawberry.field(description="督查科核查结论：属实、不属实；尚未核查时为空")
+
+
+def published_type(found: service.PublishedResult) -> PublishedResultType:
+    return PublishedResultType(id=strawberry.ID(str(found.id)), category=found.category, subject=found.subject,
+                               published_on=found.published_on, result=found.result, finding=found.finding)
+
+
 ComplaintResult = Annotated[ComplaintType | UserErrors, strawberry.union("ComplaintResult")]
 
 
@@ -190,6 +206,10 @@ class Query:
     @strawberry.field(description="我的投诉：本人在网上对自己办件的投诉及其书面答复，各中心合在一起，最新的在前")
     async def my_complaints(self, info: Info) -> list[MyComplaintType]:
         return [my_complaint_type(k) for k in await service.my_complaints(info.context.actor)]
+
+    @strawberry.field(description=f"匿名投诉处理结果公示（无需登录）：本中心最近{service.PUBLISHED_SHOWN}条，最新的在前")
+    async def published_complaint_results(self, center: str) -> list[PublishedResultType]:
+        return [published_type(k) for k in await service.published_results(center)]
 
     @strawberry.field(description="投诉查实的后果：一次投诉查实通报，二次投诉查实下岗（督查科、首席代表、管理员）")
     async def complaint_consequences(self, info: Info, center: str) -> list[ConsequenceType]:
