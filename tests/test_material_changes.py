@@ -273,3 +273,46 @@ async def test_paper_for_the_window_does_not_block_the_supply(drive):
     refused = await drive.act("app1", case, "supply", data={"contactMobile": "13900139000"})
     assert refusals(refused) == [("material.not_supplied", "/materials")]
     assert (await drive.ok("clerk1", case, "supply", data={"contactMobile": "13900139000"}))["state"] == "supplied"
+
+
+def notice_of(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """The one-time notice's entries as its event recorded them."""
+    return [e for e in case["events"] if e["action"] == "request_materials"][-1]["changes"]["params"]["missing"]
+
+
+async def test_a_material_picked_from_the_list_or_named_otherwise_is_checked(drive):
+    """An entry picked from the item's list carries the material's code and is checked by it, whatever
+    its name says; a typed name is taken for the material it names (brackets, spaces, one name inside
+    the other); one naming no material is marked ``unlisted`` and does not hold the supply back."""
+    case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials", data={"missing": [
+        {"name": "营业执照副本复印件", "code": "m2", "reason": "未提供"},  # picked, then worded otherwise
+        {"name": "加盖公章的 申请书（原件）", "reason": "未盖章"},  # typed
+        {"name": "联系电话有误", "reason": "请更正"},  # names no material
+    ]})
+    assert notice_of(await drive.get("clerk1", case)) == [
+        {"name": "营业执照副本复印件", "code": "m2", "reason": "未提供"},
+        {"name": "加盖公章的 申请书（原件）", "code": "m1", "reason": "未盖章"},
+        {"name": "联系电话有误", "reason": "请更正", "unlisted": True},
+    ]
+    refused = await drive.act("app1", await drive.get("app1", case), "supply", data={"contactMobile": "13900139000"})
+    assert refusals(refused) == [("material.not_supplied", "/materials")]
+    assert refused["errors"][0]["message"].startswith("请先上传通知书列明的材料：营业执照复印件、申请书。")
+    licence = await upload(drive, "app1", PNG, "营业执照.png", "m2")
+    form = await upload(drive, "app1", make_pdf("盖章的申请书"), "申请书.pdf", "m1")
+    assert (await attach(drive, "app1", case, licence["id"], form["id"]))["__typename"] == "CaseMaterials"
+    case = await drive.ok("app1", await drive.get("app1", case), "supply", data={"contactMobile": "13900139000"})
+    assert case["state"] == "supplied"  # the telephone number is the front desk's to check
+
+
+async def test_a_notice_names_its_materials_as_the_item_lists_them(drive):
+    """A code not on the item's list is refused at its place; what a client says is unlisted is
+    the server's to decide (here a material of the list: it must be uploaded)."""
+    refused = await drive.act("clerk1", await drive.submit("app1"), "request_materials",
+                              data={"missing": [{"name": "营业执照复印件", "code": "m2"}, {"name": "土地证", "code": "m9"}]})
+    assert refusals(refused) == [("material.unknown", "/missing/1/code")]
+    assert "不在本事项的申报材料清单中" in refused["errors"][0]["message"]
+    case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
+                          data={"missing": [{"name": "营业执照复印件(复印件须清晰)", "unlisted": True}]})
+    assert notice_of(await drive.get("clerk1", case)) == [{"name": "营业执照复印件(复印件须清晰)", "code": "m2"}]
+    refused = await drive.act("app1", case, "supply", data={"contactMobile": "13900139000"})
+    assert refused["errors"][0]["message"].startswith("请先上传通知书列明的材料：营业执照复印件。")

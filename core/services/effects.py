@@ -16,6 +16,7 @@ from core.services.case_memo import case_tasks, flush, forget
 from core.services.config_cache import cache_for
 from core.services.documents.issue import issue_case_documents
 from core.plumbing.models import CaseTask, Department, Material, Timer
+from core.services.notice_names import marked_entries
 from core.services.plugins import acall_first
 from core.services.receipt import record_receipt
 from core.services.workflow import Effect, EffectGroup, TransitionContext, before_insert, run_effects
@@ -103,6 +104,14 @@ async def set_responsible(ctx: TransitionContext) -> None:
     if ctx.case.responsible_id is None and ctx.actor.user is not None and ctx.role not in ("owner",):  # type: ignore[attr-defined]
         ctx.case.responsible_id = ctx.actor.user.id  # type: ignore[attr-defined]
         ctx.touch("responsible_id")
+
+
+async def mark_notice(ctx: TransitionContext) -> None:
+    """一次性告知 as it is issued and recorded: each entry says which material of the item it asks
+    for (``code``) or that it names none (``unlisted``: the applicant's 补齐 cannot be checked
+    against an upload for it), so the check at 补齐 is the one the clerk was shown."""
+    if isinstance(ctx.params.get("missing"), list):
+        ctx.params["missing"] = marked_entries(ctx.params["missing"], ctx.item.definition.get("materials", []))
 
 
 @before_insert
@@ -304,6 +313,7 @@ EFFECTS: dict[str, Effect] = {
     "extend_clock": extend_clock,
     "set_accepted": set_accepted,
     "set_responsible": set_responsible,
+    "mark_notice": mark_notice,
     "classify": classify,
     "open_tasks": open_tasks,
     "decide_task": decide_task,

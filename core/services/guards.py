@@ -23,8 +23,10 @@ PICKUP_METHODS = {"in_person": "窗口领取", "self_print": "自助打印", "co
 async def missing_listed(ctx: TransitionContext) -> list[UserError]:
     """A one-time notice must list everything that is missing (一次性告知). An entry may name the
     case's file it is about (``file``: the file's id, e.g. a scan that cannot be read), which must
-    be one of the files that count for the case: the applicant may then replace or withdraw it; and
-    say that the material is to be handed in on paper at the window (``paper``: true), not uploaded."""
+    be one of the files that count for the case: the applicant may then replace or withdraw it; name
+    the material of the item's list it asks for (``code``: picked from the list, the material's
+    code); and say that the material is to be handed in on paper at the window (``paper``: true),
+    not uploaded."""
     missing = ctx.params.get("missing")
     if not isinstance(missing, list) or not missing:
         return [UserError("required", "请列出需要补齐的全部材料或内容（一次性告知）", "/missing")]
@@ -37,6 +39,12 @@ async def missing_listed(ctx: TransitionContext) -> list[UserError]:
         UserError("type", f"第{i + 1}项的“到窗口提交纸质材料”应为是或否", f"/missing/{i}/paper")
         for i, entry in enumerate(missing)
         if isinstance(entry, dict) and entry.get("paper") is not None and not isinstance(entry["paper"], bool)
+    ]
+    codes = {str(m.get("code")) for m in ctx.item.definition.get("materials", [])}
+    errors += [
+        UserError("material.unknown", f"第{i + 1}项所选的材料不在本事项的申报材料清单中，请重新选择", f"/missing/{i}/code")
+        for i, entry in enumerate(missing)
+        if isinstance(entry, dict) and entry.get("code") not in (None, "") and not (isinstance(entry["code"], str) and entry["code"] in codes)
     ]
     named = {i: entry["file"] for i, entry in enumerate(missing)
              if isinstance(entry, dict) and entry.get("file") not in (None, "")}

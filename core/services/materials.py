@@ -30,6 +30,7 @@ from tortoise.transactions import in_transaction
 
 from core.services.accounts import Actor
 from core.services.catalogue import POWER_OF_ATTORNEY, catalogue, slot_for
+from core.services.notice_names import entry_material
 from core.plumbing.errors import UserError, UserErrorsException
 from core.plumbing.models import Blob, Case, CaseEvent, Material, User
 
@@ -393,28 +394,15 @@ async def flagged_files(case_id: int) -> dict[str, str]:
     return flagged
 
 
-_REMARK = re.compile(r"[（(][^（）()]*[）)]$")
-
-
-def bare_name(name: Any) -> str:
-    """A material's name as the notice's list and the item's list are compared: without spaces
-    and without the remarks in brackets that end it (清税证明（加盖税务机关印章） → 清税证明)."""
-    text = "".join(str(name or "").split())
-    while (shorter := _REMARK.sub("", text)) != text and shorter:
-        text = shorter
-    return text
-
-
 async def unsupplied_materials(case: Case, definition: dict[str, Any], notice: CaseEvent) -> list[str]:
     """The materials the one-time notice ``notice`` asked to be uploaded (补正) that have no new
     file since: their names, in the notice's order. An entry asks for an upload when it names a
     file of the case (``file``: a new file must take that file's slot) or a material of the item's
-    list by its name (a remark in brackets after it is allowed), unless it is to be handed in on
-    paper at the window (``paper``). Other entries (a field of the form, a paper the item does not
-    list) are for the front desk to check. A new file is one attached, or put in a file's place,
+    list (by its ``code``, else by its name: :func:`core.services.notice_names.entry_material`),
+    unless it is to be handed in on paper at the window (``paper``). Other entries (a field of the
+    form, a paper the item does not list: ``unlisted``) are for the front desk to check. A new file is one attached, or put in a file's place,
     since the notice that still counts."""
     listed = definition.get("materials", [])
-    by_name = {bare_name(m["name"]): m for m in listed}
     names = {m["code"]: m["name"] for m in listed}
     entries = [e for e in notice_entries(notice.changes) if e.get("paper") is not True]
     files = [e["file"] for e in entries if isinstance(e.get("file"), str) and e["file"]]
@@ -423,8 +411,8 @@ async def unsupplied_materials(case: Case, definition: dict[str, Any], notice: C
     for entry in entries:
         file = entry.get("file")
         code = slots.get(file) if isinstance(file, str) and file else None
-        if code is None and (m := by_name.get(bare_name(entry.get("name")))) is not None:
-            code = m["code"]
+        if code is None:
+            code = entry_material(entry, listed)
         if code is not None:
             wanted.setdefault(code, names.get(code) or str(entry.get("name") or "").strip() or "其他材料")
     if not wanted:

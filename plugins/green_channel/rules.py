@@ -212,8 +212,10 @@ def supplement_later(definition: Mapping[str, Any], missing: Any) -> list[UserEr
     materials = _named(definition)
     names = []
     for entry in missing:
-        key = str(entry.get("name") or entry.get("code") or "").strip() if isinstance(entry, Mapping) else ""
-        material = materials.get(key)
+        entry = entry if isinstance(entry, Mapping) else {}
+        key = str(entry.get("name") or entry.get("code") or "").strip()
+        # picked from the item's list, an entry names its material by code, whatever its name says
+        material = materials.get(str(entry.get("code") or "").strip()) or materials.get(key)
         if material is None or not may_follow(material):
             return []
         names.append(str(material.get("name", key)))

@@ -5,6 +5,7 @@ import { h, field, section, note, seg, fmt, uid, alertBadge, hasRole, confirmDia
 import { center as getCenter, existing } from "../store.js";
 import { renderForm, renderValue, mergePatch } from "../form.js";
 import { caseMaterialsSection, counterReceipt, caseFiles } from "../materials.js";
+import { noticeMatches } from "../notice.js";
 import { handoverSection, checklistSchema } from "./handovers.js";
 import { greenCaseSection } from "./green.js";
 import { documentStatus, watchDocument, mutate, reload, ERRORS, DOCUMENT } from "./kit.js";
@@ -58,7 +59,8 @@ const NO_PARAMS = { type: "object", properties: {} };
 const ACTION_FORMS = {
   accept: (item) => checklistSchema(item) || NO_PARAMS,
   finish_on_spot: (item) => checklistSchema(item) || NO_PARAMS,
-  // files: the case's files that count, so an entry may name the one that is unclear or wrong
+  // files: the case's files that count, so an entry may name the one that is unclear or wrong;
+  // code: the item's material an entry asks for, so the applicant's 补齐 is checked against it
   request_materials: (item, { files = [] } = {}) => ({
     type: "object",
     required: ["missing"],
@@ -71,9 +73,16 @@ const ACTION_FORMS = {
         items: {
           type: "object",
           required: ["name"],
-          "x-order": files.length ? ["name", "reason", "file", "paper"] : ["name", "reason", "paper"],
+          "x-order": ["name", "code", "reason", "file", "paper"].filter((k) => k !== "file" || files.length),
           properties: {
             name: { type: "string", title: "材料名称" },
+            ...(itemMaterials(item).length ? {
+              code: {
+                type: "string", title: "对应事项材料", "x-widget": "select",
+                description: "申请人补齐时须上传所选材料；不在清单中的材料请注明是否到窗口提交纸质材料",
+                oneOf: itemMaterials(item).map((m) => ({ const: m.code, title: m.name })),
+              },
+            } : {}),
             reason: { type: "string", title: "原因或要求", description: "如：缺少原件、需法定代表人签字、扫描件不清晰" },
             ...(files.length ? {
               file: {
@@ -155,9 +164,10 @@ function refusalSchema() {
   };
 }
 
-function materialNames(item) {
+/** The item's material list ({code, name}), as a notice names its materials. */
+function itemMaterials(item) {
   const materials = item && item.elements && Array.isArray(item.elements.materials) ? item.elements.materials : [];
-  return materials.map((m) => m.name).filter(Boolean);
+  return materials.filter((m) => m && m.code && m.name);
 }
 
 function docUrl(doc) {
@@ -374,7 +384,7 @@ function waitingCorrection(c, staff) {
   const done = correctionChanges(c, asked);
   return h("section", { class: "card correction-due", id: "correction-due", role: "status" },
     h("h2", null, "需补齐的材料（一次性告知）"),
-    missing.length ? missingList(missing, { marked: true }) : null,
+    missing.length ? missingList(missing, { marked: true, staff }) : null,
     asked.comment ? h("p", null, `窗口说明：${asked.comment}`) : null,
     done.length ? h("p", { class: "supplied-files" }, `${done.join("；")}。`,
       staff ? "申请人尚未确认补齐。" : h("strong", null, "材料已全部补充的，请点击“补齐材料”提交窗口核验。")) : null,
@@ -432,10 +442,12 @@ function missingOf(changes) {
   return Array.isArray(missing) ? missing : [];
 }
 
-function missingList(missing, { marked = false } = {}) {
+/** A notice's list; `staff`: with the entries no upload is checked for (not on the item's list). */
+function missingList(missing, { marked = false, staff = false } = {}) {
   return h("ul", null, missing.map((m) => h("li", null, `${m.name || ""}${m.reason ? `（${m.reason}）` : ""}`,
     m.paper === true ? h("span", { class: "paper-at-window" }, "：请到窗口提交纸质材料") : null,
-    marked && m.file ? h("span", { class: "muted" }, "：所指文件已在下方“申报材料”中标出") : null)));
+    marked && m.file ? h("span", { class: "muted" }, "：所指文件已在下方“申报材料”中标出") : null,
+    staff && m.unlisted === true ? h("span", { class: "muted unlisted" }, "：不在事项材料清单中，补齐时不核对上传，由窗口核验") : null)));
 }
 
 function changesText(changes, form) {
@@ -670,17 +682,22 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [], editKey = 
       return;
     }
     const extras = [];
+    const noticeCheck = h("ul", { class: "note notice-check", role: "status", hidden: true });
     const receipt = RECEIVING.has(a.action) ? await counterReceipt(c) : null;
     if (receipt) extras.push(receipt.element);
     if (a.action === "request_materials") {
-      const names = materialNames(item);
-      if (names.length) {
-        const pick = h("select", { "aria-label": "从申报材料目录中添加" }, h("option", { value: "" }, "从申报材料目录中添加…"), names.map((n) => h("option", { value: n }, n)));
+      const materials = itemMaterials(item);
+      if (materials.length) {
+        // picked from the list, an entry carries the material's code: checked by it, never by its name
+        const pick = h("select", { "aria-label": "从申报材料目录中添加" }, h("option", { value: "" }, "从申报材料目录中添加…"),
+          materials.map((m) => h("option", { value: m.code }, m.name)));
         pick.addEventListener("change", () => {
-          if (!pick.value) return;
-          const current = (form.getValue().missing || []).filter((m) => m.name || m.reason);
-          form.setValue({ missing: [...current, { name: pick.value }] });
+          const m = materials.find((x) => x.code === pick.value);
+          if (!m) return;
+          const current = (form.getValue().missing || []).filter((e) => e.name || e.reason || e.code);
+          form.setValue({ missing: [...current, { name: m.name, code: m.code }] });
           pick.value = "";
+          checkNotice();
         });
         extras.push(h("div", { class: "field" }, pick));
       }
@@ -691,12 +708,26 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [], editKey = 
         mark.addEventListener("change", () => {
           const f = files.find((x) => x.id === mark.value);
           if (!f) return;
-          const current = (form.getValue().missing || []).filter((m) => m.name || m.reason || m.file);
+          const current = (form.getValue().missing || []).filter((m) => m.name || m.reason || m.file || m.code);
           form.setValue({ missing: [...current, { name: f.name, file: f.id }] });
           mark.value = "";
+          checkNotice();
         });
         extras.push(h("div", { class: "field" }, mark));
       }
+      form.element.addEventListener("input", checkNotice);
+      form.element.addEventListener("change", checkNotice); // a row removed too
+    }
+    // typed entries as the server will take them: the material a name is taken for, or a warning
+    // that no upload can be checked for it (the notice is issued all the same)
+    function checkNotice() {
+      const found = noticeMatches((form.getValue() || {}).missing, itemMaterials(item));
+      noticeCheck.replaceChildren(...found.map((m) => (m.code
+        ? h("li", { class: "notice-matched", dataset: { row: String(m.index) } },
+          `第${m.index + 1}项“${m.name}”按名称对应事项材料“${m.material}”，申请人补齐时须上传该材料`)
+        : h("li", { class: "notice-unlisted", dataset: { row: String(m.index) } },
+          `第${m.index + 1}项“${m.name}”：该材料不在事项材料清单中，申请人补齐时无法核对上传，请注明是否到窗口提交纸质材料`))));
+      noticeCheck.hidden = !found.length;
     }
     const confirm = h("button", { type: "button", class: `btn ${DANGER.has(a.action) ? "btn-danger" : "btn-primary"}`, dataset: { confirm: a.action } }, `确认${a.label}`);
     const cancel = h("button", { type: "button", class: "btn btn-secondary" }, "取消");
@@ -720,6 +751,7 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [], editKey = 
       a.editsData ? note("请修改或补充申报内容，提交后重新计算期限。") : null,
       ...extras,
       form.element,
+      a.action === "request_materials" ? noticeCheck : null,
       h("div", { class: "form-actions" }, confirm, cancel),
     ));
     const first = paramsHost.querySelector("input, select, textarea");

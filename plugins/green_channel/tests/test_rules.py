@@ -90,6 +90,8 @@ def test_only_secondary_materials_missing_is_processed_first():
     # the clerk is pointed at the box on the accept form, by its Chinese label (no field name of the API)
     assert "受理时在“后补材料”中勾选" in error.message and not re.search(r"[A-Za-z]", error.message)
     assert supplement_later(definition, [{"code": "m2"}])
+    # picked from the list and then worded otherwise: the code says which material
+    assert supplement_later(definition, [{"name": "执照副本", "code": "m2"}])
     assert supplement_later(definition, [{"name": "营业执照复印件"}, {"name": "申请书"}]) == []
     assert supplement_later(definition, [{"name": "营业执照复印件"}, {"name": "法定代表人身份证复印件"}]) == []
     assert supplement_later(definition, []) == []
