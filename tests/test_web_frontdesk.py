@@ -67,18 +67,36 @@ def test_supplied_case_is_accepted_with_the_counter_receipt(web_server: str, bro
     page.goto(case_url)
     page.click("button[data-action=request_materials]")
     page.select_option(".param-form select[aria-label='从申报材料目录中添加']", label="公司章程")
+    # picked from the list, the entry names its material by code
+    expect(page.locator(f".param-form {at('/missing/0/code')} select option:checked")).to_have_text("公司章程")
+    # a typed entry: the clerk is told which material it is taken for, or warned that none is
+    page.click(".param-form button.add-row")
+    name = page.locator(f".param-form {at('/missing/1/name')} input")
+    name.fill("公司章程副本")
+    check = page.locator(".param-form .notice-check")
+    expect(check.locator("li.notice-matched")).to_have_text("第2项“公司章程副本”按名称对应事项材料“公司章程”，申请人补齐时须上传该材料")
+    name.fill("股东会决议复印件")
+    expect(check.locator("li")).to_have_text(
+        "第2项“股东会决议复印件”：该材料不在事项材料清单中，申请人补齐时无法核对上传，请注明是否到窗口提交纸质材料")
+    page.check(f".param-form {at('/missing/1/paper')} input[type=checkbox]")  # to the window on paper: nothing to warn of
+    expect(check).to_be_hidden()
+    page.uncheck(f".param-form {at('/missing/1/paper')} input[type=checkbox]")  # issued as it is: a warning, not a refusal
+    expect(check.locator("li.notice-unlisted")).to_have_count(1)
+    page.screenshot(path=str(tmp_path / "notice-unlisted-warning.png"), full_page=True)
     page.click("button[data-confirm=request_materials]")
     expect(page.locator("#case-state")).to_have_text("待补齐材料")
+    expect(page.locator("#correction-due li", has_text="股东会决议复印件")).to_contain_text("不在事项材料清单中，补齐时不核对上传")
 
     # --- the applicant: supplying without the articles the notice names is refused, a form edit alone
     # too, saying what is still to upload; uploading the articles and supplying works
     logout(page)
     login(page, base, "zhangsan")
     page.goto(case_url)
+    expect(page.locator("#correction-due li", has_text="股东会决议复印件")).not_to_contain_text("不核对上传")
     page.click("button[data-action=supply]")
     page.click("button[data-confirm=supply]")
     summary = page.locator(".action-panel .error-summary")
-    expect(summary).to_contain_text("请先上传通知书列明的材料：公司章程")
+    expect(summary).to_contain_text("请先上传通知书列明的材料：公司章程。")  # 股东会决议复印件, on no list, holds nothing back
     # a correction typed in the open form, then the missing file sent: the page is drawn again with the
     # file, and the form comes back with what was typed (it came back with the application as filed)
     capital = page.locator(f".param-form {at('/registeredCapital')} input")
