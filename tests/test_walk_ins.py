@@ -96,13 +96,16 @@ ANSWERS = """query($c: String!, $a: String!, $i: String!) { walkInParty(center: 
 async def test_the_application_opened_for_a_walk_in_names_it_as_registered(drive):
     """The apply page opened for a party (``?for=`` its account) asks for the answers of the item's
     form that name it: the name and USCC the clerk typed at 现场申请人, in the fields the documents
-    read the applicant from; an item the center does not publish, or an account that is no party
-    of the center, gives nothing."""
+    read the applicant from, and the mobile registered with it in the form's 联系电话; an item the
+    center does not publish, or an account that is no party of the center, gives nothing."""
     company = await register(drive, "clerk1", **COMPANY)
     person = await register(drive, "clerk1", **PERSON)
     found = (await drive.query("clerk1", ANSWERS, c="hall", a=company["username"], i="test-permit"))["walkInParty"]
     assert found == {"name": GOOD_DATA["companyName"],
-                     "formAnswers": {"companyName": GOOD_DATA["companyName"], "uscc": GOOD_DATA["uscc"]}}
+                     "formAnswers": {"companyName": GOOD_DATA["companyName"], "uscc": GOOD_DATA["uscc"],
+                                     "contactMobile": COMPANY["m"]}}
+    found = (await drive.query("clerk1", ANSWERS, c="hall", a=person["username"], i="test-permit"))["walkInParty"]
+    assert found["formAnswers"] == {"contactMobile": PERSON["m"]}  # a person's name is no 企业名称
     found = (await drive.query("head1", ANSWERS, c="hall", a=person["username"], i="no-such-item"))["walkInParty"]
     assert found == {"name": "李青禾", "formAnswers": {}}
     assert (await drive.query("clerk1", ANSWERS, c="hall", a="app1", i="test-permit"))["walkInParty"] is None
@@ -130,3 +133,45 @@ def test_a_partys_answers_go_where_the_form_names_the_applicant():
     assert party_answers(nested, "person", "李青禾", PERSON["i"]) == {"operator": {"name": "李青禾", "idNumber": PERSON["i"]}}
     assert party_answers(nested, "enterprise", "连州某公司", GOOD_DATA["uscc"]) == {}
     assert party_answers({"form": form(staffName={"format": "date"})}, "person", "李青禾", PERSON["i"]) == {}
+
+
+def test_a_walk_ins_contact_goes_where_the_form_asks_whom_to_reach():
+    """An enterprise's 经办联系人 and mobile fill the form's contact (联系人 and its 手机号码, 经办人, the
+    联络员's or 委托代理人's own entry), a person's mobile the contact number at the top of the form;
+    never the 法定代表人's or the company's number, never a field that is the applicant's."""
+    from core.services.parties import party_answers
+
+    def form(**props):
+        return {"type": "object", "properties": {k: {"type": "string", **v} for k, v in props.items()}}
+
+    mobile = {"format": "mobile-cn"}
+    unit = {"applicantField": "/unitName", "form": form(
+        unitName={"title": "单位名称"}, uscc={"format": "uscc"}, legalRepName={"title": "法定代表人"},
+        legalRepMobile={**mobile, "title": "法定代表人手机号码"}, handlerName={"title": "经办人姓名"},
+        handlerIdNumber={"format": "resident-id"}, handlerMobile={**mobile, "title": "经办人手机号码"})}
+    assert party_answers(unit, "enterprise", "连州某公司", GOOD_DATA["uscc"], "李青禾", "13912345678") == {
+        "unitName": "连州某公司", "uscc": GOOD_DATA["uscc"], "handlerName": "李青禾", "handlerMobile": "13912345678"}
+    assert party_answers(unit, "person", "李青禾", PERSON["i"], "", PERSON["m"]) == {"handlerMobile": PERSON["m"]}
+
+    # 设立登记: no USCC yet; the enterprise's own 联络员 takes the contact, never the company's phone
+    liaison = {"applicantField": "/enterpriseName", "form": {"type": "object", "properties": {
+        "enterpriseName": {"type": "string", "title": "企业名称"},
+        "legalRepresentative": {"type": "object", "title": "法定代表人", "properties": form(name={}, mobile=mobile)["properties"]},
+        "liaison": {"type": "object", "title": "联络员", "properties": form(
+            name={"title": "姓名"}, idNumber={"format": "resident-id"}, mobile=mobile)["properties"]},
+        "phone": {"type": "string", "title": "公司联系电话", "format": "phone-cn"}}}}
+    assert party_answers(liaison, "enterprise", "连州某公司", GOOD_DATA["uscc"], "李青禾", "13912345678") == {
+        "enterpriseName": "连州某公司", "liaison": {"name": "李青禾", "mobile": "13912345678"}}
+    assert party_answers(liaison, "person", "李青禾", PERSON["i"], "", PERSON["m"]) == {}  # no one's entry half filled
+
+    # 联系手机 alone (企业开办): the mobile; a landline field (联系电话, phone-cn) takes a mobile too
+    alone = {"applicantField": "/enterpriseName", "form": form(enterpriseName={"title": "企业名称"}, contactMobile={**mobile, "title": "联系手机"})}
+    assert party_answers(alone, "enterprise", "连州某公司", GOOD_DATA["uscc"], "李青禾", "13912345678") == {
+        "enterpriseName": "连州某公司", "contactMobile": "13912345678"}
+    assert party_answers(alone, "person", "李青禾", PERSON["i"], "", PERSON["m"]) == {"contactMobile": PERSON["m"]}
+    phone = {"form": form(applicantName={"title": "申请人名称"}, contactName={"title": "联系人"},
+                          contactPhone={"title": "联系电话", "format": "phone-cn"})}
+    assert party_answers(phone, "enterprise", "连州某公司", GOOD_DATA["uscc"], "李青禾", "13912345678") == {
+        "applicantName": "连州某公司", "contactName": "李青禾", "contactPhone": "13912345678"}
+    assert party_answers({"form": form(legalRepPhone={"title": "法定代表人联系电话", "format": "phone-cn"})},
+                         "person", "李青禾", PERSON["i"], "", PERSON["m"]) == {}

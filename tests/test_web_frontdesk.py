@@ -391,8 +391,8 @@ def test_a_clerk_in_a_center_without_the_hall_floor_registers_a_walk_in_and_file
 
 
 def test_the_application_opened_for_a_walk_in_comes_with_its_name_and_id_number(web_server: str, browser_page: Any) -> None:
-    """The name and ID number the clerk typed at 现场申请人 are in the item's form opened for the party
-    (申请人名称或姓名, 身份证号码或统一社会信用代码), never typed twice; what the clerk changed in the form
+    """The name, ID number and mobile the clerk typed at 现场申请人 are in the item's form opened for the
+    party (申请人名称或姓名, 身份证号码或统一社会信用代码, 联系手机), never typed twice; what the clerk changed in the form
     stays (the unsent form comes back as left, the registered name does not overwrite it)."""
     from playwright.sync_api import expect
 
@@ -410,6 +410,7 @@ def test_the_application_opened_for_a_walk_in_comes_with_its_name_and_id_number(
     name, number = page.locator(at("/applicantName") + " input"), page.locator(at("/applicantId") + " input")
     expect(name).to_have_value("阿卜杜·热合曼")
     expect(number).to_have_value("650102198503150031")
+    expect(page.locator(at("/contactMobile") + " input")).to_have_value("13800138124")
     name.fill("阿卜杜·热合曼（林场）")
     page.wait_for_timeout(800)  # the draft is kept half a second after typing
     page.reload()

@@ -81,13 +81,28 @@ def _field_of(form: Any, pointer: str) -> tuple[Mapping[str, Any], str] | None:
     return None
 
 
-def party_answers(definition: Mapping[str, Any], kind: str, name: str, id_number: str) -> dict[str, Any]:
+def party_answers(definition: Mapping[str, Any], kind: str, name: str, id_number: str,
+                  contact_name: str = "", mobile: str = "") -> dict[str, Any]:
     """The answers of the item's form that name the applying party registered at the window (a
     walk-in party, ``kind`` person or enterprise): its name in the applicant's field (where
     :func:`applicant_party` reads it, unless its title asks for the other kind: 企业名称, 姓名), its resident ID or USCC in the number field beside it
     (``<x>Name`` → ``<x>Id``, ``<x>IdNumber``, ``<x>Uscc``; ``name`` → ``idNumber``; else the form's
     ``uscc`` or ``idNumber`` of that kind), as data of the form: ``{"applicantName": …,
-    "applicantId": …}``. Empty when the form has no applicant's field."""
+    "applicantId": …}``; and how to reach it (:func:`contact_answers`). Empty when the form has
+    neither."""
+    return _merged(contact_answers(definition.get("form"), kind, contact_name, mobile),
+                   _applicant_answers(definition, kind, name, id_number))
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``over``'s answers, objects merged key by key (``over`` wins)."""
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _applicant_answers(definition: Mapping[str, Any], kind: str, name: str, id_number: str) -> dict[str, Any]:
     form = definition.get("form")
     for pointer in _pointers(definition):
         found = _field_of(form, pointer)
@@ -111,3 +126,59 @@ def party_answers(definition: Mapping[str, Any], kind: str, name: str, id_number
     for part in reversed(pointer_parts(pointer)[:-1]):
         answers = {part: answers}
     return answers
+
+
+# The form's fields for whom to reach about the case say so in their titles (联系电话, 联系人, 联系手机,
+# 经办人, 联络员, 指定代表或委托代理人); 法定代表人联系电话 or 公司联系电话 is someone else's number.
+_CONTACT = re.compile(r"^联系|联系人|联系手机|经办人|联络员|委托代理人")
+_NUMBER_FORMATS = ("mobile-cn", "phone-cn")  # a 联系电话 takes a mobile too
+
+
+def _string(props: Mapping[str, Any], key: str, formats: tuple[str | None, ...]) -> bool:
+    field = props.get(key)
+    return isinstance(field, Mapping) and field.get("type") == "string" and field.get("format") in formats
+
+
+def _contact_slots(form: Any) -> list[tuple[str | None, str | None, str | None]]:
+    """Where the form asks for the contact, in the form's order: ``(object, name key, number key)``
+    (``object``: the key of a person's own object such as ``liaison`` 联络员, None at the top):
+    ``<x>Name`` titled as a contact with ``<x>Mobile`` or ``<x>Phone`` beside it; an object
+    titled as a contact with ``name`` and ``mobile`` or ``phone``; a number titled as the contact's."""
+    props = form.get("properties") if isinstance(form, Mapping) else None
+    slots: list[tuple[str | None, str | None, str | None]] = []
+    if not isinstance(props, Mapping):
+        return []
+    for key, field in props.items():
+        if not isinstance(field, Mapping) or not _CONTACT.search(str(field.get("title") or "")):
+            continue
+        if field.get("type") == "object" and isinstance(field.get("properties"), Mapping):
+            inner = field["properties"]
+            name = "name" if _string(inner, "name", (None,)) else None
+            number = next((k for k in ("mobile", "phone") if _string(inner, k, _NUMBER_FORMATS)), None)
+            if name or number:
+                slots.append((key, name, number))
+        elif _string(props, key, (None,)) and key.endswith("Name"):
+            stem = key[: -len("Name")]
+            number = next((k for k in (f"{stem}Mobile", f"{stem}Phone") if _string(props, k, _NUMBER_FORMATS)), None)
+            slots.append((None, key, number))
+        elif _string(props, key, _NUMBER_FORMATS) and not any(s[0] is None and s[2] == key for s in slots):
+            slots.append((None, None, key))
+    return slots
+
+
+def contact_answers(form: Any, kind: str, contact_name: str, mobile: str) -> dict[str, Any]:
+    """The answers of ``form`` that say whom to reach, for a walk-in party: an enterprise's 经办联系人
+    and mobile in the first contact's name and number (联系人 and 联系人手机号码, 经办人姓名 and
+    经办人手机号码, 联络员, 联系手机); a person's own mobile in the first contact number at the top of
+    the form (a person is not the 联络员 or 委托代理人 of its own object, with a name and ID of its own)."""
+    for obj, name_key, number_key in _contact_slots(form):
+        if kind != "enterprise" and (obj is not None or number_key is None):
+            continue
+        answers: dict[str, Any] = {}
+        if name_key and contact_name and kind == "enterprise":
+            answers[name_key] = contact_name
+        if number_key and mobile:
+            answers[number_key] = mobile
+        if answers:
+            return {obj: answers} if obj else answers
+    return {}

@@ -125,10 +125,12 @@ async def find_walk_in(actor: Actor, center_code: str, id_number: str | None = N
 
 async def form_answers(party: WalkInParty, item_code: str) -> dict[str, Any]:
     """The answers of the item's published form that name ``party``, for its application opened at
-    the window (``party_answers``: the applicant's name and number fields); ``{}`` for an item the
-    center does not publish."""
+    the window (``party_answers``: the applicant's name and number fields, the contact's name and
+    mobile); ``{}`` for an item the center does not publish."""
     version = await get_version(await party.center, item_code)
-    return party_answers(version.definition, party.kind, party.name, party.id_number) if version else {}
+    if version is None:
+        return {}
+    return party_answers(version.definition, party.kind, party.name, party.id_number, party.contact_name, party.mobile)
 
 
 async def walk_in_party(center: Center, id_number: str) -> WalkInParty | None:

@@ -27,7 +27,8 @@ class WalkInParty:
     username: str = strawberry.field(description="代为申请时作 submitCase 的 onBehalfOf")
     row: strawberry.Private[WalkInPartyRow]
 
-    @strawberry.field(description="该事项申请表中写明申请人的栏目（申请人名称及其身份证号码或统一社会信用代码），"
+    @strawberry.field(description="该事项申请表中写明申请人的栏目（申请人名称及其身份证号码或统一社会信用代码）"
+                                  "和联系方式栏目（企业的经办联系人及手机号码，个人的手机号码），"
                                   "为该申请人窗口受理时填入尚未填写的栏目；中心未发布该事项时为 {}")
     async def form_answers(self, item: str) -> JSON:
         return await walk_ins.form_answers(self.row, item)
