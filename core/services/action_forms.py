@@ -37,9 +37,10 @@ async def action_blocked(govhall: GovHall, actor: Actor, case: Case, action: str
 
 async def pickup_extras(govhall: GovHall, actor: Actor, case: Case) -> list[dict[str, Any]]:
     """What the plugins its center enables hand over together with ``case``'s result at the pickup
-    window (the enterprise zone's 开办大礼包), each ``{"title", "contents", "methods", "note"}``
-    (``methods``: the 出件 methods it goes out with, every one when the plugin names none); nothing
-    while the case does not wait there."""
+    window (the enterprise zone's 开办大礼包), each ``{"title", "contents", "methods", "note",
+    "hints"}`` (``methods``: the 出件 methods it goes out with, every one when the plugin names none;
+    ``hints``: ``{"method", "text", "warning"}`` for one 出件 method each); nothing while the case does
+    not wait there."""
     if not govhall.processes.get(case.process).awaits_pickup(case.state):
         return []
     center = await cached_center_by_id(govhall, actor.config_generation, case.center_id)  # type: ignore[attr-defined]
@@ -49,8 +50,15 @@ async def pickup_extras(govhall: GovHall, actor: Actor, case: Case) -> list[dict
             methods = extra.get("methods") or PICKUP_METHODS
             extras.append({"title": str(extra.get("title") or ""), "contents": [str(c) for c in extra.get("contents") or ()],
                            "methods": [m for m in PICKUP_METHODS if m in methods],
-                           "note": str(extra["note"]) if extra.get("note") else None})
+                           "note": str(extra["note"]) if extra.get("note") else None,
+                           "hints": _hints(extra.get("hints"))})
     return extras
+
+
+def _hints(hints: Any) -> list[dict[str, Any]]:
+    """A plugin's hints for known 出件 methods, each with a text."""
+    return [{"method": str(hint["method"]), "text": str(hint["text"]), "warning": bool(hint.get("warning"))}
+            for hint in hints or () if isinstance(hint, Mapping) and hint.get("method") in PICKUP_METHODS and hint.get("text")]
 
 
 async def _center_and_item(govhall: GovHall, actor: Actor, case: Case) -> tuple[Any, Any]:

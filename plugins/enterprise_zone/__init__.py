@@ -70,7 +70,8 @@ async def case_changed(center: Center, case: Case, event: CaseEvent) -> None:
 
 @hookimpl
 async def case_pickup_extras(center: Center, case: Case) -> list[dict[str, Any]] | None:
-    """The opening bundle's gift pack, while it waits: the 出件 screen lists it with the licence."""
+    """The opening bundle's gift pack, while it waits: the 出件 screen lists it with the licence, and
+    beside it the 领取方式 the application asked for (a warning when the licence goes out otherwise)."""
     return await giftpacks.pickup_extras(case)
 
 

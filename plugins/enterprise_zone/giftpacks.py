@@ -1,7 +1,10 @@
 """开办大礼包: when an opening bundle is approved, its licence, free seals, tax UKey and invoices are
 recorded as one pack for the unified pickup window, which hands it over (the enterprise zone's rules):
 the 出件 screen lists it with the result, and handing the result out in person or by courier hands
-the pack over with it; the 企业专区 tab hands over one left waiting (a result printed by the applicant)."""
+the pack over with it; the 企业专区 tab hands over one left waiting (a result printed by the applicant).
+The application's 领取方式 for the pack (现场领取, 邮寄送达 with the mailing address) is shown beside it,
+with a warning when the licence goes out the other way: the window asks the applicant, never refuses
+(the applicant at the counter may well take the pack along; the audit log records what was asked for)."""
 
 from __future__ import annotations
 
@@ -32,6 +35,8 @@ PACK_TITLE = "开办大礼包"
 # the UKey at the window, so the pack keeps waiting there
 WITH_THE_RESULT = {"in_person": "窗口领取", "courier": "快递送达"}
 WITH_THE_RESULT_NOTE = "确认出件即登记大礼包已随营业执照一并发放；自助打印营业执照的，大礼包请在企业专区“开办大礼包”中另行登记领取"
+# the application's 领取方式 (qykb-yjs ``/delivery``) and the 出件 method that matches it
+REQUESTED = {"现场领取": "in_person", "邮寄送达": "courier"}
 
 
 async def record_gift_pack(center: Center, case: Case, event: CaseEvent) -> GiftPack | None:
@@ -56,7 +61,25 @@ async def pickup_extras(case: Case) -> list[dict[str, Any]] | None:
     if pack is None:
         return None
     return [{"title": PACK_TITLE, "contents": list(pack.contents or []), "methods": list(WITH_THE_RESULT),
-             "note": WITH_THE_RESULT_NOTE}]
+             "note": WITH_THE_RESULT_NOTE, "hints": delivery_hints(pack)}]
+
+
+def delivery_hints(pack: GiftPack) -> list[dict[str, Any]]:
+    """What the 出件 screen says of the pack's 领取方式 in the application, per 出件 method: by courier
+    the mailing address it was asked to go to; a warning where the licence goes out otherwise than
+    the pack was asked for (so that the window asks the applicant before handing it over)."""
+    address = (pack.mailing_address or "").strip()
+    if pack.delivery not in REQUESTED:  # a pack recorded before the form asked
+        return []
+    if pack.delivery == "邮寄送达":
+        at = f"（邮寄地址：{address}）" if address else ""
+        return [{"method": "courier", "warning": not address,
+                 "text": f"申请时选择邮寄送达大礼包，邮寄地址：{address}" if address else "申请时选择邮寄送达大礼包，未填写邮寄地址，请与申请人确认"},
+                {"method": "in_person", "warning": True,
+                 "text": f"申请时选择邮寄大礼包{at}，现场领取时请确认申请人同意将大礼包与营业执照一并领取，不再邮寄"}]
+    written = f"（申请表填写的邮寄地址：{address}）" if address else ""
+    return [{"method": "courier", "warning": True,
+             "text": f"申请时选择现场领取大礼包，随营业执照快递寄出前请与申请人确认收件地址{written}"}]
 
 
 async def hand_over_with_result(ctx: TransitionContext) -> None:
@@ -75,7 +98,12 @@ async def hand_over_with_result(ctx: TransitionContext) -> None:
         status="handed_over", receiver=receiver[:64], handed_over_by_id=ctx.actor.user.id,  # type: ignore[union-attr]
         handed_over_at=clock_now())
     if done:
-        ctx.changes["giftPack"] = {"receiver": receiver, "contents": pack.contents, "method": WITH_THE_RESULT[method]}
+        changes = {"receiver": receiver, "contents": pack.contents, "method": WITH_THE_RESULT[method]}
+        if pack.delivery in REQUESTED and REQUESTED[pack.delivery] != method:  # handed over otherwise than asked for, after the window's warning
+            changes["requested"] = pack.delivery
+        if method == "courier" and (pack.mailing_address or "").strip():
+            changes["mailingAddress"] = pack.mailing_address.strip()
+        ctx.changes["giftPack"] = changes
 
 
 async def list_gift_packs(actor: Actor, center_code: str, status: str | None = None) -> list[GiftPack]:

@@ -104,6 +104,7 @@ export async function pickupView({ page, params, user, isCurrent }) {
       const behind = extras.filter((x) => !x.methods.includes(v.method));
       left.hidden = !behind.length; // e.g. a self-printed licence: the seals and the UKey stay at the window
       left.textContent = behind.length ? `${Object.fromEntries(METHODS)[v.method]}不含${behind.map((x) => x.title).join("、")}，须另行发放。` : "";
+      showHints(deliverBox, v.method);
       if (v.method !== "in_person" || !v.receiver) {
         check.textContent = "";
         return;
@@ -185,17 +186,25 @@ export async function pickupView({ page, params, user, isCurrent }) {
 /** What goes out with the result (`Case.pickupExtras`: the enterprise zone's 开办大礼包…), from the
  * center's plugins; none from a server without the field. */
 async function pickupExtras(r) {
-  const selection = await existing("Case", ["pickupExtras { title contents methods note }"]);
+  const selection = await existing("Case", ["pickupExtras { title contents methods note hints { method text warning } }"]);
   if (!selection) return [];
   const data = await gql(`query($id: ID!) { case(id: $id) { ${selection} } }`, { id: r.id });
   return data.case.pickupExtras || [];
 }
 
-/** 同时发放开办大礼包：营业执照正本、副本；印章：… — above the form, so the pack is not forgotten. */
+/** 同时发放开办大礼包：营业执照正本、副本；印章：… — above the form, so the pack is not forgotten; beside
+ * each, its hints for one 出件 method (申请时选择邮寄大礼包…, the mailing address), shown by `showHints`. */
 function extrasNote(extras) {
   if (!extras.length) return null;
-  return h("div", { class: "note pickup-extras", id: "pickup-extras", role: "status" }, extras.map((x) => h("p", null,
-    h("strong", null, `同时发放${x.title}：`), x.contents.join("；"), x.note ? h("span", { class: "extras-note" }, `（${x.note}）`) : null)));
+  return h("div", { class: "note pickup-extras", id: "pickup-extras", role: "status" }, extras.map((x) => [h("p", null,
+    h("strong", null, `同时发放${x.title}：`), x.contents.join("；"), x.note ? h("span", { class: "extras-note" }, `（${x.note}）`) : null),
+  (x.hints || []).map((hint) => h("p", { class: `extras-hint${hint.warning ? " extras-warning" : ""}`, dataset: { method: hint.method }, hidden: true },
+    hint.warning ? `注意：${hint.text}` : hint.text))]));
+}
+
+/** The hints of the chosen 出件 method beside the extras (a warning never blocks the 出件). */
+function showHints(box, method) {
+  for (const hint of box.querySelectorAll("#pickup-extras .extras-hint")) hint.hidden = hint.dataset.method !== method;
 }
 
 /** The text messages the applicant was sent about the case (e.g. the courier's tracking number). */

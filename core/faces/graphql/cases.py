@@ -135,12 +135,20 @@ class PausedLimitType:
     remaining: int = strawberry.field(description="恢复计时后尚余的工作日数（含已批准的延期）")
 
 
+@strawberry.type(description="按某一出件方式出件时，窗口需要知道的关于随件物品的情况（如申请时选择的领取方式、邮寄地址）")
+class PickupHint:
+    method: str = strawberry.field(description="出件方式：in_person 窗口领取，courier 快递送达，self_print 自助打印")
+    text: str = strawberry.field(description="提示内容，如 申请时选择邮寄送达大礼包，邮寄地址：…")
+    warning: bool = strawberry.field(description="是否为提醒（与申请时的选择不一致等，须向申请人确认），不阻止出件")
+
+
 @strawberry.type(description="出件时随办理结果一并发放的物品（本中心启用的插件提供，如企业开办大礼包）")
 class PickupExtra:
     title: str = strawberry.field(description="名称，如 开办大礼包")
     contents: list[str] = strawberry.field(description="逐项列出要发放的物品，如 营业执照正本、副本；印章：单位专用章（公章）")
     methods: list[str] = strawberry.field(description="随哪些出件方式一并发放：in_person 窗口领取，courier 快递送达，self_print 自助打印")
     note: str | None = strawberry.field(default=None, description="确认出件时一并登记的情况，如 确认出件即登记大礼包已领取")
+    hints: list[PickupHint] = strawberry.field(default_factory=list, description="按出件方式的提示：窗口选择该出件方式时显示")
 
 
 @strawberry.type(name="Case", description="办件")
@@ -291,7 +299,7 @@ class CaseType:
         from core.services.action_forms import pickup_extras
 
         extras = await pickup_extras(info.context.govhall, info.context.actor, self._row)
-        return [PickupExtra(**extra) for extra in extras]
+        return [PickupExtra(**{**extra, "hints": [PickupHint(**hint) for hint in extra["hints"]]}) for extra in extras]
 
     @strawberry.field(description="好差评")
     async def rating(self, info: Info) -> int | None:

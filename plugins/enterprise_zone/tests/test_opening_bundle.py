@@ -96,8 +96,8 @@ async def test_the_market_regulator_leads_whatever_the_categories_say(drive, gov
 PICKUP = "query($id: ID!) { case(id: $id) { state awaitingPickup pickupExtras { title contents methods note } } }"
 
 
-async def approved_bundle(drive) -> dict:
-    case = await drive.ok("clerk1", await drive.submit("app1", item="qykb-yjs", data=opening_data()), "accept")
+async def approved_bundle(drive, **changes) -> dict:
+    case = await drive.ok("clerk1", await drive.submit("app1", item="qykb-yjs", data=opening_data(**changes)), "accept")
     for department in ["scjg", "gaj", "swj", "rsj", "gjj"]:
         case = await drive.ok(REVIEWERS[department], case, "approve_task")
     assert case["state"] == "approved"
@@ -125,6 +125,40 @@ async def test_the_pickup_window_sees_the_gift_pack_and_handing_out_the_licence_
     assert (await drive.query("pick1", PICKUP, id=case["id"]))["case"] == {"state": "delivered", "awaitingPickup": False,
                                                                          "pickupExtras": []}
     assert await drive.run("pick1", GIFT_PACKS, c="hall", s="waiting") == []
+
+
+HINTS = "query($id: ID!) { case(id: $id) { pickupExtras { title hints { method text warning } } } }"
+ADDRESS = "广东省清远市连州市连州镇中山南路88号"
+
+
+async def test_a_pack_asked_for_by_post_is_mailed_to_the_address_or_handed_over_after_a_warning(drive):
+    """The application's 领取方式 for the pack is beside it at the 出件 screen: by courier the mailing
+    address it asked for; collected in person, a warning to ask the applicant first. The window is
+    never refused (the applicant at the counter may take the pack along), and the audit records
+    that the pack was asked for by post."""
+    mailed = await approved_bundle(drive, delivery="邮寄送达", mailingAddress=ADDRESS)
+    (extra,) = (await drive.query("pick1", HINTS, id=mailed["id"]))["case"]["pickupExtras"]
+    hints = {hint["method"]: hint for hint in extra["hints"]}
+    assert set(hints) == {"courier", "in_person"}
+    assert hints["courier"]["warning"] is False and ADDRESS in hints["courier"]["text"]
+    assert hints["in_person"]["warning"] is True and hints["in_person"]["text"].startswith("申请时选择邮寄大礼包")
+    delivered = await drive.ok("pick1", mailed, "deliver", data={"method": "in_person", "receiver": "李青禾", "idNumber": PERSON_A})
+    assert delivered["events"][-1]["changes"]["giftPack"]["requested"] == "邮寄送达"
+    assert (await GiftPack.get(case_id=int(mailed["id"]))).status == "handed_over"
+
+    posted = await approved_bundle(drive, delivery="邮寄送达", mailingAddress=ADDRESS)
+    delivered = await drive.ok("pick1", posted, "deliver", data={"method": "courier", "receiver": "李青禾", "trackingNumber": "SF1234567890"})
+    pack = delivered["events"][-1]["changes"]["giftPack"]
+    assert "requested" not in pack and pack["mailingAddress"] == ADDRESS  # as asked for, to the address asked for
+
+
+async def test_a_pack_asked_for_at_the_window_warns_before_it_goes_by_courier(drive):
+    case = await approved_bundle(drive)  # 现场领取
+    (extra,) = (await drive.query("pick1", HINTS, id=case["id"]))["case"]["pickupExtras"]
+    (hint,) = extra["hints"]  # nothing to say of a pack collected as asked for
+    assert hint["method"] == "courier" and hint["warning"] is True and "申请时选择现场领取" in hint["text"]
+    delivered = await drive.ok("pick1", case, "deliver", data={"method": "courier", "receiver": "李青禾", "trackingNumber": "SF1234567890"})
+    assert delivered["events"][-1]["changes"]["giftPack"]["requested"] == "现场领取"
 
 
 async def test_a_self_printed_licence_leaves_the_gift_pack_waiting_at_the_window(drive):

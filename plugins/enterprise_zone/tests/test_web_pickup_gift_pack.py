@@ -1,7 +1,9 @@
 """企业开办 at the unified pickup window (出件, lz-pickup) in headless Chromium, on the demo data of
 ``tests/test_web_screens.py``: the screen says the 开办大礼包 goes out with the licence (印章, 税务UKey,
-发票…), that a self-printed licence leaves it behind, and the receipt lists it; handing the licence
-out hands the pack over, which the 企业专区 tab and the case's history then show."""
+发票…), that a self-printed licence leaves it behind, and the receipt lists it; beside it, what the
+application asked for (邮寄送达: the mailing address by courier, a warning when the licence is collected
+in person, which does not stop the window); handing the licence out hands the pack over, which the
+企业专区 tab and the case's history then show."""
 
 from __future__ import annotations
 
@@ -18,12 +20,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REVIEWERS = {"scjg": "lz-scjg", "gaj": "lz-gaj", "swj": "lz-swj", "rsj": "lz-rsj", "gjj": "lz-gjj"}
 RECEIVED = [{"material": code, "form": "original", "count": 1} for code in ("m01", "m02")]
+ADDRESS = "广东省清远市连州市连州镇中山南路88号"
 
 
-def approved_bundle(api: Api) -> dict[str, Any]:
+def approved_bundle(api: Api, **changes: Any) -> dict[str, Any]:
     """zhangsan's 企业开办 bundle accepted at the combined window, handed to the five departments, approved
     by each, and handed by the market regulator to the pickup window (not yet signed for there)."""
-    case = api.submit(item="qykb-yjs", data=opening_data())
+    case = api.submit(item="qykb-yjs", data=opening_data(**changes))
     api.act("lz-clerk", case, "accept", data={"checklist": ["c01", "c02", "c03", "c04", "c05", "c06"],
                                               "originalsChecked": True, "received": RECEIVED})
     for department, reviewer in REVIEWERS.items():
@@ -38,7 +41,7 @@ def test_the_pickup_window_hands_the_gift_pack_out_with_the_licence(web_server: 
     from playwright.sync_api import expect
 
     base, page = web_server, browser_page
-    case = approved_bundle(api)
+    case = approved_bundle(api, delivery="邮寄送达", mailingAddress=ADDRESS)
     login(page, base, "lz-pickup")
     page.goto(f"{base}/web/#/pickup/lianzhou")
     page.locator("#pickup-table tr", has_text=case["number"]).locator("button[data-deliver]").click()
@@ -51,8 +54,15 @@ def test_the_pickup_window_hands_the_gift_pack_out_with_the_licence(web_server: 
     expect(left).to_be_hidden()
     page.select_option("#f-method", "self_print")
     expect(left).to_have_text("自助打印不含开办大礼包，须另行发放。")
+    expect(extras.locator(".extras-hint:visible")).to_have_count(0)
+    page.select_option("#f-method", "courier")
+    expect(extras.locator(".extras-hint:visible")).to_have_text(f"申请时选择邮寄送达大礼包，邮寄地址：{ADDRESS}")
     page.select_option("#f-method", "in_person")
     expect(left).to_be_hidden()
+    # asked for by post, collected in person: the window asks the applicant, and may go on
+    warning = extras.locator(".extras-warning:visible")
+    expect(warning).to_contain_text("注意：申请时选择邮寄大礼包")
+    expect(warning).to_contain_text("现场领取时请确认")
     page.fill("#f-receiver", "李青禾")
     page.fill("#f-idNumber", PERSON_A)
     page.click("#deliver-form button[type=submit]")
