@@ -130,7 +130,8 @@ async def form_answers(party: WalkInParty, item_code: str) -> dict[str, Any]:
     version = await get_version(await party.center, item_code)
     if version is None:
         return {}
-    return party_answers(version.definition, party.kind, party.name, party.id_number, party.contact_name, party.mobile)
+    return party_answers(version.definition, kind=party.kind, name=party.name, id_number=party.id_number,
+                         contact_name=party.contact_name, mobile=party.mobile)
 
 
 async def walk_in_party(center: Center, id_number: str) -> WalkInParty | None:
