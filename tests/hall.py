@@ -113,7 +113,7 @@ async def build_hall(govhall: Any, gql: Any, plugins: list[str] | None = None) -
 CASE_FIELDS = """id number state stateLabel kind version urgent alert acceptedAt completedAt promisedDue legalDue
   deadlineProvisional availableActions item { code name version } data
   documents { kind number url title } events { seq action actor role comment fromState toState changes }
-  tasks { department lead state due }"""
+  tasks { department lead state due stateLabel partName comment basis }"""
 
 SUBMIT = f"""mutation($center: String!, $item: String!, $data: JSON!, $behalf: String, $materials: [ID!]) {{
   submitCase(center: $center, item: $item, data: $data, onBehalfOf: $behalf, materials: $materials) {{

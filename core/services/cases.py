@@ -254,13 +254,14 @@ def _offered(case: Case, process: Process) -> Iterator[Transition]:
     is not accepted as a promised one (``not_immediate``), and a case of an item that is no 即办件
     is not finished on the spot (``immediate_only``; known when the item came with the case, as on
     its page: the guard refuses it anyway), and neither an urgent case nor an immediate one is
-    made urgent (``not_urgent``)."""
+    made urgent (``not_urgent``); nor is 部分准予 (``decided_by_tasks``: where a joint case's mixed
+    decisions lead, never a decision of its own)."""
     immediate = case.kind == "immediate"
     item = case.__dict__.get("_item_version")
     decided_later = isinstance(item, ItemVersion) and item.definition.get("caseKind", "promised") != "immediate"
     return (t for t in process.from_state(case.state)
             if not (immediate and "not_immediate" in t.guards) and not (decided_later and "immediate_only" in t.guards)
-            and not ((immediate or case.urgent) and "not_urgent" in t.guards))
+            and not ((immediate or case.urgent) and "not_urgent" in t.guards) and "decided_by_tasks" not in t.guards)
 
 
 def available_transitions_now(actor: Actor, case: Case, process: Process) -> list[Transition] | None:

@@ -167,7 +167,9 @@ async def task_for_actor(ctx: TransitionContext) -> CaseTask | None:
 
 async def decide_task(ctx: TransitionContext, outcome: str, done: dict[str, str] | None = None) -> None:
     """One department decides; when the last one has, the case moves on as the process's own
-    ``approve`` (all approved) or ``refuse`` (any refused) transition would, with its effects."""
+    ``approve`` (all approved), ``refuse`` (all refused) or ``approve_partly`` (部分准予: some
+    approved, some refused) transition would, with its effects. A process without the last is
+    refused as a whole when any department refused."""
     task = await task_for_actor(ctx)
     assert task is not None  # the open_task_for_actor guard ran first
     task.state = outcome
@@ -183,9 +185,13 @@ async def decide_task(ctx: TransitionContext, outcome: str, done: dict[str, str]
     states = [t.state for t in await case_tasks(ctx.case)]
     if "open" in states:
         return
-    done = done or {"approved": "approve", "refused": "refuse"}
-    final = done["refused" if "refused" in states else "approved"]
+    done = {"approved": "approve", "refused": "refuse", "mixed": "approve_partly", **(done or {})}
+    result = "approved" if "refused" not in states else "refused" if "approved" not in states else "mixed"
+    final = done[result]
     transition = ctx.process.find(ctx.from_state, final)
+    if transition is None and result == "mixed":
+        final = done["refused"]
+        transition = ctx.process.find(ctx.from_state, final)
     if transition is None:
         return
     ctx.to_state = transition.target(ctx.from_state)
@@ -193,10 +199,33 @@ async def decide_task(ctx: TransitionContext, outcome: str, done: dict[str, str]
     await run_effects(ctx, transition.effects)
 
 
-async def refusal_reasons(ctx: TransitionContext) -> list[dict[str, str]]:
-    """A joint case's refusal: every department that refused, with its opinion and legal basis."""
+async def refusal_reasons(ctx: TransitionContext, part: str | None = None) -> list[dict[str, str]]:
+    """A joint case's refusal: every department that refused (only ``part``'s, a department code,
+    when given), with its opinion and legal basis."""
     tasks = sorted((t for t in await case_tasks(ctx.case) if t.state == "refused"), key=lambda t: t.id)
-    return [{"department": t.department.name, "reason": t.comment, "basis": t.basis} for t in tasks]
+    return [{"department": t.department.name, "reason": t.comment, "basis": t.basis}
+            for t in tasks if part is None or t.department.code == part]
+
+
+def part_name(definition: Mapping[str, Any], task: CaseTask) -> str:
+    """What a department's task of a joint case is called (the item's ``partNames``: 印章刻制), else
+    after its department, so that a decision on it never names the other parts."""
+    names = definition.get("partNames")
+    named = names.get(task.department.code) if isinstance(names, Mapping) else None
+    return str(named) if named else f"{task.department.name}办理事项"
+
+
+async def issue_part_decisions(ctx: TransitionContext) -> None:
+    """部分准予: the approval decision for the approved parts (and the certificate, where the item's
+    own department approved its part), and one refusal decision per refused part, in its refusing
+    department's name, naming only that part (the applicant challenges each refusal on its own)."""
+    tasks = await case_tasks(ctx.case)
+    definition = ctx.item.definition
+    group: list[dict[str, Any]] = [{"kind": "approval_decision"}]
+    if definition.get("certificate") and any(t.department.code == definition.get("department") and t.state == "approved" for t in tasks):
+        group.append({"kind": "certificate"})
+    group += [{"kind": "refusal_decision", "part": t.department.code} for t in tasks if t.state == "refused"]
+    await issue_documents(ctx, group)
 
 
 async def licence(ctx: TransitionContext) -> dict[str, Any] | None:
@@ -237,8 +266,9 @@ async def issue_documents(ctx: TransitionContext, group: Sequence[Mapping[str, A
         ctx.changes.setdefault("documents", []).append({"kind": kind, "number": document.number})
 
 
-async def _document_extra(ctx: TransitionContext, kind: str) -> dict[str, Any]:
-    """What a notice of ``kind`` prints beyond the case (see :func:`issue_document`)."""
+async def _document_extra(ctx: TransitionContext, kind: str, part: str | None = None) -> dict[str, Any]:
+    """What a notice of ``kind`` prints beyond the case (see :func:`issue_document`); ``part``: the
+    department code of the joint case's part a refusal decision is about (部分准予)."""
     extra: dict[str, Any] = {}
     if kind == "correction_notice":
         missing = ctx.params.get("missing", [])
@@ -264,14 +294,24 @@ async def _document_extra(ctx: TransitionContext, kind: str) -> dict[str, Any]:
     if kind == "refusal_decision":
         extra["basis"] = str(ctx.params.get("basis") or "").strip()
         if ctx.transition.action == "refuse_task" or await case_tasks(ctx.case):
-            extra["reasons"], extra["basis"] = await refusal_reasons(ctx), ""
+            extra["reasons"], extra["basis"] = await refusal_reasons(ctx, part), ""
+        if part is not None:  # 部分准予: this part's refusal alone, its department's reason
+            task = next(t for t in await case_tasks(ctx.case) if t.department.code == part)
+            extra["reason"] = task.comment
+            extra["part"] = {"code": part, "name": part_name(ctx.item.definition, task), "department": task.department.name}
     if kind == "approval_decision":
         content = str(ctx.params.get("content") or "").strip() or f"准予{ctx.item.name}"
         opinion = ctx.comment
         tasks = await case_tasks(ctx.case)
-        if tasks:  # a joint case: every department's opinion
+        if any(t.state == "refused" for t in tasks):  # 部分准予: the approved parts only
+            tasks = [t for t in tasks if t.state == "approved"]
+            content = f"准予{'、'.join(part_name(ctx.item.definition, t) for t in tasks)}"
+        if tasks:  # a joint case: every (approving) department's opinion
             opinion = "；".join(f"{t.department.name}：{t.comment}" for t in tasks if t.comment)
         extra["decision"] = {"content": content, "opinion": opinion}
+        refused = [part_name(ctx.item.definition, t) for t in await case_tasks(ctx.case) if t.state == "refused"]
+        if refused:
+            extra["decision"]["refusedParts"] = refused
     if kind in ("approval_decision", "certificate"):
         found = await licence(ctx)
         if found:
@@ -317,6 +357,7 @@ EFFECTS: dict[str, Effect] = {
     "classify": classify,
     "open_tasks": open_tasks,
     "decide_task": decide_task,
+    "issue_part_decisions": issue_part_decisions,
     "issue_document": issue_document,
     "complete": complete,
     "mark_urgent": mark_urgent,

@@ -95,6 +95,11 @@ async def no_department_tasks(ctx: TransitionContext) -> list[UserError]:
     return []
 
 
+async def decided_by_tasks(ctx: TransitionContext) -> list[UserError]:
+    """部分准予 is where a joint case's mixed decisions lead (``decide_task``), never a decision of its own."""
+    return [UserError("decided_by_tasks", "部分准予由联办件各部门分别审批后自动作出：请使用“本部门审批通过（联办件）”或“本部门不予通过（联办件）”", None)]
+
+
 async def open_task_for_actor(ctx: TransitionContext) -> list[UserError]:
     from core.services.effects import task_for_actor
 
@@ -298,6 +303,7 @@ GUARDS: dict[str, Guard] = {
     "extension_days": extension_days,
     "legal_basis": legal_basis,
     "decision_content": decision_content,
+    "decided_by_tasks": decided_by_tasks,
     "not_immediate": not_immediate,
     "not_urgent": not_urgent,
     "immediate_only": immediate_only,

@@ -213,6 +213,11 @@ def _known(
             if isinstance(d, str) and d not in departments:
                 out.append(UserError("unknown_department", f"部门“{d}”不是本中心的部门", pointer("jointDepartments", i)))
     joint = doc.get("jointDepartments")
+    parts = doc.get("partNames")
+    deciding = [doc.get("department"), *(joint if isinstance(joint, list) else [])]
+    for code in parts if isinstance(parts, dict) else {}:
+        if code not in deciding:
+            out.append(UserError("unknown_part", f"部门“{code}”不是本事项的实施部门或共同实施部门", pointer("partNames", code)))
     if isinstance(joint, list) and doc.get("department") in joint:
         i = joint.index(doc["department"])
         out.append(UserError(

@@ -287,7 +287,7 @@ def local_date(moment: datetime) -> date:
 
 # A joint case's departments each decide their task (approve_task, refuse_task); the decision that
 # completes the case is a step of its own, named by the state it left the case in.
-COMPLETING_TASK_STEPS = {"approved": STEPS["approve"], "refused": STEPS["refuse"]}
+COMPLETING_TASK_STEPS = {"approved": STEPS["approve"], "refused": STEPS["refuse"], "partly_approved": ("completed", "审批办结（部分准予）")}
 
 
 def _public_step(action: str, moved_to: str) -> tuple[str, str] | None:

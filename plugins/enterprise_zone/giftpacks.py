@@ -16,6 +16,7 @@ from core.api import (
     Actor,
     Case,
     CaseEvent,
+    CaseTask,
     Center,
     NotFound,
     TransitionContext,
@@ -30,6 +31,7 @@ from .models import GIFT_PACK_LABELS, GiftPack
 from .zone import PLUGIN, ZONE_STAFF, case_item_code, zone_center
 
 APPROVED = "approved"
+GRANTED = frozenset({APPROVED, "partly_approved"})  # 部分准予: the pack holds what was granted
 PACK_TITLE = "开办大礼包"
 # 出件 methods that hand the pack over with the licence: a self-printed licence leaves the seals and
 # the UKey at the window, so the pack keeps waiting there
@@ -40,14 +42,21 @@ REQUESTED = {"现场领取": "in_person", "邮寄送达": "courier"}
 
 
 async def record_gift_pack(center: Center, case: Case, event: CaseEvent) -> GiftPack | None:
-    """On the change that approves an opening bundle, record its gift pack (once per case)."""
-    if event.to_state != APPROVED or event.from_state == APPROVED or await case_item_code(case) != OPENING:
+    """On the change that approves an opening bundle, wholly or partly, record its gift pack (once
+    per case): of a partly granted one, what its approving departments granted (none without the licence)."""
+    if event.to_state not in GRANTED or event.from_state in GRANTED or await case_item_code(case) != OPENING:
         return None
     data = case.data or {}
+    approved = None
+    if event.to_state != APPROVED:
+        approved = set(await CaseTask.filter(case_id=case.id, state=APPROVED).values_list("department__code", flat=True))
+    contents = gift_pack_contents(data, approved)
+    if not contents:
+        return None
     pack, _ = await GiftPack.get_or_create(case_id=case.id, defaults={
         "center_id": center.id,
         "enterprise_name": str(data.get("enterpriseName", ""))[:256],
-        "contents": gift_pack_contents(data),
+        "contents": contents,
         "delivery": str(data.get("delivery", "现场领取")),
         "mailing_address": str(data.get("mailingAddress", ""))[:256],
         "created_at": clock_now(),

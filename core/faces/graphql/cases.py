@@ -18,6 +18,7 @@ from core.plumbing.models import Case as CaseRow
 from core.plumbing.models import Center as CenterRow
 from core.plumbing.models import Department, ItemVersion
 from core.services.guards import people_in
+from core.services.effects import part_name
 from core.services.ratings import CHANNELS as RATING_CHANNELS
 from core.services.ratings import rate_case
 from core.faces.graphql.context import Context, Info
@@ -102,14 +103,21 @@ class CaseAction:
         return await action_blocked(info.context.govhall, info.context.actor, self._case, self.action)
 
 
-@strawberry.type
+TASK_STATE_LABELS = {"open": "办理中", "approved": "准予", "refused": "不予许可"}
+
+
+@strawberry.type(description="联办件中一个部门办理的部分及其结果")
 class DepartmentTask:
     department: str
     department_name: str
     lead: bool
-    state: str
+    state: str = strawberry.field(description="open 办理中、approved 准予、refused 不予许可")
     due: date | None
-    comment: str
+    comment: str = strawberry.field(description="部门的审批意见；不予许可时为理由")
+    state_label: str = strawberry.field(description="该部分的结果：办理中、准予、不予许可")
+    part_name: str = strawberry.field(description="该部门办理的事项（事项的 partNames，如 印章刻制；未列出的为“某部门办理事项”）")
+    basis: str = strawberry.field(description="不予许可的法律依据（准予或办理中为空）")
+    decided_at: datetime | None = strawberry.field(description="该部门作出决定的时间")
 
 
 @strawberry.type
@@ -222,12 +230,17 @@ class CaseType:
         rows = await info.context.loaders.documents.load(self._row.id)
         return [CaseDocument(**document_fields(d)) for d in rows]
 
-    @strawberry.field(description="联办件各部门任务")
+    @strawberry.field(description="联办件各部门任务，即各部分的结果（部门、准予或不予许可、理由）：各部分结果不一时办件为部分准予")
     async def tasks(self, info: Info) -> list[DepartmentTask]:
         rows = await info.context.loaders.tasks.load(self._row.id)
+        if not rows:
+            return []
+        version = await info.context.loaders.item_definition.load(self._row.item_version_id)
+        definition = (version.definition or {}) if version is not None else {}
         return [
             DepartmentTask(department=t.department.code, department_name=t.department.name, lead=t.lead,
-                           state=t.state, due=t.due, comment=t.comment)
+                           state=t.state, due=t.due, comment=t.comment, state_label=TASK_STATE_LABELS.get(t.state, t.state),
+                           part_name=part_name(definition, t), basis=t.basis, decided_at=t.decided_at)
             for t in rows
         ]
 

@@ -413,7 +413,7 @@ async def case_context(
         context["materials"] = await _materials(case, definition)
     if kind == "certificate":
         context["certificate"] = {**certificate_block(definition, case.data), "holder": applicant_name}
-    deciding = await deciding_department(case, department, tasks, kind=kind) if kind in _DECIDED_KINDS else None
+    deciding = await deciding_department(case, department, tasks, kind=kind, part=_part(extra)) if kind in _DECIDED_KINDS else None
     if kind in DEPARTMENT_KINDS and deciding is not None:
         # 发证机关 / 决定机关: the deciding department, under its seal
         block = department_block(deciding)
@@ -431,25 +431,37 @@ async def case_context(
 
 
 async def deciding_department(
-    case: Case, department: Department | None = None, tasks: Any = None, *, kind: str = "", config: ConfigCache | None = None
+    case: Case, department: Department | None = None, tasks: Any = None, *, kind: str = "", config: ConfigCache | None = None,
+    part: str | None = None,
 ) -> Department | None:
     """The department that decides the case: the case's own; on a joint case its lead department,
-    except for a refusal (``kind`` ``refusal_decision``) that one department alone made: that
-    department refuses in its own name, under its seal and before its own remedy authorities (the
-    applicant challenges the act of whoever refused). Refused by several, the lead department
-    issues the decision, which lists every department's reasons."""
+    except for a refusal (``kind`` ``refusal_decision``) that one department alone made, or that
+    is about one ``part`` (a department code: 部分准予): that department refuses in its own name,
+    under its seal and before its own remedy authorities (the applicant challenges the act of
+    whoever refused). Refused by several, the lead department issues the decision, which lists
+    every department's reasons. A partly granted case's approval is the lead's when it approved,
+    else the first approving department's."""
     if tasks is None:
         tasks = await case_tasks(case)
     if kind == "refusal_decision":
-        refusing = [t.department for t in tasks if t.state == "refused"]
+        refusing = [t.department for t in tasks if t.state == "refused" and part in (None, t.department.code)]
         if len(refusing) == 1:
             return refusing[0]
+    approving = [t for t in tasks if t.state == "approved"]
+    if kind in ("approval_decision", "certificate") and approving and any(t.state == "refused" for t in tasks):
+        return next((t.department for t in approving if t.lead), approving[0].department)
     lead = next((t.department for t in tasks if t.lead), None)
     if lead is not None:
         return lead
     if department is None:
         department = await _department(case, config)
     return department
+
+
+def _part(extra: Mapping[str, Any] | None) -> str | None:
+    """The department code of the joint case's part a decision is about (``extra.part.code``), if any."""
+    part = (extra or {}).get("part")
+    return str(part["code"]) if isinstance(part, Mapping) and part.get("code") else None
 
 
 async def issue_case_document(
@@ -487,7 +499,7 @@ async def issue_case_documents(
     prepared = []
     for kind, extra in wanted:
         context = await case_context(govhall, case, kind, extra, config=config, params=params)
-        department = await deciding_department(case, kind=kind, config=config) if kind in DEPARTMENT_KINDS else None
+        department = await deciding_department(case, kind=kind, config=config, part=_part(extra)) if kind in DEPARTMENT_KINDS else None
         check_kind(govhall, kind)
         check_register_size(context)
         prepared.append((kind, context, _numbering(govhall, center, kind, department)))

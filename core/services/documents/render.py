@@ -39,8 +39,9 @@ or ISO strings; an aware ``datetime`` is shown in China time; ``?`` marks an opt
     promise_notice      as acceptance_notice
     joint_notice        as acceptance_notice + case.{leadDepartment, departments [str]}
     approval_decision   case.{number, itemName, applicantName, acceptedAt};
-                        decision {content, basis?, validUntil?}
-    refusal_decision    case.{number, itemName, applicantName, acceptedAt}; reason; remedy; basis?
+                        decision {content, basis?, validUntil?, refusedParts? [str] (部分准予)}
+    refusal_decision    case.{number, itemName, applicantName, acceptedAt}; reason; remedy; basis?;
+                        part? {code, name, department}: the joint case's one part refused (部分准予)
     certificate         certificate {title, fields [{label, value}], holder?}
     reply_notice        case.{number, itemName, applicantName, acceptedAt}; reason; guidance?
     extension_notice    case.{number, itemName, applicantName, acceptedAt, promisedDue, legalDue,

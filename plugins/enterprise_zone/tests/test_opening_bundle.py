@@ -4,6 +4,8 @@ approves, the case is approved and the gift pack waits at the pickup window."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from core.plumbing.models import CaseEvent, Department
@@ -13,6 +15,7 @@ from plugins.enterprise_zone.models import GiftPack
 from .drive import GIFT_PACKS, HAND_OVER_PACK, PERSON_A, ZoneDriver, build_zone, closing_data, codes, opening_data
 
 pytestmark = pytest.mark.anyio
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 REVIEWERS = {"scjg": "rev-scjg", "gaj": "rev-gaj", "swj": "rev-swj", "rsj": "rev-rsj", "gjj": "rev-gjj"}
 
 
@@ -61,13 +64,50 @@ async def test_accepted_once_split_to_the_departments_and_a_gift_pack_recorded(d
     assert await drive.run("pick1", GIFT_PACKS, c="hall", s="waiting") == []
 
 
-async def test_a_refused_bundle_gets_no_gift_pack(drive):
+async def test_a_bundle_refused_by_every_department_is_refused_and_gets_no_gift_pack(drive):
     case = await drive.ok("clerk1", await drive.submit("app1", item="qykb-yjs", data=opening_data()), "accept")
-    case = await drive.ok("rev-gaj", case, "refuse_task", comment="印文与名称不一致")
+    for department in REVIEWERS:
+        case = await drive.ok(REVIEWERS[department], case, "refuse_task", comment="申请材料与登记信息不一致")
+    assert case["state"] == "refused" and {t["stateLabel"] for t in case["tasks"]} == {"不予许可"}
+    assert [d["kind"] for d in case["documents"] if d["kind"] in ("approval_decision", "certificate", "refusal_decision")] == ["refusal_decision"]
+    assert await GiftPack.all().count() == 0
+
+
+@needs_pdftotext
+async def test_a_bundle_with_a_refused_part_is_partly_granted(drive):
+    """公安 refuses the seals only: the licence is granted and waits at the pickup window with the rest
+    of the pack; the refusal decision is the police's, about the seals alone."""
+    case = await drive.ok("clerk1", await drive.submit("app1", item="qykb-yjs", data=opening_data()), "accept")
+    # 部分准予 is where mixed decisions lead, never a decision of its own
+    assert "approve_partly" not in (await drive.get("rev-scjg", case))["availableActions"]
+    assert codes(await drive.act("rev-scjg", case, "approve_partly", comment="同意")) == ["decided_by_tasks"]
+    case = await drive.ok("rev-gaj", case, "refuse_task", comment="申请刻制的印章印文与企业名称不一致",
+                          data={"basis": "《印铸刻字业暂行管理规则》第六条"})
     for department in ["scjg", "swj", "rsj", "gjj"]:
         case = await drive.ok(REVIEWERS[department], case, "approve_task")
-    assert case["state"] == "refused"
-    assert await GiftPack.all().count() == 0
+    assert (case["state"], case["stateLabel"]) == ("partly_approved", "部分准予，待出件") and case["completedAt"]
+    parts = {t["department"]: (t["partName"], t["stateLabel"]) for t in case["tasks"]}
+    assert parts["gaj"] == ("印章刻制", "不予许可") and parts["scjg"] == ("营业执照（设立登记）", "准予")
+    (seals,) = [t for t in case["tasks"] if t["state"] == "refused"]
+    assert (seals["comment"], seals["basis"]) == ("申请刻制的印章印文与企业名称不一致", "《印铸刻字业暂行管理规则》第六条")
+    kinds = [d["kind"] for d in case["documents"]]
+    assert kinds.count("approval_decision") == kinds.count("certificate") == kinds.count("refusal_decision") == 1
+    assert "deliver" in (await drive.get("pick1", case))["availableActions"]
+
+    names = {d.code: d.name for d in await Department.all()}
+    documents = {d["kind"]: d for d in case["documents"]}
+    refusal = await drive.pdf("app1", documents["refusal_decision"]["url"])
+    for needle in ["印章刻制", names["gaj"], "申请刻制的印章印文与企业名称不一致", "《印铸刻字业暂行管理规则》第六条"]:
+        assert needle in refusal, needle
+    for other in ["营业执照", "发票", "社保", names["scjg"], names["swj"], names["rsj"], names["gjj"]]:
+        assert other not in refusal, other
+    approval = await drive.pdf("app1", documents["approval_decision"]["url"])
+    assert "准予营业执照（设立登记）、发票和税务UKey申领、社保登记、住房公积金缴存登记" in approval
+    assert "“印章刻制”事项不予许可" in approval and names["scjg"] in approval
+
+    # the pack holds what was granted: the licence, the UKey and invoices, no seals
+    (pack,) = await drive.run("pick1", GIFT_PACKS, c="hall", s="waiting")
+    assert pack["contents"] == ["营业执照正本、副本", "税务UKey", "发票：数电发票（普通发票）"]
 
 
 async def test_the_closing_bundle_is_joint_too_and_has_no_gift_pack(drive):
