@@ -319,13 +319,14 @@ def test_names_are_masked(name: str, masked: str) -> None:
 
 async def test_a_joint_case_shows_the_decision_that_completed_it(gql: Any, cases: CaseDriver) -> None:
     """Each department of a joint case decides its own task; the one whose decision completes the
-    case (here a refusal by the second of three) is the case's 审批办结 step, the others are not shown."""
+    case (here an approval by the third of three, after a refusal: 部分准予) is the case's 审批办结
+    step, the others are not shown."""
     case = await cases.ok("clerk1", await cases.submit("app1", item="test-joint"), "accept")
     case = await cases.ok("rev-zjj", case, "approve_task")
     case = await cases.ok("rev-hbj", case, "refuse_task", comment="环评不符合要求")
     case = await cases.ok("rev-fgj", case, "approve_task")
-    assert case["state"] == "refused"
+    assert case["state"] == "partly_approved"
     found = await ask(gql, case["number"], GOOD_DATA["uscc"][-6:])
     assert [(s["step"], s["label"]) for s in found["steps"]] == [
-        ("submitted", "提交申请"), ("accepted", "受理"), ("completed", "审批办结（不予许可）"),
+        ("submitted", "提交申请"), ("accepted", "受理"), ("completed", "审批办结（部分准予）"),
         ("ready", "办理结果已送达出件窗口，可以领取")]

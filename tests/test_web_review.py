@@ -3,7 +3,8 @@
 A joint case (联办件) decided by a chief representative of the whole center (首席代表 without a
 department): they choose which department's opinion they give, as the server allows
 (``transitionCase(data: {department})``), instead of always the first open task; a reviewer of one
-department is not asked. A survey (现场勘查) holding the legal clock: the case page says so and how
+department is not asked. One department refusing its part while the others approve leaves the case
+partly granted (部分准予): the applicant sees each part's result, on the case page and in 我的办件. A survey (现场勘查) holding the legal clock: the case page says so and how
 many working days are left, as the extension notice does, not the date from before the survey.
 
 Runs against its own demo server (see tests/test_web.py). Lianzhou's one_window plugin is switched
@@ -69,8 +70,8 @@ def test_a_head_of_the_whole_center_chooses_the_department_of_a_joint_task(web_s
     page.screenshot(path=str(tmp_path / "joint-task-department.png"), full_page=True)
     page.locator("button[data-confirm=refuse_task]").click()
     page.locator("dialog.confirm-dialog button[data-dialog=confirm]").click()
-    expect(page.locator("tr", has_text="连州市国土资源局").last).to_contain_text("不予通过")
-    expect(page.locator("tr", has_text="连州市住房和城乡规划建设局").last).to_contain_text("审批中")
+    expect(page.locator("tr", has_text="连州市国土资源局").last).to_contain_text("不予许可")
+    expect(page.locator("tr", has_text="连州市住房和城乡规划建设局").last).to_contain_text("办理中")
     state = api("lz-head", f'{{ case(id: "{case_id}") {{ state tasks {{ department state comment }} }} }}')["case"]
     assert state["state"] == "under_review"
     assert {t["department"]: t["state"] for t in state["tasks"]} == {"zjj": "open", "fgj": "open", "zrzy": "refused"}
@@ -83,7 +84,31 @@ def test_a_head_of_the_whole_center_chooses_the_department_of_a_joint_task(web_s
     page.locator("button[data-action=approve_task]").click()
     expect(page.locator(".action-params [data-path='/department']")).to_have_count(0)
     page.locator("dialog.confirm-dialog button[data-dialog=confirm]").click()
-    expect(page.locator("tr", has_text="连州市发展和改革局").last).to_contain_text("已通过")
+    expect(page.locator("tr", has_text="连州市发展和改革局").last).to_contain_text("准予")
+
+    # --- the last department approves: the land part alone is refused, the permit granted (部分准予);
+    # the applicant sees each part's result on the case page and in 我的办件
+    done = api("lz-zjj", """mutation($id: ID!) { transitionCase(id: $id, action: "approve_task", comment: "符合发证条件，同意") {
+        __typename ... on Case { state } } }""", id=case_id)["transitionCase"]
+    assert done == {"__typename": "Case", "state": "partly_approved"}, done
+    logout(page)
+    login(page, base, "lisi")
+    page.goto(f"{base}/web/#/case/lianzhou/{case_id}")
+    expect(page.locator("#case-state")).to_have_text("部分准予，待出件")
+    land = page.locator("#case-parts tr[data-part=zrzy]")
+    expect(land).to_contain_text("连州市国土资源局")
+    expect(land).to_contain_text("不予许可")
+    expect(land).to_contain_text("用地批准手续与建设地址不符")
+    expect(land).to_contain_text("依据：《中华人民共和国土地管理法》第五十六条")
+    expect(page.locator("#case-parts tr[data-part=zjj]")).to_contain_text("准予")
+    page.goto(f"{base}/web/#/mine")
+    parts = page.locator(f"tr[data-case='{filed_number(api, case_id)}'] .part-results")
+    expect(parts.locator("li[data-part=zrzy]")).to_have_text(re.compile(r"^.+（连州市国土资源局）：不予许可，理由：用地批准手续与建设地址不符$"))
+    expect(parts.locator("li[data-part=fgj]")).to_contain_text("（连州市发展和改革局）：准予")
+
+
+def filed_number(api: Any, case_id: str) -> str:
+    return api("lisi", f'{{ case(id: "{case_id}") {{ number }} }}')["case"]["number"]
 
 
 FOOD = {  # 食品经营许可（新办）, a restaurant

@@ -157,6 +157,8 @@ export const STANDARD_STATES = [
   ["delivered", "已出件"],
   ["refused", "不予许可，待出件"],
   ["refusal_delivered", "不予许可，已出件"],
+  ["partly_approved", "部分准予，待出件"],
+  ["partly_delivered", "部分准予，已出件"],
   ["returned", "已退回"],
   ["replied", "已答复"],
   ["withdrawn", "已撤回"],

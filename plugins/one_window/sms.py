@@ -11,6 +11,9 @@ def ready_text(center: Center, case: Case, item_name: str) -> str:
     if case.state == "refused":
         return (f"【{center.name}】您的办件{case.number}（{item_name}）已办结（不予许可），"
                 "请携带身份证到统一出件窗口领取决定书。")
+    if case.state == "partly_approved":
+        return (f"【{center.name}】您的办件{case.number}（{item_name}）已办结（部分准予），"
+                "请携带身份证到统一出件窗口领取办理结果和不予许可决定书。")
     return f"【{center.name}】您的办件{case.number}（{item_name}）已办结，请携带身份证到统一出件窗口领取。"
 
 

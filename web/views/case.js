@@ -17,7 +17,7 @@ const CASE_WANTED = [
   "actions { action label commentRequired editsData decision form blockedReason }",
   "events { seq action actor role at comment fromState toState changes }",
   "documents { id kind title number issuedOn url downloadUrl verifyCode status statusLabel progress problem }",
-  "tasks { department departmentName lead state due comment }",
+  "tasks { department departmentName partName lead state stateLabel due comment basis decidedAt }",
   "pausedLimits { kind reason since remaining }",
   "rating",
   "ratingChannel",
@@ -327,16 +327,17 @@ export async function caseView({ page, params, user, isCurrent }) {
   // a complaint about this case (the applicant or agent, online; the written answer shows in 我的办件)
   if (!staffHere && centerCode) mainCol.append(complaintPanel(c, centerCode));
 
-  // joint case tasks
+  // joint case tasks: each part's result (a case partly granted, 部分准予, shows which part was refused and why)
   if ((c.tasks || []).length) {
-    mainCol.append(section("联办部门", h("div", { class: "table-wrap" }, h("table", { class: "data-table" },
-      h("thead", null, h("tr", null, ["部门", "角色", "状态", "期限", "意见"].map((t) => h("th", null, t)))),
-      h("tbody", null, c.tasks.map((t) => h("tr", null,
+    mainCol.append(section("联办部门及各部分办理结果", h("div", { class: "table-wrap" }, h("table", { class: "data-table", id: "case-parts" },
+      h("thead", null, h("tr", null, ["部门", "办理事项", "角色", "结果", "期限", "意见或理由"].map((t) => h("th", null, t)))),
+      h("tbody", null, c.tasks.map((t) => h("tr", { dataset: { part: t.department, result: t.state } },
         h("td", { "data-label": "部门" }, t.departmentName || t.department),
+        h("td", { "data-label": "办理事项" }, t.partName || ""),
         h("td", { "data-label": "角色" }, t.lead ? "牵头" : "协办"),
-        h("td", { "data-label": "状态" }, TASK_STATES[t.state] || t.state),
+        h("td", { "data-label": "结果" }, h("span", { class: `badge task-${t.state}` }, t.stateLabel || TASK_STATES[t.state] || t.state)),
         h("td", { "data-label": "期限" }, fmt.date(t.due)),
-        h("td", { "data-label": "意见" }, t.comment || ""),
+        h("td", { "data-label": "意见或理由" }, t.comment || "", t.basis ? h("div", { class: "muted" }, `依据：${t.basis}`) : null),
       )))))));
   }
 

@@ -121,7 +121,7 @@ export async function handoverSection(c, { staff, item, departments }) {
   }
 
   // back office → pickup window: once completed
-  if (c.completedAt && !rows.some((r) => r.toPickup) && ["approved", "refused"].includes(c.state)) {
+  if (c.completedAt && !rows.some((r) => r.toPickup) && ["approved", "refused", "partly_approved"].includes(c.state)) {
     const comment = h("input", { type: "text", id: "handover-pickup-comment", placeholder: "交接说明（可不填）" });
     const go = h("button", { type: "button", class: "btn btn-primary", id: "handover-pickup" }, "移交统一出件窗口");
     const panel = h("div", { class: "param-form" }, h("h3", null, "移交统一出件窗口"), h("p", { class: "muted" }, "默认移交本办件出具的决定书和证照。"), comment, h("div", { class: "form-actions" }, go));

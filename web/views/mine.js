@@ -6,6 +6,8 @@ import { centers, currentCenter } from "../store.js";
 import { table } from "./kit.js";
 import { claimCard } from "./claim.js";
 
+// 我的办件 also tells each part of a joint case (联办件) apart: 部分准予 names what was refused, by whom and why
+const PART_RESULTS = "tasks { department departmentName partName state stateLabel comment }";
 export const CASE_ROW = "id number state stateLabel kind kindLabel urgent alert submittedAt acceptedAt promisedDue legalDue deadlineProvisional promisedDueProvisional applicantName department item { code name version }";
 
 /** A list of cases as a responsive table; `extra` adds "load more". The 预警 column (黄牌/红牌) is
@@ -25,7 +27,7 @@ export function casesTable(centerCode, cases, { deptNames = new Map(), showAppli
             h("td", { "data-label": "事项" }, c.item ? c.item.name : ""),
             showApplicant ? h("td", { "data-label": "申请人" }, c.applicantName || "") : null,
             showApplicant ? h("td", { "data-label": "承办部门" }, deptNames.get(c.department) || c.department || "—") : null,
-            h("td", { "data-label": "状态" }, stateBadge(c)),
+            h("td", { "data-label": "状态" }, stateBadge(c), partResults(c)),
             h("td", { "data-label": "类型" }, c.kindLabel || c.kind),
             h("td", { "data-label": "提交时间" }, fmt.datetime(c.submittedAt)),
             h("td", { "data-label": "承诺办结" }, fmt.date(c.promisedDue), c.promisedDue && (c.promisedDueProvisional ?? c.deadlineProvisional) ? h("span", { class: "badge provisional", title: "所在年度的节假日尚未公布，期限为暂定" }, "暂定") : null),
@@ -35,6 +37,14 @@ export function casesTable(centerCode, cases, { deptNames = new Map(), showAppli
       ),
     ),
   );
+}
+
+/** A joint case's parts once any is decided: each department's result (准予 / 不予许可, with the reason). */
+function partResults(c) {
+  const tasks = c.tasks || [];
+  if (!tasks.some((t) => t.state !== "open")) return null;
+  return h("ul", { class: "part-results" }, tasks.map((t) => h("li", { dataset: { part: t.department, result: t.state } },
+    `${t.partName}（${t.departmentName}）：${t.stateLabel}`, t.state === "refused" && t.comment ? `，理由：${t.comment}` : "")));
 }
 
 export async function mineView({ page, params, isCurrent }) {
@@ -64,9 +74,9 @@ export async function mineView({ page, params, isCurrent }) {
   async function load() {
     const data = code
       ? (await gql(`query($c: String!, $a: String) { cases(center: $c, mine: true, first: 20, after: $a) {
-          edges { node { ${CASE_ROW} } } pageInfo { hasNextPage endCursor } } }`, { c: code, a: after })).cases
+          edges { node { ${CASE_ROW} ${PART_RESULTS} } } pageInfo { hasNextPage endCursor } } }`, { c: code, a: after })).cases
       : (await gql(`query($a: String) { myCases(first: 20, after: $a) {
-          edges { node { ${CASE_ROW} center { code name } } } pageInfo { hasNextPage endCursor } } }`, { a: after })).myCases;
+          edges { node { ${CASE_ROW} ${PART_RESULTS} center { code name } } } pageInfo { hasNextPage endCursor } } }`, { a: after })).myCases;
     if (!isCurrent()) return;
     rows.push(...data.edges.map((e) => e.node));
     after = data.pageInfo.endCursor;

@@ -9,7 +9,7 @@ import { pickCenter, mutate, ERRORS, DOCUMENT, table, input, values, showIssued,
 
 const ROLES = ["pickup", "clerk", "head", "admin"];
 const METHODS = [["in_person", "窗口领取"], ["courier", "快递送达"], ["self_print", "自助打印"]];
-const OUTCOMES = { approved: "准予许可", refused: "不予许可（送达决定书）" };
+const OUTCOMES = { approved: "准予许可", refused: "不予许可（送达决定书）", partly_approved: "部分准予（准予部分的结果和不予许可决定书一并送达）" };
 const QUEUE_FIELDS = "id number version state stateLabel applicantName completedAt people { name idNumber } item { code name }";
 
 /**
@@ -39,15 +39,17 @@ export async function pickupView({ page, params, user, isCurrent }) {
   page.append(queueBox, deliverBox, ...(registerBox ? [registerBox] : []));
 
   async function loadQueue() {
-    // a refusal is a result too: its 不予许可决定书 is handed out (or posted) at the same window
+    // a refusal is a result too: its 不予许可决定书 is handed out (or posted) at the same window, and a
+    // joint case partly granted (部分准予) hands out its approved parts' results with the refusals
     const data = await gql(
       `query($c: String!) {
         approved: cases(center: $c, state: "approved", first: 100) { edges { node { ${QUEUE_FIELDS} } } }
-        refused: cases(center: $c, state: "refused", first: 100) { edges { node { ${QUEUE_FIELDS} } } } }`,
+        refused: cases(center: $c, state: "refused", first: 100) { edges { node { ${QUEUE_FIELDS} } } }
+        partly: cases(center: $c, state: "partly_approved", first: 100) { edges { node { ${QUEUE_FIELDS} } } } }`,
       { c: c.code },
     );
     if (!isCurrent()) return;
-    const rows = [...data.approved.edges, ...data.refused.edges].map((e) => e.node)
+    const rows = [...data.approved.edges, ...data.refused.edges, ...data.partly.edges].map((e) => e.node)
       .sort((a, b) => String(a.completedAt || "").localeCompare(String(b.completedAt || "")));
     queueBox.replaceChildren(h("h2", null, "待出件 ", h("span", { class: "badge", id: "pickup-count" }, String(rows.length))),
       table([

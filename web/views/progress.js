@@ -22,7 +22,7 @@ const MESSAGES = {
   checkRequired: "请填写证件号码后六位（无证件号码的办件填写手机号码后四位）",
   checkFormat: "请填写证件号码后六位（字母X不区分大小写），无证件号码的办件填写手机号码后四位",
 };
-const DONE_STATES = new Set(["delivered", "refusal_delivered", "replied", "withdrawn", "returned"]);
+const DONE_STATES = new Set(["delivered", "refusal_delivered", "partly_delivered", "replied", "withdrawn", "returned"]);
 
 /** What a person typed, as the server compares it: full-width forms folded, spaces dropped, upper case. */
 function normalise(text) {

@@ -90,6 +90,7 @@ export async function workView({ page, params, query, user, isCurrent }) {
     hasRole(user, ["reviewer"], c.code) ? h("a", { href: link({ state: "under_review", mine: "1" }), class: "chip", dataset: { queue: "decide" } }, "待审批") : null,
     h("a", { href: link({ state: "approved" }), class: "chip" }, "待出件"),
     h("a", { href: link({ state: "refused" }), class: "chip" }, "不予许可待出件"),
+    h("a", { href: link({ state: "partly_approved" }), class: "chip" }, "部分准予待出件"),
     h("a", { href: link({ alert: "YELLOW" }), class: "chip chip-yellow" }, "黄牌"),
     h("a", { href: link({ alert: "RED" }), class: "chip chip-red" }, "红牌"),
     h("a", { href: `#/work/${seg(c.code)}`, class: "chip" }, "全部"),

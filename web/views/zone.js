@@ -9,7 +9,6 @@ const PLUGIN = "enterprise_zone";
 const ROLES = ["applicant", "agent", "clerk", "head", "supervisor", "pickup", "admin"];
 const STAFF = ["clerk", "head", "supervisor", "pickup", "admin"];
 const OPENING = "qykb-yjs";
-const TASK_STATES = { open: "办理中", approved: "已通过", refused: "不予通过" };
 
 /**
  * A person picker: type a name, ID number or mobile, choose from the matches (zonePeople). The
@@ -85,7 +84,7 @@ const TAB_QUERIES = {
   appointments: `items(center: $c) { code name itemType } appointmentPeriods(center: $c, date: $d) { period delayed } ${APPOINTMENTS}`,
   giftpacks: `giftPacks(center: $c) { id caseId caseNumber enterpriseName contents delivery mailingAddress status statusLabel receiver handedOverBy handedOverAt }`,
   bundle: `cases(center: $c, first: 100) { edges { node {
-      id number state stateLabel applicantName submittedAt item { code name } tasks { departmentName lead state due comment } } } }`,
+      id number state stateLabel applicantName submittedAt item { code name } tasks { departmentName lead state stateLabel due comment } } } }`,
 };
 
 // --------------------------------------------------------------------------- 代办帮办
@@ -261,7 +260,7 @@ function bundle(body, c, data) {
         h("h3", null, h("a", { href: `#/case/${seg(c.code)}/${seg(r.id)}` }, r.number), ` ${r.applicantName} · ${r.stateLabel}`),
         table([
           ["部门", (t) => `${t.departmentName}${t.lead ? "（牵头）" : ""}`],
-          ["进度", (t) => h("span", { class: `badge task-${t.state}` }, TASK_STATES[t.state] || t.state)],
+          ["进度", (t) => h("span", { class: `badge task-${t.state}` }, t.stateLabel || t.state)],
           ["期限", (t) => fmt.date(t.due)],
           ["意见", (t) => t.comment || "—"],
         ], r.tasks, { empty: "受理后生成各部门任务。" })))
