@@ -104,6 +104,7 @@ async def test_bad_definitions_list_every_problem_and_store_nothing(drive, gql):
     broken["process"] = "no-such-process"
     broken["documents"] = ["acceptance_notice", "no_such_document"]
     broken["department"] = "nowhere"
+    broken["partNames"] = {"gaj": "印章刻制"}  # a part of a department that does not take part
     broken["form"]["properties"]["stallArea"]["minimum"] = "one"
     del broken["name"]
     result = (await gql(DEFINE, {"c": "hall", "d": broken}, token=token))["defineItem"]
@@ -112,6 +113,7 @@ async def test_bad_definitions_list_every_problem_and_store_nothing(drive, gql):
     assert {"/name", "/legalDays"} <= paths
     assert any(p.startswith("/form/properties/stallArea") for p in paths)
     assert "unknown_process" in codes and "unknown_document" in codes and "unknown_department" in codes
+    assert "/partNames/gaj" in paths
     assert all(e["message"] for e in result["errors"])
     assert (await gql(PUBLISH, {"c": "hall", "code": "broken-item"}, token=token))["publishItem"]["errors"][0]["code"] == "unknown_item"
 
