@@ -508,6 +508,8 @@ class Document(Model):
     kind = fields.CharField(max_length=32)
     title = fields.CharField(max_length=128, default="")
     number = fields.CharField(max_length=64)
+    issuer = fields.CharField(max_length=128, default="", db_default="",
+                              description="出具单位 as printed under the seal when issued (empty: issued before it was kept)")
     issued_on = fields.DateField()
     issued_at = fields.DatetimeField(auto_now_add=True)
     sha256 = fields.CharField(max_length=64)  # of the PDF; empty until it is rendered

@@ -216,14 +216,18 @@ async def _find(code_text: str) -> tuple[dict[str, Any] | None, str]:
     if code is None:
         return None, code_text[:40]
     rows = await Document.filter(verify_code=code).values(
-        "id", "center_id", "case_id", "kind", "title", "number", "issued_on", "sha256", "state"
+        "id", "center_id", "case_id", "kind", "title", "number", "issuer", "issued_on", "sha256", "state"
     )
     return (rows[0] if rows else None), display_code(code)
 
 
 async def _issuer(doc: dict[str, Any]) -> str:
-    """Who the document names as its issuer: a decision or certificate, the department that decided
-    (its 决定机关 / 发证机关, as printed under its seal); any other document, the center."""
+    """Who the document names as its issuer, as printed under its seal when it was issued (a
+    department renamed since, or one part's refusal of a partly granted joint case, reads as
+    printed). A document issued before the issuer was kept: a decision or certificate, the
+    department that decided (its 决定机关 / 发证机关); any other document, the center."""
+    if doc["issuer"]:
+        return str(doc["issuer"])
     if doc["kind"] in DEPARTMENT_KINDS and doc["case_id"] is not None:
         case = await Case.get_or_none(id=doc["case_id"])
         department = await deciding_department(case, kind=doc["kind"]) if case is not None else None

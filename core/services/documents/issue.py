@@ -295,6 +295,7 @@ async def _record(
         govhall.renderer.check(kind, values)
     document = new_instance(Document, {
         "center": center, "case": case, "kind": kind, "title": (title or kind)[:128], "number": number, "issued_on": issued_on,
+        "issuer": str(values["document"].get("issuer") or values["center"].get("name") or "")[:128],
         "verify_code": code, "sha256": "", "content": b"", "size": 0, "state": "pending", "progress": 0,
         "render_context": freeze(values),
     })

@@ -227,3 +227,47 @@ async def test_other_results_have_nothing_to_hand_over_with_them(drive):
     submitted = await drive.submit("app1", item="qykb-yjs", data=opening_data())
     assert (await drive.query("app1", PICKUP, id=submitted["id"]))["case"] == {"state": "submitted", "awaitingPickup": False,
                                                                              "pickupExtras": []}
+
+
+async def _verified_issuers(drive, case) -> dict[str, list[str]]:
+    """What the public verification page (``/verify/{code}.json``) names as the issuer of each of the
+    case's decisions, by kind, in the case's order."""
+    from core.plumbing.models import Document
+
+    found: dict[str, list[str]] = {}
+    for listed in case["documents"]:
+        stored = await Document.get(number=listed["number"])
+        summary = (await drive.gql.http.get(f"/verify/{stored.verify_code}.json")).json()
+        found.setdefault(listed["kind"], []).append(summary["issuer"])
+    return found
+
+
+async def test_each_refused_part_is_verified_as_issued_by_its_own_department(drive):
+    """Two departments refuse their parts: two refusal decisions, each checked by its code as its own
+    department's (as printed under its seal), not both as the lead's or the first refuser's."""
+    case = await drive.ok("clerk1", await drive.submit("app1", item="qykb-yjs", data=opening_data()), "accept")
+    for department, reason in (("gaj", "印章印文与企业名称不一致"), ("swj", "发票种类与经营范围不符")):
+        case = await drive.ok(REVIEWERS[department], case, "refuse_task", comment=reason, data={"basis": "《行政许可法》第三十八条"})
+    for department in ["scjg", "rsj", "gjj"]:
+        case = await drive.ok(REVIEWERS[department], case, "approve_task")
+    assert case["state"] == "partly_approved"
+    names = {d.code: d.name for d in await Department.all()}
+    issuers = await _verified_issuers(drive, case)
+    assert sorted(issuers["refusal_decision"]) == sorted([names["gaj"], names["swj"]])
+    assert issuers["approval_decision"] == [names["scjg"]] and issuers["certificate"] == [names["scjg"]]
+    assert set(issuers["acceptance_notice"]) == {"hall县政务服务中心"}
+
+
+async def test_the_lead_department_refusing_its_part_leaves_the_others_granted_in_their_name(drive):
+    """The market regulator refuses the licence itself: the other parts are still granted, by the
+    first department that approved (the lead refused), no licence is issued and no gift pack waits."""
+    case = await drive.ok("clerk1", await drive.submit("app1", item="qykb-yjs", data=opening_data()), "accept")
+    case = await drive.ok("rev-scjg", case, "refuse_task", comment="名称与已登记企业重名", data={"basis": "《企业名称登记管理规定》第十七条"})
+    for department in ["gaj", "swj", "rsj", "gjj"]:
+        case = await drive.ok(REVIEWERS[department], case, "approve_task")
+    assert case["state"] == "partly_approved"
+    names = {d.code: d.name for d in await Department.all()}
+    issuers = await _verified_issuers(drive, case)
+    assert issuers["refusal_decision"] == [names["scjg"]] and issuers["approval_decision"] == [names["gaj"]]
+    assert "certificate" not in issuers
+    assert await drive.run("pick1", GIFT_PACKS, c="hall", s="waiting") == []
