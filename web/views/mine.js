@@ -44,7 +44,12 @@ function partResults(c) {
   const tasks = c.tasks || [];
   if (!tasks.some((t) => t.state !== "open")) return null;
   return h("ul", { class: "part-results" }, tasks.map((t) => h("li", { dataset: { part: t.department, result: t.state } },
-    `${t.partName}（${t.departmentName}）：${t.stateLabel}`, t.state === "refused" && t.comment ? `，理由：${t.comment}` : "")));
+    `${partLabel(t)}：${t.stateLabel}`, t.state === "refused" && t.comment ? `，理由：${t.comment}` : "")));
+}
+
+/** 印章刻制（连州市公安局）; a part the item names after its department alone: the department once. */
+function partLabel(t) {
+  return !t.partName || t.partName.startsWith(t.departmentName) ? t.departmentName : `${t.partName}（${t.departmentName}）`;
 }
 
 export async function mineView({ page, params, isCurrent }) {
