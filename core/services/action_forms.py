@@ -39,8 +39,8 @@ async def pickup_extras(govhall: GovHall, actor: Actor, case: Case) -> list[dict
     """What the plugins its center enables hand over together with ``case``'s result at the pickup
     window (the enterprise zone's 开办大礼包), each ``{"title", "contents", "methods", "note",
     "hints"}`` (``methods``: the 出件 methods it goes out with, every one when the plugin names none;
-    ``hints``: ``{"method", "text", "warning"}`` for one 出件 method each); nothing while the case does
-    not wait there."""
+    ``hints``: ``{"method", "text", "warning", "receipt"}`` for one 出件 method each, ``receipt`` what
+    the pickup receipt prints beside it or ``None``); nothing while the case does not wait there."""
     if not govhall.processes.get(case.process).awaits_pickup(case.state):
         return []
     center = await cached_center_by_id(govhall, actor.config_generation, case.center_id)  # type: ignore[attr-defined]
@@ -56,8 +56,9 @@ async def pickup_extras(govhall: GovHall, actor: Actor, case: Case) -> list[dict
 
 
 def _hints(hints: Any) -> list[dict[str, Any]]:
-    """A plugin's hints for known 出件 methods, each with a text."""
-    return [{"method": str(hint["method"]), "text": str(hint["text"]), "warning": bool(hint.get("warning"))}
+    """A plugin's hints for known 出件 methods, each with a text (and what the receipt prints, if any)."""
+    return [{"method": str(hint["method"]), "text": str(hint["text"]), "warning": bool(hint.get("warning")),
+             "receipt": str(hint["receipt"]) if hint.get("receipt") else None}
             for hint in hints or () if isinstance(hint, Mapping) and hint.get("method") in PICKUP_METHODS and hint.get("text")]
 
 

@@ -255,9 +255,10 @@ def case_pickup_extras(center: Center, case: Case) -> Sequence[Mapping[str, Any]
     开办大礼包: 营业执照正本、副本, 印章, 税务UKey, 发票; ``methods``: the 出件 methods it goes out
     with, ``in_person``, ``courier``, ``self_print``, all of them when ``None``; ``note``: what
     确认出件 records of it, in Chinese; optionally ``hints``: ``[{"method": str, "text": str,
-    "warning": bool}, ...]``, what the window should know when the result goes out by ``method``,
-    in Chinese: the pack asked for by post but collected in person is a ``warning``, the address
-    a parcel goes to is not), or ``None``/``[]``. The
+    "warning": bool, "receipt": str | None}, ...]``, what the window should know when the result
+    goes out by ``method``, in Chinese: the pack asked for by post but collected in person is a
+    ``warning``, the address a parcel goes to is not; ``receipt``: what the pickup receipt prints
+    beside it when it goes out that way, such as 邮寄地址：…), or ``None``/``[]``. The
     answers of every enabled plugin are listed in turn. A plugin that records the handing over
     does it in ``transition_effects`` on ``deliver``, in the 出件's own transaction."""
 

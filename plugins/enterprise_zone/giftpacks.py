@@ -2,8 +2,9 @@
 recorded as one pack for the unified pickup window, which hands it over (the enterprise zone's rules):
 the 出件 screen lists it with the result, and handing the result out in person or by courier hands
 the pack over with it; the 企业专区 tab hands over one left waiting (a result printed by the applicant).
-The application's 领取方式 for the pack (现场领取, 邮寄送达 with the mailing address) is shown beside it,
-with a warning when the licence goes out the other way: the window asks the applicant, never refuses
+The application's 领取方式 for the pack (现场领取, 邮寄送达 with the mailing address) is shown beside it
+on both, with a warning when it goes out the other way (the courier receipt prints the mailing
+address): the window asks the applicant, never refuses
 (the applicant at the counter may well take the pack along; the audit log records what was asked for)."""
 
 from __future__ import annotations
@@ -75,20 +76,30 @@ async def pickup_extras(case: Case) -> list[dict[str, Any]] | None:
 
 def delivery_hints(pack: GiftPack) -> list[dict[str, Any]]:
     """What the 出件 screen says of the pack's 领取方式 in the application, per 出件 method: by courier
-    the mailing address it was asked to go to; a warning where the licence goes out otherwise than
-    the pack was asked for (so that the window asks the applicant before handing it over)."""
+    the mailing address it was asked to go to (which the courier receipt prints, as the audit
+    records it); a warning where the licence goes out otherwise than the pack was asked for (so
+    that the window asks the applicant before handing it over)."""
     address = (pack.mailing_address or "").strip()
     if pack.delivery not in REQUESTED:  # a pack recorded before the form asked
         return []
+    receipt = f"邮寄地址：{address}" if address else None
     if pack.delivery == "邮寄送达":
         at = f"（邮寄地址：{address}）" if address else ""
-        return [{"method": "courier", "warning": not address,
+        return [{"method": "courier", "warning": not address, "receipt": receipt,
                  "text": f"申请时选择邮寄送达大礼包，邮寄地址：{address}" if address else "申请时选择邮寄送达大礼包，未填写邮寄地址，请与申请人确认"},
                 {"method": "in_person", "warning": True,
-                 "text": f"申请时选择邮寄大礼包{at}，现场领取时请确认申请人同意将大礼包与营业执照一并领取，不再邮寄"}]
+                 "text": f"申请时选择邮寄大礼包{at}，现场领取时请确认申请人同意现场领取大礼包，不再邮寄"}]
     written = f"（申请表填写的邮寄地址：{address}）" if address else ""
-    return [{"method": "courier", "warning": True,
+    return [{"method": "courier", "warning": True, "receipt": receipt,
              "text": f"申请时选择现场领取大礼包，随营业执照快递寄出前请与申请人确认收件地址{written}"}]
+
+
+def zone_hints(pack: GiftPack) -> list[dict[str, Any]]:
+    """What the 企业专区 tab says of a waiting pack, which it hands over in person (a licence printed
+    by the applicant left it behind): the 出件 screen's hints for collecting it at the window."""
+    if pack.status != "waiting":
+        return []
+    return [{"text": hint["text"], "warning": hint["warning"]} for hint in delivery_hints(pack) if hint["method"] == "in_person"]
 
 
 async def hand_over_with_result(ctx: TransitionContext) -> None:

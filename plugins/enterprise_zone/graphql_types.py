@@ -8,6 +8,7 @@ import strawberry
 
 from core.api import User
 
+from .giftpacks import zone_hints
 from .models import AGENCY_LABELS, APPOINTMENT_LABELS, GIFT_PACK_LABELS, AgencyRequest, Appointment, GiftPack
 
 
@@ -42,7 +43,7 @@ def agency_request_type(row: AgencyRequest) -> AgencyRequestType:
         status_label=AGENCY_LABELS.get(row.status, row.status), agent=row.agent.username if row.agent else None,
         agent_name=_name(row.agent), assigned_at=row.assigned_at,
         case_id=strawberry.ID(str(case.id)) if case else None, case_number=case.number if case else None,
-        created_at=row.created_at,
+        created_at=row.created_at, hints=[GiftPackHint(**hint) for hint in zone_hints(row)],
     )
 
 
@@ -69,6 +70,12 @@ def appointment_type(row: Appointment) -> AppointmentType:
     )
 
 
+@strawberry.type(description="在企业专区现场发放大礼包时窗口须知（如申请时选择邮寄送达），不阻止发放")
+class GiftPackHint:
+    text: str
+    warning: bool = strawberry.field(description="是否为提醒（与申请时的选择不一致，须向申请人确认）")
+
+
 @strawberry.type(name="GiftPack", description="企业开办大礼包：营业执照、免费印章、税务UKey、发票，由统一出件窗口发放")
 class GiftPackType:
     id: strawberry.ID
@@ -84,6 +91,7 @@ class GiftPackType:
     handed_over_by: str | None
     handed_over_at: datetime | None
     created_at: datetime
+    hints: list[GiftPackHint] = strawberry.field(description="待领取时，在企业专区现场发放前须知：申请时选择的领取方式与现场领取不一致的提醒")
 
 
 def gift_pack_type(row: GiftPack) -> GiftPackType:
@@ -92,5 +100,5 @@ def gift_pack_type(row: GiftPack) -> GiftPackType:
         enterprise_name=row.enterprise_name, contents=list(row.contents or []), delivery=row.delivery,
         mailing_address=row.mailing_address, status=row.status, status_label=GIFT_PACK_LABELS.get(row.status, row.status),
         receiver=row.receiver, handed_over_by=_name(row.handed_over_by), handed_over_at=row.handed_over_at,
-        created_at=row.created_at,
+        created_at=row.created_at, hints=[GiftPackHint(**hint) for hint in zone_hints(row)],
     )

@@ -188,7 +188,7 @@ export async function pickupView({ page, params, user, isCurrent }) {
 /** What goes out with the result (`Case.pickupExtras`: the enterprise zone's 开办大礼包…), from the
  * center's plugins; none from a server without the field. */
 async function pickupExtras(r) {
-  const selection = await existing("Case", ["pickupExtras { title contents methods note hints { method text warning } }"]);
+  const selection = await existing("Case", ["pickupExtras { title contents methods note hints { method text warning receipt } }"]);
   if (!selection) return [];
   const data = await gql(`query($id: ID!) { case(id: $id) { ${selection} } }`, { id: r.id });
   return data.case.pickupExtras || [];
@@ -219,7 +219,8 @@ async function smsSection(r) {
 }
 
 /** 出件回执: what was handed to whom, printable from the page. A result sent by courier has nobody at
- * the window to sign for it: its receipt states how and when it was sent (寄递方式, 快递单号) instead. */
+ * the window to sign for it: its receipt states how and when it was sent (寄递方式, 快递单号) instead.
+ * What went with it is listed with the chosen method's receipt lines (a courier pack: 邮寄地址：…). */
 function receipt(c, r, params, user, extras = []) {
   const method = Object.fromEntries(METHODS)[params.method] || params.method;
   const courier = params.method === "courier";
@@ -235,7 +236,9 @@ function receipt(c, r, params, user, extras = []) {
       params.receiver ? [h("dt", null, courier ? "收件人" : "领取人"), h("dd", null, params.receiver)] : null,
       params.trackingNumber ? [h("dt", null, "快递单号"), h("dd", null, params.trackingNumber)] : null,
       extras.length ? [h("dt", null, "同时发放"), h("dd", { id: "receipt-extras" },
-        extras.map((x) => h("div", null, `${x.title}：${x.contents.join("；")}`)))] : null,
+        extras.map((x) => h("div", null, `${x.title}：${x.contents.join("；")}`,
+          (x.hints || []).filter((hint) => hint.method === params.method && hint.receipt)
+            .map((hint) => h("div", { class: "receipt-extra-line" }, hint.receipt)))))] : null,
       h("dt", null, "经办人"), h("dd", null, (user && (user.displayName || user.username)) || ""),
       h("dt", null, courier ? "寄出日期" : "出件日期"), h("dd", null, day),
     ),

@@ -82,7 +82,7 @@ const UPCOMING = `query($c: String!) { appointments(center: $c) { ${APPOINTMENT_
 const TAB_QUERIES = {
   agency: `items(center: $c) { code name itemType } agencyRequests(center: $c) { id itemCode itemName applicant applicantName contactMobile note status statusLabel agentName assignedAt caseId caseNumber createdAt }`,
   appointments: `items(center: $c) { code name itemType } appointmentPeriods(center: $c, date: $d) { period delayed } ${APPOINTMENTS}`,
-  giftpacks: `giftPacks(center: $c) { id caseId caseNumber enterpriseName contents delivery mailingAddress status statusLabel receiver handedOverBy handedOverAt }`,
+  giftpacks: `giftPacks(center: $c) { id caseId caseNumber enterpriseName contents delivery mailingAddress status statusLabel receiver handedOverBy handedOverAt hints { text warning } }`,
   bundle: `cases(center: $c, first: 100) { edges { node {
       id number state stateLabel applicantName submittedAt item { code name } tasks { departmentName lead state stateLabel due comment } } } }`,
 };
@@ -232,10 +232,16 @@ function giftPacks(body, c, user, data) {
     ["办件", (g) => h("a", { href: `#/case/${seg(c.code)}/${seg(g.caseId)}` }, g.caseNumber)],
     ["企业名称", (g) => g.enterpriseName],
     ["内容", (g) => h("ul", { class: "plain-list" }, g.contents.map((x) => h("li", null, x)))],
-    ["领取方式", (g) => `${g.delivery}${g.mailingAddress ? `：${g.mailingAddress}` : ""}`],
+    ["领取方式", (g) => [`${g.delivery}${g.mailingAddress ? `：${g.mailingAddress}` : ""}`, giftPackHints(g)]],
     ["状态", (g) => g.statusLabel],
     ["领取人", (g) => (g.handedOverAt ? `${g.receiver}（${g.handedOverBy || ""} ${fmt.datetime(g.handedOverAt)}）` : canHand ? handOver(g) : "—")],
   ], data.giftPacks, { id: "giftpacks-table", empty: "暂无大礼包。" })));
+}
+
+/** A waiting pack's hints for handing it over here in person (asked for by post: ask the applicant
+ * first); a warning never blocks the hand-over. */
+function giftPackHints(g) {
+  return (g.hints || []).map((hint) => h("p", { class: `gift-hint${hint.warning ? " gift-warning" : ""}` }, hint.warning ? `注意：${hint.text}` : hint.text));
 }
 
 function handOver(g) {

@@ -148,6 +148,7 @@ class PickupHint:
     method: str = strawberry.field(description="出件方式：in_person 窗口领取，courier 快递送达，self_print 自助打印")
     text: str = strawberry.field(description="提示内容，如 申请时选择邮寄送达大礼包，邮寄地址：…")
     warning: bool = strawberry.field(description="是否为提醒（与申请时的选择不一致等，须向申请人确认），不阻止出件")
+    receipt: str | None = strawberry.field(default=None, description="按该出件方式出件时，出件回执上随该物品打印的说明，如 邮寄地址：…")
 
 
 @strawberry.type(description="出件时随办理结果一并发放的物品（本中心启用的插件提供，如企业开办大礼包）")

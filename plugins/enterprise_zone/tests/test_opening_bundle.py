@@ -167,7 +167,8 @@ async def test_the_pickup_window_sees_the_gift_pack_and_handing_out_the_licence_
     assert await drive.run("pick1", GIFT_PACKS, c="hall", s="waiting") == []
 
 
-HINTS = "query($id: ID!) { case(id: $id) { pickupExtras { title hints { method text warning } } } }"
+HINTS = "query($id: ID!) { case(id: $id) { pickupExtras { title hints { method text warning receipt } } } }"
+ZONE_HINTS = "query($c: String!) { giftPacks(center: $c) { caseNumber status hints { text warning } } }"
 ADDRESS = "广东省清远市连州市连州镇中山南路88号"
 
 
@@ -181,7 +182,9 @@ async def test_a_pack_asked_for_by_post_is_mailed_to_the_address_or_handed_over_
     hints = {hint["method"]: hint for hint in extra["hints"]}
     assert set(hints) == {"courier", "in_person"}
     assert hints["courier"]["warning"] is False and ADDRESS in hints["courier"]["text"]
+    assert hints["courier"]["receipt"] == f"邮寄地址：{ADDRESS}"  # the courier receipt prints where the pack went
     assert hints["in_person"]["warning"] is True and hints["in_person"]["text"].startswith("申请时选择邮寄大礼包")
+    assert hints["in_person"]["receipt"] is None
     delivered = await drive.ok("pick1", mailed, "deliver", data={"method": "in_person", "receiver": "李青禾", "idNumber": PERSON_A})
     assert delivered["events"][-1]["changes"]["giftPack"]["requested"] == "邮寄送达"
     assert (await GiftPack.get(case_id=int(mailed["id"]))).status == "handed_over"
@@ -197,8 +200,26 @@ async def test_a_pack_asked_for_at_the_window_warns_before_it_goes_by_courier(dr
     (extra,) = (await drive.query("pick1", HINTS, id=case["id"]))["case"]["pickupExtras"]
     (hint,) = extra["hints"]  # nothing to say of a pack collected as asked for
     assert hint["method"] == "courier" and hint["warning"] is True and "申请时选择现场领取" in hint["text"]
+    assert hint["receipt"] is None  # no address written in the form: the receipt has none to print
     delivered = await drive.ok("pick1", case, "deliver", data={"method": "courier", "receiver": "李青禾", "trackingNumber": "SF1234567890"})
     assert delivered["events"][-1]["changes"]["giftPack"]["requested"] == "现场领取"
+
+
+async def test_the_zone_tab_warns_before_handing_over_a_pack_asked_for_by_post(drive):
+    """A pack left waiting (the licence printed by the applicant) is handed over on the 企业专区 tab in
+    person: the tab says what the application asked for, as the 出件 screen does; once handed over,
+    nothing."""
+    mailed = await approved_bundle(drive, delivery="邮寄送达", mailingAddress=ADDRESS)
+    await drive.ok("pick1", mailed, "deliver", data={"method": "self_print"})
+    collected = await approved_bundle(drive)  # 现场领取: collected as asked for, nothing to say
+    packs = {p["caseNumber"]: p for p in await drive.run("pick1", ZONE_HINTS, c="hall")}
+    (hint,) = packs[mailed["number"]]["hints"]
+    assert hint["warning"] is True and hint["text"].startswith(f"申请时选择邮寄大礼包（邮寄地址：{ADDRESS}）")
+    assert packs[collected["number"]]["hints"] == []
+    (waiting,) = [p for p in await drive.run("pick1", GIFT_PACKS, c="hall", s="waiting") if p["caseNumber"] == mailed["number"]]
+    await drive.run("pick1", HAND_OVER_PACK, g=waiting["id"], r="李青禾")
+    packs = {p["caseNumber"]: p for p in await drive.run("pick1", ZONE_HINTS, c="hall")}
+    assert packs[mailed["number"]]["status"] == "handed_over" and packs[mailed["number"]]["hints"] == []
 
 
 async def test_a_self_printed_licence_leaves_the_gift_pack_waiting_at_the_window(drive):
