@@ -177,8 +177,9 @@ async def test_an_unsigned_12345_transfer_or_box_note_is_anonymous_and_ends_with
 
 
 async def test_a_complaints_events_say_whether_it_is_anonymous(drive):
-    """The platforms above (12345) read from ``complaint.filed`` / ``complaint.verified`` that an unsigned
-    complaint gets no written reply; the complainant never leaves the hall."""
+    """The platforms above (12345) read from ``complaint.filed`` / ``complaint.published`` /
+    ``complaint.verified`` that an unsigned complaint gets no written reply; the complainant never
+    leaves the hall."""
     hotline = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="hotline", text="12345转来：窗口午休无人")
     signed = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="hotline", text="窗口午休无人",
                       who="李先生 13900001111")
@@ -189,6 +190,7 @@ async def test_a_complaints_events_say_whether_it_is_anonymous(drive):
              e.payload["complaint"]["writtenReply"]) for e in events]
     first, second = int(hotline["id"]), int(signed["id"])
     assert seen == [("complaint.filed", first, True, False), ("complaint.filed", second, False, True),
+                    ("complaint.published", first, True, False),  # its result, recorded with the finding
                     ("complaint.verified", first, True, False), ("complaint.verified", second, False, True)]
     assert all("李先生" not in str(e.payload) for e in events)
 

@@ -269,7 +269,8 @@ async def file_complaint(actor: Actor, center_code: str, given: ComplaintInput) 
 
 
 def event_payload(complaint: Complaint, case: Case | None) -> dict[str, Any]:
-    """The outbox payload of ``complaint.filed`` / ``complaint.verified`` (docs/exchange.md). ``anonymous``
+    """The outbox payload of ``complaint.filed`` / ``complaint.published`` / ``complaint.verified``
+    (docs/exchange.md; ``reply``: the reply, or an anonymous complaint's published result). ``anonymous``
     and ``writtenReply`` tell the platforms above (12345) that an unsigned complaint has nobody to answer
     in writing: its result is published (公示) instead. The complainant never leaves the hall."""
     return {
@@ -354,16 +355,27 @@ async def reply_complaint(actor: Actor, key: Any, reply: str) -> Complaint:
     _open(row)
     row.reply = _text(reply, _reply_missing(row, "请填写答复内容"), "/reply")
     row.replied_at = clock.now()
-    async with in_transaction():
+    async with in_transaction():  # the reply, its step and (公示) its outbox event commit together
         await _still_open(row, reply=row.reply, replied_at=row.replied_at)
-        await _step(row, actor, _reply_step(row), row.reply)
-        await _tell_complainant(row)
+        await _replied(row, actor)
     return await load_complaint(row.id)
 
 
 def _reply_step(row: Complaint) -> str:
     """The step the reply is: ``replied``, or ``published`` (the result of an anonymous complaint)."""
     return "published" if is_anonymous(row) else "replied"
+
+
+async def _replied(row: Complaint, actor: Actor) -> None:
+    """Record the reply's step and tell the complainant; an anonymous complaint's result, shown to the
+    public from now on, goes to the platforms above (12345) at once (``complaint.published``): they
+    need not wait for the supervision office's finding."""
+    step = _reply_step(row)
+    await _step(row, actor, step, row.reply)
+    await _tell_complainant(row)
+    if step == "published":
+        await outbox_events.publish("complaint.published", center=row.center_id, payload=event_payload(row, row.case),  # type: ignore[attr-defined]
+                                    subject=row.case.number if row.case else "")
 
 
 async def note_complaint(actor: Actor, key: Any, text: str) -> Complaint:
@@ -395,8 +407,7 @@ async def verify_complaint(actor: Actor, key: Any, verified: bool, reply: str | 
                 reply=row.reply, replied_at=row.replied_at):
             raise UserErrorsException.single("state", "该投诉已由他人核查办结，不能再更改", None)
         if replying:
-            await _step(row, actor, _reply_step(row), row.reply)
-            await _tell_complainant(row)
+            await _replied(row, actor)
         await _step(row, actor, "verified", "属实" if verified else "不属实")
         if verified and row.staff_id:  # type: ignore[attr-defined]
             await _consequence(actor, row)

@@ -25,7 +25,7 @@ TYPES = ("webhook", "haochaping", "supervision")
 TYPE_LABELS = {"webhook": "通用推送", "haochaping": "好差评", "supervision": "电子监察"}
 DEFAULT_EVENTS: dict[str, tuple[str, ...]] = {
     "webhook": ("*",),
-    "haochaping": ("rating.submitted", "complaint.verified"),
+    "haochaping": ("rating.submitted", "complaint.published", "complaint.verified"),
     "supervision": ("case.*", "alert.*"),
 }
 

@@ -51,7 +51,8 @@ def _item_code(item: dict[str, Any]) -> str | None:
 
 async def haochaping(event: OutboxEvent, center: Any) -> dict[str, Any] | None:
     """A 好差评 record: an evaluation (``rating.submitted``), or the rectification of a 差评 case
-    (``complaint.verified`` about a case). ``None``: nothing to push for this event."""
+    (``complaint.verified`` about a case; before it, ``complaint.published``: an anonymous
+    complaint's result as published, 公示). ``None``: nothing to push for this event."""
     p = event.payload
     case = p.get("case") or {}
     if event.kind == "rating.submitted":
@@ -97,6 +98,22 @@ async def haochaping(event: OutboxEvent, center: Any) -> dict[str, Any] | None:
                 "time": event.created_at.isoformat() if event.created_at else None,
             },
             "followUp": {"status": "待回访", "time": None, "satisfied": None},
+        }
+    if event.kind == "complaint.published" and case:
+        complaint = p["complaint"]
+        # the result of an unsigned 12345 transfer or box note, shown to the public from now on; the
+        # supervision office's finding (complaint.verified) follows as its own record
+        return {
+            "eventId": event.event_id,
+            "recordType": "rectification",
+            "areaCode": getattr(center, "code", None),
+            "projectNo": case.get("number"),
+            "isAnonymous": bool(complaint.get("anonymous")),
+            "rectification": {
+                "status": "处理结果已公示",
+                "result": complaint.get("reply"),
+                "time": event.created_at.isoformat() if event.created_at else None,
+            },
         }
     return None
 

@@ -8,7 +8,7 @@ the hot path); the dispatcher asks the center's plugins who receives an event on
 Event kinds the core publishes (``docs/plugins.md`` lists their payloads):
 ``case.submitted``, ``case.accepted``, ``case.decided``, ``case.completed``, ``case.progressed``
 (any other transition), ``alert.raised``, ``alert.cleared``, ``rating.submitted``,
-``complaint.filed``, ``complaint.verified``, ``document.issued``.
+``complaint.filed``, ``complaint.published``, ``complaint.verified``, ``document.issued``.
 """
 
 from __future__ import annotations

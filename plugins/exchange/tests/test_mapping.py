@@ -112,3 +112,37 @@ async def test_a_verified_anonymous_complaint_goes_up_saying_it_is_anonymous(gov
     center = SimpleNamespace(code="hall", name="测试中心", id=0)
     assert (await haochaping(event(True), center))["isAnonymous"] is True
     assert (await haochaping(event(False), center))["isAnonymous"] is False
+
+
+async def test_an_anonymous_complaints_result_goes_up_when_it_is_published_before_the_finding(govhall, gql, receiver):
+    """An unsigned 12345 transfer about a case: its result, once recorded, is shown to the public (公示)
+    and goes up at once (``complaint.published``), to 好差评 as a rectification record and as the event
+    itself, without waiting for the supervision office's finding."""
+    hall = await build_hall(govhall, gql, plugins=["exchange"])
+    url = receiver.url
+    hall.center.settings = {"exchange": {"connectors": [
+        {"name": "hcp", "type": "haochaping", "url": url + "?feed=hcp", "secret": SECRET, "timeout": 2},
+        {"name": "hub", "type": "webhook", "url": url + "?feed=hub", "secret": SECRET, "timeout": 2,
+         "events": ["complaint.*"]},
+    ]}}
+    await hall.center.save(update_fields=["settings"])
+    case = await CaseDriver(gql, hall).submit("app1")
+    filed = await gql(
+        """mutation($c: String!, $case: ID!) { fileComplaint(center: $c, channel: "hotline", text: "12345转来：窗口午休无人",
+          case: $case) { ... on Complaint { id anonymous } } }""", {"c": "hall", "case": case["id"]}, token=hall.tokens["clerk1"])
+    complaint = filed["fileComplaint"]
+    assert complaint["anonymous"] is True
+    await gql("""mutation($id: ID!) { replyComplaint(id: $id, reply: "已调整午休轮班，窗口不断岗") { __typename } }""",
+              {"id": complaint["id"]}, token=hall.tokens["sup1"])
+    await Dispatcher(govhall, OutboxConfig(backoff_seconds=0, max_attempts=3)).drain()
+
+    (record,) = [r["body"] for r in receiver.requests if r["body"].get("recordType")]
+    assert (record["recordType"], record["projectNo"], record["isAnonymous"]) == ("rectification", case["number"], True)
+    assert record["rectification"]["status"] == "处理结果已公示"
+    assert record["rectification"]["result"] == "已调整午休轮班，窗口不断岗" and record["rectification"]["time"]
+    kinds = {r["body"]["kind"]: r["body"] for r in receiver.requests if r["body"].get("kind")}
+    assert set(kinds) == {"complaint.filed", "complaint.published"}
+    published = kinds["complaint.published"]["payload"]
+    assert published["case"]["number"] == case["number"] and published["complaint"]["id"] == int(complaint["id"])
+    assert published["complaint"]["reply"] == "已调整午休轮班，窗口不断岗" and published["complaint"]["anonymous"] is True
+    assert receiver.bad_signatures == 0 and set(receiver.processed.values()) == {1}
