@@ -223,6 +223,45 @@ async def test_anonymous_complaints_results_are_published_for_anyone_without_who
     assert not any(word in str(shown) for word in ("张三", "13900002222", "clerk1", "午休无人", "李先生"))
 
 
+PERIOD = "query($c: String!) { center(code: $c) { complaintPublicityDays } }"
+
+
+async def test_a_result_is_published_for_the_centers_publicity_period_only(drive, govhall, today, monkeypatch):
+    """公示 lasts a fixed period (公示期): a result is listed from the day it is recorded for
+    ``publicityDays`` days (default 90, the day itself counted), then no longer; the hall's card says how long."""
+    held = [datetime.fromisoformat("2025-03-03T10:00:00+08:00")]
+
+    def at(moment: str) -> None:  # the product's clock, and the hall's today with it
+        held[0] = datetime.fromisoformat(moment)
+        today[0] = held[0].astimezone(clock.CENTER_TZ).date()
+
+    monkeypatch.setattr(clock, "now", lambda: held[0])
+    at("2025-03-03T10:00:00+08:00")
+    early = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="hotline", text="停车难")
+    await ok(drive, "sup1", REPLY, "replyComplaint", id=early["id"], reply="已协调周边停车场")
+    at("2025-04-15T09:00:00+08:00")
+    later = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="box", text="等候区太冷")
+    await ok(drive, "sup1", REPLY, "replyComplaint", id=later["id"], reply="已调高空调温度")
+
+    async def shown() -> list[str]:
+        return [k["id"] for k in (await drive.query(None, PUBLISHED, c="hall"))["publishedComplaintResults"]]
+
+    assert (await drive.query(None, PERIOD, c="hall"))["center"]["complaintPublicityDays"] == 90
+    at("2025-05-31T23:30:00+08:00")  # the 90th day of the first result's 公示
+    assert await shown() == [later["id"], early["id"]]
+    at("2025-06-01T00:10:00+08:00")  # its 公示期 is over
+    assert await shown() == [later["id"]]
+
+    wrong = center_doc("hall", settings={"complaints": {"publicityDays": 0}})
+    assert [e.code for e in check_center_document(wrong, govhall.hub.installed)] == ["minimum"]
+    await load_center(center_doc("hall", settings={"complaints": {"publicityDays": 30}}), govhall.hub)
+    assert (await drive.query(None, PERIOD, c="hall"))["center"]["complaintPublicityDays"] == 30
+    at("2025-05-14T12:00:00+08:00")  # the 30th day of the later one's, the earlier one long over
+    assert await shown() == [later["id"]]
+    at("2025-05-15T08:00:00+08:00")
+    assert await shown() == []
+
+
 async def test_the_time_limit_is_the_centers_setting(drive, govhall):
     installed = govhall.hub.installed
     wrong = center_doc("hall", settings={"complaints": {"answerDays": 0}, "assessment": {"gradeShares": {"优秀": 2}}})

@@ -147,7 +147,8 @@ def test_the_front_desk_takes_a_letter_only_with_who_wrote_it(web_server: str, b
 
 def test_an_unsigned_12345_transfer_is_anonymous_and_its_result_is_recorded_for_publicity(web_server: str, browser_page: Any) -> None:
     """A 12345 transfer without a name or a way to reach its caller: the register says 匿名，无需书面答复,
-    and the handler records the result (公示) instead of a written reply."""
+    and the handler records the result (公示) instead of a written reply, which the hall lists for its
+    公示期 (90 days unless the center sets another)."""
     from playwright.sync_api import expect
 
     base, page = web_server, browser_page
@@ -186,4 +187,5 @@ def test_an_unsigned_12345_transfer_is_anonymous_and_its_result_is_recorded_for_
     published = page.locator("#complaint-results-table tbody tr", has_text="已安排每日两次补水")
     expect(published).to_contain_text("12345热线投诉")
     expect(published).to_contain_text("核查中")
+    expect(page.locator("#complaint-results-period")).to_contain_text("公示期90天")  # the center sets no other
     expect(page.locator("#complaint-results")).not_to_contain_text("大厅饮水机无水")

@@ -6,9 +6,10 @@ and/or a person. It must be answered within the center's time limit (``settings.
 working days, default 5, on the center's calendar). The supervision office assigns it to someone,
 escalates complex ones to the center's leadership (上报主任室), the handler replies (a written or online
 complaint needs a written reply; an anonymous 12345 transfer or box note has nobody to reply to, and its
-result is recorded for 公示 instead, which anyone reads without signing in: :func:`published_results`),
-anyone handling it adds follow-up notes, and the supervision office decides, once and for good, whether
-it is substantiated (属实/不属实).
+result is recorded for 公示 instead, which anyone reads without signing in during the 公示期,
+``settings.complaints.publicityDays`` days, default 90: :func:`published_results`), anyone handling it
+adds follow-up notes, and the supervision office decides, once and for good, whether it is
+substantiated (属实/不属实).
 
 Nobody handles a complaint about themselves: the person complained against (or anyone posted to the
 department it names) cannot be assigned it, reply to it or verify it.
@@ -22,7 +23,7 @@ and a message to the center's supervisors and heads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -56,6 +57,8 @@ HANDLING_ROLES = ("supervisor", "head", "admin")
 VERIFY_ROLES = ("supervisor",)
 READ_ROLES = ("clerk", "supervisor", "head", "admin")
 DEFAULT_ANSWER_DAYS = 5
+DEFAULT_PUBLICITY_DAYS = 90
+MAX_PUBLICITY_DAYS = 365
 MAX_TEXT = 2000
 RELATED = ("case", "department", "window", "staff", "assignee", "received_by", "verified_by")
 ACTIONS = {
@@ -91,6 +94,14 @@ def answer_days(center: Center) -> int:
     """The center's time limit to answer a complaint, in working days."""
     value = ((center.settings or {}).get("complaints") or {}).get("answerDays", DEFAULT_ANSWER_DAYS)
     return value if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 60 else DEFAULT_ANSWER_DAYS
+
+
+def publicity_days(center: Center) -> int:
+    """How long an anonymous complaint's result stays published (公示期), in calendar days counting the
+    day it was recorded: ``settings.complaints.publicityDays``, default 90."""
+    value = ((center.settings or {}).get("complaints") or {}).get("publicityDays", DEFAULT_PUBLICITY_DAYS)
+    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_PUBLICITY_DAYS
+    return value if ok else DEFAULT_PUBLICITY_DAYS
 
 
 def is_anonymous(row: Complaint) -> bool:
@@ -512,12 +523,15 @@ class PublishedResult:
 
 
 async def published_results(center_code: str) -> list[PublishedResult]:
-    """The results of the center's anonymous complaints (``is_anonymous``), the latest ``PUBLISHED_SHOWN``
+    """The results of the center's anonymous complaints (``is_anonymous``) still within their 公示期
+    (recorded within the last ``publicity_days``, today counted), the latest ``PUBLISHED_SHOWN``
     recorded first: the 公示 their handling ends with, readable without signing in. The subject is the
     department and window named (the center's own when none), never the person."""
     center = await get_center(center_code)
+    since = clock.local_midnight(clock.local_today() - timedelta(days=publicity_days(center) - 1))
     rows = await Complaint.filter(
-        center_id=center.id, channel__in=UNSIGNED_CHANNELS, complainant__in=["", ANONYMOUS], replied_at__isnull=False,
+        center_id=center.id, channel__in=UNSIGNED_CHANNELS, complainant__in=["", ANONYMOUS],
+        replied_at__gte=since.astimezone(timezone.utc),  # SQLite compares UTC text
     ).select_related("department", "window").order_by("-replied_at", "-id").limit(PUBLISHED_SHOWN)
     return [
         PublishedResult(

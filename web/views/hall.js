@@ -141,14 +141,18 @@ export async function itemsView({ page, params, query, user, isCurrent }) {
 }
 
 /** 投诉处理结果公示: the results of the center's anonymous complaints (12345, the box), which have nobody to
- * answer in writing; what they concerned and the result, never who complained or what they wrote. */
+ * answer in writing; what they concerned and the result, never who complained or what they wrote; those
+ * within the center's 公示期 (the card says how long). */
 async function complaintResults(code, host) {
   try {
-    const data = await gql(`query($c: String!) { publishedComplaintResults(center: $c) { id category subject publishedOn result finding } }`, { c: code });
+    const data = await gql(`query($c: String!) { center(code: $c) { complaintPublicityDays }
+      publishedComplaintResults(center: $c) { id category subject publishedOn result finding } }`, { c: code });
     const rows = data.publishedComplaintResults;
     if (!rows.length) return; // nothing published: no empty card on the applicant's page
+    const days = data.center && data.center.complaintPublicityDays; // results older than that are no longer listed
     host.replaceChildren(section("投诉处理结果公示",
-      h("p", { class: "muted" }, "匿名投诉（12345热线转办、意见箱）无从书面答复，处理结果在此公示。"),
+      h("p", { class: "muted", id: "complaint-results-period" },
+        `匿名投诉（12345热线转办、意见箱）无从书面答复，处理结果在此公示${days ? `，公示期${days}天` : ""}。`),
       table([["公示日期", (k) => fmt.date(k.publishedOn)], ["类别", (k) => k.category], ["涉及", (k) => k.subject],
         ["处理结果", (k) => k.result], ["核查结论", (k) => k.finding || "核查中"]],
       rows, { id: "complaint-results-table", rowAttrs: (k) => ({ dataset: { complaint: k.id } }) })));

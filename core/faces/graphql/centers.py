@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from core.services.centers import get_center, set_plugin_enabled
+from core.services.complaints import publicity_days
 from core.plumbing.models import Center as CenterRow
 from core.plumbing.models import DEPARTMENT_ORDER
 from core.plumbing.models import Department as DepartmentRow
@@ -63,6 +64,7 @@ class Center:
     plugins: list[str]
     office_hours: list[str]
     parent: str | None
+    complaint_publicity_days: int = strawberry.field(description="匿名投诉处理结果公示期（天，含记录当日）：公示期内的处理结果在办事大厅公示")
     _id: strawberry.Private[int]
 
     @strawberry.field
@@ -82,7 +84,7 @@ class Center:
 def center_type(row: CenterRow, parent_code: str | None = None) -> Center:
     return Center(
         code=row.code, name=row.name, plugins=list(row.plugins or []), office_hours=list(row.office_hours or []),
-        parent=parent_code, _id=row.id,
+        parent=parent_code, complaint_publicity_days=publicity_days(row), _id=row.id,
     )
 
 

@@ -207,7 +207,8 @@ class Query:
     async def my_complaints(self, info: Info) -> list[MyComplaintType]:
         return [my_complaint_type(k) for k in await service.my_complaints(info.context.actor)]
 
-    @strawberry.field(description=f"匿名投诉处理结果公示（无需登录）：本中心最近{service.PUBLISHED_SHOWN}条，最新的在前")
+    @strawberry.field(description=f"匿名投诉处理结果公示（无需登录）：本中心公示期内（Center.complaintPublicityDays，默认"
+                      f"{service.DEFAULT_PUBLICITY_DAYS}天）记录的最近{service.PUBLISHED_SHOWN}条，最新的在前")
     async def published_complaint_results(self, center: str) -> list[PublishedResultType]:
         return [published_type(k) for k in await service.published_results(center)]
 
