@@ -220,3 +220,31 @@ async def test_an_empty_code_is_required_and_a_taken_one_is_told_with_the_other_
     errors = (await gql(DEFINE, {"c": "hall", "d": again}, token=token))["defineItem"]["errors"]
     assert errors[0]["code"] == "duplicate" and NEW_ITEM["code"] in errors[0]["message"], errors
     assert {"/name", "/promisedDays"} <= {e["path"] for e in errors[1:]}, errors
+
+
+async def test_the_applicant_field_and_a_file_fields_material_must_exist(drive, gql):
+    """Documents print the applicant from the field ``applicantField`` names: a pointer to no field
+    would print the account's name instead (张三, not the 个体工商户). A file field is answered by the
+    files of its material: bound to a material the list lost, nobody could answer it. Both are
+    refused at the field, in words; named right, the documents' applicant is the chosen field."""
+    token = drive.hall.tokens["config1"]
+    doc = copy.deepcopy(NEW_ITEM)
+    doc["applicantField"] = "/stallName"
+    props = doc["form"]["properties"]
+    props["stall"] = {"type": "object", "title": "摊位", "properties": {
+        "photo": {"type": "string", "title": "摊位照片", "x-widget": "file", "x-material": "m2"}}}
+    refused = (await gql(DEFINE, {"c": "hall", "d": doc}, token=token))["defineItem"]
+    assert {(e["code"], e["path"], e["message"]) for e in refused["errors"]} == {
+        ("unknown_pointer", "/applicantField", "文书上的申请人取自“/stallName”，但表单中没有这个字段"),
+        ("unknown_material", "/form/properties/stall/properties/photo/x-material",
+         "字段“摊位照片”对应的申请材料“m2”不在申请材料中，申请人无法上传，请重新选择"),
+    }
+    assert (await gql('{ itemDrafts(center: "hall") { code } }', token=token))["itemDrafts"] == []
+    doc["applicantField"] = "/stallOwner"
+    props["stall"]["properties"]["photo"]["x-material"] = "m1"
+    assert (await gql(DEFINE, {"c": "hall", "d": doc}, token=token))["defineItem"]["__typename"] == "Item"
+    assert (await gql(PUBLISH, {"c": "hall", "code": doc["code"]}, token=token))["publishItem"]["version"] == 1
+    data = {"stallOwner": "王五", "ownerId": "11010519491231002X", "mobile": "13800138000", "stallArea": 6}
+    case = await drive.submit("app1", item=doc["code"], data=data)
+    shown = await gql("query($id: ID!) { case(id: $id) { applicantName } }", {"id": case["id"]}, token=drive.hall.tokens["app1"])
+    assert shown["case"]["applicantName"] == "王五"

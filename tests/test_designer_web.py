@@ -94,6 +94,20 @@ def test_configurator_builds_a_new_item_in_the_designer(web_server: str, browser
     page.select_option("#dz-when", value="night")
     page.select_option("#dz-when-value", label="是")
     expect(page.locator(".dz-field-row.selected .dz-cond-tag")).to_have_text("条件显示")
+    # a field a condition uses is not removed silently: what would change is said beside it first
+    page.click(".dz-field-row[data-name=night] button:has-text('删除')")
+    warning = page.locator(".dz-field-row[data-name=night] .dz-delete-warning")
+    expect(warning).to_contain_text("“夜间照明措施”的显示条件（删除后“夜间照明措施”始终显示，且不再必填）")
+    warning.locator("button:has-text('取消')").click()
+    expect(warning).to_be_hidden()
+    expect(page.locator(".dz-field-row[data-name=lighting] .dz-cond-tag")).to_have_text("条件显示")
+    # a choice emptied of its options keeps them, saying why, beside the list
+    add_field(page, "select", "经营类别", "category")
+    page.fill("#dz-options", "")
+    page.locator("#dz-options").blur()
+    expect(page.locator(".dz-settings [data-path$='/category/enum'] .field-error")).to_contain_text("“经营类别”至少需要一个选项")
+    expect(page.locator("#dz-options")).to_have_value("选项一\n选项二")
+    page.click(".dz-field-row[data-name=category] button:has-text('删除')")  # used by nothing: removed at once
     rows = page.locator(".dz-field-row .dz-title")
     expect(rows).to_have_text(["申请人", "申请人名称", "统一社会信用代码", "联系手机", "设置地点", "地点", "面积（平方米）", "是否夜间经营", "夜间照明措施"])
 
@@ -130,6 +144,8 @@ def test_configurator_builds_a_new_item_in_the_designer(web_server: str, browser
     page.click("#dz-cert-add")
     enter(page, at("/certificate/fields/0/label") + " input", "经营者")
     page.select_option(at("/certificate/fields/0/pointer") + " select", label="申请人 / 申请人名称")
+    # the notices and decisions are addressed to the company the form names, not to the account
+    page.select_option("#dz-applicantField", label="申请人 / 申请人名称")
     page.click("#cfg-save")
     expect(page.locator(".cfg-result")).to_contain_text("已保存草稿：户外临时摊点设置登记（hw-tdsz）")
 
@@ -182,8 +198,9 @@ def test_configurator_builds_a_new_item_in_the_designer(web_server: str, browser
     expect(page.locator(".success-box .case-number")).to_be_visible()
     href = page.locator("a:has-text('查看办件')").get_attribute("href") or ""
     case_id = href.rstrip("/").split("/")[-1]
-    case = gql(page, "query($id: ID!) { case(id: $id) { data item { code version } } }", {"id": case_id})["case"]
+    case = gql(page, "query($id: ID!) { case(id: $id) { applicantName data item { code version } } }", {"id": case_id})["case"]
     assert case["item"] == {"code": "hw-tdsz", "version": 1}
+    assert case["applicantName"] == "连州市示例餐饮管理有限公司"  # what every document prints as 申请人
     assert case["data"] == {
         "applicant": {"name": "连州市示例餐饮管理有限公司", "uscc": USCC, "mobile": "13800138000"},
         "sites": [{"place": "中山路夜市A区", "area": 12.5}, {"place": "北湖公园东门", "area": 8}],

@@ -107,6 +107,8 @@ def _problems(
     problems += _materials(doc)
     problems += unknown_codes(doc.get("materials"))
     problems += _certificate(doc)
+    problems += _applicant_field(doc)
+    problems += _file_materials(doc)
     problems += _known(doc, known_processes, known_documents, departments)
     return sorted(dict.fromkeys(problems), key=lambda e: (_path_key(e.path), e.code))
 
@@ -186,6 +188,49 @@ def _certificate(doc: dict) -> list[UserError]:
                 "unknown_pointer", f"证照栏目的数据来源“{ptr}”不是表单中的字段",
                 pointer("certificate", "fields", i, "pointer"),
             ))
+    return out
+
+
+def _applicant_field(doc: dict) -> list[UserError]:
+    """The field documents print as the applicant must be one the form asks for: a pointer to
+    nothing would silently print the account's name (张三) instead of the 个体工商户 named."""
+    form, chosen = doc.get("form"), doc.get("applicantField")
+    if not isinstance(form, dict) or form.get("type", "object") != "object":  # a form not of fields is refused as such
+        return []
+    pointers = [chosen] if isinstance(chosen, str) else chosen if isinstance(chosen, list) else []
+    path = (lambda i: "/applicantField") if isinstance(chosen, str) else (lambda i: pointer("applicantField", i))
+    return [
+        UserError("unknown_pointer", f"文书上的申请人取自“{ptr}”，但表单中没有这个字段", path(i))
+        for i, ptr in enumerate(pointers)
+        if isinstance(ptr, str) and ptr.startswith("/") and schema_at(form, ptr) is None
+    ]
+
+
+def _file_materials(doc: dict) -> list[UserError]:
+    """A file field (材料（文件）) is answered by the files uploaded for its material: bound to a
+    material the list no longer has, nobody could ever answer it."""
+    form, rows = doc.get("form"), doc.get("materials")
+    if not isinstance(form, dict) or not isinstance(rows, list):
+        return []
+    codes = {r.get("code") for r in rows if isinstance(r, dict)}
+    out = []
+
+    def walk(node: dict, here: str) -> None:
+        code = node.get("x-material")
+        if isinstance(code, str) and code not in codes:
+            title = node.get("title") if isinstance(node.get("title"), str) else here.rsplit("/", 1)[-1]
+            out.append(UserError(
+                "unknown_material", f"字段“{title}”对应的申请材料“{code}”不在申请材料中，申请人无法上传，请重新选择",
+                f"{here}/x-material",
+            ))
+        props = node.get("properties")
+        for key, child in (props.items() if isinstance(props, dict) else ()):
+            if isinstance(child, dict):
+                walk(child, here + pointer("properties", key))
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], f"{here}/items")
+
+    walk(form, "/form")
     return out
 
 

@@ -3,7 +3,7 @@
 
 import { h, uid } from "../ui.js";
 import { textInput, numberInput, selectInput, checkInput, linesInput, choicesInput } from "./controls.js";
-import { setKey, newMaterial, newCheckpoint, certificateSources } from "./model.js";
+import { setKey, newMaterial, newCheckpoint, certificateSources, applicantSources } from "./model.js";
 
 export const ITEM_TYPES = ["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认", "行政奖励", "行政裁决", "其他行政权力", "公共服务", "内部事项"];
 export const DOCUMENT_KINDS = [
@@ -161,7 +161,15 @@ export function materialsPanel(state, onChange, rerender) {
       h("div", { class: "field-error", role: "alert", hidden: true }),
       pointRows, addPoint,
     ),
-    group("出具文书", choicesInput(doc, "documents", opts(DOCUMENT_KINDS), { path: "/documents", label: "本事项可能出具的文书", onChange })),
+    group("出具文书",
+      choicesInput(doc, "documents", opts(DOCUMENT_KINDS), { path: "/documents", label: "本事项可能出具的文书", onChange }),
+      // who the notices and decisions are addressed to: the 个体工商户 or company the form names, not the account
+      selectInput(doc, "applicantField", applicantSources(doc.form).map((s) => ({ value: s.pointer, label: s.label })), {
+        path: "/applicantField", label: "文书上的申请人", onChange, id: "dz-applicantField",
+        empty: "自动（表单中常用的申请人名称字段，没有时为申请账号的姓名）",
+        help: "受理通知书、决定书等抬头和“申请人”一栏打印的名称，如个体工商户名称、企业名称",
+      }),
+    ),
     certificateGroup(state, onChange, rerender),
   );
 }

@@ -5,7 +5,7 @@ import { h, uid } from "../ui.js";
 import {
   FIELD_KINDS, kindLabel, listFields, containerOf, addField, removeField, moveField, renameField,
   isRequired, setRequired, setKey, optionsOf, setOptions, conditionOf, setCondition,
-  orderedNames, kindOf, retargetTotals, isMadeUpKey,
+  orderedNames, kindOf, retargetTotals, isMadeUpKey, usesOf, retargetPointers,
 } from "./model.js";
 import { textInput, numberInput, selectInput, checkInput } from "./controls.js";
 
@@ -79,17 +79,32 @@ export function formPanel(state, onChange, rerender, reshow = rerender) {
       cond ? h("span", { class: "dz-cond-tag" }, "条件显示") : null);
       const up = h("button", { type: "button", class: "btn btn-link", "aria-label": `上移“${f.title}”`, onclick: () => { moveField(f.container, f.name, -1); rerender(null); } }, "↑");
       const down = h("button", { type: "button", class: "btn btn-link", "aria-label": `下移“${f.title}”`, onclick: () => { moveField(f.container, f.name, 1); rerender(null); } }, "↓");
+      const warning = h("div", { class: "dz-delete-warning note", role: "alert", hidden: true });
+      const remove = () => {
+        retargetTotals(form, f.container, f.name, null);
+        retargetPointers(state.doc, f.dataPath, null);
+        removeField(f.container, f.name);
+        if (state.selected && state.selected.startsWith(f.schemaPath)) state.selected = null;
+        rerender(null);
+      };
       const del = h("button", {
         type: "button", class: "btn btn-link", "aria-label": `删除“${f.title}”`,
         onclick: () => {
-          retargetTotals(form, f.container, f.name, null);
-          removeField(f.container, f.name);
-          if (state.selected && state.selected.startsWith(f.schemaPath)) state.selected = null;
-          rerender(null);
+          // a field other settings use is not removed at once: what it would change is said first
+          const uses = usesOf(state.doc, f);
+          if (!uses.length) return remove();
+          const yes = h("button", { type: "button", class: "btn btn-primary dz-delete-yes" }, "仍然删除");
+          const no = h("button", { type: "button", class: "btn btn-secondary" }, "取消");
+          no.addEventListener("click", () => { warning.hidden = true; del.focus(); });
+          yes.addEventListener("click", remove);
+          warning.replaceChildren(h("p", null, `“${f.title}”正被使用：`), h("ul", null, uses.map((u) => h("li", null, u))), yes, " ", no);
+          warning.hidden = false;
+          no.focus();
         },
       }, "删除");
       return h("li", { class: `dz-field-row dz-depth-${Math.min(f.depth, 4)}${f === selected ? " selected" : ""}`, dataset: { path: f.schemaPath, name: f.name } },
         pick, h("span", { class: "dz-ops" }, up, down, del),
+        warning,
         h("div", { class: "field-error", role: "alert", hidden: true }));
     }),
   );
@@ -121,6 +136,7 @@ function fieldSettings(f, fields, onChange, rerender, state) {
     const wanted = key.value.trim();
     if (renameField(f.container, f.name, wanted)) {
       retargetTotals(state.doc.form, f.container, f.name, wanted);
+      retargetPointers(state.doc, f.dataPath, f.dataPath.replace(/[^/]+$/, wanted));
       const renamed = f.schemaPath.replace(/[^/]+$/, wanted);
       const moved = (p) => (p === f.schemaPath || (p && p.startsWith(`${f.schemaPath}/`)) ? renamed + p.slice(f.schemaPath.length) : p);
       state.selected = moved(state.selected);
@@ -171,12 +187,20 @@ function fieldSettings(f, fields, onChange, rerender, state) {
     const id = "dz-options";
     const area = h("textarea", { id, rows: 4 });
     area.value = optionsOf(schema).join("\n");
+    const slot = h("div", { class: "field-error", role: "alert", hidden: true });
     area.addEventListener("change", () => {
       const lines = area.value.split("\n").map((s) => s.trim()).filter(Boolean);
-      if (lines.length) setOptions(schema, [...new Set(lines)]);
+      if (!lines.length) {
+        // an empty list would leave the applicant nothing to choose: the options stay, and it is said why
+        slot.textContent = `“${f.title}”至少需要一个选项，原有选项未删除；不需要这个字段时请在字段列表中删除它`;
+        slot.hidden = false;
+        area.value = optionsOf(schema).join("\n");
+        return;
+      }
+      setOptions(schema, [...new Set(lines)]);
       rerender(null);
     });
-    parts.push(h("div", { class: "field dz-field", dataset: { path: `${f.schemaPath}/enum` } }, h("label", { for: id }, "选项（每行一项）"), h("div", { class: "control" }, area), h("div", { class: "field-error", role: "alert", hidden: true })));
+    parts.push(h("div", { class: "field dz-field", dataset: { path: `${f.schemaPath}/enum` } }, h("label", { for: id }, "选项（每行一项）"), h("div", { class: "control" }, area), slot));
   }
   if (kind === "select") {
     parts.push(selectInput(schema, "x-widget", [{ value: "select", label: "下拉列表" }, { value: "radio", label: "单选按钮" }], { path: `${f.schemaPath}/x-widget`, label: "显示为", onChange }));

@@ -355,10 +355,59 @@ export function certificateSources(form) {
     .map((f) => ({ pointer: f.dataPath, label: f.labels.join(" / ") }));
 }
 
+// --------------------------------------------------------------------------- what points at a field
+
+const under = (p, path) => typeof p === "string" && (p === path || p.startsWith(`${path}/`));
+
+/** Each place of the item that uses field `f` (a row of `listFields`), in words: the fields shown only
+ * for one of its answers, the table total adding it up, the documents' applicant, certificate rows. */
+export function usesOf(doc, f) {
+  const out = [];
+  for (const c of conditions(f.container)) {
+    const test = simpleTest(c);
+    if (!test || test.field !== f.name || !c.then || !Array.isArray(c.then.required)) continue;
+    for (const n of c.then.required) {
+      const title = (f.container.properties[n] && f.container.properties[n].title) || n;
+      out.push(`“${title}”的显示条件（删除后“${title}”始终显示，且不再必填）`);
+    }
+  }
+  for (const t of listFields(doc.form)) {
+    const spec = t.kind === "table" && t.schema.items === f.container ? t.schema["x-total"] : null;
+    if (spec && spec.field === f.name) out.push(`表格“${t.title}”的合计校验（删除后不再校验）`);
+  }
+  const chosen = Array.isArray(doc.applicantField) ? doc.applicantField : [doc.applicantField];
+  if (chosen.some((p) => under(p, f.dataPath))) out.push("文书上的申请人（删除后恢复为自动）");
+  const rows = (doc.certificate && Array.isArray(doc.certificate.fields)) ? doc.certificate.fields : [];
+  for (const r of rows) if (r && under(r.pointer, f.dataPath)) out.push(`证照栏目“${r.label || r.pointer}”（删除后须重新选择字段）`);
+  return out;
+}
+
+/** After field `from` (a data pointer) is renamed to `to` (or removed, `to` null): the documents'
+ * applicant and the certificate's rows follow it (removed: the applicant is automatic again and a
+ * row asks for its field anew). */
+export function retargetPointers(doc, from, to) {
+  const moved = (p) => (to === null ? "" : to + p.slice(from.length));
+  if (Array.isArray(doc.applicantField)) {
+    const kept = doc.applicantField.map((p) => (under(p, from) ? moved(p) : p)).filter(Boolean);
+    setKey(doc, "applicantField", kept.length ? kept : undefined);
+  } else if (under(doc.applicantField, from)) {
+    setKey(doc, "applicantField", moved(doc.applicantField) || undefined);
+  }
+  const rows = (doc.certificate && Array.isArray(doc.certificate.fields)) ? doc.certificate.fields : [];
+  for (const r of rows) if (r && under(r.pointer, from)) r.pointer = moved(r.pointer);
+}
+
+/** The form's fields that may name the applying party documents print (申请人): texts outside tables. */
+export function applicantSources(form) {
+  return listFields(form)
+    .filter((f) => !f.dataPath.includes("/0/") && f.kind === "text")
+    .map((f) => ({ pointer: f.dataPath, label: f.labels.join(" / ") }));
+}
+
 // --------------------------------------------------------------------------- the round trip
 
 const LIMIT_KEYS = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "default", "description", "title", "readOnly", "x-unit", "x-width", "x-material"];
-const ELEMENT_KEYS = ["code", "name", "itemType", "department", "legalDays", "promisedDays", "timeLimitNote", "caseKind", "place", "hours", "visits", "resultName", "process"];
+const ELEMENT_KEYS = ["code", "name", "itemType", "department", "legalDays", "promisedDays", "timeLimitNote", "caseKind", "place", "hours", "visits", "resultName", "process", "applicantField"];
 const LIST_KEYS = ["legalBasis", "conditions", "serviceObject", "channels", "documents", "jointDepartments"];
 
 /**

@@ -56,7 +56,7 @@ function blankItem(department) {
 function tabOf(path) {
   const p = String(path || "");
   if (p.startsWith("/form")) return "form";
-  if (/^\/(materials|checklist|documents|certificate)(\/|$)/.test(p)) return "materials";
+  if (/^\/(materials|checklist|documents|certificate|applicantField)(\/|$)/.test(p)) return "materials";
   return "elements";
 }
 
