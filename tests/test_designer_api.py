@@ -248,3 +248,28 @@ async def test_the_applicant_field_and_a_file_fields_material_must_exist(drive, 
     case = await drive.submit("app1", item=doc["code"], data=data)
     shown = await gql("query($id: ID!) { case(id: $id) { applicantName } }", {"id": case["id"]}, token=drive.hall.tokens["app1"])
     assert shown["case"]["applicantName"] == "王五"
+
+
+async def test_a_default_the_field_refuses_and_a_read_only_required_field_without_one_are_refused(drive, gql):
+    """A default outside the field's own options or limits fills every applicant's form with an
+    answer that is then refused; a required field the applicant may not change, without a default,
+    can never be filled. Both are refused at the field when the draft is saved, nothing stored."""
+    token = drive.hall.tokens["config1"]
+    doc = copy.deepcopy(NEW_ITEM)
+    props = doc["form"]["properties"]
+    props["market"] = {"type": "string", "title": "所在市场", "enum": ["东门夜市", "北湖夜市"], "default": "西街夜市"}
+    props["stallArea"]["default"] = 50
+    props["district"] = {"type": "string", "title": "所属街道", "readOnly": True}
+    doc["form"]["required"].append("district")
+    refused = (await gql(DEFINE, {"c": "hall", "d": doc}, token=token))["defineItem"]
+    assert {(e["code"], e["path"], e["message"]) for e in refused["errors"]} == {
+        ("form.bad_default", "/form/properties/market/default", "“所在市场”的默认值“西街夜市”不在可选项中，请重新选择默认值"),
+        ("form.bad_default", "/form/properties/stallArea/default", "“摊位面积（平方米）”的默认值（50）大于最大值（20），请修改"),
+        ("form.read_only_required", "/form/properties/district/readOnly",
+         "“所属街道”是必填的只读字段，却没有默认值：申请人无法填写，请填写默认值或取消只读"),
+    }
+    assert (await gql('{ itemDrafts(center: "hall") { code } }', token=token))["itemDrafts"] == []
+    props["market"]["default"] = "北湖夜市"
+    props["stallArea"]["default"] = 20
+    props["district"]["default"] = "连州镇"
+    assert (await gql(DEFINE, {"c": "hall", "d": doc}, token=token))["defineItem"]["__typename"] == "Item"

@@ -339,7 +339,7 @@ def test_required_in_a_branch_may_name_the_objects_properties() -> None:
 
 
 def test_enum_values_are_data_not_schemas() -> None:
-    schema = {"type": "object", "properties": {"x": {"enum": [{"format": "nosuch"}], "default": {"format": "no"}}}}
+    schema = {"type": "object", "properties": {"x": {"enum": [{"format": "nosuch"}, {"format": "no"}], "default": {"format": "no"}}}}
     assert check_form_schema(schema) == []
 
 

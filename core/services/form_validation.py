@@ -347,6 +347,50 @@ def _check_bounds(sub: dict, here: str) -> list[UserError]:
             ))
     if sub.get("enum") == []:
         out.append(UserError("form.empty_enum", f"{label}的可选项为空，申请人无从选择，请至少添加一个选项", here + "/enum"))
+    out.extend(_check_default(sub, label, here))
+    out.extend(_check_read_only(sub, here))
+    return out
+
+
+def _check_default(sub: dict, label: str, here: str) -> list[UserError]:
+    """A default the field itself refuses (an option since removed, a number outside its limits)
+    fills every applicant's form with an answer that is then refused: 请从选项中选择 for a value
+    the applicant never chose."""
+    if "default" not in sub:
+        return []
+    value, out = sub["default"], []
+    where = here + "/default"
+    options = sub.get("enum")
+    if isinstance(options, list) and options and value not in options:
+        out.append(UserError("form.bad_default", f"{label}的默认值“{value}”不在可选项中，请重新选择默认值", where))
+    if _is_number(value):
+        low, high = sub.get("minimum"), sub.get("maximum")
+        if _is_number(low) and value < low:
+            out.append(UserError("form.bad_default", f"{label}的默认值（{_num(value)}）小于最小值（{_num(low)}），请修改", where))
+        if _is_number(high) and value > high:
+            out.append(UserError("form.bad_default", f"{label}的默认值（{_num(value)}）大于最大值（{_num(high)}），请修改", where))
+    if isinstance(value, str):
+        longest = sub.get("maxLength")
+        if _is_number(longest) and len(value) > longest:
+            out.append(UserError("form.bad_default", f"{label}的默认值超过最多字数（{_num(longest)}），请修改", where))
+    return out
+
+
+def _check_read_only(sub: dict, here: str) -> list[UserError]:
+    """A required field the applicant may not change and that holds no default can never be filled:
+    every application would be refused at it."""
+    props, required = sub.get("properties"), sub.get("required")
+    if not isinstance(props, dict) or not isinstance(required, list):
+        return []
+    out = []
+    for name, field in props.items():
+        if isinstance(field, dict) and field.get("readOnly") is True and name in required and "default" not in field:
+            title = field.get("title") if isinstance(field.get("title"), str) and field["title"].strip() else name
+            out.append(UserError(
+                "form.read_only_required",
+                f"“{title}”是必填的只读字段，却没有默认值：申请人无法填写，请填写默认值或取消只读",
+                here + pointer("properties", name, "readOnly"),
+            ))
     return out
 
 
