@@ -283,6 +283,9 @@ def test_every_item_opens_and_saves_unchanged_in_the_designer(web_server: str, b
         expect(page.locator(".cfg-result")).to_contain_text(re.compile(r"草稿与已发布的第 \d+ 版相同"))
     drafts = gql(page, '{ itemDrafts(center: "lianzhou") { code } }')["itemDrafts"]
     assert [d["code"] for d in drafts if d["code"] in codes] == []
+    # an item's own address opens it in the designer (it read 页面不存在)
+    page.goto(f"{base}/web/#/config/lianzhou/{codes[0]}")
+    expect(page.locator("#dz-status")).to_contain_text(f"（{codes[0]}）")
 
 
 def test_clone_from_another_center_json_errors_at_their_line_and_discard(web_server: str, browser_page: Any) -> None:

@@ -10,7 +10,7 @@
 //   #/case/:center/:id              one case (applicant and staff)
 //   #/work[/:center]?state=&alert=  工作台: the queue
 //   #/supervision[/:center]         电子监察
-//   #/config[/:center]              配置: item documents
+//   #/config[/:center[/:item]]      配置: item documents (an item's code opens it in the designer)
 //   #/pickup[/:center]              出件窗口: 待出件, delivery, 出件登记簿
 //   #/zone[/:center]?tab=           企业服务专区 (enterprise_zone): 代办, 预约, 大礼包, 开办进度
 //   #/green[/:center[/:project]]    绿色通道 (green_channel)
@@ -57,7 +57,7 @@ const ROUTES = [
   { pattern: /^\/case\/([^/]+)\/([^/]+)$/, view: caseView, title: "办件详情", login: true },
   { pattern: /^\/work(?:\/([^/]+))?$/, view: workView, title: "工作台", nav: "work", login: true },
   { pattern: /^\/supervision(?:\/([^/]+))?$/, view: supervisionView, title: "电子监察", nav: "supervision", login: true },
-  { pattern: /^\/config(?:\/([^/]+))?$/, view: configView, title: "事项配置", nav: "config", login: true },
+  { pattern: /^\/config(?:\/([^/]+)(?:\/([^/]+))?)?$/, view: configView, title: "事项配置", nav: "config", login: true },
   { pattern: /^\/pickup(?:\/([^/]+))?$/, view: pickupView, title: "出件窗口", nav: "pickup", login: true },
   { pattern: /^\/zone(?:\/([^/]+))?$/, view: zoneView, title: "企业服务专区", nav: "zone", login: true },
   { pattern: /^\/green(?:\/([^/]+)(?:\/([^/]+))?)?$/, view: greenView, title: "绿色通道", nav: "green", login: true },
