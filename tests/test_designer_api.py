@@ -105,8 +105,9 @@ async def test_validate_test_data_against_a_draft_form_or_a_published_item(drive
 
 
 async def test_constraints_no_answer_can_meet_are_refused_before_saving(drive, gql):
-    """A field whose minimum is above its maximum (or an empty choice list) would refuse every
-    applicant: the draft is refused at the field, in words, and nothing is stored."""
+    """A field whose minimum is above its maximum (or an empty choice list, or a table without a
+    column) would refuse or stump every applicant: the draft is refused at the field, in words, and
+    nothing is stored."""
     token = drive.hall.tokens["config1"]
     bad = copy.deepcopy(NEW_ITEM)
     props = bad["form"]["properties"]
@@ -115,6 +116,7 @@ async def test_constraints_no_answer_can_meet_are_refused_before_saving(drive, g
     props["goods"] = {"type": "array", "title": "经营品种", "minItems": 3, "maxItems": 2, "items": {"type": "string"}}
     props["market"] = {"type": "string", "title": "所在市场", "enum": []}
     props["fee"] = {"type": "number", "title": "摊位费", "exclusiveMinimum": 5, "maximum": 5}
+    props["helpers"] = {"type": "array", "title": "帮工信息", "items": {"type": "object", "properties": {}}}  # 表格 with no column
     refused = (await gql(DEFINE, {"c": "hall", "d": bad}, token=token))["defineItem"]
     assert {(e["code"], e["path"]) for e in refused["errors"]} == {
         ("form.impossible_bounds", "/form/properties/stallArea/minimum"),
@@ -122,13 +124,14 @@ async def test_constraints_no_answer_can_meet_are_refused_before_saving(drive, g
         ("form.impossible_bounds", "/form/properties/goods/minItems"),
         ("form.empty_enum", "/form/properties/market/enum"),
         ("form.impossible_bounds", "/form/properties/fee/exclusiveMinimum"),
+        ("form.empty_table", "/form/properties/helpers/items"),
     }
     messages = {e["path"]: e["message"] for e in refused["errors"]}
     assert messages["/form/properties/stallArea/minimum"] == "“摊位面积（平方米）”的最小值（100）大于最大值（10），任何填写都无法通过，请修改"
     assert "可选项为空" in messages["/form/properties/market/enum"]
     assert (await gql(PUBLISH, {"c": "hall", "code": bad["code"]}, token=token))["publishItem"]["__typename"] == "UserErrors"
     props["stallArea"].update(minimum=10, maximum=10)  # one possible value is a constraint, not a contradiction
-    for name in ("goods", "market", "fee"):
+    for name in ("goods", "market", "fee", "helpers"):
         del props[name]
     del props["stallOwner"]["maxLength"]
     assert (await gql(DEFINE, {"c": "hall", "d": bad}, token=token))["defineItem"]["__typename"] == "Item"

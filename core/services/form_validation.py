@@ -347,6 +347,9 @@ def _check_bounds(sub: dict, here: str) -> list[UserError]:
             ))
     if sub.get("enum") == []:
         out.append(UserError("form.empty_enum", f"{label}的可选项为空，申请人无从选择，请至少添加一个选项", here + "/enum"))
+    rows = sub.get("items")
+    if sub.get("type") == "array" and isinstance(rows, dict) and rows.get("type") == "object" and not rows.get("properties"):
+        out.append(UserError("form.empty_table", f"{label}是没有列的表格，申请人只看到序号，无从填写，请至少添加一列", here + "/items"))
     out.extend(_check_default(sub, label, here))
     out.extend(_check_read_only(sub, here))
     return out
