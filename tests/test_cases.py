@@ -468,3 +468,33 @@ async def test_only_a_case_of_an_immediate_item_is_offered_to_finish_on_the_spot
     assert "accept" in (await drive.get("clerk1", promised))["availableActions"]
     quick = await drive.submit("app1", item="test-quick")
     assert "finish_on_spot" in (await drive.get("clerk1", quick))["availableActions"]
+
+
+KEYED_SUBMIT = """mutation($data: JSON!, $materials: [ID!], $key: String) {
+  submitCase(center: "hall", item: "test-permit", data: $data, materials: $materials, submitKey: $key) {
+    __typename ... on Case { id number applicantName } ... on UserErrors { errors { path code message } } } }"""
+
+
+async def test_a_form_sent_again_after_a_lost_answer_files_one_case(drive):
+    """A phone loses the answer to its submission and the applicant taps 提交 again: the same form's
+    key answers the case already filed (with materials or without), never a second case; another
+    person's same key, and the form without a key, file their own."""
+    gql, tokens = drive.gql, drive.hall.tokens
+    first = (await gql(KEYED_SUBMIT, {"data": GOOD_DATA, "key": "form-1"}, token=tokens["app1"]))["submitCase"]
+    again = (await gql(KEYED_SUBMIT, {"data": GOOD_DATA, "key": "form-1"}, token=tokens["app1"]))["submitCase"]
+    assert first["__typename"] == "Case" and again == first
+    attorney = await drive.power_of_attorney("app1")
+    with_file = (await gql(KEYED_SUBMIT, {"data": GOOD_DATA, "materials": [attorney], "key": "form-2"}, token=tokens["app1"]))["submitCase"]
+    assert with_file["__typename"] == "Case" and with_file["id"] != first["id"]
+    resent = (await gql(KEYED_SUBMIT, {"data": GOOD_DATA, "materials": [attorney], "key": "form-2"}, token=tokens["app1"]))["submitCase"]
+    assert resent == with_file
+    other = (await gql(KEYED_SUBMIT, {"data": GOOD_DATA, "key": "form-1"}, token=tokens["app2"]))["submitCase"]
+    assert other["__typename"] == "Case" and other["id"] not in (first["id"], with_file["id"])
+    theirs = await gql("{ myCases(first: 50) { edges { node { id } } } }", token=tokens["app2"])
+    assert [e["node"]["id"] for e in theirs["myCases"]["edges"]] == [other["id"]]
+    unkeyed = [(await gql(KEYED_SUBMIT, {"data": GOOD_DATA}, token=tokens["app1"]))["submitCase"]["id"] for _ in range(2)]
+    assert len({*unkeyed, first["id"], with_file["id"]}) == 4
+    mine = await gql("{ myCases(first: 50) { edges { node { id } } } }", token=tokens["app1"])
+    assert sorted(e["node"]["id"] for e in mine["myCases"]["edges"]) == sorted([first["id"], with_file["id"], *unkeyed])
+    long_key = (await gql(KEYED_SUBMIT, {"data": GOOD_DATA, "key": "k" * 65}, token=tokens["app1"]))["submitCase"]
+    assert long_key == {"__typename": "UserErrors", "errors": [{"path": "/submitKey", "code": "too_long", "message": "提交标识不能超过64个字符"}]}

@@ -54,3 +54,65 @@ def test_an_empty_claim_is_told_at_each_field(web_server: str, phone_page: Any) 
     form.locator("button[type=submit]").tap()
     expect(form.locator('[data-path="/code"] .field-error')).to_have_text("请填写短信验证码")
     _fits(page)
+
+
+FOOD_LICENCE = {  # a whole 食品经营许可 application, as the draft a phone kept of it
+    "operatorName": "连州市李四餐饮店", "uscc": "91310115591693856A", "legalRepName": "李四",
+    "legalRepIdNumber": "440524188001010014", "legalRepMobile": "13800138000",
+    "residence": "广东省连州市连州镇中山南路1号", "premises": "广东省连州市连州镇中山南路1号首层",
+    "entityType": "餐饮服务经营者", "businessItems": ["热食类食品制售"], "area": 85.5,
+    "safetyManager": {"name": "王五", "idNumber": "11010519491231002X", "mobile": "13900139000"},
+    "staffCount": 6, "seats": 40, "onlineSales": False, "procedure": "一般程序",
+    "equipment": [{"name": "冷藏柜", "quantity": 2}, {"name": "消毒柜", "quantity": 1, "location": "后厨"}],
+}
+
+MY_CASES = "{ myCases(first: 100) { edges { node { number } } } }"
+
+
+def _my_case_numbers(page: Any) -> list[str]:
+    return page.evaluate(
+        """async (query) => {
+          const r = await fetch("/graphql", { method: "POST", body: JSON.stringify({ query }),
+            headers: { "Content-Type": "application/json", Authorization: `Bearer ${localStorage.getItem("govhall.token")}` } });
+          return (await r.json()).data.myCases.edges.map((e) => e.node.number);
+        }""",
+        MY_CASES,
+    )
+
+
+def test_a_submission_whose_answer_was_lost_is_filed_once(web_server: str, phone_page: Any) -> None:
+    """The phone's connection drops while the answer to 提交申请 comes back: the case was filed, the
+    phone says it could not reach the server, and the applicant taps 提交申请 again, once more after
+    a reload. Each time the same case answers (提交成功 with its number); there is one new case, not three."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, phone_page
+    login(page, base, "lisi")
+    before = _my_case_numbers(page)
+    page.evaluate("(d) => localStorage.setItem('govhall.draft.lisi.lianzhou.scjg-spjyxk', JSON.stringify(d))", FOOD_LICENCE)
+    lost = {"answers": 0}
+
+    def lose_the_answer(route: Any) -> None:
+        if "submitCase" in (route.request.post_data or "") and lost["answers"] < 2:
+            lost["answers"] += 1
+            route.fetch()  # the server files it...
+            route.abort("connectionreset")  # ...and the answer never reaches the phone
+        else:
+            route.continue_()
+
+    page.route("**/graphql", lose_the_answer)
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-spjyxk/apply")
+    expect(page.locator("#draft-restored")).to_be_visible()
+    page.get_by_role("button", name="提交申请").tap()
+    expect(page.locator("body")).to_contain_text("无法连接服务器，请检查网络后重试")
+    page.reload()  # what many do next: the form comes back from the draft
+    expect(page.locator("#draft-restored")).to_be_visible()
+    page.get_by_role("button", name="提交申请").tap()
+    expect(page.locator("body")).to_contain_text("无法连接服务器，请检查网络后重试")
+    page.get_by_role("button", name="提交申请").tap()
+    expect(page.locator(".success-box")).to_contain_text("提交成功")
+    number = page.locator(".success-box .case-number").inner_text()
+    assert lost["answers"] == 2
+    after = _my_case_numbers(page)
+    assert sorted(after) == sorted([*before, number]), f"{len(after) - len(before)} cases filed for one form"
+    _fits(page)

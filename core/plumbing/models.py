@@ -328,6 +328,10 @@ class Case(Model):
     )
     alert = fields.CharField(max_length=8, default="NONE")
     updated_at = fields.DatetimeField(auto_now=True)
+    submit_key = fields.CharField(
+        max_length=80, null=True, unique=True,
+        description="the submitter's id and the key its form sent (submitCase's submitKey): the same form sent again after a lost answer finds this case",
+    )
 
     class Meta:
         table = "gh_case"

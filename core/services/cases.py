@@ -18,6 +18,7 @@ from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
 from tortoise.connection import get_connection
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from core.services.case_memo import (
@@ -414,16 +415,26 @@ async def submit_case(
     on_behalf_of: str | None = None,
     channel: str | None = None,
     materials: Sequence[str] = (),
+    submit_key: str | None = None,
 ) -> Case:
     """File a case. Online and at the window alike (线上线下无差别受理).
 
     A clerk or head filing ``on_behalf_of`` the applicant in front of the window (窗口受理) is
     recorded as the one who took it in (首问负责, ``responsible``), never as the applicant's agent
     (代办人, which only an agent is); the channel is then ``window`` unless given. Only such a
-    filing may be ``window`` (:data:`WINDOW_CHANNEL_ONLY`)."""
+    filing may be ``window`` (:data:`WINDOW_CHANNEL_ONLY`).
+
+    ``submit_key`` is the form's own key: sent again by the same person (a phone whose answer was
+    lost on the way back taps 提交 again), it answers the case already filed instead of filing a
+    second one."""
     user = actor.require_login()
     if channel is not None and channel not in SUBMIT_CHANNELS:
         raise UserErrorsException.single("enum", f"申报渠道应为：{one_of(SUBMIT_CHANNELS)}", "/channel")
+    stored_key = _stored_submit_key(user, submit_key)
+    if stored_key is not None:
+        filed = await _filed_with(stored_key)
+        if filed is not None:
+            return filed
     center = await cached_center(govhall, actor.config_generation, center_code)
     item = await latest_version(center, item_code, govhall, actor.config_generation)
     if item.definition.get("itemType") == INTERNAL_ITEM and not actor.has(center.id, *STAFF_ROLES, "configurator"):
@@ -473,6 +484,7 @@ async def submit_case(
             "data": data, "state": process.initial, "kind": item.definition.get("caseKind", "promised"),
             "channel": channel, "urgent": False, "flags": {}, "version": 1, "submitted_at": stamp,
             "updated_at": stamp, "deadline_provisional": False, "promised_days": 0, "alert": "NONE",
+            "submit_key": stored_key,
         },
         number_scope=f"case:{center.id}:{day}", number_prefix=case_number(center, day, 0)[:-6],
         event_values={
@@ -480,12 +492,34 @@ async def submit_case(
             "actor_name": actor.name, "role": role, "at": stamp, "comment": "", "changes": {"channel": channel},
         },
     )
-    if not materials and govhall.processes.submits_before_insert(process):
-        case, event, ctx = await _submit_in_one_write(govhall, actor, new)
-    else:
-        case, event, ctx = await _submit_in_transaction(govhall=govhall, actor=actor, new=new, materials=materials)
+    try:
+        if not materials and govhall.processes.submits_before_insert(process):
+            case, event, ctx = await _submit_in_one_write(govhall, actor, new)
+        else:
+            case, event, ctx = await _submit_in_transaction(govhall=govhall, actor=actor, new=new, materials=materials)
+    except IntegrityError:
+        # the same form twice at once (two taps racing): the one that was written is the answer
+        filed = await _filed_with(stored_key) if stored_key is not None else None
+        if filed is None:
+            raise
+        return filed
     await _after_commit(govhall=govhall, center=center, case=case, event=event, ctx=ctx)
     return case
+
+
+def _stored_submit_key(user: User, key: str | None) -> str | None:
+    """The key as stored: the submitter's own (another person's same key never finds their case)."""
+    if key is None or not key.strip():
+        return None
+    key = key.strip()
+    if len(key) > 64:
+        raise UserErrorsException.single("too_long", "提交标识不能超过64个字符", "/submitKey")
+    return f"{user.id}:{key}"
+
+
+async def _filed_with(stored_key: str) -> Case | None:
+    """The case filed with this (stored) submit key, with what the answer to submitCase reads."""
+    return await Case.filter(submit_key=stored_key).select_related("center", "item_version", "applicant", "agent").first()
 
 
 @dataclass

@@ -271,6 +271,12 @@ function draftKey(centerCode, code, { forUser = null, filesForOthers = false } =
   return forUser ? `govhall.draft.${user}.for.${forUser}.${centerCode}.${code}` : `govhall.draft.${user}.${centerCode}.${code}`;
 }
 
+/** A random key for one filling of a form (submitCase's submitKey). */
+function newSubmitKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 export async function applyView({ page, params, query, user }) {
   const [centerCode, code] = params;
   const [c, item] = await Promise.all([getCenter(centerCode), loadItem(centerCode, code)]);
@@ -303,7 +309,15 @@ export async function applyView({ page, params, query, user }) {
   const key = draftKey(centerCode, code, { forUser, filesForOthers });
   const saved = key ? localStorage.getItem(key) : null;
   const filesKey = key ? `${key}.materials` : null; // the files chosen for the unsent form
-  const forget = () => { localStorage.removeItem(key); localStorage.removeItem(filesKey); };
+  // this filling's own key, sent with it (submitKey) and kept until it is filed: tapped again after the
+  // answer was lost on a phone's connection (or after a reload), the server answers the case already filed
+  const sendKey = key ? `${key}.submitKey` : null;
+  let submitKey = (sendKey && localStorage.getItem(sendKey)) || newSubmitKey();
+  const forget = () => {
+    localStorage.removeItem(key);
+    localStorage.removeItem(filesKey);
+    if (sendKey) localStorage.removeItem(sendKey);
+  };
   const restoreNote = h("div");
   let savedFiles = [];
   try {
@@ -384,6 +398,7 @@ export async function applyView({ page, params, query, user }) {
     try {
       if (key && !sent) {
         localStorage.setItem(key, JSON.stringify(form.getValue()));
+        localStorage.setItem(sendKey, submitKey);
         if (uploader) localStorage.setItem(filesKey, JSON.stringify(uploader.value()));
       }
     } catch {
@@ -418,9 +433,14 @@ export async function applyView({ page, params, query, user }) {
     submit.textContent = "正在提交…";
     status.textContent = "";
     try {
+      try {
+        if (sendKey) localStorage.setItem(sendKey, submitKey); // before it leaves: a reload after a lost answer sends it again
+      } catch {
+        /* storage full or disabled: the key still holds for this page */
+      }
       const data = await gql(
-        `mutation($c: String!, $i: String!, $d: JSON!, $o: String, $m: [ID!], $ch: String) {
-          submitCase(center: $c, item: $i, data: $d, onBehalfOf: $o, materials: $m, channel: $ch) {
+        `mutation($c: String!, $i: String!, $d: JSON!, $o: String, $m: [ID!], $ch: String, $k: String) {
+          submitCase(center: $c, item: $i, data: $d, onBehalfOf: $o, materials: $m, channel: $ch, submitKey: $k) {
             __typename
             ... on Case { id number state stateLabel kindLabel }
             ... on UserErrors { errors { path code message } }
@@ -430,6 +450,7 @@ export async function applyView({ page, params, query, user }) {
           o: onBehalf ? onBehalf.get() : null,
           ch: atCounter && onBehalf && onBehalf.get() ? "window" : null,
           m: uploader && uploader.ids().length ? uploader.ids() : null,
+          k: submitKey,
         },
       );
       const errors = userErrorsOf(data.submitCase);
@@ -445,6 +466,7 @@ export async function applyView({ page, params, query, user }) {
       const created = data.submitCase;
       sent = true;
       if (key) forget();
+      submitKey = newSubmitKey(); // 办理其他事项 and back here is a new filling
       const done = h("section", { class: "card success-box", role: "status" },
         h("h2", null, "提交成功"),
         h("p", null, "办件编号：", h("strong", { class: "case-number" }, created.number)),
