@@ -4,6 +4,7 @@ typed into the catalogue's search wraps in the "nothing found" answer instead of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -116,3 +117,10 @@ def test_a_submission_whose_answer_was_lost_is_filed_once(web_server: str, phone
     after = _my_case_numbers(page)
     assert sorted(after) == sorted([*before, number]), f"{len(after) - len(before)} cases filed for one form"
     _fits(page)
+    # 我的办件 on a phone: each case is a card, and a thumb on its item name (not only on the small
+    # number link) opens it
+    page.goto(f"{base}/web/#/mine")
+    card = page.locator(f'tr[data-case="{number}"]')
+    card.locator('td[data-label="事项"]').tap()
+    expect(page).to_have_url(re.compile(r"#/case/lianzhou/\d+$"))
+    expect(page.locator("main h1")).to_contain_text(number)

@@ -20,9 +20,14 @@ export function casesTable(centerCode, cases, { deptNames = new Map(), showAppli
           .filter(Boolean).map((t) => h("th", null, t)),
       )),
       h("tbody", null,
-        cases.map((c) =>
-          h("tr", { dataset: { case: c.number }, class: showAlert && c.alert && c.alert !== "NONE" ? `row-${c.alert.toLowerCase()}` : null },
-            h("td", { "data-label": "办件编号" }, h("a", { href: `#/case/${seg(c.center ? c.center.code : centerCode)}/${seg(c.id)}`, class: "case-link" }, c.number), c.urgent ? h("span", { class: "badge urgent" }, "急") : null),
+        cases.map((c) => {
+          const href = `#/case/${seg(c.center ? c.center.code : centerCode)}/${seg(c.id)}`;
+          // on a phone each case is a card: a tap anywhere on it opens the case, not only on its number
+          const open = (e) => {
+            if (!e.target.closest("a, button, input, select, textarea") && !String(window.getSelection() || "")) location.hash = href;
+          };
+          return h("tr", { dataset: { case: c.number }, class: [showAlert && c.alert && c.alert !== "NONE" ? `row-${c.alert.toLowerCase()}` : "", "case-row"].filter(Boolean).join(" "), onclick: open },
+            h("td", { "data-label": "办件编号" }, h("a", { href, class: "case-link" }, c.number), c.urgent ? h("span", { class: "badge urgent" }, "急") : null),
             showCenter ? h("td", { "data-label": "中心", class: "case-center" }, c.center ? c.center.name : "") : null,
             h("td", { "data-label": "事项" }, c.item ? c.item.name : ""),
             showApplicant ? h("td", { "data-label": "申请人" }, c.applicantName || "") : null,
@@ -32,8 +37,8 @@ export function casesTable(centerCode, cases, { deptNames = new Map(), showAppli
             h("td", { "data-label": "提交时间" }, fmt.datetime(c.submittedAt)),
             h("td", { "data-label": "承诺办结" }, fmt.date(c.promisedDue), c.promisedDue && (c.promisedDueProvisional ?? c.deadlineProvisional) ? h("span", { class: "badge provisional", title: "所在年度的节假日尚未公布，期限为暂定" }, "暂定") : null),
             showAlert ? h("td", { "data-label": "预警" }, alertBadge(c.alert) || h("span", { class: "muted" }, "正常")) : null,
-          ),
-        ),
+          );
+        }),
       ),
     ),
   );
