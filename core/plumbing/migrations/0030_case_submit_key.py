@@ -7,7 +7,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('core', '0028_claim_codes')]
+    dependencies = [('core', '0029_document_issuer')]
 
     initial = False
 
