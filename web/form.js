@@ -2,7 +2,8 @@
 //
 // Understood: `title` (label), `description` (help), `required` (star), conditions (`if
 // {properties: {x: {const | enum | contains}}} then {required, properties: {y: {format}}}` inside
-// `allOf`): a field only a `then` requires is shown while its condition holds, and a `then`/`else`
+// `allOf`, read by conditions.js): a field only a `then` requires is shown, and sent, while its condition
+// holds (the server drops an answer to a hidden one too), and a `then`/`else`
 // format applies while its branch does), `format` (checked as the field is left, with the server's
 // rules and words: formats.js), `readOnly`, `x-unit` (beside the input, unless the title ends with it:
 // 出资比例（%）), `x-width` (half), `x-order`, `x-widget`
@@ -17,6 +18,9 @@
 import { h, uid, fmt, todayISO } from "./ui.js";
 import { showUserErrors, clearUserErrors } from "./graphql.js";
 import { formatMessage } from "./formats.js";
+import { conditionalFields, hiddenFields, activeFormats, activeRequired } from "./conditions.js";
+
+export { conditionsOf, conditionalFields, activeFormats, activeRequired } from "./conditions.js";
 
 const MAX_DEPTH = 12;
 
@@ -92,87 +96,6 @@ function resolve(root, schema, depth = 0) {
     return resolve(root, { ...(target || {}), ...rest }, depth + 1);
   }
   return schema;
-}
-
-// --------------------------------------------------------------------------- conditional required
-
-function matchesIf(cond, value) {
-  if (!cond || typeof cond !== "object") return false;
-  const v = value && typeof value === "object" ? value : {};
-  for (const key of cond.required || []) if (v[key] === undefined) return false;
-  for (const [key, sub] of Object.entries(cond.properties || {})) {
-    if (v[key] === undefined || !sub || typeof sub !== "object") continue;
-    if ("const" in sub && v[key] !== sub.const) return false;
-    if (Array.isArray(sub.enum) && !sub.enum.includes(v[key])) return false;
-    if (sub.contains && typeof sub.contains === "object") {
-      const list = Array.isArray(v[key]) ? v[key] : [];
-      if (!list.some((x) => matchesValue(x, sub.contains))) return false;
-    }
-  }
-  return true;
-}
-
-/** One value against `{const}` / `{enum}` (the `contains` of a condition). */
-function matchesValue(x, sub) {
-  if ("const" in sub && x !== sub.const) return false;
-  if (Array.isArray(sub.enum) && !sub.enum.includes(x)) return false;
-  return true;
-}
-
-/** The if/then(/else) pairs of an object schema: itself and its `allOf`. */
-export function conditionsOf(schema) {
-  const found = [];
-  if (schema.if) found.push(schema);
-  for (const sub of schema.allOf || []) if (sub && sub.if) found.push(sub);
-  return found;
-}
-
-/**
- * Fields shown only while a condition holds: required by a `then`, not required otherwise, not named
- * by any `if` or `else`. Maps each such property name to the conditions that show it.
- */
-export function conditionalFields(schema) {
-  const base = new Set(Array.isArray(schema.required) ? schema.required : []);
-  const excluded = new Set(base);
-  const shows = new Map();
-  for (const c of conditionsOf(schema)) {
-    for (const name of Object.keys((c.if && c.if.properties) || {})) excluded.add(name);
-    if (c.else) {
-      for (const name of c.else.required || []) excluded.add(name);
-      for (const name of Object.keys(c.else.properties || {})) excluded.add(name);
-    }
-  }
-  for (const c of conditionsOf(schema)) {
-    for (const name of (c.then && c.then.required) || []) {
-      if (excluded.has(name)) continue;
-      if (!shows.has(name)) shows.set(name, []);
-      shows.get(name).push(c);
-    }
-  }
-  return shows;
-}
-
-/** The format each property has right now: its own, or that of the matching `then`/`else` branch. */
-export function activeFormats(schema, value) {
-  const formats = new Map();
-  for (const [name, sub] of Object.entries(schema.properties || {})) if (sub && sub.format) formats.set(name, sub.format);
-  for (const c of conditionsOf(schema)) {
-    const branch = matchesIf(c.if, value) ? c.then : c.else;
-    for (const [name, sub] of Object.entries((branch && branch.properties) || {})) {
-      if (sub && typeof sub.format === "string") formats.set(name, sub.format);
-    }
-  }
-  return formats;
-}
-
-/** The property names required right now: `required`, plus what matching if/then (or else) adds. */
-export function activeRequired(schema, value) {
-  const names = new Set(Array.isArray(schema.required) ? schema.required : []);
-  for (const c of conditionsOf(schema)) {
-    const branch = matchesIf(c.if, value) ? c.then : c.else;
-    if (branch && Array.isArray(branch.required)) branch.required.forEach((n) => names.add(n));
-  }
-  return names;
 }
 
 // --------------------------------------------------------------------------- scalar controls
@@ -617,9 +540,10 @@ class Builder {
         const value = node.get() || {};
         const names = activeRequired(schema, value);
         const formats = activeFormats(schema, value);
+        const hidden = new Set(hiddenFields(schema, value));
         for (const [name, child] of children) {
           if (shows.has(name)) {
-            child.hiddenByCondition = !shows.get(name).some((c) => matchesIf(c.if, value));
+            child.hiddenByCondition = hidden.has(name);
             if (child.el) child.el.hidden = child.hiddenByCondition;
           }
           if ("format" in child) child.format = formats.get(name);
@@ -823,11 +747,12 @@ class Builder {
       function settle() {
         const rowValue = {};
         for (const c of cells) {
-          const v = shows.has(c.name) ? undefined : c.control.get();
+          const v = c.control.get();
           if (v !== undefined) rowValue[c.name] = v;
         }
+        const hidden = new Set(hiddenFields(items, rowValue));
         for (const c of cells) {
-          c.off = shows.has(c.name) && !shows.get(c.name).some((cond) => matchesIf(cond.if, rowValue));
+          c.off = hidden.has(c.name);
           c.td.classList.toggle("cond-off", c.off);
           c.wrap.hidden = c.off;
         }

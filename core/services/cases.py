@@ -44,6 +44,7 @@ from core.services.form_validation import (
     fold_codes,
     validator_for,
 )
+from core.services.form_conditions import shown_answers
 from core.plumbing.models import Case, CaseEvent, CaseTask, Center, Department, ItemVersion, User
 from core.services.outbox import events as outbox_events
 from core.services.parties import applicant_name, applicant_party
@@ -455,7 +456,7 @@ async def submit_case(
         channel = "window" if clerk else "web"
     elif channel == "window" and clerk is None:  # 窗口受理 is what a clerk at the counter records, for someone else
         raise UserErrorsException.single("channel.counter_only", WINDOW_CHANNEL_ONLY, "/channel")
-    data = fold_codes(item.definition["form"], data)  # １３８… typed full width by an API client is 138…, as the web form sends it
+    data = as_sent(item, data)
     errors = await validate_data(govhall=govhall, center=center, item=item, data=data, action="submit")
     if errors:
         if materials:  # the uploads' problems too, in the same answer (一次性告知); none are read otherwise
@@ -658,6 +659,15 @@ def _context(
     )
 
 
+def as_sent(item: ItemVersion, data: Any) -> Any:
+    """Case data as the web form sends it, from any client: codes typed full width (１３８…) folded
+    (``fold_codes``), and no answer to a field the form hides for the other answers (个人经营 with
+    家庭成员 filled in, from an API client or a stale draft), silently: the form never asked for it,
+    so it is neither refused nor stored (``shown_answers``)."""
+    form = item.definition["form"]
+    return shown_answers(form, fold_codes(form, data))
+
+
 def merge_patch(target: Any, patch: Any) -> Any:
     """RFC 7396 JSON merge patch: what an applicant sends when correcting some fields."""
     if not isinstance(patch, Mapping):
@@ -791,7 +801,7 @@ async def _checked(
         raise UserErrorsException(errors)
     new_data = case.data
     if transition.edits_data:
-        new_data = fold_codes(case.item_version.definition["form"], merge_patch(case.data, params))
+        new_data = as_sent(case.item_version, merge_patch(case.data, params))
         errors = await validate_data(govhall=govhall, center=case.center, item=case.item_version, data=new_data, action=action,
                                      before=case.data)
         if errors:

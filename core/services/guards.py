@@ -67,7 +67,7 @@ async def something_supplied(ctx: TransitionContext) -> list[UserError]:
     ``missing[].paper``) needs a new file since the notice (:func:`unsupplied_materials`): else
     ``material.not_supplied`` at ``/materials`` names each one. A clerk supplying for the applicant
     at the window takes the paper there and records it at acceptance (收件登记)."""
-    from core.services.cases import merge_patch
+    from core.services.cases import as_sent, merge_patch
 
     notice = await CaseEvent.filter(case_id=ctx.case.id, action="request_materials").order_by("-seq").first()
     if notice is not None and ctx.role == "owner":
@@ -79,7 +79,8 @@ async def something_supplied(ctx: TransitionContext) -> list[UserError]:
                 "然后再点击“补齐材料”；窗口要求到现场提交纸质材料的，请携带材料到窗口办理",
                 "/materials",
             )]
-    if ctx.params and merge_patch(ctx.case.data, ctx.params) != ctx.case.data:
+    # an answer to a field the form hides changes nothing (it is not kept)
+    if ctx.params and as_sent(ctx.item, merge_patch(ctx.case.data, ctx.params)) != as_sent(ctx.item, ctx.case.data):
         return []
     since = notice.seq if notice else 0
     if await CaseEvent.exists(case_id=ctx.case.id, action__in=SUPPLY_ACTIONS, seq__gt=since):
