@@ -39,6 +39,7 @@ NEW_ITEM = {
 
 DEFINE = """mutation($c: String!, $d: JSON!, $u: Boolean) { defineItem(center: $c, definition: $d, update: $u) {
   __typename ... on Item { code name version } ... on UserErrors { errors { path code message } } } }"""
+ITEMS = "query($s: String) { items(center: \"hall\", search: $s) { code } }"
 PUBLISH = """mutation($c: String!, $code: String!) { publishItem(center: $c, code: $code) {
   __typename ... on Item { code version form } ... on UserErrors { errors { path code message } } } }"""
 
@@ -116,6 +117,50 @@ async def test_bad_definitions_list_every_problem_and_store_nothing(drive, gql):
     assert "/partNames/gaj" in paths
     assert all(e["message"] for e in result["errors"])
     assert (await gql(PUBLISH, {"c": "hall", "code": "broken-item"}, token=token))["publishItem"]["errors"][0]["code"] == "unknown_item"
+
+
+async def test_keywords_are_trimmed_and_bad_ones_refused_at_their_path(drive, gql):
+    """关键词 (俗称) are short words, each once (ＡＢ and ab are the same to the search), at most 20;
+    the spaces typed around them are not kept."""
+    token = drive.hall.tokens["config1"]
+    doc = {**copy.deepcopy(NEW_ITEM), "keywords": ["\u3000摆摊 ", "摆摊", "摊" * 21, " ", "ＡＢ", "ab"]}
+    errors = (await gql(DEFINE, {"c": "hall", "d": doc}, token=token))["defineItem"]["errors"]
+    assert [(e["path"], e["code"], e["message"]) for e in errors] == [
+        ("/keywords/1", "duplicate_keyword", "“关键词”第2项“摆摊”与第1项重复"),
+        ("/keywords/2", "maxLength", "“关键词”第3项不能超过20个字符（现有21个）"),
+        ("/keywords/3", "minLength", "请填写“关键词”第4项"),
+        ("/keywords/5", "duplicate_keyword", "“关键词”第6项“ab”与第5项重复"),
+    ]
+    doc["keywords"] = [f"摆摊{i}" for i in range(21)]
+    errors = (await gql(DEFINE, {"c": "hall", "d": doc}, token=token))["defineItem"]["errors"]
+    assert [(e["path"], e["message"]) for e in errors] == [("/keywords", "“关键词”最多填写20项")]
+    doc["keywords"] = "摆摊"
+    errors = (await gql(DEFINE, {"c": "hall", "d": doc}, token=token))["defineItem"]["errors"]
+    assert [(e["path"], e["message"]) for e in errors] == [("/keywords", "“关键词”应为列表")]
+    assert (await gql('{ itemDraft(center: "hall", code: "night-market-stall") { code } }', token=token))["itemDraft"] is None
+    doc["keywords"] = [" 摆摊\u3000", "夜市经营许可"]
+    assert (await gql(DEFINE, {"c": "hall", "d": doc}, token=token))["defineItem"]["__typename"] == "Item"
+    await gql(PUBLISH, {"c": "hall", "code": "night-market-stall"}, token=token)
+    item = (await gql('{ item(center: "hall", code: "night-market-stall") { elements } }'))["item"]
+    assert item["elements"]["keywords"] == ["摆摊", "夜市经营许可"]
+
+
+async def test_the_item_search_finds_keywords_after_names(drive, gql):
+    """开饭店 finds 食品经营许可: the hall's search reads the item's keywords too, and lists the items
+    whose name or code has the words before those found only by a keyword."""
+    token = drive.hall.tokens["config1"]
+    doc = {**copy.deepcopy(NEW_ITEM), "keywords": ["摆摊", "夜市经营许可"]}
+    await gql(DEFINE, {"c": "hall", "d": doc}, token=token)
+    await gql(PUBLISH, {"c": "hall", "code": "night-market-stall"}, token=token)
+
+    async def found(typed: str) -> list[str]:
+        return [i["code"] for i in (await gql(ITEMS, {"s": typed}))["items"]]
+
+    for typed in ("摆摊", "摆摊怎么办理", "夜市 摆摊"):  # a keyword, with the words people add, with a word of the name
+        assert await found(typed) == ["night-market-stall"], typed
+    # the name's match first, though night-market-stall comes first by code
+    assert await found("经营许可") == ["test-permit", "night-market-stall"]
+    assert await found("摆摊夜市") == []  # never across two keywords
 
 
 async def test_only_configurators_define_items(drive, gql):

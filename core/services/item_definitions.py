@@ -9,6 +9,7 @@ documents and departments the center knows).
 from __future__ import annotations
 
 import json
+import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from core.plumbing.errors import UserError, UserErrorsException, pointer
 from core.services.form_validation import ITEM_MAX_BYTES, FormValidator, check_form_schema, schema_at
 from core.plumbing.resources import shipped_dir
 
-__all__ = ["ITEM_SCHEMA_PATH", "item_schema", "trimmed_names", "validate_item_document", "load_item_files"]
+__all__ = ["ITEM_SCHEMA_PATH", "item_schema", "search_folded", "trimmed_names", "validate_item_document", "load_item_files"]
 
 ITEM_SCHEMA_PATH = shipped_dir("schemas") / "item.schema.json"
 
@@ -42,12 +43,14 @@ def _trimmed(value: Any) -> Any:
 
 def trimmed_names(doc: Any) -> Any:
     """The document with the spaces around its names removed (ASCII and the full-width 　, as
-    ``str.strip`` does): the item's name, its result's and each material's, which the catalogue, the
-    portal's search and every notice print; free text (conditions, legal basis…) is kept as typed.
-    A copy when something changed; anything else than an object is returned as it is."""
+    ``str.strip`` does): the item's name, its result's, each material's and each keyword (俗称), which
+    the catalogue, the portal's search and every notice print; free text (conditions, legal basis…)
+    is kept as typed. A copy when something changed; anything else than an object is returned as it is."""
     if not isinstance(doc, dict):
         return doc
     out = {**doc, **{key: _trimmed(doc[key]) for key in ("name", "resultName") if key in doc}}
+    if isinstance(doc.get("keywords"), list):
+        out["keywords"] = [_trimmed(k) for k in doc["keywords"]]
     materials = doc.get("materials")
     if isinstance(materials, list):
         out["materials"] = [
@@ -104,6 +107,7 @@ def _problems(
     problems += _time_limits(doc, refused={e.path for e in problems})
     problems += _duplicates(doc, "materials", "材料编码")
     problems += _duplicates(doc, "checklist", "审查要点编码")
+    problems += _keywords(doc)
     problems += _materials(doc)
     problems += unknown_codes(doc.get("materials"))
     problems += _certificate(doc)
@@ -159,6 +163,33 @@ def _duplicates(doc: dict, key: str, what: str) -> list[UserError]:
             ))
         else:
             seen[code] = i
+    return out
+
+
+def search_folded(text: str) -> str:
+    """``text`` as the hall's search compares it: full-width letters and digits as half-width ones,
+    capitals as small ones."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _keywords(doc: dict) -> list[UserError]:
+    """A keyword given twice (刻章 and 刻章, ＡＢＣ and abc: the same to the search) is a slip: the
+    second is named, not silently dropped, so the configurator sees what is stored."""
+    words = doc.get("keywords")
+    if not isinstance(words, list):
+        return []
+    seen: dict[str, int] = {}
+    out = []
+    for i, word in enumerate(words):
+        if not isinstance(word, str) or not word:
+            continue
+        folded = search_folded(word)
+        if folded in seen:
+            out.append(UserError(
+                "duplicate_keyword", f"“关键词”第{i + 1}项“{word}”与第{seen[folded] + 1}项重复", pointer("keywords", i)
+            ))
+        else:
+            seen[folded] = i
     return out
 
 

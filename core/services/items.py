@@ -8,7 +8,6 @@ submitted under forever.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +19,7 @@ from core.services.accounts import Actor
 from core.plumbing.errors import UserError, UserErrorsException, pointer
 from core.services.form_validation import ITEM_MAX_BYTES, check_size
 from core.services.item_changes import describe_changes
-from core.services.item_definitions import load_item_files, trimmed_names, validate_item_document
+from core.services.item_definitions import load_item_files, search_folded, trimmed_names, validate_item_document
 from core.plumbing.models import Center, Department, Item, ItemVersion
 
 if TYPE_CHECKING:
@@ -162,17 +161,35 @@ async def draft_items(center: Center) -> list[Item]:
 
 
 async def published_items(center: Center, search: str | None = None) -> list[ItemVersion]:
-    """The latest published version of each item of the center, by code."""
+    """The latest published version of each item of the center, by code.
+
+    ``search``: the items having every word typed in their name or code, by code, then those having
+    some of them only in their keywords (俗称: 开饭店 finds 食品经营许可), by code."""
     items = await Item.filter(center=center, latest_version__gt=0).order_by("code").values_list("id", "latest_version")
     if not items:
         return []
     wanted = {(item_id, version) for item_id, version in items}
     versions = await ItemVersion.filter(item_id__in=[i for i, _ in items]).order_by("code")
     found = [v for v in versions if (v.item_id, v.version) in wanted]  # type: ignore[attr-defined]
-    terms = unicodedata.normalize("NFKC", search or "").lower().split()  # every word typed, in any order: 食品 许可 finds 食品经营许可
-    if terms:
-        found = [v for v in found if all(_term_in(t, f"{v.name}\n{v.code}") for t in terms)]
-    return found
+    terms = search_folded(search or "").split()  # every word typed, in any order: 食品 许可 finds 食品经营许可
+    if not terms:
+        return found
+    by_name: list[ItemVersion] = []
+    by_keyword: list[ItemVersion] = []
+    for v in found:
+        if all(_term_in(t, f"{v.name}\n{v.code}") for t in terms):
+            by_name.append(v)
+        elif all(_term_in(t, _searched_text(v)) for t in terms):
+            by_keyword.append(v)
+    return by_name + by_keyword
+
+
+def _searched_text(version: ItemVersion) -> str:
+    """The name, the code and the keywords, one a line: a word typed is found in one of them, never
+    across two."""
+    words = version.definition.get("keywords")
+    keywords = [w for w in words if isinstance(w, str)] if isinstance(words, list) else []
+    return "\n".join([version.name, version.code, *keywords])
 
 
 # What people add to an item's name when they search for it: the certificate (食品经营许可证 for 食品经营许可（新办）),
@@ -181,9 +198,9 @@ _SEARCH_SUFFIXES = ("怎么办理", "如何办理", "怎么办", "办理", "申�
 
 
 def _term_in(term: str, text: str) -> bool:
-    """A searched word is in an item's name or code, as typed or without the words people add to a
+    """A searched word is in an item's name, code or keywords, as typed or without the words people add to a
     name (:data:`_SEARCH_SUFFIXES`); full-width letters and digits as half-width ones."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = search_folded(text)
     while True:
         if term in text:
             return True

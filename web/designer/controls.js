@@ -86,6 +86,20 @@ export function linesInput(obj, key, { path, label, help, onChange, id = null })
   return wrap(path, label, area, elId, help ? `${help}；每行一项` : "每行一项");
 }
 
+/** A short list of words in one line, separated by commas or 、 (as people write 开饭店、餐饮许可证);
+ * repeated words are kept once, an empty text removes the key. */
+export function wordsInput(obj, key, { path, label, help, onChange, id = null }) {
+  const elId = id || uid("dz");
+  const input = h("input", { id: elId, type: "text", autocomplete: "off" });
+  input.value = Array.isArray(obj[key]) ? obj[key].join("、") : "";
+  input.addEventListener("change", () => {
+    const words = [...new Set(input.value.split(/[,，、;；\n]/).map((s) => s.trim()).filter(Boolean))];
+    setKey(obj, key, words.length ? words : Array.isArray(obj[key]) ? [] : undefined);
+    onChange();
+  });
+  return wrap(path, label, input, elId, help ? `${help}；以逗号或顿号分隔` : "以逗号或顿号分隔");
+}
+
 /** Checkboxes choosing several values of [{value, label}] for the list obj[key]. */
 export function choicesInput(obj, key, options, { path, label, onChange }) {
   const id = uid("dz");

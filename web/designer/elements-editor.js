@@ -2,7 +2,7 @@
 // edited in place in the item document.
 
 import { h, uid } from "../ui.js";
-import { textInput, numberInput, selectInput, checkInput, linesInput, choicesInput } from "./controls.js";
+import { textInput, numberInput, selectInput, checkInput, linesInput, wordsInput, choicesInput } from "./controls.js";
 import { setKey, newMaterial, newCheckpoint, certificateSources, applicantSources } from "./model.js";
 
 export const ITEM_TYPES = ["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认", "行政奖励", "行政裁决", "其他行政权力", "公共服务", "内部事项"];
@@ -39,6 +39,10 @@ export function elementsPanel(state, onChange) {
   return h("div", { class: "dz-elements" },
     group("基本信息",
       textInput(doc, "name", { path: "/name", label: "事项名称", onChange, id: "dz-name" }),
+      wordsInput(doc, "keywords", {
+        path: "/keywords", label: "关键词（俗称）", onChange, id: "dz-keywords",
+        help: "申请人常用的叫法，如“开饭店、餐饮许可证”，办事大厅搜索时也能找到本事项；最多20个，每个不超过20字",
+      }),
       textInput(doc, "code", {
         path: "/code", label: "事项编码", onChange, id: "dz-code", readOnly: state.mode === "edit",
         help: state.mode === "edit" ? "已有事项的编码不能修改" : "本中心内唯一，小写字母、数字和 - ，如 cgj-tdsz；保存后不能修改",

@@ -408,7 +408,7 @@ export function applicantSources(form) {
 
 const LIMIT_KEYS = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "default", "description", "title", "readOnly", "x-unit", "x-width", "x-material"];
 const ELEMENT_KEYS = ["code", "name", "itemType", "department", "legalDays", "promisedDays", "timeLimitNote", "caseKind", "place", "hours", "visits", "resultName", "process", "applicantField"];
-const LIST_KEYS = ["legalBasis", "conditions", "serviceObject", "channels", "documents", "jointDepartments"];
+const LIST_KEYS = ["keywords", "legalBasis", "conditions", "serviceObject", "channels", "documents", "jointDepartments"];
 
 /**
  * Opens `doc` the way the designer does and writes every value it shows back through the designer's

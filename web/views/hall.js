@@ -61,7 +61,7 @@ export async function itemsView({ page, params, query, user, isCurrent }) {
     return;
   }
   currentCenter.set(code);
-  const search = h("input", { type: "search", id: "item-search", placeholder: "输入事项名称或编码，如“设立登记”", value: query.get("q") || "", "aria-label": "搜索事项" });
+  const search = h("input", { type: "search", id: "item-search", placeholder: "输入事项名称、编码或俗称，如“设立登记”“开饭店”", value: query.get("q") || "", "aria-label": "搜索事项" });
   const dept = h("select", { id: "item-dept", "aria-label": "按部门筛选" },
     h("option", { value: "" }, "全部部门"),
     c.departments.map((d) => h("option", { value: d.code, selected: d.code === query.get("dept") }, d.name)),
@@ -202,6 +202,12 @@ function feesText(fees) {
   return `收费：每件 ${fmt.number(fees.amount)} 元${fees.basis ? `；依据：${fees.basis}` : ""}`;
 }
 
+/** 又称：the keywords (俗称) the item is also searched by, so an applicant who typed 开饭店 sees why it was found. */
+function akaLine(keywords) {
+  const words = Array.isArray(keywords) ? keywords.filter((k) => typeof k === "string" && k) : [];
+  return words.length ? h("p", { class: "muted aka" }, `又称：${words.join("、")}`) : null;
+}
+
 function factRow(label, value) {
   if (value === null || value === undefined || value === "") return null;
   return [h("dt", null, label), h("dd", null, value)];
@@ -222,7 +228,7 @@ export async function guideView({ page, params }) {
   page.append(
     breadcrumb({ label: "办事大厅", href: "#/hall" }, { label: c ? c.name : centerCode, href: `#/hall/${seg(centerCode)}` }, { label: item.name }),
     h("div", { class: "page-head" },
-      h("div", null, h("h1", null, item.name), h("p", { class: "meta" }, h("span", { class: "tag" }, item.itemType || "事项"), h("span", { class: "tag tag-kind" }, KIND_LABELS[item.kind] || item.kind), h("span", null, `版本 ${item.version ?? "—"}`))),
+      h("div", null, h("h1", null, item.name), akaLine(e.keywords), h("p", { class: "meta" }, h("span", { class: "tag" }, item.itemType || "事项"), h("span", { class: "tag tag-kind" }, KIND_LABELS[item.kind] || item.kind), h("span", null, `版本 ${item.version ?? "—"}`))),
       h("a", { class: "btn btn-primary btn-large", href: `#/hall/${seg(centerCode)}/item/${seg(code)}/apply` }, "在线申报"),
     ),
     h("div", { class: "guide" },

@@ -78,10 +78,10 @@ DiscardItemDraftResult = Annotated[DiscardedDraft | UserErrors, strawberry.union
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="中心已发布的事项（公开），可按名称或编码搜索")
+    @strawberry.field(description="中心已发布的事项（公开），可按名称、编码或关键词（俗称）搜索")
     async def items(
         self, center: str,
-        search: Annotated[str | None, strawberry.argument(description="名称或编码中的词，多个词以空格分隔，须都出现；词尾的证、办理、申请等可有可无（食品经营许可证可查到食品经营许可），全角字母数字同半角")] = None,
+        search: Annotated[str | None, strawberry.argument(description="名称、编码或关键词中的词，多个词以空格分隔，须都出现；词尾的证、办理、申请等可有可无（食品经营许可证可查到食品经营许可），全角字母数字同半角；名称或编码命中的排在前，只在关键词中命中的排在后（开饭店可查到食品经营许可）")] = None,
     ) -> list[Item]:
         row = await get_center(center)
         return [from_version(v) for v in await service.published_items(row, search)]
