@@ -1,4 +1,5 @@
-"""The hall lists the public's items: a center's 内部事项 (工作人员请假单) only for its own staff.
+"""The hall lists the public's items: a center's 内部事项 (工作人员请假单) only for its own staff; a
+search finds an item by what people call it (开饭店: 食品经营许可).
 
 Runs against the demo server of ``tests/test_web.py`` (Lianzhou ships the leave form as an item).
 """
@@ -22,6 +23,11 @@ def test_the_staff_leave_form_is_listed_for_staff_not_for_applicants(web_server:
     page.goto(f"{base}/web/#/hall/lianzhou")  # nobody signed in
     expect(page.locator("article.item-card", has_text="食品经营许可")).to_be_visible()
     expect(leave).to_have_count(0)
+    # what people call it (俗称) finds it too, and its guide says so
+    page.fill("#item-search", "开饭店")
+    expect(page.locator("article.item-card")).to_have_count(1)
+    page.click("article.item-card h2 a:has-text('食品经营许可')")
+    expect(page.locator(".page-head .aka")).to_contain_text("又称：开饭店、")
     login(page, base, "zhangsan")
     page.goto(f"{base}/web/#/hall/lianzhou")
     expect(page.locator("article.item-card", has_text="食品经营许可")).to_be_visible()
