@@ -16,7 +16,7 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from core.plumbing import sql
-from core.plumbing.models import Case, Pause, Timer
+from core.plumbing.models import Case, CaseEvent, Pause, Timer
 from core.services import case_memo, cases
 from core.services.case_memo import claim_case, read_case, reading_once
 from tests.hall import TRANSITION, CaseDriver, build_hall
@@ -185,15 +185,25 @@ async def test_a_case_the_actor_may_not_see_is_not_found_or_forbidden_never_a_co
 
 
 async def test_a_stale_version_is_a_conflict_naming_the_current_state_before_any_other_check(drive, govhall):
+    """Said in plain words, without the version: the actor's own action again (its answer lost) is
+    already done (path ``/action``); anything else names who did what, and the state now."""
     case = await drive.submit("app1")
     accepted = await drive.ok("clerk1", case, "accept")
-    label = govhall.processes.get("standard").state_label(accepted["state"])
-    conflict = f"该办件已被他人处理，当前状态：{label}（版本 {accepted['version']}），请刷新后重试"
-    # the case's first version: an action of its state then, one of no state, one the actor may not fire
-    for user, action in (("clerk1", "accept"), ("clerk1", "no_such_action"), ("app1", "approve")):
+    process = govhall.processes.get("standard")
+    label = process.state_label(accepted["state"])
+    accept = next(t.label for t in process.transitions if t.action == "accept")
+    clerk = (await CaseEvent.filter(case_id=case["id"], action="accept").first()).actor_name
+    assert clerk
+    answers = {  # the case's first version: an action of its state then, one of no state, one the actor may not fire
+        ("clerk1", "accept"): ("/action", "conflict", f"您已提交（{accept}），无需重复提交"),
+        ("clerk1", "no_such_action"): (None, "conflict", f"该办件刚由您办理了“{accept}”，当前状态：{label}，请刷新后重试"),
+        ("app1", "approve"): (None, "conflict", f"该办件刚由{clerk}办理了“{accept}”，当前状态：{label}，请刷新后重试"),
+    }
+    for (user, action), answer in answers.items():
         result = await drive.act(user, case, action, version=case["version"])
         assert result["__typename"] == "UserErrors", result
-        assert [(e["code"], e["message"]) for e in result["errors"]] == [("conflict", conflict)], result
+        assert [(e["path"], e["code"], e["message"]) for e in result["errors"]] == [answer], result
+        assert "版本" not in answer[2]
     row = await Case.get(id=case["id"])
     assert (row.version, row.state) == (accepted["version"], accepted["state"])
 
@@ -258,10 +268,12 @@ async def test_a_version_made_stale_while_waiting_is_a_conflict_naming_the_newes
                                    version=case["version"]) as holder:
         waiter = await _waiting(drive, "rev-scjg", case, "request_survey", comment="再次踏勘", version=case["version"])
     paused = await holder
-    label = govhall.processes.get("standard").state_label("survey")
+    process = govhall.processes.get("standard")
+    survey = next(t.label for t in process.transitions if t.action == "request_survey")
     stale = await waiter
-    assert [(e["code"], e["message"]) for e in stale["errors"]] == [
-        ("conflict", f"该办件已被他人处理，当前状态：{label}（版本 {paused['version']}），请刷新后重试")], stale
+    # the holder is rev-scjg too, firing the same action: theirs is done already
+    assert [(e["path"], e["code"], e["message"]) for e in stale["errors"]] == [
+        ("/action", "conflict", f"您已提交（{survey}），无需重复提交")], stale
     assert len(await Pause.filter(case_id=case["id"])) == 1
 
 

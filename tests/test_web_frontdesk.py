@@ -328,9 +328,31 @@ def test_an_unclear_attachment_is_replaced_during_the_correction(web_server: str
     login(page, base, "zhangsan")
     page.goto(case_url)
     expect(page.locator("#case-materials .material-row[data-material=m02] .chips .chip-file")).to_have_count(1)
+    # on a phone, the connection drops while the answer to 确认补齐材料 comes back: the supply went
+    # through; tapped again, the phone says it is done already (not 他人处理, no 版本) and shows the case so
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    lost = {"answers": 0}
+
+    def lose_the_answer(route: Any) -> None:
+        if "transitionCase" in (route.request.post_data or "") and not lost["answers"]:
+            lost["answers"] += 1
+            route.fetch()  # the server takes it...
+            route.abort("connectionreset")  # ...and the answer never reaches the phone
+        else:
+            route.continue_()
+
+    page.route("**/graphql", lose_the_answer)
     page.click("button[data-action=supply]")
     page.click("button[data-confirm=supply]")
+    expect(page.locator(".action-result")).to_contain_text("无法连接服务器")
+    page.click("button[data-confirm=supply]")
+    expect(page.locator("#banner")).to_have_text(re.compile("^您已提交（补齐材料），无需重复提交"))
     expect(page.locator("#case-state")).to_have_text("已补齐，待窗口核验受理")
+    expect(page.locator("#resubmission")).to_be_visible()
+    assert lost["answers"] == 1
+    page.unroute("**/graphql")
+    page.set_viewport_size(desktop)
 
     # --- the clerk sees what was replaced, and only the new file counts
     logout(page)

@@ -681,12 +681,22 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
-def _conflict(case: Case, process: Process) -> UserErrorsException:
-    return UserErrorsException.single(
-        "conflict",
-        f"该办件已被他人处理，当前状态：{process.state_label(case.state)}（版本 {case.version}），请刷新后重试",
-        None,
-    )
+async def _conflict(case: Case, process: Process, actor: Actor | None = None, action: str = "") -> UserErrorsException:
+    """``conflict``: the case changed since the caller read it. Said as the case's latest change
+    puts it, in plain words: a change the actor already made (``action`` again, by them: a tap
+    repeated after its answer was lost on a phone) is no one else's (path ``/action``, so a page
+    shows the case as it now is instead of asking to retry); else who did what, and the state."""
+    latest = await CaseEvent.filter(case_id=case.id).order_by("-seq").first()
+    state = process.state_label(case.state)
+    if latest is None:
+        return UserErrorsException.single("conflict", f"该办件已被他人处理，当前状态：{state}，请刷新后重试", None)
+    own = actor is not None and actor.user is not None and latest.actor_id == actor.user.id
+    label = next((t.label for t in process.transitions if t.action == latest.action), None)
+    if own and latest.action == action:
+        return UserErrorsException.single("conflict", f"您已提交（{label or '该操作'}），无需重复提交", "/action")
+    who = "您" if own else (latest.actor_name or "系统")
+    done = f"办理了“{label}”" if label else "更新了办件"
+    return UserErrorsException.single("conflict", f"该办件刚由{who}{done}，当前状态：{state}，请刷新后重试", None)
 
 
 @asynccontextmanager
@@ -742,7 +752,7 @@ async def transition_case(
             # first, as before: the case row is the first lock a transition takes
             claimed = (await get_connection("default").execute_query(_claim_sql(), [case.version + 1, case.id, case.version]))[0]
             if not claimed:
-                raise _conflict(await Case.get(id=case.id), request.process)
+                raise await _conflict(await Case.get(id=case.id), request.process, actor, action)
             with reading_once(case):
                 event, ctx = await _move(govhall, actor, case, request)
     await _after_commit(govhall=govhall, center=case.center, case=case, event=event, ctx=ctx)
@@ -770,7 +780,7 @@ async def _checked(
     bounds of what a notice may print, then the data's errors (a transition that edits data)."""
     process = govhall.processes.get(case.process)
     if not current:
-        raise _conflict(case, process)
+        raise await _conflict(case, process, actor, action)
     transition = process.find(case.state, action)
     if transition is None:
         allowed = await available_transitions(actor, case, process)
@@ -906,7 +916,7 @@ async def record_case_event(
     async with in_transaction():
         claimed = await Case.filter(id=case.id, version=case.version).update(version=case.version + 1)
         if not claimed:
-            raise _conflict(await Case.get(id=case.id), process)
+            raise await _conflict(await Case.get(id=case.id), process, actor, action)
         case.version += 1
         all_changes = dict(changes or {})
         if work is not None:

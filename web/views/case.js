@@ -637,6 +637,14 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [], editKey = 
       const errors = userErrorsOf(res.transitionCase);
       if (errors) {
         const conflict = errors.find((e) => e.code === "conflict");
+        if (conflict && conflict.path === "/action") {
+          // the same action by this user went through before (its answer lost on a phone's connection):
+          // nothing to retry, the page shows the case as it now is
+          unsentEdits.delete(editKey);
+          window.dispatchEvent(new HashChangeEvent("hashchange"));
+          showBanner(conflict.message, "success");
+          return;
+        }
         if (conflict) {
           result.replaceChildren(h("div", { class: "conflict", role: "alert" },
             h("strong", null, "办理未成功："),

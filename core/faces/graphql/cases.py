@@ -604,7 +604,7 @@ class Mutation:
             lambda c: case_type(c, ctx),
         )
 
-    @strawberry.mutation(description="执行办件动作；expectedVersion 防止并发覆盖（冲突时返回 conflict）")
+    @strawberry.mutation(description="执行办件动作；expectedVersion 防止并发覆盖（冲突时返回 conflict；本人刚已执行同一动作的，其 path 为 /action，无需重试）")
     async def transition_case(
         self, info: Info, id: strawberry.ID, action: str, comment: str | None = None, data: JSON | None = None,
         expected_version: int | None = None,
