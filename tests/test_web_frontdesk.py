@@ -295,6 +295,8 @@ def test_an_unclear_attachment_is_replaced_during_the_correction(web_server: str
     login(page, base, "zhangsan")
     page.goto(case_url)
     expect(page.locator("#correction-due")).to_contain_text("扫描件不清晰")
+    actions, facts = page.locator("#actions").bounding_box(), page.locator(".case-side > section").first.bounding_box()
+    assert actions and facts and actions["x"] + actions["width"] <= facts["x"], "the desktop keeps its two columns"
     row = page.locator("#case-materials .material-row[data-material=m02]")
     marked = row.locator(".chip-file.problem")
     expect(marked).to_contain_text("窗口指出：扫描件不清晰，请重新扫描")
@@ -342,6 +344,13 @@ def test_an_unclear_attachment_is_replaced_during_the_correction(web_server: str
         else:
             route.continue_()
 
+    # 我可以 (补齐材料) right under the notice that asks to tap it, before 办理信息 and 文书
+    notice, actions = page.locator("#correction-due").bounding_box(), page.locator("#actions").bounding_box()
+    facts = page.locator(".case-side > section").first.bounding_box()
+    assert notice and actions and facts
+    assert notice["y"] + notice["height"] <= actions["y"] < facts["y"], (notice, actions, facts)
+    assert actions["y"] - (notice["y"] + notice["height"]) < 40, (notice, actions)
+    page.screenshot(path=str(tmp_path / "phone-supply.png"), full_page=True)
     page.route("**/graphql", lose_the_answer)
     page.click("button[data-action=supply]")
     page.click("button[data-confirm=supply]")

@@ -277,11 +277,12 @@ export async function caseView({ page, params, user, isCurrent }) {
     ),
   );
 
-  const layout = h("div", { class: "case-layout" });
+  const correction = waitingCorrection(c, staffHere) || resubmission(c, staffHere, item ? item.form : null);
+  // on a phone the applicant's 补齐材料 comes right after the notice that asks for it (style.css)
+  const layout = h("div", { class: `case-layout${correction && !staffHere && correction.id === "correction-due" ? " correcting" : ""}` });
   const mainCol = h("div", { class: "case-main" });
   const sideCol = h("div", { class: "case-side" });
   layout.append(mainCol, sideCol);
-  const correction = waitingCorrection(c, staffHere) || resubmission(c, staffHere, item ? item.form : null);
   if (correction) page.append(correction); // first on any screen: what the applicant must still bring, or brought
   page.append(layout);
 
