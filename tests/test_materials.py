@@ -114,6 +114,16 @@ async def test_real_type_is_sniffed_whatever_was_declared(client, hall):
         (error,) = response.json()["errors"]
         assert error["code"] == "unsupported_type" and error["path"] == "/file" and "PDF" in error["message"]
     assert await Blob.all().count() == 0 and await Material.all().count() == 0
+    # an iPhone photo (HEIC), whatever it is called: refused with the way to send one we take
+    for brand in (b"heic", b"mif1"):
+        heic = b"\x00\x00\x00\x18ftyp" + brand + b"\x00\x00\x00\x00mif1heic" + bytes(64)
+        response = await upload(client, token, heic, filename="IMG_0001.HEIC", declared="image/heic")
+        assert response.status_code == 415, response.text
+        (error,) = response.json()["errors"]
+        assert error["code"] == "unsupported_type" and error["path"] == "/file", error
+        assert "HEIC" in error["message"] and "设置→相机→格式" in error["message"] and "兼容性最佳" in error["message"], error
+        assert "截图后上传截图" in error["message"], error
+    assert await Blob.all().count() == 0
     accepted = {
         "image/jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(32),
         "image/tiff": b"II*\x00\x08\x00\x00\x00" + bytes(32),

@@ -351,6 +351,12 @@ def test_an_unclear_attachment_is_replaced_during_the_correction(web_server: str
     assert notice["y"] + notice["height"] <= actions["y"] < facts["y"], (notice, actions, facts)
     assert actions["y"] - (notice["y"] + notice["height"]) < 40, (notice, actions)
     page.screenshot(path=str(tmp_path / "phone-supply.png"), full_page=True)
+    # an iPhone's photo (HEIC) is refused with the way to send one that is taken
+    heic = {"name": "IMG_0001.HEIC", "mimeType": "image/heic", "buffer": b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64)}
+    extra = page.locator(".attach-box .material-row[data-material=m02]")
+    extra.locator("input[type=file]").set_input_files(heic)
+    expect(extra.locator(".field-error")).to_contain_text("IMG_0001.HEIC：不支持HEIC格式的照片")
+    expect(extra.locator(".field-error")).to_contain_text("在iPhone“设置→相机→格式”中选择“兼容性最佳”")
     page.route("**/graphql", lose_the_answer)
     page.click("button[data-action=supply]")
     page.click("button[data-confirm=supply]")

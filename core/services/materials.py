@@ -69,6 +69,16 @@ def sniff(content: bytes) -> str | None:
     return None
 
 
+HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"})
+"""The ``ftyp`` brands of HEIF/HEIC photos (an iPhone's camera default): refused with the way round."""
+HEIC_REMEDY = "在iPhone“设置→相机→格式”中选择“兼容性最佳”后重新拍照，或截图后上传截图"
+
+
+def is_heic(content: bytes) -> bool:
+    """An ISO base media file whose brand is a HEIF image's (``ftyp`` box first)."""
+    return content[4:8] == b"ftyp" and content[8:12] in HEIF_BRANDS
+
+
 def _is_ofd(content: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as package:
@@ -98,7 +108,11 @@ def check_upload(content: bytes, code: str, catalogue_code: str = "") -> str:
     errors = []
     if content_type is None:
         names = "、".join(ALLOWED_TYPES.values())
-        errors.append(UserError("unsupported_type", f"不支持的文件类型：材料只能是 {names}（按文件内容判断，不看扩展名）", "/file"))
+        if is_heic(content):  # what a phone's photo library sends by default: say how to send one we take
+            message = f"不支持HEIC格式的照片（苹果手机默认的拍照格式）：请{HEIC_REMEDY}；材料只能是 {names}"
+        else:
+            message = f"不支持的文件类型：材料只能是 {names}（按文件内容判断，不看扩展名）"
+        errors.append(UserError("unsupported_type", message, "/file"))
     if len(code) > 64:
         errors.append(UserError("too_long", "材料编码不能超过64个字符", "/code"))
     if catalogue_code and catalogue_code not in catalogue():
