@@ -101,6 +101,9 @@ def test_supplied_case_is_accepted_with_the_counter_receipt(web_server: str, bro
     # file, and the form comes back with what was typed (it came back with the application as filed)
     capital = page.locator(f".param-form {at('/registeredCapital')} input")
     capital.fill("120")
+    expect(page.locator(".param-form #edits-kept")).to_contain_text("本设备暂存，未提交")
+    page.reload()  # a reload (a phone's browser that dropped the tab): the correction is kept on this device
+    expect(capital).to_have_value("120")
     page.click("button[data-confirm=supply]")
     expect(summary).to_contain_text("请先上传通知书列明的材料：公司章程")
     expect(page.locator("#case-state")).to_have_text("待补齐材料")
@@ -115,6 +118,7 @@ def test_supplied_case_is_accepted_with_the_counter_receipt(web_server: str, bro
     page.click("button[data-confirm=supply]")
     expect(page.locator("#case-state")).to_have_text("已补齐，待窗口核验受理")
     expect(page.locator(".data-view dd", has_text="120")).to_have_count(1)
+    assert page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('govhall.caseEdits.'))") == []  # sent: gone
 
     # --- the clerk: the supplied case is back in the front desk's queue; receipt, checklist, accept
     logout(page)

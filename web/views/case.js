@@ -43,9 +43,30 @@ const DANGER = new Set(["return", "refuse", "refuse_task", "withdraw", "uphold_r
 const CONFIRM = new Set(["approve", "refuse", "approve_task", "refuse_task", "return", "uphold_return", "withdraw"]);
 const TASK_STATES = { open: "审批中", approved: "已通过", refused: "不予通过" };
 // The application being corrected (补齐材料, an action that edits the case data) while its form is
-// open and unsent, by case id: the page is drawn again after 提交补充的材料 or 刷新, and the changes typed
-// so far come back in the reopened form instead of being lost.
-const unsentEdits = new Map(); // "<user>/<case id>" -> {action, value}
+// open and unsent, per user and case, kept in the device's storage as the apply form keeps its draft:
+// the page is drawn again after 提交补充的材料, 刷新 or a reload, and the changes typed so far come back
+// in the reopened form instead of being lost. Cleared once the action is sent, or cancelled.
+const unsentEdits = {
+  key: (editKey) => `govhall.caseEdits.${editKey}`, // editKey: "<user>/<case id>"
+  get(editKey) {
+    try {
+      const kept = JSON.parse(localStorage.getItem(this.key(editKey)) || "null");
+      return kept && typeof kept === "object" ? kept : null; // {action, value}
+    } catch {
+      return null;
+    }
+  },
+  set(editKey, kept) {
+    try {
+      localStorage.setItem(this.key(editKey), JSON.stringify(kept));
+    } catch {
+      /* storage full or disabled: the draft is a convenience */
+    }
+  },
+  delete(editKey) {
+    localStorage.removeItem(this.key(editKey));
+  },
+};
 
 // Small forms for actions that need parameters (the `data` of transitionCase).
 const PICKUP_METHODS = [
@@ -761,6 +782,8 @@ function actionPanel(c, actions, item, { staff, taskDepartments = [], editKey = 
       a.editsData ? note("请修改或补充申报内容，提交后重新计算期限。") : null,
       ...extras,
       form.element,
+      a.editsData && !special ? h("p", { class: "muted draft-local", id: "edits-kept" },
+        `本设备暂存，未提交：修改的内容只保存在本设备上，点击“确认${a.label}”后才提交。`) : null,
       a.action === "request_materials" ? noticeCheck : null,
       h("div", { class: "form-actions" }, confirm, cancel),
     ));
