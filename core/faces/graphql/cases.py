@@ -115,9 +115,16 @@ class DepartmentTask:
     due: date | None
     comment: str = strawberry.field(description="部门的审批意见；不予许可时为理由")
     state_label: str = strawberry.field(description="该部分的结果：办理中、准予、不予许可")
-    part_name: str = strawberry.field(description="该部门办理的事项（事项的 partNames，如 印章刻制；未列出的为“某部门办理事项”）")
     basis: str = strawberry.field(description="不予许可的法律依据（准予或办理中为空）")
     decided_at: datetime | None = strawberry.field(description="该部门作出决定的时间")
+    _task: strawberry.Private[Any]
+    _item_version_id: strawberry.Private[int]
+
+    @strawberry.field(description="该部门办理的事项（事项的 partNames，如 印章刻制；未列出的为“某部门办理事项”）")
+    async def part_name(self, info: Info) -> str:
+        # read only when asked: a page of cases listing its tasks reads no item definition
+        version = await info.context.loaders.item_definition.load(self._item_version_id)
+        return part_name((version.definition or {}) if version is not None else {}, self._task)
 
 
 @strawberry.type
@@ -236,12 +243,10 @@ class CaseType:
         rows = await info.context.loaders.tasks.load(self._row.id)
         if not rows:
             return []
-        version = await info.context.loaders.item_definition.load(self._row.item_version_id)
-        definition = (version.definition or {}) if version is not None else {}
         return [
             DepartmentTask(department=t.department.code, department_name=t.department.name, lead=t.lead,
                            state=t.state, due=t.due, comment=t.comment, state_label=TASK_STATE_LABELS.get(t.state, t.state),
-                           part_name=part_name(definition, t), basis=t.basis, decided_at=t.decided_at)
+                           basis=t.basis, decided_at=t.decided_at, _task=t, _item_version_id=self._row.item_version_id)
             for t in rows
         ]
 
