@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -44,6 +45,12 @@ SUBMIT = """mutation($d: JSON!) { submitCase(center: "lianzhou", item: "test-per
 TRANSITION = """mutation($id: ID!, $v: Int) { transitionCase(id: $id, action: "mark_urgent", expectedVersion: $v) {
   __typename ... on Case { id version } ... on UserErrors { errors { code } } } }"""
 GOOD_DATA = {"companyName": "连州市测试贸易有限公司", "uscc": "91310115591693856A", "contactMobile": "13800138000"}
+COMPANIES = itertools.count(1)
+
+
+def first_filing() -> dict[str, Any]:
+    """The application for a company of its own: a first filing, which the duplicate check lets through."""
+    return {**GOOD_DATA, "companyName": f"{GOOD_DATA['companyName']}{next(COMPANIES)}"}
 
 
 # --- a small keep-alive HTTP/1.1 client ------------------------------------------------------
@@ -184,7 +191,7 @@ def govhall_mix(tokens: dict[str, str], cases: list[dict[str, Any]]) -> Any:
         elif draw < 0.65:
             await graphql(conn, DETAIL, {"id": rng.choice(cases)["id"]}, tokens["lz-clerk"])
         elif draw < 0.90 or len(cases) < 50:
-            case = (await graphql(conn, SUBMIT, {"d": GOOD_DATA}, tokens["zhangsan"]))["submitCase"]
+            case = (await graphql(conn, SUBMIT, {"d": first_filing()}, tokens["zhangsan"]))["submitCase"]
             assert case["__typename"] == "Case", case
             cases.append(case)
         else:
@@ -214,7 +221,7 @@ async def prepare(port: int) -> tuple[dict[str, str], list[dict[str, Any]]]:
               for u in ("zhangsan", "lz-clerk", "lz-head")}
     cases = []
     for _ in range(60):
-        cases.append((await graphql(conn, SUBMIT, {"d": GOOD_DATA}, tokens["zhangsan"]))["submitCase"])
+        cases.append((await graphql(conn, SUBMIT, {"d": first_filing()}, tokens["zhangsan"]))["submitCase"])
     return tokens, cases
 
 

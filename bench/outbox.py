@@ -38,7 +38,8 @@ from core.services.outbox import Dispatcher, OutboxConfig, OutboxEvent  # noqa: 
 from core.services.outbox import events as outbox_events  # noqa: E402
 from core.plumbing.settings import Settings  # noqa: E402
 from plugins.exchange.tests.receiver import SECRET  # noqa: E402
-from tests.hall import GOOD_DATA, build_hall  # noqa: E402
+from bench.submit import first_filing  # noqa: E402
+from tests.hall import build_hall  # noqa: E402
 from tests.helpers import TEST_PASSWORD_HASHING  # noqa: E402
 
 SUBMIT_LEAN = """mutation($center: String!, $item: String!, $data: JSON!) {
@@ -112,7 +113,7 @@ async def submit_cost(gql: Gql, token: str, n: int) -> tuple[float, float]:
 
     async def one() -> float:
         t0 = time.perf_counter()
-        result = (await gql(SUBMIT_LEAN, {"center": "hall", "item": "test-permit", "data": GOOD_DATA}, token=token))["submitCase"]
+        result = (await gql(SUBMIT_LEAN, {"center": "hall", "item": "test-permit", "data": first_filing()}, token=token))["submitCase"]
         assert result["__typename"] == "Case", result
         return time.perf_counter() - t0
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -44,6 +45,7 @@ from tests.helpers import TEST_PASSWORD_HASHING  # noqa: E402
 
 SUBMIT_LEAN = """mutation($center: String!, $item: String!, $data: JSON!) {
   submitCase(center: $center, item: $item, data: $data) { __typename ... on Case { id number version } ... on UserErrors { errors { code } } } }"""
+COMPANIES = itertools.count(1)  # numbers the companies the measured submissions are filed for
 GET_LEAN = "query($id: ID!) { case(id: $id) { id number state version promisedDue } }"
 TRANSITION_LEAN = """mutation($id: ID!, $action: String!, $v: Int) {
   transitionCase(id: $id, action: $action, expectedVersion: $v) { __typename ... on Case { id state version } } }"""
@@ -64,6 +66,12 @@ class Gql:
         data = await self("mutation($u: String!, $p: String!) { login(username: $u, password: $p) { ... on LoginSuccess { token } } }",
                           {"u": username, "p": password})
         return data["login"]["token"]
+
+
+def first_filing() -> dict[str, Any]:
+    """The test permit's application for a company of its own: a first filing, which the duplicate
+    check (您已有该事项的在办件) probes for and lets through, as most filings are."""
+    return {**GOOD_DATA, "companyName": f"{GOOD_DATA['companyName']}{next(COMPANIES)}"}
 
 
 def bare_route() -> Route:
@@ -128,7 +136,7 @@ async def measure(gql: Gql, http: httpx.AsyncClient, token: str, clerk: str, ids
     submitted: list[dict[str, Any]] = []
 
     async def submit(i: int) -> None:
-        result = (await gql(SUBMIT_LEAN, {"center": "hall", "item": "test-permit", "data": GOOD_DATA}, token=token))["submitCase"]
+        result = (await gql(SUBMIT_LEAN, {"center": "hall", "item": "test-permit", "data": first_filing()}, token=token))["submitCase"]
         assert result["__typename"] == "Case", result
         submitted.append(result)
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import httpx  # noqa: E402
 
 from bench.schema import delivering, fresh_schema  # noqa: E402
-from bench.submit import SUBMIT_LEAN, Gql, bare_route  # noqa: E402
+from bench.submit import SUBMIT_LEAN, Gql, bare_route, first_filing  # noqa: E402
 from core.faces.app import create_app  # noqa: E402
 from core.services.documents.rendering import render_due  # noqa: E402
 from core.plumbing.models import Center, Document, ItemVersion, User  # noqa: E402
@@ -44,7 +44,7 @@ async def prepare(gql: Gql, applicant: str, clerk: str, n: int) -> list[tuple[di
     """n submitted cases, each with the counter receipt the clerk records when accepting (not timed)."""
     out = []
     for _ in range(n):
-        case = (await gql(SUBMIT_LEAN, {"center": "hall", "item": "test-permit", "data": GOOD_DATA}, token=applicant))["submitCase"]
+        case = (await gql(SUBMIT_LEAN, {"center": "hall", "item": "test-permit", "data": first_filing()}, token=applicant))["submitCase"]
         slots = (await gql(MISSING_MAIN, {"id": case["id"]}, token=clerk))["caseMaterials"]
         received = [{"material": s["code"], "form": "original", "count": 1}
                     for s in slots if s["role"] == "main" and s["required"] and not s["provided"]]

@@ -115,8 +115,8 @@ CASE_FIELDS = """id number state stateLabel kind version urgent alert acceptedAt
   documents { kind number url title } events { seq action actor role comment fromState toState changes }
   tasks { department lead state due stateLabel partName comment basis }"""
 
-SUBMIT = f"""mutation($center: String!, $item: String!, $data: JSON!, $behalf: String, $materials: [ID!]) {{
-  submitCase(center: $center, item: $item, data: $data, onBehalfOf: $behalf, materials: $materials) {{
+SUBMIT = f"""mutation($center: String!, $item: String!, $data: JSON!, $behalf: String, $materials: [ID!], $dup: Boolean) {{
+  submitCase(center: $center, item: $item, data: $data, onBehalfOf: $behalf, materials: $materials, allowDuplicate: $dup) {{
     __typename ... on Case {{ {CASE_FIELDS} }} ... on UserErrors {{ errors {{ path code message }} }} }} }}"""
 
 TRANSITION = f"""mutation($id: ID!, $action: String!, $comment: String, $data: JSON, $v: Int) {{
@@ -148,9 +148,12 @@ class CaseDriver:
         self.hall = hall
 
     async def submit(self, user: str, item: str = "test-permit", data: dict | None = None, behalf: str | None = None,
-                     center: str = "hall", materials: list[str] | None = None) -> dict[str, Any]:
+                     center: str = "hall", materials: list[str] | None = None, allow_duplicate: bool = False) -> dict[str, Any]:
+        """File a case as ``user``; ``allow_duplicate``: a confirmed further filing while the applicant has an
+        open case of the item (``allowDuplicate``), as a test that needs several such cases files them."""
         result = await self.gql(SUBMIT, {"center": center, "item": item, "data": data if data is not None else dict(GOOD_DATA),
-                                         "behalf": behalf, "materials": materials}, token=self.hall.tokens[user])
+                                         "behalf": behalf, "materials": materials, "dup": allow_duplicate or None},
+                                token=self.hall.tokens[user])
         return result["submitCase"]
 
     async def power_of_attorney(self, user: str) -> str:

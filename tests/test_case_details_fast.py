@@ -36,7 +36,7 @@ async def _cases(govhall: Any, gql: Any) -> tuple[Any, list[dict[str, Any]]]:
     permit = await drive.submit("app1")
     joint = await drive.submit("app2", item="test-joint")
     quick = await drive.submit("app1", item="test-quick")
-    accepted = await drive.submit("app1")
+    accepted = await drive.submit("app1", allow_duplicate=True)
     await drive.ok("clerk1", accepted, "accept")
     await drive.ok("clerk1", joint, "accept")  # department tasks: reviewers of fgj and hbj see it through them
     return hall, [permit, joint, quick, accepted]

@@ -71,12 +71,12 @@ async def test_a_one_time_notice_before_acceptance_says_where_to_bring_the_mater
 async def test_a_one_time_notice_prints_the_clerks_opinion(drive):
     """What the clerk writes as 办理意见 with a one-time notice (where to get a form, what the copy
     must show) is printed on the notice the applicant takes home, not only kept in the case's log."""
-    case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials", comment="营业执照复印件须加盖公章。",
+    case = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "request_materials", comment="营业执照复印件须加盖公章。",
                           data={"missing": [{"name": "营业执照复印件"}]})
     (notice,) = [d for d in case["documents"] if d["kind"] == "correction_notice"]
     text = "".join((await drive.pdf("app1", notice["url"])).split())
     assert "说明：营业执照复印件须加盖公章。" in text and "。。" not in text
-    plain = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
+    plain = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "request_materials",
                            data={"missing": [{"name": "营业执照复印件"}]})
     (notice,) = [d for d in plain["documents"] if d["kind"] == "correction_notice"]
     assert "说明：" not in await drive.pdf("app1", notice["url"])  # no opinion, no empty line for it
@@ -85,12 +85,12 @@ async def test_a_one_time_notice_prints_the_clerks_opinion(drive):
 async def test_a_one_time_notice_without_requirements_lists_the_materials_without_an_empty_column(drive):
     """No 补正要求 typed for any material: the notice lists the materials, with no empty 补正要求 column;
     one typed for some: the others read 请补充提交, never an empty cell."""
-    case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
+    case = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "request_materials",
                           data={"missing": [{"name": "营业执照复印件"}, {"name": "法定代表人身份证复印件", "reason": " "}]})
     (notice,) = [d for d in case["documents"] if d["kind"] == "correction_notice"]
     text = "".join((await drive.pdf("app1", notice["url"])).split())
     assert "1营业执照复印件2法定代表人身份证复印件" in text and "补正要求" not in text, text
-    case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
+    case = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "request_materials",
                           data={"missing": [{"name": "营业执照复印件"}, {"name": "法定代表人身份证复印件", "reason": "不清晰"}]})
     (notice,) = [d for d in case["documents"] if d["kind"] == "correction_notice"]
     text = "".join((await drive.pdf("app1", notice["url"])).split())

@@ -205,8 +205,8 @@ async def test_a_notice_whose_template_fails_refuses_the_whole_transition(drive,
     """A transition's notices are filled at its end, while its last writes (their rows among them)
     travel to the database: a template error there still refuses the transition, and nothing of it
     stays: no document, no number, no timer, no event, the case as it was."""
-    await drive.ok("clerk1", await drive.submit("app1"), "accept")  # the notices' counters exist
-    case = await drive.submit("app1")
+    await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "accept")  # the notices' counters exist
+    case = await drive.submit("app1", allow_duplicate=True)
     received = await drive.counter_receipt("clerk1", case)
     numbers_before = await counters()
     filled: list[str] = []
@@ -242,7 +242,7 @@ async def test_a_notice_whose_template_fails_refuses_the_whole_transition(drive,
 async def test_accept_runs_a_bounded_number_of_statements(drive, monkeypatch):
     """Numbering the notices costs one counter upsert for all of them, and their rows go with the
     transition's last writes (one multi-row INSERT in its one round trip): no render, no PDF."""
-    cases = [await drive.submit("app1") for _ in range(2)]
+    cases = [await drive.submit("app1", allow_duplicate=True) for _ in range(2)]
     await drive.ok("clerk1", cases[0], "accept")  # warm the per-app caches
     with counted_statements(monkeypatch) as statements:
         accepted = await drive.ok("clerk1", cases[1], "accept")
@@ -276,8 +276,8 @@ async def test_numbers_taken_in_the_claim_are_the_next_and_those_not_used_are_gi
     counters in the same transaction and the notices take the new year's: no sequence skips a
     number. A refused accept takes none. On SQLite the notices take them as before."""
     y = clock.local_today().year
-    first = await drive.ok("clerk1", await drive.submit("app1"), "accept")
-    second = await drive.ok("clerk1", await drive.submit("app1"), "accept")
+    first = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "accept")
+    second = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "accept")
     kinds = ("acceptance_notice", "promise_notice")
 
     async def numbers(case: dict[str, Any]) -> list[str]:
@@ -287,15 +287,15 @@ async def test_numbers_taken_in_the_claim_are_the_next_and_those_not_used_are_gi
     assert await numbers(second) == [f"测政服受〔{y}〕第0002号", f"测政服承〔{y}〕第0002号"]
     this_year = await counters()
 
-    refused = await drive.submit("app1")  # no counter receipt of the originals: the accept is refused
+    refused = await drive.submit("app1", allow_duplicate=True)  # no counter receipt of the originals: the accept is refused
     body = await drive.gql.raw(ACCEPT, {"id": refused["id"], "v": refused["version"]}, token=drive.hall.tokens["clerk1"])
     assert body["data"]["transitionCase"]["__typename"] == "UserErrors", body
     assert await counters() == this_year
 
     monkeypatch.setattr(clock, "local_today", lambda now=None: date(y + 1, 1, 4))
     with counted_statements(monkeypatch) as statements:
-        third = await drive.ok("clerk1", await drive.submit("app1"), "accept")
-    fourth = await drive.ok("clerk1", await drive.submit("app1"), "accept")
+        third = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "accept")
+    fourth = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "accept")
     assert await numbers(third) == [f"测政服受〔{y + 1}〕第0001号", f"测政服承〔{y + 1}〕第0001号"]
     assert await numbers(fourth) == [f"测政服受〔{y + 1}〕第0002号", f"测政服承〔{y + 1}〕第0002号"]
     now = await counters()

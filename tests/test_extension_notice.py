@@ -39,7 +39,7 @@ async def drive(app, govhall, gql, monkeypatch):
 async def extended(drive, *, survey: bool) -> tuple[dict, dict, str]:
     """A permit accepted on ACCEPTED, surveyed from SURVEYED (or not), extended by 6 working days on
     EXTENDED: (the case before the extension, after it, the notice's text)."""
-    case = await drive.ok("clerk1", await drive.submit("app1"), "accept")
+    case = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "accept")
     if survey:
         drive.today[0] = SURVEYED
         case = await drive.ok("rev-scjg", case, "request_survey", comment="现场勘查经营场所")
@@ -98,5 +98,5 @@ async def test_the_case_says_which_limit_a_survey_holds_and_the_days_left_as_the
     resumed = await drive.ok("rev-scjg", after, "finish_survey")
     assert (await drive.gql(PAUSED, {"id": resumed["id"]}, token=token))["case"]["pausedLimits"] == []
     assert resumed["legalDue"] > before["legalDue"]
-    fresh = await drive.ok("clerk1", await drive.submit("app1"), "accept")
+    fresh = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "accept")
     assert (await drive.gql(PAUSED, {"id": fresh["id"]}, token=token))["case"]["pausedLimits"] == []

@@ -86,7 +86,7 @@ async def test_submit_case_refuses_a_resolution_dated_in_the_future(app, govhall
     assert "不能晚于今天" in refused["errors"][0]["message"]
     assert (await drive.submit("app1", item="test-today", data=data("2026-11-02")))["__typename"] == "Case"
     # a correction weeks later: the 预约日期 given when it was fine does not stop it; a new one is held to today
-    case = await drive.submit("app1", item="test-today", data=data("2026-11-02", "2026-12-01"))
+    case = await drive.submit("app1", item="test-today", data=data("2026-11-02", "2026-12-01"), allow_duplicate=True)
     case = await drive.ok("clerk1", case, "request_materials", data={"missing": [{"name": "企业名称有误"}]})
     later = datetime(2026, 12, 20, 4, 0, tzinfo=timezone.utc)
     core.services.clock.now = lambda: later  # the monkeypatch of ``held`` puts it back

@@ -297,8 +297,8 @@ def test_an_unknown_catalogue_code_is_refused():
 
 # --- filing at the counter ------------------------------------------------------------------------
 
-COUNTER = """mutation($data: JSON!, $materials: [ID!], $behalf: String, $channel: String) {
-  submitCase(center: "hall", item: "test-permit", data: $data, materials: $materials, onBehalfOf: $behalf, channel: $channel) {
+COUNTER = """mutation($data: JSON!, $materials: [ID!], $behalf: String, $channel: String, $dup: Boolean) {
+  submitCase(center: "hall", item: "test-permit", data: $data, materials: $materials, onBehalfOf: $behalf, channel: $channel, allowDuplicate: $dup) {
     __typename ... on Case { id number channel applicantName events { role actor changes } }
     ... on UserErrors { errors { path code message } } } }"""
 MY_CASES = "{ myCases { edges { node { number channel } } } }"
@@ -323,10 +323,10 @@ async def test_a_clerk_filing_at_the_counter_takes_the_case_in_and_is_no_agent(d
     text = await notice_text(drive, await drive.ok("clerk1", filed, "accept"))
     assert GOOD_DATA["companyName"] in text and "代办人" not in text and "clerk1" not in text
     # a channel the clerk gives is kept (an application that came by courier); an agent's filing stays agency
-    posted = (await drive.query("clerk1", COUNTER, data=dict(GOOD_DATA), behalf="app1", channel="courier"))["submitCase"]
+    posted = (await drive.query("clerk1", COUNTER, data=dict(GOOD_DATA), behalf="app1", channel="courier", dup=True))["submitCase"]
     assert posted["channel"] == "courier"
     attorney = await drive.power_of_attorney("agent1")
-    agency = (await drive.query("agent1", COUNTER, data=dict(GOOD_DATA), materials=[attorney], behalf="app1"))["submitCase"]
+    agency = (await drive.query("agent1", COUNTER, data=dict(GOOD_DATA), materials=[attorney], behalf="app1", dup=True))["submitCase"]
     assert (agency["channel"], agency["events"][0]["role"]) == ("web", "agent")
     assert (await Case.get(id=int(agency["id"]))).agent_id == users["agent1"].id
 

@@ -18,7 +18,7 @@ async def test_open_cases_move_to_the_partner(app, govhall, gql):
     drive = CaseDriver(gql, hall)
     open_case = await drive.ok("clerk1", await drive.submit("app1"), "accept")
     finished = await drive.ok("clerk1", await drive.submit("app2", item="test-quick"), "finish_on_spot")
-    withdrawn = await drive.submit("app1")
+    withdrawn = await drive.submit("app1", allow_duplicate=True)
     await Case.filter(id=withdrawn["id"]).update(responsible_id=hall.users["clerk1"].id, state="withdrawn")
     someone_else = await drive.ok("head1", await drive.submit("app2"), "accept")
     head = hall.users["head1"]

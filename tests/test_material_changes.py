@@ -222,11 +222,11 @@ async def test_a_replaced_file_is_not_shared_with_another_case_but_its_twin_may_
     mine = {m["id"] for m in (await drive.query("app1", "{ myMaterials { id } }"))["myMaterials"]}
     assert unclear["id"] not in mine and clear["id"] in mine
     form = await upload(drive, "app1", PDF, "申请书.pdf", "m1")
-    refused = await drive.submit("app1", materials=[form["id"], unclear["id"]])
+    refused = await drive.submit("app1", materials=[form["id"], unclear["id"]], allow_duplicate=True)
     assert refusals(refused) == [("material.withdrawn", "/materials/1")]
     number = (await drive.get("app1", case))["number"]
     assert f"已在办件{number}补正时被替换" in refused["errors"][0]["message"] and "重新上传" in refused["errors"][0]["message"]
-    other = await drive.submit("app1", materials=[form["id"], clear["id"]])  # what the reuse list offers is shared
+    other = await drive.submit("app1", materials=[form["id"], clear["id"]], allow_duplicate=True)  # what the reuse list offers is shared
     assert other["__typename"] == "Case", other
     again = await upload(drive, "app1", UNCLEAR_PNG, "营业执照-模糊.png", "m2")
     assert (await attach(drive, "app1", other, again["id"]))["__typename"] == "CaseMaterials"  # no history in this case
@@ -261,14 +261,14 @@ async def test_supply_needs_a_new_file_for_each_material_the_notice_asks_to_uplo
 
 async def test_paper_for_the_window_does_not_block_the_supply(drive):
     # the notice says the licence is brought to the window on paper: a form edit is enough online
-    paper = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
+    paper = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "request_materials",
                            data={"missing": [{"name": "营业执照复印件", "reason": "请带原件到窗口核对", "paper": True}]})
     assert (await drive.ok("app1", paper, "supply", data={"contactMobile": "13900139000"}))["state"] == "supplied"
-    bad = await drive.act("clerk1", await drive.submit("app1"), "request_materials",
+    bad = await drive.act("clerk1", await drive.submit("app1", allow_duplicate=True), "request_materials",
                           data={"missing": [{"name": "营业执照复印件", "paper": "是"}]})
     assert refusals(bad) == [("type", "/missing/0/paper")]
     # asked online, the applicant is refused; the window supplying for them takes the paper (收件登记 at acceptance)
-    case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
+    case = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "request_materials",
                           data={"missing": [{"name": "营业执照复印件", "reason": "未提供"}]})
     refused = await drive.act("app1", case, "supply", data={"contactMobile": "13900139000"})
     assert refusals(refused) == [("material.not_supplied", "/materials")]
@@ -307,11 +307,11 @@ async def test_a_material_picked_from_the_list_or_named_otherwise_is_checked(dri
 async def test_a_notice_names_its_materials_as_the_item_lists_them(drive):
     """A code not on the item's list is refused at its place; what a client says is unlisted is
     the server's to decide (here a material of the list: it must be uploaded)."""
-    refused = await drive.act("clerk1", await drive.submit("app1"), "request_materials",
+    refused = await drive.act("clerk1", await drive.submit("app1", allow_duplicate=True), "request_materials",
                               data={"missing": [{"name": "营业执照复印件", "code": "m2"}, {"name": "土地证", "code": "m9"}]})
     assert refusals(refused) == [("material.unknown", "/missing/1/code")]
     assert "不在本事项的申报材料清单中" in refused["errors"][0]["message"]
-    case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
+    case = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "request_materials",
                           data={"missing": [{"name": "营业执照复印件(复印件须清晰)", "unlisted": True}]})
     assert notice_of(await drive.get("clerk1", case)) == [{"name": "营业执照复印件(复印件须清晰)", "code": "m2"}]
     refused = await drive.act("app1", case, "supply", data={"contactMobile": "13900139000"})

@@ -48,8 +48,8 @@ def make_zip(names: list[str]) -> bytes:
 PDF = make_pdf()
 PNG = make_png()
 
-SUBMIT = """mutation($item: String!, $data: JSON!, $materials: [ID!], $behalf: String) {
-  submitCase(center: "hall", item: $item, data: $data, materials: $materials, onBehalfOf: $behalf) {
+SUBMIT = """mutation($item: String!, $data: JSON!, $materials: [ID!], $behalf: String, $dup: Boolean) {
+  submitCase(center: "hall", item: $item, data: $data, materials: $materials, onBehalfOf: $behalf, allowDuplicate: $dup) {
     __typename ... on Case { id state version } ... on UserErrors { errors { path code message } } } }"""
 SLOTS = "code name role required listed provided files { id code filename size sha256 contentType url }"
 SLOT_FILE = "id code catalogue filename size sha256 contentType url"
@@ -77,8 +77,9 @@ async def uploaded(client, token: str, content: bytes = PDF, **kw: Any) -> dict[
     return response.json()
 
 
-async def submit(gql, hall, user: str, ids: list[int] | None, behalf: str | None = None) -> dict[str, Any]:
-    variables = {"item": "test-permit", "data": dict(GOOD_DATA), "materials": ids, "behalf": behalf}
+async def submit(gql, hall, user: str, ids: list[int] | None, behalf: str | None = None,
+                 allow_duplicate: bool = False) -> dict[str, Any]:
+    variables = {"item": "test-permit", "data": dict(GOOD_DATA), "materials": ids, "behalf": behalf, "dup": allow_duplicate or None}
     return (await gql(SUBMIT, variables, token=hall.tokens[user]))["submitCase"]
 
 
@@ -236,7 +237,7 @@ async def test_a_later_case_reuses_an_earlier_material(client, gql, hall):
     first = await submit(gql, hall, "app1", [first_upload["id"]])
     mine = (await gql(MINE, token=hall.tokens["app1"]))["myMaterials"]
     assert [m["id"] for m in mine] == [first_upload["id"]]
-    second = await submit(gql, hall, "app1", [mine[0]["id"]])  # no new upload: 材料共享
+    second = await submit(gql, hall, "app1", [mine[0]["id"]], allow_duplicate=True)  # no new upload: 材料共享
     assert second["__typename"] == "Case", second
     rows = await Material.filter(blob__sha256=first_upload["sha256"]).order_by("id")
     assert [r.case_id for r in rows] == [int(first["id"]), int(second["id"])]

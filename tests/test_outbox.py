@@ -204,7 +204,7 @@ async def test_old_delivered_events_are_purged_dead_letters_kept(recorder, govha
     dispatcher = Dispatcher(govhall, CONFIG)
     await dispatcher.drain()
     recorder.fail = "refuse"
-    await drive.submit("app1")
+    await drive.submit("app1", allow_duplicate=True)
     await dispatcher.drain()
     assert sorted(e.state for e in await OutboxEvent.all()) == ["dead", "delivered", "delivered"]
     config = OutboxConfig(keep_days=30)
@@ -222,7 +222,7 @@ async def test_a_batch_reads_each_center_once(recorder, govhall, gql, monkeypatc
     hall = await build_hall(govhall, gql, plugins=["recorder"])
     drive = CaseDriver(gql, hall)
     for _ in range(6):
-        await drive.submit("app1")
+        await drive.submit("app1", allow_duplicate=True)
     with counted_statements(monkeypatch) as statements:
         assert await Dispatcher(govhall, CONFIG).run_once() == 6
     assert len([s for s in statements if 'FROM "center"' in s]) == 1, statements

@@ -71,7 +71,7 @@ def writing(statements: list[str], table: str) -> list[str]:
 
 
 async def test_an_accept_reads_each_row_once_and_writes_its_events_in_one_insert(drive, monkeypatch):
-    cases = [await drive.submit("app1") for _ in range(2)]
+    cases = [await drive.submit("app1", allow_duplicate=True) for _ in range(2)]
     await drive.ok("clerk1", cases[0], "accept")  # warms the per-app caches
     received = await drive.counter_receipt("clerk1", cases[1])
     with counted_statements(monkeypatch) as statements:
@@ -156,7 +156,7 @@ async def notice_context(case: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_a_department_or_window_changed_elsewhere_is_printed_by_the_next_accept(drive, settings, tmp_path):
-    first = await drive.ok("clerk1", await drive.submit("app1"), "accept")
+    first = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "accept")
     printed = await notice_context(first)
     assert (printed["department"], printed["window"]) == ("市场监督管理局", "综合受理窗口")
 
@@ -167,7 +167,7 @@ async def test_a_department_or_window_changed_elsewhere_is_printed_by_the_next_a
     path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     loaded = run(["center", "load", str(path)], settings.database_url)  # its own process and connection
     assert loaded.returncode == 0, loaded.stderr
-    second = await drive.ok("clerk1", await drive.submit("app1"), "accept")
+    second = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "accept")
     printed = await notice_context(second)
     assert (printed["department"], printed["window"]) == ("市场监督管理局（新址）", "综合受理一号窗口")
 
@@ -178,6 +178,6 @@ async def test_a_department_or_window_changed_elsewhere_is_printed_by_the_next_a
     await org.save_department(actor, "hall", DepartmentInput(code="scjg", name="市场监督管理局（三址）", category="市场监管"),
                               is_new=False)
     await org.save_window(actor, "hall", WindowInput(code="B01", name="市场监管专窗", department="scjg"), is_new=True)
-    third = await drive.ok("clerk1", await drive.submit("app1"), "accept")
+    third = await drive.ok("clerk1", await drive.submit("app1", allow_duplicate=True), "accept")
     printed = await notice_context(third)
     assert (printed["department"], printed["window"]) == ("市场监督管理局（三址）", "市场监管专窗")

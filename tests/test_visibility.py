@@ -67,7 +67,7 @@ async def test_unknown_case_is_not_found(setup, gql):
 async def test_keyset_pagination_walks_every_case_once(setup, gql):
     drive, permit, joint = setup
     for _ in range(5):
-        await drive.submit("app1")
+        await drive.submit("app1", allow_duplicate=True)
     token = drive.hall.tokens["clerk1"]
     seen, after = [], None
     while True:

@@ -18,8 +18,8 @@ REGISTER = f"""mutation($c: String!, $k: String!, $i: String!, $n: String!, $m: 
   registerWalkInParty(center: $c, kind: $k, idNumber: $i, name: $n, mobile: $m, contactName: $p) {{
   __typename ... on WalkInParty {{ {FIELDS} }} ... on UserErrors {{ errors {{ code message path }} }} }} }}"""
 FIND = f"query($c: String!, $i: String!) {{ walkInParty(center: $c, idNumber: $i) {{ {FIELDS} }} }}"
-FILE = """mutation($data: JSON!, $behalf: String) {
-  submitCase(center: "hall", item: "test-permit", data: $data, onBehalfOf: $behalf, channel: "window") {
+FILE = """mutation($data: JSON!, $behalf: String, $dup: Boolean) {
+  submitCase(center: "hall", item: "test-permit", data: $data, onBehalfOf: $behalf, channel: "window", allowDuplicate: $dup) {
     __typename ... on Case { id channel applicantName events { role actor } } ... on UserErrors { errors { path code message } } } }"""
 COMPANY = {"c": "hall", "k": "enterprise", "i": GOOD_DATA["uscc"], "n": GOOD_DATA["companyName"], "m": "13912345678", "p": "李青禾"}
 PERSON = {"c": "hall", "k": "person", "i": "441882198503120010", "n": "李青禾", "m": "13800138000"}

@@ -376,8 +376,22 @@ def test_apply_then_accept_in_the_browser(web_server: str, browser_page: Any, tm
     page.wait_for_timeout(1_000)
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('govhall.draft.'))") == []
     page.screenshot(path=str(tmp_path / "portal-submitted.png"), full_page=True)
+    first_case = page.locator(".success-box a:has-text('查看办件')").get_attribute("href")
 
-    page.click("a:has-text('查看办件')")
+    # --- the same application again while the first is open: 您已有该事项的在办件, with a link to
+    # it; confirmed (确认再次申报), it is filed all the same
+    page.reload()  # still at the apply page (its address)
+    expect(page.locator("form.apply-form")).to_be_visible()
+    fill_company_registration(page)
+    page.click("button:has-text('提交申请')")
+    duplicate = page.locator(".duplicate-case")
+    expect(duplicate).to_contain_text(f"您已有该事项的在办件 {number}（待受理），请勿重复申报")
+    expect(duplicate.locator("#open-case-link")).to_have_attribute("href", first_case or "")
+    duplicate.locator("button:has-text('确认再次申报')").click()
+    again = page.locator(".success-box .case-number")
+    expect(again).to_be_visible()
+    assert again.inner_text().strip() != number
+    page.goto(f"{base}/web/{first_case}")
     expect(page.locator("#case-state")).to_have_text("待受理")
     expect(page.locator(".timeline .event")).to_have_count(1)
     expect(page.locator("#case-materials")).to_contain_text("股东身份证.png")

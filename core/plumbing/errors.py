@@ -19,12 +19,15 @@ class UserError:
 
     ``path`` is a JSON pointer into the submitted document (``/applicant/uscc``) or ``None``;
     ``code`` a stable English identifier (``required``, ``format.uscc``, ``conflict``...);
-    ``message`` Chinese text the applicant or clerk can act on.
+    ``message`` Chinese text the applicant or clerk can act on; ``case_id`` and ``case_number``
+    the other case the problem is about (``duplicate_case``: the open one), for a link to it.
     """
 
     code: str
     message: str
     path: str | None = None
+    case_id: int | None = None
+    case_number: str | None = None
 
 
 @dataclass

@@ -336,12 +336,15 @@ class Case(Model):
     class Meta:
         table = "gh_case"
         # The work queues list urgent cases first, then by id (core.services.cases.list_cases reads the
-        # urgent and the other cases as two index ranges): each list filter has its index.
+        # urgent and the other cases as two index ranges): each list filter has its index. A
+        # submission looks for the applicant's open case of the item under the same name
+        # (core.services.duplicate_cases): only the not completed ones of its index range.
         indexes = (
             ("center_id", "urgent", "id"), ("center_id", "state", "urgent", "id"),
             ("center_id", "alert", "urgent", "id"), ("department_id", "urgent", "id"),
             ("responsible_id", "urgent", "id"), ("applicant_id", "id"), ("agent_id", "id"),
             ("center_id", "accepted_on"), ("center_id", "completed_on"), ("center_id", "promised_due"),
+            ("applicant_id", "item_version_id", "applicant_name", "completed_at"),
         )
 
 

@@ -31,6 +31,7 @@ from core.services.accounts import STAFF_ROLES, Actor
 from core.services.case_lists import Conditions, case_page, id_in, joint_task
 from core.services.case_rows import case_and_events, case_by_id
 from core.services.case_search import matching_case_ids
+from core.services.duplicate_cases import duplicate_error, open_case_guard, refuse_duplicate
 from core.services.calendar import CENTER_TZ
 from core.services.centers import cached_center, cached_center_by_id
 from core.services.config_cache import cache_for
@@ -49,7 +50,7 @@ from core.plumbing.models import Case, CaseEvent, CaseTask, Center, Department, 
 from core.services.outbox import events as outbox_events
 from core.services.parties import applicant_name, applicant_party
 from core.services.plugins import acall
-from core.plumbing.new_case import NEW_CASE_ID, NEW_CASE_NUMBER, insert_new_case
+from core.plumbing.new_case import NEW_CASE_ID, NEW_CASE_NUMBER, Guard, Guarded, insert_new_case
 from core.plumbing.instances import new_instance
 from core.plumbing.outbox_models import OutboxEvent
 from core.plumbing.sql import (
@@ -417,8 +418,12 @@ async def submit_case(
     channel: str | None = None,
     materials: Sequence[str] = (),
     submit_key: str | None = None,
+    allow_duplicate: bool = False,
 ) -> Case:
     """File a case. Online and at the window alike (线上线下无差别受理).
+
+    A second filing while the applicant's earlier case of the item is open is refused
+    (``duplicate_case``, :mod:`core.services.duplicate_cases`) unless ``allow_duplicate``.
 
     A clerk or head filing ``on_behalf_of`` the applicant in front of the window (窗口受理) is
     recorded as the one who took it in (首问负责, ``responsible``), never as the applicant's agent
@@ -465,6 +470,14 @@ async def submit_case(
             owners = {user.id, applicant.id} | ({agent.id} if agent else set())
             errors = [*errors, *await material_problems(item.definition, materials, owners)]
         raise UserErrorsException(errors)
+    name = applicant_name(item.definition, data, applicant.display_name, applicant.username)
+    one_write = not materials and govhall.processes.submits_before_insert(process)
+    guard = None if allow_duplicate else open_case_guard(
+        govhall.processes, applicant_id=applicant.id, applicant_name=name, item_id=item.item_id,  # type: ignore[attr-defined]
+    )
+    if guard is not None and not one_write:  # read on its own before the transaction's steps
+        await refuse_duplicate(govhall.processes, applicant_id=applicant.id, applicant_name=name,
+                               item_id=item.item_id, for_self=applicant is user)  # type: ignore[attr-defined]
     department = await department_id(govhall, center, item.definition["department"])
     now = clock.now().astimezone(CENTER_TZ)  # the one now (a held clock too): number, stamps, events
     if agent:
@@ -481,7 +494,7 @@ async def submit_case(
             "center_id": center.id, "item_version_id": item.id, "process": process.id,
             "applicant_id": applicant.id, "agent_id": agent.id if agent else None, "department_id": department,
             "responsible_id": clerk.id if clerk else None,
-            "applicant_name": applicant_name(item.definition, data, applicant.display_name, applicant.username),
+            "applicant_name": name,
             "data": data, "state": process.initial, "kind": item.definition.get("caseKind", "promised"),
             "channel": channel, "urgent": False, "flags": {}, "version": 1, "submitted_at": stamp,
             "updated_at": stamp, "deadline_provisional": False, "promised_days": 0, "alert": "NONE",
@@ -494,8 +507,11 @@ async def submit_case(
         },
     )
     try:
-        if not materials and govhall.processes.submits_before_insert(process):
-            case, event, ctx = await _submit_in_one_write(govhall, actor, new)
+        if one_write:
+            try:
+                case, event, ctx = await _submit_in_one_write(govhall, actor, new, guard)
+            except Guarded as stopped:  # 您已有该事项的在办件: nothing written
+                raise duplicate_error(govhall.processes, stopped.row, for_self=applicant is user) from None
         else:
             case, event, ctx = await _submit_in_transaction(govhall=govhall, actor=actor, new=new, materials=materials)
     except IntegrityError:
@@ -561,13 +577,16 @@ class _NewCase:
         return event
 
 
-async def _submit_in_one_write(govhall: GovHall, actor: Actor, new: _NewCase) -> tuple[Case, CaseEvent, TransitionContext]:
+async def _submit_in_one_write(
+    govhall: GovHall, actor: Actor, new: _NewCase, guard: Guard | None = None,
+) -> tuple[Case, CaseEvent, TransitionContext]:
     """A submission whose effects may all run before its case is written
     (:meth:`~core.services.workflow.ProcessRegistry.submits_before_insert`), without materials: the
     effects run on the case in memory, which has no id or number yet (markers stand for them:
     :mod:`core.plumbing.new_case`); then the case, its number, its first event, the rows the
     effects kept for it and its ``case.submitted`` outbox event are written at once: one statement
-    on PostgreSQL (atomic by itself, so no ``BEGIN``/``COMMIT``), one call in a transaction on SQLite."""
+    on PostgreSQL (atomic by itself, so no ``BEGIN``/``COMMIT``), one call in a transaction on SQLite;
+    with ``guard`` (the duplicate filing probe) read first in it: :class:`Guarded` when it stopped the write."""
     draft = new_instance(Case, new.values)
     draft.id, draft.number = NEW_CASE_ID, NEW_CASE_NUMBER
     ctx = new.context(govhall, actor, draft)
@@ -584,6 +603,7 @@ async def _submit_in_one_write(govhall: GovHall, actor: Actor, new: _NewCase) ->
             row, event_id = await insert_new_case(
                 case_model=Case, case_values=values, number_scope=new.number_scope, number_prefix=new.number_prefix,
                 event_model=CaseEvent, event_values=event_values, rows=[*rows, (OutboxEvent, outbox_events.take_batch())],
+                guard=guard,
             )
     case = Case._init_from_db(**row)
     ctx.case = case

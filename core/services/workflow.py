@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -215,6 +216,14 @@ class ProcessRegistry:
 
     def get(self, process_id: str) -> Process:
         return self.processes[process_id]
+
+    @cached_property
+    def ended_states(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each process with its states that are completed or terminal: a case in any other state
+        of its process is open (在办), as :func:`core.services.handover.open_cases_of` decides."""
+        return tuple(
+            (p.id, tuple(s for s in p.states if p.is_terminal(s) or p.is_completed(s))) for p in self.processes.values()
+        )
 
     def submits_before_insert(self, process: Process) -> bool:
         """Whether every effect ``process`` runs on submission is a core effect that may run

@@ -423,10 +423,30 @@ export async function applyView({ page, params, query, user }) {
   );
   page.append(h("div", { class: "apply-layout" }, formEl, aside));
 
-  formEl.addEventListener("submit", async (ev) => {
+  // 您已有该事项的在办件: the server names the open case; the filer looks at it, or confirms a second
+  // filing (some items are rightly filed twice at once, e.g. for two properties)
+  const duplicate = h("div", { class: "duplicate-case", hidden: true });
+  formEl.insertBefore(duplicate, status);
+  const showDuplicate = (error) => {
+    duplicate.replaceChildren(h("div", { class: "note note-error", role: "alert" },
+      h("p", null, error.message),
+      h("p", { class: "actions-row" },
+        error.caseId ? h("a", { class: "btn btn-secondary", id: "open-case-link", href: `#/case/${seg(centerCode)}/${seg(error.caseId)}` }, `查看在办件 ${error.caseNumber || ""}`) : null,
+        h("button", { type: "button", class: "btn btn-primary", id: "confirm-duplicate", onclick: () => send(true) }, "确认再次申报"))));
+    duplicate.hidden = false;
+    duplicate.scrollIntoView({ block: "center" });
+  };
+
+  formEl.addEventListener("submit", (ev) => {
     ev.preventDefault();
+    send(false);
+  });
+
+  async function send(allowDuplicate) {
     form.clearErrors();
     formEl.querySelectorAll(":scope > .error-summary").forEach((x) => x.remove());
+    duplicate.hidden = true;
+    duplicate.replaceChildren();
     if (uploader) uploader.assignPaths();
     if (picker && picker.pending()) {
       // a name typed in 查找申请人 but no person picked: filing now would make the case the clerk's (or agent's) own
@@ -445,11 +465,11 @@ export async function applyView({ page, params, query, user }) {
         /* storage full or disabled: the key still holds for this page */
       }
       const data = await gql(
-        `mutation($c: String!, $i: String!, $d: JSON!, $o: String, $m: [ID!], $ch: String, $k: String) {
-          submitCase(center: $c, item: $i, data: $d, onBehalfOf: $o, materials: $m, channel: $ch, submitKey: $k) {
+        `mutation($c: String!, $i: String!, $d: JSON!, $o: String, $m: [ID!], $ch: String, $k: String, $dup: Boolean) {
+          submitCase(center: $c, item: $i, data: $d, onBehalfOf: $o, materials: $m, channel: $ch, submitKey: $k, allowDuplicate: $dup) {
             __typename
             ... on Case { id number state stateLabel kindLabel }
-            ... on UserErrors { errors { path code message } }
+            ... on UserErrors { errors { path code message caseId caseNumber } }
           } }`,
         {
           c: centerCode, i: code, d: form.getValue(),
@@ -457,9 +477,15 @@ export async function applyView({ page, params, query, user }) {
           ch: atCounter && onBehalf && onBehalf.get() ? "window" : null,
           m: uploader && uploader.ids().length ? uploader.ids() : null,
           k: submitKey,
+          dup: allowDuplicate || null,
         },
       );
       const errors = userErrorsOf(data.submitCase);
+      const open = errors && errors.length === 1 && errors[0].code === "duplicate_case" ? errors[0] : null;
+      if (open) {
+        showDuplicate(open);
+        return;
+      }
       if (errors) {
         showUserErrors(formEl, errors, { prefix: "/data", summaryTitle: `请修改以下 ${errors.length} 处后再提交：` });
         const summary = formEl.querySelector(".error-summary");
@@ -492,5 +518,5 @@ export async function applyView({ page, params, query, user }) {
       submit.disabled = false;
       submit.textContent = "提交申请";
     }
-  });
+  }
 }

@@ -592,6 +592,7 @@ class Mutation:
         on_behalf_of: str | None = None,
         channel: Annotated[str | None, strawberry.argument(description="申报渠道：web 网上申报、window 窗口受理（仅限窗口人员为申请人代为申报）、mobile 移动端、courier 快递；不填时窗口人员代为申报的为 window，其余为 web")] = None,
         submit_key: Annotated[str | None, strawberry.argument(description="本次填写的提交标识（表单生成，如随机 UUID，至多64个字符）：网络中断未收到答复而再次提交同一标识时，返回已提交的办件，不重复立案")] = None,
+        allow_duplicate: Annotated[bool | None, strawberry.argument(description="申请人已有该事项的在办件（同一账号、同一申请人名称）时默认拒绝（duplicate_case）；确认确需再次申报（如两处房产）时为 true")] = None,
     ) -> SubmitCaseResult:
         ctx = info.context
         return await mutation_result(
@@ -605,6 +606,7 @@ class Mutation:
                 channel=channel,
                 materials=materials or (),
                 submit_key=submit_key,
+                allow_duplicate=bool(allow_duplicate),
             ),
             lambda c: case_type(c, ctx),
         )

@@ -23,6 +23,9 @@ class UserError:
     path: str | None
     code: str
     message: str
+    case_id: strawberry.ID | None = strawberry.field(
+        default=None, description="问题涉及的另一办件（duplicate_case：申请人的在办件）的 id，供链接到该办件；其余为 null")
+    case_number: str | None = strawberry.field(default=None, description="该办件的编号")
 
 
 @strawberry.type(description="输入有误：全部问题一次列出（一次性告知）")
@@ -31,7 +34,11 @@ class UserErrors:
 
 
 def user_errors(errors: Iterable[UserErrorData]) -> UserErrors:
-    return UserErrors(errors=[UserError(path=e.path, code=e.code, message=e.message) for e in errors])
+    return UserErrors(errors=[
+        UserError(path=e.path, code=e.code, message=e.message, case_number=e.case_number,
+                  case_id=None if e.case_id is None else strawberry.ID(str(e.case_id)))
+        for e in errors
+    ])
 
 
 @strawberry.type

@@ -65,7 +65,7 @@ async def drive(app, govhall, gql, monkeypatch):
 async def green_case(drive, item: str = "test-follow", follow: list[str] | None = None) -> dict:
     """A case of ``item`` linked to a new project and accepted with ``follow`` to follow later."""
     project = await drive.register("clerk1", {**ENTERPRISE, "name": f"{ENTERPRISE['name']}{drive.today[0]}"})
-    case = await drive.submit("app1", item=item)
+    case = await drive.submit("app1", item=item, allow_duplicate=True)
     await drive.link("clerk1", project, case)
     data = {"materialsToFollow": follow} if follow is not None else {}
     return await drive.ok("clerk1", case, "accept", data=data)
