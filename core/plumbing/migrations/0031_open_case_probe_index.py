@@ -22,7 +22,7 @@ class AddIndexIfMissing(ops.AddIndex):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('core', '0028_claim_codes')]
+    dependencies = [('core', '0030_case_submit_key')]
 
     initial = False
 
