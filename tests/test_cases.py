@@ -470,8 +470,9 @@ async def test_only_a_case_of_an_immediate_item_is_offered_to_finish_on_the_spot
     assert "finish_on_spot" in (await drive.get("clerk1", quick))["availableActions"]
 
 
+# each form here is another application of the same item (the duplicate check confirmed: allowDuplicate)
 KEYED_SUBMIT = """mutation($data: JSON!, $materials: [ID!], $key: String) {
-  submitCase(center: "hall", item: "test-permit", data: $data, materials: $materials, submitKey: $key) {
+  submitCase(center: "hall", item: "test-permit", data: $data, materials: $materials, submitKey: $key, allowDuplicate: true) {
     __typename ... on Case { id number applicantName } ... on UserErrors { errors { path code message } } } }"""
 
 
