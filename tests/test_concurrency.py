@@ -21,7 +21,7 @@ async def test_one_winner_among_concurrent_transitions(app, govhall, gql):
     hall = await build_hall(govhall, gql)
     drive = CaseDriver(gql, hall)
     for round_ in range(5):
-        case = await drive.submit("app1")
+        case = await drive.submit("app1", allow_duplicate=True)
         actors = [await authenticate(hall.tokens["clerk1"]), await authenticate(hall.tokens["head1"])]
 
         async def fire(actor, action, comment):

@@ -18,7 +18,8 @@ from tests.cli import GOVHALL, ROOT, free_port, run
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
 LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { ... on LoginSuccess { token } } }"
-SUBMIT = """mutation($d: JSON!) { submitCase(center: "lianzhou", item: "test-permit", data: $d) {
+# four rounds of the same application, each confirmed (allowDuplicate) while the one before is open
+SUBMIT = """mutation($d: JSON!) { submitCase(center: "lianzhou", item: "test-permit", data: $d, allowDuplicate: true) {
   __typename ... on Case { id number version } ... on UserErrors { errors { code message } } } }"""
 FIRE = """mutation($id: ID!, $a: String!, $c: String, $d: JSON, $v: Int) {
   transitionCase(id: $id, action: $a, comment: $c, data: $d, expectedVersion: $v) {
