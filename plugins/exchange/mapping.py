@@ -85,37 +85,32 @@ async def haochaping(event: OutboxEvent, center: Any) -> dict[str, Any] | None:
         return record
     if event.kind == "complaint.verified" and case:
         complaint = p["complaint"]
-        return {
-            "eventId": event.event_id,
-            "recordType": "rectification",
-            "areaCode": getattr(center, "code", None),
-            "projectNo": case.get("number"),
-            # an unsigned 12345 transfer or box note: no written reply is due, its result is published (公示)
-            "isAnonymous": bool(complaint.get("anonymous")),
-            "rectification": {
-                "status": "已整改" if complaint.get("verified") else "经核实不属实",
-                "result": complaint.get("reply"),
-                "time": event.created_at.isoformat() if event.created_at else None,
-            },
-            "followUp": {"status": "待回访", "time": None, "satisfied": None},
-        }
+        status = "已整改" if complaint.get("verified") else "经核实不属实"
+        return {**_rectification(event, center, case, complaint, status),
+                "followUp": {"status": "待回访", "time": None, "satisfied": None}}
     if event.kind == "complaint.published" and case:
-        complaint = p["complaint"]
         # the result of an unsigned 12345 transfer or box note, shown to the public from now on; the
         # supervision office's finding (complaint.verified) follows as its own record
-        return {
-            "eventId": event.event_id,
-            "recordType": "rectification",
-            "areaCode": getattr(center, "code", None),
-            "projectNo": case.get("number"),
-            "isAnonymous": bool(complaint.get("anonymous")),
-            "rectification": {
-                "status": "处理结果已公示",
-                "result": complaint.get("reply"),
-                "time": event.created_at.isoformat() if event.created_at else None,
-            },
-        }
+        return _rectification(event, center, case, p["complaint"], "处理结果已公示")
     return None
+
+
+def _rectification(event: OutboxEvent, center: Any, case: dict[str, Any], complaint: dict[str, Any],
+                   status: str) -> dict[str, Any]:
+    """A 好差评 rectification record of a complaint about ``case``, its result in ``status``."""
+    return {
+        "eventId": event.event_id,
+        "recordType": "rectification",
+        "areaCode": getattr(center, "code", None),
+        "projectNo": case.get("number"),
+        # an unsigned 12345 transfer or box note: no written reply is due, its result is published (公示)
+        "isAnonymous": bool(complaint.get("anonymous")),
+        "rectification": {
+            "status": status,
+            "result": complaint.get("reply"),
+            "time": event.created_at.isoformat() if event.created_at else None,
+        },
+    }
 
 
 async def supervision(event: OutboxEvent, center: Any) -> dict[str, Any] | None:
