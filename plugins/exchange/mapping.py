@@ -86,16 +86,16 @@ async def haochaping(event: OutboxEvent, center: Any) -> dict[str, Any] | None:
     if event.kind == "complaint.verified" and case:
         complaint = p["complaint"]
         status = "已整改" if complaint.get("verified") else "经核实不属实"
-        return {**_rectification(event, center, case, complaint, status),
+        return {**_rectification(event=event, center=center, case=case, complaint=complaint, status=status),
                 "followUp": {"status": "待回访", "time": None, "satisfied": None}}
     if event.kind == "complaint.published" and case:
         # the result of an unsigned 12345 transfer or box note, shown to the public from now on; the
         # supervision office's finding (complaint.verified) follows as its own record
-        return _rectification(event, center, case, p["complaint"], "处理结果已公示")
+        return _rectification(event=event, center=center, case=case, complaint=p["complaint"], status="处理结果已公示")
     return None
 
 
-def _rectification(event: OutboxEvent, center: Any, case: dict[str, Any], complaint: dict[str, Any],
+def _rectification(*, event: OutboxEvent, center: Any, case: dict[str, Any], complaint: dict[str, Any],
                    status: str) -> dict[str, Any]:
     """A 好差评 rectification record of a complaint about ``case``, its result in ``status``."""
     return {
