@@ -49,12 +49,18 @@ async def test_a_uscc_typed_in_groups_and_lower_case_is_the_code_itself(drive):
     assert [e["node"]["number"] for e in found["cases"]["edges"]] == [case["number"]]
 
 
+CORRECTED_USCC = "91310110666007217T"  # valid check digit, not GOOD_DATA's
+
+
 async def test_a_correction_with_a_spaced_uscc_is_folded_too(drive):
     case = await drive.ok("clerk1", await drive.submit("app1"), "request_materials",
                           data={"missing": [{"name": "营业执照复印件", "reason": "未提供", "paper": True}]})
-    supplied = await drive.act("app1", case, "supply", data={"uscc": " " + grouped(GOOD_DATA["uscc"]) + " "})
+    # the same code typed in groups is no correction (nothing supplied); another code so typed is, folded
+    same = await drive.act("app1", case, "supply", data={"uscc": " " + grouped(GOOD_DATA["uscc"]) + " "})
+    assert same["__typename"] == "UserErrors" and same["errors"][0]["code"] == "nothing_supplied", same
+    supplied = await drive.act("app1", case, "supply", data={"uscc": " " + grouped(CORRECTED_USCC) + " "})
     assert supplied["__typename"] == "Case", supplied
-    assert supplied["data"]["uscc"] == GOOD_DATA["uscc"]
+    assert supplied["data"]["uscc"] == CORRECTED_USCC
 
 
 async def test_an_id_number_ending_in_lower_case_x_is_taken_and_free_text_is_left_alone(drive, govhall):

@@ -43,7 +43,7 @@ def agency_request_type(row: AgencyRequest) -> AgencyRequestType:
         status_label=AGENCY_LABELS.get(row.status, row.status), agent=row.agent.username if row.agent else None,
         agent_name=_name(row.agent), assigned_at=row.assigned_at,
         case_id=strawberry.ID(str(case.id)) if case else None, case_number=case.number if case else None,
-        created_at=row.created_at, hints=[GiftPackHint(**hint) for hint in zone_hints(row)],
+        created_at=row.created_at,
     )
 
 

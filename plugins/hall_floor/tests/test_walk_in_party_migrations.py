@@ -22,7 +22,7 @@ from core.plumbing.db import tortoise_config
 from core.plumbing.models import Case, Center, ClaimCode, Item, ItemVersion, User, WalkInParty
 from core.plumbing.sql import for_dialect
 from core.services.clock import now
-from tests.helpers import migrated_to
+from tests.helpers import create_in_older_schema, migrated_to
 
 pytestmark = pytest.mark.anyio
 
@@ -64,9 +64,10 @@ async def test_walk_in_parties_move_to_the_core_renamed_with_their_claim_codes(c
             accounts[old] = (await User.create(username=username, password_hash="-", display_name=name)).id
             await get_connection("default").execute_query(for_dialect(PARTY), [
                 old, center.id, kind, number, name, contact, "13800138000", accounts[old], clerk.id])
-        case = await Case.create(center=here, number="本-20261129-000001", item_version=version, process="standard",
-                                 applicant_id=accounts[3], applicant_name=parties[3][3], state="submitted",
-                                 kind="promised", channel="window")
+        case = await create_in_older_schema(  # the case as that version's table holds it
+            Case, center=here, number="本-20261129-000001", item_version=version, process="standard",
+            applicant_id=accounts[3], applicant_name=parties[3][3], state="submitted", kind="promised", channel="window",
+            submitted_at=now(), updated_at=now())
         for n, old in enumerate((3, 3, 12)):
             await get_connection("default").execute_query(for_dialect(CODE), [
                 old, case.id, str(n) * 64, now() + timedelta(minutes=10), n])
