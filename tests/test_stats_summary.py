@@ -115,3 +115,28 @@ async def test_summary_follows_transitions(app, govhall, gql):
     for department in ("scjg", "zjj"):
         assert await stats.statistics(hall.center, start=year[0], end=year[1], department=department) == \
             await stats.raw_statistics(hall.center, start=year[0], end=year[1], department=department)
+
+
+async def test_a_completion_leaves_the_accepted_count_where_it_is(app):
+    """Completing a case (or changing its promise) does not take its accepted count away from its
+    day's summary row and add it back: that row is not written at all (PostgreSQL's ``xmin``, the
+    transaction that last wrote a row, stays)."""
+    if get_connection("default").capabilities.dialect != "postgres":
+        pytest.skip("xmin is PostgreSQL's")
+    world = await make_world()
+    accepted = date(2026, 3, 2)
+    case = await make_case(world, department="scjg", accepted_on=accepted, promised_days=5, promised_due=date(2026, 3, 9))
+    conn = get_connection("default")
+
+    async def accepted_row_writer() -> str:
+        (row,) = await conn.execute_query_dict(
+            "SELECT xmin::text AS x, accepted FROM case_day_stat WHERE center_id = $1 AND day = $2",
+            [world.center.id, accepted])
+        assert row["accepted"] == 1
+        return row["x"]
+
+    before = await accepted_row_writer()
+    await Case.filter(id=case.id).update(promised_days=4)
+    await Case.filter(id=case.id).update(completed_on=date(2026, 3, 5), actual_days=3)
+    assert await accepted_row_writer() == before
+    await assert_summary_matches(world.center, [(date(2026, 1, 1), date(2026, 12, 31))])

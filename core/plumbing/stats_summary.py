@@ -76,22 +76,30 @@ SELECT center_id, department_id, day, SUM(a), SUM(c), {', '.join(f'SUM({c})' for
 GROUP BY center_id, department_id, day
 """
 
-    def _sqlite_add(self, row: str, sign: int) -> str:
-        """Add (``sign`` 1) or take away (-1) the contribution of ``row`` (NEW or OLD)."""
-        s = str(sign)
+    def _sqlite_accepted(self, row: str, sign: int, when: str = "") -> str:
         return f"""
   INSERT INTO case_day_stat ({self.columns})
-  SELECT {row}.center_id, COALESCE({row}.department_id, 0), {row}.accepted_on, {s}, 0, {self._zeros()}
-  WHERE {row}.accepted_on IS NOT NULL
-  ON CONFLICT {KEY} DO UPDATE SET accepted = accepted + excluded.accepted;
+  SELECT {row}.center_id, COALESCE({row}.department_id, 0), {row}.accepted_on, {sign}, 0, {self._zeros()}
+  WHERE {row}.accepted_on IS NOT NULL{when}
+  ON CONFLICT {KEY} DO UPDATE SET accepted = accepted + excluded.accepted;"""
+
+    def _sqlite_completed(self, row: str, sign: int) -> str:
+        return f"""
   INSERT INTO case_day_stat ({self.columns})
-  SELECT {row}.center_id, COALESCE({row}.department_id, 0), {row}.completed_on, 0, {s}, {self._added(row, f"{s} * ")}
+  SELECT {row}.center_id, COALESCE({row}.department_id, 0), {row}.completed_on, 0, {sign}, {self._added(row, f"{sign} * ")}
   WHERE {row}.completed_on IS NOT NULL
   ON CONFLICT {KEY} DO UPDATE SET {self._adding("")};"""
+
+    def _sqlite_add(self, row: str, sign: int, when: str = "") -> str:
+        """Add (``sign`` 1) or take away (-1) the contribution of ``row`` (NEW or OLD); ``when``
+        (``" AND …"``) further conditions the accepted count."""
+        return self._sqlite_accepted(row, sign, when) + self._sqlite_completed(row, sign)
 
     @cached_property
     def sqlite_triggers(self) -> list[str]:
         changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in self.watched)
+        moved = " AND (OLD.center_id IS NOT NEW.center_id OR OLD.department_id IS NOT NEW.department_id" \
+                " OR OLD.accepted_on IS NOT NEW.accepted_on)"
         return [
             "DROP TRIGGER IF EXISTS case_day_stat_insert",
             "DROP TRIGGER IF EXISTS case_day_stat_update",
@@ -101,42 +109,53 @@ GROUP BY center_id, department_id, day
             f" BEGIN {self._sqlite_add('NEW', 1)}\nEND",
             f"CREATE TRIGGER case_day_stat_update AFTER UPDATE OF {', '.join(self.watched)} ON gh_case FOR EACH ROW"
             f" WHEN {changed}"
-            f" BEGIN {self._sqlite_add('OLD', -1)} {self._sqlite_add('NEW', 1)}\nEND",
+            f" BEGIN {self._sqlite_add('OLD', -1, moved)} {self._sqlite_add('NEW', 1, moved)}\nEND",
             "CREATE TRIGGER case_day_stat_delete AFTER DELETE ON gh_case FOR EACH ROW"
             " WHEN OLD.accepted_on IS NOT NULL OR OLD.completed_on IS NOT NULL"
             f" BEGIN {self._sqlite_add('OLD', -1)}\nEND",
         ]
 
+    def _pg_accepted(self, row: str, sign: str, indent: str = "") -> str:
+        return f"""
+{indent}    INSERT INTO case_day_stat ({self.columns})
+{indent}    VALUES ({row}.center_id, COALESCE({row}.department_id, 0), {row}.accepted_on, {sign}, 0, {self._zeros()})
+{indent}    ON CONFLICT {KEY} DO UPDATE SET accepted = case_day_stat.accepted + EXCLUDED.accepted;"""
+
+    def _pg_completed(self, row: str, sign: str, indent: str = "") -> str:
+        return f"""
+{indent}    INSERT INTO case_day_stat ({self.columns})
+{indent}    VALUES ({row}.center_id, COALESCE({row}.department_id, 0), {row}.completed_on, 0, {sign}, {self._added(row, f"{sign} * ")})
+{indent}    ON CONFLICT {KEY} DO UPDATE SET {self._adding("case_day_stat.")};"""
+
     @cached_property
     def postgres_triggers(self) -> list[str]:
+        # One function reading OLD and NEW where they are: handing the whole case row to a helper
+        # function (as before migration 0032) built a composite value of every column, its form data
+        # included, twice per change. An update that leaves the accepted count in its summary row
+        # (a completion, a new promised day) no longer takes it away and adds it back.
         return [
             f"""
-CREATE OR REPLACE FUNCTION case_day_stat_add(r gh_case, sign integer) RETURNS void AS $body$
-BEGIN
-  IF r.accepted_on IS NOT NULL THEN
-    INSERT INTO case_day_stat ({self.columns})
-    VALUES (r.center_id, COALESCE(r.department_id, 0), r.accepted_on, sign, 0, {self._zeros()})
-    ON CONFLICT {KEY} DO UPDATE SET accepted = case_day_stat.accepted + EXCLUDED.accepted;
-  END IF;
-  IF r.completed_on IS NOT NULL THEN
-    INSERT INTO case_day_stat ({self.columns})
-    VALUES (r.center_id, COALESCE(r.department_id, 0), r.completed_on, 0, sign, {self._added("r", "sign * ")})
-    ON CONFLICT {KEY} DO UPDATE SET {self._adding("case_day_stat.")};
-  END IF;
-END
-$body$ LANGUAGE plpgsql""",
-            """
 CREATE OR REPLACE FUNCTION case_day_stat_trigger() RETURNS trigger AS $body$
+DECLARE
+  stays boolean := TG_OP = 'UPDATE' AND (OLD.center_id, OLD.department_id, OLD.accepted_on)
+                   IS NOT DISTINCT FROM (NEW.center_id, NEW.department_id, NEW.accepted_on);
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    PERFORM case_day_stat_add(OLD, -1);
+  IF TG_OP <> 'INSERT' THEN
+    IF OLD.accepted_on IS NOT NULL AND NOT stays THEN{self._pg_accepted("OLD", "-1", "  ")}
+    END IF;
+    IF OLD.completed_on IS NOT NULL THEN{self._pg_completed("OLD", "-1", "  ")}
+    END IF;
   END IF;
-  IF TG_OP IN ('UPDATE', 'INSERT') THEN
-    PERFORM case_day_stat_add(NEW, 1);
+  IF TG_OP <> 'DELETE' THEN
+    IF NEW.accepted_on IS NOT NULL AND NOT stays THEN{self._pg_accepted("NEW", "1", "  ")}
+    END IF;
+    IF NEW.completed_on IS NOT NULL THEN{self._pg_completed("NEW", "1", "  ")}
+    END IF;
   END IF;
   RETURN NULL;
 END
 $body$ LANGUAGE plpgsql""",
+            "DROP FUNCTION IF EXISTS case_day_stat_add(gh_case, integer)",
             "DROP TRIGGER IF EXISTS case_day_stat_insert ON gh_case",
             "DROP TRIGGER IF EXISTS case_day_stat_update ON gh_case",
             "DROP TRIGGER IF EXISTS case_day_stat_delete ON gh_case",
