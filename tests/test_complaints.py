@@ -12,7 +12,7 @@ import pytest
 
 from core.services import clock, complaints
 from core.services.centers import check_center_document, load_center
-from core.plumbing.models import Center, Notification, User
+from core.plumbing.models import Center, Complaint, Notification, User
 from core.plumbing.outbox_models import OutboxEvent
 from tests.hall import CaseDriver, build_hall, codes
 from tests.helpers import PASSWORD, center_doc, make_user
@@ -221,6 +221,23 @@ async def test_anonymous_complaints_results_are_published_for_anyone_without_who
     ]
     assert all(k["publishedOn"] for k in shown) and waiting["id"] not in {k["id"] for k in shown}
     assert not any(word in str(shown) for word in ("张三", "13900002222", "clerk1", "午休无人", "李先生"))
+
+
+async def test_a_published_result_masks_mobile_and_identity_numbers_and_is_cut_short(drive):
+    """Staff may write a mobile or an identity number into the result (up to 2,000 characters): the 公示
+    shows them masked as elsewhere, and at most 300 characters; the back office keeps the whole text."""
+    said = ("经核查，已联系窗口人员（电话13900002222，+8613800138000），对身份证号44018119900101123X、"
+            "440181199001011234的申请人当面致歉。")
+    written = said + "处理经过" * 400
+    assert len(written) <= 2000
+    filed = await ok(drive, "clerk1", FILE, "fileComplaint", c="hall", channel="hotline", text="窗口态度差")
+    await ok(drive, "sup1", REPLY, "replyComplaint", id=filed["id"], reply=written)
+    (shown,) = (await drive.query(None, PUBLISHED, c="hall"))["publishedComplaintResults"]
+    result = shown["result"]
+    assert result.startswith("经核查，已联系窗口人员（电话139****2222，+86138****8000），对身份证号440181********123X、"
+                             "440181********1234的申请人当面致歉。处理经过")
+    assert len(result) == complaints.PUBLISHED_RESULT_CHARS and result.endswith("…")
+    assert (await Complaint.get(id=int(filed["id"]))).reply == written  # the whole text in the back office
 
 
 PERIOD = "query($c: String!) { center(code: $c) { complaintPublicityDays } }"

@@ -77,6 +77,18 @@ async def test_a_filing_is_accepted_once_the_earlier_case_has_ended(drive):
     assert (await file(drive))["__typename"] == "Case"
 
 
+async def test_a_returned_case_is_no_open_case_until_its_review_is_asked_for(drive):
+    """退回（不予受理）: the applicant refiles without being told of an 在办件; a review (复核) asked
+    for makes the returned case open again."""
+    returned = await drive.ok("clerk1", await file(drive), "return")
+    assert returned["state"] == "returned"
+    second = await file(drive)
+    assert second["__typename"] == "Case", second
+    await drive.ok("app1", second, "withdraw", comment="申请人撤回")
+    await drive.ok("app1", returned, "request_review", comment="材料齐全，申请复核")
+    assert (await file(drive))["errors"][0]["caseNumber"] == returned["number"]
+
+
 async def test_another_applicant_name_another_applicant_or_another_item_is_not_concerned(drive):
     first = await file(drive)
     # one account filing for two companies: each company's own filing

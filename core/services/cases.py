@@ -984,6 +984,11 @@ def mask_identity(value: Any) -> Any:
     return text[:6] + "*" * max(len(text) - 10, 0) + text[-4:] if len(text) > 10 else "*" * len(text)
 
 
+def mask_mobile(value: str) -> str:
+    """``13800138000`` → ``138****8000``: a mobile number as an answer or a public page may show it."""
+    return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)
+
+
 def redact(params: Mapping[str, Any]) -> dict[str, Any]:
     return {k: mask_identity(v) if k in SENSITIVE_PARAMS and v else v for k, v in params.items()}
 

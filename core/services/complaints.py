@@ -22,6 +22,7 @@ and a message to the center's supervisors and heads.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -29,7 +30,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from core.services.accounts import STAFF_ROLES, Actor
-from core.services.cases import is_owner, load_visible_case
+from core.services.cases import is_owner, load_visible_case, mask_identity, mask_mobile
 from core.services.centers import get_center
 from core.services import clock
 from core.services.documents.kinds import cn_date
@@ -507,6 +508,20 @@ async def consequences(actor: Actor, center_code: str) -> list[Consequence]:
 
 
 PUBLISHED_SHOWN = 30
+PUBLISHED_RESULT_CHARS = 300
+"""How much of a result the 公示 shows (staff may write up to 2,000 characters; the back office keeps all)."""
+_IDENTIFYING_NUMBERS = re.compile(r"\d{17}[\dXx]|1[3-9]\d{9}")  # an identity number (18), a mobile number (11)
+
+
+def public_result(text: str) -> str:
+    """A complaint's result as the 公示 shows it: every identity number (17 digits and a digit or X)
+    and mobile number (``1[3-9]`` and 9 digits) in it masked as elsewhere (:func:`mask_identity`,
+    :func:`mask_mobile`: ``440181********123X``, ``139****2222``; in a longer run of digits too, e.g. after
+    +86), then cut to ``PUBLISHED_RESULT_CHARS`` characters with …. Names cannot be told from the
+    text: whoever records the result writes none."""
+    masked = _IDENTIFYING_NUMBERS.sub(
+        lambda m: mask_identity(m.group()) if len(m.group()) == 18 else mask_mobile(m.group()), text or "")
+    return masked if len(masked) <= PUBLISHED_RESULT_CHARS else masked[: PUBLISHED_RESULT_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -526,7 +541,8 @@ async def published_results(center_code: str) -> list[PublishedResult]:
     """The results of the center's anonymous complaints (``is_anonymous``) still within their 公示期
     (recorded within the last ``publicity_days``, today counted), the latest ``PUBLISHED_SHOWN``
     recorded first: the 公示 their handling ends with, readable without signing in. The subject is the
-    department and window named (the center's own when none), never the person."""
+    department and window named (the center's own when none), never the person; the result is
+    :func:`public_result` of what was recorded."""
     center = await get_center(center_code)
     since = clock.local_midnight(clock.local_today() - timedelta(days=publicity_days(center) - 1))
     rows = await Complaint.filter(
@@ -538,7 +554,7 @@ async def published_results(center_code: str) -> list[PublishedResult]:
             id=row.id, category=f"{CHANNELS[row.channel]}投诉",
             subject="·".join(x.name for x in (row.department, row.window) if x is not None) or center.name,
             published_on=row.replied_at.astimezone(clock.CENTER_TZ).date(),  # type: ignore[union-attr]
-            result=row.reply, finding=("属实" if row.verified else "不属实") if row.verified_at else None,
+            result=public_result(row.reply), finding=("属实" if row.verified else "不属实") if row.verified_at else None,
         )
         for row in rows if is_anonymous(row)
     ]

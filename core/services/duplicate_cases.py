@@ -3,13 +3,16 @@ same applicant name printed on the case) while an earlier case of it is still op
 the filer confirms it (``allowDuplicate``: some items are rightly filed twice at once, e.g. for two
 properties). Without the check the front desk finds and closes such duplicates by hand.
 
-Open is what the handover means by it (:func:`core.services.handover.open_cases_of`): the case's
-state is neither completed nor terminal in its own process. The probe is one indexed read of the
-case's id, number, state and process (``gh_case (applicant_id, item_version_id, applicant_name,
-completed_at)``: a completed case has ``completed_at``, so only the open and the withdrawn cases of
-that applicant, name and item are visited), made the new case's guard: on PostgreSQL in the
-submission's one statement, on SQLite in its one call. A case whose process is no longer
-registered cannot move and counts as ended.
+Open (在办) is the case's state neither completed nor terminal in its own process, as the handover
+means it (:func:`core.services.handover.open_cases_of`), and not returned (``NOT_PENDING``:
+退回（不予受理）, 已退回): a returned case waits only for the applicant, who may ask for review (复核)
+or file anew, and is told then of no 在办件 (the handover still counts it: the 首问负责 person stays
+in charge of its review). The probe is one indexed read of the case's id, number, state and process
+(``gh_case (applicant_id, item_version_id, applicant_name, completed_at)``: a completed case has
+``completed_at``, so only the open, the returned and the withdrawn cases of that applicant, name
+and item are visited), made the new case's guard: on PostgreSQL in the submission's one statement,
+on SQLite in its one call. A case whose process is no longer registered cannot move and counts as
+ended.
 
 Two filings sent at the same moment may both pass: the check spares the front desk the common
 duplicate, it is no uniqueness rule (a confirmed second filing is allowed)."""
@@ -28,6 +31,9 @@ if TYPE_CHECKING:
     from core.services.workflow import ProcessRegistry
 
 DUPLICATE_CASE = "duplicate_case"
+NOT_PENDING = ("returned",)
+"""States that are not 在办 to the check though neither completed nor terminal: 已退回 (the
+standard process's 退回（不予受理）); a state a process does not have is no matter."""
 COLUMNS = ("id", "number", "state", "process")
 _SELECTED = ", ".join(f'o."{column}"' for column in COLUMNS)
 
@@ -35,11 +41,13 @@ _SELECTED = ", ".join(f'o."{column}"' for column in COLUMNS)
 @cache
 def _probe(ended_states: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str, tuple[str, ...]]:
     """The probe's SQL and the values of its open condition, ``(o.process = ? AND o.state NOT IN
-    (…)) OR …`` over the registered processes (:attr:`ProcessRegistry.ended_states`). No
-    ``ORDER BY``: SQLite would walk the applicant's cases by id instead of the probe's index range."""
+    (…)) OR …`` over the registered processes (:attr:`ProcessRegistry.ended_states`, and
+    ``NOT_PENDING``). No ``ORDER BY``: SQLite would walk the applicant's cases by id instead of the
+    probe's index range."""
     parts: list[str] = []
     args: list[str] = []
-    for process, ended in ended_states:
+    for process, ended_only in ended_states:
+        ended = (*ended_only, *(s for s in NOT_PENDING if s not in ended_only))
         not_ended = f' AND o."state" NOT IN ({", ".join("?" * len(ended))})' if ended else ""
         parts.append(f'(o."process" = ?{not_ended})')
         args += [process, *ended]

@@ -109,7 +109,7 @@ async def send_claim_code(govhall: GovHall, actor: Actor, center_code: str, case
         await ClaimCode.create(party=party, case=case, code_hash=_hash(code), expires_at=moment + timedelta(minutes=CODE_MINUTES))
         await send_sms(govhall, center, party.mobile,
                        f"【{center.name}】您正在认领办件{case.number}，验证码{code}，{CODE_MINUTES}分钟内有效。如非本人操作请忽略。", case=case)
-        return f"{party.mobile[:3]}****{party.mobile[-4:]}"
+        return cases.mask_mobile(party.mobile)
 
     # every code sent counts against the address, at any case: one address cannot spend case after
     # case's codes and so flood applicants' phones

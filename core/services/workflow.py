@@ -220,7 +220,8 @@ class ProcessRegistry:
     @cached_property
     def ended_states(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Each process with its states that are completed or terminal: a case in any other state
-        of its process is open (在办), as :func:`core.services.handover.open_cases_of` decides."""
+        of its process is open, as :func:`core.services.handover.open_cases_of` decides (the duplicate
+        filing check leaves out the returned too: :data:`core.services.duplicate_cases.NOT_PENDING`)."""
         return tuple(
             (p.id, tuple(s for s in p.states if p.is_terminal(s) or p.is_completed(s))) for p in self.processes.values()
         )

@@ -5,7 +5,8 @@ the pack over with it; the 企业专区 tab hands over one left waiting (a resul
 The application's 领取方式 for the pack (现场领取, 邮寄送达 with the mailing address) is shown beside it
 on both, with a warning when it goes out the other way (the courier receipt prints the mailing
 address): the window asks the applicant, never refuses
-(the applicant at the counter may well take the pack along; the audit log records what was asked for)."""
+(the applicant at the counter may well take the pack along; the audit log records what was asked for,
+the same on both)."""
 
 from __future__ import annotations
 
@@ -114,16 +115,28 @@ async def hand_over_with_result(ctx: TransitionContext) -> None:
     receiver = str(ctx.params.get("receiver") or "").strip()
     if not receiver:  # a courier parcel without a name: the tracking number says where it went
         receiver = f"快递单号{str(ctx.params.get('trackingNumber') or '').strip()}"
-    done = await GiftPack.filter(id=pack.id, status="waiting").update(
-        status="handed_over", receiver=receiver[:64], handed_over_by_id=ctx.actor.user.id,  # type: ignore[union-attr]
-        handed_over_at=clock_now())
-    if done:
-        changes = {"receiver": receiver, "contents": pack.contents, "method": WITH_THE_RESULT[method]}
-        if pack.delivery in REQUESTED and REQUESTED[pack.delivery] != method:  # handed over otherwise than asked for, after the window's warning
-            changes["requested"] = pack.delivery
-        if method == "courier" and (pack.mailing_address or "").strip():
-            changes["mailingAddress"] = pack.mailing_address.strip()
+    changes = await _hand_over(pack, ctx.actor.user.id, receiver, method)  # type: ignore[union-attr]
+    if changes is not None:
         ctx.changes["giftPack"] = changes
+
+
+async def _hand_over(pack: GiftPack, user_id: int, receiver: str, method: str) -> dict[str, Any] | None:
+    """Hand the waiting ``pack`` over to ``receiver`` (``method``: a key of ``WITH_THE_RESULT``; the
+    企业专区 tab hands over in person), once: what the audit event records of it (``giftPack``), the
+    same at 出件 and on the tab, or ``None`` when it was handed over meanwhile. ``requested``: the
+    application's 领取方式 when the pack went out otherwise (after the window's warning);
+    ``mailingAddress``: where it went by courier, or where the application asked it to be mailed."""
+    done = await GiftPack.filter(id=pack.id, status="waiting").update(
+        status="handed_over", receiver=receiver[:64], handed_over_by_id=user_id, handed_over_at=clock_now())
+    if not done:
+        return None
+    changes: dict[str, Any] = {"receiver": receiver, "contents": pack.contents, "method": WITH_THE_RESULT[method]}
+    if pack.delivery in REQUESTED and REQUESTED[pack.delivery] != method:
+        changes["requested"] = pack.delivery
+    address = (pack.mailing_address or "").strip()
+    if address and "courier" in (method, REQUESTED.get(pack.delivery)):
+        changes["mailingAddress"] = address
+    return changes
 
 
 async def list_gift_packs(actor: Actor, center_code: str, status: str | None = None) -> list[GiftPack]:
@@ -151,7 +164,8 @@ async def load_gift_pack(pack_id: Any) -> GiftPack:
 
 
 async def hand_over(govhall: Any, actor: Actor, pack_id: Any, receiver: str) -> GiftPack:
-    """The pickup window hands the pack over; the case's audit log records who took it."""
+    """The pickup window hands the pack over in person (the 企业专区 tab); the case's audit log records
+    it as 出件 in person does (:func:`_hand_over`): who took it, and what the application asked for."""
     pack = await load_gift_pack(pack_id)
     require_plugin(pack.center, PLUGIN)
     user = actor.require(pack.center.id, "pickup", "clerk", "head")
@@ -162,11 +176,10 @@ async def hand_over(govhall: Any, actor: Actor, pack_id: Any, receiver: str) -> 
         raise UserErrorsException.single("state", "该大礼包已领取", "/giftPack")
 
     async def work(case: Case) -> dict[str, Any]:
-        done = await GiftPack.filter(id=pack.id, status="waiting").update(
-            status="handed_over", receiver=receiver[:64], handed_over_by_id=user.id, handed_over_at=clock_now())
-        if not done:
+        changes = await _hand_over(pack, user.id, receiver, "in_person")  # at the window, as 出件 in person records it
+        if changes is None:
             raise UserErrorsException.single("state", "该大礼包已领取", "/giftPack")
-        return {"giftPack": {"receiver": receiver, "contents": pack.contents}}
+        return {"giftPack": changes}
 
     await record_case_event(govhall, actor, pack.case, "hand_over_gift_pack", comment=f"领取人：{receiver}", work=work)
     return await load_gift_pack(pack.id)

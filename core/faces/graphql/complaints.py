@@ -180,7 +180,8 @@ class PublishedResultType:
     category: str = strawberry.field(description="投诉类别：12345热线投诉、意见箱投诉")
     subject: str = strawberry.field(description="涉及的部门、窗口；未指明的为本中心")
     published_on: date = strawberry.field(description="处理结果记录（公示）日期")
-    result: str = strawberry.field(description="处理结果")
+    result: str = strawberry.field(description=f"处理结果：其中的手机号码、身份证号码已遮盖（139****2222），"
+                                   f"超过{service.PUBLISHED_RESULT_CHARS}字的以…截断（全文见后台）")
     finding: str | None = strawberry.field(description="督查科核查结论：属实、不属实；尚未核查时为空")
 
 

@@ -220,6 +220,23 @@ async def test_the_zone_tab_warns_before_handing_over_a_pack_asked_for_by_post(d
     await drive.run("pick1", HAND_OVER_PACK, g=waiting["id"], r="李青禾")
     packs = {p["caseNumber"]: p for p in await drive.run("pick1", ZONE_HINTS, c="hall")}
     assert packs[mailed["number"]]["status"] == "handed_over" and packs[mailed["number"]]["hints"] == []
+    # the audit records it as 出件 in person records it: what the application asked for, and where to
+    event = await CaseEvent.filter(case_id=int(mailed["id"])).order_by("-seq").first()
+    assert event.action == "hand_over_gift_pack"
+    assert {k: v for k, v in event.changes["giftPack"].items() if k != "contents"} == {
+        "receiver": "李青禾", "method": "窗口领取", "requested": "邮寄送达", "mailingAddress": ADDRESS}
+
+
+async def test_a_pack_records_the_same_handed_over_at_pickup_or_on_the_zone_tab(drive):
+    """One hand-over: 出件 in person and the 企业专区 tab write the same ``giftPack`` in the audit event."""
+    at_pickup = await approved_bundle(drive, delivery="邮寄送达", mailingAddress=ADDRESS)
+    delivered = await drive.ok("pick1", at_pickup, "deliver", data={"method": "in_person", "receiver": "李青禾", "idNumber": PERSON_A})
+    on_tab = await approved_bundle(drive, delivery="邮寄送达", mailingAddress=ADDRESS)
+    await drive.ok("pick1", on_tab, "deliver", data={"method": "self_print"})
+    (waiting,) = await drive.run("pick1", GIFT_PACKS, c="hall", s="waiting")
+    await drive.run("pick1", HAND_OVER_PACK, g=waiting["id"], r="李青禾")
+    event = await CaseEvent.filter(case_id=int(on_tab["id"])).order_by("-seq").first()
+    assert event.changes["giftPack"] == delivered["events"][-1]["changes"]["giftPack"]
 
 
 async def test_a_self_printed_licence_leaves_the_gift_pack_waiting_at_the_window(drive):
