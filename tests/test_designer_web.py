@@ -76,6 +76,27 @@ def test_configurator_builds_a_new_item_in_the_designer(web_server: str, browser
     enter(page, "#dz-promisedDays", "5")
     enter(page, "#dz-place", "连州市政务服务中心一楼综合受理3号窗口")
     enter(page, "#dz-hours", "工作日 9:00—12:00，13:30—17:00")
+    # a joint item (联办件): each department's part is named beside the departments chosen; what the
+    # server refuses is said beside its box, a name left for a department unticked too
+    parts = page.locator(at("/partNames"))
+    expect(parts).to_have_count(0)  # not joint: nothing to name
+    page.check(at("/jointDepartments") + " input[data-value=gaj]")
+    page.check(at("/jointDepartments") + " input[data-value=scjg]")
+    expect(parts.locator(".dz-field > label")).to_have_text(
+        ["连州市人民政府行政服务中心（zwb）（实施部门）", "连州市公安局（gaj）", "连州市市场监督管理局（scjg）"])
+    enter(page, "#dz-part-gaj", "印章刻制")
+    enter(page, "#dz-part-scjg", "营业执照" * 17)
+    page.uncheck(at("/jointDepartments") + " input[data-value=scjg]")
+    expect(page.locator(at("/partNames/scjg") + " > label")).to_have_text("连州市市场监督管理局（scjg）（已不是本事项的部门）")
+    page.click("#cfg-save")
+    refusal = page.locator(at("/partNames/scjg") + " > .field-error")
+    expect(refusal).to_contain_text("部门“scjg”不是本事项的实施部门或共同实施部门")
+    expect(refusal).to_contain_text("不能超过64个字符（现有68个）")
+    expect(page.locator(at("/partNames/gaj") + " > .field-error")).to_be_hidden()
+    expect(page.locator(".cfg-result .error-summary")).to_contain_text("“部门办理事项名称”的“scjg”不能超过64个字符")
+    parts.evaluate("(el) => el.scrollIntoView({ block: 'center' })")
+    page.screenshot(path=str(tmp_path / "designer-parts.png"))
+    enter(page, "#dz-part-scjg", "")
 
     # --- the form: an applicant section, a table of sites, a conditional field
     page.click("#dz-tab-form")
@@ -178,6 +199,7 @@ def test_configurator_builds_a_new_item_in_the_designer(web_server: str, browser
     assert len(elements["checklist"]) == 3 and elements["documents"] == ["acceptance_notice"]
     assert elements["place"] == "连州市政务服务中心一楼综合受理3号窗口"
     assert elements["keywords"] == ["摆摊", "路边摊"]
+    assert elements["jointDepartments"] == ["gaj"] and elements["partNames"] == {"gaj": "印章刻制"}
 
     # --- an applicant submits it; the case holds what was entered
     logout(page)

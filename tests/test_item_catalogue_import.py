@@ -221,3 +221,29 @@ async def test_a_department_named_with_the_county_before_it_is_the_catalogues_im
     built = items["11441882MB2C0007"]
     assert built.status == "failed" and any(u["element"] == "实施主体" for u in built.unmapped)
     assert [(p.path, p.code) for p in built.problems] == [("/department", "pattern")]
+
+
+async def test_a_keywords_column_gives_each_item_its_keywords_split_at_every_separator(govhall, gql):
+    """关键词 (又称) as exports write them in one cell: 、 ， , ; ； and spaces (the full-width one too),
+    each word once; words the item document cannot keep are reported at their place, as the designer's."""
+    center = await make_center(govhall.hub, code="catk")
+    actor = await admin_actor(center)
+    rows = copy.deepcopy(ROWS[:3])
+    rows[0]["关键词"] = " 开饭店、餐饮许可证，食品许可,小卖部;便利店；超市 　奶茶店 开饭店"
+    rows[1]["又称"] = ["摆摊 路边摊", "摆摊"]
+    rows[2]["关键词"] = "ＡＢ、ab"  # the same word to the hall's search
+    result = by_code(await import_catalogue(govhall, actor, center, rows))
+    first = (await Item.get(center=center, code="11441882MB2C0001")).draft
+    assert first["keywords"] == ["开饭店", "餐饮许可证", "食品许可", "小卖部", "便利店", "超市", "奶茶店"]
+    assert {u["element"] for u in result["11441882MB2C0001"].unmapped} == {"权力来源", "行使层级"}
+    assert (await Item.get(center=center, code="11441882MB2C0002")).draft["keywords"] == ["摆摊", "路边摊"]
+    third = result["11441882MB2C0003"]
+    assert third.status == "failed"
+    assert [(p.path, p.code) for p in third.problems] == [("/keywords/1", "duplicate_keyword")]
+    if xlsx_supported():  # the same column in a workbook
+        await make_user("catadmin2", center, "admin")
+        token = await gql.login("catadmin2", PASSWORD)
+        rows[0]["关键词"] = "开饭店 小吃店、开饭店"
+        stored = await gql(IMPORT, {"c": "catk", "x": base64.b64encode(workbook(rows[:1])).decode()}, token=token)
+        assert stored["importItemCatalogue"]["updated"] == 1
+        assert (await Item.get(center=center, code="11441882MB2C0001")).draft["keywords"] == ["开饭店", "小吃店"]

@@ -2,7 +2,7 @@
 
 A catalogue export lists items by the national 事项 elements, named in Chinese (事项名称, 基本编码,
 实施编码, 事项类型, 实施主体, 设定依据, 法定办结时限, 承诺办结时限, 受理条件, 申请材料, 是否收费,
-服务对象, 办理形式…). Each item is mapped onto an item document (``schemas/item.schema.json``):
+服务对象, 办理形式, 关键词…). Each item is mapped onto an item document (``schemas/item.schema.json``):
 an item already in the center (same 实施编码, or the same code) keeps its form, process, documents
 and certificate and takes the catalogue's elements; a new one gets the ``standard`` process and a
 one-field form for the configurator to finish. Elements that have no place in the item document,
@@ -33,7 +33,7 @@ from core.services.accounts import Actor
 from core.services.formats import code_text
 from core.plumbing.errors import UserError, UserErrorsException
 from core.services.item_changes import describe_changes
-from core.services.item_definitions import trimmed_names
+from core.services.item_definitions import keyword_list, trimmed_names
 from core.services.items import CONFIGURATOR_ROLES, check_definition
 from core.plumbing.models import Center, Department, Item, ItemVersion
 
@@ -60,7 +60,7 @@ ALIASES = {
     "是否收费": "charged", "收费标准": "amount", "收费依据": "feeBasis", "服务对象": "serviceObject",
     "办理形式": "channels", "办理地点": "place", "办理时间": "hours", "咨询电话": "consultation",
     "监督投诉电话": "supervision", "到办事现场次数": "visits", "到现场次数": "visits", "办件类型": "caseKind",
-    "办理结果": "resultName", "审批结果名称": "resultName", "事项编码": "code",
+    "办理结果": "resultName", "审批结果名称": "resultName", "事项编码": "code", "关键词": "keywords", "又称": "keywords",
 }
 
 
@@ -284,6 +284,10 @@ def map_elements(row: Mapping[str, Any], departments: Mapping[str, str]) -> tupl
                 miss(element, value, "本中心没有该名称的进驻部门")
         elif key in ("legalBasis", "conditions"):
             out[key] = _lines(value)
+        elif key == "keywords":
+            words = keyword_list(value)  # 开饭店、餐饮许可证 小吃店: split as the designer's 关键词 are
+            if words:
+                out["keywords"] = words
         elif key in ("legalDays", "promisedDays"):
             days, note = _days(value)
             if days is not None and 0 <= days <= 365:

@@ -9,6 +9,7 @@ documents and departments the center knows).
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
@@ -20,7 +21,7 @@ from core.plumbing.errors import UserError, UserErrorsException, pointer
 from core.services.form_validation import ITEM_MAX_BYTES, FormValidator, check_form_schema, schema_at
 from core.plumbing.resources import shipped_dir
 
-__all__ = ["ITEM_SCHEMA_PATH", "item_schema", "search_folded", "trimmed_names", "validate_item_document", "load_item_files"]
+__all__ = ["ITEM_SCHEMA_PATH", "item_schema", "keyword_list", "search_folded", "trimmed_names", "validate_item_document", "load_item_files"]
 
 ITEM_SCHEMA_PATH = shipped_dir("schemas") / "item.schema.json"
 
@@ -57,6 +58,20 @@ def trimmed_names(doc: Any) -> Any:
             {**m, "name": _trimmed(m["name"])} if isinstance(m, dict) and "name" in m else m for m in materials
         ]
     return out if out != doc else doc
+
+
+KEYWORD_SEPARATORS = re.compile(r"[、，,;；\s]+")
+"""What separates keywords (俗称) written in one text: 、 ， , ; ； and spaces (full width too)."""
+
+
+def keyword_list(value: Any) -> list[str]:
+    """The keywords (俗称) written in one text, as a catalogue's 关键词 cell has them (开饭店、餐饮许可证
+    小吃店), or in a list of such texts: split at :data:`KEYWORD_SEPARATORS`, trimmed as
+    :func:`trimmed_names` trims them, each word once, in order. What stays wrong (too long, too many,
+    ＡＢ and ab) is the item document's to say, at its ``/keywords/<i>``."""
+    texts = value if isinstance(value, list) else [value]
+    words = (_trimmed(w) for t in texts if t is not None for w in KEYWORD_SEPARATORS.split(str(t)))
+    return list(dict.fromkeys(w for w in words if w))
 
 
 CHECKED_KEPT = 64

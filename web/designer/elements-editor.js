@@ -22,8 +22,48 @@ function group(title, ...children) {
   return h("fieldset", { class: "dz-group" }, h("legend", null, title), children);
 }
 
-/** 基本信息、时限、依据与条件、窗口、收费：the published elements. */
-export function elementsPanel(state, onChange) {
+/** A JSON pointer's token for a key (RFC 6901). */
+const token = (key) => String(key).replace(/~/g, "~0").replace(/\//g, "~1");
+
+/** 部门办理事项名称 of a joint item (`partNames`): one box per department taking part, the implementing
+ * one first, then each joint one; a name left for a department that no longer takes part keeps its box,
+ * so the server's refusal (unknown_part) shows beside it and emptying the box removes it. Attached to
+ * the document only once a name is entered; nothing shown for an item that is not joint and names none. */
+function partNamesField(doc, departments, onChange) {
+  const own = doc.partNames;
+  if (own !== undefined && (own === null || typeof own !== "object" || Array.isArray(own))) return null; // only the JSON view edits that
+  const parts = own || {};
+  const joint = Array.isArray(doc.jointDepartments) ? doc.jointDepartments.filter((c) => typeof c === "string") : [];
+  if (!joint.length && !Object.keys(parts).length) return null;
+  const taking = [...new Set([doc.department, ...joint].filter((c) => typeof c === "string" && c))];
+  const gone = Object.keys(parts).filter((c) => !taking.includes(c));
+  const nameOf = (code) => (departments.find((d) => d.value === code) || { label: code }).label;
+  const attach = () => {
+    if (Object.keys(parts).length) doc.partNames = parts;
+    else delete doc.partNames;
+    onChange();
+  };
+  const rows = [
+    ...taking.map((code) => textInput(parts, code, {
+      path: `/partNames/${token(code)}`, label: code === doc.department ? `${nameOf(code)}（实施部门）` : nameOf(code),
+      onChange: attach, id: `dz-part-${code}`,
+    })),
+    ...gone.map((code) => textInput(parts, code, {
+      path: `/partNames/${token(code)}`, label: `${nameOf(code)}（已不是本事项的部门）`, onChange: attach, id: `dz-part-${code}`,
+      help: "该部门已不参与本事项：请清空此名称，或重新勾选该部门",
+    })),
+  ];
+  return h("div", { class: "field dz-field dz-parts", dataset: { path: "/partNames" } },
+    h("span", { class: "label" }, "部门办理事项名称（联办）"),
+    h("div", { class: "help" }, "联办件中各部门办理的部分叫什么，如公安局的“印章刻制”；各部门结果不一（部分准予）时，决定书和办件页按此列出。不填的称“某部门办理事项”，每个不超过64字"),
+    h("div", { class: "control dz-parts-rows" }, rows),
+    h("div", { class: "field-error", role: "alert", hidden: true }),
+  );
+}
+
+/** 基本信息、时限、依据与条件、窗口、收费：the published elements. `rerender(focus)` draws the panel
+ * again (the departments chosen change the 部门办理事项名称 boxes). */
+export function elementsPanel(state, onChange, rerender = () => onChange()) {
   const doc = state.doc;
   const center = state.center;
   const departments = (center.departments || []).map((d) => ({ value: d.code, label: `${d.name}（${d.code}）` }));
@@ -48,8 +88,12 @@ export function elementsPanel(state, onChange) {
         help: state.mode === "edit" ? "已有事项的编码不能修改" : "本中心内唯一，小写字母、数字和 - ，如 cgj-tdsz；保存后不能修改",
       }),
       selectInput(doc, "itemType", opts(ITEM_TYPES), { path: "/itemType", label: "事项类型", onChange, id: "dz-itemType", empty: "请选择" }),
-      selectInput(doc, "department", departments, { path: "/department", label: "实施部门", onChange, id: "dz-department", empty: "请选择" }),
-      choicesInput(doc, "jointDepartments", departments, { path: "/jointDepartments", label: "共同实施部门（联办）", onChange }),
+      selectInput(doc, "department", departments, { path: "/department", label: "实施部门", onChange: () => rerender("#dz-department"), id: "dz-department", empty: "请选择" }),
+      choicesInput(doc, "jointDepartments", departments, { path: "/jointDepartments", label: "共同实施部门（联办）", onChange: () => {
+        const ticked = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.value : null;
+        rerender(ticked ? `[data-path="/jointDepartments"] input[data-value="${CSS.escape(ticked)}"]` : null);
+      } }),
+      partNamesField(doc, departments, onChange),
       selectInput(doc, "caseKind", opts([["promised", "承诺件"], ["immediate", "即办件"]]), { path: "/caseKind", label: "办件类型", onChange, id: "dz-caseKind" }),
       state.processes.length
         ? selectInput(doc, "process", state.processes.map((p) => ({ value: p.id, label: p.name })), { path: "/process", label: "办理流程", onChange, id: "dz-process", empty: "请选择" })

@@ -421,6 +421,7 @@ export function roundTrip(doc) {
   for (const row of doc.checklist || []) setKey(row, "text", row.text);
   if (doc.fees) for (const key of ["charged", "amount", "basis"]) if (key in doc.fees) setKey(doc.fees, key, doc.fees[key]);
   if (doc.phones) for (const key of ["consultation", "supervision"]) if (key in doc.phones) setKey(doc.phones, key, doc.phones[key]);
+  if (doc.partNames) for (const key of Object.keys(doc.partNames)) setKey(doc.partNames, key, doc.partNames[key]);
   if (doc.certificate) {
     setKey(doc.certificate, "title", doc.certificate.title);
     for (const f of doc.certificate.fields || []) {

@@ -214,7 +214,7 @@ export async function designerView({ page, params, user }) {
       render(sel);
     };
     if (state.tab === "form") panel.replaceChildren(formPanel(state, onChange, rerender, (sel) => render(sel)));
-    else if (state.tab === "elements") panel.replaceChildren(elementsPanel(state, () => { onChange(); }));
+    else if (state.tab === "elements") panel.replaceChildren(elementsPanel(state, onChange, rerender));
     else if (state.tab === "materials") panel.replaceChildren(materialsPanel(state, onChange, rerender));
     else {
       json.sync();
