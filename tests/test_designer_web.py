@@ -69,7 +69,7 @@ def test_configurator_builds_a_new_item_in_the_designer(web_server: str, browser
 
     # --- the public elements
     enter(page, "#dz-name", "户外临时摊点设置登记")
-    enter(page, "#dz-keywords", "摆摊， 路边摊、摆摊")  # 俗称: commas or 、, each once
+    enter(page, "#dz-keywords", "摆摊， 路边摊、摆摊 地摊")  # 俗称: commas, 、 or spaces (as the catalogue import splits), each once
     enter(page, "#dz-code", "hw-tdsz")
     page.select_option("#dz-itemType", label="公共服务")
     enter(page, "#dz-legalDays", "10")
@@ -198,7 +198,7 @@ def test_configurator_builds_a_new_item_in_the_designer(web_server: str, browser
         ("营业执照或其他主体资格证明文件", "yyzz"), ("身份证件", "sfz")]  # reuse goes by these codes
     assert len(elements["checklist"]) == 3 and elements["documents"] == ["acceptance_notice"]
     assert elements["place"] == "连州市政务服务中心一楼综合受理3号窗口"
-    assert elements["keywords"] == ["摆摊", "路边摊"]
+    assert elements["keywords"] == ["摆摊", "路边摊", "地摊"]
     assert elements["jointDepartments"] == ["gaj"] and elements["partNames"] == {"gaj": "印章刻制"}
 
     # --- an applicant submits it; the case holds what was entered

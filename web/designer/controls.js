@@ -93,11 +93,11 @@ export function wordsInput(obj, key, { path, label, help, onChange, id = null })
   const input = h("input", { id: elId, type: "text", autocomplete: "off" });
   input.value = Array.isArray(obj[key]) ? obj[key].join("、") : "";
   input.addEventListener("change", () => {
-    const words = [...new Set(input.value.split(/[,，、;；\n]/).map((s) => s.trim()).filter(Boolean))];
+    const words = [...new Set(input.value.split(/[,，、;；\s]+/).map((s) => s.trim()).filter(Boolean))];
     setKey(obj, key, words.length ? words : Array.isArray(obj[key]) ? [] : undefined);
     onChange();
   });
-  return wrap(path, label, input, elId, help ? `${help}；以逗号或顿号分隔` : "以逗号或顿号分隔");
+  return wrap(path, label, input, elId, help ? `${help}；以逗号、顿号或空格分隔` : "以逗号、顿号或空格分隔");
 }
 
 /** Checkboxes choosing several values of [{value, label}] for the list obj[key]. */
