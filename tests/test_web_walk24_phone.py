@@ -1,6 +1,7 @@
 """An applicant on a phone (390×844, touch), on the demo server of ``tests/test_web.py``: a long word
 typed into the catalogue's search wraps in the "nothing found" answer instead of widening the screen;
-认领 with its fields left empty says, at each field, what to fill in."""
+认领 with its fields left empty says, at each field, what to fill in; the browser's back button comes
+back where the applicant was, and a half-typed form says where its draft is kept."""
 
 from __future__ import annotations
 
@@ -103,7 +104,7 @@ def test_a_submission_whose_answer_was_lost_is_filed_once(web_server: str, phone
 
     page.route("**/graphql", lose_the_answer)
     page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-spjyxk/apply")
-    expect(page.locator("#draft-restored")).to_be_visible()
+    expect(page.locator("#draft-restored")).to_contain_text("草稿仅保存在本设备的浏览器中")  # not on another phone
     page.get_by_role("button", name="提交申请").tap()
     expect(page.locator("body")).to_contain_text("无法连接服务器，请检查网络后重试")
     page.reload()  # what many do next: the form comes back from the draft
@@ -124,3 +125,38 @@ def test_a_submission_whose_answer_was_lost_is_filed_once(web_server: str, phone
     card.locator('td[data-label="事项"]').tap()
     expect(page).to_have_url(re.compile(r"#/case/lianzhou/\d+$"))
     expect(page.locator("main h1")).to_contain_text(number)
+
+
+def test_back_comes_back_where_the_applicant_was(web_server: str, phone_page: Any) -> None:
+    """Down a long list of items, into a guide and back: the list is where the thumb left it, not at its
+    top. A form half typed, left with back and opened again with forward: what was typed is there,
+    and the form said beforehand that its draft stays on this phone."""
+    from playwright.sync_api import expect
+
+    base, page = web_server, phone_page
+    login(page, base, "zhangsan")
+    page.goto(f"{base}/web/#/hall/lianzhou")
+    items = page.locator("main a[href*='/item/']")
+    expect(items.first).to_be_visible()
+    item = items.nth(items.count() - 2)  # far down the list
+    item.scroll_into_view_if_needed()
+    href = item.get_attribute("href")
+    where = page.evaluate("scrollY")
+    assert where > 844, f"the list is only {where} px down"
+    page.wait_for_timeout(400)  # the scroll settles (it is kept after 200 ms), as a thumb's does
+    item.tap()
+    expect(page).to_have_url(re.compile(re.escape(href) + "$"))
+    page.go_back()
+    expect(page.locator("#item-search")).to_be_visible()
+    expect(page.locator(f"main a[href='{href}']").first).to_be_in_viewport()
+    assert abs(page.evaluate("scrollY") - where) <= 2
+
+    page.goto(f"{base}/web/#/hall/lianzhou/item/scjg-gssldj/apply")
+    expect(page.locator("#draft-kept")).to_have_text("填写内容会自动保存为草稿，草稿仅保存在本设备的浏览器中，换用其他手机或电脑、清除浏览器数据后将无法恢复。")
+    page.fill('[data-path="/enterpriseName"] input', "连州市半填示例有限公司")
+    page.go_back()
+    expect(page.locator("#item-search")).to_be_visible()
+    page.go_forward()
+    expect(page.locator('[data-path="/enterpriseName"] input')).to_have_value("连州市半填示例有限公司")
+    expect(page.locator("#draft-restored")).to_contain_text("草稿仅保存在本设备的浏览器中")
+    _fits(page)

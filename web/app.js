@@ -179,7 +179,22 @@ function renderFooter(path) {
 
 let generation = 0;
 
+// Back and forward come back where the reader was: each history entry keeps its scroll position in
+// history.state, put back once its view is drawn again. (The browser's own restoring comes before the
+// view has its content: a long list on a phone came back at its top.)
+if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+let scrollSave = 0;
+window.addEventListener("scroll", () => {
+  clearTimeout(scrollSave);
+  const hash = location.hash;
+  scrollSave = setTimeout(() => {
+    if (location.hash === hash) history.replaceState({ ...(history.state || {}), scrollY: Math.round(window.scrollY) }, "");
+  }, 200);
+}, { passive: true });
+
 async function route() {
+  clearTimeout(scrollSave); // a save still waiting belongs to the page being left
+  const saved = history.state && Number.isFinite(history.state.scrollY) ? history.state.scrollY : null;
   clearBanner();
   const { path, query } = parseHash();
   if (path === "/") {
@@ -220,6 +235,7 @@ async function route() {
     }
   }
   if (mine === generation) {
+    if (saved !== null) window.scrollTo(0, saved); // back (or a reload) to where this entry was left
     page.dataset.ready = "true";
     const heading = page.querySelector("h1");
     if (heading && !document.activeElement?.closest?.(".page")) {

@@ -233,10 +233,26 @@ export function seg(value) {
 /** Debounce: run `fn` once `ms` after the last call. */
 export function debounce(fn, ms) {
   let timer = null;
-  return (...args) => {
+  let pending = null; // the arguments of the call still waiting
+  const run = (...args) => {
     clearTimeout(timer);
-    timer = setTimeout(() => fn(...args), ms);
+    pending = args;
+    timer = setTimeout(() => { pending = null; fn(...args); }, ms);
   };
+  /** The call still waiting, now (a page being left); nothing when none waits. */
+  run.flush = () => {
+    if (!pending) return;
+    const args = pending;
+    clearTimeout(timer);
+    pending = null;
+    fn(...args);
+  };
+  /** The call still waiting, dropped. */
+  run.cancel = () => {
+    clearTimeout(timer);
+    pending = null;
+  };
+  return run;
 }
 
 /** A labelled control wrapper with an error slot, addressed by `path` for UserErrors. */

@@ -277,6 +277,9 @@ function draftKey(centerCode, code, { forUser = null, filesForOthers = false } =
   return forUser ? `govhall.draft.${user}.for.${forUser}.${centerCode}.${code}` : `govhall.draft.${user}.${centerCode}.${code}`;
 }
 
+/** Where the unsent form is kept, said where the draft is mentioned: nowhere but this browser. */
+const DEVICE_ONLY = "草稿仅保存在本设备的浏览器中，换用其他手机或电脑、清除浏览器数据后将无法恢复。";
+
 /** A random key for one filling of a form (submitCase's submitKey). */
 function newSubmitKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -320,6 +323,7 @@ export async function applyView({ page, params, query, user }) {
   const sendKey = key ? `${key}.submitKey` : null;
   let submitKey = (sendKey && localStorage.getItem(sendKey)) || newSubmitKey();
   const forget = () => {
+    if (saveDraft.cancel) saveDraft.cancel();
     localStorage.removeItem(key);
     localStorage.removeItem(filesKey);
     if (sendKey) localStorage.removeItem(sendKey);
@@ -378,13 +382,15 @@ export async function applyView({ page, params, query, user }) {
   const back = uploader ? uploader.restored : { found: 0, lost: 0 };
   if (restoredForm || back.found || back.lost) {
     restoreNote.append(h("p", { class: "note note-info", id: "draft-restored" },
-      `已恢复您上次未提交的填写内容${back.found ? `和已上传的 ${back.found} 个材料文件` : ""}。`,
+      `已恢复您上次未提交的填写内容${back.found ? `和已上传的 ${back.found} 个材料文件` : ""}。${DEVICE_ONLY}`,
       back.lost ? `另有 ${back.lost} 个材料文件已失效（未随申请提交的上传会定期清理），请重新上传。` : "", " ",
       h("button", { type: "button", class: "btn btn-link", onclick: () => { forget(); location.reload(); } }, "清空重填")));
   }
   const formEl = h("form", { class: "apply-form card", novalidate: true },
     restoreNote,
     h("p", { class: "muted" }, "带 ", h("span", { class: "req" }, "*"), " 的为必填项。提交后如有问题，系统会在对应栏目旁一次性列出。"),
+    // the draft is this browser's (localStorage): another phone, or cleared browser data, does not have it
+    key && !restoreNote.hasChildNodes() ? h("p", { class: "muted", id: "draft-kept" }, `填写内容会自动保存为草稿，${DEVICE_ONLY}`) : null,
     picker || typed
       ? h("div", { class: "field", dataset: { path: "/onBehalfOf" } },
           typed ? h("label", { for: "on-behalf-of" }, atCounter ? "窗口受理：申请人账号" : "代办：申请人账号") : null,
@@ -413,6 +419,14 @@ export async function applyView({ page, params, query, user }) {
   }, 500);
   formEl.addEventListener("input", saveDraft);
   formEl.addEventListener("change", saveDraft);
+  // leaving the form (back, a link, the tab closed) keeps what was typed last, not what stood half a
+  // second before: back and at once forward again found the last words gone
+  const keepOnLeave = () => saveDraft.flush();
+  window.addEventListener("pagehide", keepOnLeave);
+  window.addEventListener("hashchange", () => {
+    keepOnLeave();
+    window.removeEventListener("pagehide", keepOnLeave);
+  }, { once: true });
 
   const aside = h("aside", { class: "apply-aside card" },
     h("h2", null, "需准备的材料"),
