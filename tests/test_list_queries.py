@@ -21,8 +21,9 @@ WORK = f"""query($c: String!, $s: String, $d: String, $m: Boolean!, $a: String, 
   cases(center: $c, state: $s, department: $d, mine: $m, first: $first, after: $a) {{
     edges {{ node {{ {CASE_ROW} }} }} pageInfo {{ hasNextPage endCursor }} }}
   {QUEUES} }}"""
+# 我的办件 also asks whether each case waits for its rating (待评价): the page's ratings in one statement
 MINE = f"""query($a: String, $first: Int!) {{ myCases(first: $first, after: $a) {{
-  edges {{ node {{ {CASE_ROW} center {{ code name }} }} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
+  edges {{ node {{ {CASE_ROW} completedAt awaitingPickup rating center {{ code name }} }} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
 
 
 async def statements(drive, monkeypatch, user, query, **variables) -> tuple[int, list[str], dict]:

@@ -1,9 +1,12 @@
-"""Rating a delivered case on its page (好差评) in headless Chromium: what the page says right after
-rating is what it says after a reload, and the comment box takes no more than the server keeps; a
-result still waiting at the pickup window is not rated yet."""
+"""Rating a delivered case on its page (好差评) in headless Chromium: on a phone, 我的办件 marks the case
+待评价 and a tap opens the case at its rating form, the case page asks for the rating at its top; what
+the page says right after rating is what it says after a reload, and the prompt and the mark are gone;
+the comment box takes no more than the server keeps; a result still waiting at the pickup window is not
+rated yet (no mark, no prompt)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -24,8 +27,22 @@ def test_the_rating_reads_the_same_right_after_rating_and_after_a_reload(web_ser
     api.act("lz-pickup", case, "deliver", data={"method": "in_person", "receiver": "张三", "idNumber": RESIDENT_ID})
 
     login(page, base, "zhangsan")
-    page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the rating form is at the foot of a long page
+    page.goto(f"{base}/web/#/mine/lianzhou")
+    mark = page.locator("tr", has_text=case["number"]).locator("a.to-rate")
+    expect(mark).to_have_text("待评价")
+    mark.click()
+    expect(page).to_have_url(re.compile(rf"#/case/lianzhou/{case['id']}\?rate=1$"))
     form = page.locator("form.rating-form")
+    expect(form).to_be_in_viewport()  # the tap lands at the rating form
+    expect(form.locator("input[type=radio]").first).to_be_focused()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.evaluate("window.scrollTo(0, 0)")
+    prompt = page.locator("#rate-prompt")
+    expect(prompt).to_contain_text("请为本次服务评价")
+    expect(prompt).to_be_in_viewport()  # near the top, not below the whole page
+    page.click("#rate-now")
+    expect(form).to_be_in_viewport()
     comment = form.locator("textarea")
     expect(comment).to_have_attribute("maxlength", "2000")  # the server refuses more (评价意见不能超过2000个字符)
     page.keyboard.press("Tab")
@@ -38,9 +55,15 @@ def test_the_rating_reads_the_same_right_after_rating_and_after_a_reload(web_ser
     rated = page.locator("p.rated")
     expect(rated).to_have_text("您的评价：非常不满意（1 分，网上评价）。感谢您的反馈！")
     right_after = rated.inner_text()
+    expect(prompt).to_have_count(0)  # rated: the prompt goes at once
 
     page.reload()
     expect(page.locator("p.rated")).to_have_text(right_after)
+    expect(prompt).to_have_count(0)
+    page.goto(f"{base}/web/#/mine/lianzhou")
+    row = page.locator("tr", has_text=case["number"])
+    expect(row).to_be_visible()
+    expect(row.locator("a.to-rate")).to_have_count(0)
 
 
 def test_a_refusal_waiting_at_the_pickup_window_is_rated_only_once_handed_out(web_server: str, browser_page: Any, api: Api) -> None:
@@ -59,10 +82,18 @@ def test_a_refusal_waiting_at_the_pickup_window_is_rated_only_once_handed_out(we
     rating = page.locator("section", has=page.locator("h2", has_text="服务评价"))
     expect(rating).to_contain_text("领取办理结果后，可在此评价本次服务（好差评）。")
     expect(page.locator("form.rating-form")).to_have_count(0)
+    expect(page.locator("#rate-prompt")).to_have_count(0)
+    page.goto(f"{base}/web/#/mine/lianzhou")
+    row = page.locator("tr", has_text=case["number"])
+    expect(row).to_contain_text("不予许可，待出件")
+    expect(row.locator("a.to-rate")).to_have_count(0)  # nothing to rate before the result is handed out
 
     api.act("lz-pickup", case, "deliver", data={"method": "in_person", "receiver": "张三", "idNumber": RESIDENT_ID})
     page.reload()
+    expect(row.locator("a.to-rate")).to_have_text("待评价")
+    page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
     expect(page.locator("#case-state")).to_have_text("不予许可，已出件")
+    expect(page.locator("#rate-prompt")).to_contain_text("请为本次服务评价")
     form = page.locator("form.rating-form")
     form.locator("label.choice", has_text="基本满意").click()
     form.locator("button[type=submit]").click()

@@ -257,7 +257,7 @@ function provisional(c, kind, value) {
   return [fmt.date(value), value && (marked ?? c.deadlineProvisional) ? h("span", { class: "badge provisional", title: "所在年度的节假日安排尚未公布，期限为暂定" }, "暂定") : null];
 }
 
-export async function caseView({ page, params, user, isCurrent }) {
+export async function caseView({ page, params, query, user, isCurrent }) {
   const [centerCode, id] = params;
   if (!(await hasQuery("case"))) {
     page.append(h("h1", null, "办件详情"), note("办件查询功能在服务端尚未启用，请稍后再试。"));
@@ -305,6 +305,14 @@ export async function caseView({ page, params, user, isCurrent }) {
   const sideCol = h("div", { class: "case-side" });
   layout.append(mainCol, sideCol);
   if (correction) page.append(correction); // first on any screen: what the applicant must still bring, or brought
+  // 好差评 waiting: a prompt at the top takes the applicant to the rating form (at the foot of a long page on a phone)
+  const rating = c.completedAt && !staffHere && c.rating !== undefined ? ratingPanel(c) : null;
+  const ratingForm = rating && rating.querySelector("form.rating-form");
+  const prompt = ratingForm ? ratePrompt(ratingForm) : null;
+  if (prompt) {
+    page.append(prompt);
+    ratingForm.addEventListener("govhall:rated", () => prompt.remove());
+  }
   page.append(layout);
 
   // facts
@@ -344,7 +352,7 @@ export async function caseView({ page, params, user, isCurrent }) {
   if (staffHere && (c.events || []).some((e) => e.action === "urge" || e.action === "supervise")) mainCol.append(answerPanel(c));
 
   // rating (the applicant, once the result is handed out: 办结 at the pickup window is not the end of the service)
-  if (c.completedAt && !staffHere && c.rating !== undefined) mainCol.append(ratingPanel(c));
+  if (rating) mainCol.append(rating);
 
   // a complaint about this case (the applicant or agent, online; the written answer shows in 我的办件)
   if (!staffHere && centerCode) mainCol.append(complaintPanel(c, centerCode));
@@ -373,6 +381,9 @@ export async function caseView({ page, params, user, isCurrent }) {
 
   // event log
   mainCol.append(section("办理过程", timeline(c, item ? item.form : null)));
+
+  // 我的办件's 待评价 opens the case at its rating form (`?rate=1`)
+  if (ratingForm && query && query.get("rate") === "1" && isCurrent()) showRatingForm(ratingForm);
 }
 
 function explanation(c) {
@@ -488,7 +499,10 @@ function changesText(changes, form) {
   }
   const pack = changes.giftPack; // 开办大礼包, handed over with the licence or on its own
   if (pack && Array.isArray(pack.contents)) {
-    parts.push(h("div", null, `开办大礼包：${pack.contents.join("；")}${pack.receiver ? `，领取人：${pack.receiver}` : ""}`));
+    parts.push(h("div", { class: "gift-pack" }, `开办大礼包：${pack.contents.join("；")}`,
+      pack.receiver || pack.method ? h("div", null, [pack.method ? `领取方式：${pack.method}` : "", pack.receiver ? `领取人：${pack.receiver}` : ""].filter(Boolean).join("，")) : null,
+      // asked for otherwise than it went out (邮寄送达, collected at the window), and where it was to be or was mailed
+      pack.requested || pack.mailingAddress ? h("div", null, [pack.requested ? `申请时选择：${pack.requested}` : "", pack.mailingAddress ? `邮寄地址：${pack.mailingAddress}` : ""].filter(Boolean).join("，")) : null));
   }
   const handover = changes.handover;
   if (handover && handover.toName) {
@@ -860,6 +874,20 @@ function ratedText(level, channel) {
   return `您的评价：${RATING_LABELS[level] || level}（${level} 分${channel ? `，${channel}评价` : ""}）。感谢您的反馈！`;
 }
 
+/** Scroll the rating form into view and put the focus on its first choice. */
+function showRatingForm(formEl) {
+  formEl.closest("section").scrollIntoView({ block: "start" });
+  const first = formEl.querySelector("input[type=radio]");
+  if (first) first.focus({ preventScroll: true });
+}
+
+/** 请为本次服务评价: near the top of a finished case not rated yet; gone once rated. */
+function ratePrompt(formEl) {
+  return h("section", { class: "card rate-prompt", id: "rate-prompt", role: "status" },
+    h("p", null, h("strong", null, "本次服务已办结，请为本次服务评价。"), " 您的评价（好差评）将用于改进窗口服务。"),
+    h("button", { type: "button", class: "btn btn-primary", id: "rate-now", onclick: () => showRatingForm(formEl) }, "去评价"));
+}
+
 function ratingPanel(c) {
   if (c.rating) {
     return section("服务评价", h("p", { class: "rated" }, ratedText(c.rating, c.ratingChannel)));
@@ -882,6 +910,7 @@ function ratingPanel(c) {
     submit,
   );
   const box = section("评价本次服务（好差评）", formEl);
+  box.id = "rating";
   formEl.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     clearUserErrors(formEl);
@@ -903,6 +932,7 @@ function ratingPanel(c) {
         return;
       }
       box.replaceChildren(h("h2", null, "服务评价"), h("p", { class: "rated" }, ratedText(res.rateCase.level, res.rateCase.channel)));
+      formEl.dispatchEvent(new Event("govhall:rated")); // the prompt at the top goes
     } catch (error) {
       showUserErrors(formEl, [{ path: null, code: "error", message: error.message }]);
     } finally {

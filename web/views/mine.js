@@ -8,11 +8,14 @@ import { claimCard } from "./claim.js";
 
 // 我的办件 also tells each part of a joint case (联办件) apart: 部分准予 names what was refused, by whom and why
 const PART_RESULTS = "tasks { department departmentName partName state stateLabel comment }";
+// 待评价: a finished case whose result is handed out and not rated yet (the case page's rule); the
+// ratings of a page come in one batch (a dataloader), not one query per case
+const RATING_STATE = "completedAt awaitingPickup rating";
 export const CASE_ROW = "id number state stateLabel kind kindLabel urgent alert submittedAt acceptedAt promisedDue legalDue deadlineProvisional promisedDueProvisional applicantName department item { code name version }";
 
 /** A list of cases as a responsive table; `extra` adds "load more". The 预警 column (黄牌/红牌) is
  * internal supervision: only the work queues show it, never 我的办件. */
-export function casesTable(centerCode, cases, { deptNames = new Map(), showApplicant = false, showCenter = false, showAlert = false } = {}) {
+export function casesTable(centerCode, cases, { deptNames = new Map(), showApplicant = false, showCenter = false, showAlert = false, showToRate = false } = {}) {
   return h("div", { class: "table-wrap" },
     h("table", { class: "data-table cases" },
       h("thead", null, h("tr", null,
@@ -32,7 +35,7 @@ export function casesTable(centerCode, cases, { deptNames = new Map(), showAppli
             h("td", { "data-label": "事项" }, c.item ? c.item.name : ""),
             showApplicant ? h("td", { "data-label": "申请人" }, c.applicantName || "") : null,
             showApplicant ? h("td", { "data-label": "承办部门" }, deptNames.get(c.department) || c.department || "—") : null,
-            h("td", { "data-label": "状态" }, stateBadge(c), partResults(c)),
+            h("td", { "data-label": "状态" }, stateBadge(c), showToRate && toRate(c) ? h("a", { class: "badge to-rate", href: `${href}?rate=1`, title: "为本次服务评价（好差评）" }, "待评价") : null, partResults(c)),
             h("td", { "data-label": "类型" }, c.kindLabel || c.kind),
             h("td", { "data-label": "提交时间" }, fmt.datetime(c.submittedAt)),
             h("td", { "data-label": "承诺办结" }, fmt.date(c.promisedDue), c.promisedDue && (c.promisedDueProvisional ?? c.deadlineProvisional) ? h("span", { class: "badge provisional", title: "所在年度的节假日尚未公布，期限为暂定" }, "暂定") : null),
@@ -42,6 +45,11 @@ export function casesTable(centerCode, cases, { deptNames = new Map(), showAppli
       ),
     ),
   );
+}
+
+/** Finished, its result handed out, not rated yet: the case page asks for the rating (好差评). */
+function toRate(c) {
+  return Boolean(c.completedAt) && c.awaitingPickup === false && c.rating === null;
 }
 
 /** A joint case's parts once any is decided: each department's result (准予 / 不予许可, with the reason). */
@@ -84,9 +92,9 @@ export async function mineView({ page, params, isCurrent }) {
   async function load() {
     const data = code
       ? (await gql(`query($c: String!, $a: String) { cases(center: $c, mine: true, first: 20, after: $a) {
-          edges { node { ${CASE_ROW} ${PART_RESULTS} } } pageInfo { hasNextPage endCursor } } }`, { c: code, a: after })).cases
+          edges { node { ${CASE_ROW} ${PART_RESULTS} ${RATING_STATE} } } pageInfo { hasNextPage endCursor } } }`, { c: code, a: after })).cases
       : (await gql(`query($a: String) { myCases(first: 20, after: $a) {
-          edges { node { ${CASE_ROW} ${PART_RESULTS} center { code name } } } pageInfo { hasNextPage endCursor } } }`, { a: after })).myCases;
+          edges { node { ${CASE_ROW} ${PART_RESULTS} ${RATING_STATE} center { code name } } } pageInfo { hasNextPage endCursor } } }`, { a: after })).myCases;
     if (!isCurrent()) return;
     rows.push(...data.edges.map((e) => e.node));
     after = data.pageInfo.endCursor;
@@ -94,7 +102,7 @@ export async function mineView({ page, params, isCurrent }) {
     const hall = code || currentCenter.get() || (all[0] && all[0].code) || "";
     body.replaceChildren(
       rows.length
-        ? casesTable(code, rows, { showCenter: !code })
+        ? casesTable(code, rows, { showCenter: !code, showToRate: true })
         : h("div", { class: "empty card" }, h("p", null, code ? "您在本中心还没有办件。" : "您还没有办件。"), h("a", { class: "btn btn-primary", href: `#/hall/${seg(hall)}` }, "去办事")),
       more,
     );

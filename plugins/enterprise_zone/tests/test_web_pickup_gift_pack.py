@@ -3,7 +3,8 @@
 发票…), that a self-printed licence leaves it behind, and the receipt lists it; beside it, what the
 application asked for (邮寄送达: the mailing address by courier, a warning when the licence is collected
 in person, which does not stop the window); handing the licence out hands the pack over, which the
-企业专区 tab and the case's history then show. The tab warns before handing over in person a pack
+企业专区 tab and the case's history then show (how it went out, to whom, and what the application asked
+for with its mailing address). The tab warns before handing over in person a pack
 asked for by post; a courier receipt prints the pack's mailing address (the printed page read back)."""
 
 from __future__ import annotations
@@ -109,4 +110,8 @@ def test_the_pickup_window_hands_the_gift_pack_out_with_the_licence(web_server: 
 
     login(page, base, "zhangsan")
     page.goto(f"{base}/web/#/case/lianzhou/{case['id']}")
-    expect(page.locator(".timeline")).to_contain_text("开办大礼包：营业执照正本、副本；印章：单位专用章（公章）")
+    pack = page.locator(".timeline li.event-deliver")
+    expect(pack).to_contain_text("开办大礼包：营业执照正本、副本；印章：单位专用章（公章）")
+    # how it went out, and what the application had asked for (邮寄送达, to its address)
+    expect(pack).to_contain_text("领取方式：窗口领取，领取人：李青禾")
+    expect(pack).to_contain_text(f"申请时选择：邮寄送达，邮寄地址：{ADDRESS}")
