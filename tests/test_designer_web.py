@@ -464,7 +464,7 @@ def test_a_file_field_is_answered_by_a_sample_in_the_preview(web_server: str, br
 def test_a_date_fields_limit_to_one_side_of_today_is_refused_in_the_preview(web_server: str, browser_page: Any) -> None:
     """The designer's 日期限制 (``"x-today"``): a 股东会决议日期 set 不晚于今天 refuses a day in the future, in
     the preview as the field is left and by the server's check of the test data; set 不早于今天 it
-    refuses a past day instead."""
+    refuses a past day instead. And 不早于… another date (``"x-notBefore"``) refuses a day before it."""
     from playwright.sync_api import expect
 
     base, page = web_server, browser_page
@@ -492,6 +492,22 @@ def test_a_date_fields_limit_to_one_side_of_today_is_refused_in_the_preview(web_
     day.fill("2999-01-01")
     page.click("#dz-check")
     expect(preview.locator(".error-summary")).not_to_contain_text("股东会决议日期")
+    # 不早于… another date of the form (``"x-notBefore"``): a 决议生效日期 before the 决议日期 is refused
+    # beside it as it is left and by the server's check
+    add_field(page, "date", "决议生效日期", "effectiveOn")
+    expect(page.locator("#dz-not-before option:checked")).to_have_text("不限")
+    page.select_option("#dz-not-before", label="不早于“股东会决议日期”")
+    effective = preview.locator(at("/effectiveOn") + " input")
+    effective.fill("2998-12-31")
+    effective.blur()
+    expect(preview.locator(at("/effectiveOn") + " > .field-error")).to_have_text("“决议生效日期”不能早于“股东会决议日期”")
+    page.click("#dz-check")
+    expect(preview.locator(".error-summary")).to_contain_text("“决议生效日期”不能早于“股东会决议日期”")
+    # the date it names renamed: the limit follows it
+    page.click(".dz-field-row[data-name=resolvedOn] .dz-pick")
+    enter(page, "#dz-key", "decidedOn")
+    page.click(".dz-field-row[data-name=effectiveOn] .dz-pick")
+    expect(page.locator("#dz-not-before option:checked")).to_have_text("不早于“股东会决议日期”")
 
 
 def test_a_key_the_designer_made_up_is_pointed_out_until_it_is_renamed(web_server: str, browser_page: Any) -> None:

@@ -3,7 +3,7 @@
 `60%` in a field in % and `3,500元` in one in 元 said 应为数字, though the unit made the number plain;
 a number too large to handle (数值超出可处理的范围) was said only in the top banner, not beside the
 field; and a 股东会决议日期 of 2999 (``"x-today": "notAfter"``) is refused beside the field as soon as
-it is left, as the server refuses it. So is a 股东 table whose 出资比例 do not add up to 100
+it is left, as the server refuses it, and so is a 计划竣工日期 before the 计划开工日期 (``"x-notBefore"``). So is a 股东 table whose 出资比例 do not add up to 100
 (``"x-total"``), which only the server said. Runs against the demo server of ``tests/test_web.py``, with an
 item a configurator made in the designer.
 """
@@ -26,7 +26,7 @@ ITEM = {
     "checklist": [{"code": "c01", "text": "决议已签字"}],
     "documents": ["acceptance_notice"],
     "form": {
-        "type": "object", "title": "申请表", "x-order": ["unitName", "share", "rent", "staff", "resolvedOn", "visitOn", "holders"],
+        "type": "object", "title": "申请表", "x-order": ["unitName", "share", "rent", "staff", "resolvedOn", "visitOn", "plannedStart", "plannedEnd", "holders"],
         "required": ["unitName", "share", "rent", "resolvedOn"],
         "properties": {
             "unitName": {"type": "string", "title": "单位名称", "maxLength": 100, "x-widget": "text"},
@@ -35,6 +35,8 @@ ITEM = {
             "staff": {"type": "integer", "title": "从业人数", "x-unit": "人", "x-widget": "number"},
             "resolvedOn": {"type": "string", "title": "股东会决议日期", "format": "date", "x-widget": "date", "x-today": "notAfter"},
             "visitOn": {"type": "string", "title": "预约日期", "format": "date", "x-widget": "date", "x-today": "notBefore"},
+            "plannedStart": {"type": "string", "title": "计划开工日期", "format": "date", "x-widget": "date"},
+            "plannedEnd": {"type": "string", "title": "计划竣工日期", "format": "date", "x-widget": "date", "x-notBefore": "plannedStart"},
             "holders": {"type": "array", "title": "股东", "x-widget": "table", "x-total": {"field": "stake", "equals": 100},
                         "items": {"type": "object", "x-order": ["name", "stake"], "required": ["name", "stake"],
                                   "properties": {"name": {"type": "string", "title": "股东名称"},
@@ -76,6 +78,20 @@ def test_units_typed_with_the_number_and_dates_beyond_today(web_server: str, bro
     past.fill("2001-01-01")
     past.press("Tab")
     expect(page.locator(f"{at('/visitOn')} .field-error")).to_contain_text("“预约日期”不能早于今天")
+    # a completion before the start: said beside the completion as it is left, in the server's words;
+    # gone once the start moves before it
+    page.fill(f"{at('/plannedStart')} input", "2027-03-01")
+    end = page.locator(f"{at('/plannedEnd')} input")
+    end.fill("2027-02-28")
+    end.press("Tab")
+    expect(page.locator(f"{at('/plannedEnd')} .field-error")).to_have_text("“计划竣工日期”不能早于“计划开工日期”")
+    start = page.locator(f"{at('/plannedStart')} input")
+    start.fill("2027-02-01")
+    start.press("Tab")
+    expect(page.locator(f"{at('/plannedEnd')} .field-error")).to_be_hidden()
+    start.fill("2027-03-01")
+    start.press("Tab")
+    expect(page.locator(f"{at('/plannedEnd')} .field-error")).to_have_text("“计划竣工日期”不能早于“计划开工日期”")
     # 股东 60% + 30%: said beside the table as the server says it, as soon as the table is left
     page.fill(f"{at('/holders/0/name')} input", "甲公司")
     page.fill(f"{at('/holders/0/stake')} input", "60")
@@ -93,6 +109,10 @@ def test_units_typed_with_the_number_and_dates_beyond_today(web_server: str, bro
     expect(holders).to_be_hidden()
 
     page.fill(f"{at('/staff')} input", "12人")
+    page.click("button:has-text('提交申请')")  # the server says it too, in the summary and at the same field
+    expect(page.locator(".error-summary")).to_contain_text("“计划竣工日期”不能早于“计划开工日期”")
+    expect(page.locator(f"{at('/plannedEnd')} .field-error")).to_contain_text("“计划竣工日期”不能早于“计划开工日期”")
+    end.fill("2027-03-01")  # the same day: a period
     future.fill("2020-05-06")
     past.fill("")
     page.click("button:has-text('提交申请')")
@@ -101,5 +121,5 @@ def test_units_typed_with_the_number_and_dates_beyond_today(web_server: str, bro
     mine = api("zhangsan", "{ myCases(first: 20) { edges { node { number data } } } }")["myCases"]["edges"]
     (data,) = [e["node"]["data"] for e in mine if e["node"]["number"] == number]
     assert (data["share"], data["rent"], data["staff"], data["resolvedOn"]) == (60, 3500, 12, "2020-05-06")
-    assert "visitOn" not in data
+    assert "visitOn" not in data and (data["plannedStart"], data["plannedEnd"]) == ("2027-03-01", "2027-03-01")
     assert data["holders"] == [{"name": "甲公司", "stake": 60}, {"name": "乙公司", "stake": 40}]

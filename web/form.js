@@ -11,7 +11,8 @@
 // is answered by the files uploaded for that material), `enum` / `oneOf` of `const`
 // (select), `default`, `const`, `maxLength`, `minimum`/`maximum`, nested objects (a fieldset each),
 // arrays of objects (an editable table with add and delete; its `x-total`, 合计校验, checked as a cell is
-// left, with the server's words), `x-today` (a date's side of today), arrays of enum strings (checkboxes),
+// left, with the server's words), `x-today` (a date's side of today), `x-notBefore` (a date not before
+// a sibling date of the same object or table row, said beside the later one as either is left), arrays of enum strings (checkboxes),
 // local `$ref`s. Every field carries `data-path` = its JSON pointer, so the server's UserErrors land
 // next to it (see graphql.js showUserErrors).
 
@@ -333,6 +334,36 @@ function todayMessage(schema, label, value) {
   return `${label}${limit === "notAfter" ? "不能晚于今天" : "不能早于今天"}（${y}年${m}月${d}日）`;
 }
 
+/** A date (`date`) or a date-time with its offset (`date-time`) as a number to compare, or null. */
+function momentOf(value, format) {
+  if (typeof value !== "string") return null;
+  if (format === "date-time") {
+    if (!/^\d{4}-\d{2}-\d{2}[Tt ].*([Zz]|[+-]\d{2}:?\d{2})$/.test(value)) return null;
+    const t = Date.parse(value);
+    return Number.isFinite(t) ? t : null;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  const t = Date.parse(`${value}T00:00:00Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === value ? t : null;
+}
+
+/**
+ * What the server says of a date before the sibling its `x-notBefore` names (core/services/form_dates.py):
+ * “计划竣工日期”不能早于“计划开工日期”. `properties`: the object's (form, group, table row), `value`: its
+ * answers. Equal dates pass; a missing or unfinished date says nothing (its format speaks).
+ */
+export function notBeforeMessage(properties, value, name, label) {
+  const field = properties && properties[name];
+  const start = field && field["x-notBefore"];
+  if (typeof start !== "string" || !value || typeof value !== "object") return null;
+  const end = momentOf(value[name], field.format);
+  const begin = momentOf(value[start], field.format);
+  if (end === null || begin === null || end >= begin) return null;
+  const other = properties[start] || {};
+  const title = typeof other.title === "string" && other.title.trim() ? other.title : start;
+  return `${label}不能早于“${title}”`;
+}
+
 /** A figure as the server prints it (core/services/form_totals.py): 100, 99.99, never 99.99000000000001. */
 function figure(n) {
   return String(Math.round(n * 1e6) / 1e6);
@@ -495,6 +526,17 @@ class Builder {
 
   object(schema, path, { key, isRoot = false }) {
     const children = new Map();
+    const siblings = {
+      properties: schema.properties,
+      value() {
+        const out = {};
+        for (const [name, child] of children) {
+          const v = child.hiddenByCondition ? undefined : child.get();
+          if (v !== undefined) out[name] = v;
+        }
+        return out;
+      },
+    };
     const shows = conditionalFields(schema);
     for (const name of orderedKeys(schema)) {
       const sub = resolve(this.root, schema.properties[name]);
@@ -502,7 +544,12 @@ class Builder {
         children.set(name, { el: null, get: () => sub.const, set: () => {}, required: false, constant: true });
         continue;
       }
-      children.set(name, this.node(sub, [...path, name], { key: name }));
+      children.set(name, this.node(sub, [...path, name], { key: name, siblings }));
+    }
+    // a date not before another (`x-notBefore`): checked again when that other date changes
+    for (const [name, child] of children) {
+      const start = children.get((resolve(this.root, schema.properties[name]) || {})["x-notBefore"]);
+      if (start && start.el && child.recheck) start.el.addEventListener("change", () => child.recheck(true));
     }
     const body = Array.from(children.values()).map((c) => c.el).filter(Boolean);
     let el;
@@ -556,7 +603,7 @@ class Builder {
     return node;
   }
 
-  scalar(schema, path, { key }) {
+  scalar(schema, path, { key, siblings = null }) {
     const id = uid("f");
     const label = schema.title || key;
     const control = widgetOf(schema) === "file" && typeof schema["x-material"] === "string"
@@ -584,10 +631,15 @@ class Builder {
       focus: control.focus,
     };
     control.el.addEventListener("input", () => dropSubmittedErrors(el));
-    control.el.addEventListener("change", () => {
+    // its own check as it is left (format, side of today), then its order with a sibling date (x-notBefore)
+    node.recheck = (onlyFilled = false) => {
       const v = control.get();
-      showClientError(el, clientMessage(schema, node.format, this.labelOf(path), v));
-    });
+      if (onlyFilled && v === undefined) return;
+      const label = this.labelOf(path);
+      showClientError(el, clientMessage(schema, node.format, label, v)
+        || (siblings ? notBeforeMessage(siblings.properties, siblings.value(), key, label) : null));
+    };
+    control.el.addEventListener("change", () => node.recheck());
     return node;
   }
 
@@ -724,19 +776,24 @@ class Builder {
         const td = h("td", { "data-label": label }, wrap);
         return { name: col.name, label, control, wrap, td, schema: sub };
       });
-      // each cell checked as it is left, with the format its row's conditions give it
+      // each cell checked as it is left, with the format its row's conditions give it, then its order
+      // with a date of the row (x-notBefore), checked again when that date changes
+      const checkCell = (cell) => {
+        const rowValue = {};
+        for (const c of cells) {
+          const v = c.control.get();
+          if (v !== undefined) rowValue[c.name] = v;
+        }
+        const fmt = activeFormats(items, rowValue).get(cell.name);
+        const v = cell.control.get();
+        const label = self.labelOf([...path, rows.indexOf(row), cell.name]);
+        showClientError(cell.wrap, clientMessage(cell.schema, fmt, label, v) || notBeforeMessage(items.properties, rowValue, cell.name, label));
+      };
       for (const cell of cells) {
         cell.control.el.addEventListener("input", () => dropSubmittedErrors(cell.wrap));
         cell.control.el.addEventListener("change", () => {
-          const rowValue = {};
-          for (const c of cells) {
-            const v = c.control.get();
-            if (v !== undefined) rowValue[c.name] = v;
-          }
-          const fmt = activeFormats(items, rowValue).get(cell.name);
-          const v = cell.control.get();
-          const i = rows.indexOf(row);
-          showClientError(cell.wrap, clientMessage(cell.schema, fmt, self.labelOf([...path, i, cell.name]), v));
+          checkCell(cell);
+          for (const c of cells) if (c.schema["x-notBefore"] === cell.name && c.control.get() !== undefined) checkCell(c);
         });
       }
       const num = h("span", { class: "row-num" });

@@ -21,7 +21,7 @@ from typing import Any
 
 from core.services.formats import FORMAT_CHECKER
 from core.services.form_totals import KEYWORD as TOTAL, total_off
-from core.services.form_dates import KEYWORD as TODAY, date_off
+from core.services.form_dates import KEYWORD as TODAY, NOT_BEFORE, date_off, earlier_fields
 
 Check = Callable[[Any], bool]
 
@@ -103,6 +103,9 @@ def _compile(schema: Any) -> Check:
     if TODAY in schema:
         limit = schema[TODAY]
         checks.append(lambda v: not date_off(v, limit))
+    props = schema.get("properties")
+    if isinstance(props, dict) and any(isinstance(p, dict) and NOT_BEFORE in p for p in props.values()):
+        checks.append(lambda v: not earlier_fields(v, props))
     for key, value in schema.items():
         if key in _ANNOTATIONS or key.startswith("x-"):
             continue

@@ -14,6 +14,9 @@ standard keywords it may carry UI hints, which validation ignores and the front 
 ``x-order``
     on the root (or any object with ``properties``): the list of property names in display order;
     properties not listed follow in declaration order.
+``x-notBefore``
+    on a date (or date-time) field: the key of a sibling date field it may not be earlier than
+    (``not_before``, at the later field; :mod:`core.services.form_dates`).
 
 Formats are those of :mod:`core.services.formats` (``uscc``, ``resident-id``, ``mobile-cn``, ``phone-cn``,
 ``postcode-cn``, ``money``, ``year-month`` and the standard ones); any other name is refused when the
@@ -42,7 +45,9 @@ from core.plumbing.errors import UserError, UserErrorsException, pointer, pointe
 from core.services.form_precheck import compile_precheck, reversed_date_range, unanswered
 from core.services.formats import FORMAT_CHECKER, SUPPORTED_FORMATS, FormatProblem, code_text, half_width, reason_for
 from core.services.form_totals import check_total_spec, total_message, total_off
-from core.services.form_dates import check_today_spec, date_message, date_off
+from core.services.form_dates import (
+    NOT_BEFORE, check_not_before_spec, check_today_spec, date_message, date_off, earlier_fields, not_before_message,
+)
 from core.plumbing.text_safety import BIDI_MESSAGE, has_bidi_controls
 
 __all__ = [
@@ -287,6 +292,7 @@ def check_form_schema(schema: object, prefix: str = "/form") -> list[UserError]:
         problems.extend(_check_bounds(sub, here))
         problems.extend(check_total_spec(sub, here))
         problems.extend(check_today_spec(sub, here))
+        problems.extend(check_not_before_spec(sub, here))
     if fields > FORM_MAX_FIELDS:
         problems.append(UserError(
             "form.too_many_fields", f"表单的字段过多（{fields}个）：一张表单最多{FORM_MAX_FIELDS}个字段，请精简或拆分事项", prefix,
@@ -505,6 +511,17 @@ def _x_today(validator: Any, limit: Any, instance: Any, schema: Any) -> Iterator
         yield ValidationError("the date is on the wrong side of today")
 
 
+def _properties(validator: Any, properties: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """``properties``, and a date field of them before the sibling its ``x-notBefore`` names
+    (``core.services.form_dates``): said at that field, the later one."""
+    yield from _PROPERTIES(validator, properties, instance, schema)
+    for name in earlier_fields(instance, properties):
+        yield ValidationError(
+            "the date is before the one it may not precede", validator=NOT_BEFORE,
+            validator_value=properties[name][NOT_BEFORE], instance=instance[name], schema=properties[name], path=[name],
+        )
+
+
 def _required(validator: Any, required: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
     """``required``, where a blank text or an empty list is no answer either: a platform's "" for the
     company's name, a required 多选 sent as [] (the browser does, with nothing ticked)."""
@@ -515,7 +532,8 @@ def _required(validator: Any, required: Any, instance: Any, schema: Any) -> Iter
             yield ValidationError(f"{name!r} is a required property")
 
 
-_X_KEYWORDS = {"x-kind": _x_kind, "x-total": _x_total, "x-today": _x_today}
+_PROPERTIES = Draft202012Validator.VALIDATORS["properties"]
+_X_KEYWORDS = {"x-kind": _x_kind, "x-total": _x_total, "x-today": _x_today, "properties": _properties}
 _DocumentValidator = validators.extend(Draft202012Validator, _X_KEYWORDS)
 _CaseDataValidator = validators.extend(Draft202012Validator, {**_X_KEYWORDS, "required": _required})
 
@@ -662,6 +680,8 @@ class FormValidator:
             return "total"
         if e.validator == "x-today":
             return "today"
+        if e.validator == NOT_BEFORE:
+            return "not_before"
         if e.validator == "format":
             return f"format.{e.validator_value}"
         if e.validator is None or (e.validator == "not" and e.validator_value == {}):
@@ -679,6 +699,10 @@ class FormValidator:
             return total_message(label, e.schema, total_off(inst, v) or (0, 0))
         if kw == "x-today":  # “股东会决议日期”不能晚于今天（2026年11月29日）
             return date_message(label, str(v))
+        if kw == NOT_BEFORE:  # “计划竣工日期”不能早于“计划开工日期”: the start by its own title
+            start = _child(self.schema, schema_at(self.schema, pointer(*list(e.absolute_path)[:-1])), str(v))
+            title = start.get("title") if isinstance(start, dict) else None
+            return not_before_message(label, title if isinstance(title, str) and title.strip() else str(v))
         if kw == "type":
             if inst is None:
                 return f"请填写{label}"

@@ -156,7 +156,10 @@ def _form_changes(before: dict, after: dict) -> list[dict[str, Any]]:
                 out.append(_change(path=where, kind="added", old=None, new=schema, description=f"新增{kind}{label}"))
             continue
         old_label, old_schema, old_required = old[path]
-        out += _field_changes(where=where, old_label=old_label, label=label, old=old_schema, new=schema, was_required=old_required, required=required)
+        start = schema.get("x-notBefore") if isinstance(schema, dict) else None
+        start_label = new[(*path[:-1], start)][0] if isinstance(start, str) and (*path[:-1], start) in new else None
+        out += _field_changes(where=where, old_label=old_label, label=label, old=old_schema, new=schema, was_required=old_required,
+                              required=required, start_label=start_label)
     for path, (label, schema, _) in old.items():
         if path not in new and not any(path[: len(p)] == p for p in old if p not in new and len(p) < len(path)):
             out.append(_change(path=pointer("form", *path), kind="removed", old=schema, new=None, description=f"删除字段{label}"))
@@ -181,7 +184,8 @@ def _order(schema: dict) -> list:
 
 
 def _field_changes(
-    where: str, old_label: str, label: str, old: dict, new: dict, was_required: bool, required: bool
+    where: str, old_label: str, label: str, old: dict, new: dict, was_required: bool, required: bool,
+    start_label: str | None = None,
 ) -> list[dict[str, Any]]:
     out = []
     if old.get("title") != new.get("title"):
@@ -220,6 +224,10 @@ def _field_changes(
     if old.get("x-today") != new.get("x-today"):
         text = {"notAfter": "不能晚于今天", "notBefore": "不能早于今天"}.get(new.get("x-today"), "不再限制早于或晚于今天")
         out.append(_change(path=where + "/x-today", kind="changed", old=old.get("x-today"), new=new.get("x-today"), description=f"字段{label}{text}"))
+    if old.get("x-notBefore") != new.get("x-notBefore"):
+        start = new.get("x-notBefore")
+        text = f"不能早于{start_label or f'“{start}”'}" if isinstance(start, str) else "不再限制不早于另一日期"
+        out.append(_change(path=where + "/x-notBefore", kind="changed", old=old.get("x-notBefore"), new=start, description=f"字段{label}{text}"))
     if old.get("type") != new.get("type") or old.get("x-widget") != new.get("x-widget"):
         out.append(_change(path=where + "/type", kind="changed", old=old.get("type"), new=new.get("type"), description=f"字段{label}的类型或显示方式已修改"))
     if not out and _own(old) != _own(new):

@@ -181,6 +181,13 @@ function fieldSettings(f, fields, onChange, rerender, state) {
       { value: "notAfter", label: "不晚于今天（如决议日期、签署日期）" },
       { value: "notBefore", label: "不早于今天（如预约日期）" },
     ], { path: `${f.schemaPath}/x-today`, label: "日期限制", onChange, empty: "不限", id: "dz-today" }));
+    // "x-notBefore": a 计划竣工日期 not before the 计划开工日期 of the same form (or table row)
+    const dates = fields.filter((s) => s.container === f.container && s.name !== f.name && s.kind === "date");
+    if (dates.length || schema["x-notBefore"] !== undefined) {
+      parts.push(selectInput(schema, "x-notBefore", dates.map((s) => ({ value: s.name, label: `不早于“${s.title}”` })), {
+        path: `${f.schemaPath}/x-notBefore`, label: "不早于…（另一日期）", onChange, empty: "不限", id: "dz-not-before",
+      }));
+    }
   }
   if (kind === "table") parts.push(totalInput(schema, f.schemaPath, onChange));
   if (kind === "select" || kind === "multi") {

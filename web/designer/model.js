@@ -235,10 +235,16 @@ export function renameField(container, oldName, newName) {
 }
 
 /**
- * A table's 合计校验 (`"x-total": {field, equals}`: 出资比例 adding up to 100) follows its column: renamed
- * with it, dropped with it (`newName` null).
+ * A table's 合计校验 (`"x-total": {field, equals}`: 出资比例 adding up to 100) follows its column, and a
+ * date's 不早于 (`"x-notBefore"`: 计划竣工日期 not before 计划开工日期) the date it names: renamed with it,
+ * dropped with it (`newName` null).
  */
 export function retargetTotals(form, container, oldName, newName) {
+  for (const field of Object.values(container.properties || {})) {
+    if (!field || field["x-notBefore"] !== oldName || oldName === newName) continue;
+    if (newName) field["x-notBefore"] = newName;
+    else delete field["x-notBefore"];
+  }
   for (const t of listFields(form)) {
     const spec = t.kind === "table" && t.schema.items === container ? t.schema["x-total"] : null;
     if (!spec || spec.field !== oldName || oldName === newName) continue;
@@ -374,6 +380,9 @@ export function usesOf(doc, f) {
   for (const t of listFields(doc.form)) {
     const spec = t.kind === "table" && t.schema.items === f.container ? t.schema["x-total"] : null;
     if (spec && spec.field === f.name) out.push(`表格“${t.title}”的合计校验（删除后不再校验）`);
+  }
+  for (const field of Object.values(f.container.properties || {})) {
+    if (field && field["x-notBefore"] === f.name) out.push(`“${field.title || f.name}”的不早于“${f.title}”（删除后不再校验）`);
   }
   const chosen = Array.isArray(doc.applicantField) ? doc.applicantField : [doc.applicantField];
   if (chosen.some((p) => under(p, f.dataPath))) out.push("文书上的申请人（删除后恢复为自动）");
