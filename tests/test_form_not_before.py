@@ -118,7 +118,8 @@ def test_the_definition_names_another_date_of_the_same_object():
 
 def test_the_shipped_items_with_a_period_hold_its_end_to_its_start():
     for name, end, start in [("zjj-sgxk", "plannedCompletion", "plannedStart"), ("cgj-hwggsz", "periodEnd", "periodStart"),
-                             ("lyj-lmcfxk", "periodEnd", "periodStart")]:
+                             ("lyj-lmcfxk", "periodEnd", "periodStart"), ("scjg-qyzxdj", "publicityEnd", "publicityStart"),
+                             ("zwb-qjd", "endTime", "startTime")]:
         form = json.loads((ROOT / "forms" / f"{name}.json").read_text("utf-8"))["form"]
         assert form["properties"][end]["x-notBefore"] == start, name
         assert check_form_schema(form) == [], name
