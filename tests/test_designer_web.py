@@ -508,6 +508,22 @@ def test_a_date_fields_limit_to_one_side_of_today_is_refused_in_the_preview(web_
     enter(page, "#dz-key", "decidedOn")
     page.click(".dz-field-row[data-name=effectiveOn] .dz-pick")
     expect(page.locator("#dz-not-before option:checked")).to_have_text("不早于“股东会决议日期”")
+    # 日期时间 (a 开始时间 with its hour): a date and time picker in the preview, its answer what the
+    # server's date-time asks; it may be held to another date-time only, not to a date
+    add_field(page, "dateTime", "现场核查开始时间", "checkFrom")
+    expect(page.locator("#dz-today")).to_have_count(0)  # 不晚于今天 is a date's
+    add_field(page, "dateTime", "现场核查结束时间", "checkUntil")
+    expect(page.locator("#dz-not-before option")).to_have_text(["不限", "不早于“现场核查开始时间”"])
+    page.select_option("#dz-not-before", label="不早于“现场核查开始时间”")
+    check_from, check_until = preview.locator(at("/checkFrom") + " input"), preview.locator(at("/checkUntil") + " input")
+    expect(check_from).to_have_attribute("type", "datetime-local")
+    check_from.fill("2027-03-01T09:30")
+    check_until.fill("2027-03-01T08:00")
+    check_until.blur()
+    expect(preview.locator(at("/checkUntil") + " > .field-error")).to_have_text("“现场核查结束时间”不能早于“现场核查开始时间”")
+    page.click("#dz-check")
+    expect(preview.locator(".error-summary")).to_contain_text("“现场核查结束时间”不能早于“现场核查开始时间”")
+    expect(preview.locator(".error-summary")).not_to_contain_text("应为日期时间")
 
 
 def test_a_key_the_designer_made_up_is_pointed_out_until_it_is_renamed(web_server: str, browser_page: Any) -> None:

@@ -4,7 +4,10 @@
 a number too large to handle (数值超出可处理的范围) was said only in the top banner, not beside the
 field; and a 股东会决议日期 of 2999 (``"x-today": "notAfter"``) is refused beside the field as soon as
 it is left, as the server refuses it, and so is a 计划竣工日期 before the 计划开工日期 (``"x-notBefore"``). So is a 股东 table whose 出资比例 do not add up to 100
-(``"x-total"``), which only the server said. Runs against the demo server of ``tests/test_web.py``, with an
+(``"x-total"``), which only the server said. A date-time (``"format": "date-time"``, the 请假单's 开始时间)
+had no picker of its own: it gets a date and time picker whose answer is sent with the centers' offset
+(2027-03-01T09:30:00+08:00, as the server's format asks), held to its start (``"x-notBefore"``) as it is
+left, and read on the case page as 2027年3月1日 09:30. Runs against the demo server of ``tests/test_web.py``, with an
 item a configurator made in the designer.
 """
 
@@ -26,7 +29,7 @@ ITEM = {
     "checklist": [{"code": "c01", "text": "决议已签字"}],
     "documents": ["acceptance_notice"],
     "form": {
-        "type": "object", "title": "申请表", "x-order": ["unitName", "share", "rent", "staff", "resolvedOn", "visitOn", "plannedStart", "plannedEnd", "holders"],
+        "type": "object", "title": "申请表", "x-order": ["unitName", "share", "rent", "staff", "resolvedOn", "visitOn", "plannedStart", "plannedEnd", "leaveFrom", "leaveUntil", "holders"],
         "required": ["unitName", "share", "rent", "resolvedOn"],
         "properties": {
             "unitName": {"type": "string", "title": "单位名称", "maxLength": 100, "x-widget": "text"},
@@ -37,6 +40,8 @@ ITEM = {
             "visitOn": {"type": "string", "title": "预约日期", "format": "date", "x-widget": "date", "x-today": "notBefore"},
             "plannedStart": {"type": "string", "title": "计划开工日期", "format": "date", "x-widget": "date"},
             "plannedEnd": {"type": "string", "title": "计划竣工日期", "format": "date", "x-widget": "date", "x-notBefore": "plannedStart"},
+            "leaveFrom": {"type": "string", "title": "开始时间", "format": "date-time"},
+            "leaveUntil": {"type": "string", "title": "结束时间", "format": "date-time", "x-notBefore": "leaveFrom"},
             "holders": {"type": "array", "title": "股东", "x-widget": "table", "x-total": {"field": "stake", "equals": 100},
                         "items": {"type": "object", "x-order": ["name", "stake"], "required": ["name", "stake"],
                                   "properties": {"name": {"type": "string", "title": "股东名称"},
@@ -92,6 +97,16 @@ def test_units_typed_with_the_number_and_dates_beyond_today(web_server: str, bro
     start.fill("2027-03-01")
     start.press("Tab")
     expect(page.locator(f"{at('/plannedEnd')} .field-error")).to_have_text("“计划竣工日期”不能早于“计划开工日期”")
+    # a date and a time: the picker's time on the centers' clock, held to its start as it is left
+    leave_from, leave_until = page.locator(f"{at('/leaveFrom')} input"), page.locator(f"{at('/leaveUntil')} input")
+    expect(leave_from).to_have_attribute("type", "datetime-local")
+    leave_from.fill("2027-03-01T09:30")
+    leave_until.fill("2027-03-01T08:00")
+    leave_until.press("Tab")
+    expect(page.locator(f"{at('/leaveUntil')} .field-error")).to_have_text("“结束时间”不能早于“开始时间”")
+    leave_until.fill("2027-03-01T17:30")
+    leave_until.press("Tab")
+    expect(page.locator(f"{at('/leaveUntil')} .field-error")).to_be_hidden()
     # 股东 60% + 30%: said beside the table as the server says it, as soon as the table is left
     page.fill(f"{at('/holders/0/name')} input", "甲公司")
     page.fill(f"{at('/holders/0/stake')} input", "60")
@@ -118,8 +133,15 @@ def test_units_typed_with_the_number_and_dates_beyond_today(web_server: str, bro
     page.click("button:has-text('提交申请')")
     expect(page.locator(".success-box")).to_be_visible()
     number = page.locator(".success-box .case-number").inner_text()
-    mine = api("zhangsan", "{ myCases(first: 20) { edges { node { number data } } } }")["myCases"]["edges"]
-    (data,) = [e["node"]["data"] for e in mine if e["node"]["number"] == number]
+    mine = api("zhangsan", "{ myCases(first: 20) { edges { node { id number data } } } }")["myCases"]["edges"]
+    ((case_id, data),) = [(e["node"]["id"], e["node"]["data"]) for e in mine if e["node"]["number"] == number]
     assert (data["share"], data["rent"], data["staff"], data["resolvedOn"]) == (60, 3500, 12, "2020-05-06")
     assert "visitOn" not in data and (data["plannedStart"], data["plannedEnd"]) == ("2027-03-01", "2027-03-01")
     assert data["holders"] == [{"name": "甲公司", "stake": 60}, {"name": "乙公司", "stake": 40}]
+    assert (data["leaveFrom"], data["leaveUntil"]) == ("2027-03-01T09:30:00+08:00", "2027-03-01T17:30:00+08:00")
+    # the case page reads the date-times as dates are read, on the centers' clock
+    page.goto(f"{base}/web/#/case/lianzhou/{case_id}")
+    shown = page.locator("section.card", has=page.locator("h2", has_text="申报内容"))
+    expect(shown.locator("dd", has_text="2027年3月1日 09:30")).to_have_count(1)
+    expect(shown.locator("dd", has_text="2027年3月1日 17:30")).to_have_count(1)
+    assert "2027-03-01T" not in shown.inner_text()

@@ -8,7 +8,8 @@
 // rules and words: formats.js), `readOnly`, `x-unit` (beside the input, unless the title ends with it:
 // 出资比例（%）), `x-width` (half), `x-order`, `x-widget`
 // (text textarea select radio checkbox date number money table file; a file field with `x-material`
-// is answered by the files uploaded for that material), `enum` / `oneOf` of `const`
+// is answered by the files uploaded for that material; a `date-time` field, format alone, gets a date and
+// time picker, its answer sent with the centers' offset, 2026-12-01T09:30:00+08:00), `enum` / `oneOf` of `const`
 // (select), `default`, `const`, `maxLength`, `minimum`/`maximum`, nested objects (a fieldset each),
 // arrays of objects (an editable table with add and delete; its `x-total`, 合计校验, checked as a cell is
 // left, with the server's words), `x-today` (a date's side of today), `x-notBefore` (a date not before
@@ -16,7 +17,7 @@
 // local `$ref`s. Every field carries `data-path` = its JSON pointer, so the server's UserErrors land
 // next to it (see graphql.js showUserErrors).
 
-import { h, uid, fmt, todayISO } from "./ui.js";
+import { h, uid, fmt, todayISO, centerDateTime, centerWallTime } from "./ui.js";
 import { showUserErrors, clearUserErrors } from "./graphql.js";
 import { formatMessage } from "./formats.js";
 import { conditionalFields, hiddenFields, activeFormats, activeRequired } from "./conditions.js";
@@ -107,6 +108,8 @@ function widgetOf(schema) {
   const options = enumOptions(schema);
   if (explicit === "radio" && (options || type === "boolean")) return "radio";
   if (options) return "select";
+  // a date and time: `x-widget: date` on it (as the 请假单 once had) would drop the time the server asks for
+  if (schema.format === "date-time" && (!explicit || explicit === "date")) return "datetime";
   if (explicit && explicit !== "table") return explicit;
   if (type === "boolean") return "checkbox";
   if (type === "integer" || type === "number") return schema.format === "money" ? "money" : "number";
@@ -281,6 +284,17 @@ function scalarControl(schema, { id, label, required }) {
         return n;
       },
       set: (v) => (input.value = v === undefined || v === null ? "" : String(v)),
+    };
+  }
+
+  if (widget === "datetime") {
+    // a time on the centers' clock (Asia/Shanghai, whatever zone the device keeps), sent with its offset
+    const input = h("input", { id, type: "datetime-local", "aria-required": required ? "true" : null });
+    return {
+      el: input,
+      focus: input,
+      get: () => (input.value === "" ? undefined : centerDateTime(input.value) || input.value),
+      set: (v) => (input.value = (v !== undefined && v !== null && centerWallTime(v)) || ""),
     };
   }
 
@@ -990,6 +1004,8 @@ function dateRangeText(value) {
 
 function valueText(schema, value) {
   if (typeof value === "string" && schema.format === "date") return fmt.date(value); // 2026年10月10日, as the documents
+  // 2026年12月1日 09:30 on the centers' clock
+  if (schema.format === "date-time" && momentOf(value, "date-time") !== null) return fmt.datetime(value);
   if (isDateRange(schema, value)) return dateRangeText(value);
   const options = enumOptions(schema);
   if (options) {
@@ -1008,7 +1024,8 @@ function valueText(schema, value) {
 
 /**
  * Case data shown with the form's labels: a definition list; arrays of objects as tables. Dates read
- * as in the documents (2026年10月10日, a 日期区间 2026年10月10日至2031年10月9日), never as ISO.
+ * as in the documents (2026年10月10日, a 日期区间 2026年10月10日至2031年10月9日), a date-time on the
+ * centers' clock (2026年12月1日 09:30), never as ISO.
  */
 export function renderValue(schema, data, root = null) {
   root = root || schema || {};

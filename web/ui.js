@@ -78,13 +78,50 @@ export function pad(n) {
  * display or a PC left on UTC would otherwise be eight hours off, and a day early after 16:00). */
 export const CENTER_TIME_ZONE = "Asia/Shanghai";
 const CENTER_PARTS = new Intl.DateTimeFormat("en-CA", {
-  timeZone: CENTER_TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  timeZone: CENTER_TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
 });
 
-/** The year, month (1–12), day, hour and minute of the moment `d` on the centers' clock. */
+/** The year, month (1–12), day, hour, minute and second of the moment `d` on the centers' clock. */
 export function centerClock(d = new Date()) {
   const p = Object.fromEntries(CENTER_PARTS.formatToParts(d).map((x) => [x.type, Number(x.value)]));
-  return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute };
+  return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second };
+}
+
+/** The centers' offset from UTC at the moment `t` (ms), in minutes: 480 (+08:00; China keeps no DST). */
+function centerOffsetAt(t) {
+  const c = centerClock(new Date(t));
+  return Math.round((Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second) - Math.floor(t / 1000) * 1000) / 60000);
+}
+
+const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/** A time on the centers' clock as an `<input type=datetime-local>` holds it (2026-12-01T09:30) →
+ * RFC 3339 with the centers' offset, as the server's `date-time` format asks: 2026-12-01T09:30:00+08:00.
+ * Anything else: null. */
+export function centerDateTime(wall) {
+  const m = WALL_TIME.exec(String(wall || ""));
+  if (!m) return null;
+  const [y, mo, d, hh, mi, ss] = m.slice(1).map((x) => Number(x || 0));
+  const naive = Date.UTC(y, mo - 1, d, hh, mi, ss);
+  const offset = centerOffsetAt(naive - centerOffsetAt(naive) * 60000);
+  const sign = offset < 0 ? "-" : "+";
+  const abs = Math.abs(offset);
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] || "00"}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
+
+/** An RFC 3339 date-time with any offset (2026-12-01T01:30:00Z) as the same moment on the centers'
+ * clock, as an `<input type=datetime-local>` shows it: 2026-12-01T09:30 (seconds only when not 0).
+ * A time already without offset stays; anything else: null. */
+export function centerWallTime(value) {
+  const text = String(value || "");
+  if (WALL_TIME.test(text)) return text;
+  if (!RFC3339.test(text)) return null;
+  const t = Date.parse(text.replace(" ", "T"));
+  if (!Number.isFinite(t)) return null;
+  const c = centerClock(new Date(t));
+  return `${c.year}-${pad(c.month)}-${pad(c.day)}T${pad(c.hour)}:${pad(c.minute)}${c.second ? `:${pad(c.second)}` : ""}`;
 }
 
 /** Today on the centers' clock, as a local Date at midnight (for date arithmetic with getFullYear…). */

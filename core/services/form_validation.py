@@ -10,7 +10,9 @@ standard keywords it may carry UI hints, which validation ignores and the front 
 ``x-widget``
     how to render the field, one of :data:`WIDGETS`: ``text``, ``textarea``, ``select``, ``radio``,
     ``checkbox`` (a boolean, or an array of ``enum`` strings for several choices), ``date``, ``number``,
-    ``money``, ``file``, ``table`` (an array of objects, one row per item: 股东, 董事…).
+    ``money``, ``file``, ``table`` (an array of objects, one row per item: 股东, 董事…). A ``date-time``
+    field needs none (its format gives it a date and time picker); ``date`` on it is refused
+    (``form.date_time_widget``): a date picker cannot answer the time.
 ``x-order``
     on the root (or any object with ``properties``): the list of property names in display order;
     properties not listed follow in declaration order.
@@ -286,6 +288,13 @@ def check_form_schema(schema: object, prefix: str = "/form") -> list[UserError]:
         if widget is not None and widget not in WIDGETS:
             problems.append(UserError(
                 "form.invalid_hint", f"x-widget“{widget}”无效，可用：{'、'.join(sorted(WIDGETS))}", here + "/x-widget"
+            ))
+        elif widget == "date" and fmt == "date-time":  # a date picker cannot answer the time the format asks
+            title = sub.get("title") if isinstance(sub.get("title"), str) and sub["title"].strip() else (path[-1] if path else "表单")
+            problems.append(UserError(
+                "form.date_time_widget",
+                f"“{title}”是日期时间字段，不能显示为日期选择（x-widget: date），否则申请人无法填写时间：请删除 x-widget，或把格式改为日期（date）",
+                here + "/x-widget",
             ))
         problems.extend(_check_refs(schema, sub, here))
         problems.extend(_check_names(sub, names, here))

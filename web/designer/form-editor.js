@@ -181,11 +181,14 @@ function fieldSettings(f, fields, onChange, rerender, state) {
       { value: "notAfter", label: "不晚于今天（如决议日期、签署日期）" },
       { value: "notBefore", label: "不早于今天（如预约日期）" },
     ], { path: `${f.schemaPath}/x-today`, label: "日期限制", onChange, empty: "不限", id: "dz-today" }));
-    // "x-notBefore": a 计划竣工日期 not before the 计划开工日期 of the same form (or table row)
-    const dates = fields.filter((s) => s.container === f.container && s.name !== f.name && s.kind === "date");
+  }
+  if (kind === "date" || kind === "dateTime") {
+    // "x-notBefore": a 计划竣工日期 not before the 计划开工日期 of the same form (or table row); a 结束时间
+    // not before the 开始时间 (a date with a date, a date-time with a date-time, as the server compares them)
+    const dates = fields.filter((s) => s.container === f.container && s.name !== f.name && s.kind === kind);
     if (dates.length || schema["x-notBefore"] !== undefined) {
       parts.push(selectInput(schema, "x-notBefore", dates.map((s) => ({ value: s.name, label: `不早于“${s.title}”` })), {
-        path: `${f.schemaPath}/x-notBefore`, label: "不早于…（另一日期）", onChange, empty: "不限", id: "dz-not-before",
+        path: `${f.schemaPath}/x-notBefore`, label: kind === "date" ? "不早于…（另一日期）" : "不早于…（另一日期时间）", onChange, empty: "不限", id: "dz-not-before",
       }));
     }
   }

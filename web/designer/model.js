@@ -12,6 +12,8 @@ export const FIELD_KINDS = [
   { kind: "number", label: "数字", key: "number", make: () => ({ type: "number", "x-widget": "number" }) },
   { kind: "money", label: "金额", key: "amount", make: () => ({ type: "number", format: "money", minimum: 0, "x-widget": "money" }) },
   { kind: "date", label: "日期", key: "date", make: () => ({ type: "string", format: "date", "x-widget": "date" }) },
+  // a date and a time (请假开始时间): its format gives it the date and time picker; no x-widget (date would drop the time)
+  { kind: "dateTime", label: "日期时间", key: "dateTime", make: () => ({ type: "string", format: "date-time" }) },
   {
     kind: "dateRange", label: "日期区间", key: "period",
     make: () => ({
@@ -59,7 +61,7 @@ export const FIELD_KINDS = [
   { kind: "file", label: "材料（文件）", key: "file", make: () => ({ type: "string", "x-widget": "file" }) },
 ];
 
-const FORMAT_KINDS = { "resident-id": "residentId", uscc: "uscc", "mobile-cn": "mobile", "phone-cn": "phone", "postcode-cn": "postcode", email: "email", date: "date" };
+const FORMAT_KINDS = { "resident-id": "residentId", uscc: "uscc", "mobile-cn": "mobile", "phone-cn": "phone", "postcode-cn": "postcode", email: "email", date: "date", "date-time": "dateTime" };
 
 export function kindLabel(kind) {
   const found = FIELD_KINDS.find((k) => k.kind === kind);
