@@ -84,12 +84,25 @@ ROLES: dict[str, tuple[str, str | None]] = {
 }
 
 
+def permit_with_form(code: str, form: dict[str, Any], company: str = "/companyName") -> dict[str, Any]:
+    """The test permit as item ``code`` with its own ``form``, whose field ``company`` (a pointer)
+    the certificate prints as 企业名称."""
+    item = {**copy.deepcopy(PERMIT), "code": code, "form": form}
+    item["certificate"]["fields"] = [{"label": "企业名称", "pointer": company}]
+    return item
+
+
 @dataclass
 class Hall:
     center: Center
     other: Center
     users: dict[str, User] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+
+
+async def configurator(hall: "Hall") -> Actor:
+    """The hall's configurator (``config1``) as the services see a signed-in user."""
+    return Actor(user=hall.users["config1"], grants=await load_grants(hall.users["config1"]))
 
 
 async def build_hall(govhall: Any, gql: Any, plugins: list[str] | None = None) -> Hall:

@@ -6,15 +6,13 @@ is refused beside its field, in Chinese, by submitCase and by the designer's ser
 
 from __future__ import annotations
 
-import copy
 
 import pytest
 
-from core.services.accounts import Actor, load_grants
 from core.services.form_precheck import compile_precheck
 from core.services.form_validation import FormValidator
 from core.services.items import define_item, publish_item
-from tests.hall import PERMIT, CaseDriver, build_hall, codes
+from tests.hall import CaseDriver, build_hall, codes, configurator, permit_with_form
 
 PERIOD = {
     "title": "申请经营期限", "type": "object", "x-kind": "dateRange", "x-order": ["start", "end"],
@@ -47,9 +45,8 @@ def test_a_range_that_ends_before_it_starts_is_refused_at_its_end():
 @pytest.mark.anyio
 async def test_submit_case_refuses_a_reversed_range(app, govhall, gql):
     hall = await build_hall(govhall, gql)
-    actor = Actor(user=hall.users["config1"], grants=await load_grants(hall.users["config1"]))
-    item = {**copy.deepcopy(PERMIT), "code": "test-period", "form": FORM}
-    item["certificate"]["fields"] = [{"label": "企业名称", "pointer": "/companyName"}]
+    actor = await configurator(hall)
+    item = permit_with_form("test-period", FORM)
     await define_item(govhall, actor, hall.center, item)
     await publish_item(govhall, actor, hall.center, "test-period")
     drive = CaseDriver(gql, hall)

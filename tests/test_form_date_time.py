@@ -20,10 +20,9 @@ from pathlib import Path
 import pytest
 
 from core.plumbing.errors import UserErrorsException
-from core.services.accounts import Actor, load_grants
 from core.services.form_validation import check_form_schema
 from core.services.items import define_item, publish_item
-from tests.hall import PERMIT, CaseDriver, build_hall
+from tests.hall import CaseDriver, build_hall, configurator, permit_with_form
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM = {
@@ -66,9 +65,8 @@ def test_no_shipped_item_shows_a_date_time_as_a_date_picker():
 @pytest.mark.anyio
 async def test_define_item_refuses_the_date_picker_and_a_case_takes_the_pickers_date_time(app, govhall, gql):
     hall = await build_hall(govhall, gql)
-    actor = Actor(user=hall.users["config1"], grants=await load_grants(hall.users["config1"]))
-    item = {**copy.deepcopy(PERMIT), "code": "test-date-time", "form": FORM}
-    item["certificate"]["fields"] = [{"label": "企业名称", "pointer": "/companyName"}]
+    actor = await configurator(hall)
+    item = permit_with_form("test-date-time", FORM)
     bad = copy.deepcopy(item)
     bad["form"]["properties"]["startTime"]["x-widget"] = "date"
     with pytest.raises(UserErrorsException) as refused:

@@ -8,18 +8,17 @@ refused at the field's path, in Chinese, against the hall's today (Asia/Shanghai
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import pytest
 
 import core.services.clock
-from core.services.accounts import Actor, load_grants
 from core.services.form_precheck import compile_precheck
 from core.services.form_validation import FormValidator, check_form_schema
 from core.services.item_changes import describe_changes
 from core.services.items import define_item, publish_item
 from core.plumbing.errors import UserErrorsException
-from tests.hall import PERMIT, CaseDriver, build_hall, codes
+from tests.hall import CaseDriver, build_hall, codes, configurator, permit_with_form
 
 FORM = {
     "type": "object", "title": "申请表", "required": ["companyName", "resolvedOn"], "additionalProperties": False,
@@ -70,9 +69,8 @@ def test_the_definition_sets_it_on_a_date_field_only():
 @pytest.mark.anyio
 async def test_submit_case_refuses_a_resolution_dated_in_the_future(app, govhall, gql, held):
     hall = await build_hall(govhall, gql)
-    actor = Actor(user=hall.users["config1"], grants=await load_grants(hall.users["config1"]))
-    item = {**copy.deepcopy(PERMIT), "code": "test-today", "form": FORM}
-    item["certificate"]["fields"] = [{"label": "企业名称", "pointer": "/companyName"}]
+    actor = await configurator(hall)
+    item = permit_with_form("test-today", FORM)
     bad = copy.deepcopy(item)
     bad["form"]["properties"]["companyName"]["x-today"] = "notAfter"
     with pytest.raises(UserErrorsException) as refused_definition:

@@ -17,12 +17,11 @@ from pathlib import Path
 import pytest
 
 from core.plumbing.errors import UserErrorsException
-from core.services.accounts import Actor, load_grants
 from core.services.form_precheck import compile_precheck
 from core.services.form_validation import FormValidator, check_form_schema
 from core.services.item_changes import describe_changes
 from core.services.items import define_item, publish_item
-from tests.hall import PERMIT, CaseDriver, build_hall, codes
+from tests.hall import CaseDriver, build_hall, codes, configurator, permit_with_form
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = json.loads((ROOT / "tests" / "data" / "not_before_vectors.json").read_text("utf-8"))
@@ -128,9 +127,8 @@ def test_the_shipped_items_with_a_period_hold_its_end_to_its_start():
 @pytest.mark.anyio
 async def test_submit_case_and_a_correction_refuse_a_completion_before_the_start(app, govhall, gql):
     hall = await build_hall(govhall, gql)
-    actor = Actor(user=hall.users["config1"], grants=await load_grants(hall.users["config1"]))
-    item = {**copy.deepcopy(PERMIT), "code": "test-period-order", "form": FORM}
-    item["certificate"]["fields"] = [{"label": "企业名称", "pointer": "/companyName"}]
+    actor = await configurator(hall)
+    item = permit_with_form("test-period-order", FORM)
     bad = copy.deepcopy(item)
     bad["form"]["properties"]["plannedCompletion"]["x-notBefore"] = "plannedBegin"
     with pytest.raises(UserErrorsException) as refused_definition:

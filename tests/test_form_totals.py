@@ -11,13 +11,12 @@ import copy
 
 import pytest
 
-from core.services.accounts import Actor, load_grants
 from core.services.form_precheck import compile_precheck
 from core.services.form_validation import FormValidator, check_form_schema
 from core.services.item_changes import describe_changes
 from core.services.items import define_item, publish_item
 from core.plumbing.errors import UserErrorsException
-from tests.hall import PERMIT, CaseDriver, build_hall, codes
+from tests.hall import CaseDriver, build_hall, codes, configurator, permit_with_form
 
 SHAREHOLDERS = {
     "type": "array", "title": "股东列表", "minItems": 1, "x-widget": "table",
@@ -74,9 +73,8 @@ def test_the_draft_changes_say_it_in_words():
 @pytest.mark.anyio
 async def test_submit_case_refuses_shares_that_do_not_make_100(app, govhall, gql):
     hall = await build_hall(govhall, gql)
-    actor = Actor(user=hall.users["config1"], grants=await load_grants(hall.users["config1"]))
-    item = {**copy.deepcopy(PERMIT), "code": "test-shares", "form": FORM}
-    item["certificate"]["fields"] = [{"label": "企业名称", "pointer": "/companyName"}]
+    actor = await configurator(hall)
+    item = permit_with_form("test-shares", FORM)
     bad = copy.deepcopy(item)
     bad["form"]["properties"]["shareholders"]["x-total"] = {"field": "nope", "equals": 100}
     with pytest.raises(UserErrorsException) as refused_definition:
@@ -129,9 +127,8 @@ async def test_the_shipped_company_registrations_ratio_is_in_percent_and_adds_up
     form = json.loads((Path(__file__).parent.parent / "forms" / "scjg-gssldj.json").read_text(encoding="utf-8"))["form"]
     assert form["properties"]["shareholders"]["items"]["properties"]["ratio"]["x-unit"] == "%"
     hall = await build_hall(govhall, gql)
-    actor = Actor(user=hall.users["config1"], grants=await load_grants(hall.users["config1"]))
-    item = {**copy.deepcopy(PERMIT), "code": "test-company", "form": form}
-    item["certificate"]["fields"] = [{"label": "企业名称", "pointer": "/enterpriseName"}]
+    actor = await configurator(hall)
+    item = permit_with_form("test-company", form, company="/enterpriseName")
     await define_item(govhall, actor, hall.center, item)
     await publish_item(govhall, actor, hall.center, "test-company")
     drive = CaseDriver(gql, hall)
