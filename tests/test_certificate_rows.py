@@ -5,6 +5,11 @@ A configurator picked, in the designer, 外资来源国家 (shown only when 是�
 the certificate: approving a case without foreign capital failed with an INTERNAL error, every time,
 so the case could never be decided. The 营业期限 (a 日期区间) printed as ``start：2026年1月1日；end：…``
 and 注册资本 lost its unit (100.5, not 100.5万元).
+
+Later (2026-11-30): a ``date-time`` answer printed as its ISO text (2026-12-01T01:30:00+00:00, not
+2026年12月1日 09:30 on the centers' clock), a table as its cells run together without their columns
+(施工单位；某公司；…、设计单位；…), a choice with coded options (``x-enum-labels``, ``anyOf``) as its
+code, an amount typed as text (``"1234567.5"``) without its separators and unit, 12.0 亩 as 12.0.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ pytestmark = pytest.mark.anyio
 
 FORM = {
     "type": "object", "title": "申请表",
-    "x-order": ["companyName", "uscc", "contactMobile", "capital", "price", "foreign", "foreignCountry", "term"],
+    "x-order": ["companyName", "uscc", "contactMobile", "capital", "price", "foreign", "foreignCountry", "term",
+                "startTime", "scale", "area", "participants"],
     "required": ["companyName", "uscc", "contactMobile", "capital", "foreign", "term"],
     "properties": {
         "companyName": {"type": "string", "title": "企业名称"},
@@ -39,15 +45,31 @@ FORM = {
                            "end": {"type": "string", "title": "结束日期", "format": "date"}},
             "required": ["start", "end"], "additionalProperties": False,
         },
+        "startTime": {"type": "string", "title": "开工时间", "format": "date-time"},
+        "scale": {"type": "string", "title": "企业规模", "enum": ["S", "M"], "x-enum-labels": ["小型", "中型"]},
+        "area": {"type": "number", "title": "面积", "x-unit": "亩"},
+        "participants": {
+            "type": "array", "title": "参建单位", "x-widget": "table",
+            "items": {"type": "object", "x-order": ["role", "unitName"], "required": ["role", "unitName"],
+                      "additionalProperties": False,
+                      "properties": {"unitName": {"type": "string", "title": "单位名称"},
+                                     "role": {"type": "string", "title": "单位类别",
+                                              "oneOf": [{"const": "builder", "title": "施工单位"},
+                                                        {"const": "designer", "title": "设计单位"}]}}},
+        },
     },
     "allOf": [{"if": {"properties": {"foreign": {"const": True}}, "required": ["foreign"]},
                "then": {"required": ["foreignCountry"]}}],
     "additionalProperties": False,
 }
 ROWS = [("企业名称", "/companyName"), ("注册资本", "/capital"), ("转让价款", "/price"),
-        ("外资来源", "/foreignCountry"), ("营业期限", "/term")]
+        ("外资来源", "/foreignCountry"), ("营业期限", "/term"), ("开工时间", "/startTime"), ("企业规模", "/scale"),
+        ("面积", "/area"), ("参建单位", "/participants")]
 DATA = {"companyName": "连州市测试贸易有限公司", "uscc": "91310115591693856A", "contactMobile": "13800138000",
-        "capital": 100.5, "price": 1234567.89, "foreign": False, "term": {"start": "2026-01-01", "end": "2046-12-31"}}
+        "capital": 100.5, "price": 1234567.89, "foreign": False, "term": {"start": "2026-01-01", "end": "2046-12-31"},
+        "startTime": "2026-12-01T01:30:00Z", "scale": "M", "area": 12.0,
+        "participants": [{"role": "builder", "unitName": "连州市第一建筑工程有限公司"},
+                         {"role": "designer", "unitName": "清远市建筑设计院"}]}
 
 
 def test_answers_print_with_their_units_ranges_and_labels():
@@ -60,6 +82,31 @@ def test_answers_print_with_their_units_ranges_and_labels():
     assert printable(False, props["foreign"]) == "否"
     assert printable("A", {"type": "string", "oneOf": [{"const": "A", "title": "有限责任公司"}]}) == "有限责任公司"
     assert printable(["热食类", "冷食类"], {"type": "array", "items": {"type": "string"}}) == "热食类、冷食类"
+
+
+GROUP = {"type": "object", "x-order": ["name", "idNumber"],
+         "properties": {"name": {"type": "string", "title": "姓名"}, "idNumber": {"type": "string", "title": "身份证号"}}}
+PRINTED = [
+    # a date-time on the centers' clock, whatever offset it was stored with
+    ("2026-12-01T09:30:00+08:00", FORM["properties"]["startTime"], "2026年12月1日 09:30"),
+    ("2026-12-01T01:30:00Z", FORM["properties"]["startTime"], "2026年12月1日 09:30"),
+    ("2026-11-30T20:30:00-05:00", FORM["properties"]["startTime"], "2026年12月1日 09:30"),
+    ("2026-11", {"type": "string", "format": "year-month"}, "2026年11月"),
+    ("M", FORM["properties"]["scale"], "中型"),
+    (True, {"type": "boolean", "enum": [True, False], "x-enumNames": ["有", "无"]}, "有"),
+    (12.0, FORM["properties"]["area"], "12亩"),
+    ("1234567.5", {"type": ["number", "string"], "format": "money"}, "1,234,567.5元"),
+    (DATA["participants"], FORM["properties"]["participants"],
+     "单位类别：施工单位，单位名称：连州市第一建筑工程有限公司；单位类别：设计单位，单位名称：清远市建筑设计院"),
+    ({"idNumber": "440181199001011234", "name": "李四"}, GROUP, "姓名：李四；身份证号：440181199001011234"),
+]
+
+
+@pytest.mark.parametrize(("value", "schema", "printed"), PRINTED, ids=[
+    "date-time+08", "date-time-Z", "date-time-05", "year-month", "enum-labels", "boolean-enum", "whole-float",
+    "money-text", "table", "group"])
+def test_times_tables_codes_and_amounts_print_as_the_case_page_shows_them(value, schema, printed):
+    assert printable(value, schema) == printed
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
@@ -76,6 +123,9 @@ async def test_a_row_left_blank_is_left_out_and_the_case_can_be_approved(app, go
     assert case["state"] == "approved"
     (licence,) = [d for d in case["documents"] if d["kind"] == "certificate"]
     text = await drive.pdf("app1", licence["url"])
-    for needle in ("连州市测试贸易有限公司", "注册资本100.5万元", "转让价款1,234,567.89元", "营业期限2026年1月1日至2046年12月31日"):
+    for needle in ("连州市测试贸易有限公司", "注册资本100.5万元", "转让价款1,234,567.89元", "营业期限2026年1月1日至2046年12月31日",
+                   "开工时间2026年12月1日09:30", "企业规模中型", "面积12亩",
+                   "参建单位单位类别：施工单位，单位名称：连州市第一建筑工程有限公司单位类别：设计单位，单位名称：清远市建筑设计院"):
         assert needle in text, needle
-    assert "外资来源" not in text and "start" not in text
+    for raw in ("外资来源", "start", "T01:30", "2026-12-01", "builder"):
+        assert raw not in text, raw
