@@ -8,6 +8,9 @@
 2. A published item gets a new required field: the change list says so in words, version 2 is
    published, and a case submitted before still shows version 1.
 3. Every item of a center opens in the designer and saving it unchanged changes nothing.
+4. An item file exported in Lianzhou is what `govhall items load` reads; imported in Wushen, a file
+   whose department Wushen lacks is refused naming the code, an existing item's draft is replaced
+   after a confirmation naming it, and the refused file opens in the designer to be fixed and saved.
 
 The designer's screenshot in the README (docs/designer.png) is taken by test 1 when
 ``GOVHALL_UPDATE_SCREENSHOTS=1``; otherwise it goes to the test's temporary folder, so a test run
@@ -16,6 +19,7 @@ leaves the checkout as it found it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -547,3 +551,76 @@ def test_a_key_the_designer_made_up_is_pointed_out_until_it_is_renamed(web_serve
     enter(page, "#dz-key", "shopSign")
     expect(page.locator("#dz-key")).to_have_value("shopSign")
     expect(page.locator("#dz-key-hint")).to_have_count(0)
+
+
+DEFINE = """mutation($c: String!, $d: JSON!) { defineItem(center: $c, definition: $d) {
+  __typename ... on UserErrors { errors { message } } } }"""
+
+
+def test_an_item_file_exported_in_one_center_is_imported_in_another(
+    web_server: str, browser_page: Any, tmp_path: Path
+) -> None:
+    """导出事项文件 writes what ``govhall items load`` reads; 导入事项文件 in another center saves it as a
+    draft through the designer's save, refuses a file whose department that center lacks (naming the
+    code), and replaces an existing item's draft only after a confirmation naming the item."""
+    from playwright.sync_api import expect
+
+    from core.services.item_definitions import load_item_files
+
+    base, page = web_server, browser_page
+    login(page, base, "admin")
+    page.goto(f"{base}/web/#/config/lianzhou")
+    # Lianzhou's own draft for its 气象局 (qxj): Wushen has no such department
+    doc = json.loads((ROOT / "forms" / "scjg-spjyxk.json").read_text(encoding="utf-8"))
+    doc.update(code="qxj-flsj", name="防雷装置设计审核", department="qxj")
+    assert gql(page, DEFINE, {"c": "lianzhou", "d": doc})["defineItem"]["__typename"] == "Item"
+    page.reload()
+    expect(page.locator("#dz-export")).to_be_enabled()
+    page.select_option("#dz-open", value="qxj-flsj")
+    with page.expect_download() as caught:
+        page.click("#dz-export")
+    qxj = tmp_path / "qxj" / caught.value.suggested_filename
+    caught.value.save_as(qxj)
+    assert qxj.name == "qxj-flsj 防雷装置设计审核.json"
+    expect(page.locator("#dz-file-results")).to_contain_text("已导出“防雷装置设计审核”（qxj-flsj）的草稿")
+    [(_, loaded)] = load_item_files(qxj.parent)  # the loader's own reading of the file
+    assert loaded == {**doc, "process": loaded["process"]}
+    assert qxj.read_text(encoding="utf-8").startswith('{\n  "code": "qxj-flsj",\n  "name": "防雷装置设计审核"')
+
+    # a published item without a draft of its own: the published version
+    page.select_option("#dz-open", value="scjg-spjyxk")
+    with page.expect_download() as caught:
+        page.click("#dz-export")
+    food = tmp_path / "food" / caught.value.suggested_filename
+    caught.value.save_as(food)
+    assert food.name == "scjg-spjyxk 食品经营许可（新办）.json"
+    [(_, published)] = load_item_files(food.parent)
+    assert published["promisedDays"] == 5
+    # Lianzhou promises 3 days: Wushen takes that over
+    food.write_text(json.dumps({**published, "promisedDays": 3}, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    page.goto(f"{base}/web/#/config/wushen")
+    expect(page.locator("#dz-import")).to_be_enabled()
+    page.set_input_files("#dz-import-file", [str(qxj), str(food)])
+    refused = page.locator(f".dz-file[data-file='{qxj.name}']")
+    expect(refused).to_contain_text("未导入")
+    expect(refused).to_contain_text("部门“qxj”不是本中心的部门")
+    expect(refused.locator(".dz-file-department")).to_contain_text("部门编码“qxj”在本中心不存在")
+    expect(refused.locator(".dz-file-department")).to_contain_text("请在设计器的“公开要素”中选择本中心的实施部门")
+    replacing = page.locator(f".dz-file[data-file='{food.name}']")
+    expect(replacing).to_contain_text("本中心已有事项“食品经营许可（新办）”（scjg-spjyxk）")
+    assert gql(page, '{ itemDraft(center: "wushen", code: "qxj-flsj") { code } }')["itemDraft"] is None
+    assert gql(page, '{ itemDraft(center: "wushen", code: "scjg-spjyxk") { promisedDays } }')["itemDraft"]["promisedDays"] == 5
+    replacing.locator(".dz-file-replace").click()
+    expect(replacing).to_contain_text("已更新草稿：食品经营许可（新办）（scjg-spjyxk）")
+    assert gql(page, '{ itemDraft(center: "wushen", code: "scjg-spjyxk") { promisedDays } }')["itemDraft"]["promisedDays"] == 3
+    assert gql(page, '{ item(center: "wushen", code: "scjg-spjyxk") { promisedDays } }')["item"]["promisedDays"] == 5
+
+    # the refused file opens in the designer with its problems; a department of Wushen's and it saves
+    refused.locator(".dz-file-open").click()
+    expect(page.locator("#dz-status")).to_contain_text("新建事项：防雷装置设计审核")
+    expect(page.locator(".cfg-result")).to_contain_text("部门“qxj”不是本中心的部门")
+    page.select_option("#dz-department", label=page.locator("#dz-department option", has_text="（scjg）").inner_text())
+    page.click("#cfg-save")
+    expect(page.locator(".cfg-result")).to_contain_text("已保存草稿：防雷装置设计审核（qxj-flsj）")
+    assert gql(page, '{ itemDraft(center: "wushen", code: "qxj-flsj") { department } }')["itemDraft"]["department"] == "scjg"

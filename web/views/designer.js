@@ -1,5 +1,5 @@
 // 事项配置: the visual item designer. A configurator creates a new item or edits an existing one (two
-// different, obvious actions), designs its form, fills its public elements, materials and review
+// different, obvious actions) or hands one to another center as a file (事项文件), designs its form, fills its public elements, materials and review
 // checklist, previews the applicant's form, sees the draft's changes in words, publishes or discards.
 // The item document (JSON) stays the single source of truth; "高级（JSON）" shows it as text.
 
@@ -11,6 +11,7 @@ import { formPanel } from "../designer/form-editor.js";
 import { elementsPanel, materialsPanel } from "../designer/elements-editor.js";
 import { createPreview } from "../designer/preview.js";
 import { createJsonPanel, layout, lineOf } from "../designer/json-panel.js";
+import { downloadItem, itemFileName, itemImporter } from "../designer/item-files.js";
 
 const ITEM_FIELDS = "code name version kind itemType legalDays promisedDays department jointDepartments process elements form";
 const TABS = [
@@ -79,6 +80,9 @@ export async function designerView({ page, params, user }) {
   const cloneCenter = h("select", { id: "dz-clone-center", "aria-label": "复制来源中心" }, all.map((x) => h("option", { value: x.code, selected: x.code === center.code }, x.name)));
   const cloneItem = h("select", { id: "dz-clone-item", "aria-label": "复制来源事项" });
   const cloneButton = h("button", { type: "button", class: "btn btn-secondary", id: "dz-clone", disabled: true }, "复制为新事项");
+  const exportButton = h("button", { type: "button", class: "btn btn-secondary", id: "dz-export", disabled: true }, "导出事项文件");
+  const importInput = h("input", { type: "file", id: "dz-import-file", accept: ".json,application/json", multiple: true, hidden: true });
+  const importButton = h("button", { type: "button", class: "btn btn-secondary", id: "dz-import", disabled: true }, "导入事项文件");
 
   const status = h("div", { class: "dz-status", id: "dz-status", "aria-live": "polite" });
   const save = h("button", { type: "button", class: "btn btn-primary", id: "cfg-save" }, "保存草稿");
@@ -102,12 +106,31 @@ export async function designerView({ page, params, user }) {
     ),
   );
 
+  const known = new Map(); // this center's items, published and drafts: code → name
+  const importer = itemImporter({
+    center,
+    known: () => known,
+    opened: (doc, errors, code) => {
+      open(doc, code ? "edit" : "new", code, code && published.has(code) ? published.get(code).version : 0);
+      state.tab = "elements";
+      render();
+      showErrors(errors, "事项文件未导入");
+    },
+    saved: async (code) => {
+      published = await loadItems();
+      openPick.value = code;
+    },
+  });
+
   page.append(
     h("div", { class: "page-head" }, h("h1", null, "事项配置"), h("label", { class: "inline" }, "中心：", centerPick)),
     h("div", { class: "card dz-start" },
       h("div", { class: "dz-way" }, h("strong", null, "新建"), newButton),
-      h("div", { class: "dz-way" }, h("strong", null, "修改已有事项"), openPick, openButton),
+      h("div", { class: "dz-way" }, h("strong", null, "修改已有事项"), openPick, openButton, exportButton),
       h("div", { class: "dz-way" }, h("strong", null, "复制事项"), cloneCenter, cloneItem, cloneButton),
+      h("div", { class: "dz-way" }, h("strong", null, "事项文件"), importButton, importInput,
+        h("span", { class: "muted" }, "导入其他中心导出的事项文件（.json，可多选），成为本中心的草稿")),
+      importer.list,
     ),
     work,
   );
@@ -133,6 +156,8 @@ export async function designerView({ page, params, user }) {
     }
     for (const d of drafts.filter((x) => !published.has(x.code))) options.push(h("option", { value: d.code }, `${d.name || "（未命名）"}（${d.code}，草稿，尚未发布）`));
     openPick.replaceChildren(...options);
+    known.clear();
+    for (const it of [...data.items, ...drafts]) known.set(it.code, it.name || "（未命名）");
     // the catalogue: materials of the center's items, one per name
     const seen = new Map();
     for (const it of data.items) for (const m of (it.elements && it.elements.materials) || []) if (!seen.has(m.name) || m.catalogue) seen.set(m.name, m);
@@ -260,13 +285,18 @@ export async function designerView({ page, params, user }) {
     render("#dz-name");
   });
 
-  async function openExisting(code) {
-    let item = null;
+  /** An item of this center: its draft (else its published version) and the published version. */
+  async function fetchItem(code) {
+    let draft = null;
     if (await hasQuery("itemDraft")) {
-      item = (await gql(`query($c: String!, $i: String!) { itemDraft(center: $c, code: $i) { ${ITEM_FIELDS} } }`, { c: center.code, i: code })).itemDraft;
+      draft = (await gql(`query($c: String!, $i: String!) { itemDraft(center: $c, code: $i) { ${ITEM_FIELDS} } }`, { c: center.code, i: code })).itemDraft;
     }
     const latest = (await gql(`query($c: String!, $i: String!) { item(center: $c, code: $i) { ${ITEM_FIELDS} } }`, { c: center.code, i: code })).item;
-    item = item || latest;
+    return { item: draft || latest, draft, latest };
+  }
+
+  async function openExisting(code) {
+    const { item, latest } = await fetchItem(code);
     if (!item) {
       result.replaceChildren(note(`事项 ${code} 不存在。`, "error"));
       return;
@@ -279,6 +309,30 @@ export async function designerView({ page, params, user }) {
       return;
     }
     await openExisting(openPick.value);
+  });
+
+  // --- item files: export the chosen item, import files from another center
+  exportButton.addEventListener("click", async () => {
+    if (!openPick.value) {
+      importer.note("请先在“修改已有事项”中选择要导出的事项。", "error");
+      openPick.focus();
+      return;
+    }
+    const { item, draft, latest } = await fetchItem(openPick.value);
+    if (!item) {
+      importer.note(`事项 ${openPick.value} 不存在。`, "error");
+      return;
+    }
+    const doc = documentOf(item);
+    downloadItem(doc);
+    const which = draft ? "草稿" : `已发布的第 ${latest.version} 版`;
+    importer.note(`已导出“${doc.name}”（${doc.code}）的${which}：${itemFileName(doc)}。另一中心在“事项文件”中导入此文件即可；管理员也可以用 govhall items load 载入。`, "success");
+  });
+  importButton.addEventListener("click", () => importInput.click());
+  importInput.addEventListener("change", async () => {
+    const files = Array.from(importInput.files || []);
+    importInput.value = ""; // the same file may be chosen again after it is fixed
+    if (files.length) await importer.importFiles(files);
   });
 
   cloneButton.addEventListener("click", async () => {
@@ -444,6 +498,7 @@ export async function designerView({ page, params, user }) {
   });
 
   // ready: the three ways in work from now on
-  for (const b of [newButton, openButton, cloneButton]) b.disabled = false;
+  for (const b of [newButton, openButton, cloneButton, exportButton]) b.disabled = false;
+  importButton.disabled = !canSave;
   if (params[1]) await openExisting(params[1]);
 }
