@@ -30,6 +30,15 @@ def test_a_complaint_in_a_center_without_the_assessment_plugin(web_server: str, 
 
     login(page, base, "wy-clerk")  # the front desk takes it
     page.goto(f"{base}/web/#/complaints/wengyuan")
+    # a letter with a mistyped case number and no complainant: both named at once, nothing typed lost
+    page.select_option("#f-channel", "written")
+    page.fill("#f-case", "WY-20260101-999999")
+    page.fill("#f-text", "来信：窗口三次让补同一份材料")
+    page.click("#complaint-form button[type=submit]")
+    expect(page.locator("#complaint-form [data-path='/case'] .field-error")).to_contain_text("请核对办件编号")
+    expect(page.locator("#complaint-form [data-path='/complainant'] .field-error")).to_contain_text("书面投诉须书面答复")
+    expect(page.locator("#f-text")).to_have_value("来信：窗口三次让补同一份材料")
+    page.fill("#f-case", "")
     page.select_option("#f-channel", "hotline")
     page.fill("#f-complainant", "王女士 13800138000")
     page.fill("#f-staff", "wy-scjg")

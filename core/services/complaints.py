@@ -238,12 +238,18 @@ async def file_complaint(actor: Actor, center_code: str, given: ComplaintInput) 
     complainant and where to send the written reply (``NAMED_CHANNELS``)."""
     center = await get_center(center_code)
     user = actor.require_login()
-    case = await _case_of(actor, center, given.case)
     staff = actor.has(center.id, *INTAKE_ROLES)
+    errors: list[UserError] = []
+    try:
+        case = await _case_of(actor, center, given.case)
+    except UserErrorsException as exc:
+        if not staff:
+            raise
+        case = None  # a mistyped number is named with every other problem of the form, not alone
+        errors.extend(exc.errors)
     if not staff and (case is None or not is_owner(actor, case)):
         raise Forbidden("只有综合窗口、督查科、首席代表、管理员或办件的申请人可以登记投诉")
     channel = given.channel if staff else "online"
-    errors: list[UserError] = []
     if channel not in CHANNELS:
         errors.append(UserError("channel", f"投诉渠道应为：{one_of(CHANNELS)}", "/channel"))
     text = given.text.strip()

@@ -264,3 +264,43 @@ async def test_the_printed_ranking(drive, today):
     assert codes((await drive.query("sup1", PRINT, c="hall", k="moon", p="2025-03"))["printAssessment"]) == ["kind"]
 
 
+
+
+def _pages_and_words(pdf: bytes) -> tuple[list[str], list[list[tuple[float, float, float, float, str]]]]:
+    """Each page's text (pdftotext, without whitespace) and its words with their boxes (-bbox)."""
+    import subprocess
+    import tempfile
+    from html import unescape
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"], capture_output=True, check=True).stdout.decode()
+        boxes = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", f.name, "-"], capture_output=True, check=True).stdout.decode()
+    pages = [re.sub(r"\s+", "", page) for page in text.split("\f")]
+    words = [[(float(a), float(b), float(c), float(d), unescape(w)) for a, b, c, d, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page)]
+        for page in boxes.split("<page ")[1:]]
+    return pages, words
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+async def test_a_printed_ranking_of_twenty_windows_is_readable(drive, today):
+    """Twenty windows, one with a long name (as Lianzhou's): the column headings wrap in their
+    columns instead of running over each other, the chart stays on one page with its heading, and
+    no window's name in it is cut at the page's edge."""
+    from core.plumbing.models import Window
+
+    long = "人力资源和社会保障局（就业服务管理中心）窗口"
+    await Window.create(center=drive.hall.center, code="W-RSJ", name=long, kind="special")
+    for n in range(16):
+        await Window.create(center=drive.hall.center, code=f"W-{n:02d}", name=f"第{n + 1}号专窗", kind="special")
+    await march(drive, today)
+    printed = (await drive.query("sup1", PRINT, c="hall", k="window", p="2025-03"))["printAssessment"]
+    pages, words = _pages_and_words(await drive.pdf_bytes("sup1", printed["url"]))
+    first = words[0]
+    for i, (x0, y0, x1, y1, w) in enumerate(first):
+        for (a0, b0, a1, b1, v) in first[i + 1:]:
+            assert not (y0 < b1 and b0 < y1 and x0 < a1 - 0.5 and a0 < x1 - 0.5), f"“{w}” runs over “{v}”"
+    chart = next(page for page in pages if "总分对比" in page)
+    assert long in chart  # drawn whole beside its bar, on the heading's page
