@@ -37,6 +37,9 @@ def test_a_department_added_in_the_third_quarter_shows_unset_before(
     page.goto(f"{base}/web/#/assessment/lianzhou?tab=year&year={year}")
     row = page.locator("#year-table tr[data-subject=xsj]")
     expect(row).to_be_visible()
+    # an office screen (1280 px) holds the supervisor's ten entries on one row of the header
+    assert page.locator(".nav a").count() >= 10
+    assert page.eval_on_selector_all(".nav a", "els => new Set(els.map((e) => Math.round(e.getBoundingClientRect().top))).size") == 1
     cells = row.locator("td")
     expect(cells.nth(2)).to_have_text("未设立")
     expect(cells.nth(3)).to_have_text("未设立")
