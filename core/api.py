@@ -59,6 +59,7 @@ from core.services.outbox.admin import TargetRecord as OutboxTargetRecord
 from core.plumbing.sql import for_dialect
 from core.plumbing.models import (
     DEPARTMENT_ORDER,
+    WINDOW_ORDER,
     Case,
     CaseEvent,
     CaseTask,
@@ -89,6 +90,7 @@ __all__ = [
     # models
     "Case", "CaseEvent", "CaseTask", "Center", "Complaint", "Department", "Document", "ItemVersion",
     "Material", "Notification", "RoleAssignment", "User", "Window", "Rating", "WalkInParty", "DEPARTMENT_ORDER",
+    "WINDOW_ORDER",
     # centers and cases
     "get_center", "load_visible_case", "is_owner", "latest_version", "record_case_event", "task_for_actor",
     "case_flag", "set_case_flag", "PICKUP_METHODS", "received_list", "record_counter_receipt", "hand_over_open_cases",

@@ -364,7 +364,7 @@ def test_assessment_scores_manual_entry_report_figures_and_publicity(web_server:
     expect(page.locator("#ranking-table")).to_be_visible()
     # Lianzhou scores its windows by rules written for another county, under its own words for them
     expect(page.locator("#ranking-basis")).to_have_text(
-        "基础分 100，最高 110。考核依据：参照《昆山市行政审批服务中心窗口单位和工作人员考核办法》一执行")
+        "基础分 100，最高 110。考核依据：参照《昆山市行政审批服务中心窗口单位和工作人员考核办法》第一部分执行")
     page.click("button[data-preset=quarter]")
     expect(page.locator("#ranking h2")).to_contain_text("季度")
     first = page.locator("#ranking-table tbody tr").first.locator("td").nth(2).inner_text()

@@ -98,6 +98,11 @@ class Window(Model):
         unique_together = (("center", "code"),)
 
 
+WINDOW_ORDER = ("id",)
+"""How a center's windows are listed wherever it lists them (中心管理, the assessment's ties): the
+center's order, the center file's and then those added on screen, ``order_by(*WINDOW_ORDER)``."""
+
+
 class User(Model):
     id = fields.IntField(primary_key=True)
     username = fields.CharField(max_length=64, unique=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 from core.api import CENTER_TZ, Actor, Case, Center, Department, UserErrorsException, get_center, local_today, require_plugin
 
-from .facts import Subject, extra_staff, gather, subjects
+from .facts import Subject, gather, subjects
 from .periods import Period, quarters_of
 from .ruleset import rule_set_for
 from .scoring import Facts, Measure, Result, evaluate, grades_by_rank, rank
@@ -103,12 +103,11 @@ async def _staff_means(govhall: Any, center: Center, period: Period, today: date
     return {d: (round(sum(v) / len(v), 2), len(v)) for d, v in totals.items()}
 
 
-def _tie_order(kind: str, ranked: list[Subject]) -> dict[int, Any]:
-    """How subjects with the same score are listed: departments in the center's order (``subjects``
-    lists them so), windows and staff by code."""
-    if kind == "department":
-        return {s.id: i for i, s in enumerate(ranked)}
-    return {s.id: s.code for s in ranked}
+def _tie_order(listed: list[Subject]) -> dict[int, int]:
+    """How subjects with the same score are listed: in the center's order, as ``subjects`` lists them
+    (windows as 中心管理 does; staff by their window's place, then name; departments in the center's
+    order), the same on the screen, the printed ranking and the publicity."""
+    return {s.id: i for i, s in enumerate(listed)}
 
 
 async def assess(govhall: Any, center: Center, kind: str, period: Period, *, today: date | None = None) -> Ranking:
@@ -117,13 +116,10 @@ async def assess(govhall: Any, center: Center, kind: str, period: Period, *, tod
     check_started(period, today)
     rules = await rule_set_for(govhall, center, kind)
     facts = await gather(govhall=govhall, center=center, kind=kind, period=period, rule_set=rules["id"], today=today)
-    ranked_subjects = await subjects(center, kind)
+    ranked_subjects = await subjects(center, kind, also=facts if kind == "staff" else ())
     if kind == "department":  # not ranked for a quarter that ended before it was added (未设立)
         added = await departments_added(center)
         ranked_subjects = [s for s in ranked_subjects if s.id not in added or added[s.id] <= period.end]
-    if kind == "staff":
-        known = {s.id for s in ranked_subjects}
-        ranked_subjects += await extra_staff(set(facts) - known)
     if kind == "department":
         for department_id, (mean, count) in (await _staff_means(govhall, center, period, today)).items():
             measure = Measure(value=mean, info={"count": count})
@@ -134,7 +130,7 @@ async def assess(govhall: Any, center: Center, kind: str, period: Period, *, tod
         by_rank = grades_by_rank(grades, {key: r.total for key, r in results.items()}, grade_shares(center))
         results = {key: replace(r, grade=by_rank[key]) for key, r in results.items()}
     by_id = {s.id: s for s in ranked_subjects}
-    order = _tie_order(kind, ranked_subjects)
+    order = _tie_order(ranked_subjects)
     ranked = rank(((s.id, results[s.id].total) for s in ranked_subjects), order)
     return Ranking(rules, kind, period, [Row(position, by_id[key], results[key]) for position, key, _ in ranked])
 
@@ -183,7 +179,7 @@ async def department_year(govhall: Any, center: Center, year: int, *, today: dat
         existed = [t for t in scored if t is not None]  # 累计考核季度: those it was assessed in
         if existed:
             means[key] = round(sum(existed) / len(existed), 2)
-    ranked = rank(means.items(), _tie_order("department", listed))
+    ranked = rank(means.items(), _tie_order(listed))
     by_id = {s.id: s for s in listed}
     rows = [YearRow(rank=position, subject=by_id[key], total=total, quarters=quarters[key],
                     since=max(since, added.get(key, since))) for position, key, total in ranked]

@@ -36,6 +36,7 @@ from typing import Any
 
 from core.api import (
     DEPARTMENT_ORDER,
+    WINDOW_ORDER,
     Case,
     Center,
     COMPLAINT_CHANNELS,
@@ -153,26 +154,31 @@ def _local_bounds(period: Period) -> tuple[datetime, datetime]:
 # --------------------------------------------------------------------------- subjects
 
 
-async def subjects(center: Center, kind: str) -> list[Subject]:
-    """Who is ranked: every window, every department (in the center's order, as 中心管理 and the
-    statistics list them), or every staff member of the center."""
+async def subjects(center: Center, kind: str, *, also: Iterable[int] = ()) -> list[Subject]:
+    """Who is ranked, in the center's order (how a ranking lists those with the same score): every
+    window as 中心管理 lists them (``WINDOW_ORDER``), every department as 中心管理 and the statistics
+    list them (``DEPARTMENT_ORDER``), or every staff member of the center, by the place of the window
+    they sit at (the first, for one at several; those at none after), then by name. ``also``: staff
+    who handled cases in the period but no longer hold a role there (at no window)."""
     if kind == "window":
-        return [Subject(w.id, w.code, w.name) for w in await Window.filter(center_id=center.id).order_by("code")]
+        return [Subject(w.id, w.code, w.name) for w in await Window.filter(center_id=center.id).order_by(*WINDOW_ORDER)]
     if kind == "department":
         departments = await Department.filter(center_id=center.id).order_by(*DEPARTMENT_ORDER)  # the center's order
         return [Subject(d.id, d.code, d.name) for d in departments]
+    place = {key: i for i, key in enumerate(
+        await Window.filter(center_id=center.id).order_by(*WINDOW_ORDER).values_list("id", flat=True))}
     grants = await RoleAssignment.filter(center_id=center.id, role__in=STAFF_ROLES).values_list(
-        "user_id", "department_id")
+        "user_id", "department_id", "window_id")
     departments: dict[int, set[int]] = defaultdict(set)
-    for user_id, department_id in grants:
+    seat: dict[int, int] = {}
+    for user_id, department_id, window_id in grants:
         departments[user_id].update([department_id] if department_id else [])
-    users = await User.filter(id__in=list(departments)).order_by("username")
-    return [Subject(u.id, u.username, u.display_name or u.username, tuple(sorted(departments[u.id]))) for u in users]
-
-
-async def extra_staff(ids: Iterable[int]) -> list[Subject]:
-    """Staff who handled cases in the period but no longer hold a role there."""
-    return [Subject(u.id, u.username, u.display_name or u.username) for u in await User.filter(id__in=list(ids))]
+        if window_id in place:
+            seat[user_id] = min(seat.get(user_id, len(place)), place[window_id])
+    users = await User.filter(id__in=[*departments, *also])
+    staff = [Subject(u.id, u.username, u.display_name or u.username, tuple(sorted(departments.get(u.id, ()))))
+             for u in users]
+    return sorted(staff, key=lambda s: (seat.get(s.id, len(place)), s.name, s.code))
 
 
 # --------------------------------------------------------------------------- measured facts

@@ -233,7 +233,8 @@ def evaluate(rules: Mapping[str, Any], facts: Facts) -> Result:
 
 
 def rank(scored: Iterable[tuple[K, float]], order: Mapping[K, Any] | None = None) -> list[tuple[int, K, float]]:
-    """Competition ranking, highest total first (1, 1, 3); ties keep ``order`` (e.g. the codes)."""
+    """Competition ranking, highest total first: equal totals share a rank and the next takes its
+    place (1, 2, 2, 4); ties are listed by ``order`` (the center's order of the subjects)."""
     rows = sorted(scored, key=lambda kv: (-kv[1], (order or {}).get(kv[0], "")))
     ranked: list[tuple[int, K, float]] = []
     for i, (key, total) in enumerate(rows):

@@ -10,7 +10,7 @@ import strawberry
 from core.services.centers import get_center, set_plugin_enabled
 from core.services.complaints import publicity_days
 from core.plumbing.models import Center as CenterRow
-from core.plumbing.models import DEPARTMENT_ORDER
+from core.plumbing.models import DEPARTMENT_ORDER, WINDOW_ORDER
 from core.plumbing.models import Department as DepartmentRow
 from core.plumbing.models import Window as WindowRow
 from core.faces.graphql.context import Info
@@ -77,7 +77,7 @@ class Center:
         rows = WindowRow.filter(center_id=self._id)
         if not include_closed:
             rows = rows.filter(closed_at__isnull=True)
-        rows = await rows.order_by("id").select_related("department")
+        rows = await rows.order_by(*WINDOW_ORDER).select_related("department")
         return [window_type(w, w.department.code if w.department else None) for w in rows]
 
 

@@ -10,11 +10,12 @@ from datetime import date, datetime, timezone
 import pytest
 
 from core.services.calendar import CENTER_TZ
-from core.plumbing.models import Center, Department, Rating
+from core.plumbing.models import Center, Department, Rating, RoleAssignment, User, Window
 from tests.hall import build_hall
 
 from .drive import (DEPARTMENT, MANUAL, PRINT, STAFF, WINDOW, YEAR, AssessmentDriver, add_department_windows,
                     category, codes, row_of)
+from .test_reports import PUBLISH
 
 pytestmark = pytest.mark.anyio
 
@@ -173,6 +174,37 @@ async def test_departments_with_the_same_score_are_listed_in_the_centers_order(d
     assert [r["code"] for r in ranking["rows"]] == order and {r["rank"] for r in ranking["rows"]} == {1}
     year = (await drive.query("sup1", YEAR, c="hall", y=2025))["departmentYear"]
     assert [r["code"] for r in year["rows"]] == order
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+async def test_windows_and_staff_with_the_same_score_share_a_rank_in_the_centers_order(drive, today):
+    """并列: equal totals share a rank (1, 2, 2, 2, 5) and are listed as 中心管理 lists the windows (the
+    center file's, then those added on screen), not by code; staff by their window's place, then
+    name. The screen, the printed ranking and the publicity list them alike."""
+    center = drive.hall.center
+    await Window.create(center=center, code="B01", name="咨询服务窗口", kind="special")  # added on screen, last
+    windows = "query($c: String!) { center(code: $c) { windows { code } } }"
+    order = [w["code"] for w in (await drive.query("sup1", windows, c="hall"))["center"]["windows"]]
+    assert order == ["A01", "C01", "W-SCJG", "W-ZJJ", "B01"] and order != sorted(order)
+    await march(drive, today)
+    ranking = (await drive.query("sup1", WINDOW, c="hall", p="2025-03"))["windowAssessment"]
+    assert [(r["rank"], r["code"]) for r in ranking["rows"]] == [
+        (1, "W-SCJG"), (2, "A01"), (2, "C01"), (2, "B01"), (5, "W-ZJJ")]
+    text = await drive.pdf("sup1", (await drive.query("sup1", PRINT, c="hall", k="window", p="2025-03"))["printAssessment"]["url"])
+    assert text.index("综合受理窗口") < text.index("统一出件窗口") < text.index("咨询服务窗口") < text.index("住建专窗")
+
+    # staff: rev-gaj sits at A01, pick1 at C01, head1 at B01, rev-zjj at W-ZJJ; the others at none, by name
+    for username, code in (("rev-gaj", "A01"), ("pick1", "C01"), ("head1", "B01"), ("rev-zjj", "W-ZJJ")):
+        window = await Window.get(center=center, code=code)
+        await RoleAssignment.filter(user__username=username, center=center).update(window_id=window.id)
+    await User.filter(username="rev-fgj").update(display_name="王芳")
+    await User.filter(username="rev-hbj").update(display_name="李明")
+    staff = (await drive.query("sup1", STAFF, c="hall", p="2025-03"))["staffAssessment"]
+    expected = [(1, "rev-gaj"), (1, "pick1"), (1, "head1"), (1, "rev-scjg"), (1, "rev-hbj"), (1, "rev-fgj"),
+                (7, "rev-zjj"), (7, "clerk1")]
+    assert [(r["rank"], r["code"]) for r in staff["rows"]] == expected
+    posted = (await drive.query("sup1", PUBLISH, c="hall", k="staff", p="2025-03", days=3))["publishAssessment"]
+    assert [(r["rank"], r["code"]) for r in posted["rows"]] == expected
 
 
 async def test_manual_scores_for_what_the_system_cannot_see(drive, today):

@@ -71,3 +71,25 @@ async def test_a_broken_rule_set_is_reported(drive, county):
     county.broken = True
     refused = await drive.refused("sup1", WINDOW, c="hall", p="2025-03")
     assert refused["extensions"]["code"] == "BAD_USER_INPUT" and "window-wengyuan" in refused["message"]
+
+
+def test_the_demo_centers_name_their_basis_once_and_in_whole_sentences():
+    """The demo centers' 考核依据 name the part of Kunshan's 办法 they follow (第一部分 对窗口成员单位实行考核,
+    第二部分 对窗口工作人员实行考核), not “…考核办法》一执行”; and a center file gives ``assessment`` once:
+    a second one silently replaced the first, and Wushen's 进驻部门 rules lost their own name."""
+    import json
+    import re
+
+    from core.services.demo import CENTERS_DIR
+
+    def once(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [k for k, _ in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    bases = {path.stem: json.loads(path.read_text("utf-8"), object_pairs_hook=once)["settings"]
+             .get("assessment", {}).get("basis", {}) for path in sorted(CENTERS_DIR.glob("*.json"))}
+    for basis in (text for b in bases.values() for text in b.values()):
+        assert not re.search(r"》[一二三]", basis), basis
+    assert bases["lianzhou"]["window"] == "参照《昆山市行政审批服务中心窗口单位和工作人员考核办法》第一部分执行"
+    assert bases["wushen"]["department"] == "《乌审旗政务服务中心服务企业专区进驻部门绩效考核管理办法》考核细则"
