@@ -597,3 +597,54 @@ def test_materials_to_follow_whose_names_hold_a_comma_are_parted_by_semicolons(r
     context["materialsToFollow"] = ["清税证明", "公司章程复印件"]
     text = "".join(pdf_text(renderer.render_pdf("acceptance_notice", context), tmp_path, "plain").split())
     assert "：清税证明、公司章程复印件。" in text, text
+
+
+LONG_SCOPE = ("热食类食品制售、冷食类食品制售、生食类食品制售、糕点类食品制售（含裱花蛋糕）、"
+              "自制饮品制售（不含自酿酒），连州市连州镇北山路18号首层东侧商铺及二层全部")
+
+
+def _certificate(rows: int, long: int = 0, lines: int = 0) -> dict[str, Any]:
+    """The sample certificate with ``rows`` 证照栏目, ``long`` of them three lines long and the last
+    a table of ``lines`` rows (参建单位), and a licence number with its 有效期."""
+    context = example_context("certificate")
+    sample = context["certificate"]["fields"]
+    fields = [{"label": f"{sample[i % len(sample)]['label']}{i // len(sample) or ''}", "value": sample[i % len(sample)]["value"]}
+              for i in range(rows)]
+    for field in fields[:long]:
+        field["value"] = LONG_SCOPE
+    if lines:
+        fields[-1] = {"label": "参建单位", "value": "…",
+                      "lines": [f"单位类别：施工单位，单位名称：连州市第{k + 1}建筑工程有限公司" for k in range(lines)]}
+    context["certificate"]["fields"] = fields
+    context["licence"] = {"number": "JY24418820012345", "validFrom": "2026-11-26", "validUntil": "2031-11-25"}
+    return context
+
+
+@pytest.mark.parametrize("shape", [(10,), (12, 2), (15,), (15, 4), (10, 2, 8), (15, 3, 5)])
+def test_a_certificate_stays_one_page_with_its_seal(shape: tuple[int, ...], renderer: DocumentRenderer, tmp_path: Path) -> None:
+    """A certificate of ten rows ran onto a second page holding only its 有效期 and the seal: a
+    licence of two pages with the seal alone on the back. Up to 15 rows, some of them long, and a
+    table one line per row, the rows take smaller type and the certificate stays one page."""
+    context = _certificate(*shape)
+    pdf = renderer.render_pdf("certificate", context)
+    assert page_count(pdf, tmp_path) == 1, shape
+    text = page_text(pdf, tmp_path, 1)
+    last = context["certificate"]["fields"][-1]
+    assert squash(last["lines"][-1] if "lines" in last else last["value"]) in text
+    for printed in ("自2026年11月26日至2031年11月25日", "发证机关", "连州市市场监督管理局", "2026年11月26日"):
+        assert printed in text, printed
+
+
+@pytest.mark.parametrize("shape", [(15, 0, 45)])
+def test_rows_that_fit_no_page_take_their_last_rows_over_with_the_seal(shape: tuple[int, ...], renderer: DocumentRenderer,
+                                                                        tmp_path: Path) -> None:
+    """Dozens of rows run over, in the tightest type; the seal goes over with the last rows."""
+    context = _certificate(*shape)
+    pdf = renderer.render_pdf("certificate", context)
+    pages = page_count(pdf, tmp_path)
+    assert pages >= 2
+    text = page_text(pdf, tmp_path, pages).split("核验码")[0]
+    last = context["certificate"]["fields"][-1]
+    assert squash(last["lines"][-1] if "lines" in last else last["value"]) in text
+    assert "JY24418820012345" in text and "自2026年11月26日至2031年11月25日" in text and "发证机关" in text
+    assert all("发证机关" not in page_text(pdf, tmp_path, page) for page in range(1, pages))

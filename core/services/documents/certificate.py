@@ -18,7 +18,9 @@ have, so a missing value is an answer not given, not a broken item.
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -155,3 +157,52 @@ def _choice_label(value: Any, schema: Mapping[str, Any]) -> str | None:
         if isinstance(option, Mapping) and option.get("const") == value and isinstance(option.get("title"), str):
             return option["title"]
     return None
+
+
+# --------------------------------------------------------------------------- one page
+
+# Each density step of a certificate's rows (classes in ``assets/document.css``): the class, the
+# rows' font size (pt), line height, a row's padding above and below (mm, together), the gap between
+# a table's lines (mm), the width of an answer (mm) and the height the rows may take on the one A4
+# page beside the heading, the frame and the 发证机关/seal (mm; a smaller step also shrinks those).
+_DENSITY_STEPS: tuple[tuple[str, float, float, float, float, float, float], ...] = (
+    ("", 12, 1.6, 4.0, 1.0, 94, 132),
+    ("cert-compact", 11, 1.5, 2.6, 0.8, 94, 138),
+    ("cert-dense", 10, 1.45, 1.6, 0.6, 98, 154),
+    ("cert-tight", 9, 1.35, 1.0, 0.4, 98, 162),
+)
+_PT_MM = 25.4 / 72
+
+
+def certificate_density(certificate: Mapping[str, Any], licence: Mapping[str, Any] | None = None) -> str:
+    """The CSS class that keeps a certificate on one page: ``""`` for a few rows, then
+    ``cert-compact``, ``cert-dense``, ``cert-tight`` (smaller type, tighter rows, a smaller heading)
+    as the rows and the lines their answers wrap to grow: the first step whose rows fit. Rows that
+    fit no step (dozens of lines) take the tightest and run over; the seal then goes over with the
+    last rows (``break-before: avoid``), never alone."""
+    texts: list[list[str]] = []  # each row's lines
+    if certificate.get("holder"):
+        texts.append([str(certificate["holder"])])
+    for field in certificate.get("fields") or []:
+        if not isinstance(field, Mapping):
+            continue
+        lines = field.get("lines")
+        texts.append([str(x) for x in lines] if isinstance(lines, list) and lines else [str(field.get("value") or "")])
+    if isinstance(licence, Mapping) and licence:
+        texts.append([str(licence.get("number") or "")])
+        if licence.get("validUntil"):
+            texts.append(["自2026年11月26日至2031年11月25日"])
+    for name, size, leading, padding, gap, width, room in _DENSITY_STEPS:
+        per_line = width / (size * _PT_MM)  # full-width characters on a line
+        height = 0.0
+        for lines in texts:
+            wrapped = sum(max(1, math.ceil(_text_width(line) / per_line - 0.05)) for line in lines)
+            height += wrapped * size * _PT_MM * leading + padding + gap * (len(lines) - 1) + 0.3
+        if height <= room:
+            return name
+    return _DENSITY_STEPS[-1][0]
+
+
+def _text_width(text: str) -> float:
+    """A line's width in full-width characters: 汉字 and full-width forms 1, others about half."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.55 for c in text)

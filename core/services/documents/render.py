@@ -95,6 +95,7 @@ from markupsafe import Markup, escape
 
 from core.services.calendar import CENTER_TZ
 from core.services.documents import fonts
+from core.services.documents.certificate import certificate_density
 from core.services.documents.kinds import (
     DOCUMENT_KINDS,
     LITIGATION_MONTHS,
@@ -364,8 +365,9 @@ class DocumentRenderer:
     Templates get the context plus ``kind`` and ``title``; filters ``clause`` (free text without its final
     full stop, before the template's own), ``cn_date`` (``upper=True``
     for 二〇二六年…), ``cn_datetime``, ``short_date``, ``short_datetime``; globals ``qr_svg(text)``,
-    ``seal_svg(name, label)``, ``RECONSIDERATION_DAYS``, ``LITIGATION_MONTHS``; macros in
-    ``_macros.html``. Blocks of ``base.html``: title, subtitle, body, signature, after.
+    ``seal_svg(name, label)``, ``certificate_density(certificate, licence)`` (the class that keeps a
+    certificate's rows on one page), ``RECONSIDERATION_DAYS``, ``LITIGATION_MONTHS``; macros in
+    ``_macros.html``. Blocks of ``base.html``: body_class, title, subtitle, body, signature, after.
     """
 
     def __init__(self, template_dirs: Sequence[Path] = (), *, auto_reload: bool = False) -> None:
@@ -395,6 +397,7 @@ class DocumentRenderer:
         self.env.globals.update(
             qr_svg=qr_svg,
             seal_svg=seal_svg,
+            certificate_density=certificate_density,
             DOCUMENT_KINDS=DOCUMENT_KINDS,
             RECONSIDERATION_DAYS=RECONSIDERATION_DAYS,
             LITIGATION_MONTHS=LITIGATION_MONTHS,
