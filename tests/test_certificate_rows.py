@@ -15,7 +15,10 @@ code, an amount typed as text (``"1234567.5"``) without its separators and unit,
 from __future__ import annotations
 
 import copy
+import re
 import shutil
+import subprocess
+import tempfile
 
 import pytest
 
@@ -129,3 +132,31 @@ async def test_a_row_left_blank_is_left_out_and_the_case_can_be_approved(app, go
         assert needle in text, needle
     for raw in ("外资来源", "start", "T01:30", "2026-12-01", "builder"):
         assert raw not in text, raw
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils (pdfinfo) not installed")
+async def test_a_certificate_of_many_rows_is_issued_on_one_page_with_its_seal(app, govhall, gql):
+    """Fifteen rows, one of them a table of six units, ran onto a second page holding the 有效期 and
+    the seal alone: the certificate an applicant downloads is one page, the seal beside the rows."""
+    hall = await build_hall(govhall, gql)
+    actor = Actor(user=hall.users["config1"], grants=await load_grants(hall.users["config1"]))
+    item = {**copy.deepcopy(PERMIT), "code": "test-many", "form": FORM}
+    rows = [(label, p) for label, p in ROWS if p != "/participants"]
+    rows += [(f"{label}（副本）", p) for label, p in rows[:6]] + [("参建单位", "/participants")]
+    item["certificate"]["fields"] = [{"label": label, "pointer": p} for label, p in rows]
+    await define_item(govhall, actor, hall.center, item)
+    await publish_item(govhall, actor, hall.center, "test-many")
+    drive = CaseDriver(gql, hall)
+    units = [{"role": "builder", "unitName": f"连州市第{k}建筑工程有限公司"} for k in range(1, 7)]
+    case = await drive.ok("clerk1", await drive.submit("app1", item="test-many", data={**DATA, "participants": units}), "accept")
+    case = await drive.ok("rev-scjg", case, "approve")
+    (licence,) = [d for d in case["documents"] if d["kind"] == "certificate"]
+    pdf = await drive.pdf_bytes("app1", licence["url"])
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        info = subprocess.run(["pdfinfo", f.name], capture_output=True, text=True, check=True).stdout
+        first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", f.name, "-"], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M), info
+    first = re.sub(r"\s+", "", first)
+    assert "单位名称：连州市第6建筑工程有限公司" in first and "发证机关" in first and "连州市测试贸易有限公司" in first, first

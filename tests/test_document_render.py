@@ -648,3 +648,11 @@ def test_rows_that_fit_no_page_take_their_last_rows_over_with_the_seal(shape: tu
     assert squash(last["lines"][-1] if "lines" in last else last["value"]) in text
     assert "JY24418820012345" in text and "自2026年11月26日至2031年11月25日" in text and "发证机关" in text
     assert all("发证机关" not in page_text(pdf, tmp_path, page) for page in range(1, pages))
+
+
+def test_an_answer_typed_on_several_lines_keeps_them_on_the_certificate(renderer: DocumentRenderer, tmp_path: Path) -> None:
+    """经营范围 typed as 一般项目：… and 许可项目：… on two lines printed as one run of text."""
+    context = _certificate(8)
+    context["certificate"]["fields"][6]["value"] = "一般项目：日用百货销售；办公用品销售。\n许可项目：食品经营；烟草制品零售。"
+    lines = [line.strip() for line in pdf_text(renderer.render_pdf("certificate", context), tmp_path).splitlines()]
+    assert "一般项目：日用百货销售；办公用品销售。" in lines and "许可项目：食品经营；烟草制品零售。" in lines, lines

@@ -153,7 +153,7 @@ async def slots(center_code: str, queue_code: str, day: date, user_id: int | Non
 def _day_refused(rules: Roster, day: date, moment: datetime) -> UserError | None:
     """A day before today or beyond the booking horizon (``moment`` in the center's time zone)."""
     if day < moment.date():
-        return UserError("past", f"{day.isoformat()}已过，不能预约", "/date")
+        return UserError("past", f"{cn_date(day)}已过，不能预约", "/date")
     if day > moment.date() + timedelta(days=rules.days_ahead):
         return UserError("too_far", f"只能预约{rules.days_ahead}天以内的日期", "/date")
     return None
@@ -174,14 +174,14 @@ async def _errors(center: Center, found: Queue, day: date, period: str) -> tuple
     if not periods:
         errors.append(UserError("closed", f"该时段不开放预约：{why}", "/date"))
     elif period not in periods:
-        errors.append(UserError("closed", f"{day.isoformat()}不开放“{period}”时段，可选：{'、'.join(periods)}", "/period"))
+        errors.append(UserError("closed", f"{cn_date(day)}不开放“{period}”时段，可选：{'、'.join(periods)}", "/period"))
     elif over := _period_over(day, period, moment):
         errors.append(UserError("period_over", over, "/period"))
     return errors, rules
 
 
 def _duplicate(day: date, period: str) -> UserErrorsException:
-    return UserErrorsException.single("duplicate", f"您已预约{day.isoformat()} {period}，无需重复预约", "/period")
+    return UserErrorsException.single("duplicate", f"您已预约{cn_date(day)} {period}，无需重复预约", "/period")
 
 
 async def book(actor: Actor, center_code: str, queue_code: str, day: date, period: str, *, govhall: Any = None) -> Booking:
@@ -205,7 +205,7 @@ async def book(actor: Actor, center_code: str, queue_code: str, day: date, perio
                 raise _duplicate(day, period)
             if not await claim_place(BookingSlot, center, key, rules.capacity):
                 raise UserErrorsException.single(
-                    "full", f"{day.isoformat()} {period}已约满（每时段{rules.capacity}人），请选择其他时段", "/period")
+                    "full", f"{cn_date(day)} {period}已约满（每时段{rules.capacity}人），请选择其他时段", "/period")
             # the code's lock (per center and day) is taken last, after the slot's row: a booking holding it
             # never waits for another booking's slot
             booking = await Booking.create(

@@ -21,7 +21,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.api import Actor, Center, UserError, UserErrorsException, Window, closed_window_error, local_today, lock_scope, now, parse_period
+from core.api import Actor, Center, UserError, UserErrorsException, Window, closed_window_error, cn_date, local_today, lock_scope, now, parse_period
 
 from .floor import STAFF, Queue, floor_center, queues
 from .models import Booking, RosterChange, StoredRoster
@@ -115,9 +115,9 @@ def _saturdays(doc: Mapping[str, Any], before: Mapping[str, Any], today: date, e
             errors.append(UserError("date", f"“{text}”不是有效日期（如 2026-12-05）", f"/saturdays/{i}"))
             continue
         if day.weekday() != 5:
-            errors.append(UserError("not_saturday", f"{day.isoformat()}不是星期六", f"/saturdays/{i}"))
+            errors.append(UserError("not_saturday", f"{cn_date(day)}不是星期六", f"/saturdays/{i}"))
         elif day <= today and day.isoformat() not in kept:
-            errors.append(UserError("past", f"值班周六{day.isoformat()}已过，只能新增今后的周六", f"/saturdays/{i}"))
+            errors.append(UserError("past", f"值班周六{cn_date(day)}已过，只能新增今后的周六", f"/saturdays/{i}"))
 
 
 async def check(center: Center, doc: Mapping[str, Any], before: Mapping[str, Any], today: date) -> list[UserError]:
@@ -175,7 +175,7 @@ async def affected_bookings(center: Center, rules: Roster, today: date) -> list[
 
 def _describe(b: Booking) -> str:
     who = b.user.display_name or b.user.username
-    return f"{b.day.isoformat()} {b.period} {b.queue}类 {who}"
+    return f"{cn_date(b.day)} {b.period} {b.queue}类 {who}"
 
 
 def _summary(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:

@@ -187,7 +187,8 @@ def certificate_density(certificate: Mapping[str, Any], licence: Mapping[str, An
         if not isinstance(field, Mapping):
             continue
         lines = field.get("lines")
-        texts.append([str(x) for x in lines] if isinstance(lines, list) and lines else [str(field.get("value") or "")])
+        texts.append([str(x) for x in lines] if isinstance(lines, list) and lines
+                     else str(field.get("value") or "").strip().splitlines() or [""])
     if isinstance(licence, Mapping) and licence:
         texts.append([str(licence.get("number") or "")])
         if licence.get("validUntil"):

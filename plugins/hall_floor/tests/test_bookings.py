@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.api import cn_date
 from core.plumbing.models import Center
 from tests.helpers import PASSWORD, make_user
 
@@ -57,6 +58,8 @@ async def test_closed_slots_are_refused_and_change_nothing(drive):
                        (day - timedelta(days=1), "09:00-10:00", "past"), (day + timedelta(days=30), "09:00-10:00", "too_far")):
         result = await drive.run("app1", BOOK, c="hall", q="A", d=d.isoformat(), p=p)
         assert code in codes(result), (d, p, result)
+        if code == "past":  # the day as people write it, not 2026-11-29
+            assert f"{cn_date(d)}已过" in result["errors"][0]["message"], result
     drive.clock.at(10, 30)
     assert codes(await drive.run("app1", BOOK, c="hall", q="A", d=day.isoformat(), p="09:00-10:00")) == ["period_over"]
     assert codes(await drive.run("app1", BOOK, c="hall", q="Z", d=day.isoformat(), p="10:00-11:00")) == ["unknown_queue"]
@@ -137,7 +140,7 @@ async def test_a_slot_the_caller_holds_is_not_bookable_for_them_as_bookhallslot_
     mine = slot(await drive.run("app1", SLOTS, c="hall", q="A", d=day))
     assert (mine["bookable"], mine["booked"]) == (False, 1) and "您已预约该时段" in mine["closedReason"], mine
     refused = await drive.run("app1", BOOK, c="hall", q="A", d=day, p="14:00-15:00")
-    assert codes(refused) == ["duplicate"] and "您已预约" in refused["errors"][0]["message"]
+    assert codes(refused) == ["duplicate"] and f"您已预约{cn_date(drive.clock.moment.date())} 14:00-15:00" in refused["errors"][0]["message"]
     for other in (None, "app2"):
         seen = slot(await drive.run(other, SLOTS, c="hall", q="A", d=day))
         assert (seen["bookable"], seen["closedReason"]) == (True, ""), (other, seen)

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.api import cn_date
 from core.services.centers import load_center
 from tests.helpers import center_doc
 
@@ -59,6 +60,9 @@ async def test_bad_values_are_refused_all_at_once_and_nothing_is_stored(drive):
         everySaturday=False, saturdays=[past.isoformat(), (next_saturday(today) + timedelta(days=1)).isoformat()],
         saturdayWindows=["ZZ9"], queues=["Z"]))
     found = {(e["code"], e["path"]) for e in result["errors"]}
+    said = {e["path"]: e["message"] for e in result["errors"]}
+    assert f"值班周六{cn_date(past)}已过" in said["/saturdays/0"], said
+    assert f"{cn_date(next_saturday(today) + timedelta(days=1))}不是星期六" in said["/saturdays/1"], said
     assert {("range", "/capacity"), ("range", "/daysAhead"), ("period", "/periods/0"), ("period", "/periods/1"),
             ("past", "/saturdays/0"), ("not_saturday", "/saturdays/1"), ("unknown_window", "/saturdayWindows/0"),
             ("unknown_queue", "/queues/0")} <= found, found
@@ -104,7 +108,7 @@ async def test_a_change_that_strands_bookings_is_refused_with_them_listed(drive)
     refused = await drive.run("sup1", SAVE, c="hall", i=edited(extendedPeriods=[]))
     assert codes(refused) == ["bookings_affected"]
     message = refused["errors"][0]["message"]
-    assert f"{today.isoformat()} 17:00-18:30 A类" in message and "1个" in message
+    assert f"{cn_date(today)} 17:00-18:30 A类" in message and "1个" in message
     smaller = await drive.run("sup1", SAVE, c="hall", i=edited(capacity=1))
     assert codes(smaller) == ["bookings_affected"] and "10:00-11:00" in smaller["errors"][0]["message"]
     assert await StoredRoster.all().count() == 0
