@@ -656,3 +656,15 @@ def test_an_answer_typed_on_several_lines_keeps_them_on_the_certificate(renderer
     context["certificate"]["fields"][6]["value"] = "一般项目：日用百货销售；办公用品销售。\n许可项目：食品经营；烟草制品零售。"
     lines = [line.strip() for line in pdf_text(renderer.render_pdf("certificate", context), tmp_path).splitlines()]
     assert "一般项目：日用百货销售；办公用品销售。" in lines and "许可项目：食品经营；烟草制品零售。" in lines, lines
+
+
+def test_a_long_issuer_keeps_one_line_under_a_register(renderer: DocumentRenderer, tmp_path: Path) -> None:
+    """The 办件登记簿 of 连州市人民政府行政服务分中心（企业服务中心） printed 制表单位 over two lines,
+    broken inside 中心 (…分中 / 心（企业服务中心）): the signature block was 80 mm wide whatever the
+    issuer. It is now as wide as the issuer needs."""
+    issuer = "连州市人民政府行政服务分中心（企业服务中心）"
+    ctx = example_context("register")
+    ctx["register"]["rows"] = ctx["register"]["rows"][:3]
+    ctx["center"]["name"] = ctx["document"]["issuer"] = issuer
+    lines = [line.strip() for line in pdf_text(renderer.render_pdf("register", ctx), tmp_path).splitlines()]
+    assert f"制表单位：{issuer}" in lines, [line for line in lines if "制表" in line or "心（" in line]

@@ -5,6 +5,7 @@ person shows 下岗 in the supervisor's consequences."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -87,8 +88,9 @@ def test_a_complaint_in_a_center_without_the_assessment_plugin(web_server: str, 
     row = page.locator("#complaints-table tbody tr", has_text="三次让补同一份材料")
     row.locator("summary").click()
     expect(row.locator("ol.steps")).to_contain_text("上报主任室")
+    number = row.locator("td").first.inner_text().strip()
     row.locator("button[data-verify]").click()
-    expect(page.locator(".banner-success")).to_contain_text("属实")
+    expect(page.locator(".banner-success")).to_contain_text(f"第{number}号投诉已核查：属实")  # which complaint
     ready(page)
     expect(page.locator("#consequences-table")).to_contain_text("通报")
 
@@ -140,7 +142,18 @@ def test_the_front_desk_takes_a_letter_only_with_who_wrote_it(web_server: str, b
     base, page = web_server, browser_page
     login(page, base, "lz-clerk")
     page.goto(f"{base}/web/#/complaints/lianzhou")
-    expect(page.locator("#f-complainant")).to_have_attribute("placeholder", "书面投诉必填：姓名及通讯地址或电话（寄送书面答复）")
+    expect(page.locator("#f-complainant-help")).to_have_text("书面投诉必填：姓名及通讯地址或电话（寄送书面答复）")
+    # at 1366 px each field is a quarter of the form: its placeholder shows whole, not cut off inside the box
+    page.set_viewport_size({"width": 1366, "height": 768})
+    for field in ("#f-complainant", "#f-case"):
+        room, needed = page.eval_on_selector(field, """(e) => {
+            const s = getComputedStyle(e), c = document.createElement("canvas").getContext("2d");
+            c.font = s.font;
+            return [e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight), c.measureText(e.placeholder).width];
+        }""")
+        assert needed <= room, (field, needed, room)
+    # the case field's example is a form, not a number dated yesterday that could pass for a real one
+    assert not re.search(r"\d{8}", page.get_attribute("#f-case", "placeholder") + page.inner_text("[data-path='/case']"))
     page.select_option("#f-channel", "written")
     page.fill("#f-complainant", "  ")
     page.fill("#f-text", "来信：窗口人员午休时间提前离岗")

@@ -54,6 +54,9 @@ def test_the_statistics_show_the_speed_up_against_the_law_and_its_formula(web_se
     expect(formulas.locator("li[data-formula=speedUpPercent]")).to_contain_text("不计补正、听证、检验检测、专家评审、现场勘查")
     expect(formulas.locator("li[data-formula=averageLegalDays]")).to_contain_text("Σ法定时限 ÷ 有法定时限的办结件数")
     page.screenshot(path=str(Path(os.environ.get("GOVHALL_SCREENSHOTS") or tmp_path) / "statistics.png"), full_page=True)
+    # 导出 CSV and 导出 Excel stand apart, not run together as one button
+    csv_box, xlsx_box = page.locator("#export-csv").bounding_box(), page.locator("#export-xlsx").bounding_box()
+    assert xlsx_box["x"] >= csv_box["x"] + csv_box["width"] + 4 or xlsx_box["y"] >= csv_box["y"] + csv_box["height"] + 4, (csv_box, xlsx_box)
 
     # a department that completed nothing in the period: no figure pretends to measure anything
     codes = page.locator("#stat-dept option").evaluate_all("(os) => os.map((o) => o.value).filter(Boolean)")

@@ -91,8 +91,8 @@ function intakeForm(c) {
   const form = h("form", { class: "card no-print", id: "complaint-form", novalidate: true }, h("h2", null, "登记投诉"),
     h("div", { class: "group-fields" },
       input("渠道", "channel", { options: CHANNELS, value: "oral" }),
-      input("投诉人及联系方式", "complainant", { placeholder: "书面投诉必填：姓名及通讯地址或电话（寄送书面答复）" }),
-      input("涉及办件（办件编号）", "case", { placeholder: "如 LZ-20261129-000003，可不填" }),
+      input("投诉人及联系方式", "complainant", { placeholder: "姓名及地址或电话", help: "书面投诉必填：姓名及通讯地址或电话（寄送书面答复）" }),
+      input("涉及办件（办件编号）", "case", { placeholder: "可不填", help: "形如“中心简称-年月日-序号”" }),
       input("涉及部门", "department", { options: [["", "—"], ...c.departments.map((d) => [d.code, d.name])] }),
       input("涉及窗口", "window", { options: [["", "—"], ...c.windows.map((w) => [w.code, w.name])] }),
       input("被投诉人（姓名或账号）", "staff"),
@@ -167,7 +167,7 @@ function handling(k, can) {
     const reply = h("textarea", { name: "reply", rows: 2, placeholder: k.reply ? "（已答复，可不填）" : k.anonymous ? "核查结论 / 处理结果（公示）" : "核查结论 / 答复" });
     const wrap = box("/reply", reply, { action: `verify-${k.id}` });
     const verify = (verified) => () => step(`mutation($id: ID!, $v: Boolean!, $r: String) { verifyComplaint(id: $id, verified: $v, reply: $r) { RESULT } }`,
-      { id: k.id, v: verified, r: reply.value.trim() || null }, "verifyComplaint", wrap, (d) => `已核查：${d.status}`);
+      { id: k.id, v: verified, r: reply.value.trim() || null }, "verifyComplaint", wrap, (d) => `第${d.id}号投诉已核查：${d.status}`);
     wrap.append(h("div", { class: "form-actions" },
       h("button", { type: "button", class: "btn btn-primary", dataset: { verify: k.id }, onclick: verify(true) }, "属实"),
       h("button", { type: "button", class: "btn btn-secondary", dataset: { reject: k.id }, onclick: verify(false) }, "不属实")));

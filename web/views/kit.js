@@ -250,16 +250,18 @@ export function values(root) {
 }
 
 /** A labelled input with an error slot addressed by `path` (`/name`). */
-export function input(label, name, { type = "text", value = "", required = false, options = null, placeholder = null, path = null } = {}) {
+export function input(label, name, { type = "text", value = "", required = false, options = null, placeholder = null, path = null, help = null } = {}) {
   const id = `f-${name}`;
+  const described = help ? `${id}-help` : null;  // a hint too long for the box goes under it, not cut off inside
   const control = options
-    ? h("select", { id, name }, options.map(([v, t]) => h("option", { value: v, selected: v === value }, t)))
+    ? h("select", { id, name, "aria-describedby": described }, options.map(([v, t]) => h("option", { value: v, selected: v === value }, t)))
     : type === "textarea"
-      ? h("textarea", { id, name, rows: 3 }, value)
-      : h("input", { id, name, type, value, placeholder, autocomplete: "off" });
+      ? h("textarea", { id, name, rows: 3, "aria-describedby": described }, value)
+      : h("input", { id, name, type, value, placeholder, autocomplete: "off", "aria-describedby": described });
   return h("div", { class: "field", dataset: { path: path || `/${name}` } },
     h("label", { for: id }, label, required ? h("span", { class: "req" }, " *") : null),
     h("div", { class: "control" }, control),
+    help ? h("div", { class: "help", id: described }, help) : null,
     h("div", { class: "field-error", role: "alert", hidden: true }));
 }
 
