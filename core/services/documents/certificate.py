@@ -192,7 +192,7 @@ def certificate_density(certificate: Mapping[str, Any], licence: Mapping[str, An
     if isinstance(licence, Mapping) and licence:
         texts.append([str(licence.get("number") or "")])
         if licence.get("validUntil"):
-            texts.append(["自2026年11月26日至2031年11月25日"])
+            texts.append(["自2026年11月26日至2031年11月25日"])  # as wide as any 有效期 line prints
     for name, size, leading, padding, gap, width, room in _DENSITY_STEPS:
         per_line = width / (size * _PT_MM)  # full-width characters on a line
         height = 0.0
