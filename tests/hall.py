@@ -105,6 +105,23 @@ async def configurator(hall: "Hall") -> Actor:
     return Actor(user=hall.users["config1"], grants=await load_grants(hall.users["config1"]))
 
 
+async def refused_then_published(govhall: Any, hall: "Hall", item: dict[str, Any], bad: dict[str, Any]) -> list[Any]:
+    """The configurator defines ``bad`` (a wrong copy of ``item``), which is refused: its errors;
+    then defines and publishes ``item``."""
+    from core.plumbing.errors import UserErrorsException
+
+    actor = await configurator(hall)
+    try:
+        await define_item(govhall, actor, hall.center, bad)
+    except UserErrorsException as refused:
+        errors = list(refused.errors)
+    else:
+        raise AssertionError(f"{bad['code']} was not refused")
+    await define_item(govhall, actor, hall.center, item)
+    await publish_item(govhall, actor, hall.center, item["code"])
+    return errors
+
+
 async def build_hall(govhall: Any, gql: Any, plugins: list[str] | None = None) -> Hall:
     center = await make_center(govhall.hub, code="hall", plugins=plugins or [])
     other = await make_center(govhall.hub, code="other", plugins=plugins or [])

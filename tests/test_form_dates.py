@@ -16,9 +16,7 @@ import core.services.clock
 from core.services.form_precheck import compile_precheck
 from core.services.form_validation import FormValidator, check_form_schema
 from core.services.item_changes import describe_changes
-from core.services.items import define_item, publish_item
-from core.plumbing.errors import UserErrorsException
-from tests.hall import CaseDriver, build_hall, codes, configurator, permit_with_form
+from tests.hall import CaseDriver, build_hall, codes, permit_with_form, refused_then_published
 
 FORM = {
     "type": "object", "title": "申请表", "required": ["companyName", "resolvedOn"], "additionalProperties": False,
@@ -69,15 +67,11 @@ def test_the_definition_sets_it_on_a_date_field_only():
 @pytest.mark.anyio
 async def test_submit_case_refuses_a_resolution_dated_in_the_future(app, govhall, gql, held):
     hall = await build_hall(govhall, gql)
-    actor = await configurator(hall)
     item = permit_with_form("test-today", FORM)
     bad = copy.deepcopy(item)
     bad["form"]["properties"]["companyName"]["x-today"] = "notAfter"
-    with pytest.raises(UserErrorsException) as refused_definition:
-        await define_item(govhall, actor, hall.center, bad)
-    assert [e.code for e in refused_definition.value.errors] == ["form.today"]
-    await define_item(govhall, actor, hall.center, item)
-    await publish_item(govhall, actor, hall.center, "test-today")
+    errors = await refused_then_published(govhall, hall, item, bad)
+    assert [e.code for e in errors] == ["form.today"]
     drive = CaseDriver(gql, hall)
     refused = await drive.submit("app1", item="test-today", data=data("2999-01-01"))
     assert codes(refused) == ["today"] and refused["errors"][0]["path"] == "/resolvedOn"

@@ -16,12 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from core.plumbing.errors import UserErrorsException
 from core.services.form_precheck import compile_precheck
 from core.services.form_validation import FormValidator, check_form_schema
 from core.services.item_changes import describe_changes
-from core.services.items import define_item, publish_item
-from tests.hall import CaseDriver, build_hall, codes, configurator, permit_with_form
+from tests.hall import CaseDriver, build_hall, codes, permit_with_form, refused_then_published
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = json.loads((ROOT / "tests" / "data" / "not_before_vectors.json").read_text("utf-8"))
@@ -127,15 +125,11 @@ def test_the_shipped_items_with_a_period_hold_its_end_to_its_start():
 @pytest.mark.anyio
 async def test_submit_case_and_a_correction_refuse_a_completion_before_the_start(app, govhall, gql):
     hall = await build_hall(govhall, gql)
-    actor = await configurator(hall)
     item = permit_with_form("test-period-order", FORM)
     bad = copy.deepcopy(item)
     bad["form"]["properties"]["plannedCompletion"]["x-notBefore"] = "plannedBegin"
-    with pytest.raises(UserErrorsException) as refused_definition:
-        await define_item(govhall, actor, hall.center, bad)
-    assert [e.code for e in refused_definition.value.errors] == ["form.not_before"]
-    await define_item(govhall, actor, hall.center, item)
-    await publish_item(govhall, actor, hall.center, "test-period-order")
+    errors = await refused_then_published(govhall, hall, item, bad)
+    assert [e.code for e in errors] == ["form.not_before"]
     drive = CaseDriver(gql, hall)
     reversed_period = {"companyName": NAME, "plannedStart": "2027-03-01", "plannedCompletion": "2027-02-28"}
     refused = await drive.submit("app1", item="test-period-order", data=reversed_period)
