@@ -19,6 +19,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 
 from core.services.calendar import DayOverride, OfficeHours, check_periods, cn_day, parse_period
+from core.plumbing import json_files
 from core.plumbing.errors import UserError, UserErrorsException, pointer
 from core.plumbing.resources import shipped_dir
 
@@ -284,11 +285,13 @@ def parse_calendar_document(doc: Any) -> tuple[int, list[DayOverride]]:
 def load_calendar_file(path: str | Path) -> CalendarDocument:
     """Read and check a calendar file from disk (``govhall calendar import FILE``)."""
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        doc = json_files.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise UserErrorsException.single("file", f"无法读取文件 {path}：{exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise UserErrorsException.single("encoding", f"文件 {path} 不是 UTF-8 编码") from exc
+    except json_files.RepeatedKeyError as exc:
+        raise UserErrorsException.single("repeated_key", f"文件 {path}：{exc}", exc.path) from None
     except json.JSONDecodeError as exc:
         message = f"文件 {path} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}"
         raise UserErrorsException.single("json", message) from exc

@@ -17,6 +17,7 @@ from typing import Any
 
 from core.services import licences
 from core.services.catalogue import unknown_codes
+from core.plumbing import json_files
 from core.plumbing.errors import UserError, UserErrorsException, pointer
 from core.services.form_validation import ITEM_MAX_BYTES, FormValidator, check_form_schema, schema_at
 from core.plumbing.resources import shipped_dir
@@ -317,6 +318,12 @@ def _known(
     return out
 
 
+def item_file_text(doc: dict[str, Any]) -> str:
+    """The text of an item file, as the web designer's 导出事项文件 writes it (``JSON.stringify(doc,
+    null, 2)`` and a line end) and ``load_item_files`` reads it: UTF-8 text, Chinese as it is."""
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
 def load_item_files(directory: str | Path) -> list[tuple[Path, dict]]:
     """Every ``*.json`` of ``directory`` (sorted by name), parsed; not validated.
 
@@ -334,9 +341,12 @@ def load_item_files(directory: str | Path) -> list[tuple[Path, dict]]:
             if len(raw) > ITEM_MAX_BYTES:
                 problems.append(UserError("too_large", f"{path.name}：文件超过 1 MB"))
                 continue
-            doc: Any = json.loads(raw.decode("utf-8-sig"))  # a Windows editor's byte-order mark is no problem
+            doc: Any = json_files.loads(raw.decode("utf-8-sig"))  # a Windows editor's byte-order mark is no problem
         except UnicodeDecodeError:
             problems.append(UserError("invalid_json", f"{path.name}：不是 UTF-8 编码的文本（可能是 GBK 等编码），请另存为 UTF-8"))
+            continue
+        except json_files.RepeatedKeyError as e:
+            problems.append(UserError("repeated_key", f"{path.name}：{e}", e.path))
             continue
         except json.JSONDecodeError as e:
             problems.append(UserError(

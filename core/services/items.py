@@ -266,6 +266,25 @@ async def load_items_dir(
     return published
 
 
+async def item_documents(center: Center, codes: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """The document of each item (its draft, else its latest published version) as an item file
+    holds it (``govhall items export``), by code: the given codes, or every item of the center.
+
+    Raises UserErrorsException naming every code the center does not have."""
+    wanted = list(dict.fromkeys(codes))
+    items = await Item.filter(center=center, **({"code__in": wanted} if wanted else {})).order_by("code")
+    found = {i.code for i in items}
+    missing = [UserError("not_found", f"中心 {center.code} 没有事项“{c}”", "/code") for c in wanted if c not in found]
+    if missing:
+        raise UserErrorsException(missing)
+    versions = {
+        (v.item_id, v.version): v.definition  # type: ignore[attr-defined]
+        for v in await ItemVersion.filter(item_id__in=[i.id for i in items if i.draft is None])
+    }
+    docs = [i.draft if i.draft is not None else versions.get((i.id, i.latest_version)) for i in items]
+    return [d for d in docs if d is not None]
+
+
 def elements_of(definition: dict[str, Any]) -> dict[str, Any]:
     """The published elements (六公开/九公开): everything except the form and process internals."""
     hidden: Iterable[str] = ("form", "process")

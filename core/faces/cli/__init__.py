@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.plumbing import json_files
 from core.plumbing.errors import UserError, UserErrorsException, unstorable_value
 from core.plumbing.settings import Settings, SettingsError
 from core.plumbing.text_safety import BIDI_MESSAGE, has_bidi_controls
@@ -58,7 +59,9 @@ def read_json_file(path: str) -> Any:
     if not text.strip():  # an export that wrote nothing, a file saved before it was filled in
         raise CommandError(f"{path}：文件是空的，没有任何内容，请检查是否选错了文件 / empty file")
     try:
-        return json.loads(text)
+        return json_files.loads(text)
+    except json_files.RepeatedKeyError as exc:
+        raise CommandError(f"{path}：{exc}") from None
     except json.JSONDecodeError as exc:
         raise CommandError(f"{path}: JSON 格式错误，第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}")
     except RecursionError:

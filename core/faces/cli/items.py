@@ -1,4 +1,5 @@
-"""``govhall items load DIR``: item documents from a folder into a center, all checked first."""
+"""``govhall items load DIR``: item documents from a folder into a center, all checked first;
+``govhall items export CENTER [CODE...] --to DIR``: a center's items as such files."""
 
 from __future__ import annotations
 
@@ -54,6 +55,35 @@ async def cmd_items_load(govhall: GovHall, args: argparse.Namespace) -> int:
     return 0
 
 
+@with_database
+async def cmd_items_export(govhall: GovHall, args: argparse.Namespace) -> int:
+    from core.services.centers import get_center
+    from core.services.item_definitions import item_file_text
+    from core.services.items import item_documents
+
+    folder = Path(args.to)
+    if folder.exists() and not folder.is_dir():
+        raise CommandError(f"{folder} 不是目录 / not a directory")
+    try:
+        docs = await item_documents(await get_center(args.center), args.codes)
+    except UserErrorsException as exc:
+        print_errors(exc.errors)
+        print(f"共 {len(exc.errors)} 处问题，未导出任何事项。", flush=True)
+        return EXIT_BAD_INPUT
+    if not docs:
+        raise CommandError(f"中心 {args.center} 还没有任何事项，未导出文件")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for doc in docs:
+            path = folder / f"{doc['code']}.json"
+            path.write_text(item_file_text(doc), encoding="utf-8")
+            print(f"已导出 {doc['code']}（{doc.get('name', '')}）：{path}")
+    except OSError as exc:
+        raise CommandError(f"无法写入 {folder}：{exc.strerror or exc}") from None
+    print(f"共导出 {len(docs)} 个事项到 {folder}（可用 govhall items load {folder} 导入）")
+    return 0
+
+
 def add_commands(sub: Any) -> None:
     items = sub.add_parser("items", help="事项").add_subparsers(dest="items_command", required=True, metavar="ACTION")
     p = items.add_parser("load", help="从目录导入事项定义（JSON）并发布")
@@ -61,3 +91,8 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--center", help="只导入这个中心；不指定时导入全部中心")
     p.add_argument("--no-publish", action="store_true", help="只保存草稿，不发布")
     p.set_defaults(func=cmd_items_load)
+    p = items.add_parser("export", help="把中心的事项（草稿，没有草稿时为已发布版本）导出为事项文件（<编码>.json）")
+    p.add_argument("center", metavar="CENTER")
+    p.add_argument("codes", nargs="*", metavar="CODE", help="只导出这些事项；不指定时导出全部")
+    p.add_argument("--to", required=True, metavar="DIR", help="写入的目录（不存在时新建；同名文件被覆盖）")
+    p.set_defaults(func=cmd_items_export)

@@ -3,12 +3,12 @@ demo users (listed in the README). Safe to run again: it updates what exists."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from core.services.accounts import Actor, add_user, grant_role, load_grants
 from core.services.centers import load_center
 from core.services.plugins import BUILTIN_PLUGINS, acall, plugin_name
+from core.plumbing import json_files
 from core.plumbing.models import Center, User
 from core.plumbing.resources import shipped_dir
 from core.services.runtime import GovHall
@@ -57,7 +57,7 @@ async def build_demo(govhall: GovHall) -> list[str]:
         path = CENTERS_DIR / f"{code}.json"
         if not path.exists():
             continue
-        doc = json.loads(path.read_text("utf-8"))
+        doc = json_files.loads(path.read_text("utf-8"))
         doc["plugins"] = [*doc.get("plugins", []), *await _outside_plugins_enabled(code, govhall.hub.installed)]
         center = await load_center(doc, govhall.hub)
         centers[code] = center
