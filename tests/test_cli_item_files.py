@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 
+from core.services.item_definitions import item_schema
 from tests.cli import run
 from tests.helpers import center_doc
 from tests.hall import PERMIT
@@ -35,8 +36,11 @@ def test_items_export_writes_the_draft_as_items_load_reads_it_and_loads_into_ano
     assert f"已导出 {PERMIT['code']}（测试许可（变更））" in exported.stdout and "共导出 1 个事项" in exported.stdout
     text = (out / f"{PERMIT['code']}.json").read_text("utf-8")
     assert json.loads(text) == draft  # the draft, not the published version
-    # as the designer's JSON.stringify(doc, null, 2), keys in the order stored (PostgreSQL's jsonb has its own)
+    # as the designer's JSON.stringify(doc, null, 2), in the item schema's order whatever the database's
+    # (PostgreSQL's jsonb has its own), the form's fields in their x-order
     assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n" and "  \"name\": \"测试许可（变更）\"" in text
+    assert list(json.loads(text)) == [key for key in item_schema()["properties"] if key in draft]
+    assert list(json.loads(text)["form"]["properties"]) == draft["form"]["x-order"]
 
     loaded = run(["items", "load", str(out), "--center", "ex2"], upgraded_db)
     assert loaded.returncode == 0 and f"已发布 {PERMIT['code']} 第1版：测试许可（变更）" in loaded.stdout, loaded.stderr

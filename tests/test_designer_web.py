@@ -565,7 +565,7 @@ def test_an_item_file_exported_in_one_center_is_imported_in_another(
     code), and replaces an existing item's draft only after a confirmation naming the item."""
     from playwright.sync_api import expect
 
-    from core.services.item_definitions import load_item_files
+    from core.services.item_definitions import item_file_text, load_item_files
 
     base, page = web_server, browser_page
     login(page, base, "admin")
@@ -586,6 +586,7 @@ def test_an_item_file_exported_in_one_center_is_imported_in_another(
     [(_, loaded)] = load_item_files(qxj.parent)  # the loader's own reading of the file
     assert loaded == {**doc, "process": loaded["process"]}
     assert qxj.read_text(encoding="utf-8").startswith('{\n  "code": "qxj-flsj",\n  "name": "防雷装置设计审核"')
+    assert qxj.read_text(encoding="utf-8") == item_file_text(loaded)  # as govhall items export writes it
 
     # a published item without a draft of its own: the published version
     page.select_option("#dz-open", value="scjg-spjyxk")
@@ -601,7 +602,12 @@ def test_an_item_file_exported_in_one_center_is_imported_in_another(
 
     page.goto(f"{base}/web/#/config/wushen")
     expect(page.locator("#dz-import")).to_be_enabled()
-    page.set_input_files("#dz-import-file", [str(qxj), str(food)])
+    # a hand-edited file giving "form" twice: refused in the loader's words, not the last form kept
+    twice = tmp_path / "twice.json"
+    twice.write_text('{\n  "code": "tw-1",\n  "form": {"type": "object"},\n  "form": {"type": "object"}\n}', "utf-8")
+    page.set_input_files("#dz-import-file", [str(twice), str(qxj), str(food)])
+    expect(page.locator(".dz-file[data-file='twice.json']")).to_contain_text(
+        "未导入，共 1 处问题：第 4 行第 3 列，对象 / 中的键“form”写了两次")
     refused = page.locator(f".dz-file[data-file='{qxj.name}']")
     expect(refused).to_contain_text("未导入")
     expect(refused).to_contain_text("部门“qxj”不是本中心的部门")

@@ -318,10 +318,43 @@ def _known(
     return out
 
 
+def _ordered(obj: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    """``keys`` of ``obj`` first in that order, then its other keys as they are."""
+    out = {key: obj[key] for key in keys if key in obj}
+    out.update((key, value) for key, value in obj.items() if key not in out)
+    return out
+
+
+def _ordered_form(schema: Any) -> Any:
+    """A form (or a field of it) with each ``properties`` in its ``x-order``, the rest as it is."""
+    if isinstance(schema, list):
+        return [_ordered_form(v) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: _ordered_form(value) for key, value in schema.items()}
+    order = schema.get("x-order")
+    if isinstance(order, list) and isinstance(out.get("properties"), dict):
+        out["properties"] = _ordered(out["properties"], [k for k in order if isinstance(k, str)])
+    return out
+
+
+def item_file_order(doc: dict[str, Any]) -> dict[str, Any]:
+    """An item document in the order of its file: the top-level keys in the order
+    ``schemas/item.schema.json`` lists its properties (unknown ones after them, as they are), a form's
+    fields in their ``x-order``, everything else as it is. PostgreSQL's jsonb stores keys in an order
+    of its own; a file in this order reads and diffs the same whichever database it came from. The
+    designer's 导出事项文件 (web/designer/item-files.js ``itemFileOrder``) writes the same order."""
+    out = _ordered(doc, list(item_schema()["properties"]))
+    if "form" in out:
+        out["form"] = _ordered_form(out["form"])
+    return out
+
+
 def item_file_text(doc: dict[str, Any]) -> str:
     """The text of an item file, as the web designer's 导出事项文件 writes it (``JSON.stringify(doc,
-    null, 2)`` and a line end) and ``load_item_files`` reads it: UTF-8 text, Chinese as it is."""
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    null, 2)`` of the document in :func:`item_file_order`, and a line end) and ``load_item_files``
+    reads it: UTF-8 text, Chinese as it is."""
+    return json.dumps(item_file_order(doc), ensure_ascii=False, indent=2) + "\n"
 
 
 def load_item_files(directory: str | Path) -> list[tuple[Path, dict]]:

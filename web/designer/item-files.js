@@ -17,9 +17,126 @@ export function itemFileName(doc) {
   return `${base.replace(/[\\/:*?"<>|\u0000-\u001f]/g, "_")}.json`;
 }
 
-/** The text of an item file: what `govhall items load` reads, as the files of forms/ are written. */
+// The order of an item document's keys in a file, as schemas/item.schema.json lists its properties
+// (core's item_file_text writes the same order; tests/test_item_file_text.py keeps the two equal).
+export const ITEM_KEY_ORDER = [
+  "code", "name", "keywords", "itemType", "basicCode", "implementationCode", "legalBasis", "department",
+  "applicantField", "jointDepartments", "partNames", "category", "legalDays", "promisedDays", "timeLimitNote",
+  "caseKind", "conditions", "materials", "fees", "serviceObject", "channels", "place", "hours", "phones",
+  "visits", "faq", "checklist", "process", "documents", "certificate", "resultName", "form", "alerts",
+];
+
+/** `keys` of `object` first in that order, then its other keys as they are. */
+function ordered(object, keys) {
+  const out = {};
+  for (const key of keys) if (Object.hasOwn(object, key)) out[key] = object[key];
+  for (const [key, value] of Object.entries(object)) if (!Object.hasOwn(out, key)) out[key] = value;
+  return out;
+}
+
+/** A form (or a field of it) with each `properties` in its `x-order`, the rest as they are. */
+function orderedForm(schema) {
+  if (Array.isArray(schema)) return schema.map(orderedForm);
+  if (!schema || typeof schema !== "object") return schema;
+  const out = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = orderedForm(value);
+  const order = schema["x-order"];
+  if (Array.isArray(order) && out.properties && typeof out.properties === "object" && !Array.isArray(out.properties)) {
+    out.properties = ordered(out.properties, order.filter((k) => typeof k === "string"));
+  }
+  return out;
+}
+
+/**
+ * An item document in the order of its file: the schema's order at the top, the form's fields in their
+ * `x-order`, everything else as it is — so a file reads and diffs the same whichever database it came from.
+ */
+export function itemFileOrder(doc) {
+  const out = ordered(doc, ITEM_KEY_ORDER);
+  if (Object.hasOwn(out, "form")) out.form = orderedForm(out.form);
+  return out;
+}
+
+/** The text of an item file: what `govhall items load` reads and `govhall items export` writes. */
 export function itemFileText(doc) {
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return `${JSON.stringify(itemFileOrder(doc), null, 2)}\n`;
+}
+
+/** A JSON pointer of a list of keys. */
+function pointerOf(path) {
+  return path.map((p) => `/${p.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+}
+
+/**
+ * The first key given twice in one object of `text` (valid JSON), in the words of the server's reader
+ * (core/plumbing/json_files.py): key, the object's JSON pointer, line and column; null when there is none.
+ * JSON.parse keeps the last of two equal keys and drops the first without a word.
+ */
+export function repeatedKeyProblem(text) {
+  const stack = []; // open containers: { seen: Set } for an object, { index } for an array
+  const path = [];
+  let i = 0;
+  const skip = () => { while (i < text.length && " \t\n\r".includes(text[i])) i += 1; };
+  const stringEnd = (at) => { // `at` is the opening quote; returns the index past the closing one
+    let j = at + 1;
+    while (text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+    return j + 1;
+  };
+  let expectValue = true;
+  while (i < text.length) {
+    skip();
+    if (i >= text.length) break;
+    const top = stack[stack.length - 1];
+    if (expectValue) {
+      const c = text[i];
+      if (c === "{" || c === "[") {
+        stack.push(c === "{" ? { seen: new Set() } : { index: 0 });
+        i += 1;
+        skip();
+        if (c === "[") {
+          if (text[i] === "]") { stack.pop(); i += 1; expectValue = false; } else path.push("0");
+          continue;
+        }
+        if (text[i] === "}") { stack.pop(); i += 1; expectValue = false; continue; }
+        expectValue = false;
+        stack[stack.length - 1].key = true; // a key comes next
+        continue;
+      }
+      i = c === '"' ? stringEnd(i) : i + (/^-?[0-9.eE+-]+|^true|^false|^null/.exec(text.slice(i, i + 400)) || [""])[0].length;
+      expectValue = false;
+      continue;
+    }
+    if (top && top.key) { // a key of an object
+      const start = i;
+      i = stringEnd(i);
+      const key = JSON.parse(text.slice(start, i));
+      if (top.seen.has(key)) {
+        const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+        const line = (text.slice(0, start).match(/\n/g) || []).length + 1;
+        const column = Array.from(text.slice(lineStart, start)).length + 1;
+        return `第 ${line} 行第 ${column} 列，对象 ${pointerOf(path) || "/"} 中的键“${key}”写了两次`
+          + "（同一对象中一个键只能出现一次，否则前一处的内容会被丢掉），请删去或合并其中一处";
+      }
+      top.seen.add(key);
+      top.key = false;
+      path.push(key);
+      skip();
+      i += 1; // the colon
+      expectValue = true;
+      continue;
+    }
+    // after a value: a comma or the end of its container
+    path.pop();
+    if (text[i] === ",") {
+      if (top.seen) top.key = true;
+      else { top.index += 1; path.push(String(top.index)); expectValue = true; }
+      i += 1;
+      continue;
+    }
+    stack.pop(); // "}" or "]"
+    i += 1;
+  }
+  return null;
 }
 
 /** Downloads a document as an item file, built in the browser. */
@@ -43,10 +160,13 @@ export async function readItemFile(file) {
   }
   let doc;
   try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, "")); // a Windows editor's byte-order mark is no problem
+    text = text.replace(/^\uFEFF/, ""); // a Windows editor's byte-order mark is no problem
+    doc = JSON.parse(text);
   } catch (error) {
     return { problem: `JSON 格式错误（${error.message}）` };
   }
+  const repeated = repeatedKeyProblem(text);
+  if (repeated) return { problem: repeated };
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) return { problem: "事项定义应为 JSON 对象" };
   return { doc };
 }
