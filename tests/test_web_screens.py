@@ -4,6 +4,7 @@ goes through GraphQL (``Api``), what the role does goes through the UI only."""
 
 from __future__ import annotations
 
+import io
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -365,6 +366,10 @@ def test_assessment_scores_manual_entry_report_figures_and_publicity(web_server:
     # Lianzhou scores its windows by rules written for another county, under its own words for them
     expect(page.locator("#ranking-basis")).to_have_text(
         "基础分 100，最高 110。考核依据：参照《昆山市行政审批服务中心窗口单位和工作人员考核办法》第一部分执行")
+    # the presets and 查询 line up with the 考核期 box, the hint under them all (at the supervisor's 1366×768)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    box, preset = page.locator("#period").bounding_box(), page.locator("button[data-preset=quarter]").bounding_box()
+    assert box and preset and abs((box["y"] + box["height"]) - (preset["y"] + preset["height"])) <= 2, (box, preset)
     page.click("button[data-preset=quarter]")
     expect(page.locator("#ranking h2")).to_contain_text("季度")
     first = page.locator("#ranking-table tbody tr").first.locator("td").nth(2).inner_text()
@@ -390,7 +395,14 @@ def test_assessment_scores_manual_entry_report_figures_and_publicity(web_server:
     page.goto(f"{base}/web/#/assessment/lianzhou?tab=year")
     expect(page.locator("#assessment-year h2")).to_contain_text("年")
     # the demo's center began today: no quarter of its own has ended yet, and the card says so
-    expect(page.locator("#year-unavailable")).to_contain_text("尚无已结束的季度")
+    today = local_today()
+    expect(page.locator("#year-unavailable")).to_have_text(
+        f"本中心自{today.year}年{today.month}月{today.day}日起启用，{today.year}年尚无启用后已结束的季度，暂不能计算年度考核。")
+    # another year, as the other tabs take another period
+    page.fill("#year", str(today.year - 1))
+    page.click("#year-load")
+    expect(page.locator("#assessment-year h2")).to_have_text(f"部门年度考核（{today.year - 1}年）")
+    expect(page.locator("#year-unavailable")).to_contain_text(f"{today.year - 1}年尚无启用后已结束的季度")
     # a tab the page does not have (an old bookmark, a typo) shows the first, not graphql-core's English
     page.goto(f"{base}/web/#/assessment/lianzhou?tab=windows")
     expect(page.locator(".page[data-ready=true] #assessment-window #ranking-table")).to_be_visible()
@@ -399,12 +411,17 @@ def test_assessment_scores_manual_entry_report_figures_and_publicity(web_server:
     expect(page.locator("#figures-table [data-figure=promiseSpeedUp]")).to_be_visible()
     # 满意率 says that the tablet's ratings of a consultation (no case) count too
     expect(page.locator("#figures-table")).to_contain_text("无办件咨询的现场评价")
+    # the formulas in the screen's full-width brackets
+    expect(page.locator("#figures-table")).to_contain_text("（法定")
+    expect(page.locator("#figures-table")).to_contain_text("（承诺")
+    assert "(" not in page.locator("#figures-table").inner_text()
     expect(page.locator("#complaints-link")).to_have_attribute("href", "#/complaints/lianzhou")
-    # the form offers the last quarter that has ended (a running one's ranking is not final: refused)
-    today = local_today()
+    # the form offers the last quarter that has ended, but never one before the center began: the demo's
+    # began today, so the running quarter (refused until it ends: a running one's ranking is not final)
     quarter = (today.month - 1) // 3 + 1
     ended = quarter if today.month == 3 * quarter and (today + timedelta(days=1)).month != today.month else quarter - 1
-    expect(page.locator("#publish-form #f-period")).to_have_value(f"{today.year}-Q{ended}" if ended else f"{today.year - 1}-Q4")
+    expect(page.locator("#publish-form #f-period")).to_have_value(f"{today.year}-Q{quarter}")
+    page.fill("#publish-form #f-period", f"{today.year}-Q{ended}" if ended else f"{today.year - 1}-Q4")
     page.fill("#publish-form #f-days", "2")
     page.click("#publish-form button[type=submit]")
     expect(page.locator("#publish-form [data-path='/days'] .field-error")).to_contain_text("不少于3个工作日")
@@ -627,6 +644,10 @@ def test_supervisor_presses_a_late_case_and_exports(web_server: str, browser_pag
         page.click("#export-xlsx")
     assert xlsx_download.value.suggested_filename.endswith(".xlsx")
     assert Path(xlsx_download.value.path()).read_bytes()[:2] == b"PK"
+    from openpyxl import load_workbook
+
+    # the title and the column names stay in view while the rows scroll
+    assert load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes())).active.freeze_panes == "A3"
     page.click("#issue-register")
     expect(page.locator("#register-printed a.doc-link")).to_be_visible(timeout=60_000)
     # issued as 正在生成: the screen asks again until the worker has rendered it

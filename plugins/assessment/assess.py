@@ -160,11 +160,11 @@ async def department_year(govhall: Any, center: Center, year: int, *, today: dat
         raise UserErrorsException.single("period", f"考核年度“{year}”无效：应在 2000 至 2100 之间", "/year")
     ended = [q for q in quarters_of(year) if q.end < today]
     if not ended:
-        raise UserErrorsException.single("period.future", f"{year}年尚无已结束的季度，无法计算年度考核", "/year")
+        raise UserErrorsException.single("period.future", f"{year}年尚无已结束的季度，暂不能计算年度考核。", "/year")
     since = await assessed_since(center)
     assessed = [q for q in ended if q.end >= since]
     if not assessed:
-        message = f"中心自{since.year}年{since.month}月{since.day}日起启用，{year}年此后尚无已结束的季度，无法计算年度考核"
+        message = f"本中心自{since.year}年{since.month}月{since.day}日起启用，{year}年尚无启用后已结束的季度，暂不能计算年度考核。"
         raise UserErrorsException.single("period.no_data", message, "/year")
     rankings = [await assess(govhall, center, "department", q, today=today) for q in assessed]
     scores: dict[int, dict[str, float]] = defaultdict(dict)  # a department's scored quarters only

@@ -23,7 +23,7 @@ from core.api import (
     mutation_result,
 )
 
-from .assess import Ranking, YearRanking, assess, assessor_center
+from .assess import Ranking, YearRanking, assess, assessed_since, assessor_center
 from .assess import department_year as year_ranking
 from .manual import ManualInput, enter_manual_score
 from .figures import Figures
@@ -254,6 +254,10 @@ class Query:
     async def department_year(self, info: Info, center: str, year: int) -> YearType:
         row = await assessor_center(info.context.actor, center)
         return year_type(await year_ranking(info.context.govhall, row, year))
+
+    @strawberry.field(description="本中心考核的起始日：中心启用之日（导入的更早受理的办件从其受理日起）；此前的考核期没有数据")
+    async def assessment_since(self, info: Info, center: str) -> date:
+        return await assessed_since(await assessor_center(info.context.actor, center))
 
     @strawberry.field(description="年度（季度、月度）数据：提速、满意率、红黄牌、即办件和现场办结比例")
     async def assessment_figures(self, info: Info, center: str, period: Period) -> FiguresType:

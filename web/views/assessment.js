@@ -43,8 +43,10 @@ export async function assessmentView({ page, params, query, user, isCurrent }) {
     if (doc) showIssued(printed, doc);
   });
   const bar = h("div", { class: "filters no-print", dataset: { path: "/period" } },
-    h("label", { class: "filter" }, h("span", null, "考核期"), period, h("small", { id: "period-help", class: "help" }, tab === "department" ? "季度，如 2026-Q3" : "月度 2026-11、季度 2026-Q3 或年度 2026")),
+    h("label", { class: "filter" }, h("span", null, "考核期"), period),
     ...presets, h("button", { type: "button", class: "btn btn-primary", onclick: () => load() }, "查询"), print,
+    // the hint on its own line under the bar: the buttons line up with the box, not with the hint
+    h("small", { id: "period-help", class: "help filters-help" }, tab === "department" ? "季度，如 2026-Q3" : "月度 2026-11、季度 2026-Q3 或年度 2026"),
     h("div", { class: "field-error", hidden: true }));
   body.append(bar, printed, result);
   let ranking = null;
@@ -128,6 +130,24 @@ function manualForm(c, kind, r, show) {
 }
 
 async function departmentYear(body, c, year) {
+  // another year, as the other tabs take another period: the tab again with ?year=
+  const field = h("input", { type: "text", id: "year", value: Number.isInteger(year) ? String(year) : "", inputmode: "numeric", "aria-describedby": "year-help" });
+  const problem = h("div", { class: "field-error", id: "year-error", hidden: true });
+  const go = () => {
+    const y = field.value.trim();
+    problem.hidden = /^\d{4}$/.test(y);
+    problem.textContent = problem.hidden ? "" : "考核年度应为四位数字，如 2026";
+    if (problem.hidden && y !== String(year)) location.hash = `#/assessment/${seg(c.code)}?tab=year&year=${y}`;
+  };
+  field.addEventListener("keydown", (ev) => { if (ev.key === "Enter") go(); });
+  body.append(h("div", { class: "filters no-print" }, h("label", { class: "filter" }, h("span", null, "考核年度"), field),
+    h("button", { type: "button", class: "btn btn-primary", id: "year-load", onclick: go }, "查询"),
+    h("small", { id: "year-help", class: "help filters-help" }, "年度，如 2026"), problem));
+  if (!Number.isInteger(year)) {
+    body.append(h("section", { class: "card" }, h("h2", null, "部门年度考核"),
+      h("p", { class: "muted", id: "year-unavailable" }, "考核年度应为四位数字，如 2026。")));
+    return;
+  }
   let data;
   try {
     data = await gql(`query($c: String!, $y: Int!) { departmentYear(center: $c, year: $y) { title year quarters rows { rank code name total quarters { quarter total unscored } } } }`, { c: c.code, y: year });
@@ -165,8 +185,8 @@ async function reports(body, c, periodKey) {
         ["指标", (x) => x[0]], ["数值", (x) => h("strong", { dataset: { figure: x[2] } }, x[1])], ["口径", (x) => h("span", { class: "muted" }, x[3])],
       ], [
         ["受理件数", String(f.accepted), "accepted", "本期受理"],
-        ["承诺时限比法定时限提速", pct(f.promiseSpeedUp), "promiseSpeedUp", `(法定${f.legalDays} − 承诺${f.promisedDaysAccepted}) ÷ 法定，本期受理、有法定时限的办件（工作日）`],
-        ["实际办理比承诺时限提速", pct(f.actualSpeedUp), "actualSpeedUp", `(承诺${f.promisedDaysCompleted} − 实际${f.actualDays}) ÷ 承诺，本期办结的${f.completed}件承诺件（工作日）`],
+        ["承诺时限比法定时限提速", pct(f.promiseSpeedUp), "promiseSpeedUp", `（法定${f.legalDays} − 承诺${f.promisedDaysAccepted}）÷ 法定，本期受理、有法定时限的办件（工作日）`],
+        ["实际办理比承诺时限提速", pct(f.actualSpeedUp), "actualSpeedUp", `（承诺${f.promisedDaysCompleted} − 实际${f.actualDays}）÷ 承诺，本期办结的${f.completed}件承诺件（工作日）`],
         ["满意率", pct(f.satisfaction), "satisfaction", `基本满意及以上${f.satisfied}条 ÷ 评价${f.ratings}条（办件的评价，及评价器对无办件咨询的现场评价${f.ratingsWithoutCase}条）`],
         ["黄牌", String(f.yellowCards), "yellowCards", "本期被亮黄牌的办件数，一件只计一次"],
         ["红牌", String(f.redCards), "redCards", "本期被亮红牌的办件数，一件只计一次"],
@@ -177,18 +197,30 @@ async function reports(body, c, periodKey) {
       shown.replaceChildren(note(error.message, "error"));
     }
   };
-  body.append(h("div", { class: "filters no-print" }, h("label", { class: "filter" }, h("span", null, "期间"), period,
-    h("small", { class: "help" }, "年度 2026、季度 2026-Q3 或月度 2026-11")), h("button", { type: "button", class: "btn btn-primary", id: "figures-load", onclick: load }, "查询")), shown);
+  body.append(h("div", { class: "filters no-print" }, h("label", { class: "filter" }, h("span", null, "期间"), period),
+    h("button", { type: "button", class: "btn btn-primary", id: "figures-load", onclick: load }, "查询"),
+    h("small", { class: "help filters-help" }, "年度 2026、季度 2026-Q3 或月度 2026-11")), shown);
   await load();
-  body.append(publishForm(c), await publications(c));
+  const since = (await gql(`query($c: String!) { assessmentSince(center: $c) }`, { c: c.code })).assessmentSince;
+  body.append(publishForm(c, since), await publications(c));
 }
 
-function publishForm(c) {
+/** The quarter the form offers: the last ended one if the center (assessed from `since`, an ISO day)
+ * had begun by its end; else the running one, never a quarter before the center began. */
+function defaultQuarter(since) {
+  const keys = periodKeys();
+  const [y, q] = keys.endedQuarter.split("-Q").map(Number);
+  const end = new Date(y, 3 * q, 0);
+  const endIso = `${end.getFullYear()}-${String(end.getMonth() + 1).padStart(2, "0")}-${String(end.getDate()).padStart(2, "0")}`;
+  return endIso >= since ? keys.endedQuarter : keys.quarter;
+}
+
+function publishForm(c, since) {
   const form = h("form", { class: "card no-print", id: "publish-form", novalidate: true }, h("h2", null, "考核排名公示"),
     h("p", { class: "muted" }, "每季度末排名并公示，公示时间不少于3个工作日；尚未结束的考核期不能公示；公示的排名不再随后来的录入变化。"),
     h("div", { class: "group-fields" },
       input("对象", "kind", { options: [["department", "进驻部门（季度）"], ["window", "窗口单位"], ["staff", "工作人员"]], value: "department" }),
-      input("考核期", "period", { value: periodKeys().endedQuarter, required: true }),
+      input("考核期", "period", { value: defaultQuarter(since), required: true }),
       input("公示工作日", "days", { type: "number", value: "3", required: true })),
     h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "公示")));
   form.addEventListener("submit", async (ev) => {

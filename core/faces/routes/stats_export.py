@@ -93,6 +93,7 @@ def to_xlsx(title: str, rows: list[dict[str, Any]]) -> bytes:
     sheet.append([])
     for line in NOTES:
         sheet.append([line])
+    sheet.freeze_panes = "A3"  # the title and the column names stay in view while scrolling
     sheet.column_dimensions["A"].width = 40
     for column in range(2, len(COLUMNS) + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 18

@@ -105,6 +105,13 @@ async def test_a_center_created_later_shows_no_data_not_unset(drive, today, monk
     assert [q["unscored"] for q in row_of(year, "scjg")["quarters"]] == ["无数据", None, None, None]
 
 
+async def test_the_screens_read_the_day_the_center_began(drive, today):
+    """assessmentSince: the publicity form offers no quarter before it."""
+    await Center.filter(id=drive.hall.center.id).update(created_at=datetime(2026, 11, 29, 17, tzinfo=timezone.utc))
+    since = await drive.query("sup1", "query($c: String!) { assessmentSince(center: $c) }", c="hall")
+    assert since["assessmentSince"] == "2026-11-30"  # the center's own day (UTC+8)
+
+
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
 async def test_the_printed_year_says_unset(drive, today, monkeypatch):
     await Center.filter(id=drive.hall.center.id).update(created_at=datetime(2025, 1, 1, tzinfo=timezone.utc))
