@@ -137,7 +137,7 @@ async def link_case(govhall: GovHall, actor: Actor, project_id: Any, case_id: An
             shown["urgent"] = {"old": False, "new": True}
         return shown
 
-    await record_case_event(govhall, actor, case, "green_channel", comment=f"纳入绿色通道项目{project.number}", work=work)
+    await record_case_event(govhall, actor, case, "green_channel", comment=f"纳入绿色通道项目 {project.number}（{project.name}）", work=work)
     return project
 
 

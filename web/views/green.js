@@ -2,7 +2,7 @@
 // travelling form (受理表: each window's acceptance and completion with who signed and when), linking a
 // case, the register (登记簿) and printing both; on the case page, the materials to follow (先办理，后补齐:
 // by when, which came, 已逾期) and the window's record of their receipt. Shown only in centers with the plugin.
-import { gql, hasQuery } from "../graphql.js";
+import { gql, hasQuery, showUserErrors } from "../graphql.js";
 import { h, note, loading, fmt, uid, hasRole as has } from "../ui.js";
 import { pickCenter, mutate, ERRORS, DOCUMENT, table, input, values, showIssued, dateRange, showBanner, seg, reload } from "./kit.js";
 import { INTERNAL_ITEM } from "./hall.js";
@@ -51,7 +51,9 @@ function projectInput(v) {
   const num = (x) => (x === null || x === undefined || x === "" ? undefined : Number(x));
   const out = {
     kind: v.kind, investor: v.kind === "enterprise" ? v.investor : undefined,
-    registeredCapital: num(v.registeredCapital), capitalIncrease: num(v.capitalIncrease), investment: num(v.investment),
+    registeredCapital: v.kind === "enterprise" ? num(v.registeredCapital) : undefined,
+    capitalIncrease: v.kind === "enterprise" ? num(v.capitalIncrease) : undefined,
+    investment: v.kind === "construction" ? num(v.investment) : undefined,
     keyProject: v.keyProject || undefined, keyProjectDocument: v.keyProjectDocument || undefined,
     leaderAssigned: v.leaderAssigned || undefined, leaderInstruction: v.leaderInstruction || undefined,
     name: v.name || undefined, applicant: v.applicant || undefined, uscc: v.uscc || undefined, endItem: v.endItem || undefined,
@@ -99,6 +101,14 @@ export async function greenView({ page, params, user, isCurrent }) {
     ) : null,
     canRegister ? h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "登记项目")) : null,
   );
+  // the amounts that count for the kind of project: an enterprise's capital (投资方), a construction project's investment
+  const byKind = { enterprise: ["investor", "registeredCapital", "capitalIncrease"], construction: ["investment"] };
+  const showKind = () => {
+    const kind = form.querySelector("[name=kind]").value;
+    Object.entries(byKind).forEach(([k, names]) => names.forEach((n) => { form.querySelector(`[data-path="/${n}"]`).hidden = k !== kind; }));
+  };
+  form.querySelector("[name=kind]").addEventListener("change", () => { showKind(); result.replaceChildren(); });
+  showKind();
   form.querySelector("#check-eligibility").addEventListener("click", async () => {
     const data = await gql(`query($c: String!, $i: JSON!) { checkGreenEligibility(center: $c, input: $i) {
         eligible basis { code label detail } reasons { path code message } } }`, { c: c.code, i: projectInput(values(form)) });
@@ -159,7 +169,8 @@ async function projectView(page, c, id, user) {
         h("dt", null, "项目编号"), h("dd", null, p.number),
         h("dt", null, "项目类型"), h("dd", null, p.kindLabel),
         h("dt", null, "申请单位"), h("dd", null, `${p.applicant}${p.uscc ? `（${p.uscc}）` : ""}`),
-        h("dt", null, "受理依据"), h("dd", null, p.basis.map((b) => b.label).join("；")),
+        // with what shows it (注册资本…万元, 文号), as the printed form has it
+        h("dt", null, "受理依据"), h("dd", { id: "green-basis" }, p.basis.map((b) => (b.detail ? `${b.label}（${b.detail}）` : b.label)).join("；")),
         h("dt", null, "终止环节"), h("dd", null, p.endItemName),
         h("dt", null, "状态"), h("dd", null, p.statusLabel),
         h("dt", null, "登记"), h("dd", null, `${p.registeredBy} ${fmt.datetime(p.registeredAt)}`),
@@ -183,10 +194,15 @@ async function projectView(page, c, id, user) {
       h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "纳入本项目")));
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
-      const number = values(form).case || "";
+      // as the clerk reads it off the form: case numbers are upper case (KS-20261130-000001), spaces pasted with it
+      const number = (values(form).case || "").replace(/\s+/g, "").toUpperCase();
+      if (!number) return showUserErrors(form, [{ path: "/case", code: "required", message: "请填写办件编号" }]);
       const found = await gql(`query($c: String!, $s: String) { cases(center: $c, search: $s, first: 5) { edges { node { id number } } } }`, { c: c.code, s: number })
         .catch(() => null);
       const match = found && found.cases.edges.map((e) => e.node).find((n) => n.number === number);
+      if (found && !match) {
+        return showUserErrors(form, [{ path: "/case", code: "not_found", message: `本中心没有编号为 ${number} 的办件，请按受理回执核对办件编号` }]);
+      }
       const done = await mutate(`mutation($p: ID!, $k: ID!) { linkCaseToGreenProject(project: $p, case: $k) { ${ERRORS} ... on GreenProject { id } } }`,
         { p: p.id, k: match ? match.id : number }, "linkCaseToGreenProject", form);
       if (done) {

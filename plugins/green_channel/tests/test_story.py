@@ -91,6 +91,7 @@ async def test_the_green_channel_story(drive):
     event = (await drive.get("clerk1", licence))["events"][-1]
     assert event["action"] == "green_channel" and event["changes"]["greenChannel"]["project"] == project["number"]
     assert event["changes"]["urgent"] == {"old": False, "new": True}
+    assert event["comment"] == f"纳入绿色通道项目 {project['number']}（{project['name']}）"  # the timeline reads the number apart, with the name
 
     # the first window finishes the name case on the spot: it signs both times
     name_case = await drive.ok("clerk1", name_case, "finish_on_spot")

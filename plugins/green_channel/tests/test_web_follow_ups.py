@@ -41,10 +41,34 @@ def test_the_window_records_materials_to_follow_and_sees_them_late(
 
     base, page = web_server, browser_page
     case = api.submit(center="kunshan", data={**COMPANY, "enterpriseName": PROJECT["applicant"]})
-    project = api("ks-clerk", "mutation($i: JSON!) { registerGreenProject(center: \"kunshan\", input: $i) { ... on GreenProject { id } } }",
+    project = api("ks-clerk", "mutation($i: JSON!) { registerGreenProject(center: \"kunshan\", input: $i) { ... on GreenProject { id number } } }",
                   i=PROJECT)["registerGreenProject"]
-    api("ks-clerk", "mutation($p: ID!, $c: ID!) { linkCaseToGreenProject(project: $p, case: $c) { __typename } }",
-        p=project["id"], c=case["id"])
+
+    # the register's form asks for the amounts the kind of project counts: a construction project's investment, not capital
+    login(page, base, "ks-clerk")
+    page.goto(f"{base}/web/#/green/kunshan")
+    page.select_option("#green-form select[name=kind]", "construction")
+    expect(page.locator("#green-form select[name=investor]")).to_be_hidden()
+    expect(page.locator("#green-form input[name=registeredCapital]")).to_be_hidden()
+    expect(page.locator("#green-form input[name=investment]")).to_be_visible()
+    page.select_option("#green-form select[name=kind]", "enterprise")
+    expect(page.locator("#green-form input[name=investment]")).to_be_hidden()
+    expect(page.locator("#green-form input[name=registeredCapital]")).to_be_visible()
+
+    # the project's page shows what it was registered on; the clerk links the case by its number as typed
+    page.goto(f"{base}/web/#/green/kunshan/{project['id']}")
+    expect(page.locator("#green-basis")).to_have_text("注册资本或增资额在5000万元以上的内资企业设立登记项目（注册资本8000万元）")
+    link = page.locator("#link-case")
+    link.locator("button[type=submit]").click()
+    expect(link.locator("[data-path='/case'] .field-error")).to_have_text("请填写办件编号")
+    link.locator("input[name=case]").fill("KS-2026")
+    link.locator("button[type=submit]").click()
+    expect(link.locator("[data-path='/case'] .field-error")).to_have_text("本中心没有编号为 KS-2026 的办件，请按受理回执核对办件编号")
+    expect(link.locator("input[name=case]")).to_have_value("KS-2026")
+    link.locator("input[name=case]").fill(f" {case['number'].lower()} ")
+    link.locator("button[type=submit]").click()
+    expect(page.locator(".banner-success")).to_contain_text("已纳入绿色通道项目")
+    expect(page.locator("#green-steps")).to_contain_text(case["number"])
     api.act("ks-clerk", case, "finish_on_spot", data=ACCEPTANCE)
     due = api("ks-clerk", "query($id: ID!) { greenCase(case: $id) { step { followDue } } }", id=case["id"])["greenCase"]["step"]["followDue"]
     with sqlite3.connect(demo_db) as db:  # as if m06's date were counted over a year whose holidays are not published yet
@@ -52,7 +76,6 @@ def test_the_window_records_materials_to_follow_and_sees_them_late(
                    " AND step_id = (SELECT id FROM green_step WHERE case_id = ?)", (int(case["id"]),))
 
     # the case page: both to come, by the date; the clerk records the first, a copy
-    login(page, base, "ks-clerk")
     page.goto(f"{base}/web/#/case/kunshan/{case['id']}")
     card = page.locator("#green-follow-up")
     expect(card).to_contain_text("后补材料（先办理，后补齐）")
@@ -70,6 +93,7 @@ def test_the_window_records_materials_to_follow_and_sees_them_late(
     expect(card.locator("tr[data-material=m05]")).to_contain_text("已补齐")
     expect(card.locator("tr[data-material=m06]")).to_contain_text("待补齐")
     expect(page.locator("#green-follow-form li[data-material=m05]")).to_have_count(0)
+    expect(page.locator("ol.timeline")).to_contain_text(f"纳入绿色通道项目 {project['number']}（{PROJECT['name']}）")
     expect(page.locator("ol.timeline")).to_contain_text("收取后补材料")
     expect(page.locator("ol.timeline")).to_contain_text(f"尚待补齐：{LATER}")
     expect(page.locator("#case-materials .material-row", has_text="住所（经营场所）使用证明")).to_contain_text("复印件1份")
