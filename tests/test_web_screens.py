@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -917,10 +918,17 @@ def test_the_applicant_reads_what_to_bring_at_the_top_of_the_case(web_server: st
     expect(due).to_contain_text("窗口说明：章程缺全体股东签字页")
     expect(due).to_contain_text("点击“补齐材料”")
     assert due.bounding_box()["y"] < page.locator(".case-layout").bounding_box()["y"]  # above the facts and actions
-    # the file added: the page says so, and that 补齐材料 is still to be pressed
+    # the file added: the page says so, and that 补齐材料 is still to be pressed; a tap on 提交 while the
+    # file is still uploading (held back here) waits for it instead of saying no file was chosen
+    def slow_upload(route: Any) -> None:
+        time.sleep(1.5)
+        route.continue_()
+
+    page.route("**/materials", slow_upload)
     page.locator("#case-materials .attach-box .material-row[data-material=m02] input[type=file]").set_input_files(
         files=[{"name": "公司章程（签字页）.png", "mimeType": "image/png", "buffer": PNG}])
     page.click("#case-materials .attach-box button:has-text('提交补充的材料')")
+    page.unroute("**/materials")
     expect(page.locator(".banner-success")).to_contain_text("请点击“补齐材料”")
     expect(due.locator(".supplied-files")).to_contain_text("已补充：公司章程（签字页）.png")
     page.click("button[data-action=supply]")

@@ -70,7 +70,8 @@ async function reusable() {
 
 /**
  * One row per listed material: choose files (uploaded at once) or reuse an earlier upload.
- * Returns {element, ids(), value(), restored, assignPaths()}: ids() in row order; value() what is
+ * Returns {element, ids(), value(), restored, assignPaths(), settled()}: ids() in row order (settled():
+ * once the files still uploading are done); value() what is
  * chosen, as `[{material, id}]` (kept with an unsent form's draft), and `initial` in that shape puts
  * it back (`restored`: how many files came back, and how many are gone: uploads never attached
  * are deleted after a while); `onChange()` after a file is added or removed; assignPaths() labels each chosen file
@@ -78,6 +79,7 @@ async function reusable() {
  */
 export async function materialsUploader(materials, { initial = [], onChange = null } = {}) {
   const earlier = await reusable();
+  const uploads = new Set(); // files still on their way: a submission waits for them (settled())
   const chosen = []; // {material, file, chip}
   const watchers = []; // the form's file fields bound to a material (x-material), told of each change
   const changed = () => {
@@ -120,20 +122,24 @@ export async function materialsUploader(materials, { initial = [], onChange = nu
       changed();
     }
     adders.set(m.code, addChip);
-    input.addEventListener("change", async () => {
-      error.hidden = true;
-      error.textContent = "";
-      for (const file of Array.from(input.files || [])) {
-        status.textContent = `正在上传 ${file.name}…`;
-        try {
-          addChip(await uploadFile(file, m.code, m.catalogue));
-        } catch (err) {
-          error.hidden = false;
-          error.append(h("div", null, `${file.name}：${err.message}`));
+    input.addEventListener("change", () => {
+      const upload = (async () => {
+        error.hidden = true;
+        error.textContent = "";
+        for (const file of Array.from(input.files || [])) {
+          status.textContent = `正在上传 ${file.name}…`;
+          try {
+            addChip(await uploadFile(file, m.code, m.catalogue));
+          } catch (err) {
+            error.hidden = false;
+            error.append(h("div", null, `${file.name}：${err.message}`));
+          }
         }
-      }
-      status.textContent = "";
-      clearFilePicker(input); // what was uploaded is listed in the row, each with 移除
+        status.textContent = "";
+        clearFilePicker(input); // what was uploaded is listed in the row, each with 移除
+      })();
+      uploads.add(upload);
+      upload.finally(() => uploads.delete(upload));
     });
     if (reuse) {
       reuse.addEventListener("change", () => {
@@ -164,6 +170,8 @@ export async function materialsUploader(materials, { initial = [], onChange = nu
     element,
     restored,
     ids: () => chosen.map((c) => c.file.id),
+    // once every file chosen so far has been uploaded (or failed): a tap on submit while one is on its way waits for it
+    settled: () => Promise.allSettled([...uploads]),
     value: () => chosen.map((c) => ({ material: c.material.code, id: c.file.id })),
     // for the form's file fields (x-widget file with x-material): the files chosen for one material
     has: (code) => adders.has(code),
@@ -222,6 +230,9 @@ export async function caseMaterialsSection(c, { canAttach = false, canChange = f
     const form = h("div", { class: "attach-box" }, uploader.element, sendRow);
     send.addEventListener("click", async () => {
       clearUserErrors(form);
+      send.disabled = true;
+      await uploader.settled(); // a file still uploading when 提交 was tapped is sent with the rest
+      send.disabled = false;
       const ids = uploader.ids();
       if (!ids.length) {
         showUserErrors(form, [{ path: "/materials", code: "required", message: "请先选择要补充的材料文件" }]);

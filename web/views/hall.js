@@ -472,6 +472,7 @@ export async function applyView({ page, params, query, user }) {
     submit.disabled = true;
     submit.textContent = "正在提交…";
     status.textContent = "";
+    if (uploader) await uploader.settled(); // a material file still uploading goes with the application
     try {
       try {
         if (sendKey) localStorage.setItem(sendKey, submitKey); // before it leaves: a reload after a lost answer sends it again

@@ -59,7 +59,9 @@ def test_the_supervisor_edits_the_roster_and_bookings_are_protected(web_server: 
     page.fill("#f-periods", "\n".join(p for p in before["periods"] if p != period))
     page.fill("#f-extendedPeriods", "\n".join(p for p in before["extendedPeriods"] if p != period))
     page.click("#roster-save")
-    expect(page.locator("[data-path='/periods'] .field-error")).to_contain_text(f"{day} {period} A类")
+    printed = date.fromisoformat(day)  # the message names the day as people write it
+    expect(page.locator("[data-path='/periods'] .field-error")).to_contain_text(
+        f"{printed.year}年{printed.month}月{printed.day}日 {period} A类")
     page.screenshot(path=str(tmp_path / "screens-roster-refused.png"), full_page=True)
 
     page.fill("#f-periods", "\n".join(before["periods"]))
